@@ -1,0 +1,89 @@
+/**
+ * `compile(network)`: RoadNetwork (graphology, authoring) -> CompiledNetwork (one
+ * shared buffer of CSR arrays, for hot loops and workers). Indices follow the
+ * network's insertion order: junction j is the j-th junction added, link l the
+ * l-th link, so indices are stable for a given build of a network.
+ */
+import { CompiledNetwork, CONTROL_CODE } from './compiled.js';
+import type { RoadNetwork } from './road-network.js';
+import { TURN_CODE } from './turns.js';
+
+/** Options of {@link compile}. */
+export interface CompileOptions {
+  /** Back the result with a `SharedArrayBuffer` (default true), so workers can share it. */
+  shared?: boolean;
+}
+
+/** Fill a CSR: `offsets` (length groups+1) from each item's group, `items` grouped, stable by item index. */
+function fillCsr(groupOf: Int32Array, groups: number, offsets: Int32Array, items: Int32Array): void {
+  offsets.fill(0);
+  for (let i = 0; i < groupOf.length; i++) offsets[groupOf[i] + 1]++;
+  for (let g = 0; g < groups; g++) offsets[g + 1] += offsets[g];
+  const cursor = offsets.slice(0, groups);
+  for (let i = 0; i < groupOf.length; i++) items[cursor[groupOf[i]]++] = i;
+}
+
+/** Compile a validated `RoadNetwork` into a `CompiledNetwork`. */
+export function compile(network: RoadNetwork, options: CompileOptions = {}): CompiledNetwork {
+  const junctions = network.junctions();
+  const links = network.links();
+  const n = junctions.length;
+  const m = links.length;
+  const k = network.movementCount;
+  const encoder = new TextEncoder();
+  const encoded = [...junctions.map((j) => encoder.encode(j.id)), ...links.map((l) => encoder.encode(l.id))];
+  const keyBytes = encoded.reduce((sum, b) => sum + b.length, 0);
+
+  const net = CompiledNetwork.allocate({ junctions: n, links: m, movements: k, keyBytes, drivingSide: network.drivingSide }, options.shared ?? true);
+  const keyOffsets = net.rawKeyOffsets;
+  const bytes = net.rawKeyBytes;
+  let at = 0;
+  for (let i = 0; i < encoded.length; i++) {
+    keyOffsets[i] = at;
+    bytes.set(encoded[i], at);
+    at += encoded[i].length;
+  }
+  keyOffsets[encoded.length] = at;
+
+  const junctionIndex = new Map<string, number>();
+  junctions.forEach((j, i) => {
+    junctionIndex.set(j.id, i);
+    net.junctionX[i] = j.x;
+    net.junctionY[i] = j.y;
+    net.junctionLon[i] = j.lon ?? NaN;
+    net.junctionLat[i] = j.lat ?? NaN;
+    net.junctionControl[i] = CONTROL_CODE[j.control];
+  });
+  const linkIndex = new Map<string, number>();
+  links.forEach((l, i) => {
+    linkIndex.set(l.id, i);
+    net.linkFrom[i] = junctionIndex.get(l.from)!;
+    net.linkTo[i] = junctionIndex.get(l.to)!;
+    net.linkLanes[i] = l.lanes;
+    net.linkLength[i] = l.length;
+    net.linkSpeed[i] = l.speed;
+    net.linkSaturationFlow[i] = l.saturationFlow;
+    net.linkJamSpacing[i] = l.jamSpacing;
+    net.linkFreeFlowTime[i] = l.length / l.speed;
+  });
+  fillCsr(net.linkFrom, n, net.junctionOutOffsets, net.junctionOutLinks);
+  fillCsr(net.linkTo, n, net.junctionInOffsets, net.junctionInLinks);
+
+  // Movements are numbered grouped by approach link, in link order then insertion order.
+  let e = 0;
+  for (let l = 0; l < m; l++) {
+    net.movementOffsets[l] = e;
+    for (const mv of network.movementsFrom(links[l].id)) {
+      net.movementFrom[e] = l;
+      net.movementTo[e] = linkIndex.get(mv.to)!;
+      let mask = 0;
+      for (const lane of mv.lanes) mask |= 1 << lane;
+      net.movementLaneMask[e] = mask >>> 0;
+      net.movementTurn[e] = TURN_CODE[mv.turn];
+      e++;
+    }
+  }
+  net.movementOffsets[m] = e;
+  fillCsr(net.movementTo, m, net.movementInOffsets, net.movementIn);
+  return net;
+}

@@ -1,0 +1,263 @@
+/**
+ * `RoadNetwork`: the authoring and analysis layer of a road network, on a
+ * graphology `MultiDirectedGraph` (junctions are nodes, links are keyed edges,
+ * parallel links allowed). Every element is validated as it is added, so bad data
+ * fails with a `NetworkError` naming the element and field, never later inside a
+ * hot loop. Movements (permitted turns) live beside the graph, keyed by approach
+ * link; their turn kind is computed from geometry.
+ *
+ * Hot loops do not use this class: `compile()` turns it into a `CompiledNetwork`.
+ */
+import { MultiDirectedGraph } from 'graphology';
+import { NetworkError } from '../errors.js';
+import { classifyTurn } from './turns.js';
+import {
+  DEFAULT_JAM_SPACING,
+  DEFAULT_SATURATION_FLOW,
+  MAX_LANES,
+  type DrivingSide,
+  type Junction,
+  type JunctionSpec,
+  type Link,
+  type LinkSpec,
+  type Movement,
+  type MovementSpec,
+} from './types.js';
+
+/** Options of a new {@link RoadNetwork}. */
+export interface RoadNetworkOptions {
+  /** Side of the road traffic drives on. Default `right`. */
+  drivingSide?: DrivingSide;
+}
+
+/** Options of {@link RoadNetwork.addDefaultMovements}. */
+export interface DefaultMovementOptions {
+  /** Also permit U-turns (back to the approach's upstream junction). Default false. */
+  uTurns?: boolean;
+  /** Only at these junctions (ids). Default: every junction. */
+  junctions?: Iterable<string>;
+}
+
+const CONTROLS = new Set(['signal', 'priority', 'uncontrolled']);
+
+function checkId(kind: 'junction' | 'link', id: unknown): string {
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new NetworkError(kind, String(id), 'id', `must be a non-empty string, got ${JSON.stringify(id)}`);
+  }
+  return id;
+}
+
+function checkFinite(kind: 'junction' | 'link', id: string, field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new NetworkError(kind, id, field, `must be a finite number, got ${String(value)}`);
+  }
+  return value;
+}
+
+function checkPositive(kind: 'junction' | 'link', id: string, field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new NetworkError(kind, id, field, `must be a positive finite number, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** A road network: junctions, directed links and the movements between them. */
+export class RoadNetwork {
+  /** The graphology graph: node attributes are {@link Junction}, edge attributes {@link Link}. */
+  readonly graph: MultiDirectedGraph<Junction, Link>;
+  /** Side of the road traffic drives on. */
+  readonly drivingSide: DrivingSide;
+  private readonly movementsByLink = new Map<string, Movement[]>();
+  private movementTotal = 0;
+
+  constructor(options: RoadNetworkOptions = {}) {
+    const side = options.drivingSide ?? 'right';
+    if (side !== 'left' && side !== 'right') {
+      throw new NetworkError('network', '', 'drivingSide', `must be "left" or "right", got ${JSON.stringify(side)}`);
+    }
+    this.drivingSide = side;
+    this.graph = new MultiDirectedGraph<Junction, Link>({ allowSelfLoops: false });
+  }
+
+  /** Number of junctions. */
+  get junctionCount(): number {
+    return this.graph.order;
+  }
+
+  /** Number of links. */
+  get linkCount(): number {
+    return this.graph.size;
+  }
+
+  /** Number of movements. */
+  get movementCount(): number {
+    return this.movementTotal;
+  }
+
+  /** Add a junction. Throws `NetworkError` on a duplicate id or bad coordinates. */
+  addJunction(spec: JunctionSpec): Junction {
+    const id = checkId('junction', spec.id);
+    if (this.graph.hasNode(id)) throw new NetworkError('junction', id, 'id', 'is a duplicate junction id');
+    const junction: Junction = {
+      id,
+      x: checkFinite('junction', id, 'x', spec.x),
+      y: checkFinite('junction', id, 'y', spec.y),
+      control: spec.control ?? 'uncontrolled',
+    };
+    if (!CONTROLS.has(junction.control)) {
+      throw new NetworkError('junction', id, 'control', `must be signal, priority or uncontrolled, got ${JSON.stringify(spec.control)}`);
+    }
+    if (spec.lon !== undefined || spec.lat !== undefined) {
+      const lon = checkFinite('junction', id, 'lon', spec.lon);
+      const lat = checkFinite('junction', id, 'lat', spec.lat);
+      if (lon < -180 || lon > 180) throw new NetworkError('junction', id, 'lon', `must be within [-180, 180], got ${lon}`);
+      if (lat < -90 || lat > 90) throw new NetworkError('junction', id, 'lat', `must be within [-90, 90], got ${lat}`);
+      junction.lon = lon;
+      junction.lat = lat;
+    }
+    this.graph.addNode(id, junction);
+    return junction;
+  }
+
+  /** Add a directed link. Throws `NetworkError` on unknown junctions, duplicate ids or bad physical data. */
+  addLink(spec: LinkSpec): Link {
+    const id = checkId('link', spec.id);
+    if (this.graph.hasEdge(id)) throw new NetworkError('link', id, 'id', 'is a duplicate link id');
+    for (const field of ['from', 'to'] as const) {
+      if (typeof spec[field] !== 'string' || !this.graph.hasNode(spec[field])) {
+        throw new NetworkError('link', id, field, `refers to unknown junction ${JSON.stringify(spec[field])}`);
+      }
+    }
+    if (spec.from === spec.to) throw new NetworkError('link', id, 'to', `must differ from from (both ${JSON.stringify(spec.from)})`);
+    let length = spec.length;
+    if (length === undefined) {
+      const a = this.graph.getNodeAttributes(spec.from);
+      const b = this.graph.getNodeAttributes(spec.to);
+      length = Math.hypot(b.x - a.x, b.y - a.y);
+      if (length <= 0) throw new NetworkError('link', id, 'length', 'is missing and its junctions share coordinates');
+    }
+    const lanes = checkPositive('link', id, 'lanes', spec.lanes ?? 1);
+    if (!Number.isInteger(lanes) || lanes > MAX_LANES) {
+      throw new NetworkError('link', id, 'lanes', `must be an integer from 1 to ${MAX_LANES}, got ${lanes}`);
+    }
+    const link: Link = {
+      id,
+      from: spec.from,
+      to: spec.to,
+      length: checkPositive('link', id, 'length', length),
+      lanes,
+      speed: checkPositive('link', id, 'speed', spec.speed),
+      saturationFlow: checkPositive('link', id, 'saturationFlow', spec.saturationFlow ?? DEFAULT_SATURATION_FLOW),
+      jamSpacing: checkPositive('link', id, 'jamSpacing', spec.jamSpacing ?? DEFAULT_JAM_SPACING),
+    };
+    if (spec.name !== undefined) link.name = String(spec.name);
+    this.graph.addDirectedEdgeWithKey(id, spec.from, spec.to, link);
+    return link;
+  }
+
+  /**
+   * Permit a turn from link `from` to link `to`. They must meet (`from` ends where
+   * `to` starts); lanes default to every lane of the approach. Throws `NetworkError`.
+   */
+  addMovement(spec: MovementSpec): Movement {
+    const key = `${String(spec.from)} -> ${String(spec.to)}`;
+    for (const field of ['from', 'to'] as const) {
+      if (typeof spec[field] !== 'string' || !this.graph.hasEdge(spec[field])) {
+        throw new NetworkError('movement', key, field, `refers to unknown link ${JSON.stringify(spec[field])}`);
+      }
+    }
+    const a = this.graph.getEdgeAttributes(spec.from);
+    const b = this.graph.getEdgeAttributes(spec.to);
+    if (a.to !== b.from) {
+      throw new NetworkError('movement', key, 'to', `starts at junction "${b.from}" but link "${a.id}" ends at junction "${a.to}": the links do not meet`);
+    }
+    const list = this.movementsByLink.get(a.id) ?? [];
+    if (list.some((m) => m.to === b.id)) throw new NetworkError('movement', key, '', 'is a duplicate movement');
+    let lanes: number[];
+    if (spec.lanes === undefined) {
+      lanes = Array.from({ length: a.lanes }, (_, i) => i);
+    } else {
+      if (!Array.isArray(spec.lanes) || spec.lanes.length === 0) {
+        throw new NetworkError('movement', key, 'lanes', 'must be a non-empty array of lane indices');
+      }
+      lanes = [...new Set(spec.lanes)].sort((p, q) => p - q);
+      for (const lane of lanes) {
+        if (!Number.isInteger(lane) || lane < 0 || lane >= a.lanes) {
+          throw new NetworkError('movement', key, 'lanes', `holds ${String(lane)}, but link "${a.id}" has lanes 0 to ${a.lanes - 1}`);
+        }
+      }
+    }
+    const j0 = this.graph.getNodeAttributes(a.from);
+    const j1 = this.graph.getNodeAttributes(a.to);
+    const j2 = this.graph.getNodeAttributes(b.to);
+    const turn = classifyTurn(j1.x - j0.x, j1.y - j0.y, j2.x - j1.x, j2.y - j1.y, b.to === a.from);
+    const movement: Movement = { from: a.id, to: b.id, lanes, turn };
+    list.push(movement);
+    this.movementsByLink.set(a.id, list);
+    this.movementTotal++;
+    return movement;
+  }
+
+  /**
+   * Permit every turn from each approach to each exit at the chosen junctions
+   * (U-turns only if asked), skipping movements that already exist. Returns how
+   * many were added. Generators and scenario files without explicit movements use it.
+   */
+  addDefaultMovements(options: DefaultMovementOptions = {}): number {
+    const junctions = options.junctions ?? this.graph.nodes();
+    let added = 0;
+    for (const j of junctions) {
+      if (!this.graph.hasNode(j)) throw new NetworkError('junction', j, 'id', 'is not in the network');
+      const ins = this.graph.inEdges(j);
+      const outs = this.graph.outEdges(j);
+      for (const inLink of ins) {
+        const existing = this.movementsByLink.get(inLink);
+        const upstream = this.graph.source(inLink);
+        for (const outLink of outs) {
+          if (!options.uTurns && this.graph.target(outLink) === upstream) continue;
+          if (existing?.some((m) => m.to === outLink)) continue;
+          this.addMovement({ from: inLink, to: outLink });
+          added++;
+        }
+      }
+    }
+    return added;
+  }
+
+  /** The junction with this id, or throws `NetworkError`. */
+  junction(id: string): Junction {
+    if (!this.graph.hasNode(id)) throw new NetworkError('junction', id, 'id', 'is not in the network');
+    return this.graph.getNodeAttributes(id);
+  }
+
+  /** The link with this id, or throws `NetworkError`. */
+  link(id: string): Link {
+    if (!this.graph.hasEdge(id)) throw new NetworkError('link', id, 'id', 'is not in the network');
+    return this.graph.getEdgeAttributes(id);
+  }
+
+  /** Junctions in insertion order. */
+  junctions(): Junction[] {
+    return this.graph.mapNodes((_, attrs) => attrs);
+  }
+
+  /** Links in insertion order. */
+  links(): Link[] {
+    return this.graph.mapEdges((_, attrs) => attrs);
+  }
+
+  /** Movements leaving link `linkId` (its permitted turns), in insertion order. */
+  movementsFrom(linkId: string): readonly Movement[] {
+    return this.movementsByLink.get(linkId) ?? [];
+  }
+
+  /** Every movement, grouped by approach link in link insertion order. */
+  movements(): Movement[] {
+    const out: Movement[] = [];
+    this.graph.forEachEdge((id) => {
+      const list = this.movementsByLink.get(id);
+      if (list) out.push(...list);
+    });
+    return out;
+  }
+}

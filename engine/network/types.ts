@@ -1,0 +1,95 @@
+/**
+ * Plain data shapes of a road network, in SI units (metres, seconds, m/s, veh/s).
+ * These are what `RoadNetwork` accepts and returns; scenario files use planners'
+ * units and are converted to these once, at load.
+ */
+
+/** How a junction is controlled. */
+export type JunctionControl = 'signal' | 'priority' | 'uncontrolled';
+
+/** Which side of the road vehicles drive on (`left` in Macau, Hong Kong, UK, Japan). */
+export type DrivingSide = 'left' | 'right';
+
+/**
+ * Geometric kind of a turn, from the angle between the approach and exit links.
+ * Which of `left`/`right` crosses oncoming traffic depends on the driving side:
+ * see {@link isFarSideTurn}.
+ */
+export type TurnKind = 'straight' | 'left' | 'right' | 'uturn';
+
+/** A junction (graph node). Coordinates are planar metres (x east, y north). */
+export interface JunctionSpec {
+  id: string;
+  /** Easting, m. */
+  x: number;
+  /** Northing, m. */
+  y: number;
+  /** Optional WGS84 longitude, degrees. */
+  lon?: number;
+  /** Optional WGS84 latitude, degrees. */
+  lat?: number;
+  /** Default `uncontrolled`. */
+  control?: JunctionControl;
+}
+
+/** A directed link (one carriageway direction between two junctions). */
+export interface LinkSpec {
+  id: string;
+  /** Upstream junction id. */
+  from: string;
+  /** Downstream junction id. */
+  to: string;
+  /** Length, m. Default: the straight-line distance between the junctions. */
+  length?: number;
+  /** Number of lanes (positive integer). Default 1. */
+  lanes?: number;
+  /** Free-flow speed, m/s. */
+  speed: number;
+  /** Saturation flow per lane, veh/s. Default 0.5 (1,800 veh/h). */
+  saturationFlow?: number;
+  /** Jam spacing (space one stopped vehicle takes), m. Default 7.5. */
+  jamSpacing?: number;
+  /** Optional street name, for reports. */
+  name?: string;
+}
+
+/** A permitted turn from one link to another at the junction where they meet. */
+export interface MovementSpec {
+  /** Approach link id. */
+  from: string;
+  /** Exit link id. */
+  to: string;
+  /**
+   * Lanes of the approach link that serve this movement, 0 = the kerb-side lane.
+   * Default: every lane.
+   */
+  lanes?: readonly number[];
+}
+
+/** A junction as stored, with defaults applied. */
+export interface Junction extends Required<Omit<JunctionSpec, 'lon' | 'lat'>> {
+  lon?: number;
+  lat?: number;
+}
+
+/** A link as stored, with defaults applied. */
+export interface Link extends Required<Omit<LinkSpec, 'name'>> {
+  name?: string;
+}
+
+/** A movement as stored, with its turn kind computed. */
+export interface Movement {
+  from: string;
+  to: string;
+  /** Approach lanes serving it, ascending, 0 = kerb side. */
+  lanes: readonly number[];
+  /** Geometric turn kind. */
+  turn: TurnKind;
+}
+
+/** Default saturation flow per lane: 1,800 veh/h = 0.5 veh/s. */
+export const DEFAULT_SATURATION_FLOW = 1800 / 3600;
+/** Default jam spacing, m. */
+export const DEFAULT_JAM_SPACING = 7.5;
+/** Most lanes a link may have (movement lane sets are 32-bit masks when compiled). */
+export const MAX_LANES = 32;

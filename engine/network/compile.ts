@@ -30,20 +30,24 @@ export function compile(network: RoadNetwork, options: CompileOptions = {}): Com
   const n = junctions.length;
   const m = links.length;
   const k = network.movementCount;
-  const encoder = new TextEncoder();
-  const encoded = [...junctions.map((j) => encoder.encode(j.id)), ...links.map((l) => encoder.encode(l.id))];
-  const keyBytes = encoded.reduce((sum, b) => sum + b.length, 0);
+  // Ids as UTF-8, junctions first: size with Buffer.byteLength, then one encodeInto (one encode per id is slow).
+  const ids = [...junctions.map((j) => j.id), ...links.map((l) => l.id)];
+  const sizes = ids.map((id) => Buffer.byteLength(id, 'utf8'));
+  const keyBytes = sizes.reduce((sum, b) => sum + b, 0);
 
   const net = CompiledNetwork.allocate({ junctions: n, links: m, movements: k, keyBytes, drivingSide: network.drivingSide }, options.shared ?? true);
   const keyOffsets = net.rawKeyOffsets;
-  const bytes = net.rawKeyBytes;
   let at = 0;
-  for (let i = 0; i < encoded.length; i++) {
+  for (let i = 0; i < ids.length; i++) {
     keyOffsets[i] = at;
-    bytes.set(encoded[i], at);
-    at += encoded[i].length;
+    at += sizes[i];
   }
-  keyOffsets[encoded.length] = at;
+  keyOffsets[ids.length] = at;
+  // encodeInto refuses shared memory: encode into a private buffer, then copy once.
+  const scratch = new Uint8Array(keyBytes);
+  const written = new TextEncoder().encodeInto(ids.join(''), scratch).written;
+  if (written !== keyBytes) throw new Error(`internal: encoded ${written} id bytes, expected ${keyBytes}`);
+  net.rawKeyBytes.set(scratch);
 
   const junctionIndex = new Map<string, number>();
   junctions.forEach((j, i) => {

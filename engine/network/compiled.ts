@@ -138,13 +138,17 @@ export class CompiledNetwork {
 
   private constructor(buffer: SharedArrayBuffer | ArrayBuffer) {
     const byteLength = buffer.byteLength;
-    if (byteLength < HEADER_INTS * 4) throw new NetworkError('buffer', '', '', `is ${byteLength} bytes, too short for a compiled network header`);
+    if (byteLength < HEADER_INTS * 4) throw new NetworkError('buffer', '', 'byteLength', `is ${byteLength} bytes, too short for a compiled network header`);
     const header = new Int32Array(buffer, 0, HEADER_INTS);
     if (header[0] !== COMPILED_MAGIC) throw new NetworkError('buffer', '', 'magic', 'does not match: this is not a compiled greenwave network');
     if (header[1] !== COMPILED_VERSION) {
       throw new NetworkError('buffer', '', 'version', `is ${header[1]}, but this greenwave reads version ${COMPILED_VERSION}: recompile the network`);
     }
     const [n, m, k, side, keyBytes] = [header[2], header[3], header[4], header[5], header[6]];
+    for (const [field, count] of [['junctions', n], ['links', m], ['movements', k], ['keyBytes', keyBytes]] as const) {
+      if (count < 0) throw new NetworkError('buffer', '', field, `count is ${count} in the header: the buffer is corrupt`);
+    }
+    if (side !== 0 && side !== 1) throw new NetworkError('buffer', '', 'drivingSide', `code is ${side} in the header: the buffer is corrupt`);
     const { sections, byteLength: expected } = layoutOf(n, m, k, keyBytes);
     if (byteLength !== expected) throw new NetworkError('buffer', '', 'byteLength', `is ${byteLength}, but its header describes ${expected} bytes`);
     this.buffer = buffer;
@@ -214,13 +218,13 @@ export class CompiledNetwork {
 
   /** Id of junction index `j`. */
   junctionKey(j: number): string {
-    if (!(j >= 0 && j < this.junctionCount)) throw new RangeError(`junction index ${j} is outside 0..${this.junctionCount - 1}`);
+    if (!Number.isInteger(j) || j < 0 || j >= this.junctionCount) throw new RangeError(`junction index ${j} is outside 0..${this.junctionCount - 1}`);
     return this.decodeKeys()[j];
   }
 
   /** Id of link index `l`. */
   linkKey(l: number): string {
-    if (!(l >= 0 && l < this.linkCount)) throw new RangeError(`link index ${l} is outside 0..${this.linkCount - 1}`);
+    if (!Number.isInteger(l) || l < 0 || l >= this.linkCount) throw new RangeError(`link index ${l} is outside 0..${this.linkCount - 1}`);
     return this.decodeKeys()[this.junctionCount + l];
   }
 

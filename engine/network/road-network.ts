@@ -204,10 +204,11 @@ export class RoadNetwork {
    * many were added. Generators and scenario files without explicit movements use it.
    */
   addDefaultMovements(options: DefaultMovementOptions = {}): number {
-    const junctions = options.junctions ?? this.graph.nodes();
+    const junctions = [...(options.junctions ?? this.graph.nodes())];
+    // Check every id first, so a bad one leaves the network unchanged.
+    for (const j of junctions) if (!this.graph.hasNode(j)) throw new NetworkError('junction', j, 'id', 'is not in the network');
     let added = 0;
     for (const j of junctions) {
-      if (!this.graph.hasNode(j)) throw new NetworkError('junction', j, 'id', 'is not in the network');
       const ins = this.graph.inEdges(j);
       const outs = this.graph.outEdges(j);
       for (const inLink of ins) {

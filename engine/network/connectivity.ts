@@ -1,0 +1,286 @@
+/**
+ * `analyseConnectivity(net)`: where can trips go? The analysis runs on the LINK
+ * graph of a compiled network (one node per link, one edge per movement), not on
+ * the junction graph, because turn restrictions decide reachability: a link whose
+ * every entering turn is banned is unreachable even though its junction is not.
+ *
+ * Rules, in order:
+ *  1. Strongly connected components of the link graph are found with an
+ *     iterative Tarjan over typed arrays (no recursion: real networks have 100k+
+ *     links). Components are numbered in the order Tarjan completes them, a
+ *     reverse topological order of the condensation: a movement never leads to a
+ *     component with a higher id. The largest component is the "main network"
+ *     (ties: the lowest id).
+ *  2. A fringe junction has exactly one distinct neighbouring junction (counting
+ *     links in both directions, parallel links once): a dead-end stub where demand
+ *     enters and leaves the modelled area.
+ *  3. Boundary links extend the main network: an ENTRY is a link that starts at a
+ *     fringe junction and can reach the main network; an EXIT is a link that ends
+ *     at a fringe junction and can be reached from the main network (both judged
+ *     against the main network alone, not chained). A link is `reached` if it
+ *     can be reached from the main network or from an entry, and `drains` if it
+ *     can reach the main network or an exit. (So a one-way entry road drawn with
+ *     intermediate shape points is not flagged link by link.)
+ *  4. Every link outside the main network is then judged:
+ *       - `unreachable`: not reached, unless it starts at a fringe junction
+ *         (demand enters there);
+ *       - `dead-end`: does not drain, unless it ends at a fringe junction (trips
+ *         leave there);
+ *       - `isolated`: both of the above.
+ *     One warning per link at most. A detached piece whose every link starts and
+ *     ends at fringe junctions (a lone two-way segment) raises no link warning;
+ *     it shows in `components`.
+ *  5. A junction with no link at all gives an `isolated-junction` warning.
+ * Link warnings come first, in link index order, then junction warnings.
+ *
+ * Cost: O(links + movements) time, a handful of typed arrays of length `links`.
+ */
+import type { CompiledNetwork } from './compiled.js';
+
+/** What a {@link ConnectivityWarning} reports. */
+export type ConnectivityWarningKind = 'unreachable' | 'dead-end' | 'isolated' | 'isolated-junction';
+
+/** A link outside the main network that trips cannot use fully. */
+export interface LinkConnectivityWarning {
+  /** `unreachable`: no route from the main network leads into it; `dead-end`: no route from it leads back; `isolated`: neither. */
+  kind: 'unreachable' | 'dead-end' | 'isolated';
+  /** Link id. */
+  link: string;
+  /** Human-readable, names the link and its junctions. */
+  message: string;
+}
+
+/** A junction that no link touches. */
+export interface JunctionConnectivityWarning {
+  kind: 'isolated-junction';
+  /** Junction id. */
+  junction: string;
+  /** Human-readable, names the junction. */
+  message: string;
+}
+
+/** One finding of {@link analyseConnectivity}. */
+export type ConnectivityWarning = LinkConnectivityWarning | JunctionConnectivityWarning;
+
+/** Result of {@link analyseConnectivity}. */
+export interface ConnectivityReport {
+  /** Number of strongly connected components of the link graph (0 without links). */
+  components: number;
+  /** Id of the largest component, the main network (-1 without links). */
+  largestComponent: number;
+  /** Links in the largest component (0 without links). */
+  largestComponentSize: number;
+  /** Component id of each link, indexed by link index, in `0 .. components-1`. */
+  componentOf: Int32Array;
+  /** Findings, links (by index) first, then junctions. */
+  warnings: ConnectivityWarning[];
+}
+
+/**
+ * Strongly connected components of the link graph, iterative Tarjan.
+ * Fills `component` and returns the number of components.
+ */
+function tarjan(net: CompiledNetwork, component: Int32Array): number {
+  const m = net.linkCount;
+  const { movementOffsets: off, movementTo: to } = net;
+  const index = new Int32Array(m).fill(-1);
+  const low = new Int32Array(m);
+  const next = new Int32Array(m); // next movement to scan, per link on the call stack
+  const stack = new Int32Array(m); // Tarjan's stack of links in open components
+  const onStack = new Uint8Array(m);
+  const call = new Int32Array(m); // explicit DFS call stack
+  let counter = 0;
+  let sp = 0;
+  let components = 0;
+
+  for (let root = 0; root < m; root++) {
+    if (index[root] !== -1) continue;
+    index[root] = low[root] = counter++;
+    next[root] = off[root];
+    stack[sp++] = root;
+    onStack[root] = 1;
+    let cp = 0;
+    call[cp++] = root;
+    while (cp > 0) {
+      const v = call[cp - 1];
+      const e = next[v];
+      if (e < off[v + 1]) {
+        next[v] = e + 1;
+        const w = to[e];
+        if (index[w] === -1) {
+          index[w] = low[w] = counter++;
+          next[w] = off[w];
+          stack[sp++] = w;
+          onStack[w] = 1;
+          call[cp++] = w;
+        } else if (onStack[w] === 1 && index[w] < low[v]) {
+          low[v] = index[w];
+        }
+        continue;
+      }
+      // Every movement of v scanned: return from v.
+      cp--;
+      if (low[v] === index[v]) {
+        let w: number;
+        do {
+          w = stack[--sp];
+          onStack[w] = 0;
+          component[w] = components;
+        } while (w !== v);
+        components++;
+      }
+      if (cp > 0) {
+        const u = call[cp - 1];
+        if (low[v] < low[u]) low[u] = low[v];
+      }
+    }
+  }
+  return components;
+}
+
+/**
+ * Mark every link reachable from the links already marked in `mark` (listed in
+ * `queue[0 .. count)`), forward along movements or, with `backward`, against
+ * them. Returns nothing; `mark` is updated in place.
+ */
+function closure(net: CompiledNetwork, mark: Uint8Array, queue: Int32Array, count: number, backward: boolean): void {
+  const { movementOffsets, movementTo, movementInOffsets, movementIn, movementFrom } = net;
+  let head = 0;
+  let tail = count;
+  while (head < tail) {
+    const l = queue[head++];
+    if (backward) {
+      for (let i = movementInOffsets[l], end = movementInOffsets[l + 1]; i < end; i++) {
+        const w = movementFrom[movementIn[i]];
+        if (mark[w] === 0) {
+          mark[w] = 1;
+          queue[tail++] = w;
+        }
+      }
+    } else {
+      for (let e = movementOffsets[l], end = movementOffsets[l + 1]; e < end; e++) {
+        const w = movementTo[e];
+        if (mark[w] === 0) {
+          mark[w] = 1;
+          queue[tail++] = w;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Fringe flag per junction: 1 when the junction has exactly one distinct
+ * neighbouring junction over its outgoing and incoming links.
+ */
+function fringeJunctions(net: CompiledNetwork): Uint8Array {
+  const n = net.junctionCount;
+  const { junctionOutOffsets, junctionOutLinks, junctionInOffsets, junctionInLinks, linkFrom, linkTo } = net;
+  const fringe = new Uint8Array(n);
+  for (let j = 0; j < n; j++) {
+    let neighbour = -1;
+    let distinct = 0;
+    for (let i = junctionOutOffsets[j], end = junctionOutOffsets[j + 1]; i < end && distinct < 2; i++) {
+      const k = linkTo[junctionOutLinks[i]];
+      if (k !== neighbour) {
+        neighbour = k;
+        distinct++;
+      }
+    }
+    for (let i = junctionInOffsets[j], end = junctionInOffsets[j + 1]; i < end && distinct < 2; i++) {
+      const k = linkFrom[junctionInLinks[i]];
+      if (k !== neighbour) {
+        neighbour = k;
+        distinct++;
+      }
+    }
+    // `distinct` reaches 2 at the first neighbour that differs from the one before it.
+    if (distinct === 1) fringe[j] = 1;
+  }
+  return fringe;
+}
+
+/**
+ * Strongly connected components of the link graph (turn restrictions included)
+ * and warnings for links trips cannot fully use; see the file header for the
+ * rules. O(links + movements).
+ */
+export function analyseConnectivity(net: CompiledNetwork): ConnectivityReport {
+  const m = net.linkCount;
+  const n = net.junctionCount;
+  const { linkFrom, linkTo } = net;
+  const component = new Int32Array(m);
+  const componentCount = tarjan(net, component);
+
+  let largestComponent = -1;
+  let largestComponentSize = 0;
+  if (componentCount > 0) {
+    const sizes = new Int32Array(componentCount);
+    for (let l = 0; l < m; l++) sizes[component[l]]++;
+    for (let c = 0; c < componentCount; c++) {
+      if (sizes[c] > largestComponentSize) {
+        largestComponentSize = sizes[c];
+        largestComponent = c;
+      }
+    }
+  }
+
+  const warnings: ConnectivityWarning[] = [];
+  if (m > 0) {
+    const fringe = fringeJunctions(net);
+    const reached = new Uint8Array(m);
+    const drains = new Uint8Array(m);
+    const queue = new Int32Array(m);
+
+    // Reached from / draining to the main network.
+    let count = 0;
+    for (let l = 0; l < m; l++) {
+      if (component[l] === largestComponent) {
+        reached[l] = 1;
+        drains[l] = 1;
+        queue[count++] = l;
+      }
+    }
+    closure(net, reached, queue, count, false);
+    closure(net, drains, queue, count, true);
+
+    // Boundary entries and exits, judged against the main network alone.
+    const entries = new Int32Array(m);
+    let entryCount = 0;
+    let exitCount = 0;
+    for (let l = 0; l < m; l++) {
+      if (fringe[linkFrom[l]] === 1 && drains[l] === 1 && reached[l] === 0) entries[entryCount++] = l;
+      if (fringe[linkTo[l]] === 1 && reached[l] === 1 && drains[l] === 0) queue[exitCount++] = l;
+    }
+    for (let i = 0; i < exitCount; i++) drains[queue[i]] = 1;
+    closure(net, drains, queue, exitCount, true);
+    for (let i = 0; i < entryCount; i++) reached[entries[i]] = 1;
+    closure(net, reached, entries, entryCount, false);
+
+    for (let l = 0; l < m; l++) {
+      if (component[l] === largestComponent) continue;
+      const unreachable = reached[l] === 0 && fringe[linkFrom[l]] === 0;
+      const deadEnd = drains[l] === 0 && fringe[linkTo[l]] === 0;
+      if (!unreachable && !deadEnd) continue;
+      const id = net.linkKey(l);
+      const where = `link "${id}" (junction "${net.junctionKey(linkFrom[l])}" -> junction "${net.junctionKey(linkTo[l])}")`;
+      if (unreachable && deadEnd) {
+        warnings.push({ kind: 'isolated', link: id, message: `${where} is isolated: no permitted route from the main network reaches it and none from it leads back` });
+      } else if (unreachable) {
+        warnings.push({ kind: 'unreachable', link: id, message: `${where} is unreachable: no permitted route from the main network leads into it` });
+      } else {
+        warnings.push({ kind: 'dead-end', link: id, message: `${where} is a dead end: no permitted route from it leads back to the main network` });
+      }
+    }
+  }
+
+  const { junctionOutOffsets, junctionInOffsets } = net;
+  for (let j = 0; j < n; j++) {
+    if (junctionOutOffsets[j + 1] === junctionOutOffsets[j] && junctionInOffsets[j + 1] === junctionInOffsets[j]) {
+      const id = net.junctionKey(j);
+      warnings.push({ kind: 'isolated-junction', junction: id, message: `junction "${id}" is isolated: no link starts or ends there` });
+    }
+  }
+
+  return { components: componentCount, largestComponent, largestComponentSize, componentOf: component, warnings };
+}

@@ -40,3 +40,18 @@ export class NetworkError extends GreenwaveError {
     this.field = field;
   }
 }
+
+/**
+ * Bad demand or signal data, located by a path into the input, for example
+ * `signals[3].phases[1].green[0]: link "L7" does not end at junction "J4"`.
+ */
+export class InputError extends GreenwaveError {
+  override readonly name: string = 'InputError';
+  /** Path of the offending value, for example `flows[2].vehPerHour` or `programs.J4.phases[1].duration`. */
+  readonly path: string;
+
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.path = path;
+  }
+}

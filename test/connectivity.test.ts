@@ -1,15 +1,20 @@
 /**
  * analyseConnectivity: strongly connected components of the link graph (checked
  * against brute-force mutual reachability on random networks) and the warning
- * rules of engine/network/connectivity.ts: dead ends, unreachable and isolated
- * links, the fringe exemption, isolated junctions; and a 200,000-link chain that a
- * recursive Tarjan would not survive.
+ * rules of engine/network/connectivity.ts (a link is fine when some entry reaches
+ * it and it reaches some exit; entries and exits are fringe links and the main
+ * network, which exists only if the largest component holds a cycle), checked
+ * against a brute-force oracle on random networks: dead ends, unreachable and
+ * isolated links, acyclic networks (corridor, grid(1, n)) without false
+ * warnings, isolated junctions; and a 200,000-link chain that a recursive Tarjan
+ * would not survive.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../engine/network/compile.js';
 import type { CompiledNetwork } from '../engine/network/compiled.js';
 import { analyseConnectivity, type ConnectivityReport } from '../engine/network/connectivity.js';
+import { corridor, grid as gridGenerator } from '../engine/network/generators/index.js';
 import { RoadNetwork } from '../engine/network/road-network.js';
 
 /** A rows x cols grid, 100 m spacing, two-way links `a>b`, every movement but U-turns. */
@@ -123,7 +128,11 @@ describe('analyseConnectivity', () => {
     expect(summary(analyseConnectivity(compile(net)))).toEqual(['dead-end X-T', 'dead-end g10-T']);
   });
 
-  it('reports every link of a detached piece', () => {
+  // Changed with the entry/exit rules: this piece used to give
+  // ['dead-end AB', 'unreachable BA', 'unreachable BC', 'dead-end CB'] because it
+  // was judged against the main network alone, although A -> B -> C and back are
+  // working fringe-to-fringe trips.
+  it('does not warn about a detached street trips can cross fringe to fringe', () => {
     const net = grid(3, 3);
     for (const [id, x] of [['A', 500], ['B', 600], ['C', 700]] as const) net.addJunction({ id, x, y: 0 });
     for (const [a, b] of [['A', 'B'], ['B', 'C']]) {
@@ -132,7 +141,78 @@ describe('analyseConnectivity', () => {
     }
     net.addDefaultMovements();
     const report = analyseConnectivity(compile(net));
-    expect(summary(report)).toEqual(['dead-end AB', 'unreachable BA', 'unreachable BC', 'dead-end CB']);
+    expect(report.components).toBe(5); // the grid and four single links: it shows here
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('reports every link of a detached one-way loop as isolated', () => {
+    const net = grid(3, 3);
+    for (const [id, x, y] of [['A', 500, 0], ['B', 600, 0], ['C', 550, 100]] as const) net.addJunction({ id, x, y });
+    for (const [a, b] of [['A', 'B'], ['B', 'C'], ['C', 'A']]) net.addLink({ id: `${a}${b}`, from: a, to: b, speed: 10 });
+    net.addDefaultMovements();
+    const report = analyseConnectivity(compile(net));
+    expect(report.largestComponentSize).toBe(24);
+    expect(summary(report)).toEqual(['isolated AB', 'isolated BC', 'isolated CA']);
+  });
+
+  it('raises no warning on acyclic generated networks (fringe to fringe, no U-turns)', () => {
+    for (const net of [corridor(4, 200), corridor(1, 200), gridGenerator(1, 4), gridGenerator(1, 1, { attachLength: 100 })]) {
+      const report = analyseConnectivity(compile(net));
+      expect(report.largestComponentSize).toBe(1); // no cycle: no main network
+      expect(report.warnings).toEqual([]);
+    }
+  });
+
+  it('raises no warning on generated grids with a main network', () => {
+    expect(analyseConnectivity(compile(gridGenerator(5, 5))).warnings).toEqual([]);
+    const attached = analyseConnectivity(compile(gridGenerator(3, 3, { attachLength: 100 })));
+    expect(attached.largestComponentSize).toBe(24);
+    expect(attached.warnings).toEqual([]);
+  });
+
+  /** A hand-built acyclic corridor w - a - b - e (two-way streets; no U-turns once default movements are added), optionally with junction T beside a and b. */
+  function acyclicCorridor(withT = true): RoadNetwork {
+    const net = new RoadNetwork();
+    for (const [id, x, y] of [['w', -100, 0], ['a', 0, 0], ['b', 100, 0], ['e', 200, 0]] as const) net.addJunction({ id, x, y });
+    if (withT) net.addJunction({ id: 'T', x: 50, y: 80 });
+    for (const [p, q] of [['w', 'a'], ['a', 'b'], ['b', 'e']]) {
+      net.addLink({ id: `${p}>${q}`, from: p, to: q, speed: 10 });
+      net.addLink({ id: `${q}>${p}`, from: q, to: p, speed: 10 });
+    }
+    return net;
+  }
+
+  it('still reports one-way links into a non-fringe junction without exit as dead-end in an acyclic network', () => {
+    const net = acyclicCorridor();
+    net.addLink({ id: 'a>T', from: 'a', to: 'T', speed: 10 });
+    net.addLink({ id: 'b>T', from: 'b', to: 'T', speed: 10 });
+    net.addDefaultMovements();
+    const report = analyseConnectivity(compile(net));
+    expect(report.largestComponentSize).toBe(1);
+    expect(summary(report)).toEqual(['dead-end a>T', 'dead-end b>T']);
+    expect(report.warnings[0].message).toMatch(/"a>T".*"a".*"T"/);
+  });
+
+  it('still reports one-way links out of a non-fringe junction nothing enters as unreachable in an acyclic network', () => {
+    const net = acyclicCorridor();
+    net.addLink({ id: 'T>a', from: 'T', to: 'a', speed: 10 });
+    net.addLink({ id: 'T>b', from: 'T', to: 'b', speed: 10 });
+    net.addDefaultMovements();
+    const report = analyseConnectivity(compile(net));
+    expect(report.largestComponentSize).toBe(1);
+    expect(summary(report)).toEqual(['unreachable T>a', 'unreachable T>b']);
+  });
+
+  it('reports a link of an acyclic network whose entering turns are all banned as unreachable', () => {
+    const net = acyclicCorridor(false);
+    net.addLink({ id: 'bypass', from: 'a', to: 'b', length: 120, speed: 10 });
+    // Every movement but those into the bypass (and U-turns); out of it at b by default.
+    net.addDefaultMovements({ junctions: ['w', 'b', 'e'] });
+    net.addMovement({ from: 'w>a', to: 'a>b' });
+    net.addMovement({ from: 'b>a', to: 'a>w' });
+    const report = analyseConnectivity(compile(net));
+    expect(report.largestComponentSize).toBe(1);
+    expect(summary(report)).toEqual(['unreachable bypass']);
   });
 
   it('reports an isolated junction', () => {
@@ -190,15 +270,8 @@ describe('analyseConnectivity', () => {
         const sizes = new Map<number, number>();
         for (const c of report.componentOf) sizes.set(c, (sizes.get(c) ?? 0) + 1);
         expect(report.largestComponentSize).toBe(m === 0 ? 0 : Math.max(...sizes.values()));
-        // Necessary conditions of each warning, from brute force.
-        const main = [...Array(m).keys()].filter((l) => report.componentOf[l] === report.largestComponent);
-        for (const w of report.warnings) {
-          if (!('link' in w)) continue;
-          const l = net.linkIndex(w.link);
-          expect(report.componentOf[l]).not.toBe(report.largestComponent);
-          if (w.kind !== 'dead-end') expect(main.some((x) => reach[x][l])).toBe(false);
-          if (w.kind !== 'unreachable') expect(main.some((x) => reach[l][x])).toBe(false);
-        }
+        // Warnings against a brute-force oracle of the rules.
+        expect(oracle(net, report)).toEqual(summary(report).filter((w) => !w.startsWith('isolated-junction')));
       }),
       { numRuns: 300, seed: 20240601 },
     );
@@ -240,6 +313,39 @@ describe('analyseConnectivity', () => {
     expect(report.warnings).toEqual([]);
   });
 });
+
+/**
+ * The link warnings the header rules prescribe, by brute force: the main network
+ * is the largest component if it holds a cycle; entries start at a fringe
+ * junction or lie in it, exits end at one or lie in it; a link is unreachable
+ * when no entry reaches it and a dead end when it reaches no exit.
+ */
+function oracle(net: CompiledNetwork, report: ConnectivityReport): string[] {
+  const m = net.linkCount;
+  const reach = reachability(net);
+  const neighbours = Array.from({ length: net.junctionCount }, () => new Set<number>());
+  for (let l = 0; l < m; l++) {
+    neighbours[net.linkFrom[l]].add(net.linkTo[l]);
+    neighbours[net.linkTo[l]].add(net.linkFrom[l]);
+  }
+  const fringe = (j: number): boolean => neighbours[j].size === 1;
+  const inLargest = [...Array(m).keys()].filter((l) => report.componentOf[l] === report.largestComponent);
+  const cyclic = inLargest.length > 1 || inLargest.some((l) => {
+    for (let e = net.movementOffsets[l]; e < net.movementOffsets[l + 1]; e++) if (net.movementTo[e] === l) return true;
+    return false;
+  });
+  const main = new Set(cyclic ? inLargest : []);
+  const entries = [...Array(m).keys()].filter((l) => fringe(net.linkFrom[l]) || main.has(l));
+  const exits = [...Array(m).keys()].filter((l) => fringe(net.linkTo[l]) || main.has(l));
+  const out: string[] = [];
+  for (let l = 0; l < m; l++) {
+    const unreachable = !entries.some((x) => reach[x][l]);
+    const deadEnd = !exits.some((x) => reach[l][x]);
+    const kind = unreachable && deadEnd ? 'isolated' : unreachable ? 'unreachable' : deadEnd ? 'dead-end' : '';
+    if (kind !== '') out.push(`${kind} ${net.linkKey(l)}`);
+  }
+  return out;
+}
 
 /** reach[a][b]: link b can be reached from link a (a reaches itself), by BFS from every link. */
 function reachability(net: CompiledNetwork): boolean[][] {

@@ -4,33 +4,37 @@
  * the junction graph, because turn restrictions decide reachability: a link whose
  * every entering turn is banned is unreachable even though its junction is not.
  *
- * Rules, in order:
+ * What a planner needs to know is whether some trip can use each link: a link is
+ * fine when some entry reaches it and it reaches some exit. Rules, in order:
  *  1. Strongly connected components of the link graph are found with an
  *     iterative Tarjan over typed arrays (no recursion: real networks have 100k+
  *     links). Components are numbered in the order Tarjan completes them, a
  *     reverse topological order of the condensation: a movement never leads to a
- *     component with a higher id. The largest component is the "main network"
- *     (ties: the lowest id).
- *  2. A fringe junction has exactly one distinct neighbouring junction (counting
+ *     component with a higher id. The largest component is reported as
+ *     `largestComponent` (ties: the lowest id).
+ *  2. The largest component is the MAIN NETWORK only if it holds a cycle: more
+ *     than one link, or one link with a movement to itself. Otherwise (the link
+ *     graph is acyclic, as in a corridor or a grid(1, n) without U-turns, where
+ *     every trip runs fringe to fringe) there is no main network, and a single
+ *     link chosen by size would be arbitrary.
+ *  3. A fringe junction has exactly one distinct neighbouring junction (counting
  *     links in both directions, parallel links once): a dead-end stub where demand
  *     enters and leaves the modelled area.
- *  3. Boundary links extend the main network: an ENTRY is a link that starts at a
- *     fringe junction and can reach the main network; an EXIT is a link that ends
- *     at a fringe junction and can be reached from the main network (both judged
- *     against the main network alone, not chained). A link is `reached` if it
- *     can be reached from the main network or from an entry, and `drains` if it
- *     can reach the main network or an exit. (So a one-way entry road drawn with
- *     intermediate shape points is not flagged link by link.)
- *  4. Every link outside the main network is then judged:
- *       - `unreachable`: not reached, unless it starts at a fringe junction
- *         (demand enters there);
- *       - `dead-end`: does not drain, unless it ends at a fringe junction (trips
- *         leave there);
+ *  4. ENTRIES are the links that start at a fringe junction plus the links of the
+ *     main network; EXITS are the links that end at a fringe junction plus the
+ *     links of the main network. A link is `reached` if some entry reaches it
+ *     along permitted movements (an entry reaches itself) and `drains` if it
+ *     reaches some exit (an exit reaches itself). One forward search from all
+ *     entries and one backward search from all exits decide both.
+ *  5. Every link is then judged (main-network links always pass):
+ *       - `unreachable`: not reached;
+ *       - `dead-end`: does not drain;
  *       - `isolated`: both of the above.
- *     One warning per link at most. A detached piece whose every link starts and
- *     ends at fringe junctions (a lone two-way segment) raises no link warning;
- *     it shows in `components`.
- *  5. A junction with no link at all gives an `isolated-junction` warning.
+ *     One warning per link at most. A detached piece that trips can cross from
+ *     fringe to fringe (a lone two-way street) raises no link warning; it shows
+ *     in `components`. A detached piece with no fringe entry or exit (a one-way
+ *     loop, a trap) is warned link by link.
+ *  6. A junction with no link at all gives an `isolated-junction` warning.
  * Link warnings come first, in link index order, then junction warnings.
  *
  * Cost: O(links + movements) time, a handful of typed arrays of length `links`.
@@ -40,9 +44,13 @@ import type { CompiledNetwork } from './compiled.js';
 /** What a {@link ConnectivityWarning} reports. */
 export type ConnectivityWarningKind = 'unreachable' | 'dead-end' | 'isolated' | 'isolated-junction';
 
-/** A link outside the main network that trips cannot use fully. */
+/** A link that no trip can use: no entry reaches it, or it reaches no exit. */
 export interface LinkConnectivityWarning {
-  /** `unreachable`: no route from the main network leads into it; `dead-end`: no route from it leads back; `isolated`: neither. */
+  /**
+   * `unreachable`: no permitted route from an entry (a fringe junction or the main
+   * network) leads into it; `dead-end`: no permitted route from it leads to an exit
+   * (a fringe junction or the main network); `isolated`: neither.
+   */
   kind: 'unreachable' | 'dead-end' | 'isolated';
   /** Link id. */
   link: string;
@@ -66,7 +74,12 @@ export type ConnectivityWarning = LinkConnectivityWarning | JunctionConnectivity
 export interface ConnectivityReport {
   /** Number of strongly connected components of the link graph (0 without links). */
   components: number;
-  /** Id of the largest component, the main network (-1 without links). */
+  /**
+   * Id of the largest component (-1 without links). It is the main network only
+   * when it holds a cycle (more than one link, or a link that turns into itself);
+   * in an acyclic link graph every component is a single link and this one is
+   * merely the lowest-numbered.
+   */
   largestComponent: number;
   /** Links in the largest component (0 without links). */
   largestComponentSize: number;
@@ -141,7 +154,7 @@ function tarjan(net: CompiledNetwork, component: Int32Array): number {
 /**
  * Mark every link reachable from the links already marked in `mark` (listed in
  * `queue[0 .. count)`), forward along movements or, with `backward`, against
- * them. Returns nothing; `mark` is updated in place.
+ * them. Iterative breadth-first search; `mark` and `queue` are updated in place.
  */
 function closure(net: CompiledNetwork, mark: Uint8Array, queue: Int32Array, count: number, backward: boolean): void {
   const { movementOffsets, movementTo, movementInOffsets, movementIn, movementFrom } = net;
@@ -227,49 +240,71 @@ export function analyseConnectivity(net: CompiledNetwork): ConnectivityReport {
 
   const warnings: ConnectivityWarning[] = [];
   if (m > 0) {
+    // The largest component is the main network only if it holds a cycle.
+    let main = largestComponent;
+    if (largestComponentSize === 1) {
+      main = -1;
+      const { movementOffsets, movementTo } = net;
+      for (let l = 0; l < m && main === -1; l++) {
+        if (component[l] !== largestComponent) continue;
+        for (let e = movementOffsets[l], end = movementOffsets[l + 1]; e < end; e++) {
+          if (movementTo[e] === l) {
+            main = largestComponent;
+            break;
+          }
+        }
+      }
+    }
+
     const fringe = fringeJunctions(net);
     const reached = new Uint8Array(m);
     const drains = new Uint8Array(m);
     const queue = new Int32Array(m);
 
-    // Reached from / draining to the main network.
+    // Forward from every entry: links starting at a fringe junction, and the main network.
     let count = 0;
     for (let l = 0; l < m; l++) {
-      if (component[l] === largestComponent) {
+      if (fringe[linkFrom[l]] === 1 || component[l] === main) {
         reached[l] = 1;
-        drains[l] = 1;
         queue[count++] = l;
       }
     }
     closure(net, reached, queue, count, false);
+
+    // Backward from every exit: links ending at a fringe junction, and the main network.
+    count = 0;
+    for (let l = 0; l < m; l++) {
+      if (fringe[linkTo[l]] === 1 || component[l] === main) {
+        drains[l] = 1;
+        queue[count++] = l;
+      }
+    }
     closure(net, drains, queue, count, true);
 
-    // Boundary entries and exits, judged against the main network alone.
-    const entries = new Int32Array(m);
-    let entryCount = 0;
-    let exitCount = 0;
     for (let l = 0; l < m; l++) {
-      if (fringe[linkFrom[l]] === 1 && drains[l] === 1 && reached[l] === 0) entries[entryCount++] = l;
-      if (fringe[linkTo[l]] === 1 && reached[l] === 1 && drains[l] === 0) queue[exitCount++] = l;
-    }
-    for (let i = 0; i < exitCount; i++) drains[queue[i]] = 1;
-    closure(net, drains, queue, exitCount, true);
-    for (let i = 0; i < entryCount; i++) reached[entries[i]] = 1;
-    closure(net, reached, entries, entryCount, false);
-
-    for (let l = 0; l < m; l++) {
-      if (component[l] === largestComponent) continue;
-      const unreachable = reached[l] === 0 && fringe[linkFrom[l]] === 0;
-      const deadEnd = drains[l] === 0 && fringe[linkTo[l]] === 0;
+      const unreachable = reached[l] === 0;
+      const deadEnd = drains[l] === 0;
       if (!unreachable && !deadEnd) continue;
       const id = net.linkKey(l);
       const where = `link "${id}" (junction "${net.junctionKey(linkFrom[l])}" -> junction "${net.junctionKey(linkTo[l])}")`;
       if (unreachable && deadEnd) {
-        warnings.push({ kind: 'isolated', link: id, message: `${where} is isolated: no permitted route from the main network reaches it and none from it leads back` });
+        warnings.push({
+          kind: 'isolated',
+          link: id,
+          message: `${where} is isolated: no permitted route from an entry (a fringe junction or the main network) reaches it and none from it reaches an exit`,
+        });
       } else if (unreachable) {
-        warnings.push({ kind: 'unreachable', link: id, message: `${where} is unreachable: no permitted route from the main network leads into it` });
+        warnings.push({
+          kind: 'unreachable',
+          link: id,
+          message: `${where} is unreachable: no permitted route from an entry (a fringe junction or the main network) leads into it`,
+        });
       } else {
-        warnings.push({ kind: 'dead-end', link: id, message: `${where} is a dead end: no permitted route from it leads back to the main network` });
+        warnings.push({
+          kind: 'dead-end',
+          link: id,
+          message: `${where} is a dead end: no permitted route from it leads to an exit (a fringe junction or the main network)`,
+        });
       }
     }
   }

@@ -12,3 +12,4 @@ export type {
 } from './types.js';
 export { analyseConnectivity } from './connectivity.js';
 export type { ConnectivityReport, ConnectivityWarning, ConnectivityWarningKind, LinkConnectivityWarning, JunctionConnectivityWarning } from './connectivity.js';
+export * from './generators/index.js';

@@ -73,7 +73,9 @@ export interface Router {
   route(origin: number, destination: number, algorithm?: OneToOneAlgorithm): number;
   /** Cost of the cheapest route from link `originLink` to link `destinationLink`, both included; Infinity if none. */
   routeLinks(originLink: number, destinationLink: number, algorithm?: OneToOneAlgorithm): number;
-  /** Link indices of the route the last `route`/`routeLinks` found (empty if none, or origin = destination). */
+  /** Cost of the cheapest route that starts on link `originLink` (included) and ends at junction `destination`; Infinity if none. */
+  routeFromLink(originLink: number, destination: number, algorithm?: OneToOneAlgorithm): number;
+  /** Link indices of the route the last `route`/`routeLinks`/`routeFromLink` found (empty if none, or origin = destination). */
   lastPath(): Int32Array;
   /** Shortest-path tree from junction `origin` to every junction. */
   tree(origin: number): ShortestPathTree;
@@ -281,46 +283,47 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
     return best;
   }
 
-  function oneToOne(originIsLink: boolean, origin: number, destination: number, algorithm: OneToOneAlgorithm): number {
+  /**
+   * One-to-one search. The origin is link `originLink` when >= 0, else junction
+   * `origin`; the destination is link `destinationLink` when >= 0, else junction
+   * `destination`.
+   */
+  function oneToOne(originLink: number, origin: number, destinationLink: number, destination: number, algorithm: OneToOneAlgorithm): number {
     nextEpoch();
     lastKind = 'forward';
     lastEnd = NONE;
     lastMeet = NONE;
-    const destJunction = originIsLink ? linkTo[destination] : destination;
+    const destJunction = destinationLink >= 0 ? linkTo[destinationLink] : destination;
     const tx = junctionX[destJunction];
     const ty = junctionY[destJunction];
     const scale = algorithm === 'astar' ? heuristicScale : 0;
-    // Forward seeds.
-    if (originIsLink) {
-      dist[origin] = cost[origin]; pred[origin] = NONE; seen[origin] = epoch;
-      target[destination] = epoch;
+    if (originLink >= 0) {
+      dist[originLink] = cost[originLink]; pred[originLink] = NONE; seen[originLink] = epoch;
     } else {
       seedOrigin(origin);
+    }
+    if (destinationLink >= 0) {
+      target[destinationLink] = epoch;
+    } else {
       for (let i = junctionInOffsets[destination], end = junctionInOffsets[destination + 1]; i < end; i++) target[junctionInLinks[i]] = epoch;
     }
     if (algorithm !== 'bidirectional') {
-      if (originIsLink) queueSeeds(origin, origin + 1, null, tx, ty, scale);
+      if (originLink >= 0) queueSeeds(originLink, originLink + 1, null, tx, ty, scale);
       else queueSeeds(junctionOutOffsets[origin], junctionOutOffsets[origin + 1], junctionOutLinks, tx, ty, scale);
       return scanForward(tx, ty, scale, cost);
     }
     lastKind = 'bidirectional';
     let best = Infinity;
     let meet = NONE;
-    const pushForward = (l: number): void => {
-      if (seen[l] === epoch && pred[l] === NONE) heap.push(dist[l], l);
-    };
     const seedB = (l: number): void => {
       distB[l] = 0; succ[l] = NONE; seenB[l] = epoch;
       heapB.push(0, l);
       if (seen[l] === epoch && dist[l] < best) { best = dist[l]; meet = l; }
     };
-    if (originIsLink) {
-      pushForward(origin);
-      seedB(destination);
-    } else {
-      for (let i = junctionOutOffsets[origin], end = junctionOutOffsets[origin + 1]; i < end; i++) pushForward(junctionOutLinks[i]);
-      for (let i = junctionInOffsets[destination], end = junctionInOffsets[destination + 1]; i < end; i++) seedB(junctionInLinks[i]);
-    }
+    if (originLink >= 0) heap.push(dist[originLink], originLink);
+    else for (let i = junctionOutOffsets[origin], end = junctionOutOffsets[origin + 1]; i < end; i++) heap.push(dist[junctionOutLinks[i]], junctionOutLinks[i]);
+    if (destinationLink >= 0) seedB(destinationLink);
+    else for (let i = junctionInOffsets[destination], end = junctionInOffsets[destination + 1]; i < end; i++) seedB(junctionInLinks[i]);
     return bidirectional(best, meet);
   }
 
@@ -333,7 +336,7 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
       lastKind = 'empty';
       return 0;
     }
-    return oneToOne(false, origin, destination, algorithm);
+    return oneToOne(NONE, origin, NONE, destination, algorithm);
   }
 
   function routeLinks(originLink: number, destinationLink: number, algorithm: OneToOneAlgorithm = defaultAlgorithm): number {
@@ -347,7 +350,21 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
       lastEnd = originLink;
       return cost[originLink];
     }
-    return oneToOne(true, originLink, destinationLink, algorithm);
+    return oneToOne(originLink, NONE, destinationLink, NONE, algorithm);
+  }
+
+  function routeFromLink(originLink: number, destination: number, algorithm: OneToOneAlgorithm = defaultAlgorithm): number {
+    checkLink(originLink, 'originLink');
+    checkJunction(destination, 'destination');
+    checkAlgorithm(algorithm);
+    if (linkTo[originLink] === destination) {
+      nextEpoch();
+      lastKind = 'forward';
+      dist[originLink] = cost[originLink]; pred[originLink] = NONE; seen[originLink] = epoch;
+      lastEnd = originLink;
+      return cost[originLink];
+    }
+    return oneToOne(originLink, NONE, NONE, destination, algorithm);
   }
 
   /** Length of the forward chain ending at `l`. */
@@ -551,6 +568,7 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
     setCost,
     route,
     routeLinks,
+    routeFromLink,
     lastPath,
     tree,
     treePath,

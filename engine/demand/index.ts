@@ -1,0 +1,6 @@
+/** Public API of the demand layer: seeded random streams, time-of-day profiles, demand expansion. */
+export { RandomStream, createRandom } from './random.js';
+export { createProfile } from './profile.js';
+export type { Profile, ProfilePoint } from './profile.js';
+export { expandDemand } from './demand.js';
+export type { ArrivalProcess, DemandSpec, FlowSpec, OdMatrixSpec, RouteFields, TripSpec, TripTable } from './demand.js';

@@ -1,0 +1,11 @@
+/** Public API of the simulation kernel. */
+export { Simulation, DEFAULT_SIM_OPTIONS, VEHICLE_PENDING, VEHICLE_WAITING, VEHICLE_MOVING, VEHICLE_QUEUED, VEHICLE_ARRIVED, VEHICLE_UNROUTABLE } from './simulation.js';
+export type { SimOptions, SignalSetup, GridlockReport } from './simulation.js';
+export { simulate } from './simulate.js';
+export type { SimulateOptions, SimulationResult } from './simulate.js';
+export { Metrics, levelOfService } from './metrics.js';
+export type { MetricsOptions, MetricsResult, TripMetrics, LinkMetrics, JunctionMetrics, NetworkMetrics, TimeSample, LevelOfService } from './metrics.js';
+export type { SimObserver } from './observer.js';
+export { buildConflicts } from './conflicts.js';
+export type { ConflictTable } from './conflicts.js';
+export { Scheduler } from './scheduler.js';

@@ -1,0 +1,358 @@
+/**
+ * Metrics: an observer of the kernel's events that keeps per-trip, per-link,
+ * per-junction and network figures and a time series.
+ *
+ * Definitions (SUMO tripinfo conventions where they exist):
+ *  - travel time: arrival - insertion (entering the first link);
+ *  - departure delay: insertion - planned departure;
+ *  - delay (SUMO "timeLoss"): travel time - free-flow time of the links driven;
+ *  - waiting time: time spent queued at stop lines; a stop: one such wait longer
+ *    than `stopThreshold`;
+ *  - link travel time: from entering a link to leaving it (through a movement or
+ *    by arriving at its end); queue: vehicles queued at its stop line, mean over
+ *    time and maximum;
+ *  - junction control delay: time on the approach link minus its free-flow time,
+ *    averaged over vehicles passing the junction; level of service from HCM 7th
+ *    ed. thresholds: signalised (Exhibit 19-8) A <= 10 s, B <= 20, C <= 35,
+ *    D <= 55, E <= 80, else F; unsignalised (Exhibit 20-2) A <= 10, B <= 15,
+ *    C <= 25, D <= 35, E <= 50, else F;
+ *  - network: vehicle-km of links completed, vehicle-hours in the network
+ *    (unfinished vehicles counted to the end), throughput (arrivals), mean speed
+ *    = vehicle-km / vehicle-hours.
+ */
+import { CONTROL_CODE, type CompiledNetwork } from '../network/compiled.js';
+import type { TripTable } from '../demand/demand.js';
+import type { SimObserver } from './observer.js';
+
+/** HCM level of service. */
+export type LevelOfService = 'A' | 'B' | 'C' | 'D' | 'E' | 'F';
+
+const SIGNAL_LOS = [10, 20, 35, 55, 80];
+const UNSIGNALISED_LOS = [10, 15, 25, 35, 50];
+const LOS: LevelOfService[] = ['A', 'B', 'C', 'D', 'E', 'F'];
+
+/** Level of service for a control delay (s) at a signalised or unsignalised junction. */
+export function levelOfService(controlDelay: number, signalised: boolean): LevelOfService {
+  const limits = signalised ? SIGNAL_LOS : UNSIGNALISED_LOS;
+  for (let i = 0; i < limits.length; i++) if (controlDelay <= limits[i]) return LOS[i];
+  return 'F';
+}
+
+/** Options of {@link Metrics}. */
+export interface MetricsOptions {
+  start: number;
+  end: number;
+  /** Time-series interval, s. Default 300. */
+  interval?: number;
+  /** Wait that counts as a stop, s. Default 3. */
+  stopThreshold?: number;
+}
+
+/** Per-trip results (index = trip); NaN where not applicable (never inserted, unfinished). */
+export interface TripMetrics {
+  inserted: Float64Array;
+  arrived: Float64Array;
+  travelTime: Float64Array;
+  departDelay: Float64Array;
+  delay: Float64Array;
+  waitingTime: Float64Array;
+  stops: Int32Array;
+  routeLength: Float64Array;
+}
+
+/** Per-link results (index = link). */
+export interface LinkMetrics {
+  entered: Int32Array;
+  left: Int32Array;
+  meanTravelTime: Float64Array;
+  meanQueue: Float64Array;
+  maxQueue: Int32Array;
+}
+
+/** Per-junction results (index = junction). */
+export interface JunctionMetrics {
+  /** Vehicles that passed the junction. */
+  vehicles: Int32Array;
+  /** Mean control delay, s (NaN if no vehicle passed). */
+  controlDelay: Float64Array;
+  /** HCM level of service ('' if no vehicle passed). */
+  levelOfService: Array<LevelOfService | ''>;
+}
+
+/** Network totals. */
+export interface NetworkMetrics {
+  trips: number;
+  inserted: number;
+  arrived: number;
+  unfinished: number;
+  unroutable: number;
+  vehicleKm: number;
+  vehicleHours: number;
+  meanSpeed: number;
+  meanTravelTime: number;
+  meanDelay: number;
+  meanWaitingTime: number;
+  meanStops: number;
+  meanDepartDelay: number;
+}
+
+/** One time-series sample, taken at `time` (the end of its interval). */
+export interface TimeSample {
+  time: number;
+  inNetwork: number;
+  waiting: number;
+  queued: number;
+  departed: number;
+  arrived: number;
+  meanTravelTime: number;
+}
+
+/** Everything a run measured. */
+export interface MetricsResult {
+  trips: TripMetrics;
+  links: LinkMetrics;
+  junctions: JunctionMetrics;
+  network: NetworkMetrics;
+  timeseries: TimeSample[];
+}
+
+/** Collects metrics from a simulation's events. */
+export class Metrics implements SimObserver {
+  private readonly net: CompiledNetwork;
+  private readonly tripsTable: TripTable;
+  private readonly start: number;
+  private readonly endLimit: number;
+  private readonly interval: number;
+  private readonly stopThreshold: number;
+  // Per trip.
+  private readonly inserted: Float64Array;
+  private readonly arrived: Float64Array;
+  private readonly freeFlow: Float64Array;
+  private readonly length: Float64Array;
+  private readonly waiting: Float64Array;
+  private readonly stops: Int32Array;
+  private readonly queuedAt: Float64Array;
+  private readonly enteredAt: Float64Array;
+  // Per link.
+  private readonly entered: Int32Array;
+  private readonly left: Int32Array;
+  private readonly linkTime: Float64Array;
+  private readonly queueNow: Int32Array;
+  private readonly queueArea: Float64Array;
+  private readonly queueMax: Int32Array;
+  private readonly queueSince: Float64Array;
+  // Per junction.
+  private readonly passed: Int32Array;
+  private readonly controlSum: Float64Array;
+  // Counters.
+  private insertedCount = 0;
+  private arrivedCount = 0;
+  private unroutableCount = 0;
+  private queuedCount = 0;
+  private vehicleKm = 0;
+  private endTime: number;
+  // Time series.
+  private readonly samples: TimeSample[] = [];
+  private nextSample: number;
+  private binDeparted = 0;
+  private binArrived = 0;
+  private binTravelTime = 0;
+  private departCursor = 0;
+
+  constructor(net: CompiledNetwork, trips: TripTable, options: MetricsOptions) {
+    this.net = net;
+    this.tripsTable = trips;
+    this.start = options.start;
+    this.endLimit = options.end;
+    this.endTime = options.end;
+    this.interval = options.interval ?? 300;
+    this.stopThreshold = options.stopThreshold ?? 3;
+    this.nextSample = this.start + this.interval;
+    const n = trips.count;
+    const m = net.linkCount;
+    this.inserted = new Float64Array(n).fill(NaN);
+    this.arrived = new Float64Array(n).fill(NaN);
+    this.freeFlow = new Float64Array(n);
+    this.length = new Float64Array(n);
+    this.waiting = new Float64Array(n);
+    this.stops = new Int32Array(n);
+    this.queuedAt = new Float64Array(n);
+    this.enteredAt = new Float64Array(n);
+    this.entered = new Int32Array(m);
+    this.left = new Int32Array(m);
+    this.linkTime = new Float64Array(m);
+    this.queueNow = new Int32Array(m);
+    this.queueArea = new Float64Array(m);
+    this.queueMax = new Int32Array(m);
+    this.queueSince = new Float64Array(m).fill(this.start);
+    this.passed = new Int32Array(net.junctionCount);
+    this.controlSum = new Float64Array(net.junctionCount);
+  }
+
+  /** Bytes of per-vehicle metric state. */
+  get vehicleStateBytes(): number {
+    return this.inserted.byteLength + this.arrived.byteLength + this.freeFlow.byteLength + this.length.byteLength
+      + this.waiting.byteLength + this.stops.byteLength + this.queuedAt.byteLength + this.enteredAt.byteLength;
+  }
+
+  private tick(time: number): void {
+    while (time >= this.nextSample && this.nextSample <= this.endLimit) this.sample(this.nextSample);
+  }
+
+  private sample(time: number): void {
+    const depart = this.tripsTable.depart;
+    while (this.departCursor < depart.length && depart[this.departCursor] <= time) this.departCursor++;
+    const inNetwork = this.insertedCount - this.arrivedCount;
+    this.samples.push({
+      time,
+      inNetwork,
+      waiting: Math.max(0, this.departCursor - this.insertedCount - this.unroutableCount),
+      queued: this.queuedCount,
+      departed: this.binDeparted,
+      arrived: this.binArrived,
+      meanTravelTime: this.binArrived > 0 ? this.binTravelTime / this.binArrived : NaN,
+    });
+    this.binDeparted = 0;
+    this.binArrived = 0;
+    this.binTravelTime = 0;
+    this.nextSample = time + this.interval;
+  }
+
+  private setQueue(l: number, delta: number, time: number): void {
+    this.queueArea[l] += this.queueNow[l] * (time - this.queueSince[l]);
+    this.queueSince[l] = time;
+    this.queueNow[l] += delta;
+    if (this.queueNow[l] > this.queueMax[l]) this.queueMax[l] = this.queueNow[l];
+  }
+
+  depart(v: number, _link: number, time: number): void {
+    this.tick(time);
+    this.inserted[v] = time;
+    this.insertedCount++;
+    this.binDeparted++;
+  }
+
+  enter(v: number, l: number, time: number): void {
+    this.tick(time);
+    this.entered[l]++;
+    this.enteredAt[v] = time;
+  }
+
+  queue(v: number, e: number, time: number): void {
+    this.tick(time);
+    this.queuedAt[v] = time;
+    this.queuedCount++;
+    this.setQueue(this.net.movementFrom[e], 1, time);
+  }
+
+  leave(v: number, l: number, _e: number, time: number): void {
+    this.tick(time);
+    const wait = time - this.queuedAt[v];
+    this.waiting[v] += wait;
+    if (wait > this.stopThreshold) this.stops[v]++;
+    this.queuedCount--;
+    this.setQueue(l, -1, time);
+    this.completeLink(v, l, time);
+    const j = this.net.linkTo[l];
+    this.passed[j]++;
+    this.controlSum[j] += time - this.enteredAt[v] - this.net.linkFreeFlowTime[l];
+  }
+
+  arrive(v: number, l: number, time: number): void {
+    this.tick(time);
+    this.completeLink(v, l, time);
+    this.arrived[v] = time;
+    this.arrivedCount++;
+    this.binArrived++;
+    this.binTravelTime += time - this.inserted[v];
+  }
+
+  unroutable(_v: number, time: number): void {
+    this.tick(time);
+    this.unroutableCount++;
+  }
+
+  end(time: number): void {
+    this.tick(time);
+    this.endTime = time;
+    for (let l = 0; l < this.net.linkCount; l++) this.setQueue(l, 0, time);
+  }
+
+  private completeLink(v: number, l: number, time: number): void {
+    this.left[l]++;
+    this.linkTime[l] += time - this.enteredAt[v];
+    this.freeFlow[v] += this.net.linkFreeFlowTime[l];
+    this.length[v] += this.net.linkLength[l];
+    this.vehicleKm += this.net.linkLength[l] / 1000;
+  }
+
+  /** Final figures. Call after the run ended. */
+  result(): MetricsResult {
+    const n = this.tripsTable.count;
+    const net = this.net;
+    const travelTime = new Float64Array(n).fill(NaN);
+    const departDelay = new Float64Array(n).fill(NaN);
+    const delay = new Float64Array(n).fill(NaN);
+    let sumTT = 0;
+    let sumDelay = 0;
+    let sumWait = 0;
+    let sumStops = 0;
+    let sumDepartDelay = 0;
+    let vehicleSeconds = 0;
+    for (let v = 0; v < n; v++) {
+      const ins = this.inserted[v];
+      if (Number.isNaN(ins)) continue;
+      departDelay[v] = ins - this.tripsTable.depart[v];
+      sumDepartDelay += departDelay[v];
+      const arr = this.arrived[v];
+      if (Number.isNaN(arr)) {
+        vehicleSeconds += this.endTime - ins;
+        continue;
+      }
+      vehicleSeconds += arr - ins;
+      travelTime[v] = arr - ins;
+      delay[v] = travelTime[v] - this.freeFlow[v];
+      sumTT += travelTime[v];
+      sumDelay += delay[v];
+      sumWait += this.waiting[v];
+      sumStops += this.stops[v];
+    }
+    const arrived = this.arrivedCount;
+    const span = this.endTime - this.start;
+    const links: LinkMetrics = {
+      entered: this.entered.slice(),
+      left: this.left.slice(),
+      meanTravelTime: Float64Array.from(this.linkTime, (t, l) => (this.left[l] > 0 ? t / this.left[l] : NaN)),
+      meanQueue: Float64Array.from(this.queueArea, (a) => (span > 0 ? a / span : 0)),
+      maxQueue: this.queueMax.slice(),
+    };
+    const controlDelay = Float64Array.from(this.controlSum, (s, j) => (this.passed[j] > 0 ? s / this.passed[j] : NaN));
+    const junctions: JunctionMetrics = {
+      vehicles: this.passed.slice(),
+      controlDelay,
+      levelOfService: Array.from(controlDelay, (d, j) => (Number.isNaN(d) ? '' : levelOfService(d, net.junctionControl[j] === CONTROL_CODE.signal))),
+    };
+    const vehicleHours = vehicleSeconds / 3600;
+    return {
+      trips: { inserted: this.inserted.slice(), arrived: this.arrived.slice(), travelTime, departDelay, delay, waitingTime: this.waiting.slice(), stops: this.stops.slice(), routeLength: this.length.slice() },
+      links,
+      junctions,
+      network: {
+        trips: n,
+        inserted: this.insertedCount,
+        arrived,
+        unfinished: n - arrived - this.unroutableCount,
+        unroutable: this.unroutableCount,
+        vehicleKm: this.vehicleKm,
+        vehicleHours,
+        meanSpeed: vehicleHours > 0 ? this.vehicleKm / vehicleHours / 3.6 : NaN,
+        meanTravelTime: arrived > 0 ? sumTT / arrived : NaN,
+        meanDelay: arrived > 0 ? sumDelay / arrived : NaN,
+        meanWaitingTime: arrived > 0 ? sumWait / arrived : NaN,
+        meanStops: arrived > 0 ? sumStops / arrived : NaN,
+        meanDepartDelay: this.insertedCount > 0 ? sumDepartDelay / this.insertedCount : NaN,
+      },
+      timeseries: this.samples.slice(),
+    };
+  }
+}

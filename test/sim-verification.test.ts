@@ -1,0 +1,183 @@
+/**
+ * Verification of the kernel against closed-form traffic-flow theory. Each test
+ * cites the formula it checks and its tolerance.
+ */
+import { describe, expect, it } from 'vitest';
+import { compile, RoadNetwork, type CompiledNetwork } from '../engine/network/index.js';
+import { createRandom, expandDemand, type DemandSpec } from '../engine/demand/index.js';
+import { Simulation, simulate, type SimObserver } from '../engine/sim/index.js';
+import type { SignalProgramSpec } from '../engine/signals/index.js';
+
+/**
+ * An isolated signalised junction J: approach A (o -> J, 2 lanes) and exit B
+ * (J -> d), plus a side approach S (s -> J) and exit N (J -> n) so the signal has
+ * a second phase. Saturation flow per lane `satFlow` veh/s (default 0.5): A
+ * discharges at s = 2 x satFlow.
+ */
+function isolatedSignal(lengthA = 2000, satFlow = 0.5): CompiledNetwork {
+  const net = new RoadNetwork();
+  net.addJunction({ id: 'o', x: -lengthA, y: 0 });
+  net.addJunction({ id: 'J', x: 0, y: 0, control: 'signal' });
+  net.addJunction({ id: 'd', x: 500, y: 0 });
+  net.addJunction({ id: 's', x: 0, y: -500 });
+  net.addJunction({ id: 'n', x: 0, y: 500 });
+  net.addLink({ id: 'A', from: 'o', to: 'J', lanes: 2, speed: 15, saturationFlow: satFlow });
+  net.addLink({ id: 'B', from: 'J', to: 'd', lanes: 2, speed: 15 });
+  net.addLink({ id: 'S', from: 's', to: 'J', speed: 15 });
+  net.addLink({ id: 'N', from: 'J', to: 'n', speed: 15 });
+  net.addMovement({ from: 'A', to: 'B' });
+  net.addMovement({ from: 'S', to: 'N' });
+  return compile(net);
+}
+
+/** Two phases: A green for `g` s, then S green; 3 s yellow and 2 s all-red each; cycle C = g + gSide + 10. */
+function program(g: number, gSide: number): SignalProgramSpec {
+  return {
+    junction: 'J',
+    phases: [
+      { green: [{ from: 'A', to: 'B' }], duration: g, yellow: 3, allRed: 2 },
+      { green: [{ from: 'S', to: 'N' }], duration: gSide, yellow: 3, allRed: 2 },
+    ],
+  };
+}
+
+function flows(net: CompiledNetwork, rate: number, end: number, arrivals: 'uniform' | 'poisson', seed = 1) {
+  const spec: DemandSpec = { flows: [{ id: 'main', from: 'o', to: 'd', rate, begin: 0, end, arrivals }] };
+  return expandDemand(net, spec, createRandom(seed));
+}
+
+describe('free flow', () => {
+  it('travel time on one link = length / speed (within 0.5 s)', () => {
+    const network = new RoadNetwork();
+    network.addJunction({ id: 'a', x: 0, y: 0 });
+    network.addJunction({ id: 'b', x: 1234, y: 0 });
+    network.addLink({ id: 'ab', from: 'a', to: 'b', speed: 12.5, lanes: 1 });
+    const net = compile(network);
+    const trips = expandDemand(net, { flows: [{ from: 'a', to: 'b', rate: 0.02, begin: 0, end: 3000, arrivals: 'uniform' }] }, createRandom(1));
+    const result = simulate(net, trips, {}, { end: 4000 });
+    expect(result.network.arrived).toBe(trips.count);
+    for (let v = 0; v < trips.count; v++) expect(Math.abs(result.trips.travelTime[v] - 1234 / 12.5)).toBeLessThan(0.5);
+    expect(result.network.meanDelay).toBeLessThan(0.5);
+  });
+});
+
+describe('capacity of a signalised approach', () => {
+  it('an oversaturated approach discharges at s x lanes x g/C (within 2%)', () => {
+    // s x lanes = 0.5 x 2 = 1 veh/s; g = 30 s, C = 30 + 25 + 10 = 65 s: capacity 30/65 = 0.4615 veh/s.
+    const net = isolatedSignal();
+    const trips = flows(net, 0.8, 4000, 'uniform'); // demand 1.7x capacity
+    const sim = new Simulation(net, trips, { programs: [program(30, 25)] }, { end: 4000 });
+    const A = net.linkIndex('A');
+    let discharged = 0;
+    const from = 650; // 10 whole cycles of warm-up, then 40 cycles measured
+    const to = from + 40 * 65;
+    const counter: SimObserver = { leave: (_v, link, _e, t) => { if (link === A && t >= from && t < to) discharged++; } };
+    sim.observe(counter);
+    sim.run();
+    const rate = discharged / (to - from);
+    const expected = (0.5 * 2 * 30) / 65;
+    expect(Math.abs(rate - expected) / expected).toBeLessThan(0.02);
+  });
+});
+
+/** Webster (1958) uniform-delay term: d1 = C (1 - lambda)^2 / (2 (1 - lambda x)). */
+function websterUniform(C: number, lambda: number, x: number): number {
+  return (C * (1 - lambda) ** 2) / (2 * (1 - lambda * x));
+}
+
+/** Webster (1958) full formula: d1 + x^2 / (2 q (1 - x)) - 0.65 (C / q^2)^(1/3) x^(2 + 5 lambda). */
+function websterFull(C: number, lambda: number, x: number, q: number): number {
+  return websterUniform(C, lambda, x) + x ** 2 / (2 * q * (1 - x)) - 0.65 * Math.cbrt(C / q ** 2) * x ** (2 + 5 * lambda);
+}
+
+describe('Webster delay at an isolated fixed-time signal', () => {
+  // g = 30 s effective green for A, C = 67 s (side green 27 s): lambda = 30/67. Saturation flow
+  // 1,900 veh/h/lane (HCM base), two lanes: s = 1.0556 veh/s. With it q x C = x g s is not an
+  // integer, so uniform arrivals do not repeat the same phase every cycle (that would bias the mean).
+  const g = 30;
+  const C = 67;
+  const lambda = g / C;
+  const satFlow = 1900 / 3600;
+  const s = 2 * satFlow;
+
+  for (const x of [0.3, 0.5, 0.7, 0.9]) {
+    it(`uniform arrivals, x = ${x}: mean delay within 5% of the uniform-delay term`, () => {
+      const net = isolatedSignal(2000, satFlow);
+      const q = x * lambda * s;
+      const horizon = 40_000;
+      const trips = flows(net, q, horizon, 'uniform');
+      const result = simulate(net, trips, { programs: [program(g, C - g - 10)] }, { end: horizon + 600 });
+      const J = net.junctionIndex('J');
+      const expected = websterUniform(C, lambda, x);
+      const measured = result.junctions.controlDelay[J];
+      expect(Math.abs(measured - expected) / expected, `measured ${measured.toFixed(2)} s vs ${expected.toFixed(2)} s`).toBeLessThan(0.05);
+    });
+  }
+
+  for (const x of [0.5, 0.7, 0.85]) {
+    it(`Poisson arrivals, x = ${x}: mean delay within 15% of Webster's full formula`, () => {
+      const net = isolatedSignal(4000, satFlow);
+      const q = x * lambda * s;
+      const horizon = 100_000;
+      let sum = 0;
+      const seeds = [1, 2, 3];
+      for (const seed of seeds) {
+        const trips = flows(net, q, horizon, 'poisson', seed);
+        const result = simulate(net, trips, { programs: [program(g, C - g - 10)] }, { end: horizon + 1200, seed });
+        sum += result.junctions.controlDelay[net.junctionIndex('J')];
+      }
+      const measured = sum / seeds.length;
+      const expected = websterFull(C, lambda, x, q);
+      expect(Math.abs(measured - expected) / expected, `measured ${measured.toFixed(2)} s vs ${expected.toFixed(2)} s`).toBeLessThan(0.15);
+    });
+  }
+});
+
+describe('spillback', () => {
+  it('a queue longer than its link blocks the upstream movement, and no link ever exceeds its storage', () => {
+    // o -> a -> J(signal) -> d; link aJ holds floor(1 x 75 / 7.5) = 10 vehicles.
+    const network = new RoadNetwork();
+    network.addJunction({ id: 'o', x: -1075, y: 0 });
+    network.addJunction({ id: 'a', x: -75, y: 0 });
+    network.addJunction({ id: 'J', x: 0, y: 0, control: 'signal' });
+    network.addJunction({ id: 'd', x: 500, y: 0 });
+    network.addJunction({ id: 's', x: 0, y: -500 });
+    network.addJunction({ id: 'n', x: 0, y: 500 });
+    network.addLink({ id: 'oa', from: 'o', to: 'a', speed: 15 });
+    network.addLink({ id: 'A', from: 'a', to: 'J', speed: 15 });
+    network.addLink({ id: 'B', from: 'J', to: 'd', speed: 15 });
+    network.addLink({ id: 'S', from: 's', to: 'J', speed: 15 });
+    network.addLink({ id: 'N', from: 'J', to: 'n', speed: 15 });
+    network.addMovement({ from: 'oa', to: 'A' });
+    network.addMovement({ from: 'A', to: 'B' });
+    network.addMovement({ from: 'S', to: 'N' });
+    const net = compile(network);
+    const trips = expandDemand(net, { flows: [{ from: 'o', to: 'd', rate: 0.4, begin: 0, end: 1800, arrivals: 'uniform' }] }, createRandom(1));
+    // Demand 0.4 veh/s against a capacity of 0.5 x 20/70 = 0.14 veh/s: the queue at J outgrows A.
+    const sim = new Simulation(net, trips, { programs: [program(20, 40)] }, { end: 3600 });
+    const A = net.linkIndex('A');
+    const oa = net.linkIndex('oa');
+    let overfull = 0;
+    let fullA = 0;
+    let queuedAtA = 0;
+    const watcher: SimObserver = {
+      enter: (_v, link) => {
+        if (sim.linkOccupancy(link) > sim.linkStorage(link)) overfull++;
+        if (link === A && sim.linkOccupancy(A) === sim.linkStorage(A)) fullA++;
+      },
+      // Junction a is uncontrolled: a vehicle waits at its stop line only because A is full.
+      queue: (_v, e) => { if (net.movementFrom[e] === oa) queuedAtA++; },
+    };
+    sim.observe(watcher);
+    let maxWaitAtA = 0;
+    for (let t = 60; t <= 3600; t += 60) {
+      sim.advanceTo(t);
+      maxWaitAtA = Math.max(maxWaitAtA, sim.movementQueue(net.movementBetween(oa, A)));
+    }
+    expect(sim.linkStorage(A)).toBe(10);
+    expect(overfull).toBe(0);
+    expect(fullA).toBeGreaterThan(0);
+    expect(queuedAtA).toBeGreaterThan(0);
+    expect(maxWaitAtA).toBeGreaterThan(5); // a standing queue upstream of the full link
+  });
+});

@@ -2,3 +2,6 @@
 export * from './errors.js';
 export * from './network/index.js';
 export * from './routing/index.js';
+export * from './demand/index.js';
+export * from './signals/index.js';
+export * from './sim/index.js';

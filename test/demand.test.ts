@@ -210,6 +210,8 @@ describe('expandDemand: od', () => {
 describe('expandDemand: validation', () => {
   const ok = { from: 'A', to: 'C', rate: 0.1, begin: 0, end: 100 };
   const od = { zones: ['A', 'B', 'C', 'D'], trips: [[0, 1, 1, 1], [1, 0, 1, 1], [1, 1, 0, 1], [1, 1, 1, 0]], begin: 0, end: 100 };
+  /** 1 veh/s per cell: about 100 generated trips each. */
+  const busyOd = { ...od, trips: od.trips.map((row) => row.map((v) => v * HOUR)) };
   const cases: Array<[string, unknown, string, RegExp?]> = [
     ['an unknown junction', { trips: [{ depart: 0, from: 'Z', to: 'C' }] }, 'trips[0].from', /junction id.*"Z".*no such junction/],
     ['a junction id that is not a string', { trips: [{ depart: 0, from: 'A', to: 7 }] }, 'trips[0].to', /junction id \(string\), found 7/],
@@ -233,8 +235,8 @@ describe('expandDemand: validation', () => {
     ['an empty trip id', { trips: [{ id: '', depart: 0, from: 'A', to: 'C' }] }, 'trips[0].id'],
     ['a duplicate trip id', { trips: [{ id: 'x', depart: 0, from: 'A', to: 'C' }, { id: 'x', depart: 1, from: 'A', to: 'C' }] }, 'trips[1].id', /"x".*trips\[0\]/],
     ['a trip id clashing with a generated one', { trips: [{ id: 'f.0', depart: 0, from: 'A', to: 'C' }], flows: [{ ...ok, id: 'f' }] }, 'flows[0].id', /"f\.0"/],
-    ['a flow id clashing with OD ids', { flows: [{ ...ok, id: 'od0.0-1' }], od: [od] }, 'od[0].trips[0][1]', /"od0\.0-1\.0".*flows\[0\]\.id/],
-    ['a trip id clashing with OD ids', { trips: [{ id: 'od0.2-3.0', depart: 0, from: 'A', to: 'C' }], od: [{ ...od, arrivals: 'uniform' }] }, 'od[0].trips[2][3]', /trips\[0\]\.id/],
+    ['a flow id clashing with OD ids', { flows: [{ ...ok, id: 'od0.0-1' }], od: [busyOd] }, 'od[0].trips[0][1]', /"od0\.0-1\.0".*flows\[0\]\.id/],
+    ['a trip id clashing with OD ids', { trips: [{ id: 'od0.2-3.0', depart: 0, from: 'A', to: 'C' }], od: [{ ...busyOd, arrivals: 'uniform' }] }, 'od[0].trips[2][3]', /trips\[0\]\.id/],
     ['a default trip id given explicitly', { trips: [{ depart: 0, from: 'A', to: 'C' }, { id: 'trip0', depart: 0, from: 'A', to: 'C' }] }, 'trips[1].id', /"trip0"/],
     ['a trip that is not an object', { trips: [null] }, 'trips[0]'],
     ['trips that are not an array', { trips: {} }, 'trips', /array/],

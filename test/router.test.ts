@@ -118,6 +118,7 @@ function expectValidPath(router: Router, net: CompiledNetwork, cost: Float64Arra
 }
 
 const ALGORITHMS: OneToOneAlgorithm[] = ['astar', 'bidirectional', 'dijkstra'];
+const SEARCHES = ['auto', 'links'] as const;
 
 describe('createRouter().route', () => {
   it('equals graphology dijkstra.bidirectional on random multigraphs with every turn permitted', () => {
@@ -127,11 +128,14 @@ describe('createRouter().route', () => {
         const o = a % r.junctions;
         const d = b % r.junctions;
         const expected = o === d ? 0 : pathCost(nodeGraph(r), graphologyBidirectional(nodeGraph(r), `j${o}`, `j${d}`, 'weight') ?? []);
-        const router = createRouter(net, { cost, heap });
-        for (const algorithm of ALGORITHMS) {
-          const got = router.route(o, d, algorithm);
-          expect(got, `${algorithm} j${o} -> j${d}`).toBe(expected);
-          expectValidPath(router, net, cost, o, d, got);
+        for (const search of SEARCHES) {
+          const router = createRouter(net, { cost, heap, search });
+          if (search === 'auto') expect(router.searchLevel).toBe('junctions'); // every turn is a movement here
+          for (const algorithm of ALGORITHMS) {
+            const got = router.route(o, d, algorithm);
+            expect(got, `${search} ${algorithm} j${o} -> j${d}`).toBe(expected);
+            expectValidPath(router, net, cost, o, d, got);
+          }
         }
       }),
       { numRuns: 400, seed: 20261123 },
@@ -171,11 +175,13 @@ describe('createRouter().route', () => {
         if (o === d) return;
         const g = lineGraph(geometric, net, o, d);
         const expected = pathCost(g, graphologyBidirectional(g, 'S', 'T', 'weight') ?? []);
-        const router = createRouter(net, { cost });
-        for (const algorithm of ALGORITHMS) {
-          const got = router.route(o, d, algorithm);
-          expect(got, `${algorithm} j${o} -> j${d}`).toBe(expected);
-          expectValidPath(router, net, cost, o, d, got);
+        for (const search of SEARCHES) {
+          const router = createRouter(net, { cost, search });
+          for (const algorithm of ALGORITHMS) {
+            const got = router.route(o, d, algorithm);
+            expect(got, `${router.searchLevel} ${algorithm} j${o} -> j${d}`).toBe(expected);
+            expectValidPath(router, net, cost, o, d, got);
+          }
         }
       }),
       { numRuns: 600, seed: 99 },
@@ -195,6 +201,7 @@ describe('createRouter().route', () => {
     network.addMovement({ from: 'db', to: 'bc' });
     const net = compile(network);
     const router = createRouter(net);
+    expect(router.searchLevel).toBe('links'); // a missing turn rules out the junction-level search
     for (const algorithm of ALGORITHMS) {
       expect(router.route(0, 2, algorithm)).toBeCloseTo(40, 9); // 4 links x 100 m at 10 m/s
       expect(Array.from(router.lastPath(), (l) => net.linkKey(l))).toEqual(['ab', 'bd', 'db', 'bc']);
@@ -229,6 +236,33 @@ describe('createRouter().routeLinks', () => {
   });
 });
 
+describe('createRouter().routeFromLink', () => {
+  it('equals the line-graph reference from a link (included) to a junction', () => {
+    fc.assert(
+      fc.property(randomNet, fc.nat(), fc.nat(), (r, a, b) => {
+        if (r.links.length === 0) return;
+        const { net, cost } = build(r, true);
+        const ol = a % r.links.length;
+        const d = b % r.junctions;
+        const g = lineGraph(r, net, -1, d);
+        g.addEdge('S', `l${ol}`, { weight: r.links[ol].cost });
+        const expected = pathCost(g, graphologyBidirectional(g, 'S', 'T', 'weight') ?? []);
+        const router = createRouter(net, { cost });
+        for (const algorithm of ALGORITHMS) {
+          expect(router.routeFromLink(ol, d, algorithm), algorithm).toBe(expected);
+          const path = router.lastPath();
+          if (expected < Infinity) {
+            expect(path[0]).toBe(ol);
+            expect(net.linkTo[path[path.length - 1]]).toBe(d);
+            expect(path.reduce((sum, l) => sum + cost[l], 0)).toBe(expected);
+          }
+        }
+      }),
+      { numRuns: 300, seed: 13 },
+    );
+  });
+});
+
 describe('createRouter().tree', () => {
   it('equals graphology dijkstra.singleSource costs for every junction', () => {
     fc.assert(
@@ -237,13 +271,19 @@ describe('createRouter().tree', () => {
         const o = a % r.junctions;
         const g = nodeGraph(r);
         const paths = singleSource(g, `j${o}`, 'weight');
-        const router = createRouter(net, { cost });
-        const tree = router.tree(o);
-        for (let j = 0; j < r.junctions; j++) {
-          const expected = paths[`j${j}`] ? pathCost(g, paths[`j${j}`]) : Infinity;
-          expect(tree.junctionCost[j], `j${o} -> j${j}`).toBe(expected);
-          const path = router.treePath(j);
-          expect(path.reduce((s, l) => s + cost[l], 0)).toBe(j === o || expected === Infinity ? 0 : expected);
+        for (const search of SEARCHES) {
+          const router = createRouter(net, { cost, search });
+          const tree = router.tree(o);
+          for (let j = 0; j < r.junctions; j++) {
+            const expected = paths[`j${j}`] ? pathCost(g, paths[`j${j}`]) : Infinity;
+            expect(tree.junctionCost[j], `${router.searchLevel} j${o} -> j${j}`).toBe(expected);
+            const path = router.treePath(j);
+            expect(path.reduce((s, l) => s + cost[l], 0)).toBe(j === o || expected === Infinity ? 0 : expected);
+            if (path.length > 0) {
+              expect(net.linkFrom[path[0]]).toBe(o);
+              expect(net.linkTo[path[path.length - 1]]).toBe(j);
+            }
+          }
         }
       }),
       { numRuns: 300, seed: 3 },
@@ -254,15 +294,15 @@ describe('createRouter().tree', () => {
 describe('createRouter().routeBatch', () => {
   it('gives every trip the same cost as a one-to-one query, in trip order', () => {
     fc.assert(
-      fc.property(randomNet, fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 40 }), (r, pairs) => {
-        const { net, cost } = build(r, true);
+      fc.property(randomNet, fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 40 }), fc.boolean(), (r, pairs, restricted) => {
+        const { net, cost } = build(r, restricted);
         const origins = Int32Array.from(pairs, ([a]) => a % r.junctions);
         const destinations = Int32Array.from(pairs, ([, b]) => b % r.junctions);
         const router = createRouter(net, { cost });
         const batch = router.routeBatch(origins, destinations);
         expect(batch.offsets.length).toBe(pairs.length + 1);
         for (let i = 0; i < pairs.length; i++) {
-          const single = createRouter(net, { cost }).route(origins[i], destinations[i], 'dijkstra');
+          const single = createRouter(net, { cost, search: 'links' }).route(origins[i], destinations[i], 'dijkstra');
           expect(batch.costs[i]).toBe(single);
           const links = batch.links.subarray(batch.offsets[i], batch.offsets[i + 1]);
           if (single === Infinity || origins[i] === destinations[i]) {

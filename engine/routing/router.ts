@@ -28,6 +28,7 @@
 import { UsageError } from '../errors.js';
 import type { CompiledNetwork } from '../network/compiled.js';
 import { createQueue, type HeapKind, type MinQueue } from './heap.js';
+import { createJunctionSearch, isUnrestricted } from './junction-search.js';
 
 /** One-to-one search algorithm. */
 export type OneToOneAlgorithm = 'astar' | 'bidirectional' | 'dijkstra';
@@ -40,6 +41,12 @@ export interface RouterOptions {
   heap?: HeapKind;
   /** Default one-to-one algorithm. Default `astar`, the faster in `bench/routing`. */
   algorithm?: OneToOneAlgorithm;
+  /**
+   * `auto` (default): search junctions when the network permits every turn but
+   * U-turns (exact there, about 4x less work; see junction-search.ts), links
+   * otherwise. `links`: always the turn-aware link-level search.
+   */
+  search?: 'auto' | 'links';
 }
 
 /** A one-to-all shortest-path tree. Views on router memory: valid until the router's next query. */
@@ -67,6 +74,8 @@ export interface Router {
   readonly cost: Float64Array;
   /** Labels settled by the last query (a machine-independent measure of search effort). */
   readonly lastSettled: number;
+  /** Whether junction-to-junction queries search junctions (`junctions`) or links (`links`). */
+  readonly searchLevel: 'junctions' | 'links';
   /** Replace the cost array (length = link count, every entry finite and >= 0). */
   setCost(cost: Float64Array): void;
   /** Cost of the cheapest route from junction `origin` to junction `destination`; Infinity if none. */
@@ -96,6 +105,8 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
   const heapKind = options.heap ?? 'typed';
   if (heapKind !== 'typed' && heapKind !== 'fastpriorityqueue') throw new UsageError(`heap must be "typed" or "fastpriorityqueue", got ${String(heapKind)}`);
   const defaultAlgorithm = checkAlgorithm(options.algorithm ?? 'astar');
+  const searchOption = options.search ?? 'auto';
+  if (searchOption !== 'auto' && searchOption !== 'links') throw new UsageError(`search must be "auto" or "links", got ${String(searchOption)}`);
 
   // Forward labels.
   const dist = new Float64Array(m);
@@ -120,8 +131,12 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
   let settled = 0;
   let lastEnd = NONE; // last link of the last one-to-one route (forward chain)
   let lastMeet = NONE; // meeting link of a bidirectional route (backward chain starts there)
-  let lastKind: 'forward' | 'bidirectional' | 'empty' = 'empty';
+  let lastKind: 'forward' | 'bidirectional' | 'junction' | 'empty' = 'empty';
   let treeOrigin = NONE;
+  let treeByJunction = false;
+  const junctionLevel = searchOption === 'auto' && isUnrestricted(net);
+  const js = createJunctionSearch(net, () => cost, heap, heapB);
+  let jsUsed = false;
 
   function checkAlgorithm(a: OneToOneAlgorithm): OneToOneAlgorithm {
     if (a !== 'astar' && a !== 'bidirectional' && a !== 'dijkstra') {
@@ -157,6 +172,7 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
     }
     epoch++;
     settled = 0;
+    jsUsed = false;
     heap.clear();
     heapB.clear();
   }
@@ -336,6 +352,12 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
       lastKind = 'empty';
       return 0;
     }
+    if (junctionLevel) {
+      nextEpoch();
+      jsUsed = true;
+      lastKind = 'junction';
+      return algorithm === 'bidirectional' ? js.bidirectional(origin, destination) : js.forward(origin, destination, algorithm === 'astar' ? heuristicScale : 0);
+    }
     return oneToOne(NONE, origin, NONE, destination, algorithm);
   }
 
@@ -384,6 +406,7 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
 
   function lastPath(): Int32Array {
     if (lastKind === 'empty') return new Int32Array(0);
+    if (lastKind === 'junction') return js.path();
     if (lastKind === 'forward') {
       if (lastEnd === NONE) return new Int32Array(0);
       const out = new Int32Array(chainLength(lastEnd));
@@ -430,6 +453,14 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
     checkJunction(origin, 'origin');
     nextEpoch();
     lastKind = 'empty';
+    treeOrigin = origin;
+    (treeView as { origin: number }).origin = origin;
+    treeByJunction = junctionLevel;
+    if (junctionLevel) {
+      jsUsed = true;
+      js.tree(origin, junctionCost, junctionLink);
+      return treeView;
+    }
     seedOrigin(origin);
     queueSeeds(junctionOutOffsets[origin], junctionOutOffsets[origin + 1], junctionOutLinks, 0, 0, 0);
     exhaust();
@@ -456,6 +487,11 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
     if (treeOrigin === NONE) throw new UsageError('treePath() needs a tree: call tree(origin) first');
     const l = junctionLink[junction];
     if (l === NONE) return new Int32Array(0);
+    if (treeByJunction) {
+      const out = new Int32Array(js.chainLength(junction));
+      js.writeChain(junction, out, 0);
+      return out;
+    }
     const out = new Int32Array(chainLength(l));
     writeChain(l, out, 0);
     return out;
@@ -494,30 +530,36 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
         const d = destinations[order[g]];
         if (d !== o && need[d] !== ep) { need[d] = ep; remaining++; junctionLink[d] = NONE; }
       }
-      seedOrigin(o);
-      queueSeeds(junctionOutOffsets[o], junctionOutOffsets[o + 1], junctionOutLinks, 0, 0, 0);
-      const c = cost;
-      const h = heap;
-      while (remaining > 0 && h.size > 0) {
-        const l = h.pop();
-        if (done[l] === ep) continue;
-        done[l] = ep;
-        settled++;
-        const j = linkTo[l];
-        if (need[j] === ep) {
-          need[j] = 0;
-          junctionLink[j] = l;
-          remaining--;
-        }
-        const d = dist[l];
-        for (let e = movementOffsets[l], end = movementOffsets[l + 1]; e < end; e++) {
-          const next = movementTo[e];
-          const nd = d + c[next];
-          if (seen[next] !== ep || nd < dist[next]) {
-            dist[next] = nd;
-            pred[next] = l;
-            seen[next] = ep;
-            h.push(nd, next);
+      let jd: Float64Array | null = null;
+      if (junctionLevel) {
+        jsUsed = true;
+        if (remaining > 0) jd = js.until(o, need, ep, remaining, junctionLink);
+      } else {
+        seedOrigin(o);
+        queueSeeds(junctionOutOffsets[o], junctionOutOffsets[o + 1], junctionOutLinks, 0, 0, 0);
+        const c = cost;
+        const h = heap;
+        while (remaining > 0 && h.size > 0) {
+          const l = h.pop();
+          if (done[l] === ep) continue;
+          done[l] = ep;
+          settled++;
+          const j = linkTo[l];
+          if (need[j] === ep) {
+            need[j] = 0;
+            junctionLink[j] = l;
+            remaining--;
+          }
+          const d = dist[l];
+          for (let e = movementOffsets[l], end = movementOffsets[l + 1]; e < end; e++) {
+            const next = movementTo[e];
+            const nd = d + c[next];
+            if (seen[next] !== ep || nd < dist[next]) {
+              dist[next] = nd;
+              pred[next] = l;
+              seen[next] = ep;
+              h.push(nd, next);
+            }
           }
         }
       }
@@ -529,15 +571,16 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
         const last = need[d] === ep ? NONE : junctionLink[d];
         ends[trip] = last;
         if (last === NONE) { costs[trip] = Infinity; counts[trip] = 0; continue; }
-        costs[trip] = dist[last];
-        counts[trip] = chainLength(last);
+        costs[trip] = jd !== null ? jd[d] : dist[last];
+        counts[trip] = jd !== null ? js.chainLength(d) : chainLength(last);
         total += counts[trip];
       }
       const chunk = new Int32Array(total);
       let at = 0;
       for (let g = g0; g < g1; g++) {
         const trip = order[g];
-        if (ends[trip] !== NONE) at = writeChain(ends[trip], chunk, at);
+        if (ends[trip] === NONE) continue;
+        at = jd !== null ? js.writeChain(destinations[trip], chunk, at) : writeChain(ends[trip], chunk, at);
       }
       chunks.push(chunk);
       chunkTrips.push(o);
@@ -564,7 +607,8 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
   return {
     network: net,
     get cost() { return cost; },
-    get lastSettled() { return settled; },
+    get lastSettled() { return jsUsed ? js.settled : settled; },
+    searchLevel: junctionLevel ? 'junctions' : 'links',
     setCost,
     route,
     routeLinks,

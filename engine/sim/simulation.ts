@@ -22,6 +22,8 @@
  *  - Gridlock: when vehicles remain but none has moved for `gridlockTimeout`
  *    seconds, the run stops cleanly and reports the junctions involved; remaining
  *    vehicles are counted as unfinished. Nothing is ever teleported.
+ *  - The run ends at `end`, or earlier once every trip departing before `end` has
+ *    arrived (or proved unroutable).
  *
  * State lives in this instance only (struct-of-arrays typed arrays indexed by
  * vehicle, link and movement); many simulations can share a process. Mechanics
@@ -109,6 +111,9 @@ const EV_ROUTING = 6;
 const EV_CHECK = 7;
 
 const NONE = -1;
+// Local copies: imported bindings are read through getters by some loaders, and these sit in hot paths.
+const GREEN: number = SIGNAL_GREEN;
+const PERMISSIVE: number = SIGNAL_PERMISSIVE;
 
 function popcount(x: number): number {
   let c = 0;
@@ -177,6 +182,9 @@ export class Simulation {
   private routePoolLength = 0;
 
   private inNetwork = 0;
+  /** Trips departing inside the horizon; the run ends early once all of them are done. */
+  private scheduledTrips = 0;
+  private unroutableTrips = 0;
   private waiting = 0;
   private finished = 0;
   private lastMove: number;
@@ -298,12 +306,15 @@ export class Simulation {
       const nextChange = c.start(start, this.signal, this.view);
       if (nextChange < Infinity) this.scheduler.schedule(nextChange, EV_SIGNAL, i);
     });
-    for (let e = 0; e < k; e++) this.shownOpen[e] = this.signal[e] === SIGNAL_GREEN || this.signal[e] === SIGNAL_PERMISSIVE ? 1 : 0;
+    for (let e = 0; e < k; e++) this.shownOpen[e] = this.signal[e] === GREEN || this.signal[e] === PERMISSIVE ? 1 : 0;
 
     // Demand: one departure command per trip inside the horizon.
     for (let v = 0; v < n; v++) {
       const t = trips.depart[v];
-      if (t >= start && t < end) this.scheduler.schedule(t, EV_DEPART, v);
+      if (t >= start && t < end) {
+        this.scheduler.schedule(t, EV_DEPART, v);
+        this.scheduledTrips++;
+      }
     }
     if (this.options.routingInterval < Infinity) this.scheduler.schedule(start + this.options.routingInterval, EV_ROUTING, 0);
     this.scheduler.schedule(start + this.options.gridlockTimeout / 4, EV_CHECK, 0);
@@ -337,7 +348,7 @@ export class Simulation {
     return this.scheduler.now;
   }
 
-  /** True once the end time, a gridlock or the last arrival has been reached. */
+  /** True once the end time, a gridlock, or the completion of every trip has been reached. */
   get done(): boolean {
     return this.ended;
   }
@@ -462,7 +473,9 @@ export class Simulation {
       else cost = router.route(trips.origin[v], trips.destination[v]);
       if (cost === Infinity || (ol < 0 && dl < 0 && trips.origin[v] === trips.destination[v])) {
         this.state[v] = VEHICLE_UNROUTABLE;
+        this.unroutableTrips++;
         for (const o of this.observers) o.unroutable?.(v, now);
+        if (this.finished + this.unroutableTrips === this.scheduledTrips) this.finish(now);
         return;
       }
       const path = router.lastPath();
@@ -562,6 +575,7 @@ export class Simulation {
       this.lastMove = now;
       this.leaveLink(v, l, now);
       for (const o of this.observers) o.arrive?.(v, l, now);
+      if (this.finished + this.unroutableTrips === this.scheduledTrips) this.finish(now);
       return;
     }
     const nextLink = this.routePool[pos + 1];
@@ -598,8 +612,8 @@ export class Simulation {
     let yields = this.conflicts.alwaysYields[e] === 1;
     if (this.isSignal[a] === 1) {
       const st = this.signal[e];
-      if (st !== SIGNAL_GREEN && st !== SIGNAL_PERMISSIVE) return; // woken by changeSignal()
-      yields = st === SIGNAL_PERMISSIVE;
+      if (st !== GREEN && st !== PERMISSIVE) return; // woken by changeSignal()
+      yields = st === PERMISSIVE;
     }
     const ready = this.nextFree[e] > this.exitNextFree[a] ? this.nextFree[e] : this.exitNextFree[a];
     if (ready > now) {
@@ -645,7 +659,7 @@ export class Simulation {
       const oa = net.movementFrom[other];
       if (this.isSignal[oa] === 1) {
         const st = this.signal[other];
-        if (st !== SIGNAL_GREEN && st !== SIGNAL_PERMISSIVE) continue;
+        if (st !== GREEN && st !== PERMISSIVE) continue;
       }
       if (this.queueLength[other] > 0) return now + c.followUp[e];
       const head = this.transitHead[oa];
@@ -670,7 +684,7 @@ export class Simulation {
     for (let p = this.junctionMovementOffsets[j], end = this.junctionMovementOffsets[j + 1]; p < end; p++) {
       const e = this.junctionMovements[p];
       const st = this.signal[e];
-      const open = st === SIGNAL_GREEN || st === SIGNAL_PERMISSIVE;
+      const open = st === GREEN || st === PERMISSIVE;
       if (open && this.shownOpen[e] === 0) {
         // Service slots are centred in the green: the first vehicle leaves half a headway
         // after green starts, so g seconds serve s x g vehicles as in the fluid model.

@@ -10,6 +10,7 @@ import { UsageError } from '../engine/errors.js';
 import { compile, grid, RoadNetwork, type CompiledNetwork } from '../engine/network/index.js';
 import { createRandom, expandDemand, type TripSpec } from '../engine/demand/index.js';
 import {
+  levelOfService,
   Simulation,
   simulate,
   VEHICLE_MOVING,
@@ -189,5 +190,74 @@ describe('priority junctions (gap acceptance)', () => {
     expect(meanDelay(priority, 'minor')).toBeGreaterThan(3);
     expect(meanDelay(priority, 'major')).toBeLessThan(1);
     expect(meanDelay(free, 'minor')).toBeLessThan(1);
+  });
+});
+
+describe('en-route re-routing', () => {
+  it('changes routes of moving vehicles only when a share is asked for', () => {
+    // Two ways from W to E: straight through a signal that gives the main road 10 s of 70,
+    // or a detour north. Early vehicles pick the straight road at free flow; once its
+    // experienced time grows, re-routed vehicles switch.
+    const network = new RoadNetwork();
+    for (const [id, x, y, control] of [['W', -1000, 0, 'uncontrolled'], ['J', 0, 0, 'signal'], ['E', 1000, 0, 'uncontrolled'], ['S', 0, -500, 'uncontrolled'], ['N', 0, 500, 'uncontrolled'], ['P', -500, 600, 'uncontrolled'], ['Q', 500, 600, 'uncontrolled']] as const) {
+      network.addJunction({ id, x, y, control });
+    }
+    for (const [id, from, to] of [['WJ', 'W', 'J'], ['JE', 'J', 'E'], ['SJ', 'S', 'J'], ['JN', 'J', 'N'], ['WP', 'W', 'P'], ['PQ', 'P', 'Q'], ['QE', 'Q', 'E']] as const) {
+      network.addLink({ id, from, to, speed: 14, lanes: 1 });
+    }
+    network.addDefaultMovements();
+    const net = compile(network);
+    const programs = [{
+      junction: 'J',
+      phases: [
+        { green: [{ from: 'WJ', to: 'JE' }], duration: 10, yellow: 3, allRed: 2 },
+        { green: [{ from: 'SJ', to: 'JN' }], duration: 50, yellow: 3, allRed: 2 },
+      ],
+    }];
+    const changed = (share: number) => {
+      const trips = expandDemand(net, { flows: [{ from: 'W', to: 'E', rate: 0.25, begin: 0, end: 1800 }] }, createRandom(1));
+      const sim = new Simulation(net, trips, { programs }, { end: 5400, routingInterval: 60, rerouteShare: share, seed: 4 });
+      const first = new Map<number, string>();
+      let count = 0;
+      sim.observe({
+        depart: (v) => { first.set(v, Array.from(sim.vehicleRoute(v)).join(',')); },
+        arrive: (v) => { if (Array.from(sim.vehicleRoute(v)).join(',') !== first.get(v)) count++; },
+      });
+      sim.run();
+      expect(sim.vehiclesArrived).toBe(trips.count);
+      return count;
+    };
+    expect(changed(0)).toBe(0);
+    expect(changed(1)).toBeGreaterThan(0);
+  });
+});
+
+describe('simulate metrics', () => {
+  it('keeps link, trip and network figures consistent with each other', () => {
+    const net = compile(grid(3, 4, { spacing: 150 }));
+    const trips = corridorDemand(net, 2);
+    const r = simulate(net, trips, {}, { end: 2400, seed: 2, interval: 300 });
+    let km = 0;
+    let leftTotal = 0;
+    let enteredTotal = 0;
+    for (let v = 0; v < trips.count; v++) if (!Number.isNaN(r.trips.arrived[v])) km += r.trips.routeLength[v] / 1000;
+    for (let l = 0; l < net.linkCount; l++) {
+      leftTotal += r.links.left[l];
+      enteredTotal += r.links.entered[l];
+      expect(r.links.maxQueue[l]).toBeGreaterThanOrEqual(r.links.meanQueue[l]);
+    }
+    expect(r.network.unfinished).toBe(0);
+    expect(leftTotal).toBe(enteredTotal); // every vehicle finished, so every entry was followed by a leave
+    expect(r.network.vehicleKm).toBeCloseTo(km, 6);
+    expect(r.timeseries.reduce((s, x) => s + x.arrived, 0)).toBeLessThanOrEqual(r.network.arrived); // samples end at the last whole interval
+    for (let v = 0; v < trips.count; v++) {
+      expect(r.trips.delay[v]).toBeGreaterThanOrEqual(-1e-9); // never faster than free flow
+      expect(r.trips.waitingTime[v]).toBeCloseTo(r.trips.delay[v], 6); // links are driven at free-flow speed: all delay is waiting
+    }
+  });
+
+  it('grades junctions with the HCM thresholds', () => {
+    expect([10, 10.01, 20, 35, 55, 80, 80.5].map((d) => levelOfService(d, true))).toEqual(['A', 'B', 'B', 'C', 'D', 'E', 'F']);
+    expect([10, 15, 25, 35, 50, 50.1].map((d) => levelOfService(d, false))).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
   });
 });

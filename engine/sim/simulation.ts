@@ -292,7 +292,8 @@ export class Simulation {
       this.controllers.push(c);
     }
     (signals.programs ?? []).forEach((p, i) => {
-      const program = 'phases' in p && p.phases.length > 0 && p.phases[0].green instanceof Int32Array ? (p as SignalProgram) : compileProgram(net, p as SignalProgramSpec, `programs[${i}]`);
+      // A compiled program names its junction by index, a spec by id.
+      const program = typeof p.junction === 'number' ? (p as SignalProgram) : compileProgram(net, p as SignalProgramSpec, `programs[${i}]`);
       if (controlled.has(program.junction)) return;
       controlled.add(program.junction);
       this.controllers.push(createFixedTimeController(program));

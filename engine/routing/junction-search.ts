@@ -87,12 +87,18 @@ export function createJunctionSearch(net: CompiledNetwork, cost: () => Float64Ar
     heapB.clear();
   }
 
-  function forward(origin: number, destination: number, scale: number): number {
+  /**
+   * Dijkstra (scale = 0) or A* (scale > 0) from `origin`. Stops when `destination`
+   * (>= 0) is settled, returning its cost; or once `remaining` junctions marked in
+   * `need` with `mark` are reached (each gets `need[j] = 0` and its last link in
+   * `junctionLink`); or when the queue runs dry. Returns Infinity otherwise.
+   */
+  function settle(origin: number, destination: number, scale: number, need: Int32Array | null, mark: number, remaining: number, junctionLink: Int32Array | null): number {
     next();
     const ep = epoch;
     const c = cost();
-    const tx = junctionX[destination];
-    const ty = junctionY[destination];
+    const tx = destination >= 0 ? junctionX[destination] : 0;
+    const ty = destination >= 0 ? junctionY[destination] : 0;
     end = NONE;
     bidirectionalPath = false;
     dist[origin] = 0; pred[origin] = NONE; seen[origin] = ep;
@@ -106,6 +112,11 @@ export function createJunctionSearch(net: CompiledNetwork, cost: () => Float64Ar
       if (u === destination) {
         end = u;
         return d;
+      }
+      if (need !== null && need[u] === mark) {
+        need[u] = 0;
+        junctionLink![u] = pred[u];
+        if (--remaining === 0) return Infinity;
       }
       for (let i = junctionOutOffsets[u], stop = junctionOutOffsets[u + 1]; i < stop; i++) {
         const l = junctionOutLinks[i];
@@ -126,6 +137,10 @@ export function createJunctionSearch(net: CompiledNetwork, cost: () => Float64Ar
       }
     }
     return Infinity;
+  }
+
+  function forward(origin: number, destination: number, scale: number): number {
+    return settle(origin, destination, scale, null, 0, 0, null);
   }
 
   function bidirectional(origin: number, destination: number): number {
@@ -212,39 +227,8 @@ export function createJunctionSearch(net: CompiledNetwork, cost: () => Float64Ar
     return out;
   }
 
-  function exhaust(origin: number, need: Int32Array | null, mark: number, remaining: number, junctionLink: Int32Array | null): void {
-    next();
-    const ep = epoch;
-    const c = cost();
-    dist[origin] = 0; pred[origin] = NONE; seen[origin] = ep;
-    heap.push(0, origin);
-    while (heap.size > 0) {
-      const u = heap.pop();
-      if (done[u] === ep) continue;
-      done[u] = ep;
-      settled++;
-      if (need !== null && need[u] === mark) {
-        need[u] = 0;
-        junctionLink![u] = pred[u];
-        if (--remaining === 0) return;
-      }
-      const d = dist[u];
-      for (let i = junctionOutOffsets[u], stop = junctionOutOffsets[u + 1]; i < stop; i++) {
-        const l = junctionOutLinks[i];
-        const v = linkTo[l];
-        const nd = d + c[l];
-        if (seen[v] !== ep || nd < dist[v]) {
-          dist[v] = nd;
-          pred[v] = l;
-          seen[v] = ep;
-          heap.push(nd, v);
-        }
-      }
-    }
-  }
-
   function tree(origin: number, junctionCost: Float64Array, junctionLink: Int32Array): void {
-    exhaust(origin, null, 0, 0, null);
+    settle(origin, NONE, 0, null, 0, 0, null);
     const ep = epoch;
     for (let j = 0; j < n; j++) {
       if (done[j] === ep) {
@@ -258,7 +242,7 @@ export function createJunctionSearch(net: CompiledNetwork, cost: () => Float64Ar
   }
 
   function until(origin: number, need: Int32Array, mark: number, remaining: number, junctionLink: Int32Array): Float64Array {
-    exhaust(origin, need, mark, remaining, junctionLink);
+    settle(origin, NONE, 0, need, mark, remaining, junctionLink);
     return dist;
   }
 

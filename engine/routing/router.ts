@@ -192,9 +192,15 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
     }
   }
 
-  /** Forward Dijkstra (scale = 0) or A* (scale > 0) over the queued labels, to the first settled target. */
-  function scanForward(tx: number, ty: number, scale: number, c: Float64Array): number {
+  /**
+   * Forward Dijkstra (scale = 0) or A* (scale > 0) over the queued labels. Stops at
+   * the first settled target link (returns its cost), or once `remaining` junctions
+   * marked in `need` are reached (each gets its last link in `junctionLink`), or
+   * when the queue runs dry (a full tree). Returns Infinity unless a target was settled.
+   */
+  function settle(tx: number, ty: number, scale: number, remaining: number): number {
     const ep = epoch;
+    const c = cost;
     const h = heap;
     while (h.size > 0) {
       const l = h.pop();
@@ -205,6 +211,14 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
       if (target[l] === ep) {
         lastEnd = l;
         return d;
+      }
+      if (remaining > 0) {
+        const j = linkTo[l];
+        if (need[j] === ep) {
+          need[j] = 0;
+          junctionLink[j] = l;
+          if (--remaining === 0) return Infinity;
+        }
       }
       for (let e = movementOffsets[l], end = movementOffsets[l + 1]; e < end; e++) {
         const next = movementTo[e];
@@ -326,7 +340,7 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
     if (algorithm !== 'bidirectional') {
       if (originLink >= 0) queueSeeds(originLink, originLink + 1, null, tx, ty, scale);
       else queueSeeds(junctionOutOffsets[origin], junctionOutOffsets[origin + 1], junctionOutLinks, tx, ty, scale);
-      return scanForward(tx, ty, scale, cost);
+      return settle(tx, ty, scale, 0);
     }
     lastKind = 'bidirectional';
     let best = Infinity;
@@ -423,30 +437,6 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
     return out;
   }
 
-  /** Full forward Dijkstra from the seeded, queued labels (no target). */
-  function exhaust(): void {
-    const ep = epoch;
-    const c = cost;
-    const h = heap;
-    while (h.size > 0) {
-      const l = h.pop();
-      if (done[l] === ep) continue;
-      done[l] = ep;
-      settled++;
-      const d = dist[l];
-      for (let e = movementOffsets[l], end = movementOffsets[l + 1]; e < end; e++) {
-        const next = movementTo[e];
-        const nd = d + c[next];
-        if (seen[next] !== ep || nd < dist[next]) {
-          dist[next] = nd;
-          pred[next] = l;
-          seen[next] = ep;
-          h.push(nd, next);
-        }
-      }
-    }
-  }
-
   const treeView: ShortestPathTree = { origin: NONE, junctionCost, junctionLink };
 
   function tree(origin: number): ShortestPathTree {
@@ -463,7 +453,7 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
     }
     seedOrigin(origin);
     queueSeeds(junctionOutOffsets[origin], junctionOutOffsets[origin + 1], junctionOutLinks, 0, 0, 0);
-    exhaust();
+    settle(0, 0, 0, 0);
     junctionCost.fill(Infinity);
     junctionLink.fill(NONE);
     const ep = epoch;
@@ -534,34 +524,10 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
       if (junctionLevel) {
         jsUsed = true;
         if (remaining > 0) jd = js.until(o, need, ep, remaining, junctionLink);
-      } else {
+      } else if (remaining > 0) {
         seedOrigin(o);
         queueSeeds(junctionOutOffsets[o], junctionOutOffsets[o + 1], junctionOutLinks, 0, 0, 0);
-        const c = cost;
-        const h = heap;
-        while (remaining > 0 && h.size > 0) {
-          const l = h.pop();
-          if (done[l] === ep) continue;
-          done[l] = ep;
-          settled++;
-          const j = linkTo[l];
-          if (need[j] === ep) {
-            need[j] = 0;
-            junctionLink[j] = l;
-            remaining--;
-          }
-          const d = dist[l];
-          for (let e = movementOffsets[l], end = movementOffsets[l + 1]; e < end; e++) {
-            const next = movementTo[e];
-            const nd = d + c[next];
-            if (seen[next] !== ep || nd < dist[next]) {
-              dist[next] = nd;
-              pred[next] = l;
-              seen[next] = ep;
-              h.push(nd, next);
-            }
-          }
-        }
+        settle(0, 0, 0, remaining);
       }
       let total = 0;
       for (let g = g0; g < g1; g++) {

@@ -459,8 +459,8 @@ export class Simulation {
 
   private depart(v: number, now: number): void {
     const trips = this.trips;
-    let start = trips.routeOffsets[v];
-    let end = trips.routeOffsets[v + 1];
+    const start = trips.routeOffsets[v];
+    const end = trips.routeOffsets[v + 1];
     if (end > start) {
       this.setRoute(v, trips.routeLinks, start, end);
     } else {

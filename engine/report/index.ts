@@ -1,0 +1,3 @@
+/** Public API of the report layer: output files of a run. */
+export { writeOutputs, summaryOf, networkGeoJson, csvField } from './outputs.js';
+export type { Provenance } from './outputs.js';

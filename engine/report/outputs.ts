@@ -1,0 +1,126 @@
+/**
+ * Output files of a run, for planners' tools:
+ *   summary.json      network totals, gridlock, provenance (scenario, seed, version)
+ *   trips.csv         one row per trip
+ *   links.csv         one row per link
+ *   junctions.csv     control delay and HCM level of service per junction
+ *   timeseries.csv    one row per sample interval
+ *   network.geojson   links as LineStrings with their metrics; WGS84 (RFC 7946) when
+ *                     every junction has lon/lat, else planar metres with a `crs` note
+ * CSV files follow RFC 4180 and start with one `#` comment line recording the
+ * producer, scenario and seed (pandas: `read_csv(..., comment='#')`; QGIS: skip 1
+ * header line). Times are seconds, lengths metres, speeds m/s.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CompiledNetwork } from '../network/compiled.js';
+import type { TripTable } from '../demand/demand.js';
+import type { SimulationResult } from '../sim/simulate.js';
+
+/** Who produced an output: recorded in every file. */
+export interface Provenance {
+  /** Scenario name or file. */
+  scenario: string;
+  /** Seed of the run. */
+  seed: number;
+  /** greenwave version. */
+  version: string;
+}
+
+/** Quote a CSV field when it needs it (RFC 4180). */
+export function csvField(value: string | number): string {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(Math.round(value * 1000) / 1000) : '';
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function csv(provenance: Provenance, header: string[], rows: Iterable<Array<string | number>>): string {
+  const lines = [`# greenwave ${provenance.version}; scenario ${provenance.scenario}; seed ${provenance.seed}`, header.join(',')];
+  for (const row of rows) lines.push(row.map(csvField).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The summary written to summary.json (and printed by `--json`). */
+export function summaryOf(net: CompiledNetwork, result: SimulationResult, provenance: Provenance): Record<string, unknown> {
+  return {
+    greenwave: provenance.version,
+    scenario: provenance.scenario,
+    seed: provenance.seed,
+    network: { junctions: net.junctionCount, links: net.linkCount, movements: net.movementCount, drivingSide: net.drivingSide },
+    endTime: result.endTime,
+    totals: result.network,
+    gridlock: result.gridlock ?? null,
+  };
+}
+
+function* tripRows(trips: TripTable, net: CompiledNetwork, r: SimulationResult): Generator<Array<string | number>> {
+  const t = r.trips;
+  for (let v = 0; v < trips.count; v++) {
+    yield [trips.ids[v], trips.depart[v], net.junctionKey(trips.origin[v]), net.junctionKey(trips.destination[v]), t.inserted[v], t.arrived[v], t.travelTime[v], t.delay[v], t.waitingTime[v], t.stops[v], t.routeLength[v], t.departDelay[v], Number.isNaN(t.arrived[v]) ? 0 : 1];
+  }
+}
+
+function* linkRows(net: CompiledNetwork, r: SimulationResult): Generator<Array<string | number>> {
+  for (let l = 0; l < net.linkCount; l++) {
+    yield [net.linkKey(l), net.junctionKey(net.linkFrom[l]), net.junctionKey(net.linkTo[l]), net.linkLength[l], net.linkLanes[l], net.linkSpeed[l], r.links.entered[l], r.links.left[l], r.links.meanTravelTime[l], r.links.meanQueue[l], r.links.maxQueue[l]];
+  }
+}
+
+function* junctionRows(net: CompiledNetwork, r: SimulationResult): Generator<Array<string | number>> {
+  for (let j = 0; j < net.junctionCount; j++) {
+    yield [net.junctionKey(j), net.control(j), r.junctions.vehicles[j], r.junctions.controlDelay[j], r.junctions.levelOfService[j]];
+  }
+}
+
+/** Links as a GeoJSON FeatureCollection with their metrics. */
+export function networkGeoJson(net: CompiledNetwork, r: SimulationResult, provenance: Provenance): Record<string, unknown> {
+  let geographic = net.junctionCount > 0;
+  for (let j = 0; j < net.junctionCount && geographic; j++) if (Number.isNaN(net.junctionLon[j]) || Number.isNaN(net.junctionLat[j])) geographic = false;
+  const point = (j: number): [number, number] => (geographic ? [net.junctionLon[j], net.junctionLat[j]] : [net.junctionX[j], net.junctionY[j]]);
+  const features = [];
+  for (let l = 0; l < net.linkCount; l++) {
+    const mtt = r.links.meanTravelTime[l];
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'LineString', coordinates: [point(net.linkFrom[l]), point(net.linkTo[l])] },
+      properties: {
+        id: net.linkKey(l),
+        from: net.junctionKey(net.linkFrom[l]),
+        to: net.junctionKey(net.linkTo[l]),
+        lengthM: net.linkLength[l],
+        lanes: net.linkLanes[l],
+        speedKmh: net.linkSpeed[l] * 3.6,
+        entered: r.links.entered[l],
+        meanTravelTimeS: Number.isNaN(mtt) ? null : mtt,
+        speedRatio: Number.isNaN(mtt) || mtt <= 0 ? null : net.linkFreeFlowTime[l] / mtt,
+        meanQueue: r.links.meanQueue[l],
+        maxQueue: r.links.maxQueue[l],
+      },
+    });
+  }
+  return {
+    type: 'FeatureCollection',
+    ...(geographic ? {} : { crs: { type: 'name', properties: { name: 'planar metres (no geographic reference in the network)' } } }),
+    greenwave: { version: provenance.version, scenario: provenance.scenario, seed: provenance.seed },
+    features,
+  };
+}
+
+/** Write every output file into `dir` (created if needed); returns the paths written. */
+export async function writeOutputs(dir: string, net: CompiledNetwork, trips: TripTable, result: SimulationResult, provenance: Provenance): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files: Array<[string, string]> = [
+    ['summary.json', `${JSON.stringify(summaryOf(net, result, provenance), null, 2)}\n`],
+    ['trips.csv', csv(provenance, ['id', 'depart_s', 'origin', 'destination', 'inserted_s', 'arrived_s', 'travel_time_s', 'delay_s', 'waiting_s', 'stops', 'route_length_m', 'depart_delay_s', 'finished'], tripRows(trips, net, result))],
+    ['links.csv', csv(provenance, ['id', 'from', 'to', 'length_m', 'lanes', 'speed_ms', 'entered', 'left', 'mean_travel_time_s', 'mean_queue_veh', 'max_queue_veh'], linkRows(net, result))],
+    ['junctions.csv', csv(provenance, ['id', 'control', 'vehicles', 'control_delay_s', 'los'], junctionRows(net, result))],
+    ['timeseries.csv', csv(provenance, ['time_s', 'in_network', 'waiting', 'queued', 'departed', 'arrived', 'mean_travel_time_s'], result.timeseries.map((s) => [s.time, s.inNetwork, s.waiting, s.queued, s.departed, s.arrived, s.meanTravelTime]))],
+    ['network.geojson', `${JSON.stringify(networkGeoJson(net, result, provenance))}\n`],
+  ];
+  const written: string[] = [];
+  for (const [name, text] of files) {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    written.push(path);
+  }
+  return written;
+}

@@ -2,7 +2,7 @@
  * The typed error hierarchy every public greenwave API throws.
  *
  * `GreenwaveError` is the root; callers (the CLI in particular) tell a user's
- * mistake (`NetworkError`, `UsageError`, later `ScenarioError`) from a bug by the
+ * mistake (`NetworkError`, `UsageError`, `InputError`, `ScenarioError`) from a bug by the
  * class, and tests check the class and its location fields rather than the text.
  */
 
@@ -53,5 +53,57 @@ export class InputError extends GreenwaveError {
   constructor(path: string, message: string) {
     super(`${path}: ${message}`);
     this.path = path;
+  }
+}
+
+/**
+ * One problem found in a scenario file: where it is (file, 1-based line and
+ * column when known, and the path of the value, for example
+ * `demand.flows[2].vehPerHour`) and what was expected and found.
+ */
+export interface ScenarioProblem {
+  /** The file, as the caller named it. */
+  file: string;
+  /** 1-based line of the offending value (or key), when known. */
+  line?: number;
+  /** 1-based column of the offending value (or key), when known. */
+  column?: number;
+  /** Path of the offending value in the scenario, for example `network.links[3].lengthM`; `''` for the whole file. */
+  path: string;
+  /** What was expected and what was found. */
+  message: string;
+}
+
+/** `file:line:column  path  message` for one problem (parts that are unknown are left out). */
+export function formatScenarioProblem(problem: ScenarioProblem): string {
+  let where = problem.file;
+  if (problem.line !== undefined) where += `:${problem.line}${problem.column !== undefined ? `:${problem.column}` : ''}`;
+  return problem.path === '' ? `${where}  ${problem.message}` : `${where}  ${problem.path}  ${problem.message}`;
+}
+
+/**
+ * A scenario file that cannot be used: every problem found (as many as could be
+ * found before giving up), each with its file, line, column and path. The message
+ * lists them one per line, for example
+ *
+ * ```
+ * 2 problems in scenarios/grid.yaml:
+ *   scenarios/grid.yaml:7:15  network.speedKmH  unknown field "speedKmH"; did you mean "speedKmh"?
+ *   scenarios/grid.yaml:19:21  demand.flows[0].vehPerHour  expected a number >= 0, found -900
+ * ```
+ */
+export class ScenarioError extends GreenwaveError {
+  override readonly name: string = 'ScenarioError';
+  /** Every problem, ordered by file, line and column. */
+  readonly problems: readonly ScenarioProblem[];
+
+  constructor(problems: readonly ScenarioProblem[]) {
+    const sorted = [...problems].sort(
+      (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0),
+    );
+    const files = [...new Set(sorted.map((p) => p.file))].join(', ');
+    const count = sorted.length === 1 ? '1 problem' : `${sorted.length} problems`;
+    super(`${count} in ${files}:\n${sorted.map((p) => `  ${formatScenarioProblem(p)}`).join('\n')}`);
+    this.problems = sorted;
   }
 }

@@ -5,3 +5,5 @@ export * from './routing/index.js';
 export * from './demand/index.js';
 export * from './signals/index.js';
 export * from './sim/index.js';
+export * from './scenario/index.js';
+export * from './report/index.js';

@@ -1,3 +1,3 @@
 /** Public API of the report layer: output files of a run. */
-export { writeOutputs, summaryOf, networkGeoJson, csvField } from './outputs.js';
+export { writeOutputs, summaryOf, networkGeoJson, csvField, OUTPUT_FILE_NAMES } from './outputs.js';
 export type { Provenance } from './outputs.js';

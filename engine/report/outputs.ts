@@ -105,11 +105,21 @@ export function networkGeoJson(net: CompiledNetwork, r: SimulationResult, proven
   };
 }
 
-/** Write every output file into `dir` (created if needed); returns the paths written. */
-export async function writeOutputs(dir: string, net: CompiledNetwork, trips: TripTable, result: SimulationResult, provenance: Provenance): Promise<string[]> {
+/** Names of the files {@link writeOutputs} can write. */
+export const OUTPUT_FILE_NAMES = ['summary.json', 'trips.csv', 'links.csv', 'junctions.csv', 'timeseries.csv', 'network.geojson'] as const;
+
+/**
+ * Write the output files into `dir` (created if needed): all of them, or those
+ * named in `only`. `summary` replaces the default summary.json content (the CLI
+ * adds replications to it). Returns the paths written.
+ */
+export async function writeOutputs(
+  dir: string, net: CompiledNetwork, trips: TripTable, result: SimulationResult, provenance: Provenance,
+  only?: readonly string[], summary?: Record<string, unknown>,
+): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: Array<[string, string]> = [
-    ['summary.json', `${JSON.stringify(summaryOf(net, result, provenance), null, 2)}\n`],
+    ['summary.json', `${JSON.stringify(summary ?? summaryOf(net, result, provenance), null, 2)}\n`],
     ['trips.csv', csv(provenance, ['id', 'depart_s', 'origin', 'destination', 'inserted_s', 'arrived_s', 'travel_time_s', 'delay_s', 'waiting_s', 'stops', 'route_length_m', 'depart_delay_s', 'finished'], tripRows(trips, net, result))],
     ['links.csv', csv(provenance, ['id', 'from', 'to', 'length_m', 'lanes', 'speed_ms', 'entered', 'left', 'mean_travel_time_s', 'mean_queue_veh', 'max_queue_veh'], linkRows(net, result))],
     ['junctions.csv', csv(provenance, ['id', 'control', 'vehicles', 'control_delay_s', 'los'], junctionRows(net, result))],
@@ -118,6 +128,7 @@ export async function writeOutputs(dir: string, net: CompiledNetwork, trips: Tri
   ];
   const written: string[] = [];
   for (const [name, text] of files) {
+    if (only && !only.includes(name)) continue;
     const path = join(dir, name);
     await writeFile(path, text);
     written.push(path);

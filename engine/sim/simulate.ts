@@ -12,6 +12,8 @@ import { Simulation, type GridlockReport, type SignalSetup, type SimOptions } fr
 export interface SimulateOptions extends Partial<SimOptions> {
   /** Time-series interval, s. Default 300. */
   interval?: number;
+  /** Called about 100 times during the run with the simulation clock (s) and the end time (s). */
+  progress?: (time: number, end: number) => void;
 }
 
 /** What a run produced. */
@@ -26,11 +28,20 @@ export interface SimulationResult extends MetricsResult {
 
 /** Simulate `trips` on `net` under `signals` and return the metrics. Deterministic by `options.seed`. */
 export function simulate(net: CompiledNetwork, trips: TripTable, signals: SignalSetup = {}, options: SimulateOptions = {}): SimulationResult {
-  const { interval, ...simOptions } = options;
+  const { interval, progress, ...simOptions } = options;
   const sim = new Simulation(net, trips, signals, simOptions);
   const metrics = new Metrics(net, trips, { start: sim.options.start, end: sim.options.end, interval, stopThreshold: sim.options.stopThreshold });
   sim.observe(metrics);
+  if (progress) {
+    const { start, end } = sim.options;
+    const step = (end - start) / 100;
+    for (let t = start + step; !sim.done && t < end; t += step) {
+      sim.advanceTo(t);
+      progress(sim.time, end);
+    }
+  }
   sim.run();
+  progress?.(sim.time, sim.options.end);
   const result = metrics.result();
   return {
     ...result,

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/**
+ * The `greenwave` command for planners: `run` a scenario file and read a summary
+ * table (files under --out), or `validate` it. Exit codes: 0 success, 2 bad input
+ * (scenario, network, demand or option mistakes: a located message, no stack
+ * trace), 1 a runtime failure (with --debug, the stack). The optimise, import,
+ * report and bench commands join as their milestones land.
+ */
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { GreenwaveError } from '../errors.js';
+import { runCommand, validateCommand } from './commands.js';
+import { VERSION } from './version.js';
+
+function integer(name: string, min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${value}"`);
+    return n;
+  };
+}
+
+/** Build the command-line program (exported for tests). */
+export function program(): Command {
+  const cli = new Command('greenwave')
+    .description('Traffic signal simulation and optimisation: run scenario files and read the results.')
+    .version(VERSION, '-V, --version')
+    .option('--debug', 'show stack traces for every error')
+    .showHelpAfterError('(run "greenwave --help" for usage)')
+    .exitOverride() // set before the subcommands are added: they copy it
+    .addHelpText('after', `
+Examples:
+  greenwave run scenarios/macau-peninsula/scenario.yaml
+  greenwave run scenarios/grid-4x4/scenario.yaml --out results/grid --seed 7
+  greenwave run scenarios/corridor/scenario.yaml --json > summary.json
+  greenwave validate my-scenario.yaml
+
+Exit codes: 0 success, 1 runtime failure, 2 bad input (scenario, network, demand, options).
+The scenario format is described by scenarios/schema.json and in the README.`);
+
+  cli.command('run')
+    .description('simulate a scenario; print a summary table and write output files')
+    .argument('<scenario>', 'scenario file (.json, .yaml or .yml)')
+    .option('-o, --out <dir>', 'output directory (default: the scenario\'s outputs.dir)')
+    .option('--seed <n>', 'seed of the first replication (overrides the scenario)', integer('--seed', 0))
+    .option('--replications <n>', 'number of replications, seeds seed, seed+1, ...', integer('--replications', 1))
+    .option('--json', 'print the summary as JSON on stdout instead of a table')
+    .option('--no-files', 'write no output files')
+    .option('-q, --quiet', 'no progress bar')
+    .addHelpText('after', `
+Examples:
+  greenwave run scenario.yaml                      summary table; files in the scenario's outputs.dir
+  greenwave run scenario.yaml --out out/am-peak    files in out/am-peak
+  greenwave run scenario.yaml --replications 5     mean and 95% confidence interval over 5 seeds
+  greenwave run scenario.yaml --json               machine-readable summary (see README, "--json output")`)
+    .action(async (file: string, options) => {
+      process.exitCode = await runCommand(file, { ...options, debug: cli.opts().debug === true });
+    });
+
+  cli.command('validate')
+    .description('check a scenario file and report every problem with its file, line and column')
+    .argument('<scenario>', 'scenario file (.json, .yaml or .yml)')
+    .action(async (file: string) => {
+      process.exitCode = await validateCommand(file);
+    });
+  return cli;
+}
+
+/** Run the CLI with `argv` (as process.argv); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const cli = program();
+  try {
+    await cli.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit with 0; usage mistakes were already printed by commander.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const debug = argv.includes('--debug');
+    if (error instanceof GreenwaveError) {
+      process.stderr.write(`greenwave: ${error.message}\n`);
+      if (debug) process.stderr.write(`${error.stack}\n`);
+      return 2;
+    }
+    process.stderr.write(`greenwave: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(debug && error instanceof Error ? `${error.stack}\n` : '(run again with --debug for the stack trace, and please report it)\n');
+    return 1;
+  }
+}
+
+// Run when executed directly (node dist/engine/cli/main.js or the `greenwave` bin).
+const invoked = process.argv[1] ?? '';
+if (/(?:^|[\\/])(?:main\.(?:js|ts)|greenwave)$/.test(invoked)) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

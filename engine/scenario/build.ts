@@ -1,0 +1,398 @@
+/**
+ * Building a loaded scenario into what the simulation takes: the `RoadNetwork`,
+ * its `CompiledNetwork`, the expanded `TripTable`, compiled signal programs and
+ * the run options.
+ *
+ * The engine validates as it builds and throws at its first problem
+ * (`NetworkError`, `InputError`, `UsageError`). Here every element is added on
+ * its own, so one bad link does not hide the next, and each engine error is
+ * re-thrown as a `ScenarioError` problem at the scenario path and line it came
+ * from (a `NetworkError` on link "L3" field `length` becomes
+ * `network.links[2].lengthM`, an `InputError` at `flows[2].rate` becomes
+ * `demand.flows[2].vehPerHour`). Problems are collected phase by phase:
+ * the network first (nothing else can be checked on a broken one), then demand
+ * references, time-independent demand checks and signal programs together.
+ */
+import { GreenwaveError, InputError, NetworkError, ScenarioError, UsageError, type ScenarioProblem } from '../errors.js';
+import { compile } from '../network/compile.js';
+import type { CompiledNetwork } from '../network/compiled.js';
+import { corridor, grid, ring } from '../network/generators/index.js';
+import { RoadNetwork } from '../network/road-network.js';
+import { expandDemand, type TripTable } from '../demand/demand.js';
+import { createRandom } from '../demand/random.js';
+import { compileProgram, type MovementRef, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
+import type { SimulateOptions } from '../sim/simulate.js';
+import { suggest } from './issues.js';
+import { timeKey, type LoadedScenario, type NetworkSource, type ScenarioMovementRef } from './load.js';
+import { formatPath, parsePath, type PathSegment } from './source.js';
+
+/** A scenario ready to simulate: `simulate(built.compiled, built.trips, built.signals, built.options)`. */
+export interface BuiltScenario {
+  /** The loaded scenario this was built from. */
+  scenario: LoadedScenario;
+  /** The network, for analysis and reports. */
+  network: RoadNetwork;
+  /** The compiled network, for the kernel and workers. */
+  compiled: CompiledNetwork;
+  /** Demand expanded with the first replication's seed (`seeds[0]`). */
+  trips: TripTable;
+  /** Compiled fixed-time programs; signalised junctions without one get the kernel's default plan. */
+  signals: { programs: SignalProgram[] };
+  /** Options of `simulate` (SI; seed of the first replication). */
+  options: SimulateOptions;
+  /** Number of replications. */
+  replications: number;
+  /** Seed of each replication: seed, seed + 1, ... */
+  seeds: number[];
+  /** Output directory (relative to the working directory unless absolute) and files to write. */
+  outputs: LoadedScenario['outputs'];
+  /** Demand expanded for `seed` (each replication has its own demand stream). */
+  tripsFor(seed: number): TripTable;
+}
+
+const JUNCTION_FIELDS: Readonly<Record<string, string>> = { x: 'xM', y: 'yM' };
+const LINK_FIELDS: Readonly<Record<string, string>> = {
+  length: 'lengthM', speed: 'speedKmh', saturationFlow: 'saturationVehPerHourPerLane', jamSpacing: 'jamSpacingM',
+};
+const GENERATOR_FIELDS: Readonly<Record<string, string>> = {
+  ...LINK_FIELDS, spacing: 'spacingM', attachLength: 'attachLengthM', endLength: 'endLengthM', sideLength: 'sideLengthM',
+  sideSpeed: 'sideSpeedKmh', spokeLength: 'spokeLengthM', radius: 'radiusM',
+};
+const PROGRAM_FIELDS: Readonly<Record<string, string>> = {
+  duration: 'greenS', yellow: 'yellowS', allRed: 'allRedS', minGreen: 'minGreenS', maxGreen: 'maxGreenS', offset: 'offsetS', cycle: 'cycleS',
+};
+const IMPORT_NAMES = { sumo: 'SUMO', cityflow: 'CityFlow', osm: 'OpenStreetMap' } as const;
+
+/** Collects located problems for one scenario. */
+class Problems {
+  readonly list: ScenarioProblem[] = [];
+  constructor(private readonly loaded: LoadedScenario) {}
+
+  add(path: readonly PathSegment[], message: string): void {
+    const at = this.loaded.locate(path);
+    this.list.push({ file: this.loaded.file, ...(at ? { line: at.line, column: at.column } : {}), path: formatPath(path), message });
+  }
+
+  /** Throw a `ScenarioError` if any problem was found. */
+  throwIfAny(): void {
+    if (this.list.length > 0) throw new ScenarioError(this.list);
+  }
+}
+
+/** The text of a `NetworkError` after its `element "id": field` prefix. */
+function networkMessage(e: NetworkError): string {
+  const where = e.id === '' ? e.element : `${e.element} "${e.id}"`;
+  const prefix = e.field === '' ? `${where}: ` : `${where}: ${e.field} `;
+  return e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+}
+
+/** The text of an `InputError` after its `path: ` prefix. */
+function inputMessage(e: InputError): string {
+  return e.message.startsWith(`${e.path}: `) ? e.message.slice(e.path.length + 2) : e.message;
+}
+
+function unknownId(kind: 'junction' | 'link', id: string, known: () => string[]): string {
+  const ids = known();
+  const guess = suggest(id, ids);
+  if (guess !== undefined) return `unknown ${kind} ${JSON.stringify(id)}; did you mean ${JSON.stringify(guess)}?`;
+  const some = ids.slice(0, 8).map((k) => JSON.stringify(k)).join(', ');
+  return `unknown ${kind} ${JSON.stringify(id)} (the network has ${ids.length} ${kind}s${ids.length > 0 ? `: ${some}${ids.length > 8 ? ', ...' : ''}` : ''})`;
+}
+
+function buildInline(source: Extract<NetworkSource, { kind: 'inline' }>, network: RoadNetwork, problems: Problems): void {
+  const failed = new Set<string>();
+  source.junctions.forEach((j, i) => {
+    try {
+      network.addJunction(j);
+    } catch (e) {
+      if (!(e instanceof NetworkError)) throw e;
+      if (e.field !== 'id') failed.add(j.id);
+      problems.add(['network', 'junctions', i, JUNCTION_FIELDS[e.field] ?? e.field], networkMessage(e));
+    }
+  });
+  const badLinks = new Set<string>();
+  source.links.forEach((l, i) => {
+    let ok = true;
+    for (const field of ['from', 'to'] as const) {
+      if (network.graph.hasNode(l[field])) continue;
+      ok = false;
+      if (!failed.has(l[field])) problems.add(['network', 'links', i, field], unknownId('junction', l[field], () => network.graph.nodes()));
+    }
+    if (!ok) {
+      badLinks.add(l.id);
+      return;
+    }
+    try {
+      network.addLink(l);
+    } catch (e) {
+      if (!(e instanceof NetworkError)) throw e;
+      if (e.field !== 'id') badLinks.add(l.id);
+      problems.add(['network', 'links', i, LINK_FIELDS[e.field] ?? e.field], networkMessage(e));
+    }
+  });
+  if (source.movements === undefined) {
+    if (problems.list.length === 0) network.addDefaultMovements();
+    return;
+  }
+  source.movements.forEach((m, i) => {
+    let ok = true;
+    for (const field of ['from', 'to'] as const) {
+      if (network.graph.hasEdge(m[field])) continue;
+      ok = false;
+      if (!badLinks.has(m[field])) problems.add(['network', 'movements', i, field], unknownId('link', m[field], () => network.graph.edges()));
+    }
+    if (!ok) return;
+    try {
+      network.addMovement(m);
+    } catch (e) {
+      if (!(e instanceof NetworkError)) throw e;
+      problems.add(e.field === '' ? ['network', 'movements', i] : ['network', 'movements', i, e.field], networkMessage(e));
+    }
+  });
+}
+
+/** Scenario path of a generator argument named in a `UsageError` (`grid.options.spacing must ...`). */
+function generatorProblem(e: UsageError, problems: Problems): void {
+  const m = /^(grid|corridor|ring)\.(options\.)?([A-Za-z]+)((?:\[\d+\])?)(?:\.([A-Za-z]+))? (.*)$/s.exec(e.message);
+  if (m === null) {
+    problems.add(['network'], e.message);
+    return;
+  }
+  const [, fn, option, name, index, sub, rest] = m;
+  // corridor(signals, spacing): the count argument is `junctions` in a scenario.
+  const key = fn === 'corridor' && option === undefined && name === 'signals' ? 'junctions' : GENERATOR_FIELDS[name] ?? name;
+  const path: PathSegment[] = ['network', key, ...parsePath(index)];
+  if (sub !== undefined) path.push(name === 'origin' ? `${sub}M` : sub);
+  problems.add(path, rest);
+}
+
+function buildNetwork(loaded: LoadedScenario, problems: Problems): RoadNetwork | undefined {
+  const source = loaded.network;
+  try {
+    switch (source.kind) {
+      case 'inline': {
+        const network = new RoadNetwork({ drivingSide: loaded.drivingSide });
+        buildInline(source, network, problems);
+        return network;
+      }
+      case 'grid':
+        return grid(source.rows, source.cols, source.options);
+      case 'corridor':
+        return corridor(source.junctions, source.spacing, source.options);
+      case 'ring':
+        return ring(source.junctions, source.radius, source.options);
+      case 'import':
+        problems.add(['network', 'import'], `importing ${IMPORT_NAMES[source.format]} networks is not supported yet (file ${source.file}); write the network inline or use a generator`);
+        return undefined;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) generatorProblem(e, problems);
+    else if (e instanceof NetworkError) problems.add(['network'], e.message);
+    else throw e;
+    return undefined;
+  }
+}
+
+/**
+ * A link discharges at most speed / jamSpacing vehicles per second per lane (the
+ * triangular fundamental diagram needs a positive backward wave speed); the
+ * kernel refuses anything else, so say so here, at the field.
+ */
+function checkLinkPhysics(loaded: LoadedScenario, compiled: CompiledNetwork, problems: Problems): void {
+  const source = loaded.network;
+  const inlineIndex = new Map<string, number>();
+  if (source.kind === 'inline') source.links.forEach((l, i) => inlineIndex.set(l.id, i));
+  const reported = new Set<string>();
+  for (let l = 0; l < compiled.linkCount; l++) {
+    const s = compiled.linkSaturationFlow[l];
+    const v = compiled.linkSpeed[l];
+    const jam = compiled.linkJamSpacing[l];
+    if (s < v / jam) continue;
+    const id = compiled.linkKey(l);
+    const i = inlineIndex.get(id);
+    // Point at the saturation flow if the file gives one, else at the speed that is too low for the default.
+    const given = source.kind === 'inline' ? source.links[i ?? 0]?.saturationFlow : 'options' in source ? source.options.saturationFlow : undefined;
+    const field = given === undefined ? 'speedKmh' : 'saturationVehPerHourPerLane';
+    const path: PathSegment[] = i === undefined ? ['network', field] : ['network', 'links', i, field];
+    const key = formatPath(path);
+    if (reported.has(key)) continue;
+    reported.add(key);
+    const r = (x: number): number => Math.round(x * 10) / 10;
+    problems.add(
+      path,
+      `expected speed / jam spacing (${r((v / jam) * 3600)} veh/h per lane at ${r(v * 3.6)} km/h and ${jam} m) above the saturation flow ` +
+        `(${r(s * 3600)} veh/h per lane) on link ${JSON.stringify(id)}: raise speedKmh or lower saturationVehPerHourPerLane`,
+    );
+  }
+}
+
+/** Every junction and link id the demand names must exist: all unknown ids are reported at once. */
+function checkDemandIds(loaded: LoadedScenario, compiled: CompiledNetwork, problems: Problems): void {
+  const junctions = (): string[] => Array.from({ length: compiled.junctionCount }, (_, j) => compiled.junctionKey(j));
+  const links = (): string[] => Array.from({ length: compiled.linkCount }, (_, l) => compiled.linkKey(l));
+  const junction = (id: string | undefined, path: PathSegment[]): void => {
+    if (id !== undefined && compiled.junctionIndex(id) < 0) problems.add(path, unknownId('junction', id, junctions));
+  };
+  const link = (id: string | undefined, path: PathSegment[]): void => {
+    if (id !== undefined && compiled.linkIndex(id) < 0) problems.add(path, unknownId('link', id, links));
+  };
+  const { trips, flows, od } = loaded.demand;
+  for (const [kind, list] of [['trips', trips], ['flows', flows]] as const) {
+    list?.forEach((t, i) => {
+      const base: PathSegment[] = ['demand', kind, i];
+      junction(t.from, [...base, 'from']);
+      junction(t.to, [...base, 'to']);
+      link(t.fromLink, [...base, 'fromLink']);
+      link(t.toLink, [...base, 'toLink']);
+      t.route?.forEach((r, k) => link(r, [...base, 'route', k]));
+    });
+  }
+  od?.forEach((m, i) => m.zones.forEach((z, k) => junction(z, ['demand', 'od', i, 'zones', k])));
+}
+
+/** Scenario path of a demand `InputError` path (`flows[2].rate` -> `demand.flows[2].vehPerHour`). */
+function demandPath(loaded: LoadedScenario, enginePath: string): PathSegment[] {
+  const segs = parsePath(enginePath);
+  if (segs[0] === 'demand' || segs.length === 0) return ['demand'];
+  const [kind, index, field] = segs;
+  const raw = (loaded.source.demand as Record<string, Array<Record<string, unknown>> | undefined>)[String(kind)]?.[Number(index)];
+  const out: PathSegment[] = ['demand', ...segs];
+  const timed = (name: string, at: number, record: object | undefined): void => {
+    const key = record === undefined ? undefined : timeKey(record, name);
+    if (key === undefined) out.splice(at); // defaulted: point at the element
+    else out[at] = key;
+  };
+  if (field === 'rate') out[3] = 'vehPerHour';
+  else if (field === 'trips' && kind === 'od') out[3] = 'vehPerHour';
+  else if (field === 'depart' || field === 'begin' || field === 'end') timed(field, 3, raw);
+  else if (field === 'profile' && segs[4] !== undefined && segs[5] === 'time') {
+    timed('time', 5, (raw?.profile as object[] | undefined)?.[Number(segs[4])]);
+  }
+  return out;
+}
+
+/** `"fromLink>toLink"` resolved against the network: the split where both halves are links (and, if several, a movement). */
+function resolveMovement(text: string, compiled: CompiledNetwork): MovementRef | string {
+  const splits: MovementRef[] = [];
+  for (let i = text.indexOf('>'); i >= 0; i = text.indexOf('>', i + 1)) {
+    const from = text.slice(0, i).trim();
+    const to = text.slice(i + 1).trim();
+    if (compiled.linkIndex(from) >= 0 && compiled.linkIndex(to) >= 0) splits.push({ from, to });
+  }
+  if (splits.length === 1) return splits[0];
+  if (splits.length > 1) {
+    const permitted = splits.filter((s) => compiled.movementBetween(compiled.linkIndex(s.from), compiled.linkIndex(s.to)) >= 0);
+    if (permitted.length === 1) return permitted[0];
+    return `expected one way to read "fromLink>toLink", found ${splits.length} in ${JSON.stringify(text)}; write { from, to } instead`;
+  }
+  const cut = text.indexOf('>');
+  const links = Array.from({ length: compiled.linkCount }, (_, l) => compiled.linkKey(l));
+  if (text.indexOf('>', cut + 1) < 0) {
+    const from = text.slice(0, cut).trim();
+    const to = text.slice(cut + 1).trim();
+    const bad = compiled.linkIndex(from) < 0 ? from : to;
+    return `expected "fromLink>toLink" naming two links, found ${JSON.stringify(text)}: ${unknownId('link', bad, () => links)}`;
+  }
+  return `expected "fromLink>toLink" naming two links, found ${JSON.stringify(text)} (no split of it names two links; write { from, to } instead)`;
+}
+
+function buildPrograms(loaded: LoadedScenario, compiled: CompiledNetwork, problems: Problems): SignalProgram[] {
+  const programs: SignalProgram[] = [];
+  const byJunction = new Map<string, number>();
+  loaded.signals.programs.forEach((p, i) => {
+    const base: PathSegment[] = ['signals', 'programs', i];
+    const before = byJunction.get(p.junction);
+    if (before !== undefined) {
+      problems.add([...base, 'junction'], `expected one program per junction, found a second for ${JSON.stringify(p.junction)} (the first is signals.programs[${before}])`);
+      return;
+    }
+    byJunction.set(p.junction, i);
+    let ok = true;
+    const refs = (list: ScenarioMovementRef[] | undefined, key: 'green' | 'permissive', j: number): MovementRef[] | undefined =>
+      list?.map((ref, k) => {
+        if (typeof ref !== 'string') return ref;
+        const resolved = resolveMovement(ref, compiled);
+        if (typeof resolved === 'string') {
+          ok = false;
+          problems.add([...base, 'phases', j, key, k], resolved);
+          return { from: '', to: '' };
+        }
+        return resolved;
+      });
+    const spec: SignalProgramSpec = {
+      ...p,
+      phases: p.phases.map((ph, j) => ({ ...ph, green: refs(ph.green, 'green', j) ?? [], permissive: refs(ph.permissive, 'permissive', j) })),
+    };
+    if (!ok) return;
+    try {
+      programs.push(compileProgram(compiled, spec, `signals.programs[${i}]`));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      const path = parsePath(e.path);
+      const last = path[path.length - 1];
+      if (typeof last === 'string' && PROGRAM_FIELDS[last] !== undefined) path[path.length - 1] = PROGRAM_FIELDS[last];
+      problems.add(path, inputMessage(e).replace("duration + yellow + allRed", 'greenS + yellowS + allRedS'));
+    }
+  });
+  return programs;
+}
+
+/**
+ * Build `loaded` into a network, demand, signal programs and run options.
+ * Throws `ScenarioError` with every problem found (see the file header for the
+ * phases), located in the scenario file.
+ */
+export function buildScenario(loaded: LoadedScenario): BuiltScenario {
+  const problems = new Problems(loaded);
+  const network = buildNetwork(loaded, problems);
+  if (loaded.signals.default !== 'fixed') {
+    problems.add(['signals', 'default'], `${JSON.stringify(loaded.signals.default)} signal control is not available yet; use "fixed" (a default fixed-time plan) or give programs`);
+  }
+  if (network === undefined || problems.list.some((p) => p.path.startsWith('network'))) problems.throwIfAny();
+  if (network === undefined) throw new Error('internal: no network and no problem');
+
+  let compiled: CompiledNetwork;
+  try {
+    compiled = compile(network);
+  } catch (e) {
+    if (!(e instanceof GreenwaveError)) throw e;
+    problems.add(['network'], e.message);
+    problems.throwIfAny();
+    throw e;
+  }
+  checkLinkPhysics(loaded, compiled, problems);
+  checkDemandIds(loaded, compiled, problems);
+  const programs = buildPrograms(loaded, compiled, problems);
+  problems.throwIfAny();
+
+  const tripsFor = (seed: number): TripTable => {
+    try {
+      return expandDemand(compiled, loaded.demand, createRandom(seed).fork('demand'));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.add(demandPath(loaded, e.path), inputMessage(e));
+      problems.throwIfAny();
+      throw e;
+    }
+  };
+  const sim = loaded.simulation;
+  const trips = tripsFor(sim.seed);
+  const options: SimulateOptions = { start: sim.start, end: sim.end, seed: sim.seed };
+  if (sim.gridlockTimeout !== undefined) options.gridlockTimeout = sim.gridlockTimeout;
+  if (sim.routingInterval !== undefined) options.routingInterval = sim.routingInterval;
+  if (sim.rerouteShare !== undefined) options.rerouteShare = sim.rerouteShare;
+  if (sim.stopThreshold !== undefined) options.stopThreshold = sim.stopThreshold;
+  if (sim.interval !== undefined) options.interval = sim.interval;
+  return {
+    scenario: loaded,
+    network,
+    compiled,
+    trips,
+    signals: { programs },
+    options,
+    replications: sim.replications,
+    seeds: Array.from({ length: sim.replications }, (_, r) => sim.seed + r),
+    outputs: loaded.outputs,
+    tripsFor,
+  };
+}

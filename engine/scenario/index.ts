@@ -1,0 +1,13 @@
+/** Public API of the scenario layer: the file format, loading and building (re-exports only). */
+export { ScenarioSchema, InlineNetworkSchema, GeneratorNetworkSchema, ImportNetworkSchema, SIGNAL_DEFAULTS, IMPORT_FORMATS, OUTPUT_FILES } from './schema.js';
+export type { ScenarioInput, ScenarioFile, InlineNetworkFile, GeneratorNetworkFile, ImportNetworkFile, MovementRefFile } from './schema.js';
+export { loadScenario, parseScenario } from './load.js';
+export type { LoadedScenario, NetworkSource, ScenarioMovementRef, ScenarioPhase, ScenarioProgram, ScenarioSimulation } from './load.js';
+export { buildScenario } from './build.js';
+export type { BuiltScenario } from './build.js';
+export { scenarioJsonSchema, scenarioJsonSchemaText, SCENARIO_SCHEMA_ID } from './json-schema.js';
+export { CLOCK_PATTERN, parseClock, formatClock } from './clock.js';
+export { formatPath, parsePath } from './source.js';
+export type { PathSegment, SourcePosition } from './source.js';
+export { ScenarioError, formatScenarioProblem } from '../errors.js';
+export type { ScenarioProblem } from '../errors.js';

@@ -1,0 +1,7 @@
+/** Parallel runs on a Piscina worker pool: the pool, its `Evaluator`, and replications with confidence intervals. */
+export { SimulationPool } from './pool.js';
+export type { PoolOptions, PoolTask, PoolOutcome, PoolStats, PoolCloseReport, FaultContext, FaultKind } from './pool.js';
+export { createPoolEvaluator } from './evaluator.js';
+export type { PoolEvaluator, PoolEvaluatorOptions } from './evaluator.js';
+export { runReplications, summarise, summariseMetrics, studentTQuantile, incompleteBeta } from './replications.js';
+export type { Summary, MetricSummaries, ReplicationOptions, ReplicationReport } from './replications.js';

@@ -21,275 +21,291 @@
 import { DirectedGraph } from 'graphology';
 import { bidirectional, singleSource } from 'graphology-shortest-path/dijkstra.js';
 import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { compile, type CompiledNetwork } from '../engine/network/index.js';
 import { grid } from '../engine/network/generators/index.js';
 import { createRouter, type HeapKind, type OneToOneAlgorithm } from '../engine/routing/index.js';
 import { machine, measure, ms, seededRandom, sink, table, writeJson, type Timing } from './harness.js';
 
-const { values: args } = parseArgs({
-  options: {
-    ci: { type: 'boolean', default: false },
-    out: { type: 'string', default: 'bench/results/routing.json' },
-  },
-});
-const CI = args.ci === true;
+/** Default place of the JSON results. */
+export const DEFAULT_OUT = 'bench/results/routing.json';
 
-/** Recorded peer figure: SUMO duarouter routing 60,000 trips on a 30x30 grid on this machine class, s. */
-const DUAROUTER_60K_S = 33;
-
-/**
- * Floors for CI: about half of what was measured on the 2-core development machine
- * (AMD EPYC, Node 20; see README "Performance"), so noise cannot fail CI but a real
- * regression does.
- */
-const FLOORS = {
-  oneToOne: 45, // measured 97x (CI mode, 2026-11-23)
-  tree: 30, // measured 66x
-  batchVsGraphology: 15, // measured 39x
-  batchVsDuarouter: 120, // measured 302x
-};
-
-interface Case {
-  name: string;
-  greenwave: Timing;
-  peer?: Timing;
-  peerName: string;
-  ratio: number;
-  target?: string;
-  floor?: number;
-  pass?: boolean;
-}
-const cases: Case[] = [];
-
-function log(message: string): void {
-  process.stderr.write(`${message}\n`);
+/** Options of {@link runRoutingBenchmark}. */
+export interface BenchmarkOptions {
+  /** Shorter run with regression gates. */
+  ci: boolean;
+  /** Where the JSON results go. */
+  out: string;
 }
 
-function noisyCosts(net: CompiledNetwork, seed: number): Float64Array {
-  const rnd = seededRandom(seed);
-  return Float64Array.from(net.linkFreeFlowTime, (t) => t * (1 + 0.5 * rnd()));
-}
+/** Run the routing benchmark and print its table. Resolves to the exit code: 1 when a CI gate fails. */
+export async function runRoutingBenchmark(options: BenchmarkOptions): Promise<number> {
+  const CI = options.ci;
 
-function peerGraph(net: CompiledNetwork, cost: Float64Array): DirectedGraph {
-  const g = new DirectedGraph();
-  for (let j = 0; j < net.junctionCount; j++) g.addNode(String(j));
-  for (let l = 0; l < net.linkCount; l++) g.addEdge(String(net.linkFrom[l]), String(net.linkTo[l]), { weight: cost[l] });
-  return g;
-}
+  /** Recorded peer figure: SUMO duarouter routing 60,000 trips on a 30x30 grid on this machine class, s. */
+  const DUAROUTER_60K_S = 33;
 
-function peerPathCost(g: DirectedGraph, path: string[]): number {
-  let sum = 0;
-  for (let i = 0; i + 1 < path.length; i++) sum += g.getEdgeAttribute(g.edge(path[i], path[i + 1]), 'weight') as number;
-  return path.length === 0 ? Infinity : sum;
-}
-
-function agree(a: number, b: number, what: string): void {
-  if (Math.abs(a - b) > 1e-6 * Math.max(1, Math.abs(a))) {
-    log(`benchmark invalid: ${what}: greenwave ${a} vs graphology ${b}`);
-    process.exit(2);
-  }
-}
-
-// ---------------------------------------------------------------- 200x200 grid
-log('building the 200x200 grid ...');
-const big = compile(grid(200, 200, { spacing: 100 }));
-const bigCost = noisyCosts(big, 1);
-const bigGraph = peerGraph(big, bigCost);
-log(`  ${big.junctionCount} junctions, ${big.linkCount} links, ${big.movementCount} movements`);
-
-const rnd = seededRandom(42);
-const pairCount = CI ? 60 : 300;
-const peerPairs = CI ? 8 : 30;
-const pairs = Array.from({ length: pairCount }, () => [Math.floor(rnd() * big.junctionCount), Math.floor(rnd() * big.junctionCount)] as const);
-
-function oneToOneRun(algorithm: OneToOneAlgorithm, heap: HeapKind, search: 'auto' | 'links', count: number): () => number {
-  const router = createRouter(big, { cost: bigCost, heap, search });
-  return () => {
-    let s = 0;
-    for (let i = 0; i < count; i++) s += router.route(pairs[i][0], pairs[i][1], algorithm);
-    return s;
+  /**
+   * Floors for CI: about half of what was measured on the 2-core development machine
+   * (AMD EPYC, Node 20; see README "Performance"), so noise cannot fail CI but a real
+   * regression does.
+   */
+  const FLOORS = {
+    oneToOne: 45, // measured 97x (CI mode, 2026-11-23)
+    tree: 30, // measured 66x
+    batchVsGraphology: 15, // measured 39x
+    batchVsDuarouter: 120, // measured 302x
   };
-}
 
-log('one-to-one: graphology dijkstra.bidirectional ...');
-const peerOneToOne = measure(() => {
-  let s = 0;
-  for (let i = 0; i < peerPairs; i++) s += bidirectional(bigGraph, String(pairs[i][0]), String(pairs[i][1]), 'weight').length;
-  return s;
-}, peerPairs, CI ? 2 : 3, 1);
-{
-  for (const search of ['auto', 'links'] as const) {
-    const check = createRouter(big, { cost: bigCost, search });
-    for (let i = 0; i < peerPairs; i++) {
-      const path = bidirectional(bigGraph, String(pairs[i][0]), String(pairs[i][1]), 'weight');
-      for (const a of ['astar', 'bidirectional', 'dijkstra'] as const) {
-        agree(check.route(pairs[i][0], pairs[i][1], a), pairs[i][0] === pairs[i][1] ? 0 : peerPathCost(bigGraph, path), `${search} ${a} pair ${i}`);
+  interface Case {
+    name: string;
+    greenwave: Timing;
+    peer?: Timing;
+    peerName: string;
+    ratio: number;
+    target?: string;
+    floor?: number;
+    pass?: boolean;
+  }
+  const cases: Case[] = [];
+
+  function log(message: string): void {
+    process.stderr.write(`${message}\n`);
+  }
+
+  function noisyCosts(net: CompiledNetwork, seed: number): Float64Array {
+    const rnd = seededRandom(seed);
+    return Float64Array.from(net.linkFreeFlowTime, (t) => t * (1 + 0.5 * rnd()));
+  }
+
+  function peerGraph(net: CompiledNetwork, cost: Float64Array): DirectedGraph {
+    const g = new DirectedGraph();
+    for (let j = 0; j < net.junctionCount; j++) g.addNode(String(j));
+    for (let l = 0; l < net.linkCount; l++) g.addEdge(String(net.linkFrom[l]), String(net.linkTo[l]), { weight: cost[l] });
+    return g;
+  }
+
+  function peerPathCost(g: DirectedGraph, path: string[]): number {
+    let sum = 0;
+    for (let i = 0; i + 1 < path.length; i++) sum += g.getEdgeAttribute(g.edge(path[i], path[i + 1]), 'weight') as number;
+    return path.length === 0 ? Infinity : sum;
+  }
+
+  function agree(a: number, b: number, what: string): void {
+    if (Math.abs(a - b) > 1e-6 * Math.max(1, Math.abs(a))) {
+      log(`benchmark invalid: ${what}: greenwave ${a} vs graphology ${b}`);
+      throw new Error(`benchmark invalid: ${what}: greenwave ${a} vs graphology ${b}`);
+    }
+  }
+
+  // ---------------------------------------------------------------- 200x200 grid
+  log('building the 200x200 grid ...');
+  const big = compile(grid(200, 200, { spacing: 100 }));
+  const bigCost = noisyCosts(big, 1);
+  const bigGraph = peerGraph(big, bigCost);
+  log(`  ${big.junctionCount} junctions, ${big.linkCount} links, ${big.movementCount} movements`);
+
+  const rnd = seededRandom(42);
+  const pairCount = CI ? 60 : 300;
+  const peerPairs = CI ? 8 : 30;
+  const pairs = Array.from({ length: pairCount }, () => [Math.floor(rnd() * big.junctionCount), Math.floor(rnd() * big.junctionCount)] as const);
+
+  function oneToOneRun(algorithm: OneToOneAlgorithm, heap: HeapKind, search: 'auto' | 'links', count: number): () => number {
+    const router = createRouter(big, { cost: bigCost, heap, search });
+    return () => {
+      let s = 0;
+      for (let i = 0; i < count; i++) s += router.route(pairs[i][0], pairs[i][1], algorithm);
+      return s;
+    };
+  }
+
+  log('one-to-one: graphology dijkstra.bidirectional ...');
+  const peerOneToOne = measure(() => {
+    let s = 0;
+    for (let i = 0; i < peerPairs; i++) s += bidirectional(bigGraph, String(pairs[i][0]), String(pairs[i][1]), 'weight').length;
+    return s;
+  }, peerPairs, CI ? 2 : 3, 1);
+  {
+    for (const search of ['auto', 'links'] as const) {
+      const check = createRouter(big, { cost: bigCost, search });
+      for (let i = 0; i < peerPairs; i++) {
+        const path = bidirectional(bigGraph, String(pairs[i][0]), String(pairs[i][1]), 'weight');
+        for (const a of ['astar', 'bidirectional', 'dijkstra'] as const) {
+          agree(check.route(pairs[i][0], pairs[i][1], a), pairs[i][0] === pairs[i][1] ? 0 : peerPathCost(bigGraph, path), `${search} ${a} pair ${i}`);
+        }
       }
     }
   }
-}
-const settled: Record<string, number> = {};
-const oneToOneRows: Array<[OneToOneAlgorithm, HeapKind, 'auto' | 'links']> = CI
-  ? [['astar', 'typed', 'auto'], ['astar', 'fastpriorityqueue', 'auto'], ['bidirectional', 'typed', 'auto'], ['astar', 'typed', 'links']]
-  : [
-      ['astar', 'typed', 'auto'], ['astar', 'fastpriorityqueue', 'auto'],
-      ['bidirectional', 'typed', 'auto'], ['bidirectional', 'fastpriorityqueue', 'auto'],
-      ['dijkstra', 'typed', 'auto'], ['dijkstra', 'fastpriorityqueue', 'auto'],
-      ['astar', 'typed', 'links'], ['bidirectional', 'typed', 'links'], ['dijkstra', 'typed', 'links'],
-    ];
-for (const [algorithm, heap, search] of oneToOneRows) {
-  const router = createRouter(big, { cost: bigCost, heap, search });
-  const level = router.searchLevel === 'junctions' ? 'junction search' : 'link search (turn-aware)';
-  log(`one-to-one: greenwave ${algorithm}, ${level}, ${heap} heap ...`);
-  const t = measure(oneToOneRun(algorithm, heap, search, pairCount), pairCount, CI ? 5 : 9, 1);
-  let total = 0;
-  for (const [o, d] of pairs) {
-    router.route(o, d, algorithm);
-    total += router.lastSettled;
+  const settled: Record<string, number> = {};
+  const oneToOneRows: Array<[OneToOneAlgorithm, HeapKind, 'auto' | 'links']> = CI
+    ? [['astar', 'typed', 'auto'], ['astar', 'fastpriorityqueue', 'auto'], ['bidirectional', 'typed', 'auto'], ['astar', 'typed', 'links']]
+    : [
+        ['astar', 'typed', 'auto'], ['astar', 'fastpriorityqueue', 'auto'],
+        ['bidirectional', 'typed', 'auto'], ['bidirectional', 'fastpriorityqueue', 'auto'],
+        ['dijkstra', 'typed', 'auto'], ['dijkstra', 'fastpriorityqueue', 'auto'],
+        ['astar', 'typed', 'links'], ['bidirectional', 'typed', 'links'], ['dijkstra', 'typed', 'links'],
+      ];
+  for (const [algorithm, heap, search] of oneToOneRows) {
+    const router = createRouter(big, { cost: bigCost, heap, search });
+    const level = router.searchLevel === 'junctions' ? 'junction search' : 'link search (turn-aware)';
+    log(`one-to-one: greenwave ${algorithm}, ${level}, ${heap} heap ...`);
+    const t = measure(oneToOneRun(algorithm, heap, search, pairCount), pairCount, CI ? 5 : 9, 1);
+    let total = 0;
+    for (const [o, d] of pairs) {
+      router.route(o, d, algorithm);
+      total += router.lastSettled;
+    }
+    settled[`${algorithm} ${router.searchLevel}`] = total / pairCount;
+    const gated = algorithm === 'astar' && heap === 'typed' && search === 'auto';
+    cases.push({
+      name: `one-to-one 200x200, ${algorithm}, ${level}, ${heap} heap`,
+      greenwave: t,
+      peer: peerOneToOne,
+      peerName: 'graphology dijkstra.bidirectional',
+      ratio: peerOneToOne.medianMs / t.medianMs,
+      ...(gated ? { target: '>= 50x', floor: FLOORS.oneToOne } : {}),
+    });
   }
-  settled[`${algorithm} ${router.searchLevel}`] = total / pairCount;
-  const gated = algorithm === 'astar' && heap === 'typed' && search === 'auto';
-  cases.push({
-    name: `one-to-one 200x200, ${algorithm}, ${level}, ${heap} heap`,
-    greenwave: t,
-    peer: peerOneToOne,
-    peerName: 'graphology dijkstra.bidirectional',
-    ratio: peerOneToOne.medianMs / t.medianMs,
-    ...(gated ? { target: '>= 50x', floor: FLOORS.oneToOne } : {}),
-  });
-}
 
-log('one-to-all: graphology dijkstra.singleSource ...');
-const treeOrigins = Array.from({ length: CI ? 10 : 40 }, () => Math.floor(rnd() * big.junctionCount));
-const peerTreeCount = CI ? 1 : 3;
-const peerTree = measure(() => {
-  let s = 0;
-  for (let i = 0; i < peerTreeCount; i++) s += Object.keys(singleSource(bigGraph, String(treeOrigins[i]), 'weight')).length;
-  return s;
-}, peerTreeCount, CI ? 2 : 3, CI ? 0 : 1);
-{
-  const check = createRouter(big, { cost: bigCost });
-  const paths = singleSource(bigGraph, String(treeOrigins[0]), 'weight');
-  const tree = check.tree(treeOrigins[0]);
-  for (let j = 0; j < big.junctionCount; j += 997) agree(tree.junctionCost[j], j === treeOrigins[0] ? 0 : peerPathCost(bigGraph, paths[String(j)]), `tree to ${j}`);
-}
-for (const [heap, search] of [['typed', 'auto'], ['fastpriorityqueue', 'auto'], ['typed', 'links']] as const) {
-  const router = createRouter(big, { cost: bigCost, heap, search });
-  const level = router.searchLevel === 'junctions' ? 'junction search' : 'link search (turn-aware)';
-  log(`one-to-all: greenwave tree, ${level}, ${heap} heap ...`);
-  const t = measure(() => {
+  log('one-to-all: graphology dijkstra.singleSource ...');
+  const treeOrigins = Array.from({ length: CI ? 10 : 40 }, () => Math.floor(rnd() * big.junctionCount));
+  const peerTreeCount = CI ? 1 : 3;
+  const peerTree = measure(() => {
     let s = 0;
-    for (const o of treeOrigins) s += router.tree(o).junctionCost[0];
+    for (let i = 0; i < peerTreeCount; i++) s += Object.keys(singleSource(bigGraph, String(treeOrigins[i]), 'weight')).length;
     return s;
-  }, treeOrigins.length, CI ? 5 : 9, 1);
+  }, peerTreeCount, CI ? 2 : 3, CI ? 0 : 1);
+  {
+    const check = createRouter(big, { cost: bigCost });
+    const paths = singleSource(bigGraph, String(treeOrigins[0]), 'weight');
+    const tree = check.tree(treeOrigins[0]);
+    for (let j = 0; j < big.junctionCount; j += 997) agree(tree.junctionCost[j], j === treeOrigins[0] ? 0 : peerPathCost(bigGraph, paths[String(j)]), `tree to ${j}`);
+  }
+  for (const [heap, search] of [['typed', 'auto'], ['fastpriorityqueue', 'auto'], ['typed', 'links']] as const) {
+    const router = createRouter(big, { cost: bigCost, heap, search });
+    const level = router.searchLevel === 'junctions' ? 'junction search' : 'link search (turn-aware)';
+    log(`one-to-all: greenwave tree, ${level}, ${heap} heap ...`);
+    const t = measure(() => {
+      let s = 0;
+      for (const o of treeOrigins) s += router.tree(o).junctionCost[0];
+      return s;
+    }, treeOrigins.length, CI ? 5 : 9, 1);
+    cases.push({
+      name: `one-to-all tree 200x200, ${level}, ${heap} heap`,
+      greenwave: t,
+      peer: peerTree,
+      peerName: 'graphology dijkstra.singleSource',
+      ratio: peerTree.medianMs / t.medianMs,
+      ...(heap === 'typed' && search === 'auto' ? { target: '>= 50x', floor: FLOORS.tree } : {}),
+    });
+  }
+
+  // ---------------------------------------------------------------- 60k trips, 30x30 grid
+  log('batch: 60,000 trips on a 30x30 grid ...');
+  const small = compile(grid(30, 30, { spacing: 100 }));
+  const smallCost = noisyCosts(small, 2);
+  const smallGraph = peerGraph(small, smallCost);
+  const tripRnd = seededRandom(7);
+  const TRIPS = 60_000;
+  const origins = Int32Array.from({ length: TRIPS }, () => Math.floor(tripRnd() * small.junctionCount));
+  const destinations = Int32Array.from({ length: TRIPS }, () => Math.floor(tripRnd() * small.junctionCount));
+  const batchRouter = createRouter(small, { cost: smallCost });
+  const batch = measure(() => batchRouter.routeBatch(origins, destinations).links.length, 1, CI ? 5 : 9, 2);
+  log('batch: graphology singleSource per distinct origin ...');
+  const peerBatch = measure(() => {
+    const byOrigin = new Map<number, number[]>();
+    for (let i = 0; i < TRIPS; i++) {
+      const list = byOrigin.get(origins[i]);
+      if (list) list.push(i);
+      else byOrigin.set(origins[i], [i]);
+    }
+    let s = 0;
+    for (const [o, trips] of byOrigin) {
+      const paths = singleSource(smallGraph, String(o), 'weight');
+      for (const i of trips) s += paths[String(destinations[i])]?.length ?? 0;
+    }
+    return s;
+  }, 1, CI ? 1 : 3, 0);
+  {
+    const routes = batchRouter.routeBatch(origins, destinations);
+    for (let i = 0; i < TRIPS; i += 2503) {
+      const paths = singleSource(smallGraph, String(origins[i]), 'weight');
+      agree(routes.costs[i], origins[i] === destinations[i] ? 0 : peerPathCost(smallGraph, paths[String(destinations[i])]), `batch trip ${i}`);
+    }
+  }
   cases.push({
-    name: `one-to-all tree 200x200, ${level}, ${heap} heap`,
-    greenwave: t,
-    peer: peerTree,
-    peerName: 'graphology dijkstra.singleSource',
-    ratio: peerTree.medianMs / t.medianMs,
-    ...(heap === 'typed' && search === 'auto' ? { target: '>= 50x', floor: FLOORS.tree } : {}),
+    name: '60,000 trips 30x30, batch',
+    greenwave: batch,
+    peer: peerBatch,
+    peerName: 'graphology singleSource per origin',
+    ratio: peerBatch.medianMs / batch.medianMs,
+    floor: FLOORS.batchVsGraphology,
   });
+  cases.push({
+    name: '60,000 trips 30x30, batch vs duarouter',
+    greenwave: batch,
+    peerName: `SUMO duarouter (recorded ${DUAROUTER_60K_S} s)`,
+    ratio: (DUAROUTER_60K_S * 1000) / batch.medianMs,
+    target: '< 0.5 s',
+    floor: FLOORS.batchVsDuarouter,
+  });
+
+  // ---------------------------------------------------------------- report
+  for (const c of cases) {
+    if (c.floor !== undefined) c.pass = c.ratio >= c.floor;
+  }
+  const batchPass = batch.medianMs < 500;
+  const rows = [['case', 'greenwave', 'ops/s', 'spread', 'peer', 'peer time', 'ratio', 'target', 'CI floor']];
+  for (const c of cases) {
+    rows.push([
+      c.name,
+      ms(c.greenwave.medianMs),
+      c.greenwave.opsPerSec.toFixed(0),
+      `${(c.greenwave.spread * 100).toFixed(0)}%`,
+      c.peerName,
+      c.peer ? ms(c.peer.medianMs) : '-',
+      `${c.ratio.toFixed(1)}x`,
+      c.target ?? '',
+      c.floor !== undefined ? `${c.floor}x ${c.pass ? 'ok' : 'FAIL'}` : '',
+    ]);
+  }
+  const info = machine();
+  console.log(`\ngreenwave routing benchmark (${CI ? 'CI' : 'full'} mode) — ${info.cpu}, ${info.cores} cores, Node ${info.node}\n`);
+  console.log(table(rows));
+  console.log(`\nlabels settled per one-to-one query (200x200): ${Object.entries(settled).map(([a, s]) => `${a} ${s.toFixed(0)}`).join(', ')}`);
+  console.log(`60,000-trip batch: ${ms(batch.medianMs)} (target < 0.5 s: ${batchPass ? 'met' : 'NOT met'})`);
+  writeJson(options.out, {
+    benchmark: 'routing',
+    mode: CI ? 'ci' : 'full',
+    machine: info,
+    networks: {
+      grid200: { junctions: big.junctionCount, links: big.linkCount, movements: big.movementCount },
+      grid30: { junctions: small.junctionCount, links: small.linkCount, movements: small.movementCount },
+    },
+    settledPerQuery: settled,
+    cases: cases.map((c) => ({
+      name: c.name,
+      peer: c.peerName,
+      greenwave: { medianMs: c.greenwave.medianMs, opsPerSec: c.greenwave.opsPerSec, spread: c.greenwave.spread, samplesMs: c.greenwave.samplesMs },
+      peerTiming: c.peer ? { medianMs: c.peer.medianMs, opsPerSec: c.peer.opsPerSec, spread: c.peer.spread, samplesMs: c.peer.samplesMs } : null,
+      ratio: c.ratio,
+      target: c.target ?? null,
+      floor: c.floor ?? null,
+      pass: c.pass ?? null,
+    })),
+    sink: sink.value,
+  });
+  console.log(`\nresults written to ${options.out}`);
+  const failed = cases.filter((c) => c.pass === false);
+  if (CI && failed.length > 0) {
+    console.error(`\nrouting benchmark FAILED: ${failed.map((c) => `${c.name} ${c.ratio.toFixed(1)}x < floor ${c.floor}x`).join('; ')}`);
+    return 1;
+  }
+  return 0;
 }
 
-// ---------------------------------------------------------------- 60k trips, 30x30 grid
-log('batch: 60,000 trips on a 30x30 grid ...');
-const small = compile(grid(30, 30, { spacing: 100 }));
-const smallCost = noisyCosts(small, 2);
-const smallGraph = peerGraph(small, smallCost);
-const tripRnd = seededRandom(7);
-const TRIPS = 60_000;
-const origins = Int32Array.from({ length: TRIPS }, () => Math.floor(tripRnd() * small.junctionCount));
-const destinations = Int32Array.from({ length: TRIPS }, () => Math.floor(tripRnd() * small.junctionCount));
-const batchRouter = createRouter(small, { cost: smallCost });
-const batch = measure(() => batchRouter.routeBatch(origins, destinations).links.length, 1, CI ? 5 : 9, 2);
-log('batch: graphology singleSource per distinct origin ...');
-const peerBatch = measure(() => {
-  const byOrigin = new Map<number, number[]>();
-  for (let i = 0; i < TRIPS; i++) {
-    const list = byOrigin.get(origins[i]);
-    if (list) list.push(i);
-    else byOrigin.set(origins[i], [i]);
-  }
-  let s = 0;
-  for (const [o, trips] of byOrigin) {
-    const paths = singleSource(smallGraph, String(o), 'weight');
-    for (const i of trips) s += paths[String(destinations[i])]?.length ?? 0;
-  }
-  return s;
-}, 1, CI ? 1 : 3, 0);
-{
-  const routes = batchRouter.routeBatch(origins, destinations);
-  for (let i = 0; i < TRIPS; i += 2503) {
-    const paths = singleSource(smallGraph, String(origins[i]), 'weight');
-    agree(routes.costs[i], origins[i] === destinations[i] ? 0 : peerPathCost(smallGraph, paths[String(destinations[i])]), `batch trip ${i}`);
-  }
-}
-cases.push({
-  name: '60,000 trips 30x30, batch',
-  greenwave: batch,
-  peer: peerBatch,
-  peerName: 'graphology singleSource per origin',
-  ratio: peerBatch.medianMs / batch.medianMs,
-  floor: FLOORS.batchVsGraphology,
-});
-cases.push({
-  name: '60,000 trips 30x30, batch vs duarouter',
-  greenwave: batch,
-  peerName: `SUMO duarouter (recorded ${DUAROUTER_60K_S} s)`,
-  ratio: (DUAROUTER_60K_S * 1000) / batch.medianMs,
-  target: '< 0.5 s',
-  floor: FLOORS.batchVsDuarouter,
-});
-
-// ---------------------------------------------------------------- report
-for (const c of cases) {
-  if (c.floor !== undefined) c.pass = c.ratio >= c.floor;
-}
-const batchPass = batch.medianMs < 500;
-const rows = [['case', 'greenwave', 'ops/s', 'spread', 'peer', 'peer time', 'ratio', 'target', 'CI floor']];
-for (const c of cases) {
-  rows.push([
-    c.name,
-    ms(c.greenwave.medianMs),
-    c.greenwave.opsPerSec.toFixed(0),
-    `${(c.greenwave.spread * 100).toFixed(0)}%`,
-    c.peerName,
-    c.peer ? ms(c.peer.medianMs) : '-',
-    `${c.ratio.toFixed(1)}x`,
-    c.target ?? '',
-    c.floor !== undefined ? `${c.floor}x ${c.pass ? 'ok' : 'FAIL'}` : '',
-  ]);
-}
-const info = machine();
-console.log(`\ngreenwave routing benchmark (${CI ? 'CI' : 'full'} mode) — ${info.cpu}, ${info.cores} cores, Node ${info.node}\n`);
-console.log(table(rows));
-console.log(`\nlabels settled per one-to-one query (200x200): ${Object.entries(settled).map(([a, s]) => `${a} ${s.toFixed(0)}`).join(', ')}`);
-console.log(`60,000-trip batch: ${ms(batch.medianMs)} (target < 0.5 s: ${batchPass ? 'met' : 'NOT met'})`);
-writeJson(args.out!, {
-  benchmark: 'routing',
-  mode: CI ? 'ci' : 'full',
-  machine: info,
-  networks: {
-    grid200: { junctions: big.junctionCount, links: big.linkCount, movements: big.movementCount },
-    grid30: { junctions: small.junctionCount, links: small.linkCount, movements: small.movementCount },
-  },
-  settledPerQuery: settled,
-  cases: cases.map((c) => ({
-    name: c.name,
-    peer: c.peerName,
-    greenwave: { medianMs: c.greenwave.medianMs, opsPerSec: c.greenwave.opsPerSec, spread: c.greenwave.spread, samplesMs: c.greenwave.samplesMs },
-    peerTiming: c.peer ? { medianMs: c.peer.medianMs, opsPerSec: c.peer.opsPerSec, spread: c.peer.spread, samplesMs: c.peer.samplesMs } : null,
-    ratio: c.ratio,
-    target: c.target ?? null,
-    floor: c.floor ?? null,
-    pass: c.pass ?? null,
-  })),
-  sink: sink.value,
-});
-console.log(`\nresults written to ${args.out}`);
-const failed = cases.filter((c) => c.pass === false);
-if (CI && failed.length > 0) {
-  console.error(`\nrouting benchmark FAILED: ${failed.map((c) => `${c.name} ${c.ratio.toFixed(1)}x < floor ${c.floor}x`).join('; ')}`);
-  process.exit(1);
+// Run as a script: tsx bench/<name>.ts [--ci] [--out file]
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({ options: { ci: { type: 'boolean', default: false }, out: { type: 'string' } } });
+  process.exitCode = await runRoutingBenchmark({ ci: values.ci === true, out: values.out ?? DEFAULT_OUT });
 }

@@ -51,6 +51,9 @@ describe('greenwave --help', () => {
     expect(greenwave('simulate', 'x.yaml').code).toBe(2);
     expect(greenwave('run', scenario('ok.yaml', VALID), '--seeds', '3').code).toBe(2);
     expect(greenwave('run', scenario('ok.yaml', VALID), '--replications', 'zero').code).toBe(2);
+    const bench = greenwave('bench', 'everything');
+    expect(bench.code).toBe(2);
+    expect(bench.stderr).toContain('routing, sim or all');
   });
 });
 

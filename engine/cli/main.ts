@@ -3,11 +3,11 @@
  * The `greenwave` command for planners: `run` a scenario file and read a summary
  * table (files under --out), or `validate` it. Exit codes: 0 success, 2 bad input
  * (scenario, network, demand or option mistakes: a located message, no stack
- * trace), 1 a runtime failure (with --debug, the stack). The optimise, import,
- * report and bench commands join as their milestones land.
+ * trace), 1 a runtime failure (with --debug, the stack). The optimise, import
+ * and report commands join as their milestones land.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { GreenwaveError } from '../errors.js';
+import { GreenwaveError, UsageError } from '../errors.js';
 import { runCommand, validateCommand } from './commands.js';
 import { VERSION } from './version.js';
 
@@ -33,6 +33,7 @@ Examples:
   greenwave run scenarios/grid-4x4/scenario.yaml --out results/grid --seed 7
   greenwave run scenarios/corridor/scenario.yaml --json > summary.json
   greenwave validate my-scenario.yaml
+  greenwave bench routing --ci
 
 Exit codes: 0 success, 1 runtime failure, 2 bad input (scenario, network, demand, options).
 The scenario format is described by scenarios/schema.json and in the README.`);
@@ -56,6 +57,29 @@ Examples:
       process.exitCode = await runCommand(file, { ...options, debug: cli.opts().debug === true });
     });
 
+  cli.command('bench')
+    .description('benchmark the router (against graphology-shortest-path, in this process) or the simulation (against recorded SUMO figures)')
+    .argument('[which]', 'routing, sim or all', 'all')
+    .option('--ci', 'shorter runs with regression gates: exit 1 when a ratio falls below its floor')
+    .option('--out-dir <dir>', 'where the JSON results go', 'bench/results')
+    .addHelpText('after', `
+Examples:
+  greenwave bench routing         full routing benchmark: table on stdout, bench/results/routing.json
+  greenwave bench all --ci        what CI runs; exit code 1 on a regression`)
+    .action(async (which: string, options: { ci?: boolean; outDir: string }) => {
+      if (!['routing', 'sim', 'all'].includes(which)) throw new UsageError(`bench: which must be routing, sim or all, got "${which}"`);
+      let code = 0;
+      if (which !== 'sim') {
+        const { runRoutingBenchmark } = await import('../../bench/routing.js');
+        code = Math.max(code, await runRoutingBenchmark({ ci: options.ci === true, out: `${options.outDir}/routing.json` }));
+      }
+      if (which !== 'routing') {
+        const { runSimulationBenchmark } = await import('../../bench/sim.js');
+        code = Math.max(code, await runSimulationBenchmark({ ci: options.ci === true, out: `${options.outDir}/sim.json` }));
+      }
+      process.exitCode = code;
+    });
+
   cli.command('validate')
     .description('check a scenario file and report every problem with its file, line and column')
     .argument('<scenario>', 'scenario file (.json, .yaml or .yml)')
@@ -67,6 +91,13 @@ Examples:
 
 /** Run the CLI with `argv` (as process.argv); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // A reader that stops early (`greenwave run x --json | head`) is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   const cli = program();
   try {
     await cli.parseAsync(argv);

@@ -7,3 +7,4 @@ export * from './signals/index.js';
 export * from './sim/index.js';
 export * from './scenario/index.js';
 export * from './report/index.js';
+export * from './optimise/index.js';

@@ -5,6 +5,7 @@
  * tasks handed out at a time, and recorded by task index, so its result is the
  * in-process evaluator's, task for task, whatever the number of workers.
  */
+import { setMaxListeners } from 'node:events';
 import { UsageError } from '../engine/errors.js';
 import {
   BatchRecorder, checkScenario, planBatch,
@@ -40,6 +41,7 @@ export function createPoolEvaluator(scenario: EvaluationScenario, options: PoolE
     const recorder = new BatchRecorder(tasks, onProgress);
     const local = new AbortController(); // aborted by `signal` or `close()`
     const stop = local.signal;
+    setMaxListeners(Infinity, stop); // one listener per task in flight
     const onAbort = (): void => local.abort();
     if (signal?.aborted === true) local.abort();
     signal?.addEventListener('abort', onAbort, { once: true });

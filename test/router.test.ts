@@ -263,6 +263,33 @@ describe('createRouter().routeFromLink', () => {
   });
 });
 
+describe('createRouter().routeToLink', () => {
+  it('equals the line-graph reference from a junction to a link (included)', () => {
+    fc.assert(
+      fc.property(randomNet, fc.nat(), fc.nat(), (r, a, b) => {
+        if (r.links.length === 0) return;
+        const { net, cost } = build(r, true);
+        const o = a % r.junctions;
+        const dl = b % r.links.length;
+        const g = lineGraph(r, net, o, -1);
+        g.addEdge(`l${dl}`, 'T', { weight: 0 });
+        const expected = pathCost(g, graphologyBidirectional(g, 'S', 'T', 'weight') ?? []);
+        const router = createRouter(net, { cost });
+        for (const algorithm of ALGORITHMS) {
+          expect(router.routeToLink(o, dl, algorithm), algorithm).toBe(expected);
+          const path = router.lastPath();
+          if (expected < Infinity) {
+            expect(net.linkFrom[path[0]]).toBe(o);
+            expect(path[path.length - 1]).toBe(dl);
+            expect(path.reduce((sum, l) => sum + cost[l], 0)).toBe(expected);
+          }
+        }
+      }),
+      { numRuns: 300, seed: 17 },
+    );
+  });
+});
+
 describe('createRouter().tree', () => {
   it('equals graphology dijkstra.singleSource costs for every junction', () => {
     fc.assert(

@@ -84,7 +84,9 @@ export interface Router {
   routeLinks(originLink: number, destinationLink: number, algorithm?: OneToOneAlgorithm): number;
   /** Cost of the cheapest route that starts on link `originLink` (included) and ends at junction `destination`; Infinity if none. */
   routeFromLink(originLink: number, destination: number, algorithm?: OneToOneAlgorithm): number;
-  /** Link indices of the route the last `route`/`routeLinks`/`routeFromLink` found (empty if none, or origin = destination). */
+  /** Cost of the cheapest route from junction `origin` that ends on link `destinationLink` (included); Infinity if none. */
+  routeToLink(origin: number, destinationLink: number, algorithm?: OneToOneAlgorithm): number;
+  /** Link indices of the route the last `route`/`routeLinks`/`routeFromLink`/`routeToLink` found (empty if none, or origin = destination). */
   lastPath(): Int32Array;
   /** Shortest-path tree from junction `origin` to every junction. */
   tree(origin: number): ShortestPathTree;
@@ -403,6 +405,13 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
     return oneToOne(originLink, NONE, NONE, destination, algorithm);
   }
 
+  function routeToLink(origin: number, destinationLink: number, algorithm: OneToOneAlgorithm = defaultAlgorithm): number {
+    checkJunction(origin, 'origin');
+    checkLink(destinationLink, 'destinationLink');
+    checkAlgorithm(algorithm);
+    return oneToOne(NONE, origin, destinationLink, NONE, algorithm);
+  }
+
   /** Length of the forward chain ending at `l`. */
   function chainLength(l: number): number {
     let count = 0;
@@ -579,6 +588,7 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
     route,
     routeLinks,
     routeFromLink,
+    routeToLink,
     lastPath,
     tree,
     treePath,

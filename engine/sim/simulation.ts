@@ -470,7 +470,7 @@ export class Simulation {
       let cost: number;
       if (ol >= 0 && dl >= 0) cost = router.routeLinks(ol, dl);
       else if (ol >= 0) cost = router.routeFromLink(ol, trips.destination[v]);
-      else if (dl >= 0) cost = this.routeToLink(trips.origin[v], dl);
+      else if (dl >= 0) cost = router.routeToLink(trips.origin[v], dl);
       else cost = router.route(trips.origin[v], trips.destination[v]);
       if (cost === Infinity || (ol < 0 && dl < 0 && trips.origin[v] === trips.destination[v])) {
         this.state[v] = VEHICLE_UNROUTABLE;
@@ -492,22 +492,6 @@ export class Simulation {
     this.departTail[first] = v;
     this.next[v] = NONE;
     this.insert(first, now);
-  }
-
-  /** Junction-to-link route: the cheapest of routes ending on `dl` via any link leaving `origin`. */
-  private routeToLink(origin: number, dl: number): number {
-    const net = this.network;
-    let best = Infinity;
-    let bestPath: Int32Array | undefined;
-    for (let i = net.junctionOutOffsets[origin]; i < net.junctionOutOffsets[origin + 1]; i++) {
-      const c = this.router.routeLinks(net.junctionOutLinks[i], dl);
-      if (c < best) {
-        best = c;
-        bestPath = this.router.lastPath();
-      }
-    }
-    if (bestPath !== undefined) this.router.routeLinks(bestPath[0], dl);
-    return best;
   }
 
   private setRoute(v: number, links: Int32Array, start: number, end: number): void {

@@ -8,8 +8,7 @@ import { GreenwaveError } from '../errors.js';
 import { buildScenario, formatClock, loadScenario, type BuiltScenario } from '../scenario/index.js';
 import { simulate, type SimulationResult, type NetworkMetrics } from '../sim/index.js';
 import type { TripTable } from '../demand/index.js';
-import { summaryOf, writeOutputs, type Provenance } from '../report/index.js';
-import { summariseMetrics, type MetricSummaries } from '../../workers/replications.js';
+import { summariseMetrics, summaryOf, writeOutputs, type MetricSummaries, type Provenance } from '../report/index.js';
 import { VERSION } from './version.js';
 
 /** Options of `greenwave run`. */

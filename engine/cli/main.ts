@@ -6,6 +6,7 @@
  * trace), 1 a runtime failure (with --debug, the stack). The optimise, import
  * and report commands join as their milestones land.
  */
+import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { GreenwaveError, UsageError } from '../errors.js';
 import { runCommand, validateCommand } from './commands.js';
@@ -44,6 +45,7 @@ The scenario format is described by scenarios/schema.json and in the README.`);
     .option('-o, --out <dir>', 'output directory (default: the scenario\'s outputs.dir)')
     .option('--seed <n>', 'seed of the first replication (overrides the scenario)', integer('--seed', 0))
     .option('--replications <n>', 'number of replications, seeds seed, seed+1, ...', integer('--replications', 1))
+    .option('-w, --workers <n>', `worker threads for replications (default: available parallelism, ${os.availableParallelism()} here)`, integer('--workers', 1))
     .option('--json', 'print the summary as JSON on stdout instead of a table')
     .option('--no-files', 'write no output files')
     .option('-q, --quiet', 'no progress bar')
@@ -52,6 +54,8 @@ Examples:
   greenwave run scenario.yaml                      summary table; files in the scenario's outputs.dir
   greenwave run scenario.yaml --out out/am-peak    files in out/am-peak
   greenwave run scenario.yaml --replications 5     mean and 95% confidence interval over 5 seeds
+  greenwave run scenario.yaml --replications 8 --workers 2   the 8 seeds on 2 worker threads (same numbers as --workers 1)
+Ctrl-C stops replications early: what finished is reported (and written); a second Ctrl-C quits at once.
   greenwave run scenario.yaml --json               machine-readable summary (see README, "--json output")`)
     .action(async (file: string, options) => {
       process.exitCode = await runCommand(file, { ...options, debug: cli.opts().debug === true });

@@ -25,7 +25,7 @@ import { CompiledNetwork } from '../network/compiled.js';
 import { createRandom } from '../demand/random.js';
 import { expandDemand, type DemandSpec, type TripTable } from '../demand/demand.js';
 import type { SignalProgramSpec } from '../signals/program.js';
-import { simulate, type SimulateOptions } from '../sim/simulate.js';
+import { simulate, type SimulateOptions, type SimulationResult } from '../sim/simulate.js';
 import type { JunctionMetrics, LinkMetrics, NetworkMetrics } from '../sim/metrics.js';
 import type { GridlockReport } from '../sim/simulation.js';
 
@@ -62,8 +62,12 @@ export interface EvaluationScenario {
 /** A candidate: the fixed-time programs to run (signalised junctions without one get the default plan). */
 export type Candidate = readonly SignalProgramSpec[];
 
-/** `network`: network totals only (small); `full`: also per-link and per-junction metrics. */
-export type EvaluationDetail = 'network' | 'full';
+/**
+ * `network`: network totals only (small); `full`: also per-link and per-junction
+ * metrics; `all`: also the whole `SimulationResult` (per-trip metrics and the time
+ * series), for the one replication whose output files a CLI writes.
+ */
+export type EvaluationDetail = 'network' | 'full' | 'all';
 
 /** One batch: every candidate under every listed variant and seed. */
 export interface EvaluationRequest {
@@ -95,6 +99,8 @@ export interface EvaluationMetrics {
   links?: LinkMetrics;
   /** With `detail: 'full'`. */
   junctions?: JunctionMetrics;
+  /** With `detail: 'all'`: everything the run produced. */
+  result?: SimulationResult;
 }
 
 /** A task that finished. */
@@ -220,7 +226,8 @@ export function runCandidate(
     network: result.network,
     endTime: result.endTime,
     ...(result.gridlock ? { gridlock: result.gridlock } : {}),
-    ...(detail === 'full' ? { links: result.links, junctions: result.junctions } : {}),
+    ...(detail !== 'network' ? { links: result.links, junctions: result.junctions } : {}),
+    ...(detail === 'all' ? { result } : {}),
   };
 }
 
@@ -268,7 +275,7 @@ export function planBatch(request: EvaluationRequest, variantCount: number): Pla
     if (!Number.isInteger(v) || v < 0 || v >= variantCount) throw new UsageError(`request.variants[${i}] must be a variant index in [0, ${variantCount}), got ${String(v)}`);
   });
   const detail = request.detail ?? 'network';
-  if (detail !== 'network' && detail !== 'full') throw new UsageError(`request.detail must be 'network' or 'full', got ${String(detail)}`);
+  if (detail !== 'network' && detail !== 'full' && detail !== 'all') throw new UsageError(`request.detail must be 'network', 'full' or 'all', got ${String(detail)}`);
   const tasks: TaskRef[] = [];
   for (let c = 0; c < candidates.length; c++) {
     for (const variant of variants) for (const seed of seeds) tasks.push({ task: tasks.length, candidate: c, variant, seed });

@@ -10,6 +10,7 @@ import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { GreenwaveError, UsageError } from '../errors.js';
 import { runCommand, validateCommand } from './commands.js';
+import { optimiseCommand } from './optimise.js';
 import { VERSION } from './version.js';
 
 function integer(name: string, min: number): (value: string) => number {
@@ -59,6 +60,45 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
   greenwave run scenario.yaml --json               machine-readable summary (see README, "--json output")`)
     .action(async (file: string, options) => {
       process.exitCode = await runCommand(file, { ...options, debug: cli.opts().debug === true });
+    });
+
+  const number = (name: string, min: number) => (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${name} must be a number >= ${min}, got "${value}"`);
+    return n;
+  };
+  cli.command('optimise')
+    .alias('optimize')
+    .description('search fixed-time signal plans from Webster\'s; compare current, Webster, actuated, max-pressure and optimised on held-out seeds')
+    .argument('<scenario>', 'scenario file (.json, .yaml or .yml)')
+    .option('-o, --out <dir>', 'output directory (default: <outputs.dir>/optimise)')
+    .option('--budget <n>', 'candidate evaluations (each runs every training seed x demand variant)', integer('--budget', 2), 200)
+    .option('--time <minutes>', 'stop starting new batches after this many minutes', number('--time', 0))
+    .option('-w, --workers <n>', `worker threads (default: available parallelism, ${os.availableParallelism()} here)`, integer('--workers', 1))
+    .option('--seeds <n>', 'training seeds per candidate: seed, seed+1, ... (common random numbers)', integer('--seeds', 1), 3)
+    .option('--held-out <n>', 'held-out seeds for the final comparison (never used in the search)', integer('--held-out', 2), 10)
+    .option('--demand-scales <list>', 'demand variants averaged over, comma-separated factors', (v: string) => v.split(',').map((x) => {
+      const f = Number(x);
+      if (!(f > 0)) throw new InvalidArgumentError(`--demand-scales must be positive numbers separated by commas, got "${v}"`);
+      return f;
+    }))
+    .option('--objective <name>', 'delay (mean delay per trip), travel-time or vehicle-hours', 'delay')
+    .option('--method <name>', 'search method: cmaes (separable CMA-ES) or compass (coordinate pattern search)', 'cmaes')
+    .option('--cycles <mode>', 'shared (one cycle, offsets coordinate every signal) or per-junction', 'shared')
+    .option('--min-cycle <s>', 'shortest cycle searched, s', number('--min-cycle', 1))
+    .option('--max-cycle <s>', 'longest cycle searched, s', number('--max-cycle', 1))
+    .option('--resume', 'continue from <out>/checkpoint.json (same scenario and options)')
+    .option('--no-compare', 'skip the held-out comparison')
+    .option('--json', 'print the result as JSON on stdout')
+    .option('-q, --quiet', 'no progress output')
+    .addHelpText('after', `
+Examples:
+  greenwave optimise scenarios/corridor/scenario.yaml                  200 evaluations from Webster, then the comparison table
+  greenwave optimise scenario.yaml --budget 400 --time 30 --workers 8  stop at 400 evaluations or 30 minutes
+  greenwave optimise scenario.yaml --resume                            continue a stopped run from its checkpoint
+Ctrl-C stops after writing the checkpoint and the best plan so far; --resume continues.`)
+    .action(async (file: string, options) => {
+      process.exitCode = await optimiseCommand(file, { ...options, timeMinutes: options.time, debug: cli.opts().debug === true });
     });
 
   cli.command('bench')

@@ -59,8 +59,33 @@ export interface EvaluationScenario {
   variants: readonly ScenarioVariant[];
 }
 
-/** A candidate: the fixed-time programs to run (signalised junctions without one get the default plan). */
-export type Candidate = readonly SignalProgramSpec[];
+/**
+ * How signals are run for a candidate: fixed time (the programs as they are), or
+ * an adaptive controller built on the programs' phases (`actuated`,
+ * `max-pressure`, with that controller's options). Plain data, so it crosses to
+ * workers and machines.
+ */
+export interface ControlSpec {
+  kind: 'fixed' | 'actuated' | 'max-pressure';
+  [option: string]: unknown;
+}
+
+/** A candidate plan with its control: programs (ids, seconds) and how they are run. */
+export interface CandidatePlan {
+  programs: readonly SignalProgramSpec[];
+  control?: ControlSpec;
+}
+
+/**
+ * A candidate: the fixed-time programs to run, or a {@link CandidatePlan}
+ * (signalised junctions without a program get the default plan).
+ */
+export type Candidate = readonly SignalProgramSpec[] | CandidatePlan;
+
+/** The programs and control of a candidate. */
+export function candidatePlan(candidate: Candidate): CandidatePlan {
+  return Array.isArray(candidate) ? { programs: candidate as readonly SignalProgramSpec[] } : (candidate as CandidatePlan);
+}
 
 /**
  * `network`: network totals only (small); `full`: also per-link and per-junction
@@ -221,7 +246,9 @@ export function createTripCache(net: CompiledNetwork, limit = 16): (key: string,
 export function runCandidate(
   net: CompiledNetwork, trips: TripTable, programs: Candidate, seed: number, options: VariantOptions = {}, detail: EvaluationDetail = 'network',
 ): EvaluationMetrics {
-  const result = simulate(net, trips, { programs }, { ...options, seed });
+  const plan = candidatePlan(programs);
+  const setup = plan.control === undefined || plan.control.kind === 'fixed' ? { programs: plan.programs } : { programs: plan.programs, control: plan.control };
+  const result = simulate(net, trips, setup as Parameters<typeof simulate>[2], { ...options, seed });
   return {
     network: result.network,
     endTime: result.endTime,
@@ -263,7 +290,8 @@ export function planBatch(request: EvaluationRequest, variantCount: number): Pla
   const { candidates, seeds } = request;
   if (!Array.isArray(candidates)) throw new UsageError('request.candidates must be an array of candidates (arrays of signal program specs)');
   candidates.forEach((c, i) => {
-    if (!Array.isArray(c)) throw new UsageError(`request.candidates[${i}] must be an array of signal program specs, got ${typeof c}`);
+    const ok = Array.isArray(c) || (c !== null && typeof c === 'object' && Array.isArray((c as CandidatePlan).programs));
+    if (!ok) throw new UsageError(`request.candidates[${i}] must be an array of signal program specs or { programs, control }, got ${typeof c}`);
   });
   if (!Array.isArray(seeds)) throw new UsageError('request.seeds must be an array of integers');
   seeds.forEach((s, i) => {

@@ -333,10 +333,10 @@ describe('ScenarioError: broken scenarios', () => {
     expect(p).toMatchObject({ line: 2, column: 23 });
   });
 
-  it('a signal control that is not available yet', () => {
-    const text = `${BASE}signals:\n  default: max-pressure\n`;
-    const p = problemAt(problemsOf(() => build(text)), 'signals.default');
-    expect(p.message).toMatch(/"max-pressure" signal control is not available yet/);
+  it('a signal control that does not exist', () => {
+    const text = `${BASE}signals:\n  default: scoot\n`;
+    const p = problemAt(problemsOf(() => load(text)), 'signals.default');
+    expect(p.message).toMatch(/"fixed", "webster", "actuated", "max-pressure"/);
     expect(p).toMatchObject({ line: 18, column: 12 });
   });
 

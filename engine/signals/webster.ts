@@ -33,7 +33,9 @@
  *   defaults 20 and 120 s); when Y >= 1 (oversaturated) the cycle is maxCycle, as
  *   in SUMO. `cycle` imposes a cycle (SUMO -e, existing cycle).
  * - Greens: effective green C - L shared in proportion to y_i, rounded to whole
- *   seconds, then raised to `minGreen` (SUMO -g, default 4 s). As in SUMO's
+ *   seconds keeping their sum (largest remainder; SUMO rounds each green alone,
+ *   which can move the cycle by a second), then raised to `minGreen` (SUMO -g,
+ *   default 4 s). As in SUMO's
  *   default, a raised green lengthens the cycle; `restrictCycle` (SUMO -R) instead
  *   takes the time back from the other phases, so the cycle stays C.
  *   `unifiedCycle` (SUMO -u) gives every junction the largest of their cycles.
@@ -159,10 +161,8 @@ export function websterTiming(criticalRatios: readonly number[], intergreens: re
   let greens: number[];
   if (!restrict) {
     const effective = Math.max(0, target - lostTime);
-    greens = criticalRatios.map((y) => {
-      const g = su + (effective * y) / Y;
-      return Math.max(o.minGreen, o.round ? Math.round(g) : g);
-    });
+    const shares = criticalRatios.map((y) => su + (effective * y) / Y);
+    greens = (o.round ? wholeSeconds(shares) : shares).map((g) => Math.max(o.minGreen, g));
   } else {
     greens = restrictedGreens(criticalRatios, Math.max(0, target - intergreen), su, o.minGreen, o.round);
   }
@@ -199,18 +199,20 @@ function restrictedGreens(ratios: readonly number[], budget: number, su: number,
     if (!changed) break;
   }
   for (let i = 0; i < n; i++) if (fixed[i]) greens[i] = minGreen;
-  if (!round) return greens;
-  // Largest remainder keeps the total (the budget when feasible) in whole seconds.
-  const floors = greens.map((g) => Math.floor(g));
-  const total = Math.round(greens.reduce((a, b) => a + b, 0));
-  let missing = total - floors.reduce((a, b) => a + b, 0);
-  const order = greens.map((g, i) => i).sort((a, b) => greens[b] - floors[b] - (greens[a] - floors[a]) || a - b);
+  return round ? wholeSeconds(greens).map((g) => Math.max(minGreen, g)) : greens;
+}
+
+/** Whole seconds keeping the rounded total (largest remainder; ties to the earlier phase). */
+function wholeSeconds(values: readonly number[]): number[] {
+  const floors = values.map((g) => Math.floor(g));
+  let missing = Math.round(values.reduce((a, b) => a + b, 0)) - floors.reduce((a, b) => a + b, 0);
+  const order = values.map((_, i) => i).sort((a, b) => values[b] - floors[b] - (values[a] - floors[a]) || a - b);
   for (const i of order) {
     if (missing <= 0) break;
     floors[i]++;
     missing--;
   }
-  return floors.map((g) => Math.max(minGreen, g));
+  return floors;
 }
 
 function popcount(x: number): number {

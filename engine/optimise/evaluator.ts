@@ -27,7 +27,7 @@ import { expandDemand, type DemandSpec, type TripTable } from '../demand/demand.
 import type { SignalProgramSpec } from '../signals/program.js';
 import { simulate, type SimulateOptions, type SimulationResult } from '../sim/simulate.js';
 import type { JunctionMetrics, LinkMetrics, NetworkMetrics } from '../sim/metrics.js';
-import type { GridlockReport } from '../sim/simulation.js';
+import type { GridlockReport, SignalControl } from '../sim/simulation.js';
 
 /** Every field of {@link NetworkMetrics}, in the fixed order used to pack them into a `Float64Array`. */
 export const NETWORK_METRIC_FIELDS = [
@@ -65,10 +65,7 @@ export interface EvaluationScenario {
  * `max-pressure`, with that controller's options). Plain data, so it crosses to
  * workers and machines.
  */
-export interface ControlSpec {
-  kind: 'fixed' | 'actuated' | 'max-pressure';
-  [option: string]: unknown;
-}
+export type ControlSpec = SignalControl;
 
 /** A candidate plan with its control: programs (ids, seconds) and how they are run. */
 export interface CandidatePlan {
@@ -247,8 +244,7 @@ export function runCandidate(
   net: CompiledNetwork, trips: TripTable, programs: Candidate, seed: number, options: VariantOptions = {}, detail: EvaluationDetail = 'network',
 ): EvaluationMetrics {
   const plan = candidatePlan(programs);
-  const setup = plan.control === undefined || plan.control.kind === 'fixed' ? { programs: plan.programs } : { programs: plan.programs, control: plan.control };
-  const result = simulate(net, trips, setup as Parameters<typeof simulate>[2], { ...options, seed });
+  const result = simulate(net, trips, { programs: plan.programs, ...(plan.control ? { control: plan.control } : {}) }, { ...options, seed });
   return {
     network: result.network,
     endTime: result.endTime,

@@ -132,15 +132,19 @@ export function directedLinks(
 /** Movement set under construction: per approach link index, the exit link indices. */
 export type MovementSets = Array<Set<number>>;
 
-/** Default movements: every reachable exit except U-turns, U-turns only where nothing else is possible. */
-export function defaultMovements(links: readonly LinkRec[]): MovementSets {
+/**
+ * Default movements: every reachable exit except U-turns, U-turns only where
+ * nothing else is possible. `uturns[i]` receives the U-turn exits of link i
+ * that were left out (for {@link buildNetwork}'s reconnection step).
+ */
+export function defaultMovements(links: readonly LinkRec[], uturnsLeftOut: Array<[number, number]>): MovementSets {
   const outs = new Map<JunctionGroup, number[]>();
   links.forEach((l, i) => {
     const list = outs.get(l.from);
     if (list) list.push(i);
     else outs.set(l.from, [i]);
   });
-  return links.map((l) => {
+  return links.map((l, i) => {
     const set = new Set<number>();
     const exits = outs.get(l.to) ?? [];
     const reach = l.to.members.length > 1 ? reachableInGroup(l.to, l.endNode) : null;
@@ -152,6 +156,7 @@ export function defaultMovements(links: readonly LinkRec[]): MovementSets {
       else set.add(o);
     }
     if (set.size === 0) for (const o of uturns) set.add(o);
+    else for (const o of uturns) uturnsLeftOut.push([i, o]);
     return set;
   });
 }
@@ -173,6 +178,7 @@ export function applyRestrictions(
   restrictions: readonly Restriction[],
   groupOfNode: (osmNode: number) => JunctionGroup | undefined,
   report: ImportReport,
+  banned: Set<string>,
 ): void {
   for (const r of restrictions) {
     const element = `relation ${r.id}`;
@@ -196,10 +202,20 @@ export function applyRestrictions(
     const only = r.value.startsWith('only_');
     for (const i of ins) {
       if (only) {
-        for (const o of [...moves[i]]) if (!outs.includes(o)) moves[i].delete(o);
+        for (const o of [...moves[i]]) {
+          if (outs.includes(o)) continue;
+          moves[i].delete(o);
+          banned.add(`${i}>${o}`);
+        }
         for (const o of outs) moves[i].add(o);
+        links.forEach((l, o) => {
+          if (l.from === group && !outs.includes(o)) banned.add(`${i}>${o}`);
+        });
       } else {
-        for (const o of outs) moves[i].delete(o);
+        for (const o of outs) {
+          moves[i].delete(o);
+          banned.add(`${i}>${o}`);
+        }
       }
     }
     report.count('restrictions: applied');
@@ -292,6 +308,8 @@ export function buildNetwork(
   side: DrivingSide,
   largestOnly: boolean,
   report: ImportReport,
+  uturnCandidates: ReadonlyArray<[number, number]> = [],
+  banned: ReadonlySet<string> = new Set(),
 ): { network: RoadNetwork; keptLinks: boolean[] } {
   const assemble = (keep: (i: number) => boolean): RoadNetwork => {
     const net = new RoadNetwork({ drivingSide: side });
@@ -335,11 +353,33 @@ export function buildNetwork(
     return net;
   };
 
-  const all = assemble(() => true);
+  let all = assemble(() => true);
   if (!largestOnly || all.linkCount === 0) return { network: all, keptLinks: links.map(() => true) };
-  const compiled = compile(all);
-  const report0 = analyseConnectivity(compiled);
-  const keptLinks = links.map((l) => report0.componentOf[compiled.linkIndex(l.id)] === report0.largestComponent);
+  const largest = (net: RoadNetwork): { compiled: ReturnType<typeof compile>; report0: ReturnType<typeof analyseConnectivity>; inLargest: boolean[] } => {
+    const compiled = compile(net);
+    const report0 = analyseConnectivity(compiled);
+    const inLargest = links.map((l) => report0.componentOf[compiled.linkIndex(l.id)] === report0.largestComponent);
+    return { compiled, report0, inLargest };
+  };
+  let { report0, inLargest } = largest(all);
+  // Reconnect: a link outside the largest component may turn back where a U-turn was left out (a street whose
+  // only other exits are traps, a stub cut by the bounding box); permit those U-turns and look again.
+  let added = 0;
+  for (const [i, o] of uturnCandidates) {
+    if (inLargest[i] || banned.has(`${i}>${o}`) || moves[i].has(o)) continue;
+    moves[i].add(o);
+    added++;
+  }
+  if (added > 0) {
+    report.count('U-turns permitted to reconnect links', added);
+    all = assemble(() => true);
+    ({ report0, inLargest } = largest(all));
+  }
+  if (report0.largestComponentSize <= 1) {
+    report.warn('network', 'the link graph has no cycle (no trip can come back): nothing dropped as disconnected');
+    return { network: all, keptLinks: links.map(() => true) };
+  }
+  const keptLinks = inLargest;
   const dropped = keptLinks.filter((k) => !k).length;
   if (dropped === 0) return { network: all, keptLinks };
   const network = assemble((i) => keptLinks[i]);

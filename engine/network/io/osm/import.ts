@@ -368,11 +368,13 @@ export async function importOsm(file: string, options: OsmImportOptions = {}): P
 
   // Links and movements.
   const links = directedLinks(graph.segments, groupOf, positions, o.minLinkLength, report);
-  const moves = defaultMovements(links);
+  const uturns: Array<[number, number]> = [];
+  const moves = defaultMovements(links, uturns);
+  const banned = new Set<string>();
   applyRestrictions(links, moves, restrictions, (osm) => {
     const idx = nodeIndex.get(osm);
     return idx === undefined ? undefined : groupOf.get(idx);
-  }, report);
+  }, report, banned);
   const lanesOf = links.map((l, i) => turnLaneMasks(l, [...moves[i]], links, drivingSide, report));
 
   const infoCache = new Map<JunctionGroup, JunctionInfo & { id: string }>();
@@ -395,7 +397,7 @@ export async function importOsm(file: string, options: OsmImportOptions = {}): P
     }
     return rec;
   };
-  const { network } = buildNetwork(links, moves, lanesOf, info, drivingSide, o.largestComponent, report);
+  const { network } = buildNetwork(links, moves, lanesOf, info, drivingSide, o.largestComponent, report, uturns, banned);
 
   const programs = generatePrograms(network, midBlockIds, o.signalTiming, o.pedestrianPhase);
   const byClass = new Map<string, number>();

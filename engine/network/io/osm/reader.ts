@@ -220,8 +220,31 @@ interface PbfItem {
   bbox?: { left: number; right: number; top: number; bottom: number };
 }
 
+/**
+ * `OSMTransform` throws from inside `_transform` on a malformed block, which in a
+ * piped stream would be an uncaught exception; this routes it to the stream's
+ * error instead, so the reader rejects.
+ */
+class SafeOsmTransform extends OSMTransform {
+  override _transform(chunk: Buffer, encoding: BufferEncoding, next: (error?: Error | null) => void): void {
+    try {
+      super._transform(chunk, encoding, next);
+    } catch (error) {
+      next(error as Error);
+    }
+  }
+
+  override _flush(callback: (error?: Error | null) => void): void {
+    try {
+      super._flush(callback);
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+}
+
 async function readPbf(file: string, handlers: OsmHandlers, filter: TagFilter): Promise<void> {
-  const transform = new OSMTransform({
+  const transform = new SafeOsmTransform({
     withTags: { node: handlers.node ? filter.node ?? true : false, way: handlers.way !== undefined, relation: handlers.relation !== undefined },
     withInfo: false,
   });
@@ -252,6 +275,10 @@ async function readPbf(file: string, handlers: OsmHandlers, filter: TagFilter): 
     }
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(file, `is not a readable OSM PBF file: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    if (/inflating .* not implemented/.test(message)) {
+      throw new InputError(file, 'has PBF blocks that are not zlib-compressed, which the PBF reader does not support: re-encode it (osmium cat in.osm.pbf -o out.osm.pbf -f pbf,pbf_compression=zlib)');
+    }
+    throw new InputError(file, `is not a readable OSM PBF file: ${message}`);
   }
 }

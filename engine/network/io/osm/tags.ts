@@ -210,19 +210,21 @@ export function parseMaxspeed(value: string): SpeedValue {
 }
 
 /** Speed of one direction, m/s. */
-function speedOf(tags: Tags, suffix: string, cls: string, ctx: TagContext, at: Place): number {
+function speedOf(tags: Tags, suffix: string, cls: string, ctx: TagContext, at: Place, warned: Set<string>): number {
   const key = tags[`maxspeed${suffix}`] !== undefined ? `maxspeed${suffix}` : 'maxspeed';
   const raw = tags[key];
   if (raw !== undefined) {
     const parsed = parseMaxspeed(raw);
     if (parsed.kind === 'speed') {
-      if (parsed.note) ctx.report.warn('maxspeed', `${key}="${raw}": ${parsed.note}`, at.element, at.where);
-      ctx.report.count('maxspeed: tagged');
+      if (parsed.note && !warned.has(key)) ctx.report.warn('maxspeed', `${key}="${raw}": ${parsed.note}`, at.element, at.where);
+      warned.add(key);
+      ctx.report.count('maxspeed: tagged (directions)');
       return parsed.kmh / 3.6;
     }
-    ctx.report.warn('maxspeed', `${key}="${raw}" ${parsed.note}: the ${cls} default is used`, at.element, at.where);
+    if (!warned.has(key)) ctx.report.warn('maxspeed', `${key}="${raw}" ${parsed.note}: the ${cls} default is used`, at.element, at.where);
+    warned.add(key);
   }
-  ctx.report.count('maxspeed: class default');
+  ctx.report.count('maxspeed: class default (directions)');
   return defaultSpeedKmh(cls, ctx) / 3.6;
 }
 
@@ -344,10 +346,11 @@ export function readRoad(tags: Tags, ctx: TagContext, at: Place): Road | null {
     if (fwd) lanesF = single ?? dflt;
     else lanesB = single ?? dflt;
   }
-  report.count(tagged ? 'lanes: tagged' : 'lanes: class default');
+  report.count(tagged ? 'lanes: tagged (ways)' : 'lanes: class default (ways)');
 
+  const warned = new Set<string>();
   const direction = (lanes: number, suffix: ':forward' | ':backward'): Direction => {
-    const d: Direction = { lanes, speed: speedOf(tags, suffix, cls, ctx, at) };
+    const d: Direction = { lanes, speed: speedOf(tags, suffix, cls, ctx, at, warned) };
     const key = tags[`turn:lanes${suffix}`] !== undefined ? `turn:lanes${suffix}` : fwd !== bwd ? 'turn:lanes' : undefined;
     if (key !== undefined && tags[key] !== undefined) {
       const turns = parseTurnLanes(tags[key], key, ctx, at);

@@ -233,8 +233,9 @@ export function mergeChains(graph: SegmentGraph, pinned: ReadonlySet<number>): n
     const ids = [live[0], live[1]];
     let a = graph.segments[ids[0]];
     let b = graph.segments[ids[1]];
-    // Orient a to end at v and b to start at v.
-    if (a.nodes[a.nodes.length - 1] !== v) a = reversed(a);
+    // Orient a to end at v and b to start at v; the result keeps a's key and a's original orientation.
+    const flipped = a.nodes[a.nodes.length - 1] !== v;
+    if (flipped) a = reversed(a);
     if (b.nodes[0] !== v) b = reversed(b);
     const aStart = a.nodes[0];
     const bEnd = b.nodes[b.nodes.length - 1];
@@ -258,7 +259,7 @@ export function mergeChains(graph: SegmentGraph, pinned: ReadonlySet<number>): n
     };
     graph.remove(ids[0]);
     graph.remove(ids[1]);
-    graph.add(joined);
+    graph.add(flipped ? reversed(joined) : joined);
     merged++;
   }
   return merged;

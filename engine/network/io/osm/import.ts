@@ -194,7 +194,7 @@ export async function importOsm(file: string, options: OsmImportOptions = {}): P
       const cls = standardClass(value);
       // Unknown values go on to readRoad, which warns about them.
       if (cls !== undefined && !o.classes.has(cls)) {
-        if (cls !== value) report.warn('highway', `highway="${value}" is not a standard value: read as highway="${cls}"`, `way ${w.id}`, w.line !== undefined ? `${file}:${w.line}` : undefined);
+        if (cls !== value) report.warnOnce(`highway=${value}`, `highway="${value}" is not a standard value: read as highway="${cls}"`, `way ${w.id}`, w.line !== undefined ? `${file}:${w.line}` : undefined);
         report.count(`dropped: highway=${cls}`);
         return;
       }

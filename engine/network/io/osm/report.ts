@@ -5,7 +5,8 @@
  * way lacks `maxspeed`, an editor's private highway values), so warnings are kept
  * per kind: the first {@link WARNINGS_PER_KIND} of a kind are listed one by one with
  * their element and line, the rest are summed in one closing warning of that kind
- * ("... and 312 more"). Nothing is dropped silently: every dropped element is
+ * ("... and 312 more"); `warnOnce` lists a repeated value (a private highway
+ * value on 17 ways) once with its tally. Nothing is dropped silently: every dropped element is
  * counted under `dropped: <reason>`.
  */
 import type { ImportCount, ImportWarning } from '../types.js';
@@ -18,6 +19,7 @@ export class ImportReport {
   private readonly counts = new Map<string, number>();
   private readonly listed: ImportWarning[] = [];
   private readonly perKind = new Map<string, { shown: number; more: number; sample: string }>();
+  private readonly once = new Map<string, { warning: ImportWarning; n: number }>();
 
   /** Add `n` to the count `label` (created at first use, so labels keep first-seen order). */
   count(label: string, n = 1): void {
@@ -55,6 +57,24 @@ export class ImportReport {
     }
   }
 
+  /**
+   * Record a warning once per `key` (for example `highway=primary_bridge`): the
+   * first occurrence is listed with its element and line, later ones only add to
+   * its tally ("... (17 elements; the first is shown)").
+   */
+  warnOnce(key: string, message: string, element?: string, where?: string): void {
+    const entry = this.once.get(key);
+    if (entry) {
+      entry.n++;
+      return;
+    }
+    const w: ImportWarning = { message };
+    if (where !== undefined) w.where = where;
+    if (element !== undefined) w.element = element;
+    this.once.set(key, { warning: w, n: 1 });
+    this.listed.push(w);
+  }
+
   /** Counts in first-seen order. */
   countList(): ImportCount[] {
     return [...this.counts].map(([label, count]) => ({ label, count }));
@@ -62,7 +82,10 @@ export class ImportReport {
 
   /** Warnings, each kind's overflow summed at the end. */
   warningList(): ImportWarning[] {
-    const out = [...this.listed];
+    const out = this.listed.map((w) => {
+      const entry = [...this.once.values()].find((e) => e.warning === w);
+      return entry && entry.n > 1 ? { ...w, message: `${w.message} (${entry.n} elements; the first is shown)` } : w;
+    });
     for (const [kind, entry] of this.perKind) {
       if (entry.more > 0) out.push({ message: `${kind}: ${entry.more} more warnings like the ones above (only the first ${WARNINGS_PER_KIND} are listed)` });
     }

@@ -141,7 +141,7 @@ function deniedBy(tags: Tags, suffix: string, ctx: TagContext, at: Place): strin
     const v = value.trim().toLowerCase();
     if (DENIED.has(v)) return `${key}${suffix}=${value}`;
     if (!ALLOWED.has(v)) {
-      ctx.report.warn('access', `${key}${suffix}="${value}" is not a documented access value: read as allowed`, at.element, at.where);
+      ctx.report.warnOnce(`${key}${suffix}=${value}`, `${key}${suffix}="${value}" is not a documented access value: read as allowed`, at.element, at.where);
     }
     return undefined;
   }
@@ -272,7 +272,7 @@ function onewayOf(tags: Tags, cls: string, ctx: TagContext, at: Place): Oneway {
     ctx.report.warn('oneway', 'oneway="alternating" (one lane used in turns): read as two-way with one lane each way', at.element, at.where);
     return 'both';
   }
-  ctx.report.warn('oneway', `oneway="${raw}" is not a documented value: read as ${implied ? 'one-way (implied by the road)' : 'two-way'}`, at.element, at.where);
+  ctx.report.warnOnce(`oneway=${raw}`, `oneway="${raw}" is not a documented value: read as ${implied ? 'one-way (implied by the road)' : 'two-way'}`, at.element, at.where);
   return implied ? 'forward' : 'both';
 }
 
@@ -285,12 +285,12 @@ export function readRoad(tags: Tags, ctx: TagContext, at: Place): Road | null {
   const value = tags.highway;
   const cls = standardClass(value);
   if (cls === undefined) {
-    report.warn('highway', `highway="${value}" is not a standard value and matches no standard class: way left out`, at.element, at.where);
+    report.warnOnce(`highway=${value}`, `highway="${value}" is not a standard value and matches no standard class: way left out`, at.element, at.where);
     report.count(`dropped: highway=${value} (non-standard)`);
     return null;
   }
   if (cls !== value) {
-    report.warn('highway', `highway="${value}" is not a standard value: read as highway="${cls}"`, at.element, at.where);
+    report.warnOnce(`highway=${value}`, `highway="${value}" is not a standard value: read as highway="${cls}"`, at.element, at.where);
     report.count(`non-standard highway read as ${cls}`);
   }
   if (!ctx.classes.has(cls)) {

@@ -180,6 +180,15 @@ export function applyRestrictions(
   report: ImportReport,
   banned: Set<string>,
 ): void {
+  const inByGroup = new Map<JunctionGroup, number[]>();
+  const outByGroup = new Map<JunctionGroup, number[]>();
+  links.forEach((l, i) => {
+    for (const [map, g] of [[inByGroup, l.to], [outByGroup, l.from]] as const) {
+      const list = map.get(g);
+      if (list) list.push(i);
+      else map.set(g, [i]);
+    }
+  });
   for (const r of restrictions) {
     const element = `relation ${r.id}`;
     const group = groupOfNode(r.via);
@@ -188,12 +197,8 @@ export function applyRestrictions(
       report.count('restrictions: not on the kept network');
       continue;
     }
-    const ins: number[] = [];
-    const outs: number[] = [];
-    links.forEach((l, i) => {
-      if (l.to === group && l.lastWay === r.from) ins.push(i);
-      if (l.from === group && l.firstWay === r.to) outs.push(i);
-    });
+    const ins = (inByGroup.get(group) ?? []).filter((i) => links[i].lastWay === r.from);
+    const outs = (outByGroup.get(group) ?? []).filter((o) => links[o].firstWay === r.to);
     if (ins.length === 0 || outs.length === 0) {
       report.warn('restriction', `restriction ${r.value}: no ${ins.length === 0 ? `link of from-way ${r.from} arrives` : `link of to-way ${r.to} leaves`} at via node ${r.via}: ignored`, element, r.where);
       report.count('restrictions: not on the kept network');
@@ -208,9 +213,7 @@ export function applyRestrictions(
           banned.add(`${i}>${o}`);
         }
         for (const o of outs) moves[i].add(o);
-        links.forEach((l, o) => {
-          if (l.from === group && !outs.includes(o)) banned.add(`${i}>${o}`);
-        });
+        for (const o of outByGroup.get(group) ?? []) if (!outs.includes(o)) banned.add(`${i}>${o}`);
       } else {
         for (const o of outs) {
           moves[i].delete(o);

@@ -178,6 +178,7 @@ export async function importOsm(file: string, options: OsmImportOptions = {}): P
   const ways: StoredWay[] = [];
   const restrictionRelations: OsmRelation[] = [];
   const needed = new Set<number>();
+  const seenWays = new Set<number>();
   let bounds: [number, number, number, number] | undefined;
   let wayCount = 0;
   let relationCount = 0;
@@ -198,6 +199,12 @@ export async function importOsm(file: string, options: OsmImportOptions = {}): P
         report.count(`dropped: highway=${cls}`);
         return;
       }
+      if (seenWays.has(w.id)) {
+        report.warnOnce('duplicate way', `way ${w.id} appears more than once in the file: only the first copy is read`, `way ${w.id}`, w.line !== undefined ? `${file}:${w.line}` : undefined);
+        report.count('dropped: duplicate ways');
+        return;
+      }
+      seenWays.add(w.id);
       const refs: number[] = [];
       for (const r of w.refs) if (refs[refs.length - 1] !== r) refs.push(r);
       for (const r of refs) needed.add(r);
@@ -225,7 +232,7 @@ export async function importOsm(file: string, options: OsmImportOptions = {}): P
     {
       node: (n) => {
         vote(n.tags);
-        if (!needed.has(n.id)) return;
+        if (!needed.has(n.id) || nodeIndex.has(n.id)) return;
         if (bbox && (n.lon < bbox[0] || n.lon > bbox[2] || n.lat < bbox[1] || n.lat > bbox[3])) {
           outsideIds.add(n.id);
           return;
@@ -244,6 +251,7 @@ export async function importOsm(file: string, options: OsmImportOptions = {}): P
   );
   if (outsideIds.size > 0) report.count('nodes outside the bounding box', outsideIds.size);
   needed.clear();
+  seenWays.clear();
 
   // Country and driving side.
   let country = o.country;

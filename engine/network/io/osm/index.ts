@@ -1,6 +1,7 @@
 /** OpenStreetMap import: public names (re-exports only). */
-export { importOsm, DEFAULT_OSM_OPTIONS } from './import.js';
-export type { OsmImportOptions } from './import.js';
+export { importOsm } from './import.js';
+export { DEFAULT_OSM_OPTIONS } from './options.js';
+export type { OsmImportOptions } from './options.js';
 export { morningPeakDemand, DEFAULT_MORNING_PEAK } from './demand.js';
 export type { MorningPeakOptions } from './demand.js';
 export { DEFAULT_CLASSES, CLASS_DEFAULTS, parseMaxspeed, standardClass } from './tags.js';

@@ -150,3 +150,21 @@ describe('importOsm: country and driving side (macau.osm)', () => {
     expect(warnings(none, /no country found/)).toHaveLength(1);
   });
 });
+
+describe('importOsm: options', () => {
+  it('rejects bad options with InputError naming the option', async () => {
+    const file = fixture('classes.osm');
+    await expect(importOsm(file, { classes: ['primary', 'highway'] })).rejects.toMatchObject({ name: 'InputError', path: 'options.classes[1]' });
+    await expect(importOsm(file, { country: 'Macau' })).rejects.toMatchObject({ name: 'InputError', path: 'options.country' });
+    await expect(importOsm(file, { joinDistance: -1 })).rejects.toMatchObject({ name: 'InputError', path: 'options.joinDistance' });
+    await expect(importOsm(file, { drivingSide: 'middle' as 'left' })).rejects.toMatchObject({ name: 'InputError', path: 'options.drivingSide' });
+    await expect(importOsm(file, { classDefaults: { residential: { lanes: 0 } } })).rejects.toMatchObject({ name: 'InputError', path: 'options.classDefaults.residential.lanes' });
+  });
+
+  it('applies classDefaults where tags are missing', async () => {
+    const r = await importOsm(fixture('lanes-speeds.osm'), { largestComponent: false, classDefaults: { residential: { lanes: 2, speedKmh: 25 } } });
+    expect(r.network.link('w104#0').lanes).toBe(2);
+    expect(kmh(r.network.link('w104#0').speed)).toBeCloseTo(25, 9);
+    expect(kmh(r.network.link('w107#0').speed)).toBeCloseTo(50, 9); // tagged maxspeed still wins
+  });
+});

@@ -64,13 +64,17 @@ function checkOptions(options: SumoImportOptions): void {
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new UsageError(`importSumo: options.seed must be an integer, got ${String(options.seed)}`);
 }
 
-/** Per traffic light, per linkIndex, the movements it controls, from a `signalIndex`. */
-function tlLinksOf(signalIndex: NonNullable<ImportResult['signalIndex']>): Map<string, Map<number, TlLink[]>> {
+/** Per traffic light, per linkIndex, the movements of `network` it controls, from a `signalIndex`. */
+function tlLinksOf(network: RoadNetwork, signalIndex: NonNullable<ImportResult['signalIndex']>): Map<string, Map<number, TlLink[]>> {
   const out = new Map<string, Map<number, TlLink[]>>();
   for (const [junction, { controller, links }] of Object.entries(signalIndex)) {
     let perTl = out.get(controller);
     if (!perTl) out.set(controller, (perTl = new Map()));
     for (const [movement, indices] of Object.entries(links)) {
+      const cut = movement.indexOf('>');
+      const from = movement.slice(0, cut);
+      const to = movement.slice(cut + 1);
+      if (!network.graph.hasEdge(from) || !network.movementsFrom(from).some((m) => m.to === to)) continue; // a crossing or a lane of another class
       for (const i of indices) {
         const list = perTl.get(i) ?? [];
         list.push({ junction, movement });
@@ -98,17 +102,36 @@ function untimedOf(network: RoadNetwork, signalIndex: NonNullable<ImportResult['
   return out;
 }
 
+/** Warnings that differ only in their numbers, merged into one naming the first element and counting the rest. */
+function merged(list: readonly ImportWarning[]): ImportWarning[] {
+  const groups = new Map<string, ImportWarning[]>();
+  for (const w of list) {
+    const key = w.message.replace(/\d+(\.\d+)?/g, '#');
+    const group = groups.get(key) ?? [];
+    group.push(w);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((group) => {
+    if (group.length === 1) return group[0];
+    const others = group.slice(1).map((w) => w.element).filter((e) => e !== undefined);
+    const named = others.slice(0, 5).join(', ') + (others.length > 5 ? ', ...' : '');
+    return { ...group[0], message: `${group[0].message} (likewise at ${group.length - 1} more: ${named})` };
+  });
+}
+
 /** Convert the chosen programs; warns about traffic lights that have none. */
 function programsOf(logics: SumoTlLogic[], tlLinks: Map<string, Map<number, TlLink[]>>, untimed: Map<string, string[]>, programId: string | undefined, warnings: ImportWarning[]): SignalProgramSpec[] {
   const programs: SignalProgramSpec[] = [];
-  for (const logic of selectPrograms(logics, { programId }, warnings)) {
+  const notes: ImportWarning[] = [];
+  for (const logic of selectPrograms(logics, { programId }, notes)) {
     const links = tlLinks.get(logic.id);
     if (!links) {
-      warnings.push({ where: `${logic.file}:${logic.line}`, element: logic.id, message: 'traffic light controls no imported movement; program skipped' });
+      notes.push({ where: `${logic.file}:${logic.line}`, element: logic.id, message: 'traffic light controls no imported movement; program skipped' });
       continue;
     }
-    programs.push(...convertProgram(logic, links, untimed, warnings));
+    programs.push(...convertProgram(logic, links, untimed, notes));
   }
+  warnings.push(...merged(notes));
   return programs;
 }
 
@@ -210,7 +233,7 @@ export async function importSumoAdditional(files: string | string[], base: Pick<
   const skipped = new Map<string, number>();
   const logics: SumoTlLogic[] = [];
   for (const file of list) logics.push(...(await readAdditionalFile(file, skipped)));
-  const programs = programsOf(logics, tlLinksOf(signalIndex), untimedOf(base.network, signalIndex), options.programId, warnings);
+  const programs = programsOf(logics, tlLinksOf(base.network, signalIndex), untimedOf(base.network, signalIndex), options.programId, warnings);
   const counts: ImportCount[] = [{ label: 'tlLogic programs', count: logics.length }, { label: 'signal programs', count: programs.length }];
   for (const [name, count] of skipped) counts.push({ label: `skipped: additional <${name}>`, count });
   return { programs, files: list, counts, warnings };

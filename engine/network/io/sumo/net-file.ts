@@ -105,6 +105,8 @@ export interface SumoNet {
   internalLanes: Map<string, [number, number]>;
   /** Internal lane id -> the next internal lane on the same path (internal junctions split a crossing in two). */
   internalNext: Map<string, string>;
+  /** Signalled connections between internal lanes (pedestrian crossings): only their tl and linkIndex matter. */
+  internalSignals: SumoConnection[];
 }
 
 /** Attribute helpers that fail with `file:line: element "id": ...`. */
@@ -197,6 +199,7 @@ export async function readNetFile(file: string): Promise<SumoNet> {
     tlLogics: [],
     internalLanes: new Map(),
     internalNext: new Map(),
+    internalSignals: [],
   };
   let sawNet = false;
   /** The normal edge whose lanes are being read, or null inside an internal/other edge. */
@@ -264,6 +267,7 @@ export async function readNetFile(file: string): Promise<SumoNet> {
             // Internal path: lane `${from}_${fromLane}` continues on `via` (or leaves the junction).
             const via = attributes.via;
             if (via !== undefined && via !== '') net.internalNext.set(`${from}_${a.integer('fromLane')}`, via);
+            if (attributes.tl) net.internalSignals.push({ from, to, fromLane: a.integer('fromLane'), toLane: a.integer('toLane'), tl: attributes.tl, linkIndex: a.integer('linkIndex'), line: element.line });
             return;
           }
           const c: SumoConnection = { from, to, fromLane: a.integer('fromLane'), toLane: a.integer('toLane'), line: element.line };

@@ -22,7 +22,10 @@
  *   connections. U-turn connections are movements too (SUMO routes use them).
  * - For every connection controlled by a traffic light, its `linkIndex` is
  *   recorded under the junction and movement (`signalIndex`), so programs can be
- *   read from state strings and written back to SUMO.
+ *   read from state strings and written back to SUMO. Signalled connections
+ *   greenwave does not model (pedestrian crossings, lanes of other vehicle
+ *   classes) are recorded too, under `${fromLaneId}>${toLaneId}` (SUMO lane ids,
+ *   never a movement key), so written state strings keep their full length.
  */
 import { InputError, NetworkError } from '../../../errors.js';
 import { RoadNetwork } from '../../road-network.js';
@@ -182,6 +185,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
   const tlLinks = new Map<string, Map<number, TlLink[]>>();
   const signalIndex: NonNullable<ImportResult['signalIndex']> = {};
   let skippedConnections = 0;
+  const otherSignals = [...net.internalSignals];
   for (const c of net.connections) {
     for (const end of ['from', 'to'] as const) {
       const id = c[end];
@@ -197,6 +201,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     if (toEdge && c.toLane >= toEdge.lanes.length) throw new InputError(`${file}:${c.line}`, `connection ${c.from} -> ${c.to}: toLane ${c.toLane} does not exist (edge "${c.to}" has ${toEdge.lanes.length} lanes)`);
     if (!fromMap || !toMap || fromMap[c.fromLane] < 0 || toMap[c.toLane] < 0) {
       skippedConnections++;
+      if (c.tl !== undefined && c.linkIndex !== undefined) otherSignals.push(c);
       continue;
     }
     const key = `${c.from}>${c.to}`;
@@ -233,6 +238,15 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
   const saturationFlow = options.saturationFlow ?? DEFAULT_SATURATION_FLOW;
   const jamSpacing = options.jamSpacing ?? DEFAULT_JAM_SPACING;
   let slow = 0;
+  // Signal indices of lanes greenwave does not model (pedestrian crossings, other vehicle classes) stay in
+  // the index under SUMO lane ids, so exported state strings keep the traffic light's full length.
+  for (const c of otherSignals) {
+    const entry = Object.values(signalIndex).find((x) => x.controller === c.tl);
+    if (!entry) continue;
+    const indices = (entry.links[`${c.from}_${c.fromLane}>${c.to}_${c.toLane}`] ??= []);
+    if (!indices.includes(c.linkIndex!)) indices.push(c.linkIndex!);
+  }
+
   let crossingAdded = 0;
   for (const e of kept) {
     const lanes = e.lanes.filter((lane) => laneMaps.get(e.id)![lane.index] >= 0);

@@ -12,14 +12,16 @@
  *    `s` is a green right-turn arrow after a stop, `o` a blinking yield),
  *    `y`/`Y` yellow, `r`/`u` red (`u` is red-yellow before green). Lanes of one
  *    movement showing different signals are reported.
- * 2. A SUMO phase with any green is a greenwave phase (protected and permissive
- *    movements as shown). A phase with yellow but no green adds its duration to
- *    the previous phase's yellow; a phase with neither (all red) to its all-red.
+ * 2. A SUMO phase with yellow and no protected green adds its duration to the
+ *    previous phase's yellow (permissive movements it still shows, such as
+ *    RESCO's `s` right turns, are held then); a phase with neither yellow nor
+ *    green (all red) adds to its all-red; any other phase is a greenwave phase
+ *    with its protected and permissive movements as shown.
  *    The program is rotated to start at its first green phase (leading yellow or
  *    red phases close the last phase, the cycle wraps) and the offset moved by
  *    the rotated time, so every movement shows the same colour at the same time.
- * 3. A phase that keeps some movements green while others turn yellow (RESCO
- *    programs do this) stays a greenwave phase of its green movements; its yellow
+ * 3. A phase that keeps some movements protected green while others turn yellow
+ *    (RESCO programs do this) stays a greenwave phase of its green movements; its yellow
  *    movements are red in greenwave. The kernel discharges no vehicle on yellow,
  *    so capacity is unchanged; exporting back writes `r` where SUMO had that `y`.
  * 4. SUMO's `offset` is the time the program's first phase starts (the program
@@ -115,6 +117,7 @@ export function convertProgram(
   // 1. Per SUMO phase, the level of every movement.
   let mixedLanes = 0;
   let stopArrows = 0;
+  let heldPermissive = 0;
   const sumoPhases = logic.phases.map((phase, p) => {
     for (let k = 0; k < phase.state.length; k++) {
       const c = phase.state[k];
@@ -128,7 +131,6 @@ export function convertProgram(
       throw new InputError(`${logic.file}:${phase.line}`, `${label} phase ${p}: state ${JSON.stringify(phase.state)} has ${phase.state.length} signals, but a connection uses linkIndex ${last}`);
     }
     const levels = new Map<string, number>();
-    let green = false;
     let yellow = false;
     for (const [movement, list] of movementIndices) {
       let high = RED;
@@ -141,13 +143,19 @@ export function convertProgram(
       if ((high >= PERMISSIVE) !== (low >= PERMISSIVE)) mixedLanes++;
       if (high >= PERMISSIVE) {
         levels.set(movement, high);
-        green = true;
       } else if (high === YELLOW) {
         yellow = true;
       }
     }
+    // A yellow phase ends the green before it unless it still shows protected green (then it is a phase of its own).
+    const protectedGreen = [...levels.values()].some((l) => l === PROTECTED);
+    const green = yellow ? protectedGreen : levels.size > 0;
+    if (yellow && !protectedGreen && levels.size > 0) heldPermissive++;
     return { levels, green, yellow, phase };
   });
+  if (heldPermissive > 0) {
+    warnings.push({ where, element: logic.id, message: `${heldPermissive} yellow phase(s) also show permissive green (g/s) to some movements; greenwave holds those during the yellow` });
+  }
   if (mixedLanes > 0) {
     warnings.push({ where, element: logic.id, message: `${mixedLanes} time(s) a movement's lanes show green and not green in one phase; the movement is green on all its lanes then` });
   }

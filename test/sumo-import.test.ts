@@ -201,6 +201,24 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
     expect(again.demand).toEqual(r.demand);
   });
 
+  it('reads RESCO-style programs: a yellow phase holding "s" turns ends the green; a partly yellow phase is a phase of its own', async () => {
+    const base = await importSumo({ net: fixture('cross.net.xml') });
+    const add = await importSumoAdditional(fixture('partial-yellow.add.xml'), base);
+    const [p] = add.programs;
+    const sorted = (refs: { from: string; to: string }[] | undefined) => (refs ?? []).map((m) => `${m.from}>${m.to}`).sort();
+    expect(p.offset).toBe(5);
+    expect(p.phases.map((ph) => [ph.duration, ph.yellow, ph.allRed])).toEqual([[10, 3, 0], [10, 0, 0], [3, 3, 0]]);
+    expect(sorted(p.phases[0].green)).toEqual(['NC>CS', 'NC>CW', 'SC>CE', 'SC>CN']);
+    expect(sorted(p.phases[0].permissive)).toEqual(['EC>CN', 'NC>CE', 'SC>CW', 'WC>CS']); // "s" is permissive, "u" red
+    expect(sorted(p.phases[1].permissive)).toEqual(['EC>CS', 'WC>CN']); // "o" is permissive
+    expect(sorted(p.phases[2].green)).toEqual(['EC>CN', 'EC>CW', 'WC>CE', 'WC>CS']);
+    expect(p.phases[2].permissive).toBeUndefined(); // EC>CS and WC>CN turned yellow
+    const messages = add.warnings.map((w) => w.message);
+    expect(messages).toContainEqual(expect.stringMatching(/^1 yellow phase\(s\) also show permissive green/));
+    expect(messages).toContainEqual(expect.stringMatching(/^1 phase\(s\) turn some movements yellow while others stay green/));
+    expect(compileProgram(compile(base.network), p).cycle).toBe(29);
+  });
+
   it('importSumoAdditional reads programs against an earlier import; replacePrograms merges them', async () => {
     const base = await importSumo({ net: fixture('cross.net.xml') });
     const add = await importSumoAdditional(fixture('cross.add.xml'), base);

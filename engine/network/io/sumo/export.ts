@@ -43,7 +43,7 @@ export interface TlLogicXmlOptions {
 export interface SumoNetXmlOptions {
   /** Programs to write into the network (others get greenwave's default program). */
   programs?: readonly SignalProgramSpec[];
-  /** `programID` of the written programs. Default `greenwave`. */
+  /** `programID` of the programs written into the network. Default `0` (SUMO's own), so a plan written by {@link tlLogicXml} (default `greenwave`) loads beside it and runs. */
   programId?: string;
   /** Lane width for lane shapes, m. Default 3.2 (SUMO's default). */
   laneWidth?: number;
@@ -239,7 +239,7 @@ export function sumoNetXml(net: RoadNetwork | CompiledNetwork, options: SumoNetX
     }
     lines.push('    </edge>');
   }
-  lines.push(...tlLogicElements(programs, signalIndex, options.programId ?? 'greenwave'));
+  lines.push(...tlLogicElements(programs, signalIndex, options.programId ?? '0'));
 
   const into = approaches(view);
   const linkAt = new Map(view.links.map((l, i) => [l.id, i]));

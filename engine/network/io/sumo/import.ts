@@ -11,7 +11,7 @@
  * route-file.ts, demand.ts, config-file.ts.
  */
 import { InputError, UsageError } from '../../../errors.js';
-import type { SignalProgramSpec } from '../../../signals/program.js';
+import type { MovementRef, SignalProgramSpec } from '../../../signals/program.js';
 import type { RoadNetwork } from '../../road-network.js';
 import { DEFAULT_JAM_SPACING } from '../../types.js';
 import type { ImportCount, ImportResult, ImportWarning } from '../types.js';
@@ -64,6 +64,20 @@ function checkOptions(options: SumoImportOptions): void {
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new UsageError(`importSumo: options.seed must be an integer, got ${String(options.seed)}`);
 }
 
+/**
+ * The movement a `signalIndex` key `${from}>${to}` names in `network`, or null.
+ * Link ids may contain `>` themselves (greenwave's generators write `r0c0>r0c1`),
+ * so every split point is tried.
+ */
+export function movementOfKey(network: RoadNetwork, key: string): MovementRef | null {
+  for (let cut = key.indexOf('>'); cut >= 0; cut = key.indexOf('>', cut + 1)) {
+    const from = key.slice(0, cut);
+    const to = key.slice(cut + 1);
+    if (network.graph.hasEdge(from) && network.movementsFrom(from).some((m) => m.to === to)) return { from, to };
+  }
+  return null;
+}
+
 /** Per traffic light, per linkIndex, the movements of `network` it controls, from a `signalIndex`. */
 function tlLinksOf(network: RoadNetwork, signalIndex: NonNullable<ImportResult['signalIndex']>): Map<string, Map<number, TlLink[]>> {
   const out = new Map<string, Map<number, TlLink[]>>();
@@ -71,13 +85,11 @@ function tlLinksOf(network: RoadNetwork, signalIndex: NonNullable<ImportResult['
     let perTl = out.get(controller);
     if (!perTl) out.set(controller, (perTl = new Map()));
     for (const [movement, indices] of Object.entries(links)) {
-      const cut = movement.indexOf('>');
-      const from = movement.slice(0, cut);
-      const to = movement.slice(cut + 1);
-      if (!network.graph.hasEdge(from) || !network.movementsFrom(from).some((m) => m.to === to)) continue; // a crossing or a lane of another class
+      const ref = movementOfKey(network, movement);
+      if (!ref) continue; // a crossing or a lane of another class
       for (const i of indices) {
         const list = perTl.get(i) ?? [];
-        list.push({ junction, movement });
+        list.push({ junction, movement, ...ref });
         perTl.set(i, list);
       }
     }
@@ -86,15 +98,15 @@ function tlLinksOf(network: RoadNetwork, signalIndex: NonNullable<ImportResult['
 }
 
 /** Movements at junctions of `signalIndex` that carry no linkIndex. */
-function untimedOf(network: RoadNetwork, signalIndex: NonNullable<ImportResult['signalIndex']>): Map<string, string[]> {
-  const out = new Map<string, string[]>();
+function untimedOf(network: RoadNetwork, signalIndex: NonNullable<ImportResult['signalIndex']>): Map<string, MovementRef[]> {
+  const out = new Map<string, MovementRef[]>();
   for (const [junction, { links }] of Object.entries(signalIndex)) {
     for (const link of network.graph.inEdges(junction)) {
       for (const m of network.movementsFrom(link)) {
         const key = `${m.from}>${m.to}`;
         if (links[key] !== undefined) continue;
         const list = out.get(junction) ?? [];
-        list.push(key);
+        list.push({ from: m.from, to: m.to });
         out.set(junction, list);
       }
     }
@@ -120,7 +132,7 @@ function merged(list: readonly ImportWarning[]): ImportWarning[] {
 }
 
 /** Convert the chosen programs; warns about traffic lights that have none. */
-function programsOf(logics: SumoTlLogic[], tlLinks: Map<string, Map<number, TlLink[]>>, untimed: Map<string, string[]>, programId: string | undefined, warnings: ImportWarning[]): SignalProgramSpec[] {
+function programsOf(logics: SumoTlLogic[], tlLinks: Map<string, Map<number, TlLink[]>>, untimed: Map<string, MovementRef[]>, programId: string | undefined, warnings: ImportWarning[]): SignalProgramSpec[] {
   const programs: SignalProgramSpec[] = [];
   const notes: ImportWarning[] = [];
   for (const logic of selectPrograms(logics, { programId }, notes)) {

@@ -30,6 +30,7 @@
 import { InputError, NetworkError } from '../../../errors.js';
 import { RoadNetwork } from '../../road-network.js';
 import { DEFAULT_JAM_SPACING, DEFAULT_SATURATION_FLOW, type JunctionControl, type TurnKind } from '../../types.js';
+import type { MovementRef } from '../../../signals/program.js';
 import type { ImportCount, ImportResult, ImportWarning } from '../types.js';
 import type { SumoEdge, SumoLane, SumoNet } from './net-file.js';
 
@@ -58,8 +59,10 @@ const MAX_FLOW_SHARE = 0.8;
 /** Where a movement of the network sits under a traffic light. */
 export interface TlLink {
   junction: string;
-  /** `${fromLinkId}>${toLinkId}`. */
+  /** `${fromLinkId}>${toLinkId}` (ids may hold `>` themselves: use from/to, never split this). */
   movement: string;
+  from: string;
+  to: string;
 }
 
 /** The built network and what the program and route readers need to resolve SUMO references. */
@@ -67,8 +70,8 @@ export interface BuiltNetwork {
   network: RoadNetwork;
   /** Per tl id, per linkIndex, the movements it controls. */
   tlLinks: Map<string, Map<number, TlLink[]>>;
-  /** Per signalised junction, movements no traffic light times (`${from}>${to}`): green in every phase. */
-  untimed: Map<string, string[]>;
+  /** Per signalised junction, movements no traffic light times: green in every phase. */
+  untimed: Map<string, MovementRef[]>;
   signalIndex: NonNullable<ImportResult['signalIndex']>;
   /** Normal edges of the file that were dropped (no lane for the vehicle class, or a loop): edge id -> why. */
   dropped: Map<string, string>;
@@ -224,7 +227,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
       let perTl = tlLinks.get(c.tl);
       if (!perTl) tlLinks.set(c.tl, (perTl = new Map()));
       const list = perTl.get(c.linkIndex) ?? [];
-      if (!list.some((x) => x.junction === junction && x.movement === key)) list.push({ junction, movement: key });
+      if (!list.some((x) => x.junction === junction && x.movement === key)) list.push({ junction, movement: key, from: c.from, to: c.to });
       perTl.set(c.linkIndex, list);
       const entry = (signalIndex[junction] ??= { controller: c.tl, links: {} });
       if (entry.controller !== c.tl) {
@@ -273,12 +276,12 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
   }
 
   // Movements at signals that no traffic light times (no linkIndex) may always go.
-  const untimed = new Map<string, string[]>();
-  for (const [key, g] of groups) {
+  const untimed = new Map<string, MovementRef[]>();
+  for (const g of groups.values()) {
     const junction = edgeById.get(g.from)!.to;
     if (g.timed || !tlJunctions.has(junction)) continue;
     const list = untimed.get(junction) ?? [];
-    list.push(key);
+    list.push({ from: g.from, to: g.to });
     untimed.set(junction, list);
   }
   if (untimed.size > 0) {

@@ -81,11 +81,6 @@ export function selectPrograms(logics: readonly SumoTlLogic[], options: ProgramO
   return chosen;
 }
 
-function ref(key: string): MovementRef {
-  const cut = key.indexOf('>');
-  return { from: key.slice(0, cut), to: key.slice(cut + 1) };
-}
-
 /**
  * Convert one SUMO program. `links` maps each linkIndex of the traffic light to
  * the movements it controls; `free` lists, per junction, movements without a
@@ -95,7 +90,7 @@ function ref(key: string): MovementRef {
 export function convertProgram(
   logic: SumoTlLogic,
   links: ReadonlyMap<number, readonly TlLink[]>,
-  free: ReadonlyMap<string, readonly string[]>,
+  free: ReadonlyMap<string, readonly MovementRef[]>,
   warnings: ImportWarning[],
 ): SignalProgramSpec[] {
   const where = `${logic.file}:${logic.line}`;
@@ -104,8 +99,10 @@ export function convertProgram(
   const indices = [...links.keys()].sort((a, b) => a - b);
   const movementIndices = new Map<string, number[]>();
   const junctionOf = new Map<string, string>();
+  const refOf = new Map<string, MovementRef>();
   for (const i of indices) {
-    for (const { junction, movement } of links.get(i)!) {
+    for (const { junction, movement, from, to } of links.get(i)!) {
+      refOf.set(movement, { from, to });
       const list = movementIndices.get(movement) ?? [];
       list.push(i);
       movementIndices.set(movement, list);
@@ -211,9 +208,9 @@ export function convertProgram(
       const permissive: MovementRef[] = [];
       for (const [movement, level] of p.levels) {
         if (junctionOf.get(movement) !== junction) continue;
-        (level === PROTECTED ? green : permissive).push(ref(movement));
+        (level === PROTECTED ? green : permissive).push(refOf.get(movement)!);
       }
-      for (const movement of always) green.push(ref(movement));
+      for (const movement of always) green.push({ ...movement });
       const spec: PhaseSpec = { green, duration: p.duration, yellow: p.yellow, allRed: p.allRed };
       if (permissive.length > 0) spec.permissive = permissive;
       if (p.minGreen !== undefined && p.maxGreen !== undefined) {

@@ -192,6 +192,9 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
   }
   const built = buildNetwork(net, { vClass: options.vClass, junctionCrossing: options.junctionCrossing, saturationFlow: options.saturationFlow, jamSpacing });
   warnings.push(...built.warnings);
+  // The connection and internal-lane records are spent: let them go before programs and demand are built.
+  net.connections.length = 0;
+  net.internalLanes.clear();
 
   const logics = [...net.tlLogics];
   const skippedAdditional = new Map<string, number>();

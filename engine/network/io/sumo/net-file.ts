@@ -101,8 +101,12 @@ export interface SumoNet {
   otherEdges: Set<string>;
   connections: SumoConnection[];
   tlLogics: SumoTlLogic[];
-  /** Internal lane id -> [length m, speed m/s]. */
-  internalLanes: Map<string, [number, number]>;
+  /** Internal lane id -> its row in `internalLength` / `internalSpeed`. */
+  internalLanes: Map<string, number>;
+  /** Internal lane lengths, m (first `internalLanes.size` entries). */
+  internalLength: Float64Array;
+  /** Internal lane speed limits, m/s. */
+  internalSpeed: Float64Array;
   /** Internal lane id -> the next internal lane on the same path (internal junctions split a crossing in two). */
   internalNext: Map<string, string>;
   /** Signalled connections between internal lanes (pedestrian crossings): only their tl and linkIndex matter. */
@@ -198,6 +202,8 @@ export async function readNetFile(file: string): Promise<SumoNet> {
     connections: [],
     tlLogics: [],
     internalLanes: new Map(),
+    internalLength: new Float64Array(1024),
+    internalSpeed: new Float64Array(1024),
     internalNext: new Map(),
     internalSignals: [],
   };
@@ -240,7 +246,19 @@ export async function readNetFile(file: string): Promise<SumoNet> {
           const length = a.number('length');
           const speed = a.number('speed');
           if (internalEdge) {
-            net.internalLanes.set(a.string('id'), [length, speed]);
+            const row = net.internalLanes.size;
+            if (row === net.internalLength.length) {
+              const grow = (old: Float64Array) => {
+                const next = new Float64Array(old.length * 2);
+                next.set(old);
+                return next;
+              };
+              net.internalLength = grow(net.internalLength);
+              net.internalSpeed = grow(net.internalSpeed);
+            }
+            net.internalLanes.set(a.string('id'), row);
+            net.internalLength[row] = length;
+            net.internalSpeed[row] = speed;
             return;
           }
           if (!edge) return;

@@ -104,10 +104,10 @@ function crossing(net: SumoNet, via: string | undefined): [number, number] {
   let length = 0;
   let time = 0;
   for (let lane = via, guard = 0; lane !== undefined && guard < 16; lane = net.internalNext.get(lane), guard++) {
-    const found = net.internalLanes.get(lane);
-    if (!found) break;
-    length += found[0];
-    time += found[0] / found[1];
+    const row = net.internalLanes.get(lane);
+    if (row === undefined) break;
+    length += net.internalLength[row];
+    time += net.internalLength[row] / net.internalSpeed[row];
   }
   return [length, time];
 }
@@ -182,7 +182,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
   }
 
   // Connections: validate references, group lane pairs into movements.
-  interface Group { from: string; to: string; lanes: Set<number>; line: number; crossLength: number; crossTime: number; pairs: number; timed: boolean; dir?: string }
+  interface Group { from: string; to: string; lanes: number; line: number; crossLength: number; crossTime: number; pairs: number; timed: boolean; dir?: string }
   const groups = new Map<string, Group>();
   const byEdge = new Map<string, Group[]>();
   const tlLinks = new Map<string, Map<number, TlLink[]>>();
@@ -210,13 +210,13 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     const key = `${c.from}>${c.to}`;
     let g = groups.get(key);
     if (!g) {
-      g = { from: c.from, to: c.to, lanes: new Set(), line: c.line, crossLength: 0, crossTime: 0, pairs: 0, timed: false, dir: c.dir };
+      g = { from: c.from, to: c.to, lanes: 0, line: c.line, crossLength: 0, crossTime: 0, pairs: 0, timed: false, dir: c.dir };
       groups.set(key, g);
       const list = byEdge.get(c.from) ?? [];
       list.push(g);
       byEdge.set(c.from, list);
     }
-    g.lanes.add(fromMap[c.fromLane]);
+    g.lanes |= 1 << fromMap[c.fromLane];
     const [length, time] = crossing(net, c.via);
     g.crossLength += length;
     g.crossTime += time;
@@ -296,7 +296,9 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
   let dirMismatch = 0;
   let example = '';
   for (const g of groups.values()) {
-    const movement = at(file, g.line, () => network.addMovement({ from: g.from, to: g.to, lanes: [...g.lanes] }));
+    const lanes: number[] = [];
+    for (let b = 0; b < 32; b++) if ((g.lanes >>> b) & 1) lanes.push(b);
+    const movement = at(file, g.line, () => network.addMovement({ from: g.from, to: g.to, lanes }));
     const expected = g.dir === undefined ? undefined : SUMO_DIR[g.dir];
     if (expected !== undefined && expected !== movement.turn) {
       dirMismatch++;

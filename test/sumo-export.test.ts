@@ -79,7 +79,7 @@ describe('tlLogicXml', () => {
     expect(() => tlLogicXml([{ ...r.programs[0], junction: 'N' }], r.network, r.signalIndex)).toThrow(UsageError);
     const joined = { C: r.signalIndex!.C, N: { controller: 'C', links: {} } };
     const other = { ...r.programs[0], junction: 'N', phases: r.programs[0].phases.map((p) => ({ ...p, green: [], permissive: [], duration: p.duration + 1 })) };
-    expect(() => tlLogicXml([r.programs[0], other], r.network, joined)).toThrow(/share SUMO traffic light "C" but their programs have different phase times/);
+    expect(() => tlLogicXml([r.programs[0], other], r.network, joined)).toThrow(/share SUMO traffic light "C" but their programs have different offsets or phase times/);
   });
 });
 

@@ -29,9 +29,11 @@ import { TURN_KINDS } from '../../turns.js';
 import type { DrivingSide, JunctionControl, TurnKind } from '../../types.js';
 import type { ImportResult } from '../types.js';
 import { escapeXml } from '../xml.js';
-import { defaultProgram, programToSpec, type SignalProgramSpec } from '../../../signals/program.js';
+import { defaultProgram, PHASE_DEFAULTS, programToSpec, type SignalProgramSpec } from '../../../signals/program.js';
 
 type SignalIndex = NonNullable<ImportResult['signalIndex']>;
+const Y = PHASE_DEFAULTS.yellow;
+const R = PHASE_DEFAULTS.allRed;
 
 /** Options of {@link tlLogicXml}. */
 export interface TlLogicXmlOptions {
@@ -137,11 +139,11 @@ function tlLogicElements(programs: readonly SignalProgramSpec[], signalIndex: Si
   for (const [controller, list] of byController) {
     const [first] = list;
     for (const p of list) {
-      const same = p.phases.length === first.phases.length && p.phases.every((ph, i) => {
+      const same = (p.offset ?? 0) === (first.offset ?? 0) && p.phases.length === first.phases.length && p.phases.every((ph, i) => {
         const q = first.phases[i];
-        return ph.duration === q.duration && (ph.yellow ?? 3) === (q.yellow ?? 3) && (ph.allRed ?? 2) === (q.allRed ?? 2);
+        return ph.duration === q.duration && (ph.yellow ?? Y) === (q.yellow ?? Y) && (ph.allRed ?? R) === (q.allRed ?? R);
       });
-      if (!same) throw new UsageError(`tlLogicXml: junctions "${first.junction}" and "${p.junction}" share SUMO traffic light "${controller}" but their programs have different phase times`);
+      if (!same) throw new UsageError(`tlLogicXml: junctions "${first.junction}" and "${p.junction}" share SUMO traffic light "${controller}" but their programs have different offsets or phase times`);
     }
     let size = 0;
     for (const entry of Object.values(signalIndex)) {
@@ -159,8 +161,8 @@ function tlLogicElements(programs: readonly SignalProgramSpec[], signalIndex: Si
         for (const m of phase.permissive ?? []) for (const i of links[`${m.from}>${m.to}`] ?? []) green[i] = 'g';
       }
       const { duration } = list[0].phases[k];
-      const yellow = list[0].phases[k].yellow ?? 3;
-      const allRed = list[0].phases[k].allRed ?? 2;
+      const yellow = list[0].phases[k].yellow ?? Y;
+      const allRed = list[0].phases[k].allRed ?? R;
       cycle += duration + yellow + allRed;
       phases.push(`        <phase duration="${seconds(duration)}" state="${green.join('')}"/>`);
       if (yellow > 0) phases.push(`        <phase duration="${seconds(yellow)}" state="${green.map((c) => (c === 'r' ? 'r' : 'y')).join('')}"/>`);

@@ -7,7 +7,8 @@
  * Files in --out: checkpoint.json (after every batch; --resume continues from
  * it), convergence.csv, plan.json (the best programs, scenario-ready),
  * optimised.scenario.json (the scenario with those programs), plan.add.xml (SUMO
- * tlLogic), comparison.json.
+ * tlLogic, programID "greenwave") with network.net.xml (the network for SUMO, so
+ * `sumo -n network.net.xml -a plan.add.xml` checks the plan), comparison.json.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -300,6 +301,15 @@ async function writePlanFiles(out: string, built: BuiltScenario, result: Optimis
   const scenarioOut = path.join(out, 'optimised.scenario.json');
   await writeFile(scenarioOut, `${JSON.stringify(optimised, null, 2)}\n`);
   files.push(scenarioOut);
+  // SUMO: the plan as tlLogic programs, and the network as a .net.xml (with the
+  // scenario's current programs as programID 0) so `sumo -n network.net.xml -a plan.add.xml` runs it.
+  const { tlLogicXml, sumoNetXml } = await import('../network/io/sumo/export.js');
+  const netXml = path.join(out, 'network.net.xml');
+  await writeFile(netXml, sumoNetXml(built.network, { programs: built.signals.programs.map((p) => programToSpec(built.compiled, p)) }));
+  files.push(netXml);
+  const addXml = path.join(out, 'plan.add.xml');
+  await writeFile(addXml, tlLogicXml(result.best.programs, built.compiled));
+  files.push(addXml);
   const csv = [`# greenwave ${VERSION} optimise ${built.scenario.name} (${result.method}, objective ${result.objective})`, 'evaluation,batch,elapsedS,objective,best'];
   for (const h of result.history) csv.push([h.evaluation, h.batch, h.elapsedS.toFixed(2), h.objective, h.best].map((v) => csvField(v)).join(','));
   const convergence = path.join(out, 'convergence.csv');

@@ -72,7 +72,7 @@ interface CmaState {
 
 /** Options of {@link createCmaEs}. */
 export interface CmaEsOptions {
-  /** Initial step size in box units. Default 0.15. */
+  /** Initial step size in box units. Default 0.25: offsets are multimodal, the start (Webster) is often far from good. */
   sigma?: number;
   /** Population (batch) size. Default 4 + floor(3 ln n) (Hansen 2016, at least 8 here for parallel batches). */
   lambda?: number;
@@ -109,7 +109,7 @@ export function createCmaEs(x0: ArrayLike<number>, options: CmaEsOptions = {}, s
   const s: CmaState = state
     ? { ...state, mean: [...state.mean], diag: [...state.diag], ps: [...state.ps], pc: [...state.pc] }
     : {
-      n, lambda, seed, generation: 0, sigma: options.sigma ?? 0.15,
+      n, lambda, seed, generation: 0, sigma: options.sigma ?? 0.25,
       mean: Array.from(x0, clip), diag: new Array<number>(n).fill(1), ps: new Array<number>(n).fill(0), pc: new Array<number>(n).fill(0),
     };
 

@@ -204,8 +204,9 @@ export function readRoadnet(doc: JsonDocument, options: RoadnetOptions, warnings
     });
     const length = polylineLength(xy);
     if (!(length > 0)) r.fail([...at, 'points'], 'expected a polyline of positive length, found all points at one place');
-    const speed = speeds.reduce((a, b) => a + b, 0) / speeds.length;
-    if (speeds.some((s) => s !== speeds[0])) mixedSpeeds++;
+    const mixed = speeds.some((s) => s !== speeds[0]);
+    if (mixed) mixedSpeeds++;
+    const speed = mixed ? speeds.reduce((a, b) => a + b, 0) / speeds.length : speeds[0];
     const laneLength = Math.max(length - (start.virtual ? 0 : start.width) - (end.virtual ? 0 : end.width), 0);
     roads.set(id, { id, index: i, from: start.id, to: end.id, length, laneLength, lanes: lanes.length, speed });
   });

@@ -10,9 +10,9 @@
  * when not the defaults, and the movements with their lanes — always listed, so
  * the loader does not fall back to "every turn"), `signals.programs` from the
  * source's programs, the demand (trips, flows, OD matrices) with explicit routes,
- * the simulated period and the driving side. Values are converted from SI and
- * rounded only where a float would print badly (km/h and veh/h to 1e-6), which
- * changes nothing a run measures.
+ * the simulated period and the driving side. Values are converted from SI and written
+ * as short decimals where that changes them by less than 1e-12 of themselves
+ * (see `inUnit`).
  */
 import type { DemandSpec } from '../../demand/demand.js';
 import type { MovementRef, SignalProgramSpec } from '../../signals/program.js';
@@ -29,6 +29,20 @@ export interface ScenarioDocumentOptions {
 const DEFAULT_PERIOD = 3600;
 
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+/**
+ * `value` (SI) in a planner's unit, `value * factor`, as a short decimal when
+ * rounding to 1e-6 moves it by less than 1e-12 of itself (39.9996 km/h, not
+ * 39.999599999999994), else unrounded. Reading it back (`/ factor`) gives
+ * `value` or a double next to it: the division cannot hit every double (11.11 m/s
+ * has no exact km/h double), so a document run may differ from the import run
+ * in the last digit of a mean, never in a count.
+ */
+export function inUnit(value: number, factor: number): number {
+  const product = value * factor;
+  const rounded = round6(product);
+  return Math.abs(rounded - product) <= 1e-12 * Math.abs(product) ? rounded : product;
+}
 
 /** A scenario name from `text`: invalid characters become "-", it starts with a letter or digit. */
 export function scenarioName(text: string): string {
@@ -91,7 +105,7 @@ function demandDocument(demand: DemandSpec): object {
     out.flows = demand.flows.map((f) => ({
       ...(f.id === undefined ? {} : { id: f.id }),
       ...endpoints(f),
-      vehPerHour: round6(f.rate * 3600),
+      vehPerHour: inUnit(f.rate, 3600),
       beginS: f.begin,
       endS: f.end,
       ...(f.arrivals === undefined ? {} : { arrivals: f.arrivals }),
@@ -137,8 +151,8 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
     to: l.to,
     lengthM: l.length,
     lanes: l.lanes,
-    speedKmh: round6(l.speed * 3.6),
-    ...(l.saturationFlow === DEFAULT_SATURATION_FLOW ? {} : { saturationVehPerHourPerLane: round6(l.saturationFlow * 3600) }),
+    speedKmh: inUnit(l.speed, 3.6),
+    ...(l.saturationFlow === DEFAULT_SATURATION_FLOW ? {} : { saturationVehPerHourPerLane: inUnit(l.saturationFlow, 3600) }),
     ...(l.jamSpacing === DEFAULT_JAM_SPACING ? {} : { jamSpacingM: l.jamSpacing }),
     ...(l.name === undefined ? {} : { name: l.name }),
   }));

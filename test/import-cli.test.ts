@@ -46,7 +46,7 @@ describe('greenwave import', () => {
     expect(again.stderr).toMatch(/already exists; use --force/);
     const forced = greenwave('import', 'cityflow', `${FIX}/tiny/roadnet.json`, `${FIX}/tiny/flow.json`, '-o', out, '--force');
     expect(forced.code).toBe(0);
-    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ name: 'roadnet', demand: { flows: [{ id: 'flow_0', vehPerHour: 180 }] } });
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ name: 'tiny', demand: { flows: [{ id: 'flow_0', vehPerHour: 180 }] } });
   });
 
   it('shows the first 20 warnings and how many more', () => {

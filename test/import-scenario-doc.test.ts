@@ -68,7 +68,7 @@ describe('scenarioDocument: CityFlow corridor round trip', async () => {
   });
 
   it('writes planners\' units, the simulated period and a provenance description', () => {
-    expect(doc.name).toBe('config');
+    expect(doc.name).toBe('corridor'); // config.json says nothing: its folder names the scenario
     expect(doc.simulation).toEqual({ startS: 0, endS: 600 });
     expect(String(doc.description)).toMatch(/Imported from cityflow files .*config\.json.*4 import warnings/);
     const links = (doc.network as { links: Array<Record<string, unknown>> }).links;

@@ -50,11 +50,16 @@ export function scenarioName(text: string): string {
   return cleaned === '' ? 'imported' : cleaned;
 }
 
+/** File names that say nothing about the place: the folder names the scenario instead. */
+const GENERIC_NAMES = new Set(['config', 'roadnet', 'flow', 'net', 'network', 'map', 'scenario', 'osm', 'routes']);
+
 function defaultName(result: ImportResult): string {
   const first = result.files[0];
   if (first === undefined) return `${result.format}-import`;
-  const base = first.split(/[\\/]/).pop() ?? first;
-  return scenarioName(base.replace(/(\.(net|rou|sumocfg|osm|json|xml|gz|pbf|bz2))+$/i, ''));
+  const parts = first.split(/[\\/]/).filter((p) => p !== '' && p !== '.');
+  const base = (parts.pop() ?? first).replace(/(\.(net|rou|sumocfg|osm|json|xml|gz|pbf|bz2))+$/i, '');
+  const folder = parts.pop();
+  return scenarioName(GENERIC_NAMES.has(base.toLowerCase()) && folder !== undefined && folder !== '..' ? folder : base);
 }
 
 function movementRef(ref: MovementRef): string | MovementRef {

@@ -11,6 +11,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { GreenwaveError, UsageError } from '../errors.js';
 import { runCommand, validateCommand } from './commands.js';
 import { optimiseCommand } from './optimise.js';
+import { registerImportCommand } from './import.js';
 import { VERSION } from './version.js';
 
 function integer(name: string, min: number): (value: string) => number {
@@ -35,6 +36,7 @@ Examples:
   greenwave run scenarios/grid-4x4/scenario.yaml --out results/grid --seed 7
   greenwave run scenarios/corridor/scenario.yaml --json > summary.json
   greenwave validate my-scenario.yaml
+  greenwave import cityflow config.json -o hangzhou.json
   greenwave bench routing --ci
 
 Exit codes: 0 success, 1 runtime failure, 2 bad input (scenario, network, demand, options).
@@ -130,6 +132,7 @@ Examples:
     .action(async (file: string) => {
       process.exitCode = await validateCommand(file);
     });
+  registerImportCommand(cli);
   return cli;
 }
 

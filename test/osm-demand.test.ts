@@ -28,7 +28,7 @@ describe('morningPeakDemand', () => {
     expect(od.end).toBe(9 * 3600);
     const cells = od.trips.flat().filter((v) => v > 0);
     expect(new Set(cells).size).toBe(1);
-    expect(cells.reduce((s, v) => s + v, 0)).toBeCloseTo(40 * 12, 9);
+    expect(cells.reduce((s, v) => s + v, 0)).toBeCloseTo(30 * 12, 9);
     od.trips.forEach((row, i) => expect(row[i]).toBe(0));
     // Neighbouring stubs on one side (200 m apart) are closer than minTripDistance (300 m).
     const net = compile(network);

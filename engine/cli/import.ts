@@ -24,6 +24,10 @@ export interface ImportCommandOptions {
   drivingSide?: 'left' | 'right';
   end?: number;
   force?: boolean;
+  /** OSM: total generated morning-peak demand, veh/h; false with --no-demand. */
+  demand?: boolean;
+  vehPerHour?: number;
+  country?: string;
   debug?: boolean;
 }
 
@@ -88,7 +92,16 @@ export async function importCommand(format: string, files: string[], options: Im
     result = await importNetwork(format as ImportFormat, files, {
       ...(options.drivingSide === undefined ? {} : { drivingSide: options.drivingSide }),
       ...(options.end === undefined ? {} : { end: options.end }),
+      ...(options.country === undefined ? {} : { country: options.country }),
     });
+    if (format === 'osm' && options.demand !== false && Object.keys(result.demand).length === 0) {
+      // OSM has no traffic: generate a morning peak between the fringe junctions so the scenario runs at once.
+      const { morningPeakDemand } = await import('../network/io/osm/index.js');
+      result.demand = morningPeakDemand(result.network, options.vehPerHour === undefined ? {} : { vehPerHour: options.vehPerHour });
+      const begin = result.demand.od?.[0]?.begin;
+      const end = result.demand.od?.[0]?.end;
+      if (begin !== undefined && end !== undefined) result.simulation = { start: begin, end: end + 3600, ...result.simulation };
+    }
   } catch (error) {
     return userError(error, debug);
   }
@@ -125,8 +138,13 @@ export function registerImportCommand(cli: Command): void {
     .option('--driving-side <side>', 'left or right (default: what the source says, else right)', drivingSide)
     .option('--end <seconds>', 'end of the simulated period, s (cityflow: the horizon, default 3600)', positiveSeconds)
     .option('--force', 'overwrite the output file if it exists')
+    .option('--country <code>', 'osm: ISO country code for default speeds and driving side (e.g. MO, HK, PT)')
+    .option('--no-demand', 'osm: do not generate the morning-peak demand')
+    .option('--veh-per-hour <n>', 'osm: total generated demand, veh/h (default 30 per fringe zone)', positiveSeconds)
     .addHelpText('after', `
 Examples:
+  greenwave import osm macau.osm.pbf -o macau.json --country MO
+  greenwave import sumo grid.sumocfg -o grid.json
   greenwave import cityflow data/hangzhou/config.json -o hangzhou.json
   greenwave import cityflow roadnet.json flow.json -o grid.json --name grid-am --end 7200
   greenwave run hangzhou.json

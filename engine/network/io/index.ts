@@ -94,3 +94,7 @@ export async function importNetwork(format: ImportFormat, files: string[], optio
       throw new UsageError(`unknown import format ${JSON.stringify(format)}: expected ${Object.keys(IMPORT_FORMAT_NAMES).join(', ')}`);
   }
 }
+export { importSumo, importSumoAdditional, replacePrograms, movementOfKey, tlLogicXml, sumoNetXml, sumoSignalIndex } from './sumo/index.js';
+export type { SumoFiles, SumoImportOptions, SumoAdditionalResult, TlLogicXmlOptions, SumoNetXmlOptions } from './sumo/index.js';
+export { importOsm, morningPeakDemand, DEFAULT_OSM_OPTIONS, DEFAULT_MORNING_PEAK } from './osm/index.js';
+export type { OsmImportOptions, MorningPeakOptions } from './osm/index.js';

@@ -12,7 +12,7 @@
  * - Pairs: every ordered pair of distinct zones at least `minTripDistance`
  *   apart (straight line) with a route between them (checked with the router,
  *   turn restrictions included) gets an equal share.
- * - Volume: `vehPerHour` on average over the period (default: 40 veh/h per
+ * - Volume: `vehPerHour` on average over the period (default: 30 veh/h per
  *   zone), shaped by a morning profile (factor 0.5 at `begin`, 1.5 over the
  *   middle half hour, 0.5 at `end`, scaled so the period's mean is 1) and drawn
  *   as Poisson arrivals by `expandDemand`.
@@ -27,7 +27,7 @@ import type { RoadNetwork } from '../../road-network.js';
 
 /** Options of {@link morningPeakDemand}. Times in seconds since midnight. */
 export interface MorningPeakOptions {
-  /** Mean total vehicles per hour over the period. Default 40 x the number of zones. */
+  /** Mean total vehicles per hour over the period. Default 30 x the number of zones (40 gridlocked Monaco on 3 of 4 seeds). */
   vehPerHour?: number;
   /** Start of the period, s. Default 25,200 (07:00). */
   begin?: number;
@@ -42,7 +42,7 @@ export interface MorningPeakOptions {
 }
 
 /** Defaults of {@link MorningPeakOptions}. */
-export const DEFAULT_MORNING_PEAK = { begin: 7 * 3600, end: 9 * 3600, maxZones: 40, minTripDistance: 300, vehPerHourPerZone: 40 } as const;
+export const DEFAULT_MORNING_PEAK = { begin: 7 * 3600, end: 9 * 3600, maxZones: 40, minTripDistance: 300, vehPerHourPerZone: 30 } as const;
 
 /** The morning profile over [begin, end] before scaling: 0.5, rising to 1.5 over the middle quarter, back to 0.5. */
 function morningProfile(begin: number, end: number): ProfilePoint[] {

@@ -263,13 +263,13 @@ describe('ScenarioError: broken scenarios', () => {
     expect(p).toMatchObject({ file, line: 4, column: 9 });
   });
 
-  it('an import of an existing file: not supported yet, at network.import', () => {
+  it('an import parsed without loading (parseScenario reads no other file): a clear problem at network.import', () => {
     const file = path.join(fixtures, 'import.yaml');
     const text = 'name: imported\nnetwork:\n  import: sumo\n  file: tiny.net.xml\ndemand: {}\nsimulation: { endS: 60 }\n';
     const loaded = load(text, file);
     expect(loaded.network).toEqual({ kind: 'import', format: 'sumo', file: path.join(fixtures, 'tiny.net.xml') });
     const p = problemAt(problemsOf(() => buildScenario(loaded)), 'network.import');
-    expect(p.message).toMatch(/importing SUMO networks is not supported yet/);
+    expect(p.message).toMatch(/was not imported: load the scenario with loadScenario/);
     expect(p).toMatchObject({ line: 3, column: 11 });
   });
 

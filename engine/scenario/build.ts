@@ -189,8 +189,11 @@ function buildNetwork(loaded: LoadedScenario, problems: Problems): RoadNetwork |
       case 'ring':
         return ring(source.junctions, source.radius, source.options);
       case 'import':
-        problems.add(['network', 'import'], `importing ${IMPORT_NAMES[source.format]} networks is not supported yet (file ${source.file}); write the network inline or use a generator`);
-        return undefined;
+        if (loaded.imported === undefined) {
+          problems.add(['network', 'import'], `the ${IMPORT_NAMES[source.format]} network ${source.file} was not imported: load the scenario with loadScenario (parseScenario does not read other files)`);
+          return undefined;
+        }
+        return loaded.imported.network;
     }
   } catch (e) {
     if (e instanceof UsageError) generatorProblem(e, problems);
@@ -385,6 +388,14 @@ export function buildScenario(loaded: LoadedScenario): BuiltScenario {
   checkLinkPhysics(loaded, compiled, problems);
   checkDemandIds(loaded, compiled, problems);
   const programs = buildPrograms(loaded, compiled, problems);
+  if (loaded.imported !== undefined) {
+    // The source's own programs run where the scenario gives none.
+    const given = new Set(programs.map((p) => p.junction));
+    loaded.imported.programs.forEach((spec, i) => {
+      const program = compileProgram(compiled, spec, `${loaded.imported!.format} programs[${i}]`);
+      if (!given.has(program.junction)) programs.push(program);
+    });
+  }
   problems.throwIfAny();
 
   const tripsFor = (seed: number): TripTable => {

@@ -254,7 +254,7 @@ export const GeneratorNetworkSchema = z.discriminatedUnion('generator', [GridSch
 /** A network read from another tool's file. */
 export const ImportNetworkSchema = z
   .strictObject({
-    import: z.enum(IMPORT_FORMATS).describe('Format of the network file (no importer exists yet: loading fails with a clear message).'),
+    import: z.enum(IMPORT_FORMATS).describe('Format of the network file: sumo (.sumocfg or .net.xml), cityflow (config.json or roadnet.json) or osm (.osm, .osm.pbf). The network keeps the source\'s driving side; its signal programs run where signals.programs gives none; its demand (SUMO routes, CityFlow flows) is used when demand is empty.'),
     file: text('Network file, relative to the scenario file.'),
   })
   .describe('A network imported from SUMO, CityFlow or OpenStreetMap.');

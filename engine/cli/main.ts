@@ -85,7 +85,7 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
       return f;
     }))
     .option('--objective <name>', 'delay (mean delay per trip), travel-time or vehicle-hours', 'delay')
-    .option('--method <name>', 'search method: cmaes (separable CMA-ES) or compass (coordinate pattern search)', 'cmaes')
+    .option('--method <name>', 'search method: compass (coordinate pattern search) or cmaes (separable CMA-ES)', 'compass')
     .option('--cycles <mode>', 'shared (one cycle, offsets coordinate every signal) or per-junction', 'shared')
     .option('--min-cycle <s>', 'shortest cycle searched, s', number('--min-cycle', 1))
     .option('--max-cycle <s>', 'longest cycle searched, s', number('--max-cycle', 1))

@@ -20,6 +20,7 @@ import { buildScenario, loadScenario, type BuiltScenario } from '../scenario/ind
 import { scaleDemand } from '../demand/scale.js';
 import { programToSpec, type SignalProgramSpec } from '../signals/program.js';
 import { completePrograms, createSearchSpace, type CycleGrouping } from '../optimise/space.js';
+import { initialDesign } from '../optimise/design.js';
 import { optimise, OBJECTIVES, type ObjectiveName, type OptimiseCheckpoint, type OptimiseResult } from '../optimise/optimise.js';
 import { SEARCH_METHODS, type SearchMethodName } from '../optimise/search.js';
 import type { Candidate, Evaluator } from '../optimise/evaluator.js';
@@ -119,7 +120,7 @@ function parseOptions(options: OptimiseCommandOptions): {
 } {
   const objective = OBJECTIVE_ALIASES[options.objective ?? 'delay'];
   if (objective === undefined) throw new UsageError(`--objective must be one of ${OBJECTIVES.join(', ')}, got "${options.objective}"`);
-  const method = (options.method ?? 'cmaes') as SearchMethodName;
+  const method = (options.method ?? 'compass') as SearchMethodName;
   if (!SEARCH_METHODS.includes(method)) throw new UsageError(`--method must be one of ${SEARCH_METHODS.join(', ')}, got "${options.method}"`);
   const cycles = (options.cycles ?? 'shared') as CycleGrouping;
   if (cycles !== 'shared' && cycles !== 'per-junction') throw new UsageError(`--cycles must be shared or per-junction, got "${options.cycles}"`);
@@ -175,7 +176,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   }
   const baselines = baselinePlans(built, current);
   const fingerprint = createHash('sha256').update(JSON.stringify({
-    scenarioText, trainSeeds, scales, objective, method, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, version: 1,
+    scenarioText, trainSeeds, scales, objective, method, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, version: 2,
   })).digest('hex');
   let resume: OptimiseCheckpoint | undefined;
   try {
@@ -220,6 +221,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     result = await optimise(evaluator, space, baselines.webster, {
       seeds: trainSeeds, variants: trainingVariants, objective, method, budget,
       ...(options.timeMinutes !== undefined ? { timeLimitS: options.timeMinutes * 60 } : {}),
+      initial: initialDesign(net, space, baselines.webster),
       checkpoint: checkpointFile, fingerprint, signal: controller.signal,
       ...(resume ? { resume } : {}),
       onProgress: (p) => {

@@ -136,6 +136,11 @@ export interface OptimiseOptions {
   checkpoint?: string;
   /** A checkpoint to continue from (its fingerprint must match `fingerprint`). */
   resume?: OptimiseCheckpoint;
+  /**
+   * Extra vectors evaluated in the first batch with the start plan (see
+   * `initialDesign`); the search starts from the best of them and the start.
+   */
+  initial?: readonly Float64Array[];
   /** Identifies scenario and options in the checkpoint. Default ''. */
   fingerprint?: string;
   /** Abort: finish nothing more, checkpoint what was done, resolve with `stopReason: 'interrupted'`. */
@@ -189,7 +194,7 @@ async function writeCheckpoint(file: string, data: OptimiseCheckpoint): Promise<
  */
 export async function optimise(evaluator: Evaluator, space: SearchSpace, start: readonly SignalProgramSpec[], options: OptimiseOptions): Promise<OptimiseResult> {
   const objective = options.objective ?? 'delay';
-  const method = options.method ?? 'cmaes';
+  const method = options.method ?? 'compass';
   const budget = options.budget ?? 200;
   const penalty = options.unfinishedPenalty ?? DEFAULT_UNFINISHED_PENALTY;
   const seeds = [...options.seeds];
@@ -228,20 +233,27 @@ export async function optimise(evaluator: Evaluator, space: SearchSpace, start: 
     startPlan = resume.start;
     best = resume.best;
   } else {
-    const scored = await scoreCandidates(evaluator, [start], seeds, variants, objective, penalty, evalOptions);
+    // First batch: the start plan exactly, then the initial design.
+    const initial = options.initial ?? [];
+    const designPlans = initial.map((x) => space.decode(x));
+    const scored = await scoreCandidates(evaluator, [start, ...designPlans], seeds, variants, objective, penalty, evalOptions);
     if (scored.aborted) {
       startPlan = { programs: [...start], value: NaN, x: null };
       best = startPlan;
       return finish('interrupted');
     }
-    for (const f of scored.failures) failures.push({ evaluation: 1, seed: f.seed, message: f.message });
+    for (const f of scored.failures) failures.push({ evaluation: f.candidate + 1, seed: f.seed, message: f.message });
     startPlan = { programs: [...start], value: scored.values[0], x: null };
     best = startPlan;
-    evaluations = 1;
     batches = 1;
-    history.push({ evaluation: 1, batch: 1, elapsedS: elapsedS(), objective: startPlan.value, best: best.value });
+    scored.values.forEach((value, k) => {
+      evaluations++;
+      if (k > 0 && value < best.value) best = { programs: designPlans[k - 1], value, x: Array.from(initial[k - 1]) };
+      history.push({ evaluation: evaluations, batch: 1, elapsedS: elapsedS(), objective: value, best: best.value });
+    });
   }
-  const x0 = space.encode(start);
+  // The search starts from the best plan of the first batch (the start plan unless the design found better).
+  const x0 = best.x !== null ? Float64Array.from(best.x) : space.encode(start);
   const search = createSearch(method, x0, {
     seed: options.searchSeed ?? 1,
     ...(options.batch !== undefined ? { batch: options.batch } : method === 'compass' ? { batch: 8 } : {}),

@@ -4,12 +4,13 @@
  * as its located message and gives 2, other failures propagate to main (1).
  */
 import { SingleBar } from 'cli-progress';
-import { GreenwaveError } from '../errors.js';
+import { GreenwaveError, UsageError } from '../errors.js';
 import { buildScenario, formatClock, loadScenario, type BuiltScenario } from '../scenario/index.js';
 import { simulate, type SimulationResult, type NetworkMetrics } from '../sim/index.js';
 import type { TripTable } from '../demand/index.js';
 import { summariseMetrics, summaryOf, writeOutputs, type MetricSummaries, type Provenance } from '../report/index.js';
 import { VERSION } from './version.js';
+import { reportRecorders, writeReport, type ReportRecorders } from './report.js';
 
 /** Options of `greenwave run`. */
 export interface RunOptions {
@@ -21,6 +22,10 @@ export interface RunOptions {
   files?: boolean;
   quiet?: boolean;
   debug?: boolean;
+  /** Record per-junction series and a corridor, and write report.html (all output files are written). */
+  report?: boolean;
+  /** Corridor of the report's time-space diagram, "FROM:TO" junction ids. */
+  corridor?: string;
 }
 
 interface Run {
@@ -36,7 +41,7 @@ function userError(error: unknown, debug: boolean): number {
   return 2;
 }
 
-function simulateAll(built: BuiltScenario, quiet: boolean): Run[] {
+function simulateAll(built: BuiltScenario, quiet: boolean, recorders?: ReportRecorders): Run[] {
   const showBar = !quiet && process.stderr.isTTY === true;
   const runs: Run[] = [];
   const bar = showBar
@@ -49,6 +54,7 @@ function simulateAll(built: BuiltScenario, quiet: boolean): Run[] {
     const result = simulate(built.compiled, trips, built.signals, {
       ...built.options,
       seed,
+      ...(i === 0 && recorders ? { attach: recorders.attach } : {}),
       ...(bar ? {
         progress: (time: number, end: number) => bar.update(100 * i + Math.round((100 * (time - start)) / (end - start)), {
           replication: `${i + 1}/${built.seeds.length}`,
@@ -104,15 +110,21 @@ function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undef
 export async function runCommand(file: string, options: RunOptions): Promise<number> {
   const debug = options.debug === true;
   let built: BuiltScenario;
+  let recorders: ReportRecorders | undefined;
   try {
+    if (options.report && options.files === false) throw new UsageError('--report needs the output files: leave out --no-files');
     const loaded = await loadScenario(file);
     if (options.seed !== undefined) loaded.simulation.seed = options.seed;
     if (options.replications !== undefined) loaded.simulation.replications = options.replications;
     built = buildScenario(loaded);
+    if (options.report) {
+      const { start = 0, end = 0, interval } = built.options;
+      recorders = reportRecorders(built.compiled, built.trips, { start, end, interval, corridor: options.corridor });
+    }
   } catch (error) {
     return userError(error, debug);
   }
-  const runs = simulateAll(built, options.quiet === true || options.json === true && process.stderr.isTTY !== true);
+  const runs = simulateAll(built, options.quiet === true || options.json === true && process.stderr.isTTY !== true, recorders);
   const stats = runs.length > 1 ? summariseMetrics(runs.map((r) => r.result.network)) : undefined;
   const provenance: Provenance = { scenario: built.scenario.name, seed: runs[0].seed, version: VERSION };
   const summary = {
@@ -125,7 +137,11 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   if (options.files !== false) {
     const dir = options.out ?? built.outputs.dir;
     try {
-      files = await writeOutputs(dir, built.compiled, runs[0].trips, runs[0].result, provenance, built.outputs.files, summary);
+      files = await writeOutputs(dir, built.compiled, runs[0].trips, runs[0].result, provenance, recorders ? undefined : built.outputs.files, summary);
+      if (recorders) {
+        files.push(...await recorders.write(dir, provenance));
+        files.push((await writeReport(dir)).path);
+      }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'ENOTDIR' || code === 'EEXIST' || code === 'EROFS') {

@@ -68,7 +68,7 @@ export function reportRecorders(net: CompiledNetwork, trips: TripTable, options:
       series = new JunctionSeries(net, trips, { start: options.start, end: options.end, interval: options.interval, signalStates: sim.signal });
       sim.observe(series);
       if (plan) {
-        trace = new CorridorTrace(net, trips, [...plan.forward, ...plan.reverse], { movements: plan.movements, signalStates: sim.signal });
+        trace = new CorridorTrace(net, trips, [...plan.forward, ...plan.reverse], { movements: plan.movements, signalStates: sim.signal, start: options.start });
         sim.observe(trace);
       }
     },

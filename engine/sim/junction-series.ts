@@ -125,6 +125,8 @@ export class JunctionSeries implements SimObserver {
     this.greenTime = new Float64Array(net.linkCount);
     this.greenSince = new Float64Array(net.linkCount).fill(options.start);
     this.greenOpen = new Uint8Array(net.linkCount);
+    // A simulation sets its signals' first states when it is built, without a signal event.
+    if (this.states) for (let j = 0; j < net.junctionCount; j++) if (net.junctionControl[j] === CONTROL_CODE.signal) this.signal(j, options.start);
   }
 
   signal(junction: number, time: number): void {
@@ -241,10 +243,12 @@ export class JunctionSeries implements SimObserver {
 export interface CorridorTraceOptions {
   /** Movements whose signal state to record (for green bands), by index. Default none. */
   movements?: ArrayLike<number>;
-  /** The simulation's movement signal states (`Simulation.signal`), read when a watched junction changes. */
+  /** The simulation's movement signal states (`Simulation.signal`), read when the trace is built and when a watched junction changes. */
   signalStates?: Uint8Array;
   /** Record at most this many vehicles (the first to enter a corridor link). Default 5,000. */
   maxVehicles?: number;
+  /** Start of the run, s: the signal states held when the trace is built are recorded at this time. Default 0. */
+  start?: number;
 }
 
 /** What {@link CorridorTrace} recorded: parallel arrays, one entry per (vehicle, corridor link) visit. */
@@ -315,6 +319,8 @@ export class CorridorTrace implements SimObserver {
     });
     this.lastState = new Int16Array(this.movements.length).fill(-1);
     this.states = options.signalStates;
+    // A simulation sets its signals' first states when it is built, without a signal event.
+    for (let j = 0; j < net.junctionCount; j++) if (this.watchedJunction[j] === 1) this.signal(j, options.start ?? 0);
   }
 
   enter(v: number, l: number, time: number): void {

@@ -32,9 +32,19 @@ export function timeTicks(domain: readonly [number, number], count = 7): number[
   return out;
 }
 
-/** A number for a label: grouped thousands, `digits` decimals; '–' when not finite. */
+/**
+ * A number for a label: `digits` decimals, thousands grouped with commas; '–'
+ * when not finite. (Hand-rolled: `toLocaleString` is ~50x slower, which counts
+ * on a 10,000-link map.)
+ */
 export function num(value: number, digits = 1): string {
-  return Number.isFinite(value) ? value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–';
+  if (!Number.isFinite(value)) return '–';
+  const fixed = Math.abs(value).toFixed(digits);
+  const dot = fixed.indexOf('.');
+  const whole = dot < 0 ? fixed : fixed.slice(0, dot);
+  const grouped = whole.length > 3 ? whole.replace(/\B(?=(\d{3})+$)/g, ',') : whole;
+  const sign = value < 0 && Number(fixed) !== 0 ? '-' : '';
+  return sign + grouped + (dot < 0 ? '' : fixed.slice(dot));
 }
 
 const r = (v: number): number => Math.round(v * 10) / 10;

@@ -30,9 +30,16 @@ export const speedRatioColour = scaleSequential(interpolateRdYlGn).domain([0, 1]
 /** Volume/capacity in [0, 1.2] -> colour (clamped). */
 export const vcColour = scaleSequential((t: number) => interpolateRdYlGn(1 - t)).domain([0, 1.2]).clamp(true);
 
-/** A metric's colour, or the no-data colour for NaN. */
+/** `rgb(r, g, b)` (as d3 interpolators return) as `#rrggbb`, which is shorter; other strings as they are. */
+export function hex(colour: string): string {
+  const m = /^rgb\((\d+), ?(\d+), ?(\d+)\)$/.exec(colour);
+  if (!m) return colour;
+  return `#${[m[1], m[2], m[3]].map((c) => Number(c).toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** A metric's colour as `#rrggbb`, or the no-data colour for NaN. */
 export function colourOf(scale: (v: number) => string, value: number): string {
-  return Number.isFinite(value) ? scale(value) : NO_DATA_COLOUR;
+  return Number.isFinite(value) ? hex(scale(value)) : NO_DATA_COLOUR;
 }
 
 /**

@@ -36,6 +36,20 @@ export interface ReportOptions {
 const UNSIGNALISED_LOS_LIMITS = [10, 15, 25, 35, 50];
 
 const SCRIPT = `(function () {
+  var tip = document.createElement('div');
+  tip.className = 'tip';
+  tip.hidden = true;
+  document.body.appendChild(tip);
+  document.addEventListener('mouseover', function (event) {
+    var t = event.target;
+    var text = t && t.getAttribute ? t.getAttribute('data-tip') : null;
+    if (text) { tip.textContent = (t.getAttribute('data-id') || '') + ' ' + text; tip.hidden = false; } else tip.hidden = true;
+  });
+  document.addEventListener('mousemove', function (event) {
+    if (tip.hidden) return;
+    tip.style.left = Math.min(event.pageX + 14, document.documentElement.scrollWidth - 340) + 'px';
+    tip.style.top = (event.pageY + 14) + 'px';
+  });
   var sel = document.getElementById('junction-select');
   function show(id) {
     var charts = document.querySelectorAll('.junction-chart');
@@ -111,6 +125,7 @@ td.best .mean { font-weight: 700; }
 .change { font-size: 12px; }
 .los-chip { display: inline-block; min-width: 18px; text-align: center; border-radius: 3px; font-weight: 700; font-size: 11px; color: #111; }
 select { font: inherit; padding: 2px 6px; }
+.tip { position: absolute; z-index: 10; max-width: 320px; background: #1d2327; color: #fff; font-size: 12px; padding: 5px 8px; border-radius: 4px; pointer-events: none; }
 footer { color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); margin-top: 16px; }
 `;
 

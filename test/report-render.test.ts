@@ -18,6 +18,44 @@ import { num } from '../engine/report/html/charts.js';
 const dirs: string[] = [];
 afterAll(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
 
+/**
+ * Element and attribute names of every start tag in `page`, read as a browser's
+ * tokenizer does (HTML Living Standard §13.2.5.1-13.2.5.39, without character
+ * references, which cannot start a tag): a name after '<' + letter, then
+ * attributes separated by whitespace or '/', or following a quoted value directly.
+ * Text between tags (script and style content included) is skipped.
+ */
+function startTags(page: string): { elements: Set<string>; attributes: Set<string> } {
+  const elements = new Set<string>();
+  const attributes = new Set<string>();
+  const space = (c: string): boolean => c === ' ' || c === '\n' || c === '\t' || c === '\f' || c === '\r';
+  let i = 0;
+  while ((i = page.indexOf('<', i)) >= 0) {
+    i++;
+    if (!/[a-zA-Z]/.test(page[i] ?? '')) continue;
+    let name = '';
+    while (i < page.length && !space(page[i]) && page[i] !== '/' && page[i] !== '>') name += page[i++];
+    elements.add(name.toLowerCase());
+    for (;;) {
+      while (i < page.length && (space(page[i]) || page[i] === '/')) i++;
+      if (i >= page.length || page[i] === '>') break;
+      let attr = page[i++];
+      while (i < page.length && !space(page[i]) && page[i] !== '/' && page[i] !== '>' && page[i] !== '=') attr += page[i++];
+      attributes.add(attr.toLowerCase());
+      while (i < page.length && space(page[i])) i++;
+      if (page[i] !== '=') continue;
+      i++;
+      while (i < page.length && space(page[i])) i++;
+      const q = page[i];
+      if (q === '"' || q === "'") { i = page.indexOf(q, i + 1) + 1; if (i === 0) i = page.length; } else while (i < page.length && !space(page[i]) && page[i] !== '>') i++;
+    }
+    // The content of <script> and <style> is text up to its end tag.
+    const raw = name.toLowerCase();
+    if (raw === 'script' || raw === 'style') i = Math.max(i, page.indexOf(`</${raw}`, i));
+  }
+  return { elements, attributes };
+}
+
 describe('escapeHtml and html', () => {
   it('escapes the five characters that end text or a quoted attribute', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
@@ -50,15 +88,11 @@ describe('renderReport on hostile names', () => {
   });
 
   it('contains no markup from input names: its elements and attributes are only the report\'s own', () => {
-    // Tokenise the start tags (HTML Living Standard §13.2.5: a tag name, then attributes, quoted or not).
-    const tags = [...page.matchAll(/<([a-zA-Z][\w:-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>/g)];
-    const elements = new Set(tags.map((t) => t[1].toLowerCase()));
-    // Each match consumes a name and its value, so words inside quoted values are not taken for names.
-    const attributes = new Set(tags.flatMap((t) => [...t[2].matchAll(/\s+([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?/g)].map((a) => a[1].toLowerCase())));
+    const { elements, attributes } = startTags(page);
     expect(attributes).toContain('data-tip');
     expect([...elements].filter((e) => ['img', 'iframe', 'object', 'embed', 'a', 'form', 'input', 'base', 'link'].includes(e))).toEqual([]);
     expect([...attributes].filter((a) => a.startsWith('on') || a === 'src' || a === 'href')).toEqual([]);
-    expect(tags.filter((t) => t[1].toLowerCase() === 'script')).toHaveLength(1);
+    expect(page.match(/<script/gi)).toHaveLength(1);
     expect(page).not.toContain('<b>evil</b>');
     // ...while the names are all there, escaped, for a reader.
     expect(page).toContain(escapeHtml(HOSTILE.script));

@@ -49,6 +49,11 @@ export function num(value: number, digits = 1): string {
 
 const r = (v: number): number => Math.round(v * 10) / 10;
 
+/** `text` cut to `max` characters with an ellipsis (labels from input names can be long). */
+export function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /** One line of a {@link lineChart}. */
 export interface ChartSeries {
   name: string;
@@ -130,7 +135,7 @@ function legendOf(series: readonly ChartSeries[], right: number): Html {
   const items: Html[] = [];
   for (let i = series.length - 1; i >= 0; i--) {
     const s = series[i];
-    const w = 26 + s.name.length * 6.2;
+    const w = 34 + s.name.length * 6.8;
     x -= w;
     items.push(html`<g transform="translate(${r(x)},30)"><line x2="18" y1="-4" y2="-4" stroke="${s.colour}" stroke-width="2.5" stroke-dasharray="${s.dash ?? 'none'}"/><text x="22">${s.name}</text></g>`);
   }
@@ -288,13 +293,13 @@ export function timeSpaceDiagram(corridor: CorridorFile, options: TimeSpaceOptio
       for (const [m, id] of [[l.fromM, l.from], [l.toM, l.to]] as Array<[number, string]>) {
         if (seen.has(m)) continue;
         seen.add(m);
-        junctionLines.push(html`<g transform="translate(0,${r(f.y(m))})"><line x1="${f.left}" x2="${f.right}" stroke="#ccc" stroke-dasharray="2 3"/><text class="junction-label" x="${f.right + 4}" dy="4">${id}</text></g>`);
+        junctionLines.push(html`<g transform="translate(0,${r(f.y(m))})"><line x1="${f.left}" x2="${f.right}" stroke="#ccc" stroke-dasharray="2 3"/><text class="junction-label" x="${f.right + 4}" dy="4" data-tip="${id}">${shorten(id, 14)}</text></g>`);
       }
     }
   }
   const xTicks = timeTicks(window, 10);
   const yTicks = f.y.ticks(6);
-  const legend = html`<g class="chart-legend" transform="translate(${f.left},12)">${corridor.directions.map((d, di) => html`<g transform="translate(${di * 260},0)"><line x2="18" y1="-4" y2="-4" stroke="${DIRECTION_COLOURS[di % 2]}" stroke-width="2.5"/><text x="22">${d.name}</text></g>`)}
+  const legend = html`<g class="chart-legend" transform="translate(${f.left},12)">${corridor.directions.map((d, di) => html`<g transform="translate(${di * 260},0)"><line x2="18" y1="-4" y2="-4" stroke="${DIRECTION_COLOURS[di % 2]}" stroke-width="2.5"/><text x="22">${shorten(d.name, 36)}</text></g>`)}
 <g transform="translate(${corridor.directions.length * 260},0)">${SIGNAL_FILL.map((c, i) => html`<rect x="${i * 90}" y="-10" width="10" height="8" fill="${c}"/><text x="${i * 90 + 13}">${['red', 'green', 'permissive', 'yellow'][i]}</text>`)}</g></g>`;
   const svg = html`<svg class="chart time-space" viewBox="0 0 ${width + 90} ${height}" role="img" aria-label="Time-space diagram">
 <defs><clipPath id="${clipId}"><rect x="${f.left}" y="${f.top - 8}" width="${f.right - f.left}" height="${f.bottom - f.top + 16}"/></clipPath></defs>

@@ -11,7 +11,7 @@
  */
 import { scaleLinear } from 'd3-scale';
 import { html, join, type Html } from './escape.js';
-import { num } from './charts.js';
+import { num, shorten } from './charts.js';
 import { losColour } from './colours.js';
 import { COMPARISON_METRICS, type Comparison, type ComparisonSummary } from './data.js';
 
@@ -48,7 +48,7 @@ function forestPlot(c: Comparison): Html {
     for (const v of [s.lower, s.upper, s.mean]) if (finite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   }
   if (!(lo < hi)) { lo = (finite(lo) ? lo : 0) - 1; hi = (finite(hi) ? hi : 0) + 1; }
-  const width = 560;
+  const width = 680;
   const rowH = 26;
   const height = 46 + rows.length * rowH;
   const x = scaleLinear().domain([lo, hi]).nice().range([130, width - 20]);
@@ -60,12 +60,12 @@ function forestPlot(c: Comparison): Html {
     const y = 20 + i * rowH + rowH / 2;
     const bar = finite(s.lower) && finite(s.upper) ? html`<line x1="${x(s.lower)}" x2="${x(s.upper)}" y1="${y}" y2="${y}" stroke="#333" stroke-width="2"/>` : '';
     const dot = finite(s.mean) ? html`<circle cx="${x(s.mean)}" cy="${y}" r="4.5" fill="${plan === 'current' ? '#666' : '#1f5fa8'}"/>` : '';
-    return html`<g class="forest-row" data-plan="${plan}"><text x="122" y="${y + 4}" text-anchor="end">${plan}</text>${bar}${dot}</g>`;
+    return html`<g class="forest-row" data-plan="${plan}"><text x="122" y="${y + 4}" text-anchor="end">${shorten(plan, 20)}</text>${bar}${dot}</g>`;
   });
   const ticks = x.ticks(6).map((t) => html`<g transform="translate(${x(t)},${20 + rows.length * rowH})"><line y2="5" stroke="#555"/><text y="18" text-anchor="middle">${num(t, LABELS[metric].digits > 1 ? 1 : LABELS[metric].digits)}</text></g>`);
   const { label, unit } = LABELS[metric];
   return html`<svg class="chart forest" viewBox="0 0 ${width} ${height}" role="img" aria-label="${label} by plan">
-<text class="chart-title" x="130" y="12">${label}${unit ? ` (${unit})` : ''} by plan, mean and ${Math.round(c.level * 100)}% interval (grey band: current plan)</text>
+<text class="chart-title" x="0" y="12">${label}${unit ? ` (${unit})` : ''} by plan: mean and ${Math.round(c.level * 100)}% interval (grey band: the current plan's)</text>
 ${baseBand}${marks}${ticks}</svg>`;
 }
 

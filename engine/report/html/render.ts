@@ -107,6 +107,7 @@ circle.junction { stroke: #fff; stroke-width: 1.2; cursor: pointer; }
 .toggle button { font: inherit; padding: 3px 10px; border: 1px solid #999; background: #f4f4f4; border-radius: 4px; cursor: pointer; }
 .toggle button[aria-pressed="true"] { background: #1d2327; color: #fff; }
 svg.chart { width: 100%; height: auto; display: block; }
+svg.forest { max-width: 680px; }
 .chart-title { font-weight: 600; font-size: 12px; }
 .axis text { fill: #333; }
 .axis-label { fill: var(--muted); }

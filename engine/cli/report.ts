@@ -100,7 +100,18 @@ export interface ReportCommandOptions {
 
 /** `greenwave report <dir>`: resolves to the exit code (2 for a user mistake). */
 export async function reportCommand(dir: string, options: ReportCommandOptions): Promise<number> {
-  const { path, bytes } = await writeReport(dir, options.out, options.junction ? { junctions: options.junction } : {});
+  let written: { path: string; bytes: number };
+  try {
+    written = await writeReport(dir, options.out, options.junction ? { junctions: options.junction } : {});
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'EROFS') {
+      process.stderr.write(`greenwave: cannot write the report: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const { path, bytes } = written;
   process.stdout.write(`${path} (${(bytes / 1024).toLocaleString('en', { maximumFractionDigits: 0 })} KB)\n`);
   return 0;
 }

@@ -129,7 +129,7 @@ describe('greenwave run --workers', () => {
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const code = await new Promise<number | null>((resolve) => {
-      setTimeout(() => child.kill('SIGINT'), 5000);
+      setTimeout(() => child.kill('SIGINT'), 8000); // well after start-up (tsx, the pool) on a loaded machine
       child.on('exit', (c) => resolve(c));
     });
     expect(code, stderr).toBe(130);

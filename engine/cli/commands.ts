@@ -12,6 +12,7 @@ import { programToSpec } from '../signals/index.js';
 import type { TripTable } from '../demand/index.js';
 import { summariseMetrics, summaryOf, writeOutputs, type MetricSummaries, type Provenance } from '../report/index.js';
 import { VERSION } from './version.js';
+import { reportRecorders, writeReport, type ReportRecorders } from './report.js';
 
 /** Options of `greenwave run`. */
 export interface RunOptions {
@@ -25,6 +26,10 @@ export interface RunOptions {
   debug?: boolean;
   /** Worker threads for replications. Default: the machine's available parallelism. */
   workers?: number;
+  /** Record per-junction series and a corridor, and write report.html (all output files are written). */
+  report?: boolean;
+  /** Corridor of the report's time-space diagram, "FROM:TO" junction ids. */
+  corridor?: string;
 }
 
 interface Run {
@@ -80,7 +85,7 @@ export function seedRanges(seeds: readonly number[]): string {
 }
 
 /** Replications one after another in this thread (one replication, or --workers 1). */
-async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal: AbortSignal): Promise<Runs> {
+async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal: AbortSignal, recorders?: ReportRecorders): Promise<Runs> {
   const runs: Run[] = [];
   const bar = showBar
     ? new SingleBar({ format: 'simulating {bar} {percentage}% | replication {replication} | {clock}', stream: process.stderr, hideCursor: true, clearOnComplete: true })
@@ -98,6 +103,7 @@ async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal:
     const result = simulate(built.compiled, trips, built.signals, {
       ...built.options,
       seed,
+      ...(i === 0 && recorders ? { attach: recorders.attach } : {}),
       ...(bar ? {
         progress: (time: number, end: number) => bar.update(100 * i + Math.round((100 * (time - start)) / (end - start)), {
           replication: `${i + 1}/${built.seeds.length}`,
@@ -205,7 +211,9 @@ function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undef
 export async function runCommand(file: string, options: RunOptions): Promise<number> {
   const debug = options.debug === true;
   let built: BuiltScenario;
+  let recorders: ReportRecorders | undefined;
   try {
+    if (options.report && options.files === false) throw new UsageError('--report needs the output files: leave out --no-files');
     if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
       throw new UsageError(`--workers must be an integer >= 1, got ${String(options.workers)}`);
     }
@@ -213,17 +221,22 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     if (options.seed !== undefined) loaded.simulation.seed = options.seed;
     if (options.replications !== undefined) loaded.simulation.replications = options.replications;
     built = buildScenario(loaded);
+    if (options.report) {
+      const { start = 0, end = 0, interval } = built.options;
+      recorders = reportRecorders(built.compiled, built.trips, { start, end, interval, corridor: options.corridor });
+    }
   } catch (error) {
     return userError(error, debug);
   }
   const showBar = options.quiet !== true && process.stderr.isTTY === true;
-  const workers = Math.min(options.workers ?? os.availableParallelism(), built.seeds.length);
+  // The report's recorders observe the first replication in this thread, so --report runs in-process.
+  const workers = recorders ? 1 : Math.min(options.workers ?? os.availableParallelism(), built.seeds.length);
   const interrupt = interruptOnSigint();
   let outcome: Runs;
   try {
     outcome = workers > 1
       ? await simulateOnPool(built, workers, showBar, interrupt.signal)
-      : await simulateInProcess(built, showBar, interrupt.signal);
+      : await simulateInProcess(built, showBar, interrupt.signal, recorders);
   } finally {
     interrupt.dispose();
   }
@@ -254,7 +267,11 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   if (options.files !== false) {
     const dir = options.out ?? built.outputs.dir;
     try {
-      files = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, built.outputs.files, summary);
+      files = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, recorders ? undefined : built.outputs.files, summary);
+      if (recorders) {
+        files.push(...await recorders.write(dir, provenance));
+        files.push((await writeReport(dir)).path);
+      }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'ENOTDIR' || code === 'EEXIST' || code === 'EROFS') {

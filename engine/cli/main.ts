@@ -12,6 +12,7 @@ import { GreenwaveError, UsageError } from '../errors.js';
 import { runCommand, validateCommand } from './commands.js';
 import { optimiseCommand } from './optimise.js';
 import { registerImportCommand } from './import.js';
+import { reportCommand } from './report.js';
 import { VERSION } from './version.js';
 
 function integer(name: string, min: number): (value: string) => number {
@@ -52,14 +53,17 @@ The scenario format is described by scenarios/schema.json and in the README.`);
     .option('--json', 'print the summary as JSON on stdout instead of a table')
     .option('--no-files', 'write no output files')
     .option('-q, --quiet', 'no progress bar')
+    .option('--report', 'also record queues over time and a corridor, and write report.html beside the outputs')
+    .option('--corridor <from:to>', 'corridor of the report\'s time-space diagram, as two junction ids (default: busiest origin-destination route)')
     .addHelpText('after', `
 Examples:
   greenwave run scenario.yaml                      summary table; files in the scenario's outputs.dir
   greenwave run scenario.yaml --out out/am-peak    files in out/am-peak
   greenwave run scenario.yaml --replications 5     mean and 95% confidence interval over 5 seeds
   greenwave run scenario.yaml --replications 8 --workers 2   the 8 seeds on 2 worker threads (same numbers as --workers 1)
-Ctrl-C stops replications early: what finished is reported (and written); a second Ctrl-C quits at once.
-  greenwave run scenario.yaml --json               machine-readable summary (see README, "--json output")`)
+  greenwave run scenario.yaml --json               machine-readable summary (see README, "--json output")
+  greenwave run scenario.yaml --report             outputs plus report.html (open it in a browser, works offline)
+Ctrl-C stops replications early: what finished is reported (and written); a second Ctrl-C quits at once.`)
     .action(async (file: string, options) => {
       process.exitCode = await runCommand(file, { ...options, debug: cli.opts().debug === true });
     });
@@ -124,6 +128,19 @@ Examples:
         code = Math.max(code, await runSimulationBenchmark({ ci: options.ci === true, out: `${options.outDir}/sim.json` }));
       }
       process.exitCode = code;
+    });
+
+  cli.command('report')
+    .description('render an outputs directory (of run or optimise) as one self-contained HTML file')
+    .argument('<dir>', 'outputs directory')
+    .option('-o, --out <file>', 'where to write the page (default: <dir>/report.html)')
+    .option('--junction <id...>', 'junctions to chart over time (default: the signalised ones, most delay first)')
+    .addHelpText('after', `
+Examples:
+  greenwave report out/grid-4x4                    writes out/grid-4x4/report.html
+  greenwave report out/macau -o macau.html --junction lisboa senado`)
+    .action(async (dir: string, options: { out?: string; junction?: string[] }) => {
+      process.exitCode = await reportCommand(dir, { ...options, debug: cli.opts().debug === true });
     });
 
   cli.command('validate')

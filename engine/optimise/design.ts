@@ -19,7 +19,7 @@ import type { SignalProgramSpec } from '../signals/program.js';
 import type { SearchSpace } from './space.js';
 
 /** Cycle lengths tried, as fractions of the space's cycle range. */
-const CYCLE_STEPS = [0, 0.15, 0.3, 0.5, 0.75];
+const CYCLE_STEPS = [0, 0.07, 0.14, 0.22, 0.3, 0.4, 0.55, 0.75];
 
 /** Free-flow travel time (s) from the reference signal to each signal of `space`, in space order. */
 export function progressionTimes(net: CompiledNetwork, space: SearchSpace): Float64Array {

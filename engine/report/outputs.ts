@@ -33,7 +33,8 @@ export function csvField(value: string | number): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-function csv(provenance: Provenance, header: string[], rows: Iterable<Array<string | number>>): string {
+/** A CSV file's text: the `#` provenance line, the header, then `rows` (fields quoted by {@link csvField}). */
+export function csv(provenance: Provenance, header: string[], rows: Iterable<Array<string | number>>): string {
   const lines = [`# greenwave ${provenance.version}; scenario ${provenance.scenario}; seed ${provenance.seed}`, header.join(',')];
   for (const row of rows) lines.push(row.map(csvField).join(','));
   return `${lines.join('\n')}\n`;

@@ -9,3 +9,5 @@ export type { SimObserver } from './observer.js';
 export { buildConflicts } from './conflicts.js';
 export type { ConflictTable } from './conflicts.js';
 export { Scheduler } from './scheduler.js';
+export { JunctionSeries, CorridorTrace, corridorPlan, defaultCorridor } from './junction-series.js';
+export type { JunctionSeriesOptions, JunctionSeriesResult, CorridorTraceOptions, CorridorTraceResult, CorridorPlan } from './junction-series.js';

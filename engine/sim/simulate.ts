@@ -14,6 +14,11 @@ export interface SimulateOptions extends Partial<SimOptions> {
   interval?: number;
   /** Called about 100 times during the run with the simulation clock (s) and the end time (s). */
   progress?: (time: number, end: number) => void;
+  /**
+   * Called once with the built Simulation before it runs: register extra
+   * observers (`sim.observe`) or keep a view of its state, such as `sim.signal`.
+   */
+  attach?: (sim: Simulation) => void;
 }
 
 /** What a run produced. */
@@ -28,10 +33,11 @@ export interface SimulationResult extends MetricsResult {
 
 /** Simulate `trips` on `net` under `signals` and return the metrics. Deterministic by `options.seed`. */
 export function simulate(net: CompiledNetwork, trips: TripTable, signals: SignalSetup = {}, options: SimulateOptions = {}): SimulationResult {
-  const { interval, progress, ...simOptions } = options;
+  const { interval, progress, attach, ...simOptions } = options;
   const sim = new Simulation(net, trips, signals, simOptions);
   const metrics = new Metrics(net, trips, { start: sim.options.start, end: sim.options.end, interval, stopThreshold: sim.options.stopThreshold });
   sim.observe(metrics);
+  attach?.(sim);
   if (progress) {
     const { start, end } = sim.options;
     const step = (end - start) / 100;

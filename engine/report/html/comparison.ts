@@ -1,0 +1,110 @@
+/**
+ * The before/after section: the optimiser's comparison.json as a table of each
+ * plan's metrics with Student-t confidence intervals over held-out seeds, a
+ * forest plot of the objective, and per-junction control delay and LOS.
+ *
+ * Honest reading of intervals: two plans whose intervals do not overlap differ
+ * at (at least) the stated level; overlapping intervals are not evidence of no
+ * difference, only that this table cannot show one (Schenker & Gentleman 2001,
+ * "On judging the significance of differences by examining the overlap between
+ * confidence intervals", The American Statistician 55(3)). The page says so.
+ */
+import { scaleLinear } from 'd3-scale';
+import { html, join, type Html } from './escape.js';
+import { num, shorten } from './charts.js';
+import { losColour } from './colours.js';
+import { COMPARISON_METRICS, type Comparison, type ComparisonSummary } from './data.js';
+
+const LABELS: Record<(typeof COMPARISON_METRICS)[number], { label: string; unit: string; digits: number }> = {
+  meanDelay: { label: 'Mean delay', unit: 's', digits: 1 },
+  meanTravelTime: { label: 'Mean travel time', unit: 's', digits: 1 },
+  meanStops: { label: 'Mean stops', unit: '', digits: 2 },
+  vehicleHours: { label: 'Vehicle-hours', unit: 'h', digits: 1 },
+  unfinished: { label: 'Unfinished trips', unit: '', digits: 1 },
+};
+const OBJECTIVE_METRIC = { delay: 'meanDelay', travelTime: 'meanTravelTime', vehicleHours: 'vehicleHours' } as const;
+
+const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function cell(s: ComparisonSummary, digits: number, base: ComparisonSummary | undefined, best: boolean): Html {
+  const interval = finite(s.halfWidth)
+    ? html`<span class="ci">± ${num(s.halfWidth, digits)}</span><br><span class="ci-range">[${num(s.lower ?? NaN, digits)}, ${num(s.upper ?? NaN, digits)}]</span>`
+    : html`<span class="ci-range">no interval (n = ${s.n})</span>`;
+  let change: Html | string = '';
+  if (base && finite(base.mean) && finite(s.mean) && base.mean !== 0) {
+    const pct = ((s.mean - base.mean) / Math.abs(base.mean)) * 100;
+    const apart = finite(s.upper) && finite(s.lower) && finite(base.upper) && finite(base.lower) && (s.upper < base.lower || s.lower > base.upper);
+    change = html`<br><span class="change ${apart ? (pct < 0 ? 'better' : 'worse') : 'overlap'}">${pct > 0 ? '+' : ''}${num(pct, 1)}% ${apart ? 'intervals apart' : 'intervals overlap'}</span>`;
+  }
+  return html`<td class="${best ? 'best' : ''}"><span class="mean">${num(s.mean ?? NaN, digits)}</span> ${interval}${change}</td>`;
+}
+
+function forestPlot(c: Comparison): Html {
+  const metric = OBJECTIVE_METRIC[c.objective];
+  const rows = c.rows.map((row) => ({ plan: row.plan, s: row.metrics[metric] }));
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const { s } of rows) {
+    for (const v of [s.lower, s.upper, s.mean]) if (finite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  }
+  if (!(lo < hi)) { lo = (finite(lo) ? lo : 0) - 1; hi = (finite(hi) ? hi : 0) + 1; }
+  const width = 680;
+  const rowH = 26;
+  const height = 46 + rows.length * rowH;
+  const x = scaleLinear().domain([lo, hi]).nice().range([130, width - 20]);
+  const base = rows.find((r) => r.plan === 'current')?.s;
+  const baseBand = base && finite(base.lower) && finite(base.upper)
+    ? html`<rect x="${x(base.lower)}" y="20" width="${Math.max(1, x(base.upper) - x(base.lower))}" height="${rows.length * rowH}" fill="#999" opacity="0.15"/>`
+    : '';
+  const marks = rows.map(({ plan, s }, i) => {
+    const y = 20 + i * rowH + rowH / 2;
+    const bar = finite(s.lower) && finite(s.upper) ? html`<line x1="${x(s.lower)}" x2="${x(s.upper)}" y1="${y}" y2="${y}" stroke="#333" stroke-width="2"/>` : '';
+    const dot = finite(s.mean) ? html`<circle cx="${x(s.mean)}" cy="${y}" r="4.5" fill="${plan === 'current' ? '#666' : '#1f5fa8'}"/>` : '';
+    return html`<g class="forest-row" data-plan="${plan}"><text x="122" y="${y + 4}" text-anchor="end">${shorten(plan, 20)}</text>${bar}${dot}</g>`;
+  });
+  const ticks = x.ticks(6).map((t) => html`<g transform="translate(${x(t)},${20 + rows.length * rowH})"><line y2="5" stroke="#555"/><text y="18" text-anchor="middle">${num(t, LABELS[metric].digits > 1 ? 1 : LABELS[metric].digits)}</text></g>`);
+  const { label, unit } = LABELS[metric];
+  return html`<svg class="chart forest" viewBox="0 0 ${width} ${height}" role="img" aria-label="${label} by plan">
+<text class="chart-title" x="0" y="12">${label}${unit ? ` (${unit})` : ''} by plan: mean and ${Math.round(c.level * 100)}% interval (grey band: the current plan's)</text>
+${baseBand}${marks}${ticks}</svg>`;
+}
+
+function junctionTable(c: Comparison, limit: number): Html {
+  const plans = c.rows.map((r) => r.plan);
+  const byJunction = new Map<string, Map<string, { s: ComparisonSummary; los: string }>>();
+  for (const row of c.rows) {
+    for (const j of row.junctions ?? []) {
+      if (!byJunction.has(j.id)) byJunction.set(j.id, new Map());
+      byJunction.get(j.id)?.set(row.plan, { s: j.controlDelay, los: j.los });
+    }
+  }
+  if (byJunction.size === 0) return html``;
+  const ref = plans.includes('current') ? 'current' : plans[0];
+  const ids = [...byJunction.keys()].sort((a, b) => (byJunction.get(b)?.get(ref)?.s.mean ?? -Infinity) - (byJunction.get(a)?.get(ref)?.s.mean ?? -Infinity));
+  const shown = ids.slice(0, limit);
+  const body = shown.map((id) => html`<tr><th scope="row">${id}</th>${plans.map((p) => {
+    const v = byJunction.get(id)?.get(p);
+    if (!v) return html`<td>–</td>`;
+    return html`<td><span class="los-chip" style="background:${losColour(v.los)}" data-los="${v.los}">${v.los || '–'}</span> ${num(v.s.mean ?? NaN, 1)}${finite(v.s.halfWidth) ? html` <span class="ci">± ${num(v.s.halfWidth, 1)}</span>` : ''}</td>`;
+  })}</tr>`);
+  return html`<h3>Control delay (s) and LOS by junction${ids.length > limit ? ` — the ${limit} with the most delay under the ${ref} plan, of ${ids.length}` : ''}</h3>
+<div class="table-wrap"><table class="junction-comparison"><thead><tr><th>Junction</th>${plans.map((p) => html`<th>${p}</th>`)}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+/** The before/after section's content. */
+export function comparisonSection(c: Comparison): Html {
+  const base = c.rows.find((r) => r.plan === 'current');
+  const best = new Map<string, number>();
+  for (const m of COMPARISON_METRICS) {
+    let b = Infinity;
+    for (const row of c.rows) { const v = row.metrics[m].mean; if (finite(v) && v < b) b = v; }
+    best.set(m, b);
+  }
+  const rows = c.rows.map((row) => html`<tr data-plan="${row.plan}"><th scope="row">${row.plan}</th>${COMPARISON_METRICS.map((m) => cell(row.metrics[m], LABELS[m].digits, row === base ? undefined : base?.metrics[m], row.metrics[m].mean === best.get(m) && c.rows.length > 1))}</tr>`);
+  const n = Math.max(0, ...c.rows.map((r) => r.metrics.meanDelay.n));
+  return html`<p class="note">Scenario ${c.scenario}; objective: ${c.objective}. Each figure is the mean over ${c.heldOutSeeds.length} held-out seeds (${join(c.heldOutSeeds.map(String), ', ')}) — seeds the optimiser never saw — with its ${Math.round(c.level * 100)}% Student-t confidence interval (n = ${n}). Lower is better in every column; the best mean is bold.
+Where a plan's interval and the current plan's do not overlap, the difference holds at least at this level; where they overlap, this table cannot tell the plans apart (it is not evidence that they are equal).</p>
+<div class="table-wrap"><table class="comparison"><thead><tr><th>Plan</th>${COMPARISON_METRICS.map((m) => html`<th>${LABELS[m].label}${LABELS[m].unit ? ` (${LABELS[m].unit})` : ''}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>
+${forestPlot(c)}
+${junctionTable(c, 25)}`;
+}

@@ -10,6 +10,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { GreenwaveError, UsageError } from '../errors.js';
 import { runCommand, validateCommand } from './commands.js';
 import { VERSION } from './version.js';
+import { registerWorkerCommand } from './worker.js';
 
 function integer(name: string, min: number): (value: string) => number {
   return (value) => {
@@ -86,6 +87,7 @@ Examples:
     .action(async (file: string) => {
       process.exitCode = await validateCommand(file);
     });
+  registerWorkerCommand(cli);
   return cli;
 }
 

@@ -37,7 +37,6 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
-import { Redis } from 'ioredis';
 import { UsageError } from '../../engine/errors.js';
 import {
   BatchRecorder, checkScenario, planBatch,
@@ -45,6 +44,7 @@ import {
   type EvaluatorCloseReport, type TaskError, type TaskRef,
 } from '../../engine/optimise/evaluator.js';
 import { decodeMetrics, encodeCandidate, encodeScenario, taskKey, type TaskReply } from './codec.js';
+import { openRedis } from './client.js';
 import { parseRedisUrl, type RedisConnection } from './connection.js';
 import {
   DEFAULT_ATTEMPTS, DEFAULT_PREFIX, DEFAULT_QUEUE, DEFAULT_RETENTION_S, REFUSED, bullJobId, isValidJobId, threadsOfWorker, type TaskData,
@@ -160,15 +160,7 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
   const net = scenario.network;
   const variantCount = scenario.variants.length;
 
-  const redis = new Redis({ ...conn.options, lazyConnect: true, connectTimeout: 10_000, maxRetriesPerRequest: 3 });
-  redis.on('error', () => {}); // reported by the commands that fail
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    redis.disconnect();
-    throw new Error(`cannot use Redis at ${conn.describe}: ${conn.redact(error instanceof Error ? error.message : String(error))}`);
-  }
+  const redis = await openRedis(conn, { onError: (message) => log(`redis ${conn.describe}: ${message}`) });
   const connection = { ...conn.options, maxRetriesPerRequest: null };
   const jobOptions: JobsOptions = {
     attempts,
@@ -178,7 +170,7 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
   };
   const queue = new Queue(queueName, { connection, prefix });
   const events = new QueueEvents(queueName, { connection, prefix });
-  setMaxListeners(Infinity, events); // one pair of listeners per task waited for
+  setMaxListeners(Infinity, events, queue); // listeners per task waited for
   const onError = (error: Error): void => log(`redis ${conn.describe}: ${error.message}`);
   queue.on('error', onError);
   events.on('error', onError);

@@ -31,11 +31,11 @@
 import os from 'node:os';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { Worker, UnrecoverableError, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { UsageError } from '../../engine/errors.js';
 import type { Candidate } from '../../engine/optimise/evaluator.js';
 import { SimulationPool, type PoolOptions } from '../pool.js';
 import { WIRE_VERSION, decodeCandidate, decodeScenario, encodeMetrics, isHash, type TaskReply } from './codec.js';
+import { openRedis } from './client.js';
 import { parseRedisUrl, type RedisConnection } from './connection.js';
 import {
   DEFAULT_PREFIX, DEFAULT_QUEUE, DEFAULT_STALL_TIMEOUT_S, REFUSED, workerName, type TaskData,
@@ -169,20 +169,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const stats: QueueWorkerStats = { completed: 0, failed: 0, refused: 0, scenariosFetched: 0, candidatesFetched: 0, lateResults: 0 };
 
   // A plain connection for blobs; BullMQ opens its own (blocking) ones.
-  const redis = new Redis({ ...conn.options, lazyConnect: true, connectTimeout: options.connectTimeoutMs ?? 10_000, maxRetriesPerRequest: 3 });
   let lastConnectionError = '';
-  redis.on('error', (error: Error) => {
-    const message = conn.redact(error.message);
-    if (message !== lastConnectionError) log(`redis ${conn.describe}: ${message}`);
-    lastConnectionError = message;
+  const redis = await openRedis(conn, {
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    onError: (message) => {
+      if (message !== lastConnectionError) log(`redis ${conn.describe}: ${message}`);
+      lastConnectionError = message;
+    },
   });
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    redis.disconnect();
-    throw new Error(`cannot use Redis at ${conn.describe}: ${conn.redact(error instanceof Error ? error.message : String(error))}`);
-  }
   redis.on('ready', () => { lastConnectionError = ''; });
 
   const live = new Set<Generation>();

@@ -84,7 +84,8 @@ export function parseRedisUrl(url: string, options: ParseRedisUrlOptions = {}): 
   try {
     u = new URL(url.trim());
   } catch {
-    throw new UsageError(`${source}: "${redactUrl(url)}" is not a URL; expected redis://[user:password@]host[:port][/db] or rediss://...`);
+    // Not echoed: a value that is not a URL may be a bare password.
+    throw new UsageError(`${source}: not a valid URL (value not shown: it may hold a password); expected redis://[user:password@]host[:port][/db] or rediss://...`);
   }
   const shown = redactUrl(u.href);
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {

@@ -15,7 +15,7 @@ import {
   decodeCandidate, decodeMetrics, decodeScenario, encodeCandidate, encodeMetrics, encodeScenario, isHash, sha256, taskKey,
 } from '../workers/distributed/codec.js';
 import { main } from '../engine/cli/main.js';
-import { distributedCandidates, distributedScenario } from './fixtures/distributed-scenario.js';
+import { distributedCandidates, distributedScenario } from '../bench/distributed-scenario.js';
 
 const run = promisify(execFile);
 

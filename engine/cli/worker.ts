@@ -26,6 +26,14 @@ function positiveInt(name: string): (value: string) => number {
   };
 }
 
+function nonNegativeInt(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be an integer >= 0, got "${value}"`);
+    return n;
+  };
+}
+
 function seconds(name: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
@@ -38,6 +46,7 @@ function seconds(name: string): (value: string) => number {
 export interface WorkerCommandOptions {
   redis?: string;
   concurrency: number;
+  prefetch: number;
   queue: string;
   prefix: string;
   stallTimeout: number;
@@ -78,6 +87,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
       redis: options.redis,
       ...(tls !== undefined ? { tls } : {}),
       concurrency: options.concurrency,
+      prefetch: options.prefetch,
       queue: options.queue,
       prefix: options.prefix,
       stallTimeoutS: options.stallTimeout,
@@ -118,7 +128,8 @@ export function registerWorkerCommand(cli: Command): void {
   cli.command('worker')
     .description('run simulation tasks from a Redis queue (BullMQ) for a coordinator on another machine')
     .addOption(new Option('--redis <url>', 'Redis URL: redis://[user:password@]host[:port][/db], or rediss:// for TLS').env('GREENWAVE_REDIS_URL'))
-    .option('-c, --concurrency <n>', 'simulation threads, and tasks taken at once (default: one per core)', positiveInt('--concurrency'), os.availableParallelism())
+    .option('-c, --concurrency <n>', 'simulation threads (default: one per core)', positiveInt('--concurrency'), os.availableParallelism())
+    .option('--prefetch <n>', 'tasks taken beyond the threads, so the next one is at hand', nonNegativeInt('--prefetch'), 1)
     .option('--queue <name>', 'queue name (the coordinator\'s)', 'greenwave')
     .option('--prefix <prefix>', 'Redis key prefix (the coordinator\'s)', 'greenwave')
     .option('--stall-timeout <s>', 'seconds without a heartbeat after which a task is retried elsewhere', seconds('--stall-timeout'), 30)

@@ -57,8 +57,13 @@ export interface QueueWorkerOptions {
   redis: string;
   /** TLS options for `rediss://` (CA, client certificate ...). */
   tls?: TlsOptions;
-  /** Simulation threads, and tasks taken from the queue at once. Default `os.availableParallelism()`. */
+  /** Simulation threads. Default `os.availableParallelism()`. */
   concurrency?: number;
+  /**
+   * Tasks taken from the queue beyond the threads, so the next task is at hand
+   * when a thread finishes (hides the queue's round trips). Default 1.
+   */
+  prefetch?: number;
   /** Queue name. Default `greenwave`. */
   queue?: string;
   /** Redis key prefix. Default `greenwave`. */
@@ -157,6 +162,8 @@ function blockMainThread(ms: number): void {
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const conn: RedisConnection = parseRedisUrl(options.redis, options.tls !== undefined ? { tls: options.tls } : {});
   const concurrency = positiveInt('concurrency', options.concurrency, os.availableParallelism());
+  const prefetch = options.prefetch ?? 1;
+  if (!Number.isInteger(prefetch) || prefetch < 0) throw new UsageError(`prefetch must be a non-negative integer, got ${String(options.prefetch)}`);
   const stallTimeoutS = options.stallTimeoutS ?? DEFAULT_STALL_TIMEOUT_S;
   if (!(stallTimeoutS >= 0.5 && stallTimeoutS <= 86_400)) throw new UsageError(`stallTimeoutS must be between 0.5 and 86400 s, got ${String(stallTimeoutS)}`);
   const maxStalledCount = options.maxStalledCount ?? 1;
@@ -272,6 +279,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     if (options.verbose === true) log(`${where}: started (attempt ${job.attemptsStarted})`);
     const { generation } = scenario;
     generation.active++;
+    // With prefetch, a task may wait here for a thread; it keeps its lock meanwhile.
     let outcome;
     try {
       const variant = scenario.variants[data.variant];
@@ -312,7 +320,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     connection: { ...conn.options, maxRetriesPerRequest: null },
     prefix,
     name,
-    concurrency,
+    concurrency: concurrency + prefetch,
     lockDuration: Math.round(stallTimeoutS * 1000),
     stalledInterval: Math.max(250, Math.round((stallTimeoutS * 1000) / 2)),
     maxStalledCount,

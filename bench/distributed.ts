@@ -26,7 +26,9 @@
  *  - Per-task overhead: tiny corridor runs (~0.5 ms). Queue wall time per task
  *    with 1 worker process minus the local pool's (1 thread): the queue's round
  *    trips (add, fetch and lock, complete, event to the coordinator) on top of the
- *    pool's.
+ *    pool's, in a steady stream of tasks.
+ *  - Latency: a batch of one tiny task, 15 times: the fixed cost of a batch
+ *    (publish the candidate, add, fetch, complete, the completion event).
  *
  * Not part of CI (it needs redis-server and several processes); figures go to
  * bench/results/distributed.json with the load average, since on a shared
@@ -207,6 +209,14 @@ async function benchmark(): Promise<void> {
     const perTask = tinySides.map((side) => median(side.samples) / TINY);
     const tinyRun = median(tinySides[0].batch!.results.map((r) => r.elapsedMs));
 
+    // ---- latency of a one-task batch (the fixed cost of a batch) --------------------
+    process.stderr.write('latency: one-task batches ...\n');
+    const oneTask: EvaluationRequest = { candidates: [[]], seeds: [1] };
+    const latencySides = [poolSide('local pool, 1 thread', tiny, 1), { ...queueSide(tiny, url, `${QUEUE}-1`, 1), name: 'BullMQ queue, 1 worker process' }];
+    await compare(latencySides, oneTask, oneTask, 15);
+    for (const side of latencySides) await side.close();
+    const latency = latencySides.map((side) => median(side.samples));
+
     // ---- report ------------------------------------------------------------------
     const info = machine();
     const base = median(sides[0].samples);
@@ -222,6 +232,7 @@ async function benchmark(): Promise<void> {
       ...tinySides.map((side, i) => [side.name, ms(perTask[i]), (1000 / perTask[i]).toFixed(0)]),
     ]));
     console.log(`\nper-task overhead of the queue: ${ms(perTask[2] - perTask[1])} over the local pool, ${ms(perTask[2] - perTask[0])} over in-process`);
+    console.log(`latency of a one-task batch: ${ms(latency[1])} on the queue (evaluator already connected), ${ms(latency[0])} on the local pool`);
     console.log('"not simulating / task": (wall x threads - time spent in runs) / tasks; the idle and overhead time per task');
     console.log(`results identical on every side: ${identical ? 'yes' : 'NO'}`);
     writeJson(args.out!, {
@@ -242,6 +253,7 @@ async function benchmark(): Promise<void> {
         sides: tinySides.map((side, i) => ({ side: side.name, perTaskMs: perTask[i], samplesMs: side.samples })),
         queueOverheadOverPoolMs: perTask[2] - perTask[1],
       },
+      oneTaskBatchLatencyMs: { pool1: latency[0], queue1: latency[1], samplesMs: { pool1: latencySides[0].samples, queue1: latencySides[1].samples } },
       identical,
     });
     console.log(`results written to ${args.out}`);

@@ -238,12 +238,18 @@ describe.skipIf(availability.path === undefined)(`distributed evaluator on a rea
     client.disconnect();
   }, 30_000);
 
-  it('evaluatorFor() picks the queue with a Redis URL and the local pool without', async () => {
+  it('evaluatorFor() picks the queue with a Redis URL (one queued task for a plan given twice) and the local pool without', async () => {
     const remote = await evaluatorFor(sc, { redis: url, queue: 'main', jobId: 'select' }) as QueueEvaluator;
+    const seen: number[] = [];
     expect(remote.jobId).toBe('select');
     expect(remote.connection).toBe(`redis://:***@127.0.0.1:${redis.port}`);
-    const one = await remote.evaluate({ candidates: [[]], seeds: [1], variants: [0] });
-    expect(one.results[0].metrics.network).toEqual(reference.results[0].metrics.network);
+    // The same plan twice in a batch: one task on the queue, recorded under both task indices.
+    const twice = await remote.evaluate({ candidates: [[], []], seeds: [1], variants: [0] }, { onProgress: (e) => seen.push(e.outcome.task) });
+    expect(seen.sort()).toEqual([0, 1]);
+    expect(twice.results.map((r) => [r.task, r.candidate])).toEqual([[0, 0], [1, 1]]);
+    expect(twice.results[1].metrics.network).toEqual(reference.results[0].metrics.network);
+    expect(twice.results[0].metrics).toEqual(twice.results[1].metrics);
+    expect((remote as QueueEvaluator).stats).toMatchObject({ enqueued: 1, duplicates: 0 });
     await remote.close();
     const local = await evaluatorFor(sc, { workers: 1 });
     expect('pool' in local).toBe(true);

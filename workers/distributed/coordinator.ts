@@ -40,10 +40,10 @@ import { Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
 import { UsageError } from '../../engine/errors.js';
 import {
   BatchRecorder, checkScenario, planBatch,
-  type BatchResult, type EvaluateOptions, type EvaluationOutcome, type EvaluationRequest, type EvaluationScenario, type Evaluator,
+  type BatchResult, type EvaluateOptions, type EvaluationMetrics, type EvaluationOutcome, type EvaluationRequest, type EvaluationScenario, type Evaluator,
   type EvaluatorCloseReport, type TaskError, type TaskRef,
 } from '../../engine/optimise/evaluator.js';
-import { decodeMetrics, encodeCandidate, encodeScenario, taskKey, type TaskReply } from './codec.js';
+import { WIRE_VERSION, decodeMetrics, encodeCandidate, encodeScenario, taskKey, type TaskReply } from './codec.js';
 import { openRedis } from './client.js';
 import { parseRedisUrl, type RedisConnection } from './connection.js';
 import {
@@ -301,13 +301,24 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
             outstanding.add(unit);
             run(unit, stop).then((reply) => {
               inFlight--;
-              if (reply?.kind === 'ok') {
-                const metrics = decodeMetrics(reply.metrics, net);
-                settle(unit, (ref) => ({ ...ref, ok: true, metrics, attempts: reply.attempts, elapsedMs: reply.elapsedMs }));
-              } else if (reply?.kind === 'error') {
+              let metrics: EvaluationMetrics | undefined;
+              let problem = reply?.v !== WIRE_VERSION ? `a reply of format ${String(reply?.v)} (this coordinator reads ${WIRE_VERSION}): mixed greenwave versions?` : '';
+              if (problem === '' && reply.kind === 'ok') {
+                try {
+                  metrics = decodeMetrics(reply.metrics, net);
+                } catch (error) {
+                  problem = `an unreadable reply: ${(error as Error).message}`;
+                }
+              }
+              if (problem === '' && reply.kind === 'ok' && metrics !== undefined) {
+                const m = metrics;
+                settle(unit, (ref) => ({ ...ref, ok: true, metrics: m, attempts: reply.attempts, elapsedMs: reply.elapsedMs }));
+              } else if (problem === '' && reply.kind === 'error') {
                 settle(unit, (ref) => ({ ...ref, ok: false, error: reply.error, attempts: reply.attempts }));
               } else {
-                settle(unit, (ref) => ({ ...ref, ok: false, error: { kind: 'worker', name: 'WorkerFailure', message: 'malformed reply from a worker' }, attempts: 1 }));
+                const message = `worker ${String((reply as { worker?: unknown } | undefined)?.worker ?? '?')} sent ${problem || 'a malformed reply'}`;
+                log(`job ${jobId}: task ${unit.id}: ${message}`);
+                settle(unit, (ref) => ({ ...ref, ok: false, error: { kind: 'worker', name: 'WorkerFailure', message }, attempts: 1 }));
               }
             }, (error: unknown) => {
               inFlight--;

@@ -231,7 +231,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         log(`scenario ${hash.slice(0, 12)} fetched and verified: ${decoded.network.junctionCount} junctions, ${decoded.network.linkCount} links, ${decoded.variants.length} variant(s), ${bytes.byteLength} bytes`);
         return { generation, network, demands, variants: decoded.variants };
       })();
-      entry.catch(() => scenarios.delete(hash)); // not cached: a later task may find it published
+      entry.catch(() => { // not cached: a later task may find it published
+        scenarios.delete(hash);
+        generation.scenarios.delete(hash);
+      });
       scenarios.set(hash, entry);
     }
     return entry;
@@ -328,7 +331,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   });
   worker.on('error', (error: Error) => {
     const message = conn.redact(error.message);
-    if (/lock/i.test(message)) {
+    if (/Missing lock for job|Lock mismatch for job/.test(message)) {
       stats.lateResults++;
       log(`late result dropped (its task was retried elsewhere): ${message}`);
     } else if (message !== lastConnectionError) {

@@ -9,7 +9,7 @@
  *
  * Cases:
  *  - Throughput: the distributed tests' 5x5 signalised grid (bench/distributed-scenario.ts)
- *    with 2,500-3,300 OD trips (one run ~0.1-0.3 s), 4 candidate plans x 2
+ *    with 2,500-3,300 OD trips (one run ~30-300 ms, with the load), 4 candidate plans x 2
  *    variants x 4 seeds = 32 tasks. Sides: the local pool with 1 thread and with
  *    `os.availableParallelism()` threads, and the queue with 1, 2 and 4 worker
  *    processes. Each group of worker processes listens on its own queue and all
@@ -38,7 +38,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { compile, corridor, type SignalProgramSpec } from '../engine/index.js';
-import { createInProcessEvaluator, type BatchResult, type Candidate, type EvaluationRequest, type EvaluationScenario } from '../engine/optimise/index.js';
+import { createInProcessEvaluator, type BatchResult, type Candidate, type EvaluationRequest, type EvaluationScenario, type Evaluator } from '../engine/optimise/index.js';
 import { createPoolEvaluator } from '../workers/index.js';
 import { createQueueEvaluator } from '../workers/distributed/index.js';
 import { distributedCandidates, distributedScenario, plan } from './distributed-scenario.js';
@@ -107,7 +107,8 @@ interface Side {
   name: string;
   processes: number;
   threads: number;
-  run: (request: EvaluationRequest) => Promise<BatchResult>;
+  /** Runs a batch; `ms` is the time of `evaluate()` alone. */
+  run: (request: EvaluationRequest) => Promise<{ batch: BatchResult; ms: number }>;
   close: () => Promise<void>;
   samples: number[];
   /** Per sample: (wall x threads - simulation time) / tasks, ms: time a thread was not simulating, per task. */
@@ -115,9 +116,15 @@ interface Side {
   batch?: BatchResult;
 }
 
+async function timedEvaluate(evaluator: Evaluator, request: EvaluationRequest): Promise<{ batch: BatchResult; ms: number }> {
+  const t0 = performance.now();
+  const batch = await evaluator.evaluate(request);
+  return { batch, ms: performance.now() - t0 };
+}
+
 function poolSide(name: string, scenario: EvaluationScenario, threads: number): Side {
   const evaluator = threads === 0 ? createInProcessEvaluator(scenario) : createPoolEvaluator(scenario, { threads });
-  return { name, processes: 1, threads: Math.max(1, threads), run: (r) => evaluator.evaluate(r), close: async () => { await evaluator.close(); }, samples: [], idle: [] };
+  return { name, processes: 1, threads: Math.max(1, threads), run: (r) => timedEvaluate(evaluator, r), close: async () => { await evaluator.close(); }, samples: [], idle: [] };
 }
 
 let jobs = 0;
@@ -130,7 +137,7 @@ function queueSide(scenario: EvaluationScenario, url: string, queue: string, pro
     async run(request) {
       const evaluator = await createQueueEvaluator(scenario, { redis: url, queue, jobId: `bench-${process.pid}-${jobs++}` });
       try {
-        return await evaluator.evaluate(request);
+        return await timedEvaluate(evaluator, request);
       } finally {
         await evaluator.close();
       }
@@ -147,9 +154,7 @@ async function compare(sides: Side[], request: EvaluationRequest, warm: Evaluati
   for (let rep = 0; rep < repetitions; rep++) {
     for (let k = 0; k < sides.length; k++) {
       const side = sides[(rep + k) % sides.length];
-      const t0 = performance.now();
-      const batch = await side.run(request);
-      const wall = performance.now() - t0;
+      const { batch, ms: wall } = await side.run(request);
       if (batch.failures.length > 0 || batch.notRun.length > 0) throw new Error(`benchmark batch failed on ${side.name}: ${JSON.stringify(batch.failures[0]?.error ?? batch.notRun[0])}`);
       sink.value += batch.results.length;
       const simulating = batch.results.reduce((sum, r) => sum + r.elapsedMs, 0);

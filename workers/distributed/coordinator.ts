@@ -189,6 +189,7 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
     redis.disconnect();
     throw new Error(`cannot use Redis at ${conn.describe}: ${conn.redact(error instanceof Error ? error.message : String(error))}`);
   }
+  let scenarioRefreshed = Date.now();
   log(`job ${jobId}: scenario ${scenarioHash.slice(0, 12)} published (${bundle.byteLength} bytes) on ${conn.describe}, queue "${queueName}"`);
 
   const totals = { completed: 0, failed: 0, cancelled: 0, retried: 0 };
@@ -251,8 +252,11 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
     signal?.addEventListener('abort', onAbort, { once: true });
     let callbackError: { error: unknown } | undefined;
     const finished = (async () => {
-      // Scenario expiry is refreshed, candidates published once each.
-      await publish('scenario', bundle);
+      // The scenario's expiry is refreshed now and then (a long job outlives it otherwise); candidates are published once each.
+      if (Date.now() - scenarioRefreshed > Math.min(3600, retentionS / 4) * 1000) {
+        await publish('scenario', bundle);
+        scenarioRefreshed = Date.now();
+      }
       const candidateHashes = await Promise.all(request.candidates.map((c) => publish('candidate', encodeCandidate(c))));
       const units = new Map<string, Unit>();
       for (const ref of dispatch) {

@@ -175,8 +175,8 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
   queue.on('error', onError);
   events.on('error', onError);
   const stats: QueueEvaluatorStats = { enqueued: 0, resumed: 0, adopted: 0, retriedFailures: 0, duplicates: 0, published: 0 };
-  const publish = async (kind: 'scenario' | 'candidate', bytes: Uint8Array): Promise<string> => {
-    const { hash, created } = await publishBlob(redis, prefix, kind, bytes, retentionS);
+  const publish = async (kind: 'scenario' | 'candidate', bytes: Uint8Array, known?: string): Promise<string> => {
+    const { hash, created } = await publishBlob(redis, prefix, kind, bytes, retentionS, known);
     if (created) stats.published++;
     return hash;
   };
@@ -189,7 +189,6 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
     redis.disconnect();
     throw new Error(`cannot use Redis at ${conn.describe}: ${conn.redact(error instanceof Error ? error.message : String(error))}`);
   }
-  let scenarioRefreshed = Date.now();
   log(`job ${jobId}: scenario ${scenarioHash.slice(0, 12)} published (${bundle.byteLength} bytes) on ${conn.describe}, queue "${queueName}"`);
 
   const totals = { completed: 0, failed: 0, cancelled: 0, retried: 0 };
@@ -252,11 +251,8 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
     signal?.addEventListener('abort', onAbort, { once: true });
     let callbackError: { error: unknown } | undefined;
     const finished = (async () => {
-      // The scenario's expiry is refreshed now and then (a long job outlives it otherwise); candidates are published once each.
-      if (Date.now() - scenarioRefreshed > Math.min(3600, retentionS / 4) * 1000) {
-        await publish('scenario', bundle);
-        scenarioRefreshed = Date.now();
-      }
+      // The scenario is republished if it went (a Redis restart) and its expiry refreshed; candidates are published once each.
+      await publish('scenario', bundle, scenarioHash);
       const candidateHashes = await Promise.all(request.candidates.map((c) => publish('candidate', encodeCandidate(c))));
       const units = new Map<string, Unit>();
       for (const ref of dispatch) {

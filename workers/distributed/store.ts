@@ -10,14 +10,14 @@ import { REFUSED, blobKey } from './protocol.js';
 import { isHash, sha256 } from './codec.js';
 
 /**
- * Publish `bytes` under their hash, kept `ttlS` seconds (the expiry is
- * refreshed when they are already there). `created` is false if they were.
+ * Publish `bytes` under their hash (pass `hash` when it is known), kept `ttlS`
+ * seconds. Already there: only the expiry is refreshed (one round trip, the bytes
+ * are not sent again), and `created` is false.
  */
-export async function publishBlob(redis: Redis, prefix: string, kind: 'scenario' | 'candidate', bytes: Uint8Array, ttlS: number): Promise<{ hash: string; created: boolean }> {
-  const hash = sha256(bytes);
+export async function publishBlob(redis: Redis, prefix: string, kind: 'scenario' | 'candidate', bytes: Uint8Array, ttlS: number, hash = sha256(bytes)): Promise<{ hash: string; created: boolean }> {
   const key = blobKey(prefix, kind, hash);
+  if ((await redis.expire(key, ttlS)) === 1) return { hash, created: false };
   const set = await redis.set(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'EX', ttlS, 'NX');
-  if (set === null) await redis.expire(key, ttlS);
   return { hash, created: set !== null };
 }
 

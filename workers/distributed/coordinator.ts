@@ -252,8 +252,13 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
     let callbackError: { error: unknown } | undefined;
     const finished = (async () => {
       // The scenario is republished if it went (a Redis restart) and its expiry refreshed; candidates are published once each.
-      await publish('scenario', bundle, scenarioHash);
-      const candidateHashes = await Promise.all(request.candidates.map((c) => publish('candidate', encodeCandidate(c))));
+      let candidateHashes: string[];
+      try {
+        await publish('scenario', bundle, scenarioHash);
+        candidateHashes = await Promise.all(request.candidates.map((c) => publish('candidate', encodeCandidate(c))));
+      } catch (error) {
+        throw new Error(`cannot publish the batch on Redis at ${conn.describe}: ${conn.redact(error instanceof Error ? error.message : String(error))}`);
+      }
       const units = new Map<string, Unit>();
       for (const ref of dispatch) {
         const key = taskKey(scenarioHash, candidateHashes[ref.candidate], ref.variant, ref.seed, detail);

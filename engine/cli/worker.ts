@@ -128,7 +128,7 @@ export function registerWorkerCommand(cli: Command): void {
   cli.command('worker')
     .description('run simulation tasks from a Redis queue (BullMQ) for a coordinator on another machine')
     .addOption(new Option('--redis <url>', 'Redis URL: redis://[user:password@]host[:port][/db], or rediss:// for TLS').env('GREENWAVE_REDIS_URL'))
-    .option('-c, --concurrency <n>', 'simulation threads (default: one per core)', positiveInt('--concurrency'), os.availableParallelism())
+    .addOption(new Option('-c, --concurrency <n>', 'simulation threads').argParser(positiveInt('--concurrency')).default(os.availableParallelism(), 'one per core'))
     .option('--prefetch <n>', 'tasks taken beyond the threads, so the next one is at hand', nonNegativeInt('--prefetch'), 1)
     .option('--queue <name>', 'queue name (the coordinator\'s)', 'greenwave')
     .option('--prefix <prefix>', 'Redis key prefix (the coordinator\'s)', 'greenwave')

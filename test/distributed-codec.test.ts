@@ -15,7 +15,7 @@ import {
   decodeCandidate, decodeMetrics, decodeScenario, encodeCandidate, encodeMetrics, encodeScenario, isHash, sha256, taskKey,
 } from '../workers/distributed/codec.js';
 import { main } from '../engine/cli/main.js';
-import { distributedCandidates, distributedScenario } from '../bench/distributed-scenario.js';
+import { distributedCandidates, distributedScenario, plan as fixedTime } from '../bench/distributed-scenario.js';
 
 const run = promisify(execFile);
 
@@ -123,10 +123,21 @@ describe('wire format', () => {
     expect(decodeMetrics(encodeMetrics(networkOnly), sc.network)).toEqual(networkOnly);
   });
 
-  it('encodeCandidate() round-trips programs; decodeCandidate() rejects anything else', () => {
-    const plan = distributedCandidates(sc.network)[2];
+  it('encodeCandidate() round-trips programs and plans with their control; decodeCandidate() rejects anything else', () => {
+    const plan = fixedTime(sc.network, 35, 7);
     expect(decodeCandidate(encodeCandidate(plan))).toEqual(plan);
+    const actuated = { programs: plan, control: { kind: 'actuated' as const, gap: 2.5 } };
+    expect(decodeCandidate(encodeCandidate(actuated))).toEqual(actuated);
+    expect(sha256(encodeCandidate(actuated))).not.toBe(sha256(encodeCandidate(plan)));
     expect(() => decodeCandidate(encodeScenario(sc))).toThrow();
+  });
+
+  it('encodeMetrics() carries the whole simulation result with detail all, equal to in-process', async () => {
+    const evaluator = createInProcessEvaluator(sc);
+    const batch = await evaluator.evaluate({ candidates: [{ programs: [], control: { kind: 'max-pressure' } }], seeds: [2], variants: [0], detail: 'all' });
+    const m = batch.results[0].metrics;
+    expect(m.result?.trips).toBeDefined();
+    expect(decodeMetrics(encodeMetrics(m), sc.network)).toEqual(m);
   });
 
   it('taskKey() changes with every input a result depends on', () => {

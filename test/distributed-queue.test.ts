@@ -21,7 +21,7 @@ import { createQueueEvaluator, evaluatorFor, type QueueEvaluator } from '../work
 import { blobKey, bullJobId } from '../workers/distributed/protocol.js';
 import { encodeScenario, sha256, taskKey } from '../workers/distributed/codec.js';
 import { redisServerAvailable, startRedis, type RunningRedis } from '../bench/redis-server.js';
-import { distributedCandidates, distributedScenario } from '../bench/distributed-scenario.js';
+import { distributedCandidates, distributedScenario, plan as fixedTime } from '../bench/distributed-scenario.js';
 
 const availability = redisServerAvailable();
 if (availability.reason !== undefined) console.warn(`distributed-queue tests skipped: ${availability.reason}`);
@@ -238,7 +238,7 @@ describe.skipIf(availability.path === undefined)(`distributed evaluator on a rea
     client.disconnect();
   }, 30_000);
 
-  it('evaluatorFor() picks the queue with a Redis URL (one queued task for a plan given twice) and the local pool without', async () => {
+  it('evaluatorFor() picks the queue with a Redis URL (one queued task for a plan given twice; actuated plans with detail all) and the local pool without', async () => {
     const remote = await evaluatorFor(sc, { redis: url, queue: 'main', jobId: 'select' }) as QueueEvaluator;
     const seen: number[] = [];
     expect(remote.jobId).toBe('select');
@@ -250,6 +250,13 @@ describe.skipIf(availability.path === undefined)(`distributed evaluator on a rea
     expect(twice.results[1].metrics.network).toEqual(reference.results[0].metrics.network);
     expect(twice.results[0].metrics).toEqual(twice.results[1].metrics);
     expect((remote as QueueEvaluator).stats).toMatchObject({ enqueued: 1, duplicates: 0 });
+    // An actuated plan with the whole simulation result (what a CLI writes its files from).
+    const all: EvaluationRequest = { candidates: [{ programs: fixedTime(sc.network, 20, 0), control: { kind: 'actuated' } }], seeds: [1], variants: [0], detail: 'all' };
+    const inProcess = createInProcessEvaluator(sc);
+    const expected = await inProcess.evaluate(all);
+    const got = await remote.evaluate(all);
+    expect(got.results[0].metrics.result?.trips).toBeDefined();
+    expect(got.results[0].metrics).toEqual(expected.results[0].metrics);
     await remote.close();
     const local = await evaluatorFor(sc, { workers: 1 });
     expect('pool' in local).toBe(true);

@@ -8,15 +8,17 @@
  *    typed arrays and options keep `Infinity`). Its name is the SHA-256 of those
  *    bytes: content-addressed, so it is stored once however many tasks and
  *    coordinators use it, and a worker can verify what it fetched.
- *  - A candidate (the programs of one plan) is published the same way, once per
- *    batch, and tasks refer to it by hash rather than carrying it.
+ *  - A candidate (the programs of one plan, and its control: fixed time,
+ *    actuated or max-pressure with their options) is published the same way,
+ *    once per batch, and tasks refer to it by hash rather than carrying it.
  *  - A task's key is the hash of everything its result depends on (scenario,
  *    candidate, variant, seed, detail): results are deterministic in it, so the
  *    key doubles as the idempotency key of the task within a job.
  *  - A reply packs metrics exactly: the network totals and end time as one
  *    `Float64Array` (NaN and -0 survive, unlike JSON numbers), per-link and
- *    per-junction arrays as typed arrays, the whole in MessagePack, base64 in the
- *    BullMQ return value (which BullMQ stores as JSON).
+ *    per-junction arrays as typed arrays (with detail `all`, the whole simulation
+ *    result), the whole in MessagePack, base64 in the BullMQ return value (which
+ *    BullMQ stores as JSON).
  *
  * Format changes bump {@link WIRE_VERSION}, which is part of every hash, so a
  * worker of another version refuses rather than misreads.
@@ -110,16 +112,21 @@ export function decodeScenario(bytes: Uint8Array): EvaluationScenario {
   return { network, variants };
 }
 
-/** Encode a candidate's programs for publishing. */
+/** Encode a candidate (its programs, and its control if it has one) for publishing. */
 export function encodeCandidate(candidate: Candidate): Uint8Array {
-  return packr.pack({ v: WIRE_VERSION, programs: candidate });
+  const fn = findFunction(candidate, 'candidate');
+  if (fn !== undefined) throw new UsageError(`${fn} is a function, which cannot be sent to remote workers`);
+  return packr.pack({ v: WIRE_VERSION, candidate });
 }
 
 /** Decode a published candidate. Throws `Error` for anything else. */
 export function decodeCandidate(bytes: Uint8Array): Candidate {
-  const value = packr.unpack(bytes) as { v?: unknown; programs?: unknown };
-  if (value === null || typeof value !== 'object' || value.v !== WIRE_VERSION || !Array.isArray(value.programs)) throw new Error('not a greenwave candidate of this version');
-  return value.programs as Candidate;
+  const value = packr.unpack(bytes) as { v?: unknown; candidate?: unknown };
+  const c = value?.candidate as { programs?: unknown } | undefined;
+  const ok = value !== null && typeof value === 'object' && value.v === WIRE_VERSION
+    && (Array.isArray(c) || (c !== null && typeof c === 'object' && Array.isArray(c.programs)));
+  if (!ok) throw new Error('not a greenwave candidate of this version');
+  return c as Candidate;
 }
 
 /** The idempotency key of a task: the hash of everything its result depends on, 32 hex digits. */
@@ -148,6 +155,8 @@ interface PackedMetrics {
   gridlock?: EvaluationMetrics['gridlock'];
   links?: EvaluationMetrics['links'];
   junctions?: { vehicles: Int32Array; controlDelay: Float64Array };
+  /** With detail `all`: the whole simulation result (per-trip arrays, time series). */
+  result?: EvaluationMetrics['result'];
 }
 
 /** Pack metrics for a reply (base64 of MessagePack, exact to the bit). */
@@ -159,6 +168,7 @@ export function encodeMetrics(m: EvaluationMetrics): string {
   if (m.gridlock !== undefined) value.gridlock = m.gridlock;
   if (m.links !== undefined) value.links = m.links;
   if (m.junctions !== undefined) value.junctions = { vehicles: m.junctions.vehicles, controlDelay: m.junctions.controlDelay };
+  if (m.result !== undefined) value.result = m.result;
   return Buffer.from(packr.pack(value)).toString('base64');
 }
 
@@ -179,5 +189,6 @@ export function decodeMetrics(encoded: string, net: CompiledNetwork): Evaluation
       levelOfService: Array.from(controlDelay, (d, j) => (Number.isNaN(d) ? '' : levelOfService(d, net.junctionControl[j] === CONTROL_CODE.signal))),
     };
   }
+  if (value.result !== undefined) metrics.result = value.result;
   return metrics;
 }

@@ -9,6 +9,7 @@
  *    job id is `<jobId>.<taskKey>`, so a job's results are keyed by (job id,
  *    task) and a task added twice is one BullMQ job.
  */
+import type { EvaluationDetail } from '../../engine/optimise/evaluator.js';
 
 /** Default BullMQ queue name. */
 export const DEFAULT_QUEUE = 'greenwave';
@@ -36,7 +37,7 @@ export interface TaskData {
   candidate: string;
   variant: number;
   seed: number;
-  detail: 'network' | 'full';
+  detail: EvaluationDetail;
   /** Labels for logs: the candidate and task index of the first task that asked for it. */
   label: { candidate: number; task: number };
 }

@@ -142,7 +142,7 @@ function checkTaskData(data: unknown): TaskData {
   const d = data as Partial<TaskData> | null;
   if (
     d === null || typeof d !== 'object' || typeof d.job !== 'string' || typeof d.key !== 'string' || !isHash(d.scenario) || !isHash(d.candidate)
-    || !Number.isInteger(d.variant) || !Number.isSafeInteger(d.seed) || (d.detail !== 'network' && d.detail !== 'full')
+    || !Number.isInteger(d.variant) || !Number.isSafeInteger(d.seed) || (d.detail !== 'network' && d.detail !== 'full' && d.detail !== 'all')
   ) {
     throw new UnrecoverableError(`${REFUSED} malformed task data`);
   }

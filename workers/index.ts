@@ -5,3 +5,9 @@ export { createPoolEvaluator } from './evaluator.js';
 export type { PoolEvaluator, PoolEvaluatorOptions } from './evaluator.js';
 export { runReplications, summarise, summariseMetrics, studentTQuantile, incompleteBeta } from './replications.js';
 export type { Summary, MetricSummaries, ReplicationOptions, ReplicationReport } from './replications.js';
+// Distributed evaluation: only the selector and URL helpers here (they load no Redis client);
+// the queue evaluator and the worker runtime are in `greenwave/distributed`.
+export { evaluatorFor } from './distributed/select.js';
+export type { EvaluatorChoice } from './distributed/select.js';
+export { parseRedisUrl, redactUrl } from './distributed/connection.js';
+export type { QueueEvaluator, QueueEvaluatorOptions, QueueEvaluatorStats } from './distributed/coordinator.js';

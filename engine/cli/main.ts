@@ -14,6 +14,7 @@ import { optimiseCommand } from './optimise.js';
 import { registerImportCommand } from './import.js';
 import { reportCommand } from './report.js';
 import { VERSION } from './version.js';
+import { registerWorkerCommand } from './worker.js';
 
 function integer(name: string, min: number): (value: string) => number {
   return (value) => {
@@ -150,6 +151,7 @@ Examples:
       process.exitCode = await validateCommand(file);
     });
   registerImportCommand(cli);
+  registerWorkerCommand(cli);
   return cli;
 }
 

@@ -30,6 +30,10 @@ export interface RunOptions {
   report?: boolean;
   /** Corridor of the report's time-space diagram, "FROM:TO" junction ids. */
   corridor?: string;
+  /** Redis URL: run the replications on `greenwave worker` processes through BullMQ instead of local threads. */
+  redis?: string;
+  /** Job id on the queue (same id after a restart: finished replications are not run again). */
+  jobId?: string;
 }
 
 interface Run {
@@ -123,14 +127,18 @@ async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal:
  * network totals. Each replication is the same pure function of (scenario,
  * seed) as in-process, so the numbers do not depend on the worker count.
  */
-async function simulateOnPool(built: BuiltScenario, workers: number, showBar: boolean, signal: AbortSignal): Promise<Runs> {
-  const { createPoolEvaluator } = await import('../../workers/evaluator.js');
+async function simulateOnPool(
+  built: BuiltScenario, workers: number, showBar: boolean, signal: AbortSignal, queue?: { redis: string; jobId?: string },
+): Promise<Runs> {
+  const { evaluatorFor } = await import('../../workers/distributed/select.js');
   const { seeds } = built;
   const { seed: _seed, ...options } = built.options;
   void _seed;
-  const evaluator = createPoolEvaluator(
+  const evaluator = await evaluatorFor(
     { network: built.compiled, variants: [{ demand: built.scenario.demand, options }] },
-    { threads: workers },
+    queue
+      ? { redis: queue.redis, ...(queue.jobId !== undefined ? { jobId: queue.jobId } : {}), log: (line: string) => process.stderr.write(`${line}\n`) }
+      : { workers },
   );
   const bar = showBar
     ? new SingleBar({ format: 'simulating {bar} {value}/{total} replications | {workers} workers', stream: process.stderr, hideCursor: true, clearOnComplete: true })
@@ -214,6 +222,10 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   let recorders: ReportRecorders | undefined;
   try {
     if (options.report && options.files === false) throw new UsageError('--report needs the output files: leave out --no-files');
+    if (options.redis !== undefined && options.workers !== undefined) {
+      throw new UsageError('--workers sets the threads of the local pool; with --redis, give each `greenwave worker` its --concurrency instead');
+    }
+    if (options.redis !== undefined && options.report) throw new UsageError('--report records the first replication in this process: leave out --redis');
     if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
       throw new UsageError(`--workers must be an integer >= 1, got ${String(options.workers)}`);
     }
@@ -234,7 +246,9 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   const interrupt = interruptOnSigint();
   let outcome: Runs;
   try {
-    outcome = workers > 1
+    outcome = options.redis !== undefined
+      ? await simulateOnPool(built, workers, showBar, interrupt.signal, { redis: options.redis, ...(options.jobId !== undefined ? { jobId: options.jobId } : {}) })
+      : workers > 1
       ? await simulateOnPool(built, workers, showBar, interrupt.signal)
       : await simulateInProcess(built, showBar, interrupt.signal, recorders);
   } finally {

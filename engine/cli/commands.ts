@@ -64,11 +64,11 @@ interface Runs {
  * Stops long work on the first Ctrl-C (SIGINT) so what finished is still
  * reported and written; a second Ctrl-C exits at once (code 130).
  */
-function interruptOnSigint(): { signal: AbortSignal; dispose(): void } {
+export function interruptOnSigint(doing = 'stopping'): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\ngreenwave: interrupted — stopping; press Ctrl-C again to quit at once\n');
+    process.stderr.write(`\ngreenwave: interrupted — ${doing}; press Ctrl-C again to quit at once\n`);
     controller.abort();
   };
   process.on('SIGINT', onSigint);

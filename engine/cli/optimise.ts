@@ -28,6 +28,7 @@ import { comparePlans, type Comparison } from '../report/compare.js';
 import { csvField } from '../report/outputs.js';
 import { baselinePlans } from './baselines.js';
 import { VERSION } from './version.js';
+import { interruptOnSigint } from './commands.js';
 
 /** Options of `greenwave optimise`. */
 export interface OptimiseCommandOptions {
@@ -218,13 +219,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     evaluator = createInProcessEvaluator({ network: net, variants });
   }
 
-  const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\ngreenwave: interrupted — finishing the checkpoint; press Ctrl-C again to quit at once\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = interruptOnSigint('finishing the checkpoint');
   const showBar = options.quiet !== true && process.stderr.isTTY === true;
   const bar = showBar
     ? new SingleBar({ format: 'optimising {bar} {value}/{total} evaluations | best {best} s (start {start} s) | {elapsed}', stream: process.stderr, hideCursor: true, clearOnComplete: true })
@@ -240,7 +235,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       seeds: trainSeeds, variants: trainingVariants, objective, method, budget,
       ...(options.timeMinutes !== undefined ? { timeLimitS: options.timeMinutes * 60 } : {}),
       initial: initialDesign(net, space, baselines.webster),
-      checkpoint: checkpointFile, fingerprint, signal: controller.signal,
+      checkpoint: checkpointFile, fingerprint, signal: interrupt.signal,
       ...(resume ? { resume } : {}),
       onProgress: (p) => {
         if (bar) bar.update(Math.min(p.evaluations, budget), { best: fmt(p.best), start: fmt(p.start), elapsed: `${fmt(p.elapsedS, 0)} s` });
@@ -265,7 +260,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         { name: 'optimised', candidate: result.best.programs },
       ];
       const compared = await comparePlans(evaluator, net, plans, {
-        scenario: built.scenario.name, seeds: heldOutSeeds, variant: nominal, objective, reference: 'webster', signal: controller.signal,
+        scenario: built.scenario.name, seeds: heldOutSeeds, variant: nominal, objective, reference: 'webster', signal: interrupt.signal,
       });
       if (compared.aborted) {
         process.stderr.write('greenwave: interrupted during the comparison; the optimised plan is written, the comparison is not\n');
@@ -295,7 +290,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     if (debug) process.stderr.write(`${error.stack}\n`);
     return 2;
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
     await evaluator.close();
   }
 }

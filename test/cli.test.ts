@@ -3,7 +3,7 @@
  * `run` (table, --json, files), and `validate` on broken scenario variants — each
  * must exit 2 with a located message and no stack trace.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +95,53 @@ const BROKEN: Array<[string, string, RegExp[]]> = [
   ['zero lanes', VALID.replace('attachLengthM: 100', 'attachLengthM: 100\n  lanes: 0'), [/network\.lanes/]],
   ['end before begin', VALID.replace('beginS: 0, endS: 900', 'beginS: 900, endS: 0'), [/demand\.flows\[0\]/]],
 ];
+
+describe('greenwave run --workers', () => {
+  const strip = (json: string): unknown => {
+    const { outputs: _outputs, ...rest } = JSON.parse(json) as Record<string, unknown>;
+    return rest;
+  };
+
+  it('gives the same summary, replication by replication, on 1, 2 and 4 workers (same seeds, same vehicles)', () => {
+    const file = scenario('workers.yaml', VALID.replace('endS: 900 }', 'endS: 900, arrivals: poisson }'));
+    const outs = [1, 2, 4].map((w) => greenwave('run', file, '--replications', '4', '--workers', String(w), '--json', '--no-files'));
+    for (const r of outs) expect(r.code, r.stderr).toBe(0);
+    const [one, two, four] = outs.map((r) => strip(r.stdout)) as Array<{ replications: Array<{ seed: number; totals: { meanDelay: number } }> }>;
+    expect(one.replications.map((r) => r.seed)).toEqual([5, 6, 7, 8]);
+    // different seeds draw different vehicles, so a pool that ignored seeds would not match
+    expect(new Set(one.replications.map((r) => r.totals.meanDelay)).size).toBeGreaterThan(1);
+    expect(two).toEqual(one);
+    expect(four).toEqual(one);
+  });
+
+  it('rejects --workers 0', () => {
+    const r = greenwave('run', scenario('w0.yaml', VALID), '--workers', '0');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--workers must be an integer >= 1');
+  });
+
+  it('on Ctrl-C (SIGINT) stops the pool, reports and writes what finished, and exits 130', async () => {
+    const file = scenario('long.yaml', VALID.replace('endS: 1800', 'endS: 3600').replace('vehPerHour: 300', 'vehPerHour: 900'));
+    const out = join(dir, 'sigint-out');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'engine/cli/main.ts', 'run', file, '--replications', '3000', '--workers', '2', '--json', '--out', out]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const code = await new Promise<number | null>((resolve) => {
+      setTimeout(() => child.kill('SIGINT'), 5000);
+      child.on('exit', (c) => resolve(c));
+    });
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/interrupted: \d+ of 3000 replications finished/);
+    const summary = JSON.parse(stdout) as { replications: unknown[]; incomplete: { notRun: number[] } };
+    expect(summary.replications.length).toBeGreaterThan(0);
+    expect(summary.incomplete.notRun.length).toBeGreaterThan(0);
+    // nothing lost or duplicated: every seed is either finished or listed as not run
+    expect(summary.replications.length + summary.incomplete.notRun.length).toBe(3000);
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+  }, 60_000);
+});
 
 describe('greenwave validate', () => {
   it('accepts a valid scenario', () => {

@@ -30,7 +30,7 @@ function cross(): CompiledNetwork {
 const net = cross();
 const ref = (from: string, to: string) => ({ from, to });
 const mv = (from: string, to: string): number => net.movementBetween(net.linkIndex(from), net.linkIndex(to));
-const view: ControllerView = { time: 0, queueLength: () => 0 };
+const view: ControllerView = { time: 0, queueLength: () => 0, lastArrival: () => -Infinity, linkVehicles: () => 0, linkStorage: () => 1 };
 
 /** Watched movements: A, B green and Pm permissive in phase 0; Nn, Ss green in phase 1; X in no phase. */
 const WATCH = [mv('W-C', 'C-E'), mv('E-C', 'C-W'), mv('W-C', 'C-N'), mv('N-C', 'C-S'), mv('S-C', 'C-N'), mv('W-C', 'C-S')];

@@ -105,6 +105,23 @@ describe('valid scenarios', () => {
     expect(built.trips.ids).toContain('first');
   });
 
+  it('buildScenario: signals.default webster, actuated and max-pressure', () => {
+    // B's default plan has one phase (both approaches on one axis): L = 5 s, y = 600 / 3600 (AB's 2 lanes),
+    // C0 = (1.5 x 5 + 5) / (5/6) = 15 s, raised to SUMO's minimum cycle of 20 s.
+    const webster = build(`${BASE}signals:\n  default: webster\n`);
+    expect(webster.signals.control).toEqual({ kind: 'fixed' });
+    expect(webster.signals.programs).toHaveLength(1);
+    expect(webster.signals.programs[0].phases).toHaveLength(1);
+    expect(webster.signals.programs[0].cycle).toBe(20);
+    expect(build(BASE).signals.programs).toHaveLength(0);
+    for (const kind of ['actuated', 'max-pressure'] as const) {
+      const built = build(`${BASE}signals:\n  default: ${kind}\n`);
+      expect(built.signals.control).toEqual({ kind });
+      const result = simulate(built.compiled, built.trips, built.signals, built.options);
+      expect(result.network.arrived).toBeGreaterThan(0.9 * built.trips.count);
+    }
+  });
+
   it('buildScenario: an inline network without movements gets every non-U-turn', () => {
     const built = build(BASE);
     expect(built.network.movementCount).toBe(2); // AB>BC and CB>BA at B; A and C are dead ends
@@ -246,13 +263,13 @@ describe('ScenarioError: broken scenarios', () => {
     expect(p).toMatchObject({ file, line: 4, column: 9 });
   });
 
-  it('an import of an existing file: not supported yet, at network.import', () => {
+  it('an import parsed without loading (parseScenario reads no other file): a clear problem at network.import', () => {
     const file = path.join(fixtures, 'import.yaml');
     const text = 'name: imported\nnetwork:\n  import: sumo\n  file: tiny.net.xml\ndemand: {}\nsimulation: { endS: 60 }\n';
     const loaded = load(text, file);
     expect(loaded.network).toEqual({ kind: 'import', format: 'sumo', file: path.join(fixtures, 'tiny.net.xml') });
     const p = problemAt(problemsOf(() => buildScenario(loaded)), 'network.import');
-    expect(p.message).toMatch(/importing SUMO networks is not supported yet/);
+    expect(p.message).toMatch(/was not imported: load the scenario with loadScenario/);
     expect(p).toMatchObject({ line: 3, column: 11 });
   });
 
@@ -333,10 +350,10 @@ describe('ScenarioError: broken scenarios', () => {
     expect(p).toMatchObject({ line: 2, column: 23 });
   });
 
-  it('a signal control that is not available yet', () => {
-    const text = `${BASE}signals:\n  default: max-pressure\n`;
-    const p = problemAt(problemsOf(() => build(text)), 'signals.default');
-    expect(p.message).toMatch(/"max-pressure" signal control is not available yet/);
+  it('a signal control that does not exist', () => {
+    const text = `${BASE}signals:\n  default: scoot\n`;
+    const p = problemAt(problemsOf(() => load(text)), 'signals.default');
+    expect(p.message).toMatch(/"fixed", "webster", "actuated", "max-pressure"/);
     expect(p).toMatchObject({ line: 18, column: 12 });
   });
 

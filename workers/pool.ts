@@ -478,5 +478,6 @@ function unpack(reply: Extract<WorkerReply, { kind: 'ok' }>, net: CompiledNetwor
       levelOfService: Array.from(controlDelay, (d, j) => (Number.isNaN(d) ? '' : levelOfService(d, net.junctionControl[j] === CONTROL_CODE.signal))),
     };
   }
+  if (reply.result !== undefined) metrics.result = reply.result;
   return metrics;
 }

@@ -26,6 +26,7 @@ import {
   type Candidate, type EvaluationDetail, type TaskError, type VariantOptions,
 } from '../engine/optimise/evaluator.js';
 import type { GridlockReport } from '../engine/sim/simulation.js';
+import type { SimulationResult } from '../engine/sim/simulate.js';
 
 /** Test hooks a pool created with `faults` may inject: exit the thread, throw, or run out of memory. */
 export type FaultKind = 'exit' | 'throw' | 'oom';
@@ -91,6 +92,8 @@ export type WorkerReply =
     gridlock?: GridlockReport;
     links?: { entered: Int32Array; left: Int32Array; meanTravelTime: Float64Array; meanQueue: Float64Array; maxQueue: Int32Array };
     junctions?: { vehicles: Int32Array; controlDelay: Float64Array };
+    /** With `detail: 'all'`: the whole result (its typed arrays moved too). */
+    result?: SimulationResult;
     elapsedMs: number;
     threadId: number;
   }
@@ -184,8 +187,10 @@ export default function runTask(task: WorkerTask): WorkerReply | ReturnType<type
       reply.links = { entered, left, meanTravelTime, meanQueue, maxQueue };
       reply.junctions = { vehicles: m.junctions.vehicles, controlDelay: m.junctions.controlDelay };
     }
+    if (m.result !== undefined) reply.result = m.result;
     const buffers = new Set<ArrayBuffer>();
-    for (const a of [packed, ...Object.values(reply.links ?? {}), ...Object.values(reply.junctions ?? {})]) {
+    const arrays = [packed, ...Object.values(reply.links ?? {}), ...Object.values(reply.junctions ?? {}), ...Object.values(m.result?.trips ?? {})];
+    for (const a of arrays) {
       if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
     }
     return move(new Moved(reply, [...buffers]) as unknown as Parameters<typeof move>[0]);

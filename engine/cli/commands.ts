@@ -4,9 +4,11 @@
  * as its located message and gives 2, other failures propagate to main (1).
  */
 import { SingleBar } from 'cli-progress';
+import os from 'node:os';
 import { GreenwaveError, UsageError } from '../errors.js';
 import { buildScenario, formatClock, loadScenario, type BuiltScenario } from '../scenario/index.js';
 import { simulate, type SimulationResult, type NetworkMetrics } from '../sim/index.js';
+import { programToSpec } from '../signals/index.js';
 import type { TripTable } from '../demand/index.js';
 import { summariseMetrics, summaryOf, writeOutputs, type MetricSummaries, type Provenance } from '../report/index.js';
 import { VERSION } from './version.js';
@@ -22,7 +24,9 @@ export interface RunOptions {
   files?: boolean;
   quiet?: boolean;
   debug?: boolean;
-  /** Record per-junction series and a corridor, and write report.html (all output files are written). */
+  /** Worker threads for replications. Default: the machine's available parallelism. */
+  workers?: number;
+  /** Record per-junction series and a corridor, and write report.html (all output files are written; replications run in this thread). */
   report?: boolean;
   /** Corridor of the report's time-space diagram, "FROM:TO" junction ids. */
   corridor?: string;
@@ -30,7 +34,9 @@ export interface RunOptions {
 
 interface Run {
   seed: number;
-  trips: TripTable;
+  /** The trips of the run whose files are written (the first seed); others need not come back. */
+  trips: TripTable | undefined;
+  /** Whole for the first seed; network totals (and end time, gridlock) for the others on a pool. */
   result: SimulationResult;
 }
 
@@ -41,14 +47,57 @@ function userError(error: unknown, debug: boolean): number {
   return 2;
 }
 
-function simulateAll(built: BuiltScenario, quiet: boolean, recorders?: ReportRecorders): Run[] {
-  const showBar = !quiet && process.stderr.isTTY === true;
+/** What the replications produced; `notRun` seeds were cut short by Ctrl-C. */
+interface Runs {
+  runs: Run[];
+  notRun: number[];
+  failed: Array<{ seed: number; message: string }>;
+  interrupted: boolean;
+  workers: number;
+}
+
+/**
+ * Stops long work on the first Ctrl-C (SIGINT) so what finished is still
+ * reported and written; a second Ctrl-C exits at once (code 130).
+ */
+function interruptOnSigint(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\ngreenwave: interrupted — stopping; press Ctrl-C again to quit at once\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+/** Seeds as sorted ranges: `1-4, 7, 9-12`; `none` when empty. */
+export function seedRanges(seeds: readonly number[]): string {
+  const sorted = [...seeds].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    parts.push(j > i ? `${sorted[i]}-${sorted[j]}` : String(sorted[i]));
+    i = j + 1;
+  }
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+/** Replications one after another in this thread (one replication, or --workers 1). */
+async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal: AbortSignal, recorders?: ReportRecorders): Promise<Runs> {
   const runs: Run[] = [];
   const bar = showBar
     ? new SingleBar({ format: 'simulating {bar} {percentage}% | replication {replication} | {clock}', stream: process.stderr, hideCursor: true, clearOnComplete: true })
     : undefined;
   bar?.start(100 * built.seeds.length, 0, { replication: `1/${built.seeds.length}`, clock: '' });
-  built.seeds.forEach((seed, i) => {
+  const notRun: number[] = [];
+  for (const [i, seed] of built.seeds.entries()) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve)); // let Ctrl-C through between replications
+    if (signal.aborted) {
+      notRun.push(seed);
+      continue;
+    }
     const trips = i === 0 ? built.trips : built.tripsFor(seed);
     const start = built.options.start ?? 0;
     const result = simulate(built.compiled, trips, built.signals, {
@@ -63,9 +112,61 @@ function simulateAll(built: BuiltScenario, quiet: boolean, recorders?: ReportRec
       } : {}),
     });
     runs.push({ seed, trips, result });
-  });
+  }
   bar?.stop();
-  return runs;
+  return { runs, notRun, failed: [], interrupted: signal.aborted, workers: 1 };
+}
+
+/**
+ * Replications in parallel on a Piscina pool of `workers` threads. The first
+ * seed comes back whole (`detail: 'all'`: its files are written), the others as
+ * network totals. Each replication is the same pure function of (scenario,
+ * seed) as in-process, so the numbers do not depend on the worker count.
+ */
+async function simulateOnPool(built: BuiltScenario, workers: number, showBar: boolean, signal: AbortSignal): Promise<Runs> {
+  const { createPoolEvaluator } = await import('../../workers/evaluator.js');
+  const { seeds } = built;
+  const { seed: _seed, ...options } = built.options;
+  void _seed;
+  const evaluator = createPoolEvaluator(
+    { network: built.compiled, variants: [{ demand: built.scenario.demand, options }] },
+    { threads: workers },
+  );
+  const bar = showBar
+    ? new SingleBar({ format: 'simulating {bar} {value}/{total} replications | {workers} workers', stream: process.stderr, hideCursor: true, clearOnComplete: true })
+    : undefined;
+  bar?.start(seeds.length, 0, { workers });
+  let done = 0;
+  const onProgress = (): void => bar?.update(++done, { workers });
+  const programs = built.signals.programs.map((p) => programToSpec(built.compiled, p));
+  try {
+    const [first, rest] = await Promise.all([
+      evaluator.evaluate({ candidates: [programs], seeds: [seeds[0]], detail: 'all' }, { signal, onProgress }),
+      seeds.length > 1
+        ? evaluator.evaluate({ candidates: [programs], seeds: seeds.slice(1) }, { signal, onProgress })
+        : Promise.resolve(undefined),
+    ]);
+    bar?.stop();
+    const runs: Run[] = [];
+    const results = [...first.results, ...(rest?.results ?? [])];
+    for (const r of results) {
+      const result = r.metrics.result ?? {
+        network: r.metrics.network, endTime: r.metrics.endTime, ...(r.metrics.gridlock ? { gridlock: r.metrics.gridlock } : {}),
+      } as SimulationResult;
+      runs.push({ seed: r.seed, trips: r.seed === seeds[0] ? built.trips : undefined, result });
+    }
+    const failures = [...first.failures, ...(rest?.failures ?? [])];
+    return {
+      runs,
+      notRun: [...first.notRun, ...(rest?.notRun ?? [])].map((t) => t.seed),
+      failed: failures.map((f) => ({ seed: f.seed, message: `${f.error.name}: ${f.error.message}` })),
+      interrupted: signal.aborted,
+      workers,
+    };
+  } finally {
+    bar?.stop();
+    await evaluator.close();
+  }
 }
 
 const fmt = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-');
@@ -113,6 +214,9 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   let recorders: ReportRecorders | undefined;
   try {
     if (options.report && options.files === false) throw new UsageError('--report needs the output files: leave out --no-files');
+    if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
+      throw new UsageError(`--workers must be an integer >= 1, got ${String(options.workers)}`);
+    }
     const loaded = await loadScenario(file);
     if (options.seed !== undefined) loaded.simulation.seed = options.seed;
     if (options.replications !== undefined) loaded.simulation.replications = options.replications;
@@ -124,20 +228,46 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   } catch (error) {
     return userError(error, debug);
   }
-  const runs = simulateAll(built, options.quiet === true || options.json === true && process.stderr.isTTY !== true, recorders);
-  const stats = runs.length > 1 ? summariseMetrics(runs.map((r) => r.result.network)) : undefined;
-  const provenance: Provenance = { scenario: built.scenario.name, seed: runs[0].seed, version: VERSION };
+  const showBar = options.quiet !== true && process.stderr.isTTY === true;
+  // The report's recorders observe the first replication as it runs, so --report runs in this thread.
+  const workers = recorders ? 1 : Math.min(options.workers ?? os.availableParallelism(), built.seeds.length);
+  const interrupt = interruptOnSigint();
+  let outcome: Runs;
+  try {
+    outcome = workers > 1
+      ? await simulateOnPool(built, workers, showBar, interrupt.signal)
+      : await simulateInProcess(built, showBar, interrupt.signal, recorders);
+  } finally {
+    interrupt.dispose();
+  }
+  const { runs, notRun, failed, interrupted } = outcome;
+  for (const f of failed) process.stderr.write(`greenwave: replication with seed ${f.seed} failed: ${f.message}\n`);
+  if (interrupted) {
+    process.stderr.write(`greenwave: interrupted: ${runs.length} of ${built.seeds.length} replications finished (seeds ${seedRanges(runs.map((r) => r.seed))}); not run: ${seedRanges(notRun)}\n`);
+  }
+  const firstRun = runs.find((r) => r.seed === built.seeds[0] && r.trips !== undefined);
+  if (runs.length === 0 || firstRun === undefined) {
+    if (runs.length > 0) {
+      const stats = summariseMetrics(runs.map((r) => r.result.network));
+      process.stderr.write(`greenwave: the first replication (seed ${built.seeds[0]}) did not finish, so no files are written; mean delay over ${runs.length} finished: ${fmt(stats.meanDelay.mean)} s\n`);
+    }
+    return interrupted ? 130 : 1;
+  }
+  const ordered = [firstRun, ...runs.filter((r) => r !== firstRun).sort((x, y) => x.seed - y.seed)];
+  const stats = ordered.length > 1 ? summariseMetrics(ordered.map((r) => r.result.network)) : undefined;
+  const provenance: Provenance = { scenario: built.scenario.name, seed: firstRun.seed, version: VERSION };
   const summary = {
-    ...summaryOf(built.compiled, runs[0].result, provenance),
+    ...summaryOf(built.compiled, firstRun.result, provenance),
     scenarioFile: file,
-    replications: runs.map((r) => ({ seed: r.seed, totals: r.result.network, gridlock: r.result.gridlock ?? null })),
+    replications: ordered.map((r) => ({ seed: r.seed, totals: r.result.network, gridlock: r.result.gridlock ?? null })),
     ...(stats ? { confidence: stats } : {}),
+    ...(interrupted || failed.length > 0 ? { incomplete: { notRun, failed } } : {}),
   };
   let files: string[] = [];
   if (options.files !== false) {
     const dir = options.out ?? built.outputs.dir;
     try {
-      files = await writeOutputs(dir, built.compiled, runs[0].trips, runs[0].result, provenance, recorders ? undefined : built.outputs.files, summary);
+      files = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, recorders ? undefined : built.outputs.files, summary);
       if (recorders) {
         files.push(...await recorders.write(dir, provenance));
         files.push((await writeReport(dir)).path);
@@ -152,8 +282,9 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     }
   }
   if (options.json) process.stdout.write(`${JSON.stringify({ ...summary, outputs: files }, null, 2)}\n`);
-  else process.stdout.write(table(built, runs, stats, files));
-  return 0;
+  else process.stdout.write(table(built, ordered, stats, files));
+  if (interrupted) return 130;
+  return failed.length > 0 ? 1 : 0;
 }
 
 /** `greenwave validate <scenario>`. */

@@ -6,9 +6,12 @@
  * trace), 1 a runtime failure (with --debug, the stack). The optimise, import
  * and report commands join as their milestones land.
  */
+import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { GreenwaveError, UsageError } from '../errors.js';
 import { runCommand, validateCommand } from './commands.js';
+import { optimiseCommand } from './optimise.js';
+import { registerImportCommand } from './import.js';
 import { reportCommand } from './report.js';
 import { VERSION } from './version.js';
 
@@ -34,6 +37,7 @@ Examples:
   greenwave run scenarios/grid-4x4/scenario.yaml --out results/grid --seed 7
   greenwave run scenarios/corridor/scenario.yaml --json > summary.json
   greenwave validate my-scenario.yaml
+  greenwave import cityflow config.json -o hangzhou.json
   greenwave bench routing --ci
 
 Exit codes: 0 success, 1 runtime failure, 2 bad input (scenario, network, demand, options).
@@ -45,6 +49,7 @@ The scenario format is described by scenarios/schema.json and in the README.`);
     .option('-o, --out <dir>', 'output directory (default: the scenario\'s outputs.dir)')
     .option('--seed <n>', 'seed of the first replication (overrides the scenario)', integer('--seed', 0))
     .option('--replications <n>', 'number of replications, seeds seed, seed+1, ...', integer('--replications', 1))
+    .option('-w, --workers <n>', `worker threads for replications (default: available parallelism, ${os.availableParallelism()} here)`, integer('--workers', 1))
     .option('--json', 'print the summary as JSON on stdout instead of a table')
     .option('--no-files', 'write no output files')
     .option('-q, --quiet', 'no progress bar')
@@ -55,10 +60,51 @@ Examples:
   greenwave run scenario.yaml                      summary table; files in the scenario's outputs.dir
   greenwave run scenario.yaml --out out/am-peak    files in out/am-peak
   greenwave run scenario.yaml --replications 5     mean and 95% confidence interval over 5 seeds
+  greenwave run scenario.yaml --replications 8 --workers 2   the 8 seeds on 2 worker threads (same numbers as --workers 1)
   greenwave run scenario.yaml --json               machine-readable summary (see README, "--json output")
-  greenwave run scenario.yaml --report             outputs plus report.html (open it in a browser, works offline)`)
+  greenwave run scenario.yaml --report             outputs plus report.html (open it in a browser, works offline)
+Ctrl-C stops replications early: what finished is reported (and written); a second Ctrl-C quits at once.`)
     .action(async (file: string, options) => {
       process.exitCode = await runCommand(file, { ...options, debug: cli.opts().debug === true });
+    });
+
+  const number = (name: string, min: number) => (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${name} must be a number >= ${min}, got "${value}"`);
+    return n;
+  };
+  cli.command('optimise')
+    .alias('optimize')
+    .description('search fixed-time signal plans from Webster\'s; compare current, Webster, actuated, max-pressure and optimised on held-out seeds')
+    .argument('<scenario>', 'scenario file (.json, .yaml or .yml)')
+    .option('-o, --out <dir>', 'output directory (default: <outputs.dir>/optimise)')
+    .option('--budget <n>', 'candidate evaluations (each runs every training seed x demand variant)', integer('--budget', 2), 200)
+    .option('--time <minutes>', 'stop starting new batches after this many minutes', number('--time', 0))
+    .option('-w, --workers <n>', `worker threads (default: available parallelism, ${os.availableParallelism()} here)`, integer('--workers', 1))
+    .option('--seeds <n>', 'training seeds per candidate: seed, seed+1, ... (common random numbers)', integer('--seeds', 1), 3)
+    .option('--held-out <n>', 'held-out seeds for the final comparison (never used in the search)', integer('--held-out', 2), 10)
+    .option('--demand-scales <list>', 'demand variants averaged over, comma-separated factors', (v: string) => v.split(',').map((x) => {
+      const f = Number(x);
+      if (!(f > 0)) throw new InvalidArgumentError(`--demand-scales must be positive numbers separated by commas, got "${v}"`);
+      return f;
+    }))
+    .option('--objective <name>', 'delay (mean delay per trip), travel-time or vehicle-hours', 'delay')
+    .option('--method <name>', 'search method: compass (coordinate pattern search) or cmaes (separable CMA-ES)', 'compass')
+    .option('--cycles <mode>', 'shared (one cycle, offsets coordinate every signal) or per-junction', 'shared')
+    .option('--min-cycle <s>', 'shortest cycle searched, s', number('--min-cycle', 1))
+    .option('--max-cycle <s>', 'longest cycle searched, s', number('--max-cycle', 1))
+    .option('--resume', 'continue from <out>/checkpoint.json (same scenario and options)')
+    .option('--no-compare', 'skip the held-out comparison')
+    .option('--json', 'print the result as JSON on stdout')
+    .option('-q, --quiet', 'no progress output')
+    .addHelpText('after', `
+Examples:
+  greenwave optimise scenarios/corridor/scenario.yaml                  200 evaluations from Webster, then the comparison table
+  greenwave optimise scenario.yaml --budget 400 --time 30 --workers 8  stop at 400 evaluations or 30 minutes
+  greenwave optimise scenario.yaml --resume                            continue a stopped run from its checkpoint
+Ctrl-C stops after writing the checkpoint and the best plan so far; --resume continues.`)
+    .action(async (file: string, options) => {
+      process.exitCode = await optimiseCommand(file, { ...options, timeMinutes: options.time, debug: cli.opts().debug === true });
     });
 
   cli.command('bench')
@@ -103,6 +149,7 @@ Examples:
     .action(async (file: string) => {
       process.exitCode = await validateCommand(file);
     });
+  registerImportCommand(cli);
   return cli;
 }
 

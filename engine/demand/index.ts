@@ -4,3 +4,4 @@ export { createProfile } from './profile.js';
 export type { Profile, ProfilePoint } from './profile.js';
 export { expandDemand } from './demand.js';
 export type { ArrivalProcess, DemandSpec, FlowSpec, OdMatrixSpec, RouteFields, TripSpec, TripTable } from './demand.js';
+export { scaleDemand } from './scale.js';

@@ -25,9 +25,9 @@ import { CompiledNetwork } from '../network/compiled.js';
 import { createRandom } from '../demand/random.js';
 import { expandDemand, type DemandSpec, type TripTable } from '../demand/demand.js';
 import type { SignalProgramSpec } from '../signals/program.js';
-import { simulate, type SimulateOptions } from '../sim/simulate.js';
+import { simulate, type SimulateOptions, type SimulationResult } from '../sim/simulate.js';
 import type { JunctionMetrics, LinkMetrics, NetworkMetrics } from '../sim/metrics.js';
-import type { GridlockReport } from '../sim/simulation.js';
+import type { GridlockReport, SignalControl } from '../sim/simulation.js';
 
 /** Every field of {@link NetworkMetrics}, in the fixed order used to pack them into a `Float64Array`. */
 export const NETWORK_METRIC_FIELDS = [
@@ -59,11 +59,37 @@ export interface EvaluationScenario {
   variants: readonly ScenarioVariant[];
 }
 
-/** A candidate: the fixed-time programs to run (signalised junctions without one get the default plan). */
-export type Candidate = readonly SignalProgramSpec[];
+/**
+ * How signals are run for a candidate: fixed time (the programs as they are), or
+ * an adaptive controller built on the programs' phases (`actuated`,
+ * `max-pressure`, with that controller's options). Plain data, so it crosses to
+ * workers and machines.
+ */
+export type ControlSpec = SignalControl;
 
-/** `network`: network totals only (small); `full`: also per-link and per-junction metrics. */
-export type EvaluationDetail = 'network' | 'full';
+/** A candidate plan with its control: programs (ids, seconds) and how they are run. */
+export interface CandidatePlan {
+  programs: readonly SignalProgramSpec[];
+  control?: ControlSpec;
+}
+
+/**
+ * A candidate: the fixed-time programs to run, or a {@link CandidatePlan}
+ * (signalised junctions without a program get the default plan).
+ */
+export type Candidate = readonly SignalProgramSpec[] | CandidatePlan;
+
+/** The programs and control of a candidate. */
+export function candidatePlan(candidate: Candidate): CandidatePlan {
+  return Array.isArray(candidate) ? { programs: candidate as readonly SignalProgramSpec[] } : (candidate as CandidatePlan);
+}
+
+/**
+ * `network`: network totals only (small); `full`: also per-link and per-junction
+ * metrics; `all`: also the whole `SimulationResult` (per-trip metrics and the time
+ * series), for the one replication whose output files a CLI writes.
+ */
+export type EvaluationDetail = 'network' | 'full' | 'all';
 
 /** One batch: every candidate under every listed variant and seed. */
 export interface EvaluationRequest {
@@ -95,6 +121,8 @@ export interface EvaluationMetrics {
   links?: LinkMetrics;
   /** With `detail: 'full'`. */
   junctions?: JunctionMetrics;
+  /** With `detail: 'all'`: everything the run produced. */
+  result?: SimulationResult;
 }
 
 /** A task that finished. */
@@ -215,12 +243,14 @@ export function createTripCache(net: CompiledNetwork, limit = 16): (key: string,
 export function runCandidate(
   net: CompiledNetwork, trips: TripTable, programs: Candidate, seed: number, options: VariantOptions = {}, detail: EvaluationDetail = 'network',
 ): EvaluationMetrics {
-  const result = simulate(net, trips, { programs }, { ...options, seed });
+  const plan = candidatePlan(programs);
+  const result = simulate(net, trips, { programs: plan.programs, ...(plan.control ? { control: plan.control } : {}) }, { ...options, seed });
   return {
     network: result.network,
     endTime: result.endTime,
     ...(result.gridlock ? { gridlock: result.gridlock } : {}),
-    ...(detail === 'full' ? { links: result.links, junctions: result.junctions } : {}),
+    ...(detail !== 'network' ? { links: result.links, junctions: result.junctions } : {}),
+    ...(detail === 'all' ? { result } : {}),
   };
 }
 
@@ -256,7 +286,8 @@ export function planBatch(request: EvaluationRequest, variantCount: number): Pla
   const { candidates, seeds } = request;
   if (!Array.isArray(candidates)) throw new UsageError('request.candidates must be an array of candidates (arrays of signal program specs)');
   candidates.forEach((c, i) => {
-    if (!Array.isArray(c)) throw new UsageError(`request.candidates[${i}] must be an array of signal program specs, got ${typeof c}`);
+    const ok = Array.isArray(c) || (c !== null && typeof c === 'object' && Array.isArray((c as CandidatePlan).programs));
+    if (!ok) throw new UsageError(`request.candidates[${i}] must be an array of signal program specs or { programs, control }, got ${typeof c}`);
   });
   if (!Array.isArray(seeds)) throw new UsageError('request.seeds must be an array of integers');
   seeds.forEach((s, i) => {
@@ -268,7 +299,7 @@ export function planBatch(request: EvaluationRequest, variantCount: number): Pla
     if (!Number.isInteger(v) || v < 0 || v >= variantCount) throw new UsageError(`request.variants[${i}] must be a variant index in [0, ${variantCount}), got ${String(v)}`);
   });
   const detail = request.detail ?? 'network';
-  if (detail !== 'network' && detail !== 'full') throw new UsageError(`request.detail must be 'network' or 'full', got ${String(detail)}`);
+  if (detail !== 'network' && detail !== 'full' && detail !== 'all') throw new UsageError(`request.detail must be 'network', 'full' or 'all', got ${String(detail)}`);
   const tasks: TaskRef[] = [];
   for (let c = 0; c < candidates.length; c++) {
     for (const variant of variants) for (const seed of seeds) tasks.push({ task: tasks.length, candidate: c, variant, seed });

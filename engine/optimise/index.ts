@@ -1,10 +1,17 @@
 /** Public API of the optimisation layer: the `Evaluator` interface and its in-process implementation. */
 export {
   createInProcessEvaluator, runCandidate, variantTrips, createTripCache, isTripTable, planBatch, checkScenario,
-  describeError, BatchRecorder, NETWORK_METRIC_FIELDS,
+  describeError, BatchRecorder, NETWORK_METRIC_FIELDS, candidatePlan,
 } from './evaluator.js';
 export type {
-  Evaluator, EvaluationScenario, ScenarioVariant, VariantOptions, Candidate, EvaluationDetail, EvaluationRequest,
+  Evaluator, EvaluationScenario, ScenarioVariant, VariantOptions, Candidate, CandidatePlan, ControlSpec, EvaluationDetail, EvaluationRequest,
   TaskRef, EvaluationMetrics, EvaluationResult, EvaluationFailure, EvaluationOutcome, TaskError, BatchResult,
   ProgressEvent, EvaluateOptions, EvaluatorCloseReport, InProcessEvaluatorOptions, PlannedBatch,
 } from './evaluator.js';
+export { createSearchSpace, completePrograms, apportion } from './space.js';
+export type { SearchSpace, SearchSpaceOptions, CycleGrouping, JunctionGenes, CycleGroupGenes } from './space.js';
+export { createCmaEs, createCompass, createSearch, SEARCH_METHODS } from './search.js';
+export type { SearchMethod, SearchMethodName, SearchState, CmaEsOptions, CompassOptions } from './search.js';
+export { optimise, runObjective, scoreCandidates, OBJECTIVES, DEFAULT_UNFINISHED_PENALTY } from './optimise.js';
+export type { ObjectiveName, OptimiseOptions, OptimiseResult, OptimiseCheckpoint, OptimiseProgress, HistoryRow, ScoredPlan } from './optimise.js';
+export { initialDesign, progressionTimes } from './design.js';

@@ -15,12 +15,15 @@
  */
 import { GreenwaveError, InputError, NetworkError, ScenarioError, UsageError, type ScenarioProblem } from '../errors.js';
 import { compile } from '../network/compile.js';
-import type { CompiledNetwork } from '../network/compiled.js';
+import { CONTROL_CODE, type CompiledNetwork } from '../network/compiled.js';
 import { corridor, grid, ring } from '../network/generators/index.js';
 import { RoadNetwork } from '../network/road-network.js';
 import { expandDemand, type TripTable } from '../demand/demand.js';
 import { createRandom } from '../demand/random.js';
-import { compileProgram, type MovementRef, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
+import { compileProgram, defaultProgram, type MovementRef, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
+import { movementFlows } from '../signals/flows.js';
+import { websterPrograms } from '../signals/webster.js';
+import type { SignalControl } from '../sim/simulation.js';
 import type { SimulateOptions } from '../sim/simulate.js';
 import { suggest } from './issues.js';
 import { timeKey, type LoadedScenario, type NetworkSource, type ScenarioMovementRef } from './load.js';
@@ -36,8 +39,12 @@ export interface BuiltScenario {
   compiled: CompiledNetwork;
   /** Demand expanded with the first replication's seed (`seeds[0]`). */
   trips: TripTable;
-  /** Compiled fixed-time programs; signalised junctions without one get the kernel's default plan. */
-  signals: { programs: SignalProgram[] };
+  /**
+   * Compiled programs (with `signals.default: webster`, Webster plans for the
+   * junctions without one; otherwise those get the kernel's default plan) and the
+   * controller kind driving them (`signals.default`).
+   */
+  signals: { programs: SignalProgram[]; control: SignalControl };
   /** Options of `simulate` (SI; seed of the first replication). */
   options: SimulateOptions;
   /** Number of replications. */
@@ -182,8 +189,11 @@ function buildNetwork(loaded: LoadedScenario, problems: Problems): RoadNetwork |
       case 'ring':
         return ring(source.junctions, source.radius, source.options);
       case 'import':
-        problems.add(['network', 'import'], `importing ${IMPORT_NAMES[source.format]} networks is not supported yet (file ${source.file}); write the network inline or use a generator`);
-        return undefined;
+        if (loaded.imported === undefined) {
+          problems.add(['network', 'import'], `the ${IMPORT_NAMES[source.format]} network ${source.file} was not imported: load the scenario with loadScenario (parseScenario does not read other files)`);
+          return undefined;
+        }
+        return loaded.imported.network;
     }
   } catch (e) {
     if (e instanceof UsageError) generatorProblem(e, problems);
@@ -338,6 +348,24 @@ function buildPrograms(loaded: LoadedScenario, compiled: CompiledNetwork, proble
 }
 
 /**
+ * Webster plans (SUMO tlsCycleAdaptation defaults) for the signalised junctions
+ * without a program, on the default phase structure, from the busiest hour of
+ * `trips` (the first replication's demand: one plan for every replication).
+ */
+function websterForUnprogrammed(compiled: CompiledNetwork, trips: TripTable, programs: readonly SignalProgram[]): SignalProgram[] {
+  const given = new Set(programs.map((p) => p.junction));
+  const base: SignalProgram[] = [];
+  for (let j = 0; j < compiled.junctionCount; j++) {
+    if (compiled.junctionControl[j] === CONTROL_CODE.signal && !given.has(j) && compiled.junctionInOffsets[j + 1] > compiled.junctionInOffsets[j]) {
+      base.push(defaultProgram(compiled, j));
+    }
+  }
+  if (base.length === 0) return [];
+  const specs = websterPrograms(compiled, base, movementFlows(compiled, trips));
+  return specs.map((spec) => compileProgram(compiled, spec));
+}
+
+/**
  * Build `loaded` into a network, demand, signal programs and run options.
  * Throws `ScenarioError` with every problem found (see the file header for the
  * phases), located in the scenario file.
@@ -345,9 +373,6 @@ function buildPrograms(loaded: LoadedScenario, compiled: CompiledNetwork, proble
 export function buildScenario(loaded: LoadedScenario): BuiltScenario {
   const problems = new Problems(loaded);
   const network = buildNetwork(loaded, problems);
-  if (loaded.signals.default !== 'fixed') {
-    problems.add(['signals', 'default'], `${JSON.stringify(loaded.signals.default)} signal control is not available yet; use "fixed" (a default fixed-time plan) or give programs`);
-  }
   if (network === undefined || problems.list.some((p) => p.path.startsWith('network'))) problems.throwIfAny();
   if (network === undefined) throw new Error('internal: no network and no problem');
 
@@ -363,6 +388,14 @@ export function buildScenario(loaded: LoadedScenario): BuiltScenario {
   checkLinkPhysics(loaded, compiled, problems);
   checkDemandIds(loaded, compiled, problems);
   const programs = buildPrograms(loaded, compiled, problems);
+  if (loaded.imported !== undefined) {
+    // The source's own programs run where the scenario gives none.
+    const given = new Set(programs.map((p) => p.junction));
+    loaded.imported.programs.forEach((spec, i) => {
+      const program = compileProgram(compiled, spec, `${loaded.imported!.format} programs[${i}]`);
+      if (!given.has(program.junction)) programs.push(program);
+    });
+  }
   problems.throwIfAny();
 
   const tripsFor = (seed: number): TripTable => {
@@ -377,6 +410,9 @@ export function buildScenario(loaded: LoadedScenario): BuiltScenario {
   };
   const sim = loaded.simulation;
   const trips = tripsFor(sim.seed);
+  const kind = loaded.signals.default;
+  if (kind === 'webster') programs.push(...websterForUnprogrammed(compiled, trips, programs));
+  const control: SignalControl = kind === 'actuated' || kind === 'max-pressure' ? { kind } : { kind: 'fixed' };
   const options: SimulateOptions = { start: sim.start, end: sim.end, seed: sim.seed };
   if (sim.gridlockTimeout !== undefined) options.gridlockTimeout = sim.gridlockTimeout;
   if (sim.routingInterval !== undefined) options.routingInterval = sim.routingInterval;
@@ -388,7 +424,7 @@ export function buildScenario(loaded: LoadedScenario): BuiltScenario {
     network,
     compiled,
     trips,
-    signals: { programs },
+    signals: { programs, control },
     options,
     replications: sim.replications,
     seeds: Array.from({ length: sim.replications }, (_, r) => sim.seed + r),

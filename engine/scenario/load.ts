@@ -11,11 +11,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ScenarioError, type ScenarioProblem } from '../errors.js';
+import { GreenwaveError, ScenarioError, type ScenarioProblem } from '../errors.js';
 import type { DemandSpec, FlowSpec, OdMatrixSpec, TripSpec } from '../demand/demand.js';
 import type { CorridorOptions, GridOptions, RingOptions } from '../network/generators/index.js';
 import type { DrivingSide, JunctionSpec, LinkSpec, MovementSpec } from '../network/types.js';
 import type { MovementRef } from '../signals/program.js';
+import type { ImportResult } from '../network/io/types.js';
 import { formatClock, parseClock } from './clock.js';
 import { issueMessage, issuesToProblems } from './issues.js';
 import { ScenarioSchema, type GeneratorNetworkFile, type IMPORT_FORMATS, OUTPUT_FILES, type ScenarioFile, type SIGNAL_DEFAULTS } from './schema.js';
@@ -88,6 +89,12 @@ export interface LoadedScenario {
   outputs: { dir: string; files: Array<(typeof OUTPUT_FILES)[number]> };
   /** The file as validated, in planners' units (schema defaults applied). */
   source: ScenarioFile;
+  /**
+   * With `network: { import, file }` (filled by `loadScenario`): what the importer
+   * read. Its network is the scenario's; its programs run at signals the scenario
+   * gives no program for; its demand is used when the scenario's is empty.
+   */
+  imported?: ImportResult;
   /** Line and column of the value at `path` of the file (of its key with `key: true`), or of its nearest enclosing value. */
   locate(path: readonly PathSegment[], options?: { key?: boolean }): SourcePosition | undefined;
 }
@@ -111,7 +118,32 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
     throw new ScenarioError([{ file, path: '', message: `cannot read the scenario file (${path.resolve(file)}): ${why}` }]);
   }
-  return parseScenario(text, file);
+  const loaded = parseScenario(text, file);
+  if (loaded.network.kind === 'import') await importNetworkOf(loaded, loaded.network.format, loaded.network.file);
+  return loaded;
+}
+
+/**
+ * Run the importer of an imported network (loaded lazily: scenarios that import
+ * nothing never load an XML parser). Its problems become located scenario
+ * problems at `network.file`.
+ */
+async function importNetworkOf(loaded: LoadedScenario, format: (typeof IMPORT_FORMATS)[number], networkFile: string): Promise<void> {
+  const { importNetwork, IMPORT_FORMAT_NAMES } = await import('../network/io/index.js');
+  let imported: ImportResult;
+  try {
+    imported = await importNetwork(format, [networkFile]); // the network keeps its source's driving side
+  } catch (error) {
+    if (!(error instanceof GreenwaveError)) throw error;
+    const at = loaded.locate(['network', 'file']);
+    throw new ScenarioError([{
+      file: loaded.file, ...(at ? { line: at.line, column: at.column } : {}), path: 'network.file',
+      message: `the ${IMPORT_FORMAT_NAMES[format]} import of ${networkFile} failed: ${error.message}`,
+    }]);
+  }
+  loaded.imported = imported;
+  const { trips, flows, od } = loaded.demand;
+  if ((trips?.length ?? 0) + (flows?.length ?? 0) + (od?.length ?? 0) === 0) loaded.demand = imported.demand;
 }
 
 /**

@@ -254,7 +254,7 @@ export const GeneratorNetworkSchema = z.discriminatedUnion('generator', [GridSch
 /** A network read from another tool's file. */
 export const ImportNetworkSchema = z
   .strictObject({
-    import: z.enum(IMPORT_FORMATS).describe('Format of the network file (no importer exists yet: loading fails with a clear message).'),
+    import: z.enum(IMPORT_FORMATS).describe('Format of the network file: sumo (.sumocfg or .net.xml), cityflow (config.json or roadnet.json) or osm (.osm, .osm.pbf). The network keeps the source\'s driving side; its signal programs run where signals.programs gives none; its demand (SUMO routes, CityFlow flows) is used when demand is empty.'),
     file: text('Network file, relative to the scenario file.'),
   })
   .describe('A network imported from SUMO, CityFlow or OpenStreetMap.');
@@ -385,8 +385,12 @@ const ProgramSchema = z
 const SignalsSchema = z
   .strictObject({
     default: z.enum(SIGNAL_DEFAULTS).default('fixed').describe(
-      'Control of signalised junctions without a program: "fixed" (a default two-phase plan). ' +
-        '"webster", "actuated" and "max-pressure" are reserved and not available yet.',
+      'How signalised junctions are controlled. "fixed" (default): fixed time; junctions without a program get a default ' +
+        'plan (one phase per road axis, 30 s greens). "webster": as fixed, but junctions without a program get Webster\'s ' +
+        'plan for the busiest hour of the demand (defaults of SUMO\'s tlsCycleAdaptation.py). "actuated": every signalised ' +
+        'junction runs gap-out control on its program\'s phases (given, else the default plan) within minGreenS..maxGreenS ' +
+        '(3 s gap, detectors 2 s upstream, as SUMO). "max-pressure": every signalised junction runs max-pressure control ' +
+        '(Varaiya 2013) on its program\'s phases, deciding every 5 s after minGreenS.',
     ),
     programs: z.array(ProgramSchema).optional().describe('Fixed-time programs, at most one per junction.'),
   })

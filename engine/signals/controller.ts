@@ -31,12 +31,29 @@ export const SIGNAL_YELLOW = 3;
 /** One of the `SIGNAL_*` codes. */
 export type SignalState = typeof SIGNAL_RED | typeof SIGNAL_GREEN | typeof SIGNAL_PERMISSIVE | typeof SIGNAL_YELLOW;
 
-/** What adaptive controllers may read from the simulation (actuated and max-pressure come later). */
+/**
+ * What adaptive controllers may read from the simulation. Every method is a
+ * query computed when called, so a run without adaptive controllers pays nothing
+ * for it (the kernel keeps one extra store per stop-line arrival).
+ */
 export interface ControllerView {
   /** Simulation time, s. */
   readonly time: number;
   /** Vehicles queued in movement `movement` now. */
   queueLength(movement: number): number;
+  /**
+   * Detector of movement `movement` at `distance` m upstream of its stop line (on
+   * the movement's approach link; clamped to the link length): the last time, s,
+   * a vehicle bound for this movement passed it (free-flow passage: entry time +
+   * (length - distance) / speed), or the current time while the movement's queue
+   * reaches back over it (queue extent = queued x jam spacing / lanes of the
+   * movement). -Infinity if none has passed yet.
+   */
+  lastArrival(movement: number, distance: number): number;
+  /** Vehicles on link `link` (moving or queued, plus space not yet freed at its upstream end). */
+  linkVehicles(link: number): number;
+  /** Storage of link `link`, vehicles. */
+  linkStorage(link: number): number;
 }
 
 /** A signal controller of one junction, driven by the kernel. */

@@ -42,6 +42,9 @@ import {
   type ControllerView,
   type SignalController,
 } from '../signals/controller.js';
+import { createActuatedController, type ActuatedOptions } from '../signals/actuated.js';
+import { createMaxPressureController, type MaxPressureOptions } from '../signals/max-pressure.js';
+import { movementFlows, movementTurnRatios } from '../signals/flows.js';
 import { buildConflicts, type ConflictTable } from './conflicts.js';
 import { Scheduler } from './scheduler.js';
 import type { SimObserver } from './observer.js';
@@ -75,10 +78,25 @@ export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = {
   rerouteShare: 0,
 };
 
+/**
+ * How the programs of a run are driven, as plain data (it can be sent to
+ * workers): `fixed` time (the default), `actuated` (gap-out, see
+ * signals/actuated.ts) or `max-pressure` (Varaiya 2013, see
+ * signals/max-pressure.ts), with their options. Max-pressure's turn ratios are
+ * `demand` (default: from the run's trips, routed on free-flow times, busiest
+ * hour) or `uniform`.
+ */
+export type SignalControl =
+  | { kind: 'fixed' }
+  | ({ kind: 'actuated' } & ActuatedOptions)
+  | ({ kind: 'max-pressure' } & Omit<MaxPressureOptions, 'turnRatios'> & { turnRatios?: 'demand' | 'uniform' });
+
 /** Signal control of a run: programs per junction (compiled or specs), or ready controllers. */
 export interface SignalSetup {
-  /** Fixed-time programs; signalised junctions without one get `defaultProgram`. */
+  /** Programs; signalised junctions without one get `defaultProgram`. */
   programs?: ReadonlyArray<SignalProgram | SignalProgramSpec>;
+  /** Controller kind driving every program (given or default). Default `{ kind: 'fixed' }`. */
+  control?: SignalControl;
   /** Controllers (actuated, max-pressure, your own); they take precedence over programs. */
   controllers?: readonly SignalController[];
 }
@@ -166,6 +184,8 @@ export class Simulation {
   private readonly serviceAt: Float64Array;
   private readonly blocked: Uint8Array;
   private readonly shownOpen: Uint8Array;
+  /** Last time a vehicle reached the stop line to queue for the movement, s (for detectors of adaptive controllers). */
+  private readonly lastStopLine: Float64Array;
   private readonly junctionMovementOffsets: Int32Array;
   private readonly junctionMovements: Int32Array;
 
@@ -244,6 +264,7 @@ export class Simulation {
     this.serviceAt = new Float64Array(k).fill(NaN);
     this.blocked = new Uint8Array(k);
     this.shownOpen = new Uint8Array(k);
+    this.lastStopLine = new Float64Array(k).fill(-Infinity);
     for (let e = 0; e < k; e++) {
       const a = net.movementFrom[e];
       this.headway[e] = 1 / (net.linkSaturationFlow[a] * popcount(net.movementLaneMask[e]));
@@ -281,6 +302,9 @@ export class Simulation {
     this.view = {
       get time() { return self.scheduler.now; },
       queueLength: (movement: number) => self.queueLength[movement],
+      lastArrival: (movement: number, distance: number) => self.lastArrival(movement, distance),
+      linkVehicles: (link: number) => self.occupancy[link],
+      linkStorage: (link: number) => self.storage[link],
     };
 
     // Signals.
@@ -291,16 +315,17 @@ export class Simulation {
       controlled.add(c.junction);
       this.controllers.push(c);
     }
+    const build = Simulation.controllerFactory(net, trips, signals.control);
     (signals.programs ?? []).forEach((p, i) => {
       // A compiled program names its junction by index, a spec by id.
       const program = typeof p.junction === 'number' ? (p as SignalProgram) : compileProgram(net, p as SignalProgramSpec, `programs[${i}]`);
       if (controlled.has(program.junction)) return;
       controlled.add(program.junction);
-      this.controllers.push(createFixedTimeController(program));
+      this.controllers.push(build(program));
     });
     for (let j = 0; j < net.junctionCount; j++) {
       if (net.junctionControl[j] === CONTROL_CODE.signal && !controlled.has(j) && net.junctionInOffsets[j + 1] > net.junctionInOffsets[j]) {
-        this.controllers.push(createFixedTimeController(defaultProgram(net, j)));
+        this.controllers.push(build(defaultProgram(net, j)));
       }
     }
     this.controllers.forEach((c, i) => {
@@ -319,6 +344,27 @@ export class Simulation {
     }
     if (this.options.routingInterval < Infinity) this.scheduler.schedule(start + this.options.routingInterval, EV_ROUTING, 0);
     this.scheduler.schedule(start + this.options.gridlockTimeout / 4, EV_CHECK, 0);
+  }
+
+  /** The controller a program gets under `control`; throws `UsageError` for an unknown kind or bad options. */
+  private static controllerFactory(net: CompiledNetwork, trips: TripTable, control: SignalControl | undefined): (program: SignalProgram) => SignalController {
+    if (control === undefined || control.kind === 'fixed') return createFixedTimeController;
+    if (control.kind === 'actuated') {
+      const { kind: _kind, ...options } = control;
+      return (program) => createActuatedController(net, program, options);
+    }
+    if (control.kind === 'max-pressure') {
+      const { kind: _kind, turnRatios, ...options } = control;
+      if (turnRatios !== undefined && turnRatios !== 'demand' && turnRatios !== 'uniform') {
+        throw new UsageError(`signals.control.turnRatios must be "demand" or "uniform", got ${JSON.stringify(turnRatios)}`);
+      }
+      let ratios: Float64Array | undefined;
+      return (program) => {
+        if (turnRatios !== 'uniform') ratios ??= movementTurnRatios(net, movementFlows(net, trips));
+        return createMaxPressureController(net, program, { ...options, turnRatios: ratios });
+      };
+    }
+    throw new UsageError(`signals.control.kind must be "fixed", "actuated" or "max-pressure", got ${JSON.stringify((control as { kind?: unknown }).kind)}`);
   }
 
   private static checkOptions(options: Partial<SimOptions>): SimOptions {
@@ -567,6 +613,7 @@ export class Simulation {
     const e = this.network.movementBetween(l, nextLink);
     if (e < 0) throw new Error(`internal: route of vehicle ${v} turns from link ${l} to ${nextLink} without a movement`);
     this.state[v] = VEHICLE_QUEUED;
+    this.lastStopLine[e] = now;
     if (this.queueTail[e] === NONE) this.queueHead[e] = v;
     else this.next[this.queueTail[e]] = v;
     this.queueTail[e] = v;
@@ -679,6 +726,29 @@ export class Simulation {
       this.shownOpen[e] = open ? 1 : 0;
       if (this.queueLength[e] > 0) this.serve(e, now);
     }
+  }
+
+  /** See `ControllerView.lastArrival`: computed on demand from the transit list of the approach. */
+  private lastArrival(e: number, distance: number): number {
+    const net = this.network;
+    const now = this.scheduler.now;
+    const a = net.movementFrom[e];
+    const length = net.linkLength[a];
+    const d = distance < length ? (distance > 0 ? distance : 0) : length;
+    const lanes = popcount(net.movementLaneMask[e]) || 1;
+    if (this.queueLength[e] > 0 && (this.queueLength[e] * net.linkJamSpacing[a]) / lanes >= d) return now;
+    const speed = net.linkSpeed[a];
+    let last = this.lastStopLine[e] - d / speed;
+    // Vehicles still moving on the approach, in entry order: passage times ascend.
+    const toDetector = (length - d) / speed;
+    const exit = net.movementTo[e];
+    for (let v = this.transitHead[a]; v !== NONE; v = this.next[v]) {
+      const passed = this.enterTime[v] + toDetector;
+      if (passed > now) break;
+      const pos = this.routePos[v];
+      if (pos + 1 < this.routeEnd[v] && this.routePool[pos + 1] === exit && passed > last) last = passed;
+    }
+    return last;
   }
 
   /** Space freed at the downstream end of link `l` has reached its upstream end. */

@@ -1,0 +1,275 @@
+/**
+ * Writing greenwave plans and networks as SUMO files, so a plan found here can
+ * be checked in SUMO (`sumo -n net.net.xml -a plan.add.xml`).
+ *
+ * - `tlLogicXml` writes an additional file of static `tlLogic` programs. Each
+ *   greenwave phase becomes up to three SUMO phases: green (`G` protected, `g`
+ *   permissive, `r` elsewhere) for `duration`, then `y` for every movement that
+ *   was green for `yellow`, then all `r` for `allRed` (zero-length parts are
+ *   left out). State strings follow SUMO's linkIndex order from `signalIndex`
+ *   (from `importSumo`), or from {@link sumoSignalIndex} for networks built here.
+ *   Offsets are written modulo the cycle (SUMO and greenwave both take the
+ *   offset as the time the first phase starts). Times are rounded to SUMO's
+ *   millisecond resolution.
+ * - `sumoNetXml` writes a SUMO network without internal lanes (SUMO then moves
+ *   vehicles across junctions in one step, as with `--no-internal-links`):
+ *   straight lane shapes offset from the centre line on the driving side, one
+ *   connection per approach lane of each movement (to the same lane index of the
+ *   exit, or its last lane), junction types from the controls, and for every
+ *   signal a `tlLogic` (the given program, else greenwave's default program,
+ *   which is what greenwave runs there too). The right-of-way matrix is empty
+ *   (`foes` all zero): SUMO vehicles do not yield to each other at junctions of
+ *   such a network, so it is for checking plans, not for comparing yield rules.
+ */
+import { UsageError } from '../../../errors.js';
+import { compile } from '../../compile.js';
+import { CompiledNetwork, CONTROL_CODE } from '../../compiled.js';
+import type { RoadNetwork } from '../../road-network.js';
+import { TURN_KINDS } from '../../turns.js';
+import type { DrivingSide, JunctionControl, TurnKind } from '../../types.js';
+import type { ImportResult } from '../types.js';
+import { escapeXml } from '../xml.js';
+import { defaultProgram, PHASE_DEFAULTS, programToSpec, type SignalProgramSpec } from '../../../signals/program.js';
+
+type SignalIndex = NonNullable<ImportResult['signalIndex']>;
+const Y = PHASE_DEFAULTS.yellow;
+const R = PHASE_DEFAULTS.allRed;
+
+/** Options of {@link tlLogicXml}. */
+export interface TlLogicXmlOptions {
+  /** `programID` of every written program. Default `greenwave`. */
+  programId?: string;
+}
+
+/** Options of {@link sumoNetXml}. */
+export interface SumoNetXmlOptions {
+  /** Programs to write into the network (others get greenwave's default program). */
+  programs?: readonly SignalProgramSpec[];
+  /** `programID` of the programs written into the network. Default `0` (SUMO's own), so a plan written by {@link tlLogicXml} (default `greenwave`) loads beside it and runs. */
+  programId?: string;
+  /** Lane width for lane shapes, m. Default 3.2 (SUMO's default). */
+  laneWidth?: number;
+}
+
+/** A network, whichever layer it comes from, as plain lists in insertion order. */
+interface NetView {
+  side: DrivingSide;
+  junctions: { id: string; x: number; y: number; control: JunctionControl }[];
+  links: { id: string; from: string; to: string; lanes: number; length: number; speed: number }[];
+  /** Per link index: its movements. */
+  movements: { to: string; lanes: number[]; turn: TurnKind }[][];
+}
+
+function viewOf(net: CompiledNetwork | RoadNetwork): NetView {
+  if (net instanceof CompiledNetwork) {
+    const junctions = Array.from({ length: net.junctionCount }, (_, j) => ({ id: net.junctionKey(j), x: net.junctionX[j], y: net.junctionY[j], control: net.control(j) }));
+    const links = Array.from({ length: net.linkCount }, (_, l) => ({
+      id: net.linkKey(l), from: net.junctionKey(net.linkFrom[l]), to: net.junctionKey(net.linkTo[l]), lanes: net.linkLanes[l], length: net.linkLength[l], speed: net.linkSpeed[l],
+    }));
+    const movements = links.map((_, l) => {
+      const list: NetView['movements'][number] = [];
+      for (let e = net.movementOffsets[l]; e < net.movementOffsets[l + 1]; e++) {
+        const lanes: number[] = [];
+        for (let b = 0; b < 32; b++) if ((net.movementLaneMask[e] >>> b) & 1) lanes.push(b);
+        list.push({ to: net.linkKey(net.movementTo[e]), lanes, turn: TURN_KINDS[net.movementTurn[e]] });
+      }
+      return list;
+    });
+    return { side: net.drivingSide, junctions, links, movements };
+  }
+  const links = net.links();
+  return {
+    side: net.drivingSide,
+    junctions: net.junctions().map((j) => ({ id: j.id, x: j.x, y: j.y, control: j.control })),
+    links: links.map((l) => ({ id: l.id, from: l.from, to: l.to, lanes: l.lanes, length: l.length, speed: l.speed })),
+    movements: links.map((l) => net.movementsFrom(l.id).map((m) => ({ to: m.to, lanes: [...m.lanes], turn: m.turn }))),
+  };
+}
+
+/** Approach links of each junction id, in link order. */
+function approaches(view: NetView): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  view.links.forEach((l, i) => {
+    const list = out.get(l.to) ?? [];
+    list.push(i);
+    out.set(l.to, list);
+  });
+  return out;
+}
+
+/**
+ * SUMO link indices for a network built in greenwave: each signalised junction
+ * is its own traffic light (controller id = junction id), numbered over its
+ * approach links in link order, their movements in order, one index per approach
+ * lane of the movement (a SUMO connection is lane to lane). `sumoNetXml` writes
+ * connections with exactly these indices.
+ */
+export function sumoSignalIndex(net: CompiledNetwork | RoadNetwork): SignalIndex {
+  const view = viewOf(net);
+  const into = approaches(view);
+  const index: SignalIndex = {};
+  for (const j of view.junctions) {
+    if (j.control !== 'signal') continue;
+    const links: Record<string, number[]> = {};
+    let next = 0;
+    for (const l of into.get(j.id) ?? []) {
+      for (const m of view.movements[l]) links[`${view.links[l].id}>${m.to}`] = m.lanes.map(() => next++);
+    }
+    index[j.id] = { controller: j.id, links };
+  }
+  return index;
+}
+
+/** Seconds at SUMO's millisecond resolution, without trailing zeros. */
+function seconds(t: number): string {
+  return String(Math.round(t * 1000) / 1000);
+}
+
+function tlLogicElements(programs: readonly SignalProgramSpec[], signalIndex: SignalIndex, programId: string): string[] {
+  const byController = new Map<string, SignalProgramSpec[]>();
+  for (const p of programs) {
+    const entry = signalIndex[p.junction];
+    if (!entry) throw new UsageError(`tlLogicXml: junction "${p.junction}" has no SUMO traffic light in the signal index`);
+    const list = byController.get(entry.controller) ?? [];
+    if (list.some((q) => q.junction === p.junction)) throw new UsageError(`tlLogicXml: two programs for junction "${p.junction}"`);
+    list.push(p);
+    byController.set(entry.controller, list);
+  }
+  const out: string[] = [];
+  for (const [controller, list] of byController) {
+    const [first] = list;
+    for (const p of list) {
+      const same = (p.offset ?? 0) === (first.offset ?? 0) && p.phases.length === first.phases.length && p.phases.every((ph, i) => {
+        const q = first.phases[i];
+        return ph.duration === q.duration && (ph.yellow ?? Y) === (q.yellow ?? Y) && (ph.allRed ?? R) === (q.allRed ?? R);
+      });
+      if (!same) throw new UsageError(`tlLogicXml: junctions "${first.junction}" and "${p.junction}" share SUMO traffic light "${controller}" but their programs have different offsets or phase times`);
+    }
+    let size = 0;
+    for (const entry of Object.values(signalIndex)) {
+      if (entry.controller !== controller) continue;
+      for (const indices of Object.values(entry.links)) for (const i of indices) size = Math.max(size, i + 1);
+    }
+    const phases: string[] = [];
+    let cycle = 0;
+    first.phases.forEach((_, k) => {
+      const green = new Array<string>(size).fill('r');
+      for (const p of list) {
+        const links = signalIndex[p.junction].links;
+        const phase = p.phases[k];
+        for (const m of phase.green) for (const i of links[`${m.from}>${m.to}`] ?? []) green[i] = 'G';
+        for (const m of phase.permissive ?? []) for (const i of links[`${m.from}>${m.to}`] ?? []) green[i] = 'g';
+      }
+      const { duration } = list[0].phases[k];
+      const yellow = list[0].phases[k].yellow ?? Y;
+      const allRed = list[0].phases[k].allRed ?? R;
+      cycle += duration + yellow + allRed;
+      phases.push(`        <phase duration="${seconds(duration)}" state="${green.join('')}"/>`);
+      if (yellow > 0) phases.push(`        <phase duration="${seconds(yellow)}" state="${green.map((c) => (c === 'r' ? 'r' : 'y')).join('')}"/>`);
+      if (allRed > 0) phases.push(`        <phase duration="${seconds(allRed)}" state="${'r'.repeat(size)}"/>`);
+    });
+    const offset = cycle > 0 ? (((first.offset ?? 0) % cycle) + cycle) % cycle : 0;
+    out.push(`    <tlLogic id="${escapeXml(controller)}" type="static" programID="${escapeXml(programId)}" offset="${seconds(offset)}">`, ...phases, '    </tlLogic>');
+  }
+  return out;
+}
+
+/**
+ * SUMO additional file (`.add.xml`) with one static `tlLogic` per traffic light
+ * of `programs`. `signalIndex` maps movements to SUMO link indices: pass the one
+ * from `importSumo` for a network that came from SUMO; without it the indices of
+ * {@link sumoSignalIndex} (those `sumoNetXml` writes) are used. Movements without
+ * a link index (SUMO does not signal them) are left out. Throws `UsageError` for
+ * a junction with no traffic light in the index, or for junctions sharing one
+ * traffic light with different phase times.
+ */
+export function tlLogicXml(programs: readonly SignalProgramSpec[], net: CompiledNetwork | RoadNetwork, signalIndex?: ImportResult['signalIndex'], options: TlLogicXmlOptions = {}): string {
+  const index = signalIndex ?? sumoSignalIndex(net);
+  const lines = tlLogicElements(programs, index, options.programId ?? 'greenwave');
+  return ['<?xml version="1.0" encoding="UTF-8"?>', '<!-- signal programs written by greenwave -->', '<additional>', ...lines, '</additional>', ''].join('\n');
+}
+
+const DIR: Readonly<Record<TurnKind, string>> = { straight: 's', left: 'l', right: 'r', uturn: 't' };
+const JUNCTION_TYPE: Readonly<Record<JunctionControl, string>> = { signal: 'traffic_light', priority: 'priority', uncontrolled: 'unregulated' };
+
+function xy(x: number, y: number): string {
+  return `${x.toFixed(2)},${y.toFixed(2)}`;
+}
+
+/**
+ * A loadable SUMO network (`.net.xml`) of a greenwave network, without internal
+ * lanes, with connections numbered as {@link sumoSignalIndex} says and a
+ * `tlLogic` for every signal. See the module header for what is approximated.
+ */
+export function sumoNetXml(net: RoadNetwork | CompiledNetwork, options: SumoNetXmlOptions = {}): string {
+  const width = options.laneWidth ?? 3.2;
+  if (!(width > 0)) throw new UsageError(`sumoNetXml: options.laneWidth must be > 0, got ${String(options.laneWidth)}`);
+  const view = viewOf(net);
+  const compiled = net instanceof CompiledNetwork ? net : compile(net, { shared: false });
+  const signalIndex = sumoSignalIndex(compiled);
+  const given = new Map((options.programs ?? []).map((p) => [p.junction, p]));
+  const programs: SignalProgramSpec[] = [];
+  for (let j = 0; j < compiled.junctionCount; j++) {
+    if (compiled.junctionControl[j] !== CONTROL_CODE.signal) continue;
+    const id = compiled.junctionKey(j);
+    programs.push(given.get(id) ?? programToSpec(compiled, defaultProgram(compiled, j)));
+  }
+  for (const id of given.keys()) if (!signalIndex[id]) throw new UsageError(`sumoNetXml: program for junction "${id}", which is not a signal`);
+
+  const xs = view.junctions.map((j) => j.x);
+  const ys = view.junctions.map((j) => j.y);
+  const bounds = view.junctions.length === 0 ? '0.00,0.00,0.00,0.00' : `${xy(Math.min(...xs), Math.min(...ys))},${xy(Math.max(...xs), Math.max(...ys))}`;
+  const lines: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<!-- network written by greenwave: no internal lanes, no right-of-way matrix -->',
+    `<net version="1.9" junctionCornerDetail="0"${view.side === 'left' ? ' lefthand="true"' : ''} limitTurnSpeed="-1">`,
+    `    <location netOffset="0.00,0.00" convBoundary="${bounds}" origBoundary="${bounds}" projParameter="!"/>`,
+  ];
+  const at = new Map(view.junctions.map((j) => [j.id, j]));
+  const sign = view.side === 'left' ? -1 : 1;
+  for (const l of view.links) {
+    const a = at.get(l.from)!;
+    const b = at.get(l.to)!;
+    const d = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+    // Normal towards the driving side: right of travel for right-hand traffic.
+    const nx = (sign * (b.y - a.y)) / d;
+    const ny = (sign * -(b.x - a.x)) / d;
+    lines.push(`    <edge id="${escapeXml(l.id)}" from="${escapeXml(l.from)}" to="${escapeXml(l.to)}" priority="-1">`);
+    for (let i = 0; i < l.lanes; i++) {
+      const off = (l.lanes - i - 0.5) * width;
+      lines.push(`        <lane id="${escapeXml(`${l.id}_${i}`)}" index="${i}" speed="${l.speed.toFixed(2)}" length="${l.length.toFixed(2)}" shape="${xy(a.x + nx * off, a.y + ny * off)} ${xy(b.x + nx * off, b.y + ny * off)}"/>`);
+    }
+    lines.push('    </edge>');
+  }
+  lines.push(...tlLogicElements(programs, signalIndex, options.programId ?? '0'));
+
+  const into = approaches(view);
+  const linkAt = new Map(view.links.map((l, i) => [l.id, i]));
+  const connections: string[] = [];
+  for (const j of view.junctions) {
+    const incoming = into.get(j.id) ?? [];
+    const inLanes = incoming.flatMap((l) => Array.from({ length: view.links[l].lanes }, (_, i) => `${view.links[l].id}_${i}`));
+    let count = 0;
+    for (const l of incoming) {
+      for (const m of view.movements[l]) {
+        const toLanes = view.links[linkAt.get(m.to)!].lanes;
+        const indices = signalIndex[j.id]?.links[`${view.links[l].id}>${m.to}`];
+        m.lanes.forEach((lane, k) => {
+          const tl = indices ? ` tl="${escapeXml(j.id)}" linkIndex="${indices[k]}"` : '';
+          const state = indices ? 'O' : j.control === 'priority' ? 'M' : '=';
+          connections.push(`    <connection from="${escapeXml(view.links[l].id)}" to="${escapeXml(m.to)}" fromLane="${lane}" toLane="${Math.min(lane, toLanes - 1)}"${tl} dir="${DIR[m.turn]}" state="${state}"/>`);
+          count++;
+        });
+      }
+    }
+    const type = count === 0 ? 'dead_end' : JUNCTION_TYPE[j.control];
+    const r = 1.5 * width;
+    const shape = `${xy(j.x - r, j.y - r)} ${xy(j.x + r, j.y - r)} ${xy(j.x + r, j.y + r)} ${xy(j.x - r, j.y + r)}`;
+    lines.push(`    <junction id="${escapeXml(j.id)}" type="${type}" x="${j.x.toFixed(2)}" y="${j.y.toFixed(2)}" incLanes="${escapeXml(inLanes.join(' '))}" intLanes="" shape="${shape}">`);
+    const zeros = '0'.repeat(count);
+    for (let i = 0; i < count; i++) lines.push(`        <request index="${i}" response="${zeros}" foes="${zeros}" cont="0"/>`);
+    lines.push('    </junction>');
+  }
+  lines.push(...connections, '</net>', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,10 @@
+/**
+ * SUMO interoperability: import a SUMO scenario (`.sumocfg`, `.net.xml`,
+ * `.rou.xml`, `.add.xml`) and write greenwave plans and networks back as SUMO
+ * files. Re-exports only; see import.ts and export.ts.
+ */
+export { importSumo, importSumoAdditional, replacePrograms, movementOfKey } from './import.js';
+export type { SumoFiles, SumoImportOptions, SumoAdditionalResult } from './import.js';
+export { tlLogicXml, sumoNetXml, sumoSignalIndex } from './export.js';
+export type { TlLogicXmlOptions, SumoNetXmlOptions } from './export.js';
+export { parseSumoTime } from './route-file.js';

@@ -1,0 +1,293 @@
+/**
+ * The optimisation loop: from a start plan (Webster's, normally), ask a search
+ * method for a batch of candidate vectors, decode them to programs, evaluate the
+ * batch through an `Evaluator` (in-process or a worker pool), score each
+ * candidate, tell the method, checkpoint, repeat until the budget, the time
+ * limit, convergence or an interrupt.
+ *
+ * Scoring: every candidate runs on the same seeds and demand variants (common
+ * random numbers: candidate A and B see the same vehicles), and its objective is
+ * the mean over those runs of the per-run objective (see {@link runObjective}).
+ * With fixed seeds the objective is deterministic, so the search compares plans
+ * without noise; the price is over-fitting to those seeds, which is why plans are
+ * compared afterwards on held-out seeds (`comparePlans`).
+ *
+ * The start plan itself is evaluated first (exactly, not through the vector
+ * encoding), and the best plan is never worse than it on the training seeds.
+ *
+ * Checkpoint: a JSON file written atomically (temporary file + rename) after
+ * every batch, holding the search state, every evaluation's value and the best
+ * plan. `resume` continues from it: the search draws from per-generation random
+ * streams, so a resumed run follows the same path an uninterrupted one would
+ * have, and no finished evaluation is run again.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { NetworkMetrics } from '../sim/metrics.js';
+import type { SignalProgramSpec } from '../signals/program.js';
+import type { Candidate, EvaluateOptions, Evaluator } from './evaluator.js';
+import { createSearch, type SearchMethodName, type SearchState } from './search.js';
+import type { SearchSpace } from './space.js';
+
+/** What a plan is scored on. */
+export const OBJECTIVES = ['delay', 'travelTime', 'vehicleHours'] as const;
+export type ObjectiveName = (typeof OBJECTIVES)[number];
+
+/** Default penalty per unfinished trip, s (see {@link runObjective}). */
+export const DEFAULT_UNFINISHED_PENALTY = 900;
+
+/**
+ * The objective of one run (lower is better):
+ * - `delay`: mean delay per trip, s, where an unfinished trip counts as `penalty` s;
+ * - `travelTime`: mean travel time per trip, s, likewise;
+ * - `vehicleHours`: total vehicle-hours in the network (unfinished trips are
+ *   counted up to the end by the metrics) plus `penalty` s per unfinished trip.
+ * Without the penalty a plan that stops vehicles from finishing would look good:
+ * their delay would simply not be counted.
+ */
+export function runObjective(m: NetworkMetrics, objective: ObjectiveName, penalty = DEFAULT_UNFINISHED_PENALTY): number {
+  const finished = m.arrived;
+  const unfinished = m.unfinished;
+  switch (objective) {
+    case 'delay':
+    case 'travelTime': {
+      const mean = objective === 'delay' ? m.meanDelay : m.meanTravelTime;
+      const n = finished + unfinished;
+      if (n === 0) return 0;
+      return ((finished > 0 ? mean * finished : 0) + penalty * unfinished) / n;
+    }
+    case 'vehicleHours':
+      return m.vehicleHours + (penalty * unfinished) / 3600;
+    default:
+      throw new UsageError(`unknown objective "${String(objective)}"; use ${OBJECTIVES.join(', ')}`);
+  }
+}
+
+/** One line of the convergence history. */
+export interface HistoryRow {
+  /** Candidate evaluations so far (the start plan is evaluation 1). */
+  evaluation: number;
+  batch: number;
+  /** Wall time since the optimisation began (resumes included), s. */
+  elapsedS: number;
+  /** This candidate's objective (Infinity when a run failed). */
+  objective: number;
+  /** Best objective so far. */
+  best: number;
+}
+
+/** A scored plan. */
+export interface ScoredPlan {
+  programs: SignalProgramSpec[];
+  value: number;
+  /** Its vector, or null for the start plan (evaluated as given). */
+  x: number[] | null;
+}
+
+/** The checkpoint file's content (JSON). */
+export interface OptimiseCheckpoint {
+  format: 'greenwave-optimise-checkpoint';
+  version: 1;
+  /** Identifies the scenario and options; a resume with another refuses. */
+  fingerprint: string;
+  method: SearchMethodName;
+  objective: ObjectiveName;
+  seeds: number[];
+  variants: number[];
+  evaluations: number;
+  batches: number;
+  elapsedS: number;
+  search: SearchState | null;
+  start: ScoredPlan;
+  best: ScoredPlan;
+  history: HistoryRow[];
+}
+
+/** Progress after each batch. */
+export interface OptimiseProgress {
+  evaluations: number;
+  budget: number;
+  batches: number;
+  best: number;
+  start: number;
+  elapsedS: number;
+}
+
+/** Options of {@link optimise}. */
+export interface OptimiseOptions {
+  /** Training seeds (each candidate runs on all of them). */
+  seeds: readonly number[];
+  /** Indices of the evaluator scenario's variants to average over. Default all given by `variantCount`. */
+  variants: readonly number[];
+  objective?: ObjectiveName;
+  method?: SearchMethodName;
+  /** Candidate evaluations (the start plan counts as one), rounded up to whole batches. Default 200. */
+  budget?: number;
+  /** Stop starting new batches after this many seconds (resumes included). Default none. */
+  timeLimitS?: number;
+  /** Candidates per batch. Default: the method's (CMA-ES population; compass: 8). */
+  batch?: number;
+  /** Penalty per unfinished trip, s. Default 900. */
+  unfinishedPenalty?: number;
+  /** Seed of the search's own random streams. Default 1. */
+  searchSeed?: number;
+  /** File to checkpoint to after every batch. */
+  checkpoint?: string;
+  /** A checkpoint to continue from (its fingerprint must match `fingerprint`). */
+  resume?: OptimiseCheckpoint;
+  /**
+   * Extra vectors evaluated in the first batch with the start plan (see
+   * `initialDesign`); the search starts from the best of them and the start.
+   */
+  initial?: readonly Float64Array[];
+  /** Identifies scenario and options in the checkpoint. Default ''. */
+  fingerprint?: string;
+  /** Abort: finish nothing more, checkpoint what was done, resolve with `stopReason: 'interrupted'`. */
+  signal?: AbortSignal;
+  onProgress?: (progress: OptimiseProgress) => void;
+}
+
+/** What {@link optimise} found. */
+export interface OptimiseResult {
+  start: ScoredPlan;
+  best: ScoredPlan;
+  history: HistoryRow[];
+  evaluations: number;
+  batches: number;
+  elapsedS: number;
+  method: SearchMethodName;
+  objective: ObjectiveName;
+  stopReason: 'budget' | 'time' | 'converged' | 'interrupted';
+  /** Candidates whose runs failed (scored Infinity), with the first error. */
+  failures: Array<{ evaluation: number; seed: number; message: string }>;
+}
+
+/** Score candidates: one batch through the evaluator, mean per-run objective per candidate (Infinity if any run failed). */
+export async function scoreCandidates(
+  evaluator: Evaluator, candidates: readonly Candidate[], seeds: readonly number[], variants: readonly number[],
+  objective: ObjectiveName, penalty: number, options: EvaluateOptions = {},
+): Promise<{ values: number[]; aborted: boolean; failures: Array<{ candidate: number; seed: number; message: string }> }> {
+  const batch = await evaluator.evaluate({ candidates, seeds, variants }, options);
+  const sums = new Float64Array(candidates.length);
+  const counts = new Int32Array(candidates.length);
+  for (const r of batch.results) {
+    sums[r.candidate] += runObjective(r.metrics.network, objective, penalty);
+    counts[r.candidate]++;
+  }
+  const failures = batch.failures.map((f) => ({ candidate: f.candidate, seed: f.seed, message: `${f.error.name}: ${f.error.message}` }));
+  const per = seeds.length * variants.length;
+  const values = Array.from(sums, (s, c) => (counts[c] === per ? s / per : Infinity));
+  return { values, aborted: batch.aborted, failures };
+}
+
+async function writeCheckpoint(file: string, data: OptimiseCheckpoint): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(data)}\n`);
+  await rename(tmp, file);
+}
+
+/**
+ * Optimise the fixed-time plan over `space`, starting from `start` (a plan of
+ * every junction of the space, e.g. Webster's). See the file header.
+ */
+export async function optimise(evaluator: Evaluator, space: SearchSpace, start: readonly SignalProgramSpec[], options: OptimiseOptions): Promise<OptimiseResult> {
+  const objective = options.objective ?? 'delay';
+  const method = options.method ?? 'compass';
+  const budget = options.budget ?? 200;
+  const penalty = options.unfinishedPenalty ?? DEFAULT_UNFINISHED_PENALTY;
+  const seeds = [...options.seeds];
+  const variants = [...options.variants];
+  if (!Number.isInteger(budget) || budget < 2) throw new UsageError(`budget must be an integer >= 2 evaluations, got ${String(budget)}`);
+  if (seeds.length === 0) throw new UsageError('optimise needs at least one training seed');
+  if (variants.length === 0) throw new UsageError('optimise needs at least one demand variant');
+  if (!OBJECTIVES.includes(objective)) throw new UsageError(`unknown objective "${String(objective)}"; use ${OBJECTIVES.join(', ')}`);
+  const fingerprint = options.fingerprint ?? '';
+  const resume = options.resume;
+  if (resume !== undefined) {
+    if (resume.format !== 'greenwave-optimise-checkpoint' || resume.version !== 1) throw new UsageError('the checkpoint is not a greenwave optimise checkpoint (version 1)');
+    if (resume.fingerprint !== fingerprint) {
+      throw new UsageError('the checkpoint was written for another scenario or other options (seeds, variants, objective, search space); start afresh without --resume or use the same options');
+    }
+    if (resume.method !== method) throw new UsageError(`the checkpoint was written by the ${resume.method} search; resume with --method ${resume.method}`);
+  }
+
+  const began = performance.now();
+  const elapsed0 = resume?.elapsedS ?? 0;
+  const elapsedS = (): number => elapsed0 + (performance.now() - began) / 1000;
+  const history: HistoryRow[] = resume ? [...resume.history] : [];
+  const failures: OptimiseResult['failures'] = [];
+  let evaluations = resume?.evaluations ?? 0;
+  let batches = resume?.batches ?? 0;
+  let startPlan: ScoredPlan;
+  let best: ScoredPlan;
+  const evalOptions: EvaluateOptions = options.signal ? { signal: options.signal } : {};
+  const progress = (): void => options.onProgress?.({ evaluations, budget, batches, best: best.value, start: startPlan.value, elapsedS: elapsedS() });
+
+  const finish = (stopReason: OptimiseResult['stopReason']): OptimiseResult => ({
+    start: startPlan, best, history, evaluations, batches, elapsedS: elapsedS(), method, objective, stopReason, failures,
+  });
+
+  if (resume) {
+    startPlan = resume.start;
+    best = resume.best;
+  } else {
+    // First batch: the start plan exactly, then the initial design.
+    const initial = options.initial ?? [];
+    const designPlans = initial.map((x) => space.decode(x));
+    const scored = await scoreCandidates(evaluator, [start, ...designPlans], seeds, variants, objective, penalty, evalOptions);
+    if (scored.aborted) {
+      startPlan = { programs: [...start], value: NaN, x: null };
+      best = startPlan;
+      return finish('interrupted');
+    }
+    for (const f of scored.failures) failures.push({ evaluation: f.candidate + 1, seed: f.seed, message: f.message });
+    startPlan = { programs: [...start], value: scored.values[0], x: null };
+    best = startPlan;
+    batches = 1;
+    scored.values.forEach((value, k) => {
+      evaluations++;
+      if (k > 0 && value < best.value) best = { programs: designPlans[k - 1], value, x: Array.from(initial[k - 1]) };
+      history.push({ evaluation: evaluations, batch: 1, elapsedS: elapsedS(), objective: value, best: best.value });
+    });
+  }
+  // The search starts from the best plan of the first batch (the start plan unless the design found better).
+  const x0 = best.x !== null ? Float64Array.from(best.x) : space.encode(start);
+  const search = createSearch(method, x0, {
+    seed: options.searchSeed ?? 1,
+    ...(options.batch !== undefined ? { batch: options.batch } : method === 'compass' ? { batch: 8 } : {}),
+  }, resume?.search ?? undefined);
+
+  const save = async (): Promise<void> => {
+    if (options.checkpoint === undefined) return;
+    await writeCheckpoint(options.checkpoint, {
+      format: 'greenwave-optimise-checkpoint', version: 1, fingerprint, method, objective, seeds, variants,
+      evaluations, batches, elapsedS: elapsedS(), search: search.state(), start: startPlan, best, history,
+    });
+  };
+  if (!resume) await save();
+  progress();
+
+  for (;;) {
+    if (options.signal?.aborted) return finish('interrupted');
+    if (evaluations >= budget) return finish('budget');
+    if (options.timeLimitS !== undefined && elapsedS() >= options.timeLimitS) return finish('time');
+    if (search.converged) return finish('converged');
+    const xs = search.ask();
+    const candidates = xs.map((x) => space.decode(x));
+    const scored = await scoreCandidates(evaluator, candidates, seeds, variants, objective, penalty, evalOptions);
+    if (scored.aborted) return finish('interrupted'); // the partial batch is dropped: the checkpoint still holds the state before it
+    batches++;
+    for (let k = 0; k < xs.length; k++) {
+      evaluations++;
+      const value = scored.values[k];
+      if (value < best.value) best = { programs: candidates[k], value, x: Array.from(xs[k]) };
+      history.push({ evaluation: evaluations, batch: batches, elapsedS: elapsedS(), objective: value, best: best.value });
+    }
+    for (const f of scored.failures) failures.push({ evaluation: evaluations - xs.length + f.candidate + 1, seed: f.seed, message: f.message });
+    search.tell(xs, scored.values);
+    await save();
+    progress();
+  }
+}

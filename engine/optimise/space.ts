@@ -1,0 +1,228 @@
+/**
+ * The search space of fixed-time signal plans: a clean, invertible mapping
+ * between a vector x in the unit box [0, 1]^d and signal programs, so any search
+ * method (CMA-ES, compass search, your own) can drive it without knowing what a
+ * phase is.
+ *
+ * Layout of x:
+ *   - one cycle gene per cycle group: C = round(minC + x (maxC - minC)) seconds,
+ *     where minC is raised to the largest lost time + minimum greens of the
+ *     group's junctions, so every decoded plan is feasible;
+ *   - per junction, one split weight per phase: the green left over after every
+ *     phase's minimum green, G = C - L - sum(minGreen), is shared in proportion to
+ *     the weights (a weight of 0 gives exactly the minimum green);
+ *   - per junction, one offset gene (when offsets are searched): offset = x C.
+ *
+ * A cycle group shares one cycle (a coordinated group: offsets make a green wave
+ * only if the cycles are equal). Greens are whole seconds, distributed by the
+ * largest-remainder method so every junction of a group runs exactly the
+ * group's cycle. The phase structure (movements, order, yellow, all-red, min and
+ * max green) is the base program's and never changes.
+ *
+ * `encode` is the inverse of `decode` on plans the space can express (greens at
+ * least the minimum, whole seconds, equal cycles within a group): a search that
+ * starts from the Webster plan starts exactly there.
+ */
+import { UsageError } from '../errors.js';
+import { CONTROL_CODE, type CompiledNetwork } from '../network/compiled.js';
+import { compileProgram, defaultProgram, programToSpec, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
+
+/** How junction cycles are tied together. */
+export type CycleGrouping = 'shared' | 'per-junction' | ReadonlyArray<readonly string[]>;
+
+/** Options of {@link createSearchSpace}. */
+export interface SearchSpaceOptions {
+  /** Shortest cycle searched, s. Default 30. */
+  minCycle?: number;
+  /** Longest cycle searched, s. Default 120 (SUMO tlsCycleAdaptation's default maximum). */
+  maxCycle?: number;
+  /**
+   * `shared` (default): one cycle for every signal, so offsets coordinate the whole
+   * network; `per-junction`: each its own cycle; or explicit groups of junction ids
+   * (junctions in no group get their own cycle).
+   */
+  cycles?: CycleGrouping;
+  /** Search offsets. Default true. */
+  offsets?: boolean;
+}
+
+/** One junction's place in the vector. */
+export interface JunctionGenes {
+  junction: string;
+  group: number;
+  /** Index of the first split weight; one per phase. */
+  splits: number;
+  phases: number;
+  /** Index of the offset gene, or -1. */
+  offset: number;
+  /** Lost time (yellow + all-red of every phase), s. */
+  lostTime: number;
+  /** Sum of the phases' minimum greens, s. */
+  minGreens: number;
+}
+
+/** A cycle group's place in the vector. */
+export interface CycleGroupGenes {
+  junctions: string[];
+  /** Index of the cycle gene. */
+  gene: number;
+  /** Feasible cycle range of the group, s. */
+  minCycle: number;
+  maxCycle: number;
+}
+
+/** A vector <-> programs mapping over every signalised junction of a network. */
+export interface SearchSpace {
+  /** Number of genes. */
+  readonly dimension: number;
+  readonly groups: readonly CycleGroupGenes[];
+  readonly junctions: readonly JunctionGenes[];
+  /** Gene names, for reports and checkpoints (`cycle[g0]`, `split[j3][1]`, `offset[j3]`). */
+  readonly names: readonly string[];
+  /** Programs for x (clamped into the unit box first). */
+  decode(x: ArrayLike<number>): SignalProgramSpec[];
+  /** x for programs covering the same junctions with the base's phase structure. */
+  encode(programs: readonly SignalProgramSpec[]): Float64Array;
+}
+
+const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : Number.isFinite(v) ? v : 0.5);
+
+/**
+ * Integer parts of `total` shared in proportion to `weights` (largest remainder;
+ * ties to the lower index), so they sum to exactly `total`.
+ */
+export function apportion(total: number, weights: ArrayLike<number>): number[] {
+  const n = weights.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += weights[i];
+  const exact = Array.from({ length: n }, (_, i) => (sum > 0 ? (total * weights[i]) / sum : total / n));
+  const parts = exact.map(Math.floor);
+  let left = total - parts.reduce((a, b) => a + b, 0);
+  const order = exact.map((e, i) => [e - Math.floor(e), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (let k = 0; left > 0; k = (k + 1) % n, left--) parts[order[k][1]]++;
+  return parts;
+}
+
+/** Every signalised junction's program: the given one, else the default plan. */
+export function completePrograms(net: CompiledNetwork, programs: ReadonlyArray<SignalProgram | SignalProgramSpec>): SignalProgram[] {
+  const byJunction = new Map<number, SignalProgram>();
+  programs.forEach((p, i) => {
+    const compiled = typeof p.junction === 'number' ? (p as SignalProgram) : compileProgram(net, p as SignalProgramSpec, `programs[${i}]`);
+    byJunction.set(compiled.junction, compiled);
+  });
+  const out: SignalProgram[] = [];
+  for (let j = 0; j < net.junctionCount; j++) {
+    if (net.junctionControl[j] !== CONTROL_CODE.signal) continue;
+    out.push(byJunction.get(j) ?? defaultProgram(net, j));
+  }
+  return out;
+}
+
+/** Build the search space over `base` (every signalised junction's program; see {@link completePrograms}). */
+export function createSearchSpace(net: CompiledNetwork, base: readonly SignalProgram[], options: SearchSpaceOptions = {}): SearchSpace {
+  const minCycle = options.minCycle ?? 30;
+  const maxCycle = options.maxCycle ?? 120;
+  if (!(minCycle > 0 && maxCycle >= minCycle && Number.isFinite(maxCycle))) {
+    throw new UsageError(`search space: need 0 < minCycle <= maxCycle, got minCycle ${minCycle}, maxCycle ${maxCycle}`);
+  }
+  if (base.length === 0) throw new UsageError('search space: the network has no signalised junction, so there is no plan to optimise');
+  const searchOffsets = options.offsets ?? true;
+  const ids = base.map((p) => net.junctionKey(p.junction));
+  const index = new Map(ids.map((id, i) => [id, i]));
+
+  // cycle groups
+  const groupOf = new Int32Array(base.length).fill(-1);
+  const members: number[][] = [];
+  const grouping = options.cycles ?? 'shared';
+  if (grouping === 'shared') {
+    members.push(base.map((_, i) => i));
+  } else if (grouping !== 'per-junction') {
+    grouping.forEach((group, g) => {
+      const list: number[] = [];
+      for (const id of group) {
+        const i = index.get(id);
+        if (i === undefined) throw new UsageError(`search space: cycle group ${g} names "${id}", which is not a signalised junction`);
+        if (groupOf[i] >= 0) throw new UsageError(`search space: junction "${id}" is in two cycle groups`);
+        groupOf[i] = members.length;
+        list.push(i);
+      }
+      if (list.length > 0) members.push(list);
+    });
+  }
+  for (let i = 0; i < base.length; i++) {
+    if (grouping === 'shared') groupOf[i] = 0;
+    else if (groupOf[i] < 0) {
+      groupOf[i] = members.length;
+      members.push([i]);
+    }
+  }
+
+  const names: string[] = [];
+  const lost = base.map((p) => p.phases.reduce((s, ph) => s + ph.yellow + ph.allRed, 0));
+  const mins = base.map((p) => p.phases.reduce((s, ph) => s + ph.minGreen, 0));
+  const groups: CycleGroupGenes[] = members.map((list, g) => {
+    const floor = Math.ceil(Math.max(...list.map((i) => lost[i] + mins[i])));
+    const lo = Math.max(Math.ceil(minCycle), floor);
+    names.push(list.length === 1 ? `cycle[${ids[list[0]]}]` : `cycle[group ${g}]`);
+    return { junctions: list.map((i) => ids[i]), gene: g, minCycle: lo, maxCycle: Math.max(lo, Math.floor(maxCycle)) };
+  });
+  const junctions: JunctionGenes[] = base.map((p, i) => {
+    const splits = names.length;
+    p.phases.forEach((_, k) => names.push(`split[${ids[i]}][${k}]`));
+    const offset = searchOffsets ? names.length : -1;
+    if (searchOffsets) names.push(`offset[${ids[i]}]`);
+    return { junction: ids[i], group: groupOf[i], splits, phases: p.phases.length, offset, lostTime: lost[i], minGreens: mins[i] };
+  });
+
+  const cycleOf = (x: ArrayLike<number>, g: number): number => {
+    const { minCycle: lo, maxCycle: hi } = groups[g];
+    return Math.round(lo + clamp01(x[groups[g].gene]) * (hi - lo));
+  };
+
+  return {
+    dimension: names.length,
+    groups,
+    junctions,
+    names,
+    decode(x) {
+      if (x.length !== names.length) throw new UsageError(`search space: vector has ${x.length} genes, expected ${names.length}`);
+      return base.map((program, i) => {
+        const genes = junctions[i];
+        const cycle = cycleOf(x, genes.group);
+        const spare = Math.round(cycle - genes.lostTime - genes.minGreens);
+        const weights = Array.from({ length: genes.phases }, (_, k) => clamp01(x[genes.splits + k]));
+        const extra = apportion(spare, weights.every((w) => w === 0) ? weights.map(() => 1) : weights);
+        const phases = program.phases.map((ph, k) => ({ ...ph, duration: ph.minGreen + extra[k] }));
+        const total = phases.reduce((s, ph) => s + ph.duration + ph.yellow + ph.allRed, 0);
+        const offset = genes.offset >= 0 ? Math.round(clamp01(x[genes.offset]) * total) % total : ((program.offset % total) + total) % total;
+        return programToSpec(net, { ...program, phases, cycle: total, offset });
+      });
+    },
+    encode(programs) {
+      const x = new Float64Array(names.length);
+      const byId = new Map(programs.map((p) => [p.junction, p]));
+      const cycleSums = new Float64Array(groups.length);
+      const cycleCounts = new Float64Array(groups.length);
+      junctions.forEach((genes, i) => {
+        const p = byId.get(genes.junction);
+        if (p === undefined) throw new UsageError(`search space: no program for signalised junction "${genes.junction}"`);
+        if (p.phases.length !== genes.phases) {
+          throw new UsageError(`search space: program of "${genes.junction}" has ${p.phases.length} phases, the base plan has ${genes.phases}`);
+        }
+        const greens = p.phases.map((ph) => ph.duration);
+        const cycle = p.phases.reduce((s, ph) => s + ph.duration + (ph.yellow ?? 3) + (ph.allRed ?? 2), 0);
+        cycleSums[genes.group] += cycle;
+        cycleCounts[genes.group]++;
+        const shares = greens.map((g, k) => Math.max(0, g - base[i].phases[k].minGreen));
+        const top = Math.max(...shares);
+        shares.forEach((s, k) => { x[genes.splits + k] = top > 0 ? s / top : 1; });
+        if (genes.offset >= 0) x[genes.offset] = ((((p.offset ?? 0) % cycle) + cycle) % cycle) / cycle;
+      });
+      groups.forEach((g, k) => {
+        const cycle = cycleSums[k] / cycleCounts[k];
+        x[g.gene] = g.maxCycle > g.minCycle ? clamp01((cycle - g.minCycle) / (g.maxCycle - g.minCycle)) : 0.5;
+      });
+      return x;
+    },
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * Actuated (gap-out) signal control: each phase of a program runs at least its
+ * minGreen, is extended while vehicles keep passing the detectors of its movements
+ * with gaps no longer than `gap`, and ends when the gap is exceeded (gap-out) or
+ * at maxGreen (max-out); then its yellow and all-red, then the next phase.
+ *
+ * Reference: SUMO's actuated traffic lights (Simulation/Traffic_Lights, "based on
+ * time gaps"; MSActuatedTrafficLightLogic), whose defaults are used: max-gap 3 s,
+ * detectors placed detector-gap = 2 s of free-flow travel upstream of the stop line
+ * (distance = 2 s x the approach's speed, within the link), one detector per
+ * movement shown green or permissive in the phase, and a vehicle standing on a
+ * detector counts as no gap. Phases run in program order and none is skipped
+ * (SUMO's default actuated logic without `next`); with `skipEmptyPhases` the
+ * controller behaves like a NEMA controller without recall: phases with no call
+ * (no vehicle queued for or having passed a detector of their movements since
+ * they last ended) are skipped, and a green with no conflicting call rests in
+ * green (maxGreen is then counted from its start, so it ends at once when a call
+ * arrives after maxGreen).
+ *
+ * Event-driven, no per-second poll: after minGreen the controller looks at the
+ * last detector passage and wakes up exactly when the gap would expire (a new
+ * passage in between just moves the next look later). Only while a queue covers a
+ * detector (its passages are not individually visible in the mesoscopic model), or
+ * while resting in green, it looks every `pollInterval` (1 s, SUMO's default
+ * step), so gap-out may come up to that much early after a queue clears.
+ *
+ * The offset and the phase durations of the program are not used; a green lasts
+ * at least max(minGreen, 1 s) so every decision lies after the previous one.
+ */
+import { UsageError } from '../errors.js';
+import type { CompiledNetwork } from '../network/compiled.js';
+import { SIGNAL_GREEN, SIGNAL_PERMISSIVE, SIGNAL_RED, SIGNAL_YELLOW, type ControllerView, type SignalController } from './controller.js';
+import type { Phase, SignalProgram } from './program.js';
+
+/** Options of {@link createActuatedController}. */
+export interface ActuatedOptions {
+  /** Largest time gap between detections that still extends the green, s. Default 3 (SUMO max-gap). */
+  gap?: number;
+  /** Detector position as free-flow travel time upstream of the stop line, s. Default 2 (SUMO detector-gap). */
+  detectorGap?: number;
+  /** Detector position in metres upstream of the stop line, overriding `detectorGap`. */
+  detectorDistance?: number;
+  /** Skip phases without calls and rest in green without conflicting calls (NEMA, no recall). Default false (SUMO). */
+  skipEmptyPhases?: boolean;
+  /** Look-again interval while a queue covers a detector or while resting in green, s. Default 1. */
+  pollInterval?: number;
+}
+
+/** Defaults of {@link ActuatedOptions}. */
+export const DEFAULT_ACTUATED_OPTIONS: Readonly<{ gap: number; detectorGap: number; skipEmptyPhases: boolean; pollInterval: number }> = {
+  gap: 3,
+  detectorGap: 2,
+  skipEmptyPhases: false,
+  pollInterval: 1,
+};
+
+/** Shortest green, s, so decisions always lie after the green started. */
+const MIN_GREEN_FLOOR = 1;
+/** Tolerance of time comparisons, s. */
+const EPS = 1e-9;
+
+const GREEN = 0;
+const YELLOW = 1;
+const ALL_RED = 2;
+
+function paint(states: Uint8Array, ids: Int32Array, value: number): void {
+  for (let i = 0; i < ids.length; i++) states[ids[i]] = value;
+}
+
+function checkNumber(name: string, value: unknown, positive: boolean): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+    throw new UsageError(`actuated controller: options.${name} must be a finite number ${positive ? '> 0' : '>= 0'}, got ${String(value)}`);
+  }
+  return value;
+}
+
+class ActuatedController implements SignalController {
+  readonly junction: number;
+  private readonly phases: readonly Phase[];
+  private readonly movements: Int32Array | undefined;
+  /** Detector movements of each phase (green and permissive) and their distances, m. */
+  private readonly detectors: Int32Array[];
+  private readonly distances: Float64Array[];
+  private readonly gap: number;
+  private readonly skip: boolean;
+  private readonly poll: number;
+  private current = -1;
+  private kind = GREEN;
+  private greenStart = 0;
+  private next = NaN;
+  /** Last time a queue was seen over a detector of the current phase, s. */
+  private lastOccupied = -Infinity;
+  /** When each phase's green last ended, s. */
+  private readonly greenEnd: Float64Array;
+
+  constructor(net: CompiledNetwork, program: SignalProgram, options: ActuatedOptions) {
+    if (program.phases.length === 0) throw new UsageError('createActuatedController: the program has no phases');
+    const o = { ...DEFAULT_ACTUATED_OPTIONS, ...options };
+    this.gap = checkNumber('gap', o.gap, false);
+    const detectorGap = checkNumber('detectorGap', o.detectorGap, false);
+    const fixedDistance = o.detectorDistance === undefined ? undefined : checkNumber('detectorDistance', o.detectorDistance, false);
+    this.poll = checkNumber('pollInterval', o.pollInterval, true);
+    this.skip = o.skipEmptyPhases === true;
+    this.junction = program.junction;
+    this.phases = program.phases;
+    this.movements = program.movements;
+    this.detectors = program.phases.map((p) => Int32Array.from(new Set([...p.green, ...p.permissive])));
+    this.distances = this.detectors.map((ids) => Float64Array.from(ids, (e) => {
+      const a = net.movementFrom[e];
+      return Math.min(net.linkLength[a], fixedDistance ?? detectorGap * net.linkSpeed[a]);
+    }));
+    this.greenEnd = new Float64Array(program.phases.length).fill(-Infinity);
+  }
+
+  get phase(): number {
+    return this.current;
+  }
+
+  start(now: number, states: Uint8Array, view: ControllerView): number {
+    if (!Number.isFinite(now)) throw new UsageError(`actuated controller: start time must be finite, got ${now}`);
+    if (this.movements !== undefined) paint(states, this.movements, SIGNAL_RED);
+    for (const p of this.phases) {
+      paint(states, p.green, SIGNAL_RED);
+      paint(states, p.permissive, SIGNAL_RED);
+    }
+    this.greenEnd.fill(-Infinity);
+    return this.beginGreen(0, now, states, view);
+  }
+
+  advance(now: number, states: Uint8Array, view: ControllerView): number {
+    if (now !== this.next) {
+      throw new UsageError(
+        this.current < 0
+          ? 'actuated controller: advance() called before start()'
+          : `actuated controller of junction ${this.junction}: advance(${now}) but the next decision is at ${this.next}`,
+      );
+    }
+    const p = this.phases[this.current];
+    if (this.kind === GREEN) return this.decide(now, states, view);
+    if (this.kind === YELLOW) {
+      paint(states, p.green, SIGNAL_RED);
+      paint(states, p.permissive, SIGNAL_RED);
+      if (p.allRed > 0) {
+        this.kind = ALL_RED;
+        return (this.next = now + p.allRed);
+      }
+    }
+    return this.beginGreen(this.nextPhase(view), now, states, view);
+  }
+
+  private beginGreen(i: number, now: number, states: Uint8Array, _view: ControllerView): number {
+    const p = this.phases[i];
+    this.current = i;
+    this.kind = GREEN;
+    this.greenStart = now;
+    this.lastOccupied = -Infinity;
+    paint(states, p.green, SIGNAL_GREEN);
+    paint(states, p.permissive, SIGNAL_PERMISSIVE);
+    return (this.next = now + Math.max(p.minGreen, MIN_GREEN_FLOOR));
+  }
+
+  /** Green decision point: extend, gap out or max out. */
+  private decide(now: number, states: Uint8Array, view: ControllerView): number {
+    const i = this.current;
+    const p = this.phases[i];
+    const maxEnd = this.greenStart + Math.max(p.maxGreen, p.minGreen, MIN_GREEN_FLOOR);
+    const ids = this.detectors[i];
+    const dist = this.distances[i];
+    let last = this.lastOccupied;
+    let occupied = false;
+    for (let k = 0; k < ids.length; k++) {
+      const t = view.lastArrival(ids[k], dist[k]);
+      if (t >= now) occupied = true;
+      else if (t > last) last = t;
+    }
+    if (occupied) this.lastOccupied = last = now;
+    const conflicting = !this.skip || this.otherCalls(i, view);
+    if (!conflicting) {
+      // NEMA rest in green: nothing else is waiting.
+      return (this.next = now + this.poll);
+    }
+    if (now >= maxEnd - EPS) return this.endGreen(now, states);
+    if (occupied) return (this.next = Math.min(now + this.poll, maxEnd));
+    if (now - last >= this.gap - EPS) return this.endGreen(now, states);
+    return (this.next = Math.min(last + this.gap, maxEnd));
+  }
+
+  private endGreen(now: number, states: Uint8Array): number {
+    const p = this.phases[this.current];
+    this.greenEnd[this.current] = now;
+    if (p.yellow > 0) {
+      this.kind = YELLOW;
+      paint(states, p.green, SIGNAL_YELLOW);
+      paint(states, p.permissive, SIGNAL_YELLOW);
+      return (this.next = now + p.yellow);
+    }
+    paint(states, p.green, SIGNAL_RED);
+    paint(states, p.permissive, SIGNAL_RED);
+    if (p.allRed > 0) {
+      this.kind = ALL_RED;
+      return (this.next = now + p.allRed);
+    }
+    // No clearance at all: the next green starts at once (the decision time stays after `now`).
+    this.kind = ALL_RED;
+    return (this.next = now + EPS * 1e3);
+  }
+
+  /** A phase has a call: a vehicle queued for, or past a detector of, one of its movements since its green ended. */
+  private hasCall(j: number, view: ControllerView): boolean {
+    const ids = this.detectors[j];
+    const dist = this.distances[j];
+    const since = this.greenEnd[j];
+    for (let k = 0; k < ids.length; k++) {
+      if (view.queueLength(ids[k]) > 0 || view.lastArrival(ids[k], dist[k]) > since) return true;
+    }
+    return false;
+  }
+
+  private otherCalls(i: number, view: ControllerView): boolean {
+    for (let j = 0; j < this.phases.length; j++) if (j !== i && this.hasCall(j, view)) return true;
+    return false;
+  }
+
+  private nextPhase(view: ControllerView): number {
+    const n = this.phases.length;
+    const after = (this.current + 1) % n;
+    if (!this.skip) return after;
+    for (let s = 0; s < n; s++) {
+      const j = (after + s) % n;
+      if (this.hasCall(j, view)) return j;
+    }
+    return after;
+  }
+}
+
+/**
+ * An actuated (gap-out) controller running the phases of `program` (see the file
+ * header for the rules and their SUMO sources). `net` gives the approach lengths
+ * and speeds that place the detectors. `advance` must be called exactly at each
+ * returned time, else it throws `UsageError`; bad options throw `UsageError`.
+ */
+export function createActuatedController(net: CompiledNetwork, program: SignalProgram, options: ActuatedOptions = {}): SignalController {
+  return new ActuatedController(net, program, options);
+}

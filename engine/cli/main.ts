@@ -95,6 +95,7 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .option('--max-cycle <s>', 'longest cycle searched, s', number('--max-cycle', 1))
     .option('--resume', 'continue from <out>/checkpoint.json (same scenario and options)')
     .option('--no-compare', 'skip the held-out comparison')
+    .option('--report', 'also write report.html (convergence, before/after table) in the output directory')
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress output')
     .addHelpText('after', `

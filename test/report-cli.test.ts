@@ -76,6 +76,22 @@ describe('greenwave run --report', () => {
   }, 120_000);
 });
 
+describe('greenwave optimise --report', () => {
+  it('writes report.html beside convergence.csv and comparison.json, with the paired differences to Webster', () => {
+    const file = join(dir, 'tiny-opt.yaml');
+    writeFileSync(file, SCENARIO);
+    const out = join(dir, 'opt');
+    const r = greenwave('optimise', file, '--out', out, '--budget', '6', '--seeds', '1', '--held-out', '2', '--workers', '1', '--report', '-q');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(join(out, 'report.html'));
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    for (const plan of ['current', 'webster', 'optimised']) expect(html).toContain(`<tr data-plan="${plan}">`);
+    expect(html).toContain('minus webster');
+    expect(html).toMatch(/Δ [+-]?\d/);
+    expect(html).toContain('id="convergence"');
+  }, 180_000);
+});
+
 describe('greenwave report', () => {
   it('exits 2 with a located message for a directory without outputs or with a malformed file', () => {
     const empty = join(dir, 'empty');

@@ -100,6 +100,7 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .option('--redis <url>', 'evaluate on `greenwave worker` processes through Redis instead of local threads')
     .option('--job-id <id>', 'with --redis: the job id (default: from the scenario and options, so a restart reuses finished evaluations)')
     .option('--no-compare', 'skip the held-out comparison')
+    .option('--report', 'also write report.html (convergence, before/after table) in the output directory')
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress output')
     .addHelpText('after', `

@@ -26,6 +26,7 @@ import { SEARCH_METHODS, type SearchMethodName } from '../optimise/search.js';
 import type { Candidate, Evaluator } from '../optimise/evaluator.js';
 import { comparePlans, type Comparison } from '../report/compare.js';
 import { csvField } from '../report/outputs.js';
+import { writeReport } from './report.js';
 import { baselinePlans } from './baselines.js';
 import { VERSION } from './version.js';
 import { interruptOnSigint } from './commands.js';
@@ -48,6 +49,8 @@ export interface OptimiseCommandOptions {
   compare?: boolean;
   quiet?: boolean;
   json?: boolean;
+  /** Also write report.html (convergence and the before/after table) into the output directory. */
+  report?: boolean;
   debug?: boolean;
   /** Redis URL: evaluate on `greenwave worker` processes through BullMQ. */
   redis?: string;
@@ -272,6 +275,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       await writeFile(path.join(out, 'comparison.json'), `${JSON.stringify(comparison, null, 2)}\n`);
       files.push(path.join(out, 'comparison.json'));
     }
+    if (options.report) files.push((await writeReport(out)).path);
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ greenwave: VERSION, scenario: built.scenario.name, method, objective, evaluations: result.evaluations, stopReason: result.stopReason, training: { seeds: trainSeeds, demandScales: scales, start: result.start.value, best: result.best.value }, comparison, outputs: files }, null, 2)}\n`);
     } else {

@@ -170,7 +170,7 @@ export function lineChart(o: LineChartOptions): Html {
   const lines = o.series.map((s) => {
     if (s.dots) {
       const dots = s.points.filter(([px, py]) => Number.isFinite(px) && Number.isFinite(py)).map(([px, py]) => `M${r(f.x(px))} ${r(f.y(py))}h0`).join('');
-      return html`<path class="series" data-series="${s.name}" d="${dots}" stroke="${s.colour}" stroke-width="4" stroke-linecap="round" fill="none" opacity="0.55"/>`;
+      return html`<path class="series" data-series="${s.name}" d="${dots}" stroke="${s.colour}" stroke-width="6" stroke-linecap="round" fill="none" opacity="0.6"/>`;
     }
     return html`<path class="series" data-series="${s.name}" d="${pathOf(s.points, f, s.step === true)}" stroke="${s.colour}" stroke-width="2" stroke-dasharray="${s.dash ?? 'none'}" fill="none"/>`;
   });

@@ -3,11 +3,14 @@
  * plan's metrics with Student-t confidence intervals over held-out seeds, a
  * forest plot of the objective, and per-junction control delay and LOS.
  *
- * Honest reading of intervals: two plans whose intervals do not overlap differ
- * at (at least) the stated level; overlapping intervals are not evidence of no
- * difference, only that this table cannot show one (Schenker & Gentleman 2001,
+ * Honest reading of intervals: when the file carries paired differences to a
+ * reference plan (greenwave optimise runs every plan on the same seeds, common
+ * random numbers), a difference is shown when its paired interval excludes 0.
+ * Without them, two plans whose separate intervals do not overlap differ at
+ * (at least) the stated level; overlapping intervals are not evidence of no
+ * difference, only that the table cannot show one (Schenker & Gentleman 2001,
  * "On judging the significance of differences by examining the overlap between
- * confidence intervals", The American Statistician 55(3)). The page says so.
+ * confidence intervals", The American Statistician 55(3)). The page says which.
  */
 import { scaleLinear } from 'd3-scale';
 import { html, join, type Html } from './escape.js';
@@ -26,46 +29,73 @@ const OBJECTIVE_METRIC = { delay: 'meanDelay', travelTime: 'meanTravelTime', veh
 
 const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
-function cell(s: ComparisonSummary, digits: number, base: ComparisonSummary | undefined, best: boolean): Html {
+type Row = Comparison['rows'][number];
+
+/** The plan differences are taken against: the file's reference, else "current", else the first. */
+function referenceOf(c: Comparison): string {
+  return c.reference ?? (c.rows.some((r) => r.plan === 'current') ? 'current' : c.rows[0].plan);
+}
+
+function signed(v: number, digits: number): string {
+  return `${v > 0 ? '+' : ''}${num(v, digits)}`;
+}
+
+function cell(s: ComparisonSummary, digits: number, base: ComparisonSummary | undefined, diff: ComparisonSummary | undefined, best: boolean): Html {
   const interval = finite(s.halfWidth)
     ? html`<span class="ci">± ${num(s.halfWidth, digits)}</span><br><span class="ci-range">[${num(s.lower ?? NaN, digits)}, ${num(s.upper ?? NaN, digits)}]</span>`
     : html`<span class="ci-range">no interval (n = ${s.n})</span>`;
   let change: Html | string = '';
-  if (base && finite(base.mean) && finite(s.mean) && base.mean !== 0) {
+  if (diff && finite(diff.mean)) {
+    // Paired by seed: the interval of the per-seed differences decides.
+    const shown = finite(diff.upper) && finite(diff.lower) && (diff.upper < 0 || diff.lower > 0);
+    const width = finite(diff.halfWidth) ? ` ± ${num(diff.halfWidth, digits)}` : '';
+    change = html`<br><span class="change ${shown ? (diff.mean < 0 ? 'better' : 'worse') : 'overlap'}">Δ ${signed(diff.mean, digits)}${width} ${shown ? '(differs)' : '(inconclusive)'}</span>`;
+  } else if (base && finite(base.mean) && finite(s.mean) && base.mean !== 0) {
     const pct = ((s.mean - base.mean) / Math.abs(base.mean)) * 100;
     const apart = finite(s.upper) && finite(s.lower) && finite(base.upper) && finite(base.lower) && (s.upper < base.lower || s.lower > base.upper);
-    change = html`<br><span class="change ${apart ? (pct < 0 ? 'better' : 'worse') : 'overlap'}">${pct > 0 ? '+' : ''}${num(pct, 1)}% ${apart ? 'intervals apart' : 'intervals overlap'}</span>`;
+    change = html`<br><span class="change ${apart ? (pct < 0 ? 'better' : 'worse') : 'overlap'}">${pct > 0 ? '+' : ''}${num(pct, 1)}% ${apart ? '(intervals apart)' : '(intervals overlap)'}</span>`;
   }
   return html`<td class="${best ? 'best' : ''}"><span class="mean">${num(s.mean ?? NaN, digits)}</span> ${interval}${change}</td>`;
 }
 
 function forestPlot(c: Comparison): Html {
   const metric = OBJECTIVE_METRIC[c.objective];
-  const rows = c.rows.map((row) => ({ plan: row.plan, s: row.metrics[metric] }));
+  const ref = referenceOf(c);
+  const paired = c.rows.some((row) => row.difference);
+  // Paired differences to the reference when the file has them (the reference itself at 0), else each plan's mean.
+  const rows = c.rows.map((row) => ({
+    plan: row.plan,
+    s: paired ? (row.difference?.[metric] ?? (row.plan === ref ? { n: 0, mean: 0, halfWidth: null, lower: null, upper: null, level: c.level } : row.metrics[metric])) : row.metrics[metric],
+  }));
   let lo = Infinity;
   let hi = -Infinity;
   for (const { s } of rows) {
     for (const v of [s.lower, s.upper, s.mean]) if (finite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   }
+  if (paired) { lo = Math.min(lo, 0); hi = Math.max(hi, 0); }
   if (!(lo < hi)) { lo = (finite(lo) ? lo : 0) - 1; hi = (finite(hi) ? hi : 0) + 1; }
   const width = 680;
   const rowH = 26;
   const height = 46 + rows.length * rowH;
   const x = scaleLinear().domain([lo, hi]).nice().range([130, width - 20]);
-  const base = rows.find((r) => r.plan === 'current')?.s;
-  const baseBand = base && finite(base.lower) && finite(base.upper)
-    ? html`<rect x="${x(base.lower)}" y="20" width="${Math.max(1, x(base.upper) - x(base.lower))}" height="${rows.length * rowH}" fill="#999" opacity="0.15"/>`
-    : '';
+  const base = rows.find((r) => r.plan === ref)?.s;
+  const baseBand = paired
+    ? html`<line x1="${x(0)}" x2="${x(0)}" y1="16" y2="${20 + rows.length * rowH}" stroke="#666" stroke-dasharray="3 3"/>`
+    : base && finite(base.lower) && finite(base.upper)
+      ? html`<rect x="${x(base.lower)}" y="20" width="${Math.max(1, x(base.upper) - x(base.lower))}" height="${rows.length * rowH}" fill="#999" opacity="0.15"/>`
+      : '';
   const marks = rows.map(({ plan, s }, i) => {
     const y = 20 + i * rowH + rowH / 2;
     const bar = finite(s.lower) && finite(s.upper) ? html`<line x1="${x(s.lower)}" x2="${x(s.upper)}" y1="${y}" y2="${y}" stroke="#333" stroke-width="2"/>` : '';
-    const dot = finite(s.mean) ? html`<circle cx="${x(s.mean)}" cy="${y}" r="4.5" fill="${plan === 'current' ? '#666' : '#1f5fa8'}"/>` : '';
+    const dot = finite(s.mean) ? html`<circle cx="${x(s.mean)}" cy="${y}" r="4.5" fill="${plan === ref ? '#666' : '#1f5fa8'}"/>` : '';
     return html`<g class="forest-row" data-plan="${plan}"><text x="122" y="${y + 4}" text-anchor="end">${shorten(plan, 20)}</text>${bar}${dot}</g>`;
   });
   const ticks = x.ticks(6).map((t) => html`<g transform="translate(${x(t)},${20 + rows.length * rowH})"><line y2="5" stroke="#555"/><text y="18" text-anchor="middle">${num(t, LABELS[metric].digits > 1 ? 1 : LABELS[metric].digits)}</text></g>`);
   const { label, unit } = LABELS[metric];
   return html`<svg class="chart forest" viewBox="0 0 ${width} ${height}" role="img" aria-label="${label} by plan">
-<text class="chart-title" x="0" y="12">${label}${unit ? ` (${unit})` : ''} by plan: mean and ${Math.round(c.level * 100)}% interval (grey band: the current plan's)</text>
+<text class="chart-title" x="0" y="12">${paired
+    ? `${label}${unit ? ` (${unit})` : ''} minus ${ref}'s, paired by seed: mean and ${Math.round(c.level * 100)}% interval`
+    : `${label}${unit ? ` (${unit})` : ''} by plan: mean and ${Math.round(c.level * 100)}% interval (grey band: ${ref})`}</text>
 ${baseBand}${marks}${ticks}</svg>`;
 }
 
@@ -79,7 +109,7 @@ function junctionTable(c: Comparison, limit: number): Html {
     }
   }
   if (byJunction.size === 0) return html``;
-  const ref = plans.includes('current') ? 'current' : plans[0];
+  const ref = plans.includes(referenceOf(c)) ? referenceOf(c) : plans[0];
   const ids = [...byJunction.keys()].sort((a, b) => (byJunction.get(b)?.get(ref)?.s.mean ?? -Infinity) - (byJunction.get(a)?.get(ref)?.s.mean ?? -Infinity));
   const shown = ids.slice(0, limit);
   const body = shown.map((id) => html`<tr><th scope="row">${id}</th>${plans.map((p) => {
@@ -93,17 +123,23 @@ function junctionTable(c: Comparison, limit: number): Html {
 
 /** The before/after section's content. */
 export function comparisonSection(c: Comparison): Html {
-  const base = c.rows.find((r) => r.plan === 'current');
+  const ref = referenceOf(c);
+  const base: Row | undefined = c.rows.find((r) => r.plan === ref);
+  const paired = c.rows.some((r) => r.difference);
   const best = new Map<string, number>();
   for (const m of COMPARISON_METRICS) {
     let b = Infinity;
     for (const row of c.rows) { const v = row.metrics[m].mean; if (finite(v) && v < b) b = v; }
     best.set(m, b);
   }
-  const rows = c.rows.map((row) => html`<tr data-plan="${row.plan}"><th scope="row">${row.plan}</th>${COMPARISON_METRICS.map((m) => cell(row.metrics[m], LABELS[m].digits, row === base ? undefined : base?.metrics[m], row.metrics[m].mean === best.get(m) && c.rows.length > 1))}</tr>`);
+  const rows = c.rows.map((row) => html`<tr data-plan="${row.plan}"><th scope="row">${row.plan}</th>${COMPARISON_METRICS.map((m) => cell(row.metrics[m], LABELS[m].digits, row === base ? undefined : base?.metrics[m], row === base ? undefined : row.difference?.[m], row.metrics[m].mean === best.get(m) && c.rows.length > 1))}</tr>`);
+  const failures = c.rows.flatMap((row) => (row.failures ?? []).map((f) => html`<li>${row.plan}, seed ${f.seed}: ${f.message}</li>`));
   const n = Math.max(0, ...c.rows.map((r) => r.metrics.meanDelay.n));
   return html`<p class="note">Scenario ${c.scenario}; objective: ${c.objective}. Each figure is the mean over ${c.heldOutSeeds.length} held-out seeds (${join(c.heldOutSeeds.map(String), ', ')}) — seeds the optimiser never saw — with its ${Math.round(c.level * 100)}% Student-t confidence interval (n = ${n}). Lower is better in every column; the best mean is bold.
-Where a plan's interval and the current plan's do not overlap, the difference holds at least at this level; where they overlap, this table cannot tell the plans apart (it is not evidence that they are equal).</p>
+${paired
+    ? `Δ is the plan minus ${ref} on the same seeds (common random numbers), ± the half-width of the interval of the per-seed differences: where that interval excludes 0 the plans differ at this level ("differs"); where it includes 0 this comparison does not show a difference ("inconclusive" — not evidence that they are equal).`
+    : `Where a plan's interval and the ${ref} plan's do not overlap, the difference holds at least at this level; where they overlap, this table cannot tell the plans apart (it is not evidence that they are equal).`}</p>
+${failures.length > 0 ? html`<div class="warning">Runs that failed, left out of the figures: <ul>${failures}</ul></div>` : ''}
 <div class="table-wrap"><table class="comparison"><thead><tr><th>Plan</th>${COMPARISON_METRICS.map((m) => html`<th>${LABELS[m].label}${LABELS[m].unit ? ` (${LABELS[m].unit})` : ''}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>
 ${forestPlot(c)}
 ${junctionTable(c, 25)}`;

@@ -69,11 +69,16 @@ const ComparisonSchema = z.object({
   objective: z.enum(['delay', 'travelTime', 'vehicleHours']),
   heldOutSeeds: z.array(z.number()),
   level: z.number(),
+  /** Plan the paired differences are taken against (greenwave optimise: webster). */
+  reference: z.string().optional(),
   rows: z.array(z.object({
     plan: z.string(),
-    metrics: z.object(Object.fromEntries(COMPARISON_METRICS.map((m) => [m, SummaryStat])) as Record<(typeof COMPARISON_METRICS)[number], typeof SummaryStat>),
+    metrics: z.object(Object.fromEntries(COMPARISON_METRICS.map((m) => [m, SummaryStat])) as Record<(typeof COMPARISON_METRICS)[number], typeof SummaryStat>).loose(),
+    /** Per-seed differences to the reference plan (this minus reference), paired by seed; null for the reference. */
+    difference: z.object(Object.fromEntries(COMPARISON_METRICS.map((m) => [m, SummaryStat])) as Record<(typeof COMPARISON_METRICS)[number], typeof SummaryStat>).loose().nullable().optional(),
     junctions: z.array(z.object({ id: z.string(), controlDelay: SummaryStat, los: z.string() })).optional(),
-  })).min(1),
+    failures: z.array(z.object({ seed: z.number(), message: z.string() })).optional(),
+  }).loose()).min(1),
 }).loose();
 
 const CorridorSchema = z.object({

@@ -123,7 +123,7 @@ th:first-child { text-align: left; }
 td.best .mean { font-weight: 700; }
 .ci, .ci-range { color: var(--muted); font-size: 12px; }
 .change.better { color: #1a7f37; } .change.worse { color: #b42318; } .change.overlap { color: var(--muted); }
-.change { font-size: 12px; }
+.change { font-size: 12px; white-space: nowrap; }
 .los-chip { display: inline-block; min-width: 18px; text-align: center; border-radius: 3px; font-weight: 700; font-size: 11px; color: #111; }
 select { font: inherit; padding: 2px 6px; }
 .tip { position: absolute; z-index: 10; max-width: 320px; background: #1d2327; color: #fff; font-size: 12px; padding: 5px 8px; border-radius: 4px; pointer-events: none; }
@@ -270,9 +270,10 @@ function convergenceSection(data: ReportData): Html {
   if (!conv || conv.length === 0) return html``;
   const last = conv[conv.length - 1];
   const first = conv[0];
-  const objective = data.comparison?.objective ?? 'objective';
+  const objective = { delay: 'mean delay per trip (s)', travelTime: 'mean travel time (s)', vehicleHours: 'vehicle-hours' }[data.comparison?.objective ?? 'delay'] ?? 'objective';
+  const batches = new Set(conv.map((p) => p.batch)).size;
   const chart = lineChart({
-    title: `Optimiser convergence: ${objective} of each evaluated plan and the best so far`, xLabel: 'evaluation', yLabel: objective, width: 1040, height: 300,
+    title: `Objective (${objective}) of each evaluated plan, and the best so far`, xLabel: 'evaluation', yLabel: objective, width: 1040, height: 300,
     series: [
       { name: 'evaluated plan', colour: '#7f8c8d', points: conv.map((p) => [p.evaluation, p.objective] as const), dots: true },
       { name: 'best so far', colour: '#1a9641', points: conv.map((p) => [p.evaluation, p.best] as const), step: true },
@@ -280,7 +281,7 @@ function convergenceSection(data: ReportData): Html {
   });
   const change = Number.isFinite(first.best) && first.best !== 0 ? ((last.best - first.best) / Math.abs(first.best)) * 100 : NaN;
   return html`<section id="convergence"><h2>Optimiser convergence</h2>
-<p class="note">${conv.length.toLocaleString('en')} evaluations in ${Math.max(0, ...conv.map((p) => p.batch)) + 1} batches over ${num(last.elapsedS, 1)} s; best ${objective} ${num(first.best, 2)} → ${num(last.best, 2)} (${num(change, 1)}%). Objective values are means over the optimiser's training seeds; the held-out comparison below is the fair test.</p>
+<p class="note">${conv.length.toLocaleString('en')} evaluations in ${batches} batch${batches === 1 ? '' : 'es'} over ${num(last.elapsedS, 1)} s; best ${objective} ${num(first.best, 2)} → ${num(last.best, 2)} (${num(change, 1)}%). Objective values are means over the optimiser's training seeds; the held-out comparison below is the fair test.</p>
 ${chart}</section>`;
 }
 

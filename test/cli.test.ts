@@ -123,22 +123,23 @@ describe('greenwave run --workers', () => {
   it('on Ctrl-C (SIGINT) stops the pool, reports and writes what finished, and exits 130', async () => {
     const file = scenario('long.yaml', VALID.replace('endS: 1800', 'endS: 3600').replace('vehPerHour: 300', 'vehPerHour: 900'));
     const out = join(dir, 'sigint-out');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'engine/cli/main.ts', 'run', file, '--replications', '3000', '--workers', '2', '--json', '--out', out]);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'engine/cli/main.ts', 'run', file, '--replications', '100000', '--workers', '2', '--json', '--out', out]);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const code = await new Promise<number | null>((resolve) => {
-      setTimeout(() => child.kill('SIGINT'), 8000); // well after start-up (tsx, the pool) on a loaded machine
+      // well after start-up (tsx, the pool) even on a loaded machine; 100,000 replications last far longer
+      setTimeout(() => child.kill('SIGINT'), 8000);
       child.on('exit', (c) => resolve(c));
     });
     expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/interrupted: \d+ of 3000 replications finished/);
+    expect(stderr).toMatch(/interrupted: \d+ of 100000 replications finished/);
     const summary = JSON.parse(stdout) as { replications: unknown[]; incomplete: { notRun: number[] } };
     expect(summary.replications.length).toBeGreaterThan(0);
     expect(summary.incomplete.notRun.length).toBeGreaterThan(0);
     // nothing lost or duplicated: every seed is either finished or listed as not run
-    expect(summary.replications.length + summary.incomplete.notRun.length).toBe(3000);
+    expect(summary.replications.length + summary.incomplete.notRun.length).toBe(100000);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
   }, 60_000);
 });

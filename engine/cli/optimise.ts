@@ -257,7 +257,8 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     if (options.compare !== false) {
       log(`comparing plans on ${heldOutSeeds.length} held-out seeds (${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]}) at nominal demand ...`);
       const plans: Array<{ name: string; candidate: Candidate }> = [
-        { name: 'current', candidate: current.map((p) => programToSpec(net, p)) },
+        // the scenario as it runs today: its programs under its own control (fixed time unless signals.default says otherwise)
+        { name: 'current', candidate: { programs: current.map((p) => programToSpec(net, p)), control: built.signals.control } },
         { name: 'webster', candidate: baselines.webster },
         ...baselines.adaptive,
         { name: 'optimised', candidate: result.best.programs },

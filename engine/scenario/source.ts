@@ -109,7 +109,8 @@ export function parseSource(text: string, file: string, syntax: 'json' | 'yaml')
   };
 }
 
-function locateIn(doc: Document, path: readonly PathSegment[], key: boolean, toPosition: (offset: number) => SourcePosition): SourcePosition | undefined {
+/** Position of the node at `path` in `doc` (of its key with `key`), or of its nearest enclosing node. Shared with the CityFlow JSON reader. */
+export function locateIn(doc: Document, path: readonly PathSegment[], key: boolean, toPosition: (offset: number) => SourcePosition): SourcePosition | undefined {
   let node: unknown = doc.contents;
   let found: Node | null = isNode(node) ? node : null;
   for (let i = 0; i < path.length; i++) {

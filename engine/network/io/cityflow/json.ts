@@ -10,7 +10,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { locateIn } from '../../../scenario/source.js';
 import { InputError } from '../../../errors.js';
 
 /** A key or array index on the way to a value. */
@@ -79,31 +80,10 @@ function positionAt(text: string, offset: number): { line: number; column: numbe
 function locator(text: string): (at: JsonPath) => { line: number; column: number } | undefined {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
-  return (at) => {
-    let node: unknown = doc.contents;
-    let found: Node | null = isNode(node) ? node : null;
-    for (const seg of at) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg));
-        if (pair === undefined || !isNode(pair.value)) break;
-        node = found = pair.value;
-      } else if (isSeq(node) && typeof seg === 'number') {
-        const item: unknown = node.items[seg];
-        if (!isNode(item)) break;
-        node = found = item;
-      } else {
-        break;
-      }
-    }
-    const range = found?.range;
-    if (!range) return undefined;
-    const p = lineCounter.linePos(range[0]);
+  return (at) => locateIn(doc, at, false, (offset) => {
+    const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
-  };
-}
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && 'range' in value && Array.isArray((value as Node).range);
+  });
 }
 
 /**

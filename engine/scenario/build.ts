@@ -21,6 +21,7 @@ import { RoadNetwork } from '../network/road-network.js';
 import { expandDemand, type TripTable } from '../demand/demand.js';
 import { createRandom } from '../demand/random.js';
 import { compileProgram, defaultProgram, type MovementRef, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
+import type { ActuatedOptions } from '../signals/actuated.js';
 import { movementFlows } from '../signals/flows.js';
 import { websterPrograms } from '../signals/webster.js';
 import type { SignalControl } from '../sim/simulation.js';
@@ -42,7 +43,8 @@ export interface BuiltScenario {
   /**
    * Compiled programs (with `signals.default: webster`, Webster plans for the
    * junctions without one; otherwise those get the kernel's default plan) and the
-   * controller kind driving them (`signals.default`).
+   * controller kind driving them (`signals.default`; with `actuated`, the options
+   * of `signals.actuated` that the file gives).
    */
   signals: { programs: SignalProgram[]; control: SignalControl };
   /** Options of `simulate` (SI; seed of the first replication). */
@@ -366,6 +368,30 @@ function websterForUnprogrammed(compiled: CompiledNetwork, trips: TripTable, pro
 }
 
 /**
+ * The controller options of `signals.actuated` (`gapS` -> `gap`, `detectorGapS` ->
+ * `detectorGap`, `detectorDistanceM` -> `detectorDistance`; seconds and metres are
+ * already SI, so only the names change), only the fields the file gives. They
+ * apply to `default: actuated` only: with any other default they are a located
+ * problem rather than silently ignored.
+ */
+function actuatedOptions(loaded: LoadedScenario, problems: Problems): ActuatedOptions {
+  const given = loaded.source.signals?.actuated;
+  if (given === undefined) return {};
+  if (loaded.signals.default !== 'actuated') {
+    problems.add(
+      ['signals', 'actuated'],
+      `signals.actuated only applies with default: actuated, but default is ${JSON.stringify(loaded.signals.default)}: set default: actuated or remove signals.actuated`,
+    );
+    return {};
+  }
+  const options: ActuatedOptions = {};
+  if (given.gapS !== undefined) options.gap = given.gapS;
+  if (given.detectorGapS !== undefined) options.detectorGap = given.detectorGapS;
+  if (given.detectorDistanceM !== undefined) options.detectorDistance = given.detectorDistanceM;
+  return options;
+}
+
+/**
  * Build `loaded` into a network, demand, signal programs and run options.
  * Throws `ScenarioError` with every problem found (see the file header for the
  * phases), located in the scenario file.
@@ -396,6 +422,7 @@ export function buildScenario(loaded: LoadedScenario): BuiltScenario {
       if (!given.has(program.junction)) programs.push(program);
     });
   }
+  const actuated = actuatedOptions(loaded, problems);
   problems.throwIfAny();
 
   const tripsFor = (seed: number): TripTable => {
@@ -412,7 +439,7 @@ export function buildScenario(loaded: LoadedScenario): BuiltScenario {
   const trips = tripsFor(sim.seed);
   const kind = loaded.signals.default;
   if (kind === 'webster') programs.push(...websterForUnprogrammed(compiled, trips, programs));
-  const control: SignalControl = kind === 'actuated' || kind === 'max-pressure' ? { kind } : { kind: 'fixed' };
+  const control: SignalControl = kind === 'actuated' ? { kind, ...actuated } : kind === 'max-pressure' ? { kind } : { kind: 'fixed' };
   const options: SimulateOptions = { start: sim.start, end: sim.end, seed: sim.seed };
   if (sim.gridlockTimeout !== undefined) options.gridlockTimeout = sim.gridlockTimeout;
   if (sim.routingInterval !== undefined) options.routingInterval = sim.routingInterval;

@@ -27,6 +27,7 @@ import {
   DEFAULT_SIDE_LANES,
   DEFAULT_SIDE_LENGTH,
 } from '../network/generators/index.js';
+import { DEFAULT_ACTUATED_OPTIONS } from '../signals/actuated.js';
 import { PHASE_DEFAULTS } from '../signals/program.js';
 import { DEFAULT_SIM_OPTIONS } from '../sim/simulation.js';
 import { CLOCK_PATTERN } from './clock.js';
@@ -382,6 +383,20 @@ const ProgramSchema = z
   })
   .describe('A fixed-time signal program for one junction.');
 
+const ActuatedSchema = z
+  .strictObject({
+    gapS: positive(
+      `Passage time: the largest time gap between vehicles crossing a detector that still extends the green, seconds. Default ${DEFAULT_ACTUATED_OPTIONS.gap} (SUMO max-gap).`,
+    ).optional(),
+    detectorGapS: positive(
+      `Detector setback as free-flow travel time upstream of the stop line, seconds (the detector sits this many seconds × the approach speed before the stop line, at most the approach length). Default ${DEFAULT_ACTUATED_OPTIONS.detectorGap} (SUMO detector-gap).`,
+    ).optional(),
+    detectorDistanceM: positive(
+      'Detector setback in metres upstream of the stop line on every approach (at most the approach length); overrides detectorGapS. Default: none (detectorGapS applies).',
+    ).optional(),
+  })
+  .describe('Settings of gap-out control, the same at every signal; only with default: actuated.');
+
 const SignalsSchema = z
   .strictObject({
     default: z.enum(SIGNAL_DEFAULTS).default('fixed').describe(
@@ -389,10 +404,11 @@ const SignalsSchema = z
         'plan (one phase per road axis, 30 s greens). "webster": as fixed, but junctions without a program get Webster\'s ' +
         'plan for the busiest hour of the demand (defaults of SUMO\'s tlsCycleAdaptation.py). "actuated": every signalised ' +
         'junction runs gap-out control on its program\'s phases (given, else the default plan) within minGreenS..maxGreenS ' +
-        '(3 s gap, detectors 2 s upstream, as SUMO). "max-pressure": every signalised junction runs max-pressure control ' +
+        '(3 s gap, detectors 2 s upstream, as SUMO; change them with signals.actuated). "max-pressure": every signalised junction runs max-pressure control ' +
         '(Varaiya 2013) on its program\'s phases, deciding every 5 s after minGreenS.',
     ),
     programs: z.array(ProgramSchema).optional().describe('Fixed-time programs, at most one per junction.'),
+    actuated: ActuatedSchema.optional(),
   })
   .describe('Signal control.');
 

@@ -17,6 +17,8 @@ import type { CompiledNetwork } from '../network/compiled.js';
 import { createRouter } from '../routing/router.js';
 import type { SignalProgramSpec } from '../signals/program.js';
 import type { SearchSpace } from './space.js';
+import type { ActuatedSpace } from './actuated-space.js';
+import type { CandidatePlan } from './evaluator.js';
 
 /** Cycle lengths tried, as fractions of the space's cycle range. */
 const CYCLE_STEPS = [0, 0.07, 0.14, 0.22, 0.3, 0.4, 0.55, 0.75];
@@ -52,6 +54,37 @@ export function initialDesign(net: CompiledNetwork, space: SearchSpace, start: r
       }
       if (!out.some((y) => y.every((v, k) => v === x[k]))) out.push(x); // without offset genes the two variants coincide
     }
+  }
+  return out;
+}
+
+/** Passage times x detector setbacks of the actuated first batch, s (SUMO's default 3 s / 2 s among them). */
+const ACTUATED_GAPS = [2, 3, 4];
+const ACTUATED_SETBACKS = [1, 2, 3];
+/** Maximum greens tried for every phase at once, s. */
+const ACTUATED_MAX_GREENS = [20, 40];
+
+/**
+ * Vectors of the first batch of an actuated search: `start` (encoded) with the
+ * passage time and detector setback on a 3 x 3 grid around SUMO's defaults, and
+ * with every phase's maximum green at a short and a medium value. Passage time
+ * and setback interact (a gap shorter than the setback strands vehicles), which
+ * a coordinate search crosses slowly; the grid puts the good pairings in reach.
+ */
+export function actuatedDesign(space: ActuatedSpace, start: CandidatePlan): Float64Array[] {
+  const x0 = space.encodePlan(start);
+  const out: Float64Array[] = [];
+  const push = (x: Float64Array): void => {
+    if (!out.some((y) => y.every((v, k) => v === x[k])) && !x.every((v, k) => v === x0[k])) out.push(x);
+  };
+  for (const gap of ACTUATED_GAPS) {
+    for (const setback of ACTUATED_SETBACKS) {
+      push(space.encodePlan({ programs: start.programs, control: { kind: 'actuated', gap, detectorGap: setback } }));
+    }
+  }
+  for (const maxGreen of ACTUATED_MAX_GREENS) {
+    const programs = start.programs.map((p) => ({ ...p, phases: p.phases.map((ph) => ({ ...ph, maxGreen })) }));
+    push(space.encodePlan({ programs, control: start.control ?? { kind: 'actuated' } }));
   }
   return out;
 }

@@ -9,9 +9,11 @@ export type {
   ProgressEvent, EvaluateOptions, EvaluatorCloseReport, InProcessEvaluatorOptions, PlannedBatch,
 } from './evaluator.js';
 export { createSearchSpace, completePrograms, apportion } from './space.js';
-export type { SearchSpace, SearchSpaceOptions, CycleGrouping, JunctionGenes, CycleGroupGenes } from './space.js';
+export type { PlanSpace, SearchSpace, SearchSpaceOptions, CycleGrouping, JunctionGenes, CycleGroupGenes } from './space.js';
+export { createActuatedSpace, GAP_RANGE, DETECTOR_RANGE, MAX_GREEN_CEILING } from './actuated-space.js';
+export type { ActuatedSpace, ActuatedJunctionGenes } from './actuated-space.js';
 export { createCmaEs, createCompass, createSearch, SEARCH_METHODS } from './search.js';
 export type { SearchMethod, SearchMethodName, SearchState, CmaEsOptions, CompassOptions } from './search.js';
 export { optimise, runObjective, scoreCandidates, OBJECTIVES, DEFAULT_UNFINISHED_PENALTY } from './optimise.js';
 export type { ObjectiveName, OptimiseOptions, OptimiseResult, OptimiseCheckpoint, OptimiseProgress, HistoryRow, ScoredPlan } from './optimise.js';
-export { initialDesign, progressionTimes } from './design.js';
+export { initialDesign, actuatedDesign, progressionTimes } from './design.js';

@@ -26,9 +26,9 @@ import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { NetworkMetrics } from '../sim/metrics.js';
 import type { SignalProgramSpec } from '../signals/program.js';
-import type { Candidate, EvaluateOptions, Evaluator } from './evaluator.js';
+import type { Candidate, CandidatePlan, ControlSpec, EvaluateOptions, Evaluator } from './evaluator.js';
 import { createSearch, type SearchMethodName, type SearchState } from './search.js';
-import type { SearchSpace } from './space.js';
+import type { PlanSpace } from './space.js';
 
 /** What a plan is scored on. */
 export const OBJECTIVES = ['delay', 'travelTime', 'vehicleHours'] as const;
@@ -80,6 +80,8 @@ export interface HistoryRow {
 /** A scored plan. */
 export interface ScoredPlan {
   programs: SignalProgramSpec[];
+  /** How the programs are run; absent for fixed time. */
+  control?: ControlSpec;
   value: number;
   /** Its vector, or null for the start plan (evaluated as given). */
   x: number[] | null;
@@ -188,11 +190,24 @@ async function writeCheckpoint(file: string, data: OptimiseCheckpoint): Promise<
   await rename(tmp, file);
 }
 
+/** A candidate as a plan: programs with the control running them (absent: fixed time). */
+function asPlan(candidate: Candidate): CandidatePlan {
+  return Array.isArray(candidate) ? { programs: candidate as readonly SignalProgramSpec[] } : (candidate as CandidatePlan);
+}
+
+/** A scored plan of `plan` (`control` only when it is not fixed time, so fixed-time checkpoints stay as they were). */
+function scored(plan: CandidatePlan, value: number, x: number[] | null): ScoredPlan {
+  const control = plan.control !== undefined && plan.control.kind !== 'fixed' ? { control: plan.control } : {};
+  return { programs: [...plan.programs], ...control, value, x };
+}
+
 /**
- * Optimise the fixed-time plan over `space`, starting from `start` (a plan of
- * every junction of the space, e.g. Webster's). See the file header.
+ * Optimise a plan over `space` (fixed-time programs, or actuated settings),
+ * starting from `start` (a plan of every junction of the space, of the space's
+ * kind: Webster's programs, the actuated baseline). See the file header.
  */
-export async function optimise(evaluator: Evaluator, space: SearchSpace, start: readonly SignalProgramSpec[], options: OptimiseOptions): Promise<OptimiseResult> {
+export async function optimise(evaluator: Evaluator, space: PlanSpace, startCandidate: Candidate, options: OptimiseOptions): Promise<OptimiseResult> {
+  const start = asPlan(startCandidate);
   const objective = options.objective ?? 'delay';
   const method = options.method ?? 'compass';
   const budget = options.budget ?? 200;
@@ -235,25 +250,25 @@ export async function optimise(evaluator: Evaluator, space: SearchSpace, start: 
   } else {
     // First batch: the start plan exactly, then the initial design.
     const initial = options.initial ?? [];
-    const designPlans = initial.map((x) => space.decode(x));
-    const scored = await scoreCandidates(evaluator, [start, ...designPlans], seeds, variants, objective, penalty, evalOptions);
-    if (scored.aborted) {
-      startPlan = { programs: [...start], value: NaN, x: null };
+    const designPlans = initial.map((x) => space.plan(x));
+    const first = await scoreCandidates(evaluator, [start, ...designPlans], seeds, variants, objective, penalty, evalOptions);
+    if (first.aborted) {
+      startPlan = scored(start, NaN, null);
       best = startPlan;
       return finish('interrupted');
     }
-    for (const f of scored.failures) failures.push({ evaluation: f.candidate + 1, seed: f.seed, message: f.message });
-    startPlan = { programs: [...start], value: scored.values[0], x: null };
+    for (const f of first.failures) failures.push({ evaluation: f.candidate + 1, seed: f.seed, message: f.message });
+    startPlan = scored(start, first.values[0], null);
     best = startPlan;
     batches = 1;
-    scored.values.forEach((value, k) => {
+    first.values.forEach((value, k) => {
       evaluations++;
-      if (k > 0 && value < best.value) best = { programs: designPlans[k - 1], value, x: Array.from(initial[k - 1]) };
+      if (k > 0 && value < best.value) best = scored(designPlans[k - 1], value, Array.from(initial[k - 1]));
       history.push({ evaluation: evaluations, batch: 1, elapsedS: elapsedS(), objective: value, best: best.value });
     });
   }
   // The search starts from the best plan of the first batch (the start plan unless the design found better).
-  const x0 = best.x !== null ? Float64Array.from(best.x) : space.encode(start);
+  const x0 = best.x !== null ? Float64Array.from(best.x) : space.encodePlan(start);
   const search = createSearch(method, x0, {
     seed: options.searchSeed ?? 1,
     ...(options.batch !== undefined ? { batch: options.batch } : method === 'compass' ? { batch: 8 } : {}),
@@ -275,18 +290,18 @@ export async function optimise(evaluator: Evaluator, space: SearchSpace, start: 
     if (options.timeLimitS !== undefined && elapsedS() >= options.timeLimitS) return finish('time');
     if (search.converged) return finish('converged');
     const xs = search.ask();
-    const candidates = xs.map((x) => space.decode(x));
-    const scored = await scoreCandidates(evaluator, candidates, seeds, variants, objective, penalty, evalOptions);
-    if (scored.aborted) return finish('interrupted'); // the partial batch is dropped: the checkpoint still holds the state before it
+    const candidates = xs.map((x) => space.plan(x));
+    const batch = await scoreCandidates(evaluator, candidates, seeds, variants, objective, penalty, evalOptions);
+    if (batch.aborted) return finish('interrupted'); // the partial batch is dropped: the checkpoint still holds the state before it
     batches++;
     for (let k = 0; k < xs.length; k++) {
       evaluations++;
-      const value = scored.values[k];
-      if (value < best.value) best = { programs: candidates[k], value, x: Array.from(xs[k]) };
+      const value = batch.values[k];
+      if (value < best.value) best = scored(candidates[k], value, Array.from(xs[k]));
       history.push({ evaluation: evaluations, batch: batches, elapsedS: elapsedS(), objective: value, best: best.value });
     }
-    for (const f of scored.failures) failures.push({ evaluation: evaluations - xs.length + f.candidate + 1, seed: f.seed, message: f.message });
-    search.tell(xs, scored.values);
+    for (const f of batch.failures) failures.push({ evaluation: evaluations - xs.length + f.candidate + 1, seed: f.seed, message: f.message });
+    search.tell(xs, batch.values);
     await save();
     progress();
   }

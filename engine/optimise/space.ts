@@ -26,6 +26,7 @@
 import { UsageError } from '../errors.js';
 import { CONTROL_CODE, type CompiledNetwork } from '../network/compiled.js';
 import { compileProgram, defaultProgram, programToSpec, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
+import type { CandidatePlan } from './evaluator.js';
 
 /** How junction cycles are tied together. */
 export type CycleGrouping = 'shared' | 'per-junction' | ReadonlyArray<readonly string[]>;
@@ -71,10 +72,27 @@ export interface CycleGroupGenes {
   maxCycle: number;
 }
 
-/** A vector <-> programs mapping over every signalised junction of a network. */
-export interface SearchSpace {
+/**
+ * What the optimiser needs of a space: a vector in [0, 1]^d <-> a plan (programs
+ * and the control running them). Fixed-time plans ({@link createSearchSpace}) and
+ * actuated settings (`createActuatedSpace`) are the two kinds.
+ */
+export interface PlanSpace {
+  /** The control of every plan the space decodes to. */
+  readonly kind: 'fixed' | 'actuated';
   /** Number of genes. */
   readonly dimension: number;
+  /** Gene names, for reports and checkpoints. */
+  readonly names: readonly string[];
+  /** The plan for x (clamped into the unit box first). */
+  plan(x: ArrayLike<number>): CandidatePlan;
+  /** x for a plan of this kind covering the same junctions with the base's phase structure. */
+  encodePlan(plan: CandidatePlan): Float64Array;
+}
+
+/** A vector <-> fixed-time programs mapping over every signalised junction of a network. */
+export interface SearchSpace extends PlanSpace {
+  readonly kind: 'fixed';
   readonly groups: readonly CycleGroupGenes[];
   readonly junctions: readonly JunctionGenes[];
   /** Gene names, for reports and checkpoints (`cycle[g0]`, `split[j3][1]`, `offset[j3]`). */
@@ -179,11 +197,19 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
     return Math.round(lo + clamp01(x[groups[g].gene]) * (hi - lo));
   };
 
-  return {
+  const space: SearchSpace = {
+    kind: 'fixed',
     dimension: names.length,
     groups,
     junctions,
     names,
+    plan: (x) => ({ programs: space.decode(x) }),
+    encodePlan(plan) {
+      if (plan.control !== undefined && plan.control.kind !== 'fixed') {
+        throw new UsageError(`search space: a fixed-time space encodes fixed-time plans, got ${plan.control.kind} control`);
+      }
+      return space.encode(plan.programs);
+    },
     decode(x) {
       if (x.length !== names.length) throw new UsageError(`search space: vector has ${x.length} genes, expected ${names.length}`);
       return base.map((program, i) => {
@@ -225,4 +251,5 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
       return x;
     },
   };
+  return space;
 }

@@ -78,10 +78,11 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
   };
   cli.command('optimise')
     .alias('optimize')
-    .description('search fixed-time signal plans from Webster\'s; compare current, Webster, actuated, max-pressure and optimised on held-out seeds')
+    .description('search signal plans (fixed time from Webster\'s, and actuated settings); compare current, Webster, actuated, max-pressure and optimised on held-out seeds')
     .argument('<scenario>', 'scenario file (.json, .yaml or .yml)')
     .option('-o, --out <dir>', 'output directory (default: <outputs.dir>/optimise)')
-    .option('--budget <n>', 'candidate evaluations (each runs every training seed x demand variant)', integer('--budget', 2), 200)
+    .option('--budget <n>', 'candidate evaluations in all, shared evenly by the kinds of plan searched (each runs every training seed x demand variant; default 200 per kind)', integer('--budget', 2))
+    .option('--control <kind>', 'kind of plan searched: fixed (cycle, splits, offsets), actuated (gap, detector setback, max greens) or auto (both; the better on the training seeds wins)', 'auto')
     .option('--time <minutes>', 'stop starting new batches after this many minutes', number('--time', 0))
     .option('-w, --workers <n>', `worker threads (default: available parallelism, ${os.availableParallelism()} here)`, integer('--workers', 1))
     .option('--seeds <n>', 'training seeds per candidate: seed, seed+1, ... (common random numbers)', integer('--seeds', 1), 3)
@@ -96,7 +97,7 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .option('--cycles <mode>', 'shared (one cycle, offsets coordinate every signal) or per-junction', 'shared')
     .option('--min-cycle <s>', 'shortest cycle searched, s', number('--min-cycle', 1))
     .option('--max-cycle <s>', 'longest cycle searched, s', number('--max-cycle', 1))
-    .option('--resume', 'continue from <out>/checkpoint.json (same scenario and options)')
+    .option('--resume', 'continue from the checkpoints in <out> (same scenario and options)')
     .option('--redis <url>', 'evaluate on `greenwave worker` processes through Redis instead of local threads')
     .option('--job-id <id>', 'with --redis: the job id (default: from the scenario and options, so a restart reuses finished evaluations)')
     .option('--no-compare', 'skip the held-out comparison')
@@ -105,7 +106,8 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .option('-q, --quiet', 'no progress output')
     .addHelpText('after', `
 Examples:
-  greenwave optimise scenarios/corridor/scenario.yaml                  200 evaluations from Webster, then the comparison table
+  greenwave optimise scenarios/corridor/scenario.yaml                  200 fixed-time + 200 actuated evaluations, then the comparison table
+  greenwave optimise scenario.yaml --control fixed                     fixed-time plans only (200 evaluations from Webster)
   greenwave optimise scenario.yaml --budget 400 --time 30 --workers 8  stop at 400 evaluations or 30 minutes
   greenwave optimise scenario.yaml --resume                            continue a stopped run from its checkpoint
 Ctrl-C stops after writing the checkpoint and the best plan so far; --resume continues.`)

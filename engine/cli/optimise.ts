@@ -1,16 +1,25 @@
 /**
- * `greenwave optimise <scenario>`: search fixed-time signal plans that cut the
- * scenario's delay, starting from Webster's plan, evaluated in parallel on the
- * worker pool; then compare the current plan, Webster, actuated, max-pressure
- * and the optimised plan on held-out seeds, with confidence intervals.
+ * `greenwave optimise <scenario>`: search signal plans that cut the scenario's
+ * delay, evaluated in parallel on the worker pool, then compare the current
+ * plan, Webster, actuated, max-pressure and the optimised plan on held-out
+ * seeds, with confidence intervals.
  *
- * Files in --out: checkpoint.json (after every batch; --resume continues from
- * it), convergence.csv, plan.json (the best programs, scenario-ready),
- * optimised.scenario.json (the scenario with those programs), plan.add.xml (SUMO
- * tlLogic, programID "greenwave") with network.net.xml (the network for SUMO, so
- * `sumo -n network.net.xml -a plan.add.xml` checks the plan), comparison.json.
+ * Two kinds of plan are searched (`--control`, default `auto`: both, the budget
+ * shared evenly, the better on the training seeds wins):
+ *  - `fixed`: fixed-time cycle, splits and offsets, starting from Webster's plan;
+ *  - `actuated`: the settings of gap-out control (passage time, detector setback,
+ *    maximum greens), starting from SUMO's defaults.
+ * Both are compared on the held-out seeds, so the table shows what each reached.
+ *
+ * Files in --out: checkpoint-<control>.json (after every batch; --resume
+ * continues from them), convergence.csv, plan.json (the best plan,
+ * scenario-ready), optimised.scenario.json (the scenario with that plan),
+ * plan.add.xml (SUMO tlLogic, programID "greenwave", static or actuated) with
+ * network.net.xml (the network for SUMO, so `sumo -n network.net.xml -a
+ * plan.add.xml` checks the plan), comparison.json.
  */
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,11 +28,12 @@ import { GreenwaveError, UsageError } from '../errors.js';
 import { buildScenario, loadScenario, type BuiltScenario } from '../scenario/index.js';
 import { scaleDemand } from '../demand/scale.js';
 import { programToSpec, type SignalProgramSpec } from '../signals/program.js';
-import { completePrograms, createSearchSpace, type CycleGrouping } from '../optimise/space.js';
-import { initialDesign } from '../optimise/design.js';
-import { optimise, OBJECTIVES, type ObjectiveName, type OptimiseCheckpoint, type OptimiseResult } from '../optimise/optimise.js';
+import { completePrograms, createSearchSpace, type CycleGrouping, type PlanSpace } from '../optimise/space.js';
+import { createActuatedSpace } from '../optimise/actuated-space.js';
+import { actuatedDesign, initialDesign } from '../optimise/design.js';
+import { optimise, OBJECTIVES, type ObjectiveName, type OptimiseCheckpoint, type OptimiseResult, type ScoredPlan } from '../optimise/optimise.js';
 import { SEARCH_METHODS, type SearchMethodName } from '../optimise/search.js';
-import type { Candidate, Evaluator } from '../optimise/evaluator.js';
+import type { Candidate, CandidatePlan, Evaluator } from '../optimise/evaluator.js';
 import { comparePlans, type Comparison } from '../report/compare.js';
 import { csvField } from '../report/outputs.js';
 import { writeReport } from './report.js';
@@ -43,6 +53,8 @@ export interface OptimiseCommandOptions {
   objective?: string;
   method?: string;
   cycles?: string;
+  /** Kind of plan searched: fixed, actuated or auto (both). */
+  control?: string;
   minCycle?: number;
   maxCycle?: number;
   resume?: boolean;
@@ -60,6 +72,13 @@ export interface OptimiseCommandOptions {
 const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = {
   delay: 'delay', travelTime: 'travelTime', 'travel-time': 'travelTime', vehicleHours: 'vehicleHours', 'vehicle-hours': 'vehicleHours',
 };
+
+/** Kinds of plan `greenwave optimise` searches. */
+export const PLAN_CONTROLS = ['fixed', 'actuated'] as const;
+export type PlanControl = (typeof PLAN_CONTROLS)[number];
+
+/** Evaluations per kind of plan searched when --budget is not given. */
+export const DEFAULT_BUDGET_PER_CONTROL = 200;
 
 /** Seeds held out for the comparison: far from the training seeds so the two never overlap. */
 export const HELD_OUT_SEED_OFFSET = 100_000;
@@ -107,13 +126,15 @@ function comparisonTable(comparison: Comparison): string {
   return lines.join('\n');
 }
 
-async function readCheckpoint(file: string): Promise<OptimiseCheckpoint> {
+/** The checkpoint in `file`, or undefined when there is none. */
+async function readCheckpoint(file: string): Promise<OptimiseCheckpoint | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`--resume: cannot read the checkpoint ${file}: ${code === 'ENOENT' ? 'no such file (run without --resume first)' : (error as Error).message}`);
+    if (code === 'ENOENT') return undefined;
+    throw new UsageError(`--resume: cannot read the checkpoint ${file}: ${(error as Error).message}`);
   }
   try {
     return JSON.parse(text) as OptimiseCheckpoint;
@@ -123,7 +144,7 @@ async function readCheckpoint(file: string): Promise<OptimiseCheckpoint> {
 }
 
 function parseOptions(options: OptimiseCommandOptions): {
-  objective: ObjectiveName; method: SearchMethodName; cycles: CycleGrouping; budget: number; seeds: number; heldOut: number; scales: number[];
+  objective: ObjectiveName; method: SearchMethodName; cycles: CycleGrouping; controls: PlanControl[]; budget: number; seeds: number; heldOut: number; scales: number[];
 } {
   const objective = OBJECTIVE_ALIASES[options.objective ?? 'delay'];
   if (objective === undefined) throw new UsageError(`--objective must be one of ${OBJECTIVES.join(', ')}, got "${options.objective}"`);
@@ -131,9 +152,16 @@ function parseOptions(options: OptimiseCommandOptions): {
   if (!SEARCH_METHODS.includes(method)) throw new UsageError(`--method must be one of ${SEARCH_METHODS.join(', ')}, got "${options.method}"`);
   const cycles = (options.cycles ?? 'shared') as CycleGrouping;
   if (cycles !== 'shared' && cycles !== 'per-junction') throw new UsageError(`--cycles must be shared or per-junction, got "${options.cycles}"`);
+  const control = options.control ?? 'auto';
+  if (control !== 'auto' && !(PLAN_CONTROLS as readonly string[]).includes(control)) {
+    throw new UsageError(`--control must be fixed, actuated or auto (both), got "${control}"`);
+  }
+  const controls: PlanControl[] = control === 'auto' ? [...PLAN_CONTROLS] : [control as PlanControl];
+  const budget = options.budget ?? DEFAULT_BUDGET_PER_CONTROL * controls.length;
+  if (budget < 2 * controls.length) throw new UsageError(`--budget must be at least ${2 * controls.length} with --control ${control} (2 evaluations per kind of plan), got ${budget}`);
   const scales = options.demandScales ?? [0.9, 1, 1.1];
   if (scales.length === 0 || scales.some((s) => !(s > 0))) throw new UsageError(`--demand-scales must be positive numbers, got ${scales.join(',')}`);
-  return { objective, method, cycles, budget: options.budget ?? 200, seeds: options.seeds ?? 3, heldOut: options.heldOut ?? 10, scales };
+  return { objective, method, cycles, controls, budget, seeds: options.seeds ?? 3, heldOut: options.heldOut ?? 10, scales };
 }
 
 /** `greenwave optimise <scenario>`; resolves to the exit code. */
@@ -153,10 +181,9 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     if (debug) process.stderr.write(`${error.stack}\n`);
     return 2;
   }
-  const { objective, method, cycles, budget, scales } = parsed;
+  const { objective, method, cycles, controls, budget, scales } = parsed;
   const net = built.compiled;
   const out = options.out ?? path.join(built.outputs.dir, 'optimise');
-  const checkpointFile = path.join(out, 'checkpoint.json');
   const first = built.seeds[0];
   const trainSeeds = Array.from({ length: parsed.seeds }, (_, i) => first + i);
   const heldOutSeeds = Array.from({ length: parsed.heldOut }, (_, i) => first + HELD_OUT_SEED_OFFSET + i);
@@ -169,28 +196,50 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     process.stderr.write(`greenwave: ${file}: the scenario has no signalised junction, so there is no signal plan to optimise\n`);
     return 2;
   }
-  let space;
+  const baselines = baselinePlans(built, current);
+  const currentSpecs = current.map((p) => programToSpec(net, p));
+  let stages: Stage[];
   try {
-    space = createSearchSpace(net, current, {
-      cycles,
-      ...(options.minCycle !== undefined ? { minCycle: options.minCycle } : {}),
-      ...(options.maxCycle !== undefined ? { maxCycle: options.maxCycle } : {}),
+    const inputs = await inputDigest(scenarioText, built);
+    stages = controls.map((control, k): Stage => {
+      const share = Math.floor(budget / controls.length) + (k < budget % controls.length ? 1 : 0);
+      const fingerprint = createHash('sha256').update(JSON.stringify({
+        inputs, trainSeeds, scales, objective, method, control, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, version: 3,
+      })).digest('hex');
+      const checkpoint = path.join(out, `checkpoint-${control}.json`);
+      if (control === 'fixed') {
+        const space = createSearchSpace(net, current, {
+          cycles,
+          ...(options.minCycle !== undefined ? { minCycle: options.minCycle } : {}),
+          ...(options.maxCycle !== undefined ? { maxCycle: options.maxCycle } : {}),
+        });
+        return { control, space, start: baselines.webster, initial: initialDesign(net, space, baselines.webster), budget: share, checkpoint, fingerprint };
+      }
+      const space = createActuatedSpace(net, current);
+      const own = built.signals.control;
+      // Start from the scenario's own actuated settings when it has them (and they are in the space's terms), else SUMO's defaults.
+      const start: CandidatePlan = { programs: currentSpecs, control: own.kind === 'actuated' && own.detectorDistance === undefined ? own : { kind: 'actuated' } };
+      return { control, space, start, initial: actuatedDesign(space, start), budget: share, checkpoint, fingerprint };
     });
   } catch (error) {
     if (!(error instanceof GreenwaveError)) throw error;
     process.stderr.write(`greenwave: ${error.message}\n`);
     return 2;
   }
-  const baselines = baselinePlans(built, current);
-  const fingerprint = createHash('sha256').update(JSON.stringify({
-    scenarioText, trainSeeds, scales, objective, method, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, version: 2,
-  })).digest('hex');
-  let resume: OptimiseCheckpoint | undefined;
-  try {
-    if (options.resume) resume = await readCheckpoint(checkpointFile);
-  } catch (error) {
-    process.stderr.write(`greenwave: ${(error as Error).message}\n`);
-    return 2;
+  // With --resume, every stage whose checkpoint exists continues from it; a later
+  // stage without one (the run stopped before it began) starts afresh.
+  const resumes = new Map<PlanControl, OptimiseCheckpoint>();
+  if (options.resume) {
+    try {
+      for (const stage of stages) {
+        const checkpoint = await readCheckpoint(stage.checkpoint);
+        if (checkpoint) resumes.set(stage.control, checkpoint);
+        else if (resumes.size === 0) throw new UsageError(`--resume: no checkpoint in ${out} (run without --resume first)`);
+      }
+    } catch (error) {
+      process.stderr.write(`greenwave: ${(error as Error).message}\n`);
+      return 2;
+    }
   }
 
   const { seed: _seed, ...simOptions } = built.options;
@@ -207,7 +256,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     const { evaluatorFor } = await import('../../workers/distributed/select.js');
     try {
       evaluator = await evaluatorFor({ network: net, variants }, {
-        redis: options.redis, jobId: options.jobId ?? `optimise-${fingerprint.slice(0, 16)}`, log: (line: string) => log(line),
+        redis: options.redis, jobId: options.jobId ?? `optimise-${stages[0].fingerprint.slice(0, 16)}`, log: (line: string) => log(line),
       });
     } catch (error) {
       if (!(error instanceof GreenwaveError)) throw error;
@@ -224,44 +273,60 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
 
   const interrupt = interruptOnSigint('finishing the checkpoint');
   const showBar = options.quiet !== true && process.stderr.isTTY === true;
-  const bar = showBar
-    ? new SingleBar({ format: 'optimising {bar} {value}/{total} evaluations | best {best} s (start {start} s) | {elapsed}', stream: process.stderr, hideCursor: true, clearOnComplete: true })
-    : undefined;
-  let result: OptimiseResult;
+  let bar: SingleBar | undefined;
   try {
     const trainingVariants = scales.map((_, i) => i);
-    log(`greenwave ${VERSION} — optimising ${built.scenario.name}: ${space.dimension} genes (${space.groups.length} cycle group${space.groups.length === 1 ? '' : 's'}, ${space.junctions.length} signals), ${method}, objective ${objective}, `
-      + `${trainSeeds.length} seeds x ${scales.length} demand variants per candidate, budget ${budget} evaluations, ${evaluator.concurrency} worker${evaluator.concurrency === 1 ? '' : 's'}`
-      + (resume ? `; resuming at evaluation ${resume.evaluations}` : ''));
-    bar?.start(budget, resume?.evaluations ?? 0, { best: '-', start: '-', elapsed: '' });
-    result = await optimise(evaluator, space, baselines.webster, {
-      seeds: trainSeeds, variants: trainingVariants, objective, method, budget,
-      ...(options.timeMinutes !== undefined ? { timeLimitS: options.timeMinutes * 60 } : {}),
-      initial: initialDesign(net, space, baselines.webster),
-      checkpoint: checkpointFile, fingerprint, signal: interrupt.signal,
-      ...(resume ? { resume } : {}),
-      onProgress: (p) => {
-        if (bar) bar.update(Math.min(p.evaluations, budget), { best: fmt(p.best), start: fmt(p.start), elapsed: `${fmt(p.elapsedS, 0)} s` });
-        else log(`  evaluations ${p.evaluations}/${p.budget}: best ${fmt(p.best)} (start ${fmt(p.start)}) after ${fmt(p.elapsedS, 0)} s`);
-      },
-    });
-    bar?.stop();
-    await mkdir(out, { recursive: true });
-    const files = await writePlanFiles(out, built, result, file);
-    if (result.stopReason === 'interrupted') {
-      process.stderr.write(`greenwave: interrupted after ${result.evaluations} evaluations; best so far written to ${files.join(', ')}. Continue with: greenwave optimise ${file} --resume${options.out ? ` --out ${options.out}` : ''}\n`);
+    log(`greenwave ${VERSION} — optimising ${built.scenario.name} (${stages.map((s) => `${CONTROL_LABEL[s.control]}: ${s.space.dimension} genes, ${s.budget} evaluations`).join('; ')}), `
+      + `${current.length} signals, ${method}, objective ${objective}, ${trainSeeds.length} seeds x ${scales.length} demand variants per candidate, ${evaluator.concurrency} worker${evaluator.concurrency === 1 ? '' : 's'}`);
+    const timeLimitS = options.timeMinutes !== undefined ? (options.timeMinutes * 60) / stages.length : undefined;
+    for (const stage of stages) {
+      const resume = resumes.get(stage.control);
+      if (resume) log(`${CONTROL_LABEL[stage.control]}: resuming at evaluation ${resume.evaluations}`);
+      bar = showBar
+        ? new SingleBar({ format: `${CONTROL_LABEL[stage.control].padEnd(10)} {bar} {value}/{total} evaluations | best {best} s (start {start} s) | {elapsed}`, stream: process.stderr, hideCursor: true, clearOnComplete: true })
+        : undefined;
+      bar?.start(stage.budget, resume?.evaluations ?? 0, { best: '-', start: '-', elapsed: '' });
+      stage.result = await optimise(evaluator, stage.space, stage.start, {
+        seeds: trainSeeds, variants: trainingVariants, objective, method, budget: stage.budget,
+        ...(timeLimitS !== undefined ? { timeLimitS } : {}),
+        initial: stage.initial, checkpoint: stage.checkpoint, fingerprint: stage.fingerprint, signal: interrupt.signal,
+        ...(resume ? { resume } : {}),
+        onProgress: (p) => {
+          if (bar) bar.update(Math.min(p.evaluations, stage.budget), { best: fmt(p.best), start: fmt(p.start), elapsed: `${fmt(p.elapsedS, 0)} s` });
+          else log(`  ${CONTROL_LABEL[stage.control]}: evaluations ${p.evaluations}/${p.budget}: best ${fmt(p.best)} (start ${fmt(p.start)}) after ${fmt(p.elapsedS, 0)} s`);
+        },
+      });
+      bar?.stop();
+      bar = undefined;
+      const r = stage.result;
+      if (r.stopReason === 'interrupted') break;
+      log(`${CONTROL_LABEL[stage.control]}: search stopped (${r.stopReason}) after ${r.evaluations} evaluations in ${fmt(r.elapsedS, 0)} s: ${objective} ${fmt(r.start.value)} (${stage.control === 'fixed' ? 'Webster' : 'actuated defaults'}) -> ${fmt(r.best.value)} on the training seeds`);
+    }
+    const done = stages.filter((s): s is Stage & { result: OptimiseResult } => s.result !== undefined && Number.isFinite(s.result.best.value));
+    const interrupted = stages.some((s) => s.result?.stopReason === 'interrupted');
+    if (done.length === 0) {
+      process.stderr.write(`greenwave: interrupted before any plan was scored; continue with: greenwave optimise ${file} --resume${options.out ? ` --out ${options.out}` : ''}\n`);
       return 130;
     }
-    log(`search stopped (${result.stopReason}) after ${result.evaluations} evaluations in ${fmt(result.elapsedS, 0)} s: ${objective} ${fmt(result.start.value)} (Webster) -> ${fmt(result.best.value)} on the training seeds`);
+    const chosen = done.reduce((a, b) => (b.result.best.value < a.result.best.value ? b : a));
+    await mkdir(out, { recursive: true });
+    const files = await writePlanFiles(out, built, chosen.result.best, done.map((s) => ({ control: s.control, result: s.result })), file);
+    if (interrupted) {
+      process.stderr.write(`greenwave: interrupted; the best plan so far (${CONTROL_LABEL[chosen.control]}) is written to ${files.join(', ')}. Continue with: greenwave optimise ${file} --resume${options.out ? ` --out ${options.out}` : ''}\n`);
+      return 130;
+    }
+    if (done.length > 1) log(`chosen: the ${CONTROL_LABEL[chosen.control]} plan (${objective} ${fmt(chosen.result.best.value)} on the training seeds, against ${done.filter((s) => s !== chosen).map((s) => `${fmt(s.result.best.value)} ${CONTROL_LABEL[s.control]}`).join(', ')})`);
     let comparison: Comparison | undefined;
     if (options.compare !== false) {
       log(`comparing plans on ${heldOutSeeds.length} held-out seeds (${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]}) at nominal demand ...`);
       const plans: Array<{ name: string; candidate: Candidate }> = [
         // the scenario as it runs today: its programs under its own control (fixed time unless signals.default says otherwise)
-        { name: 'current', candidate: { programs: current.map((p) => programToSpec(net, p)), control: built.signals.control } },
+        { name: 'current', candidate: { programs: currentSpecs, control: built.signals.control } },
         { name: 'webster', candidate: baselines.webster },
         ...baselines.adaptive,
-        { name: 'optimised', candidate: result.best.programs },
+        { name: 'optimised', candidate: planOf(chosen.result.best) },
+        // what the other kind of plan reached, so the choice can be checked on held-out seeds too
+        ...done.filter((s) => s !== chosen).map((s) => ({ name: `best ${CONTROL_LABEL[s.control]}`, candidate: planOf(s.result.best) })),
       ];
       const compared = await comparePlans(evaluator, net, plans, {
         scenario: built.scenario.name, seeds: heldOutSeeds, variant: nominal, objective, reference: 'webster', signal: interrupt.signal,
@@ -277,17 +342,27 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       files.push(path.join(out, 'comparison.json'));
     }
     if (options.report) files.push((await writeReport(out)).path);
+    const evaluations = done.reduce((n, s) => n + s.result.evaluations, 0);
+    const elapsedS = done.reduce((t, s) => t + s.result.elapsedS, 0);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ greenwave: VERSION, scenario: built.scenario.name, method, objective, evaluations: result.evaluations, stopReason: result.stopReason, training: { seeds: trainSeeds, demandScales: scales, start: result.start.value, best: result.best.value }, comparison, outputs: files }, null, 2)}\n`);
+      const searches = done.map((s) => ({
+        control: s.control, evaluations: s.result.evaluations, stopReason: s.result.stopReason, start: s.result.start.value, best: s.result.best.value,
+        ...(s.result.best.control ? { settings: s.result.best.control } : {}),
+      }));
+      process.stdout.write(`${JSON.stringify({
+        greenwave: VERSION, scenario: built.scenario.name, method, objective, control: chosen.control, evaluations,
+        training: { seeds: trainSeeds, demandScales: scales, start: chosen.result.start.value, best: chosen.result.best.value, searches },
+        comparison, outputs: files,
+      }, null, 2)}\n`);
     } else {
-      const lines = [`greenwave ${VERSION} — ${built.scenario.name}: optimised fixed-time plan (${method}, ${result.evaluations} evaluations, ${fmt(result.elapsedS, 0)} s)`];
+      const lines = [`greenwave ${VERSION} — ${built.scenario.name}: optimised ${describePlan(chosen.control, chosen.result.best)} (${method}, ${evaluations} evaluations, ${fmt(elapsedS, 0)} s)`];
       if (comparison) {
         lines.push(`held-out seeds ${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]} (${heldOutSeeds.length}), nominal demand, mean ± 95% CI; Δ is paired per seed against Webster:`, comparisonTable(comparison));
       }
       lines.push('', 'outputs:', ...files.map((f) => `  ${f}`));
       process.stdout.write(`${lines.join('\n')}\n`);
     }
-    return result.failures.length > 0 ? 1 : 0;
+    return done.some((s) => s.result.failures.length > 0) ? 1 : 0;
   } catch (error) {
     bar?.stop();
     if (!(error instanceof GreenwaveError)) throw error;
@@ -300,22 +375,79 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   }
 }
 
-/** Write plan.json, optimised.scenario.json, plan.add.xml and convergence.csv; return their paths. */
-async function writePlanFiles(out: string, built: BuiltScenario, result: OptimiseResult, scenarioFile: string): Promise<string[]> {
+/** One search of the command: a kind of plan, its space, start, first batch, budget and checkpoint. */
+interface Stage {
+  control: PlanControl;
+  space: PlanSpace;
+  start: Candidate;
+  initial: Float64Array[];
+  budget: number;
+  checkpoint: string;
+  fingerprint: string;
+  result?: OptimiseResult;
+}
+
+const CONTROL_LABEL: Record<PlanControl, string> = { fixed: 'fixed-time', actuated: 'actuated' };
+
+/** A scored plan as a candidate (programs with their control). */
+function planOf(plan: ScoredPlan): CandidatePlan {
+  return plan.control ? { programs: plan.programs, control: plan.control } : { programs: plan.programs };
+}
+
+/** "fixed-time plan (cycle 36 s)" / "actuated settings (gap 3 s, detector 0.5 s upstream)". */
+function describePlan(control: PlanControl, plan: ScoredPlan): string {
+  if (control === 'actuated' && plan.control?.kind === 'actuated') {
+    return `actuated settings (gap ${fmt(plan.control.gap ?? 3)} s, detectors ${fmt(plan.control.detectorGap ?? 2)} s upstream, per-phase maximum greens)`;
+  }
+  const cycles = [...new Set(plan.programs.map((p) => p.phases.reduce((s, ph) => s + ph.duration + (ph.yellow ?? 3) + (ph.allRed ?? 2), 0)))].sort((a, b) => a - b);
+  return `fixed-time plan (cycle ${cycles.length === 1 ? `${cycles[0]} s` : `${cycles[0]}..${cycles[cycles.length - 1]} s`})`;
+}
+
+/**
+ * Digest of everything the optimisation reads: the scenario text and, for an
+ * imported network, the bytes of every file the importer read (a .net.xml edited
+ * after a checkpoint must not be resumed as if nothing changed).
+ */
+async function inputDigest(scenarioText: string, built: BuiltScenario): Promise<string> {
+  const hash = createHash('sha256').update(scenarioText);
+  for (const f of built.scenario.imported?.files ?? []) {
+    hash.update(`\0${f}\0`);
+    await new Promise<void>((resolve, reject) => {
+      createReadStream(f).on('data', (chunk) => hash.update(chunk)).on('end', resolve).on('error', (error) => reject(new UsageError(`cannot read ${f} to fingerprint the run: ${error.message}`)));
+    });
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Write plan.json, optimised.scenario.json, network.net.xml, plan.add.xml and
+ * convergence.csv (every search's evaluations in the order run, with a `control`
+ * column and the best so far over all searches); return their paths.
+ */
+async function writePlanFiles(
+  out: string, built: BuiltScenario, best: ScoredPlan, searches: Array<{ control: PlanControl; result: OptimiseResult }>, scenarioFile: string,
+): Promise<string[]> {
   const files: string[] = [];
-  const programs = scenarioPrograms(result.best.programs);
+  const programs = scenarioPrograms(best.programs);
+  const control = best.control;
+  // The control is written explicitly, so a fixed-time plan optimised for a scenario that runs actuated stays fixed time.
+  const signals = control?.kind === 'actuated'
+    ? { default: 'actuated', actuated: { ...(control.gap !== undefined ? { gapS: control.gap } : {}), ...(control.detectorGap !== undefined ? { detectorGapS: control.detectorGap } : {}) }, programs }
+    : { default: 'fixed', programs };
   const plan = path.join(out, 'plan.json');
-  await writeFile(plan, `${JSON.stringify({ signals: { programs } }, null, 2)}\n`);
+  await writeFile(plan, `${JSON.stringify({ signals }, null, 2)}\n`);
   files.push(plan);
   const source = structuredClone(built.scenario.source) as unknown as Record<string, unknown>;
   const network = source.network as Record<string, unknown>;
   if (typeof network.file === 'string') {
     network.file = path.relative(out, path.resolve(path.dirname(scenarioFile), network.file));
   }
+  const { actuated: _own, ...sourceSignals } = (source.signals ?? {}) as Record<string, unknown>;
+  void _own;
   const optimised = {
     ...source,
     name: `${built.scenario.name}-optimised`,
-    signals: { ...(source.signals as object), programs },
+    signals: { ...sourceSignals, ...signals },
     outputs: { ...(source.outputs as object), dir: `${built.outputs.dir}-optimised` },
   };
   const scenarioOut = path.join(out, 'optimised.scenario.json');
@@ -328,10 +460,23 @@ async function writePlanFiles(out: string, built: BuiltScenario, result: Optimis
   await writeFile(netXml, sumoNetXml(built.network, { programs: built.signals.programs.map((p) => programToSpec(built.compiled, p)) }));
   files.push(netXml);
   const addXml = path.join(out, 'plan.add.xml');
-  await writeFile(addXml, tlLogicXml(result.best.programs, built.compiled));
+  await writeFile(addXml, tlLogicXml(best.programs, built.compiled, undefined, control ? { control, begin: built.options.start } : {}));
   files.push(addXml);
-  const csv = [`# greenwave ${VERSION} optimise ${built.scenario.name} (${result.method}, objective ${result.objective})`, 'evaluation,batch,elapsedS,objective,best'];
-  for (const h of result.history) csv.push([h.evaluation, h.batch, h.elapsedS.toFixed(2), h.objective, h.best].map((v) => csvField(v)).join(','));
+  const methods = [...new Set(searches.map((s) => s.result.method))].join(', ');
+  const csv = [`# greenwave ${VERSION} optimise ${built.scenario.name} (${methods}, objective ${searches[0].result.objective})`, 'evaluation,batch,elapsedS,objective,best,control'];
+  let offset = 0;
+  let batchOffset = 0;
+  let timeOffset = 0;
+  let best2 = Infinity;
+  for (const { control: kind, result } of searches) {
+    for (const h of result.history) {
+      best2 = Math.min(best2, h.objective);
+      csv.push([h.evaluation + offset, h.batch + batchOffset, (h.elapsedS + timeOffset).toFixed(2), h.objective, best2, kind].map((v) => csvField(v)).join(','));
+    }
+    offset += result.evaluations;
+    batchOffset += result.batches;
+    timeOffset += result.elapsedS;
+  }
   const convergence = path.join(out, 'convergence.csv');
   await writeFile(convergence, `${csv.join('\n')}\n`);
   files.push(convergence);

@@ -5,7 +5,7 @@
  * redoing finished evaluations.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -114,6 +114,25 @@ describe('greenwave optimise', () => {
     // one training seed at demand x1: the scenario's own run is the search's evaluation of the best plan
     const run = simulate(written.compiled, written.trips, written.signals, written.options);
     expect(runObjective(run.network, 'delay')).toBeCloseTo(best.value, 9);
+  }, 120_000);
+
+  it('--resume refuses a checkpoint when an imported network file changed, though the scenario text did not', () => {
+    const sub = join(dir, 'imported');
+    mkdirSync(sub);
+    for (const f of ['cross.sumocfg', 'cross.net.xml', 'cross.rou.xml', 'cross.add.xml']) copyFileSync(join('test/fixtures/sumo', f), join(sub, f));
+    const scenario = join(sub, 'scenario.yaml');
+    writeFileSync(scenario, 'name: imported-cross\nnetwork: { import: sumo, file: cross.sumocfg }\ndemand: {}\nsimulation: { endS: 900, seed: 1 }\n');
+    const out = join(sub, 'out');
+    const args = ['optimise', scenario, '--control', 'fixed', '--budget', '9', '--seeds', '1', '--workers', '1', '--out', out, '--no-compare', '-q'];
+    const first = greenwave(...args);
+    expect(first.code, first.stderr).toBe(0);
+    // same inputs: the finished run resumes (nothing left to do)
+    expect(greenwave(...args, '--resume').code).toBe(0);
+    // the network file edited (a comment is enough): the checkpoint no longer describes this run
+    writeFileSync(join(sub, 'cross.net.xml'), `${readFileSync(join(sub, 'cross.net.xml'), 'utf8')}<!-- edited -->\n`);
+    const after = greenwave(...args, '--resume');
+    expect(after.code).toBe(2);
+    expect(after.stderr).toContain('another scenario or other options');
   }, 120_000);
 
   it('rejects bad options with exit 2 and no stack trace', () => {

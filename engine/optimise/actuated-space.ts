@@ -25,10 +25,10 @@
  * Why the detector setback is searched: with SUMO's defaults (gap 3 s, detector
  * 2 s upstream) a vehicle between the detector and the stop line is still
  * served, but the green is held for every straggler up to 3 s apart. Planners
- * choose the setback with the passage time (FHWA Signal Timing Manual, 2nd ed.,
- * ch. 5: passage time and detector location are set together); a gap shorter
- * than the travel time from detector to stop line strands vehicles, which the
- * search learns from the simulation rather than from a rule.
+ * choose the setback with the passage time (the FHWA Signal Timing Manual sets
+ * passage time from the detection layout); a gap shorter than the travel time
+ * from detector to stop line strands vehicles, which the search learns from the
+ * simulation rather than from a rule.
  */
 import { UsageError } from '../errors.js';
 import type { CompiledNetwork } from '../network/compiled.js';

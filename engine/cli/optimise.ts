@@ -226,15 +226,17 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     process.stderr.write(`greenwave: ${error.message}\n`);
     return 2;
   }
-  // With --resume, every stage whose checkpoint exists continues from it; a later
-  // stage without one (the run stopped before it began) starts afresh.
+  // With --resume, every search whose checkpoint exists continues from it; one
+  // without (the run stopped before it began) starts afresh.
   const resumes = new Map<PlanControl, OptimiseCheckpoint>();
   if (options.resume) {
     try {
       for (const stage of stages) {
         const checkpoint = await readCheckpoint(stage.checkpoint);
         if (checkpoint) resumes.set(stage.control, checkpoint);
-        else if (resumes.size === 0) throw new UsageError(`--resume: no checkpoint in ${out} (run without --resume first)`);
+      }
+      if (resumes.size === 0) {
+        throw new UsageError(`--resume: no checkpoint in ${out} (${stages.map((s) => path.basename(s.checkpoint)).join(', ')}); run without --resume first`);
       }
     } catch (error) {
       process.stderr.write(`greenwave: ${(error as Error).message}\n`);

@@ -6,7 +6,8 @@
  * problem at `signals.actuated`.
  */
 import { describe, expect, it } from 'vitest';
-import { ScenarioError, formatScenarioProblem, type ScenarioProblem } from '../engine/errors.js';
+import { problemsOf } from './fixtures/scenario-problems.js';
+import { formatScenarioProblem, type ScenarioProblem } from '../engine/errors.js';
 import { buildScenario, parseScenario } from '../engine/scenario/index.js';
 import { simulate } from '../engine/sim/index.js';
 
@@ -40,16 +41,6 @@ simulation:
 const build = (text: string) => buildScenario(parseScenario(text, 'cross.yaml'));
 const withSignals = (signals: string) => `${BASE}signals:\n${signals}`;
 
-/** Run `fn`, expect a ScenarioError, return its problems. */
-function problemsOf(fn: () => unknown): readonly ScenarioProblem[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScenarioError);
-    return (error as ScenarioError).problems;
-  }
-  throw new Error('expected a ScenarioError, nothing was thrown');
-}
 
 describe('buildScenario: signals.actuated', () => {
   it('maps gapS and detectorGapS onto the actuated control (only the fields given)', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { problemsOf } from './fixtures/scenario-problems.js';
 import { ScenarioError, formatScenarioProblem, type ScenarioProblem } from '../engine/errors.js';
 import {
   buildScenario,
@@ -51,16 +52,6 @@ function pos(text: string, needle: string, offset = 0): { line: number; column: 
   return { line: before.length, column: before[before.length - 1].length + 1 };
 }
 
-/** Run `fn`, expect a ScenarioError, return its problems. */
-function problemsOf(fn: () => unknown): readonly ScenarioProblem[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScenarioError);
-    return (error as ScenarioError).problems;
-  }
-  throw new Error('expected a ScenarioError, nothing was thrown');
-}
 
 /** The one problem at `path` (there must be exactly one there). */
 function problemAt(problems: readonly ScenarioProblem[], at: string): ScenarioProblem {

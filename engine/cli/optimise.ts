@@ -469,11 +469,11 @@ async function writePlanFiles(
   let offset = 0;
   let batchOffset = 0;
   let timeOffset = 0;
-  let best2 = Infinity;
+  let bestSoFar = Infinity;
   for (const { control: kind, result } of searches) {
     for (const h of result.history) {
-      best2 = Math.min(best2, h.objective);
-      csv.push([h.evaluation + offset, h.batch + batchOffset, (h.elapsedS + timeOffset).toFixed(2), h.objective, best2, kind].map((v) => csvField(v)).join(','));
+      bestSoFar = Math.min(bestSoFar, h.objective);
+      csv.push([h.evaluation + offset, h.batch + batchOffset, (h.elapsedS + timeOffset).toFixed(2), h.objective, bestSoFar, kind].map((v) => csvField(v)).join(','));
     }
     offset += result.evaluations;
     batchOffset += result.batches;

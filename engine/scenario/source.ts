@@ -54,7 +54,8 @@ export function parsePath(path: string): PathSegment[] {
   return out;
 }
 
-function positionAt(text: string, offset: number): SourcePosition {
+/** Line and column (1-based) of character `offset` of `text`; past the end, the end. */
+export function positionAt(text: string, offset: number): SourcePosition {
   let line = 1;
   let start = 0;
   for (let i = 0; i < offset && i < text.length; i++) {

@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { locateIn } from '../../../scenario/source.js';
+import { locateIn, positionAt } from '../../../scenario/source.js';
 import { InputError } from '../../../errors.js';
 
 /** A key or array index on the way to a value. */
@@ -63,18 +63,6 @@ export class JsonDocument {
   error(at: JsonPath, message: string): InputError {
     return new InputError(this.where(at), message);
   }
-}
-
-function positionAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, column: Math.min(offset, text.length) - start + 1 };
 }
 
 function locator(text: string): (at: JsonPath) => { line: number; column: number } | undefined {

@@ -79,7 +79,7 @@ interface WorkerProcess {
 /** Start `n` `greenwave worker` processes (1 thread each) on `queue` and wait until they are ready. */
 async function startWorkers(n: number, url: string, queue: string): Promise<WorkerProcess[]> {
   const started = Array.from({ length: n }, () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'engine/cli/main.ts', 'worker', '--concurrency', '1', '--queue', queue], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'worker', '--concurrency', '1', '--queue', queue], {
       env: { ...process.env, GREENWAVE_REDIS_URL: url },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

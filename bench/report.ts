@@ -22,7 +22,7 @@ import { compile, grid } from '../engine/network/index.js';
 import { createRandom, expandDemand } from '../engine/demand/index.js';
 import { simulate } from '../engine/sim/index.js';
 import { renderReport, writeOutputs } from '../engine/report/index.js';
-import { reportRecorders } from '../engine/cli/report.js';
+import { reportRecorders } from '../cli/report.js';
 import { findChromium } from './chromium.js';
 import { machine, ms, table, writeJson } from './harness.js';
 

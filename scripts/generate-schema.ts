@@ -5,7 +5,7 @@
  *     npx tsx scripts/generate-schema.ts          # write the file
  *     npx tsx scripts/generate-schema.ts --check  # exit 1 if the file is stale
  *
- * `test/scenario.test.ts` fails when the committed file differs from a fresh one.
+ * `test/scenario/scenario.test.ts` fails when the committed file differs from a fresh one.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -16,7 +16,7 @@ import type { DemandSpec, FlowSpec, OdMatrixSpec, TripSpec } from '../demand/dem
 import type { CorridorOptions, GridOptions, RingOptions } from '../network/generators/index.js';
 import type { DrivingSide, JunctionSpec, LinkSpec, MovementSpec } from '../network/types.js';
 import type { MovementRef } from '../signals/program.js';
-import type { ImportResult } from '../network/io/types.js';
+import type { ImportResult } from '../io/types.js';
 import { formatClock, parseClock } from './clock.js';
 import { issueMessage, issuesToProblems } from './issues.js';
 import { ScenarioSchema, type GeneratorNetworkFile, type IMPORT_FORMATS, OUTPUT_FILES, type ScenarioFile, type SIGNAL_DEFAULTS } from './schema.js';
@@ -129,7 +129,7 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
  * problems at `network.file`.
  */
 async function importNetworkOf(loaded: LoadedScenario, format: (typeof IMPORT_FORMATS)[number], networkFile: string): Promise<void> {
-  const { importNetwork, IMPORT_FORMAT_NAMES } = await import('../network/io/index.js');
+  const { importNetwork, IMPORT_FORMAT_NAMES } = await import('../io/index.js');
   let imported: ImportResult;
   try {
     imported = await importNetwork(format, [networkFile]); // the network keeps its source's driving side

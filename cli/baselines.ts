@@ -1,0 +1,25 @@
+/**
+ * The plans an optimisation starts from and is judged against: Webster's plan
+ * from the scenario's demand (movement flows of the first seed's trips over the
+ * busiest hour, SUMO tlsCycleAdaptation's defaults), and the adaptive controllers
+ * (actuated, max-pressure) driving the scenario's current phases.
+ */
+import type { BuiltScenario } from '../engine/scenario/index.js';
+import { programToSpec, type SignalProgram, type SignalProgramSpec } from '../engine/signals/program.js';
+import { movementFlows } from '../engine/signals/flows.js';
+import { websterPrograms } from '../engine/signals/webster.js';
+import type { Candidate } from '../engine/optimise/evaluator.js';
+
+/** Webster's plan and the adaptive baselines for `current` (every signalised junction's program). */
+export function baselinePlans(built: BuiltScenario, current: readonly SignalProgram[]): { webster: SignalProgramSpec[]; adaptive: Array<{ name: string; candidate: Candidate }> } {
+  const net = built.compiled;
+  const webster = websterPrograms(net, current, movementFlows(net, built.trips));
+  const programs = current.map((p) => programToSpec(net, p));
+  return {
+    webster,
+    adaptive: [
+      { name: 'actuated', candidate: { programs, control: { kind: 'actuated' } } },
+      { name: 'max-pressure', candidate: { programs, control: { kind: 'max-pressure' } } },
+    ],
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * `greenwave import <format> <files...> -o scenario.json`: read another tool's
+ * files (SUMO, CityFlow, OpenStreetMap), print what was read, dropped and
+ * guessed, and write a scenario file that `greenwave run` and `validate` take.
+ *
+ * The written document is checked before it is written: it is parsed and built
+ * exactly as `greenwave run` would (`parseScenario` + `buildScenario`), so a file
+ * that lands on disk always loads. Exit codes as for every command: 0 written;
+ * 2 a user mistake (bad files with their located message, an existing output
+ * without --force, bad options), with no stack trace; 1 an internal failure
+ * (including a document that does not load: a bug in an importer).
+ */
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError } from 'commander';
+import { GreenwaveError, ScenarioError } from '../engine/errors.js';
+import { importNetwork, IMPORT_FORMAT_NAMES, scenarioDocument, type ImportFormat, type ImportResult } from '../engine/io/index.js';
+import { buildScenario, parseScenario } from '../engine/scenario/index.js';
+
+/** Options of `greenwave import`. */
+export interface ImportCommandOptions {
+  out: string;
+  name?: string;
+  drivingSide?: 'left' | 'right';
+  end?: number;
+  force?: boolean;
+  /** OSM: total generated morning-peak demand, veh/h; false with --no-demand. */
+  demand?: boolean;
+  vehPerHour?: number;
+  country?: string;
+  debug?: boolean;
+}
+
+/** Warnings printed in full; the rest are counted. */
+const SHOWN_WARNINGS = 20;
+
+function positiveSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`--end must be a number of seconds > 0, got "${value}"`);
+  return n;
+}
+
+function drivingSide(value: string): 'left' | 'right' {
+  if (value !== 'left' && value !== 'right') throw new InvalidArgumentError(`--driving-side must be "left" or "right", got "${value}"`);
+  return value;
+}
+
+function userError(error: unknown, debug: boolean): number {
+  if (!(error instanceof GreenwaveError)) throw error;
+  process.stderr.write(`greenwave: ${error.message}\n`);
+  if (debug) process.stderr.write(`${error.stack}\n`);
+  return 2;
+}
+
+/** The summary printed after an import: files, counts, warnings (the first 20, then how many more). */
+export function importSummary(result: ImportResult, out: string, doc: { name?: unknown; simulation?: { startS?: number; endS?: number } }): string {
+  const lines: string[] = [];
+  lines.push(`imported ${IMPORT_FORMAT_NAMES[result.format]}: ${result.files.join(', ')}`);
+  const width = Math.max(...result.counts.map((c) => c.label.length), 10);
+  for (const c of result.counts) lines.push(`  ${c.label.padEnd(width)}  ${c.count.toLocaleString('en')}`);
+  if (result.warnings.length > 0) {
+    lines.push('', `warnings (${result.warnings.length}):`);
+    for (const w of result.warnings.slice(0, SHOWN_WARNINGS)) {
+      const where = [w.where, w.element === undefined ? undefined : `"${w.element}"`].filter((s) => s !== undefined).join(' ');
+      lines.push(`  ${where === '' ? '' : `${where}: `}${w.message}`);
+    }
+    if (result.warnings.length > SHOWN_WARNINGS) lines.push(`  ... and ${result.warnings.length - SHOWN_WARNINGS} more`);
+  }
+  const sim = doc.simulation ?? {};
+  lines.push('', `wrote ${out} (scenario "${String(doc.name)}", ${result.network.junctionCount} junctions, ${result.network.linkCount} links, ${result.programs.length} signal programs, simulation ${sim.startS} s to ${sim.endS} s)`);
+  lines.push(`next: greenwave run ${out}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `greenwave import`. Resolves to the exit code. */
+export async function importCommand(format: string, files: string[], options: ImportCommandOptions): Promise<number> {
+  const debug = options.debug === true;
+  if (!(format in IMPORT_FORMAT_NAMES)) {
+    process.stderr.write(`greenwave: import: unknown format "${format}"; expected one of ${Object.keys(IMPORT_FORMAT_NAMES).join(', ')}\n`);
+    return 2;
+  }
+  if (!/\.json$/i.test(options.out)) {
+    process.stderr.write(`greenwave: import: --out must name a .json scenario file, got "${options.out}"\n`);
+    return 2;
+  }
+  if (existsSync(options.out) && options.force !== true) {
+    process.stderr.write(`greenwave: import: ${options.out} already exists; use --force to overwrite it\n`);
+    return 2;
+  }
+  let result: ImportResult;
+  try {
+    result = await importNetwork(format as ImportFormat, files, {
+      ...(options.drivingSide === undefined ? {} : { drivingSide: options.drivingSide }),
+      ...(options.end === undefined ? {} : { end: options.end }),
+      ...(options.country === undefined ? {} : { country: options.country }),
+    });
+    if (format === 'osm' && options.demand !== false && Object.keys(result.demand).length === 0) {
+      // OSM has no traffic: generate a morning peak between the fringe junctions so the scenario runs at once.
+      const { morningPeakDemand } = await import('../engine/io/osm/index.js');
+      result.demand = morningPeakDemand(result.network, options.vehPerHour === undefined ? {} : { vehPerHour: options.vehPerHour });
+      const begin = result.demand.od?.[0]?.begin;
+      const end = result.demand.od?.[0]?.end;
+      if (begin !== undefined && end !== undefined) result.simulation = { start: begin, end: end + 3600, ...result.simulation };
+    }
+  } catch (error) {
+    return userError(error, debug);
+  }
+  const doc = scenarioDocument(result, options.name === undefined ? {} : { name: options.name }) as { name?: unknown; simulation?: { startS?: number; endS?: number } };
+  const text = `${JSON.stringify(doc, null, 2)}\n`;
+  try {
+    buildScenario(parseScenario(text, options.out));
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    throw new Error(`the imported scenario does not load (an importer bug; please report it with the input files):\n${error.message}`);
+  }
+  try {
+    await writeFile(options.out, text, { flag: options.force === true ? 'w' : 'wx' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'EACCES' || code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'EROFS') {
+      process.stderr.write(`greenwave: import: cannot write ${options.out}: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  process.stdout.write(importSummary(result, options.out, doc));
+  return 0;
+}
+
+/** Add the `import` command to `cli` (the `greenwave` program). */
+export function registerImportCommand(cli: Command): void {
+  cli.command('import')
+    .description('import SUMO, CityFlow or OpenStreetMap files into a scenario file')
+    .argument('<format>', `source format: ${Object.keys(IMPORT_FORMAT_NAMES).join(', ')}`)
+    .argument('<files...>', 'input files (cityflow: config.json, or roadnet.json [flow.json])')
+    .requiredOption('-o, --out <scenario.json>', 'scenario file to write')
+    .option('--name <name>', 'scenario name (default: from the first file name)')
+    .option('--driving-side <side>', 'left or right (default: what the source says, else right)', drivingSide)
+    .option('--end <seconds>', 'end of the simulated period, s (cityflow: the horizon, default 3600)', positiveSeconds)
+    .option('--force', 'overwrite the output file if it exists')
+    .option('--country <code>', 'osm: ISO country code for default speeds and driving side (e.g. MO, HK, PT)')
+    .option('--no-demand', 'osm: do not generate the morning-peak demand')
+    .option('--veh-per-hour <n>', 'osm: total generated demand, veh/h (default 30 per fringe zone)', positiveSeconds)
+    .addHelpText('after', `
+Examples:
+  greenwave import osm macau.osm.pbf -o macau.json --country MO
+  greenwave import sumo grid.sumocfg -o grid.json
+  greenwave import cityflow data/hangzhou/config.json -o hangzhou.json
+  greenwave import cityflow roadnet.json flow.json -o grid.json --name grid-am --end 7200
+  greenwave run hangzhou.json
+
+Prints the counts of what was read, dropped and guessed, and every warning
+(the first ${SHOWN_WARNINGS}); the scenario is checked to load before it is written.`)
+    .action(async (format: string, files: string[], options: Omit<ImportCommandOptions, 'debug'>) => {
+      process.exitCode = await importCommand(format, files, { ...options, debug: cli.opts().debug === true });
+    });
+}

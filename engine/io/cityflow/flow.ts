@@ -1,0 +1,273 @@
+/**
+ * CityFlow `flow.json` -> `DemandSpec` with explicit routes.
+ *
+ * Semantics, from CityFlow's source (cityflow-project/CityFlow, `src/flow/flow.cpp`,
+ * `src/engine/engine.cpp`, `src/vehicle/router.cpp`):
+ *
+ * - Entry i is flow `flow_i`; its vehicles are `flow_i_0`, `flow_i_1`, ...
+ * - Every simulation step of `dt` seconds (config `interval`, default 1) at time
+ *   t = n dt, a flow with `startTime <= t` and (`endTime == -1` or `t <= endTime`)
+ *   adds `interval` to an accumulator that starts full and emits one vehicle per
+ *   whole `interval` in it. So vehicle k departs at the first step at or after
+ *   `startTime + k * interval`, up to `endTime` inclusive (`endTime` -1: for ever).
+ *   `startTime` defaults to 0, `endTime` to -1; `interval` must be > 0.
+ * - A run of `horizon` seconds makes steps t = 0, dt, ..., horizon - dt, so
+ *   vehicles due at or after the horizon are never generated; they are left out.
+ * - `route` lists anchor roads: CityFlow drives the shortest path (by lane
+ *   length, its LENGTH router) from each anchor to the next. A route that
+ *   collapses to one road, or whose anchors are not connected, is invalid:
+ *   CityFlow drops the vehicle and disables the flow, and so does this import
+ *   (with a warning).
+ *
+ * Output: a flow whose departures are evenly spaced on the step grid becomes a
+ * greenwave `uniform` flow that reproduces them exactly (greenwave puts vehicle k
+ * at `begin + (k + 1/2) / rate`, so `begin = startTime - interval / 2`); when that
+ * `begin` would fall before the simulation start (t = 0), the first vehicle is
+ * written as a trip `flow_i_0` and the flow starts with the second. A single
+ * vehicle is a trip `flow_i_0`; departures that are not evenly spaced (an
+ * `interval` that is not a multiple of the step) are trips `flow_i_k`.
+ *
+ * Vehicle parameters: greenwave's mesoscopic vehicles drive at the link speed and
+ * queue at the link's jam spacing. The spacing (length + minGap) is taken from
+ * the flows when they agree; accelerations, widths and headway times have no
+ * counterpart and are not imported.
+ */
+import type { DemandSpec, FlowSpec, TripSpec } from '../../demand/demand.js';
+import type { ImportCount, ImportWarning } from '../types.js';
+import { Reader, show, type JsonDocument } from './json.js';
+import type { CityflowRoad } from './roadnet.js';
+
+/** Vehicle fields CityFlow requires of every flow entry. */
+const VEHICLE_FIELDS = ['length', 'width', 'maxPosAcc', 'maxNegAcc', 'usualPosAcc', 'usualNegAcc', 'minGap', 'maxSpeed', 'headwayTime'] as const;
+
+/** Tolerance for "on the step grid" and "a multiple of the step", s. */
+const GRID_TOLERANCE = 1e-9;
+
+/** A flow entry as read, before routes are resolved. */
+export interface CityflowFlowEntry {
+  index: number;
+  route: string[];
+  interval: number;
+  startTime: number;
+  /** -1 = for ever. */
+  endTime: number;
+  /** Vehicle length + minGap, m. */
+  spacing: number;
+  /** m/s */
+  maxSpeed: number;
+}
+
+/** Read and type-check the entries of a flow document (road ids are checked by {@link checkFlowRoutes}). */
+export function readFlowEntries(doc: JsonDocument): CityflowFlowEntry[] {
+  const r: Reader = new Reader(doc);
+  const list = r.array(doc.data, [], 'a CityFlow flow file: an array of flows');
+  return list.map((value, i) => {
+    const at = [i];
+    const raw = r.object(value, at, 'a flow object {vehicle, route, interval, startTime, endTime}');
+    const vehicle = r.object(r.field(raw, 'vehicle', at), [...at, 'vehicle'], 'a vehicle object');
+    const v: Record<string, number> = {};
+    for (const key of VEHICLE_FIELDS) v[key] = r.number(r.field(vehicle, key, [...at, 'vehicle']), [...at, 'vehicle', key], `vehicle ${key} (a number)`);
+    if (!(v.length > 0)) r.fail([...at, 'vehicle', 'length'], `expected a vehicle length > 0 m, found ${v.length}`);
+    if (v.minGap < 0) r.fail([...at, 'vehicle', 'minGap'], `expected a minimum gap >= 0 m, found ${v.minGap}`);
+    if (!(v.maxSpeed > 0)) r.fail([...at, 'vehicle', 'maxSpeed'], `expected a maximum speed > 0 m/s, found ${v.maxSpeed}`);
+    const routeValues = r.array(r.field(raw, 'route', at), [...at, 'route'], 'an array of road ids');
+    const route = routeValues.map((id, k) => r.string(id, [...at, 'route', k], 'a road id'));
+    const interval = r.positive(r.field(raw, 'interval', at), [...at, 'interval'], 'the time between vehicles in seconds');
+    const startTime = raw.startTime === undefined ? 0 : r.integer(raw.startTime, [...at, 'startTime'], 'a start time in whole seconds');
+    const endTime = raw.endTime === undefined ? -1 : r.integer(raw.endTime, [...at, 'endTime'], 'an end time in whole seconds (-1: no end)');
+    return { index: i, route, interval, startTime, endTime, spacing: v.length + v.minGap, maxSpeed: v.maxSpeed };
+  });
+}
+
+/** Every road a route names must be a road of the roadnet (CityFlow: "No such road"). */
+export function checkFlowRoutes(doc: JsonDocument, entries: readonly CityflowFlowEntry[], roads: ReadonlyMap<string, unknown>): void {
+  for (const entry of entries) {
+    entry.route.forEach((road, k) => {
+      if (!roads.has(road)) throw doc.error([entry.index, 'route', k], `expected a road id of the roadnet, found ${show(road)} (no such road)`);
+    });
+  }
+}
+
+/** Departure times of a flow entry in a run of `horizon` s with step `dt` (CityFlow's Flow::nextStep). */
+export function flowDepartures(entry: Pick<CityflowFlowEntry, 'interval' | 'startTime' | 'endTime'>, dt: number, horizon: number): { times: number[]; evenlySpaced: boolean; beyondHorizon: number } {
+  const { interval, startTime, endTime } = entry;
+  const steps = Math.ceil(horizon / dt - GRID_TOLERANCE); // steps 0 .. steps-1 run
+  const first = Math.max(0, Math.ceil(startTime / dt - GRID_TOLERANCE));
+  const lastStep = endTime === -1 ? Infinity : Math.floor(endTime / dt + GRID_TOLERANCE);
+  const times: number[] = [];
+  let beyondHorizon = 0;
+  const ratio = interval / dt;
+  for (let k = 0; ; k++) {
+    const step = first + Math.ceil(k * ratio - GRID_TOLERANCE);
+    if (step > lastStep) break;
+    if (step >= steps) {
+      // Count what a longer run would have generated, when the flow has an end.
+      if (endTime === -1) break;
+      beyondHorizon = Math.floor((lastStep - first) / ratio + GRID_TOLERANCE) + 1 - k;
+      break;
+    }
+    times.push(step * dt);
+  }
+  const onGrid = Math.abs(first * dt - startTime) < GRID_TOLERANCE && Math.abs(ratio - Math.round(ratio)) < GRID_TOLERANCE;
+  return { times, evenlySpaced: onGrid, beyondHorizon: Math.max(0, beyondHorizon) };
+}
+
+/**
+ * CityFlow's route: the shortest path (by lane length) from each anchor road to
+ * the next through permitted turns; undefined when an anchor cannot be reached
+ * or the route is a single road.
+ */
+export function resolveRoute(anchors: readonly string[], next: ReadonlyMap<string, readonly string[]>, roads: ReadonlyMap<string, CityflowRoad>): string[] | undefined {
+  const route: string[] = [anchors[0]];
+  for (let i = 1; i < anchors.length; i++) {
+    const from = anchors[i - 1];
+    const to = anchors[i];
+    if (from === to) continue;
+    if (next.get(from)?.includes(to)) {
+      route.push(to);
+      continue;
+    }
+    const path = shortestPath(from, to, next, roads);
+    if (path === undefined) return undefined;
+    route.push(...path);
+  }
+  return route.length > 1 ? route : undefined;
+}
+
+/** Roads after `from` up to and including `to`, cheapest by lane length (Dijkstra; ties by road order). */
+function shortestPath(from: string, to: string, next: ReadonlyMap<string, readonly string[]>, roads: ReadonlyMap<string, CityflowRoad>): string[] | undefined {
+  const dist = new Map<string, number>([[from, 0]]);
+  const pred = new Map<string, string>();
+  const done = new Set<string>();
+  // Networks are small and this runs only for routes with gaps: a linear scan for the minimum is enough.
+  const open = new Set<string>([from]);
+  while (open.size > 0) {
+    let u: string | undefined;
+    let best = Infinity;
+    for (const id of open) {
+      const d = dist.get(id)!;
+      if (u === undefined || d < best || (d === best && roads.get(id)!.index < roads.get(u)!.index)) {
+        best = d;
+        u = id;
+      }
+    }
+    if (u === undefined) break;
+    open.delete(u);
+    if (u === to) break;
+    done.add(u);
+    for (const v of next.get(u) ?? []) {
+      if (done.has(v)) continue;
+      const d = best + roads.get(v)!.laneLength;
+      if (d < (dist.get(v) ?? Infinity)) {
+        dist.set(v, d);
+        pred.set(v, u);
+        open.add(v);
+      }
+    }
+  }
+  if (!pred.has(to)) return undefined;
+  const path: string[] = [];
+  for (let v = to; v !== from; v = pred.get(v)!) path.push(v);
+  return path.reverse();
+}
+
+/** What {@link flowDemand} produced. */
+export interface CityflowDemand {
+  demand: DemandSpec;
+  counts: ImportCount[];
+  /** Vehicles imported (departing before the horizon). */
+  vehicles: number;
+}
+
+/**
+ * Turn flow entries into greenwave demand for a run of `horizon` s with CityFlow
+ * step `dt`. Warnings are appended to `warnings`.
+ */
+export function flowDemand(
+  doc: JsonDocument,
+  entries: readonly CityflowFlowEntry[],
+  next: ReadonlyMap<string, readonly string[]>,
+  roads: ReadonlyMap<string, CityflowRoad>,
+  dt: number,
+  horizon: number,
+  warnings: ImportWarning[],
+): CityflowDemand {
+  const trips: TripSpec[] = [];
+  const flows: FlowSpec[] = [];
+  let vehicles = 0;
+  let beyond = 0;
+  let invalid = 0;
+  let empty = 0;
+  let slow = 0;
+  const routeCache = new Map<string, string[] | undefined>();
+  for (const entry of entries) {
+    const key = entry.route.join('\u0000');
+    if (!routeCache.has(key)) routeCache.set(key, entry.route.length === 0 ? undefined : resolveRoute(entry.route, next, roads));
+    const route = routeCache.get(key);
+    const { times, evenlySpaced, beyondHorizon } = flowDepartures(entry, dt, horizon);
+    beyond += beyondHorizon;
+    if (route === undefined) {
+      invalid++;
+      warnings.push({
+        where: doc.where([entry.index, 'route']),
+        element: `flow_${entry.index}`,
+        message: entry.route.length <= 1 || new Set(entry.route).size === 1
+          ? `route ${JSON.stringify(entry.route)} has fewer than two roads: CityFlow drops such vehicles and disables the flow, so ${times.length} vehicle(s) were left out`
+          : `no path through the route's roads ${JSON.stringify(entry.route)} (a road cannot be reached from the one before it): CityFlow drops such vehicles and disables the flow, so ${times.length} vehicle(s) were left out`,
+      });
+      continue;
+    }
+    if (times.length === 0) {
+      empty++;
+      continue;
+    }
+    if (route.some((id) => roads.get(id)!.speed > entry.maxSpeed + 1e-9)) slow++;
+    vehicles += times.length;
+    const id = `flow_${entry.index}`;
+    if (times.length === 1 || !evenlySpaced) {
+      times.forEach((depart, k) => trips.push({ id: `${id}_${k}`, depart, route }));
+      continue;
+    }
+    let first = 0;
+    if (times[0] - entry.interval / 2 < 0) {
+      trips.push({ id: `${id}_0`, depart: times[0], route });
+      first = 1;
+    }
+    if (times.length - first === 1) {
+      trips.push({ id: `${id}_${first}`, depart: times[first], route });
+      continue;
+    }
+    flows.push({
+      id,
+      rate: 1 / entry.interval,
+      begin: times[first] - entry.interval / 2,
+      end: times[times.length - 1] + entry.interval / 2,
+      arrivals: 'uniform',
+      route,
+    });
+  }
+  if (beyond > 0) {
+    warnings.push({
+      where: doc.file,
+      message: `${beyond} vehicle(s) are due at or after the horizon (${horizon} s) and were left out; give a longer horizon (--end) to import them`,
+    });
+  }
+  if (empty > 0) {
+    warnings.push({ where: doc.file, message: `${empty} flow(s) generate no vehicle before the horizon (${horizon} s) (startTime after it, or endTime before startTime)` });
+  }
+  if (slow > 0) {
+    warnings.push({ where: doc.file, message: `${slow} flow(s) have vehicles slower than roads on their route: greenwave vehicles drive at the road speed` });
+  }
+  const demand: DemandSpec = {};
+  if (trips.length > 0) demand.trips = trips;
+  if (flows.length > 0) demand.flows = flows;
+  const counts: ImportCount[] = [
+    { label: 'flow entries', count: entries.length },
+    { label: 'vehicles (departing before the horizon)', count: vehicles },
+    { label: 'demand: trips', count: trips.length },
+    { label: 'demand: uniform flows', count: flows.length },
+  ];
+  if (invalid > 0) counts.push({ label: 'dropped: flows with an invalid route', count: invalid });
+  if (beyond > 0) counts.push({ label: 'dropped: vehicles at or after the horizon', count: beyond });
+  return { demand, counts, vehicles };
+}

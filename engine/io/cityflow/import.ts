@@ -1,0 +1,189 @@
+/**
+ * `importCityflow`: CityFlow's files (config.json, roadnet.json, flow.json) ->
+ * an `ImportResult` (network, fixed-time programs, demand with routes).
+ *
+ * CityFlow (cityflow-project/CityFlow) is a microscopic simulator used across the
+ * reinforcement-learning signal-control literature; its data sets (Hangzhou,
+ * Jinan, New York, synthetic grids) come as a roadnet and a flow file, tied
+ * together by a config. How each part maps is described in `roadnet.ts` and
+ * `flow.ts`; this file finds the files, orders the reading (the vehicles of the
+ * flow file give the links their jam spacing) and assembles the result.
+ *
+ * The simulated period is [0, horizon): CityFlow has no end time of its own (a
+ * script calls `next_step()` as often as it likes), so the horizon is an option,
+ * 3,600 s by default, as the literature evaluates these data sets.
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../../errors.js';
+import type { DrivingSide } from '../../network/types.js';
+import type { ImportResult, ImportWarning } from '../types.js';
+import { checkFlowRoutes, flowDemand, readFlowEntries, type CityflowFlowEntry } from './flow.js';
+import { readJsonDocument, Reader, type JsonDocument } from './json.js';
+import { readRoadnet } from './roadnet.js';
+
+/** Options of {@link importCityflow}. */
+export interface CityflowImportOptions {
+  /** Driving side of the network. CityFlow lays lanes out for right-hand traffic; default `right`. */
+  drivingSide?: DrivingSide;
+  /** Horizon of the run, s: vehicles CityFlow would generate before it are imported. Default 3600. */
+  end?: number;
+  /** CityFlow's simulation step, s (it quantises departures). Default: the config's `interval`, else 1. */
+  interval?: number;
+}
+
+/** Default horizon, s: the one-hour evaluation of the CityFlow data sets. */
+export const CITYFLOW_DEFAULT_HORIZON = 3600;
+
+/** Which CityFlow file a parsed document is. */
+function kindOf(data: unknown): 'config' | 'roadnet' | 'flow' | 'unknown' {
+  if (Array.isArray(data)) return 'flow';
+  if (typeof data !== 'object' || data === null) return 'unknown';
+  if ('intersections' in data || 'roads' in data) return 'roadnet';
+  if ('roadnetFile' in data) return 'config';
+  return 'unknown';
+}
+
+function expectKind(doc: JsonDocument, want: 'roadnet' | 'flow', given: string): void {
+  const kind = kindOf(doc.data);
+  if (kind === want) return;
+  const what = want === 'roadnet' ? 'a CityFlow roadnet (an object with "intersections" and "roads")' : 'a CityFlow flow file (an array of flows)';
+  const found = kind === 'unknown' ? 'something else' : `a CityFlow ${kind} file`;
+  throw doc.error([], `expected ${what} as the ${given}, found ${found}`);
+}
+
+function isFile(file: string): boolean {
+  return existsSync(file) && statSync(file).isFile();
+}
+
+/**
+ * Where a file named by a config is. CityFlow opens `dir + name` relative to the
+ * process's working directory, and configs are usually written for one that is
+ * not the config's folder (the example's `dir` is "examples/", beside which the
+ * config itself lies). So look, in order, at `<config folder>/<dir>/<name>`,
+ * `<config folder>/<name>` and `<working directory>/<dir>/<name>`.
+ */
+function locateConfigFile(config: JsonDocument, key: 'roadnetFile' | 'flowFile', dir: string, name: string): string {
+  const base = path.dirname(config.file);
+  const candidates = [...new Set([path.join(base, dir, name), path.join(base, name), path.join(dir, name)])];
+  const found = candidates.find(isFile);
+  if (found === undefined) throw config.error([key], `file not found: looked for ${candidates.map((c) => JSON.stringify(c)).join(', ')}`);
+  return found;
+}
+
+function checkOptions(options: CityflowImportOptions): { drivingSide: DrivingSide; horizon: number } {
+  const side = options.drivingSide ?? 'right';
+  if (side !== 'left' && side !== 'right') throw new UsageError(`importCityflow: options.drivingSide must be "left" or "right", got ${JSON.stringify(side)}`);
+  const horizon = options.end ?? CITYFLOW_DEFAULT_HORIZON;
+  if (typeof horizon !== 'number' || !Number.isFinite(horizon) || horizon <= 0) throw new UsageError(`importCityflow: options.end must be a number of seconds > 0, got ${String(horizon)}`);
+  if (options.interval !== undefined && (typeof options.interval !== 'number' || !Number.isFinite(options.interval) || options.interval <= 0)) {
+    throw new UsageError(`importCityflow: options.interval must be a number of seconds > 0, got ${String(options.interval)}`);
+  }
+  return { drivingSide: side, horizon };
+}
+
+/**
+ * Import CityFlow files. `files` is a `config.json` (its `roadnetFile`,
+ * `flowFile`, `dir` and `interval` are used) or a `roadnet.json` alone, or
+ * `{ roadnet, flow? }` paths.
+ *
+ * The result's network has one junction per intersection (virtual ones
+ * uncontrolled, at the boundary), one link per road, one movement per
+ * (startRoad, endRoad) roadLink pair; one fixed-time program per signalised
+ * intersection from its light phases (transition phases folded into all-red);
+ * demand as trips and uniform flows with explicit routes reproducing CityFlow's
+ * departure times; `simulation` = [0, horizon).
+ *
+ * Rejects with `InputError` (path `file:line:column: json.path`) for unreadable,
+ * malformed or inconsistent files, `UsageError` for bad options.
+ */
+export async function importCityflow(files: { roadnet: string; flow?: string } | string, options: CityflowImportOptions = {}): Promise<ImportResult> {
+  const { drivingSide, horizon } = checkOptions(options);
+  const warnings: ImportWarning[] = [];
+  const read: string[] = [];
+  let roadnetDoc: JsonDocument;
+  let flowDoc: JsonDocument | undefined;
+  let step = options.interval;
+
+  if (typeof files === 'string') {
+    const first = await readJsonDocument(files, 'CityFlow');
+    read.push(files);
+    const kind = kindOf(first.data);
+    if (kind === 'config') {
+      const r: Reader = new Reader(first);
+      const config = r.object(first.data, []);
+      const dir = config.dir === undefined ? '' : typeof config.dir === 'string' ? config.dir : r.fail(['dir'], `expected a directory (a string), found ${JSON.stringify(config.dir)}`);
+      const roadnetFile = locateConfigFile(first, 'roadnetFile', dir, r.string(r.field(config, 'roadnetFile', []), ['roadnetFile'], 'the roadnet file name'));
+      const flowName = config.flowFile === undefined ? undefined : r.string(config.flowFile, ['flowFile'], 'the flow file name');
+      if (config.interval !== undefined) {
+        const interval = r.positive(config.interval, ['interval'], 'the simulation step in seconds');
+        step ??= interval;
+      }
+      if (config.rlTrafficLight === true) {
+        warnings.push({ where: first.where(['rlTrafficLight']), message: 'rlTrafficLight is true (an agent sets the phases in CityFlow): the light phases are imported as the fixed-time programs they describe' });
+      }
+      roadnetDoc = await readJsonDocument(roadnetFile, 'CityFlow roadnet');
+      read.push(roadnetFile);
+      if (flowName !== undefined) {
+        const flowFile = locateConfigFile(first, 'flowFile', dir, flowName);
+        flowDoc = await readJsonDocument(flowFile, 'CityFlow flow');
+        read.push(flowFile);
+      }
+    } else if (kind === 'roadnet') {
+      roadnetDoc = first;
+    } else {
+      throw first.error([], `expected a CityFlow config.json (with "roadnetFile") or roadnet.json (with "intersections" and "roads"), found ${kind === 'flow' ? 'a flow file (an array): give the roadnet or the config, then the flow file' : 'neither'}`);
+    }
+  } else {
+    if (typeof files !== 'object' || files === null || typeof files.roadnet !== 'string') {
+      throw new UsageError('importCityflow(files): files must be a config.json or roadnet.json path, or { roadnet, flow? } paths');
+    }
+    roadnetDoc = await readJsonDocument(files.roadnet, 'CityFlow roadnet');
+    read.push(files.roadnet);
+    if (files.flow !== undefined) {
+      flowDoc = await readJsonDocument(files.flow, 'CityFlow flow');
+      read.push(files.flow);
+    }
+  }
+  expectKind(roadnetDoc, 'roadnet', 'roadnet');
+  if (flowDoc) expectKind(flowDoc, 'flow', 'flow file');
+  const dt = step ?? 1;
+  if (drivingSide === 'left') {
+    warnings.push({ where: roadnetDoc.file, message: 'CityFlow lays lanes out for right-hand traffic; imported as left-hand as asked (lane 0 is still the outermost CityFlow lane)' });
+  }
+
+  // The vehicles give the links their jam spacing (length + minGap), when they agree.
+  const entries: CityflowFlowEntry[] = flowDoc ? readFlowEntries(flowDoc) : [];
+  let jamSpacing: number | undefined;
+  if (entries.length > 0) {
+    const spacings = new Set(entries.map((e) => e.spacing));
+    const mean = entries.reduce((sum, e) => sum + e.spacing, 0) / entries.length;
+    jamSpacing = spacings.size === 1 ? entries[0].spacing : mean;
+    if (spacings.size > 1) {
+      warnings.push({ where: flowDoc!.file, message: `vehicles differ in length + minGap (${[...spacings].slice(0, 5).join(', ')} m): every link uses their mean, ${mean.toFixed(2)} m, as its jam spacing` });
+    }
+  }
+
+  const roadnet = readRoadnet(roadnetDoc, { drivingSide, ...(jamSpacing === undefined ? {} : { jamSpacing }) }, warnings);
+  let demand = {};
+  const counts = [...roadnet.counts];
+  if (flowDoc) {
+    checkFlowRoutes(flowDoc, entries, roadnet.roads);
+    const flows = flowDemand(flowDoc, entries, roadnet.next, roadnet.roads, dt, horizon, warnings);
+    demand = flows.demand;
+    counts.push(...flows.counts);
+  }
+  if (jamSpacing !== undefined) counts.push({ label: 'jam spacing from the vehicles (length + minGap), m', count: jamSpacing });
+  counts.push({ label: 'horizon, s', count: horizon });
+  return {
+    format: 'cityflow',
+    files: read,
+    network: roadnet.network,
+    programs: roadnet.programs,
+    demand,
+    simulation: { start: 0, end: horizon },
+    counts,
+    warnings,
+    signalIndex: roadnet.signalIndex,
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * The scenario writer for imports: any `ImportResult` (SUMO, CityFlow, OSM) ->
+ * a scenario document (plain JSON-ready data) that `parseScenario`/`loadScenario`
+ * and `buildScenario` accept, so an imported network becomes a file a planner can
+ * read, edit, validate and run like any other scenario.
+ *
+ * Everything is written out in full and in planners' units (see
+ * `engine/scenario/schema.ts`): an inline network (junctions with control, links
+ * with `lengthM`/`lanes`/`speedKmh` and their saturation flow and jam spacing
+ * when not the defaults, and the movements with their lanes — always listed, so
+ * the loader does not fall back to "every turn"), `signals.programs` from the
+ * source's programs, the demand (trips, flows, OD matrices) with explicit routes,
+ * the simulated period and the driving side. Values are converted from SI and written
+ * as short decimals where that changes them by less than 1e-12 of themselves
+ * (see `inUnit`).
+ */
+import type { DemandSpec } from '../demand/demand.js';
+import type { MovementRef, SignalProgramSpec } from '../signals/program.js';
+import { DEFAULT_JAM_SPACING, DEFAULT_SATURATION_FLOW } from '../network/types.js';
+import type { ImportResult } from './types.js';
+
+/** Options of {@link scenarioDocument}. */
+export interface ScenarioDocumentOptions {
+  /** Scenario name (letters, digits, ".", "_", "-"); default: from the first file's name. */
+  name?: string;
+}
+
+/** Default length of the simulated period when the source gives none and has no demand, s. */
+const DEFAULT_PERIOD = 3600;
+
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+/**
+ * `value` (SI) in a planner's unit, `value * factor`, as a short decimal when
+ * rounding to 1e-6 moves it by less than 1e-12 of itself (39.9996 km/h, not
+ * 39.999599999999994), else unrounded. Reading it back (`/ factor`) gives
+ * `value` or a double next to it: the division cannot hit every double (11.11 m/s
+ * has no exact km/h double), so a document run may differ from the import run
+ * in the last digit of a mean, never in a count.
+ */
+export function inUnit(value: number, factor: number): number {
+  const product = value * factor;
+  const rounded = round6(product);
+  return Math.abs(rounded - product) <= 1e-12 * Math.abs(product) ? rounded : product;
+}
+
+/** A scenario name from `text`: invalid characters become "-", it starts with a letter or digit. */
+export function scenarioName(text: string): string {
+  const cleaned = text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  return cleaned === '' ? 'imported' : cleaned;
+}
+
+/** File names that say nothing about the place: the folder names the scenario instead. */
+const GENERIC_NAMES = new Set(['config', 'roadnet', 'flow', 'net', 'network', 'map', 'scenario', 'osm', 'routes']);
+
+function defaultName(result: ImportResult): string {
+  const first = result.files[0];
+  if (first === undefined) return `${result.format}-import`;
+  const parts = first.split(/[\\/]/).filter((p) => p !== '' && p !== '.');
+  const base = (parts.pop() ?? first).replace(/(\.(net|rou|sumocfg|osm|json|xml|gz|pbf|bz2))+$/i, '');
+  const folder = parts.pop();
+  return scenarioName(GENERIC_NAMES.has(base.toLowerCase()) && folder !== undefined && folder !== '..' ? folder : base);
+}
+
+function movementRef(ref: MovementRef): string | MovementRef {
+  return ref.from.includes('>') || ref.to.includes('>') ? { from: ref.from, to: ref.to } : `${ref.from}>${ref.to}`;
+}
+
+/** Latest time the demand names (departures, flow and OD ends), s; -Infinity when there is none. */
+function demandEnd(demand: DemandSpec): number {
+  let end = -Infinity;
+  for (const t of demand.trips ?? []) end = Math.max(end, t.depart);
+  for (const f of demand.flows ?? []) end = Math.max(end, f.end);
+  for (const m of demand.od ?? []) end = Math.max(end, m.end);
+  return end;
+}
+
+function programDocument(p: SignalProgramSpec): object {
+  return {
+    junction: p.junction,
+    ...(p.offset === undefined || p.offset === 0 ? {} : { offsetS: p.offset }),
+    phases: p.phases.map((ph) => ({
+      green: ph.green.map(movementRef),
+      ...(ph.permissive === undefined || ph.permissive.length === 0 ? {} : { permissive: ph.permissive.map(movementRef) }),
+      greenS: ph.duration,
+      ...(ph.yellow === undefined ? {} : { yellowS: ph.yellow }),
+      ...(ph.allRed === undefined ? {} : { allRedS: ph.allRed }),
+      ...(ph.minGreen === undefined ? {} : { minGreenS: ph.minGreen }),
+      ...(ph.maxGreen === undefined ? {} : { maxGreenS: ph.maxGreen }),
+    })),
+  };
+}
+
+function endpoints(r: { from?: string; to?: string; fromLink?: string; toLink?: string; route?: string[] }): object {
+  return {
+    ...(r.from === undefined ? {} : { from: r.from }),
+    ...(r.to === undefined ? {} : { to: r.to }),
+    ...(r.fromLink === undefined ? {} : { fromLink: r.fromLink }),
+    ...(r.toLink === undefined ? {} : { toLink: r.toLink }),
+    ...(r.route === undefined ? {} : { route: r.route }),
+  };
+}
+
+function demandDocument(demand: DemandSpec): object {
+  const out: Record<string, unknown> = {};
+  if (demand.trips !== undefined && demand.trips.length > 0) {
+    out.trips = demand.trips.map((t) => ({ ...(t.id === undefined ? {} : { id: t.id }), departS: t.depart, ...endpoints(t) }));
+  }
+  if (demand.flows !== undefined && demand.flows.length > 0) {
+    out.flows = demand.flows.map((f) => ({
+      ...(f.id === undefined ? {} : { id: f.id }),
+      ...endpoints(f),
+      vehPerHour: inUnit(f.rate, 3600),
+      beginS: f.begin,
+      endS: f.end,
+      ...(f.arrivals === undefined ? {} : { arrivals: f.arrivals }),
+    }));
+  }
+  if (demand.od !== undefined && demand.od.length > 0) {
+    out.od = demand.od.map((m) => ({
+      zones: m.zones,
+      vehPerHour: m.trips,
+      beginS: m.begin,
+      endS: m.end,
+      ...(m.profile === undefined ? {} : { profile: m.profile.map((p) => ({ timeS: p.time, factor: p.factor })) }),
+      ...(m.arrivals === undefined ? {} : { arrivals: m.arrivals }),
+    }));
+  }
+  return out;
+}
+
+/**
+ * A scenario document for `result`, ready for `JSON.stringify` and for
+ * `parseScenario`/`buildScenario`. The simulated period is the source's
+ * (`result.simulation`); without one it starts at 0 and ends at the next whole
+ * hour after the last demand time (one hour when there is no demand).
+ */
+export function scenarioDocument(result: ImportResult, options: ScenarioDocumentOptions = {}): object {
+  const network = result.network;
+  const start = result.simulation?.start ?? 0;
+  let end = result.simulation?.end;
+  if (end === undefined) {
+    const last = demandEnd(result.demand);
+    end = Number.isFinite(last) && last >= start ? start + Math.max(DEFAULT_PERIOD, Math.ceil((last - start + 1) / DEFAULT_PERIOD) * DEFAULT_PERIOD) : start + DEFAULT_PERIOD;
+  }
+  const junctions = network.junctions().map((j) => ({
+    id: j.id,
+    xM: j.x,
+    yM: j.y,
+    ...(j.lon === undefined || j.lat === undefined ? {} : { lon: j.lon, lat: j.lat }),
+    control: j.control,
+  }));
+  const links = network.links().map((l) => ({
+    id: l.id,
+    from: l.from,
+    to: l.to,
+    lengthM: l.length,
+    lanes: l.lanes,
+    speedKmh: inUnit(l.speed, 3.6),
+    ...(l.saturationFlow === DEFAULT_SATURATION_FLOW ? {} : { saturationVehPerHourPerLane: inUnit(l.saturationFlow, 3600) }),
+    ...(l.jamSpacing === DEFAULT_JAM_SPACING ? {} : { jamSpacingM: l.jamSpacing }),
+    ...(l.name === undefined ? {} : { name: l.name }),
+  }));
+  const movements = network.movements().map((m) => {
+    const all = m.lanes.length === network.link(m.from).lanes;
+    return { from: m.from, to: m.to, ...(all ? {} : { lanes: [...m.lanes] }) };
+  });
+  const files = result.files.join(', ');
+  const warned = result.warnings.length === 0 ? '' : `; ${result.warnings.length} import warning${result.warnings.length === 1 ? '' : 's'}`;
+  return {
+    name: options.name === undefined ? defaultName(result) : scenarioName(options.name),
+    description: `Imported from ${result.format} files (${files}) by greenwave import${warned}.`,
+    drivingSide: network.drivingSide,
+    network: { junctions, links, movements },
+    demand: demandDocument(result.demand),
+    ...(result.programs.length > 0 ? { signals: { programs: result.programs.map(programDocument) } } : {}),
+    simulation: { startS: start, endS: end },
+  };
+}

@@ -1,0 +1,444 @@
+/**
+ * Writing greenwave plans and networks as SUMO files, so a plan found here can
+ * be checked in SUMO (`sumo -n net.net.xml -a plan.add.xml`).
+ *
+ * - `tlLogicXml` writes an additional file of static `tlLogic` programs. Each
+ *   greenwave phase becomes up to three SUMO phases: green (`G` protected, `g`
+ *   permissive, `r` elsewhere) for `duration`, then `y` for every movement that
+ *   was green for `yellow`, then all `r` for `allRed` (zero-length parts are
+ *   left out). State strings follow SUMO's linkIndex order from `signalIndex`
+ *   (from `importSumo`), or from {@link sumoSignalIndex} for networks built here.
+ *   Offsets are written modulo the cycle (SUMO and greenwave both take the
+ *   offset as the time the first phase starts). Times are rounded to SUMO's
+ *   millisecond resolution.
+ * - With `options.control` `{ kind: 'actuated', gap?, detectorGap?, detectorDistance? }`
+ *   it writes SUMO's gap-based actuated programs (SUMO docs, Simulation/Traffic_Lights,
+ *   "Type 'actuated'"; behaviour read in MSActuatedTrafficLightLogic, checked in
+ *   SUMO 1.15): `type="actuated"`; each green gets `minDur` = minGreen and `maxDur` =
+ *   maxGreen (PHASE_DEFAULTS when absent) and `duration` clamped into them (SUMO uses
+ *   it only for the first phase and the offset); yellow and all-red keep a fixed
+ *   `duration`. `max-gap` = gap and `detector-gap` = detectorGap, greenwave's
+ *   effective values (its defaults are SUMO's: 3 s and 2 s). SUMO bounds its own
+ *   detector distance by `(min minDur / passing-time + 0.5) x 7.5 m`; greenwave has
+ *   no such bound, so `passing-time` (which SUMO uses for nothing else but a warning)
+ *   is lowered from SUMO's 1.9 s just enough that detectors stay at greenwave's
+ *   min(detectorGap x speed, approach length). detectorDistance (metres, the same on
+ *   every approach) has no per-tlLogic SUMO parameter: it becomes SUMO "custom
+ *   detectors", an `inductionLoop` at max(0, lane length - distance) on every
+ *   approach lane, named by `<param key="LANE" value="LOOP"/>` - exact, but only for
+ *   networks `sumoNetXml` writes (lane ids `link_i`, same lengths); with a
+ *   `signalIndex` (an imported SUMO network) it is refused. greenwave's actuated
+ *   controller ignores the program offset and starts phase 0 when the run starts;
+ *   SUMO 1.15 has no `offset="begin"`, so the offset is `options.begin` modulo the
+ *   written cycle. Refused (`UsageError`): max-pressure (SUMO has no such tlLogic
+ *   type) and `skipEmptyPhases` (NEMA skipping and rest-in-green, which SUMO would
+ *   need `next` lists for). Where the two controllers still differ: SUMO has one
+ *   detector per lane, used in a phase only if every link from that lane is green
+ *   there (or a minor `g` under its rules), greenwave one per green or permissive
+ *   movement; SUMO decides in whole time steps and, after a detection, extends by at
+ *   least detector-gap minus the time since it (rounded up to whole seconds), while
+ *   greenwave ends a green exactly `gap` after the last passage; on an approach
+ *   shorter than the detector distance SUMO moves the detector onto a unique
+ *   predecessor lane, greenwave puts it at the approach's upstream end (as SUMO
+ *   does without a unique predecessor); `detector-gap` is still written with
+ *   detectorDistance and then only sets SUMO's minimum extension.
+ * - `sumoNetXml` writes a SUMO network without internal lanes (SUMO then moves
+ *   vehicles across junctions in one step, as with `--no-internal-links`):
+ *   straight lane shapes offset from the centre line on the driving side, one
+ *   connection per approach lane of each movement (to the same lane index of the
+ *   exit, or its last lane), junction types from the controls, and for every
+ *   signal a `tlLogic` (the given program, else greenwave's default program,
+ *   which is what greenwave runs there too). The right-of-way matrix is empty
+ *   (`foes` all zero): SUMO vehicles do not yield to each other at junctions of
+ *   such a network, so it is for checking plans, not for comparing yield rules.
+ */
+import { UsageError } from '../../errors.js';
+import { compile } from '../../network/compile.js';
+import { CompiledNetwork, CONTROL_CODE } from '../../network/compiled.js';
+import type { RoadNetwork } from '../../network/road-network.js';
+import { TURN_KINDS } from '../../network/turns.js';
+import type { DrivingSide, JunctionControl, TurnKind } from '../../network/types.js';
+import type { ImportResult } from '../types.js';
+import { escapeXml } from '../xml.js';
+import { DEFAULT_ACTUATED_OPTIONS } from '../../signals/actuated.js';
+import { defaultProgram, PHASE_DEFAULTS, programToSpec, type SignalProgramSpec } from '../../signals/program.js';
+import type { SignalControl } from '../../sim/simulation.js';
+
+type SignalIndex = NonNullable<ImportResult['signalIndex']>;
+const Y = PHASE_DEFAULTS.yellow;
+const R = PHASE_DEFAULTS.allRed;
+const MIN = PHASE_DEFAULTS.minGreen;
+const MAX = PHASE_DEFAULTS.maxGreen;
+
+/** Options of {@link tlLogicXml}. */
+export interface TlLogicXmlOptions {
+  /** `programID` of every written program. Default `greenwave`. */
+  programId?: string;
+  /**
+   * Control the programs run under, as in `simulate` (`SignalSetup.control`).
+   * Default (or `{ kind: 'fixed' }`): static programs. `{ kind: 'actuated', ... }`:
+   * `type="actuated"` programs with SUMO's gap-based parameters (see the module
+   * header for the mapping). `max-pressure` has no SUMO `tlLogic` type: `UsageError`.
+   */
+  control?: SignalControl;
+  /**
+   * Start of the SUMO run (`--begin`), s, for actuated programs: greenwave's
+   * actuated controller starts phase 0 when the run starts, so the SUMO offset is
+   * set to make that happen at `begin` (SUMO 1.15 has no `offset="begin"`).
+   * Default 0. Fixed-time offsets do not depend on it.
+   */
+  begin?: number;
+}
+
+/** Options of {@link sumoNetXml}. */
+export interface SumoNetXmlOptions {
+  /** Programs to write into the network (others get greenwave's default program). */
+  programs?: readonly SignalProgramSpec[];
+  /** `programID` of the programs written into the network. Default `0` (SUMO's own), so a plan written by {@link tlLogicXml} (default `greenwave`) loads beside it and runs. */
+  programId?: string;
+  /** Lane width for lane shapes, m. Default 3.2 (SUMO's default). */
+  laneWidth?: number;
+}
+
+/** A network, whichever layer it comes from, as plain lists in insertion order. */
+interface NetView {
+  side: DrivingSide;
+  junctions: { id: string; x: number; y: number; control: JunctionControl }[];
+  links: { id: string; from: string; to: string; lanes: number; length: number; speed: number }[];
+  /** Per link index: its movements. */
+  movements: { to: string; lanes: number[]; turn: TurnKind }[][];
+}
+
+function viewOf(net: CompiledNetwork | RoadNetwork): NetView {
+  if (net instanceof CompiledNetwork) {
+    const junctions = Array.from({ length: net.junctionCount }, (_, j) => ({ id: net.junctionKey(j), x: net.junctionX[j], y: net.junctionY[j], control: net.control(j) }));
+    const links = Array.from({ length: net.linkCount }, (_, l) => ({
+      id: net.linkKey(l), from: net.junctionKey(net.linkFrom[l]), to: net.junctionKey(net.linkTo[l]), lanes: net.linkLanes[l], length: net.linkLength[l], speed: net.linkSpeed[l],
+    }));
+    const movements = links.map((_, l) => {
+      const list: NetView['movements'][number] = [];
+      for (let e = net.movementOffsets[l]; e < net.movementOffsets[l + 1]; e++) {
+        const lanes: number[] = [];
+        for (let b = 0; b < 32; b++) if ((net.movementLaneMask[e] >>> b) & 1) lanes.push(b);
+        list.push({ to: net.linkKey(net.movementTo[e]), lanes, turn: TURN_KINDS[net.movementTurn[e]] });
+      }
+      return list;
+    });
+    return { side: net.drivingSide, junctions, links, movements };
+  }
+  const links = net.links();
+  return {
+    side: net.drivingSide,
+    junctions: net.junctions().map((j) => ({ id: j.id, x: j.x, y: j.y, control: j.control })),
+    links: links.map((l) => ({ id: l.id, from: l.from, to: l.to, lanes: l.lanes, length: l.length, speed: l.speed })),
+    movements: links.map((l) => net.movementsFrom(l.id).map((m) => ({ to: m.to, lanes: [...m.lanes], turn: m.turn }))),
+  };
+}
+
+/** Approach links of each junction id, in link order. */
+function approaches(view: NetView): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  view.links.forEach((l, i) => {
+    const list = out.get(l.to) ?? [];
+    list.push(i);
+    out.set(l.to, list);
+  });
+  return out;
+}
+
+/**
+ * SUMO link indices for a network built in greenwave: each signalised junction
+ * is its own traffic light (controller id = junction id), numbered over its
+ * approach links in link order, their movements in order, one index per approach
+ * lane of the movement (a SUMO connection is lane to lane). `sumoNetXml` writes
+ * connections with exactly these indices.
+ */
+export function sumoSignalIndex(net: CompiledNetwork | RoadNetwork): SignalIndex {
+  const view = viewOf(net);
+  const into = approaches(view);
+  const index: SignalIndex = {};
+  for (const j of view.junctions) {
+    if (j.control !== 'signal') continue;
+    const links: Record<string, number[]> = {};
+    let next = 0;
+    for (const l of into.get(j.id) ?? []) {
+      for (const m of view.movements[l]) links[`${view.links[l].id}>${m.to}`] = m.lanes.map(() => next++);
+    }
+    index[j.id] = { controller: j.id, links };
+  }
+  return index;
+}
+
+/** Seconds at SUMO's millisecond resolution, without trailing zeros. */
+function seconds(t: number): string {
+  return String(Math.round(t * 1000) / 1000);
+}
+
+/** SUMO's vehicle length plus gap in its detector-placement bound, m (MSActuatedTrafficLightLogic DEFAULT_LENGTH_WITH_GAP). */
+const SUMO_LENGTH_WITH_GAP = 7.5;
+/** SUMO's default passing-time, s (MSActuatedTrafficLightLogic DEFAULT_PASSING_TIME). */
+const SUMO_PASSING_TIME = 1.9;
+
+/** What an actuated export needs: greenwave's effective controller settings and the network for the detectors. */
+interface ActuatedExport {
+  gap: number;
+  detectorGap: number;
+  /** m; with it every approach lane gets a custom induction loop. */
+  detectorDistance?: number;
+  /** SUMO run start, s. */
+  begin: number;
+  view: NetView;
+  into: Map<string, number[]>;
+}
+
+function positiveOption(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`tlLogicXml: options.control.${name} must be a finite number > 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** The actuated settings of `control` (undefined for fixed time), refusing what SUMO cannot run. */
+function actuatedExport(control: SignalControl | undefined, begin: number | undefined, net: CompiledNetwork | RoadNetwork, imported: boolean): ActuatedExport | undefined {
+  if (control === undefined || control.kind === 'fixed') return undefined;
+  if (control.kind === 'max-pressure') {
+    throw new UsageError('tlLogicXml: max-pressure control cannot be written as a SUMO tlLogic (SUMO has no max-pressure type; its programs are static, actuated, delay_based, NEMA or off): export fixed-time or actuated control');
+  }
+  if (control.kind !== 'actuated') throw new UsageError(`tlLogicXml: options.control.kind must be "fixed", "actuated" or "max-pressure", got ${JSON.stringify((control as { kind: unknown }).kind)}`);
+  if (control.skipEmptyPhases === true) {
+    throw new UsageError('tlLogicXml: actuated control with skipEmptyPhases (NEMA phase skipping, rest in green) has no exact SUMO tlLogic equivalent here: export it without skipEmptyPhases');
+  }
+  const gap = positiveOption('gap', control.gap, DEFAULT_ACTUATED_OPTIONS.gap);
+  const detectorGap = positiveOption('detectorGap', control.detectorGap, DEFAULT_ACTUATED_OPTIONS.detectorGap);
+  const view = viewOf(net);
+  if (begin !== undefined && (typeof begin !== 'number' || !Number.isFinite(begin))) throw new UsageError(`tlLogicXml: options.begin must be a finite number of seconds, got ${String(begin)}`);
+  const out: ActuatedExport = { gap, detectorGap, view, into: approaches(view), begin: begin ?? 0 };
+  if (control.detectorDistance !== undefined) {
+    out.detectorDistance = positiveOption('detectorDistance', control.detectorDistance, 0);
+    if (imported) {
+      throw new UsageError(
+        'tlLogicXml: options.control.detectorDistance needs detectors at a distance in metres, written as SUMO induction loops on the approach lanes; ' +
+          'with a signalIndex (a network imported from SUMO) the SUMO lane ids and lengths are not known here: give detectorGap (seconds) instead',
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * The `<param>`s of an actuated tlLogic for `junctions` (one SUMO traffic light)
+ * and the custom induction loops it uses (with `detectorDistance`).
+ * passing-time only bounds where SUMO places its own detectors
+ * (`(minDur / passing-time + 0.5) x 7.5 m`) and when it warns that minDur is too
+ * short to clear the vehicles between detector and stop line; greenwave has no
+ * such bound, so it is lowered from SUMO's 1.9 s just enough that the bound
+ * never moves a detector from greenwave's position (min(detectorGap x speed,
+ * approach length)).
+ */
+function actuatedParams(a: ActuatedExport, controller: string, programId: string, junctions: readonly string[], minMinDur: number): { params: string[]; loops: string[] } {
+  const params = [
+    `        <param key="max-gap" value="${seconds(a.gap)}"/>`,
+    `        <param key="detector-gap" value="${seconds(a.detectorGap)}"/>`,
+  ];
+  const loops: string[] = [];
+  let farthest = 0;
+  for (const j of junctions) {
+    for (const l of a.into.get(j) ?? []) {
+      const link = a.view.links[l];
+      if (a.view.movements[l].length === 0) continue;
+      const distance = Math.min(link.length, a.detectorDistance ?? a.detectorGap * link.speed);
+      farthest = Math.max(farthest, distance);
+      if (a.detectorDistance === undefined) continue;
+      // Same rounding as the lane length sumoNetXml writes, so the position lies on the lane.
+      const length = Number(link.length.toFixed(2));
+      const pos = Math.max(0, Math.floor((length - distance) * 100) / 100);
+      for (let i = 0; i < link.lanes; i++) {
+        const lane = `${link.id}_${i}`;
+        const id = `${controller}_${programId}_${lane}`;
+        loops.push(`    <inductionLoop id="${escapeXml(id)}" lane="${escapeXml(lane)}" pos="${pos.toFixed(2)}" period="3600" file="NUL"/>`);
+        params.push(`        <param key="${escapeXml(lane)}" value="${escapeXml(id)}"/>`);
+      }
+    }
+  }
+  const ratio = farthest / SUMO_LENGTH_WITH_GAP;
+  const passing = minMinDur > 0 && ratio > 0 ? Math.min(SUMO_PASSING_TIME, Math.floor((minMinDur / ratio) * 1000) / 1000) : SUMO_PASSING_TIME;
+  params.push(`        <param key="passing-time" value="${seconds(Math.max(passing, 0.001))}"/>`);
+  return { params, loops };
+}
+
+function tlLogicElements(programs: readonly SignalProgramSpec[], signalIndex: SignalIndex, programId: string, actuated?: ActuatedExport): string[] {
+  const byController = new Map<string, SignalProgramSpec[]>();
+  for (const p of programs) {
+    const entry = signalIndex[p.junction];
+    if (!entry) throw new UsageError(`tlLogicXml: junction "${p.junction}" has no SUMO traffic light in the signal index`);
+    const list = byController.get(entry.controller) ?? [];
+    if (list.some((q) => q.junction === p.junction)) throw new UsageError(`tlLogicXml: two programs for junction "${p.junction}"`);
+    list.push(p);
+    byController.set(entry.controller, list);
+  }
+  const out: string[] = [];
+  const detectors: string[] = [];
+  for (const [controller, list] of byController) {
+    const [first] = list;
+    for (const p of list) {
+      const same = (p.offset ?? 0) === (first.offset ?? 0) && p.phases.length === first.phases.length && p.phases.every((ph, i) => {
+        const q = first.phases[i];
+        return ph.duration === q.duration && (ph.yellow ?? Y) === (q.yellow ?? Y) && (ph.allRed ?? R) === (q.allRed ?? R) &&
+          (actuated === undefined || ((ph.minGreen ?? MIN) === (q.minGreen ?? MIN) && (ph.maxGreen ?? MAX) === (q.maxGreen ?? MAX)));
+      });
+      if (!same) throw new UsageError(`tlLogicXml: junctions "${first.junction}" and "${p.junction}" share SUMO traffic light "${controller}" but their programs have different offsets or phase times`);
+    }
+    let size = 0;
+    for (const entry of Object.values(signalIndex)) {
+      if (entry.controller !== controller) continue;
+      for (const indices of Object.values(entry.links)) for (const i of indices) size = Math.max(size, i + 1);
+    }
+    const phases: string[] = [];
+    let cycle = 0;
+    let minMinDur = Infinity;
+    let actuatedCycle = 0;
+    first.phases.forEach((_, k) => {
+      const green = new Array<string>(size).fill('r');
+      for (const p of list) {
+        const links = signalIndex[p.junction].links;
+        const phase = p.phases[k];
+        for (const m of phase.green) for (const i of links[`${m.from}>${m.to}`] ?? []) green[i] = 'G';
+        for (const m of phase.permissive ?? []) for (const i of links[`${m.from}>${m.to}`] ?? []) green[i] = 'g';
+      }
+      const { duration } = list[0].phases[k];
+      const yellow = list[0].phases[k].yellow ?? Y;
+      const allRed = list[0].phases[k].allRed ?? R;
+      cycle += duration + yellow + allRed;
+      if (actuated === undefined) {
+        phases.push(`        <phase duration="${seconds(duration)}" state="${green.join('')}"/>`);
+      } else {
+        const minDur = list[0].phases[k].minGreen ?? MIN;
+        const maxDur = list[0].phases[k].maxGreen ?? MAX;
+        if (minDur < maxDur) minMinDur = Math.min(minMinDur, minDur);
+        const initial = Math.min(Math.max(duration, minDur), maxDur);
+        actuatedCycle += initial + yellow + allRed;
+        phases.push(`        <phase duration="${seconds(initial)}" minDur="${seconds(minDur)}" maxDur="${seconds(maxDur)}" state="${green.join('')}"/>`);
+      }
+      if (yellow > 0) phases.push(`        <phase duration="${seconds(yellow)}" state="${green.map((c) => (c === 'r' ? 'r' : 'y')).join('')}"/>`);
+      if (allRed > 0) phases.push(`        <phase duration="${seconds(allRed)}" state="${'r'.repeat(size)}"/>`);
+    });
+    if (actuated === undefined) {
+      const offset = cycle > 0 ? (((first.offset ?? 0) % cycle) + cycle) % cycle : 0;
+      out.push(`    <tlLogic id="${escapeXml(controller)}" type="static" programID="${escapeXml(programId)}" offset="${seconds(offset)}">`, ...phases, '    </tlLogic>');
+    } else {
+      // greenwave's actuated controller ignores the program offset and starts phase 0 when the run starts. SUMO starts
+      // a program at begin in the phase that (begin - offset) mod (sum of durations) falls in: offset = begin mod that sum.
+      const offset = actuatedCycle > 0 ? ((actuated.begin % actuatedCycle) + actuatedCycle) % actuatedCycle : 0;
+      const { params, loops } = actuatedParams(actuated, controller, programId, list.map((p) => p.junction), minMinDur);
+      loops.forEach((l) => detectors.push(l));
+      out.push(`    <tlLogic id="${escapeXml(controller)}" type="actuated" programID="${escapeXml(programId)}" offset="${seconds(offset)}">`, ...params, ...phases, '    </tlLogic>');
+    }
+  }
+  return [...detectors, ...out];
+}
+
+/**
+ * SUMO additional file (`.add.xml`) with one `tlLogic` per traffic light of
+ * `programs`: static, or actuated with `options.control` (see the module header
+ * for how greenwave's actuated control maps onto SUMO's). `signalIndex` maps
+ * movements to SUMO link indices: pass the one from `importSumo` for a network
+ * that came from SUMO; without it the indices of
+ * {@link sumoSignalIndex} (those `sumoNetXml` writes) are used. Movements without
+ * a link index (SUMO does not signal them) are left out. Throws `UsageError` for
+ * a junction with no traffic light in the index, for junctions sharing one
+ * traffic light with different phase times (or min/max greens, when actuated),
+ * and for control SUMO cannot run (max-pressure, actuated `skipEmptyPhases`,
+ * `detectorDistance` with a `signalIndex`).
+ */
+export function tlLogicXml(programs: readonly SignalProgramSpec[], net: CompiledNetwork | RoadNetwork, signalIndex?: ImportResult['signalIndex'], options: TlLogicXmlOptions = {}): string {
+  const index = signalIndex ?? sumoSignalIndex(net);
+  const actuated = actuatedExport(options.control, options.begin, net, signalIndex !== undefined);
+  const lines = tlLogicElements(programs, index, options.programId ?? 'greenwave', actuated);
+  return ['<?xml version="1.0" encoding="UTF-8"?>', '<!-- signal programs written by greenwave -->', '<additional>', ...lines, '</additional>', ''].join('\n');
+}
+
+const DIR: Readonly<Record<TurnKind, string>> = { straight: 's', left: 'l', right: 'r', uturn: 't' };
+const JUNCTION_TYPE: Readonly<Record<JunctionControl, string>> = { signal: 'traffic_light', priority: 'priority', uncontrolled: 'unregulated' };
+
+function xy(x: number, y: number): string {
+  return `${x.toFixed(2)},${y.toFixed(2)}`;
+}
+
+/**
+ * A loadable SUMO network (`.net.xml`) of a greenwave network, without internal
+ * lanes, with connections numbered as {@link sumoSignalIndex} says and a
+ * `tlLogic` for every signal. See the module header for what is approximated.
+ */
+export function sumoNetXml(net: RoadNetwork | CompiledNetwork, options: SumoNetXmlOptions = {}): string {
+  const width = options.laneWidth ?? 3.2;
+  if (!(width > 0)) throw new UsageError(`sumoNetXml: options.laneWidth must be > 0, got ${String(options.laneWidth)}`);
+  const view = viewOf(net);
+  const compiled = net instanceof CompiledNetwork ? net : compile(net, { shared: false });
+  const signalIndex = sumoSignalIndex(compiled);
+  const given = new Map((options.programs ?? []).map((p) => [p.junction, p]));
+  const programs: SignalProgramSpec[] = [];
+  for (let j = 0; j < compiled.junctionCount; j++) {
+    if (compiled.junctionControl[j] !== CONTROL_CODE.signal) continue;
+    const id = compiled.junctionKey(j);
+    programs.push(given.get(id) ?? programToSpec(compiled, defaultProgram(compiled, j)));
+  }
+  for (const id of given.keys()) if (!signalIndex[id]) throw new UsageError(`sumoNetXml: program for junction "${id}", which is not a signal`);
+
+  const xs = view.junctions.map((j) => j.x);
+  const ys = view.junctions.map((j) => j.y);
+  const bounds = view.junctions.length === 0 ? '0.00,0.00,0.00,0.00' : `${xy(Math.min(...xs), Math.min(...ys))},${xy(Math.max(...xs), Math.max(...ys))}`;
+  const lines: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<!-- network written by greenwave: no internal lanes, no right-of-way matrix -->',
+    `<net version="1.9" junctionCornerDetail="0"${view.side === 'left' ? ' lefthand="true"' : ''} limitTurnSpeed="-1">`,
+    `    <location netOffset="0.00,0.00" convBoundary="${bounds}" origBoundary="${bounds}" projParameter="!"/>`,
+  ];
+  const at = new Map(view.junctions.map((j) => [j.id, j]));
+  const sign = view.side === 'left' ? -1 : 1;
+  for (const l of view.links) {
+    const a = at.get(l.from)!;
+    const b = at.get(l.to)!;
+    const d = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+    // Normal towards the driving side: right of travel for right-hand traffic.
+    const nx = (sign * (b.y - a.y)) / d;
+    const ny = (sign * -(b.x - a.x)) / d;
+    lines.push(`    <edge id="${escapeXml(l.id)}" from="${escapeXml(l.from)}" to="${escapeXml(l.to)}" priority="-1">`);
+    for (let i = 0; i < l.lanes; i++) {
+      const off = (l.lanes - i - 0.5) * width;
+      lines.push(`        <lane id="${escapeXml(`${l.id}_${i}`)}" index="${i}" speed="${l.speed.toFixed(2)}" length="${l.length.toFixed(2)}" shape="${xy(a.x + nx * off, a.y + ny * off)} ${xy(b.x + nx * off, b.y + ny * off)}"/>`);
+    }
+    lines.push('    </edge>');
+  }
+  lines.push(...tlLogicElements(programs, signalIndex, options.programId ?? '0'));
+
+  const into = approaches(view);
+  const linkAt = new Map(view.links.map((l, i) => [l.id, i]));
+  const connections: string[] = [];
+  for (const j of view.junctions) {
+    const incoming = into.get(j.id) ?? [];
+    const inLanes = incoming.flatMap((l) => Array.from({ length: view.links[l].lanes }, (_, i) => `${view.links[l].id}_${i}`));
+    let count = 0;
+    for (const l of incoming) {
+      for (const m of view.movements[l]) {
+        const toLanes = view.links[linkAt.get(m.to)!].lanes;
+        const indices = signalIndex[j.id]?.links[`${view.links[l].id}>${m.to}`];
+        m.lanes.forEach((lane, k) => {
+          const tl = indices ? ` tl="${escapeXml(j.id)}" linkIndex="${indices[k]}"` : '';
+          const state = indices ? 'O' : j.control === 'priority' ? 'M' : '=';
+          connections.push(`    <connection from="${escapeXml(view.links[l].id)}" to="${escapeXml(m.to)}" fromLane="${lane}" toLane="${Math.min(lane, toLanes - 1)}"${tl} dir="${DIR[m.turn]}" state="${state}"/>`);
+          count++;
+        });
+      }
+    }
+    const type = count === 0 ? 'dead_end' : JUNCTION_TYPE[j.control];
+    const r = 1.5 * width;
+    const shape = `${xy(j.x - r, j.y - r)} ${xy(j.x + r, j.y - r)} ${xy(j.x + r, j.y + r)} ${xy(j.x - r, j.y + r)}`;
+    lines.push(`    <junction id="${escapeXml(j.id)}" type="${type}" x="${j.x.toFixed(2)}" y="${j.y.toFixed(2)}" incLanes="${escapeXml(inLanes.join(' '))}" intLanes="" shape="${shape}">`);
+    const zeros = '0'.repeat(count);
+    for (let i = 0; i < count; i++) lines.push(`        <request index="${i}" response="${zeros}" foes="${zeros}" cont="0"/>`);
+    lines.push('    </junction>');
+  }
+  lines.push(...connections, '</net>', '');
+  return lines.join('\n');
+}

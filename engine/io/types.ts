@@ -1,0 +1,57 @@
+/**
+ * The contract every importer (SUMO, CityFlow, OpenStreetMap) fulfils, so the
+ * scenario loader, `greenwave import` and the scenario writer treat them alike.
+ *
+ * An importer reads another tool's files (streamed, bounded memory) and returns a
+ * `RoadNetwork` (validated as it is built, junctions marked `signal` where the
+ * source has signals), the source's own signal programs as authored specs (link
+ * ids, seconds), the source's demand as a `DemandSpec` (explicit routes where the
+ * source has them), the simulated period, and an honest account of what was read,
+ * dropped and guessed. Bad files raise `InputError` whose `path` names the file,
+ * line and element id (`file.net.xml:120: edge "e3": lane 0 has no length`).
+ */
+import type { DemandSpec } from '../demand/demand.js';
+import type { SignalProgramSpec } from '../signals/program.js';
+import type { RoadNetwork } from '../network/road-network.js';
+
+/** File formats greenwave imports. */
+export type ImportFormat = 'sumo' | 'cityflow' | 'osm';
+
+/** A count in an import summary, e.g. `{ label: 'edges', count: 120 }` or `{ label: 'dropped: footway', count: 31 }`. */
+export interface ImportCount {
+  label: string;
+  count: number;
+}
+
+/** Something the importer had to guess, drop or work around, with where it happened. */
+export interface ImportWarning {
+  /** File and line (or element path) it concerns, when known. */
+  where?: string;
+  /** Id of the element concerned (edge, way, road, vehicle ...), when there is one. */
+  element?: string;
+  message: string;
+}
+
+/** What an importer produced. */
+export interface ImportResult {
+  format: ImportFormat;
+  /** Files read, as given (for provenance lines). */
+  files: string[];
+  /** The network (graphology), validated; compile it with `compile()`. */
+  network: RoadNetwork;
+  /** Programs of the source's signals (SUMO tlLogic, CityFlow lightphases, OSM generated), one per signalised junction it had a program for. */
+  programs: SignalProgramSpec[];
+  /** Demand from the source (SUMO routes, CityFlow flows); empty `{}` when the source has none (OSM). */
+  demand: DemandSpec;
+  /** Simulated period from the source's configuration (s), when it has one. */
+  simulation?: { start?: number; end?: number };
+  /** Counts for the import summary, in display order. */
+  counts: ImportCount[];
+  warnings: ImportWarning[];
+  /**
+   * For programs exported back to the source tool: per signalised junction id,
+   * the source's controller id and, per movement `${fromLinkId}>${toLinkId}`, its
+   * signal index (SUMO `linkIndex`, CityFlow roadLink index). Empty when unknown.
+   */
+  signalIndex?: Record<string, { controller: string; links: Record<string, number[]> }>;
+}

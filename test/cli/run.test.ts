@@ -1,0 +1,180 @@
+/**
+ * The `greenwave` command as a planner meets it, run as a real process: help,
+ * `run` (table, --json, files), and `validate` on broken scenario variants — each
+ * must exit 2 with a located message and no stack trace.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'greenwave-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function greenwave(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const VALID = `name: tiny
+network:
+  generator: grid
+  rows: 2
+  cols: 2
+  spacingM: 200
+  attachLengthM: 100
+demand:
+  flows:
+    - { id: f, from: w0, to: e1, vehPerHour: 300, beginS: 0, endS: 900 }
+simulation:
+  endS: 1800
+  seed: 5
+`;
+
+function scenario(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('greenwave --help', () => {
+  it('explains every command with examples', () => {
+    const r = greenwave('--help');
+    expect(r.code).toBe(0);
+    for (const word of ['run', 'validate', 'Examples:', 'Exit codes']) expect(r.stdout).toContain(word);
+    const run = greenwave('run', '--help');
+    for (const flag of ['--out', '--json', '--seed', '--replications', '--quiet']) expect(run.stdout).toContain(flag);
+  });
+
+  it('exits 2 on an unknown command or option', () => {
+    expect(greenwave('simulate', 'x.yaml').code).toBe(2);
+    expect(greenwave('run', scenario('ok.yaml', VALID), '--seeds', '3').code).toBe(2);
+    expect(greenwave('run', scenario('ok.yaml', VALID), '--replications', 'zero').code).toBe(2);
+    const bench = greenwave('bench', 'everything');
+    expect(bench.code).toBe(2);
+    expect(bench.stderr).toContain('routing, sim or all');
+  });
+});
+
+describe('greenwave run', () => {
+  it('prints a summary table and writes the output files with their provenance', () => {
+    const out = join(dir, 'out');
+    const r = greenwave('run', scenario('ok.yaml', VALID), '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/greenwave \S+ — tiny \(seed 5\)/);
+    expect(r.stdout).toContain('mean travel time');
+    for (const f of ['summary.json', 'trips.csv']) expect(existsSync(join(out, f))).toBe(true);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ scenario: 'tiny', seed: 5 });
+    expect(typeof summary.greenwave).toBe('string');
+  });
+
+  it('--json prints the documented machine-readable summary; --seed and --replications apply', () => {
+    const r = greenwave('run', scenario('ok.yaml', VALID), '--json', '--no-files', '--seed', '9', '--replications', '3');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.seed).toBe(9);
+    expect(json.replications.map((x: { seed: number }) => x.seed)).toEqual([9, 10, 11]);
+    expect(json.totals.trips).toBeGreaterThan(0);
+    expect(json.confidence.meanTravelTime.n).toBe(3);
+    expect(json.outputs).toEqual([]);
+  });
+});
+
+/** Broken variants: [name, file text, expected fragments of the message (path, line:column)]. */
+const BROKEN: Array<[string, string, RegExp[]]> = [
+  ['missing field', VALID.replace('simulation:\n  endS: 1800\n  seed: 5\n', ''), [/simulation/]],
+  ['wrong type', VALID.replace('rows: 2', 'rows: two'), [/network\.rows/, /:4:/]],
+  ['unknown key (typo)', VALID.replace('spacingM: 200', 'spacingm: 200'), [/spacingm/, /:6:/]],
+  ['negative length', VALID.replace('spacingM: 200', 'spacingM: -200'), [/network\.spacingM/, /:6:/]],
+  ['unknown junction in demand', VALID.replace('to: e1', 'to: nowhere'), [/demand\.flows\[0\]/, /nowhere/]],
+  ['unit-less field', VALID.replace('vehPerHour: 300', 'rate: 300'), [/demand\.flows\[0\]/, /rate/]],
+  ['bad YAML', VALID.replace('  rows: 2', '  rows: [2'), [/:\d+:\d+/]],
+  ['bad clock time', VALID.replace('endS: 1800', 'end: "25:99"'), [/simulation\.end/, /25:99/]],
+  ['zero lanes', VALID.replace('attachLengthM: 100', 'attachLengthM: 100\n  lanes: 0'), [/network\.lanes/]],
+  ['end before begin', VALID.replace('beginS: 0, endS: 900', 'beginS: 900, endS: 0'), [/demand\.flows\[0\]/]],
+];
+
+describe('greenwave run --workers', () => {
+  const strip = (json: string): unknown => {
+    const { outputs: _outputs, ...rest } = JSON.parse(json) as Record<string, unknown>;
+    return rest;
+  };
+
+  it('gives the same summary, replication by replication, on 1, 2 and 4 workers (same seeds, same vehicles)', () => {
+    const file = scenario('workers.yaml', VALID.replace('endS: 900 }', 'endS: 900, arrivals: poisson }'));
+    const outs = [1, 2, 4].map((w) => greenwave('run', file, '--replications', '4', '--workers', String(w), '--json', '--no-files'));
+    for (const r of outs) expect(r.code, r.stderr).toBe(0);
+    const [one, two, four] = outs.map((r) => strip(r.stdout)) as Array<{ replications: Array<{ seed: number; totals: { meanDelay: number } }> }>;
+    expect(one.replications.map((r) => r.seed)).toEqual([5, 6, 7, 8]);
+    // different seeds draw different vehicles, so a pool that ignored seeds would not match
+    expect(new Set(one.replications.map((r) => r.totals.meanDelay)).size).toBeGreaterThan(1);
+    expect(two).toEqual(one);
+    expect(four).toEqual(one);
+  });
+
+  it('rejects --workers 0', () => {
+    const r = greenwave('run', scenario('w0.yaml', VALID), '--workers', '0');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--workers must be an integer >= 1');
+  });
+
+  it('on Ctrl-C (SIGINT) stops the pool, reports and writes what finished, and exits 130', async () => {
+    const file = scenario('long.yaml', VALID.replace('endS: 1800', 'endS: 3600').replace('vehPerHour: 300', 'vehPerHour: 900'));
+    const out = join(dir, 'sigint-out');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'run', file, '--replications', '100000', '--workers', '2', '--json', '--out', out]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const code = await new Promise<number | null>((resolve) => {
+      // well after start-up (tsx, the pool) even on a loaded machine; 100,000 replications last far longer
+      setTimeout(() => child.kill('SIGINT'), 8000);
+      child.on('exit', (c) => resolve(c));
+    });
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/interrupted: \d+ of 100000 replications finished/);
+    const summary = JSON.parse(stdout) as { replications: unknown[]; incomplete: { notRun: number[] } };
+    expect(summary.replications.length).toBeGreaterThan(0);
+    expect(summary.incomplete.notRun.length).toBeGreaterThan(0);
+    // nothing lost or duplicated: every seed is either finished or listed as not run
+    expect(summary.replications.length + summary.incomplete.notRun.length).toBe(100000);
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+  }, 60_000);
+});
+
+describe('greenwave validate', () => {
+  it('accepts a valid scenario', () => {
+    const r = greenwave('validate', scenario('ok.yaml', VALID));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('ok');
+  });
+
+  for (const [name, text, fragments] of BROKEN) {
+    it(`rejects a scenario with a ${name}: exit 2, located, no stack trace`, () => {
+      const file = scenario(`${name.replace(/\W+/g, '-')}.yaml`, text);
+      const r = greenwave('validate', file);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(file);
+      for (const f of fragments) expect(r.stderr).toMatch(f);
+      expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?/); // no stack frames
+    });
+  }
+
+  it('rejects a missing file and a bad JSON file the same way', () => {
+    const missing = greenwave('validate', join(dir, 'nope.yaml'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.yaml');
+    const badJson = greenwave('validate', scenario('bad.json', '{ "name": "x", }'));
+    expect(badJson.code).toBe(2);
+    expect(badJson.stderr).toMatch(/bad\.json:1:\d+/);
+  });
+
+  it('shows the stack trace of an input error only with --debug', () => {
+    const file = scenario('typo.yaml', VALID.replace('spacingM: 200', 'spacingm: 200'));
+    const r = greenwave('--debug', 'run', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\n\s+at /);
+  });
+});

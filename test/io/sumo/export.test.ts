@@ -1,0 +1,199 @@
+/**
+ * tlLogicXml, sumoNetXml and sumoSignalIndex.
+ *
+ * Without SUMO: the exact state strings written for the hand-written cross
+ * (including the pedestrian crossing's index, written red), programs that
+ * round-trip through importSumoAdditional, and networks that round-trip through
+ * importSumo (same junctions, links, movements, lanes and programs).
+ *
+ * With SUMO on PATH (skipped otherwise, the project never needs it): SUMO loads
+ * an exported network and plan, runs vehicles on it to their destinations, and
+ * shows, second by second, the same signal at every linkIndex as greenwave's
+ * fixed-time controller, offsets included.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../engine/errors.js';
+import { compile, corridor, grid, type CompiledNetwork, type RoadNetwork } from '../../../engine/network/index.js';
+import { createRandom, expandDemand } from '../../../engine/demand/index.js';
+import { defaultProgram, programToSpec, SIGNAL_GREEN, SIGNAL_PERMISSIVE, SIGNAL_YELLOW, type SignalProgramSpec } from '../../../engine/signals/index.js';
+import { Simulation } from '../../../engine/sim/index.js';
+import { importSumo, importSumoAdditional, movementOfKey, sumoNetXml, sumoSignalIndex, tlLogicXml } from '../../../engine/io/sumo/index.js';
+
+const fixture = (name: string) => path.join(import.meta.dirname, '..', '..', 'fixtures', 'sumo', name);
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'gw-sumo-export-'));
+
+function sumoOnPath(): boolean {
+  try {
+    execFileSync('sumo', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const HAS_SUMO = sumoOnPath();
+
+/** Every signalised junction's default program, with `green` and offset varied per junction so timing errors show. */
+function programsOf(net: CompiledNetwork): SignalProgramSpec[] {
+  const out: SignalProgramSpec[] = [];
+  for (let j = 0; j < net.junctionCount; j++) {
+    if (net.control(j) !== 'signal') continue;
+    const spec = programToSpec(net, defaultProgram(net, j, { green: 17 + 4 * out.length, yellow: 3, allRed: 2 }));
+    spec.offset = 7 + 11 * out.length;
+    out.push(spec);
+  }
+  return out;
+}
+
+describe('tlLogicXml', () => {
+  it('writes green, yellow and all-red phases in SUMO linkIndex order, the crossing red, offset modulo the cycle', async () => {
+    const r = await importSumo(fixture('cross.net.xml'));
+    const xml = tlLogicXml(r.programs, r.network, r.signalIndex, { programId: 'x' });
+    expect(xml).toContain('<tlLogic id="C" type="static" programID="x" offset="12">');
+    const phases = [...xml.matchAll(/<phase duration="([\d.]+)" state="([^"]+)"\/>/g)].map((m) => [Number(m[1]), m[2]]);
+    expect(phases).toEqual([
+      [30, 'GGgrrrGGgrrrrr'],
+      [3, 'yyyrrryyyrrrrr'],
+      [2, 'rrrrrrrrrrrrrr'],
+      [25, 'rrrGGgrrrGGGgr'],
+      [4, 'rrryyyrrryyyyr'],
+      [2, 'rrrrrrrrrrrrrr'],
+    ]);
+    const shifted = tlLogicXml([{ ...r.programs[0], offset: 12 - 3 * 66 }], r.network, r.signalIndex);
+    expect(shifted).toContain('offset="12"');
+  });
+
+  it('round-trips through importSumoAdditional', async () => {
+    const r = await importSumo(fixture('cross.net.xml'));
+    const file = path.join(tmp(), 'plan.add.xml');
+    writeFileSync(file, tlLogicXml(r.programs, r.network, r.signalIndex));
+    const back = await importSumoAdditional(file, r);
+    expect(back.programs).toEqual(r.programs.map((p) => ({ ...p, offset: 12 })));
+  });
+
+  it('rejects a junction without a traffic light, and junctions of one traffic light with different times', async () => {
+    const r = await importSumo(fixture('cross.net.xml'));
+    expect(() => tlLogicXml([{ ...r.programs[0], junction: 'N' }], r.network, r.signalIndex)).toThrow(UsageError);
+    const joined = { C: r.signalIndex!.C, N: { controller: 'C', links: {} } };
+    const other = { ...r.programs[0], junction: 'N', phases: r.programs[0].phases.map((p) => ({ ...p, green: [], permissive: [], duration: p.duration + 1 })) };
+    expect(() => tlLogicXml([r.programs[0], other], r.network, joined)).toThrow(/share SUMO traffic light "C" but their programs have different offsets or phase times/);
+  });
+});
+
+describe('sumoSignalIndex', () => {
+  it('numbers each signal\'s movement lanes 0..n-1 over its approaches in link order', () => {
+    const net = compile(grid(2, 2, { attachLength: 100 }));
+    const index = sumoSignalIndex(net);
+    expect(Object.keys(index).sort()).toEqual(['r0c0', 'r0c1', 'r1c0', 'r1c1']);
+    for (const [junction, { controller, links }] of Object.entries(index)) {
+      expect(controller).toBe(junction);
+      const all = Object.values(links).flat().sort((a, b) => a - b);
+      const j = net.junctionIndex(junction);
+      let lanes = 0;
+      for (let i = net.junctionInOffsets[j]; i < net.junctionInOffsets[j + 1]; i++) {
+        const l = net.junctionInLinks[i];
+        for (let e = net.movementOffsets[l]; e < net.movementOffsets[l + 1]; e++) lanes += net.movementLaneMask[e].toString(2).split('1').length - 1;
+      }
+      expect(all).toEqual(Array.from({ length: lanes }, (_, i) => i));
+    }
+  });
+});
+
+describe('sumoNetXml', () => {
+  const cases: [string, RoadNetwork][] = [
+    ['a right-hand grid', grid(3, 2, { attachLength: 150 })],
+    ['a left-hand corridor', corridor(3, 250, { drivingSide: 'left' })],
+  ];
+  for (const [name, network] of cases) {
+    it(`round-trips ${name} through importSumo`, async () => {
+      const net = compile(network);
+      const programs = programsOf(net);
+      const file = path.join(tmp(), 'net.net.xml');
+      writeFileSync(file, sumoNetXml(network, { programs }));
+      const r = await importSumo(file);
+      expect(r.network.drivingSide).toBe(network.drivingSide);
+      expect(r.network.junctions().map((j) => [j.id, j.x, j.y, j.control])).toEqual(network.junctions().map((j) => [j.id, j.x, j.y, j.control]));
+      const round = (x: number) => Math.round(x * 100) / 100;
+      expect(r.network.links().map((l) => [l.id, l.from, l.to, l.lanes, round(l.length), round(l.speed)])).toEqual(
+        network.links().map((l) => [l.id, l.from, l.to, l.lanes, round(l.length), round(l.speed)]),
+      );
+      expect(r.network.movements().map((m) => [m.from, m.to, m.lanes, m.turn])).toEqual(network.movements().map((m) => [m.from, m.to, m.lanes, m.turn]));
+      expect(r.signalIndex).toEqual(sumoSignalIndex(network));
+      const sorted = (p: SignalProgramSpec) => ({
+        junction: p.junction,
+        offset: p.offset,
+        phases: p.phases.map((ph) => ({ green: ph.green.map((m) => `${m.from}>${m.to}`).sort(), permissive: (ph.permissive ?? []).map((m) => `${m.from}>${m.to}`).sort(), times: [ph.duration, ph.yellow, ph.allRed] })),
+      });
+      expect(r.programs.map(sorted)).toEqual(programs.map(sorted));
+    });
+  }
+
+  it('writes greenwave\'s default program where none is given, under programID 0', async () => {
+    const network = corridor(2, 300);
+    const file = path.join(tmp(), 'net.net.xml');
+    const xml = sumoNetXml(network);
+    expect(xml).toContain('programID="0"');
+    writeFileSync(file, xml);
+    const r = await importSumo(file);
+    const net = compile(network);
+    expect(r.programs.map((p) => p.phases.length)).toEqual([0, 1].map((k) => defaultProgram(net, net.junctionIndex(`j${k}`)).phases.length));
+  });
+});
+
+describe.skipIf(!HAS_SUMO)('SUMO runs what greenwave writes (needs `sumo` on PATH)', () => {
+  const network = corridor(2, 300, { drivingSide: 'left' });
+  const net = compile(network);
+  const programs = programsOf(net);
+  const dir = tmp();
+  writeFileSync(path.join(dir, 'net.net.xml'), sumoNetXml(network));
+  writeFileSync(path.join(dir, 'plan.add.xml'), tlLogicXml(programs, net));
+  const sumo = (args: string[]) => execFileSync('sumo', ['--xml-validation', 'never', '--no-step-log', ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+
+  it('`sumo -n net.net.xml -a plan.add.xml --end 10` runs', () => {
+    expect(() => sumo(['-n', 'net.net.xml', '-a', 'plan.add.xml', '--end', '10'])).not.toThrow();
+  });
+
+  it('shows the same signal as greenwave at every linkIndex, second by second, offsets included', () => {
+    const junctions = programs.map((p) => p.junction);
+    writeFileSync(path.join(dir, 'dump.add.xml'), `<additional>${junctions.map((j) => `<timedEvent type="SaveTLSStates" source="${j}" dest="tls-${j}.xml"/>`).join('')}</additional>`);
+    sumo(['-n', 'net.net.xml', '-a', 'plan.add.xml,dump.add.xml', '--end', '200']);
+    const sim = new Simulation(net, expandDemand(net, {}, createRandom(1)), { programs }, { end: 300 });
+    const index = sumoSignalIndex(net);
+    const char = (state: number) => (state === SIGNAL_GREEN ? 'G' : state === SIGNAL_PERMISSIVE ? 'g' : state === SIGNAL_YELLOW ? 'y' : 'r');
+    const states = new Map(junctions.map((j) => [j, new Map([...readFileSync(path.join(dir, `tls-${j}.xml`), 'utf8').matchAll(/time="([\d.]+)" id="[^"]+" programID="greenwave" phase="\d+" state="([^"]+)"/g)].map((m) => [Number(m[1]), m[2]]))]));
+    let compared = 0;
+    for (let t = 1; t < 200; t++) {
+      sim.advanceTo(t);
+      for (const j of junctions) {
+        const sumoState = states.get(j)!.get(t)!;
+        const ours = new Array<string>(sumoState.length).fill('?');
+        for (const [key, indices] of Object.entries(index[j].links)) {
+          const { from, to } = movementOfKey(network, key)!;
+          const e = net.movementBetween(net.linkIndex(from), net.linkIndex(to));
+          for (const i of indices) ours[i] = char(sim.signal[e]);
+        }
+        expect(ours.join(''), `junction ${j} at t = ${t}`).toBe(sumoState);
+        compared++;
+      }
+    }
+    expect(compared).toBe(2 * 199);
+  });
+
+  it('drives vehicles on greenwave routes through the network to their destinations', () => {
+    const trips = expandDemand(net, { flows: [
+      { id: 'we', from: 'west', to: 'east', rate: 0.1, begin: 0, end: 100 },
+      { id: 'ns', from: 'n0', to: 's1', rate: 0.05, begin: 0, end: 100 },
+    ] }, createRandom(1));
+    const result = new Simulation(net, trips, { programs }, { end: 600 });
+    result.run();
+    const routes = trips.ids.map((id, v) => `  <vehicle id="${id}" depart="${trips.depart[v].toFixed(2)}"><route edges="${Array.from(result.vehicleRoute(v), (l) => net.linkKey(l).replace(/>/g, '&gt;')).join(' ')}"/></vehicle>`);
+    writeFileSync(path.join(dir, 'routes.rou.xml'), `<routes>\n${routes.join('\n')}\n</routes>\n`);
+    sumo(['-n', 'net.net.xml', '-a', 'plan.add.xml', '-r', 'routes.rou.xml', '--end', '600', '--tripinfo-output', 'trips.xml']);
+    const arrived = readFileSync(path.join(dir, 'trips.xml'), 'utf8').match(/<tripinfo /g)?.length ?? 0;
+    expect(trips.count).toBe(15);
+    expect(arrived).toBe(trips.count);
+  });
+});

@@ -1,0 +1,310 @@
+/**
+ * importSumo, importSumoAdditional and readXml on hand-written fixtures
+ * (test/fixtures/sumo): every rule of the importer has a case here.
+ *
+ * - cross.net.xml: junction types, lanes closed to cars dropped and renumbered,
+ *   internal lanes added to link length and free-flow time, connections grouped
+ *   into movements with lane sets, signalIndex, and the tlLogic rules (G/g,
+ *   yellow and all-red folded, a leading all-red phase wrapped, offset moved).
+ * - lefthand.net.xml: driving side, junction types, turn kinds, no internal lanes.
+ * - cross.rou.xml / cross.sumocfg / cross.add.xml: every demand element, the
+ *   configuration's files and period, additional programs replacing the net's.
+ * - Bad files: malformed XML, DOCTYPE entities (internal and external), dangling
+ *   references in network and routes, unknown signal state: InputError at file:line.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../engine/errors.js';
+import { compile, isFarSideTurn } from '../../../engine/network/index.js';
+import { createRandom, expandDemand } from '../../../engine/demand/index.js';
+import { compileProgram } from '../../../engine/signals/index.js';
+import { importSumo, importSumoAdditional, replacePrograms } from '../../../engine/io/sumo/index.js';
+import { isUnsafeDoctype, readXml } from '../../../engine/io/xml.js';
+
+const dir = path.join(import.meta.dirname, '..', '..', 'fixtures', 'sumo');
+const fixture = (name: string) => path.join(dir, name);
+/** 1-based line of the first line of fixture `name` containing `text`. */
+function lineOf(name: string, text: string): number {
+  const i = readFileSync(fixture(name), 'utf8').split('\n').findIndex((l) => l.includes(text));
+  if (i < 0) throw new Error(`"${text}" not in ${name}`);
+  return i + 1;
+}
+
+/** The InputError a promise rejects with. */
+async function inputError(promise: Promise<unknown>): Promise<InputError> {
+  const err = await promise.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(InputError);
+  return err as InputError;
+}
+
+describe('importSumo: network (cross.net.xml)', async () => {
+  const r = await importSumo(fixture('cross.net.xml'));
+  const net = r.network;
+
+  it('keeps normal edges and their junctions, maps junction types to controls', () => {
+    expect(r.format).toBe('sumo');
+    expect(r.files).toEqual([fixture('cross.net.xml')]);
+    expect(net.drivingSide).toBe('right');
+    expect(net.junctions().map((j) => [j.id, j.control])).toEqual([['C', 'signal'], ['N', 'uncontrolled'], ['S', 'uncontrolled'], ['E', 'uncontrolled'], ['W', 'uncontrolled']]);
+    expect(net.links().map((l) => l.id)).toEqual(['NC', 'CN', 'SC', 'CS', 'EC', 'CE', 'WC', 'CW']);
+    expect(r.counts).toContainEqual({ label: 'dropped: crossings, walking areas, connectors', count: 2 });
+  });
+
+  it('counts only lanes open to passenger cars, renumbered from the kerb; length is their mean, speed their highest', () => {
+    expect(net.link('EC')).toMatchObject({ lanes: 1, length: 90, speed: 11.11, name: 'East Road' });
+    expect(net.link('CE')).toMatchObject({ lanes: 2, length: 90, speed: 13.89 });
+    expect(net.link('WC').speed).toBe(16.67);
+    expect(net.movementsFrom('EC').map((m) => [m.to, m.lanes])).toEqual([['CN', [0]], ['CW', [0]], ['CS', [0]]]);
+  });
+
+  it('extends a link by the mean internal path of its connections, keeping edge + crossing free-flow time', () => {
+    // NC's connections cross on :C_0_0 (10 m at 5 m/s), :C_1_0 (20 m at 13.89) and :C_2_0 + :C_10_0 (8 + 7 m at 6 m/s).
+    const extra = (10 + 20 + 15) / 3;
+    const time = 90 / 13.89 + (10 / 5 + 20 / 13.89 + 15 / 6) / 3;
+    const nc = net.link('NC');
+    expect(nc.length).toBeCloseTo(90 + extra, 9);
+    expect(nc.length / nc.speed).toBeCloseTo(time, 9);
+    expect(net.link('SC').length).toBe(90); // no internal lanes on its connections
+    return importSumo(fixture('cross.net.xml'), { junctionCrossing: false }).then((plain) => expect(plain.network.link('NC')).toMatchObject({ length: 90, speed: 13.89 }));
+  });
+
+  it('groups lane connections into movements with their approach lanes, U-turn-free here', () => {
+    expect(net.movementCount).toBe(12);
+    expect(net.movementsFrom('WC').map((m) => [m.to, m.lanes, m.turn])).toEqual([['CS', [0], 'right'], ['CE', [0, 1], 'straight'], ['CN', [1], 'left']]);
+    expect(r.counts).toContainEqual({ label: 'connections', count: 13 });
+  });
+
+  it('records each movement\'s linkIndex list under its junction and traffic light, crossings under lane ids', () => {
+    const c = r.signalIndex!.C;
+    expect(c.controller).toBe('C');
+    expect(c.links['WC>CE']).toEqual([10, 11]);
+    expect(c.links['NC>CE']).toEqual([2]);
+    expect(c.links[':C_w0_0>:C_c0_0']).toEqual([13]);
+    expect(Object.keys(c.links)).toHaveLength(13);
+  });
+
+  it('folds yellow and all-red phases, wraps a leading all-red phase and moves the offset by it', () => {
+    expect(r.programs).toHaveLength(1);
+    const [p] = r.programs;
+    const sorted = (refs: { from: string; to: string }[] | undefined) => (refs ?? []).map((m) => `${m.from}>${m.to}`).sort();
+    expect(p.junction).toBe('C');
+    expect(p.offset).toBe(12); // SUMO's phase 0 (2 s all red) starts at 10, the first green at 12
+    expect(p.phases.map((ph) => [ph.duration, ph.yellow, ph.allRed])).toEqual([[30, 3, 2], [25, 4, 2]]);
+    expect(sorted(p.phases[0].green)).toEqual(['NC>CS', 'NC>CW', 'SC>CE', 'SC>CN']);
+    expect(sorted(p.phases[0].permissive)).toEqual(['NC>CE', 'SC>CW']);
+    expect(sorted(p.phases[1].green)).toEqual(['EC>CN', 'EC>CW', 'WC>CE', 'WC>CS']);
+    expect(sorted(p.phases[1].permissive)).toEqual(['EC>CS', 'WC>CN']);
+    // The program is valid greenwave input, with SUMO's cycle.
+    expect(compileProgram(compile(net), p).cycle).toBe(66);
+  });
+
+  it('reads gzip-compressed networks', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'gw-sumo-'));
+    const file = path.join(tmp, 'cross.net.xml.gz');
+    writeFileSync(file, gzipSync(readFileSync(fixture('cross.net.xml'))));
+    const z = await importSumo(file);
+    expect(z.network.linkCount).toBe(8);
+    expect(z.programs).toEqual(r.programs);
+  });
+});
+
+describe('importSumo: left-hand network (lefthand.net.xml)', async () => {
+  const r = await importSumo(fixture('lefthand.net.xml'));
+  const net = r.network;
+
+  it('drives on the left, classifies turns from geometry, has no signals', () => {
+    expect(net.drivingSide).toBe('left');
+    const turn = (from: string, to: string) => net.movementsFrom(from).find((m) => m.to === to)!.turn;
+    expect(turn('AJ', 'JD')).toBe('right');
+    expect(isFarSideTurn(turn('AJ', 'JD'), 'left')).toBe(true); // a right turn crosses oncoming traffic in Macau
+    expect(turn('PJ', 'JD')).toBe('left');
+    expect(turn('JP', 'PJ')).toBe('uturn'); // SUMO dir "t" connections are imported
+    expect(r.programs).toEqual([]);
+    expect(r.signalIndex).toEqual({});
+  });
+
+  it('maps priority-like types to priority (reporting the approximation), unregulated and dead ends to uncontrolled', () => {
+    expect(Object.fromEntries(net.junctions().map((j) => [j.id, j.control]))).toEqual({ A: 'uncontrolled', J: 'priority', P: 'priority', U: 'uncontrolled', B: 'uncontrolled', D: 'uncontrolled' });
+    expect(r.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/1 junction\(s\) of type "right_before_left" imported as priority/));
+  });
+
+  it('keeps lane lengths when there are no internal lanes', () => {
+    expect(net.link('AJ')).toMatchObject({ length: 100, speed: 13.89, lanes: 1 });
+    expect(net.link('JD').speed).toBe(8.33);
+  });
+});
+
+describe('importSumo: configuration, routes and additional programs (cross.sumocfg)', async () => {
+  const r = await importSumo(fixture('cross.sumocfg'));
+  const trips = r.demand.trips ?? [];
+  const flows = r.demand.flows ?? [];
+  const byId = new Map(flows.map((f) => [f.id, f]));
+
+  it('reads the files the configuration names, relative to it, and its period', () => {
+    expect(r.files).toEqual(['cross.sumocfg', 'cross.net.xml', 'cross.rou.xml', 'cross.add.xml'].map(fixture));
+    expect(r.simulation).toEqual({ start: 60, end: 3600 });
+  });
+
+  it('runs the additional file\'s program (the last loaded) and counts what it skipped', () => {
+    expect(r.programs).toHaveLength(1);
+    expect(r.programs[0].offset).toBe(0);
+    expect(r.programs[0].phases.map((p) => [p.duration, p.yellow, p.allRed])).toEqual([[20, 3, 0], [40, 3, 0]]);
+    expect(r.counts).toContainEqual({ label: 'skipped: additional <e1Detector>', count: 1 });
+    expect(r.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/has 2 programs; using programID "b"/));
+  });
+
+  it('turns vehicles into trips with explicit routes (named, inline, forward references) and trips into routed endpoints', () => {
+    expect(trips.map((t) => t.id)).toEqual(['v0', 'v1', 'v2', 'b0', 't0', 't1']);
+    expect(trips[0]).toEqual({ id: 'v0', depart: 0, route: ['NC', 'CS'] });
+    expect(trips[1]).toEqual({ id: 'v1', depart: 1.5, route: ['EC', 'CW'] });
+    expect(trips[2].depart).toBe(5); // 00:00:05
+    expect([['WC', 'CE'], ['WC', 'CN']]).toContainEqual(trips[2].route);
+    expect(trips[3]).toEqual({ id: 'b0', depart: 3, route: ['SC', 'CW'] }); // route "late" is defined after the vehicle
+    expect(trips[4]).toEqual({ id: 't0', depart: 7, fromLink: 'SC', toLink: 'CN' });
+    expect(trips[5]).toEqual({ id: 't1', depart: 8, from: 'W', to: 'E' });
+    expect(r.counts).toContainEqual({ label: 'skipped: vehicles with depart="triggered"', count: 1 });
+    expect(r.counts).toContainEqual({ label: 'skipped: person', count: 1 });
+  });
+
+  it('turns flows into greenwave flows with SUMO\'s rates, and departures at begin + k x period', () => {
+    expect(byId.get('f_vph')).toMatchObject({ rate: 0.1, end: 600, arrivals: 'uniform', route: ['NC', 'CS'] });
+    expect(byId.get('f_period')).toMatchObject({ rate: 0.1, end: 200, fromLink: 'WC', toLink: 'CE' });
+    expect(byId.get('f_number')).toMatchObject({ rate: 0.05, end: 100 });
+    expect(byId.get('f_exp')).toMatchObject({ rate: 0.01, begin: 50, end: 150, arrivals: 'poisson' }); // begin/end from <interval>
+    expect(byId.get('f_prob#0')).toMatchObject({ rate: 0.015, arrivals: 'poisson', route: ['WC', 'CE'] }); // distribution 3:1
+    expect(byId.get('f_prob#1')).toMatchObject({ rate: 0.005, route: ['WC', 'CN'] });
+    const table = expandDemand(compile(r.network), r.demand, createRandom(1));
+    const departs = (prefix: string) => table.ids.flatMap((id, i) => (id.startsWith(prefix) ? [table.depart[i]] : []));
+    const vph = departs('f_vph.');
+    expect(vph).toHaveLength(60);
+    vph.forEach((t, k) => expect(t).toBeCloseTo(10 * k, 9));
+    expect(departs('f_number.').map((t) => Math.round(t * 1e9) / 1e9)).toEqual([0, 20, 40, 60, 80]);
+    expect(departs('f_period.').map((t) => Math.round(t * 1e9) / 1e9)).toEqual([100, 110, 120, 130, 140, 150, 160, 170, 180, 190]);
+  });
+
+  it('sets jam spacing to the demand-weighted length + minGap and reports unused vType attributes', () => {
+    // car (4 + 2) for v0, bus (12 + 3) for b0, SUMO's default 7.5 m for the other 5 vehicles and 148 expected flow vehicles.
+    const expected = (6 + 15 + 7.5 * (5 + 148)) / 155;
+    expect(r.network.link('NC').jamSpacing).toBeCloseTo(expected, 9);
+    const messages = r.warnings.filter((w) => w.message.startsWith('vType')).map((w) => `${w.element}: ${w.message}`);
+    expect(messages).toEqual([
+      'car: vType attributes not used: accel, sigma (car following is not modelled)',
+      'bus: vType attributes not used: maxSpeed 10 m/s (vehicles drive at link speeds); vClass bus (drives on passenger lanes)',
+    ]);
+  });
+
+  it('draws distribution routes from a seeded stream: same seed same routes', async () => {
+    const again = await importSumo(fixture('cross.sumocfg'));
+    expect(again.demand).toEqual(r.demand);
+  });
+
+  it('reads RESCO-style programs: a yellow phase holding "s" turns ends the green; a partly yellow phase is a phase of its own', async () => {
+    const base = await importSumo({ net: fixture('cross.net.xml') });
+    const add = await importSumoAdditional(fixture('partial-yellow.add.xml'), base);
+    const [p] = add.programs;
+    const sorted = (refs: { from: string; to: string }[] | undefined) => (refs ?? []).map((m) => `${m.from}>${m.to}`).sort();
+    expect(p.offset).toBe(5);
+    expect(p.phases.map((ph) => [ph.duration, ph.yellow, ph.allRed])).toEqual([[10, 3, 0], [10, 0, 0], [3, 3, 0]]);
+    expect(sorted(p.phases[0].green)).toEqual(['NC>CS', 'NC>CW', 'SC>CE', 'SC>CN']);
+    expect(sorted(p.phases[0].permissive)).toEqual(['EC>CN', 'NC>CE', 'SC>CW', 'WC>CS']); // "s" is permissive, "u" red
+    expect(sorted(p.phases[1].permissive)).toEqual(['EC>CS', 'WC>CN']); // "o" is permissive
+    expect(sorted(p.phases[2].green)).toEqual(['EC>CN', 'EC>CW', 'WC>CE', 'WC>CS']);
+    expect(p.phases[2].permissive).toBeUndefined(); // EC>CS and WC>CN turned yellow
+    const messages = add.warnings.map((w) => w.message);
+    expect(messages).toContainEqual(expect.stringMatching(/^1 yellow phase\(s\) also show permissive green/));
+    expect(messages).toContainEqual(expect.stringMatching(/^1 phase\(s\) turn some movements yellow while others stay green/));
+    expect(compileProgram(compile(base.network), p).cycle).toBe(29);
+  });
+
+  it('importSumoAdditional reads programs against an earlier import; replacePrograms merges them', async () => {
+    const base = await importSumo({ net: fixture('cross.net.xml') });
+    const add = await importSumoAdditional(fixture('cross.add.xml'), base);
+    expect(add.programs).toEqual(r.programs);
+    expect(replacePrograms(base.programs, add.programs)).toEqual(r.programs);
+    expect(add.counts).toContainEqual({ label: 'skipped: additional <e1Detector>', count: 1 });
+  });
+});
+
+describe('importSumo: bad files are InputErrors at file:line naming the element', () => {
+  it('malformed XML', async () => {
+    const err = await inputError(importSumo(fixture('malformed.net.xml')));
+    expect(err.path).toBe(`${fixture('malformed.net.xml')}:${lineOf('malformed.net.xml', '</edge>')}`);
+    expect(err.message).toMatch(/malformed XML/);
+  });
+
+  it('a DOCTYPE declaring entities, and one naming an external DTD, are refused before use', async () => {
+    for (const name of ['entity.net.xml', 'external-entity.net.xml']) {
+      const err = await inputError(importSumo(fixture(name)));
+      expect(err.path).toMatch(new RegExp(`${name.replace('.', '\\.')}:\\d+$`));
+      expect(err.message).toMatch(/DOCTYPE with entity declarations or an external DTD is not accepted/);
+    }
+    expect(isUnsafeDoctype(' net')).toBe(false);
+    expect(isUnsafeDoctype(' net [<!ENTITY a "b">]')).toBe(true);
+    expect(isUnsafeDoctype(' net PUBLIC "x" "y"')).toBe(true);
+  });
+
+  it('accepts a plain DOCTYPE without declarations', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'gw-sumo-'));
+    const file = path.join(tmp, 'plain.net.xml');
+    writeFileSync(file, readFileSync(fixture('lefthand.net.xml'), 'utf8').replace('<net ', '<!DOCTYPE net>\n<net '));
+    expect((await importSumo(file)).network.linkCount).toBe(8);
+  });
+
+  it('a connection to an unknown edge', async () => {
+    const name = 'dangling-connection.net.xml';
+    const err = await inputError(importSumo(fixture(name)));
+    expect(err.path).toBe(`${fixture(name)}:${lineOf(name, 'to="CX"')}`);
+    expect(err.message).toMatch(/connection SC -> CX: to refers to unknown edge "CX"/);
+  });
+
+  it('an unknown signal state character, with tlLogic id, phase and linkIndex', async () => {
+    const name = 'unknown-state.net.xml';
+    const err = await inputError(importSumo(fixture(name)));
+    expect(err.path).toBe(`${fixture(name)}:${lineOf(name, 'GGGxr')}`);
+    expect(err.message).toMatch(/tlLogic "C" \(programID "0"\) phase 4: unknown signal state "x" at linkIndex 12/);
+  });
+
+  it('a vehicle naming an undefined route', async () => {
+    const name = 'dangling-route.rou.xml';
+    const err = await inputError(importSumo({ net: fixture('cross.net.xml'), routes: [fixture(name)] }));
+    expect(err.path).toBe(`${fixture(name)}:${lineOf(name, 'id="v1"')}`);
+    expect(err.message).toMatch(/vehicle "v1": route "r_missing" is not defined/);
+  });
+
+  it('a route through an edge the network lacks', async () => {
+    const name = 'unknown-edge.rou.xml';
+    const err = await inputError(importSumo({ net: fixture('cross.net.xml'), routes: [fixture(name)] }));
+    expect(err.path).toBe(`${fixture(name)}:${lineOf(name, 'NC CQ')}`);
+    expect(err.message).toMatch(/vehicle "v0": edge "CQ" is not in the network/);
+  });
+
+  it('a route with consecutive edges that are not connected', async () => {
+    const name = 'disconnected.rou.xml';
+    const err = await inputError(importSumo({ net: fixture('cross.net.xml'), routes: [fixture(name)] }));
+    expect(err.path).toBe(`${fixture(name)}:${lineOf(name, 'id="r_u"')}`);
+    expect(err.message).toMatch(/vehicle "v0": route has no connection from edge "NC" to edge "CN"/);
+  });
+
+  it('a missing file, and a file of the wrong kind', async () => {
+    const missing = fixture('nope.net.xml');
+    const err = await inputError(importSumo(missing));
+    expect(err.path).toBe(missing);
+    expect(err.message).toMatch(/file not found/);
+    const wrong = await inputError(importSumo(fixture('cross.rou.xml')));
+    expect(wrong.message).toMatch(/not a SUMO network file: the root element is <routes>/);
+  });
+});
+
+describe('readXml', () => {
+  it('reports tags with the line they start on and their ancestors', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'gw-xml-'));
+    const file = path.join(tmp, 'a.xml');
+    writeFileSync(file, '<a>\n  <b x="1 &amp; 2"\n     y="3">\n    <c/>\n  </b>\n</a>\n');
+    const seen: string[] = [];
+    await readXml(file, { open: (e) => seen.push(`${e.name}@${e.line}[${e.parents.join('/')}]${JSON.stringify(e.attributes)}`) });
+    expect(seen).toEqual(['a@1[]{}', 'b@2[a]{"x":"1 & 2","y":"3"}', 'c@4[a/b]{}']);
+  });
+});

@@ -1,0 +1,146 @@
+/**
+ * The SUMO importer against SUMO's own results on shared data (../shared/data,
+ * never committed; every block skips with the missing path named).
+ *
+ * sumo-grid10 (README and reference.jsonl there; SUMO 1.15 microscopic model):
+ * - all 100 signals and 9,000 vehicles are imported, each vehicle with its route;
+ * - route lengths: sum of imported link lengths vs SUMO's mean routeLength
+ *   (micro 1627.2 m: edges plus internal lanes; with `junctionCrossing: false`,
+ *   edges only, SUMO meso's 1502.6 m) within 1%;
+ * - SUMO's default programs, simulated by greenwave: mean travel time within 15%
+ *   of micro-default (229.6 s);
+ * - webster.add.xml re-timing: greenwave's improvement ratio within 0.05 of
+ *   SUMO's (165.1 / 229.6 = 0.719) and its mean within 15% of micro-webster;
+ * - exporting the imported programs with tlLogicXml reproduces the network's
+ *   phases exactly, and (with `sumo` on PATH) SUMO runs the re-exported Webster
+ *   plan to the same result as the original file.
+ * RESCO grid4x4: imports from its .sumocfg and runs to the end with every vehicle
+ * accounted for (arrived + unfinished = trips).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../../engine/network/index.js';
+import { SHARED_DATA } from '../../fixtures/shared-data.js';
+import { createRandom, expandDemand } from '../../../engine/demand/index.js';
+import { simulate } from '../../../engine/sim/index.js';
+import { importSumo, importSumoAdditional, replacePrograms, tlLogicXml } from '../../../engine/io/sumo/index.js';
+
+const DATA = SHARED_DATA;
+const GRID = path.join(DATA, 'sumo-grid10');
+const RESCO = path.join(DATA, 'resco', 'grid4x4');
+const HAS_GRID = existsSync(path.join(GRID, 'net.net.xml'));
+const HAS_RESCO = existsSync(path.join(RESCO, 'grid4x4.sumocfg'));
+
+function sumoOnPath(): boolean {
+  try {
+    execFileSync('sumo', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Reference { case: string; arrived: number; meanDuration: number; meanRouteLength: number }
+function reference(name: string): Reference {
+  const rows = readFileSync(path.join(GRID, 'reference.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Reference);
+  return rows.find((r) => r.case === name)!;
+}
+
+describe.skipIf(!HAS_GRID)(`sumo-grid10 against SUMO 1.15 (needs ${GRID})`, async () => {
+  if (!HAS_GRID) return; // vitest still runs a skipped suite's body to collect its tests
+  const r = await importSumo({ net: path.join(GRID, 'net.net.xml'), routes: [path.join(GRID, 'routes.rou.xml')] });
+  const net = compile(r.network);
+  const trips = expandDemand(net, r.demand, createRandom(1).fork('demand'));
+  const routeLength = (network: typeof r.network) => {
+    let total = 0;
+    for (const t of r.demand.trips!) for (const l of t.route!) total += network.link(l).length;
+    return total / r.demand.trips!.length;
+  };
+
+  it('imports all 100 signals with programs and all 9,000 vehicles with their routes', () => {
+    expect(r.counts).toContainEqual({ label: 'signalised junctions', count: 100 });
+    expect(r.programs).toHaveLength(100);
+    expect(r.demand.trips).toHaveLength(9000);
+    expect(r.demand.trips!.every((t) => t.route !== undefined && t.route.length > 0)).toBe(true);
+    expect(trips.count).toBe(9000);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('route lengths match SUMO\'s within 1% (micro: edges + junction crossings; meso: edges)', async () => {
+    const micro = reference('micro-default').meanRouteLength;
+    expect(Math.abs(routeLength(r.network) - micro) / micro).toBeLessThan(0.01);
+    const plain = await importSumo({ net: path.join(GRID, 'net.net.xml') }, { junctionCrossing: false });
+    const meso = reference('meso-default').meanRouteLength;
+    expect(Math.abs(routeLength(plain.network) - meso) / meso).toBeLessThan(0.001);
+  });
+
+  it('reproduces the network\'s tlLogic phases exactly when exported', () => {
+    const phases = (xml: string) => [...xml.matchAll(/<phase duration="(\d+)"\s+state="([^"]+)"/g)].map((m) => `${Number(m[1])} ${m[2]}`);
+    const original = phases(readFileSync(path.join(GRID, 'net.net.xml'), 'utf8'));
+    expect(original).toHaveLength(400);
+    expect(phases(tlLogicXml(r.programs, r.network, r.signalIndex))).toEqual(original);
+  });
+
+  it('simulates SUMO\'s default programs within 15% of SUMO\'s mean travel time, and Webster\'s re-timing gains as in SUMO', async () => {
+    const base = simulate(net, trips, { programs: r.programs }, { end: 7200, seed: 1 }).network;
+    const add = await importSumoAdditional(path.join(GRID, 'webster.add.xml'), r);
+    expect(add.programs).toHaveLength(100);
+    const webster = simulate(net, trips, { programs: replacePrograms(r.programs, add.programs) }, { end: 7200, seed: 1 }).network;
+    const sumoDefault = reference('micro-default').meanDuration;
+    const sumoWebster = reference('micro-webster').meanDuration;
+    console.info(`sumo-grid10 mean travel time: default ${base.meanTravelTime.toFixed(1)} s (SUMO ${sumoDefault}), webster ${webster.meanTravelTime.toFixed(1)} s (SUMO ${sumoWebster}); ratio ${(webster.meanTravelTime / base.meanTravelTime).toFixed(3)} (SUMO ${(sumoWebster / sumoDefault).toFixed(3)})`);
+    expect(base.arrived).toBe(9000);
+    expect(webster.arrived).toBe(9000);
+    expect(Math.abs(base.meanTravelTime - sumoDefault) / sumoDefault).toBeLessThan(0.15);
+    expect(Math.abs(webster.meanTravelTime - sumoWebster) / sumoWebster).toBeLessThan(0.15);
+    expect(Math.abs(webster.meanTravelTime / base.meanTravelTime - sumoWebster / sumoDefault)).toBeLessThan(0.05);
+  });
+
+  it('reads SUMO\'s actuated programs as fixed time with min/max green kept', async () => {
+    const actuated = await importSumo(path.join(GRID, 'net-actuated.net.xml'));
+    expect(actuated.programs).toHaveLength(100);
+    const phase = actuated.programs.find((p) => p.junction === 'B1')!.phases[0];
+    expect(phase.minGreen).toBeGreaterThan(0);
+    expect(phase.maxGreen).toBeGreaterThan(phase.minGreen!);
+    expect(actuated.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/^actuated program read as fixed time/));
+  });
+
+  it.skipIf(!sumoOnPath())('SUMO runs the re-exported Webster plan to the same result as the original (mesoscopic, needs `sumo`)', async () => {
+    const add = await importSumoAdditional(path.join(GRID, 'webster.add.xml'), r);
+    const dir = mkdtempSync(path.join(tmpdir(), 'gw-grid10-'));
+    writeFileSync(path.join(dir, 'plan.add.xml'), tlLogicXml(add.programs, r.network, r.signalIndex, { programId: 'a' }));
+    const run = (plan: string) => {
+      const out = execFileSync('sumo', ['-n', path.join(GRID, 'net.net.xml'), '-r', path.join(GRID, 'routes.rou.xml'), '-a', plan, '--mesosim', '--meso-junction-control', '--xml-validation', 'never', '--no-step-log', '--duration-log.statistics', '--end', '7200'], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
+      return /Duration: ([\d.]+)\n/.exec(out.slice(out.indexOf('Statistics')))![1];
+    };
+    expect(run(path.join(dir, 'plan.add.xml'))).toBe(run(path.join(GRID, 'webster.add.xml')));
+  });
+});
+
+describe.skipIf(!HAS_RESCO)(`RESCO grid4x4 (needs ${RESCO})`, async () => {
+  if (!HAS_RESCO) return; // vitest still runs a skipped suite's body to collect its tests
+  const r = await importSumo(path.join(RESCO, 'grid4x4.sumocfg'));
+
+  it('imports 16 signals, 80 edges and 1,473 vehicles from the configuration', () => {
+    expect(r.simulation).toEqual({ start: 0, end: 3600 });
+    expect(r.programs).toHaveLength(16);
+    expect(r.network.linkCount).toBe(80);
+    expect(r.demand.trips).toHaveLength(1473);
+  });
+
+  it('runs to the end with every vehicle accounted for', () => {
+    const net = compile(r.network);
+    const trips = expandDemand(net, r.demand, createRandom(1).fork('demand'));
+    const result = simulate(net, trips, { programs: r.programs }, { start: 0, end: 3600, seed: 1 });
+    const n = result.network;
+    console.info(`RESCO grid4x4: ${n.arrived} arrived, ${n.unfinished} unfinished of ${n.trips}; mean travel time ${n.meanTravelTime.toFixed(1)} s`);
+    expect(result.gridlock).toBeUndefined();
+    expect(n.trips).toBe(1473);
+    expect(n.unroutable).toBe(0);
+    expect(n.arrived + n.unfinished).toBe(n.trips);
+    expect(n.arrived).toBeGreaterThan(0.9 * n.trips);
+  });
+});

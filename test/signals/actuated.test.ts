@@ -1,0 +1,155 @@
+/**
+ * createActuatedController (gap-out control, SUMO defaults): every green within
+ * [minGreen, maxGreen] on a traced run; gap-out exactly `gap` s after the last
+ * detector passage once arrivals stop; max-out while arrivals keep coming closer
+ * than the gap; lower delay than a long fixed cycle at low demand; phase skipping;
+ * vehicle conservation and determinism; the ControllerView detector it reads.
+ */
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../engine/errors.js';
+import { createActuatedController, SIGNAL_GREEN, SIGNAL_RED, SIGNAL_YELLOW } from '../../engine/signals/index.js';
+import { Simulation, simulate } from '../../engine/sim/index.js';
+import { demand, greens, isolatedJunction, recordIntervals, twoPhase } from '../fixtures/signal-junction.js';
+
+const net = isolatedJunction();
+const AB = net.movementBetween(net.linkIndex('A'), net.linkIndex('B'));
+const SN = net.movementBetween(net.linkIndex('S'), net.linkIndex('N'));
+/** Free-flow time from entering A to the default detector (2 s x 15 m/s = 30 m upstream of the stop line), s. */
+const TO_DETECTOR = (2000 - 30) / 15;
+
+describe('createActuatedController', () => {
+  it('never shows a green shorter than minGreen or longer than maxGreen, and yellow/all-red in full (traced)', () => {
+    const program = twoPhase(net, [30, 30], { minGreen: 7, maxGreen: 25 });
+    const trips = demand(net, 0.5, 0.12, 3600);
+    const sim = new Simulation(net, trips, { controllers: [createActuatedController(net, program)] }, { end: 4000 });
+    const main = recordIntervals(sim, AB);
+    const side = recordIntervals(sim, SN);
+    sim.run();
+    main.close();
+    side.close();
+    for (const rec of [main.intervals, side.intervals]) {
+      const gs = greens(rec);
+      expect(gs.length).toBeGreaterThan(20);
+      for (const g of gs) {
+        expect(g.end - g.start).toBeGreaterThanOrEqual(7 - 1e-9);
+        expect(g.end - g.start).toBeLessThanOrEqual(25 + 1e-9);
+      }
+      // Greens vary: the controller actually adapts.
+      expect(gs.some((g) => g.end - g.start > 9)).toBe(true);
+      expect(gs.some((g) => g.end - g.start < 8)).toBe(true);
+      for (const iv of rec.slice(1, -1)) if (iv.state === SIGNAL_YELLOW) expect(iv.end - iv.start).toBeCloseTo(3, 9);
+    }
+    // Never both green at once; after A's yellow, S turns green exactly 2 s (all-red) later.
+    // The busy main approach reaches both bounds.
+    const mainGreens = greens(main.intervals).map((g) => g.end - g.start);
+    expect(mainGreens.some((d) => d > 25 - 1e-6)).toBe(true);
+    expect(mainGreens.some((d) => d < 24)).toBe(true);
+    for (const y of main.intervals.filter((iv) => iv.state === SIGNAL_YELLOW)) {
+      const next = side.intervals.find((iv) => iv.state === SIGNAL_GREEN && iv.start >= y.end - 1e-9);
+      if (next) expect(next.start - y.end).toBeCloseTo(2, 9);
+    }
+    for (const g of greens(main.intervals)) {
+      expect(side.intervals.some((iv) => iv.state === SIGNAL_GREEN && iv.start < g.end - 1e-9 && iv.end > g.start + 1e-9)).toBe(false);
+    }
+  });
+
+  it('gaps out exactly `gap` s after the last detector passage when arrivals stop', () => {
+    // Uniform arrivals every 2.5 s (< gap 3 s) until 900 s; no side demand; maxGreen large.
+    const program = twoPhase(net, [30, 30], { minGreen: 5, maxGreen: 10_000 });
+    const trips = demand(net, 0.4, 0, 900, 'uniform');
+    const sim = new Simulation(net, trips, { controllers: [createActuatedController(net, program)] }, { end: 2000 });
+    const main = recordIntervals(sim, AB);
+    sim.run();
+    main.close();
+    const lastPassage = trips.depart[trips.count - 1] + TO_DETECTOR;
+    const g = greens(main.intervals).find((iv) => iv.start <= lastPassage && iv.end > lastPassage);
+    expect(g, 'a green of A contains the last passage').toBeDefined();
+    expect(g!.end).toBeCloseTo(lastPassage + 3, 6);
+    // It started long before: arrivals 2.5 s apart kept extending it.
+    expect(g!.end - g!.start).toBeGreaterThan(300);
+    // Before the first vehicle reached the detector, greens gapped out at minGreen.
+    const early = greens(main.intervals).filter((iv) => iv.end < TO_DETECTOR);
+    expect(early.length).toBeGreaterThan(2);
+    for (const iv of early) expect(iv.end - iv.start).toBeCloseTo(5, 9);
+  });
+
+  it('maxes out at maxGreen while arrivals keep coming closer than the gap', () => {
+    const program = twoPhase(net, [30, 30], { minGreen: 5, maxGreen: 40 });
+    const trips = demand(net, 0.4, 0.05, 3600, 'uniform');
+    const sim = new Simulation(net, trips, { controllers: [createActuatedController(net, program)] }, { end: 3600 });
+    const main = recordIntervals(sim, AB);
+    sim.run();
+    main.close();
+    const steady = greens(main.intervals).filter((iv) => iv.start > 600 && iv.end < 3000);
+    expect(steady.length).toBeGreaterThan(10);
+    for (const iv of steady) expect(iv.end - iv.start).toBeCloseTo(40, 6);
+  });
+
+  it('gives lower delay than a long fixed cycle at low demand', () => {
+    const trips = demand(net, 0.1, 0.05, 3600);
+    const fixed = simulate(net, trips, { programs: [twoPhase(net, [50, 50])] }, { end: 4200 });
+    const actuated = simulate(net, trips, { programs: [twoPhase(net, [50, 50])], control: { kind: 'actuated' } }, { end: 4200 });
+    expect(actuated.network.arrived).toBe(trips.count);
+    expect(fixed.network.arrived).toBe(trips.count);
+    // Fixed: about C (1 - lambda)^2 / 2 = 110 x 0.55^2 / 2 = 16.6 s (Webster's uniform term); actuated far less.
+    expect(actuated.network.meanDelay).toBeLessThan(0.5 * fixed.network.meanDelay);
+  });
+
+  it('skipEmptyPhases rests in green on the only approach with traffic', () => {
+    const trips = demand(net, 0.1, 0, 3600);
+    const plain = simulate(net, trips, { control: { kind: 'actuated' } }, { end: 4200 });
+    const skipping = simulate(net, trips, { control: { kind: 'actuated', skipEmptyPhases: true } }, { end: 4200 });
+    expect(skipping.network.arrived).toBe(trips.count);
+    expect(skipping.network.meanDelay).toBeLessThan(0.5);
+    expect(plain.network.meanDelay).toBeGreaterThan(1);
+  });
+
+  it('conserves vehicles and is deterministic', () => {
+    const trips = demand(net, 0.3, 0.15, 3600, 'poisson', 7);
+    const run = () => simulate(net, trips, { control: { kind: 'actuated', gap: 2.5 } }, { end: 5000, seed: 7 });
+    const a = run();
+    const b = run();
+    expect(a.network.arrived).toBe(trips.count);
+    expect(a.network.unfinished).toBe(0);
+    expect(Array.from(a.trips.arrived)).toEqual(Array.from(b.trips.arrived));
+  });
+
+  it('lastArrival: free-flow passage of the detector, and the current time while a queue covers it', () => {
+    // A single trip on A (2000 m, 15 m/s): it passes 30 m upstream of the stop line
+    // (1970 / 15) s after entering. A stays red; a probe controller reads the view every second.
+    const trips = demand(net, 0.001, 0, 1000, 'uniform');
+    expect(trips.count).toBe(1);
+    let at30 = NaN;
+    let atLine = NaN;
+    const sim = new Simulation(net, trips, {
+      controllers: [{
+        junction: net.junctionIndex('J'),
+        phase: 0,
+        start: (_now, states) => { states[AB] = SIGNAL_RED; states[SN] = SIGNAL_GREEN; return 1; },
+        advance: (now, _states, view) => {
+          at30 = view.lastArrival(AB, 30);
+          atLine = view.lastArrival(AB, 0);
+          return now + 1;
+        },
+      }],
+    }, { end: 1500, gridlockTimeout: 5000 });
+    const passage = trips.depart[0] + TO_DETECTOR;
+    sim.advanceTo(Math.floor(passage));
+    expect(at30).toBe(-Infinity);
+    sim.advanceTo(Math.ceil(passage));
+    expect(at30).toBeCloseTo(passage, 9);
+    sim.advanceTo(1400);
+    // Queued at the stop line: 1 vehicle x 7.5 m / 2 lanes = 3.75 m of queue, short of the 30 m detector...
+    expect(at30).toBeCloseTo(passage, 9);
+    // ...but covering a detector at the stop line: the current time.
+    expect(atLine).toBe(1400);
+  });
+
+  it('rejects bad options with UsageError', () => {
+    const program = twoPhase(net, [30, 30]);
+    expect(() => createActuatedController(net, program, { gap: -1 })).toThrow(UsageError);
+    expect(() => createActuatedController(net, program, { pollInterval: 0 })).toThrow(UsageError);
+    const c = createActuatedController(net, program);
+    expect(() => c.advance(5, new Uint8Array(net.movementCount), undefined as never)).toThrow(UsageError);
+  });
+});

@@ -25,7 +25,7 @@ import {
   NETWORK_METRIC_FIELDS, createTripCache, describeError, runCandidate,
   type Candidate, type EvaluationDetail, type TaskError, type VariantOptions,
 } from '../engine/optimise/evaluator.js';
-import type { GridlockReport } from '../engine/sim/simulation.js';
+import type { GridlockReport } from '../engine/sim/gridlock.js';
 import type { SimulationResult } from '../engine/sim/simulate.js';
 
 /** Test hooks a pool created with `faults` may inject: exit the thread, throw, or run out of memory. */

@@ -27,7 +27,8 @@ import { expandDemand, type DemandSpec, type TripTable } from '../demand/demand.
 import type { SignalProgramSpec } from '../signals/program.js';
 import { simulate, type SimulateOptions, type SimulationResult } from '../sim/simulate.js';
 import type { JunctionMetrics, LinkMetrics, NetworkMetrics } from '../sim/metrics.js';
-import type { GridlockReport, SignalControl } from '../sim/simulation.js';
+import type { GridlockReport } from '../sim/gridlock.js';
+import type { SignalControl } from '../signals/control.js';
 
 /** Every field of {@link NetworkMetrics}, in the fixed order used to pack them into a `Float64Array`. */
 export const NETWORK_METRIC_FIELDS = [

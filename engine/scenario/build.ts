@@ -24,7 +24,7 @@ import { compileProgram, defaultProgram, type MovementRef, type SignalProgram, t
 import type { ActuatedOptions } from '../signals/actuated.js';
 import { movementFlows } from '../signals/flows.js';
 import { websterPrograms } from '../signals/webster.js';
-import type { SignalControl } from '../sim/simulation.js';
+import type { SignalControl } from '../signals/control.js';
 import type { SimulateOptions } from '../sim/simulate.js';
 import { suggest } from './issues.js';
 import { timeKey, type LoadedScenario, type NetworkSource, type ScenarioMovementRef } from './load.js';

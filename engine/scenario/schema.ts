@@ -29,7 +29,7 @@ import {
 } from '../network/generators/index.js';
 import { DEFAULT_ACTUATED_OPTIONS } from '../signals/actuated.js';
 import { PHASE_DEFAULTS } from '../signals/program.js';
-import { DEFAULT_SIM_OPTIONS } from '../sim/simulation.js';
+import { DEFAULT_SIM_OPTIONS } from '../sim/options.js';
 import { CLOCK_PATTERN } from './clock.js';
 
 /** Signal control families a scenario may name; only `fixed` can be built today. */

@@ -1,8 +1,10 @@
 /**
- * Actuated (gap-out) signal control: each phase of a program runs at least its
- * minGreen, is extended while vehicles keep passing the detectors of its movements
- * with gaps no longer than `gap`, and ends when the gap is exceeded (gap-out) or
- * at maxGreen (max-out); then its yellow and all-red, then the next phase.
+ * Actuated (gap-out) signal control, a policy of the phase sequencer (which runs
+ * the yellow and all-red and paints the states, see sequencer.ts): each phase of
+ * a program runs at least its minGreen, is extended while vehicles keep passing
+ * the detectors of its movements with gaps no longer than `gap`, and ends when
+ * the gap is exceeded (gap-out) or at maxGreen (max-out); then its yellow and
+ * all-red, then the next phase.
  *
  * Reference: SUMO's actuated traffic lights (Simulation/Traffic_Lights, "based on
  * time gaps"; MSActuatedTrafficLightLogic), whose defaults are used: max-gap 3 s,
@@ -29,8 +31,9 @@
  */
 import { UsageError } from '../errors.js';
 import type { CompiledNetwork } from '../network/compiled.js';
-import { SIGNAL_GREEN, SIGNAL_PERMISSIVE, SIGNAL_RED, SIGNAL_YELLOW, type ControllerView, type SignalController } from './controller.js';
+import type { ControllerView, SignalController } from './controller.js';
 import type { Phase, SignalProgram } from './program.js';
+import { END_GREEN, INTERVAL_GREEN, PhaseSequencer, type PhasePolicy, type SequencerPosition } from './sequencer.js';
 
 /** Options of {@link createActuatedController}. */
 export interface ActuatedOptions {
@@ -59,14 +62,6 @@ const MIN_GREEN_FLOOR = 1;
 /** Tolerance of time comparisons, s. */
 const EPS = 1e-9;
 
-const GREEN = 0;
-const YELLOW = 1;
-const ALL_RED = 2;
-
-function paint(states: Uint8Array, ids: Int32Array, value: number): void {
-  for (let i = 0; i < ids.length; i++) states[ids[i]] = value;
-}
-
 function checkNumber(name: string, value: unknown, positive: boolean): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
     throw new UsageError(`actuated controller: options.${name} must be a finite number ${positive ? '> 0' : '>= 0'}, got ${String(value)}`);
@@ -74,36 +69,31 @@ function checkNumber(name: string, value: unknown, positive: boolean): number {
   return value;
 }
 
-class ActuatedController implements SignalController {
-  readonly junction: number;
+/** The actuated policy of one program: when a green gaps or maxes out, and which phase has a call. */
+class ActuatedPolicy implements PhasePolicy {
+  readonly name = 'actuated controller';
+  readonly minClearance = EPS * 1e3;
   private readonly phases: readonly Phase[];
-  private readonly movements: Int32Array | undefined;
   /** Detector movements of each phase (green and permissive) and their distances, m. */
   private readonly detectors: Int32Array[];
   private readonly distances: Float64Array[];
   private readonly gap: number;
   private readonly skip: boolean;
   private readonly poll: number;
-  private current = -1;
-  private kind = GREEN;
   private greenStart = 0;
-  private next = NaN;
   /** Last time a queue was seen over a detector of the current phase, s. */
   private lastOccupied = -Infinity;
   /** When each phase's green last ended, s. */
   private readonly greenEnd: Float64Array;
 
   constructor(net: CompiledNetwork, program: SignalProgram, options: ActuatedOptions) {
-    if (program.phases.length === 0) throw new UsageError('createActuatedController: the program has no phases');
     const o = { ...DEFAULT_ACTUATED_OPTIONS, ...options };
     this.gap = checkNumber('gap', o.gap, false);
     const detectorGap = checkNumber('detectorGap', o.detectorGap, false);
     const fixedDistance = o.detectorDistance === undefined ? undefined : checkNumber('detectorDistance', o.detectorDistance, false);
     this.poll = checkNumber('pollInterval', o.pollInterval, true);
     this.skip = o.skipEmptyPhases === true;
-    this.junction = program.junction;
     this.phases = program.phases;
-    this.movements = program.movements;
     this.detectors = program.phases.map((p) => Int32Array.from(new Set([...p.green, ...p.permissive])));
     this.distances = this.detectors.map((ids) => Float64Array.from(ids, (e) => {
       const a = net.movementFrom[e];
@@ -112,56 +102,20 @@ class ActuatedController implements SignalController {
     this.greenEnd = new Float64Array(program.phases.length).fill(-Infinity);
   }
 
-  get phase(): number {
-    return this.current;
-  }
-
-  start(now: number, states: Uint8Array, view: ControllerView): number {
-    if (!Number.isFinite(now)) throw new UsageError(`actuated controller: start time must be finite, got ${now}`);
-    if (this.movements !== undefined) paint(states, this.movements, SIGNAL_RED);
-    for (const p of this.phases) {
-      paint(states, p.green, SIGNAL_RED);
-      paint(states, p.permissive, SIGNAL_RED);
-    }
+  start(_now: number, _view: ControllerView, at: SequencerPosition): void {
     this.greenEnd.fill(-Infinity);
-    return this.beginGreen(0, now, states, view);
+    at.phase = 0;
+    at.kind = INTERVAL_GREEN;
   }
 
-  advance(now: number, states: Uint8Array, view: ControllerView): number {
-    if (now !== this.next) {
-      throw new UsageError(
-        this.current < 0
-          ? 'actuated controller: advance() called before start()'
-          : `actuated controller of junction ${this.junction}: advance(${now}) but the next decision is at ${this.next}`,
-      );
-    }
-    const p = this.phases[this.current];
-    if (this.kind === GREEN) return this.decide(now, states, view);
-    if (this.kind === YELLOW) {
-      paint(states, p.green, SIGNAL_RED);
-      paint(states, p.permissive, SIGNAL_RED);
-      if (p.allRed > 0) {
-        this.kind = ALL_RED;
-        return (this.next = now + p.allRed);
-      }
-    }
-    return this.beginGreen(this.nextPhase(view), now, states, view);
-  }
-
-  private beginGreen(i: number, now: number, states: Uint8Array, _view: ControllerView): number {
-    const p = this.phases[i];
-    this.current = i;
-    this.kind = GREEN;
+  greenStarted(i: number, now: number): number {
     this.greenStart = now;
     this.lastOccupied = -Infinity;
-    paint(states, p.green, SIGNAL_GREEN);
-    paint(states, p.permissive, SIGNAL_PERMISSIVE);
-    return (this.next = now + Math.max(p.minGreen, MIN_GREEN_FLOOR));
+    return now + Math.max(this.phases[i].minGreen, MIN_GREEN_FLOOR);
   }
 
   /** Green decision point: extend, gap out or max out. */
-  private decide(now: number, states: Uint8Array, view: ControllerView): number {
-    const i = this.current;
+  decide(i: number, now: number, view: ControllerView): number {
     const p = this.phases[i];
     const maxEnd = this.greenStart + Math.max(p.maxGreen, p.minGreen, MIN_GREEN_FLOOR);
     const ids = this.detectors[i];
@@ -175,34 +129,16 @@ class ActuatedController implements SignalController {
     }
     if (occupied) this.lastOccupied = last = now;
     const conflicting = !this.skip || this.otherCalls(i, view);
-    if (!conflicting) {
-      // NEMA rest in green: nothing else is waiting.
-      return (this.next = now + this.poll);
-    }
-    if (now >= maxEnd - EPS) return this.endGreen(now, states);
-    if (occupied) return (this.next = Math.min(now + this.poll, maxEnd));
-    if (now - last >= this.gap - EPS) return this.endGreen(now, states);
-    return (this.next = Math.min(last + this.gap, maxEnd));
+    if (!conflicting) return now + this.poll; // NEMA rest in green: nothing else is waiting.
+    if (now >= maxEnd - EPS) return this.endGreen(i, now);
+    if (occupied) return Math.min(now + this.poll, maxEnd);
+    if (now - last >= this.gap - EPS) return this.endGreen(i, now);
+    return Math.min(last + this.gap, maxEnd);
   }
 
-  private endGreen(now: number, states: Uint8Array): number {
-    const p = this.phases[this.current];
-    this.greenEnd[this.current] = now;
-    if (p.yellow > 0) {
-      this.kind = YELLOW;
-      paint(states, p.green, SIGNAL_YELLOW);
-      paint(states, p.permissive, SIGNAL_YELLOW);
-      return (this.next = now + p.yellow);
-    }
-    paint(states, p.green, SIGNAL_RED);
-    paint(states, p.permissive, SIGNAL_RED);
-    if (p.allRed > 0) {
-      this.kind = ALL_RED;
-      return (this.next = now + p.allRed);
-    }
-    // No clearance at all: the next green starts at once (the decision time stays after `now`).
-    this.kind = ALL_RED;
-    return (this.next = now + EPS * 1e3);
+  private endGreen(i: number, now: number): number {
+    this.greenEnd[i] = now;
+    return END_GREEN;
   }
 
   /** A phase has a call: a vehicle queued for, or past a detector of, one of its movements since its green ended. */
@@ -221,9 +157,9 @@ class ActuatedController implements SignalController {
     return false;
   }
 
-  private nextPhase(view: ControllerView): number {
+  nextPhase(i: number, _now: number, view: ControllerView): number {
     const n = this.phases.length;
-    const after = (this.current + 1) % n;
+    const after = (i + 1) % n;
     if (!this.skip) return after;
     for (let s = 0; s < n; s++) {
       const j = (after + s) % n;
@@ -240,5 +176,6 @@ class ActuatedController implements SignalController {
  * returned time, else it throws `UsageError`; bad options throw `UsageError`.
  */
 export function createActuatedController(net: CompiledNetwork, program: SignalProgram, options: ActuatedOptions = {}): SignalController {
-  return new ActuatedController(net, program, options);
+  if (program.phases.length === 0) throw new UsageError('createActuatedController: the program has no phases');
+  return new PhaseSequencer(program, new ActuatedPolicy(net, program, options));
 }

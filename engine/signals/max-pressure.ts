@@ -1,6 +1,8 @@
 /**
  * Max-pressure signal control (P. Varaiya, "Max pressure control of a network of
- * signalized intersections", Transportation Research Part C 36, 2013).
+ * signalized intersections", Transportation Research Part C 36, 2013), a policy
+ * of the phase sequencer (which runs the yellow and all-red and paints the
+ * states, see sequencer.ts).
  *
  * Every control interval the controller computes, for each phase S of its
  * program, the pressure
@@ -25,8 +27,10 @@
  */
 import { UsageError } from '../errors.js';
 import type { CompiledNetwork } from '../network/compiled.js';
-import { SIGNAL_GREEN, SIGNAL_PERMISSIVE, SIGNAL_RED, SIGNAL_YELLOW, type ControllerView, type SignalController } from './controller.js';
+import { laneCount } from '../network/lanes.js';
+import type { ControllerView, SignalController } from './controller.js';
 import type { Phase, SignalProgram } from './program.js';
+import { END_GREEN, INTERVAL_GREEN, PhaseSequencer, type PhasePolicy, type SequencerPosition } from './sequencer.js';
 
 /** Options of {@link createMaxPressureController}. */
 export interface MaxPressureOptions {
@@ -44,26 +48,14 @@ export interface MaxPressureOptions {
 /** Defaults of {@link MaxPressureOptions}. */
 export const DEFAULT_MAX_PRESSURE_OPTIONS: Readonly<{ interval: number; useMaxGreen: boolean }> = { interval: 5, useMaxGreen: false };
 
-const GREEN = 0;
-const YELLOW = 1;
-const ALL_RED = 2;
 /** Tolerance of pressure and time comparisons. */
 const EPS = 1e-9;
 
-function paint(states: Uint8Array, ids: Int32Array, value: number): void {
-  for (let i = 0; i < ids.length; i++) states[ids[i]] = value;
-}
-
-function popcount(x: number): number {
-  let c = 0;
-  for (let v = x >>> 0; v !== 0; v &= v - 1) c++;
-  return c;
-}
-
-class MaxPressureController implements SignalController {
-  readonly junction: number;
+/** The max-pressure policy of one program: which phase has the largest pressure, decided every interval. */
+class MaxPressurePolicy implements PhasePolicy {
+  readonly name = 'max-pressure controller';
+  readonly minClearance = EPS * 1e3;
   private readonly phases: readonly Phase[];
-  private readonly movements: Int32Array | undefined;
   private readonly interval: number;
   private readonly useMaxGreen: boolean;
   /** Per phase: its movements, their weight c (veh/s), exit link, and downstream movements with ratios (CSR). */
@@ -74,14 +66,11 @@ class MaxPressureController implements SignalController {
   private readonly downMovements: Int32Array[];
   private readonly downRatios: Float64Array[];
   private readonly pressures: Float64Array;
-  private current = -1;
-  private kind = GREEN;
   private greenStart = 0;
+  /** Phase chosen when the current green ended; it turns green after the clearance. */
   private target = 0;
-  private next = NaN;
 
   constructor(net: CompiledNetwork, program: SignalProgram, options: MaxPressureOptions) {
-    if (program.phases.length === 0) throw new UsageError('createMaxPressureController: the program has no phases');
     const interval = options.interval ?? DEFAULT_MAX_PRESSURE_OPTIONS.interval;
     if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0) {
       throw new UsageError(`max-pressure controller: options.interval must be a finite number > 0, got ${String(interval)}`);
@@ -92,11 +81,9 @@ class MaxPressureController implements SignalController {
     }
     this.interval = interval;
     this.useMaxGreen = options.useMaxGreen ?? DEFAULT_MAX_PRESSURE_OPTIONS.useMaxGreen;
-    this.junction = program.junction;
     this.phases = program.phases;
-    this.movements = program.movements;
     this.phaseMovements = program.phases.map((p) => Int32Array.from(new Set([...p.green, ...p.permissive])));
-    this.weight = this.phaseMovements.map((ids) => Float64Array.from(ids, (e) => net.linkSaturationFlow[net.movementFrom[e]] * Math.max(1, popcount(net.movementLaneMask[e]))));
+    this.weight = this.phaseMovements.map((ids) => Float64Array.from(ids, (e) => net.linkSaturationFlow[net.movementFrom[e]] * Math.max(1, laneCount(net.movementLaneMask[e]))));
     this.exit = this.phaseMovements.map((ids) => Int32Array.from(ids, (e) => net.movementTo[e]));
     this.downOffsets = [];
     this.downMovements = [];
@@ -122,10 +109,6 @@ class MaxPressureController implements SignalController {
       this.downRatios.push(Float64Array.from(r));
     }
     this.pressures = new Float64Array(program.phases.length);
-  }
-
-  get phase(): number {
-    return this.current;
   }
 
   /** Pressure of phase `i` now (Varaiya 2013, see the file header), veh²/s. */
@@ -163,64 +146,31 @@ class MaxPressureController implements SignalController {
     return best;
   }
 
-  start(now: number, states: Uint8Array, view: ControllerView): number {
-    if (!Number.isFinite(now)) throw new UsageError(`max-pressure controller: start time must be finite, got ${now}`);
-    if (this.movements !== undefined) paint(states, this.movements, SIGNAL_RED);
-    for (const p of this.phases) {
-      paint(states, p.green, SIGNAL_RED);
-      paint(states, p.permissive, SIGNAL_RED);
-    }
-    return this.beginGreen(this.best(view, -1, -1), now, states);
+  start(_now: number, view: ControllerView, at: SequencerPosition): void {
+    at.phase = this.best(view, -1, -1);
+    at.kind = INTERVAL_GREEN;
   }
 
-  advance(now: number, states: Uint8Array, view: ControllerView): number {
-    if (now !== this.next) {
-      throw new UsageError(
-        this.current < 0
-          ? 'max-pressure controller: advance() called before start()'
-          : `max-pressure controller of junction ${this.junction}: advance(${now}) but the next decision is at ${this.next}`,
-      );
-    }
-    const p = this.phases[this.current];
-    if (this.kind === GREEN) {
-      const maxedOut = this.useMaxGreen && this.phases.length > 1 && now - this.greenStart >= p.maxGreen - EPS;
-      const choice = this.best(view, maxedOut ? -1 : this.current, maxedOut ? this.current : -1);
-      if (choice === this.current) {
-        let next = now + this.interval;
-        if (this.useMaxGreen && this.phases.length > 1) next = Math.min(next, Math.max(this.greenStart + p.maxGreen, now + EPS * 1e3));
-        return (this.next = next);
-      }
-      this.target = choice;
-      if (p.yellow > 0) {
-        this.kind = YELLOW;
-        paint(states, p.green, SIGNAL_YELLOW);
-        paint(states, p.permissive, SIGNAL_YELLOW);
-        return (this.next = now + p.yellow);
-      }
-      paint(states, p.green, SIGNAL_RED);
-      paint(states, p.permissive, SIGNAL_RED);
-      this.kind = ALL_RED;
-      return (this.next = now + (p.allRed > 0 ? p.allRed : EPS * 1e3));
-    }
-    if (this.kind === YELLOW) {
-      paint(states, p.green, SIGNAL_RED);
-      paint(states, p.permissive, SIGNAL_RED);
-      if (p.allRed > 0) {
-        this.kind = ALL_RED;
-        return (this.next = now + p.allRed);
-      }
-    }
-    return this.beginGreen(this.target, now, states);
-  }
-
-  private beginGreen(i: number, now: number, states: Uint8Array): number {
-    const p = this.phases[i];
-    this.current = i;
-    this.kind = GREEN;
+  greenStarted(i: number, now: number): number {
     this.greenStart = now;
-    paint(states, p.green, SIGNAL_GREEN);
-    paint(states, p.permissive, SIGNAL_PERMISSIVE);
-    return (this.next = now + Math.max(p.minGreen, this.interval));
+    return now + Math.max(this.phases[i].minGreen, this.interval);
+  }
+
+  decide(i: number, now: number, view: ControllerView): number {
+    const p = this.phases[i];
+    const capped = this.useMaxGreen && this.phases.length > 1;
+    const maxedOut = capped && now - this.greenStart >= p.maxGreen - EPS;
+    const choice = this.best(view, maxedOut ? -1 : i, maxedOut ? i : -1);
+    if (choice !== i) {
+      this.target = choice;
+      return END_GREEN;
+    }
+    const next = now + this.interval;
+    return capped ? Math.min(next, Math.max(this.greenStart + p.maxGreen, now + EPS * 1e3)) : next;
+  }
+
+  nextPhase(): number {
+    return this.target;
   }
 }
 
@@ -231,5 +181,6 @@ class MaxPressureController implements SignalController {
  * time, else it throws `UsageError`; bad options throw `UsageError`.
  */
 export function createMaxPressureController(net: CompiledNetwork, program: SignalProgram, options: MaxPressureOptions = {}): SignalController {
-  return new MaxPressureController(net, program, options);
+  if (program.phases.length === 0) throw new UsageError('createMaxPressureController: the program has no phases');
+  return new PhaseSequencer(program, new MaxPressurePolicy(net, program, options));
 }

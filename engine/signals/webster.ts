@@ -44,6 +44,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { CompiledNetwork } from '../network/compiled.js';
+import { laneCount } from '../network/lanes.js';
 import { programToSpec, type SignalProgram, type SignalProgramSpec } from './program.js';
 
 /** Options of Webster's method (s, veh/s). Defaults follow SUMO's tlsCycleAdaptation.py. */
@@ -215,12 +216,6 @@ function wholeSeconds(values: readonly number[]): number[] {
   return floors;
 }
 
-function popcount(x: number): number {
-  let c = 0;
-  for (let v = x >>> 0; v !== 0; v &= v - 1) c++;
-  return c;
-}
-
 /**
  * Critical flow ratio y_i of each phase of `program` from movement flows (veh/h,
  * index = movement id): the largest flow / (saturation flow x lanes) over the
@@ -255,7 +250,7 @@ export function criticalFlowRatios(net: CompiledNetwork, program: SignalProgram,
       const a = net.movementFrom[e];
       const s = (saturationFlow ?? net.linkSaturationFlow[a]) * 3600;
       const mask = net.movementLaneMask[e];
-      y = Math.max(y, f / (s * Math.max(1, popcount(mask))));
+      y = Math.max(y, f / (s * Math.max(1, laneCount(mask))));
       groupFlow.set(a, (groupFlow.get(a) ?? 0) + f);
       groupMask.set(a, (groupMask.get(a) ?? 0) | mask);
     };
@@ -263,7 +258,7 @@ export function criticalFlowRatios(net: CompiledNetwork, program: SignalProgram,
     for (const e of p.permissive) visit(e, false);
     for (const [a, f] of groupFlow) {
       const s = (saturationFlow ?? net.linkSaturationFlow[a]) * 3600;
-      y = Math.max(y, f / (s * Math.max(1, popcount(groupMask.get(a) ?? 0))));
+      y = Math.max(y, f / (s * Math.max(1, laneCount(groupMask.get(a) ?? 0))));
     }
     return y;
   });

@@ -1,6 +1,11 @@
 /** Public API of the simulation kernel. */
-export { Simulation, DEFAULT_SIM_OPTIONS, VEHICLE_PENDING, VEHICLE_WAITING, VEHICLE_MOVING, VEHICLE_QUEUED, VEHICLE_ARRIVED, VEHICLE_UNROUTABLE } from './simulation.js';
-export type { SimOptions, SignalSetup, SignalControl, GridlockReport } from './simulation.js';
+export { Simulation } from './simulation.js';
+export { DEFAULT_SIM_OPTIONS } from './options.js';
+export type { SimOptions } from './options.js';
+export { VEHICLE_PENDING, VEHICLE_WAITING, VEHICLE_MOVING, VEHICLE_QUEUED, VEHICLE_ARRIVED, VEHICLE_UNROUTABLE } from './vehicles.js';
+export type { GridlockReport } from './gridlock.js';
+/** The signal set-up a `Simulation` takes; defined with the controllers in signals/control.ts. */
+export type { SignalSetup, SignalControl } from '../signals/control.js';
 export { simulate } from './simulate.js';
 export type { SimulateOptions, SimulationResult } from './simulate.js';
 export { Metrics, levelOfService } from './metrics.js';

@@ -6,7 +6,10 @@
 import type { CompiledNetwork } from '../network/compiled.js';
 import type { TripTable } from '../demand/demand.js';
 import { Metrics, type MetricsResult } from './metrics.js';
-import { Simulation, type GridlockReport, type SignalSetup, type SimOptions } from './simulation.js';
+import type { SignalSetup } from '../signals/control.js';
+import type { GridlockReport } from './gridlock.js';
+import type { SimOptions } from './options.js';
+import { Simulation } from './simulation.js';
 
 /** Options of {@link simulate}: the kernel's plus the time-series interval. */
 export interface SimulateOptions extends Partial<SimOptions> {

@@ -62,7 +62,7 @@ import type { ImportResult } from '../types.js';
 import { escapeXml } from '../xml.js';
 import { DEFAULT_ACTUATED_OPTIONS } from '../../signals/actuated.js';
 import { defaultProgram, PHASE_DEFAULTS, programToSpec, type SignalProgramSpec } from '../../signals/program.js';
-import type { SignalControl } from '../../sim/simulation.js';
+import type { SignalControl } from '../../signals/control.js';
 
 type SignalIndex = NonNullable<ImportResult['signalIndex']>;
 const Y = PHASE_DEFAULTS.yellow;

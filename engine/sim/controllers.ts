@@ -1,0 +1,103 @@
+/**
+ * The signal controllers of a run as the kernel drives them: built from the
+ * run's `SignalSetup` (signals/control.ts), started at the start time, advanced
+ * exactly at the change times they announce (`CMD_SIGNAL`, one command per
+ * interval, no polling), and the `ControllerView` adaptive controllers read:
+ * queue lengths, detector passages, link occupancy and storage, all computed
+ * when asked from the other sub-states.
+ */
+import type { CompiledNetwork } from '../network/compiled.js';
+import { laneCount } from '../network/lanes.js';
+import type { TripTable } from '../demand/demand.js';
+import { createControllers, type SignalSetup } from '../signals/control.js';
+import type { ControllerView, SignalController } from '../signals/controller.js';
+import { CMD_SIGNAL, NONE } from './commands.js';
+import type { Links } from './links.js';
+import type { Movements } from './movements.js';
+import type { SimObserver } from './observer.js';
+import type { Scheduler } from './scheduler.js';
+import type { Vehicles } from './vehicles.js';
+
+/** The controllers of a run and the view they read. */
+export class Controllers {
+  /** One controller per signalised junction with approaches, indexed by the id of their `CMD_SIGNAL` commands. */
+  readonly list: SignalController[];
+  /** What the controllers may read from the simulation. */
+  readonly view: ControllerView;
+
+  private readonly net: CompiledNetwork;
+  private readonly links: Links;
+  private readonly movements: Movements;
+  private readonly vehicles: Vehicles;
+  private readonly scheduler: Scheduler;
+  private readonly observers: SimObserver[];
+
+  /** Controllers of `setup` on `net` (see `createControllers` for the rules and errors); `observers` is the run's list, shared by reference. */
+  constructor(net: CompiledNetwork, trips: TripTable, setup: SignalSetup, links: Links, movements: Movements, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[]) {
+    this.net = net;
+    this.links = links;
+    this.movements = movements;
+    this.vehicles = vehicles;
+    this.scheduler = scheduler;
+    this.observers = observers;
+    const queueLength = movements.queueLength;
+    const occupancy = links.occupancy;
+    const storage = links.storage;
+    this.view = {
+      get time() { return scheduler.now; },
+      queueLength: (movement: number) => queueLength[movement],
+      lastArrival: (movement: number, distance: number) => this.lastArrival(movement, distance),
+      linkVehicles: (link: number) => occupancy[link],
+      linkStorage: (link: number) => storage[link],
+    };
+    this.list = createControllers(net, trips, setup);
+  }
+
+  /** Start every controller at `now` (s) on the movements' signal array and schedule its first change. */
+  start(now: number): void {
+    const signal = this.movements.signal;
+    this.list.forEach((c, i) => {
+      const nextChange = c.start(now, signal, this.view);
+      if (nextChange < Infinity) this.scheduler.schedule(nextChange, CMD_SIGNAL, i);
+    });
+    this.movements.showAll();
+  }
+
+  /** `CMD_SIGNAL` for controller `i` at `now` (s): advance it, schedule its next change, let the movements react. */
+  change(i: number, now: number): void {
+    const c = this.list[i];
+    const nextChange = c.advance(now, this.movements.signal, this.view);
+    if (nextChange < Infinity) {
+      if (!(nextChange > now)) throw new Error(`internal: controller of junction ${c.junction} returned next change ${nextChange} at ${now}`);
+      this.scheduler.schedule(nextChange, CMD_SIGNAL, i);
+    }
+    for (const o of this.observers) o.signal?.(c.junction, now);
+    this.movements.show(c.junction, now);
+  }
+
+  /** See `ControllerView.lastArrival`: computed on demand from the transit list of the approach. */
+  private lastArrival(e: number, distance: number): number {
+    const net = this.net;
+    const { queueLength, lastStopLine } = this.movements;
+    const { enterTime, next, routePos, routeEnd } = this.vehicles;
+    const now = this.scheduler.now;
+    const a = net.movementFrom[e];
+    const length = net.linkLength[a];
+    const d = distance < length ? (distance > 0 ? distance : 0) : length;
+    const lanes = laneCount(net.movementLaneMask[e]) || 1;
+    if (queueLength[e] > 0 && (queueLength[e] * net.linkJamSpacing[a]) / lanes >= d) return now;
+    const speed = net.linkSpeed[a];
+    let last = lastStopLine[e] - d / speed;
+    // Vehicles still moving on the approach, in entry order: passage times ascend.
+    const toDetector = (length - d) / speed;
+    const exit = net.movementTo[e];
+    const routePool = this.vehicles.routePool;
+    for (let v = this.links.transitHead[a]; v !== NONE; v = next[v]) {
+      const passed = enterTime[v] + toDetector;
+      if (passed > now) break;
+      const pos = routePos[v];
+      if (pos + 1 < routeEnd[v] && routePool[pos + 1] === exit && passed > last) last = passed;
+    }
+    return last;
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * Movement sub-state of the kernel: per-movement arrays indexed by movement id —
+ * the FIFO queue of vehicles waiting at the stop line for each turn, its
+ * discharge headway and next free slot, pending service, blocking by a full exit
+ * link — and the movement signal states controllers write.
+ *
+ * Model (see ARCHITECTURE.md, "The traffic model"):
+ *  - A movement discharges one vehicle per headway 1 / (s x lanes serving it),
+ *    and its approach as a whole at most one per 1 / (s x lanes) (links.ts); only
+ *    while its signal shows green (or permissive green, in gaps of the opposing
+ *    flow), and only when the exit link has storage left. Effective green equals
+ *    displayed green: the HCM default start-up lost time (2 s) and yellow
+ *    extension (2 s) cancel out, and no vehicle discharges on yellow or red.
+ *    Discharge slots are centred in the green (the first queued vehicle leaves
+ *    half a headway after green starts), so a green of g seconds serves s x g
+ *    vehicles, as in the fluid (Webster) model.
+ *  - A movement whose exit link is full is blocked until space is released
+ *    there; blocked movements into a link are woken round-robin, so no approach
+ *    is starved.
+ *  - Yielding movements (permissive at signals, minor at priority junctions) go
+ *    only when the next conflicting vehicle is at least the critical gap away
+ *    (conflicts.ts), at the follow-up headway.
+ *
+ * Where issue 16 goes: with lane groups, a movement's queue becomes the FIFO of
+ * its lane group (head-of-line blocking between the group's movements), `serve`
+ * checks room in the lane group of the exit link the vehicle will need, and a
+ * start-up loss for a vehicle that stopped is added where `serve` hands it to
+ * the exit link (its stop-line time there is pushed back by the loss).
+ */
+import type { CompiledNetwork } from '../network/compiled.js';
+import { CONTROL_CODE } from '../network/compiled.js';
+import { laneCount } from '../network/lanes.js';
+import { SIGNAL_GREEN, SIGNAL_PERMISSIVE } from '../signals/controller.js';
+import { CMD_SERVICE, NONE as NO_VEHICLE } from './commands.js';
+import { buildConflicts, type ConflictTable } from './conflicts.js';
+import type { Links } from './links.js';
+import type { SimObserver } from './observer.js';
+import type { Scheduler } from './scheduler.js';
+import { VEHICLE_QUEUED, type Vehicles } from './vehicles.js';
+
+// Local copies: imported bindings are read through getters by some loaders, and these sit in hot paths.
+const NONE: number = NO_VEHICLE;
+const GREEN: number = SIGNAL_GREEN;
+const PERMISSIVE: number = SIGNAL_PERMISSIVE;
+const QUEUED: number = VEHICLE_QUEUED;
+const SERVICE: number = CMD_SERVICE;
+
+/** Per-movement state of a run (struct of arrays). */
+export class Movements {
+  /** Signal state of each movement (`SIGNAL_*`), written by the controllers; 0 (red) and unread at unsignalised junctions. */
+  readonly signal: Uint8Array;
+  /** Vehicles queued at the stop line for each movement, FIFO through `Vehicles.next`. */
+  readonly queueHead: Int32Array;
+  readonly queueTail: Int32Array;
+  readonly queueLength: Int32Array;
+  /** Saturation headway of each movement, 1 / (s x lanes serving it), s. */
+  readonly headway: Float64Array;
+  /** Earliest time the movement may discharge its next vehicle, s. */
+  readonly nextFree: Float64Array;
+  /** Pending service time, s (NaN: none); a service command at another time is stale. */
+  readonly serviceAt: Float64Array;
+  /** 1 while the movement waits for storage on its exit link. */
+  readonly blocked: Uint8Array;
+  /** 1 while the movement's signal shows green or permissive, as last seen by the kernel. */
+  readonly shownOpen: Uint8Array;
+  /** Last time a vehicle reached the stop line to queue for the movement, s (for detectors of adaptive controllers). */
+  readonly lastStopLine: Float64Array;
+  /** Movements approaching each junction: `junctionMovements[junctionMovementOffsets[j] .. [j + 1])`. */
+  readonly junctionMovementOffsets: Int32Array;
+  readonly junctionMovements: Int32Array;
+  /** Per link: 1 when its downstream junction is signalised. */
+  readonly signalised: Uint8Array;
+  /** Per link: where the next round-robin wake of its blocked entry movements starts. */
+  readonly wakeCursor: Int32Array;
+  /** Who yields to whom, with critical gaps and follow-up headways. */
+  readonly conflicts: ConflictTable;
+
+  private readonly net: CompiledNetwork;
+  private readonly links: Links;
+  private readonly vehicles: Vehicles;
+  private readonly scheduler: Scheduler;
+  private readonly observers: SimObserver[];
+
+  /** Movement state of `net`; `observers` is the run's list, shared by reference. */
+  constructor(net: CompiledNetwork, links: Links, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[]) {
+    const k = net.movementCount;
+    this.net = net;
+    this.links = links;
+    this.vehicles = vehicles;
+    this.scheduler = scheduler;
+    this.observers = observers;
+    this.signal = new Uint8Array(k);
+    this.queueHead = new Int32Array(k).fill(NONE);
+    this.queueTail = new Int32Array(k).fill(NONE);
+    this.queueLength = new Int32Array(k);
+    this.headway = new Float64Array(k);
+    this.nextFree = new Float64Array(k).fill(-Infinity);
+    this.serviceAt = new Float64Array(k).fill(NaN);
+    this.blocked = new Uint8Array(k);
+    this.shownOpen = new Uint8Array(k);
+    this.lastStopLine = new Float64Array(k).fill(-Infinity);
+    for (let e = 0; e < k; e++) {
+      const a = net.movementFrom[e];
+      this.headway[e] = 1 / (net.linkSaturationFlow[a] * laneCount(net.movementLaneMask[e]));
+    }
+    this.junctionMovementOffsets = new Int32Array(net.junctionCount + 1);
+    this.junctionMovements = new Int32Array(k);
+    let at = 0;
+    for (let j = 0; j < net.junctionCount; j++) {
+      this.junctionMovementOffsets[j] = at;
+      for (let i = net.junctionInOffsets[j]; i < net.junctionInOffsets[j + 1]; i++) {
+        const a = net.junctionInLinks[i];
+        for (let e = net.movementOffsets[a]; e < net.movementOffsets[a + 1]; e++) this.junctionMovements[at++] = e;
+      }
+    }
+    this.junctionMovementOffsets[net.junctionCount] = at;
+    this.signalised = new Uint8Array(net.linkCount);
+    for (let l = 0; l < net.linkCount; l++) this.signalised[l] = net.junctionControl[net.linkTo[l]] === CONTROL_CODE.signal ? 1 : 0;
+    this.wakeCursor = new Int32Array(net.linkCount);
+    this.conflicts = buildConflicts(net);
+  }
+
+  /** Vehicle `v`, at the stop line of link `l` at `now` (s), queues for the movement to its next route link and is served if it can be. */
+  join(v: number, l: number, now: number): void {
+    const vehicles = this.vehicles;
+    const nextLink = vehicles.routePool[vehicles.routePos[v] + 1];
+    const e = this.net.movementBetween(l, nextLink);
+    if (e < 0) throw new Error(`internal: route of vehicle ${v} turns from link ${l} to ${nextLink} without a movement`);
+    vehicles.state[v] = QUEUED;
+    this.lastStopLine[e] = now;
+    const tail = this.queueTail[e];
+    if (tail === NONE) this.queueHead[e] = v;
+    else vehicles.next[tail] = v;
+    this.queueTail[e] = v;
+    this.queueLength[e]++;
+    for (const o of this.observers) o.queue?.(v, e, now);
+    this.serve(e, now);
+  }
+
+  /** `CMD_SERVICE` for movement `e` at `now` (s): serve it unless the command is stale. */
+  service(e: number, now: number): void {
+    if (this.serviceAt[e] === now) {
+      this.serviceAt[e] = NaN;
+      this.serve(e, now);
+    }
+  }
+
+  /** Try to discharge the head of movement `e`'s queue at `now` (s) into its exit link; else schedule the retry or mark it blocked. */
+  serve(e: number, now: number): void {
+    const queueLength = this.queueLength;
+    if (queueLength[e] === 0) return;
+    const net = this.net;
+    const links = this.links;
+    const a = net.movementFrom[e];
+    let yields = this.conflicts.alwaysYields[e] === 1;
+    if (this.signalised[a] === 1) {
+      const st = this.signal[e];
+      if (st !== GREEN && st !== PERMISSIVE) return; // woken by the next signal change
+      yields = st === PERMISSIVE;
+    }
+    const nextFree = this.nextFree;
+    const exitNextFree = links.exitNextFree;
+    const ready = nextFree[e] > exitNextFree[a] ? nextFree[e] : exitNextFree[a];
+    if (ready > now) {
+      this.scheduleService(e, ready);
+      return;
+    }
+    const b = net.movementTo[e];
+    if (links.occupancy[b] >= links.storage[b]) {
+      this.blocked[e] = 1; // woken by a release on b
+      return;
+    }
+    if (yields) {
+      const retry = this.gapWait(e, now);
+      if (retry > now) {
+        this.scheduleService(e, retry);
+        return;
+      }
+    }
+    const vehicles = this.vehicles;
+    const v = this.queueHead[e];
+    const head = vehicles.next[v];
+    this.queueHead[e] = head;
+    if (head === NONE) this.queueTail[e] = NONE;
+    queueLength[e]--;
+    links.leave(v, a, now); // its space on `a` is freed upstream later, by the release
+    for (const o of this.observers) o.leave?.(v, a, e, now);
+    vehicles.routePos[v]++;
+    links.enter(v, b, now);
+    nextFree[e] = now + (yields ? this.conflicts.followUp[e] : this.headway[e]);
+    exitNextFree[a] = now + links.exitHeadway[a];
+    if (queueLength[e] > 0) this.scheduleService(e, nextFree[e] > exitNextFree[a] ? nextFree[e] : exitNextFree[a]);
+  }
+
+  /** Space was freed on link `l` at `now` (s): wake its blocked entry movements round-robin while storage lasts. */
+  wake(l: number, now: number): void {
+    const net = this.net;
+    const links = this.links;
+    const first = net.movementInOffsets[l];
+    const count = net.movementInOffsets[l + 1] - first;
+    for (let i = 0; i < count && links.occupancy[l] < links.storage[l]; i++) {
+      const slot = (this.wakeCursor[l] + i) % count;
+      const e = net.movementIn[first + slot];
+      if (this.blocked[e] === 1) {
+        this.blocked[e] = 0;
+        this.serve(e, now);
+        if (this.blocked[e] === 0) this.wakeCursor[l] = (slot + 1) % count;
+      }
+    }
+  }
+
+  /** Record which movements show green now, without serving (after the controllers' start). */
+  showAll(): void {
+    const signal = this.signal;
+    for (let e = 0; e < signal.length; e++) this.shownOpen[e] = signal[e] === GREEN || signal[e] === PERMISSIVE ? 1 : 0;
+  }
+
+  /** The signal of junction `j` changed at `now` (s): centre the first slot of each new green, serve the queues. */
+  show(j: number, now: number): void {
+    const { signal, shownOpen, nextFree, headway, queueLength, junctionMovements } = this;
+    for (let p = this.junctionMovementOffsets[j], end = this.junctionMovementOffsets[j + 1]; p < end; p++) {
+      const e = junctionMovements[p];
+      const st = signal[e];
+      const open = st === GREEN || st === PERMISSIVE;
+      if (open && shownOpen[e] === 0) {
+        // Service slots are centred in the green: the first vehicle leaves half a headway
+        // after green starts, so g seconds serve s x g vehicles as in the fluid model.
+        const first = now + 0.5 * headway[e];
+        if (nextFree[e] < first) nextFree[e] = first;
+      }
+      shownOpen[e] = open ? 1 : 0;
+      if (queueLength[e] > 0) this.serve(e, now);
+    }
+  }
+
+  private scheduleService(e: number, t: number): void {
+    const pending = this.serviceAt[e];
+    if (pending <= t) return; // an earlier or equal service is already pending (NaN compares false)
+    this.serviceAt[e] = t;
+    this.scheduler.schedule(t, SERVICE, e);
+  }
+
+  /**
+   * Gap acceptance for a yielding movement: 0 (go now) when the next conflicting
+   * vehicle reaches the conflict no sooner than the critical gap from now, else the
+   * time to look again, s.
+   */
+  private gapWait(e: number, now: number): number {
+    const c = this.conflicts;
+    const net = this.net;
+    const transitHead = this.links.transitHead;
+    const enterTime = this.vehicles.enterTime;
+    let nextConflict = Infinity;
+    for (let i = c.conflictOffsets[e], end = c.conflictOffsets[e + 1]; i < end; i++) {
+      const other = c.conflicts[i];
+      const oa = net.movementFrom[other];
+      if (this.signalised[oa] === 1) {
+        const st = this.signal[other];
+        if (st !== GREEN && st !== PERMISSIVE) continue;
+      }
+      if (this.queueLength[other] > 0) return now + c.followUp[e];
+      const head = transitHead[oa];
+      if (head !== NONE) {
+        const arrival = enterTime[head] + net.linkFreeFlowTime[oa];
+        if (arrival < nextConflict) nextConflict = arrival;
+      }
+    }
+    if (nextConflict - now >= c.criticalGap[e]) return 0;
+    return nextConflict + 0.1 > now ? nextConflict + 0.1 : now + 0.1;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Options of a simulation run: the interface, its defaults, and the one place
+ * they are merged and checked (at the public boundary, the `Simulation`
+ * constructor; the kernel does not re-validate). Times in seconds.
+ */
+import { UsageError } from '../errors.js';
+
+/** Options of a simulation run (SI units). */
+export interface SimOptions {
+  /** Start time, s. Default 0. */
+  start: number;
+  /** End time, s: vehicles still travelling then are unfinished. Default 3600. */
+  end: number;
+  /** Seed of every random stream of the run. Default 1. */
+  seed: number;
+  /** Stop with a gridlock report when no vehicle has moved for this long while vehicles remain, s. Default 600. */
+  gridlockTimeout: number;
+  /** A wait at a stop line longer than this counts as a stop, s. Default 3. */
+  stopThreshold: number;
+  /** How often experienced link times are refreshed for routing, s (Infinity: never). Default 300. */
+  routingInterval: number;
+  /** Share of vehicles (0..1) that re-route en route every routing interval. Default 0. */
+  rerouteShare: number;
+}
+
+/** Defaults of {@link SimOptions}. */
+export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = {
+  start: 0,
+  end: 3600,
+  seed: 1,
+  gridlockTimeout: 600,
+  stopThreshold: 3,
+  routingInterval: 300,
+  rerouteShare: 0,
+};
+
+/**
+ * `options` over {@link DEFAULT_SIM_OPTIONS}, checked: finite start and end with
+ * end after start, an integer seed, a positive finite gridlock timeout, a finite
+ * stop threshold, a positive routing interval (finite or Infinity), a reroute
+ * share within [0, 1]. Throws `UsageError` naming the option (`options.end ...`).
+ */
+export function resolveSimOptions(options: Partial<SimOptions>): SimOptions {
+  const merged: SimOptions = { ...DEFAULT_SIM_OPTIONS, ...options };
+  const finite = (key: keyof SimOptions, value: number, positive: boolean): void => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || (positive && value <= 0)) {
+      throw new UsageError(`options.${key} must be a ${positive ? 'positive ' : ''}finite number, got ${String(value)}`);
+    }
+  };
+  finite('start', merged.start, false);
+  finite('end', merged.end, false);
+  if (merged.end <= merged.start) throw new UsageError(`options.end must be after options.start, got start ${merged.start} and end ${merged.end}`);
+  if (!Number.isInteger(merged.seed)) throw new UsageError(`options.seed must be an integer, got ${String(merged.seed)}`);
+  finite('gridlockTimeout', merged.gridlockTimeout, true);
+  finite('stopThreshold', merged.stopThreshold, false);
+  if (merged.routingInterval !== Infinity) finite('routingInterval', merged.routingInterval, true);
+  if (!(merged.rerouteShare >= 0 && merged.rerouteShare <= 1)) throw new UsageError(`options.rerouteShare must be within [0, 1], got ${String(merged.rerouteShare)}`);
+  return merged;
+}

@@ -3,7 +3,9 @@
  * [minGreen, maxGreen] on a traced run; gap-out exactly `gap` s after the last
  * detector passage once arrivals stop; max-out while arrivals keep coming closer
  * than the gap; lower delay than a long fixed cycle at low demand; phase skipping;
- * vehicle conservation and determinism; the ControllerView detector it reads.
+ * vehicle conservation and determinism; the ControllerView detector it reads;
+ * as a policy of the phase sequencer, hand-driven: gap-out, extension and
+ * max-out times, and the microsecond red pause when a phase has no clearance.
  */
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../engine/errors.js';
@@ -143,6 +145,68 @@ describe('createActuatedController', () => {
     expect(at30).toBeCloseTo(passage, 9);
     // ...but covering a detector at the stop line: the current time.
     expect(atLine).toBe(1400);
+  });
+
+  it('as a policy of the sequencer: gap-out at minGreen, yellow, all-red, next phase, with the phase times (hand-driven)', () => {
+    // No vehicle ever passes a detector: every green gaps out at its first decision, minGreen.
+    const program = twoPhase(net, [30, 30], { minGreen: 5, maxGreen: 40 });
+    const c = createActuatedController(net, program);
+    const view = { time: 0, queueLength: () => 0, lastArrival: () => -Infinity, linkVehicles: () => 0, linkStorage: () => 1 };
+    const states = new Uint8Array(net.movementCount);
+    const seen: Array<[number, number, number, number]> = [];
+    let t = c.start(0, states, view);
+    seen.push([0, c.phase, states[AB], states[SN]]);
+    for (let i = 0; i < 6; i++) {
+      const now = t;
+      t = c.advance(now, states, view);
+      seen.push([now, c.phase, states[AB], states[SN]]);
+    }
+    expect(seen).toEqual([
+      [0, 0, SIGNAL_GREEN, SIGNAL_RED],
+      [5, 0, SIGNAL_YELLOW, SIGNAL_RED],
+      [8, 0, SIGNAL_RED, SIGNAL_RED],
+      [10, 1, SIGNAL_RED, SIGNAL_GREEN],
+      [15, 1, SIGNAL_RED, SIGNAL_YELLOW],
+      [18, 1, SIGNAL_RED, SIGNAL_RED],
+      [20, 0, SIGNAL_GREEN, SIGNAL_RED],
+    ]);
+    expect(t).toBe(25);
+  });
+
+  it('as a policy of the sequencer: extends a green while passages come closer than the gap, ends it at maxGreen (hand-driven)', () => {
+    const program = twoPhase(net, [30, 30], { minGreen: 5, maxGreen: 12 });
+    const c = createActuatedController(net, program);
+    let clock = 0;
+    // A vehicle passed A's detector half a second before every look.
+    const view = { get time() { return clock; }, queueLength: () => 0, lastArrival: (e: number) => (e === AB ? clock - 0.5 : -Infinity), linkVehicles: () => 0, linkStorage: () => 1 };
+    const states = new Uint8Array(net.movementCount);
+    const times = [0];
+    let t = c.start(0, states, view);
+    while (states[AB] === SIGNAL_GREEN) {
+      clock = t;
+      times.push(t);
+      t = c.advance(t, states, view);
+    }
+    // Decisions at minGreen, then last passage + gap (4.5 + 3, 7 + 3), then the cap at maxGreen 12.
+    expect(times).toEqual([0, 5, 7.5, 10, 12]);
+    expect(states[AB]).toBe(SIGNAL_YELLOW);
+    expect(t).toBe(15);
+  });
+
+  it('as a policy of the sequencer: without yellow or all-red, a red pause of a microsecond separates the greens', () => {
+    const program = twoPhase(net, [30, 30], { minGreen: 5, yellow: 0, allRed: 0 });
+    const c = createActuatedController(net, program);
+    const view = { time: 0, queueLength: () => 0, lastArrival: () => -Infinity, linkVehicles: () => 0, linkStorage: () => 1 };
+    const states = new Uint8Array(net.movementCount);
+    let t = c.start(0, states, view);
+    t = c.advance(t, states, view);
+    expect([states[AB], states[SN], c.phase]).toEqual([SIGNAL_RED, SIGNAL_RED, 0]);
+    expect(t - 5).toBeGreaterThan(0);
+    expect(t - 5).toBeLessThan(1e-5);
+    const pauseEnd = t;
+    t = c.advance(t, states, view);
+    expect([states[AB], states[SN], c.phase]).toEqual([SIGNAL_RED, SIGNAL_GREEN, 1]);
+    expect(t).toBe(pauseEnd + 5);
   });
 
   it('rejects bad options with UsageError', () => {

@@ -4,7 +4,8 @@
  * queues), keeps the current phase on ties, respects minGreen, yellow and
  * all-red (hand-driven timeline); in the kernel: never a green shorter than
  * minGreen (traced), beats an equal-split fixed plan under asymmetric demand,
- * conserves vehicles and is deterministic.
+ * conserves vehicles and is deterministic; without clearance times a microsecond
+ * red pause separates the greens.
  */
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../engine/errors.js';
@@ -165,6 +166,25 @@ describe('createMaxPressureController', () => {
     expect(a.network.arrived).toBe(trips.count);
     expect(a.network.unfinished).toBe(0);
     expect(Array.from(a.trips.arrived)).toEqual(Array.from(b.trips.arrived));
+  });
+
+  it('as a policy of the sequencer: without yellow or all-red, a red pause of a microsecond separates the greens', () => {
+    const program = twoPhase(net, [30, 30], { minGreen: 6, yellow: 0, allRed: 0 });
+    const c = createMaxPressureController(net, program, { interval: 5 });
+    const { view, queue } = fakeView(net.movementCount, net.linkCount);
+    const states = new Uint8Array(net.movementCount);
+    queue[AB] = 5;
+    let t = c.start(0, states, view);
+    expect([t, states[AB], states[SN], c.phase]).toEqual([6, G, R, 0]);
+    queue[SN] = 20; // S becomes best at the first decision: the green ends there
+    t = c.advance(t, states, view);
+    expect([states[AB], states[SN], c.phase]).toEqual([R, R, 0]);
+    expect(t - 6).toBeGreaterThan(0);
+    expect(t - 6).toBeLessThan(1e-5);
+    const pauseEnd = t;
+    t = c.advance(t, states, view);
+    expect([states[AB], states[SN], c.phase]).toEqual([R, G, 1]);
+    expect(t).toBe(pauseEnd + 6);
   });
 
   it('rejects bad options with UsageError', () => {

@@ -156,6 +156,9 @@ describe('PhaseSequencer', () => {
       [20.5, 1, INTERVAL_GREEN, [R, R, G, R]],
       [30.5, 1, INTERVAL_ALL_RED, [R, R, R, R]],
     ]);
+    // A yellow is a clearance: no extra pause after it.
+    const yellowOnly = trace(new PhaseSequencer(TWO(3, 0), new Scripted(0.5, [20, 10])), 2).rows;
+    expect(yellowOnly.map(([t, phase, kind]) => [t, phase, kind])).toEqual([[0, 0, INTERVAL_GREEN], [20, 0, INTERVAL_YELLOW], [23, 1, INTERVAL_GREEN]]);
   });
 
   it('clears a movement green in two consecutive phases between them', () => {

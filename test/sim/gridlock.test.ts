@@ -41,7 +41,9 @@ describe('GridlockWatch', () => {
       k.movements.join(v, k.vehicles.link[v], 20);
     }
     k.vehicles.inNetwork = 4;
-    run(k, 30); // B (storage 2) takes two; the other two wait for it
+    run(k, 21); // B (storage 2) took two; the other two wait a headway (2 s): queued, not yet blocked
+    expect(watch.report(21).junctions).toEqual([]);
+    run(k, 30); // now they wait for space on B
     expect(watch.report(30)).toEqual({ time: 30, junctions: ['J'], vehicles: 4 });
   });
 });

@@ -11,15 +11,10 @@ import type { TripTable } from '../../engine/demand/index.js';
 import { SIGNAL_GREEN, SIGNAL_RED, type SignalController } from '../../engine/signals/index.js';
 import { CMD_CHECK, CMD_SIGNAL } from '../../engine/sim/commands.js';
 import { Controllers } from '../../engine/sim/controllers.js';
-import { merge, run, subStates } from '../fixtures/kernel.js';
+import { merge, mergeIds, run, subStates } from '../fixtures/kernel.js';
 
 const net = merge('signal');
-const A = net.linkIndex('A');
-const S = net.linkIndex('S');
-const B = net.linkIndex('B');
-const AB = net.movementBetween(A, B);
-const SB = net.movementBetween(S, B);
-const J = net.junctionIndex('J');
+const { A, B, AB, SB, J } = mergeIds(net);
 const noTrips: TripTable = {
   count: 0, ids: [], depart: new Float64Array(0), origin: new Int32Array(0), destination: new Int32Array(0),
   originLink: new Int32Array(0), destinationLink: new Int32Array(0), routeOffsets: new Int32Array(1), routeLinks: new Int32Array(0),

@@ -6,13 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { CMD_CHECK } from '../../engine/sim/commands.js';
 import { GridlockWatch } from '../../engine/sim/gridlock.js';
-import { drain, merge, run, subStates } from '../fixtures/kernel.js';
+import { drain, merge, mergeIds, run, subStates } from '../fixtures/kernel.js';
 
 describe('GridlockWatch', () => {
   const net = merge('uncontrolled');
-  const A = net.linkIndex('A');
-  const S = net.linkIndex('S');
-  const B = net.linkIndex('B');
+  const { A, S, B } = mergeIds(net);
 
   it('checks every quarter timeout and declares only after the timeout without movement while vehicles remain', () => {
     const k = subStates(net, 0);

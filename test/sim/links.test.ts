@@ -14,11 +14,10 @@ import { CMD_INSERT, CMD_RELEASE, CMD_STOPLINE } from '../../engine/sim/commands
 import { Links } from '../../engine/sim/links.js';
 import { Scheduler } from '../../engine/sim/scheduler.js';
 import { VEHICLE_MOVING, Vehicles } from '../../engine/sim/vehicles.js';
-import { drain, merge, subStates } from '../fixtures/kernel.js';
+import { drain, merge, mergeIds, subStates } from '../fixtures/kernel.js';
 
 const net = merge('uncontrolled');
-const A = net.linkIndex('A');
-const B = net.linkIndex('B');
+const { A, B } = mergeIds(net);
 
 describe('Links', () => {
   it('derives storage, release delay (length / backward wave speed) and approach headway from the link', () => {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { SIGNAL_GREEN, SIGNAL_RED } from '../../engine/signals/index.js';
 import { CMD_SERVICE } from '../../engine/sim/commands.js';
 import { VEHICLE_MOVING, VEHICLE_QUEUED } from '../../engine/sim/vehicles.js';
-import { merge, run, subStates } from '../fixtures/kernel.js';
+import { merge, mergeIds, run, subStates } from '../fixtures/kernel.js';
 import { CMD_RELEASE } from '../../engine/sim/commands.js';
 
 /** Put vehicle `v` at the stop line of `from` at `now`, routed on to `to`, and queue it. */
@@ -23,11 +23,7 @@ function arrive(k: ReturnType<typeof subStates>, v: number, from: number, to: nu
 
 describe('Movements', () => {
   const net = merge('uncontrolled');
-  const A = net.linkIndex('A');
-  const S = net.linkIndex('S');
-  const B = net.linkIndex('B');
-  const AB = net.movementBetween(A, B);
-  const SB = net.movementBetween(S, B);
+  const { A, S, B, AB, SB } = mergeIds(net);
 
   it('has headway 1 / (s x lanes serving the movement)', () => {
     const { movements } = subStates(net, 0);
@@ -71,9 +67,7 @@ describe('Movements', () => {
 
   it('serves only on green, the first vehicle half a headway after the green starts', () => {
     const signalNet = merge('signal');
-    const a = signalNet.linkIndex('A');
-    const b = signalNet.linkIndex('B');
-    const ab = signalNet.movementBetween(a, b);
+    const { A: a, B: b, AB: ab } = mergeIds(signalNet);
     const k = subStates(signalNet, 1);
     expect(k.movements.signalised[a]).toBe(1);
     arrive(k, 0, a, b, 50);

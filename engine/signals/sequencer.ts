@@ -126,11 +126,6 @@ export class PhaseSequencer implements SignalController {
     return this.kind;
   }
 
-  /** Time of the next change, s (NaN before `start`, Infinity if nothing ever changes). */
-  get nextChange(): number {
-    return this.next;
-  }
-
   /** Paint the junction red, let the policy position itself at `now` (s), show that interval; returns the next change time. */
   start(now: number, states: Uint8Array, view: ControllerView): number {
     if (!Number.isFinite(now)) throw new UsageError(`${this.policy.name}: start time must be finite, got ${now}`);

@@ -50,11 +50,13 @@ export class Links {
   readonly exitHeadway: Float64Array;
   /** Earliest time the next vehicle may leave the link, s. */
   readonly exitNextFree: Float64Array;
-  /** Vehicles driving to the stop line, in entry order (FIFO through `Vehicles.next`). */
+  /** First vehicle driving to the stop line (FIFO in entry order through `Vehicles.next`), or -1. */
   readonly transitHead: Int32Array;
+  /** Last vehicle driving to the stop line, or -1. */
   readonly transitTail: Int32Array;
-  /** Trips waiting to enter the link as their first, in departure order. */
+  /** First trip waiting to enter the link as its first (FIFO in departure order), or -1. */
   readonly departHead: Int32Array;
+  /** Last trip waiting to enter the link, or -1. */
   readonly departTail: Int32Array;
   /** Pending insertion retry time, s (-Infinity: none). */
   readonly insertAt: Float64Array;

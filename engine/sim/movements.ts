@@ -49,9 +49,11 @@ const SERVICE: number = CMD_SERVICE;
 export class Movements {
   /** Signal state of each movement (`SIGNAL_*`), written by the controllers; 0 (red) and unread at unsignalised junctions. */
   readonly signal: Uint8Array;
-  /** Vehicles queued at the stop line for each movement, FIFO through `Vehicles.next`. */
+  /** First vehicle queued at the stop line for each movement (FIFO through `Vehicles.next`), or -1. */
   readonly queueHead: Int32Array;
+  /** Last vehicle queued for each movement, or -1. */
   readonly queueTail: Int32Array;
+  /** Vehicles queued for each movement. */
   readonly queueLength: Int32Array;
   /** Saturation headway of each movement, 1 / (s x lanes serving it), s. */
   readonly headway: Float64Array;
@@ -65,8 +67,9 @@ export class Movements {
   readonly shownOpen: Uint8Array;
   /** Last time a vehicle reached the stop line to queue for the movement, s (for detectors of adaptive controllers). */
   readonly lastStopLine: Float64Array;
-  /** Movements approaching each junction: `junctionMovements[junctionMovementOffsets[j] .. [j + 1])`. */
+  /** Where each junction's movements start in `junctionMovements` (length junctions + 1). */
   readonly junctionMovementOffsets: Int32Array;
+  /** Movements approaching each junction: `junctionMovements[junctionMovementOffsets[j] .. [j + 1])`. */
   readonly junctionMovements: Int32Array;
   /** Per link: 1 when its downstream junction is signalised. */
   readonly signalised: Uint8Array;

@@ -34,9 +34,11 @@ export class Vehicles {
   readonly enterTime: Float64Array;
   /** Next vehicle in the FIFO the vehicle is in, or -1. */
   readonly next: Int32Array;
-  /** Route of each vehicle: `routePool[routeStart .. routeEnd)`, current link at `routePos`. */
+  /** Start of each vehicle's route in `routePool`. */
   readonly routeStart: Int32Array;
+  /** End (exclusive) of each vehicle's route in `routePool`. */
   readonly routeEnd: Int32Array;
+  /** Position of each vehicle's current link in `routePool`. */
   readonly routePos: Int32Array;
   /** Link indices of every route given so far (grows; reassigned when it does). */
   routePool: Int32Array;

@@ -18,7 +18,7 @@
  *    (`exitHeadway`, `exitNextFree`); trips enter their first link at the same
  *    rate (`insert`), while storage lasts.
  *
- * Where issue 16's lane groups go: a link keeps its shared section here
+ * Room for lane groups (not modelled yet): a link keeps its shared section here
  * (storage, transit list); each lane group would get its own storage, occupancy
  * and FIFO queue in a sub-state between this one and movements.ts, and `enter`
  * would pick the group (the one the next movement needs, the shorter queue) and

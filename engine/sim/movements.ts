@@ -21,11 +21,12 @@
  *    only when the next conflicting vehicle is at least the critical gap away
  *    (conflicts.ts), at the follow-up headway.
  *
- * Where issue 16 goes: with lane groups, a movement's queue becomes the FIFO of
- * its lane group (head-of-line blocking between the group's movements), `serve`
- * checks room in the lane group of the exit link the vehicle will need, and a
- * start-up loss for a vehicle that stopped is added where `serve` hands it to
- * the exit link (its stop-line time there is pushed back by the loss).
+ * Room for lane groups and start-up losses (not modelled yet): a movement's
+ * queue would become the FIFO of its lane group (head-of-line blocking between
+ * the group's movements), `serve` would check room in the lane group of the exit
+ * link the vehicle will need, and a start-up loss for a vehicle that stopped
+ * would be added where `serve` hands it to the exit link (its stop-line time
+ * there pushed back by the loss).
  */
 import type { CompiledNetwork } from '../network/compiled.js';
 import { CONTROL_CODE } from '../network/compiled.js';

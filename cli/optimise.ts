@@ -36,7 +36,7 @@ import { SEARCH_METHODS, type SearchMethodName } from '../engine/optimise/search
 import type { Candidate, CandidatePlan, Evaluator } from '../engine/optimise/evaluator.js';
 import { comparePlans, type Comparison } from '../engine/report/compare.js';
 import { csvField } from '../engine/report/outputs.js';
-import { writeReport } from './report.js';
+import { writeReport } from '../engine/report/html/write.js';
 import { baselinePlans } from './baselines.js';
 import { VERSION } from './version.js';
 import { interruptOnSigint } from './commands.js';

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { compile, corridor, grid, RoadNetwork, type CompiledNetwork } from '../../engine/network/index.js';
 import { createRandom, expandDemand } from '../../engine/demand/index.js';
-import { CorridorTrace, JunctionSeries, corridorPlan, defaultCorridor, simulate, type Simulation } from '../../engine/sim/index.js';
+import { simulate, type Simulation } from '../../engine/sim/index.js';
+import { CorridorTrace, JunctionSeries, corridorPlan, defaultCorridor } from '../../engine/report/index.js';
 
 /** Isolated signal J: main approach A (o -> J) to B, side approach S to N; two phases. */
 function isolated(): CompiledNetwork {

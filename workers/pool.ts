@@ -21,6 +21,9 @@
  *
  * The worker entry is `worker.ts` next to this file: loaded through tsx when this
  * module runs from source (tests, `tsx bench/...`), as `worker.js` from `dist/`.
+ * Admission (slots, linked abort signals) is in `admission.ts`; what crosses the
+ * thread boundary besides the network (shared trip tables, packed replies) in
+ * `transfer.ts`.
  */
 import { setMaxListeners } from 'node:events';
 import { createRequire } from 'node:module';

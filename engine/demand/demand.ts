@@ -79,8 +79,11 @@ export interface OdMatrixSpec {
 
 /** All demand of a scenario. */
 export interface DemandSpec {
+  /** Individual vehicles. */
   trips?: TripSpec[];
+  /** Steady streams between two places. */
   flows?: FlowSpec[];
+  /** Origin-destination matrices over time. */
   od?: OdMatrixSpec[];
 }
 
@@ -90,17 +93,22 @@ export interface DemandSpec {
  * `CompiledNetwork` it was expanded on.
  */
 export interface TripTable {
+  /** Number of trips (rows). */
   count: number;
+  /** Trip ids. */
   ids: string[];
   /** Departure time, s. */
   depart: Float64Array;
-  /** Origin and destination junction index. */
+  /** Origin junction index. */
   origin: Int32Array;
+  /** Destination junction index. */
   destination: Int32Array;
-  /** First / last link index, -1 if the router may choose (set whenever a route is given). */
+  /** First link index, -1 if the router may choose (set whenever a route is given). */
   originLink: Int32Array;
+  /** Last link index, -1 if the router may choose (set whenever a route is given). */
   destinationLink: Int32Array;
   /** Route of trip i: `routeLinks[routeOffsets[i] .. routeOffsets[i+1])`; empty = chosen at departure. */
   routeOffsets: Int32Array;
+  /** Link indices of every given route, concatenated. */
   routeLinks: Int32Array;
 }

@@ -11,11 +11,13 @@ import type { ArrivalProcess, DemandSpec } from './demand.js';
 
 /** Where a trip or flow starts and ends, in index space (-1: the router chooses). */
 export interface Endpoints {
-  /** Origin and destination junction index. */
+  /** Origin junction index. */
   origin: number;
+  /** Destination junction index. */
   destination: number;
-  /** First and last link index, -1 if the router may choose. */
+  /** First link index, -1 if the router may choose. */
   originLink: number;
+  /** Last link index, -1 if the router may choose. */
   destinationLink: number;
   /** Explicit route (link indices), or null. */
   route: Int32Array | null;
@@ -23,6 +25,7 @@ export interface Endpoints {
 
 /** A flow checked against the network. */
 export interface ResolvedFlow extends Endpoints {
+  /** Flow id (generated trips are `${id}.${k}`). */
   id: string;
   /** Vehicles per second. */
   rate: number;
@@ -30,6 +33,7 @@ export interface ResolvedFlow extends Endpoints {
   begin: number;
   /** Departures are strictly before `end`, s. */
   end: number;
+  /** How departures are spaced. */
   arrivals: ArrivalProcess;
 }
 
@@ -47,6 +51,7 @@ export interface ResolvedOd {
   end: number;
   /** Time-of-day factor. */
   profile: Profile;
+  /** How departures are spaced. */
   arrivals: ArrivalProcess;
 }
 

@@ -22,9 +22,13 @@ import {
 
 /** A run as `runReportData` needs it: what `writeOutputs` and `writeRecordings` were given. */
 export interface RunReportInput {
+  /** The network the run was on. */
   net: CompiledNetwork;
+  /** The run's trips. */
   trips: TripTable;
+  /** What the run measured. */
   result: SimulationResult;
+  /** Scenario, seed and version, as written into every file. */
   provenance: Provenance;
   /** What summary.json holds. Default `summaryOf(net, result, provenance)`. */
   summary?: Record<string, unknown>;

@@ -12,7 +12,9 @@ import { runReportData, type RunReportInput } from './run-data.js';
 
 /** Where a page was written and its size, bytes. */
 export interface WrittenReport {
+  /** The page's path. */
   path: string;
+  /** Its size, bytes (UTF-8). */
   bytes: number;
 }
 

@@ -40,8 +40,9 @@ export interface CorridorTraceResult {
   stopLine: Float64Array;
   /** When it left the link (or arrived at its end), s (NaN if it had not by the end). */
   exit: Float64Array;
-  /** Vehicles recorded, and vehicles on corridor links left out by `maxVehicles`. */
+  /** Vehicles recorded. */
   vehicles: number;
+  /** Vehicles on corridor links left out by `maxVehicles`. */
   omitted: number;
   /** Signal changes of the watched movements: position in `movements`, time (s) and new state (SIGNAL_* code). */
   signals: { movement: Int32Array; time: Float64Array; state: Uint8Array };

@@ -35,6 +35,7 @@ export interface JunctionSeriesOptions {
 
 /** What {@link JunctionSeries} recorded. Per-junction arrays are indexed `interval * junctionCount + junction`. */
 export interface JunctionSeriesResult {
+  /** Junctions per interval block (the network's junction count). */
   junctionCount: number;
   /** End of each interval, s (the last one may be shorter: the run's end). */
   times: Float64Array;

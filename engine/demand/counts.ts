@@ -195,6 +195,8 @@ function resolvePlace(net: CompiledNetwork, place: CountPlace): Resolved {
     return { error: `expected one way to read ${JSON.stringify(text)} as "fromLink>toLink", found ${splits.length}` };
   }
   const cut = text.indexOf('>');
+  const guess = closest(text, linkIds(net));
+  if (guess !== undefined) return { error: `expected a link id or a movement "fromLink>toLink", found ${JSON.stringify(text)} (no such link; did you mean ${JSON.stringify(guess)}?)` };
   if (cut >= 0 && text.indexOf('>', cut + 1) < 0) {
     const from = text.slice(0, cut).trim();
     const to = text.slice(cut + 1).trim();

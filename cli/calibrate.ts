@@ -28,8 +28,10 @@ import { readCounts } from '../engine/io/counts/index.js';
 import { calibrate, type CalibrationResult, type SignalsFor } from '../engine/optimise/calibrate/calibrate.js';
 import { TRIP_ENDS, type TripEndsPolicy } from '../engine/optimise/calibrate/trip-ends.js';
 import type { FitSummary } from '../engine/optimise/calibrate/fit.js';
-import { csvField } from '../engine/report/outputs.js';
+import { csvField, writeOutputs } from '../engine/report/outputs.js';
+import { simulate } from '../engine/sim/index.js';
 import { interruptOnSigint } from './commands.js';
+import { writeReport } from './report.js';
 import { VERSION } from './version.js';
 
 /** Options of `greenwave calibrate`. */
@@ -44,6 +46,8 @@ export interface CalibrateCommandOptions {
   fleetPenalty?: number;
   priorWeight?: number;
   time?: number;
+  /** Also run the calibrated scenario once, write its outputs and report.html (with the calibration section) beside the files. */
+  report?: boolean;
   json?: boolean;
   quiet?: boolean;
   debug?: boolean;
@@ -135,6 +139,19 @@ function table(built: BuiltScenario, counts: CountSet, result: CalibrationResult
   if (c.notes.length > 0) lines.push(`  ${c.notes.length} inner junction${c.notes.length === 1 ? '' : 's'} where, by the counts, trips start or end (calibration.json, consistency.notes)`);
   if (files.length > 0) lines.push('', 'outputs:', ...files.map((f) => `  ${f}`));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The calibrated scenario run once as `greenwave run` would (its outputs beside the
+ * calibration files), then report.html over the directory: the run's sections plus
+ * the calibration's scatter and map.
+ */
+async function reportFiles(loaded: LoadedScenario, trips: readonly TripSpec[], seed: number, outDir: string): Promise<string[]> {
+  const built = buildScenario({ ...loaded, demand: { trips: [...trips] }, simulation: { ...loaded.simulation, seed } });
+  const result = simulate(built.compiled, built.trips, built.signals, built.options);
+  const provenance = { scenario: `${built.scenario.name}-calibrated`, seed, version: VERSION };
+  const written = await writeOutputs(outDir, built.compiled, built.trips, result, provenance);
+  return [...written, (await writeReport(outDir)).path];
 }
 
 function fail(error: unknown, debug: boolean): number {
@@ -238,6 +255,7 @@ export async function calibrateCommand(file: string, options: CalibrateCommandOp
     }
     throw error;
   }
+  if (options.report && !interrupted) files.push(...await reportFiles(loaded, result.trips, seed, outDir));
   if (options.json) process.stdout.write(`${JSON.stringify({ ...summary, outputs: files }, null, 2)}\n`);
   else process.stdout.write(table(built, counts, result, files, seed, interrupted));
   if (interrupted) {
@@ -277,11 +295,13 @@ export function registerCalibrateCommand(cli: Command): void {
     .option('--fleet-penalty <x>', 'charge per vehicle: among demands that fit equally, the one with fewer vehicles wins (default 0.05)', positive('--fleet-penalty', false))
     .option('--prior-weight <x>', 'weight of staying close to the scenario\'s demand (default 0.1)', positive('--prior-weight', true))
     .option('--time <minutes>', 'start no iteration after this many minutes', positive('--time', false))
+    .option('--report', 'also run the calibrated scenario once and write its outputs and report.html (observed against simulated, count locations on the map)')
     .option('--json', 'print the summary as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText('after', `
 Examples:
   greenwave calibrate scenario.yaml --counts counts.csv -o out/cal/calibrated.scenario.json
+  greenwave calibrate scenario.yaml --counts counts.csv --report        report.html beside the files
   greenwave calibrate scenario.yaml --counts edgedata.xml turns.xml --no-prior --trip-ends any
   greenwave run out/cal/calibrated.scenario.json      the calibrated demand, as scored
 Counts CSV: location (link id or fromLink>toLink), begin, end (clock "07:15" or seconds; or begin_s, end_s), vehicles.

@@ -104,6 +104,17 @@ describe('greenwave calibrate', async () => {
     for (const key of ['shareGehBelow5', 'periodShareGehBelow5', 'r2', 'rmse', 'totals', 'worst']) expect(summary.fit).toHaveProperty(key);
   });
 
+  it('with --report runs the calibrated scenario and writes report.html with the calibration section', () => {
+    const out = join(dir, 'report', 'c.json');
+    const r = greenwave('calibrate', empty, '--counts', counts, '-o', out, '--iterations', '1', '--report', '-q');
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ['network.geojson', 'summary.json', 'report.html']) expect(existsSync(join(dir, 'report', f)), f).toBe(true);
+    const page = readFileSync(join(dir, 'report', 'report.html'), 'utf8');
+    expect(page).toContain('<section id="calibration">');
+    expect((page.match(/class="count-link"/g) ?? []).length).toBe(48);
+    expect(JSON.parse(readFileSync(join(dir, 'report', 'summary.json'), 'utf8')).scenario).toBe('grid-counts-calibrated');
+  });
+
   const bad: Array<[string, string, RegExp[]]> = [
     ['unknown link', 'location,begin,end,vehicles\nr0c0>r0c1,07:00,07:15,5\nr0c0>r0c7,07:00,07:15,5\n', [/bad-unknown-link\.csv:3 {2}location {2}expected a link id or a movement "fromLink>toLink", found "r0c0>r0c7" \(no such link; did you mean "r0c0>r0c1"\?\)/]],
     ['overlap', 'location,begin,end,vehicles\nr0c0>r0c1,07:00,07:15,5\nr0c0>r0c1,07:10,07:25,5\n', [/bad-overlap\.csv:3 {2}begin {2}expected intervals of "r0c0>r0c1" that do not overlap, found 07:10:00-07:25:00/, /counted at .*bad-overlap\.csv:2/]],

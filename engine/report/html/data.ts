@@ -15,6 +15,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
 import type { Summary } from '../stats.js';
+import { CALIBRATION_FILES, readCalibration, type CalibrationReport } from './calibration.js';
 
 /** Files the report reads, in the order it looks for them. */
 export const REPORT_INPUT_FILES = [
@@ -168,6 +169,8 @@ export interface ReportData {
   corridor?: CorridorFile;
   convergence?: ConvergencePoint[];
   comparison?: Comparison;
+  /** calibration.csv and calibration.json of `greenwave calibrate`. */
+  calibration?: CalibrationReport;
 }
 
 async function readOptional(dir: string, name: string): Promise<string | undefined> {
@@ -249,10 +252,11 @@ export async function loadReportData(dir: string): Promise<ReportData> {
     const text = await readOptional(dir, name);
     if (text !== undefined) texts.set(name, text);
   }
-  if (texts.size === 0) {
-    throw new InputError(dir, `holds no greenwave outputs (looked for ${REPORT_INPUT_FILES.join(', ')}); run "greenwave run <scenario> --out ${dir}" first`);
+  const calibration = await readCalibration(dir);
+  if (texts.size === 0 && !calibration) {
+    throw new InputError(dir, `holds no greenwave outputs (looked for ${[...REPORT_INPUT_FILES, ...CALIBRATION_FILES].join(', ')}); run "greenwave run <scenario> --out ${dir}" first`);
   }
-  const data: ReportData = { provenance: {}, geographic: false };
+  const data: ReportData = { provenance: {}, geographic: false, ...(calibration ? { calibration } : {}) };
   const csvOf = (name: string, columns: readonly string[]): Row[] | undefined => {
     const text = texts.get(name);
     if (text === undefined) return undefined;

@@ -41,7 +41,8 @@ import { RouteFlowProblem } from './estimate.js';
 import { fitRows, fitSummary, type FitRow, type FitSummary } from './fit.js';
 import { Pricer, RouteTable } from './pricing.js';
 import { CountRecorder, type TimeBins } from './recorder.js';
-import { Pacer, RouteCapture, runObserved } from './run.js';
+import { Pacer, runObserved } from './run.js';
+import { priorDemand, RouteCapture, tableSpecs } from './prior.js';
 import { TravelTimes } from './travel-times.js';
 import { tripEnds, type TripEndsPolicy } from './trip-ends.js';
 
@@ -125,6 +126,7 @@ export interface CalibrationResult {
 
 interface Simulated {
   recorder: CountRecorder;
+  table: TripTable;
   rows: FitRow[];
   summary: FitSummary;
   sumSquaredGeh: number;
@@ -198,7 +200,7 @@ export async function calibrate(
   const iterations: IterationReport[] = [];
   let best: { trips: TripSpec[]; sim: Simulated; index: number } | undefined;
   let before: FitSummary | undefined;
-  let background: TripSpec[] = [];
+  const background: TripSpec[] = [];
   let stopReason: CalibrationResult['stopReason'] = 'iterations';
 
   const simulateTrips = async (specs: TripSpec[], capture: boolean): Promise<Simulated | undefined> => {
@@ -210,7 +212,7 @@ export async function calibrate(
     if (!done) return undefined;
     const rows = fitRows(counts.rows.map((r, i) => ({ location: counts.locations[r.location].key, begin: r.begin, end: r.end, observed: r.observed, simulated: recorder.simulated[i] })));
     const sumSquaredGeh = rows.reduce((s, r) => s + r.geh * r.geh, 0);
-    return { recorder, rows, summary: fitSummary(rows), sumSquaredGeh, ...(routeCapture ? { capture: routeCapture } : {}), table } as Simulated & { table: TripTable };
+    return { recorder, table, rows, summary: fitSummary(rows), sumSquaredGeh, ...(routeCapture ? { capture: routeCapture } : {}) };
   };
   const record = (index: number, specs: TripSpec[], s: Simulated): void => {
     iterations.push({
@@ -227,26 +229,16 @@ export async function calibrate(
     report({ phase: 'prior', iteration: 0, columns: 0 });
     const table = expandDemand(net, prior, random.fork('prior'));
     const specs = tableSpecs(net, table);
-    const s = await simulateTrips(specs, true) as (Simulated & { table: TripTable }) | undefined;
+    const s = await simulateTrips(specs, true);
     if (!s) return result('interrupted');
     before = s.summary;
-    const x0 = new Map<string, { route: number; slot: number; n: number }>();
-    specs.forEach((spec, v) => {
-      const driven = s.capture!.route(v);
-      const route = driven.length > 0 ? driven : spec.route ? Int32Array.from(spec.route, (id) => net.linkIndex(id)) : undefined;
-      const slot = slotOf(spec.depart);
-      if (route === undefined || slot < 0) {
-        background.push(route ? { id: spec.id, depart: spec.depart, route: Array.from(route, (l) => net.linkKey(l)) } : spec);
-        return;
-      }
-      const id = routes.id(route);
-      const key = `${id}:${slot}`;
-      const cell = x0.get(key);
-      if (cell) cell.n++;
-      else x0.set(key, { route: id, slot, n: 1 });
-    });
+    const { cells, background: outside } = priorDemand(net, s.table, specs, s.capture!, slotOf);
+    background.push(...outside);
     record(0, specs, s);
-    for (const { route, slot, n } of x0.values()) problem.add(route, slot, build(route, slot), n, true);
+    for (const cell of cells) {
+      const id = routes.id(cell.route);
+      problem.add(id, cell.slot, build(id, cell.slot), cell.vehicles, true);
+    }
   }
 
   const gradient = new Float64Array(counts.rows.length);
@@ -328,25 +320,6 @@ export async function calibrate(
       stopReason: reason,
     };
   }
-}
-
-/** Trip specs of an expanded table (explicit routes kept, else its first/last links or junctions). */
-function tableSpecs(net: CompiledNetwork, table: TripTable): TripSpec[] {
-  const specs: TripSpec[] = [];
-  for (let v = 0; v < table.count; v++) {
-    const a = table.routeOffsets[v];
-    const b = table.routeOffsets[v + 1];
-    const spec: TripSpec = { id: table.ids[v], depart: table.depart[v] };
-    if (b > a) spec.route = Array.from(table.routeLinks.subarray(a, b), (l) => net.linkKey(l));
-    else {
-      if (table.originLink[v] >= 0) spec.fromLink = net.linkKey(table.originLink[v]);
-      else spec.from = net.junctionKey(table.origin[v]);
-      if (table.destinationLink[v] >= 0) spec.toLink = net.linkKey(table.destinationLink[v]);
-      else spec.to = net.junctionKey(table.destination[v]);
-    }
-    specs.push(spec);
-  }
-  return specs;
 }
 
 /**

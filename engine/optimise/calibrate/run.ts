@@ -3,8 +3,7 @@
  * within a fraction of a second: the run advances in chunks of simulated time
  * sized to about 50 ms of work each, and yields to the event loop between them
  * (a signal handler only runs then). Also `Pacer`, the same yielding for the
- * estimator's own loops, and `RouteCapture`, which records the links each vehicle
- * drives (the routes of a prior demand that the kernel routed itself).
+ * estimator's own loops.
  */
 import type { CompiledNetwork } from '../../network/compiled.js';
 import type { TripTable } from '../../demand/demand.js';
@@ -55,22 +54,4 @@ export async function runObserved(
   }
   sim.run();
   return true;
-}
-
-/** Records the links every vehicle enters, in order. */
-export class RouteCapture implements SimObserver {
-  private readonly links: number[][];
-
-  constructor(trips: TripTable) {
-    this.links = Array.from({ length: trips.count }, () => []);
-  }
-
-  enter(vehicle: number, link: number): void {
-    this.links[vehicle].push(link);
-  }
-
-  /** Links vehicle `v` entered (empty if it never departed). */
-  route(v: number): Int32Array {
-    return Int32Array.from(this.links[v]);
-  }
 }

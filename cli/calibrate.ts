@@ -29,9 +29,9 @@ import { calibrate, type CalibrationResult, type SignalsFor } from '../engine/op
 import { TRIP_ENDS, type TripEndsPolicy } from '../engine/optimise/calibrate/trip-ends.js';
 import type { FitSummary } from '../engine/optimise/calibrate/fit.js';
 import { csvField, writeOutputs } from '../engine/report/outputs.js';
+import { writeReport } from '../engine/report/html/write.js';
 import { simulate } from '../engine/sim/index.js';
 import { interruptOnSigint } from './commands.js';
-import { writeReport } from './report.js';
 import { VERSION } from './version.js';
 
 /** Options of `greenwave calibrate`. */

@@ -31,7 +31,8 @@
  */
 import { UsageError } from '../../errors.js';
 import type { CompiledNetwork } from '../../network/compiled.js';
-import { expandDemand, type DemandSpec, type TripSpec, type TripTable } from '../../demand/demand.js';
+import type { DemandSpec, TripSpec, TripTable } from '../../demand/demand.js';
+import { expandDemand } from '../../demand/expand.js';
 import { createRandom } from '../../demand/random.js';
 import { clockOf, CountsError, type CountSet } from '../../demand/counts.js';
 import type { SignalSetup, SimOptions } from '../../sim/simulation.js';

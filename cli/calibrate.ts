@@ -24,12 +24,10 @@ import { buildScenario, loadScenario, type BuiltScenario, type LoadedScenario } 
 import { resolveCounts, clockOf, type CountSet } from '../engine/demand/counts.js';
 import type { TripSpec } from '../engine/demand/demand.js';
 import { programToSpec } from '../engine/signals/program.js';
-import { readCounts } from '../engine/io/counts/index.js';
-import { calibrate, type CalibrationResult, type SignalsFor } from '../engine/optimise/calibrate/calibrate.js';
+import type { CalibrationResult, SignalsFor } from '../engine/optimise/calibrate/calibrate.js';
 import { TRIP_ENDS, type TripEndsPolicy } from '../engine/optimise/calibrate/trip-ends.js';
 import type { FitSummary } from '../engine/optimise/calibrate/fit.js';
 import { csvField, writeOutputs } from '../engine/report/outputs.js';
-import { writeReport } from '../engine/report/html/write.js';
 import { simulate } from '../engine/sim/index.js';
 import { interruptOnSigint } from './commands.js';
 import { VERSION } from './version.js';
@@ -151,6 +149,7 @@ async function reportFiles(loaded: LoadedScenario, trips: readonly TripSpec[], s
   const result = simulate(built.compiled, built.trips, built.signals, built.options);
   const provenance = { scenario: `${built.scenario.name}-calibrated`, seed, version: VERSION };
   const written = await writeOutputs(outDir, built.compiled, built.trips, result, provenance);
+  const { writeReport } = await import('../engine/report/html/write.js');
   return [...written, (await writeReport(outDir)).path];
 }
 
@@ -168,10 +167,13 @@ export async function calibrateCommand(file: string, options: CalibrateCommandOp
   let built: BuiltScenario;
   let counts: CountSet;
   let tripEnds: TripEndsPolicy;
+  let readCounts: typeof import('../engine/io/counts/index.js').readCounts;
   try {
     tripEnds = (options.tripEnds ?? 'auto') as TripEndsPolicy;
     if (!(TRIP_ENDS as readonly string[]).includes(tripEnds)) throw new UsageError(`--trip-ends must be one of ${TRIP_ENDS.join(', ')}, got "${options.tripEnds}"`);
     if (!options.counts || options.counts.length === 0) throw new UsageError('--counts: give at least one counts file (.csv or SUMO .xml)');
+    // Loaded here, not with the command line: other commands need no XML parser or estimator.
+    ({ readCounts } = await import('../engine/io/counts/index.js'));
     loaded = await loadScenario(file);
     if (options.seed !== undefined) loaded.simulation.seed = options.seed;
     built = buildScenario(loaded);
@@ -194,6 +196,7 @@ export async function calibrateCommand(file: string, options: CalibrateCommandOp
     log(`greenwave ${VERSION} — calibrating ${built.scenario.name} to ${counts.rows.length} counts at ${counts.locations.length} locations (seed ${seed})`);
     const { interval: _interval, ...simOptions } = built.options;
     void _interval;
+    const { calibrate } = await import('../engine/optimise/calibrate/calibrate.js');
     result = await calibrate(built.compiled, counts, signalsFor(loaded, built) ?? built.signals, simOptions, prior, {
       seed,
       tripEnds,

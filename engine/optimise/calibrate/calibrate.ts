@@ -242,6 +242,14 @@ export async function calibrate(
     }
   }
 
+  /** Coordinate descent as in `RouteFlowProblem.solve`, yielding between rounds; false when interrupted. */
+  const solve = async (maxRounds: number, relativeTolerance: number): Promise<boolean> => {
+    for (let round = 0; round < maxRounds; round++) {
+      if (problem.round(relativeTolerance)) break;
+      if (await pacer.tick()) return false;
+    }
+    return !(await pacer.tick());
+  };
   const gradient = new Float64Array(counts.rows.length);
   const tolerance = 0.01 * lambda;
   for (let it = 1; it <= maxIterations; it++) {
@@ -250,14 +258,17 @@ export async function calibrate(
       break;
     }
     // 1. The assignment under the current travel times.
-    problem.replaceColumns(build);
+    for (let j = 0; j < problem.size; j += 2000) {
+      problem.replaceColumns(build, j, j + 2000);
+      if (await pacer.tick()) return result('interrupted');
+    }
+    problem.recompute();
     // 2. Estimate, pricing new routes until none improves the objective.
     report({ phase: 'estimate', iteration: it, columns: problem.size, ...(best ? { fit: best.sim.summary } : {}) });
     // The first estimate starts from nothing and needs more rounds; later ones refine.
     const rounds = it === 1 && before === undefined ? 6 : 3;
     for (let round = 0; round < rounds; round++) {
-      problem.solve(20, 1e-3);
-      if (await pacer.tick()) return result('interrupted');
+      if (!(await solve(20, 1e-3))) return result('interrupted');
       problem.rowGradient(gradient);
       // Slots after the last count short of vehicles cannot help.
       let lastShort = -Infinity;
@@ -282,8 +293,7 @@ export async function calibrate(
       }
       if (added === 0) break;
     }
-    problem.solve(30, 1e-5);
-    if (await pacer.tick()) return result('interrupted');
+    if (!(await solve(30, 1e-5))) return result('interrupted');
     // 3. Whole vehicles with departure times, simulated.
     const { vehicles } = problem.integerise();
     const specs = [...background, ...departures(net, problem, routes, slots, vehicles, random.fork('departures'))];

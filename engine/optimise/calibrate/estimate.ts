@@ -84,10 +84,12 @@ export class RouteFlowProblem {
     return j;
   }
 
-  /** Replace every column's entries (travel times changed) and recompute the prediction. */
-  replaceColumns(build: (route: number, slot: number) => Column): void {
-    for (let j = 0; j < this.columns.length; j++) this.columns[j] = build(this.route[j], this.slot[j]);
-    this.recompute();
+  /**
+   * Replace the entries of columns `from` to `to` (exclusive) after the travel
+   * times changed; call {@link recompute} once all are replaced.
+   */
+  replaceColumns(build: (route: number, slot: number) => Column, from = 0, to = this.columns.length): void {
+    for (let j = from; j < Math.min(to, this.columns.length); j++) this.columns[j] = build(this.route[j], this.slot[j]);
   }
 
   /** Recompute A x from scratch (it drifts by rounding over many updates). */
@@ -135,14 +137,19 @@ export class RouteFlowProblem {
     let round = 0;
     while (round < maxRounds) {
       round++;
-      const before = this.objective();
-      this.sweep(false);
-      for (let k = 0; k < 4; k++) this.sweep(true);
-      this.recompute();
-      const after = this.objective();
-      if (before - after <= relativeTolerance * Math.max(after, 1e-9)) break;
+      if (this.round(relativeTolerance)) break;
     }
     return round;
+  }
+
+  /** One round of {@link solve}; true when it lowered F by less than `relativeTolerance` x F. */
+  round(relativeTolerance: number): boolean {
+    const before = this.objective();
+    this.sweep(false);
+    for (let k = 0; k < 4; k++) this.sweep(true);
+    this.recompute();
+    const after = this.objective();
+    return before - after <= relativeTolerance * Math.max(after, 1e-9);
   }
 
   /** One coordinate-descent sweep over every column (or, with `activeOnly`, those above 0). */

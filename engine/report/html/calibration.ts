@@ -19,6 +19,7 @@ import { lineChart, num } from './charts.js';
 import { colourOf, NO_DATA_COLOUR, rampLegend, speedRatioColour } from './colours.js';
 import { networkMap } from './map.js';
 import type { ReportLink } from './data.js';
+import { locationFits, type FitRow } from '../../optimise/calibrate/fit.js';
 
 /** Files the section reads. */
 export const CALIBRATION_FILES = ['calibration.csv', 'calibration.json'] as const;
@@ -46,15 +47,8 @@ const CalibrationJson = z.object({
   iterations: z.array(z.object({ iteration: z.number(), shareGehBelow5: z.number().nullable(), sumSquaredGeh: z.number() }).loose()),
 }).loose();
 
-/** One count of calibration.csv; times in s since midnight. */
-export interface CalibrationCount {
-  location: string;
-  begin: number;
-  end: number;
-  observed: number;
-  simulated: number;
-  geh: number;
-}
+/** One count of calibration.csv (times in s since midnight): a row of the fit. */
+export type CalibrationCount = FitRow;
 
 /** What the calibration section shows. */
 export interface CalibrationReport {
@@ -142,20 +136,8 @@ function figures(label: string, s: z.infer<typeof Fit>): Html {
 export function calibrationSection(report: CalibrationReport, links: readonly ReportLink[] | undefined, options: { geographic: boolean; drivingSide: 'left' | 'right' }): Html {
   const s = report.summary;
   const counts = report.counts ?? [];
-  const byLocation = new Map<string, { observed: number; simulated: number; duration: number }>();
-  for (const c of counts) {
-    const t = byLocation.get(c.location) ?? { observed: 0, simulated: 0, duration: 0 };
-    t.observed += c.observed;
-    t.simulated += c.simulated;
-    t.duration += c.end - c.begin;
-    byLocation.set(c.location, t);
-  }
-  const periodGeh = new Map<string, number>();
-  for (const [id, t] of byLocation) {
-    const m = (t.simulated * 3600) / t.duration;
-    const o = (t.observed * 3600) / t.duration;
-    periodGeh.set(id, m + o > 0 ? Math.sqrt((2 * (m - o) ** 2) / (m + o)) : 0);
-  }
+  const byLocation = new Map(locationFits(counts).map((f) => [f.location, f]));
+  const periodGeh = new Map([...byLocation.values()].map((f) => [f.location, f.geh]));
   const table = s
     ? html`<div class="table-wrap"><table><tr><th></th><th>GEH &lt; 5, counts</th><th>GEH &lt; 5, whole period</th><th>flow criterion</th><th>R²</th><th>RMSE, veh per count</th><th>vehicles simulated / observed</th></tr>
 ${s.before ? figures('before (the scenario\'s demand)', s.before) : ''}${figures('calibrated', s.fit)}</table></div>

@@ -146,6 +146,12 @@ describe('calibrate', () => {
     expect(r.iterations[r.best].sumSquaredGeh).toBeLessThan(r.iterations[0].sumSquaredGeh / 10);
   });
 
+  it('asks demand-dependent signals (Webster for each demand) for every demand it simulates', async () => {
+    const seen: number[] = [];
+    const r = await calibrate(net, counts, (trips) => { seen.push(trips.length); return {}; }, { start: START, end: END }, undefined, { seed: 1, iterations: 3 });
+    expect(seen).toEqual(r.iterations.map((i) => i.trips));
+  });
+
   it('stops at once when aborted, with nothing to show', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -293,7 +293,7 @@ export function registerCalibrateCommand(cli: Command): void {
     .option('-o, --out <file>', 'calibrated scenario to write; calibration.csv and calibration.json go beside it (default: <outputs.dir>/calibrate/calibrated.scenario.json)')
     .option('--seed <n>', 'seed of departure times and simulations (default: the scenario\'s)', integer('--seed', 0))
     .option('--trip-ends <where>', 'where trips may start and end: boundary (dead ends of the network), any (every link) or auto (boundary when the network has dead ends)', 'auto')
-    .option('--iterations <n>', 'most simulation iterations', integer('--iterations', 1))
+    .option('--iterations <n>', 'most simulation iterations (default 12; it stops earlier once the fit stops improving)', integer('--iterations', 1))
     .option('--no-prior', 'ignore the scenario\'s demand (estimate from the counts alone)')
     .option('--fleet-penalty <x>', 'charge per vehicle: among demands that fit equally, the one with fewer vehicles wins (default 0.05)', positive('--fleet-penalty', false))
     .option('--prior-weight <x>', 'weight of staying close to the scenario\'s demand (default 0.1)', positive('--prior-weight', true))

@@ -30,7 +30,7 @@ import { compile } from '../../network/compile.js';
 import { analyseConnectivity } from '../../network/connectivity.js';
 import { RoadNetwork } from '../../network/road-network.js';
 import { classifyTurn } from '../../network/turns.js';
-import type { DrivingSide, TurnKind } from '../../network/types.js';
+import { DEFAULT_JAM_SPACING, DEFAULT_SATURATION_FLOW, type DrivingSide, type TurnKind } from '../../network/types.js';
 import type { ImportReport } from './report.js';
 import type { TurnToken } from './tags.js';
 import { reachableInGroup, type JunctionGroup, type Positions, type Segment } from './topology.js';
@@ -43,11 +43,23 @@ export interface LinkRec {
   /** First and last node of its geometry (members of `from` and `to`). */
   startNode: number;
   endNode: number;
+  /** Length simulated, m (the geometry's, raised to the minimum link length). */
   length: number;
+  /** Length along the geometry, m. */
+  geometryLength: number;
   lanes: number;
   speed: number;
   cls: string;
   name?: string;
+  names?: Record<string, string>;
+  /** Part of a roundabout. */
+  roundabout?: boolean;
+  /**
+   * Shape points between its junctions, m, in the direction of travel: the inner
+   * nodes of its geometry, and its end nodes where a junction is a joined cluster
+   * (drawn at the cluster's centroid).
+   */
+  shape: Array<[number, number]>;
   turnLanes?: TurnToken[][];
   /** OSM way of its first and last piece. */
   firstWay: number;
@@ -65,6 +77,22 @@ export interface Restriction {
   via: number;
   to: number;
   where?: string;
+}
+
+/** Reaction time added to the time a queued vehicle needs to move up one jam spacing, s (see {@link saturationFlowFor}). */
+export const START_UP_GAP = 1;
+
+/**
+ * Saturation flow per lane (veh/s) of an imported link of free-flow speed `speed`
+ * (m/s): greenwave's default 1,800 veh/h, but never more than one vehicle per
+ * (jamSpacing / speed + {@link START_UP_GAP}) seconds, the time a queued vehicle
+ * needs to move up one jam spacing at that speed plus a reaction time. Below
+ * about 27 km/h (living streets at 10 km/h, `maxspeed=walk`) that is lower than
+ * 1,800 veh/h, and it always stays below speed / jam spacing, the most a lane can
+ * carry at that speed, which the scenario check requires.
+ */
+export function saturationFlowFor(speed: number, jamSpacing = DEFAULT_JAM_SPACING): number {
+  return Math.min(DEFAULT_SATURATION_FLOW, 1 / (jamSpacing / speed + START_UP_GAP));
 }
 
 /** Distance over which approach and exit headings are measured, m. */
@@ -107,19 +135,21 @@ export function directedLinks(
       report.count('links lengthened to the minimum length', (s.fwd ? 1 : 0) + (s.bwd ? 1 : 0));
       length = minLinkLength;
     }
-    const base = { length, cls: s.cls, ...(s.name !== undefined ? { name: s.name } : {}) };
+    const base = { length, geometryLength: s.length, cls: s.cls, ...(s.name !== undefined ? { name: s.name } : {}), ...(s.names !== undefined ? { names: s.names } : {}), ...(s.roundabout ? { roundabout: true } : {}) };
+    const inner = s.nodes.slice(ga.members.length > 1 ? 0 : 1, gb.members.length > 1 ? s.nodes.length : s.nodes.length - 1);
+    const shape = inner.map((v) => [positions.x[v], positions.y[v]] as [number, number]);
     const startH = heading(s.nodes, positions, false);
     const endH = heading(s.nodes, positions, true);
     if (s.fwd) {
       links.push({
-        ...base, id: `w${s.key}`, from: ga, to: gb, startNode: a, endNode: b, lanes: s.fwd.lanes, speed: s.fwd.speed,
+        ...base, id: `w${s.key}`, from: ga, to: gb, startNode: a, endNode: b, shape, lanes: s.fwd.lanes, speed: s.fwd.speed,
         ...(s.fwd.turnLanes ? { turnLanes: s.fwd.turnLanes } : {}),
         firstWay: s.firstWay, lastWay: s.lastWay, outHeading: startH, inHeading: endH,
       });
     }
     if (s.bwd) {
       links.push({
-        ...base, id: `w${s.key}-r`, from: gb, to: ga, startNode: b, endNode: a, lanes: s.bwd.lanes, speed: s.bwd.speed,
+        ...base, id: `w${s.key}-r`, from: gb, to: ga, startNode: b, endNode: a, shape: [...shape].reverse(), lanes: s.bwd.lanes, speed: s.bwd.speed,
         ...(s.bwd.turnLanes ? { turnLanes: s.bwd.turnLanes } : {}),
         firstWay: s.lastWay, lastWay: s.firstWay,
         outHeading: [-endH[0], -endH[1]], inHeading: [-startH[0], -startH[1]],
@@ -290,6 +320,13 @@ export function junctionId(group: JunctionGroup, osmIds: ArrayLike<number>): str
   return `n${osmIds[group.node]}`;
 }
 
+/**
+ * Which strongly connected parts of the link graph are kept: `largest` (only the
+ * largest), `all`, or a number N (the largest, and every other part of at least N
+ * links).
+ */
+export type ComponentPolicy = 'all' | 'largest' | number;
+
 /** What {@link buildNetwork} needs about each junction. */
 export interface JunctionInfo {
   x: number;
@@ -300,8 +337,9 @@ export interface JunctionInfo {
 }
 
 /**
- * Build the `RoadNetwork` of the given links and movements, keeping only the
- * largest strongly connected component of the link graph when `largestOnly`.
+ * Build the `RoadNetwork` of the given links and movements, keeping the strongly
+ * connected parts of the link graph that `components` says, and listing every part
+ * cut off from the largest (kept or dropped) as a warning with its size and streets.
  */
 export function buildNetwork(
   links: readonly LinkRec[],
@@ -309,7 +347,7 @@ export function buildNetwork(
   lanesOf: Array<Map<number, number[]> | undefined>,
   junction: (g: JunctionGroup) => JunctionInfo & { id: string },
   side: DrivingSide,
-  largestOnly: boolean,
+  components: ComponentPolicy,
   report: ImportReport,
   uturnCandidates: ReadonlyArray<[number, number]> = [],
   banned: ReadonlySet<string> = new Set(),
@@ -340,9 +378,14 @@ export function buildNetwork(
       if (!keep(i)) return;
       addJunction(l.from);
       addJunction(l.to);
+      const saturationFlow = saturationFlowFor(l.speed);
       net.addLink({
         id: l.id, from: junction(l.from).id, to: junction(l.to).id, length: l.length, lanes: l.lanes, speed: l.speed,
+        ...(saturationFlow < DEFAULT_SATURATION_FLOW ? { saturationFlow } : {}),
+        roadClass: l.cls,
         ...(l.name !== undefined ? { name: l.name } : {}),
+        ...(l.names !== undefined ? { names: l.names } : {}),
+        ...(l.shape.length > 0 ? { shape: l.shape } : {}),
       });
     });
     links.forEach((l, i) => {
@@ -357,37 +400,98 @@ export function buildNetwork(
   };
 
   let all = assemble(() => true);
-  if (!largestOnly || all.linkCount === 0) return { network: all, keptLinks: links.map(() => true) };
-  const largest = (net: RoadNetwork): { compiled: ReturnType<typeof compile>; report0: ReturnType<typeof analyseConnectivity>; inLargest: boolean[] } => {
-    const compiled = compile(net);
+  if (components === 'all' || all.linkCount === 0) return { network: all, keptLinks: links.map(() => true) };
+  const analyse = (net: RoadNetwork): { report0: ReturnType<typeof analyseConnectivity>; component: Int32Array } => {
+    const compiled = compile(net, { shared: false });
     const report0 = analyseConnectivity(compiled);
-    const inLargest = links.map((l) => report0.componentOf[compiled.linkIndex(l.id)] === report0.largestComponent);
-    return { compiled, report0, inLargest };
+    const component = new Int32Array(links.length);
+    links.forEach((l, i) => { component[i] = report0.componentOf[compiled.linkIndex(l.id)]; });
+    return { report0, component };
   };
-  let { report0, inLargest } = largest(all);
+  let { report0, component } = analyse(all);
   // Reconnect: a link outside the largest component may turn back where a U-turn was left out (a street whose
   // only other exits are traps, a stub cut by the bounding box); permit those U-turns and look again.
   let added = 0;
   for (const [i, o] of uturnCandidates) {
-    if (inLargest[i] || banned.has(`${i}>${o}`) || moves[i].has(o)) continue;
+    if (component[i] === report0.largestComponent || banned.has(`${i}>${o}`) || moves[i].has(o)) continue;
     moves[i].add(o);
     added++;
   }
   if (added > 0) {
     report.count('U-turns permitted to reconnect links', added);
     all = assemble(() => true);
-    ({ report0, inLargest } = largest(all));
+    ({ report0, component } = analyse(all));
   }
   if (report0.largestComponentSize <= 1) {
     report.warn('network', 'the link graph has no cycle (no trip can come back): nothing dropped as disconnected');
     return { network: all, keptLinks: links.map(() => true) };
   }
-  const keptLinks = inLargest;
+  const parts = describeParts(links, component, report0.components);
+  const largest = report0.largestComponent;
+  const minLinks = components === 'largest' ? Infinity : components;
+  const keepPart = (c: number): boolean => c === largest || parts[c].links >= minLinks;
+  const keptLinks = links.map((_, i) => keepPart(component[i]));
+  reportParts(parts, largest, keepPart, components, report);
+  report.count('strongly connected components (parts)', report0.components);
   const dropped = keptLinks.filter((k) => !k).length;
   if (dropped === 0) return { network: all, keptLinks };
   const network = assemble((i) => keptLinks[i]);
-  report.count('dropped: links outside the largest strongly connected component', dropped);
-  report.count('dropped: junctions outside the largest strongly connected component', all.junctionCount - network.junctionCount);
-  report.count('strongly connected components (before dropping)', report0.components);
+  report.count('dropped: links of small cut-off parts', dropped);
+  report.count('dropped: junctions of small cut-off parts', all.junctionCount - network.junctionCount);
   return { network, keptLinks };
+}
+
+/** A strongly connected part of the link graph: its size, length and main street names. */
+interface Part {
+  links: number;
+  /** Length along the geometry, m. */
+  length: number;
+  /** Street names by the length they have in the part, longest first. */
+  names: string[];
+}
+
+/** Size, length and names of every strongly connected component. */
+function describeParts(links: readonly LinkRec[], component: Int32Array, count: number): Part[] {
+  const parts = Array.from({ length: count }, () => ({ links: 0, length: 0, byName: new Map<string, number>() }));
+  links.forEach((l, i) => {
+    const p = parts[component[i]];
+    p.links++;
+    p.length += l.length;
+    if (l.name !== undefined) p.byName.set(l.name, (p.byName.get(l.name) ?? 0) + l.length);
+  });
+  return parts.map((p) => ({ links: p.links, length: p.length, names: [...p.byName].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([n]) => n) }));
+}
+
+const km = (m: number): string => (m / 1000).toFixed(m < 10_000 ? 2 : 1);
+const streets = (names: readonly string[], most = 3): string =>
+  names.length === 0 ? 'no street names' : `${names.slice(0, most).join(', ')}${names.length > most ? ` and ${names.length - most} more streets` : ''}`;
+
+/**
+ * Warnings for every part cut off from the largest: parts of two or more links one
+ * by one (largest first), single links (one-way stubs on no cycle) summed per
+ * kept/dropped, each with its size, length and street names.
+ */
+function reportParts(parts: readonly Part[], largest: number, keep: (c: number) => boolean, policy: ComponentPolicy, report: ImportReport): void {
+  const main = parts[largest];
+  const others = parts.map((p, c) => ({ ...p, c })).filter((p) => p.c !== largest).sort((a, b) => b.links - a.links || b.length - a.length || a.c - b.c);
+  const rule = policy === 'largest' ? 'components: largest' : `components: ${policy} (parts of fewer links are dropped)`;
+  report.warn('parts', `the largest part of the network has ${main.links} links (${km(main.length)} km; ${streets(main.names)}); every other part is listed below: no trip can go from it to the largest part and back`);
+  const singles = { kept: { links: 0, length: 0, names: new Map<string, number>() }, dropped: { links: 0, length: 0, names: new Map<string, number>() } };
+  for (const p of others) {
+    const kept = keep(p.c);
+    if (p.links === 1) {
+      const s = kept ? singles.kept : singles.dropped;
+      s.links++;
+      s.length += p.length;
+      for (const n of p.names) s.names.set(n, (s.names.get(n) ?? 0) + p.length);
+      continue;
+    }
+    report.count(kept ? 'parts cut off from the largest: kept' : 'parts cut off from the largest: dropped');
+    report.warn('parts', `${kept ? 'kept' : 'dropped'}: a part of ${p.links} links (${km(p.length)} km; ${streets(p.names)}) is cut off from the largest part (${rule})`);
+  }
+  for (const [what, s] of [['kept', singles.kept], ['dropped', singles.dropped]] as const) {
+    if (s.links === 0) continue;
+    const names = [...s.names].sort((a, b) => b[1] - a[1]).map(([n]) => n);
+    report.warn('parts', `${what}: ${s.links} single links on no cycle (one-way stubs, mostly at the edge of the extract; ${km(s.length)} km; ${streets(names)})`);
+  }
 }

@@ -128,6 +128,7 @@ function demandDocument(demand: DemandSpec): object {
   if (demand.od !== undefined && demand.od.length > 0) {
     out.od = demand.od.map((m) => ({
       zones: m.zones,
+      ...(m.zoneNames === undefined ? {} : { zoneNames: m.zoneNames }),
       vehPerHour: m.trips,
       beginS: m.begin,
       endS: m.end,

@@ -317,6 +317,7 @@ function convert(s: ScenarioFile, file: string, networkFile: string | undefined,
     demand.od = d.od.map((m): OdMatrixSpec =>
       defined({
         zones: m.zones,
+        zoneNames: m.zoneNames,
         trips: m.vehPerHour,
         begin: timeOf(m, 'begin', start),
         end: timeOf(m, 'end', end),

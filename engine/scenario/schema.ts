@@ -328,6 +328,7 @@ const ProfilePointSchema = withPairs(
 const OdSchema = withPairs(
   z.strictObject({
     zones: z.array(junctionId).min(1).describe('Zone junction ids (distinct): rows and columns of the matrix.'),
+    zoneNames: z.array(z.string()).optional().describe('A name per zone, in the order of zones (for example the street a generated fringe zone is on), for people reading the file.'),
     vehPerHour: z.array(z.array(nonNegative('Vehicles per hour.'))).describe(
       'vehPerHour[o][d]: vehicles per hour from zones[o] to zones[d] at profile factor 1; one row and column per zone, 0 on the diagonal.',
     ),
@@ -336,9 +337,12 @@ const OdSchema = withPairs(
     profile: z.array(ProfilePointSchema).min(1).optional().describe('Time-of-day factor, times strictly increasing. Default: constant 1.'),
     arrivals: arrivals('poisson'),
   }).superRefine((value, ctx) => {
-    const { zones, vehPerHour } = value as { zones?: unknown; vehPerHour?: unknown };
+    const { zones, vehPerHour, zoneNames } = value as { zones?: unknown; vehPerHour?: unknown; zoneNames?: unknown };
     if (!Array.isArray(zones) || !Array.isArray(vehPerHour)) return;
     const n = zones.length;
+    if (Array.isArray(zoneNames) && zoneNames.length !== n) {
+      ctx.addIssue({ code: 'custom', path: ['zoneNames'], message: `expected ${n} names (one per zone), found ${zoneNames.length}` });
+    }
     if (vehPerHour.length !== n) {
       ctx.addIssue({ code: 'custom', path: ['vehPerHour'], message: `expected ${n} rows (one per zone), found ${vehPerHour.length}` });
     }

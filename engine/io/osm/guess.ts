@@ -12,11 +12,11 @@
  *    (or their `_link`s), or a `tertiary` road with two or more lanes in a
  *    direction or with turn arrows (`turn:lanes`) marking a separate left or
  *    right turn lane: roads built to carry queues.
- * 3. A junction is signalised when it has at least three legs and at least three
- *    of them are major, or at least four legs with two major ones that are not
- *    the same road going straight through (a major road crossing a minor one of
- *    four legs with turn arrows). Roundabouts and junctions with a motorway (not
- *    its ramps) are never signalised.
+ * 3. A junction is signalised when it has at least three legs, at least two of
+ *    them major, and a third leg that is major or at least a `tertiary` or
+ *    `unclassified` road (a major road meeting a road that carries through
+ *    traffic, not a residential side street). Roundabouts and junctions with a
+ *    motorway (not its ramps) are never signalised.
  * 4. Clusters: guessed junctions linked by a road shorter than
  *    {@link CLUSTER_DISTANCE} metres are one intersection in reality (the
  *    carriageways of two divided roads cross in four junctions); only its
@@ -32,6 +32,7 @@ export const LEG_ANGLE = 35;
 export const CLUSTER_DISTANCE = 40;
 
 const MAJOR = new Set(['trunk', 'trunk_link', 'primary', 'primary_link', 'secondary', 'secondary_link']);
+const MEDIUM = new Set(['tertiary', 'tertiary_link', 'unclassified']);
 
 /** Whether a road makes its leg major (rule 2). */
 function isMajor(l: LinkRec): boolean {
@@ -46,6 +47,8 @@ interface Leg {
   dx: number;
   dy: number;
   major: boolean;
+  /** A tertiary or unclassified road (or better) is part of it. */
+  medium: boolean;
   names: Set<string>;
 }
 
@@ -65,14 +68,16 @@ function legsOf(links: readonly LinkRec[]): { legs: Map<JunctionGroup, Leg[]>; e
     let list = legs.get(g);
     if (!list) legs.set(g, (list = []));
     const major = isMajor(l);
+    const medium = major || MEDIUM.has(l.cls);
     for (const leg of list) {
       if (leg.dx * dx + leg.dy * dy >= cos) {
         leg.major ||= major;
+        leg.medium ||= medium;
         if (l.name !== undefined) leg.names.add(l.name);
         return;
       }
     }
-    list.push({ dx, dy, major, names: new Set(l.name === undefined ? [] : [l.name]) });
+    list.push({ dx, dy, major, medium, names: new Set(l.name === undefined ? [] : [l.name]) });
   };
   for (const l of links) {
     add(l.from, l.outHeading[0], l.outHeading[1], l);
@@ -83,16 +88,10 @@ function legsOf(links: readonly LinkRec[]): { legs: Map<JunctionGroup, Leg[]>; e
 
 /** Rule 3 on one junction's legs. */
 function qualifies(list: readonly Leg[]): boolean {
-  const major = list.filter((l) => l.major);
-  if (list.length >= 3 && major.length >= 3) return true;
-  if (list.length >= 4 && major.length >= 2) {
-    // Two major legs of one road going straight through a four-leg junction are not enough on their own.
-    const [a, b] = major;
-    const straight = major.length === 2 && a.dx * b.dx + a.dy * b.dy < -Math.cos((LEG_ANGLE * Math.PI) / 180);
-    const sameRoad = major.length === 2 && [...a.names].some((n) => b.names.has(n));
-    return !(straight && sameRoad);
-  }
-  return false;
+  if (list.length < 3) return false;
+  const major = list.filter((l) => l.major).length;
+  const medium = list.filter((l) => l.medium).length;
+  return major >= 2 && medium >= 3;
 }
 
 /**

@@ -58,7 +58,7 @@ export type SignalSource = 'osm' | 'guess' | 'osm+guess' | 'none';
 const SIGNAL_SOURCES: readonly string[] = ['osm', 'guess', 'osm+guess', 'none', 'auto'];
 
 /** With `signals: auto`, guessing is added when the data's signals are fewer than this share of the guessed ones. */
-export const AUTO_GUESS_SHARE = 0.25;
+export const AUTO_GUESS_SHARE = 0.5;
 
 /** Defaults of {@link OsmImportOptions}. */
 export const DEFAULT_OSM_OPTIONS = {

@@ -26,8 +26,7 @@
  *   strongly connected components found with `analyseConnectivity`; links outside
  *   the largest are dropped and counted, as are junctions left without links.
  */
-import { compile } from '../../network/compile.js';
-import { analyseConnectivity } from '../../network/connectivity.js';
+import { tarjan } from '../../network/connectivity.js';
 import { RoadNetwork } from '../../network/road-network.js';
 import { classifyTurn } from '../../network/turns.js';
 import { DEFAULT_JAM_SPACING, DEFAULT_SATURATION_FLOW, type DrivingSide, type TurnKind } from '../../network/types.js';
@@ -135,26 +134,38 @@ export function directedLinks(
       report.count('links lengthened to the minimum length', (s.fwd ? 1 : 0) + (s.bwd ? 1 : 0));
       length = minLinkLength;
     }
-    const base = { length, geometryLength: s.length, cls: s.cls, ...(s.name !== undefined ? { name: s.name } : {}), ...(s.names !== undefined ? { names: s.names } : {}), ...(s.roundabout ? { roundabout: true } : {}) };
     const inner = s.nodes.slice(ga.members.length > 1 ? 0 : 1, gb.members.length > 1 ? s.nodes.length : s.nodes.length - 1);
     const shape = inner.map((v) => [positions.x[v], positions.y[v]] as [number, number]);
     const startH = heading(s.nodes, positions, false);
     const endH = heading(s.nodes, positions, true);
-    if (s.fwd) {
-      links.push({
-        ...base, id: `w${s.key}`, from: ga, to: gb, startNode: a, endNode: b, shape, lanes: s.fwd.lanes, speed: s.fwd.speed,
-        ...(s.fwd.turnLanes ? { turnLanes: s.fwd.turnLanes } : {}),
-        firstWay: s.firstWay, lastWay: s.lastWay, outHeading: startH, inHeading: endH,
-      });
-    }
-    if (s.bwd) {
-      links.push({
-        ...base, id: `w${s.key}-r`, from: gb, to: ga, startNode: b, endNode: a, shape: [...shape].reverse(), lanes: s.bwd.lanes, speed: s.bwd.speed,
-        ...(s.bwd.turnLanes ? { turnLanes: s.bwd.turnLanes } : {}),
-        firstWay: s.lastWay, lastWay: s.firstWay,
-        outHeading: [-endH[0], -endH[1]], inHeading: [-startH[0], -startH[1]],
-      });
-    }
+    // Objects of one shape (absent values as undefined): spreads of varying keys cost a hidden class each.
+    const make = (forward: boolean): LinkRec => {
+      const d = (forward ? s.fwd : s.bwd) as NonNullable<Segment['fwd']>;
+      const rec = {
+        id: forward ? `w${s.key}` : `w${s.key}-r`,
+        from: forward ? ga : gb,
+        to: forward ? gb : ga,
+        startNode: forward ? a : b,
+        endNode: forward ? b : a,
+        length,
+        geometryLength: s.length,
+        lanes: d.lanes,
+        speed: d.speed,
+        cls: s.cls,
+        name: s.name,
+        names: s.names,
+        roundabout: s.roundabout,
+        shape: forward ? shape : [...shape].reverse(),
+        turnLanes: d.turnLanes,
+        firstWay: forward ? s.firstWay : s.lastWay,
+        lastWay: forward ? s.lastWay : s.firstWay,
+        outHeading: forward ? startH : ([-endH[0], -endH[1]] as [number, number]),
+        inHeading: forward ? endH : ([-startH[0], -startH[1]] as [number, number]),
+      };
+      return rec as LinkRec;
+    };
+    if (s.fwd) links.push(make(true));
+    if (s.bwd) links.push(make(false));
   }
   return links;
 }
@@ -399,46 +410,54 @@ export function buildNetwork(
     return net;
   };
 
-  let all = assemble(() => true);
-  if (components === 'all' || all.linkCount === 0) return { network: all, keptLinks: links.map(() => true) };
-  const analyse = (net: RoadNetwork): { report0: ReturnType<typeof analyseConnectivity>; component: Int32Array } => {
-    const compiled = compile(net, { shared: false });
-    const report0 = analyseConnectivity(compiled);
-    const component = new Int32Array(links.length);
-    links.forEach((l, i) => { component[i] = report0.componentOf[compiled.linkIndex(l.id)]; });
-    return { report0, component };
-  };
-  let { report0, component } = analyse(all);
+  if (components === 'all' || links.length === 0) return { network: assemble(() => true), keptLinks: links.map(() => true) };
+  let { component, count, largest, largestSize } = linkComponents(links.length, moves);
   // Reconnect: a link outside the largest component may turn back where a U-turn was left out (a street whose
   // only other exits are traps, a stub cut by the bounding box); permit those U-turns and look again.
   let added = 0;
   for (const [i, o] of uturnCandidates) {
-    if (component[i] === report0.largestComponent || banned.has(`${i}>${o}`) || moves[i].has(o)) continue;
+    if (component[i] === largest || banned.has(`${i}>${o}`) || moves[i].has(o)) continue;
     moves[i].add(o);
     added++;
   }
   if (added > 0) {
     report.count('U-turns permitted to reconnect links', added);
-    all = assemble(() => true);
-    ({ report0, component } = analyse(all));
+    ({ component, count, largest, largestSize } = linkComponents(links.length, moves));
   }
-  if (report0.largestComponentSize <= 1) {
+  if (largestSize <= 1) {
     report.warn('network', 'the link graph has no cycle (no trip can come back): nothing dropped as disconnected');
-    return { network: all, keptLinks: links.map(() => true) };
+    return { network: assemble(() => true), keptLinks: links.map(() => true) };
   }
-  const parts = describeParts(links, component, report0.components);
-  const largest = report0.largestComponent;
+  const parts = describeParts(links, component, count);
   const minLinks = components === 'largest' ? Infinity : components;
   const keepPart = (c: number): boolean => c === largest || parts[c].links >= minLinks;
   const keptLinks = links.map((_, i) => keepPart(component[i]));
   reportParts(parts, largest, keepPart, components, report);
-  report.count('strongly connected components (parts)', report0.components);
+  report.count('strongly connected components (parts)', count);
   const dropped = keptLinks.filter((k) => !k).length;
-  if (dropped === 0) return { network: all, keptLinks };
   const network = assemble((i) => keptLinks[i]);
-  report.count('dropped: links of small cut-off parts', dropped);
-  report.count('dropped: junctions of small cut-off parts', all.junctionCount - network.junctionCount);
+  if (dropped > 0) {
+    const junctions = new Set<JunctionGroup>();
+    for (const l of links) junctions.add(l.from).add(l.to);
+    report.count('dropped: links of small cut-off parts', dropped);
+    report.count('dropped: junctions of small cut-off parts', junctions.size - network.junctionCount);
+  }
   return { network, keptLinks };
+}
+
+/** Strongly connected components of the candidate links' graph (movements as edges), and the largest. */
+function linkComponents(m: number, moves: MovementSets): { component: Int32Array; count: number; largest: number; largestSize: number } {
+  const movementOffsets = new Int32Array(m + 1);
+  for (let i = 0; i < m; i++) movementOffsets[i + 1] = movementOffsets[i] + moves[i].size;
+  const movementTo = new Int32Array(movementOffsets[m]);
+  for (let i = 0, e = 0; i < m; i++) for (const o of moves[i]) movementTo[e++] = o;
+  const component = new Int32Array(m);
+  const count = tarjan({ linkCount: m, movementOffsets, movementTo }, component);
+  const size = new Int32Array(count);
+  for (let i = 0; i < m; i++) size[component[i]]++;
+  let largest = 0;
+  for (let c = 1; c < count; c++) if (size[c] > size[largest]) largest = c;
+  return { component, count, largest, largestSize: count > 0 ? size[largest] : 0 };
 }
 
 /** A strongly connected part of the link graph: its size, length and main street names. */

@@ -119,11 +119,13 @@ export function morningPeakDemand(network: RoadNetwork | CompiledNetwork, option
   const ok: boolean[][] = zones.map(() => new Array<boolean>(z).fill(false));
   let pairs = 0;
   for (let a = 0; a < z; a++) {
+    // One shortest-path tree per zone answers every pair from it.
+    const reach = router.tree(zones[a]).junctionCost;
     for (let b = 0; b < z; b++) {
       if (a === b) continue;
       const d = Math.hypot(net.junctionX[zones[a]] - net.junctionX[zones[b]], net.junctionY[zones[a]] - net.junctionY[zones[b]]);
       if (d < minTripDistance) continue;
-      if (!Number.isFinite(router.route(zones[a], zones[b]))) continue;
+      if (!Number.isFinite(reach[zones[b]])) continue;
       ok[a][b] = true;
       pairs++;
     }

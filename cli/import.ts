@@ -35,8 +35,10 @@ export interface ImportCommandOptions {
   components?: string;
   /** OSM: one-way gaps joined up to this distance, m. */
   gapDistance?: number;
-  /** Write `network: { import, file, options }` instead of the network inline. */
+  /** Write `network: { import, file, options }` instead of the network inline (default for osm). */
   reference?: boolean;
+  /** Write the network inline (default for sumo and cityflow). */
+  inline?: boolean;
   debug?: boolean;
 }
 
@@ -144,7 +146,11 @@ export async function importCommand(format: string, files: string[], options: Im
     return userError(error, debug);
   }
   let reference: { file: string; options: Record<string, unknown> } | undefined;
-  if (options.reference === true) {
+  if (options.reference === true && options.inline === true) {
+    process.stderr.write('greenwave: import: give --reference or --inline, not both\n');
+    return 2;
+  }
+  if (options.reference === true || (format === 'osm' && options.inline !== true)) {
     if (files.length !== 1) {
       process.stderr.write(`greenwave: import: --reference needs one input file (the scenario names it), got ${files.length}\n`);
       return 2;
@@ -196,11 +202,12 @@ export function registerImportCommand(cli: Command): void {
     .option('--signals <source>', 'osm: signals from the data (osm), the guessing rule (guess), both (osm+guess), none, or auto (default: osm, plus guessing when the data tags few)', signalSource)
     .option('--components <which>', 'osm: parts cut off from the largest that are kept: all, largest, or N (parts of at least N links; default 20)', components)
     .option('--gap-distance <m>', 'osm: join one-way dead ends and starts this close to another road (default 15; 0: none)', metres)
-    .option('--reference', 'write network: { import, file, options } (the scenario re-imports the file when loaded) instead of the network inline')
+    .option('--reference', 'write network: { import, file, options }: the scenario re-imports the file when loaded (default for osm)')
+    .option('--inline', 'write the network, its movements and signal programs out in full (default for sumo and cityflow)')
     .addHelpText('after', `
 Examples:
   greenwave import osm macau.osm.pbf -o macau.json --country MO
-  greenwave import osm macau.osm.pbf -o macau.json --country MO --signals guess --components all --reference
+  greenwave import osm macau.osm.pbf -o macau.json --country MO --signals guess --components all --inline
   greenwave import sumo grid.sumocfg -o grid.json
   greenwave import cityflow data/hangzhou/config.json -o hangzhou.json
   greenwave import cityflow roadnet.json flow.json -o grid.json --name grid-am --end 7200

@@ -26,7 +26,8 @@ export interface ScenarioDocumentOptions {
   /**
    * Write `network: { import, file, options }` (the source file, relative to the
    * scenario file, and the importer options that reproduce this network) instead
-   * of the network inline: a short file that re-imports its source when loaded.
+   * of the network inline: a short file that re-imports its source when loaded
+   * (its signal programs then come from the importer too and are not written).
    */
   reference?: { file: string; options?: Record<string, unknown> };
 }
@@ -188,7 +189,8 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
       ? { junctions, links, movements }
       : { import: result.format, file: options.reference.file, ...(options.reference.options === undefined || Object.keys(options.reference.options).length === 0 ? {} : { options: options.reference.options }) },
     demand: demandDocument(result.demand),
-    ...(result.programs.length > 0 ? { signals: { programs: result.programs.map(programDocument) } } : {}),
+    // With a reference the importer makes the same programs again when the scenario loads.
+    ...(result.programs.length > 0 && options.reference === undefined ? { signals: { programs: result.programs.map(programDocument) } } : {}),
     simulation: { startS: start, endS: end },
   };
 }

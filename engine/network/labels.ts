@@ -100,3 +100,16 @@ export function linkPolyline(net: CompiledNetwork, l: number, geographic: boolea
   out.push(end);
   return out;
 }
+
+/** The street that carries most of the length of a route (links in order), or undefined when none is named. */
+export function routeStreet(net: CompiledNetwork, links: ArrayLike<number>): string | undefined {
+  const byName = new Map<string, number>();
+  for (let i = 0; i < links.length; i++) {
+    const name = net.linkName(links[i]);
+    if (name !== undefined) byName.set(name, (byName.get(name) ?? 0) + net.linkLength[links[i]]);
+  }
+  let best: string | undefined;
+  let most = -1;
+  for (const [name, length] of byName) if (length > most) [best, most] = [name, length];
+  return best;
+}

@@ -96,6 +96,8 @@ const CorridorSchema = z.object({
 /** A link of the map: geometry (as in network.geojson) and metrics. */
 export interface ReportLink {
   id: string;
+  /** Street name (network.geojson `name`), when the network has one. */
+  name?: string;
   from: string;
   to: string;
   coordinates: Array<[number, number]>;
@@ -114,6 +116,8 @@ export interface ReportLink {
 /** A junction row of junctions.csv. */
 export interface ReportJunction {
   id: string;
+  /** Named after the streets that meet there (junctions.csv `name`), when known. */
+  name?: string;
   control: string;
   vehicles: number;
   controlDelayS: number;
@@ -153,6 +157,12 @@ export type ReportSummary = z.infer<typeof SummarySchema>;
 export type Comparison = z.infer<typeof ComparisonSchema>;
 export type CorridorFile = z.infer<typeof CorridorSchema>;
 export type ComparisonSummary = Summary | z.infer<typeof SummaryStat>;
+
+/** How a junction is called in the report: its name (the streets that meet there) with its id, or its id alone. */
+export function junctionLabel(data: Pick<ReportData, 'junctions'>, id: string): string {
+  const name = data.junctions?.find((j) => j.id === id)?.name;
+  return name === undefined ? id : `${name} (${id})`;
+}
 
 /** Everything a report can show, as read from an outputs directory. */
 export interface ReportData {
@@ -275,8 +285,10 @@ export async function loadReportData(dir: string): Promise<ReportData> {
     data.links = parsed.features.map((f) => {
       const p = f.properties;
       const flow = flows.get(p.id);
+      const name = typeof p.name === 'string' && p.name !== '' ? p.name : undefined;
       return {
         id: p.id,
+        ...(name === undefined ? {} : { name }),
         from: p.from,
         to: p.to,
         coordinates: f.geometry.coordinates.map((c) => [c[0], c[1]] as [number, number]),
@@ -300,7 +312,8 @@ export async function loadReportData(dir: string): Promise<ReportData> {
     data.junctions = junctions.map((r) => {
       const los = r.get('los');
       if (!/^[A-F]?$/.test(los)) throw new InputError(`${'junctions.csv'}:${r.line} los`, `expected a level of service A-F or nothing, found "${los}"`);
-      return { id: r.get('id'), control: r.get('control'), vehicles: r.number('vehicles'), controlDelayS: r.number('control_delay_s'), los };
+      const name = r.get('name'); // absent in files of older versions
+      return { id: r.get('id'), ...(name ? { name } : {}), control: r.get('control'), vehicles: r.number('vehicles'), controlDelayS: r.number('control_delay_s'), los };
     });
   }
 

@@ -7,7 +7,9 @@
  * Geographic shape points: the network keeps shape points in planar metres only.
  * Each is placed in lon/lat by the similarity transform (scale, rotation,
  * translation) that maps the link's two junctions from metres to local
- * east/north metres of their lon/lat (equirectangular about their mean latitude).
+ * east/north metres of their lon/lat (metres per degree from the WGS84
+ * ellipsoid's meridian and prime-vertical radii at their mean latitude, so the
+ * local frame is conformal like the projection).
  * Any conformal projection (the OSM importer's transverse Mercator) is a
  * similarity to first order over one link, so the error is second order in the
  * link length: well under a centimetre for a 1 km link in a city extract.
@@ -63,8 +65,17 @@ export function isGeographic(net: CompiledNetwork): boolean {
   return true;
 }
 
-/** Metres per degree of latitude (WGS84 mean), for the local east/north frame. */
-const M_PER_DEG = 111_320;
+/** WGS84 semi-major axis, m, and first eccentricity squared. */
+const WGS84_A = 6_378_137;
+const WGS84_E2 = 0.00669437999014;
+
+/** Metres per degree north and east at latitude `lat` (degrees) on the WGS84 ellipsoid. */
+function metresPerDegree(lat: number): { north: number; east: number } {
+  const phi = (lat * Math.PI) / 180;
+  const w = 1 - WGS84_E2 * Math.sin(phi) ** 2;
+  const rad = Math.PI / 180;
+  return { north: ((WGS84_A * (1 - WGS84_E2)) / w ** 1.5) * rad, east: (WGS84_A / Math.sqrt(w)) * Math.cos(phi) * rad };
+}
 
 /**
  * The polyline of link `l`: its upstream junction, its shape points, its
@@ -80,9 +91,9 @@ export function linkPolyline(net: CompiledNetwork, l: number, geographic: boolea
   const end: [number, number] = [net.junctionLon[b], net.junctionLat[b]];
   if (shape.length === 0) return [start, end];
   // Local east/north metres of the two junctions.
-  const cos = Math.cos(((start[1] + end[1]) / 2) * (Math.PI / 180));
-  const ex = (end[0] - start[0]) * M_PER_DEG * cos;
-  const ey = (end[1] - start[1]) * M_PER_DEG;
+  const per = metresPerDegree((start[1] + end[1]) / 2);
+  const ex = (end[0] - start[0]) * per.east;
+  const ey = (end[1] - start[1]) * per.north;
   const px = net.junctionX[b] - net.junctionX[a];
   const py = net.junctionY[b] - net.junctionY[a];
   const d2 = px * px + py * py;
@@ -95,7 +106,7 @@ export function linkPolyline(net: CompiledNetwork, l: number, geographic: boolea
     const dy = y - net.junctionY[a];
     const east = cr * dx - ci * dy;
     const north = ci * dx + cr * dy;
-    out.push([start[0] + east / (M_PER_DEG * cos), start[1] + north / M_PER_DEG]);
+    out.push([start[0] + east / per.east, start[1] + north / per.north]);
   }
   out.push(end);
   return out;

@@ -8,9 +8,11 @@
  *   and tags) and the `type=restriction` relations; pass 2 keeps only the nodes
  *   those ways use (positions, and whether they are `highway=traffic_signals`).
  * Then: tags read as roads (tags.ts), ways cut at missing nodes and at the
- * bounding box, positions projected to metres, topology built (topology.ts),
- * links, movements and the largest strongly connected component (build.ts), and
- * signal programs generated (signals.ts).
+ * bounding box, positions projected to metres, one-way gaps joined and topology
+ * built (topology.ts), links, movements and the strongly connected parts kept
+ * (build.ts), signals from the data and/or guessed (guess.ts), programs generated
+ * (signals.ts), and the summary's notes (summary.ts), with the share of the
+ * directed car-road length read that was kept.
  *
  * Projection: a local transverse Mercator (proj4, WGS84 ellipsoid, scale 1)
  * centred on the bounding box, the file's bounds or the data's mean position.
@@ -42,7 +44,8 @@ import { ImportReport } from './report.js';
 import { generatePrograms } from './signals.js';
 import { countryTag, readRoad, standardClass, type Tags } from './tags.js';
 import { reportCappedFlows, reportGaps } from './summary.js';
-import { joinClusters, joinGaps, mergeChains, placeSignals, splitWays, type JunctionGroup, type WayPiece } from './topology.js';
+import { joinGaps } from './gaps.js';
+import { joinClusters, mergeChains, placeSignals, splitWays, type JunctionGroup, type WayPiece } from './topology.js';
 
 interface StoredWay {
   id: number;

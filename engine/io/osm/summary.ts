@@ -7,7 +7,8 @@ import type { RoadNetwork } from '../../network/road-network.js';
 import { DEFAULT_SATURATION_FLOW } from '../../network/types.js';
 import type { LinkRec } from './build.js';
 import type { ImportReport } from './report.js';
-import type { JoinedGap, WayPiece } from './topology.js';
+import type { JoinedGap } from './gaps.js';
+import type { WayPiece } from './topology.js';
 
 const street = (name: string | undefined): string => (name === undefined ? '' : ` ("${name}")`);
 

@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
-import { GreenwaveError, ScenarioError } from '../engine/errors.js';
+import { GreenwaveError, ScenarioError, UsageError } from '../engine/errors.js';
 import { importNetwork, IMPORT_FORMAT_NAMES } from '../engine/io/import-network.js';
 import { scenarioDocument } from '../engine/io/scenario-doc.js';
 import type { ImportFormat, ImportResult } from '../engine/io/types.js';
@@ -139,7 +139,12 @@ export async function importCommand(format: string, files: string[], options: Im
     if (format === 'osm' && options.demand !== false && Object.keys(result.demand).length === 0) {
       // OSM has no traffic: generate a morning peak between the fringe junctions so the scenario runs at once.
       const { morningPeakDemand } = await import('../engine/io/osm/demand.js');
-      result.demand = morningPeakDemand(result.network, options.vehPerHour === undefined ? {} : { vehPerHour: options.vehPerHour });
+      try {
+        result.demand = morningPeakDemand(result.network, options.vehPerHour === undefined ? {} : { vehPerHour: options.vehPerHour });
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        throw new UsageError(`import: the network of ${files[0]} is too small for the generated morning peak (${error.message.replace(/^morningPeakDemand: /, '')}): import it with --no-demand and add demand to the scenario, or use a larger extract`);
+      }
       const begin = result.demand.od?.[0]?.begin;
       const end = result.demand.od?.[0]?.end;
       if (begin !== undefined && end !== undefined) result.simulation = { start: begin, end: end + 3600, ...result.simulation };

@@ -12,6 +12,7 @@ import { GreenwaveError, UsageError } from '../engine/errors.js';
 import { runCommand, validateCommand } from './commands.js';
 import { optimiseCommand } from './optimise.js';
 import { registerImportCommand } from './import.js';
+import { registerCalibrateCommand } from './calibrate.js';
 import { reportCommand } from './report.js';
 import { VERSION } from './version.js';
 import { registerWorkerCommand } from './worker.js';
@@ -163,6 +164,7 @@ Examples:
       process.exitCode = await validateCommand(file);
     });
   registerImportCommand(cli);
+  registerCalibrateCommand(cli);
   registerWorkerCommand(cli);
   return cli;
 }

@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import type { TimeSample } from '../../sim/metrics.js';
 import type { Summary } from '../stats.js';
+import type { CalibrationReport } from './calibration.js';
 
 /** Files the report reads, in the order it looks for them. */
 export const REPORT_INPUT_FILES = [
@@ -203,6 +204,8 @@ export interface ReportData {
   convergence?: ConvergencePoint[];
   /** comparison.json. */
   comparison?: ComparisonFile;
+  /** calibration.csv and calibration.json of `greenwave calibrate`. */
+  calibration?: CalibrationReport;
 }
 
 /** How a junction is called in the report: its name (the streets that meet there) with its id, or its id alone. */

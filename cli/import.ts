@@ -14,8 +14,8 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { GreenwaveError, ScenarioError } from '../engine/errors.js';
-import { importNetwork, IMPORT_FORMAT_NAMES, scenarioDocument, type ImportFormat, type ImportResult } from '../engine/io/index.js';
-import { buildScenario, parseScenario } from '../engine/scenario/index.js';
+import type { ImportFormat, ImportResult } from '../engine/io/index.js';
+import { IMPORT_FORMATS } from '../engine/scenario/formats.js';
 
 /** Options of `greenwave import`. */
 export interface ImportCommandOptions {
@@ -53,9 +53,9 @@ function userError(error: unknown, debug: boolean): number {
 }
 
 /** The summary printed after an import: files, counts, warnings (the first 20, then how many more). */
-export function importSummary(result: ImportResult, out: string, doc: { name?: unknown; simulation?: { startS?: number; endS?: number } }): string {
+export function importSummary(result: ImportResult, out: string, doc: { name?: unknown; simulation?: { startS?: number; endS?: number } }, formatName: string): string {
   const lines: string[] = [];
-  lines.push(`imported ${IMPORT_FORMAT_NAMES[result.format]}: ${result.files.join(', ')}`);
+  lines.push(`imported ${formatName}: ${result.files.join(', ')}`);
   const width = Math.max(...result.counts.map((c) => c.label.length), 10);
   for (const c of result.counts) lines.push(`  ${c.label.padEnd(width)}  ${c.count.toLocaleString('en')}`);
   if (result.warnings.length > 0) {
@@ -75,7 +75,9 @@ export function importSummary(result: ImportResult, out: string, doc: { name?: u
 /** `greenwave import`. Resolves to the exit code. */
 export async function importCommand(format: string, files: string[], options: ImportCommandOptions): Promise<number> {
   const debug = options.debug === true;
-  if (!(format in IMPORT_FORMAT_NAMES)) {
+  // Imported here, not at the top: other commands never load the importers (or an XML parser).
+  const { importNetwork, IMPORT_FORMAT_NAMES, scenarioDocument } = await import('../engine/io/index.js');
+  if (!Object.hasOwn(IMPORT_FORMAT_NAMES, format)) {
     process.stderr.write(`greenwave: import: unknown format "${format}"; expected one of ${Object.keys(IMPORT_FORMAT_NAMES).join(', ')}\n`);
     return 2;
   }
@@ -107,6 +109,8 @@ export async function importCommand(format: string, files: string[], options: Im
   }
   const doc = scenarioDocument(result, options.name === undefined ? {} : { name: options.name }) as { name?: unknown; simulation?: { startS?: number; endS?: number } };
   const text = `${JSON.stringify(doc, null, 2)}\n`;
+  const { buildScenario } = await import('../engine/scenario/build.js');
+  const { parseScenario } = await import('../engine/scenario/parse.js');
   try {
     buildScenario(parseScenario(text, options.out));
   } catch (error) {
@@ -123,7 +127,7 @@ export async function importCommand(format: string, files: string[], options: Im
     }
     throw error;
   }
-  process.stdout.write(importSummary(result, options.out, doc));
+  process.stdout.write(importSummary(result, options.out, doc, IMPORT_FORMAT_NAMES[format as ImportFormat]));
   return 0;
 }
 
@@ -131,7 +135,7 @@ export async function importCommand(format: string, files: string[], options: Im
 export function registerImportCommand(cli: Command): void {
   cli.command('import')
     .description('import SUMO, CityFlow or OpenStreetMap files into a scenario file')
-    .argument('<format>', `source format: ${Object.keys(IMPORT_FORMAT_NAMES).join(', ')}`)
+    .argument('<format>', `source format: ${IMPORT_FORMATS.join(', ')}`)
     .argument('<files...>', 'input files (cityflow: config.json, or roadnet.json [flow.json])')
     .requiredOption('-o, --out <scenario.json>', 'scenario file to write')
     .option('--name <name>', 'scenario name (default: from the first file name)')

@@ -26,9 +26,11 @@ import { movementFlows } from '../signals/flows.js';
 import { websterPrograms } from '../signals/webster.js';
 import type { SignalControl } from '../sim/simulation.js';
 import type { SimulateOptions } from '../sim/simulate.js';
+import { formatPath, parsePath, type PathSegment } from '../text/position.js';
+import { ownValue } from '../text/record.js';
+import { DEFAULT_MAX_MEMORY_MIB, memoryProblem } from './budget.js';
+import { timeKey, type LoadedScenario, type NetworkSource, type ScenarioMovementRef } from './convert.js';
 import { suggest } from './issues.js';
-import { timeKey, type LoadedScenario, type NetworkSource, type ScenarioMovementRef } from './load.js';
-import { formatPath, parsePath, type PathSegment } from './source.js';
 
 /** A scenario ready to simulate: `simulate(built.compiled, built.trips, built.signals, built.options)`. */
 export interface BuiltScenario {
@@ -116,7 +118,7 @@ function buildInline(source: Extract<NetworkSource, { kind: 'inline' }>, network
     } catch (e) {
       if (!(e instanceof NetworkError)) throw e;
       if (e.field !== 'id') failed.add(j.id);
-      problems.add(['network', 'junctions', i, JUNCTION_FIELDS[e.field] ?? e.field], networkMessage(e));
+      problems.add(['network', 'junctions', i, ownValue(JUNCTION_FIELDS, e.field) ?? e.field], networkMessage(e));
     }
   });
   const badLinks = new Set<string>();
@@ -136,7 +138,7 @@ function buildInline(source: Extract<NetworkSource, { kind: 'inline' }>, network
     } catch (e) {
       if (!(e instanceof NetworkError)) throw e;
       if (e.field !== 'id') badLinks.add(l.id);
-      problems.add(['network', 'links', i, LINK_FIELDS[e.field] ?? e.field], networkMessage(e));
+      problems.add(['network', 'links', i, ownValue(LINK_FIELDS, e.field) ?? e.field], networkMessage(e));
     }
   });
   if (source.movements === undefined) {
@@ -169,7 +171,7 @@ function generatorProblem(e: UsageError, problems: Problems): void {
   }
   const [, fn, option, name, index, sub, rest] = m;
   // corridor(signals, spacing): the count argument is `junctions` in a scenario.
-  const key = fn === 'corridor' && option === undefined && name === 'signals' ? 'junctions' : GENERATOR_FIELDS[name] ?? name;
+  const key = fn === 'corridor' && option === undefined && name === 'signals' ? 'junctions' : ownValue(GENERATOR_FIELDS, name) ?? name;
   const path: PathSegment[] = ['network', key, ...parsePath(index)];
   if (sub !== undefined) path.push(name === 'origin' ? `${sub}M` : sub);
   problems.add(path, rest);
@@ -342,7 +344,8 @@ function buildPrograms(loaded: LoadedScenario, compiled: CompiledNetwork, proble
       if (!(e instanceof InputError)) throw e;
       const path = parsePath(e.path);
       const last = path[path.length - 1];
-      if (typeof last === 'string' && PROGRAM_FIELDS[last] !== undefined) path[path.length - 1] = PROGRAM_FIELDS[last];
+      const field = typeof last === 'string' ? ownValue(PROGRAM_FIELDS, last) : undefined;
+      if (field !== undefined) path[path.length - 1] = field;
       problems.add(path, inputMessage(e).replace("duration + yellow + allRed", 'greenS + yellowS + allRedS'));
     }
   });
@@ -391,12 +394,23 @@ function actuatedOptions(loaded: LoadedScenario, problems: Problems): ActuatedOp
   return options;
 }
 
+/** Options of {@link buildScenario}. */
+export interface BuildOptions {
+  /** Memory the run may plan for, MiB (default {@link DEFAULT_MAX_MEMORY_MIB}); a larger estimate is refused before building. */
+  maxMemoryMiB?: number;
+  /** How a user raises that limit, named in the message. Default: the maxMemoryMiB option. */
+  raiseMemoryWith?: string;
+}
+
 /**
  * Build `loaded` into a network, demand, signal programs and run options.
  * Throws `ScenarioError` with every problem found (see the file header for the
- * phases), located in the scenario file.
+ * phases), located in the scenario file. A scenario that would need more memory
+ * than `limits.maxMemoryMiB` is refused first, with the estimate.
  */
-export function buildScenario(loaded: LoadedScenario): BuiltScenario {
+export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {}): BuiltScenario {
+  const tooBig = memoryProblem(loaded, limits.maxMemoryMiB ?? DEFAULT_MAX_MEMORY_MIB, limits.raiseMemoryWith ?? 'the maxMemoryMiB option');
+  if (tooBig !== undefined) throw new ScenarioError([tooBig]);
   const problems = new Problems(loaded);
   const network = buildNetwork(loaded, problems);
   if (network === undefined || problems.list.some((p) => p.path.startsWith('network'))) problems.throwIfAny();

@@ -9,6 +9,9 @@
  * `od[0].trips[1][3]`); the whole spec is validated before anything is generated.
  */
 import { InputError, UsageError } from '../errors.js';
+import { describeValue } from '../text/describe.js';
+import { describeRange, inRange, type NumberRange } from '../text/numbers.js';
+import { isRecord } from '../text/record.js';
 import { CompiledNetwork } from '../network/compiled.js';
 import { createProfile, type Profile, type ProfilePoint } from './profile.js';
 import { RandomStream } from './random.js';
@@ -137,26 +140,15 @@ interface ResolvedOd {
 
 const CONSTANT_ONE: ProfilePoint[] = [{ time: 0, factor: 1 }];
 
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value === 'number' ? '' : `${typeof value} `}${String(value)}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function finite(value: unknown, path: string, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InputError(path, `expected ${what}, found ${show(value)}`);
+  if (!inRange(value, {})) throw new InputError(path, `expected ${what}, found ${describeValue(value)}`);
   return value;
 }
 
+const NON_NEGATIVE: NumberRange = { min: 0 };
+
 function nonNegative(value: unknown, path: string, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new InputError(path, `expected ${what} (a finite number >= 0), found ${show(value)}`);
+  if (!inRange(value, NON_NEGATIVE)) throw new InputError(path, `expected ${what} (${describeRange(NON_NEGATIVE)}), found ${describeValue(value)}`);
   return value;
 }
 
@@ -169,32 +161,32 @@ function period(spec: Record<string, unknown>, path: string): { begin: number; e
 
 function arrivalsOf(value: unknown, path: string, fallback: ArrivalProcess): ArrivalProcess {
   if (value === undefined) return fallback;
-  if (value !== 'uniform' && value !== 'poisson') throw new InputError(path, `expected "uniform" or "poisson", found ${show(value)}`);
+  if (value !== 'uniform' && value !== 'poisson') throw new InputError(path, `expected "uniform" or "poisson", found ${describeValue(value)}`);
   return value;
 }
 
 function idOf(value: unknown, path: string, fallback: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value.length === 0) throw new InputError(path, `expected a non-empty string id, found ${show(value)}`);
+  if (typeof value !== 'string' || value.length === 0) throw new InputError(path, `expected a non-empty string id, found ${describeValue(value)}`);
   return value;
 }
 
 function junctionOf(net: CompiledNetwork, value: unknown, path: string): number {
-  if (typeof value !== 'string') throw new InputError(path, `expected a junction id (string), found ${show(value)}`);
+  if (typeof value !== 'string') throw new InputError(path, `expected a junction id (string), found ${describeValue(value)}`);
   const j = net.junctionIndex(value);
-  if (j < 0) throw new InputError(path, `expected a junction id of the network, found ${show(value)} (no such junction)`);
+  if (j < 0) throw new InputError(path, `expected a junction id of the network, found ${describeValue(value)} (no such junction)`);
   return j;
 }
 
 function linkOf(net: CompiledNetwork, value: unknown, path: string): number {
-  if (typeof value !== 'string') throw new InputError(path, `expected a link id (string), found ${show(value)}`);
+  if (typeof value !== 'string') throw new InputError(path, `expected a link id (string), found ${describeValue(value)}`);
   const l = net.linkIndex(value);
-  if (l < 0) throw new InputError(path, `expected a link id of the network, found ${show(value)} (no such link)`);
+  if (l < 0) throw new InputError(path, `expected a link id of the network, found ${describeValue(value)} (no such link)`);
   return l;
 }
 
 function routeOf(net: CompiledNetwork, value: unknown, path: string): Int32Array {
-  if (!Array.isArray(value)) throw new InputError(path, `expected an array of link ids, found ${show(value)}`);
+  if (!Array.isArray(value)) throw new InputError(path, `expected an array of link ids, found ${describeValue(value)}`);
   if (value.length === 0) throw new InputError(path, 'expected at least one link id, found an empty array');
   const route = new Int32Array(value.length);
   for (let i = 0; i < value.length; i++) {
@@ -204,14 +196,14 @@ function routeOf(net: CompiledNetwork, value: unknown, path: string): Int32Array
       if (net.linkTo[prev] !== net.linkFrom[l]) {
         throw new InputError(
           `${path}[${i}]`,
-          `expected a link leaving junction ${show(net.junctionKey(net.linkTo[prev]))} where link ${show(value[i - 1])} ends, ` +
-            `found link ${show(value[i])} which starts at junction ${show(net.junctionKey(net.linkFrom[l]))}`,
+          `expected a link leaving junction ${describeValue(net.junctionKey(net.linkTo[prev]))} where link ${describeValue(value[i - 1])} ends, ` +
+            `found link ${describeValue(value[i])} which starts at junction ${describeValue(net.junctionKey(net.linkFrom[l]))}`,
         );
       }
       if (net.movementBetween(prev, l) < 0) {
         throw new InputError(
           `${path}[${i}]`,
-          `expected a permitted movement from link ${show(value[i - 1])} to link ${show(value[i])} at junction ${show(net.junctionKey(net.linkFrom[l]))}, found none`,
+          `expected a permitted movement from link ${describeValue(value[i - 1])} to link ${describeValue(value[i])} at junction ${describeValue(net.junctionKey(net.linkFrom[l]))}, found none`,
         );
       }
     }
@@ -227,13 +219,13 @@ function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: 
   const from = spec.from === undefined ? -1 : junctionOf(net, spec.from, `${path}.from`);
   const to = spec.to === undefined ? -1 : junctionOf(net, spec.to, `${path}.to`);
   const route = spec.route === undefined ? null : routeOf(net, spec.route, `${path}.route`);
-  const junction = (j: number) => show(net.junctionKey(j));
+  const junction = (j: number) => describeValue(net.junctionKey(j));
 
   if (fromLink >= 0 && from >= 0 && net.linkFrom[fromLink] !== from) {
-    throw new InputError(`${path}.fromLink`, `expected a link starting at from junction ${junction(from)}, found link ${show(spec.fromLink)} which starts at ${junction(net.linkFrom[fromLink])}`);
+    throw new InputError(`${path}.fromLink`, `expected a link starting at from junction ${junction(from)}, found link ${describeValue(spec.fromLink)} which starts at ${junction(net.linkFrom[fromLink])}`);
   }
   if (toLink >= 0 && to >= 0 && net.linkTo[toLink] !== to) {
-    throw new InputError(`${path}.toLink`, `expected a link ending at to junction ${junction(to)}, found link ${show(spec.toLink)} which ends at ${junction(net.linkTo[toLink])}`);
+    throw new InputError(`${path}.toLink`, `expected a link ending at to junction ${junction(to)}, found link ${describeValue(spec.toLink)} which ends at ${junction(net.linkTo[toLink])}`);
   }
   const origin = fromLink >= 0 ? net.linkFrom[fromLink] : from >= 0 ? from : route ? net.linkFrom[route[0]] : -1;
   const destination = toLink >= 0 ? net.linkTo[toLink] : to >= 0 ? to : route ? net.linkTo[route[route.length - 1]] : -1;
@@ -248,16 +240,16 @@ function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: 
       throw new InputError(
         `${path}.route[0]`,
         fromLink >= 0
-          ? `expected fromLink ${show(spec.fromLink)} as the first link, found ${show(ids[0])}`
-          : `expected a first link starting at origin junction ${junction(origin)}, found link ${show(ids[0])} which starts at ${junction(net.linkFrom[first])}`,
+          ? `expected fromLink ${describeValue(spec.fromLink)} as the first link, found ${describeValue(ids[0])}`
+          : `expected a first link starting at origin junction ${junction(origin)}, found link ${describeValue(ids[0])} which starts at ${junction(net.linkFrom[first])}`,
       );
     }
     if (toLink >= 0 ? last !== toLink : net.linkTo[last] !== destination) {
       throw new InputError(
         `${path}.route[${route.length - 1}]`,
         toLink >= 0
-          ? `expected toLink ${show(spec.toLink)} as the last link, found ${show(ids[route.length - 1])}`
-          : `expected a last link ending at destination junction ${junction(destination)}, found link ${show(ids[route.length - 1])} which ends at ${junction(net.linkTo[last])}`,
+          ? `expected toLink ${describeValue(spec.toLink)} as the last link, found ${describeValue(ids[route.length - 1])}`
+          : `expected a last link ending at destination junction ${junction(destination)}, found link ${describeValue(ids[route.length - 1])} which ends at ${junction(net.linkTo[last])}`,
       );
     }
   } else if (fromLink < 0 && toLink < 0 && origin === destination) {
@@ -275,13 +267,13 @@ function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: 
 function listOf(spec: Record<string, unknown>, key: string): unknown[] {
   const value = spec[key];
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new InputError(key, `expected an array, found ${show(value)}`);
+  if (!Array.isArray(value)) throw new InputError(key, `expected an array, found ${describeValue(value)}`);
   return value;
 }
 
 function resolveOd(net: CompiledNetwork, raw: unknown, path: string): ResolvedOd {
-  if (!isRecord(raw)) throw new InputError(path, `expected an OD matrix object, found ${show(raw)}`);
-  if (!Array.isArray(raw.zones) || raw.zones.length === 0) throw new InputError(`${path}.zones`, `expected a non-empty array of junction ids, found ${show(raw.zones)}`);
+  if (!isRecord(raw)) throw new InputError(path, `expected an OD matrix object, found ${describeValue(raw)}`);
+  if (!Array.isArray(raw.zones) || raw.zones.length === 0) throw new InputError(`${path}.zones`, `expected a non-empty array of junction ids, found ${describeValue(raw.zones)}`);
   const zoneIds = raw.zones as unknown[];
   const n = zoneIds.length;
   const zones = new Int32Array(n);
@@ -289,23 +281,23 @@ function resolveOd(net: CompiledNetwork, raw: unknown, path: string): ResolvedOd
   for (let i = 0; i < n; i++) {
     zones[i] = junctionOf(net, zoneIds[i], `${path}.zones[${i}]`);
     const before = seen.get(zones[i]);
-    if (before !== undefined) throw new InputError(`${path}.zones[${i}]`, `expected distinct zones, found ${show(zoneIds[i])} again (also ${path}.zones[${before}])`);
+    if (before !== undefined) throw new InputError(`${path}.zones[${i}]`, `expected distinct zones, found ${describeValue(zoneIds[i])} again (also ${path}.zones[${before}])`);
     seen.set(zones[i], i);
   }
   const rows = raw.trips;
   if (!Array.isArray(rows) || rows.length !== n) {
-    throw new InputError(`${path}.trips`, `expected ${n} rows (one per zone), found ${Array.isArray(rows) ? `${rows.length} rows` : show(rows)}`);
+    throw new InputError(`${path}.trips`, `expected ${n} rows (one per zone), found ${Array.isArray(rows) ? `${rows.length} rows` : describeValue(rows)}`);
   }
   const rates = new Float64Array(n * n);
   for (let o = 0; o < n; o++) {
     const row: unknown = rows[o];
     if (!Array.isArray(row) || row.length !== n) {
-      throw new InputError(`${path}.trips[${o}]`, `expected ${n} columns (one per zone), found ${Array.isArray(row) ? `${row.length} columns` : show(row)}`);
+      throw new InputError(`${path}.trips[${o}]`, `expected ${n} columns (one per zone), found ${Array.isArray(row) ? `${row.length} columns` : describeValue(row)}`);
     }
     for (let d = 0; d < n; d++) {
       const at = `${path}.trips[${o}][${d}]`;
       const vph = nonNegative(row[d], at, 'vehicles per hour');
-      if (o === d && vph !== 0) throw new InputError(at, `expected 0 on the diagonal (origin and destination are both zone ${show(zoneIds[o])}), found ${vph}`);
+      if (o === d && vph !== 0) throw new InputError(at, `expected 0 on the diagonal (origin and destination are both zone ${describeValue(zoneIds[o])}), found ${vph}`);
       rates[o * n + d] = vph / 3600;
     }
   }
@@ -332,7 +324,7 @@ class TripColumns {
   generatedIds(prefix: string, count: number, owner: string): void {
     if (count === 0) return;
     const before = this.generated.get(prefix);
-    if (before !== undefined) throw new InputError(owner, `expected unique trip ids, found ${show(`${prefix}.0`)} generated here and by ${before.owner}`);
+    if (before !== undefined) throw new InputError(owner, `expected unique trip ids, found ${describeValue(`${prefix}.0`)} generated here and by ${before.owner}`);
     this.generated.set(prefix, { count, owner });
   }
 }
@@ -346,14 +338,14 @@ function checkTripIds(ids: readonly string[], columns: TripColumns): void {
   const seen = new Map<string, number>();
   ids.forEach((id, i) => {
     const before = seen.get(id);
-    if (before !== undefined) throw new InputError(`trips[${i}].id`, `expected a unique trip id, found ${show(id)} already used by trips[${before}]`);
+    if (before !== undefined) throw new InputError(`trips[${i}].id`, `expected a unique trip id, found ${describeValue(id)} already used by trips[${before}]`);
     seen.set(id, i);
     const dot = id.lastIndexOf('.');
     const suffix = id.slice(dot + 1);
     if (dot < 0 || !/^(0|[1-9][0-9]*)$/.test(suffix)) return;
     const source = columns.generated.get(id.slice(0, dot));
     if (source !== undefined && Number(suffix) < source.count) {
-      throw new InputError(source.owner, `expected unique trip ids, found ${show(id)} generated here and already used by trips[${i}].id`);
+      throw new InputError(source.owner, `expected unique trip ids, found ${describeValue(id)} generated here and already used by trips[${i}].id`);
     }
   });
 }
@@ -371,12 +363,12 @@ function checkTripIds(ids: readonly string[], columns: TripColumns): void {
 export function expandDemand(net: CompiledNetwork, spec: DemandSpec, random: RandomStream): TripTable {
   if (!(net instanceof CompiledNetwork)) throw new UsageError('expandDemand(net, spec, random): net must be a CompiledNetwork');
   if (!(random instanceof RandomStream)) throw new UsageError('expandDemand(net, spec, random): random must be a RandomStream (see createRandom)');
-  if (!isRecord(spec)) throw new InputError('demand', `expected an object with trips, flows and od, found ${show(spec)}`);
+  if (!isRecord(spec)) throw new InputError('demand', `expected an object with trips, flows and od, found ${describeValue(spec)}`);
 
   // Validate everything first, so a mistake late in the spec costs no generation.
   const trips = listOf(spec, 'trips').map((raw, i) => {
     const path = `trips[${i}]`;
-    if (!isRecord(raw)) throw new InputError(path, `expected a trip object, found ${show(raw)}`);
+    if (!isRecord(raw)) throw new InputError(path, `expected a trip object, found ${describeValue(raw)}`);
     const id = idOf(raw.id, `${path}.id`, `trip${i}`);
     const depart = finite(raw.depart, `${path}.depart`, 'a finite departure time in seconds');
     return { id, depart, endpoints: endpointsOf(net, raw, path) };
@@ -384,10 +376,10 @@ export function expandDemand(net: CompiledNetwork, spec: DemandSpec, random: Ran
   const flowIds = new Map<string, number>();
   const flows = listOf(spec, 'flows').map((raw, i): ResolvedFlow => {
     const path = `flows[${i}]`;
-    if (!isRecord(raw)) throw new InputError(path, `expected a flow object, found ${show(raw)}`);
+    if (!isRecord(raw)) throw new InputError(path, `expected a flow object, found ${describeValue(raw)}`);
     const id = idOf(raw.id, `${path}.id`, `flow${i}`);
     const before = flowIds.get(id);
-    if (before !== undefined) throw new InputError(`${path}.id`, `expected a unique flow id, found ${show(id)} already used by flows[${before}]`);
+    if (before !== undefined) throw new InputError(`${path}.id`, `expected a unique flow id, found ${describeValue(id)} already used by flows[${before}]`);
     flowIds.set(id, i);
     const rate = nonNegative(raw.rate, `${path}.rate`, 'a rate in vehicles per second');
     const { begin, end } = period(raw, path);

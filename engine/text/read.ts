@@ -55,18 +55,20 @@ export interface InputFileOptions {
 
 const FORMAT_NAMES: Readonly<Record<InputFormat, string>> = { json: 'JSON', yaml: 'YAML', xml: 'XML', pbf: 'PBF', csv: 'CSV', text: 'text' };
 
-function mib(bytes: number): string {
+/** `2,003 bytes`, `3.5 MiB`, `256 MiB`. */
+function size(bytes: number): string {
+  if (bytes < MiB) return `${bytes.toLocaleString('en')} bytes`;
   const v = bytes / MiB;
-  return `${v >= 10 ? Math.round(v) : Math.round(v * 10) / 10} MiB`;
+  return `${v >= 10 ? Math.round(v).toLocaleString('en') : Math.round(v * 10) / 10} MiB`;
 }
 
 function cannotRead(file: string, options: InputFileOptions, why: string): InputError {
   return new InputError(file, `cannot read the ${options.what ?? 'input file'} (${path.resolve(file)}): ${why}`);
 }
 
-function tooLarge(file: string, options: InputFileOptions, size: number | undefined, cap: number): InputError {
-  const found = size === undefined ? `more than ${mib(cap)}` : `${mib(size)} (${size.toLocaleString('en')} bytes)`;
-  return cannotRead(file, options, `it is ${found}, above the ${mib(cap)} limit for ${FORMAT_NAMES[options.format]} files; raise the limit with ${options.raiseWith ?? 'the maxBytes option'} if the machine has the memory`);
+function tooLarge(file: string, options: InputFileOptions, bytes: number | undefined, cap: number): InputError {
+  const found = bytes === undefined ? `more than ${size(cap)}` : size(bytes);
+  return cannotRead(file, options, `it is ${found}, above the limit of ${size(cap)} for ${FORMAT_NAMES[options.format]} files; raise the limit with ${options.raiseWith ?? 'the maxBytes option'} if the machine has the memory`);
 }
 
 function kindOf(stat: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {

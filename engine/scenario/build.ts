@@ -14,6 +14,7 @@
  * references, time-independent demand checks and signal programs together.
  */
 import { GreenwaveError, InputError, NetworkError, ScenarioError, UsageError, type ScenarioProblem } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import { compile } from '../network/compile.js';
 import { CONTROL_CODE, type CompiledNetwork } from '../network/compiled.js';
 import { corridor, grid, ring } from '../network/generators/index.js';
@@ -240,6 +241,29 @@ function checkLinkPhysics(loaded: LoadedScenario, compiled: CompiledNetwork, pro
   }
 }
 
+/**
+ * Links made longer than the documented range by their junctions' coordinates
+ * (an inline link without lengthM) or by a generator's geometry (a wide ring):
+ * the range of lengthM holds for every link, given or computed.
+ */
+function checkLinkLengths(loaded: LoadedScenario, compiled: CompiledNetwork, problems: Problems): void {
+  const max = LIMITS.lengthM.max;
+  const source = loaded.network;
+  for (let l = 0; l < compiled.linkCount; l++) {
+    const length = compiled.linkLength[l];
+    if (length <= max) continue;
+    const id = compiled.linkKey(l);
+    const message = `expected links of at most ${max.toLocaleString('en')} m (${LIMITS.lengthM.whyMax}), found link ${JSON.stringify(id)} of ${Math.round(length).toLocaleString('en')} m`;
+    if (source.kind === 'inline') {
+      const i = source.links.findIndex((x) => x.id === id);
+      problems.add(['network', 'links', i, 'lengthM'], `${message}: its junctions are that far apart; check their xM and yM`);
+    } else {
+      problems.add(['network'], message);
+      return; // one is enough for a generated or imported network
+    }
+  }
+}
+
 /** Every junction and link id the demand names must exist: all unknown ids are reported at once. */
 function checkDemandIds(loaded: LoadedScenario, compiled: CompiledNetwork, problems: Problems): void {
   const junctions = (): string[] => Array.from({ length: compiled.junctionCount }, (_, j) => compiled.junctionKey(j));
@@ -426,6 +450,7 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
     throw e;
   }
   checkLinkPhysics(loaded, compiled, problems);
+  checkLinkLengths(loaded, compiled, problems);
   checkDemandIds(loaded, compiled, problems);
   const programs = buildPrograms(loaded, compiled, problems);
   if (loaded.imported !== undefined) {

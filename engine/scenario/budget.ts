@@ -136,7 +136,7 @@ export function memoryProblem(loaded: LoadedScenario, maxMiB: number, raiseWith:
     file: loaded.file,
     ...(at ? { line: at.line, column: at.column } : {}),
     path: formatPath(path),
-    message: `this scenario would need about ${size(estimate.bytes)} of memory (${estimate.junctions.toLocaleString('en')} junctions, ${estimate.links.toLocaleString('en')} links, ` +
+    message: `this scenario would need about ${size(estimate.bytes)} of memory (${size(BYTES_PER.base)} for the program itself; ${estimate.junctions.toLocaleString('en')} junctions, ${estimate.links.toLocaleString('en')} links, ` +
       `${vehicles} vehicles at about ${BYTES_PER.vehicle} bytes each; most of it from ${what}), above the limit of ${maxMiB.toLocaleString('en')} MiB: ` +
       `make it smaller, or raise the limit with ${raiseWith} if the machine has the memory`,
   };

@@ -132,7 +132,7 @@ export function compileValidator(root: z.ZodType, sourceName: string): string {
       case 'number':
         return [`typeof ${v} === 'number'`, `Number.isFinite(${v})`, ...scalarChecks(def, v)].join(' && ');
       case 'string':
-        return [`typeof ${v} === 'string'`, ...scalarChecks(def, v)].join(' && ');
+        return [`typeof ${v} === 'string'`, ...scalarChecks(def, v), `countColons(${v})`].join(' && ');
       case 'boolean':
         return `typeof ${v} === 'boolean'`;
       case 'literal':
@@ -198,8 +198,8 @@ export function compileValidator(root: z.ZodType, sourceName: string): string {
       body.push(`for (let i = 0; i < x.length; i++) {`, `  const v: unknown = x[i];`, `  if (!(${expr(def.element!, 'v', inUnion)})) return false;`, `}`);
     } else if (def.type === 'union') {
       if ((def.checks ?? []).length > 0) throw new Error('validator-codegen: checks on a union');
-      body.push(`const before = members;`);
-      for (const option of def.options ?? []) body.push(`if (${expr(option, 'x', true)}) return true;`, `members = before;`);
+      body.push(`const before = members;`, `const colonsBefore = colons;`);
+      for (const option of def.options ?? []) body.push(`if (${expr(option, 'x', true)}) return true;`, `members = before;`, `colons = colonsBefore;`);
       body.push(`return false;`);
     } else {
       throw new Error(`validator-codegen: unsupported schema type ${def.type}`);
@@ -222,6 +222,7 @@ export function compileValidator(root: z.ZodType, sourceName: string): string {
 import { REFINEMENTS, type IssueSink } from './refinements.js';
 
 let members = 0;
+let colons = 0;
 let failed = false;
 /** Defaults to set once the whole scenario is known valid: object, key, value, ... */
 const defaults: unknown[] = [];
@@ -235,19 +236,27 @@ ${constants.join('\n')}
 
 ${functions.join('\n\n')}
 
+/** Count the colons of text value \`s\` (always true, so it can end a check). */
+function countColons(s: string): boolean {
+  for (let i = s.indexOf(':'); i >= 0; i = s.indexOf(':', i + 1)) colons++;
+  return true;
+}
+
 /**
  * Whether \`data\` (plain JSON-like data) is a valid scenario; when it is, the
- * schema's defaults are now set in it (otherwise it is unchanged). \`members\` counts the key-value pairs of
- * every object seen (the JSON reader compares it with the text to find a key
- * given twice).
+ * schema's defaults are now set in it (otherwise it is unchanged). For a valid
+ * scenario, \`members\` counts the key-value pairs of every object and
+ * \`colonsInText\` the colons inside its text values: the JSON reader compares
+ * them with the text to find a key given twice.
  */
-export function validateScenario(data: unknown): { ok: boolean; members: number } {
+export function validateScenario(data: unknown): { ok: boolean; members: number; colonsInText: number } {
   members = 0;
+  colons = 0;
   defaults.length = 0;
   const ok = ${top}(data);
   if (ok) for (let i = 0; i < defaults.length; i += 3) (defaults[i] as Record<string, unknown>)[defaults[i + 1] as string] = defaults[i + 2];
   defaults.length = 0;
-  return { ok, members };
+  return { ok, members, colonsInText: colons };
 }
 `;
 }

@@ -44,8 +44,8 @@ export interface MemoryEstimate {
   links: number;
   /** Expected vehicles (trips listed + expected departures of flows and OD matrices). */
   vehicles: number;
-  /** The part of the file that contributes most, and what it is. */
-  largest: { path: PathSegment[]; what: string; bytes: number };
+  /** The part of the file that contributes most, and what it is (in words, made on demand). */
+  largest: { path: PathSegment[]; what: () => string; bytes: number };
 }
 
 /** Junctions and links the network source will make. */
@@ -88,22 +88,22 @@ function odVehicles(od: NonNullable<LoadedScenario['demand']['od']>[number]): nu
 export function estimateMemory(loaded: LoadedScenario): MemoryEstimate {
   const { junctions, links } = networkSize(loaded);
   const networkBytes = junctions * BYTES_PER.junction + links * BYTES_PER.link;
-  let largest: MemoryEstimate['largest'] = { path: ['network'], what: `the network (${junctions.toLocaleString('en')} junctions, ${links.toLocaleString('en')} links)`, bytes: networkBytes };
-  const consider = (path: PathSegment[], what: string, bytes: number): void => {
+  let largest: MemoryEstimate['largest'] = { path: ['network'], what: () => `the network (${count(junctions)} junctions, ${count(links)} links)`, bytes: networkBytes };
+  const consider = (path: PathSegment[], what: () => string, bytes: number): void => {
     if (bytes > largest.bytes) largest = { path, what, bytes };
   };
   const { trips = [], flows = [], od = [] } = loaded.demand;
   let vehicles = trips.length;
-  consider(['demand', 'trips'], `${trips.length.toLocaleString('en')} listed trips`, trips.length * (BYTES_PER.vehicle + BYTES_PER.listedTrip));
+  consider(['demand', 'trips'], () => `${count(trips.length)} listed trips`, trips.length * (BYTES_PER.vehicle + BYTES_PER.listedTrip));
   flows.forEach((f, i) => {
     const n = Math.max(0, f.rate * (f.end - f.begin));
     vehicles += n;
-    consider(['demand', 'flows', i, 'vehPerHour'], `flow ${i}: about ${count(n)} vehicles`, n * BYTES_PER.vehicle);
+    consider(['demand', 'flows', i, 'vehPerHour'], () => `flow ${i}: about ${count(n)} vehicles`, n * BYTES_PER.vehicle);
   });
   od.forEach((m, i) => {
     const n = Math.max(0, odVehicles(m));
     vehicles += n;
-    consider(['demand', 'od', i, 'vehPerHour'], `OD matrix ${i}: about ${count(n)} vehicles`, n * BYTES_PER.vehicle);
+    consider(['demand', 'od', i, 'vehPerHour'], () => `OD matrix ${i}: about ${count(n)} vehicles`, n * BYTES_PER.vehicle);
   });
   const bytes = BYTES_PER.base + networkBytes + vehicles * BYTES_PER.vehicle + trips.length * BYTES_PER.listedTrip;
   return { bytes, junctions, links, vehicles, largest };
@@ -129,7 +129,8 @@ function size(bytes: number): string {
 export function memoryProblem(loaded: LoadedScenario, maxMiB: number, raiseWith: string): ScenarioProblem | undefined {
   const estimate = estimateMemory(loaded);
   if (estimate.bytes <= maxMiB * 2 ** 20) return undefined;
-  const { path, what } = estimate.largest;
+  const { path } = estimate.largest;
+  const what = estimate.largest.what();
   const at = loaded.locate(path);
   const vehicles = count(estimate.vehicles);
   return {

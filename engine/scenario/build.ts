@@ -336,7 +336,6 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
   }
   checkLinkPhysics(loaded, compiled, problems);
   checkLinkLengths(loaded, compiled, problems);
-  checkDemandIds(loaded, compiled, problems);
   const programs = buildPrograms(loaded, compiled, problems);
   if (loaded.imported !== undefined) {
     // The source's own programs run where the scenario gives none.
@@ -347,6 +346,9 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
     });
   }
   const actuated = actuatedOptions(loaded, problems);
+  // Every unknown id of the demand at once (expansion stops at the first). Expansion looks
+  // every id up anyway, so a sound scenario is not checked twice: only one with a problem.
+  if (problems.list.length > 0) checkDemandIds(loaded, compiled, problems);
   problems.throwIfAny();
 
   const tripsFor = (seed: number): TripTable => {
@@ -354,7 +356,8 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
       return expandDemand(compiled, loaded.demand, createRandom(seed).fork('demand'));
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      problems.add(demandPath(loaded, e.path), inputMessage(e));
+      checkDemandIds(loaded, compiled, problems);
+      if (problems.list.length === 0) problems.add(demandPath(loaded, e.path), inputMessage(e));
       problems.throwIfAny();
       throw e;
     }

@@ -94,7 +94,9 @@ export interface LoadedScenario {
 
 /** Copy of `record` without its undefined values. */
 function defined<T extends object>(record: T): T {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in record) if (record[key] !== undefined) out[key] = record[key];
+  return out as T;
 }
 
 const kmh = (v: number | undefined): number | undefined => (v === undefined ? undefined : v / 3.6);
@@ -203,9 +205,17 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
   const d = s.demand;
   const demand: DemandSpec = {};
   if (d.trips !== undefined) {
-    demand.trips = d.trips.map((t): TripSpec =>
-      defined({ id: t.id, depart: timeOf(t, 'depart', 0), from: t.from, to: t.to, fromLink: t.fromLink, toLink: t.toLink, route: t.route }),
-    );
+    // Field by field (not through `defined`): a city's trips are the bulk of a scenario.
+    demand.trips = d.trips.map((t): TripSpec => {
+      const spec: TripSpec = { depart: timeOf(t, 'depart', 0) };
+      if (t.id !== undefined) spec.id = t.id;
+      if (t.from !== undefined) spec.from = t.from;
+      if (t.to !== undefined) spec.to = t.to;
+      if (t.fromLink !== undefined) spec.fromLink = t.fromLink;
+      if (t.toLink !== undefined) spec.toLink = t.toLink;
+      if (t.route !== undefined) spec.route = t.route;
+      return spec;
+    });
   }
   if (d.flows !== undefined) {
     demand.flows = d.flows.map((f): FlowSpec =>
@@ -290,9 +300,10 @@ export function checkTimes(s: ScenarioFile, loaded: LoadedScenario, problem: (at
   }
   s.demand.trips?.forEach((t, i) => {
     const depart = loaded.demand.trips![i].depart;
+    if (depart >= start && depart < end) return;
     const where = keyOr(t, 'depart', ['demand', 'trips', i]);
     if (depart < start) problem(where, `expected a departure at or after simulation start ${at(start)}, found ${at(depart)} (times are seconds since midnight, not since the start)`);
-    else if (depart >= end) problem(where, `expected a departure before simulation end ${at(end)}, found ${at(depart)}`);
+    else problem(where, `expected a departure before simulation end ${at(end)}, found ${at(depart)}`);
   });
   const periods = (list: Array<{ begin: number; end: number }> | undefined, raw: object[] | undefined, kind: 'flows' | 'od'): void => {
     list?.forEach((p, i) => {

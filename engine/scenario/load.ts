@@ -60,7 +60,7 @@ export function checkText(text: string, file: string): CheckedText {
     throw new ScenarioError([{ file, line: 1, column: 1, path: '', message: 'expected a scenario (a mapping with name, network, demand and simulation), found an empty file' }]);
   }
   const fast = validateScenario(data);
-  const duplicate = source.duplicateKey?.(fast.ok ? fast.members : memberCount(data));
+  const duplicate = fast.ok ? source.duplicateKey?.(fast.members, fast.colonsInText) : source.duplicateKey?.(memberCount(data));
   if (duplicate !== undefined) throw new ScenarioError([duplicate]);
   return { file, data, locate: source.locate, valid: fast.ok ? (data as ScenarioFile) : undefined };
 }

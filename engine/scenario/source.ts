@@ -11,7 +11,7 @@
  * is dropped once the data is out, and rebuilt only to locate a problem.
  */
 import type { ScenarioProblem } from '../errors.js';
-import { createJsonLocator, findDuplicateKey, jsonMemberCount, parseJson } from '../text/json.js';
+import { colonCount, createJsonLocator, findDuplicateKey, jsonMemberCount, parseJson } from '../text/json.js';
 import { lineIndex, type Locator } from '../text/position.js';
 import { createYamlLocator, parseYaml } from '../text/yaml.js';
 
@@ -33,9 +33,12 @@ export interface ParsedSource {
    * JSON only: given the number of key-value pairs the data holds (see
    * {@link memberCount}), the problem of a key written twice in one object
    * (`JSON.parse` keeps the last silently), or `undefined`. A count that matches
-   * the text costs one scan of it; only a mismatch looks for the key.
+   * the text costs one scan of it; only a mismatch looks for the key. With
+   * `colonsInText`, the colons inside the data's text values, the scan is a
+   * native count of every colon: every colon of valid JSON is either inside a
+   * string or ends a key, and a dropped duplicate takes at least its key away.
    */
-  duplicateKey?: (members: number) => ScenarioProblem | undefined;
+  duplicateKey?: (members: number, colonsInText?: number) => ScenarioProblem | undefined;
 }
 
 /** Which syntax a file name selects: `json` for `.json`, else `yaml`. */
@@ -76,8 +79,8 @@ function parseJsonSource(text: string, file: string): ParsedSource {
     const at = lineIndex(text)(parsed.error.offset);
     return { data: undefined, locate, problems: [{ file, line: at.line, column: at.column, path: '', message: `JSON syntax error: ${parsed.error.message}` }] };
   }
-  const duplicateKey = (members: number): ScenarioProblem | undefined => {
-    if (jsonMemberCount(text) === members) return undefined;
+  const duplicateKey = (members: number, colonsInText?: number): ScenarioProblem | undefined => {
+    if (colonsInText !== undefined ? colonCount(text) - colonsInText === members : jsonMemberCount(text) === members) return undefined;
     const twice = findDuplicateKey(text);
     if (twice === undefined) return undefined;
     const at = lineIndex(text)(twice.offset);

@@ -10,6 +10,7 @@
 import { REFINEMENTS, type IssueSink } from './refinements.js';
 
 let members = 0;
+let colons = 0;
 let failed = false;
 /** Defaults to set once the whole scenario is known valid: object, key, value, ... */
 const defaults: unknown[] = [];
@@ -65,7 +66,7 @@ function check4(x: unknown): boolean {
   members += n;
   let v: unknown;
   v = o["id"];
-  if (!(typeof v === 'string' && v.length >= 1)) return false;
+  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["xM"];
   if (!(typeof v === 'number' && Number.isFinite(v) && v >= -10000000 && v <= 10000000)) return false;
   v = o["yM"];
@@ -103,11 +104,11 @@ function check6(x: unknown): boolean {
   members += n;
   let v: unknown;
   v = o["id"];
-  if (!(typeof v === 'string' && v.length >= 1)) return false;
+  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["from"];
-  if (!(typeof v === 'string' && v.length >= 1)) return false;
+  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["to"];
-  if (!(typeof v === 'string' && v.length >= 1)) return false;
+  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["lengthM"];
   if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
   v = o["lanes"];
@@ -119,7 +120,7 @@ function check6(x: unknown): boolean {
   v = o["jamSpacingM"];
   if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
   v = o["name"];
-  if (v !== undefined && !(typeof v === 'string')) return false;
+  if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
   return true;
 }
 
@@ -154,9 +155,9 @@ function check8(x: unknown): boolean {
   members += n;
   let v: unknown;
   v = o["from"];
-  if (!(typeof v === 'string' && v.length >= 1)) return false;
+  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["to"];
-  if (!(typeof v === 'string' && v.length >= 1)) return false;
+  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["lanes"];
   if (v !== undefined && !(check9(v))) return false;
   return true;
@@ -255,7 +256,7 @@ function check11(x: unknown): boolean {
   v = o["signals"];
   if (v !== undefined && !((v === "intersections" || v === "all" || v === "priority" || v === "none"))) return false;
   v = o["idPrefix"];
-  if (v !== undefined && !(typeof v === 'string')) return false;
+  if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
   v = o["origin"];
   if (v !== undefined && !(check12(v))) return false;
   v = o["geo"];
@@ -276,10 +277,13 @@ function check16(x: unknown): boolean {
 
 function check15(x: unknown): boolean {
   const before = members;
+  const colonsBefore = colons;
   if (typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= 100000) return true;
   members = before;
+  colons = colonsBefore;
   if (check16(x)) return true;
   members = before;
+  colons = colonsBefore;
   return false;
 }
 
@@ -318,7 +322,7 @@ function check14(x: unknown): boolean {
   v = o["signals"];
   if (v !== undefined && !((v === "intersections" || v === "all" || v === "priority" || v === "none"))) return false;
   v = o["idPrefix"];
-  if (v !== undefined && !(typeof v === 'string')) return false;
+  if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
   v = o["origin"];
   if (v !== undefined && !(check12(v))) return false;
   v = o["geo"];
@@ -364,7 +368,7 @@ function check17(x: unknown): boolean {
   v = o["signals"];
   if (v !== undefined && !((v === "intersections" || v === "all" || v === "priority" || v === "none"))) return false;
   v = o["idPrefix"];
-  if (v !== undefined && !(typeof v === 'string')) return false;
+  if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
   v = o["origin"];
   if (v !== undefined && !(check12(v))) return false;
   v = o["geo"];
@@ -376,12 +380,16 @@ function check17(x: unknown): boolean {
 
 function check10(x: unknown): boolean {
   const before = members;
+  const colonsBefore = colons;
   if (check11(x)) return true;
   members = before;
+  colons = colonsBefore;
   if (check14(x)) return true;
   members = before;
+  colons = colonsBefore;
   if (check17(x)) return true;
   members = before;
+  colons = colonsBefore;
   return false;
 }
 
@@ -398,18 +406,22 @@ function check18(x: unknown): boolean {
   v = o["import"];
   if (!((v === "sumo" || v === "cityflow" || v === "osm"))) return false;
   v = o["file"];
-  if (!(typeof v === 'string' && v.length >= 1)) return false;
+  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   return true;
 }
 
 function check1(x: unknown): boolean {
   const before = members;
+  const colonsBefore = colons;
   if (check2(x)) return true;
   members = before;
+  colons = colonsBefore;
   if (check10(x)) return true;
   members = before;
+  colons = colonsBefore;
   if (check18(x)) return true;
   members = before;
+  colons = colonsBefore;
   return false;
 }
 
@@ -418,7 +430,7 @@ function check22(x: unknown): boolean {
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i];
-    if (!(typeof v === 'string' && v.length >= 1)) return false;
+    if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   }
   return true;
 }
@@ -434,19 +446,19 @@ function check21(x: unknown): boolean {
   members += n;
   let v: unknown;
   v = o["id"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1)) return false;
+  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["departS"];
   if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
   v = o["depart"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v))) return false;
+  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
   v = o["from"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1)) return false;
+  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["to"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1)) return false;
+  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["fromLink"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1)) return false;
+  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["toLink"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1)) return false;
+  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["route"];
   if (v !== undefined && !(check22(v))) return false;
   failed = false;
@@ -478,15 +490,15 @@ function check24(x: unknown): boolean {
   members += n;
   let v: unknown;
   v = o["id"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1)) return false;
+  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["from"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1)) return false;
+  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["to"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1)) return false;
+  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["fromLink"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1)) return false;
+  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["toLink"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1)) return false;
+  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["route"];
   if (v !== undefined && !(check22(v))) return false;
   v = o["vehPerHour"];
@@ -494,11 +506,11 @@ function check24(x: unknown): boolean {
   v = o["beginS"];
   if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
   v = o["begin"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v))) return false;
+  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
   v = o["endS"];
   if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
   v = o["end"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v))) return false;
+  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
   v = o["arrivals"];
   if (v !== undefined && !((v === "uniform" || v === "poisson"))) return false;
   failed = false;
@@ -524,7 +536,7 @@ function check27(x: unknown): boolean {
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i];
-    if (!(typeof v === 'string' && v.length >= 1)) return false;
+    if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   }
   return true;
 }
@@ -560,7 +572,7 @@ function check31(x: unknown): boolean {
   v = o["timeS"];
   if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
   v = o["time"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v))) return false;
+  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
   v = o["factor"];
   if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100)) return false;
   failed = false;
@@ -596,11 +608,11 @@ function check26(x: unknown): boolean {
   v = o["beginS"];
   if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
   v = o["begin"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v))) return false;
+  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
   v = o["endS"];
   if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
   v = o["end"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v))) return false;
+  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
   v = o["profile"];
   if (v !== undefined && !(check30(v))) return false;
   v = o["arrivals"];
@@ -653,18 +665,21 @@ function check39(x: unknown): boolean {
   members += n;
   let v: unknown;
   v = o["from"];
-  if (!(typeof v === 'string' && v.length >= 1)) return false;
+  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["to"];
-  if (!(typeof v === 'string' && v.length >= 1)) return false;
+  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   return true;
 }
 
 function check38(x: unknown): boolean {
   const before = members;
-  if (typeof x === 'string' && pattern28.test(x)) return true;
+  const colonsBefore = colons;
+  if (typeof x === 'string' && pattern28.test(x) && countColons(x)) return true;
   members = before;
+  colons = colonsBefore;
   if (check39(x)) return true;
   members = before;
+  colons = colonsBefore;
   return false;
 }
 
@@ -734,7 +749,7 @@ function check34(x: unknown): boolean {
   members += n;
   let v: unknown;
   v = o["junction"];
-  if (!(typeof v === 'string' && v.length >= 1)) return false;
+  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["offsetS"];
   if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= -604800 && v <= 604800)) return false;
   v = o["cycleS"];
@@ -805,11 +820,11 @@ function check42(x: unknown): boolean {
   v = o["startS"];
   if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
   v = o["start"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v))) return false;
+  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
   v = o["endS"];
   if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
   v = o["end"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v))) return false;
+  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
   v = o["seed"];
   if (v === undefined) defaults.push(o, "seed", 1);
   else if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295)) return false;
@@ -852,7 +867,7 @@ function check43(x: unknown): boolean {
   members += n;
   let v: unknown;
   v = o["dir"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1)) return false;
+  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["files"];
   if (v !== undefined && !(check44(v))) return false;
   return true;
@@ -869,11 +884,11 @@ function check0(x: unknown): boolean {
   members += n;
   let v: unknown;
   v = o["$schema"];
-  if (v !== undefined && !(typeof v === 'string')) return false;
+  if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
   v = o["name"];
-  if (!(typeof v === 'string' && pattern1.test(v))) return false;
+  if (!(typeof v === 'string' && pattern1.test(v) && countColons(v))) return false;
   v = o["description"];
-  if (v !== undefined && !(typeof v === 'string')) return false;
+  if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
   v = o["drivingSide"];
   if (v === undefined) defaults.push(o, "drivingSide", "right");
   else if (!((v === "left" || v === "right"))) return false;
@@ -890,17 +905,25 @@ function check0(x: unknown): boolean {
   return true;
 }
 
+/** Count the colons of text value `s` (always true, so it can end a check). */
+function countColons(s: string): boolean {
+  for (let i = s.indexOf(':'); i >= 0; i = s.indexOf(':', i + 1)) colons++;
+  return true;
+}
+
 /**
  * Whether `data` (plain JSON-like data) is a valid scenario; when it is, the
- * schema's defaults are now set in it (otherwise it is unchanged). `members` counts the key-value pairs of
- * every object seen (the JSON reader compares it with the text to find a key
- * given twice).
+ * schema's defaults are now set in it (otherwise it is unchanged). For a valid
+ * scenario, `members` counts the key-value pairs of every object and
+ * `colonsInText` the colons inside its text values: the JSON reader compares
+ * them with the text to find a key given twice.
  */
-export function validateScenario(data: unknown): { ok: boolean; members: number } {
+export function validateScenario(data: unknown): { ok: boolean; members: number; colonsInText: number } {
   members = 0;
+  colons = 0;
   defaults.length = 0;
   const ok = check0(data);
   if (ok) for (let i = 0; i < defaults.length; i += 3) (defaults[i] as Record<string, unknown>)[defaults[i + 1] as string] = defaults[i + 2];
   defaults.length = 0;
-  return { ok, members };
+  return { ok, members, colonsInText: colons };
 }

@@ -12,8 +12,9 @@
  *   object or array indexes its direct children once (their offsets), later
  *   lookups reuse that index. Memory is proportional to the containers on the
  *   paths asked for, never to the whole document;
- * - {@link jsonMemberCount} and {@link findDuplicateKey} find a key given twice in
- *   one object (`JSON.parse` silently keeps the last one).
+ * - {@link jsonMemberCount} (or {@link colonCount}, given the colons inside the
+ *   data's strings) and {@link findDuplicateKey} find a key given twice in one
+ *   object (`JSON.parse` silently keeps the last one).
  *
  * Every scanner here is iterative: a deeply nested text cannot overflow the stack.
  */
@@ -348,6 +349,11 @@ export function jsonMemberCount(text: string): number {
     }
   }
   return n;
+}
+
+/** Every colon of `text`, inside strings or not (counted natively, by the regular-expression engine). */
+export function colonCount(text: string): number {
+  return text.match(/:/g)?.length ?? 0;
 }
 
 /** The first key given twice in one object of valid JSON `text` (offset of its second occurrence), or `undefined`. */

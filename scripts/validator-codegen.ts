@@ -79,7 +79,7 @@ export function compileValidator(root: z.ZodType, sourceName: string): string {
       if (named === undefined) throw new Error('validator-codegen: a custom check that is not in NAMED_CHECKS (attach it with refine() in schema.ts)');
       const args = named.name === 'timePairs' ? JSON.stringify(named.args) : '';
       const name = constant('refinement', `REFINEMENTS.${named.name}(${args})`);
-      out.push(`failed = false;`, `${name}(${target}, sink);`, `if (failed) return false;`);
+      out.push(`state.failed = false; ${name}(${target}, sink); if (state.failed) return false;`);
     }
     return out;
   };
@@ -161,17 +161,7 @@ export function compileValidator(root: z.ZodType, sourceName: string): string {
       const shape = def.shape ?? {};
       const keys = Object.keys(shape);
       for (const key of keys) if (key in Object.prototype) throw new Error(`validator-codegen: field ${key} shadows Object.prototype`);
-      body.push(
-        `if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;`,
-        `const o = x as Record<string, unknown>;`,
-        `let n = 0;`,
-        `for (const k in o) {`,
-        `  if (!${keySet(keys)}.has(k)) return false;`,
-        `  n++;`,
-        `}`,
-        `members += n;`,
-        `let v: unknown;`,
-      );
+      body.push(`const o = strict(x, ${keySet(keys)});`, `if (o === undefined) return false;`, `let v: unknown;`);
       for (const key of keys) {
         let field = shape[key];
         let fd = defOf(field);
@@ -180,7 +170,7 @@ export function compileValidator(root: z.ZodType, sourceName: string): string {
           if (inUnion) throw new Error(`validator-codegen: a default inside a union (${key}) cannot be applied in place`);
           const fallback = typeof fd.defaultValue === 'function' ? (fd.defaultValue as () => unknown)() : fd.defaultValue;
           field = fd.innerType!;
-          body.push(`v = ${at};`, `if (v === undefined) defaults.push(o, ${JSON.stringify(key)}, ${literal(fallback)});`, `else if (!(${expr(field, 'v', inUnion)})) return false;`);
+          body.push(`v = ${at}; if (v === undefined) state.defaults.push(o, ${JSON.stringify(key)}, ${literal(fallback)}); else if (!(${expr(field, 'v', inUnion)})) return false;`);
           continue;
         }
         let optional = false;
@@ -189,17 +179,17 @@ export function compileValidator(root: z.ZodType, sourceName: string): string {
           field = fd.innerType!;
           fd = defOf(field);
         }
-        body.push(`v = ${at};`, `if (${optional ? 'v !== undefined && ' : ''}!(${expr(field, 'v', inUnion)})) return false;`);
+        body.push(`v = ${at}; if (${optional ? 'v !== undefined && ' : ''}!(${expr(field, 'v', inUnion)})) return false;`);
       }
       body.push(...refinements(def, 'o'));
     } else if (def.type === 'array') {
       body.push(`if (!Array.isArray(x)) return false;`);
       for (const part of scalarChecks(def, 'x')) body.push(`if (!(${part})) return false;`);
-      body.push(`for (let i = 0; i < x.length; i++) {`, `  const v: unknown = x[i];`, `  if (!(${expr(def.element!, 'v', inUnion)})) return false;`, `}`);
+      body.push(`for (let i = 0; i < x.length; i++) {`, `  const v: unknown = x[i]; if (!(${expr(def.element!, 'v', inUnion)})) return false;`, `}`);
     } else if (def.type === 'union') {
       if ((def.checks ?? []).length > 0) throw new Error('validator-codegen: checks on a union');
-      body.push(`const before = members;`, `const colonsBefore = colons;`);
-      for (const option of def.options ?? []) body.push(`if (${expr(option, 'x', true)}) return true;`, `members = before;`, `colons = colonsBefore;`);
+      body.push(`const { members, colons } = state;`);
+      for (const option of def.options ?? []) body.push(`if (${expr(option, 'x', true)}) return true;`, `state.members = members; state.colons = colons;`);
       body.push(`return false;`);
     } else {
       throw new Error(`validator-codegen: unsupported schema type ${def.type}`);
@@ -219,44 +209,21 @@ export function compileValidator(root: z.ZodType, sourceName: string): string {
  * left as it was, for zod to describe). When it says no, the loader asks the
  * zod schema, whose issues make the located messages.
  */
-import { REFINEMENTS, type IssueSink } from './refinements.js';
-
-let members = 0;
-let colons = 0;
-let failed = false;
-/** Defaults to set once the whole scenario is known valid: object, key, value, ... */
-const defaults: unknown[] = [];
-const sink: IssueSink = {
-  addIssue() {
-    failed = true;
-  },
-};
+import { REFINEMENTS } from './refinements.js';
+import { countColons, runCheck, sink, state, strict, type FastVerdict } from './validate-runtime.js';
 
 ${constants.join('\n')}
 
 ${functions.join('\n\n')}
 
-/** Count the colons of text value \`s\` (always true, so it can end a check). */
-function countColons(s: string): boolean {
-  for (let i = s.indexOf(':'); i >= 0; i = s.indexOf(':', i + 1)) colons++;
-  return true;
-}
-
 /**
  * Whether \`data\` (plain JSON-like data) is a valid scenario; when it is, the
- * schema's defaults are now set in it (otherwise it is unchanged). For a valid
- * scenario, \`members\` counts the key-value pairs of every object and
- * \`colonsInText\` the colons inside its text values: the JSON reader compares
- * them with the text to find a key given twice.
+ * schema's defaults are now set in it (otherwise it is unchanged), and the
+ * counts say how many key-value pairs and colons inside text values it holds
+ * (the JSON reader compares them with the text to find a key given twice).
  */
-export function validateScenario(data: unknown): { ok: boolean; members: number; colonsInText: number } {
-  members = 0;
-  colons = 0;
-  defaults.length = 0;
-  const ok = ${top}(data);
-  if (ok) for (let i = 0; i < defaults.length; i += 3) (defaults[i] as Record<string, unknown>)[defaults[i + 1] as string] = defaults[i + 2];
-  defaults.length = 0;
-  return { ok, members, colonsInText: colons };
+export function validateScenario(data: unknown): FastVerdict {
+  return runCheck(${top}, data);
 }
 `;
 }

@@ -7,18 +7,8 @@
  * left as it was, for zod to describe). When it says no, the loader asks the
  * zod schema, whose issues make the located messages.
  */
-import { REFINEMENTS, type IssueSink } from './refinements.js';
-
-let members = 0;
-let colons = 0;
-let failed = false;
-/** Defaults to set once the whole scenario is known valid: object, key, value, ... */
-const defaults: unknown[] = [];
-const sink: IssueSink = {
-  addIssue() {
-    failed = true;
-  },
-};
+import { REFINEMENTS } from './refinements.js';
+import { countColons, runCheck, sink, state, strict, type FastVerdict } from './validate-runtime.js';
 
 const keys0 = new Set<string>(["$schema","name","description","drivingSide","network","demand","signals","simulation","outputs"]);
 const pattern1 = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -56,30 +46,16 @@ const refinement32 = REFINEMENTS.timePairs([{"name":"start","required":false},{"
 const keys33 = new Set<string>(["dir","files"]);
 
 function check4(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys3.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys3);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["id"];
-  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["xM"];
-  if (!(typeof v === 'number' && Number.isFinite(v) && v >= -10000000 && v <= 10000000)) return false;
-  v = o["yM"];
-  if (!(typeof v === 'number' && Number.isFinite(v) && v >= -10000000 && v <= 10000000)) return false;
-  v = o["lon"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= -180 && v <= 180)) return false;
-  v = o["lat"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= -90 && v <= 90)) return false;
-  v = o["control"];
-  if (v !== undefined && !((v === "signal" || v === "priority" || v === "uncontrolled"))) return false;
-  failed = false;
-  refinement4(o, sink);
-  if (failed) return false;
+  v = o["id"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["xM"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= -10000000 && v <= 10000000)) return false;
+  v = o["yM"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= -10000000 && v <= 10000000)) return false;
+  v = o["lon"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= -180 && v <= 180)) return false;
+  v = o["lat"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= -90 && v <= 90)) return false;
+  v = o["control"]; if (v !== undefined && !((v === "signal" || v === "priority" || v === "uncontrolled"))) return false;
+  state.failed = false; refinement4(o, sink); if (state.failed) return false;
   return true;
 }
 
@@ -87,40 +63,24 @@ function check3(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(check4(v))) return false;
+    const v: unknown = x[i]; if (!(check4(v))) return false;
   }
   return true;
 }
 
 function check6(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys5.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys5);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["id"];
-  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["from"];
-  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["to"];
-  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["lengthM"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
-  v = o["lanes"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 32)) return false;
-  v = o["speedKmh"];
-  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
-  v = o["saturationVehPerHourPerLane"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 3600)) return false;
-  v = o["jamSpacingM"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
-  v = o["name"];
-  if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
+  v = o["id"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["from"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["to"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["lengthM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
+  v = o["lanes"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 32)) return false;
+  v = o["speedKmh"]; if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
+  v = o["saturationVehPerHourPerLane"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 3600)) return false;
+  v = o["jamSpacingM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
+  v = o["name"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
   return true;
 }
 
@@ -128,8 +88,7 @@ function check5(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(check6(v))) return false;
+    const v: unknown = x[i]; if (!(check6(v))) return false;
   }
   return true;
 }
@@ -138,290 +97,169 @@ function check9(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 31)) return false;
+    const v: unknown = x[i]; if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 31)) return false;
   }
   return true;
 }
 
 function check8(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys6.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys6);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["from"];
-  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["to"];
-  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["lanes"];
-  if (v !== undefined && !(check9(v))) return false;
+  v = o["from"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["to"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["lanes"]; if (v !== undefined && !(check9(v))) return false;
   return true;
 }
 
 function check7(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(check8(v))) return false;
+    const v: unknown = x[i]; if (!(check8(v))) return false;
   }
   return true;
 }
 
 function check2(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys2.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys2);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["junctions"];
-  if (!(check3(v))) return false;
-  v = o["links"];
-  if (!(check5(v))) return false;
-  v = o["movements"];
-  if (v !== undefined && !(check7(v))) return false;
+  v = o["junctions"]; if (!(check3(v))) return false;
+  v = o["links"]; if (!(check5(v))) return false;
+  v = o["movements"]; if (v !== undefined && !(check7(v))) return false;
   return true;
 }
 
 function check12(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys8.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys8);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["xM"];
-  if (!(typeof v === 'number' && Number.isFinite(v) && v >= -10000000 && v <= 10000000)) return false;
-  v = o["yM"];
-  if (!(typeof v === 'number' && Number.isFinite(v) && v >= -10000000 && v <= 10000000)) return false;
+  v = o["xM"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= -10000000 && v <= 10000000)) return false;
+  v = o["yM"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= -10000000 && v <= 10000000)) return false;
   return true;
 }
 
 function check13(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys9.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys9);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["lon"];
-  if (!(typeof v === 'number' && Number.isFinite(v) && v >= -180 && v <= 180)) return false;
-  v = o["lat"];
-  if (!(typeof v === 'number' && Number.isFinite(v) && v > -90 && v < 90)) return false;
+  v = o["lon"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= -180 && v <= 180)) return false;
+  v = o["lat"]; if (!(typeof v === 'number' && Number.isFinite(v) && v > -90 && v < 90)) return false;
   return true;
 }
 
 function check11(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys7.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys7);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["generator"];
-  if (!((v === "grid"))) return false;
-  v = o["rows"];
-  if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 1000)) return false;
-  v = o["cols"];
-  if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 1000)) return false;
-  v = o["spacingM"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
-  v = o["attachLengthM"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100000)) return false;
-  v = o["speedKmh"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
-  v = o["lanes"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 32)) return false;
-  v = o["saturationVehPerHourPerLane"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 3600)) return false;
-  v = o["jamSpacingM"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
-  v = o["signals"];
-  if (v !== undefined && !((v === "intersections" || v === "all" || v === "priority" || v === "none"))) return false;
-  v = o["idPrefix"];
-  if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
-  v = o["origin"];
-  if (v !== undefined && !(check12(v))) return false;
-  v = o["geo"];
-  if (v !== undefined && !(check13(v))) return false;
-  v = o["deadEndUTurns"];
-  if (v !== undefined && !(typeof v === 'boolean')) return false;
+  v = o["generator"]; if (!((v === "grid"))) return false;
+  v = o["rows"]; if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 1000)) return false;
+  v = o["cols"]; if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 1000)) return false;
+  v = o["spacingM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
+  v = o["attachLengthM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100000)) return false;
+  v = o["speedKmh"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
+  v = o["lanes"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 32)) return false;
+  v = o["saturationVehPerHourPerLane"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 3600)) return false;
+  v = o["jamSpacingM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
+  v = o["signals"]; if (v !== undefined && !((v === "intersections" || v === "all" || v === "priority" || v === "none"))) return false;
+  v = o["idPrefix"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
+  v = o["origin"]; if (v !== undefined && !(check12(v))) return false;
+  v = o["geo"]; if (v !== undefined && !(check13(v))) return false;
+  v = o["deadEndUTurns"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   return true;
 }
 
 function check16(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
+    const v: unknown = x[i]; if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
   }
   return true;
 }
 
 function check15(x: unknown): boolean {
-  const before = members;
-  const colonsBefore = colons;
+  const { members, colons } = state;
   if (typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= 100000) return true;
-  members = before;
-  colons = colonsBefore;
+  state.members = members; state.colons = colons;
   if (check16(x)) return true;
-  members = before;
-  colons = colonsBefore;
+  state.members = members; state.colons = colons;
   return false;
 }
 
 function check14(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys10.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys10);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["generator"];
-  if (!((v === "corridor"))) return false;
-  v = o["junctions"];
-  if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 1000)) return false;
-  v = o["spacingM"];
-  if (!(check15(v))) return false;
-  v = o["endLengthM"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
-  v = o["sideLengthM"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
-  v = o["sideLanes"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 32)) return false;
-  v = o["sideSpeedKmh"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
-  v = o["speedKmh"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
-  v = o["lanes"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 32)) return false;
-  v = o["saturationVehPerHourPerLane"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 3600)) return false;
-  v = o["jamSpacingM"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
-  v = o["signals"];
-  if (v !== undefined && !((v === "intersections" || v === "all" || v === "priority" || v === "none"))) return false;
-  v = o["idPrefix"];
-  if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
-  v = o["origin"];
-  if (v !== undefined && !(check12(v))) return false;
-  v = o["geo"];
-  if (v !== undefined && !(check13(v))) return false;
-  v = o["deadEndUTurns"];
-  if (v !== undefined && !(typeof v === 'boolean')) return false;
-  failed = false;
-  refinement11(o, sink);
-  if (failed) return false;
+  v = o["generator"]; if (!((v === "corridor"))) return false;
+  v = o["junctions"]; if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 1000)) return false;
+  v = o["spacingM"]; if (!(check15(v))) return false;
+  v = o["endLengthM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
+  v = o["sideLengthM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
+  v = o["sideLanes"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 32)) return false;
+  v = o["sideSpeedKmh"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
+  v = o["speedKmh"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
+  v = o["lanes"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 32)) return false;
+  v = o["saturationVehPerHourPerLane"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 3600)) return false;
+  v = o["jamSpacingM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
+  v = o["signals"]; if (v !== undefined && !((v === "intersections" || v === "all" || v === "priority" || v === "none"))) return false;
+  v = o["idPrefix"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
+  v = o["origin"]; if (v !== undefined && !(check12(v))) return false;
+  v = o["geo"]; if (v !== undefined && !(check13(v))) return false;
+  v = o["deadEndUTurns"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
+  state.failed = false; refinement11(o, sink); if (state.failed) return false;
   return true;
 }
 
 function check17(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys12.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys12);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["generator"];
-  if (!((v === "ring"))) return false;
-  v = o["junctions"];
-  if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 3 && v <= 1000)) return false;
-  v = o["radiusM"];
-  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
-  v = o["spokeLengthM"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100000)) return false;
-  v = o["sideLanes"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 32)) return false;
-  v = o["sideSpeedKmh"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
-  v = o["speedKmh"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
-  v = o["lanes"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 32)) return false;
-  v = o["saturationVehPerHourPerLane"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 3600)) return false;
-  v = o["jamSpacingM"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
-  v = o["signals"];
-  if (v !== undefined && !((v === "intersections" || v === "all" || v === "priority" || v === "none"))) return false;
-  v = o["idPrefix"];
-  if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
-  v = o["origin"];
-  if (v !== undefined && !(check12(v))) return false;
-  v = o["geo"];
-  if (v !== undefined && !(check13(v))) return false;
-  v = o["deadEndUTurns"];
-  if (v !== undefined && !(typeof v === 'boolean')) return false;
+  v = o["generator"]; if (!((v === "ring"))) return false;
+  v = o["junctions"]; if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 3 && v <= 1000)) return false;
+  v = o["radiusM"]; if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
+  v = o["spokeLengthM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100000)) return false;
+  v = o["sideLanes"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 32)) return false;
+  v = o["sideSpeedKmh"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
+  v = o["speedKmh"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
+  v = o["lanes"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 32)) return false;
+  v = o["saturationVehPerHourPerLane"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 3600)) return false;
+  v = o["jamSpacingM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
+  v = o["signals"]; if (v !== undefined && !((v === "intersections" || v === "all" || v === "priority" || v === "none"))) return false;
+  v = o["idPrefix"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
+  v = o["origin"]; if (v !== undefined && !(check12(v))) return false;
+  v = o["geo"]; if (v !== undefined && !(check13(v))) return false;
+  v = o["deadEndUTurns"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   return true;
 }
 
 function check10(x: unknown): boolean {
-  const before = members;
-  const colonsBefore = colons;
+  const { members, colons } = state;
   if (check11(x)) return true;
-  members = before;
-  colons = colonsBefore;
+  state.members = members; state.colons = colons;
   if (check14(x)) return true;
-  members = before;
-  colons = colonsBefore;
+  state.members = members; state.colons = colons;
   if (check17(x)) return true;
-  members = before;
-  colons = colonsBefore;
+  state.members = members; state.colons = colons;
   return false;
 }
 
 function check18(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys13.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys13);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["import"];
-  if (!((v === "sumo" || v === "cityflow" || v === "osm"))) return false;
-  v = o["file"];
-  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["import"]; if (!((v === "sumo" || v === "cityflow" || v === "osm"))) return false;
+  v = o["file"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   return true;
 }
 
 function check1(x: unknown): boolean {
-  const before = members;
-  const colonsBefore = colons;
+  const { members, colons } = state;
   if (check2(x)) return true;
-  members = before;
-  colons = colonsBefore;
+  state.members = members; state.colons = colons;
   if (check10(x)) return true;
-  members = before;
-  colons = colonsBefore;
+  state.members = members; state.colons = colons;
   if (check18(x)) return true;
-  members = before;
-  colons = colonsBefore;
+  state.members = members; state.colons = colons;
   return false;
 }
 
@@ -429,104 +267,61 @@ function check22(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+    const v: unknown = x[i]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   }
   return true;
 }
 
 function check21(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys15.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys15);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["id"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["departS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
-  v = o["depart"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
-  v = o["from"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["to"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["fromLink"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["toLink"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["route"];
-  if (v !== undefined && !(check22(v))) return false;
-  failed = false;
-  refinement17(o, sink);
-  if (failed) return false;
-  failed = false;
-  refinement18(o, sink);
-  if (failed) return false;
+  v = o["id"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["departS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
+  v = o["depart"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
+  v = o["from"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["to"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["fromLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["toLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["route"]; if (v !== undefined && !(check22(v))) return false;
+  state.failed = false; refinement17(o, sink); if (state.failed) return false;
+  state.failed = false; refinement18(o, sink); if (state.failed) return false;
   return true;
 }
 
 function check20(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(check21(v))) return false;
+    const v: unknown = x[i]; if (!(check21(v))) return false;
   }
   return true;
 }
 
 function check24(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys19.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys19);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["id"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["from"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["to"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["fromLink"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["toLink"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["route"];
-  if (v !== undefined && !(check22(v))) return false;
-  v = o["vehPerHour"];
-  if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 115200)) return false;
-  v = o["beginS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
-  v = o["begin"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
-  v = o["endS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
-  v = o["end"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
-  v = o["arrivals"];
-  if (v !== undefined && !((v === "uniform" || v === "poisson"))) return false;
-  failed = false;
-  refinement17(o, sink);
-  if (failed) return false;
-  failed = false;
-  refinement20(o, sink);
-  if (failed) return false;
+  v = o["id"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["from"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["to"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["fromLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["toLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["route"]; if (v !== undefined && !(check22(v))) return false;
+  v = o["vehPerHour"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 115200)) return false;
+  v = o["beginS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
+  v = o["begin"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
+  v = o["endS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
+  v = o["end"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
+  v = o["arrivals"]; if (v !== undefined && !((v === "uniform" || v === "poisson"))) return false;
+  state.failed = false; refinement17(o, sink); if (state.failed) return false;
+  state.failed = false; refinement20(o, sink); if (state.failed) return false;
   return true;
 }
 
 function check23(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(check24(v))) return false;
+    const v: unknown = x[i]; if (!(check24(v))) return false;
   }
   return true;
 }
@@ -535,8 +330,7 @@ function check27(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+    const v: unknown = x[i]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   }
   return true;
 }
@@ -544,8 +338,7 @@ function check27(x: unknown): boolean {
 function check29(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 115200)) return false;
+    const v: unknown = x[i]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 115200)) return false;
   }
   return true;
 }
@@ -553,31 +346,19 @@ function check29(x: unknown): boolean {
 function check28(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(check29(v))) return false;
+    const v: unknown = x[i]; if (!(check29(v))) return false;
   }
   return true;
 }
 
 function check31(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys22.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys22);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["timeS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
-  v = o["time"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
-  v = o["factor"];
-  if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100)) return false;
-  failed = false;
-  refinement23(o, sink);
-  if (failed) return false;
+  v = o["timeS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
+  v = o["time"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
+  v = o["factor"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100)) return false;
+  state.failed = false; refinement23(o, sink); if (state.failed) return false;
   return true;
 }
 
@@ -585,109 +366,68 @@ function check30(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(check31(v))) return false;
+    const v: unknown = x[i]; if (!(check31(v))) return false;
   }
   return true;
 }
 
 function check26(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys21.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys21);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["zones"];
-  if (!(check27(v))) return false;
-  v = o["vehPerHour"];
-  if (!(check28(v))) return false;
-  v = o["beginS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
-  v = o["begin"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
-  v = o["endS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
-  v = o["end"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
-  v = o["profile"];
-  if (v !== undefined && !(check30(v))) return false;
-  v = o["arrivals"];
-  if (v !== undefined && !((v === "uniform" || v === "poisson"))) return false;
-  failed = false;
-  refinement24(o, sink);
-  if (failed) return false;
-  failed = false;
-  refinement20(o, sink);
-  if (failed) return false;
+  v = o["zones"]; if (!(check27(v))) return false;
+  v = o["vehPerHour"]; if (!(check28(v))) return false;
+  v = o["beginS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
+  v = o["begin"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
+  v = o["endS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
+  v = o["end"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
+  v = o["profile"]; if (v !== undefined && !(check30(v))) return false;
+  v = o["arrivals"]; if (v !== undefined && !((v === "uniform" || v === "poisson"))) return false;
+  state.failed = false; refinement24(o, sink); if (state.failed) return false;
+  state.failed = false; refinement20(o, sink); if (state.failed) return false;
   return true;
 }
 
 function check25(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(check26(v))) return false;
+    const v: unknown = x[i]; if (!(check26(v))) return false;
   }
   return true;
 }
 
 function check19(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys14.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys14);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["trips"];
-  if (v !== undefined && !(check20(v))) return false;
-  v = o["flows"];
-  if (v !== undefined && !(check23(v))) return false;
-  v = o["od"];
-  if (v !== undefined && !(check25(v))) return false;
+  v = o["trips"]; if (v !== undefined && !(check20(v))) return false;
+  v = o["flows"]; if (v !== undefined && !(check23(v))) return false;
+  v = o["od"]; if (v !== undefined && !(check25(v))) return false;
   return true;
 }
 
 function check39(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys29.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys29);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["from"];
-  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["to"];
-  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["from"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["to"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   return true;
 }
 
 function check38(x: unknown): boolean {
-  const before = members;
-  const colonsBefore = colons;
+  const { members, colons } = state;
   if (typeof x === 'string' && pattern28.test(x) && countColons(x)) return true;
-  members = before;
-  colons = colonsBefore;
+  state.members = members; state.colons = colons;
   if (check39(x)) return true;
-  members = before;
-  colons = colonsBefore;
+  state.members = members; state.colons = colons;
   return false;
 }
 
 function check37(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(check38(v))) return false;
+    const v: unknown = x[i]; if (!(check38(v))) return false;
   }
   return true;
 }
@@ -695,36 +435,22 @@ function check37(x: unknown): boolean {
 function check40(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(check38(v))) return false;
+    const v: unknown = x[i]; if (!(check38(v))) return false;
   }
   return true;
 }
 
 function check36(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys27.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys27);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["green"];
-  if (!(check37(v))) return false;
-  v = o["permissive"];
-  if (v !== undefined && !(check40(v))) return false;
-  v = o["greenS"];
-  if (!(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 3600)) return false;
-  v = o["yellowS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
-  v = o["allRedS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
-  v = o["minGreenS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
-  v = o["maxGreenS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
+  v = o["green"]; if (!(check37(v))) return false;
+  v = o["permissive"]; if (v !== undefined && !(check40(v))) return false;
+  v = o["greenS"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 3600)) return false;
+  v = o["yellowS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
+  v = o["allRedS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
+  v = o["minGreenS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
+  v = o["maxGreenS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
   return true;
 }
 
@@ -732,198 +458,108 @@ function check35(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(check36(v))) return false;
+    const v: unknown = x[i]; if (!(check36(v))) return false;
   }
   return true;
 }
 
 function check34(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys26.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys26);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["junction"];
-  if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["offsetS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= -604800 && v <= 604800)) return false;
-  v = o["cycleS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 14400)) return false;
-  v = o["phases"];
-  if (!(check35(v))) return false;
+  v = o["junction"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["offsetS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= -604800 && v <= 604800)) return false;
+  v = o["cycleS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 14400)) return false;
+  v = o["phases"]; if (!(check35(v))) return false;
   return true;
 }
 
 function check33(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!(check34(v))) return false;
+    const v: unknown = x[i]; if (!(check34(v))) return false;
   }
   return true;
 }
 
 function check41(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys30.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys30);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["gapS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0.1 && v <= 60)) return false;
-  v = o["detectorGapS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0.1 && v <= 60)) return false;
-  v = o["detectorDistanceM"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 10000)) return false;
+  v = o["gapS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0.1 && v <= 60)) return false;
+  v = o["detectorGapS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0.1 && v <= 60)) return false;
+  v = o["detectorDistanceM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 10000)) return false;
   return true;
 }
 
 function check32(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys25.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys25);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["default"];
-  if (v === undefined) defaults.push(o, "default", "fixed");
-  else if (!((v === "fixed" || v === "webster" || v === "actuated" || v === "max-pressure"))) return false;
-  v = o["programs"];
-  if (v !== undefined && !(check33(v))) return false;
-  v = o["actuated"];
-  if (v !== undefined && !(check41(v))) return false;
+  v = o["default"]; if (v === undefined) state.defaults.push(o, "default", "fixed"); else if (!((v === "fixed" || v === "webster" || v === "actuated" || v === "max-pressure"))) return false;
+  v = o["programs"]; if (v !== undefined && !(check33(v))) return false;
+  v = o["actuated"]; if (v !== undefined && !(check41(v))) return false;
   return true;
 }
 
 function check42(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys31.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys31);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["startS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
-  v = o["start"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
-  v = o["endS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
-  v = o["end"];
-  if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
-  v = o["seed"];
-  if (v === undefined) defaults.push(o, "seed", 1);
-  else if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295)) return false;
-  v = o["replications"];
-  if (v === undefined) defaults.push(o, "replications", 1);
-  else if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 1000)) return false;
-  v = o["gridlockTimeoutS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
-  v = o["routingIntervalS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
-  v = o["rerouteShare"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
-  v = o["stopThresholdS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
-  v = o["intervalS"];
-  if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
-  failed = false;
-  refinement32(o, sink);
-  if (failed) return false;
+  v = o["startS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
+  v = o["start"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
+  v = o["endS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
+  v = o["end"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
+  v = o["seed"]; if (v === undefined) state.defaults.push(o, "seed", 1); else if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295)) return false;
+  v = o["replications"]; if (v === undefined) state.defaults.push(o, "replications", 1); else if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 1000)) return false;
+  v = o["gridlockTimeoutS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
+  v = o["routingIntervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
+  v = o["rerouteShare"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
+  v = o["stopThresholdS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
+  v = o["intervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
+  state.failed = false; refinement32(o, sink); if (state.failed) return false;
   return true;
 }
 
 function check44(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i];
-    if (!((v === "summary.json" || v === "trips.csv" || v === "links.csv" || v === "junctions.csv" || v === "timeseries.csv" || v === "network.geojson"))) return false;
+    const v: unknown = x[i]; if (!((v === "summary.json" || v === "trips.csv" || v === "links.csv" || v === "junctions.csv" || v === "timeseries.csv" || v === "network.geojson"))) return false;
   }
   return true;
 }
 
 function check43(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys33.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys33);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["dir"];
-  if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["files"];
-  if (v !== undefined && !(check44(v))) return false;
+  v = o["dir"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["files"]; if (v !== undefined && !(check44(v))) return false;
   return true;
 }
 
 function check0(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  const o = x as Record<string, unknown>;
-  let n = 0;
-  for (const k in o) {
-    if (!keys0.has(k)) return false;
-    n++;
-  }
-  members += n;
+  const o = strict(x, keys0);
+  if (o === undefined) return false;
   let v: unknown;
-  v = o["$schema"];
-  if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
-  v = o["name"];
-  if (!(typeof v === 'string' && pattern1.test(v) && countColons(v))) return false;
-  v = o["description"];
-  if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
-  v = o["drivingSide"];
-  if (v === undefined) defaults.push(o, "drivingSide", "right");
-  else if (!((v === "left" || v === "right"))) return false;
-  v = o["network"];
-  if (!(check1(v))) return false;
-  v = o["demand"];
-  if (!(check19(v))) return false;
-  v = o["signals"];
-  if (v !== undefined && !(check32(v))) return false;
-  v = o["simulation"];
-  if (!(check42(v))) return false;
-  v = o["outputs"];
-  if (v !== undefined && !(check43(v))) return false;
-  return true;
-}
-
-/** Count the colons of text value `s` (always true, so it can end a check). */
-function countColons(s: string): boolean {
-  for (let i = s.indexOf(':'); i >= 0; i = s.indexOf(':', i + 1)) colons++;
+  v = o["$schema"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
+  v = o["name"]; if (!(typeof v === 'string' && pattern1.test(v) && countColons(v))) return false;
+  v = o["description"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
+  v = o["drivingSide"]; if (v === undefined) state.defaults.push(o, "drivingSide", "right"); else if (!((v === "left" || v === "right"))) return false;
+  v = o["network"]; if (!(check1(v))) return false;
+  v = o["demand"]; if (!(check19(v))) return false;
+  v = o["signals"]; if (v !== undefined && !(check32(v))) return false;
+  v = o["simulation"]; if (!(check42(v))) return false;
+  v = o["outputs"]; if (v !== undefined && !(check43(v))) return false;
   return true;
 }
 
 /**
  * Whether `data` (plain JSON-like data) is a valid scenario; when it is, the
- * schema's defaults are now set in it (otherwise it is unchanged). For a valid
- * scenario, `members` counts the key-value pairs of every object and
- * `colonsInText` the colons inside its text values: the JSON reader compares
- * them with the text to find a key given twice.
+ * schema's defaults are now set in it (otherwise it is unchanged), and the
+ * counts say how many key-value pairs and colons inside text values it holds
+ * (the JSON reader compares them with the text to find a key given twice).
  */
-export function validateScenario(data: unknown): { ok: boolean; members: number; colonsInText: number } {
-  members = 0;
-  colons = 0;
-  defaults.length = 0;
-  const ok = check0(data);
-  if (ok) for (let i = 0; i < defaults.length; i += 3) (defaults[i] as Record<string, unknown>)[defaults[i + 1] as string] = defaults[i + 2];
-  defaults.length = 0;
-  return { ok, members, colonsInText: colons };
+export function validateScenario(data: unknown): FastVerdict {
+  return runCheck(check0, data);
 }

@@ -11,52 +11,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { problemsOf } from '../fixtures/scenario-problems.js';
-import { ScenarioError, formatScenarioProblem, type ScenarioProblem } from '../../engine/errors.js';
+import { BASE, pos, problemAt, problemsOf, variant } from '../fixtures/scenario-problems.js';
+import { ScenarioError } from '../../engine/errors.js';
 import { LIMITS } from '../../engine/limits.js';
 import { buildScenario, loadScenario, parseScenario } from '../../engine/scenario/index.js';
 import { simulate } from '../../engine/sim/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'greenwave-limits-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const BASE = `name: tiny
-network:
-  junctions:
-    - { id: A, xM: 0, yM: 0 }
-    - { id: B, xM: 400, yM: 0, control: signal }
-    - { id: C, xM: 800, yM: 0 }
-  links:
-    - { id: AB, from: A, to: B, speedKmh: 50, lanes: 2 }
-    - { id: BC, from: B, to: C, speedKmh: 50 }
-    - { id: CB, from: C, to: B, speedKmh: 50 }
-    - { id: BA, from: B, to: A, speedKmh: 50 }
-demand:
-  flows:
-    - { from: A, to: C, vehPerHour: 600 }
-simulation:
-  endS: 1800
-`;
-
-function variant(from: string, to: string, text = BASE): string {
-  expect(text).toContain(from);
-  return text.replace(from, to);
-}
-
-/** The one problem at `path`. */
-function problemAt(problems: readonly ScenarioProblem[], at: string): ScenarioProblem {
-  const found = problems.filter((p) => p.path === at);
-  expect(found.map((p) => p.path), problems.map(formatScenarioProblem).join(' | ')).toEqual([at]);
-  return found[0];
-}
-
-/** 1-based line and column where `needle` starts in `text` (the last occurrence with `last`). */
-function pos(text: string, needle: string, last = false): { line: number; column: number } {
-  const i = last ? text.lastIndexOf(needle) : text.indexOf(needle);
-  expect(i, needle).toBeGreaterThanOrEqual(0);
-  const before = text.slice(0, i).split('\n');
-  return { line: before.length, column: before[before.length - 1].length + 1 };
-}
 
 const load = (text: string, file = 'tiny.yaml') => parseScenario(text, file);
 const build = (text: string, file = 'tiny.yaml') => buildScenario(parseScenario(text, file));
@@ -185,7 +147,7 @@ describe('YAML aliases and JSON syntax are the input\'s problems', () => {
     const text = '{\n  "name": "tiny",\n  "network": { "generator": "grid", "rows": 2, "cols": 2, "rows": 3 },\n  "demand": {},\n  "simulation": { "endS": 60 }\n}\n';
     const problems = problemsOf(() => load(text, 'tiny.json'));
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ ...pos(text, '"rows"', true), path: '', message: expect.stringMatching(/^JSON syntax error: the key "rows" is given twice in one object/) });
+    expect(problems[0]).toMatchObject({ ...pos(text, '"rows": 3'), path: '', message: expect.stringMatching(/^JSON syntax error: the key "rows" is given twice in one object/) });
   });
 });
 

@@ -20,7 +20,7 @@ import { OUTPUT_FILES } from '../engine/scenario/formats.js';
 import { loadScenario } from '../engine/scenario/load.js';
 import type { NetworkMetrics } from '../engine/sim/metrics.js';
 import { simulate, type SimulationResult } from '../engine/sim/simulate.js';
-import type { ReportRecorders } from './report.js';
+import type { ReportRecorders } from '../engine/report/index.js';
 import { peakRssMiB, Stopwatch } from './timing.js';
 import { VERSION } from './version.js';
 
@@ -281,9 +281,10 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       if (options.replications !== undefined) loaded.simulation.replications = options.replications;
     });
     if (options.report) {
-      const { reportRecorders } = await import('./report.js');
+      const { corridorRoute, reportRecorders } = await import('../engine/report/index.js');
       const { start = 0, end = 0, interval } = built.options;
-      recorders = reportRecorders(built.compiled, built.trips, { start, end, interval, corridor: options.corridor });
+      const corridor = options.corridor !== undefined ? corridorRoute(built.compiled, options.corridor, '--corridor') : undefined;
+      recorders = reportRecorders(built.compiled, built.trips, { start, end, interval, corridor });
     }
     stopwatch.lap('buildS');
   } catch (error) {
@@ -336,13 +337,14 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     const wanted: readonly string[] = recorders ? OUTPUT_FILES : built.outputs.files;
     try {
       const others = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, wanted.filter((f) => f !== 'summary.json'));
-      if (recorders) {
-        const { writeReport } = await import('./report.js');
-        others.push(...await recorders.write(dir, provenance));
-        others.push((await writeReport(dir)).path);
-      }
       stopwatch.lap('writeS');
       Object.assign(summary, { timing: stopwatch.timing, peakRssMiB: peakRssMiB() });
+      if (recorders) {
+        // The page is rendered from the summary in memory, timing included, as `greenwave report` reads it back.
+        const { writeRunReport } = await import('../engine/report/index.js');
+        const trips = firstRun.trips as TripTable;
+        others.push(...await writeRunReport(dir, { net: built.compiled, trips, result: firstRun.result, provenance, summary, recordings: recorders.recordings() }));
+      }
       const written = wanted.includes('summary.json') ? await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, ['summary.json'], summary) : [];
       files = [...written, ...others];
     } catch (error) {

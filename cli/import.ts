@@ -14,8 +14,9 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { GreenwaveError, ScenarioError } from '../engine/errors.js';
-import type { ImportFormat, ImportResult } from '../engine/io/index.js';
-import { IMPORT_FORMATS } from '../engine/scenario/formats.js';
+import { importNetwork, IMPORT_FORMAT_NAMES } from '../engine/io/import-network.js';
+import { scenarioDocument } from '../engine/io/scenario-doc.js';
+import type { ImportFormat, ImportResult } from '../engine/io/types.js';
 
 /** Options of `greenwave import`. */
 export interface ImportCommandOptions {
@@ -53,9 +54,9 @@ function userError(error: unknown, debug: boolean): number {
 }
 
 /** The summary printed after an import: files, counts, warnings (the first 20, then how many more). */
-export function importSummary(result: ImportResult, out: string, doc: { name?: unknown; simulation?: { startS?: number; endS?: number } }, formatName: string): string {
+export function importSummary(result: ImportResult, out: string, doc: { name?: unknown; simulation?: { startS?: number; endS?: number } }): string {
   const lines: string[] = [];
-  lines.push(`imported ${formatName}: ${result.files.join(', ')}`);
+  lines.push(`imported ${IMPORT_FORMAT_NAMES[result.format]}: ${result.files.join(', ')}`);
   const width = Math.max(...result.counts.map((c) => c.label.length), 10);
   for (const c of result.counts) lines.push(`  ${c.label.padEnd(width)}  ${c.count.toLocaleString('en')}`);
   if (result.warnings.length > 0) {
@@ -75,8 +76,6 @@ export function importSummary(result: ImportResult, out: string, doc: { name?: u
 /** `greenwave import`. Resolves to the exit code. */
 export async function importCommand(format: string, files: string[], options: ImportCommandOptions): Promise<number> {
   const debug = options.debug === true;
-  // Imported here, not at the top: other commands never load the importers (or an XML parser).
-  const { importNetwork, IMPORT_FORMAT_NAMES, scenarioDocument } = await import('../engine/io/index.js');
   if (!Object.hasOwn(IMPORT_FORMAT_NAMES, format)) {
     process.stderr.write(`greenwave: import: unknown format "${format}"; expected one of ${Object.keys(IMPORT_FORMAT_NAMES).join(', ')}\n`);
     return 2;
@@ -98,7 +97,7 @@ export async function importCommand(format: string, files: string[], options: Im
     });
     if (format === 'osm' && options.demand !== false && Object.keys(result.demand).length === 0) {
       // OSM has no traffic: generate a morning peak between the fringe junctions so the scenario runs at once.
-      const { morningPeakDemand } = await import('../engine/io/osm/index.js');
+      const { morningPeakDemand } = await import('../engine/io/osm/demand.js');
       result.demand = morningPeakDemand(result.network, options.vehPerHour === undefined ? {} : { vehPerHour: options.vehPerHour });
       const begin = result.demand.od?.[0]?.begin;
       const end = result.demand.od?.[0]?.end;
@@ -109,6 +108,7 @@ export async function importCommand(format: string, files: string[], options: Im
   }
   const doc = scenarioDocument(result, options.name === undefined ? {} : { name: options.name }) as { name?: unknown; simulation?: { startS?: number; endS?: number } };
   const text = `${JSON.stringify(doc, null, 2)}\n`;
+  // Imported here, not at the top: other commands never load the scenario schema (zod).
   const { buildScenario } = await import('../engine/scenario/build.js');
   const { parseScenario } = await import('../engine/scenario/parse.js');
   try {
@@ -127,7 +127,7 @@ export async function importCommand(format: string, files: string[], options: Im
     }
     throw error;
   }
-  process.stdout.write(importSummary(result, options.out, doc, IMPORT_FORMAT_NAMES[format as ImportFormat]));
+  process.stdout.write(importSummary(result, options.out, doc));
   return 0;
 }
 
@@ -135,7 +135,7 @@ export async function importCommand(format: string, files: string[], options: Im
 export function registerImportCommand(cli: Command): void {
   cli.command('import')
     .description('import SUMO, CityFlow or OpenStreetMap files into a scenario file')
-    .argument('<format>', `source format: ${IMPORT_FORMATS.join(', ')}`)
+    .argument('<format>', `source format: ${Object.keys(IMPORT_FORMAT_NAMES).join(', ')}`)
     .argument('<files...>', 'input files (cityflow: config.json, or roadnet.json [flow.json])')
     .requiredOption('-o, --out <scenario.json>', 'scenario file to write')
     .option('--name <name>', 'scenario name (default: from the first file name)')

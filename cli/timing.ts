@@ -19,7 +19,7 @@ export interface RunTiming {
   routeS: number | null;
   /** Running the replications (the kernel, including routing). */
   simulateS: number | null;
-  /** Writing the output files other than summary.json itself (0 with --no-files). */
+  /** Writing the CSV and GeoJSON output files (not the HTML report of --report, nor summary.json itself, which holds this figure); 0 with --no-files. */
   writeS: number | null;
 }
 

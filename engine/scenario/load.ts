@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { GreenwaveError, InputError, ScenarioError, type ScenarioProblem } from '../errors.js';
 import type { ImportResult } from '../io/types.js';
+import { importNetwork, IMPORT_FORMAT_NAMES } from '../io/import-network.js';
 import { formatPath, type Locator, type PathSegment } from '../text/position.js';
 import { readTextFile } from '../text/read.js';
 import { checkTimes, convertScenario, type LoadedScenario } from './convert.js';
@@ -122,12 +123,11 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
 }
 
 /**
- * Run the importer of an imported network (loaded lazily: scenarios that import
- * nothing never load an XML parser). Its problems become located scenario
- * problems at `network.file`.
+ * Run the importer of an imported network (`importNetwork` loads it on demand:
+ * scenarios that import nothing never load an XML parser). Its problems become
+ * located scenario problems at `network.file`.
  */
 async function importNetworkOf(loaded: LoadedScenario, format: (typeof IMPORT_FORMATS)[number], networkFile: string): Promise<void> {
-  const { importNetwork, IMPORT_FORMAT_NAMES } = await import('../io/index.js');
   let imported: ImportResult;
   try {
     imported = await importNetwork(format, [networkFile]); // the network keeps its source's driving side

@@ -16,6 +16,7 @@ import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
 import { registerImportCommand } from './import.js';
+import { registerCalibrateCommand } from './calibrate.js';
 import { VERSION } from './version.js';
 import { registerWorkerCommand } from './worker.js';
 
@@ -183,6 +184,7 @@ Examples:
       process.exitCode = await validateCommand(file, { maxMemoryMiB: options.maxMemory, maxInputMiB: options.maxInput });
     });
   registerImportCommand(cli);
+  registerCalibrateCommand(cli);
   registerWorkerCommand(cli);
   return cli;
 }

@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import type { TimeSample } from '../../sim/metrics.js';
 import type { Summary } from '../stats.js';
+import type { CalibrationReport } from './calibration.js';
 
 /** Files the report reads, in the order it looks for them. */
 export const REPORT_INPUT_FILES = [
@@ -199,6 +200,8 @@ export interface ReportData {
   convergence?: ConvergencePoint[];
   /** comparison.json. */
   comparison?: ComparisonFile;
+  /** calibration.csv and calibration.json of `greenwave calibrate`. */
+  calibration?: CalibrationReport;
 }
 
 /** What the map takes from a row of link-flows.csv. */

@@ -23,6 +23,7 @@ import { LOS_COLOURS, LOS_GRADES, NO_DATA_COLOUR, SIGNAL_LOS_LIMITS, losLegend, 
 import { clock, lineChart, num, timeSpaceDiagram, type ChartSeries } from './charts.js';
 import { networkMap } from './map.js';
 import { comparisonSection } from './comparison.js';
+import { calibrationSection } from './calibration.js';
 import type { ReportData, ReportJunction, ReportJunctionSeries } from './data.js';
 import { loadReportData } from './read.js';
 
@@ -294,7 +295,7 @@ ${chart}</section>`;
  */
 export function renderReportHtml(data: ReportData, options: ReportOptions = {}): string {
   const s = data.summary;
-  const scenario = s?.scenario ?? data.comparison?.scenario ?? 'greenwave outputs';
+  const scenario = s?.scenario ?? data.comparison?.scenario ?? data.calibration?.summary?.scenario ?? 'greenwave outputs';
   const title = options.title ?? `greenwave report — ${scenario}`;
   const provenance = Object.entries(data.provenance)[0]?.[1];
   const reps = s?.replications && s.replications.length > 1 ? `; ${s.replications.length} replications (figures with ± are means with confidence intervals; map and charts show the first)` : '';
@@ -306,6 +307,7 @@ export function renderReportHtml(data: ReportData, options: ReportOptions = {}):
     : '';
   const body = html`<header><h1>${title}</h1><div class="meta">${meta}</div>${gridlock}${keyFigures(data)}</header>
 ${data.links || data.summary ? html`<section id="map"><h2>Network map</h2>${mapSection(data)}</section>` : ''}
+${data.calibration ? calibrationSection(data.calibration, data.links, { geographic: data.geographic, drivingSide: s?.network?.drivingSide ?? 'right' }) : ''}
 ${networkSeries(data)}
 ${data.links || data.junctionSeries ? junctionSection(data, options) : ''}
 ${data.links || data.corridor ? corridorSection(data, options) : ''}

@@ -62,8 +62,13 @@ function size(bytes: number): string {
   return `${v >= 10 ? Math.round(v).toLocaleString('en') : Math.round(v * 10) / 10} MiB`;
 }
 
+/** `path`, cut in the middle when it is longer than 200 characters (a message never grows with the input). */
+function shortPath(full: string): string {
+  return full.length <= 200 ? full : `${full.slice(0, 100)}...${full.slice(-97)}`;
+}
+
 function cannotRead(file: string, options: InputFileOptions, why: string): InputError {
-  return new InputError(file, `cannot read the ${options.what ?? 'input file'} (${path.resolve(file)}): ${why}`);
+  return new InputError(file, `cannot read the ${options.what ?? 'input file'} (${shortPath(path.resolve(file))}): ${why}`);
 }
 
 function tooLarge(file: string, options: InputFileOptions, bytes: number | undefined, cap: number): InputError {

@@ -35,6 +35,12 @@ describe('readTextFile', () => {
     expect((await failure(readTextFile(dir, { format: 'json' }))).reason).toMatch(/it is a directory/);
   });
 
+  it('refuses a file name too long for the system, without repeating it whole', async () => {
+    const e = await failure(readTextFile(join(dir, `${'n'.repeat(100_000)}.json`), { format: 'json' }));
+    expect(e.reason).toMatch(/the file name is too long$/);
+    expect(e.reason.length).toBeLessThan(400);
+  });
+
   it.skipIf(!linux)('refuses a FIFO at once instead of waiting for a writer', async () => {
     const fifo = join(dir, 'pipe.yaml');
     execFileSync('mkfifo', [fifo]);

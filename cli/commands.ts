@@ -14,6 +14,7 @@ import { GreenwaveError, UsageError } from '../engine/errors.js';
 import type { TripTable } from '../engine/demand/demand.js';
 import { summaryOf, writeOutputs, type Provenance } from '../engine/report/outputs.js';
 import { summariseMetrics, type MetricSummaries } from '../engine/report/stats.js';
+import { scaleDemand } from '../engine/demand/scale.js';
 import { buildScenario, type BuiltScenario } from '../engine/scenario/build.js';
 import { formatClock } from '../engine/scenario/clock.js';
 import { OUTPUT_FILES } from '../engine/scenario/formats.js';
@@ -54,6 +55,8 @@ export interface RunOptions {
   maxInputMiB?: number;
   /** Memory the run may plan for, MiB (--max-memory). */
   maxMemoryMiB?: number;
+  /** Factor on the whole demand (times the scenario's `demand.scale`). */
+  demandScale?: number;
 }
 
 interface Run {
@@ -276,7 +279,10 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
       throw new UsageError(`--workers must be an integer >= 1, got ${String(options.workers)}`);
     }
+    const { demandScale } = options;
+    if (demandScale !== undefined && !(demandScale > 0 && demandScale <= 100)) throw new UsageError(`--demand-scale must be a factor > 0 and <= 100, got ${String(demandScale)}`);
     built = await loadAndBuild(file, options, stopwatch, (loaded) => {
+      if (demandScale !== undefined) loaded.demand = scaleDemand(loaded.demand, demandScale);
       if (options.seed !== undefined) loaded.simulation.seed = options.seed;
       if (options.replications !== undefined) loaded.simulation.replications = options.replications;
     });

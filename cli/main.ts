@@ -78,6 +78,11 @@ The scenario format is described by scenarios/schema.json and in the README.`);
     .option('--corridor <from:to>', 'corridor of the report\'s time-space diagram, as two junction ids (default: busiest origin-destination route)')
     .option('--max-memory <MiB>', LIMIT_HELP.memory, mebibytes('--max-memory'))
     .option('--max-input <MiB>', LIMIT_HELP.input, mebibytes('--max-input'))
+    .option('--demand-scale <factor>', 'multiply the whole demand (flows, OD matrices; trips thinned or copied) by this factor, on top of the scenario\'s demand.scale', (v: string) => {
+      const f = Number(v);
+      if (!(f > 0 && f <= 100)) throw new InvalidArgumentError(`--demand-scale must be a factor > 0 and <= 100, got "${v}"`);
+      return f;
+    })
     .addHelpText('after', `
 Examples:
   greenwave run scenario.yaml                      summary table; files in the scenario's outputs.dir

@@ -60,6 +60,8 @@ export const LIMITS = {
     min: 0, max: MAX_LANES * MAX_LANE_FLOW_VPH,
     whyMax: `no origin feeds more than ${MAX_LANES} lanes at ${MAX_LANE_FLOW_VPH} vehicles per hour each`,
   },
+  /** Factor on the whole demand (`demand.scale`, `run --demand-scale`). */
+  demandScale: { min: 0, minExclusive: true, max: 100, whyMax: 'the demand is scaled by at most 100; write the demand larger instead' },
   /** A time-of-day demand factor. */
   demandFactor: { min: 0, max: 100, whyMax: 'a time-of-day factor scales the matrix as written; above 100, scale the matrix instead' },
   /** A time on the scenario clock (seconds since midnight: departures, flow periods, the run). */

@@ -10,8 +10,8 @@
  * messages are zod's by construction.
  *
  * The compiler reads zod's definitions (`_zod.def`) and refuses anything it
- * does not translate exactly (a transform, a non-strict object, a default
- * inside a union, a custom check not registered in `NAMED_CHECKS`), so a
+ * does not translate exactly (a transform, a non-strict object, a record with
+ * keys other than plain text, a custom check not registered in `NAMED_CHECKS`), so a
  * schema change it cannot follow fails here instead of drifting. The
  * multi-field checks are not translated: both validators call the same
  * functions of `refinements.ts`.
@@ -36,6 +36,10 @@ interface Def {
   catchall?: z.ZodType;
   element?: z.ZodType;
   options?: z.ZodType[];
+  keyType?: z.ZodType;
+  valueType?: z.ZodType;
+  items?: z.ZodType[];
+  rest?: z.ZodType | null;
   innerType?: z.ZodType;
   defaultValue?: unknown;
   values?: unknown[];
@@ -126,7 +130,7 @@ export function compileValidator(root: z.ZodType, sourceName: string): string {
   };
 
   /** A boolean expression: `v` (a plain identifier) is valid for `schema`. */
-  const expr = (schema: z.ZodType, v: string, inUnion: boolean): string => {
+  const expr = (schema: z.ZodType, v: string): string => {
     const def = defOf(schema);
     switch (def.type) {
       case 'number':
@@ -139,17 +143,21 @@ export function compileValidator(root: z.ZodType, sourceName: string): string {
         return `(${(def.values ?? []).map((x) => `${v} === ${literal(x)}`).join(' || ')})`;
       case 'enum':
         return `(${Object.values(def.entries ?? {}).map((x) => `${v} === ${literal(x)}`).join(' || ')})`;
+      case 'unknown':
+        return `countAll(${v})`;
       case 'object':
       case 'array':
       case 'union':
-        return `${fn(schema, inUnion)}(${v})`;
+      case 'record':
+      case 'tuple':
+        return `${fn(schema)}(${v})`;
       default:
         throw new Error(`validator-codegen: unsupported schema type ${def.type}`);
     }
   };
 
   /** Name of the function checking `schema` (an object, array or union), compiled once. */
-  const fn = (schema: z.ZodType, inUnion: boolean): string => {
+  const fn = (schema: z.ZodType): string => {
     const known = names.get(schema);
     if (known !== undefined) return known;
     const name = `check${names.size}`;
@@ -167,10 +175,9 @@ export function compileValidator(root: z.ZodType, sourceName: string): string {
         let fd = defOf(field);
         const at = `o[${JSON.stringify(key)}]`;
         if (fd.type === 'default') {
-          if (inUnion) throw new Error(`validator-codegen: a default inside a union (${key}) cannot be applied in place`);
           const fallback = typeof fd.defaultValue === 'function' ? (fd.defaultValue as () => unknown)() : fd.defaultValue;
           field = fd.innerType!;
-          body.push(`v = ${at}; if (v === undefined) state.defaults.push(o, ${JSON.stringify(key)}, ${literal(fallback)}); else if (!(${expr(field, 'v', inUnion)})) return false;`);
+          body.push(`v = ${at}; if (v === undefined) state.defaults.push(o, ${JSON.stringify(key)}, ${literal(fallback)}); else if (!(${expr(field, 'v')})) return false;`);
           continue;
         }
         let optional = false;
@@ -179,17 +186,40 @@ export function compileValidator(root: z.ZodType, sourceName: string): string {
           field = fd.innerType!;
           fd = defOf(field);
         }
-        body.push(`v = ${at}; if (${optional ? 'v !== undefined && ' : ''}!(${expr(field, 'v', inUnion)})) return false;`);
+        body.push(`v = ${at}; if (${optional ? 'v !== undefined && ' : ''}!(${expr(field, 'v')})) return false;`);
       }
       body.push(...refinements(def, 'o'));
     } else if (def.type === 'array') {
       body.push(`if (!Array.isArray(x)) return false;`);
       for (const part of scalarChecks(def, 'x')) body.push(`if (!(${part})) return false;`);
-      body.push(`for (let i = 0; i < x.length; i++) {`, `  const v: unknown = x[i]; if (!(${expr(def.element!, 'v', inUnion)})) return false;`, `}`);
+      body.push(`for (let i = 0; i < x.length; i++) {`, `  const v: unknown = x[i]; if (!(${expr(def.element!, 'v')})) return false;`, `}`);
+    } else if (def.type === 'record') {
+      // zod checks every own key but __proto__, which it drops without a word: so do we, once the scenario is valid.
+      const keyDef = defOf(def.keyType!);
+      if (keyDef.type !== 'string' || (keyDef.checks ?? []).length > 0) throw new Error('validator-codegen: only records with plain string keys are supported');
+      body.push(
+        `if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;`,
+        `const o = x as Record<string, unknown>;`,
+        `for (const k in o) {`,
+        `  const v: unknown = o[k]; state.members++; countColons(k);`,
+        `  if (k === '__proto__') { countAll(v); state.drops.push(o, k); } else if (!(${expr(def.valueType!, 'v')})) return false;`,
+        `}`,
+      );
+    } else if (def.type === 'tuple') {
+      if (def.rest) throw new Error('validator-codegen: tuples with a rest element are not supported');
+      const items = def.items ?? [];
+      body.push(`if (!Array.isArray(x) || x.length !== ${items.length}) return false;`, `let v: unknown;`);
+      items.forEach((item, i) => {
+        if (defOf(item).type === 'optional') throw new Error('validator-codegen: optional tuple items are not supported');
+        body.push(`v = x[${i}]; if (!(${expr(item, 'v')})) return false;`);
+      });
     } else if (def.type === 'union') {
       if ((def.checks ?? []).length > 0) throw new Error('validator-codegen: checks on a union');
-      body.push(`const { members, colons } = state;`);
-      for (const option of def.options ?? []) body.push(`if (${expr(option, 'x', true)}) return true;`, `state.members = members; state.colons = colons;`);
+      // A branch that fails leaves nothing behind: its counts, defaults and drops are undone.
+      body.push(`const { members, colons } = state;`, `const defaults = state.defaults.length;`, `const drops = state.drops.length;`);
+      for (const option of def.options ?? []) {
+        body.push(`if (${expr(option, 'x')}) return true;`, `state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;`);
+      }
       body.push(`return false;`);
     } else {
       throw new Error(`validator-codegen: unsupported schema type ${def.type}`);
@@ -199,7 +229,7 @@ export function compileValidator(root: z.ZodType, sourceName: string): string {
     return name;
   };
 
-  const top = fn(root, false);
+  const top = fn(root);
   return `/**
  * GENERATED by scripts/generate-schema.ts from ${sourceName}: do not edit.
  *
@@ -210,7 +240,7 @@ export function compileValidator(root: z.ZodType, sourceName: string): string {
  * zod schema, whose issues make the located messages.
  */
 import { REFINEMENTS } from './refinements.js';
-import { countColons, runCheck, sink, state, strict, type FastVerdict } from './validate-runtime.js';
+import { countAll, countColons, runCheck, sink, state, strict, type FastVerdict } from './validate-runtime.js';
 
 ${constants.join('\n')}
 

@@ -11,6 +11,7 @@ import type { DrivingSide, JunctionSpec, LinkSpec, MovementSpec } from '../netwo
 import type { MovementRef } from '../signals/program.js';
 import type { ImportResult } from '../io/types.js';
 import type { Locator, PathSegment } from '../text/position.js';
+import { scaleDemand } from '../demand/scale.js';
 import { formatClock, parseClock } from './clock.js';
 import { OUTPUT_FILES, type IMPORT_FORMATS, type SIGNAL_DEFAULTS } from './formats.js';
 import type { GeneratorNetworkFile, ScenarioFile } from './schema.js';
@@ -21,7 +22,7 @@ export type NetworkSource =
   | { kind: 'grid'; rows: number; cols: number; options: GridOptions }
   | { kind: 'corridor'; junctions: number; spacing: number | number[]; options: CorridorOptions }
   | { kind: 'ring'; junctions: number; radius: number; options: RingOptions }
-  | { kind: 'import'; format: (typeof IMPORT_FORMATS)[number]; file: string };
+  | { kind: 'import'; format: (typeof IMPORT_FORMATS)[number]; file: string; options?: Record<string, unknown> };
 
 /** A movement as a scenario names it: `"fromLink>toLink"` (resolved against the network when built) or `{ from, to }`. */
 export type ScenarioMovementRef = string | MovementRef;
@@ -176,6 +177,9 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
           saturationFlow: perHour(l.saturationVehPerHourPerLane),
           jamSpacing: l.jamSpacingM,
           name: l.name,
+          names: l.names,
+          roadClass: l.roadClass,
+          shape: l.shapeM,
         }),
       ),
       ...(n.movements === undefined ? {} : { movements: n.movements.map((m) => defined({ from: m.from, to: m.to, lanes: m.lanes })) }),
@@ -184,7 +188,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     network = generatorSource(n, drivingSide);
   } else {
     // The import form (its file was checked above).
-    network = { kind: 'import', format: n.import, file: networkFile ?? n.file };
+    network = { kind: 'import', format: n.import, file: networkFile ?? n.file, ...(n.options === undefined ? {} : { options: n.options }) };
   }
 
   const sim = s.simulation;
@@ -237,6 +241,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     demand.od = d.od.map((m): OdMatrixSpec =>
       defined({
         zones: m.zones,
+        zoneNames: m.zoneNames,
         trips: m.vehPerHour,
         begin: timeOf(m, 'begin', start),
         end: timeOf(m, 'end', end),
@@ -271,7 +276,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     ...(s.description === undefined ? {} : { description: s.description }),
     drivingSide,
     network,
-    demand,
+    demand: scaleDemand(demand, s.demand.scale ?? 1),
     signals: { default: s.signals?.default ?? 'fixed', programs },
     simulation,
     outputs: { dir: s.outputs?.dir ?? `out/${s.name}`, files: s.outputs?.files ?? [...OUTPUT_FILES] },

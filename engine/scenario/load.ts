@@ -16,6 +16,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { GreenwaveError, InputError, ScenarioError, type ScenarioProblem } from '../errors.js';
+import { scaleDemand } from '../demand/scale.js';
 import type { ImportResult } from '../io/types.js';
 import { importNetwork, IMPORT_FORMAT_NAMES } from '../io/import-network.js';
 import { formatPath, type Locator, type PathSegment } from '../text/position.js';
@@ -118,7 +119,7 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
     const exact = schemaProblems(checked.data, file, checked.locate);
     loaded = finishScenario(checked, exact.ok ? exact.scenario : undefined, exact.ok ? [] : exact.problems);
   }
-  if (loaded.network.kind === 'import') await importNetworkOf(loaded, loaded.network.format, loaded.network.file);
+  if (loaded.network.kind === 'import') await importNetworkOf(loaded, loaded.network.format, loaded.network.file, loaded.network.options);
   return loaded;
 }
 
@@ -127,10 +128,10 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
  * scenarios that import nothing never load an XML parser). Its problems become
  * located scenario problems at `network.file`.
  */
-async function importNetworkOf(loaded: LoadedScenario, format: (typeof IMPORT_FORMATS)[number], networkFile: string): Promise<void> {
+async function importNetworkOf(loaded: LoadedScenario, format: (typeof IMPORT_FORMATS)[number], networkFile: string, options: Record<string, unknown> = {}): Promise<void> {
   let imported: ImportResult;
   try {
-    imported = await importNetwork(format, [networkFile]); // the network keeps its source's driving side
+    imported = await importNetwork(format, [networkFile], options); // the network keeps its source's driving side
   } catch (error) {
     if (!(error instanceof GreenwaveError)) throw error;
     const at = loaded.locate(['network', 'file']);
@@ -141,5 +142,5 @@ async function importNetworkOf(loaded: LoadedScenario, format: (typeof IMPORT_FO
   }
   loaded.imported = imported;
   const { trips, flows, od } = loaded.demand;
-  if ((trips?.length ?? 0) + (flows?.length ?? 0) + (od?.length ?? 0) === 0) loaded.demand = imported.demand;
+  if ((trips?.length ?? 0) + (flows?.length ?? 0) + (od?.length ?? 0) === 0) loaded.demand = scaleDemand(imported.demand, loaded.source.demand.scale ?? 1);
 }

@@ -79,11 +79,14 @@ const corridorSpacing: Refinement = (value, sink) => {
   }
 };
 
-/** An OD matrix has one row and one column per zone. */
+/** An OD matrix has one row and one column per zone (and one name per zone, when named). */
 const odShape: Refinement = (value, sink) => {
   const m = asRecord(value);
   if (m === undefined || !Array.isArray(m.zones) || !Array.isArray(m.vehPerHour)) return;
   const n = m.zones.length;
+  if (Array.isArray(m.zoneNames) && m.zoneNames.length !== n) {
+    sink.addIssue({ code: 'custom', path: ['zoneNames'], message: `expected ${n} names (one per zone), found ${m.zoneNames.length}` });
+  }
   if (m.vehPerHour.length !== n) {
     sink.addIssue({ code: 'custom', path: ['vehPerHour'], message: `expected ${n} rows (one per zone), found ${m.vehPerHour.length}` });
   }

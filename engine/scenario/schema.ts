@@ -174,6 +174,10 @@ const LinkSchema = z
     saturationVehPerHourPerLane: saturation(`Saturation flow per lane, vehicles per hour. Default ${DEFAULT_SATURATION_VPH}.`).optional(),
     jamSpacingM: jamSpacing(`Space one stopped vehicle takes in a queue, metres. Default ${DEFAULT_JAM_SPACING}.`).optional(),
     name: z.string().optional().describe('Street name, for reports.'),
+    names: z.record(z.string(), z.string()).optional().describe('Street names in other languages by language code (for example pt, zh), for reports.'),
+    roadClass: z.string().optional().describe('Road class (an OpenStreetMap highway value such as primary or residential), for reports.'),
+    shapeM: z.array(z.tuple([coordinate('Easting, metres.'), coordinate('Northing, metres.')])).optional()
+      .describe('Shape points between the two junctions, [xM, yM] in metres, in the direction of travel: where the link is drawn (lengthM is what is simulated).'),
   })
   .describe('A directed link: one carriageway direction from one junction to another.');
 
@@ -265,6 +269,8 @@ export const ImportNetworkSchema = z
   .strictObject({
     import: z.enum(IMPORT_FORMATS).describe('Format of the network file: sumo (.sumocfg or .net.xml), cityflow (config.json or roadnet.json) or osm (.osm, .osm.pbf). The network keeps the source\'s driving side; its signal programs run where signals.programs gives none; its demand (SUMO routes, CityFlow flows) is used when demand is empty.'),
     file: text('Network file, relative to the scenario file.'),
+    options: z.record(z.string(), z.unknown()).optional()
+      .describe('Options of the importer, as `greenwave import` records them (osm: country, signals, components, joinDistance ...). Checked by the importer.'),
   })
   .describe('A network imported from SUMO, CityFlow or OpenStreetMap.');
 
@@ -317,6 +323,7 @@ const ProfilePointSchema = withPairs(
 const OdSchema = withPairs(
   refine(z.strictObject({
     zones: z.array(junctionId).min(1).describe('Zone junction ids (distinct): rows and columns of the matrix.'),
+    zoneNames: z.array(z.string()).optional().describe('A name per zone, in the order of zones (for example the street a generated fringe zone is on), for people reading the file.'),
     vehPerHour: z.array(z.array(ranged(LIMITS.vehPerHour, 'Vehicles per hour.'))).describe(
       'vehPerHour[o][d]: vehicles per hour from zones[o] to zones[d] at profile factor 1; one row and column per zone, 0 on the diagonal.',
     ),
@@ -333,6 +340,10 @@ const DemandSchema = z
     trips: z.array(TripSchema).optional().describe('Individual vehicles.'),
     flows: z.array(FlowSchema).optional().describe('Steady flows.'),
     od: z.array(OdSchema).optional().describe('Origin-destination matrices.'),
+    scale: ranged(
+      LIMITS.demandScale,
+      'Factor on the whole demand (an imported network\'s too): flows and OD matrices scale their rates; trip i appears floor(scale) times, plus once more with probability frac(scale). Default 1. `greenwave run --demand-scale` multiplies it.',
+    ).optional(),
   })
   .describe('Traffic demand. Times are on the scenario clock (seconds since midnight), like simulation.start.');
 

@@ -17,6 +17,8 @@ export const state = {
   failed: false,
   /** Defaults to set once the whole scenario is known valid: object, key, value, ... */
   defaults: [] as unknown[],
+  /** Keys to delete once the whole scenario is known valid (a record's `__proto__`, which zod drops): object, key, ... */
+  drops: [] as unknown[],
 };
 
 /** The sink refinements report to: any issue marks the value as failed. */
@@ -44,6 +46,28 @@ export function countColons(s: string): boolean {
   return true;
 }
 
+/**
+ * Count the key-value pairs and the colons (in keys and text) of any JSON value
+ * (always true: a value the schema does not look into, such as importer
+ * options, still counts towards finding a duplicated key).
+ */
+export function countAll(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') countColons(v);
+    else if (Array.isArray(v)) for (const item of v) stack.push(item);
+    else if (typeof v === 'object' && v !== null) {
+      for (const k in v) {
+        state.members++;
+        countColons(k);
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+    }
+  }
+  return true;
+}
+
 /** What a validation found. */
 export interface FastVerdict {
   ok: boolean;
@@ -58,9 +82,14 @@ export function runCheck(check: (x: unknown) => boolean, data: unknown): FastVer
   state.members = 0;
   state.colons = 0;
   state.defaults.length = 0;
+  state.drops.length = 0;
   const ok = check(data);
-  const d = state.defaults;
-  if (ok) for (let i = 0; i < d.length; i += 3) (d[i] as Record<string, unknown>)[d[i + 1] as string] = d[i + 2];
+  const { defaults: d, drops } = state;
+  if (ok) {
+    for (let i = 0; i < d.length; i += 3) (d[i] as Record<string, unknown>)[d[i + 1] as string] = d[i + 2];
+    for (let i = 0; i < drops.length; i += 2) delete (drops[i] as Record<string, unknown>)[drops[i + 1] as string];
+  }
   d.length = 0;
+  drops.length = 0;
   return { ok, members: state.members, colonsInText: state.colons };
 }

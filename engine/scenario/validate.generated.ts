@@ -8,14 +8,14 @@
  * zod schema, whose issues make the located messages.
  */
 import { REFINEMENTS } from './refinements.js';
-import { countColons, runCheck, sink, state, strict, type FastVerdict } from './validate-runtime.js';
+import { countAll, countColons, runCheck, sink, state, strict, type FastVerdict } from './validate-runtime.js';
 
 const keys0 = new Set<string>(["$schema","name","description","drivingSide","network","demand","signals","simulation","outputs"]);
 const pattern1 = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const keys2 = new Set<string>(["junctions","links","movements"]);
 const keys3 = new Set<string>(["id","xM","yM","lon","lat","control"]);
 const refinement4 = REFINEMENTS.lonLat();
-const keys5 = new Set<string>(["id","from","to","lengthM","lanes","speedKmh","saturationVehPerHourPerLane","jamSpacingM","name"]);
+const keys5 = new Set<string>(["id","from","to","lengthM","lanes","speedKmh","saturationVehPerHourPerLane","jamSpacingM","name","names","roadClass","shapeM"]);
 const keys6 = new Set<string>(["from","to","lanes"]);
 const keys7 = new Set<string>(["generator","rows","cols","spacingM","attachLengthM","speedKmh","lanes","saturationVehPerHourPerLane","jamSpacingM","signals","idPrefix","origin","geo","deadEndUTurns"]);
 const keys8 = new Set<string>(["xM","yM"]);
@@ -23,15 +23,15 @@ const keys9 = new Set<string>(["lon","lat"]);
 const keys10 = new Set<string>(["generator","junctions","spacingM","endLengthM","sideLengthM","sideLanes","sideSpeedKmh","speedKmh","lanes","saturationVehPerHourPerLane","jamSpacingM","signals","idPrefix","origin","geo","deadEndUTurns"]);
 const refinement11 = REFINEMENTS.corridorSpacing();
 const keys12 = new Set<string>(["generator","junctions","radiusM","spokeLengthM","sideLanes","sideSpeedKmh","speedKmh","lanes","saturationVehPerHourPerLane","jamSpacingM","signals","idPrefix","origin","geo","deadEndUTurns"]);
-const keys13 = new Set<string>(["import","file"]);
-const keys14 = new Set<string>(["trips","flows","od"]);
+const keys13 = new Set<string>(["import","file","options"]);
+const keys14 = new Set<string>(["trips","flows","od","scale"]);
 const keys15 = new Set<string>(["id","departS","depart","from","to","fromLink","toLink","route"]);
 const pattern16 = /^([0-9]{1,2}):([0-5][0-9])(?::([0-5][0-9](?:\.[0-9]+)?))?$/;
 const refinement17 = REFINEMENTS.endpoints();
 const refinement18 = REFINEMENTS.timePairs([{"name":"depart","required":true}]);
 const keys19 = new Set<string>(["id","from","to","fromLink","toLink","route","vehPerHour","beginS","begin","endS","end","arrivals"]);
 const refinement20 = REFINEMENTS.timePairs([{"name":"begin","required":false},{"name":"end","required":false}]);
-const keys21 = new Set<string>(["zones","vehPerHour","beginS","begin","endS","end","profile","arrivals"]);
+const keys21 = new Set<string>(["zones","zoneNames","vehPerHour","beginS","begin","endS","end","profile","arrivals"]);
 const keys22 = new Set<string>(["timeS","time","factor"]);
 const refinement23 = REFINEMENTS.timePairs([{"name":"time","required":true}]);
 const refinement24 = REFINEMENTS.odShape();
@@ -68,6 +68,32 @@ function check3(x: unknown): boolean {
   return true;
 }
 
+function check7(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const o = x as Record<string, unknown>;
+  for (const k in o) {
+    const v: unknown = o[k]; state.members++; countColons(k);
+    if (k === '__proto__') { countAll(v); state.drops.push(o, k); } else if (!(typeof v === 'string' && countColons(v))) return false;
+  }
+  return true;
+}
+
+function check9(x: unknown): boolean {
+  if (!Array.isArray(x) || x.length !== 2) return false;
+  let v: unknown;
+  v = x[0]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= -10000000 && v <= 10000000)) return false;
+  v = x[1]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= -10000000 && v <= 10000000)) return false;
+  return true;
+}
+
+function check8(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(check9(v))) return false;
+  }
+  return true;
+}
+
 function check6(x: unknown): boolean {
   const o = strict(x, keys5);
   if (o === undefined) return false;
@@ -81,6 +107,9 @@ function check6(x: unknown): boolean {
   v = o["saturationVehPerHourPerLane"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 3600)) return false;
   v = o["jamSpacingM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
   v = o["name"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
+  v = o["names"]; if (v !== undefined && !(check7(v))) return false;
+  v = o["roadClass"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
+  v = o["shapeM"]; if (v !== undefined && !(check8(v))) return false;
   return true;
 }
 
@@ -93,7 +122,7 @@ function check5(x: unknown): boolean {
   return true;
 }
 
-function check9(x: unknown): boolean {
+function check12(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
@@ -102,20 +131,20 @@ function check9(x: unknown): boolean {
   return true;
 }
 
-function check8(x: unknown): boolean {
+function check11(x: unknown): boolean {
   const o = strict(x, keys6);
   if (o === undefined) return false;
   let v: unknown;
   v = o["from"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["to"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["lanes"]; if (v !== undefined && !(check9(v))) return false;
+  v = o["lanes"]; if (v !== undefined && !(check12(v))) return false;
   return true;
 }
 
-function check7(x: unknown): boolean {
+function check10(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check8(v))) return false;
+    const v: unknown = x[i]; if (!(check11(v))) return false;
   }
   return true;
 }
@@ -126,11 +155,11 @@ function check2(x: unknown): boolean {
   let v: unknown;
   v = o["junctions"]; if (!(check3(v))) return false;
   v = o["links"]; if (!(check5(v))) return false;
-  v = o["movements"]; if (v !== undefined && !(check7(v))) return false;
+  v = o["movements"]; if (v !== undefined && !(check10(v))) return false;
   return true;
 }
 
-function check12(x: unknown): boolean {
+function check15(x: unknown): boolean {
   const o = strict(x, keys8);
   if (o === undefined) return false;
   let v: unknown;
@@ -139,7 +168,7 @@ function check12(x: unknown): boolean {
   return true;
 }
 
-function check13(x: unknown): boolean {
+function check16(x: unknown): boolean {
   const o = strict(x, keys9);
   if (o === undefined) return false;
   let v: unknown;
@@ -148,7 +177,7 @@ function check13(x: unknown): boolean {
   return true;
 }
 
-function check11(x: unknown): boolean {
+function check14(x: unknown): boolean {
   const o = strict(x, keys7);
   if (o === undefined) return false;
   let v: unknown;
@@ -163,13 +192,13 @@ function check11(x: unknown): boolean {
   v = o["jamSpacingM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
   v = o["signals"]; if (v !== undefined && !((v === "intersections" || v === "all" || v === "priority" || v === "none"))) return false;
   v = o["idPrefix"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
-  v = o["origin"]; if (v !== undefined && !(check12(v))) return false;
-  v = o["geo"]; if (v !== undefined && !(check13(v))) return false;
+  v = o["origin"]; if (v !== undefined && !(check15(v))) return false;
+  v = o["geo"]; if (v !== undefined && !(check16(v))) return false;
   v = o["deadEndUTurns"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   return true;
 }
 
-function check16(x: unknown): boolean {
+function check19(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i]; if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
@@ -177,22 +206,24 @@ function check16(x: unknown): boolean {
   return true;
 }
 
-function check15(x: unknown): boolean {
+function check18(x: unknown): boolean {
   const { members, colons } = state;
+  const defaults = state.defaults.length;
+  const drops = state.drops.length;
   if (typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= 100000) return true;
-  state.members = members; state.colons = colons;
-  if (check16(x)) return true;
-  state.members = members; state.colons = colons;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
+  if (check19(x)) return true;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
   return false;
 }
 
-function check14(x: unknown): boolean {
+function check17(x: unknown): boolean {
   const o = strict(x, keys10);
   if (o === undefined) return false;
   let v: unknown;
   v = o["generator"]; if (!((v === "corridor"))) return false;
   v = o["junctions"]; if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 1000)) return false;
-  v = o["spacingM"]; if (!(check15(v))) return false;
+  v = o["spacingM"]; if (!(check18(v))) return false;
   v = o["endLengthM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
   v = o["sideLengthM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
   v = o["sideLanes"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 32)) return false;
@@ -203,14 +234,14 @@ function check14(x: unknown): boolean {
   v = o["jamSpacingM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
   v = o["signals"]; if (v !== undefined && !((v === "intersections" || v === "all" || v === "priority" || v === "none"))) return false;
   v = o["idPrefix"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
-  v = o["origin"]; if (v !== undefined && !(check12(v))) return false;
-  v = o["geo"]; if (v !== undefined && !(check13(v))) return false;
+  v = o["origin"]; if (v !== undefined && !(check15(v))) return false;
+  v = o["geo"]; if (v !== undefined && !(check16(v))) return false;
   v = o["deadEndUTurns"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   state.failed = false; refinement11(o, sink); if (state.failed) return false;
   return true;
 }
 
-function check17(x: unknown): boolean {
+function check20(x: unknown): boolean {
   const o = strict(x, keys12);
   if (o === undefined) return false;
   let v: unknown;
@@ -226,44 +257,59 @@ function check17(x: unknown): boolean {
   v = o["jamSpacingM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
   v = o["signals"]; if (v !== undefined && !((v === "intersections" || v === "all" || v === "priority" || v === "none"))) return false;
   v = o["idPrefix"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
-  v = o["origin"]; if (v !== undefined && !(check12(v))) return false;
-  v = o["geo"]; if (v !== undefined && !(check13(v))) return false;
+  v = o["origin"]; if (v !== undefined && !(check15(v))) return false;
+  v = o["geo"]; if (v !== undefined && !(check16(v))) return false;
   v = o["deadEndUTurns"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   return true;
 }
 
-function check10(x: unknown): boolean {
+function check13(x: unknown): boolean {
   const { members, colons } = state;
-  if (check11(x)) return true;
-  state.members = members; state.colons = colons;
+  const defaults = state.defaults.length;
+  const drops = state.drops.length;
   if (check14(x)) return true;
-  state.members = members; state.colons = colons;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
   if (check17(x)) return true;
-  state.members = members; state.colons = colons;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
+  if (check20(x)) return true;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
   return false;
 }
 
-function check18(x: unknown): boolean {
+function check22(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const o = x as Record<string, unknown>;
+  for (const k in o) {
+    const v: unknown = o[k]; state.members++; countColons(k);
+    if (k === '__proto__') { countAll(v); state.drops.push(o, k); } else if (!(countAll(v))) return false;
+  }
+  return true;
+}
+
+function check21(x: unknown): boolean {
   const o = strict(x, keys13);
   if (o === undefined) return false;
   let v: unknown;
   v = o["import"]; if (!((v === "sumo" || v === "cityflow" || v === "osm"))) return false;
   v = o["file"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["options"]; if (v !== undefined && !(check22(v))) return false;
   return true;
 }
 
 function check1(x: unknown): boolean {
   const { members, colons } = state;
+  const defaults = state.defaults.length;
+  const drops = state.drops.length;
   if (check2(x)) return true;
-  state.members = members; state.colons = colons;
-  if (check10(x)) return true;
-  state.members = members; state.colons = colons;
-  if (check18(x)) return true;
-  state.members = members; state.colons = colons;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
+  if (check13(x)) return true;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
+  if (check21(x)) return true;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
   return false;
 }
 
-function check22(x: unknown): boolean {
+function check26(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
@@ -272,7 +318,7 @@ function check22(x: unknown): boolean {
   return true;
 }
 
-function check21(x: unknown): boolean {
+function check25(x: unknown): boolean {
   const o = strict(x, keys15);
   if (o === undefined) return false;
   let v: unknown;
@@ -283,21 +329,21 @@ function check21(x: unknown): boolean {
   v = o["to"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["fromLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["toLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["route"]; if (v !== undefined && !(check22(v))) return false;
+  v = o["route"]; if (v !== undefined && !(check26(v))) return false;
   state.failed = false; refinement17(o, sink); if (state.failed) return false;
   state.failed = false; refinement18(o, sink); if (state.failed) return false;
   return true;
 }
 
-function check20(x: unknown): boolean {
+function check24(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check21(v))) return false;
+    const v: unknown = x[i]; if (!(check25(v))) return false;
   }
   return true;
 }
 
-function check24(x: unknown): boolean {
+function check28(x: unknown): boolean {
   const o = strict(x, keys19);
   if (o === undefined) return false;
   let v: unknown;
@@ -306,7 +352,7 @@ function check24(x: unknown): boolean {
   v = o["to"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["fromLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["toLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["route"]; if (v !== undefined && !(check22(v))) return false;
+  v = o["route"]; if (v !== undefined && !(check26(v))) return false;
   v = o["vehPerHour"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 115200)) return false;
   v = o["beginS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
   v = o["begin"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
@@ -318,15 +364,15 @@ function check24(x: unknown): boolean {
   return true;
 }
 
-function check23(x: unknown): boolean {
+function check27(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check24(v))) return false;
+    const v: unknown = x[i]; if (!(check28(v))) return false;
   }
   return true;
 }
 
-function check27(x: unknown): boolean {
+function check31(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
@@ -335,7 +381,15 @@ function check27(x: unknown): boolean {
   return true;
 }
 
-function check29(x: unknown): boolean {
+function check32(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(typeof v === 'string' && countColons(v))) return false;
+  }
+  return true;
+}
+
+function check34(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 115200)) return false;
@@ -343,15 +397,15 @@ function check29(x: unknown): boolean {
   return true;
 }
 
-function check28(x: unknown): boolean {
+function check33(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check29(v))) return false;
+    const v: unknown = x[i]; if (!(check34(v))) return false;
   }
   return true;
 }
 
-function check31(x: unknown): boolean {
+function check36(x: unknown): boolean {
   const o = strict(x, keys22);
   if (o === undefined) return false;
   let v: unknown;
@@ -359,98 +413,6 @@ function check31(x: unknown): boolean {
   v = o["time"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
   v = o["factor"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100)) return false;
   state.failed = false; refinement23(o, sink); if (state.failed) return false;
-  return true;
-}
-
-function check30(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  if (!(x.length >= 1)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check31(v))) return false;
-  }
-  return true;
-}
-
-function check26(x: unknown): boolean {
-  const o = strict(x, keys21);
-  if (o === undefined) return false;
-  let v: unknown;
-  v = o["zones"]; if (!(check27(v))) return false;
-  v = o["vehPerHour"]; if (!(check28(v))) return false;
-  v = o["beginS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
-  v = o["begin"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
-  v = o["endS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
-  v = o["end"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
-  v = o["profile"]; if (v !== undefined && !(check30(v))) return false;
-  v = o["arrivals"]; if (v !== undefined && !((v === "uniform" || v === "poisson"))) return false;
-  state.failed = false; refinement24(o, sink); if (state.failed) return false;
-  state.failed = false; refinement20(o, sink); if (state.failed) return false;
-  return true;
-}
-
-function check25(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check26(v))) return false;
-  }
-  return true;
-}
-
-function check19(x: unknown): boolean {
-  const o = strict(x, keys14);
-  if (o === undefined) return false;
-  let v: unknown;
-  v = o["trips"]; if (v !== undefined && !(check20(v))) return false;
-  v = o["flows"]; if (v !== undefined && !(check23(v))) return false;
-  v = o["od"]; if (v !== undefined && !(check25(v))) return false;
-  return true;
-}
-
-function check39(x: unknown): boolean {
-  const o = strict(x, keys29);
-  if (o === undefined) return false;
-  let v: unknown;
-  v = o["from"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["to"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  return true;
-}
-
-function check38(x: unknown): boolean {
-  const { members, colons } = state;
-  if (typeof x === 'string' && pattern28.test(x) && countColons(x)) return true;
-  state.members = members; state.colons = colons;
-  if (check39(x)) return true;
-  state.members = members; state.colons = colons;
-  return false;
-}
-
-function check37(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check38(v))) return false;
-  }
-  return true;
-}
-
-function check40(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check38(v))) return false;
-  }
-  return true;
-}
-
-function check36(x: unknown): boolean {
-  const o = strict(x, keys27);
-  if (o === undefined) return false;
-  let v: unknown;
-  v = o["green"]; if (!(check37(v))) return false;
-  v = o["permissive"]; if (v !== undefined && !(check40(v))) return false;
-  v = o["greenS"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 3600)) return false;
-  v = o["yellowS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
-  v = o["allRedS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
-  v = o["minGreenS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
-  v = o["maxGreenS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
   return true;
 }
 
@@ -463,26 +425,122 @@ function check35(x: unknown): boolean {
   return true;
 }
 
-function check34(x: unknown): boolean {
+function check30(x: unknown): boolean {
+  const o = strict(x, keys21);
+  if (o === undefined) return false;
+  let v: unknown;
+  v = o["zones"]; if (!(check31(v))) return false;
+  v = o["zoneNames"]; if (v !== undefined && !(check32(v))) return false;
+  v = o["vehPerHour"]; if (!(check33(v))) return false;
+  v = o["beginS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
+  v = o["begin"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
+  v = o["endS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
+  v = o["end"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
+  v = o["profile"]; if (v !== undefined && !(check35(v))) return false;
+  v = o["arrivals"]; if (v !== undefined && !((v === "uniform" || v === "poisson"))) return false;
+  state.failed = false; refinement24(o, sink); if (state.failed) return false;
+  state.failed = false; refinement20(o, sink); if (state.failed) return false;
+  return true;
+}
+
+function check29(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(check30(v))) return false;
+  }
+  return true;
+}
+
+function check23(x: unknown): boolean {
+  const o = strict(x, keys14);
+  if (o === undefined) return false;
+  let v: unknown;
+  v = o["trips"]; if (v !== undefined && !(check24(v))) return false;
+  v = o["flows"]; if (v !== undefined && !(check27(v))) return false;
+  v = o["od"]; if (v !== undefined && !(check29(v))) return false;
+  v = o["scale"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100)) return false;
+  return true;
+}
+
+function check44(x: unknown): boolean {
+  const o = strict(x, keys29);
+  if (o === undefined) return false;
+  let v: unknown;
+  v = o["from"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  v = o["to"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  return true;
+}
+
+function check43(x: unknown): boolean {
+  const { members, colons } = state;
+  const defaults = state.defaults.length;
+  const drops = state.drops.length;
+  if (typeof x === 'string' && pattern28.test(x) && countColons(x)) return true;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
+  if (check44(x)) return true;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
+  return false;
+}
+
+function check42(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(check43(v))) return false;
+  }
+  return true;
+}
+
+function check45(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(check43(v))) return false;
+  }
+  return true;
+}
+
+function check41(x: unknown): boolean {
+  const o = strict(x, keys27);
+  if (o === undefined) return false;
+  let v: unknown;
+  v = o["green"]; if (!(check42(v))) return false;
+  v = o["permissive"]; if (v !== undefined && !(check45(v))) return false;
+  v = o["greenS"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 3600)) return false;
+  v = o["yellowS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
+  v = o["allRedS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
+  v = o["minGreenS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
+  v = o["maxGreenS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
+  return true;
+}
+
+function check40(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  if (!(x.length >= 1)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(check41(v))) return false;
+  }
+  return true;
+}
+
+function check39(x: unknown): boolean {
   const o = strict(x, keys26);
   if (o === undefined) return false;
   let v: unknown;
   v = o["junction"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["offsetS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= -604800 && v <= 604800)) return false;
   v = o["cycleS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 14400)) return false;
-  v = o["phases"]; if (!(check35(v))) return false;
+  v = o["phases"]; if (!(check40(v))) return false;
   return true;
 }
 
-function check33(x: unknown): boolean {
+function check38(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check34(v))) return false;
+    const v: unknown = x[i]; if (!(check39(v))) return false;
   }
   return true;
 }
 
-function check41(x: unknown): boolean {
+function check46(x: unknown): boolean {
   const o = strict(x, keys30);
   if (o === undefined) return false;
   let v: unknown;
@@ -492,17 +550,17 @@ function check41(x: unknown): boolean {
   return true;
 }
 
-function check32(x: unknown): boolean {
+function check37(x: unknown): boolean {
   const o = strict(x, keys25);
   if (o === undefined) return false;
   let v: unknown;
   v = o["default"]; if (v === undefined) state.defaults.push(o, "default", "fixed"); else if (!((v === "fixed" || v === "webster" || v === "actuated" || v === "max-pressure"))) return false;
-  v = o["programs"]; if (v !== undefined && !(check33(v))) return false;
-  v = o["actuated"]; if (v !== undefined && !(check41(v))) return false;
+  v = o["programs"]; if (v !== undefined && !(check38(v))) return false;
+  v = o["actuated"]; if (v !== undefined && !(check46(v))) return false;
   return true;
 }
 
-function check42(x: unknown): boolean {
+function check47(x: unknown): boolean {
   const o = strict(x, keys31);
   if (o === undefined) return false;
   let v: unknown;
@@ -521,7 +579,7 @@ function check42(x: unknown): boolean {
   return true;
 }
 
-function check44(x: unknown): boolean {
+function check49(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i]; if (!((v === "summary.json" || v === "trips.csv" || v === "links.csv" || v === "junctions.csv" || v === "timeseries.csv" || v === "network.geojson"))) return false;
@@ -529,12 +587,12 @@ function check44(x: unknown): boolean {
   return true;
 }
 
-function check43(x: unknown): boolean {
+function check48(x: unknown): boolean {
   const o = strict(x, keys33);
   if (o === undefined) return false;
   let v: unknown;
   v = o["dir"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["files"]; if (v !== undefined && !(check44(v))) return false;
+  v = o["files"]; if (v !== undefined && !(check49(v))) return false;
   return true;
 }
 
@@ -547,10 +605,10 @@ function check0(x: unknown): boolean {
   v = o["description"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
   v = o["drivingSide"]; if (v === undefined) state.defaults.push(o, "drivingSide", "right"); else if (!((v === "left" || v === "right"))) return false;
   v = o["network"]; if (!(check1(v))) return false;
-  v = o["demand"]; if (!(check19(v))) return false;
-  v = o["signals"]; if (v !== undefined && !(check32(v))) return false;
-  v = o["simulation"]; if (!(check42(v))) return false;
-  v = o["outputs"]; if (v !== undefined && !(check43(v))) return false;
+  v = o["demand"]; if (!(check23(v))) return false;
+  v = o["signals"]; if (v !== undefined && !(check37(v))) return false;
+  v = o["simulation"]; if (!(check47(v))) return false;
+  v = o["outputs"]; if (v !== undefined && !(check48(v))) return false;
   return true;
 }
 

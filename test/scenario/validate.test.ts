@@ -18,13 +18,17 @@ const VALID: unknown[] = [
     name: 'inline', description: 'x', drivingSide: 'left',
     network: {
       junctions: [{ id: 'A', xM: 0, yM: 0, lon: 113.5, lat: 22.2 }, { id: 'B', xM: 400, yM: 0, control: 'signal' }, { id: 'C', xM: 800, yM: 0 }],
-      links: [{ id: 'AB', from: 'A', to: 'B', speedKmh: 50, lanes: 2, lengthM: 410, saturationVehPerHourPerLane: 1800, jamSpacingM: 7.5, name: 'Av.' }, { id: 'BC', from: 'B', to: 'C', speedKmh: 50 }],
+      links: [
+        { id: 'AB', from: 'A', to: 'B', speedKmh: 50, lanes: 2, lengthM: 410, saturationVehPerHourPerLane: 1800, jamSpacingM: 7.5, name: 'Av.', names: { pt: 'Av. Almeida Ribeiro', 'zh:Hant': '新馬路' }, roadClass: 'primary', shapeM: [[100, 1], [200, -1]] },
+        { id: 'BC', from: 'B', to: 'C', speedKmh: 50 },
+      ],
       movements: [{ from: 'AB', to: 'BC', lanes: [0, 1] }],
     },
     demand: {
       trips: [{ id: 't', departS: 10, from: 'A', to: 'C' }, { depart: '00:01:00', fromLink: 'AB', toLink: 'BC' }, { departS: 5, route: ['AB', 'BC'] }],
       flows: [{ id: 'f', from: 'A', to: 'C', vehPerHour: 600, begin: '00:00', endS: 900, arrivals: 'poisson' }],
-      od: [{ zones: ['A', 'C'], vehPerHour: [[0, 100], [50, 0]], beginS: 0, end: '00:30', profile: [{ timeS: 0, factor: 1 }, { time: '00:15', factor: 2 }], arrivals: 'uniform' }],
+      scale: 1.5,
+      od: [{ zones: ['A', 'C'], zoneNames: ['west', 'east: Rua'], vehPerHour: [[0, 100], [50, 0]], beginS: 0, end: '00:30', profile: [{ timeS: 0, factor: 1 }, { time: '00:15', factor: 2 }], arrivals: 'uniform' }],
     },
     signals: {
       default: 'actuated',
@@ -42,7 +46,7 @@ const VALID: unknown[] = [
   },
   { name: 'corridor', network: { generator: 'corridor', junctions: 3, spacingM: [250, 300], endLengthM: 100, sideLengthM: 80, sideLanes: 1, sideSpeedKmh: 30 }, demand: { flows: [{ from: 'west', to: 'east', vehPerHour: 300 }] }, simulation: { endS: 600 } },
   { name: 'ring', network: { generator: 'ring', junctions: 5, radiusM: 300, spokeLengthM: 100 }, demand: {}, signals: { default: 'max-pressure' }, simulation: { end: '01:00' } },
-  { name: 'import', network: { import: 'sumo', file: 'x.net.xml' }, demand: {}, simulation: { endS: 60 } },
+  { name: 'import', network: { import: 'osm', file: 'x.osm', options: { country: 'MO', signals: 'auto', nested: { a: [1, 'x:y', { b: null }] } } }, demand: {}, simulation: { endS: 60 } },
 ];
 
 /** A JSON-like value to write somewhere. */
@@ -103,6 +107,15 @@ describe('validateScenario (compiled from the zod schema)', () => {
     validateScenario(grid);
     expect(grid.drivingSide).toBe('right');
     expect(grid.simulation).toEqual({ endS: 60, seed: 1, replications: 1 });
+  });
+
+  it('drops a __proto__ key of a record (street names, importer options) as zod does, and counts it', () => {
+    const data = structuredClone(VALID[0]) as { network: { links: Array<{ names: Record<string, unknown> }> } };
+    Object.defineProperty(data.network.links[0].names, '__proto__', { value: 'x:y', enumerable: true, writable: true, configurable: true });
+    agree(data);
+    const verdict = validateScenario(data);
+    expect(verdict.ok).toBe(true);
+    expect(Object.keys(data.network.links[0].names)).toEqual(['pt', 'zh:Hant']);
   });
 
   it('gives zod\'s verdict on scenarios with one to three edits: values set, keys deleted or added (property)', () => {

@@ -101,6 +101,8 @@ export const CorridorSchema = z.object({
 export interface ReportLink {
   /** Link id. */
   id: string;
+  /** Street name (network.geojson `name`), when the network has one. */
+  name?: string;
   /** Upstream junction id. */
   from: string;
   /** Downstream junction id. */
@@ -131,6 +133,8 @@ export interface ReportLink {
 export interface ReportJunction {
   /** Junction id. */
   id: string;
+  /** Named after the streets that meet there (junctions.csv `name`), when known. */
+  name?: string;
   /** `signal`, `priority` or `uncontrolled`. */
   control: string;
   /** Vehicles that passed it. */
@@ -204,6 +208,12 @@ export interface ReportData {
   calibration?: CalibrationReport;
 }
 
+/** How a junction is called in the report: its name (the streets that meet there) with its id, or its id alone. */
+export function junctionLabel(data: Pick<ReportData, 'junctions'>, id: string): string {
+  const name = data.junctions?.find((j) => j.id === id)?.name;
+  return name === undefined ? id : `${name} (${id})`;
+}
+
 /** What the map takes from a row of link-flows.csv. */
 export interface LinkFlowFigures {
   /** Capacity, veh/h. */
@@ -217,8 +227,10 @@ export function reportLinks(geojson: z.infer<typeof GeoJsonSchema>, flows: Reado
   return geojson.features.map((f) => {
     const p = f.properties;
     const flow = flows.get(p.id);
+    const name = typeof p.name === 'string' && p.name !== '' ? p.name : undefined;
     return {
       id: p.id,
+      ...(name === undefined ? {} : { name }),
       from: p.from,
       to: p.to,
       coordinates: f.geometry.coordinates.map((c) => [c[0], c[1]] as [number, number]),

@@ -129,7 +129,8 @@ export async function loadReportData(dir: string): Promise<ReportData> {
     data.junctions = junctions.map((r) => {
       const los = r.get('los');
       if (!/^[A-F]?$/.test(los)) throw new InputError(`${'junctions.csv'}:${r.line} los`, `expected a level of service A-F or nothing, found "${los}"`);
-      return { id: r.get('id'), control: r.get('control'), vehicles: r.number('vehicles'), controlDelayS: r.number('control_delay_s'), los };
+      const name = r.get('name'); // absent in files of older versions
+      return { id: r.get('id'), ...(name ? { name } : {}), control: r.get('control'), vehicles: r.number('vehicles'), controlDelayS: r.number('control_delay_s'), los };
     });
   }
 

@@ -31,11 +31,12 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
 
 /** Never both forms of a time; a required time has one of them. */
 function timePairs(pairs: readonly TimePair[]): Refinement {
+  const keys = pairs.map(({ name, required }) => ({ name, seconds: `${name}S`, required }));
   return (value, sink) => {
     const record = asRecord(value);
     if (record === undefined) return;
-    for (const { name, required } of pairs) {
-      const hasSeconds = record[`${name}S`] !== undefined;
+    for (const { name, seconds, required } of keys) {
+      const hasSeconds = record[seconds] !== undefined;
       const hasClock = record[name] !== undefined;
       if (hasSeconds && hasClock) {
         sink.addIssue({ code: 'custom', path: [name], message: `give either ${name}S (seconds) or ${name} (clock time), not both` });

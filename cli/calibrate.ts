@@ -20,7 +20,8 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
-import { buildScenario, loadScenario, type BuiltScenario, type LoadedScenario } from '../engine/scenario/index.js';
+import { buildScenario, type BuiltScenario } from '../engine/scenario/build.js';
+import { loadScenario, type LoadedScenario } from '../engine/scenario/load.js';
 import { resolveCounts, clockOf, type CountSet } from '../engine/demand/counts.js';
 import type { TripSpec } from '../engine/demand/demand.js';
 import { programToSpec } from '../engine/signals/program.js';
@@ -28,7 +29,7 @@ import type { CalibrationResult, SignalsFor } from '../engine/optimise/calibrate
 import { TRIP_ENDS, type TripEndsPolicy } from '../engine/optimise/calibrate/trip-ends.js';
 import type { FitSummary } from '../engine/optimise/calibrate/fit.js';
 import { csvField, writeOutputs } from '../engine/report/outputs.js';
-import { simulate } from '../engine/sim/index.js';
+import { simulate } from '../engine/sim/simulate.js';
 import { interruptOnSigint } from './commands.js';
 import { VERSION } from './version.js';
 

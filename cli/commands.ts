@@ -1,20 +1,35 @@
 /**
- * What the `greenwave` commands do, apart from argument parsing (main.ts).
- * Each resolves to an exit code; a user mistake (any GreenwaveError) is printed
- * as its located message and gives 2, other failures propagate to main (1).
+ * What `greenwave run` and `greenwave validate` do, apart from argument parsing
+ * (main.ts). Each resolves to an exit code; a user mistake (any GreenwaveError)
+ * is printed as its located message and gives 2, other failures propagate to
+ * main (1).
+ *
+ * A plain run loads only what it uses: the scenario loader, builder, kernel and
+ * output writer. The progress bar, the worker pool, Redis and the HTML report
+ * are imported when an option asks for them (a test checks which modules a
+ * plain run loads).
  */
-import { SingleBar } from 'cli-progress';
 import os from 'node:os';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
-import { buildScenario, formatClock, loadScenario, type BuiltScenario } from '../engine/scenario/index.js';
-import { scaleDemand } from '../engine/demand/index.js';
-import { simulate, type SimulationResult, type NetworkMetrics } from '../engine/sim/index.js';
-import { programToSpec } from '../engine/signals/index.js';
-import type { TripTable } from '../engine/demand/index.js';
-import {
-  corridorRoute, reportRecorders, summariseMetrics, summaryOf, writeOutputs, writeRunReport, type MetricSummaries, type Provenance, type ReportRecorders,
-} from '../engine/report/index.js';
+import type { TripTable } from '../engine/demand/demand.js';
+import { summaryOf, writeOutputs, type Provenance } from '../engine/report/outputs.js';
+import { summariseMetrics, type MetricSummaries } from '../engine/report/stats.js';
+import { scaleDemand } from '../engine/demand/scale.js';
+import { buildScenario, type BuiltScenario } from '../engine/scenario/build.js';
+import { formatClock } from '../engine/scenario/clock.js';
+import { OUTPUT_FILES } from '../engine/scenario/formats.js';
+import { loadScenario } from '../engine/scenario/load.js';
+import type { NetworkMetrics } from '../engine/sim/metrics.js';
+import { simulate, type SimulationResult } from '../engine/sim/simulate.js';
+import type { ReportRecorders } from '../engine/report/index.js';
+import { peakRssMiB, Stopwatch } from './timing.js';
 import { VERSION } from './version.js';
+
+/** A progress bar on stderr (cli-progress, loaded only when a bar is shown). */
+async function progressBar(format: string): Promise<import('cli-progress').SingleBar> {
+  const { SingleBar } = await import('cli-progress');
+  return new SingleBar({ format, stream: process.stderr, hideCursor: true, clearOnComplete: true });
+}
 
 /** Options of `greenwave run`. */
 export interface RunOptions {
@@ -36,6 +51,10 @@ export interface RunOptions {
   redis?: string;
   /** Job id on the queue (same id after a restart: finished replications are not run again). */
   jobId?: string;
+  /** Largest scenario file read, MiB (--max-input). */
+  maxInputMiB?: number;
+  /** Memory the run may plan for, MiB (--max-memory). */
+  maxMemoryMiB?: number;
   /** Factor on the whole demand (times the scenario's `demand.scale`). */
   demandScale?: number;
 }
@@ -95,9 +114,7 @@ export function seedRanges(seeds: readonly number[]): string {
 /** Replications one after another in this thread (one replication, or --workers 1). */
 async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal: AbortSignal, recorders?: ReportRecorders): Promise<Runs> {
   const runs: Run[] = [];
-  const bar = showBar
-    ? new SingleBar({ format: 'simulating {bar} {percentage}% | replication {replication} | {clock}', stream: process.stderr, hideCursor: true, clearOnComplete: true })
-    : undefined;
+  const bar = showBar ? await progressBar('simulating {bar} {percentage}% | replication {replication} | {clock}') : undefined;
   bar?.start(100 * built.seeds.length, 0, { replication: `1/${built.seeds.length}`, clock: '' });
   const notRun: number[] = [];
   for (const [i, seed] of built.seeds.entries()) {
@@ -144,12 +161,11 @@ async function simulateOnPool(
       ? { redis: queue.redis, ...(queue.jobId !== undefined ? { jobId: queue.jobId } : {}), log: (line: string) => process.stderr.write(`${line}\n`) }
       : { workers },
   );
-  const bar = showBar
-    ? new SingleBar({ format: 'simulating {bar} {value}/{total} replications | {workers} workers', stream: process.stderr, hideCursor: true, clearOnComplete: true })
-    : undefined;
+  const bar = showBar ? await progressBar('simulating {bar} {value}/{total} replications | {workers} workers') : undefined;
   bar?.start(seeds.length, 0, { workers });
   let done = 0;
   const onProgress = (): void => bar?.update(++done, { workers });
+  const { programToSpec } = await import('../engine/signals/program.js');
   const programs = built.signals.programs.map((p) => programToSpec(built.compiled, p));
   try {
     const [first, rest] = await Promise.all([
@@ -219,8 +235,38 @@ function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undef
   return `${lines.join('\n')}\n`;
 }
 
+/** Loading options shared by `run` and `validate`. */
+export interface LoadCommandOptions {
+  /** Largest scenario file read, MiB (--max-input). */
+  maxInputMiB?: number;
+  /** Memory the run may plan for, MiB (--max-memory). */
+  maxMemoryMiB?: number;
+}
+
+/** Load and build `file` with the command's limits. */
+async function loadAndBuild(file: string, options: LoadCommandOptions, stopwatch?: Stopwatch, adjust?: (loaded: Awaited<ReturnType<typeof loadScenario>>) => void): Promise<BuiltScenario> {
+  const loaded = await loadScenario(file, {
+    ...(options.maxInputMiB !== undefined ? { maxInputBytes: options.maxInputMiB * 1024 * 1024 } : {}),
+    raiseInputWith: '--max-input <MiB>',
+  });
+  adjust?.(loaded);
+  stopwatch?.lap('loadS');
+  const built = buildScenario(loaded, {
+    ...(options.maxMemoryMiB !== undefined ? { maxMemoryMiB: options.maxMemoryMiB } : {}),
+    raiseMemoryWith: '--max-memory <MiB>',
+  });
+  return built;
+}
+
+/** Seconds the kernel spent routing, when its result reports them. */
+function routingSeconds(result: SimulationResult): number | null {
+  const reported = (result as { routingS?: unknown }).routingS;
+  return typeof reported === 'number' ? reported : null;
+}
+
 /** `greenwave run <scenario>`. */
 export async function runCommand(file: string, options: RunOptions): Promise<number> {
+  const stopwatch = new Stopwatch();
   const debug = options.debug === true;
   let built: BuiltScenario;
   let recorders: ReportRecorders | undefined;
@@ -233,19 +279,20 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
       throw new UsageError(`--workers must be an integer >= 1, got ${String(options.workers)}`);
     }
-    const loaded = await loadScenario(file);
-    if (options.demandScale !== undefined) {
-      if (!(options.demandScale > 0 && options.demandScale <= 100)) throw new UsageError(`--demand-scale must be a factor > 0 and <= 100, got ${String(options.demandScale)}`);
-      loaded.demand = scaleDemand(loaded.demand, options.demandScale);
-    }
-    if (options.seed !== undefined) loaded.simulation.seed = options.seed;
-    if (options.replications !== undefined) loaded.simulation.replications = options.replications;
-    built = buildScenario(loaded);
+    const { demandScale } = options;
+    if (demandScale !== undefined && !(demandScale > 0 && demandScale <= 100)) throw new UsageError(`--demand-scale must be a factor > 0 and <= 100, got ${String(demandScale)}`);
+    built = await loadAndBuild(file, options, stopwatch, (loaded) => {
+      if (demandScale !== undefined) loaded.demand = scaleDemand(loaded.demand, demandScale);
+      if (options.seed !== undefined) loaded.simulation.seed = options.seed;
+      if (options.replications !== undefined) loaded.simulation.replications = options.replications;
+    });
     if (options.report) {
+      const { corridorRoute, reportRecorders } = await import('../engine/report/index.js');
       const { start = 0, end = 0, interval } = built.options;
       const corridor = options.corridor !== undefined ? corridorRoute(built.compiled, options.corridor, '--corridor') : undefined;
       recorders = reportRecorders(built.compiled, built.trips, { start, end, interval, corridor });
     }
+    stopwatch.lap('buildS');
   } catch (error) {
     return userError(error, debug);
   }
@@ -263,6 +310,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   } finally {
     interrupt.dispose();
   }
+  stopwatch.lap('simulateS');
   const { runs, notRun, failed, interrupted } = outcome;
   for (const f of failed) process.stderr.write(`greenwave: replication with seed ${f.seed} failed: ${f.message}\n`);
   if (interrupted) {
@@ -276,10 +324,12 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     }
     return interrupted ? 130 : 1;
   }
+  const routed = runs.map((r) => routingSeconds(r.result));
+  stopwatch.set('routeS', routed.every((x) => x !== null) ? routed.reduce<number>((sum, x) => sum + (x ?? 0), 0) : null);
   const ordered = [firstRun, ...runs.filter((r) => r !== firstRun).sort((x, y) => x.seed - y.seed)];
   const stats = ordered.length > 1 ? summariseMetrics(ordered.map((r) => r.result.network)) : undefined;
   const provenance: Provenance = { scenario: built.scenario.name, seed: firstRun.seed, version: VERSION };
-  const summary = {
+  const summary: Record<string, unknown> = {
     ...summaryOf(built.compiled, firstRun.result, provenance),
     scenarioFile: file,
     replications: ordered.map((r) => ({ seed: r.seed, totals: r.result.network, gridlock: r.result.gridlock ?? null })),
@@ -289,12 +339,20 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   let files: string[] = [];
   if (options.files !== false) {
     const dir = options.out ?? built.outputs.dir;
+    // Every file but summary.json first, so that summary.json can say how long they took.
+    const wanted: readonly string[] = recorders ? OUTPUT_FILES : built.outputs.files;
     try {
-      files = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, recorders ? undefined : built.outputs.files, summary);
+      const others = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, wanted.filter((f) => f !== 'summary.json'));
+      stopwatch.lap('writeS');
+      Object.assign(summary, { timing: stopwatch.timing, peakRssMiB: peakRssMiB() });
       if (recorders) {
+        // The page is rendered from the summary in memory, timing included, as `greenwave report` reads it back.
+        const { writeRunReport } = await import('../engine/report/index.js');
         const trips = firstRun.trips as TripTable;
-        files.push(...await writeRunReport(dir, { net: built.compiled, trips, result: firstRun.result, provenance, summary, recordings: recorders.recordings() }));
+        others.push(...await writeRunReport(dir, { net: built.compiled, trips, result: firstRun.result, provenance, summary, recordings: recorders.recordings() }));
       }
+      const written = wanted.includes('summary.json') ? await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, ['summary.json'], summary) : [];
+      files = [...written, ...others];
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'ENOTDIR' || code === 'EEXIST' || code === 'EROFS') {
@@ -303,6 +361,9 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       }
       throw error;
     }
+  } else {
+    stopwatch.set('writeS', 0);
+    Object.assign(summary, { timing: stopwatch.timing, peakRssMiB: peakRssMiB() });
   }
   if (options.json) process.stdout.write(`${JSON.stringify({ ...summary, outputs: files }, null, 2)}\n`);
   else process.stdout.write(table(built, ordered, stats, files));
@@ -311,9 +372,9 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
 }
 
 /** `greenwave validate <scenario>`. */
-export async function validateCommand(file: string): Promise<number> {
+export async function validateCommand(file: string, options: LoadCommandOptions = {}): Promise<number> {
   try {
-    const built = buildScenario(await loadScenario(file));
+    const built = await loadAndBuild(file, options);
     const net = built.compiled;
     process.stdout.write(`${file}: ok — "${built.scenario.name}": ${net.junctionCount} junctions, ${net.linkCount} links, ${net.movementCount} movements, ${built.trips.count.toLocaleString('en')} trips (seed ${built.seeds[0]})\n`);
     return 0;

@@ -18,7 +18,6 @@ import { GreenwaveError, ScenarioError, UsageError } from '../engine/errors.js';
 import { importNetwork, IMPORT_FORMAT_NAMES } from '../engine/io/import-network.js';
 import { scenarioDocument } from '../engine/io/scenario-doc.js';
 import type { ImportFormat, ImportResult } from '../engine/io/types.js';
-import { buildScenario, parseScenario } from '../engine/scenario/index.js';
 
 /** Options of `greenwave import`. */
 export interface ImportCommandOptions {
@@ -117,7 +116,7 @@ export function importSummary(result: ImportResult, out: string, doc: { name?: u
 /** `greenwave import`. Resolves to the exit code. */
 export async function importCommand(format: string, files: string[], options: ImportCommandOptions): Promise<number> {
   const debug = options.debug === true;
-  if (!(format in IMPORT_FORMAT_NAMES)) {
+  if (!Object.hasOwn(IMPORT_FORMAT_NAMES, format)) {
     process.stderr.write(`greenwave: import: unknown format "${format}"; expected one of ${Object.keys(IMPORT_FORMAT_NAMES).join(', ')}\n`);
     return 2;
   }
@@ -170,6 +169,9 @@ export async function importCommand(format: string, files: string[], options: Im
     ...(reference === undefined ? {} : { reference }),
   }) as { name?: unknown; simulation?: { startS?: number; endS?: number } };
   const text = `${JSON.stringify(doc, null, 2)}\n`;
+  // Imported here, not at the top: other commands never load the scenario schema (zod).
+  const { buildScenario } = await import('../engine/scenario/build.js');
+  const { parseScenario } = await import('../engine/scenario/parse.js');
   try {
     const loaded = parseScenario(text, options.out);
     if (reference !== undefined) loaded.imported = result; // the same import the file names, already done

@@ -1,19 +1,22 @@
 #!/usr/bin/env node
 /**
  * The `greenwave` command for planners: `run` a scenario file and read a summary
- * table (files under --out), or `validate` it. Exit codes: 0 success, 2 bad input
- * (scenario, network, demand or option mistakes: a located message, no stack
- * trace), 1 a runtime failure (with --debug, the stack). The optimise, import
- * and report commands join as their milestones land.
+ * table (files under --out), `validate` it, `optimise` its signals, `import`
+ * another tool's files, `report` a run as HTML, serve as a distributed `worker`.
+ * Exit codes: 0 success, 2 bad input (scenario, network, demand or option
+ * mistakes: a located message, no stack trace), 1 a runtime failure (with
+ * --debug, the stack).
+ *
+ * Start-up is part of every run's cost, so this file loads only the argument
+ * parser: each command's code is imported when that command runs (a plain
+ * `run` never loads the optimiser, the importers, the HTML report, the worker
+ * pool or Redis).
  */
 import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
-import { runCommand, validateCommand } from './commands.js';
-import { optimiseCommand } from './optimise.js';
 import { registerImportCommand } from './import.js';
 import { registerCalibrateCommand } from './calibrate.js';
-import { reportCommand } from './report.js';
 import { VERSION } from './version.js';
 import { registerWorkerCommand } from './worker.js';
 
@@ -24,6 +27,20 @@ function integer(name: string, min: number): (value: string) => number {
     return n;
   };
 }
+
+/** A number of MiB from 1 to 1 TiB (--max-memory, --max-input). */
+function mebibytes(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 1 || n > 1024 * 1024) throw new InvalidArgumentError(`${name} must be a number of MiB from 1 to 1048576, got "${value}"`);
+    return n;
+  };
+}
+
+const LIMIT_HELP = {
+  memory: 'memory a run may plan for, MiB: a scenario estimated to need more is refused before it starts (default 4096)',
+  input: 'largest scenario file read, MiB (default 256 for JSON, 16 for YAML)',
+};
 
 /** Build the command-line program (exported for tests). */
 export function program(): Command {
@@ -59,6 +76,8 @@ The scenario format is described by scenarios/schema.json and in the README.`);
     .option('-q, --quiet', 'no progress bar')
     .option('--report', 'also record queues over time and a corridor, and write report.html beside the outputs')
     .option('--corridor <from:to>', 'corridor of the report\'s time-space diagram, as two junction ids (default: busiest origin-destination route)')
+    .option('--max-memory <MiB>', LIMIT_HELP.memory, mebibytes('--max-memory'))
+    .option('--max-input <MiB>', LIMIT_HELP.input, mebibytes('--max-input'))
     .option('--demand-scale <factor>', 'multiply the whole demand (flows, OD matrices; trips thinned or copied) by this factor, on top of the scenario\'s demand.scale', (v: string) => {
       const f = Number(v);
       if (!(f > 0 && f <= 100)) throw new InvalidArgumentError(`--demand-scale must be a factor > 0 and <= 100, got "${v}"`);
@@ -74,7 +93,8 @@ Examples:
   greenwave run scenario.yaml --report             outputs plus report.html (open it in a browser, works offline)
 Ctrl-C stops replications early: what finished is reported (and written); a second Ctrl-C quits at once.`)
     .action(async (file: string, options) => {
-      process.exitCode = await runCommand(file, { ...options, debug: cli.opts().debug === true });
+      const { runCommand } = await import('./commands.js');
+      process.exitCode = await runCommand(file, { ...options, maxMemoryMiB: options.maxMemory, maxInputMiB: options.maxInput, debug: cli.opts().debug === true });
     });
 
   const number = (name: string, min: number) => (value: string): number => {
@@ -118,6 +138,7 @@ Examples:
   greenwave optimise scenario.yaml --resume                            continue a stopped run from its checkpoint
 Ctrl-C stops after writing the checkpoint and the best plan so far; --resume continues.`)
     .action(async (file: string, options) => {
+      const { optimiseCommand } = await import('./optimise.js');
       process.exitCode = await optimiseCommand(file, { ...options, timeMinutes: options.time, debug: cli.opts().debug === true });
     });
 
@@ -154,14 +175,18 @@ Examples:
   greenwave report out/grid-4x4                    writes out/grid-4x4/report.html
   greenwave report out/macau -o macau.html --junction lisboa senado`)
     .action(async (dir: string, options: { out?: string; junction?: string[] }) => {
+      const { reportCommand } = await import('./report.js');
       process.exitCode = await reportCommand(dir, { ...options, debug: cli.opts().debug === true });
     });
 
   cli.command('validate')
     .description('check a scenario file and report every problem with its file, line and column')
     .argument('<scenario>', 'scenario file (.json, .yaml or .yml)')
-    .action(async (file: string) => {
-      process.exitCode = await validateCommand(file);
+    .option('--max-memory <MiB>', LIMIT_HELP.memory, mebibytes('--max-memory'))
+    .option('--max-input <MiB>', LIMIT_HELP.input, mebibytes('--max-input'))
+    .action(async (file: string, options: { maxMemory?: number; maxInput?: number }) => {
+      const { validateCommand } = await import('./commands.js');
+      process.exitCode = await validateCommand(file, { maxMemoryMiB: options.maxMemory, maxInputMiB: options.maxInput });
     });
   registerImportCommand(cli);
   registerCalibrateCommand(cli);

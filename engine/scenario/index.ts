@@ -5,7 +5,8 @@
  */
 export { ScenarioSchema, InlineNetworkSchema, GeneratorNetworkSchema, ImportNetworkSchema, SIGNAL_DEFAULTS, IMPORT_FORMATS, OUTPUT_FILES } from './schema.js';
 export type { ScenarioInput, ScenarioFile, InlineNetworkFile, GeneratorNetworkFile, ImportNetworkFile, MovementRefFile } from './schema.js';
-export { loadScenario, parseScenario } from './load.js';
+export { loadScenario } from './load.js';
+export { parseScenario } from './parse.js';
 export type { LoadedScenario, NetworkSource, ScenarioMovementRef, ScenarioPhase, ScenarioProgram, ScenarioSimulation } from './load.js';
 export { buildScenario } from './build.js';
 export type { BuiltScenario } from './build.js';

@@ -1,0 +1,14 @@
+/**
+ * The named choices of the scenario format, as plain constants (the zod schema
+ * in `schema.ts` builds its enums from them; code that only needs the names
+ * need not load zod).
+ */
+
+/** Signal control families a scenario may name. */
+export const SIGNAL_DEFAULTS = ['fixed', 'webster', 'actuated', 'max-pressure'] as const;
+/** Network file formats a scenario may import. */
+export const IMPORT_FORMATS = ['sumo', 'cityflow', 'osm'] as const;
+/** Files a run may write into `outputs.dir` (the HTML report joins when it exists). */
+export const OUTPUT_FILES = [
+  'summary.json', 'trips.csv', 'links.csv', 'junctions.csv', 'timeseries.csv', 'network.geojson',
+] as const;

@@ -16,6 +16,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { GreenwaveError, ScenarioError } from '../engine/errors.js';
 import { importNetwork, IMPORT_FORMAT_NAMES, scenarioDocument, type ImportFormat, type ImportResult } from '../engine/io/index.js';
 import { buildScenario, parseScenario } from '../engine/scenario/index.js';
+import { CITYFLOW_MAX_HORIZON } from '../engine/io/cityflow/index.js';
 
 /** Options of `greenwave import`. */
 export interface ImportCommandOptions {
@@ -34,10 +35,13 @@ export interface ImportCommandOptions {
 /** Warnings printed in full; the rest are counted. */
 const SHOWN_WARNINGS = 20;
 
-function positiveSeconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`--end must be a number of seconds > 0, got "${value}"`);
-  return n;
+/** A number in (0, max] for option `name`, described as `what`. */
+function positiveUpTo(name: string, what: string, max: number): (value: string) => number {
+  return (value) => {
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isFinite(n) || n <= 0 || n > max) throw new InvalidArgumentError(`${name} must be ${what} in (0, ${max.toLocaleString('en')}], got "${value.slice(0, 40)}"`);
+    return n;
+  };
 }
 
 function drivingSide(value: string): 'left' | 'right' {
@@ -136,11 +140,11 @@ export function registerImportCommand(cli: Command): void {
     .requiredOption('-o, --out <scenario.json>', 'scenario file to write')
     .option('--name <name>', 'scenario name (default: from the first file name)')
     .option('--driving-side <side>', 'left or right (default: what the source says, else right)', drivingSide)
-    .option('--end <seconds>', 'end of the simulated period, s (cityflow: the horizon, default 3600)', positiveSeconds)
+    .option('--end <seconds>', `end of the simulated period, s (cityflow: the horizon, default 3600, at most ${CITYFLOW_MAX_HORIZON} = 7 days)`, positiveUpTo('--end', 'a number of seconds', CITYFLOW_MAX_HORIZON))
     .option('--force', 'overwrite the output file if it exists')
     .option('--country <code>', 'osm: ISO country code for default speeds and driving side (e.g. MO, HK, PT)')
     .option('--no-demand', 'osm: do not generate the morning-peak demand')
-    .option('--veh-per-hour <n>', 'osm: total generated demand, veh/h (default 30 per fringe zone)', positiveSeconds)
+    .option('--veh-per-hour <n>', 'osm: total generated demand, veh/h (default 30 per fringe zone)', positiveUpTo('--veh-per-hour', 'a flow in veh/h', 1_000_000))
     .addHelpText('after', `
 Examples:
   greenwave import osm macau.osm.pbf -o macau.json --country MO

@@ -7,12 +7,16 @@ import { SingleBar } from 'cli-progress';
 import os from 'node:os';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
 import { buildScenario, formatClock, loadScenario, type BuiltScenario } from '../engine/scenario/index.js';
-import { simulate, type SimulationResult, type NetworkMetrics } from '../engine/sim/index.js';
+import { simulateSteps, type SimulationResult, type NetworkMetrics } from '../engine/sim/index.js';
 import { programToSpec } from '../engine/signals/index.js';
 import type { TripTable } from '../engine/demand/index.js';
 import { summariseMetrics, summaryOf, writeOutputs, type MetricSummaries, type Provenance } from '../engine/report/index.js';
+import { OUTPUT_FILE_NAMES } from '../engine/report/outputs.js';
+import { prepareOutputDir, type OutputDir, type PreparedOutputDir } from '../engine/report/output-dir.js';
+import { RECORDING_FILE_NAMES } from '../engine/report/html/recordings.js';
 import { VERSION } from './version.js';
 import { reportRecorders, writeReport, type ReportRecorders } from './report.js';
+import { outputDirectory } from './outputs.js';
 
 /** Options of `greenwave run`. */
 export interface RunOptions {
@@ -34,6 +38,8 @@ export interface RunOptions {
   redis?: string;
   /** Job id on the queue (same id after a restart: finished replications are not run again). */
   jobId?: string;
+  /** Write into a directory holding another scenario's run, or files no manifest accounts for (only the recorded files of that run are removed). */
+  force?: boolean;
 }
 
 interface Run {
@@ -88,7 +94,17 @@ export function seedRanges(seeds: readonly number[]): string {
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
-/** Replications one after another in this thread (one replication, or --workers 1). */
+/** Simulated seconds between checks for Ctrl-C in an in-process run. */
+const STEP_S = 1;
+/** Wall time between yields to the event loop (where Ctrl-C is seen) in an in-process run, ms. */
+const YIELD_MS = 50;
+
+/**
+ * Replications one after another in this thread (one replication, or --workers
+ * 1). Each runs in steps of simulated time, yielding to the event loop every
+ * 50 ms, so Ctrl-C stops even a single long replication at once; a replication
+ * cut short is abandoned (its seed is listed as not run), never reported.
+ */
 async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal: AbortSignal, recorders?: ReportRecorders): Promise<Runs> {
   const runs: Run[] = [];
   const bar = showBar
@@ -104,7 +120,7 @@ async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal:
     }
     const trips = i === 0 ? built.trips : built.tripsFor(seed);
     const start = built.options.start ?? 0;
-    const result = simulate(built.compiled, trips, built.signals, {
+    const steps = simulateSteps(built.compiled, trips, built.signals, {
       ...built.options,
       seed,
       ...(i === 0 && recorders ? { attach: recorders.attach } : {}),
@@ -114,8 +130,22 @@ async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal:
           clock: formatClock(Math.round(time)),
         }),
       } : {}),
-    });
-    runs.push({ seed, trips, result });
+    }, STEP_S);
+    let yielded = performance.now();
+    let next = steps.next();
+    while (next.done !== true && !signal.aborted) {
+      if (performance.now() - yielded >= YIELD_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        yielded = performance.now();
+        if (signal.aborted) break;
+      }
+      next = steps.next();
+    }
+    if (next.done !== true) {
+      notRun.push(seed);
+      continue;
+    }
+    runs.push({ seed, trips, result: next.value });
   }
   bar?.stop();
   return { runs, notRun, failed: [], interrupted: signal.aborted, workers: 1 };
@@ -220,6 +250,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   const debug = options.debug === true;
   let built: BuiltScenario;
   let recorders: ReportRecorders | undefined;
+  let prepared: PreparedOutputDir | undefined;
   try {
     if (options.report && options.files === false) throw new UsageError('--report needs the output files: leave out --no-files');
     if (options.redis !== undefined && options.workers !== undefined) {
@@ -236,6 +267,12 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     if (options.report) {
       const { start = 0, end = 0, interval } = built.options;
       recorders = reportRecorders(built.compiled, built.trips, { start, end, interval, corridor: options.corridor });
+    }
+    if (options.files !== false) {
+      // Checked before the simulation, so a mistake about the directory shows at once, not after the run.
+      const dir = await outputDirectory(file, built.outputs.dir, options.out);
+      const names = [...(recorders ? OUTPUT_FILE_NAMES : built.outputs.files), ...(recorders ? [...RECORDING_FILE_NAMES, 'report.html'] : [])];
+      prepared = await prepareOutputDir(dir, { kind: 'run', scenario: built.scenario.name, scenarioFile: file, seed: built.seeds[0], version: VERSION }, { names, force: options.force === true });
     }
   } catch (error) {
     return userError(error, debug);
@@ -264,6 +301,8 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     if (runs.length > 0) {
       const stats = summariseMetrics(runs.map((r) => r.result.network));
       process.stderr.write(`greenwave: the first replication (seed ${built.seeds[0]}) did not finish, so no files are written; mean delay over ${runs.length} finished: ${fmt(stats.meanDelay.mean)} s\n`);
+    } else if (interrupted) {
+      process.stderr.write('greenwave: no replication finished, so nothing is reported and no files are written\n');
     }
     return interrupted ? 130 : 1;
   }
@@ -278,21 +317,22 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     ...(interrupted || failed.length > 0 ? { incomplete: { notRun, failed } } : {}),
   };
   let files: string[] = [];
-  if (options.files !== false) {
-    const dir = options.out ?? built.outputs.dir;
+  if (prepared !== undefined) {
+    const { dir } = prepared;
+    let out: OutputDir | undefined;
     try {
-      files = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, recorders ? undefined : built.outputs.files, summary);
+      out = await prepared.open();
+      files = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, recorders ? undefined : built.outputs.files, summary, out);
       if (recorders) {
-        files.push(...await recorders.write(dir, provenance));
-        files.push((await writeReport(dir)).path);
+        files.push(...await recorders.write(dir, provenance, out));
+        files.push((await writeReport(dir, undefined, {}, out)).path);
       }
+      await out.commit(interrupted || failed.length > 0 ? 'interrupted' : 'complete');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EACCES' || code === 'ENOTDIR' || code === 'EEXIST' || code === 'EROFS') {
-        process.stderr.write(`greenwave: cannot write outputs to ${dir}: ${(error as Error).message}\n`);
-        return 2;
-      }
-      throw error;
+      await out?.abort();
+      if (!(error instanceof GreenwaveError)) throw error;
+      process.stderr.write(`greenwave: cannot write the outputs, so none are left in ${dir}: ${error.message}\n`);
+      return 2;
     }
   }
   if (options.json) process.stdout.write(`${JSON.stringify({ ...summary, outputs: files }, null, 2)}\n`);

@@ -10,13 +10,14 @@
  * without --force, bad options), with no stack trace; 1 an internal failure
  * (including a document that does not load: a bug in an importer).
  */
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { GreenwaveError, ScenarioError } from '../engine/errors.js';
 import { importNetwork, IMPORT_FORMAT_NAMES, scenarioDocument, type ImportFormat, type ImportResult } from '../engine/io/index.js';
 import { buildScenario, parseScenario } from '../engine/scenario/index.js';
 import { CITYFLOW_MAX_HORIZON } from '../engine/io/cityflow/index.js';
+import { ensureDirectory, shownPath, writeFileAtomic } from '../engine/text/atomic-file.js';
 
 /** Options of `greenwave import`. */
 export interface ImportCommandOptions {
@@ -87,8 +88,13 @@ export async function importCommand(format: string, files: string[], options: Im
     process.stderr.write(`greenwave: import: --out must name a .json scenario file, got "${options.out}"\n`);
     return 2;
   }
-  if (existsSync(options.out) && options.force !== true) {
-    process.stderr.write(`greenwave: import: ${options.out} already exists; use --force to overwrite it\n`);
+  const existing = await lstat(options.out).catch(() => undefined);
+  if (existing?.isDirectory()) {
+    process.stderr.write(`greenwave: import: ${shownPath(options.out)} is a directory; give the scenario file to write\n`);
+    return 2;
+  }
+  if (existing !== undefined && options.force !== true) {
+    process.stderr.write(`greenwave: import: ${shownPath(options.out)} already exists; use --force to overwrite it\n`);
     return 2;
   }
   let result: ImportResult;
@@ -118,14 +124,12 @@ export async function importCommand(format: string, files: string[], options: Im
     throw new Error(`the imported scenario does not load (an importer bug; please report it with the input files):\n${error.message}`);
   }
   try {
-    await writeFile(options.out, text, { flag: options.force === true ? 'w' : 'wx' });
+    await ensureDirectory(path.dirname(options.out));
+    await writeFileAtomic(options.out, text);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' || code === 'EACCES' || code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'EROFS') {
-      process.stderr.write(`greenwave: import: cannot write ${options.out}: ${(error as Error).message}\n`);
-      return 2;
-    }
-    throw error;
+    if (!(error instanceof GreenwaveError)) throw error;
+    process.stderr.write(`greenwave: import: ${error.message}\n`);
+    return 2;
   }
   process.stdout.write(importSummary(result, options.out, doc));
   return 0;

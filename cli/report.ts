@@ -5,18 +5,27 @@
  * peak flows, corridor trajectories) and then writes the report beside them.
  * The recorders are attached only when a report is asked for, so plain runs
  * do not pay for them.
+ *
+ * `greenwave report` renders one run only: the directory's manifest must say its
+ * run finished and every file must be the one it recorded (or, for outputs
+ * without a manifest, every file must name the same scenario and seed); the
+ * junctions asked for must exist; an existing page is replaced only with
+ * --force (or when it is the report.html the directory's run recorded).
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { CompiledNetwork } from '../engine/network/compiled.js';
 import type { TripTable } from '../engine/demand/demand.js';
 import type { Simulation } from '../engine/sim/simulation.js';
 import { CorridorTrace, JunctionSeries, corridorPlan, defaultCorridor, type CorridorPlan } from '../engine/sim/junction-series.js';
 import { createRouter } from '../engine/routing/router.js';
-import { UsageError } from '../engine/errors.js';
-import type { Provenance } from '../engine/report/outputs.js';
+import { GreenwaveError, OutputError, UsageError } from '../engine/errors.js';
+import type { OutputSink, Provenance } from '../engine/report/outputs.js';
 import { writeRecordings } from '../engine/report/html/recordings.js';
-import { renderReport, type ReportOptions } from '../engine/report/html/render.js';
+import { renderReport, renderReportHtml, type ReportOptions } from '../engine/report/html/render.js';
+import { REPORT_INPUT_FILES, loadReportData, type ReportData } from '../engine/report/html/data.js';
+import { checkRunFiles, readManifest, recordInManifest, parseProvenanceLine, type FileProvenance } from '../engine/report/output-dir.js';
+import { ensureDirectory, shownPath, writeFileAtomic } from '../engine/text/atomic-file.js';
 
 /** Options of {@link reportRecorders}. */
 export interface RecorderOptions {
@@ -31,7 +40,7 @@ export interface RecorderOptions {
 /** Recorders for one run: attach them with `simulate(..., { attach })`, write their files after it. */
 export interface ReportRecorders {
   attach: (sim: Simulation) => void;
-  write: (dir: string, provenance: Provenance) => Promise<string[]>;
+  write: (dir: string, provenance: Provenance, sink?: OutputSink) => Promise<string[]>;
 }
 
 function resolveCorridor(net: CompiledNetwork, trips: TripTable, spec: string | undefined): CorridorPlan | undefined {
@@ -72,22 +81,27 @@ export function reportRecorders(net: CompiledNetwork, trips: TripTable, options:
         sim.observe(trace);
       }
     },
-    async write(dir, provenance) {
+    async write(dir, provenance, sink) {
       return writeRecordings(dir, net, trips, {
         start: options.start,
         end: options.end,
         ...(series ? { series: series.result() } : {}),
         ...(plan && trace ? { corridor: { plan, trace: trace.result() } } : {}),
-      }, provenance);
+      }, provenance, sink);
     },
   };
 }
 
-/** Render the report of `dir` into `out` (default `dir/report.html`); returns the path and size in bytes. */
-export async function writeReport(dir: string, out?: string, options: ReportOptions = {}): Promise<{ path: string; bytes: number }> {
+/**
+ * Render the report of `dir` into `out` (default `dir/report.html`), written
+ * atomically (through `sink` when given, for a run writing its manifest);
+ * returns the path and size in bytes.
+ */
+export async function writeReport(dir: string, out?: string, options: ReportOptions = {}, sink?: OutputSink): Promise<{ path: string; bytes: number }> {
   const page = await renderReport(dir, options);
-  const path = out ?? join(dir, 'report.html');
-  await writeFile(path, page);
+  let path = out ?? join(dir, 'report.html');
+  if (sink && out === undefined) path = await sink.write('report.html', page);
+  else await writeFileAtomic(path, page);
   return { path, bytes: Buffer.byteLength(page) };
 }
 
@@ -95,21 +109,61 @@ export async function writeReport(dir: string, out?: string, options: ReportOpti
 export interface ReportCommandOptions {
   out?: string;
   junction?: string[];
+  /** Replace an existing page. */
+  force?: boolean;
   debug?: boolean;
+}
+
+/** Scenario and seed each file of `data` records. */
+function provenanceOf(data: ReportData): Record<string, FileProvenance> {
+  const out: Record<string, FileProvenance> = {};
+  for (const [file, line] of Object.entries(data.provenance)) out[file] = parseProvenanceLine(line);
+  if (data.summary) out['summary.json'] = { scenario: data.summary.scenario, seed: data.summary.seed };
+  return out;
+}
+
+/** The junction ids `data` knows (its per-junction files), or undefined when it has none. */
+function knownJunctions(data: ReportData): Set<string> | undefined {
+  if (data.junctionSeries === undefined && data.junctions === undefined) return undefined;
+  return new Set([...(data.junctionSeries?.keys() ?? []), ...(data.junctions ?? []).map((j) => j.id)]);
 }
 
 /** `greenwave report <dir>`: resolves to the exit code (2 for a user mistake). */
 export async function reportCommand(dir: string, options: ReportCommandOptions): Promise<number> {
   let written: { path: string; bytes: number };
   try {
-    written = await writeReport(dir, options.out, options.junction ? { junctions: options.junction } : {});
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'EROFS') {
-      process.stderr.write(`greenwave: cannot write the report: ${(error as Error).message}\n`);
-      return 2;
+    const info = await lstat(dir).catch(() => undefined);
+    if (info !== undefined && !info.isDirectory() && !info.isSymbolicLink()) throw new UsageError(`${shownPath(dir)}: is not a directory (give the outputs directory of a run or an optimisation)`);
+    const data = await loadReportData(dir);
+    const problems = await checkRunFiles(dir, REPORT_INPUT_FILES, provenanceOf(data));
+    if (problems.length > 0) {
+      throw new UsageError(`${shownPath(dir)} does not hold the files of one finished run, so a report would mix or misstate them:\n${problems.map((p) => `  ${p}`).join('\n')}`);
     }
-    throw error;
+    if (options.junction !== undefined) {
+      const known = knownJunctions(data);
+      const unknown = options.junction.filter((id) => !known?.has(id));
+      if (unknown.length > 0) {
+        const some = [...(known ?? [])].slice(0, 8);
+        throw new UsageError(`--junction: no junction ${unknown.map((id) => `"${id.slice(0, 80)}"`).join(', ')} in ${shownPath(dir)}${some.length > 0 ? ` (its junctions include ${some.join(', ')}${(known?.size ?? 0) > some.length ? ', ...' : ''})` : ' (it has no per-junction files: run with --report)'}`);
+      }
+    }
+    const target = options.out ?? join(dir, 'report.html');
+    const own = options.out === undefined || resolve(dirname(options.out)) === resolve(dir) ? (await readManifest(dir))?.files['report.html'] !== undefined : false;
+    const existing = await lstat(target).catch(() => undefined);
+    if (existing?.isDirectory()) throw new OutputError(shownPath(target), 'is a directory: give the path of the page to write');
+    if (existing !== undefined && !own && options.force !== true) {
+      throw new OutputError(shownPath(target), 'already exists; add --force to replace it, or give another file with -o');
+    }
+    const page = renderReportHtml(data, options.junction ? { junctions: options.junction } : {});
+    await ensureDirectory(dirname(target));
+    await writeFileAtomic(target, page);
+    if (resolve(dirname(target)) === resolve(dir)) await recordInManifest(dir, target.slice(dirname(target).length + 1), page);
+    written = { path: target, bytes: Buffer.byteLength(page) };
+  } catch (error) {
+    if (!(error instanceof GreenwaveError)) throw error;
+    process.stderr.write(`greenwave: ${error.message}\n`);
+    if (options.debug) process.stderr.write(`${error.stack}\n`);
+    return 2;
   }
   const { path, bytes } = written;
   process.stdout.write(`${path} (${(bytes / 1024).toLocaleString('en', { maximumFractionDigits: 0 })} KB)\n`);

@@ -18,26 +18,19 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../engine/errors.js';
 
-function positiveInt(name: string): (value: string) => number {
+/** An option's integer in [min, max]; an empty value is refused (Number('') would be 0). */
+function intIn(name: string, min: number, max: number): (value: string) => number {
   return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be an integer >= 1, got "${value}"`);
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got "${value.slice(0, 40)}"`);
     return n;
   };
 }
 
-function nonNegativeInt(name: string): (value: string) => number {
+function seconds(name: string, min: number, max: number): (value: string) => number {
   return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be an integer >= 0, got "${value}"`);
-    return n;
-  };
-}
-
-function seconds(name: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!(Number.isFinite(n) && n >= 0.5)) throw new InvalidArgumentError(`${name} must be a number of seconds >= 0.5, got "${value}"`);
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!(Number.isFinite(n) && n >= min && n <= max)) throw new InvalidArgumentError(`${name} must be a number of seconds in [${min}, ${max}], got "${value.slice(0, 40)}"`);
     return n;
   };
 }
@@ -128,11 +121,11 @@ export function registerWorkerCommand(cli: Command): void {
   cli.command('worker')
     .description('run simulation tasks from a Redis queue (BullMQ) for a coordinator on another machine')
     .addOption(new Option('--redis <url>', 'Redis URL: redis://[user:password@]host[:port][/db], or rediss:// for TLS').env('GREENWAVE_REDIS_URL'))
-    .addOption(new Option('-c, --concurrency <n>', 'simulation threads').argParser(positiveInt('--concurrency')).default(os.availableParallelism(), 'one per core'))
-    .option('--prefetch <n>', 'tasks taken beyond the threads, so the next one is at hand', nonNegativeInt('--prefetch'), 1)
+    .addOption(new Option('-c, --concurrency <n>', 'simulation threads').argParser(intIn('--concurrency', 1, 256)).default(os.availableParallelism(), 'one per core'))
+    .option('--prefetch <n>', 'tasks taken beyond the threads, so the next one is at hand', intIn('--prefetch', 0, 1000), 1)
     .option('--queue <name>', 'queue name (the coordinator\'s)', 'greenwave')
     .option('--prefix <prefix>', 'Redis key prefix (the coordinator\'s)', 'greenwave')
-    .option('--stall-timeout <s>', 'seconds without a heartbeat after which a task is retried elsewhere', seconds('--stall-timeout'), 30)
+    .option('--stall-timeout <s>', 'seconds without a heartbeat after which a task is retried elsewhere', seconds('--stall-timeout', 0.5, 3600), 30)
     .option('--tls-ca <file>', 'CA certificate (PEM) to verify the Redis server (rediss://)')
     .option('--tls-cert <file>', 'client certificate (PEM) for rediss://')
     .option('--tls-key <file>', 'client key (PEM) for rediss://')

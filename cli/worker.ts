@@ -9,8 +9,9 @@
  * no other command loads anything about Redis. The URL may come from the
  * `GREENWAVE_REDIS_URL` environment variable instead of the command line (which
  * other users of the machine can see); its password is never printed.
- * Exit codes: 0 after a clean shutdown, 2 for a bad option, 1 when Redis cannot
- * be used.
+ * Exit codes: 0 after a clean shutdown, 2 for a bad option or a Redis that
+ * cannot be used (refused, unknown host, wrong password, TLS mismatch: the
+ * message says which, without secrets), 1 for an internal failure.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -74,25 +75,18 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
   const tls = readTls(options);
   parseRedisUrl(options.redis, tls !== undefined ? { tls } : {}); // bad input: UsageError, exit 2, before anything connects
   const { startQueueWorker } = await import('../workers/distributed/worker.js');
-  let worker;
-  try {
-    worker = await startQueueWorker({
-      redis: options.redis,
-      ...(tls !== undefined ? { tls } : {}),
-      concurrency: options.concurrency,
-      prefetch: options.prefetch,
-      queue: options.queue,
-      prefix: options.prefix,
-      stallTimeoutS: options.stallTimeout,
-      verbose: options.verbose === true,
-      log: say,
-    });
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    say(error instanceof Error ? error.message : String(error)); // already redacted
-    return 1;
-  }
-  const running = worker;
+  // A bad option is a UsageError, a Redis that cannot be used a RedisUnavailableError: both exit 2 (messages redacted).
+  const running = await startQueueWorker({
+    redis: options.redis,
+    ...(tls !== undefined ? { tls } : {}),
+    concurrency: options.concurrency,
+    prefetch: options.prefetch,
+    queue: options.queue,
+    prefix: options.prefix,
+    stallTimeoutS: options.stallTimeout,
+    verbose: options.verbose === true,
+    log: say,
+  });
   return new Promise<number>((resolve) => {
     let signals = 0;
     const stop = (signal: NodeJS.Signals): void => {

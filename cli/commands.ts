@@ -17,6 +17,7 @@ import { RECORDING_FILE_NAMES } from '../engine/report/html/recordings.js';
 import { VERSION } from './version.js';
 import { reportRecorders, writeReport, type ReportRecorders } from './report.js';
 import { outputDirectory } from './outputs.js';
+import { parseRedisUrl } from '../workers/distributed/connection.js';
 
 /** Options of `greenwave run`. */
 export interface RunOptions {
@@ -257,6 +258,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       throw new UsageError('--workers sets the threads of the local pool; with --redis, give each `greenwave worker` its --concurrency instead');
     }
     if (options.redis !== undefined && options.report) throw new UsageError('--report records the first replication in this process: leave out --redis');
+    if (options.redis !== undefined) parseRedisUrl(options.redis); // a bad URL is a usage error before anything is loaded
     if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
       throw new UsageError(`--workers must be an integer >= 1, got ${String(options.workers)}`);
     }

@@ -13,7 +13,7 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { GreenwaveError, ScenarioError } from '../engine/errors.js';
+import { GreenwaveError, InputError, ScenarioError } from '../engine/errors.js';
 import { importNetwork, IMPORT_FORMAT_NAMES, scenarioDocument, type ImportFormat, type ImportResult } from '../engine/io/index.js';
 import { buildScenario, parseScenario } from '../engine/scenario/index.js';
 import { CITYFLOW_MAX_HORIZON } from '../engine/io/cityflow/index.js';
@@ -77,6 +77,25 @@ export function importSummary(result: ImportResult, out: string, doc: { name?: u
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * OSM has no traffic: give an import without demand a generated morning peak
+ * between its fringe junctions, so the scenario runs at once (and its period).
+ * @throws InputError at the first file when the network is too small for it.
+ */
+export async function addMorningPeak(result: ImportResult, vehPerHour?: number): Promise<void> {
+  if (Object.keys(result.demand).length > 0) return;
+  const { morningPeakDemand } = await import('../engine/io/osm/index.js');
+  try {
+    result.demand = morningPeakDemand(result.network, vehPerHour === undefined ? {} : { vehPerHour });
+  } catch (error) {
+    if (!(error instanceof GreenwaveError)) throw error;
+    throw new InputError(shownPath(result.files[0] ?? 'the input'), `cannot generate the morning-peak demand for this network (${error.message}); import with --no-demand and give the scenario its demand`);
+  }
+  const begin = result.demand.od?.[0]?.begin;
+  const end = result.demand.od?.[0]?.end;
+  if (begin !== undefined && end !== undefined) result.simulation = { start: begin, end: end + 3600, ...result.simulation };
+}
+
 /** `greenwave import`. Resolves to the exit code. */
 export async function importCommand(format: string, files: string[], options: ImportCommandOptions): Promise<number> {
   const debug = options.debug === true;
@@ -104,14 +123,7 @@ export async function importCommand(format: string, files: string[], options: Im
       ...(options.end === undefined ? {} : { end: options.end }),
       ...(options.country === undefined ? {} : { country: options.country }),
     });
-    if (format === 'osm' && options.demand !== false && Object.keys(result.demand).length === 0) {
-      // OSM has no traffic: generate a morning peak between the fringe junctions so the scenario runs at once.
-      const { morningPeakDemand } = await import('../engine/io/osm/index.js');
-      result.demand = morningPeakDemand(result.network, options.vehPerHour === undefined ? {} : { vehPerHour: options.vehPerHour });
-      const begin = result.demand.od?.[0]?.begin;
-      const end = result.demand.od?.[0]?.end;
-      if (begin !== undefined && end !== undefined) result.simulation = { start: begin, end: end + 3600, ...result.simulation };
-    }
+    if (format === 'osm' && options.demand !== false) await addMorningPeak(result, options.vehPerHour);
   } catch (error) {
     return userError(error, debug);
   }

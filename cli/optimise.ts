@@ -43,6 +43,7 @@ import { VERSION } from './version.js';
 import { interruptOnSigint } from './commands.js';
 import { prepareOutputDir, type OutputDir, type PreparedOutputDir } from '../engine/report/output-dir.js';
 import { outputDirectory, outputFailure } from './outputs.js';
+import { parseRedisUrl } from '../workers/distributed/connection.js';
 
 /** Options of `greenwave optimise`. */
 export interface OptimiseCommandOptions {
@@ -183,6 +184,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   let prepared: PreparedOutputDir;
   try {
     parsed = parseOptions(options);
+    if (options.redis !== undefined) parseRedisUrl(options.redis); // a bad URL is a usage error before anything is loaded
     const loaded = await loadScenario(file);
     built = buildScenario(loaded);
     scenarioText = await readFile(file, 'utf8');

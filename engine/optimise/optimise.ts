@@ -28,7 +28,7 @@
  * not told the cut batch (it ends there).
  */
 import { CHECKPOINT_VERSION, checkCheckpoint, writeCheckpoint } from './checkpoint.js';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import type { NetworkMetrics } from '../sim/metrics.js';
 import type { SignalProgramSpec } from '../signals/program.js';
 import type { Candidate, CandidatePlan, ControlSpec, EvaluateOptions, Evaluator } from './evaluator.js';
@@ -223,13 +223,14 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
   const fingerprint = options.fingerprint ?? '';
   const resume = options.resume;
   if (resume !== undefined) {
-    if (resume.format !== 'greenwave-optimise-checkpoint' || resume.version !== CHECKPOINT_VERSION) throw new UsageError(`the checkpoint is not a greenwave optimise checkpoint (version ${CHECKPOINT_VERSION})`);
+    const file = options.checkpoint ?? 'checkpoint';
+    if (resume.format !== 'greenwave-optimise-checkpoint' || resume.version !== CHECKPOINT_VERSION) throw new InputError(file, `not a greenwave optimise checkpoint (version ${CHECKPOINT_VERSION})`);
     if (resume.fingerprint !== fingerprint) {
-      throw new UsageError('the checkpoint was written for another scenario or other options (seeds, variants, objective, search space); start afresh without --resume or use the same options');
+      throw new InputError(file, 'the checkpoint was written for another scenario or other options (seeds, variants, objective, search space); start afresh without --resume or use the same options');
     }
-    if (resume.method !== method) throw new UsageError(`the checkpoint was written by the ${resume.method} search; resume with --method ${resume.method}`);
+    if (resume.method !== method) throw new InputError(file, `the checkpoint was written by the ${resume.method} search; resume with --method ${resume.method}`);
     if (resume.objective !== objective || !sameList(resume.seeds, seeds) || !sameList(resume.variants, variants)) {
-      throw new UsageError('the checkpoint was written for other seeds, demand variants or another objective; start afresh without --resume or use the same options');
+      throw new InputError(file, 'the checkpoint was written for other seeds, demand variants or another objective; start afresh without --resume or use the same options');
     }
     checkCheckpoint(resume, options.checkpoint ?? 'checkpoint', space, start);
   }

@@ -4,19 +4,17 @@
  * writes a scenario that loads (normalised, with a warning or a count) or exits 2
  * with a located message that quotes nothing of the input's content.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { greenwave as run } from '../fixtures/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'greenwave-import-faults-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function greenwave(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const greenwave = (...args: string[]) => run(args);
 
 const SUMO = resolve('test/fixtures/sumo');
 const CITYFLOW = 'test/fixtures/cityflow';

@@ -5,21 +5,18 @@
  * checkpoint"), and a tampered or corrupt checkpoint is refused with its file
  * and path (it used to be reported as the result, or crash).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLI_ARGS, greenwave as run } from '../fixtures/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'greenwave-optimise-faults-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ARGS = ['--import', 'tsx', 'cli/main.ts'];
 
-function greenwave(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [...ARGS, ...args], { encoding: 'utf8', timeout: 180_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const greenwave = (...args: string[]) => run(args, 180_000);
 
 const file = join(dir, 'two-signals.yaml');
 writeFileSync(file, `name: two-signals
@@ -45,7 +42,7 @@ describe('greenwave optimise: budget, early stop, checkpoints', () => {
 
   it('stopped before the first checkpoint, it says to --resume, and --resume starts from the beginning', async () => {
     const out = join(dir, 'early');
-    const child = spawn(process.execPath, [...ARGS, 'optimise', file, '--budget', '40', '--seeds', '2', '--workers', '1', '--out', out, '--no-compare']);
+    const child = spawn(process.execPath, [...CLI_ARGS, 'optimise', file, '--budget', '40', '--seeds', '2', '--workers', '1', '--out', out, '--no-compare']);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -8,19 +8,17 @@
  * --force; a directory in the way, a full disk or /proc give exit 2 with no
  * half-written file; a SIGKILL while writing never leaves a broken summary.json.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLI_ARGS, greenwave as run } from '../fixtures/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'greenwave-outputs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function greenwave(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const greenwave = (...args: string[]) => run(args);
 
 const SCENARIO = (name: string, outputs = '') => `name: ${name}
 network: { generator: grid, rows: 2, cols: 2, spacingM: 200, attachLengthM: 100 }
@@ -128,7 +126,7 @@ describe('greenwave run: the output directory', () => {
     expect(greenwave('run', file, '--out', out).code).toBe(0);
     const complete = readFileSync(join(out, 'summary.json'), 'utf8');
     for (const delay of [200, 600, 1200, 2000, 3000]) {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'run', file, '--out', out, '--seed', String(delay)], { stdio: 'ignore' });
+      const child = spawn(process.execPath, [...CLI_ARGS, 'run', file, '--out', out, '--seed', String(delay)], { stdio: 'ignore' });
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
@@ -213,7 +211,7 @@ demand:
 simulation: { endS: 61200, seed: 5 }
 `);
     const out = join(dir, 'interrupted');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'run', file, '--out', out, '-q']);
+    const child = spawn(process.execPath, [...CLI_ARGS, 'run', file, '--out', out, '-q']);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -9,9 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compile, corridor, defaultProgram, programToSpec, CONTROL_CODE, type CompiledNetwork, type SignalProgramSpec } from '../../engine/index.js';
+import { basePrograms, corridorScenario } from '../fixtures/optimise-corridor.js';
 import { InputError } from '../../engine/errors.js';
-import { createInProcessEvaluator, type EvaluationScenario } from '../../engine/optimise/index.js';
+import { createInProcessEvaluator } from '../../engine/optimise/index.js';
 import { completePrograms, createSearchSpace, type PlanSpace } from '../../engine/optimise/space.js';
 import { createActuatedSpace } from '../../engine/optimise/actuated-space.js';
 import { actuatedDesign, initialDesign } from '../../engine/optimise/design.js';
@@ -22,25 +22,7 @@ import type { CandidatePlan } from '../../engine/optimise/evaluator.js';
 const dir = mkdtempSync(join(tmpdir(), 'greenwave-checkpoint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function scenario(): { net: CompiledNetwork; scenario: EvaluationScenario } {
-  const net = compile(corridor(3, [250, 300], { endLength: 300, sideLength: 150, lanes: 1 }));
-  const demand = {
-    flows: [
-      { id: 'eb', from: 'west', to: 'east', rate: 500 / 3600, begin: 0, end: 600, arrivals: 'poisson' as const },
-      { id: 'wb', from: 'east', to: 'west', rate: 400 / 3600, begin: 0, end: 600, arrivals: 'poisson' as const },
-      { id: 'side', from: 'n1', to: 's1', rate: 150 / 3600, begin: 0, end: 600, arrivals: 'poisson' as const },
-    ],
-  };
-  return { net, scenario: { network: net, variants: [{ demand, options: { end: 1800 } }] } };
-}
-
-function basePrograms(net: CompiledNetwork): SignalProgramSpec[] {
-  const out: SignalProgramSpec[] = [];
-  for (let j = 0; j < net.junctionCount; j++) if (net.junctionControl[j] === CONTROL_CODE.signal) out.push(programToSpec(net, defaultProgram(net, j)));
-  return out;
-}
-
-const { net, scenario: evaluation } = scenario();
+const { net, scenario: evaluation } = corridorScenario(600, 1800);
 const base = completePrograms(net, []);
 const kinds: Array<{ kind: string; space: PlanSpace; start: CandidatePlan; initial: Float64Array[] }> = (() => {
   const fixed = createSearchSpace(net, base, { minCycle: 40, maxCycle: 90 });

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compile, corridor, defaultProgram, programToSpec, CONTROL_CODE, type CompiledNetwork, type SignalProgramSpec } from '../../engine/index.js';
+import { corridorScenario, basePrograms } from '../fixtures/optimise-corridor.js';
 import { createInProcessEvaluator, type EvaluationScenario } from '../../engine/optimise/index.js';
 import { apportion, completePrograms, createSearchSpace } from '../../engine/optimise/space.js';
 import { createCmaEs, createCompass, type SearchMethod } from '../../engine/optimise/search.js';
@@ -21,25 +21,6 @@ import type { NetworkMetrics } from '../../engine/sim/metrics.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'greenwave-optimise-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A 3-signal arterial with through traffic both ways and side streets. */
-function corridorScenario(): { net: CompiledNetwork; scenario: EvaluationScenario } {
-  const net = compile(corridor(3, [250, 300], { endLength: 300, sideLength: 150, lanes: 1 }));
-  const demand = {
-    flows: [
-      { id: 'eb', from: 'west', to: 'east', rate: 500 / 3600, begin: 0, end: 900, arrivals: 'poisson' as const },
-      { id: 'wb', from: 'east', to: 'west', rate: 400 / 3600, begin: 0, end: 900, arrivals: 'poisson' as const },
-      { id: 'side', from: 'n1', to: 's1', rate: 150 / 3600, begin: 0, end: 900, arrivals: 'poisson' as const },
-    ],
-  };
-  return { net, scenario: { network: net, variants: [{ demand, options: { end: 2400 } }] } };
-}
-
-function basePrograms(net: CompiledNetwork): SignalProgramSpec[] {
-  const out: SignalProgramSpec[] = [];
-  for (let j = 0; j < net.junctionCount; j++) if (net.junctionControl[j] === CONTROL_CODE.signal) out.push(programToSpec(net, defaultProgram(net, j)));
-  return out;
-}
 
 describe('apportion (largest remainder)', () => {
   it('splits a whole total exactly and proportionally', () => {

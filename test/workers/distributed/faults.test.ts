@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLI_ARGS, greenwave as run } from '../../fixtures/cli.js';
 import { createInProcessEvaluator, type BatchResult } from '../../../engine/optimise/index.js';
 import { createQueueEvaluator } from '../../../workers/distributed/index.js';
 import { RedisUnavailableError } from '../../../workers/distributed/client.js';
@@ -32,10 +33,7 @@ afterAll(async () => {
 
 const SECRET = 'Sekr3t-Pa55word';
 
-function greenwave(...args: string[]): { code: number; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status ?? -1, stderr: r.stderr };
-}
+const greenwave = (...args: string[]) => run(args);
 
 const scenarioFile = join(dir, 'tiny.yaml');
 writeFileSync(scenarioFile, `name: tiny
@@ -113,7 +111,7 @@ describe.skipIf(availability.path === undefined)(`Redis failures${availability.r
     const sc = distributedScenario();
     const request = { candidates: distributedCandidates(sc.network), seeds: [1, 2] };
     const reference = await createInProcessEvaluator(sc).evaluate(request);
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'worker', '--concurrency', '2', '--queue', 'restart'], { env: { ...process.env, GREENWAVE_REDIS_URL: redis.url }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const worker = spawn(process.execPath, [...CLI_ARGS, 'worker', '--concurrency', '2', '--queue', 'restart'], { env: { ...process.env, GREENWAVE_REDIS_URL: redis.url }, stdio: ['ignore', 'ignore', 'pipe'] });
     children.push(worker);
     let workerLog = '';
     worker.stderr?.on('data', (d: Buffer) => { workerLog += d.toString(); });

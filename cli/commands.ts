@@ -7,15 +7,16 @@ import { SingleBar } from 'cli-progress';
 import os from 'node:os';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
 import { buildScenario, formatClock, loadScenario, type BuiltScenario } from '../engine/scenario/index.js';
+import { scaleDemand } from '../engine/demand/index.js';
 import { simulateSteps, type SimulationResult, type NetworkMetrics } from '../engine/sim/index.js';
 import { programToSpec } from '../engine/signals/index.js';
 import type { TripTable } from '../engine/demand/index.js';
-import { summariseMetrics, summaryOf, writeOutputs, type MetricSummaries, type Provenance } from '../engine/report/index.js';
-import { OUTPUT_FILE_NAMES } from '../engine/report/outputs.js';
+import {
+  corridorRoute, reportRecorders, summariseMetrics, summaryOf, writeOutputs, writeRunReport, OUTPUT_FILE_NAMES, RECORDING_FILE_NAMES,
+  type MetricSummaries, type Provenance, type ReportRecorders,
+} from '../engine/report/index.js';
 import { prepareOutputDir, type OutputDir, type PreparedOutputDir } from '../engine/report/output-dir.js';
-import { RECORDING_FILE_NAMES } from '../engine/report/html/recordings.js';
 import { VERSION } from './version.js';
-import { reportRecorders, writeReport, type ReportRecorders } from './report.js';
 import { outputDirectory } from './outputs.js';
 import { parseRedisUrl } from '../workers/distributed/connection.js';
 
@@ -41,6 +42,8 @@ export interface RunOptions {
   jobId?: string;
   /** Write into a directory holding another scenario's run, or files no manifest accounts for (only the recorded files of that run are removed). */
   force?: boolean;
+  /** Factor on the whole demand (times the scenario's `demand.scale`). */
+  demandScale?: number;
 }
 
 interface Run {
@@ -263,12 +266,17 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       throw new UsageError(`--workers must be an integer >= 1, got ${String(options.workers)}`);
     }
     const loaded = await loadScenario(file);
+    if (options.demandScale !== undefined) {
+      if (!(options.demandScale > 0 && options.demandScale <= 100)) throw new UsageError(`--demand-scale must be a factor > 0 and <= 100, got ${String(options.demandScale)}`);
+      loaded.demand = scaleDemand(loaded.demand, options.demandScale);
+    }
     if (options.seed !== undefined) loaded.simulation.seed = options.seed;
     if (options.replications !== undefined) loaded.simulation.replications = options.replications;
     built = buildScenario(loaded);
     if (options.report) {
       const { start = 0, end = 0, interval } = built.options;
-      recorders = reportRecorders(built.compiled, built.trips, { start, end, interval, corridor: options.corridor });
+      const corridor = options.corridor !== undefined ? corridorRoute(built.compiled, options.corridor, '--corridor') : undefined;
+      recorders = reportRecorders(built.compiled, built.trips, { start, end, interval, corridor });
     }
     if (options.files !== false) {
       // Checked before the simulation, so a mistake about the directory shows at once, not after the run.
@@ -326,8 +334,8 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       out = await prepared.open();
       files = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, recorders ? undefined : built.outputs.files, summary, out);
       if (recorders) {
-        files.push(...await recorders.write(dir, provenance, out));
-        files.push((await writeReport(dir, undefined, {}, out)).path);
+        const trips = firstRun.trips as TripTable;
+        files.push(...await writeRunReport(dir, { net: built.compiled, trips, result: firstRun.result, provenance, summary, recordings: recorders.recordings() }, {}, out));
       }
       await out.commit(interrupted || failed.length > 0 ? 'interrupted' : 'complete');
     } catch (error) {

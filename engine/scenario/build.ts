@@ -18,7 +18,8 @@ import { compile } from '../network/compile.js';
 import { CONTROL_CODE, type CompiledNetwork } from '../network/compiled.js';
 import { corridor, grid, ring } from '../network/generators/index.js';
 import { RoadNetwork } from '../network/road-network.js';
-import { expandDemand, type TripTable } from '../demand/demand.js';
+import type { TripTable } from '../demand/demand.js';
+import { expandDemand } from '../demand/expand.js';
 import { createRandom } from '../demand/random.js';
 import { compileProgram, defaultProgram, type MovementRef, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
 import type { ActuatedOptions } from '../signals/actuated.js';
@@ -223,7 +224,7 @@ function checkLinkPhysics(loaded: LoadedScenario, compiled: CompiledNetwork, pro
     const id = compiled.linkKey(l);
     const i = inlineIndex.get(id);
     // Point at the saturation flow if the file gives one, else at the speed that is too low for the default.
-    const given = source.kind === 'inline' ? source.links[i ?? 0]?.saturationFlow : 'options' in source ? source.options.saturationFlow : undefined;
+    const given = source.kind === 'inline' ? source.links[i ?? 0]?.saturationFlow : source.kind !== 'import' ? source.options.saturationFlow : undefined;
     const field = given === undefined ? 'speedKmh' : 'saturationVehPerHourPerLane';
     const path: PathSegment[] = i === undefined ? ['network', field] : ['network', 'links', i, field];
     const key = formatPath(path);

@@ -70,7 +70,7 @@ async function runCase(c: CaseMessage): Promise<CaseResult> {
     case 'cityflow': return checkDocument(await importCityflow(c.extra.length > 0 ? { roadnet: main, flow: path.join(c.dir, c.extra[0]) } : main));
     case 'osm': {
       const result = await importOsm(main);
-      await addMorningPeak(result); // as greenwave import does
+      await addMorningPeak(result, main); // as greenwave import does
       return checkDocument(result);
     }
     case 'checkpoint': {

@@ -20,7 +20,10 @@ import { optimise } from '../../engine/optimise/optimise.js';
 import { completePrograms, createSearchSpace } from '../../engine/optimise/space.js';
 import { createInProcessEvaluator } from '../../engine/optimise/evaluator.js';
 import { baselinePlans } from '../../cli/baselines.js';
-import { classify, type CaseResult, type TargetName } from './targets.js';
+import { readCounts } from '../../engine/io/counts/index.js';
+import { resolveCounts } from '../../engine/demand/counts.js';
+import type { CompiledNetwork } from '../../engine/network/index.js';
+import { CHECKPOINT_SCENARIO, classify, type CaseResult, type TargetName } from './targets.js';
 
 /** A case to run: its target, its directory and files, the main file and further files. */
 export interface CaseMessage {
@@ -56,6 +59,7 @@ function checkDocument(result: ImportResult): CaseResult {
   return { outcome: 'ok' };
 }
 
+let countsNetwork: CompiledNetwork | undefined;
 let checkpointSetup: { built: BuiltScenario; space: ReturnType<typeof createSearchSpace>; start: { programs: ReturnType<typeof baselinePlans>['webster'] } } | undefined;
 
 async function runCase(c: CaseMessage): Promise<CaseResult> {
@@ -97,6 +101,11 @@ async function runCase(c: CaseMessage): Promise<CaseResult> {
       } finally {
         await evaluator.close();
       }
+      return { outcome: 'ok' };
+    }
+    case 'counts': {
+      countsNetwork ??= buildScenario(parseScenario(CHECKPOINT_SCENARIO, path.join(c.dir, 'tiny.yaml'))).compiled;
+      resolveCounts(countsNetwork, await readCounts([main]));
       return { outcome: 'ok' };
     }
     default:

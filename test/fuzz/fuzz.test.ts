@@ -1,7 +1,7 @@
 /**
  * The quick fuzzing run of `npm test` (the long one: `npm run fuzz -- --cases
- * 5000`): 30 seeded mutation cases, 6 per entry point (scenario YAML/JSON,
- * SUMO XML, OSM XML/PBF, CityFlow JSON, checkpoints), each with a timeout in a
+ * 5000`): 36 seeded mutation cases, 6 per entry point (scenario YAML/JSON,
+ * SUMO XML, OSM XML/PBF, CityFlow JSON, checkpoints, counts), each with a timeout in a
  * heap-limited worker thread, and the first case of each entry point also
  * through the real CLI. The only outcomes allowed are success and a user error
  * that names the input (exit 2 through the CLI, with no "internal error").
@@ -11,8 +11,8 @@ import { fuzz, formatReport } from './runner.js';
 import { TARGETS } from './targets.js';
 
 describe('fuzzer (quick run)', () => {
-  it('30 cases over every entry point: nothing but successes and located user errors', async () => {
-    const report = await fuzz({ cases: 30, seed: 1, timeoutMs: 30_000, threads: 2, cliEvery: 6, cli: 'tsx' });
+  it('36 cases over every entry point: nothing but successes and located user errors', async () => {
+    const report = await fuzz({ cases: 36, seed: 1, timeoutMs: 30_000, threads: 2, cliEvery: 6, cli: 'tsx' });
     const text = formatReport(report);
     expect(report.findings, text).toEqual([]);
     for (const target of TARGETS) {

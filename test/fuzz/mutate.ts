@@ -107,7 +107,7 @@ function collect(node: Node | null | undefined, out: Array<{ node: Node; parent?
  * an unknown key added; written back in the same syntax.
  */
 export function mutateStructured(text: string, syntax: 'json' | 'yaml', random: RandomStream): string {
-  const doc = parseDocument(text, { uniqueKeys: false });
+  const doc = parseDocument(text, { uniqueKeys: false, logLevel: 'error' });
   if (doc.errors.length > 0) return mutateText(text, random);
   const nodes: Array<{ node: Node; parent?: Node; key?: unknown }> = [];
   collect(doc.contents as Node, nodes);
@@ -141,7 +141,7 @@ export function mutateStructured(text: string, syntax: 'json' | 'yaml', random: 
 }
 
 /** Apply 1 to 3 mutations of kinds fitting `kind` (text formats get text and structured edits, binary ones bytes). */
-export function mutate(data: Uint8Array, kind: 'json' | 'yaml' | 'xml' | 'binary', random: RandomStream): Uint8Array {
+export function mutate(data: Uint8Array, kind: 'json' | 'yaml' | 'text' | 'binary', random: RandomStream): Uint8Array {
   let out = data;
   const rounds = 1 + int(random, 3);
   for (let r = 0; r < rounds; r++) {

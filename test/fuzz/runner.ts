@@ -202,6 +202,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
       cpSync(source, path.join(dir, name));
     }
+    if (target === 'counts') writeFileSync(path.join(dir, 'tiny.yaml'), CHECKPOINT_SCENARIO); // the network the counts are on
     writeFileSync(path.join(dir, victim.file), mutate(readFileSync(input.files[victim.file]), victim.kind, random));
     const message: CaseMessage = {
       id, target, dir, main: input.main, extra: input.extra ?? [], files: Object.keys(input.files), ...(fingerprint !== undefined ? { fingerprint } : {}),

@@ -11,8 +11,10 @@
  *   parsed and built as `greenwave import` checks it (an importer must never
  *   write what the loader rejects);
  * - checkpoint: an optimiser checkpoint -> parsed, checked, resumed for a few
- *   evaluations, as `greenwave optimise --resume` does.
- * Counts files join when the calibration work lands an importer for them.
+ *   evaluations, as `greenwave optimise --resume` does;
+ * - counts: traffic counts (CSV, SUMO edgeData XML) -> read and resolved against
+ *   the checkpoint target's network, as `greenwave calibrate` does first (the
+ *   CLI sample runs one calibration iteration).
  *
  * A case's outcome: `ok`; `user` (a GreenwaveError whose message names one of
  * the case's files: exit 2 with a located message); or a finding: `bug` (any
@@ -24,7 +26,7 @@ import path from 'node:path';
 import { GreenwaveError } from '../../engine/errors.js';
 
 /** Names of the entry points. */
-export const TARGETS = ['scenario', 'sumo', 'osm', 'cityflow', 'checkpoint'] as const;
+export const TARGETS = ['scenario', 'sumo', 'osm', 'cityflow', 'checkpoint', 'counts'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
 /** One valid input: its files (name in the case directory -> source file), the main one, and which may be mutated. */
@@ -37,7 +39,7 @@ export interface SeedInput {
   /** Further files given on the command line (a CityFlow flow file). */
   extra?: string[];
   /** Files a case may mutate, with their syntax. */
-  mutable: Array<{ file: string; kind: 'json' | 'yaml' | 'xml' | 'binary' }>;
+  mutable: Array<{ file: string; kind: 'json' | 'yaml' | 'text' | 'binary' }>;
 }
 
 /** What a case came to. */
@@ -52,11 +54,11 @@ export interface CaseResult {
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 
-function kindOf(file: string): 'json' | 'yaml' | 'xml' | 'binary' {
+function kindOf(file: string): 'json' | 'yaml' | 'text' | 'binary' {
   if (/\.json$/i.test(file)) return 'json';
   if (/\.ya?ml$/i.test(file)) return 'yaml';
   if (/\.pbf$|\.gz$/i.test(file)) return 'binary';
-  return 'xml';
+  return 'text';
 }
 
 /** The valid inputs of every target except the checkpoint (made by the runner, see checkpointSeed). */
@@ -77,10 +79,10 @@ export function seedInputs(): SeedInput[] {
   seeds.push({
     target: 'sumo', name: 'cross.sumocfg', main: 'cross.sumocfg',
     files: Object.fromEntries(Object.entries(cross).map(([k, v]) => [k, path.join(sumo, v)])),
-    mutable: Object.keys(cross).map((file) => ({ file, kind: 'xml' as const })),
+    mutable: Object.keys(cross).map((file) => ({ file, kind: 'text' as const })),
   });
   for (const net of ['cross.net.xml', 'lefthand.net.xml']) {
-    seeds.push({ target: 'sumo', name: net, main: net, files: { [net]: path.join(sumo, net) }, mutable: [{ file: net, kind: 'xml' }] });
+    seeds.push({ target: 'sumo', name: net, main: net, files: { [net]: path.join(sumo, net) }, mutable: [{ file: net, kind: 'text' }] });
   }
 
   for (const file of readdirSync(path.join(FIXTURES, 'osm')).filter((f) => /\.osm(\.pbf)?$/.test(f) && f !== 'doctype.osm').sort()) {
@@ -101,6 +103,10 @@ export function seedInputs(): SeedInput[] {
       mutable: ['roadnet.json', 'flow.json'].map((file) => ({ file, kind: 'json' as const })),
     });
   }
+  const fuzzSeeds = path.join(ROOT, 'test', 'fuzz', 'seeds');
+  for (const file of ['counts.csv', 'counts.edgedata.xml']) {
+    seeds.push({ target: 'counts', name: file, main: file, files: { [file]: path.join(fuzzSeeds, file) }, mutable: [{ file, kind: 'text' }] });
+  }
   return seeds;
 }
 
@@ -110,6 +116,7 @@ export function cliArgs(seed: SeedInput, dir: string): string[] {
   const extra = (seed.extra ?? []).map((f) => path.join(dir, f));
   switch (seed.target) {
     case 'scenario': return ['validate', main];
+    case 'counts': return ['calibrate', path.join(dir, 'tiny.yaml'), '--counts', main, '--iterations', '1', '-o', path.join(dir, 'out', 'calibrated.json'), '-q'];
     case 'checkpoint': return ['optimise', path.join(dir, 'tiny.yaml'), ...CHECKPOINT_OPTIONS, '--budget', '12', '--out', path.join(dir, 'out'), '--resume', '--force', '-q'];
     default: return ['import', seed.target, main, ...extra, '-o', path.join(dir, 'imported.json'), '--force'];
   }

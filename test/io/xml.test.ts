@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../engine/errors.js';
-import { DEFAULT_XML_LIMITS, readXml, shortName } from '../../engine/io/xml.js';
+import { DEFAULT_XML_LIMITS, readXml } from '../../engine/io/xml.js';
+import { shortName } from '../../engine/io/files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'greenwave-xml-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -18,7 +18,7 @@ import { open } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { locateIn, positionAt } from '../../scenario/source.js';
 import { InputError } from '../../errors.js';
-import { regularFileProblem, shortName } from '../xml.js';
+import { regularFileProblem, shortName } from '../files.js';
 
 /** Largest CityFlow file read, bytes (256 MiB; the largest public CityFlow data sets are tens of MB). */
 export const MAX_CITYFLOW_FILE_BYTES = 256 * 1024 * 1024;

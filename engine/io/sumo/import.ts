@@ -21,6 +21,7 @@ import { readNetFile, type SumoTlLogic } from './net-file.js';
 import { buildNetwork, type TlLink } from './network.js';
 import { convertProgram, selectPrograms } from './programs.js';
 import { readRouteFiles } from './route-file.js';
+import { shortName } from '../files.js';
 
 /** The files of a SUMO scenario. */
 export interface SumoFiles {
@@ -194,7 +195,7 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
   warnings.push(...built.warnings);
   if (built.network.linkCount === 0) {
     const dropped = built.dropped.size;
-    throw new InputError(netFile, dropped > 0
+    throw new InputError(shortName(netFile), dropped > 0
       ? `the network has no edge with a lane open to vehicle class ${options.vClass ?? 'passenger'} (${dropped} edge(s) dropped, e.g. "${[...built.dropped.keys()][0]}": ${[...built.dropped.values()][0]}); there is nothing to simulate`
       : 'the network has no edges (only crossings, walking areas or nothing at all); there is nothing to simulate');
   }

@@ -100,7 +100,7 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .option('-o, --out <dir>', 'output directory (default: <outputs.dir>/optimise)')
     .option('--budget <n>', 'candidate evaluations in all, never exceeded, shared evenly by the kinds of plan searched (each runs every training seed x demand variant; default 200 per kind; at most 100,000)', integer('--budget', 2, 100_000))
     .option('--control <kind>', 'kind of plan searched: fixed (cycle, splits, offsets), actuated (gap, detector setback, max greens) or auto (both; the better on the training seeds wins)', 'auto')
-    .option('--time <minutes>', 'stop starting new batches after this many minutes (at most 10,080: a week)', number('--time', 0, 10_080, 'minutes'))
+    .option('--time <minutes>', 'time limit of the search, never exceeded: a batch still running then is dropped (at most 10,080: a week)', number('--time', 0, 10_080, 'minutes'))
     .option('-w, --workers <n>', `worker threads (default: available parallelism, ${os.availableParallelism()} here)`, integer('--workers', 1, MAX_WORKERS))
     .option('--seeds <n>', 'training seeds per candidate: seed, seed+1, ... (common random numbers; 1 to 100)', integer('--seeds', 1, 100), 3)
     .option('--held-out <n>', 'held-out seeds for the final comparison (never used in the search; 2 to 1,000)', integer('--held-out', 2, 1000), 10)

@@ -321,6 +321,10 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     const done = stages.filter((s): s is Stage & { result: OptimiseResult } => s.result !== undefined && Number.isFinite(s.result.best.value));
     const interrupted = stages.some((s) => s.result?.stopReason === 'interrupted');
     if (done.length === 0) {
+      if (!interrupted) {
+        process.stderr.write(`greenwave: the time limit (--time ${options.timeMinutes} min) passed before the first batch of plans was scored; give more time\n`);
+        return 2;
+      }
       process.stderr.write(`greenwave: interrupted before any plan was scored; continue with: greenwave optimise ${file} --resume${options.out ? ` --out ${options.out}` : ''}\n`);
       return 130;
     }

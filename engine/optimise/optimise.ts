@@ -131,7 +131,12 @@ export interface OptimiseOptions {
   method?: SearchMethodName;
   /** Candidate evaluations (the start plan counts as one), never exceeded: the last batch is cut to fit. Default 200. */
   budget?: number;
-  /** Stop starting new batches after this many seconds (resumes included). Default none. */
+  /**
+   * Time limit, s (resumes included), never exceeded by the search: no batch
+   * starts after it, and a batch still running when it passes is cut short
+   * (dropped; the checkpoint holds the state before it, stop reason `time`).
+   * Default none.
+   */
   timeLimitS?: number;
   /** Candidates per batch. Default: the method's (CMA-ES population; compass: 8). */
   batch?: number;
@@ -244,12 +249,20 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
   let batches = resume?.batches ?? 0;
   let startPlan: ScoredPlan;
   let best: ScoredPlan;
-  const evalOptions: EvaluateOptions = options.signal ? { signal: options.signal } : {};
+  // The time limit aborts a batch in flight when it passes (the caller's signal aborts it too).
+  const deadline = new AbortController();
+  const timeLeftS = options.timeLimitS !== undefined ? options.timeLimitS - elapsed0 : Infinity;
+  const timer = Number.isFinite(timeLeftS) ? setTimeout(() => deadline.abort(), Math.max(0, timeLeftS) * 1000) : undefined;
+  timer?.unref();
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  const evalOptions: EvaluateOptions = { signal };
+  const stopped = (): 'interrupted' | 'time' => (options.signal?.aborted ? 'interrupted' : 'time');
   const progress = (): void => options.onProgress?.({ evaluations, budget, batches, best: best.value, start: startPlan.value, elapsedS: elapsedS() });
 
-  const finish = (stopReason: OptimiseResult['stopReason']): OptimiseResult => ({
-    start: startPlan, best, history, evaluations, batches, elapsedS: elapsedS(), method, objective, stopReason, failures,
-  });
+  const finish = (stopReason: OptimiseResult['stopReason']): OptimiseResult => {
+    clearTimeout(timer);
+    return { start: startPlan, best, history, evaluations, batches, elapsedS: elapsedS(), method, objective, stopReason, failures };
+  };
 
   if (resume) {
     startPlan = resume.start;
@@ -262,7 +275,7 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     if (first.aborted) {
       startPlan = scored(start, NaN, null);
       best = startPlan;
-      return finish('interrupted');
+      return finish(stopped());
     }
     for (const f of first.failures) failures.push({ evaluation: f.candidate + 1, seed: f.seed, message: f.message });
     startPlan = scored(start, first.values[0], null);
@@ -301,7 +314,7 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     const cut = xs.length < asked.length;
     const candidates = xs.map((x) => space.plan(x));
     const batch = await scoreCandidates(evaluator, candidates, seeds, variants, objective, penalty, evalOptions);
-    if (batch.aborted) return finish('interrupted'); // the partial batch is dropped: the checkpoint still holds the state before it
+    if (batch.aborted) return finish(stopped()); // the partial batch is dropped: the checkpoint still holds the state before it
     batches++;
     for (let k = 0; k < xs.length; k++) {
       evaluations++;

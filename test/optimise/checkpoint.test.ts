@@ -103,6 +103,26 @@ describe('a checkpoint is checked before use', async () => {
 });
 
 describe('the budget is never exceeded', () => {
+  it('--time: a batch still running when the time limit passes is cut short, not waited for', async () => {
+    const { space, start } = kinds[0];
+    let aborted = false;
+    // An evaluator that would never finish on its own: only the time limit's abort ends the batch.
+    const stuck = {
+      concurrency: 1,
+      evaluate: (request: { candidates: readonly unknown[] }, opts?: { signal?: AbortSignal }) => new Promise<Awaited<ReturnType<ReturnType<typeof createInProcessEvaluator>['evaluate']>>>((resolve) => {
+        opts?.signal?.addEventListener('abort', () => {
+          aborted = true;
+          resolve({ total: request.candidates.length, results: [], failures: [], notRun: [], aborted: true });
+        }, { once: true });
+      }),
+      close: async () => ({ completed: 0, failed: 0, cancelled: 0, retried: 0 }),
+    };
+    const r = await optimise(stuck, space, start, { seeds: [1], variants: [0], budget: 10, method: 'compass', timeLimitS: 0.2 });
+    expect(aborted).toBe(true); // before: the limit was checked only between batches, so this waited for ever
+    expect(r.stopReason).toBe('time');
+    expect(r.evaluations).toBe(0);
+  });
+
   it('cuts the first batch (start and design) and a search batch to the evaluations left', async () => {
     const { space, start, initial } = kinds[0];
     expect(initial.length).toBeGreaterThan(5);

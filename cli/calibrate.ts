@@ -16,7 +16,9 @@
  * stops within a second: the best finished iteration is written (marked
  * `interrupted`), or nothing if none finished; exit code 130.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { ensureDirectory } from '../engine/text/atomic-file.js';
+import { outputDirectory } from './outputs.js';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
@@ -86,9 +88,9 @@ async function writeAtomically(files: ReadonlyMap<string, string>): Promise<void
   const temps: Array<[string, string]> = [];
   try {
     for (const [file, text] of files) {
-      await mkdir(path.dirname(file), { recursive: true });
+      await ensureDirectory(path.dirname(file)); // not mkdir -p: it loops for ever on paths such as /proc/x
       const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-      await writeFile(temp, text);
+      await writeFile(temp, text, { flag: 'wx' }); // never through a file or link already there
       temps.push([temp, file]);
     }
   } catch (error) {
@@ -184,7 +186,7 @@ export async function calibrateCommand(file: string, options: CalibrateCommandOp
     return fail(error, debug);
   }
   const seed = built.seeds[0];
-  const out = options.out ?? path.join(built.outputs.dir, 'calibrate', 'calibrated.scenario.json');
+  const out = options.out ?? path.join(await outputDirectory(file, built.outputs.dir, undefined, 'calibrate'), 'calibrated.scenario.json');
   const outDir = path.dirname(out);
   const log = (text: string): void => {
     if (options.quiet !== true) process.stderr.write(`${text}\n`);

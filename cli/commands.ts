@@ -20,10 +20,14 @@ import { formatClock } from '../engine/scenario/clock.js';
 import { OUTPUT_FILES } from '../engine/scenario/formats.js';
 import { loadScenario } from '../engine/scenario/load.js';
 import type { NetworkMetrics } from '../engine/sim/metrics.js';
-import { simulate, type SimulationResult } from '../engine/sim/simulate.js';
+import { simulateSteps, type SimulationResult } from '../engine/sim/simulate.js';
 import type { ReportRecorders } from '../engine/report/index.js';
 import { peakRssMiB, Stopwatch } from './timing.js';
+import { RECORDING_FILE_NAMES } from '../engine/report/recordings.js';
+import { prepareOutputDir, type OutputDir, type PreparedOutputDir } from '../engine/report/output-dir.js';
 import { VERSION } from './version.js';
+import { outputDirectory } from './outputs.js';
+import { parseRedisUrl } from '../workers/distributed/connection.js';
 
 /** A progress bar on stderr (cli-progress, loaded only when a bar is shown). */
 async function progressBar(format: string): Promise<import('cli-progress').SingleBar> {
@@ -55,6 +59,8 @@ export interface RunOptions {
   maxInputMiB?: number;
   /** Memory the run may plan for, MiB (--max-memory). */
   maxMemoryMiB?: number;
+  /** Write into a directory holding another scenario's run, or files no manifest accounts for (only the recorded files of that run are removed). */
+  force?: boolean;
   /** Factor on the whole demand (times the scenario's `demand.scale`). */
   demandScale?: number;
 }
@@ -111,7 +117,17 @@ export function seedRanges(seeds: readonly number[]): string {
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
-/** Replications one after another in this thread (one replication, or --workers 1). */
+/** Simulated seconds between checks for Ctrl-C in an in-process run. */
+const STEP_S = 1;
+/** Wall time between yields to the event loop (where Ctrl-C is seen) in an in-process run, ms. */
+const YIELD_MS = 50;
+
+/**
+ * Replications one after another in this thread (one replication, or --workers
+ * 1). Each runs in steps of simulated time, yielding to the event loop every
+ * 50 ms, so Ctrl-C stops even a single long replication at once; a replication
+ * cut short is abandoned (its seed is listed as not run), never reported.
+ */
 async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal: AbortSignal, recorders?: ReportRecorders): Promise<Runs> {
   const runs: Run[] = [];
   const bar = showBar ? await progressBar('simulating {bar} {percentage}% | replication {replication} | {clock}') : undefined;
@@ -125,7 +141,7 @@ async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal:
     }
     const trips = i === 0 ? built.trips : built.tripsFor(seed);
     const start = built.options.start ?? 0;
-    const result = simulate(built.compiled, trips, built.signals, {
+    const steps = simulateSteps(built.compiled, trips, built.signals, {
       ...built.options,
       seed,
       ...(i === 0 && recorders ? { attach: recorders.attach } : {}),
@@ -135,8 +151,22 @@ async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal:
           clock: formatClock(Math.round(time)),
         }),
       } : {}),
-    });
-    runs.push({ seed, trips, result });
+    }, STEP_S);
+    let yielded = performance.now();
+    let next = steps.next();
+    while (next.done !== true && !signal.aborted) {
+      if (performance.now() - yielded >= YIELD_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        yielded = performance.now();
+        if (signal.aborted) break;
+      }
+      next = steps.next();
+    }
+    if (next.done !== true) {
+      notRun.push(seed);
+      continue;
+    }
+    runs.push({ seed, trips, result: next.value });
   }
   bar?.stop();
   return { runs, notRun, failed: [], interrupted: signal.aborted, workers: 1 };
@@ -270,12 +300,14 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   const debug = options.debug === true;
   let built: BuiltScenario;
   let recorders: ReportRecorders | undefined;
+  let prepared: PreparedOutputDir | undefined;
   try {
     if (options.report && options.files === false) throw new UsageError('--report needs the output files: leave out --no-files');
     if (options.redis !== undefined && options.workers !== undefined) {
       throw new UsageError('--workers sets the threads of the local pool; with --redis, give each `greenwave worker` its --concurrency instead');
     }
     if (options.redis !== undefined && options.report) throw new UsageError('--report records the first replication in this process: leave out --redis');
+    if (options.redis !== undefined) parseRedisUrl(options.redis); // a bad URL is a usage error before anything is loaded
     if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
       throw new UsageError(`--workers must be an integer >= 1, got ${String(options.workers)}`);
     }
@@ -291,6 +323,12 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       const { start = 0, end = 0, interval } = built.options;
       const corridor = options.corridor !== undefined ? corridorRoute(built.compiled, options.corridor, '--corridor') : undefined;
       recorders = reportRecorders(built.compiled, built.trips, { start, end, interval, corridor });
+    }
+    if (options.files !== false) {
+      // Checked before the simulation, so a mistake about the directory shows at once, not after the run.
+      const dir = await outputDirectory(file, built.outputs.dir, options.out);
+      const names = [...(recorders ? OUTPUT_FILES : built.outputs.files), ...(recorders ? [...RECORDING_FILE_NAMES, 'report.html'] : [])];
+      prepared = await prepareOutputDir(dir, { kind: 'run', scenario: built.scenario.name, scenarioFile: file, seed: built.seeds[0], version: VERSION }, { names, force: options.force === true });
     }
     stopwatch.lap('buildS');
   } catch (error) {
@@ -321,6 +359,8 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     if (runs.length > 0) {
       const stats = summariseMetrics(runs.map((r) => r.result.network));
       process.stderr.write(`greenwave: the first replication (seed ${built.seeds[0]}) did not finish, so no files are written; mean delay over ${runs.length} finished: ${fmt(stats.meanDelay.mean)} s\n`);
+    } else if (interrupted) {
+      process.stderr.write('greenwave: no replication finished, so nothing is reported and no files are written\n');
     }
     return interrupted ? 130 : 1;
   }
@@ -337,29 +377,30 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     ...(interrupted || failed.length > 0 ? { incomplete: { notRun, failed } } : {}),
   };
   let files: string[] = [];
-  if (options.files !== false) {
-    const dir = options.out ?? built.outputs.dir;
+  if (prepared !== undefined) {
+    const { dir } = prepared;
+    let out: OutputDir | undefined;
     // Every file but summary.json first, so that summary.json can say how long they took.
     const wanted: readonly string[] = recorders ? OUTPUT_FILES : built.outputs.files;
     try {
-      const others = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, wanted.filter((f) => f !== 'summary.json'));
+      out = await prepared.open();
+      const others = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, wanted.filter((f) => f !== 'summary.json'), undefined, out);
       stopwatch.lap('writeS');
       Object.assign(summary, { timing: stopwatch.timing, peakRssMiB: peakRssMiB() });
       if (recorders) {
         // The page is rendered from the summary in memory, timing included, as `greenwave report` reads it back.
         const { writeRunReport } = await import('../engine/report/index.js');
         const trips = firstRun.trips as TripTable;
-        others.push(...await writeRunReport(dir, { net: built.compiled, trips, result: firstRun.result, provenance, summary, recordings: recorders.recordings() }));
+        others.push(...await writeRunReport(dir, { net: built.compiled, trips, result: firstRun.result, provenance, summary, recordings: recorders.recordings() }, {}, out));
       }
-      const written = wanted.includes('summary.json') ? await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, ['summary.json'], summary) : [];
+      const written = wanted.includes('summary.json') ? await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, ['summary.json'], summary, out) : [];
       files = [...written, ...others];
+      await out.commit(interrupted || failed.length > 0 ? 'interrupted' : 'complete');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EACCES' || code === 'ENOTDIR' || code === 'EEXIST' || code === 'EROFS') {
-        process.stderr.write(`greenwave: cannot write outputs to ${dir}: ${(error as Error).message}\n`);
-        return 2;
-      }
-      throw error;
+      await out?.abort();
+      if (!(error instanceof GreenwaveError)) throw error;
+      process.stderr.write(`greenwave: cannot write the outputs, so none are left in ${dir}: ${error.message}\n`);
+      return 2;
     }
   } else {
     stopwatch.set('writeS', 0);

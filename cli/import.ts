@@ -10,14 +10,15 @@
  * without --force, bad options), with no stack trace; 1 an internal failure
  * (including a document that does not load: a bug in an importer).
  */
-import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { writeFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { GreenwaveError, ScenarioError, UsageError } from '../engine/errors.js';
 import { importNetwork, IMPORT_FORMAT_NAMES } from '../engine/io/import-network.js';
 import { scenarioDocument } from '../engine/io/scenario-doc.js';
 import type { ImportFormat, ImportResult } from '../engine/io/types.js';
+import { LIMITS } from '../engine/limits.js';
+import { ensureDirectory, shownPath, writeFileAtomic } from '../engine/text/atomic-file.js';
 
 /** Options of `greenwave import`. */
 export interface ImportCommandOptions {
@@ -46,10 +47,13 @@ export interface ImportCommandOptions {
 /** Warnings printed in full; the rest are counted. */
 const SHOWN_WARNINGS = 20;
 
-function positiveSeconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`--end must be a number of seconds > 0, got "${value}"`);
-  return n;
+/** A number in (0, max] for option `name`, described as `what`. */
+function positiveUpTo(name: string, what: string, max: number): (value: string) => number {
+  return (value) => {
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isFinite(n) || n <= 0 || n > max) throw new InvalidArgumentError(`${name} must be ${what} in (0, ${max.toLocaleString('en')}], got "${value.slice(0, 40)}"`);
+    return n;
+  };
 }
 
 function metres(value: string): number {
@@ -113,6 +117,25 @@ export function importSummary(result: ImportResult, out: string, doc: { name?: u
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * OSM has no traffic: give an import without demand a generated morning peak
+ * between the fringe junctions (and its period), so the scenario runs at once.
+ * @throws UsageError naming `file` when its network is too small for it.
+ */
+export async function addMorningPeak(result: ImportResult, file: string, vehPerHour?: number): Promise<void> {
+  if (Object.keys(result.demand).length > 0) return;
+  const { morningPeakDemand } = await import('../engine/io/osm/demand.js');
+  try {
+    result.demand = morningPeakDemand(result.network, vehPerHour === undefined ? {} : { vehPerHour });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    throw new UsageError(`import: the network of ${file} is too small for the generated morning peak (${error.message.replace(/^morningPeakDemand: /, '')}): import it with --no-demand and add demand to the scenario, or use a larger extract`);
+  }
+  const begin = result.demand.od?.[0]?.begin;
+  const end = result.demand.od?.[0]?.end;
+  if (begin !== undefined && end !== undefined) result.simulation = { start: begin, end: end + 3600, ...result.simulation };
+}
+
 /** `greenwave import`. Resolves to the exit code. */
 export async function importCommand(format: string, files: string[], options: ImportCommandOptions): Promise<number> {
   const debug = options.debug === true;
@@ -124,8 +147,13 @@ export async function importCommand(format: string, files: string[], options: Im
     process.stderr.write(`greenwave: import: --out must name a .json scenario file, got "${options.out}"\n`);
     return 2;
   }
-  if (existsSync(options.out) && options.force !== true) {
-    process.stderr.write(`greenwave: import: ${options.out} already exists; use --force to overwrite it\n`);
+  const existing = await lstat(options.out).catch(() => undefined);
+  if (existing?.isDirectory()) {
+    process.stderr.write(`greenwave: import: ${shownPath(options.out)} is a directory; give the scenario file to write\n`);
+    return 2;
+  }
+  if (existing !== undefined && options.force !== true) {
+    process.stderr.write(`greenwave: import: ${shownPath(options.out)} already exists; use --force to overwrite it\n`);
     return 2;
   }
   let result: ImportResult;
@@ -135,19 +163,7 @@ export async function importCommand(format: string, files: string[], options: Im
       return 2;
     }
     result = await importNetwork(format as ImportFormat, files, importerOptions(options));
-    if (format === 'osm' && options.demand !== false && Object.keys(result.demand).length === 0) {
-      // OSM has no traffic: generate a morning peak between the fringe junctions so the scenario runs at once.
-      const { morningPeakDemand } = await import('../engine/io/osm/demand.js');
-      try {
-        result.demand = morningPeakDemand(result.network, options.vehPerHour === undefined ? {} : { vehPerHour: options.vehPerHour });
-      } catch (error) {
-        if (!(error instanceof UsageError)) throw error;
-        throw new UsageError(`import: the network of ${files[0]} is too small for the generated morning peak (${error.message.replace(/^morningPeakDemand: /, '')}): import it with --no-demand and add demand to the scenario, or use a larger extract`);
-      }
-      const begin = result.demand.od?.[0]?.begin;
-      const end = result.demand.od?.[0]?.end;
-      if (begin !== undefined && end !== undefined) result.simulation = { start: begin, end: end + 3600, ...result.simulation };
-    }
+    if (format === 'osm' && options.demand !== false) await addMorningPeak(result, files[0], options.vehPerHour);
   } catch (error) {
     return userError(error, debug);
   }
@@ -181,14 +197,12 @@ export async function importCommand(format: string, files: string[], options: Im
     throw new Error(`the imported scenario does not load (an importer bug; please report it with the input files):\n${error.message}`);
   }
   try {
-    await writeFile(options.out, text, { flag: options.force === true ? 'w' : 'wx' });
+    await ensureDirectory(dirname(options.out));
+    await writeFileAtomic(options.out, text);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' || code === 'EACCES' || code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'EROFS') {
-      process.stderr.write(`greenwave: import: cannot write ${options.out}: ${(error as Error).message}\n`);
-      return 2;
-    }
-    throw error;
+    if (!(error instanceof GreenwaveError)) throw error;
+    process.stderr.write(`greenwave: import: ${error.message}\n`);
+    return 2;
   }
   process.stdout.write(importSummary(result, options.out, doc));
   return 0;
@@ -203,11 +217,11 @@ export function registerImportCommand(cli: Command): void {
     .requiredOption('-o, --out <scenario.json>', 'scenario file to write')
     .option('--name <name>', 'scenario name (default: from the first file name)')
     .option('--driving-side <side>', 'left or right (default: what the source says, else right)', drivingSide)
-    .option('--end <seconds>', 'end of the simulated period, s (cityflow: the horizon, default 3600)', positiveSeconds)
+    .option('--end <seconds>', `end of the simulated period, s (cityflow: the horizon, default 3600, at most ${LIMITS.clockS.max} = 7 days)`, positiveUpTo('--end', 'a number of seconds', LIMITS.clockS.max))
     .option('--force', 'overwrite the output file if it exists')
     .option('--country <code>', 'osm: ISO country code for default speeds and driving side (e.g. MO, HK, PT)')
     .option('--no-demand', 'osm: do not generate the morning-peak demand')
-    .option('--veh-per-hour <n>', 'osm: total generated demand, veh/h (default 30 per fringe zone)', positiveSeconds)
+    .option('--veh-per-hour <n>', 'osm: total generated demand, veh/h (default 30 per fringe zone)', positiveUpTo('--veh-per-hour', 'a flow in veh/h', 1_000_000))
     .option('--signals <source>', 'osm: signals from the data (osm), the guessing rule (guess), both (osm+guess), none, or auto (default: osm, plus guessing when the data tags few)', signalSource)
     .option('--components <which>', 'osm: parts cut off from the largest that are kept: all, largest, or N (parts of at least N links; default 20)', components)
     .option('--gap-distance <m>', 'osm: join one-way dead ends and starts this close to another road (default 15; 0: none)', metres)

@@ -114,3 +114,19 @@ export class ScenarioError extends GreenwaveError {
     this.problems = sorted;
   }
 }
+
+/**
+ * An output that cannot be written where it was asked for: a full disk, a
+ * read-only or missing directory, a directory where a file belongs, or a
+ * directory holding another run's files. `path` names the file or directory.
+ */
+export class OutputError extends GreenwaveError {
+  override readonly name: string = 'OutputError';
+  /** The file or directory at fault. */
+  readonly path: string;
+
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.path = path;
+  }
+}

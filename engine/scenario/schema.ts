@@ -425,7 +425,7 @@ const SimulationSchema = withPairs(
 
 const OutputsSchema = z
   .strictObject({
-    dir: text('Directory the run writes into, relative to the working directory. Default "out/<name>".').optional(),
+    dir: text('Directory the run writes into, relative to the scenario file\'s directory and inside it (name another with --out). Default "out/<name>".').optional(),
     files: z.array(z.enum(OUTPUT_FILES)).optional().describe('Files to write. Default: all of them.'),
   })
   .describe('What a run writes.');

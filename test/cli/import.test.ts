@@ -77,7 +77,7 @@ describe('greenwave import', () => {
     expect(unknown.stderr).toMatch(/unknown format "shapefile"/);
     const end = greenwave('import', 'cityflow', `${FIX}/tiny/roadnet.json`, '-o', join(dir, 'y.json'), '--end', '-3');
     expect(end.code).toBe(2);
-    expect(end.stderr).toMatch(/--end must be a number of seconds > 0/);
+    expect(end.stderr).toMatch(/--end must be a number of seconds in \(0, 604,800\]/);
     const noOut = greenwave('import', 'cityflow', `${FIX}/tiny/roadnet.json`);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toMatch(/--out/);

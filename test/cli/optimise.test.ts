@@ -140,7 +140,7 @@ describe('greenwave optimise', () => {
       [['--objective', 'speed'], '--objective must be one of'],
       [['--method', 'genetic'], '--method must be one of'],
       [['--cycles', 'some'], '--cycles must be shared or per-junction'],
-      [['--budget', '1'], '--budget must be an integer >= 2'],
+      [['--budget', '1'], '--budget must be an integer in [2, 100,000]'],
       [['--budget', '3'], '--budget must be at least 4 with --control auto'],
       [['--control', 'adaptive'], '--control must be fixed, actuated or auto'],
       [['--resume', '--out', join(dir, 'nothing-here')], '--resume: no checkpoint in'],

@@ -7,12 +7,21 @@
  * whole documents). Positions are only needed when something is wrong, so the
  * text is parsed a second time, with positions, by the `yaml` package (YAML 1.2
  * is a superset of JSON) only when the first error is raised.
+ *
+ * Bounds: only regular files are read (a directory, FIFO or device is refused
+ * before it is opened), at most {@link MAX_CITYFLOW_FILE_BYTES} each. A syntax
+ * error names the line and column of the offending character and never quotes
+ * the file's text (a wrong file given by mistake, such as a password file, is
+ * not echoed).
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { open } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { locateIn, positionAt } from '../../scenario/source.js';
 import { InputError } from '../../errors.js';
+import { regularFileProblem, shortName } from '../files.js';
+
+/** Largest CityFlow file read, bytes (256 MiB; the largest public CityFlow data sets are tens of MB). */
+export const MAX_CITYFLOW_FILE_BYTES = 256 * 1024 * 1024;
 
 /** A key or array index on the way to a value. */
 export type JsonPath = ReadonlyArray<string | number>;
@@ -79,30 +88,66 @@ function locator(text: string): (at: JsonPath) => { line: number; column: number
  * Rejects with `InputError` for an unreadable file (path: the file) or a syntax
  * error (path: `file:line:column`).
  */
-export async function readJsonDocument(file: string, what: string): Promise<JsonDocument> {
+export async function readJsonDocument(file: string, what: string, maxBytes = MAX_CITYFLOW_FILE_BYTES): Promise<JsonDocument> {
+  const name = shortName(file);
+  const problem = await regularFileProblem(file);
+  if (problem) throw new InputError(problem.path, `cannot read the ${what} file: ${problem.message.slice(problem.path.length + 2)}`);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > maxBytes) {
+        throw new InputError(name, `the ${what} file is ${(size / 2 ** 20).toFixed(0)} MiB, more than the ${(maxBytes / 2 ** 20).toFixed(0)} MiB greenwave reads`);
+      }
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
-    throw new InputError(file, `cannot read the ${what} file (${path.resolve(file)}): ${why}`);
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new InputError(name, `cannot read the ${what} file (${code})`);
   }
   text = text.replace(/^\uFEFF/, '');
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    const lineCol = /\(line (\d+) column (\d+)\)/.exec(message);
-    const offset = /at position (\d+)/.exec(message);
-    const pos = lineCol
-      ? { line: Number(lineCol[1]), column: Number(lineCol[2]) }
-      : positionAt(text, offset ? Number(offset[1]) : text.length);
-    const clean = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
-    throw new InputError(`${file}:${pos.line}:${pos.column}`, `the ${what} file is not valid JSON: ${clean}`);
+    const { offset, message } = jsonSyntaxError(text, (error as Error).message);
+    const pos = positionAt(text, offset);
+    throw new InputError(`${name}:${pos.line}:${pos.column}`, `the ${what} file is not valid JSON: ${message}`);
   }
-  return new JsonDocument(file, text, data);
+  return new JsonDocument(name, text, data);
+}
+
+/**
+ * Where a JSON syntax error is (offset into `text`) and what it is, from
+ * `JSON.parse`'s `message`, without the excerpt of the text V8 quotes.
+ * V8 gives a position for most errors; for an unexpected token it does not,
+ * and the `yaml` package (with its JSON schema) points at the offending token.
+ */
+export function jsonSyntaxError(text: string, message: string): { offset: number; message: string } {
+  const lineCol = /\(line (\d+) column (\d+)\)/.exec(message);
+  const at = /at position (\d+)/.exec(message);
+  const what = message
+    .replace(/\s*\(line \d+ column \d+\)/, '')
+    .replace(/ in JSON at position \d+/, '')
+    .replace(/ at position \d+/, '')
+    .replace(/^Unexpected token.*$/s, 'unexpected token (not a JSON value, or a value where "," or a closing bracket belongs)');
+  let offset: number | undefined;
+  if (lineCol) {
+    const line = Number(lineCol[1]);
+    let start = 0;
+    for (let l = 1; l < line && start >= 0; l++) start = text.indexOf('\n', start) + 1;
+    offset = Math.max(0, start) + Number(lineCol[2]) - 1;
+  } else if (at) {
+    offset = Number(at[1]);
+  } else {
+    const doc = parseDocument(text, { schema: 'json', prettyErrors: false });
+    offset = doc.errors[0]?.pos[0];
+  }
+  return { offset: Math.min(offset ?? text.length, text.length), message: what.charAt(0).toLowerCase() + what.slice(1) };
 }
 
 // ---------------------------------------------------------------- typed access

@@ -174,7 +174,7 @@ describe('greenwave worker (without Redis)', () => {
     expect(text).toMatch(/scheme must be redis:\/\/ or rediss:\/\//);
     expect(text).toMatch(/GREENWAVE_REDIS_URL/);
     expect(text).toMatch(/--tls-ca: cannot read \/nonexistent\/ca\.pem: ENOENT/);
-    expect(text).toMatch(/--concurrency must be an integer >= 1/);
+    expect(text).toMatch(/--concurrency must be an integer in \[1, 256\]/);
     expect(text).not.toContain('hunter22');
   });
 

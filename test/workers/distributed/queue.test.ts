@@ -264,7 +264,7 @@ describe.skipIf(availability.path === undefined)(`distributed evaluator on a rea
     await expect(evaluatorFor(sc, { redis: url, workers: 2 })).rejects.toThrow(/--concurrency/);
   }, 30_000);
 
-  it('a wrong password is reported without the password, by the library and by greenwave worker (exit 1)', async () => {
+  it('a wrong password is reported without the password, by the library and by greenwave worker (exit 2: the environment, not a bug)', async () => {
     const wrong = 'wrong-Pa55word!';
     const badUrl = `redis://:${encodeURIComponent(wrong)}@127.0.0.1:${redis.port}`;
     const error = await createQueueEvaluator(sc, { redis: badUrl }).then(() => new Error('connected'), (e: unknown) => e as Error);
@@ -273,7 +273,7 @@ describe.skipIf(availability.path === undefined)(`distributed evaluator on a rea
     expect(error.message).not.toContain(wrong);
     expect(error.message).not.toContain(encodeURIComponent(wrong));
     const cli = launch(['cli/main.ts', 'worker', '--redis', badUrl, '--concurrency', '1'], {});
-    expect(await cli.exited).toBe(1);
+    expect(await cli.exited).toBe(2);
     expect(cli.output()).toMatch(/cannot use Redis at redis:\/\/:\*\*\*@127\.0\.0\.1/);
     expect(cli.output()).not.toContain(wrong);
     expect(cli.output()).not.toContain(encodeURIComponent(wrong));

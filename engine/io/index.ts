@@ -19,6 +19,8 @@ export { scenarioDocument, scenarioName } from './scenario-doc.js';
 export type { ScenarioDocumentOptions } from './scenario-doc.js';
 export { importCityflow, cityflowAverageTravelTime, CITYFLOW_DEFAULT_HORIZON } from './cityflow/index.js';
 export type { CityflowImportOptions } from './cityflow/index.js';
+export { importTntp, readTntpFlows, tntpProfile, TNTP_DEFAULT_PERIOD } from './tntp/index.js';
+export type { TntpFiles, TntpFlows, TntpImportOptions } from './tntp/index.js';
 
 /** Options every importer understands (each may take more of its own). */
 export interface ImportNetworkOptions {
@@ -31,13 +33,14 @@ export interface ImportNetworkOptions {
 }
 
 /** Formats `importNetwork` accepts. */
-export const IMPORT_FORMAT_NAMES: Readonly<Record<ImportFormat, string>> = { sumo: 'SUMO', cityflow: 'CityFlow', osm: 'OpenStreetMap' };
+export const IMPORT_FORMAT_NAMES: Readonly<Record<ImportFormat, string>> = { sumo: 'SUMO', cityflow: 'CityFlow', osm: 'OpenStreetMap', tntp: 'TNTP' };
 
 type SumoFiles = { net: string; routes?: string[]; config?: string } | string;
 interface ImporterModules {
   sumo: { importSumo(files: SumoFiles, options?: object): Promise<ImportResult> };
   cityflow: { importCityflow(files: { roadnet: string; flow?: string } | string, options?: object): Promise<ImportResult> };
   osm: { importOsm(file: string, options?: object): Promise<ImportResult> };
+  tntp: { importTntp(files: { net: string; nodes?: string; trips?: string } | string, options?: object): Promise<ImportResult> };
 }
 
 /** Load the importer module of `format`, or throw `UsageError` when this build does not have it. */
@@ -61,6 +64,9 @@ async function load<F extends ImportFormat>(format: F): Promise<ImporterModules[
  * - `sumo`: one file (a `.sumocfg`, or a `.net.xml` alone), or a `.net.xml` with
  *   route files (and optionally a `.sumocfg`), in any order.
  * - `osm`: one `.osm`/`.osm.pbf` file.
+ * - `tntp`: a `*_net.tntp` (its `*_node.tntp` and `*_trips.tntp` siblings are
+ *   found by name) or a folder holding one, or the net file with the node and
+ *   trip files in any order.
  *
  * Rejects with `UsageError` for a wrong number of files or an importer missing
  * from this build, and with the importer's `InputError` for bad files.
@@ -89,6 +95,21 @@ export async function importNetwork(format: ImportFormat, files: string[], optio
       if (files.length !== 1) throw new UsageError(`osm import takes one .osm or .osm.pbf file; got ${files.length} files`);
       const { importOsm } = await load('osm');
       return importOsm(files[0], options);
+    }
+    case 'tntp': {
+      const { importTntp } = await load('tntp');
+      if (files.length === 1) return importTntp(files[0], options);
+      const pick = (re: RegExp, what: string): string | undefined => {
+        const found = files.filter((f) => re.test(f));
+        if (found.length > 1) throw new UsageError(`tntp import takes one ${what} file; got ${found.join(', ')}`);
+        return found[0];
+      };
+      const net = pick(/_net\.tntp$/i, '*_net.tntp');
+      const nodes = pick(/_node\.tntp$/i, '*_node.tntp');
+      const trips = pick(/_trips\.tntp$/i, '*_trips.tntp');
+      const other = files.filter((f) => f !== net && f !== nodes && f !== trips);
+      if (net === undefined || other.length > 0) throw new UsageError(`tntp import takes a *_net.tntp file, optionally with its *_node.tntp and *_trips.tntp; got ${files.join(', ')}`);
+      return importTntp({ net, ...(nodes === undefined ? {} : { nodes }), ...(trips === undefined ? {} : { trips }) }, options);
     }
     default:
       throw new UsageError(`unknown import format ${JSON.stringify(format)}: expected ${Object.keys(IMPORT_FORMAT_NAMES).join(', ')}`);

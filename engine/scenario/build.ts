@@ -70,7 +70,7 @@ const GENERATOR_FIELDS: Readonly<Record<string, string>> = {
 const PROGRAM_FIELDS: Readonly<Record<string, string>> = {
   duration: 'greenS', yellow: 'yellowS', allRed: 'allRedS', minGreen: 'minGreenS', maxGreen: 'maxGreenS', offset: 'offsetS', cycle: 'cycleS',
 };
-const IMPORT_NAMES = { sumo: 'SUMO', cityflow: 'CityFlow', osm: 'OpenStreetMap' } as const;
+const IMPORT_NAMES = { sumo: 'SUMO', cityflow: 'CityFlow', osm: 'OpenStreetMap', tntp: 'TNTP' } as const;
 
 /** Collects located problems for one scenario. */
 class Problems {

@@ -35,7 +35,7 @@ import { CLOCK_PATTERN } from './clock.js';
 /** Signal control families a scenario may name; only `fixed` can be built today. */
 export const SIGNAL_DEFAULTS = ['fixed', 'webster', 'actuated', 'max-pressure'] as const;
 /** Network file formats a scenario may import (no importer exists yet). */
-export const IMPORT_FORMATS = ['sumo', 'cityflow', 'osm'] as const;
+export const IMPORT_FORMATS = ['sumo', 'cityflow', 'osm', 'tntp'] as const;
 /** Files a run may write into `outputs.dir` (the HTML report joins when it exists). */
 export const OUTPUT_FILES = [
   'summary.json', 'trips.csv', 'links.csv', 'junctions.csv', 'timeseries.csv', 'network.geojson',
@@ -255,10 +255,10 @@ export const GeneratorNetworkSchema = z.discriminatedUnion('generator', [GridSch
 /** A network read from another tool's file. */
 export const ImportNetworkSchema = z
   .strictObject({
-    import: z.enum(IMPORT_FORMATS).describe('Format of the network file: sumo (.sumocfg or .net.xml), cityflow (config.json or roadnet.json) or osm (.osm, .osm.pbf). The network keeps the source\'s driving side; its signal programs run where signals.programs gives none; its demand (SUMO routes, CityFlow flows) is used when demand is empty.'),
+    import: z.enum(IMPORT_FORMATS).describe('Format of the network file: sumo (.sumocfg or .net.xml), cityflow (config.json or roadnet.json), osm (.osm, .osm.pbf) or tntp (*_net.tntp beside its *_node.tntp and *_trips.tntp). The network keeps the source\'s driving side; its signal programs run where signals.programs gives none; its demand (SUMO routes, CityFlow flows, the TNTP trip table) is used when demand is empty.'),
     file: text('Network file, relative to the scenario file.'),
   })
-  .describe('A network imported from SUMO, CityFlow or OpenStreetMap.');
+  .describe('A network imported from SUMO, CityFlow, OpenStreetMap or TNTP.');
 
 const NetworkSchema = z
   .union([InlineNetworkSchema, GeneratorNetworkSchema, ImportNetworkSchema])

@@ -185,8 +185,11 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
     const trips = origins.length;
     if (destinations.length !== trips) throw new UsageError(`origins and destinations must have the same length, got ${trips} and ${destinations.length}`);
     for (let i = 0; i < trips; i++) {
-      checkJunction(origins[i], `origins[${i}]`);
-      checkJunction(destinations[i], `destinations[${i}]`);
+      // Messages are built only for a bad entry (a template per trip would cost more than routing).
+      const o = origins[i];
+      const d = destinations[i];
+      if (!(o >= 0 && o < n && Number.isInteger(o))) checkJunction(o, `origins[${i}]`);
+      if (!(d >= 0 && d < n && Number.isInteger(d))) checkJunction(d, `destinations[${i}]`);
     }
     const search = junctions ?? links;
     last = junctions !== null ? 'junctions' : 'links';

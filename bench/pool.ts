@@ -35,7 +35,8 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { CompiledNetwork, compile, grid, corridor, createRandom, defaultProgram, programToSpec, type DemandSpec, type SignalProgramSpec, type TripTable } from '../engine/index.js';
-import { createInProcessEvaluator, runCandidate, variantTrips, type BatchResult, type EvaluationScenario, type Evaluator, type VariantOptions } from '../engine/optimise/index.js';
+import { createInProcessEvaluator, runCandidate, type BatchResult, type EvaluationScenario, type Evaluator, type VariantOptions } from '../engine/optimise/index.js';
+import { variantTrips } from '../engine/optimise/evaluator.js';
 import { createPoolEvaluator, runReplications } from '../workers/index.js';
 import { machine, ms, sink, table, writeJson } from './harness.js';
 

@@ -21,8 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { compile, grid } from '../engine/network/index.js';
 import { createRandom, expandDemand } from '../engine/demand/index.js';
 import { simulate } from '../engine/sim/index.js';
-import { renderReport, writeOutputs } from '../engine/report/index.js';
-import { reportRecorders } from '../cli/report.js';
+import { renderReport, reportRecorders, writeOutputs } from '../engine/report/index.js';
 import { findChromium } from './chromium.js';
 import { machine, ms, table, writeJson } from './harness.js';
 

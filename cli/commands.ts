@@ -10,9 +10,10 @@ import { buildScenario, formatClock, loadScenario, type BuiltScenario } from '..
 import { simulate, type SimulationResult, type NetworkMetrics } from '../engine/sim/index.js';
 import { programToSpec } from '../engine/signals/index.js';
 import type { TripTable } from '../engine/demand/index.js';
-import { summariseMetrics, summaryOf, writeOutputs, type MetricSummaries, type Provenance } from '../engine/report/index.js';
+import {
+  corridorRoute, reportRecorders, summariseMetrics, summaryOf, writeOutputs, writeRunReport, type MetricSummaries, type Provenance, type ReportRecorders,
+} from '../engine/report/index.js';
 import { VERSION } from './version.js';
-import { reportRecorders, writeReport, type ReportRecorders } from './report.js';
 
 /** Options of `greenwave run`. */
 export interface RunOptions {
@@ -235,7 +236,8 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     built = buildScenario(loaded);
     if (options.report) {
       const { start = 0, end = 0, interval } = built.options;
-      recorders = reportRecorders(built.compiled, built.trips, { start, end, interval, corridor: options.corridor });
+      const corridor = options.corridor !== undefined ? corridorRoute(built.compiled, options.corridor, '--corridor') : undefined;
+      recorders = reportRecorders(built.compiled, built.trips, { start, end, interval, corridor });
     }
   } catch (error) {
     return userError(error, debug);
@@ -283,8 +285,8 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     try {
       files = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, recorders ? undefined : built.outputs.files, summary);
       if (recorders) {
-        files.push(...await recorders.write(dir, provenance));
-        files.push((await writeReport(dir)).path);
+        const trips = firstRun.trips as TripTable;
+        files.push(...await writeRunReport(dir, { net: built.compiled, trips, result: firstRun.result, provenance, summary, recordings: recorders.recordings() }));
       }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

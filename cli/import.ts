@@ -14,7 +14,9 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { GreenwaveError, ScenarioError } from '../engine/errors.js';
-import { importNetwork, IMPORT_FORMAT_NAMES, scenarioDocument, type ImportFormat, type ImportResult } from '../engine/io/index.js';
+import { importNetwork, IMPORT_FORMAT_NAMES } from '../engine/io/import-network.js';
+import { scenarioDocument } from '../engine/io/scenario-doc.js';
+import type { ImportFormat, ImportResult } from '../engine/io/types.js';
 import { buildScenario, parseScenario } from '../engine/scenario/index.js';
 
 /** Options of `greenwave import`. */
@@ -96,7 +98,7 @@ export async function importCommand(format: string, files: string[], options: Im
     });
     if (format === 'osm' && options.demand !== false && Object.keys(result.demand).length === 0) {
       // OSM has no traffic: generate a morning peak between the fringe junctions so the scenario runs at once.
-      const { morningPeakDemand } = await import('../engine/io/osm/index.js');
+      const { morningPeakDemand } = await import('../engine/io/osm/demand.js');
       result.demand = morningPeakDemand(result.network, options.vehPerHour === undefined ? {} : { vehPerHour: options.vehPerHour });
       const begin = result.demand.od?.[0]?.begin;
       const end = result.demand.od?.[0]?.end;

@@ -36,7 +36,7 @@ import { SEARCH_METHODS, type SearchMethodName } from '../engine/optimise/search
 import type { Candidate, CandidatePlan, Evaluator } from '../engine/optimise/evaluator.js';
 import { comparePlans, type Comparison } from '../engine/report/compare.js';
 import { csvField } from '../engine/report/outputs.js';
-import { writeReport } from './report.js';
+import { writeReport } from '../engine/report/html/write.js';
 import { baselinePlans } from './baselines.js';
 import { VERSION } from './version.js';
 import { interruptOnSigint } from './commands.js';
@@ -250,27 +250,19 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   const nominal = scales.indexOf(1) >= 0 ? scales.indexOf(1) : variants.push({ name: 'demand x1', demand: built.scenario.demand, options: simOptions }) - 1;
   const workers = options.workers ?? os.availableParallelism();
   let evaluator: Evaluator;
-  if (options.redis !== undefined) {
-    if (options.workers !== undefined) {
-      process.stderr.write('greenwave: --workers sets the threads of the local pool; with --redis, give each `greenwave worker` its --concurrency instead\n');
-      return 2;
-    }
-    const { evaluatorFor } = await import('../workers/distributed/select.js');
-    try {
-      evaluator = await evaluatorFor({ network: net, variants }, {
-        redis: options.redis, jobId: options.jobId ?? `optimise-${stages[0].fingerprint.slice(0, 16)}`, log: (line: string) => log(line),
-      });
-    } catch (error) {
-      if (!(error instanceof GreenwaveError)) throw error;
-      process.stderr.write(`greenwave: ${error.message}\n`);
-      return 2;
-    }
-  } else if (workers > 1) {
-    const { createPoolEvaluator } = await import('../workers/evaluator.js');
-    evaluator = createPoolEvaluator({ network: net, variants }, { threads: workers });
-  } else {
-    const { createInProcessEvaluator } = await import('../engine/optimise/evaluator.js');
-    evaluator = createInProcessEvaluator({ network: net, variants });
+  if (options.redis !== undefined && options.workers !== undefined) {
+    process.stderr.write('greenwave: --workers sets the threads of the local pool; with --redis, give each `greenwave worker` its --concurrency instead\n');
+    return 2;
+  }
+  const { evaluatorFor } = await import('../workers/distributed/select.js');
+  try {
+    evaluator = await evaluatorFor({ network: net, variants }, options.redis !== undefined
+      ? { redis: options.redis, jobId: options.jobId ?? `optimise-${stages[0].fingerprint.slice(0, 16)}`, log: (line: string) => log(line) }
+      : workers > 1 ? { workers } : { inProcess: true });
+  } catch (error) {
+    if (!(error instanceof GreenwaveError)) throw error;
+    process.stderr.write(`greenwave: ${error.message}\n`);
+    return 2;
   }
 
   const interrupt = interruptOnSigint('finishing the checkpoint');

@@ -21,6 +21,9 @@
  *
  * The worker entry is `worker.ts` next to this file: loaded through tsx when this
  * module runs from source (tests, `tsx bench/...`), as `worker.js` from `dist/`.
+ * Admission (slots, linked abort signals) is in `admission.ts`; what crosses the
+ * thread boundary besides the network (shared trip tables, packed replies) in
+ * `transfer.ts`.
  */
 import { setMaxListeners } from 'node:events';
 import { createRequire } from 'node:module';
@@ -28,14 +31,15 @@ import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { UsageError } from '../engine/errors.js';
-import { CONTROL_CODE, CompiledNetwork } from '../engine/network/compiled.js';
+import { CompiledNetwork } from '../engine/network/compiled.js';
 import type { DemandSpec, TripTable } from '../engine/demand/demand.js';
-import { levelOfService, type NetworkMetrics } from '../engine/sim/metrics.js';
 import {
-  NETWORK_METRIC_FIELDS, describeError, isTripTable,
+  describeError, isTripTable,
   type Candidate, type EvaluationDetail, type EvaluationMetrics, type TaskError, type VariantOptions,
 } from '../engine/optimise/evaluator.js';
 import type { DemandResource, FaultKind, NetworkResource, ResourceDelivery, ResourceRequest, WorkerOptions, WorkerReply, WorkerTask } from './worker.js';
+import { Slots, linkSignals } from './admission.js';
+import { shareTripTable, unpack } from './transfer.js';
 
 export type { FaultKind } from './worker.js';
 
@@ -115,106 +119,12 @@ export interface PoolCloseReport extends PoolStats {
   forced: boolean;
 }
 
-/** Counting semaphore with abortable waits. */
-class Slots {
-  private free: number;
-  private readonly waiters: Array<{ wake: (granted: boolean) => void }> = [];
-
-  constructor(size: number) {
-    this.free = size;
-  }
-
-  get waiting(): number {
-    return this.waiters.length;
-  }
-
-  acquire(signal: AbortSignal): Promise<boolean> {
-    if (signal.aborted) return Promise.resolve(false);
-    if (this.free > 0) {
-      this.free--;
-      return Promise.resolve(true);
-    }
-    return new Promise((resolve) => {
-      const waiter = {
-        wake: (granted: boolean) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(granted);
-        },
-      };
-      const onAbort = (): void => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
-        waiter.wake(false);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
-    });
-  }
-
-  release(): void {
-    const next = this.waiters.shift();
-    if (next !== undefined) next.wake(true);
-    else this.free++;
-  }
-
-  /** Wake every waiter without a slot. */
-  cancelWaiting(): void {
-    for (const w of this.waiters.splice(0)) w.wake(false);
-  }
-}
-
-/**
- * A signal aborted when either `outer` or `pool` is (without `AbortSignal.any`,
- * whose dependants pile up on a long-lived pool signal in Node 20). Call
- * `dispose` when the task is over.
- */
-function linkSignals(outer: AbortSignal | undefined, pool: AbortSignal): { signal: AbortSignal; dispose: () => void } {
-  if (outer === undefined) return { signal: pool, dispose: () => {} };
-  const controller = new AbortController();
-  if (outer.aborted || pool.aborted) {
-    controller.abort();
-    return { signal: controller.signal, dispose: () => {} };
-  }
-  const onAbort = (): void => controller.abort();
-  outer.addEventListener('abort', onAbort, { once: true });
-  pool.addEventListener('abort', onAbort, { once: true });
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      outer.removeEventListener('abort', onAbort);
-      pool.removeEventListener('abort', onAbort);
-    },
-  };
-}
-
 function workerEntry(): { filename: string; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith('.ts');
   const filename = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url).href;
   if (!fromSource) return { filename, execArgv: [] };
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   return { filename, execArgv: ['--import', tsx] };
-}
-
-/** Copy a trip table's arrays into shared memory, so workers read it without copies. */
-function shareTripTable(t: TripTable): TripTable {
-  const share = <A extends Float64Array | Int32Array>(a: A): A => {
-    if (a.buffer instanceof SharedArrayBuffer) return a;
-    const Ctor = a.constructor as new (buffer: SharedArrayBuffer) => A;
-    const copy = new Ctor(new SharedArrayBuffer(a.byteLength));
-    copy.set(a);
-    return copy;
-  };
-  return {
-    count: t.count,
-    ids: t.ids,
-    depart: share(t.depart),
-    origin: share(t.origin),
-    destination: share(t.destination),
-    originLink: share(t.originLink),
-    destinationLink: share(t.destinationLink),
-    routeOffsets: share(t.routeOffsets),
-    routeLinks: share(t.routeLinks),
-  };
 }
 
 /** A Piscina pool of simulation workers. */
@@ -461,23 +371,4 @@ export class SimulationPool {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
-}
-
-/** Rebuild evaluation metrics from a worker's packed reply. */
-function unpack(reply: Extract<WorkerReply, { kind: 'ok' }>, net: CompiledNetwork): EvaluationMetrics {
-  const network = {} as NetworkMetrics;
-  for (let i = 0; i < NETWORK_METRIC_FIELDS.length; i++) network[NETWORK_METRIC_FIELDS[i]] = reply.packed[i];
-  const metrics: EvaluationMetrics = { network, endTime: reply.packed[NETWORK_METRIC_FIELDS.length] };
-  if (reply.gridlock !== undefined) metrics.gridlock = reply.gridlock;
-  if (reply.links !== undefined) metrics.links = reply.links;
-  if (reply.junctions !== undefined) {
-    const { vehicles, controlDelay } = reply.junctions;
-    metrics.junctions = {
-      vehicles,
-      controlDelay,
-      levelOfService: Array.from(controlDelay, (d, j) => (Number.isNaN(d) ? '' : levelOfService(d, net.junctionControl[j] === CONTROL_CODE.signal))),
-    };
-  }
-  if (reply.result !== undefined) metrics.result = reply.result;
-  return metrics;
 }

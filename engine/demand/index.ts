@@ -2,6 +2,6 @@
 export { RandomStream, createRandom } from './random.js';
 export { createProfile } from './profile.js';
 export type { Profile, ProfilePoint } from './profile.js';
-export { expandDemand } from './demand.js';
+export { expandDemand } from './expand.js';
 export type { ArrivalProcess, DemandSpec, FlowSpec, OdMatrixSpec, RouteFields, TripSpec, TripTable } from './demand.js';
 export { scaleDemand } from './scale.js';

@@ -1,9 +1,13 @@
-/** Public API of the road-network layer. */
+/**
+ * Public API of the road-network layer (`greenwave/network`): the authoring
+ * graph and its validation, the compiled form (and the codes its typed arrays
+ * use), turns, connectivity, and the synthetic network generators.
+ */
 export { RoadNetwork } from './road-network.js';
 export type { RoadNetworkOptions, DefaultMovementOptions } from './road-network.js';
 export { compile } from './compile.js';
 export type { CompileOptions } from './compile.js';
-export { CompiledNetwork, CONTROL_CODE, CONTROL_KINDS, COMPILED_MAGIC, COMPILED_VERSION } from './compiled.js';
+export { CompiledNetwork, CONTROL_CODE, CONTROL_KINDS } from './compiled.js';
 export type { CompiledCounts } from './compiled.js';
 export { classifyTurn, turnAngle, isFarSideTurn, isNearSideTurn, TURN_CODE, TURN_KINDS } from './turns.js';
 export { DEFAULT_JAM_SPACING, DEFAULT_SATURATION_FLOW, MAX_LANES } from './types.js';
@@ -12,4 +16,7 @@ export type {
 } from './types.js';
 export { analyseConnectivity } from './connectivity.js';
 export type { ConnectivityReport, ConnectivityWarning, ConnectivityWarningKind, LinkConnectivityWarning, JunctionConnectivityWarning } from './connectivity.js';
-export * from './generators/index.js';
+export {
+  grid, corridor, ring, DEFAULT_GRID_SPACING, DEFAULT_SIDE_LENGTH, DEFAULT_GENERATOR_LANES, DEFAULT_GENERATOR_SPEED, DEFAULT_SIDE_LANES,
+} from './generators/index.js';
+export type { GridOptions, CorridorOptions, RingOptions, GeneratorOptions, LonLat, Point, SideStreetOptions, SignalPolicy } from './generators/index.js';

@@ -23,7 +23,8 @@
 import { UsageError } from '../errors.js';
 import { CompiledNetwork } from '../network/compiled.js';
 import { createRandom } from '../demand/random.js';
-import { expandDemand, type DemandSpec, type TripTable } from '../demand/demand.js';
+import type { DemandSpec, TripTable } from '../demand/demand.js';
+import { expandDemand } from '../demand/expand.js';
 import type { SignalProgramSpec } from '../signals/program.js';
 import { simulate, type SimulateOptions, type SimulationResult } from '../sim/simulate.js';
 import type { JunctionMetrics, LinkMetrics, NetworkMetrics } from '../sim/metrics.js';

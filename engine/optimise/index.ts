@@ -1,14 +1,16 @@
-/** Public API of the optimisation layer: the `Evaluator` interface and its in-process implementation. */
-export {
-  createInProcessEvaluator, runCandidate, variantTrips, createTripCache, isTripTable, planBatch, checkScenario,
-  describeError, BatchRecorder, NETWORK_METRIC_FIELDS, candidatePlan,
-} from './evaluator.js';
+/**
+ * Public API of the optimisation layer (`greenwave/optimise`): the `Evaluator`
+ * interface and its in-process implementation, the task every evaluator runs
+ * (`runCandidate`), plan search spaces, search methods, the objective, and the
+ * optimiser.
+ */
+export { createInProcessEvaluator, runCandidate } from './evaluator.js';
 export type {
   Evaluator, EvaluationScenario, ScenarioVariant, VariantOptions, Candidate, CandidatePlan, ControlSpec, EvaluationDetail, EvaluationRequest,
   TaskRef, EvaluationMetrics, EvaluationResult, EvaluationFailure, EvaluationOutcome, TaskError, BatchResult,
-  ProgressEvent, EvaluateOptions, EvaluatorCloseReport, InProcessEvaluatorOptions, PlannedBatch,
+  ProgressEvent, EvaluateOptions, EvaluatorCloseReport, InProcessEvaluatorOptions,
 } from './evaluator.js';
-export { createSearchSpace, completePrograms, apportion } from './space.js';
+export { createSearchSpace, completePrograms } from './space.js';
 export type { PlanSpace, SearchSpace, SearchSpaceOptions, CycleGrouping, JunctionGenes, CycleGroupGenes } from './space.js';
 export { createActuatedSpace, GAP_RANGE, DETECTOR_RANGE, MAX_GREEN_CEILING } from './actuated-space.js';
 export type { ActuatedSpace, ActuatedJunctionGenes } from './actuated-space.js';
@@ -16,4 +18,4 @@ export { createCmaEs, createCompass, createSearch, SEARCH_METHODS } from './sear
 export type { SearchMethod, SearchMethodName, SearchState, CmaEsOptions, CompassOptions } from './search.js';
 export { optimise, runObjective, scoreCandidates, OBJECTIVES, DEFAULT_UNFINISHED_PENALTY } from './optimise.js';
 export type { ObjectiveName, OptimiseOptions, OptimiseResult, OptimiseCheckpoint, OptimiseProgress, HistoryRow, ScoredPlan } from './optimise.js';
-export { initialDesign, actuatedDesign, progressionTimes } from './design.js';
+export { initialDesign, actuatedDesign } from './design.js';

@@ -1,14 +1,32 @@
-/** Public API of the report layer: output files of a run. */
-export { writeOutputs, summaryOf, networkGeoJson, csvField, OUTPUT_FILE_NAMES } from './outputs.js';
+/**
+ * Public API of the report layer (`greenwave/report`): a run's output files,
+ * the report recorders and their files, plan comparisons on held-out seeds, and
+ * the self-contained HTML report.
+ */
+export { writeOutputs, summaryOf, networkGeoJson, OUTPUT_FILE_NAMES } from './outputs.js';
 export type { Provenance } from './outputs.js';
-export { summarise, summariseMetrics, studentTQuantile, incompleteBeta } from './stats.js';
+export { summarise, summariseMetrics } from './stats.js';
 export type { Summary, MetricSummaries } from './stats.js';
+export { comparePlans, COMPARED_METRICS } from './compare.js';
+export type { Comparison, ComparisonRow, CompareOptions, ComparedMetric } from './compare.js';
+export { JunctionSeries } from './recorders/junction-series.js';
+export type { JunctionSeriesOptions, JunctionSeriesResult } from './recorders/junction-series.js';
+export { CorridorTrace } from './recorders/corridor-trace.js';
+export type { CorridorTraceOptions, CorridorTraceResult } from './recorders/corridor-trace.js';
+export { corridorPlan, corridorRoute, defaultCorridor } from './recorders/corridor.js';
+export type { CorridorPlan } from './recorders/corridor.js';
+export { reportRecorders } from './recorders/report-recorders.js';
+export type { ReportRecorderOptions, ReportRecorders } from './recorders/report-recorders.js';
+export { writeRecordings, RECORDING_FILE_NAMES } from './recordings.js';
+export type { Recordings } from './recordings.js';
 export { renderReport, renderReportHtml } from './html/render.js';
 export type { ReportOptions } from './html/render.js';
-export { loadReportData, REPORT_INPUT_FILES, COMPARISON_METRICS } from './html/data.js';
-export type { ReportData, ReportLink, ReportJunction, ReportTimeSample, ReportJunctionSeries, ConvergencePoint, Comparison, CorridorFile } from './html/data.js';
-export { escapeHtml, html, Html } from './html/escape.js';
-export type { HtmlValue } from './html/escape.js';
-export { writeRecordings, junctionSeriesCsv, linkFlowsCsv, corridorJson, RECORDING_FILE_NAMES } from './html/recordings.js';
-export type { Recordings } from './html/recordings.js';
-export { LOS_COLOURS, LOS_GRADES, NO_DATA_COLOUR, speedRatioColour, vcColour, losColour } from './html/colours.js';
+export { loadReportData } from './html/read.js';
+export { runReportData } from './html/run-data.js';
+export type { RunReportInput } from './html/run-data.js';
+export { writeReport, writeRunReport } from './html/write.js';
+export type { WrittenReport } from './html/write.js';
+export { REPORT_INPUT_FILES } from './html/data.js';
+export type {
+  ReportData, ReportSummary, ReportLink, ReportJunction, ReportJunctionSeries, ConvergencePoint, ComparisonFile, CorridorFile,
+} from './html/data.js';

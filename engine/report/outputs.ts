@@ -27,15 +27,28 @@ export interface Provenance {
   version: string;
 }
 
-/** Quote a CSV field when it needs it (RFC 4180). */
+/**
+ * A number as a CSV file holds it, and as a reader gets it back: rounded to
+ * 0.001 (without -0), NaN when not finite (written as an empty field).
+ */
+export function csvNumber(value: number): number {
+  return Number.isFinite(value) ? Math.round(value * 1000) / 1000 || 0 : NaN;
+}
+
+/** Quote a CSV field when it needs it (RFC 4180); numbers as {@link csvNumber} holds them. */
 export function csvField(value: string | number): string {
-  if (typeof value === 'number') return Number.isFinite(value) ? String(Math.round(value * 1000) / 1000) : '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(csvNumber(value)) : '';
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** The provenance comment that starts every CSV file, without its `# `. */
+export function provenanceLine(provenance: Provenance): string {
+  return `greenwave ${provenance.version}; scenario ${provenance.scenario}; seed ${provenance.seed}`;
 }
 
 /** A CSV file's text: the `#` provenance line, the header, then `rows` (fields quoted by {@link csvField}). */
 export function csv(provenance: Provenance, header: string[], rows: Iterable<Array<string | number>>): string {
-  const lines = [`# greenwave ${provenance.version}; scenario ${provenance.scenario}; seed ${provenance.seed}`, header.join(',')];
+  const lines = [`# ${provenanceLine(provenance)}`, header.join(',')];
   for (const row of rows) lines.push(row.map(csvField).join(','));
   return `${lines.join('\n')}\n`;
 }

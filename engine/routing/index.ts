@@ -1,5 +1,4 @@
-/** Public API of the routing layer. */
+/** Public API of the routing layer (`greenwave/routing`): the router over a compiled network and its options and results. */
 export { createRouter } from './router.js';
 export type { Router, RouterOptions, OneToOneAlgorithm, ShortestPathTree, BatchRoutes } from './router.js';
-export { TypedHeap, FastPriorityQueueHeap, createQueue } from './heap.js';
-export type { MinQueue, HeapKind } from './heap.js';
+export type { HeapKind } from './heap.js';

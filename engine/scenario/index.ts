@@ -1,4 +1,8 @@
-/** Public API of the scenario layer: the file format, loading and building (re-exports only). */
+/**
+ * Public API of the scenario layer (`greenwave/scenario`): the file format (zod
+ * schema and its JSON Schema), loading with located problems, building a
+ * runnable scenario, and the scenario clock.
+ */
 export { ScenarioSchema, InlineNetworkSchema, GeneratorNetworkSchema, ImportNetworkSchema, SIGNAL_DEFAULTS, IMPORT_FORMATS, OUTPUT_FILES } from './schema.js';
 export type { ScenarioInput, ScenarioFile, InlineNetworkFile, GeneratorNetworkFile, ImportNetworkFile, MovementRefFile } from './schema.js';
 export { loadScenario, parseScenario } from './load.js';
@@ -6,8 +10,6 @@ export type { LoadedScenario, NetworkSource, ScenarioMovementRef, ScenarioPhase,
 export { buildScenario } from './build.js';
 export type { BuiltScenario } from './build.js';
 export { scenarioJsonSchema, scenarioJsonSchemaText, SCENARIO_SCHEMA_ID } from './json-schema.js';
-export { CLOCK_PATTERN, parseClock, formatClock } from './clock.js';
-export { formatPath, parsePath } from './source.js';
-export type { PathSegment, SourcePosition } from './source.js';
+export { parseClock, formatClock } from './clock.js';
 export { ScenarioError, formatScenarioProblem } from '../errors.js';
 export type { ScenarioProblem } from '../errors.js';

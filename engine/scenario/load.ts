@@ -17,6 +17,7 @@ import type { CorridorOptions, GridOptions, RingOptions } from '../network/gener
 import type { DrivingSide, JunctionSpec, LinkSpec, MovementSpec } from '../network/types.js';
 import type { MovementRef } from '../signals/program.js';
 import type { ImportResult } from '../io/types.js';
+import { importNetwork, IMPORT_FORMAT_NAMES } from '../io/import-network.js';
 import { formatClock, parseClock } from './clock.js';
 import { issueMessage, issuesToProblems } from './issues.js';
 import { ScenarioSchema, type GeneratorNetworkFile, type IMPORT_FORMATS, OUTPUT_FILES, type ScenarioFile, type SIGNAL_DEFAULTS } from './schema.js';
@@ -124,12 +125,11 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
 }
 
 /**
- * Run the importer of an imported network (loaded lazily: scenarios that import
- * nothing never load an XML parser). Its problems become located scenario
- * problems at `network.file`.
+ * Run the importer of an imported network (`importNetwork` loads it on demand:
+ * scenarios that import nothing never load an XML parser). Its problems become
+ * located scenario problems at `network.file`.
  */
 async function importNetworkOf(loaded: LoadedScenario, format: (typeof IMPORT_FORMATS)[number], networkFile: string): Promise<void> {
-  const { importNetwork, IMPORT_FORMAT_NAMES } = await import('../io/index.js');
   let imported: ImportResult;
   try {
     imported = await importNetwork(format, [networkFile]); // the network keeps its source's driving side

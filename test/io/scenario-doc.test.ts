@@ -9,7 +9,7 @@ import { InputError, UsageError } from '../../engine/errors.js';
 import { compile } from '../../engine/network/compile.js';
 import { RoadNetwork } from '../../engine/network/road-network.js';
 import { createRandom } from '../../engine/demand/random.js';
-import { expandDemand } from '../../engine/demand/demand.js';
+import { expandDemand } from '../../engine/demand/expand.js';
 import { compileProgram, programToSpec } from '../../engine/signals/program.js';
 import { simulate } from '../../engine/sim/simulate.js';
 import { buildScenario, parseScenario } from '../../engine/scenario/index.js';

@@ -16,8 +16,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { runCommand } from '../../cli/commands.js';
-import { writeReport } from '../../cli/report.js';
-import { LOS_COLOURS } from '../../engine/report/index.js';
+import { writeReport } from '../../engine/report/index.js';
+import { LOS_COLOURS } from '../../engine/report/html/colours.js';
 import { CHROMIUM_CANDIDATES, findChromium } from '../../bench/chromium.js';
 import { HOSTILE, hostileOutputs } from '../fixtures/report-fixture.js';
 

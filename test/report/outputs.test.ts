@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compile, grid } from '../../engine/network/index.js';
 import { createRandom, expandDemand } from '../../engine/demand/index.js';
 import { simulate } from '../../engine/sim/index.js';
-import { csvField, writeOutputs } from '../../engine/report/index.js';
+import { writeOutputs } from '../../engine/report/index.js';
+import { csvField } from '../../engine/report/outputs.js';
 
 const dirs: string[] = [];
 afterAll(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { compile, grid, defaultProgram, programToSpec, CONTROL_CODE, UsageError, type CompiledNetwork, type SignalProgramSpec } from '../../engine/index.js';
+import { compile, grid, defaultProgram, programToSpec, UsageError, type CompiledNetwork, type SignalProgramSpec } from '../../engine/index.js';
+import { CONTROL_CODE } from '../../engine/network/index.js';
 import { createInProcessEvaluator, type BatchResult, type Candidate, type EvaluationScenario, type EvaluationResult } from '../../engine/optimise/index.js';
 import { SimulationPool, createPoolEvaluator, type FaultContext } from '../../workers/index.js';
 

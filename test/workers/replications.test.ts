@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile, corridor, createRandom } from '../../engine/index.js';
-import { createInProcessEvaluator, NETWORK_METRIC_FIELDS, type EvaluationScenario } from '../../engine/optimise/index.js';
+import { createInProcessEvaluator, type EvaluationScenario } from '../../engine/optimise/index.js';
+import { NETWORK_METRIC_FIELDS } from '../../engine/optimise/evaluator.js';
 import { createPoolEvaluator, incompleteBeta, runReplications, studentTQuantile, summarise, summariseMetrics } from '../../workers/index.js';
 
 describe('studentTQuantile', () => {

@@ -1,15 +1,9 @@
-/** Public API of the synthetic network generators (re-exports only). */
+/** The synthetic network generators (re-exports only; public through `greenwave/network`). */
 export { grid, DEFAULT_GRID_SPACING } from './grid.js';
 export type { GridOptions } from './grid.js';
 export { corridor, DEFAULT_SIDE_LENGTH } from './corridor.js';
 export type { CorridorOptions } from './corridor.js';
 export { ring } from './ring.js';
 export type { RingOptions } from './ring.js';
-export {
-  DEFAULT_GENERATOR_LANES,
-  DEFAULT_GENERATOR_SPEED,
-  DEFAULT_SIDE_LANES,
-  EARTH_RADIUS,
-  localToLonLat,
-} from './common.js';
+export { DEFAULT_GENERATOR_LANES, DEFAULT_GENERATOR_SPEED, DEFAULT_SIDE_LANES } from './common.js';
 export type { GeneratorOptions, LonLat, Point, SideStreetOptions, SignalPolicy } from './common.js';

@@ -16,7 +16,7 @@ import { scaleLinear } from 'd3-scale';
 import { html, join, type Html } from './escape.js';
 import { num, shorten } from './charts.js';
 import { losColour } from './colours.js';
-import { COMPARISON_METRICS, type Comparison, type ComparisonSummary } from './data.js';
+import { COMPARISON_METRICS, type ComparisonFile, type ComparisonSummary } from './data.js';
 
 const LABELS: Record<(typeof COMPARISON_METRICS)[number], { label: string; unit: string; digits: number }> = {
   meanDelay: { label: 'Mean delay', unit: 's', digits: 1 },
@@ -29,10 +29,10 @@ const OBJECTIVE_METRIC = { delay: 'meanDelay', travelTime: 'meanTravelTime', veh
 
 const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
-type Row = Comparison['rows'][number];
+type Row = ComparisonFile['rows'][number];
 
 /** The plan differences are taken against: the file's reference, else "current", else the first. */
-function referenceOf(c: Comparison): string {
+function referenceOf(c: ComparisonFile): string {
   return c.reference ?? (c.rows.some((r) => r.plan === 'current') ? 'current' : c.rows[0].plan);
 }
 
@@ -58,7 +58,7 @@ function cell(s: ComparisonSummary, digits: number, base: ComparisonSummary | un
   return html`<td class="${best ? 'best' : ''}"><span class="mean">${num(s.mean ?? NaN, digits)}</span> ${interval}${change}</td>`;
 }
 
-function forestPlot(c: Comparison): Html {
+function forestPlot(c: ComparisonFile): Html {
   const metric = OBJECTIVE_METRIC[c.objective];
   const ref = referenceOf(c);
   const paired = c.rows.some((row) => row.difference);
@@ -99,7 +99,7 @@ function forestPlot(c: Comparison): Html {
 ${baseBand}${marks}${ticks}</svg>`;
 }
 
-function junctionTable(c: Comparison, limit: number): Html {
+function junctionTable(c: ComparisonFile, limit: number): Html {
   const plans = c.rows.map((r) => r.plan);
   const byJunction = new Map<string, Map<string, { s: ComparisonSummary; los: string }>>();
   for (const row of c.rows) {
@@ -122,7 +122,7 @@ function junctionTable(c: Comparison, limit: number): Html {
 }
 
 /** The before/after section's content. */
-export function comparisonSection(c: Comparison): Html {
+export function comparisonSection(c: ComparisonFile): Html {
   const ref = referenceOf(c);
   const base: Row | undefined = c.rows.find((r) => r.plan === ref);
   const paired = c.rows.some((r) => r.difference);

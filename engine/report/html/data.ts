@@ -1,19 +1,18 @@
 /**
- * Reading an outputs directory for the HTML report: the files `greenwave run`
- * writes (summary.json, links.csv, junctions.csv, timeseries.csv,
- * network.geojson), the recordings `--report` adds (junction-timeseries.csv,
- * link-flows.csv, corridor.json) and the optimiser's (convergence.csv,
- * comparison.json). Every file is optional; a report shows what is there.
+ * What the HTML report shows, as data (`ReportData`): the contents of an outputs
+ * directory — the files `greenwave run` writes (summary.json, links.csv,
+ * junctions.csv, timeseries.csv, network.geojson), the recordings `--report`
+ * adds (junction-timeseries.csv, link-flows.csv, corridor.json) and the
+ * optimiser's (convergence.csv, comparison.json). Every part is optional; a
+ * report shows what is there.
  *
- * CSV files may start with one `#` provenance line; JSON files are checked with
- * zod. A malformed file is an `InputError` whose path names the file and the
- * line and column (CSV) or JSON path, e.g. `junctions.csv:7 control_delay_s`.
+ * It comes from a directory (`read.ts`, `loadReportData`) or straight from a run
+ * in memory (`run-data.ts`, `runReportData`); both hold exactly what the files
+ * hold, so the two render the same page. The zod schemas of the JSON files and
+ * the assembly shared by both paths live here.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { InputError } from '../../errors.js';
+import type { TimeSample } from '../../sim/metrics.js';
 import type { Summary } from '../stats.js';
 
 /** Files the report reads, in the order it looks for them. */
@@ -24,7 +23,8 @@ export const REPORT_INPUT_FILES = [
 
 const finiteOrNull = z.number().nullable();
 
-const SummarySchema = z.object({
+/** Schema of summary.json (fields the report uses; others are kept). */
+export const SummarySchema = z.object({
   greenwave: z.string().optional(),
   scenario: z.string(),
   scenarioFile: z.string().optional(),
@@ -38,7 +38,8 @@ const SummarySchema = z.object({
 }).loose();
 
 const position = z.array(z.number()).min(2);
-const GeoJsonSchema = z.object({
+/** Schema of network.geojson (links as LineStrings with their metrics). */
+export const GeoJsonSchema = z.object({
   type: z.literal('FeatureCollection'),
   crs: z.unknown().optional(),
   features: z.array(z.object({
@@ -64,7 +65,8 @@ const SummaryStat = z.object({
 });
 /** Metrics of the before/after table, in column order. */
 export const COMPARISON_METRICS = ['meanDelay', 'meanTravelTime', 'meanStops', 'vehicleHours', 'unfinished'] as const;
-const ComparisonSchema = z.object({
+/** Schema of comparison.json (the optimiser's before/after table). */
+export const ComparisonSchema = z.object({
   scenario: z.string(),
   objective: z.enum(['delay', 'travelTime', 'vehicleHours']),
   heldOutSeeds: z.array(z.number()),
@@ -81,7 +83,8 @@ const ComparisonSchema = z.object({
   }).loose()).min(1),
 }).loose();
 
-const CorridorSchema = z.object({
+/** Schema of corridor.json (see `../recordings.ts`). */
+export const CorridorSchema = z.object({
   start: z.number(),
   end: z.number(),
   directions: z.array(z.object({
@@ -95,247 +98,143 @@ const CorridorSchema = z.object({
 
 /** A link of the map: geometry (as in network.geojson) and metrics. */
 export interface ReportLink {
+  /** Link id. */
   id: string;
+  /** Upstream junction id. */
   from: string;
+  /** Downstream junction id. */
   to: string;
+  /** Polyline: [lon, lat] in degrees when the report is geographic, else [x, y] in m. */
   coordinates: Array<[number, number]>;
+  /** Lanes (1 when the file does not say). */
   lanes: number;
+  /** Length, m. */
   lengthM: number;
+  /** Vehicles that entered the link. */
   entered: number;
+  /** Mean travel time, s (NaN if none left it). */
   meanTravelTimeS: number;
+  /** Free-flow time / mean travel time (1 = free flow; NaN without a travel time). */
   speedRatio: number;
+  /** Time-weighted mean number of vehicles queued on the link. */
   meanQueue: number;
+  /** Most vehicles queued at once. */
   maxQueue: number;
-  /** From link-flows.csv when present, else NaN. */
+  /** Capacity, veh/h, from link-flows.csv when present, else NaN. */
   capacityVehH: number;
+  /** Busiest full interval's entry flow, veh/h, from link-flows.csv when present, else NaN. */
   peakFlowVehH: number;
 }
 
 /** A junction row of junctions.csv. */
 export interface ReportJunction {
+  /** Junction id. */
   id: string;
+  /** `signal`, `priority` or `uncontrolled`. */
   control: string;
+  /** Vehicles that passed it. */
   vehicles: number;
+  /** Mean control delay, s (NaN if none passed). */
   controlDelayS: number;
+  /** HCM level of service A-F, '' if none passed. */
   los: string;
-}
-
-/** One row of timeseries.csv. */
-export interface ReportTimeSample {
-  time: number;
-  inNetwork: number;
-  waiting: number;
-  queued: number;
-  departed: number;
-  arrived: number;
-  meanTravelTime: number;
 }
 
 /** Per-junction series from junction-timeseries.csv. */
 export interface ReportJunctionSeries {
+  /** End of each interval, s since midnight. */
   times: number[];
+  /** Vehicles that passed the junction in each interval. */
   vehicles: number[];
+  /** Time-weighted mean vehicles queued at its stop lines, per interval. */
   meanQueued: number[];
+  /** Most vehicles queued at once, per interval. */
   maxQueued: number[];
+  /** Mean control delay of the vehicles that passed, s (NaN when none did), per interval. */
   controlDelayS: number[];
 }
 
 /** One optimiser evaluation from convergence.csv. */
 export interface ConvergencePoint {
+  /** Evaluation number, from 1. */
   evaluation: number;
+  /** Batch it was evaluated in. */
   batch: number;
+  /** Time since the optimiser started, s. */
   elapsedS: number;
+  /** Objective of the evaluated plan (mean over the training seeds). */
   objective: number;
+  /** Best objective so far. */
   best: number;
 }
 
+/** summary.json as the report reads it. */
 export type ReportSummary = z.infer<typeof SummarySchema>;
-export type Comparison = z.infer<typeof ComparisonSchema>;
+/** comparison.json as the report reads it. */
+export type ComparisonFile = z.infer<typeof ComparisonSchema>;
+/** corridor.json as the report reads it. */
 export type CorridorFile = z.infer<typeof CorridorSchema>;
+/** A mean with its confidence interval, as computed (`Summary`) or as read from comparison.json. */
 export type ComparisonSummary = Summary | z.infer<typeof SummaryStat>;
 
-/** Everything a report can show, as read from an outputs directory. */
+/** Everything a report can show: what an outputs directory holds, file by file. */
 export interface ReportData {
-  /** Provenance lines (`# ...`) of the CSV files read, by file name. */
+  /** Provenance lines (`# ...`, without the `#`) of the CSV files, by file name. */
   provenance: Record<string, string>;
+  /** summary.json. */
   summary?: ReportSummary;
-  /** True when network.geojson was in WGS84 (lon, lat). */
+  /** True when network.geojson is in WGS84 (lon, lat). */
   geographic: boolean;
+  /** network.geojson's links, with link-flows.csv's capacities and peak flows. */
   links?: ReportLink[];
+  /** junctions.csv. */
   junctions?: ReportJunction[];
-  timeseries?: ReportTimeSample[];
+  /** timeseries.csv: one sample per interval. */
+  timeseries?: TimeSample[];
+  /** junction-timeseries.csv, by junction id (in the file's order). */
   junctionSeries?: Map<string, ReportJunctionSeries>;
+  /** corridor.json. */
   corridor?: CorridorFile;
+  /** convergence.csv. */
   convergence?: ConvergencePoint[];
-  comparison?: Comparison;
+  /** comparison.json. */
+  comparison?: ComparisonFile;
 }
 
-async function readOptional(dir: string, name: string): Promise<string | undefined> {
-  try {
-    return await readFile(join(dir, name), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'ENOTDIR') throw new InputError(dir, 'is not a directory');
-    throw error;
-  }
+/** What the map takes from a row of link-flows.csv. */
+export interface LinkFlowFigures {
+  /** Capacity, veh/h. */
+  capacity: number;
+  /** Busiest full interval's entry flow, veh/h. */
+  peak: number;
 }
 
-function parseJson<T>(name: string, text: string, schema: z.ZodType<T>): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(name, `not valid JSON: ${(error as Error).message}`);
-  }
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-    throw new InputError(`${name}${path ? ` ${path}` : ''}`, issue.message);
-  }
-  return result.data;
-}
-
-type Row = { line: number; get: (column: string) => string; number: (column: string) => number };
-
-/** Parse a greenwave CSV (optional `#` first line), checking that `columns` are present. */
-function parseCsv(name: string, text: string, columns: readonly string[]): { rows: Row[]; provenance: string } {
-  let body = text;
-  let provenance = '';
-  let offset = 0;
-  if (text.startsWith('#')) {
-    const nl = text.indexOf('\n');
-    provenance = (nl < 0 ? text : text.slice(0, nl)).slice(1).trim();
-    body = nl < 0 ? '' : text.slice(nl + 1);
-    offset = 1;
-  }
-  let records: Array<{ record: string[]; info: { lines: number } }>;
-  try {
-    records = parse(body, { info: true, skip_empty_lines: true, relax_column_count: false }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
-  } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    throw new InputError(`${name}${line ? `:${line + offset}` : ''}`, `not valid CSV: ${(error as Error).message}`);
-  }
-  if (records.length === 0) throw new InputError(name, 'has no header line');
-  const header = records[0].record;
-  const index = new Map(header.map((h, i) => [h, i]));
-  for (const c of columns) if (!index.has(c)) throw new InputError(`${name}:${records[0].info.lines + offset}`, `missing column "${c}" (found ${header.join(', ')})`);
-  const rows = records.slice(1).map(({ record, info }): Row => {
-    const line = info.lines + offset;
-    const get = (column: string): string => record[index.get(column) as number];
+/** The map's links: network.geojson's features with the flows of link-flows.csv (by link id) where present. */
+export function reportLinks(geojson: z.infer<typeof GeoJsonSchema>, flows: ReadonlyMap<string, LinkFlowFigures>): ReportLink[] {
+  return geojson.features.map((f) => {
+    const p = f.properties;
+    const flow = flows.get(p.id);
     return {
-      line,
-      get,
-      number: (column) => {
-        const raw = get(column).trim();
-        if (raw === '') return NaN;
-        const n = Number(raw);
-        if (!Number.isFinite(n)) throw new InputError(`${name}:${line} ${column}`, `expected a number, found "${raw}"`);
-        return n;
-      },
+      id: p.id,
+      from: p.from,
+      to: p.to,
+      coordinates: f.geometry.coordinates.map((c) => [c[0], c[1]] as [number, number]),
+      lanes: p.lanes ?? 1,
+      lengthM: p.lengthM ?? NaN,
+      entered: p.entered ?? NaN,
+      meanTravelTimeS: p.meanTravelTimeS ?? NaN,
+      speedRatio: p.speedRatio ?? NaN,
+      meanQueue: p.meanQueue ?? NaN,
+      maxQueue: p.maxQueue ?? NaN,
+      capacityVehH: flow?.capacity ?? NaN,
+      peakFlowVehH: flow?.peak ?? NaN,
     };
   });
-  return { rows, provenance };
 }
 
-/**
- * Read every report input present in `dir`.
- * @throws InputError if `dir` holds none of {@link REPORT_INPUT_FILES} or one of them is malformed.
- */
-export async function loadReportData(dir: string): Promise<ReportData> {
-  const texts = new Map<string, string>();
-  for (const name of REPORT_INPUT_FILES) {
-    const text = await readOptional(dir, name);
-    if (text !== undefined) texts.set(name, text);
-  }
-  if (texts.size === 0) {
-    throw new InputError(dir, `holds no greenwave outputs (looked for ${REPORT_INPUT_FILES.join(', ')}); run "greenwave run <scenario> --out ${dir}" first`);
-  }
-  const data: ReportData = { provenance: {}, geographic: false };
-  const csvOf = (name: string, columns: readonly string[]): Row[] | undefined => {
-    const text = texts.get(name);
-    if (text === undefined) return undefined;
-    const { rows, provenance } = parseCsv(name, text, columns);
-    if (provenance) data.provenance[name] = provenance;
-    return rows;
-  };
-
-  const summary = texts.get('summary.json');
-  if (summary !== undefined) data.summary = parseJson('summary.json', summary, SummarySchema);
-
-  const flows = new Map<string, { capacity: number; peak: number }>();
-  for (const r of csvOf('link-flows.csv', ['id', 'capacity_veh_h', 'peak_flow_veh_h']) ?? []) {
-    flows.set(r.get('id'), { capacity: r.number('capacity_veh_h'), peak: r.number('peak_flow_veh_h') });
-  }
-  const geo = texts.get('network.geojson');
-  if (geo !== undefined) {
-    const parsed = parseJson('network.geojson', geo, GeoJsonSchema);
-    data.geographic = parsed.crs === undefined;
-    data.links = parsed.features.map((f) => {
-      const p = f.properties;
-      const flow = flows.get(p.id);
-      return {
-        id: p.id,
-        from: p.from,
-        to: p.to,
-        coordinates: f.geometry.coordinates.map((c) => [c[0], c[1]] as [number, number]),
-        lanes: p.lanes ?? 1,
-        lengthM: p.lengthM ?? NaN,
-        entered: p.entered ?? NaN,
-        meanTravelTimeS: p.meanTravelTimeS ?? NaN,
-        speedRatio: p.speedRatio ?? NaN,
-        meanQueue: p.meanQueue ?? NaN,
-        maxQueue: p.maxQueue ?? NaN,
-        capacityVehH: flow?.capacity ?? NaN,
-        peakFlowVehH: flow?.peak ?? NaN,
-      };
-    });
-  }
-  // links.csv only repeats what network.geojson carries; it is read to check it and for its provenance.
-  csvOf('links.csv', ['id']);
-
-  const junctions = csvOf('junctions.csv', ['id', 'control', 'vehicles', 'control_delay_s', 'los']);
-  if (junctions) {
-    data.junctions = junctions.map((r) => {
-      const los = r.get('los');
-      if (!/^[A-F]?$/.test(los)) throw new InputError(`${'junctions.csv'}:${r.line} los`, `expected a level of service A-F or nothing, found "${los}"`);
-      return { id: r.get('id'), control: r.get('control'), vehicles: r.number('vehicles'), controlDelayS: r.number('control_delay_s'), los };
-    });
-  }
-
-  const ts = csvOf('timeseries.csv', ['time_s', 'in_network', 'waiting', 'queued', 'departed', 'arrived', 'mean_travel_time_s']);
-  if (ts) {
-    data.timeseries = ts.map((r) => ({
-      time: r.number('time_s'), inNetwork: r.number('in_network'), waiting: r.number('waiting'), queued: r.number('queued'),
-      departed: r.number('departed'), arrived: r.number('arrived'), meanTravelTime: r.number('mean_travel_time_s'),
-    }));
-  }
-
-  const js = csvOf('junction-timeseries.csv', ['time_s', 'junction', 'vehicles', 'mean_queued_veh', 'max_queued_veh', 'control_delay_s']);
-  if (js) {
-    const series = new Map<string, ReportJunctionSeries>();
-    for (const r of js) {
-      const id = r.get('junction');
-      let s = series.get(id);
-      if (!s) { s = { times: [], vehicles: [], meanQueued: [], maxQueued: [], controlDelayS: [] }; series.set(id, s); }
-      s.times.push(r.number('time_s'));
-      s.vehicles.push(r.number('vehicles'));
-      s.meanQueued.push(r.number('mean_queued_veh'));
-      s.maxQueued.push(r.number('max_queued_veh'));
-      s.controlDelayS.push(r.number('control_delay_s'));
-    }
-    data.junctionSeries = series;
-  }
-
-  const corridor = texts.get('corridor.json');
-  if (corridor !== undefined) data.corridor = parseJson('corridor.json', corridor, CorridorSchema);
-
-  const conv = csvOf('convergence.csv', ['evaluation', 'batch', 'elapsedS', 'objective', 'best']);
-  if (conv) {
-    data.convergence = conv.map((r) => ({ evaluation: r.number('evaluation'), batch: r.number('batch'), elapsedS: r.number('elapsedS'), objective: r.number('objective'), best: r.number('best') }));
-  }
-  const comparison = texts.get('comparison.json');
-  if (comparison !== undefined) data.comparison = parseJson('comparison.json', comparison, ComparisonSchema);
-  return data;
+/** The provenance a reader takes from a CSV file's text: its first line without the `#`, trimmed; '' when it has none. */
+export function csvProvenance(text: string): string {
+  if (!text.startsWith('#')) return '';
+  const nl = text.indexOf('\n');
+  return (nl < 0 ? text : text.slice(0, nl)).slice(1).trim();
 }

@@ -1,7 +1,9 @@
 /**
  * The self-contained HTML report: one file, no network access, everything
  * inline (CSS, SVG, one small script). `renderReportHtml(data)` is a pure
- * function of what `loadReportData(dir)` read; `renderReport(dir)` does both.
+ * function of the report's data: what `loadReportData(dir)` read from an outputs
+ * directory, or what `runReportData(run)` took from a run in memory (the same
+ * values, so the same page); `renderReport(dir)` reads and renders.
  *
  * Sections, each shown when its files are present: key figures (summary.json),
  * the network map (network.geojson, junctions.csv, link-flows.csv), the network
@@ -21,7 +23,8 @@ import { LOS_COLOURS, LOS_GRADES, NO_DATA_COLOUR, SIGNAL_LOS_LIMITS, losLegend, 
 import { clock, lineChart, num, timeSpaceDiagram, type ChartSeries } from './charts.js';
 import { networkMap } from './map.js';
 import { comparisonSection } from './comparison.js';
-import { loadReportData, type ReportData, type ReportJunction, type ReportJunctionSeries } from './data.js';
+import type { ReportData, ReportJunction, ReportJunctionSeries } from './data.js';
+import { loadReportData } from './read.js';
 
 /** Options of {@link renderReportHtml}. */
 export interface ReportOptions {

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createProfile } from '../../../engine/demand/profile.js';
-import { expandDemand } from '../../../engine/demand/demand.js';
+import { expandDemand } from '../../../engine/demand/expand.js';
 import { createRandom } from '../../../engine/demand/random.js';
 import { compile } from '../../../engine/network/compile.js';
 import { grid } from '../../../engine/network/generators/grid.js';

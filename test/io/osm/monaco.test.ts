@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandDemand } from '../../../engine/demand/demand.js';
+import { expandDemand } from '../../../engine/demand/expand.js';
 import { SHARED_DATA } from '../../fixtures/shared-data.js';
 import { createRandom } from '../../../engine/demand/random.js';
 import { compile } from '../../../engine/network/compile.js';

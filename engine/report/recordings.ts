@@ -1,6 +1,6 @@
 /**
- * Output files of the report recorders (engine/sim/junction-series.ts), written
- * beside a run's other outputs when a report is asked for:
+ * Output files of the report recorders (`recorders/`), written beside a run's
+ * other outputs when a report is asked for:
  *   junction-timeseries.csv  per interval and junction: vehicles passed, mean and
  *                            maximum queued vehicles, mean control delay (s)
  *   link-flows.csv           per link: share of green (signalised approaches), capacity
@@ -13,18 +13,23 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CompiledNetwork } from '../../network/compiled.js';
-import type { TripTable } from '../../demand/demand.js';
-import type { CorridorPlan, CorridorTraceResult, JunctionSeriesResult } from '../../sim/junction-series.js';
-import { csv, type Provenance } from '../outputs.js';
+import type { CompiledNetwork } from '../network/compiled.js';
+import type { TripTable } from '../demand/demand.js';
+import type { JunctionSeriesResult } from './recorders/junction-series.js';
+import type { CorridorTraceResult } from './recorders/corridor-trace.js';
+import type { CorridorPlan } from './recorders/corridor.js';
+import { csv, type Provenance } from './outputs.js';
 
 /** Names of the files {@link writeRecordings} may write. */
 export const RECORDING_FILE_NAMES = ['junction-timeseries.csv', 'link-flows.csv', 'corridor.json'] as const;
 
 const r1 = (v: number): number | null => (Number.isFinite(v) ? Math.round(v * 10) / 10 : null);
 
-/** junction-timeseries.csv: junctions through which some movement passes, every interval. */
-export function junctionSeriesCsv(net: CompiledNetwork, series: JunctionSeriesResult, provenance: Provenance): string {
+/**
+ * Junctions through which some movement passes, in index order: the junctions
+ * junction-timeseries.csv (and the report's junction charts) cover.
+ */
+export function passableJunctions(net: CompiledNetwork): number[] {
   const passable: number[] = [];
   for (let j = 0; j < net.junctionCount; j++) {
     let any = false;
@@ -34,6 +39,12 @@ export function junctionSeriesCsv(net: CompiledNetwork, series: JunctionSeriesRe
     }
     if (any) passable.push(j);
   }
+  return passable;
+}
+
+/** junction-timeseries.csv: junctions through which some movement passes, every interval. */
+export function junctionSeriesCsv(net: CompiledNetwork, series: JunctionSeriesResult, provenance: Provenance): string {
+  const passable = passableJunctions(net);
   const n = series.junctionCount;
   function* rows(): Generator<Array<string | number>> {
     for (let t = 0; t < series.times.length; t++) {
@@ -46,14 +57,34 @@ export function junctionSeriesCsv(net: CompiledNetwork, series: JunctionSeriesRe
   return csv(provenance, ['time_s', 'junction', 'vehicles', 'mean_queued_veh', 'max_queued_veh', 'control_delay_s'], rows());
 }
 
+/** One row of link-flows.csv. */
+export interface LinkFlow {
+  /** Share of the run the link's movements showed green (1 off-signal). */
+  greenShare: number;
+  /** Lanes x saturation flow x green share, veh/h. */
+  capacityVehH: number;
+  /** Entry flow of the busiest full interval, veh/h. */
+  peakFlowVehH: number;
+  /** End of that interval, s (NaN if nothing entered). */
+  peakIntervalEnd: number;
+  /** Peak flow / capacity (NaN without capacity). */
+  peakVc: number;
+}
+
+/** Capacity and peak-interval flow of link `l` (a row of link-flows.csv). */
+export function linkFlow(net: CompiledNetwork, series: JunctionSeriesResult, l: number): LinkFlow {
+  const greenShare = series.linkGreenShare[l];
+  const capacityVehH = net.linkLanes[l] * net.linkSaturationFlow[l] * 3600 * greenShare;
+  const peakFlowVehH = series.linkPeakFlow[l] * 3600;
+  return { greenShare, capacityVehH, peakFlowVehH, peakIntervalEnd: series.linkPeakTime[l], peakVc: capacityVehH > 0 ? peakFlowVehH / capacityVehH : NaN };
+}
+
 /** link-flows.csv: capacity and peak-interval flow of every link. */
 export function linkFlowsCsv(net: CompiledNetwork, series: JunctionSeriesResult, provenance: Provenance): string {
   function* rows(): Generator<Array<string | number>> {
     for (let l = 0; l < net.linkCount; l++) {
-      const share = series.linkGreenShare[l];
-      const capacity = net.linkLanes[l] * net.linkSaturationFlow[l] * 3600 * share;
-      const peak = series.linkPeakFlow[l] * 3600;
-      yield [net.linkKey(l), share, capacity, peak, series.linkPeakTime[l], capacity > 0 ? peak / capacity : NaN];
+      const f = linkFlow(net, series, l);
+      yield [net.linkKey(l), f.greenShare, f.capacityVehH, f.peakFlowVehH, f.peakIntervalEnd, f.peakVc];
     }
   }
   return csv(provenance, ['id', 'green_share', 'capacity_veh_h', 'peak_flow_veh_h', 'peak_interval_end_s', 'peak_vc'], rows());
@@ -123,10 +154,13 @@ export function corridorJson(
 
 /** What {@link writeRecordings} writes. */
 export interface Recordings {
+  /** Per-junction series and per-link flows (`JunctionSeries.result()`): junction-timeseries.csv and link-flows.csv. */
   series?: JunctionSeriesResult;
+  /** The corridor watched and its trajectories (`CorridorTrace.result()`): corridor.json. */
   corridor?: { plan: CorridorPlan; trace: CorridorTraceResult };
-  /** Run window, s. */
+  /** Start of the run, s. */
   start: number;
+  /** End of the run, s. */
   end: number;
 }
 

@@ -1,0 +1,278 @@
+/**
+ * Checking a demand spec against a network (`resolveDemand`): every trip, flow
+ * and OD matrix is validated and its junction and link ids resolved to indices
+ * before anything is generated. Every problem is an `InputError` whose path
+ * points into the `DemandSpec` (`flows[2].rate`, `od[0].trips[1][3]`).
+ */
+import { InputError } from '../errors.js';
+import type { CompiledNetwork } from '../network/compiled.js';
+import { createProfile, type Profile, type ProfilePoint } from './profile.js';
+import type { ArrivalProcess, DemandSpec } from './demand.js';
+
+/** Where a trip or flow starts and ends, in index space (-1: the router chooses). */
+export interface Endpoints {
+  /** Origin junction index. */
+  origin: number;
+  /** Destination junction index. */
+  destination: number;
+  /** First link index, -1 if the router may choose. */
+  originLink: number;
+  /** Last link index, -1 if the router may choose. */
+  destinationLink: number;
+  /** Explicit route (link indices), or null. */
+  route: Int32Array | null;
+}
+
+/** A flow checked against the network. */
+export interface ResolvedFlow extends Endpoints {
+  /** Flow id (generated trips are `${id}.${k}`). */
+  id: string;
+  /** Vehicles per second. */
+  rate: number;
+  /** First possible departure, s. */
+  begin: number;
+  /** Departures are strictly before `end`, s. */
+  end: number;
+  /** How departures are spaced. */
+  arrivals: ArrivalProcess;
+}
+
+/** An OD matrix checked against the network. */
+export interface ResolvedOd {
+  /** Zone junction indices. */
+  zones: Int32Array;
+  /** Zone junction ids. */
+  zoneIds: string[];
+  /** Vehicles per second at factor 1, row-major. */
+  rates: Float64Array;
+  /** Start of the period, s. */
+  begin: number;
+  /** End of the period, s. */
+  end: number;
+  /** Time-of-day factor. */
+  profile: Profile;
+  /** How departures are spaced. */
+  arrivals: ArrivalProcess;
+}
+
+const CONSTANT_ONE: ProfilePoint[] = [{ time: 0, factor: 1 }];
+
+/** A value as a message shows it: strings quoted, `nothing` for undefined, the kind of arrays and objects. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value === 'number' ? '' : `${typeof value} `}${String(value)}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function finite(value: unknown, path: string, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InputError(path, `expected ${what}, found ${show(value)}`);
+  return value;
+}
+
+function nonNegative(value: unknown, path: string, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new InputError(path, `expected ${what} (a finite number >= 0), found ${show(value)}`);
+  return value;
+}
+
+function period(spec: Record<string, unknown>, path: string): { begin: number; end: number } {
+  const begin = finite(spec.begin, `${path}.begin`, 'a finite begin time in seconds');
+  const end = finite(spec.end, `${path}.end`, 'a finite end time in seconds');
+  if (end <= begin) throw new InputError(`${path}.end`, `expected an end time after begin (${begin} s), found ${end}`);
+  return { begin, end };
+}
+
+function arrivalsOf(value: unknown, path: string, fallback: ArrivalProcess): ArrivalProcess {
+  if (value === undefined) return fallback;
+  if (value !== 'uniform' && value !== 'poisson') throw new InputError(path, `expected "uniform" or "poisson", found ${show(value)}`);
+  return value;
+}
+
+function idOf(value: unknown, path: string, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value.length === 0) throw new InputError(path, `expected a non-empty string id, found ${show(value)}`);
+  return value;
+}
+
+function junctionOf(net: CompiledNetwork, value: unknown, path: string): number {
+  if (typeof value !== 'string') throw new InputError(path, `expected a junction id (string), found ${show(value)}`);
+  const j = net.junctionIndex(value);
+  if (j < 0) throw new InputError(path, `expected a junction id of the network, found ${show(value)} (no such junction)`);
+  return j;
+}
+
+function linkOf(net: CompiledNetwork, value: unknown, path: string): number {
+  if (typeof value !== 'string') throw new InputError(path, `expected a link id (string), found ${show(value)}`);
+  const l = net.linkIndex(value);
+  if (l < 0) throw new InputError(path, `expected a link id of the network, found ${show(value)} (no such link)`);
+  return l;
+}
+
+function routeOf(net: CompiledNetwork, value: unknown, path: string): Int32Array {
+  if (!Array.isArray(value)) throw new InputError(path, `expected an array of link ids, found ${show(value)}`);
+  if (value.length === 0) throw new InputError(path, 'expected at least one link id, found an empty array');
+  const route = new Int32Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const l = linkOf(net, value[i], `${path}[${i}]`);
+    if (i > 0) {
+      const prev = route[i - 1];
+      if (net.linkTo[prev] !== net.linkFrom[l]) {
+        throw new InputError(
+          `${path}[${i}]`,
+          `expected a link leaving junction ${show(net.junctionKey(net.linkTo[prev]))} where link ${show(value[i - 1])} ends, ` +
+            `found link ${show(value[i])} which starts at junction ${show(net.junctionKey(net.linkFrom[l]))}`,
+        );
+      }
+      if (net.movementBetween(prev, l) < 0) {
+        throw new InputError(
+          `${path}[${i}]`,
+          `expected a permitted movement from link ${show(value[i - 1])} to link ${show(value[i])} at junction ${show(net.junctionKey(net.linkFrom[l]))}, found none`,
+        );
+      }
+    }
+    route[i] = l;
+  }
+  return route;
+}
+
+/** Resolve and cross-check from/to/fromLink/toLink/route of a trip or flow at `path`. */
+function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: string): Endpoints {
+  const fromLink = spec.fromLink === undefined ? -1 : linkOf(net, spec.fromLink, `${path}.fromLink`);
+  const toLink = spec.toLink === undefined ? -1 : linkOf(net, spec.toLink, `${path}.toLink`);
+  const from = spec.from === undefined ? -1 : junctionOf(net, spec.from, `${path}.from`);
+  const to = spec.to === undefined ? -1 : junctionOf(net, spec.to, `${path}.to`);
+  const route = spec.route === undefined ? null : routeOf(net, spec.route, `${path}.route`);
+  const junction = (j: number) => show(net.junctionKey(j));
+
+  if (fromLink >= 0 && from >= 0 && net.linkFrom[fromLink] !== from) {
+    throw new InputError(`${path}.fromLink`, `expected a link starting at from junction ${junction(from)}, found link ${show(spec.fromLink)} which starts at ${junction(net.linkFrom[fromLink])}`);
+  }
+  if (toLink >= 0 && to >= 0 && net.linkTo[toLink] !== to) {
+    throw new InputError(`${path}.toLink`, `expected a link ending at to junction ${junction(to)}, found link ${show(spec.toLink)} which ends at ${junction(net.linkTo[toLink])}`);
+  }
+  const origin = fromLink >= 0 ? net.linkFrom[fromLink] : from >= 0 ? from : route ? net.linkFrom[route[0]] : -1;
+  const destination = toLink >= 0 ? net.linkTo[toLink] : to >= 0 ? to : route ? net.linkTo[route[route.length - 1]] : -1;
+  if (origin < 0) throw new InputError(`${path}.from`, 'expected an origin: a junction id (from), a link id (fromLink) or a route, found none');
+  if (destination < 0) throw new InputError(`${path}.to`, 'expected a destination: a junction id (to), a link id (toLink) or a route, found none');
+
+  if (route) {
+    const first = route[0];
+    const last = route[route.length - 1];
+    const ids = spec.route as unknown[];
+    if (fromLink >= 0 ? first !== fromLink : net.linkFrom[first] !== origin) {
+      throw new InputError(
+        `${path}.route[0]`,
+        fromLink >= 0
+          ? `expected fromLink ${show(spec.fromLink)} as the first link, found ${show(ids[0])}`
+          : `expected a first link starting at origin junction ${junction(origin)}, found link ${show(ids[0])} which starts at ${junction(net.linkFrom[first])}`,
+      );
+    }
+    if (toLink >= 0 ? last !== toLink : net.linkTo[last] !== destination) {
+      throw new InputError(
+        `${path}.route[${route.length - 1}]`,
+        toLink >= 0
+          ? `expected toLink ${show(spec.toLink)} as the last link, found ${show(ids[route.length - 1])}`
+          : `expected a last link ending at destination junction ${junction(destination)}, found link ${show(ids[route.length - 1])} which ends at ${junction(net.linkTo[last])}`,
+      );
+    }
+  } else if (fromLink < 0 && toLink < 0 && origin === destination) {
+    throw new InputError(`${path}.to`, `expected a destination other than the origin junction, found ${junction(destination)} for both`);
+  }
+  return {
+    origin,
+    destination,
+    originLink: fromLink >= 0 ? fromLink : route ? route[0] : -1,
+    destinationLink: toLink >= 0 ? toLink : route ? route[route.length - 1] : -1,
+    route,
+  };
+}
+
+function listOf(spec: Record<string, unknown>, key: string): unknown[] {
+  const value = spec[key];
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new InputError(key, `expected an array, found ${show(value)}`);
+  return value;
+}
+
+function resolveOd(net: CompiledNetwork, raw: unknown, path: string): ResolvedOd {
+  if (!isRecord(raw)) throw new InputError(path, `expected an OD matrix object, found ${show(raw)}`);
+  if (!Array.isArray(raw.zones) || raw.zones.length === 0) throw new InputError(`${path}.zones`, `expected a non-empty array of junction ids, found ${show(raw.zones)}`);
+  const zoneIds = raw.zones as unknown[];
+  const n = zoneIds.length;
+  const zones = new Int32Array(n);
+  const seen = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    zones[i] = junctionOf(net, zoneIds[i], `${path}.zones[${i}]`);
+    const before = seen.get(zones[i]);
+    if (before !== undefined) throw new InputError(`${path}.zones[${i}]`, `expected distinct zones, found ${show(zoneIds[i])} again (also ${path}.zones[${before}])`);
+    seen.set(zones[i], i);
+  }
+  const rows = raw.trips;
+  if (!Array.isArray(rows) || rows.length !== n) {
+    throw new InputError(`${path}.trips`, `expected ${n} rows (one per zone), found ${Array.isArray(rows) ? `${rows.length} rows` : show(rows)}`);
+  }
+  const rates = new Float64Array(n * n);
+  for (let o = 0; o < n; o++) {
+    const row: unknown = rows[o];
+    if (!Array.isArray(row) || row.length !== n) {
+      throw new InputError(`${path}.trips[${o}]`, `expected ${n} columns (one per zone), found ${Array.isArray(row) ? `${row.length} columns` : show(row)}`);
+    }
+    for (let d = 0; d < n; d++) {
+      const at = `${path}.trips[${o}][${d}]`;
+      const vph = nonNegative(row[d], at, 'vehicles per hour');
+      if (o === d && vph !== 0) throw new InputError(at, `expected 0 on the diagonal (origin and destination are both zone ${show(zoneIds[o])}), found ${vph}`);
+      rates[o * n + d] = vph / 3600;
+    }
+  }
+  const { begin, end } = period(raw, path);
+  const profile = createProfile((raw.profile ?? CONSTANT_ONE) as ProfilePoint[], `${path}.profile`);
+  return { zones, zoneIds: zoneIds as string[], rates, begin, end, profile, arrivals: arrivalsOf(raw.arrivals, `${path}.arrivals`, 'poisson') };
+}
+
+/** A demand spec checked against a network: everything `expandDemand` generates from, in index space. */
+export interface ResolvedDemand {
+  /** Explicit trips, in spec order. */
+  trips: Array<{ id: string; depart: number; endpoints: Endpoints }>;
+  /** Flows, in spec order. */
+  flows: ResolvedFlow[];
+  /** OD matrices, in spec order. */
+  ods: ResolvedOd[];
+}
+
+/**
+ * Check the whole of `spec` against `net` before anything is generated, so a
+ * mistake late in the spec costs no generation.
+ * @throws InputError with the path into `spec` (`flows[2].rate`, `od[0].trips[1][3]`).
+ */
+export function resolveDemand(net: CompiledNetwork, spec: DemandSpec): ResolvedDemand {
+  if (!isRecord(spec)) throw new InputError('demand', `expected an object with trips, flows and od, found ${show(spec)}`);
+  const trips = listOf(spec, 'trips').map((raw, i) => {
+    const path = `trips[${i}]`;
+    if (!isRecord(raw)) throw new InputError(path, `expected a trip object, found ${show(raw)}`);
+    const id = idOf(raw.id, `${path}.id`, `trip${i}`);
+    const depart = finite(raw.depart, `${path}.depart`, 'a finite departure time in seconds');
+    return { id, depart, endpoints: endpointsOf(net, raw, path) };
+  });
+  const flowIds = new Map<string, number>();
+  const flows = listOf(spec, 'flows').map((raw, i): ResolvedFlow => {
+    const path = `flows[${i}]`;
+    if (!isRecord(raw)) throw new InputError(path, `expected a flow object, found ${show(raw)}`);
+    const id = idOf(raw.id, `${path}.id`, `flow${i}`);
+    const before = flowIds.get(id);
+    if (before !== undefined) throw new InputError(`${path}.id`, `expected a unique flow id, found ${show(id)} already used by flows[${before}]`);
+    flowIds.set(id, i);
+    const rate = nonNegative(raw.rate, `${path}.rate`, 'a rate in vehicles per second');
+    const { begin, end } = period(raw, path);
+    const arrivals = arrivalsOf(raw.arrivals, `${path}.arrivals`, 'uniform');
+    return { id, rate, begin, end, arrivals, ...endpointsOf(net, raw, path) };
+  });
+  const ods = listOf(spec, 'od').map((raw, m) => resolveOd(net, raw, `od[${m}]`));
+
+  return { trips, flows, ods };
+}

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../../engine/errors.js';
 import { compile } from '../../../engine/network/compile.js';
 import { createProfile } from '../../../engine/demand/profile.js';
+import { createRandom, expandDemand } from '../../../engine/demand/index.js';
 import { importNetwork } from '../../../engine/io/index.js';
 import { importTntp, readTntpFlows, tntpProfile } from '../../../engine/io/tntp/index.js';
 import { createRouter } from '../../../engine/routing/index.js';
@@ -180,8 +181,6 @@ describe('importTntp: demand', () => {
   it('expands to about the table\'s trips (Poisson), every one routable', async () => {
     const r = await importTntp(NET);
     const net = compile(r.network);
-    const { expandDemand } = await import('../../../engine/demand/demand.js');
-    const { createRandom } = await import('../../../engine/demand/random.js');
     const trips = expandDemand(net, r.demand, createRandom(7).fork('demand'));
     expect(Math.abs(trips.count - 1000)).toBeLessThan(4 * Math.sqrt(1000)); // Poisson: sd = sqrt(1000)
     const routes = createRouter(net).routeBatch(trips.origin, trips.destination);

@@ -8,11 +8,10 @@
  * text is parsed a second time, with positions, by the `yaml` package (YAML 1.2
  * is a superset of JSON) only when the first error is raised.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { locateIn, positionAt } from '../../scenario/source.js';
 import { InputError } from '../../errors.js';
+import { readTextFile } from '../read-text.js';
 
 /** A key or array index on the way to a value. */
 export type JsonPath = ReadonlyArray<string | number>;
@@ -80,15 +79,7 @@ function locator(text: string): (at: JsonPath) => { line: number; column: number
  * error (path: `file:line:column`).
  */
 export async function readJsonDocument(file: string, what: string): Promise<JsonDocument> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
-    throw new InputError(file, `cannot read the ${what} file (${path.resolve(file)}): ${why}`);
-  }
-  text = text.replace(/^\uFEFF/, '');
+  const text = (await readTextFile(file, what)).replace(/^\uFEFF/, '');
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -5,7 +5,7 @@
  * trip table's period. Used to compare a simulation's link volumes with the
  * static assignment's (bench/city.ts).
  */
-import { numberAt, readTntp, tokens } from './text.js';
+import { dataRows, numberAt, readTntp } from './text.js';
 
 /** Link flows of a solution file, in file order. */
 export interface TntpFlows {
@@ -19,19 +19,7 @@ export interface TntpFlows {
 export async function readTntpFlows(file: string): Promise<TntpFlows> {
   const src = await readTntp(file, 'flow');
   const rows: number[][] = [];
-  let first = true;
-  for (let i = src.bodyStart; i < src.lines.length; i++) {
-    const raw = src.lines[i];
-    const trimmed = raw.trim();
-    if (trimmed === '' || trimmed.startsWith('~')) continue;
-    const at = i + 1;
-    const semi = raw.indexOf(';');
-    const toks = tokens(semi < 0 ? raw : raw.slice(0, semi));
-    if (first && !/^[-+]?[0-9]/.test(toks[0].text)) {
-      first = false; // the header line
-      continue;
-    }
-    first = false;
+  for (const { line: at, toks } of dataRows(src)) {
     if (toks.length < 3) throw src.error(at, toks[0].column, `expected a flow row "from to volume [cost]", found ${toks.length} value${toks.length === 1 ? '' : 's'}`);
     const node = (k: number, field: string): number => numberAt(src, at, toks[k], field, 'a node number >= 1', (v) => Number.isInteger(v) && v >= 1, '');
     rows.push([

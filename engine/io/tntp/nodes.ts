@@ -4,7 +4,7 @@
  * (Chicago Sketch: Illinois State Plane feet; Sioux Falls: longitude and
  * latitude). import.ts decides the unit (see `coordinateUnit` there).
  */
-import { numberAt, tokens, type TntpText } from './text.js';
+import { dataRows, numberAt, type TntpText } from './text.js';
 
 /** Node coordinates, in the file's unit, indexed by node number (NaN where the file has no row). */
 export interface TntpNodes {
@@ -22,19 +22,7 @@ export function parseTntpNodes(src: TntpText, nodes: number): TntpNodes {
   const y = new Float64Array(nodes + 1).fill(NaN);
   const line = new Int32Array(nodes + 1);
   let count = 0;
-  let first = true;
-  for (let i = src.bodyStart; i < src.lines.length; i++) {
-    const raw = src.lines[i];
-    const trimmed = raw.trim();
-    if (trimmed === '' || trimmed.startsWith('~')) continue;
-    const at = i + 1;
-    const semi = raw.indexOf(';');
-    const toks = tokens(semi < 0 ? raw : raw.slice(0, semi));
-    if (first && !/^[-+]?[0-9]/.test(toks[0].text)) {
-      first = false; // the header line ("node X Y")
-      continue;
-    }
-    first = false;
+  for (const { line: at, toks } of dataRows(src)) {
     if (toks.length < 3) throw src.error(at, toks[0].column, `expected a node row "node x y ;", found ${toks.length} value${toks.length === 1 ? '' : 's'}`);
     const node = numberAt(src, at, toks[0], 'node', `a node number from 1 to ${nodes}`, (v) => Number.isInteger(v) && v >= 1 && v <= nodes, '');
     if (line[node] !== 0) throw src.error(at, toks[0].column, `node ${node}: expected one row per node, found a second (the first is on line ${line[node]})`);

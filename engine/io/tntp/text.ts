@@ -8,9 +8,8 @@
  * sees exactly which value of which file is wrong (`Chicago_net.tntp:14:20:
  * link 1-547: capacity: expected a number > 0, found "-3"`).
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { InputError } from '../../errors.js';
+import { readTextFile } from '../read-text.js';
 
 /** A token of a line: its text and 1-based column. */
 export interface Token {
@@ -91,15 +90,27 @@ export function tokens(text: string, offset = 0): Token[] {
 
 /** Read `file` as a `TntpText`; `what` names it in errors (`network`, `trip table`, ...). */
 export async function readTntp(file: string, what: string): Promise<TntpText> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
-    throw new InputError(file, `cannot read the TNTP ${what} file (${path.resolve(file)}): ${why}`);
+  return new TntpText(file, await readTextFile(file, `TNTP ${what}`));
+}
+
+/**
+ * The data rows of a node or flow file: each non-blank, non-comment line after
+ * the metadata as tokens (the part before any `;`), with its 1-based line number;
+ * a first row that does not start with a number is the column header and skipped.
+ */
+export function* dataRows(src: TntpText): Generator<{ line: number; toks: Token[] }> {
+  let first = true;
+  for (let i = src.bodyStart; i < src.lines.length; i++) {
+    const raw = src.lines[i];
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('~')) continue;
+    const semi = raw.indexOf(';');
+    const toks = tokens(semi < 0 ? raw : raw.slice(0, semi));
+    if (toks.length === 0) continue;
+    const header = first && !/^[-+]?[0-9]/.test(toks[0].text);
+    first = false;
+    if (!header) yield { line: i + 1, toks };
   }
-  return new TntpText(file, text);
 }
 
 /** Parse token `t` of line `line` as a finite number, checking `test`; `expected` says what it must be. */

@@ -65,7 +65,8 @@ export async function importNetwork(format: ImportFormat, files: string[], optio
     case 'osm': {
       if (files.length !== 1) throw new UsageError(`osm import takes one .osm or .osm.pbf file; got ${files.length} files`);
       const { importOsm } = await import('./osm/import.js');
-      return importOsm(files[0], options);
+      const { end: _end, ...osmOptions } = options; // OSM has no simulated period
+      return importOsm(files[0], osmOptions);
     }
     case 'tntp': {
       const { importTntp } = await import('./tntp/import.js');

@@ -1,6 +1,6 @@
 /**
  * `greenwave import <format> <files...> -o scenario.json`: read another tool's
- * files (SUMO, CityFlow, OpenStreetMap), print what was read, dropped and
+ * files (SUMO, CityFlow, OpenStreetMap, TNTP), print what was read, dropped and
  * guessed, and write a scenario file that `greenwave run` and `validate` take.
  *
  * The written document is checked before it is written: it is parsed and built
@@ -211,7 +211,7 @@ export async function importCommand(format: string, files: string[], options: Im
 /** Add the `import` command to `cli` (the `greenwave` program). */
 export function registerImportCommand(cli: Command): void {
   cli.command('import')
-    .description('import SUMO, CityFlow or OpenStreetMap files into a scenario file')
+    .description('import SUMO, CityFlow, OpenStreetMap or TNTP files into a scenario file')
     .argument('<format>', `source format: ${Object.keys(IMPORT_FORMAT_NAMES).join(', ')}`)
     .argument('<files...>', 'input files (cityflow: config.json, or roadnet.json [flow.json])')
     .requiredOption('-o, --out <scenario.json>', 'scenario file to write')
@@ -234,6 +234,7 @@ Examples:
   greenwave import sumo grid.sumocfg -o grid.json
   greenwave import cityflow data/hangzhou/config.json -o hangzhou.json
   greenwave import cityflow roadnet.json flow.json -o grid.json --name grid-am --end 7200
+  greenwave import tntp ChicagoSketch_net.tntp -o chicago.json
   greenwave run hangzhou.json
 
 Prints the counts of what was read, dropped and guessed, and every warning

@@ -75,7 +75,7 @@ const GENERATOR_FIELDS: Readonly<Record<string, string>> = {
 const PROGRAM_FIELDS: Readonly<Record<string, string>> = {
   duration: 'greenS', yellow: 'yellowS', allRed: 'allRedS', minGreen: 'minGreenS', maxGreen: 'maxGreenS', offset: 'offsetS', cycle: 'cycleS',
 };
-const IMPORT_NAMES = { sumo: 'SUMO', cityflow: 'CityFlow', osm: 'OpenStreetMap' } as const;
+const IMPORT_NAMES = { sumo: 'SUMO', cityflow: 'CityFlow', osm: 'OpenStreetMap', tntp: 'TNTP' } as const;
 
 function buildInline(source: Extract<NetworkSource, { kind: 'inline' }>, network: RoadNetwork, problems: Problems): void {
   const failed = new Set<string>();

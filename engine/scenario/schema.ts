@@ -267,12 +267,12 @@ export const GeneratorNetworkSchema = z.discriminatedUnion('generator', [GridSch
 /** A network read from another tool's file. */
 export const ImportNetworkSchema = z
   .strictObject({
-    import: z.enum(IMPORT_FORMATS).describe('Format of the network file: sumo (.sumocfg or .net.xml), cityflow (config.json or roadnet.json) or osm (.osm, .osm.pbf). The network keeps the source\'s driving side; its signal programs run where signals.programs gives none; its demand (SUMO routes, CityFlow flows) is used when demand is empty.'),
+    import: z.enum(IMPORT_FORMATS).describe('Format of the network file: sumo (.sumocfg or .net.xml), cityflow (config.json or roadnet.json), osm (.osm, .osm.pbf) or tntp (*_net.tntp beside its *_node.tntp and *_trips.tntp). The network keeps the source\'s driving side; its signal programs run where signals.programs gives none; its demand (SUMO routes, CityFlow flows, the TNTP trip table) is used when demand is empty.'),
     file: text('Network file, relative to the scenario file.'),
     options: z.record(z.string(), z.unknown()).optional()
       .describe('Options of the importer, as `greenwave import` records them (osm: country, signals, components, joinDistance ...). Checked by the importer.'),
   })
-  .describe('A network imported from SUMO, CityFlow or OpenStreetMap.');
+  .describe('A network imported from SUMO, CityFlow, OpenStreetMap or TNTP.');
 
 const NetworkSchema = z
   .union([InlineNetworkSchema, GeneratorNetworkSchema, ImportNetworkSchema])

@@ -290,7 +290,7 @@ function check21(x: unknown): boolean {
   const o = strict(x, keys13);
   if (o === undefined) return false;
   let v: unknown;
-  v = o["import"]; if (!((v === "sumo" || v === "cityflow" || v === "osm"))) return false;
+  v = o["import"]; if (!((v === "sumo" || v === "cityflow" || v === "osm" || v === "tntp"))) return false;
   v = o["file"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["options"]; if (v !== undefined && !(check22(v))) return false;
   return true;

@@ -17,6 +17,8 @@ import os from 'node:os';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../engine/errors.js';
+import { importOptional } from '../engine/optional.js';
+import { QUEUE_PACKAGES } from '../workers/distributed/select.js';
 
 function positiveInt(name: string): (value: string) => number {
   return (value) => {
@@ -80,7 +82,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
   const { parseRedisUrl } = await import('../workers/distributed/connection.js');
   const tls = readTls(options);
   parseRedisUrl(options.redis, tls !== undefined ? { tls } : {}); // bad input: UsageError, exit 2, before anything connects
-  const { startQueueWorker } = await import('../workers/distributed/worker.js');
+  const { startQueueWorker } = await importOptional(() => import('../workers/distributed/worker.js'), QUEUE_PACKAGES, 'greenwave worker');
   let worker;
   try {
     worker = await startQueueWorker({

@@ -18,7 +18,8 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { OSMTransform } from 'osm-pbf-parser-node';
+import type { OSMTransform } from 'osm-pbf-parser-node';
+import { importOptional } from '../../optional.js';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { InputError } from '../../errors.js';
 import type { Tags } from './tags.js';
@@ -221,30 +222,35 @@ interface PbfItem {
 }
 
 /**
- * `OSMTransform` throws from inside `_transform` on a malformed block, which in a
- * piped stream would be an uncaught exception; this routes it to the stream's
- * error instead, so the reader rejects.
+ * The PBF decoder (`osm-pbf-parser-node`, an optional dependency loaded only
+ * when a PBF file is read). `OSMTransform` throws from inside `_transform` on a
+ * malformed block, which in a piped stream would be an uncaught exception; this
+ * subclass routes it to the stream's error instead, so the reader rejects.
  */
-class SafeOsmTransform extends OSMTransform {
-  override _transform(chunk: Buffer, encoding: BufferEncoding, next: (error?: Error | null) => void): void {
-    try {
-      super._transform(chunk, encoding, next);
-    } catch (error) {
-      next(error as Error);
+async function safeOsmTransform(options: ConstructorParameters<typeof OSMTransform>[0]): Promise<OSMTransform> {
+  const { OSMTransform: Base } = await importOptional(() => import('osm-pbf-parser-node'), ['osm-pbf-parser-node'], 'reading .osm.pbf files');
+  class SafeOsmTransform extends Base {
+    override _transform(chunk: Buffer, encoding: BufferEncoding, next: (error?: Error | null) => void): void {
+      try {
+        super._transform(chunk, encoding, next);
+      } catch (error) {
+        next(error as Error);
+      }
     }
-  }
 
-  override _flush(callback: (error?: Error | null) => void): void {
-    try {
-      super._flush(callback);
-    } catch (error) {
-      callback(error as Error);
+    override _flush(callback: (error?: Error | null) => void): void {
+      try {
+        super._flush(callback);
+      } catch (error) {
+        callback(error as Error);
+      }
     }
   }
+  return new SafeOsmTransform(options);
 }
 
 async function readPbf(file: string, handlers: OsmHandlers, filter: TagFilter): Promise<void> {
-  const transform = new SafeOsmTransform({
+  const transform = await safeOsmTransform({
     withTags: { node: handlers.node ? filter.node ?? true : false, way: handlers.way !== undefined, relation: handlers.relation !== undefined },
     withInfo: false,
   });

@@ -46,9 +46,12 @@ export type {
   SimObserver, SimOptions, SimulateOptions, SimulationResult, TimeSample, TripMetrics,
 } from './sim/index.js';
 
-// Scenario files.
-export { loadScenario, parseScenario, buildScenario } from './scenario/index.js';
-export type { BuiltScenario, LoadedScenario, ScenarioFile, ScenarioInput } from './scenario/index.js';
+// Scenario files: runScenario is the scripted twin of `greenwave run`.
+export { runScenario, loadScenario, parseScenario, buildScenario } from './scenario/index.js';
+export type { BuiltScenario, LoadedScenario, ReplicationRun, RunScenarioOptions, RunSummary, ScenarioFile, ScenarioInput, ScenarioRun } from './scenario/index.js';
+
+// The package version (recorded in every output).
+export { VERSION } from './version.js';
 
 // Outputs and reports.
 export {

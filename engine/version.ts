@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 
 function readVersion(): string {
-  // cli/version.ts sits one level below the package root, dist/cli/version.js two.
+  // engine/version.ts sits one level below the package root, dist/engine/version.js two.
   for (const candidate of [new URL('../package.json', import.meta.url), new URL('../../package.json', import.meta.url)]) {
     try {
       const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
@@ -14,5 +14,5 @@ function readVersion(): string {
   return '0.0.0-unknown';
 }
 
-/** The package version. */
+/** The package version (`greenwave --version`; recorded in every output file). */
 export const VERSION: string = readVersion();

@@ -50,16 +50,14 @@ export type {
 export { runScenario, loadScenario, parseScenario, buildScenario } from './scenario/index.js';
 export type { BuiltScenario, LoadedScenario, ReplicationRun, RunScenarioOptions, RunSummary, ScenarioFile, ScenarioInput, ScenarioRun } from './scenario/index.js';
 
-// The package version (recorded in every output).
-export { VERSION } from './version.js';
-
-// Outputs and reports.
+// Outputs, results by id, and reports.
 export {
   writeOutputs, summarise, summariseMetrics, comparePlans, reportRecorders, JunctionSeries, CorridorTrace,
-  renderReport, renderReportHtml, loadReportData, writeReport,
+  renderReport, renderReportHtml, loadReportData, writeReport, junctionsById, linksById, tripsById,
 } from './report/index.js';
 export type {
-  Comparison, CompareOptions, MetricSummaries, Provenance, ReportData, ReportOptions, ReportRecorderOptions, ReportRecorders, Summary,
+  Comparison, CompareOptions, JunctionRecord, LinkRecord, MetricSummaries, Provenance, ReportData, ReportOptions, ReportRecorderOptions,
+  ReportRecorders, Summary, TripRecord,
 } from './report/index.js';
 
 // Optimisation.

@@ -17,6 +17,7 @@ import { UsageError } from '../errors.js';
 import { simulate, type SimulationResult } from '../sim/simulate.js';
 import { summaryOf, writeOutputs, type Provenance } from '../report/outputs.js';
 import { summariseMetrics, type MetricSummaries } from '../report/stats.js';
+import { junctionsById, linksById, type JunctionRecord, type LinkRecord } from '../report/by-id.js';
 import type { NetworkMetrics } from '../sim/metrics.js';
 import type { GridlockReport } from '../sim/simulation.js';
 import { VERSION } from '../version.js';
@@ -70,8 +71,12 @@ export interface ScenarioRun {
   built: BuiltScenario;
   /** Every replication that ran, in seed order; the first is `result`. */
   replications: ReplicationRun[];
-  /** The first replication's result. */
+  /** The first replication's result (its index forms, by junction, link and trip index, are for hot loops). */
   result: SimulationResult;
+  /** The first replication's junction results by junction id. */
+  junctions: Map<string, JunctionRecord>;
+  /** The first replication's link results by link id (trips: `tripsById(run.built.compiled, run.built.trips, run.result)`). */
+  links: Map<string, LinkRecord>;
   /** The same object as `greenwave run --json` (without `outputs`). */
   summary: RunSummary;
   /** Paths written (empty unless `out` was given). */
@@ -128,5 +133,7 @@ export async function runScenario(path: string, options: RunScenarioOptions = {}
     const dir = options.out === true ? built.outputs.dir : options.out;
     outputs = await writeOutputs(dir, built.compiled, built.trips, first.result, provenance, built.outputs.files, summary as unknown as Record<string, unknown>);
   }
-  return { built, replications, result: first.result, summary, outputs, notRun };
+  return {
+    built, replications, result: first.result, junctions: junctionsById(built.compiled, first.result), links: linksById(built.compiled, first.result), summary, outputs, notRun,
+  };
 }

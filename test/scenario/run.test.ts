@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runScenario, ScenarioError, UsageError } from '../../engine/index.js';
+import { runScenario, ScenarioError, tripsById, UsageError } from '../../engine/index.js';
 import { greenwaveArgs } from '../fixtures/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'greenwave-run-scenario-'));
@@ -37,6 +37,30 @@ describe('runScenario', () => {
     // different seeds draw different vehicles
     expect(new Set(run.replications.map((r) => r.result.network.trips)).size).toBeGreaterThan(1);
     expect(run.summary.confidence?.meanDelay.n).toBe(3);
+  });
+
+  it('keys the first replication\'s junctions, links and trips by id, from the index forms, with NaN and null for what does not exist', async () => {
+    const run = await runScenario(file);
+    const net = run.built.compiled;
+    expect([...run.junctions.keys()]).toEqual(Array.from({ length: net.junctionCount }, (_, j) => net.junctionKey(j)));
+    for (let j = 0; j < net.junctionCount; j++) {
+      const record = run.junctions.get(net.junctionKey(j))!;
+      expect(record.vehicles).toBe(run.result.junctions.vehicles[j]);
+      expect(record.controlDelay).toBe(run.result.junctions.controlDelay[j]);
+      expect(record.levelOfService).toBe(run.result.junctions.levelOfService[j] || null);
+    }
+    // Stubs nobody drives through have no delay and no grade: NaN and null, never '' or undefined.
+    const idle = [...run.junctions.values()].filter((r) => r.vehicles === 0);
+    expect(idle.length).toBeGreaterThan(0);
+    for (const r of idle) expect([r.controlDelay, r.levelOfService]).toEqual([NaN, null]);
+    const links = run.links;
+    expect(links.size).toBe(net.linkCount);
+    const busiest = [...links.values()].sort((a, b) => b.entered - a.entered)[0];
+    expect(busiest.entered).toBe(Math.max(...run.result.links.entered));
+    const trips = tripsById(net, run.built.trips, run.result);
+    expect(trips.size).toBe(run.built.trips.count);
+    const first = trips.get(run.built.trips.ids[0])!;
+    expect(first).toMatchObject({ origin: 'w0', destination: 'e1', arrived: run.result.trips.arrived[0], finished: !Number.isNaN(run.result.trips.arrived[0]) });
   });
 
   it('rejects a broken file with the located ScenarioError the command reports, and bad options with a UsageError', async () => {

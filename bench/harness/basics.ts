@@ -1,13 +1,10 @@
 /**
- * Benchmark harness shared by the `bench/` scripts: seeded data, warm-up,
- * repeated timed samples, median and spread, a sink that keeps results alive so
- * the JIT cannot drop the work, machine facts, and a result file writer.
- * Speed targets are ratios against a peer timed in the same process, so a slow
- * or busy machine moves both sides together.
+ * Small pieces every benchmark uses: seeded inputs, a sink that keeps results
+ * alive so the JIT cannot drop the work, a median, the plain repeated timer
+ * (`measure`, for figures that are reported but never gated), aligned tables
+ * and human-readable durations. Gates are built from the interleaved
+ * comparisons in ./compare.ts, never from one side's absolute time.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 /** Deterministic 32-bit PRNG (mulberry32) for benchmark inputs. Returns [0, 1). */
@@ -25,7 +22,15 @@ export function seededRandom(seed: number): () => number {
 /** Accumulates results so the work that produced them cannot be optimised away. */
 export const sink = { value: 0 };
 
-/** Timing of one measured operation. */
+/** Median of `values` (NaN when empty). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Timing of one measured operation (wall clock). */
 export interface Timing {
   /** Operations per sample. */
   ops: number;
@@ -39,15 +44,10 @@ export interface Timing {
   spread: number;
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 /**
  * Time `run` (which performs `ops` operations and returns a number for the sink):
- * `warmup` untimed calls, then `samples` timed calls.
+ * `warmup` untimed calls, then `samples` timed calls, wall clock. For figures that
+ * are reported, not gated (a gate compares two sides: see `compare`).
  */
 export function measure(run: () => number, ops: number, samples: number, warmup = 1): Timing {
   for (let i = 0; i < warmup; i++) sink.value += run();
@@ -67,26 +67,9 @@ export function measure(run: () => number, ops: number, samples: number, warmup 
   };
 }
 
-/** Facts about the machine and runtime, recorded with every result. */
-export function machine(): { node: string; cpu: string; cores: number; platform: string; date: string } {
-  return {
-    node: process.version,
-    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
-    cores: os.availableParallelism(),
-    platform: `${os.platform()} ${os.arch()}`,
-    date: new Date().toISOString(),
-  };
-}
-
-/** Write `data` as pretty JSON, creating the folder. */
-export function writeJson(path: string, data: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
-}
-
 /** Format a table of rows (first row = header) with aligned columns. */
 export function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   return rows
     .map((r, i) => {
       const line = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
@@ -95,9 +78,16 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
-/** Human-readable duration. */
+/** Human-readable duration of `value` ms. */
 export function ms(value: number): string {
+  if (!Number.isFinite(value)) return '-';
   if (value >= 1000) return `${(value / 1000).toFixed(2)} s`;
   if (value >= 1) return `${value.toFixed(2)} ms`;
   return `${(value * 1000).toFixed(1)} µs`;
+}
+
+/** A ratio as `12.3x` (3 significant digits below 10). */
+export function times(value: number): string {
+  if (!Number.isFinite(value)) return '-';
+  return value >= 10 ? `${value.toFixed(1)}x` : `${value.toFixed(2)}x`;
 }

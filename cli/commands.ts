@@ -24,6 +24,8 @@ export interface RunOptions {
   /** false with --no-files. */
   files?: boolean;
   quiet?: boolean;
+  /** A line on stderr as each replication finishes (for logs: the bar needs a terminal). */
+  progressLines?: boolean;
   debug?: boolean;
   /** Worker threads for replications. Default: the machine's available parallelism. */
   workers?: number;
@@ -90,7 +92,12 @@ export function seedRanges(seeds: readonly number[]): string {
 }
 
 /** Replications one after another in this thread (one replication, or --workers 1). */
-async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal: AbortSignal, recorders?: ReportRecorders): Promise<Runs> {
+/** The `--progress-lines` line of a finished replication. */
+function finishedLine(done: number, total: number, seed: number, ok = true): void {
+  process.stderr.write(`greenwave: replication ${done}/${total} ${ok ? 'finished' : 'failed'} (seed ${seed})\n`);
+}
+
+async function simulateInProcess(built: BuiltScenario, showBar: boolean, lines: boolean, signal: AbortSignal, recorders?: ReportRecorders): Promise<Runs> {
   const runs: Run[] = [];
   const bar = showBar
     ? new SingleBar({ format: 'simulating {bar} {percentage}% | replication {replication} | {clock}', stream: process.stderr, hideCursor: true, clearOnComplete: true })
@@ -117,6 +124,7 @@ async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal:
       } : {}),
     });
     runs.push({ seed, trips, result });
+    if (lines) finishedLine(runs.length, built.seeds.length, seed);
   }
   bar?.stop();
   return { runs, notRun, failed: [], interrupted: signal.aborted, workers: 1 };
@@ -129,7 +137,7 @@ async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal:
  * seed) as in-process, so the numbers do not depend on the worker count.
  */
 async function simulateOnPool(
-  built: BuiltScenario, workers: number, showBar: boolean, signal: AbortSignal, queue?: { redis: string; jobId?: string },
+  built: BuiltScenario, workers: number, showBar: boolean, lines: boolean, signal: AbortSignal, queue?: { redis: string; jobId?: string },
 ): Promise<Runs> {
   const { evaluatorFor } = await import('../workers/distributed/select.js');
   const { seeds } = built;
@@ -146,7 +154,10 @@ async function simulateOnPool(
     : undefined;
   bar?.start(seeds.length, 0, { workers });
   let done = 0;
-  const onProgress = (): void => bar?.update(++done, { workers });
+  const onProgress = (e: { outcome: { seed: number; ok: boolean } }): void => {
+    bar?.update(++done, { workers });
+    if (lines) finishedLine(done, seeds.length, e.outcome.seed, e.outcome.ok);
+  };
   const programs = built.signals.programs.map((p) => programToSpec(built.compiled, p));
   try {
     const [first, rest] = await Promise.all([
@@ -242,17 +253,18 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   } catch (error) {
     return userError(error, debug);
   }
-  const showBar = options.quiet !== true && process.stderr.isTTY === true;
+  const lines = options.progressLines === true;
+  const showBar = options.quiet !== true && !lines && process.stderr.isTTY === true;
   // The report's recorders observe the first replication in this thread, so --report runs in-process.
   const workers = recorders ? 1 : Math.min(options.workers ?? os.availableParallelism(), built.seeds.length);
   const interrupt = interruptOnSigint();
   let outcome: Runs;
   try {
     outcome = options.redis !== undefined
-      ? await simulateOnPool(built, workers, showBar, interrupt.signal, { redis: options.redis, ...(options.jobId !== undefined ? { jobId: options.jobId } : {}) })
+      ? await simulateOnPool(built, workers, showBar, lines, interrupt.signal, { redis: options.redis, ...(options.jobId !== undefined ? { jobId: options.jobId } : {}) })
       : workers > 1
-      ? await simulateOnPool(built, workers, showBar, interrupt.signal)
-      : await simulateInProcess(built, showBar, interrupt.signal, recorders);
+      ? await simulateOnPool(built, workers, showBar, lines, interrupt.signal)
+      : await simulateInProcess(built, showBar, lines, interrupt.signal, recorders);
   } finally {
     interrupt.dispose();
   }

@@ -7,6 +7,7 @@ import { SingleBar } from 'cli-progress';
 import os from 'node:os';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
 import { buildScenario, formatClock, loadScenario, type BuiltScenario } from '../engine/scenario/index.js';
+import { scaleDemand } from '../engine/demand/index.js';
 import { simulate, type SimulationResult, type NetworkMetrics } from '../engine/sim/index.js';
 import { programToSpec } from '../engine/signals/index.js';
 import type { TripTable } from '../engine/demand/index.js';
@@ -37,6 +38,8 @@ export interface RunOptions {
   redis?: string;
   /** Job id on the queue (same id after a restart: finished replications are not run again). */
   jobId?: string;
+  /** Factor on the whole demand (times the scenario's `demand.scale`). */
+  demandScale?: number;
 }
 
 interface Run {
@@ -242,6 +245,10 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       throw new UsageError(`--workers must be an integer >= 1, got ${String(options.workers)}`);
     }
     const loaded = await loadScenario(file);
+    if (options.demandScale !== undefined) {
+      if (!(options.demandScale > 0 && options.demandScale <= 100)) throw new UsageError(`--demand-scale must be a factor > 0 and <= 100, got ${String(options.demandScale)}`);
+      loaded.demand = scaleDemand(loaded.demand, options.demandScale);
+    }
     if (options.seed !== undefined) loaded.simulation.seed = options.seed;
     if (options.replications !== undefined) loaded.simulation.replications = options.replications;
     built = buildScenario(loaded);

@@ -11,9 +11,10 @@
  * (including a document that does not load: a bug in an importer).
  */
 import { existsSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
-import { GreenwaveError, ScenarioError } from '../engine/errors.js';
+import { GreenwaveError, ScenarioError, UsageError } from '../engine/errors.js';
 import { importNetwork, IMPORT_FORMAT_NAMES } from '../engine/io/import-network.js';
 import { scenarioDocument } from '../engine/io/scenario-doc.js';
 import type { ImportFormat, ImportResult } from '../engine/io/types.js';
@@ -30,6 +31,16 @@ export interface ImportCommandOptions {
   demand?: boolean;
   vehPerHour?: number;
   country?: string;
+  /** OSM: where signals come from (osm, guess, osm+guess, none, auto). */
+  signals?: string;
+  /** OSM: cut-off parts kept (all, largest or a number of links). */
+  components?: string;
+  /** OSM: one-way gaps joined up to this distance, m. */
+  gapDistance?: number;
+  /** Write `network: { import, file, options }` instead of the network inline (default for osm). */
+  reference?: boolean;
+  /** Write the network inline (default for sumo and cityflow). */
+  inline?: boolean;
   debug?: boolean;
 }
 
@@ -40,6 +51,35 @@ function positiveSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`--end must be a number of seconds > 0, got "${value}"`);
   return n;
+}
+
+function metres(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a distance in metres >= 0, got "${value}"`);
+  return n;
+}
+
+function components(value: string): string {
+  if (value !== 'all' && value !== 'largest' && !/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError(`--components must be all, largest or a whole number of links, got "${value}"`);
+  return value;
+}
+
+function signalSource(value: string): string {
+  if (!['osm', 'guess', 'osm+guess', 'none', 'auto'].includes(value)) throw new InvalidArgumentError(`--signals must be osm, guess, osm+guess, none or auto, got "${value}"`);
+  return value;
+}
+
+/** The importer options a command line gives (also what a referencing scenario records). */
+function importerOptions(options: ImportCommandOptions): Record<string, unknown> {
+  const c = options.components;
+  return {
+    ...(options.drivingSide === undefined ? {} : { drivingSide: options.drivingSide }),
+    ...(options.end === undefined ? {} : { end: options.end }),
+    ...(options.country === undefined ? {} : { country: options.country }),
+    ...(options.signals === undefined ? {} : { signals: options.signals }),
+    ...(c === undefined ? {} : { components: c === 'all' || c === 'largest' ? c : Number(c) }),
+    ...(options.gapDistance === undefined ? {} : { gapDistance: options.gapDistance }),
+  };
 }
 
 function drivingSide(value: string): 'left' | 'right' {
@@ -91,15 +131,20 @@ export async function importCommand(format: string, files: string[], options: Im
   }
   let result: ImportResult;
   try {
-    result = await importNetwork(format as ImportFormat, files, {
-      ...(options.drivingSide === undefined ? {} : { drivingSide: options.drivingSide }),
-      ...(options.end === undefined ? {} : { end: options.end }),
-      ...(options.country === undefined ? {} : { country: options.country }),
-    });
+    if (format !== 'osm' && (options.signals !== undefined || options.components !== undefined || options.gapDistance !== undefined)) {
+      process.stderr.write('greenwave: import: --signals, --components and --gap-distance are options of the osm import\n');
+      return 2;
+    }
+    result = await importNetwork(format as ImportFormat, files, importerOptions(options));
     if (format === 'osm' && options.demand !== false && Object.keys(result.demand).length === 0) {
       // OSM has no traffic: generate a morning peak between the fringe junctions so the scenario runs at once.
       const { morningPeakDemand } = await import('../engine/io/osm/demand.js');
-      result.demand = morningPeakDemand(result.network, options.vehPerHour === undefined ? {} : { vehPerHour: options.vehPerHour });
+      try {
+        result.demand = morningPeakDemand(result.network, options.vehPerHour === undefined ? {} : { vehPerHour: options.vehPerHour });
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        throw new UsageError(`import: the network of ${files[0]} is too small for the generated morning peak (${error.message.replace(/^morningPeakDemand: /, '')}): import it with --no-demand and add demand to the scenario, or use a larger extract`);
+      }
       const begin = result.demand.od?.[0]?.begin;
       const end = result.demand.od?.[0]?.end;
       if (begin !== undefined && end !== undefined) result.simulation = { start: begin, end: end + 3600, ...result.simulation };
@@ -107,10 +152,28 @@ export async function importCommand(format: string, files: string[], options: Im
   } catch (error) {
     return userError(error, debug);
   }
-  const doc = scenarioDocument(result, options.name === undefined ? {} : { name: options.name }) as { name?: unknown; simulation?: { startS?: number; endS?: number } };
+  let reference: { file: string; options: Record<string, unknown> } | undefined;
+  if (options.reference === true && options.inline === true) {
+    process.stderr.write('greenwave: import: give --reference or --inline, not both\n');
+    return 2;
+  }
+  if (options.reference === true || (format === 'osm' && options.inline !== true)) {
+    if (files.length !== 1) {
+      process.stderr.write(`greenwave: import: --reference needs one input file (the scenario names it), got ${files.length}\n`);
+      return 2;
+    }
+    const { end: _end, ...recorded } = importerOptions(options);
+    reference = { file: relative(dirname(resolve(options.out)), resolve(files[0])).split(sep).join('/'), options: recorded };
+  }
+  const doc = scenarioDocument(result, {
+    ...(options.name === undefined ? {} : { name: options.name }),
+    ...(reference === undefined ? {} : { reference }),
+  }) as { name?: unknown; simulation?: { startS?: number; endS?: number } };
   const text = `${JSON.stringify(doc, null, 2)}\n`;
   try {
-    buildScenario(parseScenario(text, options.out));
+    const loaded = parseScenario(text, options.out);
+    if (reference !== undefined) loaded.imported = result; // the same import the file names, already done
+    buildScenario(loaded);
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
     throw new Error(`the imported scenario does not load (an importer bug; please report it with the input files):\n${error.message}`);
@@ -143,9 +206,15 @@ export function registerImportCommand(cli: Command): void {
     .option('--country <code>', 'osm: ISO country code for default speeds and driving side (e.g. MO, HK, PT)')
     .option('--no-demand', 'osm: do not generate the morning-peak demand')
     .option('--veh-per-hour <n>', 'osm: total generated demand, veh/h (default 30 per fringe zone)', positiveSeconds)
+    .option('--signals <source>', 'osm: signals from the data (osm), the guessing rule (guess), both (osm+guess), none, or auto (default: osm, plus guessing when the data tags few)', signalSource)
+    .option('--components <which>', 'osm: parts cut off from the largest that are kept: all, largest, or N (parts of at least N links; default 20)', components)
+    .option('--gap-distance <m>', 'osm: join one-way dead ends and starts this close to another road (default 15; 0: none)', metres)
+    .option('--reference', 'write network: { import, file, options }: the scenario re-imports the file when loaded (default for osm)')
+    .option('--inline', 'write the network, its movements and signal programs out in full (default for sumo and cityflow)')
     .addHelpText('after', `
 Examples:
   greenwave import osm macau.osm.pbf -o macau.json --country MO
+  greenwave import osm macau.osm.pbf -o macau.json --country MO --signals guess --components all --inline
   greenwave import sumo grid.sumocfg -o grid.json
   greenwave import cityflow data/hangzhou/config.json -o hangzhou.json
   greenwave import cityflow roadnet.json flow.json -o grid.json --name grid-am --end 7200

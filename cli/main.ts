@@ -12,6 +12,7 @@ import { GreenwaveError, UsageError } from '../engine/errors.js';
 import { runCommand, validateCommand } from './commands.js';
 import { optimiseCommand } from './optimise.js';
 import { registerImportCommand } from './import.js';
+import { registerCalibrateCommand } from './calibrate.js';
 import { reportCommand } from './report.js';
 import { VERSION } from './version.js';
 import { registerWorkerCommand } from './worker.js';
@@ -59,6 +60,11 @@ The scenario format is described by scenarios/schema.json and in the README.`);
     .option('--progress-lines', 'a line on stderr as each replication finishes, instead of the bar (for logs and scripts)')
     .option('--report', 'also record queues over time and a corridor, and write report.html beside the outputs')
     .option('--corridor <from:to>', 'corridor of the report\'s time-space diagram, as two junction ids (default: busiest origin-destination route)')
+    .option('--demand-scale <factor>', 'multiply the whole demand (flows, OD matrices; trips thinned or copied) by this factor, on top of the scenario\'s demand.scale', (v: string) => {
+      const f = Number(v);
+      if (!(f > 0 && f <= 100)) throw new InvalidArgumentError(`--demand-scale must be a factor > 0 and <= 100, got "${v}"`);
+      return f;
+    })
     .addHelpText('after', `
 Examples:
   greenwave run scenario.yaml                      summary table; files in the scenario's outputs.dir
@@ -154,6 +160,7 @@ Examples:
       process.exitCode = await validateCommand(file);
     });
   registerImportCommand(cli);
+  registerCalibrateCommand(cli);
   registerWorkerCommand(cli);
   return cli;
 }

@@ -61,6 +61,8 @@ export interface FlowSpec extends RouteFields {
 export interface OdMatrixSpec {
   /** Zone junction ids, distinct. */
   zones: string[];
+  /** A name per zone (same order as `zones`), for people; not used by the simulation. */
+  zoneNames?: string[];
   /** trips[o][d]: vehicles per hour from zones[o] to zones[d] at profile factor 1; diagonal 0. */
   trips: number[][];
   /** Start of the period, s. */

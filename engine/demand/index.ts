@@ -5,3 +5,5 @@ export type { Profile, ProfilePoint } from './profile.js';
 export { expandDemand } from './expand.js';
 export type { ArrivalProcess, DemandSpec, FlowSpec, OdMatrixSpec, RouteFields, TripSpec, TripTable } from './demand.js';
 export { scaleDemand } from './scale.js';
+export { resolveCounts, CountsError } from './counts.js';
+export type { CountPlace, CountRecord, CountLocation, CountRow, CountSet } from './counts.js';

@@ -62,7 +62,8 @@ export async function importNetwork(format: ImportFormat, files: string[], optio
     case 'osm': {
       if (files.length !== 1) throw new UsageError(`osm import takes one .osm or .osm.pbf file; got ${files.length} files`);
       const { importOsm } = await import('./osm/import.js');
-      return importOsm(files[0], options);
+      const { end: _end, ...osmOptions } = options; // OSM has no simulated period
+      return importOsm(files[0], osmOptions);
     }
     default:
       throw new UsageError(`unknown import format ${JSON.stringify(format)}: expected ${Object.keys(IMPORT_FORMAT_NAMES).join(', ')}`);

@@ -16,3 +16,4 @@ export { importSumo, importSumoAdditional, replacePrograms, movementOfKey, tlLog
 export type { SumoFiles, SumoImportOptions, SumoAdditionalResult, TlLogicXmlOptions, SumoNetXmlOptions } from './sumo/index.js';
 export { importOsm, morningPeakDemand, DEFAULT_OSM_OPTIONS, DEFAULT_MORNING_PEAK } from './osm/index.js';
 export type { OsmImportOptions, MorningPeakOptions } from './osm/index.js';
+export { readCounts, readCountsCsv, parseCountsCsv, readSumoCounts } from './counts/index.js';

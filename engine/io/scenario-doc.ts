@@ -23,7 +23,17 @@ import type { ImportResult } from './types.js';
 export interface ScenarioDocumentOptions {
   /** Scenario name (letters, digits, ".", "_", "-"); default: from the first file's name. */
   name?: string;
+  /**
+   * Write `network: { import, file, options }` (the source file, relative to the
+   * scenario file, and the importer options that reproduce this network) instead
+   * of the network inline: a short file that re-imports its source when loaded
+   * (its signal programs then come from the importer too and are not written).
+   */
+  reference?: { file: string; options?: Record<string, unknown> };
 }
+
+/** Shape points are written to the centimetre: they are for drawing only. */
+const roundCm = (x: number): number => Math.round(x * 100) / 100;
 
 /** Default length of the simulated period when the source gives none and has no demand, s. */
 const DEFAULT_PERIOD = 3600;
@@ -119,6 +129,7 @@ function demandDocument(demand: DemandSpec): object {
   if (demand.od !== undefined && demand.od.length > 0) {
     out.od = demand.od.map((m) => ({
       zones: m.zones,
+      ...(m.zoneNames === undefined ? {} : { zoneNames: m.zoneNames }),
       vehPerHour: m.trips,
       beginS: m.begin,
       endS: m.end,
@@ -160,6 +171,9 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
     ...(l.saturationFlow === DEFAULT_SATURATION_FLOW ? {} : { saturationVehPerHourPerLane: inUnit(l.saturationFlow, 3600) }),
     ...(l.jamSpacing === DEFAULT_JAM_SPACING ? {} : { jamSpacingM: l.jamSpacing }),
     ...(l.name === undefined ? {} : { name: l.name }),
+    ...(l.names === undefined ? {} : { names: l.names }),
+    ...(l.roadClass === undefined ? {} : { roadClass: l.roadClass }),
+    ...(l.shape === undefined ? {} : { shapeM: l.shape.map(([x, y]) => [roundCm(x), roundCm(y)]) }),
   }));
   const movements = network.movements().map((m) => {
     const all = m.lanes.length === network.link(m.from).lanes;
@@ -171,9 +185,12 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
     name: options.name === undefined ? defaultName(result) : scenarioName(options.name),
     description: `Imported from ${result.format} files (${files}) by greenwave import${warned}.`,
     drivingSide: network.drivingSide,
-    network: { junctions, links, movements },
+    network: options.reference === undefined
+      ? { junctions, links, movements }
+      : { import: result.format, file: options.reference.file, ...(options.reference.options === undefined || Object.keys(options.reference.options).length === 0 ? {} : { options: options.reference.options }) },
     demand: demandDocument(result.demand),
-    ...(result.programs.length > 0 ? { signals: { programs: result.programs.map(programDocument) } } : {}),
+    // With a reference the importer makes the same programs again when the scenario loads.
+    ...(result.programs.length > 0 && options.reference === undefined ? { signals: { programs: result.programs.map(programDocument) } } : {}),
     simulation: { startS: start, endS: end },
   };
 }

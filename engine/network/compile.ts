@@ -35,7 +35,17 @@ export function compile(network: RoadNetwork, options: CompileOptions = {}): Com
   const sizes = ids.map((id) => Buffer.byteLength(id, 'utf8'));
   const keyBytes = sizes.reduce((sum, b) => sum + b, 0);
 
-  const net = CompiledNetwork.allocate({ junctions: n, links: m, movements: k, keyBytes, drivingSide: network.drivingSide }, options.shared ?? true);
+  // Labels per link: name, road class, other names (JSON); "" when absent.
+  const labels: string[] = [];
+  let shapePoints = 0;
+  for (const l of links) {
+    labels.push(l.name ?? '', l.roadClass ?? '', l.names === undefined ? '' : JSON.stringify(l.names));
+    shapePoints += l.shape?.length ?? 0;
+  }
+  const labelSizes = labels.map((t) => Buffer.byteLength(t, 'utf8'));
+  const labelBytes = labelSizes.reduce((sum, b) => sum + b, 0);
+
+  const net = CompiledNetwork.allocate({ junctions: n, links: m, movements: k, keyBytes, labelBytes, shapePoints, drivingSide: network.drivingSide }, options.shared ?? true);
   const keyOffsets = net.rawKeyOffsets;
   let at = 0;
   for (let i = 0; i < ids.length; i++) {
@@ -48,6 +58,28 @@ export function compile(network: RoadNetwork, options: CompileOptions = {}): Com
   const written = new TextEncoder().encodeInto(ids.join(''), scratch).written;
   if (written !== keyBytes) throw new Error(`internal: encoded ${written} id bytes, expected ${keyBytes}`);
   net.rawKeyBytes.set(scratch);
+  const raw = net.rawLabels;
+  at = 0;
+  for (let i = 0; i < labels.length; i++) {
+    raw.offsets[i] = at;
+    at += labelSizes[i];
+  }
+  raw.offsets[labels.length] = at;
+  if (labelBytes > 0) {
+    const labelScratch = new Uint8Array(labelBytes);
+    new TextEncoder().encodeInto(labels.join(''), labelScratch);
+    raw.bytes.set(labelScratch);
+  }
+  let p = 0;
+  links.forEach((l, i) => {
+    net.shapeOffsets[i] = p;
+    for (const [x, y] of l.shape ?? []) {
+      net.shapeXY[2 * p] = x;
+      net.shapeXY[2 * p + 1] = y;
+      p++;
+    }
+  });
+  net.shapeOffsets[m] = p;
 
   const junctionIndex = new Map<string, number>();
   junctions.forEach((j, i) => {

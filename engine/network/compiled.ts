@@ -15,8 +15,17 @@
  *            movementFrom, movementTo [k]                      movement ids are positions in it)
  *            movementInOffsets [m+1], movementIn [k]          (movement ids grouped by exit link)
  *            keyOffsets [n+m+1]                               (UTF-8 ids: junctions, then links)
+ *            labelOffsets [3m+1]                              (UTF-8 per link: name, road class,
+ *                                                              other names as JSON; "" when absent)
+ *            shapeOffsets [m+1]                               (shape points of link l:
+ *                                                              shapeXY[2*shapeOffsets[l] ..])
+ *   Float64  shapeXY [2p]                                     (interior shape points x, y, m)
  *   Uint32   movementLaneMask [k]                             (bit i = approach lane i serves it)
- *   Uint8    junctionControl [n], movementTurn [k], keyBytes
+ *   Uint8    junctionControl [n], movementTurn [k], keyBytes, labelBytes
+ *
+ * Names, road classes and shapes are for reports and outputs only: no hot loop
+ * reads them, but they travel with the buffer so a worker's outputs can name
+ * streets too.
  *
  * `CompiledNetwork.from(buffer)` rebuilds every view on the same memory without
  * copying, so a worker given the buffer once can simulate on it directly.
@@ -28,7 +37,7 @@ import { TURN_KINDS } from './turns.js';
 /** "GWNC" in ASCII, little-endian. */
 export const COMPILED_MAGIC = 0x434e5747;
 /** Bumped whenever the layout changes. */
-export const COMPILED_VERSION = 1;
+export const COMPILED_VERSION = 2;
 const HEADER_INTS = 16;
 
 /** Numeric codes of junction control in `junctionControl`. */
@@ -36,18 +45,18 @@ export const CONTROL_CODE: Readonly<Record<JunctionControl, number>> = { uncontr
 /** Inverse of {@link CONTROL_CODE}. */
 export const CONTROL_KINDS: readonly JunctionControl[] = ['uncontrolled', 'priority', 'signal'];
 
-type F64Field = 'junctionX' | 'junctionY' | 'junctionLon' | 'junctionLat' | 'linkLength' | 'linkSpeed' | 'linkSaturationFlow' | 'linkJamSpacing' | 'linkFreeFlowTime';
+type F64Field = 'junctionX' | 'junctionY' | 'junctionLon' | 'junctionLat' | 'linkLength' | 'linkSpeed' | 'linkSaturationFlow' | 'linkJamSpacing' | 'linkFreeFlowTime' | 'shapeXY';
 type I32Field =
   | 'junctionOutOffsets' | 'junctionOutLinks' | 'junctionInOffsets' | 'junctionInLinks'
   | 'linkFrom' | 'linkTo' | 'linkLanes'
-  | 'movementOffsets' | 'movementFrom' | 'movementTo' | 'movementInOffsets' | 'movementIn' | 'keyOffsets';
+  | 'movementOffsets' | 'movementFrom' | 'movementTo' | 'movementInOffsets' | 'movementIn' | 'keyOffsets' | 'labelOffsets' | 'shapeOffsets';
 type U32Field = 'movementLaneMask';
-type U8Field = 'junctionControl' | 'movementTurn' | 'keyBytes';
+type U8Field = 'junctionControl' | 'movementTurn' | 'keyBytes' | 'labelBytes';
 
 interface Section { name: string; kind: 'f64' | 'i32' | 'u32' | 'u8'; length: number; offset: number }
 
 /** Byte offsets of every section for the given counts. */
-function layoutOf(n: number, m: number, k: number, keyBytes: number): { sections: Section[]; byteLength: number } {
+function layoutOf(n: number, m: number, k: number, keyBytes: number, labelBytes: number, shapePoints: number): { sections: Section[]; byteLength: number } {
   const spec: Array<[string, Section['kind'], number]> = [
     ['junctionX', 'f64', n], ['junctionY', 'f64', n], ['junctionLon', 'f64', n], ['junctionLat', 'f64', n],
     ['linkLength', 'f64', m], ['linkSpeed', 'f64', m], ['linkSaturationFlow', 'f64', m], ['linkJamSpacing', 'f64', m], ['linkFreeFlowTime', 'f64', m],
@@ -55,8 +64,9 @@ function layoutOf(n: number, m: number, k: number, keyBytes: number): { sections
     ['linkFrom', 'i32', m], ['linkTo', 'i32', m], ['linkLanes', 'i32', m],
     ['movementOffsets', 'i32', m + 1], ['movementFrom', 'i32', k], ['movementTo', 'i32', k],
     ['movementInOffsets', 'i32', m + 1], ['movementIn', 'i32', k], ['keyOffsets', 'i32', n + m + 1],
+    ['labelOffsets', 'i32', 3 * m + 1], ['shapeOffsets', 'i32', m + 1], ['shapeXY', 'f64', 2 * shapePoints],
     ['movementLaneMask', 'u32', k],
-    ['junctionControl', 'u8', n], ['movementTurn', 'u8', k], ['keyBytes', 'u8', keyBytes],
+    ['junctionControl', 'u8', n], ['movementTurn', 'u8', k], ['keyBytes', 'u8', keyBytes], ['labelBytes', 'u8', labelBytes],
   ];
   const width = { f64: 8, i32: 4, u32: 4, u8: 1 } as const;
   let offset = HEADER_INTS * 4;
@@ -74,6 +84,10 @@ export interface CompiledCounts {
   links: number;
   movements: number;
   keyBytes: number;
+  /** UTF-8 bytes of the link labels (names, road classes, other names). Default 0. */
+  labelBytes?: number;
+  /** Interior shape points of all links. Default 0. */
+  shapePoints?: number;
   drivingSide: DrivingSide;
 }
 
@@ -130,9 +144,16 @@ export class CompiledNetwork {
   readonly movementInOffsets!: Int32Array;
   readonly movementIn!: Int32Array;
 
+  /** Interior shape points of link l: x, y pairs (m) at `shapeXY[2 * shapeOffsets[l] .. 2 * shapeOffsets[l + 1])`. */
+  readonly shapeOffsets!: Int32Array;
+  readonly shapeXY!: Float64Array;
+
   private readonly keyOffsets!: Int32Array;
   private readonly keyBytes!: Uint8Array;
+  private readonly labelOffsets!: Int32Array;
+  private readonly labelBytes!: Uint8Array;
   private keys: string[] | undefined;
+  private labels: string[] | undefined;
   private junctionIndexMap: Map<string, number> | undefined;
   private linkIndexMap: Map<string, number> | undefined;
 
@@ -144,12 +165,12 @@ export class CompiledNetwork {
     if (header[1] !== COMPILED_VERSION) {
       throw new NetworkError('buffer', '', 'version', `is ${header[1]}, but this greenwave reads version ${COMPILED_VERSION}: recompile the network`);
     }
-    const [n, m, k, side, keyBytes] = [header[2], header[3], header[4], header[5], header[6]];
-    for (const [field, count] of [['junctions', n], ['links', m], ['movements', k], ['keyBytes', keyBytes]] as const) {
+    const [n, m, k, side, keyBytes, labelBytes, shapePoints] = [header[2], header[3], header[4], header[5], header[6], header[7], header[8]];
+    for (const [field, count] of [['junctions', n], ['links', m], ['movements', k], ['keyBytes', keyBytes], ['labelBytes', labelBytes], ['shapePoints', shapePoints]] as const) {
       if (count < 0) throw new NetworkError('buffer', '', field, `count is ${count} in the header: the buffer is corrupt`);
     }
     if (side !== 0 && side !== 1) throw new NetworkError('buffer', '', 'drivingSide', `code is ${side} in the header: the buffer is corrupt`);
-    const { sections, byteLength: expected } = layoutOf(n, m, k, keyBytes);
+    const { sections, byteLength: expected } = layoutOf(n, m, k, keyBytes, labelBytes, shapePoints);
     if (byteLength !== expected) throw new NetworkError('buffer', '', 'byteLength', `is ${byteLength}, but its header describes ${expected} bytes`);
     this.buffer = buffer;
     this.junctionCount = n;
@@ -171,7 +192,7 @@ export class CompiledNetwork {
    * and importers that fill the arrays themselves). Shared memory by default.
    */
   static allocate(counts: CompiledCounts, shared = true): CompiledNetwork {
-    const { byteLength } = layoutOf(counts.junctions, counts.links, counts.movements, counts.keyBytes);
+    const { byteLength } = layoutOf(counts.junctions, counts.links, counts.movements, counts.keyBytes, counts.labelBytes ?? 0, counts.shapePoints ?? 0);
     const buffer = shared ? new SharedArrayBuffer(byteLength) : new ArrayBuffer(byteLength);
     const header = new Int32Array(buffer, 0, HEADER_INTS);
     header[0] = COMPILED_MAGIC;
@@ -181,6 +202,8 @@ export class CompiledNetwork {
     header[4] = counts.movements;
     header[5] = counts.drivingSide === 'left' ? 1 : 0;
     header[6] = counts.keyBytes;
+    header[7] = counts.labelBytes ?? 0;
+    header[8] = counts.shapePoints ?? 0;
     return new CompiledNetwork(buffer);
   }
 
@@ -201,6 +224,56 @@ export class CompiledNetwork {
   /** Raw id offsets (junction ids first, then link ids), for `compile()` to fill. */
   get rawKeyOffsets(): Int32Array {
     return this.keyOffsets;
+  }
+
+  /** Raw label bytes and offsets (per link: name, road class, other names), for `compile()` to fill. */
+  get rawLabels(): { bytes: Uint8Array; offsets: Int32Array } {
+    return { bytes: this.labelBytes, offsets: this.labelOffsets };
+  }
+
+  private decodeLabels(): string[] {
+    if (this.labels === undefined) {
+      const decoder = new TextDecoder();
+      const total = 3 * this.linkCount;
+      const labels = new Array<string>(total);
+      const bytes = this.labelBytes.slice();
+      for (let i = 0; i < total; i++) labels[i] = decoder.decode(bytes.subarray(this.labelOffsets[i], this.labelOffsets[i + 1]));
+      this.labels = labels;
+    }
+    return this.labels;
+  }
+
+  private checkLink(l: number): void {
+    if (!Number.isInteger(l) || l < 0 || l >= this.linkCount) throw new RangeError(`link index ${l} is outside 0..${this.linkCount - 1}`);
+  }
+
+  /** Street name of link `l`, or undefined when it has none. */
+  linkName(l: number): string | undefined {
+    this.checkLink(l);
+    const name = this.decodeLabels()[3 * l];
+    return name === '' ? undefined : name;
+  }
+
+  /** Road class of link `l` (an OSM `highway` value such as `primary`), or undefined. */
+  linkRoadClass(l: number): string | undefined {
+    this.checkLink(l);
+    const cls = this.decodeLabels()[3 * l + 1];
+    return cls === '' ? undefined : cls;
+  }
+
+  /** Names of link `l` in other languages, by language code (empty when none). */
+  linkOtherNames(l: number): Readonly<Record<string, string>> {
+    this.checkLink(l);
+    const text = this.decodeLabels()[3 * l + 2];
+    return text === '' ? {} : (JSON.parse(text) as Record<string, string>);
+  }
+
+  /** Interior shape points of link `l`, planar metres, in the direction of travel (empty for a straight link). */
+  linkShape(l: number): Array<[number, number]> {
+    this.checkLink(l);
+    const out: Array<[number, number]> = [];
+    for (let p = this.shapeOffsets[l], end = this.shapeOffsets[l + 1]; p < end; p++) out.push([this.shapeXY[2 * p], this.shapeXY[2 * p + 1]]);
+    return out;
   }
 
   private decodeKeys(): string[] {

@@ -89,11 +89,15 @@ export interface ConnectivityReport {
   warnings: ConnectivityWarning[];
 }
 
+/** The link graph as CSR arrays: the movements of link l go to `movementTo[movementOffsets[l] .. movementOffsets[l+1])`. */
+export type LinkGraph = Pick<CompiledNetwork, 'linkCount' | 'movementOffsets' | 'movementTo'>;
+
 /**
  * Strongly connected components of the link graph, iterative Tarjan.
- * Fills `component` and returns the number of components.
+ * Fills `component` (by link index) and returns the number of components.
+ * Importers call it on a link graph they are still building.
  */
-function tarjan(net: CompiledNetwork, component: Int32Array): number {
+export function tarjan(net: LinkGraph, component: Int32Array): number {
   const m = net.linkCount;
   const { movementOffsets: off, movementTo: to } = net;
   const index = new Int32Array(m).fill(-1);

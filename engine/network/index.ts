@@ -14,6 +14,7 @@ export { DEFAULT_JAM_SPACING, DEFAULT_SATURATION_FLOW, MAX_LANES } from './types
 export type {
   DrivingSide, Junction, JunctionControl, JunctionSpec, Link, LinkSpec, Movement, MovementSpec, TurnKind,
 } from './types.js';
+export { junctionName, linkPolyline, isGeographic, roadClassRank, routeStreet } from './labels.js';
 export { analyseConnectivity } from './connectivity.js';
 export type { ConnectivityReport, ConnectivityWarning, ConnectivityWarningKind, LinkConnectivityWarning, JunctionConnectivityWarning } from './connectivity.js';
 export {

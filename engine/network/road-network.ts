@@ -151,6 +151,22 @@ export class RoadNetwork {
       jamSpacing: checkPositive('link', id, 'jamSpacing', spec.jamSpacing ?? DEFAULT_JAM_SPACING),
     };
     if (spec.name !== undefined) link.name = String(spec.name);
+    if (spec.names !== undefined) {
+      if (typeof spec.names !== 'object' || spec.names === null || Object.values(spec.names).some((v) => typeof v !== 'string')) {
+        throw new NetworkError('link', id, 'names', `must map language codes to names (strings), got ${JSON.stringify(spec.names)}`);
+      }
+      if (Object.keys(spec.names).length > 0) link.names = { ...spec.names };
+    }
+    if (spec.roadClass !== undefined) link.roadClass = String(spec.roadClass);
+    if (spec.shape !== undefined) {
+      if (!Array.isArray(spec.shape)) throw new NetworkError('link', id, 'shape', `must be an array of [x, y] points, got ${JSON.stringify(spec.shape)}`);
+      spec.shape.forEach((p, i) => {
+        if (!Array.isArray(p) || p.length !== 2 || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) {
+          throw new NetworkError('link', id, `shape[${i}]`, `must be a point [x, y] of finite metres, got ${JSON.stringify(p)}`);
+        }
+      });
+      if (spec.shape.length > 0) link.shape = spec.shape.map((p) => [p[0], p[1]] as const);
+    }
     this.graph.addDirectedEdgeWithKey(id, spec.from, spec.to, link);
     return link;
   }

@@ -51,6 +51,16 @@ export interface LinkSpec {
   jamSpacing?: number;
   /** Optional street name, for reports. */
   name?: string;
+  /** Names in other languages by language code (OSM `name:pt`, `name:zh`), for reports. */
+  names?: Readonly<Record<string, string>>;
+  /** Road class (an OSM `highway` value such as `primary` or `residential`), for reports. */
+  roadClass?: string;
+  /**
+   * Shape points strictly between the two junctions, planar metres `[x, y]`, in the
+   * direction of travel: the link is drawn through them. Default none (a straight line).
+   * Drawing only: `length` is what the simulation uses.
+   */
+  shape?: ReadonlyArray<readonly [number, number]>;
 }
 
 /** A permitted turn from one link to another at the junction where they meet. */
@@ -73,8 +83,11 @@ export interface Junction extends Required<Omit<JunctionSpec, 'lon' | 'lat'>> {
 }
 
 /** A link as stored, with defaults applied. */
-export interface Link extends Required<Omit<LinkSpec, 'name'>> {
+export interface Link extends Required<Omit<LinkSpec, 'name' | 'names' | 'roadClass' | 'shape'>> {
   name?: string;
+  names?: Readonly<Record<string, string>>;
+  roadClass?: string;
+  shape?: ReadonlyArray<readonly [number, number]>;
 }
 
 /** A movement as stored, with its turn kind computed. */

@@ -19,3 +19,8 @@ export type { SearchMethod, SearchMethodName, SearchState, CmaEsOptions, Compass
 export { optimise, runObjective, scoreCandidates, OBJECTIVES, DEFAULT_UNFINISHED_PENALTY } from './optimise.js';
 export type { ObjectiveName, OptimiseOptions, OptimiseResult, OptimiseCheckpoint, OptimiseProgress, HistoryRow, ScoredPlan } from './optimise.js';
 export { initialDesign, actuatedDesign } from './design.js';
+export { calibrate, fitRows, fitSummary, locationFits, geh, meetsFlowCriterion, countConsistency, tripEnds, TRIP_ENDS } from './calibrate/index.js';
+export type {
+  CalibrateOptions, CalibrationProgress, CalibrationResult, IterationReport, SignalsFor, FitRow, FitSummary, LocationFit,
+  CountConsistency, JunctionBalance, TurnBalance, UnservableCount, TripEnds, TripEndsPolicy,
+} from './calibrate/index.js';

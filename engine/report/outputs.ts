@@ -2,10 +2,12 @@
  * Output files of a run, for planners' tools:
  *   summary.json      network totals, gridlock, provenance (scenario, seed, version)
  *   trips.csv         one row per trip
- *   links.csv         one row per link
- *   junctions.csv     control delay and HCM level of service per junction
+ *   links.csv         one row per link, with its street name, other names and road class
+ *   junctions.csv     control delay and HCM level of service per junction, named after
+ *                     the streets that meet there
  *   timeseries.csv    one row per sample interval
- *   network.geojson   links as LineStrings with their metrics; WGS84 (RFC 7946) when
+ *   network.geojson   links as LineStrings through their shape points, with their names
+ *                     and metrics; WGS84 (RFC 7946) when
  *                     every junction has lon/lat, else planar metres with a `crs` note
  * CSV files follow RFC 4180 and start with one `#` comment line recording the
  * producer, scenario and seed (pandas: `read_csv(..., comment='#')`; QGIS: skip 1
@@ -14,6 +16,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CompiledNetwork } from '../network/compiled.js';
+import { isGeographic, junctionName, linkPolyline } from '../network/labels.js';
 import type { TripTable } from '../demand/demand.js';
 import type { SimulationResult } from '../sim/simulate.js';
 
@@ -73,33 +76,42 @@ function* tripRows(trips: TripTable, net: CompiledNetwork, r: SimulationResult):
   }
 }
 
+/** Other names of a link as one CSV field: `pt: Avenida ...; zh: ...`. */
+function otherNames(net: CompiledNetwork, l: number): string {
+  return Object.entries(net.linkOtherNames(l)).map(([lang, name]) => `${lang}: ${name}`).join('; ');
+}
+
 function* linkRows(net: CompiledNetwork, r: SimulationResult): Generator<Array<string | number>> {
   for (let l = 0; l < net.linkCount; l++) {
-    yield [net.linkKey(l), net.junctionKey(net.linkFrom[l]), net.junctionKey(net.linkTo[l]), net.linkLength[l], net.linkLanes[l], net.linkSpeed[l], r.links.entered[l], r.links.left[l], r.links.meanTravelTime[l], r.links.meanQueue[l], r.links.maxQueue[l]];
+    yield [net.linkKey(l), net.junctionKey(net.linkFrom[l]), net.junctionKey(net.linkTo[l]), net.linkLength[l], net.linkLanes[l], net.linkSpeed[l], r.links.entered[l], r.links.left[l], r.links.meanTravelTime[l], r.links.meanQueue[l], r.links.maxQueue[l], net.linkName(l) ?? '', otherNames(net, l), net.linkRoadClass(l) ?? ''];
   }
 }
 
 function* junctionRows(net: CompiledNetwork, r: SimulationResult): Generator<Array<string | number>> {
   for (let j = 0; j < net.junctionCount; j++) {
-    yield [net.junctionKey(j), net.control(j), r.junctions.vehicles[j], r.junctions.controlDelay[j], r.junctions.levelOfService[j]];
+    yield [net.junctionKey(j), net.control(j), r.junctions.vehicles[j], r.junctions.controlDelay[j], r.junctions.levelOfService[j], junctionName(net, j) ?? ''];
   }
 }
 
 /** Links as a GeoJSON FeatureCollection with their metrics. */
 export function networkGeoJson(net: CompiledNetwork, r: SimulationResult, provenance: Provenance): Record<string, unknown> {
-  let geographic = net.junctionCount > 0;
-  for (let j = 0; j < net.junctionCount && geographic; j++) if (Number.isNaN(net.junctionLon[j]) || Number.isNaN(net.junctionLat[j])) geographic = false;
-  const point = (j: number): [number, number] => (geographic ? [net.junctionLon[j], net.junctionLat[j]] : [net.junctionX[j], net.junctionY[j]]);
+  const geographic = isGeographic(net);
   const features = [];
   for (let l = 0; l < net.linkCount; l++) {
     const mtt = r.links.meanTravelTime[l];
+    const name = net.linkName(l);
+    const names = net.linkOtherNames(l);
+    const roadClass = net.linkRoadClass(l);
     features.push({
       type: 'Feature',
-      geometry: { type: 'LineString', coordinates: [point(net.linkFrom[l]), point(net.linkTo[l])] },
+      geometry: { type: 'LineString', coordinates: linkPolyline(net, l, geographic) },
       properties: {
         id: net.linkKey(l),
         from: net.junctionKey(net.linkFrom[l]),
         to: net.junctionKey(net.linkTo[l]),
+        ...(name === undefined ? {} : { name }),
+        ...(Object.keys(names).length === 0 ? {} : { names }),
+        ...(roadClass === undefined ? {} : { roadClass }),
         lengthM: net.linkLength[l],
         lanes: net.linkLanes[l],
         speedKmh: net.linkSpeed[l] * 3.6,
@@ -135,8 +147,8 @@ export async function writeOutputs(
   const files: Array<[string, string]> = [
     ['summary.json', `${JSON.stringify(summary ?? summaryOf(net, result, provenance), null, 2)}\n`],
     ['trips.csv', csv(provenance, ['id', 'depart_s', 'origin', 'destination', 'inserted_s', 'arrived_s', 'travel_time_s', 'delay_s', 'waiting_s', 'stops', 'route_length_m', 'depart_delay_s', 'finished'], tripRows(trips, net, result))],
-    ['links.csv', csv(provenance, ['id', 'from', 'to', 'length_m', 'lanes', 'speed_ms', 'entered', 'left', 'mean_travel_time_s', 'mean_queue_veh', 'max_queue_veh'], linkRows(net, result))],
-    ['junctions.csv', csv(provenance, ['id', 'control', 'vehicles', 'control_delay_s', 'los'], junctionRows(net, result))],
+    ['links.csv', csv(provenance, ['id', 'from', 'to', 'length_m', 'lanes', 'speed_ms', 'entered', 'left', 'mean_travel_time_s', 'mean_queue_veh', 'max_queue_veh', 'name', 'other_names', 'road_class'], linkRows(net, result))],
+    ['junctions.csv', csv(provenance, ['id', 'control', 'vehicles', 'control_delay_s', 'los', 'name'], junctionRows(net, result))],
     ['timeseries.csv', csv(provenance, ['time_s', 'in_network', 'waiting', 'queued', 'departed', 'arrived', 'mean_travel_time_s'], result.timeseries.map((s) => [s.time, s.inNetwork, s.waiting, s.queued, s.departed, s.arrived, s.meanTravelTime]))],
     ['network.geojson', `${JSON.stringify(networkGeoJson(net, result, provenance))}\n`],
   ];

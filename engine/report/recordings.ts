@@ -14,6 +14,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CompiledNetwork } from '../network/compiled.js';
+import { routeStreet } from '../network/labels.js';
 import type { TripTable } from '../demand/demand.js';
 import type { JunctionSeriesResult } from './recorders/junction-series.js';
 import type { CorridorTraceResult } from './recorders/corridor-trace.js';
@@ -99,9 +100,14 @@ export function corridorJson(
   let pos = 0;
   at.set(net.linkFrom[plan.forward[0]], 0);
   for (const l of plan.forward) { pos += net.linkLength[l]; at.set(net.linkTo[l], pos); }
+  // Named after the street carrying most of it, when the network has names: "Av. Almeida Ribeiro, n12 to n40".
+  const named = (links: ArrayLike<number>): string => {
+    const street = routeStreet(net, links);
+    return `${street === undefined ? '' : `${street}, `}${net.junctionKey(net.linkFrom[links[0]])} to ${net.junctionKey(net.linkTo[links[links.length - 1]])}`;
+  };
   const directions = [
-    { name: `${net.junctionKey(net.linkFrom[plan.forward[0]])} to ${net.junctionKey(net.linkTo[plan.forward[plan.forward.length - 1]])}`, links: plan.forward },
-    ...(plan.reverse.length > 0 ? [{ name: `${net.junctionKey(net.linkFrom[plan.reverse[0]])} to ${net.junctionKey(net.linkTo[plan.reverse[plan.reverse.length - 1]])}`, links: plan.reverse }] : []),
+    { name: named(plan.forward), links: plan.forward },
+    ...(plan.reverse.length > 0 ? [{ name: named(plan.reverse), links: plan.reverse }] : []),
   ];
   // Trace positions: forward links first, then reverse (as the trace was built).
   const traceIndex = new Map<number, { direction: number; index: number }>();

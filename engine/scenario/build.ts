@@ -224,7 +224,7 @@ function checkLinkPhysics(loaded: LoadedScenario, compiled: CompiledNetwork, pro
     const id = compiled.linkKey(l);
     const i = inlineIndex.get(id);
     // Point at the saturation flow if the file gives one, else at the speed that is too low for the default.
-    const given = source.kind === 'inline' ? source.links[i ?? 0]?.saturationFlow : 'options' in source ? source.options.saturationFlow : undefined;
+    const given = source.kind === 'inline' ? source.links[i ?? 0]?.saturationFlow : source.kind !== 'import' ? source.options.saturationFlow : undefined;
     const field = given === undefined ? 'speedKmh' : 'saturationVehPerHourPerLane';
     const path: PathSegment[] = i === undefined ? ['network', field] : ['network', 'links', i, field];
     const key = formatPath(path);

@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GreenwaveError, ScenarioError, type ScenarioProblem } from '../errors.js';
 import type { DemandSpec, FlowSpec, OdMatrixSpec, TripSpec } from '../demand/demand.js';
+import { scaleDemand } from '../demand/scale.js';
 import type { CorridorOptions, GridOptions, RingOptions } from '../network/generators/index.js';
 import type { DrivingSide, JunctionSpec, LinkSpec, MovementSpec } from '../network/types.js';
 import type { MovementRef } from '../signals/program.js';
@@ -29,7 +30,7 @@ export type NetworkSource =
   | { kind: 'grid'; rows: number; cols: number; options: GridOptions }
   | { kind: 'corridor'; junctions: number; spacing: number | number[]; options: CorridorOptions }
   | { kind: 'ring'; junctions: number; radius: number; options: RingOptions }
-  | { kind: 'import'; format: (typeof IMPORT_FORMATS)[number]; file: string };
+  | { kind: 'import'; format: (typeof IMPORT_FORMATS)[number]; file: string; options?: Record<string, unknown> };
 
 /** A movement as a scenario names it: `"fromLink>toLink"` (resolved against the network when built) or `{ from, to }`. */
 export type ScenarioMovementRef = string | MovementRef;
@@ -120,7 +121,7 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
     throw new ScenarioError([{ file, path: '', message: `cannot read the scenario file (${path.resolve(file)}): ${why}` }]);
   }
   const loaded = parseScenario(text, file);
-  if (loaded.network.kind === 'import') await importNetworkOf(loaded, loaded.network.format, loaded.network.file);
+  if (loaded.network.kind === 'import') await importNetworkOf(loaded, loaded.network.format, loaded.network.file, loaded.network.options);
   return loaded;
 }
 
@@ -129,10 +130,10 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
  * scenarios that import nothing never load an XML parser). Its problems become
  * located scenario problems at `network.file`.
  */
-async function importNetworkOf(loaded: LoadedScenario, format: (typeof IMPORT_FORMATS)[number], networkFile: string): Promise<void> {
+async function importNetworkOf(loaded: LoadedScenario, format: (typeof IMPORT_FORMATS)[number], networkFile: string, options: Record<string, unknown> = {}): Promise<void> {
   let imported: ImportResult;
   try {
-    imported = await importNetwork(format, [networkFile]); // the network keeps its source's driving side
+    imported = await importNetwork(format, [networkFile], options); // the network keeps its source's driving side
   } catch (error) {
     if (!(error instanceof GreenwaveError)) throw error;
     const at = loaded.locate(['network', 'file']);
@@ -143,7 +144,7 @@ async function importNetworkOf(loaded: LoadedScenario, format: (typeof IMPORT_FO
   }
   loaded.imported = imported;
   const { trips, flows, od } = loaded.demand;
-  if ((trips?.length ?? 0) + (flows?.length ?? 0) + (od?.length ?? 0) === 0) loaded.demand = imported.demand;
+  if ((trips?.length ?? 0) + (flows?.length ?? 0) + (od?.length ?? 0) === 0) loaded.demand = scaleDemand(imported.demand, loaded.source.demand.scale ?? 1);
 }
 
 /**
@@ -260,6 +261,9 @@ function convert(s: ScenarioFile, file: string, networkFile: string | undefined,
           saturationFlow: perHour(l.saturationVehPerHourPerLane),
           jamSpacing: l.jamSpacingM,
           name: l.name,
+          names: l.names,
+          roadClass: l.roadClass,
+          shape: l.shapeM,
         }),
       ),
       ...(n.movements === undefined ? {} : { movements: n.movements.map((m) => defined({ from: m.from, to: m.to, lanes: m.lanes })) }),
@@ -268,7 +272,7 @@ function convert(s: ScenarioFile, file: string, networkFile: string | undefined,
     network = generatorSource(n, drivingSide);
   } else {
     // The import form (its file was checked above).
-    network = { kind: 'import', format: n.import, file: networkFile ?? n.file };
+    network = { kind: 'import', format: n.import, file: networkFile ?? n.file, ...(n.options === undefined ? {} : { options: n.options }) };
   }
 
   const sim = s.simulation;
@@ -313,6 +317,7 @@ function convert(s: ScenarioFile, file: string, networkFile: string | undefined,
     demand.od = d.od.map((m): OdMatrixSpec =>
       defined({
         zones: m.zones,
+        zoneNames: m.zoneNames,
         trips: m.vehPerHour,
         begin: timeOf(m, 'begin', start),
         end: timeOf(m, 'end', end),
@@ -347,7 +352,7 @@ function convert(s: ScenarioFile, file: string, networkFile: string | undefined,
     ...(s.description === undefined ? {} : { description: s.description }),
     drivingSide,
     network,
-    demand,
+    demand: scaleDemand(demand, s.demand.scale ?? 1),
     signals: { default: s.signals?.default ?? 'fixed', programs },
     simulation,
     outputs: { dir: s.outputs?.dir ?? `out/${s.name}`, files: s.outputs?.files ?? [...OUTPUT_FILES] },

@@ -158,6 +158,10 @@ const LinkSchema = z
     saturationVehPerHourPerLane: positive(`Saturation flow per lane, vehicles per hour. Default ${DEFAULT_SATURATION_VPH}.`).optional(),
     jamSpacingM: positive(`Space one stopped vehicle takes in a queue, metres. Default ${DEFAULT_JAM_SPACING}.`).optional(),
     name: z.string().optional().describe('Street name, for reports.'),
+    names: z.record(z.string(), z.string()).optional().describe('Street names in other languages by language code (for example pt, zh), for reports.'),
+    roadClass: z.string().optional().describe('Road class (an OpenStreetMap highway value such as primary or residential), for reports.'),
+    shapeM: z.array(z.tuple([z.number(), z.number()])).optional()
+      .describe('Shape points between the two junctions, [xM, yM] in metres, in the direction of travel: where the link is drawn (lengthM is what is simulated).'),
   })
   .describe('A directed link: one carriageway direction from one junction to another.');
 
@@ -257,6 +261,8 @@ export const ImportNetworkSchema = z
   .strictObject({
     import: z.enum(IMPORT_FORMATS).describe('Format of the network file: sumo (.sumocfg or .net.xml), cityflow (config.json or roadnet.json) or osm (.osm, .osm.pbf). The network keeps the source\'s driving side; its signal programs run where signals.programs gives none; its demand (SUMO routes, CityFlow flows) is used when demand is empty.'),
     file: text('Network file, relative to the scenario file.'),
+    options: z.record(z.string(), z.unknown()).optional()
+      .describe('Options of the importer, as `greenwave import` records them (osm: country, signals, components, joinDistance ...). Checked by the importer.'),
   })
   .describe('A network imported from SUMO, CityFlow or OpenStreetMap.');
 
@@ -322,6 +328,7 @@ const ProfilePointSchema = withPairs(
 const OdSchema = withPairs(
   z.strictObject({
     zones: z.array(junctionId).min(1).describe('Zone junction ids (distinct): rows and columns of the matrix.'),
+    zoneNames: z.array(z.string()).optional().describe('A name per zone, in the order of zones (for example the street a generated fringe zone is on), for people reading the file.'),
     vehPerHour: z.array(z.array(nonNegative('Vehicles per hour.'))).describe(
       'vehPerHour[o][d]: vehicles per hour from zones[o] to zones[d] at profile factor 1; one row and column per zone, 0 on the diagonal.',
     ),
@@ -330,9 +337,12 @@ const OdSchema = withPairs(
     profile: z.array(ProfilePointSchema).min(1).optional().describe('Time-of-day factor, times strictly increasing. Default: constant 1.'),
     arrivals: arrivals('poisson'),
   }).superRefine((value, ctx) => {
-    const { zones, vehPerHour } = value as { zones?: unknown; vehPerHour?: unknown };
+    const { zones, vehPerHour, zoneNames } = value as { zones?: unknown; vehPerHour?: unknown; zoneNames?: unknown };
     if (!Array.isArray(zones) || !Array.isArray(vehPerHour)) return;
     const n = zones.length;
+    if (Array.isArray(zoneNames) && zoneNames.length !== n) {
+      ctx.addIssue({ code: 'custom', path: ['zoneNames'], message: `expected ${n} names (one per zone), found ${zoneNames.length}` });
+    }
     if (vehPerHour.length !== n) {
       ctx.addIssue({ code: 'custom', path: ['vehPerHour'], message: `expected ${n} rows (one per zone), found ${vehPerHour.length}` });
     }
@@ -350,6 +360,8 @@ const DemandSchema = z
     trips: z.array(TripSchema).optional().describe('Individual vehicles.'),
     flows: z.array(FlowSchema).optional().describe('Steady flows.'),
     od: z.array(OdSchema).optional().describe('Origin-destination matrices.'),
+    scale: z.number().positive().max(100).optional()
+      .describe('Factor on the whole demand (an imported network\'s too): flows and OD matrices scale their rates; trip i appears floor(scale) times, plus once more with probability frac(scale). Default 1. `greenwave run --demand-scale` multiplies it.'),
   })
   .describe('Traffic demand. Times are on the scenario clock (seconds since midnight), like simulation.start.');
 

@@ -40,9 +40,9 @@ describe('greenwave run --report', () => {
       expect(r.stdout).toContain(join(out, f));
     }
     const corridor = JSON.parse(readFileSync(join(out, 'corridor.json'), 'utf8'));
-    expect(corridor.directions[0].name).toBe('west to east');
+    expect(corridor.directions[0].name).toBe('arterial, west to east'); // named after the street carrying most of it
     expect(corridor.directions[0].links.map((l: { id: string }) => l.id)).toEqual(['west>j0', 'j0>j1', 'j1>j2', 'j2>east']);
-    expect(corridor.directions[1].name).toBe('east to west');
+    expect(corridor.directions[1].name).toBe('arterial, east to west');
     // link-flows.csv: a signalised approach has a green share below 1, an exit link exactly 1.
     const flows = readFileSync(join(out, 'link-flows.csv'), 'utf8').split('\n');
     expect(flows[0]).toMatch(/^# greenwave .*; scenario tiny; seed 5$/);

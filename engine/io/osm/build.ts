@@ -1,7 +1,7 @@
 /**
- * From the junction graph to a `RoadNetwork`: directed links, movements (default
- * turns, turn restrictions, turn-lane masks) and the largest strongly connected
- * component.
+ * From the junction graph to a `RoadNetwork`: directed links (with names, road
+ * class and shape points), movements (default turns, turn restrictions, turn-lane
+ * masks) and the strongly connected parts kept.
  *
  * - Links: one per direction a segment allows, `w<way>#<k>` along the way's node
  *   order and `w<way>#<k>-r` against it; length along the geometry, raised to
@@ -22,15 +22,17 @@
  *   `merge_to_*` count as through); the turn is classified from the geometry
  *   within 20 m of the junction. A movement no lane marks gets the lane nearest
  *   its side, with a warning.
- * - Largest SCC: the link graph (turn restrictions included) is compiled and its
- *   strongly connected components found with `analyseConnectivity`; links outside
- *   the largest are dropped and counted, as are junctions left without links.
+ * - Parts: the strongly connected components of the candidate link graph (turn
+ *   restrictions included) are found with Tarjan's algorithm on the movement
+ *   sets; the largest is kept with every other part of at least `components`
+ *   links, and each part cut off from the largest is listed with its size,
+ *   length and streets. Junctions left without links are dropped and counted.
+ * - Saturation flow: capped by speed and jam spacing (`saturationFlowFor`).
  */
-import { compile } from '../../network/compile.js';
-import { analyseConnectivity } from '../../network/connectivity.js';
+import { describeParts, linkComponents, reportParts } from './parts.js';
 import { RoadNetwork } from '../../network/road-network.js';
 import { classifyTurn } from '../../network/turns.js';
-import type { DrivingSide, TurnKind } from '../../network/types.js';
+import { DEFAULT_JAM_SPACING, DEFAULT_SATURATION_FLOW, type DrivingSide, type TurnKind } from '../../network/types.js';
 import type { ImportReport } from './report.js';
 import type { TurnToken } from './tags.js';
 import { reachableInGroup, type JunctionGroup, type Positions, type Segment } from './topology.js';
@@ -43,11 +45,23 @@ export interface LinkRec {
   /** First and last node of its geometry (members of `from` and `to`). */
   startNode: number;
   endNode: number;
+  /** Length simulated, m (the geometry's, raised to the minimum link length). */
   length: number;
+  /** Length along the geometry, m. */
+  geometryLength: number;
   lanes: number;
   speed: number;
   cls: string;
   name?: string;
+  names?: Record<string, string>;
+  /** Part of a roundabout. */
+  roundabout?: boolean;
+  /**
+   * Shape points between its junctions, m, in the direction of travel: the inner
+   * nodes of its geometry, and its end nodes where a junction is a joined cluster
+   * (drawn at the cluster's centroid).
+   */
+  shape: Array<[number, number]>;
   turnLanes?: TurnToken[][];
   /** OSM way of its first and last piece. */
   firstWay: number;
@@ -65,6 +79,22 @@ export interface Restriction {
   via: number;
   to: number;
   where?: string;
+}
+
+/** Reaction time added to the time a queued vehicle needs to move up one jam spacing, s (see {@link saturationFlowFor}). */
+export const START_UP_GAP = 1;
+
+/**
+ * Saturation flow per lane (veh/s) of an imported link of free-flow speed `speed`
+ * (m/s): greenwave's default 1,800 veh/h, but never more than one vehicle per
+ * (jamSpacing / speed + {@link START_UP_GAP}) seconds, the time a queued vehicle
+ * needs to move up one jam spacing at that speed plus a reaction time. Below
+ * about 27 km/h (living streets at 10 km/h, `maxspeed=walk`) that is lower than
+ * 1,800 veh/h, and it always stays below speed / jam spacing, the most a lane can
+ * carry at that speed, which the scenario check requires.
+ */
+export function saturationFlowFor(speed: number, jamSpacing = DEFAULT_JAM_SPACING): number {
+  return Math.min(DEFAULT_SATURATION_FLOW, 1 / (jamSpacing / speed + START_UP_GAP));
 }
 
 /** Distance over which approach and exit headings are measured, m. */
@@ -107,24 +137,38 @@ export function directedLinks(
       report.count('links lengthened to the minimum length', (s.fwd ? 1 : 0) + (s.bwd ? 1 : 0));
       length = minLinkLength;
     }
-    const base = { length, cls: s.cls, ...(s.name !== undefined ? { name: s.name } : {}) };
+    const inner = s.nodes.slice(ga.members.length > 1 ? 0 : 1, gb.members.length > 1 ? s.nodes.length : s.nodes.length - 1);
+    const shape = inner.map((v) => [positions.x[v], positions.y[v]] as [number, number]);
     const startH = heading(s.nodes, positions, false);
     const endH = heading(s.nodes, positions, true);
-    if (s.fwd) {
-      links.push({
-        ...base, id: `w${s.key}`, from: ga, to: gb, startNode: a, endNode: b, lanes: s.fwd.lanes, speed: s.fwd.speed,
-        ...(s.fwd.turnLanes ? { turnLanes: s.fwd.turnLanes } : {}),
-        firstWay: s.firstWay, lastWay: s.lastWay, outHeading: startH, inHeading: endH,
-      });
-    }
-    if (s.bwd) {
-      links.push({
-        ...base, id: `w${s.key}-r`, from: gb, to: ga, startNode: b, endNode: a, lanes: s.bwd.lanes, speed: s.bwd.speed,
-        ...(s.bwd.turnLanes ? { turnLanes: s.bwd.turnLanes } : {}),
-        firstWay: s.lastWay, lastWay: s.firstWay,
-        outHeading: [-endH[0], -endH[1]], inHeading: [-startH[0], -startH[1]],
-      });
-    }
+    // Objects of one shape (absent values as undefined): spreads of varying keys cost a hidden class each.
+    const make = (forward: boolean): LinkRec => {
+      const d = (forward ? s.fwd : s.bwd) as NonNullable<Segment['fwd']>;
+      const rec = {
+        id: forward ? `w${s.key}` : `w${s.key}-r`,
+        from: forward ? ga : gb,
+        to: forward ? gb : ga,
+        startNode: forward ? a : b,
+        endNode: forward ? b : a,
+        length,
+        geometryLength: s.length,
+        lanes: d.lanes,
+        speed: d.speed,
+        cls: s.cls,
+        name: s.name,
+        names: s.names,
+        roundabout: s.roundabout,
+        shape: forward ? shape : [...shape].reverse(),
+        turnLanes: d.turnLanes,
+        firstWay: forward ? s.firstWay : s.lastWay,
+        lastWay: forward ? s.lastWay : s.firstWay,
+        outHeading: forward ? startH : ([-endH[0], -endH[1]] as [number, number]),
+        inHeading: forward ? endH : ([-startH[0], -startH[1]] as [number, number]),
+      };
+      return rec as LinkRec;
+    };
+    if (s.fwd) links.push(make(true));
+    if (s.bwd) links.push(make(false));
   }
   return links;
 }
@@ -290,6 +334,13 @@ export function junctionId(group: JunctionGroup, osmIds: ArrayLike<number>): str
   return `n${osmIds[group.node]}`;
 }
 
+/**
+ * Which strongly connected parts of the link graph are kept: `largest` (only the
+ * largest), `all`, or a number N (the largest, and every other part of at least N
+ * links).
+ */
+export type ComponentPolicy = 'all' | 'largest' | number;
+
 /** What {@link buildNetwork} needs about each junction. */
 export interface JunctionInfo {
   x: number;
@@ -300,8 +351,9 @@ export interface JunctionInfo {
 }
 
 /**
- * Build the `RoadNetwork` of the given links and movements, keeping only the
- * largest strongly connected component of the link graph when `largestOnly`.
+ * Build the `RoadNetwork` of the given links and movements, keeping the strongly
+ * connected parts of the link graph that `components` says, and listing every part
+ * cut off from the largest (kept or dropped) as a warning with its size and streets.
  */
 export function buildNetwork(
   links: readonly LinkRec[],
@@ -309,7 +361,7 @@ export function buildNetwork(
   lanesOf: Array<Map<number, number[]> | undefined>,
   junction: (g: JunctionGroup) => JunctionInfo & { id: string },
   side: DrivingSide,
-  largestOnly: boolean,
+  components: ComponentPolicy,
   report: ImportReport,
   uturnCandidates: ReadonlyArray<[number, number]> = [],
   banned: ReadonlySet<string> = new Set(),
@@ -340,9 +392,14 @@ export function buildNetwork(
       if (!keep(i)) return;
       addJunction(l.from);
       addJunction(l.to);
+      const saturationFlow = saturationFlowFor(l.speed);
       net.addLink({
         id: l.id, from: junction(l.from).id, to: junction(l.to).id, length: l.length, lanes: l.lanes, speed: l.speed,
+        ...(saturationFlow < DEFAULT_SATURATION_FLOW ? { saturationFlow } : {}),
+        roadClass: l.cls,
         ...(l.name !== undefined ? { name: l.name } : {}),
+        ...(l.names !== undefined ? { names: l.names } : {}),
+        ...(l.shape.length > 0 ? { shape: l.shape } : {}),
       });
     });
     links.forEach((l, i) => {
@@ -356,38 +413,38 @@ export function buildNetwork(
     return net;
   };
 
-  let all = assemble(() => true);
-  if (!largestOnly || all.linkCount === 0) return { network: all, keptLinks: links.map(() => true) };
-  const largest = (net: RoadNetwork): { compiled: ReturnType<typeof compile>; report0: ReturnType<typeof analyseConnectivity>; inLargest: boolean[] } => {
-    const compiled = compile(net);
-    const report0 = analyseConnectivity(compiled);
-    const inLargest = links.map((l) => report0.componentOf[compiled.linkIndex(l.id)] === report0.largestComponent);
-    return { compiled, report0, inLargest };
-  };
-  let { report0, inLargest } = largest(all);
+  if (components === 'all' || links.length === 0) return { network: assemble(() => true), keptLinks: links.map(() => true) };
+  let { component, count, largest, largestSize } = linkComponents(links.length, moves);
   // Reconnect: a link outside the largest component may turn back where a U-turn was left out (a street whose
   // only other exits are traps, a stub cut by the bounding box); permit those U-turns and look again.
   let added = 0;
   for (const [i, o] of uturnCandidates) {
-    if (inLargest[i] || banned.has(`${i}>${o}`) || moves[i].has(o)) continue;
+    if (component[i] === largest || banned.has(`${i}>${o}`) || moves[i].has(o)) continue;
     moves[i].add(o);
     added++;
   }
   if (added > 0) {
     report.count('U-turns permitted to reconnect links', added);
-    all = assemble(() => true);
-    ({ report0, inLargest } = largest(all));
+    ({ component, count, largest, largestSize } = linkComponents(links.length, moves));
   }
-  if (report0.largestComponentSize <= 1) {
+  if (largestSize <= 1) {
     report.warn('network', 'the link graph has no cycle (no trip can come back): nothing dropped as disconnected');
-    return { network: all, keptLinks: links.map(() => true) };
+    return { network: assemble(() => true), keptLinks: links.map(() => true) };
   }
-  const keptLinks = inLargest;
+  const parts = describeParts(links, component, count);
+  const minLinks = components === 'largest' ? Infinity : components;
+  const keepPart = (c: number): boolean => c === largest || parts[c].links >= minLinks;
+  const keptLinks = links.map((_, i) => keepPart(component[i]));
+  reportParts(parts, largest, keepPart, components, report);
+  report.count('strongly connected components (parts)', count);
   const dropped = keptLinks.filter((k) => !k).length;
-  if (dropped === 0) return { network: all, keptLinks };
   const network = assemble((i) => keptLinks[i]);
-  report.count('dropped: links outside the largest strongly connected component', dropped);
-  report.count('dropped: junctions outside the largest strongly connected component', all.junctionCount - network.junctionCount);
-  report.count('strongly connected components (before dropping)', report0.components);
+  if (dropped > 0) {
+    const junctions = new Set<JunctionGroup>();
+    for (const l of links) junctions.add(l.from).add(l.to);
+    report.count('dropped: links of small cut-off parts', dropped);
+    report.count('dropped: junctions of small cut-off parts', junctions.size - network.junctionCount);
+  }
   return { network, keptLinks };
 }
+

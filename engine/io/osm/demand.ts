@@ -4,7 +4,7 @@
  * placeholder for counts or a survey matrix, not a forecast: through traffic
  * between the network's edges, peaking in the middle of the morning.
  *
- * - Zones: the fringe junctions (dead ends, where the extract cut roads or a
+ * - Zones: named after the street they are on (`zoneNames`); the fringe junctions (dead ends, where the extract cut roads or a
  *   street ends) that have a link in and a link out; with fewer than four of
  *   them, every junction with both. At most `maxZones`, picked evenly by
  *   bearing around the network's centre so that every side of the area feeds
@@ -23,6 +23,7 @@ import type { ProfilePoint } from '../../demand/profile.js';
 import { createRouter } from '../../routing/router.js';
 import { compile } from '../../network/compile.js';
 import { CompiledNetwork } from '../../network/compiled.js';
+import { junctionName } from '../../network/labels.js';
 import type { RoadNetwork } from '../../network/road-network.js';
 
 /** Options of {@link morningPeakDemand}. Times in seconds since midnight. */
@@ -118,11 +119,13 @@ export function morningPeakDemand(network: RoadNetwork | CompiledNetwork, option
   const ok: boolean[][] = zones.map(() => new Array<boolean>(z).fill(false));
   let pairs = 0;
   for (let a = 0; a < z; a++) {
+    // One shortest-path tree per zone answers every pair from it.
+    const reach = router.tree(zones[a]).junctionCost;
     for (let b = 0; b < z; b++) {
       if (a === b) continue;
       const d = Math.hypot(net.junctionX[zones[a]] - net.junctionX[zones[b]], net.junctionY[zones[a]] - net.junctionY[zones[b]]);
       if (d < minTripDistance) continue;
-      if (!Number.isFinite(router.route(zones[a], zones[b]))) continue;
+      if (!Number.isFinite(reach[zones[b]])) continue;
       ok[a][b] = true;
       pairs++;
     }
@@ -133,6 +136,7 @@ export function morningPeakDemand(network: RoadNetwork | CompiledNetwork, option
   return {
     od: [{
       zones: zones.map((j) => net.junctionKey(j)),
+      zoneNames: zones.map((j) => junctionName(net, j) ?? net.junctionKey(j)),
       trips: ok.map((row) => row.map((v) => (v ? cell : 0))),
       begin,
       end,

@@ -8,9 +8,11 @@
  *   and tags) and the `type=restriction` relations; pass 2 keeps only the nodes
  *   those ways use (positions, and whether they are `highway=traffic_signals`).
  * Then: tags read as roads (tags.ts), ways cut at missing nodes and at the
- * bounding box, positions projected to metres, topology built (topology.ts),
- * links, movements and the largest strongly connected component (build.ts), and
- * signal programs generated (signals.ts).
+ * bounding box, positions projected to metres, one-way gaps joined and topology
+ * built (topology.ts), links, movements and the strongly connected parts kept
+ * (build.ts), signals from the data and/or guessed (guess.ts), programs generated
+ * (signals.ts), and the summary's notes (summary.ts), with the share of the
+ * directed car-road length read that was kept.
  *
  * Projection: a local transverse Mercator (proj4, WGS84 ellipsoid, scale 1)
  * centred on the bounding box, the file's bounds or the data's mean position.
@@ -30,15 +32,19 @@ import {
   isRestrictionValue,
   junctionId,
   turnLaneMasks,
+  type LinkRec,
   type JunctionInfo,
   type Restriction,
 } from './build.js';
 import { drivingSideOf } from './countries.js';
-import { checkOptions, type OsmImportOptions } from './options.js';
+import { CLUSTER_DISTANCE, guessSignals } from './guess.js';
+import { AUTO_GUESS_SHARE, checkOptions, type OsmImportOptions } from './options.js';
 import { readOsm, type OsmRelation } from './reader.js';
 import { ImportReport } from './report.js';
 import { generatePrograms } from './signals.js';
 import { countryTag, readRoad, standardClass, type Tags } from './tags.js';
+import { reportCappedFlows, reportGaps } from './summary.js';
+import { joinGaps } from './gaps.js';
 import { joinClusters, mergeChains, placeSignals, splitWays, type JunctionGroup, type WayPiece } from './topology.js';
 
 interface StoredWay {
@@ -252,14 +258,27 @@ export async function importOsm(file: string, options: OsmImportOptions = {}): P
     if (idx !== undefined) viaNodes.add(idx);
   }
 
+  // Directed car-road length read (on the nodes present), m: what the share kept is measured against.
+  let lengthRead = 0;
+  for (const p of pieces) {
+    const dirs = (p.road.forward ? 1 : 0) + (p.road.backward ? 1 : 0);
+    for (let i = 1; i < p.nodes.length; i++) lengthRead += dirs * Math.hypot(positions.x[p.nodes[i]] - positions.x[p.nodes[i - 1]], positions.y[p.nodes[i]] - positions.y[p.nodes[i - 1]]);
+  }
+
+  // Gaps: one-way dead ends and starts a few metres from another road.
+  const gaps = joinGaps(pieces, positions, o.gapDistance);
+  reportGaps(gaps, pieces, osmIds, report);
+
   // Topology.
+  const useOsmSignals = o.signals !== 'guess' && o.signals !== 'none';
   const signalNodes = new Set<number>();
-  for (const id of signalIds) signalNodes.add(nodeIndex.get(id) as number);
+  if (useOsmSignals) for (const id of signalIds) signalNodes.add(nodeIndex.get(id) as number);
   const graph = splitWays(pieces, positions, new Set([...signalNodes, ...viaNodes]));
   pieces.length = 0;
   const onRoads = [...signalNodes].filter((s) => graph.degree(s) > 0);
   const signals = placeSignals(graph, signalNodes, o.signalDistance);
-  report.count('signals: traffic_signals nodes on kept roads', onRoads.length);
+  if (useOsmSignals) report.count('signals: traffic_signals nodes on kept roads', onRoads.length);
+  else if (signalIds.size > 0) report.count(`signals: traffic_signals nodes ignored (signals: ${o.signals})`, signalIds.size);
   if (signals.attached > 0) report.count('signals: nodes before a junction, moved onto it', signals.attached);
   const pinned = new Set<number>([...signals.junctions, ...viaNodes]);
   const merged = mergeChains(graph, pinned);
@@ -278,6 +297,34 @@ export async function importOsm(file: string, options: OsmImportOptions = {}): P
   }, report, banned);
   const lanesOf = links.map((l, i) => turnLaneMasks(l, [...moves[i]], links, drivingSide, report));
 
+  // Signals: the data's, the guessing rule's, or both.
+  const tagged = new Set<JunctionGroup>();
+  for (const m of signals.junctions) if (!signals.midBlock.has(m)) tagged.add(groupOf.get(m) as JunctionGroup);
+  const guess = o.signals === 'none' || o.signals === 'osm' ? undefined : guessSignals(links);
+  let source = o.signals;
+  if (source === 'auto') {
+    if (guess && tagged.size < AUTO_GUESS_SHARE * guess.junctions.size) {
+      source = 'osm+guess';
+      report.warn('signals', `the data tags ${tagged.size} signalised junction${tagged.size === 1 ? '' : 's'}, fewer than ${Math.round(AUTO_GUESS_SHARE * 100)}% of the ${guess.junctions.size} the guessing rule finds: signals guessed where the data has none (signals: osm to use only the data's, none for no signals)`);
+    } else source = 'osm';
+  }
+  const guessed = new Set<JunctionGroup>();
+  if (guess && (source === 'guess' || source === 'osm+guess')) {
+    // With the data's signals too: a guess on or next to a tagged junction is the same intersection.
+    const nearTagged = new Set<JunctionGroup>(source === 'osm+guess' ? tagged : []);
+    if (source === 'osm+guess') {
+      for (const l of links) {
+        if (l.length >= CLUSTER_DISTANCE) continue;
+        if (tagged.has(l.from)) nearTagged.add(l.to);
+        if (tagged.has(l.to)) nearTagged.add(l.from);
+      }
+    }
+    for (const g of guess.junctions) if (!nearTagged.has(g)) guessed.add(g);
+    report.count('signals: junctions guessed (road class, legs, lanes, turn arrows)', guessed.size);
+    if (guess.clustered > 0) report.count('signals: guessed junctions folded into a neighbouring signal (clusters)', guess.clustered);
+  }
+  const sourceLabel = `signals: source ${source}`;
+
   const infoCache = new Map<JunctionGroup, JunctionInfo & { id: string }>();
   const midBlockIds = new Set<string>();
   const info = (g: JunctionGroup): JunctionInfo & { id: string } => {
@@ -292,22 +339,31 @@ export async function importOsm(file: string, options: OsmImportOptions = {}): P
       x /= g.members.length;
       y /= g.members.length;
       const [lon, lat] = g.members.length === 1 ? [lons[g.node], lats[g.node]] : projection.inverse([x, y]);
-      rec = { id: junctionId(g, osmIds), x, y, lon, lat, signal: g.members.some((m) => signals.junctions.has(m)) };
-      if (g.members.length === 1 && signals.midBlock.has(g.node)) midBlockIds.add(rec.id);
+      const osmSignal = useOsmSignals && source !== 'guess' && g.members.some((m) => signals.junctions.has(m));
+      rec = { id: junctionId(g, osmIds), x, y, lon, lat, signal: osmSignal || guessed.has(g) };
+      if (osmSignal && g.members.length === 1 && signals.midBlock.has(g.node)) midBlockIds.add(rec.id);
       infoCache.set(g, rec);
     }
     return rec;
   };
-  const { network } = buildNetwork(links, moves, lanesOf, info, drivingSide, o.largestComponent, report, uturns, banned);
+  const { network } = buildNetwork(links, moves, lanesOf, info, drivingSide, o.components, report, uturns, banned);
+  reportCappedFlows(network, links, report);
 
   const programs = generatePrograms(network, midBlockIds, o.signalTiming, o.pedestrianPhase);
+  let lengthKept = 0;
+  const geometry = new Map(links.map((l) => [l.id, l.geometryLength]));
+  for (const l of network.links()) lengthKept += geometry.get(l.id) ?? 0;
   const byClass = new Map<string, number>();
   const linkClass = new Map(links.map((l) => [l.id, l.cls]));
   for (const l of network.links()) {
     const cls = linkClass.get(l.id) as string;
     byClass.set(cls, (byClass.get(cls) ?? 0) + 1);
   }
+  const share = lengthRead > 0 ? Math.round((1000 * lengthKept) / lengthRead) / 10 : 100;
   const head = [
+    { label: 'directed car-road length kept, % of read', count: share },
+    { label: 'directed car-road length read, km', count: Math.round(lengthRead / 100) / 10 },
+    { label: sourceLabel, count: programs.length },
     { label: 'junctions', count: network.junctionCount },
     { label: 'links', count: network.linkCount },
     { label: 'movements', count: network.movementCount },

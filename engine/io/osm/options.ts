@@ -24,8 +24,27 @@ export interface OsmImportOptions {
   signalDistance?: number;
   /** Links shorter than this are lengthened to it. Default 7.5 (one jam spacing). */
   minLinkLength?: number;
-  /** Keep only the largest strongly connected component of the link graph. Default true. */
-  largestComponent?: boolean;
+  /**
+   * Strongly connected parts of the link graph kept: `largest` (only the largest),
+   * `all`, or a number N (the largest and every other part of at least N links).
+   * Default {@link DEFAULT_OSM_OPTIONS}.components. Every part cut off from the
+   * largest is listed in the warnings with its size and street names.
+   */
+  components?: 'all' | 'largest' | number;
+  /**
+   * A one-way way ending (or starting) this close to another way's node, with no
+   * other way at that end, is joined to that node (mappers often stop a one-way
+   * street a few metres short of the one it meets). Default 15; 0 joins nothing.
+   */
+  gapDistance?: number;
+  /**
+   * Where signals come from: `osm` (the data's `highway=traffic_signals` nodes),
+   * `guess` (the guessing rule only, see `guessSignals`), `osm+guess` (both),
+   * `none`, or `auto` (default): `osm`, unless the data tags fewer signals than
+   * {@link AUTO_GUESS_SHARE} of the junctions the rule would signalise, then
+   * `osm+guess` with a warning.
+   */
+  signals?: SignalSource | 'auto';
   /** Per class, default lanes per direction and speed (km/h) where the way has no tag. */
   classDefaults?: Readonly<Record<string, { lanes?: number; speedKmh?: number }>>;
   /** Timing of the generated programs (s): green per phase, yellow, all-red ... Default `defaultProgram`'s (30, 3, 2). */
@@ -34,12 +53,21 @@ export interface OsmImportOptions {
   pedestrianPhase?: number;
 }
 
+/** Sources of signals an import can use. */
+export type SignalSource = 'osm' | 'guess' | 'osm+guess' | 'none';
+const SIGNAL_SOURCES: readonly string[] = ['osm', 'guess', 'osm+guess', 'none', 'auto'];
+
+/** With `signals: auto`, guessing is added when the data's signals are fewer than this share of the guessed ones. */
+export const AUTO_GUESS_SHARE = 0.5;
+
 /** Defaults of {@link OsmImportOptions}. */
 export const DEFAULT_OSM_OPTIONS = {
   joinDistance: 15,
   signalDistance: 30,
   minLinkLength: 7.5,
-  largestComponent: true,
+  components: 20,
+  gapDistance: 15,
+  signals: 'auto',
   pedestrianPhase: 10,
 } as const;
 
@@ -62,7 +90,9 @@ export interface CheckedOsmOptions {
   joinDistance: number;
   signalDistance: number;
   minLinkLength: number;
-  largestComponent: boolean;
+  components: 'all' | 'largest' | number;
+  gapDistance: number;
+  signals: SignalSource | 'auto';
   classDefaults: Readonly<Record<string, { lanes?: number; speedKmh?: number }>>;
   signalTiming: DefaultProgramOptions;
   pedestrianPhase: number;
@@ -81,12 +111,24 @@ export function checkOptions(options: OsmImportOptions): CheckedOsmOptions {
     joinDistance: nonNegative(options.joinDistance, 'joinDistance', DEFAULT_OSM_OPTIONS.joinDistance),
     signalDistance: nonNegative(options.signalDistance, 'signalDistance', DEFAULT_OSM_OPTIONS.signalDistance),
     minLinkLength: nonNegative(options.minLinkLength, 'minLinkLength', DEFAULT_OSM_OPTIONS.minLinkLength),
-    largestComponent: options.largestComponent ?? DEFAULT_OSM_OPTIONS.largestComponent,
+    components: options.components ?? DEFAULT_OSM_OPTIONS.components,
+    gapDistance: nonNegative(options.gapDistance, 'gapDistance', DEFAULT_OSM_OPTIONS.gapDistance),
+    signals: options.signals ?? DEFAULT_OSM_OPTIONS.signals,
     classDefaults: options.classDefaults ?? {},
     signalTiming: options.signalTiming ?? {},
     pedestrianPhase: nonNegative(options.pedestrianPhase, 'pedestrianPhase', DEFAULT_OSM_OPTIONS.pedestrianPhase),
   };
-  if (typeof out.largestComponent !== 'boolean') throw new InputError('options.largestComponent', `must be true or false, got ${show(out.largestComponent)}`);
+  const c = out.components;
+  if (c !== 'all' && c !== 'largest' && !(typeof c === 'number' && Number.isInteger(c) && c >= 1)) {
+    throw new InputError('options.components', `must be "all", "largest" or a whole number of links >= 1, got ${show(c)}`);
+  }
+  if (typeof out.signals !== 'string' || !SIGNAL_SOURCES.includes(out.signals)) {
+    throw new InputError('options.signals', `must be one of ${SIGNAL_SOURCES.join(', ')}, got ${show(out.signals)}`);
+  }
+  const known = new Set(['classes', 'bbox', 'drivingSide', 'country', 'joinDistance', 'signalDistance', 'minLinkLength', 'components', 'gapDistance', 'signals', 'classDefaults', 'signalTiming', 'pedestrianPhase']);
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) throw new InputError(`options.${key}`, `is not an option of the OpenStreetMap importer (options: ${[...known].join(', ')})`);
+  }
   if (out.minLinkLength <= 0) throw new InputError('options.minLinkLength', `must be > 0, got ${out.minLinkLength}`);
   if (options.bbox !== undefined) {
     const b = options.bbox;

@@ -7,21 +7,21 @@
  *   rejected outright (`saxes` does not expand DTD entities, and an OSM file never
  *   needs one; rejecting it rules out entity-expansion attacks). Elements carry
  *   their line, so warnings and errors point into the file.
- * - PBF is decoded with `osm-pbf-parser-node` (a streaming Transform over
- *   `pbf` and `node:zlib`, one file block of at most 32 MiB at a time, per the OSM
- *   PBF format), asking only for the tag keys the caller needs.
+ * - PBF blocks are read one at a time by `pbfBlocks` (pbf.ts: the format's 64 KiB
+ *   header and 32 MiB block limits enforced before inflating) and decoded with
+ *   `osm-pbf-parser-node`'s `parse`, asking only for the tag keys the caller needs.
  *
  * The caller reads a file twice (ways and relations first, then only the nodes it
  * needs), so memory stays proportional to the road network kept, not the file.
  * Malformed files raise `InputError` naming the file (and line for XML).
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import type { OSMTransform } from 'osm-pbf-parser-node';
 import { importOptional } from '../../optional.js';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { InputError } from '../../errors.js';
+import { pbfBlocks } from './pbf.js';
 import type { Tags } from './tags.js';
 
 /** An OSM node. */
@@ -221,44 +221,32 @@ interface PbfItem {
   bbox?: { left: number; right: number; top: number; bottom: number };
 }
 
-/**
- * The PBF decoder (`osm-pbf-parser-node`, an optional dependency loaded only
- * when a PBF file is read). `OSMTransform` throws from inside `_transform` on a
- * malformed block, which in a piped stream would be an uncaught exception; this
- * subclass routes it to the stream's error instead, so the reader rejects.
- */
-async function safeOsmTransform(options: ConstructorParameters<typeof OSMTransform>[0]): Promise<OSMTransform> {
-  const { OSMTransform: Base } = await importOptional(() => import('osm-pbf-parser-node'), ['osm-pbf-parser-node'], 'reading .osm.pbf files');
-  class SafeOsmTransform extends Base {
-    override _transform(chunk: Buffer, encoding: BufferEncoding, next: (error?: Error | null) => void): void {
-      try {
-        super._transform(chunk, encoding, next);
-      } catch (error) {
-        next(error as Error);
-      }
-    }
-
-    override _flush(callback: (error?: Error | null) => void): void {
-      try {
-        super._flush(callback);
-      } catch (error) {
-        callback(error as Error);
-      }
-    }
-  }
-  return new SafeOsmTransform(options);
-}
-
 async function readPbf(file: string, handlers: OsmHandlers, filter: TagFilter): Promise<void> {
-  const transform = await safeOsmTransform({
+  // The entity decoder is an optional dependency, loaded only when a PBF file is read.
+  const { OSMTransform, parse } = await importOptional(() => import('osm-pbf-parser-node'), ['osm-pbf-parser-node'], 'reading .osm.pbf files');
+  // Only its options are used: `parse` reads which tags to keep from an OSMTransform instance.
+  const options = new OSMTransform({
     withTags: { node: handlers.node ? filter.node ?? true : false, way: handlers.way !== undefined, relation: handlers.relation !== undefined },
     withInfo: false,
   });
-  const source = createReadStream(file);
-  source.on('error', (error) => transform.destroy(error));
-  source.pipe(transform);
+  let handle: FileHandle;
   try {
-    for await (const batch of transform as AsyncIterable<PbfItem[]>) {
+    handle = await open(file, 'r');
+  } catch (error) {
+    throw new InputError(file, `cannot be read: ${(error as Error).message}`);
+  }
+  try {
+    for await (const block of pbfBlocks(file, handle)) {
+      if (block.type === 'OSMHeader') {
+        if (block.bbox && handlers.bounds) handlers.bounds(block.bbox);
+        continue;
+      }
+      let batch: PbfItem[];
+      try {
+        batch = parse(block.data, options) as PbfItem[];
+      } catch (error) {
+        throw new InputError(file, `is not a readable OSM PBF file: ${(error as Error).message}`);
+      }
       for (const item of batch) {
         switch (item.type) {
           case 'node':
@@ -271,20 +259,11 @@ async function readPbf(file: string, handlers: OsmHandlers, filter: TagFilter): 
             handlers.relation?.({ id: item.id, members: item.members ?? [], tags: item.tags ?? {} });
             break;
           default:
-            // The OSMHeader block: bbox in nanodegrees.
-            if (item.bbox && handlers.bounds) {
-              const b = item.bbox;
-              handlers.bounds([b.left * 1e-9, b.bottom * 1e-9, b.right * 1e-9, b.top * 1e-9]);
-            }
+            break;
         }
       }
     }
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const message = (error as Error).message;
-    if (/inflating .* not implemented/.test(message)) {
-      throw new InputError(file, 'has PBF blocks that are not zlib-compressed, which the PBF reader does not support: re-encode it (osmium cat in.osm.pbf -o out.osm.pbf -f pbf,pbf_compression=zlib)');
-    }
-    throw new InputError(file, `is not a readable OSM PBF file: ${message}`);
+  } finally {
+    await handle.close();
   }
 }

@@ -14,10 +14,14 @@ import type { ImportCount, ImportWarning } from '../types.js';
 /** Warnings of one kind listed individually before the rest are summed. */
 export const WARNINGS_PER_KIND = 20;
 
+/** Kinds listed first, in this order (what a planner must read even when only the first warnings are shown). */
+const FIRST_KINDS = ['country', 'signals', 'parts', 'network'];
+
 /** Counts and warnings of one import. */
 export class ImportReport {
   private readonly counts = new Map<string, number>();
   private readonly listed: ImportWarning[] = [];
+  private readonly kinds: string[] = [];
   private readonly perKind = new Map<string, { shown: number; more: number; sample: string }>();
   private readonly once = new Map<string, { warning: ImportWarning; n: number }>();
 
@@ -52,6 +56,7 @@ export class ImportReport {
       if (where !== undefined) w.where = where;
       if (element !== undefined) w.element = element;
       this.listed.push(w);
+      this.kinds.push(kind);
     } else {
       entry.more++;
     }
@@ -73,6 +78,7 @@ export class ImportReport {
     if (element !== undefined) w.element = element;
     this.once.set(key, { warning: w, n: 1 });
     this.listed.push(w);
+    this.kinds.push('');
   }
 
   /** Counts in first-seen order. */
@@ -80,9 +86,14 @@ export class ImportReport {
     return [...this.counts].map(([label, count]) => ({ label, count }));
   }
 
-  /** Warnings, each kind's overflow summed at the end. */
+  /** Warnings (the country, signal source and cut-off parts first), each kind's overflow summed at the end. */
   warningList(): ImportWarning[] {
-    const out = this.listed.map((w) => {
+    const rank = (i: number): number => {
+      const k = FIRST_KINDS.indexOf(this.kinds[i]);
+      return k < 0 ? FIRST_KINDS.length : k;
+    };
+    const order = this.listed.map((_, i) => i).sort((a, b) => rank(a) - rank(b) || a - b);
+    const out = order.map((i) => this.listed[i]).map((w) => {
       const entry = [...this.once.values()].find((e) => e.warning === w);
       return entry && entry.n > 1 ? { ...w, message: `${w.message} (${entry.n} elements; the first is shown)` } : w;
     });

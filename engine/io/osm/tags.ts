@@ -88,8 +88,13 @@ export interface Road {
   /** Travel against the node order, or null. */
   backward: Direction | null;
   name?: string;
+  /** Names in other languages, by language code (from {@link OTHER_NAME_KEYS}). */
+  names?: Record<string, string>;
   roundabout: boolean;
 }
+
+/** Language codes whose `name:<code>` tags are kept beside `name` (Macau's official languages, and English). */
+export const OTHER_NAME_KEYS: readonly string[] = ['pt', 'zh', 'en'];
 
 /** Context of tag interpretation. */
 export interface TagContext {
@@ -375,6 +380,10 @@ export function readRoad(tags: Tags, ctx: TagContext, at: Place): Road | null {
   };
   const name = tags.name ?? tags.ref;
   if (name !== undefined) road.name = name;
+  for (const lang of OTHER_NAME_KEYS) {
+    const other = tags[`name:${lang}`];
+    if (other !== undefined && other !== name) (road.names ??= {})[lang] = other;
+  }
   return road;
 }
 

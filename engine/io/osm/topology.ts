@@ -38,6 +38,9 @@ export interface Segment {
   bwd: Direction | null;
   cls: string;
   name?: string;
+  names?: Record<string, string>;
+  /** Part of a roundabout (`junction=roundabout`). */
+  roundabout?: boolean;
   /** OSM way of the first and of the last piece (in node order), for turn restrictions. */
   firstWay: number;
   lastWay: number;
@@ -150,6 +153,8 @@ export function splitWays(pieces: readonly WayPiece[], positions: Positions, kee
         bwd: p.road.backward,
         cls: p.road.cls,
         ...(p.road.name !== undefined ? { name: p.road.name } : {}),
+        ...(p.road.names !== undefined ? { names: p.road.names } : {}),
+        ...(p.road.roundabout ? { roundabout: true } : {}),
         firstWay: p.wayId,
         lastWay: p.wayId,
         alive: true,
@@ -244,7 +249,7 @@ export function mergeChains(graph: SegmentGraph, pinned: ReadonlySet<number>): n
     const longer = a.length >= b.length ? a : b;
     const fwd = a.fwd && b.fwd ? { lanes: a.fwd.lanes, speed: a.fwd.speed, ...(b.fwd.turnLanes ? { turnLanes: b.fwd.turnLanes } : {}) } : null;
     const bwd = a.bwd && b.bwd ? { lanes: a.bwd.lanes, speed: a.bwd.speed, ...(a.bwd.turnLanes ? { turnLanes: a.bwd.turnLanes } : {}) } : null;
-    const name = a.name ?? b.name;
+    const named = longer.name !== undefined ? longer : a.name !== undefined ? a : b;
     const joined: Segment = {
       key: a.key,
       nodes: [...a.nodes, ...b.nodes.slice(1)],
@@ -252,7 +257,9 @@ export function mergeChains(graph: SegmentGraph, pinned: ReadonlySet<number>): n
       fwd,
       bwd,
       cls: longer.cls,
-      ...(name !== undefined ? { name } : {}),
+      ...(named.name !== undefined ? { name: named.name } : {}),
+      ...(named.names !== undefined ? { names: named.names } : {}),
+      ...(a.roundabout || b.roundabout ? { roundabout: true } : {}),
       firstWay: a.firstWay,
       lastWay: b.lastWay,
       alive: true,
@@ -368,3 +375,4 @@ export function reachableInGroup(group: JunctionGroup, start: number): Set<numbe
   }
   return seen;
 }
+

@@ -104,7 +104,7 @@ export interface SumoNetXmlOptions {
 interface NetView {
   side: DrivingSide;
   junctions: { id: string; x: number; y: number; control: JunctionControl }[];
-  links: { id: string; from: string; to: string; lanes: number; length: number; speed: number }[];
+  links: { id: string; from: string; to: string; lanes: number; length: number; speed: number; name?: string }[];
   /** Per link index: its movements. */
   movements: { to: string; lanes: number[]; turn: TurnKind }[][];
 }
@@ -114,6 +114,7 @@ function viewOf(net: CompiledNetwork | RoadNetwork): NetView {
     const junctions = Array.from({ length: net.junctionCount }, (_, j) => ({ id: net.junctionKey(j), x: net.junctionX[j], y: net.junctionY[j], control: net.control(j) }));
     const links = Array.from({ length: net.linkCount }, (_, l) => ({
       id: net.linkKey(l), from: net.junctionKey(net.linkFrom[l]), to: net.junctionKey(net.linkTo[l]), lanes: net.linkLanes[l], length: net.linkLength[l], speed: net.linkSpeed[l],
+      ...(net.linkName(l) === undefined ? {} : { name: net.linkName(l) as string }),
     }));
     const movements = links.map((_, l) => {
       const list: NetView['movements'][number] = [];
@@ -130,7 +131,7 @@ function viewOf(net: CompiledNetwork | RoadNetwork): NetView {
   return {
     side: net.drivingSide,
     junctions: net.junctions().map((j) => ({ id: j.id, x: j.x, y: j.y, control: j.control })),
-    links: links.map((l) => ({ id: l.id, from: l.from, to: l.to, lanes: l.lanes, length: l.length, speed: l.speed })),
+    links: links.map((l) => ({ id: l.id, from: l.from, to: l.to, lanes: l.lanes, length: l.length, speed: l.speed, ...(l.name === undefined ? {} : { name: l.name }) })),
     movements: links.map((l) => net.movementsFrom(l.id).map((m) => ({ to: m.to, lanes: [...m.lanes], turn: m.turn }))),
   };
 }
@@ -403,7 +404,8 @@ export function sumoNetXml(net: RoadNetwork | CompiledNetwork, options: SumoNetX
     // Normal towards the driving side: right of travel for right-hand traffic.
     const nx = (sign * (b.y - a.y)) / d;
     const ny = (sign * -(b.x - a.x)) / d;
-    lines.push(`    <edge id="${escapeXml(l.id)}" from="${escapeXml(l.from)}" to="${escapeXml(l.to)}" priority="-1">`);
+    const name = l.name === undefined ? '' : ` name="${escapeXml(l.name)}"`; // SUMO's edge attribute for the street name
+    lines.push(`    <edge id="${escapeXml(l.id)}" from="${escapeXml(l.from)}" to="${escapeXml(l.to)}"${name} priority="-1">`);
     for (let i = 0; i < l.lanes; i++) {
       const off = (l.lanes - i - 0.5) * width;
       lines.push(`        <lane id="${escapeXml(`${l.id}_${i}`)}" index="${i}" speed="${l.speed.toFixed(2)}" length="${l.length.toFixed(2)}" shape="${xy(a.x + nx * off, a.y + ny * off)} ${xy(b.x + nx * off, b.y + ny * off)}"/>`);

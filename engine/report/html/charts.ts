@@ -192,6 +192,8 @@ const DIRECTION_COLOURS = ['#1f5fa8', '#c45a00'];
 export interface TimeSpaceOptions {
   /** Time window shown, s; default: {@link defaultWindow}. */
   window?: [number, number];
+  /** Junction names by id (the streets that meet there), shown instead of ids. */
+  junctionNames?: ReadonlyMap<string, string>;
   width?: number;
   height?: number;
 }
@@ -293,7 +295,8 @@ export function timeSpaceDiagram(corridor: CorridorFile, options: TimeSpaceOptio
       for (const [m, id] of [[l.fromM, l.from], [l.toM, l.to]] as Array<[number, string]>) {
         if (seen.has(m)) continue;
         seen.add(m);
-        junctionLines.push(html`<g transform="translate(0,${r(f.y(m))})"><line x1="${f.left}" x2="${f.right}" stroke="#ccc" stroke-dasharray="2 3"/><text class="junction-label" x="${f.right + 4}" dy="4" data-tip="${id}">${shorten(id, 14)}</text></g>`);
+        const name = options.junctionNames?.get(id);
+        junctionLines.push(html`<g transform="translate(0,${r(f.y(m))})"><line x1="${f.left}" x2="${f.right}" stroke="#ccc" stroke-dasharray="2 3"/><text class="junction-label" x="${f.right + 4}" dy="4" data-tip="${name === undefined ? id : `${name} (${id})`}">${shorten(name ?? id, 14)}</text></g>`);
       }
     }
   }

@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import type { TimeSample } from '../../sim/metrics.js';
 import type { Summary } from '../stats.js';
+import type { CalibrationReport } from './calibration.js';
 
 /** Files the report reads, in the order it looks for them. */
 export const REPORT_INPUT_FILES = [
@@ -100,6 +101,8 @@ export const CorridorSchema = z.object({
 export interface ReportLink {
   /** Link id. */
   id: string;
+  /** Street name (network.geojson `name`), when the network has one. */
+  name?: string;
   /** Upstream junction id. */
   from: string;
   /** Downstream junction id. */
@@ -130,6 +133,8 @@ export interface ReportLink {
 export interface ReportJunction {
   /** Junction id. */
   id: string;
+  /** Named after the streets that meet there (junctions.csv `name`), when known. */
+  name?: string;
   /** `signal`, `priority` or `uncontrolled`. */
   control: string;
   /** Vehicles that passed it. */
@@ -199,6 +204,14 @@ export interface ReportData {
   convergence?: ConvergencePoint[];
   /** comparison.json. */
   comparison?: ComparisonFile;
+  /** calibration.csv and calibration.json of `greenwave calibrate`. */
+  calibration?: CalibrationReport;
+}
+
+/** How a junction is called in the report: its name (the streets that meet there) with its id, or its id alone. */
+export function junctionLabel(data: Pick<ReportData, 'junctions'>, id: string): string {
+  const name = data.junctions?.find((j) => j.id === id)?.name;
+  return name === undefined ? id : `${name} (${id})`;
 }
 
 /** What the map takes from a row of link-flows.csv. */
@@ -214,8 +227,10 @@ export function reportLinks(geojson: z.infer<typeof GeoJsonSchema>, flows: Reado
   return geojson.features.map((f) => {
     const p = f.properties;
     const flow = flows.get(p.id);
+    const name = typeof p.name === 'string' && p.name !== '' ? p.name : undefined;
     return {
       id: p.id,
+      ...(name === undefined ? {} : { name }),
       from: p.from,
       to: p.to,
       coordinates: f.geometry.coordinates.map((c) => [c[0], c[1]] as [number, number]),

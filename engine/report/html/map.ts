@@ -16,7 +16,7 @@
  */
 import { html, type Html } from './escape.js';
 import { colourOf, losColour, speedRatioColour, vcColour } from './colours.js';
-import { num } from './charts.js';
+import { num, shorten } from './charts.js';
 import type { ReportJunction, ReportLink } from './data.js';
 
 /** Options of {@link networkMap}. */
@@ -31,6 +31,12 @@ export interface NetworkMapOptions {
   maxHeight?: number;
   /** Junction ids to label on the map. */
   labels?: ReadonlySet<string>;
+  /** Id of the <svg>. Default `network-map`. */
+  id?: string;
+  /** Class of the link paths. Default `link` (the page's colour toggle recolours those). */
+  linkClass?: string;
+  /** Colour and hover text of each link instead of its speed ratio and v/c. */
+  style?: (link: ReportLink) => { stroke: string; tip: string };
 }
 
 const r = (v: number): number => Math.round(v * 10) / 10;
@@ -88,14 +94,18 @@ export function networkMap(links: readonly ReportLink[], junctions: readonly Rep
       for (const p of pts) { p[0] += (-ey / len) * off; p[1] += (ex / len) * off; }
     }
     const d = pts.map(([x, y], k) => `${k === 0 ? 'M' : 'L'}${r(x)} ${r(y)}`).join('');
+    const width = r(w) === r(base) ? '' : html` stroke-width="${r(w)}"`;
+    if (options.style) {
+      const { stroke, tip } = options.style(l);
+      return html`<path class="${options.linkClass ?? 'link'}" d="${d}" stroke="${stroke}"${width} data-id="${l.id}" data-tip="${tip}"/>`;
+    }
     const sr = colourOf(speedRatioColour, l.speedRatio);
     const vcValue = l.entered > 0 ? l.peakFlowVehH / l.capacityVehH : NaN;
     const vcKnown = Number.isFinite(vcValue);
     if (vcKnown) hasVc = true;
     const vc = colourOf(vcColour, vcValue);
-    const title = `(${l.from} → ${l.to}): speed ratio ${num(l.speedRatio, 2)}, ${num(l.entered, 0)} vehicles, mean queue ${num(l.meanQueue, 1)}, max ${num(l.maxQueue, 0)}${vcKnown ? `, peak v/c ${num(vcValue, 2)}` : ''}`;
-    const width = r(w) === r(base) ? '' : html` stroke-width="${r(w)}"`;
-    return html`<path class="link" d="${d}" stroke="${sr}"${width} data-id="${l.id}" data-sr="${sr}"${vcKnown ? html` data-vc="${vc}"` : ''} data-tip="${title}"/>`;
+    const title = `${l.name === undefined ? '' : `${l.name} `}(${l.from} → ${l.to}): speed ratio ${num(l.speedRatio, 2)}, ${num(l.entered, 0)} vehicles, mean queue ${num(l.meanQueue, 1)}, max ${num(l.maxQueue, 0)}${vcKnown ? `, peak v/c ${num(vcValue, 2)}` : ''}`;
+    return html`<path class="${options.linkClass ?? 'link'}" d="${d}" stroke="${sr}"${width} data-id="${l.id}" data-sr="${sr}"${vcKnown ? html` data-vc="${vc}"` : ''} data-tip="${title}"/>`;
   });
 
   const radius = Math.min(9, Math.max(2.6, base * 1.5));
@@ -107,14 +117,14 @@ export function networkMap(links: readonly ReportLink[], junctions: readonly Rep
     if (j.los !== '') {
       const signal = j.control === 'signal';
       const rr = r(signal ? radius : radius * 0.7);
-      const title = `LOS ${j.los}, control delay ${num(j.controlDelayS, 1)} s, ${num(j.vehicles, 0)} vehicles (${j.control})`;
+      const title = `${j.name === undefined ? '' : `${j.name}: `}LOS ${j.los}, control delay ${num(j.controlDelayS, 1)} s, ${num(j.vehicles, 0)} vehicles (${j.control})`;
       circles.push(html`<circle class="junction los-${j.los}" cx="${r(p[0])}" cy="${r(p[1])}" r="${rr}" fill="${losColour(j.los)}" data-los="${j.los}" data-id="${j.id}" data-tip="${title}"/>`);
     }
     if (options.labels?.has(j.id)) {
-      labels.push(html`<text class="map-label" x="${r(p[0] + radius + 2)}" y="${r(p[1] - radius - 2)}">${j.id}</text>`);
+      labels.push(html`<text class="map-label" x="${r(p[0] + radius + 2)}" y="${r(p[1] - radius - 2)}">${shorten(j.name ?? j.id, 40)}</text>`);
     }
   }
-  const svg = html`<svg id="network-map" class="map" viewBox="0 0 ${width} ${height}" role="img" aria-label="Network map">
+  const svg = html`<svg id="${options.id ?? 'network-map'}" class="map" viewBox="0 0 ${width} ${height}" role="img" aria-label="Network map">
 <rect class="map-bg" width="${width}" height="${height}"/>
 <g class="links" fill="none" stroke-width="${r(base)}">${paths}</g>
 <g class="junctions">${circles}</g>

@@ -15,6 +15,7 @@ import {
   ComparisonSchema, CorridorSchema, GeoJsonSchema, REPORT_INPUT_FILES, SummarySchema, csvProvenance, reportLinks,
   type LinkFlowFigures, type ReportData, type ReportJunctionSeries,
 } from './data.js';
+import { CALIBRATION_FILES, readCalibration } from './calibration.js';
 
 async function readOptional(dir: string, name: string): Promise<string | undefined> {
   try {
@@ -94,10 +95,11 @@ export async function loadReportData(dir: string): Promise<ReportData> {
     const text = await readOptional(dir, name);
     if (text !== undefined) texts.set(name, text);
   }
-  if (texts.size === 0) {
-    throw new InputError(dir, `holds no greenwave outputs (looked for ${REPORT_INPUT_FILES.join(', ')}); run "greenwave run <scenario> --out ${dir}" first`);
+  const calibration = await readCalibration(dir);
+  if (texts.size === 0 && !calibration) {
+    throw new InputError(dir, `holds no greenwave outputs (looked for ${[...REPORT_INPUT_FILES, ...CALIBRATION_FILES].join(', ')}); run "greenwave run <scenario> --out ${dir}" first`);
   }
-  const data: ReportData = { provenance: {}, geographic: false };
+  const data: ReportData = { provenance: {}, geographic: false, ...(calibration ? { calibration } : {}) };
   const csvOf = (name: string, columns: readonly string[]): Row[] | undefined => {
     const text = texts.get(name);
     if (text === undefined) return undefined;
@@ -127,7 +129,8 @@ export async function loadReportData(dir: string): Promise<ReportData> {
     data.junctions = junctions.map((r) => {
       const los = r.get('los');
       if (!/^[A-F]?$/.test(los)) throw new InputError(`${'junctions.csv'}:${r.line} los`, `expected a level of service A-F or nothing, found "${los}"`);
-      return { id: r.get('id'), control: r.get('control'), vehicles: r.number('vehicles'), controlDelayS: r.number('control_delay_s'), los };
+      const name = r.get('name'); // absent in files of older versions
+      return { id: r.get('id'), ...(name ? { name } : {}), control: r.get('control'), vehicles: r.number('vehicles'), controlDelayS: r.number('control_delay_s'), los };
     });
   }
 

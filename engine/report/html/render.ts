@@ -23,7 +23,8 @@ import { LOS_COLOURS, LOS_GRADES, NO_DATA_COLOUR, SIGNAL_LOS_LIMITS, losLegend, 
 import { clock, lineChart, num, timeSpaceDiagram, type ChartSeries } from './charts.js';
 import { networkMap } from './map.js';
 import { comparisonSection } from './comparison.js';
-import type { ReportData, ReportJunction, ReportJunctionSeries } from './data.js';
+import { calibrationSection } from './calibration.js';
+import { junctionLabel, type ReportData, type ReportJunction, type ReportJunctionSeries } from './data.js';
 import { loadReportData } from './read.js';
 
 /** Options of {@link renderReportHtml}. */
@@ -246,7 +247,7 @@ function junctionSection(data: ReportData, options: ReportOptions): Html {
   const byId = new Map((data.junctions ?? []).map((j) => [j.id, j]));
   const select = html`<label>Junction <select id="junction-select">${ids.map((id) => {
     const j = byId.get(id);
-    return html`<option value="${id}">${id}${j ? ` — LOS ${j.los || '–'}, ${num(j.controlDelayS, 1)} s` : ''}</option>`;
+    return html`<option value="${id}">${j?.name === undefined ? id : `${j.name} (${id})`}${j ? ` — LOS ${j.los || '–'}, ${num(j.controlDelayS, 1)} s` : ''}</option>`;
   })}</select></label>`;
   const charts = ids.map((id, i) => junctionCharts(id, series.get(id) as ReportJunctionSeries, byId.get(id), i > 0));
   return html`<section id="junctions"><h2>Junctions over time</h2>
@@ -259,7 +260,8 @@ function corridorSection(data: ReportData, options: ReportOptions): Html {
   if (!c || c.directions.length === 0) {
     return html`<section id="corridor"><h2>Corridor time-space diagram</h2><p class="note">No corridor.json in this directory: run with <code>--report</code> (and optionally <code>--corridor FROM:TO</code>) to record one.</p></section>`;
   }
-  const { svg, drawn, window } = timeSpaceDiagram(c, options.corridorWindow ? { window: options.corridorWindow } : {});
+  const junctionNames = new Map((data.junctions ?? []).flatMap((j) => (j.name === undefined ? [] : [[j.id, j.name] as const])));
+  const { svg, drawn, window } = timeSpaceDiagram(c, { ...(options.corridorWindow ? { window: options.corridorWindow } : {}), junctionNames });
   const first = c.directions[0];
   const length = Math.max(0, ...first.links.map((l) => Math.max(l.fromM, l.toM)));
   return html`<section id="corridor"><h2>Corridor time-space diagram</h2>
@@ -294,7 +296,7 @@ ${chart}</section>`;
  */
 export function renderReportHtml(data: ReportData, options: ReportOptions = {}): string {
   const s = data.summary;
-  const scenario = s?.scenario ?? data.comparison?.scenario ?? 'greenwave outputs';
+  const scenario = s?.scenario ?? data.comparison?.scenario ?? data.calibration?.summary?.scenario ?? 'greenwave outputs';
   const title = options.title ?? `greenwave report — ${scenario}`;
   const provenance = Object.entries(data.provenance)[0]?.[1];
   const reps = s?.replications && s.replications.length > 1 ? `; ${s.replications.length} replications (figures with ± are means with confidence intervals; map and charts show the first)` : '';
@@ -302,10 +304,11 @@ export function renderReportHtml(data: ReportData, options: ReportOptions = {}):
     ? html`greenwave ${s.greenwave ?? ''} · scenario ${s.scenario}${s.scenarioFile ? html` (${s.scenarioFile})` : ''} · seed ${s.seed}${reps}${s.network ? html` · ${num(s.network.junctions, 0)} junctions, ${num(s.network.links, 0)} links, driving on the ${s.network.drivingSide}` : ''}${s.endTime !== undefined ? html` · run ended ${clock(s.endTime)}` : ''}`
     : html`${provenance ?? ''}`;
   const gridlock = s?.gridlock
-    ? html`<div class="warning"><b>Gridlock</b> at ${clock(s.gridlock.time)}: ${num(s.gridlock.vehicles, 0)} vehicles stuck at junctions ${join(s.gridlock.junctions, ', ')}. The run ended there; figures cover the run up to then.</div>`
+    ? html`<div class="warning"><b>Gridlock</b> at ${clock(s.gridlock.time)}: ${num(s.gridlock.vehicles, 0)} vehicles stuck at junctions ${join(s.gridlock.junctions.map((id) => junctionLabel(data, id)), ', ')}. The run ended there; figures cover the run up to then.</div>`
     : '';
   const body = html`<header><h1>${title}</h1><div class="meta">${meta}</div>${gridlock}${keyFigures(data)}</header>
 ${data.links || data.summary ? html`<section id="map"><h2>Network map</h2>${mapSection(data)}</section>` : ''}
+${data.calibration ? calibrationSection(data.calibration, data.links, { geographic: data.geographic, drivingSide: s?.network?.drivingSide ?? 'right' }) : ''}
 ${networkSeries(data)}
 ${data.links || data.junctionSeries ? junctionSection(data, options) : ''}
 ${data.links || data.corridor ? corridorSection(data, options) : ''}

@@ -10,6 +10,7 @@
  * the provenance of each CSV file the report reads. Files the run did not
  * write are absent; files of other runs in the same directory play no part.
  */
+import { junctionName } from '../../network/labels.js';
 import type { CompiledNetwork } from '../../network/compiled.js';
 import type { TripTable } from '../../demand/demand.js';
 import type { SimulationResult } from '../../sim/simulate.js';
@@ -87,9 +88,12 @@ export function runReportData(run: RunReportInput): ReportData {
 
   if (wrote('junctions.csv')) {
     const { vehicles, controlDelay, levelOfService } = result.junctions;
-    data.junctions = Array.from({ length: net.junctionCount }, (_, j) => ({
-      id: net.junctionKey(j), control: net.control(j), vehicles: csvNumber(vehicles[j]), controlDelayS: csvNumber(controlDelay[j]), los: levelOfService[j],
-    }));
+    data.junctions = Array.from({ length: net.junctionCount }, (_, j) => {
+      const name = junctionName(net, j); // as junctions.csv writes it
+      return {
+        id: net.junctionKey(j), ...(name === undefined ? {} : { name }), control: net.control(j), vehicles: csvNumber(vehicles[j]), controlDelayS: csvNumber(controlDelay[j]), los: levelOfService[j],
+      };
+    });
   }
 
   if (wrote('timeseries.csv')) {

@@ -5,7 +5,7 @@
  * directional limits), one-way rules (Key:oneway, implied for motorways and
  * roundabouts) and the country read from the data (driving side, legal limits).
  * Fixtures in test/fixtures/osm/ are stars of ways from node 1, one way per rule,
- * imported with `largestComponent: false` so dead-end spokes stay.
+ * imported with `components: 'all'` so dead-end spokes stay.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ function warnings(r: ImportResult, pattern: RegExp): string[] {
 
 describe('importOsm: road classes and access (classes.osm)', () => {
   it('keeps car classes, leaves out footways, steps, service, track, construction, proposed ... and counts them', async () => {
-    const r = await importOsm(fixture('classes.osm'), { largestComponent: false });
+    const r = await importOsm(fixture('classes.osm'), { components: 'all' });
     // Kept: primary 100, residential 101, residential_tunnel 111, motorcar=yes over access=no 115, unknown access 116.
     expect(linkIds(r)).toEqual(['w100#0', 'w100#0-r', 'w101#0', 'w101#0-r', 'w111#0', 'w111#0-r', 'w115#0', 'w115#0-r', 'w116#0', 'w116#0-r']);
     for (const cls of ['footway', 'steps', 'service', 'track', 'construction', 'proposed', 'cycleway', 'path', 'pedestrian']) {
@@ -42,7 +42,7 @@ describe('importOsm: road classes and access (classes.osm)', () => {
   });
 
   it('reports non-standard highway values instead of dropping them silently', async () => {
-    const r = await importOsm(fixture('classes.osm'), { largestComponent: false });
+    const r = await importOsm(fixture('classes.osm'), { components: 'all' });
     expect(warnings(r, /residential_tunnel/)).toEqual(['way 111: highway="residential_tunnel" is not a standard value: read as highway="residential"']);
     expect(warnings(r, /superhighway/)).toHaveLength(1);
     expect(count(r, 'dropped: highway=superhighway (non-standard)')).toBe(1);
@@ -52,7 +52,7 @@ describe('importOsm: road classes and access (classes.osm)', () => {
   });
 
   it('keeps service roads when asked', async () => {
-    const r = await importOsm(fixture('classes.osm'), { largestComponent: false, classes: ['residential', 'service'] });
+    const r = await importOsm(fixture('classes.osm'), { components: 'all', classes: ['residential', 'service'] });
     expect(linkIds(r)).toEqual(['w101#0', 'w101#0-r', 'w104#0', 'w104#0-r', 'w111#0', 'w111#0-r', 'w115#0', 'w115#0-r', 'w116#0', 'w116#0-r']);
   });
 
@@ -66,7 +66,7 @@ describe('importOsm: road classes and access (classes.osm)', () => {
 
 describe('importOsm: lanes and speeds (lanes-speeds.osm)', () => {
   it('splits lanes between directions and applies class defaults', async () => {
-    const r = await importOsm(fixture('lanes-speeds.osm'), { largestComponent: false });
+    const r = await importOsm(fixture('lanes-speeds.osm'), { components: 'all' });
     const lanes = (id: string): number => r.network.link(id).lanes;
     expect([lanes('w100#0'), lanes('w100#0-r')]).toEqual([2, 2]); // lanes=4
     expect([lanes('w101#0'), lanes('w101#0-r')]).toEqual([2, 1]); // lanes=3, lanes:forward=2
@@ -80,7 +80,7 @@ describe('importOsm: lanes and speeds (lanes-speeds.osm)', () => {
   });
 
   it('reads maxspeed with units, walk, none, country zones and directions', async () => {
-    const r = await importOsm(fixture('lanes-speeds.osm'), { largestComponent: false });
+    const r = await importOsm(fixture('lanes-speeds.osm'), { components: 'all' });
     const speed = (id: string): number => kmh(r.network.link(id).speed);
     expect(speed('w107#0')).toBeCloseTo(50, 9);
     expect(speed('w108#0')).toBeCloseTo(30 * 1.609344, 9);
@@ -114,7 +114,7 @@ describe('importOsm: lanes and speeds (lanes-speeds.osm)', () => {
 
 describe('importOsm: one-way rules (oneway.osm)', () => {
   it('follows oneway values and implied one-ways, drops reversible roads and reports unknown values', async () => {
-    const r = await importOsm(fixture('oneway.osm'), { largestComponent: false });
+    const r = await importOsm(fixture('oneway.osm'), { components: 'all' });
     const dirs = (way: number): string => {
       const f = r.network.graph.hasEdge(`w${way}#0`) ? 'f' : '';
       const b = r.network.graph.hasEdge(`w${way}#0-r`) ? 'b' : '';
@@ -131,7 +131,7 @@ describe('importOsm: one-way rules (oneway.osm)', () => {
 
 describe('importOsm: country and driving side (macau.osm)', () => {
   it('reads the country from addr:country: left-hand traffic, Macau limits cap the class defaults', async () => {
-    const r = await importOsm(fixture('macau.osm'), { largestComponent: false });
+    const r = await importOsm(fixture('macau.osm'), { components: 'all' });
     expect(r.network.drivingSide).toBe('left');
     expect(warnings(r, /country MO inferred/)).toHaveLength(1);
     expect(kmh(r.network.link('w102#0').speed)).toBeCloseTo(60, 9); // MO:urban
@@ -140,12 +140,12 @@ describe('importOsm: country and driving side (macau.osm)', () => {
   });
 
   it('options override the data; without a country the importer says what it assumed', async () => {
-    const forced = await importOsm(fixture('macau.osm'), { largestComponent: false, drivingSide: 'right' });
+    const forced = await importOsm(fixture('macau.osm'), { components: 'all', drivingSide: 'right' });
     expect(forced.network.drivingSide).toBe('right');
-    const hk = await importOsm(fixture('macau.osm'), { largestComponent: false, country: 'HK' });
+    const hk = await importOsm(fixture('macau.osm'), { components: 'all', country: 'HK' });
     expect(hk.network.drivingSide).toBe('left');
     expect(kmh(hk.network.link('w103#0').speed)).toBeCloseTo(50, 9);
-    const none = await importOsm(fixture('oneway.osm'), { largestComponent: false });
+    const none = await importOsm(fixture('oneway.osm'), { components: 'all' });
     expect(none.network.drivingSide).toBe('right');
     expect(warnings(none, /no country found/)).toHaveLength(1);
   });
@@ -162,7 +162,7 @@ describe('importOsm: options', () => {
   });
 
   it('applies classDefaults where tags are missing', async () => {
-    const r = await importOsm(fixture('lanes-speeds.osm'), { largestComponent: false, classDefaults: { residential: { lanes: 2, speedKmh: 25 } } });
+    const r = await importOsm(fixture('lanes-speeds.osm'), { components: 'all', classDefaults: { residential: { lanes: 2, speedKmh: 25 } } });
     expect(r.network.link('w104#0').lanes).toBe(2);
     expect(kmh(r.network.link('w104#0').speed)).toBeCloseTo(25, 9);
     expect(kmh(r.network.link('w107#0').speed)).toBeCloseTo(50, 9); // tagged maxspeed still wins

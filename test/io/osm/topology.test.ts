@@ -6,7 +6,7 @@
  * turned), the bounding box, turn restrictions (Relation:restriction), turn-lane
  * masks (Key:turn, both driving sides), signals on, before and between
  * junctions with their generated programs. The one-way approach in
- * turn-lanes.osm has no way back, so that file is read with `largestComponent: false`.
+ * turn-lanes.osm has no way back, so that file is read with `components: 'all'`.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -70,9 +70,11 @@ describe('importOsm: chains, clusters, short links (topology.osm)', () => {
   });
 
   it('keeps the largest strongly connected component: drops one-way traps, turns at dead ends', async () => {
-    const r = await importOsm(fixture('topology.osm'));
+    const r = await importOsm(fixture('topology.osm'), { components: 'largest' });
     expect(hasLink(r, 'w130#0')).toBe(false); // one-way into a dead end: a trap
-    expect(count(r, 'dropped: links outside the largest strongly connected component')).toBe(2); // the trap, 114 against the carriageways
+    expect(count(r, 'dropped: links of small cut-off parts')).toBe(2); // the trap, 114 against the carriageways
+    // Each dropped part is listed with its size.
+    expect(r.warnings.filter((w) => /^dropped: 2 single links on no cycle/.test(w.message))).toHaveLength(1);
     // Dead end at node 50: the only way on is a U-turn.
     expect(exits(r, 'w107#0-r')).toEqual(['w107#0']);
     // At node 8 the only other exit is the trap: a U-turn reconnects the street.
@@ -85,7 +87,7 @@ describe('importOsm: chains, clusters, short links (topology.osm)', () => {
     const report = analyseConnectivity(compile(r.network));
     expect(report.components).toBe(1);
 
-    const all = await importOsm(fixture('topology.osm'), { largestComponent: false });
+    const all = await importOsm(fixture('topology.osm'), { components: 'all' });
     expect(hasLink(all, 'w130#0')).toBe(true);
   });
 
@@ -142,7 +144,7 @@ describe('importOsm: turn restrictions (restrictions.osm)', () => {
 
 describe('importOsm: turn lanes (turn-lanes.osm)', () => {
   it('maps turn:lanes to movement lanes, kerb lane 0 on the right in right-hand traffic', async () => {
-    const r = await importOsm(fixture('turn-lanes.osm'), { drivingSide: 'right', largestComponent: false });
+    const r = await importOsm(fixture('turn-lanes.osm'), { drivingSide: 'right', components: 'all' });
     const lanes = (to: string): number[] => [...(r.network.movementsFrom('w201#0').find((m) => m.to === to)?.lanes ?? [])];
     // left|through|through;right, left to right: lane 2 (left), 1 (through), 0 (through;right).
     expect(lanes('w204#0')).toEqual([2]); // left turn
@@ -151,7 +153,7 @@ describe('importOsm: turn lanes (turn-lanes.osm)', () => {
   });
 
   it('numbers lanes from the left kerb in left-hand traffic (Macau)', async () => {
-    const r = await importOsm(fixture('turn-lanes.osm'), { drivingSide: 'left', largestComponent: false });
+    const r = await importOsm(fixture('turn-lanes.osm'), { drivingSide: 'left', components: 'all' });
     const lanes = (to: string): number[] => [...(r.network.movementsFrom('w201#0').find((m) => m.to === to)?.lanes ?? [])];
     expect(lanes('w204#0')).toEqual([0]);
     expect(lanes('w202#0')).toEqual([1, 2]);
@@ -159,7 +161,7 @@ describe('importOsm: turn lanes (turn-lanes.osm)', () => {
   });
 
   it('ignores turn lanes that disagree with the tagged lane count, with a warning', async () => {
-    const r = await importOsm(fixture('turn-lanes.osm'), { largestComponent: false });
+    const r = await importOsm(fixture('turn-lanes.osm'), { components: 'all' });
     expect(r.warnings.filter((w) => w.element === 'way 205' && /turn lanes ignored/.test(w.message))).toHaveLength(2);
     expect(r.network.movementsFrom('w205#0')[0].lanes).toEqual([0]);
   });

@@ -26,13 +26,11 @@ import { compile, corridor, grid } from '../../../engine/network/index.js';
 import { sumoNetXml, tlLogicXml } from '../../../engine/io/sumo/index.js';
 import { buildScenario, loadScenario } from '../../../engine/scenario/index.js';
 import { defaultProgram, PHASE_DEFAULTS, programToSpec, type SignalProgramSpec } from '../../../engine/signals/index.js';
+import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
 
 const root = PROJECT_ROOT;
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'gw-sumo-actuated-'));
 
-function sumoOnPath(): boolean {
-  return spawnSync('sumo', ['--version'], { stdio: 'ignore' }).status === 0;
-}
 const HAS_SUMO = sumoOnPath();
 
 const network = corridor(2, 300);

@@ -22,18 +22,11 @@ import { createRandom, expandDemand } from '../../../engine/demand/index.js';
 import { defaultProgram, programToSpec, SIGNAL_GREEN, SIGNAL_PERMISSIVE, SIGNAL_YELLOW, type SignalProgramSpec } from '../../../engine/signals/index.js';
 import { Simulation } from '../../../engine/sim/index.js';
 import { importSumo, importSumoAdditional, movementOfKey, sumoNetXml, sumoSignalIndex, tlLogicXml } from '../../../engine/io/sumo/index.js';
+import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
 
 const fixture = (name: string) => path.join(import.meta.dirname, '..', '..', 'fixtures', 'sumo', name);
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'gw-sumo-export-'));
 
-function sumoOnPath(): boolean {
-  try {
-    execFileSync('sumo', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const HAS_SUMO = sumoOnPath();
 
 /** Every signalised junction's default program, with `green` and offset varied per junction so timing errors show. */

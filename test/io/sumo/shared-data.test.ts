@@ -27,6 +27,7 @@ import { SHARED_DATA } from '../../fixtures/shared-data.js';
 import { createRandom, expandDemand } from '../../../engine/demand/index.js';
 import { simulate } from '../../../engine/sim/index.js';
 import { importSumo, importSumoAdditional, replacePrograms, tlLogicXml } from '../../../engine/io/sumo/index.js';
+import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
 
 const DATA = SHARED_DATA;
 const GRID = path.join(DATA, 'sumo-grid10');
@@ -34,14 +35,6 @@ const RESCO = path.join(DATA, 'resco', 'grid4x4');
 const HAS_GRID = existsSync(path.join(GRID, 'net.net.xml'));
 const HAS_RESCO = existsSync(path.join(RESCO, 'grid4x4.sumocfg'));
 
-function sumoOnPath(): boolean {
-  try {
-    execFileSync('sumo', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 interface Reference { case: string; arrived: number; meanDuration: number; meanRouteLength: number }
 function reference(name: string): Reference {

@@ -7,7 +7,7 @@
 import { exitCode, runBenchmark, type BenchResult, type Benchmark, type RunOptions } from './harness.js';
 
 /** Names of the benchmarks, in the order `all` runs them. */
-export const BENCHMARK_NAMES = ['routing', 'sim', 'pool', 'distributed', 'report'] as const;
+export const BENCHMARK_NAMES = ['routing', 'sim', 'pool', 'distributed', 'report', 'calibrate'] as const;
 
 /** A benchmark's name. */
 export type BenchmarkName = (typeof BENCHMARK_NAMES)[number];
@@ -18,6 +18,7 @@ const LOADERS: Record<BenchmarkName, () => Promise<Benchmark>> = {
   pool: async () => (await import('./pool.js')).poolBenchmark,
   distributed: async () => (await import('./distributed.js')).distributedBenchmark,
   report: async () => (await import('./report.js')).reportBenchmark,
+  calibrate: async () => (await import('./calibrate.js')).calibrateBenchmark,
 };
 
 /** Whether `name` is a benchmark's name. */

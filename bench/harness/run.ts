@@ -82,9 +82,9 @@ export class BenchContext {
   /**
    * A ratio case from a comparison. `scale` turns the measured ratio into a
    * derived one (peer figure recorded against a reference workload: see
-   * ../peers.ts); `floor` gates it.
+   * peers/recorded.ts); `floor` (or `ceiling`, for a cost) gates it.
    */
-  ratio(name: string, c: Comparison, options: { against?: string; floor?: number; target?: string; scale?: number; detail?: string } = {}): CaseResult {
+  ratio(name: string, c: Comparison, options: { against?: string; floor?: number; ceiling?: number; target?: string; scale?: number; detail?: string } = {}): CaseResult {
     const k = options.scale ?? 1;
     return this.add(caseResult({
       name,
@@ -95,6 +95,7 @@ export class BenchContext {
       interval: [c.low * k, c.high * k],
       pairs: c.pairs,
       floor: options.floor ?? null,
+      ceiling: options.ceiling ?? null,
       target: options.target ?? null,
       detail: options.detail ?? null,
       data: {

@@ -97,8 +97,10 @@ async function run(ctx: BenchContext): Promise<void> {
 
   const check = createRouter(big, { cost: bigCost });
   const checkLinks = createRouter(big, { cost: bigCost, search: 'links' });
-  for (let i = 0; i < (CI ? 8 : queries.length); i++) {
-    const [o, d] = queries[i];
+  // Agreement on the timed queries and more seeded ones.
+  const checked = [...queries, ...Array.from({ length: CI ? 8 : 30 }, () => [Math.floor(rnd() * big.junctionCount), Math.floor(rnd() * big.junctionCount)] as const)];
+  for (let i = 0; i < checked.length; i++) {
+    const [o, d] = checked[i];
     const expected = o === d ? 0 : peerPathCost(bigGraph, bidirectional(bigGraph, String(o), String(d), 'weight') ?? undefined);
     for (const a of ['astar', 'bidirectional', 'dijkstra'] as const) {
       agreement.agree(check.route(o, d, a), expected, `junction ${a} query ${i}`);

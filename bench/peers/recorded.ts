@@ -44,6 +44,11 @@ export const RECORDED_PEERS: {
       12.58,
       13.53,
       15.95
+    ],
+    [
+      11.93,
+      12.59,
+      14.31
     ]
   ],
   "reference": {
@@ -68,30 +73,30 @@ export const RECORDED_PEERS: {
     "sumoMesoGrid30": {
       "what": "not recorded",
       "command": "",
-      "perReference": NaN,
+      "perReference": null,
       "interval": [
-        NaN,
-        NaN
+        null,
+        null
       ],
       "pairs": 0,
-      "peerCpuMs": NaN,
-      "emptyCpuMs": NaN,
-      "peerWallMs": NaN,
-      "referenceCpuMs": NaN
+      "peerCpuMs": null,
+      "emptyCpuMs": null,
+      "peerWallMs": null,
+      "referenceCpuMs": null
     },
     "duarouter60k": {
-      "what": "not recorded",
-      "command": "",
-      "perReference": NaN,
+      "what": "SUMO duarouter (Eclipse SUMO duarouter Version 1.15.0), 60,000 junction-to-junction trips, 30x30 grid",
+      "command": "duarouter -n batch.net.xml --junction-taz true --no-step-log true --no-warnings true --ignore-errors false --route-files batch.trips.xml -o batch.rou.xml",
+      "perReference": 1295.83,
       "interval": [
-        NaN,
-        NaN
+        1159.31,
+        1379.85
       ],
-      "pairs": 0,
-      "peerCpuMs": NaN,
-      "emptyCpuMs": NaN,
-      "peerWallMs": NaN,
-      "referenceCpuMs": NaN
+      "pairs": 5,
+      "peerCpuMs": 28870,
+      "emptyCpuMs": 380,
+      "peerWallMs": 89559,
+      "referenceCpuMs": 22.05
     }
   }
 };

@@ -44,6 +44,8 @@ export interface RunOptions {
   /** false with --no-files. */
   files?: boolean;
   quiet?: boolean;
+  /** A line on stderr as each replication finishes (for logs: the bar needs a terminal). */
+  progressLines?: boolean;
   debug?: boolean;
   /** Worker threads for replications. Default: the machine's available parallelism. */
   workers?: number;
@@ -117,6 +119,11 @@ export function seedRanges(seeds: readonly number[]): string {
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
+/** The `--progress-lines` line of a finished replication. */
+function finishedLine(done: number, total: number, seed: number, ok = true): void {
+  process.stderr.write(`greenwave: replication ${done}/${total} ${ok ? 'finished' : 'failed'} (seed ${seed})\n`);
+}
+
 /** Simulated seconds between checks for Ctrl-C in an in-process run. */
 const STEP_S = 1;
 /** Wall time between yields to the event loop (where Ctrl-C is seen) in an in-process run, ms. */
@@ -128,7 +135,7 @@ const YIELD_MS = 50;
  * 50 ms, so Ctrl-C stops even a single long replication at once; a replication
  * cut short is abandoned (its seed is listed as not run), never reported.
  */
-async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal: AbortSignal, recorders?: ReportRecorders): Promise<Runs> {
+async function simulateInProcess(built: BuiltScenario, showBar: boolean, lines: boolean, signal: AbortSignal, recorders?: ReportRecorders): Promise<Runs> {
   const runs: Run[] = [];
   const bar = showBar ? await progressBar('simulating {bar} {percentage}% | replication {replication} | {clock}') : undefined;
   bar?.start(100 * built.seeds.length, 0, { replication: `1/${built.seeds.length}`, clock: '' });
@@ -167,6 +174,7 @@ async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal:
       continue;
     }
     runs.push({ seed, trips, result: next.value });
+    if (lines) finishedLine(runs.length, built.seeds.length, seed);
   }
   bar?.stop();
   return { runs, notRun, failed: [], interrupted: signal.aborted, workers: 1 };
@@ -179,7 +187,7 @@ async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal:
  * seed) as in-process, so the numbers do not depend on the worker count.
  */
 async function simulateOnPool(
-  built: BuiltScenario, workers: number, showBar: boolean, signal: AbortSignal, queue?: { redis: string; jobId?: string },
+  built: BuiltScenario, workers: number, showBar: boolean, lines: boolean, signal: AbortSignal, queue?: { redis: string; jobId?: string },
 ): Promise<Runs> {
   const { evaluatorFor } = await import('../workers/distributed/select.js');
   const { seeds } = built;
@@ -194,7 +202,10 @@ async function simulateOnPool(
   const bar = showBar ? await progressBar('simulating {bar} {value}/{total} replications | {workers} workers') : undefined;
   bar?.start(seeds.length, 0, { workers });
   let done = 0;
-  const onProgress = (): void => bar?.update(++done, { workers });
+  const onProgress = (e: { outcome: { seed: number; ok: boolean } }): void => {
+    bar?.update(++done, { workers });
+    if (lines) finishedLine(done, seeds.length, e.outcome.seed, e.outcome.ok);
+  };
   const { programToSpec } = await import('../engine/signals/program.js');
   const programs = built.signals.programs.map((p) => programToSpec(built.compiled, p));
   try {
@@ -334,17 +345,18 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   } catch (error) {
     return userError(error, debug);
   }
-  const showBar = options.quiet !== true && process.stderr.isTTY === true;
+  const lines = options.progressLines === true;
+  const showBar = options.quiet !== true && !lines && process.stderr.isTTY === true;
   // The report's recorders observe the first replication in this thread, so --report runs in-process.
   const workers = recorders ? 1 : Math.min(options.workers ?? os.availableParallelism(), built.seeds.length);
   const interrupt = interruptOnSigint();
   let outcome: Runs;
   try {
     outcome = options.redis !== undefined
-      ? await simulateOnPool(built, workers, showBar, interrupt.signal, { redis: options.redis, ...(options.jobId !== undefined ? { jobId: options.jobId } : {}) })
+      ? await simulateOnPool(built, workers, showBar, lines, interrupt.signal, { redis: options.redis, ...(options.jobId !== undefined ? { jobId: options.jobId } : {}) })
       : workers > 1
-      ? await simulateOnPool(built, workers, showBar, interrupt.signal)
-      : await simulateInProcess(built, showBar, interrupt.signal, recorders);
+      ? await simulateOnPool(built, workers, showBar, lines, interrupt.signal)
+      : await simulateInProcess(built, showBar, lines, interrupt.signal, recorders);
   } finally {
     interrupt.dispose();
   }

@@ -66,7 +66,7 @@ Examples:
   greenwave run scenarios/corridor/scenario.yaml --json > summary.json
   greenwave validate my-scenario.yaml
   greenwave import cityflow config.json -o hangzhou.json
-  greenwave bench routing --ci
+  greenwave bench all --ci
 
 Exit codes: 0 success, 1 runtime failure, 2 bad input (scenario, network, demand, options).
 The scenario format is described by scenarios/schema.json and in the README.`);
@@ -84,6 +84,7 @@ The scenario format is described by scenarios/schema.json and in the README.`);
     .option('--no-files', 'write no output files')
     .option('--force', 'write into a directory holding another scenario\'s run, or files no manifest accounts for (only that run\'s recorded files are removed)')
     .option('-q, --quiet', 'no progress bar')
+    .option('--progress-lines', 'a line on stderr as each replication finishes, instead of the bar (for logs and scripts)')
     .option('--report', 'also record queues over time and a corridor, and write report.html beside the outputs')
     .option('--corridor <from:to>', 'corridor of the report\'s time-space diagram, as two junction ids (default: busiest origin-destination route)')
     .option('--max-memory <MiB>', LIMIT_HELP.memory, mebibytes('--max-memory'))
@@ -158,26 +159,21 @@ Ctrl-C stops after writing the checkpoint and the best plan so far; --resume con
     });
 
   cli.command('bench')
-    .description('benchmark the router (against graphology-shortest-path, in this process) or the simulation (against recorded SUMO figures)')
-    .argument('[which]', 'routing, sim or all', 'all')
-    .option('--ci', 'shorter runs with regression gates: exit 1 when a ratio falls below its floor')
+    .description('run the benchmarks (routing, sim, pool, distributed, report, calibrate): ratios against peers timed in this process, one verdict each, results in <out-dir>/<name>.json')
+    .argument('[names...]', 'benchmarks to run: routing, sim, pool, distributed, report, calibrate, or all', ['all'])
+    .option('--ci', 'CI mode: shorter runs, the same gates; exit 1 when any gate fails')
     .option('--out-dir <dir>', 'where the JSON results go', 'bench/results')
     .addHelpText('after', `
 Examples:
-  greenwave bench routing         full routing benchmark: table on stdout, bench/results/routing.json
-  greenwave bench all --ci        what CI runs; exit code 1 on a regression`)
-    .action(async (which: string, options: { ci?: boolean; outDir: string }) => {
-      if (!['routing', 'sim', 'all'].includes(which)) throw new UsageError(`bench: which must be routing, sim or all, got "${which}"`);
-      let code = 0;
-      if (which !== 'sim') {
-        const { runRoutingBenchmark } = await import('../bench/routing.js');
-        code = Math.max(code, await runRoutingBenchmark({ ci: options.ci === true, out: `${options.outDir}/routing.json` }));
-      }
-      if (which !== 'routing') {
-        const { runSimulationBenchmark } = await import('../bench/sim.js');
-        code = Math.max(code, await runSimulationBenchmark({ ci: options.ci === true, out: `${options.outDir}/sim.json` }));
-      }
-      process.exitCode = code;
+  greenwave bench routing         full routing benchmark: table on stdout, progress on stderr, bench/results/routing.json
+  greenwave bench sim --ci        one benchmark's gates; exit 1 on a regression
+  greenwave bench all --ci        every gate (what CI runs); the summary lists every failure`)
+    .action(async (names: string[], options: { ci?: boolean; outDir: string }) => {
+      const { BENCHMARK_NAMES, isBenchmarkName, runBenchmarks } = await import('../bench/index.js');
+      const unknown = names.filter((n) => n !== 'all' && !isBenchmarkName(n));
+      if (unknown.length > 0) throw new UsageError(`bench: unknown benchmark ${unknown.map((n) => `"${n}"`).join(', ')}; the benchmarks are ${BENCHMARK_NAMES.join(', ')}, or all`);
+      const chosen = names.includes('all') ? [...BENCHMARK_NAMES] : BENCHMARK_NAMES.filter((n) => names.includes(n));
+      process.exitCode = (await runBenchmarks(chosen, { ci: options.ci === true, outDir: options.outDir })).code;
     });
 
   cli.command('report')

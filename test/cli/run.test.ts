@@ -7,13 +7,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { greenwaveArgs } from '../fixtures/cli.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'greenwave-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function greenwave(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, greenwaveArgs(...args), { encoding: 'utf8', timeout: 600_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -53,7 +54,7 @@ describe('greenwave --help', () => {
     expect(greenwave('run', scenario('ok.yaml', VALID), '--replications', 'zero').code).toBe(2);
     const bench = greenwave('bench', 'everything');
     expect(bench.code).toBe(2);
-    expect(bench.stderr).toContain('routing, sim or all');
+    expect(bench.stderr).toContain('the benchmarks are routing, sim, pool, distributed, report, calibrate, or all');
   });
 });
 
@@ -175,14 +176,19 @@ describe('greenwave run --workers', () => {
   it('on Ctrl-C (SIGINT) stops the pool, reports and writes what finished, and exits 130', async () => {
     const file = scenario('long.yaml', VALID.replace('endS: 1800', 'endS: 3600').replace('endS: 900', 'endS: 1800').replace('vehPerHour: 300', 'vehPerHour: 900'));
     const out = join(dir, 'sigint-out');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'run', file, '--replications', '1000', '--workers', '2', '--json', '--out', out]);
+    const child = spawn(process.execPath, greenwaveArgs('run', file, '--replications', '1000', '--workers', '2', '--json', '--out', out, '--progress-lines'));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const code = await new Promise<number | null>((resolve) => {
-      // well after start-up (tsx, the pool) even on a loaded machine; 1,000 replications last far longer
-      setTimeout(() => child.kill('SIGINT'), 8000);
+      // Ctrl-C once the first seed's replication (the one whose files are written) has finished, as its
+      // --progress-lines line says: an event, whatever the machine's speed.
+      const done = /replication \d+\/1000 finished \(seed 5\)/;
+      child.stderr.on('data', (d: Buffer) => {
+        const before = done.test(stderr);
+        stderr += d.toString();
+        if (!before && done.test(stderr)) child.kill('SIGINT');
+      });
       child.on('exit', (c) => resolve(c));
     });
     expect(code, stderr).toBe(130);
@@ -193,7 +199,7 @@ describe('greenwave run --workers', () => {
     // nothing lost or duplicated: every seed is either finished or listed as not run
     expect(summary.replications.length + summary.incomplete.notRun.length).toBe(1000);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
-  }, 60_000);
+  });
 });
 
 describe('greenwave validate', () => {

@@ -217,5 +217,5 @@ describe('optimise()', () => {
 
     await expect(optimise(evaluator, space, start, { ...options, resume: { ...checkpoint, fingerprint: 'other' } })).rejects.toThrow(/another scenario or other options/);
     await evaluator.close();
-  }, 120_000);
+  });
 });

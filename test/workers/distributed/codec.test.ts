@@ -201,5 +201,5 @@ describe('greenwave worker (without Redis)', () => {
     // The hook does catch them: importing the distributed module fails under it.
     const remote = `await import('./workers/distributed/index.ts');`;
     await expect(run(process.execPath, args(remote), { cwd: process.cwd() })).rejects.toThrow(/REDIS CLIENT LOADED: .*node_modules\/(bullmq|ioredis|msgpackr)\//);
-  }, 30_000);
+  });
 });

@@ -96,6 +96,7 @@ export function createActuatedSpace(net: CompiledNetwork, base: readonly SignalP
     junctions,
     gapGene: 0,
     detectorGene: 1,
+    junctionGenes: junctions.map((g) => ({ junction: g.junction, genes: Array.from({ length: g.phases }, (_, k) => g.maxGreens + k) })),
     plan(x): CandidatePlan {
       if (x.length !== names.length) throw new UsageError(`search space: vector has ${x.length} genes, expected ${names.length}`);
       const programs = specs.map((spec, i): SignalProgramSpec => {

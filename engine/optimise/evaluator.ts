@@ -25,6 +25,7 @@ import { CompiledNetwork } from '../network/compiled.js';
 import { createRandom } from '../demand/random.js';
 import type { DemandSpec, TripTable } from '../demand/demand.js';
 import { expandDemand } from '../demand/expand.js';
+import { withFixedRoutes } from './routes.js';
 import type { SignalProgramSpec } from '../signals/program.js';
 import { simulateSteps, type SimulateOptions, type SimulationResult } from '../sim/simulate.js';
 import type { JunctionMetrics, LinkMetrics, NetworkMetrics } from '../sim/metrics.js';
@@ -222,18 +223,22 @@ export function variantTrips(net: CompiledNetwork, demand: DemandSpec | TripTabl
 
 /**
  * A small least-recently-used cache of expanded demand keyed by (variant key,
- * seed), for evaluators that evaluate many candidates with the same seeds.
+ * seed, run window), for evaluators that evaluate many candidates with the same
+ * seeds. Given the run's `options`, the cached table also holds the routes no
+ * plan can change (`withFixedRoutes`: trips departing before the first routing
+ * refresh), so they are computed once, not once per candidate.
  */
-export function createTripCache(net: CompiledNetwork, limit = 16): (key: string, demand: DemandSpec | TripTable, seed: number) => TripTable {
+export function createTripCache(net: CompiledNetwork, limit = 16): (key: string, demand: DemandSpec | TripTable, seed: number, options?: VariantOptions) => TripTable {
   const cache = new Map<string, TripTable>();
-  return (key, demand, seed) => {
-    if (isTripTable(demand)) return demand;
-    const id = `${key}\u0000${seed}`;
+  return (key, demand, seed, options) => {
+    const window = options === undefined ? '' : `${options.start ?? ''},${options.end ?? ''},${options.routingInterval ?? ''}`;
+    const id = `${key}\u0000${seed}\u0000${window}`;
     let trips = cache.get(id);
     if (trips !== undefined) {
       cache.delete(id);
     } else {
       trips = variantTrips(net, demand, seed);
+      if (options !== undefined) trips = withFixedRoutes(net, trips, options);
       if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
     }
     cache.set(id, trips);
@@ -427,7 +432,7 @@ export function createInProcessEvaluator(scenario: EvaluationScenario, options: 
           let outcome: EvaluationOutcome;
           try {
             // In steps, yielding to the event loop now and then, so an abort (Ctrl-C) stops even a long task at once.
-            const steps = candidateSteps(net, trips(String(ref.variant), variant.demand, ref.seed), request.candidates[ref.candidate], ref.seed, variant.options ?? {}, STEP_S);
+            const steps = candidateSteps(net, trips(String(ref.variant), variant.demand, ref.seed, variant.options ?? {}), request.candidates[ref.candidate], ref.seed, variant.options ?? {}, STEP_S);
             let yielded = performance.now();
             let next = steps.next();
             while (next.done !== true) {

@@ -119,6 +119,8 @@ export interface OptimiseProgress {
   best: number;
   start: number;
   elapsedS: number;
+  /** Time left before the time limit, s (absent without one). */
+  timeLeftS?: number;
 }
 
 /** Options of {@link optimise}. */
@@ -168,7 +170,8 @@ export interface OptimiseResult {
   evaluations: number;
   batches: number;
   elapsedS: number;
-  method: SearchMethodName;
+  /** The search that ran: a whole-vector method, or `local` (the decomposed search, local-search.ts). */
+  method: SearchMethodName | 'local';
   objective: ObjectiveName;
   stopReason: 'budget' | 'time' | 'converged' | 'interrupted';
   /** Candidates whose runs failed (scored Infinity), with the first error. */
@@ -257,7 +260,10 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
   const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
   const evalOptions: EvaluateOptions = { signal };
   const stopped = (): 'interrupted' | 'time' => (options.signal?.aborted ? 'interrupted' : 'time');
-  const progress = (): void => options.onProgress?.({ evaluations, budget, batches, best: best.value, start: startPlan.value, elapsedS: elapsedS() });
+  const progress = (): void => options.onProgress?.({
+    evaluations, budget, batches, best: best.value, start: startPlan.value, elapsedS: elapsedS(),
+    ...(options.timeLimitS !== undefined ? { timeLeftS: Math.max(0, options.timeLimitS - elapsedS()) } : {}),
+  });
 
   const finish = (stopReason: OptimiseResult['stopReason']): OptimiseResult => {
     clearTimeout(timer);

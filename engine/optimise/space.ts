@@ -74,12 +74,13 @@ export interface CycleGroupGenes {
 
 /**
  * What the optimiser needs of a space: a vector in [0, 1]^d <-> a plan (programs
- * and the control running them). Fixed-time plans ({@link createSearchSpace}) and
- * actuated settings (`createActuatedSpace`) are the two kinds.
+ * and the control running them). Fixed-time plans ({@link createSearchSpace}),
+ * actuated settings (`createActuatedSpace`) and max-pressure settings
+ * (`createMaxPressureSpace`) are the three kinds.
  */
 export interface PlanSpace {
   /** The control of every plan the space decodes to. */
-  readonly kind: 'fixed' | 'actuated';
+  readonly kind: 'fixed' | 'actuated' | 'max-pressure';
   /** Number of genes. */
   readonly dimension: number;
   /** Gene names, for reports and checkpoints. */
@@ -88,6 +89,21 @@ export interface PlanSpace {
   plan(x: ArrayLike<number>): CandidatePlan;
   /** x for a plan of this kind covering the same junctions with the base's phase structure. */
   encodePlan(plan: CandidatePlan): Float64Array;
+  /**
+   * The genes that belong to one junction (its splits and offset, its maximum
+   * greens), for searches that decompose the network (local-search.ts). Genes in
+   * no group (a shared cycle, network-wide settings) are global. Absent: every
+   * gene is global.
+   */
+  readonly junctionGenes?: readonly JunctionGeneGroup[];
+}
+
+/** The genes of one junction in a {@link PlanSpace}'s vector. */
+export interface JunctionGeneGroup {
+  /** Junction id. */
+  junction: string;
+  /** Indices into the vector. */
+  genes: readonly number[];
 }
 
 /** A vector <-> fixed-time programs mapping over every signalised junction of a network. */
@@ -203,6 +219,10 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
     groups,
     junctions,
     names,
+    junctionGenes: junctions.map((g) => ({
+      junction: g.junction,
+      genes: [...Array.from({ length: g.phases }, (_, k) => g.splits + k), ...(g.offset >= 0 ? [g.offset] : [])],
+    })),
     plan: (x) => ({ programs: space.decode(x) }),
     encodePlan(plan) {
       if (plan.control !== undefined && plan.control.kind !== 'fixed') {

@@ -118,11 +118,11 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .description('search signal plans (fixed time from Webster\'s, and actuated settings); compare current, Webster, actuated, max-pressure and optimised on held-out seeds')
     .argument('<scenario>', 'scenario file (.json, .yaml or .yml)')
     .option('-o, --out <dir>', 'output directory (default: <outputs.dir>/optimise)')
-    .option('--budget <n>', 'candidate evaluations in all, never exceeded, shared evenly by the kinds of plan searched (each runs every training seed x demand variant; default 200 per kind; at most 100,000)', integer('--budget', 2, 100_000))
-    .option('--control <kind>', 'kind of plan searched: fixed (cycle, splits, offsets), actuated (gap, detector setback, max greens) or auto (both; the better on the training seeds wins)', 'auto')
-    .option('--time <minutes>', 'time limit of the search, never exceeded: a batch still running then is dropped (at most 10,080: a week)', number('--time', 0, 10_080, 'minutes'))
+    .option('--budget <n>', 'candidate evaluations in all, never exceeded, shared by the kinds of plan searched (fixed 50%, actuated 30%, max-pressure 20%; each runs every training seed x demand variant; default 150 + 3 per signal; at most 100,000)', integer('--budget', 2, 100_000))
+    .option('--control <kind>', 'kind of plan searched: fixed (cycle, splits, offsets), actuated (gap, detector setback, max greens), max-pressure (decision interval, min and max green, pressure weights) or auto (all three; the best on the training seeds wins)', 'auto')
+    .option('--time <minutes>', 'time limit of the searches, never exceeded: shared like the budget, a batch still running then is dropped (at most 10,080: a week)', number('--time', 0, 10_080, 'minutes'))
     .option('-w, --workers <n>', `worker threads (default: available parallelism, ${os.availableParallelism()} here)`, integer('--workers', 1, MAX_WORKERS))
-    .option('--seeds <n>', 'training seeds per candidate: seed, seed+1, ... (common random numbers; 1 to 100)', integer('--seeds', 1, 100), 3)
+    .option('--seeds <n>', 'training seeds per candidate: seed, seed+1, ... (common random numbers; 1 to 100; default 3, or 1 from 30 signals)', integer('--seeds', 1, 100))
     .option('--held-out <n>', 'held-out seeds for the final comparison (never used in the search; 2 to 1,000)', integer('--held-out', 2, 1000), 10)
     .option('--demand-scales <list>', 'demand variants averaged over, comma-separated factors in (0, 10] (at most 20)', (v: string) => {
       const list = v.split(',');
@@ -134,7 +134,7 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
       });
     })
     .option('--objective <name>', 'delay (mean delay per trip), travel-time or vehicle-hours', 'delay')
-    .option('--method <name>', 'search method: compass (coordinate pattern search) or cmaes (separable CMA-ES)', 'compass')
+    .option('--method <name>', 'search method: auto (local from 30 signals, else compass), local (decomposed: per-signal moves scored by regional delay, many far-apart signals per simulation), compass (coordinate pattern search) or cmaes (separable CMA-ES)', 'auto')
     .option('--cycles <mode>', 'shared (one cycle, offsets coordinate every signal) or per-junction', 'shared')
     .option('--min-cycle <s>', 'shortest cycle searched, s (10 to 600)', number('--min-cycle', 10, 600, 'seconds'))
     .option('--max-cycle <s>', 'longest cycle searched, s (10 to 600)', number('--max-cycle', 10, 600, 'seconds'))
@@ -148,8 +148,8 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .option('-q, --quiet', 'no progress output')
     .addHelpText('after', `
 Examples:
-  greenwave optimise scenarios/corridor/scenario.yaml                  200 fixed-time + 200 actuated evaluations, then the comparison table
-  greenwave optimise scenario.yaml --control fixed                     fixed-time plans only (200 evaluations from Webster)
+  greenwave optimise scenarios/corridor/scenario.yaml                  fixed-time, actuated and max-pressure searches (150 + 3 per signal evaluations), then the comparison table
+  greenwave optimise scenario.yaml --control fixed                     fixed-time plans only (from Webster's)
   greenwave optimise scenario.yaml --budget 400 --time 30 --workers 8  stop at 400 evaluations or 30 minutes
   greenwave optimise scenario.yaml --resume                            continue a stopped run from its checkpoint
 Ctrl-C stops after writing the checkpoint and the best plan so far; --resume continues.`)

@@ -4,19 +4,29 @@
  * plan, Webster, actuated, max-pressure and the optimised plan on held-out
  * seeds, with confidence intervals.
  *
- * Two kinds of plan are searched (`--control`, default `auto`: both, the budget
- * shared evenly, the better on the training seeds wins):
+ * Three kinds of plan are searched (`--control`, default `auto`: all three, the
+ * budget shared in proportion to BUDGET_SHARES, the best on the training seeds wins):
  *  - `fixed`: fixed-time cycle, splits and offsets, starting from Webster's plan;
  *  - `actuated`: the settings of gap-out control (passage time, detector setback,
- *    maximum greens), starting from SUMO's defaults.
- * Both are compared on the held-out seeds, so the table shows what each reached.
+ *    maximum greens), starting from SUMO's defaults;
+ *  - `max-pressure`: decision interval, minimum-green floor, maximum green,
+ *    pressure weights, starting from the controller's defaults.
+ * All are compared on the held-out seeds, so the table shows what each reached,
+ * and the output says when an adaptive kind won.
+ *
+ * The budget defaults to BUDGET_BASE + BUDGET_PER_SIGNAL evaluations per signal,
+ * stated on the first line. `--method auto` (default) runs the decomposed search
+ * (engine/optimise/local-search.ts) on spaces with per-junction genes from
+ * LOCAL_SEARCH_MIN_SIGNALS signals, compass otherwise. `--time` is shared like
+ * the budget; time a search leaves unused goes to the next.
  *
  * Files in --out: checkpoint-<control>.json (after every batch; --resume
  * continues from them), convergence.csv, plan.json (the best plan,
  * scenario-ready), optimised.scenario.json (the scenario with that plan),
  * plan.add.xml (SUMO tlLogic, programID "greenwave", static or actuated) with
  * network.net.xml (the network for SUMO, so `sumo -n network.net.xml -a
- * plan.add.xml` checks the plan), comparison.json.
+ * plan.add.xml` checks the plan; not for max-pressure, which SUMO lacks),
+ * comparison.json. The local search keeps no checkpoint.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -31,7 +41,9 @@ import { programToSpec, type SignalProgramSpec } from '../engine/signals/program
 import { completePrograms, createSearchSpace, type CycleGrouping, type PlanSpace } from '../engine/optimise/space.js';
 import { createActuatedSpace } from '../engine/optimise/actuated-space.js';
 import { actuatedDesign, initialDesign } from '../engine/optimise/design.js';
-import { optimise, OBJECTIVES, type ObjectiveName, type OptimiseCheckpoint, type OptimiseResult, type ScoredPlan } from '../engine/optimise/optimise.js';
+import { createMaxPressureSpace, maxPressureDesign } from '../engine/optimise/max-pressure-space.js';
+import { localSearch } from '../engine/optimise/local-search.js';
+import { optimise, OBJECTIVES, type ObjectiveName, type OptimiseCheckpoint, type OptimiseProgress, type OptimiseResult, type ScoredPlan } from '../engine/optimise/optimise.js';
 import { SEARCH_METHODS, type SearchMethodName } from '../engine/optimise/search.js';
 import { parseCheckpoint } from '../engine/optimise/checkpoint.js';
 import type { Candidate, CandidatePlan, Evaluator } from '../engine/optimise/evaluator.js';
@@ -83,11 +95,51 @@ const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = {
 };
 
 /** Kinds of plan `greenwave optimise` searches. */
-export const PLAN_CONTROLS = ['fixed', 'actuated'] as const;
+export const PLAN_CONTROLS = ['fixed', 'actuated', 'max-pressure'] as const;
 export type PlanControl = (typeof PLAN_CONTROLS)[number];
 
-/** Evaluations per kind of plan searched when --budget is not given. */
-export const DEFAULT_BUDGET_PER_CONTROL = 200;
+/**
+ * The default budget, evaluations in all: BUDGET_BASE + BUDGET_PER_SIGNAL per
+ * signalised junction (a city has more to search; the decomposed search
+ * tests every signal's genes in a few batches, so the need grows slowly).
+ */
+export const BUDGET_BASE = 150;
+export const BUDGET_PER_SIGNAL = 3;
+
+/** Share of the budget per kind of plan (renormalised over the kinds searched): max-pressure has five genes, fixed time the most. */
+export const BUDGET_SHARES: Readonly<Record<PlanControl, number>> = { fixed: 0.5, actuated: 0.3, 'max-pressure': 0.2 };
+
+/** Signals from which `--method auto` runs the decomposed (local) search on spaces with per-junction genes. */
+export const LOCAL_SEARCH_MIN_SIGNALS = 30;
+
+/**
+ * Training seeds per candidate when --seeds is not given: 3, or 1 from
+ * LOCAL_SEARCH_MIN_SIGNALS signals. A city's mean delay is over thousands of
+ * trips, so one seed x the demand variants already averages much of the noise,
+ * and a third of the runs per candidate buys three times the evaluations; the
+ * held-out comparison shows whether the plan over-fitted.
+ */
+export function defaultSeeds(signals: number): number {
+  return signals >= LOCAL_SEARCH_MIN_SIGNALS ? 1 : 3;
+}
+
+/** The default budget for `signals` signalised junctions. */
+export function defaultBudget(signals: number): number {
+  return BUDGET_BASE + BUDGET_PER_SIGNAL * signals;
+}
+
+/** `budget` shared by `controls` in proportion to BUDGET_SHARES, each at least 2 and summing to `budget` exactly. */
+export function shareBudget(budget: number, controls: readonly PlanControl[]): number[] {
+  const weights = controls.map((c) => BUDGET_SHARES[c]);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const spare = budget - 2 * controls.length;
+  const exact = weights.map((w) => (spare * w) / total);
+  const parts = exact.map(Math.floor);
+  let left = spare - parts.reduce((a, b) => a + b, 0);
+  const order = exact.map((e, i) => [e - Math.floor(e), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (let k = 0; left > 0; k++, left--) parts[order[k % order.length][1]]++;
+  return parts.map((p) => p + 2);
+}
 
 /** Seeds held out for the comparison: far from the training seeds so the two never overlap. */
 export const HELD_OUT_SEED_OFFSET = 100_000;
@@ -154,24 +206,26 @@ async function readCheckpoint(file: string): Promise<OptimiseCheckpoint | undefi
 const MAX_CHECKPOINT_BYTES = 256 * 2 ** 20;
 
 function parseOptions(options: OptimiseCommandOptions): {
-  objective: ObjectiveName; method: SearchMethodName; cycles: CycleGrouping; controls: PlanControl[]; budget: number; seeds: number; heldOut: number; scales: number[];
+  objective: ObjectiveName; method: SearchMethodName | 'local' | 'auto'; cycles: CycleGrouping; controls: PlanControl[]; budget: number | undefined; seeds: number | undefined; heldOut: number; scales: number[];
 } {
   const objective = OBJECTIVE_ALIASES[options.objective ?? 'delay'];
   if (objective === undefined) throw new UsageError(`--objective must be one of ${OBJECTIVES.join(', ')}, got "${options.objective}"`);
-  const method = (options.method ?? 'compass') as SearchMethodName;
-  if (!SEARCH_METHODS.includes(method)) throw new UsageError(`--method must be one of ${SEARCH_METHODS.join(', ')}, got "${options.method}"`);
+  const method = (options.method ?? 'auto') as SearchMethodName | 'local' | 'auto';
+  if (!(SEARCH_METHODS as readonly string[]).includes(method) && method !== 'local' && method !== 'auto') {
+    throw new UsageError(`--method must be one of auto, local, ${SEARCH_METHODS.join(', ')}, got "${options.method}"`);
+  }
   const cycles = (options.cycles ?? 'shared') as CycleGrouping;
   if (cycles !== 'shared' && cycles !== 'per-junction') throw new UsageError(`--cycles must be shared or per-junction, got "${options.cycles}"`);
   const control = options.control ?? 'auto';
   if (control !== 'auto' && !(PLAN_CONTROLS as readonly string[]).includes(control)) {
-    throw new UsageError(`--control must be fixed, actuated or auto (both), got "${control}"`);
+    throw new UsageError(`--control must be fixed, actuated, max-pressure or auto (all three), got "${control}"`);
   }
   const controls: PlanControl[] = control === 'auto' ? [...PLAN_CONTROLS] : [control as PlanControl];
-  const budget = options.budget ?? DEFAULT_BUDGET_PER_CONTROL * controls.length;
-  if (budget < 2 * controls.length) throw new UsageError(`--budget must be at least ${2 * controls.length} with --control ${control} (2 evaluations per kind of plan), got ${budget}`);
+  const budget = options.budget;
+  if (budget !== undefined && budget < 2 * controls.length) throw new UsageError(`--budget must be at least ${2 * controls.length} with --control ${control} (2 evaluations per kind of plan), got ${budget}`);
   const scales = options.demandScales ?? [0.9, 1, 1.1];
   if (scales.length === 0 || scales.length > 20 || scales.some((s) => !(s > 0 && s <= 10))) throw new UsageError(`--demand-scales must be 1 to 20 factors in (0, 10], got ${scales.slice(0, 20).join(',')}`);
-  return { objective, method, cycles, controls, budget, seeds: options.seeds ?? 3, heldOut: options.heldOut ?? 10, scales };
+  return { objective, method, cycles, controls, budget, seeds: options.seeds, heldOut: options.heldOut ?? 10, scales };
 }
 
 /** `greenwave optimise <scenario>`; resolves to the exit code. */
@@ -197,10 +251,11 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     if (debug) process.stderr.write(`${error.stack}\n`);
     return 2;
   }
-  const { objective, method, cycles, controls, budget, scales } = parsed;
+  const { objective, cycles, controls, scales } = parsed;
   const net = built.compiled;
   const first = built.seeds[0];
-  const trainSeeds = Array.from({ length: parsed.seeds }, (_, i) => first + i);
+  const signalCount = completePrograms(net, built.signals.programs).length;
+  const trainSeeds = Array.from({ length: parsed.seeds ?? defaultSeeds(signalCount) }, (_, i) => first + i);
   const heldOutSeeds = Array.from({ length: parsed.heldOut }, (_, i) => first + HELD_OUT_SEED_OFFSET + i);
   const log = (text: string): void => {
     if (options.quiet !== true) process.stderr.write(`${text}\n`);
@@ -212,29 +267,46 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     return 2;
   }
   const baselines = baselinePlans(built, current);
+  const budget = parsed.budget ?? defaultBudget(current.length);
+  const shares = shareBudget(budget, controls);
+  // auto: the decomposed search on a city (spaces with per-junction genes), compass on a few signals
+  const methodFor = (space: PlanSpace): SearchMethodName | 'local' => {
+    const m = parsed.method;
+    if (m === 'auto') return space.junctionGenes !== undefined && current.length >= LOCAL_SEARCH_MIN_SIGNALS ? 'local' : 'compass';
+    return m === 'local' && space.junctionGenes === undefined ? 'compass' : m;
+  };
   const currentSpecs = current.map((p) => programToSpec(net, p));
   let stages: Stage[];
   try {
     const inputs = await inputDigest(scenarioText, built);
     stages = controls.map((control, k): Stage => {
-      const share = Math.floor(budget / controls.length) + (k < budget % controls.length ? 1 : 0);
-      const fingerprint = createHash('sha256').update(JSON.stringify({
+      const share = shares[k];
+      const fingerprintOf = (method: string): string => createHash('sha256').update(JSON.stringify({
         inputs, trainSeeds, scales, objective, method, control, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, version: 3,
       })).digest('hex');
       const checkpoint = path.join(out, `checkpoint-${control}.json`);
+      const own = built.signals.control;
       if (control === 'fixed') {
         const space = createSearchSpace(net, current, {
           cycles,
           ...(options.minCycle !== undefined ? { minCycle: options.minCycle } : {}),
           ...(options.maxCycle !== undefined ? { maxCycle: options.maxCycle } : {}),
         });
-        return { control, space, start: baselines.webster, initial: initialDesign(net, space, baselines.webster), budget: share, checkpoint, fingerprint };
+        const method = methodFor(space);
+        return { control, method, space, start: baselines.webster, initial: initialDesign(net, space, baselines.webster), budget: share, checkpoint, fingerprint: fingerprintOf(method) };
+      }
+      if (control === 'max-pressure') {
+        const space = createMaxPressureSpace(net, current);
+        // Start from the scenario's own max-pressure settings when it runs max-pressure, else the controller's defaults.
+        const start: CandidatePlan = { programs: currentSpecs, control: own.kind === 'max-pressure' ? own : { kind: 'max-pressure' } };
+        const method = methodFor(space);
+        return { control, method, space, start, initial: maxPressureDesign(space, start), budget: share, checkpoint, fingerprint: fingerprintOf(method) };
       }
       const space = createActuatedSpace(net, current);
-      const own = built.signals.control;
       // Start from the scenario's own actuated settings when it has them (and they are in the space's terms), else SUMO's defaults.
       const start: CandidatePlan = { programs: currentSpecs, control: own.kind === 'actuated' && own.detectorDistance === undefined ? own : { kind: 'actuated' } };
-      return { control, space, start, initial: actuatedDesign(space, start), budget: share, checkpoint, fingerprint };
+      const method = methodFor(space);
+      return { control, method, space, start, initial: actuatedDesign(space, start), budget: share, checkpoint, fingerprint: fingerprintOf(method) };
     });
   } catch (error) {
     if (!(error instanceof GreenwaveError)) throw error;
@@ -292,31 +364,46 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   let bar: SingleBar | undefined;
   try {
     const trainingVariants = scales.map((_, i) => i);
-    log(`greenwave ${VERSION} — optimising ${built.scenario.name} (${stages.map((s) => `${CONTROL_LABEL[s.control]}: ${s.space.dimension} genes, ${s.budget} evaluations`).join('; ')}), `
-      + `${current.length} signals, ${method}, objective ${objective}, ${trainSeeds.length} seeds x ${scales.length} demand variants per candidate, ${evaluator.concurrency} worker${evaluator.concurrency === 1 ? '' : 's'}`);
-    const timeLimitS = options.timeMinutes !== undefined ? (options.timeMinutes * 60) / stages.length : undefined;
-    for (const stage of stages) {
-      const resume = resumes.get(stage.control);
+    const budgetNote = parsed.budget === undefined ? ` (default: ${BUDGET_BASE} + ${BUDGET_PER_SIGNAL} per signal)` : '';
+    log(`greenwave ${VERSION} — optimising ${built.scenario.name}, ${current.length} signals: budget ${budget} evaluations${budgetNote}`
+      + `${options.timeMinutes !== undefined ? ` or ${fmt(options.timeMinutes)} min` : ''}; ${stages.map((s) => `${CONTROL_LABEL[s.control]} ${s.budget} (${s.space.dimension} genes, ${s.method})`).join(', ')}; `
+      + `objective ${objective}, ${trainSeeds.length} seed${trainSeeds.length === 1 ? '' : 's'}${parsed.seeds === undefined ? ' (default)' : ''} x ${scales.length} demand variants per candidate, ${evaluator.concurrency} worker${evaluator.concurrency === 1 ? '' : 's'}`);
+    // --time is shared like the budget, and a search that stops early leaves its time to the next ones.
+    const searchBegan = performance.now();
+    for (const [k, stage] of stages.entries()) {
+      const resume = stage.method === 'local' ? undefined : resumes.get(stage.control);
       if (resume) log(`${CONTROL_LABEL[stage.control]}: resuming at evaluation ${resume.evaluations}`);
+      else if (options.resume && stage.method === 'local') log(`${CONTROL_LABEL[stage.control]}: the local search keeps no checkpoint; it starts afresh`);
+      let timeLimitS: number | undefined;
+      if (options.timeMinutes !== undefined) {
+        const left = options.timeMinutes * 60 - (performance.now() - searchBegan) / 1000;
+        const rest = stages.slice(k).reduce((a, s) => a + s.budget, 0);
+        timeLimitS = Math.max(0, (left * stage.budget) / rest);
+      }
       bar = showBar
-        ? new SingleBar({ format: `${CONTROL_LABEL[stage.control].padEnd(10)} {bar} {value}/{total} evaluations | best {best} s (start {start} s) | {elapsed}`, stream: process.stderr, hideCursor: true, clearOnComplete: true })
+        ? new SingleBar({ format: `${CONTROL_LABEL[stage.control].padEnd(12)} {bar} {value}/{total} evaluations | best {best} s (start {start} s) | {elapsed}{left}`, stream: process.stderr, hideCursor: true, clearOnComplete: true })
         : undefined;
-      bar?.start(stage.budget, resume?.evaluations ?? 0, { best: '-', start: '-', elapsed: '' });
-      stage.result = await optimise(evaluator, stage.space, stage.start, {
-        seeds: trainSeeds, variants: trainingVariants, objective, method, budget: stage.budget,
+      bar?.start(stage.budget, resume?.evaluations ?? 0, { best: '-', start: '-', elapsed: '', left: '' });
+      const common = {
+        seeds: trainSeeds, variants: trainingVariants, objective, budget: stage.budget,
         ...(timeLimitS !== undefined ? { timeLimitS } : {}),
-        initial: stage.initial, checkpoint: stage.checkpoint, fingerprint: stage.fingerprint, signal: interrupt.signal,
-        ...(resume ? { resume } : {}),
-        onProgress: (p) => {
-          if (bar) bar.update(Math.min(p.evaluations, stage.budget), { best: fmt(p.best), start: fmt(p.start), elapsed: `${fmt(p.elapsedS, 0)} s` });
-          else log(`  ${CONTROL_LABEL[stage.control]}: evaluations ${p.evaluations}/${p.budget}: best ${fmt(p.best)} (start ${fmt(p.start)}) after ${fmt(p.elapsedS, 0)} s`);
+        initial: stage.initial, signal: interrupt.signal,
+        onProgress: (p: OptimiseProgress) => {
+          const left = p.timeLeftS !== undefined ? `, ${fmt(p.timeLeftS, 0)} s left` : '';
+          if (bar) bar.update(Math.min(p.evaluations, stage.budget), { best: fmt(p.best), start: fmt(p.start), elapsed: `${fmt(p.elapsedS, 0)} s`, left: left.replace(', ', ' | ') });
+          else log(`  ${CONTROL_LABEL[stage.control]}: evaluations ${p.evaluations}/${p.budget}: best ${fmt(p.best)} (start ${fmt(p.start)}) after ${fmt(p.elapsedS, 0)} s${left}`);
         },
-      });
+      };
+      stage.result = stage.method === 'local'
+        ? await localSearch(evaluator, stage.space, stage.start, { ...common, network: net })
+        : await optimise(evaluator, stage.space, stage.start, {
+          ...common, method: stage.method, checkpoint: stage.checkpoint, fingerprint: stage.fingerprint, ...(resume ? { resume } : {}),
+        });
       bar?.stop();
       bar = undefined;
       const r = stage.result;
       if (r.stopReason === 'interrupted') break;
-      log(`${CONTROL_LABEL[stage.control]}: search stopped (${r.stopReason}) after ${r.evaluations} evaluations in ${fmt(r.elapsedS, 0)} s: ${objective} ${fmt(r.start.value)} (${stage.control === 'fixed' ? 'Webster' : 'actuated defaults'}) -> ${fmt(r.best.value)} on the training seeds`);
+      log(`${CONTROL_LABEL[stage.control]}: search stopped (${r.stopReason}) after ${r.evaluations} evaluations in ${fmt(r.elapsedS, 0)} s: ${objective} ${fmt(r.start.value)} (${START_LABEL[stage.control]}) -> ${fmt(r.best.value)} on the training seeds`);
     }
     const done = stages.filter((s): s is Stage & { result: OptimiseResult } => s.result !== undefined && Number.isFinite(s.result.best.value));
     const interrupted = stages.some((s) => s.result?.stopReason === 'interrupted');
@@ -367,18 +454,26 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     const elapsedS = done.reduce((t, s) => t + s.result.elapsedS, 0);
     if (options.json) {
       const searches = done.map((s) => ({
-        control: s.control, evaluations: s.result.evaluations, stopReason: s.result.stopReason, start: s.result.start.value, best: s.result.best.value,
+        control: s.control, method: s.method, budget: s.budget, evaluations: s.result.evaluations, elapsedS: s.result.elapsedS,
+        stopReason: s.result.stopReason, start: s.result.start.value, best: s.result.best.value,
         ...(s.result.best.control ? { settings: s.result.best.control } : {}),
       }));
       process.stdout.write(`${JSON.stringify({
-        greenwave: VERSION, scenario: built.scenario.name, method, objective, control: chosen.control, evaluations,
+        greenwave: VERSION, scenario: built.scenario.name, method: chosen.method, objective, control: chosen.control, adaptive: chosen.control !== 'fixed',
+        budget, ...(options.timeMinutes !== undefined ? { timeLimitS: options.timeMinutes * 60 } : {}), evaluations, searchElapsedS: elapsedS,
         training: { seeds: trainSeeds, demandScales: scales, start: chosen.result.start.value, best: chosen.result.best.value, searches },
         comparison, outputs: files,
       }, null, 2)}\n`);
     } else {
-      const lines = [`greenwave ${VERSION} — ${built.scenario.name}: optimised ${describePlan(chosen.control, chosen.result.best)} (${method}, ${evaluations} evaluations, ${fmt(elapsedS, 0)} s)`];
+      const lines = [`greenwave ${VERSION} — ${built.scenario.name}: optimised ${describePlan(chosen.control, chosen.result.best)} (${chosen.method}, ${evaluations} of ${budget} evaluations, ${fmt(elapsedS, 0)} s)`];
+      if (chosen.control !== 'fixed') {
+        lines.push(`an adaptive kind won: no fixed-time plan found beats the tuned ${CONTROL_LABEL[chosen.control]} settings on the training seeds, so those are written; deploy ${CONTROL_LABEL[chosen.control]} control here`);
+      }
       if (comparison) {
         lines.push(`held-out seeds ${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]} (${heldOutSeeds.length}), nominal demand, mean ± 95% CI; Δ is paired per seed against Webster:`, comparisonTable(comparison));
+        const written = comparison.rows.find((r) => r.plan === 'optimised');
+        const beaten = comparison.rows.filter((r) => r.plan !== 'optimised' && !r.plan.startsWith('best ') && written !== undefined && r.metrics.meanDelay.mean < written.metrics.meanDelay.mean);
+        if (beaten.length > 0) lines.push(`  note: on the held-out seeds ${beaten.map((r) => r.plan).join(', ')} had a lower mean delay than the written plan`);
       }
       lines.push('', 'outputs:', ...files.map((f) => `  ${f}`));
       process.stdout.write(`${lines.join('\n')}\n`);
@@ -397,9 +492,10 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   }
 }
 
-/** One search of the command: a kind of plan, its space, start, first batch, budget and checkpoint. */
+/** One search of the command: a kind of plan, its search method, space, start, first batch, budget and checkpoint. */
 interface Stage {
   control: PlanControl;
+  method: SearchMethodName | 'local';
   space: PlanSpace;
   start: Candidate;
   initial: Float64Array[];
@@ -409,7 +505,9 @@ interface Stage {
   result?: OptimiseResult;
 }
 
-const CONTROL_LABEL: Record<PlanControl, string> = { fixed: 'fixed-time', actuated: 'actuated' };
+const CONTROL_LABEL: Record<PlanControl, string> = { fixed: 'fixed-time', actuated: 'actuated', 'max-pressure': 'max-pressure' };
+
+const START_LABEL: Record<PlanControl, string> = { fixed: 'Webster', actuated: 'actuated defaults', 'max-pressure': 'max-pressure defaults' };
 
 /** A scored plan as a candidate (programs with their control). */
 function planOf(plan: ScoredPlan): CandidatePlan {
@@ -418,6 +516,11 @@ function planOf(plan: ScoredPlan): CandidatePlan {
 
 /** "fixed-time plan (cycle 36 s)" / "actuated settings (gap 3 s, detector 0.5 s upstream)". */
 function describePlan(control: PlanControl, plan: ScoredPlan): string {
+  if (control === 'max-pressure' && plan.control?.kind === 'max-pressure') {
+    const minGreens = plan.programs.flatMap((p) => p.phases.map((ph) => ph.minGreen ?? 5));
+    return `max-pressure settings (decision every ${fmt(plan.control.interval ?? 5, 0)} s, ${plan.control.turnRatios ?? 'demand'} turn ratios, minimum greens ${fmt(Math.min(...minGreens), 0)}..${fmt(Math.max(...minGreens), 0)} s`
+      + `${plan.control.useMaxGreen === true ? `, maximum green ${fmt(Math.max(...plan.programs.flatMap((p) => p.phases.map((ph) => ph.maxGreen ?? 60))), 0)} s` : ''})`;
+  }
   if (control === 'actuated' && plan.control?.kind === 'actuated') {
     return `actuated settings (gap ${fmt(plan.control.gap ?? 3)} s, detectors ${fmt(plan.control.detectorGap ?? 2)} s upstream, per-phase maximum greens)`;
   }
@@ -454,17 +557,30 @@ async function writePlanFiles(
   const programs = scenarioPrograms(best.programs);
   const control = best.control;
   // The control is written explicitly, so a fixed-time plan optimised for a scenario that runs actuated stays fixed time.
+  // Max-pressure's settings are written as signals.maxPressure (intervalS, turnRatios, useMaxGreen): the
+  // scenario format reads that block once max-pressure settings land in it (minimum and maximum greens are the programs').
   const signals = control?.kind === 'actuated'
     ? { default: 'actuated', actuated: { ...(control.gap !== undefined ? { gapS: control.gap } : {}), ...(control.detectorGap !== undefined ? { detectorGapS: control.detectorGap } : {}) }, programs }
-    : { default: 'fixed', programs };
+    : control?.kind === 'max-pressure'
+      ? {
+        default: 'max-pressure',
+        maxPressure: {
+          ...(control.interval !== undefined ? { intervalS: control.interval } : {}),
+          ...(control.turnRatios !== undefined ? { turnRatios: control.turnRatios } : {}),
+          ...(control.useMaxGreen !== undefined ? { useMaxGreen: control.useMaxGreen } : {}),
+        },
+        programs,
+      }
+      : { default: 'fixed', programs };
   files.push(await outputs.write('plan.json', `${JSON.stringify({ signals }, null, 2)}\n`));
   const source = structuredClone(built.scenario.source) as unknown as Record<string, unknown>;
   const network = source.network as Record<string, unknown>;
   if (typeof network.file === 'string') {
     network.file = path.relative(out, path.resolve(path.dirname(scenarioFile), network.file));
   }
-  const { actuated: _own, ...sourceSignals } = (source.signals ?? {}) as Record<string, unknown>;
+  const { actuated: _own, maxPressure: _ownMp, ...sourceSignals } = (source.signals ?? {}) as Record<string, unknown>;
   void _own;
+  void _ownMp;
   const optimised = {
     ...source,
     name: `${built.scenario.name}-optimised`,
@@ -475,9 +591,12 @@ async function writePlanFiles(
   files.push(await outputs.write('optimised.scenario.json', `${JSON.stringify(optimised, null, 2)}\n`));
   // SUMO: the plan as tlLogic programs, and the network as a .net.xml (with the
   // scenario's current programs as programID 0) so `sumo -n network.net.xml -a plan.add.xml` runs it.
-  const { tlLogicXml, sumoNetXml } = await import('../engine/io/sumo/export.js');
-  files.push(await outputs.write('network.net.xml', sumoNetXml(built.network, { programs: built.signals.programs.map((p) => programToSpec(built.compiled, p)) })));
-  files.push(await outputs.write('plan.add.xml', tlLogicXml(best.programs, built.compiled, undefined, control ? { control, begin: built.options.start } : {})));
+  // SUMO has no max-pressure tlLogic, so a max-pressure plan has no SUMO files.
+  if (control?.kind !== 'max-pressure') {
+    const { tlLogicXml, sumoNetXml } = await import('../engine/io/sumo/export.js');
+    files.push(await outputs.write('network.net.xml', sumoNetXml(built.network, { programs: built.signals.programs.map((p) => programToSpec(built.compiled, p)) })));
+    files.push(await outputs.write('plan.add.xml', tlLogicXml(best.programs, built.compiled, undefined, control ? { control, begin: built.options.start } : {})));
+  }
   const methods = [...new Set(searches.map((s) => s.result.method))].join(', ');
   const csv = [`# greenwave ${VERSION} optimise ${built.scenario.name} (${methods}, objective ${searches[0].result.objective})`, 'evaluation,batch,elapsedS,objective,best,control'];
   let offset = 0;

@@ -175,7 +175,7 @@ export default function runTask(task: WorkerTask): WorkerReply | ReturnType<type
   const t0 = performance.now();
   try {
     if (task.fault !== undefined && settings.faults) injectFault(task.fault);
-    const trips = cached.trips(task.demand, demand.demand, task.seed);
+    const trips = cached.trips(task.demand, demand.demand, task.seed, task.options ?? {});
     const m = runCandidate(cached.net, trips, task.programs, task.seed, task.options, task.detail);
     const packed = new Float64Array(PACKED_LENGTH);
     for (let i = 0; i < NETWORK_METRIC_FIELDS.length; i++) packed[i] = m.network[NETWORK_METRIC_FIELDS[i]];

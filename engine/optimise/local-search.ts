@@ -26,10 +26,13 @@
  *     step; the search has converged when every step is below `minStep`.
  *
  * Budget and time hold as in optimise.ts: a batch is cut to the evaluations
- * left (the round then ends), no batch starts after the time limit, and one
- * running when it passes is dropped. The first batch is the start plan with the
- * initial design; the search starts from the best of it. No checkpoint: a
- * stopped local search is not resumed (its best plan is returned and written).
+ * left, no batch starts after the time limit, and one running when it passes
+ * is dropped. Under a time limit a batch is also cut to the candidates that the
+ * wall time of the batches so far says will finish in the time left, so little
+ * work is thrown away at the limit. The start plan is evaluated alone first
+ * (which measures a run), then the initial design; the search starts from the
+ * best of them. No checkpoint: a stopped local search is not resumed (its best
+ * plan is returned and written).
  */
 import { UsageError } from '../errors.js';
 import type { CompiledNetwork } from '../network/compiled.js';
@@ -194,10 +197,26 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
     evaluations, budget, batches, best: best.value, start: startPlan.value, elapsedS: elapsedS(),
     ...(options.timeLimitS !== undefined ? { timeLeftS: Math.max(0, options.timeLimitS - elapsedS()) } : {}),
   });
+  // Wall time of one wave of runs (one run per worker), s, from the batches so far: batches are cut to what fits the time left.
+  const runsPer = seeds.length * variants.length;
+  const concurrency = Math.max(1, evaluator.concurrency);
+  const waves = (n: number): number => Math.ceil((n * runsPer) / concurrency);
+  let waveS = NaN;
+  /** How many of `n` candidates fit the time left (all of them without a limit or before the first measurement). */
+  const fits = (n: number): number => {
+    if (options.timeLimitS === undefined || Number.isNaN(waveS)) return n;
+    const left = options.timeLimitS - elapsedS();
+    let k = n;
+    while (k > 0 && waves(k) * waveS > left) k--;
+    return k;
+  };
   /** Score `xs` (plans `plans`), record history; undefined when aborted. */
   const run = async (plans: readonly CandidatePlan[], xs: ReadonlyArray<Float64Array | null>): Promise<Scored | undefined> => {
+    const t0 = performance.now();
     const result = await scoreWithJunctions(evaluator, plans, seeds, variants, objective, penalty, net.junctionCount, evalOptions);
     if (result.aborted) return undefined;
+    const measured = (performance.now() - t0) / 1000 / waves(plans.length);
+    waveS = Number.isNaN(waveS) ? measured : (waveS + measured) / 2;
     batches++;
     for (const f of result.failures) failures.push({ evaluation: evaluations + f.candidate + 1, seed: f.seed, message: f.message });
     result.values.forEach((value, k) => {
@@ -211,18 +230,26 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
   };
   const timeUp = (): boolean => options.timeLimitS !== undefined && elapsedS() >= options.timeLimitS;
 
-  // First batch: the start plan exactly, then the initial design.
-  const initial = (options.initial ?? []).slice(0, budget - 1);
-  const first = await run([start, ...initial.map((x) => space.plan(x))], [null, ...initial]);
+  // The start plan exactly (alone: it also measures how long a run takes), then as much of the initial design as fits.
+  const first = await run([start], [null]);
   if (first === undefined) return finish(stopped());
-  // The search starts from the best of the first batch (the start plan on ties).
-  let k0 = 0;
-  first.values.forEach((v, k) => { if (v < first.values[k0]) k0 = k; });
-  let incumbent = k0 > 0 ? Float64Array.from(initial[k0 - 1]) : space.encodePlan(start);
-  let delayI = first.delay[k0];
-  let vehiclesI = first.vehicles[k0];
-  let valueI = first.values[k0];
   progress();
+  const initial = (options.initial ?? []).slice(0, Math.min(budget - 1, fits(options.initial?.length ?? 0)));
+  const design = initial.length > 0 && !timeUp() ? await run(initial.map((x) => space.plan(x)), initial) : undefined;
+  if (initial.length > 0 && design === undefined && !timeUp()) return finish(stopped());
+  if (design !== undefined) progress();
+  // The search starts from the best of them (the start plan on ties).
+  let incumbent = space.encodePlan(start);
+  let delayI = first.delay[0];
+  let vehiclesI = first.vehicles[0];
+  let valueI = first.values[0];
+  design?.values.forEach((v, k) => {
+    if (!(v < valueI)) return;
+    incumbent = Float64Array.from(initial[k]);
+    delayI = design.delay[k];
+    vehiclesI = design.vehicles[k];
+    valueI = v;
+  });
 
   const localOf = (group: Group, delay: Float64Array, vehicles: Float64Array): number => {
     let sum = 0;
@@ -260,7 +287,8 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
         explore.push({ x, members: [i] });
       }
     }
-    const cutExplore = explore.slice(0, budget - evaluations);
+    const cutExplore = explore.slice(0, fits(Math.min(explore.length, budget - evaluations)));
+    if (cutExplore.length === 0) return finish('time'); // not even one candidate would finish in the time left
     const scoredExplore = await run(cutExplore.map((c) => space.plan(c.x)), cutExplore.map((c) => c.x));
     if (scoredExplore === undefined) return finish(stopped());
     progress();
@@ -288,7 +316,7 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
     };
     if (moves.length > 1) merged.push(apply(moves));
     if (moves.length > 3) merged.push(apply(moves.slice(0, Math.ceil(moves.length / 2))));
-    const cutMerged = evaluations < budget && !timeUp() ? merged.slice(0, budget - evaluations) : [];
+    const cutMerged = evaluations < budget && !timeUp() ? merged.slice(0, fits(Math.min(merged.length, budget - evaluations))) : [];
     const scoredMerged = cutMerged.length > 0 ? await run(cutMerged.map((x) => space.plan(x)), cutMerged) : undefined;
     if (cutMerged.length > 0 && scoredMerged === undefined) return finish(stopped());
     if (scoredMerged !== undefined) progress();

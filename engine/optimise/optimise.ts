@@ -25,7 +25,10 @@
  *
  * Budget: never exceeded. A batch (the first one with its design, or a search
  * batch) that would pass it is cut to the evaluations left; the search is then
- * not told the cut batch (it ends there).
+ * not told the cut batch (it ends there). Under a time limit a search batch is
+ * also cut to the candidates that the wall time of the batches so far says
+ * will finish in the time left (a cut batch ends the search likewise), so the
+ * last batch is seldom thrown away at the limit.
  */
 import { CHECKPOINT_VERSION, checkCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { InputError, UsageError } from '../errors.js';
@@ -265,6 +268,21 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     ...(options.timeLimitS !== undefined ? { timeLeftS: Math.max(0, options.timeLimitS - elapsedS()) } : {}),
   });
 
+  // Wall time of one wave of runs (one run per worker), s: under a time limit a search batch is cut to what fits the time left.
+  const waves = (n: number): number => Math.ceil((n * seeds.length * variants.length) / Math.max(1, evaluator.concurrency));
+  let waveS = NaN;
+  const measure = (t0: number, n: number): void => {
+    const s = (performance.now() - t0) / 1000 / waves(n);
+    waveS = Number.isNaN(waveS) ? s : (waveS + s) / 2;
+  };
+  const fits = (n: number): number => {
+    if (options.timeLimitS === undefined || Number.isNaN(waveS)) return n;
+    const left = options.timeLimitS - elapsedS();
+    let k = n;
+    while (k > 0 && waves(k) * waveS > left) k--;
+    return k;
+  };
+
   const finish = (stopReason: OptimiseResult['stopReason']): OptimiseResult => {
     clearTimeout(timer);
     return { start: startPlan, best, history, evaluations, batches, elapsedS: elapsedS(), method, objective, stopReason, failures };
@@ -277,12 +295,14 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     // First batch: the start plan exactly, then the initial design, as much of it as the budget allows.
     const initial = (options.initial ?? []).slice(0, budget - 1);
     const designPlans = initial.map((x) => space.plan(x));
+    const t0 = performance.now();
     const first = await scoreCandidates(evaluator, [start, ...designPlans], seeds, variants, objective, penalty, evalOptions);
     if (first.aborted) {
       startPlan = scored(start, NaN, null);
       best = startPlan;
       return finish(stopped());
     }
+    measure(t0, 1 + designPlans.length);
     for (const f of first.failures) failures.push({ evaluation: f.candidate + 1, seed: f.seed, message: f.message });
     startPlan = scored(start, first.values[0], null);
     best = startPlan;
@@ -316,11 +336,15 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     if (options.timeLimitS !== undefined && elapsedS() >= options.timeLimitS) return finish('time');
     if (search.converged) return finish('converged');
     const asked = search.ask();
-    const xs = asked.slice(0, budget - evaluations); // never past the budget
+    const xs = asked.slice(0, Math.min(budget - evaluations, fits(asked.length))); // never past the budget, nor (as measured) the time
+    if (xs.length === 0) return finish('time'); // not even one candidate would finish in the time left
     const cut = xs.length < asked.length;
+    const timeCut = xs.length < Math.min(asked.length, budget - evaluations);
     const candidates = xs.map((x) => space.plan(x));
+    const t0 = performance.now();
     const batch = await scoreCandidates(evaluator, candidates, seeds, variants, objective, penalty, evalOptions);
     if (batch.aborted) return finish(stopped()); // the partial batch is dropped: the checkpoint still holds the state before it
+    measure(t0, xs.length);
     batches++;
     for (let k = 0; k < xs.length; k++) {
       evaluations++;
@@ -332,5 +356,6 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     if (!cut) search.tell(xs, batch.values); // a cut batch ends the search at the budget; the method never learns of a part of one
     await save();
     progress();
+    if (timeCut) return finish('time');
   }
 }

@@ -219,9 +219,13 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
     groups,
     junctions,
     names,
+    // A junction's genes: its splits, its offset, and its cycle when it has a cycle of its own (a group of one).
     junctionGenes: junctions.map((g) => ({
       junction: g.junction,
-      genes: [...Array.from({ length: g.phases }, (_, k) => g.splits + k), ...(g.offset >= 0 ? [g.offset] : [])],
+      genes: [
+        ...(groups[g.group].junctions.length === 1 ? [groups[g.group].gene] : []),
+        ...Array.from({ length: g.phases }, (_, k) => g.splits + k), ...(g.offset >= 0 ? [g.offset] : []),
+      ],
     })),
     plan: (x) => ({ programs: space.decode(x) }),
     encodePlan(plan) {

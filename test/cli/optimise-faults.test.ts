@@ -30,12 +30,12 @@ simulation: { endS: 1800, seed: 3 }
 `);
 
 describe('greenwave optimise: budget, early stop, checkpoints', () => {
-  it('--budget 6 gives 6 evaluations in all (3 per kind of plan), never more', () => {
+  it('--budget 6 gives 6 evaluations in all (2 per kind of plan), never more', () => {
     const out = join(dir, 'budget');
     const r = greenwave('optimise', file, '--budget', '6', '--seeds', '1', '--demand-scales', '1', '--workers', '1', '--out', out, '--no-compare', '--json', '-q');
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout) as { evaluations: number; training: { searches: Array<{ evaluations: number }> } };
-    expect(json.training.searches.map((s) => s.evaluations)).toEqual([3, 3]);
+    expect(json.training.searches.map((s) => s.evaluations)).toEqual([2, 2, 2]);
     const rows = readFileSync(join(out, 'convergence.csv'), 'utf8').trim().split('\n').slice(2);
     expect(rows).toHaveLength(6);
   }, 180_000);

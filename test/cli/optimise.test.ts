@@ -46,19 +46,20 @@ const file = join(dir, 'two-signals.yaml');
 writeFileSync(file, SCENARIO);
 
 describe('greenwave optimise', () => {
-  it('searches fixed-time and actuated plans, writes the better one, a scenario with it, the convergence and the held-out comparison of both', () => {
+  it('searches fixed-time, actuated and max-pressure plans, writes the best, a scenario with it, the convergence and the held-out comparison of all', () => {
     const out = join(dir, 'run');
     const r = greenwave('optimise', file, '--budget', '17', '--seeds', '2', '--held-out', '3', '--workers', '1', '--out', out, '--json', '-q');
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as {
-      evaluations: number; control: string; comparison: { heldOutSeeds: number[]; rows: Array<{ plan: string }> };
-      training: { seeds: number[]; best: number; searches: Array<{ control: string; evaluations: number; best: number }> };
+      evaluations: number; budget: number; control: string; adaptive: boolean; comparison: { heldOutSeeds: number[]; rows: Array<{ plan: string }> };
+      training: { seeds: number[]; best: number; searches: Array<{ control: string; method: string; budget: number; evaluations: number; best: number; settings?: { interval?: number } }> };
     };
-    expect(summary.evaluations).toBeGreaterThanOrEqual(17);
-    // the budget is shared: 9 fixed-time, 8 actuated (each rounded up to whole batches)
-    expect(summary.training.searches.map((s) => s.control)).toEqual(['fixed', 'actuated']);
-    expect(summary.training.searches[0].evaluations).toBeGreaterThanOrEqual(9);
-    expect(summary.training.searches[1].evaluations).toBeGreaterThanOrEqual(8);
+    // the budget is shared 50/30/20 beyond 2 each (8 fixed-time, 5 actuated, 4 max-pressure) and never exceeded
+    expect(summary.budget).toBe(17);
+    expect(summary.evaluations).toBe(17);
+    expect(summary.training.searches.map((s) => [s.control, s.budget, s.evaluations, s.method])).toEqual([
+      ['fixed', 8, 8, 'compass'], ['actuated', 5, 5, 'compass'], ['max-pressure', 4, 4, 'compass'],
+    ]);
     // the written plan is the better of the two on the training seeds
     const winner = summary.training.searches.reduce((a, b) => (b.best < a.best ? b : a));
     expect(summary.control).toBe(winner.control);
@@ -66,18 +67,27 @@ describe('greenwave optimise', () => {
     // held-out seeds never overlap the training seeds
     expect(summary.comparison.heldOutSeeds.some((s) => summary.training.seeds.includes(s))).toBe(false);
     const plans = summary.comparison.rows.map((row) => row.plan);
-    expect(plans).toEqual(['current', 'webster', 'actuated', 'max-pressure', 'optimised', winner.control === 'fixed' ? 'best actuated' : 'best fixed-time']);
-    for (const f of ['plan.json', 'optimised.scenario.json', 'convergence.csv', 'comparison.json', 'checkpoint-fixed.json', 'checkpoint-actuated.json', 'plan.add.xml']) {
+    const label = { fixed: 'best fixed-time', actuated: 'best actuated', 'max-pressure': 'best max-pressure' } as Record<string, string>;
+    expect(plans).toEqual(['current', 'webster', 'actuated', 'max-pressure', 'optimised', ...['fixed', 'actuated', 'max-pressure'].filter((c) => c !== winner.control).map((c) => label[c])]);
+    expect(summary.adaptive).toBe(winner.control !== 'fixed');
+    for (const f of ['plan.json', 'optimised.scenario.json', 'convergence.csv', 'comparison.json', 'checkpoint-fixed.json', 'checkpoint-actuated.json', 'checkpoint-max-pressure.json']) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     // the plan says how it is run, so a fixed-time plan never runs as actuated or the reverse
-    const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { signals: { default: string; actuated?: { gapS: number } } };
+    const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { signals: { default: string; actuated?: { gapS: number }; maxPressure?: { intervalS: number } } };
     expect(plan.signals.default).toBe(summary.control);
     expect(plan.signals.actuated !== undefined).toBe(summary.control === 'actuated');
-    expect(readFileSync(join(out, 'plan.add.xml'), 'utf8')).toContain(`type="${summary.control === 'fixed' ? 'static' : 'actuated'}"`);
-    // the optimised scenario is a valid scenario file
-    const check = greenwave('validate', join(out, 'optimised.scenario.json'));
-    expect(check.code, check.stderr).toBe(0);
+    expect(plan.signals.maxPressure !== undefined).toBe(summary.control === 'max-pressure');
+    if (summary.control === 'max-pressure') {
+      // SUMO has no max-pressure tlLogic: no SUMO files; the tuned settings are in plan.json
+      expect(existsSync(join(out, 'plan.add.xml'))).toBe(false);
+      expect(plan.signals.maxPressure?.intervalS).toBe(winner.settings?.interval);
+    } else {
+      expect(readFileSync(join(out, 'plan.add.xml'), 'utf8')).toContain(`type="${summary.control === 'fixed' ? 'static' : 'actuated'}"`);
+      // the optimised scenario is a valid scenario file
+      const check = greenwave('validate', join(out, 'optimised.scenario.json'));
+      expect(check.code, check.stderr).toBe(0);
+    }
     const csv = readFileSync(join(out, 'convergence.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toMatch(/^# greenwave/);
     expect(csv[1]).toBe('evaluation,batch,elapsedS,objective,best,control');
@@ -85,9 +95,7 @@ describe('greenwave optimise', () => {
     const rows = csv.slice(2).map((line) => line.split(','));
     expect(rows.length).toBe(summary.evaluations);
     expect(rows.map((row) => Number(row[0]))).toEqual(rows.map((_, i) => i + 1));
-    expect(rows.map((row) => row[5])).toEqual([
-      ...Array<string>(summary.training.searches[0].evaluations).fill('fixed'), ...Array<string>(summary.training.searches[1].evaluations).fill('actuated'),
-    ]);
+    expect(rows.map((row) => row[5])).toEqual(summary.training.searches.flatMap((s) => Array<string>(s.evaluations).fill(s.control)));
     rows.slice(1).forEach((row, i) => expect(Number(row[4])).toBeLessThanOrEqual(Number(rows[i][4])));
     expect(Number(rows[rows.length - 1][4])).toBeCloseTo(summary.training.best, 2); // the CSV keeps 3 decimals
   });
@@ -142,8 +150,8 @@ describe('greenwave optimise', () => {
       [['--method', 'genetic'], '--method must be one of'],
       [['--cycles', 'some'], '--cycles must be shared or per-junction'],
       [['--budget', '1'], '--budget must be an integer in [2, 100,000]'],
-      [['--budget', '3'], '--budget must be at least 4 with --control auto'],
-      [['--control', 'adaptive'], '--control must be fixed, actuated or auto'],
+      [['--budget', '5'], '--budget must be at least 6 with --control auto'],
+      [['--control', 'adaptive'], '--control must be fixed, actuated, max-pressure or auto'],
       [['--resume', '--out', join(dir, 'nothing-here')], '--resume: no checkpoint in'],
     ] as const) {
       const r = greenwave('optimise', file, ...args, '-q');
@@ -186,9 +194,10 @@ describe('greenwave optimise', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`fixed-time: resuming at evaluation ${before.evaluations}`);
     const after = JSON.parse(readFileSync(checkpoint, 'utf8')) as { evaluations: number; history: Array<{ evaluation: number; objective: number }> };
-    expect(after.evaluations).toBeGreaterThanOrEqual(60);
+    // --budget 120: 59 fixed-time, 36 actuated, 25 max-pressure (2 each, the rest 50/30/20)
+    expect(after.evaluations).toBe(59);
     const actuated = JSON.parse(readFileSync(join(out, 'checkpoint-actuated.json'), 'utf8')) as { evaluations: number };
-    expect(actuated.evaluations).toBeGreaterThanOrEqual(60);
+    expect(actuated.evaluations).toBe(36);
     // the history continues the killed run's: same first evaluations, then new ones, each evaluation once
     expect(after.history.slice(0, before.history.length)).toEqual(before.history);
     expect(after.history.map((h) => h.evaluation)).toEqual(Array.from({ length: after.history.length }, (_, i) => i + 1));

@@ -122,6 +122,17 @@ describe('localSearch', () => {
     await evaluator.close();
   }, 120_000);
 
+  it('a junction\'s genes are its splits and offset, and its cycle when it has its own', () => {
+    const { net } = corridorScenario();
+    const base = completePrograms(net, []);
+    const shared = createSearchSpace(net, base);
+    const per = createSearchSpace(net, base, { cycles: 'per-junction' });
+    shared.junctionGenes?.forEach((g, i) => expect(g.genes).toEqual([...Array.from({ length: base[i].phases.length }, (_, k) => shared.junctions[i].splits + k), shared.junctions[i].offset]));
+    per.junctionGenes?.forEach((g, i) => expect(g.genes[0]).toBe(per.groups[per.junctions[i].group].gene));
+    // every gene of the per-junction space belongs to a junction: nothing global is left
+    expect(new Set(per.junctionGenes?.flatMap((g) => g.genes)).size).toBe(per.dimension);
+  });
+
   it('decomposes the actuated space by junction too, and refuses a space without per-junction genes', async () => {
     const { net, scenario } = corridorScenario();
     const base = completePrograms(net, []);

@@ -118,7 +118,7 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .description('search signal plans (fixed time from Webster\'s, and actuated settings); compare current, Webster, actuated, max-pressure and optimised on held-out seeds')
     .argument('<scenario>', 'scenario file (.json, .yaml or .yml)')
     .option('-o, --out <dir>', 'output directory (default: <outputs.dir>/optimise)')
-    .option('--budget <n>', 'candidate evaluations in all, never exceeded, shared by the kinds of plan searched (fixed 50%, actuated 30%, max-pressure 20%; each runs every training seed x demand variant; default 150 + 3 per signal; at most 100,000)', integer('--budget', 2, 100_000))
+    .option('--budget <n>', 'candidate evaluations in all, never exceeded, shared by the kinds of plan searched (fixed 50%, actuated 30%, max-pressure 20%; each runs every training seed x demand variant; default 400 + 3 per signal; at most 100,000)', integer('--budget', 2, 100_000))
     .option('--control <kind>', 'kind of plan searched: fixed (cycle, splits, offsets), actuated (gap, detector setback, max greens), max-pressure (decision interval, min and max green, pressure weights) or auto (all three; the best on the training seeds wins)', 'auto')
     .option('--time <minutes>', 'time limit of the searches, never exceeded: shared like the budget, a batch still running then is dropped (at most 10,080: a week)', number('--time', 0, 10_080, 'minutes'))
     .option('-w, --workers <n>', `worker threads (default: available parallelism, ${os.availableParallelism()} here)`, integer('--workers', 1, MAX_WORKERS))
@@ -148,7 +148,7 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .option('-q, --quiet', 'no progress output')
     .addHelpText('after', `
 Examples:
-  greenwave optimise scenarios/corridor/scenario.yaml                  fixed-time, actuated and max-pressure searches (150 + 3 per signal evaluations), then the comparison table
+  greenwave optimise scenarios/corridor/scenario.yaml                  fixed-time, actuated and max-pressure searches (400 + 3 per signal evaluations), then the comparison table
   greenwave optimise scenario.yaml --control fixed                     fixed-time plans only (from Webster's)
   greenwave optimise scenario.yaml --budget 400 --time 30 --workers 8  stop at 400 evaluations or 30 minutes
   greenwave optimise scenario.yaml --resume                            continue a stopped run from its checkpoint

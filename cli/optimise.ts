@@ -103,7 +103,7 @@ export type PlanControl = (typeof PLAN_CONTROLS)[number];
  * signalised junction (a city has more to search; the decomposed search
  * tests every signal's genes in a few batches, so the need grows slowly).
  */
-export const BUDGET_BASE = 150;
+export const BUDGET_BASE = 400;
 export const BUDGET_PER_SIGNAL = 3;
 
 /** Share of the budget per kind of plan (renormalised over the kinds searched): max-pressure has five genes, fixed time the most. */

@@ -108,6 +108,21 @@ describe('localSearch', () => {
     await evaluator.close();
   }, 120_000);
 
+  it('the whole-vector search holds the budget and the time limit at city size too (81 signals, max-pressure and fixed time)', async () => {
+    const { net, scenario } = gridScenario();
+    const base = completePrograms(net, []);
+    const programs = base.map((p) => programToSpec(net, p));
+    const evaluator = counting(createInProcessEvaluator(scenario));
+    const mp = await optimise(evaluator, createMaxPressureSpace(net, base), { programs, control: { kind: 'max-pressure' } }, { seeds: [1], variants: [0], budget: 11 });
+    expect(mp.evaluations).toBe(11);
+    expect(evaluator.candidates).toBe(11);
+    const limit = 1.5;
+    const fixed = await optimise(evaluator, createSearchSpace(net, base), programs, { seeds: [1, 2], variants: [0], budget: 100_000, timeLimitS: limit });
+    expect(fixed.stopReason).toBe('time');
+    for (const h of fixed.history) expect(h.elapsedS).toBeLessThanOrEqual(limit);
+    await evaluator.close();
+  }, 120_000);
+
   it('improves a poor start (equal splits, no offsets) on the whole-network objective', async () => {
     const { net, scenario } = corridorScenario();
     const base = completePrograms(net, []);

@@ -37,7 +37,7 @@ import { SingleBar } from 'cli-progress';
 import { GreenwaveError, OutputError, UsageError } from '../engine/errors.js';
 import { buildScenario, loadScenario, type BuiltScenario } from '../engine/scenario/index.js';
 import { scaleDemand } from '../engine/demand/scale.js';
-import { programToSpec, type SignalProgramSpec } from '../engine/signals/program.js';
+import { programToSpec } from '../engine/signals/program.js';
 import { completePrograms, createSearchSpace, type CycleGrouping, type PlanSpace } from '../engine/optimise/space.js';
 import { createActuatedSpace } from '../engine/optimise/actuated-space.js';
 import { actuatedDesign, initialDesign } from '../engine/optimise/design.js';
@@ -48,7 +48,6 @@ import { SEARCH_METHODS, type SearchMethodName } from '../engine/optimise/search
 import { parseCheckpoint } from '../engine/optimise/checkpoint.js';
 import type { Candidate, CandidatePlan, Evaluator } from '../engine/optimise/evaluator.js';
 import { comparePlans, type Comparison } from '../engine/report/compare.js';
-import { csvField } from '../engine/report/outputs.js';
 import { writeReport } from '../engine/report/html/write.js';
 import { baselinePlans } from './baselines.js';
 import { VERSION } from './version.js';
@@ -56,6 +55,10 @@ import { interruptOnSigint } from './commands.js';
 import { prepareOutputDir, type OutputDir, type PreparedOutputDir } from '../engine/report/output-dir.js';
 import { outputDirectory, outputFailure } from './outputs.js';
 import { parseRedisUrl } from '../workers/distributed/connection.js';
+import { writePlanFiles } from './plan-files.js';
+import {
+  BUDGET_BASE, BUDGET_PER_SIGNAL, LOCAL_SEARCH_MIN_SIGNALS, PLAN_CONTROLS, defaultBudget, defaultSeeds, shareBudget, type PlanControl,
+} from './optimise-budget.js';
 
 /** Options of `greenwave optimise`. */
 export interface OptimiseCommandOptions {
@@ -94,76 +97,11 @@ const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = {
   delay: 'delay', travelTime: 'travelTime', 'travel-time': 'travelTime', vehicleHours: 'vehicleHours', 'vehicle-hours': 'vehicleHours',
 };
 
-/** Kinds of plan `greenwave optimise` searches. */
-export const PLAN_CONTROLS = ['fixed', 'actuated', 'max-pressure'] as const;
-export type PlanControl = (typeof PLAN_CONTROLS)[number];
-
-/**
- * The default budget, evaluations in all: BUDGET_BASE + BUDGET_PER_SIGNAL per
- * signalised junction (a city has more to search; the decomposed search
- * tests every signal's genes in a few batches, so the need grows slowly).
- */
-export const BUDGET_BASE = 400;
-export const BUDGET_PER_SIGNAL = 3;
-
-/** Share of the budget per kind of plan (renormalised over the kinds searched): max-pressure has five genes, fixed time the most. */
-export const BUDGET_SHARES: Readonly<Record<PlanControl, number>> = { fixed: 0.5, actuated: 0.3, 'max-pressure': 0.2 };
-
-/** Signals from which `--method auto` runs the decomposed (local) search on spaces with per-junction genes. */
-export const LOCAL_SEARCH_MIN_SIGNALS = 30;
-
-/**
- * Training seeds per candidate when --seeds is not given: 3, or 1 from
- * LOCAL_SEARCH_MIN_SIGNALS signals. A city's mean delay is over thousands of
- * trips, so one seed x the demand variants already averages much of the noise,
- * and a third of the runs per candidate buys three times the evaluations; the
- * held-out comparison shows whether the plan over-fitted.
- */
-export function defaultSeeds(signals: number): number {
-  return signals >= LOCAL_SEARCH_MIN_SIGNALS ? 1 : 3;
-}
-
-/** The default budget for `signals` signalised junctions. */
-export function defaultBudget(signals: number): number {
-  return BUDGET_BASE + BUDGET_PER_SIGNAL * signals;
-}
-
-/** `budget` shared by `controls` in proportion to BUDGET_SHARES, each at least 2 and summing to `budget` exactly. */
-export function shareBudget(budget: number, controls: readonly PlanControl[]): number[] {
-  const weights = controls.map((c) => BUDGET_SHARES[c]);
-  const total = weights.reduce((a, b) => a + b, 0);
-  const spare = budget - 2 * controls.length;
-  const exact = weights.map((w) => (spare * w) / total);
-  const parts = exact.map(Math.floor);
-  let left = spare - parts.reduce((a, b) => a + b, 0);
-  const order = exact.map((e, i) => [e - Math.floor(e), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  for (let k = 0; left > 0; k++, left--) parts[order[k % order.length][1]]++;
-  return parts.map((p) => p + 2);
-}
-
 /** Seeds held out for the comparison: far from the training seeds so the two never overlap. */
 export const HELD_OUT_SEED_OFFSET = 100_000;
 
 function fmt(v: number, digits = 1): string {
   return Number.isFinite(v) ? v.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';
-}
-
-/** The plan in scenario-file units (`greenS`, `offsetS` ...). */
-export function scenarioPrograms(programs: readonly SignalProgramSpec[]): unknown[] {
-  return programs.map((p) => ({
-    junction: p.junction,
-    offsetS: p.offset ?? 0,
-    cycleS: p.phases.reduce((s, ph) => s + ph.duration + (ph.yellow ?? 3) + (ph.allRed ?? 2), 0),
-    phases: p.phases.map((ph) => ({
-      green: ph.green.map((m) => ({ from: m.from, to: m.to })),
-      ...(ph.permissive && ph.permissive.length > 0 ? { permissive: ph.permissive.map((m) => ({ from: m.from, to: m.to })) } : {}),
-      greenS: ph.duration,
-      ...(ph.yellow !== undefined ? { yellowS: ph.yellow } : {}),
-      ...(ph.allRed !== undefined ? { allRedS: ph.allRed } : {}),
-      ...(ph.minGreen !== undefined ? { minGreenS: ph.minGreen } : {}),
-      ...(ph.maxGreen !== undefined ? { maxGreenS: ph.maxGreen } : {}),
-    })),
-  }));
 }
 
 function comparisonTable(comparison: Comparison): string {
@@ -542,76 +480,4 @@ async function inputDigest(scenarioText: string, built: BuiltScenario): Promise<
     });
   }
   return hash.digest('hex');
-}
-
-/**
- * Write plan.json, optimised.scenario.json, network.net.xml, plan.add.xml and
- * convergence.csv (every search's evaluations in the order run, with a `control`
- * column and the best so far over all searches); return their paths.
- */
-async function writePlanFiles(
-  outputs: OutputDir, built: BuiltScenario, best: ScoredPlan, searches: Array<{ control: PlanControl; result: OptimiseResult }>, scenarioFile: string,
-): Promise<string[]> {
-  const out = outputs.dir;
-  const files: string[] = [];
-  const programs = scenarioPrograms(best.programs);
-  const control = best.control;
-  // The control is written explicitly, so a fixed-time plan optimised for a scenario that runs actuated stays fixed time.
-  // Max-pressure's settings are written as signals.maxPressure (intervalS, turnRatios, useMaxGreen): the
-  // scenario format reads that block once max-pressure settings land in it (minimum and maximum greens are the programs').
-  const signals = control?.kind === 'actuated'
-    ? { default: 'actuated', actuated: { ...(control.gap !== undefined ? { gapS: control.gap } : {}), ...(control.detectorGap !== undefined ? { detectorGapS: control.detectorGap } : {}) }, programs }
-    : control?.kind === 'max-pressure'
-      ? {
-        default: 'max-pressure',
-        maxPressure: {
-          ...(control.interval !== undefined ? { intervalS: control.interval } : {}),
-          ...(control.turnRatios !== undefined ? { turnRatios: control.turnRatios } : {}),
-          ...(control.useMaxGreen !== undefined ? { useMaxGreen: control.useMaxGreen } : {}),
-        },
-        programs,
-      }
-      : { default: 'fixed', programs };
-  files.push(await outputs.write('plan.json', `${JSON.stringify({ signals }, null, 2)}\n`));
-  const source = structuredClone(built.scenario.source) as unknown as Record<string, unknown>;
-  const network = source.network as Record<string, unknown>;
-  if (typeof network.file === 'string') {
-    network.file = path.relative(out, path.resolve(path.dirname(scenarioFile), network.file));
-  }
-  const { actuated: _own, maxPressure: _ownMp, ...sourceSignals } = (source.signals ?? {}) as Record<string, unknown>;
-  void _own;
-  void _ownMp;
-  const optimised = {
-    ...source,
-    name: `${built.scenario.name}-optimised`,
-    signals: { ...sourceSignals, ...signals },
-    // Its outputs go beside it (a scenario's outputs.dir is relative to the scenario file).
-    outputs: { ...(source.outputs as object), dir: 'out' },
-  };
-  files.push(await outputs.write('optimised.scenario.json', `${JSON.stringify(optimised, null, 2)}\n`));
-  // SUMO: the plan as tlLogic programs, and the network as a .net.xml (with the
-  // scenario's current programs as programID 0) so `sumo -n network.net.xml -a plan.add.xml` runs it.
-  // SUMO has no max-pressure tlLogic, so a max-pressure plan has no SUMO files.
-  if (control?.kind !== 'max-pressure') {
-    const { tlLogicXml, sumoNetXml } = await import('../engine/io/sumo/export.js');
-    files.push(await outputs.write('network.net.xml', sumoNetXml(built.network, { programs: built.signals.programs.map((p) => programToSpec(built.compiled, p)) })));
-    files.push(await outputs.write('plan.add.xml', tlLogicXml(best.programs, built.compiled, undefined, control ? { control, begin: built.options.start } : {})));
-  }
-  const methods = [...new Set(searches.map((s) => s.result.method))].join(', ');
-  const csv = [`# greenwave ${VERSION} optimise ${built.scenario.name} (${methods}, objective ${searches[0].result.objective})`, 'evaluation,batch,elapsedS,objective,best,control'];
-  let offset = 0;
-  let batchOffset = 0;
-  let timeOffset = 0;
-  let bestSoFar = Infinity;
-  for (const { control: kind, result } of searches) {
-    for (const h of result.history) {
-      bestSoFar = Math.min(bestSoFar, h.objective);
-      csv.push([h.evaluation + offset, h.batch + batchOffset, (h.elapsedS + timeOffset).toFixed(2), h.objective, bestSoFar, kind].map((v) => csvField(v)).join(','));
-    }
-    offset += result.evaluations;
-    batchOffset += result.batches;
-    timeOffset += result.elapsedS;
-  }
-  files.push(await outputs.write('convergence.csv', `${csv.join('\n')}\n`));
-  return files;
 }

@@ -18,6 +18,7 @@ import { createRouter } from '../routing/router.js';
 import type { SignalProgramSpec } from '../signals/program.js';
 import type { SearchSpace } from './space.js';
 import type { ActuatedSpace } from './actuated-space.js';
+import type { MaxPressureSpace } from './max-pressure-space.js';
 import type { CandidatePlan } from './evaluator.js';
 
 /** Cycle lengths tried, as fractions of the space's cycle range. */
@@ -72,11 +73,7 @@ const ACTUATED_MAX_GREENS = [20, 40];
  * a coordinate search crosses slowly; the grid puts the good pairings in reach.
  */
 export function actuatedDesign(space: ActuatedSpace, start: CandidatePlan): Float64Array[] {
-  const x0 = space.encodePlan(start);
-  const out: Float64Array[] = [];
-  const push = (x: Float64Array): void => {
-    if (!out.some((y) => y.every((v, k) => v === x[k])) && !x.every((v, k) => v === x0[k])) out.push(x);
-  };
+  const { out, push } = distinctVectors(space.encodePlan(start));
   for (const gap of ACTUATED_GAPS) {
     for (const setback of ACTUATED_SETBACKS) {
       push(space.encodePlan({ programs: start.programs, control: { kind: 'actuated', gap, detectorGap: setback } }));
@@ -86,5 +83,35 @@ export function actuatedDesign(space: ActuatedSpace, start: CandidatePlan): Floa
     const programs = start.programs.map((p) => ({ ...p, phases: p.phases.map((ph) => ({ ...ph, maxGreen })) }));
     push(space.encodePlan({ programs, control: start.control ?? { kind: 'actuated' } }));
   }
+  return out;
+}
+
+/** A list of vectors that keeps each vector once and never `x0` itself (the start plan, evaluated as given). */
+function distinctVectors(x0: Float64Array): { out: Float64Array[]; push: (x: Float64Array) => void } {
+  const out: Float64Array[] = [];
+  const push = (x: Float64Array): void => {
+    if (!out.some((y) => y.every((v, k) => v === x[k])) && !x.every((v, k) => v === x0[k])) out.push(x);
+  };
+  return { out, push };
+}
+
+/** Decision intervals of the max-pressure first batch, s (5 s, the default, among them). */
+const MAX_PRESSURE_INTERVALS = [3, 5, 8, 12];
+/** Maximum green of the capped max-pressure candidate, s. */
+const MAX_PRESSURE_CAP = 40;
+
+/**
+ * Vectors of the first batch of a max-pressure search: `start` with decision
+ * intervals of 3-12 s under both pressure weightings (demand turn ratios,
+ * Varaiya's equal shares), and with a 40 s maximum green.
+ */
+export function maxPressureDesign(space: MaxPressureSpace, start: CandidatePlan): Float64Array[] {
+  const { out, push } = distinctVectors(space.encodePlan(start));
+  const base = start.control?.kind === 'max-pressure' ? start.control : { kind: 'max-pressure' as const };
+  for (const interval of MAX_PRESSURE_INTERVALS) {
+    for (const turnRatios of ['demand', 'uniform'] as const) push(space.encodePlan({ programs: start.programs, control: { ...base, interval, turnRatios } }));
+  }
+  const programs = start.programs.map((p) => ({ ...p, phases: p.phases.map((ph) => ({ ...ph, maxGreen: MAX_PRESSURE_CAP })) }));
+  push(space.encodePlan({ programs, control: { ...base, useMaxGreen: true } }));
   return out;
 }

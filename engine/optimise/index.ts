@@ -11,14 +11,20 @@ export type {
   ProgressEvent, EvaluateOptions, EvaluatorCloseReport, InProcessEvaluatorOptions,
 } from './evaluator.js';
 export { createSearchSpace, completePrograms } from './space.js';
-export type { PlanSpace, SearchSpace, SearchSpaceOptions, CycleGrouping, JunctionGenes, CycleGroupGenes } from './space.js';
+export type { PlanSpace, SearchSpace, SearchSpaceOptions, CycleGrouping, JunctionGenes, CycleGroupGenes, JunctionGeneGroup } from './space.js';
 export { createActuatedSpace, GAP_RANGE, DETECTOR_RANGE, MAX_GREEN_CEILING } from './actuated-space.js';
 export type { ActuatedSpace, ActuatedJunctionGenes } from './actuated-space.js';
 export { createCmaEs, createCompass, createSearch, SEARCH_METHODS } from './search.js';
 export type { SearchMethod, SearchMethodName, SearchState, CmaEsOptions, CompassOptions } from './search.js';
 export { optimise, runObjective, scoreCandidates, OBJECTIVES, DEFAULT_UNFINISHED_PENALTY } from './optimise.js';
 export type { ObjectiveName, OptimiseOptions, OptimiseResult, OptimiseCheckpoint, OptimiseProgress, HistoryRow, ScoredPlan } from './optimise.js';
-export { initialDesign, actuatedDesign } from './design.js';
+export { initialDesign, actuatedDesign, maxPressureDesign } from './design.js';
+export { createMaxPressureSpace, INTERVAL_RANGE, MIN_GREEN_RANGE, MAX_GREEN_RANGE } from './max-pressure-space.js';
+export type { MaxPressureSpace } from './max-pressure-space.js';
+export { localSearch } from './local-search.js';
+export type { LocalSearchOptions } from './local-search.js';
+export { signalRegions, disjointClasses, DEFAULT_REGION_RADIUS_S } from './regions.js';
+export { withFixedRoutes } from './routes.js';
 export { calibrate, fitRows, fitSummary, locationFits, geh, meetsFlowCriterion, countConsistency, tripEnds, TRIP_ENDS } from './calibrate/index.js';
 export type {
   CalibrateOptions, CalibrationProgress, CalibrationResult, IterationReport, SignalsFor, FitRow, FitSummary, LocationFit,

@@ -42,6 +42,7 @@ import {
   type HistoryRow, type ObjectiveName, type OptimiseOptions, type OptimiseResult, type ScoredPlan,
 } from './optimise.js';
 import { DEFAULT_REGION_RADIUS_S, disjointClasses, signalRegions } from './regions.js';
+import { createBatchClock } from './batch-clock.js';
 import type { PlanSpace } from './space.js';
 
 /** Options of {@link localSearch}: those of `optimise` that apply, and the decomposition's. */
@@ -197,26 +198,15 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
     evaluations, budget, batches, best: best.value, start: startPlan.value, elapsedS: elapsedS(),
     ...(options.timeLimitS !== undefined ? { timeLeftS: Math.max(0, options.timeLimitS - elapsedS()) } : {}),
   });
-  // Wall time of one wave of runs (one run per worker), s, from the batches so far: batches are cut to what fits the time left.
-  const runsPer = seeds.length * variants.length;
-  const concurrency = Math.max(1, evaluator.concurrency);
-  const waves = (n: number): number => Math.ceil((n * runsPer) / concurrency);
-  let waveS = NaN;
-  /** How many of `n` candidates fit the time left (all of them without a limit or before the first measurement). */
-  const fits = (n: number): number => {
-    if (options.timeLimitS === undefined || Number.isNaN(waveS)) return n;
-    const left = options.timeLimitS - elapsedS();
-    let k = n;
-    while (k > 0 && waves(k) * waveS > left) k--;
-    return k;
-  };
+  // Under a time limit batches are cut to what the measured wall time says fits the time left.
+  const clock = createBatchClock(seeds.length * variants.length, evaluator.concurrency, options.timeLimitS, elapsedS);
+  const fits = (n: number): number => clock.fits(n);
   /** Score `xs` (plans `plans`), record history; undefined when aborted. */
   const run = async (plans: readonly CandidatePlan[], xs: ReadonlyArray<Float64Array | null>): Promise<Scored | undefined> => {
     const t0 = performance.now();
     const result = await scoreWithJunctions(evaluator, plans, seeds, variants, objective, penalty, net.junctionCount, evalOptions);
     if (result.aborted) return undefined;
-    const measured = (performance.now() - t0) / 1000 / waves(plans.length);
-    waveS = Number.isNaN(waveS) ? measured : (waveS + measured) / 2;
+    clock.measure(t0, plans.length);
     batches++;
     for (const f of result.failures) failures.push({ evaluation: evaluations + f.candidate + 1, seed: f.seed, message: f.message });
     result.values.forEach((value, k) => {

@@ -110,31 +110,3 @@ export function createMaxPressureSpace(net: CompiledNetwork, base: readonly Sign
     },
   };
 }
-
-/** Decision intervals x turn-ratio sources of the max-pressure first batch (5 s demand is the default start). */
-const DESIGN_INTERVALS = [3, 5, 8, 12];
-
-/**
- * Vectors of the first batch of a max-pressure search: decision intervals with
- * both pressure weightings, and with a maximum green of 40 s.
- */
-export function maxPressureDesign(space: MaxPressureSpace, start: CandidatePlan): Float64Array[] {
-  const x0 = space.encodePlan(start);
-  const out: Float64Array[] = [];
-  const push = (x: Float64Array): void => {
-    if (!out.some((y) => y.every((v, k) => v === x[k])) && !x.every((v, k) => v === x0[k])) out.push(x);
-  };
-  for (const interval of DESIGN_INTERVALS) {
-    for (const uniform of [0, 1]) {
-      const x = Float64Array.from(x0);
-      x[0] = unlerp(INTERVAL_RANGE, interval);
-      x[4] = uniform;
-      push(x);
-    }
-  }
-  const capped = Float64Array.from(x0);
-  capped[2] = 1;
-  capped[3] = unlerp(MAX_GREEN_RANGE, 40);
-  push(capped);
-  return out;
-}

@@ -31,6 +31,7 @@
  * last batch is seldom thrown away at the limit.
  */
 import { CHECKPOINT_VERSION, checkCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { createBatchClock } from './batch-clock.js';
 import { InputError, UsageError } from '../errors.js';
 import type { NetworkMetrics } from '../sim/metrics.js';
 import type { SignalProgramSpec } from '../signals/program.js';
@@ -268,20 +269,10 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     ...(options.timeLimitS !== undefined ? { timeLeftS: Math.max(0, options.timeLimitS - elapsedS()) } : {}),
   });
 
-  // Wall time of one wave of runs (one run per worker), s: under a time limit a search batch is cut to what fits the time left.
-  const waves = (n: number): number => Math.ceil((n * seeds.length * variants.length) / Math.max(1, evaluator.concurrency));
-  let waveS = NaN;
-  const measure = (t0: number, n: number): void => {
-    const s = (performance.now() - t0) / 1000 / waves(n);
-    waveS = Number.isNaN(waveS) ? s : (waveS + s) / 2;
-  };
-  const fits = (n: number): number => {
-    if (options.timeLimitS === undefined || Number.isNaN(waveS)) return n;
-    const left = options.timeLimitS - elapsedS();
-    let k = n;
-    while (k > 0 && waves(k) * waveS > left) k--;
-    return k;
-  };
+  // Under a time limit a search batch is cut to what the measured wall time says fits the time left.
+  const clock = createBatchClock(seeds.length * variants.length, evaluator.concurrency, options.timeLimitS, elapsedS);
+  const fits = (n: number): number => clock.fits(n);
+  const measure = (t0: number, n: number): void => clock.measure(t0, n);
 
   const finish = (stopReason: OptimiseResult['stopReason']): OptimiseResult => {
     clearTimeout(timer);

@@ -10,9 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { corridorScenario } from '../fixtures/optimise-corridor.js';
 import { createInProcessEvaluator } from '../../engine/optimise/index.js';
 import { completePrograms } from '../../engine/optimise/space.js';
-import {
-  createMaxPressureSpace, INTERVAL_RANGE, MAX_GREEN_RANGE, MIN_GREEN_RANGE, maxPressureDesign,
-} from '../../engine/optimise/max-pressure-space.js';
+import { createMaxPressureSpace, INTERVAL_RANGE, MAX_GREEN_RANGE, MIN_GREEN_RANGE } from '../../engine/optimise/max-pressure-space.js';
+import { maxPressureDesign } from '../../engine/optimise/design.js';
 import { optimise } from '../../engine/optimise/optimise.js';
 import { programToSpec } from '../../engine/signals/program.js';
 import { createRandom } from '../../engine/demand/random.js';

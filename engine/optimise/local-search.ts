@@ -205,7 +205,9 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
   const run = async (plans: readonly CandidatePlan[], xs: ReadonlyArray<Float64Array | null>): Promise<Scored | undefined> => {
     const t0 = performance.now();
     const result = await scoreWithJunctions(evaluator, plans, seeds, variants, objective, penalty, net.junctionCount, evalOptions);
-    if (result.aborted) return undefined;
+    // Dropped when aborted, or when it ended after the time limit (before the limit's timer fired).
+    const doneS = elapsedS();
+    if (result.aborted || (options.timeLimitS !== undefined && doneS > options.timeLimitS)) return undefined;
     clock.measure(t0, plans.length);
     batches++;
     for (const f of result.failures) failures.push({ evaluation: evaluations + f.candidate + 1, seed: f.seed, message: f.message });
@@ -214,7 +216,7 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
       const x = xs[k];
       if (x === null) startPlan = scored(plans[k], value, null); // the start plan, evaluated as given
       if (value < best.value || (x === null && !(best.value <= value))) best = x === null ? startPlan : scored(plans[k], value, Array.from(x));
-      history.push({ evaluation: evaluations, batch: batches, elapsedS: elapsedS(), objective: value, best: best.value });
+      history.push({ evaluation: evaluations, batch: batches, elapsedS: doneS, objective: value, best: best.value });
     });
     return result;
   };

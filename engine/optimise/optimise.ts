@@ -263,6 +263,7 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
   timer?.unref();
   const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
   const evalOptions: EvaluateOptions = { signal };
+  const pastLimit = (atS: number): boolean => options.timeLimitS !== undefined && atS > options.timeLimitS;
   const stopped = (): 'interrupted' | 'time' => (options.signal?.aborted ? 'interrupted' : 'time');
   const progress = (): void => options.onProgress?.({
     evaluations, budget, batches, best: best.value, start: startPlan.value, elapsedS: elapsedS(),
@@ -288,7 +289,8 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     const designPlans = initial.map((x) => space.plan(x));
     const t0 = performance.now();
     const first = await scoreCandidates(evaluator, [start, ...designPlans], seeds, variants, objective, penalty, evalOptions);
-    if (first.aborted) {
+    const firstDoneS = elapsedS();
+    if (first.aborted || pastLimit(firstDoneS)) { // a batch that ends after the time limit is dropped like one cut by it
       startPlan = scored(start, NaN, null);
       best = startPlan;
       return finish(stopped());
@@ -301,7 +303,7 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     first.values.forEach((value, k) => {
       evaluations++;
       if (k > 0 && value < best.value) best = scored(designPlans[k - 1], value, Array.from(initial[k - 1]));
-      history.push({ evaluation: evaluations, batch: 1, elapsedS: elapsedS(), objective: value, best: best.value });
+      history.push({ evaluation: evaluations, batch: 1, elapsedS: firstDoneS, objective: value, best: best.value });
     });
   }
   // The search starts from the best plan of the first batch (the start plan unless the design found better).
@@ -334,14 +336,16 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     const candidates = xs.map((x) => space.plan(x));
     const t0 = performance.now();
     const batch = await scoreCandidates(evaluator, candidates, seeds, variants, objective, penalty, evalOptions);
-    if (batch.aborted) return finish(stopped()); // the partial batch is dropped: the checkpoint still holds the state before it
+    // The partial batch (or one that ended after the limit, before its timer fired) is dropped: the checkpoint still holds the state before it.
+    const doneS = elapsedS();
+    if (batch.aborted || pastLimit(doneS)) return finish(stopped());
     measure(t0, xs.length);
     batches++;
     for (let k = 0; k < xs.length; k++) {
       evaluations++;
       const value = batch.values[k];
       if (value < best.value) best = scored(candidates[k], value, Array.from(xs[k]));
-      history.push({ evaluation: evaluations, batch: batches, elapsedS: elapsedS(), objective: value, best: best.value });
+      history.push({ evaluation: evaluations, batch: batches, elapsedS: doneS, objective: value, best: best.value });
     }
     for (const f of batch.failures) failures.push({ evaluation: evaluations - xs.length + f.candidate + 1, seed: f.seed, message: f.message });
     if (!cut) search.tell(xs, batch.values); // a cut batch ends the search at the budget; the method never learns of a part of one

@@ -28,7 +28,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { lstat, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
 import { OutputError } from '../errors.js';
 import { ensureDirectory, removeStaleTemporaries, shownPath, writeFileAtomic } from '../text/atomic-file.js';
 
@@ -49,23 +49,36 @@ export interface OutputOwner {
   version: string;
 }
 
-const ManifestSchema = z.object({
-  format: z.literal('greenwave-manifest'),
-  version: z.literal(1),
-  kind: z.enum(['run', 'optimise']),
-  run: z.string(),
-  scenario: z.string(),
-  scenarioFile: z.string().nullable(),
-  seed: z.number().nullable(),
-  greenwave: z.string(),
-  state: z.enum(['writing', 'complete', 'interrupted']),
-  started: z.string(),
-  finished: z.string().nullable(),
-  files: z.record(z.string(), z.object({ bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
-});
+/** The manifest's schema, made with the `zod` it is given. */
+function manifestSchema(z: typeof Zod) {
+  return z.object({
+    format: z.literal('greenwave-manifest'),
+    version: z.literal(1),
+    kind: z.enum(['run', 'optimise']),
+    run: z.string(),
+    scenario: z.string(),
+    scenarioFile: z.string().nullable(),
+    seed: z.number().nullable(),
+    greenwave: z.string(),
+    state: z.enum(['writing', 'complete', 'interrupted']),
+    started: z.string(),
+    finished: z.string().nullable(),
+    files: z.record(z.string(), z.object({ bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
+  });
+}
+
+/**
+ * The schema, made on first use: zod is loaded only when a manifest is read, so a
+ * run that writes into a new directory (or writes nothing) never pays for it.
+ */
+let schema: Promise<ReturnType<typeof manifestSchema>> | undefined;
+function loadManifestSchema(): Promise<ReturnType<typeof manifestSchema>> {
+  schema ??= import('zod').then(({ z }) => manifestSchema(z));
+  return schema;
+}
 
 /** The manifest's content. */
-export type RunManifest = z.infer<typeof ManifestSchema>;
+export type RunManifest = Zod.infer<ReturnType<typeof manifestSchema>>;
 
 /** Options of {@link prepareOutputDir}. */
 export interface PrepareOptions {
@@ -117,7 +130,7 @@ export async function readManifest(dir: string): Promise<RunManifest | undefined
   } catch (error) {
     throw new OutputError(shownPath(file), `is not a greenwave manifest (${(error as Error).message.slice(0, 80)}): remove it, or write elsewhere`);
   }
-  const parsed = ManifestSchema.safeParse(value);
+  const parsed = (await loadManifestSchema()).safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new OutputError(shownPath(file), `is not a greenwave manifest (${issue.path.join('.') || 'the file'}: ${issue.message}): remove it, or write elsewhere`);

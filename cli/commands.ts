@@ -288,7 +288,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     }
     if (options.redis !== undefined && options.report) throw new UsageError('--report records the first replication in this process: leave out --redis');
     if (options.redis !== undefined) {
-      // A bad URL is a usage error before anything is loaded; the parser is loaded only with --redis.
+      // A bad URL is a usage error before anything else is loaded.
       const { parseRedisUrl } = await import('../workers/distributed/connection.js');
       parseRedisUrl(options.redis);
     }

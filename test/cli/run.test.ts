@@ -137,7 +137,7 @@ describe('greenwave run: start-up and timing', () => {
     for (const needed of ['engine/scenario/load.ts', 'engine/scenario/build.ts', 'cli/validate.ts']) {
       expect(loaded.some((m) => m.includes(needed)), needed).toBe(true);
     }
-    for (const name of ['engine/sim/', 'engine/report/', 'engine/optimise/', 'cli/commands.ts', 'cli/calibrate.ts', 'node_modules/zod/', 'workers/']) {
+    for (const name of ['engine/sim/', 'engine/report/outputs.ts', 'engine/report/output-dir.ts', 'engine/report/stats.ts', 'engine/report/html/', 'engine/optimise/', 'cli/commands.ts', 'cli/calibrate.ts', 'node_modules/zod/', 'workers/']) {
       expect(loaded.filter((m) => m.includes(name)), name).toEqual([]);
     }
   });

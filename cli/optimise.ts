@@ -14,9 +14,9 @@
  * Files in --out: checkpoint-<control>.json (after every batch; --resume
  * continues from them), convergence.csv, plan.json (the best plan,
  * scenario-ready), optimised.scenario.json (the scenario with that plan),
- * plan.add.xml (SUMO tlLogic, programID "greenwave", static or actuated) with
- * network.net.xml (the network for SUMO, so `sumo -n network.net.xml -a
- * plan.add.xml` checks the plan), comparison.json.
+ * plan.add.xml (SUMO tlLogic, programID "greenwave", static or actuated: onto the
+ * user's own SUMO network for a scenario from SUMO, else with the network as SUMO
+ * plain XML for netconvert; see sumo-plan-files.ts), comparison.json.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -44,6 +44,8 @@ import { interruptOnSigint } from './commands.js';
 import { prepareOutputDir, type OutputDir, type PreparedOutputDir } from '../engine/report/output-dir.js';
 import { outputDirectory, outputFailure } from './outputs.js';
 import { parseRedisUrl } from '../workers/distributed/connection.js';
+import { importedFromSumoInline, sumoTargetOf, type SumoTarget } from './sumo-target.js';
+import { SUMO_PLAN_FILE_NAMES, writeSumoPlanFiles } from './sumo-plan-files.js';
 
 /** Options of `greenwave optimise`. */
 export interface OptimiseCommandOptions {
@@ -73,10 +75,12 @@ export interface OptimiseCommandOptions {
   jobId?: string;
   /** Write into a directory holding another scenario's outputs, or files no manifest accounts for. */
   force?: boolean;
+  /** The scenario's own SUMO files (network, routes, ...): plan.add.xml is written onto that network. */
+  sumo?: string[];
 }
 
 /** Files `greenwave optimise` writes besides its checkpoints. */
-const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', 'network.net.xml', 'plan.add.xml', 'convergence.csv', 'comparison.json', 'report.html'] as const;
+const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', ...SUMO_PLAN_FILE_NAMES, 'convergence.csv', 'comparison.json', 'report.html'] as const;
 
 const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = {
   delay: 'delay', travelTime: 'travelTime', 'travel-time': 'travelTime', vehicleHours: 'vehicleHours', 'vehicle-hours': 'vehicleHours',
@@ -182,12 +186,14 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   let scenarioText: string;
   let out: string;
   let prepared: PreparedOutputDir;
+  let sumoTarget: SumoTarget | undefined;
   try {
     parsed = parseOptions(options);
     if (options.redis !== undefined) parseRedisUrl(options.redis); // a bad URL is a usage error before anything is loaded
     const loaded = await loadScenario(file);
     built = buildScenario(loaded);
     scenarioText = await readFile(file, 'utf8');
+    sumoTarget = await sumoTargetOf(built, options.sumo);
     out = await outputDirectory(file, built.outputs.dir, options.out, 'optimise');
     const names = [...PLAN_FILE_NAMES, ...(options.resume ? [] : parsed.controls.map((c) => `checkpoint-${c}.json`))];
     prepared = await prepareOutputDir(out, { kind: 'optimise', scenario: built.scenario.name, scenarioFile: file, seed: built.seeds[0], version: VERSION }, { names, force: options.force === true });
@@ -329,7 +335,10 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       return 130;
     }
     const chosen = done.reduce((a, b) => (b.result.best.value < a.result.best.value ? b : a));
-    const files = await writePlanFiles(outputs, built, chosen.result.best, done.map((s) => ({ control: s.control, result: s.result })), file);
+    const { files, commands } = await writePlanFiles(outputs, built, chosen.result.best, done.map((s) => ({ control: s.control, result: s.result })), file, sumoTarget);
+    if (sumoTarget === undefined && importedFromSumoInline(built)) {
+      log('note: this scenario was imported from SUMO files; give them with --sumo (e.g. --sumo net.net.xml routes.rou.xml) to write plan.add.xml onto that network');
+    }
     if (interrupted) {
       await outputs.commit('interrupted');
       process.stderr.write(`greenwave: interrupted; the best plan so far (${CONTROL_LABEL[chosen.control]}) is written to ${files.join(', ')}. Continue with: greenwave optimise ${file} --resume${options.out ? ` --out ${options.out}` : ''}\n`);
@@ -380,7 +389,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       if (comparison) {
         lines.push(`held-out seeds ${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]} (${heldOutSeeds.length}), nominal demand, mean ± 95% CI; Δ is paired per seed against Webster:`, comparisonTable(comparison));
       }
-      lines.push('', 'outputs:', ...files.map((f) => `  ${f}`));
+      lines.push('', 'outputs:', ...files.map((f) => `  ${f}`), '', 'check the plan in SUMO:', ...commands.map((c) => `  ${c}`));
       process.stdout.write(`${lines.join('\n')}\n`);
     }
     return done.some((s) => s.result.failures.length > 0) ? 1 : 0;
@@ -442,13 +451,13 @@ async function inputDigest(scenarioText: string, built: BuiltScenario): Promise<
 }
 
 /**
- * Write plan.json, optimised.scenario.json, network.net.xml, plan.add.xml and
+ * Write plan.json, optimised.scenario.json, the SUMO files (sumo-plan-files.ts) and
  * convergence.csv (every search's evaluations in the order run, with a `control`
  * column and the best so far over all searches); return their paths.
  */
 async function writePlanFiles(
-  outputs: OutputDir, built: BuiltScenario, best: ScoredPlan, searches: Array<{ control: PlanControl; result: OptimiseResult }>, scenarioFile: string,
-): Promise<string[]> {
+  outputs: OutputDir, built: BuiltScenario, best: ScoredPlan, searches: Array<{ control: PlanControl; result: OptimiseResult }>, scenarioFile: string, target: SumoTarget | undefined,
+): Promise<{ files: string[]; commands: string[] }> {
   const out = outputs.dir;
   const files: string[] = [];
   const programs = scenarioPrograms(best.programs);
@@ -473,11 +482,8 @@ async function writePlanFiles(
     outputs: { ...(source.outputs as object), dir: 'out' },
   };
   files.push(await outputs.write('optimised.scenario.json', `${JSON.stringify(optimised, null, 2)}\n`));
-  // SUMO: the plan as tlLogic programs, and the network as a .net.xml (with the
-  // scenario's current programs as programID 0) so `sumo -n network.net.xml -a plan.add.xml` runs it.
-  const { tlLogicXml, sumoNetXml } = await import('../engine/io/sumo/export.js');
-  files.push(await outputs.write('network.net.xml', sumoNetXml(built.network, { programs: built.signals.programs.map((p) => programToSpec(built.compiled, p)) })));
-  files.push(await outputs.write('plan.add.xml', tlLogicXml(best.programs, built.compiled, undefined, control ? { control, begin: built.options.start } : {})));
+  const sumo = await writeSumoPlanFiles(outputs, built, best.programs, control, target);
+  files.push(...sumo.files);
   const methods = [...new Set(searches.map((s) => s.result.method))].join(', ');
   const csv = [`# greenwave ${VERSION} optimise ${built.scenario.name} (${methods}, objective ${searches[0].result.objective})`, 'evaluation,batch,elapsedS,objective,best,control'];
   let offset = 0;
@@ -494,5 +500,5 @@ async function writePlanFiles(
     timeOffset += result.elapsedS;
   }
   files.push(await outputs.write('convergence.csv', `${csv.join('\n')}\n`));
-  return files;
+  return { files, commands: sumo.commands };
 }

@@ -77,10 +77,14 @@ export interface OptimiseCommandOptions {
   force?: boolean;
   /** The scenario's own SUMO files (network, routes, ...): plan.add.xml is written onto that network. */
   sumo?: string[];
+  /** After the comparison, measure current, Webster and the optimised plans in SUMO (verify-sumo.json). */
+  verifySumo?: boolean;
+  /** SUMO seeds per plan for --verify-sumo. */
+  sumoSeeds?: number;
 }
 
 /** Files `greenwave optimise` writes besides its checkpoints. */
-const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', ...SUMO_PLAN_FILE_NAMES, 'convergence.csv', 'comparison.json', 'report.html'] as const;
+const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', ...SUMO_PLAN_FILE_NAMES, 'convergence.csv', 'comparison.json', 'verify-sumo.json', 'report.html'] as const;
 
 const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = {
   delay: 'delay', travelTime: 'travelTime', 'travel-time': 'travelTime', vehicleHours: 'vehicleHours', 'vehicle-hours': 'vehicleHours',
@@ -194,6 +198,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     built = buildScenario(loaded);
     scenarioText = await readFile(file, 'utf8');
     sumoTarget = await sumoTargetOf(built, options.sumo);
+    if (options.verifySumo === true) await (await import('./verify-sumo.js')).checkVerifiable(sumoTarget, options.compare !== false);
     out = await outputDirectory(file, built.outputs.dir, options.out, 'optimise');
     const names = [...PLAN_FILE_NAMES, ...(options.resume ? [] : parsed.controls.map((c) => `checkpoint-${c}.json`))];
     prepared = await prepareOutputDir(out, { kind: 'optimise', scenario: built.scenario.name, scenarioFile: file, seed: built.seeds[0], version: VERSION }, { names, force: options.force === true });
@@ -346,6 +351,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     }
     if (done.length > 1) log(`chosen: the ${CONTROL_LABEL[chosen.control]} plan (${objective} ${fmt(chosen.result.best.value)} on the training seeds, against ${done.filter((s) => s !== chosen).map((s) => `${fmt(s.result.best.value)} ${CONTROL_LABEL[s.control]}`).join(', ')})`);
     let comparison: Comparison | undefined;
+    let verifiedTable: string | undefined;
     if (options.compare !== false) {
       log(`comparing plans on ${heldOutSeeds.length} held-out seeds (${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]}) at nominal demand ...`);
       const plans: Array<{ name: string; candidate: Candidate }> = [
@@ -369,6 +375,12 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       void _a;
       comparison = data;
       files.push(await outputs.write('comparison.json', `${JSON.stringify(comparison, null, 2)}\n`));
+      if (options.verifySumo === true && sumoTarget !== undefined) {
+        const { verifyComparedPlans } = await import('./verify-sumo.js');
+        const verified = await verifyComparedPlans(built, sumoTarget, plans, comparison, { seeds: options.sumoSeeds, log, signal: interrupt.signal });
+        files.push(await outputs.write('verify-sumo.json', `${JSON.stringify(verified, null, 2)}\n`));
+        verifiedTable = (await import('./sumo-measure.js')).verificationTable(verified);
+      }
     }
     if (options.report) files.push((await writeReport(out, undefined, {}, outputs)).path);
     await outputs.commit('complete');
@@ -389,6 +401,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       if (comparison) {
         lines.push(`held-out seeds ${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]} (${heldOutSeeds.length}), nominal demand, mean ± 95% CI; Δ is paired per seed against Webster:`, comparisonTable(comparison));
       }
+      if (verifiedTable !== undefined) lines.push('', verifiedTable);
       lines.push('', 'outputs:', ...files.map((f) => `  ${f}`), '', 'check the plan in SUMO:', ...commands.map((c) => `  ${c}`));
       process.stdout.write(`${lines.join('\n')}\n`);
     }

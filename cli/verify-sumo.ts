@@ -14,6 +14,7 @@ import path from 'node:path';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
 import type { BuiltScenario } from '../engine/scenario/index.js';
 import { programToSpec } from '../engine/signals/program.js';
+import type { SignalControl } from '../engine/signals/control.js';
 import type { Comparison } from '../engine/report/compare.js';
 import type { Candidate } from '../engine/optimise/evaluator.js';
 import { ensureDirectory, writeFileAtomic } from '../engine/text/atomic-file.js';
@@ -54,6 +55,35 @@ export async function verifyInSumo(
   options.log?.(`running ${plans.length} plans x ${seeds.length} seeds in SUMO (${sumo}), ${begin}..${end} s ...`);
   const measured = await measureInSumo(built, target, plans, { sumo, seeds, begin, end, ...(options.log ? { log: options.log } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   return verification(predicted, measured, options.reference ?? 'current', { binary: sumo, net: target.net, routes: target.routes, additional: target.additional, seeds, begin, end });
+}
+
+/**
+ * Measure in SUMO the plans of an optimise comparison that SUMO can run: the
+ * current plan, Webster's, the optimised one and the best of the other kind
+ * (the adaptive baselines are greenwave's controllers, not plans).
+ */
+export async function verifyComparedPlans(
+  built: BuiltScenario, target: SumoTarget, plans: ReadonlyArray<{ name: string; candidate: Candidate }>, comparison: Comparison,
+  options: { seeds?: number; log?: (line: string) => void; signal?: AbortSignal },
+): Promise<Verification> {
+  const { candidatePlan } = await import('../engine/optimise/evaluator.js');
+  const measured: MeasuredPlan[] = plans
+    .filter((p) => p.name === 'current' || p.name === 'webster' || p.name === 'optimised' || p.name.startsWith('best '))
+    .map((p) => {
+      if (p.name === 'current') return { name: 'current' };
+      const plan = candidatePlan(p.candidate);
+      return { name: p.name, programs: plan.programs, ...(plan.control ? { control: plan.control as SignalControl } : {}) };
+    });
+  return verifyInSumo(built, target, measured, comparison, { seeds: options.seeds ?? DEFAULT_SUMO_SEEDS, ...(options.log ? { log: options.log } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+}
+
+/** --verify-sumo needs the comparison, SUMO files with routes and SUMO itself: refuse before searching. */
+export async function checkVerifiable(target: SumoTarget | undefined, compare: boolean): Promise<void> {
+  if (!compare) throw new UsageError('--verify-sumo measures the plans of the held-out comparison: leave out --no-compare');
+  if (target === undefined) throw new UsageError('--verify-sumo runs SUMO on the scenario\'s own SUMO files: give them with --sumo (e.g. --sumo net.net.xml routes.rou.xml)');
+  if (target.routes.length === 0) throw new UsageError('--verify-sumo: no SUMO route file among the --sumo files (or in the configuration): SUMO needs the demand');
+  const { findSumo, SUMO_INSTALL_HINT } = await import('../engine/io/sumo/run-sumo.js');
+  if ((await findSumo()) === undefined) throw new UsageError(`--verify-sumo needs SUMO, which is not installed here: ${SUMO_INSTALL_HINT}`);
 }
 
 /** The programs and control of an optimise `plan.json` (`{ signals: { default, actuated, programs } }`), read through the scenario schema. */

@@ -41,7 +41,7 @@ describe('verify-sumo without what it needs', () => {
     const dir = tmp();
     const scenario = path.join(dir, 's.json');
     writeFileSync(scenario, '{}');
-    const env = { ...process.env, PATH: dir }; // node is run by its absolute path; no sumo in an empty directory
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: dir }; // node is run by its absolute path; no sumo in an empty directory
     delete env.SUMO_HOME;
     const r = spawnSync(process.execPath, [...CLI_ARGS, 'verify-sumo', scenario], { encoding: 'utf8', env });
     expect(r.status).toBe(2);

@@ -7,6 +7,7 @@ import { compile, RoadNetwork, type CompiledNetwork } from '../engine/network/in
 import { createRandom, expandDemand, type DemandSpec } from '../engine/demand/index.js';
 import { Simulation, simulate, type SimObserver } from '../engine/sim/index.js';
 import type { SignalProgramSpec } from '../engine/signals/index.js';
+import { cityflowSaturationFlow } from '../engine/io/cityflow/flow.js';
 
 /**
  * An isolated signalised junction J: approach A (o -> J, 2 lanes) and exit B
@@ -77,6 +78,27 @@ describe('capacity of a signalised approach', () => {
     const rate = discharged / (to - from);
     const expected = (0.5 * 2 * 30) / 65;
     expect(Math.abs(rate - expected) / expected).toBeLessThan(0.02);
+  });
+});
+
+describe('saturation flow of an imported CityFlow link', () => {
+  it('a queued CityFlow-parameter approach discharges 1 / (headwayTime + (length + minGap) / maxSpeed) per lane per second of green (within 2%)', () => {
+    // CityFlow's car following keeps speed x headwayTime to the leader beyond minGap
+    // (Vehicle::getCarFollowSpeed): h = 2 + 7.5 / 11.111 = 2.675 s per lane for the data sets' vehicle.
+    const vehicle = { index: 0, route: [], interval: 5, startTime: 0, endTime: -1, spacing: 7.5, maxSpeed: 11.111, headwayTime: 2 };
+    const satFlow = cityflowSaturationFlow([vehicle], 1, 3600)!;
+    const net = isolatedSignal(2000, satFlow);
+    const trips = flows(net, 0.8, 4000, 'uniform'); // far above capacity: the queue never empties
+    const sim = new Simulation(net, trips, { programs: [program(30, 25)] }, { end: 4000 });
+    const A = net.linkIndex('A');
+    let discharged = 0;
+    const from = 650;
+    const to = from + 40 * 65;
+    sim.observe({ leave: (_v, link, _e, t) => { if (link === A && t >= from && t < to) discharged++; } });
+    sim.run();
+    const perLanePerGreenSecond = discharged / (40 * 30) / 2;
+    const expected = 1 / (2 + 7.5 / 11.111);
+    expect(Math.abs(perLanePerGreenSecond - expected) / expected).toBeLessThan(0.02);
   });
 });
 

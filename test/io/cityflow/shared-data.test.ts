@@ -110,6 +110,16 @@ describe.skipIf(!present)(present ? `CityFlow shared data (${DATA})` : `CityFlow
     });
   }
 
+  it('hangzhou_4x4 anon_4_4_hangzhou_real.json, its fixed plan: CityFlow average travel time within 10% of CityFlow\'s own 525.3 s', async () => {
+    // Reference: CityFlow (cityflow-project/CityFlow, its Python module) run on the same
+    // roadnet and flow file for 3,600 s under the roadnet's light phases, 1 s step:
+    // Engine::get_average_travel_time() = 525.28 s.
+    const result = await importCityflow({ roadnet: path.join(DATA, 'hangzhou_4x4', 'roadnet_4_4.json'), flow: path.join(DATA, 'hangzhou_4x4', 'anon_4_4_hangzhou_real.json') });
+    const { trips, sim } = run(result);
+    const att = cityflowAverageTravelTime(trips, sim, 3600);
+    expect(Math.abs(att - 525.28) / 525.28, `greenwave ${att.toFixed(1)} s vs CityFlow 525.3 s`).toBeLessThan(0.10);
+  });
+
   it('hangzhou_4x4 anon_4_4_hangzhou_real.json under max-pressure (Varaiya 2013): every vehicle accounted for, well below fixed time', async () => {
     const result = await importCityflow({ roadnet: path.join(DATA, 'hangzhou_4x4', 'roadnet_4_4.json'), flow: path.join(DATA, 'hangzhou_4x4', 'anon_4_4_hangzhou_real.json') });
     const { net, trips, sim: fixed } = run(result);

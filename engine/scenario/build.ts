@@ -26,6 +26,7 @@ import type { ActuatedOptions } from '../signals/actuated.js';
 import { movementFlows } from '../signals/flows.js';
 import { websterPrograms } from '../signals/webster.js';
 import type { SignalControl } from '../signals/control.js';
+import { DEFAULT_SIM_OPTIONS } from '../sim/options.js';
 import type { SimulateOptions } from '../sim/simulate.js';
 import { suggest } from './issues.js';
 import { timeKey, type LoadedScenario, type NetworkSource, type ScenarioMovementRef } from './load.js';
@@ -446,6 +447,9 @@ export function buildScenario(loaded: LoadedScenario): BuiltScenario {
   if (sim.routingInterval !== undefined) options.routingInterval = sim.routingInterval;
   if (sim.rerouteShare !== undefined) options.rerouteShare = sim.rerouteShare;
   if (sim.stopThreshold !== undefined) options.stopThreshold = sim.stopThreshold;
+  // The vehicle class: the scenario's fields over the imported source's class over SUMO's default.
+  const vehicle = loaded.imported?.vehicle;
+  if (vehicle !== undefined || sim.vehicle !== undefined) options.vehicle = { ...DEFAULT_SIM_OPTIONS.vehicle, ...vehicle, ...sim.vehicle };
   if (sim.interval !== undefined) options.interval = sim.interval;
   return {
     scenario: loaded,

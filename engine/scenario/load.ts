@@ -17,6 +17,7 @@ import { scaleDemand } from '../demand/scale.js';
 import type { CorridorOptions, GridOptions, RingOptions } from '../network/generators/index.js';
 import type { DrivingSide, JunctionSpec, LinkSpec, MovementSpec } from '../network/types.js';
 import type { MovementRef } from '../signals/program.js';
+import type { VehicleModel } from '../sim/losses.js';
 import type { ImportResult } from '../io/types.js';
 import { importNetwork, IMPORT_FORMAT_NAMES } from '../io/import-network.js';
 import { formatClock, parseClock } from './clock.js';
@@ -72,6 +73,8 @@ export interface ScenarioSimulation {
   rerouteShare?: number;
   /** s */
   stopThreshold?: number;
+  /** Vehicle class fields given (m/s², 0..1), over the imported or default class. */
+  vehicle?: Partial<VehicleModel>;
   /** Metrics time-series interval, s. */
   interval?: number;
 }
@@ -287,6 +290,7 @@ function convert(s: ScenarioFile, file: string, networkFile: string | undefined,
     routingInterval: sim.routingIntervalS,
     rerouteShare: sim.rerouteShare,
     stopThreshold: sim.stopThresholdS,
+    vehicle: sim.vehicle === undefined ? undefined : defined({ accel: sim.vehicle.accelMS2, decel: sim.vehicle.decelMS2, sigma: sim.vehicle.sigma, startLoss: sim.vehicle.startLoss }),
     interval: sim.intervalS,
   });
 

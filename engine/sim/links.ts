@@ -13,7 +13,8 @@
  *    w = s / (1/jamSpacing - s/speed) (per lane: capacity s, jam density
  *    1/jamSpacing); a `CMD_RELEASE` then returns it (`free`).
  *  - A vehicle entering link l reaches its stop line after the free-flow time
- *    length / speed; the same time for everyone, so the transit list is FIFO.
+ *    length / speed, lengthened by dawdling and plus any start-up loss it carries
+ *    (losses.ts); never before the vehicle ahead, so the transit list stays FIFO.
  *  - The approach as a whole discharges at most one vehicle per 1 / (s x lanes)
  *    (`exitHeadway`, `exitNextFree`); trips enter their first link at the same
  *    rate (`insert`), while storage lasts.
@@ -28,6 +29,7 @@ import { InputError } from '../errors.js';
 import type { CompiledNetwork } from '../network/compiled.js';
 import { CMD_INSERT, CMD_RELEASE, CMD_STOPLINE, NONE as NO_VEHICLE } from './commands.js';
 import type { SimObserver } from './observer.js';
+import { dawdleFactor, departureLoss, type VehicleModel } from './losses.js';
 import type { Scheduler } from './scheduler.js';
 import { VEHICLE_MOVING, type Vehicles } from './vehicles.js';
 
@@ -66,8 +68,13 @@ export class Links {
   readonly ttSum: Float64Array;
   /** Vehicles counted in `ttSum`. */
   readonly ttCount: Int32Array;
+  /** Time to the stop line of a vehicle entering without loss: free-flow time x (1 + dawdling factor), s. */
+  readonly driveTime: Float64Array;
+  /** Start-up loss of a trip entering the link as its first, from standstill, s. */
+  readonly departureLoss: Float64Array;
+  /** Latest stop-line time given to a vehicle on the link, s (keeps the transit list FIFO). */
+  readonly lastStopLine: Float64Array;
 
-  private readonly freeFlowTime: Float64Array;
   private readonly vehicles: Vehicles;
   private readonly scheduler: Scheduler;
   private readonly observers: SimObserver[];
@@ -78,12 +85,11 @@ export class Links {
    * (s >= speed / jamSpacing leaves no backward wave). `observers` is the run's
    * list, shared by reference.
    */
-  constructor(net: CompiledNetwork, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[]) {
+  constructor(net: CompiledNetwork, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[], model: VehicleModel) {
     const m = net.linkCount;
     this.vehicles = vehicles;
     this.scheduler = scheduler;
     this.observers = observers;
-    this.freeFlowTime = net.linkFreeFlowTime;
     this.storage = new Int32Array(m);
     this.occupancy = new Int32Array(m);
     this.releaseDelay = new Float64Array(m);
@@ -97,7 +103,12 @@ export class Links {
     this.lastInsert = new Float64Array(m).fill(-Infinity);
     this.ttSum = new Float64Array(m);
     this.ttCount = new Int32Array(m);
+    this.driveTime = new Float64Array(m);
+    this.departureLoss = new Float64Array(m);
+    this.lastStopLine = new Float64Array(m).fill(-Infinity);
     for (let l = 0; l < m; l++) {
+      this.driveTime[l] = net.linkFreeFlowTime[l] * (1 + dawdleFactor(model, net.linkSpeed[l]));
+      this.departureLoss[l] = departureLoss(model, net.linkSpeed[l]);
       const s = net.linkSaturationFlow[l];
       const jam = net.linkJamSpacing[l];
       const v = net.linkSpeed[l];
@@ -112,8 +123,11 @@ export class Links {
     }
   }
 
-  /** Vehicle `v` enters link `l` at `now` (s): it takes storage and reaches the stop line after the free-flow time. */
-  enter(v: number, l: number, now: number): void {
+  /**
+   * Vehicle `v` enters link `l` at `now` (s): it takes storage and reaches the stop
+   * line after the drive time plus `loss` (s), not before the vehicle ahead.
+   */
+  enter(v: number, l: number, now: number, loss: number): void {
     const vehicles = this.vehicles;
     const next = vehicles.next;
     this.occupancy[l]++;
@@ -127,7 +141,11 @@ export class Links {
     this.transitTail[l] = v;
     vehicles.lastMove = now;
     for (const o of this.observers) o.enter?.(v, l, now);
-    this.scheduler.schedule(now + this.freeFlowTime[l], STOPLINE, v);
+    let reach = now + this.driveTime[l] + loss;
+    if (reach < this.lastStopLine[l]) reach = this.lastStopLine[l];
+    this.lastStopLine[l] = reach;
+    vehicles.stopLineTime[v] = reach;
+    this.scheduler.schedule(reach, STOPLINE, v);
   }
 
   /** Vehicle `v` reached the stop line of its link: take it off the transit list; returns the link. */
@@ -185,7 +203,7 @@ export class Links {
       vehicles.inNetwork++;
       this.lastInsert[l] = now;
       for (const o of this.observers) o.depart?.(v, l, now);
-      this.enter(v, l, now);
+      this.enter(v, l, now, this.departureLoss[l]);
     }
   }
 

@@ -4,7 +4,8 @@
  * Model (see ARCHITECTURE.md, "The traffic model"; each part is documented in
  * the sub-state that implements it):
  *  - A vehicle entering link l reaches its stop line after the free-flow time
- *    length/speed, then joins the FIFO queue of its movement (turn) (links.ts).
+ *    length/speed (plus its class's start-up and stop losses, losses.ts), then
+ *    joins the FIFO queue of its movement (turn) (links.ts).
  *  - Movements discharge at saturation flow while their signal is green (or in
  *    gaps of opposing traffic), into exit links with storage left (movements.ts).
  *  - Space freed at a link's downstream end reaches its upstream end after
@@ -94,8 +95,8 @@ export class Simulation {
     const scheduler = new Scheduler(start, 1024 + 4 * Math.min(n, 1 << 20));
     this.scheduler = scheduler;
     this.vehicles = new Vehicles(n, trips.routeLinks.length, start);
-    this.links = new Links(net, this.vehicles, scheduler, this.observers);
-    this.movements = new Movements(net, this.links, this.vehicles, scheduler, this.observers);
+    this.links = new Links(net, this.vehicles, scheduler, this.observers, this.options.vehicle);
+    this.movements = new Movements(net, this.links, this.vehicles, scheduler, this.observers, this.options.vehicle);
     this.signal = this.movements.signal;
     this.rerouting = new Rerouting(net, trips, this.options, this.links, this.vehicles, scheduler);
     this.controllers = new Controllers(net, trips, signals, this.links, this.movements, this.vehicles, scheduler, this.observers);

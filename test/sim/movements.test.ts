@@ -16,7 +16,7 @@ import { CMD_RELEASE } from '../../engine/sim/commands.js';
 /** Put vehicle `v` at the stop line of `from` at `now`, routed on to `to`, and queue it. */
 function arrive(k: ReturnType<typeof subStates>, v: number, from: number, to: number, now: number): void {
   k.vehicles.setRoute(v, Int32Array.of(from, to), 0, 2);
-  k.links.enter(v, from, now - 15);
+  k.links.enter(v, from, now - 15, 0);
   k.links.reachStopLine(v);
   k.movements.join(v, from, now);
 }

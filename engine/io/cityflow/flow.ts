@@ -34,6 +34,7 @@
  * widths have no counterpart and are not imported.
  */
 import type { DemandSpec, FlowSpec, TripSpec } from '../../demand/demand.js';
+import type { VehicleModel } from '../../sim/losses.js';
 import type { ImportCount, ImportWarning } from '../types.js';
 import { Reader, show, type JsonDocument } from './json.js';
 import type { CityflowRoad } from './roadnet.js';
@@ -58,6 +59,33 @@ export interface CityflowFlowEntry {
   maxSpeed: number;
   /** CityFlow's `headwayTime`: the time gap the car-following rule keeps to the leader, s. */
   headwayTime: number;
+  /** CityFlow's `usualPosAcc`, m/s². */
+  accel: number;
+  /** CityFlow's `usualNegAcc`, m/s². */
+  decel: number;
+}
+
+/**
+ * The vehicle class of a CityFlow import (sim/losses.ts): CityFlow's usual
+ * accelerations (`usualPosAcc`, `usualNegAcc`, means weighted by the vehicles
+ * each flow generates before `horizon`) for the halt rule that counts stops, and
+ * no losses: CityFlow's drivers do not dawdle (sigma 0), and its queues already
+ * discharge at the car-following headway (see {@link cityflowSaturationFlow});
+ * a flat start-up loss per stop was measured to overshoot CityFlow. Undefined
+ * when no entry generates a vehicle.
+ */
+export function cityflowVehicleModel(entries: readonly CityflowFlowEntry[], dt: number, horizon: number): VehicleModel | undefined {
+  let weight = 0;
+  let accel = 0;
+  let decel = 0;
+  for (const e of entries) {
+    const w = flowDepartures(e, dt, horizon).times.length;
+    weight += w;
+    accel += w * e.accel;
+    decel += w * e.decel;
+  }
+  if (!(weight > 0 && accel > 0 && decel > 0)) return undefined;
+  return { accel: accel / weight, decel: decel / weight, sigma: 0, startLoss: false };
 }
 
 /**
@@ -101,7 +129,7 @@ export function readFlowEntries(doc: JsonDocument): CityflowFlowEntry[] {
     const interval = r.positive(r.field(raw, 'interval', at), [...at, 'interval'], 'the time between vehicles in seconds');
     const startTime = raw.startTime === undefined ? 0 : r.integer(raw.startTime, [...at, 'startTime'], 'a start time in whole seconds');
     const endTime = raw.endTime === undefined ? -1 : r.integer(raw.endTime, [...at, 'endTime'], 'an end time in whole seconds (-1: no end)');
-    return { index: i, route, interval, startTime, endTime, spacing: v.length + v.minGap, maxSpeed: v.maxSpeed, headwayTime: v.headwayTime };
+    return { index: i, route, interval, startTime, endTime, spacing: v.length + v.minGap, maxSpeed: v.maxSpeed, headwayTime: v.headwayTime, accel: v.usualPosAcc, decel: v.usualNegAcc };
   });
 }
 

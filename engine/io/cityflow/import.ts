@@ -18,7 +18,7 @@ import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { DrivingSide } from '../../network/types.js';
 import type { ImportResult, ImportWarning } from '../types.js';
-import { checkFlowRoutes, cityflowSaturationFlow, flowDemand, readFlowEntries, type CityflowFlowEntry } from './flow.js';
+import { checkFlowRoutes, cityflowSaturationFlow, cityflowVehicleModel, flowDemand, readFlowEntries, type CityflowFlowEntry } from './flow.js';
 import { readJsonDocument, Reader, type JsonDocument } from './json.js';
 import { readRoadnet } from './roadnet.js';
 
@@ -166,6 +166,7 @@ export async function importCityflow(files: { roadnet: string; flow?: string } |
 
   // ... and the saturation flow of every lane, from CityFlow's car-following rule.
   const saturationFlow = cityflowSaturationFlow(entries, dt, horizon);
+  const vehicle = cityflowVehicleModel(entries, dt, horizon);
   const roadnet = readRoadnet(roadnetDoc, {
     drivingSide,
     ...(jamSpacing === undefined ? {} : { jamSpacing }),
@@ -188,6 +189,7 @@ export async function importCityflow(files: { roadnet: string; flow?: string } |
     network: roadnet.network,
     programs: roadnet.programs,
     demand,
+    ...(vehicle === undefined ? {} : { vehicle }),
     simulation: { start: 0, end: horizon },
     counts,
     warnings,

@@ -212,6 +212,10 @@ describe('importCityflow: rules fixture', async () => {
     expect(result.counts.find((c) => c.label.startsWith('saturation flow'))?.count).toBeCloseTo(3600 / h, 1);
   });
 
+  it('brings a vehicle class without start-up or stop losses, with the vehicles\' usual accelerations for the halt rule', () => {
+    expect(result.vehicle).toEqual({ accel: 2, decel: 4.5, sigma: 0, startLoss: false });
+  });
+
   it('uses the mean vehicle spacing when vehicles differ, and lowers the saturation flow of roads too slow to discharge it', () => {
     expect(result.network.link('r_in').jamSpacing).toBe(8.25);
     expect(result.network.link('r_side').saturationFlow).toBeCloseTo((0.9 * 3) / 8.25, 12);
@@ -310,7 +314,7 @@ describe('flowDepartures', () => {
 
 describe('cityflowSaturationFlow', () => {
   const entry = (headwayTime: number, spacing: number, maxSpeed: number, interval: number): CityflowFlowEntry => (
-    { index: 0, route: [], interval, startTime: 0, endTime: -1, spacing, maxSpeed, headwayTime }
+    { index: 0, route: [], interval, startTime: 0, endTime: -1, spacing, maxSpeed, headwayTime, accel: 2, decel: 4.5 }
   );
   it('is 1,346 veh/h for the public data sets\' vehicle (headwayTime 2 s, 5 m + 2.5 m, 11.111 m/s)', () => {
     expect(cityflowSaturationFlow([entry(2, 7.5, 11.111, 10)], 1, 3600)! * 3600).toBeCloseTo(3600 / (2 + 7.5 / 11.111), 9);

@@ -47,7 +47,7 @@ function run(result: ImportResult): { net: CompiledNetwork; trips: TripTable; si
   const net = compile(result.network);
   const trips = expandDemand(net, result.demand, createRandom(1).fork('demand'));
   const programs = result.programs.map((p, i) => compileProgram(net, p, `programs[${i}]`));
-  const sim = simulate(net, trips, { programs }, { start: 0, end: result.simulation!.end!, seed: 1 });
+  const sim = simulate(net, trips, { programs }, { start: 0, end: result.simulation!.end!, seed: 1, vehicle: result.vehicle });
   return { net, trips, sim };
 }
 
@@ -126,7 +126,7 @@ describe.skipIf(!present)(present ? `CityFlow shared data (${DATA})` : `CityFlow
     // The literature's max-pressure runs on CityFlow insert the 5 s phase 0 (all red
     // but right turns) at every phase change; here: 5 s all-red after every phase.
     const programs = result.programs.map((p) => ({ ...p, phases: p.phases.map((ph) => ({ ...ph, yellow: 0, allRed: 5 })) }));
-    const sim = simulate(net, trips, { programs, control: { kind: 'max-pressure' } }, { start: 0, end: 3600, seed: 1 });
+    const sim = simulate(net, trips, { programs, control: { kind: 'max-pressure' } }, { start: 0, end: 3600, seed: 1, vehicle: result.vehicle });
     expectAccountedFor(trips, sim);
     const att = cityflowAverageTravelTime(trips, sim, 3600);
     const fixedAtt = cityflowAverageTravelTime(trips, fixed, 3600);

@@ -191,9 +191,16 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
     expect(r.network.link('NC').jamSpacing).toBeCloseTo(expected, 9);
     const messages = r.warnings.filter((w) => w.message.startsWith('vType')).map((w) => `${w.element}: ${w.message}`);
     expect(messages).toEqual([
-      'car: vType attributes not used: accel, sigma (car following is not modelled)',
       'bus: vType attributes not used: maxSpeed 10 m/s (vehicles drive at link speeds); vClass bus (drives on passenger lanes)',
     ]);
+  });
+
+  it('makes the run\'s vehicle class from the vTypes\' accel, decel and sigma, weighted like the jam spacing, SUMO\'s defaults elsewhere', () => {
+    // car (1 vehicle) sets accel 2 and sigma 0.3; the other 154 vehicles have SUMO's 2.6 and 0.5.
+    expect(r.vehicle!.accel).toBeCloseTo((2 + 2.6 * 154) / 155, 12);
+    expect(r.vehicle!.sigma).toBeCloseTo((0.3 + 0.5 * 154) / 155, 12);
+    expect(r.vehicle!.decel).toBe(4.5);
+    expect(r.vehicle!.startLoss).toBe(true);
   });
 
   it('draws distribution routes from a seeded stream: same seed same routes', async () => {

@@ -19,10 +19,13 @@
  *    C <= 25, D <= 35, E <= 50, else F;
  *  - network: vehicle-km of links completed, vehicle-hours in the network
  *    (unfinished vehicles counted to the end), throughput (arrivals), mean speed
- *    = vehicle-km / vehicle-hours.
+ *    = vehicle-km / vehicle-hours; CityFlow's average travel time (every trip
+ *    departing before the end time, from its planned departure, unfinished ones
+ *    counted to the end: see cityflow-travel-time.ts).
  */
 import { CONTROL_CODE, type CompiledNetwork } from '../network/compiled.js';
 import type { TripTable } from '../demand/demand.js';
+import { cityflowAverageTravelTime } from './cityflow-travel-time.js';
 import type { SimObserver } from './observer.js';
 
 /** HCM level of service. */
@@ -95,6 +98,8 @@ export interface NetworkMetrics {
   meanWaitingTime: number;
   meanStops: number;
   meanDepartDelay: number;
+  /** CityFlow's average travel time at the run's end time (cityflow-travel-time.ts), s. */
+  cityflowAverageTravelTime: number;
 }
 
 /** One time-series sample, taken at `time` (the end of its interval). */
@@ -352,6 +357,7 @@ export class Metrics implements SimObserver {
         meanWaitingTime: arrived > 0 ? sumWait / arrived : NaN,
         meanStops: arrived > 0 ? sumStops / arrived : NaN,
         meanDepartDelay: this.insertedCount > 0 ? sumDepartDelay / this.insertedCount : NaN,
+        cityflowAverageTravelTime: cityflowAverageTravelTime(this.tripsTable, { trips: { arrived: this.arrived } }, this.endLimit),
       },
       timeseries: this.samples.slice(),
     };

@@ -257,6 +257,23 @@ describe('simulate metrics', () => {
     }
   });
 
+  it('reports CityFlow\'s average travel time: every trip departing before the end, from its planned departure, unfinished ones to the end', () => {
+    const net = compile(grid(3, 4, { spacing: 150 }));
+    const trips = corridorDemand(net, 2);
+    const end = 600; // cuts the run short: some trips unfinished, some never departed
+    const r = simulate(net, trips, {}, { end, seed: 2 });
+    expect(r.network.unfinished).toBeGreaterThan(0);
+    let sum = 0;
+    let n = 0;
+    for (let v = 0; v < trips.count; v++) {
+      if (!(trips.depart[v] < end)) continue;
+      sum += (Number.isNaN(r.trips.arrived[v]) ? end : r.trips.arrived[v]) - trips.depart[v];
+      n++;
+    }
+    expect(r.network.cityflowAverageTravelTime).toBeCloseTo(sum / n, 9);
+    expect(r.network.cityflowAverageTravelTime).toBeGreaterThan(r.network.meanTravelTime); // unfinished trips count
+  });
+
   it('grades junctions with the HCM thresholds', () => {
     expect([10, 10.01, 20, 35, 55, 80, 80.5].map((d) => levelOfService(d, true))).toEqual(['A', 'B', 'B', 'C', 'D', 'E', 'F']);
     expect([10, 15, 25, 35, 50, 50.1].map((d) => levelOfService(d, false))).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);

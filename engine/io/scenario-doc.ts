@@ -98,6 +98,13 @@ function programDocument(p: SignalProgramSpec): object {
       ...(ph.minGreen === undefined ? {} : { minGreenS: ph.minGreen }),
       ...(ph.maxGreen === undefined ? {} : { maxGreenS: ph.maxGreen }),
     })),
+    ...(p.control === undefined ? {} : {
+      actuated: {
+        ...(p.control.gap === undefined ? {} : { maxGapS: p.control.gap }),
+        ...(p.control.detectorGap === undefined ? {} : { detectorGapS: p.control.detectorGap }),
+        ...(p.control.passingTime === undefined ? {} : { passingTimeS: p.control.passingTime }),
+      },
+    }),
   };
 }
 

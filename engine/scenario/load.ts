@@ -16,7 +16,7 @@ import type { DemandSpec, FlowSpec, OdMatrixSpec, TripSpec } from '../demand/dem
 import { scaleDemand } from '../demand/scale.js';
 import type { CorridorOptions, GridOptions, RingOptions } from '../network/generators/index.js';
 import type { DrivingSide, JunctionSpec, LinkSpec, MovementSpec } from '../network/types.js';
-import type { MovementRef } from '../signals/program.js';
+import type { MovementRef, ProgramControl } from '../signals/program.js';
 import type { VehicleModel } from '../sim/losses.js';
 import type { ImportResult } from '../io/types.js';
 import { importNetwork, IMPORT_FORMAT_NAMES } from '../io/import-network.js';
@@ -56,6 +56,8 @@ export interface ScenarioProgram {
   /** s */
   cycle?: number;
   phases: ScenarioPhase[];
+  /** The program's own gap-out control, s. */
+  control?: ProgramControl;
 }
 
 /** The run settings in SI: times are seconds since midnight of the simulated day. */
@@ -336,6 +338,7 @@ function convert(s: ScenarioFile, file: string, networkFile: string | undefined,
       junction: p.junction,
       offset: p.offsetS,
       cycle: p.cycleS,
+      control: p.actuated === undefined ? undefined : defined({ kind: 'actuated' as const, gap: p.actuated.maxGapS, detectorGap: p.actuated.detectorGapS, passingTime: p.actuated.passingTimeS }),
       phases: p.phases.map((ph): ScenarioPhase =>
         defined({
           green: ph.green,

@@ -392,8 +392,13 @@ const ProgramSchema = z
     offsetS: z.number().optional().describe('Time at which a cycle starts (phase 0 turns green), seconds on the scenario clock, taken modulo the cycle. Default 0.'),
     cycleS: positive('Optional check: must equal the sum of every phase\'s greenS + yellowS + allRedS, seconds.').optional(),
     phases: z.array(PhaseSchema).min(1).describe('Phases in the order they run.'),
+    actuated: z.strictObject({
+      maxGapS: nonNegative('SUMO max-gap: the largest time gap between detections that still extends a green, seconds. Default 3.').optional(),
+      detectorGapS: nonNegative('SUMO detector-gap: detector setback as free-flow travel time upstream of the stop line, seconds. Default 2.').optional(),
+      passingTimeS: positive('SUMO passing-time: a detector sits no farther than (minGreenS / passingTimeS + 0.5) x 7.5 m from the stop line, seconds. Default: no such bound.').optional(),
+    }).optional().describe('This program runs its own gap-out (actuated) control, as SUMO type="actuated" programs do, with phases between minGreenS and maxGreenS (unless signals.default asks for max-pressure or actuated everywhere).'),
   })
-  .describe('A fixed-time signal program for one junction.');
+  .describe('A signal program for one junction: fixed time, or its own actuated control.');
 
 const ActuatedSchema = z
   .strictObject({

@@ -79,7 +79,7 @@ export class Controllers {
   private lastArrival(e: number, distance: number): number {
     const net = this.net;
     const { queueLength, lastStopLine } = this.movements;
-    const { enterTime, next, routePos, routeEnd } = this.vehicles;
+    const { stopLineTime, next, routePos, routeEnd } = this.vehicles;
     const now = this.scheduler.now;
     const a = net.movementFrom[e];
     const length = net.linkLength[a];
@@ -88,12 +88,13 @@ export class Controllers {
     if (queueLength[e] > 0 && (queueLength[e] * net.linkJamSpacing[a]) / lanes >= d) return now;
     const speed = net.linkSpeed[a];
     let last = lastStopLine[e] - d / speed;
-    // Vehicles still moving on the approach, in entry order: passage times ascend.
-    const toDetector = (length - d) / speed;
+    // Vehicles still moving on the approach, in entry order: passage times ascend
+    // (d / speed before their stop-line time, which carries their losses).
+    const fromDetector = d / speed;
     const exit = net.movementTo[e];
     const routePool = this.vehicles.routePool;
     for (let v = this.links.transitHead[a]; v !== NONE; v = next[v]) {
-      const passed = enterTime[v] + toDetector;
+      const passed = stopLineTime[v] - fromDetector;
       if (passed > now) break;
       const pos = routePos[v];
       if (pos + 1 < routeEnd[v] && routePool[pos + 1] === exit && passed > last) last = passed;

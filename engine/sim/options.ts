@@ -42,13 +42,15 @@ export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = {
 };
 
 /**
- * `options` over {@link DEFAULT_SIM_OPTIONS}, checked: finite start and end with
+ * `options` over {@link DEFAULT_SIM_OPTIONS} (an option given as undefined takes its default), checked: finite start and end with
  * end after start, an integer seed, a positive finite gridlock timeout, a finite
  * stop threshold (or none), a vehicle model (losses.ts), a positive routing interval (finite or Infinity), a reroute
  * share within [0, 1]. Throws `UsageError` naming the option (`options.end ...`).
  */
 export function resolveSimOptions(options: Partial<SimOptions>): SimOptions {
-  const merged: SimOptions = { ...DEFAULT_SIM_OPTIONS, ...options };
+  // An option given as undefined takes its default.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<SimOptions>;
+  const merged: SimOptions = { ...DEFAULT_SIM_OPTIONS, ...given };
   const finite = (key: keyof SimOptions, value: number, positive: boolean): void => {
     if (typeof value !== 'number' || !Number.isFinite(value) || (positive && value <= 0)) {
       throw new UsageError(`options.${key} must be a ${positive ? 'positive ' : ''}finite number, got ${String(value)}`);

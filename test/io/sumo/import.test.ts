@@ -226,6 +226,34 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
     expect(compileProgram(compile(base.network), p).cycle).toBe(29);
   });
 
+  it('reads type="actuated" as the program\'s own gap-out control with its params (SUMO defaults otherwise) and min/max green', async () => {
+    const base = await importSumo({ net: fixture('cross.net.xml') });
+    const add = await importSumoAdditional(fixture('actuated.add.xml'), base);
+    expect(add.programs[0].control).toEqual({ kind: 'actuated', gap: 2.5, detectorGap: 1.5, passingTime: 1.2 });
+    // minDur/maxDur -> minGreen/maxGreen; a phase without them stays at its duration, as in SUMO.
+    expect(add.programs[0].phases.map((p) => [p.minGreen, p.maxGreen])).toEqual([[6, 45], [40, 40]]);
+    expect(add.warnings.map((w) => w.message)).toContainEqual('actuated params not used: show-detectors (greenwave places one detector per movement by detector-gap and passing-time)');
+    const program = compileProgram(compile(base.network), add.programs[0]);
+    expect(program.control).toEqual({ kind: 'actuated', gap: 2.5, detectorGap: 1.5, passingTime: 1.2 });
+  });
+
+  it('runs delay_based as actuated with a warning, and NEMA and other types as fixed time with a warning', async () => {
+    const base = await importSumo({ net: fixture('cross.net.xml') });
+    const text = readFileSync(fixture('actuated.add.xml'), 'utf8');
+    const dir = mkdtempSync(path.join(tmpdir(), 'gw-sumo-act-'));
+    const write = (type: string) => {
+      const file = path.join(dir, `${type}.add.xml`);
+      writeFileSync(file, text.replace('type="actuated"', `type="${type}"`).replace(/\s*<param [^>]*\/>/g, ''));
+      return file;
+    };
+    const delay = await importSumoAdditional(write('delay_based'), base);
+    expect(delay.programs[0].control).toEqual({ kind: 'actuated', gap: 3, detectorGap: 2, passingTime: 1.9 });
+    expect(delay.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/^delay_based program run as actuated/));
+    const nema = await importSumoAdditional(write('NEMA'), base);
+    expect(nema.programs[0].control).toBeUndefined();
+    expect(nema.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/^NEMA program read as fixed time/));
+  });
+
   it('importSumoAdditional reads programs against an earlier import; replacePrograms merges them', async () => {
     const base = await importSumo({ net: fixture('cross.net.xml') });
     const add = await importSumoAdditional(fixture('cross.add.xml'), base);

@@ -23,6 +23,7 @@ import { expandDemand } from '../demand/expand.js';
 import { createRandom } from '../demand/random.js';
 import { compileProgram, defaultProgram, type MovementRef, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
 import type { ActuatedOptions } from '../signals/actuated.js';
+import type { MaxPressureOptions } from '../signals/max-pressure.js';
 import { movementFlows } from '../signals/flows.js';
 import { websterPrograms } from '../signals/webster.js';
 import type { SignalControl } from '../signals/control.js';
@@ -393,6 +394,27 @@ function actuatedOptions(loaded: LoadedScenario, problems: Problems): ActuatedOp
   return options;
 }
 
+/** Max-pressure settings from `signals.maxPressure` (a problem unless default is max-pressure). */
+function maxPressureOptions(loaded: LoadedScenario, problems: Problems): Omit<MaxPressureOptions, 'turnRatios'> {
+  const given = loaded.source.signals?.maxPressure;
+  if (given === undefined) return {};
+  if (loaded.signals.default !== 'max-pressure') {
+    problems.add(
+      ['signals', 'maxPressure'],
+      `signals.maxPressure only applies with default: max-pressure, but default is ${JSON.stringify(loaded.signals.default)}: set default: max-pressure or remove signals.maxPressure`,
+    );
+    return {};
+  }
+  const options: Omit<MaxPressureOptions, 'turnRatios'> = {};
+  if (given.intervalS !== undefined) options.interval = given.intervalS;
+  if (given.minGreenS !== undefined) options.minGreen = given.minGreenS;
+  if (given.interGreen !== undefined) options.interGreen = given.interGreen;
+  if (given.pressure !== undefined) options.pressure = given.pressure;
+  if (given.ties !== undefined) options.ties = given.ties;
+  if (given.eligiblePhases !== undefined) options.eligiblePhases = given.eligiblePhases;
+  return options;
+}
+
 /**
  * Build `loaded` into a network, demand, signal programs and run options.
  * Throws `ScenarioError` with every problem found (see the file header for the
@@ -425,6 +447,7 @@ export function buildScenario(loaded: LoadedScenario): BuiltScenario {
     });
   }
   const actuated = actuatedOptions(loaded, problems);
+  const maxPressure = maxPressureOptions(loaded, problems);
   problems.throwIfAny();
 
   const tripsFor = (seed: number): TripTable => {
@@ -441,7 +464,7 @@ export function buildScenario(loaded: LoadedScenario): BuiltScenario {
   const trips = tripsFor(sim.seed);
   const kind = loaded.signals.default;
   if (kind === 'webster') programs.push(...websterForUnprogrammed(compiled, trips, programs));
-  const control: SignalControl = kind === 'actuated' ? { kind, ...actuated } : kind === 'max-pressure' ? { kind } : { kind: 'fixed' };
+  const control: SignalControl = kind === 'actuated' ? { kind, ...actuated } : kind === 'max-pressure' ? { kind, ...maxPressure } : { kind: 'fixed' };
   const options: SimulateOptions = { start: sim.start, end: sim.end, seed: sim.seed };
   if (sim.gridlockTimeout !== undefined) options.gridlockTimeout = sim.gridlockTimeout;
   if (sim.routingInterval !== undefined) options.routingInterval = sim.routingInterval;

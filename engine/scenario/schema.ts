@@ -414,6 +414,20 @@ const ActuatedSchema = z
   })
   .describe('Settings of gap-out control, the same at every signal; only with default: actuated.');
 
+const MaxPressureSchema = z
+  .strictObject({
+    intervalS: positive('Decision interval: time between decisions once the minimum green has passed, seconds. Default 5.').optional(),
+    minGreenS: nonNegative('Minimum green of every phase, seconds, instead of the program\'s minGreenS.').optional(),
+    interGreen: z.enum(['program', 'none']).optional().describe('"program" (default): the program\'s yellow and all-red run between greens; "none": a green follows the previous at once (as the CityFlow literature runs max-pressure).'),
+    pressure: z.enum(['queues', 'lanes']).optional().describe(
+      '"queues" (default, Varaiya 2013): saturation flow x (stop-line queue - turn-ratio weighted downstream queues). ' +
+        '"lanes" (the CityFlow literature): vehicles on the approach bound for the movement, moving or queued, minus vehicles on its exit link.',
+    ),
+    ties: z.enum(['keep', 'lowest']).optional().describe('Who wins a tie of pressures: "keep" (default) the phase showing; "lowest" the lowest phase index.'),
+    eligiblePhases: z.array(z.number().int().min(0)).min(1).optional().describe('Indices (from 0) of the program phases that may be chosen. Default: all.'),
+  })
+  .describe('Settings of max-pressure control, the same at every signal; only with default: max-pressure.');
+
 const SignalsSchema = z
   .strictObject({
     default: z.enum(SIGNAL_DEFAULTS).default('fixed').describe(
@@ -422,10 +436,11 @@ const SignalsSchema = z
         'plan for the busiest hour of the demand (defaults of SUMO\'s tlsCycleAdaptation.py). "actuated": every signalised ' +
         'junction runs gap-out control on its program\'s phases (given, else the default plan) within minGreenS..maxGreenS ' +
         '(3 s gap, detectors 2 s upstream, as SUMO; change them with signals.actuated). "max-pressure": every signalised junction runs max-pressure control ' +
-        '(Varaiya 2013) on its program\'s phases, deciding every 5 s after minGreenS.',
+        '(Varaiya 2013) on its program\'s phases, deciding every 5 s after minGreenS (change them with signals.maxPressure).',
     ),
     programs: z.array(ProgramSchema).optional().describe('Fixed-time programs, at most one per junction.'),
     actuated: ActuatedSchema.optional(),
+    maxPressure: MaxPressureSchema.optional(),
   })
   .describe('Signal control.');
 

@@ -49,6 +49,8 @@ export class Controllers {
       lastArrival: (movement: number, distance: number) => this.lastArrival(movement, distance),
       linkVehicles: (link: number) => occupancy[link],
       linkStorage: (link: number) => storage[link],
+      movementVehicles: (movement: number) => this.movementVehicles(movement),
+      linkVehiclesPresent: (link: number) => links.present[link],
     };
     this.list = createControllers(net, trips, setup);
   }
@@ -73,6 +75,20 @@ export class Controllers {
     }
     for (const o of this.observers) o.signal?.(c.junction, now);
     this.movements.show(c.junction, now);
+  }
+
+  /** See `ControllerView.movementVehicles`: its queue plus the vehicles driving on its approach whose next link is its exit (a scan of the transit list). */
+  private movementVehicles(e: number): number {
+    const net = this.net;
+    const { next, routePos, routeEnd } = this.vehicles;
+    const routePool = this.vehicles.routePool;
+    const exit = net.movementTo[e];
+    let n = this.movements.queueLength[e];
+    for (let v = this.links.transitHead[net.movementFrom[e]]; v !== NONE; v = next[v]) {
+      const pos = routePos[v];
+      if (pos + 1 < routeEnd[v] && routePool[pos + 1] === exit) n++;
+    }
+    return n;
   }
 
   /** See `ControllerView.lastArrival`: computed on demand from the transit list of the approach. */

@@ -46,6 +46,8 @@ export class Links {
   readonly storage: Int32Array;
   /** Vehicles on the link plus space not yet freed at its upstream end. */
   readonly occupancy: Int32Array;
+  /** Vehicles on the link now (moving or queued). */
+  readonly present: Int32Array;
   /** Time freed space takes to travel back to the upstream end, length / w, s. */
   readonly releaseDelay: Float64Array;
   /** Shortest time between two vehicles leaving (or entering from the departure queue), 1 / (s x lanes), s. */
@@ -92,6 +94,7 @@ export class Links {
     this.observers = observers;
     this.storage = new Int32Array(m);
     this.occupancy = new Int32Array(m);
+    this.present = new Int32Array(m);
     this.releaseDelay = new Float64Array(m);
     this.exitHeadway = new Float64Array(m);
     this.exitNextFree = new Float64Array(m).fill(-Infinity);
@@ -131,6 +134,7 @@ export class Links {
     const vehicles = this.vehicles;
     const next = vehicles.next;
     this.occupancy[l]++;
+    this.present[l]++;
     vehicles.state[v] = MOVING;
     vehicles.link[v] = l;
     vehicles.enterTime[v] = now;
@@ -163,6 +167,7 @@ export class Links {
 
   /** Vehicle `v` leaves link `l` at its downstream end at `now` (s): its space is freed upstream after `releaseDelay`; its travel time is counted. */
   leave(v: number, l: number, now: number): void {
+    this.present[l]--;
     this.scheduler.schedule(now + this.releaseDelay[l], RELEASE, l);
     this.ttSum[l] += now - this.vehicles.enterTime[v];
     this.ttCount[l]++;

@@ -98,5 +98,9 @@ describe('Controllers', () => {
     expect(view.queueLength(AB)).toBe(1);
     expect(view.lastArrival(AB, 5)).toBe(15);
     expect(view.lastArrival(AB, 30)).toBe(15 - 30 / 10); // last stop-line arrival, back-dated to the detector
+    // Lane counts for the literature's max-pressure: bound for AB, moving or queued; present on a link.
+    k.vehicles.setRoute(1, Int32Array.of(A, B), 0, 2);
+    k.links.enter(1, A, 15, 0);
+    expect([view.movementVehicles!(AB), view.movementVehicles!(SB), view.linkVehiclesPresent!(A), view.linkVehiclesPresent!(B)]).toEqual([2, 0, 2, 0]);
   });
 });

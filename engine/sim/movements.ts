@@ -14,9 +14,10 @@
  *    Discharge slots are centred in the green (the first queued vehicle leaves
  *    half a headway after green starts), so a green of g seconds serves s x g
  *    vehicles, as in the fluid (Webster) model.
- *  - A movement whose exit link is full is blocked until space is released
- *    there; blocked movements into a link are woken round-robin, so no approach
- *    is starved.
+ *  - A movement whose exit link, or the lane group its head vehicle needs there
+ *    (lane-groups.ts), is full is blocked until space is released there;
+ *    blocked movements into a link are woken round-robin, so no approach is
+ *    starved.
  *  - Yielding movements (permissive at signals, minor at priority junctions) go
  *    only when the next conflicting vehicle is at least the critical gap away
  *    (conflicts.ts), at the follow-up headway.
@@ -26,10 +27,8 @@
  *    pays the restart loss v_out / (2a) on the exit link (its stop-line time
  *    there pushed back by it).
  *
- * Room for lane groups (not modelled yet): a movement's queue would become the
- * FIFO of its lane group (head-of-line blocking between the group's movements),
- * and `serve` would check room in the lane group of the exit link the vehicle
- * will need.
+ * Each movement keeps its own stop-line queue: movements sharing lanes do not
+ * block each other at the stop line (no head-of-line blocking within a group).
  */
 import type { CompiledNetwork } from '../network/compiled.js';
 import { CONTROL_CODE } from '../network/compiled.js';
@@ -183,7 +182,8 @@ export class Movements {
       return;
     }
     const b = net.movementTo[e];
-    if (links.occupancy[b] >= links.storage[b]) {
+    const v = this.queueHead[e];
+    if (!links.hasRoom(v, b, this.vehicles.routePos[v] + 1)) {
       this.blocked[e] = 1; // woken by a release on b
       return;
     }
@@ -195,12 +195,11 @@ export class Movements {
       }
     }
     const vehicles = this.vehicles;
-    const v = this.queueHead[e];
     const head = vehicles.next[v];
     this.queueHead[e] = head;
     if (head === NONE) this.queueTail[e] = NONE;
     queueLength[e]--;
-    links.leave(v, a, now); // its space on `a` is freed upstream later, by the release
+    links.leave(v, a, now, links.movementGroup[e]); // its space on `a` is freed upstream later, by the release
     const halted = now - vehicles.stopLineTime[v] >= this.haltWait[e];
     for (const o of this.observers) o.leave?.(v, a, e, now, halted);
     vehicles.routePos[v]++;

@@ -9,7 +9,8 @@
  *  - Movements discharge at saturation flow while their signal is green (or in
  *    gaps of opposing traffic), into exit links with storage left (movements.ts).
  *  - Space freed at a link's downstream end reaches its upstream end after
- *    length / backward wave speed (links.ts).
+ *    length / backward wave speed (links.ts); each link's lanes are split into
+ *    the lane groups its movements use, each with its own storage (lane-groups.ts).
  *  - Trips that cannot enter their first link wait in a departure queue; a vehicle
  *    arrives when it reaches the end of its last link.
  *  - Unsignalised junctions: priority rules with gap acceptance (conflicts.ts).
@@ -199,7 +200,7 @@ export class Simulation {
           // Space freed downstream reached the upstream end: wake blocked movements, then waiting trips.
           links.free(id);
           movements.wake(id, now);
-          if (links.departHead[id] !== NONE) links.insert(id, now);
+          if (links.waitingAt[id] > 0) links.insert(id, now);
           break;
         case INSERT: links.retryInsert(id, now); break;
         case ROUTING: this.rerouting.refresh(now); break;
@@ -241,7 +242,7 @@ export class Simulation {
     vehicles.state[v] = VEHICLE_WAITING;
     vehicles.link[v] = first;
     vehicles.waiting++;
-    this.links.queueDeparture(v, first);
+    this.links.queueDeparture(v, first, now);
     this.links.insert(first, now);
   }
 
@@ -258,7 +259,7 @@ export class Simulation {
     vehicles.inNetwork--;
     vehicles.finished++;
     vehicles.lastMove = now;
-    this.links.leave(v, l, now);
+    this.links.leave(v, l, now, this.links.groupOffsets[l + 1] - 1); // from the exit group
     for (const o of this.observers) o.arrive?.(v, l, now);
     if (vehicles.finished + vehicles.unroutable === vehicles.scheduled) this.finish(now);
   }

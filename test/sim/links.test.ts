@@ -70,7 +70,7 @@ describe('Links', () => {
     const { links, scheduler } = subStates(net, 1);
     links.enter(0, A, 10, 0);
     drain(scheduler);
-    links.leave(0, A, 40);
+    links.leave(0, A, 40, links.groupOffsets[A + 1] - 1);
     expect([links.ttSum[A], links.ttCount[A]]).toEqual([30, 1]);
     expect(drain(scheduler)).toEqual([[65, CMD_RELEASE, A]]);
     links.free(A);
@@ -80,7 +80,7 @@ describe('Links', () => {
   it('insert lets waiting trips in one approach headway apart, in departure order, while storage lasts', () => {
     const { links, vehicles, scheduler, log } = subStates(net, 4);
     for (const v of [3, 1, 2, 0]) {
-      links.queueDeparture(v, B);
+      links.queueDeparture(v, B, 0);
       vehicles.waiting++;
     }
     links.insert(B, 0);
@@ -96,10 +96,13 @@ describe('Links', () => {
     links.insert(B, 10);
     expect(vehicles.inNetwork).toBe(2);
     expect(drain(scheduler).filter(([, kind]) => kind === CMD_INSERT)).toEqual([[2, CMD_INSERT, B]]);
+    const exitGroup = links.groupOffsets[B + 1] - 1; // trips without a further link wait in B's exit group
+    links.leave(3, B, 15, exitGroup);
     links.free(B);
     links.insert(B, 20);
     expect(log.slice(4)).toEqual(['depart 2 B 20', 'enter 2 B 20']);
-    expect(links.departHead[B]).toBe(0);
-    expect(links.departTail[B]).toBe(0);
+    expect(links.departHead[exitGroup]).toBe(0);
+    expect(links.departTail[exitGroup]).toBe(0);
+    expect(links.waitingAt[B]).toBe(1);
   });
 });

@@ -169,11 +169,9 @@ export class Links {
     return e < 0 ? this.groupOffsets[l + 1] - 1 : this.movementGroup[e];
   }
 
-  /** Whether vehicle `v`, about to enter link `l` at route position `pos`, finds room there: in the link and in its lane group. */
-  hasRoom(v: number, l: number, pos: number): boolean {
-    if (this.occupancy[l] >= this.storage[l]) return false;
-    const g = this.groupOf(v, l, pos);
-    return this.groupOccupancy[g] < this.groupStorage[g];
+  /** Whether link `l` has room for a vehicle of its lane group `group`: in the link and in the group. */
+  hasRoom(l: number, group: number): boolean {
+    return this.occupancy[l] < this.storage[l] && this.groupOccupancy[group] < this.groupStorage[group];
   }
 
   /** Vehicle `v`, re-routed on link `l`, now needs lane group `to` instead of `from` (it changes lanes). */
@@ -183,15 +181,16 @@ export class Links {
   }
 
   /**
-   * Vehicle `v` enters link `l` at `now` (s): it takes storage and reaches the stop
-   * line after the drive time plus `loss` (s), not before the vehicle ahead.
+   * Vehicle `v` enters link `l` at `now` (s) in lane group `group` (default: the
+   * one its route gives, `groupOf`): it takes storage and reaches the stop line
+   * after the drive time plus `loss` (s), not before the vehicle ahead.
    */
-  enter(v: number, l: number, now: number, loss: number): void {
+  enter(v: number, l: number, now: number, loss: number, group = this.groupOf(v, l, this.vehicles.routePos[v])): void {
     const vehicles = this.vehicles;
     const next = vehicles.next;
     this.occupancy[l]++;
     this.present[l]++;
-    this.groupOccupancy[this.groupOf(v, l, vehicles.routePos[v])]++;
+    this.groupOccupancy[group]++;
     vehicles.state[v] = MOVING;
     vehicles.link[v] = l;
     vehicles.enterTime[v] = now;
@@ -295,7 +294,7 @@ export class Links {
       vehicles.inNetwork++;
       this.lastInsert[l] = now;
       for (const o of this.observers) o.depart?.(v, l, now);
-      this.enter(v, l, now, this.departureLoss[l]);
+      this.enter(v, l, now, this.departureLoss[l], g);
     }
   }
 

@@ -183,7 +183,8 @@ export class Movements {
     }
     const b = net.movementTo[e];
     const v = this.queueHead[e];
-    if (!links.hasRoom(v, b, this.vehicles.routePos[v] + 1)) {
+    const group = links.groupOf(v, b, this.vehicles.routePos[v] + 1); // the lane group it takes on b
+    if (!links.hasRoom(b, group)) {
       this.blocked[e] = 1; // woken by a release on b
       return;
     }
@@ -203,7 +204,7 @@ export class Movements {
     const halted = now - vehicles.stopLineTime[v] >= this.haltWait[e];
     for (const o of this.observers) o.leave?.(v, a, e, now, halted);
     vehicles.routePos[v]++;
-    links.enter(v, b, now, halted ? this.restartLoss[e] : 0);
+    links.enter(v, b, now, halted ? this.restartLoss[e] : 0, group);
     nextFree[e] = now + (yields ? this.conflicts.followUp[e] : this.headway[e]);
     exitNextFree[a] = now + links.exitHeadway[a];
     if (queueLength[e] > 0) this.scheduleService(e, nextFree[e] > exitNextFree[a] ? nextFree[e] : exitNextFree[a]);

@@ -1,85 +1,63 @@
 /**
- * Distributed-evaluator benchmark: throughput of the BullMQ queue with 1, 2 and
- * 4 `greenwave worker` processes (one simulation thread each) on this machine,
- * against the local Piscina pool, and the queue's per-task overhead.
+ * Distributed-evaluator benchmark: the BullMQ queue with `greenwave worker`
+ * processes (one simulation thread each) on this machine, against the local
+ * Piscina pool, interleaved.
  *
  *   npm run bench:distributed                       starts its own redis-server (127.0.0.1, free port)
+ *   npm run bench:distributed -- --ci               the gates only
  *   npm run bench:distributed -- --redis redis://host:6379   use a running Redis (queues "greenwave-bench-<n>")
- *   npm run bench:distributed -- --workers 1,2 --tasks 16 --tiny 100 --repetitions 1   a quick run
+ *   npm run bench:distributed -- --workers 1,2 --tasks 16 --tiny 100
+ *   greenwave bench distributed [--ci]
  *
- * Cases:
- *  - Throughput: the distributed tests' 5x5 signalised grid (bench/distributed-scenario.ts)
- *    with 2,500-3,300 OD trips (one run ~30-300 ms, with the load), 4 candidate plans x 2
- *    variants x 4 seeds = 32 tasks. Sides: the local pool with 1 thread and with
- *    `os.availableParallelism()` threads, and the queue with 1, 2 and 4 worker
- *    processes. Each group of worker processes listens on its own queue and all
- *    are started up front, so the sides take turns (order rotated every round)
- *    and a burst of load from other processes does not hit one side only. Every
- *    side is warmed up (threads started, scenario fetched, JIT warm); each queue
- *    batch runs under a fresh job id (a repeated id would be answered from Redis
- *    without running anything) and the evaluator's creation (connect, publish the
- *    scenario: once per job) is not timed. Results are checked identical on
- *    every side. "Not simulating / task" is (wall x threads - time spent in runs)
- *    / tasks: idle and overhead time per task, less sensitive to how fast the
- *    runs themselves happened to be. Worker processes beyond the cores only share
- *    them: on a 2-core machine, 4 workers show the cost of oversubscription.
- *  - Per-task overhead: tiny corridor runs (~0.5 ms). Queue wall time per task
- *    with 1 worker process minus the local pool's (1 thread): the queue's round
- *    trips (add, fetch and lock, complete, event to the coordinator) on top of the
- *    pool's, in a steady stream of tasks.
- *  - Latency: a batch of one tiny task, 15 times: the fixed cost of a batch
- *    (publish the candidate, add, fetch, complete, the completion event).
- *
- * Not part of CI (it needs redis-server and several processes); figures go to
- * bench/results/distributed.json with the load average, since on a shared
- * machine they move with it.
+ * Gates (none moves with the machine's load):
+ *  - busy workers: with 2 worker processes, the sum of the tasks' run times
+ *    inside the workers / (wall time of the batch x 2). A queue that handed out
+ *    one task at a time scores 0.5; floor 0.65 (half the measured value would
+ *    not tell a serial queue apart).
+ *  - CPU cost of a tiny task: the local pool's CPU time per task / the queue's,
+ *    the queue's counted in every process it uses (this coordinator, redis-server
+ *    and the worker process, from /proc): what the queue's round trips cost,
+ *    as a ratio; floor about half the measured one.
+ *  - results identical on every side (a check).
+ * Reported, not gated (they move with the load, which is recorded beside them):
+ * throughput of the pool with 1 and N threads and of the queue with 1, 2 and 4
+ * processes on a 5x5 grid (the distributed tests' scenario: 4 plans x 2
+ * variants x seeds), wall per tiny task, and the latency of a one-task batch.
+ * Every queue batch runs under a fresh job id (a repeated id would be answered
+ * from Redis), and the evaluator's creation is not timed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { compile, corridor, type SignalProgramSpec } from '../engine/index.js';
 import { createInProcessEvaluator, type BatchResult, type Candidate, type EvaluationRequest, type EvaluationScenario, type Evaluator } from '../engine/optimise/index.js';
 import { createPoolEvaluator } from '../workers/index.js';
-import { createQueueEvaluator } from '../workers/distributed/index.js';
 import { distributedCandidates, distributedScenario, plan } from './distributed-scenario.js';
-import { machine, ms, sink, table, writeJson } from './harness.js';
+import { median, ms, processCpuMs, runIfMain, type BenchContext, type Benchmark, type Side } from './harness.js';
 import { redisServerAvailable, startRedis, type RunningRedis } from './redis-server.js';
 
-const { values: args } = parseArgs({
-  options: {
-    redis: { type: 'string' },
-    out: { type: 'string', default: 'bench/results/distributed.json' },
-    workers: { type: 'string', default: '1,2,4' },
-    tasks: { type: 'string' },
-    tiny: { type: 'string', default: '400' },
-    repetitions: { type: 'string', default: '3' },
-  },
-});
-const WORKER_COUNTS = args.workers!.split(',').map(Number);
-const REPETITIONS = Number(args.repetitions);
-const TINY = Number(args.tiny);
+/** Gates (see the header). */
+export const DISTRIBUTED_FLOORS = { busyWorkers: 0.65, tinyCpuCost: 0.15 };
+
 const QUEUE = 'greenwave-bench';
-const CORES = os.availableParallelism();
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-function deterministic(batch: BatchResult): string {
-  return JSON.stringify(batch.results.map((r) => [r.task, r.metrics.network, r.metrics.endTime]));
-}
 
 interface WorkerProcess {
   child: ChildProcess;
   exited: Promise<void>;
 }
 
-/** Start `n` `greenwave worker` processes (1 thread each) on `queue` and wait until they are ready. */
+/** The `greenwave` command of this checkout: from source through tsx, or the compiled one. */
+function cliCommand(): string[] {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = fileURLToPath(new URL(`../cli/main.${fromSource ? 'ts' : 'js'}`, import.meta.url));
+  return fromSource ? ['--import', 'tsx', entry] : [entry];
+}
+
+/** Start `n` `greenwave worker` processes (1 thread each) on `queue`; resolves when each says it is ready. */
 async function startWorkers(n: number, url: string, queue: string): Promise<WorkerProcess[]> {
   const started = Array.from({ length: n }, () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'worker', '--concurrency', '1', '--queue', queue], {
+    const child = spawn(process.execPath, [...cliCommand(), 'worker', '--concurrency', '1', '--queue', queue], {
       env: { ...process.env, GREENWAVE_REDIS_URL: url },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -102,171 +80,171 @@ async function stopWorkers(workers: WorkerProcess[]): Promise<void> {
   await Promise.all(workers.map((w) => w.exited));
 }
 
-/** One side of a comparison: it runs a batch and returns it; `threads` simulate at once. */
-interface Side {
+function deterministic(batch: BatchResult): string {
+  return JSON.stringify(batch.results.map((r) => [r.task, r.metrics.network, r.metrics.endTime]));
+}
+
+/** One way of evaluating a batch; its batches are kept to check they agree. */
+interface Way {
   name: string;
-  processes: number;
   threads: number;
-  /** Runs a batch; `ms` is the time of `evaluate()` alone. */
-  run: (request: EvaluationRequest) => Promise<{ batch: BatchResult; ms: number }>;
+  /** Processes whose CPU time counts for this way besides this one. */
+  pids: number[];
+  evaluate: (request: EvaluationRequest) => Promise<BatchResult>;
   close: () => Promise<void>;
-  samples: number[];
-  /** Per sample: (wall x threads - simulation time) / tasks, ms: time a thread was not simulating, per task. */
-  idle: number[];
-  batch?: BatchResult;
+  /** Every batch's results as text, by request kind: they must all agree. */
+  batches: Array<{ kind: string; text: string }>;
+  /** Per batch: wall ms and busy share (task time / wall x threads). */
+  wall: number[];
+  busy: number[];
 }
 
-async function timedEvaluate(evaluator: Evaluator, request: EvaluationRequest): Promise<{ batch: BatchResult; ms: number }> {
-  const t0 = performance.now();
-  const batch = await evaluator.evaluate(request);
-  return { batch, ms: performance.now() - t0 };
-}
-
-function poolSide(name: string, scenario: EvaluationScenario, threads: number): Side {
-  const evaluator = threads === 0 ? createInProcessEvaluator(scenario) : createPoolEvaluator(scenario, { threads });
-  return { name, processes: 1, threads: Math.max(1, threads), run: (r) => timedEvaluate(evaluator, r), close: async () => { await evaluator.close(); }, samples: [], idle: [] };
+function poolWay(name: string, scenario: EvaluationScenario, threads: number): Way {
+  const evaluator: Evaluator = threads === 0 ? createInProcessEvaluator(scenario) : createPoolEvaluator(scenario, { threads });
+  return { name, threads: Math.max(1, threads), pids: [], evaluate: (r) => evaluator.evaluate(r), close: async () => { await evaluator.close(); }, batches: [], wall: [], busy: [] };
 }
 
 let jobs = 0;
-/** The queue with `processes` single-thread workers on `queue`; each batch under a fresh job id (a repeated id would be answered from Redis). */
-function queueSide(scenario: EvaluationScenario, url: string, queue: string, processes: number): Side {
+async function queueWay(name: string, scenario: EvaluationScenario, url: string, queue: string, workers: WorkerProcess[], redisPid: number | undefined): Promise<Way> {
+  const { createQueueEvaluator } = await import('../workers/distributed/index.js');
   return {
-    name: 'BullMQ queue',
-    processes,
-    threads: processes,
-    async run(request) {
+    name,
+    threads: workers.length,
+    pids: [...workers.map((w) => w.child.pid!), ...(redisPid !== undefined ? [redisPid] : [])],
+    async evaluate(request) {
       const evaluator = await createQueueEvaluator(scenario, { redis: url, queue, jobId: `bench-${process.pid}-${jobs++}` });
       try {
-        return await timedEvaluate(evaluator, request);
+        return await evaluator.evaluate(request);
       } finally {
         await evaluator.close();
       }
     },
     close: async () => {},
-    samples: [],
-    idle: [],
+    batches: [],
+    wall: [],
+    busy: [],
   };
 }
 
-/** Warm every side up, then run `repetitions` rounds, rotating the order of the sides. */
-async function compare(sides: Side[], request: EvaluationRequest, warm: EvaluationRequest, repetitions: number): Promise<void> {
-  for (const side of sides) await side.run(warm);
-  for (let rep = 0; rep < repetitions; rep++) {
-    for (let k = 0; k < sides.length; k++) {
-      const side = sides[(rep + k) % sides.length];
-      const { batch, ms: wall } = await side.run(request);
-      if (batch.failures.length > 0 || batch.notRun.length > 0) throw new Error(`benchmark batch failed on ${side.name}: ${JSON.stringify(batch.failures[0]?.error ?? batch.notRun[0])}`);
-      sink.value += batch.results.length;
-      const simulating = batch.results.reduce((sum, r) => sum + r.elapsedMs, 0);
-      side.samples.push(wall);
-      side.idle.push((wall * side.threads - simulating) / batch.total);
-      side.batch = batch;
-    }
-  }
+/** A way as a comparison side, timed by its own clocks: wall, and CPU of this process plus its other processes. */
+function side(way: Way, request: EvaluationRequest, kind: string): Side {
+  return {
+    name: way.name,
+    ops: request.candidates.length * request.seeds.length,
+    run: () => { throw new Error('timed side'); },
+    timed: async () => {
+      const others = (): number => way.pids.reduce((s, pid) => s + (processCpuMs(pid) ?? NaN), 0);
+      const c0 = process.cpuUsage();
+      const o0 = others();
+      const t0 = performance.now();
+      const batch = await way.evaluate(request);
+      const wallMs = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      if (batch.failures.length > 0 || batch.notRun.length > 0) throw new Error(`benchmark batch failed on ${way.name}: ${JSON.stringify(batch.failures[0]?.error ?? batch.notRun[0])}`);
+      way.batches.push({ kind, text: deterministic(batch) });
+      way.wall.push(wallMs);
+      way.busy.push(batch.results.reduce((s, r) => s + r.elapsedMs, 0) / (wallMs * way.threads));
+      return { cpuMs: (c.user + c.system) / 1000 + (others() - o0), wallMs };
+    },
+  };
 }
 
-async function benchmark(): Promise<void> {
+async function run(ctx: BenchContext): Promise<void> {
+  const counts = (ctx.args.workers ?? (ctx.ci ? '2' : '1,2,4')).split(',').map(Number);
+  if (!counts.includes(2)) counts.push(2);
+  const tinyTasks = Number(ctx.args.tiny ?? (ctx.ci ? 200 : 400));
   let server: RunningRedis | undefined;
-  let url = args.redis;
+  let url = ctx.args.redis;
   if (url === undefined) {
     const found = redisServerAvailable();
-    if (found.path === undefined) {
-      console.error(`distributed benchmark: ${found.reason}; or give --redis URL`);
-      process.exit(2);
-    }
+    if (found.path === undefined) ctx.skip(`${found.reason}; or give --redis URL`);
+    ctx.step('starting redis-server');
     server = await startRedis(found.path);
     url = server.url;
   }
-  const workers: WorkerProcess[] = [];
+  const redisPid = server?.process.pid;
+  const groups = new Map<number, WorkerProcess[]>();
+  const ways: Way[] = [];
   try {
-    // One group of worker processes per worker count, each on its own queue, all started up front
-    // so the sides can take turns (this machine's load from other processes hits them all alike).
-    process.stderr.write(`starting ${WORKER_COUNTS.join(' + ')} worker processes ...\n`);
-    for (const n of WORKER_COUNTS) workers.push(...await startWorkers(n, url, `${QUEUE}-${n}`));
+    ctx.step(`starting ${counts.join(' + ')} worker processes`);
+    for (const n of counts) groups.set(n, await startWorkers(n, url, `${QUEUE}-${n}`));
 
-    // ---- throughput ------------------------------------------------------------
+    // ---- busy workers and throughput on the 5x5 grid -------------------------------------
     const sc = distributedScenario();
     const candidates: Candidate[] = [...distributedCandidates(sc.network), plan(sc.network, 28, 11)];
-    const seedsPerCell = args.tasks !== undefined ? Math.max(1, Math.round(Number(args.tasks) / (candidates.length * 2))) : 4;
+    const seedsPerCell = ctx.args.tasks !== undefined ? Math.max(1, Math.round(Number(ctx.args.tasks) / (candidates.length * 2))) : ctx.ci ? 2 : 4;
     const request: EvaluationRequest = { candidates, seeds: Array.from({ length: seedsPerCell }, (_, i) => i + 1) };
-    const warm: EvaluationRequest = { candidates: [candidates[0]], seeds: Array.from({ length: Math.max(...WORKER_COUNTS, CORES) * 2 }, (_, i) => 100 + i) };
     const tasks = candidates.length * 2 * seedsPerCell;
-    process.stderr.write(`throughput: ${tasks} tasks (5x5 grid), ${REPETITIONS} round(s) ...\n`);
-    const sides: Side[] = [poolSide('local pool', sc, 1)];
-    if (CORES > 1) sides.push(poolSide('local pool', sc, CORES));
-    for (const n of WORKER_COUNTS) sides.push(queueSide(sc, url, `${QUEUE}-${n}`, n));
-    await compare(sides, request, warm, REPETITIONS);
-    for (const side of sides) await side.close();
-    const reference = sides[0].batch!;
-    let identical = sides.every((side) => deterministic(side.batch!) === deterministic(reference));
-    const perRun = median(reference.results.map((r) => r.elapsedMs));
+    const pool1 = poolWay('local pool, 1 thread', sc, 1);
+    const queue2 = await queueWay('queue, 2 worker processes', sc, url, `${QUEUE}-2`, groups.get(2)!, redisPid);
+    ways.push(pool1, queue2);
+    const c = await ctx.compare(`${tasks} tasks on the 5x5 grid`, side(queue2, request, 'grid'), side(pool1, request, 'grid'), { warmup: 1, warmupMs: 0, minPairs: ctx.ci ? 4 : 5, maxPairs: ctx.ci ? 6 : 9, budgetMs: ctx.ci ? 45_000 : 120_000, clock: 'wall' });
+    const busy = queue2.busy.slice(1);
+    ctx.limit('queue, 2 worker processes: busy workers (task time / wall x 2)', median(busy), '', {
+      min: DISTRIBUTED_FLOORS.busyWorkers, detail: `per batch: ${busy.map((b) => b.toFixed(2)).join(', ')}; a serial queue scores 0.50`,
+    });
+    ctx.figure('queue, 2 processes: wall speed-up over the local pool with 1 thread', c.ratio, 'x', `queue ${ms(c.subject.medianWallMs * tasks)}, pool ${ms(c.peer.medianWallMs * tasks)} per batch of ${tasks}; load ${os.loadavg()[0].toFixed(1)}; not gated`);
+    if (!ctx.ci) {
+      const more: Way[] = [poolWay(`local pool, ${os.availableParallelism()} threads`, sc, os.availableParallelism())];
+      for (const n of counts) if (n !== 2) more.push(await queueWay(`queue, ${n} worker process(es)`, sc, url, `${QUEUE}-${n}`, groups.get(n)!, redisPid));
+      ways.push(...more);
+      ctx.step(`throughput of ${more.map((w) => w.name).join(', ')}`);
+      for (let round = 0; round < 3; round++) for (const w of [...more, pool1]) await side(w, request, 'grid').timed!();
+      for (const w of [pool1, queue2, ...more]) {
+        const wall = median(w.wall.slice(1));
+        ctx.figure(`${tasks} tasks, ${w.name}: tasks per second (wall)`, (tasks * 1000) / wall, '/s', `batch ${ms(wall)}, busy ${median(w.busy.slice(1)).toFixed(2)}`);
+      }
+    }
 
-    // ---- per-task overhead (tiny tasks) ---------------------------------------------
-    process.stderr.write(`per-task overhead: ${TINY} tiny corridor runs, ${REPETITIONS + 1} round(s) ...\n`);
+    // ---- the CPU cost of a tiny task ---------------------------------------------------------
     const net = compile(corridor(3, 200));
     const tiny: EvaluationScenario = { network: net, variants: [{ demand: { flows: [{ from: 'west', to: 'east', rate: 0.02, begin: 0, end: 1000 }] }, options: { end: 1800 } }] };
-    const tinyRequest: EvaluationRequest = { candidates: [[] as SignalProgramSpec[]], seeds: Array.from({ length: TINY }, (_, i) => i + 1) };
-    const tinyWarm: EvaluationRequest = { candidates: [[]], seeds: Array.from({ length: 50 }, (_, i) => 10_000 + i) };
-    const tinySides = [poolSide('in-process', tiny, 0), poolSide('local pool, 1 thread', tiny, 1), { ...queueSide(tiny, url, `${QUEUE}-1`, 1), name: 'BullMQ queue, 1 worker process' }];
-    await compare(tinySides, tinyRequest, tinyWarm, REPETITIONS + 1);
-    for (const side of tinySides) await side.close();
-    identical &&= tinySides.every((side) => deterministic(side.batch!) === deterministic(tinySides[0].batch!));
-    const perTask = tinySides.map((side) => median(side.samples) / TINY);
-    const tinyRun = median(tinySides[0].batch!.results.map((r) => r.elapsedMs));
+    const tinyRequest: EvaluationRequest = { candidates: [[] as SignalProgramSpec[]], seeds: Array.from({ length: tinyTasks }, (_, i) => i + 1) };
+    const tinyPool = poolWay('local pool, 1 thread', tiny, 1);
+    const tinyQueue = await queueWay('queue, 1 worker process', tiny, url, `${QUEUE}-${counts.includes(1) ? 1 : 2}`, groups.get(counts.includes(1) ? 1 : 2)!, redisPid);
+    ways.push(tinyPool, tinyQueue);
+    const t = await ctx.compare(`${tinyTasks} tiny corridor tasks`, side(tinyQueue, tinyRequest, 'tiny'), side(tinyPool, tinyRequest, 'tiny'), { warmup: 1, warmupMs: 0, minPairs: 5, maxPairs: ctx.ci ? 8 : 12, budgetMs: ctx.ci ? 45_000 : 90_000 });
+    ctx.ratio('tiny tasks: pool CPU / queue CPU (coordinator + redis-server + worker), per task', t, { against: 'the same tasks on the local pool', floor: DISTRIBUTED_FLOORS.tinyCpuCost });
+    ctx.figure('tiny tasks: queue overhead per task over the pool (wall)', (t.subject.medianWallMs - t.peer.medianWallMs), 'ms', `queue ${ms(t.subject.medianWallMs)}, pool ${ms(t.peer.medianWallMs)} per task; load ${os.loadavg()[0].toFixed(1)}`);
 
-    // ---- latency of a one-task batch (the fixed cost of a batch) --------------------
-    process.stderr.write('latency: one-task batches ...\n');
-    const oneTask: EvaluationRequest = { candidates: [[]], seeds: [1] };
-    const latencySides = [poolSide('local pool, 1 thread', tiny, 1), { ...queueSide(tiny, url, `${QUEUE}-1`, 1), name: 'BullMQ queue, 1 worker process' }];
-    await compare(latencySides, oneTask, oneTask, 15);
-    for (const side of latencySides) await side.close();
-    const latency = latencySides.map((side) => median(side.samples));
+    if (!ctx.ci) {
+      ctx.step('latency of one-task batches');
+      const one: EvaluationRequest = { candidates: [[]], seeds: [1] };
+      const latencyPool = poolWay('local pool, 1 thread', tiny, 1);
+      ways.push(latencyPool);
+      for (let i = 0; i < 15; i++) for (const w of [latencyPool, tinyQueue]) await side(w, one, 'one').timed!();
+      ctx.figure('one-task batch latency, local pool (wall)', median(latencyPool.wall.slice(1)), 'ms');
+      ctx.figure('one-task batch latency, queue, evaluator connected (wall)', median(tinyQueue.wall.slice(-15)), 'ms');
+    }
 
-    // ---- report ------------------------------------------------------------------
-    const info = machine();
-    const base = median(sides[0].samples);
-    const load = os.loadavg()[0];
-    console.log(`\ngreenwave distributed benchmark — ${info.cpu}, ${info.cores} cores (load average ${load.toFixed(1)}), Node ${info.node}, Redis: ${server !== undefined ? 'local redis-server' : 'the given URL'}\n`);
-    console.log(table([
-      [`${tasks} tasks, 5x5 grid (one run ~${ms(perRun)})`, 'processes', 'threads', 'wall (median)', 'tasks/s', 'vs pool 1 thread', 'not simulating / task'],
-      ...sides.map((r) => [r.name, String(r.processes), String(r.threads), ms(median(r.samples)), ((tasks * 1000) / median(r.samples)).toFixed(1), `${(base / median(r.samples)).toFixed(2)}x`, ms(median(r.idle))]),
-    ]));
-    console.log('');
-    console.log(table([
-      [`${TINY} tiny tasks (corridor, one run ${ms(tinyRun)})`, 'per task', 'tasks/s'],
-      ...tinySides.map((side, i) => [side.name, ms(perTask[i]), (1000 / perTask[i]).toFixed(0)]),
-    ]));
-    console.log(`\nper-task overhead of the queue: ${ms(perTask[2] - perTask[1])} over the local pool, ${ms(perTask[2] - perTask[0])} over in-process`);
-    console.log(`latency of a one-task batch: ${ms(latency[1])} on the queue (evaluator already connected), ${ms(latency[0])} on the local pool`);
-    console.log('"not simulating / task": (wall x threads - time spent in runs) / tasks; the idle and overhead time per task');
-    console.log(`results identical on every side: ${identical ? 'yes' : 'NO'}`);
-    writeJson(args.out!, {
-      benchmark: 'distributed',
-      machine: { ...info, loadAverage: os.loadavg() },
-      redis: server !== undefined ? 'local redis-server' : 'external',
-      throughput: {
-        scenario: '5x5 signalised grid, OD demand 5,000 / 6,500 trips in 30 min, 2 variants, 4 plans',
-        tasks,
-        runMs: perRun,
-        rounds: REPETITIONS,
-        sides: sides.map((r) => ({ side: r.name, processes: r.processes, threads: r.threads, medianMs: median(r.samples), samplesMs: r.samples, tasksPerS: (tasks * 1000) / median(r.samples), notSimulatingPerTaskMs: median(r.idle) })),
-      },
-      tinyTasks: {
-        scenario: '3-signal corridor, 0.02 veh/s for 1000 s',
-        tasks: TINY,
-        runMs: tinyRun,
-        sides: tinySides.map((side, i) => ({ side: side.name, perTaskMs: perTask[i], samplesMs: side.samples })),
-        queueOverheadOverPoolMs: perTask[2] - perTask[1],
-      },
-      oneTaskBatchLatencyMs: { pool1: latency[0], queue1: latency[1], samplesMs: { pool1: latencySides[0].samples, queue1: latencySides[1].samples } },
-      identical,
-    });
-    console.log(`results written to ${args.out}`);
-    if (!identical) process.exitCode = 1;
+    // ---- every side agrees -------------------------------------------------------------------
+    const first = new Map<string, string>();
+    let identical = true;
+    for (const w of ways) {
+      for (const b of w.batches) {
+        if (!first.has(b.kind)) first.set(b.kind, b.text);
+        identical &&= first.get(b.kind) === b.text;
+      }
+    }
+    ctx.check('results identical on every side', identical, identical ? 'every batch bit for bit' : 'a batch differs between the pool and the queue');
   } finally {
-    await stopWorkers(workers);
+    for (const w of ways) await w.close();
+    for (const workers of groups.values()) await stopWorkers(workers);
     await server?.stop();
   }
 }
 
-await benchmark();
+/** The distributed-evaluator benchmark. */
+export const distributedBenchmark: Benchmark = {
+  name: 'distributed',
+  title: 'greenwave distributed benchmark: BullMQ queue with worker processes vs the local pool (busy workers, CPU per task)',
+  args: {
+    redis: 'use this Redis instead of starting redis-server',
+    workers: 'worker-process counts, comma-separated (default 1,2,4; 2 with --ci)',
+    tasks: 'tasks per throughput batch (default 32; 16 with --ci)',
+    tiny: 'tiny tasks per batch (default 400; 200 with --ci)',
+  },
+  run,
+};
+
+await runIfMain(import.meta.url, distributedBenchmark);

@@ -1,311 +1,246 @@
 /**
  * Routing benchmark: greenwave's router against graphology-shortest-path on the
- * same graph, the same link costs and the same seeded queries, in one process.
+ * same graph, the same link costs and the same seeded queries, interleaved in
+ * one process (see harness/compare.ts), and the 60,000-trip batch against SUMO's
+ * duarouter through the reference workload (see peers/recorded.ts).
  *
- *   npm run bench       full run, table on stdout, bench/results/routing.json
- *   npm run bench:ci    shorter run (< 60 s); exits 1 when a gated ratio falls below its floor
+ *   npm run bench:routing            full run: every search variant, table, bench/results/routing.json
+ *   npm run bench:routing -- --ci    the gated cases only; exits 1 when one falls below its floor
+ *   greenwave bench routing [--ci]   the same from the command
  *
- * Cases (the issue's targets):
- *  - one-to-one on a 200x200 grid vs `dijkstra.bidirectional`      target >= 50x
- *  - one-to-all tree on the same grid vs `dijkstra.singleSource`    target >= 50x
- *  - 60,000 random trips on a 30x30 grid, batch-routed              target < 0.5 s
- *    (peer: graphology singleSource per distinct origin; recorded: SUMO duarouter ~33 s)
- * Gated rows use the router's default search: junction-level, exact on this grid
- * because every turn but the U-turn is permitted (see routing/junction-search.ts).
- * Informational rows compare A*, bidirectional and plain Dijkstra, the typed heap
- * against `fastpriorityqueue`, and the turn-aware link-level search that networks
- * with turn restrictions use. Link costs are free-flow times times a seeded
- * factor in [1, 1.5), so routes are not grid-degenerate. Every peer answer is
- * checked against greenwave's: a benchmark whose two sides disagree is invalid.
+ * Gated cases (floors about half the ratios measured on the 2-core development machine):
+ *  - one-to-one on a 200x200 grid, A* (junction search, typed heap) vs `dijkstra.bidirectional`
+ *  - one-to-all tree on the same grid vs `dijkstra.singleSource`
+ *  - batch routing of trips on a 30x30 grid vs graphology `singleSource` per distinct origin
+ *  - the 60,000-trip batch vs SUMO duarouter (recorded with the reference workload)
+ * Both sides run the same seeded queries in every sample (CI mode: fewer
+ * queries and a ninth of the batch's origins). Informational rows (full mode) compare A*,
+ * bidirectional and plain Dijkstra, the typed heap against `fastpriorityqueue`,
+ * and the turn-aware link-level search. Link costs are free-flow times times a
+ * seeded factor in [1, 1.5), so routes are not grid-degenerate. Every peer
+ * answer is checked against greenwave's: a benchmark whose two sides disagree
+ * is invalid and fails.
  */
 import { DirectedGraph } from 'graphology';
 import { bidirectional, singleSource } from 'graphology-shortest-path/dijkstra.js';
-import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
 import { compile, type CompiledNetwork } from '../engine/network/index.js';
 import { grid } from '../engine/network/generators/index.js';
 import { createRouter, type HeapKind, type OneToOneAlgorithm } from '../engine/routing/index.js';
-import { machine, measure, ms, seededRandom, sink, table, writeJson, type Timing } from './harness.js';
+import { measure, ms, referenceWorkload, runIfMain, seededRandom, type BenchContext, type Benchmark, type Side } from './harness.js';
+import { RECORDED_PEERS } from './peers/recorded.js';
 
-/** Default place of the JSON results. */
-export const DEFAULT_OUT = 'bench/results/routing.json';
+/** CI floors: about half of what the development machine measured (CPU-time ratios, bench/results/routing.json). */
+export const ROUTING_FLOORS = {
+  oneToOne: 45,
+  tree: 30,
+  batchVsGraphology: 15,
+  batchVsDuarouter: 120,
+};
 
-/** Options of {@link runRoutingBenchmark}. */
-export interface BenchmarkOptions {
-  /** Shorter run with regression gates. */
-  ci: boolean;
-  /** Where the JSON results go. */
-  out: string;
+function noisyCosts(net: CompiledNetwork, seed: number): Float64Array {
+  const rnd = seededRandom(seed);
+  return Float64Array.from(net.linkFreeFlowTime, (t) => t * (1 + 0.5 * rnd()));
 }
 
-/** Run the routing benchmark and print its table. Resolves to the exit code: 1 when a CI gate fails. */
-export async function runRoutingBenchmark(options: BenchmarkOptions): Promise<number> {
-  const CI = options.ci;
+function peerGraph(net: CompiledNetwork, cost: Float64Array): DirectedGraph {
+  const g = new DirectedGraph();
+  for (let j = 0; j < net.junctionCount; j++) g.addNode(String(j));
+  for (let l = 0; l < net.linkCount; l++) g.addEdge(String(net.linkFrom[l]), String(net.linkTo[l]), { weight: cost[l] });
+  return g;
+}
 
-  /** Recorded peer figure: SUMO duarouter routing 60,000 trips on a 30x30 grid on this machine class, s. */
-  const DUAROUTER_60K_S = 33;
+function peerPathCost(g: DirectedGraph, path: string[] | undefined): number {
+  if (path === undefined || path.length === 0) return Infinity;
+  let sum = 0;
+  for (let i = 0; i + 1 < path.length; i++) sum += g.getEdgeAttribute(g.edge(path[i], path[i + 1]), 'weight') as number;
+  return sum;
+}
 
-  /**
-   * Floors for CI: about half of what was measured on the 2-core development machine
-   * (AMD EPYC, Node 20; see README "Performance"), so noise cannot fail CI but a real
-   * regression does.
-   */
-  const FLOORS = {
-    oneToOne: 45, // measured 97x (CI mode, 2026-11-23)
-    tree: 30, // measured 66x
-    batchVsGraphology: 15, // measured 39x
-    batchVsDuarouter: 120, // measured 302x
-  };
-
-  interface Case {
-    name: string;
-    greenwave: Timing;
-    peer?: Timing;
-    peerName: string;
-    ratio: number;
-    target?: string;
-    floor?: number;
-    pass?: boolean;
-  }
-  const cases: Case[] = [];
-
-  function log(message: string): void {
-    process.stderr.write(`${message}\n`);
-  }
-
-  function noisyCosts(net: CompiledNetwork, seed: number): Float64Array {
-    const rnd = seededRandom(seed);
-    return Float64Array.from(net.linkFreeFlowTime, (t) => t * (1 + 0.5 * rnd()));
-  }
-
-  function peerGraph(net: CompiledNetwork, cost: Float64Array): DirectedGraph {
-    const g = new DirectedGraph();
-    for (let j = 0; j < net.junctionCount; j++) g.addNode(String(j));
-    for (let l = 0; l < net.linkCount; l++) g.addEdge(String(net.linkFrom[l]), String(net.linkTo[l]), { weight: cost[l] });
-    return g;
-  }
-
-  function peerPathCost(g: DirectedGraph, path: string[]): number {
-    let sum = 0;
-    for (let i = 0; i + 1 < path.length; i++) sum += g.getEdgeAttribute(g.edge(path[i], path[i + 1]), 'weight') as number;
-    return path.length === 0 ? Infinity : sum;
-  }
-
-  function agree(a: number, b: number, what: string): void {
+/** Answers of both sides must agree; a disagreement is recorded and stops the benchmark. */
+class Agreement {
+  checked = 0;
+  constructor(private readonly ctx: BenchContext) {}
+  agree(a: number, b: number, what: string): void {
+    this.checked++;
     if (Math.abs(a - b) > 1e-6 * Math.max(1, Math.abs(a))) {
-      log(`benchmark invalid: ${what}: greenwave ${a} vs graphology ${b}`);
+      this.ctx.check('greenwave and graphology agree', false, `${what}: greenwave ${a} vs graphology ${b}`);
       throw new Error(`benchmark invalid: ${what}: greenwave ${a} vs graphology ${b}`);
     }
   }
+}
+
+/** The batch case: a 30x30 grid (100 m links) and 60,000 seeded junction-to-junction trips (shared with peers/record.ts). */
+export function batchScenario(): { net: CompiledNetwork; origins: Int32Array; destinations: Int32Array } {
+  const net = compile(grid(30, 30, { spacing: 100 }));
+  const tripRnd = seededRandom(7);
+  const trips = 60_000;
+  const origins = Int32Array.from({ length: trips }, () => Math.floor(tripRnd() * net.junctionCount));
+  const destinations = Int32Array.from({ length: trips }, () => Math.floor(tripRnd() * net.junctionCount));
+  return { net, origins, destinations };
+}
+
+async function run(ctx: BenchContext): Promise<void> {
+  const CI = ctx.ci;
+  const agreement = new Agreement(ctx);
 
   // ---------------------------------------------------------------- 200x200 grid
-  log('building the 200x200 grid ...');
+  ctx.step('building the 200x200 grid');
   const big = compile(grid(200, 200, { spacing: 100 }));
   const bigCost = noisyCosts(big, 1);
   const bigGraph = peerGraph(big, bigCost);
-  log(`  ${big.junctionCount} junctions, ${big.linkCount} links, ${big.movementCount} movements`);
+  ctx.data.networks = { grid200: { junctions: big.junctionCount, links: big.linkCount, movements: big.movementCount } };
 
+  // One fixed set of seeded queries, run by both sides in every sample (the same work on each side of every pair).
   const rnd = seededRandom(42);
-  const pairCount = CI ? 60 : 300;
-  const peerPairs = CI ? 8 : 30;
-  const pairs = Array.from({ length: pairCount }, () => [Math.floor(rnd() * big.junctionCount), Math.floor(rnd() * big.junctionCount)] as const);
+  const SET = CI ? 4 : 12;
+  const queries = Array.from({ length: SET }, () => [Math.floor(rnd() * big.junctionCount), Math.floor(rnd() * big.junctionCount)] as const);
 
-  function oneToOneRun(algorithm: OneToOneAlgorithm, heap: HeapKind, search: 'auto' | 'links', count: number): () => number {
-    const router = createRouter(big, { cost: bigCost, heap, search });
-    return () => {
-      let s = 0;
-      for (let i = 0; i < count; i++) s += router.route(pairs[i][0], pairs[i][1], algorithm);
-      return s;
-    };
-  }
-
-  log('one-to-one: graphology dijkstra.bidirectional ...');
-  const peerOneToOne = measure(() => {
-    let s = 0;
-    for (let i = 0; i < peerPairs; i++) s += bidirectional(bigGraph, String(pairs[i][0]), String(pairs[i][1]), 'weight').length;
-    return s;
-  }, peerPairs, CI ? 2 : 3, 1);
-  {
-    for (const search of ['auto', 'links'] as const) {
-      const check = createRouter(big, { cost: bigCost, search });
-      for (let i = 0; i < peerPairs; i++) {
-        const path = bidirectional(bigGraph, String(pairs[i][0]), String(pairs[i][1]), 'weight');
-        for (const a of ['astar', 'bidirectional', 'dijkstra'] as const) {
-          agree(check.route(pairs[i][0], pairs[i][1], a), pairs[i][0] === pairs[i][1] ? 0 : peerPathCost(bigGraph, path), `${search} ${a} pair ${i}`);
-        }
-      }
+  const check = createRouter(big, { cost: bigCost });
+  const checkLinks = createRouter(big, { cost: bigCost, search: 'links' });
+  // Agreement on the timed queries and more seeded ones.
+  const checked = [...queries, ...Array.from({ length: CI ? 8 : 30 }, () => [Math.floor(rnd() * big.junctionCount), Math.floor(rnd() * big.junctionCount)] as const)];
+  for (let i = 0; i < checked.length; i++) {
+    const [o, d] = checked[i];
+    const expected = o === d ? 0 : peerPathCost(bigGraph, bidirectional(bigGraph, String(o), String(d), 'weight') ?? undefined);
+    for (const a of ['astar', 'bidirectional', 'dijkstra'] as const) {
+      agreement.agree(check.route(o, d, a), expected, `junction ${a} query ${i}`);
+      agreement.agree(checkLinks.route(o, d, a), expected, `link ${a} query ${i}`);
     }
   }
-  const settled: Record<string, number> = {};
+
+  const peerOneToOne: Side = {
+    name: 'graphology dijkstra.bidirectional',
+    ops: SET,
+    run: () => {
+      let s = 0;
+      for (let i = 0; i < SET; i++) s += bidirectional(bigGraph, String(queries[i][0]), String(queries[i][1]), 'weight')?.length ?? 0;
+      return s;
+    },
+  };
   const oneToOneRows: Array<[OneToOneAlgorithm, HeapKind, 'auto' | 'links']> = CI
-    ? [['astar', 'typed', 'auto'], ['astar', 'fastpriorityqueue', 'auto'], ['bidirectional', 'typed', 'auto'], ['astar', 'typed', 'links']]
+    ? [['astar', 'typed', 'auto']]
     : [
         ['astar', 'typed', 'auto'], ['astar', 'fastpriorityqueue', 'auto'],
         ['bidirectional', 'typed', 'auto'], ['bidirectional', 'fastpriorityqueue', 'auto'],
         ['dijkstra', 'typed', 'auto'], ['dijkstra', 'fastpriorityqueue', 'auto'],
         ['astar', 'typed', 'links'], ['bidirectional', 'typed', 'links'], ['dijkstra', 'typed', 'links'],
       ];
+  const settled: Record<string, number> = {};
   for (const [algorithm, heap, search] of oneToOneRows) {
     const router = createRouter(big, { cost: bigCost, heap, search });
     const level = router.searchLevel === 'junctions' ? 'junction search' : 'link search (turn-aware)';
-    log(`one-to-one: greenwave ${algorithm}, ${level}, ${heap} heap ...`);
-    const t = measure(oneToOneRun(algorithm, heap, search, pairCount), pairCount, CI ? 5 : 9, 1);
+    const gated = algorithm === 'astar' && heap === 'typed' && search === 'auto';
+    const subject: Side = {
+      name: `greenwave ${algorithm}, ${level}, ${heap} heap`,
+      ops: SET,
+      run: () => {
+        let s = 0;
+        for (let i = 0; i < SET; i++) s += router.route(queries[i][0], queries[i][1], algorithm);
+        return s;
+      },
+    };
+    const c = await ctx.compare('one-to-one, 200x200 grid', subject, peerOneToOne, { minPairs: 5, maxPairs: CI ? 10 : 15, budgetMs: CI ? 40_000 : 60_000 });
+    ctx.ratio(`one-to-one 200x200, ${algorithm}, ${level}, ${heap} heap`, c, gated ? { floor: ROUTING_FLOORS.oneToOne, target: '>= 100x' } : {});
     let total = 0;
-    for (const [o, d] of pairs) {
+    for (const [o, d] of queries) {
       router.route(o, d, algorithm);
       total += router.lastSettled;
     }
-    settled[`${algorithm} ${router.searchLevel}`] = total / pairCount;
-    const gated = algorithm === 'astar' && heap === 'typed' && search === 'auto';
-    cases.push({
-      name: `one-to-one 200x200, ${algorithm}, ${level}, ${heap} heap`,
-      greenwave: t,
-      peer: peerOneToOne,
-      peerName: 'graphology dijkstra.bidirectional',
-      ratio: peerOneToOne.medianMs / t.medianMs,
-      ...(gated ? { target: '>= 50x', floor: FLOORS.oneToOne } : {}),
-    });
+    settled[`${algorithm} ${router.searchLevel}`] = Math.round(total / queries.length);
   }
+  ctx.data.settledPerQuery = settled;
 
-  log('one-to-all: graphology dijkstra.singleSource ...');
-  const treeOrigins = Array.from({ length: CI ? 10 : 40 }, () => Math.floor(rnd() * big.junctionCount));
-  const peerTreeCount = CI ? 1 : 3;
-  const peerTree = measure(() => {
-    let s = 0;
-    for (let i = 0; i < peerTreeCount; i++) s += Object.keys(singleSource(bigGraph, String(treeOrigins[i]), 'weight')).length;
-    return s;
-  }, peerTreeCount, CI ? 2 : 3, CI ? 0 : 1);
+  // One-to-all trees from a fixed set of origins.
+  const treeOrigins = Array.from({ length: CI ? 1 : 3 }, () => Math.floor(rnd() * big.junctionCount));
   {
-    const check = createRouter(big, { cost: bigCost });
     const paths = singleSource(bigGraph, String(treeOrigins[0]), 'weight');
-    const tree = check.tree(treeOrigins[0]);
-    for (let j = 0; j < big.junctionCount; j += 997) agree(tree.junctionCost[j], j === treeOrigins[0] ? 0 : peerPathCost(bigGraph, paths[String(j)]), `tree to ${j}`);
+    const t = check.tree(treeOrigins[0]);
+    for (let j = 0; j < big.junctionCount; j += 997) agreement.agree(t.junctionCost[j], j === treeOrigins[0] ? 0 : peerPathCost(bigGraph, paths[String(j)]), `tree to ${j}`);
   }
-  for (const [heap, search] of [['typed', 'auto'], ['fastpriorityqueue', 'auto'], ['typed', 'links']] as const) {
+  const peerTree: Side = {
+    name: 'graphology dijkstra.singleSource',
+    ops: treeOrigins.length,
+    run: () => treeOrigins.reduce((s, o) => s + Object.keys(singleSource(bigGraph, String(o), 'weight')).length, 0),
+  };
+  for (const [heap, search] of CI ? [['typed', 'auto'] as const] : [['typed', 'auto'], ['fastpriorityqueue', 'auto'], ['typed', 'links']] as const) {
     const router = createRouter(big, { cost: bigCost, heap, search });
     const level = router.searchLevel === 'junctions' ? 'junction search' : 'link search (turn-aware)';
-    log(`one-to-all: greenwave tree, ${level}, ${heap} heap ...`);
-    const t = measure(() => {
-      let s = 0;
-      for (const o of treeOrigins) s += router.tree(o).junctionCost[0];
-      return s;
-    }, treeOrigins.length, CI ? 5 : 9, 1);
-    cases.push({
-      name: `one-to-all tree 200x200, ${level}, ${heap} heap`,
-      greenwave: t,
-      peer: peerTree,
-      peerName: 'graphology dijkstra.singleSource',
-      ratio: peerTree.medianMs / t.medianMs,
-      ...(heap === 'typed' && search === 'auto' ? { target: '>= 50x', floor: FLOORS.tree } : {}),
-    });
+    const subject: Side = { name: `greenwave tree, ${level}, ${heap} heap`, ops: treeOrigins.length, run: () => treeOrigins.reduce((s, o) => s + router.tree(o).junctionCost[0], 0) };
+    const c = await ctx.compare('one-to-all tree, 200x200 grid', subject, peerTree, { minPairs: 5, maxPairs: CI ? 10 : 15, budgetMs: CI ? 40_000 : 60_000 });
+    ctx.ratio(`one-to-all tree 200x200, ${level}, ${heap} heap`, c, heap === 'typed' && search === 'auto' ? { floor: ROUTING_FLOORS.tree, target: '>= 80x' } : {});
   }
 
   // ---------------------------------------------------------------- 60k trips, 30x30 grid
-  log('batch: 60,000 trips on a 30x30 grid ...');
-  const small = compile(grid(30, 30, { spacing: 100 }));
+  ctx.step('building the 30x30 grid and 60,000 trips');
+  const { net: small, origins, destinations } = batchScenario();
+  const TRIPS = origins.length;
   const smallCost = noisyCosts(small, 2);
   const smallGraph = peerGraph(small, smallCost);
-  const tripRnd = seededRandom(7);
-  const TRIPS = 60_000;
-  const origins = Int32Array.from({ length: TRIPS }, () => Math.floor(tripRnd() * small.junctionCount));
-  const destinations = Int32Array.from({ length: TRIPS }, () => Math.floor(tripRnd() * small.junctionCount));
+  ctx.data.networks = { ...(ctx.data.networks as object), grid30: { junctions: small.junctionCount, links: small.linkCount, movements: small.movementCount } };
   const batchRouter = createRouter(small, { cost: smallCost });
-  const batch = measure(() => batchRouter.routeBatch(origins, destinations).links.length, 1, CI ? 5 : 9, 2);
-  log('batch: graphology singleSource per distinct origin ...');
-  const peerBatch = measure(() => {
-    const byOrigin = new Map<number, number[]>();
-    for (let i = 0; i < TRIPS; i++) {
-      const list = byOrigin.get(origins[i]);
-      if (list) list.push(i);
-      else byOrigin.set(origins[i], [i]);
-    }
-    let s = 0;
-    for (const [o, trips] of byOrigin) {
-      const paths = singleSource(smallGraph, String(o), 'weight');
-      for (const i of trips) s += paths[String(destinations[i])]?.length ?? 0;
-    }
-    return s;
-  }, 1, CI ? 1 : 3, 0);
   {
     const routes = batchRouter.routeBatch(origins, destinations);
     for (let i = 0; i < TRIPS; i += 2503) {
       const paths = singleSource(smallGraph, String(origins[i]), 'weight');
-      agree(routes.costs[i], origins[i] === destinations[i] ? 0 : peerPathCost(smallGraph, paths[String(destinations[i])]), `batch trip ${i}`);
+      agreement.agree(routes.costs[i], origins[i] === destinations[i] ? 0 : peerPathCost(smallGraph, paths[String(destinations[i])]), `batch trip ${i}`);
     }
   }
-  cases.push({
-    name: '60,000 trips 30x30, batch',
-    greenwave: batch,
-    peer: peerBatch,
-    peerName: 'graphology singleSource per origin',
-    ratio: peerBatch.medianMs / batch.medianMs,
-    floor: FLOORS.batchVsGraphology,
-  });
-  cases.push({
-    name: '60,000 trips 30x30, batch vs duarouter',
-    greenwave: batch,
-    peerName: `SUMO duarouter (recorded ${DUAROUTER_60K_S} s)`,
-    ratio: (DUAROUTER_60K_S * 1000) / batch.medianMs,
-    target: '< 0.5 s',
-    floor: FLOORS.batchVsDuarouter,
-  });
+  ctx.check('greenwave and graphology agree', true, `${agreement.checked} answers compared (costs within 1e-6)`);
 
-  // ---------------------------------------------------------------- report
-  for (const c of cases) {
-    if (c.floor !== undefined) c.pass = c.ratio >= c.floor;
+  // The batch against graphology: in CI, the trips of a ninth of the origins; in full mode, all of them.
+  const SLICES = CI ? 9 : 1;
+  const byOrigin = new Map<number, number[]>();
+  for (let i = 0; i < TRIPS; i++) {
+    const list = byOrigin.get(origins[i]);
+    if (list) list.push(i);
+    else byOrigin.set(origins[i], [i]);
   }
-  const batchPass = batch.medianMs < 500;
-  const rows = [['case', 'greenwave', 'ops/s', 'spread', 'peer', 'peer time', 'ratio', 'target', 'CI floor']];
-  for (const c of cases) {
-    rows.push([
-      c.name,
-      ms(c.greenwave.medianMs),
-      c.greenwave.opsPerSec.toFixed(0),
-      `${(c.greenwave.spread * 100).toFixed(0)}%`,
-      c.peerName,
-      c.peer ? ms(c.peer.medianMs) : '-',
-      `${c.ratio.toFixed(1)}x`,
-      c.target ?? '',
-      c.floor !== undefined ? `${c.floor}x ${c.pass ? 'ok' : 'FAIL'}` : '',
-    ]);
-  }
-  const info = machine();
-  console.log(`\ngreenwave routing benchmark (${CI ? 'CI' : 'full'} mode) — ${info.cpu}, ${info.cores} cores, Node ${info.node}\n`);
-  console.log(table(rows));
-  console.log(`\nlabels settled per one-to-one query (200x200): ${Object.entries(settled).map(([a, s]) => `${a} ${s.toFixed(0)}`).join(', ')}`);
-  console.log(`60,000-trip batch: ${ms(batch.medianMs)} (target < 0.5 s: ${batchPass ? 'met' : 'NOT met'})`);
-  writeJson(options.out, {
-    benchmark: 'routing',
-    mode: CI ? 'ci' : 'full',
-    machine: info,
-    networks: {
-      grid200: { junctions: big.junctionCount, links: big.linkCount, movements: big.movementCount },
-      grid30: { junctions: small.junctionCount, links: small.linkCount, movements: small.movementCount },
+  const originList = [...byOrigin.keys()];
+  const slices = Array.from({ length: SLICES }, (_, k) => {
+    const mine = originList.filter((_, i) => i % SLICES === k);
+    const trips = mine.flatMap((o) => byOrigin.get(o)!);
+    return { origins: mine, o: Int32Array.from(trips, (i) => origins[i]), d: Int32Array.from(trips, (i) => destinations[i]), trips };
+  });
+  const slice = 0;
+  const batchSlice = await ctx.compare('batch routing, 30x30 grid', {
+    name: 'greenwave routeBatch',
+    run: () => batchRouter.routeBatch(slices[slice].o, slices[slice].d).links.length,
+  }, {
+    name: 'graphology singleSource per origin',
+    run: () => {
+      let s = 0;
+      for (const o of slices[slice].origins) {
+        const paths = singleSource(smallGraph, String(o), 'weight');
+        for (const i of byOrigin.get(o)!) s += paths[String(destinations[i])]?.length ?? 0;
+      }
+      return s;
     },
-    settledPerQuery: settled,
-    cases: cases.map((c) => ({
-      name: c.name,
-      peer: c.peerName,
-      greenwave: { medianMs: c.greenwave.medianMs, opsPerSec: c.greenwave.opsPerSec, spread: c.greenwave.spread, samplesMs: c.greenwave.samplesMs },
-      peerTiming: c.peer ? { medianMs: c.peer.medianMs, opsPerSec: c.peer.opsPerSec, spread: c.peer.spread, samplesMs: c.peer.samplesMs } : null,
-      ratio: c.ratio,
-      target: c.target ?? null,
-      floor: c.floor ?? null,
-      pass: c.pass ?? null,
-    })),
-    sink: sink.value,
+  }, { minPairs: 5, maxPairs: CI ? 10 : 12, budgetMs: CI ? 40_000 : 120_000 });
+  ctx.ratio(`${slices[0].trips.length.toLocaleString('en')} trips 30x30, batch${CI ? ` (the trips of a ninth of the origins)` : ''}`, batchSlice, { floor: ROUTING_FLOORS.batchVsGraphology });
+
+  // The whole batch against the reference workload, scaled by duarouter's recorded figure.
+  const duarouter = RECORDED_PEERS.peers.duarouter60k;
+  const whole = await ctx.compare('60,000-trip batch', { name: 'greenwave routeBatch, 60,000 trips', run: () => batchRouter.routeBatch(origins, destinations).links.length }, referenceWorkload(), {
+    minPairs: CI ? 5 : 9, maxPairs: CI ? 15 : 25, budgetMs: CI ? 30_000 : 60_000,
   });
-  console.log(`\nresults written to ${options.out}`);
-  const failed = cases.filter((c) => c.pass === false);
-  if (CI && failed.length > 0) {
-    console.error(`\nrouting benchmark FAILED: ${failed.map((c) => `${c.name} ${c.ratio.toFixed(1)}x < floor ${c.floor}x`).join('; ')}`);
-    return 1;
-  }
-  return 0;
+  ctx.ratio(`${TRIPS.toLocaleString('en')} trips 30x30, batch vs duarouter`, whole, {
+    against: `${duarouter.what} (recorded, via the reference workload)`,
+    scale: duarouter.perReference,
+    floor: ROUTING_FLOORS.batchVsDuarouter,
+    target: 'batch < 0.5 s',
+    detail: `duarouter/reference ${duarouter.perReference.toFixed(1)} (recorded ${RECORDED_PEERS.date}) x reference/greenwave now`,
+  });
+  const wall = measure(() => batchRouter.routeBatch(origins, destinations).links.length, 1, CI ? 3 : 7, 0);
+  ctx.figure('60,000-trip batch, wall time (median; machine load shows in it)', wall.medianMs, 'ms', 'target < 0.5 s on a quiet machine; not gated', { samplesMs: wall.samplesMs });
+  ctx.note(`labels settled per one-to-one query (200x200): ${Object.entries(settled).map(([a, s]) => `${a} ${s}`).join(', ')}`);
+  ctx.note(`60,000-trip batch: ${ms(wall.medianMs)} wall (median of ${wall.samplesMs.length}); ratios use CPU time, interleaved pairs (see bench/harness/compare.ts)`);
 }
 
-// Run as a script: tsx bench/<name>.ts [--ci] [--out file]
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { ci: { type: 'boolean', default: false }, out: { type: 'string' } } });
-  process.exitCode = await runRoutingBenchmark({ ci: values.ci === true, out: values.out ?? DEFAULT_OUT });
-}
+/** The routing benchmark. */
+export const routingBenchmark: Benchmark = {
+  name: 'routing',
+  title: 'greenwave routing benchmark: router vs graphology-shortest-path (same process) and SUMO duarouter (recorded)',
+  run,
+};
+
+await runIfMain(import.meta.url, routingBenchmark);

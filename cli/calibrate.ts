@@ -16,11 +16,14 @@
  * stops within a second: the best finished iteration is written (marked
  * `interrupted`), or nothing if none finished; exit code 130.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { ensureDirectory } from '../engine/text/atomic-file.js';
+import { outputDirectory } from './outputs.js';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
-import { buildScenario, loadScenario, type BuiltScenario, type LoadedScenario } from '../engine/scenario/index.js';
+import { buildScenario, type BuiltScenario } from '../engine/scenario/build.js';
+import { loadScenario, type LoadedScenario } from '../engine/scenario/load.js';
 import { resolveCounts, clockOf, type CountSet } from '../engine/demand/counts.js';
 import type { TripSpec } from '../engine/demand/demand.js';
 import { programToSpec } from '../engine/signals/program.js';
@@ -28,7 +31,7 @@ import type { CalibrationResult, SignalsFor } from '../engine/optimise/calibrate
 import { TRIP_ENDS, type TripEndsPolicy } from '../engine/optimise/calibrate/trip-ends.js';
 import type { FitSummary } from '../engine/optimise/calibrate/fit.js';
 import { csvField, writeOutputs } from '../engine/report/outputs.js';
-import { simulate } from '../engine/sim/index.js';
+import { simulate } from '../engine/sim/simulate.js';
 import { interruptOnSigint } from './commands.js';
 import { VERSION } from './version.js';
 
@@ -85,9 +88,9 @@ async function writeAtomically(files: ReadonlyMap<string, string>): Promise<void
   const temps: Array<[string, string]> = [];
   try {
     for (const [file, text] of files) {
-      await mkdir(path.dirname(file), { recursive: true });
+      await ensureDirectory(path.dirname(file)); // not mkdir -p: it loops for ever on paths such as /proc/x
       const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-      await writeFile(temp, text);
+      await writeFile(temp, text, { flag: 'wx' }); // never through a file or link already there
       temps.push([temp, file]);
     }
   } catch (error) {
@@ -183,7 +186,7 @@ export async function calibrateCommand(file: string, options: CalibrateCommandOp
     return fail(error, debug);
   }
   const seed = built.seeds[0];
-  const out = options.out ?? path.join(built.outputs.dir, 'calibrate', 'calibrated.scenario.json');
+  const out = options.out ?? path.join(await outputDirectory(file, built.outputs.dir, undefined, 'calibrate'), 'calibrated.scenario.json');
   const outDir = path.dirname(out);
   const log = (text: string): void => {
     if (options.quiet !== true) process.stderr.write(`${text}\n`);

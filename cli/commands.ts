@@ -1,20 +1,38 @@
 /**
- * What the `greenwave` commands do, apart from argument parsing (main.ts).
- * Each resolves to an exit code; a user mistake (any GreenwaveError) is printed
- * as its located message and gives 2, other failures propagate to main (1).
+ * What `greenwave run` and `greenwave validate` do, apart from argument parsing
+ * (main.ts). Each resolves to an exit code; a user mistake (any GreenwaveError)
+ * is printed as its located message and gives 2, other failures propagate to
+ * main (1).
+ *
+ * A plain run loads only what it uses: the scenario loader, builder, kernel and
+ * output writer. The progress bar, the worker pool, Redis and the HTML report
+ * are imported when an option asks for them (a test checks which modules a
+ * plain run loads).
  */
-import { SingleBar } from 'cli-progress';
 import os from 'node:os';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
-import { buildScenario, formatClock, loadScenario, type BuiltScenario } from '../engine/scenario/index.js';
-import { scaleDemand } from '../engine/demand/index.js';
-import { simulate, type SimulationResult, type NetworkMetrics } from '../engine/sim/index.js';
-import { programToSpec } from '../engine/signals/index.js';
-import type { TripTable } from '../engine/demand/index.js';
-import {
-  corridorRoute, reportRecorders, summariseMetrics, summaryOf, writeOutputs, writeRunReport, type MetricSummaries, type Provenance, type ReportRecorders,
-} from '../engine/report/index.js';
+import type { TripTable } from '../engine/demand/demand.js';
+import { summaryOf, writeOutputs, type Provenance } from '../engine/report/outputs.js';
+import { summariseMetrics, type MetricSummaries } from '../engine/report/stats.js';
+import { scaleDemand } from '../engine/demand/scale.js';
+import { buildScenario, type BuiltScenario } from '../engine/scenario/build.js';
+import { formatClock } from '../engine/scenario/clock.js';
+import { OUTPUT_FILES } from '../engine/scenario/formats.js';
+import { loadScenario } from '../engine/scenario/load.js';
+import type { NetworkMetrics } from '../engine/sim/metrics.js';
+import { simulateSteps, type SimulationResult } from '../engine/sim/simulate.js';
+import type { ReportRecorders } from '../engine/report/index.js';
+import { peakRssMiB, Stopwatch } from './timing.js';
+import { RECORDING_FILE_NAMES } from '../engine/report/recordings.js';
+import { prepareOutputDir, type OutputDir, type PreparedOutputDir } from '../engine/report/output-dir.js';
 import { VERSION } from './version.js';
+import { outputDirectory } from './outputs.js';
+
+/** A progress bar on stderr (cli-progress, loaded only when a bar is shown). */
+async function progressBar(format: string): Promise<import('cli-progress').SingleBar> {
+  const { SingleBar } = await import('cli-progress');
+  return new SingleBar({ format, stream: process.stderr, hideCursor: true, clearOnComplete: true });
+}
 
 /** Options of `greenwave run`. */
 export interface RunOptions {
@@ -25,6 +43,8 @@ export interface RunOptions {
   /** false with --no-files. */
   files?: boolean;
   quiet?: boolean;
+  /** A line on stderr as each replication finishes (for logs: the bar needs a terminal). */
+  progressLines?: boolean;
   debug?: boolean;
   /** Worker threads for replications. Default: the machine's available parallelism. */
   workers?: number;
@@ -36,6 +56,12 @@ export interface RunOptions {
   redis?: string;
   /** Job id on the queue (same id after a restart: finished replications are not run again). */
   jobId?: string;
+  /** Largest scenario file read, MiB (--max-input). */
+  maxInputMiB?: number;
+  /** Memory the run may plan for, MiB (--max-memory). */
+  maxMemoryMiB?: number;
+  /** Write into a directory holding another scenario's run, or files no manifest accounts for (only the recorded files of that run are removed). */
+  force?: boolean;
   /** Factor on the whole demand (times the scenario's `demand.scale`). */
   demandScale?: number;
 }
@@ -92,12 +118,25 @@ export function seedRanges(seeds: readonly number[]): string {
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
-/** Replications one after another in this thread (one replication, or --workers 1). */
-async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal: AbortSignal, recorders?: ReportRecorders): Promise<Runs> {
+/** The `--progress-lines` line of a finished replication. */
+function finishedLine(done: number, total: number, seed: number, ok = true): void {
+  process.stderr.write(`greenwave: replication ${done}/${total} ${ok ? 'finished' : 'failed'} (seed ${seed})\n`);
+}
+
+/** Simulated seconds between checks for Ctrl-C in an in-process run. */
+const STEP_S = 1;
+/** Wall time between yields to the event loop (where Ctrl-C is seen) in an in-process run, ms. */
+const YIELD_MS = 50;
+
+/**
+ * Replications one after another in this thread (one replication, or --workers
+ * 1). Each runs in steps of simulated time, yielding to the event loop every
+ * 50 ms, so Ctrl-C stops even a single long replication at once; a replication
+ * cut short is abandoned (its seed is listed as not run), never reported.
+ */
+async function simulateInProcess(built: BuiltScenario, showBar: boolean, lines: boolean, signal: AbortSignal, recorders?: ReportRecorders): Promise<Runs> {
   const runs: Run[] = [];
-  const bar = showBar
-    ? new SingleBar({ format: 'simulating {bar} {percentage}% | replication {replication} | {clock}', stream: process.stderr, hideCursor: true, clearOnComplete: true })
-    : undefined;
+  const bar = showBar ? await progressBar('simulating {bar} {percentage}% | replication {replication} | {clock}') : undefined;
   bar?.start(100 * built.seeds.length, 0, { replication: `1/${built.seeds.length}`, clock: '' });
   const notRun: number[] = [];
   for (const [i, seed] of built.seeds.entries()) {
@@ -108,7 +147,7 @@ async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal:
     }
     const trips = i === 0 ? built.trips : built.tripsFor(seed);
     const start = built.options.start ?? 0;
-    const result = simulate(built.compiled, trips, built.signals, {
+    const steps = simulateSteps(built.compiled, trips, built.signals, {
       ...built.options,
       seed,
       ...(i === 0 && recorders ? { attach: recorders.attach } : {}),
@@ -118,8 +157,23 @@ async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal:
           clock: formatClock(Math.round(time)),
         }),
       } : {}),
-    });
-    runs.push({ seed, trips, result });
+    }, STEP_S);
+    let yielded = performance.now();
+    let next = steps.next();
+    while (next.done !== true && !signal.aborted) {
+      if (performance.now() - yielded >= YIELD_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        yielded = performance.now();
+        if (signal.aborted) break;
+      }
+      next = steps.next();
+    }
+    if (next.done !== true) {
+      notRun.push(seed);
+      continue;
+    }
+    runs.push({ seed, trips, result: next.value });
+    if (lines) finishedLine(runs.length, built.seeds.length, seed);
   }
   bar?.stop();
   return { runs, notRun, failed: [], interrupted: signal.aborted, workers: 1 };
@@ -132,7 +186,7 @@ async function simulateInProcess(built: BuiltScenario, showBar: boolean, signal:
  * seed) as in-process, so the numbers do not depend on the worker count.
  */
 async function simulateOnPool(
-  built: BuiltScenario, workers: number, showBar: boolean, signal: AbortSignal, queue?: { redis: string; jobId?: string },
+  built: BuiltScenario, workers: number, showBar: boolean, lines: boolean, signal: AbortSignal, queue?: { redis: string; jobId?: string },
 ): Promise<Runs> {
   const { evaluatorFor } = await import('../workers/distributed/select.js');
   const { seeds } = built;
@@ -144,12 +198,14 @@ async function simulateOnPool(
       ? { redis: queue.redis, ...(queue.jobId !== undefined ? { jobId: queue.jobId } : {}), log: (line: string) => process.stderr.write(`${line}\n`) }
       : { workers },
   );
-  const bar = showBar
-    ? new SingleBar({ format: 'simulating {bar} {value}/{total} replications | {workers} workers', stream: process.stderr, hideCursor: true, clearOnComplete: true })
-    : undefined;
+  const bar = showBar ? await progressBar('simulating {bar} {value}/{total} replications | {workers} workers') : undefined;
   bar?.start(seeds.length, 0, { workers });
   let done = 0;
-  const onProgress = (): void => bar?.update(++done, { workers });
+  const onProgress = (e: { outcome: { seed: number; ok: boolean } }): void => {
+    bar?.update(++done, { workers });
+    if (lines) finishedLine(done, seeds.length, e.outcome.seed, e.outcome.ok);
+  };
+  const { programToSpec } = await import('../engine/signals/program.js');
   const programs = built.signals.programs.map((p) => programToSpec(built.compiled, p));
   try {
     const [first, rest] = await Promise.all([
@@ -219,50 +275,95 @@ function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undef
   return `${lines.join('\n')}\n`;
 }
 
+/** Loading options shared by `run` and `validate`. */
+export interface LoadCommandOptions {
+  /** Largest scenario file read, MiB (--max-input). */
+  maxInputMiB?: number;
+  /** Memory the run may plan for, MiB (--max-memory). */
+  maxMemoryMiB?: number;
+}
+
+/** Load and build `file` with the command's limits. */
+async function loadAndBuild(file: string, options: LoadCommandOptions, stopwatch?: Stopwatch, adjust?: (loaded: Awaited<ReturnType<typeof loadScenario>>) => void): Promise<BuiltScenario> {
+  const loaded = await loadScenario(file, {
+    ...(options.maxInputMiB !== undefined ? { maxInputBytes: options.maxInputMiB * 1024 * 1024 } : {}),
+    raiseInputWith: '--max-input <MiB>',
+  });
+  adjust?.(loaded);
+  stopwatch?.lap('loadS');
+  const built = buildScenario(loaded, {
+    ...(options.maxMemoryMiB !== undefined ? { maxMemoryMiB: options.maxMemoryMiB } : {}),
+    raiseMemoryWith: '--max-memory <MiB>',
+  });
+  return built;
+}
+
+/** Seconds the kernel spent routing, when its result reports them. */
+function routingSeconds(result: SimulationResult): number | null {
+  const reported = (result as { routingS?: unknown }).routingS;
+  return typeof reported === 'number' ? reported : null;
+}
+
 /** `greenwave run <scenario>`. */
 export async function runCommand(file: string, options: RunOptions): Promise<number> {
+  const stopwatch = new Stopwatch();
   const debug = options.debug === true;
   let built: BuiltScenario;
   let recorders: ReportRecorders | undefined;
+  let prepared: PreparedOutputDir | undefined;
   try {
     if (options.report && options.files === false) throw new UsageError('--report needs the output files: leave out --no-files');
     if (options.redis !== undefined && options.workers !== undefined) {
       throw new UsageError('--workers sets the threads of the local pool; with --redis, give each `greenwave worker` its --concurrency instead');
     }
     if (options.redis !== undefined && options.report) throw new UsageError('--report records the first replication in this process: leave out --redis');
+    if (options.redis !== undefined) {
+      // A bad URL is a usage error before anything else is loaded.
+      const { parseRedisUrl } = await import('../workers/distributed/connection.js');
+      parseRedisUrl(options.redis);
+    }
     if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
       throw new UsageError(`--workers must be an integer >= 1, got ${String(options.workers)}`);
     }
-    const loaded = await loadScenario(file);
-    if (options.demandScale !== undefined) {
-      if (!(options.demandScale > 0 && options.demandScale <= 100)) throw new UsageError(`--demand-scale must be a factor > 0 and <= 100, got ${String(options.demandScale)}`);
-      loaded.demand = scaleDemand(loaded.demand, options.demandScale);
-    }
-    if (options.seed !== undefined) loaded.simulation.seed = options.seed;
-    if (options.replications !== undefined) loaded.simulation.replications = options.replications;
-    built = buildScenario(loaded);
+    const { demandScale } = options;
+    if (demandScale !== undefined && !(demandScale > 0 && demandScale <= 100)) throw new UsageError(`--demand-scale must be a factor > 0 and <= 100, got ${String(demandScale)}`);
+    built = await loadAndBuild(file, options, stopwatch, (loaded) => {
+      if (demandScale !== undefined) loaded.demand = scaleDemand(loaded.demand, demandScale);
+      if (options.seed !== undefined) loaded.simulation.seed = options.seed;
+      if (options.replications !== undefined) loaded.simulation.replications = options.replications;
+    });
     if (options.report) {
+      const { corridorRoute, reportRecorders } = await import('../engine/report/index.js');
       const { start = 0, end = 0, interval } = built.options;
       const corridor = options.corridor !== undefined ? corridorRoute(built.compiled, options.corridor, '--corridor') : undefined;
       recorders = reportRecorders(built.compiled, built.trips, { start, end, interval, corridor });
     }
+    if (options.files !== false) {
+      // Checked before the simulation, so a mistake about the directory shows at once, not after the run.
+      const dir = await outputDirectory(file, built.outputs.dir, options.out);
+      const names = [...(recorders ? OUTPUT_FILES : built.outputs.files), ...(recorders ? [...RECORDING_FILE_NAMES, 'report.html'] : [])];
+      prepared = await prepareOutputDir(dir, { kind: 'run', scenario: built.scenario.name, scenarioFile: file, seed: built.seeds[0], version: VERSION }, { names, force: options.force === true });
+    }
+    stopwatch.lap('buildS');
   } catch (error) {
     return userError(error, debug);
   }
-  const showBar = options.quiet !== true && process.stderr.isTTY === true;
+  const lines = options.progressLines === true;
+  const showBar = options.quiet !== true && !lines && process.stderr.isTTY === true;
   // The report's recorders observe the first replication in this thread, so --report runs in-process.
   const workers = recorders ? 1 : Math.min(options.workers ?? os.availableParallelism(), built.seeds.length);
   const interrupt = interruptOnSigint();
   let outcome: Runs;
   try {
     outcome = options.redis !== undefined
-      ? await simulateOnPool(built, workers, showBar, interrupt.signal, { redis: options.redis, ...(options.jobId !== undefined ? { jobId: options.jobId } : {}) })
+      ? await simulateOnPool(built, workers, showBar, lines, interrupt.signal, { redis: options.redis, ...(options.jobId !== undefined ? { jobId: options.jobId } : {}) })
       : workers > 1
-      ? await simulateOnPool(built, workers, showBar, interrupt.signal)
-      : await simulateInProcess(built, showBar, interrupt.signal, recorders);
+      ? await simulateOnPool(built, workers, showBar, lines, interrupt.signal)
+      : await simulateInProcess(built, showBar, lines, interrupt.signal, recorders);
   } finally {
     interrupt.dispose();
   }
+  stopwatch.lap('simulateS');
   const { runs, notRun, failed, interrupted } = outcome;
   for (const f of failed) process.stderr.write(`greenwave: replication with seed ${f.seed} failed: ${f.message}\n`);
   if (interrupted) {
@@ -273,13 +374,17 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     if (runs.length > 0) {
       const stats = summariseMetrics(runs.map((r) => r.result.network));
       process.stderr.write(`greenwave: the first replication (seed ${built.seeds[0]}) did not finish, so no files are written; mean delay over ${runs.length} finished: ${fmt(stats.meanDelay.mean)} s\n`);
+    } else if (interrupted) {
+      process.stderr.write('greenwave: no replication finished, so nothing is reported and no files are written\n');
     }
     return interrupted ? 130 : 1;
   }
+  const routed = runs.map((r) => routingSeconds(r.result));
+  stopwatch.set('routeS', routed.every((x) => x !== null) ? routed.reduce<number>((sum, x) => sum + (x ?? 0), 0) : null);
   const ordered = [firstRun, ...runs.filter((r) => r !== firstRun).sort((x, y) => x.seed - y.seed)];
   const stats = ordered.length > 1 ? summariseMetrics(ordered.map((r) => r.result.network)) : undefined;
   const provenance: Provenance = { scenario: built.scenario.name, seed: firstRun.seed, version: VERSION };
-  const summary = {
+  const summary: Record<string, unknown> = {
     ...summaryOf(built.compiled, firstRun.result, provenance),
     scenarioFile: file,
     replications: ordered.map((r) => ({ seed: r.seed, totals: r.result.network, gridlock: r.result.gridlock ?? null })),
@@ -287,22 +392,34 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     ...(interrupted || failed.length > 0 ? { incomplete: { notRun, failed } } : {}),
   };
   let files: string[] = [];
-  if (options.files !== false) {
-    const dir = options.out ?? built.outputs.dir;
+  if (prepared !== undefined) {
+    const { dir } = prepared;
+    let out: OutputDir | undefined;
+    // Every file but summary.json first, so that summary.json can say how long they took.
+    const wanted: readonly string[] = recorders ? OUTPUT_FILES : built.outputs.files;
     try {
-      files = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, recorders ? undefined : built.outputs.files, summary);
+      out = await prepared.open();
+      const others = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, wanted.filter((f) => f !== 'summary.json'), undefined, out);
+      stopwatch.lap('writeS');
+      Object.assign(summary, { timing: stopwatch.timing, peakRssMiB: peakRssMiB() });
       if (recorders) {
+        // The page is rendered from the summary in memory, timing included, as `greenwave report` reads it back.
+        const { writeRunReport } = await import('../engine/report/index.js');
         const trips = firstRun.trips as TripTable;
-        files.push(...await writeRunReport(dir, { net: built.compiled, trips, result: firstRun.result, provenance, summary, recordings: recorders.recordings() }));
+        others.push(...await writeRunReport(dir, { net: built.compiled, trips, result: firstRun.result, provenance, summary, recordings: recorders.recordings() }, {}, out));
       }
+      const written = wanted.includes('summary.json') ? await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, ['summary.json'], summary, out) : [];
+      files = [...written, ...others];
+      await out.commit(interrupted || failed.length > 0 ? 'interrupted' : 'complete');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EACCES' || code === 'ENOTDIR' || code === 'EEXIST' || code === 'EROFS') {
-        process.stderr.write(`greenwave: cannot write outputs to ${dir}: ${(error as Error).message}\n`);
-        return 2;
-      }
-      throw error;
+      await out?.abort();
+      if (!(error instanceof GreenwaveError)) throw error;
+      process.stderr.write(`greenwave: cannot write the outputs, so none are left in ${dir}: ${error.message}\n`);
+      return 2;
     }
+  } else {
+    stopwatch.set('writeS', 0);
+    Object.assign(summary, { timing: stopwatch.timing, peakRssMiB: peakRssMiB() });
   }
   if (options.json) process.stdout.write(`${JSON.stringify({ ...summary, outputs: files }, null, 2)}\n`);
   else process.stdout.write(table(built, ordered, stats, files));
@@ -311,9 +428,9 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
 }
 
 /** `greenwave validate <scenario>`. */
-export async function validateCommand(file: string): Promise<number> {
+export async function validateCommand(file: string, options: LoadCommandOptions = {}): Promise<number> {
   try {
-    const built = buildScenario(await loadScenario(file));
+    const built = await loadAndBuild(file, options);
     const net = built.compiled;
     process.stdout.write(`${file}: ok — "${built.scenario.name}": ${net.junctionCount} junctions, ${net.linkCount} links, ${net.movementCount} movements, ${built.trips.count.toLocaleString('en')} trips (seed ${built.seeds[0]})\n`);
     return 0;

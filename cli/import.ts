@@ -1,6 +1,6 @@
 /**
  * `greenwave import <format> <files...> -o scenario.json`: read another tool's
- * files (SUMO, CityFlow, OpenStreetMap), print what was read, dropped and
+ * files (SUMO, CityFlow, OpenStreetMap, TNTP), print what was read, dropped and
  * guessed, and write a scenario file that `greenwave run` and `validate` take.
  *
  * The written document is checked before it is written: it is parsed and built
@@ -10,15 +10,15 @@
  * without --force, bad options), with no stack trace; 1 an internal failure
  * (including a document that does not load: a bug in an importer).
  */
-import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { writeFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { GreenwaveError, ScenarioError, UsageError } from '../engine/errors.js';
 import { importNetwork, IMPORT_FORMAT_NAMES } from '../engine/io/import-network.js';
 import { scenarioDocument } from '../engine/io/scenario-doc.js';
 import type { ImportFormat, ImportResult } from '../engine/io/types.js';
-import { buildScenario, parseScenario } from '../engine/scenario/index.js';
+import { LIMITS } from '../engine/limits.js';
+import { ensureDirectory, shownPath, writeFileAtomic } from '../engine/text/atomic-file.js';
 
 /** Options of `greenwave import`. */
 export interface ImportCommandOptions {
@@ -47,10 +47,13 @@ export interface ImportCommandOptions {
 /** Warnings printed in full; the rest are counted. */
 const SHOWN_WARNINGS = 20;
 
-function positiveSeconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`--end must be a number of seconds > 0, got "${value}"`);
-  return n;
+/** A number in (0, max] for option `name`, described as `what`. */
+function positiveUpTo(name: string, what: string, max: number): (value: string) => number {
+  return (value) => {
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isFinite(n) || n <= 0 || n > max) throw new InvalidArgumentError(`${name} must be ${what} in (0, ${max.toLocaleString('en')}], got "${value.slice(0, 40)}"`);
+    return n;
+  };
 }
 
 function metres(value: string): number {
@@ -114,10 +117,29 @@ export function importSummary(result: ImportResult, out: string, doc: { name?: u
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * OSM has no traffic: give an import without demand a generated morning peak
+ * between the fringe junctions (and its period), so the scenario runs at once.
+ * @throws UsageError naming `file` when its network is too small for it.
+ */
+export async function addMorningPeak(result: ImportResult, file: string, vehPerHour?: number): Promise<void> {
+  if (Object.keys(result.demand).length > 0) return;
+  const { morningPeakDemand } = await import('../engine/io/osm/demand.js');
+  try {
+    result.demand = morningPeakDemand(result.network, vehPerHour === undefined ? {} : { vehPerHour });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    throw new UsageError(`import: the network of ${file} is too small for the generated morning peak (${error.message.replace(/^morningPeakDemand: /, '')}): import it with --no-demand and add demand to the scenario, or use a larger extract`);
+  }
+  const begin = result.demand.od?.[0]?.begin;
+  const end = result.demand.od?.[0]?.end;
+  if (begin !== undefined && end !== undefined) result.simulation = { start: begin, end: end + 3600, ...result.simulation };
+}
+
 /** `greenwave import`. Resolves to the exit code. */
 export async function importCommand(format: string, files: string[], options: ImportCommandOptions): Promise<number> {
   const debug = options.debug === true;
-  if (!(format in IMPORT_FORMAT_NAMES)) {
+  if (!Object.hasOwn(IMPORT_FORMAT_NAMES, format)) {
     process.stderr.write(`greenwave: import: unknown format "${format}"; expected one of ${Object.keys(IMPORT_FORMAT_NAMES).join(', ')}\n`);
     return 2;
   }
@@ -125,8 +147,13 @@ export async function importCommand(format: string, files: string[], options: Im
     process.stderr.write(`greenwave: import: --out must name a .json scenario file, got "${options.out}"\n`);
     return 2;
   }
-  if (existsSync(options.out) && options.force !== true) {
-    process.stderr.write(`greenwave: import: ${options.out} already exists; use --force to overwrite it\n`);
+  const existing = await lstat(options.out).catch(() => undefined);
+  if (existing?.isDirectory()) {
+    process.stderr.write(`greenwave: import: ${shownPath(options.out)} is a directory; give the scenario file to write\n`);
+    return 2;
+  }
+  if (existing !== undefined && options.force !== true) {
+    process.stderr.write(`greenwave: import: ${shownPath(options.out)} already exists; use --force to overwrite it\n`);
     return 2;
   }
   let result: ImportResult;
@@ -136,19 +163,7 @@ export async function importCommand(format: string, files: string[], options: Im
       return 2;
     }
     result = await importNetwork(format as ImportFormat, files, importerOptions(options));
-    if (format === 'osm' && options.demand !== false && Object.keys(result.demand).length === 0) {
-      // OSM has no traffic: generate a morning peak between the fringe junctions so the scenario runs at once.
-      const { morningPeakDemand } = await import('../engine/io/osm/demand.js');
-      try {
-        result.demand = morningPeakDemand(result.network, options.vehPerHour === undefined ? {} : { vehPerHour: options.vehPerHour });
-      } catch (error) {
-        if (!(error instanceof UsageError)) throw error;
-        throw new UsageError(`import: the network of ${files[0]} is too small for the generated morning peak (${error.message.replace(/^morningPeakDemand: /, '')}): import it with --no-demand and add demand to the scenario, or use a larger extract`);
-      }
-      const begin = result.demand.od?.[0]?.begin;
-      const end = result.demand.od?.[0]?.end;
-      if (begin !== undefined && end !== undefined) result.simulation = { start: begin, end: end + 3600, ...result.simulation };
-    }
+    if (format === 'osm' && options.demand !== false) await addMorningPeak(result, files[0], options.vehPerHour);
   } catch (error) {
     return userError(error, debug);
   }
@@ -170,6 +185,9 @@ export async function importCommand(format: string, files: string[], options: Im
     ...(reference === undefined ? {} : { reference }),
   }) as { name?: unknown; simulation?: { startS?: number; endS?: number } };
   const text = `${JSON.stringify(doc, null, 2)}\n`;
+  // Imported here, not at the top: other commands never load the scenario schema (zod).
+  const { buildScenario } = await import('../engine/scenario/build.js');
+  const { parseScenario } = await import('../engine/scenario/parse.js');
   try {
     const loaded = parseScenario(text, options.out);
     if (reference !== undefined) loaded.imported = result; // the same import the file names, already done
@@ -179,14 +197,12 @@ export async function importCommand(format: string, files: string[], options: Im
     throw new Error(`the imported scenario does not load (an importer bug; please report it with the input files):\n${error.message}`);
   }
   try {
-    await writeFile(options.out, text, { flag: options.force === true ? 'w' : 'wx' });
+    await ensureDirectory(dirname(options.out));
+    await writeFileAtomic(options.out, text);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' || code === 'EACCES' || code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'EROFS') {
-      process.stderr.write(`greenwave: import: cannot write ${options.out}: ${(error as Error).message}\n`);
-      return 2;
-    }
-    throw error;
+    if (!(error instanceof GreenwaveError)) throw error;
+    process.stderr.write(`greenwave: import: ${error.message}\n`);
+    return 2;
   }
   process.stdout.write(importSummary(result, options.out, doc));
   return 0;
@@ -195,17 +211,17 @@ export async function importCommand(format: string, files: string[], options: Im
 /** Add the `import` command to `cli` (the `greenwave` program). */
 export function registerImportCommand(cli: Command): void {
   cli.command('import')
-    .description('import SUMO, CityFlow or OpenStreetMap files into a scenario file')
+    .description('import SUMO, CityFlow, OpenStreetMap or TNTP files into a scenario file')
     .argument('<format>', `source format: ${Object.keys(IMPORT_FORMAT_NAMES).join(', ')}`)
     .argument('<files...>', 'input files (cityflow: config.json, or roadnet.json [flow.json])')
     .requiredOption('-o, --out <scenario.json>', 'scenario file to write')
     .option('--name <name>', 'scenario name (default: from the first file name)')
     .option('--driving-side <side>', 'left or right (default: what the source says, else right)', drivingSide)
-    .option('--end <seconds>', 'end of the simulated period, s (cityflow: the horizon, default 3600)', positiveSeconds)
+    .option('--end <seconds>', `end of the simulated period, s (cityflow: the horizon, default 3600, at most ${LIMITS.clockS.max} = 7 days)`, positiveUpTo('--end', 'a number of seconds', LIMITS.clockS.max))
     .option('--force', 'overwrite the output file if it exists')
     .option('--country <code>', 'osm: ISO country code for default speeds and driving side (e.g. MO, HK, PT)')
     .option('--no-demand', 'osm: do not generate the morning-peak demand')
-    .option('--veh-per-hour <n>', 'osm: total generated demand, veh/h (default 30 per fringe zone)', positiveSeconds)
+    .option('--veh-per-hour <n>', 'osm: total generated demand, veh/h (default 30 per fringe zone)', positiveUpTo('--veh-per-hour', 'a flow in veh/h', 1_000_000))
     .option('--signals <source>', 'osm: signals from the data (osm), the guessing rule (guess), both (osm+guess), none, or auto (default: osm, plus guessing when the data tags few)', signalSource)
     .option('--components <which>', 'osm: parts cut off from the largest that are kept: all, largest, or N (parts of at least N links; default 20)', components)
     .option('--gap-distance <m>', 'osm: join one-way dead ends and starts this close to another road (default 15; 0: none)', metres)
@@ -218,6 +234,7 @@ Examples:
   greenwave import sumo grid.sumocfg -o grid.json
   greenwave import cityflow data/hangzhou/config.json -o hangzhou.json
   greenwave import cityflow roadnet.json flow.json -o grid.json --name grid-am --end 7200
+  greenwave import tntp ChicagoSketch_net.tntp -o chicago.json
   greenwave run hangzhou.json
 
 Prints the counts of what was read, dropped and guessed, and every warning

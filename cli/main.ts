@@ -1,29 +1,55 @@
 #!/usr/bin/env node
 /**
  * The `greenwave` command for planners: `run` a scenario file and read a summary
- * table (files under --out), or `validate` it. Exit codes: 0 success, 2 bad input
- * (scenario, network, demand or option mistakes: a located message, no stack
- * trace), 1 a runtime failure (with --debug, the stack). The optimise, import
- * and report commands join as their milestones land.
+ * table (files under --out), `validate` it, `optimise` its signals, `import`
+ * another tool's files, `report` a run as HTML, serve as a distributed `worker`.
+ * Exit codes: 0 success, 2 bad input (scenario, network, demand or option
+ * mistakes: a located message, no stack trace), 1 a runtime failure (with
+ * --debug, the stack).
+ *
+ * Start-up is part of every run's cost, so this file loads only the argument
+ * parser: each command's code is imported when that command runs (a plain
+ * `run` never loads the optimiser, the importers, the HTML report, the worker
+ * pool or Redis).
  */
 import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
-import { runCommand, validateCommand } from './commands.js';
-import { optimiseCommand } from './optimise.js';
 import { registerImportCommand } from './import.js';
 import { registerCalibrateCommand } from './calibrate.js';
-import { reportCommand } from './report.js';
 import { VERSION } from './version.js';
 import { registerWorkerCommand } from './worker.js';
 
-function integer(name: string, min: number): (value: string) => number {
+/** An option's integer in [min, max]; an empty value is refused (Number('') would be 0). */
+function integer(name: string, min: number, max: number): (value: string) => number {
   return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${value}"`);
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max.toLocaleString('en')}], got "${value.slice(0, 40)}"`);
+    }
     return n;
   };
 }
+
+/** A number of MiB from 1 to 1 TiB (--max-memory, --max-input). */
+function mebibytes(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 1 || n > 1024 * 1024) throw new InvalidArgumentError(`${name} must be a number of MiB from 1 to 1048576, got "${value}"`);
+    return n;
+  };
+}
+
+const LIMIT_HELP = {
+  memory: 'memory a run may plan for, MiB: a scenario estimated to need more is refused before it starts (default 4096)',
+  input: 'largest scenario file read, MiB (default 256 for JSON, 16 for YAML)',
+};
+/** Largest seed: seeds key 32-bit random streams. */
+const MAX_SEED = 2 ** 32 - 1;
+/** Most replications of a run: beyond, the confidence interval is far narrower than the model's own error. */
+const MAX_REPLICATIONS = 1000;
+/** Most worker threads. */
+const MAX_WORKERS = 256;
 
 /** Build the command-line program (exported for tests). */
 export function program(): Command {
@@ -40,7 +66,7 @@ Examples:
   greenwave run scenarios/corridor/scenario.yaml --json > summary.json
   greenwave validate my-scenario.yaml
   greenwave import cityflow config.json -o hangzhou.json
-  greenwave bench routing --ci
+  greenwave bench all --ci
 
 Exit codes: 0 success, 1 runtime failure, 2 bad input (scenario, network, demand, options).
 The scenario format is described by scenarios/schema.json and in the README.`);
@@ -49,16 +75,20 @@ The scenario format is described by scenarios/schema.json and in the README.`);
     .description('simulate a scenario; print a summary table and write output files')
     .argument('<scenario>', 'scenario file (.json, .yaml or .yml)')
     .option('-o, --out <dir>', 'output directory (default: the scenario\'s outputs.dir)')
-    .option('--seed <n>', 'seed of the first replication (overrides the scenario)', integer('--seed', 0))
-    .option('--replications <n>', 'number of replications, seeds seed, seed+1, ...', integer('--replications', 1))
-    .option('-w, --workers <n>', `worker threads for replications (default: available parallelism, ${os.availableParallelism()} here)`, integer('--workers', 1))
+    .option('--seed <n>', `seed of the first replication (overrides the scenario), 0 to ${MAX_SEED}`, integer('--seed', 0, MAX_SEED))
+    .option('--replications <n>', `number of replications, seeds seed, seed+1, ... (1 to ${MAX_REPLICATIONS})`, integer('--replications', 1, MAX_REPLICATIONS))
+    .option('-w, --workers <n>', `worker threads for replications (default: available parallelism, ${os.availableParallelism()} here)`, integer('--workers', 1, MAX_WORKERS))
     .option('--redis <url>', 'run the replications on `greenwave worker` processes through Redis (redis:// or rediss://)')
     .option('--job-id <id>', 'with --redis: the job id (the same id after a restart reuses finished replications)')
     .option('--json', 'print the summary as JSON on stdout instead of a table')
     .option('--no-files', 'write no output files')
+    .option('--force', 'write into a directory holding another scenario\'s run, or files no manifest accounts for (only that run\'s recorded files are removed)')
     .option('-q, --quiet', 'no progress bar')
+    .option('--progress-lines', 'a line on stderr as each replication finishes, instead of the bar (for logs and scripts)')
     .option('--report', 'also record queues over time and a corridor, and write report.html beside the outputs')
     .option('--corridor <from:to>', 'corridor of the report\'s time-space diagram, as two junction ids (default: busiest origin-destination route)')
+    .option('--max-memory <MiB>', LIMIT_HELP.memory, mebibytes('--max-memory'))
+    .option('--max-input <MiB>', LIMIT_HELP.input, mebibytes('--max-input'))
     .option('--demand-scale <factor>', 'multiply the whole demand (flows, OD matrices; trips thinned or copied) by this factor, on top of the scenario\'s demand.scale', (v: string) => {
       const f = Number(v);
       if (!(f > 0 && f <= 100)) throw new InvalidArgumentError(`--demand-scale must be a factor > 0 and <= 100, got "${v}"`);
@@ -74,12 +104,13 @@ Examples:
   greenwave run scenario.yaml --report             outputs plus report.html (open it in a browser, works offline)
 Ctrl-C stops replications early: what finished is reported (and written); a second Ctrl-C quits at once.`)
     .action(async (file: string, options) => {
-      process.exitCode = await runCommand(file, { ...options, debug: cli.opts().debug === true });
+      const { runCommand } = await import('./commands.js');
+      process.exitCode = await runCommand(file, { ...options, maxMemoryMiB: options.maxMemory, maxInputMiB: options.maxInput, debug: cli.opts().debug === true });
     });
 
-  const number = (name: string, min: number) => (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${name} must be a number >= ${min}, got "${value}"`);
+  const number = (name: string, min: number, max: number, unit: string) => (value: string): number => {
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number of ${unit} in [${min}, ${max.toLocaleString('en')}], got "${value.slice(0, 40)}"`);
     return n;
   };
   cli.command('optimise')
@@ -87,23 +118,28 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .description('search signal plans (fixed time from Webster\'s, and actuated settings); compare current, Webster, actuated, max-pressure and optimised on held-out seeds')
     .argument('<scenario>', 'scenario file (.json, .yaml or .yml)')
     .option('-o, --out <dir>', 'output directory (default: <outputs.dir>/optimise)')
-    .option('--budget <n>', 'candidate evaluations in all, shared evenly by the kinds of plan searched (each runs every training seed x demand variant; default 200 per kind)', integer('--budget', 2))
+    .option('--budget <n>', 'candidate evaluations in all, never exceeded, shared evenly by the kinds of plan searched (each runs every training seed x demand variant; default 200 per kind; at most 100,000)', integer('--budget', 2, 100_000))
     .option('--control <kind>', 'kind of plan searched: fixed (cycle, splits, offsets), actuated (gap, detector setback, max greens) or auto (both; the better on the training seeds wins)', 'auto')
-    .option('--time <minutes>', 'stop starting new batches after this many minutes', number('--time', 0))
-    .option('-w, --workers <n>', `worker threads (default: available parallelism, ${os.availableParallelism()} here)`, integer('--workers', 1))
-    .option('--seeds <n>', 'training seeds per candidate: seed, seed+1, ... (common random numbers)', integer('--seeds', 1), 3)
-    .option('--held-out <n>', 'held-out seeds for the final comparison (never used in the search)', integer('--held-out', 2), 10)
-    .option('--demand-scales <list>', 'demand variants averaged over, comma-separated factors', (v: string) => v.split(',').map((x) => {
-      const f = Number(x);
-      if (!(f > 0)) throw new InvalidArgumentError(`--demand-scales must be positive numbers separated by commas, got "${v}"`);
-      return f;
-    }))
+    .option('--time <minutes>', 'time limit of the search, never exceeded: a batch still running then is dropped (at most 10,080: a week)', number('--time', 0, 10_080, 'minutes'))
+    .option('-w, --workers <n>', `worker threads (default: available parallelism, ${os.availableParallelism()} here)`, integer('--workers', 1, MAX_WORKERS))
+    .option('--seeds <n>', 'training seeds per candidate: seed, seed+1, ... (common random numbers; 1 to 100)', integer('--seeds', 1, 100), 3)
+    .option('--held-out <n>', 'held-out seeds for the final comparison (never used in the search; 2 to 1,000)', integer('--held-out', 2, 1000), 10)
+    .option('--demand-scales <list>', 'demand variants averaged over, comma-separated factors in (0, 10] (at most 20)', (v: string) => {
+      const list = v.split(',');
+      if (list.length > 20) throw new InvalidArgumentError(`--demand-scales takes at most 20 factors, got ${list.length}`);
+      return list.map((x) => {
+        const f = x.trim() === '' ? NaN : Number(x);
+        if (!(f > 0 && f <= 10)) throw new InvalidArgumentError(`--demand-scales must be factors in (0, 10] separated by commas, got "${v.slice(0, 80)}"`);
+        return f;
+      });
+    })
     .option('--objective <name>', 'delay (mean delay per trip), travel-time or vehicle-hours', 'delay')
     .option('--method <name>', 'search method: compass (coordinate pattern search) or cmaes (separable CMA-ES)', 'compass')
     .option('--cycles <mode>', 'shared (one cycle, offsets coordinate every signal) or per-junction', 'shared')
-    .option('--min-cycle <s>', 'shortest cycle searched, s', number('--min-cycle', 1))
-    .option('--max-cycle <s>', 'longest cycle searched, s', number('--max-cycle', 1))
+    .option('--min-cycle <s>', 'shortest cycle searched, s (10 to 600)', number('--min-cycle', 10, 600, 'seconds'))
+    .option('--max-cycle <s>', 'longest cycle searched, s (10 to 600)', number('--max-cycle', 10, 600, 'seconds'))
     .option('--resume', 'continue from the checkpoints in <out> (same scenario and options)')
+    .option('--force', 'write into a directory holding another scenario\'s outputs, or files no manifest accounts for')
     .option('--redis <url>', 'evaluate on `greenwave worker` processes through Redis instead of local threads')
     .option('--job-id <id>', 'with --redis: the job id (default: from the scenario and options, so a restart reuses finished evaluations)')
     .option('--no-compare', 'skip the held-out comparison')
@@ -118,30 +154,26 @@ Examples:
   greenwave optimise scenario.yaml --resume                            continue a stopped run from its checkpoint
 Ctrl-C stops after writing the checkpoint and the best plan so far; --resume continues.`)
     .action(async (file: string, options) => {
+      const { optimiseCommand } = await import('./optimise.js');
       process.exitCode = await optimiseCommand(file, { ...options, timeMinutes: options.time, debug: cli.opts().debug === true });
     });
 
   cli.command('bench')
-    .description('benchmark the router (against graphology-shortest-path, in this process) or the simulation (against recorded SUMO figures)')
-    .argument('[which]', 'routing, sim or all', 'all')
-    .option('--ci', 'shorter runs with regression gates: exit 1 when a ratio falls below its floor')
+    .description('run the benchmarks (routing, sim, pool, distributed, report, calibrate): ratios against peers timed in this process, one verdict each, results in <out-dir>/<name>.json')
+    .argument('[names...]', 'benchmarks to run: routing, sim, pool, distributed, report, calibrate, or all', ['all'])
+    .option('--ci', 'CI mode: shorter runs, the same gates; exit 1 when any gate fails')
     .option('--out-dir <dir>', 'where the JSON results go', 'bench/results')
     .addHelpText('after', `
 Examples:
-  greenwave bench routing         full routing benchmark: table on stdout, bench/results/routing.json
-  greenwave bench all --ci        what CI runs; exit code 1 on a regression`)
-    .action(async (which: string, options: { ci?: boolean; outDir: string }) => {
-      if (!['routing', 'sim', 'all'].includes(which)) throw new UsageError(`bench: which must be routing, sim or all, got "${which}"`);
-      let code = 0;
-      if (which !== 'sim') {
-        const { runRoutingBenchmark } = await import('../bench/routing.js');
-        code = Math.max(code, await runRoutingBenchmark({ ci: options.ci === true, out: `${options.outDir}/routing.json` }));
-      }
-      if (which !== 'routing') {
-        const { runSimulationBenchmark } = await import('../bench/sim.js');
-        code = Math.max(code, await runSimulationBenchmark({ ci: options.ci === true, out: `${options.outDir}/sim.json` }));
-      }
-      process.exitCode = code;
+  greenwave bench routing         full routing benchmark: table on stdout, progress on stderr, bench/results/routing.json
+  greenwave bench sim --ci        one benchmark's gates; exit 1 on a regression
+  greenwave bench all --ci        every gate (what CI runs); the summary lists every failure`)
+    .action(async (names: string[], options: { ci?: boolean; outDir: string }) => {
+      const { BENCHMARK_NAMES, isBenchmarkName, runBenchmarks } = await import('../bench/index.js');
+      const unknown = names.filter((n) => n !== 'all' && !isBenchmarkName(n));
+      if (unknown.length > 0) throw new UsageError(`bench: unknown benchmark ${unknown.map((n) => `"${n}"`).join(', ')}; the benchmarks are ${BENCHMARK_NAMES.join(', ')}, or all`);
+      const chosen = names.includes('all') ? [...BENCHMARK_NAMES] : BENCHMARK_NAMES.filter((n) => names.includes(n));
+      process.exitCode = (await runBenchmarks(chosen, { ci: options.ci === true, outDir: options.outDir })).code;
     });
 
   cli.command('report')
@@ -149,19 +181,24 @@ Examples:
     .argument('<dir>', 'outputs directory')
     .option('-o, --out <file>', 'where to write the page (default: <dir>/report.html)')
     .option('--junction <id...>', 'junctions to chart over time (default: the signalised ones, most delay first)')
+    .option('--force', 'replace an existing page')
     .addHelpText('after', `
 Examples:
   greenwave report out/grid-4x4                    writes out/grid-4x4/report.html
   greenwave report out/macau -o macau.html --junction lisboa senado`)
-    .action(async (dir: string, options: { out?: string; junction?: string[] }) => {
+    .action(async (dir: string, options: { out?: string; junction?: string[]; force?: boolean }) => {
+      const { reportCommand } = await import('./report.js');
       process.exitCode = await reportCommand(dir, { ...options, debug: cli.opts().debug === true });
     });
 
   cli.command('validate')
     .description('check a scenario file and report every problem with its file, line and column')
     .argument('<scenario>', 'scenario file (.json, .yaml or .yml)')
-    .action(async (file: string) => {
-      process.exitCode = await validateCommand(file);
+    .option('--max-memory <MiB>', LIMIT_HELP.memory, mebibytes('--max-memory'))
+    .option('--max-input <MiB>', LIMIT_HELP.input, mebibytes('--max-input'))
+    .action(async (file: string, options: { maxMemory?: number; maxInput?: number }) => {
+      const { validateCommand } = await import('./commands.js');
+      process.exitCode = await validateCommand(file, { maxMemoryMiB: options.maxMemory, maxInputMiB: options.maxInput });
     });
   registerImportCommand(cli);
   registerCalibrateCommand(cli);

@@ -20,11 +20,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { GreenwaveError, UsageError } from '../engine/errors.js';
+import { GreenwaveError, OutputError, UsageError } from '../engine/errors.js';
 import { buildScenario, loadScenario, type BuiltScenario } from '../engine/scenario/index.js';
 import { scaleDemand } from '../engine/demand/scale.js';
 import { programToSpec, type SignalProgramSpec } from '../engine/signals/program.js';
@@ -33,6 +33,7 @@ import { createActuatedSpace } from '../engine/optimise/actuated-space.js';
 import { actuatedDesign, initialDesign } from '../engine/optimise/design.js';
 import { optimise, OBJECTIVES, type ObjectiveName, type OptimiseCheckpoint, type OptimiseResult, type ScoredPlan } from '../engine/optimise/optimise.js';
 import { SEARCH_METHODS, type SearchMethodName } from '../engine/optimise/search.js';
+import { parseCheckpoint } from '../engine/optimise/checkpoint.js';
 import type { Candidate, CandidatePlan, Evaluator } from '../engine/optimise/evaluator.js';
 import { comparePlans, type Comparison } from '../engine/report/compare.js';
 import { csvField } from '../engine/report/outputs.js';
@@ -40,6 +41,9 @@ import { writeReport } from '../engine/report/html/write.js';
 import { baselinePlans } from './baselines.js';
 import { VERSION } from './version.js';
 import { interruptOnSigint } from './commands.js';
+import { prepareOutputDir, type OutputDir, type PreparedOutputDir } from '../engine/report/output-dir.js';
+import { outputDirectory, outputFailure } from './outputs.js';
+import { parseRedisUrl } from '../workers/distributed/connection.js';
 
 /** Options of `greenwave optimise`. */
 export interface OptimiseCommandOptions {
@@ -67,7 +71,12 @@ export interface OptimiseCommandOptions {
   /** Redis URL: evaluate on `greenwave worker` processes through BullMQ. */
   redis?: string;
   jobId?: string;
+  /** Write into a directory holding another scenario's outputs, or files no manifest accounts for. */
+  force?: boolean;
 }
+
+/** Files `greenwave optimise` writes besides its checkpoints. */
+const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', 'network.net.xml', 'plan.add.xml', 'convergence.csv', 'comparison.json', 'report.html'] as const;
 
 const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = {
   delay: 'delay', travelTime: 'travelTime', 'travel-time': 'travelTime', vehicleHours: 'vehicleHours', 'vehicle-hours': 'vehicleHours',
@@ -126,22 +135,23 @@ function comparisonTable(comparison: Comparison): string {
   return lines.join('\n');
 }
 
-/** The checkpoint in `file`, or undefined when there is none. */
+/** The checkpoint in `file` (its shape checked), or undefined when there is none. */
 async function readCheckpoint(file: string): Promise<OptimiseCheckpoint | undefined> {
+  const info = await lstat(file).catch(() => undefined);
+  if (info === undefined) return undefined;
+  if (!info.isFile()) throw new UsageError(`--resume: ${file} is not a regular file`);
+  if (info.size > MAX_CHECKPOINT_BYTES) throw new UsageError(`--resume: ${file} is ${(info.size / 2 ** 20).toFixed(0)} MiB, more than a checkpoint can be (${MAX_CHECKPOINT_BYTES / 2 ** 20} MiB); delete it to start afresh`);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw new UsageError(`--resume: cannot read the checkpoint ${file}: ${(error as Error).message}`);
+    throw new UsageError(`--resume: cannot read the checkpoint ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  try {
-    return JSON.parse(text) as OptimiseCheckpoint;
-  } catch (error) {
-    throw new UsageError(`--resume: the checkpoint ${file} is not valid JSON (${(error as Error).message}); it may have been written by another tool`);
-  }
+  return parseCheckpoint(text, file);
 }
+
+/** Largest checkpoint read, bytes (a checkpoint of 100,000 evaluations of 300 signals is a few tens of MB). */
+const MAX_CHECKPOINT_BYTES = 256 * 2 ** 20;
 
 function parseOptions(options: OptimiseCommandOptions): {
   objective: ObjectiveName; method: SearchMethodName; cycles: CycleGrouping; controls: PlanControl[]; budget: number; seeds: number; heldOut: number; scales: number[];
@@ -160,7 +170,7 @@ function parseOptions(options: OptimiseCommandOptions): {
   const budget = options.budget ?? DEFAULT_BUDGET_PER_CONTROL * controls.length;
   if (budget < 2 * controls.length) throw new UsageError(`--budget must be at least ${2 * controls.length} with --control ${control} (2 evaluations per kind of plan), got ${budget}`);
   const scales = options.demandScales ?? [0.9, 1, 1.1];
-  if (scales.length === 0 || scales.some((s) => !(s > 0))) throw new UsageError(`--demand-scales must be positive numbers, got ${scales.join(',')}`);
+  if (scales.length === 0 || scales.length > 20 || scales.some((s) => !(s > 0 && s <= 10))) throw new UsageError(`--demand-scales must be 1 to 20 factors in (0, 10], got ${scales.slice(0, 20).join(',')}`);
   return { objective, method, cycles, controls, budget, seeds: options.seeds ?? 3, heldOut: options.heldOut ?? 10, scales };
 }
 
@@ -170,11 +180,17 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   let built: BuiltScenario;
   let parsed: ReturnType<typeof parseOptions>;
   let scenarioText: string;
+  let out: string;
+  let prepared: PreparedOutputDir;
   try {
     parsed = parseOptions(options);
+    if (options.redis !== undefined) parseRedisUrl(options.redis); // a bad URL is a usage error before anything is loaded
     const loaded = await loadScenario(file);
     built = buildScenario(loaded);
     scenarioText = await readFile(file, 'utf8');
+    out = await outputDirectory(file, built.outputs.dir, options.out, 'optimise');
+    const names = [...PLAN_FILE_NAMES, ...(options.resume ? [] : parsed.controls.map((c) => `checkpoint-${c}.json`))];
+    prepared = await prepareOutputDir(out, { kind: 'optimise', scenario: built.scenario.name, scenarioFile: file, seed: built.seeds[0], version: VERSION }, { names, force: options.force === true });
   } catch (error) {
     if (!(error instanceof GreenwaveError)) throw error;
     process.stderr.write(`greenwave: ${error.message}\n`);
@@ -183,7 +199,6 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   }
   const { objective, method, cycles, controls, budget, scales } = parsed;
   const net = built.compiled;
-  const out = options.out ?? path.join(built.outputs.dir, 'optimise');
   const first = built.seeds[0];
   const trainSeeds = Array.from({ length: parsed.seeds }, (_, i) => first + i);
   const heldOutSeeds = Array.from({ length: parsed.heldOut }, (_, i) => first + HELD_OUT_SEED_OFFSET + i);
@@ -235,13 +250,20 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         const checkpoint = await readCheckpoint(stage.checkpoint);
         if (checkpoint) resumes.set(stage.control, checkpoint);
       }
-      if (resumes.size === 0) {
+      if (resumes.size === 0 && !prepared.own) {
         throw new UsageError(`--resume: no checkpoint in ${out} (${stages.map((s) => path.basename(s.checkpoint)).join(', ')}); run without --resume first`);
       }
     } catch (error) {
-      process.stderr.write(`greenwave: ${(error as Error).message}\n`);
-      return 2;
+      return outputFailure(error, debug);
     }
+    // The directory's manifest says this optimisation began there but was stopped before its first checkpoint.
+    if (resumes.size === 0) log(`--resume: the run in ${out} was stopped before any search finished its first batch; starting from the beginning`);
+  }
+  let outputs: OutputDir;
+  try {
+    outputs = await prepared.open();
+  } catch (error) {
+    return outputFailure(error, debug);
   }
 
   const { seed: _seed, ...simOptions } = built.options;
@@ -299,13 +321,17 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     const done = stages.filter((s): s is Stage & { result: OptimiseResult } => s.result !== undefined && Number.isFinite(s.result.best.value));
     const interrupted = stages.some((s) => s.result?.stopReason === 'interrupted');
     if (done.length === 0) {
+      if (!interrupted) {
+        process.stderr.write(`greenwave: the time limit (--time ${options.timeMinutes} min) passed before the first batch of plans was scored; give more time\n`);
+        return 2;
+      }
       process.stderr.write(`greenwave: interrupted before any plan was scored; continue with: greenwave optimise ${file} --resume${options.out ? ` --out ${options.out}` : ''}\n`);
       return 130;
     }
     const chosen = done.reduce((a, b) => (b.result.best.value < a.result.best.value ? b : a));
-    await mkdir(out, { recursive: true });
-    const files = await writePlanFiles(out, built, chosen.result.best, done.map((s) => ({ control: s.control, result: s.result })), file);
+    const files = await writePlanFiles(outputs, built, chosen.result.best, done.map((s) => ({ control: s.control, result: s.result })), file);
     if (interrupted) {
+      await outputs.commit('interrupted');
       process.stderr.write(`greenwave: interrupted; the best plan so far (${CONTROL_LABEL[chosen.control]}) is written to ${files.join(', ')}. Continue with: greenwave optimise ${file} --resume${options.out ? ` --out ${options.out}` : ''}\n`);
       return 130;
     }
@@ -326,16 +352,17 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         scenario: built.scenario.name, seeds: heldOutSeeds, variant: nominal, objective, reference: 'webster', signal: interrupt.signal,
       });
       if (compared.aborted) {
+        await outputs.commit('interrupted');
         process.stderr.write('greenwave: interrupted during the comparison; the optimised plan is written, the comparison is not\n');
         return 130;
       }
       const { aborted: _a, ...data } = compared;
       void _a;
       comparison = data;
-      await writeFile(path.join(out, 'comparison.json'), `${JSON.stringify(comparison, null, 2)}\n`);
-      files.push(path.join(out, 'comparison.json'));
+      files.push(await outputs.write('comparison.json', `${JSON.stringify(comparison, null, 2)}\n`));
     }
-    if (options.report) files.push((await writeReport(out)).path);
+    if (options.report) files.push((await writeReport(out, undefined, {}, outputs)).path);
+    await outputs.commit('complete');
     const evaluations = done.reduce((n, s) => n + s.result.evaluations, 0);
     const elapsedS = done.reduce((t, s) => t + s.result.elapsedS, 0);
     if (options.json) {
@@ -360,6 +387,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   } catch (error) {
     bar?.stop();
     if (!(error instanceof GreenwaveError)) throw error;
+    if (error instanceof OutputError) await outputs.abort();
     process.stderr.write(`greenwave: ${error.message}\n`);
     if (debug) process.stderr.write(`${error.stack}\n`);
     return 2;
@@ -419,8 +447,9 @@ async function inputDigest(scenarioText: string, built: BuiltScenario): Promise<
  * column and the best so far over all searches); return their paths.
  */
 async function writePlanFiles(
-  out: string, built: BuiltScenario, best: ScoredPlan, searches: Array<{ control: PlanControl; result: OptimiseResult }>, scenarioFile: string,
+  outputs: OutputDir, built: BuiltScenario, best: ScoredPlan, searches: Array<{ control: PlanControl; result: OptimiseResult }>, scenarioFile: string,
 ): Promise<string[]> {
+  const out = outputs.dir;
   const files: string[] = [];
   const programs = scenarioPrograms(best.programs);
   const control = best.control;
@@ -428,9 +457,7 @@ async function writePlanFiles(
   const signals = control?.kind === 'actuated'
     ? { default: 'actuated', actuated: { ...(control.gap !== undefined ? { gapS: control.gap } : {}), ...(control.detectorGap !== undefined ? { detectorGapS: control.detectorGap } : {}) }, programs }
     : { default: 'fixed', programs };
-  const plan = path.join(out, 'plan.json');
-  await writeFile(plan, `${JSON.stringify({ signals }, null, 2)}\n`);
-  files.push(plan);
+  files.push(await outputs.write('plan.json', `${JSON.stringify({ signals }, null, 2)}\n`));
   const source = structuredClone(built.scenario.source) as unknown as Record<string, unknown>;
   const network = source.network as Record<string, unknown>;
   if (typeof network.file === 'string') {
@@ -442,20 +469,15 @@ async function writePlanFiles(
     ...source,
     name: `${built.scenario.name}-optimised`,
     signals: { ...sourceSignals, ...signals },
-    outputs: { ...(source.outputs as object), dir: `${built.outputs.dir}-optimised` },
+    // Its outputs go beside it (a scenario's outputs.dir is relative to the scenario file).
+    outputs: { ...(source.outputs as object), dir: 'out' },
   };
-  const scenarioOut = path.join(out, 'optimised.scenario.json');
-  await writeFile(scenarioOut, `${JSON.stringify(optimised, null, 2)}\n`);
-  files.push(scenarioOut);
+  files.push(await outputs.write('optimised.scenario.json', `${JSON.stringify(optimised, null, 2)}\n`));
   // SUMO: the plan as tlLogic programs, and the network as a .net.xml (with the
   // scenario's current programs as programID 0) so `sumo -n network.net.xml -a plan.add.xml` runs it.
   const { tlLogicXml, sumoNetXml } = await import('../engine/io/sumo/export.js');
-  const netXml = path.join(out, 'network.net.xml');
-  await writeFile(netXml, sumoNetXml(built.network, { programs: built.signals.programs.map((p) => programToSpec(built.compiled, p)) }));
-  files.push(netXml);
-  const addXml = path.join(out, 'plan.add.xml');
-  await writeFile(addXml, tlLogicXml(best.programs, built.compiled, undefined, control ? { control, begin: built.options.start } : {}));
-  files.push(addXml);
+  files.push(await outputs.write('network.net.xml', sumoNetXml(built.network, { programs: built.signals.programs.map((p) => programToSpec(built.compiled, p)) })));
+  files.push(await outputs.write('plan.add.xml', tlLogicXml(best.programs, built.compiled, undefined, control ? { control, begin: built.options.start } : {})));
   const methods = [...new Set(searches.map((s) => s.result.method))].join(', ');
   const csv = [`# greenwave ${VERSION} optimise ${built.scenario.name} (${methods}, objective ${searches[0].result.objective})`, 'evaluation,batch,elapsedS,objective,best,control'];
   let offset = 0;
@@ -471,8 +493,6 @@ async function writePlanFiles(
     batchOffset += result.batches;
     timeOffset += result.elapsedS;
   }
-  const convergence = path.join(out, 'convergence.csv');
-  await writeFile(convergence, `${csv.join('\n')}\n`);
-  files.push(convergence);
+  files.push(await outputs.write('convergence.csv', `${csv.join('\n')}\n`));
   return files;
 }

@@ -1,18 +1,2 @@
-/** greenwave's version, read once from package.json (recorded in every output). */
-import { readFileSync } from 'node:fs';
-
-function readVersion(): string {
-  // cli/version.ts sits one level below the package root, dist/cli/version.js two.
-  for (const candidate of [new URL('../package.json', import.meta.url), new URL('../../package.json', import.meta.url)]) {
-    try {
-      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'greenwave' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // try the next location
-    }
-  }
-  return '0.0.0-unknown';
-}
-
-/** The package version. */
-export const VERSION: string = readVersion();
+/** greenwave's version for the command (the engine reads it from package.json). */
+export { VERSION } from '../engine/version.js';

@@ -9,35 +9,30 @@
  * no other command loads anything about Redis. The URL may come from the
  * `GREENWAVE_REDIS_URL` environment variable instead of the command line (which
  * other users of the machine can see); its password is never printed.
- * Exit codes: 0 after a clean shutdown, 2 for a bad option, 1 when Redis cannot
- * be used.
+ * Exit codes: 0 after a clean shutdown, 2 for a bad option or a Redis that
+ * cannot be used (refused, unknown host, wrong password, TLS mismatch: the
+ * message says which, without secrets), 1 for an internal failure.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../engine/errors.js';
+import { importOptional } from '../engine/optional.js';
 
-function positiveInt(name: string): (value: string) => number {
+/** An option's integer in [min, max]; an empty value is refused (Number('') would be 0). */
+function intIn(name: string, min: number, max: number): (value: string) => number {
   return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be an integer >= 1, got "${value}"`);
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got "${value.slice(0, 40)}"`);
     return n;
   };
 }
 
-function nonNegativeInt(name: string): (value: string) => number {
+function seconds(name: string, min: number, max: number): (value: string) => number {
   return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be an integer >= 0, got "${value}"`);
-    return n;
-  };
-}
-
-function seconds(name: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!(Number.isFinite(n) && n >= 0.5)) throw new InvalidArgumentError(`${name} must be a number of seconds >= 0.5, got "${value}"`);
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!(Number.isFinite(n) && n >= min && n <= max)) throw new InvalidArgumentError(`${name} must be a number of seconds in [${min}, ${max}], got "${value.slice(0, 40)}"`);
     return n;
   };
 }
@@ -80,26 +75,20 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
   const { parseRedisUrl } = await import('../workers/distributed/connection.js');
   const tls = readTls(options);
   parseRedisUrl(options.redis, tls !== undefined ? { tls } : {}); // bad input: UsageError, exit 2, before anything connects
-  const { startQueueWorker } = await import('../workers/distributed/worker.js');
-  let worker;
-  try {
-    worker = await startQueueWorker({
-      redis: options.redis,
-      ...(tls !== undefined ? { tls } : {}),
-      concurrency: options.concurrency,
-      prefetch: options.prefetch,
-      queue: options.queue,
-      prefix: options.prefix,
-      stallTimeoutS: options.stallTimeout,
-      verbose: options.verbose === true,
-      log: say,
-    });
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    say(error instanceof Error ? error.message : String(error)); // already redacted
-    return 1;
-  }
-  const running = worker;
+  const { QUEUE_PACKAGES } = await import('../workers/distributed/select.js');
+  const { startQueueWorker } = await importOptional(() => import('../workers/distributed/worker.js'), QUEUE_PACKAGES, 'greenwave worker');
+  // A bad option is a UsageError, a Redis that cannot be used a RedisUnavailableError: both exit 2 (messages redacted).
+  const running = await startQueueWorker({
+    redis: options.redis,
+    ...(tls !== undefined ? { tls } : {}),
+    concurrency: options.concurrency,
+    prefetch: options.prefetch,
+    queue: options.queue,
+    prefix: options.prefix,
+    stallTimeoutS: options.stallTimeout,
+    verbose: options.verbose === true,
+    log: say,
+  });
   return new Promise<number>((resolve) => {
     let signals = 0;
     const stop = (signal: NodeJS.Signals): void => {
@@ -128,11 +117,11 @@ export function registerWorkerCommand(cli: Command): void {
   cli.command('worker')
     .description('run simulation tasks from a Redis queue (BullMQ) for a coordinator on another machine')
     .addOption(new Option('--redis <url>', 'Redis URL: redis://[user:password@]host[:port][/db], or rediss:// for TLS').env('GREENWAVE_REDIS_URL'))
-    .addOption(new Option('-c, --concurrency <n>', 'simulation threads').argParser(positiveInt('--concurrency')).default(os.availableParallelism(), 'one per core'))
-    .option('--prefetch <n>', 'tasks taken beyond the threads, so the next one is at hand', nonNegativeInt('--prefetch'), 1)
+    .addOption(new Option('-c, --concurrency <n>', 'simulation threads').argParser(intIn('--concurrency', 1, 256)).default(os.availableParallelism(), 'one per core'))
+    .option('--prefetch <n>', 'tasks taken beyond the threads, so the next one is at hand', intIn('--prefetch', 0, 1000), 1)
     .option('--queue <name>', 'queue name (the coordinator\'s)', 'greenwave')
     .option('--prefix <prefix>', 'Redis key prefix (the coordinator\'s)', 'greenwave')
-    .option('--stall-timeout <s>', 'seconds without a heartbeat after which a task is retried elsewhere', seconds('--stall-timeout'), 30)
+    .option('--stall-timeout <s>', 'seconds without a heartbeat after which a task is retried elsewhere', seconds('--stall-timeout', 0.5, 3600), 30)
     .option('--tls-ca <file>', 'CA certificate (PEM) to verify the Redis server (rediss://)')
     .option('--tls-cert <file>', 'client certificate (PEM) for rediss://')
     .option('--tls-key <file>', 'client key (PEM) for rediss://')

@@ -42,17 +42,24 @@ export class NetworkError extends GreenwaveError {
 }
 
 /**
- * Bad demand or signal data, located by a path into the input, for example
- * `signals[3].phases[1].green[0]: link "L7" does not end at junction "J4"`.
+ * Bad input data, located by a path into the input, for example
+ * `signals[3].phases[1].green[0]: link "L7" does not end at junction "J4"`,
+ * or by a file and (when known) a line and column: `roadnet.json:12:5: ...`.
  */
 export class InputError extends GreenwaveError {
   override readonly name: string = 'InputError';
-  /** Path of the offending value, for example `flows[2].vehPerHour` or `programs.J4.phases[1].duration`. */
+  /** Path of the offending value, for example `flows[2].vehPerHour` or `programs.J4.phases[1].duration`, or the file. */
   readonly path: string;
+  /** What is wrong, without the location. */
+  readonly reason: string;
+  /** Line and column (1-based) in the file named by `path`, when known. */
+  readonly position?: { line: number; column: number };
 
-  constructor(path: string, message: string) {
-    super(`${path}: ${message}`);
+  constructor(path: string, message: string, position?: { line: number; column: number }) {
+    super(`${position ? `${path}:${position.line}:${position.column}` : path}: ${message}`);
     this.path = path;
+    this.reason = message;
+    if (position) this.position = position;
   }
 }
 
@@ -105,5 +112,21 @@ export class ScenarioError extends GreenwaveError {
     const count = sorted.length === 1 ? '1 problem' : `${sorted.length} problems`;
     super(`${count} in ${files}:\n${sorted.map((p) => `  ${formatScenarioProblem(p)}`).join('\n')}`);
     this.problems = sorted;
+  }
+}
+
+/**
+ * An output that cannot be written where it was asked for: a full disk, a
+ * read-only or missing directory, a directory where a file belongs, or a
+ * directory holding another run's files. `path` names the file or directory.
+ */
+export class OutputError extends GreenwaveError {
+  override readonly name: string = 'OutputError';
+  /** The file or directory at fault. */
+  readonly path: string;
+
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.path = path;
   }
 }

@@ -47,17 +47,18 @@ export type {
   SimObserver, SimOptions, SimulateOptions, SimulationResult, TimeSample, TripMetrics,
 } from './sim/index.js';
 
-// Scenario files.
-export { loadScenario, parseScenario, buildScenario } from './scenario/index.js';
-export type { BuiltScenario, LoadedScenario, ScenarioFile, ScenarioInput } from './scenario/index.js';
+// Scenario files: runScenario is the scripted twin of `greenwave run`.
+export { runScenario, loadScenario, parseScenario, buildScenario } from './scenario/index.js';
+export type { BuiltScenario, LoadedScenario, ReplicationRun, RunScenarioOptions, RunSummary, ScenarioFile, ScenarioInput, ScenarioRun } from './scenario/index.js';
 
-// Outputs and reports.
+// Outputs, results by id, and reports.
 export {
   writeOutputs, summarise, summariseMetrics, comparePlans, reportRecorders, JunctionSeries, CorridorTrace,
-  renderReport, renderReportHtml, loadReportData, writeReport,
+  renderReport, renderReportHtml, loadReportData, writeReport, junctionsById, linksById, tripsById,
 } from './report/index.js';
 export type {
-  Comparison, CompareOptions, MetricSummaries, Provenance, ReportData, ReportOptions, ReportRecorderOptions, ReportRecorders, Summary,
+  Comparison, CompareOptions, JunctionRecord, LinkRecord, MetricSummaries, Provenance, ReportData, ReportOptions, ReportRecorderOptions,
+  ReportRecorders, Summary, TripRecord,
 } from './report/index.js';
 
 // Optimisation.

@@ -143,7 +143,7 @@ const scenario = {
     }],
   },
   simulation: { start: '07:00', end: '10:00', seed: 853, intervalS: 900 },
-  outputs: { dir: 'out/macau-peninsula', files: ['summary.json', 'trips.csv', 'links.csv', 'junctions.csv', 'timeseries.csv', 'network.geojson'] },
+  outputs: { dir: 'out', files: ['summary.json', 'trips.csv', 'links.csv', 'junctions.csv', 'timeseries.csv', 'network.geojson'] },
 };
 
 const header = `# yaml-language-server: $schema=../schema.json

@@ -104,5 +104,5 @@ describe('package.json exports', () => {
       console.log(JSON.stringify(missing));`;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: process.cwd() });
     expect(JSON.parse(stdout)).toEqual([]);
-  }, 60_000);
+  });
 });

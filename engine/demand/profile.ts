@@ -9,6 +9,9 @@
  */
 import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { InputError } from '../errors.js';
+import { describeValue } from '../text/describe.js';
+import { describeRange, inRange } from '../text/numbers.js';
+import { isRecord } from '../text/record.js';
 
 /** One point of a profile: at `time` (s) the factor is `factor` (>= 0, dimensionless). */
 export interface ProfilePoint {
@@ -36,14 +39,6 @@ export interface Profile {
   inverseCumulative(y: number): number;
   /** Largest factor over [a, b] (s), a <= b. */
   max(a: number, b: number): number;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
 }
 
 class PiecewiseLinearProfile implements Profile {
@@ -140,20 +135,18 @@ class PiecewiseLinearProfile implements Profile {
  * `profile[0].factor` for a negative or non-finite factor, `profile` when empty.
  */
 export function createProfile(points: readonly ProfilePoint[], path = 'profile'): Profile {
-  if (!Array.isArray(points)) throw new InputError(path, `expected an array of { time, factor } points, found ${describe(points)}`);
+  if (!Array.isArray(points)) throw new InputError(path, `expected an array of { time, factor } points, found ${describeValue(points)}`);
   if (points.length === 0) throw new InputError(path, 'expected at least one { time, factor } point, found an empty array');
   const times = new Float64Array(points.length);
   const factors = new Float64Array(points.length);
   points.forEach((p, i) => {
     const at = `${path}[${i}]`;
-    if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new InputError(at, `expected a { time, factor } point, found ${describe(p)}`);
-    if (typeof p.time !== 'number' || !Number.isFinite(p.time)) throw new InputError(`${at}.time`, `expected a finite time in seconds, found ${describe(p.time)}`);
+    if (!isRecord(p)) throw new InputError(at, `expected a { time, factor } point, found ${describeValue(p)}`);
+    if (!inRange(p.time, {})) throw new InputError(`${at}.time`, `expected a finite time in seconds, found ${describeValue(p.time)}`);
     if (i > 0 && !(p.time > times[i - 1])) {
       throw new InputError(`${at}.time`, `expected times strictly increasing, found ${p.time} after ${times[i - 1]} at ${path}[${i - 1}].time`);
     }
-    if (typeof p.factor !== 'number' || !Number.isFinite(p.factor) || p.factor < 0) {
-      throw new InputError(`${at}.factor`, `expected a finite factor >= 0, found ${describe(p.factor)}`);
-    }
+    if (!inRange(p.factor, { min: 0 })) throw new InputError(`${at}.factor`, `expected a factor (${describeRange({ min: 0 })}), found ${describeValue(p.factor)}`);
     times[i] = p.time;
     factors[i] = p.factor;
   });

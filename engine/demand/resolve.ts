@@ -5,6 +5,9 @@
  * points into the `DemandSpec` (`flows[2].rate`, `od[0].trips[1][3]`).
  */
 import { InputError } from '../errors.js';
+import { describeValue } from '../text/describe.js';
+import { describeRange, inRange, type NumberRange } from '../text/numbers.js';
+import { isRecord } from '../text/record.js';
 import type { CompiledNetwork } from '../network/compiled.js';
 import { createProfile, type Profile, type ProfilePoint } from './profile.js';
 import type { ArrivalProcess, DemandSpec } from './demand.js';
@@ -57,27 +60,15 @@ export interface ResolvedOd {
 
 const CONSTANT_ONE: ProfilePoint[] = [{ time: 0, factor: 1 }];
 
-/** A value as a message shows it: strings quoted, `nothing` for undefined, the kind of arrays and objects. */
-export function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value === 'number' ? '' : `${typeof value} `}${String(value)}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function finite(value: unknown, path: string, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InputError(path, `expected ${what}, found ${show(value)}`);
+  if (!inRange(value, {})) throw new InputError(path, `expected ${what}, found ${describeValue(value)}`);
   return value;
 }
 
+const NON_NEGATIVE: NumberRange = { min: 0 };
+
 function nonNegative(value: unknown, path: string, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new InputError(path, `expected ${what} (a finite number >= 0), found ${show(value)}`);
+  if (!inRange(value, NON_NEGATIVE)) throw new InputError(path, `expected ${what} (${describeRange(NON_NEGATIVE)}), found ${describeValue(value)}`);
   return value;
 }
 
@@ -90,32 +81,32 @@ function period(spec: Record<string, unknown>, path: string): { begin: number; e
 
 function arrivalsOf(value: unknown, path: string, fallback: ArrivalProcess): ArrivalProcess {
   if (value === undefined) return fallback;
-  if (value !== 'uniform' && value !== 'poisson') throw new InputError(path, `expected "uniform" or "poisson", found ${show(value)}`);
+  if (value !== 'uniform' && value !== 'poisson') throw new InputError(path, `expected "uniform" or "poisson", found ${describeValue(value)}`);
   return value;
 }
 
 function idOf(value: unknown, path: string, fallback: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value.length === 0) throw new InputError(path, `expected a non-empty string id, found ${show(value)}`);
+  if (typeof value !== 'string' || value.length === 0) throw new InputError(path, `expected a non-empty string id, found ${describeValue(value)}`);
   return value;
 }
 
 function junctionOf(net: CompiledNetwork, value: unknown, path: string): number {
-  if (typeof value !== 'string') throw new InputError(path, `expected a junction id (string), found ${show(value)}`);
+  if (typeof value !== 'string') throw new InputError(path, `expected a junction id (string), found ${describeValue(value)}`);
   const j = net.junctionIndex(value);
-  if (j < 0) throw new InputError(path, `expected a junction id of the network, found ${show(value)} (no such junction)`);
+  if (j < 0) throw new InputError(path, `expected a junction id of the network, found ${describeValue(value)} (no such junction)`);
   return j;
 }
 
 function linkOf(net: CompiledNetwork, value: unknown, path: string): number {
-  if (typeof value !== 'string') throw new InputError(path, `expected a link id (string), found ${show(value)}`);
+  if (typeof value !== 'string') throw new InputError(path, `expected a link id (string), found ${describeValue(value)}`);
   const l = net.linkIndex(value);
-  if (l < 0) throw new InputError(path, `expected a link id of the network, found ${show(value)} (no such link)`);
+  if (l < 0) throw new InputError(path, `expected a link id of the network, found ${describeValue(value)} (no such link)`);
   return l;
 }
 
 function routeOf(net: CompiledNetwork, value: unknown, path: string): Int32Array {
-  if (!Array.isArray(value)) throw new InputError(path, `expected an array of link ids, found ${show(value)}`);
+  if (!Array.isArray(value)) throw new InputError(path, `expected an array of link ids, found ${describeValue(value)}`);
   if (value.length === 0) throw new InputError(path, 'expected at least one link id, found an empty array');
   const route = new Int32Array(value.length);
   for (let i = 0; i < value.length; i++) {
@@ -125,14 +116,14 @@ function routeOf(net: CompiledNetwork, value: unknown, path: string): Int32Array
       if (net.linkTo[prev] !== net.linkFrom[l]) {
         throw new InputError(
           `${path}[${i}]`,
-          `expected a link leaving junction ${show(net.junctionKey(net.linkTo[prev]))} where link ${show(value[i - 1])} ends, ` +
-            `found link ${show(value[i])} which starts at junction ${show(net.junctionKey(net.linkFrom[l]))}`,
+          `expected a link leaving junction ${describeValue(net.junctionKey(net.linkTo[prev]))} where link ${describeValue(value[i - 1])} ends, ` +
+            `found link ${describeValue(value[i])} which starts at junction ${describeValue(net.junctionKey(net.linkFrom[l]))}`,
         );
       }
       if (net.movementBetween(prev, l) < 0) {
         throw new InputError(
           `${path}[${i}]`,
-          `expected a permitted movement from link ${show(value[i - 1])} to link ${show(value[i])} at junction ${show(net.junctionKey(net.linkFrom[l]))}, found none`,
+          `expected a permitted movement from link ${describeValue(value[i - 1])} to link ${describeValue(value[i])} at junction ${describeValue(net.junctionKey(net.linkFrom[l]))}, found none`,
         );
       }
     }
@@ -148,13 +139,13 @@ function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: 
   const from = spec.from === undefined ? -1 : junctionOf(net, spec.from, `${path}.from`);
   const to = spec.to === undefined ? -1 : junctionOf(net, spec.to, `${path}.to`);
   const route = spec.route === undefined ? null : routeOf(net, spec.route, `${path}.route`);
-  const junction = (j: number) => show(net.junctionKey(j));
+  const junction = (j: number) => describeValue(net.junctionKey(j));
 
   if (fromLink >= 0 && from >= 0 && net.linkFrom[fromLink] !== from) {
-    throw new InputError(`${path}.fromLink`, `expected a link starting at from junction ${junction(from)}, found link ${show(spec.fromLink)} which starts at ${junction(net.linkFrom[fromLink])}`);
+    throw new InputError(`${path}.fromLink`, `expected a link starting at from junction ${junction(from)}, found link ${describeValue(spec.fromLink)} which starts at ${junction(net.linkFrom[fromLink])}`);
   }
   if (toLink >= 0 && to >= 0 && net.linkTo[toLink] !== to) {
-    throw new InputError(`${path}.toLink`, `expected a link ending at to junction ${junction(to)}, found link ${show(spec.toLink)} which ends at ${junction(net.linkTo[toLink])}`);
+    throw new InputError(`${path}.toLink`, `expected a link ending at to junction ${junction(to)}, found link ${describeValue(spec.toLink)} which ends at ${junction(net.linkTo[toLink])}`);
   }
   const origin = fromLink >= 0 ? net.linkFrom[fromLink] : from >= 0 ? from : route ? net.linkFrom[route[0]] : -1;
   const destination = toLink >= 0 ? net.linkTo[toLink] : to >= 0 ? to : route ? net.linkTo[route[route.length - 1]] : -1;
@@ -169,16 +160,16 @@ function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: 
       throw new InputError(
         `${path}.route[0]`,
         fromLink >= 0
-          ? `expected fromLink ${show(spec.fromLink)} as the first link, found ${show(ids[0])}`
-          : `expected a first link starting at origin junction ${junction(origin)}, found link ${show(ids[0])} which starts at ${junction(net.linkFrom[first])}`,
+          ? `expected fromLink ${describeValue(spec.fromLink)} as the first link, found ${describeValue(ids[0])}`
+          : `expected a first link starting at origin junction ${junction(origin)}, found link ${describeValue(ids[0])} which starts at ${junction(net.linkFrom[first])}`,
       );
     }
     if (toLink >= 0 ? last !== toLink : net.linkTo[last] !== destination) {
       throw new InputError(
         `${path}.route[${route.length - 1}]`,
         toLink >= 0
-          ? `expected toLink ${show(spec.toLink)} as the last link, found ${show(ids[route.length - 1])}`
-          : `expected a last link ending at destination junction ${junction(destination)}, found link ${show(ids[route.length - 1])} which ends at ${junction(net.linkTo[last])}`,
+          ? `expected toLink ${describeValue(spec.toLink)} as the last link, found ${describeValue(ids[route.length - 1])}`
+          : `expected a last link ending at destination junction ${junction(destination)}, found link ${describeValue(ids[route.length - 1])} which ends at ${junction(net.linkTo[last])}`,
       );
     }
   } else if (fromLink < 0 && toLink < 0 && origin === destination) {
@@ -196,13 +187,13 @@ function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: 
 function listOf(spec: Record<string, unknown>, key: string): unknown[] {
   const value = spec[key];
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new InputError(key, `expected an array, found ${show(value)}`);
+  if (!Array.isArray(value)) throw new InputError(key, `expected an array, found ${describeValue(value)}`);
   return value;
 }
 
 function resolveOd(net: CompiledNetwork, raw: unknown, path: string): ResolvedOd {
-  if (!isRecord(raw)) throw new InputError(path, `expected an OD matrix object, found ${show(raw)}`);
-  if (!Array.isArray(raw.zones) || raw.zones.length === 0) throw new InputError(`${path}.zones`, `expected a non-empty array of junction ids, found ${show(raw.zones)}`);
+  if (!isRecord(raw)) throw new InputError(path, `expected an OD matrix object, found ${describeValue(raw)}`);
+  if (!Array.isArray(raw.zones) || raw.zones.length === 0) throw new InputError(`${path}.zones`, `expected a non-empty array of junction ids, found ${describeValue(raw.zones)}`);
   const zoneIds = raw.zones as unknown[];
   const n = zoneIds.length;
   const zones = new Int32Array(n);
@@ -210,23 +201,23 @@ function resolveOd(net: CompiledNetwork, raw: unknown, path: string): ResolvedOd
   for (let i = 0; i < n; i++) {
     zones[i] = junctionOf(net, zoneIds[i], `${path}.zones[${i}]`);
     const before = seen.get(zones[i]);
-    if (before !== undefined) throw new InputError(`${path}.zones[${i}]`, `expected distinct zones, found ${show(zoneIds[i])} again (also ${path}.zones[${before}])`);
+    if (before !== undefined) throw new InputError(`${path}.zones[${i}]`, `expected distinct zones, found ${describeValue(zoneIds[i])} again (also ${path}.zones[${before}])`);
     seen.set(zones[i], i);
   }
   const rows = raw.trips;
   if (!Array.isArray(rows) || rows.length !== n) {
-    throw new InputError(`${path}.trips`, `expected ${n} rows (one per zone), found ${Array.isArray(rows) ? `${rows.length} rows` : show(rows)}`);
+    throw new InputError(`${path}.trips`, `expected ${n} rows (one per zone), found ${Array.isArray(rows) ? `${rows.length} rows` : describeValue(rows)}`);
   }
   const rates = new Float64Array(n * n);
   for (let o = 0; o < n; o++) {
     const row: unknown = rows[o];
     if (!Array.isArray(row) || row.length !== n) {
-      throw new InputError(`${path}.trips[${o}]`, `expected ${n} columns (one per zone), found ${Array.isArray(row) ? `${row.length} columns` : show(row)}`);
+      throw new InputError(`${path}.trips[${o}]`, `expected ${n} columns (one per zone), found ${Array.isArray(row) ? `${row.length} columns` : describeValue(row)}`);
     }
     for (let d = 0; d < n; d++) {
       const at = `${path}.trips[${o}][${d}]`;
       const vph = nonNegative(row[d], at, 'vehicles per hour');
-      if (o === d && vph !== 0) throw new InputError(at, `expected 0 on the diagonal (origin and destination are both zone ${show(zoneIds[o])}), found ${vph}`);
+      if (o === d && vph !== 0) throw new InputError(at, `expected 0 on the diagonal (origin and destination are both zone ${describeValue(zoneIds[o])}), found ${vph}`);
       rates[o * n + d] = vph / 3600;
     }
   }
@@ -251,10 +242,10 @@ export interface ResolvedDemand {
  * @throws InputError with the path into `spec` (`flows[2].rate`, `od[0].trips[1][3]`).
  */
 export function resolveDemand(net: CompiledNetwork, spec: DemandSpec): ResolvedDemand {
-  if (!isRecord(spec)) throw new InputError('demand', `expected an object with trips, flows and od, found ${show(spec)}`);
+  if (!isRecord(spec)) throw new InputError('demand', `expected an object with trips, flows and od, found ${describeValue(spec)}`);
   const trips = listOf(spec, 'trips').map((raw, i) => {
     const path = `trips[${i}]`;
-    if (!isRecord(raw)) throw new InputError(path, `expected a trip object, found ${show(raw)}`);
+    if (!isRecord(raw)) throw new InputError(path, `expected a trip object, found ${describeValue(raw)}`);
     const id = idOf(raw.id, `${path}.id`, `trip${i}`);
     const depart = finite(raw.depart, `${path}.depart`, 'a finite departure time in seconds');
     return { id, depart, endpoints: endpointsOf(net, raw, path) };
@@ -262,10 +253,10 @@ export function resolveDemand(net: CompiledNetwork, spec: DemandSpec): ResolvedD
   const flowIds = new Map<string, number>();
   const flows = listOf(spec, 'flows').map((raw, i): ResolvedFlow => {
     const path = `flows[${i}]`;
-    if (!isRecord(raw)) throw new InputError(path, `expected a flow object, found ${show(raw)}`);
+    if (!isRecord(raw)) throw new InputError(path, `expected a flow object, found ${describeValue(raw)}`);
     const id = idOf(raw.id, `${path}.id`, `flow${i}`);
     const before = flowIds.get(id);
-    if (before !== undefined) throw new InputError(`${path}.id`, `expected a unique flow id, found ${show(id)} already used by flows[${before}]`);
+    if (before !== undefined) throw new InputError(`${path}.id`, `expected a unique flow id, found ${describeValue(id)} already used by flows[${before}]`);
     flowIds.set(id, i);
     const rate = nonNegative(raw.rate, `${path}.rate`, 'a rate in vehicles per second');
     const { begin, end } = period(raw, path);

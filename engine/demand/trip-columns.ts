@@ -6,7 +6,8 @@
  */
 import { InputError } from '../errors.js';
 import type { TripTable } from './demand.js';
-import { show, type Endpoints } from './resolve.js';
+import { describeValue } from '../text/describe.js';
+import type { Endpoints } from './resolve.js';
 
 /** Growable columns, in generation order, before sorting. */
 export class TripColumns {
@@ -26,7 +27,7 @@ export class TripColumns {
   generatedIds(prefix: string, count: number, owner: string): void {
     if (count === 0) return;
     const before = this.generated.get(prefix);
-    if (before !== undefined) throw new InputError(owner, `expected unique trip ids, found ${show(`${prefix}.0`)} generated here and by ${before.owner}`);
+    if (before !== undefined) throw new InputError(owner, `expected unique trip ids, found ${describeValue(`${prefix}.0`)} generated here and by ${before.owner}`);
     this.generated.set(prefix, { count, owner });
   }
 }
@@ -40,14 +41,14 @@ export function checkTripIds(ids: readonly string[], columns: TripColumns): void
   const seen = new Map<string, number>();
   ids.forEach((id, i) => {
     const before = seen.get(id);
-    if (before !== undefined) throw new InputError(`trips[${i}].id`, `expected a unique trip id, found ${show(id)} already used by trips[${before}]`);
+    if (before !== undefined) throw new InputError(`trips[${i}].id`, `expected a unique trip id, found ${describeValue(id)} already used by trips[${before}]`);
     seen.set(id, i);
     const dot = id.lastIndexOf('.');
     const suffix = id.slice(dot + 1);
     if (dot < 0 || !/^(0|[1-9][0-9]*)$/.test(suffix)) return;
     const source = columns.generated.get(id.slice(0, dot));
     if (source !== undefined && Number(suffix) < source.count) {
-      throw new InputError(source.owner, `expected unique trip ids, found ${show(id)} generated here and already used by trips[${i}].id`);
+      throw new InputError(source.owner, `expected unique trip ids, found ${describeValue(id)} generated here and already used by trips[${i}].id`);
     }
   });
 }

@@ -24,7 +24,7 @@ export interface ImportNetworkOptions {
 }
 
 /** Formats `importNetwork` accepts, with their names for messages. */
-export const IMPORT_FORMAT_NAMES: Readonly<Record<ImportFormat, string>> = { sumo: 'SUMO', cityflow: 'CityFlow', osm: 'OpenStreetMap' };
+export const IMPORT_FORMAT_NAMES: Readonly<Record<ImportFormat, string>> = { sumo: 'SUMO', cityflow: 'CityFlow', osm: 'OpenStreetMap', tntp: 'TNTP' };
 
 /**
  * Import `files` of `format`:
@@ -34,6 +34,9 @@ export const IMPORT_FORMAT_NAMES: Readonly<Record<ImportFormat, string>> = { sum
  * - `sumo`: one file (a `.sumocfg`, or a `.net.xml` alone), or a `.net.xml` with
  *   route files (and optionally a `.sumocfg`), in any order.
  * - `osm`: one `.osm`/`.osm.pbf` file.
+ * - `tntp`: a `*_net.tntp` (its `*_node.tntp` and `*_trips.tntp` siblings are
+ *   found by name) or a folder holding one, or the net file with the node and
+ *   trip files in any order.
  *
  * Rejects with `UsageError` for an unknown format or a wrong number of files,
  * and with the importer's `InputError` for bad files.
@@ -64,6 +67,21 @@ export async function importNetwork(format: ImportFormat, files: string[], optio
       const { importOsm } = await import('./osm/import.js');
       const { end: _end, ...osmOptions } = options; // OSM has no simulated period
       return importOsm(files[0], osmOptions);
+    }
+    case 'tntp': {
+      const { importTntp } = await import('./tntp/import.js');
+      if (files.length === 1) return importTntp(files[0], options);
+      const pick = (re: RegExp, what: string): string | undefined => {
+        const found = files.filter((f) => re.test(f));
+        if (found.length > 1) throw new UsageError(`tntp import takes one ${what} file; got ${found.join(', ')}`);
+        return found[0];
+      };
+      const net = pick(/_net\.tntp$/i, '*_net.tntp');
+      const nodes = pick(/_node\.tntp$/i, '*_node.tntp');
+      const trips = pick(/_trips\.tntp$/i, '*_trips.tntp');
+      const other = files.filter((f) => f !== net && f !== nodes && f !== trips);
+      if (net === undefined || other.length > 0) throw new UsageError(`tntp import takes a *_net.tntp file, optionally with its *_node.tntp and *_trips.tntp; got ${files.join(', ')}`);
+      return importTntp({ net, ...(nodes === undefined ? {} : { nodes }), ...(trips === undefined ? {} : { trips }) }, options);
     }
     default:
       throw new UsageError(`unknown import format ${JSON.stringify(format)}: expected ${Object.keys(IMPORT_FORMAT_NAMES).join(', ')}`);

@@ -1,6 +1,6 @@
 /**
  * Public API of `greenwave/io`: the importers of other tools' files (SUMO,
- * CityFlow, OpenStreetMap), SUMO export, and the scenario document an import
+ * CityFlow, OpenStreetMap, TNTP), SUMO export, and the scenario document an import
  * becomes. Importing this module loads every importer and its parsers; a
  * caller that wants one loaded only when it is used goes through
  * `importNetwork` (`./import-network.ts`), which is re-exported here too.
@@ -12,6 +12,8 @@ export { scenarioDocument, scenarioName } from './scenario-doc.js';
 export type { ScenarioDocumentOptions } from './scenario-doc.js';
 export { importCityflow, cityflowAverageTravelTime, CITYFLOW_DEFAULT_HORIZON } from './cityflow/index.js';
 export type { CityflowImportOptions } from './cityflow/index.js';
+export { importTntp, readTntpFlows, tntpProfile, TNTP_DEFAULT_PERIOD } from './tntp/index.js';
+export type { TntpFiles, TntpFlows, TntpImportOptions } from './tntp/index.js';
 export { importSumo, importSumoAdditional, replacePrograms, movementOfKey, tlLogicXml, sumoNetXml, sumoSignalIndex } from './sumo/index.js';
 export type { SumoFiles, SumoImportOptions, SumoAdditionalResult, TlLogicXmlOptions, SumoNetXmlOptions } from './sumo/index.js';
 export { importOsm, morningPeakDemand, DEFAULT_OSM_OPTIONS, DEFAULT_MORNING_PEAK } from './osm/index.js';

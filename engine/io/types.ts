@@ -16,7 +16,7 @@ import type { RoadNetwork } from '../network/road-network.js';
 import type { VehicleModel } from '../sim/losses.js';
 
 /** File formats greenwave imports. */
-export type ImportFormat = 'sumo' | 'cityflow' | 'osm';
+export type ImportFormat = 'sumo' | 'cityflow' | 'osm' | 'tntp';
 
 /** A count in an import summary, e.g. `{ label: 'edges', count: 120 }` or `{ label: 'dropped: footway', count: 31 }`. */
 export interface ImportCount {

@@ -10,6 +10,8 @@
  */
 import { MultiDirectedGraph } from 'graphology';
 import { NetworkError } from '../errors.js';
+import { describeValue } from '../text/describe.js';
+import { describeRange, inRange, type NumberRange } from '../text/numbers.js';
 import { classifyTurn } from './turns.js';
 import {
   DEFAULT_JAM_SPACING,
@@ -42,23 +44,35 @@ const CONTROLS = new Set(['signal', 'priority', 'uncontrolled']);
 
 function checkId(kind: 'junction' | 'link', id: unknown): string {
   if (typeof id !== 'string' || id.length === 0) {
-    throw new NetworkError(kind, String(id), 'id', `must be a non-empty string, got ${JSON.stringify(id)}`);
+    throw new NetworkError(kind, String(id), 'id', `must be a non-empty string, got ${describeValue(id)}`);
   }
   return id;
 }
 
-function checkFinite(kind: 'junction' | 'link', id: string, field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new NetworkError(kind, id, field, `must be a finite number, got ${String(value)}`);
-  }
+const FINITE: NumberRange = {};
+const POSITIVE: NumberRange = { min: 0, minExclusive: true };
+
+/** `value` if it is a number in `range`, else a `NetworkError` at the element's field. */
+function checkNumber(kind: 'junction' | 'link', id: string, field: string, value: unknown, range: NumberRange): number {
+  if (!inRange(value, range)) throw new NetworkError(kind, id, field, `must be ${describeRange(range)}, got ${describeValue(value)}`);
   return value;
 }
 
-function checkPositive(kind: 'junction' | 'link', id: string, field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new NetworkError(kind, id, field, `must be a positive finite number, got ${String(value)}`);
+/**
+ * Give the node `key` of `graph` adjacency objects without a prototype.
+ * graphology keeps each node's neighbours in plain objects keyed by neighbour
+ * id, so a junction named `constructor`, `toString` or `__proto__` would find
+ * `Object.prototype`'s member there and corrupt the graph. The node is new (no
+ * neighbours yet); if graphology's internals ever change shape, nothing is done.
+ */
+function nullPrototypeAdjacency(graph: MultiDirectedGraph<Junction, Link>, key: string): void {
+  const nodes = (graph as unknown as { _nodes?: Map<string, { in?: object; out?: object; inDegree?: number; outDegree?: number }> })._nodes;
+  const data = nodes instanceof Map ? nodes.get(key) : undefined;
+  if (data === undefined || data.inDegree !== 0 || data.outDegree !== 0) return;
+  if (typeof data.in === 'object' && typeof data.out === 'object') {
+    data.in = Object.create(null) as object;
+    data.out = Object.create(null) as object;
   }
-  return value;
 }
 
 /** A road network: junctions, directed links and the movements between them. */
@@ -100,22 +114,19 @@ export class RoadNetwork {
     if (this.graph.hasNode(id)) throw new NetworkError('junction', id, 'id', 'is a duplicate junction id');
     const junction: Junction = {
       id,
-      x: checkFinite('junction', id, 'x', spec.x),
-      y: checkFinite('junction', id, 'y', spec.y),
+      x: checkNumber('junction', id, 'x', spec.x, FINITE),
+      y: checkNumber('junction', id, 'y', spec.y, FINITE),
       control: spec.control ?? 'uncontrolled',
     };
     if (!CONTROLS.has(junction.control)) {
       throw new NetworkError('junction', id, 'control', `must be signal, priority or uncontrolled, got ${JSON.stringify(spec.control)}`);
     }
     if (spec.lon !== undefined || spec.lat !== undefined) {
-      const lon = checkFinite('junction', id, 'lon', spec.lon);
-      const lat = checkFinite('junction', id, 'lat', spec.lat);
-      if (lon < -180 || lon > 180) throw new NetworkError('junction', id, 'lon', `must be within [-180, 180], got ${lon}`);
-      if (lat < -90 || lat > 90) throw new NetworkError('junction', id, 'lat', `must be within [-90, 90], got ${lat}`);
-      junction.lon = lon;
-      junction.lat = lat;
+      junction.lon = checkNumber('junction', id, 'lon', spec.lon, { min: -180, max: 180 });
+      junction.lat = checkNumber('junction', id, 'lat', spec.lat, { min: -90, max: 90 });
     }
     this.graph.addNode(id, junction);
+    nullPrototypeAdjacency(this.graph, id);
     return junction;
   }
 
@@ -136,19 +147,15 @@ export class RoadNetwork {
       length = Math.hypot(b.x - a.x, b.y - a.y);
       if (length <= 0) throw new NetworkError('link', id, 'length', 'is missing and its junctions share coordinates');
     }
-    const lanes = checkPositive('link', id, 'lanes', spec.lanes ?? 1);
-    if (!Number.isInteger(lanes) || lanes > MAX_LANES) {
-      throw new NetworkError('link', id, 'lanes', `must be an integer from 1 to ${MAX_LANES}, got ${lanes}`);
-    }
     const link: Link = {
       id,
       from: spec.from,
       to: spec.to,
-      length: checkPositive('link', id, 'length', length),
-      lanes,
-      speed: checkPositive('link', id, 'speed', spec.speed),
-      saturationFlow: checkPositive('link', id, 'saturationFlow', spec.saturationFlow ?? DEFAULT_SATURATION_FLOW),
-      jamSpacing: checkPositive('link', id, 'jamSpacing', spec.jamSpacing ?? DEFAULT_JAM_SPACING),
+      length: checkNumber('link', id, 'length', length, POSITIVE),
+      lanes: checkNumber('link', id, 'lanes', spec.lanes ?? 1, { min: 1, max: MAX_LANES, integer: true }),
+      speed: checkNumber('link', id, 'speed', spec.speed, POSITIVE),
+      saturationFlow: checkNumber('link', id, 'saturationFlow', spec.saturationFlow ?? DEFAULT_SATURATION_FLOW, POSITIVE),
+      jamSpacing: checkNumber('link', id, 'jamSpacing', spec.jamSpacing ?? DEFAULT_JAM_SPACING, POSITIVE),
     };
     if (spec.name !== undefined) link.name = String(spec.name);
     if (spec.names !== undefined) {

@@ -26,7 +26,7 @@ import { createRandom } from '../demand/random.js';
 import type { DemandSpec, TripTable } from '../demand/demand.js';
 import { expandDemand } from '../demand/expand.js';
 import type { SignalProgramSpec } from '../signals/program.js';
-import { simulate, type SimulateOptions, type SimulationResult } from '../sim/simulate.js';
+import { simulateSteps, type SimulateOptions, type SimulationResult } from '../sim/simulate.js';
 import type { JunctionMetrics, LinkMetrics, NetworkMetrics } from '../sim/metrics.js';
 import type { GridlockReport } from '../sim/gridlock.js';
 import type { SignalControl } from '../signals/control.js';
@@ -245,8 +245,23 @@ export function createTripCache(net: CompiledNetwork, limit = 16): (key: string,
 export function runCandidate(
   net: CompiledNetwork, trips: TripTable, programs: Candidate, seed: number, options: VariantOptions = {}, detail: EvaluationDetail = 'network',
 ): EvaluationMetrics {
+  const steps = candidateSteps(net, trips, programs, seed, options, Infinity);
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) return metricsOf(next.value, detail);
+  }
+}
+
+/** One task as `simulateSteps` (steps of `stepS` simulated seconds): a caller can stop between steps. */
+export function candidateSteps(
+  net: CompiledNetwork, trips: TripTable, programs: Candidate, seed: number, options: VariantOptions, stepS: number,
+): Generator<number, SimulationResult, void> {
   const plan = candidatePlan(programs);
-  const result = simulate(net, trips, { programs: plan.programs, ...(plan.control ? { control: plan.control } : {}) }, { ...options, seed });
+  return simulateSteps(net, trips, { programs: plan.programs, ...(plan.control ? { control: plan.control } : {}) }, { ...options, seed }, stepS);
+}
+
+/** The metrics an evaluator returns of a run, at `detail`. */
+export function metricsOf(result: SimulationResult, detail: EvaluationDetail): EvaluationMetrics {
   return {
     network: result.network,
     endTime: result.endTime,
@@ -366,6 +381,11 @@ export class BatchRecorder {
   }
 }
 
+/** Simulated seconds between abort checks of an in-process task. */
+const STEP_S = 1;
+/** Wall time between yields to the event loop during an in-process task, ms. */
+const YIELD_MS = 50;
+
 /** Options of {@link createInProcessEvaluator}. */
 export interface InProcessEvaluatorOptions {
   /** Expanded demands kept per (variant, seed). Default 16. */
@@ -406,8 +426,20 @@ export function createInProcessEvaluator(scenario: EvaluationScenario, options: 
           const t0 = performance.now();
           let outcome: EvaluationOutcome;
           try {
-            const metrics = runCandidate(net, trips(String(ref.variant), variant.demand, ref.seed), request.candidates[ref.candidate], ref.seed, variant.options, detail);
-            outcome = { ...ref, ok: true, metrics, attempts: 1, elapsedMs: performance.now() - t0 };
+            // In steps, yielding to the event loop now and then, so an abort (Ctrl-C) stops even a long task at once.
+            const steps = candidateSteps(net, trips(String(ref.variant), variant.demand, ref.seed), request.candidates[ref.candidate], ref.seed, variant.options ?? {}, STEP_S);
+            let yielded = performance.now();
+            let next = steps.next();
+            while (next.done !== true) {
+              if (performance.now() - yielded >= YIELD_MS) {
+                await new Promise<void>((resolve) => setImmediate(resolve));
+                yielded = performance.now();
+                if (stop.aborted) break;
+              }
+              next = steps.next();
+            }
+            if (next.done !== true) break; // aborted: the task is not run
+            outcome = { ...ref, ok: true, metrics: metricsOf(next.value, detail), attempts: 1, elapsedMs: performance.now() - t0 };
             totals.completed++;
           } catch (error) {
             outcome = { ...ref, ok: false, error: describeError(error), attempts: 1 };

@@ -17,13 +17,18 @@
  *
  * Checkpoint: a JSON file written atomically (temporary file + rename) after
  * every batch, holding the search state, every evaluation's value and the best
- * plan. `resume` continues from it: the search draws from per-generation random
- * streams, so a resumed run follows the same path an uninterrupted one would
- * have, and no finished evaluation is run again.
+ * plan (format and checks: checkpoint.ts). `resume` continues from it: the
+ * search draws from per-generation random streams, so a resumed run follows the
+ * same path an uninterrupted one would have, and no finished evaluation is run
+ * again. A resumed checkpoint is checked against the run first (its history,
+ * its plans against their vectors and the start plan).
+ *
+ * Budget: never exceeded. A batch (the first one with its design, or a search
+ * batch) that would pass it is cut to the evaluations left; the search is then
+ * not told the cut batch (it ends there).
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { UsageError } from '../errors.js';
+import { CHECKPOINT_VERSION, checkCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { InputError, UsageError } from '../errors.js';
 import type { NetworkMetrics } from '../sim/metrics.js';
 import type { SignalProgramSpec } from '../signals/program.js';
 import type { Candidate, CandidatePlan, ControlSpec, EvaluateOptions, Evaluator } from './evaluator.js';
@@ -87,10 +92,10 @@ export interface ScoredPlan {
   x: number[] | null;
 }
 
-/** The checkpoint file's content (JSON). */
+/** The checkpoint file's content (JSON; see checkpoint.ts for the encoding). */
 export interface OptimiseCheckpoint {
   format: 'greenwave-optimise-checkpoint';
-  version: 1;
+  version: 2;
   /** Identifies the scenario and options; a resume with another refuses. */
   fingerprint: string;
   method: SearchMethodName;
@@ -124,9 +129,14 @@ export interface OptimiseOptions {
   variants: readonly number[];
   objective?: ObjectiveName;
   method?: SearchMethodName;
-  /** Candidate evaluations (the start plan counts as one), rounded up to whole batches. Default 200. */
+  /** Candidate evaluations (the start plan counts as one), never exceeded: the last batch is cut to fit. Default 200. */
   budget?: number;
-  /** Stop starting new batches after this many seconds (resumes included). Default none. */
+  /**
+   * Time limit, s (resumes included), never exceeded by the search: no batch
+   * starts after it, and a batch still running when it passes is cut short
+   * (dropped; the checkpoint holds the state before it, stop reason `time`).
+   * Default none.
+   */
   timeLimitS?: number;
   /** Candidates per batch. Default: the method's (CMA-ES population; compass: 8). */
   batch?: number;
@@ -183,11 +193,8 @@ export async function scoreCandidates(
   return { values, aborted: batch.aborted, failures };
 }
 
-async function writeCheckpoint(file: string, data: OptimiseCheckpoint): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(data)}\n`);
-  await rename(tmp, file);
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 /** A candidate as a plan: programs with the control running them (absent: fixed time). */
@@ -221,11 +228,16 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
   const fingerprint = options.fingerprint ?? '';
   const resume = options.resume;
   if (resume !== undefined) {
-    if (resume.format !== 'greenwave-optimise-checkpoint' || resume.version !== 1) throw new UsageError('the checkpoint is not a greenwave optimise checkpoint (version 1)');
+    const file = options.checkpoint ?? 'checkpoint';
+    if (resume.format !== 'greenwave-optimise-checkpoint' || resume.version !== CHECKPOINT_VERSION) throw new InputError(file, `not a greenwave optimise checkpoint (version ${CHECKPOINT_VERSION})`);
     if (resume.fingerprint !== fingerprint) {
-      throw new UsageError('the checkpoint was written for another scenario or other options (seeds, variants, objective, search space); start afresh without --resume or use the same options');
+      throw new InputError(file, 'the checkpoint was written for another scenario or other options (seeds, variants, objective, search space); start afresh without --resume or use the same options');
     }
-    if (resume.method !== method) throw new UsageError(`the checkpoint was written by the ${resume.method} search; resume with --method ${resume.method}`);
+    if (resume.method !== method) throw new InputError(file, `the checkpoint was written by the ${resume.method} search; resume with --method ${resume.method}`);
+    if (resume.objective !== objective || !sameList(resume.seeds, seeds) || !sameList(resume.variants, variants)) {
+      throw new InputError(file, 'the checkpoint was written for other seeds, demand variants or another objective; start afresh without --resume or use the same options');
+    }
+    checkCheckpoint(resume, options.checkpoint ?? 'checkpoint', space, start);
   }
 
   const began = performance.now();
@@ -237,25 +249,33 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
   let batches = resume?.batches ?? 0;
   let startPlan: ScoredPlan;
   let best: ScoredPlan;
-  const evalOptions: EvaluateOptions = options.signal ? { signal: options.signal } : {};
+  // The time limit aborts a batch in flight when it passes (the caller's signal aborts it too).
+  const deadline = new AbortController();
+  const timeLeftS = options.timeLimitS !== undefined ? options.timeLimitS - elapsed0 : Infinity;
+  const timer = Number.isFinite(timeLeftS) ? setTimeout(() => deadline.abort(), Math.max(0, timeLeftS) * 1000) : undefined;
+  timer?.unref();
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  const evalOptions: EvaluateOptions = { signal };
+  const stopped = (): 'interrupted' | 'time' => (options.signal?.aborted ? 'interrupted' : 'time');
   const progress = (): void => options.onProgress?.({ evaluations, budget, batches, best: best.value, start: startPlan.value, elapsedS: elapsedS() });
 
-  const finish = (stopReason: OptimiseResult['stopReason']): OptimiseResult => ({
-    start: startPlan, best, history, evaluations, batches, elapsedS: elapsedS(), method, objective, stopReason, failures,
-  });
+  const finish = (stopReason: OptimiseResult['stopReason']): OptimiseResult => {
+    clearTimeout(timer);
+    return { start: startPlan, best, history, evaluations, batches, elapsedS: elapsedS(), method, objective, stopReason, failures };
+  };
 
   if (resume) {
     startPlan = resume.start;
     best = resume.best;
   } else {
-    // First batch: the start plan exactly, then the initial design.
-    const initial = options.initial ?? [];
+    // First batch: the start plan exactly, then the initial design, as much of it as the budget allows.
+    const initial = (options.initial ?? []).slice(0, budget - 1);
     const designPlans = initial.map((x) => space.plan(x));
     const first = await scoreCandidates(evaluator, [start, ...designPlans], seeds, variants, objective, penalty, evalOptions);
     if (first.aborted) {
       startPlan = scored(start, NaN, null);
       best = startPlan;
-      return finish('interrupted');
+      return finish(stopped());
     }
     for (const f of first.failures) failures.push({ evaluation: f.candidate + 1, seed: f.seed, message: f.message });
     startPlan = scored(start, first.values[0], null);
@@ -277,7 +297,7 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
   const save = async (): Promise<void> => {
     if (options.checkpoint === undefined) return;
     await writeCheckpoint(options.checkpoint, {
-      format: 'greenwave-optimise-checkpoint', version: 1, fingerprint, method, objective, seeds, variants,
+      format: 'greenwave-optimise-checkpoint', version: CHECKPOINT_VERSION, fingerprint, method, objective, seeds, variants,
       evaluations, batches, elapsedS: elapsedS(), search: search.state(), start: startPlan, best, history,
     });
   };
@@ -289,10 +309,12 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     if (evaluations >= budget) return finish('budget');
     if (options.timeLimitS !== undefined && elapsedS() >= options.timeLimitS) return finish('time');
     if (search.converged) return finish('converged');
-    const xs = search.ask();
+    const asked = search.ask();
+    const xs = asked.slice(0, budget - evaluations); // never past the budget
+    const cut = xs.length < asked.length;
     const candidates = xs.map((x) => space.plan(x));
     const batch = await scoreCandidates(evaluator, candidates, seeds, variants, objective, penalty, evalOptions);
-    if (batch.aborted) return finish('interrupted'); // the partial batch is dropped: the checkpoint still holds the state before it
+    if (batch.aborted) return finish(stopped()); // the partial batch is dropped: the checkpoint still holds the state before it
     batches++;
     for (let k = 0; k < xs.length; k++) {
       evaluations++;
@@ -301,7 +323,7 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
       history.push({ evaluation: evaluations, batch: batches, elapsedS: elapsedS(), objective: value, best: best.value });
     }
     for (const f of batch.failures) failures.push({ evaluation: evaluations - xs.length + f.candidate + 1, seed: f.seed, message: f.message });
-    search.tell(xs, batch.values);
+    if (!cut) search.tell(xs, batch.values); // a cut batch ends the search at the budget; the method never learns of a part of one
     await save();
     progress();
   }

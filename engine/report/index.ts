@@ -1,10 +1,12 @@
 /**
  * Public API of the report layer (`greenwave/report`): a run's output files,
- * the report recorders and their files, plan comparisons on held-out seeds, and
+ * its results keyed by id, the report recorders and their files, plan comparisons on held-out seeds, and
  * the self-contained HTML report.
  */
 export { writeOutputs, summaryOf, networkGeoJson, OUTPUT_FILE_NAMES } from './outputs.js';
 export type { Provenance } from './outputs.js';
+export { junctionsById, linksById, tripsById } from './by-id.js';
+export type { JunctionRecord, LinkRecord, TripRecord } from './by-id.js';
 export { summarise, summariseMetrics } from './stats.js';
 export type { Summary, MetricSummaries } from './stats.js';
 export { comparePlans, COMPARED_METRICS } from './compare.js';

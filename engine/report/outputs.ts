@@ -12,10 +12,15 @@
  * CSV files follow RFC 4180 and start with one `#` comment line recording the
  * producer, scenario and seed (pandas: `read_csv(..., comment='#')`; QGIS: skip 1
  * header line). Times are seconds, lengths metres, speeds m/s.
+ *
+ * Each file is written atomically (temporary name, flush, rename: see
+ * `engine/text/atomic-file.ts`), through an {@link OutputSink} when the caller
+ * keeps a run manifest (`output-dir.ts`, as the CLI does).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureDirectory, writeFileAtomic } from '../text/atomic-file.js';
 import type { CompiledNetwork } from '../network/compiled.js';
+import { OUTPUT_FILE_NAMES } from './files.js';
 import { isGeographic, junctionName, linkPolyline } from '../network/labels.js';
 import type { TripTable } from '../demand/demand.js';
 import type { SimulationResult } from '../sim/simulate.js';
@@ -131,19 +136,38 @@ export function networkGeoJson(net: CompiledNetwork, r: SimulationResult, proven
   };
 }
 
-/** Names of the files {@link writeOutputs} can write. */
-export const OUTPUT_FILE_NAMES = ['summary.json', 'trips.csv', 'links.csv', 'junctions.csv', 'timeseries.csv', 'network.geojson'] as const;
+/** Names of the files {@link writeOutputs} can write (the list a scenario's `outputs.files` names from). */
+export { OUTPUT_FILE_NAMES };
+
+/** Where output files go: `write(name, data)` writes one (atomically) and returns its path. */
+export interface OutputSink {
+  write(name: string, data: string): Promise<string>;
+}
+
+/** A sink writing atomically into `dir` (created if needed), without a manifest. */
+export function directorySink(dir: string): OutputSink {
+  let ready: Promise<void> | undefined;
+  return {
+    async write(name, data) {
+      await (ready ??= ensureDirectory(dir));
+      const file = join(dir, name);
+      await writeFileAtomic(file, data);
+      return file;
+    },
+  };
+}
 
 /**
- * Write the output files into `dir` (created if needed): all of them, or those
- * named in `only`. `summary` replaces the default summary.json content (the CLI
- * adds replications to it). Returns the paths written.
+ * Write the output files into `dir` (created if needed), each atomically: all
+ * of them, or those named in `only`. `summary` replaces the default
+ * summary.json content (the CLI adds replications to it); `sink` writes them
+ * instead (the CLI's run manifest). Returns the paths written.
+ * @throws OutputError when a file cannot be written (disk full, permissions, a directory in the way).
  */
 export async function writeOutputs(
   dir: string, net: CompiledNetwork, trips: TripTable, result: SimulationResult, provenance: Provenance,
-  only?: readonly string[], summary?: Record<string, unknown>,
+  only?: readonly string[], summary?: Record<string, unknown>, sink: OutputSink = directorySink(dir),
 ): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
   const files: Array<[string, string]> = [
     ['summary.json', `${JSON.stringify(summary ?? summaryOf(net, result, provenance), null, 2)}\n`],
     ['trips.csv', csv(provenance, ['id', 'depart_s', 'origin', 'destination', 'inserted_s', 'arrived_s', 'travel_time_s', 'delay_s', 'waiting_s', 'stops', 'route_length_m', 'depart_delay_s', 'finished'], tripRows(trips, net, result))],
@@ -155,9 +179,7 @@ export async function writeOutputs(
   const written: string[] = [];
   for (const [name, text] of files) {
     if (only && !only.includes(name)) continue;
-    const path = join(dir, name);
-    await writeFile(path, text);
-    written.push(path);
+    written.push(await sink.write(name, text));
   }
   return written;
 }

@@ -11,15 +11,13 @@
  *                            the signal changes of the movements along it
  * The CSV files start with the same `#` provenance line as the run's others.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CompiledNetwork } from '../network/compiled.js';
 import { routeStreet } from '../network/labels.js';
 import type { TripTable } from '../demand/demand.js';
 import type { JunctionSeriesResult } from './recorders/junction-series.js';
 import type { CorridorTraceResult } from './recorders/corridor-trace.js';
 import type { CorridorPlan } from './recorders/corridor.js';
-import { csv, type Provenance } from './outputs.js';
+import { csv, directorySink, type OutputSink, type Provenance } from './outputs.js';
 
 /** Names of the files {@link writeRecordings} may write. */
 export const RECORDING_FILE_NAMES = ['junction-timeseries.csv', 'link-flows.csv', 'corridor.json'] as const;
@@ -170,9 +168,10 @@ export interface Recordings {
   end: number;
 }
 
-/** Write the recordings present into `dir`; returns the paths written. */
-export async function writeRecordings(dir: string, net: CompiledNetwork, trips: TripTable, recordings: Recordings, provenance: Provenance): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+/** Write the recordings present into `dir` (atomically; through `sink` when given); returns the paths written. */
+export async function writeRecordings(
+  dir: string, net: CompiledNetwork, trips: TripTable, recordings: Recordings, provenance: Provenance, sink: OutputSink = directorySink(dir),
+): Promise<string[]> {
   const files: Array<[string, string]> = [];
   if (recordings.series) {
     files.push(['junction-timeseries.csv', junctionSeriesCsv(net, recordings.series, provenance)]);
@@ -183,10 +182,6 @@ export async function writeRecordings(dir: string, net: CompiledNetwork, trips: 
     files.push(['corridor.json', `${JSON.stringify(json)}\n`]);
   }
   const written: string[] = [];
-  for (const [name, text] of files) {
-    const path = join(dir, name);
-    await writeFile(path, text);
-    written.push(path);
-  }
+  for (const [name, text] of files) written.push(await sink.write(name, text));
   return written;
 }

@@ -82,20 +82,31 @@ export class TypedHeap implements MinQueue {
     if (last > 0) {
       const key = keys[last];
       const id = ids[last];
+      // Floyd's bottom-up pop: walk the hole down the smaller-child path to a leaf
+      // without comparing against `key` (the child choice needs no branch: `+(a < b)`
+      // is 0 or 1, and the sentinel at `last` makes a missing right child lose), then
+      // sift `key` back up past every parent >= key. That leaves `key` above the
+      // path's entries >= key and below those < key: the very slot the classic
+      // top-down sift-down picks, so entries (ties included) pop in the same order
+      // as before and routes keep their tie-breaks. Unpredictable key comparisons
+      // were most of the cost of a pop.
+      keys[last] = Infinity;
       let i = 0;
-      const half = last >> 1;
-      while (i < half) {
-        let child = 2 * i + 1;
-        let ck = keys[child];
-        const right = child + 1;
-        if (right < last && keys[right] < ck) {
-          child = right;
-          ck = keys[right];
-        }
-        if (ck >= key) break;
-        keys[i] = ck;
+      let child = 1;
+      while (child < last) {
+        child += +(keys[child + 1] < keys[child]);
+        keys[i] = keys[child];
         ids[i] = ids[child];
         i = child;
+        child = 2 * i + 1;
+      }
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        const pk = keys[parent];
+        if (pk < key) break;
+        keys[i] = pk;
+        ids[i] = ids[parent];
+        i = parent;
       }
       keys[i] = key;
       ids[i] = id;

@@ -1,6 +1,7 @@
 /**
  * Junction-level shortest paths: the router's fast path for networks that permit
- * every turn except U-turns (or every turn).
+ * every turn except U-turns (or every turn), at every junction that lets traffic
+ * through at all.
  *
  * Why it is exact there: a cheapest junction-to-junction walk with non-negative
  * link costs can always be taken simple (no junction visited twice), and a simple
@@ -8,23 +9,46 @@
  * every other turn is a movement, the cheapest simple walk is a legal route, and
  * no legal route is cheaper, so searching junctions (n labels) gives the same
  * costs as searching links (m ~ 4n labels on a grid) at a quarter of the work.
- * `isUnrestricted(net)` decides whether a network qualifies; the router falls
- * back to the link-level search otherwise, and always for link-to-link queries,
- * whose first and last turns the junction graph cannot see.
+ * A junction with no movement at all (a zone centroid that traffic may not pass
+ * through, as TNTP's nodes below the first through node) is reached and left
+ * but never passed through: searches do not expand it unless it is where they
+ * start. `isUnrestricted(net)` decides whether a network qualifies; the router
+ * falls back to the link-level search otherwise, and always for link-to-link
+ * queries, whose first and last turns the junction graph cannot see.
  *
- * Labels are reset by epoch stamps; the predecessor of a junction is the link
- * that reached it.
+ * Layout: the links leaving (entering) each junction are copied, in CSR order,
+ * into parallel arrays of far junction and cost (`setCost` refreshes the costs),
+ * so a relaxation reads two sequential arrays instead of chasing link indices.
+ * One-to-one searches reset labels by epoch stamps; trees and batches, which
+ * touch every junction anyway, reset by `fill` and skip stale heap entries by
+ * comparing the popped key with the label (no stamps in the inner loop). The
+ * predecessor of a junction is the link that reached it.
  */
 import type { CompiledNetwork } from '../network/compiled.js';
 import type { MinQueue } from './heap.js';
 
 const NONE = -1;
 
-/** True when every movement that is not a U-turn exists at every junction of `net`. */
+/**
+ * Per junction, 1 when traffic may pass through it (it has at least one
+ * movement), 0 when it may only be a trip's start or end.
+ */
+export function throughJunctions(net: CompiledNetwork): Uint8Array {
+  const through = new Uint8Array(net.junctionCount);
+  for (let a = 0; a < net.linkCount; a++) if (net.movementOffsets[a + 1] > net.movementOffsets[a]) through[net.linkTo[a]] = 1;
+  return through;
+}
+
+/**
+ * True when, at every junction that has movements, every movement that is not a
+ * U-turn exists: the junction-level search is then exact (see the file header).
+ */
 export function isUnrestricted(net: CompiledNetwork): boolean {
   const { linkFrom, linkTo, junctionOutOffsets, junctionOutLinks, movementOffsets, movementTo } = net;
+  const through = throughJunctions(net);
   for (let a = 0; a < net.linkCount; a++) {
     const j = linkTo[a];
+    if (through[j] === 0) continue;
     const back = linkFrom[a];
     let expected = 0;
     for (let i = junctionOutOffsets[j]; i < junctionOutOffsets[j + 1]; i++) if (linkTo[junctionOutLinks[i]] !== back) expected++;
@@ -39,30 +63,48 @@ export function isUnrestricted(net: CompiledNetwork): boolean {
 export interface JunctionSearch {
   /** Labels settled by the last search. */
   readonly settled: number;
+  /** Cost of the cheapest route to each junction found by the last tree/until search (valid where reached). */
+  readonly cost: Float64Array;
+  /** Last link of that route (-1 at the origin and where unreached). */
+  readonly link: Int32Array;
+  /** Copy link costs into the search layout; call whenever the cost array or its contents change. */
+  setCost(cost: Float64Array): void;
   /** A* (scale > 0) or Dijkstra (scale 0) from `origin` to `destination`; returns the cost. */
   forward(origin: number, destination: number, scale: number): number;
   /** Bidirectional Dijkstra; returns the cost. */
   bidirectional(origin: number, destination: number): number;
   /** Links of the route found by the last forward/bidirectional search. */
   path(): Int32Array;
-  /** Full Dijkstra from `origin`, writing costs and last links into the given arrays. */
-  tree(origin: number, junctionCost: Float64Array, junctionLink: Int32Array): void;
+  /** Full Dijkstra from `origin`: afterwards `cost` is Infinity and `link` -1 wherever unreachable. */
+  tree(origin: number): void;
   /**
    * Dijkstra from `origin` until every junction marked in `need` with `mark` is
-   * settled; reached junctions get `need[j] = 0` and their last link in `junctionLink`.
-   * Returns the cost array view (valid for junctions reached).
+   * settled; each one reached gets `need[j] = 0`, its cost in `cost[j]` and last
+   * link in `link[j]`. Returns how many marked junctions were not reached.
    */
-  until(origin: number, need: Int32Array, mark: number, remaining: number, junctionLink: Int32Array): Float64Array;
+  until(origin: number, need: Int32Array, mark: number, remaining: number): number;
   /** Number of links on the route to junction `j` in the last tree/until search. */
   chainLength(j: number): number;
   /** Write the route to `j` (from the last tree/until search) into `out` at `at`, in driving order; returns the next free slot. */
   writeChain(j: number, out: Int32Array, at: number): number;
 }
 
-/** Create the junction-level search for `net`, reading link costs through `cost()`. */
-export function createJunctionSearch(net: CompiledNetwork, cost: () => Float64Array, heap: MinQueue, heapB: MinQueue): JunctionSearch {
+/** Create the junction-level search for `net` over link costs `cost` (see `setCost`). */
+export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, heap: MinQueue, heapB: MinQueue): JunctionSearch {
   const n = net.junctionCount;
+  const m = net.linkCount;
   const { linkFrom, linkTo, junctionOutOffsets, junctionOutLinks, junctionInOffsets, junctionInLinks, junctionX, junctionY } = net;
+  const through = throughJunctions(net);
+  // Links by upstream junction: far (downstream) junction and cost, in CSR order.
+  const outTo = new Int32Array(m);
+  const outCost = new Float64Array(m);
+  // Links by downstream junction: far (upstream) junction and cost.
+  const inFrom = new Int32Array(m);
+  const inCost = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    outTo[i] = linkTo[junctionOutLinks[i]];
+    inFrom[i] = linkFrom[junctionInLinks[i]];
+  }
   const dist = new Float64Array(n);
   const pred = new Int32Array(n); // link that reached the junction
   const seen = new Int32Array(n);
@@ -76,6 +118,14 @@ export function createJunctionSearch(net: CompiledNetwork, cost: () => Float64Ar
   let end = NONE; // destination (forward) or meeting junction (bidirectional)
   let bidirectionalPath = false;
 
+  function setCost(c: Float64Array): void {
+    for (let i = 0; i < m; i++) {
+      outCost[i] = c[junctionOutLinks[i]];
+      inCost[i] = c[junctionInLinks[i]];
+    }
+  }
+  setCost(cost);
+
   function next(): void {
     if (epoch === 0x7ffffffe) {
       seen.fill(0); done.fill(0); seenB.fill(0); doneB.fill(0);
@@ -87,24 +137,19 @@ export function createJunctionSearch(net: CompiledNetwork, cost: () => Float64Ar
     heapB.clear();
   }
 
-  /**
-   * Dijkstra (scale = 0) or A* (scale > 0) from `origin`. Stops when `destination`
-   * (>= 0) is settled, returning its cost; or once `remaining` junctions marked in
-   * `need` with `mark` are reached (each gets `need[j] = 0` and its last link in
-   * `junctionLink`); or when the queue runs dry. Returns Infinity otherwise.
-   */
-  function settle(origin: number, destination: number, scale: number, need: Int32Array | null, mark: number, remaining: number, junctionLink: Int32Array | null): number {
+  /** A* (scale > 0) or Dijkstra (scale = 0) from `origin` until `destination` is settled. */
+  function forward(origin: number, destination: number, scale: number): number {
     next();
     const ep = epoch;
-    const c = cost();
-    const tx = destination >= 0 ? junctionX[destination] : 0;
-    const ty = destination >= 0 ? junctionY[destination] : 0;
+    const h = heap;
+    const tx = junctionX[destination];
+    const ty = junctionY[destination];
     end = NONE;
     bidirectionalPath = false;
     dist[origin] = 0; pred[origin] = NONE; seen[origin] = ep;
-    heap.push(0, origin);
-    while (heap.size > 0) {
-      const u = heap.pop();
+    h.push(0, origin);
+    while (h.size > 0) {
+      const u = h.pop();
       if (done[u] === ep) continue;
       done[u] = ep;
       settled++;
@@ -113,25 +158,20 @@ export function createJunctionSearch(net: CompiledNetwork, cost: () => Float64Ar
         end = u;
         return d;
       }
-      if (need !== null && need[u] === mark) {
-        need[u] = 0;
-        junctionLink![u] = pred[u];
-        if (--remaining === 0) return Infinity;
-      }
+      if (through[u] === 0 && u !== origin) continue;
       for (let i = junctionOutOffsets[u], stop = junctionOutOffsets[u + 1]; i < stop; i++) {
-        const l = junctionOutLinks[i];
-        const v = linkTo[l];
-        const nd = d + c[l];
+        const v = outTo[i];
+        const nd = d + outCost[i];
         if (seen[v] !== ep || nd < dist[v]) {
           dist[v] = nd;
-          pred[v] = l;
+          pred[v] = junctionOutLinks[i];
           seen[v] = ep;
           if (scale > 0) {
             const dx = junctionX[v] - tx;
             const dy = junctionY[v] - ty;
-            heap.push(nd + scale * Math.sqrt(dx * dx + dy * dy), v);
+            h.push(nd + scale * Math.sqrt(dx * dx + dy * dy), v);
           } else {
-            heap.push(nd, v);
+            h.push(nd, v);
           }
         }
       }
@@ -139,14 +179,9 @@ export function createJunctionSearch(net: CompiledNetwork, cost: () => Float64Ar
     return Infinity;
   }
 
-  function forward(origin: number, destination: number, scale: number): number {
-    return settle(origin, destination, scale, null, 0, 0, null);
-  }
-
   function bidirectional(origin: number, destination: number): number {
     next();
     const ep = epoch;
-    const c = cost();
     end = NONE;
     bidirectionalPath = true;
     dist[origin] = 0; pred[origin] = NONE; seen[origin] = ep;
@@ -161,17 +196,17 @@ export function createJunctionSearch(net: CompiledNetwork, cost: () => Float64Ar
         if (done[u] === ep) continue;
         done[u] = ep;
         settled++;
+        if (through[u] === 0 && u !== origin) continue;
         const d = dist[u];
         for (let i = junctionOutOffsets[u], stop = junctionOutOffsets[u + 1]; i < stop; i++) {
-          const l = junctionOutLinks[i];
-          const v = linkTo[l];
-          const nd = d + c[l];
+          const v = outTo[i];
+          const nd = d + outCost[i];
           if (seen[v] !== ep || nd < dist[v]) {
             dist[v] = nd;
-            pred[v] = l;
+            pred[v] = junctionOutLinks[i];
             seen[v] = ep;
             heap.push(nd, v);
-            if (seenB[v] === ep && nd + distB[v] < best) {
+            if (seenB[v] === ep && nd + distB[v] < best && (through[v] === 1 || v === destination)) {
               best = nd + distB[v];
               end = v;
             }
@@ -182,17 +217,17 @@ export function createJunctionSearch(net: CompiledNetwork, cost: () => Float64Ar
         if (doneB[u] === ep) continue;
         doneB[u] = ep;
         settled++;
+        if (through[u] === 0 && u !== destination) continue;
         const d = distB[u];
         for (let i = junctionInOffsets[u], stop = junctionInOffsets[u + 1]; i < stop; i++) {
-          const l = junctionInLinks[i];
-          const v = linkFrom[l];
-          const nd = d + c[l];
+          const v = inFrom[i];
+          const nd = d + inCost[i];
           if (seenB[v] !== ep || nd < distB[v]) {
             distB[v] = nd;
-            succ[v] = l;
+            succ[v] = junctionInLinks[i];
             seenB[v] = ep;
             heapB.push(nd, v);
-            if (seen[v] === ep && dist[v] + nd < best) {
+            if (seen[v] === ep && dist[v] + nd < best && (through[v] === 1 || v === origin)) {
               best = dist[v] + nd;
               end = v;
             }
@@ -201,6 +236,52 @@ export function createJunctionSearch(net: CompiledNetwork, cost: () => Float64Ar
       }
     }
     return best;
+  }
+
+  /**
+   * Dijkstra from `origin` over fill-reset labels: until every junction marked in
+   * `need` with `mark` is settled (need !== null), or to the end (a full tree).
+   * A popped key above the junction's label is a stale duplicate.
+   */
+  function settleAll(origin: number, need: Int32Array | null, mark: number, remaining: number): number {
+    next();
+    end = NONE;
+    dist.fill(Infinity);
+    pred.fill(NONE);
+    const h = heap;
+    dist[origin] = 0;
+    h.push(0, origin);
+    let count = 0;
+    while (h.size > 0) {
+      const u = h.pop();
+      const d = h.poppedKey;
+      if (d > dist[u]) continue;
+      count++;
+      if (need !== null && need[u] === mark) {
+        need[u] = 0;
+        if (--remaining === 0) break;
+      }
+      if (through[u] === 0 && u !== origin) continue;
+      for (let i = junctionOutOffsets[u], stop = junctionOutOffsets[u + 1]; i < stop; i++) {
+        const v = outTo[i];
+        const nd = d + outCost[i];
+        if (nd < dist[v]) {
+          dist[v] = nd;
+          pred[v] = junctionOutLinks[i];
+          h.push(nd, v);
+        }
+      }
+    }
+    settled = count;
+    return remaining;
+  }
+
+  function tree(origin: number): void {
+    settleAll(origin, null, 0, 0);
+  }
+
+  function until(origin: number, need: Int32Array, mark: number, remaining: number): number {
+    return settleAll(origin, need, mark, remaining);
   }
 
   function chainLength(j: number): number {
@@ -227,27 +308,11 @@ export function createJunctionSearch(net: CompiledNetwork, cost: () => Float64Ar
     return out;
   }
 
-  function tree(origin: number, junctionCost: Float64Array, junctionLink: Int32Array): void {
-    settle(origin, NONE, 0, null, 0, 0, null);
-    const ep = epoch;
-    for (let j = 0; j < n; j++) {
-      if (done[j] === ep) {
-        junctionCost[j] = dist[j];
-        junctionLink[j] = pred[j];
-      } else {
-        junctionCost[j] = Infinity;
-        junctionLink[j] = NONE;
-      }
-    }
-  }
-
-  function until(origin: number, need: Int32Array, mark: number, remaining: number, junctionLink: Int32Array): Float64Array {
-    settle(origin, NONE, 0, need, mark, remaining, junctionLink);
-    return dist;
-  }
-
   return {
     get settled() { return settled; },
+    cost: dist,
+    link: pred,
+    setCost,
     forward,
     bidirectional,
     path,

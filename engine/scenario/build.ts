@@ -1,7 +1,8 @@
 /**
  * Building a loaded scenario into what the simulation takes: the `RoadNetwork`,
  * its `CompiledNetwork`, the expanded `TripTable`, compiled signal programs and
- * the run options.
+ * the run options. Before anything is built, the memory the run will need is
+ * estimated (`budget.ts`) and a scenario above the limit is refused.
  *
  * The engine validates as it builds and throws at its first problem
  * (`NetworkError`, `InputError`, `UsageError`). Here every element is added on
@@ -11,9 +12,10 @@
  * `network.links[2].lengthM`, an `InputError` at `flows[2].rate` becomes
  * `demand.flows[2].vehPerHour`). Problems are collected phase by phase:
  * the network first (nothing else can be checked on a broken one), then demand
- * references, time-independent demand checks and signal programs together.
+ * references, time-independent demand checks and signal programs together
+ * (the checks that need the compiled network are in `build-checks.ts`).
  */
-import { GreenwaveError, InputError, NetworkError, ScenarioError, UsageError, type ScenarioProblem } from '../errors.js';
+import { GreenwaveError, InputError, NetworkError, ScenarioError, UsageError } from '../errors.js';
 import { compile } from '../network/compile.js';
 import { CONTROL_CODE, type CompiledNetwork } from '../network/compiled.js';
 import { corridor, grid, ring } from '../network/generators/index.js';
@@ -29,9 +31,11 @@ import { websterPrograms } from '../signals/webster.js';
 import type { SignalControl } from '../signals/control.js';
 import { DEFAULT_SIM_OPTIONS } from '../sim/options.js';
 import type { SimulateOptions } from '../sim/simulate.js';
-import { suggest } from './issues.js';
-import { timeKey, type LoadedScenario, type NetworkSource, type ScenarioMovementRef } from './load.js';
-import { formatPath, parsePath, type PathSegment } from './source.js';
+import { parsePath, type PathSegment } from '../text/position.js';
+import { ownValue } from '../text/record.js';
+import { DEFAULT_MAX_MEMORY_MIB, memoryProblem } from './budget.js';
+import { timeKey, type LoadedScenario, type NetworkSource, type ScenarioMovementRef } from './convert.js';
+import { checkDemandIds, checkLinkLengths, checkLinkPhysics, inputMessage, networkMessage, Problems, unknownId } from './build-checks.js';
 
 /** A scenario ready to simulate: `simulate(built.compiled, built.trips, built.signals, built.options)`. */
 export interface BuiltScenario {
@@ -73,43 +77,7 @@ const GENERATOR_FIELDS: Readonly<Record<string, string>> = {
 const PROGRAM_FIELDS: Readonly<Record<string, string>> = {
   duration: 'greenS', yellow: 'yellowS', allRed: 'allRedS', minGreen: 'minGreenS', maxGreen: 'maxGreenS', offset: 'offsetS', cycle: 'cycleS',
 };
-const IMPORT_NAMES = { sumo: 'SUMO', cityflow: 'CityFlow', osm: 'OpenStreetMap' } as const;
-
-/** Collects located problems for one scenario. */
-class Problems {
-  readonly list: ScenarioProblem[] = [];
-  constructor(private readonly loaded: LoadedScenario) {}
-
-  add(path: readonly PathSegment[], message: string): void {
-    const at = this.loaded.locate(path);
-    this.list.push({ file: this.loaded.file, ...(at ? { line: at.line, column: at.column } : {}), path: formatPath(path), message });
-  }
-
-  /** Throw a `ScenarioError` if any problem was found. */
-  throwIfAny(): void {
-    if (this.list.length > 0) throw new ScenarioError(this.list);
-  }
-}
-
-/** The text of a `NetworkError` after its `element "id": field` prefix. */
-function networkMessage(e: NetworkError): string {
-  const where = e.id === '' ? e.element : `${e.element} "${e.id}"`;
-  const prefix = e.field === '' ? `${where}: ` : `${where}: ${e.field} `;
-  return e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
-}
-
-/** The text of an `InputError` after its `path: ` prefix. */
-function inputMessage(e: InputError): string {
-  return e.message.startsWith(`${e.path}: `) ? e.message.slice(e.path.length + 2) : e.message;
-}
-
-function unknownId(kind: 'junction' | 'link', id: string, known: () => string[]): string {
-  const ids = known();
-  const guess = suggest(id, ids);
-  if (guess !== undefined) return `unknown ${kind} ${JSON.stringify(id)}; did you mean ${JSON.stringify(guess)}?`;
-  const some = ids.slice(0, 8).map((k) => JSON.stringify(k)).join(', ');
-  return `unknown ${kind} ${JSON.stringify(id)} (the network has ${ids.length} ${kind}s${ids.length > 0 ? `: ${some}${ids.length > 8 ? ', ...' : ''}` : ''})`;
-}
+const IMPORT_NAMES = { sumo: 'SUMO', cityflow: 'CityFlow', osm: 'OpenStreetMap', tntp: 'TNTP' } as const;
 
 function buildInline(source: Extract<NetworkSource, { kind: 'inline' }>, network: RoadNetwork, problems: Problems): void {
   const failed = new Set<string>();
@@ -119,7 +87,7 @@ function buildInline(source: Extract<NetworkSource, { kind: 'inline' }>, network
     } catch (e) {
       if (!(e instanceof NetworkError)) throw e;
       if (e.field !== 'id') failed.add(j.id);
-      problems.add(['network', 'junctions', i, JUNCTION_FIELDS[e.field] ?? e.field], networkMessage(e));
+      problems.add(['network', 'junctions', i, ownValue(JUNCTION_FIELDS, e.field) ?? e.field], networkMessage(e));
     }
   });
   const badLinks = new Set<string>();
@@ -139,7 +107,7 @@ function buildInline(source: Extract<NetworkSource, { kind: 'inline' }>, network
     } catch (e) {
       if (!(e instanceof NetworkError)) throw e;
       if (e.field !== 'id') badLinks.add(l.id);
-      problems.add(['network', 'links', i, LINK_FIELDS[e.field] ?? e.field], networkMessage(e));
+      problems.add(['network', 'links', i, ownValue(LINK_FIELDS, e.field) ?? e.field], networkMessage(e));
     }
   });
   if (source.movements === undefined) {
@@ -172,7 +140,7 @@ function generatorProblem(e: UsageError, problems: Problems): void {
   }
   const [, fn, option, name, index, sub, rest] = m;
   // corridor(signals, spacing): the count argument is `junctions` in a scenario.
-  const key = fn === 'corridor' && option === undefined && name === 'signals' ? 'junctions' : GENERATOR_FIELDS[name] ?? name;
+  const key = fn === 'corridor' && option === undefined && name === 'signals' ? 'junctions' : ownValue(GENERATOR_FIELDS, name) ?? name;
   const path: PathSegment[] = ['network', key, ...parsePath(index)];
   if (sub !== undefined) path.push(name === 'origin' ? `${sub}M` : sub);
   problems.add(path, rest);
@@ -206,63 +174,6 @@ function buildNetwork(loaded: LoadedScenario, problems: Problems): RoadNetwork |
     else throw e;
     return undefined;
   }
-}
-
-/**
- * A link discharges at most speed / jamSpacing vehicles per second per lane (the
- * triangular fundamental diagram needs a positive backward wave speed); the
- * kernel refuses anything else, so say so here, at the field.
- */
-function checkLinkPhysics(loaded: LoadedScenario, compiled: CompiledNetwork, problems: Problems): void {
-  const source = loaded.network;
-  const inlineIndex = new Map<string, number>();
-  if (source.kind === 'inline') source.links.forEach((l, i) => inlineIndex.set(l.id, i));
-  const reported = new Set<string>();
-  for (let l = 0; l < compiled.linkCount; l++) {
-    const s = compiled.linkSaturationFlow[l];
-    const v = compiled.linkSpeed[l];
-    const jam = compiled.linkJamSpacing[l];
-    if (s < v / jam) continue;
-    const id = compiled.linkKey(l);
-    const i = inlineIndex.get(id);
-    // Point at the saturation flow if the file gives one, else at the speed that is too low for the default.
-    const given = source.kind === 'inline' ? source.links[i ?? 0]?.saturationFlow : source.kind !== 'import' ? source.options.saturationFlow : undefined;
-    const field = given === undefined ? 'speedKmh' : 'saturationVehPerHourPerLane';
-    const path: PathSegment[] = i === undefined ? ['network', field] : ['network', 'links', i, field];
-    const key = formatPath(path);
-    if (reported.has(key)) continue;
-    reported.add(key);
-    const r = (x: number): number => Math.round(x * 10) / 10;
-    problems.add(
-      path,
-      `expected speed / jam spacing (${r((v / jam) * 3600)} veh/h per lane at ${r(v * 3.6)} km/h and ${jam} m) above the saturation flow ` +
-        `(${r(s * 3600)} veh/h per lane) on link ${JSON.stringify(id)}: raise speedKmh or lower saturationVehPerHourPerLane`,
-    );
-  }
-}
-
-/** Every junction and link id the demand names must exist: all unknown ids are reported at once. */
-function checkDemandIds(loaded: LoadedScenario, compiled: CompiledNetwork, problems: Problems): void {
-  const junctions = (): string[] => Array.from({ length: compiled.junctionCount }, (_, j) => compiled.junctionKey(j));
-  const links = (): string[] => Array.from({ length: compiled.linkCount }, (_, l) => compiled.linkKey(l));
-  const junction = (id: string | undefined, path: PathSegment[]): void => {
-    if (id !== undefined && compiled.junctionIndex(id) < 0) problems.add(path, unknownId('junction', id, junctions));
-  };
-  const link = (id: string | undefined, path: PathSegment[]): void => {
-    if (id !== undefined && compiled.linkIndex(id) < 0) problems.add(path, unknownId('link', id, links));
-  };
-  const { trips, flows, od } = loaded.demand;
-  for (const [kind, list] of [['trips', trips], ['flows', flows]] as const) {
-    list?.forEach((t, i) => {
-      const base: PathSegment[] = ['demand', kind, i];
-      junction(t.from, [...base, 'from']);
-      junction(t.to, [...base, 'to']);
-      link(t.fromLink, [...base, 'fromLink']);
-      link(t.toLink, [...base, 'toLink']);
-      t.route?.forEach((r, k) => link(r, [...base, 'route', k]));
-    });
-  }
-  od?.forEach((m, i) => m.zones.forEach((z, k) => junction(z, ['demand', 'od', i, 'zones', k])));
 }
 
 /** Scenario path of a demand `InputError` path (`flows[2].rate` -> `demand.flows[2].vehPerHour`). */
@@ -345,7 +256,8 @@ function buildPrograms(loaded: LoadedScenario, compiled: CompiledNetwork, proble
       if (!(e instanceof InputError)) throw e;
       const path = parsePath(e.path);
       const last = path[path.length - 1];
-      if (typeof last === 'string' && PROGRAM_FIELDS[last] !== undefined) path[path.length - 1] = PROGRAM_FIELDS[last];
+      const field = typeof last === 'string' ? ownValue(PROGRAM_FIELDS, last) : undefined;
+      if (field !== undefined) path[path.length - 1] = field;
       problems.add(path, inputMessage(e).replace("duration + yellow + allRed", 'greenS + yellowS + allRedS'));
     }
   });
@@ -415,12 +327,23 @@ function maxPressureOptions(loaded: LoadedScenario, problems: Problems): Omit<Ma
   return options;
 }
 
+/** Options of {@link buildScenario}. */
+export interface BuildOptions {
+  /** Memory the run may plan for, MiB (default {@link DEFAULT_MAX_MEMORY_MIB}); a larger estimate is refused before building. */
+  maxMemoryMiB?: number;
+  /** How a user raises that limit, named in the message. Default: the maxMemoryMiB option. */
+  raiseMemoryWith?: string;
+}
+
 /**
  * Build `loaded` into a network, demand, signal programs and run options.
  * Throws `ScenarioError` with every problem found (see the file header for the
- * phases), located in the scenario file.
+ * phases), located in the scenario file. A scenario that would need more memory
+ * than `limits.maxMemoryMiB` is refused first, with the estimate.
  */
-export function buildScenario(loaded: LoadedScenario): BuiltScenario {
+export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {}): BuiltScenario {
+  const tooBig = memoryProblem(loaded, limits.maxMemoryMiB ?? DEFAULT_MAX_MEMORY_MIB, limits.raiseMemoryWith ?? 'the maxMemoryMiB option');
+  if (tooBig !== undefined) throw new ScenarioError([tooBig]);
   const problems = new Problems(loaded);
   const network = buildNetwork(loaded, problems);
   if (network === undefined || problems.list.some((p) => p.path.startsWith('network'))) problems.throwIfAny();
@@ -436,7 +359,7 @@ export function buildScenario(loaded: LoadedScenario): BuiltScenario {
     throw e;
   }
   checkLinkPhysics(loaded, compiled, problems);
-  checkDemandIds(loaded, compiled, problems);
+  checkLinkLengths(loaded, compiled, problems);
   const programs = buildPrograms(loaded, compiled, problems);
   if (loaded.imported !== undefined) {
     // The source's own programs run where the scenario gives none.
@@ -448,6 +371,9 @@ export function buildScenario(loaded: LoadedScenario): BuiltScenario {
   }
   const actuated = actuatedOptions(loaded, problems);
   const maxPressure = maxPressureOptions(loaded, problems);
+  // Every unknown id of the demand at once (expansion stops at the first). Expansion looks
+  // every id up anyway, so a sound scenario is not checked twice: only one with a problem.
+  if (problems.list.length > 0) checkDemandIds(loaded, compiled, problems);
   problems.throwIfAny();
 
   const tripsFor = (seed: number): TripTable => {
@@ -455,7 +381,8 @@ export function buildScenario(loaded: LoadedScenario): BuiltScenario {
       return expandDemand(compiled, loaded.demand, createRandom(seed).fork('demand'));
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      problems.add(demandPath(loaded, e.path), inputMessage(e));
+      checkDemandIds(loaded, compiled, problems);
+      if (problems.list.length === 0) problems.add(demandPath(loaded, e.path), inputMessage(e));
       problems.throwIfAny();
       throw e;
     }

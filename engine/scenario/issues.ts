@@ -10,7 +10,11 @@
  */
 import type { z } from 'zod';
 import type { ScenarioProblem } from '../errors.js';
-import { formatPath, type PathSegment, type SourcePosition } from './source.js';
+import { describeValue } from '../text/describe.js';
+import { formatPath, type PathSegment, type SourcePosition } from '../text/position.js';
+import { isRecord, ownValue } from '../text/record.js';
+
+export { describeValue } from '../text/describe.js';
 
 type Schema = z.core.$ZodType;
 type Issue = z.core.$ZodIssue;
@@ -29,18 +33,6 @@ interface AnyDef {
 }
 
 const defOf = (s: Schema): AnyDef => (s as unknown as { _zod: { def: AnyDef } })._zod.def;
-
-/** Short description of a value found in a file. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'an empty value';
-  if (typeof value === 'string') return value.length > 60 ? `${JSON.stringify(value.slice(0, 57))}...` : JSON.stringify(value);
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
-  if (typeof value === 'object') return 'a mapping';
-  return String(value);
-}
 
 function typeName(expected: string): string {
   switch (expected) {
@@ -120,17 +112,13 @@ function unwrap(schema: Schema): Schema {
   return s;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** How well object schema `s` fits `data`: keys it knows, plus a bonus for a matching literal (discriminator). */
 function fit(s: Schema, data: unknown): number {
   const shape = defOf(s).shape;
   if (shape === undefined || !isRecord(data)) return -1;
   let score = 0;
   for (const [key, value] of Object.entries(data)) {
-    const field = shape[key];
+    const field = ownValue(shape, key);
     if (field === undefined) continue;
     score++;
     const fd = defOf(unwrap(field));
@@ -168,13 +156,13 @@ export function schemaAt(root: Schema, path: readonly PathSegment[], data: unkno
   for (const seg of path) {
     s = resolveUnion(s, d);
     const def = defOf(s);
-    if (def.type === 'object') s = def.shape?.[String(seg)];
+    if (def.type === 'object') s = def.shape === undefined ? undefined : ownValue(def.shape, String(seg));
     else if (def.type === 'array') s = def.element;
     else if (def.type === 'record') s = def.valueType;
     else return undefined;
     if (s === undefined) return undefined;
     s = unwrap(s);
-    d = isRecord(d) || Array.isArray(d) ? (d as Record<string, unknown>)[seg] : undefined;
+    d = isRecord(d) || Array.isArray(d) ? ownValue(d as Record<string, unknown>, String(seg)) : undefined;
   }
   return s;
 }
@@ -198,7 +186,7 @@ export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
   let d = data;
   for (const seg of path) {
     if (!(isRecord(d) || Array.isArray(d))) return undefined;
-    d = (d as Record<string, unknown>)[seg];
+    d = ownValue(d as Record<string, unknown>, String(seg));
   }
   return d;
 }
@@ -237,7 +225,7 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   const lower = word.toLowerCase();
   const exact = candidates.find((c) => c.toLowerCase() === lower);
   if (exact !== undefined) return exact;
-  const alias = ALIASES[lower]?.find((a) => candidates.includes(a));
+  const alias = ownValue(ALIASES, lower)?.find((a) => candidates.includes(a));
   if (alias !== undefined) return alias;
   const prefixed = candidates.filter((c) => c.toLowerCase().startsWith(lower) && lower.length >= 1).sort((p, q) => p.length - q.length);
   if (prefixed.length > 0 && word.length >= 1) return prefixed[0];

@@ -19,6 +19,7 @@
  * `buildScenario`, with the same kind of located problems.
  */
 import { z } from 'zod';
+import { LIMITS, type Limit } from '../limits.js';
 import { DEFAULT_JAM_SPACING, DEFAULT_SATURATION_FLOW, MAX_LANES } from '../network/types.js';
 import {
   DEFAULT_GENERATOR_LANES,
@@ -30,57 +31,101 @@ import {
 import { DEFAULT_ACTUATED_OPTIONS } from '../signals/actuated.js';
 import { PHASE_DEFAULTS } from '../signals/program.js';
 import { DEFAULT_SIM_OPTIONS } from '../sim/options.js';
+import { describeValue } from '../text/describe.js';
 import { CLOCK_PATTERN } from './clock.js';
+import { IMPORT_FORMATS, OUTPUT_FILES, SIGNAL_DEFAULTS } from './formats.js';
+import { REFINEMENTS, type RefinementName, type TimePair } from './refinements.js';
 
-/** Signal control families a scenario may name; only `fixed` can be built today. */
-export const SIGNAL_DEFAULTS = ['fixed', 'webster', 'actuated', 'max-pressure'] as const;
-/** Network file formats a scenario may import (no importer exists yet). */
-export const IMPORT_FORMATS = ['sumo', 'cityflow', 'osm'] as const;
-/** Files a run may write into `outputs.dir` (the HTML report joins when it exists). */
-export const OUTPUT_FILES = [
-  'summary.json', 'trips.csv', 'links.csv', 'junctions.csv', 'timeseries.csv', 'network.geojson',
-] as const;
+export { SIGNAL_DEFAULTS, IMPORT_FORMATS, OUTPUT_FILES } from './formats.js';
 
 const round = (v: number): number => Math.round(v * 100) / 100;
 const DEFAULT_SPEED_KMH = round(DEFAULT_GENERATOR_SPEED * 3.6);
 const DEFAULT_SATURATION_VPH = round(DEFAULT_SATURATION_FLOW * 3600);
 
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'a list';
-  if (value === null) return 'an empty value';
-  if (typeof value === 'object') return 'a mapping';
-  return String(value);
+// ---------------------------------------------------------------- building blocks
+
+/**
+ * Checks the generated fast validator (`validate.generated.ts`) knows by name:
+ * the check object zod keeps for a `superRefine` -> the refinement it runs.
+ * `scripts/generate-schema.ts` refuses any custom check not listed here.
+ */
+export const NAMED_CHECKS = new WeakMap<object, { name: RefinementName; args?: unknown }>();
+
+/** `schema` with the refinement `name` of `refinements.ts` attached (and registered for the fast validator). */
+function refine<T extends z.ZodType>(schema: T, name: RefinementName, options: { args?: readonly TimePair[]; always?: boolean } = {}): T {
+  const check = name === 'timePairs' ? REFINEMENTS.timePairs(options.args ?? []) : REFINEMENTS[name]();
+  const when = options.always === true ? { when: (p: { value: unknown }) => typeof p.value === 'object' && p.value !== null } : undefined;
+  const out = schema.superRefine((value, ctx) => check(value, ctx), when);
+  const checks = (out as unknown as { _zod: { def: { checks: object[] } } })._zod.def.checks;
+  NAMED_CHECKS.set(checks[checks.length - 1], { name, ...(options.args ? { args: options.args } : {}) });
+  return out as T;
 }
 
 // ---------------------------------------------------------------- building blocks
 
+/** `expected a number <op> <bound> (<why>), found <value>`, for a bound that is a practical limit. */
+function boundMessage(op: string, bound: number, why: string): { error: (iss: { input?: unknown }) => string } {
+  return { error: (iss) => `expected a number ${op} ${bound} (${why}), found ${describeValue(iss.input)}` };
+}
+
+/** How a limit reads in a description: `Range: 1 to 3600.` */
+function rangeText(limit: Limit): string {
+  const lo = limit.min === undefined ? undefined : `${limit.minExclusive ? 'above ' : ''}${limit.min.toLocaleString('en')}`;
+  const hi = limit.max === undefined ? undefined : `${limit.maxExclusive ? 'below ' : ''}${limit.max.toLocaleString('en')}`;
+  if (lo !== undefined && hi !== undefined) return `Range: ${lo} to ${hi}${limit.integer ? ', whole numbers' : ''}.`;
+  if (lo !== undefined) return `Range: ${limit.minExclusive ? 'above' : 'at least'} ${limit.min!.toLocaleString('en')}.`;
+  return hi === undefined ? '' : `Range: up to ${hi}.`;
+}
+
+/**
+ * A number within `limit` (see `engine/limits.ts`): a bound with a reason
+ * says it in its message; the range is appended to the description.
+ */
+function ranged(limit: Limit, description: string) {
+  let s = z.number();
+  if (limit.integer) s = s.int();
+  if (limit.min !== undefined) {
+    const op = limit.minExclusive ? '>' : '>=';
+    const params = limit.whyMin === undefined ? undefined : boundMessage(op, limit.min, limit.whyMin);
+    s = limit.minExclusive ? s.gt(limit.min, params) : s.min(limit.min, params);
+  }
+  if (limit.max !== undefined) {
+    const op = limit.maxExclusive ? '<' : '<=';
+    const params = limit.whyMax === undefined ? undefined : boundMessage(op, limit.max, limit.whyMax);
+    s = limit.maxExclusive ? s.lt(limit.max, params) : s.max(limit.max, params);
+  }
+  return s.describe(`${description} ${rangeText(limit)}`);
+}
+
 const text = (description: string) => z.string().min(1).describe(description);
-const positive = (description: string) => z.number().positive().describe(description);
-const nonNegative = (description: string) => z.number().min(0).describe(description);
-const lanes = (description: string) => z.number().int().min(1).max(MAX_LANES).describe(description);
-const count = (min: number, description: string) => z.number().int().min(min).max(100_000).describe(description);
+const lanes = (description: string) => ranged(LIMITS.lanes, description);
+const speed = (description: string) => ranged(LIMITS.speedKmh, description);
+const length = (description: string) => ranged(LIMITS.lengthM, description);
+const saturation = (description: string) => ranged(LIMITS.saturationVehPerHourPerLane, description);
+const jamSpacing = (description: string) => ranged(LIMITS.jamSpacingM, description);
+const coordinate = (description: string) => ranged(LIMITS.coordinateM, description);
+const count = (min: number, description: string) => ranged({ ...LIMITS.generatorCount, min }, description);
 
 /** A clock-string field `name` whose seconds twin is `name + 'S'`. */
 function clock(name: string, description: string) {
   return z
     .string({
       error: (iss) =>
-        `expected a clock time such as "07:30" or "07:30:00", found ${show(iss.input)}` +
+        `expected a clock time such as "07:30" or "07:30:00", found ${describeValue(iss.input)}` +
         (typeof iss.input === 'number' ? `; for seconds since midnight write ${name}S: ${iss.input}` : ''),
     })
     .regex(CLOCK_PATTERN, {
-      error: (iss) => `expected a clock time "HH:MM" or "HH:MM:SS" (minutes and seconds below 60), found ${show(iss.input)}`,
+      error: (iss) => `expected a clock time "HH:MM" or "HH:MM:SS" (minutes and seconds below 60), found ${describeValue(iss.input)}`,
     })
     .describe(`${description} As a clock time "HH:MM" or "HH:MM:SS" (hours may pass 23); or give ${name}S in seconds instead.`);
 }
 
 /** The seconds twin `name + 'S'` of a clock field. */
 function seconds(name: string, description: string) {
-  return z.number().min(0).describe(`${description} In seconds since midnight of the simulated day; or give ${name} as a clock time instead.`);
+  return ranged(LIMITS.clockS, `${description} In seconds since midnight of the simulated day; or give ${name} as a clock time instead.`);
 }
 
-/** Fields `nameS` and `name` of a time pair, both optional in the shape (see {@link pairCheck}). */
+/** Fields `nameS` and `name` of a time pair, both optional in the shape (see {@link withPairs}). */
 function timePair<N extends string>(name: N, description: string) {
   return {
     [`${name}S`]: seconds(name, description).optional(),
@@ -88,41 +133,18 @@ function timePair<N extends string>(name: N, description: string) {
   } as { [K in `${N}S`]: z.ZodOptional<z.ZodNumber> } & { [K in N]: z.ZodOptional<z.ZodString> };
 }
 
-interface Pair {
-  name: string;
-  required: boolean;
-}
-
 /**
- * Checks of the time pairs of an object: never both forms; a required pair must
- * have one. Runs even when other fields of the object are broken, so every
- * problem is reported at once. Returns the check and the JSON Schema it means.
+ * `schema` with the checks of its time pairs (never both forms; a required pair
+ * must have one; see `refinements.ts`) and the JSON Schema they mean. The checks
+ * run even when other fields of the object are broken, so every problem is
+ * reported at once.
  */
-function pairCheck(pairs: readonly Pair[]) {
-  const check = (value: unknown, ctx: z.RefinementCtx): void => {
-    if (typeof value !== 'object' || value === null) return;
-    const record = value as Record<string, unknown>;
-    for (const { name, required } of pairs) {
-      const hasSeconds = record[`${name}S`] !== undefined;
-      const hasClock = record[name] !== undefined;
-      if (hasSeconds && hasClock) {
-        ctx.addIssue({ code: 'custom', path: [name], message: `give either ${name}S (seconds) or ${name} (clock time), not both` });
-      } else if (required && !hasSeconds && !hasClock) {
-        ctx.addIssue({ code: 'custom', path: [`${name}S`], message: `missing required time: give ${name}S (seconds since midnight) or ${name} (a clock time such as "07:30")` });
-      }
-    }
-  };
+function withPairs<T extends z.ZodType>(schema: T, pairs: readonly TimePair[]): T {
   const jsonSchema = pairs.flatMap(({ name, required }) => [
     { not: { required: [`${name}S`, name] } },
     ...(required ? [{ anyOf: [{ required: [`${name}S`] }, { required: [name] }] }] : []),
   ]);
-  return { check, when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null, meta: { allOf: jsonSchema } };
-}
-
-/** `schema` with the pair checks and their JSON Schema attached. */
-function withPairs<T extends z.ZodType>(schema: T, pairs: readonly Pair[]): T {
-  const { check, when, meta } = pairCheck(pairs);
-  return schema.superRefine(check, { when }).meta(meta) as T;
+  return refine(schema, 'timePairs', { args: pairs, always: true }).meta({ allOf: jsonSchema }) as T;
 }
 
 // ---------------------------------------------------------------- network
@@ -130,21 +152,15 @@ function withPairs<T extends z.ZodType>(schema: T, pairs: readonly Pair[]): T {
 const junctionId = text('Junction id.');
 const linkId = text('Link id.');
 
-const JunctionSchema = z
+const JunctionSchema = refine(z
   .strictObject({
     id: text('Junction id, unique in the network.'),
-    xM: z.number().describe('Easting, metres (planar coordinates, x east).'),
-    yM: z.number().describe('Northing, metres (planar coordinates, y north).'),
+    xM: coordinate('Easting, metres (planar coordinates, x east).'),
+    yM: coordinate('Northing, metres (planar coordinates, y north).'),
     lon: z.number().min(-180).max(180).optional().describe('WGS84 longitude, degrees (optional, for maps; give lat too).'),
     lat: z.number().min(-90).max(90).optional().describe('WGS84 latitude, degrees (optional, for maps; give lon too).'),
     control: z.enum(['signal', 'priority', 'uncontrolled']).optional().describe('How the junction is controlled. Default "uncontrolled".'),
-  })
-  .superRefine((j, ctx) => {
-    if ((j.lon === undefined) !== (j.lat === undefined)) {
-      const missing = j.lon === undefined ? 'lon' : 'lat';
-      ctx.addIssue({ code: 'custom', path: [missing], message: `missing ${missing}: give lon and lat together, or neither` });
-    }
-  })
+  }), 'lonLat')
   .describe('A junction (graph node).');
 
 const LinkSchema = z
@@ -152,15 +168,15 @@ const LinkSchema = z
     id: text('Link id, unique in the network.'),
     from: junctionId.describe('Upstream junction id.'),
     to: junctionId.describe('Downstream junction id.'),
-    lengthM: positive('Length, metres. Default: the straight-line distance between its junctions.').optional(),
+    lengthM: length('Length, metres. Default: the straight-line distance between its junctions.').optional(),
     lanes: lanes(`Number of lanes, 1 to ${MAX_LANES}. Default 1.`).optional(),
-    speedKmh: positive('Free-flow speed, km/h.'),
-    saturationVehPerHourPerLane: positive(`Saturation flow per lane, vehicles per hour. Default ${DEFAULT_SATURATION_VPH}.`).optional(),
-    jamSpacingM: positive(`Space one stopped vehicle takes in a queue, metres. Default ${DEFAULT_JAM_SPACING}.`).optional(),
+    speedKmh: speed('Free-flow speed, km/h.'),
+    saturationVehPerHourPerLane: saturation(`Saturation flow per lane, vehicles per hour. Default ${DEFAULT_SATURATION_VPH}.`).optional(),
+    jamSpacingM: jamSpacing(`Space one stopped vehicle takes in a queue, metres. Default ${DEFAULT_JAM_SPACING}.`).optional(),
     name: z.string().optional().describe('Street name, for reports.'),
     names: z.record(z.string(), z.string()).optional().describe('Street names in other languages by language code (for example pt, zh), for reports.'),
     roadClass: z.string().optional().describe('Road class (an OpenStreetMap highway value such as primary or residential), for reports.'),
-    shapeM: z.array(z.tuple([z.number(), z.number()])).optional()
+    shapeM: z.array(z.tuple([coordinate('Easting, metres.'), coordinate('Northing, metres.')])).optional()
       .describe('Shape points between the two junctions, [xM, yM] in metres, in the direction of travel: where the link is drawn (lengthM is what is simulated).'),
   })
   .describe('A directed link: one carriageway direction from one junction to another.');
@@ -185,16 +201,16 @@ export const InlineNetworkSchema = z
   .describe('A network written out in full.');
 
 const generatorCommon = {
-  speedKmh: positive(`Free-flow speed of the main streets, km/h. Default ${DEFAULT_SPEED_KMH}.`).optional(),
+  speedKmh: speed(`Free-flow speed of the main streets, km/h. Default ${DEFAULT_SPEED_KMH}.`).optional(),
   lanes: lanes(`Lanes per direction of the main streets. Default ${DEFAULT_GENERATOR_LANES}.`).optional(),
-  saturationVehPerHourPerLane: positive(`Saturation flow per lane of every link, vehicles per hour. Default ${DEFAULT_SATURATION_VPH}.`).optional(),
-  jamSpacingM: positive(`Space one stopped vehicle takes in a queue, metres. Default ${DEFAULT_JAM_SPACING}.`).optional(),
+  saturationVehPerHourPerLane: saturation(`Saturation flow per lane of every link, vehicles per hour. Default ${DEFAULT_SATURATION_VPH}.`).optional(),
+  jamSpacingM: jamSpacing(`Space one stopped vehicle takes in a queue, metres. Default ${DEFAULT_JAM_SPACING}.`).optional(),
   signals: z.enum(['intersections', 'all', 'priority', 'none']).optional().describe(
     'Which junctions get signals: "intersections" (default: 3 or more neighbours), "all" (all but dead ends), ' +
       '"priority" (intersections give way instead), "none".',
   ),
   idPrefix: z.string().optional().describe('Prefix of every junction id (link ids are "from>to"). Default "".'),
-  origin: z.strictObject({ xM: z.number().describe('Easting, metres.'), yM: z.number().describe('Northing, metres.') }).optional()
+  origin: z.strictObject({ xM: coordinate('Easting, metres.'), yM: coordinate('Northing, metres.') }).optional()
     .describe('Planar position of the reference junction (grid r0c0, corridor j0, ring centre). Default { xM: 0, yM: 0 }.'),
   geo: z.strictObject({
     lon: z.number().min(-180).max(180).describe('Longitude, degrees.'),
@@ -205,7 +221,7 @@ const generatorCommon = {
 
 const sideStreets = {
   sideLanes: lanes(`Lanes per direction of the side streets or spokes. Default ${DEFAULT_SIDE_LANES}.`).optional(),
-  sideSpeedKmh: positive('Free-flow speed of the side streets or spokes, km/h. Default: speedKmh.').optional(),
+  sideSpeedKmh: speed('Free-flow speed of the side streets or spokes, km/h. Default: speedKmh.').optional(),
 };
 
 const GridSchema = z
@@ -213,41 +229,33 @@ const GridSchema = z
     generator: z.literal('grid').describe('A Manhattan grid of junctions r<row>c<col>, row 0 south, column 0 west.'),
     rows: count(1, 'Junction rows (along y).'),
     cols: count(1, 'Junction columns (along x).'),
-    spacingM: positive(`Distance between neighbouring junctions, metres. Default ${DEFAULT_GRID_SPACING}.`).optional(),
-    attachLengthM: nonNegative('Length of the dead-end stubs (w<r>, e<r>, s<c>, n<c>) where traffic enters and leaves, metres. Default 0: none.').optional(),
+    spacingM: length(`Distance between neighbouring junctions, metres. Default ${DEFAULT_GRID_SPACING}.`).optional(),
+    attachLengthM: ranged(LIMITS.optionalLengthM, 'Length of the dead-end stubs (w<r>, e<r>, s<c>, n<c>) where traffic enters and leaves, metres. Default 0: none.').optional(),
     ...generatorCommon,
   })
   .describe('A generated grid network.');
 
-const CorridorSchema = z
+const CorridorSchema = refine(z
   .strictObject({
     generator: z.literal('corridor').describe('A signalised arterial west>east (junctions j0..), side streets n<i>/s<i>, ends "west" and "east".'),
     junctions: count(1, 'Signalised junctions on the arterial.'),
     spacingM: z.union([
-      z.number().positive(),
-      z.array(z.number().positive()),
+      length('One distance for every gap, metres.'),
+      z.array(length('A gap, metres.')),
     ]).describe('Distance between consecutive signals, metres: one number, or the junctions-1 gaps from west to east.'),
-    endLengthM: positive('Length of the arterial beyond each end signal, metres. Default: the adjacent gap.').optional(),
-    sideLengthM: positive(`Length of each side street, metres. Default ${DEFAULT_SIDE_LENGTH}.`).optional(),
+    endLengthM: length('Length of the arterial beyond each end signal, metres. Default: the adjacent gap.').optional(),
+    sideLengthM: length(`Length of each side street, metres. Default ${DEFAULT_SIDE_LENGTH}.`).optional(),
     ...sideStreets,
     ...generatorCommon,
-  })
-  .superRefine((c, ctx) => {
-    if (!Array.isArray(c.spacingM)) return;
-    if (c.spacingM.length !== c.junctions - 1) {
-      ctx.addIssue({ code: 'custom', path: ['spacingM'], message: `expected junctions - 1 = ${c.junctions - 1} gaps, found ${c.spacingM.length}` });
-    } else if (c.spacingM.length === 0 && c.endLengthM === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['endLengthM'], message: 'missing endLengthM: needed when spacingM is an empty list (one junction)' });
-    }
-  })
+  }), 'corridorSpacing')
   .describe('A generated arterial corridor.');
 
 const RingSchema = z
   .strictObject({
     generator: z.literal('ring').describe('Junctions j<k> on a circle joined by a two-way ring road, with optional spokes to f<k>.'),
     junctions: count(3, 'Junctions on the ring.'),
-    radiusM: positive('Radius of the ring, metres.'),
-    spokeLengthM: nonNegative('Length of the radial spoke at each junction, metres. Default 0: none.').optional(),
+    radiusM: ranged(LIMITS.radiusM, 'Radius of the ring, metres.'),
+    spokeLengthM: ranged(LIMITS.optionalLengthM, 'Length of the radial spoke at each junction, metres. Default 0: none.').optional(),
     ...sideStreets,
     ...generatorCommon,
   })
@@ -259,12 +267,12 @@ export const GeneratorNetworkSchema = z.discriminatedUnion('generator', [GridSch
 /** A network read from another tool's file. */
 export const ImportNetworkSchema = z
   .strictObject({
-    import: z.enum(IMPORT_FORMATS).describe('Format of the network file: sumo (.sumocfg or .net.xml), cityflow (config.json or roadnet.json) or osm (.osm, .osm.pbf). The network keeps the source\'s driving side; its signal programs run where signals.programs gives none; its demand (SUMO routes, CityFlow flows) is used when demand is empty.'),
+    import: z.enum(IMPORT_FORMATS).describe('Format of the network file: sumo (.sumocfg or .net.xml), cityflow (config.json or roadnet.json), osm (.osm, .osm.pbf) or tntp (*_net.tntp beside its *_node.tntp and *_trips.tntp). The network keeps the source\'s driving side; its signal programs run where signals.programs gives none; its demand (SUMO routes, CityFlow flows, the TNTP trip table) is used when demand is empty.'),
     file: text('Network file, relative to the scenario file.'),
     options: z.record(z.string(), z.unknown()).optional()
       .describe('Options of the importer, as `greenwave import` records them (osm: country, signals, components, joinDistance ...). Checked by the importer.'),
   })
-  .describe('A network imported from SUMO, CityFlow or OpenStreetMap.');
+  .describe('A network imported from SUMO, CityFlow, OpenStreetMap or TNTP.');
 
 const NetworkSchema = z
   .union([InlineNetworkSchema, GeneratorNetworkSchema, ImportNetworkSchema])
@@ -280,25 +288,12 @@ const endpoints = {
   route: z.array(linkId).min(1).optional().describe('Explicit route: link ids, each consecutive pair a permitted turn.'),
 };
 
-/** An origin and a destination are needed: a junction, a link or a route each. */
-function endpointCheck(value: unknown, ctx: z.RefinementCtx): void {
-  if (typeof value !== 'object' || value === null) return;
-  const r = value as Record<string, unknown>;
-  if (r.from === undefined && r.fromLink === undefined && r.route === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['from'], message: 'missing origin: give from (a junction), fromLink (a link) or route' });
-  }
-  if (r.to === undefined && r.toLink === undefined && r.route === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['to'], message: 'missing destination: give to (a junction), toLink (a link) or route' });
-  }
-}
-const always = { when: (p: { value: unknown }) => typeof p.value === 'object' && p.value !== null };
-
 const TripSchema = withPairs(
-  z.strictObject({
+  refine(z.strictObject({
     id: text('Trip id. Default "trip<index>".').optional(),
     ...timePair('depart', 'Departure time.'),
     ...endpoints,
-  }).superRefine(endpointCheck, always),
+  }), 'endpoints', { always: true }),
   [{ name: 'depart', required: true }],
 ).describe('One vehicle.');
 
@@ -306,52 +301,37 @@ const arrivals = (fallback: string) =>
   z.enum(['uniform', 'poisson']).optional().describe(`How departures are spaced: "uniform" or "poisson". Default "${fallback}".`);
 
 const FlowSchema = withPairs(
-  z.strictObject({
+  refine(z.strictObject({
     id: text('Flow id. Default "flow<index>"; its vehicles are "<id>.<k>".').optional(),
     ...endpoints,
-    vehPerHour: nonNegative('Vehicles per hour.'),
+    vehPerHour: ranged(LIMITS.vehPerHour, 'Vehicles per hour.'),
     ...timePair('begin', 'First possible departure. Default: simulation start.'),
     ...timePair('end', 'Departures are strictly before this time. Default: simulation end.'),
     arrivals: arrivals('uniform'),
-  }).superRefine(endpointCheck, always),
+  }), 'endpoints', { always: true }),
   [{ name: 'begin', required: false }, { name: 'end', required: false }],
 ).describe('A steady stream of vehicles from one origin to one destination.');
 
 const ProfilePointSchema = withPairs(
   z.strictObject({
     ...timePair('time', 'Time of this point of the profile.'),
-    factor: nonNegative('Demand factor at this time (1 = the matrix as written); linear between points, constant outside.'),
+    factor: ranged(LIMITS.demandFactor, 'Demand factor at this time (1 = the matrix as written); linear between points, constant outside.'),
   }),
   [{ name: 'time', required: true }],
 ).describe('One point of a time-of-day profile.');
 
 const OdSchema = withPairs(
-  z.strictObject({
+  refine(z.strictObject({
     zones: z.array(junctionId).min(1).describe('Zone junction ids (distinct): rows and columns of the matrix.'),
     zoneNames: z.array(z.string()).optional().describe('A name per zone, in the order of zones (for example the street a generated fringe zone is on), for people reading the file.'),
-    vehPerHour: z.array(z.array(nonNegative('Vehicles per hour.'))).describe(
+    vehPerHour: z.array(z.array(ranged(LIMITS.vehPerHour, 'Vehicles per hour.'))).describe(
       'vehPerHour[o][d]: vehicles per hour from zones[o] to zones[d] at profile factor 1; one row and column per zone, 0 on the diagonal.',
     ),
     ...timePair('begin', 'Start of the period. Default: simulation start.'),
     ...timePair('end', 'End of the period. Default: simulation end.'),
     profile: z.array(ProfilePointSchema).min(1).optional().describe('Time-of-day factor, times strictly increasing. Default: constant 1.'),
     arrivals: arrivals('poisson'),
-  }).superRefine((value, ctx) => {
-    const { zones, vehPerHour, zoneNames } = value as { zones?: unknown; vehPerHour?: unknown; zoneNames?: unknown };
-    if (!Array.isArray(zones) || !Array.isArray(vehPerHour)) return;
-    const n = zones.length;
-    if (Array.isArray(zoneNames) && zoneNames.length !== n) {
-      ctx.addIssue({ code: 'custom', path: ['zoneNames'], message: `expected ${n} names (one per zone), found ${zoneNames.length}` });
-    }
-    if (vehPerHour.length !== n) {
-      ctx.addIssue({ code: 'custom', path: ['vehPerHour'], message: `expected ${n} rows (one per zone), found ${vehPerHour.length}` });
-    }
-    vehPerHour.forEach((row: unknown, o) => {
-      if (Array.isArray(row) && row.length !== n) {
-        ctx.addIssue({ code: 'custom', path: ['vehPerHour', o], message: `expected ${n} columns (one per zone), found ${row.length}` });
-      }
-    });
-  }, always),
+  }), 'odShape', { always: true }),
   [{ name: 'begin', required: false }, { name: 'end', required: false }],
 ).describe('An origin-destination matrix between zones, scaled over time by a profile.');
 
@@ -360,8 +340,10 @@ const DemandSchema = z
     trips: z.array(TripSchema).optional().describe('Individual vehicles.'),
     flows: z.array(FlowSchema).optional().describe('Steady flows.'),
     od: z.array(OdSchema).optional().describe('Origin-destination matrices.'),
-    scale: z.number().positive().max(100).optional()
-      .describe('Factor on the whole demand (an imported network\'s too): flows and OD matrices scale their rates; trip i appears floor(scale) times, plus once more with probability frac(scale). Default 1. `greenwave run --demand-scale` multiplies it.'),
+    scale: ranged(
+      LIMITS.demandScale,
+      'Factor on the whole demand (an imported network\'s too): flows and OD matrices scale their rates; trip i appears floor(scale) times, plus once more with probability frac(scale). Default 1. `greenwave run --demand-scale` multiplies it.',
+    ).optional(),
   })
   .describe('Traffic demand. Times are on the scenario clock (seconds since midnight), like simulation.start.');
 
@@ -369,7 +351,7 @@ const DemandSchema = z
 
 const MovementRefSchema = z
   .union([
-    z.string().regex(/^.+>.+$/, { error: (iss) => `expected a movement "fromLink>toLink" or { from, to }, found ${show(iss.input)}` }),
+    z.string().regex(/^.+>.+$/, { error: (iss) => `expected a movement "fromLink>toLink" or { from, to }, found ${describeValue(iss.input)}` }),
     z.strictObject({ from: linkId.describe('Approach link id.'), to: linkId.describe('Exit link id.') }),
   ])
   .describe('A movement: "fromLink>toLink" or { from, to }. Link ids that contain ">" are split where both halves are links.');
@@ -378,37 +360,37 @@ const PhaseSchema = z
   .strictObject({
     green: z.array(MovementRefSchema).describe('Movements shown protected green.'),
     permissive: z.array(MovementRefSchema).optional().describe('Movements shown permissive green (yielding to opposing traffic). Default none.'),
-    greenS: positive('Green time, seconds.'),
-    yellowS: nonNegative(`Yellow time after the green, seconds. Default ${PHASE_DEFAULTS.yellow}.`).optional(),
-    allRedS: nonNegative(`All-red time after the yellow, seconds. Default ${PHASE_DEFAULTS.allRed}.`).optional(),
-    minGreenS: nonNegative(`Shortest green for adaptive control, seconds. Default ${PHASE_DEFAULTS.minGreen}.`).optional(),
-    maxGreenS: nonNegative(`Longest green for adaptive control, seconds. Default ${PHASE_DEFAULTS.maxGreen}.`).optional(),
+    greenS: ranged(LIMITS.greenS, 'Green time, seconds.'),
+    yellowS: ranged(LIMITS.clearanceS, `Yellow time after the green, seconds. Default ${PHASE_DEFAULTS.yellow}.`).optional(),
+    allRedS: ranged(LIMITS.clearanceS, `All-red time after the yellow, seconds. Default ${PHASE_DEFAULTS.allRed}.`).optional(),
+    minGreenS: ranged(LIMITS.adaptiveGreenS, `Shortest green for adaptive control, seconds. Default ${PHASE_DEFAULTS.minGreen}.`).optional(),
+    maxGreenS: ranged(LIMITS.adaptiveGreenS, `Longest green for adaptive control, seconds. Default ${PHASE_DEFAULTS.maxGreen}.`).optional(),
   })
   .describe('One phase: its movements, then green, yellow and all-red times.');
 
 const ProgramSchema = z
   .strictObject({
     junction: junctionId.describe('Signal-controlled junction id.'),
-    offsetS: z.number().optional().describe('Time at which a cycle starts (phase 0 turns green), seconds on the scenario clock, taken modulo the cycle. Default 0.'),
-    cycleS: positive('Optional check: must equal the sum of every phase\'s greenS + yellowS + allRedS, seconds.').optional(),
+    offsetS: ranged(LIMITS.offsetS, 'Time at which a cycle starts (phase 0 turns green), seconds on the scenario clock, taken modulo the cycle. Default 0.').optional(),
+    cycleS: ranged(LIMITS.cycleS, 'Optional check: must equal the sum of every phase\'s greenS + yellowS + allRedS, seconds.').optional(),
     phases: z.array(PhaseSchema).min(1).describe('Phases in the order they run.'),
     actuated: z.strictObject({
-      maxGapS: nonNegative('SUMO max-gap: the largest time gap between detections that still extends a green, seconds. Default 3.').optional(),
-      detectorGapS: nonNegative('SUMO detector-gap: detector setback as free-flow travel time upstream of the stop line, seconds. Default 2.').optional(),
-      passingTimeS: positive('SUMO passing-time: a detector sits no farther than (minGreenS / passingTimeS + 0.5) x 7.5 m from the stop line, seconds. Default: no such bound.').optional(),
+      maxGapS: ranged(LIMITS.actuatedGapS, 'SUMO max-gap: the largest time gap between detections that still extends a green, seconds. Default 3.').optional(),
+      detectorGapS: ranged(LIMITS.actuatedGapS, 'SUMO detector-gap: detector setback as free-flow travel time upstream of the stop line, seconds. Default 2.').optional(),
+      passingTimeS: ranged(LIMITS.actuatedGapS, 'SUMO passing-time: a detector sits no farther than (minGreenS / passingTimeS + 0.5) x 7.5 m from the stop line, seconds. Default: no such bound.').optional(),
     }).optional().describe('This program runs its own gap-out (actuated) control, as SUMO type="actuated" programs do, with phases between minGreenS and maxGreenS (unless signals.default asks for max-pressure or actuated everywhere).'),
   })
   .describe('A signal program for one junction: fixed time, or its own actuated control.');
 
 const ActuatedSchema = z
   .strictObject({
-    gapS: positive(
+    gapS: ranged(LIMITS.actuatedGapS, 
       `Passage time: the largest time gap between vehicles crossing a detector that still extends the green, seconds. Default ${DEFAULT_ACTUATED_OPTIONS.gap} (SUMO max-gap).`,
     ).optional(),
-    detectorGapS: positive(
+    detectorGapS: ranged(LIMITS.actuatedGapS, 
       `Detector setback as free-flow travel time upstream of the stop line, seconds (the detector sits this many seconds × the approach speed before the stop line, at most the approach length). Default ${DEFAULT_ACTUATED_OPTIONS.detectorGap} (SUMO detector-gap).`,
     ).optional(),
-    detectorDistanceM: positive(
+    detectorDistanceM: ranged(LIMITS.detectorDistanceM, 
       'Detector setback in metres upstream of the stop line on every approach (at most the approach length); overrides detectorGapS. Default: none (detectorGapS applies).',
     ).optional(),
   })
@@ -416,15 +398,15 @@ const ActuatedSchema = z
 
 const MaxPressureSchema = z
   .strictObject({
-    intervalS: positive('Decision interval: time between decisions once the minimum green has passed, seconds. Default 5.').optional(),
-    minGreenS: nonNegative('Minimum green of every phase, seconds, instead of the program\'s minGreenS.').optional(),
+    intervalS: ranged(LIMITS.decisionIntervalS, 'Decision interval: time between decisions once the minimum green has passed, seconds. Default 5.').optional(),
+    minGreenS: ranged(LIMITS.adaptiveGreenS, 'Minimum green of every phase, seconds, instead of the program\'s minGreenS.').optional(),
     interGreen: z.enum(['program', 'none']).optional().describe('"program" (default): the program\'s yellow and all-red run between greens; "none": a green follows the previous at once (as the CityFlow literature runs max-pressure).'),
     pressure: z.enum(['queues', 'lanes']).optional().describe(
       '"queues" (default, Varaiya 2013): saturation flow x (stop-line queue - turn-ratio weighted downstream queues). ' +
         '"lanes" (the CityFlow literature): vehicles on the approach bound for the movement, moving or queued, minus vehicles on its exit link.',
     ),
     ties: z.enum(['keep', 'lowest']).optional().describe('Who wins a tie of pressures: "keep" (default) the phase showing; "lowest" the lowest phase index.'),
-    eligiblePhases: z.array(z.number().int().min(0)).min(1).optional().describe('Indices (from 0) of the program phases that may be chosen. Default: all.'),
+    eligiblePhases: z.array(ranged(LIMITS.phaseIndex, 'A phase index.')).min(1).optional().describe('Indices (from 0) of the program phases that may be chosen. Default: all.'),
   })
   .describe('Settings of max-pressure control, the same at every signal; only with default: max-pressure.');
 
@@ -450,26 +432,26 @@ const SimulationSchema = withPairs(
   z.strictObject({
     ...timePair('start', 'Start of the run. Default 0 (midnight).'),
     ...timePair('end', 'End of the run: vehicles still travelling then are unfinished.'),
-    seed: z.number().int().default(DEFAULT_SIM_OPTIONS.seed).describe('Seed of every random stream of the run (replication r uses seed + r).'),
-    replications: count(1, 'Independent runs, with seeds seed, seed + 1, ...').default(1),
-    gridlockTimeoutS: positive(`End the run with a gridlock report when nothing has moved for this long, seconds. Default ${DEFAULT_SIM_OPTIONS.gridlockTimeout}.`).optional(),
-    routingIntervalS: positive(`How often experienced link times are refreshed for routing, seconds. Default ${DEFAULT_SIM_OPTIONS.routingInterval}.`).optional(),
-    rerouteShare: z.number().min(0).max(1).optional().describe(`Share of vehicles (0 to 1) that re-route en route every routing interval. Default ${DEFAULT_SIM_OPTIONS.rerouteShare}.`),
-    stopThresholdS: nonNegative('A wait at a stop line longer than this counts as a stop, seconds. Default: a stop is a halt of the vehicle class (a wait of at least v_in / (2 decel) + v_out / (2 accel)).').optional(),
+    seed: ranged(LIMITS.seed, 'Seed of every random stream of the run (replication r uses seed + r).').default(DEFAULT_SIM_OPTIONS.seed),
+    replications: ranged(LIMITS.replications, 'Independent runs, with seeds seed, seed + 1, ...').default(1),
+    gridlockTimeoutS: ranged(LIMITS.gridlockTimeoutS, `End the run with a gridlock report when nothing has moved for this long, seconds. Default ${DEFAULT_SIM_OPTIONS.gridlockTimeout}.`).optional(),
+    routingIntervalS: ranged(LIMITS.routingIntervalS, `How often experienced link times are refreshed for routing, seconds. Default ${DEFAULT_SIM_OPTIONS.routingInterval}.`).optional(),
+    rerouteShare: ranged(LIMITS.share, `Share of vehicles that re-route en route every routing interval. Default ${DEFAULT_SIM_OPTIONS.rerouteShare}.`).optional(),
+    stopThresholdS: ranged(LIMITS.stopThresholdS, 'A wait at a stop line longer than this counts as a stop, seconds. Default: a stop is a halt of the vehicle class (a wait of at least v_in / (2 decel) + v_out / (2 accel)).').optional(),
     vehicle: z.strictObject({
-      accelMS2: positive(`Acceleration, m/s². Default ${DEFAULT_SIM_OPTIONS.vehicle.accel} (SUMO's).`).optional(),
-      decelMS2: positive(`Deceleration, m/s². Default ${DEFAULT_SIM_OPTIONS.vehicle.decel} (SUMO's).`).optional(),
-      sigma: z.number().min(0).max(1).optional().describe(`Driver imperfection (SUMO's Krauss sigma), 0 to 1: links take longer by sigma min(v, accel) / (2v - sigma min(v, accel)). Default ${DEFAULT_SIM_OPTIONS.vehicle.sigma}.`),
+      accelMS2: ranged(LIMITS.accelerationMS2, `Acceleration, m/s². Default ${DEFAULT_SIM_OPTIONS.vehicle.accel} (SUMO's).`).optional(),
+      decelMS2: ranged(LIMITS.accelerationMS2, `Deceleration, m/s². Default ${DEFAULT_SIM_OPTIONS.vehicle.decel} (SUMO's).`).optional(),
+      sigma: ranged(LIMITS.share, `Driver imperfection (SUMO's Krauss sigma): links take longer by sigma min(v, accel) / (2v - sigma min(v, accel)). Default ${DEFAULT_SIM_OPTIONS.vehicle.sigma}.`).optional(),
       startLoss: z.boolean().optional().describe('Whether a start from standstill (departure, restart after a halt) costs v / (2 accel) seconds. Default true.'),
     }).optional().describe('The vehicle class for start-up and stop losses. Default SUMO\'s passenger car; an imported network brings its source\'s (CityFlow: no losses).'),
-    intervalS: positive('Interval of the metrics time series, seconds. Default 300.').optional(),
+    intervalS: ranged(LIMITS.intervalS, 'Interval of the metrics time series, seconds. Default 300.').optional(),
   }),
   [{ name: 'start', required: false }, { name: 'end', required: true }],
 ).describe('The run: its time window, seed and replications.');
 
 const OutputsSchema = z
   .strictObject({
-    dir: text('Directory the run writes into, relative to the working directory. Default "out/<name>".').optional(),
+    dir: text('Directory the run writes into, relative to the scenario file\'s directory and inside it (name another with --out). Default "out/<name>".').optional(),
     files: z.array(z.enum(OUTPUT_FILES)).optional().describe('Files to write. Default: all of them.'),
   })
   .describe('What a run writes.');
@@ -479,7 +461,7 @@ export const ScenarioSchema = z
   .strictObject({
     $schema: z.string().optional().describe('JSON Schema of this file, for editors (for example "../schema.json").'),
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
-      error: (iss) => `expected a short name of letters, digits, ".", "_" and "-" (it names the output directory), found ${show(iss.input)}`,
+      error: (iss) => `expected a short name of letters, digits, ".", "_" and "-" (it names the output directory), found ${describeValue(iss.input)}`,
     }).describe('Short name of the scenario: letters, digits, ".", "_", "-". Names the output directory.'),
     description: z.string().optional().describe('What the scenario is for, in prose.'),
     drivingSide: z.enum(['left', 'right']).default('right').describe('Side of the road traffic drives on: "left" (Macau, Hong Kong) or "right".'),

@@ -3,23 +3,21 @@
  * maps a path in that data (`['demand', 'flows', 2, 'vehPerHour']`) back to the
  * line and column where it was written.
  *
- * Both formats go through the `yaml` package (`parseDocument` with a
- * `LineCounter`): YAML 1.2 is a superset of JSON, so one document model gives
- * every value of either format a position. A `.json` file is first checked with
- * `JSON.parse`, so JSON that YAML would tolerate (trailing commas, comments,
- * single quotes) is still refused, with its line and column.
+ * JSON is read by `JSON.parse` alone; positions are found only when a problem
+ * needs one (`engine/text/json.ts` scans the text then), so loading costs what
+ * parsing costs. A key given twice in one JSON object is found by counting
+ * (see `duplicateKey`) and refused, as in YAML.
+ * YAML goes through the `yaml` package with bounded aliases; its document model
+ * is dropped once the data is out, and rebuilt only to locate a problem.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { ScenarioProblem } from '../errors.js';
+import { colonCount, createJsonLocator, findDuplicateKey, jsonMemberCount, parseJson } from '../text/json.js';
+import { lineIndex, type Locator } from '../text/position.js';
+import { createYamlLocator, parseYaml } from '../text/yaml.js';
 
-/** A 1-based line and column. */
-export interface SourcePosition {
-  line: number;
-  column: number;
-}
-
-/** A segment of a path into the data: a key or an array index. */
-export type PathSegment = string | number;
+export { formatPath, parsePath, positionAt } from '../text/position.js';
+export type { Locator, PathSegment, SourcePosition } from '../text/position.js';
+export { locateIn } from '../text/yaml.js';
 
 /** Parsed text: the data (when the syntax is sound), its syntax problems and a locator. */
 export interface ParsedSource {
@@ -28,8 +26,19 @@ export interface ParsedSource {
   /**
    * Position of the value at `path` (with `key: true`, of its key), or of the
    * nearest enclosing value that exists; `undefined` only for empty text.
+   * Computed on first use.
    */
-  locate(path: readonly PathSegment[], options?: { key?: boolean }): SourcePosition | undefined;
+  locate: Locator;
+  /**
+   * JSON only: given the number of key-value pairs the data holds (see
+   * {@link memberCount}), the problem of a key written twice in one object
+   * (`JSON.parse` keeps the last silently), or `undefined`. A count that matches
+   * the text costs one scan of it; only a mismatch looks for the key. With
+   * `colonsInText`, the colons inside the data's text values, the scan is a
+   * native count of every colon: every colon of valid JSON is either inside a
+   * string or ends a key, and a dropped duplicate takes at least its key away.
+   */
+  duplicateKey?: (members: number, colonsInText?: number) => ScenarioProblem | undefined;
 }
 
 /** Which syntax a file name selects: `json` for `.json`, else `yaml`. */
@@ -37,106 +46,66 @@ export function syntaxOf(file: string): 'json' | 'yaml' {
   return /\.json$/i.test(file) ? 'json' : 'yaml';
 }
 
-/** `a.b[2].c` for `['a', 'b', 2, 'c']`. */
-export function formatPath(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out === '' ? seg : `.${seg}`;
-  }
-  return out;
-}
-
-/** The inverse of {@link formatPath}: `flows[2].rate` -> `['flows', 2, 'rate']`. */
-export function parsePath(path: string): PathSegment[] {
-  const out: PathSegment[] = [];
-  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
-  return out;
-}
-
-/** Line and column (1-based) of character `offset` of `text`; past the end, the end. */
-export function positionAt(text: string, offset: number): SourcePosition {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
+/** Members (key-value pairs) of every object in `data`. */
+export function memberCount(data: unknown): number {
+  let n = 0;
+  const stack: unknown[] = [data];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === 'object' && item !== null) stack.push(item);
+    } else {
+      for (const key in value) {
+        n++;
+        const item = (value as Record<string, unknown>)[key];
+        if (typeof item === 'object' && item !== null) stack.push(item);
+      }
     }
   }
-  return { line, column: Math.min(offset, text.length) - start + 1 };
+  return n;
 }
 
-/** Located problem of a `JSON.parse` failure (V8 reports a character position). */
-function jsonProblem(text: string, file: string, error: Error): ScenarioProblem {
-  const message = error.message;
-  let pos: SourcePosition;
-  const lineCol = /\(line (\d+) column (\d+)\)/.exec(message);
-  const offset = /at position (\d+)/.exec(message);
-  if (lineCol) pos = { line: Number(lineCol[1]), column: Number(lineCol[2]) };
-  else if (offset) pos = positionAt(text, Number(offset[1]));
-  else pos = positionAt(text, text.length);
-  const clean = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
-  return { file, line: pos.line, column: pos.column, path: '', message: `JSON syntax error: ${clean}` };
+/** A locator that builds `make()` on its first use. */
+function lazy(make: () => Locator): Locator {
+  let locator: Locator | undefined;
+  return (path, options) => (locator ??= make())(path, options);
+}
+
+function parseJsonSource(text: string, file: string): ParsedSource {
+  const parsed = parseJson(text);
+  const locate = lazy(() => createJsonLocator(text));
+  if (!parsed.ok) {
+    const at = lineIndex(text)(parsed.error.offset);
+    return { data: undefined, locate, problems: [{ file, line: at.line, column: at.column, path: '', message: `JSON syntax error: ${parsed.error.message}` }] };
+  }
+  const duplicateKey = (members: number, colonsInText?: number): ScenarioProblem | undefined => {
+    if (colonsInText !== undefined ? colonCount(text) - colonsInText === members : jsonMemberCount(text) === members) return undefined;
+    const twice = findDuplicateKey(text);
+    if (twice === undefined) return undefined;
+    const at = lineIndex(text)(twice.offset);
+    const message = `JSON syntax error: the key ${JSON.stringify(twice.key)} is given twice in one object (JSON.parse would keep the last silently); keys must be unique`;
+    return { file, line: at.line, column: at.column, path: '', message };
+  };
+  return { data: parsed.data, locate, problems: [], duplicateKey };
+}
+
+function parseYamlSource(text: string, file: string): ParsedSource {
+  const parsed = parseYaml(text);
+  const locate = lazy(() => createYamlLocator(text));
+  if (!parsed.ok) {
+    return {
+      data: undefined,
+      locate,
+      problems: parsed.problems.map((p) => ({
+        file, line: p.line, column: p.column, path: '', message: p.kind === 'syntax' ? `YAML syntax error: ${p.message}` : `YAML aliases refused: ${p.message}`,
+      })),
+    };
+  }
+  return { data: parsed.data, locate, problems: [] };
 }
 
 /** Parse `text` (JSON or YAML, by `syntax`); syntax errors become located problems. */
 export function parseSource(text: string, file: string, syntax: 'json' | 'yaml'): ParsedSource {
-  const problems: ScenarioProblem[] = [];
-  if (syntax === 'json') {
-    try {
-      JSON.parse(text);
-    } catch (error) {
-      problems.push(jsonProblem(text, file, error as Error));
-    }
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (problems.length === 0) {
-    for (const e of doc.errors) {
-      const at = e.linePos?.[0];
-      const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      problems.push({ file, line: at?.line, column: at?.col, path: '', message: `${syntax === 'json' ? 'JSON' : 'YAML'} syntax error: ${first}` });
-    }
-  }
-  const toPosition = (offset: number): SourcePosition => {
-    const p = lineCounter.linePos(offset);
-    return { line: p.line, column: p.col };
-  };
-  return {
-    data: problems.length === 0 ? doc.toJS({ maxAliasCount: 1000 }) : undefined,
-    problems,
-    locate: (path, options) => locateIn(doc, path, options?.key === true, toPosition),
-  };
-}
-
-/** Position of the node at `path` in `doc` (of its key with `key`), or of its nearest enclosing node. Shared with the CityFlow JSON reader. */
-export function locateIn(doc: Document, path: readonly PathSegment[], key: boolean, toPosition: (offset: number) => SourcePosition): SourcePosition | undefined {
-  let node: unknown = doc.contents;
-  let found: Node | null = isNode(node) ? node : null;
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg));
-      if (pair === undefined) break;
-      // The key itself when asked for, or when there is no value (`lengthM:`).
-      if ((key && i === path.length - 1) || !isNode(pair.value)) {
-        if (isNode(pair.key)) found = pair.key;
-        break;
-      }
-      node = found = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      const item: unknown = node.items[seg];
-      if (!isNode(item)) break;
-      node = found = item;
-    } else {
-      break;
-    }
-  }
-  const range = found?.range;
-  return range ? toPosition(range[0]) : undefined;
-}
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && 'range' in value && Array.isArray((value as Node).range);
+  return syntax === 'json' ? parseJsonSource(text, file) : parseYamlSource(text, file);
 }

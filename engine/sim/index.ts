@@ -6,7 +6,7 @@ export { VEHICLE_PENDING, VEHICLE_WAITING, VEHICLE_MOVING, VEHICLE_QUEUED, VEHIC
 export type { GridlockReport } from './gridlock.js';
 /** The signal set-up a `Simulation` takes; defined with the controllers in signals/control.ts. */
 export type { SignalSetup, SignalControl } from '../signals/control.js';
-export { simulate } from './simulate.js';
+export { simulate, simulateSteps } from './simulate.js';
 export type { SimulateOptions, SimulationResult } from './simulate.js';
 export { Metrics, levelOfService } from './metrics.js';
 export type { MetricsOptions, MetricsResult, TripMetrics, LinkMetrics, JunctionMetrics, NetworkMetrics, TimeSample, LevelOfService } from './metrics.js';

@@ -34,19 +34,28 @@ export interface SimulationResult extends MetricsResult {
   bytesPerVehicle: number;
 }
 
-/** Simulate `trips` on `net` under `signals` and return the metrics. Deterministic by `options.seed`. */
-export function simulate(net: CompiledNetwork, trips: TripTable, signals: SignalSetup = {}, options: SimulateOptions = {}): SimulationResult {
+/**
+ * {@link simulate} in steps of `stepS` simulated seconds (with `progress`, at
+ * most 1/100 of the run): yields the clock after each step and returns the
+ * result. A caller that must stay responsive (the CLI, for Ctrl-C) awaits the
+ * event loop between steps, or stops iterating to abandon the run. Stepping
+ * does not change the result: `advanceTo` runs the same events in the same order.
+ */
+export function* simulateSteps(
+  net: CompiledNetwork, trips: TripTable, signals: SignalSetup = {}, options: SimulateOptions = {}, stepS = Infinity,
+): Generator<number, SimulationResult, void> {
   const { interval, progress, attach, ...simOptions } = options;
   const sim = new Simulation(net, trips, signals, simOptions);
   const metrics = new Metrics(net, trips, { start: sim.options.start, end: sim.options.end, interval, stopThreshold: sim.options.stopThreshold });
   sim.observe(metrics);
   attach?.(sim);
-  if (progress) {
-    const { start, end } = sim.options;
-    const step = (end - start) / 100;
+  const { start, end } = sim.options;
+  const step = progress ? Math.min(stepS, (end - start) / 100) : stepS;
+  if (step > 0 && Number.isFinite(step)) {
     for (let t = start + step; !sim.done && t < end; t += step) {
       sim.advanceTo(t);
-      progress(sim.time, end);
+      progress?.(sim.time, end);
+      yield sim.time;
     }
   }
   sim.run();
@@ -58,4 +67,13 @@ export function simulate(net: CompiledNetwork, trips: TripTable, signals: Signal
     endTime: sim.time,
     bytesPerVehicle: trips.count > 0 ? (sim.vehicleStateBytes + metrics.vehicleStateBytes) / trips.count : 0,
   };
+}
+
+/** Simulate `trips` on `net` under `signals` and return the metrics. Deterministic by `options.seed`. */
+export function simulate(net: CompiledNetwork, trips: TripTable, signals: SignalSetup = {}, options: SimulateOptions = {}): SimulationResult {
+  const steps = simulateSteps(net, trips, signals, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) return next.value;
+  }
 }

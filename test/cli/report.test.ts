@@ -7,13 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { greenwaveArgs } from '../fixtures/cli.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'greenwave-report-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function greenwave(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { encoding: 'utf8', timeout: 90_000 });
+  const r = spawnSync(process.execPath, greenwaveArgs(...args), { encoding: 'utf8', timeout: 600_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -58,7 +59,7 @@ describe('greenwave run --report', () => {
     const html = readFileSync(page, 'utf8');
     expect(html.match(/class="junction-chart"/g)).toHaveLength(1);
     expect(html).toContain('data-junction="j1"');
-  }, 120_000);
+  });
 
   it('exits 2 with a message naming the junction for a bad --corridor, and for --report with --no-files', () => {
     const file = join(dir, 'tiny2.yaml');
@@ -73,7 +74,7 @@ describe('greenwave run --report', () => {
     const noFiles = greenwave('run', file, '--report', '--no-files', '-q');
     expect(noFiles.code).toBe(2);
     expect(noFiles.stderr).toContain('--no-files');
-  }, 120_000);
+  });
 });
 
 describe('greenwave optimise --report', () => {
@@ -89,7 +90,7 @@ describe('greenwave optimise --report', () => {
     expect(html).toContain('minus webster');
     expect(html).toMatch(/Δ [+-]?\d/);
     expect(html).toContain('id="convergence"');
-  }, 180_000);
+  });
 });
 
 describe('greenwave report', () => {
@@ -105,5 +106,5 @@ describe('greenwave report', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('timeseries.csv:4 in_network: expected a number, found "x"');
     expect(r.stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
+  });
 });

@@ -7,13 +7,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { greenwaveArgs } from '../fixtures/cli.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'greenwave-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function greenwave(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, greenwaveArgs(...args), { encoding: 'utf8', timeout: 600_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -53,7 +54,7 @@ describe('greenwave --help', () => {
     expect(greenwave('run', scenario('ok.yaml', VALID), '--replications', 'zero').code).toBe(2);
     const bench = greenwave('bench', 'everything');
     expect(bench.code).toBe(2);
-    expect(bench.stderr).toContain('routing, sim or all');
+    expect(bench.stderr).toContain('the benchmarks are routing, sim, pool, distributed, report, calibrate, or all');
   });
 });
 
@@ -96,9 +97,61 @@ const BROKEN: Array<[string, string, RegExp[]]> = [
   ['end before begin', VALID.replace('beginS: 0, endS: 900', 'beginS: 900, endS: 0'), [/demand\.flows\[0\]/]],
 ];
 
+describe('greenwave run: start-up and timing', () => {
+  it('a plain run of a JSON scenario loads neither zod, yaml, the importers, the report, the optimiser, the worker pool nor Redis', () => {
+    const file = scenario('plain.json', JSON.stringify({
+      name: 'plain', network: { generator: 'grid', rows: 2, cols: 2, attachLengthM: 100 },
+      demand: { flows: [{ from: 'w0', to: 'e1', vehPerHour: 300 }] }, simulation: { endS: 600 },
+    }));
+    const log = join(dir, 'modules.txt');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/fixtures/record-modules.mjs', 'cli/main.ts', 'run', file, '--json', '--no-files', '-q'], {
+      encoding: 'utf8', timeout: 60_000, env: { ...process.env, MODULE_LOG: log },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const loaded = readFileSync(log, 'utf8').split('\n').filter((line) => line !== '');
+    // The recorder works: the modules a run needs are there.
+    for (const needed of ['engine/scenario/load.ts', 'engine/sim/simulate.ts', 'engine/report/outputs.ts', 'node_modules/commander/']) {
+      expect(loaded.some((m) => m.includes(needed)), needed).toBe(true);
+    }
+    const heavy = [
+      'node_modules/zod/', 'node_modules/yaml/', 'node_modules/bullmq/', 'node_modules/ioredis/', 'node_modules/piscina/', 'node_modules/playwright-core/',
+      'node_modules/proj4/', 'node_modules/saxes/', 'node_modules/osm-pbf-parser-node/', 'node_modules/cli-progress/', 'node_modules/d3-scale-chromatic/',
+      'engine/report/html/', 'engine/report/recorders/', 'engine/io/sumo/', 'engine/io/cityflow/', 'engine/io/osm/', 'engine/optimise/optimise',
+      'engine/scenario/schema.ts', 'workers/', 'cli/optimise.ts', 'cli/report.ts',
+    ];
+    for (const name of heavy) expect(loaded.filter((m) => m.includes(name)), name).toEqual([]);
+  });
+
+  it('--json and summary.json say where the time went and the peak memory', () => {
+    const r = greenwave('run', scenario('timed.yaml', VALID), '--json', '--no-files');
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { timing: Record<string, number | null>; peakRssMiB: number };
+    expect(Object.keys(json.timing)).toEqual(['startS', 'loadS', 'buildS', 'routeS', 'simulateS', 'writeS']);
+    for (const stage of ['startS', 'loadS', 'buildS', 'simulateS']) expect(json.timing[stage], stage).toBeGreaterThan(0);
+    expect(json.timing.writeS).toBe(0); // --no-files
+    expect(json.timing.routeS === null || json.timing.routeS >= 0).toBe(true);
+    expect(json.peakRssMiB).toBeGreaterThan(20);
+    expect(json.peakRssMiB).toBeLessThan(4096);
+
+    const out = join(dir, 'timed-out');
+    expect(greenwave('run', scenario('timed.yaml', VALID), '--out', out, '-q').code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { timing: Record<string, number | null>; peakRssMiB: number };
+    expect(summary.timing.writeS).toBeGreaterThan(0); // the files written before summary.json
+    expect(summary.peakRssMiB).toBeGreaterThan(20);
+  });
+
+  it('--max-memory refuses a run estimated to need more, at the part of the file that makes most of it, and says how to raise it', () => {
+    const r = greenwave('validate', scenario('mem.yaml', VALID), '--max-memory', '10');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/mem\.yaml:3:3  network  this scenario would need about 81 MiB of memory \(80 MiB for the program itself; 12 junctions, 24 links, 75 vehicles .*most of it from the network .*above the limit of 10 MiB: .*raise the limit with --max-memory <MiB>/);
+    expect(greenwave('validate', scenario('mem.yaml', VALID), '--max-memory', 'lots').code).toBe(2);
+  });
+});
+
 describe('greenwave run --workers', () => {
+  // Outputs, timing and memory are of the process, not of the simulation.
   const strip = (json: string): unknown => {
-    const { outputs: _outputs, ...rest } = JSON.parse(json) as Record<string, unknown>;
+    const { outputs: _outputs, timing: _timing, peakRssMiB: _rss, ...rest } = JSON.parse(json) as Record<string, unknown>;
     return rest;
   };
 
@@ -117,31 +170,36 @@ describe('greenwave run --workers', () => {
   it('rejects --workers 0', () => {
     const r = greenwave('run', scenario('w0.yaml', VALID), '--workers', '0');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--workers must be an integer >= 1');
+    expect(r.stderr).toContain('--workers must be an integer in [1, 256], got "0"');
   });
 
   it('on Ctrl-C (SIGINT) stops the pool, reports and writes what finished, and exits 130', async () => {
-    const file = scenario('long.yaml', VALID.replace('endS: 1800', 'endS: 3600').replace('vehPerHour: 300', 'vehPerHour: 900'));
+    const file = scenario('long.yaml', VALID.replace('endS: 1800', 'endS: 3600').replace('endS: 900', 'endS: 1800').replace('vehPerHour: 300', 'vehPerHour: 900'));
     const out = join(dir, 'sigint-out');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'run', file, '--replications', '100000', '--workers', '2', '--json', '--out', out]);
+    const child = spawn(process.execPath, greenwaveArgs('run', file, '--replications', '1000', '--workers', '2', '--json', '--out', out, '--progress-lines'));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const code = await new Promise<number | null>((resolve) => {
-      // well after start-up (tsx, the pool) even on a loaded machine; 100,000 replications last far longer
-      setTimeout(() => child.kill('SIGINT'), 8000);
+      // Ctrl-C once the first seed's replication (the one whose files are written) has finished, as its
+      // --progress-lines line says: an event, whatever the machine's speed.
+      const done = /replication \d+\/1000 finished \(seed 5\)/;
+      child.stderr.on('data', (d: Buffer) => {
+        const before = done.test(stderr);
+        stderr += d.toString();
+        if (!before && done.test(stderr)) child.kill('SIGINT');
+      });
       child.on('exit', (c) => resolve(c));
     });
     expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/interrupted: \d+ of 100000 replications finished/);
+    expect(stderr).toMatch(/interrupted: \d+ of 1000 replications finished/);
     const summary = JSON.parse(stdout) as { replications: unknown[]; incomplete: { notRun: number[] } };
     expect(summary.replications.length).toBeGreaterThan(0);
     expect(summary.incomplete.notRun.length).toBeGreaterThan(0);
     // nothing lost or duplicated: every seed is either finished or listed as not run
-    expect(summary.replications.length + summary.incomplete.notRun.length).toBe(100000);
+    expect(summary.replications.length + summary.incomplete.notRun.length).toBe(1000);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
-  }, 60_000);
+  });
 });
 
 describe('greenwave validate', () => {

@@ -109,5 +109,5 @@ describe('optimise() over actuated settings', () => {
     } finally {
       await evaluator.close();
     }
-  }, 60_000);
+  });
 });

@@ -48,7 +48,7 @@ describe('greenwave run --report renders from memory what greenwave report rende
       const fromFiles = await renderReport(dir);
       expect(fromMemory.length).toBeGreaterThan(10_000);
       expect(fromMemory === fromFiles).toBe(true);
-    }, 120_000);
+    });
   }
 });
 

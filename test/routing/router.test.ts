@@ -61,6 +61,24 @@ function build(r: RandomNet, restricted: boolean): { net: CompiledNetwork; cost:
   return { net, cost, network };
 }
 
+/**
+ * Every turn permitted (U-turns too) except at junctions whose bit is set in
+ * `closed`: those get no movement at all, so traffic may start or end there but
+ * never pass through (TNTP zones below the first through node).
+ */
+function buildClosed(r: RandomNet, closed: number): { net: CompiledNetwork; cost: Float64Array } {
+  const network = new RoadNetwork();
+  for (let j = 0; j < r.junctions; j++) network.addJunction({ id: `j${j}`, x: r.coords[j][0], y: r.coords[j][1] });
+  r.links.forEach((l, i) => network.addLink({ id: `l${i}`, from: `j${l.from}`, to: `j${l.to}`, length: 100, speed: 10 }));
+  r.links.forEach((a, i) => {
+    if (((closed >> a.to) & 1) === 1) return;
+    r.links.forEach((b, k) => {
+      if (a.to === b.from) network.addMovement({ from: `l${i}`, to: `l${k}` });
+    });
+  });
+  return { net: compile(network), cost: Float64Array.from(r.links, (l) => l.cost) };
+}
+
 /** Reference graph: nodes are junctions (unrestricted) or links plus S/T (restricted). */
 function nodeGraph(r: RandomNet): MultiDirectedGraph {
   const g = new MultiDirectedGraph();
@@ -185,6 +203,57 @@ describe('createRouter().route', () => {
         }
       }),
       { numRuns: 600, seed: 99 },
+    );
+  });
+
+  it('passes through no junction without movements (a closed zone), as the line-graph reference', () => {
+    fc.assert(
+      fc.property(randomNet, fc.nat(), fc.nat(), fc.integer({ min: 0, max: 0x3fff }), (r, a, b, closed) => {
+        const { net, cost } = buildClosed(r, closed);
+        const o = a % r.junctions;
+        const d = b % r.junctions;
+        if (o === d) return;
+        const g = lineGraph(r, net, o, d);
+        const expected = pathCost(g, graphologyBidirectional(g, 'S', 'T', 'weight') ?? []);
+        for (const search of SEARCHES) {
+          const router = createRouter(net, { cost, search });
+          if (search === 'auto') expect(router.searchLevel).toBe('junctions'); // closed junctions keep the junction-level search exact
+          for (const algorithm of ALGORITHMS) {
+            const got = router.route(o, d, algorithm);
+            expect(got, `${router.searchLevel} ${algorithm} j${o} -> j${d} closed ${closed.toString(2)}`).toBe(expected);
+            expectValidPath(router, net, cost, o, d, got);
+          }
+          const tree = router.tree(o);
+          expect(tree.junctionCost[d]).toBe(expected);
+          const batch = router.routeBatch(Int32Array.of(o, o), Int32Array.of(d, d));
+          expect(Array.from(batch.costs)).toEqual([expected, expected]);
+        }
+      }),
+      { numRuns: 400, seed: 31 },
+    );
+  });
+
+  it('routes on the costs of the last setCost, not those it was created with', () => {
+    fc.assert(
+      fc.property(randomNet, fc.nat(), fc.nat(), fc.boolean(), (r, a, b, restricted) => {
+        const { net, cost } = build(r, restricted);
+        const o = a % r.junctions;
+        const d = b % r.junctions;
+        if (o === d) return;
+        const reversed = Float64Array.from(cost, (c) => 50 - c); // a different, still non-negative, cost array
+        const expected = (c: Float64Array): number => {
+          const g = lineGraph({ ...r, links: r.links.map((l, i) => ({ ...l, cost: c[i] })) }, net, o, d);
+          return pathCost(g, graphologyBidirectional(g, 'S', 'T', 'weight') ?? []);
+        };
+        for (const search of SEARCHES) {
+          const router = createRouter(net, { cost, search });
+          expect(router.route(o, d)).toBe(expected(cost));
+          router.setCost(reversed);
+          for (const algorithm of ALGORITHMS) expect(router.route(o, d, algorithm), `${router.searchLevel} ${algorithm}`).toBe(expected(reversed));
+          expect(router.tree(o).junctionCost[d]).toBe(expected(reversed));
+        }
+      }),
+      { numRuns: 200, seed: 37 },
     );
   });
 

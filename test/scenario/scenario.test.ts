@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { problemsOf } from '../fixtures/scenario-problems.js';
-import { ScenarioError, formatScenarioProblem, type ScenarioProblem } from '../../engine/errors.js';
+import { BASE, pos, problemAt, problemsOf, variant } from '../fixtures/scenario-problems.js';
+import { ScenarioError } from '../../engine/errors.js';
 import {
   buildScenario,
   formatClock,
@@ -18,47 +18,6 @@ import { simulate } from '../../engine/sim/index.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, '..', 'fixtures', 'scenarios');
 const root = path.join(here, '..', '..');
-
-/** A small inline scenario every broken variant starts from. */
-const BASE = `name: tiny
-network:
-  junctions:
-    - { id: A, xM: 0, yM: 0 }
-    - { id: B, xM: 400, yM: 0, control: signal }
-    - { id: C, xM: 800, yM: 0 }
-  links:
-    - { id: AB, from: A, to: B, speedKmh: 50, lanes: 2 }
-    - { id: BC, from: B, to: C, speedKmh: 50 }
-    - { id: CB, from: C, to: B, speedKmh: 50 }
-    - { id: BA, from: B, to: A, speedKmh: 50 }
-demand:
-  flows:
-    - { from: A, to: C, vehPerHour: 600 }
-simulation:
-  endS: 1800
-`;
-
-/** `BASE` with `from` replaced by `to` (which must occur). */
-function variant(from: string, to: string, text = BASE): string {
-  expect(text).toContain(from);
-  return text.replace(from, to);
-}
-
-/** 1-based line and column where `needle` starts in `text`, plus `offset` characters. */
-function pos(text: string, needle: string, offset = 0): { line: number; column: number } {
-  const i = text.indexOf(needle);
-  expect(i, `${JSON.stringify(needle)} in the scenario`).toBeGreaterThanOrEqual(0);
-  const before = text.slice(0, i + offset).split('\n');
-  return { line: before.length, column: before[before.length - 1].length + 1 };
-}
-
-
-/** The one problem at `path` (there must be exactly one there). */
-function problemAt(problems: readonly ScenarioProblem[], at: string): ScenarioProblem {
-  const found = problems.filter((p) => p.path === at);
-  expect(found.map((p) => p.path), `problems: ${problems.map(formatScenarioProblem).join(' | ')}`).toEqual([at]);
-  return found[0];
-}
 
 const load = (text: string, file = 'tiny.yaml') => parseScenario(text, file);
 const build = (text: string, file = 'tiny.yaml') => buildScenario(parseScenario(text, file));

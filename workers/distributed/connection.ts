@@ -5,10 +5,13 @@
  * logs.
  *
  * Secrets policy: the URL itself is never printed. `describe` is the URL with the
- * password replaced by `***`, and `redact(text)` replaces every occurrence of the
- * password (raw and percent-encoded) in any text — error messages from the
- * client, BullMQ failure reasons — before it reaches a log line or an exception
- * a user sees. `rediss://` turns TLS on (Node's `tls.connect` options pass
+ * password replaced by `***` and without any query or fragment; a user name
+ * given without a password (`redis://SECRET@host`, a common slip for
+ * `redis://:SECRET@host`) is masked too, as it may well be the password. And
+ * `redact(text)` replaces every occurrence of each secret (password, such a
+ * user name, query and fragment; raw and percent-encoded) in any text — error
+ * messages from the client, BullMQ failure reasons — before it reaches a log
+ * line or an exception a user sees. `rediss://` turns TLS on (Node's `tls.connect` options pass
  * through, e.g. a private CA); plain `redis://` with TLS options is refused
  * rather than silently ignoring them.
  *
@@ -58,16 +61,21 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
 }
 
 /**
- * The URL with its password (if any) replaced by `***`, for logs. Text that is
- * not a URL is returned with anything between `:` and `@` after the scheme masked.
+ * The URL for logs: its password replaced by `***`, a user name without a
+ * password masked whole (it may be a password written in the wrong place), no
+ * query and no fragment. Text that is not a URL keeps its scheme and what
+ * follows the last `@` (the host), with everything between masked.
  */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
-    if (u.password !== '') u.password = MASK;
-    return u.href.replace(/\/$/, '');
+    const host = u.host;
+    const path = u.pathname === '/' ? '' : u.pathname;
+    const user = u.password !== '' ? `${u.username}:${MASK}@` : u.username !== '' ? `${MASK}@` : '';
+    return `${u.protocol}//${user}${host}${path}`;
   } catch {
-    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, `$1${MASK}@`);
+    const m = /^([a-z][a-z0-9+.-]*:\/\/)(.*@)?([^@/?#]*)/i.exec(url);
+    return m ? `${m[1]}${m[2] !== undefined ? `${MASK}@` : ''}${m[3]}` : MASK;
   }
 }
 
@@ -88,6 +96,9 @@ export function parseRedisUrl(url: string, options: ParseRedisUrlOptions = {}): 
     throw new UsageError(`${source}: not a valid URL (value not shown: it may hold a password); expected redis://[user:password@]host[:port][/db] or rediss://...`);
   }
   const shown = redactUrl(u.href);
+  if (u.search !== '' || u.hash !== '') {
+    throw new UsageError(`${source}: query strings and fragments are not supported in a Redis URL (${shown}; the rest is not shown: it may hold a password); give the password as redis://:PASSWORD@host and TLS files with --tls-ca/--tls-cert/--tls-key`);
+  }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
     throw new UsageError(`${source}: scheme must be redis:// or rediss:// (TLS), got "${u.protocol}//" in ${shown}`);
   }
@@ -100,7 +111,6 @@ export function parseRedisUrl(url: string, options: ParseRedisUrlOptions = {}): 
   const path = u.pathname.replace(/^\//, '');
   const db = path === '' ? 0 : Number(path);
   if (!/^\d*$/.test(path) || !Number.isInteger(db) || db < 0) throw new UsageError(`${source}: database must be a non-negative integer, got "/${path}" in ${shown}`);
-  if (u.search !== '' || u.hash !== '') throw new UsageError(`${source}: query strings and fragments are not supported in ${shown}; give TLS files with --tls-ca/--tls-cert/--tls-key`);
   if (!tls && options.tls !== undefined) throw new UsageError(`${source}: TLS options need a rediss:// URL, got ${shown}`);
   const decode = (s: string): string => {
     try {
@@ -111,7 +121,11 @@ export function parseRedisUrl(url: string, options: ParseRedisUrlOptions = {}): 
   };
   const username = u.username === '' ? undefined : decode(u.username);
   const password = u.password === '' ? undefined : decode(u.password);
-  const secrets = password === undefined ? [] : [...new Set([password, u.password, encodeURIComponent(password)])];
+  const secrets = [
+    ...(password === undefined ? [] : [password, u.password, encodeURIComponent(password)]),
+    // a user name alone may be a password given as redis://PASSWORD@host; a short one would mask common words
+    ...(password === undefined && username !== undefined && username.length >= 3 ? [username, u.username, encodeURIComponent(username)] : []),
+  ];
   const clientOptions: RedisClientOptions = {
     host,
     port,

@@ -28,7 +28,15 @@
  *    back bit for bit (see codec.ts).
  *  - Cancellation: aborting a batch (or `close()`) removes its tasks still
  *    waiting on the queue; running ones finish on their workers and stay in Redis
- *    for a later run of the same job.
+ *    for a later run of the same job. Nothing of this waits on a Redis that is
+ *    gone: clean-up and closing are bounded (2 s) and skipped while it is down.
+ *  - Redis can fail: a connection lost for `connectionLossTimeoutS` (default
+ *    30 s; ioredis reconnects meanwhile) fails the batch and every later call
+ *    with a `RedisUnavailableError` (exit 2 in the CLI) saying what to do. A
+ *    Redis that comes back without its data (restarted without persistence,
+ *    flushed) is noticed by a marker key checked after every reconnection and
+ *    every 10 s: the scenario and the candidates in flight are published again
+ *    and the unfinished tasks enqueued again, so the batch completes.
  *
  * The Redis URL may carry a password and `rediss://` (TLS); nothing logged or
  * thrown contains the password.
@@ -37,6 +45,7 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
 import { UsageError } from '../../engine/errors.js';
 import {
   BatchRecorder, checkScenario, planBatch,
@@ -44,7 +53,7 @@ import {
   type EvaluatorCloseReport, type TaskError, type TaskRef,
 } from '../../engine/optimise/evaluator.js';
 import { WIRE_VERSION, decodeMetrics, encodeCandidate, encodeScenario, taskKey, type TaskReply } from './codec.js';
-import { openRedis } from './client.js';
+import { RedisUnavailableError, openRedis, redisAdvice, withTimeout } from './client.js';
 import { parseRedisUrl, type RedisConnection } from './connection.js';
 import {
   DEFAULT_ATTEMPTS, DEFAULT_PREFIX, DEFAULT_QUEUE, DEFAULT_RETENTION_S, REFUSED, bullJobId, isValidJobId, threadsOfWorker, type TaskData,
@@ -77,6 +86,8 @@ export interface QueueEvaluatorOptions {
   maxQueued?: number;
   /** Receives log lines (already redacted). Default: none. */
   log?: (line: string) => void;
+  /** Seconds the connection to Redis may be lost (while ioredis reconnects) before evaluation fails. Default 30. */
+  connectionLossTimeoutS?: number;
 }
 
 /** Counters of a queue evaluator. */
@@ -93,6 +104,8 @@ export interface QueueEvaluatorStats {
   duplicates: number;
   /** Blobs (scenario, candidates) written to Redis; already-published ones are not counted. */
   published: number;
+  /** Tasks enqueued again after Redis lost its data. */
+  reenqueued: number;
 }
 
 /** An `Evaluator` on a BullMQ queue. */
@@ -160,21 +173,44 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
   const net = scenario.network;
   const variantCount = scenario.variants.length;
 
-  const redis = await openRedis(conn, { onError: (message) => log(`redis ${conn.describe}: ${message}`) });
-  const connection = { ...conn.options, maxRetriesPerRequest: null };
+  const lossTimeoutS = positive('connectionLossTimeoutS', options.connectionLossTimeoutS, 30, false);
+  let lastError = '';
+  let lastLogged = 0;
+  /** Connection errors, each distinct one once and a repeat at most every 10 s (ioredis reports every reconnection attempt). */
+  const logConnectionError = (message: string): void => {
+    const now = Date.now();
+    if (message !== lastError || now - lastLogged >= 10_000) {
+      log(`redis ${conn.describe}: ${message}${downSince !== undefined ? ` (connection lost ${((now - downSince) / 1000).toFixed(0)} s ago; giving up after ${lossTimeoutS} s)` : ''}`);
+      lastLogged = now;
+    }
+    lastError = message;
+  };
+  let downSince: number | undefined;
+  const redis = await openRedis(conn, { onError: logConnectionError });
+  // BullMQ's connections are ours (shared instances), so a Redis that is gone can be dropped at once:
+  // BullMQ's own close would wait for ever for a QUIT to be answered.
+  const queueClient = new Redis({ ...conn.options, maxRetriesPerRequest: null });
+  const eventsClient = new Redis({ ...conn.options, maxRetriesPerRequest: null });
   const jobOptions: JobsOptions = {
     attempts,
     backoff: { type: 'fixed', delay: backoffMs },
     removeOnComplete: { age: retentionS },
     removeOnFail: { age: retentionS },
   };
-  const queue = new Queue(queueName, { connection, prefix });
-  const events = new QueueEvents(queueName, { connection, prefix });
+  const queue = new Queue(queueName, { connection: queueClient, prefix });
+  const events = new QueueEvents(queueName, { connection: eventsClient, prefix });
+  queueClient.on('error', () => {}); // reported through the queue's own 'error' events below
+  eventsClient.on('error', () => {});
+  const dropConnections = (): void => {
+    queueClient.disconnect();
+    eventsClient.disconnect();
+    redis.disconnect();
+  };
   setMaxListeners(Infinity, events, queue); // listeners per task waited for
-  const onError = (error: Error): void => log(`redis ${conn.describe}: ${error.message}`);
+  const onError = (error: Error): void => logConnectionError(conn.redact(error.message));
   queue.on('error', onError);
   events.on('error', onError);
-  const stats: QueueEvaluatorStats = { enqueued: 0, resumed: 0, adopted: 0, retriedFailures: 0, duplicates: 0, published: 0 };
+  const stats: QueueEvaluatorStats = { enqueued: 0, resumed: 0, adopted: 0, retriedFailures: 0, duplicates: 0, published: 0, reenqueued: 0 };
   const publish = async (kind: 'scenario' | 'candidate', bytes: Uint8Array, known?: string): Promise<string> => {
     const { hash, created } = await publishBlob(redis, prefix, kind, bytes, retentionS, known);
     if (created) stats.published++;
@@ -185,9 +221,10 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     scenarioHash = await publish('scenario', bundle);
   } catch (error) {
-    await Promise.allSettled([queue.close(), events.close()]);
-    redis.disconnect();
-    throw new Error(`cannot use Redis at ${conn.describe}: ${conn.redact(error instanceof Error ? error.message : String(error))}`);
+    await Promise.allSettled([withTimeout(queue.close(), 2000, 'closing'), withTimeout(events.close(), 2000, 'closing')]);
+    dropConnections();
+    const reason = conn.redact(error instanceof Error ? error.message : String(error));
+    throw new RedisUnavailableError(`cannot use Redis at ${conn.describe}: ${reason}; ${redisAdvice(reason, conn)}`);
   }
   log(`job ${jobId}: scenario ${scenarioHash.slice(0, 12)} published (${bundle.byteLength} bytes) on ${conn.describe}, queue "${queueName}"`);
 
@@ -197,50 +234,116 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
   let closing: Promise<EvaluatorCloseReport> | undefined;
   const startedAt = Date.now();
 
-  /** Put one unit on the queue (or find it there) and wait for its reply. Rejects with the failure reason. */
-  async function run(unit: Unit, stop: AbortSignal): Promise<TaskReply> {
-    const state = await queue.getJobState(unit.id);
-    let job: Job | undefined;
-    if (state === 'unknown') {
-      job = await queue.add('simulate', unit.data, { ...jobOptions, jobId: unit.id });
-      stats.enqueued++;
-    } else {
-      job = await queue.getJob(unit.id);
-      if (job === undefined) { // removed between the two calls (retention): add it again
-        job = await queue.add('simulate', unit.data, { ...jobOptions, jobId: unit.id });
-        stats.enqueued++;
-      } else if (state === 'completed') {
-        stats.resumed++;
-      } else if (state === 'failed' && !failedHere.has(unit.id) && (job.finishedOn ?? 0) < startedAt) {
-        await job.retry('failed');
-        stats.retriedFailures++;
-        log(`job ${jobId}: task ${unit.id} had failed in an earlier run (${conn.redact(job.failedReason ?? '')}); retrying it`);
-      } else if (state !== 'failed') {
-        stats.adopted++;
+  // ---- Redis as a dependency that can fail: a lost connection is bounded; lost data is published and enqueued again.
+  const marker = `${prefix}:coordinator:${jobId}:${randomUUID()}`;
+  await redis.set(marker, '1', 'EX', retentionS);
+  let fatal: RedisUnavailableError | undefined;
+  /** Batches in flight: their candidates (to publish again) and units (to enqueue again) after Redis lost its data. */
+  const inFlightBatches = new Set<{ candidates: Array<{ bytes: Uint8Array; hash: string }>; units: () => Unit[] }>();
+  let recovering: Promise<void> | undefined;
+  const recover = (): Promise<void> => (recovering ??= (async () => {
+    try {
+      if ((await redis.exists(marker)) === 1) return;
+      const units = [...inFlightBatches].flatMap((b) => b.units().filter((u) => !u.settled));
+      log(`job ${jobId}: Redis came back without its data (restarted without persistence, or flushed): publishing the scenario and ${inFlightBatches.size} batch(es) again and enqueueing ${units.length} unfinished task(s) again`);
+      await redis.set(marker, '1', 'EX', retentionS);
+      await publish('scenario', bundle, scenarioHash);
+      for (const batch of inFlightBatches) for (const c of batch.candidates) await publish('candidate', c.bytes, c.hash);
+      for (const unit of units) {
+        if ((await queue.getJobState(unit.id)) === 'unknown') {
+          await queue.add('simulate', unit.data, { ...jobOptions, jobId: unit.id });
+          stats.reenqueued++;
+        }
       }
+    } catch (error) {
+      logConnectionError(conn.redact(error instanceof Error ? error.message : String(error)));
+    } finally {
+      recovering = undefined;
     }
-    const waited = job.waitUntilFinished(events) as Promise<TaskReply>;
-    if (stop.aborted) return Promise.reject(new Error('aborted'));
+  })());
+  const fail = (reason: string): void => {
+    if (fatal !== undefined) return;
+    fatal = new RedisUnavailableError(`lost the connection to Redis at ${conn.describe} for more than ${lossTimeoutS} s (${reason || 'no answer'}); ${redisAdvice(reason, conn)}. Finished tasks are kept in Redis under job ${jobId}: once Redis is back, run the same command again (with the same job id) to use them`);
+    log(fatal.message);
+    for (const controller of batches.keys()) controller.abort();
+  };
+  redis.on('close', () => { downSince ??= Date.now(); });
+  redis.on('end', () => { downSince ??= Date.now(); });
+  redis.on('ready', () => {
+    if (downSince !== undefined) log(`redis ${conn.describe}: connected again after ${((Date.now() - downSince) / 1000).toFixed(1)} s`);
+    downSince = undefined;
+    lastError = '';
+    void recover();
+  });
+  let lastCheck = Date.now();
+  const watchdog = setInterval(() => {
+    const now = Date.now();
+    if (downSince !== undefined) {
+      if (now - downSince > lossTimeoutS * 1000) fail(lastError);
+    } else if (now - lastCheck >= 10_000 && fatal === undefined) {
+      lastCheck = now;
+      void recover();
+    }
+  }, 500);
+  watchdog.unref();
+
+
+  /** Put one unit on the queue (or find it there). */
+  async function enqueue(unit: Unit): Promise<Job> {
+    const state = await queue.getJobState(unit.id);
+    if (state === 'unknown') {
+      stats.enqueued++;
+      return queue.add('simulate', unit.data, { ...jobOptions, jobId: unit.id });
+    }
+    const job = await queue.getJob(unit.id);
+    if (job === undefined) { // removed between the two calls (retention): add it again
+      stats.enqueued++;
+      return queue.add('simulate', unit.data, { ...jobOptions, jobId: unit.id });
+    }
+    if (state === 'completed') {
+      stats.resumed++;
+    } else if (state === 'failed' && !failedHere.has(unit.id) && (job.finishedOn ?? 0) < startedAt) {
+      await job.retry('failed');
+      stats.retriedFailures++;
+      log(`job ${jobId}: task ${unit.id} had failed in an earlier run (${conn.redact(job.failedReason ?? '')}); retrying it`);
+    } else if (state !== 'failed') {
+      stats.adopted++;
+    }
+    return job;
+  }
+
+  /**
+   * Put one unit on the queue (or find it there) and wait for its reply.
+   * Rejects with the failure reason, or with "aborted" at once when `stop` is
+   * aborted (Ctrl-C, close, a lost Redis), whatever Redis is doing.
+   */
+  async function run(unit: Unit, stop: AbortSignal): Promise<TaskReply> {
+    if (stop.aborted) throw new Error('aborted');
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => reject(new Error('aborted'));
       stop.addEventListener('abort', onAbort, { once: true });
     });
+    aborted.catch(() => {});
+    let waited: Promise<TaskReply> | undefined;
     try {
+      const job = await Promise.race([enqueue(unit), aborted]);
+      waited = job.waitUntilFinished(events) as Promise<TaskReply>;
       return await Promise.race([waited, aborted]);
     } catch (error) {
-      if (stop.aborted) throw error;
+      if (stop.aborted) throw new Error('aborted');
       failedHere.add(unit.id);
-      const failed = await queue.getJob(unit.id).catch(() => undefined);
+      const failed = await withTimeout(queue.getJob(unit.id), 2000, 'no answer').catch(() => undefined);
       throw new TaskFailed(error instanceof Error ? error.message : String(error), failed?.attemptsStarted ?? failed?.attemptsMade ?? 1);
     } finally {
       stop.removeEventListener('abort', onAbort!);
-      waited.catch(() => {});
+      waited?.catch(() => {});
     }
   }
 
   async function evaluate(request: EvaluationRequest, { signal, onProgress }: EvaluateOptions = {}): Promise<BatchResult> {
     if (closing !== undefined) throw new UsageError('evaluate(): the evaluator is closed');
+    if (fatal !== undefined) throw fatal;
     const { tasks, dispatch, detail } = planBatch(request, variantCount);
     const recorder = new BatchRecorder(tasks, onProgress);
     const local = new AbortController(); // aborted by `signal` or `close()`
@@ -252,12 +355,21 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
     let callbackError: { error: unknown } | undefined;
     const finished = (async () => {
       // The scenario is republished if it went (a Redis restart) and its expiry refreshed; candidates are published once each.
-      let candidateHashes: string[];
+      let candidateHashes: string[] = [];
+      const encoded = request.candidates.map((c) => encodeCandidate(c));
       try {
-        await publish('scenario', bundle, scenarioHash);
-        candidateHashes = await Promise.all(request.candidates.map((c) => publish('candidate', encodeCandidate(c))));
+        await Promise.race([(async () => {
+          await publish('scenario', bundle, scenarioHash);
+          candidateHashes = await Promise.all(encoded.map((bytes) => publish('candidate', bytes)));
+        })(), new Promise<never>((_, reject) => {
+          if (stop.aborted) reject(new Error('aborted'));
+          stop.addEventListener('abort', () => reject(new Error(fatal?.message ?? 'aborted')), { once: true });
+        })]);
       } catch (error) {
-        throw new Error(`cannot publish the batch on Redis at ${conn.describe}: ${conn.redact(error instanceof Error ? error.message : String(error))}`);
+        if (fatal !== undefined) throw fatal;
+        if (stop.aborted) return;
+        const reason = conn.redact(error instanceof Error ? error.message : String(error));
+        throw new RedisUnavailableError(`cannot publish the batch on Redis at ${conn.describe}: ${reason}; ${redisAdvice(reason, conn)}`);
       }
       const units = new Map<string, Unit>();
       for (const ref of dispatch) {
@@ -276,6 +388,8 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
         unit.refs.push(ref);
       }
       const order = [...units.values()];
+      const entry = { candidates: encoded.map((bytes, i) => ({ bytes, hash: candidateHashes[i] })), units: () => order };
+      inFlightBatches.add(entry);
       let next = 0;
       let inFlight = 0;
       const outstanding = new Set<Unit>();
@@ -342,13 +456,14 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
         };
         launch();
       });
-      if (stop.aborted) {
-        // Take what this batch still has waiting off the queue; running tasks finish and stay for a resume.
+      inFlightBatches.delete(entry);
+      if (stop.aborted && fatal === undefined && downSince === undefined) {
+        // Take what this batch still has waiting off the queue (bounded: Redis may be going); running tasks finish and stay for a resume.
         const left = order.filter((u) => !u.settled).map((u) => u.id);
-        await Promise.allSettled(left.map(async (id) => {
+        await withTimeout(Promise.allSettled(left.map(async (id) => {
           const state = await queue.getJobState(id);
           if (state === 'waiting' || state === 'delayed' || state === 'prioritized') await queue.remove(id);
-        }));
+        })), 2000, 'clean-up timed out').catch(() => log(`job ${jobId}: could not take the batch's waiting tasks off the queue within 2 s; workers will run them and keep their results`));
       }
     })();
     batches.set(local, finished);
@@ -359,6 +474,7 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
       signal?.removeEventListener('abort', onAbort);
     }
     if (callbackError !== undefined) throw callbackError.error;
+    if (fatal !== undefined) throw fatal;
     const result = recorder.finish(stop.aborted);
     totals.cancelled += result.notRun.length;
     return result;
@@ -381,10 +497,13 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
     evaluate,
     close() {
       closing ??= (async () => {
+        clearInterval(watchdog);
         for (const controller of batches.keys()) controller.abort();
         await Promise.allSettled([...batches.values()]);
-        await Promise.allSettled([events.close(), queue.close()]);
-        redis.disconnect();
+        if (downSince === undefined && fatal === undefined) await withTimeout(redis.del(marker), 2000, 'closing').catch(() => {});
+        // BullMQ closes its own (blocking) connections; ours are dropped after, whatever Redis is doing.
+        await Promise.allSettled([withTimeout(events.close(), 2000, 'closing'), withTimeout(queue.close(), 2000, 'closing')]);
+        dropConnections();
         return { ...totals };
       })();
       return closing;

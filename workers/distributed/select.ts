@@ -7,7 +7,11 @@
  */
 import { UsageError } from '../../engine/errors.js';
 import { createInProcessEvaluator, type EvaluationScenario, type Evaluator } from '../../engine/optimise/evaluator.js';
+import { importOptional } from '../../engine/optional.js';
 import type { QueueEvaluatorOptions } from './coordinator.js';
+
+/** The optional packages the Redis queue needs (loaded only when it is used). */
+export const QUEUE_PACKAGES = ['bullmq', 'ioredis', 'msgpackr'] as const;
 
 /** How to evaluate: in this thread (`inProcess`), on a queue (`redis`) or on a local pool (`workers` threads). */
 export interface EvaluatorChoice extends Partial<Omit<QueueEvaluatorOptions, 'redis'>> {
@@ -35,7 +39,7 @@ export async function evaluatorFor(scenario: EvaluationScenario, choice: Evaluat
   }
   if (redis !== undefined) {
     if (workers !== undefined) throw new UsageError('--workers sets the threads of the local pool; with --redis, give each `greenwave worker` its --concurrency instead');
-    const { createQueueEvaluator } = await import('./coordinator.js');
+    const { createQueueEvaluator } = await importOptional(() => import('./coordinator.js'), QUEUE_PACKAGES, 'the Redis queue (--redis)');
     return createQueueEvaluator(scenario, { ...queueOptions, redis });
   }
   const { createPoolEvaluator } = await import('../evaluator.js');

@@ -37,10 +37,19 @@ import type { DemandSpec, FlowSpec, TripSpec } from '../../demand/demand.js';
 import type { VehicleModel } from '../../sim/losses.js';
 import type { ImportCount, ImportWarning } from '../types.js';
 import { Reader, show, type JsonDocument } from './json.js';
-import type { CityflowRoad } from './roadnet.js';
+import type { CityflowRoad } from './road.js';
 
 /** Vehicle fields CityFlow requires of every flow entry. */
 const VEHICLE_FIELDS = ['length', 'width', 'maxPosAcc', 'maxNegAcc', 'usualPosAcc', 'usualNegAcc', 'minGap', 'maxSpeed', 'headwayTime'] as const;
+
+/**
+ * Most single trips an import writes (2 million: about 0.5 GB while the scenario
+ * is built); flows of evenly spaced vehicles are one record each, whatever their count.
+ */
+export const MAX_CITYFLOW_TRIPS = 2_000_000;
+
+/** Most vehicles an import generates before its horizon (20 million). */
+export const MAX_CITYFLOW_VEHICLES = 20_000_000;
 
 /** Tolerance for "on the step grid" and "a multiple of the step", s. */
 const GRID_TOLERANCE = 1e-9;
@@ -79,7 +88,7 @@ export function cityflowVehicleModel(entries: readonly CityflowFlowEntry[], dt: 
   let accel = 0;
   let decel = 0;
   for (const e of entries) {
-    const w = flowDepartures(e, dt, horizon).times.length;
+    const w = flowDepartures(e, dt, horizon).count;
     weight += w;
     accel += w * e.accel;
     decel += w * e.decel;
@@ -104,7 +113,7 @@ export function cityflowSaturationFlow(entries: readonly CityflowFlowEntry[], dt
   let weight = 0;
   let sum = 0;
   for (const e of entries) {
-    const w = flowDepartures(e, dt, horizon).times.length;
+    const w = flowDepartures(e, dt, horizon).count;
     weight += w;
     sum += w * (e.headwayTime + e.spacing / e.maxSpeed);
   }
@@ -142,28 +151,31 @@ export function checkFlowRoutes(doc: JsonDocument, entries: readonly CityflowFlo
   }
 }
 
+/** The departures of a flow entry, counted without listing them (a horizon of years must not allocate a time per vehicle). */
+export interface FlowDepartures {
+  /** Vehicles departing before the horizon. */
+  count: number;
+  /** Departure time of vehicle `k` (0 <= k < count), s. */
+  timeAt(k: number): number;
+  /** True when the departures are evenly spaced on the step grid (a uniform flow reproduces them). */
+  evenlySpaced: boolean;
+  /** Vehicles of a flow with an end that fall at or after the horizon. */
+  beyondHorizon: number;
+}
+
 /** Departure times of a flow entry in a run of `horizon` s with step `dt` (CityFlow's Flow::nextStep). */
-export function flowDepartures(entry: Pick<CityflowFlowEntry, 'interval' | 'startTime' | 'endTime'>, dt: number, horizon: number): { times: number[]; evenlySpaced: boolean; beyondHorizon: number } {
+export function flowDepartures(entry: Pick<CityflowFlowEntry, 'interval' | 'startTime' | 'endTime'>, dt: number, horizon: number): FlowDepartures {
   const { interval, startTime, endTime } = entry;
   const steps = Math.ceil(horizon / dt - GRID_TOLERANCE); // steps 0 .. steps-1 run
   const first = Math.max(0, Math.ceil(startTime / dt - GRID_TOLERANCE));
   const lastStep = endTime === -1 ? Infinity : Math.floor(endTime / dt + GRID_TOLERANCE);
-  const times: number[] = [];
-  let beyondHorizon = 0;
   const ratio = interval / dt;
-  for (let k = 0; ; k++) {
-    const step = first + Math.ceil(k * ratio - GRID_TOLERANCE);
-    if (step > lastStep) break;
-    if (step >= steps) {
-      // Count what a longer run would have generated, when the flow has an end.
-      if (endTime === -1) break;
-      beyondHorizon = Math.floor((lastStep - first) / ratio + GRID_TOLERANCE) + 1 - k;
-      break;
-    }
-    times.push(step * dt);
-  }
+  // Vehicle k departs at step first + ceil(k ratio - tolerance); it runs while that step is <= the last one.
+  const upTo = (last: number): number => (last < first ? 0 : Math.floor((last - first + GRID_TOLERANCE) / ratio) + 1);
+  const count = upTo(Math.min(lastStep, steps - 1));
+  const beyondHorizon = endTime === -1 || lastStep < steps ? 0 : Math.max(0, upTo(lastStep) - count);
   const onGrid = Math.abs(first * dt - startTime) < GRID_TOLERANCE && Math.abs(ratio - Math.round(ratio)) < GRID_TOLERANCE;
-  return { times, evenlySpaced: onGrid, beyondHorizon: Math.max(0, beyondHorizon) };
+  return { count, timeAt: (k) => (first + Math.ceil(k * ratio - GRID_TOLERANCE)) * dt, evenlySpaced: onGrid, beyondHorizon };
 }
 
 /**
@@ -245,7 +257,9 @@ export function flowDemand(
   dt: number,
   horizon: number,
   warnings: ImportWarning[],
+  maxTrips = MAX_CITYFLOW_TRIPS,
 ): CityflowDemand {
+  let tripsWritten = 0;
   const trips: TripSpec[] = [];
   const flows: FlowSpec[] = [];
   let vehicles = 0;
@@ -258,7 +272,8 @@ export function flowDemand(
     const key = entry.route.join('\u0000');
     if (!routeCache.has(key)) routeCache.set(key, entry.route.length === 0 ? undefined : resolveRoute(entry.route, next, roads));
     const route = routeCache.get(key);
-    const { times, evenlySpaced, beyondHorizon } = flowDepartures(entry, dt, horizon);
+    const departures = flowDepartures(entry, dt, horizon);
+    const { count, timeAt, evenlySpaced, beyondHorizon } = departures;
     beyond += beyondHorizon;
     if (route === undefined) {
       invalid++;
@@ -266,36 +281,43 @@ export function flowDemand(
         where: doc.where([entry.index, 'route']),
         element: `flow_${entry.index}`,
         message: entry.route.length <= 1 || new Set(entry.route).size === 1
-          ? `route ${JSON.stringify(entry.route)} has fewer than two roads: CityFlow drops such vehicles and disables the flow, so ${times.length} vehicle(s) were left out`
-          : `no path through the route's roads ${JSON.stringify(entry.route)} (a road cannot be reached from the one before it): CityFlow drops such vehicles and disables the flow, so ${times.length} vehicle(s) were left out`,
+          ? `route ${JSON.stringify(entry.route)} has fewer than two roads: CityFlow drops such vehicles and disables the flow, so ${count} vehicle(s) were left out`
+          : `no path through the route's roads ${JSON.stringify(entry.route)} (a road cannot be reached from the one before it): CityFlow drops such vehicles and disables the flow, so ${count} vehicle(s) were left out`,
       });
       continue;
     }
-    if (times.length === 0) {
+    if (count === 0) {
       empty++;
       continue;
     }
     if (route.some((id) => roads.get(id)!.speed > entry.maxSpeed + 1e-9)) slow++;
-    vehicles += times.length;
+    vehicles += count;
+    if (vehicles > MAX_CITYFLOW_VEHICLES) {
+      throw doc.error([entry.index], `the flows up to this one generate ${vehicles.toLocaleString('en')} vehicles before the horizon (${horizon} s), more than the ${MAX_CITYFLOW_VEHICLES.toLocaleString('en')} greenwave simulates in one run (about 100 bytes each in the kernel): give a shorter horizon (--end) or a longer interval`);
+    }
     const id = `flow_${entry.index}`;
-    if (times.length === 1 || !evenlySpaced) {
-      times.forEach((depart, k) => trips.push({ id: `${id}_${k}`, depart, route }));
+    if (count === 1 || !evenlySpaced) {
+      tripsWritten += count;
+      if (tripsWritten > maxTrips) {
+        throw doc.error([entry.index], `the flows up to this one need ${tripsWritten.toLocaleString('en')} single trips before the horizon (${horizon} s; their departures are not evenly spaced on the ${dt} s step), more than the ${maxTrips.toLocaleString('en')} greenwave writes: give a shorter horizon (--end)`);
+      }
+      for (let k = 0; k < count; k++) trips.push({ id: `${id}_${k}`, depart: timeAt(k), route });
       continue;
     }
     let first = 0;
-    if (times[0] - entry.interval / 2 < 0) {
-      trips.push({ id: `${id}_0`, depart: times[0], route });
+    if (timeAt(0) - entry.interval / 2 < 0) {
+      trips.push({ id: `${id}_0`, depart: timeAt(0), route });
       first = 1;
     }
-    if (times.length - first === 1) {
-      trips.push({ id: `${id}_${first}`, depart: times[first], route });
+    if (count - first === 1) {
+      trips.push({ id: `${id}_${first}`, depart: timeAt(first), route });
       continue;
     }
     flows.push({
       id,
       rate: 1 / entry.interval,
-      begin: times[first] - entry.interval / 2,
-      end: times[times.length - 1] + entry.interval / 2,
+      begin: timeAt(first) - entry.interval / 2,
+      end: timeAt(count - 1) + entry.interval / 2,
       arrivals: 'uniform',
       route,
     });

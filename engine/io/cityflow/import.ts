@@ -16,6 +16,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
+import { LIMITS } from '../../limits.js';
 import type { DrivingSide } from '../../network/types.js';
 import type { ImportResult, ImportWarning } from '../types.js';
 import { checkFlowRoutes, cityflowSaturationFlow, cityflowVehicleModel, flowDemand, readFlowEntries, type CityflowFlowEntry } from './flow.js';
@@ -34,6 +35,9 @@ export interface CityflowImportOptions {
 
 /** Default horizon, s: the one-hour evaluation of the CityFlow data sets. */
 export const CITYFLOW_DEFAULT_HORIZON = 3600;
+
+/** Longest horizon, s (7 days, the scenario clock's bound in engine/limits.ts): the data sets describe an hour or a day; a longer run is a typing mistake. */
+export const CITYFLOW_MAX_HORIZON = LIMITS.clockS.max;
 
 /** Which CityFlow file a parsed document is. */
 function kindOf(data: unknown): 'config' | 'roadnet' | 'flow' | 'unknown' {
@@ -75,9 +79,11 @@ function checkOptions(options: CityflowImportOptions): { drivingSide: DrivingSid
   const side = options.drivingSide ?? 'right';
   if (side !== 'left' && side !== 'right') throw new UsageError(`importCityflow: options.drivingSide must be "left" or "right", got ${JSON.stringify(side)}`);
   const horizon = options.end ?? CITYFLOW_DEFAULT_HORIZON;
-  if (typeof horizon !== 'number' || !Number.isFinite(horizon) || horizon <= 0) throw new UsageError(`importCityflow: options.end must be a number of seconds > 0, got ${String(horizon)}`);
-  if (options.interval !== undefined && (typeof options.interval !== 'number' || !Number.isFinite(options.interval) || options.interval <= 0)) {
-    throw new UsageError(`importCityflow: options.interval must be a number of seconds > 0, got ${String(options.interval)}`);
+  if (typeof horizon !== 'number' || !Number.isFinite(horizon) || horizon <= 0 || horizon > CITYFLOW_MAX_HORIZON) {
+    throw new UsageError(`importCityflow: options.end (the horizon) must be a number of seconds in (0, ${CITYFLOW_MAX_HORIZON}] (7 days), got ${String(horizon)}`);
+  }
+  if (options.interval !== undefined && (typeof options.interval !== 'number' || !Number.isFinite(options.interval) || options.interval < 0.01 || options.interval > 3600)) {
+    throw new UsageError(`importCityflow: options.interval (the step) must be a number of seconds in [0.01, 3600], got ${String(options.interval)}`);
   }
   return { drivingSide: side, horizon };
 }
@@ -117,6 +123,7 @@ export async function importCityflow(files: { roadnet: string; flow?: string } |
       const flowName = config.flowFile === undefined ? undefined : r.string(config.flowFile, ['flowFile'], 'the flow file name');
       if (config.interval !== undefined) {
         const interval = r.positive(config.interval, ['interval'], 'the simulation step in seconds');
+        if (interval < 0.01 || interval > 3600) r.fail(['interval'], `expected the simulation step in seconds, in [0.01, 3600], found ${interval}`);
         step ??= interval;
       }
       if (config.rlTrafficLight === true) {

@@ -5,14 +5,19 @@
  *
  * The fast path is `JSON.parse` (CityFlow's own reader, rapidjson, also reads
  * whole documents). Positions are only needed when something is wrong, so the
- * text is parsed a second time, with positions, by the `yaml` package (YAML 1.2
- * is a superset of JSON) only when the first error is raised.
+ * lazy JSON locator of engine/text indexes the text only when the first error
+ * is raised.
+ *
+ * Bounds: files are read by engine/text's bounded reader (regular files only: a
+ * directory, FIFO or device is refused before it is read; at most the JSON size
+ * cap). A syntax error names the line and column of the offending character and
+ * never quotes the file's text (a wrong file given by mistake, such as a
+ * password file, is not echoed).
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
-import { locateIn, positionAt } from '../../scenario/source.js';
 import { InputError } from '../../errors.js';
+import { createJsonLocator, parseJson } from '../../text/json.js';
+import { positionAt, type SourcePosition } from '../../text/position.js';
+import { readTextFile, shortName } from '../../text/read.js';
 
 /** A key or array index on the way to a value. */
 export type JsonPath = ReadonlyArray<string | number>;
@@ -37,7 +42,7 @@ export function show(value: unknown): string {
 
 /** A parsed JSON file that can point at its values. */
 export class JsonDocument {
-  private located: ((at: JsonPath) => { line: number; column: number } | undefined) | undefined;
+  private located: ((at: JsonPath) => SourcePosition | undefined) | undefined;
 
   /**
    * @param file the file as the caller named it (used in messages)
@@ -48,7 +53,7 @@ export class JsonDocument {
 
   /** Line and column (1-based) of the value at `at`, or of its nearest enclosing value. */
   locate(at: JsonPath): { line: number; column: number } | undefined {
-    this.located ??= locator(this.text);
+    this.located ??= createJsonLocator(this.text);
     return this.located(at);
   }
 
@@ -65,44 +70,19 @@ export class JsonDocument {
   }
 }
 
-function locator(text: string): (at: JsonPath) => { line: number; column: number } | undefined {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
-  return (at) => locateIn(doc, at, false, (offset) => {
-    const p = lineCounter.linePos(offset);
-    return { line: p.line, column: p.col };
-  });
-}
-
 /**
  * Read and parse JSON file `file` (`what` names it in messages: "CityFlow roadnet").
  * Rejects with `InputError` for an unreadable file (path: the file) or a syntax
  * error (path: `file:line:column`).
  */
-export async function readJsonDocument(file: string, what: string): Promise<JsonDocument> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
-    throw new InputError(file, `cannot read the ${what} file (${path.resolve(file)}): ${why}`);
+export async function readJsonDocument(file: string, what: string, maxBytes?: number): Promise<JsonDocument> {
+  const text = await readTextFile(file, { format: 'json', what: `${what} file`, ...(maxBytes !== undefined ? { maxBytes } : {}) });
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    const pos = positionAt(text, parsed.error.offset);
+    throw new InputError(`${shortName(file)}:${pos.line}:${pos.column}`, `the ${what} file is not valid JSON: ${parsed.error.message}`);
   }
-  text = text.replace(/^\uFEFF/, '');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const lineCol = /\(line (\d+) column (\d+)\)/.exec(message);
-    const offset = /at position (\d+)/.exec(message);
-    const pos = lineCol
-      ? { line: Number(lineCol[1]), column: Number(lineCol[2]) }
-      : positionAt(text, offset ? Number(offset[1]) : text.length);
-    const clean = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
-    throw new InputError(`${file}:${pos.line}:${pos.column}`, `the ${what} file is not valid JSON: ${clean}`);
-  }
-  return new JsonDocument(file, text, data);
+  return new JsonDocument(shortName(file), text, parsed.data);
 }
 
 // ---------------------------------------------------------------- typed access

@@ -18,7 +18,7 @@
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { OSMTransform, parse } from 'osm-pbf-parser-node';
+import { importOptional } from '../../optional.js';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { InputError } from '../../errors.js';
 import { pbfBlocks } from './pbf.js';
@@ -222,6 +222,8 @@ interface PbfItem {
 }
 
 async function readPbf(file: string, handlers: OsmHandlers, filter: TagFilter): Promise<void> {
+  // The entity decoder is an optional dependency, loaded only when a PBF file is read.
+  const { OSMTransform, parse } = await importOptional(() => import('osm-pbf-parser-node'), ['osm-pbf-parser-node'], 'reading .osm.pbf files');
   // Only its options are used: `parse` reads which tags to keep from an OSMTransform instance.
   const options = new OSMTransform({
     withTags: { node: handlers.node ? filter.node ?? true : false, way: handlers.way !== undefined, relation: handlers.relation !== undefined },

@@ -22,6 +22,17 @@
  *   limits, classes) is reported.
  * - Vehicles on edges without lanes for the imported vehicle class, with
  *   `depart="triggered"` and similar, or on traffic zones are skipped and counted.
+ * - The simulated period [begin, end) of the configuration bounds the demand as
+ *   SUMO bounds it: a vehicle departing before `begin` is not loaded (SUMO skips
+ *   it), nor one at or after `end`; a flow keeps the departures inside the
+ *   period. greenwave's uniform flow departs half a headway after its begin, so
+ *   a flow whose first vehicle SUMO departs within half a headway of the period's
+ *   begin becomes a trip for that vehicle and a flow for the rest (a flow over a
+ *   route distribution has its begin moved to the period's begin instead, with a
+ *   warning). Every dropped vehicle is counted.
+ * - Ids: a vehicle id used twice (SUMO refuses the file), or one that a flow's
+ *   generated ids (`flow.0`, `flow.1` ...) would repeat, is renamed `id~2`,
+ *   `id~3` ... with a warning, so the scenario written loads.
  */
 import { InputError } from '../../errors.js';
 import type { DemandSpec, FlowSpec, TripSpec } from '../../demand/demand.js';
@@ -42,8 +53,10 @@ const DEFAULT_SPACING = 7.5;
 export interface DemandOptions {
   /** Seed of route-distribution draws. Default 1. */
   seed?: number;
-  /** Simulation begin, s: `depart="begin"` departs then. Default 0. */
+  /** Simulation begin, s: `depart="begin"` departs then; earlier departures are not loaded (as in SUMO). Default 0. */
   begin?: number;
+  /** Simulation end, s: departures at or after it are not loaded. Default: none. */
+  end?: number;
   /** Vehicle class whose lanes were imported. Default `passenger`. */
   vClass?: string;
 }
@@ -116,6 +129,8 @@ export function resolveDemand(raw: SumoDemand, network: RoadNetwork, edges: Edge
   const skipped = new Map<string, number>(raw.skipped);
   const skip = (why: string, n = 1) => skipped.set(why, (skipped.get(why) ?? 0) + n);
   const vClass = options.vClass ?? 'passenger';
+  const begin = options.begin ?? 0;
+  const end = options.end;
   const random: RandomStream = createRandom(options.seed ?? 1).fork('sumo-route-distribution');
   const trips: TripSpec[] = [];
   const flows: FlowSpec[] = [];
@@ -211,7 +226,15 @@ export function resolveDemand(raw: SumoDemand, network: RoadNetwork, edges: Edge
         skip(`vehicles with depart="${item.departText}"`);
         continue;
       }
-      const depart = item.depart === -Infinity ? options.begin ?? 0 : item.depart!;
+      const depart = item.depart === -Infinity ? begin : item.depart!;
+      if (depart < begin) {
+        skip(`vehicles departing before the simulation begin (${begin} s; SUMO does not load them)`);
+        continue;
+      }
+      if (end !== undefined && depart >= end) {
+        skip(`vehicles departing at or after the simulation end (${end} s)`);
+        continue;
+      }
       if (routes.length > 0) {
         let route = routes[0];
         if (routes.length > 1) {
@@ -232,9 +255,33 @@ export function resolveDemand(raw: SumoDemand, network: RoadNetwork, edges: Edge
       continue;
     }
     if (timing.approximated) skip('flows with probability (per-second Bernoulli read as Poisson)');
+    const windowed = windowFlow(timing.flow, begin, end);
+    if (windowed.outside !== undefined) {
+      skip(windowed.outside);
+      continue;
+    }
+    const windowedFlow = windowed.flow;
+    const place = (id: string, where: Omit<TripSpec, 'id' | 'depart'>, rate: number, split: boolean): void => {
+      const flow = { ...windowedFlow, rate };
+      if (flow.begin >= begin) {
+        flows.push({ id, ...where, ...flow });
+      } else if (!split && flow.arrivals === 'uniform') {
+        // SUMO's first vehicle departs at begin + half a headway of greenwave's flow; keep it as a trip.
+        const first = flow.begin + 0.5 / rate;
+        trips.push({ id: `${id}.first`, depart: first, ...where });
+        const rest = first + 0.5 / rate;
+        if (rest < flow.end) flows.push({ id, ...where, ...flow, begin: rest });
+      } else {
+        if (flow.arrivals === 'uniform') {
+          const late = begin - flow.begin;
+          warnings.push({ where: located(item), element: id, message: `uniform flow over a route distribution: greenwave's flow would begin ${late.toFixed(2)} s before the simulated period (its vehicles depart half a headway after its begin), so it begins at ${begin} s and its vehicles depart up to ${late.toFixed(2)} s later than in SUMO` });
+        }
+        flows.push({ id, ...where, ...flow, begin });
+      }
+    };
     if (routes.length === 0) {
       const ends = endpointsOf(item);
-      if (ends) flows.push({ id: item.id, ...ends, ...timing.flow });
+      if (ends) place(item.id, ends, timing.flow.rate, false);
       continue;
     }
     const total = routes.reduce((s, r) => s + r.probability, 0);
@@ -243,9 +290,10 @@ export function resolveDemand(raw: SumoDemand, network: RoadNetwork, edges: Edge
       if (!list || route.probability === 0) return;
       const id = routes.length === 1 ? item.id : `${item.id}#${k}`;
       const share = routes.length === 1 ? 1 : route.probability / total;
-      flows.push({ id, route: list, ...timing.flow, rate: timing.flow.rate * share });
+      place(id, { route: list }, timing.flow.rate * share, routes.length > 1);
     });
   }
+  renameDuplicates(trips, flows, warnings);
 
   const counts: ImportCount[] = [
     { label: 'vehicles and trips', count: trips.length },
@@ -275,6 +323,72 @@ function draw(routes: readonly SumoRoute[], random: RandomStream): SumoRoute {
     if (u < 0) return r;
   }
   return routes[routes.length - 1];
+}
+
+/**
+ * A flow (greenwave terms, from {@link flowTiming}) cut to the simulated period
+ * [begin, end): SUMO loads no vehicle departing outside it. Uniform departures
+ * keep their times (the flow starts at SUMO's first departure inside the period,
+ * less half a headway, which may fall before the period: the caller splits it);
+ * a Poisson flow starts at the period's begin. `outside` says why nothing is left.
+ */
+function windowFlow(flow: Pick<FlowSpec, 'rate' | 'begin' | 'end' | 'arrivals'>, begin: number, end: number | undefined): { flow: Pick<FlowSpec, 'rate' | 'begin' | 'end' | 'arrivals'>; outside?: undefined } | { outside: string } {
+  const out = { ...flow };
+  if (end !== undefined && out.end > end) out.end = end;
+  if (out.arrivals === 'uniform') {
+    const sumoFirst = out.begin + 0.5 / out.rate;
+    if (sumoFirst < begin) {
+      // the first departure at or after begin: SUMO's k-th, k = ceil((begin - first) * rate)
+      const k = Math.ceil((begin - sumoFirst) * out.rate - 1e-9);
+      out.begin = sumoFirst + k / out.rate - 0.5 / out.rate;
+    }
+    if (out.begin + 0.5 / out.rate >= out.end) {
+      return { outside: end !== undefined && flow.begin + 0.5 / flow.rate >= end ? `flows beginning at or after the simulation end (${end} s)` : `flows with no departure inside the simulated period (from ${begin} s)` };
+    }
+  } else {
+    out.begin = Math.max(out.begin, begin);
+    if (out.begin >= out.end) return { outside: `flows with no departure inside the simulated period (from ${begin} s)` };
+  }
+  return { flow: out };
+}
+
+/**
+ * Make every trip id unique, and distinct from the ids flows generate
+ * (`flow.0`, `flow.1` ...): a repeated id becomes `id~2`, `id~3` ..., with one
+ * warning naming the first and counting the rest. Flow ids repeated are renamed
+ * the same way.
+ */
+function renameDuplicates(trips: TripSpec[], flows: FlowSpec[], warnings: ImportWarning[]): void {
+  const renamed: string[] = [];
+  const flowIds = new Set<string>();
+  for (const f of flows) {
+    if (f.id === undefined) continue;
+    if (flowIds.has(f.id)) {
+      let n = 2;
+      while (flowIds.has(`${f.id}~${n}`)) n++;
+      renamed.push(`flow "${f.id}" -> "${f.id}~${n}"`);
+      f.id = `${f.id}~${n}`;
+    }
+    flowIds.add(f.id);
+  }
+  const generated = (id: string): boolean => {
+    const dot = id.lastIndexOf('.');
+    return dot > 0 && /^\d+$/.test(id.slice(dot + 1)) && flowIds.has(id.slice(0, dot));
+  };
+  const used = new Set<string>();
+  for (const t of trips) {
+    if (t.id === undefined) continue;
+    if (used.has(t.id) || generated(t.id)) {
+      let n = 2;
+      while (used.has(`${t.id}~${n}`)) n++;
+      renamed.push(`"${t.id}" -> "${t.id}~${n}"`);
+      t.id = `${t.id}~${n}`;
+    }
+    used.add(t.id);
+  }
+  if (renamed.length > 0) {
+    warnings.push({ message: `${renamed.length} vehicle or flow id(s) used twice (SUMO refuses the file), or repeating a flow's generated ids, renamed: ${renamed.slice(0, 5).join(', ')}${renamed.length > 5 ? ', ...' : ''}` });
+  }
 }
 
 /** Rate and period of a flow in greenwave's terms, or null if it emits nothing. */

@@ -21,6 +21,7 @@ import { readNetFile, type SumoTlLogic } from './net-file.js';
 import { buildNetwork, type TlLink } from './network.js';
 import { convertProgram, selectPrograms } from './programs.js';
 import { readRouteFiles } from './route-file.js';
+import { shortName } from '../files.js';
 
 /** The files of a SUMO scenario. */
 export interface SumoFiles {
@@ -192,6 +193,12 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
   }
   const built = buildNetwork(net, { vClass: options.vClass, junctionCrossing: options.junctionCrossing, saturationFlow: options.saturationFlow, jamSpacing });
   warnings.push(...built.warnings);
+  if (built.network.linkCount === 0) {
+    const dropped = built.dropped.size;
+    throw new InputError(shortName(netFile), dropped > 0
+      ? `the network has no edge with a lane open to vehicle class ${options.vClass ?? 'passenger'} (${dropped} edge(s) dropped, e.g. "${[...built.dropped.keys()][0]}": ${[...built.dropped.values()][0]}); there is nothing to simulate`
+      : 'the network has no edges (only crossings, walking areas or nothing at all); there is nothing to simulate');
+  }
   // The connection and internal-lane records are spent: let them go before programs and demand are built.
   net.connections.length = 0;
   net.internalLanes.clear();
@@ -209,7 +216,7 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
     warnings.push({ message: `${unprogrammed.length} signalised junction(s) without a tlLogic program (e.g. "${unprogrammed[0]}"); greenwave's default program will run there` });
   }
 
-  const resolved = resolveDemand(raw, built.network, { dropped: built.dropped, other: net.otherEdges }, { seed: options.seed, begin: simulation?.start, vClass: options.vClass });
+  const resolved = resolveDemand(raw, built.network, { dropped: built.dropped, other: net.otherEdges }, { seed: options.seed, begin: simulation?.start, end: simulation?.end, vClass: options.vClass });
   warnings.push(...resolved.warnings);
   const counts: ImportCount[] = [...built.counts, { label: 'signal programs', count: programs.length }, ...resolved.counts];
   for (const [name, count] of skippedAdditional) counts.push({ label: `skipped: additional <${name}>`, count });

@@ -1,7 +1,7 @@
 /**
  * What the synthetic network generators (`grid`, `corridor`, `ring`) share: the
  * option types and their defaults, argument validation (a `UsageError` naming the
- * argument, such as `grid.options.spacing must be a positive finite number, got 0`),
+ * argument, such as `grid.options.spacing must be a number > 0, got 0`),
  * the local equirectangular projection for lon/lat, and `NetworkPlan`, which
  * collects a generator's junctions and two-way streets in local coordinates and
  * then builds the `RoadNetwork` in one pass: ids prefixed, origin applied, control
@@ -15,6 +15,9 @@
  * at dead ends for models that want vehicles to reverse there.
  */
 import { UsageError } from '../../errors.js';
+import { describeValue } from '../../text/describe.js';
+import { describeRange, inRange, type NumberRange } from '../../text/numbers.js';
+import { isRecord } from '../../text/record.js';
 import { RoadNetwork } from '../road-network.js';
 import {
   DEFAULT_JAM_SPACING,
@@ -137,51 +140,29 @@ const COMMON_KEYS = ['speed', 'lanes', 'saturationFlow', 'jamSpacing', 'drivingS
 /** Option keys of {@link SideStreetOptions}, for generators that accept them. */
 export const SIDE_STREET_KEYS: readonly string[] = ['sideLanes', 'sideSpeed'];
 
-function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+/** `value` if it is a number in `range`, else a `UsageError` naming `path`. */
+function checkArgument(path: string, value: unknown, range: NumberRange): number {
+  if (!inRange(value, range)) throw new UsageError(`${path} must be ${describeRange(range)}, got ${describeValue(value)}`);
+  return value;
 }
 
-/** `value` as an integer >= `min`, or throws `UsageError` naming `path`. */
+/** `value` as a whole number >= `min`, or throws `UsageError` naming `path`. */
 export function checkCount(path: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new UsageError(`${path} must be an integer >= ${min}, got ${show(value)}`);
-  }
-  return value;
+  return checkArgument(path, value, { min, integer: true });
 }
 
 /** `value` as a positive finite number, or throws `UsageError` naming `path`. */
 export function checkPositive(path: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new UsageError(`${path} must be a positive finite number, got ${show(value)}`);
-  }
-  return value;
+  return checkArgument(path, value, { min: 0, minExclusive: true });
 }
 
 /** `value` as a finite number >= 0, or throws `UsageError` naming `path`. */
 export function checkNonNegative(path: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new UsageError(`${path} must be a finite number >= 0, got ${show(value)}`);
-  }
-  return value;
+  return checkArgument(path, value, { min: 0 });
 }
 
-function checkFiniteNumber(path: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new UsageError(`${path} must be a finite number, got ${show(value)}`);
-  }
-  return value;
-}
-
-function checkLanes(path: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_LANES) {
-    throw new UsageError(`${path} must be an integer from 1 to ${MAX_LANES}, got ${show(value)}`);
-  }
-  return value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const checkFiniteNumber = (path: string, value: unknown): number => checkArgument(path, value, {});
+const checkLanes = (path: string, value: unknown): number => checkArgument(path, value, { min: 1, max: MAX_LANES, integer: true });
 
 /**
  * Validate the options object of generator `fn` (the common options, plus
@@ -194,7 +175,7 @@ export function resolveOptions(
   keys: readonly string[],
 ): { resolved: ResolvedOptions; record: Record<string, unknown> } {
   if (options !== undefined && !isRecord(options)) {
-    throw new UsageError(`${fn}.options must be an object, got ${show(options)}`);
+    throw new UsageError(`${fn}.options must be an object, got ${describeValue(options)}`);
   }
   const record: Record<string, unknown> = options ?? {};
   const allowed = new Set([...COMMON_KEYS, ...keys]);
@@ -219,19 +200,19 @@ export function resolveOptions(
   };
 
   const drivingSide = get<DrivingSide>('drivingSide', 'right', (p, v) => {
-    if (v !== 'left' && v !== 'right') throw new UsageError(`${p} must be "left" or "right", got ${show(v)}`);
+    if (v !== 'left' && v !== 'right') throw new UsageError(`${p} must be "left" or "right", got ${describeValue(v)}`);
     return v;
   });
   const idPrefix = get('idPrefix', '', (p, v) => {
-    if (typeof v !== 'string') throw new UsageError(`${p} must be a string, got ${show(v)}`);
+    if (typeof v !== 'string') throw new UsageError(`${p} must be a string, got ${describeValue(v)}`);
     return v;
   });
   const origin = get<Point>('origin', { x: 0, y: 0 }, (p, v) => {
-    if (!isRecord(v)) throw new UsageError(`${p} must be an object { x, y }, got ${show(v)}`);
+    if (!isRecord(v)) throw new UsageError(`${p} must be an object { x, y }, got ${describeValue(v)}`);
     return { x: checkFiniteNumber(`${p}.x`, v.x), y: checkFiniteNumber(`${p}.y`, v.y) };
   });
   const geo = get<LonLat | undefined>('geo', undefined, (p, v) => {
-    if (!isRecord(v)) throw new UsageError(`${p} must be an object { lon, lat }, got ${show(v)}`);
+    if (!isRecord(v)) throw new UsageError(`${p} must be an object { lon, lat }, got ${describeValue(v)}`);
     const lon = checkFiniteNumber(`${p}.lon`, v.lon);
     const lat = checkFiniteNumber(`${p}.lat`, v.lat);
     if (lon < -180 || lon > 180) throw new UsageError(`${p}.lon must be within [-180, 180], got ${lon}`);
@@ -241,12 +222,12 @@ export function resolveOptions(
   });
   const signals = get<SignalPolicy>('signals', 'intersections', (p, v) => {
     if (!SIGNAL_POLICIES.includes(v as SignalPolicy)) {
-      throw new UsageError(`${p} must be one of ${SIGNAL_POLICIES.map((s) => `"${s}"`).join(', ')}, got ${show(v)}`);
+      throw new UsageError(`${p} must be one of ${SIGNAL_POLICIES.map((s) => `"${s}"`).join(', ')}, got ${describeValue(v)}`);
     }
     return v as SignalPolicy;
   });
   const deadEndUTurns = get('deadEndUTurns', false, (p, v) => {
-    if (typeof v !== 'boolean') throw new UsageError(`${p} must be a boolean, got ${show(v)}`);
+    if (typeof v !== 'boolean') throw new UsageError(`${p} must be a boolean, got ${describeValue(v)}`);
     return v;
   });
   return { resolved: { main, side, drivingSide, idPrefix, origin, geo, signals, deadEndUTurns }, record };

@@ -21,14 +21,17 @@ export const LOS_COLOURS: Readonly<Record<(typeof LOS_GRADES)[number], string>> 
 /** Upper control-delay bound (s) of grades A-E at signalised junctions, HCM 7th ed. Exhibit 19-8. */
 export const SIGNAL_LOS_LIMITS = [10, 20, 35, 55, 80] as const;
 
+// The scales are typed as plain functions, so the published declarations do not
+// name d3-scale's types (a user's strict type check needs no @types/d3-scale).
+
 /** Ordinal scale grade -> colour (unknown grades get the no-data colour). */
-export const losColour = scaleOrdinal<string, string>().domain([...LOS_GRADES]).range(LOS_GRADES.map((g) => LOS_COLOURS[g])).unknown(NO_DATA_COLOUR);
+export const losColour: (grade: string) => string = scaleOrdinal<string, string>().domain([...LOS_GRADES]).range(LOS_GRADES.map((g) => LOS_COLOURS[g])).unknown(NO_DATA_COLOUR);
 
 /** Speed ratio in [0, 1] -> colour (clamped). */
-export const speedRatioColour = scaleSequential(interpolateRdYlGn).domain([0, 1]).clamp(true);
+export const speedRatioColour: (ratio: number) => string = scaleSequential(interpolateRdYlGn).domain([0, 1]).clamp(true);
 
 /** Volume/capacity in [0, 1.2] -> colour (clamped). */
-export const vcColour = scaleSequential((t: number) => interpolateRdYlGn(1 - t)).domain([0, 1.2]).clamp(true);
+export const vcColour: (vc: number) => string = scaleSequential((t: number) => interpolateRdYlGn(1 - t)).domain([0, 1.2]).clamp(true);
 
 /** `rgb(r, g, b)` (as d3 interpolators return) as `#rrggbb`, which is shorter; other strings as they are. */
 export function hex(colour: string): string {

@@ -2,10 +2,12 @@
  * Writing report pages: `writeReport(dir)` renders an outputs directory into
  * `dir/report.html` (what `greenwave report` does); `writeRunReport(dir, run)`
  * writes a run's recordings and its page rendered from memory (what
- * `greenwave run --report` does once the run's outputs are written).
+ * `greenwave run --report` does once the run's outputs are written). Pages are
+ * written atomically, or through the caller's sink (its run manifest).
  */
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../text/atomic-file.js';
+import type { OutputSink } from '../outputs.js';
 import { writeRecordings, type Recordings } from '../recordings.js';
 import { renderReport, renderReportHtml, type ReportOptions } from './render.js';
 import { runReportData, type RunReportInput } from './run-data.js';
@@ -19,13 +21,15 @@ export interface WrittenReport {
 }
 
 async function writePage(path: string, page: string): Promise<WrittenReport> {
-  await writeFile(path, page);
+  await writeFileAtomic(path, page);
   return { path, bytes: Buffer.byteLength(page) };
 }
 
-/** Render the report of outputs directory `dir` into `out` (default `dir/report.html`). */
-export async function writeReport(dir: string, out?: string, options: ReportOptions = {}): Promise<WrittenReport> {
-  return writePage(out ?? join(dir, 'report.html'), await renderReport(dir, options));
+/** Render the report of outputs directory `dir` into `out` (default `dir/report.html`, through `sink` when given). */
+export async function writeReport(dir: string, out?: string, options: ReportOptions = {}, sink?: OutputSink): Promise<WrittenReport> {
+  const page = await renderReport(dir, options);
+  if (sink !== undefined && out === undefined) return { path: await sink.write('report.html', page), bytes: Buffer.byteLength(page) };
+  return writePage(out ?? join(dir, 'report.html'), page);
 }
 
 /**
@@ -33,8 +37,9 @@ export async function writeReport(dir: string, out?: string, options: ReportOpti
  * recordings (`writeRecordings`) and `dir/report.html`, rendered from the run
  * in memory (`runReportData`). Resolves to the paths written, the page last.
  */
-export async function writeRunReport(dir: string, run: RunReportInput & { recordings: Recordings }, options: ReportOptions = {}): Promise<string[]> {
-  const written = await writeRecordings(dir, run.net, run.trips, run.recordings, run.provenance);
-  written.push((await writePage(join(dir, 'report.html'), renderReportHtml(runReportData(run), options))).path);
+export async function writeRunReport(dir: string, run: RunReportInput & { recordings: Recordings }, options: ReportOptions = {}, sink?: OutputSink): Promise<string[]> {
+  const written = await writeRecordings(dir, run.net, run.trips, run.recordings, run.provenance, sink);
+  const page = renderReportHtml(runReportData(run), options);
+  written.push(sink !== undefined ? await sink.write('report.html', page) : (await writePage(join(dir, 'report.html'), page)).path);
   return written;
 }

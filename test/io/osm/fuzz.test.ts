@@ -88,7 +88,7 @@ describe('importOsm fuzzing', () => {
     expect(tally.ok + tally['input-error']).toBe(CASES);
     expect(tally.ok).toBeGreaterThan(0);
     expect(tally['input-error']).toBeGreaterThan(0);
-  }, 120_000);
+  });
 
   const present = existsSync(MONACO);
   if (!present) console.log(`OSM fuzz on Monaco skipped: ${MONACO} is absent`);
@@ -100,5 +100,5 @@ describe('importOsm fuzzing', () => {
       writeFileSync(file, mutate(text, () => rnd.next()));
       expect(['ok', 'input-error']).toContain(await outcome(file));
     }
-  }, 180_000);
+  });
 });

@@ -79,5 +79,5 @@ describe.skipIf(!present)(`importOsm on Monaco (${MONACO})`, () => {
     expect(run.gridlock).toBeUndefined();
     expect(trips.count).toBeGreaterThan(2000);
     expect(run.network.arrived).toBe(trips.count);
-  }, 120_000);
+  });
 });

@@ -168,7 +168,7 @@ describe.skipIf(!HAS_SUMO)('SUMO 1.15 runs greenwave\'s actuated plan (needs `su
   const begin = built.options.start ?? 0;
   const dir = tmp();
   writeFileSync(path.join(dir, 'net.net.xml'), sumoNetXml(built.network, { programs }));
-  const sumo = (args: string[]) => spawnSync('sumo', ['--xml-validation', 'never', '--no-step-log', ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  const sumo = (args: string[]) => spawnSync('sumo', ['--xml-validation', 'never', '--no-step-log', ...args], { cwd: dir, encoding: 'utf8', timeout: 600_000 });
 
   for (const [name, control] of [
     ['gap and detector-gap', { kind: 'actuated', gap: 2.5, detectorGap: 3 }],

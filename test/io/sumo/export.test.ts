@@ -143,7 +143,7 @@ describe.skipIf(!HAS_SUMO)('SUMO runs what greenwave writes (needs `sumo` on PAT
   const dir = tmp();
   writeFileSync(path.join(dir, 'net.net.xml'), sumoNetXml(network));
   writeFileSync(path.join(dir, 'plan.add.xml'), tlLogicXml(programs, net));
-  const sumo = (args: string[]) => execFileSync('sumo', ['--xml-validation', 'never', '--no-step-log', ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const sumo = (args: string[]) => execFileSync('sumo', ['--xml-validation', 'never', '--no-step-log', ...args], { cwd: dir, encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'pipe'] });
 
   it('`sumo -n net.net.xml -a plan.add.xml --end 10` runs', () => {
     expect(() => sumo(['-n', 'net.net.xml', '-a', 'plan.add.xml', '--end', '10'])).not.toThrow();

@@ -139,8 +139,10 @@ describe('importSumo: left-hand network (lefthand.net.xml)', async () => {
 
 describe('importSumo: configuration, routes and additional programs (cross.sumocfg)', async () => {
   const r = await importSumo(fixture('cross.sumocfg'));
-  const trips = r.demand.trips ?? [];
-  const flows = r.demand.flows ?? [];
+  // The same files without the configuration: the period starts at 0, so every vehicle of the route file is loaded.
+  const all = await importSumo({ net: fixture('cross.net.xml'), routes: [fixture('cross.rou.xml')], additional: [fixture('cross.add.xml')] });
+  const trips = all.demand.trips ?? [];
+  const flows = all.demand.flows ?? [];
   const byId = new Map(flows.map((f) => [f.id, f]));
 
   it('reads the files the configuration names, relative to it, and its period', () => {
@@ -157,7 +159,9 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
   });
 
   it('turns vehicles into trips with explicit routes (named, inline, forward references) and trips into routed endpoints', () => {
-    expect(trips.map((t) => t.id)).toEqual(['v0', 'v1', 'v2', 'b0', 't0', 't1']);
+    // f_vph and f_number start at 0: SUMO departs their first vehicle at 0, which greenwave's uniform flow
+    // (first vehicle half a headway after its begin) cannot, so it is a trip of its own.
+    expect(trips.map((t) => t.id)).toEqual(['v0', 'v1', 'v2', 'b0', 't0', 't1', 'f_vph.first', 'f_number.first']);
     expect(trips[0]).toEqual({ id: 'v0', depart: 0, route: ['NC', 'CS'] });
     expect(trips[1]).toEqual({ id: 'v1', depart: 1.5, route: ['EC', 'CW'] });
     expect(trips[2].depart).toBe(5); // 00:00:05
@@ -165,8 +169,20 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
     expect(trips[3]).toEqual({ id: 'b0', depart: 3, route: ['SC', 'CW'] }); // route "late" is defined after the vehicle
     expect(trips[4]).toEqual({ id: 't0', depart: 7, fromLink: 'SC', toLink: 'CN' });
     expect(trips[5]).toEqual({ id: 't1', depart: 8, from: 'W', to: 'E' });
-    expect(r.counts).toContainEqual({ label: 'skipped: vehicles with depart="triggered"', count: 1 });
-    expect(r.counts).toContainEqual({ label: 'skipped: person', count: 1 });
+    expect(all.counts).toContainEqual({ label: 'skipped: vehicles with depart="triggered"', count: 1 });
+    expect(all.counts).toContainEqual({ label: 'skipped: person', count: 1 });
+  });
+
+  it('keeps only the departures inside the configuration\'s period [60, 3600) s, as SUMO loads them', () => {
+    // v0 ... t1 depart at 0-8 s, before the begin: SUMO does not load them.
+    expect(r.counts).toContainEqual({ label: 'skipped: vehicles departing before the simulation begin (60 s; SUMO does not load them)', count: 6 });
+    const table = expandDemand(compile(r.network), r.demand, createRandom(1));
+    const departs = (prefix: string) => table.ids.flatMap((id, i) => (id.startsWith(prefix) ? [table.depart[i]] : [])).sort((a, b) => a - b);
+    // f_vph departs every 10 s from 0 to 590 s in SUMO: from 60 s on here
+    expect(departs('f_vph.').map((t) => Math.round(t * 1e9) / 1e9)).toEqual(Array.from({ length: 54 }, (_, k) => 60 + 10 * k));
+    expect(departs('f_number.')).toEqual([60, 80].map((t) => expect.closeTo(t, 9))); // 0, 20, 40 are before the begin
+    expect((r.demand.flows ?? []).find((f) => f.id === 'f_exp')).toMatchObject({ begin: 60, end: 150, arrivals: 'poisson' }); // Poisson: memoryless, cut at the begin
+    for (let v = 0; v < table.count; v++) expect(table.depart[v]).toBeGreaterThanOrEqual(60);
   });
 
   it('turns flows into greenwave flows with SUMO\'s rates, and departures at begin + k x period', () => {
@@ -176,8 +192,8 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
     expect(byId.get('f_exp')).toMatchObject({ rate: 0.01, begin: 50, end: 150, arrivals: 'poisson' }); // begin/end from <interval>
     expect(byId.get('f_prob#0')).toMatchObject({ rate: 0.015, arrivals: 'poisson', route: ['WC', 'CE'] }); // distribution 3:1
     expect(byId.get('f_prob#1')).toMatchObject({ rate: 0.005, route: ['WC', 'CN'] });
-    const table = expandDemand(compile(r.network), r.demand, createRandom(1));
-    const departs = (prefix: string) => table.ids.flatMap((id, i) => (id.startsWith(prefix) ? [table.depart[i]] : []));
+    const table = expandDemand(compile(all.network), all.demand, createRandom(1));
+    const departs = (prefix: string) => table.ids.flatMap((id, i) => (id.startsWith(prefix) ? [table.depart[i]] : [])).sort((a, b) => a - b);
     const vph = departs('f_vph.');
     expect(vph).toHaveLength(60);
     vph.forEach((t, k) => expect(t).toBeCloseTo(10 * k, 9));
@@ -204,8 +220,8 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
   });
 
   it('draws distribution routes from a seeded stream: same seed same routes', async () => {
-    const again = await importSumo(fixture('cross.sumocfg'));
-    expect(again.demand).toEqual(r.demand);
+    const again = await importSumo({ net: fixture('cross.net.xml'), routes: [fixture('cross.rou.xml')], additional: [fixture('cross.add.xml')] });
+    expect(again.demand).toEqual(all.demand);
   });
 
   it('reads RESCO-style programs: a yellow phase holding "s" turns ends the green; a partly yellow phase is a phase of its own', async () => {

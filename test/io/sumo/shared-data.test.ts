@@ -138,7 +138,7 @@ describe.skipIf(!HAS_GRID)(`sumo-grid10 against SUMO 1.15 (needs ${GRID})`, asyn
     const dir = mkdtempSync(path.join(tmpdir(), 'gw-grid10-'));
     writeFileSync(path.join(dir, 'plan.add.xml'), tlLogicXml(add.programs, r.network, r.signalIndex, { programId: 'a' }));
     const run = (plan: string) => {
-      const out = execFileSync('sumo', ['-n', path.join(GRID, 'net.net.xml'), '-r', path.join(GRID, 'routes.rou.xml'), '-a', plan, '--mesosim', '--meso-junction-control', '--xml-validation', 'never', '--no-step-log', '--duration-log.statistics', '--end', '7200'], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = execFileSync('sumo', ['-n', path.join(GRID, 'net.net.xml'), '-r', path.join(GRID, 'routes.rou.xml'), '-a', plan, '--mesosim', '--meso-junction-control', '--xml-validation', 'never', '--no-step-log', '--duration-log.statistics', '--end', '7200'], { encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'pipe'] });
       return /Duration: ([\d.]+)\n/.exec(out.slice(out.indexOf('Statistics')))![1];
     };
     expect(run(path.join(dir, 'plan.add.xml'))).toBe(run(path.join(GRID, 'webster.add.xml')));

@@ -1,0 +1,109 @@
+/**
+ * The documented range of every number a scenario gives, in the planners' units
+ * of the scenario file (the unit is in the key): what a value must be to make
+ * physical or practical sense, and why. The scenario schema checks each field
+ * against its range and says the range when a value falls outside; importers
+ * use the same ranges to normalise what they write.
+ *
+ * Ranges are wide on purpose: they exclude nonsense that would hang a run, fill
+ * the memory or give silently wrong figures (a jam spacing of 1e-8 m, a green of
+ * 1e-9 s, a coordinate of 1e308), never an unusual but real road.
+ *
+ * This file sits at the bottom of the import order (beside `errors.ts`), so
+ * every layer may read it.
+ */
+import type { NumberRange } from './text/numbers.js';
+
+/** A documented range: the accepted values and, for each bound that is a practical limit, why. */
+export interface Limit extends NumberRange {
+  /** Why the lower bound, when it is not simply the sign of a physical quantity. */
+  whyMin?: string;
+  /** Why the upper bound. */
+  whyMax?: string;
+}
+
+const DAY_S = 86_400;
+const WEEK_S = 7 * DAY_S;
+/** Most lanes a link may have (movement lane sets are 32-bit masks when compiled). */
+const MAX_LANES = 32;
+/** Saturation flow no lane exceeds: one vehicle per second. */
+const MAX_LANE_FLOW_VPH = 3600;
+
+/** Ranges of the scenario file's numbers, by the quantity they measure. */
+export const LIMITS = {
+  /** Planar coordinates (`xM`, `yM`, `origin.xM`), m. */
+  coordinateM: {
+    min: -1e7, max: 1e7,
+    whyMin: 'planar coordinates are metres from a local origin, within ±10,000 km',
+    whyMax: 'planar coordinates are metres from a local origin, within ±10,000 km',
+  },
+  /** Link length and generator distances (`lengthM`, `spacingM`, ...), m. */
+  lengthM: { min: 0, minExclusive: true, max: 100_000, whyMax: 'a link longer than 100 km is not a street of a signalised network; split it' },
+  /** Lengths that may be 0 to mean "none" (`attachLengthM`, `spokeLengthM`), m. */
+  optionalLengthM: { min: 0, max: 100_000, whyMax: 'a link longer than 100 km is not a street of a signalised network' },
+  /** Ring radius, m. */
+  radiusM: { min: 0, minExclusive: true, max: 100_000, whyMax: 'a ring road wider than 200 km is not a street network' },
+  /** Lanes of a link. */
+  lanes: { min: 1, max: MAX_LANES, integer: true },
+  /** Free-flow speed, km/h. */
+  speedKmh: { min: 0, minExclusive: true, max: 250, whyMax: 'no road traffic moves faster than 250 km/h' },
+  /** Saturation flow, vehicles per hour per lane. */
+  saturationVehPerHourPerLane: { min: 0, minExclusive: true, max: MAX_LANE_FLOW_VPH, whyMax: 'a lane discharges at most one vehicle per second' },
+  /** Space one stopped vehicle takes in a queue, m. */
+  jamSpacingM: {
+    min: 2, max: 50,
+    whyMin: 'a stopped vehicle with its gap takes from 2 m (a motorcycle) to 50 m (a road train)',
+    whyMax: 'a stopped vehicle with its gap takes from 2 m (a motorcycle) to 50 m (a road train)',
+  },
+  /** Flow and OD rates, vehicles per hour. */
+  vehPerHour: {
+    min: 0, max: MAX_LANES * MAX_LANE_FLOW_VPH,
+    whyMax: `no origin feeds more than ${MAX_LANES} lanes at ${MAX_LANE_FLOW_VPH} vehicles per hour each`,
+  },
+  /** Factor on the whole demand (`demand.scale`, `run --demand-scale`). */
+  demandScale: { min: 0, minExclusive: true, max: 100, whyMax: 'the demand is scaled by at most 100; write the demand larger instead' },
+  /** A time-of-day demand factor. */
+  demandFactor: { min: 0, max: 100, whyMax: 'a time-of-day factor scales the matrix as written; above 100, scale the matrix instead' },
+  /** A time on the scenario clock (seconds since midnight: departures, flow periods, the run). */
+  clockS: { min: 0, max: WEEK_S, whyMax: 'a run covers at most a week (604,800 s after midnight of its first day)' },
+  /** A signal offset, s (taken modulo the cycle). */
+  offsetS: { min: -WEEK_S, max: WEEK_S, whyMin: 'an offset is taken modulo the cycle; within a week either way', whyMax: 'an offset is taken modulo the cycle; within a week either way' },
+  /** Green time of a phase, s. */
+  greenS: {
+    min: 1, max: 3600,
+    whyMin: 'a green lasts from 1 s to an hour; a shorter one serves no vehicle and makes the run step without end',
+    whyMax: 'a green lasts from 1 s to an hour',
+  },
+  /** Yellow and all-red intervals, s. */
+  clearanceS: { min: 0, max: 60, whyMax: 'yellow and all-red intervals last from 0 to 60 s' },
+  /** Minimum and maximum greens of adaptive control, s. */
+  adaptiveGreenS: { min: 0, max: 3600, whyMax: 'an adaptive green is bounded by an hour' },
+  /** A signal cycle, s. */
+  cycleS: { min: 1, max: 14_400, whyMin: 'a cycle lasts from 1 s to 4 hours', whyMax: 'a cycle lasts from 1 s to 4 hours' },
+  /** Actuated control: passage time and detector setback, s. */
+  actuatedGapS: { min: 0.1, max: 60, whyMin: 'gaps are measured from 0.1 s to 60 s', whyMax: 'gaps are measured from 0.1 s to 60 s' },
+  /** Actuated control: detector distance upstream of the stop line, m. */
+  detectorDistanceM: { min: 0, minExclusive: true, max: 10_000, whyMax: 'a detector sits at most 10 km upstream' },
+  /** Max-pressure decision interval, s. */
+  decisionIntervalS: { min: 0.1, max: 3600, whyMin: 'decisions come every 0.1 s to an hour', whyMax: 'decisions come every 0.1 s to an hour' },
+  /** Index of a phase in its program. */
+  phaseIndex: { min: 0, max: 999, integer: true, whyMax: 'a program has at most 1,000 phases' },
+  /** Acceleration and deceleration of a vehicle class, m/s². */
+  accelerationMS2: { min: 0, minExclusive: true, max: 50, whyMax: 'accelerations and decelerations up to 50 m/s² (5 g)' },
+  /** Seed of the run's random streams. */
+  seed: { min: 0, max: 2 ** 32 - 1, integer: true, whyMax: 'seeds are 32-bit (0 to 4,294,967,295)' },
+  /** Replications of a run. */
+  replications: { min: 1, max: 1000, integer: true, whyMax: 'more than 1,000 replications add nothing a 95% confidence interval needs' },
+  /** Quiet time that ends a run as gridlock, s. */
+  gridlockTimeoutS: { min: 1, max: DAY_S, whyMin: 'from 1 s to a day', whyMax: 'from 1 s to a day' },
+  /** Interval of the routing cost refresh, s. */
+  routingIntervalS: { min: 1, max: DAY_S, whyMin: 'from 1 s to a day; a shorter interval makes the run refresh routes without end', whyMax: 'from 1 s to a day' },
+  /** Share of vehicles re-routing en route. */
+  share: { min: 0, max: 1 },
+  /** Wait that counts as a stop, s. */
+  stopThresholdS: { min: 0, max: 3600, whyMax: 'a stop is counted after at most an hour of waiting' },
+  /** Metrics time-series interval, s. */
+  intervalS: { min: 1, max: DAY_S, whyMin: 'from 1 s to a day; a shorter interval fills the memory with samples', whyMax: 'from 1 s to a day' },
+  /** Junctions along one generated dimension (grid rows and columns, corridor and ring junctions). */
+  generatorCount: { min: 1, max: 1000, integer: true, whyMax: 'a generated network has at most 1,000 junctions along any dimension' },
+} as const satisfies Record<string, Limit>;

@@ -1,0 +1,331 @@
+/**
+ * What a loaded scenario is, and the one conversion from the file's planners'
+ * units to the engine's SI units (km/h -> m/s, veh/h -> veh/s, clock strings ->
+ * seconds since midnight), with the time-window checks that need converted
+ * times. Loading (`load.ts`, `parse.ts`) validates first, then calls
+ * {@link convertScenario}.
+ */
+import type { DemandSpec, FlowSpec, OdMatrixSpec, TripSpec } from '../demand/demand.js';
+import type { CorridorOptions, GridOptions, RingOptions } from '../network/generators/index.js';
+import type { DrivingSide, JunctionSpec, LinkSpec, MovementSpec } from '../network/types.js';
+import type { MovementRef, ProgramControl } from '../signals/program.js';
+import type { VehicleModel } from '../sim/losses.js';
+import type { ImportResult } from '../io/types.js';
+import type { Locator, PathSegment } from '../text/position.js';
+import { scaleDemand } from '../demand/scale.js';
+import { formatClock, parseClock } from './clock.js';
+import { OUTPUT_FILES, type IMPORT_FORMATS, type SIGNAL_DEFAULTS } from './formats.js';
+import type { GeneratorNetworkFile, ScenarioFile } from './schema.js';
+
+/** The network of a loaded scenario, in SI units, still to be built. */
+export type NetworkSource =
+  | { kind: 'inline'; junctions: JunctionSpec[]; links: LinkSpec[]; movements?: MovementSpec[] }
+  | { kind: 'grid'; rows: number; cols: number; options: GridOptions }
+  | { kind: 'corridor'; junctions: number; spacing: number | number[]; options: CorridorOptions }
+  | { kind: 'ring'; junctions: number; radius: number; options: RingOptions }
+  | { kind: 'import'; format: (typeof IMPORT_FORMATS)[number]; file: string; options?: Record<string, unknown> };
+
+/** A movement as a scenario names it: `"fromLink>toLink"` (resolved against the network when built) or `{ from, to }`. */
+export type ScenarioMovementRef = string | MovementRef;
+
+/** A phase in SI, with movements as written. */
+export interface ScenarioPhase {
+  green: ScenarioMovementRef[];
+  permissive?: ScenarioMovementRef[];
+  /** Green time, s. */
+  duration: number;
+  yellow?: number;
+  allRed?: number;
+  minGreen?: number;
+  maxGreen?: number;
+}
+
+/** A signal program in SI, with movements as written. */
+export interface ScenarioProgram {
+  junction: string;
+  /** s */
+  offset?: number;
+  /** s */
+  cycle?: number;
+  phases: ScenarioPhase[];
+  /** The program's own gap-out control, s. */
+  control?: ProgramControl;
+}
+
+/** The run settings in SI: times are seconds since midnight of the simulated day. */
+export interface ScenarioSimulation {
+  /** s */
+  start: number;
+  /** s */
+  end: number;
+  seed: number;
+  replications: number;
+  /** s */
+  gridlockTimeout?: number;
+  /** s */
+  routingInterval?: number;
+  rerouteShare?: number;
+  /** s */
+  stopThreshold?: number;
+  /** Vehicle class fields given (m/s², 0..1), over the imported or default class. */
+  vehicle?: Partial<VehicleModel>;
+  /** Metrics time-series interval, s. */
+  interval?: number;
+}
+
+/** A validated scenario in SI units, ready for `buildScenario`. */
+export interface LoadedScenario {
+  /** The scenario file, as the caller named it (problems use this name). */
+  file: string;
+  name: string;
+  description?: string;
+  drivingSide: DrivingSide;
+  network: NetworkSource;
+  /** Demand in the engine's units (veh/s, s; OD cells stay veh/h, as `expandDemand` takes them). */
+  demand: DemandSpec;
+  signals: { default: (typeof SIGNAL_DEFAULTS)[number]; programs: ScenarioProgram[] };
+  simulation: ScenarioSimulation;
+  outputs: { dir: string; files: Array<(typeof OUTPUT_FILES)[number]> };
+  /** The file as validated, in planners' units (schema defaults applied). */
+  source: ScenarioFile;
+  /**
+   * With `network: { import, file }` (filled by `loadScenario`): what the importer
+   * read. Its network is the scenario's; its programs run at signals the scenario
+   * gives no program for; its demand is used when the scenario's is empty.
+   */
+  imported?: ImportResult;
+  /** Line and column of the value at `path` of the file (of its key with `key: true`), or of its nearest enclosing value. */
+  locate: Locator;
+}
+
+/** Copy of `record` without its undefined values. */
+function defined<T extends object>(record: T): T {
+  const out: Record<string, unknown> = {};
+  for (const key in record) if (record[key] !== undefined) out[key] = record[key];
+  return out as T;
+}
+
+const kmh = (v: number | undefined): number | undefined => (v === undefined ? undefined : v / 3.6);
+const perHour = (v: number | undefined): number | undefined => (v === undefined ? undefined : v / 3600);
+
+/** Seconds of time pair `name` of `record` (`nameS`, or the clock string `name`), or `fallback`. */
+function timeOf(record: object, name: string, fallback: number): number;
+function timeOf(record: object, name: string, fallback?: number): number | undefined;
+function timeOf(record: object, name: string, fallback?: number): number | undefined {
+  const r = record as Record<string, unknown>;
+  if (typeof r[`${name}S`] === 'number') return r[`${name}S`] as number;
+  if (typeof r[name] === 'string') return parseClock(r[name] as string) ?? fallback;
+  return fallback;
+}
+
+/** Key of time pair `name` the writer used (`nameS` or `name`), or `undefined` if neither. */
+export function timeKey(record: object, name: string): string | undefined {
+  const r = record as Record<string, unknown>;
+  if (r[`${name}S`] !== undefined) return `${name}S`;
+  if (r[name] !== undefined) return name;
+  return undefined;
+}
+
+function generatorSource(g: GeneratorNetworkFile, drivingSide: DrivingSide): NetworkSource {
+  const common = defined({
+    speed: kmh(g.speedKmh),
+    lanes: g.lanes,
+    saturationFlow: perHour(g.saturationVehPerHourPerLane),
+    jamSpacing: g.jamSpacingM,
+    drivingSide,
+    idPrefix: g.idPrefix,
+    origin: g.origin === undefined ? undefined : { x: g.origin.xM, y: g.origin.yM },
+    geo: g.geo,
+    signals: g.signals,
+    deadEndUTurns: g.deadEndUTurns,
+  });
+  switch (g.generator) {
+    case 'grid':
+      return { kind: 'grid', rows: g.rows, cols: g.cols, options: defined({ ...common, spacing: g.spacingM, attachLength: g.attachLengthM }) };
+    case 'corridor':
+      return {
+        kind: 'corridor',
+        junctions: g.junctions,
+        spacing: g.spacingM,
+        options: defined({ ...common, endLength: g.endLengthM, sideLength: g.sideLengthM, sideLanes: g.sideLanes, sideSpeed: kmh(g.sideSpeedKmh) }),
+      };
+    case 'ring':
+      return {
+        kind: 'ring',
+        junctions: g.junctions,
+        radius: g.radiusM,
+        options: defined({ ...common, spokeLength: g.spokeLengthM, sideLanes: g.sideLanes, sideSpeed: kmh(g.sideSpeedKmh) }),
+      };
+  }
+}
+
+/**
+ * `s` (a valid scenario file, defaults applied) in SI units, as loaded from
+ * `file`; `networkFile` is the resolved path of an imported network.
+ */
+export function convertScenario(s: ScenarioFile, file: string, networkFile: string | undefined, locate: Locator): LoadedScenario {
+  const drivingSide = s.drivingSide;
+  let network: NetworkSource;
+  const n = s.network;
+  if ('links' in n) {
+    network = {
+      kind: 'inline',
+      junctions: n.junctions.map((j) => defined({ id: j.id, x: j.xM, y: j.yM, lon: j.lon, lat: j.lat, control: j.control })),
+      links: n.links.map((l) =>
+        defined({
+          id: l.id,
+          from: l.from,
+          to: l.to,
+          length: l.lengthM,
+          lanes: l.lanes,
+          speed: l.speedKmh / 3.6,
+          saturationFlow: perHour(l.saturationVehPerHourPerLane),
+          jamSpacing: l.jamSpacingM,
+          name: l.name,
+          names: l.names,
+          roadClass: l.roadClass,
+          shape: l.shapeM,
+        }),
+      ),
+      ...(n.movements === undefined ? {} : { movements: n.movements.map((m) => defined({ from: m.from, to: m.to, lanes: m.lanes })) }),
+    };
+  } else if ('generator' in n) {
+    network = generatorSource(n, drivingSide);
+  } else {
+    // The import form (its file was checked above).
+    network = { kind: 'import', format: n.import, file: networkFile ?? n.file, ...(n.options === undefined ? {} : { options: n.options }) };
+  }
+
+  const sim = s.simulation;
+  const start = timeOf(sim, 'start', 0);
+  const end = timeOf(sim, 'end', 0);
+  const simulation: ScenarioSimulation = defined({
+    start,
+    end,
+    seed: sim.seed,
+    replications: sim.replications,
+    gridlockTimeout: sim.gridlockTimeoutS,
+    routingInterval: sim.routingIntervalS,
+    rerouteShare: sim.rerouteShare,
+    stopThreshold: sim.stopThresholdS,
+    vehicle: sim.vehicle === undefined ? undefined : defined({ accel: sim.vehicle.accelMS2, decel: sim.vehicle.decelMS2, sigma: sim.vehicle.sigma, startLoss: sim.vehicle.startLoss }),
+    interval: sim.intervalS,
+  });
+
+  const d = s.demand;
+  const demand: DemandSpec = {};
+  if (d.trips !== undefined) {
+    // Field by field (not through `defined`): a city's trips are the bulk of a scenario.
+    demand.trips = d.trips.map((t): TripSpec => {
+      const spec: TripSpec = { depart: timeOf(t, 'depart', 0) };
+      if (t.id !== undefined) spec.id = t.id;
+      if (t.from !== undefined) spec.from = t.from;
+      if (t.to !== undefined) spec.to = t.to;
+      if (t.fromLink !== undefined) spec.fromLink = t.fromLink;
+      if (t.toLink !== undefined) spec.toLink = t.toLink;
+      if (t.route !== undefined) spec.route = t.route;
+      return spec;
+    });
+  }
+  if (d.flows !== undefined) {
+    demand.flows = d.flows.map((f): FlowSpec =>
+      defined({
+        id: f.id,
+        from: f.from,
+        to: f.to,
+        fromLink: f.fromLink,
+        toLink: f.toLink,
+        route: f.route,
+        rate: f.vehPerHour / 3600,
+        begin: timeOf(f, 'begin', start),
+        end: timeOf(f, 'end', end),
+        arrivals: f.arrivals,
+      }),
+    );
+  }
+  if (d.od !== undefined) {
+    demand.od = d.od.map((m): OdMatrixSpec =>
+      defined({
+        zones: m.zones,
+        zoneNames: m.zoneNames,
+        trips: m.vehPerHour,
+        begin: timeOf(m, 'begin', start),
+        end: timeOf(m, 'end', end),
+        profile: m.profile?.map((p) => ({ time: timeOf(p, 'time', 0), factor: p.factor })),
+        arrivals: m.arrivals,
+      }),
+    );
+  }
+
+  const programs = (s.signals?.programs ?? []).map((p): ScenarioProgram =>
+    defined({
+      junction: p.junction,
+      offset: p.offsetS,
+      cycle: p.cycleS,
+      control: p.actuated === undefined ? undefined : defined({ kind: 'actuated' as const, gap: p.actuated.maxGapS, detectorGap: p.actuated.detectorGapS, passingTime: p.actuated.passingTimeS }),
+      phases: p.phases.map((ph): ScenarioPhase =>
+        defined({
+          green: ph.green,
+          permissive: ph.permissive,
+          duration: ph.greenS,
+          yellow: ph.yellowS,
+          allRed: ph.allRedS,
+          minGreen: ph.minGreenS,
+          maxGreen: ph.maxGreenS,
+        }),
+      ),
+    }),
+  );
+
+  return {
+    file,
+    name: s.name,
+    ...(s.description === undefined ? {} : { description: s.description }),
+    drivingSide,
+    network,
+    demand: scaleDemand(demand, s.demand.scale ?? 1),
+    signals: { default: s.signals?.default ?? 'fixed', programs },
+    simulation,
+    outputs: { dir: s.outputs?.dir ?? `out/${s.name}`, files: s.outputs?.files ?? [...OUTPUT_FILES] },
+    source: s,
+    locate,
+  };
+}
+
+const at = (t: number): string => `${formatClock(t)} (${t} s)`;
+
+/**
+ * Time windows: the run ends after it starts; every trip departs inside the run
+ * (the kernel skips departures outside it, which would lose vehicles silently);
+ * flows and OD periods end after they begin and begin inside the run.
+ */
+export function checkTimes(s: ScenarioFile, loaded: LoadedScenario, problem: (at: readonly PathSegment[], message: string) => void): void {
+  const { start, end } = loaded.simulation;
+  const sim = s.simulation;
+  const keyOr = (record: object, name: string, base: PathSegment[]): PathSegment[] => {
+    const key = timeKey(record, name);
+    return key === undefined ? base : [...base, key];
+  };
+  if (end <= start) {
+    problem(keyOr(sim, 'end', ['simulation']), `expected an end after simulation start ${at(start)}, found ${at(end)}`);
+    return;
+  }
+  s.demand.trips?.forEach((t, i) => {
+    const depart = loaded.demand.trips![i].depart;
+    if (depart >= start && depart < end) return;
+    const where = keyOr(t, 'depart', ['demand', 'trips', i]);
+    if (depart < start) problem(where, `expected a departure at or after simulation start ${at(start)}, found ${at(depart)} (times are seconds since midnight, not since the start)`);
+    else problem(where, `expected a departure before simulation end ${at(end)}, found ${at(depart)}`);
+  });
+  const periods = (list: Array<{ begin: number; end: number }> | undefined, raw: object[] | undefined, kind: 'flows' | 'od'): void => {
+    list?.forEach((p, i) => {
+      const record = raw![i];
+      const base: PathSegment[] = ['demand', kind, i];
+      if (p.end <= p.begin) problem(keyOr(record, 'end', base), `expected an end after its begin ${at(p.begin)}, found ${at(p.end)}`);
+      else if (p.begin < start) problem(keyOr(record, 'begin', base), `expected a begin at or after simulation start ${at(start)}, found ${at(p.begin)} (times are seconds since midnight, not since the start)`);
+      else if (p.begin >= end) problem(keyOr(record, 'begin', base), `expected a begin before simulation end ${at(end)}, found ${at(p.begin)}`);
+    });
+  };
+  periods(loaded.demand.flows, s.demand.flows, 'flows');
+  periods(loaded.demand.od, s.demand.od, 'od');
+}

@@ -16,7 +16,7 @@ import type { RoadNetwork } from '../../network/road-network.js';
 import { DEFAULT_JAM_SPACING } from '../../network/types.js';
 import type { ImportCount, ImportResult, ImportWarning } from '../types.js';
 import { readAdditionalFile, readConfigFile } from './config-file.js';
-import { jamSpacingOf, resolveDemand } from './demand.js';
+import { jamSpacingOf, resolveDemand, vehicleModelOf } from './demand.js';
 import { readNetFile, type SumoTlLogic } from './net-file.js';
 import { buildNetwork, type TlLink } from './network.js';
 import { convertProgram, selectPrograms } from './programs.js';
@@ -250,6 +250,8 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
     signalIndex: built.signalIndex,
   };
   if (simulation) result.simulation = simulation;
+  const vehicle = vehicleModelOf(raw);
+  if (vehicle) result.vehicle = vehicle;
   return result;
 }
 

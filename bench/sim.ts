@@ -24,11 +24,12 @@ import { RECORDED_PEERS } from './peers/recorded.js';
 import { gridSimScenario, GRID_SIM_END } from './sim-scenario.js';
 
 /**
- * CI floors against SUMO meso: about half the ratios measured on the 2-core
- * development machine (2026-12-06, load 15-20, SUMO recorded net of its empty
- * run: 10x10 7.0-7.7x, 30x30 10.1x).
+ * CI floors against SUMO meso (via the reference workload). The 10x10 ratio is
+ * about 16x on a quiet machine but 6.8-7.7x in five CI runs at load 17-25 (the
+ * kernel's CPU time grows more under contention than the reference workload's),
+ * so its floor is 6x; the 30x30 floor 5x.
  */
-export const SIM_FLOORS = { grid10: 4, grid30: 5 };
+export const SIM_FLOORS = { grid10: 6, grid30: 5 };
 
 async function run(ctx: BenchContext): Promise<void> {
   const cases = [

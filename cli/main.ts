@@ -16,7 +16,7 @@ import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
 import { registerImportCommand } from './import.js';
-import { registerCalibrateCommand } from './calibrate.js';
+import { registerCalibrateCommand } from './calibrate-command.js';
 import { VERSION } from './version.js';
 import { registerWorkerCommand } from './worker.js';
 
@@ -197,7 +197,7 @@ Examples:
     .option('--max-memory <MiB>', LIMIT_HELP.memory, mebibytes('--max-memory'))
     .option('--max-input <MiB>', LIMIT_HELP.input, mebibytes('--max-input'))
     .action(async (file: string, options: { maxMemory?: number; maxInput?: number }) => {
-      const { validateCommand } = await import('./commands.js');
+      const { validateCommand } = await import('./validate.js');
       process.exitCode = await validateCommand(file, { maxMemoryMiB: options.maxMemory, maxInputMiB: options.maxInput });
     });
   registerImportCommand(cli);

@@ -54,7 +54,7 @@ describe('greenwave --help', () => {
     expect(greenwave('run', scenario('ok.yaml', VALID), '--replications', 'zero').code).toBe(2);
     const bench = greenwave('bench', 'everything');
     expect(bench.code).toBe(2);
-    expect(bench.stderr).toContain('the benchmarks are routing, sim, pool, distributed, report, calibrate, or all');
+    expect(bench.stderr).toContain('the benchmarks are routing, sim, pool, distributed, report, calibrate, city, or all');
   });
 });
 

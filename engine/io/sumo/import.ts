@@ -20,8 +20,10 @@ import { jamSpacingOf, resolveDemand } from './demand.js';
 import { readNetFile, type SumoTlLogic } from './net-file.js';
 import { buildNetwork, type TlLink } from './network.js';
 import { convertProgram, selectPrograms } from './programs.js';
-import { readRouteFiles } from './route-file.js';
+import { readRouteFiles, type SumoDemand } from './route-file.js';
+import { LIMITS, limitProblem, type Limit } from '../../limits.js';
 import { shortName } from '../files.js';
+import { checkImportRanges } from '../ranges.js';
 
 /** The files of a SUMO scenario. */
 export interface SumoFiles {
@@ -54,6 +56,21 @@ export interface SumoImportOptions {
   seed?: number;
 }
 
+/**
+ * The jam spacing the vehicle types give (their length + minGap, weighted by the
+ * demand) must be a scenario's: refused at the vehicle type that pulls it out of
+ * range (the longest when it is too long, the shortest when too short).
+ */
+function checkJamSpacing(spacing: number, demand: SumoDemand): void {
+  const problem = limitProblem(spacing, LIMITS.jamSpacingM);
+  if (problem === undefined) return;
+  const types = [...demand.vTypes.values()].sort((a, b) => a.length + a.minGap - (b.length + b.minGap));
+  const culprit = spacing > LIMITS.jamSpacingM.max ? types[types.length - 1] : types[0];
+  const message = `jam spacing (m) (the mean length + minGap of the vehicle types in the demand) ${problem}`;
+  if (culprit === undefined) throw new InputError('vehicle types', message);
+  throw new InputError(`${culprit.file}:${culprit.line}`, `vType "${culprit.id}": length ${culprit.length} m + minGap ${culprit.minGap} m: ${message}`);
+}
+
 function checkOptions(options: SumoImportOptions): void {
   const positive = (name: string, value: unknown) => {
     if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
@@ -62,6 +79,12 @@ function checkOptions(options: SumoImportOptions): void {
   };
   positive('saturationFlow', options.saturationFlow);
   if (options.jamSpacing !== 'vType') positive('jamSpacing', options.jamSpacing);
+  const ranged = (name: string, value: number | undefined, limit: Limit, unit: string) => {
+    const problem = value === undefined ? undefined : limitProblem(value, limit);
+    if (problem !== undefined) throw new UsageError(`importSumo: options.${name} ${unit}${problem}`);
+  };
+  ranged('saturationFlow', options.saturationFlow === undefined ? undefined : options.saturationFlow * 3600, LIMITS.saturationVehPerHourPerLane, '(as veh/h per lane) ');
+  ranged('jamSpacing', typeof options.jamSpacing === 'number' ? options.jamSpacing : undefined, LIMITS.jamSpacingM, '(m) ');
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new UsageError(`importSumo: options.seed must be an integer, got ${String(options.seed)}`);
 }
 
@@ -186,6 +209,7 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
   let jamSpacing = typeof options.jamSpacing === 'number' ? options.jamSpacing : undefined;
   if (options.jamSpacing === undefined || options.jamSpacing === 'vType') {
     const fromTypes = jamSpacingOf(raw);
+    if (fromTypes !== undefined) checkJamSpacing(fromTypes, raw);
     if (fromTypes !== undefined && Math.abs(fromTypes - DEFAULT_JAM_SPACING) > 1e-9) {
       jamSpacing = fromTypes;
       warnings.push({ message: `jam spacing set to ${fromTypes.toFixed(2)} m, the mean length + minGap of the vehicle types in the demand` });
@@ -231,6 +255,31 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
     signalIndex: built.signalIndex,
   };
   if (simulation) result.simulation = simulation;
+  checkImportRanges(result, (kind, id) => {
+    switch (kind) {
+      case 'junction': {
+        const j = net.junctions.find((x) => x.id === id);
+        return j === undefined ? netFile : `${netFile}:${j.line}`;
+      }
+      case 'link': {
+        const e = net.edges.find((x) => x.id === id);
+        return e === undefined ? netFile : `${netFile}:${e.line}`;
+      }
+      case 'program': {
+        const controller = built.signalIndex[id]?.controller;
+        const logic = logics.filter((l) => l.id === controller).pop();
+        return logic === undefined ? undefined : `${logic.file}:${logic.line}`;
+      }
+      case 'trip':
+      case 'flow': {
+        const original = id.replace(/~\d+$/, '').replace(/\.\d+$/, '');
+        const item = raw.items.find((x) => x.id === id) ?? raw.items.find((x) => x.id === original);
+        return item === undefined ? routeFiles?.[0] : `${item.file}:${item.line}`;
+      }
+      default:
+        return given.config;
+    }
+  });
   return result;
 }
 

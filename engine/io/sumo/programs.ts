@@ -27,12 +27,18 @@
  * 4. SUMO's `offset` is the time the program's first phase starts (the program
  *    runs at (t - offset) mod cycle), which is greenwave's `offset` too.
  * 5. Actuated and delay-based programs are read as fixed time with their
- *    `duration`s; `minDur`/`maxDur` become `minGreen`/`maxGreen`.
+ *    `duration`s; `minDur`/`maxDur` become `minGreen`/`maxGreen` (a `maxDur`
+ *    above the scenario's longest adaptive green, an hour, is capped to it with
+ *    a warning).
+ * 6. Every time written must be a scenario's (`engine/limits.ts`): a green, a
+ *    yellow or all-red (summed over the folded phases), a `minDur` or the offset
+ *    out of range is refused with an `InputError` at the SUMO phase that makes it.
  *
  * A program whose traffic light controls several junctions (a joined TLS) gives
  * one program per junction, all with the same phase times.
  */
 import { InputError } from '../../errors.js';
+import { LIMITS, limitProblem, type Limit } from '../../limits.js';
 import type { PhaseSpec, SignalProgramSpec, MovementRef } from '../../signals/program.js';
 import type { ImportWarning } from '../types.js';
 import type { SumoTlLogic } from './net-file.js';
@@ -53,6 +59,8 @@ export interface ProgramOptions {
 
 interface GwPhase {
   levels: Map<string, number>; // movement key -> PERMISSIVE | PROTECTED
+  /** Index of the SUMO phase it starts with (for messages). */
+  sumoIndex: number;
   duration: number;
   yellow: number;
   allRed: number;
@@ -174,30 +182,46 @@ export function convertProgram(
   const phases: GwPhase[] = [];
   let partial = 0;
   let odd = 0;
+  let cappedMax = 0;
+  /** The SUMO phase `p` as it becomes a greenwave `field` of `value` s: refused with its line when out of the scenario range. */
+  const checkPhase = (p: number, field: string, value: number, limit: Limit, note = ''): void => {
+    const problem = limitProblem(value, limit);
+    if (problem !== undefined) throw new InputError(`${logic.file}:${logic.phases[p].line}`, `${label} phase ${p}: ${field}${note} ${problem}`);
+  };
+  checkPhase(first, 'offset (s) (the program\'s offset plus the phases before its first green)', logic.offset + shift, LIMITS.offsetS);
   for (let n = 0; n < sumoPhases.length; n++) {
-    const { levels, green, yellow, phase } = sumoPhases[(first + n) % sumoPhases.length];
+    const index = (first + n) % sumoPhases.length;
+    const { levels, green, yellow, phase } = sumoPhases[index];
     if (phase.duration === 0) continue;
     if (green) {
       if (yellow) partial++;
-      const gw: GwPhase = { levels, duration: phase.duration, yellow: 0, allRed: 0 };
+      checkPhase(index, 'green (s)', phase.duration, LIMITS.greenS);
+      const gw: GwPhase = { levels, sumoIndex: index, duration: phase.duration, yellow: 0, allRed: 0 };
       if (logic.type !== 'static' && phase.minDur !== undefined && phase.maxDur !== undefined && phase.minDur <= phase.maxDur) {
+        checkPhase(index, 'minimum green (s) (minDur)', phase.minDur, LIMITS.adaptiveGreenS);
         gw.minGreen = phase.minDur;
-        gw.maxGreen = phase.maxDur;
+        // A maxDur beyond the longest adaptive green never binds within the run's sense: it is capped, with a warning.
+        gw.maxGreen = Math.min(phase.maxDur, LIMITS.adaptiveGreenS.max);
+        if (phase.maxDur > LIMITS.adaptiveGreenS.max) cappedMax++;
       }
       phases.push(gw);
       continue;
     }
     const last = phases[phases.length - 1];
+    const folded = ` (with the phases after the green of phase ${last.sumoIndex})`;
     if (yellow && last.allRed === 0) {
       last.yellow += phase.duration;
+      checkPhase(index, 'yellow (s)', last.yellow, LIMITS.clearanceS, folded);
     } else {
       if (yellow) odd++;
       last.allRed += phase.duration;
+      checkPhase(index, 'all-red (s)', last.allRed, LIMITS.clearanceS, folded);
     }
   }
   if (partial > 0) {
     warnings.push({ where, element: logic.id, message: `${partial} phase(s) turn some movements yellow while others stay green; those yellow movements are red in greenwave (no discharge on yellow either way)` });
   }
+  if (cappedMax > 0) warnings.push({ where, element: logic.id, message: `${cappedMax} maxDur value(s) above ${LIMITS.adaptiveGreenS.max} s capped to ${LIMITS.adaptiveGreenS.max} s (${LIMITS.adaptiveGreenS.whyMax})` });
   if (odd > 0) warnings.push({ where, element: logic.id, message: `${odd} yellow phase(s) after an all-red phase counted as all-red` });
 
   // 3. One program per junction.

@@ -23,6 +23,7 @@ import { baselinePlans } from '../../cli/baselines.js';
 import { readCounts } from '../../engine/io/counts/index.js';
 import { resolveCounts } from '../../engine/demand/counts.js';
 import type { CompiledNetwork } from '../../engine/network/index.js';
+import { ownThreadId } from './cpu-watch.js';
 import { CHECKPOINT_SCENARIO, classify, type CaseResult, type TargetName } from './targets.js';
 
 /** A case to run: its target, its directory and files, the main file and further files. */
@@ -112,6 +113,9 @@ async function runCase(c: CaseMessage): Promise<CaseResult> {
       throw new Error(`unknown target ${String(c.target)}`);
   }
 }
+
+// First message: this thread's id, so the runner can read its CPU clock (the timeout is CPU time, see cpu-watch.ts).
+parentPort?.postMessage({ tid: ownThreadId() });
 
 parentPort?.on('message', async (c: CaseMessage) => {
   let result: CaseResult;

@@ -382,6 +382,10 @@ export async function importOsm(file: string, options: OsmImportOptions = {}): P
     counts: [...head, ...report.countList()],
     warnings: report.warningList(),
   };
-  checkImportRanges(result);
+  // Junction ids are "n<node id>", link ids "w<way id>#<part>": the message names the OSM element.
+  checkImportRanges(result, (kind, id) => {
+    const m = kind === 'junction' ? /^n(\d+)$/.exec(id) : kind === 'link' ? /^w(\d+)#/.exec(id) : null;
+    return m === null ? undefined : `${file}: ${kind === 'junction' ? 'node' : 'way'} ${m[1]}`;
+  });
   return result;
 }

@@ -188,7 +188,8 @@ export function convertProgram(
     const problem = limitProblem(value, limit);
     if (problem !== undefined) throw new InputError(`${logic.file}:${logic.phases[p].line}`, `${label} phase ${p}: ${field}${note} ${problem}`);
   };
-  checkPhase(first, 'offset (s) (the program\'s offset plus the phases before its first green)', logic.offset + shift, LIMITS.offsetS);
+  const offsetProblem = limitProblem(logic.offset + shift, LIMITS.offsetS);
+  if (offsetProblem !== undefined) throw new InputError(where, `${label}: offset (s) (the program's offset ${logic.offset} s plus ${shift} s of phases before its first green) ${offsetProblem}`);
   for (let n = 0; n < sumoPhases.length; n++) {
     const index = (first + n) % sumoPhases.length;
     const { levels, green, yellow, phase } = sumoPhases[index];

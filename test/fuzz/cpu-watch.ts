@@ -71,7 +71,6 @@ export function watchCpu(pid: number, tid: number | undefined, options: CpuWatch
     } else if (now - lastChange > idleMs) {
       fire(`blocked: used no CPU time for ${idleMs / 1000} s (${((cpu - base!) / 1000).toFixed(1)} s of CPU time in all)`);
     }
-  }, options.pollMs ?? 250);
-  timer.unref();
+  }, options.pollMs ?? 250); // not unref'd: it keeps the process alive while a case runs in an unref'd worker
   return stop;
 }

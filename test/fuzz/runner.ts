@@ -123,7 +123,10 @@ class CaseWorker {
 
   /** Run one case; a timeout is `timeoutMs` of the thread's CPU time, or a minute without any (see cpu-watch.ts). */
   async run(message: CaseMessage, timeoutMs: number): Promise<CaseResult> {
-    const tid = await this.tid;
+    // The thread says its id when it has started (a ref'd timer keeps the process alive meanwhile: the worker is unref'd).
+    let wait: NodeJS.Timeout | undefined;
+    const tid = await Promise.race([this.tid, new Promise<undefined>((resolve) => { wait = setTimeout(() => resolve(undefined), 120_000); })]);
+    clearTimeout(wait);
     const result = await new Promise<CaseResult>((resolve) => {
       const stop = watchCpu(process.pid, tid, { cpuLimitMs: timeoutMs }, (why) => {
         this.pending = undefined;

@@ -70,6 +70,13 @@ describe('importSumo: values out of the scenario ranges', () => {
     expect((error as InputError).message).toMatch(/offset \(s\).* expected a number from -604800 to 604800 \(an offset is taken modulo the cycle/);
   });
 
+  it('refuses a lane index of 1e12 at its edge instead of allocating a lane map that size (fuzz case sumo-1435)', async () => {
+    const config = mutated('cross.net.xml', '<lane id="CE_0" index="0"', '<lane id="CE_0" index="1e12"');
+    const e = await refusal(config);
+    expect(e.path).toBe(`${path.join(path.dirname(config), 'cross.net.xml')}:${lineOf(config, 'cross.net.xml', '<edge id="CE"')}`);
+    expect(e.message).toMatch(/edge "CE": lane indices must be 0 to 1, each once \(one per lane\), found 1, 1000000000000/);
+  });
+
   it('caps an actuated maxDur above an hour with a warning, and the scenario written loads', async () => {
     const config = mutated('cross.add.xml', '<tlLogic id="C" type="static" programID="b" offset="0">\n        <phase duration="20" state="GGgrrrGGgrrrrr"/>', '<tlLogic id="C" type="actuated" programID="b" offset="0">\n        <phase duration="20" minDur="5" maxDur="1000000" state="GGgrrrGGgrrrrr"/>');
     const result = await importSumo(config);

@@ -85,6 +85,12 @@ export const LIMITS = {
   actuatedGapS: { min: 0.1, max: 60, whyMin: 'gaps are measured from 0.1 s to 60 s', whyMax: 'gaps are measured from 0.1 s to 60 s' },
   /** Actuated control: detector distance upstream of the stop line, m. */
   detectorDistanceM: { min: 0, minExclusive: true, max: 10_000, whyMax: 'a detector sits at most 10 km upstream' },
+  /** Max-pressure decision interval, s. */
+  decisionIntervalS: { min: 0.1, max: 3600, whyMin: 'decisions come every 0.1 s to an hour', whyMax: 'decisions come every 0.1 s to an hour' },
+  /** Index of a phase in its program. */
+  phaseIndex: { min: 0, max: 999, integer: true, whyMax: 'a program has at most 1,000 phases' },
+  /** Acceleration and deceleration of a vehicle class, m/s². */
+  accelerationMS2: { min: 0, minExclusive: true, max: 50, whyMax: 'accelerations and decelerations up to 50 m/s² (5 g)' },
   /** Seed of the run's random streams. */
   seed: { min: 0, max: 2 ** 32 - 1, integer: true, whyMax: 'seeds are 32-bit (0 to 4,294,967,295)' },
   /** Replications of a run. */

@@ -19,7 +19,7 @@ import { inUnit, simulatedPeriod } from './scenario-doc.js';
 import type { ImportResult } from './types.js';
 
 /** Kinds of element an import result holds. */
-export type ImportElement = 'junction' | 'link' | 'program' | 'trip' | 'flow' | 'od' | 'simulation';
+export type ImportElement = 'junction' | 'link' | 'program' | 'trip' | 'flow' | 'od' | 'simulation' | 'vehicle';
 
 /**
  * Where the importer read an element (`file:line`, or a file), by kind and id
@@ -76,6 +76,12 @@ export function checkImportRanges(result: ImportResult, locate: LocateElement = 
   for (const p of result.programs) {
     const label = `signal program of junction "${p.junction}"`;
     if (p.offset !== undefined) check('program', p.junction, label, 'offset (s)', p.offset, LIMITS.offsetS);
+    if (p.control !== undefined) {
+      const c = p.control;
+      if (c.gap !== undefined) check('program', p.junction, label, 'max-gap (s)', c.gap, LIMITS.actuatedGapS);
+      if (c.detectorGap !== undefined) check('program', p.junction, label, 'detector-gap (s)', c.detectorGap, LIMITS.actuatedGapS);
+      if (c.passingTime !== undefined) check('program', p.junction, label, 'passing-time (s)', c.passingTime, LIMITS.actuatedGapS);
+    }
     p.phases.forEach((ph, i) => {
       const phase = `${label}, phase ${i}`;
       check('program', p.junction, phase, 'green (s)', ph.duration, LIMITS.greenS);
@@ -87,6 +93,14 @@ export function checkImportRanges(result: ImportResult, locate: LocateElement = 
       const max = ph.maxGreen ?? PHASE_DEFAULTS.maxGreen;
       if (min > max) fail('program', p.junction, phase, `minimum green ${min} s exceeds the maximum green ${max} s`);
     });
+  }
+
+  if (result.vehicle !== undefined) {
+    const v = result.vehicle;
+    const label = 'vehicle class (the mean of the vehicle types)';
+    check('vehicle', '', label, 'acceleration (m/s²)', v.accel, LIMITS.accelerationMS2);
+    check('vehicle', '', label, 'deceleration (m/s²)', v.decel, LIMITS.accelerationMS2);
+    check('vehicle', '', label, 'sigma', v.sigma, LIMITS.share);
   }
 
   const { start, end } = simulatedPeriod(result);

@@ -98,6 +98,13 @@ function programDocument(p: SignalProgramSpec): object {
       ...(ph.minGreen === undefined ? {} : { minGreenS: ph.minGreen }),
       ...(ph.maxGreen === undefined ? {} : { maxGreenS: ph.maxGreen }),
     })),
+    ...(p.control === undefined ? {} : {
+      actuated: {
+        ...(p.control.gap === undefined ? {} : { maxGapS: p.control.gap }),
+        ...(p.control.detectorGap === undefined ? {} : { detectorGapS: p.control.detectorGap }),
+        ...(p.control.passingTime === undefined ? {} : { passingTimeS: p.control.passingTime }),
+      },
+    }),
   };
 }
 
@@ -202,6 +209,12 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
     demand: demandDocument(result.demand),
     // With a reference the importer makes the same programs again when the scenario loads.
     ...(result.programs.length > 0 && options.reference === undefined ? { signals: { programs: result.programs.map(programDocument) } } : {}),
-    simulation: { startS: start, endS: end },
+    simulation: {
+      startS: start,
+      endS: end,
+      ...(result.vehicle === undefined || options.reference !== undefined ? {} : {
+        vehicle: { accelMS2: result.vehicle.accel, decelMS2: result.vehicle.decel, sigma: result.vehicle.sigma, startLoss: result.vehicle.startLoss },
+      }),
+    },
   };
 }

@@ -158,6 +158,8 @@ export interface OptimiseOptions {
   /** Abort: finish nothing more, checkpoint what was done, resolve with `stopReason: 'interrupted'`. */
   signal?: AbortSignal;
   onProgress?: (progress: OptimiseProgress) => void;
+  /** Best plans kept in `elite` (for re-ranking on fresh seeds). Default 5. */
+  keep?: number;
 }
 
 /** What {@link optimise} found. */
@@ -173,6 +175,12 @@ export interface OptimiseResult {
   stopReason: 'budget' | 'time' | 'converged' | 'interrupted';
   /** Candidates whose runs failed (scored Infinity), with the first error. */
   failures: Array<{ evaluation: number; seed: number; message: string }>;
+  /**
+   * The best `keep` plans of this run with distinct objective values, best first
+   * (the start plan included when it is among them; after a resume, only plans
+   * scored since, and the best).
+   */
+  elite: ScoredPlan[];
 }
 
 /** Score candidates: one batch through the evaluator, mean per-run objective per candidate (Infinity if any run failed). */
@@ -259,14 +267,27 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
   const stopped = (): 'interrupted' | 'time' => (options.signal?.aborted ? 'interrupted' : 'time');
   const progress = (): void => options.onProgress?.({ evaluations, budget, batches, best: best.value, start: startPlan.value, elapsedS: elapsedS() });
 
+  const keep = options.keep ?? 5;
+  if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`keep must be an integer >= 1, got ${String(keep)}`);
+  const elite: ScoredPlan[] = [];
+  const remember = (plan: ScoredPlan): void => {
+    if (!Number.isFinite(plan.value)) return;
+    if (elite.length === keep && plan.value >= elite[elite.length - 1].value) return;
+    if (elite.some((e) => e.value === plan.value)) return; // the same score: almost surely the same behaviour (genes that do not bind)
+    elite.push(plan);
+    elite.sort((a, b) => a.value - b.value);
+    if (elite.length > keep) elite.pop();
+  };
   const finish = (stopReason: OptimiseResult['stopReason']): OptimiseResult => {
     clearTimeout(timer);
-    return { start: startPlan, best, history, evaluations, batches, elapsedS: elapsedS(), method, objective, stopReason, failures };
+    if (elite.length === 0 && Number.isFinite(best.value)) elite.push(best);
+    return { start: startPlan, best, history, evaluations, batches, elapsedS: elapsedS(), method, objective, stopReason, failures, elite };
   };
 
   if (resume) {
     startPlan = resume.start;
     best = resume.best;
+    remember(best);
   } else {
     // First batch: the start plan exactly, then the initial design, as much of it as the budget allows.
     const initial = (options.initial ?? []).slice(0, budget - 1);
@@ -280,9 +301,11 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     for (const f of first.failures) failures.push({ evaluation: f.candidate + 1, seed: f.seed, message: f.message });
     startPlan = scored(start, first.values[0], null);
     best = startPlan;
+    remember(startPlan);
     batches = 1;
     first.values.forEach((value, k) => {
       evaluations++;
+      if (k > 0) remember(scored(designPlans[k - 1], value, Array.from(initial[k - 1])));
       if (k > 0 && value < best.value) best = scored(designPlans[k - 1], value, Array.from(initial[k - 1]));
       history.push({ evaluation: evaluations, batch: 1, elapsedS: elapsedS(), objective: value, best: best.value });
     });
@@ -319,6 +342,7 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     for (let k = 0; k < xs.length; k++) {
       evaluations++;
       const value = batch.values[k];
+      remember(scored(candidates[k], value, Array.from(xs[k])));
       if (value < best.value) best = scored(candidates[k], value, Array.from(xs[k]));
       history.push({ evaluation: evaluations, batch: batches, elapsedS: elapsedS(), objective: value, best: best.value });
     }

@@ -21,6 +21,7 @@ interface Draw {
   x: number; y: number; length: number; lanes: number; speed: number; saturation: number; jam: number;
   offset: number; green: number; yellow: number; allRed: number; minGreen: number | undefined; maxGreen: number | undefined;
   depart: number; rate: number; begin: number; end: number; od: number; factor: number; start: number | undefined; stop: number | undefined;
+  gap: number; detectorGap: number; passingTime: number; accel: number; decel: number; sigma: number;
 }
 
 const between = (min: number, max: number): fc.Arbitrary<number> => fc.double({ min, max, noNaN: true });
@@ -33,6 +34,7 @@ const ordinary: fc.Arbitrary<Draw> = fc.record({
   offset: between(-100, 100), green: between(5, 60), yellow: between(0, 5), allRed: between(0, 3), minGreen: maybe(between(1, 5)), maxGreen: maybe(between(30, 60)),
   depart: between(100, 900), rate: between(0.01, 1), begin: between(100, 200), end: between(1000, 2000), od: between(0, 1000), factor: between(0, 2),
   start: maybe(between(0, 100)), stop: maybe(between(3600, 7200)),
+  gap: between(0.5, 5), detectorGap: between(0.5, 3), passingTime: between(0.5, 3), accel: between(1, 5), decel: between(2, 8), sigma: between(0, 1),
 });
 
 /** Numbers as mutations make them: bounds, just past them, and the absurd. */
@@ -41,7 +43,7 @@ const absurd: fc.Arbitrary<number> = fc.oneof(
   fc.double({ min: -1e9, max: 1e9, noNaN: true }),
 );
 
-const KEYS: Array<keyof Draw> = ['x', 'y', 'length', 'lanes', 'speed', 'saturation', 'jam', 'offset', 'green', 'yellow', 'allRed', 'minGreen', 'maxGreen', 'depart', 'rate', 'begin', 'end', 'od', 'factor', 'start', 'stop'];
+const KEYS: Array<keyof Draw> = ['x', 'y', 'length', 'lanes', 'speed', 'saturation', 'jam', 'offset', 'green', 'yellow', 'allRed', 'minGreen', 'maxGreen', 'depart', 'rate', 'begin', 'end', 'od', 'factor', 'start', 'stop', 'gap', 'detectorGap', 'passingTime', 'accel', 'decel', 'sigma'];
 
 /** An ordinary draw with up to three of its values replaced by absurd ones. */
 const draw: fc.Arbitrary<Draw> = fc.tuple(ordinary, fc.array(fc.tuple(fc.constantFrom(...KEYS), absurd), { maxLength: 3 }))
@@ -69,7 +71,7 @@ function resultOf(d: Draw): ImportResult | undefined {
     files: ['corridor.net.xml'],
     network,
     programs: [{
-      junction: 'B', offset: d.offset,
+      junction: 'B', offset: d.offset, control: { kind: 'actuated', gap: d.gap, detectorGap: d.detectorGap, passingTime: d.passingTime },
       phases: [{ green: [{ from: 'AB', to: 'BC' }], duration: d.green, yellow: d.yellow, allRed: d.allRed, ...(d.minGreen === undefined ? {} : { minGreen: d.minGreen }), ...(d.maxGreen === undefined ? {} : { maxGreen: d.maxGreen }) }],
     }],
     demand: {
@@ -78,6 +80,7 @@ function resultOf(d: Draw): ImportResult | undefined {
       od: [{ zones: ['A', 'C'], trips: [[0, d.od], [0, 0]], begin: d.begin, end: d.end, profile: [{ time: d.begin, factor: d.factor }] }],
     },
     ...(d.start === undefined && d.stop === undefined ? {} : { simulation: { ...(d.start === undefined ? {} : { start: d.start }), ...(d.stop === undefined ? {} : { end: d.stop }) } }),
+    vehicle: { accel: d.accel, decel: d.decel, sigma: d.sigma, startLoss: true },
     counts: [],
     warnings: [],
   };
@@ -125,6 +128,7 @@ describe('checkImportRanges', () => {
     const result = resultOf({
       x: 100, y: 100, length: 200, lanes: 1, speed: 14, saturation: 0.5, jam: 5.8e13, offset: 0, green: 30, yellow: 3, allRed: 2,
       minGreen: undefined, maxGreen: undefined, depart: 100, rate: 0.1, begin: 100, end: 1000, od: 100, factor: 1, start: undefined, stop: undefined,
+      gap: 3, detectorGap: 2, passingTime: 1.9, accel: 2.6, decel: 4.5, sigma: 0.5,
     })!;
     let error: unknown;
     try {

@@ -20,7 +20,7 @@ import { LIMITS, limitProblem } from '../../limits.js';
 import { checkImportRanges } from '../ranges.js';
 import type { DrivingSide } from '../../network/types.js';
 import type { ImportResult, ImportWarning } from '../types.js';
-import { checkFlowRoutes, flowDemand, readFlowEntries, type CityflowFlowEntry } from './flow.js';
+import { checkFlowRoutes, cityflowSaturationFlow, cityflowVehicleModel, flowDemand, readFlowEntries, type CityflowFlowEntry } from './flow.js';
 import { readJsonDocument, Reader, type JsonDocument } from './json.js';
 import { readRoadnet } from './roadnet.js';
 
@@ -179,7 +179,14 @@ export async function importCityflow(files: { roadnet: string; flow?: string } |
     }
   }
 
-  const roadnet = readRoadnet(roadnetDoc, { drivingSide, ...(jamSpacing === undefined ? {} : { jamSpacing }) }, warnings);
+  // ... and the saturation flow of every lane, from CityFlow's car-following rule.
+  const saturationFlow = cityflowSaturationFlow(entries, dt, horizon);
+  const vehicle = cityflowVehicleModel(entries, dt, horizon);
+  const roadnet = readRoadnet(roadnetDoc, {
+    drivingSide,
+    ...(jamSpacing === undefined ? {} : { jamSpacing }),
+    ...(saturationFlow === undefined ? {} : { saturationFlow }),
+  }, warnings);
   let demand = {};
   const counts = [...roadnet.counts];
   if (flowDoc) {
@@ -189,6 +196,7 @@ export async function importCityflow(files: { roadnet: string; flow?: string } |
     counts.push(...flows.counts);
   }
   if (jamSpacing !== undefined) counts.push({ label: 'jam spacing from the vehicles (length + minGap), m', count: jamSpacing });
+  if (saturationFlow !== undefined) counts.push({ label: 'saturation flow from the vehicles (1 / (headwayTime + (length + minGap) / maxSpeed)), veh/h per lane', count: Math.round(saturationFlow * 36000) / 10 });
   counts.push({ label: 'horizon, s', count: horizon });
   const result: ImportResult = {
     format: 'cityflow',
@@ -196,6 +204,7 @@ export async function importCityflow(files: { roadnet: string; flow?: string } |
     network: roadnet.network,
     programs: roadnet.programs,
     demand,
+    ...(vehicle === undefined ? {} : { vehicle }),
     simulation: { start: 0, end: horizon },
     counts,
     warnings,

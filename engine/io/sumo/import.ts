@@ -16,7 +16,7 @@ import type { RoadNetwork } from '../../network/road-network.js';
 import { DEFAULT_JAM_SPACING } from '../../network/types.js';
 import type { ImportCount, ImportResult, ImportWarning } from '../types.js';
 import { readAdditionalFile, readConfigFile } from './config-file.js';
-import { jamSpacingOf, resolveDemand } from './demand.js';
+import { jamSpacingOf, resolveDemand, vehicleModelOf } from './demand.js';
 import { readNetFile, type SumoTlLogic } from './net-file.js';
 import { buildNetwork, type TlLink } from './network.js';
 import { convertProgram, selectPrograms } from './programs.js';
@@ -54,6 +54,10 @@ export interface SumoImportOptions {
   jamSpacing?: number | 'vType';
   /** Seed of route-distribution draws. Default 1. */
   seed?: number;
+  /** Begin of the simulated period, s; overrides the configuration's `begin`. Departures before it are not loaded (counted). */
+  begin?: number;
+  /** End of the simulated period, s (`greenwave import --end`); overrides the configuration's `end`. Departures at or after it are not loaded (counted). */
+  end?: number;
 }
 
 /**
@@ -86,6 +90,13 @@ function checkOptions(options: SumoImportOptions): void {
   ranged('saturationFlow', options.saturationFlow === undefined ? undefined : options.saturationFlow * 3600, LIMITS.saturationVehPerHourPerLane, '(as veh/h per lane) ');
   ranged('jamSpacing', typeof options.jamSpacing === 'number' ? options.jamSpacing : undefined, LIMITS.jamSpacingM, '(m) ');
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new UsageError(`importSumo: options.seed must be an integer, got ${String(options.seed)}`);
+  for (const name of ['begin', 'end'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw new UsageError(`importSumo: options.${name} must be a time in seconds >= 0, got ${String(value)}`);
+  }
+  if (options.begin !== undefined && options.end !== undefined && options.end <= options.begin) {
+    throw new UsageError(`importSumo: options.end (${options.end} s) must be after options.begin (${options.begin} s)`);
+  }
 }
 
 /**
@@ -198,6 +209,14 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
       if (config.end !== undefined) simulation.end = config.end;
     }
   }
+  if (options.begin !== undefined || options.end !== undefined) {
+    simulation = { ...simulation };
+    if (options.begin !== undefined) simulation.start = options.begin;
+    if (options.end !== undefined) simulation.end = options.end;
+    if (simulation.start !== undefined && simulation.end !== undefined && simulation.end <= simulation.start) {
+      throw new UsageError(`importSumo: the simulated period ends (${simulation.end} s) before it begins (${simulation.start} s): check --end against the configuration's begin`);
+    }
+  }
   if (netFile === undefined) throw new InputError(given.config ?? 'files', 'no network file: give net, or a configuration with net-file');
 
   const net = await readNetFile(netFile);
@@ -255,6 +274,8 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
     signalIndex: built.signalIndex,
   };
   if (simulation) result.simulation = simulation;
+  const vehicle = vehicleModelOf(raw);
+  if (vehicle) result.vehicle = vehicle;
   checkImportRanges(result, (kind, id) => {
     switch (kind) {
       case 'junction': {
@@ -275,6 +296,14 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
         const original = id.replace(/~\d+$/, '').replace(/\.\d+$/, '');
         const item = raw.items.find((x) => x.id === id) ?? raw.items.find((x) => x.id === original);
         return item === undefined ? routeFiles?.[0] : `${item.file}:${item.line}`;
+      }
+      case 'vehicle': {
+        // The vehicle class is the mean of the types: point at the type farthest from SUMO's passenger car.
+        const types = [...raw.vTypes.values()].filter((t) => t.accel !== undefined || t.decel !== undefined || t.sigma !== undefined);
+        const ratio = (x: number | undefined, usual: number): number => (x === undefined ? 0 : x > 0 && Number.isFinite(x) ? Math.abs(Math.log(x / usual)) : Infinity);
+        const far = (t: (typeof types)[number]): number => Math.max(ratio(t.accel, 2.6), ratio(t.decel, 4.5), t.sigma === undefined ? 0 : t.sigma >= 0 && t.sigma <= 1 ? Math.abs(t.sigma - 0.5) : Infinity);
+        const t = types.sort((a, b) => far(b) - far(a))[0];
+        return t === undefined ? routeFiles?.[0] : `${t.file}:${t.line}: vType "${t.id}"`;
       }
       default:
         return given.config;

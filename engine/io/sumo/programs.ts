@@ -26,10 +26,17 @@
  *    so capacity is unchanged; exporting back writes `r` where SUMO had that `y`.
  * 4. SUMO's `offset` is the time the program's first phase starts (the program
  *    runs at (t - offset) mod cycle), which is greenwave's `offset` too.
- * 5. Actuated and delay-based programs are read as fixed time with their
- *    `duration`s; `minDur`/`maxDur` become `minGreen`/`maxGreen` (a `maxDur`
- *    above the scenario's longest adaptive green, an hour, is capped to it with
- *    a warning).
+ * 5. `type="actuated"` programs keep their own gap-out controller (the
+ *    program's `control`, run unless the run asks for another kind): `minDur`/
+ *    `maxDur` become `minGreen`/`maxGreen` (a phase without them is fixed at its
+ *    `duration`, as in SUMO; a `maxDur` above the scenario's longest adaptive
+ *    green, an hour, is capped to it with a warning), and the `max-gap`, `detector-gap` and
+ *    `passing-time` params (SUMO's defaults 3, 2 and 1.9 s) the controller's
+ *    settings (signals/actuated.ts). `delay_based` programs run the same way,
+ *    with a warning (SUMO extends them by time loss, not gaps). Other types
+ *    (`NEMA`, `off`, custom switching rules) are read as fixed time with their
+ *    `duration`s, with a warning. Per-lane settings (`max-gap:<lane>`, custom
+ *    detectors) are reported and not used.
  * 6. Every time written must be a scenario's (`engine/limits.ts`): a green, a
  *    yellow or all-red (summed over the folded phases), a `minDur` or the offset
  *    out of range is refused with an `InputError` at the SUMO phase that makes it.
@@ -39,7 +46,7 @@
  */
 import { InputError } from '../../errors.js';
 import { LIMITS, limitProblem, type Limit } from '../../limits.js';
-import type { PhaseSpec, SignalProgramSpec, MovementRef } from '../../signals/program.js';
+import type { PhaseSpec, ProgramControl, SignalProgramSpec, MovementRef } from '../../signals/program.js';
 import type { ImportWarning } from '../types.js';
 import type { SumoTlLogic } from './net-file.js';
 import type { TlLink } from './network.js';
@@ -165,9 +172,8 @@ export function convertProgram(
     warnings.push({ where, element: logic.id, message: `${mixedLanes} time(s) a movement's lanes show green and not green in one phase; the movement is green on all its lanes then` });
   }
   if (stopArrows > 0) warnings.push({ where, element: logic.id, message: `state "s" (green after stopping) read as permissive green (yield)` });
-  if (logic.type !== 'static') {
-    warnings.push({ where, element: logic.id, message: `${logic.type} program read as fixed time with its phase durations (minDur/maxDur kept as minGreen/maxGreen)` });
-  }
+  const control = actuatedControl(logic, warnings);
+  const actuated = control !== undefined;
 
   // 2. Fold yellow and all-red phases into the green phase before them, starting at the first green phase.
   const cycle = logic.phases.reduce((s, p) => s + p.duration, 0);
@@ -204,6 +210,9 @@ export function convertProgram(
         // A maxDur beyond the longest adaptive green never binds within the run's sense: it is capped, with a warning.
         gw.maxGreen = Math.min(phase.maxDur, LIMITS.adaptiveGreenS.max);
         if (phase.maxDur > LIMITS.adaptiveGreenS.max) cappedMax++;
+      } else if (actuated) {
+        gw.minGreen = phase.duration; // SUMO: a phase without minDur/maxDur keeps its duration
+        gw.maxGreen = phase.duration;
       }
       phases.push(gw);
       continue;
@@ -244,6 +253,32 @@ export function convertProgram(
       }
       return spec;
     });
-    return { junction, offset: logic.offset + shift, phases: specs };
+    return { junction, offset: logic.offset + shift, phases: specs, ...(control === undefined ? {} : { control: { ...control } }) };
   });
+}
+
+/** SUMO's defaults for actuated programs (Simulation/Traffic_Lights, "based on time gaps"), s. */
+const SUMO_ACTUATED_DEFAULTS = { 'max-gap': 3, 'detector-gap': 2, 'passing-time': 1.9 } as const;
+
+/** The gap-out control of an actuated (or delay-based) program, with its params; undefined for other types (reported). */
+function actuatedControl(logic: SumoTlLogic, warnings: ImportWarning[]): ProgramControl | undefined {
+  const where = `${logic.file}:${logic.line}`;
+  if (logic.type === 'static') return undefined;
+  if (logic.type !== 'actuated' && logic.type !== 'delay_based') {
+    warnings.push({ where, element: logic.id, message: `${logic.type} program read as fixed time with its phase durations (minDur/maxDur kept as minGreen/maxGreen): greenwave has no ${logic.type} controller` });
+    return undefined;
+  }
+  if (logic.type === 'delay_based') {
+    warnings.push({ where, element: logic.id, message: 'delay_based program run as actuated (gap-out) control: SUMO extends it by the time loss of approaching vehicles, greenwave by detector gaps' });
+  }
+  const value = (key: keyof typeof SUMO_ACTUATED_DEFAULTS): number => {
+    const raw = logic.params.get(key);
+    if (raw === undefined) return SUMO_ACTUATED_DEFAULTS[key];
+    const x = Number(raw);
+    if (!Number.isFinite(x) || x < 0 || (key === 'passing-time' && x === 0)) throw new InputError(where, `tlLogic "${logic.id}": param ${key} must be a number of seconds${key === 'passing-time' ? ' > 0' : ' >= 0'}, got ${JSON.stringify(raw)}`);
+    return x;
+  };
+  const unused = [...logic.params.keys()].filter((k) => !(k in SUMO_ACTUATED_DEFAULTS));
+  if (unused.length > 0) warnings.push({ where, element: logic.id, message: `actuated params not used: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', ...' : ''} (greenwave places one detector per movement by detector-gap and passing-time)` });
+  return { kind: 'actuated', gap: value('max-gap'), detectorGap: value('detector-gap'), passingTime: value('passing-time') };
 }

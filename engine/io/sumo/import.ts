@@ -15,7 +15,7 @@ import type { MovementRef, SignalProgramSpec } from '../../signals/program.js';
 import type { RoadNetwork } from '../../network/road-network.js';
 import { DEFAULT_JAM_SPACING } from '../../network/types.js';
 import type { ImportCount, ImportResult, ImportWarning } from '../types.js';
-import { readAdditionalFile, readConfigFile } from './config-file.js';
+import { namedBy, readAdditionalFile, readConfigFile, type SumoConfig } from './config-file.js';
 import { jamSpacingOf, resolveDemand, vehicleModelOf } from './demand.js';
 import { readNetFile, type SumoTlLogic } from './net-file.js';
 import { buildNetwork, type TlLink } from './network.js';
@@ -197,8 +197,9 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
   let netFile = given.net;
   let routeFiles = given.routes;
   let additionalFiles = given.additional;
+  let config: SumoConfig | undefined;
   if (given.config !== undefined) {
-    const config = await readConfigFile(given.config);
+    config = await readConfigFile(given.config);
     read.push(given.config);
     netFile ??= config.net;
     routeFiles ??= config.routes;
@@ -219,9 +220,9 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
   }
   if (netFile === undefined) throw new InputError(given.config ?? 'files', 'no network file: give net, or a configuration with net-file');
 
-  const net = await readNetFile(netFile);
+  const net = await namedBy(config, [netFile], () => readNetFile(netFile));
   read.push(netFile);
-  const raw = await readRouteFiles(routeFiles ?? []);
+  const raw = await namedBy(config, routeFiles ?? [], () => readRouteFiles(routeFiles ?? []));
   read.push(...(routeFiles ?? []));
 
   const warnings: ImportWarning[] = [];
@@ -249,7 +250,7 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
   const logics = [...net.tlLogics];
   const skippedAdditional = new Map<string, number>();
   for (const file of additionalFiles ?? []) {
-    logics.push(...(await readAdditionalFile(file, skippedAdditional)));
+    logics.push(...(await namedBy(config, [file], () => readAdditionalFile(file, skippedAdditional))));
     read.push(file);
   }
   const programs = programsOf(logics, built.tlLinks, built.untimed, options.programId, warnings);

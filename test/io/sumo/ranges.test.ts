@@ -85,3 +85,13 @@ describe('importSumo: values out of the scenario ranges', () => {
     expect(() => buildScenario(parseScenario(JSON.stringify(scenarioDocument(result)), 'imported.json'))).not.toThrow();
   });
 });
+
+describe('importSumo: files a configuration names', () => {
+  it('locates a route file that cannot be read at the configuration line naming it (fuzz seed 3 case 54: a name of 1,465 characters)', async () => {
+    const long = `cross.${'0'.repeat(1400)}rou.xml`;
+    const config = mutated('cross.sumocfg', '<route-files value="cross.rou.xml"/>', `<route-files value="${long}"/>`);
+    const e = await refusal(config);
+    expect(e.path).toBe(`${config}:${lineOf(config, 'cross.sumocfg', '<route-files')}`);
+    expect(e.message).toMatch(/the file named here, .*\(a name of 1,\d{3} characters\)/);
+  });
+});

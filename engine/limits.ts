@@ -12,7 +12,8 @@
  * This file sits at the bottom of the import order (beside `errors.ts`), so
  * every layer may read it.
  */
-import type { NumberRange } from './text/numbers.js';
+import { describeValue } from './text/describe.js';
+import { inRange, describeRange, type NumberRange } from './text/numbers.js';
 
 /** A documented range: the accepted values and, for each bound that is a practical limit, why. */
 export interface Limit extends NumberRange {
@@ -107,3 +108,15 @@ export const LIMITS = {
   /** Junctions along one generated dimension (grid rows and columns, corridor and ring junctions). */
   generatorCount: { min: 1, max: 1000, integer: true, whyMax: 'a generated network has at most 1,000 junctions along any dimension' },
 } as const satisfies Record<string, Limit>;
+
+/**
+ * `undefined` when `value` is inside `limit`; otherwise `expected <range> (<why>),
+ * found <value>`, the reason of the bound it breaks included, as the scenario
+ * schema words it. For importers and other boundaries outside the schema.
+ */
+export function limitProblem(value: number, limit: Limit): string | undefined {
+  if (inRange(value, limit)) return undefined;
+  const low = Number.isFinite(value) && limit.min !== undefined && (limit.minExclusive ? value <= limit.min : value < limit.min);
+  const why = low ? limit.whyMin : limit.whyMax;
+  return `expected ${describeRange(limit)}${why === undefined ? '' : ` (${why})`}, found ${describeValue(value)}`;
+}

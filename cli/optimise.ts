@@ -47,7 +47,7 @@ import { parseRedisUrl } from '../workers/distributed/connection.js';
 import { importedFromSumoInline, sumoTargetOf, type SumoTarget } from './sumo-target.js';
 import { SUMO_PLAN_FILE_NAMES, writeSumoPlanFiles } from './sumo-plan-files.js';
 import { choosePlan, extraVariants } from './choose-plan.js';
-import { DEFAULT_HELD_OUT_JITTER_S } from '../engine/optimise/perturb.js';
+import { DEFAULT_HELD_OUT_JITTER_S, HELD_OUT_SEED_OFFSET } from '../engine/optimise/perturb.js';
 import { selectionReport } from './selection-report.js';
 
 /** Options of `greenwave optimise`. */
@@ -100,8 +100,6 @@ export type PlanControl = (typeof PLAN_CONTROLS)[number];
 /** Evaluations per kind of plan searched when --budget is not given. */
 export const DEFAULT_BUDGET_PER_CONTROL = 200;
 
-/** Seeds held out for the comparison: far from the training seeds so the two never overlap. */
-export const HELD_OUT_SEED_OFFSET = 100_000;
 
 function fmt(v: number, digits = 1): string {
   return Number.isFinite(v) ? v.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';

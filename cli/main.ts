@@ -115,11 +115,11 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
   };
   cli.command('optimise')
     .alias('optimize')
-    .description('search signal plans (fixed time from Webster\'s, and actuated settings); compare current, Webster, actuated, max-pressure and optimised on held-out seeds')
+    .description('search signal plans (fixed time from Webster\'s, actuated and max-pressure settings); compare current, Webster, actuated, max-pressure and optimised on held-out seeds')
     .argument('<scenario>', 'scenario file (.json, .yaml or .yml)')
     .option('-o, --out <dir>', 'output directory (default: <outputs.dir>/optimise)')
     .option('--budget <n>', 'candidate evaluations in all, never exceeded, shared by the kinds of plan searched (fixed 50%, actuated 30%, max-pressure 20%; each runs every training seed x demand variant; default 400 + 3 per signal; at most 100,000)', integer('--budget', 2, 100_000))
-    .option('--control <kind>', 'kind of plan searched: fixed (cycle, splits, offsets), actuated (gap, detector setback, max greens), max-pressure (decision interval, min and max green, pressure weights) or auto (all three; the best on the training seeds wins)', 'auto')
+    .option('--control <kind>', 'kind of plan searched: fixed (cycle, splits, offsets), actuated (gap, detector setback, max greens), max-pressure (decision interval, minimum green, pressure, ties: signals.maxPressure) or auto (all three; the plan most likely to win on fresh runs is written)', 'auto')
     .option('--time <minutes>', 'time limit of the searches, never exceeded: shared like the budget, a batch still running then is dropped (at most 10,080: a week)', number('--time', 0, 10_080, 'minutes'))
     .option('-w, --workers <n>', `worker threads (default: available parallelism, ${os.availableParallelism()} here)`, integer('--workers', 1, MAX_WORKERS))
     .option('--seeds <n>', 'training seeds per candidate: seed, seed+1, ... (common random numbers; 1 to 100; default 3, or 1 from 30 signals)', integer('--seeds', 1, 100))
@@ -143,6 +143,9 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .option('--redis <url>', 'evaluate on `greenwave worker` processes through Redis instead of local threads')
     .option('--job-id <id>', 'with --redis: the job id (default: from the scenario and options, so a restart reuses finished evaluations)')
     .option('--no-compare', 'skip the held-out comparison')
+    .option('--sumo <files...>', 'the scenario\'s own SUMO files (network, routes, additional, .sumocfg; any order): plan.add.xml is written onto that network')
+    .option('--verify-sumo', 'after the comparison, run current, Webster and the optimised plan in SUMO micro on those files (verify-sumo.json)')
+    .option('--sumo-seeds <n>', 'with --verify-sumo: SUMO seeds per plan (2 to 100, default 3)', integer('--sumo-seeds', 2, 100))
     .option('--report', 'also write report.html (convergence, before/after table) in the output directory')
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress output')
@@ -152,6 +155,7 @@ Examples:
   greenwave optimise scenario.yaml --control fixed                     fixed-time plans only (from Webster's)
   greenwave optimise scenario.yaml --budget 400 --time 30 --workers 8  stop at 400 evaluations or 30 minutes
   greenwave optimise scenario.yaml --resume                            continue a stopped run from its checkpoint
+  greenwave optimise grid.json --sumo net.net.xml routes.rou.xml --verify-sumo   plan.add.xml for net.net.xml, then checked in SUMO
 Ctrl-C stops after writing the checkpoint and the best plan so far; --resume continues.`)
     .action(async (file: string, options) => {
       const { optimiseCommand } = await import('./optimise.js');
@@ -159,8 +163,8 @@ Ctrl-C stops after writing the checkpoint and the best plan so far; --resume con
     });
 
   cli.command('bench')
-    .description('run the benchmarks (routing, sim, pool, distributed, report, calibrate): ratios against peers timed in this process, one verdict each, results in <out-dir>/<name>.json')
-    .argument('[names...]', 'benchmarks to run: routing, sim, pool, distributed, report, calibrate, or all', ['all'])
+    .description('run the benchmarks (routing, sim, pool, distributed, report, calibrate, city): ratios against peers timed in this process, one verdict each, results in <out-dir>/<name>.json')
+    .argument('[names...]', 'benchmarks to run: routing, sim, pool, distributed, report, calibrate, city, or all', ['all'])
     .option('--ci', 'CI mode: shorter runs, the same gates; exit 1 when any gate fails')
     .option('--out-dir <dir>', 'where the JSON results go', 'bench/results')
     .addHelpText('after', `
@@ -199,6 +203,26 @@ Examples:
     .action(async (file: string, options: { maxMemory?: number; maxInput?: number }) => {
       const { validateCommand } = await import('./validate.js');
       process.exitCode = await validateCommand(file, { maxMemoryMiB: options.maxMemory, maxInputMiB: options.maxInput });
+    });
+  cli.command('verify-sumo')
+    .description('run the current, Webster and optimised plans in SUMO micro on the scenario\'s own SUMO files; print greenwave\'s prediction beside SUMO\'s measurement')
+    .argument('<scenario>', 'scenario file (imported from SUMO)')
+    .option('--plan <plan.json>', 'the optimised plan (plan.json written by greenwave optimise)')
+    .option('--sumo <files...>', 'the scenario\'s SUMO files: network, routes, additional files or a .sumocfg, any order (default: the scenario\'s own SUMO import)')
+    .option('--seeds <n>', 'SUMO seeds per plan (and greenwave held-out seeds), 2 to 100, default 3', integer('--seeds', 2, 100))
+    .option('--end <s>', 'end of the SUMO runs, s (default: the configuration\'s, else the scenario\'s)', number('--end', 1, 7 * 86_400, 'seconds'))
+    .option('-o, --out <dir>', 'where verify-sumo.json goes (default: <outputs.dir>/verify-sumo)')
+    .option('-w, --workers <n>', 'worker threads for greenwave\'s prediction', integer('--workers', 1, MAX_WORKERS))
+    .option('--json', 'print the result as JSON')
+    .option('-q, --quiet', 'no progress output')
+    .addHelpText('after', `
+Examples:
+  greenwave verify-sumo grid.json --sumo net.net.xml routes.rou.xml --plan out/grid/optimise/plan.json
+  greenwave verify-sumo grid.json --sumo grid.sumocfg --seeds 5 --end 10800
+Without SUMO installed it says how to install it and exits with 2.`)
+    .action(async (file: string, options) => {
+      const { verifySumoCommand } = await import('./verify-sumo.js');
+      process.exitCode = await verifySumoCommand(file, { ...options, debug: cli.opts().debug === true });
     });
   registerImportCommand(cli);
   registerCalibrateCommand(cli);

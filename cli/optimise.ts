@@ -9,8 +9,9 @@
  *  - `fixed`: fixed-time cycle, splits and offsets, starting from Webster's plan;
  *  - `actuated`: the settings of gap-out control (passage time, detector setback,
  *    maximum greens), starting from SUMO's defaults;
- *  - `max-pressure`: decision interval, minimum-green floor, maximum green,
- *    pressure weights, starting from the controller's defaults.
+ *  - `max-pressure`: the settings of signals.maxPressure (decision interval,
+ *    minimum green, pressure definition, ties), starting from the scenario's
+ *    own or the controller's defaults.
  * All are compared on the held-out seeds, so the table shows what each reached,
  * and the output says when an adaptive kind won.
  *
@@ -23,14 +24,15 @@
  * Files in --out: checkpoint-<control>.json (after every batch; --resume
  * continues from them), convergence.csv, plan.json (the best plan,
  * scenario-ready), optimised.scenario.json (the scenario with that plan),
- * plan.add.xml (SUMO tlLogic, programID "greenwave", static or actuated) with
- * network.net.xml (the network for SUMO, so `sumo -n network.net.xml -a
- * plan.add.xml` checks the plan; not for max-pressure, which SUMO lacks),
- * comparison.json. The local search keeps no checkpoint.
+ * plan.add.xml (SUMO tlLogic, programID "greenwave", static or actuated: onto the
+ * user's own SUMO network for a scenario from SUMO, else with the network as SUMO
+ * plain XML for netconvert; see sumo-plan-files.ts; not for max-pressure, which
+ * SUMO lacks), comparison.json. The local search keeps no checkpoint. The plan
+ * written is chosen by choose-plan.ts (the best plans of every search re-ranked
+ * on fresh runs).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
@@ -43,9 +45,8 @@ import { createActuatedSpace } from '../engine/optimise/actuated-space.js';
 import { actuatedDesign, initialDesign, maxPressureDesign } from '../engine/optimise/design.js';
 import { createMaxPressureSpace } from '../engine/optimise/max-pressure-space.js';
 import { localSearch } from '../engine/optimise/local-search.js';
-import { optimise, OBJECTIVES, type ObjectiveName, type OptimiseCheckpoint, type OptimiseProgress, type OptimiseResult, type ScoredPlan } from '../engine/optimise/optimise.js';
+import { DEFAULT_UNFINISHED_PENALTY, optimise, OBJECTIVES, type ObjectiveName, type OptimiseCheckpoint, type OptimiseProgress, type OptimiseResult, type ScoredPlan } from '../engine/optimise/optimise.js';
 import { SEARCH_METHODS, type SearchMethodName } from '../engine/optimise/search.js';
-import { parseCheckpoint } from '../engine/optimise/checkpoint.js';
 import type { Candidate, CandidatePlan, Evaluator } from '../engine/optimise/evaluator.js';
 import { comparePlans, type Comparison } from '../engine/report/compare.js';
 import { writeReport } from '../engine/report/html/write.js';
@@ -59,6 +60,13 @@ import { writePlanFiles } from './plan-files.js';
 import {
   BUDGET_BASE, BUDGET_PER_SIGNAL, LOCAL_SEARCH_MIN_SIGNALS, PLAN_CONTROLS, defaultBudget, defaultSeeds, shareBudget, type PlanControl,
 } from './optimise-budget.js';
+import { importedFromSumoInline, sumoTargetOf, type SumoTarget } from './sumo-target.js';
+import { SUMO_PLAN_FILE_NAMES } from './sumo-plan-files.js';
+import { choosePlan, extraVariants } from './choose-plan.js';
+import { DEFAULT_HELD_OUT_JITTER_S, HELD_OUT_SEED_OFFSET } from '../engine/optimise/perturb.js';
+import { selectionReport } from './selection-report.js';
+import { CONTROL_LABEL, START_LABEL, comparisonTable, describePlan, fmt } from './optimise-text.js';
+import { inputDigest, readCheckpoint } from './optimise-inputs.js';
 
 /** Options of `greenwave optimise`. */
 export interface OptimiseCommandOptions {
@@ -88,60 +96,20 @@ export interface OptimiseCommandOptions {
   jobId?: string;
   /** Write into a directory holding another scenario's outputs, or files no manifest accounts for. */
   force?: boolean;
+  /** The scenario's own SUMO files (network, routes, ...): plan.add.xml is written onto that network. */
+  sumo?: string[];
+  /** After the comparison, measure current, Webster and the optimised plans in SUMO (verify-sumo.json). */
+  verifySumo?: boolean;
+  /** SUMO seeds per plan for --verify-sumo. */
+  sumoSeeds?: number;
 }
 
 /** Files `greenwave optimise` writes besides its checkpoints. */
-const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', 'network.net.xml', 'plan.add.xml', 'convergence.csv', 'comparison.json', 'report.html'] as const;
+const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', ...SUMO_PLAN_FILE_NAMES, 'convergence.csv', 'comparison.json', 'verify-sumo.json', 'report.html'] as const;
 
 const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = {
   delay: 'delay', travelTime: 'travelTime', 'travel-time': 'travelTime', vehicleHours: 'vehicleHours', 'vehicle-hours': 'vehicleHours',
 };
-
-/** Seeds held out for the comparison: far from the training seeds so the two never overlap. */
-export const HELD_OUT_SEED_OFFSET = 100_000;
-
-function fmt(v: number, digits = 1): string {
-  return Number.isFinite(v) ? v.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';
-}
-
-function comparisonTable(comparison: Comparison): string {
-  const lines: string[] = [];
-  const head = ['plan', 'mean delay s', 'Δ vs ref s', 'travel time s', 'stops', 'veh-h', 'unfinished'];
-  const rows = comparison.rows.map((r) => {
-    const ci = (k: keyof typeof r.metrics, d = 1): string => `${fmt(r.metrics[k].mean, d)} ± ${fmt(r.metrics[k].halfWidth, d)}`;
-    const diff = r.difference ? `${r.difference.meanDelay.mean >= 0 ? '+' : ''}${fmt(r.difference.meanDelay.mean)} ± ${fmt(r.difference.meanDelay.halfWidth)}` : '(reference)';
-    return [r.plan, ci('meanDelay'), diff, ci('meanTravelTime'), ci('meanStops', 2), ci('vehicleHours'), fmt(r.metrics.unfinished.mean, 0)];
-  });
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`;
-  lines.push(line(head));
-  for (const r of rows) lines.push(line(r));
-  const worst = comparison.rows.map((r) => {
-    const counts = new Map<string, number>();
-    for (const j of r.junctions) counts.set(j.los, (counts.get(j.los) ?? 0) + 1);
-    return `  ${r.plan.padEnd(widths[0])}  LOS ${[...counts].sort().map(([g, c]) => `${g} ${c}`).join(', ')}`;
-  });
-  lines.push('', '  junction level of service (HCM, mean control delay over the held-out seeds):', ...worst);
-  return lines.join('\n');
-}
-
-/** The checkpoint in `file` (its shape checked), or undefined when there is none. */
-async function readCheckpoint(file: string): Promise<OptimiseCheckpoint | undefined> {
-  const info = await lstat(file).catch(() => undefined);
-  if (info === undefined) return undefined;
-  if (!info.isFile()) throw new UsageError(`--resume: ${file} is not a regular file`);
-  if (info.size > MAX_CHECKPOINT_BYTES) throw new UsageError(`--resume: ${file} is ${(info.size / 2 ** 20).toFixed(0)} MiB, more than a checkpoint can be (${MAX_CHECKPOINT_BYTES / 2 ** 20} MiB); delete it to start afresh`);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--resume: cannot read the checkpoint ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  return parseCheckpoint(text, file);
-}
-
-/** Largest checkpoint read, bytes (a checkpoint of 100,000 evaluations of 300 signals is a few tens of MB). */
-const MAX_CHECKPOINT_BYTES = 256 * 2 ** 20;
 
 function parseOptions(options: OptimiseCommandOptions): {
   objective: ObjectiveName; method: SearchMethodName | 'local' | 'auto'; cycles: CycleGrouping; controls: PlanControl[]; budget: number | undefined; seeds: number | undefined; heldOut: number; scales: number[];
@@ -174,12 +142,15 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   let scenarioText: string;
   let out: string;
   let prepared: PreparedOutputDir;
+  let sumoTarget: SumoTarget | undefined;
   try {
     parsed = parseOptions(options);
     if (options.redis !== undefined) parseRedisUrl(options.redis); // a bad URL is a usage error before anything is loaded
     const loaded = await loadScenario(file);
     built = buildScenario(loaded);
     scenarioText = await readFile(file, 'utf8');
+    sumoTarget = await sumoTargetOf(built, options.sumo);
+    if (options.verifySumo === true) await (await import('./verify-sumo.js')).checkVerifiable(sumoTarget, options.compare !== false);
     out = await outputDirectory(file, built.outputs.dir, options.out, 'optimise');
     const names = [...PLAN_FILE_NAMES, ...(options.resume ? [] : parsed.controls.map((c) => `checkpoint-${c}.json`))];
     prepared = await prepareOutputDir(out, { kind: 'optimise', scenario: built.scenario.name, scenarioFile: file, seed: built.seeds[0], version: VERSION }, { names, force: options.force === true });
@@ -280,6 +251,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   void _seed;
   const variants = scales.map((factor) => ({ name: `demand x${factor}`, demand: scaleDemand(built.scenario.demand, factor), options: simOptions }));
   const nominal = scales.indexOf(1) >= 0 ? scales.indexOf(1) : variants.push({ name: 'demand x1', demand: built.scenario.demand, options: simOptions }) - 1;
+  const extra = extraVariants(variants, built.scenario.demand, simOptions, heldOutSeeds, scales, first);
   const workers = options.workers ?? os.availableParallelism();
   let evaluator: Evaluator;
   if (options.redis !== undefined && options.workers !== undefined) {
@@ -353,28 +325,41 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       process.stderr.write(`greenwave: interrupted before any plan was scored; continue with: greenwave optimise ${file} --resume${options.out ? ` --out ${options.out}` : ''}\n`);
       return 130;
     }
-    const chosen = done.reduce((a, b) => (b.result.best.value < a.result.best.value ? b : a));
-    const files = await writePlanFiles(outputs, built, chosen.result.best, done.map((s) => ({ control: s.control, result: s.result })), file);
+    const choice = interrupted
+      ? { search: done.reduce((a, b) => (b.result.best.value < a.result.best.value ? b : a)), plan: undefined, bestOf: undefined, rerank: undefined }
+      : await choosePlan(evaluator, done, baselines.webster, { pairs: extra.rerankPairs, objective, penalty: DEFAULT_UNFINISHED_PENALTY, label: (c) => CONTROL_LABEL[c], signal: interrupt.signal });
+    const chosen = choice.search;
+    const chosenPlan = choice.plan ?? chosen.result.best;
+    if (choice.rerank) {
+      log(`re-ranked the best ${done.map((s) => CONTROL_LABEL[s.control]).join(', ')} plans on ${choice.rerank.pairs.length} fresh runs against Webster (plans with unfinished trips last, then gain + 1 standard error, s):`);
+      for (const e of choice.rerank.ranked) log(`  ${e.label.padEnd(16)} training ${fmt(e.training)}  fresh ${fmt(e.fresh)}  gain ${fmt(e.gain)} ± ${fmt(e.gainSe)}  score ${fmt(e.score)}${e.unfinished > 0 ? `  unfinished ${fmt(e.unfinished, 0)}` : ''}`);
+    }
+    const { files, commands } = await writePlanFiles(outputs, built, chosenPlan, done.map((s) => ({ control: s.control, result: s.result })), file, sumoTarget);
+    if (sumoTarget === undefined && importedFromSumoInline(built)) {
+      log('note: this scenario was imported from SUMO files; give them with --sumo (e.g. --sumo net.net.xml routes.rou.xml) to write plan.add.xml onto that network');
+    }
     if (interrupted) {
       await outputs.commit('interrupted');
       process.stderr.write(`greenwave: interrupted; the best plan so far (${CONTROL_LABEL[chosen.control]}) is written to ${files.join(', ')}. Continue with: greenwave optimise ${file} --resume${options.out ? ` --out ${options.out}` : ''}\n`);
       return 130;
     }
-    if (done.length > 1) log(`chosen: the ${CONTROL_LABEL[chosen.control]} plan (${objective} ${fmt(chosen.result.best.value)} on the training seeds, against ${done.filter((s) => s !== chosen).map((s) => `${fmt(s.result.best.value)} ${CONTROL_LABEL[s.control]}`).join(', ')})`);
+    if (done.length > 1) log(`chosen: the ${CONTROL_LABEL[chosen.control]} plan (${objective} ${fmt(chosenPlan.value)} on the training seeds; best training values ${done.map((s) => `${fmt(s.result.best.value)} ${CONTROL_LABEL[s.control]}`).join(', ')})`);
     let comparison: Comparison | undefined;
+    let verifiedTable: string | undefined;
     if (options.compare !== false) {
-      log(`comparing plans on ${heldOutSeeds.length} held-out seeds (${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]}) at nominal demand ...`);
+      log(`comparing plans on ${heldOutSeeds.length} held-out seeds (${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]}); ${extra.heldOutDemand} ...`);
       const plans: Array<{ name: string; candidate: Candidate }> = [
         // the scenario as it runs today: its programs under its own control (fixed time unless signals.default says otherwise)
         { name: 'current', candidate: { programs: currentSpecs, control: built.signals.control } },
         { name: 'webster', candidate: baselines.webster },
         ...baselines.adaptive,
-        { name: 'optimised', candidate: planOf(chosen.result.best) },
-        // what the other kind of plan reached, so the choice can be checked on held-out seeds too
-        ...done.filter((s) => s !== chosen).map((s) => ({ name: `best ${CONTROL_LABEL[s.control]}`, candidate: planOf(s.result.best) })),
+        { name: 'optimised', candidate: planOf(chosenPlan) },
+        // what the other kinds of plan reached, so the choice can be checked on held-out seeds too
+        ...(choice.bestOf ?? []).filter((b) => b.search !== chosen).map((b) => ({ name: `best ${CONTROL_LABEL[b.search.control]}`, candidate: planOf(b.plan) })),
       ];
       const compared = await comparePlans(evaluator, net, plans, {
         scenario: built.scenario.name, seeds: heldOutSeeds, variant: nominal, objective, reference: 'webster', signal: interrupt.signal,
+        ...(extra.heldOutPaired ? { pairedVariants: extra.heldOutPaired } : {}),
       });
       if (compared.aborted) {
         await outputs.commit('interrupted');
@@ -384,7 +369,15 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       const { aborted: _a, ...data } = compared;
       void _a;
       comparison = data;
-      files.push(await outputs.write('comparison.json', `${JSON.stringify(comparison, null, 2)}\n`));
+      const honesty = selectionReport(comparison, chosenPlan, done, choice.rerank, extra.heldOutDemand);
+      files.push(await outputs.write('comparison.json', `${JSON.stringify({ ...comparison, ...honesty }, null, 2)}\n`));
+      log(`training overstated the held-out ${objective} of the chosen plan by ${fmt(honesty.overstatement.objective)} s (training ${fmt(honesty.overstatement.training)}, held-out ${fmt(honesty.overstatement.heldOut)})`);
+      if (options.verifySumo === true && sumoTarget !== undefined) {
+        const { verifyComparedPlans } = await import('./verify-sumo.js');
+        const verified = await verifyComparedPlans(built, sumoTarget, plans, comparison, { seeds: options.sumoSeeds, log, signal: interrupt.signal });
+        files.push(await outputs.write('verify-sumo.json', `${JSON.stringify(verified, null, 2)}\n`));
+        verifiedTable = (await import('./sumo-measure.js')).verificationTable(verified);
+      }
     }
     if (options.report) files.push((await writeReport(out, undefined, {}, outputs)).path);
     await outputs.commit('complete');
@@ -397,23 +390,26 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         ...(s.result.best.control ? { settings: s.result.best.control } : {}),
       }));
       process.stdout.write(`${JSON.stringify({
-        greenwave: VERSION, scenario: built.scenario.name, method: chosen.method, objective, control: chosen.control, adaptive: chosen.control !== 'fixed',
+        greenwave: VERSION, scenario: built.scenario.name, method: chosen.result.method, objective, control: chosen.control, adaptive: chosen.control !== 'fixed',
+        ...(chosenPlan.control ? { settings: chosenPlan.control } : {}),
         budget, ...(options.timeMinutes !== undefined ? { timeLimitS: options.timeMinutes * 60 } : {}), evaluations, searchElapsedS: elapsedS,
-        training: { seeds: trainSeeds, demandScales: scales, start: chosen.result.start.value, best: chosen.result.best.value, searches },
+        training: { seeds: trainSeeds, demandScales: scales, start: chosen.result.start.value, best: chosenPlan.value, searches },
         comparison, outputs: files,
       }, null, 2)}\n`);
     } else {
-      const lines = [`greenwave ${VERSION} — ${built.scenario.name}: optimised ${describePlan(chosen.control, chosen.result.best)} (${chosen.method}, ${evaluations} of ${budget} evaluations, ${fmt(elapsedS, 0)} s)`];
+      const lines = [`greenwave ${VERSION} — ${built.scenario.name}: optimised ${describePlan(chosen.control, chosenPlan)} (${chosen.result.method}, ${evaluations} of ${budget} evaluations, ${fmt(elapsedS, 0)} s)`];
       if (chosen.control !== 'fixed') {
-        lines.push(`an adaptive kind won: no fixed-time plan found beats the tuned ${CONTROL_LABEL[chosen.control]} settings on the training seeds, so those are written; deploy ${CONTROL_LABEL[chosen.control]} control here`);
+        lines.push(`an adaptive kind won: no fixed-time plan found beats the tuned ${CONTROL_LABEL[chosen.control]} settings on fresh runs, so those are written; deploy ${CONTROL_LABEL[chosen.control]} control here`);
       }
       if (comparison) {
-        lines.push(`held-out seeds ${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]} (${heldOutSeeds.length}), nominal demand, mean ± 95% CI; Δ is paired per seed against Webster:`, comparisonTable(comparison));
+        lines.push(`held-out seeds ${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]} (${heldOutSeeds.length}), ${extra.heldOutPaired ? `departures jittered ±${DEFAULT_HELD_OUT_JITTER_S} s per seed` : 'nominal demand'}, mean ± 95% CI; Δ is paired per seed against Webster:`, comparisonTable(comparison));
         const written = comparison.rows.find((r) => r.plan === 'optimised');
         const beaten = comparison.rows.filter((r) => r.plan !== 'optimised' && !r.plan.startsWith('best ') && written !== undefined && r.metrics.meanDelay.mean < written.metrics.meanDelay.mean);
         if (beaten.length > 0) lines.push(`  note: on the held-out seeds ${beaten.map((r) => r.plan).join(', ')} had a lower mean delay than the written plan`);
       }
+      if (verifiedTable !== undefined) lines.push('', verifiedTable);
       lines.push('', 'outputs:', ...files.map((f) => `  ${f}`));
+      if (commands.length > 0) lines.push('', 'check the plan in SUMO:', ...commands.map((c) => `  ${c}`));
       process.stdout.write(`${lines.join('\n')}\n`);
     }
     return done.some((s) => s.result.failures.length > 0) ? 1 : 0;
@@ -443,41 +439,7 @@ interface Stage {
   result?: OptimiseResult;
 }
 
-const CONTROL_LABEL: Record<PlanControl, string> = { fixed: 'fixed-time', actuated: 'actuated', 'max-pressure': 'max-pressure' };
-
-const START_LABEL: Record<PlanControl, string> = { fixed: 'Webster', actuated: 'actuated defaults', 'max-pressure': 'max-pressure defaults' };
-
 /** A scored plan as a candidate (programs with their control). */
 function planOf(plan: ScoredPlan): CandidatePlan {
   return plan.control ? { programs: plan.programs, control: plan.control } : { programs: plan.programs };
-}
-
-/** "fixed-time plan (cycle 36 s)" / "actuated settings (gap 3 s, detector 0.5 s upstream)". */
-function describePlan(control: PlanControl, plan: ScoredPlan): string {
-  if (control === 'max-pressure' && plan.control?.kind === 'max-pressure') {
-    const minGreens = plan.programs.flatMap((p) => p.phases.map((ph) => ph.minGreen ?? 5));
-    return `max-pressure settings (decision every ${fmt(plan.control.interval ?? 5, 0)} s, ${plan.control.turnRatios ?? 'demand'} turn ratios, minimum greens ${fmt(Math.min(...minGreens), 0)}..${fmt(Math.max(...minGreens), 0)} s`
-      + `${plan.control.useMaxGreen === true ? `, maximum green ${fmt(Math.max(...plan.programs.flatMap((p) => p.phases.map((ph) => ph.maxGreen ?? 60))), 0)} s` : ''})`;
-  }
-  if (control === 'actuated' && plan.control?.kind === 'actuated') {
-    return `actuated settings (gap ${fmt(plan.control.gap ?? 3)} s, detectors ${fmt(plan.control.detectorGap ?? 2)} s upstream, per-phase maximum greens)`;
-  }
-  const cycles = [...new Set(plan.programs.map((p) => p.phases.reduce((s, ph) => s + ph.duration + (ph.yellow ?? 3) + (ph.allRed ?? 2), 0)))].sort((a, b) => a - b);
-  return `fixed-time plan (cycle ${cycles.length === 1 ? `${cycles[0]} s` : `${cycles[0]}..${cycles[cycles.length - 1]} s`})`;
-}
-
-/**
- * Digest of everything the optimisation reads: the scenario text and, for an
- * imported network, the bytes of every file the importer read (a .net.xml edited
- * after a checkpoint must not be resumed as if nothing changed).
- */
-async function inputDigest(scenarioText: string, built: BuiltScenario): Promise<string> {
-  const hash = createHash('sha256').update(scenarioText);
-  for (const f of built.scenario.imported?.files ?? []) {
-    hash.update(`\0${f}\0`);
-    await new Promise<void>((resolve, reject) => {
-      createReadStream(f).on('data', (chunk) => hash.update(chunk)).on('end', resolve).on('error', (error) => reject(new UsageError(`cannot read ${f} to fingerprint the run: ${error.message}`)));
-    });
-  }
-  return hash.digest('hex');
 }

@@ -1,18 +1,22 @@
 /**
  * The files `greenwave optimise` writes for the plan it chose: plan.json and
  * optimised.scenario.json in scenario-file units (the control stated, so a plan
- * never runs under another control than it was optimised for), the SUMO
- * network and tlLogic (not for max-pressure, which SUMO lacks), and
+ * never runs under another control than it was optimised for; tuned
+ * max-pressure settings as `signals.maxPressure`), the SUMO files of
+ * sumo-plan-files.ts (not for max-pressure, which SUMO lacks), and
  * convergence.csv over every search.
  */
 import path from 'node:path';
 import type { BuiltScenario } from '../engine/scenario/index.js';
-import { programToSpec, type SignalProgramSpec } from '../engine/signals/program.js';
+import type { SignalControl } from '../engine/signals/control.js';
+import type { SignalProgramSpec } from '../engine/signals/program.js';
 import type { OptimiseResult, ScoredPlan } from '../engine/optimise/optimise.js';
 import { csvField } from '../engine/report/outputs.js';
 import type { OutputDir } from '../engine/report/output-dir.js';
 import { VERSION } from './version.js';
 import type { PlanControl } from './optimise-budget.js';
+import { writeSumoPlanFiles } from './sumo-plan-files.js';
+import type { SumoTarget } from './sumo-target.js';
 
 /** The plan in scenario-file units (`greenS`, `offsetS` ...). */
 export function scenarioPrograms(programs: readonly SignalProgramSpec[]): unknown[] {
@@ -33,33 +37,48 @@ export function scenarioPrograms(programs: readonly SignalProgramSpec[]): unknow
 }
 
 /**
- * Write plan.json, optimised.scenario.json, network.net.xml, plan.add.xml and
- * convergence.csv (every search's evaluations in the order run, with a `control`
- * column and the best so far over all searches); return their paths.
+ * Max-pressure settings as the scenario format's `signals.maxPressure` block
+ * (intervalS, minGreenS, interGreen, pressure, ties, eligiblePhases). Throws for
+ * a setting the format cannot carry (a maximum-green cap, uniform turn ratios):
+ * no search writes one, and a plan file must run as it was scored.
+ */
+export function maxPressureSettings(control: Extract<SignalControl, { kind: 'max-pressure' }>): Record<string, unknown> {
+  if (control.useMaxGreen === true || control.turnRatios === 'uniform') {
+    throw new Error(`internal error: max-pressure settings ${JSON.stringify(control)} have no signals.maxPressure form`);
+  }
+  return {
+    ...(control.interval !== undefined ? { intervalS: control.interval } : {}),
+    ...(control.minGreen !== undefined ? { minGreenS: control.minGreen } : {}),
+    ...(control.interGreen !== undefined ? { interGreen: control.interGreen } : {}),
+    ...(control.pressure !== undefined ? { pressure: control.pressure } : {}),
+    ...(control.ties !== undefined ? { ties: control.ties } : {}),
+    ...(control.eligiblePhases !== undefined ? { eligiblePhases: [...control.eligiblePhases] } : {}),
+  };
+}
+
+/** The `signals` block of a plan: its control stated (fixed time explicitly), its settings and programs. */
+function signalsBlock(control: SignalControl | undefined, programs: unknown[]): Record<string, unknown> {
+  if (control?.kind === 'actuated') {
+    return { default: 'actuated', actuated: { ...(control.gap !== undefined ? { gapS: control.gap } : {}), ...(control.detectorGap !== undefined ? { detectorGapS: control.detectorGap } : {}) }, programs };
+  }
+  if (control?.kind === 'max-pressure') return { default: 'max-pressure', maxPressure: maxPressureSettings(control), programs };
+  return { default: 'fixed', programs };
+}
+
+/**
+ * Write plan.json, optimised.scenario.json, the SUMO files (sumo-plan-files.ts;
+ * none for max-pressure) and convergence.csv (every search's evaluations in the
+ * order run, with a `control` column and the best so far over all searches);
+ * return their paths and the command lines that check the plan in SUMO.
  */
 export async function writePlanFiles(
-  outputs: OutputDir, built: BuiltScenario, best: ScoredPlan, searches: Array<{ control: PlanControl; result: OptimiseResult }>, scenarioFile: string,
-): Promise<string[]> {
+  outputs: OutputDir, built: BuiltScenario, best: ScoredPlan, searches: Array<{ control: PlanControl; result: OptimiseResult }>, scenarioFile: string, target: SumoTarget | undefined,
+): Promise<{ files: string[]; commands: string[] }> {
   const out = outputs.dir;
   const files: string[] = [];
-  const programs = scenarioPrograms(best.programs);
   const control = best.control;
   // The control is written explicitly, so a fixed-time plan optimised for a scenario that runs actuated stays fixed time.
-  // Max-pressure's settings are written as signals.maxPressure (intervalS, turnRatios, useMaxGreen): the
-  // scenario format reads that block once max-pressure settings land in it (minimum and maximum greens are the programs').
-  const signals = control?.kind === 'actuated'
-    ? { default: 'actuated', actuated: { ...(control.gap !== undefined ? { gapS: control.gap } : {}), ...(control.detectorGap !== undefined ? { detectorGapS: control.detectorGap } : {}) }, programs }
-    : control?.kind === 'max-pressure'
-      ? {
-        default: 'max-pressure',
-        maxPressure: {
-          ...(control.interval !== undefined ? { intervalS: control.interval } : {}),
-          ...(control.turnRatios !== undefined ? { turnRatios: control.turnRatios } : {}),
-          ...(control.useMaxGreen !== undefined ? { useMaxGreen: control.useMaxGreen } : {}),
-        },
-        programs,
-      }
-      : { default: 'fixed', programs };
+  const signals = signalsBlock(control, scenarioPrograms(best.programs));
   files.push(await outputs.write('plan.json', `${JSON.stringify({ signals }, null, 2)}\n`));
   const source = structuredClone(built.scenario.source) as unknown as Record<string, unknown>;
   const network = source.network as Record<string, unknown>;
@@ -77,14 +96,9 @@ export async function writePlanFiles(
     outputs: { ...(source.outputs as object), dir: 'out' },
   };
   files.push(await outputs.write('optimised.scenario.json', `${JSON.stringify(optimised, null, 2)}\n`));
-  // SUMO: the plan as tlLogic programs, and the network as a .net.xml (with the
-  // scenario's current programs as programID 0) so `sumo -n network.net.xml -a plan.add.xml` runs it.
   // SUMO has no max-pressure tlLogic, so a max-pressure plan has no SUMO files.
-  if (control?.kind !== 'max-pressure') {
-    const { tlLogicXml, sumoNetXml } = await import('../engine/io/sumo/export.js');
-    files.push(await outputs.write('network.net.xml', sumoNetXml(built.network, { programs: built.signals.programs.map((p) => programToSpec(built.compiled, p)) })));
-    files.push(await outputs.write('plan.add.xml', tlLogicXml(best.programs, built.compiled, undefined, control ? { control, begin: built.options.start } : {})));
-  }
+  const sumo = control?.kind === 'max-pressure' ? { files: [], commands: [] } : await writeSumoPlanFiles(outputs, built, best.programs, control, target);
+  files.push(...sumo.files);
   const methods = [...new Set(searches.map((s) => s.result.method))].join(', ');
   const csv = [`# greenwave ${VERSION} optimise ${built.scenario.name} (${methods}, objective ${searches[0].result.objective})`, 'evaluation,batch,elapsedS,objective,best,control'];
   let offset = 0;
@@ -101,5 +115,5 @@ export async function writePlanFiles(
     timeOffset += result.elapsedS;
   }
   files.push(await outputs.write('convergence.csv', `${csv.join('\n')}\n`));
-  return files;
+  return { files, commands: sumo.commands };
 }

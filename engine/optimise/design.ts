@@ -97,21 +97,22 @@ function distinctVectors(x0: Float64Array): { out: Float64Array[]; push: (x: Flo
 
 /** Decision intervals of the max-pressure first batch, s (5 s, the default, among them). */
 const MAX_PRESSURE_INTERVALS = [3, 5, 8, 12];
-/** Maximum green of the capped max-pressure candidate, s. */
-const MAX_PRESSURE_CAP = 40;
+/** Minimum green raised by this much in one candidate of the max-pressure first batch, s. */
+const MAX_PRESSURE_MIN_GREEN_STEP = 5;
 
 /**
  * Vectors of the first batch of a max-pressure search: `start` with decision
- * intervals of 3-12 s under both pressure weightings (demand turn ratios,
- * Varaiya's equal shares), and with a 40 s maximum green.
+ * intervals of 3-12 s under both pressure definitions (queues, lanes), with
+ * ties to the lowest phase, and with the minimum green raised by 5 s.
  */
 export function maxPressureDesign(space: MaxPressureSpace, start: CandidatePlan): Float64Array[] {
   const { out, push } = distinctVectors(space.encodePlan(start));
   const base = start.control?.kind === 'max-pressure' ? start.control : { kind: 'max-pressure' as const };
+  const encode = (control: typeof base): Float64Array => space.encodePlan({ programs: start.programs, control });
   for (const interval of MAX_PRESSURE_INTERVALS) {
-    for (const turnRatios of ['demand', 'uniform'] as const) push(space.encodePlan({ programs: start.programs, control: { ...base, interval, turnRatios } }));
+    for (const pressure of ['queues', 'lanes'] as const) push(encode({ ...base, interval, pressure }));
   }
-  const programs = start.programs.map((p) => ({ ...p, phases: p.phases.map((ph) => ({ ...ph, maxGreen: MAX_PRESSURE_CAP })) }));
-  push(space.encodePlan({ programs, control: { ...base, useMaxGreen: true } }));
+  push(encode({ ...base, ties: 'lowest' }));
+  push(encode({ ...base, minGreen: (base.minGreen ?? space.minGreenRange[0]) + MAX_PRESSURE_MIN_GREEN_STEP }));
   return out;
 }

@@ -19,7 +19,7 @@ export type { SearchMethod, SearchMethodName, SearchState, CmaEsOptions, Compass
 export { optimise, runObjective, scoreCandidates, OBJECTIVES, DEFAULT_UNFINISHED_PENALTY } from './optimise.js';
 export type { ObjectiveName, OptimiseOptions, OptimiseResult, OptimiseCheckpoint, OptimiseProgress, HistoryRow, ScoredPlan } from './optimise.js';
 export { initialDesign, actuatedDesign, maxPressureDesign } from './design.js';
-export { createMaxPressureSpace, INTERVAL_RANGE, MIN_GREEN_RANGE, MAX_GREEN_RANGE } from './max-pressure-space.js';
+export { createMaxPressureSpace, INTERVAL_RANGE, MIN_GREEN_RANGE } from './max-pressure-space.js';
 export type { MaxPressureSpace } from './max-pressure-space.js';
 export { localSearch } from './local-search.js';
 export type { LocalSearchOptions } from './local-search.js';

@@ -43,6 +43,7 @@ import {
 } from './optimise.js';
 import { DEFAULT_REGION_RADIUS_S, disjointClasses, signalRegions } from './regions.js';
 import { createBatchClock } from './batch-clock.js';
+import { createElite } from './elite.js';
 import type { PlanSpace } from './space.js';
 
 /** Options of {@link localSearch}: those of `optimise` that apply, and the decomposition's. */
@@ -190,9 +191,10 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
   const stopped = (): 'interrupted' | 'time' => (options.signal?.aborted ? 'interrupted' : 'time');
   let startPlan: ScoredPlan = scored(start, NaN, null);
   let best: ScoredPlan = scored(start, Infinity, null);
+  const elite = createElite();
   const finish = (stopReason: OptimiseResult['stopReason']): OptimiseResult => {
     clearTimeout(timer);
-    return { start: startPlan, best, history, evaluations, batches, elapsedS: elapsedS(), method: 'local', objective, stopReason, failures };
+    return { start: startPlan, best, history, evaluations, batches, elapsedS: elapsedS(), method: 'local', objective, stopReason, failures, elite: elite.plans(best) };
   };
   const progress = (): void => options.onProgress?.({
     evaluations, budget, batches, best: best.value, start: startPlan.value, elapsedS: elapsedS(),
@@ -215,6 +217,7 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
       evaluations++;
       const x = xs[k];
       if (x === null) startPlan = scored(plans[k], value, null); // the start plan, evaluated as given
+      elite.remember(x === null ? startPlan : scored(plans[k], value, Array.from(x)));
       if (value < best.value || (x === null && !(best.value <= value))) best = x === null ? startPlan : scored(plans[k], value, Array.from(x));
       history.push({ evaluation: evaluations, batch: batches, elapsedS: doneS, objective: value, best: best.value });
     });

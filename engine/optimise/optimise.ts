@@ -32,16 +32,17 @@
  */
 import { CHECKPOINT_VERSION, checkCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { createBatchClock } from './batch-clock.js';
+import { createElite } from './elite.js';
 import { InputError, UsageError } from '../errors.js';
 import type { NetworkMetrics } from '../sim/metrics.js';
 import type { SignalProgramSpec } from '../signals/program.js';
 import type { Candidate, CandidatePlan, ControlSpec, EvaluateOptions, Evaluator } from './evaluator.js';
-import { createSearch, type SearchMethodName, type SearchState } from './search.js';
+import { createSearch, type SearchMethodName } from './search.js';
 import type { PlanSpace } from './space.js';
+import { OBJECTIVES, type HistoryRow, type ObjectiveName, type OptimiseCheckpoint, type ScoredPlan } from './records.js';
 
-/** What a plan is scored on. */
-export const OBJECTIVES = ['delay', 'travelTime', 'vehicleHours'] as const;
-export type ObjectiveName = (typeof OBJECTIVES)[number];
+export { OBJECTIVES };
+export type { HistoryRow, ObjectiveName, OptimiseCheckpoint, ScoredPlan };
 
 /** Default penalty per unfinished trip, s (see {@link runObjective}). */
 export const DEFAULT_UNFINISHED_PENALTY = 900;
@@ -71,48 +72,6 @@ export function runObjective(m: NetworkMetrics, objective: ObjectiveName, penalt
     default:
       throw new UsageError(`unknown objective "${String(objective)}"; use ${OBJECTIVES.join(', ')}`);
   }
-}
-
-/** One line of the convergence history. */
-export interface HistoryRow {
-  /** Candidate evaluations so far (the start plan is evaluation 1). */
-  evaluation: number;
-  batch: number;
-  /** Wall time since the optimisation began (resumes included), s. */
-  elapsedS: number;
-  /** This candidate's objective (Infinity when a run failed). */
-  objective: number;
-  /** Best objective so far. */
-  best: number;
-}
-
-/** A scored plan. */
-export interface ScoredPlan {
-  programs: SignalProgramSpec[];
-  /** How the programs are run; absent for fixed time. */
-  control?: ControlSpec;
-  value: number;
-  /** Its vector, or null for the start plan (evaluated as given). */
-  x: number[] | null;
-}
-
-/** The checkpoint file's content (JSON; see checkpoint.ts for the encoding). */
-export interface OptimiseCheckpoint {
-  format: 'greenwave-optimise-checkpoint';
-  version: 2;
-  /** Identifies the scenario and options; a resume with another refuses. */
-  fingerprint: string;
-  method: SearchMethodName;
-  objective: ObjectiveName;
-  seeds: number[];
-  variants: number[];
-  evaluations: number;
-  batches: number;
-  elapsedS: number;
-  search: SearchState | null;
-  start: ScoredPlan;
-  best: ScoredPlan;
-  history: HistoryRow[];
 }
 
 /** Progress after each batch. */
@@ -164,6 +123,8 @@ export interface OptimiseOptions {
   /** Abort: finish nothing more, checkpoint what was done, resolve with `stopReason: 'interrupted'`. */
   signal?: AbortSignal;
   onProgress?: (progress: OptimiseProgress) => void;
+  /** Best plans kept in `elite` (for re-ranking on fresh seeds). Default 5. */
+  keep?: number;
 }
 
 /** What {@link optimise} found. */
@@ -180,6 +141,12 @@ export interface OptimiseResult {
   stopReason: 'budget' | 'time' | 'converged' | 'interrupted';
   /** Candidates whose runs failed (scored Infinity), with the first error. */
   failures: Array<{ evaluation: number; seed: number; message: string }>;
+  /**
+   * The best `keep` plans of this run with distinct objective values, best first
+   * (the start plan included when it is among them; after a resume, only plans
+   * scored since, and the best).
+   */
+  elite: ScoredPlan[];
 }
 
 /** Score candidates: one batch through the evaluator, mean per-run objective per candidate (Infinity if any run failed). */
@@ -275,14 +242,17 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
   const fits = (n: number): number => clock.fits(n);
   const measure = (t0: number, n: number): void => clock.measure(t0, n);
 
+  const elite = createElite(options.keep);
+  const remember = (plan: ScoredPlan): void => elite.remember(plan);
   const finish = (stopReason: OptimiseResult['stopReason']): OptimiseResult => {
     clearTimeout(timer);
-    return { start: startPlan, best, history, evaluations, batches, elapsedS: elapsedS(), method, objective, stopReason, failures };
+    return { start: startPlan, best, history, evaluations, batches, elapsedS: elapsedS(), method, objective, stopReason, failures, elite: elite.plans(best) };
   };
 
   if (resume) {
     startPlan = resume.start;
     best = resume.best;
+    remember(best);
   } else {
     // First batch: the start plan exactly, then the initial design, as much of it as the budget allows.
     const initial = (options.initial ?? []).slice(0, budget - 1);
@@ -299,9 +269,11 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     for (const f of first.failures) failures.push({ evaluation: f.candidate + 1, seed: f.seed, message: f.message });
     startPlan = scored(start, first.values[0], null);
     best = startPlan;
+    remember(startPlan);
     batches = 1;
     first.values.forEach((value, k) => {
       evaluations++;
+      if (k > 0) remember(scored(designPlans[k - 1], value, Array.from(initial[k - 1])));
       if (k > 0 && value < best.value) best = scored(designPlans[k - 1], value, Array.from(initial[k - 1]));
       history.push({ evaluation: evaluations, batch: 1, elapsedS: firstDoneS, objective: value, best: best.value });
     });
@@ -344,6 +316,7 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     for (let k = 0; k < xs.length; k++) {
       evaluations++;
       const value = batch.values[k];
+      remember(scored(candidates[k], value, Array.from(xs[k])));
       if (value < best.value) best = scored(candidates[k], value, Array.from(xs[k]));
       history.push({ evaluation: evaluations, batch: batches, elapsedS: doneS, objective: value, best: best.value });
     }

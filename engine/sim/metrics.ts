@@ -6,8 +6,9 @@
  *  - travel time: arrival - insertion (entering the first link);
  *  - departure delay: insertion - planned departure;
  *  - delay (SUMO "timeLoss"): travel time - free-flow time of the links driven;
- *  - waiting time: time spent queued at stop lines; a stop: one such wait longer
- *    than `stopThreshold`;
+ *  - waiting time: time spent queued at stop lines; a stop: one such wait that
+ *    was a halt of the vehicle class (at least v_in / (2b) + v_out / (2a), see
+ *    losses.ts), or longer than `stopThreshold` when one is given;
  *  - link travel time: from entering a link to leaving it (through a movement or
  *    by arriving at its end); queue: vehicles queued at its stop line, mean over
  *    time and maximum;
@@ -18,10 +19,13 @@
  *    C <= 25, D <= 35, E <= 50, else F;
  *  - network: vehicle-km of links completed, vehicle-hours in the network
  *    (unfinished vehicles counted to the end), throughput (arrivals), mean speed
- *    = vehicle-km / vehicle-hours.
+ *    = vehicle-km / vehicle-hours; CityFlow's average travel time (every trip
+ *    departing before the end time, from its planned departure, unfinished ones
+ *    counted to the end: see cityflow-travel-time.ts).
  */
 import { CONTROL_CODE, type CompiledNetwork } from '../network/compiled.js';
 import type { TripTable } from '../demand/demand.js';
+import { cityflowAverageTravelTime } from './cityflow-travel-time.js';
 import type { SimObserver } from './observer.js';
 
 /** HCM level of service. */
@@ -44,7 +48,7 @@ export interface MetricsOptions {
   end: number;
   /** Time-series interval, s. Default 300. */
   interval?: number;
-  /** Wait that counts as a stop, s. Default 3. */
+  /** Wait that counts as a stop, s. Default: a halt of the vehicle class counts (the kernel says which waits were halts). */
   stopThreshold?: number;
 }
 
@@ -94,6 +98,8 @@ export interface NetworkMetrics {
   meanWaitingTime: number;
   meanStops: number;
   meanDepartDelay: number;
+  /** CityFlow's average travel time at the run's end time (cityflow-travel-time.ts), s. */
+  cityflowAverageTravelTime: number;
 }
 
 /** One time-series sample, taken at `time` (the end of its interval). */
@@ -123,7 +129,7 @@ export class Metrics implements SimObserver {
   private readonly start: number;
   private readonly endLimit: number;
   private readonly interval: number;
-  private readonly stopThreshold: number;
+  private readonly stopThreshold: number | undefined;
   // Per trip.
   private readonly inserted: Float64Array;
   private readonly arrived: Float64Array;
@@ -166,7 +172,7 @@ export class Metrics implements SimObserver {
     this.endLimit = options.end;
     this.endTime = options.end;
     this.interval = options.interval ?? 300;
-    this.stopThreshold = options.stopThreshold ?? 3;
+    this.stopThreshold = options.stopThreshold;
     this.nextSample = this.start + this.interval;
     const n = trips.count;
     const m = net.linkCount;
@@ -245,11 +251,11 @@ export class Metrics implements SimObserver {
     this.setQueue(this.net.movementFrom[e], 1, time);
   }
 
-  leave(v: number, l: number, _e: number, time: number): void {
+  leave(v: number, l: number, _e: number, time: number, halted: boolean): void {
     this.tick(time);
     const wait = time - this.queuedAt[v];
     this.waiting[v] += wait;
-    if (wait > this.stopThreshold) this.stops[v]++;
+    if (this.stopThreshold === undefined ? halted : wait > this.stopThreshold) this.stops[v]++;
     this.queuedCount--;
     this.setQueue(l, -1, time);
     this.completeLink(v, l, time);
@@ -351,6 +357,7 @@ export class Metrics implements SimObserver {
         meanWaitingTime: arrived > 0 ? sumWait / arrived : NaN,
         meanStops: arrived > 0 ? sumStops / arrived : NaN,
         meanDepartDelay: this.insertedCount > 0 ? sumDepartDelay / this.insertedCount : NaN,
+        cityflowAverageTravelTime: cityflowAverageTravelTime(this.tripsTable, { trips: { arrived: this.arrived } }, this.endLimit),
       },
       timeseries: this.samples.slice(),
     };

@@ -135,7 +135,7 @@ describe('search methods (minimum known)', () => {
 describe('objective', () => {
   const m = (over: Partial<NetworkMetrics>): NetworkMetrics => ({
     trips: 100, inserted: 100, arrived: 100, unfinished: 0, unroutable: 0, vehicleKm: 100, vehicleHours: 10, meanSpeed: 10,
-    meanTravelTime: 200, meanDelay: 50, meanWaitingTime: 40, meanStops: 1, meanDepartDelay: 0, ...over,
+    meanTravelTime: 200, meanDelay: 50, meanWaitingTime: 40, meanStops: 1, meanDepartDelay: 0, cityflowAverageTravelTime: 210, ...over,
   });
 
   it('is the mean delay when every trip finishes', () => {

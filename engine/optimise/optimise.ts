@@ -28,7 +28,9 @@
  * not told the cut batch (it ends there). Under a time limit a search batch is
  * also cut to the candidates that the wall time of the batches so far says
  * will finish in the time left (a cut batch ends the search likewise), so the
- * last batch is seldom thrown away at the limit.
+ * last batch is seldom thrown away at the limit. Under a time limit the first
+ * batch is two: the start plan alone, then the design cut to what its wall time
+ * says fits, so a search given little time still has its start plan scored.
  */
 import { CHECKPOINT_VERSION, checkCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { createBatchClock } from './batch-clock.js';
@@ -221,8 +223,8 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
   const failures: OptimiseResult['failures'] = [];
   let evaluations = resume?.evaluations ?? 0;
   let batches = resume?.batches ?? 0;
-  let startPlan: ScoredPlan;
-  let best: ScoredPlan;
+  let startPlan: ScoredPlan = scored(start, NaN, null);
+  let best: ScoredPlan = startPlan;
   // The time limit aborts a batch in flight when it passes (the caller's signal aborts it too).
   const deadline = new AbortController();
   const timeLeftS = options.timeLimitS !== undefined ? options.timeLimitS - elapsed0 : Infinity;
@@ -254,29 +256,42 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     best = resume.best;
     remember(best);
   } else {
-    // First batch: the start plan exactly, then the initial design, as much of it as the budget allows.
+    // First batch: the start plan exactly, then the initial design, as much of it as the budget allows. Under a
+    // time limit the start plan runs alone first: it is then scored even when the design would not finish in time,
+    // and its wall time cuts the design to what fits (a search given little time still has its start to offer).
     const initial = (options.initial ?? []).slice(0, budget - 1);
     const designPlans = initial.map((x) => space.plan(x));
-    const t0 = performance.now();
-    const first = await scoreCandidates(evaluator, [start, ...designPlans], seeds, variants, objective, penalty, evalOptions);
-    const firstDoneS = elapsedS();
-    if (first.aborted || pastLimit(firstDoneS)) { // a batch that ends after the time limit is dropped like one cut by it
-      startPlan = scored(start, NaN, null);
-      best = startPlan;
-      return finish(stopped());
+    const timed = options.timeLimitS !== undefined && designPlans.length > 0;
+    const parts: CandidatePlan[][] = timed ? [[], designPlans] : [designPlans];
+    for (const [p, part] of parts.entries()) {
+      const withStart = p === 0;
+      const plans = withStart ? part : part.slice(0, fits(part.length));
+      if (!withStart && (plans.length === 0 || pastLimit(elapsedS()))) return finish('time');
+      const t0 = performance.now();
+      const batch = await scoreCandidates(evaluator, withStart ? [start, ...plans] : plans, seeds, variants, objective, penalty, evalOptions);
+      const doneS = elapsedS();
+      if (batch.aborted || pastLimit(doneS)) { // a batch that ends after the time limit is dropped like one cut by it
+        return finish(stopped()); // without the start plan scored, start and best stay unscored (NaN)
+      }
+      measure(t0, batch.values.length);
+      batches++;
+      for (const f of batch.failures) failures.push({ evaluation: evaluations + f.candidate + 1, seed: f.seed, message: f.message });
+      batch.values.forEach((value, k) => {
+        evaluations++;
+        const d = withStart ? k - 1 : k; // index into the design
+        if (d < 0) {
+          startPlan = scored(start, value, null);
+          best = startPlan;
+          remember(startPlan);
+        } else {
+          const plan = scored(plans[d], value, Array.from(initial[d]));
+          remember(plan);
+          if (value < best.value) best = plan;
+        }
+        history.push({ evaluation: evaluations, batch: batches, elapsedS: doneS, objective: value, best: best.value });
+      });
+      if (plans.length < part.length) return finish('time'); // the design was cut by the time left
     }
-    measure(t0, 1 + designPlans.length);
-    for (const f of first.failures) failures.push({ evaluation: f.candidate + 1, seed: f.seed, message: f.message });
-    startPlan = scored(start, first.values[0], null);
-    best = startPlan;
-    remember(startPlan);
-    batches = 1;
-    first.values.forEach((value, k) => {
-      evaluations++;
-      if (k > 0) remember(scored(designPlans[k - 1], value, Array.from(initial[k - 1])));
-      if (k > 0 && value < best.value) best = scored(designPlans[k - 1], value, Array.from(initial[k - 1]));
-      history.push({ evaluation: evaluations, batch: 1, elapsedS: firstDoneS, objective: value, best: best.value });
-    });
   }
   // The search starts from the best plan of the first batch (the start plan unless the design found better).
   const x0 = best.x !== null ? Float64Array.from(best.x) : space.encodePlan(start);

@@ -123,6 +123,32 @@ describe('the budget is never exceeded', () => {
     expect(r.evaluations).toBe(0);
   });
 
+  it('--time: the start plan runs alone first, so it is scored even when the design never finishes in time', async () => {
+    const { space, start, initial } = kinds[0];
+    const evaluator = createInProcessEvaluator(evaluation);
+    const sizes: number[] = [];
+    // Scores the first request (the start plan alone); every later one hangs until the time limit aborts it.
+    const slow = {
+      concurrency: 1,
+      evaluate: (request: Parameters<typeof evaluator.evaluate>[0], opts?: Parameters<typeof evaluator.evaluate>[1]) => {
+        sizes.push(request.candidates.length);
+        if (sizes.length === 1) return evaluator.evaluate(request, opts);
+        return new Promise<Awaited<ReturnType<typeof evaluator.evaluate>>>((resolve) => {
+          opts?.signal?.addEventListener('abort', () => resolve({ total: request.candidates.length, results: [], failures: [], notRun: [], aborted: true }), { once: true });
+        });
+      },
+      close: () => evaluator.close(),
+    };
+    const r = await optimise(slow, space, start, { seeds: [1], variants: [0], budget: 50, method: 'compass', initial, timeLimitS: 3 });
+    expect(sizes[0]).toBe(1);
+    expect(r.stopReason).toBe('time');
+    expect(r.evaluations).toBe(1);
+    expect(Number.isFinite(r.start.value)).toBe(true);
+    expect(r.best).toBe(r.start);
+    expect(r.elite).toEqual([r.start]);
+    await evaluator.close();
+  }, 120_000);
+
   it('cuts the first batch (start and design) and a search batch to the evaluations left', async () => {
     const { space, start, initial } = kinds[0];
     expect(initial.length).toBeGreaterThan(5);

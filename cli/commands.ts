@@ -255,9 +255,13 @@ function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undef
   const reps = runs.length > 1 ? `, ${runs.length} replications (mean ± 95% CI)` : '';
   lines.push(`greenwave ${VERSION} — ${built.scenario.name} (seed ${runs[0].seed}${reps})`);
   row('network', `${net.junctionCount} junctions, ${net.linkCount} links, driving side ${net.drivingSide}`);
+  // Gridlock and unfinished trips first: every mean below is read beside them.
+  const gridlocked = runs.filter((r) => r.result.gridlock !== undefined);
+  if (first.gridlock) row('GRIDLOCK', `at ${fmt(first.gridlock.time, 0)} s, junctions ${first.gridlock.junctions.join(', ')}: ${first.gridlock.vehicles} vehicles stuck`);
+  if (runs.length > 1) row('gridlocked runs', `${gridlocked.length} of ${runs.length}${gridlocked.length > 0 ? ` (seeds ${gridlocked.map((r) => r.seed).join(', ')})` : ''}`);
   row('trips', `${withInterval('trips', n, stats, 0)} (arrived ${withInterval('arrived', n, stats, 0)}, unfinished ${withInterval('unfinished', n, stats, 0)})`);
-  row('mean travel time', `${withInterval('meanTravelTime', n, stats)} s`);
-  row('mean delay', `${withInterval('meanDelay', n, stats)} s`);
+  row('mean travel time', `${withInterval('meanTravelTimeAllTrips', n, stats)} s all trips (unfinished counted to the end), ${withInterval('meanTravelTime', n, stats)} s finished only`);
+  row('mean delay', `${withInterval('meanDelayAllTrips', n, stats)} s all trips, ${withInterval('meanDelay', n, stats)} s finished only`);
   row('mean stops', withInterval('meanStops', n, stats, 2));
   row('mean waiting', `${withInterval('meanWaitingTime', n, stats)} s`);
   row('vehicle-km', withInterval('vehicleKm', n, stats, 0));
@@ -268,7 +272,6 @@ function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undef
   if (los.size > 0) row('junction LOS', [...los].sort().map(([g, c]) => `${g} ${c}`).join(', '));
   const worst = Array.from(first.junctions.controlDelay, (d, j) => [j, d] as const).filter(([, d]) => Number.isFinite(d)).sort((a, b) => b[1] - a[1]).slice(0, 3);
   if (worst.length > 0) row('worst junctions', worst.map(([j, d]) => `${net.junctionKey(j)} ${fmt(d)} s (${first.junctions.levelOfService[j]})`).join(', '));
-  if (first.gridlock) row('GRIDLOCK', `at ${fmt(first.gridlock.time, 0)} s, junctions ${first.gridlock.junctions.join(', ')}: ${first.gridlock.vehicles} vehicles stuck`);
   if (files.length > 0) {
     lines.push('', `outputs${runs.length > 1 ? ' (first replication; summary.json has every replication)' : ''}:`);
     for (const f of files) lines.push(`  ${f}`);

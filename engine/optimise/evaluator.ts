@@ -35,6 +35,7 @@ import type { SignalControl } from '../signals/control.js';
 export const NETWORK_METRIC_FIELDS = [
   'trips', 'inserted', 'arrived', 'unfinished', 'unroutable', 'vehicleKm', 'vehicleHours',
   'meanSpeed', 'meanTravelTime', 'meanDelay', 'meanWaitingTime', 'meanStops', 'meanDepartDelay',
+  'meanTravelTimeAllTrips', 'meanDelayAllTrips', 'dueTrips',
 ] as const satisfies ReadonlyArray<keyof NetworkMetrics>;
 
 // Compile-time check that the list above names every field of NetworkMetrics.

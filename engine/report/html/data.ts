@@ -64,8 +64,15 @@ export const GeoJsonSchema = z.object({
 const SummaryStat = z.object({
   n: z.number(), mean: finiteOrNull, sd: finiteOrNull.optional(), halfWidth: finiteOrNull, lower: finiteOrNull, upper: finiteOrNull, level: z.number(),
 });
-/** Metrics of the before/after table, in column order. */
+/** Metrics every comparison.json has (files of older versions lack the all-trips means). */
 export const COMPARISON_METRICS = ['meanDelay', 'meanTravelTime', 'meanStops', 'vehicleHours', 'unfinished'] as const;
+/** Metrics of the before/after table, in column order: unfinished trips first, all-trips means before finished-only ones. */
+export const COMPARISON_COLUMNS = ['unfinished', 'meanDelayAllTrips', 'meanDelay', 'meanTravelTimeAllTrips', 'meanTravelTime', 'meanStops', 'vehicleHours'] as const;
+const MetricSummariesSchema = z.object({
+  ...(Object.fromEntries(COMPARISON_METRICS.map((m) => [m, SummaryStat])) as Record<(typeof COMPARISON_METRICS)[number], typeof SummaryStat>),
+  meanDelayAllTrips: SummaryStat.optional(),
+  meanTravelTimeAllTrips: SummaryStat.optional(),
+}).loose();
 /** Schema of comparison.json (the optimiser's before/after table). */
 export const ComparisonSchema = z.object({
   scenario: z.string(),
@@ -76,10 +83,14 @@ export const ComparisonSchema = z.object({
   reference: z.string().optional(),
   rows: z.array(z.object({
     plan: z.string(),
-    metrics: z.object(Object.fromEntries(COMPARISON_METRICS.map((m) => [m, SummaryStat])) as Record<(typeof COMPARISON_METRICS)[number], typeof SummaryStat>).loose(),
+    /** Held-out seeds on which the plan gridlocked (absent in files of older versions). */
+    gridlockedSeeds: z.array(z.number()).optional(),
+    verdict: z.enum(['better', 'worse', 'inconclusive', 'reference']).optional(),
+    verdictReason: z.string().optional(),
+    metrics: MetricSummariesSchema,
     /** Per-seed differences to the reference plan (this minus reference), paired by seed; null for the reference. */
-    difference: z.object(Object.fromEntries(COMPARISON_METRICS.map((m) => [m, SummaryStat])) as Record<(typeof COMPARISON_METRICS)[number], typeof SummaryStat>).loose().nullable().optional(),
-    junctions: z.array(z.object({ id: z.string(), controlDelay: SummaryStat, los: z.string() })).optional(),
+    difference: MetricSummariesSchema.nullable().optional(),
+    junctions: z.array(z.object({ id: z.string(), controlDelay: SummaryStat, los: z.string(), blockedSeeds: z.number().optional() })).optional(),
     failures: z.array(z.object({ seed: z.number(), message: z.string() })).optional(),
   }).loose()).min(1),
 }).loose();

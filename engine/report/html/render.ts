@@ -127,6 +127,7 @@ th:first-child { text-align: left; }
 td.best .mean { font-weight: 700; }
 .ci, .ci-range { color: var(--muted); font-size: 12px; }
 .change.better { color: #1a7f37; } .change.worse { color: #b42318; } .change.overlap { color: var(--muted); }
+td.verdict.better { color: #1a7f37; } td.verdict.worse { color: #b42318; } td.gridlock { background: #fdecea; color: #b42318; font-weight: 700; } .blocked { color: #b42318; font-size: 11px; }
 .change { font-size: 12px; white-space: nowrap; }
 .los-chip { display: inline-block; min-width: 18px; text-align: center; border-radius: 3px; font-weight: 700; font-size: 11px; color: #111; }
 select { font: inherit; padding: 2px 6px; }
@@ -147,7 +148,8 @@ function keyFigures(data: ReportData): Html {
   };
   return html`<div class="cards">
 ${card('Trips', 'trips', 0)}${card('Arrived', 'arrived', 0)}${card('Unfinished', 'unfinished', 0)}
-${card('Mean travel time', 'meanTravelTime', 1, 's')}${card('Mean delay', 'meanDelay', 1, 's')}${card('Mean stops', 'meanStops', 2)}
+${totals.meanTravelTimeAllTrips !== undefined ? html`${card('Mean travel time, all trips', 'meanTravelTimeAllTrips', 1, 's')}${card('Mean delay, all trips', 'meanDelayAllTrips', 1, 's')}` : ''}
+${card('Mean travel time, finished only', 'meanTravelTime', 1, 's')}${card('Mean delay, finished only', 'meanDelay', 1, 's')}${card('Mean stops', 'meanStops', 2)}
 ${card('Vehicle-km', 'vehicleKm', 0)}${card('Vehicle-hours', 'vehicleHours', 1)}${card('Mean speed', 'meanSpeed', 1, 'km/h', 3.6)}
 </div>`;
 }
@@ -304,7 +306,7 @@ export function renderReportHtml(data: ReportData, options: ReportOptions = {}):
     ? html`greenwave ${s.greenwave ?? ''} · scenario ${s.scenario}${s.scenarioFile ? html` (${s.scenarioFile})` : ''} · seed ${s.seed}${reps}${s.network ? html` · ${num(s.network.junctions, 0)} junctions, ${num(s.network.links, 0)} links, driving on the ${s.network.drivingSide}` : ''}${s.endTime !== undefined ? html` · run ended ${clock(s.endTime)}` : ''}`
     : html`${provenance ?? ''}`;
   const gridlock = s?.gridlock
-    ? html`<div class="warning"><b>Gridlock</b> at ${clock(s.gridlock.time)}: ${num(s.gridlock.vehicles, 0)} vehicles stuck at junctions ${join(s.gridlock.junctions.map((id) => junctionLabel(data, id)), ', ')}. The run ended there; figures cover the run up to then.</div>`
+    ? html`<div class="warning"><b>Gridlock</b> at ${clock(s.gridlock.time)}: ${num(s.gridlock.vehicles, 0)} vehicles stuck at junctions ${join(s.gridlock.junctions.map((id) => junctionLabel(data, id)), ', ')}. The run ended there: the all-trips means count the stranded trips up to the scheduled end, the finished-only means leave them out, and the blocked junctions are LOS F.</div>`
     : '';
   const body = html`<header><h1>${title}</h1><div class="meta">${meta}</div>${gridlock}${keyFigures(data)}</header>
 ${data.links || data.summary ? html`<section id="map"><h2>Network map</h2>${mapSection(data)}</section>` : ''}

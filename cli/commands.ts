@@ -18,6 +18,7 @@ import { scaleDemand } from '../engine/demand/scale.js';
 import { buildScenario, type BuiltScenario } from '../engine/scenario/build.js';
 import { formatClock } from '../engine/scenario/clock.js';
 import { OUTPUT_FILES } from '../engine/scenario/formats.js';
+import { METADATA_FILE } from '../engine/report/metadata.js';
 import { loadScenario } from '../engine/scenario/load.js';
 import type { NetworkMetrics } from '../engine/sim/metrics.js';
 import { simulateSteps, type SimulationResult } from '../engine/sim/simulate.js';
@@ -341,7 +342,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     if (options.files !== false) {
       // Checked before the simulation, so a mistake about the directory shows at once, not after the run.
       const dir = await outputDirectory(file, built.outputs.dir, options.out);
-      const names = [...(recorders ? OUTPUT_FILES : built.outputs.files), ...(recorders ? [...RECORDING_FILE_NAMES, 'report.html'] : [])];
+      const names = [...(recorders ? OUTPUT_FILES : built.outputs.files), METADATA_FILE, ...(recorders ? [...RECORDING_FILE_NAMES, 'report.html'] : [])];
       prepared = await prepareOutputDir(dir, { kind: 'run', scenario: built.scenario.name, scenarioFile: file, seed: built.seeds[0], version: VERSION }, { names, force: options.force === true });
     }
     stopwatch.lap('buildS');
@@ -399,7 +400,8 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     const wanted: readonly string[] = recorders ? OUTPUT_FILES : built.outputs.files;
     try {
       out = await prepared.open();
-      const others = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, wanted.filter((f) => f !== 'summary.json'), undefined, out);
+      const extra = [...(wanted.includes('summary.json') ? ['summary.json'] : []), ...(recorders ? [...RECORDING_FILE_NAMES.filter((f) => f !== 'corridor.json' || options.corridor !== undefined), 'report.html'] : [])];
+      const others = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, wanted.filter((f) => f !== 'summary.json'), undefined, out, extra);
       stopwatch.lap('writeS');
       Object.assign(summary, { timing: stopwatch.timing, peakRssMiB: peakRssMiB() });
       if (recorders) {

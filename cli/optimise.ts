@@ -38,6 +38,7 @@ import { parseCheckpoint } from '../engine/optimise/checkpoint.js';
 import type { Candidate, CandidatePlan, Evaluator } from '../engine/optimise/evaluator.js';
 import { comparePlans, type Comparison } from '../engine/report/compare.js';
 import { csvField } from '../engine/report/outputs.js';
+import { METADATA_FILE, outputMetadata } from '../engine/report/metadata.js';
 import { writeReport } from '../engine/report/html/write.js';
 import { baselinePlans } from './baselines.js';
 import { VERSION } from './version.js';
@@ -77,7 +78,7 @@ export interface OptimiseCommandOptions {
 }
 
 /** Files `greenwave optimise` writes besides its checkpoints. */
-const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', 'network.net.xml', 'plan.add.xml', 'convergence.csv', 'comparison.json', 'report.html'] as const;
+const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', 'network.net.xml', 'plan.add.xml', 'convergence.csv', 'timing.csv', 'comparison.json', 'metadata.json', 'report.html'] as const;
 
 const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = {
   delay: 'delay', travelTime: 'travelTime', 'travel-time': 'travelTime', vehicleHours: 'vehicleHours', 'vehicle-hours': 'vehicleHours',
@@ -366,6 +367,9 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       comparison = data;
       files.push(await outputs.write('comparison.json', `${JSON.stringify(comparison, null, 2)}\n`));
     }
+    // The sidecar: provenance, units, coordinates and the columns of every file (the CSVs start with their header row).
+    const written = [...files.map((f) => path.basename(f)), ...(options.report ? ['report.html'] : [])];
+    files.push(await outputs.write(METADATA_FILE, `${JSON.stringify(outputMetadata(net, { scenario: built.scenario.name, seed: first, version: VERSION }, 'optimise', written), null, 2)}\n`));
     if (options.report) files.push((await writeReport(out, undefined, {}, outputs)).path);
     await outputs.commit('complete');
     const evaluations = done.reduce((n, s) => n + s.result.evaluations, 0);
@@ -483,8 +487,7 @@ async function writePlanFiles(
   const { tlLogicXml, sumoNetXml } = await import('../engine/io/sumo/export.js');
   files.push(await outputs.write('network.net.xml', sumoNetXml(built.network, { programs: built.signals.programs.map((p) => programToSpec(built.compiled, p)) })));
   files.push(await outputs.write('plan.add.xml', tlLogicXml(best.programs, built.compiled, undefined, control ? { control, begin: built.options.start } : {})));
-  const methods = [...new Set(searches.map((s) => s.result.method))].join(', ');
-  const csv = [`# greenwave ${VERSION} optimise ${built.scenario.name} (${methods}, objective ${searches[0].result.objective})`, 'evaluation,batch,elapsedS,objective,best,control'];
+  const csv = ['evaluation,batch,elapsedS,objective,best,control'];
   let offset = 0;
   let batchOffset = 0;
   let timeOffset = 0;

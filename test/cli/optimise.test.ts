@@ -79,10 +79,10 @@ describe('greenwave optimise', () => {
     const check = greenwave('validate', join(out, 'optimised.scenario.json'));
     expect(check.code, check.stderr).toBe(0);
     const csv = readFileSync(join(out, 'convergence.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toMatch(/^# greenwave/);
-    expect(csv[1]).toBe('evaluation,batch,elapsedS,objective,best,control');
+    expect(csv[0]).toBe('evaluation,batch,elapsedS,objective,best,control');
+    expect(JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8'))).toMatchObject({ kind: 'optimise', scenario: 'two-signals' });
     // one line per evaluation of both searches, numbered on, the best so far never rising
-    const rows = csv.slice(2).map((line) => line.split(','));
+    const rows = csv.slice(1).map((line) => line.split(','));
     expect(rows.length).toBe(summary.evaluations);
     expect(rows.map((row) => Number(row[0]))).toEqual(rows.map((_, i) => i + 1));
     expect(rows.map((row) => row[5])).toEqual([

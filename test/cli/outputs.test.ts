@@ -46,7 +46,8 @@ describe('greenwave run: the output directory', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(outside, 'utf8')).toBe('keep me\n'); // before: overwritten through the link
     expect(statSync(join(out, 'trips.csv')).isFile()).toBe(true);
-    expect(readFileSync(join(out, 'trips.csv'), 'utf8')).toMatch(/^# greenwave .*; scenario tiny; seed 5\n/);
+    expect(readFileSync(join(out, 'trips.csv'), 'utf8')).toMatch(/^id,depart_s,/);
+    expect(JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8')).provenance).toMatch(/^greenwave .*; scenario tiny; seed 5$/);
   }, 180_000);
 
   it('resolves outputs.dir inside the scenario\'s directory and refuses one leading out of it, unless --out names the directory', () => {

@@ -19,7 +19,7 @@ import type { CalibrationReport } from './calibration.js';
 /** Files the report reads, in the order it looks for them. */
 export const REPORT_INPUT_FILES = [
   'summary.json', 'network.geojson', 'links.csv', 'junctions.csv', 'timeseries.csv',
-  'junction-timeseries.csv', 'link-flows.csv', 'corridor.json', 'convergence.csv', 'comparison.json',
+  'junction-timeseries.csv', 'link-flows.csv', 'corridor.json', 'convergence.csv', 'comparison.json', 'timing.csv', 'metadata.json',
 ] as const;
 
 const finiteOrNull = z.number().nullable();
@@ -39,11 +39,21 @@ export const SummarySchema = z.object({
 }).loose();
 
 const position = z.array(z.number()).min(2);
-/** Schema of network.geojson (links as LineStrings with their metrics). */
+/** Schema of metadata.json (see `../metadata.ts`): what the report reads of it. */
+export const MetadataSchema = z.object({ format: z.literal('greenwave-metadata'), provenance: z.string() }).loose();
+/** A junction of network.geojson: a Point with its level of service (the report takes them from junctions.csv). */
+const JunctionFeatureSchema = z.object({
+  geometry: z.object({ type: z.literal('Point'), coordinates: z.array(z.number()).min(2) }),
+  properties: z.object({ kind: z.literal('junction'), id: z.string() }).loose(),
+}).loose();
+
+/** Schema of network.geojson (links as LineStrings with their metrics, junctions as Points). */
 export const GeoJsonSchema = z.object({
   type: z.literal('FeatureCollection'),
   crs: z.unknown().optional(),
-  features: z.array(z.object({
+  /** greenwave's foreign member: `coordinates` is `wgs84-lon-lat` or `planar-metres` (absent in files of older versions). */
+  greenwave: z.object({ coordinates: z.string().optional() }).loose().optional(),
+  features: z.array(z.union([JunctionFeatureSchema, z.object({
     geometry: z.object({ type: z.literal('LineString'), coordinates: z.array(position).min(2) }),
     properties: z.object({
       id: z.string(),
@@ -51,15 +61,18 @@ export const GeoJsonSchema = z.object({
       to: z.string(),
       lengthM: z.number().optional(),
       lanes: z.number().optional(),
-      speedKmh: z.number().optional(),
+      speedMPerS: z.number().optional(),
       entered: z.number().optional(),
       meanTravelTimeS: finiteOrNull.optional(),
       speedRatio: finiteOrNull.optional(),
       meanQueue: z.number().optional(),
       maxQueue: z.number().optional(),
     }).loose(),
-  }).loose()),
+  }).loose()])),
 }).loose();
+
+/** A link feature of network.geojson. */
+export type GeoJsonLinkFeature = Exclude<z.infer<typeof GeoJsonSchema>['features'][number], z.infer<typeof JunctionFeatureSchema>>;
 
 const SummaryStat = z.object({
   n: z.number(), mean: finiteOrNull, sd: finiteOrNull.optional(), halfWidth: finiteOrNull, lower: finiteOrNull, upper: finiteOrNull, level: z.number(),
@@ -235,7 +248,8 @@ export interface LinkFlowFigures {
 
 /** The map's links: network.geojson's features with the flows of link-flows.csv (by link id) where present. */
 export function reportLinks(geojson: z.infer<typeof GeoJsonSchema>, flows: ReadonlyMap<string, LinkFlowFigures>): ReportLink[] {
-  return geojson.features.map((f) => {
+  const links = geojson.features.filter((f): f is GeoJsonLinkFeature => f.geometry.type === 'LineString');
+  return links.map((f) => {
     const p = f.properties;
     const flow = flows.get(p.id);
     const name = typeof p.name === 'string' && p.name !== '' ? p.name : undefined;
@@ -258,7 +272,13 @@ export function reportLinks(geojson: z.infer<typeof GeoJsonSchema>, flows: Reado
   });
 }
 
-/** The provenance a reader takes from a CSV file's text: its first line without the `#`, trimmed; '' when it has none. */
+/** Whether a network.geojson is in WGS84 lon/lat: its `greenwave.coordinates`, else (files of older versions) the absence of a `crs` member. */
+export function geoJsonIsGeographic(geojson: z.infer<typeof GeoJsonSchema>): boolean {
+  const said = geojson.greenwave?.coordinates;
+  return said !== undefined ? said === 'wgs84-lon-lat' : geojson.crs === undefined;
+}
+
+/** The provenance a reader takes from a CSV file's text of an older version: its `#` first line without the `#`, trimmed; '' when it has none. */
 export function csvProvenance(text: string): string {
   if (!text.startsWith('#')) return '';
   const nl = text.indexOf('\n');

@@ -2,8 +2,9 @@
  * Reading an outputs directory for the HTML report (`loadReportData`): every
  * file of `REPORT_INPUT_FILES` that is there.
  *
- * CSV files may start with one `#` provenance line; JSON files are checked with
- * zod. A malformed file is an `InputError` whose path names the file and the
+ * CSV files start with their header row (files of older versions with one `#`
+ * provenance line first, still read); the provenance of every file is taken from
+ * metadata.json when it is there. JSON files are checked with zod. A malformed file is an `InputError` whose path names the file and the
  * line and column (CSV) or JSON path, e.g. `junctions.csv:7 control_delay_s`.
  */
 import { readFile } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { parse } from 'csv-parse/sync';
 import type { z } from 'zod';
 import { InputError } from '../../errors.js';
 import {
-  ComparisonSchema, CorridorSchema, GeoJsonSchema, REPORT_INPUT_FILES, SummarySchema, csvProvenance, reportLinks,
+  ComparisonSchema, CorridorSchema, GeoJsonSchema, MetadataSchema, REPORT_INPUT_FILES, SummarySchema, csvProvenance, geoJsonIsGeographic, reportLinks,
   type LinkFlowFigures, type ReportData, type ReportJunctionSeries,
 } from './data.js';
 import { CALIBRATION_FILES, readCalibration } from './calibration.js';
@@ -100,11 +101,14 @@ export async function loadReportData(dir: string): Promise<ReportData> {
     throw new InputError(dir, `holds no greenwave outputs (looked for ${[...REPORT_INPUT_FILES, ...CALIBRATION_FILES].join(', ')}); run "greenwave run <scenario> --out ${dir}" first`);
   }
   const data: ReportData = { provenance: {}, geographic: false, ...(calibration ? { calibration } : {}) };
+  const metadataText = texts.get('metadata.json');
+  const metadata = metadataText !== undefined ? parseJson('metadata.json', metadataText, MetadataSchema) : undefined;
   const csvOf = (name: string, columns: readonly string[]): Row[] | undefined => {
     const text = texts.get(name);
     if (text === undefined) return undefined;
     const { rows, provenance } = parseCsv(name, text, columns);
-    if (provenance) data.provenance[name] = provenance;
+    const said = provenance || metadata?.provenance;
+    if (said) data.provenance[name] = said;
     return rows;
   };
 
@@ -118,7 +122,7 @@ export async function loadReportData(dir: string): Promise<ReportData> {
   const geo = texts.get('network.geojson');
   if (geo !== undefined) {
     const parsed = parseJson('network.geojson', geo, GeoJsonSchema);
-    data.geographic = parsed.crs === undefined;
+    data.geographic = geoJsonIsGeographic(parsed);
     data.links = reportLinks(parsed, flows);
   }
   // links.csv only repeats what network.geojson carries; it is read to check it and for its provenance.

@@ -17,7 +17,7 @@ import type { SimulationResult } from '../../sim/simulate.js';
 import { csvNumber, networkGeoJson, provenanceLine, summaryOf, type Provenance } from '../outputs.js';
 import { corridorJson, linkFlow, passableJunctions, type Recordings } from '../recordings.js';
 import {
-  CorridorSchema, GeoJsonSchema, SummarySchema, csvProvenance, reportLinks,
+  CorridorSchema, GeoJsonSchema, SummarySchema, geoJsonIsGeographic, reportLinks,
   type LinkFlowFigures, type ReportData, type ReportJunctionSeries,
 } from './data.js';
 
@@ -63,7 +63,7 @@ export function runReportData(run: RunReportInput): ReportData {
   const series = recordings?.series;
   const data: ReportData = { provenance: {}, geographic: false };
   // CSV provenance, in the order the directory reader records it.
-  const comment = csvProvenance(`# ${provenanceLine(provenance)}`);
+  const comment = provenanceLine(provenance);
   for (const [name, present] of [
     ['link-flows.csv', series !== undefined], ['links.csv', wrote('links.csv')], ['junctions.csv', wrote('junctions.csv')],
     ['timeseries.csv', wrote('timeseries.csv')], ['junction-timeseries.csv', series !== undefined],
@@ -82,7 +82,7 @@ export function runReportData(run: RunReportInput): ReportData {
   }
   if (wrote('network.geojson')) {
     const geojson = GeoJsonSchema.parse(jsonValue(networkGeoJson(net, result, provenance)));
-    data.geographic = geojson.crs === undefined;
+    data.geographic = geoJsonIsGeographic(geojson);
     data.links = reportLinks(geojson, flows);
   }
 

@@ -75,7 +75,7 @@ describe('greenwave run: the output directory', () => {
     const other = scenario('c/two.yaml', SCENARIO('two'));
     const refused = greenwave('run', other, '--out', out);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/holds the outputs of scenario "one" .* add --force to replace them \(only the 10 file\(s\) that run recorded are removed\)/);
+    expect(refused.stderr).toMatch(/holds the outputs of scenario "one" .* add --force to replace them \(only the 11 file\(s\) that run recorded are removed\)/);
     const forced = greenwave('run', other, '--out', out, '--force');
     expect(forced.code, forced.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['greenwave-manifest.json', 'junctions.csv', 'links.csv', 'network.geojson', 'notes.txt', 'summary.json', 'timeseries.csv', 'trips.csv']);
@@ -173,9 +173,9 @@ describe('greenwave report: one run, and no silent overwrite', () => {
     const mixed = greenwave('report', out);
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/corridor\.json changed after the run wrote it/);
-    // without manifests (outputs of older versions), the scenarios the files record are compared
+    // without manifests (outputs of older versions, whose CSVs began with a `#` provenance line), the scenarios the files record are compared
     rmSync(join(out, 'greenwave-manifest.json'));
-    writeFileSync(join(out, 'timeseries.csv'), readFileSync(join(other, 'timeseries.csv')));
+    writeFileSync(join(out, 'timeseries.csv'), `# greenwave 0.1.0; scenario two; seed 5\n${readFileSync(join(other, 'timeseries.csv'), 'utf8')}`);
     const legacy = greenwave('report', out, '--force');
     expect(legacy.code).toBe(2);
     expect(legacy.stderr).toMatch(/the files belong to different scenarios: .*timeseries\.csv: two/);

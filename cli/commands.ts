@@ -28,7 +28,6 @@ import { RECORDING_FILE_NAMES } from '../engine/report/recordings.js';
 import { prepareOutputDir, type OutputDir, type PreparedOutputDir } from '../engine/report/output-dir.js';
 import { VERSION } from './version.js';
 import { outputDirectory } from './outputs.js';
-import { parseRedisUrl } from '../workers/distributed/connection.js';
 
 /** A progress bar on stderr (cli-progress, loaded only when a bar is shown). */
 async function progressBar(format: string): Promise<import('cli-progress').SingleBar> {
@@ -322,7 +321,11 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       throw new UsageError('--workers sets the threads of the local pool; with --redis, give each `greenwave worker` its --concurrency instead');
     }
     if (options.redis !== undefined && options.report) throw new UsageError('--report records the first replication in this process: leave out --redis');
-    if (options.redis !== undefined) parseRedisUrl(options.redis); // a bad URL is a usage error before anything is loaded
+    if (options.redis !== undefined) {
+      // A bad URL is a usage error before anything else is loaded.
+      const { parseRedisUrl } = await import('../workers/distributed/connection.js');
+      parseRedisUrl(options.redis);
+    }
     if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
       throw new UsageError(`--workers must be an integer >= 1, got ${String(options.workers)}`);
     }

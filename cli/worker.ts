@@ -19,7 +19,6 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../engine/errors.js';
 import { importOptional } from '../engine/optional.js';
-import { QUEUE_PACKAGES } from '../workers/distributed/select.js';
 
 /** An option's integer in [min, max]; an empty value is refused (Number('') would be 0). */
 function intIn(name: string, min: number, max: number): (value: string) => number {
@@ -76,6 +75,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
   const { parseRedisUrl } = await import('../workers/distributed/connection.js');
   const tls = readTls(options);
   parseRedisUrl(options.redis, tls !== undefined ? { tls } : {}); // bad input: UsageError, exit 2, before anything connects
+  const { QUEUE_PACKAGES } = await import('../workers/distributed/select.js');
   const { startQueueWorker } = await importOptional(() => import('../workers/distributed/worker.js'), QUEUE_PACKAGES, 'greenwave worker');
   // A bad option is a UsageError, a Redis that cannot be used a RedisUnavailableError: both exit 2 (messages redacted).
   const running = await startQueueWorker({

@@ -7,11 +7,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
+import { shortName } from '../text/read.js';
 
-/** A file name short enough for a message: long names keep their start and end. */
-export function shortName(file: string, max = 160): string {
-  return file.length <= max ? file : `${file.slice(0, max / 2 - 2)}...${file.slice(-(max / 2 - 2))} (a name of ${file.length.toLocaleString('en')} characters)`;
-}
+export { shortName };
 
 /**
  * Why `file` cannot be read as a regular file, as an `InputError` located at the

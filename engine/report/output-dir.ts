@@ -28,7 +28,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { lstat, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import { OutputError } from '../errors.js';
 import { ensureDirectory, removeStaleTemporaries, shownPath, writeFileAtomic } from '../text/atomic-file.js';
 
@@ -49,23 +48,48 @@ export interface OutputOwner {
   version: string;
 }
 
-const ManifestSchema = z.object({
-  format: z.literal('greenwave-manifest'),
-  version: z.literal(1),
-  kind: z.enum(['run', 'optimise']),
-  run: z.string(),
-  scenario: z.string(),
-  scenarioFile: z.string().nullable(),
-  seed: z.number().nullable(),
-  greenwave: z.string(),
-  state: z.enum(['writing', 'complete', 'interrupted']),
-  started: z.string(),
-  finished: z.string().nullable(),
-  files: z.record(z.string(), z.object({ bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
-});
-
 /** The manifest's content. */
-export type RunManifest = z.infer<typeof ManifestSchema>;
+export interface RunManifest {
+  format: 'greenwave-manifest';
+  version: 1;
+  kind: 'run' | 'optimise';
+  /** Id of the run that wrote the directory. */
+  run: string;
+  scenario: string;
+  scenarioFile: string | null;
+  seed: number | null;
+  /** greenwave version. */
+  greenwave: string;
+  state: 'writing' | 'complete' | 'interrupted';
+  /** ISO times. */
+  started: string;
+  finished: string | null;
+  /** Each file written: its size in bytes and SHA-256 (hex). */
+  files: Record<string, { bytes: number; sha256: string }>;
+}
+
+/**
+ * The manifest's schema, made on first use: zod is loaded only when a manifest
+ * is read (a run into a fresh directory never loads it).
+ */
+let manifestSchema: Promise<import('zod').ZodType<RunManifest>> | undefined;
+function schema(): Promise<import('zod').ZodType<RunManifest>> {
+  manifestSchema ??= import('zod').then(({ z }) => z.object({
+    format: z.literal('greenwave-manifest'),
+    version: z.literal(1),
+    kind: z.enum(['run', 'optimise']),
+    run: z.string(),
+    scenario: z.string(),
+    scenarioFile: z.string().nullable(),
+    seed: z.number().nullable(),
+    greenwave: z.string(),
+    state: z.enum(['writing', 'complete', 'interrupted']),
+    started: z.string(),
+    finished: z.string().nullable(),
+    files: z.record(z.string(), z.object({ bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
+  }));
+  return manifestSchema;
+}
 
 /** Options of {@link prepareOutputDir}. */
 export interface PrepareOptions {
@@ -117,7 +141,7 @@ export async function readManifest(dir: string): Promise<RunManifest | undefined
   } catch (error) {
     throw new OutputError(shownPath(file), `is not a greenwave manifest (${(error as Error).message.slice(0, 80)}): remove it, or write elsewhere`);
   }
-  const parsed = ManifestSchema.safeParse(value);
+  const parsed = (await schema()).safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new OutputError(shownPath(file), `is not a greenwave manifest (${issue.path.join('.') || 'the file'}: ${issue.message}): remove it, or write elsewhere`);

@@ -23,7 +23,7 @@
 import { join } from 'node:path';
 import { ensureDirectory, writeFileAtomic } from '../text/atomic-file.js';
 import type { CompiledNetwork } from '../network/compiled.js';
-import { OUTPUT_FILES } from '../scenario/formats.js';
+import { OUTPUT_FILE_NAMES } from './files.js';
 import { isGeographic, junctionName, linkPolyline } from '../network/labels.js';
 import { METADATA_FILE, outputMetadata, type Provenance } from './metadata.js';
 import type { TripTable } from '../demand/demand.js';
@@ -167,7 +167,7 @@ export function networkGeoJson(net: CompiledNetwork, r: SimulationResult, proven
 }
 
 /** Names of the files {@link writeOutputs} can write (the list a scenario's `outputs.files` names from). */
-export const OUTPUT_FILE_NAMES = OUTPUT_FILES;
+export { OUTPUT_FILE_NAMES };
 
 /** Where output files go: `write(name, data)` writes one (atomically) and returns its path. */
 export interface OutputSink {

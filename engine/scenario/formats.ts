@@ -8,7 +8,5 @@
 export const SIGNAL_DEFAULTS = ['fixed', 'webster', 'actuated', 'max-pressure'] as const;
 /** Network file formats a scenario may import. */
 export const IMPORT_FORMATS = ['sumo', 'cityflow', 'osm', 'tntp'] as const;
-/** Files a run may write into `outputs.dir` (the HTML report joins when it exists). */
-export const OUTPUT_FILES = [
-  'summary.json', 'trips.csv', 'links.csv', 'junctions.csv', 'timeseries.csv', 'network.geojson',
-] as const;
+/** Files a run may write into `outputs.dir` (the report's list, engine/report/files.ts). */
+export { OUTPUT_FILE_NAMES as OUTPUT_FILES } from '../report/files.js';

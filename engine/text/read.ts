@@ -67,8 +67,13 @@ function shortPath(full: string): string {
   return full.length <= 200 ? full : `${full.slice(0, 100)}...${full.slice(-97)}`;
 }
 
+/** A file name short enough for a message: a long name keeps its start and end and says how long it was (a 1 MB name is not echoed). */
+export function shortName(file: string, max = 160): string {
+  return file.length <= max ? file : `${file.slice(0, max / 2 - 2)}...${file.slice(-(max / 2 - 2))} (a name of ${file.length.toLocaleString('en')} characters)`;
+}
+
 function cannotRead(file: string, options: InputFileOptions, why: string): InputError {
-  return new InputError(file, `cannot read the ${options.what ?? 'input file'} (${shortPath(path.resolve(file))}): ${why}`);
+  return new InputError(shortName(file), `cannot read the ${options.what ?? 'input file'} (${shortPath(path.resolve(file))}): ${why}`);
 }
 
 function tooLarge(file: string, options: InputFileOptions, bytes: number | undefined, cap: number): InputError {

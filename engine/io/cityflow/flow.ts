@@ -35,7 +35,7 @@
 import type { DemandSpec, FlowSpec, TripSpec } from '../../demand/demand.js';
 import type { ImportCount, ImportWarning } from '../types.js';
 import { Reader, show, type JsonDocument } from './json.js';
-import type { CityflowRoad } from './roadnet.js';
+import type { CityflowRoad } from './road.js';
 
 /** Vehicle fields CityFlow requires of every flow entry. */
 const VEHICLE_FIELDS = ['length', 'width', 'maxPosAcc', 'maxNegAcc', 'usualPosAcc', 'usualNegAcc', 'minGap', 'maxSpeed', 'headwayTime'] as const;

@@ -17,7 +17,7 @@
 import { InputError } from '../../errors.js';
 import { createJsonLocator, parseJson } from '../../text/json.js';
 import { positionAt, type SourcePosition } from '../../text/position.js';
-import { readTextFile } from '../../text/read.js';
+import { readTextFile, shortName } from '../../text/read.js';
 
 /** A key or array index on the way to a value. */
 export type JsonPath = ReadonlyArray<string | number>;
@@ -80,9 +80,9 @@ export async function readJsonDocument(file: string, what: string, maxBytes?: nu
   const parsed = parseJson(text);
   if (!parsed.ok) {
     const pos = positionAt(text, parsed.error.offset);
-    throw new InputError(`${file}:${pos.line}:${pos.column}`, `the ${what} file is not valid JSON: ${parsed.error.message}`);
+    throw new InputError(`${shortName(file)}:${pos.line}:${pos.column}`, `the ${what} file is not valid JSON: ${parsed.error.message}`);
   }
-  return new JsonDocument(file, text, parsed.data);
+  return new JsonDocument(shortName(file), text, parsed.data);
 }
 
 // ---------------------------------------------------------------- typed access

@@ -24,7 +24,7 @@
  */
 import type { MovementRef, PhaseSpec, SignalProgramSpec } from '../../signals/program.js';
 import type { RoadNetwork } from '../../network/road-network.js';
-import type { CityflowRoad } from './roadnet.js';
+import type { CityflowRoad } from './road.js';
 
 /** A roadLink of an intersection as read. */
 export interface RoadLinkInfo {

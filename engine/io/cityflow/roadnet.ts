@@ -34,29 +34,12 @@ import { DEFAULT_JAM_SPACING, DEFAULT_SATURATION_FLOW, MAX_LANES, type DrivingSi
 import type { ImportCount, ImportResult, ImportWarning } from '../types.js';
 import { Reader, show, type JsonDocument, type JsonPath } from './json.js';
 import { buildProgram, type RoadLinkInfo } from './lights.js';
+import type { CityflowRoad } from './road.js';
+
+export type { CityflowRoad } from './road.js';
 
 /** CityFlow's turn types, and the geometric turn kind each should be. */
 const ROAD_LINK_TYPES: Readonly<Record<string, TurnKind>> = { go_straight: 'straight', turn_left: 'left', turn_right: 'right' };
-
-/** A road as read, with what routing and demand need. */
-export interface CityflowRoad {
-  id: string;
-  /** Position in `roads[]`. */
-  index: number;
-  from: string;
-  to: string;
-  /** Length of the `points` polyline, m. */
-  length: number;
-  /**
-   * Length of its lanes as CityFlow computes it (the polyline cut back by the
-   * width of each non-virtual end intersection), m: the cost of CityFlow's
-   * LENGTH router.
-   */
-  laneLength: number;
-  lanes: number;
-  /** m/s */
-  speed: number;
-}
 
 /** What {@link readRoadnet} produced. */
 export interface CityflowRoadnet {

@@ -30,6 +30,7 @@
  * - Saturation flow: capped by speed and jam spacing (`saturationFlowFor`).
  */
 import { describeParts, linkComponents, reportParts } from './parts.js';
+import type { ComponentPolicy, LinkRec, MovementSets } from './records.js';
 import { RoadNetwork } from '../../network/road-network.js';
 import { classifyTurn } from '../../network/turns.js';
 import { DEFAULT_JAM_SPACING, DEFAULT_SATURATION_FLOW, type DrivingSide, type TurnKind } from '../../network/types.js';
@@ -37,39 +38,7 @@ import type { ImportReport } from './report.js';
 import type { TurnToken } from './tags.js';
 import { reachableInGroup, type JunctionGroup, type Positions, type Segment } from './topology.js';
 
-/** A directed link candidate. */
-export interface LinkRec {
-  id: string;
-  from: JunctionGroup;
-  to: JunctionGroup;
-  /** First and last node of its geometry (members of `from` and `to`). */
-  startNode: number;
-  endNode: number;
-  /** Length simulated, m (the geometry's, raised to the minimum link length). */
-  length: number;
-  /** Length along the geometry, m. */
-  geometryLength: number;
-  lanes: number;
-  speed: number;
-  cls: string;
-  name?: string;
-  names?: Record<string, string>;
-  /** Part of a roundabout. */
-  roundabout?: boolean;
-  /**
-   * Shape points between its junctions, m, in the direction of travel: the inner
-   * nodes of its geometry, and its end nodes where a junction is a joined cluster
-   * (drawn at the cluster's centroid).
-   */
-  shape: Array<[number, number]>;
-  turnLanes?: TurnToken[][];
-  /** OSM way of its first and last piece. */
-  firstWay: number;
-  lastWay: number;
-  /** Unit heading leaving the upstream junction and arriving at the downstream one (over the first / last 20 m). */
-  outHeading: [number, number];
-  inHeading: [number, number];
-}
+export type { ComponentPolicy, LinkRec, MovementSets } from './records.js';
 
 /** A turn restriction relation, as read. */
 export interface Restriction {
@@ -172,9 +141,6 @@ export function directedLinks(
   }
   return links;
 }
-
-/** Movement set under construction: per approach link index, the exit link indices. */
-export type MovementSets = Array<Set<number>>;
 
 /**
  * Default movements: every reachable exit except U-turns, U-turns only where
@@ -334,12 +300,6 @@ export function junctionId(group: JunctionGroup, osmIds: ArrayLike<number>): str
   return `n${osmIds[group.node]}`;
 }
 
-/**
- * Which strongly connected parts of the link graph are kept: `largest` (only the
- * largest), `all`, or a number N (the largest, and every other part of at least N
- * links).
- */
-export type ComponentPolicy = 'all' | 'largest' | number;
 
 /** What {@link buildNetwork} needs about each junction. */
 export interface JunctionInfo {

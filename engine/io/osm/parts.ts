@@ -4,7 +4,7 @@
  * street names, and listed as warnings when cut off from the largest part.
  */
 import { tarjan } from '../../network/connectivity.js';
-import type { ComponentPolicy, LinkRec, MovementSets } from './build.js';
+import type { ComponentPolicy, LinkRec, MovementSets } from './records.js';
 import type { ImportReport } from './report.js';
 
 /** Strongly connected components of the candidate links' graph (movements as edges), and the largest. */

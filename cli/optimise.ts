@@ -16,7 +16,9 @@
  * scenario-ready), optimised.scenario.json (the scenario with that plan),
  * plan.add.xml (SUMO tlLogic, programID "greenwave", static or actuated) with
  * network.net.xml (the network for SUMO, so `sumo -n network.net.xml -a
- * plan.add.xml` checks the plan), comparison.json.
+ * plan.add.xml` checks the plan), timing.csv (the timing sheet of the current,
+ * Webster and optimised plans; offsets explained in engine/report/timing.ts),
+ * comparison.json, metadata.json.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -39,6 +41,7 @@ import type { Candidate, CandidatePlan, Evaluator } from '../engine/optimise/eva
 import { comparePlans, type Comparison } from '../engine/report/compare.js';
 import { csvField } from '../engine/report/outputs.js';
 import { METADATA_FILE, outputMetadata } from '../engine/report/metadata.js';
+import { timingCsv, timingRows } from '../engine/report/timing.js';
 import { writeReport } from '../engine/report/html/write.js';
 import { baselinePlans } from './baselines.js';
 import { VERSION } from './version.js';
@@ -336,6 +339,13 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     }
     const chosen = done.reduce((a, b) => (isBetterScore(b.result.best, a.result.best) ? b : a));
     const files = await writePlanFiles(outputs, built, chosen.result.best, done.map((s) => ({ control: s.control, result: s.result })), file);
+    // The timing sheet, before and after: the current plan, Webster's and the optimised one.
+    const currentControl = built.signals.control.kind;
+    files.push(await outputs.write('timing.csv', timingCsv([
+      ...timingRows(net, 'current', currentSpecs, currentControl),
+      ...timingRows(net, 'webster', baselines.webster, 'fixed'),
+      ...timingRows(net, 'optimised', chosen.result.best.programs, chosen.result.best.control?.kind ?? 'fixed'),
+    ])));
     if (interrupted) {
       await outputs.commit('interrupted');
       process.stderr.write(`greenwave: interrupted; the best plan so far (${CONTROL_LABEL[chosen.control]}) is written to ${files.join(', ')}. Continue with: greenwave optimise ${file} --resume${options.out ? ` --out ${options.out}` : ''}\n`);

@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { greenwaveArgs } from '../fixtures/cli.js';
 import { buildScenario, loadScenario } from '../../engine/scenario/index.js';
@@ -75,6 +76,29 @@ describe('greenwave optimise', () => {
     expect(plan.signals.default).toBe(summary.control);
     expect(plan.signals.actuated !== undefined).toBe(summary.control === 'actuated');
     expect(readFileSync(join(out, 'plan.add.xml'), 'utf8')).toContain(`type="${summary.control === 'fixed' ? 'static' : 'actuated'}"`);
+    // the timing sheet: header first, every phase of both signals under the current, Webster and optimised plans
+    const timing = parse(readFileSync(join(out, 'timing.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    expect(readFileSync(join(out, 'timing.csv'), 'utf8').split('\n')[0]).toBe('plan,junction,name,control,cycle_s,offset_s,phase,movements,permissive,green_start_s,green_s,yellow_s,all_red_s,min_green_s');
+    expect([...new Set(timing.map((t) => t.plan))]).toEqual(['current', 'webster', 'optimised']);
+    expect([...new Set(timing.map((t) => t.junction))].sort()).toEqual(['j0', 'j1']);
+    for (const [plan, junction] of [['current', 'j0'], ['webster', 'j1'], ['optimised', 'j0'], ['optimised', 'j1']]) {
+      const phases = timing.filter((t) => t.plan === plan && t.junction === junction);
+      expect(phases.length, `${plan} ${junction}`).toBeGreaterThanOrEqual(2);
+      // cycle = sum of green + yellow + all-red; each green starts where the previous phase's all-red ended
+      const sum = phases.reduce((acc, t) => acc + Number(t.green_s) + Number(t.yellow_s) + Number(t.all_red_s), 0);
+      expect(Number(phases[0].cycle_s)).toBeCloseTo(sum, 2);
+      expect(Number(phases[1].green_start_s)).toBeCloseTo(Number(phases[0].green_s) + Number(phases[0].yellow_s) + Number(phases[0].all_red_s), 2);
+      expect(Number(phases[0].offset_s)).toBeGreaterThanOrEqual(0);
+      expect(Number(phases[0].offset_s)).toBeLessThan(sum);
+      expect(phases[0].movements).toMatch(/ > .*, (straight|left|right)/);
+    }
+    // ... and the report draws it: one phase diagram per plan and junction, side by side
+    expect(greenwave('report', out).code).toBe(0);
+    const page = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(page).toContain('<section id="timing">');
+    expect(page.match(/class="chart phase-diagram"/g)).toHaveLength(6);
+    expect(page.indexOf('id="comparison"')).toBeLessThan(page.indexOf('id="convergence"')); // the comparison (gridlock first) leads
+    expect(page).toContain('Gridlocked seeds');
     // the optimised scenario is a valid scenario file
     const check = greenwave('validate', join(out, 'optimised.scenario.json'));
     expect(check.code, check.stderr).toBe(0);

@@ -183,6 +183,24 @@ export interface ReportJunctionSeries {
   controlDelayS: number[];
 }
 
+/** One row of timing.csv (see `../timing.ts`): one phase of one junction's plan, seconds. */
+export interface ReportTimingRow {
+  plan: string;
+  junction: string;
+  name: string;
+  control: string;
+  cycleS: number;
+  offsetS: number;
+  phase: number;
+  movements: string[];
+  permissive: string[];
+  greenStartS: number;
+  greenS: number;
+  yellowS: number;
+  allRedS: number;
+  minGreenS: number;
+}
+
 /** One optimiser evaluation from convergence.csv. */
 export interface ConvergencePoint {
   /** Evaluation number, from 1. */
@@ -228,6 +246,8 @@ export interface ReportData {
   convergence?: ConvergencePoint[];
   /** comparison.json. */
   comparison?: ComparisonFile;
+  /** timing.csv: the timing sheet of each plan. */
+  timing?: ReportTimingRow[];
   /** calibration.csv and calibration.json of `greenwave calibrate`. */
   calibration?: CalibrationReport;
 }

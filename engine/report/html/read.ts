@@ -169,6 +169,16 @@ export async function loadReportData(dir: string): Promise<ReportData> {
   if (conv) {
     data.convergence = conv.map((r) => ({ evaluation: r.number('evaluation'), batch: r.number('batch'), elapsedS: r.number('elapsedS'), objective: r.number('objective'), best: r.number('best') }));
   }
+  const timing = csvOf('timing.csv', ['plan', 'junction', 'cycle_s', 'offset_s', 'phase', 'movements', 'green_start_s', 'green_s', 'yellow_s', 'all_red_s', 'min_green_s']);
+  if (timing) {
+    const list = (v: string | undefined): string[] => (v ? v.split('; ').filter((m) => m !== '') : []);
+    data.timing = timing.map((r) => ({
+      plan: r.get('plan'), junction: r.get('junction'), name: r.get('name') ?? '', control: r.get('control') ?? 'fixed',
+      cycleS: r.number('cycle_s'), offsetS: r.number('offset_s'), phase: r.number('phase'),
+      movements: list(r.get('movements')), permissive: list(r.get('permissive')),
+      greenStartS: r.number('green_start_s'), greenS: r.number('green_s'), yellowS: r.number('yellow_s'), allRedS: r.number('all_red_s'), minGreenS: r.number('min_green_s'),
+    }));
+  }
   const comparison = texts.get('comparison.json');
   if (comparison !== undefined) data.comparison = parseJson('comparison.json', comparison, ComparisonSchema);
   return data;

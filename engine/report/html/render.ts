@@ -23,6 +23,7 @@ import { LOS_COLOURS, LOS_GRADES, NO_DATA_COLOUR, SIGNAL_LOS_LIMITS, losLegend, 
 import { clock, lineChart, num, timeSpaceDiagram, type ChartSeries } from './charts.js';
 import { networkMap } from './map.js';
 import { comparisonSection } from './comparison.js';
+import { timingSection } from './timing.js';
 import { calibrationSection } from './calibration.js';
 import { junctionLabel, type ReportData, type ReportJunction, type ReportJunctionSeries } from './data.js';
 import { loadReportData } from './read.js';
@@ -127,6 +128,7 @@ th:first-child { text-align: left; }
 td.best .mean { font-weight: 700; }
 .ci, .ci-range { color: var(--muted); font-size: 12px; }
 .change.better { color: #1a7f37; } .change.worse { color: #b42318; } .change.overlap { color: var(--muted); }
+.timing-plans { display: flex; flex-wrap: wrap; gap: 16px; } .timing-plan { flex: 1 1 360px; max-width: 480px; } table.timing td.movements { font-size: 12px; } svg.phase-diagram { max-width: 480px; }
 td.verdict.better { color: #1a7f37; } td.verdict.worse { color: #b42318; } td.gridlock { background: #fdecea; color: #b42318; font-weight: 700; } .blocked { color: #b42318; font-size: 11px; }
 .change { font-size: 12px; white-space: nowrap; }
 .los-chip { display: inline-block; min-width: 18px; text-align: center; border-radius: 3px; font-weight: 700; font-size: 11px; color: #111; }
@@ -309,13 +311,14 @@ export function renderReportHtml(data: ReportData, options: ReportOptions = {}):
     ? html`<div class="warning"><b>Gridlock</b> at ${clock(s.gridlock.time)}: ${num(s.gridlock.vehicles, 0)} vehicles stuck at junctions ${join(s.gridlock.junctions.map((id) => junctionLabel(data, id)), ', ')}. The run ended there: the all-trips means count the stranded trips up to the scheduled end, the finished-only means leave them out, and the blocked junctions are LOS F.</div>`
     : '';
   const body = html`<header><h1>${title}</h1><div class="meta">${meta}</div>${gridlock}${keyFigures(data)}</header>
+${data.comparison ? html`<section id="comparison"><h2>Before and after: plans compared on held-out seeds</h2>${comparisonSection(data.comparison)}</section>` : ''}
+${data.timing && data.timing.length > 0 ? html`<section id="timing"><h2>Signal timing sheet</h2>${timingSection(data.timing)}</section>` : ''}
 ${data.links || data.summary ? html`<section id="map"><h2>Network map</h2>${mapSection(data)}</section>` : ''}
 ${data.calibration ? calibrationSection(data.calibration, data.links, { geographic: data.geographic, drivingSide: s?.network?.drivingSide ?? 'right' }) : ''}
 ${networkSeries(data)}
 ${data.links || data.junctionSeries ? junctionSection(data, options) : ''}
 ${data.links || data.corridor ? corridorSection(data, options) : ''}
 ${convergenceSection(data)}
-${data.comparison ? html`<section id="comparison"><h2>Before and after: plans compared on held-out seeds</h2>${comparisonSection(data.comparison)}</section>` : ''}
 <footer>Made by greenwave from ${join(Object.keys(data.provenance).concat(data.summary ? ['summary.json'] : []).sort(), ', ')}. Times are clock times of the simulated day; delays in seconds. Map colours: d3-scale with ColorBrewer RdYlGn; LOS thresholds: HCM 7th edition (Exhibits 19-8 and 20-2). This file is self-contained and works offline.</footer>`;
   const hash = createHash('sha256').update(SCRIPT).digest('base64');
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'; img-src data:; base-uri 'none'; form-action 'none'`;

@@ -42,6 +42,7 @@ import { comparePlans, type Comparison } from '../engine/report/compare.js';
 import { csvField } from '../engine/report/outputs.js';
 import { METADATA_FILE, outputMetadata } from '../engine/report/metadata.js';
 import { timingCsv, timingRows } from '../engine/report/timing.js';
+import { checkPlanSafety, safePrograms } from '../engine/signals/safety.js';
 import { writeReport } from '../engine/report/html/write.js';
 import { baselinePlans } from './baselines.js';
 import { VERSION } from './version.js';
@@ -220,29 +221,34 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     process.stderr.write(`greenwave: ${file}: the scenario has no signalised junction, so there is no signal plan to optimise\n`);
     return 2;
   }
-  const baselines = baselinePlans(built, current);
   const currentSpecs = current.map((p) => programToSpec(net, p));
+  // The search starts from, and stays within, the current phases with their times raised to the safety
+  // minima (pedestrian minimum greens, ITE yellow and all-red): every plan it returns meets them.
+  const safe = completePrograms(net, safePrograms(net, currentSpecs));
+  const safeSpecs = safe.map((p) => programToSpec(net, p));
+  for (const issue of checkPlanSafety(net, currentSpecs)) log(`warning: the current plan of junction ${issue.junction}, phase ${issue.phase + 1}: ${issue.message}`);
+  const baselines = baselinePlans(built, safe);
   let stages: Stage[];
   try {
     const inputs = await inputDigest(scenarioText, built);
     stages = controls.map((control, k): Stage => {
       const share = Math.floor(budget / controls.length) + (k < budget % controls.length ? 1 : 0);
       const fingerprint = createHash('sha256').update(JSON.stringify({
-        inputs, trainSeeds, scales, objective, method, control, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, version: 3,
+        inputs, trainSeeds, scales, objective, method, control, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, version: 4,
       })).digest('hex');
       const checkpoint = path.join(out, `checkpoint-${control}.json`);
       if (control === 'fixed') {
-        const space = createSearchSpace(net, current, {
+        const space = createSearchSpace(net, safe, {
           cycles,
           ...(options.minCycle !== undefined ? { minCycle: options.minCycle } : {}),
           ...(options.maxCycle !== undefined ? { maxCycle: options.maxCycle } : {}),
         });
         return { control, space, start: baselines.webster, initial: initialDesign(net, space, baselines.webster), budget: share, checkpoint, fingerprint };
       }
-      const space = createActuatedSpace(net, current);
+      const space = createActuatedSpace(net, safe);
       const own = built.signals.control;
       // Start from the scenario's own actuated settings when it has them (and they are in the space's terms), else SUMO's defaults.
-      const start: CandidatePlan = { programs: currentSpecs, control: own.kind === 'actuated' && own.detectorDistance === undefined ? own : { kind: 'actuated' } };
+      const start: CandidatePlan = { programs: safeSpecs, control: own.kind === 'actuated' && own.detectorDistance === undefined ? own : { kind: 'actuated' } };
       return { control, space, start, initial: actuatedDesign(space, start), budget: share, checkpoint, fingerprint };
     });
   } catch (error) {

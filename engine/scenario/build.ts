@@ -23,6 +23,7 @@ import { RoadNetwork } from '../network/road-network.js';
 import type { TripTable } from '../demand/demand.js';
 import { expandDemand } from '../demand/expand.js';
 import { createRandom } from '../demand/random.js';
+import { checkPlanSafety } from '../signals/safety.js';
 import { compileProgram, defaultProgram, type MovementRef, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
 import type { ActuatedOptions } from '../signals/actuated.js';
 import { movementFlows } from '../signals/flows.js';
@@ -220,6 +221,9 @@ function resolveMovement(text: string, compiled: CompiledNetwork): MovementRef |
   return `expected "fromLink>toLink" naming two links, found ${JSON.stringify(text)} (no split of it names two links; write { from, to } instead)`;
 }
 
+/** Scenario names of the phase times a safety issue points at. */
+const SAFETY_FIELDS: Record<string, string> = { duration: 'greenS', yellow: 'yellowS', allRed: 'allRedS' };
+
 function buildPrograms(loaded: LoadedScenario, compiled: CompiledNetwork, problems: Problems): SignalProgram[] {
   const programs: SignalProgram[] = [];
   const byJunction = new Map<string, number>();
@@ -250,6 +254,12 @@ function buildPrograms(loaded: LoadedScenario, compiled: CompiledNetwork, proble
     if (!ok) return;
     try {
       programs.push(compileProgram(compiled, spec, `signals.programs[${i}]`));
+      // Plan safety (signals/safety.ts): conflicting protected movements, pedestrian minimum greens, ITE clearances.
+      for (const issue of checkPlanSafety(compiled, [spec])) {
+        const m = /^phases\[(\d+)\]\.(green\[(\d+)\]|duration|yellow|allRed)$/.exec(issue.at);
+        const field = m?.[2].startsWith('green') ? ['green', Number(m[3])] : [SAFETY_FIELDS[m?.[2] ?? 'duration']];
+        problems.add([...base, 'phases', Number(m?.[1] ?? 0), ...field], issue.message);
+      }
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       const path = parsePath(e.path);

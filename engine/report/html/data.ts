@@ -12,6 +12,7 @@
  * the assembly shared by both paths live here.
  */
 import { z } from 'zod';
+import type { WhatIfComparison } from '../what-if.js';
 import type { TimeSample } from '../../sim/metrics.js';
 import type { Summary } from '../stats.js';
 import type { CalibrationReport } from './calibration.js';
@@ -248,6 +249,8 @@ export interface ReportData {
   comparison?: ComparisonFile;
   /** timing.csv: the timing sheet of each plan. */
   timing?: ReportTimingRow[];
+  /** `greenwave compare`: a base scenario and its variants on the same seeds. */
+  whatIf?: WhatIfComparison;
   /** calibration.csv and calibration.json of `greenwave calibrate`. */
   calibration?: CalibrationReport;
 }

@@ -24,6 +24,7 @@ import { clock, lineChart, num, timeSpaceDiagram, type ChartSeries } from './cha
 import { networkMap } from './map.js';
 import { comparisonSection } from './comparison.js';
 import { timingSection } from './timing.js';
+import { whatIfSection } from './what-if.js';
 import { calibrationSection } from './calibration.js';
 import { junctionLabel, type ReportData, type ReportJunction, type ReportJunctionSeries } from './data.js';
 import { loadReportData } from './read.js';
@@ -311,6 +312,7 @@ export function renderReportHtml(data: ReportData, options: ReportOptions = {}):
     ? html`<div class="warning"><b>Gridlock</b> at ${clock(s.gridlock.time)}: ${num(s.gridlock.vehicles, 0)} vehicles stuck at junctions ${join(s.gridlock.junctions.map((id) => junctionLabel(data, id)), ', ')}. The run ended there: the all-trips means count the stranded trips up to the scheduled end, the finished-only means leave them out, and the blocked junctions are LOS F.</div>`
     : '';
   const body = html`<header><h1>${title}</h1><div class="meta">${meta}</div>${gridlock}${keyFigures(data)}</header>
+${data.whatIf ? html`<section id="what-if"><h2>What if: variants against the base on the same seeds</h2>${whatIfSection(data.whatIf)}</section>` : ''}
 ${data.comparison ? html`<section id="comparison"><h2>Before and after: plans compared on held-out seeds</h2>${comparisonSection(data.comparison)}</section>` : ''}
 ${data.timing && data.timing.length > 0 ? html`<section id="timing"><h2>Signal timing sheet</h2>${timingSection(data.timing)}</section>` : ''}
 ${data.links || data.summary ? html`<section id="map"><h2>Network map</h2>${mapSection(data)}</section>` : ''}

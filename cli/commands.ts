@@ -257,7 +257,7 @@ function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undef
   row('network', `${net.junctionCount} junctions, ${net.linkCount} links, driving side ${net.drivingSide}`);
   // Gridlock and unfinished trips first: every mean below is read beside them.
   const gridlocked = runs.filter((r) => r.result.gridlock !== undefined);
-  if (first.gridlock) row('GRIDLOCK', `at ${fmt(first.gridlock.time, 0)} s, junctions ${first.gridlock.junctions.join(', ')}: ${first.gridlock.vehicles} vehicles stuck`);
+  if (first.gridlock) row('GRIDLOCK', `at ${formatClock(Math.round(first.gridlock.time))}, junctions ${first.gridlock.junctions.join(', ')}: ${first.gridlock.vehicles} vehicles stuck`);
   if (runs.length > 1) row('gridlocked runs', `${gridlocked.length} of ${runs.length}${gridlocked.length > 0 ? ` (seeds ${gridlocked.map((r) => r.seed).join(', ')})` : ''}`);
   row('trips', `${withInterval('trips', n, stats, 0)} (arrived ${withInterval('arrived', n, stats, 0)}, unfinished ${withInterval('unfinished', n, stats, 0)})`);
   row('mean travel time', `${withInterval('meanTravelTimeAllTrips', n, stats)} s all trips (unfinished counted to the end), ${withInterval('meanTravelTime', n, stats)} s finished only`);

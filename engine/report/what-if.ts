@@ -64,7 +64,7 @@ export interface WhatIfComparison {
   level: number;
   variants: VariantComparison[];
   /** The base's link geometry for the difference map: [x, y] metres, or [lon, lat] when geographic. */
-  geometry: { geographic: boolean; links: Array<{ id: string; coordinates: Array<[number, number]> }> };
+  geometry: { geographic: boolean; drivingSide: 'left' | 'right'; links: Array<{ id: string; coordinates: Array<[number, number]> }> };
 }
 
 function networkValues(r: SimulationResult): Record<WhatIfMetric, number> {
@@ -142,6 +142,6 @@ export function compareScenarios(base: ScenarioRuns, variants: readonly Scenario
     seeds: [...seeds],
     level,
     variants: out,
-    geometry: { geographic, links: Array.from({ length: base.net.linkCount }, (_, l) => ({ id: base.net.linkKey(l), coordinates: linkPolyline(base.net, l, geographic) })) },
+    geometry: { geographic, drivingSide: base.net.drivingSide, links: Array.from({ length: base.net.linkCount }, (_, l) => ({ id: base.net.linkKey(l), coordinates: linkPolyline(base.net, l, geographic) })) },
   };
 }

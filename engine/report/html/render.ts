@@ -129,7 +129,7 @@ th:first-child { text-align: left; }
 td.best .mean { font-weight: 700; }
 .ci, .ci-range { color: var(--muted); font-size: 12px; }
 .change.better { color: #1a7f37; } .change.worse { color: #b42318; } .change.overlap { color: var(--muted); }
-.timing-plans { display: flex; flex-wrap: wrap; gap: 16px; } .timing-plan { flex: 1 1 360px; max-width: 480px; } table.timing td.movements { font-size: 12px; } svg.phase-diagram { max-width: 480px; }
+.timing-plans { display: flex; flex-wrap: wrap; gap: 16px; } .timing-plan { flex: 1 1 360px; max-width: 480px; } table.timing td.movements { font-size: 12px; text-align: left; } svg.phase-diagram { max-width: 480px; }
 td.verdict.better { color: #1a7f37; } td.verdict.worse { color: #b42318; } td.gridlock { background: #fdecea; color: #b42318; font-weight: 700; } .blocked { color: #b42318; font-size: 11px; }
 .change { font-size: 12px; white-space: nowrap; }
 .los-chip { display: inline-block; min-width: 18px; text-align: center; border-radius: 3px; font-weight: 700; font-size: 11px; color: #111; }
@@ -321,7 +321,7 @@ ${networkSeries(data)}
 ${data.links || data.junctionSeries ? junctionSection(data, options) : ''}
 ${data.links || data.corridor ? corridorSection(data, options) : ''}
 ${convergenceSection(data)}
-<footer>Made by greenwave from ${join(Object.keys(data.provenance).concat(data.summary ? ['summary.json'] : []).sort(), ', ')}. Times are clock times of the simulated day; delays in seconds. Map colours: d3-scale with ColorBrewer RdYlGn; LOS thresholds: HCM 7th edition (Exhibits 19-8 and 20-2). This file is self-contained and works offline.</footer>`;
+<footer>Made by greenwave${Object.keys(data.provenance).length > 0 || data.summary ? html` from ${join(Object.keys(data.provenance).concat(data.summary ? ['summary.json'] : []).sort(), ', ')}` : ''}. Times are clock times of the simulated day; delays in seconds. Map colours: d3-scale with ColorBrewer RdYlGn; LOS thresholds: HCM 7th edition (Exhibits 19-8 and 20-2). This file is self-contained and works offline.</footer>`;
   const hash = createHash('sha256').update(SCRIPT).digest('base64');
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'; img-src data:; base-uri 'none'; form-action 'none'`;
   return `<!DOCTYPE html>

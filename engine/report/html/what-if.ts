@@ -60,7 +60,16 @@ function differenceMap(c: WhatIfComparison, v: VariantComparison): Html {
   const colour = scaleLinear<string>().domain([-largest, 0, largest]).range(['#2166ac', '#f7f7f7', '#b2182b']).clamp(true);
   const paths = c.geometry.links.map((l) => {
     const d = byId.get(l.id)?.difference;
-    const points = l.coordinates.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ');
+    // The two directions of a road share its centre line: draw each 2.5 px to its driving side so both show.
+    const first = l.coordinates[0];
+    const last = l.coordinates[l.coordinates.length - 1];
+    const dx = px(last[0]) - px(first[0]);
+    const dy = py(last[1]) - py(first[1]);
+    const len = Math.hypot(dx, dy) || 1;
+    const side = c.geometry.drivingSide === 'left' ? -1 : 1;
+    const ox = (-dy / len) * 2.5 * side;
+    const oy = (dx / len) * 2.5 * side;
+    const points = l.coordinates.map(([x, y]) => `${(px(x) + ox).toFixed(1)},${(py(y) + oy).toFixed(1)}`).join(' ');
     if (removed.has(l.id)) return html`<polyline class="diff-link removed" data-link="${l.id}" points="${points}" fill="none" stroke="#222" stroke-width="2" stroke-dasharray="4 3"><title>${l.id}: removed in ${v.name}</title></polyline>`;
     const significant = d !== undefined && shows(d);
     const stroke = d !== undefined && significant ? colour(d.mean) : '#c8c8c8';

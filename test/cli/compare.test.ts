@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { greenwave } from '../fixtures/cli.js';
+import { twoSignalsYaml } from '../fixtures/two-signals.js';
 import { CHROMIUM_CANDIDATES, findChromium } from '../../bench/chromium.js';
 
 const playwright = await import('playwright-core').catch(() => undefined);
@@ -22,23 +23,7 @@ if (!chromiumPath) console.warn(`compare browser test skipped: no playwright-cor
 const dir = mkdtempSync(join(tmpdir(), 'greenwave-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const scenario = (name: string, lanes: number, scale: number): string => `name: ${name}
-network:
-  generator: corridor
-  junctions: 2
-  spacingM: 250
-  endLengthM: 250
-  sideLengthM: 150
-  lanes: ${lanes}
-demand:
-  flows:
-    - { id: eb, from: west, to: east, vehPerHour: ${500 * scale}, beginS: 0, endS: 900, arrivals: poisson }
-    - { id: wb, from: east, to: west, vehPerHour: ${400 * scale}, beginS: 0, endS: 900, arrivals: poisson }
-    - { id: side, from: n1, to: s1, vehPerHour: ${150 * scale}, beginS: 0, endS: 900, arrivals: poisson }
-simulation:
-  endS: 1800
-  seed: 3
-`;
+const scenario = (name: string, lanes: number, scale: number): string => twoSignalsYaml(name, { lanes, scale, flowEndS: 900 });
 
 describe('greenwave compare', () => {
   it('runs base and variants on the same seeds, gives paired differences with intervals, and a report that loads in Chromium', async () => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { greenwaveArgs } from '../fixtures/cli.js';
+import { twoSignalsYaml } from '../fixtures/two-signals.js';
 import { buildScenario, loadScenario } from '../../engine/scenario/index.js';
 import { simulate } from '../../engine/sim/simulate.js';
 import { runObjective } from '../../engine/optimise/optimise.js';
@@ -25,24 +26,7 @@ function greenwave(...args: string[]): { code: number; stdout: string; stderr: s
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-const SCENARIO = `name: two-signals
-drivingSide: right
-network:
-  generator: corridor
-  junctions: 2
-  spacingM: 250
-  endLengthM: 250
-  sideLengthM: 150
-  lanes: 1
-demand:
-  flows:
-    - { id: eb, from: west, to: east, vehPerHour: 500, beginS: 0, endS: 600, arrivals: poisson }
-    - { id: wb, from: east, to: west, vehPerHour: 400, beginS: 0, endS: 600, arrivals: poisson }
-    - { id: side, from: n1, to: s1, vehPerHour: 150, beginS: 0, endS: 600, arrivals: poisson }
-simulation:
-  endS: 1800
-  seed: 3
-`;
+const SCENARIO = twoSignalsYaml();
 const file = join(dir, 'two-signals.yaml');
 writeFileSync(file, SCENARIO);
 

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import type { WhatIfComparison } from '../what-if.js';
+import type { TimingRow } from '../timing.js';
 import type { TimeSample } from '../../sim/metrics.js';
 import type { Summary } from '../stats.js';
 import type { CalibrationReport } from './calibration.js';
@@ -184,23 +185,8 @@ export interface ReportJunctionSeries {
   controlDelayS: number[];
 }
 
-/** One row of timing.csv (see `../timing.ts`): one phase of one junction's plan, seconds. */
-export interface ReportTimingRow {
-  plan: string;
-  junction: string;
-  name: string;
-  control: string;
-  cycleS: number;
-  offsetS: number;
-  phase: number;
-  movements: string[];
-  permissive: string[];
-  greenStartS: number;
-  greenS: number;
-  yellowS: number;
-  allRedS: number;
-  minGreenS: number;
-}
+/** One row of timing.csv: one phase of one junction's plan, seconds (see `../timing.ts`). */
+export type ReportTimingRow = TimingRow;
 
 /** One optimiser evaluation from convergence.csv. */
 export interface ConvergencePoint {

@@ -255,7 +255,7 @@ function buildPrograms(loaded: LoadedScenario, compiled: CompiledNetwork, proble
     try {
       programs.push(compileProgram(compiled, spec, `signals.programs[${i}]`));
       // Plan safety (signals/safety.ts): conflicting protected movements, pedestrian minimum greens, ITE clearances.
-      for (const issue of checkPlanSafety(compiled, [spec])) {
+      for (const issue of loaded.signals.safetyCheck ? checkPlanSafety(compiled, [spec]) : []) {
         const m = /^phases\[(\d+)\]\.(green\[(\d+)\]|duration|yellow|allRed)$/.exec(issue.at);
         const field = m?.[2].startsWith('green') ? ['green', Number(m[3])] : [SAFETY_FIELDS[m?.[2] ?? 'duration']];
         problems.add([...base, 'phases', Number(m?.[1] ?? 0), ...field], issue.message);

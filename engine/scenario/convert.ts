@@ -78,7 +78,8 @@ export interface LoadedScenario {
   network: NetworkSource;
   /** Demand in the engine's units (veh/s, s; OD cells stay veh/h, as `expandDemand` takes them). */
   demand: DemandSpec;
-  signals: { default: (typeof SIGNAL_DEFAULTS)[number]; programs: ScenarioProgram[] };
+  /** `safetyCheck`: false where the programs are not checked for safety (imported documents). */
+  signals: { default: (typeof SIGNAL_DEFAULTS)[number]; programs: ScenarioProgram[]; safetyCheck: boolean };
   simulation: ScenarioSimulation;
   outputs: { dir: string; files: Array<(typeof OUTPUT_FILES)[number]> };
   /** The file as validated, in planners' units (schema defaults applied). */
@@ -277,7 +278,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     drivingSide,
     network,
     demand: scaleDemand(demand, s.demand.scale ?? 1),
-    signals: { default: s.signals?.default ?? 'fixed', programs },
+    signals: { default: s.signals?.default ?? 'fixed', programs, safetyCheck: s.signals?.safetyCheck ?? true },
     simulation,
     outputs: { dir: s.outputs?.dir ?? `out/${s.name}`, files: s.outputs?.files ?? [...OUTPUT_FILES] },
     source: s,

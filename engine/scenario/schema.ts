@@ -403,6 +403,11 @@ const SignalsSchema = z
     ),
     programs: z.array(ProgramSchema).optional().describe('Fixed-time programs, at most one per junction.'),
     actuated: ActuatedSchema.optional(),
+    safetyCheck: z.boolean().optional().describe(
+      'Check the programs when the scenario loads: no two protected movements that cross or merge in one phase, greens of at least the ' +
+        'pedestrian minimum (7 s walk + crossing width / 1.2 m/s), ITE yellow and all-red. Default true. Scenarios written by greenwave import ' +
+        'say false: their programs run as the source (SUMO, CityFlow) defines them.',
+    ),
   })
   .describe('Signal control.');
 

@@ -35,7 +35,7 @@ const keys21 = new Set<string>(["zones","zoneNames","vehPerHour","beginS","begin
 const keys22 = new Set<string>(["timeS","time","factor"]);
 const refinement23 = REFINEMENTS.timePairs([{"name":"time","required":true}]);
 const refinement24 = REFINEMENTS.odShape();
-const keys25 = new Set<string>(["default","programs","actuated"]);
+const keys25 = new Set<string>(["default","programs","actuated","safetyCheck"]);
 const keys26 = new Set<string>(["junction","offsetS","cycleS","phases"]);
 const keys27 = new Set<string>(["green","permissive","greenS","yellowS","allRedS","minGreenS","maxGreenS"]);
 const pattern28 = /^.+>.+$/;
@@ -557,6 +557,7 @@ function check37(x: unknown): boolean {
   v = o["default"]; if (v === undefined) state.defaults.push(o, "default", "fixed"); else if (!((v === "fixed" || v === "webster" || v === "actuated" || v === "max-pressure"))) return false;
   v = o["programs"]; if (v !== undefined && !(check38(v))) return false;
   v = o["actuated"]; if (v !== undefined && !(check46(v))) return false;
+  v = o["safetyCheck"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   return true;
 }
 

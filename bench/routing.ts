@@ -8,7 +8,7 @@
  *   npm run bench:routing -- --ci    the gated cases only; exits 1 when one falls below its floor
  *   greenwave bench routing [--ci]   the same from the command
  *
- * Gated cases (floors about half the ratios measured on the 2-core development machine):
+ * Gated cases (floors: see ROUTING_FLOORS below for how they were set):
  *  - one-to-one on a 200x200 grid, A* (junction search, typed heap) vs `dijkstra.bidirectional`
  *  - one-to-all tree on the same grid vs `dijkstra.singleSource`
  *  - batch routing of trips on a 30x30 grid vs graphology `singleSource` per distinct origin
@@ -29,12 +29,21 @@ import { createRouter, type HeapKind, type OneToOneAlgorithm } from '../engine/r
 import { measure, ms, referenceWorkload, runIfMain, seededRandom, type BenchContext, type Benchmark, type Side } from './harness.js';
 import { RECORDED_PEERS } from './peers/recorded.js';
 
-/** CI floors: about half of what the development machine measured (CPU-time ratios, bench/results/routing.json). */
+/**
+ * CI floors (CPU-time ratios). Set from measurement, not from hope: five CI runs
+ * of the unchanged router at load 17-25 on the 2-core development machine gave
+ * one-to-one 70.8-80.3x, tree 54.6-65.7x, batch 41.5-51.3x and vs duarouter
+ * 267-314x; a CI run with the heap replaced by a sorted array (binary search and
+ * shift) gave 48.3x, 34.3x, 28.1x and 187x. Each floor lies between the two, at
+ * 75-82% of the lowest unchanged figure: load does not fail a gate, and that
+ * regression fails every one. (Floors at half the measured ratio, the first rule,
+ * let the sorted array pass.)
+ */
 export const ROUTING_FLOORS = {
-  oneToOne: 45,
-  tree: 30,
-  batchVsGraphology: 15,
-  batchVsDuarouter: 120,
+  oneToOne: 58,
+  tree: 45,
+  batchVsGraphology: 32,
+  batchVsDuarouter: 200,
 };
 
 function noisyCosts(net: CompiledNetwork, seed: number): Float64Array {

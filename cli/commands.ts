@@ -1,8 +1,8 @@
 /**
- * What `greenwave run` and `greenwave validate` do, apart from argument parsing
- * (main.ts). Each resolves to an exit code; a user mistake (any GreenwaveError)
- * is printed as its located message and gives 2, other failures propagate to
- * main (1).
+ * What `greenwave run` does, apart from argument parsing (main.ts); `validate`
+ * and the loading both share are in validate.ts. Each resolves to an exit
+ * code; a user mistake (any GreenwaveError) is printed as its located message
+ * and gives 2, other failures propagate to main (1).
  *
  * A plain run loads only what it uses: the scenario loader, builder, kernel and
  * output writer. The progress bar, the worker pool, Redis and the HTML report
@@ -15,11 +15,10 @@ import type { TripTable } from '../engine/demand/demand.js';
 import { summaryOf, writeOutputs, type Provenance } from '../engine/report/outputs.js';
 import { summariseMetrics, type MetricSummaries } from '../engine/report/stats.js';
 import { scaleDemand } from '../engine/demand/scale.js';
-import { buildScenario, type BuiltScenario } from '../engine/scenario/build.js';
+import type { BuiltScenario } from '../engine/scenario/build.js';
 import { formatClock } from '../engine/scenario/clock.js';
 import { OUTPUT_FILES } from '../engine/scenario/formats.js';
 import { METADATA_FILE } from '../engine/report/metadata.js';
-import { loadScenario } from '../engine/scenario/load.js';
 import type { NetworkMetrics } from '../engine/sim/metrics.js';
 import { simulateSteps, type SimulationResult } from '../engine/sim/simulate.js';
 import type { ReportRecorders } from '../engine/report/index.js';
@@ -28,6 +27,7 @@ import { RECORDING_FILE_NAMES } from '../engine/report/recordings.js';
 import { prepareOutputDir, type OutputDir, type PreparedOutputDir } from '../engine/report/output-dir.js';
 import { VERSION } from './version.js';
 import { outputDirectory } from './outputs.js';
+import { loadAndBuild, userError, type LoadCommandOptions } from './validate.js';
 
 /** A progress bar on stderr (cli-progress, loaded only when a bar is shown). */
 async function progressBar(format: string): Promise<import('cli-progress').SingleBar> {
@@ -73,13 +73,6 @@ interface Run {
   trips: TripTable | undefined;
   /** Whole for the first seed; network totals (and end time, gridlock) for the others on a pool. */
   result: SimulationResult;
-}
-
-function userError(error: unknown, debug: boolean): number {
-  if (!(error instanceof GreenwaveError)) throw error;
-  process.stderr.write(`greenwave: ${error.message}\n`);
-  if (debug) process.stderr.write(`${error.stack}\n`);
-  return 2;
 }
 
 /** What the replications produced; `notRun` seeds were cut short by Ctrl-C. */
@@ -279,29 +272,6 @@ function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undef
   return `${lines.join('\n')}\n`;
 }
 
-/** Loading options shared by `run` and `validate`. */
-export interface LoadCommandOptions {
-  /** Largest scenario file read, MiB (--max-input). */
-  maxInputMiB?: number;
-  /** Memory the run may plan for, MiB (--max-memory). */
-  maxMemoryMiB?: number;
-}
-
-/** Load and build `file` with the command's limits. */
-async function loadAndBuild(file: string, options: LoadCommandOptions, stopwatch?: Stopwatch, adjust?: (loaded: Awaited<ReturnType<typeof loadScenario>>) => void): Promise<BuiltScenario> {
-  const loaded = await loadScenario(file, {
-    ...(options.maxInputMiB !== undefined ? { maxInputBytes: options.maxInputMiB * 1024 * 1024 } : {}),
-    raiseInputWith: '--max-input <MiB>',
-  });
-  adjust?.(loaded);
-  stopwatch?.lap('loadS');
-  const built = buildScenario(loaded, {
-    ...(options.maxMemoryMiB !== undefined ? { maxMemoryMiB: options.maxMemoryMiB } : {}),
-    raiseMemoryWith: '--max-memory <MiB>',
-  });
-  return built;
-}
-
 /** Seconds the kernel spent routing, when its result reports them. */
 function routingSeconds(result: SimulationResult): number | null {
   const reported = (result as { routingS?: unknown }).routingS;
@@ -430,16 +400,4 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   else process.stdout.write(table(built, ordered, stats, files));
   if (interrupted) return 130;
   return failed.length > 0 ? 1 : 0;
-}
-
-/** `greenwave validate <scenario>`. */
-export async function validateCommand(file: string, options: LoadCommandOptions = {}): Promise<number> {
-  try {
-    const built = await loadAndBuild(file, options);
-    const net = built.compiled;
-    process.stdout.write(`${file}: ok — "${built.scenario.name}": ${net.junctionCount} junctions, ${net.linkCount} links, ${net.movementCount} movements, ${built.trips.count.toLocaleString('en')} trips (seed ${built.seeds[0]})\n`);
-    return 0;
-  } catch (error) {
-    return userError(error, false);
-  }
 }

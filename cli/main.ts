@@ -16,7 +16,7 @@ import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
 import { registerImportCommand } from './import.js';
-import { registerCalibrateCommand } from './calibrate.js';
+import { registerCalibrateCommand } from './calibrate-command.js';
 import { VERSION } from './version.js';
 import { registerWorkerCommand } from './worker.js';
 
@@ -143,6 +143,9 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .option('--redis <url>', 'evaluate on `greenwave worker` processes through Redis instead of local threads')
     .option('--job-id <id>', 'with --redis: the job id (default: from the scenario and options, so a restart reuses finished evaluations)')
     .option('--no-compare', 'skip the held-out comparison')
+    .option('--sumo <files...>', 'the scenario\'s own SUMO files (network, routes, additional, .sumocfg; any order): plan.add.xml is written onto that network')
+    .option('--verify-sumo', 'after the comparison, run current, Webster and the optimised plan in SUMO micro on those files (verify-sumo.json)')
+    .option('--sumo-seeds <n>', 'with --verify-sumo: SUMO seeds per plan (2 to 100, default 3)', integer('--sumo-seeds', 2, 100))
     .option('--report', 'also write report.html (convergence, before/after table) in the output directory')
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress output')
@@ -152,6 +155,7 @@ Examples:
   greenwave optimise scenario.yaml --control fixed                     fixed-time plans only (200 evaluations from Webster)
   greenwave optimise scenario.yaml --budget 400 --time 30 --workers 8  stop at 400 evaluations or 30 minutes
   greenwave optimise scenario.yaml --resume                            continue a stopped run from its checkpoint
+  greenwave optimise grid.json --sumo net.net.xml routes.rou.xml --verify-sumo   plan.add.xml for net.net.xml, then checked in SUMO
 Ctrl-C stops after writing the checkpoint and the best plan so far; --resume continues.`)
     .action(async (file: string, options) => {
       const { optimiseCommand } = await import('./optimise.js');
@@ -215,8 +219,28 @@ Examples:
     .option('--max-memory <MiB>', LIMIT_HELP.memory, mebibytes('--max-memory'))
     .option('--max-input <MiB>', LIMIT_HELP.input, mebibytes('--max-input'))
     .action(async (file: string, options: { maxMemory?: number; maxInput?: number }) => {
-      const { validateCommand } = await import('./commands.js');
+      const { validateCommand } = await import('./validate.js');
       process.exitCode = await validateCommand(file, { maxMemoryMiB: options.maxMemory, maxInputMiB: options.maxInput });
+    });
+  cli.command('verify-sumo')
+    .description('run the current, Webster and optimised plans in SUMO micro on the scenario\'s own SUMO files; print greenwave\'s prediction beside SUMO\'s measurement')
+    .argument('<scenario>', 'scenario file (imported from SUMO)')
+    .option('--plan <plan.json>', 'the optimised plan (plan.json written by greenwave optimise)')
+    .option('--sumo <files...>', 'the scenario\'s SUMO files: network, routes, additional files or a .sumocfg, any order (default: the scenario\'s own SUMO import)')
+    .option('--seeds <n>', 'SUMO seeds per plan (and greenwave held-out seeds), 2 to 100, default 3', integer('--seeds', 2, 100))
+    .option('--end <s>', 'end of the SUMO runs, s (default: the configuration\'s, else the scenario\'s)', number('--end', 1, 7 * 86_400, 'seconds'))
+    .option('-o, --out <dir>', 'where verify-sumo.json goes (default: <outputs.dir>/verify-sumo)')
+    .option('-w, --workers <n>', 'worker threads for greenwave\'s prediction', integer('--workers', 1, MAX_WORKERS))
+    .option('--json', 'print the result as JSON')
+    .option('-q, --quiet', 'no progress output')
+    .addHelpText('after', `
+Examples:
+  greenwave verify-sumo grid.json --sumo net.net.xml routes.rou.xml --plan out/grid/optimise/plan.json
+  greenwave verify-sumo grid.json --sumo grid.sumocfg --seeds 5 --end 10800
+Without SUMO installed it says how to install it and exits with 2.`)
+    .action(async (file: string, options) => {
+      const { verifySumoCommand } = await import('./verify-sumo.js');
+      process.exitCode = await verifySumoCommand(file, { ...options, debug: cli.opts().debug === true });
     });
   registerImportCommand(cli);
   registerCalibrateCommand(cli);

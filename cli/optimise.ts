@@ -14,11 +14,11 @@
  * Files in --out: checkpoint-<control>.json (after every batch; --resume
  * continues from them), convergence.csv, plan.json (the best plan,
  * scenario-ready), optimised.scenario.json (the scenario with that plan),
- * plan.add.xml (SUMO tlLogic, programID "greenwave", static or actuated) with
- * network.net.xml (the network for SUMO, so `sumo -n network.net.xml -a
- * plan.add.xml` checks the plan), timing.csv (the timing sheet of the current,
- * Webster and optimised plans; offsets explained in engine/report/timing.ts),
- * comparison.json, metadata.json.
+ * plan.add.xml (SUMO tlLogic, programID "greenwave", static or actuated: onto the
+ * user's own SUMO network for a scenario from SUMO, else with the network as SUMO
+ * plain XML for netconvert; see sumo-plan-files.ts), timing.csv (the timing sheet
+ * of the current, Webster and optimised plans; offsets explained in
+ * engine/report/timing.ts), comparison.json, metadata.json.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -33,7 +33,7 @@ import { programToSpec, type SignalProgramSpec } from '../engine/signals/program
 import { completePrograms, createSearchSpace, type CycleGrouping, type PlanSpace } from '../engine/optimise/space.js';
 import { createActuatedSpace } from '../engine/optimise/actuated-space.js';
 import { actuatedDesign, initialDesign } from '../engine/optimise/design.js';
-import { optimise, OBJECTIVES, type ObjectiveName, type OptimiseCheckpoint, type OptimiseResult, type ScoredPlan } from '../engine/optimise/optimise.js';
+import { DEFAULT_UNFINISHED_PENALTY, optimise, OBJECTIVES, type ObjectiveName, type OptimiseCheckpoint, type OptimiseResult, type ScoredPlan } from '../engine/optimise/optimise.js';
 import { isBetterScore } from '../engine/optimise/score.js';
 import { SEARCH_METHODS, type SearchMethodName } from '../engine/optimise/search.js';
 import { parseCheckpoint } from '../engine/optimise/checkpoint.js';
@@ -50,6 +50,11 @@ import { interruptOnSigint } from './commands.js';
 import { prepareOutputDir, type OutputDir, type PreparedOutputDir } from '../engine/report/output-dir.js';
 import { outputDirectory, outputFailure } from './outputs.js';
 import { parseRedisUrl } from '../workers/distributed/connection.js';
+import { importedFromSumoInline, sumoTargetOf, type SumoTarget } from './sumo-target.js';
+import { SUMO_PLAN_FILE_NAMES, writeSumoPlanFiles } from './sumo-plan-files.js';
+import { choosePlan, extraVariants } from './choose-plan.js';
+import { DEFAULT_HELD_OUT_JITTER_S } from '../engine/optimise/perturb.js';
+import { selectionReport } from './selection-report.js';
 
 /** Options of `greenwave optimise`. */
 export interface OptimiseCommandOptions {
@@ -79,10 +84,16 @@ export interface OptimiseCommandOptions {
   jobId?: string;
   /** Write into a directory holding another scenario's outputs, or files no manifest accounts for. */
   force?: boolean;
+  /** The scenario's own SUMO files (network, routes, ...): plan.add.xml is written onto that network. */
+  sumo?: string[];
+  /** After the comparison, measure current, Webster and the optimised plans in SUMO (verify-sumo.json). */
+  verifySumo?: boolean;
+  /** SUMO seeds per plan for --verify-sumo. */
+  sumoSeeds?: number;
 }
 
 /** Files `greenwave optimise` writes besides its checkpoints. */
-const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', 'network.net.xml', 'plan.add.xml', 'convergence.csv', 'timing.csv', 'comparison.json', 'metadata.json', 'report.html'] as const;
+const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', ...SUMO_PLAN_FILE_NAMES, 'convergence.csv', 'timing.csv', 'comparison.json', 'verify-sumo.json', 'metadata.json', 'report.html'] as const;
 
 const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = {
   delay: 'delay', travelTime: 'travelTime', 'travel-time': 'travelTime', vehicleHours: 'vehicleHours', 'vehicle-hours': 'vehicleHours',
@@ -192,12 +203,15 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   let scenarioText: string;
   let out: string;
   let prepared: PreparedOutputDir;
+  let sumoTarget: SumoTarget | undefined;
   try {
     parsed = parseOptions(options);
     if (options.redis !== undefined) parseRedisUrl(options.redis); // a bad URL is a usage error before anything is loaded
     const loaded = await loadScenario(file);
     built = buildScenario(loaded);
     scenarioText = await readFile(file, 'utf8');
+    sumoTarget = await sumoTargetOf(built, options.sumo);
+    if (options.verifySumo === true) await (await import('./verify-sumo.js')).checkVerifiable(sumoTarget, options.compare !== false);
     out = await outputDirectory(file, built.outputs.dir, options.out, 'optimise');
     const names = [...PLAN_FILE_NAMES, ...(options.resume ? [] : parsed.controls.map((c) => `checkpoint-${c}.json`))];
     prepared = await prepareOutputDir(out, { kind: 'optimise', scenario: built.scenario.name, scenarioFile: file, seed: built.seeds[0], version: VERSION }, { names, force: options.force === true });
@@ -285,6 +299,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   void _seed;
   const variants = scales.map((factor) => ({ name: `demand x${factor}`, demand: scaleDemand(built.scenario.demand, factor), options: simOptions }));
   const nominal = scales.indexOf(1) >= 0 ? scales.indexOf(1) : variants.push({ name: 'demand x1', demand: built.scenario.demand, options: simOptions }) - 1;
+  const extra = extraVariants(variants, built.scenario.demand, simOptions, heldOutSeeds, scales, first);
   const workers = options.workers ?? os.availableParallelism();
   let evaluator: Evaluator;
   if (options.redis !== undefined && options.workers !== undefined) {
@@ -343,35 +358,47 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       process.stderr.write(`greenwave: interrupted before any plan was scored; continue with: greenwave optimise ${file} --resume${options.out ? ` --out ${options.out}` : ''}\n`);
       return 130;
     }
-    const chosen = done.reduce((a, b) => (isBetterScore(b.result.best, a.result.best) ? b : a));
-    const files = await writePlanFiles(outputs, built, chosen.result.best, done.map((s) => ({ control: s.control, result: s.result })), file);
+    const choice = interrupted
+      ? { search: done.reduce((a, b) => (isBetterScore(b.result.best, a.result.best) ? b : a)), plan: undefined, bestOf: undefined, rerank: undefined }
+      : await choosePlan(evaluator, done, baselines.webster, { pairs: extra.rerankPairs, objective, penalty: DEFAULT_UNFINISHED_PENALTY, label: (c) => CONTROL_LABEL[c], signal: interrupt.signal });
+    const chosen = choice.search;
+    const chosenPlan = choice.plan ?? chosen.result.best;
+    if (choice.rerank) {
+      log(`re-ranked the best ${done.map((s) => CONTROL_LABEL[s.control]).join(' and ')} plans on ${choice.rerank.pairs.length} fresh runs against Webster (gain + 1 standard error, s):`);
+      for (const e of choice.rerank.ranked) log(`  ${e.label.padEnd(16)} training ${fmt(e.training)}  fresh ${fmt(e.fresh)}  gain ${fmt(e.gain)} ± ${fmt(e.gainSe)}  score ${fmt(e.score)}`);
+    }
+    const { files, commands } = await writePlanFiles(outputs, built, chosenPlan, done.map((s) => ({ control: s.control, result: s.result })), file, sumoTarget);
     // The timing sheet, before and after: the current plan, Webster's and the optimised one.
-    const currentControl = built.signals.control.kind;
     files.push(await outputs.write('timing.csv', timingCsv([
-      ...timingRows(net, 'current', currentSpecs, currentControl),
+      ...timingRows(net, 'current', currentSpecs, built.signals.control.kind),
       ...timingRows(net, 'webster', baselines.webster, 'fixed'),
-      ...timingRows(net, 'optimised', chosen.result.best.programs, chosen.result.best.control?.kind ?? 'fixed'),
+      ...timingRows(net, 'optimised', chosenPlan.programs, chosenPlan.control?.kind ?? 'fixed'),
     ])));
+    if (sumoTarget === undefined && importedFromSumoInline(built)) {
+      log('note: this scenario was imported from SUMO files; give them with --sumo (e.g. --sumo net.net.xml routes.rou.xml) to write plan.add.xml onto that network');
+    }
     if (interrupted) {
       await outputs.commit('interrupted');
       process.stderr.write(`greenwave: interrupted; the best plan so far (${CONTROL_LABEL[chosen.control]}) is written to ${files.join(', ')}. Continue with: greenwave optimise ${file} --resume${options.out ? ` --out ${options.out}` : ''}\n`);
       return 130;
     }
-    if (done.length > 1) log(`chosen: the ${CONTROL_LABEL[chosen.control]} plan (${objective} ${fmt(chosen.result.best.value)} on the training seeds, against ${done.filter((s) => s !== chosen).map((s) => `${fmt(s.result.best.value)} ${CONTROL_LABEL[s.control]}`).join(', ')})`);
+    if (done.length > 1) log(`chosen: the ${CONTROL_LABEL[chosen.control]} plan (${objective} ${fmt(chosenPlan.value)} on the training seeds; best training values ${done.map((s) => `${fmt(s.result.best.value)} ${CONTROL_LABEL[s.control]}`).join(', ')})`);
     let comparison: Comparison | undefined;
+    let verifiedTable: string | undefined;
     if (options.compare !== false) {
-      log(`comparing plans on ${heldOutSeeds.length} held-out seeds (${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]}) at nominal demand ...`);
+      log(`comparing plans on ${heldOutSeeds.length} held-out seeds (${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]}); ${extra.heldOutDemand} ...`);
       const plans: Array<{ name: string; candidate: Candidate }> = [
         // the scenario as it runs today: its programs under its own control (fixed time unless signals.default says otherwise)
         { name: 'current', candidate: { programs: currentSpecs, control: built.signals.control } },
         { name: 'webster', candidate: baselines.webster },
         ...baselines.adaptive,
-        { name: 'optimised', candidate: planOf(chosen.result.best) },
+        { name: 'optimised', candidate: planOf(chosenPlan) },
         // what the other kind of plan reached, so the choice can be checked on held-out seeds too
-        ...done.filter((s) => s !== chosen).map((s) => ({ name: `best ${CONTROL_LABEL[s.control]}`, candidate: planOf(s.result.best) })),
+        ...(choice.bestOf ?? []).filter((b) => b.search !== chosen).map((b) => ({ name: `best ${CONTROL_LABEL[b.search.control]}`, candidate: planOf(b.plan) })),
       ];
       const compared = await comparePlans(evaluator, net, plans, {
         scenario: built.scenario.name, seeds: heldOutSeeds, variant: nominal, objective, reference: 'webster', signal: interrupt.signal,
+        ...(extra.heldOutPaired ? { pairedVariants: extra.heldOutPaired } : {}),
       });
       if (compared.aborted) {
         await outputs.commit('interrupted');
@@ -381,7 +408,15 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       const { aborted: _a, ...data } = compared;
       void _a;
       comparison = data;
-      files.push(await outputs.write('comparison.json', `${JSON.stringify(comparison, null, 2)}\n`));
+      const honesty = selectionReport(comparison, chosenPlan, done, choice.rerank, extra.heldOutDemand);
+      files.push(await outputs.write('comparison.json', `${JSON.stringify({ ...comparison, ...honesty }, null, 2)}\n`));
+      log(`training overstated the held-out ${objective} of the chosen plan by ${fmt(honesty.overstatement.objective)} s (training ${fmt(honesty.overstatement.training)}, held-out ${fmt(honesty.overstatement.heldOut)})`);
+      if (options.verifySumo === true && sumoTarget !== undefined) {
+        const { verifyComparedPlans } = await import('./verify-sumo.js');
+        const verified = await verifyComparedPlans(built, sumoTarget, plans, comparison, { seeds: options.sumoSeeds, log, signal: interrupt.signal });
+        files.push(await outputs.write('verify-sumo.json', `${JSON.stringify(verified, null, 2)}\n`));
+        verifiedTable = (await import('./sumo-measure.js')).verificationTable(verified);
+      }
     }
     // The sidecar: provenance, units, coordinates and the columns of every file (the CSVs start with their header row).
     const written = [...files.map((f) => path.basename(f)), ...(options.report ? ['report.html'] : [])];
@@ -397,15 +432,16 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       }));
       process.stdout.write(`${JSON.stringify({
         greenwave: VERSION, scenario: built.scenario.name, method, objective, control: chosen.control, evaluations,
-        training: { seeds: trainSeeds, demandScales: scales, start: chosen.result.start.value, best: chosen.result.best.value, searches },
+        training: { seeds: trainSeeds, demandScales: scales, start: chosen.result.start.value, best: chosenPlan.value, searches },
         comparison, outputs: files,
       }, null, 2)}\n`);
     } else {
-      const lines = [`greenwave ${VERSION} — ${built.scenario.name}: optimised ${describePlan(chosen.control, chosen.result.best)} (${method}, ${evaluations} evaluations, ${fmt(elapsedS, 0)} s)`];
+      const lines = [`greenwave ${VERSION} — ${built.scenario.name}: optimised ${describePlan(chosen.control, chosenPlan)} (${method}, ${evaluations} evaluations, ${fmt(elapsedS, 0)} s)`];
       if (comparison) {
-        lines.push(`held-out seeds ${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]} (${heldOutSeeds.length}), nominal demand, mean ± 95% CI; Δ is paired per seed against Webster:`, comparisonTable(comparison));
+        lines.push(`held-out seeds ${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]} (${heldOutSeeds.length}), ${extra.heldOutPaired ? `departures jittered ±${DEFAULT_HELD_OUT_JITTER_S} s per seed` : 'nominal demand'}, mean ± 95% CI; Δ is paired per seed against Webster:`, comparisonTable(comparison));
       }
-      lines.push('', 'outputs:', ...files.map((f) => `  ${f}`));
+      if (verifiedTable !== undefined) lines.push('', verifiedTable);
+      lines.push('', 'outputs:', ...files.map((f) => `  ${f}`), '', 'check the plan in SUMO:', ...commands.map((c) => `  ${c}`));
       process.stdout.write(`${lines.join('\n')}\n`);
     }
     return done.some((s) => s.result.failures.length > 0) ? 1 : 0;
@@ -467,13 +503,13 @@ async function inputDigest(scenarioText: string, built: BuiltScenario): Promise<
 }
 
 /**
- * Write plan.json, optimised.scenario.json, network.net.xml, plan.add.xml and
+ * Write plan.json, optimised.scenario.json, the SUMO files (sumo-plan-files.ts) and
  * convergence.csv (every search's evaluations in the order run, with a `control`
  * column and the best so far over all searches); return their paths.
  */
 async function writePlanFiles(
-  outputs: OutputDir, built: BuiltScenario, best: ScoredPlan, searches: Array<{ control: PlanControl; result: OptimiseResult }>, scenarioFile: string,
-): Promise<string[]> {
+  outputs: OutputDir, built: BuiltScenario, best: ScoredPlan, searches: Array<{ control: PlanControl; result: OptimiseResult }>, scenarioFile: string, target: SumoTarget | undefined,
+): Promise<{ files: string[]; commands: string[] }> {
   const out = outputs.dir;
   const files: string[] = [];
   const programs = scenarioPrograms(best.programs);
@@ -498,11 +534,8 @@ async function writePlanFiles(
     outputs: { ...(source.outputs as object), dir: 'out' },
   };
   files.push(await outputs.write('optimised.scenario.json', `${JSON.stringify(optimised, null, 2)}\n`));
-  // SUMO: the plan as tlLogic programs, and the network as a .net.xml (with the
-  // scenario's current programs as programID 0) so `sumo -n network.net.xml -a plan.add.xml` runs it.
-  const { tlLogicXml, sumoNetXml } = await import('../engine/io/sumo/export.js');
-  files.push(await outputs.write('network.net.xml', sumoNetXml(built.network, { programs: built.signals.programs.map((p) => programToSpec(built.compiled, p)) })));
-  files.push(await outputs.write('plan.add.xml', tlLogicXml(best.programs, built.compiled, undefined, control ? { control, begin: built.options.start } : {})));
+  const sumo = await writeSumoPlanFiles(outputs, built, best.programs, control, target);
+  files.push(...sumo.files);
   const csv = ['evaluation,batch,elapsedS,objective,best,control'];
   let offset = 0;
   let batchOffset = 0;
@@ -518,5 +551,5 @@ async function writePlanFiles(
     timeOffset += result.elapsedS;
   }
   files.push(await outputs.write('convergence.csv', `${csv.join('\n')}\n`));
-  return files;
+  return { files, commands: sumo.commands };
 }

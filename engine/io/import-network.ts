@@ -17,7 +17,7 @@ import type { SumoImportOptions } from './sumo/import.js';
 export interface ImportNetworkOptions {
   /** Driving side of the network (importers that cannot tell default to `right`). */
   drivingSide?: DrivingSide;
-  /** End of the simulated period, s (CityFlow: the horizon; default 3600). */
+  /** End of the simulated period, s (CityFlow: the horizon, default 3600; SUMO: overrides the configuration's end). */
   end?: number;
   /** Further importer-specific options, passed on unchanged. */
   [option: string]: unknown;
@@ -31,8 +31,11 @@ export const IMPORT_FORMAT_NAMES: Readonly<Record<ImportFormat, string>> = { sum
  *
  * - `cityflow`: a `config.json`, or a `roadnet.json` alone, or a roadnet and a
  *   flow file (in that order).
- * - `sumo`: one file (a `.sumocfg`, or a `.net.xml` alone), or a `.net.xml` with
- *   route files (and optionally a `.sumocfg`), in any order.
+ * - `sumo`: a network, route files, additional files (their `tlLogic` programs
+ *   replace the network's) and at most one configuration, in any order and
+ *   under any names: each file is classified by its root element (`<net>`,
+ *   `<routes>`, `<additional>`, `<configuration>`). A configuration supplies what
+ *   the other files do not. `end` (s) overrides the configuration's end.
  * - `osm`: one `.osm`/`.osm.pbf` file.
  * - `tntp`: a `*_net.tntp` (its `*_node.tntp` and `*_trips.tntp` siblings are
  *   found by name) or a folder holding one, or the net file with the node and
@@ -53,14 +56,23 @@ export async function importNetwork(format: ImportFormat, files: string[], optio
     }
     case 'sumo': {
       const { importSumo } = await import('./sumo/import.js');
-      const sumoOptions = options as SumoImportOptions; // SUMO networks carry their own driving side and period
-      if (files.length === 1) return importSumo(files[0], sumoOptions);
-      const config = files.filter((f) => /\.sumocfg$/i.test(f));
-      const nets = files.filter((f) => /\.net\.xml(\.gz)?$/i.test(f));
-      if (config.length > 1) throw new UsageError(`sumo import takes at most one .sumocfg file; got ${config.join(', ')}`);
-      if (nets.length !== 1) throw new UsageError(`sumo import with several files needs exactly one .net.xml network file; got ${nets.length === 0 ? 'none' : nets.join(', ')}`);
-      const routes = files.filter((f) => !config.includes(f) && !nets.includes(f));
-      return importSumo({ net: nets[0], ...(routes.length > 0 ? { routes } : {}), ...(config.length > 0 ? { config: config[0] } : {}) }, sumoOptions);
+      const { sumoFileKind } = await import('./sumo/classify.js');
+      const sumoOptions = options as SumoImportOptions; // SUMO networks carry their own driving side; end (and begin) bound the period
+      // Each file is read for what its root element says it is, whatever its name or position.
+      const kinds = await Promise.all(files.map((f) => sumoFileKind(f)));
+      const of = (kind: string): string[] => files.filter((_, i) => kinds[i] === kind);
+      const [config, nets, routes, additional] = [of('config'), of('net'), of('routes'), of('additional')];
+      if (config.length > 1) throw new UsageError(`sumo import takes at most one configuration (<configuration> root); got ${config.join(', ')}`);
+      if (nets.length > 1) throw new UsageError(`sumo import takes one network (<net> root); got ${nets.join(', ')}`);
+      if (nets.length === 0 && config.length === 0) {
+        throw new UsageError(`sumo import needs a network (.net.xml, root <net>) or a configuration naming one (.sumocfg); got ${files.map((f, i) => `${f} (${kinds[i]})`).join(', ')}`);
+      }
+      return importSumo({
+        ...(nets.length > 0 ? { net: nets[0] } : {}),
+        ...(routes.length > 0 ? { routes } : {}),
+        ...(additional.length > 0 ? { additional } : {}),
+        ...(config.length > 0 ? { config: config[0] } : {}),
+      }, sumoOptions);
     }
     case 'osm': {
       if (files.length !== 1) throw new UsageError(`osm import takes one .osm or .osm.pbf file; got ${files.length} files`);

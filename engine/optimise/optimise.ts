@@ -165,6 +165,8 @@ export interface OptimiseOptions {
   /** Abort: finish nothing more, checkpoint what was done, resolve with `stopReason: 'interrupted'`. */
   signal?: AbortSignal;
   onProgress?: (progress: OptimiseProgress) => void;
+  /** Best plans kept in `elite` (for re-ranking on fresh seeds). Default 5. */
+  keep?: number;
 }
 
 /** What {@link optimise} found. */
@@ -180,6 +182,12 @@ export interface OptimiseResult {
   stopReason: 'budget' | 'time' | 'converged' | 'interrupted';
   /** Candidates whose runs failed (scored Infinity), with the first error. */
   failures: Array<{ evaluation: number; seed: number; message: string }>;
+  /**
+   * The best `keep` plans of this run with distinct objective values, best first
+   * (the start plan included when it is among them; after a resume, only plans
+   * scored since, and the best).
+   */
+  elite: ScoredPlan[];
 }
 
 /**
@@ -276,14 +284,27 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
   const stopped = (): 'interrupted' | 'time' => (options.signal?.aborted ? 'interrupted' : 'time');
   const progress = (): void => options.onProgress?.({ evaluations, budget, batches, best: best.value, start: startPlan.value, elapsedS: elapsedS() });
 
+  const keep = options.keep ?? 5;
+  if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`keep must be an integer >= 1, got ${String(keep)}`);
+  const elite: ScoredPlan[] = [];
+  const remember = (plan: ScoredPlan): void => {
+    if (!Number.isFinite(plan.value)) return;
+    if (elite.length === keep && plan.value >= elite[elite.length - 1].value) return;
+    if (elite.some((e) => e.value === plan.value)) return; // the same score: almost surely the same behaviour (genes that do not bind)
+    elite.push(plan);
+    elite.sort((a, b) => a.value - b.value);
+    if (elite.length > keep) elite.pop();
+  };
   const finish = (stopReason: OptimiseResult['stopReason']): OptimiseResult => {
     clearTimeout(timer);
-    return { start: startPlan, best, history, evaluations, batches, elapsedS: elapsedS(), method, objective, stopReason, failures };
+    if (elite.length === 0 && Number.isFinite(best.value)) elite.push(best);
+    return { start: startPlan, best, history, evaluations, batches, elapsedS: elapsedS(), method, objective, stopReason, failures, elite };
   };
 
   if (resume) {
     startPlan = resume.start;
     best = resume.best;
+    remember(best);
   } else {
     // First batch: the start plan exactly, then the initial design, as much of it as the budget allows.
     const initial = (options.initial ?? []).slice(0, budget - 1);
@@ -297,10 +318,12 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     for (const f of first.failures) failures.push({ evaluation: f.candidate + 1, seed: f.seed, message: f.message });
     startPlan = scored(start, first.values[0], null, first.gridlockedRuns[0]);
     best = startPlan;
+    remember(startPlan);
     batches = 1;
     first.values.forEach((value, k) => {
       evaluations++;
       const g = first.gridlockedRuns[k];
+      if (k > 0) remember(scored(designPlans[k - 1], value, Array.from(initial[k - 1]), g));
       if (k > 0 && isBetterScore({ value, gridlockedRuns: g }, best)) best = scored(designPlans[k - 1], value, Array.from(initial[k - 1]), g);
       history.push(historyRow(evaluations, 1, elapsedS(), value, best.value, g));
     });
@@ -338,6 +361,7 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
       evaluations++;
       const value = batch.values[k];
       const g = batch.gridlockedRuns[k];
+      remember(scored(candidates[k], value, Array.from(xs[k]), g));
       if (isBetterScore({ value, gridlockedRuns: g }, best)) best = scored(candidates[k], value, Array.from(xs[k]), g);
       history.push(historyRow(evaluations, batches, elapsedS(), value, best.value, g));
     }

@@ -22,7 +22,7 @@ import { UsageError } from '../errors.js';
 import { CONTROL_CODE, type CompiledNetwork } from '../network/compiled.js';
 import { levelOfService } from '../sim/metrics.js';
 import type { NetworkMetrics } from '../sim/metrics.js';
-import type { Candidate, EvaluateOptions, EvaluationResult, Evaluator } from '../optimise/evaluator.js';
+import type { BatchResult, Candidate, EvaluateOptions, EvaluationResult, Evaluator } from '../optimise/evaluator.js';
 import { runObjective, type ObjectiveName, DEFAULT_UNFINISHED_PENALTY } from '../optimise/optimise.js';
 import { summarise, type Summary } from './stats.js';
 
@@ -79,6 +79,12 @@ export interface CompareOptions extends EvaluateOptions {
   level?: number;
   /** Plan to take paired differences against. Default the first. */
   reference?: string;
+  /**
+   * One variant per seed (same length as `seeds`): seed i runs on variant
+   * `pairedVariants[i]` instead of `variant` (held-out demand perturbed per seed,
+   * engine/optimise/perturb.ts). Default: every seed on `variant`.
+   */
+  pairedVariants?: readonly number[];
 }
 
 function metricsOf(m: NetworkMetrics, objective: ObjectiveName, penalty: number): Record<ComparedMetric, number> {
@@ -127,10 +133,22 @@ export async function comparePlans(
   const reference = options.reference ?? plans[0].name;
   const refIndex = plans.findIndex((p) => p.name === reference);
   if (refIndex < 0) throw new UsageError(`comparePlans: reference plan "${reference}" is not among the plans`);
-  const batch = await evaluator.evaluate(
-    { candidates: plans.map((p) => p.candidate), seeds, variants: [variant], detail: 'full' },
-    { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
-  );
+  const evaluateOptions = { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
+  const candidates = plans.map((p) => p.candidate);
+  let batch: Pick<BatchResult, 'results' | 'failures' | 'aborted'>;
+  const paired = options.pairedVariants;
+  if (paired === undefined) {
+    batch = await evaluator.evaluate({ candidates, seeds, variants: [variant], detail: 'full' }, evaluateOptions);
+  } else {
+    if (paired.length !== seeds.length) throw new UsageError(`comparePlans: pairedVariants has ${paired.length} entries for ${seeds.length} seeds`);
+    batch = { results: [], failures: [], aborted: false };
+    for (let i = 0; i < seeds.length && !batch.aborted; i++) {
+      const one = await evaluator.evaluate({ candidates, seeds: [seeds[i]], variants: [paired[i]], detail: 'full' }, evaluateOptions);
+      batch.results.push(...one.results);
+      batch.failures.push(...one.failures);
+      batch.aborted = one.aborted;
+    }
+  }
   const byPlan: Array<Map<number, EvaluationResult>> = plans.map(() => new Map());
   for (const r of batch.results) byPlan[r.candidate].set(r.seed, r);
   const perSeed = byPlan.map((runs) => new Map([...runs].map(([seed, r]) => [seed, metricsOf(r.metrics.network, objective, unfinishedPenalty)])));

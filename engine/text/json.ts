@@ -351,9 +351,15 @@ export function jsonMemberCount(text: string): number {
   return n;
 }
 
-/** Every colon of `text`, inside strings or not (counted natively, by the regular-expression engine). */
+/**
+ * Every colon of `text`, inside strings or not, found natively by `indexOf`
+ * (`text.match(/:/g)` built an array of one string per colon: a tenth of a
+ * second and its garbage on a 1 MB scenario).
+ */
 export function colonCount(text: string): number {
-  return text.match(/:/g)?.length ?? 0;
+  let n = 0;
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) n++;
+  return n;
 }
 
 /** The first key given twice in one object of valid JSON `text` (offset of its second occurrence), or `undefined`. */

@@ -115,14 +115,19 @@ describe('greenwave optimise', () => {
     const out = join(dir, 'actuated');
     const r = greenwave('optimise', file, '--control', 'actuated', '--budget', '12', '--seeds', '1', '--demand-scales', '1', '--workers', '1', '--out', out, '--no-compare', '--json', '-q');
     expect(r.code, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout) as { control: string }).control).toBe('actuated');
+    const summary = JSON.parse(r.stdout) as { control: string; training: { best: number } };
+    expect(summary.control).toBe('actuated');
     expect(existsSync(join(out, 'checkpoint-fixed.json'))).toBe(false);
     const best = (JSON.parse(readFileSync(join(out, 'checkpoint-actuated.json'), 'utf8')) as { best: { control: { kind: string; gap: number; detectorGap: number }; value: number } }).best;
     const written = buildScenario(await loadScenario(join(out, 'optimised.scenario.json')));
-    expect(written.signals.control).toEqual(best.control);
-    // one training seed at demand x1: the scenario's own run is the search's evaluation of the best plan
+    // The plan written is the one the re-ranking on fresh runs chose among the search's best few (README, optimise step 6):
+    // the training best, or one scored no more than a little worse in training.
+    expect(written.signals.control.kind).toBe('actuated');
+    expect(summary.training.best).toBeGreaterThanOrEqual(best.value);
+    if (summary.training.best === best.value) expect(written.signals.control).toEqual(best.control);
+    // one training seed at demand x1: the scenario's own run is the search's evaluation of the written plan
     const run = simulate(written.compiled, written.trips, written.signals, written.options);
-    expect(runObjective(run.network, 'delay')).toBeCloseTo(best.value, 9);
+    expect(runObjective(run.network, 'delay')).toBeCloseTo(summary.training.best, 9);
   });
 
   it('--resume refuses a checkpoint when an imported network file changed, though the scenario text did not', () => {

@@ -122,6 +122,26 @@ describe('greenwave run: start-up and timing', () => {
     for (const name of heavy) expect(loaded.filter((m) => m.includes(name)), name).toEqual([]);
   });
 
+  it('validate loads the loader and builder but not the kernel, the output writers, the calibrator or zod', () => {
+    const file = scenario('plain-validate.json', JSON.stringify({
+      name: 'plain', network: { generator: 'grid', rows: 2, cols: 2, attachLengthM: 100 },
+      demand: { flows: [{ from: 'w0', to: 'e1', vehPerHour: 300 }] }, simulation: { endS: 600 },
+    }));
+    const log = join(dir, 'modules-validate.txt');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/fixtures/record-modules.mjs', 'cli/main.ts', 'validate', file], {
+      encoding: 'utf8', timeout: 60_000, env: { ...process.env, MODULE_LOG: log },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/: ok — "plain"/);
+    const loaded = readFileSync(log, 'utf8').split('\n').filter((line) => line !== '');
+    for (const needed of ['engine/scenario/load.ts', 'engine/scenario/build.ts', 'cli/validate.ts']) {
+      expect(loaded.some((m) => m.includes(needed)), needed).toBe(true);
+    }
+    for (const name of ['engine/sim/', 'engine/report/outputs.ts', 'engine/report/output-dir.ts', 'engine/report/stats.ts', 'engine/report/html/', 'engine/optimise/', 'cli/commands.ts', 'cli/calibrate.ts', 'node_modules/zod/', 'workers/']) {
+      expect(loaded.filter((m) => m.includes(name)), name).toEqual([]);
+    }
+  });
+
   it('--json and summary.json say where the time went and the peak memory', () => {
     const r = greenwave('run', scenario('timed.yaml', VALID), '--json', '--no-files');
     expect(r.code, r.stderr).toBe(0);

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { LineCounter, parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { createJsonLocator, findDuplicateKey, jsonMemberCount, jsonSyntaxError, parseJson } from '../../engine/text/json.js';
+import { colonCount, createJsonLocator, findDuplicateKey, jsonMemberCount, jsonSyntaxError, parseJson } from '../../engine/text/json.js';
 import { lineIndex, positionAt, type PathSegment } from '../../engine/text/position.js';
 import { locateIn } from '../../engine/text/yaml.js';
 
@@ -122,5 +122,14 @@ describe('duplicate keys', () => {
     expect(findDuplicateKey(text)).toEqual({ key: 'b', offset: text.lastIndexOf('"b"') });
     expect(findDuplicateKey('{"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]}')).toBeUndefined();
     expect(findDuplicateKey('{"\\u0061": 1, "a": 2}')).toEqual({ key: 'a', offset: 14 });
+  });
+
+  it('colonCount counts every colon, inside strings too (colons outside strings = colonCount - colons in the data\'s strings)', () => {
+    expect(colonCount('')).toBe(0);
+    expect(colonCount(':')).toBe(1);
+    expect(colonCount('{"a": "x:y", "b": {"t": "07:00:00"}}')).toBe(6);
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(':', 'a', '"', ' ', '\u00e9') }), (text) => {
+      expect(colonCount(text)).toBe(text.split(':').length - 1);
+    }), { numRuns: 300, seed: 7 });
   });
 });

@@ -88,6 +88,14 @@ export interface TlLogicXmlOptions {
    * Default 0. Fixed-time offsets do not depend on it.
    */
   begin?: number;
+  /**
+   * Links per SUMO traffic light in the target network (from
+   * `readTlLinkCounts(net.net.xml)`): state strings get at least this length, so
+   * a program loads onto a network whose traffic lights also control links
+   * greenwave did not import (pedestrian crossings, other vehicle classes);
+   * those links are written red (`r`). Default: the largest index in the signal index + 1.
+   */
+  linkCounts?: ReadonlyMap<string, number>;
 }
 
 /** Options of {@link sumoNetXml}. */
@@ -100,8 +108,8 @@ export interface SumoNetXmlOptions {
   laneWidth?: number;
 }
 
-/** A network, whichever layer it comes from, as plain lists in insertion order. */
-interface NetView {
+/** A network, whichever layer it comes from, as plain lists in insertion order (shared with plain.ts). */
+export interface NetView {
   side: DrivingSide;
   junctions: { id: string; x: number; y: number; control: JunctionControl }[];
   links: { id: string; from: string; to: string; lanes: number; length: number; speed: number; name?: string }[];
@@ -109,7 +117,8 @@ interface NetView {
   movements: { to: string; lanes: number[]; turn: TurnKind }[][];
 }
 
-function viewOf(net: CompiledNetwork | RoadNetwork): NetView {
+/** The network as a {@link NetView}. */
+export function viewOf(net: CompiledNetwork | RoadNetwork): NetView {
   if (net instanceof CompiledNetwork) {
     const junctions = Array.from({ length: net.junctionCount }, (_, j) => ({ id: net.junctionKey(j), x: net.junctionX[j], y: net.junctionY[j], control: net.control(j) }));
     const links = Array.from({ length: net.linkCount }, (_, l) => ({
@@ -136,8 +145,8 @@ function viewOf(net: CompiledNetwork | RoadNetwork): NetView {
   };
 }
 
-/** Approach links of each junction id, in link order. */
-function approaches(view: NetView): Map<string, number[]> {
+/** Approach links (indices into `view.links`) of each junction id, in link order. */
+export function approaches(view: NetView): Map<string, number[]> {
   const out = new Map<string, number[]>();
   view.links.forEach((l, i) => {
     const list = out.get(l.to) ?? [];
@@ -268,7 +277,12 @@ function actuatedParams(a: ActuatedExport, controller: string, programId: string
   return { params, loops };
 }
 
-function tlLogicElements(programs: readonly SignalProgramSpec[], signalIndex: SignalIndex, programId: string, actuated?: ActuatedExport): string[] {
+/**
+ * The `tlLogic` elements (indented lines) of `programs`, one per SUMO traffic
+ * light of `signalIndex`, preceded by any detector elements actuated programs
+ * need; see {@link tlLogicXml}. Shared with plain.ts.
+ */
+export function tlLogicElements(programs: readonly SignalProgramSpec[], signalIndex: SignalIndex, programId: string, actuated?: ActuatedExport, linkCounts?: ReadonlyMap<string, number>): string[] {
   const byController = new Map<string, SignalProgramSpec[]>();
   for (const p of programs) {
     const entry = signalIndex[p.junction];
@@ -295,6 +309,7 @@ function tlLogicElements(programs: readonly SignalProgramSpec[], signalIndex: Si
       if (entry.controller !== controller) continue;
       for (const indices of Object.values(entry.links)) for (const i of indices) size = Math.max(size, i + 1);
     }
+    size = Math.max(size, linkCounts?.get(controller) ?? 0);
     const phases: string[] = [];
     let cycle = 0;
     let minMinDur = Infinity;
@@ -355,7 +370,7 @@ function tlLogicElements(programs: readonly SignalProgramSpec[], signalIndex: Si
 export function tlLogicXml(programs: readonly SignalProgramSpec[], net: CompiledNetwork | RoadNetwork, signalIndex?: ImportResult['signalIndex'], options: TlLogicXmlOptions = {}): string {
   const index = signalIndex ?? sumoSignalIndex(net);
   const actuated = actuatedExport(options.control, options.begin, net, signalIndex !== undefined);
-  const lines = tlLogicElements(programs, index, options.programId ?? 'greenwave', actuated);
+  const lines = tlLogicElements(programs, index, options.programId ?? 'greenwave', actuated, options.linkCounts);
   return ['<?xml version="1.0" encoding="UTF-8"?>', '<!-- signal programs written by greenwave -->', '<additional>', ...lines, '</additional>', ''].join('\n');
 }
 

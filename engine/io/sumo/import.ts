@@ -52,6 +52,10 @@ export interface SumoImportOptions {
   jamSpacing?: number | 'vType';
   /** Seed of route-distribution draws. Default 1. */
   seed?: number;
+  /** Begin of the simulated period, s; overrides the configuration's `begin`. Departures before it are not loaded (counted). */
+  begin?: number;
+  /** End of the simulated period, s (`greenwave import --end`); overrides the configuration's `end`. Departures at or after it are not loaded (counted). */
+  end?: number;
 }
 
 function checkOptions(options: SumoImportOptions): void {
@@ -63,6 +67,13 @@ function checkOptions(options: SumoImportOptions): void {
   positive('saturationFlow', options.saturationFlow);
   if (options.jamSpacing !== 'vType') positive('jamSpacing', options.jamSpacing);
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new UsageError(`importSumo: options.seed must be an integer, got ${String(options.seed)}`);
+  for (const name of ['begin', 'end'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw new UsageError(`importSumo: options.${name} must be a time in seconds >= 0, got ${String(value)}`);
+  }
+  if (options.begin !== undefined && options.end !== undefined && options.end <= options.begin) {
+    throw new UsageError(`importSumo: options.end (${options.end} s) must be after options.begin (${options.begin} s)`);
+  }
 }
 
 /**
@@ -173,6 +184,14 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
       simulation = {};
       if (config.begin !== undefined) simulation.start = config.begin;
       if (config.end !== undefined) simulation.end = config.end;
+    }
+  }
+  if (options.begin !== undefined || options.end !== undefined) {
+    simulation = { ...simulation };
+    if (options.begin !== undefined) simulation.start = options.begin;
+    if (options.end !== undefined) simulation.end = options.end;
+    if (simulation.start !== undefined && simulation.end !== undefined && simulation.end <= simulation.start) {
+      throw new UsageError(`importSumo: the simulated period ends (${simulation.end} s) before it begins (${simulation.start} s): check --end against the configuration's begin`);
     }
   }
   if (netFile === undefined) throw new InputError(given.config ?? 'files', 'no network file: give net, or a configuration with net-file');

@@ -8,3 +8,8 @@ export type { SumoFiles, SumoImportOptions, SumoAdditionalResult } from './impor
 export { tlLogicXml, sumoNetXml, sumoSignalIndex } from './export.js';
 export type { TlLogicXmlOptions, SumoNetXmlOptions } from './export.js';
 export { parseSumoTime } from './route-file.js';
+export { sumoPlainXml, netconvertCommand, plainSignalIndex, sumoIds } from './plain.js';
+export type { SumoPlainXml, SumoPlainXmlOptions } from './plain.js';
+export { sumoFileKind } from './classify.js';
+export type { SumoFileKind } from './classify.js';
+export { readTlLinkCounts } from './tl-sizes.js';

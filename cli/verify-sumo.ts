@@ -1,0 +1,171 @@
+/**
+ * `greenwave verify-sumo <scenario>`: run the scenario's current plan, Webster's
+ * plan and an optimised plan (`--plan out/optimise/plan.json`) in SUMO micro on
+ * the scenario's own SUMO network and routes, over several seeds, and print and
+ * write (verify-sumo.json) greenwave's predicted and SUMO's measured mean time
+ * loss and travel time per plan, with the gains paired per seed.
+ * `optimise --verify-sumo` calls {@link verifyInSumo} with its own comparison.
+ *
+ * Exit codes: 0 verified; 2 a user mistake, a scenario with no SUMO files, or no
+ * SUMO installed (with how to install it); 1 a bug.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { GreenwaveError, UsageError } from '../engine/errors.js';
+import type { BuiltScenario } from '../engine/scenario/index.js';
+import { programToSpec } from '../engine/signals/program.js';
+import type { SignalControl } from '../engine/signals/control.js';
+import type { Comparison } from '../engine/report/compare.js';
+import type { Candidate } from '../engine/optimise/evaluator.js';
+import { ensureDirectory, writeFileAtomic } from '../engine/text/atomic-file.js';
+import { baselinePlans } from './baselines.js';
+import { sumoTargetOf, type SumoTarget } from './sumo-target.js';
+import { measureInSumo, verification, verificationTable, type MeasuredPlan, type Verification } from './sumo-measure.js';
+
+/** Options of `greenwave verify-sumo`. */
+export interface VerifySumoCommandOptions {
+  plan?: string;
+  sumo?: string[];
+  seeds?: number;
+  end?: number;
+  out?: string;
+  workers?: number;
+  json?: boolean;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+/** Default SUMO seeds per plan. */
+export const DEFAULT_SUMO_SEEDS = 3;
+
+/**
+ * Measure `plans` in SUMO and put them beside `predicted` (greenwave's comparison
+ * of the same plan names). Throws `UsageError` when SUMO is not installed.
+ */
+export async function verifyInSumo(
+  built: BuiltScenario, target: SumoTarget, plans: readonly MeasuredPlan[], predicted: Comparison,
+  options: { seeds: number; end?: number; reference?: string; log?: (line: string) => void; signal?: AbortSignal },
+): Promise<Verification> {
+  const { findSumo, SUMO_INSTALL_HINT } = await import('../engine/io/sumo/run-sumo.js');
+  const sumo = await findSumo();
+  if (sumo === undefined) throw new UsageError(`SUMO is not installed (no sumo in $SUMO_HOME/bin or on PATH): ${SUMO_INSTALL_HINT}`);
+  const begin = target.begin ?? built.options.start ?? 0;
+  const end = options.end ?? target.end ?? built.options.end ?? begin + 3600;
+  const seeds = Array.from({ length: options.seeds }, (_, i) => built.seeds[0] + i);
+  options.log?.(`running ${plans.length} plans x ${seeds.length} seeds in SUMO (${sumo}), ${begin}..${end} s ...`);
+  const measured = await measureInSumo(built, target, plans, { sumo, seeds, begin, end, ...(options.log ? { log: options.log } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  return verification(predicted, measured, options.reference ?? 'current', { binary: sumo, net: target.net, routes: target.routes, additional: target.additional, seeds, begin, end });
+}
+
+/**
+ * Measure in SUMO the plans of an optimise comparison that SUMO can run: the
+ * current plan, Webster's, the optimised one and the best of the other kind
+ * (the adaptive baselines are greenwave's controllers, not plans).
+ */
+export async function verifyComparedPlans(
+  built: BuiltScenario, target: SumoTarget, plans: ReadonlyArray<{ name: string; candidate: Candidate }>, comparison: Comparison,
+  options: { seeds?: number; log?: (line: string) => void; signal?: AbortSignal },
+): Promise<Verification> {
+  const { candidatePlan } = await import('../engine/optimise/evaluator.js');
+  const measured: MeasuredPlan[] = plans
+    .filter((p) => p.name === 'current' || p.name === 'webster' || p.name === 'optimised' || p.name.startsWith('best '))
+    .map((p) => {
+      if (p.name === 'current') return { name: 'current' };
+      const plan = candidatePlan(p.candidate);
+      return { name: p.name, programs: plan.programs, ...(plan.control ? { control: plan.control as SignalControl } : {}) };
+    });
+  return verifyInSumo(built, target, measured, comparison, { seeds: options.seeds ?? DEFAULT_SUMO_SEEDS, ...(options.log ? { log: options.log } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+}
+
+/** --verify-sumo needs the comparison, SUMO files with routes and SUMO itself: refuse before searching. */
+export async function checkVerifiable(target: SumoTarget | undefined, compare: boolean): Promise<void> {
+  if (!compare) throw new UsageError('--verify-sumo measures the plans of the held-out comparison: leave out --no-compare');
+  if (target === undefined) throw new UsageError('--verify-sumo runs SUMO on the scenario\'s own SUMO files: give them with --sumo (e.g. --sumo net.net.xml routes.rou.xml)');
+  if (target.routes.length === 0) throw new UsageError('--verify-sumo: no SUMO route file among the --sumo files (or in the configuration): SUMO needs the demand');
+  const { findSumo, SUMO_INSTALL_HINT } = await import('../engine/io/sumo/run-sumo.js');
+  if ((await findSumo()) === undefined) throw new UsageError(`--verify-sumo needs SUMO, which is not installed here: ${SUMO_INSTALL_HINT}`);
+}
+
+/** The programs and control of an optimise `plan.json` (`{ signals: { default, actuated, programs } }`), read through the scenario schema. */
+async function planFromFile(built: BuiltScenario, file: string): Promise<MeasuredPlan> {
+  let plan: { signals?: unknown };
+  try {
+    plan = JSON.parse(await readFile(file, 'utf8')) as { signals?: unknown };
+  } catch (error) {
+    throw new UsageError(`--plan ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; expected the plan.json greenwave optimise writes`);
+  }
+  if (plan === null || typeof plan !== 'object' || plan.signals === undefined) throw new UsageError(`--plan ${file}: no "signals" object; expected the plan.json greenwave optimise writes`);
+  const { parseScenario, buildScenario } = await import('../engine/scenario/index.js');
+  const source = { ...(built.scenario.source as unknown as Record<string, unknown>), signals: plan.signals };
+  const loaded = parseScenario(JSON.stringify(source), file);
+  if (built.scenario.imported) loaded.imported = built.scenario.imported;
+  const withPlan = buildScenario(loaded);
+  return { name: 'optimised', programs: withPlan.signals.programs.map((p) => programToSpec(withPlan.compiled, p)), control: withPlan.signals.control };
+}
+
+/** greenwave's prediction of `plans` on `seeds` held-out seeds at nominal demand. */
+async function predict(built: BuiltScenario, candidates: ReadonlyArray<{ name: string; candidate: Candidate }>, seeds: number, workers: number | undefined): Promise<Comparison> {
+  const { evaluatorFor } = await import('../workers/distributed/select.js');
+  const { comparePlans } = await import('../engine/report/compare.js');
+  const { HELD_OUT_SEED_OFFSET } = await import('./optimise.js');
+  const { seed: _seed, ...options } = built.options;
+  void _seed;
+  const evaluator = await evaluatorFor({ network: built.compiled, variants: [{ name: 'demand x1', demand: built.scenario.demand, options }] }, workers !== undefined && workers > 1 ? { workers } : { inProcess: true });
+  try {
+    const heldOut = Array.from({ length: seeds }, (_, i) => built.seeds[0] + HELD_OUT_SEED_OFFSET + i);
+    const { aborted: _a, ...comparison } = await comparePlans(evaluator, built.compiled, candidates, { scenario: built.scenario.name, seeds: heldOut, reference: 'current' });
+    void _a;
+    return comparison;
+  } finally {
+    await evaluator.close();
+  }
+}
+
+/** `greenwave verify-sumo`; resolves to the exit code. */
+export async function verifySumoCommand(file: string, options: VerifySumoCommandOptions): Promise<number> {
+  const log = (line: string): void => {
+    if (options.quiet !== true) process.stderr.write(`${line}\n`);
+  };
+  try {
+    const { findSumo, SUMO_INSTALL_HINT } = await import('../engine/io/sumo/run-sumo.js');
+    if ((await findSumo()) === undefined) {
+      process.stderr.write(`greenwave: verify-sumo needs SUMO, which is not installed here (no sumo in $SUMO_HOME/bin or on PATH): ${SUMO_INSTALL_HINT}\n`);
+      return 2;
+    }
+    const { loadScenario, buildScenario } = await import('../engine/scenario/index.js');
+    const built = buildScenario(await loadScenario(file));
+    const target = await sumoTargetOf(built, options.sumo);
+    if (target === undefined) {
+      throw new UsageError(`${file}: verify-sumo runs SUMO on the scenario's own SUMO network and routes, and this scenario names none: give them with --sumo (e.g. --sumo net.net.xml routes.rou.xml), or verify a scenario imported with network: { import: sumo }`);
+    }
+    if (target.routes.length === 0) throw new UsageError('verify-sumo: no SUMO route file among the --sumo files (or in the configuration): SUMO needs the demand');
+    const { completePrograms } = await import('../engine/optimise/space.js');
+    const current = completePrograms(built.compiled, built.signals.programs);
+    const baselines = baselinePlans(built, current);
+    const plans: MeasuredPlan[] = [{ name: 'current' }, { name: 'webster', programs: baselines.webster }];
+    const candidates: Array<{ name: string; candidate: Candidate }> = [
+      { name: 'current', candidate: { programs: current.map((p) => programToSpec(built.compiled, p)), control: built.signals.control } },
+      { name: 'webster', candidate: baselines.webster },
+    ];
+    if (options.plan !== undefined) {
+      const optimised = await planFromFile(built, options.plan);
+      plans.push(optimised);
+      candidates.push({ name: 'optimised', candidate: optimised.control ? { programs: optimised.programs!, control: optimised.control } : { programs: optimised.programs! } });
+    }
+    const seeds = options.seeds ?? DEFAULT_SUMO_SEEDS;
+    log(`greenwave: predicting ${plans.length} plans on ${seeds} held-out seeds ...`);
+    const predicted = await predict(built, candidates, seeds, options.workers);
+    const result = await verifyInSumo(built, target, plans, predicted, { seeds, ...(options.end !== undefined ? { end: options.end } : {}), log });
+    const out = options.out ?? path.join(built.outputs.dir, 'verify-sumo');
+    await ensureDirectory(out);
+    const written = path.join(out, 'verify-sumo.json');
+    await writeFileAtomic(written, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${verificationTable(result)}\n\nwrote ${written}\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof GreenwaveError)) throw error;
+    process.stderr.write(`greenwave: ${error.message}\n`);
+    if (options.debug) process.stderr.write(`${error.stack}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Running SUMO's microscopic simulator (`sumo`) on a network, routes and
+ * additional files, and reading what it measured: the `tripinfo` output
+ * (https://sumo.dlr.de/docs/Simulation/Output/TripInfo.html: per vehicle
+ * `duration` = travel time, `timeLoss` = time lost against driving at the
+ * desired speed, both s; with `--tripinfo-output.write-unfinished` vehicles still
+ * on the road at the end have `arrival="-1"`), and the warnings SUMO printed
+ * (teleports, collisions, anything else), counted, never hidden.
+ *
+ * `findSumo()` looks for the binary in `$SUMO_HOME/bin` and on `PATH`. SUMO is an
+ * optional peer: nothing else in greenwave needs it.
+ */
+import { spawn } from 'node:child_process';
+import { access, constants } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError, UsageError } from '../../errors.js';
+import { readXml } from '../xml.js';
+
+/** What one SUMO run measured. */
+export interface SumoRunResult {
+  /** Vehicles that arrived. */
+  arrived: number;
+  /** Vehicles still driving (or waiting to depart) at the end. */
+  unfinished: number;
+  /** Mean `timeLoss` of arrived vehicles, s. */
+  meanTimeLoss: number;
+  /** Mean `duration` (travel time) of arrived vehicles, s. */
+  meanTravelTime: number;
+  /** Mean `waitingTime` of arrived vehicles, s. */
+  meanWaitingTime: number;
+  /** Teleports SUMO reported (jams, yields, wrong lane). */
+  teleports: number;
+  /** Collisions SUMO reported. */
+  collisions: number;
+  /** Error and warning lines of SUMO's output, teleports and collisions included. */
+  messages: string[];
+}
+
+/** One SUMO run. */
+export interface SumoRunSpec {
+  net: string;
+  routes: readonly string[];
+  /** Additional files, loaded in order (the program loaded last runs). */
+  additional: readonly string[];
+  /** SUMO's `--seed`. */
+  seed: number;
+  /** s */
+  begin: number;
+  /** s */
+  end: number;
+  /** Where the tripinfo output goes. */
+  tripinfo: string;
+  /** The binary (from {@link findSumo}). */
+  sumo: string;
+  /** Abort the run. */
+  signal?: AbortSignal;
+}
+
+async function executable(file: string): Promise<boolean> {
+  return access(file, constants.X_OK).then(() => true, () => false);
+}
+
+/** The `sumo` binary: `$SUMO_HOME/bin/sumo`, else the first `sumo` on `PATH`; undefined when there is none. */
+export async function findSumo(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  const names = process.platform === 'win32' ? ['sumo.exe'] : ['sumo'];
+  const dirs = [...(env.SUMO_HOME ? [path.join(env.SUMO_HOME, 'bin')] : []), ...(env.PATH ?? '').split(path.delimiter).filter((d) => d !== '')];
+  for (const dir of dirs) for (const name of names) if (await executable(path.join(dir, name))) return path.join(dir, name);
+  return undefined;
+}
+
+/** How to install SUMO, for messages. */
+export const SUMO_INSTALL_HINT = 'install Eclipse SUMO (Debian/Ubuntu: `sudo apt-get install sumo sumo-tools`; others: https://sumo.dlr.de/docs/Installing/) and put `sumo` on PATH or set SUMO_HOME';
+
+/** The arguments of a run. */
+export function sumoArguments(spec: Omit<SumoRunSpec, 'sumo' | 'signal'>): string[] {
+  return [
+    '-n', spec.net,
+    ...(spec.routes.length > 0 ? ['-r', spec.routes.join(',')] : []),
+    ...(spec.additional.length > 0 ? ['-a', spec.additional.join(',')] : []),
+    '--seed', String(spec.seed),
+    '--begin', String(spec.begin),
+    '--end', String(spec.end),
+    '--tripinfo-output', spec.tripinfo,
+    '--tripinfo-output.write-unfinished', 'true',
+    '--no-step-log', 'true',
+    '--duration-log.disable', 'true',
+  ];
+}
+
+/** Mean time loss, travel time and counts of a tripinfo file. */
+export async function readTripinfo(file: string): Promise<Pick<SumoRunResult, 'arrived' | 'unfinished' | 'meanTimeLoss' | 'meanTravelTime' | 'meanWaitingTime'>> {
+  let arrived = 0;
+  let unfinished = 0;
+  let loss = 0;
+  let duration = 0;
+  let waiting = 0;
+  await readXml(file, {
+    open(element) {
+      if (element.name !== 'tripinfo') return;
+      const a = element.attributes;
+      if (Number(a.arrival) < 0) {
+        unfinished++;
+        return;
+      }
+      const values = [Number(a.timeLoss), Number(a.duration), Number(a.waitingTime)];
+      if (values.some((v) => !Number.isFinite(v))) throw new InputError(`${file}:${element.line}`, `tripinfo "${a.id}": timeLoss, duration and waitingTime must be numbers`);
+      arrived++;
+      loss += values[0];
+      duration += values[1];
+      waiting += values[2];
+    },
+  });
+  return { arrived, unfinished, meanTimeLoss: arrived > 0 ? loss / arrived : NaN, meanTravelTime: arrived > 0 ? duration / arrived : NaN, meanWaitingTime: arrived > 0 ? waiting / arrived : NaN };
+}
+
+/**
+ * Run SUMO once and read its tripinfo. Rejects with `UsageError` carrying SUMO's
+ * error lines when SUMO fails (a file it refuses, a plan that does not fit the
+ * network).
+ */
+export async function runSumo(spec: SumoRunSpec): Promise<SumoRunResult> {
+  const { sumo, signal, ...rest } = spec;
+  const args = sumoArguments(rest);
+  const output = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
+    const child = spawn(sumo, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
+    let text = '';
+    const keep = (chunk: Buffer): void => {
+      text += chunk.toString('utf8');
+      if (text.length > 4 * 2 ** 20) text = text.slice(-2 * 2 ** 20); // keep the tail of a very chatty run
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, text }));
+  });
+  const messages = output.text.split(/\r?\n/).filter((l) => /^(Error|Warning):/.test(l));
+  if (output.code !== 0) {
+    const errors = messages.filter((l) => l.startsWith('Error')).slice(0, 10);
+    throw new UsageError(`sumo ${args.join(' ')} failed (exit ${output.code}):\n${(errors.length > 0 ? errors : output.text.split('\n').slice(-10)).join('\n')}`);
+  }
+  const teleports = messages.filter((l) => /Teleporting vehicle/.test(l)).length;
+  const collisions = messages.filter((l) => /collision/i.test(l)).length;
+  return { ...(await readTripinfo(spec.tripinfo)), teleports, collisions, messages };
+}

@@ -1,0 +1,87 @@
+/**
+ * `greenwave verify-sumo` and `optimise --sumo`, as a SUMO user meets them.
+ *
+ * - Without SUMO (PATH without it, SUMO_HOME unset): exit 2 and how to install it.
+ * - A scenario with no SUMO files and no --sumo: exit 2, naming --sumo.
+ * - With SUMO on PATH (skipped otherwise): on a 3x3 `netgenerate` grid with
+ *   explicit routes, imported with `greenwave import`, verify-sumo runs the
+ *   current plan and Webster's in SUMO over 2 seeds, writes verify-sumo.json
+ *   whose per-seed tripinfo means are those of a direct `sumo` run of the same
+ *   files (read back from SUMO's own tripinfo), and prints the table. The
+ *   current plan's SUMO run is the network's own programs: its time loss equals
+ *   a plain `sumo -n net -r routes --seed 1` run.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI_ARGS, greenwave } from '../fixtures/cli.js';
+import { sumoOnPath } from '../fixtures/sumo-on-path.js';
+
+const HAS_SUMO = sumoOnPath();
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'gw-verify-sumo-'));
+
+/** A 3x3 SUMO grid with traffic lights and 240 vehicles on explicit routes, imported as a scenario. */
+function sumoCase(): { dir: string; net: string; routes: string; scenario: string } {
+  const dir = tmp();
+  const ok = spawnSync('netgenerate', ['--grid', '--grid.number', '3', '--grid.length', '200', '--default.lanenumber', '2', '--tls.guess', 'true', '--no-turnarounds', '-o', 'net.net.xml'], { cwd: dir });
+  if (ok.status !== 0) throw new Error('netgenerate failed');
+  const routes = ['A1B1 B1C1', 'C1B1 B1A1', 'B0B1 B1B2', 'B2B1 B1B0', 'A1B1 B1B2', 'C1B1 B1B0', 'A1A0 A0B0 B0C0'];
+  const vehicles = Array.from({ length: 240 }, (_, i) => `  <vehicle id="v${i}" depart="${(i * 2.5).toFixed(1)}"><route edges="${routes[i % routes.length]}"/></vehicle>`);
+  writeFileSync(path.join(dir, 'routes.rou.xml'), `<routes>\n${vehicles.join('\n')}\n</routes>\n`);
+  const c = { dir, net: path.join(dir, 'net.net.xml'), routes: path.join(dir, 'routes.rou.xml'), scenario: path.join(dir, 'grid.json') };
+  const r = greenwave(['import', 'sumo', c.routes, c.net, '-o', c.scenario, '--end', '1800']);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return c;
+}
+
+describe('verify-sumo without what it needs', () => {
+  it('without SUMO: exit 2 and how to install it', () => {
+    const dir = tmp();
+    const scenario = path.join(dir, 's.json');
+    writeFileSync(scenario, '{}');
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: dir }; // node is run by its absolute path; no sumo in an empty directory
+    delete env.SUMO_HOME;
+    const r = spawnSync(process.execPath, [...CLI_ARGS, 'verify-sumo', scenario], { encoding: 'utf8', env });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/SUMO, which is not installed.*apt-get install sumo/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it.skipIf(!HAS_SUMO)('a scenario with no SUMO files: exit 2, naming --sumo', () => {
+    const r = greenwave(['verify-sumo', path.join(import.meta.dirname, '..', '..', 'scenarios', 'corridor', 'scenario.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/give them with --sumo/);
+  });
+});
+
+describe.skipIf(!HAS_SUMO)('verify-sumo in SUMO (skipped: sumo is not on PATH)', () => {
+  it('measures current and Webster over 2 seeds; the current plan is the network\'s own, as a plain sumo run', () => {
+    const c = sumoCase();
+    const out = path.join(c.dir, 'v');
+    const r = greenwave(['verify-sumo', c.scenario, '--sumo', c.net, c.routes, '--seeds', '2', '--out', out, '--workers', '1'], 300_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\s+current\s/m);
+    expect(r.stdout).toMatch(/^\s+webster\s/m);
+    const v = JSON.parse(readFileSync(path.join(out, 'verify-sumo.json'), 'utf8'));
+    expect(v.rows.map((row: { plan: string }) => row.plan)).toEqual(['current', 'webster']);
+    expect(v.sumo.seeds).toHaveLength(2);
+    expect(v.sumo.end).toBe(1800);
+    // The same run by hand: the network's programs, seed of the first replication.
+    const tripinfo = path.join(c.dir, 'by-hand.xml');
+    const seed = v.sumo.seeds[0];
+    const hand = spawnSync('sumo', ['-n', c.net, '-r', c.routes, '--seed', String(seed), '--begin', '0', '--end', '1800', '--tripinfo-output', tripinfo, '--no-step-log', 'true'], { encoding: 'utf8' });
+    expect(hand.status).toBe(0);
+    const losses = [...readFileSync(tripinfo, 'utf8').matchAll(/timeLoss="([\d.]+)"/g)].map((m) => Number(m[1]));
+    const mean = losses.reduce((s, x) => s + x, 0) / losses.length;
+    const current = v.rows[0].measured.perSeed[0];
+    expect(current.arrived).toBe(losses.length);
+    expect(current.meanTimeLoss).toBeCloseTo(mean, 9);
+    // Webster's gain is paired per seed: its mean is the mean of the per-seed differences.
+    const w = v.rows[1].measured;
+    const diffs = w.perSeed.map((s: { meanTimeLoss: number }, i: number) => s.meanTimeLoss - v.rows[0].measured.perSeed[i].meanTimeLoss);
+    expect(w.gain.mean).toBeCloseTo((diffs[0] + diffs[1]) / 2, 9);
+    expect(typeof v.rows[1].predicted.gain).toBe('number');
+  });
+});

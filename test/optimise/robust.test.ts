@@ -1,0 +1,99 @@
+/**
+ * Held-out demand for deterministic demand (perturb.ts) and the robust choice of
+ * plan (robust.ts).
+ *
+ * - jitterDepartures: every departure moves by at most the jitter, never before
+ *   the earliest original departure, reproducibly per seed and differently for
+ *   another seed; routes are kept; uniform flows move as a whole.
+ * - isDeterministicDemand: trips and uniform flows are; Poisson flows and OD
+ *   matrices are not.
+ * - rerankPlans (scored on a stub evaluator whose objective per candidate and
+ *   run is a table): the score is mean paired gain + one standard error
+ *   (module header of robust.ts), so a plan with the best training value and
+ *   best mean but a gain that rests on one run loses to a steady one.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DemandSpec } from '../../engine/demand/index.js';
+import { heldOutVariants, isDeterministicDemand, jitterDepartures } from '../../engine/optimise/perturb.js';
+import { rerankPlans } from '../../engine/optimise/robust.js';
+import type { BatchResult, EvaluationRequest, Evaluator } from '../../engine/optimise/evaluator.js';
+import type { ScoredPlan } from '../../engine/optimise/optimise.js';
+import type { NetworkMetrics } from '../../engine/sim/metrics.js';
+
+const trips: DemandSpec = {
+  trips: Array.from({ length: 200 }, (_, i) => ({ id: `t${i}`, depart: 100 + i * 5, route: ['a', 'b', `c${i % 3}`] })),
+  flows: [{ id: 'f', from: 'x', to: 'y', rate: 0.1, begin: 300, end: 900 }],
+};
+
+describe('jitterDepartures', () => {
+  it('moves every departure by at most the jitter, never before the earliest, keeping routes', () => {
+    const j = jitterDepartures(trips, 7, 60);
+    let moved = 0;
+    j.trips!.forEach((t, i) => {
+      const d = t.depart - trips.trips![i].depart;
+      expect(Math.abs(d)).toBeLessThanOrEqual(60);
+      expect(t.depart).toBeGreaterThanOrEqual(100);
+      expect(t.route).toEqual(trips.trips![i].route);
+      if (Math.abs(d) > 1) moved++;
+    });
+    expect(moved).toBeGreaterThan(150); // a uniform draw in ±60 s lands within 1 s of zero 1/60 of the time
+    const f = j.flows![0];
+    expect(f.end - f.begin).toBe(600);
+    expect(Math.abs(f.begin - 300)).toBeLessThanOrEqual(60);
+  });
+
+  it('is reproducible per seed and differs between seeds (one variant per held-out seed)', () => {
+    expect(jitterDepartures(trips, 7)).toEqual(jitterDepartures(trips, 7));
+    const [a, b] = heldOutVariants(trips, [100001, 100002]);
+    expect(a.demand.trips!.map((t) => t.depart)).not.toEqual(b.demand.trips!.map((t) => t.depart));
+    expect(a.name).toContain('±60 s');
+  });
+
+  it('tells deterministic demand from demand with its own randomness', () => {
+    expect(isDeterministicDemand(trips)).toBe(true);
+    expect(isDeterministicDemand({ flows: [{ from: 'x', to: 'y', rate: 0.1, begin: 0, end: 10, arrivals: 'poisson' }] })).toBe(false);
+    expect(isDeterministicDemand({ od: [{ zones: ['x', 'y'], trips: [[0, 1], [1, 0]], begin: 0, end: 10 }] } as DemandSpec)).toBe(false);
+  });
+});
+
+/** A stub evaluator: candidate c on run r (the position of its seed in `table`'s runs) has mean delay `table[c][r]`. */
+function tableEvaluator(table: number[][], seeds: number[]): Evaluator {
+  return {
+    concurrency: 1,
+    async evaluate(request: EvaluationRequest): Promise<BatchResult> {
+      const results = request.candidates.flatMap((_, c) => request.seeds.map((seed) => {
+        const r = seeds.indexOf(seed);
+        const network = { meanDelay: table[c][r], meanTravelTime: table[c][r] + 60, arrived: 100, unfinished: 0, vehicleHours: 1 } as unknown as NetworkMetrics;
+        return { ok: true as const, task: c, candidate: c, variant: request.variants?.[0] ?? 0, seed, metrics: { network, endTime: 3600 }, attempts: 1, elapsedMs: 0 };
+      }));
+      return { total: results.length, results, failures: [], notRun: [], aborted: false };
+    },
+    async close() {
+      return { completed: 0, failed: 0, cancelled: 0, retries: 0 } as unknown as Awaited<ReturnType<Evaluator['close']>>;
+    },
+  };
+}
+
+const plan = (value: number): ScoredPlan => ({ programs: [], value, x: [value] });
+
+describe('rerankPlans', () => {
+  it('ranks by mean paired gain + 1 standard error: a gain resting on one run loses to a steady one', async () => {
+    const seeds = [1, 2, 3, 4];
+    // Reference (Webster) 40 s on every run; "lucky" gains 12 s on one run only (mean gain -3), "steady" gains 2.5 s on each.
+    const table = [[40, 40, 40, 40], [28, 40, 40, 40], [37.5, 37.5, 37.5, 37.5]];
+    const result = await rerankPlans(tableEvaluator(table, seeds), [{ label: 'lucky', plan: plan(20) }, { label: 'steady', plan: plan(25) }], [], {
+      pairs: seeds.map((s) => [s, 0] as const), objective: 'delay', penalty: 900,
+    });
+    const lucky = result.ranked.find((e) => e.label === 'lucky')!;
+    const steady = result.ranked.find((e) => e.label === 'steady')!;
+    expect(lucky.gain).toBeCloseTo(-3, 12);
+    expect(lucky.gainSe).toBeCloseTo(3, 12); // sd of (-12, 0, 0, 0) = 6, / sqrt(4)
+    expect(lucky.score).toBeCloseTo(0, 12);
+    expect(steady.gain).toBeCloseTo(-2.5, 12);
+    expect(steady.score).toBeCloseTo(-2.5, 12);
+    expect(result.ranked.map((e) => e.label)).toEqual(['steady', 'lucky']);
+    expect(result.chosen).toBe(1);
+    expect(result.reference).toBe(40);
+    expect(lucky.fresh - lucky.training).toBeCloseTo(17, 12); // what training overstated
+  });
+});

@@ -63,7 +63,7 @@ function tableEvaluator(table: number[][], seeds: number[]): Evaluator {
     async evaluate(request: EvaluationRequest): Promise<BatchResult> {
       const results = request.candidates.flatMap((_, c) => request.seeds.map((seed) => {
         const r = seeds.indexOf(seed);
-        const network = { meanDelay: table[c][r], meanTravelTime: table[c][r] + 60, arrived: 100, unfinished: 0, vehicleHours: 1 } as unknown as NetworkMetrics;
+        const network = { meanDelay: table[c][r], meanTravelTime: table[c][r] + 60, meanDelayAllTrips: table[c][r], meanTravelTimeAllTrips: table[c][r] + 60, dueTrips: 100, arrived: 100, unfinished: 0, vehicleHours: 1 } as unknown as NetworkMetrics;
         return { ok: true as const, task: c, candidate: c, variant: request.variants?.[0] ?? 0, seed, metrics: { network, endTime: 3600 }, attempts: 1, elapsedMs: 0 };
       }));
       return { total: results.length, results, failures: [], notRun: [], aborted: false };

@@ -7,7 +7,7 @@
 import { exitCode, runBenchmark, type BenchResult, type Benchmark, type RunOptions } from './harness.js';
 
 /** Names of the benchmarks, in the order `all` runs them. */
-export const BENCHMARK_NAMES = ['routing', 'sim', 'pool', 'distributed', 'report', 'calibrate'] as const;
+export const BENCHMARK_NAMES = ['routing', 'sim', 'pool', 'distributed', 'report', 'calibrate', 'city'] as const;
 
 /** A benchmark's name. */
 export type BenchmarkName = (typeof BENCHMARK_NAMES)[number];
@@ -19,6 +19,7 @@ const LOADERS: Record<BenchmarkName, () => Promise<Benchmark>> = {
   distributed: async () => (await import('./distributed.js')).distributedBenchmark,
   report: async () => (await import('./report.js')).reportBenchmark,
   calibrate: async () => (await import('./calibrate.js')).calibrateBenchmark,
+  city: async () => (await import('./city.js')).cityBenchmark,
 };
 
 /** Whether `name` is a benchmark's name. */

@@ -2,7 +2,7 @@
  * `npm run bench` and friends: run benchmarks by name (default all) in full or
  * CI mode; exit 1 when any gate failed. The same as `greenwave bench`.
  *
- *   tsx bench/main.ts [routing|sim|pool|distributed|report|calibrate|all ...] [--ci] [--out-dir dir]
+ *   tsx bench/main.ts [routing|sim|pool|distributed|report|calibrate|city|all ...] [--ci] [--out-dir dir]
  */
 import { parseArgs } from 'node:util';
 import { BENCHMARK_NAMES, isBenchmarkName, runBenchmarks, type BenchmarkName } from './index.js';

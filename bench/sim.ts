@@ -24,12 +24,13 @@ import { RECORDED_PEERS } from './peers/recorded.js';
 import { gridSimScenario, GRID_SIM_END } from './sim-scenario.js';
 
 /**
- * CI floors against SUMO meso (via the reference workload). The 10x10 ratio is
- * about 16x on a quiet machine but 6.8-7.7x in five CI runs at load 17-25 (the
- * kernel's CPU time grows more under contention than the reference workload's),
- * so its floor is 6x; the 30x30 floor 5x.
+ * CI floors against SUMO meso (via the reference workload). Measured in CI mode
+ * on the 2-core development machine at load 15-25: 10x10 6.8-7.7x in five runs
+ * before the lane model, 5.2x after it (lane groups and losses cost the kernel
+ * 1.16-1.19x, measured against the old kernel interleaved); 30x30 10.1x. Floors
+ * below those, so load does not fail them: a kernel twice as slow does.
  */
-export const SIM_FLOORS = { grid10: 6, grid30: 5 };
+export const SIM_FLOORS = { grid10: 4, grid30: 5 };
 
 async function run(ctx: BenchContext): Promise<void> {
   const cases = [

@@ -16,6 +16,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { GreenwaveError, ScenarioError, UsageError } from '../engine/errors.js';
 import { importNetwork, IMPORT_FORMAT_NAMES } from '../engine/io/import-network.js';
 import { scenarioDocument } from '../engine/io/scenario-doc.js';
+import { checkImportRanges } from '../engine/io/ranges.js';
 import type { ImportFormat, ImportResult } from '../engine/io/types.js';
 import { LIMITS } from '../engine/limits.js';
 import { ensureDirectory, shownPath, writeFileAtomic } from '../engine/text/atomic-file.js';
@@ -134,6 +135,7 @@ export async function addMorningPeak(result: ImportResult, file: string, vehPerH
   const begin = result.demand.od?.[0]?.begin;
   const end = result.demand.od?.[0]?.end;
   if (begin !== undefined && end !== undefined) result.simulation = { start: begin, end: end + 3600, ...result.simulation };
+  checkImportRanges(result); // the generated demand, as every import is checked
 }
 
 /** `greenwave import`. Resolves to the exit code. */

@@ -163,8 +163,8 @@ Ctrl-C stops after writing the checkpoint and the best plan so far; --resume con
     });
 
   cli.command('bench')
-    .description('run the benchmarks (routing, sim, pool, distributed, report, calibrate): ratios against peers timed in this process, one verdict each, results in <out-dir>/<name>.json')
-    .argument('[names...]', 'benchmarks to run: routing, sim, pool, distributed, report, calibrate, or all', ['all'])
+    .description('run the benchmarks (routing, sim, pool, distributed, report, calibrate, city): ratios against peers timed in this process, one verdict each, results in <out-dir>/<name>.json')
+    .argument('[names...]', 'benchmarks to run: routing, sim, pool, distributed, report, calibrate, city, or all', ['all'])
     .option('--ci', 'CI mode: shorter runs, the same gates; exit 1 when any gate fails')
     .option('--out-dir <dir>', 'where the JSON results go', 'bench/results')
     .addHelpText('after', `

@@ -53,7 +53,7 @@ import { parseRedisUrl } from '../workers/distributed/connection.js';
 import { importedFromSumoInline, sumoTargetOf, type SumoTarget } from './sumo-target.js';
 import { SUMO_PLAN_FILE_NAMES, writeSumoPlanFiles } from './sumo-plan-files.js';
 import { choosePlan, extraVariants } from './choose-plan.js';
-import { DEFAULT_HELD_OUT_JITTER_S } from '../engine/optimise/perturb.js';
+import { DEFAULT_HELD_OUT_JITTER_S, HELD_OUT_SEED_OFFSET } from '../engine/optimise/perturb.js';
 import { selectionReport } from './selection-report.js';
 
 /** Options of `greenwave optimise`. */
@@ -106,8 +106,6 @@ export type PlanControl = (typeof PLAN_CONTROLS)[number];
 /** Evaluations per kind of plan searched when --budget is not given. */
 export const DEFAULT_BUDGET_PER_CONTROL = 200;
 
-/** Seeds held out for the comparison: far from the training seeds so the two never overlap. */
-export const HELD_OUT_SEED_OFFSET = 100_000;
 
 function fmt(v: number, digits = 1): string {
   return Number.isFinite(v) ? v.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';
@@ -364,8 +362,8 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     const chosen = choice.search;
     const chosenPlan = choice.plan ?? chosen.result.best;
     if (choice.rerank) {
-      log(`re-ranked the best ${done.map((s) => CONTROL_LABEL[s.control]).join(' and ')} plans on ${choice.rerank.pairs.length} fresh runs against Webster (gain + 1 standard error, s):`);
-      for (const e of choice.rerank.ranked) log(`  ${e.label.padEnd(16)} training ${fmt(e.training)}  fresh ${fmt(e.fresh)}  gain ${fmt(e.gain)} ± ${fmt(e.gainSe)}  score ${fmt(e.score)}`);
+      log(`re-ranked the best ${done.map((s) => CONTROL_LABEL[s.control]).join(' and ')} plans on ${choice.rerank.pairs.length} fresh runs against Webster (gridlocked runs, runs with unfinished trips, then gain + 1 standard error, s):`);
+      for (const e of choice.rerank.ranked) log(`  ${e.label.padEnd(16)} gridlocked ${e.gridlockedRuns}  unfinished ${e.strandedRuns}  training ${fmt(e.training)}  fresh ${fmt(e.fresh)}  gain ${fmt(e.gain)} ± ${fmt(e.gainSe)}  score ${fmt(e.score)}`);
     }
     const { files, commands } = await writePlanFiles(outputs, built, chosenPlan, done.map((s) => ({ control: s.control, result: s.result })), file, sumoTarget);
     // The timing sheet, before and after: the current plan, Webster's and the optimised one.

@@ -107,7 +107,7 @@ async function planFromFile(built: BuiltScenario, file: string): Promise<Measure
 async function predict(built: BuiltScenario, candidates: ReadonlyArray<{ name: string; candidate: Candidate }>, seeds: number, workers: number | undefined): Promise<Comparison> {
   const { evaluatorFor } = await import('../workers/distributed/select.js');
   const { comparePlans } = await import('../engine/report/compare.js');
-  const { HELD_OUT_SEED_OFFSET } = await import('./optimise.js');
+  const { HELD_OUT_SEED_OFFSET } = await import('../engine/optimise/perturb.js');
   const { seed: _seed, ...options } = built.options;
   void _seed;
   const evaluator = await evaluatorFor({ network: built.compiled, variants: [{ name: 'demand x1', demand: built.scenario.demand, options }] }, workers !== undefined && workers > 1 ? { workers } : { inProcess: true });

@@ -12,7 +12,8 @@
  * This file sits at the bottom of the import order (beside `errors.ts`), so
  * every layer may read it.
  */
-import type { NumberRange } from './text/numbers.js';
+import { describeValue } from './text/describe.js';
+import { inRange, describeRange, type NumberRange } from './text/numbers.js';
 
 /** A documented range: the accepted values and, for each bound that is a practical limit, why. */
 export interface Limit extends NumberRange {
@@ -84,6 +85,12 @@ export const LIMITS = {
   actuatedGapS: { min: 0.1, max: 60, whyMin: 'gaps are measured from 0.1 s to 60 s', whyMax: 'gaps are measured from 0.1 s to 60 s' },
   /** Actuated control: detector distance upstream of the stop line, m. */
   detectorDistanceM: { min: 0, minExclusive: true, max: 10_000, whyMax: 'a detector sits at most 10 km upstream' },
+  /** Max-pressure decision interval, s. */
+  decisionIntervalS: { min: 0.1, max: 3600, whyMin: 'decisions come every 0.1 s to an hour', whyMax: 'decisions come every 0.1 s to an hour' },
+  /** Index of a phase in its program. */
+  phaseIndex: { min: 0, max: 999, integer: true, whyMax: 'a program has at most 1,000 phases' },
+  /** Acceleration and deceleration of a vehicle class, m/s². */
+  accelerationMS2: { min: 0, minExclusive: true, max: 50, whyMax: 'accelerations and decelerations up to 50 m/s² (5 g)' },
   /** Seed of the run's random streams. */
   seed: { min: 0, max: 2 ** 32 - 1, integer: true, whyMax: 'seeds are 32-bit (0 to 4,294,967,295)' },
   /** Replications of a run. */
@@ -101,3 +108,15 @@ export const LIMITS = {
   /** Junctions along one generated dimension (grid rows and columns, corridor and ring junctions). */
   generatorCount: { min: 1, max: 1000, integer: true, whyMax: 'a generated network has at most 1,000 junctions along any dimension' },
 } as const satisfies Record<string, Limit>;
+
+/**
+ * `undefined` when `value` is inside `limit`; otherwise `expected <range> (<why>),
+ * found <value>`, the reason of the bound it breaks included, as the scenario
+ * schema words it. For importers and other boundaries outside the schema.
+ */
+export function limitProblem(value: number, limit: Limit): string | undefined {
+  if (inRange(value, limit)) return undefined;
+  const low = Number.isFinite(value) && limit.min !== undefined && (limit.minExclusive ? value <= limit.min : value < limit.min);
+  const why = low ? limit.whyMin : limit.whyMax;
+  return `expected ${describeRange(limit)}${why === undefined ? '' : ` (${why})`}, found ${describeValue(value)}`;
+}

@@ -6,7 +6,8 @@
  *   npm run fuzz -- --cases 500 --targets sumo,cityflow --cli dist --keep out/fuzz
  *
  * Options: --cases (default 1000), --seed (1), --only (case numbers), --timeout
- * (ms per case, 20000), --threads (2), --cli-every (20: every n-th case also
+ * (ms of CPU time per case, 20000; a case that uses no CPU for a minute is
+ * blocked: neither fires because the machine is busy), --threads (2), --cli-every (20: every n-th case also
  * through the real CLI), --cli (tsx: from source; dist: node dist/cli/main.js,
  * build first), --targets (scenario,sumo,osm,cityflow,checkpoint), --keep (where
  * findings are kept with a reproducer; default out/fuzz), --json (the report as

@@ -7,6 +7,8 @@ import { compile, RoadNetwork, type CompiledNetwork } from '../engine/network/in
 import { createRandom, expandDemand, type DemandSpec } from '../engine/demand/index.js';
 import { Simulation, simulate, type SimObserver } from '../engine/sim/index.js';
 import type { SignalProgramSpec } from '../engine/signals/index.js';
+import { cityflowSaturationFlow } from '../engine/io/cityflow/flow.js';
+import { NO_LOSS_VEHICLE_MODEL, SUMO_VEHICLE_MODEL } from '../engine/sim/losses.js';
 
 /**
  * An isolated signalised junction J: approach A (o -> J, 2 lanes) and exit B
@@ -54,10 +56,79 @@ describe('free flow', () => {
     network.addLink({ id: 'ab', from: 'a', to: 'b', speed: 12.5, lanes: 1 });
     const net = compile(network);
     const trips = expandDemand(net, { flows: [{ from: 'a', to: 'b', rate: 0.02, begin: 0, end: 3000, arrivals: 'uniform' }] }, createRandom(1));
-    const result = simulate(net, trips, {}, { end: 4000 });
+    const result = simulate(net, trips, {}, { end: 4000, vehicle: NO_LOSS_VEHICLE_MODEL });
     expect(result.network.arrived).toBe(trips.count);
     for (let v = 0; v < trips.count; v++) expect(Math.abs(result.trips.travelTime[v] - 1234 / 12.5)).toBeLessThan(0.5);
     expect(result.network.meanDelay).toBeLessThan(0.5);
+  });
+});
+
+describe('start-up and stop losses (sim/losses.ts)', () => {
+  /** a -> b -> c, two links of 1,234 m at 12.5 m/s; junction b `control`. */
+  function twoLinks(control: 'uncontrolled' | 'signal' = 'uncontrolled'): CompiledNetwork {
+    const network = new RoadNetwork();
+    network.addJunction({ id: 'a', x: 0, y: 0 });
+    network.addJunction({ id: 'b', x: 1234, y: 0, control });
+    network.addJunction({ id: 'c', x: 2468, y: 0 });
+    network.addLink({ id: 'ab', from: 'a', to: 'b', speed: 12.5 });
+    network.addLink({ id: 'bc', from: 'b', to: 'c', speed: 12.5 });
+    network.addLink({ id: 'xb', from: 'a', to: 'b', speed: 12.5, length: 1300 });
+    network.addMovement({ from: 'ab', to: 'bc' });
+    network.addMovement({ from: 'xb', to: 'bc' });
+    return compile(network);
+  }
+  const one = (net: CompiledNetwork, depart = 0) => expandDemand(net, { trips: [{ id: 't', from: 'a', to: 'c', depart, route: ['ab', 'bc'] }] }, createRandom(1));
+
+  it('departure from standstill costs v / (2a) (accelerating 0 -> v at a takes v / a and covers v^2 / (2a))', () => {
+    const net = twoLinks();
+    const vehicle = { ...NO_LOSS_VEHICLE_MODEL, startLoss: true };
+    const r = simulate(net, one(net), {}, { end: 1000, vehicle });
+    expect(r.trips.travelTime[0]).toBeCloseTo(2468 / 12.5 + 12.5 / (2 * 2.6), 9);
+    expect(r.trips.stops[0]).toBe(0);
+  });
+
+  it('dawdling lengthens every link by the factor sigma a / (2v - sigma a) (Krauss: mean speed v - sigma a / 2 when v >= a)', () => {
+    const net = twoLinks();
+    const vehicle = { ...NO_LOSS_VEHICLE_MODEL, sigma: 0.5 };
+    const r = simulate(net, one(net), {}, { end: 1000, vehicle });
+    expect(r.trips.travelTime[0]).toBeCloseTo((2468 / 12.5) * (1 + (0.5 * 2.6) / (2 * 12.5 - 0.5 * 2.6)), 9);
+    expect(r.trips.delay[0]).toBeCloseTo(r.trips.travelTime[0] - 2468 / 12.5, 9); // counted as delay, as SUMO's timeLoss counts it
+  });
+
+  it('a wait of at least v / (2b) + v / (2a) at a red is a halt: one stop, and v / (2a) more after the stop line', () => {
+    const net = twoLinks('signal');
+    // ab -> bc green from 150 s to 200 s: the vehicle reaches the stop line at 98.72 s and waits 51.3 s.
+    const programs: SignalProgramSpec[] = [{ junction: 'b', offset: 0, phases: [
+      { green: [{ from: 'xb', to: 'bc' }], duration: 145, yellow: 3, allRed: 2 },
+      { green: [{ from: 'ab', to: 'bc' }], duration: 50, yellow: 3, allRed: 2 },
+    ] }];
+    const vehicle = { ...NO_LOSS_VEHICLE_MODEL, startLoss: true };
+    const withLoss = simulate(net, one(net), { programs }, { end: 1000, vehicle });
+    const without = simulate(net, one(net), { programs }, { end: 1000, vehicle: NO_LOSS_VEHICLE_MODEL });
+    const departureLoss = 12.5 / (2 * 2.6);
+    expect(withLoss.trips.stops[0]).toBe(1);
+    expect(without.trips.stops[0]).toBe(1); // the halt rule defines a stop, losses or not
+    // The departure loss only delays the arrival at the red; the green start fixes the exit.
+    expect(withLoss.trips.travelTime[0] - without.trips.travelTime[0]).toBeCloseTo(12.5 / (2 * 2.6) - departureLoss + 12.5 / (2 * 2.6), 6);
+  });
+
+  it('a wait shorter than v / (2b) + v / (2a) is absorbed by slowing down: no stop, no loss', () => {
+    const net = twoLinks('signal');
+    const halt = 12.5 / (2 * 4.5) + 12.5 / (2 * 2.6); // 3.79 s
+    // The vehicle reaches the stop line at 1234 / 12.5 + 12.5 / (2 x 2.6) s (departure loss); green for
+    // ab -> bc starts 2 s later and the first vehicle leaves half a headway (1 s) into it: a 3 s wait.
+    const redFor = 1234 / 12.5 + 12.5 / (2 * 2.6) + 2 - 5;
+    const programs: SignalProgramSpec[] = [{ junction: 'b', offset: 0, phases: [
+      { green: [{ from: 'xb', to: 'bc' }], duration: redFor, yellow: 3, allRed: 2 },
+      { green: [{ from: 'ab', to: 'bc' }], duration: 100, yellow: 3, allRed: 2 },
+    ] }];
+    const vehicle = { ...SUMO_VEHICLE_MODEL, sigma: 0, startLoss: true };
+    const r = simulate(net, one(net), { programs }, { end: 1000, vehicle });
+    const wait = r.trips.waitingTime[0];
+    expect(wait).toBeGreaterThan(2.5);
+    expect(wait).toBeLessThan(halt);
+    expect(r.trips.stops[0]).toBe(0);
+    expect(r.trips.travelTime[0]).toBeCloseTo(2468 / 12.5 + 12.5 / (2 * 2.6) + wait, 6); // departure loss + wait, no restart loss
   });
 });
 
@@ -77,6 +148,27 @@ describe('capacity of a signalised approach', () => {
     const rate = discharged / (to - from);
     const expected = (0.5 * 2 * 30) / 65;
     expect(Math.abs(rate - expected) / expected).toBeLessThan(0.02);
+  });
+});
+
+describe('saturation flow of an imported CityFlow link', () => {
+  it('a queued CityFlow-parameter approach discharges 1 / (headwayTime + (length + minGap) / maxSpeed) per lane per second of green (within 2%)', () => {
+    // CityFlow's car following keeps speed x headwayTime to the leader beyond minGap
+    // (Vehicle::getCarFollowSpeed): h = 2 + 7.5 / 11.111 = 2.675 s per lane for the data sets' vehicle.
+    const vehicle = { index: 0, route: [], interval: 5, startTime: 0, endTime: -1, spacing: 7.5, maxSpeed: 11.111, headwayTime: 2, accel: 2, decel: 4.5 };
+    const satFlow = cityflowSaturationFlow([vehicle], 1, 3600)!;
+    const net = isolatedSignal(2000, satFlow);
+    const trips = flows(net, 0.8, 4000, 'uniform'); // far above capacity: the queue never empties
+    const sim = new Simulation(net, trips, { programs: [program(30, 25)] }, { end: 4000 });
+    const A = net.linkIndex('A');
+    let discharged = 0;
+    const from = 650;
+    const to = from + 40 * 65;
+    sim.observe({ leave: (_v, link, _e, t) => { if (link === A && t >= from && t < to) discharged++; } });
+    sim.run();
+    const perLanePerGreenSecond = discharged / (40 * 30) / 2;
+    const expected = 1 / (2 + 7.5 / 11.111);
+    expect(Math.abs(perLanePerGreenSecond - expected) / expected).toBeLessThan(0.02);
   });
 });
 
@@ -106,7 +198,8 @@ describe('Webster delay at an isolated fixed-time signal', () => {
       const q = x * lambda * s;
       const horizon = 40_000;
       const trips = flows(net, q, horizon, 'uniform');
-      const result = simulate(net, trips, { programs: [program(g, C - g - 10)] }, { end: horizon + 600 });
+      // The fluid model of Webster: no start-up or stop losses (those are checked above).
+      const result = simulate(net, trips, { programs: [program(g, C - g - 10)] }, { end: horizon + 600, vehicle: NO_LOSS_VEHICLE_MODEL });
       const J = net.junctionIndex('J');
       const expected = websterUniform(C, lambda, x);
       const measured = result.junctions.controlDelay[J];
@@ -123,7 +216,7 @@ describe('Webster delay at an isolated fixed-time signal', () => {
       const seeds = [1, 2, 3];
       for (const seed of seeds) {
         const trips = flows(net, q, horizon, 'poisson', seed);
-        const result = simulate(net, trips, { programs: [program(g, C - g - 10)] }, { end: horizon + 1200, seed });
+        const result = simulate(net, trips, { programs: [program(g, C - g - 10)] }, { end: horizon + 1200, seed, vehicle: NO_LOSS_VEHICLE_MODEL });
         sum += result.junctions.controlDelay[net.junctionIndex('J')];
       }
       const measured = sum / seeds.length;

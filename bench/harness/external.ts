@@ -69,12 +69,13 @@ let ticksPerSecond: number | undefined;
 
 /**
  * CPU time (user + system, all threads) of a running process of this machine,
- * ms, from /proc (Linux; 10 ms resolution). undefined where /proc is absent or
- * the process is gone.
+ * ms, from /proc (Linux; 10 ms resolution); with `tid`, of that one thread of
+ * the process (a Node worker thread reads its own id from /proc/thread-self).
+ * undefined where /proc is absent or the process or thread is gone.
  */
-export function processCpuMs(pid: number): number | undefined {
+export function processCpuMs(pid: number, tid?: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // After the command: state is field 3, utime 14 and stime 15 (1-based) of the whole line.
     const ticks = Number(fields[11]) + Number(fields[12]);

@@ -36,19 +36,14 @@ export const RECORDED_PEERS: {
   "machine": "Intel(R) Xeon(R) Processor, 2 cores, linux x64, Node v20.20.2",
   "loadavg": [
     [
-      12.64,
-      13.75,
-      16.15
+      14.8,
+      8.54,
+      8.86
     ],
     [
-      12.58,
-      13.53,
-      15.95
-    ],
-    [
-      11.93,
-      12.59,
-      14.31
+      15.79,
+      17.62,
+      16.94
     ]
   ],
   "reference": {
@@ -71,18 +66,18 @@ export const RECORDED_PEERS: {
       "referenceCpuMs": 22.11
     },
     "sumoMesoGrid30": {
-      "what": "not recorded",
-      "command": "",
-      "perReference": NaN,
+      "what": "SUMO mesoscopic (Eclipse SUMO sumo Version 1.15.0), 30x30 grid, 60,000 routed vehicles, 10800 s",
+      "command": "sumo --mesosim true --meso-junction-control true -n sumoMesoGrid30.net.xml --no-step-log true --no-warnings true --begin 0 --duration-log.disable true -r sumoMesoGrid30.rou.xml --end 10800",
+      "perReference": 993.53,
       "interval": [
-        NaN,
-        NaN
+        965.4,
+        1101.77
       ],
-      "pairs": 0,
-      "peerCpuMs": NaN,
-      "emptyCpuMs": NaN,
-      "peerWallMs": NaN,
-      "referenceCpuMs": NaN
+      "pairs": 5,
+      "peerCpuMs": 23940,
+      "emptyCpuMs": 560,
+      "peerWallMs": 222785,
+      "referenceCpuMs": 22.38
     },
     "duarouter60k": {
       "what": "SUMO duarouter (Eclipse SUMO duarouter Version 1.15.0), 60,000 junction-to-junction trips, 30x30 grid",

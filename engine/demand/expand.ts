@@ -53,7 +53,8 @@ export function expandDemand(net: CompiledNetwork, spec: DemandSpec, random: Ran
     for (let o = 0; o < n; o++) {
       for (let d = 0; d < n; d++) {
         const rate = od.rates[o * n + d];
-        if (rate === 0 || peak === 0) continue;
+        // A rate times peak factor that underflows to 0 (both tiny, e.g. 1e-320 veh/h at factor 1e-300) generates no trip either.
+        if (!(rate * peak > 0)) continue;
         const endpoints: Endpoints = { origin: od.zones[o], destination: od.zones[d], originLink: -1, destinationLink: -1, route: null };
         const prefix = `od${m}.${o}-${d}.`;
         let k = 0;

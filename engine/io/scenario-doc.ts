@@ -99,6 +99,13 @@ function programDocument(p: SignalProgramSpec): object {
       ...(ph.minGreen === undefined ? {} : { minGreenS: ph.minGreen }),
       ...(ph.maxGreen === undefined ? {} : { maxGreenS: ph.maxGreen }),
     })),
+    ...(p.control === undefined ? {} : {
+      actuated: {
+        ...(p.control.gap === undefined ? {} : { maxGapS: p.control.gap }),
+        ...(p.control.detectorGap === undefined ? {} : { detectorGapS: p.control.detectorGap }),
+        ...(p.control.passingTime === undefined ? {} : { passingTimeS: p.control.passingTime }),
+      },
+    }),
   };
 }
 
@@ -142,6 +149,22 @@ function demandDocument(demand: DemandSpec): object {
 }
 
 /**
+ * The simulated period a scenario document of `result` gets, s on the scenario
+ * clock: the source's (`result.simulation`); without one it starts at 0 and ends
+ * at the next whole hour after the last demand time (one hour when there is no
+ * demand).
+ */
+export function simulatedPeriod(result: ImportResult): { start: number; end: number } {
+  const start = result.simulation?.start ?? 0;
+  let end = result.simulation?.end;
+  if (end === undefined) {
+    const last = demandEnd(result.demand);
+    end = Number.isFinite(last) && last >= start ? start + Math.max(DEFAULT_PERIOD, Math.ceil((last - start + 1) / DEFAULT_PERIOD) * DEFAULT_PERIOD) : start + DEFAULT_PERIOD;
+  }
+  return { start, end };
+}
+
+/**
  * A scenario document for `result`, ready for `JSON.stringify` and for
  * `parseScenario`/`buildScenario`. The simulated period is the source's
  * (`result.simulation`); without one it starts at 0 and ends at the next whole
@@ -149,12 +172,7 @@ function demandDocument(demand: DemandSpec): object {
  */
 export function scenarioDocument(result: ImportResult, options: ScenarioDocumentOptions = {}): object {
   const network = result.network;
-  const start = result.simulation?.start ?? 0;
-  let end = result.simulation?.end;
-  if (end === undefined) {
-    const last = demandEnd(result.demand);
-    end = Number.isFinite(last) && last >= start ? start + Math.max(DEFAULT_PERIOD, Math.ceil((last - start + 1) / DEFAULT_PERIOD) * DEFAULT_PERIOD) : start + DEFAULT_PERIOD;
-  }
+  const { start, end } = simulatedPeriod(result);
   const junctions = network.junctions().map((j) => ({
     id: j.id,
     xM: j.x,
@@ -193,6 +211,12 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
     // With a reference the importer makes the same programs again when the scenario loads.
     // The source's programs run as it defines them (CityFlow's right turns are always green, its phases have no yellow): not refused by the safety check.
     ...(result.programs.length > 0 && options.reference === undefined ? { signals: { programs: result.programs.map(programDocument), safetyCheck: false } } : {}),
-    simulation: { startS: start, endS: end },
+    simulation: {
+      startS: start,
+      endS: end,
+      ...(result.vehicle === undefined || options.reference !== undefined ? {} : {
+        vehicle: { accelMS2: result.vehicle.accel, decelMS2: result.vehicle.decel, sigma: result.vehicle.sigma, startLoss: result.vehicle.startLoss },
+      }),
+    },
   };
 }

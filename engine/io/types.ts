@@ -13,6 +13,7 @@
 import type { DemandSpec } from '../demand/demand.js';
 import type { SignalProgramSpec } from '../signals/program.js';
 import type { RoadNetwork } from '../network/road-network.js';
+import type { VehicleModel } from '../sim/losses.js';
 
 /** File formats greenwave imports. */
 export type ImportFormat = 'sumo' | 'cityflow' | 'osm' | 'tntp';
@@ -43,6 +44,8 @@ export interface ImportResult {
   programs: SignalProgramSpec[];
   /** Demand from the source (SUMO routes, CityFlow flows); empty `{}` when the source has none (OSM). */
   demand: DemandSpec;
+  /** The source's vehicle class for start-up and stop losses (sim/losses.ts), when it has one (CityFlow: no losses). */
+  vehicle?: VehicleModel;
   /** Simulated period from the source's configuration (s), when it has one. */
   simulation?: { start?: number; end?: number };
   /** Counts for the import summary, in display order. */

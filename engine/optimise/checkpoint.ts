@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { ensureDirectory, writeFileAtomic } from '../text/atomic-file.js';
 import { dirname } from 'node:path';
-import type { OptimiseCheckpoint, ScoredPlan } from './optimise.js';
+import type { OptimiseCheckpoint, ScoredPlan } from './records.js';
 import { isBetterScore, type Score } from './score.js';
 import type { CandidatePlan } from './evaluator.js';
 import type { PlanSpace } from './space.js';

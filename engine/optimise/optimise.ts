@@ -33,12 +33,12 @@ import type { NetworkMetrics } from '../sim/metrics.js';
 import type { SignalProgramSpec } from '../signals/program.js';
 import type { Candidate, CandidatePlan, ControlSpec, EvaluateOptions, Evaluator } from './evaluator.js';
 import { isBetterScore } from './score.js';
-import { createSearch, type SearchMethodName, type SearchState } from './search.js';
+import { createSearch, type SearchMethodName } from './search.js';
 import type { PlanSpace } from './space.js';
+import { OBJECTIVES, type HistoryRow, type ObjectiveName, type OptimiseCheckpoint, type ScoredPlan } from './records.js';
 
-/** What a plan is scored on. */
-export const OBJECTIVES = ['delay', 'travelTime', 'vehicleHours'] as const;
-export type ObjectiveName = (typeof OBJECTIVES)[number];
+export { OBJECTIVES };
+export type { HistoryRow, ObjectiveName, OptimiseCheckpoint, ScoredPlan };
 
 /** Default extra charge per unfinished trip, s, on top of counting its time to the end of the run (see {@link runObjective}). */
 export const DEFAULT_UNFINISHED_PENALTY = 0;
@@ -69,53 +69,6 @@ export function runObjective(m: NetworkMetrics, objective: ObjectiveName, penalt
     default:
       throw new UsageError(`unknown objective "${String(objective)}"; use ${OBJECTIVES.join(', ')}`);
   }
-}
-
-/** One line of the convergence history. */
-export interface HistoryRow {
-  /** Candidate evaluations so far (the start plan is evaluation 1). */
-  evaluation: number;
-  batch: number;
-  /** Wall time since the optimisation began (resumes included), s. */
-  elapsedS: number;
-  /** This candidate's objective (Infinity when a run failed). */
-  objective: number;
-  /** Best objective so far (of the best plan by `isBetterScore`). */
-  best: number;
-  /** Training runs of this candidate that gridlocked (absent: none). */
-  gridlockedRuns?: number;
-}
-
-
-/** A scored plan. */
-export interface ScoredPlan {
-  programs: SignalProgramSpec[];
-  /** How the programs are run; absent for fixed time. */
-  control?: ControlSpec;
-  value: number;
-  /** Training runs that gridlocked (absent: none); ranks before `value` (`isBetterScore`). */
-  gridlockedRuns?: number;
-  /** Its vector, or null for the start plan (evaluated as given). */
-  x: number[] | null;
-}
-
-/** The checkpoint file's content (JSON; see checkpoint.ts for the encoding). */
-export interface OptimiseCheckpoint {
-  format: 'greenwave-optimise-checkpoint';
-  version: 2;
-  /** Identifies the scenario and options; a resume with another refuses. */
-  fingerprint: string;
-  method: SearchMethodName;
-  objective: ObjectiveName;
-  seeds: number[];
-  variants: number[];
-  evaluations: number;
-  batches: number;
-  elapsedS: number;
-  search: SearchState | null;
-  start: ScoredPlan;
-  best: ScoredPlan;
-  history: HistoryRow[];
 }
 
 /** Progress after each batch. */

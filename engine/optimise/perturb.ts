@@ -22,6 +22,9 @@ import type { DemandSpec } from '../demand/demand.js';
 import { createRandom } from '../demand/random.js';
 import { UsageError } from '../errors.js';
 
+/** Seeds held out for a comparison start this far above the training seeds, so the two never overlap. */
+export const HELD_OUT_SEED_OFFSET = 100_000;
+
 /** Default departure jitter of held-out variants, s. */
 export const DEFAULT_HELD_OUT_JITTER_S = 60;
 

@@ -26,9 +26,11 @@ import { createRandom } from '../demand/random.js';
 import { checkPlanSafety } from '../signals/safety.js';
 import { compileProgram, defaultProgram, type MovementRef, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
 import type { ActuatedOptions } from '../signals/actuated.js';
+import type { MaxPressureOptions } from '../signals/max-pressure.js';
 import { movementFlows } from '../signals/flows.js';
 import { websterPrograms } from '../signals/webster.js';
 import type { SignalControl } from '../signals/control.js';
+import { DEFAULT_SIM_OPTIONS } from '../sim/options.js';
 import type { SimulateOptions } from '../sim/simulate.js';
 import { parsePath, type PathSegment } from '../text/position.js';
 import { ownValue } from '../text/record.js';
@@ -314,6 +316,27 @@ function actuatedOptions(loaded: LoadedScenario, problems: Problems): ActuatedOp
   return options;
 }
 
+/** Max-pressure settings from `signals.maxPressure` (a problem unless default is max-pressure). */
+function maxPressureOptions(loaded: LoadedScenario, problems: Problems): Omit<MaxPressureOptions, 'turnRatios'> {
+  const given = loaded.source.signals?.maxPressure;
+  if (given === undefined) return {};
+  if (loaded.signals.default !== 'max-pressure') {
+    problems.add(
+      ['signals', 'maxPressure'],
+      `signals.maxPressure only applies with default: max-pressure, but default is ${JSON.stringify(loaded.signals.default)}: set default: max-pressure or remove signals.maxPressure`,
+    );
+    return {};
+  }
+  const options: Omit<MaxPressureOptions, 'turnRatios'> = {};
+  if (given.intervalS !== undefined) options.interval = given.intervalS;
+  if (given.minGreenS !== undefined) options.minGreen = given.minGreenS;
+  if (given.interGreen !== undefined) options.interGreen = given.interGreen;
+  if (given.pressure !== undefined) options.pressure = given.pressure;
+  if (given.ties !== undefined) options.ties = given.ties;
+  if (given.eligiblePhases !== undefined) options.eligiblePhases = given.eligiblePhases;
+  return options;
+}
+
 /** Options of {@link buildScenario}. */
 export interface BuildOptions {
   /** Memory the run may plan for, MiB (default {@link DEFAULT_MAX_MEMORY_MIB}); a larger estimate is refused before building. */
@@ -357,6 +380,7 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
     });
   }
   const actuated = actuatedOptions(loaded, problems);
+  const maxPressure = maxPressureOptions(loaded, problems);
   // Every unknown id of the demand at once (expansion stops at the first). Expansion looks
   // every id up anyway, so a sound scenario is not checked twice: only one with a problem.
   if (problems.list.length > 0) checkDemandIds(loaded, compiled, problems);
@@ -377,12 +401,15 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
   const trips = tripsFor(sim.seed);
   const kind = loaded.signals.default;
   if (kind === 'webster') programs.push(...websterForUnprogrammed(compiled, trips, programs));
-  const control: SignalControl = kind === 'actuated' ? { kind, ...actuated } : kind === 'max-pressure' ? { kind } : { kind: 'fixed' };
+  const control: SignalControl = kind === 'actuated' ? { kind, ...actuated } : kind === 'max-pressure' ? { kind, ...maxPressure } : { kind: 'fixed' };
   const options: SimulateOptions = { start: sim.start, end: sim.end, seed: sim.seed };
   if (sim.gridlockTimeout !== undefined) options.gridlockTimeout = sim.gridlockTimeout;
   if (sim.routingInterval !== undefined) options.routingInterval = sim.routingInterval;
   if (sim.rerouteShare !== undefined) options.rerouteShare = sim.rerouteShare;
   if (sim.stopThreshold !== undefined) options.stopThreshold = sim.stopThreshold;
+  // The vehicle class: the scenario's fields over the imported source's class over SUMO's default.
+  const vehicle = loaded.imported?.vehicle;
+  if (vehicle !== undefined || sim.vehicle !== undefined) options.vehicle = { ...DEFAULT_SIM_OPTIONS.vehicle, ...vehicle, ...sim.vehicle };
   if (sim.interval !== undefined) options.interval = sim.interval;
   return {
     scenario: loaded,

@@ -8,7 +8,8 @@
 import type { DemandSpec, FlowSpec, OdMatrixSpec, TripSpec } from '../demand/demand.js';
 import type { CorridorOptions, GridOptions, RingOptions } from '../network/generators/index.js';
 import type { DrivingSide, JunctionSpec, LinkSpec, MovementSpec } from '../network/types.js';
-import type { MovementRef } from '../signals/program.js';
+import type { MovementRef, ProgramControl } from '../signals/program.js';
+import type { VehicleModel } from '../sim/losses.js';
 import type { ImportResult } from '../io/types.js';
 import type { Locator, PathSegment } from '../text/position.js';
 import { scaleDemand } from '../demand/scale.js';
@@ -47,6 +48,8 @@ export interface ScenarioProgram {
   /** s */
   cycle?: number;
   phases: ScenarioPhase[];
+  /** The program's own gap-out control, s. */
+  control?: ProgramControl;
 }
 
 /** The run settings in SI: times are seconds since midnight of the simulated day. */
@@ -64,6 +67,8 @@ export interface ScenarioSimulation {
   rerouteShare?: number;
   /** s */
   stopThreshold?: number;
+  /** Vehicle class fields given (m/s², 0..1), over the imported or default class. */
+  vehicle?: Partial<VehicleModel>;
   /** Metrics time-series interval, s. */
   interval?: number;
 }
@@ -204,6 +209,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     routingInterval: sim.routingIntervalS,
     rerouteShare: sim.rerouteShare,
     stopThreshold: sim.stopThresholdS,
+    vehicle: sim.vehicle === undefined ? undefined : defined({ accel: sim.vehicle.accelMS2, decel: sim.vehicle.decelMS2, sigma: sim.vehicle.sigma, startLoss: sim.vehicle.startLoss }),
     interval: sim.intervalS,
   });
 
@@ -257,6 +263,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
       junction: p.junction,
       offset: p.offsetS,
       cycle: p.cycleS,
+      control: p.actuated === undefined ? undefined : defined({ kind: 'actuated' as const, gap: p.actuated.maxGapS, detectorGap: p.actuated.detectorGapS, passingTime: p.actuated.passingTimeS }),
       phases: p.phases.map((ph): ScenarioPhase =>
         defined({
           green: ph.green,

@@ -374,8 +374,13 @@ const ProgramSchema = z
     offsetS: ranged(LIMITS.offsetS, 'Time at which a cycle starts (phase 0 turns green), seconds on the scenario clock, taken modulo the cycle. Default 0.').optional(),
     cycleS: ranged(LIMITS.cycleS, 'Optional check: must equal the sum of every phase\'s greenS + yellowS + allRedS, seconds.').optional(),
     phases: z.array(PhaseSchema).min(1).describe('Phases in the order they run.'),
+    actuated: z.strictObject({
+      maxGapS: ranged(LIMITS.actuatedGapS, 'SUMO max-gap: the largest time gap between detections that still extends a green, seconds. Default 3.').optional(),
+      detectorGapS: ranged(LIMITS.actuatedGapS, 'SUMO detector-gap: detector setback as free-flow travel time upstream of the stop line, seconds. Default 2.').optional(),
+      passingTimeS: ranged(LIMITS.actuatedGapS, 'SUMO passing-time: a detector sits no farther than (minGreenS / passingTimeS + 0.5) x 7.5 m from the stop line, seconds. Default: no such bound.').optional(),
+    }).optional().describe('This program runs its own gap-out (actuated) control, as SUMO type="actuated" programs do, with phases between minGreenS and maxGreenS (unless signals.default asks for max-pressure or actuated everywhere).'),
   })
-  .describe('A fixed-time signal program for one junction.');
+  .describe('A signal program for one junction: fixed time, or its own actuated control.');
 
 const ActuatedSchema = z
   .strictObject({
@@ -391,6 +396,20 @@ const ActuatedSchema = z
   })
   .describe('Settings of gap-out control, the same at every signal; only with default: actuated.');
 
+const MaxPressureSchema = z
+  .strictObject({
+    intervalS: ranged(LIMITS.decisionIntervalS, 'Decision interval: time between decisions once the minimum green has passed, seconds. Default 5.').optional(),
+    minGreenS: ranged(LIMITS.adaptiveGreenS, 'Minimum green of every phase, seconds, instead of the program\'s minGreenS.').optional(),
+    interGreen: z.enum(['program', 'none']).optional().describe('"program" (default): the program\'s yellow and all-red run between greens; "none": a green follows the previous at once (as the CityFlow literature runs max-pressure).'),
+    pressure: z.enum(['queues', 'lanes']).optional().describe(
+      '"queues" (default, Varaiya 2013): saturation flow x (stop-line queue - turn-ratio weighted downstream queues). ' +
+        '"lanes" (the CityFlow literature): vehicles on the approach bound for the movement, moving or queued, minus vehicles on its exit link.',
+    ),
+    ties: z.enum(['keep', 'lowest']).optional().describe('Who wins a tie of pressures: "keep" (default) the phase showing; "lowest" the lowest phase index.'),
+    eligiblePhases: z.array(ranged(LIMITS.phaseIndex, 'A phase index.')).min(1).optional().describe('Indices (from 0) of the program phases that may be chosen. Default: all.'),
+  })
+  .describe('Settings of max-pressure control, the same at every signal; only with default: max-pressure.');
+
 const SignalsSchema = z
   .strictObject({
     default: z.enum(SIGNAL_DEFAULTS).default('fixed').describe(
@@ -399,10 +418,11 @@ const SignalsSchema = z
         'plan for the busiest hour of the demand (defaults of SUMO\'s tlsCycleAdaptation.py). "actuated": every signalised ' +
         'junction runs gap-out control on its program\'s phases (given, else the default plan) within minGreenS..maxGreenS ' +
         '(3 s gap, detectors 2 s upstream, as SUMO; change them with signals.actuated). "max-pressure": every signalised junction runs max-pressure control ' +
-        '(Varaiya 2013) on its program\'s phases, deciding every 5 s after minGreenS.',
+        '(Varaiya 2013) on its program\'s phases, deciding every 5 s after minGreenS (change them with signals.maxPressure).',
     ),
     programs: z.array(ProgramSchema).optional().describe('Fixed-time programs, at most one per junction.'),
     actuated: ActuatedSchema.optional(),
+    maxPressure: MaxPressureSchema.optional(),
     safetyCheck: z.boolean().optional().describe(
       'Check the programs when the scenario loads: no two protected movements that cross or merge in one phase, greens of at least the ' +
         'pedestrian minimum (7 s walk + crossing width / 1.2 m/s), ITE yellow and all-red. Default true. Scenarios written by greenwave import ' +
@@ -422,7 +442,13 @@ const SimulationSchema = withPairs(
     gridlockTimeoutS: ranged(LIMITS.gridlockTimeoutS, `End the run with a gridlock report when nothing has moved for this long, seconds. Default ${DEFAULT_SIM_OPTIONS.gridlockTimeout}.`).optional(),
     routingIntervalS: ranged(LIMITS.routingIntervalS, `How often experienced link times are refreshed for routing, seconds. Default ${DEFAULT_SIM_OPTIONS.routingInterval}.`).optional(),
     rerouteShare: ranged(LIMITS.share, `Share of vehicles that re-route en route every routing interval. Default ${DEFAULT_SIM_OPTIONS.rerouteShare}.`).optional(),
-    stopThresholdS: ranged(LIMITS.stopThresholdS, `A wait at a stop line longer than this counts as a stop, seconds. Default ${DEFAULT_SIM_OPTIONS.stopThreshold}.`).optional(),
+    stopThresholdS: ranged(LIMITS.stopThresholdS, 'A wait at a stop line longer than this counts as a stop, seconds. Default: a stop is a halt of the vehicle class (a wait of at least v_in / (2 decel) + v_out / (2 accel)).').optional(),
+    vehicle: z.strictObject({
+      accelMS2: ranged(LIMITS.accelerationMS2, `Acceleration, m/s². Default ${DEFAULT_SIM_OPTIONS.vehicle.accel} (SUMO's).`).optional(),
+      decelMS2: ranged(LIMITS.accelerationMS2, `Deceleration, m/s². Default ${DEFAULT_SIM_OPTIONS.vehicle.decel} (SUMO's).`).optional(),
+      sigma: ranged(LIMITS.share, `Driver imperfection (SUMO's Krauss sigma): links take longer by sigma min(v, accel) / (2v - sigma min(v, accel)). Default ${DEFAULT_SIM_OPTIONS.vehicle.sigma}.`).optional(),
+      startLoss: z.boolean().optional().describe('Whether a start from standstill (departure, restart after a halt) costs v / (2 accel) seconds. Default true.'),
+    }).optional().describe('The vehicle class for start-up and stop losses. Default SUMO\'s passenger car; an imported network brings its source\'s (CityFlow: no losses).'),
     intervalS: ranged(LIMITS.intervalS, 'Interval of the metrics time series, seconds. Default 300.').optional(),
   }),
   [{ name: 'start', required: false }, { name: 'end', required: true }],

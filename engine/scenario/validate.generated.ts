@@ -35,15 +35,18 @@ const keys21 = new Set<string>(["zones","zoneNames","vehPerHour","beginS","begin
 const keys22 = new Set<string>(["timeS","time","factor"]);
 const refinement23 = REFINEMENTS.timePairs([{"name":"time","required":true}]);
 const refinement24 = REFINEMENTS.odShape();
-const keys25 = new Set<string>(["default","programs","actuated","safetyCheck"]);
-const keys26 = new Set<string>(["junction","offsetS","cycleS","phases"]);
+const keys25 = new Set<string>(["default","programs","actuated","maxPressure","safetyCheck"]);
+const keys26 = new Set<string>(["junction","offsetS","cycleS","phases","actuated"]);
 const keys27 = new Set<string>(["green","permissive","greenS","yellowS","allRedS","minGreenS","maxGreenS"]);
 const pattern28 = /^.+>.+$/;
 const keys29 = new Set<string>(["from","to"]);
-const keys30 = new Set<string>(["gapS","detectorGapS","detectorDistanceM"]);
-const keys31 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","stopThresholdS","intervalS"]);
-const refinement32 = REFINEMENTS.timePairs([{"name":"start","required":false},{"name":"end","required":true}]);
-const keys33 = new Set<string>(["dir","files"]);
+const keys30 = new Set<string>(["maxGapS","detectorGapS","passingTimeS"]);
+const keys31 = new Set<string>(["gapS","detectorGapS","detectorDistanceM"]);
+const keys32 = new Set<string>(["intervalS","minGreenS","interGreen","pressure","ties","eligiblePhases"]);
+const keys33 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","stopThresholdS","vehicle","intervalS"]);
+const keys34 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss"]);
+const refinement35 = REFINEMENTS.timePairs([{"name":"start","required":false},{"name":"end","required":true}]);
+const keys36 = new Set<string>(["dir","files"]);
 
 function check4(x: unknown): boolean {
   const o = strict(x, keys3);
@@ -521,6 +524,16 @@ function check40(x: unknown): boolean {
   return true;
 }
 
+function check46(x: unknown): boolean {
+  const o = strict(x, keys30);
+  if (o === undefined) return false;
+  let v: unknown;
+  v = o["maxGapS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0.1 && v <= 60)) return false;
+  v = o["detectorGapS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0.1 && v <= 60)) return false;
+  v = o["passingTimeS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0.1 && v <= 60)) return false;
+  return true;
+}
+
 function check39(x: unknown): boolean {
   const o = strict(x, keys26);
   if (o === undefined) return false;
@@ -529,6 +542,7 @@ function check39(x: unknown): boolean {
   v = o["offsetS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= -604800 && v <= 604800)) return false;
   v = o["cycleS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 14400)) return false;
   v = o["phases"]; if (!(check40(v))) return false;
+  v = o["actuated"]; if (v !== undefined && !(check46(v))) return false;
   return true;
 }
 
@@ -540,13 +554,35 @@ function check38(x: unknown): boolean {
   return true;
 }
 
-function check46(x: unknown): boolean {
-  const o = strict(x, keys30);
+function check47(x: unknown): boolean {
+  const o = strict(x, keys31);
   if (o === undefined) return false;
   let v: unknown;
   v = o["gapS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0.1 && v <= 60)) return false;
   v = o["detectorGapS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0.1 && v <= 60)) return false;
   v = o["detectorDistanceM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 10000)) return false;
+  return true;
+}
+
+function check49(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  if (!(x.length >= 1)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 999)) return false;
+  }
+  return true;
+}
+
+function check48(x: unknown): boolean {
+  const o = strict(x, keys32);
+  if (o === undefined) return false;
+  let v: unknown;
+  v = o["intervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0.1 && v <= 3600)) return false;
+  v = o["minGreenS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
+  v = o["interGreen"]; if (v !== undefined && !((v === "program" || v === "none"))) return false;
+  v = o["pressure"]; if (v !== undefined && !((v === "queues" || v === "lanes"))) return false;
+  v = o["ties"]; if (v !== undefined && !((v === "keep" || v === "lowest"))) return false;
+  v = o["eligiblePhases"]; if (v !== undefined && !(check49(v))) return false;
   return true;
 }
 
@@ -556,13 +592,25 @@ function check37(x: unknown): boolean {
   let v: unknown;
   v = o["default"]; if (v === undefined) state.defaults.push(o, "default", "fixed"); else if (!((v === "fixed" || v === "webster" || v === "actuated" || v === "max-pressure"))) return false;
   v = o["programs"]; if (v !== undefined && !(check38(v))) return false;
-  v = o["actuated"]; if (v !== undefined && !(check46(v))) return false;
+  v = o["actuated"]; if (v !== undefined && !(check47(v))) return false;
+  v = o["maxPressure"]; if (v !== undefined && !(check48(v))) return false;
   v = o["safetyCheck"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   return true;
 }
 
-function check47(x: unknown): boolean {
-  const o = strict(x, keys31);
+function check51(x: unknown): boolean {
+  const o = strict(x, keys34);
+  if (o === undefined) return false;
+  let v: unknown;
+  v = o["accelMS2"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 50)) return false;
+  v = o["decelMS2"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 50)) return false;
+  v = o["sigma"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
+  v = o["startLoss"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
+  return true;
+}
+
+function check50(x: unknown): boolean {
+  const o = strict(x, keys33);
   if (o === undefined) return false;
   let v: unknown;
   v = o["startS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
@@ -575,12 +623,13 @@ function check47(x: unknown): boolean {
   v = o["routingIntervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
   v = o["rerouteShare"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
   v = o["stopThresholdS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
+  v = o["vehicle"]; if (v !== undefined && !(check51(v))) return false;
   v = o["intervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
-  state.failed = false; refinement32(o, sink); if (state.failed) return false;
+  state.failed = false; refinement35(o, sink); if (state.failed) return false;
   return true;
 }
 
-function check49(x: unknown): boolean {
+function check53(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i]; if (!((v === "summary.json" || v === "trips.csv" || v === "links.csv" || v === "junctions.csv" || v === "timeseries.csv" || v === "network.geojson"))) return false;
@@ -588,12 +637,12 @@ function check49(x: unknown): boolean {
   return true;
 }
 
-function check48(x: unknown): boolean {
-  const o = strict(x, keys33);
+function check52(x: unknown): boolean {
+  const o = strict(x, keys36);
   if (o === undefined) return false;
   let v: unknown;
   v = o["dir"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["files"]; if (v !== undefined && !(check49(v))) return false;
+  v = o["files"]; if (v !== undefined && !(check53(v))) return false;
   return true;
 }
 
@@ -608,8 +657,8 @@ function check0(x: unknown): boolean {
   v = o["network"]; if (!(check1(v))) return false;
   v = o["demand"]; if (!(check23(v))) return false;
   v = o["signals"]; if (v !== undefined && !(check37(v))) return false;
-  v = o["simulation"]; if (!(check47(v))) return false;
-  v = o["outputs"]; if (v !== undefined && !(check48(v))) return false;
+  v = o["simulation"]; if (!(check50(v))) return false;
+  v = o["outputs"]; if (v !== undefined && !(check52(v))) return false;
   return true;
 }
 

@@ -10,7 +10,8 @@
  *
  *  - given controllers first (two for one junction is a `UsageError`);
  *  - then one per program, built by `controllerFactory` under the control kind
- *    (a junction that already has a controller keeps it);
+ *    (a junction that already has a controller keeps it), or by the program's
+ *    own `control` when it has one and the run's kind is fixed time;
  *  - then `defaultProgram` under the same kind for every signalised junction
  *    with approaches that still has none.
  *
@@ -45,7 +46,11 @@ export type SignalControl =
 export interface SignalSetup {
   /** Programs; signalised junctions without one get `defaultProgram`. */
   programs?: ReadonlyArray<SignalProgram | SignalProgramSpec>;
-  /** Controller kind driving every program (given or default). Default `{ kind: 'fixed' }`. */
+  /**
+   * Controller kind driving the programs (given or default). Default `{ kind: 'fixed' }`.
+   * A program with its own `control` (an imported SUMO actuated program) runs
+   * that instead, unless this is a kind other than fixed.
+   */
   control?: SignalControl;
   /** Controllers (actuated, max-pressure, your own); they take precedence over programs. */
   controllers?: readonly SignalController[];
@@ -97,7 +102,13 @@ export function createControllers(net: CompiledNetwork, trips: TripTable, setup:
     const program = typeof p.junction === 'number' ? (p as SignalProgram) : compileProgram(net, p as SignalProgramSpec, `programs[${i}]`);
     if (controlled.has(program.junction)) return;
     controlled.add(program.junction);
-    controllers.push(build(program));
+    const own = program.control;
+    if (own !== undefined && (setup.control === undefined || setup.control.kind === 'fixed')) {
+      const { kind: _kind, ...options } = own;
+      controllers.push(createActuatedController(net, program, options));
+    } else {
+      controllers.push(build(program));
+    }
   });
   for (let j = 0; j < net.junctionCount; j++) {
     if (net.junctionControl[j] === CONTROL_CODE.signal && !controlled.has(j) && net.junctionInOffsets[j + 1] > net.junctionInOffsets[j]) {

@@ -37,8 +37,8 @@ export interface ControllerView {
   /**
    * Detector of movement `movement` at `distance` m upstream of its stop line (on
    * the movement's approach link; clamped to the link length): the last time, s,
-   * a vehicle bound for this movement passed it (free-flow passage: entry time +
-   * (length - distance) / speed), or the current time while the movement's queue
+   * a vehicle bound for this movement passed it (free-flow passage: its stop-line
+   * time - distance / speed), or the current time while the movement's queue
    * reaches back over it (queue extent = queued x jam spacing / lanes of the
    * movement). -Infinity if none has passed yet.
    */
@@ -47,6 +47,14 @@ export interface ControllerView {
   linkVehicles(link: number): number;
   /** Storage of link `link`, vehicles. */
   linkStorage(link: number): number;
+  /**
+   * Vehicles on the approach of `movement` bound for it, moving or queued (what
+   * CityFlow counts on the movement's lanes). Optional: the kernel's view has it;
+   * controllers that need it refuse a view without it.
+   */
+  movementVehicles?(movement: number): number;
+  /** Vehicles on link `link` now, moving or queued (without space not yet freed). Optional, as `movementVehicles`. */
+  linkVehiclesPresent?(link: number): number;
 }
 
 /** A signal controller of one junction, driven by the kernel. */

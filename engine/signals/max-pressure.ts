@@ -20,6 +20,16 @@
  * when it is among the largest; a switch runs the current phase's yellow and
  * all-red first, and a green lasts at least its minGreen (and one interval).
  *
+ * With `pressure: 'lanes'` the pressure is the one of the reinforcement-learning
+ * literature on CityFlow (e.g. the MaxPressure baseline of PressLight, Wei et
+ * al., KDD 2019, and its CityFlow implementations): per movement, the vehicles on
+ * its approach bound for it, moving or queued, minus the vehicles on its exit
+ * link, summed over the phase's movements, no capacity or turn-ratio weights (and
+ * a full exit link still counts). With `interGreen: 'none'`, `minGreen: 0`,
+ * `interval: 10` and `ties: 'lowest'` this is that controller: every 10 s each
+ * signal shows the eligible phase of largest pressure, ties to the lowest index,
+ * with no yellow or all-red between greens.
+ *
  * Departures from the paper, both practical: a movement whose exit link is full
  * (no storage left) contributes nothing, as it cannot discharge; and with
  * `useMaxGreen` a phase that has shown maxGreen yields to the best other phase.
@@ -43,10 +53,26 @@ export interface MaxPressureOptions {
   turnRatios?: ArrayLike<number>;
   /** End a green at its phase's maxGreen even if it still has the largest pressure. Default false (Varaiya). */
   useMaxGreen?: boolean;
+  /** Minimum green of every phase, s, instead of the program's minGreen. */
+  minGreen?: number;
+  /** `program` (default): the program's yellow and all-red run between greens; `none`: a green follows the previous at once. */
+  interGreen?: 'program' | 'none';
+  /**
+   * `queues` (default, Varaiya): saturation flow x (stop-line queue - turn-ratio
+   * weighted downstream queues); `lanes` (the CityFlow literature): vehicles bound
+   * for the movement on its approach, moving or queued, minus vehicles on its exit link.
+   */
+  pressure?: 'queues' | 'lanes';
+  /** Who wins a tie: `keep` (default) the phase showing, then the lowest index; `lowest` the lowest index. */
+  ties?: 'keep' | 'lowest';
+  /** Indices of the phases that may be chosen (default: all). */
+  eligiblePhases?: readonly number[];
 }
 
 /** Defaults of {@link MaxPressureOptions}. */
-export const DEFAULT_MAX_PRESSURE_OPTIONS: Readonly<{ interval: number; useMaxGreen: boolean }> = { interval: 5, useMaxGreen: false };
+export const DEFAULT_MAX_PRESSURE_OPTIONS: Readonly<{ interval: number; useMaxGreen: boolean; interGreen: 'program'; pressure: 'queues'; ties: 'keep' }> = {
+  interval: 5, useMaxGreen: false, interGreen: 'program', pressure: 'queues', ties: 'keep',
+};
 
 /** Tolerance of pressure and time comparisons. */
 const EPS = 1e-9;
@@ -66,6 +92,10 @@ class MaxPressurePolicy implements PhasePolicy {
   private readonly downMovements: Int32Array[];
   private readonly downRatios: Float64Array[];
   private readonly pressures: Float64Array;
+  private readonly lanes: boolean;
+  private readonly keepTies: boolean;
+  private readonly eligible: Uint8Array;
+  private readonly minGreen: number | undefined;
   private greenStart = 0;
   /** Phase chosen when the current green ended; it turns green after the clearance. */
   private target = 0;
@@ -81,6 +111,25 @@ class MaxPressurePolicy implements PhasePolicy {
     }
     this.interval = interval;
     this.useMaxGreen = options.useMaxGreen ?? DEFAULT_MAX_PRESSURE_OPTIONS.useMaxGreen;
+    const oneOf = <T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T => {
+      if (value === undefined) return fallback;
+      if (!allowed.includes(value)) throw new UsageError(`max-pressure controller: options.${name} must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, got ${JSON.stringify(value)}`);
+      return value;
+    };
+    this.lanes = oneOf('pressure', options.pressure, ['queues', 'lanes'], 'queues') === 'lanes';
+    this.keepTies = oneOf('ties', options.ties, ['keep', 'lowest'], 'keep') === 'keep';
+    if (options.minGreen !== undefined && !(typeof options.minGreen === 'number' && Number.isFinite(options.minGreen) && options.minGreen >= 0)) {
+      throw new UsageError(`max-pressure controller: options.minGreen must be a finite number >= 0, got ${String(options.minGreen)}`);
+    }
+    this.minGreen = options.minGreen;
+    this.eligible = new Uint8Array(program.phases.length).fill(options.eligiblePhases === undefined ? 1 : 0);
+    for (const i of options.eligiblePhases ?? []) {
+      if (!Number.isInteger(i) || i < 0 || i >= program.phases.length) {
+        throw new UsageError(`max-pressure controller: options.eligiblePhases must list phase indices 0 to ${program.phases.length - 1}, got ${JSON.stringify(i)}`);
+      }
+      this.eligible[i] = 1;
+    }
+    if (!this.eligible.includes(1)) throw new UsageError('max-pressure controller: options.eligiblePhases lists no phase');
     this.phases = program.phases;
     this.phaseMovements = program.phases.map((p) => Int32Array.from(new Set([...p.green, ...p.permissive])));
     this.weight = this.phaseMovements.map((ids) => Float64Array.from(ids, (e) => net.linkSaturationFlow[net.movementFrom[e]] * Math.max(1, laneCount(net.movementLaneMask[e]))));
@@ -111,9 +160,17 @@ class MaxPressurePolicy implements PhasePolicy {
     this.pressures = new Float64Array(program.phases.length);
   }
 
-  /** Pressure of phase `i` now (Varaiya 2013, see the file header), veh²/s. */
+  /** Pressure of phase `i` now (Varaiya 2013, veh²/s; or the literature's lanes pressure, vehicles: see the file header). */
   pressure(i: number, view: ControllerView): number {
     const ids = this.phaseMovements[i];
+    if (this.lanes) {
+      if (view.movementVehicles === undefined || view.linkVehiclesPresent === undefined) {
+        throw new UsageError('max-pressure controller: pressure "lanes" needs a view that counts vehicles on lanes (movementVehicles, linkVehiclesPresent)');
+      }
+      let p = 0;
+      for (let k = 0; k < ids.length; k++) p += view.movementVehicles(ids[k]) - view.linkVehiclesPresent(this.exit[i][k]);
+      return p;
+    }
     const weight = this.weight[i];
     const exit = this.exit[i];
     const offsets = this.downOffsets[i];
@@ -135,6 +192,7 @@ class MaxPressurePolicy implements PhasePolicy {
     let best = -1;
     let top = -Infinity;
     for (let i = 0; i < this.phases.length; i++) {
+      if (this.eligible[i] === 0) continue;
       const p = this.pressure(i, view);
       this.pressures[i] = p;
       if (i !== exclude && p > top + EPS) {
@@ -142,8 +200,8 @@ class MaxPressurePolicy implements PhasePolicy {
         best = i;
       }
     }
-    if (keep >= 0 && keep !== exclude && this.pressures[keep] >= top - EPS) return keep;
-    return best;
+    if (this.keepTies && keep >= 0 && keep !== exclude && this.eligible[keep] === 1 && this.pressures[keep] >= top - EPS) return keep;
+    return best >= 0 ? best : keep >= 0 ? keep : exclude; // no other eligible phase: stay
   }
 
   start(_now: number, view: ControllerView, at: SequencerPosition): void {
@@ -153,7 +211,7 @@ class MaxPressurePolicy implements PhasePolicy {
 
   greenStarted(i: number, now: number): number {
     this.greenStart = now;
-    return now + Math.max(this.phases[i].minGreen, this.interval);
+    return now + Math.max(this.minGreen ?? this.phases[i].minGreen, this.interval);
   }
 
   decide(i: number, now: number, view: ControllerView): number {
@@ -182,5 +240,8 @@ class MaxPressurePolicy implements PhasePolicy {
  */
 export function createMaxPressureController(net: CompiledNetwork, program: SignalProgram, options: MaxPressureOptions = {}): SignalController {
   if (program.phases.length === 0) throw new UsageError('createMaxPressureController: the program has no phases');
-  return new PhaseSequencer(program, new MaxPressurePolicy(net, program, options));
+  const interGreen = options.interGreen ?? DEFAULT_MAX_PRESSURE_OPTIONS.interGreen;
+  if (interGreen !== 'program' && interGreen !== 'none') throw new UsageError(`max-pressure controller: options.interGreen must be "program" or "none", got ${JSON.stringify(interGreen)}`);
+  const run = interGreen === 'none' ? { ...program, phases: program.phases.map((p) => ({ ...p, yellow: 0, allRed: 0 })) } : program;
+  return new PhaseSequencer(run, new MaxPressurePolicy(net, run, options));
 }

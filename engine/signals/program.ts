@@ -45,9 +45,26 @@ export interface PhaseSpec {
 }
 
 /** A signal program as authored, for one junction. */
+/**
+ * A program's own controller, when it is not the run's: gap-out (actuated)
+ * control with SUMO's settings (an imported SUMO `type="actuated"` program), s.
+ * See signals/actuated.ts for what each setting does.
+ */
+export interface ProgramControl {
+  kind: 'actuated';
+  /** SUMO max-gap, s. */
+  gap?: number;
+  /** SUMO detector-gap, s. */
+  detectorGap?: number;
+  /** SUMO passing-time, s (bounds the detector distance). */
+  passingTime?: number;
+}
+
 export interface SignalProgramSpec {
   /** Junction id (must be signal-controlled). */
   junction: string;
+  /** This program's own controller (default: the run's control). */
+  control?: ProgramControl;
   /** Time at which a cycle starts (phase 0 turns green), s; any finite value, taken modulo the cycle. Default 0. */
   offset?: number;
   /** Optional check: must equal the sum of every phase's duration + yellow + allRed, s. */
@@ -84,6 +101,8 @@ export interface SignalProgram {
   cycle: number;
   /** Phases in running order. */
   phases: Phase[];
+  /** This program's own controller (default: the run's control). */
+  control?: ProgramControl;
   /**
    * Every movement approaching the junction, ascending. Controllers hold those in
    * no phase red. Filled by `compileProgram` and `defaultProgram`; a hand-built
@@ -257,7 +276,21 @@ export function compileProgram(net: CompiledNetwork, spec: SignalProgramSpec, pa
       throw new InputError(`${path}.cycle`, `must equal the sum of the phases' duration + yellow + allRed (${cycle} s), got ${given}`);
     }
   }
-  return { junction, offset, cycle, phases, movements: approachMovements(net, junction) };
+  const control = spec.control === undefined ? undefined : programControl(spec.control, `${path}.control`);
+  return { junction, offset, cycle, phases, movements: approachMovements(net, junction), ...(control === undefined ? {} : { control }) };
+}
+
+/** A checked copy of a program's own control; throws `InputError` at `path`. */
+function programControl(value: unknown, path: string): ProgramControl {
+  if (!isObject(value) || value.kind !== 'actuated') throw new InputError(path, `must be { kind: "actuated", gap?, detectorGap?, passingTime? }, got ${show(value)}`);
+  const out: ProgramControl = { kind: 'actuated' };
+  for (const key of ['gap', 'detectorGap', 'passingTime'] as const) {
+    const x = value[key];
+    if (x === undefined) continue;
+    if (typeof x !== 'number' || !Number.isFinite(x) || x < 0 || (key === 'passingTime' && x === 0)) throw new InputError(`${path}.${key}`, `must be a number of seconds ${key === 'passingTime' ? '> 0' : '>= 0'}, got ${show(x)}`);
+    out[key] = x;
+  }
+  return out;
 }
 
 /** The inverse of {@link compileProgram}: ids instead of indices, every field explicit. */
@@ -265,6 +298,7 @@ export function programToSpec(net: CompiledNetwork, program: SignalProgram): Sig
   const ref = (e: number): MovementRef => ({ from: net.linkKey(net.movementFrom[e]), to: net.linkKey(net.movementTo[e]) });
   return {
     junction: net.junctionKey(program.junction),
+    ...(program.control === undefined ? {} : { control: { ...program.control } }),
     offset: program.offset,
     cycle: program.cycle,
     phases: program.phases.map((p) => ({

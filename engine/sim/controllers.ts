@@ -49,6 +49,8 @@ export class Controllers {
       lastArrival: (movement: number, distance: number) => this.lastArrival(movement, distance),
       linkVehicles: (link: number) => occupancy[link],
       linkStorage: (link: number) => storage[link],
+      movementVehicles: (movement: number) => this.movementVehicles(movement),
+      linkVehiclesPresent: (link: number) => links.present[link],
     };
     this.list = createControllers(net, trips, setup);
   }
@@ -75,11 +77,25 @@ export class Controllers {
     this.movements.show(c.junction, now);
   }
 
+  /** See `ControllerView.movementVehicles`: its queue plus the vehicles driving on its approach whose next link is its exit (a scan of the transit list). */
+  private movementVehicles(e: number): number {
+    const net = this.net;
+    const { next, routePos, routeEnd } = this.vehicles;
+    const routePool = this.vehicles.routePool;
+    const exit = net.movementTo[e];
+    let n = this.movements.queueLength[e];
+    for (let v = this.links.transitHead[net.movementFrom[e]]; v !== NONE; v = next[v]) {
+      const pos = routePos[v];
+      if (pos + 1 < routeEnd[v] && routePool[pos + 1] === exit) n++;
+    }
+    return n;
+  }
+
   /** See `ControllerView.lastArrival`: computed on demand from the transit list of the approach. */
   private lastArrival(e: number, distance: number): number {
     const net = this.net;
     const { queueLength, lastStopLine } = this.movements;
-    const { enterTime, next, routePos, routeEnd } = this.vehicles;
+    const { stopLineTime, next, routePos, routeEnd } = this.vehicles;
     const now = this.scheduler.now;
     const a = net.movementFrom[e];
     const length = net.linkLength[a];
@@ -88,12 +104,13 @@ export class Controllers {
     if (queueLength[e] > 0 && (queueLength[e] * net.linkJamSpacing[a]) / lanes >= d) return now;
     const speed = net.linkSpeed[a];
     let last = lastStopLine[e] - d / speed;
-    // Vehicles still moving on the approach, in entry order: passage times ascend.
-    const toDetector = (length - d) / speed;
+    // Vehicles still moving on the approach, in entry order: passage times ascend
+    // (d / speed before their stop-line time, which carries their losses).
+    const fromDetector = d / speed;
     const exit = net.movementTo[e];
     const routePool = this.vehicles.routePool;
     for (let v = this.links.transitHead[a]; v !== NONE; v = next[v]) {
-      const passed = enterTime[v] + toDetector;
+      const passed = stopLineTime[v] - fromDetector;
       if (passed > now) break;
       const pos = routePos[v];
       if (pos + 1 < routeEnd[v] && routePool[pos + 1] === exit && passed > last) last = passed;

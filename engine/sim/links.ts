@@ -13,21 +13,28 @@
  *    w = s / (1/jamSpacing - s/speed) (per lane: capacity s, jam density
  *    1/jamSpacing); a `CMD_RELEASE` then returns it (`free`).
  *  - A vehicle entering link l reaches its stop line after the free-flow time
- *    length / speed; the same time for everyone, so the transit list is FIFO.
+ *    length / speed, lengthened by dawdling and plus any start-up loss it carries
+ *    (losses.ts); never before the vehicle ahead, so the transit list stays FIFO.
  *  - The approach as a whole discharges at most one vehicle per 1 / (s x lanes)
  *    (`exitHeadway`, `exitNextFree`); trips enter their first link at the same
  *    rate (`insert`), while storage lasts.
  *
- * Room for lane groups (not modelled yet): a link keeps its shared section here
- * (storage, transit list); each lane group would get its own storage, occupancy
- * and FIFO queue in a sub-state between this one and movements.ts, and `enter`
- * would pick the group (the one the next movement needs, the shorter queue) and
- * refuse entry while that group is full.
+ *  - Lane groups (lane-groups.ts): a vehicle on a link counts in the group of
+ *    its next movement (its exit group on its last link); a group's storage and
+ *    the link's both bound entry, so a full turn lane blocks only the vehicles
+ *    that need it (movements.ts checks `hasRoom`). Trips wait to enter their
+ *    first link per group: one whose group is full does not hold up the others
+ *    (CityFlow and SUMO insert per lane).
+ *
+ * Not modelled: short turn bays (a pocket shorter than its link that fills and
+ * then blocks the shared part); SUMO networks bring bays as separate short edges.
  */
 import { InputError } from '../errors.js';
 import type { CompiledNetwork } from '../network/compiled.js';
 import { CMD_INSERT, CMD_RELEASE, CMD_STOPLINE, NONE as NO_VEHICLE } from './commands.js';
 import type { SimObserver } from './observer.js';
+import { buildLaneGroups } from './lane-groups.js';
+import { dawdleFactor, departureLoss, type VehicleModel } from './losses.js';
 import type { Scheduler } from './scheduler.js';
 import { VEHICLE_MOVING, type Vehicles } from './vehicles.js';
 
@@ -44,6 +51,8 @@ export class Links {
   readonly storage: Int32Array;
   /** Vehicles on the link plus space not yet freed at its upstream end. */
   readonly occupancy: Int32Array;
+  /** Vehicles on the link now (moving or queued). */
+  readonly present: Int32Array;
   /** Time freed space takes to travel back to the upstream end, length / w, s. */
   readonly releaseDelay: Float64Array;
   /** Shortest time between two vehicles leaving (or entering from the departure queue), 1 / (s x lanes), s. */
@@ -54,10 +63,26 @@ export class Links {
   readonly transitHead: Int32Array;
   /** Last vehicle driving to the stop line, or -1. */
   readonly transitTail: Int32Array;
-  /** First trip waiting to enter the link as its first (FIFO in departure order), or -1. */
+  /** Per link: trips waiting to enter it as their first link. */
+  readonly waitingAt: Int32Array;
+  /** Per lane group: first trip waiting to enter the link in that group (FIFO in departure order), or -1. */
   readonly departHead: Int32Array;
-  /** Last trip waiting to enter the link, or -1. */
+  /** Per lane group: last trip waiting to enter in that group, or -1. */
   readonly departTail: Int32Array;
+  /** Per link: its first lane group id (length links + 1; lane-groups.ts). */
+  readonly groupOffsets: Int32Array;
+  /** Lane group of each movement on its approach. */
+  readonly movementGroup: Int32Array;
+  /** Storage of each lane group, vehicles. */
+  readonly groupStorage: Int32Array;
+  /** Vehicles counted in each lane group, plus space not yet returned to it. */
+  readonly groupOccupancy: Int32Array;
+  /** Per link: groups whose space is on its way back (a ring in `releaseRing[ringOffsets[l] ..]`, FIFO like the releases). */
+  private readonly releaseRing: Int32Array;
+  private readonly ringOffsets: Int32Array;
+  private readonly ringHead: Int32Array;
+  private readonly ringCount: Int32Array;
+  private readonly net: CompiledNetwork;
   /** Pending insertion retry time, s (-Infinity: none). */
   readonly insertAt: Float64Array;
   /** Last time a waiting trip entered the link, s. */
@@ -66,8 +91,13 @@ export class Links {
   readonly ttSum: Float64Array;
   /** Vehicles counted in `ttSum`. */
   readonly ttCount: Int32Array;
+  /** Time to the stop line of a vehicle entering without loss: free-flow time x (1 + dawdling factor), s. */
+  readonly driveTime: Float64Array;
+  /** Start-up loss of a trip entering the link as its first, from standstill, s. */
+  readonly departureLoss: Float64Array;
+  /** Latest stop-line time given to a vehicle on the link, s (keeps the transit list FIFO). */
+  readonly lastStopLine: Float64Array;
 
-  private readonly freeFlowTime: Float64Array;
   private readonly vehicles: Vehicles;
   private readonly scheduler: Scheduler;
   private readonly observers: SimObserver[];
@@ -78,26 +108,30 @@ export class Links {
    * (s >= speed / jamSpacing leaves no backward wave). `observers` is the run's
    * list, shared by reference.
    */
-  constructor(net: CompiledNetwork, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[]) {
+  constructor(net: CompiledNetwork, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[], model: VehicleModel) {
     const m = net.linkCount;
     this.vehicles = vehicles;
     this.scheduler = scheduler;
     this.observers = observers;
-    this.freeFlowTime = net.linkFreeFlowTime;
     this.storage = new Int32Array(m);
     this.occupancy = new Int32Array(m);
+    this.present = new Int32Array(m);
     this.releaseDelay = new Float64Array(m);
     this.exitHeadway = new Float64Array(m);
     this.exitNextFree = new Float64Array(m).fill(-Infinity);
     this.transitHead = new Int32Array(m).fill(NONE);
     this.transitTail = new Int32Array(m).fill(NONE);
-    this.departHead = new Int32Array(m).fill(NONE);
-    this.departTail = new Int32Array(m).fill(NONE);
+    this.waitingAt = new Int32Array(m);
     this.insertAt = new Float64Array(m).fill(-Infinity);
     this.lastInsert = new Float64Array(m).fill(-Infinity);
     this.ttSum = new Float64Array(m);
     this.ttCount = new Int32Array(m);
+    this.driveTime = new Float64Array(m);
+    this.departureLoss = new Float64Array(m);
+    this.lastStopLine = new Float64Array(m).fill(-Infinity);
     for (let l = 0; l < m; l++) {
+      this.driveTime[l] = net.linkFreeFlowTime[l] * (1 + dawdleFactor(model, net.linkSpeed[l]));
+      this.departureLoss[l] = departureLoss(model, net.linkSpeed[l]);
       const s = net.linkSaturationFlow[l];
       const jam = net.linkJamSpacing[l];
       const v = net.linkSpeed[l];
@@ -110,13 +144,53 @@ export class Links {
       this.storage[l] = Math.max(1, Math.floor(net.storage(l)));
       this.exitHeadway[l] = 1 / (s * net.linkLanes[l]);
     }
+    this.net = net;
+    const groups = buildLaneGroups(net, this.storage);
+    this.groupOffsets = groups.groupOffsets;
+    this.movementGroup = groups.movementGroup;
+    this.groupStorage = groups.groupStorage;
+    const g = groups.groupLink.length;
+    this.groupOccupancy = new Int32Array(g);
+    this.departHead = new Int32Array(g).fill(NONE);
+    this.departTail = new Int32Array(g).fill(NONE);
+    // Releases pending on a link never exceed its storage (each holds a unit of occupancy).
+    this.ringOffsets = new Int32Array(m + 1);
+    for (let l = 0; l < m; l++) this.ringOffsets[l + 1] = this.ringOffsets[l] + this.storage[l];
+    this.releaseRing = new Int32Array(this.ringOffsets[m]);
+    this.ringHead = new Int32Array(m);
+    this.ringCount = new Int32Array(m);
   }
 
-  /** Vehicle `v` enters link `l` at `now` (s): it takes storage and reaches the stop line after the free-flow time. */
-  enter(v: number, l: number, now: number): void {
+  /** Lane group vehicle `v` takes on link `l` when its route position there is `pos`: its next movement's, or the link's exit group. */
+  groupOf(v: number, l: number, pos: number): number {
+    const vehicles = this.vehicles;
+    if (pos + 1 >= vehicles.routeEnd[v]) return this.groupOffsets[l + 1] - 1;
+    const e = this.net.movementBetween(l, vehicles.routePool[pos + 1]);
+    return e < 0 ? this.groupOffsets[l + 1] - 1 : this.movementGroup[e];
+  }
+
+  /** Whether link `l` has room for a vehicle of its lane group `group`: in the link and in the group. */
+  hasRoom(l: number, group: number): boolean {
+    return this.occupancy[l] < this.storage[l] && this.groupOccupancy[group] < this.groupStorage[group];
+  }
+
+  /** Vehicle `v`, re-routed on link `l`, now needs lane group `to` instead of `from` (it changes lanes). */
+  regroup(from: number, to: number): void {
+    this.groupOccupancy[from]--;
+    this.groupOccupancy[to]++;
+  }
+
+  /**
+   * Vehicle `v` enters link `l` at `now` (s) in lane group `group` (default: the
+   * one its route gives, `groupOf`): it takes storage and reaches the stop line
+   * after the drive time plus `loss` (s), not before the vehicle ahead.
+   */
+  enter(v: number, l: number, now: number, loss: number, group = this.groupOf(v, l, this.vehicles.routePos[v])): void {
     const vehicles = this.vehicles;
     const next = vehicles.next;
     this.occupancy[l]++;
+    this.present[l]++;
+    this.groupOccupancy[group]++;
     vehicles.state[v] = MOVING;
     vehicles.link[v] = l;
     vehicles.enterTime[v] = now;
@@ -127,7 +201,11 @@ export class Links {
     this.transitTail[l] = v;
     vehicles.lastMove = now;
     for (const o of this.observers) o.enter?.(v, l, now);
-    this.scheduler.schedule(now + this.freeFlowTime[l], STOPLINE, v);
+    let reach = now + this.driveTime[l] + loss;
+    if (reach < this.lastStopLine[l]) reach = this.lastStopLine[l];
+    this.lastStopLine[l] = reach;
+    vehicles.stopLineTime[v] = reach;
+    this.scheduler.schedule(reach, STOPLINE, v);
   }
 
   /** Vehicle `v` reached the stop line of its link: take it off the transit list; returns the link. */
@@ -143,8 +221,16 @@ export class Links {
     return l;
   }
 
-  /** Vehicle `v` leaves link `l` at its downstream end at `now` (s): its space is freed upstream after `releaseDelay`; its travel time is counted. */
-  leave(v: number, l: number, now: number): void {
+  /**
+   * Vehicle `v` leaves link `l` at its downstream end at `now` (s) from lane group
+   * `group`: its space is freed upstream after `releaseDelay`; its travel time is counted.
+   */
+  leave(v: number, l: number, now: number, group: number): void {
+    this.present[l]--;
+    const ring = this.ringOffsets[l];
+    const size = this.ringOffsets[l + 1] - ring;
+    this.releaseRing[ring + ((this.ringHead[l] + this.ringCount[l]) % size)] = group;
+    this.ringCount[l]++;
     this.scheduler.schedule(now + this.releaseDelay[l], RELEASE, l);
     this.ttSum[l] += now - this.vehicles.enterTime[v];
     this.ttCount[l]++;
@@ -153,22 +239,35 @@ export class Links {
   /** Space freed by a vehicle that left link `l` has reached its upstream end (`CMD_RELEASE`). */
   free(l: number): void {
     this.occupancy[l]--;
+    const ring = this.ringOffsets[l];
+    const size = this.ringOffsets[l + 1] - ring;
+    this.groupOccupancy[this.releaseRing[ring + this.ringHead[l]]]--;
+    this.ringHead[l] = (this.ringHead[l] + 1) % size;
+    this.ringCount[l]--;
   }
 
-  /** Trip `v` joins the departure queue of link `l`, its first. */
-  queueDeparture(v: number, l: number): void {
+  /** Trip `v` joins the departure queue of link `l`, its first, at `now` (s), in the lane group it will take there. */
+  queueDeparture(v: number, l: number, now: number): void {
     const next = this.vehicles.next;
-    const tail = this.departTail[l];
-    if (tail === NONE) this.departHead[l] = v;
+    this.vehicles.enterTime[v] = now; // its place in the departure order until it enters
+    const g = this.groupOf(v, l, this.vehicles.routePos[v]);
+    const tail = this.departTail[g];
+    if (tail === NONE) this.departHead[g] = v;
     else next[tail] = v;
-    this.departTail[l] = v;
+    this.departTail[g] = v;
     next[v] = NONE;
+    this.waitingAt[l]++;
   }
 
-  /** Move trips from the departure queue of link `l` onto it at `now` (s): at most one per headway 1 / (s x lanes), while storage lasts. */
+  /**
+   * Move trips from the departure queues of link `l` onto it at `now` (s): at most
+   * one per headway 1 / (s x lanes), while the link has storage; each time the
+   * earliest-departed first trip of a lane group with room (FIFO within a group).
+   */
   insert(l: number, now: number): void {
     const vehicles = this.vehicles;
-    while (this.departHead[l] !== NONE) {
+    const queuedAt = vehicles.enterTime; // set by queueDeparture until the trip enters
+    while (this.waitingAt[l] > 0) {
       if (this.occupancy[l] >= this.storage[l]) return; // woken by the next release
       if (this.insertAt[l] > now) return; // a retry is already scheduled
       const readyAt = this.lastInsert[l] + this.exitHeadway[l];
@@ -177,15 +276,25 @@ export class Links {
         this.scheduler.schedule(readyAt, INSERT, l);
         return;
       }
-      const v = this.departHead[l];
+      let g = NONE;
+      for (let q = this.groupOffsets[l], end = this.groupOffsets[l + 1]; q < end; q++) {
+        const head = this.departHead[q];
+        if (head === NONE || this.groupOccupancy[q] >= this.groupStorage[q]) continue;
+        if (g === NONE) { g = q; continue; }
+        const other = this.departHead[g];
+        if (queuedAt[head] < queuedAt[other] || (queuedAt[head] === queuedAt[other] && head < other)) g = q;
+      }
+      if (g === NONE) return; // every waiting group is full: woken by the next release
+      const v = this.departHead[g];
       const head = vehicles.next[v];
-      this.departHead[l] = head;
-      if (head === NONE) this.departTail[l] = NONE;
+      this.departHead[g] = head;
+      if (head === NONE) this.departTail[g] = NONE;
+      this.waitingAt[l]--;
       vehicles.waiting--;
       vehicles.inNetwork++;
       this.lastInsert[l] = now;
       for (const o of this.observers) o.depart?.(v, l, now);
-      this.enter(v, l, now);
+      this.enter(v, l, now, this.departureLoss[l], g);
     }
   }
 

@@ -6,8 +6,9 @@
  *  - travel time: arrival - insertion (entering the first link);
  *  - departure delay: insertion - planned departure;
  *  - delay (SUMO "timeLoss"): travel time - free-flow time of the links driven;
- *  - waiting time: time spent queued at stop lines; a stop: one such wait longer
- *    than `stopThreshold`;
+ *  - waiting time: time spent queued at stop lines; a stop: one such wait that
+ *    was a halt of the vehicle class (at least v_in / (2b) + v_out / (2a), see
+ *    losses.ts), or longer than `stopThreshold` when one is given;
  *  - link travel time: from entering a link to leaving it (through a movement or
  *    by arriving at its end); queue: vehicles queued at its stop line, mean over
  *    time and maximum;
@@ -23,16 +24,20 @@
  *    arrived. They hide every trip that did not: a plan that strands half its
  *    vehicles can show a lower mean. Always read them beside `unfinished` and
  *    the all-trips means;
- *  - all-trips means (`meanTravelTimeAllTrips`, `meanDelayAllTrips`): CityFlow's
- *    average travel time (see `io/cityflow/travel-time.ts`): over every trip due
- *    to depart before the scheduled end of the run (`end`) except unroutable
- *    ones, the time from its planned departure to its arrival or, when it did not
- *    arrive, to the scheduled end; delay is that time minus the free-flow time
- *    of the links it completed (so time waiting to enter and time stuck count).
- *    A run stopped early by gridlock still counts to the scheduled end: blocked
- *    junctions stay blocked in this model, so a stranded trip would not have
- *    finished (trips due after the gridlock on unaffected streets are counted as
- *    stranded too, an overstatement the gridlock report makes visible);
+ *  - all-trips means (`meanTravelTimeAllTrips`, `meanDelayAllTrips`): the
+ *    travel time is CityFlow's average travel time (cityflow-travel-time.ts,
+ *    the same definition and the same number as `cityflowAverageTravelTime(trips,
+ *    result, end)`): over every trip due to depart before the scheduled end of
+ *    the run (`end`), the time from its planned departure to its arrival or,
+ *    when it did not arrive, to the scheduled end. Unroutable trips count too
+ *    (to the end: they never get there), so a what-if that cuts the network
+ *    cannot improve the figure by stranding trips. The delay is that time minus
+ *    the free-flow time of the links the trip completed (so time waiting to
+ *    enter and time stuck count). A run stopped early by gridlock still counts
+ *    to the scheduled end: blocked junctions stay blocked in this model, so a
+ *    stranded trip would not have finished (trips due after the gridlock on
+ *    unaffected streets are counted as stranded too, an overstatement the
+ *    gridlock report makes visible);
  *  - junction control delay counts the vehicles that never got through too:
  *    those still queued at its stop lines when the run ended (or gridlocked),
  *    with their delay so far (time on the approach minus its free-flow time).
@@ -73,7 +78,7 @@ export interface MetricsOptions {
   end: number;
   /** Time-series interval, s. Default 300. */
   interval?: number;
-  /** Wait that counts as a stop, s. Default 3. */
+  /** Wait that counts as a stop, s. Default: a halt of the vehicle class counts (the kernel says which waits were halts). */
   stopThreshold?: number;
 }
 
@@ -129,11 +134,16 @@ export interface NetworkMetrics {
   meanWaitingTime: number;
   meanStops: number;
   meanDepartDelay: number;
-  /** Mean travel time over every trip due before the scheduled end, unfinished ones counted to it (CityFlow's average travel time), s. */
+  /**
+   * Mean travel time over every trip due before the scheduled end, unfinished and
+   * unroutable ones counted to it, from the planned departure, s. This is
+   * CityFlow's average travel time (`cityflowAverageTravelTime`), the figure the
+   * signal-control literature reports.
+   */
   meanTravelTimeAllTrips: number;
-  /** Mean delay over every trip due before the scheduled end, unfinished ones counted to it, s. */
+  /** Mean delay over the same trips: their all-trips travel time minus the free-flow time of the links they completed, s. */
   meanDelayAllTrips: number;
-  /** Trips the all-trips means are taken over (due before the scheduled end, routable). */
+  /** Trips the all-trips means are taken over: due to depart before the scheduled end (unroutable ones included). */
   dueTrips: number;
 }
 
@@ -164,7 +174,7 @@ export class Metrics implements SimObserver {
   private readonly start: number;
   private readonly endLimit: number;
   private readonly interval: number;
-  private readonly stopThreshold: number;
+  private readonly stopThreshold: number | undefined;
   // Per trip.
   private readonly inserted: Float64Array;
   private readonly arrived: Float64Array;
@@ -174,7 +184,6 @@ export class Metrics implements SimObserver {
   private readonly stops: Int32Array;
   private readonly queuedAt: Float64Array;
   private readonly enteredAt: Float64Array;
-  private readonly unroutableFlag: Uint8Array;
   // Per link.
   private readonly entered: Int32Array;
   private readonly left: Int32Array;
@@ -209,7 +218,7 @@ export class Metrics implements SimObserver {
     this.endLimit = options.end;
     this.endTime = options.end;
     this.interval = options.interval ?? 300;
-    this.stopThreshold = options.stopThreshold ?? 3;
+    this.stopThreshold = options.stopThreshold;
     this.nextSample = this.start + this.interval;
     const n = trips.count;
     const m = net.linkCount;
@@ -221,7 +230,6 @@ export class Metrics implements SimObserver {
     this.stops = new Int32Array(n);
     this.queuedAt = new Float64Array(n);
     this.enteredAt = new Float64Array(n);
-    this.unroutableFlag = new Uint8Array(n);
     this.entered = new Int32Array(m);
     this.left = new Int32Array(m);
     this.linkTime = new Float64Array(m);
@@ -237,7 +245,7 @@ export class Metrics implements SimObserver {
   /** Bytes of per-vehicle metric state. */
   get vehicleStateBytes(): number {
     return this.inserted.byteLength + this.arrived.byteLength + this.freeFlow.byteLength + this.length.byteLength
-      + this.waiting.byteLength + this.stops.byteLength + this.queuedAt.byteLength + this.enteredAt.byteLength + this.unroutableFlag.byteLength;
+      + this.waiting.byteLength + this.stops.byteLength + this.queuedAt.byteLength + this.enteredAt.byteLength;
   }
 
   private tick(time: number): void {
@@ -292,11 +300,11 @@ export class Metrics implements SimObserver {
     this.setQueue(l, 1, time);
   }
 
-  leave(v: number, l: number, _e: number, time: number): void {
+  leave(v: number, l: number, _e: number, time: number, halted: boolean): void {
     this.tick(time);
     const wait = time - this.queuedAt[v];
     this.waiting[v] += wait;
-    if (wait > this.stopThreshold) this.stops[v]++;
+    if (this.stopThreshold === undefined ? halted : wait > this.stopThreshold) this.stops[v]++;
     this.queuedCount--;
     this.queueEnteredSum[l] -= this.enteredAt[v];
     this.setQueue(l, -1, time);
@@ -315,9 +323,8 @@ export class Metrics implements SimObserver {
     this.binTravelTime += time - this.inserted[v];
   }
 
-  unroutable(v: number, time: number): void {
+  unroutable(_v: number, time: number): void {
     this.tick(time);
-    this.unroutableFlag[v] = 1;
     this.unroutableCount++;
   }
 
@@ -351,14 +358,14 @@ export class Metrics implements SimObserver {
     let sumStops = 0;
     let sumDepartDelay = 0;
     let vehicleSeconds = 0;
-    // All trips due before the scheduled end (CityFlow's average travel time): unfinished ones to the end.
+    // All trips due before the scheduled end (CityFlow's average travel time): unfinished and unroutable ones to the end.
     const horizon = this.endLimit;
     let dueTrips = 0;
     let sumAllTT = 0;
     let sumAllDelay = 0;
     for (let v = 0; v < n; v++) {
       const due = this.tripsTable.depart[v];
-      if (!(due < horizon) || this.unroutableFlag[v] === 1) continue;
+      if (!(due < horizon)) continue;
       const arr = this.arrived[v];
       const t = (arr <= horizon ? arr : horizon) - due; // NaN (not arrived) -> horizon
       dueTrips++;

@@ -14,19 +14,21 @@
  *    Discharge slots are centred in the green (the first queued vehicle leaves
  *    half a headway after green starts), so a green of g seconds serves s x g
  *    vehicles, as in the fluid (Webster) model.
- *  - A movement whose exit link is full is blocked until space is released
- *    there; blocked movements into a link are woken round-robin, so no approach
- *    is starved.
+ *  - A movement whose exit link, or the lane group its head vehicle needs there
+ *    (lane-groups.ts), is full is blocked until space is released there;
+ *    blocked movements into a link are woken round-robin, so no approach is
+ *    starved.
  *  - Yielding movements (permissive at signals, minor at priority junctions) go
  *    only when the next conflicting vehicle is at least the critical gap away
  *    (conflicts.ts), at the follow-up headway.
  *
- * Room for lane groups and start-up losses (not modelled yet): a movement's
- * queue would become the FIFO of its lane group (head-of-line blocking between
- * the group's movements), `serve` would check room in the lane group of the exit
- * link the vehicle will need, and a start-up loss for a vehicle that stopped
- * would be added where `serve` hands it to the exit link (its stop-line time
- * there pushed back by the loss).
+ *  - A vehicle whose wait at the stop line reached the halt time of its class
+ *    (v_in / (2b) + v_out / (2a), losses.ts) has halted: it is a stop, and it
+ *    pays the restart loss v_out / (2a) on the exit link (its stop-line time
+ *    there pushed back by it).
+ *
+ * Each movement keeps its own stop-line queue: movements sharing lanes do not
+ * block each other at the stop line (no head-of-line blocking within a group).
  */
 import type { CompiledNetwork } from '../network/compiled.js';
 import { CONTROL_CODE } from '../network/compiled.js';
@@ -35,6 +37,7 @@ import { SIGNAL_GREEN, SIGNAL_PERMISSIVE } from '../signals/controller.js';
 import { CMD_SERVICE, NONE as NO_VEHICLE } from './commands.js';
 import { buildConflicts, type ConflictTable } from './conflicts.js';
 import type { Links } from './links.js';
+import { haltWait, restartLoss, type VehicleModel } from './losses.js';
 import type { SimObserver } from './observer.js';
 import type { Scheduler } from './scheduler.js';
 import { VEHICLE_QUEUED, type Vehicles } from './vehicles.js';
@@ -76,6 +79,10 @@ export class Movements {
   readonly signalised: Uint8Array;
   /** Per link: where the next round-robin wake of its blocked entry movements starts. */
   readonly wakeCursor: Int32Array;
+  /** Shortest stop-line wait that is a halt, per movement, s (losses.ts). */
+  readonly haltWait: Float64Array;
+  /** Loss a halted vehicle pays on the exit link, per movement, s (losses.ts). */
+  readonly restartLoss: Float64Array;
   /** Who yields to whom, with critical gaps and follow-up headways. */
   readonly conflicts: ConflictTable;
 
@@ -86,7 +93,7 @@ export class Movements {
   private readonly observers: SimObserver[];
 
   /** Movement state of `net`; `observers` is the run's list, shared by reference. */
-  constructor(net: CompiledNetwork, links: Links, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[]) {
+  constructor(net: CompiledNetwork, links: Links, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[], model: VehicleModel) {
     const k = net.movementCount;
     this.net = net;
     this.links = links;
@@ -103,9 +110,14 @@ export class Movements {
     this.blocked = new Uint8Array(k);
     this.shownOpen = new Uint8Array(k);
     this.lastStopLine = new Float64Array(k).fill(-Infinity);
+    this.haltWait = new Float64Array(k);
+    this.restartLoss = new Float64Array(k);
     for (let e = 0; e < k; e++) {
       const a = net.movementFrom[e];
+      const b = net.movementTo[e];
       this.headway[e] = 1 / (net.linkSaturationFlow[a] * laneCount(net.movementLaneMask[e]));
+      this.haltWait[e] = haltWait(model, net.linkSpeed[a], net.linkSpeed[b]);
+      this.restartLoss[e] = restartLoss(model, net.linkSpeed[b]);
     }
     this.junctionMovementOffsets = new Int32Array(net.junctionCount + 1);
     this.junctionMovements = new Int32Array(k);
@@ -170,7 +182,9 @@ export class Movements {
       return;
     }
     const b = net.movementTo[e];
-    if (links.occupancy[b] >= links.storage[b]) {
+    const v = this.queueHead[e];
+    const group = links.groupOf(v, b, this.vehicles.routePos[v] + 1); // the lane group it takes on b
+    if (!links.hasRoom(b, group)) {
       this.blocked[e] = 1; // woken by a release on b
       return;
     }
@@ -182,15 +196,15 @@ export class Movements {
       }
     }
     const vehicles = this.vehicles;
-    const v = this.queueHead[e];
     const head = vehicles.next[v];
     this.queueHead[e] = head;
     if (head === NONE) this.queueTail[e] = NONE;
     queueLength[e]--;
-    links.leave(v, a, now); // its space on `a` is freed upstream later, by the release
-    for (const o of this.observers) o.leave?.(v, a, e, now);
+    links.leave(v, a, now, links.movementGroup[e]); // its space on `a` is freed upstream later, by the release
+    const halted = now - vehicles.stopLineTime[v] >= this.haltWait[e];
+    for (const o of this.observers) o.leave?.(v, a, e, now, halted);
     vehicles.routePos[v]++;
-    links.enter(v, b, now);
+    links.enter(v, b, now, halted ? this.restartLoss[e] : 0, group);
     nextFree[e] = now + (yields ? this.conflicts.followUp[e] : this.headway[e]);
     exitNextFree[a] = now + links.exitHeadway[a];
     if (queueLength[e] > 0) this.scheduleService(e, nextFree[e] > exitNextFree[a] ? nextFree[e] : exitNextFree[a]);
@@ -253,7 +267,7 @@ export class Movements {
     const c = this.conflicts;
     const net = this.net;
     const transitHead = this.links.transitHead;
-    const enterTime = this.vehicles.enterTime;
+    const stopLineTime = this.vehicles.stopLineTime;
     let nextConflict = Infinity;
     for (let i = c.conflictOffsets[e], end = c.conflictOffsets[e + 1]; i < end; i++) {
       const other = c.conflicts[i];
@@ -265,7 +279,7 @@ export class Movements {
       if (this.queueLength[other] > 0) return now + c.followUp[e];
       const head = transitHead[oa];
       if (head !== NONE) {
-        const arrival = enterTime[head] + net.linkFreeFlowTime[oa];
+        const arrival = stopLineTime[head];
         if (arrival < nextConflict) nextConflict = arrival;
       }
     }

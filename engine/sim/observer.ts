@@ -11,8 +11,12 @@ export interface SimObserver {
   enter?(vehicle: number, link: number, time: number): void;
   /** Vehicle reached the stop line of its link and queued for `movement`. */
   queue?(vehicle: number, movement: number, time: number): void;
-  /** Vehicle left `link` through `movement` (it enters the movement's exit link at the same time). */
-  leave?(vehicle: number, link: number, movement: number, time: number): void;
+  /**
+   * Vehicle left `link` through `movement` (it enters the movement's exit link at
+   * the same time); `halted`: its wait at the stop line was a halt of its vehicle
+   * class (a stop, see sim/losses.ts).
+   */
+  leave?(vehicle: number, link: number, movement: number, time: number, halted: boolean): void;
   /** Vehicle reached the end of its last link, `link`: the trip is complete. */
   arrive?(vehicle: number, link: number, time: number): void;
   /** No route exists for the vehicle's trip; it never enters the network. */

@@ -4,6 +4,7 @@
  * constructor; the kernel does not re-validate). Times in seconds.
  */
 import { UsageError } from '../errors.js';
+import { checkVehicleModel, SUMO_VEHICLE_MODEL, type VehicleModel } from './losses.js';
 
 /** Options of a simulation run (SI units). */
 export interface SimOptions {
@@ -15,12 +16,17 @@ export interface SimOptions {
   seed: number;
   /** Stop with a gridlock report when no vehicle has moved for this long while vehicles remain, s. Default 600. */
   gridlockTimeout: number;
-  /** A wait at a stop line longer than this counts as a stop, s. Default 3. */
-  stopThreshold: number;
+  /**
+   * A wait at a stop line longer than this counts as a stop, s. Default undefined:
+   * a stop is a halt of the vehicle model, a wait of at least v_in / (2b) + v_out / (2a) (losses.ts).
+   */
+  stopThreshold: number | undefined;
   /** How often experienced link times are refreshed for routing, s (Infinity: never). Default 300. */
   routingInterval: number;
   /** Share of vehicles (0..1) that re-route en route every routing interval. Default 0. */
   rerouteShare: number;
+  /** Vehicle class for the start-up and stop losses (losses.ts). Default SUMO's passenger car: a 2.6 m/s², b 4.5 m/s², sigma 0.5, start losses. */
+  vehicle: VehicleModel;
 }
 
 /** Defaults of {@link SimOptions}. */
@@ -29,19 +35,22 @@ export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = {
   end: 3600,
   seed: 1,
   gridlockTimeout: 600,
-  stopThreshold: 3,
+  stopThreshold: undefined,
   routingInterval: 300,
   rerouteShare: 0,
+  vehicle: SUMO_VEHICLE_MODEL,
 };
 
 /**
- * `options` over {@link DEFAULT_SIM_OPTIONS}, checked: finite start and end with
+ * `options` over {@link DEFAULT_SIM_OPTIONS} (an option given as undefined takes its default), checked: finite start and end with
  * end after start, an integer seed, a positive finite gridlock timeout, a finite
- * stop threshold, a positive routing interval (finite or Infinity), a reroute
+ * stop threshold (or none), a vehicle model (losses.ts), a positive routing interval (finite or Infinity), a reroute
  * share within [0, 1]. Throws `UsageError` naming the option (`options.end ...`).
  */
 export function resolveSimOptions(options: Partial<SimOptions>): SimOptions {
-  const merged: SimOptions = { ...DEFAULT_SIM_OPTIONS, ...options };
+  // An option given as undefined takes its default.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<SimOptions>;
+  const merged: SimOptions = { ...DEFAULT_SIM_OPTIONS, ...given };
   const finite = (key: keyof SimOptions, value: number, positive: boolean): void => {
     if (typeof value !== 'number' || !Number.isFinite(value) || (positive && value <= 0)) {
       throw new UsageError(`options.${key} must be a ${positive ? 'positive ' : ''}finite number, got ${String(value)}`);
@@ -52,7 +61,8 @@ export function resolveSimOptions(options: Partial<SimOptions>): SimOptions {
   if (merged.end <= merged.start) throw new UsageError(`options.end must be after options.start, got start ${merged.start} and end ${merged.end}`);
   if (!Number.isInteger(merged.seed)) throw new UsageError(`options.seed must be an integer, got ${String(merged.seed)}`);
   finite('gridlockTimeout', merged.gridlockTimeout, true);
-  finite('stopThreshold', merged.stopThreshold, false);
+  if (merged.stopThreshold !== undefined) finite('stopThreshold', merged.stopThreshold, false);
+  checkVehicleModel(merged.vehicle, 'options.vehicle');
   if (merged.routingInterval !== Infinity) finite('routingInterval', merged.routingInterval, true);
   if (!(merged.rerouteShare >= 0 && merged.rerouteShare <= 1)) throw new UsageError(`options.rerouteShare must be within [0, 1], got ${String(merged.rerouteShare)}`);
   return merged;

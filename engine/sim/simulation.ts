@@ -4,11 +4,13 @@
  * Model (see ARCHITECTURE.md, "The traffic model"; each part is documented in
  * the sub-state that implements it):
  *  - A vehicle entering link l reaches its stop line after the free-flow time
- *    length/speed, then joins the FIFO queue of its movement (turn) (links.ts).
+ *    length/speed (plus its class's start-up and stop losses, losses.ts), then
+ *    joins the FIFO queue of its movement (turn) (links.ts).
  *  - Movements discharge at saturation flow while their signal is green (or in
  *    gaps of opposing traffic), into exit links with storage left (movements.ts).
  *  - Space freed at a link's downstream end reaches its upstream end after
- *    length / backward wave speed (links.ts).
+ *    length / backward wave speed (links.ts); each link's lanes are split into
+ *    the lane groups its movements use, each with its own storage (lane-groups.ts).
  *  - Trips that cannot enter their first link wait in a departure queue; a vehicle
  *    arrives when it reaches the end of its last link.
  *  - Unsignalised junctions: priority rules with gap acceptance (conflicts.ts).
@@ -94,8 +96,8 @@ export class Simulation {
     const scheduler = new Scheduler(start, 1024 + 4 * Math.min(n, 1 << 20));
     this.scheduler = scheduler;
     this.vehicles = new Vehicles(n, trips.routeLinks.length, start);
-    this.links = new Links(net, this.vehicles, scheduler, this.observers);
-    this.movements = new Movements(net, this.links, this.vehicles, scheduler, this.observers);
+    this.links = new Links(net, this.vehicles, scheduler, this.observers, this.options.vehicle);
+    this.movements = new Movements(net, this.links, this.vehicles, scheduler, this.observers, this.options.vehicle);
     this.signal = this.movements.signal;
     this.rerouting = new Rerouting(net, trips, this.options, this.links, this.vehicles, scheduler);
     this.controllers = new Controllers(net, trips, signals, this.links, this.movements, this.vehicles, scheduler, this.observers);
@@ -198,7 +200,7 @@ export class Simulation {
           // Space freed downstream reached the upstream end: wake blocked movements, then waiting trips.
           links.free(id);
           movements.wake(id, now);
-          if (links.departHead[id] !== NONE) links.insert(id, now);
+          if (links.waitingAt[id] > 0) links.insert(id, now);
           break;
         case INSERT: links.retryInsert(id, now); break;
         case ROUTING: this.rerouting.refresh(now); break;
@@ -240,7 +242,7 @@ export class Simulation {
     vehicles.state[v] = VEHICLE_WAITING;
     vehicles.link[v] = first;
     vehicles.waiting++;
-    this.links.queueDeparture(v, first);
+    this.links.queueDeparture(v, first, now);
     this.links.insert(first, now);
   }
 
@@ -257,7 +259,7 @@ export class Simulation {
     vehicles.inNetwork--;
     vehicles.finished++;
     vehicles.lastMove = now;
-    this.links.leave(v, l, now);
+    this.links.leave(v, l, now, this.links.groupOffsets[l + 1] - 1); // from the exit group
     for (const o of this.observers) o.arrive?.(v, l, now);
     if (vehicles.finished + vehicles.unroutable === vehicles.scheduled) this.finish(now);
   }

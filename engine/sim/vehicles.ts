@@ -32,6 +32,8 @@ export class Vehicles {
   readonly link: Int32Array;
   /** Time each vehicle entered its current link, s. */
   readonly enterTime: Float64Array;
+  /** Time each vehicle reaches (or reached) the stop line of its current link, s: losses included (losses.ts). */
+  readonly stopLineTime: Float64Array;
   /** Next vehicle in the FIFO the vehicle is in, or -1. */
   readonly next: Int32Array;
   /** Start of each vehicle's route in `routePool`. */
@@ -63,6 +65,7 @@ export class Vehicles {
     this.state = new Uint8Array(count);
     this.link = new Int32Array(count).fill(NONE);
     this.enterTime = new Float64Array(count);
+    this.stopLineTime = new Float64Array(count);
     this.next = new Int32Array(count).fill(NONE);
     this.routeStart = new Int32Array(count);
     this.routeEnd = new Int32Array(count);
@@ -93,7 +96,7 @@ export class Vehicles {
 
   /** Bytes of per-vehicle state: the arrays above plus the route links in use. */
   get byteLength(): number {
-    return this.state.byteLength + this.link.byteLength + this.enterTime.byteLength + this.next.byteLength
+    return this.state.byteLength + this.link.byteLength + this.enterTime.byteLength + this.stopLineTime.byteLength + this.next.byteLength
       + this.routeStart.byteLength + this.routeEnd.byteLength + this.routePos.byteLength
       + this.routePoolLength * 4;
   }

@@ -129,8 +129,10 @@ describe('greenwave run: the output directory', () => {
     for (const delay of [200, 600, 1200, 2000, 3000]) {
       const child = spawn(process.execPath, [...CLI_ARGS, 'run', file, '--out', out, '--seed', String(delay)], { stdio: 'ignore' });
       await new Promise((resolve) => setTimeout(resolve, delay));
+      // A run that finished before the delay has already exited: its 'exit' event will not come again.
+      const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await exited;
       const names = readdirSync(out);
       if (names.includes('summary.json')) {
         const text = readFileSync(join(out, 'summary.json'), 'utf8');

@@ -180,6 +180,12 @@ describe('expandDemand: od', () => {
     for (const d of t.depart) expect(d >= 0 && d < HOUR).toBe(true);
   });
 
+  it('generates no trip, and does not throw, when a tiny rate times a tiny profile factor underflows to 0', () => {
+    // 8.9e-321 veh/h at factor 5e-324: each is > 0 (the schema takes them), their product is 0 in doubles.
+    const t = expand({ od: [{ zones, trips: [[0, 8.9e-321, 0], [0, 0, 0], [0, 0, 0]], begin: 0, end: HOUR, profile: [{ time: 0, factor: 5e-324 }] }] });
+    expect(t.count).toBe(0);
+  });
+
   it('skips zero cells and keeps a cell\'s departures when the zones are reordered', () => {
     const a = expand({ od: [{ zones: ['A', 'C', 'D'], trips: [[0, 100, 50], [0, 0, 0], [0, 0, 0]], begin: 0, end: HOUR }] });
     const b = expand({ od: [{ zones: ['D', 'A', 'C'], trips: [[0, 0, 0], [50, 0, 100], [0, 0, 0]], begin: 0, end: HOUR }] });

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { ScenarioError } from '../../engine/errors.js';
+import { ScenarioError, UsageError } from '../../engine/errors.js';
 import { buildScenario, loadScenario, parseScenario, type BuiltScenario } from '../../engine/scenario/index.js';
 import { simulate } from '../../engine/sim/index.js';
 import { scenarioDocument, type ImportResult } from '../../engine/io/index.js';
@@ -22,7 +22,8 @@ import { createInProcessEvaluator } from '../../engine/optimise/evaluator.js';
 import { baselinePlans } from '../../cli/baselines.js';
 import { readCounts } from '../../engine/io/counts/index.js';
 import { resolveCounts } from '../../engine/demand/counts.js';
-import type { CompiledNetwork } from '../../engine/network/index.js';
+import { checkCountWindow } from '../../engine/optimise/calibrate/calibrate.js';
+import { ownThreadId } from './cpu-watch.js';
 import { CHECKPOINT_SCENARIO, classify, type CaseResult, type TargetName } from './targets.js';
 
 /** A case to run: its target, its directory and files, the main file and further files. */
@@ -59,7 +60,7 @@ function checkDocument(result: ImportResult): CaseResult {
   return { outcome: 'ok' };
 }
 
-let countsNetwork: CompiledNetwork | undefined;
+let countsScenario: BuiltScenario | undefined;
 let checkpointSetup: { built: BuiltScenario; space: ReturnType<typeof createSearchSpace>; start: { programs: ReturnType<typeof baselinePlans>['webster'] } } | undefined;
 
 async function runCase(c: CaseMessage): Promise<CaseResult> {
@@ -104,14 +105,20 @@ async function runCase(c: CaseMessage): Promise<CaseResult> {
       return { outcome: 'ok' };
     }
     case 'counts': {
-      countsNetwork ??= buildScenario(parseScenario(CHECKPOINT_SCENARIO, path.join(c.dir, 'tiny.yaml'))).compiled;
-      resolveCounts(countsNetwork, await readCounts([main]));
+      countsScenario ??= buildScenario(parseScenario(CHECKPOINT_SCENARIO, path.join(c.dir, 'tiny.yaml')));
+      // What greenwave calibrate checks before it calibrates: counts on links of the network, inside the run.
+      const counts = resolveCounts(countsScenario.compiled, await readCounts([main]));
+      if (counts.rows.length === 0) throw new UsageError(`--counts: ${main} hold no counts`);
+      checkCountWindow(counts, countsScenario.options.start ?? 0, countsScenario.options.end ?? Infinity);
       return { outcome: 'ok' };
     }
     default:
       throw new Error(`unknown target ${String(c.target)}`);
   }
 }
+
+// First message: this thread's id, so the runner can read its CPU clock (the timeout is CPU time, see cpu-watch.ts).
+parentPort?.postMessage({ tid: ownThreadId() });
 
 parentPort?.on('message', async (c: CaseMessage) => {
   let result: CaseResult;

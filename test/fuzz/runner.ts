@@ -3,7 +3,8 @@
  * (targets.ts). Case i of a run with seed s is reproduced from (s, i) alone:
  * its target is the i-th in turn, its seed input and mutations come from
  * `createRandom(s).fork('case i')`. Each case runs in a worker thread with a
- * timeout and a heap limit (fuzz-worker.ts); every `cliEvery`-th case also runs
+ * timeout in CPU time, so a busy machine does not make it fire (cpu-watch.ts),
+ * and a heap limit (fuzz-worker.ts); every `cliEvery`-th case also runs
  * through the real `greenwave` command, whose exit code must agree (0 for a
  * case that succeeded, 2 with no "internal error" and no stack trace for a user
  * mistake).
@@ -23,6 +24,7 @@ import { createRandom } from '../../engine/demand/random.js';
 import { mutate } from './mutate.js';
 import { CHECKPOINT_OPTIONS, CHECKPOINT_SCENARIO, TARGETS, cliArgs, seedInputs, type CaseResult, type Outcome, type SeedInput, type TargetName } from './targets.js';
 import type { CaseMessage } from './fuzz-worker.js';
+import { watchCpu, type CpuWatchOptions } from './cpu-watch.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -34,7 +36,7 @@ export interface FuzzOptions {
   seed: number;
   /** Run only these case numbers (reproducing findings). */
   only?: number[];
-  /** Per-case timeout, ms. Default 20,000. */
+  /** Per-case timeout, ms of CPU time (not wall time: a loaded machine does not make a case time out). Default 20,000. */
   timeoutMs?: number;
   /** Worker threads. Default 2. */
   threads?: number;
@@ -81,24 +83,34 @@ const FINDINGS: ReadonlySet<Outcome> = new Set(['bug', 'unlocated', 'wrong', 'ti
 class CaseWorker {
   private worker: Worker;
   private pending: ((result: CaseResult) => void) | undefined;
+  /** The kernel's id of the worker's thread (its first message), for its CPU clock. */
+  private tid: Promise<number | undefined>;
+  private gotTid: (tid: number | undefined) => void = () => {};
 
   constructor(private readonly heapMb: number) {
+    this.tid = Promise.resolve(undefined); // set by start()
     this.worker = this.start();
   }
 
   private start(): Worker {
+    this.tid = new Promise((resolve) => { this.gotTid = resolve; });
     // A one-line script registers tsx's loader (its ESM API) in the thread, then imports the TypeScript entry.
     const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
     const entry = new URL('./fuzz-worker.ts', import.meta.url).href;
     const worker = new Worker(`import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`, {
       eval: true, resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
     });
-    worker.on('message', (m: CaseResult) => {
+    worker.on('message', (m: CaseResult | { tid: number | undefined }) => {
+      if ('tid' in m) {
+        this.gotTid(m.tid);
+        return;
+      }
       const done = this.pending;
       this.pending = undefined;
       done?.({ outcome: m.outcome, ...(m.message !== undefined ? { message: m.message } : {}) });
     });
     const died = (why: string): void => {
+      this.gotTid(undefined); // a thread that died before it said its id: watch the wall clock instead
       const done = this.pending;
       this.pending = undefined;
       done?.({ outcome: 'crash', message: why });
@@ -109,14 +121,19 @@ class CaseWorker {
     return worker;
   }
 
+  /** Run one case; a timeout is `timeoutMs` of the thread's CPU time, or a minute without any (see cpu-watch.ts). */
   async run(message: CaseMessage, timeoutMs: number): Promise<CaseResult> {
+    // The thread says its id when it has started (a ref'd timer keeps the process alive meanwhile: the worker is unref'd).
+    let wait: NodeJS.Timeout | undefined;
+    const tid = await Promise.race([this.tid, new Promise<undefined>((resolve) => { wait = setTimeout(() => resolve(undefined), 120_000); })]);
+    clearTimeout(wait);
     const result = await new Promise<CaseResult>((resolve) => {
-      const timer = setTimeout(() => {
+      const stop = watchCpu(process.pid, tid, { cpuLimitMs: timeoutMs }, (why) => {
         this.pending = undefined;
-        resolve({ outcome: 'timeout', message: `no answer within ${timeoutMs / 1000} s` });
-      }, timeoutMs);
+        resolve({ outcome: 'timeout', message: why });
+      });
       this.pending = (r) => {
-        clearTimeout(timer);
+        stop();
         resolve(r);
       };
       this.worker.postMessage(message);
@@ -152,16 +169,29 @@ function checkpointSeed(work: string, cli: string[]): { seed: SeedInput; fingerp
   };
 }
 
-/** Run the CLI on a case; its exit code (or `timeout`) and whether its stderr shows an internal error or a stack trace. */
-function runCli(cli: string[], args: string[], timeoutMs: number): Promise<{ code: string; internal: boolean; stderr: string }> {
+/**
+ * Run the CLI on a case; its exit code (or `timeout`, with why) and whether its
+ * stderr shows an internal error or a stack trace. The timeout is `timeoutMs`
+ * of the command's CPU time, or a minute without any (see cpu-watch.ts).
+ */
+export function runCli(cli: string[], args: string[], timeoutMs: number, watch: Omit<CpuWatchOptions, 'cpuLimitMs'> = {}): Promise<{ code: string; internal: boolean; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...cli, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
+    let expired = '';
     child.stderr?.on('data', (d: Buffer) => { if (stderr.length < 20_000) stderr += d.toString(); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const stop = child.pid === undefined ? () => {} : watchCpu(child.pid, undefined, { cpuLimitMs: timeoutMs, ...watch }, (why) => {
+      expired = why;
+      child.kill('SIGKILL');
+    });
     child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code !== null ? String(code) : signal === 'SIGKILL' ? 'timeout' : `signal ${signal}`, internal: /internal error|\n\s+at [\w.<]/.test(stderr), stderr: stderr.slice(0, 600) });
+      stop();
+      const timedOut = expired !== '';
+      resolve({
+        code: code !== null ? String(code) : timedOut ? 'timeout' : `signal ${signal}`,
+        internal: /internal error|\n\s+at [\w.<]/.test(stderr),
+        stderr: (timedOut ? `${expired}\n${stderr}` : stderr).slice(0, 600),
+      });
     });
   });
 }

@@ -59,7 +59,7 @@ describe('scenarioDocument: CityFlow corridor round trip', async () => {
   it('runs to the same results as the import simulated directly', () => {
     const direct = expandDemand(net, result.demand, createRandom(1).fork('demand'));
     const programs = result.programs.map((p, i) => compileProgram(net, p, `programs[${i}]`));
-    const a = simulate(net, direct, { programs }, { start: 0, end: 600, seed: 1 });
+    const a = simulate(net, direct, { programs }, { start: 0, end: 600, seed: 1, vehicle: result.vehicle });
     const b = simulate(built.compiled, built.trips, built.signals, { ...built.options, seed: 1 });
     const { trips, inserted, arrived, unfinished, unroutable, ...means } = a.network;
     expect(b.network).toMatchObject({ trips, inserted, arrived, unfinished, unroutable });
@@ -69,10 +69,11 @@ describe('scenarioDocument: CityFlow corridor round trip', async () => {
 
   it('writes planners\' units, the simulated period and a provenance description', () => {
     expect(doc.name).toBe('corridor'); // config.json says nothing: its folder names the scenario
-    expect(doc.simulation).toEqual({ startS: 0, endS: 600 });
+    // CityFlow's vehicle class: its usual accelerations, no losses.
+    expect(doc.simulation).toEqual({ startS: 0, endS: 600, vehicle: { accelMS2: 2, decelMS2: 4.5, sigma: 0, startLoss: false } });
     expect(String(doc.description)).toMatch(/Imported from cityflow files .*config\.json.*4 import warnings/);
     const links = (doc.network as { links: Array<Record<string, unknown>> }).links;
-    expect(links.find((l) => l.id === 'road_W_A')).toEqual({ id: 'road_W_A', from: 'int_W', to: 'int_A', lengthM: 300, lanes: 3, speedKmh: 50.004, jamSpacingM: 7 });
+    expect(links.find((l) => l.id === 'road_W_A')).toEqual({ id: 'road_W_A', from: 'int_W', to: 'int_A', lengthM: 300, lanes: 3, speedKmh: 50.004, jamSpacingM: 7, saturationVehPerHourPerLane: expect.closeTo(3600 / (1.5 + 7 / 13.89), 2) }); // CityFlow car following: 1 / (headwayTime + (length + minGap) / maxSpeed)
     const movements = (doc.network as { movements: Array<Record<string, unknown>> }).movements;
     expect(movements.find((m) => m.from === 'road_NA_A' && m.to === 'road_A_SA')).toEqual({ from: 'road_NA_A', to: 'road_A_SA' }); // every lane: lanes omitted
     expect(movements.find((m) => m.from === 'road_W_A' && m.to === 'road_A_B')).toEqual({ from: 'road_W_A', to: 'road_A_B', lanes: [1] });
@@ -96,7 +97,7 @@ describe('scenarioDocument: any ImportResult', () => {
       format: 'osm',
       files: ['maps/macau centre.osm.pbf'],
       network,
-      programs: [{ junction: 'b', offset: 12, phases: [
+      programs: [{ junction: 'b', offset: 12, control: { kind: 'actuated', gap: 2.5, detectorGap: 1.5, passingTime: 1.9 }, phases: [
         { green: [{ from: 'a>b', to: 'b>c' }], duration: 25, yellow: 3, allRed: 2, minGreen: 6, maxGreen: 50 },
         { green: [], permissive: [{ from: 'c>b', to: 'b>a' }], duration: 20 },
       ] }],
@@ -118,6 +119,9 @@ describe('scenarioDocument: any ImportResult', () => {
     const phases = (doc.signals as { programs: Array<{ phases: Array<Record<string, unknown>> }> }).programs[0].phases;
     expect(phases[0].green).toEqual([{ from: 'a>b', to: 'b>c' }]);
     expect(phases[0]).toMatchObject({ greenS: 25, yellowS: 3, allRedS: 2, minGreenS: 6, maxGreenS: 50 });
+    // The program's own actuated control travels as signals.programs[i].actuated.
+    expect((doc.signals as { programs: Array<Record<string, unknown>> }).programs[0].actuated).toEqual({ maxGapS: 2.5, detectorGapS: 1.5, passingTimeS: 1.9 });
+    expect(built.signals.programs[0].control).toEqual({ kind: 'actuated', gap: 2.5, detectorGap: 1.5, passingTime: 1.9 });
     expect(built.network.junction('a')).toMatchObject({ lon: 113.54, lat: 22.19 });
     expect(built.network.junction('c').control).toBe('priority');
     expect(built.network.link('a>b')).toMatchObject({ saturationFlow: 1900 / 3600, name: 'Rua A', lanes: 2 });

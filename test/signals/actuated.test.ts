@@ -12,6 +12,7 @@ import { UsageError } from '../../engine/errors.js';
 import { createActuatedController, SIGNAL_GREEN, SIGNAL_RED, SIGNAL_YELLOW } from '../../engine/signals/index.js';
 import { Simulation, simulate } from '../../engine/sim/index.js';
 import { demand, greens, isolatedJunction, pauseWithoutClearance, recordIntervals, twoPhase } from '../fixtures/signal-junction.js';
+import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
 
 const net = isolatedJunction();
 const AB = net.movementBetween(net.linkIndex('A'), net.linkIndex('B'));
@@ -23,7 +24,7 @@ describe('createActuatedController', () => {
   it('never shows a green shorter than minGreen or longer than maxGreen, and yellow/all-red in full (traced)', () => {
     const program = twoPhase(net, [30, 30], { minGreen: 7, maxGreen: 25 });
     const trips = demand(net, 0.5, 0.12, 3600);
-    const sim = new Simulation(net, trips, { controllers: [createActuatedController(net, program)] }, { end: 4000 });
+    const sim = new Simulation(net, trips, { controllers: [createActuatedController(net, program)] }, { vehicle: NO_LOSS_VEHICLE_MODEL, end: 4000 });
     const main = recordIntervals(sim, AB);
     const side = recordIntervals(sim, SN);
     sim.run();
@@ -59,7 +60,7 @@ describe('createActuatedController', () => {
     // Uniform arrivals every 2.5 s (< gap 3 s) until 900 s; no side demand; maxGreen large.
     const program = twoPhase(net, [30, 30], { minGreen: 5, maxGreen: 10_000 });
     const trips = demand(net, 0.4, 0, 900, 'uniform');
-    const sim = new Simulation(net, trips, { controllers: [createActuatedController(net, program)] }, { end: 2000 });
+    const sim = new Simulation(net, trips, { controllers: [createActuatedController(net, program)] }, { vehicle: NO_LOSS_VEHICLE_MODEL, end: 2000 });
     const main = recordIntervals(sim, AB);
     sim.run();
     main.close();
@@ -78,7 +79,7 @@ describe('createActuatedController', () => {
   it('maxes out at maxGreen while arrivals keep coming closer than the gap', () => {
     const program = twoPhase(net, [30, 30], { minGreen: 5, maxGreen: 40 });
     const trips = demand(net, 0.4, 0.05, 3600, 'uniform');
-    const sim = new Simulation(net, trips, { controllers: [createActuatedController(net, program)] }, { end: 3600 });
+    const sim = new Simulation(net, trips, { controllers: [createActuatedController(net, program)] }, { vehicle: NO_LOSS_VEHICLE_MODEL, end: 3600 });
     const main = recordIntervals(sim, AB);
     sim.run();
     main.close();
@@ -89,8 +90,8 @@ describe('createActuatedController', () => {
 
   it('gives lower delay than a long fixed cycle at low demand', () => {
     const trips = demand(net, 0.1, 0.05, 3600);
-    const fixed = simulate(net, trips, { programs: [twoPhase(net, [50, 50])] }, { end: 4200 });
-    const actuated = simulate(net, trips, { programs: [twoPhase(net, [50, 50])], control: { kind: 'actuated' } }, { end: 4200 });
+    const fixed = simulate(net, trips, { programs: [twoPhase(net, [50, 50])] }, { vehicle: NO_LOSS_VEHICLE_MODEL, end: 4200 });
+    const actuated = simulate(net, trips, { programs: [twoPhase(net, [50, 50])], control: { kind: 'actuated' } }, { vehicle: NO_LOSS_VEHICLE_MODEL, end: 4200 });
     expect(actuated.network.arrived).toBe(trips.count);
     expect(fixed.network.arrived).toBe(trips.count);
     // Fixed: about C (1 - lambda)^2 / 2 = 110 x 0.55^2 / 2 = 16.6 s (Webster's uniform term); actuated far less.
@@ -99,8 +100,8 @@ describe('createActuatedController', () => {
 
   it('skipEmptyPhases rests in green on the only approach with traffic', () => {
     const trips = demand(net, 0.1, 0, 3600);
-    const plain = simulate(net, trips, { control: { kind: 'actuated' } }, { end: 4200 });
-    const skipping = simulate(net, trips, { control: { kind: 'actuated', skipEmptyPhases: true } }, { end: 4200 });
+    const plain = simulate(net, trips, { control: { kind: 'actuated' } }, { vehicle: NO_LOSS_VEHICLE_MODEL, end: 4200 });
+    const skipping = simulate(net, trips, { control: { kind: 'actuated', skipEmptyPhases: true } }, { vehicle: NO_LOSS_VEHICLE_MODEL, end: 4200 });
     expect(skipping.network.arrived).toBe(trips.count);
     expect(skipping.network.meanDelay).toBeLessThan(0.5);
     expect(plain.network.meanDelay).toBeGreaterThan(1);
@@ -108,7 +109,7 @@ describe('createActuatedController', () => {
 
   it('conserves vehicles and is deterministic', () => {
     const trips = demand(net, 0.3, 0.15, 3600, 'poisson', 7);
-    const run = () => simulate(net, trips, { control: { kind: 'actuated', gap: 2.5 } }, { end: 5000, seed: 7 });
+    const run = () => simulate(net, trips, { control: { kind: 'actuated', gap: 2.5 } }, { vehicle: NO_LOSS_VEHICLE_MODEL, end: 5000, seed: 7 });
     const a = run();
     const b = run();
     expect(a.network.arrived).toBe(trips.count);
@@ -134,7 +135,7 @@ describe('createActuatedController', () => {
           return now + 1;
         },
       }],
-    }, { end: 1500, gridlockTimeout: 5000 });
+    }, { vehicle: NO_LOSS_VEHICLE_MODEL, end: 1500, gridlockTimeout: 5000 });
     const passage = trips.depart[0] + TO_DETECTOR;
     sim.advanceTo(Math.floor(passage));
     expect(at30).toBe(-Infinity);
@@ -145,6 +146,21 @@ describe('createActuatedController', () => {
     expect(at30).toBeCloseTo(passage, 9);
     // ...but covering a detector at the stop line: the current time.
     expect(atLine).toBe(1400);
+  });
+
+  it('with passingTime, places detectors no farther than (minDur / passing-time + 0.5) x 7.5 m (SUMO MSActuatedTrafficLightLogic)', () => {
+    const asked: number[] = [];
+    const view = { time: 0, queueLength: () => 0, lastArrival: (_e: number, d: number) => { asked.push(d); return -Infinity; }, linkVehicles: () => 0, linkStorage: () => 1 };
+    const detectorAt = (options: Parameters<typeof createActuatedController>[2]) => {
+      asked.length = 0;
+      const c = createActuatedController(net, twoPhase(net, [30, 30], { minGreen: 5 }), options);
+      c.advance(c.start(0, new Uint8Array(net.movementCount), view), new Uint8Array(net.movementCount), view);
+      return asked[0];
+    };
+    const speed = net.linkSpeed[net.movementFrom[AB]];
+    expect(detectorAt({})).toBeCloseTo(2 * speed, 9); // detector-gap x speed
+    expect(detectorAt({ passingTime: 1.9 })).toBeCloseTo(Math.min(2 * speed, (5 / 1.9 + 0.5) * 7.5), 9);
+    expect(detectorAt({ passingTime: 0.5 })).toBeCloseTo(Math.min(2 * speed, (5 / 0.5 + 0.5) * 7.5), 9);
   });
 
   it('as a policy of the sequencer: gap-out at minGreen, yellow, all-red, next phase, with the phase times (hand-driven)', () => {

@@ -75,6 +75,14 @@ describe('createControllers', () => {
     expect(() => createControllers(g, gTrips, { programs: [{ ...spec, junction: 'nowhere' }] })).toThrow(InputError);
   });
 
+  it('runs a program\'s own actuated control under fixed-time runs, and the run\'s kind when it asks for another', () => {
+    const program = { ...twoPhase(net, [30, 30], { minGreen: 7 }), control: { kind: 'actuated' as const, gap: 2 } };
+    const first = (control?: SignalControl) => createControllers(net, trips, { programs: [program], ...(control ? { control } : {}) })[0].start(0, new Uint8Array(net.movementCount), view);
+    expect(first()).toBe(7); // its own actuated control: first decision at minGreen
+    expect(first({ kind: 'fixed' })).toBe(7);
+    expect(first({ kind: 'max-pressure', interval: 9 })).toBe(9); // the run asks for max-pressure everywhere
+  });
+
   it('drives given programs and defaults with the control kind', () => {
     const controllers = createControllers(net, trips, { programs: [twoPhase(net, [30, 30], { minGreen: 7 })], control: { kind: 'actuated' } });
     expect(controllers).toHaveLength(1);

@@ -35,6 +35,58 @@ function fakeView(movements: number, links: number) {
   return { view, queue, vehicles };
 }
 
+describe('createMaxPressureController: the CityFlow literature settings', () => {
+  /** A view counting vehicles on lanes: bound for each movement (moving or queued) and present on each link. */
+  function laneView() {
+    const bound = new Float64Array(net.movementCount);
+    const present = new Float64Array(net.linkCount);
+    const view: ControllerView = {
+      time: 0, queueLength: () => 0, lastArrival: () => -Infinity, linkVehicles: () => 0, linkStorage: () => 100,
+      movementVehicles: (e) => bound[e], linkVehiclesPresent: (l) => present[l],
+    };
+    return { view, bound, present };
+  }
+  const B = net.linkIndex('B');
+  const N = net.linkIndex('N');
+
+  it('pressure "lanes": vehicles bound for the movement minus vehicles on its exit, unweighted; ties to the lowest phase; every interval; no inter-green', () => {
+    const { view, bound, present } = laneView();
+    const c = createMaxPressureController(net, twoPhase(net, [30, 30], { minGreen: 15 }), { pressure: 'lanes', ties: 'lowest', interGreen: 'none', minGreen: 0, interval: 10 });
+    const states = new Uint8Array(net.movementCount);
+    // A->B: 4 bound, 1 on B -> 3; S->N: 6 bound, 3 on N -> 3: a tie goes to phase 0 (Varaiya's weights would pick A->B too, but 2 x 3 vs 1 x 6 is also a tie).
+    bound[AB] = 4; present[B] = 1; bound[SN] = 6; present[N] = 3;
+    expect(c.start(0, states, view)).toBe(10); // first decision after the interval: minGreen 0 overrides the program's 15 s
+    expect(c.phase).toBe(0);
+    // Now S->N leads by one moving vehicle: it turns green at once, without yellow.
+    bound[SN] = 7;
+    const next = c.advance(10, states, view);
+    expect(states[AB]).toBe(R);
+    expect(next - 10).toBeLessThan(1e-3); // a microsecond red pause, no yellow or all-red
+    expect(c.advance(next, states, view)).toBeCloseTo(next + 10, 9);
+    expect(c.phase).toBe(1);
+    expect(states[SN]).toBe(G);
+  });
+
+  it('ties "keep" holds the phase showing; eligiblePhases are the only candidates; a view without lane counts is refused', () => {
+    const { view, bound } = laneView();
+    const states = new Uint8Array(net.movementCount);
+    const keep = createMaxPressureController(net, twoPhase(net, [30, 30], { minGreen: 5 }), { pressure: 'lanes', interval: 10 });
+    bound[SN] = 2;
+    keep.start(0, states, view);
+    expect(keep.phase).toBe(1);
+    bound[AB] = 2; // a tie: phase 1 stays
+    keep.advance(10, states, view);
+    expect(keep.phase).toBe(1);
+    const only0 = createMaxPressureController(net, twoPhase(net, [30, 30]), { pressure: 'lanes', eligiblePhases: [0] });
+    bound[SN] = 50;
+    only0.start(0, states, view);
+    expect(only0.phase).toBe(0);
+    expect(() => createMaxPressureController(net, twoPhase(net, [30, 30]), { eligiblePhases: [2] })).toThrow(UsageError);
+    const bare = createMaxPressureController(net, twoPhase(net, [30, 30]), { pressure: 'lanes' });
+    expect(() => bare.start(0, states, fakeView(net.movementCount, net.linkCount).view)).toThrow(/needs a view that counts vehicles on lanes/);
+  });
+});
+
 describe('createMaxPressureController', () => {
   it('serves the larger queue, keeps the phase while it stays best, and switches through yellow and all-red after minGreen', () => {
     // Saturation flows: A->B 2 lanes x 0.5 = 1 veh/s, S->N 1 lane x 0.5 = 0.5 veh/s; exits lead out of the network.

@@ -57,7 +57,7 @@ describe('Controllers', () => {
     const k = setUp(controller);
     k.controllers.start(0);
     k.vehicles.setRoute(0, Int32Array.of(A, B), 0, 2);
-    k.links.enter(0, A, -10);
+    k.links.enter(0, A, -10, 0);
     k.links.reachStopLine(0);
     k.movements.join(0, A, 5);
     expect(k.movements.queueLength[AB]).toBe(1); // red until 10
@@ -82,7 +82,7 @@ describe('Controllers', () => {
     const k = setUp(scripted([]));
     const view = k.controllers.view;
     k.vehicles.setRoute(0, Int32Array.of(A, B), 0, 2);
-    k.links.enter(0, A, 0); // 150 m at 10 m/s: passes 30 m before the stop line at 12 s
+    k.links.enter(0, A, 0, 0); // 150 m at 10 m/s: passes 30 m before the stop line at 12 s
     expect([view.linkVehicles(A), view.linkStorage(A), view.linkStorage(B), view.queueLength(AB)]).toEqual([1, 40, 2, 0]);
     const at = (t: number) => { k.scheduler.schedule(t, CMD_CHECK, 0); run(k, t); }; // move the clock
     at(11.5);
@@ -98,5 +98,9 @@ describe('Controllers', () => {
     expect(view.queueLength(AB)).toBe(1);
     expect(view.lastArrival(AB, 5)).toBe(15);
     expect(view.lastArrival(AB, 30)).toBe(15 - 30 / 10); // last stop-line arrival, back-dated to the detector
+    // Lane counts for the literature's max-pressure: bound for AB, moving or queued; present on a link.
+    k.vehicles.setRoute(1, Int32Array.of(A, B), 0, 2);
+    k.links.enter(1, A, 15, 0);
+    expect([view.movementVehicles!(AB), view.movementVehicles!(SB), view.linkVehiclesPresent!(A), view.linkVehiclesPresent!(B)]).toEqual([2, 0, 2, 0]);
   });
 });

@@ -30,7 +30,7 @@ describe('GridlockWatch', () => {
     const watch = new GridlockWatch(net, k.movements, k.vehicles, k.scheduler, 100);
     for (const [v, from] of [[0, A], [1, S], [2, A], [3, S]] as const) {
       k.vehicles.setRoute(v, Int32Array.of(from, B), 0, 2);
-      k.links.enter(v, from, 0);
+      k.links.enter(v, from, 0, 0);
     }
     run(k, 14); // nothing reaches a stop line: stop-line commands are not acted on
     expect(watch.report(14)).toEqual({ time: 14, junctions: [], vehicles: 0 });

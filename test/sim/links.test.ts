@@ -15,6 +15,7 @@ import { Links } from '../../engine/sim/links.js';
 import { Scheduler } from '../../engine/sim/scheduler.js';
 import { VEHICLE_MOVING, Vehicles } from '../../engine/sim/vehicles.js';
 import { drain, merge, mergeIds, subStates } from '../fixtures/kernel.js';
+import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
 
 const net = merge('uncontrolled');
 const { A, B } = mergeIds(net);
@@ -36,7 +37,7 @@ describe('Links', () => {
     rn.addJunction({ id: 'a', x: 0, y: 0 });
     rn.addJunction({ id: 'b', x: 3, y: 0 });
     rn.addLink({ id: 'ab', from: 'a', to: 'b', speed: 10 });
-    expect(new Links(compile(rn), new Vehicles(0, 0, 0), new Scheduler(0), []).storage[0]).toBe(1);
+    expect(new Links(compile(rn), new Vehicles(0, 0, 0), new Scheduler(0), [], NO_LOSS_VEHICLE_MODEL).storage[0]).toBe(1);
   });
 
   it('refuses a saturation flow the speed and jam spacing cannot carry, naming the link', () => {
@@ -44,14 +45,14 @@ describe('Links', () => {
     rn.addJunction({ id: 'a', x: 0, y: 0 });
     rn.addJunction({ id: 'b', x: 100, y: 0 });
     rn.addLink({ id: 'slow', from: 'a', to: 'b', speed: 3 }); // speed / jamSpacing = 0.4 veh/s < s = 0.5
-    expect(() => new Links(compile(rn), new Vehicles(0, 0, 0), new Scheduler(0), [])).toThrow(InputError);
-    expect(() => new Links(compile(rn), new Vehicles(0, 0, 0), new Scheduler(0), [])).toThrow(/links\.slow/);
+    expect(() => new Links(compile(rn), new Vehicles(0, 0, 0), new Scheduler(0), [], NO_LOSS_VEHICLE_MODEL)).toThrow(InputError);
+    expect(() => new Links(compile(rn), new Vehicles(0, 0, 0), new Scheduler(0), [], NO_LOSS_VEHICLE_MODEL)).toThrow(/links\.slow/);
   });
 
   it('enter takes storage, keeps the transit list in entry order and schedules the stop line after the free-flow time', () => {
     const { links, vehicles, scheduler, log } = subStates(net, 3);
-    links.enter(2, A, 4);
-    links.enter(0, A, 5);
+    links.enter(2, A, 4, 0);
+    links.enter(0, A, 5, 0);
     expect(links.occupancy[A]).toBe(2);
     expect([vehicles.state[0], vehicles.link[0], vehicles.enterTime[0]]).toEqual([VEHICLE_MOVING, A, 5]);
     expect(vehicles.lastMove).toBe(5);
@@ -67,9 +68,9 @@ describe('Links', () => {
 
   it('leave schedules the release after the backward wave and counts the travel time; free returns the space', () => {
     const { links, scheduler } = subStates(net, 1);
-    links.enter(0, A, 10);
+    links.enter(0, A, 10, 0);
     drain(scheduler);
-    links.leave(0, A, 40);
+    links.leave(0, A, 40, links.groupOffsets[A + 1] - 1);
     expect([links.ttSum[A], links.ttCount[A]]).toEqual([30, 1]);
     expect(drain(scheduler)).toEqual([[65, CMD_RELEASE, A]]);
     links.free(A);
@@ -79,7 +80,7 @@ describe('Links', () => {
   it('insert lets waiting trips in one approach headway apart, in departure order, while storage lasts', () => {
     const { links, vehicles, scheduler, log } = subStates(net, 4);
     for (const v of [3, 1, 2, 0]) {
-      links.queueDeparture(v, B);
+      links.queueDeparture(v, B, 0);
       vehicles.waiting++;
     }
     links.insert(B, 0);
@@ -95,10 +96,13 @@ describe('Links', () => {
     links.insert(B, 10);
     expect(vehicles.inNetwork).toBe(2);
     expect(drain(scheduler).filter(([, kind]) => kind === CMD_INSERT)).toEqual([[2, CMD_INSERT, B]]);
+    const exitGroup = links.groupOffsets[B + 1] - 1; // trips without a further link wait in B's exit group
+    links.leave(3, B, 15, exitGroup);
     links.free(B);
     links.insert(B, 20);
     expect(log.slice(4)).toEqual(['depart 2 B 20', 'enter 2 B 20']);
-    expect(links.departHead[B]).toBe(0);
-    expect(links.departTail[B]).toBe(0);
+    expect(links.departHead[exitGroup]).toBe(0);
+    expect(links.departTail[exitGroup]).toBe(0);
+    expect(links.waitingAt[B]).toBe(1);
   });
 });

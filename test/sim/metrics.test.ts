@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, grid, RoadNetwork } from '../../engine/network/index.js';
 import { createRandom, expandDemand, type TripSpec } from '../../engine/demand/index.js';
 import { simulate } from '../../engine/sim/index.js';
-import { cityflowAverageTravelTime } from '../../engine/io/cityflow/travel-time.js';
+import { cityflowAverageTravelTime } from '../../engine/sim/cityflow-travel-time.js';
 
 function ring() {
   // A one-way square of 7.5 m links (one vehicle each): four vehicles that each want the next link gridlock at once.
@@ -61,5 +61,25 @@ describe('Metrics: all trips', () => {
     // all finished: the all-trips mean is the finished mean plus the departure delay (CityFlow counts from the planned departure)
     expect(long.network.meanTravelTimeAllTrips).toBeCloseTo(long.network.meanTravelTime + long.network.meanDepartDelay, 6);
     expect(long.network.meanDelayAllTrips).toBeCloseTo(long.network.meanDelay + long.network.meanDepartDelay, 6);
+  });
+
+  it('counts an unroutable trip to the scheduled end, as CityFlow counts every generated vehicle', () => {
+    // Two separate roads: a -> b and c -> d. A trip from a to d has no route.
+    const network = new RoadNetwork();
+    for (const [id, x] of [['a', 0], ['b', 100], ['c', 300], ['d', 400]] as const) network.addJunction({ id, x, y: 0, control: 'priority' });
+    network.addLink({ id: 'ab', from: 'a', to: 'b', speed: 10 });
+    network.addLink({ id: 'cd', from: 'c', to: 'd', speed: 10 });
+    network.addDefaultMovements();
+    const net = compile(network);
+    const table = expandDemand(net, { trips: [{ depart: 0, route: ['ab'] }, { depart: 50, from: 'a', to: 'd' }] }, createRandom(1));
+    const r = simulate(net, table, {}, { end: 600 });
+    expect(r.network.unroutable).toBe(1);
+    expect(r.network.dueTrips).toBe(2);
+    // trip 0 drove ab (free flow 100 m / 10 m/s = 10 s); the unroutable trip counts 600 - 50 s, with no link completed (all delay)
+    const first = r.trips.arrived[0];
+    expect(first).toBeGreaterThanOrEqual(10);
+    expect(r.network.meanTravelTimeAllTrips).toBeCloseTo((first + 550) / 2, 6);
+    expect(r.network.meanDelayAllTrips).toBeCloseTo((first - 10 + 550) / 2, 6);
+    expect(r.network.meanTravelTimeAllTrips).toBeCloseTo(cityflowAverageTravelTime(table, r, 600), 9);
   });
 });

@@ -11,12 +11,11 @@ import { SIGNAL_GREEN, SIGNAL_RED } from '../../engine/signals/index.js';
 import { CMD_SERVICE } from '../../engine/sim/commands.js';
 import { VEHICLE_MOVING, VEHICLE_QUEUED } from '../../engine/sim/vehicles.js';
 import { merge, mergeIds, run, subStates } from '../fixtures/kernel.js';
-import { CMD_RELEASE } from '../../engine/sim/commands.js';
 
 /** Put vehicle `v` at the stop line of `from` at `now`, routed on to `to`, and queue it. */
 function arrive(k: ReturnType<typeof subStates>, v: number, from: number, to: number, now: number): void {
   k.vehicles.setRoute(v, Int32Array.of(from, to), 0, 2);
-  k.links.enter(v, from, now - 15);
+  k.links.enter(v, from, now - 15, 0);
   k.links.reachStopLine(v);
   k.movements.join(v, from, now);
 }
@@ -58,7 +57,8 @@ describe('Movements', () => {
     k.observers.push({ leave: (v) => { order.push(v); } });
     arrive(k, 4, A, B, 21);
     arrive(k, 5, S, B, 21);
-    for (const t of [30, 40, 50, 60]) k.scheduler.schedule(t, CMD_RELEASE, B);
+    // Vehicles leave B (from its exit group: their last link) at 30, 40, 50 and 60 s; each release follows after the backward wave.
+    for (const t of [30, 40, 50, 60]) k.links.leave(0, B, t, k.links.groupOffsets[B + 1] - 1);
     run(k, 100);
     // One vehicle per release, alternating approaches (a fixed order would give 2, 4, 3, 5), each in FIFO order.
     expect(order).toEqual([2, 3, 4, 5]);

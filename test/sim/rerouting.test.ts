@@ -16,6 +16,7 @@ import { Rerouting } from '../../engine/sim/rerouting.js';
 import { Scheduler } from '../../engine/sim/scheduler.js';
 import { VEHICLE_MOVING, VEHICLE_QUEUED, Vehicles } from '../../engine/sim/vehicles.js';
 import { drain } from '../fixtures/kernel.js';
+import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
 
 /** Two ways from W to E: north (w1, 1e: 100 m each) and south (w2, 2e: 110 m each), 10 m/s. */
 function diamond() {
@@ -54,7 +55,7 @@ function trips(n: number, route?: number[], loop = false): TripTable {
 function setUp(table: TripTable, options: Partial<typeof DEFAULT_SIM_OPTIONS> = {}) {
   const scheduler = new Scheduler(0);
   const vehicles = new Vehicles(table.count, table.routeLinks.length, 0);
-  const links = new Links(net, vehicles, scheduler, []);
+  const links = new Links(net, vehicles, scheduler, [], NO_LOSS_VEHICLE_MODEL);
   const rerouting = new Rerouting(net, table, { ...DEFAULT_SIM_OPTIONS, ...options }, links, vehicles, scheduler);
   return { scheduler, vehicles, links, rerouting };
 }
@@ -72,7 +73,7 @@ describe('Rerouting', () => {
   it('refreshes costs from experienced times and routes later departures on them', () => {
     const { scheduler, vehicles, links, rerouting } = setUp(trips(2), { routingInterval: 60, end: 150 });
     vehicles.setRoute(0, Int32Array.of(L('w2'), L('2e')), 0, 2);
-    links.enter(0, L('w2'), 20); // still on w2 at 100 s: 80 s and counting
+    links.enter(0, L('w2'), 20, 0); // still on w2 at 100 s: 80 s and counting
     rerouting.start(0);
     expect(drain(scheduler).filter(([, kind]) => kind === CMD_ROUTING)).toEqual([[60, CMD_ROUTING, 0]]);
     links.ttSum[L('w1')] = 50 + 70; // two vehicles left w1 after 50 s and 70 s
@@ -99,7 +100,7 @@ describe('Rerouting', () => {
       expect(rerouting.chosen[v]).toBe(1); // share 1: everyone is chosen
     }
     rerouting.chosen[2] = 0;
-    for (const v of [0, 1, 2]) links.enter(v, L('w1'), 0);
+    for (const v of [0, 1, 2]) links.enter(v, L('w1'), 0, 0);
     vehicles.state[1] = VEHICLE_QUEUED;
     const before = vehicles.routePoolLength;
     rerouting.refresh(5);

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../engine/errors.js';
 import { compile, grid, RoadNetwork, type CompiledNetwork } from '../../engine/network/index.js';
 import { createRandom, expandDemand, type TripSpec } from '../../engine/demand/index.js';
+import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
 import {
   levelOfService,
   Simulation,
@@ -178,7 +179,7 @@ describe('priority junctions (gap acceptance)', () => {
     }, createRandom(5));
     const meanDelay = (net: CompiledNetwork, flow: string) => {
       const trips = demand(net);
-      const r = simulate(net, trips, {}, { end: 4000, seed: 5 });
+      const r = simulate(net, trips, {}, { end: 4000, seed: 5, vehicle: NO_LOSS_VEHICLE_MODEL }); // the gap-acceptance delay alone
       let sum = 0;
       let count = 0;
       for (let v = 0; v < trips.count; v++) if (trips.ids[v].startsWith(flow) && !Number.isNaN(r.trips.delay[v])) { sum += r.trips.delay[v]; count++; }
@@ -236,7 +237,7 @@ describe('simulate metrics', () => {
   it('keeps link, trip and network figures consistent with each other', () => {
     const net = compile(grid(3, 4, { spacing: 150 }));
     const trips = corridorDemand(net, 2);
-    const r = simulate(net, trips, {}, { end: 2400, seed: 2, interval: 300 });
+    const r = simulate(net, trips, {}, { end: 2400, seed: 2, interval: 300, vehicle: NO_LOSS_VEHICLE_MODEL });
     let km = 0;
     let leftTotal = 0;
     let enteredTotal = 0;
@@ -254,6 +255,23 @@ describe('simulate metrics', () => {
       expect(r.trips.delay[v]).toBeGreaterThanOrEqual(-1e-9); // never faster than free flow
       expect(r.trips.waitingTime[v]).toBeCloseTo(r.trips.delay[v], 6); // links are driven at free-flow speed: all delay is waiting
     }
+  });
+
+  it('reports CityFlow\'s average travel time as meanTravelTimeAllTrips: every trip departing before the end, from its planned departure, unfinished ones to the end', () => {
+    const net = compile(grid(3, 4, { spacing: 150 }));
+    const trips = corridorDemand(net, 2);
+    const end = 600; // cuts the run short: some trips unfinished, some never departed
+    const r = simulate(net, trips, {}, { end, seed: 2 });
+    expect(r.network.unfinished).toBeGreaterThan(0);
+    let sum = 0;
+    let n = 0;
+    for (let v = 0; v < trips.count; v++) {
+      if (!(trips.depart[v] < end)) continue;
+      sum += (Number.isNaN(r.trips.arrived[v]) ? end : r.trips.arrived[v]) - trips.depart[v];
+      n++;
+    }
+    expect(r.network.meanTravelTimeAllTrips).toBeCloseTo(sum / n, 9);
+    expect(r.network.meanTravelTimeAllTrips).toBeGreaterThan(r.network.meanTravelTime); // unfinished trips count
   });
 
   it('grades junctions with the HCM thresholds', () => {
@@ -287,7 +305,7 @@ describe('permissive turns at signals', () => {
       const flows = [{ id: 'turn', from: 'W', to: 'S', rate: 0.05, begin: 0, end: 3600, arrivals: 'poisson' as const }];
       if (opposingRate > 0) flows.push({ id: 'opp', from: 'E', to: 'W', rate: opposingRate, begin: 0, end: 3600, arrivals: 'poisson' as const });
       const trips = expandDemand(net, { flows }, createRandom(8));
-      const r = simulate(net, trips, { programs }, { end: 5400, seed: 8 });
+      const r = simulate(net, trips, { programs }, { end: 5400, seed: 8, vehicle: NO_LOSS_VEHICLE_MODEL });
       let sum = 0;
       let count = 0;
       for (let v = 0; v < trips.count; v++) if (trips.ids[v].startsWith('turn') && !Number.isNaN(r.trips.delay[v])) { sum += r.trips.delay[v]; count++; }

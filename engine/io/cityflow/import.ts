@@ -16,10 +16,11 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
-import { LIMITS } from '../../limits.js';
+import { LIMITS, limitProblem } from '../../limits.js';
+import { checkImportRanges } from '../ranges.js';
 import type { DrivingSide } from '../../network/types.js';
 import type { ImportResult, ImportWarning } from '../types.js';
-import { checkFlowRoutes, flowDemand, readFlowEntries, type CityflowFlowEntry } from './flow.js';
+import { checkFlowRoutes, cityflowSaturationFlow, cityflowVehicleModel, flowDemand, readFlowEntries, type CityflowFlowEntry } from './flow.js';
 import { readJsonDocument, Reader, type JsonDocument } from './json.js';
 import { readRoadnet } from './roadnet.js';
 
@@ -166,12 +167,26 @@ export async function importCityflow(files: { roadnet: string; flow?: string } |
     const spacings = new Set(entries.map((e) => e.spacing));
     const mean = entries.reduce((sum, e) => sum + e.spacing, 0) / entries.length;
     jamSpacing = spacings.size === 1 ? entries[0].spacing : mean;
+    const problem = limitProblem(jamSpacing, LIMITS.jamSpacingM);
+    if (problem !== undefined) {
+      // Refused at the vehicle that pulls the spacing out of range: the longest when too long, the shortest when too short.
+      const sorted = [...entries].sort((a, b) => a.spacing - b.spacing);
+      const culprit = jamSpacing > LIMITS.jamSpacingM.max ? sorted[sorted.length - 1] : sorted[0];
+      throw flowDoc!.error([culprit.index, 'vehicle'], `length + minGap of ${culprit.spacing} m: the jam spacing (m) of the links (the vehicles' length + minGap${spacings.size > 1 ? ', their mean' : ''}) ${problem}`);
+    }
     if (spacings.size > 1) {
       warnings.push({ where: flowDoc!.file, message: `vehicles differ in length + minGap (${[...spacings].slice(0, 5).join(', ')} m): every link uses their mean, ${mean.toFixed(2)} m, as its jam spacing` });
     }
   }
 
-  const roadnet = readRoadnet(roadnetDoc, { drivingSide, ...(jamSpacing === undefined ? {} : { jamSpacing }) }, warnings);
+  // ... and the saturation flow of every lane, from CityFlow's car-following rule.
+  const saturationFlow = cityflowSaturationFlow(entries, dt, horizon);
+  const vehicle = cityflowVehicleModel(entries, dt, horizon);
+  const roadnet = readRoadnet(roadnetDoc, {
+    drivingSide,
+    ...(jamSpacing === undefined ? {} : { jamSpacing }),
+    ...(saturationFlow === undefined ? {} : { saturationFlow }),
+  }, warnings);
   let demand = {};
   const counts = [...roadnet.counts];
   if (flowDoc) {
@@ -181,16 +196,37 @@ export async function importCityflow(files: { roadnet: string; flow?: string } |
     counts.push(...flows.counts);
   }
   if (jamSpacing !== undefined) counts.push({ label: 'jam spacing from the vehicles (length + minGap), m', count: jamSpacing });
+  if (saturationFlow !== undefined) counts.push({ label: 'saturation flow from the vehicles (1 / (headwayTime + (length + minGap) / maxSpeed)), veh/h per lane', count: Math.round(saturationFlow * 36000) / 10 });
   counts.push({ label: 'horizon, s', count: horizon });
-  return {
+  const result: ImportResult = {
     format: 'cityflow',
     files: read,
     network: roadnet.network,
     programs: roadnet.programs,
     demand,
+    ...(vehicle === undefined ? {} : { vehicle }),
     simulation: { start: 0, end: horizon },
     counts,
     warnings,
     signalIndex: roadnet.signalIndex,
   };
+  checkImportRanges(result, (kind, id) => {
+    const at = (list: string, key: string): string => {
+      const items = (roadnetDoc.data as Record<string, unknown>)[list];
+      const i = Array.isArray(items) ? items.findIndex((x) => (x as { id?: unknown } | null)?.id === id) : -1;
+      return i < 0 ? roadnetDoc.file : roadnetDoc.where(key === '' ? [list, i] : [list, i, key]);
+    };
+    switch (kind) {
+      case 'junction': return at('intersections', '');
+      case 'link': return at('roads', '');
+      case 'program': return at('intersections', 'trafficLight');
+      case 'trip':
+      case 'flow': {
+        const index = /^flow_(\d+)/.exec(id)?.[1];
+        return flowDoc === undefined ? undefined : index === undefined ? flowDoc.file : flowDoc.where([Number(index)]);
+      }
+      default: return undefined;
+    }
+  });
+  return result;
 }

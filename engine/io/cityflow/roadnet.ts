@@ -57,6 +57,8 @@ export interface RoadnetOptions {
   drivingSide: DrivingSide;
   /** Jam spacing for every link, m (from the vehicles of the flow file); default greenwave's. */
   jamSpacing?: number;
+  /** Saturation flow per lane for every link, veh/s (from the vehicles of the flow file); default greenwave's. */
+  saturationFlow?: number;
 }
 
 interface IntersectionInfo {
@@ -198,9 +200,10 @@ export function readRoadnet(doc: JsonDocument, options: RoadnetOptions, warnings
   }
   // The kernel needs speed / jam spacing above the saturation flow (a positive backward wave speed).
   const jamSpacing = options.jamSpacing ?? DEFAULT_JAM_SPACING;
+  const saturationFlow = options.saturationFlow ?? DEFAULT_SATURATION_FLOW;
   let slowRoads = 0;
   for (const road of roads.values()) {
-    const capped = road.speed / jamSpacing <= DEFAULT_SATURATION_FLOW;
+    const capped = road.speed / jamSpacing <= saturationFlow;
     if (capped) slowRoads++;
     try {
       network.addLink({
@@ -211,7 +214,7 @@ export function readRoadnet(doc: JsonDocument, options: RoadnetOptions, warnings
         lanes: road.lanes,
         speed: road.speed,
         ...(options.jamSpacing === undefined ? {} : { jamSpacing: options.jamSpacing }),
-        ...(capped ? { saturationFlow: (0.9 * road.speed) / jamSpacing } : {}),
+        ...(capped ? { saturationFlow: (0.9 * road.speed) / jamSpacing } : options.saturationFlow === undefined ? {} : { saturationFlow }),
       });
     } catch (e) {
       if (e instanceof NetworkError) r.fail(['roads', road.index], e.message);
@@ -220,7 +223,7 @@ export function readRoadnet(doc: JsonDocument, options: RoadnetOptions, warnings
   }
 
   if (slowRoads > 0) {
-    warn(['roads'], undefined, `${slowRoads} road(s) are slower than ${(DEFAULT_SATURATION_FLOW * jamSpacing * 3.6).toFixed(1)} km/h: their saturation flow was lowered to 90% of speed / jam spacing (${jamSpacing} m) so that queues can discharge`);
+    warn(['roads'], undefined, `${slowRoads} road(s) are slower than ${(saturationFlow * jamSpacing * 3.6).toFixed(1)} km/h: their saturation flow was lowered to 90% of speed / jam spacing (${jamSpacing} m) so that queues can discharge`);
   }
 
   // Movements and programs, intersection by intersection.

@@ -20,6 +20,7 @@
  * meridian (about 1.2e-6 at 10 km), so lengths in a city extract are exact to
  * well under a metre; junctions keep their lon/lat.
  */
+import { checkImportRanges } from '../ranges.js';
 import proj4 from 'proj4';
 import { InputError } from '../../errors.js';
 import type { DrivingSide } from '../../network/types.js';
@@ -372,7 +373,7 @@ export async function importOsm(file: string, options: OsmImportOptions = {}): P
     ...[...byClass].sort((a, b) => b[1] - a[1]).map(([cls, count]) => ({ label: `links: ${cls}`, count })),
   ];
   if (network.linkCount === 0) report.warn('network', 'no road of the kept classes is left: the network is empty (check classes and bbox)');
-  return {
+  const result: ImportResult = {
     format: 'osm',
     files: [file],
     network,
@@ -381,4 +382,10 @@ export async function importOsm(file: string, options: OsmImportOptions = {}): P
     counts: [...head, ...report.countList()],
     warnings: report.warningList(),
   };
+  // Junction ids are "n<node id>", link ids "w<way id>#<part>": the message names the OSM element.
+  checkImportRanges(result, (kind, id) => {
+    const m = kind === 'junction' ? /^n(\d+)$/.exec(id) : kind === 'link' ? /^w(\d+)#/.exec(id) : null;
+    return m === null ? undefined : `${file}: ${kind === 'junction' ? 'node' : 'way'} ${m[1]}`;
+  });
+  return result;
 }

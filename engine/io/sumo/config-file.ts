@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import { InputError } from '../../errors.js';
+import { shortName } from '../../text/read.js';
 import { readXml } from '../xml.js';
 import { readTlElement, type SumoTlLogic } from './net-file.js';
 import { parseSumoTime } from './route-file.js';
@@ -22,6 +23,8 @@ export interface SumoConfig {
   begin?: number;
   /** s */
   end?: number;
+  /** Each file named (resolved path) -> where the configuration names it (`file:line`). */
+  namedAt: Map<string, string>;
 }
 
 const KEYS: Readonly<Record<string, 'net' | 'routes' | 'additional' | 'begin' | 'end'>> = {
@@ -39,9 +42,14 @@ const KEYS: Readonly<Record<string, 'net' | 'routes' | 'additional' | 'begin' | 
 
 /** Read a `.sumocfg`; file paths come back resolved against its directory. */
 export async function readConfigFile(file: string): Promise<SumoConfig> {
-  const config: SumoConfig = { routes: [], additional: [] };
+  const config: SumoConfig = { routes: [], additional: [], namedAt: new Map() };
   const dir = path.dirname(file);
-  const files = (value: string) => value.split(',').map((f) => f.trim()).filter((f) => f !== '').map((f) => path.resolve(dir, f));
+  let line = 0;
+  const files = (value: string) => value.split(',').map((f) => f.trim()).filter((f) => f !== '').map((f) => {
+    const resolved = path.resolve(dir, f);
+    if (!config.namedAt.has(resolved)) config.namedAt.set(resolved, `${file}:${line}`);
+    return resolved;
+  });
   await readXml(file, {
     open(element) {
       if (element.parents.length === 0) {
@@ -52,6 +60,7 @@ export async function readConfigFile(file: string): Promise<SumoConfig> {
       }
       const key = KEYS[element.name];
       const value = element.attributes.value;
+      line = element.line;
       if (key === undefined || value === undefined) return;
       if (key === 'net') config.net = files(value)[0];
       else if (key === 'routes') config.routes.push(...files(value));
@@ -83,4 +92,21 @@ export async function readAdditionalFile(file: string, skipped: Map<string, numb
     },
   });
   return logics;
+}
+
+/**
+ * Run `read` on files the configuration may have named: an error about one of
+ * them as a whole (missing, unreadable, a name too long) is located at the
+ * configuration line that names it as well.
+ */
+export async function namedBy<T>(config: SumoConfig | undefined, files: readonly string[], read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!(error instanceof InputError) || config === undefined) throw error;
+    const file = files.find((f) => error.path === f || error.path === shortName(f));
+    const where = file === undefined ? undefined : config.namedAt.get(path.resolve(file));
+    if (where === undefined) throw error;
+    throw new InputError(where, `the file named here, ${error.message}`);
+  }
 }

@@ -16,8 +16,10 @@
  *   per second) is approximated by Poisson with rate p. A flow over a route
  *   distribution becomes one flow per route, its rate split by probability.
  * - Vehicle types are not modelled per vehicle: `network.ts` sets jam spacing
- *   from their length + minGap (see `jamSpacingOf`); anything else they set
- *   (car following, speed limits, classes) is reported.
+ *   from their length + minGap (see `jamSpacingOf`), and their accel, decel and
+ *   sigma make the run's vehicle class for start-up and stop losses (see
+ *   `vehicleModelOf`); anything else they set (other car following, speed
+ *   limits, classes) is reported.
  * - Vehicles on edges without lanes for the imported vehicle class, with
  *   `depart="triggered"` and similar, or on traffic zones are skipped and counted.
  * - The simulated period [begin, end) of the configuration bounds the demand as
@@ -36,6 +38,7 @@ import { InputError } from '../../errors.js';
 import type { DemandSpec, FlowSpec, TripSpec } from '../../demand/demand.js';
 import { createRandom, type RandomStream } from '../../demand/random.js';
 import type { RoadNetwork } from '../../network/road-network.js';
+import { SUMO_VEHICLE_MODEL, type VehicleModel } from '../../sim/losses.js';
 import type { ImportCount, ImportWarning } from '../types.js';
 import type { SumoDemand, SumoDemandItem, SumoRoute, SumoVType } from './route-file.js';
 
@@ -66,19 +69,15 @@ export interface EdgeLookup {
   other: ReadonlySet<string>;
 }
 
-/**
- * Mean space a stopped vehicle takes (length + minGap, m) over the demand,
- * weighted by vehicle count (a flow by its expected count), or undefined when
- * there is no demand. SUMO's default type is 5 + 2.5 m.
- */
-export function jamSpacingOf(demand: SumoDemand): number | undefined {
-  const spacing = (type: string | undefined): number => {
-    if (type === undefined) return DEFAULT_SPACING;
+/** Mean of `value` over the demand's vehicle types, weighted by vehicle count (a flow by its expected count); `fallback` for SUMO's default type; undefined without demand. */
+function typeMean(demand: SumoDemand, value: (t: SumoVType | undefined) => number): number | undefined {
+  const of = (type: string | undefined): number => {
+    if (type === undefined) return value(undefined);
     const t = demand.vTypes.get(type);
-    if (t) return t.length + t.minGap;
+    if (t) return value(t);
     const members = demand.typeDistributions.get(type);
-    if (members && members.length > 0) return members.reduce((s, m) => s + spacing(m), 0) / members.length;
-    return DEFAULT_SPACING;
+    if (members && members.length > 0) return members.reduce((s, m) => s + of(m), 0) / members.length;
+    return value(undefined);
   };
   let weight = 0;
   let sum = 0;
@@ -90,9 +89,34 @@ export function jamSpacingOf(demand: SumoDemand): number | undefined {
       w = item.number ?? Math.max(0, rate * span);
     }
     weight += w;
-    sum += w * spacing(item.type);
+    sum += w * of(item.type);
   }
   return weight > 0 ? sum / weight : undefined;
+}
+
+/**
+ * Mean space a stopped vehicle takes (length + minGap, m) over the demand,
+ * weighted by vehicle count (a flow by its expected count), or undefined when
+ * there is no demand. SUMO's default type is 5 + 2.5 m.
+ */
+export function jamSpacingOf(demand: SumoDemand): number | undefined {
+  return typeMean(demand, (t) => (t === undefined ? DEFAULT_SPACING : t.length + t.minGap));
+}
+
+/**
+ * The demand's vehicle class for start-up and stop losses (sim/losses.ts):
+ * accel, decel and sigma averaged over the vehicles as `jamSpacingOf` does,
+ * SUMO's defaults (2.6 m/s², 4.5 m/s², 0.5) where a type does not set them.
+ * Undefined when no vType sets any of them (the run's default is SUMO's).
+ */
+export function vehicleModelOf(demand: SumoDemand): VehicleModel | undefined {
+  if (![...demand.vTypes.values()].some((t) => t.accel !== undefined || t.decel !== undefined || t.sigma !== undefined)) return undefined;
+  const { accel, decel, sigma } = SUMO_VEHICLE_MODEL;
+  const a = typeMean(demand, (t) => t?.accel ?? accel);
+  const b = typeMean(demand, (t) => t?.decel ?? decel);
+  const s = typeMean(demand, (t) => t?.sigma ?? sigma);
+  if (a === undefined || b === undefined || s === undefined) return undefined;
+  return { accel: a, decel: b, sigma: s, startLoss: true };
 }
 
 function located(item: { file: string; line: number }): string {
@@ -279,7 +303,7 @@ export function resolveDemand(raw: SumoDemand, network: RoadNetwork, edges: Edge
   for (const [why, count] of skipped) counts.push({ label: `skipped: ${why}`, count });
   for (const t of usedTypes) {
     const notes: string[] = [];
-    if (t.ignored.length > 0) notes.push(`${t.ignored.join(', ')} (car following is not modelled)`);
+    if (t.ignored.length > 0) notes.push(`${t.ignored.join(', ')} (car following is not modelled beyond accel, decel and sigma)`);
     if (t.maxSpeed !== undefined) notes.push(`maxSpeed ${t.maxSpeed} m/s (vehicles drive at link speeds)`);
     if (t.vClass !== vClass) notes.push(`vClass ${t.vClass} (drives on ${vClass} lanes)`);
     if (notes.length > 0) warnings.push({ where: located(t), element: t.id, message: `vType attributes not used: ${notes.join('; ')}` });

@@ -15,13 +15,15 @@ import type { MovementRef, SignalProgramSpec } from '../../signals/program.js';
 import type { RoadNetwork } from '../../network/road-network.js';
 import { DEFAULT_JAM_SPACING } from '../../network/types.js';
 import type { ImportCount, ImportResult, ImportWarning } from '../types.js';
-import { readAdditionalFile, readConfigFile } from './config-file.js';
-import { jamSpacingOf, resolveDemand } from './demand.js';
+import { namedBy, readAdditionalFile, readConfigFile, type SumoConfig } from './config-file.js';
+import { jamSpacingOf, resolveDemand, vehicleModelOf } from './demand.js';
 import { readNetFile, type SumoTlLogic } from './net-file.js';
 import { buildNetwork, type TlLink } from './network.js';
 import { convertProgram, selectPrograms } from './programs.js';
-import { readRouteFiles } from './route-file.js';
+import { readRouteFiles, type SumoDemand } from './route-file.js';
+import { LIMITS, limitProblem, type Limit } from '../../limits.js';
 import { shortName } from '../files.js';
+import { checkImportRanges } from '../ranges.js';
 
 /** The files of a SUMO scenario. */
 export interface SumoFiles {
@@ -58,6 +60,21 @@ export interface SumoImportOptions {
   end?: number;
 }
 
+/**
+ * The jam spacing the vehicle types give (their length + minGap, weighted by the
+ * demand) must be a scenario's: refused at the vehicle type that pulls it out of
+ * range (the longest when it is too long, the shortest when too short).
+ */
+function checkJamSpacing(spacing: number, demand: SumoDemand): void {
+  const problem = limitProblem(spacing, LIMITS.jamSpacingM);
+  if (problem === undefined) return;
+  const types = [...demand.vTypes.values()].sort((a, b) => a.length + a.minGap - (b.length + b.minGap));
+  const culprit = spacing > LIMITS.jamSpacingM.max ? types[types.length - 1] : types[0];
+  const message = `jam spacing (m) (the mean length + minGap of the vehicle types in the demand) ${problem}`;
+  if (culprit === undefined) throw new InputError('vehicle types', message);
+  throw new InputError(`${culprit.file}:${culprit.line}`, `vType "${culprit.id}": length ${culprit.length} m + minGap ${culprit.minGap} m: ${message}`);
+}
+
 function checkOptions(options: SumoImportOptions): void {
   const positive = (name: string, value: unknown) => {
     if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
@@ -66,6 +83,12 @@ function checkOptions(options: SumoImportOptions): void {
   };
   positive('saturationFlow', options.saturationFlow);
   if (options.jamSpacing !== 'vType') positive('jamSpacing', options.jamSpacing);
+  const ranged = (name: string, value: number | undefined, limit: Limit, unit: string) => {
+    const problem = value === undefined ? undefined : limitProblem(value, limit);
+    if (problem !== undefined) throw new UsageError(`importSumo: options.${name} ${unit}${problem}`);
+  };
+  ranged('saturationFlow', options.saturationFlow === undefined ? undefined : options.saturationFlow * 3600, LIMITS.saturationVehPerHourPerLane, '(as veh/h per lane) ');
+  ranged('jamSpacing', typeof options.jamSpacing === 'number' ? options.jamSpacing : undefined, LIMITS.jamSpacingM, '(m) ');
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new UsageError(`importSumo: options.seed must be an integer, got ${String(options.seed)}`);
   for (const name of ['begin', 'end'] as const) {
     const value = options[name];
@@ -174,8 +197,9 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
   let netFile = given.net;
   let routeFiles = given.routes;
   let additionalFiles = given.additional;
+  let config: SumoConfig | undefined;
   if (given.config !== undefined) {
-    const config = await readConfigFile(given.config);
+    config = await readConfigFile(given.config);
     read.push(given.config);
     netFile ??= config.net;
     routeFiles ??= config.routes;
@@ -196,15 +220,16 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
   }
   if (netFile === undefined) throw new InputError(given.config ?? 'files', 'no network file: give net, or a configuration with net-file');
 
-  const net = await readNetFile(netFile);
+  const net = await namedBy(config, [netFile], () => readNetFile(netFile));
   read.push(netFile);
-  const raw = await readRouteFiles(routeFiles ?? []);
+  const raw = await namedBy(config, routeFiles ?? [], () => readRouteFiles(routeFiles ?? []));
   read.push(...(routeFiles ?? []));
 
   const warnings: ImportWarning[] = [];
   let jamSpacing = typeof options.jamSpacing === 'number' ? options.jamSpacing : undefined;
   if (options.jamSpacing === undefined || options.jamSpacing === 'vType') {
     const fromTypes = jamSpacingOf(raw);
+    if (fromTypes !== undefined) checkJamSpacing(fromTypes, raw);
     if (fromTypes !== undefined && Math.abs(fromTypes - DEFAULT_JAM_SPACING) > 1e-9) {
       jamSpacing = fromTypes;
       warnings.push({ message: `jam spacing set to ${fromTypes.toFixed(2)} m, the mean length + minGap of the vehicle types in the demand` });
@@ -225,7 +250,7 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
   const logics = [...net.tlLogics];
   const skippedAdditional = new Map<string, number>();
   for (const file of additionalFiles ?? []) {
-    logics.push(...(await readAdditionalFile(file, skippedAdditional)));
+    logics.push(...(await namedBy(config, [file], () => readAdditionalFile(file, skippedAdditional))));
     read.push(file);
   }
   const programs = programsOf(logics, built.tlLinks, built.untimed, options.programId, warnings);
@@ -250,6 +275,41 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
     signalIndex: built.signalIndex,
   };
   if (simulation) result.simulation = simulation;
+  const vehicle = vehicleModelOf(raw);
+  if (vehicle) result.vehicle = vehicle;
+  checkImportRanges(result, (kind, id) => {
+    switch (kind) {
+      case 'junction': {
+        const j = net.junctions.find((x) => x.id === id);
+        return j === undefined ? netFile : `${netFile}:${j.line}`;
+      }
+      case 'link': {
+        const e = net.edges.find((x) => x.id === id);
+        return e === undefined ? netFile : `${netFile}:${e.line}`;
+      }
+      case 'program': {
+        const controller = built.signalIndex[id]?.controller;
+        const logic = logics.filter((l) => l.id === controller).pop();
+        return logic === undefined ? undefined : `${logic.file}:${logic.line}`;
+      }
+      case 'trip':
+      case 'flow': {
+        const original = id.replace(/~\d+$/, '').replace(/\.\d+$/, '');
+        const item = raw.items.find((x) => x.id === id) ?? raw.items.find((x) => x.id === original);
+        return item === undefined ? routeFiles?.[0] : `${item.file}:${item.line}`;
+      }
+      case 'vehicle': {
+        // The vehicle class is the mean of the types: point at the type farthest from SUMO's passenger car.
+        const types = [...raw.vTypes.values()].filter((t) => t.accel !== undefined || t.decel !== undefined || t.sigma !== undefined);
+        const ratio = (x: number | undefined, usual: number): number => (x === undefined ? 0 : x > 0 && Number.isFinite(x) ? Math.abs(Math.log(x / usual)) : Infinity);
+        const far = (t: (typeof types)[number]): number => Math.max(ratio(t.accel, 2.6), ratio(t.decel, 4.5), t.sigma === undefined ? 0 : t.sigma >= 0 && t.sigma <= 1 ? Math.abs(t.sigma - 0.5) : Infinity);
+        const t = types.sort((a, b) => far(b) - far(a))[0];
+        return t === undefined ? routeFiles?.[0] : `${t.file}:${t.line}: vType "${t.id}"`;
+      }
+      default:
+        return given.config;
+    }
+  });
   return result;
 }
 

@@ -87,6 +87,8 @@ export interface SumoTlLogic {
   /** s. */
   offset: number;
   phases: SumoPhase[];
+  /** `<param key value>` children (actuated settings such as max-gap). */
+  params: Map<string, string>;
   file: string;
   line: number;
 }
@@ -172,6 +174,7 @@ export function readTlElement(file: string, element: XmlElement, into: SumoTlLog
       type: a.optional('type') ?? 'static',
       offset: a.number('offset', 0),
       phases: [],
+      params: new Map(),
       file,
       line: element.line,
     });
@@ -186,6 +189,12 @@ export function readTlElement(file: string, element: XmlElement, into: SumoTlLog
     if (a.optional('minDur') !== undefined) phase.minDur = a.number('minDur');
     if (a.optional('maxDur') !== undefined) phase.maxDur = a.number('maxDur');
     logic.phases.push(phase);
+    return true;
+  }
+  if (element.name === 'param' && element.parents[element.parents.length - 1] === 'tlLogic') {
+    const logic = into[into.length - 1];
+    const a = new Attributes(file, element, `tlLogic "${logic.id}" param`);
+    logic.params.set(a.string('key'), a.string('value'));
     return true;
   }
   return false;

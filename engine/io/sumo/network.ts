@@ -144,7 +144,11 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     }
     if (e.lanes.length === 0) throw new InputError(`${file}:${e.line}`, `edge "${e.id}": has no lanes`);
     const sorted = [...e.lanes].sort((p, q) => p.index - q.index);
-    const map = new Int32Array(sorted[sorted.length - 1].index + 1).fill(-1);
+    // SUMO numbers an edge's n lanes 0 to n-1, once each (a lane index is also the size of the lane map below).
+    sorted.forEach((lane, i) => {
+      if (lane.index !== i) throw new InputError(`${file}:${e.line}`, `edge "${e.id}": lane indices must be 0 to ${sorted.length - 1}, each once (one per lane), found ${sorted.map((l) => l.index).join(', ')}`);
+    });
+    const map = new Int32Array(sorted.length).fill(-1);
     let open = 0;
     for (const lane of sorted) if (admits(lane, e, vClass)) map[lane.index] = open++;
     if (open === 0) {

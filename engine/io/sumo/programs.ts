@@ -26,14 +26,27 @@
  *    so capacity is unchanged; exporting back writes `r` where SUMO had that `y`.
  * 4. SUMO's `offset` is the time the program's first phase starts (the program
  *    runs at (t - offset) mod cycle), which is greenwave's `offset` too.
- * 5. Actuated and delay-based programs are read as fixed time with their
- *    `duration`s; `minDur`/`maxDur` become `minGreen`/`maxGreen`.
+ * 5. `type="actuated"` programs keep their own gap-out controller (the
+ *    program's `control`, run unless the run asks for another kind): `minDur`/
+ *    `maxDur` become `minGreen`/`maxGreen` (a phase without them is fixed at its
+ *    `duration`, as in SUMO; a `maxDur` above the scenario's longest adaptive
+ *    green, an hour, is capped to it with a warning), and the `max-gap`, `detector-gap` and
+ *    `passing-time` params (SUMO's defaults 3, 2 and 1.9 s) the controller's
+ *    settings (signals/actuated.ts). `delay_based` programs run the same way,
+ *    with a warning (SUMO extends them by time loss, not gaps). Other types
+ *    (`NEMA`, `off`, custom switching rules) are read as fixed time with their
+ *    `duration`s, with a warning. Per-lane settings (`max-gap:<lane>`, custom
+ *    detectors) are reported and not used.
+ * 6. Every time written must be a scenario's (`engine/limits.ts`): a green, a
+ *    yellow or all-red (summed over the folded phases), a `minDur` or the offset
+ *    out of range is refused with an `InputError` at the SUMO phase that makes it.
  *
  * A program whose traffic light controls several junctions (a joined TLS) gives
  * one program per junction, all with the same phase times.
  */
 import { InputError } from '../../errors.js';
-import type { PhaseSpec, SignalProgramSpec, MovementRef } from '../../signals/program.js';
+import { LIMITS, limitProblem, type Limit } from '../../limits.js';
+import type { PhaseSpec, ProgramControl, SignalProgramSpec, MovementRef } from '../../signals/program.js';
 import type { ImportWarning } from '../types.js';
 import type { SumoTlLogic } from './net-file.js';
 import type { TlLink } from './network.js';
@@ -53,6 +66,8 @@ export interface ProgramOptions {
 
 interface GwPhase {
   levels: Map<string, number>; // movement key -> PERMISSIVE | PROTECTED
+  /** Index of the SUMO phase it starts with (for messages). */
+  sumoIndex: number;
   duration: number;
   yellow: number;
   allRed: number;
@@ -157,9 +172,8 @@ export function convertProgram(
     warnings.push({ where, element: logic.id, message: `${mixedLanes} time(s) a movement's lanes show green and not green in one phase; the movement is green on all its lanes then` });
   }
   if (stopArrows > 0) warnings.push({ where, element: logic.id, message: `state "s" (green after stopping) read as permissive green (yield)` });
-  if (logic.type !== 'static') {
-    warnings.push({ where, element: logic.id, message: `${logic.type} program read as fixed time with its phase durations (minDur/maxDur kept as minGreen/maxGreen)` });
-  }
+  const control = actuatedControl(logic, warnings);
+  const actuated = control !== undefined;
 
   // 2. Fold yellow and all-red phases into the green phase before them, starting at the first green phase.
   const cycle = logic.phases.reduce((s, p) => s + p.duration, 0);
@@ -174,30 +188,50 @@ export function convertProgram(
   const phases: GwPhase[] = [];
   let partial = 0;
   let odd = 0;
+  let cappedMax = 0;
+  /** The SUMO phase `p` as it becomes a greenwave `field` of `value` s: refused with its line when out of the scenario range. */
+  const checkPhase = (p: number, field: string, value: number, limit: Limit, note = ''): void => {
+    const problem = limitProblem(value, limit);
+    if (problem !== undefined) throw new InputError(`${logic.file}:${logic.phases[p].line}`, `${label} phase ${p}: ${field}${note} ${problem}`);
+  };
+  const offsetProblem = limitProblem(logic.offset + shift, LIMITS.offsetS);
+  if (offsetProblem !== undefined) throw new InputError(where, `${label}: offset (s) (the program's offset ${logic.offset} s plus ${shift} s of phases before its first green) ${offsetProblem}`);
   for (let n = 0; n < sumoPhases.length; n++) {
-    const { levels, green, yellow, phase } = sumoPhases[(first + n) % sumoPhases.length];
+    const index = (first + n) % sumoPhases.length;
+    const { levels, green, yellow, phase } = sumoPhases[index];
     if (phase.duration === 0) continue;
     if (green) {
       if (yellow) partial++;
-      const gw: GwPhase = { levels, duration: phase.duration, yellow: 0, allRed: 0 };
+      checkPhase(index, 'green (s)', phase.duration, LIMITS.greenS);
+      const gw: GwPhase = { levels, sumoIndex: index, duration: phase.duration, yellow: 0, allRed: 0 };
       if (logic.type !== 'static' && phase.minDur !== undefined && phase.maxDur !== undefined && phase.minDur <= phase.maxDur) {
+        checkPhase(index, 'minimum green (s) (minDur)', phase.minDur, LIMITS.adaptiveGreenS);
         gw.minGreen = phase.minDur;
-        gw.maxGreen = phase.maxDur;
+        // A maxDur beyond the longest adaptive green never binds within the run's sense: it is capped, with a warning.
+        gw.maxGreen = Math.min(phase.maxDur, LIMITS.adaptiveGreenS.max);
+        if (phase.maxDur > LIMITS.adaptiveGreenS.max) cappedMax++;
+      } else if (actuated) {
+        gw.minGreen = phase.duration; // SUMO: a phase without minDur/maxDur keeps its duration
+        gw.maxGreen = phase.duration;
       }
       phases.push(gw);
       continue;
     }
     const last = phases[phases.length - 1];
+    const folded = ` (with the phases after the green of phase ${last.sumoIndex})`;
     if (yellow && last.allRed === 0) {
       last.yellow += phase.duration;
+      checkPhase(index, 'yellow (s)', last.yellow, LIMITS.clearanceS, folded);
     } else {
       if (yellow) odd++;
       last.allRed += phase.duration;
+      checkPhase(index, 'all-red (s)', last.allRed, LIMITS.clearanceS, folded);
     }
   }
   if (partial > 0) {
     warnings.push({ where, element: logic.id, message: `${partial} phase(s) turn some movements yellow while others stay green; those yellow movements are red in greenwave (no discharge on yellow either way)` });
   }
+  if (cappedMax > 0) warnings.push({ where, element: logic.id, message: `${cappedMax} maxDur value(s) above ${LIMITS.adaptiveGreenS.max} s capped to ${LIMITS.adaptiveGreenS.max} s (${LIMITS.adaptiveGreenS.whyMax})` });
   if (odd > 0) warnings.push({ where, element: logic.id, message: `${odd} yellow phase(s) after an all-red phase counted as all-red` });
 
   // 3. One program per junction.
@@ -219,6 +253,32 @@ export function convertProgram(
       }
       return spec;
     });
-    return { junction, offset: logic.offset + shift, phases: specs };
+    return { junction, offset: logic.offset + shift, phases: specs, ...(control === undefined ? {} : { control: { ...control } }) };
   });
+}
+
+/** SUMO's defaults for actuated programs (Simulation/Traffic_Lights, "based on time gaps"), s. */
+const SUMO_ACTUATED_DEFAULTS = { 'max-gap': 3, 'detector-gap': 2, 'passing-time': 1.9 } as const;
+
+/** The gap-out control of an actuated (or delay-based) program, with its params; undefined for other types (reported). */
+function actuatedControl(logic: SumoTlLogic, warnings: ImportWarning[]): ProgramControl | undefined {
+  const where = `${logic.file}:${logic.line}`;
+  if (logic.type === 'static') return undefined;
+  if (logic.type !== 'actuated' && logic.type !== 'delay_based') {
+    warnings.push({ where, element: logic.id, message: `${logic.type} program read as fixed time with its phase durations (minDur/maxDur kept as minGreen/maxGreen): greenwave has no ${logic.type} controller` });
+    return undefined;
+  }
+  if (logic.type === 'delay_based') {
+    warnings.push({ where, element: logic.id, message: 'delay_based program run as actuated (gap-out) control: SUMO extends it by the time loss of approaching vehicles, greenwave by detector gaps' });
+  }
+  const value = (key: keyof typeof SUMO_ACTUATED_DEFAULTS): number => {
+    const raw = logic.params.get(key);
+    if (raw === undefined) return SUMO_ACTUATED_DEFAULTS[key];
+    const x = Number(raw);
+    if (!Number.isFinite(x) || x < 0 || (key === 'passing-time' && x === 0)) throw new InputError(where, `tlLogic "${logic.id}": param ${key} must be a number of seconds${key === 'passing-time' ? ' > 0' : ' >= 0'}, got ${JSON.stringify(raw)}`);
+    return x;
+  };
+  const unused = [...logic.params.keys()].filter((k) => !(k in SUMO_ACTUATED_DEFAULTS));
+  if (unused.length > 0) warnings.push({ where, element: logic.id, message: `actuated params not used: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', ...' : ''} (greenwave places one detector per movement by detector-gap and passing-time)` });
+  return { kind: 'actuated', gap: value('max-gap'), detectorGap: value('detector-gap'), passingTime: value('passing-time') };
 }

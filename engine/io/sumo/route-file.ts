@@ -30,7 +30,13 @@ export interface SumoVType extends Located {
   /** m/s, if limited. */
   maxSpeed?: number;
   vClass: string;
-  /** Car-following attributes given (accel, decel, tau, sigma ...): not modelled. */
+  /** m/s², if given (SUMO default 2.6): for start-up losses. */
+  accel?: number;
+  /** m/s², if given (SUMO default 4.5): for the halt rule. */
+  decel?: number;
+  /** Krauss driver imperfection, if given (SUMO default 0.5): for dawdling. */
+  sigma?: number;
+  /** Car-following attributes given that are not modelled (tau, speedDev ...). */
   ignored: string[];
 }
 
@@ -93,7 +99,7 @@ export function parseSumoTime(text: string): number {
   return parts.reduce((s, p, i) => s + p * scale[i], 0);
 }
 
-const CAR_FOLLOWING = ['accel', 'decel', 'emergencyDecel', 'tau', 'sigma', 'speedFactor', 'speedDev', 'carFollowModel', 'laneChangeModel', 'actionStepLength'];
+const CAR_FOLLOWING = ['emergencyDecel', 'tau', 'speedFactor', 'speedDev', 'carFollowModel', 'laneChangeModel', 'actionStepLength'];
 const SKIPPED = new Set(['person', 'personFlow', 'container', 'containerFlow']);
 
 function time(a: Attributes, name: string): number | undefined {
@@ -164,6 +170,14 @@ async function readRouteFile(file: string, demand: SumoDemand): Promise<void> {
           if (type.minGap < 0) throw a.error(`minGap must be >= 0, got ${type.minGap}`);
           const maxSpeed = positive(a, 'maxSpeed');
           if (maxSpeed !== undefined) type.maxSpeed = maxSpeed;
+          const accel = positive(a, 'accel');
+          if (accel !== undefined) type.accel = accel;
+          const decel = positive(a, 'decel');
+          if (decel !== undefined) type.decel = decel;
+          if (a.optional('sigma') !== undefined) {
+            type.sigma = a.number('sigma', 0.5);
+            if (!(type.sigma >= 0 && type.sigma <= 1)) throw a.error(`sigma must be within [0, 1], got ${type.sigma}`);
+          }
           demand.vTypes.set(id, type);
           typeDistribution?.push(id);
           return;

@@ -9,8 +9,18 @@
  *
  * `findSumo()` looks for the binary in `$SUMO_HOME/bin` and on `PATH`. SUMO is an
  * optional peer: nothing else in greenwave needs it.
+ *
+ * SUMO validates XML files that name a schema (`xsi:noNamespaceSchemaLocation`, as
+ * netconvert and duarouter write them) against the schemas in `$SUMO_HOME/data/xsd`;
+ * with `SUMO_HOME` unset it fetches them from the web, and on a machine without
+ * network it refuses the file ("invalid document structure"). `sumoEnvironment()`
+ * therefore sets `SUMO_HOME` from the installation the binary belongs to
+ * (`<prefix>/bin/sumo` -> `<prefix>/share/sumo`, the Debian and `make install`
+ * layout) when it is unset, and when no installation is found it turns validation
+ * off rather than depend on the web.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, UsageError } from '../../errors.js';
@@ -68,6 +78,20 @@ export async function findSumo(env: NodeJS.ProcessEnv = process.env): Promise<st
   return undefined;
 }
 
+/**
+ * The environment and extra arguments to run `sumo` (or any SUMO tool) with: the
+ * caller's environment with `SUMO_HOME` set from the binary's installation when it
+ * is unset (see the file header), and `--xml-validation never` when no schema
+ * directory can be found at all.
+ */
+export function sumoEnvironment(binary: string, env: NodeJS.ProcessEnv = process.env): { env: NodeJS.ProcessEnv; args: string[] } {
+  const hasSchemas = (home: string): boolean => existsSync(path.join(home, 'data', 'xsd'));
+  if (env.SUMO_HOME && hasSchemas(env.SUMO_HOME)) return { env, args: [] };
+  const prefix = path.dirname(path.dirname(binary));
+  for (const home of [path.join(prefix, 'share', 'sumo'), prefix]) if (hasSchemas(home)) return { env: { ...env, SUMO_HOME: home }, args: [] };
+  return { env, args: ['--xml-validation', 'never', '--xml-validation.routes', 'never'] };
+}
+
 /** How to install SUMO, for messages. */
 export const SUMO_INSTALL_HINT = 'install Eclipse SUMO (Debian/Ubuntu: `sudo apt-get install sumo sumo-tools`; others: https://sumo.dlr.de/docs/Installing/) and put `sumo` on PATH or set SUMO_HOME';
 
@@ -120,9 +144,10 @@ export async function readTripinfo(file: string): Promise<Pick<SumoRunResult, 'a
  */
 export async function runSumo(spec: SumoRunSpec): Promise<SumoRunResult> {
   const { sumo, signal, ...rest } = spec;
-  const args = sumoArguments(rest);
+  const setting = sumoEnvironment(sumo);
+  const args = [...sumoArguments(rest), ...setting.args];
   const output = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
-    const child = spawn(sumo, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
+    const child = spawn(sumo, args, { env: setting.env, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
     let text = '';
     const keep = (chunk: Buffer): void => {
       text += chunk.toString('utf8');

@@ -6,6 +6,7 @@
 import { InputError, NetworkError } from '../../errors.js';
 import { RoadNetwork } from '../../network/road-network.js';
 import { DEFAULT_JAM_SPACING, MAX_LANES, type DrivingSide } from '../../network/types.js';
+import { LIMITS } from '../../limits.js';
 import type { ImportCount, ImportWarning } from '../types.js';
 import type { TntpLengthUnit, TntpNetwork, TntpTimeUnit } from './net.js';
 import type { TntpNodes } from './nodes.js';
@@ -149,6 +150,9 @@ export function buildTntpNetwork(net: TntpNetwork, nodes: TntpNodes, settings: T
   let zeroLength = 0;
   let tolls = 0;
   let firstRaised = 0;
+  const maxSpeed = LIMITS.speedKmh.max / 3.6;
+  let capped = 0;
+  let firstCapped = 0;
   let laneSum = 0;
   let laneLinks = 0;
   for (let l = 0; l < m; l++) {
@@ -173,6 +177,11 @@ export function buildTntpNetwork(net: TntpNetwork, nodes: TntpNodes, settings: T
       if (raised++ === 0) firstRaised = net.line[l];
       speed = minSpeed;
     }
+    if (speed > maxSpeed) {
+      // A free-flow time rounded down on a short link gives a speed no road has: capped.
+      if (capped++ === 0) firstCapped = net.line[l];
+      speed = maxSpeed;
+    }
     if (net.toll[l] > 0) tolls++;
     const lanes = Math.min(MAX_LANES, Math.max(1, Math.round(net.capacity[l] / (settings.saturationPerLane * 3600))));
     if (net.freeFlowTime[l] > 0) { laneSum += lanes; laneLinks++; }
@@ -184,6 +193,12 @@ export function buildTntpNetwork(net: TntpNetwork, nodes: TntpNodes, settings: T
     }
   }
   if (zeroLength > 0) warnings.push({ where: settings.netFile, message: `${zeroLength} link(s) of length 0: given the straight-line distance between their nodes (at least 1 m)` });
+  if (capped > 0) {
+    warnings.push({
+      where: `${settings.netFile}:${firstCapped}`,
+      message: `${capped} link(s) whose length and free-flow time give a speed above ${LIMITS.speedKmh.max} km/h (${LIMITS.speedKmh.whyMax}): capped to it`,
+    });
+  }
   if (raised > 0) {
     warnings.push({
       where: `${settings.netFile}:${firstRaised}`,

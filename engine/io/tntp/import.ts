@@ -18,8 +18,9 @@
  *   takes its speed column when given, else `connectorSpeedKmh` (default 40 km/h,
  *   about the 25 mph other TNTP readers give Chicago's connectors): the dynamic
  *   model needs a finite speed. Speeds too low for the link to carry its
- *   saturation flow at jam spacing 7.5 m are raised to 1.2 x that minimum, with a
- *   warning. BPR parameters and link types are read and checked but not used (the
+ *   saturation flow at jam spacing 7.5 m are raised to 1.2 x that minimum, and
+ *   speeds above a scenario's 250 km/h (a free-flow time rounded down on a short
+ *   link) are capped to it, each with a warning. BPR parameters and link types are read and checked but not used (the
  *   kernel computes delays from queues, not from volume-delay curves); tolls are
  *   not modelled (routes minimise time), and a warning says so when any is non-zero.
  * - Junctions: one per node. Nodes below `<FIRST THRU NODE>` are zones traffic
@@ -53,6 +54,8 @@
  * - The simulated period is [0, periodS + 3600): one more hour for the last
  *   trips to arrive.
  */
+import { LIMITS, limitProblem } from '../../limits.js';
+import { checkImportRanges } from '../ranges.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
@@ -185,6 +188,10 @@ export async function importTntp(files: TntpFiles | string, options: TntpImportO
   const connectorSpeed = positiveOption(options.connectorSpeedKmh, 'connectorSpeedKmh', 40);
   const period = positiveOption(options.periodS, 'periodS', TNTP_DEFAULT_PERIOD);
   const end = positiveOption(options.end, 'end', period + 3600);
+  for (const [name, value] of [['periodS', period], ['end', end]] as const) {
+    const problem = limitProblem(value, LIMITS.clockS);
+    if (problem !== undefined) throw new UsageError(`importTntp: options.${name} (s) ${problem}`);
+  }
 
   const located = locate(files);
   if (located.nodes === undefined || !isFile(located.nodes)) {
@@ -252,7 +259,7 @@ export async function importTntp(files: TntpFiles | string, options: TntpImportO
       { label: `demand period, s (${profileKind} profile)`, count: period },
     );
   }
-  return {
+  const result: ImportResult = {
     format: 'tntp',
     files: read,
     network: built.network,
@@ -262,4 +269,18 @@ export async function importTntp(files: TntpFiles | string, options: TntpImportO
     counts,
     warnings,
   };
+  checkImportRanges(result, (kind, id) => {
+    if (kind === 'junction') return located.nodes;
+    if (kind === 'od') return located.trips;
+    if (kind !== 'link') return undefined;
+    // Link ids are "a-b", and "a-b.k" for the k-th row from a to b.
+    const m = /^(\d+)-(\d+)(?:\.(\d+))?$/.exec(id);
+    if (m === null) return located.net;
+    let k = Number(m[3] ?? 1);
+    for (let l = 0; l < parsed.from.length; l++) {
+      if (parsed.from[l] === Number(m[1]) && parsed.to[l] === Number(m[2]) && --k === 0) return `${located.net}:${parsed.line[l]}`;
+    }
+    return located.net;
+  });
+  return result;
 }

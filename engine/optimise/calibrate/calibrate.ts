@@ -135,8 +135,12 @@ interface Simulated {
   capture?: RouteCapture;
 }
 
-/** Check that every count lies inside the run [start, end), with located errors. */
-function checkWindow(counts: CountSet, start: number, end: number): void {
+/**
+ * Check that every count lies inside the run [start, end) (s on the scenario
+ * clock), as `calibrate` does first. @throws CountsError with every count
+ * outside, located at its file and line.
+ */
+export function checkCountWindow(counts: CountSet, start: number, end: number): void {
   const problems = counts.rows
     .filter((r) => r.begin < start || r.end > end)
     .map((r) => ({
@@ -171,7 +175,7 @@ export async function calibrate(
   if (counts.rows.length === 0) throw new UsageError('no counts to calibrate against');
   const start = simOptions.start ?? 0;
   const end = simOptions.end ?? 3600;
-  checkWindow(counts, start, end);
+  checkCountWindow(counts, start, end);
   const sim: Partial<SimOptions> = { ...simOptions, seed };
   const random = createRandom(seed);
   const pacer = new Pacer(options.signal);

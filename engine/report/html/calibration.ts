@@ -9,95 +9,17 @@
  * The GEH = 5 envelope: 2 (M - C)^2 = 25 (M + C) gives
  * M = C + (25 +- sqrt(625 + 400 C)) / 4 for hourly flows C (DMRB Vol. 12 §4.4.39).
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { InputError } from '../../errors.js';
 import { html, type Html } from './escape.js';
 import { lineChart, num } from './charts.js';
 import { colourOf, NO_DATA_COLOUR, rampLegend, speedRatioColour } from './colours.js';
 import { networkMap } from './map.js';
 import type { ReportLink } from './data.js';
-import { locationFits, type FitRow } from '../../optimise/calibrate/fit.js';
+import { locationFits } from '../../optimise/calibrate/fit.js';
+import { CALIBRATION_FILES, readCalibration, type CalibrationCount, type CalibrationReport, type Fit } from './calibration-data.js';
 
-/** Files the section reads. */
-export const CALIBRATION_FILES = ['calibration.csv', 'calibration.json'] as const;
-
-const Location = z.object({ location: z.string(), observed: z.number(), simulated: z.number(), duration: z.number(), geh: z.number() });
-const Fit = z.object({
-  locations: z.number(), counts: z.number(), countsWithTraffic: z.number(),
-  shareGehBelow5: z.number().nullable(), shareGehBelow5WithTraffic: z.number().nullable(), periodShareGehBelow5: z.number().nullable(),
-  shareFlowCriterion: z.number().nullable(), r2: z.number().nullable(), slope: z.number().nullable(), intercept: z.number().nullable(),
-  rmse: z.number().nullable(), percentRmse: z.number().nullable(),
-  totals: z.object({ observed: z.number(), simulated: z.number(), ratio: z.number().nullable() }),
-  worst: z.array(Location),
-}).loose();
-const CalibrationJson = z.object({
-  scenario: z.string(),
-  seed: z.number(),
-  tripEnds: z.string(),
-  stopReason: z.string(),
-  interrupted: z.boolean(),
-  trips: z.number(),
-  bestIteration: z.number(),
-  fit: Fit,
-  before: Fit.nullable(),
-  consistency: z.object({ problems: z.array(z.string()), notes: z.array(z.string()) }).loose(),
-  iterations: z.array(z.object({ iteration: z.number(), shareGehBelow5: z.number().nullable(), sumSquaredGeh: z.number() }).loose()),
-}).loose();
-
-/** One count of calibration.csv (times in s since midnight): a row of the fit. */
-export type CalibrationCount = FitRow;
-
-/** What the calibration section shows. */
-export interface CalibrationReport {
-  summary?: z.infer<typeof CalibrationJson>;
-  counts?: CalibrationCount[];
-}
-
-const seconds = (text: string): number => {
-  const m = /^(\d{1,2}):(\d{2}):(\d{2})$/.exec(text);
-  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : Number(text);
-};
-
-/** Read calibration.csv and calibration.json from `dir` when present; undefined when neither is. */
-export async function readCalibration(dir: string): Promise<CalibrationReport | undefined> {
-  const read = (name: string): Promise<string | undefined> => readFile(join(dir, name), 'utf8').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
-    throw e;
-  });
-  const [csv, json] = await Promise.all(CALIBRATION_FILES.map(read));
-  if (csv === undefined && json === undefined) return undefined;
-  const out: CalibrationReport = {};
-  if (json !== undefined) {
-    let value: unknown;
-    try {
-      value = JSON.parse(json);
-    } catch (error) {
-      throw new InputError('calibration.json', `not valid JSON: ${(error as Error).message}`);
-    }
-    const parsed = CalibrationJson.safeParse(value);
-    if (!parsed.success) throw new InputError(`calibration.json ${parsed.error.issues[0].path.join('.')}`, parsed.error.issues[0].message);
-    out.summary = parsed.data;
-  }
-  if (csv !== undefined) {
-    let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
-    try {
-      records = parse(csv, { columns: true, info: true, skip_empty_lines: true }) as unknown as typeof records;
-    } catch (error) {
-      throw new InputError(`calibration.csv${(error as { lines?: number }).lines ? `:${(error as { lines: number }).lines}` : ''}`, `not valid CSV: ${(error as Error).message}`);
-    }
-    out.counts = records.map(({ record, info }) => {
-      const row = { location: record.location, begin: seconds(record.begin), end: seconds(record.end), observed: Number(record.observed), simulated: Number(record.simulated), geh: Number(record.geh) };
-      for (const [key, value] of Object.entries(row)) {
-        if (key !== 'location' && !Number.isFinite(value)) throw new InputError(`calibration.csv:${info.lines} ${key}`, `expected a number, found ${JSON.stringify(record[key])}`);
-      }
-      return row;
-    });
-  }
-  return out;
-}
+export { CALIBRATION_FILES, readCalibration };
+export type { CalibrationCount, CalibrationReport };
 
 const pct = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(1)}%`);
 /** Colour of a GEH: green at 0, yellow about 5, red from 10 (the speed-ratio ramp, reversed). */

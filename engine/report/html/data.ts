@@ -16,7 +16,7 @@ import type { WhatIfComparison } from '../what-if.js';
 import type { TimingRow } from '../timing.js';
 import type { TimeSample } from '../../sim/metrics.js';
 import type { Summary } from '../stats.js';
-import type { CalibrationReport } from './calibration.js';
+import type { CalibrationReport } from './calibration-data.js';
 
 /** Files the report reads, in the order it looks for them. */
 export const REPORT_INPUT_FILES = [

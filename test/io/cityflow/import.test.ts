@@ -14,7 +14,7 @@ import { createRandom } from '../../../engine/demand/random.js';
 import type { TripTable } from '../../../engine/demand/demand.js';
 import { expandDemand } from '../../../engine/demand/expand.js';
 import { importCityflow } from '../../../engine/io/cityflow/index.js';
-import { flowDepartures, resolveRoute, type FlowDepartures } from '../../../engine/io/cityflow/flow.js';
+import { cityflowSaturationFlow, flowDepartures, resolveRoute, type CityflowFlowEntry, type FlowDepartures } from '../../../engine/io/cityflow/flow.js';
 import type { CityflowRoad } from '../../../engine/io/cityflow/roadnet.js';
 import type { ImportResult } from '../../../engine/io/types.js';
 
@@ -205,6 +205,17 @@ describe('importCityflow: rules fixture', async () => {
     expect(messages).toMatch(/r_in -> r_side is go_straight in CityFlow, left by geometry/);
   });
 
+  it('gives every link the saturation flow of CityFlow car following, 1 / (headwayTime + (length + minGap) / maxSpeed), weighted by the vehicles each flow generates', () => {
+    // flow 0: 3 vehicles (0, 30, 60 s), h = 1.5 + 7.5 / 10 = 2.25 s; flow 1: 1 vehicle, h = 1.5 + 9 / 8 = 2.625 s.
+    const h = (3 * 2.25 + 2.625) / 4;
+    expect(result.network.link('r_in').saturationFlow).toBeCloseTo(1 / h, 12);
+    expect(result.counts.find((c) => c.label.startsWith('saturation flow'))?.count).toBeCloseTo(3600 / h, 1);
+  });
+
+  it('brings a vehicle class without start-up or stop losses, with the vehicles\' usual accelerations for the halt rule', () => {
+    expect(result.vehicle).toEqual({ accel: 2, decel: 4.5, sigma: 0, startLoss: false });
+  });
+
   it('uses the mean vehicle spacing when vehicles differ, and lowers the saturation flow of roads too slow to discharge it', () => {
     expect(result.network.link('r_in').jamSpacing).toBe(8.25);
     expect(result.network.link('r_side').saturationFlow).toBeCloseTo((0.9 * 3) / 8.25, 12);
@@ -301,6 +312,21 @@ describe('flowDepartures', () => {
     const d = flowDepartures({ interval: 10, startTime: 0, endTime: 100 }, 1, 50);
     expect([listed(d), d.evenlySpaced, d.beyondHorizon]).toEqual([[0, 10, 20, 30, 40], true, 6]);
     expect(flowDepartures({ interval: 10, startTime: 0, endTime: -1 }, 1, 50).beyondHorizon).toBe(0);
+  });
+});
+
+describe('cityflowSaturationFlow', () => {
+  const entry = (headwayTime: number, spacing: number, maxSpeed: number, interval: number): CityflowFlowEntry => (
+    { index: 0, route: [], interval, startTime: 0, endTime: -1, spacing, maxSpeed, headwayTime, accel: 2, decel: 4.5 }
+  );
+  it('is 1,346 veh/h for the public data sets\' vehicle (headwayTime 2 s, 5 m + 2.5 m, 11.111 m/s)', () => {
+    expect(cityflowSaturationFlow([entry(2, 7.5, 11.111, 10)], 1, 3600)! * 3600).toBeCloseTo(3600 / (2 + 7.5 / 11.111), 9);
+    expect(Math.round(cityflowSaturationFlow([entry(2, 7.5, 11.111, 10)], 1, 3600)! * 3600)).toBe(1346);
+  });
+  it('averages the headways (not the flows) over the vehicles generated, and is undefined without vehicles', () => {
+    // 360 vehicles with h = 2 s, 120 with h = 3 s: mean headway 2.25 s.
+    expect(cityflowSaturationFlow([entry(1, 10, 10, 10), entry(2, 10, 10, 30)], 1, 3600)).toBeCloseTo(1 / 2.25, 12);
+    expect(cityflowSaturationFlow([], 1, 3600)).toBeUndefined();
   });
 });
 

@@ -47,7 +47,7 @@ function run(result: ImportResult): { net: CompiledNetwork; trips: TripTable; si
   const net = compile(result.network);
   const trips = expandDemand(net, result.demand, createRandom(1).fork('demand'));
   const programs = result.programs.map((p, i) => compileProgram(net, p, `programs[${i}]`));
-  const sim = simulate(net, trips, { programs }, { start: 0, end: result.simulation!.end!, seed: 1 });
+  const sim = simulate(net, trips, { programs }, { start: 0, end: result.simulation!.end!, seed: 1, vehicle: result.vehicle });
   return { net, trips, sim };
 }
 
@@ -110,19 +110,45 @@ describe.skipIf(!present)(present ? `CityFlow shared data (${DATA})` : `CityFlow
     });
   }
 
+  it('hangzhou_4x4 anon_4_4_hangzhou_real.json, its fixed plan: CityFlow average travel time within 10% of CityFlow\'s own 525.3 s', async () => {
+    // Reference: CityFlow (cityflow-project/CityFlow, its Python module) run on the same
+    // roadnet and flow file for 3,600 s under the roadnet's light phases, 1 s step:
+    // Engine::get_average_travel_time() = 525.28 s.
+    const result = await importCityflow({ roadnet: path.join(DATA, 'hangzhou_4x4', 'roadnet_4_4.json'), flow: path.join(DATA, 'hangzhou_4x4', 'anon_4_4_hangzhou_real.json') });
+    const { trips, sim } = run(result);
+    const att = cityflowAverageTravelTime(trips, sim, 3600);
+    expect(Math.abs(att - 525.28) / 525.28, `greenwave ${att.toFixed(1)} s vs CityFlow 525.3 s`).toBeLessThan(0.10);
+  });
+
   it('hangzhou_4x4 anon_4_4_hangzhou_real.json under max-pressure (Varaiya 2013): every vehicle accounted for, well below fixed time', async () => {
     const result = await importCityflow({ roadnet: path.join(DATA, 'hangzhou_4x4', 'roadnet_4_4.json'), flow: path.join(DATA, 'hangzhou_4x4', 'anon_4_4_hangzhou_real.json') });
     const { net, trips, sim: fixed } = run(result);
     // The literature's max-pressure runs on CityFlow insert the 5 s phase 0 (all red
     // but right turns) at every phase change; here: 5 s all-red after every phase.
     const programs = result.programs.map((p) => ({ ...p, phases: p.phases.map((ph) => ({ ...ph, yellow: 0, allRed: 5 })) }));
-    const sim = simulate(net, trips, { programs, control: { kind: 'max-pressure' } }, { start: 0, end: 3600, seed: 1 });
+    const sim = simulate(net, trips, { programs, control: { kind: 'max-pressure' } }, { start: 0, end: 3600, seed: 1, vehicle: result.vehicle });
     expectAccountedFor(trips, sim);
     const att = cityflowAverageTravelTime(trips, sim, 3600);
     const fixedAtt = cityflowAverageTravelTime(trips, fixed, 3600);
     console.log(`hangzhou_4x4 anon_4_4_hangzhou_real.json: CityFlow average travel time ${att.toFixed(2)} s under max-pressure, ${fixedAtt.toFixed(2)} s fixed time (published max-pressure on CityFlow: 240.97 s)`);
     expect(att).toBeGreaterThanOrEqual(freeFlowBound(net, trips, 3600));
     expect(att).toBeLessThan(0.8 * fixedAtt);
+  });
+
+  it('hangzhou_4x4 anon_4_4_hangzhou_real.json, the literature\'s max-pressure written in a scenario file: within 10% of CityFlow\'s 345.9 s', async () => {
+    // Reference: CityFlow run on the same files with the literature's max-pressure: every 10 s
+    // each signal shows, among light phases 1-8, the one whose roadLinks have the largest sum of
+    // (vehicles on the start lanes - vehicles on the end lanes), every vehicle on a lane counted;
+    // ties to the lowest phase; no yellow, all-red or minimum green: average travel time 345.88 s.
+    // greenwave's import already leaves CityFlow's phase 0 (right turns only) out of the phases.
+    const result = await importCityflow({ roadnet: path.join(DATA, 'hangzhou_4x4', 'roadnet_4_4.json'), flow: path.join(DATA, 'hangzhou_4x4', 'anon_4_4_hangzhou_real.json') });
+    const doc = scenarioDocument(result, { name: 'hangzhou-mp' }) as Record<string, unknown> & { signals: Record<string, unknown> };
+    doc.signals = { ...doc.signals, default: 'max-pressure', maxPressure: { intervalS: 10, minGreenS: 0, interGreen: 'none', pressure: 'lanes', ties: 'lowest' } };
+    const built = buildScenario(parseScenario(JSON.stringify(doc), 'hangzhou-mp.json'));
+    const sim = simulate(built.compiled, built.trips, built.signals, built.options);
+    expectAccountedFor(built.trips, sim);
+    const att = sim.network.meanTravelTimeAllTrips;
+    expect(Math.abs(att - 345.88) / 345.88, `greenwave ${att.toFixed(1)} s vs CityFlow 345.9 s`).toBeLessThan(0.10);
   });
 
   it('hangzhou_4x4: the scenario document builds to the same network, programs and trips', async () => {

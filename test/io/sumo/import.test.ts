@@ -207,9 +207,16 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
     expect(r.network.link('NC').jamSpacing).toBeCloseTo(expected, 9);
     const messages = r.warnings.filter((w) => w.message.startsWith('vType')).map((w) => `${w.element}: ${w.message}`);
     expect(messages).toEqual([
-      'car: vType attributes not used: accel, sigma (car following is not modelled)',
       'bus: vType attributes not used: maxSpeed 10 m/s (vehicles drive at link speeds); vClass bus (drives on passenger lanes)',
     ]);
+  });
+
+  it('makes the run\'s vehicle class from the vTypes\' accel, decel and sigma, weighted like the jam spacing, SUMO\'s defaults elsewhere', () => {
+    // car (1 vehicle) sets accel 2 and sigma 0.3; the other 154 vehicles have SUMO's 2.6 and 0.5.
+    expect(r.vehicle!.accel).toBeCloseTo((2 + 2.6 * 154) / 155, 12);
+    expect(r.vehicle!.sigma).toBeCloseTo((0.3 + 0.5 * 154) / 155, 12);
+    expect(r.vehicle!.decel).toBe(4.5);
+    expect(r.vehicle!.startLoss).toBe(true);
   });
 
   it('draws distribution routes from a seeded stream: same seed same routes', async () => {
@@ -233,6 +240,34 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
     expect(messages).toContainEqual(expect.stringMatching(/^1 yellow phase\(s\) also show permissive green/));
     expect(messages).toContainEqual(expect.stringMatching(/^1 phase\(s\) turn some movements yellow while others stay green/));
     expect(compileProgram(compile(base.network), p).cycle).toBe(29);
+  });
+
+  it('reads type="actuated" as the program\'s own gap-out control with its params (SUMO defaults otherwise) and min/max green', async () => {
+    const base = await importSumo({ net: fixture('cross.net.xml') });
+    const add = await importSumoAdditional(fixture('actuated.add.xml'), base);
+    expect(add.programs[0].control).toEqual({ kind: 'actuated', gap: 2.5, detectorGap: 1.5, passingTime: 1.2 });
+    // minDur/maxDur -> minGreen/maxGreen; a phase without them stays at its duration, as in SUMO.
+    expect(add.programs[0].phases.map((p) => [p.minGreen, p.maxGreen])).toEqual([[6, 45], [40, 40]]);
+    expect(add.warnings.map((w) => w.message)).toContainEqual('actuated params not used: show-detectors (greenwave places one detector per movement by detector-gap and passing-time)');
+    const program = compileProgram(compile(base.network), add.programs[0]);
+    expect(program.control).toEqual({ kind: 'actuated', gap: 2.5, detectorGap: 1.5, passingTime: 1.2 });
+  });
+
+  it('runs delay_based as actuated with a warning, and NEMA and other types as fixed time with a warning', async () => {
+    const base = await importSumo({ net: fixture('cross.net.xml') });
+    const text = readFileSync(fixture('actuated.add.xml'), 'utf8');
+    const dir = mkdtempSync(path.join(tmpdir(), 'gw-sumo-act-'));
+    const write = (type: string) => {
+      const file = path.join(dir, `${type}.add.xml`);
+      writeFileSync(file, text.replace('type="actuated"', `type="${type}"`).replace(/\s*<param [^>]*\/>/g, ''));
+      return file;
+    };
+    const delay = await importSumoAdditional(write('delay_based'), base);
+    expect(delay.programs[0].control).toEqual({ kind: 'actuated', gap: 3, detectorGap: 2, passingTime: 1.9 });
+    expect(delay.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/^delay_based program run as actuated/));
+    const nema = await importSumoAdditional(write('NEMA'), base);
+    expect(nema.programs[0].control).toBeUndefined();
+    expect(nema.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/^NEMA program read as fixed time/));
   });
 
   it('importSumoAdditional reads programs against an earlier import; replacePrograms merges them', async () => {

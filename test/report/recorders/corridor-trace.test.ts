@@ -8,9 +8,10 @@ import { compile, corridor } from '../../../engine/network/index.js';
 import { createRandom, expandDemand } from '../../../engine/demand/index.js';
 import { simulate } from '../../../engine/sim/index.js';
 import { CorridorTrace, corridorPlan, defaultCorridor } from '../../../engine/report/index.js';
+import { NO_LOSS_VEHICLE_MODEL } from '../../../engine/sim/losses.js';
 
 describe('CorridorTrace', () => {
-  it('records entry, stop-line and exit times that follow the model: stop line = entry + free-flow time, next entry = exit', () => {
+  it('records entry, stop-line and exit times that follow the model: stop line = entry + free-flow time (a class without losses), next entry = exit', () => {
     const net = compile(corridor(4, 250, { drivingSide: 'right' }));
     const trips = expandDemand(net, { flows: [{ id: 'e', from: 'west', to: 'east', rate: 0.2, begin: 0, end: 1200, arrivals: 'poisson' }] }, createRandom(2));
     const path = defaultCorridor(net, trips);
@@ -20,7 +21,7 @@ describe('CorridorTrace', () => {
     expect(plan.movements.length).toBe(8); // 4 signals x 2 directions
     let trace: CorridorTrace | undefined;
     simulate(net, trips, {}, {
-      end: 2400, seed: 2,
+      end: 2400, seed: 2, vehicle: NO_LOSS_VEHICLE_MODEL,
       attach: (sim) => { trace = new CorridorTrace(net, trips, [...plan.forward, ...plan.reverse], { movements: plan.movements, signalStates: sim.signal }); sim.observe(trace); },
     });
     const r = (trace as CorridorTrace).result();

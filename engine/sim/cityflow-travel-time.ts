@@ -12,9 +12,16 @@
  * `engine->getCurrentTime()`), i.e. the planned departure, so time spent waiting
  * to enter counts. Evaluated after a run of `horizon` seconds, the current time is
  * the horizon and the generated vehicles are those due before it.
+ *
+ * Every run reports it as `totals.meanTravelTimeAllTrips` (in `--json` and
+ * summary.json, horizon = the run's scheduled end time; metrics.ts computes it
+ * in the same pass as its companion `meanDelayAllTrips`), next to greenwave's
+ * own `meanTravelTime`, which is over arrived trips only, from insertion to
+ * arrival. CityFlow creates a vehicle during a step and places it on a lane
+ * after it, so its figure carries about one step (1 s) per vehicle more than
+ * greenwave's.
  */
-import type { TripTable } from '../../demand/demand.js';
-import type { TripMetrics } from '../../sim/metrics.js';
+import type { TripTable } from '../demand/demand.js';
 
 /**
  * CityFlow's average travel time (s) after a run of `horizon` s: over every trip
@@ -23,7 +30,7 @@ import type { TripMetrics } from '../../sim/metrics.js';
  * `result` is what `simulate(...)` returned for `trips` (its `trips.arrived`).
  * Returns NaN when no trip departs before the horizon.
  */
-export function cityflowAverageTravelTime(trips: Pick<TripTable, 'count' | 'depart'>, result: { trips: Pick<TripMetrics, 'arrived'> }, horizon: number): number {
+export function cityflowAverageTravelTime(trips: Pick<TripTable, 'count' | 'depart'>, result: { trips: { arrived: Float64Array } }, horizon: number): number {
   const { arrived } = result.trips;
   if (arrived.length !== trips.count) throw new RangeError(`cityflowAverageTravelTime: result has ${arrived.length} trips, the trip table ${trips.count}`);
   let sum = 0;

@@ -1,0 +1,86 @@
+/**
+ * Start-up and stop losses of a vehicle class: the time a real vehicle loses to
+ * accelerating, braking and imperfect driving that a mesoscopic vehicle driving
+ * at the link speed would not, added to the time it reaches its next stop line
+ * (no extra events; the kernel adds them where it already schedules arrivals).
+ *
+ * The class (`VehicleModel`) holds SUMO's car-following parameters: acceleration
+ * a, deceleration b, driver imperfection sigma (SUMO's defaults for the Krauss model:
+ * a = 2.6 m/s², b = 4.5 m/s², sigma = 0.5; greenwave's default is SUMO's), and whether
+ * a start from standstill costs time. Formulas (v: the link's speed, m/s):
+ *
+ *  - Departure from standstill: accelerating from 0 to v at a takes v / a and
+ *    covers v² / (2a), which at speed v takes v / (2a): the loss is v / (2a) on
+ *    the first link.
+ *  - Halt: a vehicle whose wait at a stop line is at least the time a full
+ *    brake-and-restart cycle costs, w >= v_in / (2b) + v_out / (2a), has halted
+ *    (this also defines a "stop" in the metrics); it pays the restart loss
+ *    v_out / (2a) after the stop line. Its braking happens inside the wait, which
+ *    the signal and the queue already set. A shorter wait is absorbed by slowing
+ *    down: no stop, no loss.
+ *  - Dawdling (SUMO's Krauss `dawdle`): each second a driver slows by
+ *    sigma x min(v, a) x U(0, 1), on average d = sigma x min(v, a) / 2, so a link is
+ *    driven at v - d: its free-flow time grows by the factor d / (v - d)
+ *    (= sigma a / (2v - sigma a) when v >= a).
+ *
+ * CityFlow's vehicles have no such losses (its imports use a class with
+ * `startLoss: false` and sigma 0, keeping a and b for the halt rule): its
+ * stop-line discharge is already slowed by its car-following headway (the
+ * import's saturation flow).
+ */
+import { UsageError } from '../errors.js';
+
+/** Car-following parameters of a vehicle class for the start-up and stop losses (SI units). */
+export interface VehicleModel {
+  /** Acceleration a, m/s² (SUMO's default 2.6). */
+  accel: number;
+  /** Deceleration b, m/s² (SUMO's default 4.5). */
+  decel: number;
+  /** Driver imperfection sigma, 0..1 (SUMO's Krauss default 0.5; 0: none). */
+  sigma: number;
+  /** Whether a start from standstill (departure, restart after a halt) costs v / (2a). */
+  startLoss: boolean;
+}
+
+/** SUMO's default passenger car (vType DEFAULT_VEHTYPE, Krauss): greenwave's default class. */
+export const SUMO_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0.5, startLoss: true };
+
+/**
+ * SUMO's accelerations (for the halt rule) without any loss: the fluid model of
+ * Webster and HCM, where a queued vehicle leaves at saturation flow and drives
+ * on at the link speed. For verification against those formulas.
+ */
+export const NO_LOSS_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0, startLoss: false };
+
+/** Check a vehicle model (`where` names it in messages, e.g. `options.vehicle`); throws `UsageError`. */
+export function checkVehicleModel(model: VehicleModel, where: string): VehicleModel {
+  if (typeof model !== 'object' || model === null) throw new UsageError(`${where} must be an object { accel, decel, sigma, startLoss }, got ${String(model)}`);
+  for (const key of ['accel', 'decel'] as const) {
+    const x = model[key];
+    if (typeof x !== 'number' || !(x > 0)) throw new UsageError(`${where}.${key} must be a positive number of m/s² (Infinity allowed), got ${String(x)}`);
+  }
+  if (typeof model.sigma !== 'number' || !(model.sigma >= 0 && model.sigma <= 1)) throw new UsageError(`${where}.sigma must be within [0, 1], got ${String(model.sigma)}`);
+  if (typeof model.startLoss !== 'boolean') throw new UsageError(`${where}.startLoss must be true or false, got ${String(model.startLoss)}`);
+  return model;
+}
+
+/** Time lost departing from standstill onto a link of speed `v` (m/s): v / (2a) when the class has start losses, s. */
+export function departureLoss(model: VehicleModel, v: number): number {
+  return model.startLoss ? v / (2 * model.accel) : 0;
+}
+
+/** Shortest stop-line wait that is a halt (a stop) between links of speeds `vIn` and `vOut` (m/s): vIn / (2b) + vOut / (2a), s. */
+export function haltWait(model: VehicleModel, vIn: number, vOut: number): number {
+  return vIn / (2 * model.decel) + vOut / (2 * model.accel);
+}
+
+/** Time lost restarting after a halt onto a link of speed `vOut` (m/s): vOut / (2a) when the class has start losses, s. */
+export function restartLoss(model: VehicleModel, vOut: number): number {
+  return model.startLoss ? vOut / (2 * model.accel) : 0;
+}
+
+/** Factor by which dawdling lengthens the free-flow time of a link of speed `v` (m/s): d / (v - d), d = sigma min(v, a) / 2. */
+export function dawdleFactor(model: VehicleModel, v: number): number {
+  const d = (model.sigma * Math.min(v, model.accel)) / 2;
+  return d / (v - d);
+}

@@ -13,6 +13,7 @@ import os from 'node:os';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
 import type { TripTable } from '../engine/demand/demand.js';
 import { summaryOf, writeOutputs, type Provenance } from '../engine/report/outputs.js';
+import { runTimingRows } from '../engine/report/timing.js';
 import { summariseMetrics, type MetricSummaries } from '../engine/report/stats.js';
 import { scaleDemand } from '../engine/demand/scale.js';
 import type { BuiltScenario } from '../engine/scenario/build.js';
@@ -374,14 +375,16 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     try {
       out = await prepared.open();
       const extra = [...(wanted.includes('summary.json') ? ['summary.json'] : []), ...(recorders ? [...RECORDING_FILE_NAMES.filter((f) => f !== 'corridor.json' || options.corridor !== undefined), 'report.html'] : [])];
-      const others = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, wanted.filter((f) => f !== 'summary.json'), undefined, out, extra);
+      // timing.csv: the plan the run ran (the scenario's programs, else Webster's or the default plan), as a timing sheet.
+      const timing = runTimingRows(built.compiled, 'current', built.signals);
+      const others = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, wanted.filter((f) => f !== 'summary.json'), undefined, out, extra, timing);
       stopwatch.lap('writeS');
       Object.assign(summary, { timing: stopwatch.timing, peakRssMiB: peakRssMiB() });
       if (recorders) {
         // The page is rendered from the summary in memory, timing included, as `greenwave report` reads it back.
         const { writeRunReport } = await import('../engine/report/index.js');
         const trips = firstRun.trips as TripTable;
-        others.push(...await writeRunReport(dir, { net: built.compiled, trips, result: firstRun.result, provenance, summary, recordings: recorders.recordings() }, {}, out));
+        others.push(...await writeRunReport(dir, { net: built.compiled, trips, result: firstRun.result, provenance, summary, recordings: recorders.recordings(), timing }, {}, out));
       }
       const written = wanted.includes('summary.json') ? await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, ['summary.json'], summary, out) : [];
       files = [...written, ...others];

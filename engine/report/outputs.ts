@@ -11,6 +11,9 @@
  *                     and metrics, and junctions as Points with their level of service;
  *                     WGS84 (RFC 7946) when every junction has lon/lat, else planar
  *                     metres with no CRS named (metadata.json says how to load it)
+ *   timing.csv        the signal timing sheet of the plan the run ran (timing.ts): per
+ *                     junction and phase, cycle, offset, movements, green, yellow,
+ *                     all-red; written when the caller gives the rows
  *   metadata.json     provenance (version, scenario, seed), units, coordinates, columns
  * CSV files follow RFC 4180 and their first line is the header row: they open in
  * Excel, QGIS and pandas without options. Units follow one convention (see
@@ -28,29 +31,12 @@ import { isGeographic, junctionName, linkPolyline } from '../network/labels.js';
 import { METADATA_FILE, outputMetadata, type Provenance } from './metadata.js';
 import type { TripTable } from '../demand/demand.js';
 import type { SimulationResult } from '../sim/simulate.js';
+import { timingCsv, type TimingRow } from './timing.js';
+import { csv } from './csv.js';
 
 export { provenanceLine, type Provenance } from './metadata.js';
 
-/**
- * A number as a CSV file holds it, and as a reader gets it back: rounded to
- * 0.001 (without -0), NaN when not finite (written as an empty field).
- */
-export function csvNumber(value: number): number {
-  return Number.isFinite(value) ? Math.round(value * 1000) / 1000 || 0 : NaN;
-}
-
-/** Quote a CSV field when it needs it (RFC 4180); numbers as {@link csvNumber} holds them. */
-export function csvField(value: string | number): string {
-  if (typeof value === 'number') return Number.isFinite(value) ? String(csvNumber(value)) : '';
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** A CSV file's text: the header row first, then `rows` (fields quoted by {@link csvField}). Provenance goes to metadata.json. */
-export function csv(header: string[], rows: Iterable<Array<string | number>>): string {
-  const lines = [header.map(csvField).join(',')];
-  for (const row of rows) lines.push(row.map(csvField).join(','));
-  return `${lines.join('\n')}\n`;
-}
+export { csv, csvField, csvNumber } from './csv.js';
 
 /** The summary written to summary.json (and printed by `--json`). */
 export function summaryOf(net: CompiledNetwork, result: SimulationResult, provenance: Provenance): Record<string, unknown> {
@@ -193,12 +179,15 @@ export function directorySink(dir: string): OutputSink {
  * summary.json content (the CLI adds replications to it); `sink` writes them
  * instead (the CLI's run manifest). metadata.json is written beside them,
  * describing them and `extraFiles` (files the caller writes besides, such as
- * the report recorders'). Returns the paths written.
+ * the report recorders'). timing.csv is written from `timing` (the rows of
+ * the plan the run ran, `runTimingRows`); without them it is not written.
+ * Returns the paths written.
  * @throws OutputError when a file cannot be written (disk full, permissions, a directory in the way).
  */
 export async function writeOutputs(
   dir: string, net: CompiledNetwork, trips: TripTable, result: SimulationResult, provenance: Provenance,
   only?: readonly string[], summary?: Record<string, unknown>, sink: OutputSink = directorySink(dir), extraFiles?: readonly string[],
+  timing?: readonly TimingRow[],
 ): Promise<string[]> {
   const geographic = isGeographic(net);
   const files: Array<[string, string]> = [
@@ -208,6 +197,7 @@ export async function writeOutputs(
     ['junctions.csv', csv(junctionsHeader(geographic), junctionRows(net, result, geographic))],
     ['timeseries.csv', csv(['time_s', 'in_network', 'waiting', 'queued', 'departed', 'arrived', 'mean_travel_time_s'], result.timeseries.map((s) => [s.time, s.inNetwork, s.waiting, s.queued, s.departed, s.arrived, s.meanTravelTime]))],
     ['network.geojson', `${JSON.stringify(networkGeoJson(net, result, provenance))}\n`],
+    ...(timing === undefined ? [] : [['timing.csv', timingCsv(timing)] as [string, string]]),
   ];
   const written: string[] = [];
   const names: string[] = [];

@@ -21,8 +21,10 @@
  */
 import type { CompiledNetwork } from '../network/compiled.js';
 import { junctionName } from '../network/labels.js';
-import { PHASE_DEFAULTS, type MovementRef, type SignalProgramSpec } from '../signals/program.js';
-import { csv } from './outputs.js';
+import { PHASE_DEFAULTS, programToSpec, type MovementRef, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
+import type { SignalControl } from '../signals/control.js';
+import { completePrograms } from '../signals/complete.js';
+import { csv } from './csv.js';
 
 /** One phase of one junction's plan, as the timing sheet shows it (seconds). */
 export interface TimingRow {
@@ -63,10 +65,16 @@ export function movementLabel(net: CompiledNetwork, m: MovementRef): string {
   return `${a} > ${b}${turn ? `, ${turn}` : ''}`;
 }
 
-/** The timing sheet rows of `programs` under the plan name `plan` run by `control`. */
+/**
+ * The timing sheet rows of `programs` under the plan name `plan` run by
+ * `control`. A program with its own controller (an imported SUMO actuated
+ * program) runs as that controller when the run's control is fixed time, and
+ * says so in its `control` column.
+ */
 export function timingRows(net: CompiledNetwork, plan: string, programs: readonly SignalProgramSpec[], control = 'fixed'): TimingRow[] {
   const rows: TimingRow[] = [];
   for (const p of programs) {
+    const runs = p.control !== undefined && control === 'fixed' ? p.control.kind : control;
     const j = net.junctionIndex(p.junction);
     const name = j >= 0 ? junctionName(net, j) ?? '' : '';
     const times = p.phases.map((ph) => ({ green: ph.duration, yellow: ph.yellow ?? PHASE_DEFAULTS.yellow, allRed: ph.allRed ?? PHASE_DEFAULTS.allRed }));
@@ -75,7 +83,7 @@ export function timingRows(net: CompiledNetwork, plan: string, programs: readonl
     let start = 0;
     p.phases.forEach((ph, i) => {
       rows.push({
-        plan, junction: p.junction, name, control, cycleS: cycle, offsetS: offset, phase: i + 1,
+        plan, junction: p.junction, name, control: runs, cycleS: cycle, offsetS: offset, phase: i + 1,
         movements: ph.green.map((m) => movementLabel(net, m)),
         permissive: (ph.permissive ?? []).map((m) => movementLabel(net, m)),
         greenStartS: start, greenS: times[i].green, yellowS: times[i].yellow, allRedS: times[i].allRed,
@@ -99,4 +107,15 @@ export function timingCsv(rows: readonly TimingRow[]): string {
     r.plan, r.junction, r.name, r.control, r.cycleS, r.offsetS, r.phase, r.movements.join('; '), r.permissive.join('; '),
     r.greenStartS, r.greenS, r.yellowS, r.allRedS, r.minGreenS,
   ]));
+}
+
+/**
+ * The timing sheet of what a run runs, under the plan name `plan`: every
+ * signalised junction's program (the scenario's, Webster's with
+ * `signals.default: webster`, else the default plan), labelled with the
+ * run's control kind.
+ */
+export function runTimingRows(net: CompiledNetwork, plan: string, signals: { programs: ReadonlyArray<SignalProgram | SignalProgramSpec>; control?: SignalControl }): TimingRow[] {
+  const specs = completePrograms(net, signals.programs).map((p) => programToSpec(net, p));
+  return timingRows(net, plan, specs, signals.control?.kind ?? 'fixed');
 }

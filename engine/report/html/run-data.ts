@@ -15,6 +15,7 @@ import type { CompiledNetwork } from '../../network/compiled.js';
 import type { TripTable } from '../../demand/demand.js';
 import type { SimulationResult } from '../../sim/simulate.js';
 import { csvNumber, networkGeoJson, provenanceLine, summaryOf, type Provenance } from '../outputs.js';
+import type { TimingRow } from '../timing.js';
 import { corridorJson, linkFlow, passableJunctions, type Recordings } from '../recordings.js';
 import {
   CorridorSchema, GeoJsonSchema, SummarySchema, geoJsonIsGeographic, reportLinks,
@@ -37,6 +38,8 @@ export interface RunReportInput {
   recordings?: Recordings;
   /** Output files written, as `writeOutputs`' `only`. Default all of them. */
   only?: readonly string[];
+  /** The timing sheet rows given to `writeOutputs` (timing.csv), if any. */
+  timing?: readonly TimingRow[];
 }
 
 /**
@@ -58,7 +61,7 @@ function jsonValue(value: unknown): unknown {
 
 /** The report's data for a run that has just written its outputs (see the module header). */
 export function runReportData(run: RunReportInput): ReportData {
-  const { net, trips, result, provenance, recordings, only } = run;
+  const { net, trips, result, provenance, recordings, only, timing } = run;
   const wrote = (name: string): boolean => only === undefined || only.includes(name);
   const series = recordings?.series;
   const data: ReportData = { provenance: {}, geographic: false };
@@ -67,6 +70,7 @@ export function runReportData(run: RunReportInput): ReportData {
   for (const [name, present] of [
     ['link-flows.csv', series !== undefined], ['links.csv', wrote('links.csv')], ['junctions.csv', wrote('junctions.csv')],
     ['timeseries.csv', wrote('timeseries.csv')], ['junction-timeseries.csv', series !== undefined],
+    ['timing.csv', wrote('timing.csv') && timing !== undefined],
   ] as const) {
     if (present) data.provenance[name] = comment;
   }
@@ -121,6 +125,13 @@ export function runReportData(run: RunReportInput): ReportData {
       }
     }
     data.junctionSeries = byJunction;
+  }
+
+  if (wrote('timing.csv') && timing !== undefined) {
+    data.timing = timing.map((r) => ({
+      ...r, cycleS: csvNumber(r.cycleS), offsetS: csvNumber(r.offsetS), phase: csvNumber(r.phase), movements: [...r.movements], permissive: [...r.permissive],
+      greenStartS: csvNumber(r.greenStartS), greenS: csvNumber(r.greenS), yellowS: csvNumber(r.yellowS), allRedS: csvNumber(r.allRedS), minGreenS: csvNumber(r.minGreenS),
+    }));
   }
 
   if (recordings?.corridor) {

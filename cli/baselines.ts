@@ -15,7 +15,7 @@ import type { Candidate } from '../engine/optimise/evaluator.js';
 export function baselinePlans(built: BuiltScenario, current: readonly SignalProgram[]): { webster: SignalProgramSpec[]; adaptive: Array<{ name: string; candidate: Candidate }> } {
   const net = built.compiled;
   // Webster's greens raised to the safety minima (pedestrian greens, ITE clearances) of the phases: see signals/safety.ts.
-  const webster = safePrograms(net, websterPrograms(net, current, movementFlows(net, built.trips)));
+  const webster = safePrograms(net, websterPrograms(net, current, movementFlows(net, built.trips)), built.scenario.signals.safety);
   const programs = current.map((p) => programToSpec(net, p));
   return {
     webster,

@@ -236,9 +236,10 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   const currentSpecs = current.map((p) => programToSpec(net, p));
   // The search starts from, and stays within, the current phases with their times raised to the safety
   // minima (pedestrian minimum greens, ITE yellow and all-red): every plan it returns meets them.
-  const safe = completePrograms(net, safePrograms(net, currentSpecs));
+  const safety = built.scenario.signals.safety;
+  const safe = completePrograms(net, safePrograms(net, currentSpecs, safety));
   const safeSpecs = safe.map((p) => programToSpec(net, p));
-  for (const issue of checkPlanSafety(net, currentSpecs)) log(`warning: the current plan of junction ${issue.junction}, phase ${issue.phase + 1}: ${issue.message}`);
+  for (const issue of checkPlanSafety(net, currentSpecs, safety)) log(`warning: the current plan of junction ${issue.junction}, phase ${issue.phase + 1}: ${issue.message}`);
   const baselines = baselinePlans(built, safe);
   let stages: Stage[];
   try {

@@ -227,6 +227,13 @@ function resolveMovement(text: string, compiled: CompiledNetwork): MovementRef |
 const SAFETY_FIELDS: Record<string, string> = { duration: 'greenS', yellow: 'yellowS', allRed: 'allRedS' };
 
 function buildPrograms(loaded: LoadedScenario, compiled: CompiledNetwork, problems: Problems): SignalProgram[] {
+  // signals.safety.junctions names signal-controlled junctions of the network.
+  for (const id of Object.keys(loaded.signals.safety.junctions ?? {})) {
+    const j = compiled.junctionIndex(id);
+    const path: PathSegment[] = ['signals', 'safety', 'junctions', id];
+    if (j < 0) problems.add(path, `expected a junction id of the network, found ${JSON.stringify(id)} (no such junction)`);
+    else if (compiled.junctionControl[j] !== CONTROL_CODE.signal) problems.add(path, `expected a signal-controlled junction (the safety check covers signals), found ${JSON.stringify(id)} with control ${compiled.control(j)}`);
+  }
   const programs: SignalProgram[] = [];
   const byJunction = new Map<string, number>();
   loaded.signals.programs.forEach((p, i) => {
@@ -257,7 +264,7 @@ function buildPrograms(loaded: LoadedScenario, compiled: CompiledNetwork, proble
     try {
       programs.push(compileProgram(compiled, spec, `signals.programs[${i}]`));
       // Plan safety (signals/safety.ts): conflicting protected movements, pedestrian minimum greens, ITE clearances.
-      for (const issue of loaded.signals.safetyCheck ? checkPlanSafety(compiled, [spec]) : []) {
+      for (const issue of loaded.signals.safetyCheck ? checkPlanSafety(compiled, [spec], loaded.signals.safety) : []) {
         const m = /^phases\[(\d+)\]\.(green\[(\d+)\]|duration|yellow|allRed)$/.exec(issue.at);
         const field = m?.[2].startsWith('green') ? ['green', Number(m[3])] : [SAFETY_FIELDS[m?.[2] ?? 'duration']];
         problems.add([...base, 'phases', Number(m?.[1] ?? 0), ...field], issue.message);

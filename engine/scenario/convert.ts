@@ -9,6 +9,7 @@ import type { DemandSpec, FlowSpec, OdMatrixSpec, TripSpec } from '../demand/dem
 import type { CorridorOptions, GridOptions, RingOptions } from '../network/generators/index.js';
 import type { DrivingSide, JunctionSpec, LinkSpec, MovementSpec } from '../network/types.js';
 import type { MovementRef, ProgramControl } from '../signals/program.js';
+import type { JunctionSafety, SafetyOptions } from '../signals/safety.js';
 import type { VehicleModel } from '../sim/losses.js';
 import type { ImportResult } from '../io/types.js';
 import type { Locator, PathSegment } from '../text/position.js';
@@ -83,8 +84,12 @@ export interface LoadedScenario {
   network: NetworkSource;
   /** Demand in the engine's units (veh/s, s; OD cells stay veh/h, as `expandDemand` takes them). */
   demand: DemandSpec;
-  /** `safetyCheck`: false where the programs are not checked for safety (imported documents). */
-  signals: { default: (typeof SIGNAL_DEFAULTS)[number]; programs: ScenarioProgram[]; safetyCheck: boolean };
+  /**
+   * `safetyCheck`: false where the programs are not checked for safety (imported
+   * documents); `safety`: the check's settings from `signals.safety`, in SI
+   * (m/s, m, grade as a fraction), keyed by junction id as written.
+   */
+  signals: { default: (typeof SIGNAL_DEFAULTS)[number]; programs: ScenarioProgram[]; safetyCheck: boolean; safety: Partial<SafetyOptions> };
   simulation: ScenarioSimulation;
   outputs: { dir: string; files: Array<(typeof OUTPUT_FILES)[number]> };
   /** The file as validated, in planners' units (schema defaults applied). */
@@ -285,11 +290,33 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     drivingSide,
     network,
     demand: scaleDemand(demand, s.demand.scale ?? 1),
-    signals: { default: s.signals?.default ?? 'fixed', programs, safetyCheck: s.signals?.safetyCheck ?? true },
+    signals: { default: s.signals?.default ?? 'fixed', programs, safetyCheck: s.signals?.safetyCheck ?? true, safety: safetyOptions(s.signals?.safety) },
     simulation,
     outputs: { dir: s.outputs?.dir ?? `out/${s.name}`, files: s.outputs?.files ?? [...OUTPUT_FILES] },
     source: s,
     locate,
+  };
+}
+
+/** `signals.safety` in SI, for `checkPlanSafety` and `safePrograms`. */
+function safetyOptions(safety: NonNullable<ScenarioFile['signals']>['safety']): Partial<SafetyOptions> {
+  if (safety === undefined) return {};
+  const junctions: Record<string, JunctionSafety> = Object.create(null) as Record<string, JunctionSafety>;
+  for (const [id, j] of Object.entries(safety.junctions ?? {})) {
+    junctions[id] = {
+      ...(j.crossingWidthM === undefined ? {} : { crossingWidth: j.crossingWidthM }),
+      ...(j.walkSpeedMS === undefined ? {} : { walkSpeed: j.walkSpeedMS }),
+      ...(j.walkTimeS === undefined ? {} : { walkTime: j.walkTimeS }),
+      ...(j.pedestrians === undefined ? {} : { pedestrians: j.pedestrians }),
+      ...(j.approachSpeedKmh === undefined ? {} : { approachSpeed: j.approachSpeedKmh / 3.6 }),
+      ...(j.gradePercent === undefined ? {} : { grade: j.gradePercent / 100 }),
+      ...(j.clearWidthM === undefined ? {} : { clearWidth: j.clearWidthM }),
+    };
+  }
+  return {
+    ...(safety.walkSpeedMS === undefined ? {} : { walkSpeed: safety.walkSpeedMS }),
+    ...(safety.walkTimeS === undefined ? {} : { walkTime: safety.walkTimeS }),
+    junctions,
   };
 }
 

@@ -33,7 +33,10 @@
  * junction: (its lanes in + its lanes out) x lane width (3.5 m). No credit is
  * taken for yellow and all-red. Every default can be overridden per junction
  * (a measured crossing width, a slower walking speed near a school, or no
- * pedestrians at all on a motorway ramp).
+ * pedestrians at all on a motorway ramp), and so can the clearance inputs: the
+ * approach speed (a posted or 85th-percentile speed instead of the link's
+ * free-flow speed), the approach grade G and the width W to clear (measured
+ * from the drawing instead of estimated from lane counts).
  */
 import type { CompiledNetwork } from '../network/compiled.js';
 import { PHASE_DEFAULTS, type MovementRef, type SignalProgramSpec } from './program.js';
@@ -48,6 +51,12 @@ export interface JunctionSafety {
   walkTime?: number;
   /** False where no pedestrian crosses (no pedestrian minimum green). Default true. */
   pedestrians?: boolean;
+  /** Approach speed v of the ITE yellow and all-red, m/s (default: the fastest green approach's free-flow speed). */
+  approachSpeed?: number;
+  /** Approach grade G of the ITE yellow, as a fraction (+ uphill, - downhill). Default 0. */
+  grade?: number;
+  /** Width W a vehicle clears during the all-red, m (default: the widest road the phase's movements cross). */
+  clearWidth?: number;
 }
 
 /** Settings of the safety check (SI units). */
@@ -189,9 +198,11 @@ export function phaseMinima(net: CompiledNetwork, junction: string, green: reado
       if (width > 0) pedestrian = Math.max(pedestrian, pedestrianMinGreen(width, own.walkSpeed ?? o.walkSpeed, own.walkTime ?? o.walkTime));
     }
   }
+  if (own.approachSpeed !== undefined && speed > 0) speed = own.approachSpeed;
+  if (own.clearWidth !== undefined && speed > 0) clear = own.clearWidth;
   return {
     minGreen: pedestrian,
-    yellow: speed > 0 ? iteYellow(speed, o.reactionTime, o.deceleration) : 0,
+    yellow: speed > 0 ? iteYellow(speed, o.reactionTime, o.deceleration, own.grade ?? 0) : 0,
     allRed: speed > 0 && clear > 0 ? iteAllRed(clear, speed, o.vehicleLength) : 0,
   };
 }
@@ -236,7 +247,7 @@ export function checkPlanSafety(net: CompiledNetwork, programs: readonly SignalP
       if (yellow < min.yellow - o.tolerance - 1e-9) {
         issues.push({
           kind: 'yellow', junction: p.junction, program: pi, phase: k, at: `phases[${k}].yellow`, required: min.yellow, found: yellow,
-          message: `yellow ${round1(yellow)} s is shorter than ITE's t + v/(2a) = ${round1(min.yellow)} s for the approach speed (less ${o.tolerance} s of rounding)`,
+          message: `yellow ${round1(yellow)} s is shorter than ITE's t + v/(2a + 2Gg) = ${round1(min.yellow)} s for the approach speed${o.junctions[p.junction]?.grade ? ' and grade' : ''} (less ${o.tolerance} s of rounding)`,
         });
       }
       if (allRed < min.allRed - o.tolerance - 1e-9) {

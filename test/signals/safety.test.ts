@@ -62,6 +62,21 @@ describe('ITE clearance intervals and the pedestrian minimum green', () => {
     // a turn alone serves no pedestrian crossing beside it
     expect(phaseMinima(net, 'C', [{ from: 'SC', to: 'CW' }]).minGreen).toBe(0);
   });
+
+  it('phaseMinima takes a junction\'s approach speed, grade and width to clear over the network\'s (ITE: a downhill approach needs a longer yellow)', () => {
+    const net = crossroads('right', 2);
+    const v = 60 / 3.6;
+    const m = phaseMinima(net, 'C', [{ from: 'SC', to: 'CN' }], { junctions: { C: { approachSpeed: v, grade: -0.05, clearWidth: 25 } } });
+    expect(m.yellow).toBeCloseTo(1 + v / (2 * 3.05 + 2 * -0.05 * 9.81), 9);
+    expect(m.yellow).toBeGreaterThan(iteYellow(v));
+    expect(m.allRed).toBeCloseTo((25 + 6.1) / v, 9);
+    // another junction keeps the network's values
+    expect(phaseMinima(net, 'C', [{ from: 'SC', to: 'CN' }], { junctions: { X: { approachSpeed: v } } }).yellow).toBeCloseTo(iteYellow(50 / 3.6), 9);
+    // safePrograms raises the plan to the overridden minima
+    const safe = safePrograms(net, [{ junction: 'C', phases: [{ green: [{ from: 'SC', to: 'CN' }], duration: 10 }] }], { junctions: { C: { crossingWidth: 20, grade: -0.05 } } });
+    expect(safe[0].phases[0].duration).toBe(Math.ceil(7 + 20 / 1.2));
+    expect(safe[0].phases[0].yellow).toBe(Math.ceil(2 * (1 + (50 / 3.6) / (2 * 3.05 - 2 * 0.05 * 9.81))) / 2);
+  });
 });
 
 describe('movementConflict', () => {
@@ -115,16 +130,25 @@ const dir = mkdtempSync(join(tmpdir(), 'greenwave-safety-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the scenario loader', () => {
-  const scenario = (phases: string): string => JSON.stringify({
+  const scenario = (phases: string, safety?: unknown): string => JSON.stringify({
     name: 'crossroads',
     network: {
       junctions: [{ id: 'C', xM: 0, yM: 0, control: 'signal' }, { id: 'N', xM: 0, yM: 200 }, { id: 'E', xM: 200, yM: 0 }, { id: 'S', xM: 0, yM: -200 }, { id: 'W', xM: -200, yM: 0 }],
       links: ['N', 'E', 'S', 'W'].flatMap((a) => [{ id: `${a}C`, from: a, to: 'C', speedKmh: 50 }, { id: `C${a}`, from: 'C', to: a, speedKmh: 50 }]),
     },
     demand: { flows: [{ from: 'W', to: 'E', vehPerHour: 300 }] },
-    signals: { programs: [{ junction: 'C', phases: JSON.parse(phases) }] },
+    signals: { programs: [{ junction: 'C', phases: JSON.parse(phases) }], ...(safety === undefined ? {} : { safety }) },
     simulation: { endS: 600 },
   }, null, 2);
+  const problemsOf = async (file: string): Promise<ScenarioError['problems']> => {
+    try {
+      buildScenario(await loadScenario(file));
+    } catch (e) {
+      expect(e).toBeInstanceOf(ScenarioError);
+      return (e as ScenarioError).problems;
+    }
+    return [];
+  };
 
   it('refuses a plan giving southbound-through and eastbound-through green together, located at the movement', async () => {
     const file = join(dir, 'conflict.json');
@@ -146,6 +170,50 @@ describe('the scenario loader', () => {
     const file = join(dir, 'safe.json');
     writeFileSync(file, scenario('[{ "green": ["NC>CS", "SC>CN"], "greenS": 30 }, { "green": ["WC>CE", "EC>CW"], "greenS": 30 }]'));
     expect(buildScenario(await loadScenario(file)).signals.programs).toHaveLength(1);
+  });
+
+  it('checks against signals.safety\'s per-junction crossing width and grade: a plan safe by the defaults is refused, located', async () => {
+    const phases = '[{ "green": ["NC>CS", "SC>CN"], "greenS": 15 }, { "green": ["WC>CE", "EC>CW"], "greenS": 15 }]';
+    // defaults: crossing 2 lanes x 3.5 m = 7 m, 7 + 7/1.2 = 12.8 s <= 15 s; yellow 3 s against ITE 3.28 s less 0.5 s
+    const plain = join(dir, 'plain.json');
+    writeFileSync(plain, scenario(phases));
+    expect(await problemsOf(plain)).toEqual([]);
+    // a measured 12 m crossing: 7 + 12/1.2 = 17 s; an 8% downhill approach: yellow 1 + v/(2a - 2 x 0.08 g) = 4.07 s
+    const measured = join(dir, 'measured.json');
+    writeFileSync(measured, scenario(phases, { junctions: { C: { crossingWidthM: 12, gradePercent: -8 } } }));
+    const problems = await problemsOf(measured);
+    expect(problems.map((p) => p.path).sort()).toEqual([
+      'signals.programs[0].phases[0].greenS', 'signals.programs[0].phases[0].yellowS', 'signals.programs[0].phases[1].greenS', 'signals.programs[0].phases[1].yellowS',
+    ]);
+    const at = (path: string) => problems.find((p) => p.path === path)!;
+    expect(at('signals.programs[0].phases[0].greenS').message).toMatch(/pedestrian minimum 17\.0 s/);
+    expect(at('signals.programs[0].phases[0].yellowS').message).toMatch(/= 4\.1 s for the approach speed and grade/);
+    expect(at('signals.programs[0].phases[0].greenS').line).toBeGreaterThan(1);
+    // a slower walking speed for every junction: 7 + 7/0.5 = 21 s
+    const slow = join(dir, 'slow.json');
+    writeFileSync(slow, scenario(phases, { walkSpeedMS: 0.5 }));
+    expect((await problemsOf(slow)).map((p) => p.path)).toEqual(['signals.programs[0].phases[0].greenS', 'signals.programs[0].phases[1].greenS']);
+  });
+
+  it('refuses signals.safety for a junction that is not in the network or not a signal, and a grade out of range, located', async () => {
+    const phases = '[{ "green": ["NC>CS", "SC>CN"], "greenS": 30 }, { "green": ["WC>CE", "EC>CW"], "greenS": 30 }]';
+    const file = join(dir, 'bad-safety.json');
+    writeFileSync(file, scenario(phases, { junctions: { Q: { crossingWidthM: 10 }, N: { crossingWidthM: 10 } } }));
+    const problems = await problemsOf(file);
+    expect(problems.map((p) => p.path)).toEqual(['signals.safety.junctions.Q', 'signals.safety.junctions.N']);
+    expect(problems[0].message).toMatch(/no such junction/);
+    expect(problems[1].message).toMatch(/signal-controlled/);
+    expect(problems[0].line).toBeGreaterThan(1);
+    const steep = join(dir, 'steep.json');
+    writeFileSync(steep, scenario(phases, { junctions: { C: { gradePercent: 45 } } }));
+    let error: unknown;
+    try {
+      await loadScenario(steep);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect((error as ScenarioError).problems[0].path).toBe('signals.safety.junctions.C.gradePercent');
   });
 });
 

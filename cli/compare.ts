@@ -10,9 +10,8 @@
  * what-if.json (every figure), report.html (tables and a difference map per
  * variant), metadata.json; a manifest as for every command.
  *
- * Not done yet: scenario `changes:` overlays (a variant written as a list of
- * changes to the base instead of a whole scenario file). Today a variant is a
- * whole scenario file.
+ * A variant is a whole scenario file or a `changes:` overlay of one (a base
+ * and a list of changes: engine/scenario/overlay.ts), loaded like any scenario.
  */
 import path from 'node:path';
 import { GreenwaveError, UsageError } from '../engine/errors.js';

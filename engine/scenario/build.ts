@@ -24,6 +24,7 @@ import type { TripTable } from '../demand/demand.js';
 import { expandDemand } from '../demand/expand.js';
 import { createRandom } from '../demand/random.js';
 import { checkPlanSafety } from '../signals/safety.js';
+import { applyNetworkChanges } from './network-changes.js';
 import { compileProgram, defaultProgram, type MovementRef, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
 import type { ActuatedOptions } from '../signals/actuated.js';
 import type { MaxPressureOptions } from '../signals/max-pressure.js';
@@ -365,6 +366,7 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
   const network = buildNetwork(loaded, problems);
   if (network === undefined || problems.list.some((p) => p.path.startsWith('network'))) problems.throwIfAny();
   if (network === undefined) throw new Error('internal: no network and no problem');
+  if (loaded.networkChanges !== undefined && loaded.networkChanges.length > 0) applyNetworkChanges(network, loaded.networkChanges);
 
   let compiled: CompiledNetwork;
   try {

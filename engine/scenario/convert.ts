@@ -10,6 +10,7 @@ import type { CorridorOptions, GridOptions, RingOptions } from '../network/gener
 import type { DrivingSide, JunctionSpec, LinkSpec, MovementSpec } from '../network/types.js';
 import type { MovementRef, ProgramControl } from '../signals/program.js';
 import type { JunctionSafety, SafetyOptions } from '../signals/safety.js';
+import type { NetworkChange } from './network-changes.js';
 import type { VehicleModel } from '../sim/losses.js';
 import type { ImportResult } from '../io/types.js';
 import type { Locator, PathSegment } from '../text/position.js';
@@ -100,6 +101,8 @@ export interface LoadedScenario {
    * gives no program for; its demand is used when the scenario's is empty.
    */
   imported?: ImportResult;
+  /** Network changes of a what-if overlay (overlay.ts), applied by the builder in order before compiling. */
+  networkChanges?: NetworkChange[];
   /** Line and column of the value at `path` of the file (of its key with `key: true`), or of its nearest enclosing value. */
   locate: Locator;
 }
@@ -263,25 +266,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     );
   }
 
-  const programs = (s.signals?.programs ?? []).map((p): ScenarioProgram =>
-    defined({
-      junction: p.junction,
-      offset: p.offsetS,
-      cycle: p.cycleS,
-      control: p.actuated === undefined ? undefined : defined({ kind: 'actuated' as const, gap: p.actuated.maxGapS, detectorGap: p.actuated.detectorGapS, passingTime: p.actuated.passingTimeS }),
-      phases: p.phases.map((ph): ScenarioPhase =>
-        defined({
-          green: ph.green,
-          permissive: ph.permissive,
-          duration: ph.greenS,
-          yellow: ph.yellowS,
-          allRed: ph.allRedS,
-          minGreen: ph.minGreenS,
-          maxGreen: ph.maxGreenS,
-        }),
-      ),
-    }),
-  );
+  const programs = (s.signals?.programs ?? []).map(programOf);
 
   return {
     file,
@@ -296,6 +281,27 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     source: s,
     locate,
   };
+}
+
+/** A program of the file (`signals.programs[i]`, a what-if's `retime`) in seconds and engine names. */
+export function programOf(p: NonNullable<NonNullable<ScenarioFile['signals']>['programs']>[number]): ScenarioProgram {
+  return defined({
+    junction: p.junction,
+    offset: p.offsetS,
+    cycle: p.cycleS,
+    control: p.actuated === undefined ? undefined : defined({ kind: 'actuated' as const, gap: p.actuated.maxGapS, detectorGap: p.actuated.detectorGapS, passingTime: p.actuated.passingTimeS }),
+    phases: p.phases.map((ph): ScenarioPhase =>
+      defined({
+        green: ph.green,
+        permissive: ph.permissive,
+        duration: ph.greenS,
+        yellow: ph.yellowS,
+        allRed: ph.allRedS,
+        minGreen: ph.minGreenS,
+        maxGreen: ph.maxGreenS,
+      }),
+    ),
+  });
 }
 
 /** `signals.safety` in SI, for `checkPlanSafety` and `safePrograms`. */

@@ -368,7 +368,7 @@ const PhaseSchema = z
   })
   .describe('One phase: its movements, then green, yellow and all-red times.');
 
-const ProgramSchema = z
+export const ProgramSchema = z
   .strictObject({
     junction: junctionId.describe('Signal-controlled junction id.'),
     offsetS: ranged(LIMITS.offsetS, 'Time at which a cycle starts (phase 0 turns green), seconds on the scenario clock, taken modulo the cycle. Default 0.').optional(),

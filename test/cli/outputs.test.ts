@@ -75,10 +75,10 @@ describe('greenwave run: the output directory', () => {
     const other = scenario('c/two.yaml', SCENARIO('two'));
     const refused = greenwave('run', other, '--out', out);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/holds the outputs of scenario "one" .* add --force to replace them \(only the 11 file\(s\) that run recorded are removed\)/);
+    expect(refused.stderr).toMatch(/holds the outputs of scenario "one" .* add --force to replace them \(only the 12 file\(s\) that run recorded are removed\)/);
     const forced = greenwave('run', other, '--out', out, '--force');
     expect(forced.code, forced.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['greenwave-manifest.json', 'junctions.csv', 'links.csv', 'metadata.json', 'network.geojson', 'notes.txt', 'summary.json', 'timeseries.csv', 'trips.csv']);
+    expect(readdirSync(out).sort()).toEqual(['greenwave-manifest.json', 'junctions.csv', 'links.csv', 'metadata.json', 'network.geojson', 'notes.txt', 'summary.json', 'timeseries.csv', 'timing.csv', 'trips.csv']);
     // the run of "one" wrote corridor.json, report.html ...: all gone, so report shows "two" alone
     expect(greenwave('report', out).code).toBe(0);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/scenario two/);

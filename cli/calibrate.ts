@@ -30,6 +30,7 @@ import type { CalibrationResult, SignalsFor } from '../engine/optimise/calibrate
 import { TRIP_ENDS, type TripEndsPolicy } from '../engine/optimise/calibrate/trip-ends.js';
 import type { FitSummary } from '../engine/optimise/calibrate/fit.js';
 import { csvField, writeOutputs } from '../engine/report/outputs.js';
+import { runTimingRows } from '../engine/report/timing.js';
 import { simulate } from '../engine/sim/simulate.js';
 import { interruptOnSigint } from './commands.js';
 import { VERSION } from './version.js';
@@ -150,7 +151,7 @@ async function reportFiles(loaded: LoadedScenario, trips: readonly TripSpec[], s
   const built = buildScenario({ ...loaded, demand: { trips: [...trips] }, simulation: { ...loaded.simulation, seed } });
   const result = simulate(built.compiled, built.trips, built.signals, built.options);
   const provenance = { scenario: `${built.scenario.name}-calibrated`, seed, version: VERSION };
-  const written = await writeOutputs(outDir, built.compiled, built.trips, result, provenance);
+  const written = await writeOutputs(outDir, built.compiled, built.trips, result, provenance, undefined, undefined, undefined, undefined, runTimingRows(built.compiled, 'current', built.signals));
   const { writeReport } = await import('../engine/report/html/write.js');
   return [...written, (await writeReport(outDir)).path];
 }

@@ -8,14 +8,18 @@
  * - Choice: the best {@link RERANK_TOP} plans of each search are re-ranked on
  *   fresh runs (one per training demand scale, at seeds never used elsewhere,
  *   jittered like the held-out demand when the demand is deterministic) against
- *   Webster's plan, by the pessimistic paired gain of engine/optimise/robust.ts.
- *   The best of each kind is the best-ranked plan of that kind.
+ *   Webster's plan, gridlock first (a plan that gridlocked, or left trips
+ *   unfinished, on more fresh runs never beats one that did so on fewer), then
+ *   by the pessimistic paired gain of engine/optimise/robust.ts. Without fresh
+ *   runs the training ranking decides (gridlocked training runs first, then the
+ *   objective). The best of each kind is the best-ranked plan of that kind.
  */
 import type { DemandSpec } from '../engine/demand/demand.js';
 import { scaleDemand } from '../engine/demand/scale.js';
 import type { SimulateOptions } from '../engine/sim/simulate.js';
 import { heldOutVariants, isDeterministicDemand, jitterDepartures, DEFAULT_HELD_OUT_JITTER_S } from '../engine/optimise/perturb.js';
 import { rerankPlans, type RerankResult } from '../engine/optimise/robust.js';
+import { isBetterScore } from '../engine/optimise/score.js';
 import type { Candidate, Evaluator } from '../engine/optimise/evaluator.js';
 import type { ObjectiveName, OptimiseResult, ScoredPlan } from '../engine/optimise/optimise.js';
 
@@ -71,7 +75,7 @@ export async function choosePlan<C extends string>(
   evaluator: Evaluator, done: ReadonlyArray<DoneSearch<C>>, webster: Candidate,
   options: { pairs: ReadonlyArray<readonly [number, number]>; objective: ObjectiveName; penalty: number; label: (c: C) => string; signal?: AbortSignal },
 ): Promise<Choice<C>> {
-  const byTraining = done.reduce((a, b) => (b.result.best.value < a.result.best.value ? b : a));
+  const byTraining = done.reduce((a, b) => (isBetterScore(b.result.best, a.result.best) ? b : a));
   const fallback: Choice<C> = { search: byTraining, plan: byTraining.result.best, bestOf: done.map((s) => ({ search: s, plan: s.result.best })) };
   const inputs = done.flatMap((s) => s.result.elite.slice(0, RERANK_TOP).map((plan, k) => ({ search: s, label: `${options.label(s.control)} #${k + 1}`, plan })));
   if (inputs.length < 2 || options.pairs.length === 0) return fallback;

@@ -13,11 +13,13 @@ import os from 'node:os';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
 import type { TripTable } from '../engine/demand/demand.js';
 import { summaryOf, writeOutputs, type Provenance } from '../engine/report/outputs.js';
+import { runTimingRows } from '../engine/report/timing.js';
 import { summariseMetrics, type MetricSummaries } from '../engine/report/stats.js';
 import { scaleDemand } from '../engine/demand/scale.js';
 import type { BuiltScenario } from '../engine/scenario/build.js';
 import { formatClock } from '../engine/scenario/clock.js';
 import { OUTPUT_FILES } from '../engine/scenario/formats.js';
+import { METADATA_FILE } from '../engine/report/metadata.js';
 import type { NetworkMetrics } from '../engine/sim/metrics.js';
 import { simulateSteps, type SimulationResult } from '../engine/sim/simulate.js';
 import type { ReportRecorders } from '../engine/report/index.js';
@@ -247,9 +249,13 @@ function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undef
   const reps = runs.length > 1 ? `, ${runs.length} replications (mean ± 95% CI)` : '';
   lines.push(`greenwave ${VERSION} — ${built.scenario.name} (seed ${runs[0].seed}${reps})`);
   row('network', `${net.junctionCount} junctions, ${net.linkCount} links, driving side ${net.drivingSide}`);
+  // Gridlock and unfinished trips first: every mean below is read beside them.
+  const gridlocked = runs.filter((r) => r.result.gridlock !== undefined);
+  if (first.gridlock) row('GRIDLOCK', `at ${formatClock(Math.round(first.gridlock.time))}, junctions ${first.gridlock.junctions.join(', ')}: ${first.gridlock.vehicles} vehicles stuck`);
+  if (runs.length > 1) row('gridlocked runs', `${gridlocked.length} of ${runs.length}${gridlocked.length > 0 ? ` (seeds ${gridlocked.map((r) => r.seed).join(', ')})` : ''}`);
   row('trips', `${withInterval('trips', n, stats, 0)} (arrived ${withInterval('arrived', n, stats, 0)}, unfinished ${withInterval('unfinished', n, stats, 0)})`);
-  row('mean travel time', `${withInterval('meanTravelTime', n, stats)} s`);
-  row('mean delay', `${withInterval('meanDelay', n, stats)} s`);
+  row('mean travel time', `${withInterval('meanTravelTimeAllTrips', n, stats)} s all trips (unfinished counted to the end), ${withInterval('meanTravelTime', n, stats)} s finished only`);
+  row('mean delay', `${withInterval('meanDelayAllTrips', n, stats)} s all trips, ${withInterval('meanDelay', n, stats)} s finished only`);
   row('mean stops', withInterval('meanStops', n, stats, 2));
   row('mean waiting', `${withInterval('meanWaitingTime', n, stats)} s`);
   row('vehicle-km', withInterval('vehicleKm', n, stats, 0));
@@ -260,7 +266,6 @@ function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undef
   if (los.size > 0) row('junction LOS', [...los].sort().map(([g, c]) => `${g} ${c}`).join(', '));
   const worst = Array.from(first.junctions.controlDelay, (d, j) => [j, d] as const).filter(([, d]) => Number.isFinite(d)).sort((a, b) => b[1] - a[1]).slice(0, 3);
   if (worst.length > 0) row('worst junctions', worst.map(([j, d]) => `${net.junctionKey(j)} ${fmt(d)} s (${first.junctions.levelOfService[j]})`).join(', '));
-  if (first.gridlock) row('GRIDLOCK', `at ${fmt(first.gridlock.time, 0)} s, junctions ${first.gridlock.junctions.join(', ')}: ${first.gridlock.vehicles} vehicles stuck`);
   if (files.length > 0) {
     lines.push('', `outputs${runs.length > 1 ? ' (first replication; summary.json has every replication)' : ''}:`);
     for (const f of files) lines.push(`  ${f}`);
@@ -311,7 +316,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     if (options.files !== false) {
       // Checked before the simulation, so a mistake about the directory shows at once, not after the run.
       const dir = await outputDirectory(file, built.outputs.dir, options.out);
-      const names = [...(recorders ? OUTPUT_FILES : built.outputs.files), ...(recorders ? [...RECORDING_FILE_NAMES, 'report.html'] : [])];
+      const names = [...(recorders ? OUTPUT_FILES : built.outputs.files), METADATA_FILE, ...(recorders ? [...RECORDING_FILE_NAMES, 'report.html'] : [])];
       prepared = await prepareOutputDir(dir, { kind: 'run', scenario: built.scenario.name, scenarioFile: file, seed: built.seeds[0], version: VERSION }, { names, force: options.force === true });
     }
     stopwatch.lap('buildS');
@@ -369,14 +374,17 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     const wanted: readonly string[] = recorders ? OUTPUT_FILES : built.outputs.files;
     try {
       out = await prepared.open();
-      const others = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, wanted.filter((f) => f !== 'summary.json'), undefined, out);
+      const extra = [...(wanted.includes('summary.json') ? ['summary.json'] : []), ...(recorders ? [...RECORDING_FILE_NAMES.filter((f) => f !== 'corridor.json' || options.corridor !== undefined), 'report.html'] : [])];
+      // timing.csv: the plan the run ran (the scenario's programs, else Webster's or the default plan), as a timing sheet.
+      const timing = runTimingRows(built.compiled, 'current', built.signals);
+      const others = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, wanted.filter((f) => f !== 'summary.json'), undefined, out, extra, timing);
       stopwatch.lap('writeS');
       Object.assign(summary, { timing: stopwatch.timing, peakRssMiB: peakRssMiB() });
       if (recorders) {
         // The page is rendered from the summary in memory, timing included, as `greenwave report` reads it back.
         const { writeRunReport } = await import('../engine/report/index.js');
         const trips = firstRun.trips as TripTable;
-        others.push(...await writeRunReport(dir, { net: built.compiled, trips, result: firstRun.result, provenance, summary, recordings: recorders.recordings() }, {}, out));
+        others.push(...await writeRunReport(dir, { net: built.compiled, trips, result: firstRun.result, provenance, summary, recordings: recorders.recordings(), timing }, {}, out));
       }
       const written = wanted.includes('summary.json') ? await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, ['summary.json'], summary, out) : [];
       files = [...written, ...others];

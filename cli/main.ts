@@ -180,6 +180,24 @@ Examples:
       process.exitCode = (await runBenchmarks(chosen, { ci: options.ci === true, outDir: options.outDir })).code;
     });
 
+  cli.command('compare')
+    .description('what if: run a base scenario and variants of it (a lane closed, a link added, a signal re-timed, more demand) on the same seeds and compare them with 95% intervals, in a table and a difference map')
+    .argument('<base>', 'the scenario as it is today')
+    .argument('<variants...>', 'scenario files of the changed roads, signals or demand (each with its own name)')
+    .option('-o, --out <dir>', 'output directory (default: out/compare-<base name> beside the base scenario)')
+    .option('--seeds <n>', 'seeds each scenario runs: the base\'s seed and the next ones (2 to 1,000)', integer('--seeds', 2, 1000), 10)
+    .option('--json', 'print the comparison as JSON')
+    .option('-q, --quiet', 'no progress lines')
+    .option('--force', 'write into a directory holding other outputs')
+    .addHelpText('after', `
+Examples:
+  greenwave compare today.yaml lane-closed.yaml      paired differences on 10 seeds, out/compare-today/report.html
+  greenwave compare today.yaml plus10.yaml retimed.yaml --seeds 20 -o what-if`)
+    .action(async (base: string, variants: string[], options: { out?: string; seeds?: number; json?: boolean; quiet?: boolean; force?: boolean }) => {
+      const { compareCommand } = await import('./compare.js');
+      process.exitCode = await compareCommand(base, variants, { ...options, debug: cli.opts().debug === true });
+    });
+
   cli.command('report')
     .description('render an outputs directory (of run or optimise) as one self-contained HTML file')
     .argument('<dir>', 'outputs directory')

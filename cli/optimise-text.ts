@@ -14,22 +14,26 @@ export function fmt(v: number, digits = 1): string {
 /** The comparison as an aligned text table (mean ± 95% CI per metric), with the junctions' HCM level of service per plan. */
 export function comparisonTable(comparison: Comparison): string {
   const lines: string[] = [];
-  const head = ['plan', 'mean delay s', 'Δ vs ref s', 'travel time s', 'stops', 'veh-h', 'unfinished'];
+  const n = comparison.heldOutSeeds.length;
+  const head = ['plan', 'gridlocked seeds', 'unfinished trips', 'delay s (all trips)', 'delay s (finished only)', 'travel time s (all trips)', 'stops', 'veh-h', `vs ${comparison.reference}`];
   const rows = comparison.rows.map((r) => {
     const ci = (k: keyof typeof r.metrics, d = 1): string => `${fmt(r.metrics[k].mean, d)} ± ${fmt(r.metrics[k].halfWidth, d)}`;
-    const diff = r.difference ? `${r.difference.meanDelay.mean >= 0 ? '+' : ''}${fmt(r.difference.meanDelay.mean)} ± ${fmt(r.difference.meanDelay.halfWidth)}` : '(reference)';
-    return [r.plan, ci('meanDelay'), diff, ci('meanTravelTime'), ci('meanStops', 2), ci('vehicleHours'), fmt(r.metrics.unfinished.mean, 0)];
+    const verdict = r.verdict === 'reference' ? '(reference)' : `${r.verdict}: ${r.verdictReason}`;
+    return [r.plan, `${r.gridlockedSeeds.length} of ${n}`, ci('unfinished', 0), ci('meanDelayAllTrips'), ci('meanDelay'), ci('meanTravelTimeAllTrips'), ci('meanStops', 2), ci('vehicleHours'), verdict];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`;
+  const line = (cells: string[]): string => `  ${cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`.trimEnd();
   lines.push(line(head));
   for (const r of rows) lines.push(line(r));
+  lines.push('', '  "all trips": every trip due before the end of the run, unfinished ones counted to the end (CityFlow\'s average travel time);',
+    '  "finished only": trips that arrived; it hides stranded trips. A plan that gridlocked on more seeds is never called better.');
   const worst = comparison.rows.map((r) => {
     const counts = new Map<string, number>();
     for (const j of r.junctions) counts.set(j.los, (counts.get(j.los) ?? 0) + 1);
-    return `  ${r.plan.padEnd(widths[0])}  LOS ${[...counts].sort().map(([g, c]) => `${g} ${c}`).join(', ')}`;
+    const blocked = r.junctions.filter((j) => j.blockedSeeds > 0).map((j) => `${j.id} (${j.blockedSeeds} seeds)`);
+    return `  ${r.plan.padEnd(widths[0])}  LOS ${[...counts].sort().map(([g, c]) => `${g} ${c}`).join(', ')}${blocked.length > 0 ? `; blocked: ${blocked.join(', ')}` : ''}`;
   });
-  lines.push('', '  junction level of service (HCM, mean control delay over the held-out seeds):', ...worst);
+  lines.push('', '  junction level of service (HCM, mean control delay over the held-out seeds, vehicles that never got through counted; F where blocked):', ...worst);
   return lines.join('\n');
 }
 

@@ -27,9 +27,10 @@
  * plan.add.xml (SUMO tlLogic, programID "greenwave", static or actuated: onto the
  * user's own SUMO network for a scenario from SUMO, else with the network as SUMO
  * plain XML for netconvert; see sumo-plan-files.ts; not for max-pressure, which
- * SUMO lacks), comparison.json. The local search keeps no checkpoint. The plan
- * written is chosen by choose-plan.ts (the best plans of every search re-ranked
- * on fresh runs).
+ * SUMO lacks), timing.csv (the timing sheet of the current, Webster and optimised
+ * plans; offsets explained in engine/report/timing.ts), comparison.json,
+ * metadata.json. The local search keeps no checkpoint. The plan written is chosen
+ * by choose-plan.ts (the best plans of every search re-ranked on fresh runs).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -46,9 +47,13 @@ import { actuatedDesign, initialDesign, maxPressureDesign } from '../engine/opti
 import { createMaxPressureSpace } from '../engine/optimise/max-pressure-space.js';
 import { localSearch } from '../engine/optimise/local-search.js';
 import { DEFAULT_UNFINISHED_PENALTY, optimise, OBJECTIVES, type ObjectiveName, type OptimiseCheckpoint, type OptimiseProgress, type OptimiseResult, type ScoredPlan } from '../engine/optimise/optimise.js';
+import { isBetterScore } from '../engine/optimise/score.js';
 import { SEARCH_METHODS, type SearchMethodName } from '../engine/optimise/search.js';
 import type { Candidate, CandidatePlan, Evaluator } from '../engine/optimise/evaluator.js';
 import { comparePlans, type Comparison } from '../engine/report/compare.js';
+import { METADATA_FILE, outputMetadata } from '../engine/report/metadata.js';
+import { timingCsv, timingRows } from '../engine/report/timing.js';
+import { checkPlanSafety, safePrograms } from '../engine/signals/safety.js';
 import { writeReport } from '../engine/report/html/write.js';
 import { baselinePlans } from './baselines.js';
 import { VERSION } from './version.js';
@@ -105,7 +110,7 @@ export interface OptimiseCommandOptions {
 }
 
 /** Files `greenwave optimise` writes besides its checkpoints. */
-const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', ...SUMO_PLAN_FILE_NAMES, 'convergence.csv', 'comparison.json', 'verify-sumo.json', 'report.html'] as const;
+const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', ...SUMO_PLAN_FILE_NAMES, 'convergence.csv', 'timing.csv', 'comparison.json', 'verify-sumo.json', 'metadata.json', 'report.html'] as const;
 
 const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = {
   delay: 'delay', travelTime: 'travelTime', 'travel-time': 'travelTime', vehicleHours: 'vehicleHours', 'vehicle-hours': 'vehicleHours',
@@ -175,7 +180,6 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     process.stderr.write(`greenwave: ${file}: the scenario has no signalised junction, so there is no signal plan to optimise\n`);
     return 2;
   }
-  const baselines = baselinePlans(built, current);
   const budget = parsed.budget ?? defaultBudget(current.length);
   const shares = shareBudget(budget, controls);
   // auto: the decomposed search on a city (spaces with per-junction genes), compass on a few signals
@@ -185,18 +189,25 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     return m === 'local' && space.junctionGenes === undefined ? 'compass' : m;
   };
   const currentSpecs = current.map((p) => programToSpec(net, p));
+  // The search starts from, and stays within, the current phases with their times raised to the safety
+  // minima (pedestrian minimum greens, ITE yellow and all-red): every plan it returns meets them.
+  const safety = built.scenario.signals.safety;
+  const safe = completePrograms(net, safePrograms(net, currentSpecs, safety));
+  const safeSpecs = safe.map((p) => programToSpec(net, p));
+  for (const issue of checkPlanSafety(net, currentSpecs, safety)) log(`warning: the current plan of junction ${issue.junction}, phase ${issue.phase + 1}: ${issue.message}`);
+  const baselines = baselinePlans(built, safe);
   let stages: Stage[];
   try {
     const inputs = await inputDigest(scenarioText, built);
     stages = controls.map((control, k): Stage => {
       const share = shares[k];
       const fingerprintOf = (method: string): string => createHash('sha256').update(JSON.stringify({
-        inputs, trainSeeds, scales, objective, method, control, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, version: 3,
+        inputs, trainSeeds, scales, objective, method, control, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, version: 4,
       })).digest('hex');
       const checkpoint = path.join(out, `checkpoint-${control}.json`);
       const own = built.signals.control;
       if (control === 'fixed') {
-        const space = createSearchSpace(net, current, {
+        const space = createSearchSpace(net, safe, {
           cycles,
           ...(options.minCycle !== undefined ? { minCycle: options.minCycle } : {}),
           ...(options.maxCycle !== undefined ? { maxCycle: options.maxCycle } : {}),
@@ -205,15 +216,15 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         return { control, method, space, start: baselines.webster, initial: initialDesign(net, space, baselines.webster), budget: share, checkpoint, fingerprint: fingerprintOf(method) };
       }
       if (control === 'max-pressure') {
-        const space = createMaxPressureSpace(net, current);
+        const space = createMaxPressureSpace(net, safe);
         // Start from the scenario's own max-pressure settings when it runs max-pressure, else the controller's defaults.
-        const start: CandidatePlan = { programs: currentSpecs, control: own.kind === 'max-pressure' ? own : { kind: 'max-pressure' } };
+        const start: CandidatePlan = { programs: safeSpecs, control: own.kind === 'max-pressure' ? own : { kind: 'max-pressure' } };
         const method = methodFor(space);
         return { control, method, space, start, initial: maxPressureDesign(space, start), budget: share, checkpoint, fingerprint: fingerprintOf(method) };
       }
-      const space = createActuatedSpace(net, current);
+      const space = createActuatedSpace(net, safe);
       // Start from the scenario's own actuated settings when it has them (and they are in the space's terms), else SUMO's defaults.
-      const start: CandidatePlan = { programs: currentSpecs, control: own.kind === 'actuated' && own.detectorDistance === undefined ? own : { kind: 'actuated' } };
+      const start: CandidatePlan = { programs: safeSpecs, control: own.kind === 'actuated' && own.detectorDistance === undefined ? own : { kind: 'actuated' } };
       const method = methodFor(space);
       return { control, method, space, start, initial: actuatedDesign(space, start), budget: share, checkpoint, fingerprint: fingerprintOf(method) };
     });
@@ -326,15 +337,21 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       return 130;
     }
     const choice = interrupted
-      ? { search: done.reduce((a, b) => (b.result.best.value < a.result.best.value ? b : a)), plan: undefined, bestOf: undefined, rerank: undefined }
+      ? { search: done.reduce((a, b) => (isBetterScore(b.result.best, a.result.best) ? b : a)), plan: undefined, bestOf: undefined, rerank: undefined }
       : await choosePlan(evaluator, done, baselines.webster, { pairs: extra.rerankPairs, objective, penalty: DEFAULT_UNFINISHED_PENALTY, label: (c) => CONTROL_LABEL[c], signal: interrupt.signal });
     const chosen = choice.search;
     const chosenPlan = choice.plan ?? chosen.result.best;
     if (choice.rerank) {
-      log(`re-ranked the best ${done.map((s) => CONTROL_LABEL[s.control]).join(', ')} plans on ${choice.rerank.pairs.length} fresh runs against Webster (plans with unfinished trips last, then gain + 1 standard error, s):`);
-      for (const e of choice.rerank.ranked) log(`  ${e.label.padEnd(16)} training ${fmt(e.training)}  fresh ${fmt(e.fresh)}  gain ${fmt(e.gain)} ± ${fmt(e.gainSe)}  score ${fmt(e.score)}${e.unfinished > 0 ? `  unfinished ${fmt(e.unfinished, 0)}` : ''}`);
+      log(`re-ranked the best ${done.map((s) => CONTROL_LABEL[s.control]).join(', ')} plans on ${choice.rerank.pairs.length} fresh runs against Webster (gridlocked runs, runs with unfinished trips, then gain + 1 standard error, s):`);
+      for (const e of choice.rerank.ranked) log(`  ${e.label.padEnd(16)} gridlocked ${e.gridlockedRuns}  unfinished ${e.strandedRuns}  training ${fmt(e.training)}  fresh ${fmt(e.fresh)}  gain ${fmt(e.gain)} ± ${fmt(e.gainSe)}  score ${fmt(e.score)}`);
     }
     const { files, commands } = await writePlanFiles(outputs, built, chosenPlan, done.map((s) => ({ control: s.control, result: s.result })), file, sumoTarget);
+    // The timing sheet, before and after: the current plan, Webster's and the optimised one.
+    files.push(await outputs.write('timing.csv', timingCsv([
+      ...timingRows(net, 'current', currentSpecs, built.signals.control.kind),
+      ...timingRows(net, 'webster', baselines.webster, 'fixed'),
+      ...timingRows(net, 'optimised', chosenPlan.programs, chosenPlan.control?.kind ?? 'fixed'),
+    ])));
     if (sumoTarget === undefined && importedFromSumoInline(built)) {
       log('note: this scenario was imported from SUMO files; give them with --sumo (e.g. --sumo net.net.xml routes.rou.xml) to write plan.add.xml onto that network');
     }
@@ -379,6 +396,9 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         verifiedTable = (await import('./sumo-measure.js')).verificationTable(verified);
       }
     }
+    // The sidecar: provenance, units, coordinates and the columns of every file (the CSVs start with their header row).
+    const written = [...files.map((f) => path.basename(f)), ...(options.report ? ['report.html'] : [])];
+    files.push(await outputs.write(METADATA_FILE, `${JSON.stringify(outputMetadata(net, { scenario: built.scenario.name, seed: first, version: VERSION }, 'optimise', written), null, 2)}\n`));
     if (options.report) files.push((await writeReport(out, undefined, {}, outputs)).path);
     await outputs.commit('complete');
     const evaluations = done.reduce((n, s) => n + s.result.evaluations, 0);

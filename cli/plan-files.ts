@@ -13,7 +13,6 @@ import type { SignalProgramSpec } from '../engine/signals/program.js';
 import type { OptimiseResult, ScoredPlan } from '../engine/optimise/optimise.js';
 import { csvField } from '../engine/report/outputs.js';
 import type { OutputDir } from '../engine/report/output-dir.js';
-import { VERSION } from './version.js';
 import type { PlanControl } from './optimise-budget.js';
 import { writeSumoPlanFiles } from './sumo-plan-files.js';
 import type { SumoTarget } from './sumo-target.js';
@@ -99,8 +98,7 @@ export async function writePlanFiles(
   // SUMO has no max-pressure tlLogic, so a max-pressure plan has no SUMO files.
   const sumo = control?.kind === 'max-pressure' ? { files: [], commands: [] } : await writeSumoPlanFiles(outputs, built, best.programs, control, target);
   files.push(...sumo.files);
-  const methods = [...new Set(searches.map((s) => s.result.method))].join(', ');
-  const csv = [`# greenwave ${VERSION} optimise ${built.scenario.name} (${methods}, objective ${searches[0].result.objective})`, 'evaluation,batch,elapsedS,objective,best,control'];
+  const csv = ['evaluation,batch,elapsedS,objective,best,control']; // a plain header: provenance is in metadata.json
   let offset = 0;
   let batchOffset = 0;
   let timeOffset = 0;

@@ -5,7 +5,8 @@
  *   jittered copies when the demand has no randomness of its own);
  * - `selection`: the re-ranking on fresh runs that chose the plan (candidates
  *   with training value, fresh mean, paired gain against Webster and its
- *   standard error, the score they were ranked by);
+ *   standard error, the score, the fresh runs that gridlocked or left trips
+ *   unfinished, which rank before the score);
  * - `overstatement`: how much the training objective flattered the chosen plan:
  *   its held-out objective minus its training objective (s; positive = training
  *   was optimistic), and the same for the gain against Webster where the
@@ -54,7 +55,7 @@ export function selectionReport(
   return {
     heldOutDemand,
     selection: rerank === undefined ? null : {
-      method: 'best plans of each search re-run on fresh seeds and demand variants; ranked by mean paired gain against Webster + 1 standard error',
+      method: 'best plans of each search re-run on fresh seeds and demand variants; ranked by fresh runs that gridlocked, then runs that left trips unfinished, then mean paired gain against Webster + 1 standard error',
       freshRuns: rerank.pairs,
       referenceFresh: rerank.reference,
       ranked: rerank.ranked,

@@ -77,6 +77,14 @@ export const LIMITS = {
   },
   /** Yellow and all-red intervals, s. */
   clearanceS: { min: 0, max: 60, whyMax: 'yellow and all-red intervals last from 0 to 60 s' },
+  /** Pedestrian walking speed of the safety check, m/s. */
+  walkSpeedMS: { min: 0.3, max: 3, whyMin: 'design walking speeds run from 0.3 m/s (the slowest pedestrians) to 3 m/s', whyMax: 'design walking speeds run from 0.3 m/s (the slowest pedestrians) to 3 m/s' },
+  /** Pedestrian walk interval of the safety check, s. */
+  walkTimeS: { min: 0, max: 60, whyMax: 'a walk interval lasts at most a minute' },
+  /** A width at a junction (a pedestrian crossing, the width a vehicle clears on all-red), m. */
+  junctionWidthM: { min: 0, minExclusive: true, max: 500, whyMax: 'no junction is wider than 500 m' },
+  /** Approach grade for the ITE yellow, percent (+ uphill, - downhill). */
+  gradePercent: { min: -20, max: 20, whyMin: 'street grades lie within ±20%', whyMax: 'street grades lie within ±20%' },
   /** Minimum and maximum greens of adaptive control, s. */
   adaptiveGreenS: { min: 0, max: 3600, whyMax: 'an adaptive green is bounded by an hour' },
   /** A signal cycle, s. */

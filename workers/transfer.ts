@@ -3,9 +3,9 @@
  * compiled network: trip tables moved to shared memory once, and the packed
  * metrics a worker replies with, rebuilt into `EvaluationMetrics`.
  */
-import { CONTROL_CODE, type CompiledNetwork } from '../engine/network/compiled.js';
+import type { CompiledNetwork } from '../engine/network/compiled.js';
 import type { TripTable } from '../engine/demand/demand.js';
-import { levelOfService, type NetworkMetrics } from '../engine/sim/metrics.js';
+import { junctionLevels, type NetworkMetrics } from '../engine/sim/metrics.js';
 import { NETWORK_METRIC_FIELDS, type EvaluationMetrics } from '../engine/optimise/evaluator.js';
 import type { WorkerReply } from './worker.js';
 
@@ -39,12 +39,8 @@ export function unpack(reply: Extract<WorkerReply, { kind: 'ok' }>, net: Compile
   if (reply.gridlock !== undefined) metrics.gridlock = reply.gridlock;
   if (reply.links !== undefined) metrics.links = reply.links;
   if (reply.junctions !== undefined) {
-    const { vehicles, controlDelay } = reply.junctions;
-    metrics.junctions = {
-      vehicles,
-      controlDelay,
-      levelOfService: Array.from(controlDelay, (d, j) => (Number.isNaN(d) ? '' : levelOfService(d, net.junctionControl[j] === CONTROL_CODE.signal))),
-    };
+    const { vehicles, controlDelay, stuck, blocked } = reply.junctions;
+    metrics.junctions = { vehicles, controlDelay, levelOfService: junctionLevels(net, controlDelay, blocked), stuck, blocked };
   }
   if (reply.result !== undefined) metrics.result = reply.result;
   return metrics;

@@ -91,7 +91,7 @@ export type WorkerReply =
     packed: Float64Array;
     gridlock?: GridlockReport;
     links?: { entered: Int32Array; left: Int32Array; meanTravelTime: Float64Array; meanQueue: Float64Array; maxQueue: Int32Array };
-    junctions?: { vehicles: Int32Array; controlDelay: Float64Array };
+    junctions?: { vehicles: Int32Array; controlDelay: Float64Array; stuck: Int32Array; blocked: Uint8Array };
     /** With `detail: 'all'`: the whole result (its typed arrays moved too). */
     result?: SimulationResult;
     elapsedMs: number;
@@ -185,7 +185,7 @@ export default function runTask(task: WorkerTask): WorkerReply | ReturnType<type
     if (m.links !== undefined && m.junctions !== undefined) {
       const { entered, left, meanTravelTime, meanQueue, maxQueue } = m.links;
       reply.links = { entered, left, meanTravelTime, meanQueue, maxQueue };
-      reply.junctions = { vehicles: m.junctions.vehicles, controlDelay: m.junctions.controlDelay };
+      reply.junctions = { vehicles: m.junctions.vehicles, controlDelay: m.junctions.controlDelay, stuck: m.junctions.stuck, blocked: m.junctions.blocked };
     }
     if (m.result !== undefined) reply.result = m.result;
     const buffers = new Set<ArrayBuffer>();

@@ -9,7 +9,8 @@
  * with `lengthM`/`lanes`/`speedKmh` and their saturation flow and jam spacing
  * when not the defaults, and the movements with their lanes — always listed, so
  * the loader does not fall back to "every turn"), `signals.programs` from the
- * source's programs, the demand (trips, flows, OD matrices) with explicit routes,
+ * source's programs (with `safetyCheck: false`: they run as the source defines
+ * them, and are not refused for conflicts or short clearances), the demand (trips, flows, OD matrices) with explicit routes,
  * the simulated period and the driving side. Values are converted from SI and written
  * as short decimals where that changes them by less than 1e-12 of themselves
  * (see `inUnit`).
@@ -208,7 +209,8 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
       : { import: result.format, file: options.reference.file, ...(options.reference.options === undefined || Object.keys(options.reference.options).length === 0 ? {} : { options: options.reference.options }) },
     demand: demandDocument(result.demand),
     // With a reference the importer makes the same programs again when the scenario loads.
-    ...(result.programs.length > 0 && options.reference === undefined ? { signals: { programs: result.programs.map(programDocument) } } : {}),
+    // The source's programs run as it defines them (CityFlow's right turns are always green, its phases have no yellow): not refused by the safety check.
+    ...(result.programs.length > 0 && options.reference === undefined ? { signals: { programs: result.programs.map(programDocument), safetyCheck: false } } : {}),
     simulation: {
       startS: start,
       endS: end,

@@ -284,4 +284,38 @@ export class RoadNetwork {
     });
     return out;
   }
+
+  /**
+   * Remove link `id` and every movement into or out of it (a road closed in a
+   * what-if). Throws `NetworkError` when there is no such link.
+   */
+  removeLink(id: string): void {
+    this.link(id);
+    for (const [from, list] of this.movementsByLink) {
+      const kept = from === id ? [] : list.filter((m) => m.to !== id);
+      this.movementTotal -= list.length - kept.length;
+      if (kept.length === 0) this.movementsByLink.delete(from);
+      else this.movementsByLink.set(from, kept);
+    }
+    this.graph.dropEdge(id);
+  }
+
+  /**
+   * Change the lanes or speed (m/s) of link `id` (a lane closed, a new limit in a
+   * what-if). Its movements keep the lanes that remain; one left with none is
+   * served by every lane. Throws `NetworkError` for a bad value or link.
+   */
+  updateLink(id: string, change: { lanes?: number; speed?: number }): void {
+    const link = this.link(id);
+    const lanes = change.lanes === undefined ? link.lanes : checkNumber('link', id, 'lanes', change.lanes, { min: 1, max: MAX_LANES, integer: true });
+    const speed = change.speed === undefined ? link.speed : checkNumber('link', id, 'speed', change.speed, POSITIVE);
+    link.lanes = lanes;
+    link.speed = speed;
+    const list = this.movementsByLink.get(id);
+    if (list === undefined) return;
+    this.movementsByLink.set(id, list.map((m) => {
+      const kept = m.lanes.filter((l) => l < lanes);
+      return { ...m, lanes: kept.length > 0 ? kept : Array.from({ length: lanes }, (_, i) => i) };
+    }));
+  }
 }

@@ -21,6 +21,7 @@ import { InputError } from '../errors.js';
 import { ensureDirectory, writeFileAtomic } from '../text/atomic-file.js';
 import { dirname } from 'node:path';
 import type { OptimiseCheckpoint, ScoredPlan } from './records.js';
+import { isBetterScore, type Score } from './score.js';
 import type { CandidatePlan } from './evaluator.js';
 import type { PlanSpace } from './space.js';
 
@@ -37,6 +38,7 @@ const ScoredPlanSchema = z.strictObject({
   programs: z.array(z.record(z.string(), z.unknown())),
   control: z.record(z.string(), z.unknown()).optional(),
   value: num,
+  gridlockedRuns: count.optional(),
   x: unit.nullable(),
 });
 
@@ -70,6 +72,7 @@ const HistoryRowSchema = z.strictObject({
   elapsedS: finite.refine((v) => v >= 0, 'expected a non-negative time'),
   objective: num,
   best: num,
+  gridlockedRuns: count.optional(),
 });
 
 const CheckpointSchema = z.strictObject({
@@ -144,17 +147,20 @@ export function checkCheckpoint(c: OptimiseCheckpoint, file: string, space: Plan
   };
   const n = space.dimension;
   if (c.history.length !== c.evaluations) fail('history', `has ${c.history.length} rows for ${c.evaluations} evaluations`);
-  let best = Infinity;
+  // The running best ranks gridlocked runs first, then the objective (isBetterScore).
+  let best: Score = { value: Infinity, gridlockedRuns: Infinity };
   c.history.forEach((row, i) => {
     if (row.evaluation !== i + 1) fail(`history[${i}].evaluation`, `expected ${i + 1}, found ${row.evaluation}`);
     if (row.batch > c.batches || (i > 0 && row.batch < c.history[i - 1].batch)) fail(`history[${i}].batch`, `batch ${row.batch} is out of order (${c.batches} batches)`);
-    if (row.objective < best) best = row.objective;
-    if (!sameValue(row.best, best)) fail(`history[${i}].best`, `expected the running best ${best}, found ${row.best}`);
+    const score = { value: row.objective, gridlockedRuns: row.gridlockedRuns ?? 0 };
+    if (isBetterScore(score, best)) best = score;
+    if (!sameValue(row.best, best.value)) fail(`history[${i}].best`, `expected the running best ${best.value}, found ${row.best}`);
   });
   if (c.evaluations > 0) {
     if (!sameValue(c.start.value, c.history[0].objective)) fail('start.value', `expected the first evaluation's objective ${c.history[0].objective}, found ${c.start.value}`);
-    const least = Math.min(c.start.value, best);
-    if (!sameValue(c.best.value, least)) fail('best.value', `expected the best objective of the history, ${least}, found ${c.best.value}`);
+    if (!sameValue(c.best.value, best.value) || (c.best.gridlockedRuns ?? 0) !== best.gridlockedRuns) {
+      fail('best.value', `expected the best of the history, ${best.value} (${best.gridlockedRuns} gridlocked runs), found ${c.best.value} (${c.best.gridlockedRuns ?? 0})`);
+    }
   }
   if (c.start.x !== null) fail('start.x', 'the start plan is evaluated as given and has no vector');
   const startPlan: ScoredPlan = { programs: [...start.programs], ...(start.control !== undefined && start.control.kind !== 'fixed' ? { control: start.control } : {}), value: c.start.value, x: null };

@@ -35,7 +35,8 @@ import type { SignalControl } from '../signals/control.js';
 /** Every field of {@link NetworkMetrics}, in the fixed order used to pack them into a `Float64Array`. */
 export const NETWORK_METRIC_FIELDS = [
   'trips', 'inserted', 'arrived', 'unfinished', 'unroutable', 'vehicleKm', 'vehicleHours',
-  'meanSpeed', 'meanTravelTime', 'meanDelay', 'meanWaitingTime', 'meanStops', 'meanDepartDelay', 'cityflowAverageTravelTime',
+  'meanSpeed', 'meanTravelTime', 'meanDelay', 'meanWaitingTime', 'meanStops', 'meanDepartDelay',
+  'meanTravelTimeAllTrips', 'meanDelayAllTrips', 'dueTrips',
 ] as const satisfies ReadonlyArray<keyof NetworkMetrics>;
 
 // Compile-time check that the list above names every field of NetworkMetrics.

@@ -16,6 +16,7 @@ export { createActuatedSpace, GAP_RANGE, DETECTOR_RANGE, MAX_GREEN_CEILING } fro
 export type { ActuatedSpace, ActuatedJunctionGenes } from './actuated-space.js';
 export { createCmaEs, createCompass, createSearch, SEARCH_METHODS } from './search.js';
 export type { SearchMethod, SearchMethodName, SearchState, CmaEsOptions, CompassOptions } from './search.js';
+export { isBetterScore, type Score } from './score.js';
 export { optimise, runObjective, scoreCandidates, OBJECTIVES, DEFAULT_UNFINISHED_PENALTY } from './optimise.js';
 export type { ObjectiveName, OptimiseOptions, OptimiseResult, OptimiseCheckpoint, OptimiseProgress, HistoryRow, ScoredPlan } from './optimise.js';
 export { initialDesign, actuatedDesign, maxPressureDesign } from './design.js';

@@ -44,6 +44,7 @@ import {
 import { DEFAULT_REGION_RADIUS_S, disjointClasses, signalRegions } from './regions.js';
 import { createBatchClock } from './batch-clock.js';
 import { createElite } from './elite.js';
+import { isBetterScore } from './score.js';
 import type { PlanSpace } from './space.js';
 
 /** Options of {@link localSearch}: those of `optimise` that apply, and the decomposition's. */
@@ -62,6 +63,8 @@ export interface LocalSearchOptions extends Pick<OptimiseOptions,
 /** Per candidate: whole-network objective and, per junction, mean delay sum (s) and mean vehicles over the runs. */
 interface Scored {
   values: number[];
+  /** Runs of each candidate that gridlocked. */
+  gridlockedRuns: number[];
   delay: Float64Array[];
   vehicles: Float64Array[];
   aborted: boolean;
@@ -79,9 +82,11 @@ async function scoreWithJunctions(
   const counts = new Int32Array(n);
   const delay = Array.from({ length: n }, () => new Float64Array(junctionCount));
   const vehicles = Array.from({ length: n }, () => new Float64Array(junctionCount));
+  const gridlockedRuns = new Array<number>(n).fill(0);
   for (const r of batch.results) {
     sums[r.candidate] += runObjective(r.metrics.network, objective, penalty);
     counts[r.candidate]++;
+    if (r.metrics.gridlock !== undefined) gridlockedRuns[r.candidate]++;
     const junctions = r.metrics.junctions;
     if (junctions === undefined) throw new UsageError('local search: the evaluator returned no per-junction metrics for detail "full"');
     const d = delay[r.candidate];
@@ -101,7 +106,7 @@ async function scoreWithJunctions(
   }
   const values = Array.from(sums, (s, c) => (counts[c] === per ? s / per : Infinity));
   const failures = batch.failures.map((f) => ({ candidate: f.candidate, seed: f.seed, message: `${f.error.name}: ${f.error.message}` }));
-  return { values, delay, vehicles, aborted: batch.aborted, failures };
+  return { values, gridlockedRuns, delay, vehicles, aborted: batch.aborted, failures };
 }
 
 /** A move of one gene group (a signal, or a global gene): which gene, its step and sweep state. */
@@ -129,9 +134,9 @@ function asPlan(candidate: Candidate): CandidatePlan {
   return Array.isArray(candidate) ? { programs: candidate as CandidatePlan['programs'] } : (candidate as CandidatePlan);
 }
 
-function scored(plan: CandidatePlan, value: number, x: number[] | null): ScoredPlan {
+function scored(plan: CandidatePlan, value: number, x: number[] | null, gridlockedRuns = 0): ScoredPlan {
   const control = plan.control !== undefined && plan.control.kind !== 'fixed' ? { control: plan.control } : {};
-  return { programs: [...plan.programs], ...control, value, x };
+  return { programs: [...plan.programs], ...control, value, ...(gridlockedRuns > 0 ? { gridlockedRuns } : {}), x };
 }
 
 const clip = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
@@ -216,10 +221,13 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
     result.values.forEach((value, k) => {
       evaluations++;
       const x = xs[k];
-      if (x === null) startPlan = scored(plans[k], value, null); // the start plan, evaluated as given
-      elite.remember(x === null ? startPlan : scored(plans[k], value, Array.from(x)));
-      if (value < best.value || (x === null && !(best.value <= value))) best = x === null ? startPlan : scored(plans[k], value, Array.from(x));
-      history.push({ evaluation: evaluations, batch: batches, elapsedS: doneS, objective: value, best: best.value });
+      const g = result.gridlockedRuns[k];
+      if (x === null) startPlan = scored(plans[k], value, null, g); // the start plan, evaluated as given
+      const plan = x === null ? startPlan : scored(plans[k], value, Array.from(x), g);
+      elite.remember(plan);
+      // Gridlock first (score.ts), then the objective; the start plan replaces an unscored best.
+      if (isBetterScore(plan, best) || (x === null && !(best.value <= value))) best = plan;
+      history.push({ evaluation: evaluations, batch: batches, elapsedS: doneS, objective: value, best: best.value, ...(g > 0 ? { gridlockedRuns: g } : {}) });
     });
     return result;
   };

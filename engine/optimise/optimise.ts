@@ -39,6 +39,7 @@ import { InputError, UsageError } from '../errors.js';
 import type { NetworkMetrics } from '../sim/metrics.js';
 import type { SignalProgramSpec } from '../signals/program.js';
 import type { Candidate, CandidatePlan, ControlSpec, EvaluateOptions, Evaluator } from './evaluator.js';
+import { isBetterScore } from './score.js';
 import { createSearch, type SearchMethodName } from './search.js';
 import type { PlanSpace } from './space.js';
 import { OBJECTIVES, type HistoryRow, type ObjectiveName, type OptimiseCheckpoint, type ScoredPlan } from './records.js';
@@ -46,31 +47,32 @@ import { OBJECTIVES, type HistoryRow, type ObjectiveName, type OptimiseCheckpoin
 export { OBJECTIVES };
 export type { HistoryRow, ObjectiveName, OptimiseCheckpoint, ScoredPlan };
 
-/** Default penalty per unfinished trip, s (see {@link runObjective}). */
-export const DEFAULT_UNFINISHED_PENALTY = 900;
+/** Default extra charge per unfinished trip, s, on top of counting its time to the end of the run (see {@link runObjective}). */
+export const DEFAULT_UNFINISHED_PENALTY = 0;
 
 /**
- * The objective of one run (lower is better):
- * - `delay`: mean delay per trip, s, where an unfinished trip counts as `penalty` s;
- * - `travelTime`: mean travel time per trip, s, likewise;
- * - `vehicleHours`: total vehicle-hours in the network (unfinished trips are
- *   counted up to the end by the metrics) plus `penalty` s per unfinished trip.
- * Without the penalty a plan that stops vehicles from finishing would look good:
- * their delay would simply not be counted.
+ * The objective of one run (lower is better), over every trip due before the
+ * scheduled end of the run, unfinished ones counted up to that end (CityFlow's
+ * average travel time; `NetworkMetrics.meanTravelTimeAllTrips`):
+ * - `delay`: mean delay per trip, s (`meanDelayAllTrips`);
+ * - `travelTime`: mean travel time per trip, s (`meanTravelTimeAllTrips`);
+ * - `vehicleHours`: total hours those trips spent from their planned departure
+ *   to their arrival or the end (waiting to enter included).
+ * `penalty` (s, default 0) adds an extra charge per unfinished trip: the mean
+ * gains `penalty * unfinished / dueTrips` (the vehicle-hours `penalty *
+ * unfinished / 3600`). Finished-only means are never the objective: a plan that
+ * stops vehicles from finishing would look good, their delay not counted.
  */
 export function runObjective(m: NetworkMetrics, objective: ObjectiveName, penalty = DEFAULT_UNFINISHED_PENALTY): number {
-  const finished = m.arrived;
-  const unfinished = m.unfinished;
+  const due = m.dueTrips;
+  const extra = due > 0 ? (penalty * m.unfinished) / due : 0;
   switch (objective) {
     case 'delay':
-    case 'travelTime': {
-      const mean = objective === 'delay' ? m.meanDelay : m.meanTravelTime;
-      const n = finished + unfinished;
-      if (n === 0) return 0;
-      return ((finished > 0 ? mean * finished : 0) + penalty * unfinished) / n;
-    }
+      return due > 0 ? m.meanDelayAllTrips + extra : 0;
+    case 'travelTime':
+      return due > 0 ? m.meanTravelTimeAllTrips + extra : 0;
     case 'vehicleHours':
-      return m.vehicleHours + (penalty * unfinished) / 3600;
+      return (due > 0 ? (m.meanTravelTimeAllTrips * due) / 3600 : 0) + (penalty * m.unfinished) / 3600;
     default:
       throw new UsageError(`unknown objective "${String(objective)}"; use ${OBJECTIVES.join(', ')}`);
   }
@@ -107,7 +109,7 @@ export interface OptimiseOptions {
   timeLimitS?: number;
   /** Candidates per batch. Default: the method's (CMA-ES population; compass: 8). */
   batch?: number;
-  /** Penalty per unfinished trip, s. Default 900. */
+  /** Extra charge per unfinished trip, s, on top of counting it to the end. Default 0. */
   unfinishedPenalty?: number;
   /** Seed of the search's own random streams. Default 1. */
   searchSeed?: number;
@@ -151,22 +153,27 @@ export interface OptimiseResult {
   elite: ScoredPlan[];
 }
 
-/** Score candidates: one batch through the evaluator, mean per-run objective per candidate (Infinity if any run failed). */
+/**
+ * Score candidates: one batch through the evaluator, mean per-run objective per
+ * candidate (Infinity if any run failed) and the number of its runs that gridlocked.
+ */
 export async function scoreCandidates(
   evaluator: Evaluator, candidates: readonly Candidate[], seeds: readonly number[], variants: readonly number[],
   objective: ObjectiveName, penalty: number, options: EvaluateOptions = {},
-): Promise<{ values: number[]; aborted: boolean; failures: Array<{ candidate: number; seed: number; message: string }> }> {
+): Promise<{ values: number[]; gridlockedRuns: number[]; aborted: boolean; failures: Array<{ candidate: number; seed: number; message: string }> }> {
   const batch = await evaluator.evaluate({ candidates, seeds, variants }, options);
   const sums = new Float64Array(candidates.length);
   const counts = new Int32Array(candidates.length);
+  const gridlockedRuns = new Array<number>(candidates.length).fill(0);
   for (const r of batch.results) {
     sums[r.candidate] += runObjective(r.metrics.network, objective, penalty);
     counts[r.candidate]++;
+    if (r.metrics.gridlock !== undefined) gridlockedRuns[r.candidate]++;
   }
   const failures = batch.failures.map((f) => ({ candidate: f.candidate, seed: f.seed, message: `${f.error.name}: ${f.error.message}` }));
   const per = seeds.length * variants.length;
   const values = Array.from(sums, (s, c) => (counts[c] === per ? s / per : Infinity));
-  return { values, aborted: batch.aborted, failures };
+  return { values, gridlockedRuns, aborted: batch.aborted, failures };
 }
 
 function sameList(a: readonly number[], b: readonly number[]): boolean {
@@ -179,9 +186,14 @@ function asPlan(candidate: Candidate): CandidatePlan {
 }
 
 /** A scored plan of `plan` (`control` only when it is not fixed time, so fixed-time checkpoints stay as they were). */
-function scored(plan: CandidatePlan, value: number, x: number[] | null): ScoredPlan {
+function scored(plan: CandidatePlan, value: number, x: number[] | null, gridlockedRuns = 0): ScoredPlan {
   const control = plan.control !== undefined && plan.control.kind !== 'fixed' ? { control: plan.control } : {};
-  return { programs: [...plan.programs], ...control, value, x };
+  return { programs: [...plan.programs], ...control, value, ...(gridlockedRuns > 0 ? { gridlockedRuns } : {}), x };
+}
+
+/** A history row, with its gridlocked runs only when there were some (so checkpoints without gridlock read as before). */
+function historyRow(evaluation: number, batch: number, elapsedS: number, objective: number, best: number, gridlockedRuns: number): HistoryRow {
+  return { evaluation, batch, elapsedS, objective, best, ...(gridlockedRuns > 0 ? { gridlockedRuns } : {}) };
 }
 
 /**
@@ -278,17 +290,18 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
       for (const f of batch.failures) failures.push({ evaluation: evaluations + f.candidate + 1, seed: f.seed, message: f.message });
       batch.values.forEach((value, k) => {
         evaluations++;
+        const g = batch.gridlockedRuns[k];
         const d = withStart ? k - 1 : k; // index into the design
         if (d < 0) {
-          startPlan = scored(start, value, null);
+          startPlan = scored(start, value, null, g);
           best = startPlan;
           remember(startPlan);
         } else {
-          const plan = scored(plans[d], value, Array.from(initial[d]));
+          const plan = scored(plans[d], value, Array.from(initial[d]), g);
           remember(plan);
-          if (value < best.value) best = plan;
+          if (isBetterScore({ value, gridlockedRuns: g }, best)) best = plan;
         }
-        history.push({ evaluation: evaluations, batch: batches, elapsedS: doneS, objective: value, best: best.value });
+        history.push(historyRow(evaluations, batches, doneS, value, best.value, g));
       });
       if (plans.length < part.length) return finish('time'); // the design was cut by the time left
     }
@@ -331,9 +344,10 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     for (let k = 0; k < xs.length; k++) {
       evaluations++;
       const value = batch.values[k];
-      remember(scored(candidates[k], value, Array.from(xs[k])));
-      if (value < best.value) best = scored(candidates[k], value, Array.from(xs[k]));
-      history.push({ evaluation: evaluations, batch: batches, elapsedS: doneS, objective: value, best: best.value });
+      const g = batch.gridlockedRuns[k];
+      remember(scored(candidates[k], value, Array.from(xs[k]), g));
+      if (isBetterScore({ value, gridlockedRuns: g }, best)) best = scored(candidates[k], value, Array.from(xs[k]), g);
+      history.push(historyRow(evaluations, batches, doneS, value, best.value, g));
     }
     for (const f of batch.failures) failures.push({ evaluation: evaluations - xs.length + f.candidate + 1, seed: f.seed, message: f.message });
     if (!cut) search.tell(xs, batch.values); // a cut batch ends the search at the budget; the method never learns of a part of one

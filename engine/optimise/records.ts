@@ -21,8 +21,10 @@ export interface HistoryRow {
   elapsedS: number;
   /** This candidate's objective (Infinity when a run failed). */
   objective: number;
-  /** Best objective so far. */
+  /** Best objective so far (of the best plan by `isBetterScore`). */
   best: number;
+  /** Training runs of this candidate that gridlocked (absent: none). */
+  gridlockedRuns?: number;
 }
 
 /** A scored plan. */
@@ -31,6 +33,8 @@ export interface ScoredPlan {
   /** How the programs are run; absent for fixed time. */
   control?: ControlSpec;
   value: number;
+  /** Training runs that gridlocked (absent: none); ranks before `value` (`isBetterScore`). */
+  gridlockedRuns?: number;
   /** Its vector, or null for the start plan (evaluated as given). */
   x: number[] | null;
 }

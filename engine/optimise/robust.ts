@@ -8,14 +8,12 @@
  * g(c, r) = objective(c, r) - objective(reference, r) (negative = better). The
  * score is the upper end of a one-standard-error band,
  * mean_r g(c, r) + sd_r g(c, r) / sqrt(n): a plan whose mean gain rests on a few
- * runs has a large spread and loses to one that wins steadily.
- *
- * Failures rank before gain: a plan that left trips unfinished or gridlocked on
- * any fresh run never beats one that served every trip on all of them, whatever
- * its gain (unfinished trips and gridlock are results, not something a mean
- * delay may average away); among such plans fewer gridlocked runs rank first,
- * then the score. Otherwise the lowest score wins (ties: the lower training
- * value). A candidate with a failed run scores Infinity.
+ * runs has a large spread and loses to one that wins steadily. Gridlock and
+ * stranded trips rank before the score (score.ts): a candidate that gridlocked
+ * on more fresh runs ranks below one that gridlocked on fewer, then one that
+ * left unfinished trips on more fresh runs below one that left them on fewer,
+ * whatever their gains; among equals the lowest score is chosen. A candidate
+ * with a failed run scores Infinity.
  *
  * `overstatement` says how much the training objective flattered the plans:
  * the fresh mean minus the training value of each candidate, in the objective's
@@ -24,6 +22,7 @@
 import { UsageError } from '../errors.js';
 import type { Candidate, Evaluator } from './evaluator.js';
 import { runObjective, type ObjectiveName, type ScoredPlan } from './optimise.js';
+import { compareScores } from './score.js';
 
 /** A plan entered in the re-ranking. */
 export interface RerankInput {
@@ -47,10 +46,10 @@ export interface RerankEntry {
   score: number;
   /** Runs scored (pairs of seed and variant). */
   runs: number;
-  /** Mean unfinished trips per fresh run (gridlocked vehicles included). */
-  unfinished: number;
-  /** Fresh runs that ended in gridlock. */
-  gridlocks: number;
+  /** Fresh runs that gridlocked: ranks first (fewer is better). */
+  gridlockedRuns: number;
+  /** Fresh runs that ended with unfinished trips (gridlocked ones included): ranks second. */
+  strandedRuns: number;
 }
 
 /** What {@link rerankPlans} found. */
@@ -76,10 +75,6 @@ export interface RerankOptions {
   signal?: AbortSignal;
 }
 
-/** A plan that left trips unfinished or gridlocked on some fresh run. */
-function troubled(e: { unfinished: number; gridlocks: number }): boolean {
-  return e.unfinished > 0 || e.gridlocks > 0;
-}
 
 function candidateOf(plan: ScoredPlan): Candidate {
   return plan.control ? { programs: plan.programs, control: plan.control } : plan.programs;
@@ -92,16 +87,16 @@ export async function rerankPlans(evaluator: Evaluator, inputs: readonly RerankI
   const candidates = [reference, ...inputs.map((i) => candidateOf(i.plan))];
   // values[c][r]: objective of candidate c (0 = reference) on fresh run r; NaN when it failed.
   const values = candidates.map(() => new Float64Array(options.pairs.length).fill(NaN));
-  const unfinished = candidates.map(() => new Float64Array(options.pairs.length));
-  const gridlocks = candidates.map(() => new Uint8Array(options.pairs.length));
+  const gridlocked = new Array<number>(candidates.length).fill(0);
+  const stranded = new Array<number>(candidates.length).fill(0);
   let aborted = false;
   for (let r = 0; r < options.pairs.length && !aborted; r++) {
     const [seed, variant] = options.pairs[r];
     const batch = await evaluator.evaluate({ candidates, seeds: [seed], variants: [variant] }, options.signal ? { signal: options.signal } : {});
     for (const res of batch.results) {
       values[res.candidate][r] = runObjective(res.metrics.network, options.objective, options.penalty);
-      unfinished[res.candidate][r] = res.metrics.network.unfinished;
-      gridlocks[res.candidate][r] = res.metrics.gridlock === undefined ? 0 : 1;
+      if (res.metrics.gridlock !== undefined) gridlocked[res.candidate]++;
+      if (res.metrics.network.unfinished > 0 || res.metrics.gridlock !== undefined) stranded[res.candidate]++;
     }
     aborted = batch.aborted;
   }
@@ -121,9 +116,10 @@ export async function rerankPlans(evaluator: Evaluator, inputs: readonly RerankI
     return {
       index: k, label: input.label, training: input.plan.value, fresh: complete ? mean(own) : Infinity,
       gain: complete ? g : Infinity, gainSe: complete ? se : Infinity, score: complete ? g + se : Infinity, runs: gains.length,
-      unfinished: mean(unfinished[k + 1]), gridlocks: gridlocks[k + 1].reduce((n, x) => n + x, 0),
+      gridlockedRuns: gridlocked[k + 1], strandedRuns: stranded[k + 1],
     };
-  }).sort((a, b) => Number(troubled(a)) - Number(troubled(b)) || a.gridlocks - b.gridlocks || a.score - b.score || a.training - b.training);
+  }).sort((a, b) => compareScores({ value: a.score, gridlockedRuns: a.gridlockedRuns, strandedRuns: a.strandedRuns }, { value: b.score, gridlockedRuns: b.gridlockedRuns, strandedRuns: b.strandedRuns })
+    || a.training - b.training);
   const chosen = ranked[0].index;
   return {
     ranked: ranked.map(({ index: _i, ...e }) => e),

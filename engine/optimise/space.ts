@@ -24,8 +24,8 @@
  * starts from the Webster plan starts exactly there.
  */
 import { UsageError } from '../errors.js';
-import { CONTROL_CODE, type CompiledNetwork } from '../network/compiled.js';
-import { compileProgram, defaultProgram, programToSpec, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
+import type { CompiledNetwork } from '../network/compiled.js';
+import { programToSpec, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
 import type { CandidatePlan } from './evaluator.js';
 
 /** How junction cycles are tied together. */
@@ -137,20 +137,7 @@ export function apportion(total: number, weights: ArrayLike<number>): number[] {
   return parts;
 }
 
-/** Every signalised junction's program: the given one, else the default plan. */
-export function completePrograms(net: CompiledNetwork, programs: ReadonlyArray<SignalProgram | SignalProgramSpec>): SignalProgram[] {
-  const byJunction = new Map<number, SignalProgram>();
-  programs.forEach((p, i) => {
-    const compiled = typeof p.junction === 'number' ? (p as SignalProgram) : compileProgram(net, p as SignalProgramSpec, `programs[${i}]`);
-    byJunction.set(compiled.junction, compiled);
-  });
-  const out: SignalProgram[] = [];
-  for (let j = 0; j < net.junctionCount; j++) {
-    if (net.junctionControl[j] !== CONTROL_CODE.signal) continue;
-    out.push(byJunction.get(j) ?? defaultProgram(net, j));
-  }
-  return out;
-}
+export { completePrograms } from '../signals/complete.js';
 
 /** Build the search space over `base` (every signalised junction's program; see {@link completePrograms}). */
 export function createSearchSpace(net: CompiledNetwork, base: readonly SignalProgram[], options: SearchSpaceOptions = {}): SearchSpace {

@@ -6,6 +6,17 @@
  * (common random numbers), the difference to the reference plan is also given
  * as a paired interval (the mean and interval of the per-seed differences),
  * which is much tighter than comparing two separate intervals.
+ *
+ * Gridlock and unfinished trips come first. Each row records the seeds on which
+ * the plan gridlocked, and its means are given two ways: over every trip due
+ * before the end of the run, unfinished ones counted to the end
+ * (`meanDelayAllTrips`, `meanTravelTimeAllTrips`: CityFlow's average travel
+ * time), and over finished trips only (`meanDelay`, `meanTravelTime`), which
+ * hide every stranded trip. The `verdict` against the reference ranks gridlock
+ * first: a plan that gridlocked on more seeds is worse, never "better" or
+ * "inconclusive", whatever its means; with equal gridlock, the paired interval of
+ * the objective decides (`better`/`worse` when it excludes 0, else
+ * `inconclusive`). A junction the gridlock report names on any seed is LOS F.
  */
 import { UsageError } from '../errors.js';
 import { CONTROL_CODE, type CompiledNetwork } from '../network/compiled.js';
@@ -16,17 +27,32 @@ import { runObjective, type ObjectiveName, DEFAULT_UNFINISHED_PENALTY } from '..
 import { summarise, type Summary } from './stats.js';
 
 /** Metrics in a comparison row. */
-export const COMPARED_METRICS = ['objective', 'meanDelay', 'meanTravelTime', 'meanStops', 'vehicleHours', 'unfinished'] as const;
+export const COMPARED_METRICS = [
+  'unfinished', 'objective', 'meanDelayAllTrips', 'meanTravelTimeAllTrips', 'meanDelay', 'meanTravelTime', 'meanStops', 'vehicleHours',
+] as const;
 export type ComparedMetric = (typeof COMPARED_METRICS)[number];
+
+/** How a plan compares with the reference (see the file header); `reference` for the reference itself. */
+export type Verdict = 'better' | 'worse' | 'inconclusive' | 'reference';
 
 /** One plan's results on the held-out seeds. */
 export interface ComparisonRow {
   plan: string;
+  /** Held-out seeds on which the run gridlocked (stopped early with vehicles stuck). */
+  gridlockedSeeds: number[];
+  /** Against the reference: gridlock first, then the paired interval of the objective. */
+  verdict: Verdict;
+  /** Why: "gridlocked on 3 of 10 seeds (webster: 0)", "objective -12.3 ± 4.1 s, paired". */
+  verdictReason: string;
   metrics: Record<ComparedMetric, Summary>;
   /** Per-seed difference to the reference plan (this minus reference), paired by seed. */
   difference: Record<ComparedMetric, Summary> | null;
-  /** Per signalised or priority junction: mean control delay over the seeds and its HCM level of service. */
-  junctions: Array<{ id: string; controlDelay: Summary; los: string }>;
+  /**
+   * Per signalised or priority junction: mean control delay over the seeds
+   * (vehicles that never got through counted to the end), its HCM level of
+   * service (F when it was blocked on any seed) and the seeds it was blocked on.
+   */
+  junctions: Array<{ id: string; controlDelay: Summary; los: string; blockedSeeds: number }>;
   /** Runs that failed (message per seed). */
   failures: Array<{ seed: number; message: string }>;
 }
@@ -64,12 +90,37 @@ export interface CompareOptions extends EvaluateOptions {
 function metricsOf(m: NetworkMetrics, objective: ObjectiveName, penalty: number): Record<ComparedMetric, number> {
   return {
     objective: runObjective(m, objective, penalty),
+    meanDelayAllTrips: m.meanDelayAllTrips,
+    meanTravelTimeAllTrips: m.meanTravelTimeAllTrips,
     meanDelay: m.meanDelay,
     meanTravelTime: m.meanTravelTime,
     meanStops: m.meanStops,
     vehicleHours: m.vehicleHours,
     unfinished: m.unfinished,
   };
+}
+
+/**
+ * The verdict of `row` against `ref` (see the file header): gridlocked seeds
+ * first, then the paired interval of the objective.
+ */
+export function judge(
+  row: Pick<ComparisonRow, 'gridlockedSeeds' | 'difference'>, ref: Pick<ComparisonRow, 'plan' | 'gridlockedSeeds'>, seeds: number,
+): { verdict: Verdict; verdictReason: string } {
+  const g = row.gridlockedSeeds.length;
+  const gr = ref.gridlockedSeeds.length;
+  if (g !== gr) {
+    return { verdict: g < gr ? 'better' : 'worse', verdictReason: `gridlocked on ${g} of ${seeds} seeds (${ref.plan}: ${gr})` };
+  }
+  const d = row.difference?.objective;
+  const gridlock = g > 0 ? `both gridlocked on ${g} of ${seeds} seeds; ` : '';
+  if (d === undefined || !Number.isFinite(d.lower) || !Number.isFinite(d.upper)) {
+    return { verdict: 'inconclusive', verdictReason: `${gridlock}no paired interval of the objective` };
+  }
+  const text = `${gridlock}objective ${d.mean >= 0 ? '+' : ''}${d.mean.toFixed(1)} ± ${d.halfWidth.toFixed(1)}, paired by seed`;
+  if (d.upper < 0) return { verdict: 'better', verdictReason: text };
+  if (d.lower > 0) return { verdict: 'worse', verdictReason: text };
+  return { verdict: 'inconclusive', verdictReason: `${text} (the interval includes 0)` };
 }
 
 /** Run every plan on the held-out seeds (one batch) and summarise. */
@@ -123,12 +174,19 @@ export async function comparePlans(
       const control = net.junctionControl[j];
       if (control === CONTROL_CODE.uncontrolled) continue;
       const delays = runs.map((r) => r.metrics.junctions?.controlDelay[j] ?? NaN);
+      const blockedSeeds = runs.filter((r) => r.metrics.junctions?.blocked[j] === 1).length;
       const s = summarise(delays, level);
-      if (s.n === 0) continue;
-      junctions.push({ id: net.junctionKey(j), controlDelay: s, los: levelOfService(s.mean, control === CONTROL_CODE.signal) });
+      if (s.n === 0 && blockedSeeds === 0) continue;
+      junctions.push({ id: net.junctionKey(j), controlDelay: s, los: blockedSeeds > 0 ? 'F' : levelOfService(s.mean, control === CONTROL_CODE.signal), blockedSeeds });
     }
     const failures = batch.failures.filter((f) => f.candidate === c).map((f) => ({ seed: f.seed, message: `${f.error.name}: ${f.error.message}` }));
-    return { plan: plan.name, metrics, difference, junctions, failures };
+    const gridlockedSeeds = runs.filter((r) => r.metrics.gridlock !== undefined).map((r) => r.seed).sort((a, b) => a - b);
+    return { plan: plan.name, gridlockedSeeds, verdict: 'reference' as Verdict, verdictReason: '', metrics, difference, junctions, failures };
   });
+  const ref = rows[refIndex];
+  for (const row of rows) {
+    if (row === ref) continue;
+    Object.assign(row, judge(row, ref, seeds.length));
+  }
   return { scenario: options.scenario, objective, heldOutSeeds: [...seeds], level, reference, rows, aborted: batch.aborted };
 }

@@ -6,5 +6,5 @@
 
 /** Files a run may write into `outputs.dir` (the HTML report and its recordings join with --report). */
 export const OUTPUT_FILE_NAMES = [
-  'summary.json', 'trips.csv', 'links.csv', 'junctions.csv', 'timeseries.csv', 'network.geojson',
+  'summary.json', 'trips.csv', 'links.csv', 'junctions.csv', 'timeseries.csv', 'network.geojson', 'timing.csv',
 ] as const;

@@ -3,15 +3,21 @@
  *   summary.json      network totals, gridlock, provenance (scenario, seed, version)
  *   trips.csv         one row per trip
  *   links.csv         one row per link, with its street name, other names and road class
- *   junctions.csv     control delay and HCM level of service per junction, named after
- *                     the streets that meet there
+ *   junctions.csv     position (lon/lat, else x/y metres), control delay (vehicles that
+ *                     never got through counted) and HCM level of service per junction,
+ *                     named after the streets that meet there
  *   timeseries.csv    one row per sample interval
  *   network.geojson   links as LineStrings through their shape points, with their names
- *                     and metrics; WGS84 (RFC 7946) when
- *                     every junction has lon/lat, else planar metres with a `crs` note
- * CSV files follow RFC 4180 and start with one `#` comment line recording the
- * producer, scenario and seed (pandas: `read_csv(..., comment='#')`; QGIS: skip 1
- * header line). Times are seconds, lengths metres, speeds m/s.
+ *                     and metrics, and junctions as Points with their level of service;
+ *                     WGS84 (RFC 7946) when every junction has lon/lat, else planar
+ *                     metres with no CRS named (metadata.json says how to load it)
+ *   timing.csv        the signal timing sheet of the plan the run ran (timing.ts): per
+ *                     junction and phase, cycle, offset, movements, green, yellow,
+ *                     all-red; written when the caller gives the rows
+ *   metadata.json     provenance (version, scenario, seed), units, coordinates, columns
+ * CSV files follow RFC 4180 and their first line is the header row: they open in
+ * Excel, QGIS and pandas without options. Units follow one convention (see
+ * `metadata.ts`): SI with the unit in every name.
  *
  * Each file is written atomically (temporary name, flush, rename: see
  * `engine/text/atomic-file.ts`), through an {@link OutputSink} when the caller
@@ -22,44 +28,15 @@ import { ensureDirectory, writeFileAtomic } from '../text/atomic-file.js';
 import type { CompiledNetwork } from '../network/compiled.js';
 import { OUTPUT_FILE_NAMES } from './files.js';
 import { isGeographic, junctionName, linkPolyline } from '../network/labels.js';
+import { METADATA_FILE, outputMetadata, type Provenance } from './metadata.js';
 import type { TripTable } from '../demand/demand.js';
 import type { SimulationResult } from '../sim/simulate.js';
+import { timingCsv, type TimingRow } from './timing.js';
+import { csv } from './csv.js';
 
-/** Who produced an output: recorded in every file. */
-export interface Provenance {
-  /** Scenario name or file. */
-  scenario: string;
-  /** Seed of the run. */
-  seed: number;
-  /** greenwave version. */
-  version: string;
-}
+export { provenanceLine, type Provenance } from './metadata.js';
 
-/**
- * A number as a CSV file holds it, and as a reader gets it back: rounded to
- * 0.001 (without -0), NaN when not finite (written as an empty field).
- */
-export function csvNumber(value: number): number {
-  return Number.isFinite(value) ? Math.round(value * 1000) / 1000 || 0 : NaN;
-}
-
-/** Quote a CSV field when it needs it (RFC 4180); numbers as {@link csvNumber} holds them. */
-export function csvField(value: string | number): string {
-  if (typeof value === 'number') return Number.isFinite(value) ? String(csvNumber(value)) : '';
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** The provenance comment that starts every CSV file, without its `# `. */
-export function provenanceLine(provenance: Provenance): string {
-  return `greenwave ${provenance.version}; scenario ${provenance.scenario}; seed ${provenance.seed}`;
-}
-
-/** A CSV file's text: the `#` provenance line, the header, then `rows` (fields quoted by {@link csvField}). */
-export function csv(provenance: Provenance, header: string[], rows: Iterable<Array<string | number>>): string {
-  const lines = [`# ${provenanceLine(provenance)}`, header.join(',')];
-  for (const row of rows) lines.push(row.map(csvField).join(','));
-  return `${lines.join('\n')}\n`;
-}
+export { csv, csvField, csvNumber } from './csv.js';
 
 /** The summary written to summary.json (and printed by `--json`). */
 export function summaryOf(net: CompiledNetwork, result: SimulationResult, provenance: Provenance): Record<string, unknown> {
@@ -92,13 +69,33 @@ function* linkRows(net: CompiledNetwork, r: SimulationResult): Generator<Array<s
   }
 }
 
-function* junctionRows(net: CompiledNetwork, r: SimulationResult): Generator<Array<string | number>> {
+function* junctionRows(net: CompiledNetwork, r: SimulationResult, geographic: boolean): Generator<Array<string | number>> {
   for (let j = 0; j < net.junctionCount; j++) {
-    yield [net.junctionKey(j), net.control(j), r.junctions.vehicles[j], r.junctions.controlDelay[j], r.junctions.levelOfService[j], junctionName(net, j) ?? ''];
+    yield [
+      net.junctionKey(j), junctionName(net, j) ?? '', net.control(j), ...junctionPosition(net, j, geographic),
+      r.junctions.vehicles[j], r.junctions.stuck[j], r.junctions.blocked[j], r.junctions.controlDelay[j], r.junctions.levelOfService[j],
+    ];
   }
 }
 
-/** Links as a GeoJSON FeatureCollection with their metrics. */
+/** The header of junctions.csv: lon/lat columns for a geographic network, else x_m/y_m. */
+export function junctionsHeader(geographic: boolean): string[] {
+  return ['id', 'name', 'control', ...(geographic ? ['lon', 'lat'] : ['x_m', 'y_m']), 'vehicles', 'stuck_veh', 'blocked', 'control_delay_s', 'los'];
+}
+
+/** A junction's [lon, lat] (degrees) on a geographic network, else its planar [x, y] (m). */
+function junctionPosition(net: CompiledNetwork, j: number, geographic: boolean): [number, number] {
+  return geographic ? [net.junctionLon[j], net.junctionLat[j]] : [net.junctionX[j], net.junctionY[j]];
+}
+
+/**
+ * Links (LineStrings, `kind: "link"`) with their metrics and junctions (Points,
+ * `kind: "junction"`) with their level of service, as a GeoJSON
+ * FeatureCollection: WGS84 lon/lat without a `crs` member (RFC 7946) when every
+ * junction has lon/lat, else planar metres, also without a `crs` member (there
+ * is no CRS to name; `greenwave.coordinates` and metadata.json say it is
+ * planar). Numbers in SI units with the unit in the name.
+ */
 export function networkGeoJson(net: CompiledNetwork, r: SimulationResult, provenance: Provenance): Record<string, unknown> {
   const geographic = isGeographic(net);
   const features = [];
@@ -111,6 +108,7 @@ export function networkGeoJson(net: CompiledNetwork, r: SimulationResult, proven
       type: 'Feature',
       geometry: { type: 'LineString', coordinates: linkPolyline(net, l, geographic) },
       properties: {
+        kind: 'link',
         id: net.linkKey(l),
         from: net.junctionKey(net.linkFrom[l]),
         to: net.junctionKey(net.linkTo[l]),
@@ -119,7 +117,7 @@ export function networkGeoJson(net: CompiledNetwork, r: SimulationResult, proven
         ...(roadClass === undefined ? {} : { roadClass }),
         lengthM: net.linkLength[l],
         lanes: net.linkLanes[l],
-        speedKmh: net.linkSpeed[l] * 3.6,
+        speedMPerS: net.linkSpeed[l],
         entered: r.links.entered[l],
         meanTravelTimeS: Number.isNaN(mtt) ? null : mtt,
         speedRatio: Number.isNaN(mtt) || mtt <= 0 ? null : net.linkFreeFlowTime[l] / mtt,
@@ -128,10 +126,28 @@ export function networkGeoJson(net: CompiledNetwork, r: SimulationResult, proven
       },
     });
   }
+  for (let j = 0; j < net.junctionCount; j++) {
+    const name = junctionName(net, j);
+    const d = r.junctions.controlDelay[j];
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: junctionPosition(net, j, geographic) },
+      properties: {
+        kind: 'junction',
+        id: net.junctionKey(j),
+        ...(name === undefined ? {} : { name }),
+        control: net.control(j),
+        vehicles: r.junctions.vehicles[j],
+        stuckVehicles: r.junctions.stuck[j],
+        blocked: r.junctions.blocked[j] === 1,
+        controlDelayS: Number.isNaN(d) ? null : d,
+        los: r.junctions.levelOfService[j] || null,
+      },
+    });
+  }
   return {
     type: 'FeatureCollection',
-    ...(geographic ? {} : { crs: { type: 'name', properties: { name: 'planar metres (no geographic reference in the network)' } } }),
-    greenwave: { version: provenance.version, scenario: provenance.scenario, seed: provenance.seed },
+    greenwave: { version: provenance.version, scenario: provenance.scenario, seed: provenance.seed, coordinates: geographic ? 'wgs84-lon-lat' : 'planar-metres' },
     features,
   };
 }
@@ -161,25 +177,36 @@ export function directorySink(dir: string): OutputSink {
  * Write the output files into `dir` (created if needed), each atomically: all
  * of them, or those named in `only`. `summary` replaces the default
  * summary.json content (the CLI adds replications to it); `sink` writes them
- * instead (the CLI's run manifest). Returns the paths written.
+ * instead (the CLI's run manifest). metadata.json is written beside them,
+ * describing them and `extraFiles` (files the caller writes besides, such as
+ * the report recorders'). timing.csv is written from `timing` (the rows of
+ * the plan the run ran, `runTimingRows`); without them it is not written.
+ * Returns the paths written.
  * @throws OutputError when a file cannot be written (disk full, permissions, a directory in the way).
  */
 export async function writeOutputs(
   dir: string, net: CompiledNetwork, trips: TripTable, result: SimulationResult, provenance: Provenance,
-  only?: readonly string[], summary?: Record<string, unknown>, sink: OutputSink = directorySink(dir),
+  only?: readonly string[], summary?: Record<string, unknown>, sink: OutputSink = directorySink(dir), extraFiles?: readonly string[],
+  timing?: readonly TimingRow[],
 ): Promise<string[]> {
+  const geographic = isGeographic(net);
   const files: Array<[string, string]> = [
     ['summary.json', `${JSON.stringify(summary ?? summaryOf(net, result, provenance), null, 2)}\n`],
-    ['trips.csv', csv(provenance, ['id', 'depart_s', 'origin', 'destination', 'inserted_s', 'arrived_s', 'travel_time_s', 'delay_s', 'waiting_s', 'stops', 'route_length_m', 'depart_delay_s', 'finished'], tripRows(trips, net, result))],
-    ['links.csv', csv(provenance, ['id', 'from', 'to', 'length_m', 'lanes', 'speed_ms', 'entered', 'left', 'mean_travel_time_s', 'mean_queue_veh', 'max_queue_veh', 'name', 'other_names', 'road_class'], linkRows(net, result))],
-    ['junctions.csv', csv(provenance, ['id', 'control', 'vehicles', 'control_delay_s', 'los', 'name'], junctionRows(net, result))],
-    ['timeseries.csv', csv(provenance, ['time_s', 'in_network', 'waiting', 'queued', 'departed', 'arrived', 'mean_travel_time_s'], result.timeseries.map((s) => [s.time, s.inNetwork, s.waiting, s.queued, s.departed, s.arrived, s.meanTravelTime]))],
+    ['trips.csv', csv(['id', 'depart_s', 'origin', 'destination', 'inserted_s', 'arrived_s', 'travel_time_s', 'delay_s', 'waiting_s', 'stops', 'route_length_m', 'depart_delay_s', 'finished'], tripRows(trips, net, result))],
+    ['links.csv', csv(['id', 'from', 'to', 'length_m', 'lanes', 'speed_m_s', 'entered', 'left', 'mean_travel_time_s', 'mean_queue_veh', 'max_queue_veh', 'name', 'other_names', 'road_class'], linkRows(net, result))],
+    ['junctions.csv', csv(junctionsHeader(geographic), junctionRows(net, result, geographic))],
+    ['timeseries.csv', csv(['time_s', 'in_network', 'waiting', 'queued', 'departed', 'arrived', 'mean_travel_time_s'], result.timeseries.map((s) => [s.time, s.inNetwork, s.waiting, s.queued, s.departed, s.arrived, s.meanTravelTime]))],
     ['network.geojson', `${JSON.stringify(networkGeoJson(net, result, provenance))}\n`],
+    ...(timing === undefined ? [] : [['timing.csv', timingCsv(timing)] as [string, string]]),
   ];
   const written: string[] = [];
+  const names: string[] = [];
   for (const [name, text] of files) {
     if (only && !only.includes(name)) continue;
     written.push(await sink.write(name, text));
+    names.push(name);
   }
+  // The sidecar with provenance, units and coordinates, beside any file but summary.json (which carries its own).
+  if (names.some((n) => n !== 'summary.json')) written.push(await sink.write(METADATA_FILE, `${JSON.stringify(outputMetadata(net, provenance, 'run', [...names, ...(extraFiles ?? [])]), null, 2)}\n`));
   return written;
 }

@@ -9,7 +9,7 @@
  *   corridor.json            trajectories along the corridor, both directions, on one
  *                            distance axis (m from the corridor's first junction), with
  *                            the signal changes of the movements along it
- * The CSV files start with the same `#` provenance line as the run's others.
+ * The CSV files start with their header row; provenance is in metadata.json.
  */
 import type { CompiledNetwork } from '../network/compiled.js';
 import { routeStreet } from '../network/labels.js';
@@ -42,7 +42,7 @@ export function passableJunctions(net: CompiledNetwork): number[] {
 }
 
 /** junction-timeseries.csv: junctions through which some movement passes, every interval. */
-export function junctionSeriesCsv(net: CompiledNetwork, series: JunctionSeriesResult, provenance: Provenance): string {
+export function junctionSeriesCsv(net: CompiledNetwork, series: JunctionSeriesResult): string {
   const passable = passableJunctions(net);
   const n = series.junctionCount;
   function* rows(): Generator<Array<string | number>> {
@@ -53,7 +53,7 @@ export function junctionSeriesCsv(net: CompiledNetwork, series: JunctionSeriesRe
       }
     }
   }
-  return csv(provenance, ['time_s', 'junction', 'vehicles', 'mean_queued_veh', 'max_queued_veh', 'control_delay_s'], rows());
+  return csv(['time_s', 'junction', 'vehicles', 'mean_queued_veh', 'max_queued_veh', 'control_delay_s'], rows());
 }
 
 /** One row of link-flows.csv. */
@@ -79,14 +79,14 @@ export function linkFlow(net: CompiledNetwork, series: JunctionSeriesResult, l: 
 }
 
 /** link-flows.csv: capacity and peak-interval flow of every link. */
-export function linkFlowsCsv(net: CompiledNetwork, series: JunctionSeriesResult, provenance: Provenance): string {
+export function linkFlowsCsv(net: CompiledNetwork, series: JunctionSeriesResult): string {
   function* rows(): Generator<Array<string | number>> {
     for (let l = 0; l < net.linkCount; l++) {
       const f = linkFlow(net, series, l);
       yield [net.linkKey(l), f.greenShare, f.capacityVehH, f.peakFlowVehH, f.peakIntervalEnd, f.peakVc];
     }
   }
-  return csv(provenance, ['id', 'green_share', 'capacity_veh_h', 'peak_flow_veh_h', 'peak_interval_end_s', 'peak_vc'], rows());
+  return csv(['id', 'green_share', 'capacity_veh_h', 'peak_flow_veh_h', 'peak_interval_end_s', 'peak_vc'], rows());
 }
 
 /** The corridor.json object (see the module header). */
@@ -174,8 +174,8 @@ export async function writeRecordings(
 ): Promise<string[]> {
   const files: Array<[string, string]> = [];
   if (recordings.series) {
-    files.push(['junction-timeseries.csv', junctionSeriesCsv(net, recordings.series, provenance)]);
-    files.push(['link-flows.csv', linkFlowsCsv(net, recordings.series, provenance)]);
+    files.push(['junction-timeseries.csv', junctionSeriesCsv(net, recordings.series)]);
+    files.push(['link-flows.csv', linkFlowsCsv(net, recordings.series)]);
   }
   if (recordings.corridor) {
     const json = corridorJson(net, trips, recordings.corridor.plan, recordings.corridor.trace, provenance, recordings);

@@ -23,6 +23,8 @@ import { RoadNetwork } from '../network/road-network.js';
 import type { TripTable } from '../demand/demand.js';
 import { expandDemand } from '../demand/expand.js';
 import { createRandom } from '../demand/random.js';
+import { checkPlanSafety } from '../signals/safety.js';
+import { applyNetworkChanges } from './network-changes.js';
 import { compileProgram, defaultProgram, type MovementRef, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
 import type { ActuatedOptions } from '../signals/actuated.js';
 import type { MaxPressureOptions } from '../signals/max-pressure.js';
@@ -222,7 +224,17 @@ function resolveMovement(text: string, compiled: CompiledNetwork): MovementRef |
   return `expected "fromLink>toLink" naming two links, found ${JSON.stringify(text)} (no split of it names two links; write { from, to } instead)`;
 }
 
+/** Scenario names of the phase times a safety issue points at. */
+const SAFETY_FIELDS: Record<string, string> = { duration: 'greenS', yellow: 'yellowS', allRed: 'allRedS' };
+
 function buildPrograms(loaded: LoadedScenario, compiled: CompiledNetwork, problems: Problems): SignalProgram[] {
+  // signals.safety.junctions names signal-controlled junctions of the network.
+  for (const id of Object.keys(loaded.signals.safety.junctions ?? {})) {
+    const j = compiled.junctionIndex(id);
+    const path: PathSegment[] = ['signals', 'safety', 'junctions', id];
+    if (j < 0) problems.add(path, `expected a junction id of the network, found ${JSON.stringify(id)} (no such junction)`);
+    else if (compiled.junctionControl[j] !== CONTROL_CODE.signal) problems.add(path, `expected a signal-controlled junction (the safety check covers signals), found ${JSON.stringify(id)} with control ${compiled.control(j)}`);
+  }
   const programs: SignalProgram[] = [];
   const byJunction = new Map<string, number>();
   loaded.signals.programs.forEach((p, i) => {
@@ -252,6 +264,12 @@ function buildPrograms(loaded: LoadedScenario, compiled: CompiledNetwork, proble
     if (!ok) return;
     try {
       programs.push(compileProgram(compiled, spec, `signals.programs[${i}]`));
+      // Plan safety (signals/safety.ts): conflicting protected movements, pedestrian minimum greens, ITE clearances.
+      for (const issue of loaded.signals.safetyCheck ? checkPlanSafety(compiled, [spec], loaded.signals.safety) : []) {
+        const m = /^phases\[(\d+)\]\.(green\[(\d+)\]|duration|yellow|allRed)$/.exec(issue.at);
+        const field = m?.[2].startsWith('green') ? ['green', Number(m[3])] : [SAFETY_FIELDS[m?.[2] ?? 'duration']];
+        problems.add([...base, 'phases', Number(m?.[1] ?? 0), ...field], issue.message);
+      }
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       const path = parsePath(e.path);
@@ -348,6 +366,7 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
   const network = buildNetwork(loaded, problems);
   if (network === undefined || problems.list.some((p) => p.path.startsWith('network'))) problems.throwIfAny();
   if (network === undefined) throw new Error('internal: no network and no problem');
+  if (loaded.networkChanges !== undefined && loaded.networkChanges.length > 0) applyNetworkChanges(network, loaded.networkChanges);
 
   let compiled: CompiledNetwork;
   try {

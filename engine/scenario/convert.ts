@@ -9,6 +9,8 @@ import type { DemandSpec, FlowSpec, OdMatrixSpec, TripSpec } from '../demand/dem
 import type { CorridorOptions, GridOptions, RingOptions } from '../network/generators/index.js';
 import type { DrivingSide, JunctionSpec, LinkSpec, MovementSpec } from '../network/types.js';
 import type { MovementRef, ProgramControl } from '../signals/program.js';
+import type { JunctionSafety, SafetyOptions } from '../signals/safety.js';
+import type { NetworkChange } from './network-changes.js';
 import type { VehicleModel } from '../sim/losses.js';
 import type { ImportResult } from '../io/types.js';
 import type { Locator, PathSegment } from '../text/position.js';
@@ -83,7 +85,12 @@ export interface LoadedScenario {
   network: NetworkSource;
   /** Demand in the engine's units (veh/s, s; OD cells stay veh/h, as `expandDemand` takes them). */
   demand: DemandSpec;
-  signals: { default: (typeof SIGNAL_DEFAULTS)[number]; programs: ScenarioProgram[] };
+  /**
+   * `safetyCheck`: false where the programs are not checked for safety (imported
+   * documents); `safety`: the check's settings from `signals.safety`, in SI
+   * (m/s, m, grade as a fraction), keyed by junction id as written.
+   */
+  signals: { default: (typeof SIGNAL_DEFAULTS)[number]; programs: ScenarioProgram[]; safetyCheck: boolean; safety: Partial<SafetyOptions> };
   simulation: ScenarioSimulation;
   outputs: { dir: string; files: Array<(typeof OUTPUT_FILES)[number]> };
   /** The file as validated, in planners' units (schema defaults applied). */
@@ -94,6 +101,8 @@ export interface LoadedScenario {
    * gives no program for; its demand is used when the scenario's is empty.
    */
   imported?: ImportResult;
+  /** Network changes of a what-if overlay (overlay.ts), applied by the builder in order before compiling. */
+  networkChanges?: NetworkChange[];
   /** Line and column of the value at `path` of the file (of its key with `key: true`), or of its nearest enclosing value. */
   locate: Locator;
 }
@@ -257,25 +266,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     );
   }
 
-  const programs = (s.signals?.programs ?? []).map((p): ScenarioProgram =>
-    defined({
-      junction: p.junction,
-      offset: p.offsetS,
-      cycle: p.cycleS,
-      control: p.actuated === undefined ? undefined : defined({ kind: 'actuated' as const, gap: p.actuated.maxGapS, detectorGap: p.actuated.detectorGapS, passingTime: p.actuated.passingTimeS }),
-      phases: p.phases.map((ph): ScenarioPhase =>
-        defined({
-          green: ph.green,
-          permissive: ph.permissive,
-          duration: ph.greenS,
-          yellow: ph.yellowS,
-          allRed: ph.allRedS,
-          minGreen: ph.minGreenS,
-          maxGreen: ph.maxGreenS,
-        }),
-      ),
-    }),
-  );
+  const programs = (s.signals?.programs ?? []).map(programOf);
 
   return {
     file,
@@ -284,11 +275,54 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     drivingSide,
     network,
     demand: scaleDemand(demand, s.demand.scale ?? 1),
-    signals: { default: s.signals?.default ?? 'fixed', programs },
+    signals: { default: s.signals?.default ?? 'fixed', programs, safetyCheck: s.signals?.safetyCheck ?? true, safety: safetyOptions(s.signals?.safety) },
     simulation,
     outputs: { dir: s.outputs?.dir ?? `out/${s.name}`, files: s.outputs?.files ?? [...OUTPUT_FILES] },
     source: s,
     locate,
+  };
+}
+
+/** A program of the file (`signals.programs[i]`, a what-if's `retime`) in seconds and engine names. */
+export function programOf(p: NonNullable<NonNullable<ScenarioFile['signals']>['programs']>[number]): ScenarioProgram {
+  return defined({
+    junction: p.junction,
+    offset: p.offsetS,
+    cycle: p.cycleS,
+    control: p.actuated === undefined ? undefined : defined({ kind: 'actuated' as const, gap: p.actuated.maxGapS, detectorGap: p.actuated.detectorGapS, passingTime: p.actuated.passingTimeS }),
+    phases: p.phases.map((ph): ScenarioPhase =>
+      defined({
+        green: ph.green,
+        permissive: ph.permissive,
+        duration: ph.greenS,
+        yellow: ph.yellowS,
+        allRed: ph.allRedS,
+        minGreen: ph.minGreenS,
+        maxGreen: ph.maxGreenS,
+      }),
+    ),
+  });
+}
+
+/** `signals.safety` in SI, for `checkPlanSafety` and `safePrograms`. */
+function safetyOptions(safety: NonNullable<ScenarioFile['signals']>['safety']): Partial<SafetyOptions> {
+  if (safety === undefined) return {};
+  const junctions: Record<string, JunctionSafety> = Object.create(null) as Record<string, JunctionSafety>;
+  for (const [id, j] of Object.entries(safety.junctions ?? {})) {
+    junctions[id] = {
+      ...(j.crossingWidthM === undefined ? {} : { crossingWidth: j.crossingWidthM }),
+      ...(j.walkSpeedMS === undefined ? {} : { walkSpeed: j.walkSpeedMS }),
+      ...(j.walkTimeS === undefined ? {} : { walkTime: j.walkTimeS }),
+      ...(j.pedestrians === undefined ? {} : { pedestrians: j.pedestrians }),
+      ...(j.approachSpeedKmh === undefined ? {} : { approachSpeed: j.approachSpeedKmh / 3.6 }),
+      ...(j.gradePercent === undefined ? {} : { grade: j.gradePercent / 100 }),
+      ...(j.clearWidthM === undefined ? {} : { clearWidth: j.clearWidthM }),
+    };
+  }
+  return {
+    ...(safety.walkSpeedMS === undefined ? {} : { walkSpeed: safety.walkSpeedMS }),
+    ...(safety.walkTimeS === undefined ? {} : { walkTime: safety.walkTimeS }),
+    junctions,
   };
 }
 

@@ -9,6 +9,9 @@
  * pays for the exact path: the zod schema for the messages (`schema-problems.ts`,
  * imported then) and a scan of the text for the lines and columns.
  *
+ * A file naming a `base` is a what-if overlay (overlay.ts): the base loads as
+ * above, then the overlay's changes apply.
+ *
  * What the result holds is ready for `buildScenario`, which needs the network to
  * check the rest (ids, turns, signal programs). `locate` stays with the result so
  * that later problems point at the file too.
@@ -36,6 +39,8 @@ export interface LoadOptions {
   maxInputBytes?: number;
   /** How a user raises that cap, named when a file passes it (the CLI says `--max-input <MiB>`). */
   raiseInputWith?: string;
+  /** Internal: the overlay file whose base this is (a base must be a whole scenario, not another overlay). */
+  overlayOf?: string;
 }
 
 /** A scenario text whose syntax is sound, after the fast validator looked at its data. */
@@ -109,6 +114,21 @@ export async function loadScenario(file: string, options: LoadOptions = {}): Pro
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     throw new ScenarioError([{ file, ...error.position, path: '', message: error.reason }]);
+  }
+  if (/^\s*["']?base["']?\s*:/m.test(text)) {
+    // Perhaps a what-if overlay (a base scenario and changes): parsed here, loaded with zod only then.
+    const source = parseSource(text.replace(/^\uFEFF/, ''), file, syntaxOf(file));
+    if (source.problems.length > 0) throw new ScenarioError(source.problems);
+    const overlayModule = await import('./overlay.js');
+    if (overlayModule.isOverlay(source.data)) {
+      if (options.overlayOf !== undefined) {
+        const at = source.locate(['base']);
+        throw new ScenarioError([{ file, ...(at ? { line: at.line, column: at.column } : {}), path: 'base', message: `expected a whole scenario as the base of ${options.overlayOf}, found another overlay (changes of changes are not supported: copy the changes into one overlay)` }]);
+      }
+      const overlay = overlayModule.checkOverlay(source.data, file, source.locate);
+      const base = await loadScenario(overlayModule.basePath(overlay, file), { ...options, overlayOf: file });
+      return overlayModule.applyOverlay(base, overlay, file, source.locate);
+    }
   }
   const checked = checkText(text, file);
   let loaded: LoadedScenario;

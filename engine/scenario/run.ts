@@ -18,6 +18,7 @@ import { simulate, type SimulationResult } from '../sim/simulate.js';
 import { summaryOf, writeOutputs, type Provenance } from '../report/outputs.js';
 import { summariseMetrics, type MetricSummaries } from '../report/stats.js';
 import { junctionsById, linksById, type JunctionRecord, type LinkRecord } from '../report/by-id.js';
+import { runTimingRows } from '../report/timing.js';
 import type { NetworkMetrics } from '../sim/metrics.js';
 import type { GridlockReport } from '../sim/gridlock.js';
 import { VERSION } from '../version.js';
@@ -131,7 +132,8 @@ export async function runScenario(path: string, options: RunScenarioOptions = {}
   let outputs: string[] = [];
   if (options.out !== undefined) {
     const dir = options.out === true ? built.outputs.dir : options.out;
-    outputs = await writeOutputs(dir, built.compiled, built.trips, first.result, provenance, built.outputs.files, summary as unknown as Record<string, unknown>);
+    const timing = runTimingRows(built.compiled, 'current', built.signals);
+    outputs = await writeOutputs(dir, built.compiled, built.trips, first.result, provenance, built.outputs.files, summary as unknown as Record<string, unknown>, undefined, undefined, timing);
   }
   return {
     built, replications, result: first.result, junctions: junctionsById(built.compiled, first.result), links: linksById(built.compiled, first.result), summary, outputs, notRun,

@@ -368,7 +368,7 @@ const PhaseSchema = z
   })
   .describe('One phase: its movements, then green, yellow and all-red times.');
 
-const ProgramSchema = z
+export const ProgramSchema = z
   .strictObject({
     junction: junctionId.describe('Signal-controlled junction id.'),
     offsetS: ranged(LIMITS.offsetS, 'Time at which a cycle starts (phase 0 turns green), seconds on the scenario clock, taken modulo the cycle. Default 0.').optional(),
@@ -410,6 +410,26 @@ const MaxPressureSchema = z
   })
   .describe('Settings of max-pressure control, the same at every signal; only with default: max-pressure.');
 
+const JunctionSafetySchema = z
+  .strictObject({
+    crossingWidthM: ranged(LIMITS.junctionWidthM, 'Width of the pedestrian crossings, metres (default: the widest other road at the junction, lanes x 3.5 m).').optional(),
+    walkSpeedMS: ranged(LIMITS.walkSpeedMS, 'Walking speed here, m/s (a school or a care home: slower).').optional(),
+    walkTimeS: ranged(LIMITS.walkTimeS, 'Walk interval here, seconds.').optional(),
+    pedestrians: z.boolean().optional().describe('false where no pedestrian crosses (a motorway ramp): no pedestrian minimum green. Default true.'),
+    approachSpeedKmh: ranged(LIMITS.speedKmh, 'Approach speed of the ITE yellow and all-red, km/h (a posted or 85th-percentile speed; default: the approach link\'s free-flow speed).').optional(),
+    gradePercent: ranged(LIMITS.gradePercent, 'Approach grade of the ITE yellow, percent: + uphill, - downhill (a downhill approach needs a longer yellow). Default 0.').optional(),
+    clearWidthM: ranged(LIMITS.junctionWidthM, 'Width a vehicle clears during the all-red, metres, measured from stop line to the far side of the conflicting traffic (default: the widest road crossed, lanes x 3.5 m).').optional(),
+  })
+  .describe('Safety-check settings of one junction, over the defaults.');
+
+const SafetySchema = z
+  .strictObject({
+    walkSpeedMS: ranged(LIMITS.walkSpeedMS, 'Walking speed of the pedestrian minimum green, m/s. Default 1.2 (HCM).').optional(),
+    walkTimeS: ranged(LIMITS.walkTimeS, 'Walk interval of the pedestrian minimum green, seconds. Default 7 (MUTCD 4E.06).').optional(),
+    junctions: z.record(z.string(), JunctionSafetySchema).optional().describe('Per junction id: measured crossing widths, walking speeds, approach speeds and grades, widths to clear.'),
+  })
+  .describe('Inputs of the signal safety check (pedestrian minimum greens, ITE yellow and all-red) where the defaults estimated from the network do not fit.');
+
 const SignalsSchema = z
   .strictObject({
     default: z.enum(SIGNAL_DEFAULTS).default('fixed').describe(
@@ -423,6 +443,12 @@ const SignalsSchema = z
     programs: z.array(ProgramSchema).optional().describe('Fixed-time programs, at most one per junction.'),
     actuated: ActuatedSchema.optional(),
     maxPressure: MaxPressureSchema.optional(),
+    safety: SafetySchema.optional(),
+    safetyCheck: z.boolean().optional().describe(
+      'Check the programs when the scenario loads: no two protected movements that cross or merge in one phase, greens of at least the ' +
+        'pedestrian minimum (7 s walk + crossing width / 1.2 m/s), ITE yellow and all-red. Default true. Scenarios written by greenwave import ' +
+        'say false: their programs run as the source (SUMO, CityFlow) defines them.',
+    ),
   })
   .describe('Signal control.');
 

@@ -35,7 +35,7 @@ const keys21 = new Set<string>(["zones","zoneNames","vehPerHour","beginS","begin
 const keys22 = new Set<string>(["timeS","time","factor"]);
 const refinement23 = REFINEMENTS.timePairs([{"name":"time","required":true}]);
 const refinement24 = REFINEMENTS.odShape();
-const keys25 = new Set<string>(["default","programs","actuated","maxPressure"]);
+const keys25 = new Set<string>(["default","programs","actuated","maxPressure","safety","safetyCheck"]);
 const keys26 = new Set<string>(["junction","offsetS","cycleS","phases","actuated"]);
 const keys27 = new Set<string>(["green","permissive","greenS","yellowS","allRedS","minGreenS","maxGreenS"]);
 const pattern28 = /^.+>.+$/;
@@ -43,10 +43,12 @@ const keys29 = new Set<string>(["from","to"]);
 const keys30 = new Set<string>(["maxGapS","detectorGapS","passingTimeS"]);
 const keys31 = new Set<string>(["gapS","detectorGapS","detectorDistanceM"]);
 const keys32 = new Set<string>(["intervalS","minGreenS","interGreen","pressure","ties","eligiblePhases"]);
-const keys33 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","stopThresholdS","vehicle","intervalS"]);
-const keys34 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss"]);
-const refinement35 = REFINEMENTS.timePairs([{"name":"start","required":false},{"name":"end","required":true}]);
-const keys36 = new Set<string>(["dir","files"]);
+const keys33 = new Set<string>(["walkSpeedMS","walkTimeS","junctions"]);
+const keys34 = new Set<string>(["crossingWidthM","walkSpeedMS","walkTimeS","pedestrians","approachSpeedKmh","gradePercent","clearWidthM"]);
+const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","stopThresholdS","vehicle","intervalS"]);
+const keys36 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss"]);
+const refinement37 = REFINEMENTS.timePairs([{"name":"start","required":false},{"name":"end","required":true}]);
+const keys38 = new Set<string>(["dir","files"]);
 
 function check4(x: unknown): boolean {
   const o = strict(x, keys3);
@@ -586,6 +588,40 @@ function check48(x: unknown): boolean {
   return true;
 }
 
+function check52(x: unknown): boolean {
+  const o = strict(x, keys34);
+  if (o === undefined) return false;
+  let v: unknown;
+  v = o["crossingWidthM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 500)) return false;
+  v = o["walkSpeedMS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0.3 && v <= 3)) return false;
+  v = o["walkTimeS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
+  v = o["pedestrians"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
+  v = o["approachSpeedKmh"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
+  v = o["gradePercent"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= -20 && v <= 20)) return false;
+  v = o["clearWidthM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 500)) return false;
+  return true;
+}
+
+function check51(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const o = x as Record<string, unknown>;
+  for (const k in o) {
+    const v: unknown = o[k]; state.members++; countColons(k);
+    if (k === '__proto__') { countAll(v); state.drops.push(o, k); } else if (!(check52(v))) return false;
+  }
+  return true;
+}
+
+function check50(x: unknown): boolean {
+  const o = strict(x, keys33);
+  if (o === undefined) return false;
+  let v: unknown;
+  v = o["walkSpeedMS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0.3 && v <= 3)) return false;
+  v = o["walkTimeS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
+  v = o["junctions"]; if (v !== undefined && !(check51(v))) return false;
+  return true;
+}
+
 function check37(x: unknown): boolean {
   const o = strict(x, keys25);
   if (o === undefined) return false;
@@ -594,11 +630,13 @@ function check37(x: unknown): boolean {
   v = o["programs"]; if (v !== undefined && !(check38(v))) return false;
   v = o["actuated"]; if (v !== undefined && !(check47(v))) return false;
   v = o["maxPressure"]; if (v !== undefined && !(check48(v))) return false;
+  v = o["safety"]; if (v !== undefined && !(check50(v))) return false;
+  v = o["safetyCheck"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   return true;
 }
 
-function check51(x: unknown): boolean {
-  const o = strict(x, keys34);
+function check54(x: unknown): boolean {
+  const o = strict(x, keys36);
   if (o === undefined) return false;
   let v: unknown;
   v = o["accelMS2"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 50)) return false;
@@ -608,8 +646,8 @@ function check51(x: unknown): boolean {
   return true;
 }
 
-function check50(x: unknown): boolean {
-  const o = strict(x, keys33);
+function check53(x: unknown): boolean {
+  const o = strict(x, keys35);
   if (o === undefined) return false;
   let v: unknown;
   v = o["startS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
@@ -622,26 +660,26 @@ function check50(x: unknown): boolean {
   v = o["routingIntervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
   v = o["rerouteShare"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
   v = o["stopThresholdS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
-  v = o["vehicle"]; if (v !== undefined && !(check51(v))) return false;
+  v = o["vehicle"]; if (v !== undefined && !(check54(v))) return false;
   v = o["intervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
-  state.failed = false; refinement35(o, sink); if (state.failed) return false;
+  state.failed = false; refinement37(o, sink); if (state.failed) return false;
   return true;
 }
 
-function check53(x: unknown): boolean {
+function check56(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!((v === "summary.json" || v === "trips.csv" || v === "links.csv" || v === "junctions.csv" || v === "timeseries.csv" || v === "network.geojson"))) return false;
+    const v: unknown = x[i]; if (!((v === "summary.json" || v === "trips.csv" || v === "links.csv" || v === "junctions.csv" || v === "timeseries.csv" || v === "network.geojson" || v === "timing.csv"))) return false;
   }
   return true;
 }
 
-function check52(x: unknown): boolean {
-  const o = strict(x, keys36);
+function check55(x: unknown): boolean {
+  const o = strict(x, keys38);
   if (o === undefined) return false;
   let v: unknown;
   v = o["dir"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["files"]; if (v !== undefined && !(check53(v))) return false;
+  v = o["files"]; if (v !== undefined && !(check56(v))) return false;
   return true;
 }
 
@@ -656,8 +694,8 @@ function check0(x: unknown): boolean {
   v = o["network"]; if (!(check1(v))) return false;
   v = o["demand"]; if (!(check23(v))) return false;
   v = o["signals"]; if (v !== undefined && !(check37(v))) return false;
-  v = o["simulation"]; if (!(check50(v))) return false;
-  v = o["outputs"]; if (v !== undefined && !(check52(v))) return false;
+  v = o["simulation"]; if (!(check53(v))) return false;
+  v = o["outputs"]; if (v !== undefined && !(check55(v))) return false;
   return true;
 }
 

@@ -13,11 +13,13 @@
  * to enter counts. Evaluated after a run of `horizon` seconds, the current time is
  * the horizon and the generated vehicles are those due before it.
  *
- * Every run reports it (`totals.cityflowAverageTravelTime` in `--json` and
- * summary.json, horizon = the run's end time) next to greenwave's own
- * `meanTravelTime`, which is over arrived trips only, from insertion to arrival.
- * CityFlow creates a vehicle during a step and places it on a lane after it,
- * so its figure carries about one step (1 s) per vehicle more than greenwave's.
+ * Every run reports it as `totals.meanTravelTimeAllTrips` (in `--json` and
+ * summary.json, horizon = the run's scheduled end time; metrics.ts computes it
+ * in the same pass as its companion `meanDelayAllTrips`), next to greenwave's
+ * own `meanTravelTime`, which is over arrived trips only, from insertion to
+ * arrival. CityFlow creates a vehicle during a step and places it on a lane
+ * after it, so its figure carries about one step (1 s) per vehicle more than
+ * greenwave's.
  */
 import type { TripTable } from '../demand/demand.js';
 

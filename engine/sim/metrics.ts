@@ -19,13 +19,34 @@
  *    C <= 25, D <= 35, E <= 50, else F;
  *  - network: vehicle-km of links completed, vehicle-hours in the network
  *    (unfinished vehicles counted to the end), throughput (arrivals), mean speed
- *    = vehicle-km / vehicle-hours; CityFlow's average travel time (every trip
- *    departing before the end time, from its planned departure, unfinished ones
- *    counted to the end: see cityflow-travel-time.ts).
+ *    = vehicle-km / vehicle-hours;
+ *  - finished-only means (`meanTravelTime`, `meanDelay`, ...): over trips that
+ *    arrived. They hide every trip that did not: a plan that strands half its
+ *    vehicles can show a lower mean. Always read them beside `unfinished` and
+ *    the all-trips means;
+ *  - all-trips means (`meanTravelTimeAllTrips`, `meanDelayAllTrips`): the
+ *    travel time is CityFlow's average travel time (cityflow-travel-time.ts,
+ *    the same definition and the same number as `cityflowAverageTravelTime(trips,
+ *    result, end)`): over every trip due to depart before the scheduled end of
+ *    the run (`end`), the time from its planned departure to its arrival or,
+ *    when it did not arrive, to the scheduled end. Unroutable trips count too
+ *    (to the end: they never get there), so a what-if that cuts the network
+ *    cannot improve the figure by stranding trips. The delay is that time minus
+ *    the free-flow time of the links the trip completed (so time waiting to
+ *    enter and time stuck count). A run stopped early by gridlock still counts
+ *    to the scheduled end: blocked junctions stay blocked in this model, so a
+ *    stranded trip would not have finished (trips due after the gridlock on
+ *    unaffected streets are counted as stranded too, an overstatement the
+ *    gridlock report makes visible);
+ *  - junction control delay counts the vehicles that never got through too:
+ *    those still queued at its stop lines when the run ended (or gridlocked),
+ *    with their delay so far (time on the approach minus its free-flow time).
+ *    Without them a junction nobody could pass would show the small delay of
+ *    the few that passed before it blocked. A junction the gridlock report names
+ *    (`blocked`) is level of service F whatever its mean delay.
  */
 import { CONTROL_CODE, type CompiledNetwork } from '../network/compiled.js';
 import type { TripTable } from '../demand/demand.js';
-import { cityflowAverageTravelTime } from './cityflow-travel-time.js';
 import type { SimObserver } from './observer.js';
 
 /** HCM level of service. */
@@ -40,6 +61,15 @@ export function levelOfService(controlDelay: number, signalised: boolean): Level
   const limits = signalised ? SIGNAL_LOS : UNSIGNALISED_LOS;
   for (let i = 0; i < limits.length; i++) if (controlDelay <= limits[i]) return LOS[i];
   return 'F';
+}
+
+/**
+ * Levels of service of every junction of `net` from its mean control delays (s):
+ * F where `blocked[j]` is 1 (named by a gridlock report), '' where no vehicle
+ * passed or waited. Used by the metrics and by evaluators rebuilding them.
+ */
+export function junctionLevels(net: CompiledNetwork, controlDelay: Float64Array, blocked: Uint8Array): Array<LevelOfService | ''> {
+  return Array.from(controlDelay, (d, j) => (blocked[j] === 1 ? 'F' : Number.isNaN(d) ? '' : levelOfService(d, net.junctionControl[j] === CONTROL_CODE.signal)));
 }
 
 /** Options of {@link Metrics}. */
@@ -79,8 +109,12 @@ export interface JunctionMetrics {
   vehicles: Int32Array;
   /** Mean control delay, s (NaN if no vehicle passed). */
   controlDelay: Float64Array;
-  /** HCM level of service ('' if no vehicle passed). */
+  /** HCM level of service ('' if no vehicle passed or queued; F when blocked). */
   levelOfService: Array<LevelOfService | ''>;
+  /** Vehicles still queued at its stop lines when the run ended (or gridlocked): they never got through (counted in `controlDelay`). */
+  stuck: Int32Array;
+  /** 1 where the run gridlocked with vehicles waiting here for an exit with no storage (LOS F). */
+  blocked: Uint8Array;
 }
 
 /** Network totals. */
@@ -93,13 +127,24 @@ export interface NetworkMetrics {
   vehicleKm: number;
   vehicleHours: number;
   meanSpeed: number;
+  /** Mean travel time of finished trips only (insertion to arrival), s. */
   meanTravelTime: number;
+  /** Mean delay of finished trips only, s. */
   meanDelay: number;
   meanWaitingTime: number;
   meanStops: number;
   meanDepartDelay: number;
-  /** CityFlow's average travel time at the run's end time (cityflow-travel-time.ts), s. */
-  cityflowAverageTravelTime: number;
+  /**
+   * Mean travel time over every trip due before the scheduled end, unfinished and
+   * unroutable ones counted to it, from the planned departure, s. This is
+   * CityFlow's average travel time (`cityflowAverageTravelTime`), the figure the
+   * signal-control literature reports.
+   */
+  meanTravelTimeAllTrips: number;
+  /** Mean delay over the same trips: their all-trips travel time minus the free-flow time of the links they completed, s. */
+  meanDelayAllTrips: number;
+  /** Trips the all-trips means are taken over: due to depart before the scheduled end (unroutable ones included). */
+  dueTrips: number;
 }
 
 /** One time-series sample, taken at `time` (the end of its interval). */
@@ -147,6 +192,7 @@ export class Metrics implements SimObserver {
   private readonly queueArea: Float64Array;
   private readonly queueMax: Int32Array;
   private readonly queueSince: Float64Array;
+  private readonly queueEnteredSum: Float64Array;
   // Per junction.
   private readonly passed: Int32Array;
   private readonly controlSum: Float64Array;
@@ -191,6 +237,7 @@ export class Metrics implements SimObserver {
     this.queueArea = new Float64Array(m);
     this.queueMax = new Int32Array(m);
     this.queueSince = new Float64Array(m).fill(this.start);
+    this.queueEnteredSum = new Float64Array(m);
     this.passed = new Int32Array(net.junctionCount);
     this.controlSum = new Float64Array(net.junctionCount);
   }
@@ -248,7 +295,9 @@ export class Metrics implements SimObserver {
     this.tick(time);
     this.queuedAt[v] = time;
     this.queuedCount++;
-    this.setQueue(this.net.movementFrom[e], 1, time);
+    const l = this.net.movementFrom[e];
+    this.queueEnteredSum[l] += this.enteredAt[v];
+    this.setQueue(l, 1, time);
   }
 
   leave(v: number, l: number, _e: number, time: number, halted: boolean): void {
@@ -257,6 +306,7 @@ export class Metrics implements SimObserver {
     this.waiting[v] += wait;
     if (this.stopThreshold === undefined ? halted : wait > this.stopThreshold) this.stops[v]++;
     this.queuedCount--;
+    this.queueEnteredSum[l] -= this.enteredAt[v];
     this.setQueue(l, -1, time);
     this.completeLink(v, l, time);
     const j = this.net.linkTo[l];
@@ -292,8 +342,11 @@ export class Metrics implements SimObserver {
     this.vehicleKm += this.net.linkLength[l] / 1000;
   }
 
-  /** Final figures. Call after the run ended. */
-  result(): MetricsResult {
+  /**
+   * Final figures. Call after the run ended; `blockedJunctions`: indices of the
+   * junctions a gridlock report names (level of service F).
+   */
+  result(blockedJunctions: readonly number[] = []): MetricsResult {
     const n = this.tripsTable.count;
     const net = this.net;
     const travelTime = new Float64Array(n).fill(NaN);
@@ -305,6 +358,20 @@ export class Metrics implements SimObserver {
     let sumStops = 0;
     let sumDepartDelay = 0;
     let vehicleSeconds = 0;
+    // All trips due before the scheduled end (CityFlow's average travel time): unfinished and unroutable ones to the end.
+    const horizon = this.endLimit;
+    let dueTrips = 0;
+    let sumAllTT = 0;
+    let sumAllDelay = 0;
+    for (let v = 0; v < n; v++) {
+      const due = this.tripsTable.depart[v];
+      if (!(due < horizon)) continue;
+      const arr = this.arrived[v];
+      const t = (arr <= horizon ? arr : horizon) - due; // NaN (not arrived) -> horizon
+      dueTrips++;
+      sumAllTT += t;
+      sumAllDelay += t - this.freeFlow[v];
+    }
     for (let v = 0; v < n; v++) {
       const ins = this.inserted[v];
       if (Number.isNaN(ins)) continue;
@@ -332,11 +399,25 @@ export class Metrics implements SimObserver {
       meanQueue: Float64Array.from(this.queueArea, (a) => (span > 0 ? a / span : 0)),
       maxQueue: this.queueMax.slice(),
     };
-    const controlDelay = Float64Array.from(this.controlSum, (s, j) => (this.passed[j] > 0 ? s / this.passed[j] : NaN));
+    // Vehicles still queued count with their delay so far: time on the approach minus its free-flow time.
+    const stuck = new Int32Array(net.junctionCount);
+    const delaySum = this.controlSum.slice();
+    for (let l = 0; l < net.linkCount; l++) {
+      const q = this.queueNow[l];
+      if (q === 0) continue;
+      const j = net.linkTo[l];
+      stuck[j] += q;
+      delaySum[j] += Math.max(0, q * (this.endTime - net.linkFreeFlowTime[l]) - this.queueEnteredSum[l]);
+    }
+    const blocked = new Uint8Array(net.junctionCount);
+    for (const j of blockedJunctions) blocked[j] = 1;
+    const controlDelay = Float64Array.from(delaySum, (s, j) => (this.passed[j] + stuck[j] > 0 ? s / (this.passed[j] + stuck[j]) : NaN));
     const junctions: JunctionMetrics = {
       vehicles: this.passed.slice(),
       controlDelay,
-      levelOfService: Array.from(controlDelay, (d, j) => (Number.isNaN(d) ? '' : levelOfService(d, net.junctionControl[j] === CONTROL_CODE.signal))),
+      levelOfService: junctionLevels(net, controlDelay, blocked),
+      stuck,
+      blocked,
     };
     const vehicleHours = vehicleSeconds / 3600;
     return {
@@ -357,7 +438,9 @@ export class Metrics implements SimObserver {
         meanWaitingTime: arrived > 0 ? sumWait / arrived : NaN,
         meanStops: arrived > 0 ? sumStops / arrived : NaN,
         meanDepartDelay: this.insertedCount > 0 ? sumDepartDelay / this.insertedCount : NaN,
-        cityflowAverageTravelTime: cityflowAverageTravelTime(this.tripsTable, { trips: { arrived: this.arrived } }, this.endLimit),
+        meanTravelTimeAllTrips: dueTrips > 0 ? sumAllTT / dueTrips : NaN,
+        meanDelayAllTrips: dueTrips > 0 ? sumAllDelay / dueTrips : NaN,
+        dueTrips,
       },
       timeseries: this.samples.slice(),
     };

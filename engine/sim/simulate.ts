@@ -60,7 +60,7 @@ export function* simulateSteps(
   }
   sim.run();
   progress?.(sim.time, sim.options.end);
-  const result = metrics.result();
+  const result = metrics.result(sim.gridlock ? sim.gridlock.junctions.map((id) => net.junctionIndex(id)) : []);
   return {
     ...result,
     ...(sim.gridlock ? { gridlock: sim.gridlock } : {}),

@@ -8,8 +8,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { greenwaveArgs } from '../fixtures/cli.js';
+import { twoSignalsYaml } from '../fixtures/two-signals.js';
 import { buildScenario, loadScenario } from '../../engine/scenario/index.js';
 import { simulate } from '../../engine/sim/simulate.js';
 import { runObjective } from '../../engine/optimise/optimise.js';
@@ -24,24 +26,7 @@ function greenwave(...args: string[]): { code: number; stdout: string; stderr: s
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-const SCENARIO = `name: two-signals
-drivingSide: right
-network:
-  generator: corridor
-  junctions: 2
-  spacingM: 250
-  endLengthM: 250
-  sideLengthM: 150
-  lanes: 1
-demand:
-  flows:
-    - { id: eb, from: west, to: east, vehPerHour: 500, beginS: 0, endS: 600, arrivals: poisson }
-    - { id: wb, from: east, to: west, vehPerHour: 400, beginS: 0, endS: 600, arrivals: poisson }
-    - { id: side, from: n1, to: s1, vehPerHour: 150, beginS: 0, endS: 600, arrivals: poisson }
-simulation:
-  endS: 1800
-  seed: 3
-`;
+const SCENARIO = twoSignalsYaml();
 const file = join(dir, 'two-signals.yaml');
 writeFileSync(file, SCENARIO);
 
@@ -84,14 +69,37 @@ describe('greenwave optimise', () => {
     // SUMO has no max-pressure tlLogic: no SUMO files for a max-pressure plan
     if (summary.control === 'max-pressure') expect(existsSync(join(out, 'plan.add.xml'))).toBe(false);
     else expect(readFileSync(join(out, 'plan.add.xml'), 'utf8')).toContain(`type="${summary.control === 'fixed' ? 'static' : 'actuated'}"`);
+    // the timing sheet: header first, every phase of both signals under the current, Webster and optimised plans
+    const timing = parse(readFileSync(join(out, 'timing.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    expect(readFileSync(join(out, 'timing.csv'), 'utf8').split('\n')[0]).toBe('plan,junction,name,control,cycle_s,offset_s,phase,movements,permissive,green_start_s,green_s,yellow_s,all_red_s,min_green_s');
+    expect([...new Set(timing.map((t) => t.plan))]).toEqual(['current', 'webster', 'optimised']);
+    expect([...new Set(timing.map((t) => t.junction))].sort()).toEqual(['j0', 'j1']);
+    for (const [plan, junction] of [['current', 'j0'], ['webster', 'j1'], ['optimised', 'j0'], ['optimised', 'j1']]) {
+      const phases = timing.filter((t) => t.plan === plan && t.junction === junction);
+      expect(phases.length, `${plan} ${junction}`).toBeGreaterThanOrEqual(2);
+      // cycle = sum of green + yellow + all-red; each green starts where the previous phase's all-red ended
+      const sum = phases.reduce((acc, t) => acc + Number(t.green_s) + Number(t.yellow_s) + Number(t.all_red_s), 0);
+      expect(Number(phases[0].cycle_s)).toBeCloseTo(sum, 2);
+      expect(Number(phases[1].green_start_s)).toBeCloseTo(Number(phases[0].green_s) + Number(phases[0].yellow_s) + Number(phases[0].all_red_s), 2);
+      expect(Number(phases[0].offset_s)).toBeGreaterThanOrEqual(0);
+      expect(Number(phases[0].offset_s)).toBeLessThan(sum);
+      expect(phases[0].movements).toMatch(/ > .*, (straight|left|right)/);
+    }
+    // ... and the report draws it: one phase diagram per plan and junction, side by side
+    expect(greenwave('report', out).code).toBe(0);
+    const page = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(page).toContain('<section id="timing">');
+    expect(page.match(/class="chart phase-diagram"/g)).toHaveLength(6);
+    expect(page.indexOf('id="comparison"')).toBeLessThan(page.indexOf('id="convergence"')); // the comparison (gridlock first) leads
+    expect(page).toContain('Gridlocked seeds');
     // the optimised scenario is a valid scenario file, whatever kind won
     const check = greenwave('validate', join(out, 'optimised.scenario.json'));
     expect(check.code, check.stderr).toBe(0);
     const csv = readFileSync(join(out, 'convergence.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toMatch(/^# greenwave/);
-    expect(csv[1]).toBe('evaluation,batch,elapsedS,objective,best,control');
+    expect(csv[0]).toBe('evaluation,batch,elapsedS,objective,best,control');
+    expect(JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8'))).toMatchObject({ kind: 'optimise', scenario: 'two-signals' });
     // one line per evaluation of both searches, numbered on, the best so far never rising
-    const rows = csv.slice(2).map((line) => line.split(','));
+    const rows = csv.slice(1).map((line) => line.split(','));
     expect(rows.length).toBe(summary.evaluations);
     expect(rows.map((row) => Number(row[0]))).toEqual(rows.map((_, i) => i + 1));
     expect(rows.map((row) => row[5])).toEqual(summary.training.searches.flatMap((s) => Array<string>(s.evaluations).fill(s.control)));

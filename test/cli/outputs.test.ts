@@ -46,7 +46,8 @@ describe('greenwave run: the output directory', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(outside, 'utf8')).toBe('keep me\n'); // before: overwritten through the link
     expect(statSync(join(out, 'trips.csv')).isFile()).toBe(true);
-    expect(readFileSync(join(out, 'trips.csv'), 'utf8')).toMatch(/^# greenwave .*; scenario tiny; seed 5\n/);
+    expect(readFileSync(join(out, 'trips.csv'), 'utf8')).toMatch(/^id,depart_s,/);
+    expect(JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8')).provenance).toMatch(/^greenwave .*; scenario tiny; seed 5$/);
   }, 180_000);
 
   it('resolves outputs.dir inside the scenario\'s directory and refuses one leading out of it, unless --out names the directory', () => {
@@ -74,10 +75,10 @@ describe('greenwave run: the output directory', () => {
     const other = scenario('c/two.yaml', SCENARIO('two'));
     const refused = greenwave('run', other, '--out', out);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/holds the outputs of scenario "one" .* add --force to replace them \(only the 10 file\(s\) that run recorded are removed\)/);
+    expect(refused.stderr).toMatch(/holds the outputs of scenario "one" .* add --force to replace them \(only the 12 file\(s\) that run recorded are removed\)/);
     const forced = greenwave('run', other, '--out', out, '--force');
     expect(forced.code, forced.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['greenwave-manifest.json', 'junctions.csv', 'links.csv', 'network.geojson', 'notes.txt', 'summary.json', 'timeseries.csv', 'trips.csv']);
+    expect(readdirSync(out).sort()).toEqual(['greenwave-manifest.json', 'junctions.csv', 'links.csv', 'metadata.json', 'network.geojson', 'notes.txt', 'summary.json', 'timeseries.csv', 'timing.csv', 'trips.csv']);
     // the run of "one" wrote corridor.json, report.html ...: all gone, so report shows "two" alone
     expect(greenwave('report', out).code).toBe(0);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/scenario two/);
@@ -174,9 +175,9 @@ describe('greenwave report: one run, and no silent overwrite', () => {
     const mixed = greenwave('report', out);
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/corridor\.json changed after the run wrote it/);
-    // without manifests (outputs of older versions), the scenarios the files record are compared
+    // without manifests (outputs of older versions, whose CSVs began with a `#` provenance line), the scenarios the files record are compared
     rmSync(join(out, 'greenwave-manifest.json'));
-    writeFileSync(join(out, 'timeseries.csv'), readFileSync(join(other, 'timeseries.csv')));
+    writeFileSync(join(out, 'timeseries.csv'), `# greenwave 0.1.0; scenario two; seed 5\n${readFileSync(join(other, 'timeseries.csv'), 'utf8')}`);
     const legacy = greenwave('report', out, '--force');
     expect(legacy.code).toBe(2);
     expect(legacy.stderr).toMatch(/the files belong to different scenarios: .*timeseries\.csv: two/);

@@ -14,6 +14,7 @@ import { createInProcessEvaluator, type EvaluationScenario } from '../../engine/
 import { apportion, completePrograms, createSearchSpace } from '../../engine/optimise/space.js';
 import { createCmaEs, createCompass, type SearchMethod } from '../../engine/optimise/search.js';
 import { optimise, runObjective } from '../../engine/optimise/optimise.js';
+import { isBetterScore } from '../../engine/optimise/score.js';
 import { parseCheckpoint } from '../../engine/optimise/checkpoint.js';
 import { scaleDemand } from '../../engine/demand/scale.js';
 import { expandDemand, createRandom } from '../../engine/demand/index.js';
@@ -135,20 +136,32 @@ describe('search methods (minimum known)', () => {
 describe('objective', () => {
   const m = (over: Partial<NetworkMetrics>): NetworkMetrics => ({
     trips: 100, inserted: 100, arrived: 100, unfinished: 0, unroutable: 0, vehicleKm: 100, vehicleHours: 10, meanSpeed: 10,
-    meanTravelTime: 200, meanDelay: 50, meanWaitingTime: 40, meanStops: 1, meanDepartDelay: 0, cityflowAverageTravelTime: 210, ...over,
+    meanTravelTime: 200, meanDelay: 50, meanWaitingTime: 40, meanStops: 1, meanDepartDelay: 0,
+    meanTravelTimeAllTrips: 210, meanDelayAllTrips: 60, dueTrips: 100, ...over,
   });
 
-  it('is the mean delay when every trip finishes', () => {
-    expect(runObjective(m({}), 'delay')).toBe(50);
-    expect(runObjective(m({}), 'travelTime')).toBe(200);
-    expect(runObjective(m({}), 'vehicleHours')).toBe(10);
+  it('is the all-trips mean (unfinished trips counted to the end of the run), never the finished-only mean', () => {
+    expect(runObjective(m({}), 'delay')).toBe(60);
+    expect(runObjective(m({}), 'travelTime')).toBe(210);
+    // vehicle-hours of the due trips from planned departure to arrival or end: 100 x 210 s
+    expect(runObjective(m({}), 'vehicleHours')).toBeCloseTo((100 * 210) / 3600, 12);
+    // stranding trips lowers the finished-only mean but cannot lower the objective
+    expect(runObjective(m({ arrived: 80, unfinished: 20, meanDelay: 10, meanDelayAllTrips: 400 }), 'delay')).toBe(400);
   });
 
-  it('charges unfinished trips the penalty, so stranding vehicles never looks good', () => {
-    // 80 arrived at 50 s, 20 unfinished at 900 s: (80*50 + 20*900) / 100 = 220
-    expect(runObjective(m({ arrived: 80, unfinished: 20 }), 'delay', 900)).toBe(220);
-    expect(runObjective(m({ arrived: 80, unfinished: 20, meanDelay: 10 }), 'delay')).toBeGreaterThan(runObjective(m({}), 'delay'));
-    expect(runObjective(m({ unfinished: 36 }), 'vehicleHours', 100)).toBe(11);
+  it('adds an optional extra charge per unfinished trip', () => {
+    // 20 unfinished of 100 due at 900 s each: + 180 s on the mean
+    expect(runObjective(m({ arrived: 80, unfinished: 20 }), 'delay', 900)).toBe(60 + 180);
+    expect(runObjective(m({ unfinished: 36 }), 'vehicleHours', 100)).toBeCloseTo((100 * 210) / 3600 + 1, 12);
+  });
+});
+
+describe('isBetterScore', () => {
+  it('never ranks a plan that gridlocked on a run above one that did not, whatever the means', () => {
+    expect(isBetterScore({ value: 10, gridlockedRuns: 1 }, { value: 500 })).toBe(false);
+    expect(isBetterScore({ value: 500 }, { value: 10, gridlockedRuns: 1 })).toBe(true);
+    expect(isBetterScore({ value: 10 }, { value: 20 })).toBe(true);
+    expect(isBetterScore({ value: 10, gridlockedRuns: 2 }, { value: 20, gridlockedRuns: 2 })).toBe(true);
   });
 });
 

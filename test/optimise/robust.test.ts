@@ -58,19 +58,19 @@ describe('jitterDepartures', () => {
   });
 });
 
-/**
- * A stub evaluator: candidate c on run r (the position of its seed in `table`'s runs) has mean delay `table[c][r]`,
- * `unfinished[c][r]` unfinished trips (default none) and gridlock where `gridlocked[c][r]`.
- */
-function tableEvaluator(table: number[][], seeds: number[], unfinished?: number[][], gridlocked?: boolean[][]): Evaluator {
+/** A stub evaluator: candidate c on run r (the position of its seed in `table`'s runs) has mean delay `table[c][r]`. */
+/** `gridlocked[c]`/`stranded[c]`: fresh-run indices on which candidate c gridlocked / left trips unfinished. */
+function tableEvaluator(table: number[][], seeds: number[], gridlocked: number[][] = [], stranded: number[][] = []): Evaluator {
   return {
     concurrency: 1,
     async evaluate(request: EvaluationRequest): Promise<BatchResult> {
       const results = request.candidates.flatMap((_, c) => request.seeds.map((seed) => {
         const r = seeds.indexOf(seed);
-        const network = { meanDelay: table[c][r], meanTravelTime: table[c][r] + 60, arrived: 100, unfinished: unfinished?.[c][r] ?? 0, vehicleHours: 1 } as unknown as NetworkMetrics;
-        const gridlock = gridlocked?.[c][r] === true ? { gridlock: { time: 1800, junctions: ['j'], vehicles: 5 } } : {};
-        return { ok: true as const, task: c, candidate: c, variant: request.variants?.[0] ?? 0, seed, metrics: { network, endTime: 3600, ...gridlock }, attempts: 1, elapsedMs: 0 };
+        const jammed = gridlocked[c]?.includes(r) ?? false;
+        const unfinished = jammed || (stranded[c]?.includes(r) ?? false) ? 20 : 0;
+        const network = { meanDelay: table[c][r], meanTravelTime: table[c][r] + 60, meanDelayAllTrips: table[c][r], meanTravelTimeAllTrips: table[c][r] + 60, dueTrips: 100, arrived: 100 - unfinished, unfinished, vehicleHours: 1 } as unknown as NetworkMetrics;
+        const gridlock = jammed ? { gridlock: { time: 1000, junctions: ['j'], vehicles: 20 } } : {};
+        return { ok: true as const, task: c, candidate: c, variant: request.variants?.[0] ?? 0, seed, metrics: { network, endTime: 3600, ...gridlock } as never, attempts: 1, elapsedMs: 0 };
       }));
       return { total: results.length, results, failures: [], notRun: [], aborted: false };
     },
@@ -103,26 +103,16 @@ describe('rerankPlans', () => {
     expect(lucky.fresh - lucky.training).toBeCloseTo(17, 12); // what training overstated
   });
 
-  it('ranks failures first: unfinished trips on any fresh run lose to none whatever the gain, and gridlock loses to both', async () => {
+  it('ranks gridlock first, then runs with unfinished trips, whatever the gains', async () => {
     const seeds = [1, 2, 3];
-    // Reference 40 s. "leaky" gains 20 s on every run but leaves 1 trip unfinished on run 2 (its objective there,
-    // (20 x 100 + 900) / 101 = 28.7 s, still far below the others'); "stuck" gains as much but gridlocks on run 3;
-    // "clean" gains 1 s and serves every trip.
-    const table = [[40, 40, 40], [20, 20, 20], [20, 20, 20], [39, 39, 39]];
-    const unfinished = [[0, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]];
-    const gridlocked = [[false, false, false], [false, false, false], [false, false, true], [false, false, false]];
-    const result = await rerankPlans(tableEvaluator(table, seeds, unfinished, gridlocked), [
-      { label: 'leaky', plan: plan(10) }, { label: 'stuck', plan: plan(11) }, { label: 'clean', plan: plan(30) },
-    ], [], { pairs: seeds.map((s) => [s, 0] as const), objective: 'delay', penalty: 900 });
-    const byLabel = new Map(result.ranked.map((e) => [e.label, e]));
-    // the failures would win on gain alone ...
-    expect(byLabel.get('leaky')!.score).toBeLessThan(byLabel.get('clean')!.score);
-    expect(byLabel.get('stuck')!.score).toBeLessThan(byLabel.get('clean')!.score);
-    // ... but never beat the plan that served every trip, and gridlock ranks last
-    expect(result.ranked.map((e) => e.label)).toEqual(['clean', 'leaky', 'stuck']);
+    // Reference 40 s; "jam" gains 30 s a run but gridlocks on run 2; "leaky" gains 20 s but strands trips on run 0;
+    // "clean" gains only 1 s, finishing every trip.
+    const table = [[40, 40, 40], [10, 10, 10], [20, 20, 20], [39, 39, 39]];
+    const labels = [{ label: 'jam', plan: plan(10) }, { label: 'leaky', plan: plan(20) }, { label: 'clean', plan: plan(39) }];
+    const result = await rerankPlans(tableEvaluator(table, seeds, [[], [2]], [[], [], [0]]), labels, [], {
+      pairs: seeds.map((s) => [s, 0] as const), objective: 'delay', penalty: 0,
+    });
+    expect(result.ranked.map((e) => [e.label, e.gridlockedRuns, e.strandedRuns])).toEqual([['clean', 0, 0], ['leaky', 0, 1], ['jam', 1, 1]]);
     expect(result.chosen).toBe(2);
-    expect(byLabel.get('leaky')!.unfinished).toBeCloseTo(1 / 3, 12);
-    expect(byLabel.get('stuck')!.gridlocks).toBe(1);
-    expect(byLabel.get('clean')!.unfinished).toBe(0);
   });
 });

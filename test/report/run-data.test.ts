@@ -16,6 +16,9 @@ import {
   loadReportData, renderReport, renderReportHtml, reportRecorders, runReportData, writeOutputs, writeRecordings,
 } from '../../engine/report/index.js';
 import { hostileRun } from '../fixtures/report-fixture.js';
+import { parse } from 'csv-parse/sync';
+import { buildScenario, loadScenario } from '../../engine/scenario/index.js';
+import { CONTROL_CODE } from '../../engine/network/compiled.js';
 
 const dirs: string[] = [];
 afterAll(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
@@ -50,6 +53,32 @@ describe('greenwave run --report renders from memory what greenwave report rende
       expect(fromMemory === fromFiles).toBe(true);
     });
   }
+});
+
+describe('greenwave run writes the timing sheet of the plan it ran', () => {
+  it('corridor: timing.csv (header first) has every phase of every signal under the current plan, and report.html draws it', async () => {
+    const dir = await runWithReport('corridor');
+    const text = await readFile(join(dir, 'timing.csv'), 'utf8');
+    expect(text.split('\n')[0]).toBe('plan,junction,name,control,cycle_s,offset_s,phase,movements,permissive,green_start_s,green_s,yellow_s,all_red_s,min_green_s');
+    const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
+    const built = buildScenario(await loadScenario('scenarios/corridor/scenario.yaml'));
+    const net = built.compiled;
+    const signals = Array.from({ length: net.junctionCount }, (_, j) => j).filter((j) => net.junctionControl[j] === CONTROL_CODE.signal).map((j) => net.junctionKey(j));
+    expect(signals.length).toBeGreaterThan(0);
+    expect([...new Set(rows.map((r) => r.junction))].sort()).toEqual([...signals].sort());
+    expect(new Set(rows.map((r) => r.plan))).toEqual(new Set(['current']));
+    for (const id of signals) {
+      const phases = rows.filter((r) => r.junction === id);
+      // the program the run ran: its phases' times, in order
+      const program = built.signals.programs.find((p) => net.junctionKey(p.junction) === id);
+      if (program) expect(phases.map((r) => Number(r.green_s))).toEqual(program.phases.map((p) => p.duration));
+      const sum = phases.reduce((acc, r) => acc + Number(r.green_s) + Number(r.yellow_s) + Number(r.all_red_s), 0);
+      expect(Number(phases[0].cycle_s)).toBeCloseTo(sum, 2);
+    }
+    const page = await readFile(join(dir, 'report.html'), 'utf8');
+    expect(page).toContain('<section id="timing">');
+    expect(page.match(/class="chart phase-diagram"/g)).toHaveLength(signals.length);
+  });
 });
 
 describe('runReportData', () => {

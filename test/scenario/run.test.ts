@@ -76,7 +76,7 @@ describe('runScenario', () => {
   it('writes the command\'s output files with `out`, and nothing without it', async () => {
     const out = join(dir, 'out');
     const run = await runScenario(file, { out });
-    expect(run.outputs.map((f) => f.slice(out.length + 1)).sort()).toEqual(['junctions.csv', 'links.csv', 'network.geojson', 'summary.json', 'timeseries.csv', 'trips.csv']);
+    expect(run.outputs.map((f) => f.slice(out.length + 1)).sort()).toEqual(['junctions.csv', 'links.csv', 'metadata.json', 'network.geojson', 'summary.json', 'timeseries.csv', 'timing.csv', 'trips.csv']);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(run.summary)));
     const quiet = await runScenario(file, { seed: 3 });
     expect(quiet.outputs).toEqual([]);

@@ -27,8 +27,7 @@ import { createHash } from 'node:crypto';
 import { Packr } from 'msgpackr';
 import { UsageError } from '../../engine/errors.js';
 import { CompiledNetwork } from '../../engine/network/compiled.js';
-import { CONTROL_CODE } from '../../engine/network/compiled.js';
-import { levelOfService, type NetworkMetrics } from '../../engine/sim/metrics.js';
+import { junctionLevels, type NetworkMetrics } from '../../engine/sim/metrics.js';
 import {
   NETWORK_METRIC_FIELDS, isTripTable,
   type Candidate, type EvaluationDetail, type EvaluationMetrics, type EvaluationScenario, type ScenarioVariant, type TaskError,
@@ -154,7 +153,7 @@ interface PackedMetrics {
   packed: Float64Array;
   gridlock?: EvaluationMetrics['gridlock'];
   links?: EvaluationMetrics['links'];
-  junctions?: { vehicles: Int32Array; controlDelay: Float64Array };
+  junctions?: { vehicles: Int32Array; controlDelay: Float64Array; stuck: Int32Array; blocked: Uint8Array };
   /** With detail `all`: the whole simulation result (per-trip arrays, time series). */
   result?: EvaluationMetrics['result'];
 }
@@ -167,7 +166,7 @@ export function encodeMetrics(m: EvaluationMetrics): string {
   const value: PackedMetrics = { packed };
   if (m.gridlock !== undefined) value.gridlock = m.gridlock;
   if (m.links !== undefined) value.links = m.links;
-  if (m.junctions !== undefined) value.junctions = { vehicles: m.junctions.vehicles, controlDelay: m.junctions.controlDelay };
+  if (m.junctions !== undefined) value.junctions = { vehicles: m.junctions.vehicles, controlDelay: m.junctions.controlDelay, stuck: m.junctions.stuck, blocked: m.junctions.blocked };
   if (m.result !== undefined) value.result = m.result;
   return Buffer.from(packr.pack(value)).toString('base64');
 }
@@ -182,12 +181,8 @@ export function decodeMetrics(encoded: string, net: CompiledNetwork): Evaluation
   if (value.gridlock !== undefined) metrics.gridlock = value.gridlock;
   if (value.links !== undefined) metrics.links = value.links;
   if (value.junctions !== undefined) {
-    const { vehicles, controlDelay } = value.junctions;
-    metrics.junctions = {
-      vehicles,
-      controlDelay,
-      levelOfService: Array.from(controlDelay, (d, j) => (Number.isNaN(d) ? '' : levelOfService(d, net.junctionControl[j] === CONTROL_CODE.signal))),
-    };
+    const { vehicles, controlDelay, stuck, blocked } = value.junctions;
+    metrics.junctions = { vehicles, controlDelay, levelOfService: junctionLevels(net, controlDelay, blocked), stuck, blocked };
   }
   if (value.result !== undefined) metrics.result = value.result;
   return metrics;

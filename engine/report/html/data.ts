@@ -12,6 +12,8 @@
  * the assembly shared by both paths live here.
  */
 import { z } from 'zod';
+import type { WhatIfComparison } from '../what-if.js';
+import type { TimingRow } from '../timing.js';
 import type { TimeSample } from '../../sim/metrics.js';
 import type { Summary } from '../stats.js';
 import type { CalibrationReport } from './calibration-data.js';
@@ -19,7 +21,7 @@ import type { CalibrationReport } from './calibration-data.js';
 /** Files the report reads, in the order it looks for them. */
 export const REPORT_INPUT_FILES = [
   'summary.json', 'network.geojson', 'links.csv', 'junctions.csv', 'timeseries.csv',
-  'junction-timeseries.csv', 'link-flows.csv', 'corridor.json', 'convergence.csv', 'comparison.json',
+  'junction-timeseries.csv', 'link-flows.csv', 'corridor.json', 'convergence.csv', 'comparison.json', 'timing.csv', 'metadata.json',
 ] as const;
 
 const finiteOrNull = z.number().nullable();
@@ -39,11 +41,21 @@ export const SummarySchema = z.object({
 }).loose();
 
 const position = z.array(z.number()).min(2);
-/** Schema of network.geojson (links as LineStrings with their metrics). */
+/** Schema of metadata.json (see `../metadata.ts`): what the report reads of it. */
+export const MetadataSchema = z.object({ format: z.literal('greenwave-metadata'), provenance: z.string() }).loose();
+/** A junction of network.geojson: a Point with its level of service (the report takes them from junctions.csv). */
+const JunctionFeatureSchema = z.object({
+  geometry: z.object({ type: z.literal('Point'), coordinates: z.array(z.number()).min(2) }),
+  properties: z.object({ kind: z.literal('junction'), id: z.string() }).loose(),
+}).loose();
+
+/** Schema of network.geojson (links as LineStrings with their metrics, junctions as Points). */
 export const GeoJsonSchema = z.object({
   type: z.literal('FeatureCollection'),
   crs: z.unknown().optional(),
-  features: z.array(z.object({
+  /** greenwave's foreign member: `coordinates` is `wgs84-lon-lat` or `planar-metres` (absent in files of older versions). */
+  greenwave: z.object({ coordinates: z.string().optional() }).loose().optional(),
+  features: z.array(z.union([JunctionFeatureSchema, z.object({
     geometry: z.object({ type: z.literal('LineString'), coordinates: z.array(position).min(2) }),
     properties: z.object({
       id: z.string(),
@@ -51,21 +63,31 @@ export const GeoJsonSchema = z.object({
       to: z.string(),
       lengthM: z.number().optional(),
       lanes: z.number().optional(),
-      speedKmh: z.number().optional(),
+      speedMPerS: z.number().optional(),
       entered: z.number().optional(),
       meanTravelTimeS: finiteOrNull.optional(),
       speedRatio: finiteOrNull.optional(),
       meanQueue: z.number().optional(),
       maxQueue: z.number().optional(),
     }).loose(),
-  }).loose()),
+  }).loose()])),
 }).loose();
+
+/** A link feature of network.geojson. */
+export type GeoJsonLinkFeature = Exclude<z.infer<typeof GeoJsonSchema>['features'][number], z.infer<typeof JunctionFeatureSchema>>;
 
 const SummaryStat = z.object({
   n: z.number(), mean: finiteOrNull, sd: finiteOrNull.optional(), halfWidth: finiteOrNull, lower: finiteOrNull, upper: finiteOrNull, level: z.number(),
 });
-/** Metrics of the before/after table, in column order. */
+/** Metrics every comparison.json has (files of older versions lack the all-trips means). */
 export const COMPARISON_METRICS = ['meanDelay', 'meanTravelTime', 'meanStops', 'vehicleHours', 'unfinished'] as const;
+/** Metrics of the before/after table, in column order: unfinished trips first, all-trips means before finished-only ones. */
+export const COMPARISON_COLUMNS = ['unfinished', 'meanDelayAllTrips', 'meanDelay', 'meanTravelTimeAllTrips', 'meanTravelTime', 'meanStops', 'vehicleHours'] as const;
+const MetricSummariesSchema = z.object({
+  ...(Object.fromEntries(COMPARISON_METRICS.map((m) => [m, SummaryStat])) as Record<(typeof COMPARISON_METRICS)[number], typeof SummaryStat>),
+  meanDelayAllTrips: SummaryStat.optional(),
+  meanTravelTimeAllTrips: SummaryStat.optional(),
+}).loose();
 /** Schema of comparison.json (the optimiser's before/after table). */
 export const ComparisonSchema = z.object({
   scenario: z.string(),
@@ -76,10 +98,14 @@ export const ComparisonSchema = z.object({
   reference: z.string().optional(),
   rows: z.array(z.object({
     plan: z.string(),
-    metrics: z.object(Object.fromEntries(COMPARISON_METRICS.map((m) => [m, SummaryStat])) as Record<(typeof COMPARISON_METRICS)[number], typeof SummaryStat>).loose(),
+    /** Held-out seeds on which the plan gridlocked (absent in files of older versions). */
+    gridlockedSeeds: z.array(z.number()).optional(),
+    verdict: z.enum(['better', 'worse', 'inconclusive', 'reference']).optional(),
+    verdictReason: z.string().optional(),
+    metrics: MetricSummariesSchema,
     /** Per-seed differences to the reference plan (this minus reference), paired by seed; null for the reference. */
-    difference: z.object(Object.fromEntries(COMPARISON_METRICS.map((m) => [m, SummaryStat])) as Record<(typeof COMPARISON_METRICS)[number], typeof SummaryStat>).loose().nullable().optional(),
-    junctions: z.array(z.object({ id: z.string(), controlDelay: SummaryStat, los: z.string() })).optional(),
+    difference: MetricSummariesSchema.nullable().optional(),
+    junctions: z.array(z.object({ id: z.string(), controlDelay: SummaryStat, los: z.string(), blockedSeeds: z.number().optional() })).optional(),
     failures: z.array(z.object({ seed: z.number(), message: z.string() })).optional(),
   }).loose()).min(1),
 }).loose();
@@ -159,6 +185,9 @@ export interface ReportJunctionSeries {
   controlDelayS: number[];
 }
 
+/** One row of timing.csv: one phase of one junction's plan, seconds (see `../timing.ts`). */
+export type ReportTimingRow = TimingRow;
+
 /** One optimiser evaluation from convergence.csv. */
 export interface ConvergencePoint {
   /** Evaluation number, from 1. */
@@ -204,6 +233,10 @@ export interface ReportData {
   convergence?: ConvergencePoint[];
   /** comparison.json. */
   comparison?: ComparisonFile;
+  /** timing.csv: the timing sheet of each plan. */
+  timing?: ReportTimingRow[];
+  /** `greenwave compare`: a base scenario and its variants on the same seeds. */
+  whatIf?: WhatIfComparison;
   /** calibration.csv and calibration.json of `greenwave calibrate`. */
   calibration?: CalibrationReport;
 }
@@ -224,7 +257,8 @@ export interface LinkFlowFigures {
 
 /** The map's links: network.geojson's features with the flows of link-flows.csv (by link id) where present. */
 export function reportLinks(geojson: z.infer<typeof GeoJsonSchema>, flows: ReadonlyMap<string, LinkFlowFigures>): ReportLink[] {
-  return geojson.features.map((f) => {
+  const links = geojson.features.filter((f): f is GeoJsonLinkFeature => f.geometry.type === 'LineString');
+  return links.map((f) => {
     const p = f.properties;
     const flow = flows.get(p.id);
     const name = typeof p.name === 'string' && p.name !== '' ? p.name : undefined;
@@ -247,7 +281,13 @@ export function reportLinks(geojson: z.infer<typeof GeoJsonSchema>, flows: Reado
   });
 }
 
-/** The provenance a reader takes from a CSV file's text: its first line without the `#`, trimmed; '' when it has none. */
+/** Whether a network.geojson is in WGS84 lon/lat: its `greenwave.coordinates`, else (files of older versions) the absence of a `crs` member. */
+export function geoJsonIsGeographic(geojson: z.infer<typeof GeoJsonSchema>): boolean {
+  const said = geojson.greenwave?.coordinates;
+  return said !== undefined ? said === 'wgs84-lon-lat' : geojson.crs === undefined;
+}
+
+/** The provenance a reader takes from a CSV file's text of an older version: its `#` first line without the `#`, trimmed; '' when it has none. */
 export function csvProvenance(text: string): string {
   if (!text.startsWith('#')) return '';
   const nl = text.indexOf('\n');

@@ -2,8 +2,9 @@
  * Reading an outputs directory for the HTML report (`loadReportData`): every
  * file of `REPORT_INPUT_FILES` that is there.
  *
- * CSV files may start with one `#` provenance line; JSON files are checked with
- * zod. A malformed file is an `InputError` whose path names the file and the
+ * CSV files start with their header row (files of older versions with one `#`
+ * provenance line first, still read); the provenance of every file is taken from
+ * metadata.json when it is there. JSON files are checked with zod. A malformed file is an `InputError` whose path names the file and the
  * line and column (CSV) or JSON path, e.g. `junctions.csv:7 control_delay_s`.
  */
 import { readFile } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { parse } from 'csv-parse/sync';
 import type { z } from 'zod';
 import { InputError } from '../../errors.js';
 import {
-  ComparisonSchema, CorridorSchema, GeoJsonSchema, REPORT_INPUT_FILES, SummarySchema, csvProvenance, reportLinks,
+  ComparisonSchema, CorridorSchema, GeoJsonSchema, MetadataSchema, REPORT_INPUT_FILES, SummarySchema, csvProvenance, geoJsonIsGeographic, reportLinks,
   type LinkFlowFigures, type ReportData, type ReportJunctionSeries,
 } from './data.js';
 import { CALIBRATION_FILES, readCalibration } from './calibration.js';
@@ -100,11 +101,14 @@ export async function loadReportData(dir: string): Promise<ReportData> {
     throw new InputError(dir, `holds no greenwave outputs (looked for ${[...REPORT_INPUT_FILES, ...CALIBRATION_FILES].join(', ')}); run "greenwave run <scenario> --out ${dir}" first`);
   }
   const data: ReportData = { provenance: {}, geographic: false, ...(calibration ? { calibration } : {}) };
+  const metadataText = texts.get('metadata.json');
+  const metadata = metadataText !== undefined ? parseJson('metadata.json', metadataText, MetadataSchema) : undefined;
   const csvOf = (name: string, columns: readonly string[]): Row[] | undefined => {
     const text = texts.get(name);
     if (text === undefined) return undefined;
     const { rows, provenance } = parseCsv(name, text, columns);
-    if (provenance) data.provenance[name] = provenance;
+    const said = provenance || metadata?.provenance;
+    if (said) data.provenance[name] = said;
     return rows;
   };
 
@@ -118,7 +122,7 @@ export async function loadReportData(dir: string): Promise<ReportData> {
   const geo = texts.get('network.geojson');
   if (geo !== undefined) {
     const parsed = parseJson('network.geojson', geo, GeoJsonSchema);
-    data.geographic = parsed.crs === undefined;
+    data.geographic = geoJsonIsGeographic(parsed);
     data.links = reportLinks(parsed, flows);
   }
   // links.csv only repeats what network.geojson carries; it is read to check it and for its provenance.
@@ -164,6 +168,16 @@ export async function loadReportData(dir: string): Promise<ReportData> {
   const conv = csvOf('convergence.csv', ['evaluation', 'batch', 'elapsedS', 'objective', 'best']);
   if (conv) {
     data.convergence = conv.map((r) => ({ evaluation: r.number('evaluation'), batch: r.number('batch'), elapsedS: r.number('elapsedS'), objective: r.number('objective'), best: r.number('best') }));
+  }
+  const timing = csvOf('timing.csv', ['plan', 'junction', 'cycle_s', 'offset_s', 'phase', 'movements', 'green_start_s', 'green_s', 'yellow_s', 'all_red_s', 'min_green_s']);
+  if (timing) {
+    const list = (v: string | undefined): string[] => (v ? v.split('; ').filter((m) => m !== '') : []);
+    data.timing = timing.map((r) => ({
+      plan: r.get('plan'), junction: r.get('junction'), name: r.get('name') ?? '', control: r.get('control') ?? 'fixed',
+      cycleS: r.number('cycle_s'), offsetS: r.number('offset_s'), phase: r.number('phase'),
+      movements: list(r.get('movements')), permissive: list(r.get('permissive')),
+      greenStartS: r.number('green_start_s'), greenS: r.number('green_s'), yellowS: r.number('yellow_s'), allRedS: r.number('all_red_s'), minGreenS: r.number('min_green_s'),
+    }));
   }
   const comparison = texts.get('comparison.json');
   if (comparison !== undefined) data.comparison = parseJson('comparison.json', comparison, ComparisonSchema);

@@ -23,6 +23,8 @@ import { LOS_COLOURS, LOS_GRADES, NO_DATA_COLOUR, SIGNAL_LOS_LIMITS, losLegend, 
 import { clock, lineChart, num, timeSpaceDiagram, type ChartSeries } from './charts.js';
 import { networkMap } from './map.js';
 import { comparisonSection } from './comparison.js';
+import { timingSection } from './timing.js';
+import { whatIfSection } from './what-if.js';
 import { calibrationSection } from './calibration.js';
 import { junctionLabel, type ReportData, type ReportJunction, type ReportJunctionSeries } from './data.js';
 import { loadReportData } from './read.js';
@@ -127,6 +129,8 @@ th:first-child { text-align: left; }
 td.best .mean { font-weight: 700; }
 .ci, .ci-range { color: var(--muted); font-size: 12px; }
 .change.better { color: #1a7f37; } .change.worse { color: #b42318; } .change.overlap { color: var(--muted); }
+.timing-plans { display: flex; flex-wrap: wrap; gap: 16px; } .timing-plan { flex: 1 1 360px; max-width: 480px; } table.timing td.movements { font-size: 12px; text-align: left; } svg.phase-diagram { max-width: 480px; }
+td.verdict.better { color: #1a7f37; } td.verdict.worse { color: #b42318; } td.gridlock { background: #fdecea; color: #b42318; font-weight: 700; } .blocked { color: #b42318; font-size: 11px; }
 .change { font-size: 12px; white-space: nowrap; }
 .los-chip { display: inline-block; min-width: 18px; text-align: center; border-radius: 3px; font-weight: 700; font-size: 11px; color: #111; }
 select { font: inherit; padding: 2px 6px; }
@@ -147,7 +151,8 @@ function keyFigures(data: ReportData): Html {
   };
   return html`<div class="cards">
 ${card('Trips', 'trips', 0)}${card('Arrived', 'arrived', 0)}${card('Unfinished', 'unfinished', 0)}
-${card('Mean travel time', 'meanTravelTime', 1, 's')}${card('Mean delay', 'meanDelay', 1, 's')}${card('Mean stops', 'meanStops', 2)}
+${totals.meanTravelTimeAllTrips !== undefined ? html`${card('Mean travel time, all trips', 'meanTravelTimeAllTrips', 1, 's')}${card('Mean delay, all trips', 'meanDelayAllTrips', 1, 's')}` : ''}
+${card('Mean travel time, finished only', 'meanTravelTime', 1, 's')}${card('Mean delay, finished only', 'meanDelay', 1, 's')}${card('Mean stops', 'meanStops', 2)}
 ${card('Vehicle-km', 'vehicleKm', 0)}${card('Vehicle-hours', 'vehicleHours', 1)}${card('Mean speed', 'meanSpeed', 1, 'km/h', 3.6)}
 </div>`;
 }
@@ -304,17 +309,19 @@ export function renderReportHtml(data: ReportData, options: ReportOptions = {}):
     ? html`greenwave ${s.greenwave ?? ''} · scenario ${s.scenario}${s.scenarioFile ? html` (${s.scenarioFile})` : ''} · seed ${s.seed}${reps}${s.network ? html` · ${num(s.network.junctions, 0)} junctions, ${num(s.network.links, 0)} links, driving on the ${s.network.drivingSide}` : ''}${s.endTime !== undefined ? html` · run ended ${clock(s.endTime)}` : ''}`
     : html`${provenance ?? ''}`;
   const gridlock = s?.gridlock
-    ? html`<div class="warning"><b>Gridlock</b> at ${clock(s.gridlock.time)}: ${num(s.gridlock.vehicles, 0)} vehicles stuck at junctions ${join(s.gridlock.junctions.map((id) => junctionLabel(data, id)), ', ')}. The run ended there; figures cover the run up to then.</div>`
+    ? html`<div class="warning"><b>Gridlock</b> at ${clock(s.gridlock.time)}: ${num(s.gridlock.vehicles, 0)} vehicles stuck at junctions ${join(s.gridlock.junctions.map((id) => junctionLabel(data, id)), ', ')}. The run ended there: the all-trips means count the stranded trips up to the scheduled end, the finished-only means leave them out, and the blocked junctions are LOS F.</div>`
     : '';
   const body = html`<header><h1>${title}</h1><div class="meta">${meta}</div>${gridlock}${keyFigures(data)}</header>
+${data.whatIf ? html`<section id="what-if"><h2>What if: variants against the base on the same seeds</h2>${whatIfSection(data.whatIf)}</section>` : ''}
+${data.comparison ? html`<section id="comparison"><h2>Before and after: plans compared on held-out seeds</h2>${comparisonSection(data.comparison)}</section>` : ''}
+${data.timing && data.timing.length > 0 ? html`<section id="timing"><h2>Signal timing sheet</h2>${timingSection(data.timing)}</section>` : ''}
 ${data.links || data.summary ? html`<section id="map"><h2>Network map</h2>${mapSection(data)}</section>` : ''}
 ${data.calibration ? calibrationSection(data.calibration, data.links, { geographic: data.geographic, drivingSide: s?.network?.drivingSide ?? 'right' }) : ''}
 ${networkSeries(data)}
 ${data.links || data.junctionSeries ? junctionSection(data, options) : ''}
 ${data.links || data.corridor ? corridorSection(data, options) : ''}
 ${convergenceSection(data)}
-${data.comparison ? html`<section id="comparison"><h2>Before and after: plans compared on held-out seeds</h2>${comparisonSection(data.comparison)}</section>` : ''}
-<footer>Made by greenwave from ${join(Object.keys(data.provenance).concat(data.summary ? ['summary.json'] : []).sort(), ', ')}. Times are clock times of the simulated day; delays in seconds. Map colours: d3-scale with ColorBrewer RdYlGn; LOS thresholds: HCM 7th edition (Exhibits 19-8 and 20-2). This file is self-contained and works offline.</footer>`;
+<footer>Made by greenwave${Object.keys(data.provenance).length > 0 || data.summary ? html` from ${join(Object.keys(data.provenance).concat(data.summary ? ['summary.json'] : []).sort(), ', ')}` : ''}. Times are clock times of the simulated day; delays in seconds. Map colours: d3-scale with ColorBrewer RdYlGn; LOS thresholds: HCM 7th edition (Exhibits 19-8 and 20-2). This file is self-contained and works offline.</footer>`;
   const hash = createHash('sha256').update(SCRIPT).digest('base64');
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'; img-src data:; base-uri 'none'; form-action 'none'`;
   return `<!DOCTYPE html>

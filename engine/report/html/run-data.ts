@@ -15,9 +15,10 @@ import type { CompiledNetwork } from '../../network/compiled.js';
 import type { TripTable } from '../../demand/demand.js';
 import type { SimulationResult } from '../../sim/simulate.js';
 import { csvNumber, networkGeoJson, provenanceLine, summaryOf, type Provenance } from '../outputs.js';
+import type { TimingRow } from '../timing.js';
 import { corridorJson, linkFlow, passableJunctions, type Recordings } from '../recordings.js';
 import {
-  CorridorSchema, GeoJsonSchema, SummarySchema, csvProvenance, reportLinks,
+  CorridorSchema, GeoJsonSchema, SummarySchema, geoJsonIsGeographic, reportLinks,
   type LinkFlowFigures, type ReportData, type ReportJunctionSeries,
 } from './data.js';
 
@@ -37,6 +38,8 @@ export interface RunReportInput {
   recordings?: Recordings;
   /** Output files written, as `writeOutputs`' `only`. Default all of them. */
   only?: readonly string[];
+  /** The timing sheet rows given to `writeOutputs` (timing.csv), if any. */
+  timing?: readonly TimingRow[];
 }
 
 /**
@@ -58,15 +61,16 @@ function jsonValue(value: unknown): unknown {
 
 /** The report's data for a run that has just written its outputs (see the module header). */
 export function runReportData(run: RunReportInput): ReportData {
-  const { net, trips, result, provenance, recordings, only } = run;
+  const { net, trips, result, provenance, recordings, only, timing } = run;
   const wrote = (name: string): boolean => only === undefined || only.includes(name);
   const series = recordings?.series;
   const data: ReportData = { provenance: {}, geographic: false };
   // CSV provenance, in the order the directory reader records it.
-  const comment = csvProvenance(`# ${provenanceLine(provenance)}`);
+  const comment = provenanceLine(provenance);
   for (const [name, present] of [
     ['link-flows.csv', series !== undefined], ['links.csv', wrote('links.csv')], ['junctions.csv', wrote('junctions.csv')],
     ['timeseries.csv', wrote('timeseries.csv')], ['junction-timeseries.csv', series !== undefined],
+    ['timing.csv', wrote('timing.csv') && timing !== undefined],
   ] as const) {
     if (present) data.provenance[name] = comment;
   }
@@ -82,7 +86,7 @@ export function runReportData(run: RunReportInput): ReportData {
   }
   if (wrote('network.geojson')) {
     const geojson = GeoJsonSchema.parse(jsonValue(networkGeoJson(net, result, provenance)));
-    data.geographic = geojson.crs === undefined;
+    data.geographic = geoJsonIsGeographic(geojson);
     data.links = reportLinks(geojson, flows);
   }
 
@@ -121,6 +125,13 @@ export function runReportData(run: RunReportInput): ReportData {
       }
     }
     data.junctionSeries = byJunction;
+  }
+
+  if (wrote('timing.csv') && timing !== undefined) {
+    data.timing = timing.map((r) => ({
+      ...r, cycleS: csvNumber(r.cycleS), offsetS: csvNumber(r.offsetS), phase: csvNumber(r.phase), movements: [...r.movements], permissive: [...r.permissive],
+      greenStartS: csvNumber(r.greenStartS), greenS: csvNumber(r.greenS), yellowS: csvNumber(r.yellowS), allRedS: csvNumber(r.allRedS), minGreenS: csvNumber(r.minGreenS),
+    }));
   }
 
   if (recordings?.corridor) {

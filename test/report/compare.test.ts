@@ -1,0 +1,113 @@
+/**
+ * comparePlans under gridlock: a plan whose finished-only mean delay looks lower
+ * but that gridlocked on 3 of 10 held-out seeds (the case a planner met on a
+ * three-signal corridor) must be shown with its gridlocked seeds, its unfinished
+ * trips and its all-trips means, and judged worse than a plan that never
+ * gridlocked, never "inconclusive" or "better". The runs come from a scripted
+ * evaluator so the figures are exact; the metrics themselves are checked against
+ * the kernel in test/sim/metrics.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { compile, RoadNetwork } from '../../engine/network/index.js';
+import type { BatchResult, EvaluationRequest, Evaluator } from '../../engine/optimise/evaluator.js';
+import type { NetworkMetrics } from '../../engine/sim/metrics.js';
+import { comparePlans, judge } from '../../engine/report/compare.js';
+
+const network = new RoadNetwork();
+network.addJunction({ id: 'w', x: 0, y: 0 });
+network.addJunction({ id: 'x', x: 200, y: 0, control: 'signal' });
+network.addJunction({ id: 'e', x: 400, y: 0 });
+network.addLink({ id: 'wx', from: 'w', to: 'x', speed: 10 });
+network.addLink({ id: 'xe', from: 'x', to: 'e', speed: 10 });
+network.addDefaultMovements();
+const net = compile(network);
+const X = net.junctionIndex('x');
+
+function metrics(seed: number, plan: number): { network: NetworkMetrics; gridlocked: boolean } {
+  // plan 0 ("steady"): every trip finishes, delay 40 s (+ seed noise).
+  // plan 1 ("fragile"): gridlocks on seeds 2, 5, 8; its finished trips have only 30 s of delay,
+  // but 400 of 1,000 trips are stranded on those seeds (counted to the end: 1,500 s each).
+  const noise = (seed % 3) - 1;
+  const gridlocked = plan === 1 && seed % 3 === 2;
+  const unfinished = gridlocked ? 400 : 0;
+  const finishedDelay = plan === 0 ? 40 + noise : 30 + noise;
+  const allDelay = (finishedDelay * (1000 - unfinished) + 1500 * unfinished) / 1000;
+  return {
+    gridlocked,
+    network: {
+      trips: 1000, inserted: 1000, arrived: 1000 - unfinished, unfinished, unroutable: 0, vehicleKm: 400, vehicleHours: 20, meanSpeed: 5,
+      meanTravelTime: 40 + finishedDelay, meanDelay: finishedDelay, meanWaitingTime: finishedDelay, meanStops: 1, meanDepartDelay: 0,
+      meanTravelTimeAllTrips: 40 + allDelay, meanDelayAllTrips: allDelay, dueTrips: 1000,
+    },
+  };
+}
+
+const scripted: Evaluator = {
+  concurrency: 1,
+  async evaluate(request: EvaluationRequest): Promise<BatchResult> {
+    const results: BatchResult['results'] = [];
+    request.candidates.forEach((_, candidate) => {
+      request.seeds.forEach((seed, s) => {
+        const m = metrics(seed, candidate);
+        const blocked = new Uint8Array(net.junctionCount);
+        if (m.gridlocked) blocked[X] = 1;
+        results.push({
+          ok: true, task: candidate * request.seeds.length + s, candidate, variant: 0, seed, attempts: 1, elapsedMs: 0,
+          metrics: {
+            network: m.network,
+            endTime: m.gridlocked ? 900 : 1800,
+            ...(m.gridlocked ? { gridlock: { time: 900, junctions: ['x'], vehicles: 400 } } : {}),
+            junctions: {
+              vehicles: Int32Array.from([0, 600, 0]), controlDelay: Float64Array.from([NaN, 20, NaN]), levelOfService: ['', 'B', ''],
+              stuck: new Int32Array(3), blocked,
+            },
+          },
+        });
+      });
+    });
+    return { total: results.length, results, failures: [], notRun: [], aborted: false };
+  },
+  async close() {
+    return { completed: 0, failed: 0, cancelled: 0, retried: 0 };
+  },
+};
+
+const seeds = Array.from({ length: 10 }, (_, i) => i);
+
+describe('comparePlans', () => {
+  it('shows the seeds a plan gridlocked on and its unfinished trips, and never calls it better than one that did not gridlock', async () => {
+    const c = await comparePlans(scripted, net, [{ name: 'steady', candidate: [] }, { name: 'fragile', candidate: [] }], { scenario: 't', seeds, reference: 'steady' });
+    const [steady, fragile] = c.rows;
+    expect(steady.gridlockedSeeds).toEqual([]);
+    expect(fragile.gridlockedSeeds).toEqual([2, 5, 8]);
+    expect(fragile.metrics.unfinished.mean).toBeCloseTo(120, 9); // 3 x 400 / 10
+    // The finished-only mean flatters the fragile plan (30 s against 40 s) ...
+    expect(fragile.metrics.meanDelay.mean).toBeLessThan(steady.metrics.meanDelay.mean);
+    // ... the all-trips mean does not: (7 x 30 + 3 x 618) / 10 plus the seed noise
+    expect(fragile.metrics.meanDelayAllTrips.mean).toBeGreaterThan(steady.metrics.meanDelayAllTrips.mean);
+    expect(fragile.verdict).toBe('worse');
+    expect(fragile.verdictReason).toContain('gridlocked on 3 of 10 seeds (steady: 0)');
+    expect(steady.verdict).toBe('reference');
+    // the blocked junction is LOS F although the vehicles that passed it had 20 s of delay (LOS B)
+    expect(fragile.junctions.find((j) => j.id === 'x')).toMatchObject({ los: 'F', blockedSeeds: 3 });
+    expect(steady.junctions.find((j) => j.id === 'x')).toMatchObject({ los: 'B', blockedSeeds: 0 });
+  });
+
+  it('with the gridlocking plan as reference, the plan that never gridlocked is better', async () => {
+    const c = await comparePlans(scripted, net, [{ name: 'steady', candidate: [] }, { name: 'fragile', candidate: [] }], { scenario: 't', seeds, reference: 'fragile' });
+    expect(c.rows[0].verdict).toBe('better');
+  });
+});
+
+describe('judge', () => {
+  const d = (mean: number, halfWidth: number) => ({ n: 10, mean, sd: 1, halfWidth, lower: mean - halfWidth, upper: mean + halfWidth, level: 0.95 });
+  const diff = (mean: number, halfWidth: number) => ({ objective: d(mean, halfWidth) }) as never;
+  it('ranks gridlocked seeds before the objective, then reads the paired interval', () => {
+    const ref = { plan: 'webster', gridlockedSeeds: [] };
+    // a large improvement of the mean does not make a gridlocking plan better
+    expect(judge({ gridlockedSeeds: [4], difference: diff(-100, 5) }, ref, 10).verdict).toBe('worse');
+    expect(judge({ gridlockedSeeds: [], difference: diff(-10, 5) }, ref, 10).verdict).toBe('better');
+    expect(judge({ gridlockedSeeds: [], difference: diff(10, 5) }, ref, 10).verdict).toBe('worse');
+    expect(judge({ gridlockedSeeds: [], difference: diff(-3, 5) }, ref, 10).verdict).toBe('inconclusive');
+  });
+});

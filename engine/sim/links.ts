@@ -161,25 +161,12 @@ export class Links {
     this.ringCount = new Int32Array(m);
   }
 
-  /**
-   * Movement vehicle `v` takes at the end of link `l` when its route position
-   * there is `pos`: the one to its next route link, or -1 on its last link (and
-   * for a route that turns where no movement exists, which `Movements.join` refuses).
-   */
-  turnOf(v: number, l: number, pos: number): number {
-    const vehicles = this.vehicles;
-    if (pos + 1 >= vehicles.routeEnd[v]) return NONE;
-    return this.net.movementBetween(l, vehicles.routePool[pos + 1]);
-  }
-
-  /** Lane group on link `l` of a vehicle taking movement `turn` at its end: the movement's group, or the link's exit group for -1. */
-  groupFor(l: number, turn: number): number {
-    return turn < 0 ? this.groupOffsets[l + 1] - 1 : this.movementGroup[turn];
-  }
-
   /** Lane group vehicle `v` takes on link `l` when its route position there is `pos`: its next movement's, or the link's exit group. */
   groupOf(v: number, l: number, pos: number): number {
-    return this.groupFor(l, this.turnOf(v, l, pos));
+    const vehicles = this.vehicles;
+    if (pos + 1 >= vehicles.routeEnd[v]) return this.groupOffsets[l + 1] - 1;
+    const e = this.net.movementBetween(l, vehicles.routePool[pos + 1]);
+    return e < 0 ? this.groupOffsets[l + 1] - 1 : this.movementGroup[e];
   }
 
   /** Whether link `l` has room for a vehicle of its lane group `group`: in the link and in the group. */
@@ -194,15 +181,13 @@ export class Links {
   }
 
   /**
-   * Vehicle `v` enters link `l` at `now` (s), to take movement `turn` at its end
-   * (default: the one its route gives, `turnOf`), in lane group `group` (default:
-   * that movement's, `groupFor`): it takes storage and reaches the stop line
+   * Vehicle `v` enters link `l` at `now` (s) in lane group `group` (default: the
+   * one its route gives, `groupOf`): it takes storage and reaches the stop line
    * after the drive time plus `loss` (s), not before the vehicle ahead.
    */
-  enter(v: number, l: number, now: number, loss: number, turn = this.turnOf(v, l, this.vehicles.routePos[v]), group = this.groupFor(l, turn)): void {
+  enter(v: number, l: number, now: number, loss: number, group = this.groupOf(v, l, this.vehicles.routePos[v])): void {
     const vehicles = this.vehicles;
     const next = vehicles.next;
-    vehicles.turn[v] = turn;
     this.occupancy[l]++;
     this.present[l]++;
     this.groupOccupancy[group]++;
@@ -266,9 +251,7 @@ export class Links {
   queueDeparture(v: number, l: number, now: number): void {
     const next = this.vehicles.next;
     this.vehicles.enterTime[v] = now; // its place in the departure order until it enters
-    const turn = this.turnOf(v, l, this.vehicles.routePos[v]);
-    this.vehicles.turn[v] = turn;
-    const g = this.groupFor(l, turn);
+    const g = this.groupOf(v, l, this.vehicles.routePos[v]);
     const tail = this.departTail[g];
     if (tail === NONE) this.departHead[g] = v;
     else next[tail] = v;
@@ -312,7 +295,7 @@ export class Links {
       vehicles.inNetwork++;
       this.lastInsert[l] = now;
       for (const o of this.observers) o.depart?.(v, l, now);
-      this.enter(v, l, now, this.departureLoss[l], vehicles.turn[v], g);
+      this.enter(v, l, now, this.departureLoss[l], g);
     }
   }
 

@@ -139,8 +139,9 @@ export class Movements {
   /** Vehicle `v`, at the stop line of link `l` at `now` (s), queues for the movement to its next route link and is served if it can be. */
   join(v: number, l: number, now: number): void {
     const vehicles = this.vehicles;
-    const e = vehicles.turn[v]; // looked up when it entered l
-    if (e < 0) throw new Error(`internal: route of vehicle ${v} turns from link ${l} to ${vehicles.routePool[vehicles.routePos[v] + 1]} without a movement`);
+    const nextLink = vehicles.routePool[vehicles.routePos[v] + 1];
+    const e = this.net.movementBetween(l, nextLink);
+    if (e < 0) throw new Error(`internal: route of vehicle ${v} turns from link ${l} to ${nextLink} without a movement`);
     vehicles.state[v] = QUEUED;
     this.lastStopLine[e] = now;
     const tail = this.queueTail[e];
@@ -182,8 +183,7 @@ export class Movements {
     }
     const b = net.movementTo[e];
     const v = this.queueHead[e];
-    const turn = links.turnOf(v, b, this.vehicles.routePos[v] + 1); // its movement at the end of b
-    const group = links.groupFor(b, turn); // the lane group it takes on b
+    const group = links.groupOf(v, b, this.vehicles.routePos[v] + 1); // the lane group it takes on b
     if (!links.hasRoom(b, group)) {
       this.blocked[e] = 1; // woken by a release on b
       return;
@@ -204,7 +204,7 @@ export class Movements {
     const halted = now - vehicles.stopLineTime[v] >= this.haltWait[e];
     for (const o of this.observers) o.leave?.(v, a, e, now, halted);
     vehicles.routePos[v]++;
-    links.enter(v, b, now, halted ? this.restartLoss[e] : 0, turn, group);
+    links.enter(v, b, now, halted ? this.restartLoss[e] : 0, group);
     nextFree[e] = now + (yields ? this.conflicts.followUp[e] : this.headway[e]);
     exitNextFree[a] = now + links.exitHeadway[a];
     if (queueLength[e] > 0) this.scheduleService(e, nextFree[e] > exitNextFree[a] ? nextFree[e] : exitNextFree[a]);

@@ -122,11 +122,9 @@ export class Rerouting {
       const cost = dl >= 0 ? this.router.routeLinks(l, dl) : this.router.routeFromLink(l, trips.destination[v]);
       if (cost === Infinity) continue;
       const path = this.router.lastPath();
-      const before = this.links.groupFor(l, this.vehicles.turn[v]);
+      const before = this.links.groupOf(v, l, this.vehicles.routePos[v]);
       this.vehicles.setRoute(v, path, 0, path.length);
-      const turn = this.links.turnOf(v, l, this.vehicles.routePos[v]);
-      this.vehicles.turn[v] = turn;
-      const after = this.links.groupFor(l, turn);
+      const after = this.links.groupOf(v, l, this.vehicles.routePos[v]);
       if (after !== before) this.links.regroup(before, after); // it changes lanes for its new turn
     }
   }

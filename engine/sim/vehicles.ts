@@ -42,13 +42,6 @@ export class Vehicles {
   readonly routeEnd: Int32Array;
   /** Position of each vehicle's current link in `routePool`. */
   readonly routePos: Int32Array;
-  /**
-   * Movement each vehicle takes at the end of its current link (from its route),
-   * or -1 on its last link: set when it enters the link or joins the departure
-   * queue of its first, and when it is re-routed (links.ts), so the kernel looks
-   * each turn up once.
-   */
-  readonly turn: Int32Array;
   /** Link indices of every route given so far (grows; reassigned when it does). */
   routePool: Int32Array;
   /** Entries of `routePool` in use. */
@@ -77,7 +70,6 @@ export class Vehicles {
     this.routeStart = new Int32Array(count);
     this.routeEnd = new Int32Array(count);
     this.routePos = new Int32Array(count);
-    this.turn = new Int32Array(count).fill(NONE);
     this.routePool = new Int32Array(Math.max(1024, routeLinks * 2));
     this.lastMove = start;
   }
@@ -105,7 +97,7 @@ export class Vehicles {
   /** Bytes of per-vehicle state: the arrays above plus the route links in use. */
   get byteLength(): number {
     return this.state.byteLength + this.link.byteLength + this.enterTime.byteLength + this.stopLineTime.byteLength + this.next.byteLength
-      + this.routeStart.byteLength + this.routeEnd.byteLength + this.routePos.byteLength + this.turn.byteLength
+      + this.routeStart.byteLength + this.routeEnd.byteLength + this.routePos.byteLength
       + this.routePoolLength * 4;
   }
 }

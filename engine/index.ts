@@ -36,7 +36,7 @@ export {
   websterPrograms, SIGNAL_RED, SIGNAL_GREEN, SIGNAL_PERMISSIVE, SIGNAL_YELLOW,
 } from './signals/index.js';
 export type {
-  ActuatedOptions, ControllerView, IntervalKind, MaxPressureOptions, MovementRef, Phase, PhasePolicy, PhaseSpec, SequencerPosition,
+  ActuatedOptions, ControllerCounts, ControllerView, IntervalKind, MaxPressureOptions, MovementRef, Phase, PhasePolicy, PhaseSpec, SequencerPosition,
   SignalController, SignalProgram, SignalProgramSpec, SignalState, WebsterOptions,
 } from './signals/index.js';
 

@@ -55,6 +55,23 @@ export interface ControllerView {
   movementVehicles?(movement: number): number;
   /** Vehicles on link `link` now, moving or queued (without space not yet freed). Optional, as `movementVehicles`. */
   linkVehiclesPresent?(link: number): number;
+  /**
+   * The live arrays behind `queueLength`, `linkVehicles` and `linkStorage`
+   * (indexed by movement or link id), for controllers that read many entries at
+   * each decision (max-pressure). Optional: the kernel's view has them; when
+   * given they hold exactly what the methods return. Read-only for controllers.
+   */
+  readonly counts?: ControllerCounts;
+}
+
+/** See `ControllerView.counts`: read-only views of the kernel's own arrays. */
+export interface ControllerCounts {
+  /** Vehicles queued in each movement (as `ControllerView.queueLength`). */
+  readonly queueLength: Int32Array;
+  /** Vehicles on each link plus space not yet freed (as `ControllerView.linkVehicles`). */
+  readonly linkVehicles: Int32Array;
+  /** Storage of each link, vehicles (as `ControllerView.linkStorage`). */
+  readonly linkStorage: Int32Array;
 }
 
 /** A signal controller of one junction, driven by the kernel. */

@@ -77,20 +77,34 @@ export const DEFAULT_MAX_PRESSURE_OPTIONS: Readonly<{ interval: number; useMaxGr
 /** Tolerance of pressure and time comparisons. */
 const EPS = 1e-9;
 
-/** The max-pressure policy of one program: which phase has the largest pressure, decided every interval. */
+/**
+ * The max-pressure policy of one program: which phase has the largest pressure, decided every interval.
+ *
+ * Cost: each decision computes every movement's weight w once (a movement shown
+ * in several phases is not recomputed), reading the kernel's arrays directly
+ * when the view has them (`ControllerView.counts`), then sums each phase over
+ * its movements in their order, so the floating-point sums are the same as
+ * summing per phase from the view's methods. No allocation per decision.
+ */
 class MaxPressurePolicy implements PhasePolicy {
   readonly name = 'max-pressure controller';
   readonly minClearance = EPS * 1e3;
   private readonly phases: readonly Phase[];
   private readonly interval: number;
   private readonly useMaxGreen: boolean;
-  /** Per phase: its movements, their weight c (veh/s), exit link, and downstream movements with ratios (CSR). */
-  private readonly phaseMovements: Int32Array[];
-  private readonly weight: Float64Array[];
-  private readonly exit: Int32Array[];
-  private readonly downOffsets: Int32Array[];
-  private readonly downMovements: Int32Array[];
-  private readonly downRatios: Float64Array[];
+  /** Distinct movements of the phases (first-seen order), their exit link, and downstream movements with ratios (CSR). */
+  private readonly moves: Int32Array;
+  private readonly exit: Int32Array;
+  private readonly downOffsets: Int32Array;
+  private readonly downMovements: Int32Array;
+  private readonly downRatios: Float64Array;
+  /** Per distinct movement at the last decision: its w (see the file header), and 1 when its exit link is full (queues pressure: it counts nothing). */
+  private readonly w: Float64Array;
+  private readonly full: Uint8Array;
+  /** Per phase (CSR over `phaseOffsets`): the index in `moves` of each of its movements, and its weight c (veh/s). */
+  private readonly phaseOffsets: Int32Array;
+  private readonly phaseSlots: Int32Array;
+  private readonly weight: Float64Array;
   private readonly pressures: Float64Array;
   private readonly lanes: boolean;
   private readonly keepTies: boolean;
@@ -131,69 +145,121 @@ class MaxPressurePolicy implements PhasePolicy {
     }
     if (!this.eligible.includes(1)) throw new UsageError('max-pressure controller: options.eligiblePhases lists no phase');
     this.phases = program.phases;
-    this.phaseMovements = program.phases.map((p) => Int32Array.from(new Set([...p.green, ...p.permissive])));
-    this.weight = this.phaseMovements.map((ids) => Float64Array.from(ids, (e) => net.linkSaturationFlow[net.movementFrom[e]] * Math.max(1, laneCount(net.movementLaneMask[e]))));
-    this.exit = this.phaseMovements.map((ids) => Int32Array.from(ids, (e) => net.movementTo[e]));
-    this.downOffsets = [];
-    this.downMovements = [];
-    this.downRatios = [];
-    for (const ids of this.phaseMovements) {
-      const offsets = [0];
-      const down: number[] = [];
-      const r: number[] = [];
-      for (const e of ids) {
-        const b = net.movementTo[e];
-        const first = net.movementOffsets[b];
-        const last = net.movementOffsets[b + 1];
-        let total = 0;
-        if (ratios !== undefined) for (let f = first; f < last; f++) total += Math.max(0, ratios[f]);
-        for (let f = first; f < last; f++) {
-          down.push(f);
-          r.push(total > 0 && ratios !== undefined ? Math.max(0, ratios[f]) / total : 1 / (last - first));
+    const slotOf = new Map<number, number>();
+    const moves: number[] = [];
+    const phaseOffsets = [0];
+    const slots: number[] = [];
+    const weight: number[] = [];
+    for (const p of program.phases) {
+      for (const e of new Set([...p.green, ...p.permissive])) {
+        let slot = slotOf.get(e);
+        if (slot === undefined) {
+          slot = moves.length;
+          slotOf.set(e, slot);
+          moves.push(e);
         }
-        offsets.push(down.length);
+        slots.push(slot);
+        weight.push(net.linkSaturationFlow[net.movementFrom[e]] * Math.max(1, laneCount(net.movementLaneMask[e])));
       }
-      this.downOffsets.push(Int32Array.from(offsets));
-      this.downMovements.push(Int32Array.from(down));
-      this.downRatios.push(Float64Array.from(r));
+      phaseOffsets.push(slots.length);
     }
+    this.moves = Int32Array.from(moves);
+    this.exit = Int32Array.from(moves, (e) => net.movementTo[e]);
+    this.phaseOffsets = Int32Array.from(phaseOffsets);
+    this.phaseSlots = Int32Array.from(slots);
+    this.weight = Float64Array.from(weight);
+    const offsets = [0];
+    const down: number[] = [];
+    const r: number[] = [];
+    for (const e of moves) {
+      const b = net.movementTo[e];
+      const first = net.movementOffsets[b];
+      const last = net.movementOffsets[b + 1];
+      let total = 0;
+      if (ratios !== undefined) for (let f = first; f < last; f++) total += Math.max(0, ratios[f]);
+      for (let f = first; f < last; f++) {
+        down.push(f);
+        r.push(total > 0 && ratios !== undefined ? Math.max(0, ratios[f]) / total : 1 / (last - first));
+      }
+      offsets.push(down.length);
+    }
+    this.downOffsets = Int32Array.from(offsets);
+    this.downMovements = Int32Array.from(down);
+    this.downRatios = Float64Array.from(r);
+    this.w = new Float64Array(moves.length);
+    this.full = new Uint8Array(moves.length);
     this.pressures = new Float64Array(program.phases.length);
   }
 
-  /** Pressure of phase `i` now (Varaiya 2013, veh²/s; or the literature's lanes pressure, vehicles: see the file header). */
-  pressure(i: number, view: ControllerView): number {
-    const ids = this.phaseMovements[i];
+  /**
+   * Every distinct movement's w now: x(l, m) - sum of r(m, p) x(m, p), with `full`
+   * set when its exit link has no storage left (Varaiya 2013, see the file
+   * header); or, for the lanes pressure, vehicles bound for it minus vehicles on its exit.
+   */
+  private weigh(view: ControllerView): void {
+    const { moves, exit, w, full } = this;
     if (this.lanes) {
       if (view.movementVehicles === undefined || view.linkVehiclesPresent === undefined) {
         throw new UsageError('max-pressure controller: pressure "lanes" needs a view that counts vehicles on lanes (movementVehicles, linkVehiclesPresent)');
       }
-      let p = 0;
-      for (let k = 0; k < ids.length; k++) p += view.movementVehicles(ids[k]) - view.linkVehiclesPresent(this.exit[i][k]);
+      for (let u = 0; u < moves.length; u++) w[u] = view.movementVehicles(moves[u]) - view.linkVehiclesPresent(exit[u]);
+      return;
+    }
+    const offsets = this.downOffsets;
+    const down = this.downMovements;
+    const r = this.downRatios;
+    const counts = view.counts;
+    if (counts !== undefined) {
+      const { queueLength, linkVehicles, linkStorage } = counts;
+      for (let u = 0; u < moves.length; u++) {
+        const b = exit[u];
+        if (linkVehicles[b] >= linkStorage[b]) {
+          full[u] = 1;
+          continue;
+        }
+        full[u] = 0;
+        let x = queueLength[moves[u]];
+        for (let q = offsets[u], end = offsets[u + 1]; q < end; q++) x -= r[q] * queueLength[down[q]];
+        w[u] = x;
+      }
+      return;
+    }
+    for (let u = 0; u < moves.length; u++) {
+      const b = exit[u];
+      if (view.linkVehicles(b) >= view.linkStorage(b)) {
+        full[u] = 1;
+        continue;
+      }
+      full[u] = 0;
+      let x = view.queueLength(moves[u]);
+      for (let q = offsets[u], end = offsets[u + 1]; q < end; q++) x -= r[q] * view.queueLength(down[q]);
+      w[u] = x;
+    }
+  }
+
+  /** Pressure of phase `i` from the weights of the last `weigh` (veh²/s; or the lanes pressure, vehicles): sum over its movements in order. */
+  private pressure(i: number): number {
+    const { phaseSlots, weight, w, full } = this;
+    let p = 0;
+    if (this.lanes) {
+      for (let k = this.phaseOffsets[i], end = this.phaseOffsets[i + 1]; k < end; k++) p += w[phaseSlots[k]];
       return p;
     }
-    const weight = this.weight[i];
-    const exit = this.exit[i];
-    const offsets = this.downOffsets[i];
-    const down = this.downMovements[i];
-    const r = this.downRatios[i];
-    let p = 0;
-    for (let k = 0; k < ids.length; k++) {
-      const b = exit[k];
-      if (view.linkVehicles(b) >= view.linkStorage(b)) continue; // cannot discharge
-      let w = view.queueLength(ids[k]);
-      for (let q = offsets[k], end = offsets[k + 1]; q < end; q++) w -= r[q] * view.queueLength(down[q]);
-      p += weight[k] * w;
+    for (let k = this.phaseOffsets[i], end = this.phaseOffsets[i + 1]; k < end; k++) {
+      const u = phaseSlots[k];
+      if (full[u] === 0) p += weight[k] * w[u];
     }
     return p;
   }
 
   /** Phase of largest pressure; `keep` wins ties, then the lowest index. `exclude` is never chosen (-1: none). */
   private best(view: ControllerView, keep: number, exclude: number): number {
+    this.weigh(view);
     let best = -1;
     let top = -Infinity;
     for (let i = 0; i < this.phases.length; i++) {
       if (this.eligible[i] === 0) continue;
-      const p = this.pressure(i, view);
+      const p = this.pressure(i);
       this.pressures[i] = p;
       if (i !== exclude && p > top + EPS) {
         top = p;

@@ -51,6 +51,7 @@ export class Controllers {
       linkStorage: (link: number) => storage[link],
       movementVehicles: (movement: number) => this.movementVehicles(movement),
       linkVehiclesPresent: (link: number) => links.present[link],
+      counts: { queueLength, linkVehicles: occupancy, linkStorage: storage },
     };
     this.list = createControllers(net, trips, setup);
   }

@@ -228,8 +228,9 @@ export class Links {
   leave(v: number, l: number, now: number, group: number): void {
     this.present[l]--;
     const ring = this.ringOffsets[l];
-    const size = this.ringOffsets[l + 1] - ring;
-    this.releaseRing[ring + ((this.ringHead[l] + this.ringCount[l]) % size)] = group;
+    let slot = this.ringHead[l] + this.ringCount[l]; // < 2 x size: wrap by one subtraction
+    if (slot >= this.ringOffsets[l + 1] - ring) slot -= this.ringOffsets[l + 1] - ring;
+    this.releaseRing[ring + slot] = group;
     this.ringCount[l]++;
     this.scheduler.schedule(now + this.releaseDelay[l], RELEASE, l);
     this.ttSum[l] += now - this.vehicles.enterTime[v];
@@ -240,9 +241,9 @@ export class Links {
   free(l: number): void {
     this.occupancy[l]--;
     const ring = this.ringOffsets[l];
-    const size = this.ringOffsets[l + 1] - ring;
-    this.groupOccupancy[this.releaseRing[ring + this.ringHead[l]]]--;
-    this.ringHead[l] = (this.ringHead[l] + 1) % size;
+    const head = this.ringHead[l];
+    this.groupOccupancy[this.releaseRing[ring + head]]--;
+    this.ringHead[l] = head + 1 === this.ringOffsets[l + 1] - ring ? 0 : head + 1;
     this.ringCount[l]--;
   }
 

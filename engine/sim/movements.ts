@@ -217,12 +217,13 @@ export class Movements {
     const first = net.movementInOffsets[l];
     const count = net.movementInOffsets[l + 1] - first;
     for (let i = 0; i < count && links.occupancy[l] < links.storage[l]; i++) {
-      const slot = (this.wakeCursor[l] + i) % count;
+      let slot = this.wakeCursor[l] + i; // < 2 x count: wrap by one subtraction
+      if (slot >= count) slot -= count;
       const e = net.movementIn[first + slot];
       if (this.blocked[e] === 1) {
         this.blocked[e] = 0;
         this.serve(e, now);
-        if (this.blocked[e] === 0) this.wakeCursor[l] = (slot + 1) % count;
+        if (this.blocked[e] === 0) this.wakeCursor[l] = slot + 1 === count ? 0 : slot + 1;
       }
     }
   }

@@ -1,17 +1,25 @@
 /**
- * The kernel's discrete-event scheduler: a binary heap of commands keyed by
+ * The kernel's discrete-event scheduler: a heap of commands keyed by
  * (time, sequence number), so commands at the same time run in the order they
  * were scheduled and a run is deterministic. A command is (kind, id), held in
  * parallel typed arrays: no object per event. Scheduling in the past is a bug
  * in the kernel and throws at once.
  */
 
-/** A (time, seq)-ordered queue of (kind, id) commands. */
+/** Largest command id the scheduler holds (ids share an int32 with the kind: 3 bits of kind, 28 of id). */
+export const MAX_COMMAND_ID = (1 << 28) - 1;
+const ID_MASK = MAX_COMMAND_ID;
+
+/**
+ * A (time, seq)-ordered queue of (kind, id) commands: a 4-ary heap (half the
+ * depth of a binary one; pops, which dominate, touch fewer levels) over three
+ * parallel arrays, the kind and id packed into one int32. Any correct heap pops
+ * the commands in the same (time, seq) order, so its shape never changes a result.
+ */
 export class Scheduler {
   private times: Float64Array;
   private seqs: Float64Array;
-  private kinds: Uint8Array;
-  private ids: Int32Array;
+  private cmds: Int32Array;
   private length = 0;
   private seq = 0;
   /** Time of the command last popped (the simulation clock). */
@@ -24,8 +32,7 @@ export class Scheduler {
     this.now = start;
     this.times = new Float64Array(capacity);
     this.seqs = new Float64Array(capacity);
-    this.kinds = new Uint8Array(capacity);
-    this.ids = new Int32Array(capacity);
+    this.cmds = new Int32Array(capacity);
   }
 
   /** Commands waiting. */
@@ -38,30 +45,28 @@ export class Scheduler {
     return this.length > 0 ? this.times[0] : Infinity;
   }
 
-  /** Schedule command (kind, id) at `time` (>= now). */
+  /** Schedule command (kind, id) at `time` (>= now); kind 0 to 7, id 0 to `MAX_COMMAND_ID`. */
   schedule(time: number, kind: number, id: number): void {
     if (!(time >= this.now)) throw new Error(`internal: command ${kind}/${id} scheduled at ${time}, before the clock ${this.now}`);
+    if ((id & ~ID_MASK) !== 0 || (kind & ~7) !== 0) throw new Error(`internal: command ${kind}/${id} out of range (kind 0-7, id 0-${MAX_COMMAND_ID})`);
     if (this.length === this.times.length) this.grow();
     const times = this.times;
     const seqs = this.seqs;
-    const kinds = this.kinds;
-    const ids = this.ids;
+    const cmds = this.cmds;
     const s = this.seq++;
     let i = this.length++;
     while (i > 0) {
-      const p = (i - 1) >> 1;
+      const p = (i - 1) >> 2;
       const pt = times[p];
       if (pt < time || (pt === time && seqs[p] < s)) break;
       times[i] = pt;
       seqs[i] = seqs[p];
-      kinds[i] = kinds[p];
-      ids[i] = ids[p];
+      cmds[i] = cmds[p];
       i = p;
     }
     times[i] = time;
     seqs[i] = s;
-    kinds[i] = kind;
-    ids[i] = id;
+    cmds[i] = (kind << 28) | id;
   }
 
   /** Pop the earliest command into (now, kind, id). Returns false when empty. */
@@ -70,42 +75,48 @@ export class Scheduler {
     if (n === 0) return false;
     const times = this.times;
     const seqs = this.seqs;
-    const kinds = this.kinds;
-    const ids = this.ids;
+    const cmds = this.cmds;
     this.now = times[0];
-    this.kind = kinds[0];
-    this.id = ids[0];
+    const top = cmds[0];
+    this.kind = top >>> 28;
+    this.id = top & ID_MASK;
     const last = n - 1;
     this.length = last;
     if (last > 0) {
       const t = times[last];
       const s = seqs[last];
-      const k = kinds[last];
-      const d = ids[last];
+      const d = cmds[last];
       let i = 0;
-      const half = last >> 1;
-      while (i < half) {
-        let c = 2 * i + 1;
-        const r = c + 1;
-        if (r < last && (times[r] < times[c] || (times[r] === times[c] && seqs[r] < seqs[c]))) c = r;
-        if (times[c] > t || (times[c] === t && seqs[c] > s)) break;
-        times[i] = times[c];
+      for (;;) {
+        const first = 4 * i + 1;
+        if (first >= last) break;
+        // The smallest of up to four children.
+        let c = first;
+        let ct = times[first];
+        const end = first + 4 < last ? first + 4 : last;
+        for (let k = first + 1; k < end; k++) {
+          const kt = times[k];
+          if (kt < ct || (kt === ct && seqs[k] < seqs[c])) {
+            c = k;
+            ct = kt;
+          }
+        }
+        if (ct > t || (ct === t && seqs[c] > s)) break;
+        times[i] = ct;
         seqs[i] = seqs[c];
-        kinds[i] = kinds[c];
-        ids[i] = ids[c];
+        cmds[i] = cmds[c];
         i = c;
       }
       times[i] = t;
       seqs[i] = s;
-      kinds[i] = k;
-      ids[i] = d;
+      cmds[i] = d;
     }
     return true;
   }
 
   /** Bytes held by the queue's arrays. */
   get byteLength(): number {
-    return this.times.byteLength + this.seqs.byteLength + this.kinds.byteLength + this.ids.byteLength;
+    return this.times.byteLength + this.seqs.byteLength + this.cmds.byteLength;
   }
 
   private grow(): void {
@@ -114,13 +125,10 @@ export class Scheduler {
     times.set(this.times);
     const seqs = new Float64Array(size);
     seqs.set(this.seqs);
-    const kinds = new Uint8Array(size);
-    kinds.set(this.kinds);
-    const ids = new Int32Array(size);
-    ids.set(this.ids);
+    const cmds = new Int32Array(size);
+    cmds.set(this.cmds);
     this.times = times;
     this.seqs = seqs;
-    this.kinds = kinds;
-    this.ids = ids;
+    this.cmds = cmds;
   }
 }

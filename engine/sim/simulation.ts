@@ -44,7 +44,7 @@ import { Movements } from './movements.js';
 import type { SimObserver } from './observer.js';
 import { resolveSimOptions, type SimOptions } from './options.js';
 import { Rerouting } from './rerouting.js';
-import { Scheduler } from './scheduler.js';
+import { MAX_COMMAND_ID, Scheduler } from './scheduler.js';
 import { VEHICLE_ARRIVED, VEHICLE_UNROUTABLE, VEHICLE_WAITING, Vehicles } from './vehicles.js';
 
 // Local copies: imported bindings are read through getters by some loaders, and these sit in hot paths.
@@ -93,6 +93,7 @@ export class Simulation {
     this.trips = trips;
     const { start, end } = this.options;
     const n = trips.count;
+    if (n > MAX_COMMAND_ID + 1) throw new UsageError(`trips.count must be at most ${MAX_COMMAND_ID + 1} (vehicle ids of the event queue), got ${n}`);
     const scheduler = new Scheduler(start, 1024 + 4 * Math.min(n, 1 << 20));
     this.scheduler = scheduler;
     this.vehicles = new Vehicles(n, trips.routeLinks.length, start);

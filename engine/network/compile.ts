@@ -4,7 +4,7 @@
  * network's insertion order: junction j is the j-th junction added, link l the
  * l-th link, so indices are stable for a given build of a network.
  */
-import { CompiledNetwork, CONTROL_CODE } from './compiled.js';
+import { CompiledNetwork, CONTROL_CODE, RIGHT_OF_WAY_CODE } from './compiled.js';
 import type { RoadNetwork } from './road-network.js';
 import { TURN_CODE } from './turns.js';
 
@@ -96,6 +96,7 @@ export function compile(network: RoadNetwork, options: CompileOptions = {}): Com
     net.linkFrom[i] = junctionIndex.get(l.from)!;
     net.linkTo[i] = junctionIndex.get(l.to)!;
     net.linkLanes[i] = l.lanes;
+    net.linkPriority[i] = l.priority ?? 0;
     net.linkLength[i] = l.length;
     net.linkSpeed[i] = l.speed;
     net.linkSaturationFlow[i] = l.saturationFlow;
@@ -116,6 +117,7 @@ export function compile(network: RoadNetwork, options: CompileOptions = {}): Com
       for (const lane of mv.lanes) mask |= 1 << lane;
       net.movementLaneMask[e] = mask >>> 0;
       net.movementTurn[e] = TURN_CODE[mv.turn];
+      net.movementRightOfWay[e] = mv.rightOfWay === undefined ? 0 : RIGHT_OF_WAY_CODE[mv.rightOfWay];
       e++;
     }
   }

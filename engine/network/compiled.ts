@@ -10,7 +10,7 @@
  *            freeFlowTime                                           [m each]
  *   Int32    junctionOutOffsets [n+1], junctionOutLinks [m]   (CSR of links by upstream junction)
  *            junctionInOffsets  [n+1], junctionInLinks  [m]   (CSR of links by downstream junction)
- *            linkFrom, linkTo, linkLanes                      [m each]
+ *            linkFrom, linkTo, linkLanes, linkPriority        [m each]
  *            movementOffsets [m+1]                            (CSR of movements by approach link;
  *            movementFrom, movementTo [k]                      movement ids are positions in it)
  *            movementInOffsets [m+1], movementIn [k]          (movement ids grouped by exit link)
@@ -21,7 +21,8 @@
  *                                                              shapeXY[2*shapeOffsets[l] ..])
  *   Float64  shapeXY [2p]                                     (interior shape points x, y, m)
  *   Uint32   movementLaneMask [k]                             (bit i = approach lane i serves it)
- *   Uint8    junctionControl [n], movementTurn [k], keyBytes, labelBytes
+ *   Uint8    junctionControl [n], movementTurn [k], movementRightOfWay [k],
+ *            keyBytes, labelBytes
  *
  * Names, road classes and shapes are for reports and outputs only: no hot loop
  * reads them, but they travel with the buffer so a worker's outputs can name
@@ -31,27 +32,29 @@
  * copying, so a worker given the buffer once can simulate on it directly.
  */
 import { NetworkError } from '../errors.js';
-import type { DrivingSide, JunctionControl, TurnKind } from './types.js';
+import type { DrivingSide, JunctionControl, RightOfWay, TurnKind } from './types.js';
 import { TURN_KINDS } from './turns.js';
 
 /** "GWNC" in ASCII, little-endian. */
 export const COMPILED_MAGIC = 0x434e5747;
 /** Bumped whenever the layout changes. */
-export const COMPILED_VERSION = 2;
+export const COMPILED_VERSION = 3;
 const HEADER_INTS = 16;
 
 /** Numeric codes of junction control in `junctionControl`. */
 export const CONTROL_CODE: Readonly<Record<JunctionControl, number>> = { uncontrolled: 0, priority: 1, signal: 2 };
+/** Codes of `movementRightOfWay`: 0 when the source states none (derived from the major road). */
+export const RIGHT_OF_WAY_CODE: Readonly<Record<RightOfWay, number>> = { major: 1, minor: 2 };
 /** Inverse of {@link CONTROL_CODE}. */
 export const CONTROL_KINDS: readonly JunctionControl[] = ['uncontrolled', 'priority', 'signal'];
 
 type F64Field = 'junctionX' | 'junctionY' | 'junctionLon' | 'junctionLat' | 'linkLength' | 'linkSpeed' | 'linkSaturationFlow' | 'linkJamSpacing' | 'linkFreeFlowTime' | 'shapeXY';
 type I32Field =
   | 'junctionOutOffsets' | 'junctionOutLinks' | 'junctionInOffsets' | 'junctionInLinks'
-  | 'linkFrom' | 'linkTo' | 'linkLanes'
+  | 'linkFrom' | 'linkTo' | 'linkLanes' | 'linkPriority'
   | 'movementOffsets' | 'movementFrom' | 'movementTo' | 'movementInOffsets' | 'movementIn' | 'keyOffsets' | 'labelOffsets' | 'shapeOffsets';
 type U32Field = 'movementLaneMask';
-type U8Field = 'junctionControl' | 'movementTurn' | 'keyBytes' | 'labelBytes';
+type U8Field = 'junctionControl' | 'movementTurn' | 'movementRightOfWay' | 'keyBytes' | 'labelBytes';
 
 interface Section { name: string; kind: 'f64' | 'i32' | 'u32' | 'u8'; length: number; offset: number }
 
@@ -61,12 +64,12 @@ function layoutOf(n: number, m: number, k: number, keyBytes: number, labelBytes:
     ['junctionX', 'f64', n], ['junctionY', 'f64', n], ['junctionLon', 'f64', n], ['junctionLat', 'f64', n],
     ['linkLength', 'f64', m], ['linkSpeed', 'f64', m], ['linkSaturationFlow', 'f64', m], ['linkJamSpacing', 'f64', m], ['linkFreeFlowTime', 'f64', m],
     ['junctionOutOffsets', 'i32', n + 1], ['junctionOutLinks', 'i32', m], ['junctionInOffsets', 'i32', n + 1], ['junctionInLinks', 'i32', m],
-    ['linkFrom', 'i32', m], ['linkTo', 'i32', m], ['linkLanes', 'i32', m],
+    ['linkFrom', 'i32', m], ['linkTo', 'i32', m], ['linkLanes', 'i32', m], ['linkPriority', 'i32', m],
     ['movementOffsets', 'i32', m + 1], ['movementFrom', 'i32', k], ['movementTo', 'i32', k],
     ['movementInOffsets', 'i32', m + 1], ['movementIn', 'i32', k], ['keyOffsets', 'i32', n + m + 1],
     ['labelOffsets', 'i32', 3 * m + 1], ['shapeOffsets', 'i32', m + 1], ['shapeXY', 'f64', 2 * shapePoints],
     ['movementLaneMask', 'u32', k],
-    ['junctionControl', 'u8', n], ['movementTurn', 'u8', k], ['keyBytes', 'u8', keyBytes], ['labelBytes', 'u8', labelBytes],
+    ['junctionControl', 'u8', n], ['movementTurn', 'u8', k], ['movementRightOfWay', 'u8', k], ['keyBytes', 'u8', keyBytes], ['labelBytes', 'u8', labelBytes],
   ];
   const width = { f64: 8, i32: 4, u32: 4, u8: 1 } as const;
   let offset = HEADER_INTS * 4;
@@ -123,6 +126,8 @@ export class CompiledNetwork {
   readonly linkTo!: Int32Array;
   /** Lanes per link. */
   readonly linkLanes!: Int32Array;
+  /** Right-of-way rank of each link at priority junctions (`LinkSpec.priority`, 0 when not given). */
+  readonly linkPriority!: Int32Array;
   /** Length (m), free-flow speed (m/s), saturation flow per lane (veh/s), jam spacing (m). */
   readonly linkLength!: Float64Array;
   readonly linkSpeed!: Float64Array;
@@ -140,6 +145,8 @@ export class CompiledNetwork {
   readonly movementLaneMask!: Uint32Array;
   /** Turn kind code of each movement, see `TURN_CODE`. */
   readonly movementTurn!: Uint8Array;
+  /** Right of way the source states for each movement, see {@link RIGHT_OF_WAY_CODE} (0: derived). */
+  readonly movementRightOfWay!: Uint8Array;
   /** Movements entering link l: `movementIn[movementInOffsets[l] .. movementInOffsets[l+1])`. */
   readonly movementInOffsets!: Int32Array;
   readonly movementIn!: Int32Array;

@@ -28,6 +28,16 @@ export function roadClassRank(cls: string | undefined): number {
   return i < 0 ? CLASS_RANK.length : i;
 }
 
+/**
+ * Right-of-way rank of a road class at unsignalised junctions (`LinkSpec.priority`,
+ * higher wins): the order above reversed, so the major road of a priority junction
+ * is the pair of opposite approaches of the most important class, as SUMO's OSM
+ * import ranks them; 0 for unknown or absent classes.
+ */
+export function roadClassPriority(cls: string | undefined): number {
+  return CLASS_RANK.length - roadClassRank(cls);
+}
+
 /** Most street names a junction name lists. */
 const NAMES_PER_JUNCTION = 3;
 

@@ -17,6 +17,7 @@ import {
   DEFAULT_JAM_SPACING,
   DEFAULT_SATURATION_FLOW,
   MAX_LANES,
+  MAX_PRIORITY,
   type DrivingSide,
   type Junction,
   type JunctionSpec,
@@ -165,6 +166,7 @@ export class RoadNetwork {
       if (Object.keys(spec.names).length > 0) link.names = { ...spec.names };
     }
     if (spec.roadClass !== undefined) link.roadClass = String(spec.roadClass);
+    if (spec.priority !== undefined) link.priority = checkNumber('link', id, 'priority', spec.priority, { min: -MAX_PRIORITY, max: MAX_PRIORITY, integer: true });
     if (spec.shape !== undefined) {
       if (!Array.isArray(spec.shape)) throw new NetworkError('link', id, 'shape', `must be an array of [x, y] points, got ${JSON.stringify(spec.shape)}`);
       spec.shape.forEach((p, i) => {
@@ -215,6 +217,12 @@ export class RoadNetwork {
     const j2 = this.graph.getNodeAttributes(b.to);
     const turn = classifyTurn(j1.x - j0.x, j1.y - j0.y, j2.x - j1.x, j2.y - j1.y, b.to === a.from);
     const movement: Movement = { from: a.id, to: b.id, lanes, turn };
+    if (spec.rightOfWay !== undefined) {
+      if (spec.rightOfWay !== 'major' && spec.rightOfWay !== 'minor') {
+        throw new NetworkError('movement', key, 'rightOfWay', `must be "major" or "minor", got ${JSON.stringify(spec.rightOfWay)}`);
+      }
+      movement.rightOfWay = spec.rightOfWay;
+    }
     list.push(movement);
     this.movementsByLink.set(a.id, list);
     this.movementTotal++;

@@ -56,6 +56,13 @@ export interface LinkSpec {
   /** Road class (an OSM `highway` value such as `primary` or `residential`), for reports. */
   roadClass?: string;
   /**
+   * Right-of-way rank at unsignalised priority junctions (an integer, higher wins; SUMO's
+   * edge `priority`, an OSM importer's highway class). The major road is the pair of
+   * opposite approaches with the highest rank; equal ranks fall back to lanes x speed.
+   * Default 0.
+   */
+  priority?: number;
+  /**
    * Shape points strictly between the two junctions, planar metres `[x, y]`, in the
    * direction of travel: the link is drawn through them. Default none (a straight line).
    * Drawing only: `length` is what the simulation uses.
@@ -74,7 +81,17 @@ export interface MovementSpec {
    * Default: every lane.
    */
   lanes?: readonly number[];
+  /**
+   * Right of way at an unsignalised priority junction, as the source states it (SUMO
+   * connection state `M` = major; `m`, `s` = minor): a minor movement yields to the
+   * major movements of the junction's other approaches. Default: derived from the
+   * junction's major road (see {@link LinkSpec.priority}). Ignored at signals.
+   */
+  rightOfWay?: RightOfWay;
 }
+
+/** Explicit right of way of a movement at a priority junction. */
+export type RightOfWay = 'major' | 'minor';
 
 /** A junction as stored, with defaults applied. */
 export interface Junction extends Required<Omit<JunctionSpec, 'lon' | 'lat'>> {
@@ -83,8 +100,9 @@ export interface Junction extends Required<Omit<JunctionSpec, 'lon' | 'lat'>> {
 }
 
 /** A link as stored, with defaults applied. */
-export interface Link extends Required<Omit<LinkSpec, 'name' | 'names' | 'roadClass' | 'shape'>> {
+export interface Link extends Required<Omit<LinkSpec, 'name' | 'names' | 'roadClass' | 'shape' | 'priority'>> {
   name?: string;
+  priority?: number;
   names?: Readonly<Record<string, string>>;
   roadClass?: string;
   shape?: ReadonlyArray<readonly [number, number]>;
@@ -98,6 +116,8 @@ export interface Movement {
   lanes: readonly number[];
   /** Geometric turn kind. */
   turn: TurnKind;
+  /** Right of way stated by the source, if any. */
+  rightOfWay?: RightOfWay;
 }
 
 /** Default saturation flow per lane: 1,800 veh/h = 0.5 veh/s. */
@@ -106,3 +126,5 @@ export const DEFAULT_SATURATION_FLOW = 1800 / 3600;
 export const DEFAULT_JAM_SPACING = 7.5;
 /** Most lanes a link may have (movement lane sets are 32-bit masks when compiled). */
 export const MAX_LANES = 32;
+/** Largest magnitude of a link's right-of-way rank (`LinkSpec.priority`). */
+export const MAX_PRIORITY = 1_000_000;

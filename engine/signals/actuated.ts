@@ -28,9 +28,10 @@
  *
  * SUMO's detector rule with `passingTime` (MSActuatedTrafficLightLogic): a loop
  * at min(detector-gap x speed, (minDur / passing-time + 0.5) x 7.5 m) from the
- * stop line. Differences from SUMO left as they are: detectors are per movement
- * (SUMO: per lane, and a lane's loop serves a phase only if all its links are
- * green), and extensions are not rounded to whole seconds.
+ * stop line. As in SUMO, a gap-out falls on a whole second of the green (SUMO
+ * looks at its detectors once per 1 s step). Difference from SUMO left as it is:
+ * detectors are per movement (SUMO: per lane, and a lane's loop serves a phase
+ * only if all its links are green).
  *
  * The offset and the phase durations of the program are not used; a green lasts
  * at least max(minGreen, 1 s) so every decision lies after the previous one.
@@ -155,7 +156,16 @@ class ActuatedPolicy implements PhasePolicy {
     if (now >= maxEnd - EPS) return this.endGreen(i, now);
     if (occupied) return Math.min(now + this.poll, maxEnd);
     if (now - last >= this.gap - EPS) return this.endGreen(i, now);
-    return Math.min(last + this.gap, maxEnd);
+    return Math.min(this.wholeSeconds(last + this.gap), maxEnd);
+  }
+
+  /**
+   * The first time at or after `t` (s) at which the green has lasted a whole number
+   * of seconds: SUMO decides at its 1 s steps, so a gap that expires between steps
+   * is noticed at the next one (on average half a second more green per gap-out).
+   */
+  private wholeSeconds(t: number): number {
+    return this.greenStart + Math.ceil(t - this.greenStart - EPS);
   }
 
   private endGreen(i: number, now: number): number {

@@ -4,11 +4,14 @@
  *  - Signalised junctions: a movement shown PERMISSIVE (SUMO's 'g') yields to the
  *    straight and near-side movements of the opposing approach (the approach whose
  *    heading is most nearly opposite, within 45 degrees of it).
- *  - Priority junctions: the major road is the pair of most nearly opposite
- *    approaches with the highest rank (lanes x speed); its straight and near-side
- *    movements have priority. A major far-side turn yields to the opposing major
- *    approach's straight and near-side movements; every minor movement yields to
- *    every major movement.
+ *  - Priority junctions: a movement's right of way is the one its source states
+ *    (`MovementSpec.rightOfWay`, from SUMO's connection state); otherwise the major
+ *    road is the pair of most nearly opposite approaches with the highest link
+ *    priority (`LinkSpec.priority`: SUMO's edge priority, an OSM highway class), then
+ *    the highest lanes x speed, and its straight and near-side movements are major.
+ *    A minor movement on an approach with a major movement (a turn off the major
+ *    road) yields to the major movements of the other approaches; a minor-road
+ *    movement yields to every movement of the major road's approaches.
  *  - Uncontrolled junctions: nobody yields (SUMO's "unregulated").
  *
  * Gap acceptance uses HCM 7th ed. (Exhibit 20-11/20-12) base critical headways
@@ -16,7 +19,7 @@
  * minor near-side turn 6.2 s / 3.3 s; minor straight 6.5 s / 4.0 s; minor far-side
  * turn 7.1 s / 3.5 s. A permissive turn at a signal uses the major far-side values.
  */
-import { CONTROL_CODE } from '../network/compiled.js';
+import { CONTROL_CODE, RIGHT_OF_WAY_CODE } from '../network/compiled.js';
 import type { CompiledNetwork } from '../network/compiled.js';
 import { TURN_CODE } from '../network/turns.js';
 
@@ -46,7 +49,7 @@ export function buildConflicts(net: CompiledNetwork): ConflictTable {
   const criticalGap = new Float64Array(k);
   const followUp = new Float64Array(k);
   const alwaysYields = new Uint8Array(k);
-  const { junctionInOffsets, junctionInLinks, linkFrom, linkTo, junctionX, junctionY, movementOffsets, movementTurn } = net;
+  const { junctionInOffsets, junctionInLinks, linkFrom, linkTo, linkPriority, junctionX, junctionY, movementOffsets, movementTurn, movementRightOfWay } = net;
 
   const heading = (l: number): [number, number] => {
     const dx = junctionX[linkTo[l]] - junctionX[linkFrom[l]];
@@ -94,33 +97,45 @@ export function buildConflicts(net: CompiledNetwork): ConflictTable {
       }
       continue;
     }
-    // Priority junction: find the major road.
+    // Priority junction: the major road is the pair of opposite approaches with the
+    // highest right-of-way rank (link priority), then lanes x speed, then link index.
     const rank = (l: number): number => net.linkLanes[l] * net.linkSpeed[l];
     let majorA = -1;
     let majorB = -1;
+    let bestPriority = -Infinity;
     let bestRank = -1;
     for (const a of approaches) {
       const b = opposite(a, approaches);
+      const p = linkPriority[a] + (b >= 0 ? linkPriority[b] : linkPriority[a]);
       const r = rank(a) + (b >= 0 ? rank(b) : 0);
-      if (r > bestRank || (r === bestRank && a < majorA)) {
+      if (p > bestPriority || (p === bestPriority && (r > bestRank || (r === bestRank && a < majorA)))) {
+        bestPriority = p;
         bestRank = r;
         majorA = a;
         majorB = b;
       }
     }
-    const major = new Set([majorA, majorB].filter((l) => l >= 0));
-    const majorMovements = [...major].flatMap((l) => movementsOf(l));
+    // Each movement's right of way: as the source states it, else major for the major
+    // road's straight and near-side movements, minor for everything else.
+    const isMajor = (e: number): boolean => {
+      const stated = movementRightOfWay[e];
+      if (stated !== 0) return stated === RIGHT_OF_WAY_CODE.major;
+      const a = net.movementFrom[e];
+      return (a === majorA || a === majorB) && !isFarSide(movementTurn[e], left);
+    };
+    const majorApproach = new Set(approaches.filter((a) => movementsOf(a).some(isMajor)));
     for (const a of approaches) {
       for (const e of movementsOf(a)) {
+        if (isMajor(e)) continue;
         const turn = movementTurn[e];
-        if (major.has(a)) {
-          if (!isFarSide(turn, left)) continue; // major straight / near-side: priority
-          const opp = a === majorA ? majorB : majorA;
-          if (opp >= 0) lists[e].push(...priorityMovements(opp));
+        if (majorApproach.has(a)) {
+          // A turn off the major road yields to the major movements of the other approaches.
+          for (const b of approaches) if (b !== a) lists[e].push(...movementsOf(b).filter(isMajor));
           criticalGap[e] = 4.1;
           followUp[e] = 2.2;
         } else {
-          lists[e].push(...majorMovements);
+          // A minor-road movement yields to every movement of the major road, its turns included.
+          for (const b of majorApproach) lists[e].push(...movementsOf(b));
           if (turn === TURN_CODE.straight) {
             criticalGap[e] = 6.5;
             followUp[e] = 4.0;

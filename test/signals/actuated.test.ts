@@ -56,7 +56,7 @@ describe('createActuatedController', () => {
     }
   });
 
-  it('gaps out exactly `gap` s after the last detector passage when arrivals stop', () => {
+  it('gaps out at the first whole second of the green at least `gap` s after the last detector passage when arrivals stop (SUMO decides per 1 s step)', () => {
     // Uniform arrivals every 2.5 s (< gap 3 s) until 900 s; no side demand; maxGreen large.
     const program = twoPhase(net, [30, 30], { minGreen: 5, maxGreen: 10_000 });
     const trips = demand(net, 0.4, 0, 900, 'uniform');
@@ -67,7 +67,9 @@ describe('createActuatedController', () => {
     const lastPassage = trips.depart[trips.count - 1] + TO_DETECTOR;
     const g = greens(main.intervals).find((iv) => iv.start <= lastPassage && iv.end > lastPassage);
     expect(g, 'a green of A contains the last passage').toBeDefined();
-    expect(g!.end).toBeCloseTo(lastPassage + 3, 6);
+    expect(g!.end).toBeCloseTo(g!.start + Math.ceil(lastPassage + 3 - g!.start - 1e-9), 6);
+    expect(g!.end - (lastPassage + 3)).toBeGreaterThanOrEqual(-1e-9);
+    expect(g!.end - (lastPassage + 3)).toBeLessThan(1);
     // It started long before: arrivals 2.5 s apart kept extending it.
     expect(g!.end - g!.start).toBeGreaterThan(300);
     // Before the first vehicle reached the detector, greens gapped out at minGreen.
@@ -203,8 +205,9 @@ describe('createActuatedController', () => {
       times.push(t);
       t = c.advance(t, states, view);
     }
-    // Decisions at minGreen, then last passage + gap (4.5 + 3, 7 + 3), then the cap at maxGreen 12.
-    expect(times).toEqual([0, 5, 7.5, 10, 12]);
+    // Decisions at minGreen, then last passage + gap rounded up to a whole second of the
+    // green (4.5 + 3 -> 8, 7.5 + 3 -> 11), then the cap at maxGreen 12.
+    expect(times).toEqual([0, 5, 8, 11, 12]);
     expect(states[AB]).toBe(SIGNAL_YELLOW);
     expect(t).toBe(15);
   });

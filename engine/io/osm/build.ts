@@ -31,6 +31,7 @@
  */
 import { describeParts, linkComponents, reportParts } from './parts.js';
 import type { ComponentPolicy, LinkRec, MovementSets } from './records.js';
+import { roadClassPriority } from '../../network/labels.js';
 import { RoadNetwork } from '../../network/road-network.js';
 import { classifyTurn } from '../../network/turns.js';
 import { DEFAULT_JAM_SPACING, DEFAULT_SATURATION_FLOW, type DrivingSide, type TurnKind } from '../../network/types.js';
@@ -357,6 +358,7 @@ export function buildNetwork(
         id: l.id, from: junction(l.from).id, to: junction(l.to).id, length: l.length, lanes: l.lanes, speed: l.speed,
         ...(saturationFlow < DEFAULT_SATURATION_FLOW ? { saturationFlow } : {}),
         roadClass: l.cls,
+        priority: roadClassPriority(l.cls),
         ...(l.name !== undefined ? { name: l.name } : {}),
         ...(l.names !== undefined ? { names: l.names } : {}),
         ...(l.shape.length > 0 ? { shape: l.shape } : {}),

@@ -15,6 +15,7 @@
  */
 import { InputError } from '../../errors.js';
 import { readXml, type XmlElement } from '../xml.js';
+import { MAX_PRIORITY } from '../../network/types.js';
 
 /** A lane of a normal edge. */
 export interface SumoLane {
@@ -39,6 +40,8 @@ export interface SumoEdge {
   /** `allow`/`disallow` of the edge itself (lanes may override). */
   allow?: string;
   disallow?: string;
+  /** SUMO edge `priority` (right of way at priority junctions: higher wins), if given. */
+  priority?: number;
   lanes: SumoLane[];
   line: number;
 }
@@ -66,6 +69,8 @@ export interface SumoConnection {
   linkIndex?: number;
   /** SUMO direction: s, l, r, t, L, R, invalid. */
   dir?: string;
+  /** SUMO link state at an unsignalised junction: M (major), m (minor), s (stop), w (all-way stop), = (equal), Z (zipper), O (off). */
+  state?: string;
   line: number;
 }
 
@@ -243,6 +248,11 @@ export async function readNetFile(file: string): Promise<SumoNet> {
             if (attributes.name) edge.name = attributes.name;
             if (attributes.allow !== undefined) edge.allow = attributes.allow;
             if (attributes.disallow !== undefined) edge.disallow = attributes.disallow;
+            if (attributes.priority !== undefined) {
+              const priority = a.number('priority');
+              if (!Number.isInteger(priority) || Math.abs(priority) > MAX_PRIORITY) throw a.error(`attribute priority must be an integer from ${-MAX_PRIORITY} to ${MAX_PRIORITY}, got ${JSON.stringify(attributes.priority)}`);
+              edge.priority = priority;
+            }
             net.edges.push(edge);
           } else if (!internalEdge) {
             net.otherEdges.add(id);
@@ -304,6 +314,7 @@ export async function readNetFile(file: string): Promise<SumoNet> {
             c.linkIndex = a.integer('linkIndex');
           }
           if (attributes.dir) c.dir = attributes.dir;
+          if (attributes.state) c.state = attributes.state;
           net.connections.push(c);
           return;
         }

@@ -5,6 +5,9 @@
  *   controls: `traffic_light*` -> `signal`; `priority`, `priority_stop`,
  *   `right_before_left`, `left_before_right`, `allway_stop`, `zipper` ->
  *   `priority` (greenwave has one priority rule: a major road, minor roads yield);
+ *   SUMO's right of way is kept: each edge's `priority` becomes the link's rank, and
+ *   at unsignalised junctions each connection's `state` (M major; m, s minor) the
+ *   movement's `rightOfWay` (other states, such as `=` and `w`, leave greenwave's rule);
  *   everything else (`unregulated`, `dead_end`, rail, districts) -> `uncontrolled`.
  * - Each normal edge with at least one lane open to the chosen vehicle class
  *   (default `passenger`) becomes a link with the same id. Its lanes are those
@@ -186,7 +189,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
   }
 
   // Connections: validate references, group lane pairs into movements.
-  interface Group { from: string; to: string; lanes: number; line: number; crossLength: number; crossTime: number; pairs: number; timed: boolean; dir?: string }
+  interface Group { from: string; to: string; lanes: number; line: number; crossLength: number; crossTime: number; pairs: number; timed: boolean; dir?: string; major: number; minor: number }
   const groups = new Map<string, Group>();
   const byEdge = new Map<string, Group[]>();
   const tlLinks = new Map<string, Map<number, TlLink[]>>();
@@ -214,13 +217,15 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     const key = `${c.from}>${c.to}`;
     let g = groups.get(key);
     if (!g) {
-      g = { from: c.from, to: c.to, lanes: 0, line: c.line, crossLength: 0, crossTime: 0, pairs: 0, timed: false, dir: c.dir };
+      g = { from: c.from, to: c.to, lanes: 0, line: c.line, crossLength: 0, crossTime: 0, pairs: 0, timed: false, dir: c.dir, major: 0, minor: 0 };
       groups.set(key, g);
       const list = byEdge.get(c.from) ?? [];
       list.push(g);
       byEdge.set(c.from, list);
     }
     g.lanes |= 1 << fromMap[c.fromLane];
+    if (c.state === 'M') g.major++;
+    else if (c.state === 'm' || c.state === 's') g.minor++;
     const [length, time] = crossing(net, c.via);
     g.crossLength += length;
     g.crossTime += time;
@@ -276,7 +281,10 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
       s = (MAX_FLOW_SHARE * speed) / jamSpacing;
       slow++;
     }
-    at(file, e.line, () => network.addLink({ id: e.id, from: e.from, to: e.to, length, speed, lanes: lanes.length, saturationFlow: s, jamSpacing, ...(e.name ? { name: e.name } : {}) }));
+    at(file, e.line, () => network.addLink({
+      id: e.id, from: e.from, to: e.to, length, speed, lanes: lanes.length, saturationFlow: s, jamSpacing,
+      ...(e.name ? { name: e.name } : {}), ...(e.priority === undefined ? {} : { priority: e.priority }),
+    }));
   }
 
   // Movements at signals that no traffic light times (no linkIndex) may always go.
@@ -299,15 +307,24 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
 
   let dirMismatch = 0;
   let example = '';
+  let mixedRight = 0;
   for (const g of groups.values()) {
     const lanes: number[] = [];
     for (let b = 0; b < 32; b++) if ((g.lanes >>> b) & 1) lanes.push(b);
-    const movement = at(file, g.line, () => network.addMovement({ from: g.from, to: g.to, lanes }));
+    // SUMO's right of way at unsignalised junctions (connection state): a movement is
+    // minor when any of its lane connections yields (m, s), major when all are M.
+    const junction = edgeById.get(g.from)!.to;
+    const rightOfWay = tlJunctions.has(junction) ? undefined : g.minor > 0 ? 'minor' : g.major > 0 ? 'major' : undefined;
+    if (rightOfWay === 'minor' && g.major > 0) mixedRight++;
+    const movement = at(file, g.line, () => network.addMovement({ from: g.from, to: g.to, lanes, ...(rightOfWay ? { rightOfWay } : {}) }));
     const expected = g.dir === undefined ? undefined : SUMO_DIR[g.dir];
     if (expected !== undefined && expected !== movement.turn) {
       dirMismatch++;
       if (!example) example = `${g.from} -> ${g.to} is "${g.dir}" in SUMO, ${movement.turn} from junction coordinates`;
     }
+  }
+  if (mixedRight > 0) {
+    warnings.push({ where: file, message: `${mixedRight} movement(s) whose lane connections have both major (M) and minor (m, s) right of way in SUMO; imported as minor` });
   }
   if (dirMismatch > 0) {
     warnings.push({ where: file, message: `${dirMismatch} movement(s) whose SUMO direction differs from the turn greenwave derives from junction coordinates (e.g. ${example}); yield rules follow greenwave's` });

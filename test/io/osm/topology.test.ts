@@ -11,6 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../engine/network/compile.js';
+import { roadClassPriority } from '../../../engine/network/labels.js';
 import { importOsm } from '../../../engine/io/osm/index.js';
 import type { ImportResult } from '../../../engine/io/types.js';
 import { compileProgram } from '../../../engine/signals/program.js';
@@ -164,6 +165,17 @@ describe('importOsm: turn lanes (turn-lanes.osm)', () => {
     const r = await importOsm(fixture('turn-lanes.osm'), { components: 'all' });
     expect(r.warnings.filter((w) => w.element === 'way 205' && /turn lanes ignored/.test(w.message))).toHaveLength(2);
     expect(r.network.movementsFrom('w205#0')[0].lanes).toEqual([0]);
+  });
+});
+
+describe('importOsm: right of way by road class', () => {
+  it('ranks every link by its highway class (LinkSpec.priority: motorway highest, unknown 0)', async () => {
+    const r = await importOsm(fixture('signals.osm'));
+    const links = r.network.links();
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) expect(l.priority).toBe(roadClassPriority(l.roadClass));
+    expect(roadClassPriority('primary')).toBeGreaterThan(roadClassPriority('residential'));
+    expect(roadClassPriority(undefined)).toBe(0);
   });
 });
 

@@ -1,0 +1,73 @@
+/**
+ * SUMO's right of way at unsignalised junctions, as importSumo reads it
+ * (test/fixtures/sumo/priority.net.xml, built by netconvert from four one-lane
+ * arms of equal speed: W-E edges `priority="3"`, N-S edges `priority="1"`; SUMO
+ * makes W-E the major road, connection states M on its straight and right turns,
+ * m on its left turns and on every N-S connection). greenwave's own rule (lanes x
+ * speed) would have made N-S major here, by a rounding difference in speed.
+ */
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../../engine/network/index.js';
+import { RIGHT_OF_WAY_CODE } from '../../../engine/network/compiled.js';
+import { buildConflicts } from '../../../engine/sim/conflicts.js';
+import { importSumo } from '../../../engine/io/sumo/index.js';
+
+const FIXTURE = path.join(import.meta.dirname, '..', '..', 'fixtures', 'sumo', 'priority.net.xml');
+
+/** Movements (as "from>to") that movement `from>to` yields to at the compiled network's junctions. */
+async function yieldsOf(file: string, from: string, to: string): Promise<string[]> {
+  const net = compile((await importSumo(file)).network);
+  const table = buildConflicts(net);
+  const e = net.movementBetween(net.linkIndex(from), net.linkIndex(to));
+  const out: string[] = [];
+  for (let i = table.conflictOffsets[e]; i < table.conflictOffsets[e + 1]; i++) {
+    const o = table.conflicts[i];
+    out.push(`${net.linkKey(net.movementFrom[o])}>${net.linkKey(net.movementTo[o])}`);
+  }
+  return out.sort();
+}
+
+describe('importSumo: right of way at priority junctions', () => {
+  it('keeps each edge\'s priority as the link\'s rank and each connection\'s state as the movement\'s right of way', async () => {
+    const r = await importSumo(FIXTURE);
+    expect(r.network.link('WC').priority).toBe(3);
+    expect(r.network.link('SC').priority).toBe(1);
+    const rightOf = (from: string, to: string) => r.network.movementsFrom(from).find((m) => m.to === to)?.rightOfWay;
+    expect(rightOf('WC', 'CE')).toBe('major'); // state M
+    expect(rightOf('WC', 'CS')).toBe('major'); // M: right turn off the major road
+    expect(rightOf('WC', 'CN')).toBe('minor'); // m: left turn off the major road
+    expect(rightOf('SC', 'CN')).toBe('minor');
+    const net = compile(r.network);
+    expect(net.movementRightOfWay[net.movementBetween(net.linkIndex('EC'), net.linkIndex('CW'))]).toBe(RIGHT_OF_WAY_CODE.major);
+  });
+
+  it('makes the minor road yield to the major road SUMO names, not to the one greenwave\'s tie-break would pick', async () => {
+    // Minor through: yields to every movement of both major approaches.
+    expect(await yieldsOf(FIXTURE, 'SC', 'CN')).toEqual(['EC>CN', 'EC>CS', 'EC>CW', 'WC>CE', 'WC>CN', 'WC>CS']);
+    // Major through: yields to nobody; major left turn: to the opposing major movements only.
+    expect(await yieldsOf(FIXTURE, 'WC', 'CE')).toEqual([]);
+    expect(await yieldsOf(FIXTURE, 'WC', 'CN')).toEqual(['EC>CN', 'EC>CW']);
+  });
+
+  it('follows the connection states alone when the edges give no priority', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gw-row-'));
+    const file = path.join(dir, 'net.net.xml');
+    writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace(/ priority="\d+"/g, ''));
+    expect((await importSumo(file)).network.link('WC').priority).toBeUndefined();
+    expect(await yieldsOf(file, 'SC', 'CN')).toEqual(['EC>CN', 'EC>CS', 'EC>CW', 'WC>CE', 'WC>CN', 'WC>CS']);
+    expect(await yieldsOf(file, 'WC', 'CE')).toEqual([]);
+  });
+
+  it('without states or priorities falls back to greenwave\'s rule (lanes x speed, then link index)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gw-row-'));
+    const file = path.join(dir, 'net.net.xml');
+    writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace(/ priority="\d+"/g, '').replace(/ state="[Mm]"/g, ''));
+    // lanes x speed decides: the N-S arms' imported speed (edge plus junction crossing) is
+    // higher than W-E's by rounding only (13.5833 vs 13.5832 m/s), so N-S becomes major.
+    expect(await yieldsOf(file, 'WC', 'CE')).not.toEqual([]);
+    expect(await yieldsOf(file, 'SC', 'CN')).toEqual([]);
+  });
+});

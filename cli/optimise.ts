@@ -231,7 +231,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     stages = controls.map((control, k): Stage => {
       const share = Math.floor(budget / controls.length) + (k < budget % controls.length ? 1 : 0);
       const fingerprint = createHash('sha256').update(JSON.stringify({
-        inputs, trainSeeds, scales, objective, method, control, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, version: 3,
+        inputs, trainSeeds, scales, objective, method, control, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, version: 4,
       })).digest('hex');
       const checkpoint = path.join(out, `checkpoint-${control}.json`);
       if (control === 'fixed') {

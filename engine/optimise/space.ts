@@ -7,7 +7,12 @@
  * Layout of x:
  *   - one cycle gene per cycle group: C = round(minC + x (maxC - minC)) seconds,
  *     where minC is raised to the largest lost time + minimum greens of the
- *     group's junctions, so every decoded plan is feasible;
+ *     group's junctions, so every decoded plan is feasible; without a given
+ *     `minCycle` that floor is the lower bound (minimum greens, yellow and
+ *     all-red are the safety settings; no further bound is invented), so the
+ *     space holds Webster's plan, whose cycle may be as short as 20 s (its
+ *     clamp), and the short cycles of lightly loaded grids, where a cycle equal
+ *     to the block travel time gives progression with equal offsets;
  *   - per junction, one split weight per phase: the green left over after every
  *     phase's minimum green, G = C - L - sum(minGreen), is shared in proportion to
  *     the weights (a weight of 0 gives exactly the minimum green);
@@ -33,7 +38,12 @@ export type CycleGrouping = 'shared' | 'per-junction' | ReadonlyArray<readonly s
 
 /** Options of {@link createSearchSpace}. */
 export interface SearchSpaceOptions {
-  /** Shortest cycle searched, s. Default 30. */
+  /**
+   * Shortest cycle searched, s. Default: the feasible floor of each cycle group
+   * (its largest yellow + all-red + minimum greens), so the space contains the
+   * start plan whatever its cycle (a default of 30 s left Webster's 20 s plans
+   * and every shorter cycle outside it).
+   */
   minCycle?: number;
   /** Longest cycle searched, s. Default 120 (SUMO tlsCycleAdaptation's default maximum). */
   maxCycle?: number;
@@ -141,7 +151,7 @@ export { completePrograms } from '../signals/complete.js';
 
 /** Build the search space over `base` (every signalised junction's program; see {@link completePrograms}). */
 export function createSearchSpace(net: CompiledNetwork, base: readonly SignalProgram[], options: SearchSpaceOptions = {}): SearchSpace {
-  const minCycle = options.minCycle ?? 30;
+  const minCycle = options.minCycle ?? 1;
   const maxCycle = options.maxCycle ?? 120;
   if (!(minCycle > 0 && maxCycle >= minCycle && Number.isFinite(maxCycle))) {
     throw new UsageError(`search space: need 0 < minCycle <= maxCycle, got minCycle ${minCycle}, maxCycle ${maxCycle}`);

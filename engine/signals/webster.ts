@@ -28,7 +28,16 @@
  *   lost time of a phase is its yellow + all-red, plus `startUpLostTime` (default
  *   0). With SUMO's defaults (yellow 4, all-red 0, lost time 4) both give L = 4 s
  *   per phase. Yellow and all-red are the base program's unless `yellow`/`allRed`
- *   are given.
+ *   are given. Where the network's yellows are not 4 s, the two part: SUMO
+ *   shares C - 4 s per phase as greens (green = share - y + l, with its -y and -l
+ *   both 4) but writes the network's own yellows back, so its displayed cycle is
+ *   C - (4 - yellow) per phase. On a 3 s-yellow, two-phase grid at the 20 s clamp
+ *   that is an 18 s cycle against greenwave's 20 s, and on a lightly loaded grid
+ *   the shorter cycle has less delay in SUMO (and in greenwave's kernel): the
+ *   whole gap between the two Webster plans measured in SUMO (greenwave's with
+ *   each green 1 s shorter is within 1 s of SUMO's; SUMO's with each green 1 s
+ *   longer within 1 s of greenwave's). greenwave keeps the stated rule (displayed cycle = C);
+ *   the fixed-time search covers the shorter cycles.
  * - Cycle: C0 rounded to whole seconds, clamped to [minCycle, maxCycle] (SUMO
  *   defaults 20 and 120 s); when Y >= 1 (oversaturated) the cycle is maxCycle, as
  *   in SUMO. `cycle` imposes a cycle (SUMO -e, existing cycle).

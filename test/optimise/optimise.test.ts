@@ -80,6 +80,18 @@ describe('search space', () => {
     }
   });
 
+  it('createSearchSpace without minCycle reaches down to the feasible floor, so a short-cycle start plan (Webster at 20 s) is expressed exactly', () => {
+    const space = createSearchSpace(net, base);
+    const floor = Math.max(...base.map((p) => p.phases.reduce((s, ph) => s + ph.yellow + ph.allRed + ph.minGreen, 0)));
+    expect(space.groups[0].minCycle).toBe(floor);
+    // a plan at the floor cycle (every phase at its minimum green), as Webster's clamp gives on light demand
+    const short = createSearchSpace(net, base, { minCycle: floor, maxCycle: floor }).decode(new Array<number>(space.dimension).fill(0.5));
+    const cycle = short[0].phases.reduce((s, ph) => s + ph.duration + (ph.yellow ?? 0) + (ph.allRed ?? 0), 0);
+    expect(cycle).toBe(floor);
+    expect(cycle).toBeLessThan(30); // the former default lower bound, which clamped such plans up to 30 s
+    expect(space.decode(space.encode(short))).toEqual(short);
+  });
+
   it('rejects an empty space and bad cycle bounds', () => {
     expect(() => createSearchSpace(net, [])).toThrow(/no signalised junction/);
     expect(() => createSearchSpace(net, base, { minCycle: 90, maxCycle: 60 })).toThrow(/minCycle <= maxCycle/);

@@ -645,7 +645,7 @@ function check50(x: unknown): boolean {
 function check54(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!((v === "summary.json" || v === "trips.csv" || v === "links.csv" || v === "junctions.csv" || v === "timeseries.csv" || v === "network.geojson"))) return false;
+    const v: unknown = x[i]; if (!((v === "summary.json" || v === "trips.csv" || v === "links.csv" || v === "junctions.csv" || v === "timeseries.csv" || v === "network.geojson" || v === "convergence.csv"))) return false;
   }
   return true;
 }

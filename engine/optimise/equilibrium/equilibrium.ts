@@ -151,6 +151,22 @@ function fillRoutes(a: RouteSet, b: RouteSet): RouteSet {
 export function equilibrate(
   net: CompiledNetwork, trips: TripTable, signals: SignalSetup = {}, simOptions: SimulateOptions = {}, options: Partial<EquilibriumOptions> = {},
 ): EquilibriumResult {
+  const steps = equilibrateSteps(net, trips, signals, simOptions, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) return next.value;
+  }
+}
+
+/**
+ * {@link equilibrate} one iteration at a time: yields each iteration's report
+ * and returns the result. A caller that must stay responsive (the CLI, for
+ * Ctrl-C) awaits the event loop between iterations, or stops iterating to
+ * abandon the run. Options are checked at the first `next()`.
+ */
+export function* equilibrateSteps(
+  net: CompiledNetwork, trips: TripTable, signals: SignalSetup = {}, simOptions: SimulateOptions = {}, options: Partial<EquilibriumOptions> = {},
+): Generator<EquilibriumIteration, EquilibriumResult, void> {
   const eq = resolveEquilibriumOptions(options);
   const { interval, progress, attach, ...kernel } = simOptions;
   const resolved = resolveSimOptions(kernel);
@@ -224,6 +240,7 @@ export function equilibrate(
     routeS = 0;
     iterations.push(report);
     eq.onIteration?.(report);
+    yield report;
     if (last) return { result, trips: table, routes, costs, iterations, converged: gap < eq.gap };
     routes = swap.routes;
   }

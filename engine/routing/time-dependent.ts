@@ -2,15 +2,21 @@
  * Time-dependent shortest paths on interval link costs, batched by origin and
  * departure slot: the routing step of a dynamic traffic assignment.
  *
- * Costs are piecewise constant in time: `IntervalCosts.time[i * linkCount + l]`
- * is the time (s) a vehicle ENTERING link l during interval i takes to leave it
- * (times before the first interval use the first, after the last the last). A
- * route's cost for a departure at t is its traversal time: enter the first link
- * at t, each next link when leaving the previous one (`traverse`).
+ * Costs are per MOVEMENT (turn), piecewise constant in time:
+ * `IntervalCosts.movement[i * movementCount + x]` is the time (s) a vehicle
+ * entering movement x's approach link during interval i takes to leave it
+ * through x, and `arrival[i * linkCount + l]` the time to drive link l to its
+ * end when l is the last link of the route (times before the first interval use
+ * the first, after the last the last). Turns at one approach differ (a left turn
+ * behind opposing traffic, a turn bay that spills over), so a link's mean time
+ * would mislead route choice; movement times do not. A route's cost for a
+ * departure at t is its traversal time: enter the first link at t, each next link
+ * when leaving the previous one (`traverse`).
  *
- * The search is Dijkstra on LINKS whose label is the time of leaving the link
+ * The search is Dijkstra on LINKS whose label is the time of entering the link
  * (a step from link a to link b only through a permitted movement a -> b, so a
- * route never uses a forbidden turn), i.e. the time-dependent Dijkstra of Cooke
+ * route never uses a forbidden turn), plus one sink label per destination
+ * reached through `arrival`: the time-dependent Dijkstra of Cooke
  * & Halsey (1966) / Dreyfus (1969), exact when link costs are FIFO (entering
  * later never means leaving earlier). Interval costs are FIFO within an interval
  * and may violate it at an interval boundary (a slow interval followed by a fast
@@ -29,7 +35,7 @@ import type { CompiledNetwork } from '../network/compiled.js';
 import { TypedHeap } from './heap.js';
 import type { BatchRoutes } from './types.js';
 
-/** Link travel times by entry-time interval (s). */
+/** Movement and link travel times by entry-time interval (s). */
 export interface IntervalCosts {
   /** Start of interval 0, s. */
   readonly start: number;
@@ -37,8 +43,10 @@ export interface IntervalCosts {
   readonly width: number;
   /** Number of intervals (>= 1). */
   readonly intervals: number;
-  /** time[i * linkCount + l]: time to traverse link l when entering it in interval i, s (finite, >= 0). */
-  readonly time: Float64Array;
+  /** movement[i * movementCount + x]: time from entering x's approach link in interval i to leaving it through x, s (finite, >= 0). */
+  readonly movement: Float64Array;
+  /** arrival[i * linkCount + l]: time from entering link l in interval i to reaching its end (a route's last link), s (finite, >= 0). */
+  readonly arrival: Float64Array;
 }
 
 /** Trips to route: junction indices, optional end links (-1: any), departure times (s). */
@@ -66,52 +74,70 @@ export interface TimeDependentRouter {
   readonly settled: number;
 }
 
-/** Interval costs equal to the free-flow time of every link, as one interval starting at `start`. */
+/** Interval costs equal to free-flow times (a movement: its approach link's), as one interval starting at `start`. */
 export function freeFlowCosts(net: CompiledNetwork, start = 0): IntervalCosts {
-  return { start, width: 1, intervals: 1, time: Float64Array.from(net.linkFreeFlowTime) };
+  const movement = new Float64Array(net.movementCount);
+  for (let x = 0; x < movement.length; x++) movement[x] = net.linkFreeFlowTime[net.movementFrom[x]];
+  return { start, width: 1, intervals: 1, movement, arrival: Float64Array.from(net.linkFreeFlowTime) };
 }
 
 /** Check `costs` against `net` (sizes, finite non-negative times); throws UsageError naming the problem. */
 export function checkIntervalCosts(net: CompiledNetwork, costs: IntervalCosts): void {
-  const { start, width, intervals, time } = costs;
+  const { start, width, intervals, movement, arrival } = costs;
   if (!Number.isFinite(start)) throw new UsageError(`costs.start must be finite, got ${start}`);
   if (!(width > 0 && Number.isFinite(width))) throw new UsageError(`costs.width must be a positive finite number of seconds, got ${width}`);
   if (!(Number.isInteger(intervals) && intervals >= 1)) throw new UsageError(`costs.intervals must be an integer >= 1, got ${intervals}`);
-  if (!(time instanceof Float64Array) || time.length !== intervals * net.linkCount) {
-    throw new UsageError(`costs.time must be a Float64Array of intervals x links = ${intervals * net.linkCount} entries, got ${time instanceof Float64Array ? time.length : typeof time}`);
-  }
-  for (let k = 0; k < time.length; k++) {
-    const c = time[k];
-    if (!(c >= 0) || c === Infinity) throw new UsageError(`costs.time of link "${net.linkKey(k % net.linkCount)}" in interval ${Math.floor(k / net.linkCount)} must be finite and >= 0, got ${c}`);
-  }
+  const check = (name: string, a: Float64Array, per: number, key: (k: number) => string): void => {
+    if (!(a instanceof Float64Array) || a.length !== intervals * per) {
+      throw new UsageError(`costs.${name} must be a Float64Array of ${intervals} intervals x ${per} = ${intervals * per} entries, got ${a instanceof Float64Array ? a.length : typeof a}`);
+    }
+    for (let k = 0; k < a.length; k++) {
+      const c = a[k];
+      if (!(c >= 0) || c === Infinity) throw new UsageError(`costs.${name} of ${key(k % per)} in interval ${Math.floor(k / per)} must be finite and >= 0, got ${c}`);
+    }
+  };
+  check('movement', movement, net.movementCount, (x) => `movement "${net.linkKey(net.movementFrom[x])}>${net.linkKey(net.movementTo[x])}"`);
+  check('arrival', arrival, net.linkCount, (l) => `link "${net.linkKey(l)}"`);
 }
 
-/** Time to traverse link `l` when entering it at `t`, s. */
-export function linkTime(costs: IntervalCosts, linkCount: number, l: number, t: number): number {
-  let i = Math.floor((t - costs.start) / costs.width);
-  if (i < 0) i = 0;
-  else if (i >= costs.intervals) i = costs.intervals - 1;
-  return costs.time[i * linkCount + l];
+/** Interval of time `t` (clamped to the intervals). */
+function intervalOf(costs: IntervalCosts, t: number): number {
+  const i = Math.floor((t - costs.start) / costs.width);
+  return i < 0 ? 0 : i >= costs.intervals ? costs.intervals - 1 : i;
 }
 
-/** Traversal time (s) of `links[from .. to)` for a departure at `depart` s on `costs`. */
-export function traverse(costs: IntervalCosts, linkCount: number, links: Int32Array, from: number, to: number, depart: number): number {
+/**
+ * Traversal time (s) of the route `links[from .. to)` on `net` for a departure
+ * at `depart` s on `costs`: through the movement between each pair of
+ * consecutive links, then to the end of the last. Infinity if two consecutive
+ * links have no movement between them.
+ */
+export function traverse(net: CompiledNetwork, costs: IntervalCosts, links: Int32Array, from: number, to: number, depart: number): number {
+  if (to <= from) return 0;
+  const M = net.movementCount;
   let t = depart;
-  for (let k = from; k < to; k++) t += linkTime(costs, linkCount, links[k], t);
+  for (let k = from; k < to - 1; k++) {
+    const x = net.movementBetween(links[k], links[k + 1]);
+    if (x < 0) return Infinity;
+    t += costs.movement[intervalOf(costs, t) * M + x];
+  }
+  t += costs.arrival[intervalOf(costs, t) * net.linkCount + links[to - 1]];
   return t - depart;
 }
 
-/** Create a time-dependent router over `net` (about 40 bytes per link and 8 per junction of working memory). */
+/** Create a time-dependent router over `net` (about 50 bytes per link and 30 per junction of working memory). */
 export function createTimeDependentRouter(net: CompiledNetwork): TimeDependentRouter {
   const n = net.junctionCount;
   const m = net.linkCount;
+  const M = net.movementCount;
   const { linkTo, movementOffsets, movementTo, junctionOutOffsets, junctionOutLinks } = net;
-  const label = new Float64Array(m); // time of leaving the link
-  const pred = new Int32Array(m);
-  const seen = new Int32Array(m);
-  const done = new Int32Array(m);
+  // Labels: links [0, m), junction sinks [m, m + n), link sinks [m + n, 2m + n). A label is a time, s.
+  const size = 2 * m + n;
+  const label = new Float64Array(size);
+  const pred = new Int32Array(size); // the link before (a link sink's and a junction sink's: the last link)
+  const seen = new Int32Array(size);
+  const done = new Int32Array(size);
   const needJunction = new Int32Array(n); // mark: a trip of the group ends at this junction (any last link)
-  const reachedBy = new Int32Array(n); // first settled link into the junction (valid once needJunction === -mark)
   const needLink = new Int32Array(m); // mark: a trip of the group ends on this link
   const heap = new TypedHeap(1024);
   let epoch = 0;
@@ -119,58 +145,50 @@ export function createTimeDependentRouter(net: CompiledNetwork): TimeDependentRo
   let settledTotal = 0;
   let scratch = new Int32Array(64);
 
-  /** One search from `startLink` (>= 0) or junction `origin`, departing at `t0`, until `remaining` marked targets are settled. */
+  /** One search from `startLink` (>= 0) or junction `origin`, departing at `t0`, until `remaining` marked sinks are settled. */
   function search(costs: IntervalCosts, startLink: number, origin: number, t0: number, remaining: number): void {
     const e = ++epoch;
-    const { start, width, intervals, time } = costs;
+    const { start, width, intervals, movement, arrival } = costs;
     const last = intervals - 1;
     heap.clear();
-    const seed = (l: number): void => {
-      let i = Math.floor((t0 - start) / width);
-      i = i < 0 ? 0 : i > last ? last : i;
-      const t = t0 + time[i * m + l];
-      if (seen[l] !== e || t < label[l]) {
-        seen[l] = e;
-        label[l] = t;
-        pred[l] = -1;
-        heap.push(t, l);
+    const relax = (id: number, t: number, from: number): void => {
+      if (done[id] === e) return;
+      if (seen[id] !== e || t < label[id]) {
+        seen[id] = e;
+        label[id] = t;
+        pred[id] = from;
+        heap.push(t, id);
       }
     };
-    if (startLink >= 0) seed(startLink);
-    else for (let k = junctionOutOffsets[origin], end = junctionOutOffsets[origin + 1]; k < end; k++) seed(junctionOutLinks[k]);
+    if (startLink >= 0) relax(startLink, t0, -1);
+    else for (let k = junctionOutOffsets[origin], end = junctionOutOffsets[origin + 1]; k < end; k++) relax(junctionOutLinks[k], t0, -1);
     while (heap.size > 0 && remaining > 0) {
       const a = heap.pop();
       const key = heap.poppedKey;
       if (done[a] === e || key > label[a]) continue;
       done[a] = e;
       settledTotal++;
-      const j = linkTo[a];
-      if (needJunction[j] === mark) { needJunction[j] = -mark; reachedBy[j] = a; remaining--; }
-      if (needLink[a] === mark) { needLink[a] = -mark; remaining--; }
+      if (a >= m) { remaining--; continue; } // a sink: that destination's fastest arrival is final
       let i = Math.floor((key - start) / width);
       i = i < 0 ? 0 : i > last ? last : i;
-      const row = i * m;
-      for (let x = movementOffsets[a], end = movementOffsets[a + 1]; x < end; x++) {
-        const b = movementTo[x];
-        if (done[b] === e) continue;
-        const t = key + time[row + b];
-        if (seen[b] !== e || t < label[b]) {
-          seen[b] = e;
-          label[b] = t;
-          pred[b] = a;
-          heap.push(t, b);
-        }
+      const j = linkTo[a];
+      if (needJunction[j] === mark || needLink[a] === mark) {
+        const t = key + arrival[i * m + a];
+        if (needJunction[j] === mark) relax(m + j, t, a);
+        if (needLink[a] === mark) relax(m + n + a, t, a);
       }
+      const row = i * M;
+      for (let x = movementOffsets[a], end = movementOffsets[a + 1]; x < end; x++) relax(movementTo[x], key + movement[row + x], a);
     }
   }
 
-  /** Links from the search's start to `l` (settled in the last search), into `scratch`; returns the count. */
-  function chainTo(l: number): number {
+  /** Links from the search's start to sink `id` (settled in the last search), into `scratch`; returns the count. */
+  function chainTo(id: number): number {
     let len = 0;
-    for (let x = l; x >= 0; x = pred[x]) len++;
+    for (let x = pred[id]; x >= 0; x = pred[x]) len++;
     if (len > scratch.length) scratch = new Int32Array(Math.max(len, scratch.length * 2));
     let k = len;
-    for (let x = l; x >= 0; x = pred[x]) scratch[--k] = x;
+    for (let x = pred[id]; x >= 0; x = pred[x]) scratch[--k] = x;
     return len;
   }
 
@@ -216,19 +234,23 @@ export function createTimeDependentRouter(net: CompiledNetwork): TimeDependentRo
         }
       }
       if (remaining > 0) search(costs, startLink, from, departSum / (g1 - g0), remaining);
+      const e = epoch;
+      let lastSink = -1;
+      let lastRoute = empty;
       for (let g = g0; g < g1; g++) {
         const i = order[g];
         const dl = destinationLink[i];
-        let end: number;
-        if (dl >= 0) end = needLink[dl] === -m0 ? dl : -2;
-        else if (startLink < 0 && destination[i] === from) end = -1; // origin = destination: no links
-        else end = needJunction[destination[i]] === -m0 ? reachedBy[destination[i]] : -2;
-        if (end === -2) { tripCost[i] = Infinity; parts[i] = empty; continue; }
-        if (end === -1) { tripCost[i] = 0; parts[i] = empty; continue; }
-        const len = chainTo(end);
-        parts[i] = scratch.slice(0, len);
-        lengths[i] = len;
-        tripCost[i] = traverse(costs, m, scratch, 0, len, depart[i]);
+        if (dl < 0 && startLink < 0 && destination[i] === from) { tripCost[i] = 0; parts[i] = empty; continue; } // no links
+        const sink = dl >= 0 ? m + n + dl : m + destination[i];
+        if (done[sink] !== e) { tripCost[i] = Infinity; parts[i] = empty; continue; } // unreachable
+        if (sink !== lastSink) {
+          const len = chainTo(sink);
+          lastRoute = scratch.slice(0, len);
+          lastSink = sink;
+        }
+        parts[i] = lastRoute;
+        lengths[i] = lastRoute.length;
+        tripCost[i] = traverse(net, costs, lastRoute, 0, lastRoute.length, depart[i]);
       }
       g0 = g1;
     }

@@ -7,22 +7,26 @@
  *      (or `initialRoutes`, a warm start from an earlier equilibrium).
  *   1. Simulate every trip on its route (same seed every iteration: common
  *      random numbers, so route changes, not noise, move the figures).
- *   2. Measure experienced link travel times by entry interval (link-times.ts).
+ *   2. Measure experienced travel times by entry interval, per movement (turn)
+ *      and per last link (link-times.ts).
  *   3. Route every trip on those interval costs with time-dependent shortest
  *      paths, batched by origin and departure slot (routing/time-dependent.ts).
  *   4. Relative gap (below). Stop when it is under `gap`, or after `maxIterations`.
  *   5. Move travellers whose route is slower than the fastest onto the fastest:
- *      the vehicle-based method of successive averages with step 1/(k+1), spread
- *      over travellers in proportion to their relative excess time (gap-based
- *      swapping, Lu, Mahmassani & Zhou 2009), or evenly (`swap: 'msa'`); see
- *      demand/route-swap.ts. Go to 1.
+ *      the vehicle-based method of successive averages (demand/route-swap.ts),
+ *      with a step that shrinks as the iterations proceed (self-regulated
+ *      averaging, Liu, He & He 2009, "Method of successive weighted averages
+ *      (MSWA) and self-regulated averaging schemes for solving stochastic user
+ *      equilibrium problem", Networks and Spatial Economics 9(4); or MSA's
+ *      1/(k+1)), damped for travellers who would gain less than the average
+ *      (gap-weighted, after Lu, Mahmassani & Zhou 2009) or not (`uniform`). Go to 1.
  *
  * Relative gap of iteration k (the dynamic form of the static gap; Chiu et al.
  * 2011, "Dynamic Traffic Assignment: A Primer", TRB Circular E-C153, sec. 3.4):
  *     gap = sum_i (c_i - c*_i) / sum_i c_i
  * over every trip i that departs in [start, end) and has a route, where c_i is
  * the time-dependent traversal time of its route for its departure time on
- * iteration k's measured interval costs and c*_i = min(c_i, fastest route's
+ * iteration k's measured interval costs (movement by movement) and c*_i = min(c_i, fastest route's
  * time on the same costs). Unfinished trips are in the sum (their links carry
  * the time spent so far as a lower bound), as they are in every figure here:
  * each iteration reports arrived, unfinished and unroutable trips beside the
@@ -47,16 +51,22 @@ export interface EquilibriumOptions {
   maxIterations: number;
   /** Stop once the relative gap is below this (0..1). Default 0.01 (1%). */
   gap: number;
-  /** Width of the link travel-time intervals, s. Default 300. */
+  /** Width of the intervals travel times are measured in, s. Default 300. */
   intervalS: number;
   /** Departure slot of batch routing (trips of one origin and slot share a search), s. Default 60. */
   slotS: number;
   /**
-   * Who moves to the fastest route after iteration k (step 1/(k+1)): `gap-weighted`
-   * (default) with probability min(1, step x own relative excess / gap), `msa`
-   * everyone slower than the fastest with probability step (demand/route-swap.ts).
+   * Who moves to the fastest route: `gap-weighted` (default) with probability
+   * step x min(1, own relative excess / gap), `uniform` everyone slower than the
+   * fastest with probability step (demand/route-swap.ts).
    */
-  swap: 'gap-weighted' | 'msa';
+  swap: 'gap-weighted' | 'uniform';
+  /**
+   * Step after iteration k: `self-regulated` (default; Liu, He & He 2009) 1/beta_k
+   * with beta_1 = 1 and beta_k = beta_(k-1) + 1.5 when the gap rose, + 0.25 when
+   * it fell; `msa` 1/(k+1).
+   */
+  step: 'self-regulated' | 'msa';
   /** Warm start: routes of every trip (CSR; an empty route = free-flow fastest), e.g. an earlier equilibrium's `routes`. */
   initialRoutes?: RouteSet;
   /** Called after each iteration with its report. */
@@ -65,8 +75,12 @@ export interface EquilibriumOptions {
 
 /** Defaults of {@link EquilibriumOptions}. */
 export const DEFAULT_EQUILIBRIUM_OPTIONS: Readonly<Omit<EquilibriumOptions, 'initialRoutes' | 'onIteration'>> = {
-  maxIterations: 30, gap: 0.01, intervalS: 300, slotS: 60, swap: 'gap-weighted',
+  maxIterations: 30, gap: 0.01, intervalS: 300, slotS: 60, swap: 'gap-weighted', step: 'self-regulated',
 };
+
+/** Self-regulated averaging (Liu, He & He 2009): beta's growth after a gap that rose, and after one that fell (their suggested ranges: 1.5-2 and 0.01-0.5). */
+const SRA_UP = 1.5;
+const SRA_DOWN = 0.25;
 
 /** One iteration: the simulation of the routes it started with, and what the next route choice found. */
 export interface EquilibriumIteration {
@@ -120,7 +134,8 @@ export function resolveEquilibriumOptions(options: Partial<EquilibriumOptions>):
   if (!(o.gap >= 0 && o.gap < 1)) throw new UsageError(`equilibrium.gap must be within [0, 1), got ${String(o.gap)}`);
   if (!(o.intervalS > 0 && Number.isFinite(o.intervalS))) throw new UsageError(`equilibrium.intervalS must be a positive number of seconds, got ${String(o.intervalS)}`);
   if (!(o.slotS > 0 && Number.isFinite(o.slotS))) throw new UsageError(`equilibrium.slotS must be a positive number of seconds, got ${String(o.slotS)}`);
-  if (o.swap !== 'gap-weighted' && o.swap !== 'msa') throw new UsageError(`equilibrium.swap must be "gap-weighted" or "msa", got ${String(o.swap)}`);
+  if (o.swap !== 'gap-weighted' && o.swap !== 'uniform') throw new UsageError(`equilibrium.swap must be "gap-weighted" or "uniform", got ${String(o.swap)}`);
+  if (o.step !== 'self-regulated' && o.step !== 'msa') throw new UsageError(`equilibrium.step must be "self-regulated" or "msa", got ${String(o.step)}`);
   return o;
 }
 
@@ -175,7 +190,6 @@ export function* equilibrateSteps(
   if (eq.initialRoutes !== undefined && eq.initialRoutes.offsets.length !== count + 1) {
     throw new UsageError(`equilibrium.initialRoutes must have a route per trip (${count}), got ${eq.initialRoutes.offsets.length - 1}`);
   }
-  const m = net.linkCount;
   const intervals = Math.max(1, Math.ceil((end - start) / eq.intervalS));
   const router = createTimeDependentRouter(net);
   const random = createRandom(seed).fork('equilibrium');
@@ -186,10 +200,12 @@ export function* equilibrateSteps(
   let routes = fillRoutes(eq.initialRoutes ?? givenRoutes(trips), router.routeBatch(trips, freeFlowCosts(net, start), eq.slotS));
   let routeS = (performance.now() - t) / 1000;
   const iterations: EquilibriumIteration[] = [];
+  let beta = 1; // 1 / step of the self-regulated averaging
+  let previousGap = Infinity;
   for (let k = 1; ; k++) {
     t = performance.now();
     const table = withRoutes(trips, routes);
-    const recorder = new LinkTimeRecorder(net, count, start, eq.intervalS, intervals);
+    const recorder = new LinkTimeRecorder(net, table, start, eq.intervalS, intervals);
     const result = simulate(net, table, signals, {
       ...kernel,
       ...(interval !== undefined ? { interval } : {}),
@@ -207,7 +223,7 @@ export function* equilibrateSteps(
       const a = routes.offsets[i];
       const b = routes.offsets[i + 1];
       if (b === a) { current[i] = Infinity; continue; }
-      const c = traverse(costs, m, routes.links, a, b, trips.depart[i]);
+      const c = traverse(net, costs, routes.links, a, b, trips.depart[i]);
       current[i] = c;
       if (inRun[i] === 0) continue;
       total += c;
@@ -216,8 +232,12 @@ export function* equilibrateSteps(
     }
     const gap = total > 0 ? excess / total : 0;
     const last = gap < eq.gap || k >= eq.maxIterations;
-    const step = last ? 0 : 1 / (k + 1);
-    const share = eq.swap === 'msa' ? step : gapWeightedShares(current, best.costs, gap, step);
+    // Step: MSA's 1/(k+1), or self-regulated averaging (Liu, He & He 2009): 1/beta,
+    // beta growing by SRA_UP when the gap rose and by SRA_DOWN when it fell.
+    beta = eq.step === 'msa' ? k + 1 : beta + (gap >= previousGap ? SRA_UP : SRA_DOWN);
+    previousGap = gap;
+    const step = last ? 0 : 1 / beta;
+    const share = eq.swap === 'uniform' ? step : gapWeightedShares(current, best.costs, gap, step);
     const swap = swapRoutes(routes, current, best, best.costs, share, random.fork(`swap${k}`));
     routeS += (performance.now() - t) / 1000;
     const n = result.network;

@@ -151,6 +151,10 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .option('--sumo <files...>', 'the scenario\'s own SUMO files (network, routes, additional, .sumocfg; any order): plan.add.xml is written onto that network')
     .option('--verify-sumo', 'after the comparison, run current, Webster and the optimised plan in SUMO micro on those files (verify-sumo.json)')
     .option('--sumo-seeds <n>', 'with --verify-sumo: SUMO seeds per plan (2 to 100, default 3)', integer('--sumo-seeds', 2, 100))
+    .option('--route-choice <kind>', 'equilibrium: after the search, judge Webster\'s and the optimised plan again with drivers at equilibrium under each, and say how the gain changes (equilibrium.json)', (v: string) => {
+      if (v !== 'departure' && v !== 'equilibrium') throw new InvalidArgumentError(`--route-choice must be "departure" or "equilibrium", got "${v}"`);
+      return v;
+    })
     .option('--report', 'also write report.html (convergence, before/after table) in the output directory')
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress output')

@@ -84,10 +84,12 @@ export interface OptimiseCommandOptions {
   verifySumo?: boolean;
   /** SUMO seeds per plan for --verify-sumo. */
   sumoSeeds?: number;
+  /** `equilibrium`: judge Webster's and the optimised plan again with drivers at equilibrium (optimise-equilibrium.ts). */
+  routeChoice?: 'departure' | 'equilibrium';
 }
 
 /** Files `greenwave optimise` writes besides its checkpoints. */
-const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', ...SUMO_PLAN_FILE_NAMES, 'convergence.csv', 'comparison.json', 'verify-sumo.json', 'report.html'] as const;
+const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', ...SUMO_PLAN_FILE_NAMES, 'convergence.csv', 'comparison.json', 'verify-sumo.json', 'equilibrium.json', 'report.html'] as const;
 
 const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = {
   delay: 'delay', travelTime: 'travelTime', 'travel-time': 'travelTime', vehicleHours: 'vehicleHours', 'vehicle-hours': 'vehicleHours',
@@ -395,6 +397,13 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         verifiedTable = (await import('./sumo-measure.js')).verificationTable(verified);
       }
     }
+    let equilibrium: import('./optimise-equilibrium.js').EquilibriumGain | undefined;
+    if (options.routeChoice === 'equilibrium' || (options.routeChoice === undefined && built.routeChoice === 'equilibrium')) {
+      const { equilibriumGain } = await import('./optimise-equilibrium.js');
+      log(`judging Webster's and the optimised plan with drivers at equilibrium (seed ${heldOutSeeds[0]}) ...`);
+      equilibrium = await equilibriumGain(built, baselines.webster, planOf(chosenPlan), heldOutSeeds[0], log, interrupt.signal);
+      if (equilibrium.aborted !== true) files.push(await outputs.write('equilibrium.json', `${JSON.stringify(equilibrium, null, 2)}\n`));
+    }
     if (options.report) files.push((await writeReport(out, undefined, {}, outputs)).path);
     await outputs.commit('complete');
     const evaluations = done.reduce((n, s) => n + s.result.evaluations, 0);
@@ -407,7 +416,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       process.stdout.write(`${JSON.stringify({
         greenwave: VERSION, scenario: built.scenario.name, method, objective, control: chosen.control, evaluations,
         training: { seeds: trainSeeds, demandScales: scales, start: chosen.result.start.value, best: chosenPlan.value, searches },
-        comparison, outputs: files,
+        comparison, ...(equilibrium ? { equilibrium } : {}), outputs: files,
       }, null, 2)}\n`);
     } else {
       const lines = [`greenwave ${VERSION} — ${built.scenario.name}: optimised ${describePlan(chosen.control, chosenPlan)} (${method}, ${evaluations} evaluations, ${fmt(elapsedS, 0)} s)`];
@@ -415,6 +424,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         lines.push(`held-out seeds ${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]} (${heldOutSeeds.length}), ${extra.heldOutPaired ? `departures jittered ±${DEFAULT_HELD_OUT_JITTER_S} s per seed` : 'nominal demand'}, mean ± 95% CI; Δ is paired per seed against Webster:`, comparisonTable(comparison));
       }
       if (verifiedTable !== undefined) lines.push('', verifiedTable);
+      if (equilibrium && equilibrium.aborted !== true) lines.push('', ...(await import('./optimise-equilibrium.js')).equilibriumGainLines(equilibrium));
       lines.push('', 'outputs:', ...files.map((f) => `  ${f}`), '', 'check the plan in SUMO:', ...commands.map((c) => `  ${c}`));
       process.stdout.write(`${lines.join('\n')}\n`);
     }

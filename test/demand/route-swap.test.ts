@@ -50,10 +50,10 @@ describe('swapRoutes', () => {
 });
 
 describe('gapWeightedShares', () => {
-  it('is min(1, step x relative excess / gap), 0 without excess', () => {
-    const p = gapWeightedShares(Float64Array.from([100, 100, 100, 100]), Float64Array.from([90, 50, 100, Infinity]), 0.05, 0.2);
-    expect(p[0]).toBeCloseTo((0.2 * 0.1) / 0.05, 12); // 0.4
-    expect(p[1]).toBe(1); // 0.2 x 0.5 / 0.05 = 2, capped
+  it('is step x min(1, relative excess / gap), 0 without excess', () => {
+    const p = gapWeightedShares(Float64Array.from([100, 100, 100, 100]), Float64Array.from([98, 50, 100, Infinity]), 0.05, 0.2);
+    expect(p[0]).toBeCloseTo(0.2 * (0.02 / 0.05), 12); // below-average excess: a smaller share (0.08)
+    expect(p[1]).toBeCloseTo(0.2, 12); // 0.5 / 0.05 = 10: capped at the step
     expect(p[2]).toBe(0);
     expect(p[3]).toBe(0);
   });

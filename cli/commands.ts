@@ -27,6 +27,8 @@ import { peakRssMiB, Stopwatch } from './timing.js';
 import { RECORDING_FILE_NAMES } from '../engine/report/recordings.js';
 import { prepareOutputDir, type OutputDir, type PreparedOutputDir } from '../engine/report/output-dir.js';
 import { VERSION } from './version.js';
+import type { EquilibriumResult } from '../engine/optimise/equilibrium/equilibrium.js';
+import { equilibriumSummary, writeConvergence } from '../engine/report/convergence.js';
 import { outputDirectory } from './outputs.js';
 import { loadAndBuild, userError, type LoadCommandOptions } from './validate.js';
 
@@ -66,6 +68,8 @@ export interface RunOptions {
   force?: boolean;
   /** Factor on the whole demand (times the scenario's `demand.scale`). */
   demandScale?: number;
+  /** Route choice, over the scenario's `simulation.routeChoice`. */
+  routeChoice?: 'departure' | 'equilibrium';
 }
 
 interface Run {
@@ -240,7 +244,7 @@ function withInterval(field: keyof NetworkMetrics, first: NetworkMetrics, stats:
   return `${fmt(s.mean * scale, digits)} ± ${fmt(s.halfWidth * scale, digits)}`;
 }
 
-function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undefined, files: string[]): string {
+function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undefined, files: string[], equilibrium?: EquilibriumResult): string {
   const { compiled: net } = built;
   const first = runs[0].result;
   const n = first.network;
@@ -266,6 +270,10 @@ function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undef
   if (los.size > 0) row('junction LOS', [...los].sort().map(([g, c]) => `${g} ${c}`).join(', '));
   const worst = Array.from(first.junctions.controlDelay, (d, j) => [j, d] as const).filter(([, d]) => Number.isFinite(d)).sort((a, b) => b[1] - a[1]).slice(0, 3);
   if (worst.length > 0) row('worst junctions', worst.map(([j, d]) => `${net.junctionKey(j)} ${fmt(d)} s (${first.junctions.levelOfService[j]})`).join(', '));
+  if (equilibrium) {
+    const last = equilibrium.iterations[equilibrium.iterations.length - 1];
+    row('route choice', `equilibrium ${equilibrium.converged ? 'reached' : 'NOT reached'}: relative gap ${fmt(100 * last.gap, 2)}% after ${equilibrium.iterations.length} iterations${equilibrium.converged ? '' : ' (the iteration budget ran out)'}`);
+  }
   if (files.length > 0) {
     lines.push('', `outputs${runs.length > 1 ? ' (first replication; summary.json has every replication)' : ''}:`);
     for (const f of files) lines.push(`  ${f}`);
@@ -306,7 +314,11 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       if (demandScale !== undefined) loaded.demand = scaleDemand(loaded.demand, demandScale);
       if (options.seed !== undefined) loaded.simulation.seed = options.seed;
       if (options.replications !== undefined) loaded.simulation.replications = options.replications;
+      if (options.routeChoice !== undefined) loaded.simulation.routeChoice = options.routeChoice;
     });
+    if (built.routeChoice === 'equilibrium' && options.redis !== undefined) {
+      throw new UsageError('route choice equilibrium iterates simulations in this process: leave out --redis');
+    }
     if (options.report) {
       const { corridorRoute, reportRecorders } = await import('../engine/report/index.js');
       const { start = 0, end = 0, interval } = built.options;
@@ -317,6 +329,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       // Checked before the simulation, so a mistake about the directory shows at once, not after the run.
       const dir = await outputDirectory(file, built.outputs.dir, options.out);
       const names = [...(recorders ? OUTPUT_FILES : built.outputs.files), METADATA_FILE, ...(recorders ? [...RECORDING_FILE_NAMES, 'report.html'] : [])];
+      if (built.routeChoice === 'equilibrium' && !names.includes('convergence.csv')) names.push('convergence.csv');
       prepared = await prepareOutputDir(dir, { kind: 'run', scenario: built.scenario.name, scenarioFile: file, seed: built.seeds[0], version: VERSION }, { names, force: options.force === true });
     }
     stopwatch.lap('buildS');
@@ -329,8 +342,16 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   const workers = recorders ? 1 : Math.min(options.workers ?? os.availableParallelism(), built.seeds.length);
   const interrupt = interruptOnSigint();
   let outcome: Runs;
+  let equilibria: Map<number, EquilibriumResult> | undefined;
   try {
-    outcome = options.redis !== undefined
+    if (built.routeChoice === 'equilibrium') {
+      // Iterations run one after another in this thread (see run-equilibrium.ts).
+      const { runEquilibria } = await import('./run-equilibrium.js');
+      const eq = await runEquilibria(built, options.quiet === true, interrupt.signal, recorders);
+      equilibria = new Map(eq.runs.map((r) => [r.seed, r.equilibrium]));
+      if (lines) eq.runs.forEach((r, i) => finishedLine(i + 1, built.seeds.length, r.seed));
+      outcome = { runs: eq.runs, notRun: eq.notRun, failed: [], interrupted: eq.interrupted, workers: 1 };
+    } else outcome = options.redis !== undefined
       ? await simulateOnPool(built, workers, showBar, lines, interrupt.signal, { redis: options.redis, ...(options.jobId !== undefined ? { jobId: options.jobId } : {}) })
       : workers > 1
       ? await simulateOnPool(built, workers, showBar, lines, interrupt.signal)
@@ -359,11 +380,19 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   const ordered = [firstRun, ...runs.filter((r) => r !== firstRun).sort((x, y) => x.seed - y.seed)];
   const stats = ordered.length > 1 ? summariseMetrics(ordered.map((r) => r.result.network)) : undefined;
   const provenance: Provenance = { scenario: built.scenario.name, seed: firstRun.seed, version: VERSION };
+  const firstEquilibrium = equilibria?.get(firstRun.seed);
   const summary: Record<string, unknown> = {
     ...summaryOf(built.compiled, firstRun.result, provenance),
     scenarioFile: file,
-    replications: ordered.map((r) => ({ seed: r.seed, totals: r.result.network, gridlock: r.result.gridlock ?? null })),
+    replications: ordered.map((r) => {
+      const eq = equilibria?.get(r.seed);
+      return {
+        seed: r.seed, totals: r.result.network, gridlock: r.result.gridlock ?? null,
+        ...(eq ? { equilibrium: { converged: eq.converged, iterations: eq.iterations.length, relativeGap: eq.iterations.at(-1)?.gap ?? NaN } } : {}),
+      };
+    }),
     ...(stats ? { confidence: stats } : {}),
+    ...(firstEquilibrium ? { equilibrium: equilibriumSummary(firstEquilibrium) } : {}),
     ...(interrupted || failed.length > 0 ? { incomplete: { notRun, failed } } : {}),
   };
   let files: string[] = [];
@@ -378,6 +407,8 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       // timing.csv: the plan the run ran (the scenario's programs, else Webster's or the default plan), as a timing sheet.
       const timing = runTimingRows(built.compiled, 'current', built.signals);
       const others = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, wanted.filter((f) => f !== 'summary.json'), undefined, out, extra, timing);
+      // An equilibrium run always records its convergence, whatever outputs.files lists.
+      if (firstEquilibrium) others.push(await writeConvergence(out, provenance, firstEquilibrium.iterations));
       stopwatch.lap('writeS');
       Object.assign(summary, { timing: stopwatch.timing, peakRssMiB: peakRssMiB() });
       if (recorders) {
@@ -400,7 +431,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
     Object.assign(summary, { timing: stopwatch.timing, peakRssMiB: peakRssMiB() });
   }
   if (options.json) process.stdout.write(`${JSON.stringify({ ...summary, outputs: files }, null, 2)}\n`);
-  else process.stdout.write(table(built, ordered, stats, files));
+  else process.stdout.write(table(built, ordered, stats, files, firstEquilibrium));
   if (interrupted) return 130;
   return failed.length > 0 ? 1 : 0;
 }

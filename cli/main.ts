@@ -89,6 +89,10 @@ The scenario format is described by scenarios/schema.json and in the README.`);
     .option('--corridor <from:to>', 'corridor of the report\'s time-space diagram, as two junction ids (default: busiest origin-destination route)')
     .option('--max-memory <MiB>', LIMIT_HELP.memory, mebibytes('--max-memory'))
     .option('--max-input <MiB>', LIMIT_HELP.input, mebibytes('--max-input'))
+    .option('--route-choice <kind>', 'departure (routes fixed at departure, the default) or equilibrium (drivers who have learnt: iterate until no one gains by changing route; overrides simulation.routeChoice)', (v: string) => {
+      if (v !== 'departure' && v !== 'equilibrium') throw new InvalidArgumentError(`--route-choice must be "departure" or "equilibrium", got "${v}"`);
+      return v;
+    })
     .option('--demand-scale <factor>', 'multiply the whole demand (flows, OD matrices; trips thinned or copied) by this factor, on top of the scenario\'s demand.scale', (v: string) => {
       const f = Number(v);
       if (!(f > 0 && f <= 100)) throw new InvalidArgumentError(`--demand-scale must be a factor > 0 and <= 100, got "${v}"`);
@@ -102,6 +106,7 @@ Examples:
   greenwave run scenario.yaml --replications 8 --workers 2   the 8 seeds on 2 worker threads (same numbers as --workers 1)
   greenwave run scenario.yaml --json               machine-readable summary (see README, "--json output")
   greenwave run scenario.yaml --report             outputs plus report.html (open it in a browser, works offline)
+  greenwave run scenario.yaml --route-choice equilibrium   drivers who have learnt; convergence.csv per iteration
 Ctrl-C stops replications early: what finished is reported (and written); a second Ctrl-C quits at once.`)
     .action(async (file: string, options) => {
       const { runCommand } = await import('./commands.js');
@@ -146,6 +151,10 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .option('--sumo <files...>', 'the scenario\'s own SUMO files (network, routes, additional, .sumocfg; any order): plan.add.xml is written onto that network')
     .option('--verify-sumo', 'after the comparison, run current, Webster and the optimised plan in SUMO micro on those files (verify-sumo.json)')
     .option('--sumo-seeds <n>', 'with --verify-sumo: SUMO seeds per plan (2 to 100, default 3)', integer('--sumo-seeds', 2, 100))
+    .option('--route-choice <kind>', 'equilibrium: after the search, judge Webster\'s and the optimised plan again with drivers at equilibrium under each, and say how the gain changes (equilibrium.json)', (v: string) => {
+      if (v !== 'departure' && v !== 'equilibrium') throw new InvalidArgumentError(`--route-choice must be "departure" or "equilibrium", got "${v}"`);
+      return v;
+    })
     .option('--report', 'also write report.html (convergence, before/after table) in the output directory')
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress output')

@@ -107,10 +107,12 @@ export interface OptimiseCommandOptions {
   verifySumo?: boolean;
   /** SUMO seeds per plan for --verify-sumo. */
   sumoSeeds?: number;
+  /** `equilibrium`: judge Webster's and the optimised plan again with drivers at equilibrium (optimise-equilibrium.ts). */
+  routeChoice?: 'departure' | 'equilibrium';
 }
 
 /** Files `greenwave optimise` writes besides its checkpoints. */
-const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', ...SUMO_PLAN_FILE_NAMES, 'convergence.csv', 'timing.csv', 'comparison.json', 'verify-sumo.json', 'metadata.json', 'report.html'] as const;
+const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', ...SUMO_PLAN_FILE_NAMES, 'convergence.csv', 'timing.csv', 'comparison.json', 'verify-sumo.json', 'equilibrium.json', 'metadata.json', 'report.html'] as const;
 
 const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = {
   delay: 'delay', travelTime: 'travelTime', 'travel-time': 'travelTime', vehicleHours: 'vehicleHours', 'vehicle-hours': 'vehicleHours',
@@ -396,6 +398,13 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         verifiedTable = (await import('./sumo-measure.js')).verificationTable(verified);
       }
     }
+    let equilibrium: import('./optimise-equilibrium.js').EquilibriumGain | undefined;
+    if (options.routeChoice === 'equilibrium' || (options.routeChoice === undefined && built.routeChoice === 'equilibrium')) {
+      const { equilibriumGain } = await import('./optimise-equilibrium.js');
+      log(`judging Webster's and the optimised plan with drivers at equilibrium (seed ${heldOutSeeds[0]}) ...`);
+      equilibrium = await equilibriumGain(built, baselines.webster, planOf(chosenPlan), heldOutSeeds[0], log, interrupt.signal);
+      if (equilibrium.aborted !== true) files.push(await outputs.write('equilibrium.json', `${JSON.stringify(equilibrium, null, 2)}\n`));
+    }
     // The sidecar: provenance, units, coordinates and the columns of every file (the CSVs start with their header row).
     const written = [...files.map((f) => path.basename(f)), ...(options.report ? ['report.html'] : [])];
     files.push(await outputs.write(METADATA_FILE, `${JSON.stringify(outputMetadata(net, { scenario: built.scenario.name, seed: first, version: VERSION }, 'optimise', written), null, 2)}\n`));
@@ -414,7 +423,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         ...(chosenPlan.control ? { settings: chosenPlan.control } : {}),
         budget, ...(options.timeMinutes !== undefined ? { timeLimitS: options.timeMinutes * 60 } : {}), evaluations, searchElapsedS: elapsedS,
         training: { seeds: trainSeeds, demandScales: scales, start: chosen.result.start.value, best: chosenPlan.value, searches },
-        comparison, outputs: files,
+        comparison, ...(equilibrium ? { equilibrium } : {}), outputs: files,
       }, null, 2)}\n`);
     } else {
       const lines = [`greenwave ${VERSION} — ${built.scenario.name}: optimised ${describePlan(chosen.control, chosenPlan)} (${chosen.result.method}, ${evaluations} of ${budget} evaluations, ${fmt(elapsedS, 0)} s)`];
@@ -428,6 +437,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         if (beaten.length > 0) lines.push(`  note: on the held-out seeds ${beaten.map((r) => r.plan).join(', ')} had a lower mean delay than the written plan`);
       }
       if (verifiedTable !== undefined) lines.push('', verifiedTable);
+      if (equilibrium && equilibrium.aborted !== true) lines.push('', ...(await import('./optimise-equilibrium.js')).equilibriumGainLines(equilibrium));
       lines.push('', 'outputs:', ...files.map((f) => `  ${f}`));
       if (commands.length > 0) lines.push('', 'check the plan in SUMO:', ...commands.map((c) => `  ${c}`));
       process.stdout.write(`${lines.join('\n')}\n`);

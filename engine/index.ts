@@ -22,8 +22,8 @@ export type {
 } from './network/index.js';
 
 // Routing.
-export { createRouter } from './routing/index.js';
-export type { BatchRoutes, OneToOneAlgorithm, Router, RouterOptions, ShortestPathTree } from './routing/index.js';
+export { createRouter, createTimeDependentRouter } from './routing/index.js';
+export type { BatchRoutes, IntervalCosts, OneToOneAlgorithm, Router, RouterOptions, ShortestPathTree, TimedTrips, TimeDependentRouter } from './routing/index.js';
 
 // Demand: seeded random streams, profiles, trips, flows and OD matrices.
 export { RandomStream, createRandom, createProfile, expandDemand, scaleDemand } from './demand/index.js';
@@ -62,8 +62,8 @@ export type {
 } from './report/index.js';
 
 // Optimisation.
-export { optimise, createSearchSpace, createActuatedSpace, createInProcessEvaluator, runObjective } from './optimise/index.js';
+export { optimise, createSearchSpace, createActuatedSpace, createInProcessEvaluator, runObjective, equilibrate } from './optimise/index.js';
 export type {
-  BatchResult, Candidate, CandidatePlan, EvaluationRequest, EvaluationResult, EvaluationScenario, Evaluator, ObjectiveName,
-  OptimiseOptions, OptimiseResult, PlanSpace, ScenarioVariant, SearchSpace, VariantOptions,
+  BatchResult, Candidate, CandidatePlan, EquilibriumIteration, EquilibriumOptions, EquilibriumResult, EvaluationRequest, EvaluationResult,
+  EvaluationScenario, Evaluator, ObjectiveName, OptimiseOptions, OptimiseResult, PlanSpace, ScenarioVariant, SearchSpace, VariantOptions,
 } from './optimise/index.js';

@@ -113,6 +113,10 @@ export const LIMITS = {
   stopThresholdS: { min: 0, max: 3600, whyMax: 'a stop is counted after at most an hour of waiting' },
   /** Metrics time-series interval, s. */
   intervalS: { min: 1, max: DAY_S, whyMin: 'from 1 s to a day; a shorter interval fills the memory with samples', whyMax: 'from 1 s to a day' },
+  /** Iterations of the equilibrium route choice. */
+  equilibriumIterations: { min: 1, max: 1000, integer: true, whyMax: 'an equilibrium runs at most 1,000 simulations' },
+  /** Relative gap that ends the equilibrium iterations. */
+  relativeGap: { min: 0, max: 1, maxExclusive: true },
   /** Junctions along one generated dimension (grid rows and columns, corridor and ring junctions). */
   generatorCount: { min: 1, max: 1000, integer: true, whyMax: 'a generated network has at most 1,000 junctions along any dimension' },
 } as const satisfies Record<string, Limit>;

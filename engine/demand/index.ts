@@ -7,3 +7,5 @@ export type { ArrivalProcess, DemandSpec, FlowSpec, OdMatrixSpec, RouteFields, T
 export { scaleDemand } from './scale.js';
 export { resolveCounts, CountsError } from './counts.js';
 export type { CountPlace, CountRecord, CountLocation, CountRow, CountSet } from './counts.js';
+export { swapRoutes, gapWeightedShares, withRoutes } from './route-swap.js';
+export type { RouteSet, SwapResult } from './route-swap.js';

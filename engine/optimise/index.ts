@@ -31,3 +31,5 @@ export type {
   CalibrateOptions, CalibrationProgress, CalibrationResult, IterationReport, SignalsFor, FitRow, FitSummary, LocationFit,
   CountConsistency, JunctionBalance, TurnBalance, UnservableCount, TripEnds, TripEndsPolicy,
 } from './calibrate/index.js';
+export { equilibrate, equilibrateSteps, resolveEquilibriumOptions, DEFAULT_EQUILIBRIUM_OPTIONS, LinkTimeRecorder } from './equilibrium/index.js';
+export type { EquilibriumOptions, EquilibriumIteration, EquilibriumResult } from './equilibrium/index.js';

@@ -88,7 +88,7 @@ export const FILE_CATALOGUE: Readonly<Record<string, { description: string; colu
       green_s: 'green, s', yellow_s: 'yellow, s', all_red_s: 'all-red clearance, s', min_green_s: 'minimum green, s',
     },
   },
-  'convergence.csv': { description: 'every optimiser evaluation: evaluation, batch, elapsedS (s), objective, best, control' },
+  'convergence.csv': { description: 'optimise: every evaluation (evaluation, batch, elapsedS (s), objective, best, control); run with routeChoice equilibrium: every iteration (iteration, relative_gap, mean_travel_time_s over arrived trips, mean_time_all_trips_s with unfinished trips counted to the end, trips, arrived, unfinished, unroutable, gridlock, slower_than_fastest, switched, simulate_s, route_s)' },
   'comparison.json': { description: 'plans on held-out seeds: gridlocked seeds, unfinished trips, all-trips and finished-only means with 95% intervals, paired differences and verdicts' },
   'plan.json': { description: 'the optimised plan in scenario units: offsetS is the time after the reference time 0 at which phase 1\'s green starts' },
   'plan.add.xml': { description: 'SUMO tlLogic; its offset follows SUMO\'s convention (see plan.json and the README on offsets)' },

@@ -33,6 +33,7 @@ import { websterPrograms } from '../signals/webster.js';
 import type { SignalControl } from '../signals/control.js';
 import { DEFAULT_SIM_OPTIONS } from '../sim/options.js';
 import type { SimulateOptions } from '../sim/simulate.js';
+import type { EquilibriumOptions } from '../optimise/equilibrium/equilibrium.js';
 import { parsePath, type PathSegment } from '../text/position.js';
 import { ownValue } from '../text/record.js';
 import { DEFAULT_MAX_MEMORY_MIB, memoryProblem } from './budget.js';
@@ -66,6 +67,10 @@ export interface BuiltScenario {
   outputs: LoadedScenario['outputs'];
   /** Demand expanded for `seed` (each replication has its own demand stream). */
   tripsFor(seed: number): TripTable;
+  /** `simulation.routeChoice`: at departure (default), or dynamic user equilibrium (`equilibrate`, engine/optimise/equilibrium). */
+  routeChoice: 'departure' | 'equilibrium';
+  /** With `equilibrium`: the settings the file gives (`equilibrate`'s options; the rest default). */
+  equilibrium: Partial<EquilibriumOptions>;
 }
 
 const JUNCTION_FIELDS: Readonly<Record<string, string>> = { x: 'xM', y: 'yM' };
@@ -390,6 +395,7 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
   }
   const actuated = actuatedOptions(loaded, problems);
   const maxPressure = maxPressureOptions(loaded, problems);
+  const equilibrium = equilibriumOptions(loaded, problems);
   // Every unknown id of the demand at once (expansion stops at the first). Expansion looks
   // every id up anyway, so a sound scenario is not checked twice: only one with a problem.
   if (problems.list.length > 0) checkDemandIds(loaded, compiled, problems);
@@ -431,5 +437,28 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
     seeds: Array.from({ length: sim.replications }, (_, r) => sim.seed + r),
     outputs: loaded.outputs,
     tripsFor,
+    routeChoice: sim.routeChoice ?? 'departure',
+    equilibrium,
   };
+}
+
+/** Equilibrium settings from `simulation.equilibrium` (a problem unless routeChoice is equilibrium, or with en-route re-routing). */
+function equilibriumOptions(loaded: LoadedScenario, problems: Problems): Partial<EquilibriumOptions> {
+  const sim = loaded.simulation;
+  if (sim.routeChoice === 'equilibrium' && sim.rerouteShare !== undefined && sim.rerouteShare > 0) {
+    problems.add(
+      ['simulation', 'rerouteShare'],
+      `simulation.rerouteShare re-routes vehicles en route, which routeChoice: equilibrium does not model (its drivers keep the route they learnt): remove rerouteShare or set it to 0, found ${sim.rerouteShare}`,
+    );
+  }
+  const given = sim.equilibrium;
+  if (given === undefined) return {};
+  if (sim.routeChoice !== 'equilibrium') {
+    problems.add(
+      ['simulation', 'equilibrium'],
+      `simulation.equilibrium only applies with routeChoice: equilibrium, but routeChoice is ${JSON.stringify(sim.routeChoice ?? 'departure')}: set routeChoice: equilibrium or remove simulation.equilibrium`,
+    );
+    return {};
+  }
+  return { ...given };
 }

@@ -73,6 +73,10 @@ export interface ScenarioSimulation {
   vehicle?: Partial<VehicleModel>;
   /** Metrics time-series interval, s. */
   interval?: number;
+  /** Route choice: at departure (default) or dynamic user equilibrium. */
+  routeChoice?: 'departure' | 'equilibrium';
+  /** Equilibrium settings given (s, share). */
+  equilibrium?: { maxIterations?: number; gap?: number; intervalS?: number; slotS?: number };
 }
 
 /** A validated scenario in SI units, ready for `buildScenario`. */
@@ -219,6 +223,10 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     stopThreshold: sim.stopThresholdS,
     vehicle: sim.vehicle === undefined ? undefined : defined({ accel: sim.vehicle.accelMS2, decel: sim.vehicle.decelMS2, sigma: sim.vehicle.sigma, startLoss: sim.vehicle.startLoss }),
     interval: sim.intervalS,
+    routeChoice: sim.routeChoice,
+    equilibrium: sim.equilibrium === undefined ? undefined : defined({
+      maxIterations: sim.equilibrium.maxIterations, gap: sim.equilibrium.relativeGap, intervalS: sim.equilibrium.intervalS, slotS: sim.equilibrium.slotS,
+    }),
   });
 
   const d = s.demand;

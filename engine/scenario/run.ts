@@ -22,6 +22,9 @@ import { runTimingRows } from '../report/timing.js';
 import type { NetworkMetrics } from '../sim/metrics.js';
 import type { GridlockReport } from '../sim/gridlock.js';
 import { VERSION } from '../version.js';
+import { equilibrate, type EquilibriumResult } from '../optimise/equilibrium/equilibrium.js';
+import { directorySink } from '../report/outputs.js';
+import { equilibriumSummary, writeConvergence, type EquilibriumSummary } from '../report/convergence.js';
 import { buildScenario, type BuiltScenario } from './build.js';
 import { loadScenario } from './load.js';
 
@@ -47,6 +50,8 @@ export interface RunScenarioOptions {
 export interface ReplicationRun {
   seed: number;
   result: SimulationResult;
+  /** With `routeChoice: equilibrium`: the iterations, the routes learnt and whether the gap threshold was met (`result` is the last iteration's). */
+  equilibrium?: EquilibriumResult;
 }
 
 /** The summary `greenwave run --json` prints (without `outputs`): see the README, "--json output". */
@@ -59,9 +64,15 @@ export interface RunSummary {
   endTime: number;
   totals: NetworkMetrics;
   gridlock: GridlockReport | null;
-  replications: Array<{ seed: number; totals: NetworkMetrics; gridlock: GridlockReport | null }>;
+  replications: Array<{
+    seed: number; totals: NetworkMetrics; gridlock: GridlockReport | null;
+    /** With `routeChoice: equilibrium`: whether it converged, after how many iterations, at which relative gap. */
+    equilibrium?: { converged: boolean; iterations: number; relativeGap: number };
+  }>;
   /** With more than one replication: mean, sd and 95% confidence interval of every network metric. */
   confidence?: MetricSummaries;
+  /** With `routeChoice: equilibrium`: the first replication's convergence (every iteration's gap, mean travel time, unfinished trips). */
+  equilibrium?: EquilibriumSummary;
   /** When stopped early: the seeds not run. */
   incomplete?: { notRun: number[]; failed: Array<{ seed: number; message: string }> };
 }
@@ -110,12 +121,17 @@ export async function runScenario(path: string, options: RunScenarioOptions = {}
     }
     const trips = i === 0 ? built.trips : built.tripsFor(seed);
     const onProgress = options.onProgress;
-    const result = simulate(built.compiled, trips, built.signals, {
+    const simOptions = {
       ...built.options,
       seed,
       ...(onProgress ? { progress: (time: number, end: number) => onProgress(i, time - start, end - start) } : {}),
-    });
-    replications.push({ seed, result });
+    };
+    if (built.routeChoice === 'equilibrium') {
+      const equilibrium = equilibrate(built.compiled, trips, built.signals, simOptions, built.equilibrium);
+      replications.push({ seed, result: equilibrium.result, equilibrium });
+    } else {
+      replications.push({ seed, result: simulate(built.compiled, trips, built.signals, simOptions) });
+    }
     if (i + 1 < built.seeds.length) await new Promise<void>((resolve) => setImmediate(resolve)); // let an abort through
   }
   if (replications.length === 0) throw new UsageError('runScenario: aborted before the first replication ran');
@@ -125,15 +141,22 @@ export async function runScenario(path: string, options: RunScenarioOptions = {}
   const summary = {
     ...summaryOf(built.compiled, first.result, provenance),
     scenarioFile: path,
-    replications: replications.map((r) => ({ seed: r.seed, totals: r.result.network, gridlock: r.result.gridlock ?? null })),
+    replications: replications.map((r) => ({
+      seed: r.seed, totals: r.result.network, gridlock: r.result.gridlock ?? null,
+      ...(r.equilibrium ? { equilibrium: { converged: r.equilibrium.converged, iterations: r.equilibrium.iterations.length, relativeGap: r.equilibrium.iterations.at(-1)?.gap ?? NaN } } : {}),
+    })),
     ...(stats ? { confidence: stats } : {}),
+    ...(first.equilibrium ? { equilibrium: equilibriumSummary(first.equilibrium) } : {}),
     ...(notRun.length > 0 ? { incomplete: { notRun, failed: [] } } : {}),
   } as RunSummary;
   let outputs: string[] = [];
   if (options.out !== undefined) {
     const dir = options.out === true ? built.outputs.dir : options.out;
+    const trips = first.equilibrium?.trips ?? built.trips;
     const timing = runTimingRows(built.compiled, 'current', built.signals);
-    outputs = await writeOutputs(dir, built.compiled, built.trips, first.result, provenance, built.outputs.files, summary as unknown as Record<string, unknown>, undefined, undefined, timing);
+    outputs = await writeOutputs(dir, built.compiled, trips, first.result, provenance, built.outputs.files, summary as unknown as Record<string, unknown>, undefined, undefined, timing);
+    // An equilibrium run always records its convergence, whatever outputs.files lists.
+    if (first.equilibrium) outputs.push(await writeConvergence(directorySink(dir), provenance, first.equilibrium.iterations));
   }
   return {
     built, replications, result: first.result, junctions: junctionsById(built.compiled, first.result), links: linksById(built.compiled, first.result), summary, outputs, notRun,

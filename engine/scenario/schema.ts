@@ -463,6 +463,15 @@ const SimulationSchema = withPairs(
     gridlockTimeoutS: ranged(LIMITS.gridlockTimeoutS, `End the run with a gridlock report when nothing has moved for this long, seconds. Default ${DEFAULT_SIM_OPTIONS.gridlockTimeout}.`).optional(),
     routingIntervalS: ranged(LIMITS.routingIntervalS, `How often experienced link times are refreshed for routing, seconds. Default ${DEFAULT_SIM_OPTIONS.routingInterval}.`).optional(),
     rerouteShare: ranged(LIMITS.share, `Share of vehicles that re-route en route every routing interval. Default ${DEFAULT_SIM_OPTIONS.rerouteShare}.`).optional(),
+    routeChoice: z.enum(['departure', 'equilibrium']).optional().describe(
+      'How drivers choose routes. "departure" (default): a trip\'s given route, or the fastest at departure on the experienced link times. "equilibrium": drivers who have learnt: the run repeats, moving drivers onto faster routes, until no driver can gain (dynamic user equilibrium, see simulation.equilibrium).',
+    ),
+    equilibrium: z.strictObject({
+      maxIterations: ranged(LIMITS.equilibriumIterations, 'Most simulations to run. Default 30.').optional(),
+      relativeGap: ranged(LIMITS.relativeGap, 'Stop once the relative gap (excess route time over the fastest, as a share of all route time) is below this. Default 0.01.').optional(),
+      intervalS: ranged(LIMITS.intervalS, 'Width of the intervals link travel times are measured in, seconds. Default 300.').optional(),
+      slotS: ranged(LIMITS.intervalS, 'Departure slot of the route search: trips from one origin in one slot share a search, seconds. Default 60.').optional(),
+    }).optional().describe('Settings of routeChoice: equilibrium.'),
     stopThresholdS: ranged(LIMITS.stopThresholdS, 'A wait at a stop line longer than this counts as a stop, seconds. Default: a stop is a halt of the vehicle class (a wait of at least v_in / (2 decel) + v_out / (2 accel)).').optional(),
     vehicle: z.strictObject({
       accelMS2: ranged(LIMITS.accelerationMS2, `Acceleration, m/s². Default ${DEFAULT_SIM_OPTIONS.vehicle.accel} (SUMO's).`).optional(),

@@ -45,10 +45,11 @@ const keys31 = new Set<string>(["gapS","detectorGapS","detectorDistanceM"]);
 const keys32 = new Set<string>(["intervalS","minGreenS","interGreen","pressure","ties","eligiblePhases"]);
 const keys33 = new Set<string>(["walkSpeedMS","walkTimeS","junctions"]);
 const keys34 = new Set<string>(["crossingWidthM","walkSpeedMS","walkTimeS","pedestrians","approachSpeedKmh","gradePercent","clearWidthM"]);
-const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","stopThresholdS","vehicle","intervalS"]);
-const keys36 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss"]);
-const refinement37 = REFINEMENTS.timePairs([{"name":"start","required":false},{"name":"end","required":true}]);
-const keys38 = new Set<string>(["dir","files"]);
+const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","routeChoice","equilibrium","stopThresholdS","vehicle","intervalS"]);
+const keys36 = new Set<string>(["maxIterations","relativeGap","intervalS","slotS"]);
+const keys37 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss"]);
+const refinement38 = REFINEMENTS.timePairs([{"name":"start","required":false},{"name":"end","required":true}]);
+const keys39 = new Set<string>(["dir","files"]);
 
 function check4(x: unknown): boolean {
   const o = strict(x, keys3);
@@ -639,6 +640,17 @@ function check54(x: unknown): boolean {
   const o = strict(x, keys36);
   if (o === undefined) return false;
   let v: unknown;
+  v = o["maxIterations"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 1000)) return false;
+  v = o["relativeGap"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1)) return false;
+  v = o["intervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
+  v = o["slotS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
+  return true;
+}
+
+function check55(x: unknown): boolean {
+  const o = strict(x, keys37);
+  if (o === undefined) return false;
+  let v: unknown;
   v = o["accelMS2"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 50)) return false;
   v = o["decelMS2"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 50)) return false;
   v = o["sigma"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
@@ -659,27 +671,29 @@ function check53(x: unknown): boolean {
   v = o["gridlockTimeoutS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
   v = o["routingIntervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
   v = o["rerouteShare"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
+  v = o["routeChoice"]; if (v !== undefined && !((v === "departure" || v === "equilibrium"))) return false;
+  v = o["equilibrium"]; if (v !== undefined && !(check54(v))) return false;
   v = o["stopThresholdS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
-  v = o["vehicle"]; if (v !== undefined && !(check54(v))) return false;
+  v = o["vehicle"]; if (v !== undefined && !(check55(v))) return false;
   v = o["intervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
-  state.failed = false; refinement37(o, sink); if (state.failed) return false;
+  state.failed = false; refinement38(o, sink); if (state.failed) return false;
   return true;
 }
 
-function check56(x: unknown): boolean {
+function check57(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!((v === "summary.json" || v === "trips.csv" || v === "links.csv" || v === "junctions.csv" || v === "timeseries.csv" || v === "network.geojson" || v === "timing.csv"))) return false;
+    const v: unknown = x[i]; if (!((v === "summary.json" || v === "trips.csv" || v === "links.csv" || v === "junctions.csv" || v === "timeseries.csv" || v === "network.geojson" || v === "timing.csv" || v === "convergence.csv"))) return false;
   }
   return true;
 }
 
-function check55(x: unknown): boolean {
-  const o = strict(x, keys38);
+function check56(x: unknown): boolean {
+  const o = strict(x, keys39);
   if (o === undefined) return false;
   let v: unknown;
   v = o["dir"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["files"]; if (v !== undefined && !(check56(v))) return false;
+  v = o["files"]; if (v !== undefined && !(check57(v))) return false;
   return true;
 }
 
@@ -695,7 +709,7 @@ function check0(x: unknown): boolean {
   v = o["demand"]; if (!(check23(v))) return false;
   v = o["signals"]; if (v !== undefined && !(check37(v))) return false;
   v = o["simulation"]; if (!(check53(v))) return false;
-  v = o["outputs"]; if (v !== undefined && !(check55(v))) return false;
+  v = o["outputs"]; if (v !== undefined && !(check56(v))) return false;
   return true;
 }
 

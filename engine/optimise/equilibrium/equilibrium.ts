@@ -1,0 +1,267 @@
+/**
+ * Dynamic user equilibrium by iterated simulation: drivers who learn.
+ *
+ * Loop (simulation-based dynamic traffic assignment, as SUMO's duaIterate.py,
+ * DynusT and DTALite run it):
+ *   0. Routes: the trip table's own where given, otherwise the free-flow fastest
+ *      (or `initialRoutes`, a warm start from an earlier equilibrium).
+ *   1. Simulate every trip on its route (same seed every iteration: common
+ *      random numbers, so route changes, not noise, move the figures).
+ *   2. Measure experienced travel times by entry interval, per movement (turn)
+ *      and per last link (link-times.ts).
+ *   3. Route every trip on those interval costs with time-dependent shortest
+ *      paths, batched by origin and departure slot (routing/time-dependent.ts).
+ *   4. Relative gap (below). Stop when it is under `gap`, or after `maxIterations`.
+ *   5. Move travellers whose route is slower than the fastest onto the fastest:
+ *      the vehicle-based method of successive averages (demand/route-swap.ts),
+ *      with a step that shrinks as the iterations proceed (self-regulated
+ *      averaging, Liu, He & He 2009, "Method of successive weighted averages
+ *      (MSWA) and self-regulated averaging schemes for solving stochastic user
+ *      equilibrium problem", Networks and Spatial Economics 9(4); or MSA's
+ *      1/(k+1)), damped for travellers who would gain less than the average
+ *      (gap-weighted, after Lu, Mahmassani & Zhou 2009) or not (`uniform`). Go to 1.
+ *
+ * Relative gap of iteration k (the dynamic form of the static gap; Chiu et al.
+ * 2011, "Dynamic Traffic Assignment: A Primer", TRB Circular E-C153, sec. 3.4):
+ *     gap = sum_i (c_i - c*_i) / sum_i c_i
+ * over every trip i that departs in [start, end) and has a route, where c_i is
+ * the time-dependent traversal time of its route for its departure time on
+ * iteration k's measured interval costs (movement by movement) and c*_i = min(c_i, fastest route's
+ * time on the same costs). Unfinished trips are in the sum (their links carry
+ * the time spent so far as a lower bound), as they are in every figure here:
+ * each iteration reports arrived, unfinished and unroutable trips beside the
+ * mean travel time of arrived trips and CityFlow's average travel time, which
+ * counts unfinished trips up to the end. Departure delay (waiting to enter the
+ * first link) is not a route cost: it is in the CityFlow figure, not the gap.
+ */
+import { UsageError } from '../../errors.js';
+import type { CompiledNetwork } from '../../network/compiled.js';
+import type { TripTable } from '../../demand/demand.js';
+import { createRandom } from '../../demand/random.js';
+import { gapWeightedShares, swapRoutes, withRoutes, type RouteSet } from '../../demand/route-swap.js';
+import { createTimeDependentRouter, freeFlowCosts, traverse, type IntervalCosts } from '../../routing/time-dependent.js';
+import type { SignalSetup } from '../../signals/control.js';
+import { resolveSimOptions } from '../../sim/options.js';
+import { simulate, type SimulateOptions, type SimulationResult } from '../../sim/simulate.js';
+import { LinkTimeRecorder } from './link-times.js';
+
+/** Options of {@link equilibrate}. */
+export interface EquilibriumOptions {
+  /** Most simulations (iterations) to run, >= 1. Default 30. */
+  maxIterations: number;
+  /** Stop once the relative gap is below this (0..1). Default 0.01 (1%). */
+  gap: number;
+  /** Width of the intervals travel times are measured in, s. Default 300. */
+  intervalS: number;
+  /** Departure slot of batch routing (trips of one origin and slot share a search), s. Default 60. */
+  slotS: number;
+  /**
+   * Who moves to the fastest route: `gap-weighted` (default) with probability
+   * step x min(1, own relative excess / gap), `uniform` everyone slower than the
+   * fastest with probability step (demand/route-swap.ts).
+   */
+  swap: 'gap-weighted' | 'uniform';
+  /**
+   * Step after iteration k: `self-regulated` (default; Liu, He & He 2009) 1/beta_k
+   * with beta_1 = 1 and beta_k = beta_(k-1) + 1.5 when the gap rose, + 0.25 when
+   * it fell; `msa` 1/(k+1).
+   */
+  step: 'self-regulated' | 'msa';
+  /** Warm start: routes of every trip (CSR; an empty route = free-flow fastest), e.g. an earlier equilibrium's `routes`. */
+  initialRoutes?: RouteSet;
+  /** Called after each iteration with its report. */
+  onIteration?: (report: EquilibriumIteration) => void;
+}
+
+/** Defaults of {@link EquilibriumOptions}. */
+export const DEFAULT_EQUILIBRIUM_OPTIONS: Readonly<Omit<EquilibriumOptions, 'initialRoutes' | 'onIteration'>> = {
+  maxIterations: 30, gap: 0.01, intervalS: 300, slotS: 60, swap: 'gap-weighted', step: 'self-regulated',
+};
+
+/** Self-regulated averaging (Liu, He & He 2009): beta's growth after a gap that rose, and after one that fell (their suggested ranges: 1.5-2 and 0.01-0.5). */
+const SRA_UP = 1.5;
+const SRA_DOWN = 0.25;
+
+/** One iteration: the simulation of the routes it started with, and what the next route choice found. */
+export interface EquilibriumIteration {
+  /** 1-based. */
+  iteration: number;
+  /** Relative gap (see the module header), 0..1. */
+  gap: number;
+  /** Mean travel time of arrived trips (insertion to arrival), s. */
+  meanTravelTime: number;
+  /** CityFlow's average travel time: every trip due before the end, unfinished ones counted to the end, s. */
+  meanTimeAllTrips: number;
+  trips: number;
+  arrived: number;
+  unfinished: number;
+  unroutable: number;
+  /** The run ended in a gridlock. */
+  gridlock: boolean;
+  /** Total experienced route time sum_i c_i, s (the gap's denominator). */
+  routeTimeS: number;
+  /** Travellers whose route was slower than the fastest. */
+  candidates: number;
+  /** Travellers moved to the fastest route after this iteration (0 on the last). */
+  switched: number;
+  /** Wall-clock seconds spent simulating and routing (for cost reporting only). */
+  simulateS: number;
+  routeS: number;
+}
+
+/** What {@link equilibrate} returns. */
+export interface EquilibriumResult {
+  /** Result of the last simulation (the routes of the last iteration). */
+  result: SimulationResult;
+  /** The trip table that simulation drove (every trip with its route). */
+  trips: TripTable;
+  /** The last iteration's routes (use as `initialRoutes` to warm-start another equilibrium). */
+  routes: RouteSet;
+  /** The last iteration's measured interval costs. */
+  costs: IntervalCosts;
+  iterations: EquilibriumIteration[];
+  /** True when the gap fell below the threshold; false when the iteration budget ran out. */
+  converged: boolean;
+}
+
+/** `options` over the defaults, checked; throws UsageError naming the option. */
+export function resolveEquilibriumOptions(options: Partial<EquilibriumOptions>): EquilibriumOptions {
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<EquilibriumOptions>;
+  const o: EquilibriumOptions = { ...DEFAULT_EQUILIBRIUM_OPTIONS, ...given };
+  if (!(Number.isInteger(o.maxIterations) && o.maxIterations >= 1 && o.maxIterations <= 1000)) {
+    throw new UsageError(`equilibrium.maxIterations must be an integer in 1..1000, got ${String(o.maxIterations)}`);
+  }
+  if (!(o.gap >= 0 && o.gap < 1)) throw new UsageError(`equilibrium.gap must be within [0, 1), got ${String(o.gap)}`);
+  if (!(o.intervalS > 0 && Number.isFinite(o.intervalS))) throw new UsageError(`equilibrium.intervalS must be a positive number of seconds, got ${String(o.intervalS)}`);
+  if (!(o.slotS > 0 && Number.isFinite(o.slotS))) throw new UsageError(`equilibrium.slotS must be a positive number of seconds, got ${String(o.slotS)}`);
+  if (o.swap !== 'gap-weighted' && o.swap !== 'uniform') throw new UsageError(`equilibrium.swap must be "gap-weighted" or "uniform", got ${String(o.swap)}`);
+  if (o.step !== 'self-regulated' && o.step !== 'msa') throw new UsageError(`equilibrium.step must be "self-regulated" or "msa", got ${String(o.step)}`);
+  return o;
+}
+
+/** Routes the trip table gives (empty where it gives none). */
+function givenRoutes(trips: TripTable): RouteSet {
+  return { offsets: trips.routeOffsets, links: trips.routeLinks };
+}
+
+/** `a` where it has a route, otherwise `b`. */
+function fillRoutes(a: RouteSet, b: RouteSet): RouteSet {
+  const count = a.offsets.length - 1;
+  const pick = (i: number): RouteSet => (a.offsets[i + 1] > a.offsets[i] ? a : b);
+  const offsets = new Int32Array(count + 1);
+  for (let i = 0; i < count; i++) offsets[i + 1] = offsets[i] + pick(i).offsets[i + 1] - pick(i).offsets[i];
+  const links = new Int32Array(offsets[count]);
+  for (let i = 0; i < count; i++) {
+    const r = pick(i);
+    links.set(r.links.subarray(r.offsets[i], r.offsets[i + 1]), offsets[i]);
+  }
+  return { offsets, links };
+}
+
+/**
+ * Iterate simulation and route choice towards a dynamic user equilibrium (see
+ * the module header). `simOptions` are `simulate`'s (its `attach`, if any,
+ * observes every iteration's simulation). Deterministic by `simOptions.seed`.
+ */
+export function equilibrate(
+  net: CompiledNetwork, trips: TripTable, signals: SignalSetup = {}, simOptions: SimulateOptions = {}, options: Partial<EquilibriumOptions> = {},
+): EquilibriumResult {
+  const steps = equilibrateSteps(net, trips, signals, simOptions, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) return next.value;
+  }
+}
+
+/**
+ * {@link equilibrate} one iteration at a time: yields each iteration's report
+ * and returns the result. A caller that must stay responsive (the CLI, for
+ * Ctrl-C) awaits the event loop between iterations, or stops iterating to
+ * abandon the run. Options are checked at the first `next()`.
+ */
+export function* equilibrateSteps(
+  net: CompiledNetwork, trips: TripTable, signals: SignalSetup = {}, simOptions: SimulateOptions = {}, options: Partial<EquilibriumOptions> = {},
+): Generator<EquilibriumIteration, EquilibriumResult, void> {
+  const eq = resolveEquilibriumOptions(options);
+  const { interval, progress, attach, ...kernel } = simOptions;
+  const resolved = resolveSimOptions(kernel);
+  const { start, end, seed } = resolved;
+  const count = trips.count;
+  if (eq.initialRoutes !== undefined && eq.initialRoutes.offsets.length !== count + 1) {
+    throw new UsageError(`equilibrium.initialRoutes must have a route per trip (${count}), got ${eq.initialRoutes.offsets.length - 1}`);
+  }
+  const intervals = Math.max(1, Math.ceil((end - start) / eq.intervalS));
+  const router = createTimeDependentRouter(net);
+  const random = createRandom(seed).fork('equilibrium');
+  const inRun = new Uint8Array(count);
+  for (let i = 0; i < count; i++) inRun[i] = trips.depart[i] >= start && trips.depart[i] < end ? 1 : 0;
+
+  let t = performance.now();
+  let routes = fillRoutes(eq.initialRoutes ?? givenRoutes(trips), router.routeBatch(trips, freeFlowCosts(net, start), eq.slotS));
+  let routeS = (performance.now() - t) / 1000;
+  const iterations: EquilibriumIteration[] = [];
+  let beta = 1; // 1 / step of the self-regulated averaging
+  let previousGap = Infinity;
+  for (let k = 1; ; k++) {
+    t = performance.now();
+    const table = withRoutes(trips, routes);
+    const recorder = new LinkTimeRecorder(net, table, start, eq.intervalS, intervals);
+    const result = simulate(net, table, signals, {
+      ...kernel,
+      ...(interval !== undefined ? { interval } : {}),
+      ...(progress ? { progress } : {}),
+      attach: (sim) => { sim.observe(recorder); attach?.(sim); },
+    });
+    const simulateS = (performance.now() - t) / 1000;
+    t = performance.now();
+    const costs = recorder.costs();
+    const best = router.routeBatch(trips, costs, eq.slotS);
+    const current = new Float64Array(count);
+    let total = 0;
+    let excess = 0;
+    for (let i = 0; i < count; i++) {
+      const a = routes.offsets[i];
+      const b = routes.offsets[i + 1];
+      if (b === a) { current[i] = Infinity; continue; }
+      const c = traverse(net, costs, routes.links, a, b, trips.depart[i]);
+      current[i] = c;
+      if (inRun[i] === 0) continue;
+      total += c;
+      const cheapest = best.costs[i];
+      if (cheapest < c) excess += c - cheapest;
+    }
+    const gap = total > 0 ? excess / total : 0;
+    const last = gap < eq.gap || k >= eq.maxIterations;
+    // Step: MSA's 1/(k+1), or self-regulated averaging (Liu, He & He 2009): 1/beta,
+    // beta growing by SRA_UP when the gap rose and by SRA_DOWN when it fell.
+    beta = eq.step === 'msa' ? k + 1 : beta + (gap >= previousGap ? SRA_UP : SRA_DOWN);
+    previousGap = gap;
+    const step = last ? 0 : 1 / beta;
+    const share = eq.swap === 'uniform' ? step : gapWeightedShares(current, best.costs, gap, step);
+    const swap = swapRoutes(routes, current, best, best.costs, share, random.fork(`swap${k}`));
+    routeS += (performance.now() - t) / 1000;
+    const n = result.network;
+    const report: EquilibriumIteration = {
+      iteration: k,
+      gap,
+      meanTravelTime: n.meanTravelTime,
+      meanTimeAllTrips: n.meanTravelTimeAllTrips,
+      trips: n.trips,
+      arrived: n.arrived,
+      unfinished: n.unfinished,
+      unroutable: n.unroutable,
+      gridlock: result.gridlock !== undefined,
+      routeTimeS: total,
+      candidates: swap.candidates,
+      switched: swap.switched,
+      simulateS,
+      routeS,
+    };
+    routeS = 0;
+    iterations.push(report);
+    eq.onIteration?.(report);
+    yield report;
+    if (last) return { result, trips: table, routes, costs, iterations, converged: gap < eq.gap };
+    routes = swap.routes;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * convergence.csv: one row per iteration of an equilibrium run (routeChoice:
+ * equilibrium), and the block summary.json carries about it. Unfinished and
+ * unroutable trips are columns of every row, beside the means.
+ */
+import type { EquilibriumIteration, EquilibriumResult } from '../optimise/equilibrium/equilibrium.js';
+import { csv } from './csv.js';
+import type { OutputSink, Provenance } from './outputs.js';
+
+/** The convergence.csv text for `iterations`. */
+export function convergenceCsv(provenance: Provenance, iterations: readonly EquilibriumIteration[]): string {
+  void provenance; // CSV files carry a plain header; provenance is in metadata.json and summary.json
+  return csv(
+    ['iteration', 'relative_gap', 'mean_travel_time_s', 'mean_time_all_trips_s', 'trips', 'arrived', 'unfinished', 'unroutable', 'gridlock', 'slower_than_fastest', 'switched', 'simulate_s', 'route_s'],
+    iterations.map((it) => [it.iteration, it.gap, it.meanTravelTime, it.meanTimeAllTrips, it.trips, it.arrived, it.unfinished, it.unroutable, it.gridlock ? 1 : 0, it.candidates, it.switched, it.simulateS, it.routeS]),
+  );
+}
+
+/** Write convergence.csv through `sink`; returns its path. */
+export function writeConvergence(sink: OutputSink, provenance: Provenance, iterations: readonly EquilibriumIteration[]): Promise<string> {
+  return sink.write('convergence.csv', convergenceCsv(provenance, iterations));
+}
+
+/** What summary.json says of an equilibrium run: whether it converged, the last gap, and every iteration. */
+export interface EquilibriumSummary {
+  converged: boolean;
+  iterations: number;
+  relativeGap: number;
+  convergence: EquilibriumIteration[];
+}
+
+/** The summary.json block of an equilibrium run. */
+export function equilibriumSummary(result: Pick<EquilibriumResult, 'converged' | 'iterations'>): EquilibriumSummary {
+  const last = result.iterations[result.iterations.length - 1];
+  return { converged: result.converged, iterations: result.iterations.length, relativeGap: last?.gap ?? NaN, convergence: [...result.iterations] };
+}

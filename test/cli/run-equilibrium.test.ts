@@ -1,0 +1,79 @@
+/**
+ * `greenwave run` with route choice at equilibrium (`--route-choice equilibrium`
+ * or `simulation.routeChoice: equilibrium`), run as a real process: the
+ * convergence in convergence.csv, summary.json and the table, and the located
+ * refusals of settings that do not fit.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { greenwaveArgs } from '../fixtures/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'greenwave-equilibrium-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function greenwave(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, greenwaveArgs(...args), { encoding: 'utf8', timeout: 600_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function scenario(name: string, simulation: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, `name: eq
+network: { generator: grid, rows: 3, cols: 3, spacingM: 200, attachLengthM: 100, signals: intersections }
+demand:
+  flows:
+    - { id: a, from: w0, to: e2, vehPerHour: 900, beginS: 0, endS: 900 }
+    - { id: b, from: n0, to: s2, vehPerHour: 900, beginS: 0, endS: 900 }
+${simulation}
+`);
+  return file;
+}
+
+describe('greenwave run --route-choice equilibrium', () => {
+  it('iterates, prints a line per iteration, and writes convergence.csv and the summary block', () => {
+    const out = join(dir, 'out');
+    const file = scenario('eq.yaml', 'simulation: { endS: 2400, seed: 3, equilibrium: { maxIterations: 4, relativeGap: 0 } }');
+    // simulation.equilibrium without routeChoice is refused (next test); the flag sets it.
+    const refused = greenwave('run', file, '--no-files');
+    expect(refused.code).toBe(2);
+    const r = greenwave('run', file, '--route-choice', 'equilibrium', '--out', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.match(/equilibrium seed 3 iteration \d+: relative gap/g)).toHaveLength(4);
+    const summary = JSON.parse(r.stdout) as { equilibrium: { converged: boolean; iterations: number; relativeGap: number; convergence: Array<{ iteration: number; gap: number; unfinished: number }> }; totals: { meanTravelTime: number } };
+    expect(summary.equilibrium.iterations).toBe(4); // relativeGap 0: the budget ends it
+    expect(summary.equilibrium.converged).toBe(false);
+    expect(summary.equilibrium.convergence.map((c) => c.iteration)).toEqual([1, 2, 3, 4]);
+    expect(summary.equilibrium.relativeGap).toBe(summary.equilibrium.convergence[3].gap);
+    const csv = readFileSync(join(out, 'convergence.csv'), 'utf8').trim().split('\n');
+    // a plain header row first (provenance is in metadata.json)
+    expect(csv[0]).toBe('iteration,relative_gap,mean_travel_time_s,mean_time_all_trips_s,trips,arrived,unfinished,unroutable,gridlock,slower_than_fastest,switched,simulate_s,route_s');
+    expect(csv).toHaveLength(1 + 4);
+    expect(JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8'))).toMatchObject({ kind: 'run', scenario: 'eq', seed: 3 });
+    const last = csv[4].split(',');
+    expect(Number(last[0])).toBe(4);
+    expect(Number(last[2])).toBeCloseTo(summary.totals.meanTravelTime, 2); // the reported run is the last iteration's
+    const table = greenwave('run', file, '--route-choice', 'equilibrium', '--no-files', '-q');
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/route choice\s+equilibrium NOT reached: relative gap [\d.]+% after 4 iterations/);
+    expect(table.stderr).toBe('');
+  });
+
+  it('refuses equilibrium settings without routeChoice: equilibrium, en-route re-routing with it, and a bad flag, located', () => {
+    const orphan = greenwave('validate', scenario('orphan.yaml', 'simulation: { endS: 1800, equilibrium: { maxIterations: 5 } }'));
+    expect(orphan.code).toBe(2);
+    expect(orphan.stderr).toMatch(/orphan\.yaml:\d+:\d+/);
+    expect(orphan.stderr).toContain('simulation.equilibrium only applies with routeChoice: equilibrium');
+    const both = greenwave('validate', scenario('both.yaml', 'simulation: { endS: 1800, routeChoice: equilibrium, rerouteShare: 0.2 }'));
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('simulation.rerouteShare');
+    const bad = greenwave('validate', scenario('bad.yaml', 'simulation: { endS: 1800, routeChoice: learnt }'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('routeChoice');
+    const flag = greenwave('run', scenario('ok.yaml', 'simulation: { endS: 1800 }'), '--route-choice', 'learnt', '--no-files');
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--route-choice must be "departure" or "equilibrium"');
+  });
+});

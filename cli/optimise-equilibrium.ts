@@ -29,11 +29,11 @@ export interface PlanUnderEquilibrium {
   relativeGap: number;
 }
 
-/** What the check found: each plan, and Webster minus optimised mean delay (s) both ways. */
+/** What the check found: each plan, and Webster minus optimised mean delay over all trips (s) both ways. */
 export interface EquilibriumGain {
   seed: number;
   plans: PlanUnderEquilibrium[];
-  /** Mean delay gain of the optimised plan over Webster's with routes at departure, s. */
+  /** Mean delay gain of the optimised plan over Webster's with routes at departure, s (all trips due, unfinished ones counted to the end: `meanDelayAllTrips`). */
   gainDeparture: number;
   /** The same with drivers at equilibrium under each plan, s. */
   gainEquilibrium: number;
@@ -71,15 +71,16 @@ export async function equilibriumGain(
     plans.push({ name, departure, equilibrium: eq.result.network, converged: eq.converged, iterations: eq.iterations.length, relativeGap: eq.iterations.at(-1)?.gap ?? NaN });
   }
   const [w, o] = plans;
-  return { seed, plans, gainDeparture: w.departure.meanDelay - o.departure.meanDelay, gainEquilibrium: w.equilibrium.meanDelay - o.equilibrium.meanDelay };
+  // All-trips means: a plan that strands trips must not look better for it.
+  return { seed, plans, gainDeparture: w.departure.meanDelayAllTrips - o.departure.meanDelayAllTrips, gainEquilibrium: w.equilibrium.meanDelayAllTrips - o.equilibrium.meanDelayAllTrips };
 }
 
 /** The lines the command prints of the check. */
 export function equilibriumGainLines(g: EquilibriumGain): string[] {
   const f = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : '-');
-  const lines = [`with drivers at equilibrium (seed ${g.seed}; mean delay, s; unfinished trips):`];
+  const lines = [`with drivers at equilibrium (seed ${g.seed}; mean delay over all trips due, unfinished ones counted to the end, s; unfinished trips):`];
   for (const p of g.plans) {
-    lines.push(`  ${p.name.padEnd(10)} routes at departure ${f(p.departure.meanDelay)} (${p.departure.unfinished} unfinished)   at equilibrium ${f(p.equilibrium.meanDelay)} (${p.equilibrium.unfinished} unfinished; gap ${(100 * p.relativeGap).toFixed(2)}% after ${p.iterations} iterations${p.converged ? '' : ', NOT converged'})`);
+    lines.push(`  ${p.name.padEnd(10)} routes at departure ${f(p.departure.meanDelayAllTrips)} (${p.departure.unfinished} unfinished)   at equilibrium ${f(p.equilibrium.meanDelayAllTrips)} (${p.equilibrium.unfinished} unfinished; gap ${(100 * p.relativeGap).toFixed(2)}% after ${p.iterations} iterations${p.converged ? '' : ', NOT converged'})`);
   }
   const change = g.gainEquilibrium - g.gainDeparture;
   lines.push(`  gain of the optimised plan over Webster: ${f(g.gainDeparture)} s with routes at departure, ${f(g.gainEquilibrium)} s at equilibrium (${change >= 0 ? '+' : ''}${f(change)} s)`);

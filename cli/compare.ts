@@ -95,7 +95,7 @@ export async function compareCommand(baseFile: string, variantFiles: readonly st
     const lines = [`greenwave ${VERSION} — compare on seeds ${seeds[0]}..${seeds[seeds.length - 1]} (${seeds.length}), variant minus ${comparison.base.name}, 95% paired intervals:`];
     for (const v of comparison.variants) {
       const d = v.difference;
-      lines.push(`  ${v.name}: ${v.verdict} (${v.verdictReason}); gridlocked ${v.gridlockedSeeds.length} of ${seeds.length}; unfinished ${fmt(d.unfinished.mean, 0)} ± ${fmt(d.unfinished.halfWidth, 0)}; mean delay all trips ${fmt(d.meanDelayAllTrips.mean)} ± ${fmt(d.meanDelayAllTrips.halfWidth)} s`);
+      lines.push(`  ${v.name}: ${v.verdict} (${v.verdictReason}); gridlocked ${v.gridlockedSeeds.length} of ${seeds.length}; unfinished ${fmt(d.unfinished.mean, 0)} ± ${fmt(d.unfinished.halfWidth, 0)}; no route ${fmt(d.unroutable.mean, 0)} ± ${fmt(d.unroutable.halfWidth, 0)}; mean delay all trips ${fmt(d.meanDelayAllTrips.mean)} ± ${fmt(d.meanDelayAllTrips.halfWidth)} s`);
     }
     lines.push('', 'outputs:', ...files.map((f) => `  ${f}`));
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -347,7 +347,8 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       log(`re-ranked the best ${done.map((s) => CONTROL_LABEL[s.control]).join(', ')} plans on ${choice.rerank.pairs.length} fresh runs against Webster (gridlocked runs, runs with unfinished trips, then gain + 1 standard error, s):`);
       for (const e of choice.rerank.ranked) log(`  ${e.label.padEnd(16)} gridlocked ${e.gridlockedRuns}  unfinished ${e.strandedRuns}  training ${fmt(e.training)}  fresh ${fmt(e.fresh)}  gain ${fmt(e.gain)} ± ${fmt(e.gainSe)}  score ${fmt(e.score)}`);
     }
-    const { files, commands } = await writePlanFiles(outputs, built, chosenPlan, done.map((s) => ({ control: s.control, result: s.result })), file, sumoTarget);
+    const { files, commands, warnings } = await writePlanFiles(outputs, built, chosenPlan, done.map((s) => ({ control: s.control, result: s.result })), file, sumoTarget);
+    for (const w of warnings) log(`warning: ${w}`);
     // The timing sheet, before and after: the current plan, Webster's and the optimised one.
     files.push(await outputs.write('timing.csv', timingCsv([
       ...timingRows(net, 'current', currentSpecs, built.signals.control.kind),
@@ -435,6 +436,11 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         const written = comparison.rows.find((r) => r.plan === 'optimised');
         const beaten = comparison.rows.filter((r) => r.plan !== 'optimised' && !r.plan.startsWith('best ') && written !== undefined && r.metrics.meanDelay.mean < written.metrics.meanDelay.mean);
         if (beaten.length > 0) lines.push(`  note: on the held-out seeds ${beaten.map((r) => r.plan).join(', ')} had a lower mean delay than the written plan`);
+        // Gridlock is a result: a written plan that gridlocked on a held-out seed is said first, whatever its mean.
+        if (written !== undefined && written.gridlockedSeeds.length > 0) {
+          const clean = comparison.rows.filter((r) => r.plan !== 'optimised' && r.gridlockedSeeds.length === 0).map((r) => r.plan);
+          lines.push(`  WARNING: the written plan gridlocked on ${written.gridlockedSeeds.length} of ${heldOutSeeds.length} held-out seeds (${written.gridlockedSeeds.join(', ')})${clean.length > 0 ? `; ${clean.join(', ')} did not` : ''}: the fresh runs that chose it did not gridlock; check it (greenwave run optimised.scenario.json --seed ${written.gridlockedSeeds[0]}) before deploying it`);
+        }
       }
       if (verifiedTable !== undefined) lines.push('', verifiedTable);
       if (equilibrium && equilibrium.aborted !== true) lines.push('', ...(await import('./optimise-equilibrium.js')).equilibriumGainLines(equilibrium));

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { BuiltScenario } from '../engine/scenario/index.js';
 import type { SignalControl } from '../engine/signals/control.js';
 import type { SignalProgramSpec } from '../engine/signals/program.js';
+import { checkPlanSafety } from '../engine/signals/safety.js';
 import type { OptimiseResult, ScoredPlan } from '../engine/optimise/optimise.js';
 import { csvField } from '../engine/report/outputs.js';
 import type { OutputDir } from '../engine/report/output-dir.js';
@@ -68,14 +69,31 @@ function signalsBlock(control: SignalControl | undefined, programs: unknown[]): 
  * Write plan.json, optimised.scenario.json, the SUMO files (sumo-plan-files.ts;
  * none for max-pressure) and convergence.csv (every search's evaluations in the
  * order run, with a `control` column and the best so far over all searches);
- * return their paths and the command lines that check the plan in SUMO.
+ * return their paths, the command lines that check the plan in SUMO, and
+ * warnings for the user.
+ *
+ * The search re-times phases and never changes which movements a phase shows.
+ * Programs an importer guessed or a network's defaults (run unchecked) can show
+ * crossing or merging movements both protected; written out as the scenario's
+ * own programs they would fail the load-time conflict check, and the written
+ * scenario would not load. Then it says `signals.safetyCheck: false` (timings
+ * already meet the safety minima: the search stays within them) and a warning
+ * names the junctions, so a person marks those turns permissive.
  */
 export async function writePlanFiles(
   outputs: OutputDir, built: BuiltScenario, best: ScoredPlan, searches: Array<{ control: PlanControl; result: OptimiseResult }>, scenarioFile: string, target: SumoTarget | undefined,
-): Promise<{ files: string[]; commands: string[] }> {
+): Promise<{ files: string[]; commands: string[]; warnings: string[] }> {
   const out = outputs.dir;
   const files: string[] = [];
+  const warnings: string[] = [];
   const control = best.control;
+  const conflicts = built.scenario.signals.safetyCheck
+    ? checkPlanSafety(built.compiled, best.programs, built.scenario.signals.safety).filter((i) => i.kind === 'conflict')
+    : [];
+  if (conflicts.length > 0) {
+    const junctions = [...new Set(conflicts.map((i) => i.junction))];
+    warnings.push(`${conflicts.length} conflicting pairs of protected movements at ${junctions.length} junctions (${junctions.slice(0, 5).join(', ')}${junctions.length > 5 ? ', ...' : ''}), in the phases of the programs the scenario runs (imported or default, never checked); the optimiser keeps each phase's movements, so optimised.scenario.json sets signals.safetyCheck: false to load: declare those turns permissive before deploying (greenwave validate on a copy without that line lists them)`);
+  }
   // The control is written explicitly, so a fixed-time plan optimised for a scenario that runs actuated stays fixed time.
   const signals = signalsBlock(control, scenarioPrograms(best.programs));
   files.push(await outputs.write('plan.json', `${JSON.stringify({ signals }, null, 2)}\n`));
@@ -90,7 +108,7 @@ export async function writePlanFiles(
   const optimised = {
     ...source,
     name: `${built.scenario.name}-optimised`,
-    signals: { ...sourceSignals, ...signals },
+    signals: { ...sourceSignals, ...signals, ...(conflicts.length > 0 ? { safetyCheck: false } : {}) },
     // Its outputs go beside it (a scenario's outputs.dir is relative to the scenario file).
     outputs: { ...(source.outputs as object), dir: 'out' },
   };
@@ -113,5 +131,5 @@ export async function writePlanFiles(
     timeOffset += result.elapsedS;
   }
   files.push(await outputs.write('convergence.csv', `${csv.join('\n')}\n`));
-  return { files, commands: sumo.commands };
+  return { files, commands: sumo.commands, warnings };
 }

@@ -4,8 +4,9 @@
  * same seeds, compared by paired differences (variant minus base, seed by
  * seed, common random numbers: the same seed draws the same demand wherever the
  * networks allow) with Student-t 95% intervals (`stats.ts`) for:
- *  - network figures (gridlocked runs and unfinished trips first, then the
- *    all-trips means, then the finished-only means);
+ *  - network figures (gridlocked runs, unfinished trips and trips a change
+ *    left with no route first, then the all-trips means, then the
+ *    finished-only means);
  *  - every junction and link present in both, by id (a link that exists in
  *    only one of them is listed as added or removed, never compared).
  * A variant whose runs gridlock on more seeds than the base's is "worse"
@@ -20,7 +21,7 @@ import { judge, type Verdict } from './compare.js';
 
 /** Network figures compared, in table order. */
 export const WHAT_IF_METRICS = [
-  'unfinished', 'meanDelayAllTrips', 'meanTravelTimeAllTrips', 'meanDelay', 'meanTravelTime', 'vehicleHours', 'vehicleKm', 'arrived',
+  'unfinished', 'unroutable', 'meanDelayAllTrips', 'meanTravelTimeAllTrips', 'meanDelay', 'meanTravelTime', 'vehicleHours', 'vehicleKm', 'arrived',
 ] as const;
 export type WhatIfMetric = (typeof WHAT_IF_METRICS)[number];
 
@@ -70,7 +71,7 @@ export interface WhatIfComparison {
 function networkValues(r: SimulationResult): Record<WhatIfMetric, number> {
   const n = r.network;
   return {
-    unfinished: n.unfinished, meanDelayAllTrips: n.meanDelayAllTrips, meanTravelTimeAllTrips: n.meanTravelTimeAllTrips, meanDelay: n.meanDelay,
+    unfinished: n.unfinished, unroutable: n.unroutable, meanDelayAllTrips: n.meanDelayAllTrips, meanTravelTimeAllTrips: n.meanTravelTimeAllTrips, meanDelay: n.meanDelay,
     meanTravelTime: n.meanTravelTime, vehicleHours: n.vehicleHours, vehicleKm: n.vehicleKm, arrived: n.arrived,
   };
 }

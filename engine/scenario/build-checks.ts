@@ -18,6 +18,11 @@ export class Problems {
   constructor(private readonly loaded: LoadedScenario) {}
 
   add(path: readonly PathSegment[], message: string): void {
+    const elsewhere = this.loaded.relocate?.(path);
+    if (elsewhere !== undefined) {
+      this.list.push({ ...elsewhere, message });
+      return;
+    }
     const at = this.loaded.locate(path);
     this.list.push({ file: this.loaded.file, ...(at ? { line: at.line, column: at.column } : {}), path: formatPath(path), message });
   }

@@ -14,6 +14,7 @@ import type { NetworkChange } from './network-changes.js';
 import type { VehicleModel } from '../sim/losses.js';
 import type { ImportResult } from '../io/types.js';
 import type { Locator, PathSegment } from '../text/position.js';
+import type { ScenarioProblem } from '../errors.js';
 import { scaleDemand } from '../demand/scale.js';
 import { formatClock, parseClock } from './clock.js';
 import { OUTPUT_FILES, type IMPORT_FORMATS, type SIGNAL_DEFAULTS } from './formats.js';
@@ -107,8 +108,35 @@ export interface LoadedScenario {
   imported?: ImportResult;
   /** Network changes of a what-if overlay (overlay.ts), applied by the builder in order before compiling. */
   networkChanges?: NetworkChange[];
+  /**
+   * Where a value of the loaded scenario was written when it is not in `file`
+   * (demand an overlay added: overlay.ts): the file, line and column of `path`,
+   * or undefined for values of `file` itself.
+   */
+  relocate?: (path: readonly PathSegment[]) => Omit<ScenarioProblem, 'message'> | undefined;
   /** Line and column of the value at `path` of the file (of its key with `key: true`), or of its nearest enclosing value. */
   locate: Locator;
+}
+
+/** A flow as the scenario file writes it (`demand.flows[i]`). */
+export type ScenarioFlow = NonNullable<ScenarioFile['demand']['flows']>[number];
+
+/** Flows of a scenario file in the engine's units (veh/s; begin and end in s, defaulting to the run's `start` and `end`). */
+export function flowSpecs(flows: readonly ScenarioFlow[], start: number, end: number): FlowSpec[] {
+  return flows.map((f): FlowSpec =>
+    defined({
+      id: f.id,
+      from: f.from,
+      to: f.to,
+      fromLink: f.fromLink,
+      toLink: f.toLink,
+      route: f.route,
+      rate: f.vehPerHour / 3600,
+      begin: timeOf(f, 'begin', start),
+      end: timeOf(f, 'end', end),
+      arrivals: f.arrivals,
+    }),
+  );
 }
 
 /** Copy of `record` without its undefined values. */
@@ -244,22 +272,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
       return spec;
     });
   }
-  if (d.flows !== undefined) {
-    demand.flows = d.flows.map((f): FlowSpec =>
-      defined({
-        id: f.id,
-        from: f.from,
-        to: f.to,
-        fromLink: f.fromLink,
-        toLink: f.toLink,
-        route: f.route,
-        rate: f.vehPerHour / 3600,
-        begin: timeOf(f, 'begin', start),
-        end: timeOf(f, 'end', end),
-        arrivals: f.arrivals,
-      }),
-    );
-  }
+  if (d.flows !== undefined) demand.flows = flowSpecs(d.flows, start, end);
   if (d.od !== undefined) {
     demand.od = d.od.map((m): OdMatrixSpec =>
       defined({

@@ -11,6 +11,8 @@
  *       - addLink: { id: NE, from: N, to: E, speedKmh: 40 }   # a new road, with every turn into and out of it
  *       - retime: { junction: C, phases: [...] }              # a signal re-timed: the junction's program replaced
  *       - scaleDemand: 1.1          # demand +10%
+ *       - addFlows:                 # new demand, as demand.flows writes it
+ *           - { from: N, to: E, vehPerHour: 200, begin: "07:30", end: "08:30" }
  *
  * The base loads as it would on its own (its problems located in its file);
  * the changes apply in order, demand and signal changes at load, network
@@ -22,8 +24,10 @@
  * A run of the overlay writes its files beside the base's output directory,
  * under the overlay's name (`out/today` -> `out/lane-closed`).
  *
- * Not yet: adding demand (new flows or trips) as a change; write the variant as
- * a whole scenario file for that.
+ * Added flows are checked like the base's (their period inside the run here,
+ * their junction and link ids when the network is built), every problem located
+ * at the flow in the overlay file. Changes apply in order: `scaleDemand` after
+ * `addFlows` scales the added flows too.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -31,9 +35,10 @@ import { ScenarioError, type ScenarioProblem } from '../errors.js';
 import { scaleDemand } from '../demand/scale.js';
 import { LIMITS } from '../limits.js';
 import { formatPath, type Locator, type PathSegment } from '../text/position.js';
-import { programOf, type LoadedScenario, type ScenarioMovementRef, type ScenarioProgram } from './convert.js';
+import { flowSpecs, programOf, timeKey, type LoadedScenario, type ScenarioMovementRef, type ScenarioProgram } from './convert.js';
+import { formatClock } from './clock.js';
 import { issueMessage, issuesToProblems } from './issues.js';
-import { ProgramSchema } from './schema.js';
+import { FlowSchema, ProgramSchema } from './schema.js';
 import type { NetworkChange } from './network-changes.js';
 
 const num = (limit: { min?: number; max?: number; minExclusive?: boolean; integer?: boolean }) => {
@@ -59,6 +64,7 @@ const ChangeSchema = z.union([
   }),
   z.strictObject({ retime: ProgramSchema.describe('The junction\'s new program (as in signals.programs); it replaces the old one.') }),
   z.strictObject({ scaleDemand: num(LIMITS.demandScale).describe('Factor on the whole demand.') }),
+  z.strictObject({ addFlows: z.array(FlowSchema).min(1).describe('Flows added to the demand, written as in demand.flows.') }),
 ]);
 
 /** An overlay file. */
@@ -115,6 +121,11 @@ export function applyOverlay(base: LoadedScenario, overlay: OverlayFile, file: s
   let demand = base.demand;
   let programs = [...base.signals.programs];
   const network: NetworkChange[] = [...(base.networkChanges ?? [])];
+  // Added flows: where each was written (change index, index in its list), by its index in demand.flows.
+  const added = new Map<number, { change: number; k: number }>();
+  const problems: ScenarioProblem[] = [];
+  const { start, end } = base.simulation;
+  const clock = (t: number): string => `${formatClock(t)} (${t} s)`;
   overlay.changes.forEach((c: Change, i) => {
     if ('closeLink' in c) {
       network.push({ kind: 'close', link: c.closeLink, at: at(['changes', i, 'closeLink']) });
@@ -127,10 +138,29 @@ export function applyOverlay(base: LoadedScenario, overlay: OverlayFile, file: s
     } else if ('retime' in c) {
       const program = programOf(c.retime);
       programs = [...programs.filter((p) => p.junction !== program.junction), program];
+    } else if ('addFlows' in c) {
+      const specs = flowSpecs(c.addFlows, start, end);
+      specs.forEach((f, k) => {
+        const where = (name: 'begin' | 'end'): PathSegment[] => {
+          const key = timeKey(c.addFlows[k], name);
+          return ['changes', i, 'addFlows', k, ...(key === undefined ? [] : [key])];
+        };
+        if (f.end <= f.begin) problems.push({ ...at(where('end')), message: `expected an end after its begin ${clock(f.begin)}, found ${clock(f.end)}` });
+        else if (f.begin < start) problems.push({ ...at(where('begin')), message: `expected a begin at or after simulation start ${clock(start)}, found ${clock(f.begin)} (times are seconds since midnight, not since the start)` });
+        else if (f.begin >= end) problems.push({ ...at(where('begin')), message: `expected a begin before simulation end ${clock(end)}, found ${clock(f.begin)}` });
+        added.set((demand.flows?.length ?? 0) + k, { change: i, k });
+      });
+      demand = { ...demand, flows: [...(demand.flows ?? []), ...specs] };
     } else {
       demand = scaleDemand(demand, c.scaleDemand);
     }
   });
+  if (problems.length > 0) throw new ScenarioError(problems);
+  // Problems the builder finds in an added flow (an unknown junction) point into the overlay file.
+  const relocate = (p: readonly PathSegment[]): Omit<ScenarioProblem, 'message'> | undefined => {
+    const source = p[0] === 'demand' && p[1] === 'flows' && typeof p[2] === 'number' ? added.get(p[2]) : undefined;
+    return source === undefined ? base.relocate?.(p) : at(['changes', source.change, 'addFlows', source.k, ...p.slice(3)]);
+  };
   return {
     ...base,
     name: overlay.name,
@@ -140,5 +170,6 @@ export function applyOverlay(base: LoadedScenario, overlay: OverlayFile, file: s
     // Beside the base's output directory, under the variant's name: a variant never writes over its base's files.
     outputs: { ...base.outputs, dir: path.join(path.dirname(base.outputs.dir), overlay.name) },
     networkChanges: network,
+    ...(added.size > 0 || base.relocate !== undefined ? { relocate } : {}),
   };
 }

@@ -300,7 +300,7 @@ const TripSchema = withPairs(
 const arrivals = (fallback: string) =>
   z.enum(['uniform', 'poisson']).optional().describe(`How departures are spaced: "uniform" or "poisson". Default "${fallback}".`);
 
-const FlowSchema = withPairs(
+export const FlowSchema = withPairs(
   refine(z.strictObject({
     id: text('Flow id. Default "flow<index>"; its vehicles are "<id>.<k>".').optional(),
     ...endpoints,

@@ -58,6 +58,10 @@ describe('greenwave compare', () => {
     expect(sideClosed.removedLinks).toEqual(['n1>j1']);
     expect(sideClosed.difference.meanTravelTimeAllTrips.lower).toBeGreaterThan(0);
     expect(sideClosed.verdict).toBe('worse');
+    // the trips the closure stranded are a figure of their own, not only a drop in trips finished
+    expect(sideClosed.difference.unroutable.mean).toBeGreaterThan(0);
+    expect(sideClosed.difference.unroutable.mean).toBeCloseTo(-(sideClosed.difference.arrived.mean + sideClosed.difference.unfinished.mean), 9); // the same trips: arrived + unfinished + unroutable
+    expect(wider.difference.unroutable.mean).toBe(0);
     if (!chromiumPath || playwright === undefined) return;
     const browser = await playwright.chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
     try {

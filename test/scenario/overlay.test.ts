@@ -2,8 +2,8 @@
  * What-if overlays (`base:` + `changes:`): each change does what it says to
  * the built scenario (a link closed with its turns and the program movements
  * on it, lanes and speed changed, a link added with its turns, a signal
- * re-timed, demand scaled), problems are located in the overlay file, and an
- * overlay of an overlay is refused.
+ * re-timed, demand scaled or added), problems are located in the overlay file,
+ * and an overlay of an overlay is refused.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,6 +98,46 @@ describe('loadScenario with a changes: overlay', () => {
     const taken = await problems('taken.yaml', 'name: x\nbase: today.json\nchanges:\n  - { addLink: { id: NC, from: N, to: C, speedKmh: 50 } }\n');
     expect(taken[0].path).toBe('changes[0].addLink');
     expect(taken[0].message).toMatch(/duplicate/);
+  });
+
+  it('adds flows: their vehicles join the demand (scaled by a later scaleDemand), from the given begin to end', async () => {
+    const base = buildScenario(await loadScenario(join(dir, 'today.json')));
+    // 360 veh/h uniform from 00:05 to 00:15: 60 vehicles N -> E, then the whole demand x 2
+    const b = await build('more.yaml', [
+      'name: more',
+      'base: today.json',
+      'changes:',
+      '  - addFlows:',
+      '      - { id: extra, from: N, to: E, vehPerHour: 360, begin: "00:05", end: "00:15" }',
+      '',
+    ].join('\n'));
+    expect(b.trips.count).toBe(base.trips.count + 60);
+    const n = b.compiled.junctionIndex('N');
+    const e = b.compiled.junctionIndex('E');
+    const added = Array.from({ length: b.trips.count }, (_, t) => t).filter((t) => b.trips.origin[t] === n && b.trips.destination[t] === e);
+    expect(added).toHaveLength(60);
+    for (const t of added) {
+      expect(b.trips.depart[t]).toBeGreaterThanOrEqual(300);
+      expect(b.trips.depart[t]).toBeLessThan(900);
+    }
+    const doubled = await build('more-doubled.yaml', 'name: more2\nbase: today.json\nchanges:\n  - addFlows: [{ from: N, to: E, vehPerHour: 360, begin: "00:05", end: "00:15" }]\n  - scaleDemand: 2\n');
+    expect(doubled.trips.count).toBeGreaterThan(1.8 * (base.trips.count + 60));
+    expect(doubled.trips.count).toBeLessThan(2.2 * (base.trips.count + 60));
+  });
+
+  it('locates a problem of an added flow in the overlay file: an unknown junction, a period outside the run', async () => {
+    const unknown = await problems('flow-unknown.yaml', 'name: x\nbase: today.json\nchanges:\n  - scaleDemand: 1\n  - addFlows:\n      - { from: N, to: E, vehPerHour: 100 }\n      - { from: Q, to: E, vehPerHour: 100 }\n');
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]).toMatchObject({ path: 'changes[1].addFlows[1].from', line: 7 });
+    expect(unknown[0].file).toContain('flow-unknown.yaml');
+    expect(unknown[0].message).toMatch(/"Q"/);
+    const late = await problems('flow-late.yaml', 'name: x\nbase: today.json\nchanges:\n  - addFlows:\n      - { from: N, to: E, vehPerHour: 100, begin: "00:40", end: "01:00" }\n');
+    expect(late[0]).toMatchObject({ path: 'changes[0].addFlows[0].begin', line: 5 });
+    expect(late[0].message).toMatch(/before simulation end 00:30:00/);
+    // without an end, a begin after the run's end leaves the flow's default end (the run's) before its begin
+    const noEnd = await problems('flow-no-end.yaml', 'name: x\nbase: today.json\nchanges:\n  - addFlows:\n      - { from: N, to: E, vehPerHour: 100, begin: "01:00" }\n');
+    expect(noEnd[0]).toMatchObject({ path: 'changes[0].addFlows[0]', line: 5 });
+    expect(noEnd[0].message).toMatch(/expected an end after its begin 01:00:00/);
   });
 
   it('refuses an overlay whose base is another overlay, at its base key', async () => {

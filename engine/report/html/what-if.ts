@@ -14,6 +14,7 @@ import type { Summary } from '../stats.js';
 
 const LABELS: Record<WhatIfMetric, { label: string; digits: number }> = {
   unfinished: { label: 'Unfinished trips', digits: 0 },
+  unroutable: { label: 'Trips with no route (stranded by a change)', digits: 0 },
   meanDelayAllTrips: { label: 'Mean delay, all trips (s)', digits: 1 },
   meanTravelTimeAllTrips: { label: 'Mean travel time, all trips (s)', digits: 1 },
   meanDelay: { label: 'Mean delay, finished trips only (s)', digits: 1 },

@@ -350,6 +350,18 @@ function safetyOptions(safety: NonNullable<ScenarioFile['signals']>['safety']): 
 const at = (t: number): string => `${formatClock(t)} (${t} s)`;
 
 /**
+ * What is wrong with a flow's or OD matrix's period in a run from `start` to
+ * `end` (s), and at which of its time keys: it must end after it begins and
+ * begin inside the run. Undefined when nothing is.
+ */
+export function periodProblem(p: { begin: number; end: number }, start: number, end: number): { key: 'begin' | 'end'; message: string } | undefined {
+  if (p.end <= p.begin) return { key: 'end', message: `expected an end after its begin ${at(p.begin)}, found ${at(p.end)}` };
+  if (p.begin < start) return { key: 'begin', message: `expected a begin at or after simulation start ${at(start)}, found ${at(p.begin)} (times are seconds since midnight, not since the start)` };
+  if (p.begin >= end) return { key: 'begin', message: `expected a begin before simulation end ${at(end)}, found ${at(p.begin)}` };
+  return undefined;
+}
+
+/**
  * Time windows: the run ends after it starts; every trip departs inside the run
  * (the kernel skips departures outside it, which would lose vehicles silently);
  * flows and OD periods end after they begin and begin inside the run.
@@ -374,11 +386,8 @@ export function checkTimes(s: ScenarioFile, loaded: LoadedScenario, problem: (at
   });
   const periods = (list: Array<{ begin: number; end: number }> | undefined, raw: object[] | undefined, kind: 'flows' | 'od'): void => {
     list?.forEach((p, i) => {
-      const record = raw![i];
-      const base: PathSegment[] = ['demand', kind, i];
-      if (p.end <= p.begin) problem(keyOr(record, 'end', base), `expected an end after its begin ${at(p.begin)}, found ${at(p.end)}`);
-      else if (p.begin < start) problem(keyOr(record, 'begin', base), `expected a begin at or after simulation start ${at(start)}, found ${at(p.begin)} (times are seconds since midnight, not since the start)`);
-      else if (p.begin >= end) problem(keyOr(record, 'begin', base), `expected a begin before simulation end ${at(end)}, found ${at(p.begin)}`);
+      const found = periodProblem(p, start, end);
+      if (found !== undefined) problem(keyOr(raw![i], found.key, ['demand', kind, i]), found.message);
     });
   };
   periods(loaded.demand.flows, s.demand.flows, 'flows');

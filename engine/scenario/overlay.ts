@@ -35,8 +35,7 @@ import { ScenarioError, type ScenarioProblem } from '../errors.js';
 import { scaleDemand } from '../demand/scale.js';
 import { LIMITS } from '../limits.js';
 import { formatPath, type Locator, type PathSegment } from '../text/position.js';
-import { flowSpecs, programOf, timeKey, type LoadedScenario, type ScenarioMovementRef, type ScenarioProgram } from './convert.js';
-import { formatClock } from './clock.js';
+import { flowSpecs, periodProblem, programOf, timeKey, type LoadedScenario, type ScenarioMovementRef, type ScenarioProgram } from './convert.js';
 import { issueMessage, issuesToProblems } from './issues.js';
 import { FlowSchema, ProgramSchema } from './schema.js';
 import type { NetworkChange } from './network-changes.js';
@@ -125,7 +124,6 @@ export function applyOverlay(base: LoadedScenario, overlay: OverlayFile, file: s
   const added = new Map<number, { change: number; k: number }>();
   const problems: ScenarioProblem[] = [];
   const { start, end } = base.simulation;
-  const clock = (t: number): string => `${formatClock(t)} (${t} s)`;
   overlay.changes.forEach((c: Change, i) => {
     if ('closeLink' in c) {
       network.push({ kind: 'close', link: c.closeLink, at: at(['changes', i, 'closeLink']) });
@@ -141,13 +139,11 @@ export function applyOverlay(base: LoadedScenario, overlay: OverlayFile, file: s
     } else if ('addFlows' in c) {
       const specs = flowSpecs(c.addFlows, start, end);
       specs.forEach((f, k) => {
-        const where = (name: 'begin' | 'end'): PathSegment[] => {
-          const key = timeKey(c.addFlows[k], name);
-          return ['changes', i, 'addFlows', k, ...(key === undefined ? [] : [key])];
-        };
-        if (f.end <= f.begin) problems.push({ ...at(where('end')), message: `expected an end after its begin ${clock(f.begin)}, found ${clock(f.end)}` });
-        else if (f.begin < start) problems.push({ ...at(where('begin')), message: `expected a begin at or after simulation start ${clock(start)}, found ${clock(f.begin)} (times are seconds since midnight, not since the start)` });
-        else if (f.begin >= end) problems.push({ ...at(where('begin')), message: `expected a begin before simulation end ${clock(end)}, found ${clock(f.begin)}` });
+        const found = periodProblem(f, start, end); // the check the base's own flows had (convert.ts)
+        if (found !== undefined) {
+          const key = timeKey(c.addFlows[k], found.key);
+          problems.push({ ...at(['changes', i, 'addFlows', k, ...(key === undefined ? [] : [key])]), message: found.message });
+        }
         added.set((demand.flows?.length ?? 0) + k, { change: i, k });
       });
       demand = { ...demand, flows: [...(demand.flows ?? []), ...specs] };

@@ -13,8 +13,8 @@
  *     command writes that no manifest accounts for, or a directory where one of
  *     those files belongs. `force` accepts the first two: only the files the
  *     earlier run recorded are removed, nothing else of the directory.
- *  2. `open()`: removes the earlier run's recorded files (so none is left stale
- *     beside the new ones) and writes the manifest with `state: "writing"`.
+ *  2. `open()`: writes the manifest with `state: "writing"`, then removes the
+ *     earlier run's recorded files (so none is left stale beside the new ones).
  *  3. `write(name, data)` for each file; `commit(state)` rewrites the manifest
  *     as `complete` (or `interrupted`) with the files. After a failure,
  *     `abort()` removes what this run wrote, and the manifest.
@@ -187,7 +187,6 @@ export async function prepareOutputDir(dir: string, owner: OutputOwner, options:
     own,
     async open() {
       await removeStaleTemporaries(dir);
-      for (const name of recorded) await unlink(path.join(dir, name)).catch(() => {});
       const manifest: RunManifest = {
         format: 'greenwave-manifest',
         version: 1,
@@ -203,7 +202,10 @@ export async function prepareOutputDir(dir: string, owner: OutputOwner, options:
         files: {},
       };
       const saveManifest = (): Promise<void> => writeFileAtomic(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+      // The manifest says "writing" before the earlier run's files go: killed in between, the directory
+      // reads as a run stopped while writing, never as the earlier run, complete, with its files missing.
       await saveManifest();
+      for (const name of recorded) await unlink(path.join(dir, name)).catch(() => {});
       return {
         dir,
         async write(name, data) {

@@ -5,12 +5,18 @@
  *   (explicit trips, uniform flows: engine/optimise/perturb.ts), every held-out
  *   seed runs on its own copy with departures jittered (±60 s), so the
  *   comparison is not the training run again; otherwise the nominal demand.
- * - Choice: the best {@link RERANK_TOP} plans of each search are re-ranked on
- *   fresh runs (one per training demand scale, at seeds never used elsewhere,
- *   jittered like the held-out demand when the demand is deterministic) against
- *   Webster's plan, gridlock first (a plan that gridlocked, or left trips
- *   unfinished, on more fresh runs never beats one that did so on fewer), then
- *   by the pessimistic paired gain of engine/optimise/robust.ts. Without fresh
+ * - Choice: the best {@link RERANK_TOP} plans of each search, and each
+ *   search's start plan (Webster's, the default actuated or max-pressure
+ *   settings: what the search set out to beat) when it is not among them, are
+ *   re-ranked on fresh runs (one per training demand scale, at seeds never used
+ *   elsewhere, jittered like the held-out demand when the demand is
+ *   deterministic) against Webster's plan, gridlock first (a plan that
+ *   gridlocked, or left trips unfinished, on more fresh runs never beats one
+ *   that did so on fewer), then starvation (an adaptive plan whose queues
+ *   stalled far longer than Webster's on more fresh runs:
+ *   engine/optimise/starvation.ts), then by the pessimistic paired gain of
+ *   engine/optimise/robust.ts. The start plans keep a kind's choice from
+ *   falling below its own default when all its tuned plans starve. Without fresh
  *   runs the training ranking decides (gridlocked training runs first, then the
  *   objective). The best of each kind is the best-ranked plan of that kind.
  */
@@ -77,7 +83,12 @@ export async function choosePlan<C extends string>(
 ): Promise<Choice<C>> {
   const byTraining = done.reduce((a, b) => (isBetterScore(b.result.best, a.result.best) ? b : a));
   const fallback: Choice<C> = { search: byTraining, plan: byTraining.result.best, bestOf: done.map((s) => ({ search: s, plan: s.result.best })) };
-  const inputs = done.flatMap((s) => s.result.elite.slice(0, RERANK_TOP).map((plan, k) => ({ search: s, label: `${options.label(s.control)} #${k + 1}`, plan })));
+  const inputs = done.flatMap((s) => {
+    const top = s.result.elite.slice(0, RERANK_TOP).map((plan, k) => ({ search: s, label: `${options.label(s.control)} #${k + 1}`, plan }));
+    const start = s.result.start;
+    const startIn = !Number.isFinite(start.value) || top.some((t) => t.plan.x === null);
+    return startIn ? top : [...top, { search: s, label: `${options.label(s.control)} start`, plan: start }];
+  });
   if (inputs.length < 2 || options.pairs.length === 0) return fallback;
   const rerank = await rerankPlans(evaluator, inputs, webster, { pairs: options.pairs, objective: options.objective, penalty: options.penalty, ...(options.signal ? { signal: options.signal } : {}) });
   if (rerank.aborted || !Number.isFinite(rerank.ranked[0].score)) return { ...fallback, rerank };

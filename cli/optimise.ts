@@ -204,7 +204,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     stages = controls.map((control, k): Stage => {
       const share = shares[k];
       const fingerprintOf = (method: string): string => createHash('sha256').update(JSON.stringify({
-        inputs, trainSeeds, scales, objective, method, control, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, version: 4,
+        inputs, trainSeeds, scales, objective, method, control, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, version: 5,
       })).digest('hex');
       const checkpoint = path.join(out, `checkpoint-${control}.json`);
       const own = built.signals.control;
@@ -321,6 +321,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         ? await localSearch(evaluator, stage.space, stage.start, { ...common, network: net })
         : await optimise(evaluator, stage.space, stage.start, {
           ...common, method: stage.method, checkpoint: stage.checkpoint, fingerprint: stage.fingerprint, ...(resume ? { resume } : {}),
+          starvation: stage.control !== 'fixed',
         });
       bar?.stop();
       bar = undefined;
@@ -344,8 +345,8 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     const chosen = choice.search;
     const chosenPlan = choice.plan ?? chosen.result.best;
     if (choice.rerank) {
-      log(`re-ranked the best ${done.map((s) => CONTROL_LABEL[s.control]).join(', ')} plans on ${choice.rerank.pairs.length} fresh runs against Webster (gridlocked runs, runs with unfinished trips, then gain + 1 standard error, s):`);
-      for (const e of choice.rerank.ranked) log(`  ${e.label.padEnd(16)} gridlocked ${e.gridlockedRuns}  unfinished ${e.strandedRuns}  training ${fmt(e.training)}  fresh ${fmt(e.fresh)}  gain ${fmt(e.gain)} ± ${fmt(e.gainSe)}  score ${fmt(e.score)}`);
+      log(`re-ranked the best ${done.map((s) => CONTROL_LABEL[s.control]).join(', ')} plans on ${choice.rerank.pairs.length} fresh runs against Webster (gridlocked runs, runs with unfinished trips, runs where adaptive control starved a movement, then gain + 1 standard error, s):`);
+      for (const e of choice.rerank.ranked) log(`  ${e.label.padEnd(16)} gridlocked ${e.gridlockedRuns}  unfinished ${e.strandedRuns}  starved ${e.starvedRuns}  training ${fmt(e.training)}  fresh ${fmt(e.fresh)}  gain ${fmt(e.gain)} ± ${fmt(e.gainSe)}  score ${fmt(e.score)}`);
     }
     const { files, commands, warnings } = await writePlanFiles(outputs, built, chosenPlan, done.map((s) => ({ control: s.control, result: s.result })), file, sumoTarget);
     for (const w of warnings) log(`warning: ${w}`);

@@ -39,6 +39,7 @@ const ScoredPlanSchema = z.strictObject({
   control: z.record(z.string(), z.unknown()).optional(),
   value: num,
   gridlockedRuns: count.optional(),
+  starvedRuns: count.optional(),
   x: unit.nullable(),
 });
 
@@ -73,6 +74,7 @@ const HistoryRowSchema = z.strictObject({
   objective: num,
   best: num,
   gridlockedRuns: count.optional(),
+  starvedRuns: count.optional(),
 });
 
 const CheckpointSchema = z.strictObject({
@@ -90,6 +92,7 @@ const CheckpointSchema = z.strictObject({
   start: ScoredPlanSchema,
   best: ScoredPlanSchema,
   history: z.array(HistoryRowSchema),
+  referenceStalls: z.array(finite.refine((v) => v >= 0, 'expected a non-negative time')).optional(),
 });
 
 /** The checkpoint as JSON text (non-finite numbers as strings, see the file header). */
@@ -147,12 +150,12 @@ export function checkCheckpoint(c: OptimiseCheckpoint, file: string, space: Plan
   };
   const n = space.dimension;
   if (c.history.length !== c.evaluations) fail('history', `has ${c.history.length} rows for ${c.evaluations} evaluations`);
-  // The running best ranks gridlocked runs first, then the objective (isBetterScore).
+  // The running best ranks gridlocked runs first, then starved runs, then the objective (isBetterScore).
   let best: Score = { value: Infinity, gridlockedRuns: Infinity };
   c.history.forEach((row, i) => {
     if (row.evaluation !== i + 1) fail(`history[${i}].evaluation`, `expected ${i + 1}, found ${row.evaluation}`);
     if (row.batch > c.batches || (i > 0 && row.batch < c.history[i - 1].batch)) fail(`history[${i}].batch`, `batch ${row.batch} is out of order (${c.batches} batches)`);
-    const score = { value: row.objective, gridlockedRuns: row.gridlockedRuns ?? 0 };
+    const score = { value: row.objective, gridlockedRuns: row.gridlockedRuns ?? 0, starvedRuns: row.starvedRuns ?? 0 };
     if (isBetterScore(score, best)) best = score;
     if (!sameValue(row.best, best.value)) fail(`history[${i}].best`, `expected the running best ${best.value}, found ${row.best}`);
   });

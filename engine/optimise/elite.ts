@@ -5,11 +5,12 @@
  */
 import { UsageError } from '../errors.js';
 import type { ScoredPlan } from './records.js';
+import { compareScores } from './score.js';
 
 /** Default number of plans kept. */
 export const DEFAULT_ELITE_SIZE = 5;
 
-/** Keeps the best `keep` plans with distinct finite objective values. */
+/** Keeps the best `keep` plans (by `compareScores`: gridlocked, then starved runs, then the objective) with distinct finite objective values. */
 export interface Elite {
   /** Offer a scored plan. */
   remember(plan: ScoredPlan): void;
@@ -24,10 +25,10 @@ export function createElite(keep = DEFAULT_ELITE_SIZE): Elite {
   return {
     remember(plan) {
       if (!Number.isFinite(plan.value)) return;
-      if (elite.length === keep && plan.value >= elite[elite.length - 1].value) return;
+      if (elite.length === keep && compareScores(plan, elite[elite.length - 1]) >= 0) return;
       if (elite.some((e) => e.value === plan.value)) return; // the same score: almost surely the same behaviour (genes that do not bind)
       elite.push(plan);
-      elite.sort((a, b) => a.value - b.value);
+      elite.sort(compareScores);
       if (elite.length > keep) elite.pop();
     },
     plans(best) {

@@ -36,7 +36,7 @@ import type { SignalControl } from '../signals/control.js';
 export const NETWORK_METRIC_FIELDS = [
   'trips', 'inserted', 'arrived', 'unfinished', 'unroutable', 'vehicleKm', 'vehicleHours',
   'meanSpeed', 'meanTravelTime', 'meanDelay', 'meanWaitingTime', 'meanStops', 'meanDepartDelay',
-  'meanTravelTimeAllTrips', 'meanDelayAllTrips', 'dueTrips',
+  'meanTravelTimeAllTrips', 'meanDelayAllTrips', 'dueTrips', 'longestStall',
 ] as const satisfies ReadonlyArray<keyof NetworkMetrics>;
 
 // Compile-time check that the list above names every field of NetworkMetrics.

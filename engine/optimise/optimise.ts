@@ -15,6 +15,12 @@
  * The start plan itself is evaluated first (exactly, not through the vector
  * encoding), and the best plan is never worse than it on the training seeds.
  *
+ * Starvation (`starvation: true`, the adaptive kinds): a candidate's run whose
+ * longest queue stall is far beyond the start plan's on the same run is starved
+ * (starvation.ts); starved runs rank after gridlocked runs and before the
+ * objective, and the search method is told such a candidate as failed
+ * (Infinity), so it searches the settings that serve every movement.
+ *
  * Checkpoint: a JSON file written atomically (temporary file + rename) after
  * every batch, holding the search state, every evaluation's value and the best
  * plan (format and checks: checkpoint.ts). `resume` continues from it: the
@@ -40,6 +46,7 @@ import type { NetworkMetrics } from '../sim/metrics.js';
 import type { SignalProgramSpec } from '../signals/program.js';
 import type { Candidate, CandidatePlan, ControlSpec, EvaluateOptions, Evaluator } from './evaluator.js';
 import { isBetterScore } from './score.js';
+import { starvedRuns } from './starvation.js';
 import { createSearch, type SearchMethodName } from './search.js';
 import type { PlanSpace } from './space.js';
 import { OBJECTIVES, type HistoryRow, type ObjectiveName, type OptimiseCheckpoint, type ScoredPlan } from './records.js';
@@ -129,6 +136,8 @@ export interface OptimiseOptions {
   onProgress?: (progress: OptimiseProgress) => void;
   /** Best plans kept in `elite` (for re-ranking on fresh seeds). Default 5. */
   keep?: number;
+  /** Rank runs where a candidate starves a movement next to the start plan (adaptive kinds; see the file header). Default false. */
+  starvation?: boolean;
 }
 
 /** What {@link optimise} found. */
@@ -160,20 +169,23 @@ export interface OptimiseResult {
 export async function scoreCandidates(
   evaluator: Evaluator, candidates: readonly Candidate[], seeds: readonly number[], variants: readonly number[],
   objective: ObjectiveName, penalty: number, options: EvaluateOptions = {},
-): Promise<{ values: number[]; gridlockedRuns: number[]; aborted: boolean; failures: Array<{ candidate: number; seed: number; message: string }> }> {
+): Promise<{ values: number[]; gridlockedRuns: number[]; stalls: Float64Array[]; aborted: boolean; failures: Array<{ candidate: number; seed: number; message: string }> }> {
   const batch = await evaluator.evaluate({ candidates, seeds, variants }, options);
   const sums = new Float64Array(candidates.length);
   const counts = new Int32Array(candidates.length);
   const gridlockedRuns = new Array<number>(candidates.length).fill(0);
+  const per = seeds.length * variants.length;
+  // stalls[c][run]: longest queue stall of candidate c's run (variant position * seeds + seed position), NaN when it failed.
+  const stalls = candidates.map(() => new Float64Array(per).fill(NaN));
   for (const r of batch.results) {
     sums[r.candidate] += runObjective(r.metrics.network, objective, penalty);
     counts[r.candidate]++;
     if (r.metrics.gridlock !== undefined) gridlockedRuns[r.candidate]++;
+    stalls[r.candidate][r.task - r.candidate * per] = r.metrics.network.longestStall;
   }
   const failures = batch.failures.map((f) => ({ candidate: f.candidate, seed: f.seed, message: `${f.error.name}: ${f.error.message}` }));
-  const per = seeds.length * variants.length;
   const values = Array.from(sums, (s, c) => (counts[c] === per ? s / per : Infinity));
-  return { values, gridlockedRuns, aborted: batch.aborted, failures };
+  return { values, gridlockedRuns, stalls, aborted: batch.aborted, failures };
 }
 
 function sameList(a: readonly number[], b: readonly number[]): boolean {
@@ -186,14 +198,14 @@ function asPlan(candidate: Candidate): CandidatePlan {
 }
 
 /** A scored plan of `plan` (`control` only when it is not fixed time, so fixed-time checkpoints stay as they were). */
-function scored(plan: CandidatePlan, value: number, x: number[] | null, gridlockedRuns = 0): ScoredPlan {
+function scored(plan: CandidatePlan, value: number, x: number[] | null, gridlockedRuns = 0, starvedRuns = 0): ScoredPlan {
   const control = plan.control !== undefined && plan.control.kind !== 'fixed' ? { control: plan.control } : {};
-  return { programs: [...plan.programs], ...control, value, ...(gridlockedRuns > 0 ? { gridlockedRuns } : {}), x };
+  return { programs: [...plan.programs], ...control, value, ...(gridlockedRuns > 0 ? { gridlockedRuns } : {}), ...(starvedRuns > 0 ? { starvedRuns } : {}), x };
 }
 
-/** A history row, with its gridlocked runs only when there were some (so checkpoints without gridlock read as before). */
-function historyRow(evaluation: number, batch: number, elapsedS: number, objective: number, best: number, gridlockedRuns: number): HistoryRow {
-  return { evaluation, batch, elapsedS, objective, best, ...(gridlockedRuns > 0 ? { gridlockedRuns } : {}) };
+/** A history row, with its gridlocked and starved runs only when there were some (so checkpoints without them read as before). */
+function historyRow(evaluation: number, batch: number, elapsedS: number, objective: number, best: number, gridlockedRuns: number, starvedRuns = 0): HistoryRow {
+  return { evaluation, batch, elapsedS, objective, best, ...(gridlockedRuns > 0 ? { gridlockedRuns } : {}), ...(starvedRuns > 0 ? { starvedRuns } : {}) };
 }
 
 /**
@@ -237,6 +249,9 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
   let batches = resume?.batches ?? 0;
   let startPlan: ScoredPlan = scored(start, NaN, null);
   let best: ScoredPlan = startPlan;
+  // The start plan's longest stall per training run: the reference of starvation (kept in the checkpoint).
+  let referenceStalls: Float64Array | undefined = resume?.referenceStalls !== undefined ? Float64Array.from(resume.referenceStalls) : undefined;
+  const starvedOf = (stalls: Float64Array): number => (options.starvation === true && referenceStalls !== undefined ? starvedRuns(stalls, referenceStalls) : 0);
   // The time limit aborts a batch in flight when it passes (the caller's signal aborts it too).
   const deadline = new AbortController();
   const timeLeftS = options.timeLimitS !== undefined ? options.timeLimitS - elapsed0 : Infinity;
@@ -292,16 +307,18 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
         evaluations++;
         const g = batch.gridlockedRuns[k];
         const d = withStart ? k - 1 : k; // index into the design
+        if (d < 0) referenceStalls = batch.stalls[k];
+        const h = starvedOf(batch.stalls[k]);
         if (d < 0) {
           startPlan = scored(start, value, null, g);
           best = startPlan;
           remember(startPlan);
         } else {
-          const plan = scored(plans[d], value, Array.from(initial[d]), g);
+          const plan = scored(plans[d], value, Array.from(initial[d]), g, h);
           remember(plan);
-          if (isBetterScore({ value, gridlockedRuns: g }, best)) best = plan;
+          if (isBetterScore(plan, best)) best = plan;
         }
-        history.push(historyRow(evaluations, batches, doneS, value, best.value, g));
+        history.push(historyRow(evaluations, batches, doneS, value, best.value, g, h));
       });
       if (plans.length < part.length) return finish('time'); // the design was cut by the time left
     }
@@ -318,6 +335,7 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
     await writeCheckpoint(options.checkpoint, {
       format: 'greenwave-optimise-checkpoint', version: CHECKPOINT_VERSION, fingerprint, method, objective, seeds, variants,
       evaluations, batches, elapsedS: elapsedS(), search: search.state(), start: startPlan, best, history,
+      ...(referenceStalls !== undefined && referenceStalls.every(Number.isFinite) ? { referenceStalls: Array.from(referenceStalls) } : {}),
     });
   };
   if (!resume) await save();
@@ -345,12 +363,15 @@ export async function optimise(evaluator: Evaluator, space: PlanSpace, startCand
       evaluations++;
       const value = batch.values[k];
       const g = batch.gridlockedRuns[k];
-      remember(scored(candidates[k], value, Array.from(xs[k]), g));
-      if (isBetterScore({ value, gridlockedRuns: g }, best)) best = scored(candidates[k], value, Array.from(xs[k]), g);
-      history.push(historyRow(evaluations, batches, doneS, value, best.value, g));
+      const plan = scored(candidates[k], value, Array.from(xs[k]), g, starvedOf(batch.stalls[k]));
+      remember(plan);
+      if (isBetterScore(plan, best)) best = plan;
+      history.push(historyRow(evaluations, batches, doneS, value, best.value, g, plan.starvedRuns ?? 0));
     }
     for (const f of batch.failures) failures.push({ evaluation: evaluations - xs.length + f.candidate + 1, seed: f.seed, message: f.message });
-    if (!cut) search.tell(xs, batch.values); // a cut batch ends the search at the budget; the method never learns of a part of one
+    // A starving candidate is told as failed: the method moves on to settings that serve every movement.
+    const told = batch.values.map((v, k) => (starvedOf(batch.stalls[k]) > 0 ? Infinity : v));
+    if (!cut) search.tell(xs, told); // a cut batch ends the search at the budget; the method never learns of a part of one
     await save();
     progress();
     if (timeCut) return finish('time');

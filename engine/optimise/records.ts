@@ -25,6 +25,8 @@ export interface HistoryRow {
   best: number;
   /** Training runs of this candidate that gridlocked (absent: none). */
   gridlockedRuns?: number;
+  /** Training runs where this adaptive candidate starved a movement (starvation.ts; absent: none). */
+  starvedRuns?: number;
 }
 
 /** A scored plan. */
@@ -35,6 +37,8 @@ export interface ScoredPlan {
   value: number;
   /** Training runs that gridlocked (absent: none); ranks before `value` (`isBetterScore`). */
   gridlockedRuns?: number;
+  /** Training runs where an adaptive plan starved a movement (absent: none); ranks before `value`. */
+  starvedRuns?: number;
   /** Its vector, or null for the start plan (evaluated as given). */
   x: number[] | null;
 }
@@ -56,4 +60,6 @@ export interface OptimiseCheckpoint {
   start: ScoredPlan;
   best: ScoredPlan;
   history: HistoryRow[];
+  /** The start plan's longest queue stall per training run, s (the reference of starvation; absent before it was scored). */
+  referenceStalls?: number[];
 }

@@ -12,8 +12,10 @@
  * stranded trips rank before the score (score.ts): a candidate that gridlocked
  * on more fresh runs ranks below one that gridlocked on fewer, then one that
  * left unfinished trips on more fresh runs below one that left them on fewer,
- * whatever their gains; among equals the lowest score is chosen. A candidate
- * with a failed run scores Infinity.
+ * whatever their gains; then one whose adaptive control starved a movement on
+ * more fresh runs (its longest queue stall far beyond the reference's on the
+ * same run: starvation.ts) below one that did so on fewer; among equals the
+ * lowest score is chosen. A candidate with a failed run scores Infinity.
  *
  * `overstatement` says how much the training objective flattered the plans:
  * the fresh mean minus the training value of each candidate, in the objective's
@@ -23,6 +25,7 @@ import { UsageError } from '../errors.js';
 import type { Candidate, Evaluator } from './evaluator.js';
 import { runObjective, type ObjectiveName, type ScoredPlan } from './optimise.js';
 import { compareScores } from './score.js';
+import { starvedRuns } from './starvation.js';
 
 /** A plan entered in the re-ranking. */
 export interface RerankInput {
@@ -50,6 +53,8 @@ export interface RerankEntry {
   gridlockedRuns: number;
   /** Fresh runs that ended with unfinished trips (gridlocked ones included): ranks second. */
   strandedRuns: number;
+  /** Fresh runs where the plan (adaptive control only) starved a movement next to the reference: ranks third. */
+  starvedRuns: number;
 }
 
 /** What {@link rerankPlans} found. */
@@ -76,6 +81,11 @@ export interface RerankOptions {
 }
 
 
+/** True for a plan run by adaptive control (actuated, max-pressure). */
+function adaptive(plan: ScoredPlan): boolean {
+  return plan.control !== undefined && plan.control.kind !== 'fixed';
+}
+
 function candidateOf(plan: ScoredPlan): Candidate {
   return plan.control ? { programs: plan.programs, control: plan.control } : plan.programs;
 }
@@ -87,6 +97,7 @@ export async function rerankPlans(evaluator: Evaluator, inputs: readonly RerankI
   const candidates = [reference, ...inputs.map((i) => candidateOf(i.plan))];
   // values[c][r]: objective of candidate c (0 = reference) on fresh run r; NaN when it failed.
   const values = candidates.map(() => new Float64Array(options.pairs.length).fill(NaN));
+  const stalls = candidates.map(() => new Float64Array(options.pairs.length).fill(NaN));
   const gridlocked = new Array<number>(candidates.length).fill(0);
   const stranded = new Array<number>(candidates.length).fill(0);
   let aborted = false;
@@ -95,6 +106,7 @@ export async function rerankPlans(evaluator: Evaluator, inputs: readonly RerankI
     const batch = await evaluator.evaluate({ candidates, seeds: [seed], variants: [variant] }, options.signal ? { signal: options.signal } : {});
     for (const res of batch.results) {
       values[res.candidate][r] = runObjective(res.metrics.network, options.objective, options.penalty);
+      stalls[res.candidate][r] = res.metrics.network.longestStall;
       if (res.metrics.gridlock !== undefined) gridlocked[res.candidate]++;
       if (res.metrics.network.unfinished > 0 || res.metrics.gridlock !== undefined) stranded[res.candidate]++;
     }
@@ -117,9 +129,13 @@ export async function rerankPlans(evaluator: Evaluator, inputs: readonly RerankI
       index: k, label: input.label, training: input.plan.value, fresh: complete ? mean(own) : Infinity,
       gain: complete ? g : Infinity, gainSe: complete ? se : Infinity, score: complete ? g + se : Infinity, runs: gains.length,
       gridlockedRuns: gridlocked[k + 1], strandedRuns: stranded[k + 1],
+      // fixed time serves every movement each cycle: only adaptive control can starve one
+      starvedRuns: adaptive(input.plan) ? starvedRuns(stalls[k + 1], stalls[0]) : 0,
     };
-  }).sort((a, b) => compareScores({ value: a.score, gridlockedRuns: a.gridlockedRuns, strandedRuns: a.strandedRuns }, { value: b.score, gridlockedRuns: b.gridlockedRuns, strandedRuns: b.strandedRuns })
-    || a.training - b.training);
+  }).sort((a, b) => compareScores(
+    { value: a.score, gridlockedRuns: a.gridlockedRuns, strandedRuns: a.strandedRuns, starvedRuns: a.starvedRuns },
+    { value: b.score, gridlockedRuns: b.gridlockedRuns, strandedRuns: b.strandedRuns, starvedRuns: b.starvedRuns },
+  ) || a.training - b.training);
   const chosen = ranked[0].index;
   return {
     ranked: ranked.map(({ index: _i, ...e }) => e),

@@ -1,6 +1,7 @@
 /**
  * How two scored plans rank: gridlock first, then (where the caller counts
- * them) runs that ended with unfinished trips, then the objective. A plan that
+ * them) runs that ended with unfinished trips, then runs where an adaptive
+ * plan starved a movement (starvation.ts), then the objective. A plan that
  * gridlocked on any run is never better than one that did not, however low its
  * mean: a mean over runs that stopped early says nothing about the trips left
  * stranded. The search counts gridlocked runs only (its objective already
@@ -16,12 +17,15 @@ export interface Score {
   gridlockedRuns?: number;
   /** Runs that ended with unfinished trips, gridlocked or not (absent: not counted). */
   strandedRuns?: number;
+  /** Runs where an adaptive plan starved a movement next to a reference plan (starvation.ts; absent: none). */
+  starvedRuns?: number;
 }
 
 /**
  * True when `a` is better than `b`: fewer gridlocked runs first (a plan that
  * gridlocks on any seed is never better than one that does not, whatever its
- * mean), then fewer runs with unfinished trips, then the lower objective.
+ * mean), then fewer runs with unfinished trips, then fewer starved runs, then
+ * the lower objective.
  */
 export function isBetterScore(a: Score, b: Score): boolean {
   return compareScores(a, b) < 0;
@@ -33,5 +37,7 @@ export function compareScores(a: Score, b: Score): number {
   if (g !== 0) return g;
   const s = (a.strandedRuns ?? 0) - (b.strandedRuns ?? 0);
   if (s !== 0) return s;
+  const h = (a.starvedRuns ?? 0) - (b.starvedRuns ?? 0);
+  if (h !== 0) return h;
   return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
 }

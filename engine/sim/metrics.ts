@@ -6,6 +6,8 @@
  *  - travel time: arrival - insertion (entering the first link);
  *  - departure delay: insertion - planned departure;
  *  - delay (SUMO "timeLoss"): travel time - free-flow time of the links driven;
+ *  - queue stall (`longestStall`): the longest time a movement's stop-line
+ *    queue went without a vehicle leaving through it;
  *  - waiting time: time spent queued at stop lines; a stop: one such wait that
  *    was a halt of the vehicle class (at least v_in / (2b) + v_out / (2a), see
  *    losses.ts), or longer than `stopThreshold` when one is given;
@@ -145,6 +147,15 @@ export interface NetworkMetrics {
   meanDelayAllTrips: number;
   /** Trips the all-trips means are taken over: due to depart before the scheduled end (unroutable ones included). */
   dueTrips: number;
+  /**
+   * Longest stall of a queue, s: the longest time any movement had vehicles
+   * queued at its stop line and none left through it (a queue still stalled
+   * when the run ended counts to the end). Under fixed time it is about the
+   * longest red, longer where spillback blocks an exit; a controller that
+   * starves a movement (keeps it red while its vehicles wait) shows it here
+   * long before it strands anyone. 0 when no vehicle queued.
+   */
+  longestStall: number;
 }
 
 /** One time-series sample, taken at `time` (the end of its interval). */
@@ -193,6 +204,10 @@ export class Metrics implements SimObserver {
   private readonly queueMax: Int32Array;
   private readonly queueSince: Float64Array;
   private readonly queueEnteredSum: Float64Array;
+  // Per movement: vehicles queued, and since when none has left (s).
+  private readonly movementQueued: Int32Array;
+  private readonly stalledSince: Float64Array;
+  private longestStall = 0;
   // Per junction.
   private readonly passed: Int32Array;
   private readonly controlSum: Float64Array;
@@ -238,6 +253,8 @@ export class Metrics implements SimObserver {
     this.queueMax = new Int32Array(m);
     this.queueSince = new Float64Array(m).fill(this.start);
     this.queueEnteredSum = new Float64Array(m);
+    this.movementQueued = new Int32Array(net.movementCount);
+    this.stalledSince = new Float64Array(net.movementCount);
     this.passed = new Int32Array(net.junctionCount);
     this.controlSum = new Float64Array(net.junctionCount);
   }
@@ -295,13 +312,18 @@ export class Metrics implements SimObserver {
     this.tick(time);
     this.queuedAt[v] = time;
     this.queuedCount++;
+    if (this.movementQueued[e]++ === 0) this.stalledSince[e] = time;
     const l = this.net.movementFrom[e];
     this.queueEnteredSum[l] += this.enteredAt[v];
     this.setQueue(l, 1, time);
   }
 
-  leave(v: number, l: number, _e: number, time: number, halted: boolean): void {
+  leave(v: number, l: number, e: number, time: number, halted: boolean): void {
     this.tick(time);
+    const stall = time - this.stalledSince[e];
+    if (stall > this.longestStall) this.longestStall = stall;
+    this.stalledSince[e] = time;
+    this.movementQueued[e]--;
     const wait = time - this.queuedAt[v];
     this.waiting[v] += wait;
     if (this.stopThreshold === undefined ? halted : wait > this.stopThreshold) this.stops[v]++;
@@ -332,6 +354,15 @@ export class Metrics implements SimObserver {
     this.tick(time);
     this.endTime = time;
     for (let l = 0; l < this.net.linkCount; l++) this.setQueue(l, 0, time);
+  }
+
+  /** {@link NetworkMetrics.longestStall}: the longest stall that ended, or one still going on at the end. */
+  private longestStallAtEnd(): number {
+    let longest = this.longestStall;
+    for (let e = 0; e < this.movementQueued.length; e++) {
+      if (this.movementQueued[e] > 0 && this.endTime - this.stalledSince[e] > longest) longest = this.endTime - this.stalledSince[e];
+    }
+    return longest;
   }
 
   private completeLink(v: number, l: number, time: number): void {
@@ -441,6 +472,7 @@ export class Metrics implements SimObserver {
         meanTravelTimeAllTrips: dueTrips > 0 ? sumAllTT / dueTrips : NaN,
         meanDelayAllTrips: dueTrips > 0 ? sumAllDelay / dueTrips : NaN,
         dueTrips,
+        longestStall: this.longestStallAtEnd(),
       },
       timeseries: this.samples.slice(),
     };

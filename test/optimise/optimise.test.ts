@@ -149,7 +149,7 @@ describe('objective', () => {
   const m = (over: Partial<NetworkMetrics>): NetworkMetrics => ({
     trips: 100, inserted: 100, arrived: 100, unfinished: 0, unroutable: 0, vehicleKm: 100, vehicleHours: 10, meanSpeed: 10,
     meanTravelTime: 200, meanDelay: 50, meanWaitingTime: 40, meanStops: 1, meanDepartDelay: 0,
-    meanTravelTimeAllTrips: 210, meanDelayAllTrips: 60, dueTrips: 100, ...over,
+    meanTravelTimeAllTrips: 210, meanDelayAllTrips: 60, dueTrips: 100, longestStall: 60, ...over,
   });
 
   it('is the all-trips mean (unfinished trips counted to the end of the run), never the finished-only mean', () => {

@@ -12,12 +12,18 @@
  *   (module header of robust.ts), so a plan with the best training value and
  *   best mean but a gain that rests on one run loses to a steady one; failures
  *   rank first: a plan that left a trip unfinished on one fresh run loses to
- *   one that served every trip whatever its gain, and a gridlocked one to both.
+ *   one that served every trip whatever its gain, and a gridlocked one to both;
+ *   then starvation: an adaptive plan whose longest queue stall is more than
+ *   twice Webster's (and 60 s longer) on a fresh run loses to one that serves
+ *   every movement, whatever its gain, while a fixed-time plan with the same
+ *   stalls is not called starved (starvation.ts).
+ * - isStarved: both conditions, at their boundaries.
  */
 import { describe, expect, it } from 'vitest';
 import type { DemandSpec } from '../../engine/demand/index.js';
 import { heldOutVariants, isDeterministicDemand, jitterDepartures } from '../../engine/optimise/perturb.js';
 import { rerankPlans } from '../../engine/optimise/robust.js';
+import { isStarved, STARVATION_FACTOR, STARVATION_MARGIN_S, starvedRuns } from '../../engine/optimise/starvation.js';
 import type { BatchResult, EvaluationRequest, Evaluator } from '../../engine/optimise/evaluator.js';
 import type { ScoredPlan } from '../../engine/optimise/optimise.js';
 import type { NetworkMetrics } from '../../engine/sim/metrics.js';
@@ -60,7 +66,8 @@ describe('jitterDepartures', () => {
 
 /** A stub evaluator: candidate c on run r (the position of its seed in `table`'s runs) has mean delay `table[c][r]`. */
 /** `gridlocked[c]`/`stranded[c]`: fresh-run indices on which candidate c gridlocked / left trips unfinished. */
-function tableEvaluator(table: number[][], seeds: number[], gridlocked: number[][] = [], stranded: number[][] = []): Evaluator {
+/** `stalls[c][r]`: candidate c's longest queue stall on run r, s (default 30). */
+function tableEvaluator(table: number[][], seeds: number[], gridlocked: number[][] = [], stranded: number[][] = [], stalls: number[][] = []): Evaluator {
   return {
     concurrency: 1,
     async evaluate(request: EvaluationRequest): Promise<BatchResult> {
@@ -68,7 +75,7 @@ function tableEvaluator(table: number[][], seeds: number[], gridlocked: number[]
         const r = seeds.indexOf(seed);
         const jammed = gridlocked[c]?.includes(r) ?? false;
         const unfinished = jammed || (stranded[c]?.includes(r) ?? false) ? 20 : 0;
-        const network = { meanDelay: table[c][r], meanTravelTime: table[c][r] + 60, meanDelayAllTrips: table[c][r], meanTravelTimeAllTrips: table[c][r] + 60, dueTrips: 100, arrived: 100 - unfinished, unfinished, vehicleHours: 1 } as unknown as NetworkMetrics;
+        const network = { meanDelay: table[c][r], meanTravelTime: table[c][r] + 60, meanDelayAllTrips: table[c][r], meanTravelTimeAllTrips: table[c][r] + 60, dueTrips: 100, arrived: 100 - unfinished, unfinished, vehicleHours: 1, longestStall: stalls[c]?.[r] ?? 30 } as unknown as NetworkMetrics;
         const gridlock = jammed ? { gridlock: { time: 1000, junctions: ['j'], vehicles: 20 } } : {};
         return { ok: true as const, task: c, candidate: c, variant: request.variants?.[0] ?? 0, seed, metrics: { network, endTime: 3600, ...gridlock } as never, attempts: 1, elapsedMs: 0 };
       }));
@@ -114,5 +121,33 @@ describe('rerankPlans', () => {
     });
     expect(result.ranked.map((e) => [e.label, e.gridlockedRuns, e.strandedRuns])).toEqual([['clean', 0, 0], ['leaky', 0, 1], ['jam', 1, 1]]);
     expect(result.chosen).toBe(2);
+  });
+});
+
+describe('starvation', () => {
+  it('needs a stall over twice the reference and more than 60 s longer', () => {
+    expect(STARVATION_FACTOR).toBe(2);
+    expect(STARVATION_MARGIN_S).toBe(60);
+    expect(isStarved(121, 60)).toBe(true);
+    expect(isStarved(120, 60)).toBe(false); // twice, not more
+    expect(isStarved(100, 30)).toBe(true);
+    expect(isStarved(90, 30)).toBe(false); // over twice, but only 60 s longer
+    expect(isStarved(805, 50)).toBe(true); // Paris seed 100009: tuned max-pressure vs Webster
+    expect(starvedRuns([121, 50, 805, NaN], [60, 60, 50, 10])).toBe(2);
+  });
+
+  it('ranks an adaptive plan that starves a movement below one that does not, whatever the gains; fixed time is never starved', async () => {
+    const seeds = [1, 2, 3];
+    // Reference 40 s with stalls of 50 s. "greedy" (max-pressure) gains 10 s a run but stalls a queue 150 s on run 1;
+    // "fair" (max-pressure) gains 5 s with stalls of 60 s; "long cycle" (fixed time) gains 2 s with stalls of 150 s.
+    const table = [[40, 40, 40], [30, 30, 30], [35, 35, 35], [38, 38, 38]];
+    const stalls = [[50, 50, 50], [60, 150, 60], [60, 60, 60], [150, 150, 150]];
+    const mp = (value: number): ScoredPlan => ({ programs: [], control: { kind: 'max-pressure' }, value, x: [value] });
+    const labels = [{ label: 'greedy', plan: mp(30) }, { label: 'fair', plan: mp(35) }, { label: 'long cycle', plan: plan(38) }];
+    const result = await rerankPlans(tableEvaluator(table, seeds, [], [], stalls), labels, [], {
+      pairs: seeds.map((s) => [s, 0] as const), objective: 'delay', penalty: 0,
+    });
+    expect(result.ranked.map((e) => [e.label, e.starvedRuns])).toEqual([['fair', 0], ['long cycle', 0], ['greedy', 1]]);
+    expect(result.chosen).toBe(1);
   });
 });

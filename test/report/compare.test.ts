@@ -37,7 +37,7 @@ function metrics(seed: number, plan: number): { network: NetworkMetrics; gridloc
     network: {
       trips: 1000, inserted: 1000, arrived: 1000 - unfinished, unfinished, unroutable: 0, vehicleKm: 400, vehicleHours: 20, meanSpeed: 5,
       meanTravelTime: 40 + finishedDelay, meanDelay: finishedDelay, meanWaitingTime: finishedDelay, meanStops: 1, meanDepartDelay: 0,
-      meanTravelTimeAllTrips: 40 + allDelay, meanDelayAllTrips: allDelay, dueTrips: 1000,
+      meanTravelTimeAllTrips: 40 + allDelay, meanDelayAllTrips: allDelay, dueTrips: 1000, longestStall: gridlocked ? 600 : 60,
     },
   };
 }

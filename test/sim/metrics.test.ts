@@ -5,13 +5,17 @@
  * its creation time), computed independently by `cityflowAverageTravelTime`;
  * a run stopped by gridlock counts its stranded trips to the scheduled end; a
  * junction the gridlock report names is LOS F, and one whose vehicles never got
- * through carries their delay.
+ * through carries their delay. The longest queue stall is the red a lone
+ * vehicle waits through at a fixed-time signal (its arrival at the stop line
+ * to the start of its next green), and a stall still going on when a gridlock
+ * ends the run counts to that end.
  */
 import { describe, expect, it } from 'vitest';
 import { compile, grid, RoadNetwork } from '../../engine/network/index.js';
 import { createRandom, expandDemand, type TripSpec } from '../../engine/demand/index.js';
 import { simulate } from '../../engine/sim/index.js';
 import { cityflowAverageTravelTime } from '../../engine/sim/cityflow-travel-time.js';
+import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
 
 function ring() {
   // A one-way square of 7.5 m links (one vehicle each): four vehicles that each want the next link gridlock at once.
@@ -81,5 +85,50 @@ describe('Metrics: all trips', () => {
     expect(r.network.meanTravelTimeAllTrips).toBeCloseTo((first + 550) / 2, 6);
     expect(r.network.meanDelayAllTrips).toBeCloseTo((first - 10 + 550) / 2, 6);
     expect(r.network.meanTravelTimeAllTrips).toBeCloseTo(cityflowAverageTravelTime(table, r, 600), 9);
+  });
+});
+
+describe('Metrics: longest queue stall', () => {
+  it('is the red a lone vehicle waits through at a fixed-time signal', () => {
+    // W -> J -> E through a signal: phase 1 (W-E) green 0-30 s, yellow and all-red to 35 s; phase 2 (N-S) green 35-55 s,
+    // clearance to 60 s; then phase 1 again. A vehicle leaving W at 0 s reaches the stop line after 600 m / 15 m/s = 40 s,
+    // during phase 2, and waits until phase 1 turns green at 60 s: a stall of 20 s.
+    const network = new RoadNetwork();
+    for (const [id, x, y, control] of [['W', -600, 0, 'uncontrolled'], ['E', 600, 0, 'uncontrolled'], ['N', 0, 600, 'uncontrolled'], ['S', 0, -600, 'uncontrolled'], ['J', 0, 0, 'signal']] as const) {
+      network.addJunction({ id, x, y, control });
+    }
+    for (const arm of ['W', 'E', 'N', 'S']) {
+      network.addLink({ id: `${arm}J`, from: arm, to: 'J', speed: 15 });
+      network.addLink({ id: `J${arm}`, from: 'J', to: arm, speed: 15 });
+    }
+    network.addDefaultMovements();
+    const net = compile(network);
+    const programs = [{
+      junction: 'J',
+      phases: [
+        { green: [{ from: 'WJ', to: 'JE' }, { from: 'EJ', to: 'JW' }], duration: 30, yellow: 3, allRed: 2 },
+        { green: [{ from: 'NJ', to: 'JS' }, { from: 'SJ', to: 'JN' }], duration: 20, yellow: 3, allRed: 2 },
+      ],
+    }];
+    const run = (depart: number) => simulate(net, expandDemand(net, { trips: [{ depart, route: ['WJ', 'JE'] }] }, createRandom(1)), { programs }, { end: 600, seed: 1, vehicle: NO_LOSS_VEHICLE_MODEL });
+    const r = run(0);
+    expect(r.network.arrived).toBe(1);
+    expect(r.network.longestStall).toBe(r.trips.waitingTime[0]); // one vehicle: its one wait
+    expect(r.network.longestStall).toBeGreaterThanOrEqual(20); // red from 40 s to 60 s (the kernel's start-up second on top)
+    expect(r.network.longestStall).toBeLessThanOrEqual(22);
+    // reaching the stop line 5 s later (still red) stalls 5 s less; reaching it in green (at 65 s) does not stall
+    expect(run(5).network.longestStall).toBeCloseTo(r.network.longestStall - 5, 9);
+    expect(run(25).network.longestStall).toBe(0);
+  });
+
+  it('counts a queue still stalled when a gridlock ends the run to that end', () => {
+    const net = ring();
+    const routes = [['ab', 'bc', 'cd'], ['bc', 'cd', 'da'], ['cd', 'da', 'ab'], ['da', 'ab', 'bc']];
+    const table = expandDemand(net, { trips: routes.map((route, i) => ({ depart: i * 0.1, route })) }, createRandom(1));
+    const r = simulate(net, table, {}, { end: 3600, gridlockTimeout: 120 });
+    expect(r.gridlock).toBeDefined();
+    // every vehicle queued at the end of its first 7.5 m link (within seconds) and none ever left: stalled from then to the end
+    expect(r.network.longestStall).toBeGreaterThan(r.endTime - 5);
+    expect(r.network.longestStall).toBeLessThanOrEqual(r.endTime);
   });
 });

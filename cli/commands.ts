@@ -206,11 +206,14 @@ async function simulateOnPool(
   };
   const { programToSpec } = await import('../engine/signals/program.js');
   const programs = built.signals.programs.map((p) => programToSpec(built.compiled, p));
+  // the programs under the scenario's own control (actuated, max-pressure), as in-process runs them
+  const control = built.signals.control;
+  const plan = control !== undefined && control.kind !== 'fixed' ? { programs, control } : programs;
   try {
     const [first, rest] = await Promise.all([
-      evaluator.evaluate({ candidates: [programs], seeds: [seeds[0]], detail: 'all' }, { signal, onProgress }),
+      evaluator.evaluate({ candidates: [plan], seeds: [seeds[0]], detail: 'all' }, { signal, onProgress }),
       seeds.length > 1
-        ? evaluator.evaluate({ candidates: [programs], seeds: seeds.slice(1) }, { signal, onProgress })
+        ? evaluator.evaluate({ candidates: [plan], seeds: seeds.slice(1) }, { signal, onProgress })
         : Promise.resolve(undefined),
     ]);
     bar?.stop();

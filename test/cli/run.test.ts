@@ -191,6 +191,17 @@ describe('greenwave run --workers', () => {
     expect(four).toEqual(one);
   });
 
+  it('runs the scenario\'s own control on the pool: max-pressure replications match in-process ones, not fixed time', () => {
+    const signalised = VALID.replace('  attachLengthM: 100\n', '  attachLengthM: 100\n  signals: intersections\n').replace('vehPerHour: 300', 'vehPerHour: 600, arrivals: poisson');
+    const mp = scenario('mp.yaml', `${signalised}signals:\n  default: max-pressure\n`);
+    const fixed = scenario('fixed.yaml', signalised);
+    const runs = [[mp, '1'], [mp, '2'], [fixed, '2']].map(([file, w]) => greenwave('run', file, '--replications', '3', '--workers', w, '--json', '--no-files'));
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const [inProcess, pool, fixedPool] = runs.map((r) => (strip(r.stdout) as { replications: Array<{ totals: { meanDelay: number } }> }).replications.map((x) => x.totals.meanDelay));
+    expect(pool).toEqual(inProcess);
+    expect(pool).not.toEqual(fixedPool); // the pool used to run the programs as fixed time whatever the scenario's control
+  });
+
   it('rejects --workers 0', () => {
     const r = greenwave('run', scenario('w0.yaml', VALID), '--workers', '0');
     expect(r.code).toBe(2);

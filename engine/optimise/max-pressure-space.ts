@@ -10,7 +10,12 @@
  *   - `minGreenS`: the minimum green of every phase, whole seconds, from the
  *     largest minimum green of the programs (a program's minimum green is a
  *     safety setting: the search never lowers one) up to MIN_GREEN_RANGE[1]
- *     (or that largest minimum when it is higher);
+ *     (or that largest minimum when it is higher); the bottom of the gene's
+ *     range, one second below that, means no network-wide minimum: each phase
+ *     keeps its program's own (the controller's default), so the default
+ *     settings encode exactly where the programs' minimum greens differ (a
+ *     city's pedestrian minima: one network-wide minimum at the largest of them
+ *     cost the Paris extract 7 s of mean delay);
  *   - `pressure`: x >= 0.5 `lanes` (vehicles bound for each movement on its
  *     approach minus those on its exit link), else `queues` (Varaiya's
  *     capacity-weighted stop-line queues);
@@ -60,6 +65,8 @@ export function createMaxPressureSpace(net: CompiledNetwork, base: readonly Sign
   });
   const safety = Math.max(...base.flatMap((p) => p.phases.map((ph) => ph.minGreen)));
   const minGreenRange: readonly [number, number] = [Math.ceil(safety), Math.max(Math.ceil(safety), MIN_GREEN_RANGE[1])];
+  // The gene: one second below the range stands for the programs' own minimum greens.
+  const geneRange: readonly [number, number] = [minGreenRange[0] - 1, minGreenRange[1]];
   return {
     kind: 'max-pressure',
     dimension: NAMES.length,
@@ -67,12 +74,13 @@ export function createMaxPressureSpace(net: CompiledNetwork, base: readonly Sign
     minGreenRange,
     plan(x): CandidatePlan {
       if (x.length !== NAMES.length) throw new UsageError(`search space: vector has ${x.length} genes, expected ${NAMES.length}`);
+      const minGreen = Math.round(lerp(geneRange, x[1]));
       return {
         programs,
         control: {
           kind: 'max-pressure',
           interval: Math.round(lerp(INTERVAL_RANGE, x[0])),
-          minGreen: Math.round(lerp(minGreenRange, x[1])),
+          ...(minGreen >= minGreenRange[0] ? { minGreen } : {}), // below the range: the programs' own
           pressure: clamp01(x[2]) >= 0.5 ? 'lanes' : 'queues',
           ties: clamp01(x[3]) >= 0.5 ? 'lowest' : 'keep',
         },
@@ -85,8 +93,8 @@ export function createMaxPressureSpace(net: CompiledNetwork, base: readonly Sign
       }
       const x = new Float64Array(NAMES.length);
       x[0] = unlerp(INTERVAL_RANGE, control?.interval ?? DEFAULT_MAX_PRESSURE_OPTIONS.interval);
-      // Without a minimum green of its own the controller runs the programs' (the safety floor, the lower end).
-      x[1] = unlerp(minGreenRange, control?.minGreen ?? minGreenRange[0]);
+      // Without a minimum green of its own the controller runs the programs' (the bottom of the gene's range).
+      x[1] = unlerp(geneRange, control?.minGreen ?? geneRange[0]);
       x[2] = (control?.pressure ?? DEFAULT_MAX_PRESSURE_OPTIONS.pressure) === 'lanes' ? 1 : 0;
       x[3] = (control?.ties ?? DEFAULT_MAX_PRESSURE_OPTIONS.ties) === 'lowest' ? 1 : 0;
       return x;

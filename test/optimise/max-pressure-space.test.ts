@@ -2,7 +2,8 @@
  * The max-pressure plan space: every vector decodes to settings of the scenario
  * format's signals.maxPressure inside their ranges, with a minimum green never
  * below a program's (a safety setting), the default controller encodes to a
- * vector that decodes back to it, the first batch varies the decision interval,
+ * vector that decodes back to it (no network-wide minimum green: each phase
+ * keeps its program's own), the first batch varies the decision interval,
  * the pressure definition, ties and the minimum green, and the decoded settings
  * are what the controller runs (a different interval gives a different run).
  */
@@ -28,7 +29,7 @@ describe('createMaxPressureSpace', () => {
     const safety = Math.max(...base.flatMap((p) => p.phases.map((ph) => ph.minGreen)));
     expect(space.minGreenRange).toEqual([safety, MIN_GREEN_RANGE[1]]);
     const random = createRandom(9);
-    const seen = { pressure: new Set<string>(), ties: new Set<string>() };
+    const seen = { pressure: new Set<string>(), ties: new Set<string>(), ownMinGreen: false };
     for (let trial = 0; trial < 200; trial++) {
       const plan = space.plan(Array.from({ length: space.dimension }, () => random.next() * 1.4 - 0.2));
       const control = plan.control;
@@ -36,9 +37,12 @@ describe('createMaxPressureSpace', () => {
       expect(Number.isInteger(control.interval)).toBe(true);
       expect(control.interval).toBeGreaterThanOrEqual(INTERVAL_RANGE[0]);
       expect(control.interval).toBeLessThanOrEqual(INTERVAL_RANGE[1]);
-      expect(Number.isInteger(control.minGreen)).toBe(true);
-      expect(control.minGreen).toBeGreaterThanOrEqual(safety);
-      expect(control.minGreen).toBeLessThanOrEqual(MIN_GREEN_RANGE[1]);
+      if (control.minGreen !== undefined) { // absent: each phase its program's own
+        expect(Number.isInteger(control.minGreen)).toBe(true);
+        expect(control.minGreen).toBeGreaterThanOrEqual(safety);
+        expect(control.minGreen).toBeLessThanOrEqual(MIN_GREEN_RANGE[1]);
+      }
+      seen.ownMinGreen ||= control.minGreen === undefined;
       seen.pressure.add(control.pressure ?? '');
       seen.ties.add(control.ties ?? '');
       // nothing the scenario format cannot carry
@@ -48,12 +52,17 @@ describe('createMaxPressureSpace', () => {
     }
     expect(seen.pressure).toEqual(new Set(['queues', 'lanes']));
     expect(seen.ties).toEqual(new Set(['keep', 'lowest']));
+    expect(seen.ownMinGreen).toBe(true);
   });
 
   it('the default controller encodes to a vector that decodes back to its settings', () => {
     const x = space.encodePlan({ programs, control: { kind: 'max-pressure' } });
     const plan = space.plan(x);
-    expect(plan.control).toEqual({ kind: 'max-pressure', interval: 5, minGreen: space.minGreenRange[0], pressure: 'queues', ties: 'keep' });
+    // no network-wide minimum green: each phase keeps its program's own, as the default controller does
+    expect(plan.control).toEqual({ kind: 'max-pressure', interval: 5, pressure: 'queues', ties: 'keep' });
+    expect(plan.control).not.toHaveProperty('minGreen');
+    const floor = { kind: 'max-pressure' as const, interval: 5, minGreen: space.minGreenRange[0], pressure: 'queues' as const, ties: 'keep' as const };
+    expect(space.plan(space.encodePlan({ programs, control: floor })).control).toEqual(floor);
     const tuned = { kind: 'max-pressure' as const, interval: 9, minGreen: 12, pressure: 'lanes' as const, ties: 'lowest' as const };
     expect(space.plan(space.encodePlan({ programs, control: tuned })).control).toEqual(tuned);
     expect(() => space.encodePlan({ programs, control: { kind: 'actuated' } })).toThrow(/max-pressure space encodes max-pressure plans/);

@@ -89,6 +89,8 @@ export interface OptimiseCommandOptions {
   control?: string;
   minCycle?: number;
   maxCycle?: number;
+  /** Fixed time: also search skipping phases whose movements other phases show (engine/optimise/space.ts). */
+  skipPhases?: boolean;
   resume?: boolean;
   compare?: boolean;
   quiet?: boolean;
@@ -204,13 +206,14 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     stages = controls.map((control, k): Stage => {
       const share = shares[k];
       const fingerprintOf = (method: string): string => createHash('sha256').update(JSON.stringify({
-        inputs, trainSeeds, scales, objective, method, control, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, version: 5,
+        inputs, trainSeeds, scales, objective, method, control, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, skipPhases: options.skipPhases === true, version: 5,
       })).digest('hex');
       const checkpoint = path.join(out, `checkpoint-${control}.json`);
       const own = built.signals.control;
       if (control === 'fixed') {
         const space = createSearchSpace(net, safe, {
           cycles,
+          skipPhases: options.skipPhases === true,
           ...(options.minCycle !== undefined ? { minCycle: options.minCycle } : {}),
           ...(options.maxCycle !== undefined ? { maxCycle: options.maxCycle } : {}),
         });

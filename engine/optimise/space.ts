@@ -16,13 +16,24 @@
  *   - per junction, one split weight per phase: the green left over after every
  *     phase's minimum green, G = C - L - sum(minGreen), is shared in proportion to
  *     the weights (a weight of 0 gives exactly the minimum green);
- *   - per junction, one offset gene (when offsets are searched): offset = x C.
+ *   - per junction, one offset gene (when offsets are searched): offset = x C;
+ *   - with `skipPhases`, per junction one skip gene per *skippable* phase: a
+ *     phase every movement of which (protected or permissive) is also shown in
+ *     another phase of the program. At x >= SKIP_AT the phase is dropped from
+ *     the cycle, and its green, yellow and all-red go to the phases left, unless
+ *     a phase that serves its movements was dropped already (skips are taken in
+ *     phase order, so every movement keeps a green). The phases left keep their
+ *     own yellow and all-red, so every change of phase still has its clearance,
+ *     and their minimum greens. SKIP_AT is the first step of the searches
+ *     (0.2), so one step from a start plan (skip genes 0) tries the skip.
  *
  * A cycle group shares one cycle (a coordinated group: offsets make a green wave
  * only if the cycles are equal). Greens are whole seconds, distributed by the
  * largest-remainder method so every junction of a group runs exactly the
  * group's cycle. The phase structure (movements, order, yellow, all-red, min and
- * max green) is the base program's and never changes.
+ * max green) is the base program's and never changes, but for skipped phases.
+ * Not done: reordering phases (a phase order is also what pedestrians and
+ * drivers expect; the base order is kept).
  *
  * `encode` is the inverse of `decode` on plans the space can express (greens at
  * least the minimum, whole seconds, equal cycles within a group): a search that
@@ -30,7 +41,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { CompiledNetwork } from '../network/compiled.js';
-import { programToSpec, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
+import { programToSpec, type PhaseSpec, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
 import type { CandidatePlan } from './evaluator.js';
 
 /** How junction cycles are tied together. */
@@ -55,7 +66,12 @@ export interface SearchSpaceOptions {
   cycles?: CycleGrouping;
   /** Search offsets. Default true. */
   offsets?: boolean;
+  /** Search skipping the phases whose movements other phases serve too (see the file header). Default false. */
+  skipPhases?: boolean;
 }
+
+/** A skip gene at or above this drops its phase from the cycle. */
+export const SKIP_AT = 0.2;
 
 /** One junction's place in the vector. */
 export interface JunctionGenes {
@@ -66,6 +82,8 @@ export interface JunctionGenes {
   phases: number;
   /** Index of the offset gene, or -1. */
   offset: number;
+  /** Per phase, the index of its skip gene, or -1 (not skippable, or skips not searched). */
+  skips: readonly number[];
   /** Lost time (yellow + all-red of every phase), s. */
   lostTime: number;
   /** Sum of the phases' minimum greens, s. */
@@ -202,9 +220,23 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
     p.phases.forEach((_, k) => names.push(`split[${ids[i]}][${k}]`));
     const offset = searchOffsets ? names.length : -1;
     if (searchOffsets) names.push(`offset[${ids[i]}]`);
-    return { junction: ids[i], group: groupOf[i], splits, phases: p.phases.length, offset, lostTime: lost[i], minGreens: mins[i] };
+    const skips = p.phases.map((_, k) => {
+      if (options.skipPhases !== true || servedBy(p, k).length === 0) return -1;
+      names.push(`skip[${ids[i]}][${k}]`);
+      return names.length - 1;
+    });
+    return { junction: ids[i], group: groupOf[i], splits, phases: p.phases.length, offset, skips, lostTime: lost[i], minGreens: mins[i] };
   });
+  /** Phases of junction i that run under x: skipped ones dropped, in phase order, while another kept phase serves them. */
+  const kept = (x: ArrayLike<number>, i: number): boolean[] => {
+    const on = base[i].phases.map(() => true);
+    junctions[i].skips.forEach((gene, k) => {
+      if (gene >= 0 && clamp01(x[gene]) >= SKIP_AT && servedBy(base[i], k).some((other) => on[other])) on[k] = false;
+    });
+    return on;
+  };
 
+  const baseSpecs = base.map((p) => programToSpec(net, p));
   const cycleOf = (x: ArrayLike<number>, g: number): number => {
     const { minCycle: lo, maxCycle: hi } = groups[g];
     return Math.round(lo + clamp01(x[groups[g].gene]) * (hi - lo));
@@ -222,6 +254,7 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
       genes: [
         ...(groups[g.group].junctions.length === 1 ? [groups[g.group].gene] : []),
         ...Array.from({ length: g.phases }, (_, k) => g.splits + k), ...(g.offset >= 0 ? [g.offset] : []),
+        ...g.skips.filter((gene) => gene >= 0),
       ],
     })),
     plan: (x) => ({ programs: space.decode(x) }),
@@ -236,10 +269,12 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
       return base.map((program, i) => {
         const genes = junctions[i];
         const cycle = cycleOf(x, genes.group);
-        const spare = Math.round(cycle - genes.lostTime - genes.minGreens);
-        const weights = Array.from({ length: genes.phases }, (_, k) => clamp01(x[genes.splits + k]));
+        const on = kept(x, i);
+        const running = program.phases.filter((_, k) => on[k]);
+        const spare = Math.round(cycle - running.reduce((t, ph) => t + ph.yellow + ph.allRed + ph.minGreen, 0));
+        const weights = Array.from({ length: genes.phases }, (_, k) => clamp01(x[genes.splits + k])).filter((_, k) => on[k]);
         const extra = apportion(spare, weights.every((w) => w === 0) ? weights.map(() => 1) : weights);
-        const phases = program.phases.map((ph, k) => ({ ...ph, duration: ph.minGreen + extra[k] }));
+        const phases = running.map((ph, k) => ({ ...ph, duration: ph.minGreen + extra[k] }));
         const total = phases.reduce((s, ph) => s + ph.duration + ph.yellow + ph.allRed, 0);
         const offset = genes.offset >= 0 ? Math.round(clamp01(x[genes.offset]) * total) % total : ((program.offset % total) + total) % total;
         return programToSpec(net, { ...program, phases, cycle: total, offset });
@@ -253,14 +288,17 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
       junctions.forEach((genes, i) => {
         const p = byId.get(genes.junction);
         if (p === undefined) throw new UsageError(`search space: no program for signalised junction "${genes.junction}"`);
-        if (p.phases.length !== genes.phases) {
-          throw new UsageError(`search space: program of "${genes.junction}" has ${p.phases.length} phases, the base plan has ${genes.phases}`);
+        // a program with fewer phases: the base phases it runs, matched in order by their movements (the rest skipped)
+        const at = matchPhases(baseSpecs[i].phases, p.phases);
+        if (at === undefined || at.some((k, b) => k < 0 && genes.skips[b] < 0)) {
+          throw new UsageError(`search space: program of "${genes.junction}" has ${p.phases.length} phases, the base plan has ${genes.phases}${genes.skips.some((g) => g >= 0) ? ' (or another phase skipped)' : ''}`);
         }
-        const greens = p.phases.map((ph) => ph.duration);
+        at.forEach((k, b) => { if (k < 0) x[genes.skips[b]] = 1; });
+        const greens = at.map((k) => (k >= 0 ? p.phases[k].duration : base[i].phases[0].minGreen));
         const cycle = p.phases.reduce((s, ph) => s + ph.duration + (ph.yellow ?? 3) + (ph.allRed ?? 2), 0);
         cycleSums[genes.group] += cycle;
         cycleCounts[genes.group]++;
-        const shares = greens.map((g, k) => Math.max(0, g - base[i].phases[k].minGreen));
+        const shares = greens.map((g, k) => (at[k] < 0 ? 0 : Math.max(0, g - base[i].phases[k].minGreen)));
         const top = Math.max(...shares);
         shares.forEach((s, k) => { x[genes.splits + k] = top > 0 ? s / top : 1; });
         if (genes.offset >= 0) x[genes.offset] = ((((p.offset ?? 0) % cycle) + cycle) % cycle) / cycle;
@@ -273,4 +311,36 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
     },
   };
   return space;
+}
+
+/** Other phases of `program` that show every movement of phase `k` (protected or permissive); empty when none does. */
+function servedBy(program: SignalProgram, k: number): number[] {
+  const own = [...program.phases[k].green, ...program.phases[k].permissive];
+  if (own.length === 0) return [];
+  return program.phases.flatMap((ph, j) => {
+    if (j === k) return [];
+    const shown = new Set([...ph.green, ...ph.permissive]);
+    return own.every((e) => shown.has(e)) ? [j] : [];
+  });
+}
+
+/** The movements a phase spec shows, as one comparable key. */
+function phaseKey(ph: PhaseSpec): string {
+  const key = (list: PhaseSpec['green'] | undefined): string => JSON.stringify([...(list ?? [])].map((m) => JSON.stringify(m)).sort());
+  return `${key(ph.green)}|${key(ph.permissive)}`;
+}
+
+/**
+ * For each base phase, the index of the phase of `phases` that runs it, or -1
+ * when it is skipped: `phases` must be the base phases in order with some left
+ * out, matched by their movements; undefined when they are not.
+ */
+function matchPhases(basePhases: readonly PhaseSpec[], phases: readonly PhaseSpec[]): number[] | undefined {
+  const at: number[] = [];
+  let k = 0;
+  for (const b of basePhases) {
+    if (k < phases.length && (phases.length === basePhases.length || phaseKey(phases[k]) === phaseKey(b))) at.push(k++);
+    else at.push(-1);
+  }
+  return k === phases.length ? at : undefined;
 }

@@ -140,7 +140,7 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     })
     .option('--objective <name>', 'delay (mean delay per trip), travel-time or vehicle-hours', 'delay')
     .option('--method <name>', 'search method: auto (local from 30 signals, else compass), local (decomposed: per-signal moves scored by regional delay, many far-apart signals per simulation), compass (coordinate pattern search) or cmaes (separable CMA-ES)', 'auto')
-    .option('--cycles <mode>', 'shared (one cycle, offsets coordinate every signal) or per-junction', 'shared')
+    .option('--cycles <mode>', 'shared (one cycle, offsets coordinate every signal), per-junction, or corridors (one cycle per corridor found from the demand, the other signals their own)', 'shared')
     .option('--min-cycle <s>', 'shortest cycle searched, s (10 to 600; default: the shortest the phases allow, yellow + all-red + minimum greens)', number('--min-cycle', 10, 600, 'seconds'))
     .option('--max-cycle <s>', 'longest cycle searched, s (10 to 600)', number('--max-cycle', 10, 600, 'seconds'))
     .option('--skip-phases', 'fixed time: also search dropping a phase whose movements another phase of the program shows too')

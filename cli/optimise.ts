@@ -43,6 +43,8 @@ import { scaleDemand } from '../engine/demand/scale.js';
 import { programToSpec } from '../engine/signals/program.js';
 import { completePrograms, createSearchSpace, type CycleGrouping, type PlanSpace } from '../engine/optimise/space.js';
 import { createActuatedSpace } from '../engine/optimise/actuated-space.js';
+import { corridorGroups } from '../engine/optimise/corridors.js';
+import { movementFlows } from '../engine/signals/flows.js';
 import { actuatedDesign, initialDesign, maxPressureDesign } from '../engine/optimise/design.js';
 import { createMaxPressureSpace } from '../engine/optimise/max-pressure-space.js';
 import { localSearch } from '../engine/optimise/local-search.js';
@@ -121,7 +123,7 @@ const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = {
 };
 
 function parseOptions(options: OptimiseCommandOptions): {
-  objective: ObjectiveName; method: SearchMethodName | 'local' | 'auto'; cycles: CycleGrouping; controls: PlanControl[]; budget: number | undefined; seeds: number | undefined; heldOut: number; scales: number[];
+  objective: ObjectiveName; method: SearchMethodName | 'local' | 'auto'; cycles: 'shared' | 'per-junction' | 'corridors'; controls: PlanControl[]; budget: number | undefined; seeds: number | undefined; heldOut: number; scales: number[];
 } {
   const objective = OBJECTIVE_ALIASES[options.objective ?? 'delay'];
   if (objective === undefined) throw new UsageError(`--objective must be one of ${OBJECTIVES.join(', ')}, got "${options.objective}"`);
@@ -129,8 +131,8 @@ function parseOptions(options: OptimiseCommandOptions): {
   if (!(SEARCH_METHODS as readonly string[]).includes(method) && method !== 'local' && method !== 'auto') {
     throw new UsageError(`--method must be one of auto, local, ${SEARCH_METHODS.join(', ')}, got "${options.method}"`);
   }
-  const cycles = (options.cycles ?? 'shared') as CycleGrouping;
-  if (cycles !== 'shared' && cycles !== 'per-junction') throw new UsageError(`--cycles must be shared or per-junction, got "${options.cycles}"`);
+  const cycles = options.cycles ?? 'shared';
+  if (cycles !== 'shared' && cycles !== 'per-junction' && cycles !== 'corridors') throw new UsageError(`--cycles must be shared, per-junction or corridors, got "${options.cycles}"`);
   const control = options.control ?? 'auto';
   if (control !== 'auto' && !(PLAN_CONTROLS as readonly string[]).includes(control)) {
     throw new UsageError(`--control must be fixed, actuated, max-pressure or auto (all three), got "${control}"`);
@@ -200,6 +202,14 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   const safeSpecs = safe.map((p) => programToSpec(net, p));
   for (const issue of checkPlanSafety(net, currentSpecs, safety)) log(`warning: the current plan of junction ${issue.junction}, phase ${issue.phase + 1}: ${issue.message}`);
   const baselines = baselinePlans(built, safe);
+  // --cycles corridors: one cycle per corridor found from the demand (engine/optimise/corridors.ts), the other signals their own
+  let grouping: CycleGrouping = cycles === 'corridors' ? [] : cycles;
+  if (cycles === 'corridors' && controls.includes('fixed')) {
+    const groups = corridorGroups(net, safe.map((p) => p.junction), movementFlows(net, built.trips));
+    grouping = groups;
+    const grouped = groups.reduce((n, g) => n + g.length, 0);
+    log(`cycle groups from the demand: ${groups.length} corridor${groups.length === 1 ? '' : 's'} (${groups.map((g) => g.length).join(', ') || 'none'} signals), ${safe.length - grouped} signal${safe.length - grouped === 1 ? '' : 's'} with a cycle of its own`);
+  }
   let stages: Stage[];
   try {
     const inputs = await inputDigest(scenarioText, built);
@@ -212,7 +222,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       const own = built.signals.control;
       if (control === 'fixed') {
         const space = createSearchSpace(net, safe, {
-          cycles,
+          cycles: grouping,
           skipPhases: options.skipPhases === true,
           ...(options.minCycle !== undefined ? { minCycle: options.minCycle } : {}),
           ...(options.maxCycle !== undefined ? { maxCycle: options.maxCycle } : {}),

@@ -191,7 +191,7 @@ describe('greenwave optimise', () => {
     for (const [args, message] of [
       [['--objective', 'speed'], '--objective must be one of'],
       [['--method', 'genetic'], '--method must be one of'],
-      [['--cycles', 'some'], '--cycles must be shared or per-junction'],
+      [['--cycles', 'some'], '--cycles must be shared, per-junction or corridors'],
       [['--budget', '1'], '--budget must be an integer in [2, 100,000]'],
       [['--budget', '5'], '--budget must be at least 6 with --control auto'],
       [['--control', 'adaptive'], '--control must be fixed, actuated, max-pressure or auto'],

@@ -13,8 +13,8 @@
  *   deterministic) against Webster's plan, gridlock first (a plan that
  *   gridlocked, or left trips unfinished, on more fresh runs never beats one
  *   that did so on fewer), then starvation (an adaptive plan whose queues
- *   stalled far longer than Webster's on more fresh runs:
- *   engine/optimise/starvation.ts), then by the pessimistic paired gain of
+ *   stalled far longer than under its kind's default settings, the search's
+ *   start, on more fresh runs: engine/optimise/starvation.ts), then by the pessimistic paired gain of
  *   engine/optimise/robust.ts. The start plans keep a kind's choice from
  *   falling below its own default when all its tuned plans starve. Without fresh
  *   runs the training ranking decides (gridlocked training runs first, then the
@@ -83,12 +83,17 @@ export async function choosePlan<C extends string>(
 ): Promise<Choice<C>> {
   const byTraining = done.reduce((a, b) => (isBetterScore(b.result.best, a.result.best) ? b : a));
   const fallback: Choice<C> = { search: byTraining, plan: byTraining.result.best, bestOf: done.map((s) => ({ search: s, plan: s.result.best })) };
-  const inputs = done.flatMap((s) => {
+  const inputs: Array<{ search: DoneSearch<C>; label: string; plan: ScoredPlan; starvationReference?: number }> = [];
+  for (const s of done) {
     const top = s.result.elite.slice(0, RERANK_TOP).map((plan, k) => ({ search: s, label: `${options.label(s.control)} #${k + 1}`, plan }));
     const start = s.result.start;
     const startIn = !Number.isFinite(start.value) || top.some((t) => t.plan.x === null);
-    return startIn ? top : [...top, { search: s, label: `${options.label(s.control)} start`, plan: start }];
-  });
+    const own = startIn ? top : [...top, { search: s, label: `${options.label(s.control)} start`, plan: start }];
+    // an adaptive plan's starvation is judged against its kind's default controller (the search's start), as in the search
+    const at = own.findIndex((t) => t.plan.x === null);
+    const reference = at >= 0 && s.result.start.control !== undefined && s.result.start.control.kind !== 'fixed' ? inputs.length + at : undefined;
+    inputs.push(...own.map((t) => (reference !== undefined ? { ...t, starvationReference: reference } : t)));
+  }
   if (inputs.length < 2 || options.pairs.length === 0) return fallback;
   const rerank = await rerankPlans(evaluator, inputs, webster, { pairs: options.pairs, objective: options.objective, penalty: options.penalty, ...(options.signal ? { signal: options.signal } : {}) });
   if (rerank.aborted || !Number.isFinite(rerank.ranked[0].score)) return { ...fallback, rerank };

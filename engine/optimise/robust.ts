@@ -13,8 +13,9 @@
  * on more fresh runs ranks below one that gridlocked on fewer, then one that
  * left unfinished trips on more fresh runs below one that left them on fewer,
  * whatever their gains; then one whose adaptive control starved a movement on
- * more fresh runs (its longest queue stall far beyond the reference's on the
- * same run: starvation.ts) below one that did so on fewer; among equals the
+ * more fresh runs (its longest queue stall far beyond that of its
+ * `starvationReference`, by default the reference plan, on the same run:
+ * starvation.ts) below one that did so on fewer; among equals the
  * lowest score is chosen. A candidate with a failed run scores Infinity.
  *
  * `overstatement` says how much the training objective flattered the plans:
@@ -32,6 +33,12 @@ export interface RerankInput {
   /** e.g. "fixed-time #1". */
   label: string;
   plan: ScoredPlan;
+  /**
+   * Index into the inputs of the plan whose stalls judge this one's starvation
+   * (its search's start plan: the default controller of its kind); absent: the
+   * reference plan (Webster's).
+   */
+  starvationReference?: number;
 }
 
 /** One candidate after the re-ranking. */
@@ -130,7 +137,7 @@ export async function rerankPlans(evaluator: Evaluator, inputs: readonly RerankI
       gain: complete ? g : Infinity, gainSe: complete ? se : Infinity, score: complete ? g + se : Infinity, runs: gains.length,
       gridlockedRuns: gridlocked[k + 1], strandedRuns: stranded[k + 1],
       // fixed time serves every movement each cycle: only adaptive control can starve one
-      starvedRuns: adaptive(input.plan) ? starvedRuns(stalls[k + 1], stalls[0]) : 0,
+      starvedRuns: adaptive(input.plan) ? starvedRuns(stalls[k + 1], stalls[(input.starvationReference ?? -1) + 1]) : 0,
     };
   }).sort((a, b) => compareScores(
     { value: a.score, gridlockedRuns: a.gridlockedRuns, strandedRuns: a.strandedRuns, starvedRuns: a.starvedRuns },

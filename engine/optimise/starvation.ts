@@ -21,9 +21,13 @@
  * A run of an adaptive plan is *starved* when its longest stall exceeds
  * {@link STARVATION_FACTOR} times the reference plan's on the same run (same
  * seed and demand variant) and by more than {@link STARVATION_MARGIN_S}. The
- * reference serves every movement on a schedule: Webster's plan in the
- * re-ranking (robust.ts), the search's own start plan in the search
- * (optimise.ts). Starved runs rank after gridlocked and stranded runs and
+ * reference is the default controller of the plan's kind (the search's start
+ * plan), in the search (optimise.ts) and in the re-ranking (robust.ts,
+ * `starvationReference`): tuned settings must not starve what the default
+ * serves. Not Webster's plan: the default max-pressure controller itself
+ * stalled a queue over twice as long as Webster's short cycles on one fresh
+ * run of three on Macau and on grid-4x4 without ever gridlocking, so that
+ * reference would have ranked the defaults below worse tuned settings. Starved runs rank after gridlocked and stranded runs and
  * before the objective (score.ts). Fixed-time plans are never called starved:
  * their stalls follow their cycle, which the search sets on purpose.
  */

@@ -150,4 +150,21 @@ describe('starvation', () => {
     expect(result.ranked.map((e) => [e.label, e.starvedRuns])).toEqual([['fair', 0], ['long cycle', 0], ['greedy', 1]]);
     expect(result.chosen).toBe(1);
   });
+
+  it('judges an adaptive plan against its kind\'s default when given one, not the reference', async () => {
+    const seeds = [1, 2, 3];
+    // Reference (Webster) stalls 40 s; the default max-pressure plan stalls 110 s (starved next to Webster, but it is the
+    // kind's own default); "tuned" stalls 120 s: close to its default, so not starved; "greedy" stalls 300 s on run 0.
+    const table = [[40, 40, 40], [30, 30, 30], [28, 28, 28], [20, 20, 20]];
+    const stalls = [[40, 40, 40], [110, 110, 110], [120, 120, 120], [300, 120, 120]];
+    const mp = (value: number, x: number[] | null): ScoredPlan => ({ programs: [], control: { kind: 'max-pressure' }, value, x });
+    const inputs = [{ label: 'default', plan: mp(30, null) }, { label: 'tuned', plan: mp(28, [0.3]) }, { label: 'greedy', plan: mp(20, [0.9]) }];
+    const against = (reference?: number) => rerankPlans(tableEvaluator(table, seeds, [], [], stalls),
+      inputs.map((i) => (reference === undefined ? i : { ...i, starvationReference: reference })), [], { pairs: seeds.map((s) => [s, 0] as const), objective: 'delay', penalty: 0 });
+    const own = await against(0);
+    expect(own.ranked.map((e) => [e.label, e.starvedRuns])).toEqual([['tuned', 0], ['default', 0], ['greedy', 1]]);
+    const webster = await against(undefined);
+    // against Webster every plan, the default too, is starved on every run, so starvation no longer tells them apart
+    expect(webster.ranked.map((e) => [e.label, e.starvedRuns])).toEqual([['greedy', 3], ['tuned', 3], ['default', 3]]);
+  });
 });

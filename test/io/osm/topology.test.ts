@@ -11,6 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../engine/network/compile.js';
+import { buildLaneGroups } from '../../../engine/sim/lane-groups.js';
 import { roadClassPriority } from '../../../engine/network/labels.js';
 import { importOsm } from '../../../engine/io/osm/index.js';
 import type { ImportResult } from '../../../engine/io/types.js';
@@ -159,6 +160,23 @@ describe('importOsm: turn lanes (turn-lanes.osm)', () => {
     expect(lanes('w204#0')).toEqual([0]);
     expect(lanes('w202#0')).toEqual([1, 2]);
     expect(lanes('w203#0')).toEqual([2]);
+  });
+
+  it('keeps a turn bay (turn-bay.osm: a 2-lane way widening into 45 m of 3 lanes) as its own short link whose left lane is a lane group with the bay\'s storage', async () => {
+    const r = await importOsm(fixture('turn-bay.osm'), { drivingSide: 'right', components: 'all' });
+    // The widening node is not merged away (the lane count changes there): the bay stays a link.
+    expect(r.network.link('w302#0').lanes).toBe(3);
+    expect(r.network.link('w302#0').length).toBeGreaterThan(40);
+    expect(r.network.link('w302#0').length).toBeLessThan(50);
+    expect(r.network.movementsFrom('w301#0').map((m) => m.to)).toEqual(['w302#0']);
+    const net = compile(r.network);
+    const groups = buildLaneGroups(net, Int32Array.from({ length: net.linkCount }, (_, l) => Math.floor(net.storage(l))));
+    const bay = net.linkIndex('w302#0');
+    const left = groups.movementGroup[net.movementBetween(bay, net.linkIndex('w304#0'))];
+    const through = groups.movementGroup[net.movementBetween(bay, net.linkIndex('w303#0'))];
+    expect(left).not.toBe(through);
+    expect([groups.groupLanes[left], groups.groupStorage[left]]).toEqual([1, Math.floor(net.linkLength[bay] / 7.5)]); // 5 places
+    expect(groups.groupLanes[through]).toBe(2);
   });
 
   it('ignores turn lanes that disagree with the tagged lane count, with a warning', async () => {

@@ -11,11 +11,11 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../engine/network/compile.js';
-import { buildLaneGroups } from '../../../engine/sim/lane-groups.js';
 import { roadClassPriority } from '../../../engine/network/labels.js';
 import { importOsm } from '../../../engine/io/osm/index.js';
 import type { ImportResult } from '../../../engine/io/types.js';
 import { compileProgram } from '../../../engine/signals/program.js';
+import { bayGroups } from '../../fixtures/bay.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/osm/${name}`, import.meta.url));
 
@@ -169,14 +169,10 @@ describe('importOsm: turn lanes (turn-lanes.osm)', () => {
     expect(r.network.link('w302#0').length).toBeGreaterThan(40);
     expect(r.network.link('w302#0').length).toBeLessThan(50);
     expect(r.network.movementsFrom('w301#0').map((m) => m.to)).toEqual(['w302#0']);
-    const net = compile(r.network);
-    const groups = buildLaneGroups(net, Int32Array.from({ length: net.linkCount }, (_, l) => Math.floor(net.storage(l))));
-    const bay = net.linkIndex('w302#0');
-    const left = groups.movementGroup[net.movementBetween(bay, net.linkIndex('w304#0'))];
-    const through = groups.movementGroup[net.movementBetween(bay, net.linkIndex('w303#0'))];
-    expect(left).not.toBe(through);
-    expect([groups.groupLanes[left], groups.groupStorage[left]]).toEqual([1, Math.floor(net.linkLength[bay] / 7.5)]); // 5 places
-    expect(groups.groupLanes[through]).toBe(2);
+    const g = bayGroups(r.network, 'w302#0', 'w304#0', 'w303#0');
+    expect(g.separate).toBe(true);
+    expect(g.turn).toEqual({ lanes: 1, storage: Math.floor(g.length / 7.5) }); // 5 places
+    expect(g.through.lanes).toBe(2);
   });
 
   it('ignores turn lanes that disagree with the tagged lane count, with a warning', async () => {

@@ -13,8 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importSumo } from '../../../engine/io/sumo/index.js';
-import { compile } from '../../../engine/network/index.js';
-import { buildLaneGroups } from '../../../engine/sim/lane-groups.js';
+import { bayGroups } from '../../fixtures/bay.js';
 
 const HAS_NETCONVERT = spawnSync('netconvert', ['--version'], { stdio: 'ignore' }).status === 0;
 
@@ -54,14 +53,10 @@ describe.skipIf(!HAS_NETCONVERT)('a SUMO left-turn bay (edge split where a third
     expect(r.network.link('aJ').lanes).toBe(2);
     expect(r.network.link('aJ.355').lanes).toBe(3);
     expect(r.network.movementsFrom('aJ').map((m) => m.to)).toEqual(['aJ.355']);
-    const net = compile(r.network);
-    const groups = buildLaneGroups(net, Int32Array.from({ length: net.linkCount }, (_, l) => Math.floor(net.storage(l))));
-    const bay = net.linkIndex('aJ.355');
-    const left = groups.movementGroup[net.movementBetween(bay, net.linkIndex('Jn'))];
-    const through = groups.movementGroup[net.movementBetween(bay, net.linkIndex('Je'))];
-    expect(left).not.toBe(through);
-    expect(net.linkLength[bay]).toBeLessThan(60); // the bay's lanes plus the crossing of J
-    expect([groups.groupLanes[left], groups.groupStorage[left]]).toEqual([1, Math.floor(net.linkLength[bay] / net.linkJamSpacing[bay])]);
-    expect(groups.groupLanes[through]).toBe(2);
+    const g = bayGroups(r.network, 'aJ.355', 'Jn', 'Je');
+    expect(g.separate).toBe(true);
+    expect(g.length).toBeLessThan(60); // the bay's lanes plus the crossing of J
+    expect(g.turn).toEqual({ lanes: 1, storage: Math.floor(g.length / g.jamSpacing) });
+    expect(g.through.lanes).toBe(2);
   });
 });

@@ -27,7 +27,10 @@
  * serves. Not Webster's plan: the default max-pressure controller itself
  * stalled a queue over twice as long as Webster's short cycles on one fresh
  * run of three on Macau and on grid-4x4 without ever gridlocking, so that
- * reference would have ranked the defaults below worse tuned settings. Starved runs rank after gridlocked and stranded runs and
+ * reference would have ranked the defaults below worse tuned settings.
+ * The decomposed local search (local-search.ts, fixed time and actuated on
+ * cities) does not check starvation; its plans meet the check in the
+ * re-ranking. Starved runs rank after gridlocked and stranded runs and
  * before the objective (score.ts). Fixed-time plans are never called starved:
  * their stalls follow their cycle, which the search sets on purpose.
  */

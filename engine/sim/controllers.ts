@@ -47,7 +47,7 @@ export class Controllers {
       get time() { return scheduler.now; },
       queueLength: (movement: number) => queueLength[movement],
       lastArrival: (movement: number, distance: number) => this.lastArrival(movement, distance),
-      linkVehicles: (link: number) => occupancy[link],
+      linkVehicles: (link: number) => { links.settle(link); return occupancy[link]; },
       linkStorage: (link: number) => storage[link],
       movementVehicles: (movement: number) => this.movementVehicles(movement),
       linkVehiclesPresent: (link: number) => links.present[link],
@@ -69,6 +69,10 @@ export class Controllers {
   /** `CMD_SIGNAL` for controller `i` at `now` (s): advance it, schedule its next change, let the movements react. */
   change(i: number, now: number): void {
     const c = this.list[i];
+    // Releases are applied when read (links.ts): bring the junction's exits up to date for `counts.linkVehicles`.
+    const { junctionMovementOffsets, junctionMovements } = this.movements;
+    const movementTo = this.net.movementTo;
+    for (let p = junctionMovementOffsets[c.junction], end = junctionMovementOffsets[c.junction + 1]; p < end; p++) this.links.settle(movementTo[junctionMovements[p]]);
     const nextChange = c.advance(now, this.movements.signal, this.view);
     if (nextChange < Infinity) {
       if (!(nextChange > now)) throw new Error(`internal: controller of junction ${c.junction} returned next change ${nextChange} at ${now}`);

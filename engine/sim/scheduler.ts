@@ -34,6 +34,13 @@ export class Scheduler {
   /** Kind and id of the command last popped. */
   kind = 0;
   id = 0;
+  /**
+   * Sequence number of the command last popped, or Infinity once the clock was
+   * moved past every command at `now` (`settle`). With `now` it is the point of
+   * the run reached: a command scheduled with `reserve` and not pushed counts as
+   * run when its (time, seq) is before (now, seqNow).
+   */
+  seqNow = Infinity;
   /** The stream of presorted commands: ids in pop order, their times indexed by id. */
   private streamIds: Int32Array | undefined;
   private streamTimes: Float64Array | undefined;
@@ -61,6 +68,28 @@ export class Scheduler {
   peekTime(): number {
     const t = this.length > 0 ? this.times[0] : Infinity;
     return t < this.streamNext ? t : this.streamNext;
+  }
+
+  /**
+   * Reserve the next sequence number for a command whose push is deferred
+   * (`scheduleReserved`): it keeps its place among same-time commands as if
+   * scheduled now.
+   */
+  reserve(): number {
+    return this.seq++;
+  }
+
+  /** Schedule (kind, id) at `time` (>= now) with sequence number `seq` taken from `reserve` (not yet popped). */
+  scheduleReserved(time: number, seq: number, kind: number, id: number): void {
+    if (!(time > this.now || (time === this.now && seq > this.seqNow))) throw new Error(`internal: command ${kind}/${id} scheduled at ${time} (seq ${seq}), not after the clock ${this.now} (seq ${this.seqNow})`);
+    if (this.length === this.times.length) this.grow();
+    this.push(time, seq, (kind << 28) | id);
+  }
+
+  /** The clock moved to `now` (s) past every command at or before it (the end of an `advanceTo`). */
+  settle(now: number): void {
+    this.now = now;
+    this.seqNow = Infinity;
   }
 
   /**
@@ -95,10 +124,14 @@ export class Scheduler {
     if (!(time >= this.now)) throw new Error(`internal: command ${kind}/${id} scheduled at ${time}, before the clock ${this.now}`);
     if ((id & ~ID_MASK) !== 0 || (kind & ~7) !== 0) throw new Error(`internal: command ${kind}/${id} out of range (kind 0-7, id 0-${MAX_COMMAND_ID})`);
     if (this.length === this.times.length) this.grow();
+    this.push(time, this.seq++, (kind << 28) | id);
+  }
+
+  /** Sift (time, s, cmd) up from a new last slot (capacity checked by the caller). */
+  private push(time: number, s: number, cmd: number): void {
     const times = this.times;
     const seqs = this.seqs;
     const cmds = this.cmds;
-    const s = this.seq++;
     let i = this.length++;
     while (i > 0) {
       const p = (i - 1) >> 2;
@@ -111,7 +144,7 @@ export class Scheduler {
     }
     times[i] = time;
     seqs[i] = s;
-    cmds[i] = (kind << 28) | id;
+    cmds[i] = cmd;
   }
 
   /** Pop the earliest command into (now, kind, id). Returns false when empty. */
@@ -123,6 +156,7 @@ export class Scheduler {
       if (st < ht || (st === ht && this.streamSeq + this.streamPos < this.seqs[0])) {
         const ids = this.streamIds!;
         this.now = st;
+        this.seqNow = this.streamSeq + this.streamPos;
         this.kind = this.streamKind;
         this.id = ids[this.streamPos++];
         this.streamNext = this.streamPos < this.streamEnd ? this.streamTimes![ids[this.streamPos]] : Infinity;
@@ -134,6 +168,7 @@ export class Scheduler {
     const seqs = this.seqs;
     const cmds = this.cmds;
     this.now = times[0];
+    this.seqNow = seqs[0];
     const top = cmds[0];
     this.kind = top >>> 28;
     this.id = top & ID_MASK;

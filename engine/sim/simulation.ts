@@ -148,6 +148,7 @@ export class Simulation {
 
   /** Vehicles on link `l` plus space not yet freed at its upstream end. */
   linkOccupancy(l: number): number {
+    this.links.settle(l);
     return this.links.occupancy[l];
   }
 
@@ -187,6 +188,7 @@ export class Simulation {
     const limit = Math.min(t, this.options.end);
     const s = this.scheduler;
     const { links, movements } = this;
+    for (;;) {
     while (!this.ended && s.size > 0 && s.peekTime() <= limit) {
       s.pop();
       const now = s.now;
@@ -201,13 +203,18 @@ export class Simulation {
           links.free(id);
           movements.wake(id, now);
           if (links.waitingAt[id] > 0) links.insert(id, now);
+          links.rearm(id);
           break;
         case INSERT: links.retryInsert(id, now); break;
         case ROUTING: this.rerouting.refresh(now); break;
         case CHECK: if (this.gridlockWatch.check(now)) this.declareGridlock(now); break;
       }
     }
+    // Queue dry with lazy releases pending: arm them all and let the clock pass them as their commands did.
+    if (this.ended || s.size > 0 || !links.armAll()) break;
+    }
     if (!this.ended) {
+      s.settle(s.now); // every command up to the limit has run
       if (limit >= this.options.end) {
         this.finish(this.options.end);
       } else if (s.size === 0 && this.vehicles.inNetwork + this.vehicles.waiting > 0) {
@@ -216,7 +223,7 @@ export class Simulation {
       } else if (s.size === 0) {
         this.finish(Math.max(s.now, limit));
       } else if (limit > s.now) {
-        s.now = limit;
+        s.settle(limit);
       }
     }
   }
@@ -271,7 +278,7 @@ export class Simulation {
 
   private finish(now: number): void {
     this.ended = true;
-    if (this.scheduler.now < now) this.scheduler.now = now;
+    if (this.scheduler.now < now) this.scheduler.settle(now);
     for (const o of this.observers) o.end?.(now);
   }
 }

@@ -31,6 +31,9 @@ export class Controllers {
   private readonly vehicles: Vehicles;
   private readonly scheduler: Scheduler;
   private readonly observers: SimObserver[];
+  /** Per controller (CSR): the distinct links its junction's movements exit to, brought up to date before each decision. */
+  private readonly exitOffsets: Int32Array;
+  private readonly exitLinks: Int32Array;
 
   /** Controllers of `setup` on `net` (see `createControllers` for the rules and errors); `observers` is the run's list, shared by reference. */
   constructor(net: CompiledNetwork, trips: TripTable, setup: SignalSetup, links: Links, movements: Movements, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[]) {
@@ -54,6 +57,17 @@ export class Controllers {
       counts: { queueLength, linkVehicles: occupancy, linkStorage: storage },
     };
     this.list = createControllers(net, trips, setup);
+    this.exitOffsets = new Int32Array(this.list.length + 1);
+    const exits: number[] = [];
+    this.list.forEach((c, i) => {
+      const seen = new Set<number>();
+      for (let p = movements.junctionMovementOffsets[c.junction]; p < movements.junctionMovementOffsets[c.junction + 1]; p++) {
+        seen.add(net.movementTo[movements.junctionMovements[p]]);
+      }
+      exits.push(...seen);
+      this.exitOffsets[i + 1] = exits.length;
+    });
+    this.exitLinks = Int32Array.from(exits);
   }
 
   /** Start every controller at `now` (s) on the movements' signal array and schedule its first change. */
@@ -70,9 +84,7 @@ export class Controllers {
   change(i: number, now: number): void {
     const c = this.list[i];
     // Releases are applied when read (links.ts): bring the junction's exits up to date for `counts.linkVehicles`.
-    const { junctionMovementOffsets, junctionMovements } = this.movements;
-    const movementTo = this.net.movementTo;
-    for (let p = junctionMovementOffsets[c.junction], end = junctionMovementOffsets[c.junction + 1]; p < end; p++) this.links.settle(movementTo[junctionMovements[p]]);
+    for (let p = this.exitOffsets[i], end = this.exitOffsets[i + 1]; p < end; p++) this.links.settle(this.exitLinks[p]);
     const nextChange = c.advance(now, this.movements.signal, this.view);
     if (nextChange < Infinity) {
       if (!(nextChange > now)) throw new Error(`internal: controller of junction ${c.junction} returned next change ${nextChange} at ${now}`);

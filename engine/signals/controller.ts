@@ -59,7 +59,9 @@ export interface ControllerView {
    * The live arrays behind `queueLength`, `linkVehicles` and `linkStorage`
    * (indexed by movement or link id), for controllers that read many entries at
    * each decision (max-pressure). Optional: the kernel's view has them; when
-   * given they hold exactly what the methods return. Read-only for controllers.
+   * given they hold exactly what the methods return, `linkVehicles` for the
+   * links the controller's junction feeds (its movements' exits: the kernel
+   * brings those up to date before each `advance`). Read-only for controllers.
    */
   readonly counts?: ControllerCounts;
 }

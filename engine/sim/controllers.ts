@@ -31,6 +31,9 @@ export class Controllers {
   private readonly vehicles: Vehicles;
   private readonly scheduler: Scheduler;
   private readonly observers: SimObserver[];
+  /** Per controller (CSR): the distinct links its junction's movements exit to, brought up to date before each decision. */
+  private readonly exitOffsets: Int32Array;
+  private readonly exitLinks: Int32Array;
 
   /** Controllers of `setup` on `net` (see `createControllers` for the rules and errors); `observers` is the run's list, shared by reference. */
   constructor(net: CompiledNetwork, trips: TripTable, setup: SignalSetup, links: Links, movements: Movements, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[]) {
@@ -47,13 +50,24 @@ export class Controllers {
       get time() { return scheduler.now; },
       queueLength: (movement: number) => queueLength[movement],
       lastArrival: (movement: number, distance: number) => this.lastArrival(movement, distance),
-      linkVehicles: (link: number) => occupancy[link],
+      linkVehicles: (link: number) => { links.settle(link); return occupancy[link]; },
       linkStorage: (link: number) => storage[link],
       movementVehicles: (movement: number) => this.movementVehicles(movement),
       linkVehiclesPresent: (link: number) => links.present[link],
       counts: { queueLength, linkVehicles: occupancy, linkStorage: storage },
     };
     this.list = createControllers(net, trips, setup);
+    this.exitOffsets = new Int32Array(this.list.length + 1);
+    const exits: number[] = [];
+    this.list.forEach((c, i) => {
+      const seen = new Set<number>();
+      for (let p = movements.junctionMovementOffsets[c.junction]; p < movements.junctionMovementOffsets[c.junction + 1]; p++) {
+        seen.add(net.movementTo[movements.junctionMovements[p]]);
+      }
+      exits.push(...seen);
+      this.exitOffsets[i + 1] = exits.length;
+    });
+    this.exitLinks = Int32Array.from(exits);
   }
 
   /** Start every controller at `now` (s) on the movements' signal array and schedule its first change. */
@@ -69,6 +83,8 @@ export class Controllers {
   /** `CMD_SIGNAL` for controller `i` at `now` (s): advance it, schedule its next change, let the movements react. */
   change(i: number, now: number): void {
     const c = this.list[i];
+    // Releases are applied when read (links.ts): bring the junction's exits up to date for `counts.linkVehicles`.
+    for (let p = this.exitOffsets[i], end = this.exitOffsets[i + 1]; p < end; p++) this.links.settle(this.exitLinks[p]);
     const nextChange = c.advance(now, this.movements.signal, this.view);
     if (nextChange < Infinity) {
       if (!(nextChange > now)) throw new Error(`internal: controller of junction ${c.junction} returned next change ${nextChange} at ${now}`);

@@ -11,7 +11,18 @@
  *  - Space freed at the downstream end reaches the upstream end after length / w,
  *    with w the backward wave speed of the triangular fundamental diagram,
  *    w = s / (1/jamSpacing - s/speed) (per lane: capacity s, jam density
- *    1/jamSpacing); a `CMD_RELEASE` then returns it (`free`).
+ *    1/jamSpacing), and is returned to the link then.
+ *
+ * Releases are lazy: a vehicle leaving takes a sequence number for its release
+ * (`Scheduler.reserve`) and the release waits in the link's ring with its time.
+ * Whoever reads the link's occupancy first applies the releases due before the
+ * command being run (`settle`: time, then sequence number), which is exactly
+ * what their commands would have done by then. A `CMD_RELEASE` is pushed only
+ * while something waits for the space (a movement blocked on the link, trips
+ * waiting to enter it): then the head release is armed with its reserved
+ * sequence number, and runs (`free`, then the wake-ups) where its command always
+ * ran. Results are bit for bit those of one command per release; the queue of
+ * commands carries a release only where one can wake someone.
  *  - A vehicle entering link l reaches its stop line after the free-flow time
  *    length / speed, lengthened by dawdling and plus any start-up loss it carries
  *    (losses.ts); never before the vehicle ahead, so the transit list stays FIFO.
@@ -79,6 +90,18 @@ export class Links {
   readonly groupOccupancy: Int32Array;
   /** Per link: groups whose space is on its way back (a ring in `releaseRing[ringOffsets[l] ..]`, FIFO like the releases). */
   private readonly releaseRing: Int32Array;
+  /** Per ring slot: when the space reaches the upstream end, s. */
+  private readonly releaseTime: Float64Array;
+  /** Per ring slot: the sequence number reserved for the release's command. */
+  private readonly releaseSeq: Float64Array;
+  /** Per link: 1 while the head release has its `CMD_RELEASE` in the queue. */
+  private readonly armed: Uint8Array;
+  /** Per link: movements into it blocked for want of storage (movements.ts counts them). */
+  readonly blockedInto: Int32Array;
+  /** Releases not yet applied, all links. */
+  private pending = 0;
+  /** Every release armed (set when the queue ran dry with releases pending, so the clock passes them as their commands did). */
+  private eager = false;
   private readonly ringOffsets: Int32Array;
   private readonly ringHead: Int32Array;
   private readonly ringCount: Int32Array;
@@ -157,6 +180,10 @@ export class Links {
     this.ringOffsets = new Int32Array(m + 1);
     for (let l = 0; l < m; l++) this.ringOffsets[l + 1] = this.ringOffsets[l] + this.storage[l];
     this.releaseRing = new Int32Array(this.ringOffsets[m]);
+    this.releaseTime = new Float64Array(this.ringOffsets[m]);
+    this.releaseSeq = new Float64Array(this.ringOffsets[m]);
+    this.armed = new Uint8Array(m);
+    this.blockedInto = new Int32Array(m);
     this.ringHead = new Int32Array(m);
     this.ringCount = new Int32Array(m);
   }
@@ -169,8 +196,9 @@ export class Links {
     return e < 0 ? this.groupOffsets[l + 1] - 1 : this.movementGroup[e];
   }
 
-  /** Whether link `l` has room for a vehicle of its lane group `group`: in the link and in the group. */
+  /** Whether link `l` has room for a vehicle of its lane group `group`: in the link and in the group (releases due applied first). */
   hasRoom(l: number, group: number): boolean {
+    if (this.ringCount[l] > 0) this.settle(l);
     return this.occupancy[l] < this.storage[l] && this.groupOccupancy[group] < this.groupStorage[group];
   }
 
@@ -231,17 +259,76 @@ export class Links {
     let slot = this.ringHead[l] + this.ringCount[l]; // < 2 x size: wrap by one subtraction
     if (slot >= this.ringOffsets[l + 1] - ring) slot -= this.ringOffsets[l + 1] - ring;
     this.releaseRing[ring + slot] = group;
+    this.releaseTime[ring + slot] = now + this.releaseDelay[l];
+    this.releaseSeq[ring + slot] = this.scheduler.reserve();
     this.ringCount[l]++;
-    this.scheduler.schedule(now + this.releaseDelay[l], RELEASE, l);
+    this.pending++;
+    if (this.armed[l] === 0 && (this.blockedInto[l] > 0 || this.waitingAt[l] > 0 || this.eager)) this.arm(l);
     this.ttSum[l] += now - this.vehicles.enterTime[v];
     this.ttCount[l]++;
   }
 
-  /** Space freed by a vehicle that left link `l` has reached its upstream end (`CMD_RELEASE`). */
+  /**
+   * Apply the releases of link `l` due before the command being run (by time,
+   * then sequence number; `Scheduler.seqNow`), as their commands would have.
+   */
+  settle(l: number): void {
+    let count = this.ringCount[l];
+    if (count === 0) return;
+    const now = this.scheduler.now;
+    const seqNow = this.scheduler.seqNow;
+    const ring = this.ringOffsets[l];
+    const size = this.ringOffsets[l + 1] - ring;
+    let head = this.ringHead[l];
+    const before = count;
+    while (count > 0) {
+      const i = ring + head;
+      const t = this.releaseTime[i];
+      if (t > now || (t === now && this.releaseSeq[i] >= seqNow)) break;
+      this.groupOccupancy[this.releaseRing[i]]--;
+      head = head + 1 === size ? 0 : head + 1;
+      count--;
+    }
+    if (count === before) return;
+    this.occupancy[l] -= before - count;
+    this.pending -= before - count;
+    this.ringHead[l] = head;
+    this.ringCount[l] = count;
+  }
+
+  /** Push the `CMD_RELEASE` of link `l`'s next release (due ones applied first), if it has one and none is pushed. */
+  arm(l: number): void {
+    if (this.armed[l] === 1) return;
+    this.settle(l);
+    if (this.ringCount[l] === 0) return;
+    const i = this.ringOffsets[l] + this.ringHead[l];
+    this.armed[l] = 1;
+    this.scheduler.scheduleReserved(this.releaseTime[i], this.releaseSeq[i], RELEASE, l);
+  }
+
+  /** After link `l`'s `CMD_RELEASE` and its wake-ups: arm the next release while anything still waits for space on it. */
+  rearm(l: number): void {
+    if (this.armed[l] === 0 && this.ringCount[l] > 0 && (this.blockedInto[l] > 0 || this.waitingAt[l] > 0 || this.eager)) this.arm(l);
+  }
+
+  /** Arm every pending release from now on (the queue ran dry with releases pending); false when none is pending. */
+  armAll(): boolean {
+    if (this.pending === 0) return false;
+    this.eager = true;
+    for (let l = 0; l < this.ringCount.length; l++) if (this.ringCount[l] > 0) this.arm(l);
+    return true;
+  }
+
+  /** `CMD_RELEASE` of link `l`: its head release, armed, is due now; the space is returned. */
   free(l: number): void {
-    this.occupancy[l]--;
     const ring = this.ringOffsets[l];
     const head = this.ringHead[l];
+    if (this.armed[l] !== 1 || this.ringCount[l] === 0 || this.releaseSeq[ring + head] !== this.scheduler.seqNow) {
+      throw new Error(`internal: release of link ${l} run out of order (armed ${this.armed[l]}, pending ${this.ringCount[l]}, seq ${this.releaseSeq[ring + head]} vs ${this.scheduler.seqNow} at ${this.scheduler.now})`);
+    }
+    this.armed[l] = 0;
+    this.occupancy[l]--;
+    this.pending--;
     this.groupOccupancy[this.releaseRing[ring + head]]--;
     this.ringHead[l] = head + 1 === this.ringOffsets[l + 1] - ring ? 0 : head + 1;
     this.ringCount[l]--;
@@ -258,6 +345,7 @@ export class Links {
     this.departTail[g] = v;
     next[v] = NONE;
     this.waitingAt[l]++;
+    if (this.armed[l] === 0 && this.ringCount[l] > 0) this.arm(l); // it may wait for space
   }
 
   /**
@@ -268,6 +356,7 @@ export class Links {
   insert(l: number, now: number): void {
     const vehicles = this.vehicles;
     const queuedAt = vehicles.enterTime; // set by queueDeparture until the trip enters
+    if (this.ringCount[l] > 0) this.settle(l);
     while (this.waitingAt[l] > 0) {
       if (this.occupancy[l] >= this.storage[l]) return; // woken by the next release
       if (this.insertAt[l] > now) return; // a retry is already scheduled

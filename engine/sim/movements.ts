@@ -192,7 +192,11 @@ export class Movements {
     const v = this.queueHead[e];
     const group = links.groupOf(v, b, this.vehicles.routePos[v] + 1); // the lane group it takes on b
     if (!links.hasRoom(b, group)) {
-      this.blocked[e] = 1; // woken by a release on b
+      if (this.blocked[e] === 0) {
+        this.blocked[e] = 1; // woken by a release on b
+        links.blockedInto[b]++;
+        links.arm(b);
+      }
       return;
     }
     if (yields) {
@@ -229,6 +233,7 @@ export class Movements {
       const e = net.movementIn[first + slot];
       if (this.blocked[e] === 1) {
         this.blocked[e] = 0;
+        links.blockedInto[l]--;
         this.serve(e, now);
         if (this.blocked[e] === 0) this.wakeCursor[l] = slot + 1 === count ? 0 : slot + 1;
       }

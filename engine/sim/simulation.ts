@@ -80,6 +80,8 @@ export class Simulation {
   private readonly rerouting: Rerouting;
   private readonly gridlockWatch: GridlockWatch;
   private ended = false;
+  /** Trips departing in [start, end), in departure order (time, then trip index). */
+  private readonly departures: Int32Array;
 
   /**
    * A simulation of `trips` on `net` under `signals` (see `SignalSetup`).
@@ -94,7 +96,8 @@ export class Simulation {
     const { start, end } = this.options;
     const n = trips.count;
     if (n > MAX_COMMAND_ID + 1) throw new UsageError(`trips.count must be at most ${MAX_COMMAND_ID + 1} (vehicle ids of the event queue), got ${n}`);
-    const scheduler = new Scheduler(start, 1024 + 4 * Math.min(n, 1 << 20));
+    // The heap holds commands in flight only (departures are a presorted stream): a few per link and movement.
+    const scheduler = new Scheduler(start, 1024 + 2 * (net.linkCount + net.movementCount));
     this.scheduler = scheduler;
     this.vehicles = new Vehicles(n, trips.routeLinks.length, start);
     this.links = new Links(net, this.vehicles, scheduler, this.observers, this.options.vehicle);
@@ -106,13 +109,9 @@ export class Simulation {
 
     // Commands at the start, in this order (same-time commands run in scheduling order).
     this.controllers.start(start);
-    for (let v = 0; v < n; v++) {
-      const t = trips.depart[v];
-      if (t >= start && t < end) {
-        scheduler.schedule(t, DEPART, v);
-        this.vehicles.scheduled++;
-      }
-    }
+    this.departures = departureOrder(trips.depart, start, end);
+    scheduler.scheduleStream(DEPART, this.departures, trips.depart);
+    this.vehicles.scheduled = this.departures.length;
     this.rerouting.start(start);
     this.gridlockWatch.start(start);
   }
@@ -149,6 +148,7 @@ export class Simulation {
 
   /** Vehicles on link `l` plus space not yet freed at its upstream end. */
   linkOccupancy(l: number): number {
+    this.links.settle(l);
     return this.links.occupancy[l];
   }
 
@@ -179,7 +179,7 @@ export class Simulation {
 
   /** Bytes of per-vehicle state held by the kernel (route storage included). */
   get vehicleStateBytes(): number {
-    return this.vehicles.byteLength + this.rerouting.chosen.byteLength;
+    return this.vehicles.byteLength + this.rerouting.chosen.byteLength + this.departures.byteLength;
   }
 
   /** Run every command up to and including time `t` (s; clamped to the end time). Throws `UsageError` for a time before the clock. */
@@ -188,6 +188,7 @@ export class Simulation {
     const limit = Math.min(t, this.options.end);
     const s = this.scheduler;
     const { links, movements } = this;
+    for (;;) {
     while (!this.ended && s.size > 0 && s.peekTime() <= limit) {
       s.pop();
       const now = s.now;
@@ -202,13 +203,18 @@ export class Simulation {
           links.free(id);
           movements.wake(id, now);
           if (links.waitingAt[id] > 0) links.insert(id, now);
+          links.rearm(id);
           break;
         case INSERT: links.retryInsert(id, now); break;
         case ROUTING: this.rerouting.refresh(now); break;
         case CHECK: if (this.gridlockWatch.check(now)) this.declareGridlock(now); break;
       }
     }
+    // Queue dry with lazy releases pending: arm them all and let the clock pass them as their commands did.
+    if (this.ended || s.size > 0 || !links.armAll()) break;
+    }
     if (!this.ended) {
+      s.settle(s.now); // every command up to the limit has run
       if (limit >= this.options.end) {
         this.finish(this.options.end);
       } else if (s.size === 0 && this.vehicles.inNetwork + this.vehicles.waiting > 0) {
@@ -217,7 +223,7 @@ export class Simulation {
       } else if (s.size === 0) {
         this.finish(Math.max(s.now, limit));
       } else if (limit > s.now) {
-        s.now = limit;
+        s.settle(limit);
       }
     }
   }
@@ -272,7 +278,33 @@ export class Simulation {
 
   private finish(now: number): void {
     this.ended = true;
-    if (this.scheduler.now < now) this.scheduler.now = now;
+    if (this.scheduler.now < now) this.scheduler.settle(now);
     for (const o of this.observers) o.end?.(now);
   }
+}
+
+/**
+ * Indices of the trips departing in [start, end) (s), by departure time, equal
+ * times by trip index: the order in which scheduling each at its time, trip by
+ * trip, would run them. No sort when the table is already in that order.
+ */
+function departureOrder(depart: ArrayLike<number>, start: number, end: number): Int32Array {
+  let count = 0;
+  let sorted = true;
+  let previous = -Infinity;
+  for (let v = 0; v < depart.length; v++) {
+    const t = depart[v];
+    if (!(t >= start && t < end)) continue;
+    if (t < previous) sorted = false;
+    previous = t;
+    count++;
+  }
+  const order = new Int32Array(count);
+  let at = 0;
+  for (let v = 0; v < depart.length; v++) {
+    const t = depart[v];
+    if (t >= start && t < end) order[at++] = v;
+  }
+  if (!sorted) order.sort((a, b) => depart[a] - depart[b] || a - b);
+  return order;
 }

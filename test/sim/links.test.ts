@@ -66,15 +66,29 @@ describe('Links', () => {
     expect(links.occupancy[A]).toBe(2); // storage stays taken until the vehicles leave and the space is released
   });
 
-  it('leave schedules the release after the backward wave and counts the travel time; free returns the space', () => {
-    const { links, scheduler } = subStates(net, 1);
+  it('leave returns the space after the backward wave, applied when read, and counts the travel time; a release command only while a trip waits for the space', () => {
+    const { links, scheduler } = subStates(net, 2);
+    const exitA = links.groupOffsets[A + 1] - 1;
     links.enter(0, A, 10, 0);
     drain(scheduler);
-    links.leave(0, A, 40, links.groupOffsets[A + 1] - 1);
+    links.leave(0, A, 40, exitA);
     expect([links.ttSum[A], links.ttCount[A]]).toEqual([30, 1]);
-    expect(drain(scheduler)).toEqual([[65, CMD_RELEASE, A]]);
+    expect(drain(scheduler)).toEqual([]); // nobody waits for the space: no command
+    scheduler.settle(64.9);
+    links.settle(A);
+    expect([links.occupancy[A], links.groupOccupancy[exitA]]).toEqual([1, 1]);
+    scheduler.settle(65); // 40 s + 25 s of backward wave
+    links.settle(A);
+    expect([links.occupancy[A], links.groupOccupancy[exitA]]).toEqual([0, 0]);
+    // A trip waiting to enter A: the release is a command at its time, and free returns the space.
+    links.enter(1, A, 70, 0);
+    expect(drain(scheduler)).toEqual([[70 + links.driveTime[A], CMD_STOPLINE, 1]]);
+    links.leave(1, A, 90, exitA);
+    links.queueDeparture(0, A, 95);
+    expect(drain(scheduler)).toEqual([[115, CMD_RELEASE, A]]);
     links.free(A);
     expect(links.occupancy[A]).toBe(0);
+    expect(() => links.free(A)).toThrow(/out of order/);
   });
 
   it('insert lets waiting trips in one approach headway apart, in departure order, while storage lasts', () => {
@@ -97,7 +111,9 @@ describe('Links', () => {
     expect(vehicles.inNetwork).toBe(2);
     expect(drain(scheduler).filter(([, kind]) => kind === CMD_INSERT)).toEqual([[2, CMD_INSERT, B]]);
     const exitGroup = links.groupOffsets[B + 1] - 1; // trips without a further link wait in B's exit group
-    links.leave(3, B, 15, exitGroup);
+    links.leave(3, B, 15, exitGroup); // trips wait: its release is a command
+    const [[t, kind, id]] = drain(scheduler);
+    expect([kind, id, t <= 20]).toEqual([CMD_RELEASE, B, true]);
     links.free(B);
     links.insert(B, 20);
     expect(log.slice(4)).toEqual(['depart 2 B 20', 'enter 2 B 20']);

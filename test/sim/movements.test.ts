@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SIGNAL_GREEN, SIGNAL_RED } from '../../engine/signals/index.js';
-import { CMD_SERVICE } from '../../engine/sim/commands.js';
+import { CMD_RELEASE, CMD_SERVICE } from '../../engine/sim/commands.js';
 import { VEHICLE_MOVING, VEHICLE_QUEUED } from '../../engine/sim/vehicles.js';
 import { NO_LOSS_VEHICLE_MODEL, SUMO_VEHICLE_MODEL } from '../../engine/sim/losses.js';
 import { compile, RoadNetwork } from '../../engine/network/index.js';
@@ -60,8 +60,14 @@ describe('Movements', () => {
     k.observers.push({ leave: (v) => { order.push(v); } });
     arrive(k, 4, A, B, 21);
     arrive(k, 5, S, B, 21);
-    // Vehicles leave B (from its exit group: their last link) at 30, 40, 50 and 60 s; each release follows after the backward wave.
-    for (const t of [30, 40, 50, 60]) k.links.leave(0, B, t, k.links.groupOffsets[B + 1] - 1);
+    // Vehicles leave B (from its exit group: their last link) at 30, 40, 50 and 60 s; each release follows after the
+    // backward wave, a command because movements wait for the space.
+    const exitB = k.links.groupOffsets[B + 1] - 1;
+    k.links.leave(0, B, 30, exitB);
+    k.links.leave(1, B, 40, exitB);
+    expect(run(k, 45).filter(([, kind]) => kind === CMD_RELEASE).length).toBe(2);
+    k.links.leave(2, B, 50, exitB);
+    k.links.leave(3, B, 60, exitB);
     run(k, 100);
     // One vehicle per release, alternating approaches (a fixed order would give 2, 4, 3, 5), each in FIFO order.
     expect(order).toEqual([2, 3, 4, 5]);

@@ -25,6 +25,7 @@
  * predecessor of a junction is the link that reached it.
  */
 import type { CompiledNetwork } from '../network/compiled.js';
+import { BucketQueue, bucketWidth } from './bucket-queue.js';
 import type { MinQueue } from './heap.js';
 
 const NONE = -1;
@@ -117,12 +118,21 @@ export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, h
   let settled = 0;
   let end = NONE; // destination (forward) or meeting junction (bidirectional)
   let bidirectionalPath = false;
+  const buckets = new BucketQueue(n);
+  let width = 0; // bucket width for trees and batches; 0: use the heap
 
   function setCost(c: Float64Array): void {
+    let min = Infinity;
+    let max = 0;
     for (let i = 0; i < m; i++) {
-      outCost[i] = c[junctionOutLinks[i]];
+      const x = c[junctionOutLinks[i]];
+      outCost[i] = x;
       inCost[i] = c[junctionInLinks[i]];
+      if (x < min) min = x;
+      if (x > max) max = x;
     }
+    width = bucketWidth(min, max);
+    if (width > 0) buckets.configure(width, max);
   }
   setCost(cost);
 
@@ -241,17 +251,56 @@ export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, h
   /**
    * Dijkstra from `origin` over fill-reset labels: until every junction marked in
    * `need` with `mark` is settled (need !== null), or to the end (a full tree).
-   * A popped key above the junction's label is a stale duplicate.
+   * Queue: buckets when the link costs allow (see bucket-queue.ts), else the heap,
+   * where a popped key above the junction's label is a stale duplicate.
    */
   function settleAll(origin: number, need: Int32Array | null, mark: number, remaining: number): number {
     next();
     end = NONE;
     dist.fill(Infinity);
     pred.fill(NONE);
-    const h = heap;
     dist[origin] = 0;
+    settled = width > 0 ? settleBuckets(origin, need, mark, remaining) : settleHeap(origin, need, mark, remaining);
+    return remaining - reached;
+  }
+
+  /** Marked junctions the last settleBuckets/settleHeap reached. */
+  let reached = 0;
+
+  function settleBuckets(origin: number, need: Int32Array | null, mark: number, remaining: number): number {
+    const q = buckets;
+    q.clear();
+    q.set(origin, 0);
+    let count = 0;
+    let found = 0;
+    while (q.size > 0) {
+      const u = q.pop();
+      const d = dist[u];
+      count++;
+      if (need !== null && need[u] === mark) {
+        need[u] = 0;
+        if (++found === remaining) break;
+      }
+      if (through[u] === 0 && u !== origin) continue;
+      for (let i = junctionOutOffsets[u], stop = junctionOutOffsets[u + 1]; i < stop; i++) {
+        const v = outTo[i];
+        const nd = d + outCost[i];
+        if (nd < dist[v]) {
+          dist[v] = nd;
+          pred[v] = junctionOutLinks[i];
+          q.set(v, nd);
+        }
+      }
+    }
+    reached = found;
+    return count;
+  }
+
+  function settleHeap(origin: number, need: Int32Array | null, mark: number, remaining: number): number {
+    const h = heap;
     h.push(0, origin);
     let count = 0;
+    let found = 0;
     while (h.size > 0) {
       const u = h.pop();
       const d = h.poppedKey;
@@ -259,7 +308,7 @@ export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, h
       count++;
       if (need !== null && need[u] === mark) {
         need[u] = 0;
-        if (--remaining === 0) break;
+        if (++found === remaining) break;
       }
       if (through[u] === 0 && u !== origin) continue;
       for (let i = junctionOutOffsets[u], stop = junctionOutOffsets[u + 1]; i < stop; i++) {
@@ -272,8 +321,8 @@ export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, h
         }
       }
     }
-    settled = count;
-    return remaining;
+    reached = found;
+    return count;
   }
 
   function tree(origin: number): void {

@@ -52,6 +52,7 @@ export class BucketQueue {
   private head: Int32Array;
   private mask = 0;
   private inverseWidth = 0;
+  private width = 0;
   /** Absolute number of the bucket being emptied. */
   private current = 0;
   /** Queued junctions. */
@@ -71,6 +72,7 @@ export class BucketQueue {
     if (ring !== this.head.length) this.head = new Int32Array(ring).fill(NONE);
     this.mask = ring - 1;
     this.inverseWidth = 1 / width;
+    this.width = width;
   }
 
   /** Empty the queue (every junction unqueued) and start at bucket 0. */
@@ -108,6 +110,11 @@ export class BucketQueue {
     if (first !== NONE) prev[first] = v;
     head[b] = v;
     slot[v] = k;
+  }
+
+  /** Lower edge of the bucket being emptied (same unit as the keys): no queued key is below it. */
+  floorKey(): number {
+    return this.current * this.width;
   }
 
   /** Remove and return a junction of the lowest non-empty bucket (its label is final); -1 when empty. */

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { DirectedGraph } from 'graphology';
-import { singleSource } from 'graphology-shortest-path/dijkstra.js';
+import { bidirectional, singleSource } from 'graphology-shortest-path/dijkstra.js';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../engine/network/index.js';
 import { grid } from '../../engine/network/generators/index.js';
@@ -100,6 +100,38 @@ describe('trees on the bucket queue', () => {
         for (let i = 0; i < 5; i++) expect(batch.costs[i]).toBe(costs[destinations[i]]);
       }),
       { numRuns: 40, seed: 9 },
+    );
+  });
+});
+
+describe('one-to-one searches on the bucket queue', () => {
+  it('A* (labels corrected, exact stop) and Dijkstra equal graphology on real-valued costs; the path sums to the cost', () => {
+    const net = compile(grid(12, 12, { spacing: 100 }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 1, max: 1.6, noNaN: true }), { minLength: net.linkCount, maxLength: net.linkCount }),
+        fc.array(fc.tuple(fc.nat(net.junctionCount - 1), fc.nat(net.junctionCount - 1)), { minLength: 1, maxLength: 8 }),
+        (factors, pairs) => {
+          const cost = Float64Array.from(net.linkFreeFlowTime, (t, l) => t * factors[l]);
+          const router = createRouter(net, { cost });
+          const g = new DirectedGraph();
+          for (let j = 0; j < net.junctionCount; j++) g.addNode(String(j));
+          for (let l = 0; l < net.linkCount; l++) g.addEdge(String(net.linkFrom[l]), String(net.linkTo[l]), { weight: cost[l] });
+          for (const [o, d] of pairs) {
+            const p = bidirectional(g, String(o), String(d), 'weight')!;
+            let expected = 0;
+            for (let i = 0; i + 1 < p.length; i++) expected += g.getEdgeAttribute(g.edge(p[i], p[i + 1]), 'weight') as number;
+            for (const algorithm of ['astar', 'dijkstra'] as const) {
+              const c = router.route(o, d, algorithm);
+              expect(c).toBeCloseTo(expected, 9);
+              let sum = 0;
+              for (const l of router.lastPath()) sum += cost[l];
+              expect(sum).toBe(o === d ? 0 : c);
+            }
+          }
+        },
+      ),
+      { numRuns: 60, seed: 11 },
     );
   });
 });

@@ -22,7 +22,10 @@
  * One-to-one searches reset labels by epoch stamps; trees and batches, which
  * touch every junction anyway, reset by `fill` and skip stale heap entries by
  * comparing the popped key with the label (no stamps in the inner loop). The
- * predecessor of a junction is the link that reached it.
+ * predecessor of a junction is the link that reached it. Trees, batches and
+ * forward (A*, Dijkstra) searches run on the bucket queue when the costs allow
+ * (bucket-queue.ts; A* then corrects labels, see `forwardBuckets`), on the heap
+ * otherwise; bidirectional searches always on the heaps.
  */
 import type { CompiledNetwork } from '../network/compiled.js';
 import { BucketQueue, bucketWidth } from './bucket-queue.js';
@@ -64,6 +67,8 @@ export function isUnrestricted(net: CompiledNetwork): boolean {
 export interface JunctionSearch {
   /** Labels settled by the last search. */
   readonly settled: number;
+  /** Whether trees, batches and forward searches use the bucket queue under the current costs. */
+  readonly buckets: boolean;
   /** Cost of the cheapest route to each junction found by the last tree/until search (valid where reached). */
   readonly cost: Float64Array;
   /** Last link of that route (-1 at the origin and where unreached). */
@@ -91,7 +96,7 @@ export interface JunctionSearch {
 }
 
 /** Create the junction-level search for `net` over link costs `cost` (see `setCost`). */
-export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, heap: MinQueue, heapB: MinQueue): JunctionSearch {
+export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, heap: MinQueue, heapB: MinQueue, useBuckets = true): JunctionSearch {
   const n = net.junctionCount;
   const m = net.linkCount;
   const { linkFrom, linkTo, junctionOutOffsets, junctionOutLinks, junctionInOffsets, junctionInLinks, junctionX, junctionY } = net;
@@ -132,7 +137,7 @@ export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, h
       if (x < min) min = x;
       if (x > max) max = x;
     }
-    width = bucketWidth(min, max);
+    width = useBuckets ? bucketWidth(min, max) : 0;
     // A* keys rise by at most twice a link's cost per step (cost plus heuristic change), trees' by one.
     if (width > 0) buckets.configure(width, 2 * max + width);
   }
@@ -428,6 +433,7 @@ export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, h
 
   return {
     get settled() { return settled; },
+    get buckets() { return width > 0; },
     cost: dist,
     link: pred,
     setCost,

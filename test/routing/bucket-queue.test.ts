@@ -67,6 +67,24 @@ describe('BucketQueue', () => {
   });
 });
 
+describe('createRouter: which queue', () => {
+  it('uses buckets when costs allow, the heap for a zero cost or with buckets: false, with the same costs', () => {
+    const net = compile(grid(6, 6, { spacing: 100 }));
+    const cost = Float64Array.from(net.linkFreeFlowTime, (t, l) => t * (1 + (l % 5) / 10));
+    const withBuckets = createRouter(net, { cost });
+    const heap = createRouter(net, { cost, buckets: false });
+    expect(withBuckets.queue).toBe('buckets');
+    expect(heap.queue).toBe('heap');
+    for (let j = 0; j < net.junctionCount; j++) expect(withBuckets.route(0, j)).toBe(heap.route(0, j));
+    const zero = Float64Array.from(cost);
+    zero[3] = 0;
+    withBuckets.setCost(zero);
+    expect(withBuckets.queue).toBe('heap');
+    // @ts-expect-error a wrong type on purpose
+    expect(() => createRouter(net, { buckets: 'yes' })).toThrow(/buckets must be true or false/);
+  });
+});
+
 describe('trees on the bucket queue', () => {
   it('equal graphology dijkstra.singleSource on real-valued costs, settle each junction once, and every tree path sums to its cost', () => {
     const net = compile(grid(12, 12, { spacing: 100 }));

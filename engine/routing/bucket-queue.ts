@@ -67,6 +67,7 @@ export class BucketQueue {
 
   /** Use buckets of `width` (> 0) for labels that span at most `span` (same unit): sizes the ring. */
   configure(width: number, span: number): void {
+    this.clear(); // with the old ring and width: entries left by an early-exit search
     let ring = 4;
     while (ring < span / width + 2) ring *= 2;
     if (ring !== this.head.length) this.head = new Int32Array(ring).fill(NONE);

@@ -50,7 +50,7 @@ function checkAlgorithm(a: OneToOneAlgorithm): OneToOneAlgorithm {
 
 /**
  * Create a router over `net`. Allocates its working memory once: about 100
- * bytes per link for the link-level search, plus 24 bytes per link and 60 per
+ * bytes per link for the link-level search, plus 24 bytes per link and 76 per
  * junction for the junction-level one when the network qualifies.
  */
 export function createRouter(net: CompiledNetwork, options: RouterOptions = {}): Router {

@@ -80,8 +80,36 @@ describe('createRouter: which queue', () => {
     zero[3] = 0;
     withBuckets.setCost(zero);
     expect(withBuckets.queue).toBe('heap');
+    // New costs of another span resize the ring while an early-exit search left junctions queued.
+    withBuckets.setCost(cost);
+    withBuckets.route(0, 7);
+    const wide = Float64Array.from(net.linkFreeFlowTime, (t, l) => t * (1 + (l % 7) * 6));
+    withBuckets.setCost(wide);
+    heap.setCost(wide);
+    expect(withBuckets.queue).toBe('buckets');
+    for (let o = 0; o < net.junctionCount; o += 5) {
+      for (let j = 0; j < net.junctionCount; j++) expect(withBuckets.route(o, j)).toBe(heap.route(o, j));
+      const tree = Float64Array.from(withBuckets.tree(o).junctionCost);
+      expect(tree).toEqual(Float64Array.from(heap.tree(o).junctionCost));
+    }
     // @ts-expect-error a wrong type on purpose
     expect(() => createRouter(net, { buckets: 'yes' })).toThrow(/buckets must be true or false/);
+  });
+});
+
+describe('BucketQueue.configure', () => {
+  it('empties the queue it resizes: junctions an early-exit search left queued are not queued any more', () => {
+    const q = new BucketQueue(10);
+    q.configure(1, 3);
+    for (let v = 0; v < 6; v++) q.set(v, 0.5 + v / 2);
+    expect(q.pop()).toBeGreaterThanOrEqual(0);
+    q.configure(1, 100); // new costs of another span: a larger ring
+    expect(q.size).toBe(0);
+    for (let v = 0; v < 6; v++) q.set(v, 5 + v);
+    const popped: number[] = [];
+    while (q.size > 0) popped.push(q.pop());
+    expect(popped).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(q.pop()).toBe(-1);
   });
 });
 

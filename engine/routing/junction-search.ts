@@ -338,6 +338,11 @@ export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, h
     return remaining - reached;
   }
 
+  // settleBuckets and settleHeap are one loop written twice on purpose: one loop
+  // over both queues behind the MinQueue shape (the bucket queue keeping each
+  // junction's key for `poppedKey`) made trees 1.19-1.22x faster than the heap
+  // instead of 1.36x (old against new, interleaved in one process).
+
   /** Marked junctions the last settleBuckets/settleHeap reached. */
   let reached = 0;
 

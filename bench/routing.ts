@@ -9,14 +9,16 @@
  *   greenwave bench routing [--ci]   the same from the command
  *
  * Gated cases (floors: see ROUTING_FLOORS below for how they were set):
- *  - one-to-one on a 200x200 grid, A* (junction search, typed heap) vs `dijkstra.bidirectional`
+ *  - one-to-one on a 200x200 grid, A* (junction search; the bucket queue, as the
+ *    grid's link costs span less than 64x) vs `dijkstra.bidirectional`
  *  - one-to-all tree on the same grid vs `dijkstra.singleSource`
  *  - batch routing of trips on a 30x30 grid vs graphology `singleSource` per distinct origin
  *  - the 60,000-trip batch vs SUMO duarouter (recorded with the reference workload)
  * Both sides run the same seeded queries in every sample (CI mode: fewer
  * queries and a ninth of the batch's origins). Informational rows (full mode) compare A*,
- * bidirectional and plain Dijkstra, the typed heap against `fastpriorityqueue`,
- * and the turn-aware link-level search. Link costs are free-flow times times a
+ * bidirectional and plain Dijkstra, the bucket queue against the typed heap and
+ * `fastpriorityqueue` (`buckets: false`), and the turn-aware link-level search.
+ * Link costs are free-flow times times a
  * seeded factor in [1, 1.5), so routes are not grid-degenerate. Every peer
  * answer is checked against greenwave's: a benchmark whose two sides disagree
  * is invalid and fails.
@@ -106,6 +108,7 @@ async function run(ctx: BenchContext): Promise<void> {
 
   const check = createRouter(big, { cost: bigCost });
   const checkLinks = createRouter(big, { cost: bigCost, search: 'links' });
+  const checkHeap = createRouter(big, { cost: bigCost, buckets: false });
   // Agreement on the timed queries and more seeded ones.
   const checked = [...queries, ...Array.from({ length: CI ? 8 : 30 }, () => [Math.floor(rnd() * big.junctionCount), Math.floor(rnd() * big.junctionCount)] as const)];
   for (let i = 0; i < checked.length; i++) {
@@ -114,6 +117,7 @@ async function run(ctx: BenchContext): Promise<void> {
     for (const a of ['astar', 'bidirectional', 'dijkstra'] as const) {
       agreement.agree(check.route(o, d, a), expected, `junction ${a} query ${i}`);
       agreement.agree(checkLinks.route(o, d, a), expected, `link ${a} query ${i}`);
+      agreement.agree(checkHeap.route(o, d, a), expected, `junction ${a} (heap) query ${i}`);
     }
   }
 
@@ -126,21 +130,23 @@ async function run(ctx: BenchContext): Promise<void> {
       return s;
     },
   };
-  const oneToOneRows: Array<[OneToOneAlgorithm, HeapKind, 'auto' | 'links']> = CI
-    ? [['astar', 'typed', 'auto']]
+  // [algorithm, heap, search level, bucket queue allowed]
+  const oneToOneRows: Array<[OneToOneAlgorithm, HeapKind, 'auto' | 'links', boolean]> = CI
+    ? [['astar', 'typed', 'auto', true]]
     : [
-        ['astar', 'typed', 'auto'], ['astar', 'fastpriorityqueue', 'auto'],
-        ['bidirectional', 'typed', 'auto'], ['bidirectional', 'fastpriorityqueue', 'auto'],
-        ['dijkstra', 'typed', 'auto'], ['dijkstra', 'fastpriorityqueue', 'auto'],
-        ['astar', 'typed', 'links'], ['bidirectional', 'typed', 'links'], ['dijkstra', 'typed', 'links'],
+        ['astar', 'typed', 'auto', true], ['astar', 'typed', 'auto', false], ['astar', 'fastpriorityqueue', 'auto', false],
+        ['bidirectional', 'typed', 'auto', true], ['bidirectional', 'fastpriorityqueue', 'auto', true],
+        ['dijkstra', 'typed', 'auto', true], ['dijkstra', 'typed', 'auto', false],
+        ['astar', 'typed', 'links', true], ['bidirectional', 'typed', 'links', true], ['dijkstra', 'typed', 'links', true],
       ];
   const settled: Record<string, number> = {};
-  for (const [algorithm, heap, search] of oneToOneRows) {
-    const router = createRouter(big, { cost: bigCost, heap, search });
+  for (const [algorithm, heap, search, buckets] of oneToOneRows) {
+    const router = createRouter(big, { cost: bigCost, heap, search, buckets });
     const level = router.searchLevel === 'junctions' ? 'junction search' : 'link search (turn-aware)';
-    const gated = algorithm === 'astar' && heap === 'typed' && search === 'auto';
+    const queue = router.searchLevel === 'junctions' && router.queue === 'buckets' && algorithm !== 'bidirectional' ? 'bucket queue' : `${heap} heap`;
+    const gated = algorithm === 'astar' && heap === 'typed' && search === 'auto' && buckets;
     const subject: Side = {
-      name: `greenwave ${algorithm}, ${level}, ${heap} heap`,
+      name: `greenwave ${algorithm}, ${level}, ${queue}`,
       ops: SET,
       run: () => {
         let s = 0;
@@ -149,13 +155,13 @@ async function run(ctx: BenchContext): Promise<void> {
       },
     };
     const c = await ctx.compare('one-to-one, 200x200 grid', subject, peerOneToOne, { minPairs: 5, maxPairs: CI ? 10 : 15, budgetMs: CI ? 40_000 : 60_000 });
-    ctx.ratio(`one-to-one 200x200, ${algorithm}, ${level}, ${heap} heap`, c, gated ? { floor: ROUTING_FLOORS.oneToOne, target: '>= 100x' } : {});
+    ctx.ratio(`one-to-one 200x200, ${algorithm}, ${level}, ${queue}`, c, gated ? { floor: ROUTING_FLOORS.oneToOne, target: '>= 100x' } : {});
     let total = 0;
     for (const [o, d] of queries) {
       router.route(o, d, algorithm);
       total += router.lastSettled;
     }
-    settled[`${algorithm} ${router.searchLevel}`] = Math.round(total / queries.length);
+    settled[`${algorithm} ${router.searchLevel} ${queue}`] = Math.round(total / queries.length);
   }
   ctx.data.settledPerQuery = settled;
 
@@ -171,12 +177,14 @@ async function run(ctx: BenchContext): Promise<void> {
     ops: treeOrigins.length,
     run: () => treeOrigins.reduce((s, o) => s + Object.keys(singleSource(bigGraph, String(o), 'weight')).length, 0),
   };
-  for (const [heap, search] of CI ? [['typed', 'auto'] as const] : [['typed', 'auto'], ['fastpriorityqueue', 'auto'], ['typed', 'links']] as const) {
-    const router = createRouter(big, { cost: bigCost, heap, search });
+  const treeRows: Array<[HeapKind, 'auto' | 'links', boolean]> = CI ? [['typed', 'auto', true]] : [['typed', 'auto', true], ['typed', 'auto', false], ['fastpriorityqueue', 'auto', false], ['typed', 'links', true]];
+  for (const [heap, search, buckets] of treeRows) {
+    const router = createRouter(big, { cost: bigCost, heap, search, buckets });
     const level = router.searchLevel === 'junctions' ? 'junction search' : 'link search (turn-aware)';
-    const subject: Side = { name: `greenwave tree, ${level}, ${heap} heap`, ops: treeOrigins.length, run: () => treeOrigins.reduce((s, o) => s + router.tree(o).junctionCost[0], 0) };
+    const queue = router.searchLevel === 'junctions' && router.queue === 'buckets' ? 'bucket queue' : `${heap} heap`;
+    const subject: Side = { name: `greenwave tree, ${level}, ${queue}`, ops: treeOrigins.length, run: () => treeOrigins.reduce((s, o) => s + router.tree(o).junctionCost[0], 0) };
     const c = await ctx.compare('one-to-all tree, 200x200 grid', subject, peerTree, { minPairs: 5, maxPairs: CI ? 10 : 15, budgetMs: CI ? 40_000 : 60_000 });
-    ctx.ratio(`one-to-all tree 200x200, ${level}, ${heap} heap`, c, heap === 'typed' && search === 'auto' ? { floor: ROUTING_FLOORS.tree, target: '>= 80x' } : {});
+    ctx.ratio(`one-to-all tree 200x200, ${level}, ${queue}`, c, heap === 'typed' && search === 'auto' && buckets ? { floor: ROUTING_FLOORS.tree, target: '>= 80x' } : {});
   }
 
   // ---------------------------------------------------------------- 60k trips, 30x30 grid

@@ -22,9 +22,13 @@
  * One-to-one searches reset labels by epoch stamps; trees and batches, which
  * touch every junction anyway, reset by `fill` and skip stale heap entries by
  * comparing the popped key with the label (no stamps in the inner loop). The
- * predecessor of a junction is the link that reached it.
+ * predecessor of a junction is the link that reached it. Trees, batches and
+ * forward (A*, Dijkstra) searches run on the bucket queue when the costs allow
+ * (bucket-queue.ts; A* then corrects labels, see `forwardBuckets`), on the heap
+ * otherwise; bidirectional searches always on the heaps.
  */
 import type { CompiledNetwork } from '../network/compiled.js';
+import { BucketQueue, bucketWidth } from './bucket-queue.js';
 import type { MinQueue } from './heap.js';
 
 const NONE = -1;
@@ -63,6 +67,8 @@ export function isUnrestricted(net: CompiledNetwork): boolean {
 export interface JunctionSearch {
   /** Labels settled by the last search. */
   readonly settled: number;
+  /** Whether trees, batches and forward searches use the bucket queue under the current costs. */
+  readonly buckets: boolean;
   /** Cost of the cheapest route to each junction found by the last tree/until search (valid where reached). */
   readonly cost: Float64Array;
   /** Last link of that route (-1 at the origin and where unreached). */
@@ -90,7 +96,7 @@ export interface JunctionSearch {
 }
 
 /** Create the junction-level search for `net` over link costs `cost` (see `setCost`). */
-export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, heap: MinQueue, heapB: MinQueue): JunctionSearch {
+export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, heap: MinQueue, heapB: MinQueue, useBuckets = true): JunctionSearch {
   const n = net.junctionCount;
   const m = net.linkCount;
   const { linkFrom, linkTo, junctionOutOffsets, junctionOutLinks, junctionInOffsets, junctionInLinks, junctionX, junctionY } = net;
@@ -117,12 +123,23 @@ export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, h
   let settled = 0;
   let end = NONE; // destination (forward) or meeting junction (bidirectional)
   let bidirectionalPath = false;
+  const buckets = new BucketQueue(n);
+  let width = 0; // bucket width; 0: use the heap
+  const keyOf = new Float64Array(n); // A* on buckets: the key a junction was queued with
 
   function setCost(c: Float64Array): void {
+    let min = Infinity;
+    let max = 0;
     for (let i = 0; i < m; i++) {
-      outCost[i] = c[junctionOutLinks[i]];
+      const x = c[junctionOutLinks[i]];
+      outCost[i] = x;
       inCost[i] = c[junctionInLinks[i]];
+      if (x < min) min = x;
+      if (x > max) max = x;
     }
+    width = useBuckets ? bucketWidth(min, max) : 0;
+    // A* keys rise by at most twice a link's cost per step (cost plus heuristic change), trees' by one.
+    if (width > 0) buckets.configure(width, 2 * max + width);
   }
   setCost(cost);
 
@@ -139,6 +156,7 @@ export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, h
 
   /** A* (scale > 0) or Dijkstra (scale = 0) from `origin` until `destination` is settled. */
   function forward(origin: number, destination: number, scale: number): number {
+    if (width > 0) return forwardBuckets(origin, destination, scale);
     next();
     const ep = epoch;
     const h = heap;
@@ -177,6 +195,72 @@ export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, h
       }
     }
     return Infinity;
+  }
+
+  /**
+   * `forward` on the bucket queue. With a heuristic, the reduced cost of a link
+   * (cost - h(from) + h(to)) can be near 0, so a label popped from the lowest
+   * bucket is not always final: the search corrects labels (a junction whose
+   * label drops is queued again and expanded again) and stops once the lowest
+   * bucket starts at or above the best cost found to the destination. That is
+   * exact: the first junction of a cheaper route not yet expanded at its final
+   * label would be queued with a key (label + heuristic, a lower bound of that
+   * route's cost, the heuristic being consistent) below it. About 13% more
+   * expansions than the heap's A* on the 200x200 benchmark grid, each much cheaper.
+   */
+  function forwardBuckets(origin: number, destination: number, scale: number): number {
+    next();
+    const ep = epoch;
+    const q = buckets;
+    const tx = junctionX[destination];
+    const ty = junctionY[destination];
+    end = NONE;
+    bidirectionalPath = false;
+    q.clear();
+    dist[origin] = 0; pred[origin] = NONE; seen[origin] = ep;
+    const dx0 = junctionX[origin] - tx;
+    const dy0 = junctionY[origin] - ty;
+    keyOf[origin] = scale * Math.sqrt(dx0 * dx0 + dy0 * dy0);
+    q.set(origin, keyOf[origin]);
+    let best = Infinity;
+    let count = 0;
+    while (q.size > 0) {
+      const u = q.pop();
+      const ku = keyOf[u];
+      if (ku >= best) {
+        if (q.floorKey() >= best) break;
+        continue;
+      }
+      count++;
+      const d = dist[u];
+      if (u === destination) {
+        best = d;
+        end = u;
+        continue;
+      }
+      if (through[u] === 0 && u !== origin) continue;
+      for (let i = junctionOutOffsets[u], stop = junctionOutOffsets[u + 1]; i < stop; i++) {
+        const v = outTo[i];
+        const nd = d + outCost[i];
+        if (seen[v] !== ep || nd < dist[v]) {
+          dist[v] = nd;
+          pred[v] = junctionOutLinks[i];
+          seen[v] = ep;
+          let key = nd;
+          if (scale > 0) {
+            const dx = junctionX[v] - tx;
+            const dy = junctionY[v] - ty;
+            key += scale * Math.sqrt(dx * dx + dy * dy);
+          }
+          if (key < best) {
+            keyOf[v] = key;
+            q.set(v, key);
+          }
+        }
+      }
+    }
+    settled = count;
+    return best;
   }
 
   function bidirectional(origin: number, destination: number): number {
@@ -241,17 +325,61 @@ export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, h
   /**
    * Dijkstra from `origin` over fill-reset labels: until every junction marked in
    * `need` with `mark` is settled (need !== null), or to the end (a full tree).
-   * A popped key above the junction's label is a stale duplicate.
+   * Queue: buckets when the link costs allow (see bucket-queue.ts), else the heap,
+   * where a popped key above the junction's label is a stale duplicate.
    */
   function settleAll(origin: number, need: Int32Array | null, mark: number, remaining: number): number {
     next();
     end = NONE;
     dist.fill(Infinity);
     pred.fill(NONE);
-    const h = heap;
     dist[origin] = 0;
+    settled = width > 0 ? settleBuckets(origin, need, mark, remaining) : settleHeap(origin, need, mark, remaining);
+    return remaining - reached;
+  }
+
+  // settleBuckets and settleHeap are one loop written twice on purpose: one loop
+  // over both queues behind the MinQueue shape (the bucket queue keeping each
+  // junction's key for `poppedKey`) made trees 1.19-1.22x faster than the heap
+  // instead of 1.36x (old against new, interleaved in one process).
+
+  /** Marked junctions the last settleBuckets/settleHeap reached. */
+  let reached = 0;
+
+  function settleBuckets(origin: number, need: Int32Array | null, mark: number, remaining: number): number {
+    const q = buckets;
+    q.clear();
+    q.set(origin, 0);
+    let count = 0;
+    let found = 0;
+    while (q.size > 0) {
+      const u = q.pop();
+      const d = dist[u];
+      count++;
+      if (need !== null && need[u] === mark) {
+        need[u] = 0;
+        if (++found === remaining) break;
+      }
+      if (through[u] === 0 && u !== origin) continue;
+      for (let i = junctionOutOffsets[u], stop = junctionOutOffsets[u + 1]; i < stop; i++) {
+        const v = outTo[i];
+        const nd = d + outCost[i];
+        if (nd < dist[v]) {
+          dist[v] = nd;
+          pred[v] = junctionOutLinks[i];
+          q.set(v, nd);
+        }
+      }
+    }
+    reached = found;
+    return count;
+  }
+
+  function settleHeap(origin: number, need: Int32Array | null, mark: number, remaining: number): number {
+    const h = heap;
     h.push(0, origin);
     let count = 0;
+    let found = 0;
     while (h.size > 0) {
       const u = h.pop();
       const d = h.poppedKey;
@@ -259,7 +387,7 @@ export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, h
       count++;
       if (need !== null && need[u] === mark) {
         need[u] = 0;
-        if (--remaining === 0) break;
+        if (++found === remaining) break;
       }
       if (through[u] === 0 && u !== origin) continue;
       for (let i = junctionOutOffsets[u], stop = junctionOutOffsets[u + 1]; i < stop; i++) {
@@ -272,8 +400,8 @@ export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, h
         }
       }
     }
-    settled = count;
-    return remaining;
+    reached = found;
+    return count;
   }
 
   function tree(origin: number): void {
@@ -310,6 +438,7 @@ export function createJunctionSearch(net: CompiledNetwork, cost: Float64Array, h
 
   return {
     get settled() { return settled; },
+    get buckets() { return width > 0; },
     cost: dist,
     link: pred,
     setCost,

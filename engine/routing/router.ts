@@ -21,6 +21,10 @@
  * One-to-all trees and batch routing (batch.ts: trips grouped by origin, one
  * early-exit search per origin) complete the API.
  *
+ * Queue: junction-level trees, batches and A* and Dijkstra searches use the bucket
+ * queue (bucket-queue.ts) wherever every link costs more than 0 and at most
+ * `MAX_COST_SPAN` times the cheapest, the heap elsewhere; which of two equal-cost
+ * routes comes back follows from the queue's order (deterministic either way).
  * All working arrays are allocated once per router and reset by epoch stamps or,
  * for full trees, by `fill`; the queues are reused. A router is not re-entrant:
  * use one per thread of work (they are cheap).
@@ -46,7 +50,7 @@ function checkAlgorithm(a: OneToOneAlgorithm): OneToOneAlgorithm {
 
 /**
  * Create a router over `net`. Allocates its working memory once: about 100
- * bytes per link for the link-level search, plus 24 bytes per link and 60 per
+ * bytes per link for the link-level search, plus 24 bytes per link and 76 per
  * junction for the junction-level one when the network qualifies.
  */
 export function createRouter(net: CompiledNetwork, options: RouterOptions = {}): Router {
@@ -56,6 +60,7 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
   const heapKind = options.heap ?? 'typed';
   if (heapKind !== 'typed' && heapKind !== 'fastpriorityqueue') throw new UsageError(`heap must be "typed" or "fastpriorityqueue", got ${String(heapKind)}`);
   const defaultAlgorithm = checkAlgorithm(options.algorithm ?? 'astar');
+  if (options.buckets !== undefined && typeof options.buckets !== 'boolean') throw new UsageError(`buckets must be true or false, got ${String(options.buckets)}`);
   const searchOption = options.search ?? 'auto';
   if (searchOption !== 'auto' && searchOption !== 'links') throw new UsageError(`search must be "auto" or "links", got ${String(searchOption)}`);
 
@@ -65,7 +70,7 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
   const heapB: MinQueue = createQueue(heapKind, 1024);
   const links = createLinkSearch(net, cost, heap, heapB);
   const junctionLevel = searchOption === 'auto' && isUnrestricted(net);
-  const junctions: JunctionSearch | null = junctionLevel ? createJunctionSearch(net, cost, heap, heapB) : null;
+  const junctions: JunctionSearch | null = junctionLevel ? createJunctionSearch(net, cost, heap, heapB, options.buckets ?? true) : null;
   const batch = createBatchRouter(n);
   /** The search whose result `lastPath`/`lastSettled` report. */
   let last: 'junctions' | 'links' | 'empty' = 'empty';
@@ -202,6 +207,7 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
     get cost() { return cost; },
     get lastSettled() { return last === 'junctions' ? junctions!.settled : last === 'links' ? links.settled : 0; },
     searchLevel: junctionLevel ? 'junctions' : 'links',
+    get queue() { return junctions?.buckets === true ? 'buckets' : 'heap'; },
     setCost,
     route,
     routeLinks,

@@ -13,8 +13,15 @@ export type OneToOneAlgorithm = 'astar' | 'bidirectional' | 'dijkstra';
 export interface RouterOptions {
   /** Cost per link (any non-negative unit, usually seconds). Default: free-flow time. */
   cost?: Float64Array;
-  /** Priority queue implementation. Default `typed`, the faster in `bench/routing`. */
+  /** Priority queue implementation where a heap is used. Default `typed`, the faster in `bench/routing`. */
   heap?: HeapKind;
+  /**
+   * Junction-level trees, batches and A* and Dijkstra one-to-one searches run on a
+   * bucket queue when every link costs more than 0 and at most 64 times the
+   * cheapest (see bucket-queue.ts), on the heap otherwise. Default true; false:
+   * always the heap (to compare them).
+   */
+  buckets?: boolean;
   /** Default one-to-one algorithm. Default `astar`, the faster in `bench/routing`. */
   algorithm?: OneToOneAlgorithm;
   /**
@@ -53,6 +60,8 @@ export interface Router {
   readonly lastSettled: number;
   /** Whether junction-to-junction queries search junctions (`junctions`) or links (`links`). */
   readonly searchLevel: 'junctions' | 'links';
+  /** Queue of junction-level trees, batches and A* and Dijkstra searches under the current costs (`setCost` may change it); bidirectional and link-level searches always use the heap. */
+  readonly queue: 'buckets' | 'heap';
   /**
    * Use `cost` (length = link count, every entry finite and >= 0) from now on. The
    * router copies it into its search layout: after changing the array's contents,

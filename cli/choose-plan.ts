@@ -69,7 +69,16 @@ export interface Choice<C extends string> {
   plan: ScoredPlan;
   /** Best-ranked plan of each search, in the order of the searches. */
   bestOf: Array<{ search: DoneSearch<C>; plan: ScoredPlan }>;
+  /** Every plan that was a candidate, best first (the re-ranking's order; without it, the best of each search by training value). */
+  ranked: Array<RankedPlan<C>>;
   rerank?: RerankResult;
+}
+
+/** A candidate plan with its search and its label in the re-ranking ("fixed-time #2"). */
+export interface RankedPlan<C extends string> {
+  search: DoneSearch<C>;
+  label: string;
+  plan: ScoredPlan;
 }
 
 /**
@@ -82,10 +91,12 @@ export async function choosePlan<C extends string>(
   options: { pairs: ReadonlyArray<readonly [number, number]>; objective: ObjectiveName; penalty: number; label: (c: C) => string; signal?: AbortSignal },
 ): Promise<Choice<C>> {
   const byTraining = done.reduce((a, b) => (isBetterScore(b.result.best, a.result.best) ? b : a));
-  const fallback: Choice<C> = { search: byTraining, plan: byTraining.result.best, bestOf: done.map((s) => ({ search: s, plan: s.result.best })) };
-  const inputs: Array<{ search: DoneSearch<C>; label: string; plan: ScoredPlan; starvationReference?: number }> = [];
+  const bests = [...done].sort((a, b) => (isBetterScore(a.result.best, b.result.best) ? -1 : isBetterScore(b.result.best, a.result.best) ? 1 : 0))
+    .map((s) => ({ search: s, label: `${options.label(s.control)} #1`, plan: s.result.best }));
+  const fallback: Choice<C> = { search: byTraining, plan: byTraining.result.best, bestOf: done.map((s) => ({ search: s, plan: s.result.best })), ranked: bests };
+  const inputs: Array<RankedPlan<C> & { starvationReference?: number }> = [];
   for (const s of done) {
-    const top = s.result.elite.slice(0, RERANK_TOP).map((plan, k) => ({ search: s, label: `${options.label(s.control)} #${k + 1}`, plan }));
+    const top = s.result.elite.slice(0, RERANK_TOP).map((plan, k): RankedPlan<C> => ({ search: s, label: `${options.label(s.control)} #${k + 1}`, plan }));
     const start = s.result.start;
     const startIn = !Number.isFinite(start.value) || top.some((t) => t.plan.x === null);
     const own = startIn ? top : [...top, { search: s, label: `${options.label(s.control)} start`, plan: start }];
@@ -103,5 +114,6 @@ export async function choosePlan<C extends string>(
     return { search: s, plan: own[0]?.plan ?? s.result.best };
   });
   const chosen = inputs[rerank.chosen];
-  return { search: chosen.search, plan: chosen.plan, bestOf, rerank };
+  const byLabel = new Map(inputs.map((i) => [i.label, i]));
+  return { search: chosen.search, plan: chosen.plan, bestOf, ranked: rerank.ranked.map((e) => byLabel.get(e.label)!), rerank };
 }

@@ -150,8 +150,9 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .option('--job-id <id>', 'with --redis: the job id (default: from the scenario and options, so a restart reuses finished evaluations)')
     .option('--no-compare', 'skip the held-out comparison')
     .option('--sumo <files...>', 'the scenario\'s own SUMO files (network, routes, additional, .sumocfg; any order): plan.add.xml is written onto that network')
-    .option('--verify-sumo', 'after the comparison, run current, Webster and the optimised plan in SUMO micro on those files (verify-sumo.json)')
+    .option('--verify-sumo', 'after the comparison, run current, Webster and the best candidate plans in SUMO micro on those files, and write the candidate SUMO measures best (verify-sumo.json)')
     .option('--sumo-seeds <n>', 'with --verify-sumo: SUMO seeds per plan (2 to 100, default 3)', integer('--sumo-seeds', 2, 100))
+    .option('--sumo-candidates <n>', 'with --verify-sumo: candidate plans measured in SUMO, at least the best of each kind SUMO runs (1 to 20, default 3)', integer('--sumo-candidates', 1, 20))
     .option('--route-choice <kind>', 'equilibrium: after the search, judge Webster\'s and the optimised plan again with drivers at equilibrium under each, and say how the gain changes (equilibrium.json)', (v: string) => {
       if (v !== 'departure' && v !== 'equilibrium') throw new InvalidArgumentError(`--route-choice must be "departure" or "equilibrium", got "${v}"`);
       return v;
@@ -165,7 +166,7 @@ Examples:
   greenwave optimise scenario.yaml --control fixed                     fixed-time plans only (from Webster's)
   greenwave optimise scenario.yaml --budget 400 --time 30 --workers 8  stop at 400 evaluations or 30 minutes
   greenwave optimise scenario.yaml --resume                            continue a stopped run from its checkpoint
-  greenwave optimise grid.json --sumo net.net.xml routes.rou.xml --verify-sumo   plan.add.xml for net.net.xml, then checked in SUMO
+  greenwave optimise grid.json --sumo net.net.xml routes.rou.xml --verify-sumo   the 3 best candidates run in SUMO; plan.add.xml (for net.net.xml) is the one SUMO measures best
 Ctrl-C stops after writing the checkpoint and the best plan so far; --resume continues.`)
     .action(async (file: string, options) => {
       const { optimiseCommand } = await import('./optimise.js');

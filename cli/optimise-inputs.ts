@@ -1,7 +1,7 @@
 /**
  * What `greenwave optimise` reads besides the scenario: its checkpoints (for
  * --resume, their size and shape checked) and the digest of every input file
- * that a checkpoint's fingerprint names.
+ * that a checkpoint's fingerprint names; and its search options, checked.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -10,6 +10,10 @@ import { UsageError } from '../engine/errors.js';
 import type { BuiltScenario } from '../engine/scenario/index.js';
 import type { OptimiseCheckpoint } from '../engine/optimise/optimise.js';
 import { parseCheckpoint } from '../engine/optimise/checkpoint.js';
+import { OBJECTIVES, type ObjectiveName } from '../engine/optimise/optimise.js';
+import { SEARCH_METHODS, type SearchMethodName } from '../engine/optimise/search.js';
+import type { CycleGrouping } from '../engine/optimise/space.js';
+import { PLAN_CONTROLS, type PlanControl } from './optimise-budget.js';
 
 /** The checkpoint in `file` (its shape checked), or undefined when there is none. */
 export async function readCheckpoint(file: string): Promise<OptimiseCheckpoint | undefined> {
@@ -43,4 +47,34 @@ export async function inputDigest(scenarioText: string, built: BuiltScenario): P
     });
   }
   return hash.digest('hex');
+}
+
+const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = {
+  delay: 'delay', travelTime: 'travelTime', 'travel-time': 'travelTime', vehicleHours: 'vehicleHours', 'vehicle-hours': 'vehicleHours',
+};
+
+/** The search options of `greenwave optimise`, checked (UsageError on a bad one). */
+export function parseOptions(options: {
+  objective?: string; method?: string; cycles?: string; control?: string; budget?: number; seeds?: number; heldOut?: number; demandScales?: number[];
+}): {
+  objective: ObjectiveName; method: SearchMethodName | 'local' | 'auto'; cycles: 'shared' | 'per-junction' | 'corridors'; controls: PlanControl[]; budget: number | undefined; seeds: number | undefined; heldOut: number; scales: number[];
+} {
+  const objective = OBJECTIVE_ALIASES[options.objective ?? 'delay'];
+  if (objective === undefined) throw new UsageError(`--objective must be one of ${OBJECTIVES.join(', ')}, got "${options.objective}"`);
+  const method = (options.method ?? 'auto') as SearchMethodName | 'local' | 'auto';
+  if (!(SEARCH_METHODS as readonly string[]).includes(method) && method !== 'local' && method !== 'auto') {
+    throw new UsageError(`--method must be one of auto, local, ${SEARCH_METHODS.join(', ')}, got "${options.method}"`);
+  }
+  const cycles = options.cycles ?? 'shared';
+  if (cycles !== 'shared' && cycles !== 'per-junction' && cycles !== 'corridors') throw new UsageError(`--cycles must be shared, per-junction or corridors, got "${options.cycles}"`);
+  const control = options.control ?? 'auto';
+  if (control !== 'auto' && !(PLAN_CONTROLS as readonly string[]).includes(control)) {
+    throw new UsageError(`--control must be fixed, actuated, max-pressure or auto (all three), got "${control}"`);
+  }
+  const controls: PlanControl[] = control === 'auto' ? [...PLAN_CONTROLS] : [control as PlanControl];
+  const budget = options.budget;
+  if (budget !== undefined && budget < 2 * controls.length) throw new UsageError(`--budget must be at least ${2 * controls.length} with --control ${control} (2 evaluations per kind of plan), got ${budget}`);
+  const scales = options.demandScales ?? [0.9, 1, 1.1];
+  if (scales.length === 0 || scales.length > 20 || scales.some((s) => !(s > 0 && s <= 10))) throw new UsageError(`--demand-scales must be 1 to 20 factors in (0, 10], got ${scales.slice(0, 20).join(',')}`);
+  return { objective, method, cycles, controls, budget, seeds: options.seeds, heldOut: options.heldOut ?? 10, scales };
 }

@@ -56,3 +56,24 @@ export function describePlan(control: PlanControl, plan: ScoredPlan): string {
   const cycles = [...new Set(plan.programs.map((p) => p.phases.reduce((s, ph) => s + ph.duration + (ph.yellow ?? 3) + (ph.allRed ?? 2), 0)))].sort((a, b) => a - b);
   return `fixed-time plan (cycle ${cycles.length === 1 ? `${cycles[0]} s` : `${cycles[0]}..${cycles[cycles.length - 1]} s`})`;
 }
+
+/**
+ * The held-out comparison as printed: its heading, the table, a note naming the
+ * baselines that beat the written plan ("optimised") and a warning when the
+ * written plan gridlocked. `demand` says what the held-out runs ran on; rows
+ * named "best ..." or in `candidates` (other kinds of plan) are not baselines.
+ */
+export function comparisonLines(comparison: Comparison, demand: string, candidates: readonly string[]): string[] {
+  const seeds = comparison.heldOutSeeds;
+  const lines = [`held-out seeds ${seeds[0]}..${seeds[seeds.length - 1]} (${seeds.length}), ${demand}, mean ± 95% CI; Δ is paired per seed against Webster:`, comparisonTable(comparison)];
+  const written = comparison.rows.find((r) => r.plan === 'optimised');
+  if (written === undefined) return lines;
+  const beaten = comparison.rows.filter((r) => r.plan !== 'optimised' && !r.plan.startsWith('best ') && !candidates.includes(r.plan) && r.metrics.meanDelay.mean < written.metrics.meanDelay.mean);
+  if (beaten.length > 0) lines.push(`  note: on the held-out seeds ${beaten.map((r) => r.plan).join(', ')} had a lower mean delay than the written plan`);
+  // Gridlock is a result: a written plan that gridlocked on a held-out seed is said first, whatever its mean.
+  if (written.gridlockedSeeds.length > 0) {
+    const clean = comparison.rows.filter((r) => r.plan !== 'optimised' && r.gridlockedSeeds.length === 0).map((r) => r.plan);
+    lines.push(`  WARNING: the written plan gridlocked on ${written.gridlockedSeeds.length} of ${seeds.length} held-out seeds (${written.gridlockedSeeds.join(', ')})${clean.length > 0 ? `; ${clean.join(', ')} did not` : ''}: the fresh runs that chose it did not gridlock; check it (greenwave run optimised.scenario.json --seed ${written.gridlockedSeeds[0]}) before deploying it`);
+  }
+  return lines;
+}

@@ -30,9 +30,11 @@
  * SUMO lacks), timing.csv (the timing sheet of the current, Webster and optimised
  * plans; offsets explained in engine/report/timing.ts), comparison.json,
  * metadata.json. The local search keeps no checkpoint. The plan written is chosen
- * by choose-plan.ts (the best plans of every search re-ranked on fresh runs).
+ * by choose-plan.ts (the best plans of every search re-ranked on fresh runs);
+ * with --verify-sumo and SUMO installed, the best few of them are measured in
+ * SUMO on the user's network and routes and the one SUMO measures best is
+ * written (sumo-choice.ts; comparison.json `sumoChoice`).
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,16 +43,12 @@ import { GreenwaveError, OutputError, UsageError } from '../engine/errors.js';
 import { buildScenario, loadScenario, type BuiltScenario } from '../engine/scenario/index.js';
 import { scaleDemand } from '../engine/demand/scale.js';
 import { programToSpec } from '../engine/signals/program.js';
-import { completePrograms, createSearchSpace, type CycleGrouping, type PlanSpace } from '../engine/optimise/space.js';
-import { createActuatedSpace } from '../engine/optimise/actuated-space.js';
+import { completePrograms, type CycleGrouping } from '../engine/optimise/space.js';
 import { corridorGroups } from '../engine/optimise/corridors.js';
 import { movementFlows } from '../engine/signals/flows.js';
-import { actuatedDesign, initialDesign, maxPressureDesign } from '../engine/optimise/design.js';
-import { createMaxPressureSpace } from '../engine/optimise/max-pressure-space.js';
 import { localSearch } from '../engine/optimise/local-search.js';
-import { DEFAULT_UNFINISHED_PENALTY, optimise, OBJECTIVES, type ObjectiveName, type OptimiseCheckpoint, type OptimiseProgress, type OptimiseResult, type ScoredPlan } from '../engine/optimise/optimise.js';
+import { DEFAULT_UNFINISHED_PENALTY, optimise, type OptimiseCheckpoint, type OptimiseProgress, type OptimiseResult, type ScoredPlan } from '../engine/optimise/optimise.js';
 import { isBetterScore } from '../engine/optimise/score.js';
-import { SEARCH_METHODS, type SearchMethodName } from '../engine/optimise/search.js';
 import type { Candidate, CandidatePlan, Evaluator } from '../engine/optimise/evaluator.js';
 import { comparePlans, type Comparison } from '../engine/report/compare.js';
 import { METADATA_FILE, outputMetadata } from '../engine/report/metadata.js';
@@ -65,15 +63,18 @@ import { outputDirectory, outputFailure } from './outputs.js';
 import { parseRedisUrl } from '../workers/distributed/connection.js';
 import { writePlanFiles } from './plan-files.js';
 import {
-  BUDGET_BASE, BUDGET_PER_SIGNAL, LOCAL_SEARCH_MIN_SIGNALS, PLAN_CONTROLS, defaultBudget, defaultSeeds, shareBudget, type PlanControl,
+  BUDGET_BASE, BUDGET_PER_SIGNAL, defaultBudget, defaultSeeds, shareBudget, type PlanControl,
 } from './optimise-budget.js';
 import { importedFromSumoInline, sumoTargetOf, type SumoTarget } from './sumo-target.js';
 import { SUMO_PLAN_FILE_NAMES } from './sumo-plan-files.js';
 import { choosePlan, extraVariants } from './choose-plan.js';
+import { DEFAULT_SUMO_CANDIDATES, pickInSumo, sumoCandidates, sumoChoiceLines, type SumoChoiceReport } from './sumo-choice.js';
+import type { Verification } from './sumo-measure.js';
 import { DEFAULT_HELD_OUT_JITTER_S, HELD_OUT_SEED_OFFSET } from '../engine/optimise/perturb.js';
 import { selectionReport } from './selection-report.js';
-import { CONTROL_LABEL, START_LABEL, comparisonTable, describePlan, fmt } from './optimise-text.js';
-import { inputDigest, readCheckpoint } from './optimise-inputs.js';
+import { CONTROL_LABEL, START_LABEL, comparisonLines, describePlan, fmt } from './optimise-text.js';
+import { inputDigest, parseOptions, readCheckpoint } from './optimise-inputs.js';
+import { buildStages, type Stage } from './optimise-stages.js';
 
 /** Options of `greenwave optimise`. */
 export interface OptimiseCommandOptions {
@@ -111,39 +112,14 @@ export interface OptimiseCommandOptions {
   verifySumo?: boolean;
   /** SUMO seeds per plan for --verify-sumo. */
   sumoSeeds?: number;
+  /** Candidate plans measured in SUMO by --verify-sumo, the one SUMO measures best written (sumo-choice.ts). */
+  sumoCandidates?: number;
   /** `equilibrium`: judge Webster's and the optimised plan again with drivers at equilibrium (optimise-equilibrium.ts). */
   routeChoice?: 'departure' | 'equilibrium';
 }
 
 /** Files `greenwave optimise` writes besides its checkpoints. */
 const PLAN_FILE_NAMES = ['plan.json', 'optimised.scenario.json', ...SUMO_PLAN_FILE_NAMES, 'convergence.csv', 'timing.csv', 'comparison.json', 'verify-sumo.json', 'equilibrium.json', 'metadata.json', 'report.html'] as const;
-
-const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = {
-  delay: 'delay', travelTime: 'travelTime', 'travel-time': 'travelTime', vehicleHours: 'vehicleHours', 'vehicle-hours': 'vehicleHours',
-};
-
-function parseOptions(options: OptimiseCommandOptions): {
-  objective: ObjectiveName; method: SearchMethodName | 'local' | 'auto'; cycles: 'shared' | 'per-junction' | 'corridors'; controls: PlanControl[]; budget: number | undefined; seeds: number | undefined; heldOut: number; scales: number[];
-} {
-  const objective = OBJECTIVE_ALIASES[options.objective ?? 'delay'];
-  if (objective === undefined) throw new UsageError(`--objective must be one of ${OBJECTIVES.join(', ')}, got "${options.objective}"`);
-  const method = (options.method ?? 'auto') as SearchMethodName | 'local' | 'auto';
-  if (!(SEARCH_METHODS as readonly string[]).includes(method) && method !== 'local' && method !== 'auto') {
-    throw new UsageError(`--method must be one of auto, local, ${SEARCH_METHODS.join(', ')}, got "${options.method}"`);
-  }
-  const cycles = options.cycles ?? 'shared';
-  if (cycles !== 'shared' && cycles !== 'per-junction' && cycles !== 'corridors') throw new UsageError(`--cycles must be shared, per-junction or corridors, got "${options.cycles}"`);
-  const control = options.control ?? 'auto';
-  if (control !== 'auto' && !(PLAN_CONTROLS as readonly string[]).includes(control)) {
-    throw new UsageError(`--control must be fixed, actuated, max-pressure or auto (all three), got "${control}"`);
-  }
-  const controls: PlanControl[] = control === 'auto' ? [...PLAN_CONTROLS] : [control as PlanControl];
-  const budget = options.budget;
-  if (budget !== undefined && budget < 2 * controls.length) throw new UsageError(`--budget must be at least ${2 * controls.length} with --control ${control} (2 evaluations per kind of plan), got ${budget}`);
-  const scales = options.demandScales ?? [0.9, 1, 1.1];
-  if (scales.length === 0 || scales.length > 20 || scales.some((s) => !(s > 0 && s <= 10))) throw new UsageError(`--demand-scales must be 1 to 20 factors in (0, 10], got ${scales.slice(0, 20).join(',')}`);
-  return { objective, method, cycles, controls, budget, seeds: options.seeds, heldOut: options.heldOut ?? 10, scales };
-}
 
 /** `greenwave optimise <scenario>`; resolves to the exit code. */
 export async function optimiseCommand(file: string, options: OptimiseCommandOptions): Promise<number> {
@@ -188,12 +164,6 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   }
   const budget = parsed.budget ?? defaultBudget(current.length);
   const shares = shareBudget(budget, controls);
-  // auto: the decomposed search on a city (spaces with per-junction genes), compass on a few signals
-  const methodFor = (space: PlanSpace): SearchMethodName | 'local' => {
-    const m = parsed.method;
-    if (m === 'auto') return space.junctionGenes !== undefined && current.length >= LOCAL_SEARCH_MIN_SIGNALS ? 'local' : 'compass';
-    return m === 'local' && space.junctionGenes === undefined ? 'compass' : m;
-  };
   const currentSpecs = current.map((p) => programToSpec(net, p));
   // The search starts from, and stays within, the current phases with their times raised to the safety
   // minima (pedestrian minimum greens, ITE yellow and all-red): every plan it returns meets them.
@@ -213,35 +183,9 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   let stages: Stage[];
   try {
     const inputs = await inputDigest(scenarioText, built);
-    stages = controls.map((control, k): Stage => {
-      const share = shares[k];
-      const fingerprintOf = (method: string): string => createHash('sha256').update(JSON.stringify({
-        inputs, trainSeeds, scales, objective, method, control, cycles, minCycle: options.minCycle, maxCycle: options.maxCycle, skipPhases: options.skipPhases === true, version: 5,
-      })).digest('hex');
-      const checkpoint = path.join(out, `checkpoint-${control}.json`);
-      const own = built.signals.control;
-      if (control === 'fixed') {
-        const space = createSearchSpace(net, safe, {
-          cycles: grouping,
-          skipPhases: options.skipPhases === true,
-          ...(options.minCycle !== undefined ? { minCycle: options.minCycle } : {}),
-          ...(options.maxCycle !== undefined ? { maxCycle: options.maxCycle } : {}),
-        });
-        const method = methodFor(space);
-        return { control, method, space, start: baselines.webster, initial: initialDesign(net, space, baselines.webster), budget: share, checkpoint, fingerprint: fingerprintOf(method) };
-      }
-      if (control === 'max-pressure') {
-        const space = createMaxPressureSpace(net, safe);
-        // Start from the scenario's own max-pressure settings when it runs max-pressure, else the controller's defaults.
-        const start: CandidatePlan = { programs: safeSpecs, control: own.kind === 'max-pressure' ? own : { kind: 'max-pressure' } };
-        const method = methodFor(space);
-        return { control, method, space, start, initial: maxPressureDesign(space, start), budget: share, checkpoint, fingerprint: fingerprintOf(method) };
-      }
-      const space = createActuatedSpace(net, safe);
-      // Start from the scenario's own actuated settings when it has them (and they are in the space's terms), else SUMO's defaults.
-      const start: CandidatePlan = { programs: safeSpecs, control: own.kind === 'actuated' && own.detectorDistance === undefined ? own : { kind: 'actuated' } };
-      const method = methodFor(space);
-      return { control, method, space, start, initial: actuatedDesign(space, start), budget: share, checkpoint, fingerprint: fingerprintOf(method) };
+    stages = buildStages({
+      built, safe, safeSpecs, webster: baselines.webster, controls, shares, method: parsed.method, cycles: grouping, cyclesName: cycles, skipPhases: options.skipPhases === true, out, inputs, trainSeeds, scales, objective,
+      ...(options.minCycle !== undefined ? { minCycle: options.minCycle } : {}), ...(options.maxCycle !== undefined ? { maxCycle: options.maxCycle } : {}),
     });
   } catch (error) {
     if (!(error instanceof GreenwaveError)) throw error;
@@ -353,22 +297,34 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       return 130;
     }
     const choice = interrupted
-      ? { search: done.reduce((a, b) => (isBetterScore(b.result.best, a.result.best) ? b : a)), plan: undefined, bestOf: undefined, rerank: undefined }
+      ? { search: done.reduce((a, b) => (isBetterScore(b.result.best, a.result.best) ? b : a)), plan: undefined, bestOf: undefined, ranked: undefined, rerank: undefined }
       : await choosePlan(evaluator, done, baselines.webster, { pairs: extra.rerankPairs, objective, penalty: DEFAULT_UNFINISHED_PENALTY, label: (c) => CONTROL_LABEL[c], signal: interrupt.signal });
-    const chosen = choice.search;
-    const chosenPlan = choice.plan ?? chosen.result.best;
+    let chosen = choice.search;
+    let chosenPlan = choice.plan ?? chosen.result.best;
     if (choice.rerank) {
       log(`re-ranked the best ${done.map((s) => CONTROL_LABEL[s.control]).join(', ')} plans on ${choice.rerank.pairs.length} fresh runs against Webster (gridlocked runs, runs with unfinished trips, runs where adaptive control starved a movement, then gain + 1 standard error, s):`);
       for (const e of choice.rerank.ranked) log(`  ${e.label.padEnd(16)} gridlocked ${e.gridlockedRuns}  unfinished ${e.strandedRuns}  starved ${e.starvedRuns}  training ${fmt(e.training)}  fresh ${fmt(e.fresh)}  gain ${fmt(e.gain)} ± ${fmt(e.gainSe)}  score ${fmt(e.score)}`);
     }
-    const { files, commands, warnings } = await writePlanFiles(outputs, built, chosenPlan, done.map((s) => ({ control: s.control, result: s.result })), file, sumoTarget);
-    for (const w of warnings) log(`warning: ${w}`);
-    // The timing sheet, before and after: the current plan, Webster's and the optimised one.
-    files.push(await outputs.write('timing.csv', timingCsv([
-      ...timingRows(net, 'current', currentSpecs, built.signals.control.kind),
-      ...timingRows(net, 'webster', baselines.webster, 'fixed'),
-      ...timingRows(net, 'optimised', chosenPlan.programs, chosenPlan.control?.kind ?? 'fixed'),
-    ])));
+    // With --verify-sumo the best few plans are measured in SUMO and the one SUMO measures best is written (sumo-choice.ts).
+    const sumoCandidateList = options.verifySumo === true && sumoTarget !== undefined && !interrupted && options.compare !== false && choice.ranked !== undefined
+      ? sumoCandidates(choice.ranked, options.sumoCandidates ?? DEFAULT_SUMO_CANDIDATES, (c) => c.search.control !== 'max-pressure')
+      : [];
+    const sumoChoosing = sumoCandidateList.length > 0;
+    let files: string[] = [];
+    let commands: string[] = [];
+    const writeChosen = async (): Promise<void> => {
+      const w = await writePlanFiles(outputs, built, chosenPlan, done.map((s) => ({ control: s.control, result: s.result })), file, sumoTarget);
+      for (const warning of w.warnings) log(`warning: ${warning}`);
+      // The timing sheet, before and after: the current plan, Webster's and the optimised one.
+      w.files.push(await outputs.write('timing.csv', timingCsv([
+        ...timingRows(net, 'current', currentSpecs, built.signals.control.kind),
+        ...timingRows(net, 'webster', baselines.webster, 'fixed'),
+        ...timingRows(net, 'optimised', chosenPlan.programs, chosenPlan.control?.kind ?? 'fixed'),
+      ])));
+      files = [...w.files, ...files];
+      commands = w.commands;
+    };
+    if (!sumoChoosing) await writeChosen();
     if (sumoTarget === undefined && importedFromSumoInline(built)) {
       log('note: this scenario was imported from SUMO files; give them with --sumo (e.g. --sumo net.net.xml routes.rou.xml) to write plan.add.xml onto that network');
     }
@@ -377,9 +333,10 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       process.stderr.write(`greenwave: interrupted; the best plan so far (${CONTROL_LABEL[chosen.control]}) is written to ${files.join(', ')}. Continue with: greenwave optimise ${file} --resume${options.out ? ` --out ${options.out}` : ''}\n`);
       return 130;
     }
-    if (done.length > 1) log(`chosen: the ${CONTROL_LABEL[chosen.control]} plan (${objective} ${fmt(chosenPlan.value)} on the training seeds; best training values ${done.map((s) => `${fmt(s.result.best.value)} ${CONTROL_LABEL[s.control]}`).join(', ')})`);
+    if (done.length > 1) log(`${sumoChoosing ? 'greenwave\'s choice' : 'chosen'}: the ${CONTROL_LABEL[chosen.control]} plan (${objective} ${fmt(chosenPlan.value)} on the training seeds; best training values ${done.map((s) => `${fmt(s.result.best.value)} ${CONTROL_LABEL[s.control]}`).join(', ')})`);
     let comparison: Comparison | undefined;
     let verifiedTable: string | undefined;
+    let sumoChoice: SumoChoiceReport | undefined;
     if (options.compare !== false) {
       log(`comparing plans on ${heldOutSeeds.length} held-out seeds (${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]}); ${extra.heldOutDemand} ...`);
       const plans: Array<{ name: string; candidate: Candidate }> = [
@@ -387,15 +344,19 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         { name: 'current', candidate: { programs: currentSpecs, control: built.signals.control } },
         { name: 'webster', candidate: baselines.webster },
         ...baselines.adaptive,
-        { name: 'optimised', candidate: planOf(chosenPlan) },
-        // what the other kinds of plan reached, so the choice can be checked on held-out seeds too
-        ...(choice.bestOf ?? []).filter((b) => b.search !== chosen).map((b) => ({ name: `best ${CONTROL_LABEL[b.search.control]}`, candidate: planOf(b.plan) })),
+        // choosing in SUMO: every candidate under its label, the one written renamed "optimised" once SUMO has measured them
+        ...(sumoChoosing ? sumoCandidateList.map((c) => ({ name: c.label, candidate: planOf(c.plan) })) : [
+          { name: 'optimised', candidate: planOf(chosenPlan) },
+          // what the other kinds of plan reached, so the choice can be checked on held-out seeds too
+          ...(choice.bestOf ?? []).filter((b) => b.search !== chosen).map((b) => ({ name: `best ${CONTROL_LABEL[b.search.control]}`, candidate: planOf(b.plan) })),
+        ]),
       ];
       const compared = await comparePlans(evaluator, net, plans, {
         scenario: built.scenario.name, seeds: heldOutSeeds, variant: nominal, objective, reference: 'webster', signal: interrupt.signal,
         ...(extra.heldOutPaired ? { pairedVariants: extra.heldOutPaired } : {}),
       });
       if (compared.aborted) {
+        if (sumoChoosing) await writeChosen();
         await outputs.commit('interrupted');
         process.stderr.write('greenwave: interrupted during the comparison; the optimised plan is written, the comparison is not\n');
         return 130;
@@ -403,15 +364,37 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       const { aborted: _a, ...data } = compared;
       void _a;
       comparison = data;
-      const honesty = selectionReport(comparison, chosenPlan, done, choice.rerank, extra.heldOutDemand);
-      files.push(await outputs.write('comparison.json', `${JSON.stringify({ ...comparison, ...honesty }, null, 2)}\n`));
-      log(`training overstated the held-out ${objective} of the chosen plan by ${fmt(honesty.overstatement.objective)} s (training ${fmt(honesty.overstatement.training)}, held-out ${fmt(honesty.overstatement.heldOut)})`);
       if (options.verifySumo === true && sumoTarget !== undefined) {
         const { verifyComparedPlans } = await import('./verify-sumo.js');
-        const verified = await verifyComparedPlans(built, sumoTarget, plans, comparison, { seeds: options.sumoSeeds, log, signal: interrupt.signal });
+        const measure = sumoChoosing ? ['current', 'webster', ...sumoCandidateList.map((c) => c.label)] : undefined;
+        let verified: Verification;
+        try {
+          verified = await verifyComparedPlans(built, sumoTarget, plans, comparison, { seeds: options.sumoSeeds, log, signal: interrupt.signal, ...(measure ? { measure } : {}) });
+        } catch (error) {
+          // greenwave's own choice is written when SUMO could not choose
+          if (sumoChoosing) await writeChosen();
+          if (!interrupt.signal.aborted) throw error;
+          await outputs.commit('interrupted');
+          process.stderr.write('greenwave: interrupted while SUMO ran; greenwave\'s choice is written, the comparison is not\n');
+          return 130;
+        }
+        if (sumoChoosing) {
+          const picked = pickInSumo(verified, sumoCandidateList, (c) => c.search.control);
+          sumoChoice = picked.report;
+          chosen = picked.pick.search;
+          chosenPlan = picked.pick.plan;
+          for (const rows of [comparison.rows, verified.rows]) {
+            for (const row of rows) if (row.plan === picked.pick.label) row.plan = 'optimised';
+          }
+          for (const line of sumoChoiceLines(sumoChoice)) log(line);
+          await writeChosen();
+        }
         files.push(await outputs.write('verify-sumo.json', `${JSON.stringify(verified, null, 2)}\n`));
         verifiedTable = (await import('./sumo-measure.js')).verificationTable(verified);
       }
+      const honesty = selectionReport(comparison, chosenPlan, done, choice.rerank, extra.heldOutDemand);
+      files.push(await outputs.write('comparison.json', `${JSON.stringify({ ...comparison, ...honesty, ...(sumoChoice ? { sumoChoice } : {}) }, null, 2)}\n`));
+      log(`training overstated the held-out ${objective} of the chosen plan by ${fmt(honesty.overstatement.objective)} s (training ${fmt(honesty.overstatement.training)}, held-out ${fmt(honesty.overstatement.heldOut)})`);
     }
     let equilibrium: import('./optimise-equilibrium.js').EquilibriumGain | undefined;
     if (options.routeChoice === 'equilibrium' || (options.routeChoice === undefined && built.routeChoice === 'equilibrium')) {
@@ -438,25 +421,15 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         ...(chosenPlan.control ? { settings: chosenPlan.control } : {}),
         budget, ...(options.timeMinutes !== undefined ? { timeLimitS: options.timeMinutes * 60 } : {}), evaluations, searchElapsedS: elapsedS,
         training: { seeds: trainSeeds, demandScales: scales, start: chosen.result.start.value, best: chosenPlan.value, searches },
-        comparison, ...(equilibrium ? { equilibrium } : {}), outputs: files,
+        comparison, ...(sumoChoice ? { sumoChoice } : {}), ...(equilibrium ? { equilibrium } : {}), outputs: files,
       }, null, 2)}\n`);
     } else {
       const lines = [`greenwave ${VERSION} — ${built.scenario.name}: optimised ${describePlan(chosen.control, chosenPlan)} (${chosen.result.method}, ${evaluations} of ${budget} evaluations, ${fmt(elapsedS, 0)} s)`];
       if (chosen.control !== 'fixed') {
-        lines.push(`an adaptive kind won: no fixed-time plan found beats the tuned ${CONTROL_LABEL[chosen.control]} settings on fresh runs, so those are written; deploy ${CONTROL_LABEL[chosen.control]} control here`);
+        lines.push(`an adaptive kind won: no fixed-time plan found beats the tuned ${CONTROL_LABEL[chosen.control]} settings ${sumoChoice ? 'in SUMO' : 'on fresh runs'}, so those are written; deploy ${CONTROL_LABEL[chosen.control]} control here`);
       }
-      if (comparison) {
-        lines.push(`held-out seeds ${heldOutSeeds[0]}..${heldOutSeeds[heldOutSeeds.length - 1]} (${heldOutSeeds.length}), ${extra.heldOutPaired ? `departures jittered ±${DEFAULT_HELD_OUT_JITTER_S} s per seed` : 'nominal demand'}, mean ± 95% CI; Δ is paired per seed against Webster:`, comparisonTable(comparison));
-        const written = comparison.rows.find((r) => r.plan === 'optimised');
-        const beaten = comparison.rows.filter((r) => r.plan !== 'optimised' && !r.plan.startsWith('best ') && written !== undefined && r.metrics.meanDelay.mean < written.metrics.meanDelay.mean);
-        if (beaten.length > 0) lines.push(`  note: on the held-out seeds ${beaten.map((r) => r.plan).join(', ')} had a lower mean delay than the written plan`);
-        // Gridlock is a result: a written plan that gridlocked on a held-out seed is said first, whatever its mean.
-        if (written !== undefined && written.gridlockedSeeds.length > 0) {
-          const clean = comparison.rows.filter((r) => r.plan !== 'optimised' && r.gridlockedSeeds.length === 0).map((r) => r.plan);
-          lines.push(`  WARNING: the written plan gridlocked on ${written.gridlockedSeeds.length} of ${heldOutSeeds.length} held-out seeds (${written.gridlockedSeeds.join(', ')})${clean.length > 0 ? `; ${clean.join(', ')} did not` : ''}: the fresh runs that chose it did not gridlock; check it (greenwave run optimised.scenario.json --seed ${written.gridlockedSeeds[0]}) before deploying it`);
-        }
-      }
-      if (verifiedTable !== undefined) lines.push('', verifiedTable);
+      if (comparison) lines.push(...comparisonLines(comparison, extra.heldOutPaired ? `departures jittered ±${DEFAULT_HELD_OUT_JITTER_S} s per seed` : 'nominal demand', sumoCandidateList.map((c) => c.label)));
+      if (verifiedTable !== undefined) lines.push('', verifiedTable, ...(sumoChoice ? ['', ...sumoChoiceLines(sumoChoice)] : []));
       if (equilibrium && equilibrium.aborted !== true) lines.push('', ...(await import('./optimise-equilibrium.js')).equilibriumGainLines(equilibrium));
       lines.push('', 'outputs:', ...files.map((f) => `  ${f}`));
       if (commands.length > 0) lines.push('', 'check the plan in SUMO:', ...commands.map((c) => `  ${c}`));
@@ -474,19 +447,6 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     interrupt.dispose();
     await evaluator.close();
   }
-}
-
-/** One search of the command: a kind of plan, its search method, space, start, first batch, budget and checkpoint. */
-interface Stage {
-  control: PlanControl;
-  method: SearchMethodName | 'local';
-  space: PlanSpace;
-  start: Candidate;
-  initial: Float64Array[];
-  budget: number;
-  checkpoint: string;
-  fingerprint: string;
-  result?: OptimiseResult;
 }
 
 /** A scored plan as a candidate (programs with their control). */

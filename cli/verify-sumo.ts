@@ -58,18 +58,22 @@ export async function verifyInSumo(
 }
 
 /**
- * Measure in SUMO the plans of an optimise comparison that SUMO can run: the
- * current plan, Webster's, the optimised one and the best of the other kinds
- * (the adaptive baselines are greenwave's controllers, not plans; a max-pressure
- * plan has no SUMO tlLogic, so it is left out and the log says so).
+ * Measure in SUMO the plans of an optimise comparison that SUMO can run: those
+ * named in `options.measure` (default: the current plan, Webster's, the
+ * optimised one and the best of the other kinds; the adaptive baselines are
+ * greenwave's controllers, not plans; a max-pressure plan has no SUMO tlLogic,
+ * so it is left out and the log says so).
  */
 export async function verifyComparedPlans(
   built: BuiltScenario, target: SumoTarget, plans: ReadonlyArray<{ name: string; candidate: Candidate }>, comparison: Comparison,
-  options: { seeds?: number; log?: (line: string) => void; signal?: AbortSignal },
+  options: { seeds?: number; measure?: readonly string[]; log?: (line: string) => void; signal?: AbortSignal },
 ): Promise<Verification> {
   const { candidatePlan } = await import('../engine/optimise/evaluator.js');
+  const measure = (name: string): boolean => (options.measure !== undefined
+    ? options.measure.includes(name)
+    : name === 'current' || name === 'webster' || name === 'optimised' || name.startsWith('best '));
   const runnable = plans
-    .filter((p) => p.name === 'current' || p.name === 'webster' || p.name === 'optimised' || p.name.startsWith('best '))
+    .filter((p) => measure(p.name))
     .filter((p) => {
       const kind = p.name === 'current' ? undefined : candidatePlan(p.candidate).control?.kind;
       if (kind === 'max-pressure') options.log?.(`${p.name}: max-pressure control has no SUMO tlLogic; not measured in SUMO`);

@@ -10,7 +10,9 @@
  * when not the defaults, and the movements with their lanes — always listed, so
  * the loader does not fall back to "every turn"), `signals.programs` from the
  * source's programs (with `safetyCheck: false`: they run as the source defines
- * them, and are not refused for conflicts or short clearances), the demand (trips, flows, OD matrices) with explicit routes,
+ * them, and are not refused for conflicts or short clearances; junctions where
+ * the source models no pedestrian crossing marked `pedestrians: false` in
+ * `signals.safety`), the demand (trips, flows, OD matrices) with explicit routes,
  * the simulated period and the driving side. Values are converted from SI and written
  * as short decimals where that changes them by less than 1e-12 of themselves
  * (see `inUnit`).
@@ -210,7 +212,8 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
     demand: demandDocument(result.demand),
     // With a reference the importer makes the same programs again when the scenario loads.
     // The source's programs run as it defines them (CityFlow's right turns are always green, its phases have no yellow): not refused by the safety check.
-    ...(result.programs.length > 0 && options.reference === undefined ? { signals: { programs: result.programs.map(programDocument), safetyCheck: false } } : {}),
+    // Junctions where the source models no pedestrian crossing get no pedestrian minimum green (ImportResult.noCrossings).
+    ...(result.programs.length > 0 && options.reference === undefined ? { signals: { programs: result.programs.map(programDocument), safetyCheck: false, ...noCrossingSafety(result) } } : {}),
     simulation: {
       startS: start,
       endS: end,
@@ -219,4 +222,10 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
       }),
     },
   };
+}
+
+/** `signals.safety` marking the junctions without pedestrian crossings, or nothing. */
+function noCrossingSafety(result: ImportResult): { safety?: { junctions: Record<string, { pedestrians: false }> } } {
+  if (result.noCrossings === undefined || result.noCrossings.length === 0) return {};
+  return { safety: { junctions: Object.fromEntries(result.noCrossings.map((id) => [id, { pedestrians: false as const }])) } };
 }

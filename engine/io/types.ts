@@ -57,4 +57,11 @@ export interface ImportResult {
    * signal index (SUMO `linkIndex`, CityFlow roadLink index). Empty when unknown.
    */
   signalIndex?: Record<string, { controller: string; links: Record<string, number[]> }>;
+  /**
+   * Signalised junctions where the source models no pedestrian crossing (SUMO:
+   * no `function="crossing"` edge there): nobody crosses, so no pedestrian
+   * minimum green applies (scenario `signals.safety.junctions.<id>.pedestrians: false`).
+   * Absent when the source does not say (CityFlow, OSM).
+   */
+  noCrossings?: string[];
 }

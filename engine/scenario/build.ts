@@ -384,6 +384,12 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
   }
   checkLinkPhysics(loaded, compiled, problems);
   checkLinkLengths(loaded, compiled, problems);
+  if (loaded.imported?.noCrossings !== undefined && loaded.imported.noCrossings.length > 0) {
+    // Where the source models no pedestrian crossing, no pedestrian minimum green (unless the scenario says otherwise).
+    const junctions = { ...loaded.signals.safety.junctions };
+    for (const id of loaded.imported.noCrossings) junctions[id] = { pedestrians: false, ...junctions[id] };
+    loaded.signals.safety = { ...loaded.signals.safety, junctions };
+  }
   const programs = buildPrograms(loaded, compiled, problems);
   if (loaded.imported !== undefined) {
     // The source's own programs run where the scenario gives none.

@@ -10,6 +10,13 @@
  *   files (read back from SUMO's own tripinfo), and prints the table. The
  *   current plan's SUMO run is the network's own programs: its time loss equals
  *   a plain `sumo -n net -r routes --seed 1` run.
+ * - `optimise --verify-sumo` (SUMO-verified choice, cli/sumo-choice.ts): the
+ *   candidates measured in SUMO include the best fixed-time and the best
+ *   actuated plan and no max-pressure plan; the one written has the fewest
+ *   unfinished vehicles and then the lowest SUMO time loss of them; its rows in
+ *   comparison.json and verify-sumo.json are named "optimised"; and the
+ *   plan.add.xml written, run by hand in SUMO on the user's network, gives
+ *   exactly the time loss recorded for it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -83,5 +90,50 @@ describe.skipIf(!HAS_SUMO)('verify-sumo in SUMO (skipped: sumo is not on PATH)',
     const diffs = w.perSeed.map((s: { meanTimeLoss: number }, i: number) => s.meanTimeLoss - v.rows[0].measured.perSeed[i].meanTimeLoss);
     expect(w.gain.mean).toBeCloseTo((diffs[0] + diffs[1]) / 2, 9);
     expect(typeof v.rows[1].predicted.gain).toBe('number');
+  });
+});
+
+describe.skipIf(!HAS_SUMO)('optimise --verify-sumo writes the candidate SUMO measures best (skipped: sumo is not on PATH)', () => {
+  it('measures the best fixed-time and actuated candidates in SUMO and writes the best of them, as a plain sumo run of plan.add.xml confirms', () => {
+    const c = sumoCase();
+    const out = path.join(c.dir, 'o');
+    const r = greenwave(['optimise', c.scenario, '--sumo', c.net, c.routes, '--verify-sumo', '--sumo-seeds', '2', '--sumo-candidates', '3',
+      '--budget', '12', '--seeds', '1', '--held-out', '2', '--workers', '1', '--out', out], 600_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/SUMO-verified choice/);
+    const comparison = JSON.parse(readFileSync(path.join(out, 'comparison.json'), 'utf8'));
+    const choice = comparison.sumoChoice;
+    const kinds = choice.candidates.map((k: { control: string }) => k.control);
+    expect(kinds).toContain('fixed');
+    expect(kinds).toContain('actuated');
+    expect(kinds).not.toContain('max-pressure');
+    expect(choice.candidates).toHaveLength(3);
+    const written = choice.candidates.filter((k: { written: boolean }) => k.written);
+    expect(written).toHaveLength(1);
+    expect(written[0].label).toBe(choice.written);
+    type C = { measured: { unfinished: number; meanTimeLoss: number } };
+    for (const other of choice.candidates as C[]) {
+      const w = written[0] as C;
+      expect(w.measured.unfinished < other.measured.unfinished
+        || (w.measured.unfinished === other.measured.unfinished && w.measured.meanTimeLoss <= other.measured.meanTimeLoss)).toBe(true);
+    }
+    // The written plan's rows are named "optimised"; the other candidates keep their labels.
+    const v = JSON.parse(readFileSync(path.join(out, 'verify-sumo.json'), 'utf8'));
+    const names = v.rows.map((row: { plan: string }) => row.plan);
+    expect(names.slice(0, 2)).toEqual(['current', 'webster']);
+    expect(names).toContain('optimised');
+    expect(names).not.toContain(choice.written);
+    expect(comparison.rows.map((row: { plan: string }) => row.plan)).toContain('optimised');
+    const optimisedRow = v.rows.find((row: { plan: string }) => row.plan === 'optimised');
+    expect(optimisedRow.measured.meanTimeLoss.mean).toBeCloseTo(written[0].measured.meanTimeLoss, 9);
+    // plan.json is of the kind SUMO chose, and plan.add.xml is that plan: a plain sumo run reproduces its first seed.
+    const planJson = JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8'));
+    expect(planJson.signals.default ?? 'fixed').toBe(written[0].control);
+    const tripinfo = path.join(c.dir, 'by-hand-plan.xml');
+    const seed = v.sumo.seeds[0];
+    const hand = spawnSync('sumo', ['-n', c.net, '-r', c.routes, '-a', path.join(out, 'plan.add.xml'), '--seed', String(seed), '--begin', '0', '--end', '1800', '--tripinfo-output', tripinfo, '--no-step-log', 'true'], { encoding: 'utf8' });
+    expect(hand.status, hand.stderr).toBe(0);
+    const losses = [...readFileSync(tripinfo, 'utf8').matchAll(/timeLoss="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(losses.reduce((s, x) => s + x, 0) / losses.length).toBeCloseTo(optimisedRow.measured.perSeed[0].meanTimeLoss, 9);
   });
 });

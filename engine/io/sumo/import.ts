@@ -273,6 +273,7 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
     counts,
     warnings,
     signalIndex: built.signalIndex,
+    noCrossings: Object.keys(built.signalIndex).filter((j) => !net.crossingJunctions.has(j)),
   };
   if (simulation) result.simulation = simulation;
   const vehicle = vehicleModelOf(raw);

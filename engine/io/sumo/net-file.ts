@@ -106,6 +106,8 @@ export interface SumoNet {
   edges: SumoEdge[];
   /** Edge ids of the file that are not normal road edges (crossings, walking areas, connectors). */
   otherEdges: Set<string>;
+  /** Junctions with a pedestrian crossing (`function="crossing"` edges, netconvert's ids `:<junction>_c<n>`). */
+  crossingJunctions: Set<string>;
   connections: SumoConnection[];
   tlLogics: SumoTlLogic[];
   /** Internal lane id -> its row in `internalLength` / `internalSpeed`. */
@@ -213,6 +215,7 @@ export async function readNetFile(file: string): Promise<SumoNet> {
     junctions: [],
     edges: [],
     otherEdges: new Set(),
+    crossingJunctions: new Set(),
     connections: [],
     tlLogics: [],
     internalLanes: new Map(),
@@ -256,6 +259,7 @@ export async function readNetFile(file: string): Promise<SumoNet> {
             net.edges.push(edge);
           } else if (!internalEdge) {
             net.otherEdges.add(id);
+            if (fn === 'crossing') net.crossingJunctions.add(id.replace(/^:/, '').replace(/_c\d+$/, ''));
           }
           return;
         }

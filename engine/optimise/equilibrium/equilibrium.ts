@@ -134,6 +134,8 @@ export interface EquilibriumIteration {
   /** Wall-clock seconds spent simulating and routing (for cost reporting only). */
   simulateS: number;
   routeS: number;
+  /** Labels settled by this iteration's route searches (iteration 1: with the free-flow routes): routing work independent of the machine and its load. */
+  routeLabels: number;
 }
 
 /** What {@link equilibrate} returns. */
@@ -227,6 +229,7 @@ export function* equilibrateSteps(
   let t = performance.now();
   let routes = fillRoutes(eq.initialRoutes ?? givenRoutes(trips), router.routeBatch(trips, freeFlowCosts(net, start), eq.slotS));
   let routeS = (performance.now() - t) / 1000;
+  let routeLabels = router.settled;
   const iterations: EquilibriumIteration[] = [];
   let smoothed: IntervalCosts | undefined;
   // Every second vehicle, and the others: the half samples of the last iteration's noise check.
@@ -234,6 +237,7 @@ export function* equilibrateSteps(
   /** Relative gap of `routes` on `on` (module header), with each trip's route time and the fastest routes. */
   const measureGap = (on: IntervalCosts): { gap: number; total: number; current: Float64Array; best: BatchRoutes } => {
     const best = router.routeBatch(trips, on, eq.slotS);
+    routeLabels += router.settled;
     const current = new Float64Array(count);
     let total = 0;
     let excess = 0;
@@ -278,7 +282,9 @@ export function* equilibrateSteps(
     const share = eq.swap === 'uniform' ? step : gapWeightedShares(current, best.costs, gap, step);
     const swap = swapRoutes(routes, current, best, best.costs, share, random.fork(`swap${k}`));
     // Movers go to the fastest route on the smoothed costs (smoothing.ts).
-    const moved = smoothed === costs || swap.switched === 0 ? swap : retargetMovers(net, router, trips, routes, swap.moved, smoothed, eq.slotS);
+    // Their searches are batched by origin and measuring interval (their targets are not part of the gap, which keeps slotS).
+    const moved = smoothed === costs || swap.switched === 0 ? swap : retargetMovers(net, router, trips, routes, swap.moved, smoothed, Math.max(eq.slotS, eq.intervalS));
+    if (moved !== swap) routeLabels += router.settled;
     routeS += (performance.now() - t) / 1000;
     const n = result.network;
     const report: EquilibriumIteration = {
@@ -297,8 +303,10 @@ export function* equilibrateSteps(
       ...(halfSampleGap !== undefined ? { halfSampleGap } : {}),
       simulateS,
       routeS,
+      routeLabels,
     };
     routeS = 0;
+    routeLabels = 0;
     iterations.push(report);
     eq.onIteration?.(report);
     yield report;

@@ -28,9 +28,7 @@
  * search from the mean departure time of its trips that stops once every
  * destination its trips need is settled. Each trip's route is then re-timed at
  * its own departure (`costs` of the result), so a slot only approximates which
- * route is fastest, never the cost reported for it. Costs of one interval are
- * the same at every time, so then all trips of a start share one search
- * (exact: the fastest route does not depend on the departure).
+ * route is fastest, never the cost reported for it.
  */
 import { UsageError } from '../errors.js';
 import type { CompiledNetwork } from '../network/compiled.js';
@@ -205,10 +203,9 @@ export function createTimeDependentRouter(net: CompiledNetwork): TimeDependentRo
     for (let i = 0; i < count; i++) if (depart[i] < t0) t0 = depart[i];
     const keys = new Float64Array(count);
     const starts = n + m;
-    const slot = costs.intervals === 1 ? Infinity : slotS; // time-independent costs: one search per start
     for (let i = 0; i < count; i++) {
       const s = originLink[i] >= 0 ? n + originLink[i] : origin[i];
-      keys[i] = (slot === Infinity ? 0 : Math.floor((depart[i] - t0) / slot) * starts) + s;
+      keys[i] = Math.floor((depart[i] - t0) / slotS) * starts + s;
     }
     const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => keys[a] - keys[b] || a - b);
 

@@ -79,20 +79,6 @@ describe('createTimeDependentRouter', () => {
       }), { numRuns: 40 });
   });
 
-  it('searches once per start on costs of one interval (time-independent), whatever the departure slots', () => {
-    const net = compile(grid(4, 4, { spacing: 200, attachLength: 100 }));
-    const router = createTimeDependentRouter(net);
-    const n = net.junctionCount;
-    router.routeBatch(trips([0], [n - 1], [0]), freeFlowCosts(net), 60);
-    const one = router.settled;
-    const spread = router.routeBatch(trips([0, 0, 0], [n - 1, n - 1, n - 1], [0, 1000, 3000]), freeFlowCosts(net), 60);
-    expect(router.settled).toBe(one); // three departures 16 slots apart: still one search
-    expect(spread.costs[2]).toBeCloseTo(spread.costs[0], 9);
-    const timed: IntervalCosts = { ...freeFlowCosts(net), width: 600, intervals: 2, movement: new Float64Array(2 * net.movementCount).fill(10), arrival: new Float64Array(2 * net.linkCount).fill(10) };
-    router.routeBatch(trips([0, 0, 0], [n - 1, n - 1, n - 1], [0, 1000, 3000]), timed, 60);
-    expect(router.settled).toBe(3 * one); // costs that vary in time: one search per slot
-  });
-
   it('picks the fastest route for each departure time when costs change over time', () => {
     const net = diamond();
     const M = net.movementCount;

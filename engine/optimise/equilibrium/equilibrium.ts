@@ -77,15 +77,16 @@ export interface EquilibriumOptions {
   swap: 'gap-weighted' | 'uniform';
   /**
    * Step after iteration k: `self-regulated` (default; Liu, He & He 2009) 1/beta_k
-   * with beta_1 = 1 and beta_k = beta_(k-1) + 1.5 when the gap rose, + 0.1 when
+   * with beta_1 = 1 and beta_k = beta_(k-1) + 1.5 when the gap rose, + 0.25 when
    * it fell; `msa` 1/(k+1).
    */
   step: 'self-regulated' | 'msa';
   /**
-   * Weight of the newest iteration's measured costs in the costs movers choose
-   * their new route on, (0, 1]: s_k = w c_k + (1 - w) s_(k-1) (smoothing.ts).
-   * 1 = the newest costs only. Default 0.5. The gap is always measured on the
-   * newest costs.
+   * Least weight of the newest iteration's measured costs in the costs movers
+   * choose their new route on, (0, 1]: s_k = w_k c_k + (1 - w_k) s_(k-1) with
+   * w_k = max(costSmoothing, step of iteration k) (smoothing.ts), so the memory
+   * grows as the step shrinks. 1 = the newest costs only. Default 0.5. The gap
+   * is always measured on the newest costs.
    */
   costSmoothing: number;
   /** Warm start: routes of every trip (CSR; an empty route = free-flow fastest), e.g. an earlier equilibrium's `routes`. */
@@ -101,7 +102,7 @@ export const DEFAULT_EQUILIBRIUM_OPTIONS: Readonly<Omit<EquilibriumOptions, 'ini
 
 /** Self-regulated averaging (Liu, He & He 2009): beta's growth after a gap that rose, and after one that fell (their suggested ranges: 1.5-2 and 0.01-0.5). */
 const SRA_UP = 1.5;
-const SRA_DOWN = 0.1;
+const SRA_DOWN = 0.25;
 
 /** One iteration: the simulation of the routes it started with, and what the next route choice found. */
 export interface EquilibriumIteration {
@@ -270,7 +271,6 @@ export function* equilibrateSteps(
     const simulateS = (performance.now() - t) / 1000;
     t = performance.now();
     const costs = recorder.costs();
-    smoothed = smoothCosts(smoothed, costs, eq.costSmoothing);
     const { gap, total, current, best } = measureGap(costs);
     const last = gap < eq.gap || k >= eq.maxIterations;
     const halfSampleGap = halfRecorders.length > 0 ? halfRecorders.reduce((sum, r) => sum + measureGap(r.costs()).gap, 0) / halfRecorders.length : undefined;
@@ -279,6 +279,8 @@ export function* equilibrateSteps(
     beta = eq.step === 'msa' ? k + 1 : beta + (gap >= previousGap ? SRA_UP : SRA_DOWN);
     previousGap = gap;
     const step = last ? 0 : 1 / beta;
+    // The filter's memory grows as the step shrinks: the newest costs weigh max(costSmoothing, step).
+    smoothed = smoothCosts(smoothed, costs, Math.max(eq.costSmoothing, step));
     const share = eq.swap === 'uniform' ? step : gapWeightedShares(current, best.costs, gap, step);
     const swap = swapRoutes(routes, current, best, best.costs, share, random.fork(`swap${k}`));
     // Movers go to the fastest route on the smoothed costs (smoothing.ts).

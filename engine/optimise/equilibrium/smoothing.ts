@@ -11,7 +11,10 @@
  * the learning filter of day-to-day assignment models (Cantarella & Cascetta
  * 1995, "Dynamic processes and equilibrium in transportation networks: towards a
  * unifying theory", Transportation Science 29(4); SUMO's duaIterate.py offers the
- * same as --weight-memory). Who moves, and with what probability, is still
+ * like with --weight-memory). The equilibrium weighs the newest costs by
+ * w_k = max(costSmoothing, its step): while the step is large the assignment
+ * moves fast and old costs would mislead; as it shrinks the memory grows. Who
+ * moves, and with what probability, is still
  * decided on the iteration's own costs, and the relative gap is measured on them
  * alone (equilibrium.ts): smoothing changes where movers go, not what is judged.
  *

@@ -109,6 +109,8 @@ export const LIMITS = {
   routingIntervalS: { min: 1, max: DAY_S, whyMin: 'from 1 s to a day; a shorter interval makes the run refresh routes without end', whyMax: 'from 1 s to a day' },
   /** Share of vehicles re-routing en route. */
   share: { min: 0, max: 1 },
+  /** Start-up lost time at the beginning of a green, s. */
+  startUpLostS: { min: 0, max: 10, whyMax: 'start-up lost times are a few seconds (HCM\'s default 2 s)' },
   /** Wait that counts as a stop, s. */
   stopThresholdS: { min: 0, max: 3600, whyMax: 'a stop is counted after at most an hour of waiting' },
   /** Metrics time-series interval, s. */

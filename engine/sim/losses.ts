@@ -18,13 +18,26 @@
  *    v_out / (2a) after the stop line. Its braking happens inside the wait, which
  *    the signal and the queue already set. A shorter wait is absorbed by slowing
  *    down: no stop, no loss.
+ *  - Start-up lost time at a signal: a queue starting at the beginning of a green
+ *    does not reach saturation flow at once, and drivers stop for the yellow, so
+ *    a green of g seconds serves (g - l) x s vehicles per lane: the first
+ *    discharge slot of a green is l later. For SUMO's default car (Krauss,
+ *    sigma 0.5, a 2.6 m/s², tau 1 s), measured with SUMO 1.15 on one signalised
+ *    lane kept saturated (greens of 5, 6, 8, 12 and 30 s, 3 s yellow): the
+ *    first queued vehicle crosses at the start of green, the second about 3 s
+ *    later, then one every 1.92 s (1,871 veh/h), none on yellow, i.e.
+ *    2.00 / 2.54 / 3.54 / 5.57 / 15.0 vehicles per green = (g - 1.1 s) / 1.92 s
+ *    within 2%: l = 1.1 s (with the SUMO import's 1,871 veh/h). It matters
+ *    where greens are short (actuated control at its minimum green, Webster's
+ *    short cycles): at a 5 s green the fluid model without it serves 25% more.
  *  - Dawdling (SUMO's Krauss `dawdle`): each second a driver slows by
  *    sigma x min(v, a) x U(0, 1), on average d = sigma x min(v, a) / 2, so a link is
  *    driven at v - d: its free-flow time grows by the factor d / (v - d)
  *    (= sigma a / (2v - sigma a) when v >= a).
  *
  * CityFlow's vehicles have no such losses (its imports use a class with
- * `startLoss: false` and sigma 0, keeping a and b for the halt rule): its
+ * `startLoss: false`, sigma 0 and no start-up lost time, keeping a and b for
+ * the halt rule): its
  * stop-line discharge is already slowed by its car-following headway (the
  * import's saturation flow).
  */
@@ -40,17 +53,22 @@ export interface VehicleModel {
   sigma: number;
   /** Whether a start from standstill (departure, restart after a halt) costs v / (2a). */
   startLoss: boolean;
+  /** Start-up lost time of a queue at the beginning of each green, s (effective green = displayed - this). Default 0. */
+  startUpLost?: number;
 }
 
+/** Start-up lost time of SUMO's default car at a signal, s (measured with SUMO 1.15, see the file header). */
+export const SUMO_START_UP_LOST = 1.1;
+
 /** SUMO's default passenger car (vType DEFAULT_VEHTYPE, Krauss): greenwave's default class. */
-export const SUMO_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0.5, startLoss: true };
+export const SUMO_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0.5, startLoss: true, startUpLost: SUMO_START_UP_LOST };
 
 /**
  * SUMO's accelerations (for the halt rule) without any loss: the fluid model of
  * Webster and HCM, where a queued vehicle leaves at saturation flow and drives
  * on at the link speed. For verification against those formulas.
  */
-export const NO_LOSS_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0, startLoss: false };
+export const NO_LOSS_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0, startLoss: false, startUpLost: 0 };
 
 /** Check a vehicle model (`where` names it in messages, e.g. `options.vehicle`); throws `UsageError`. */
 export function checkVehicleModel(model: VehicleModel, where: string): VehicleModel {
@@ -61,7 +79,14 @@ export function checkVehicleModel(model: VehicleModel, where: string): VehicleMo
   }
   if (typeof model.sigma !== 'number' || !(model.sigma >= 0 && model.sigma <= 1)) throw new UsageError(`${where}.sigma must be within [0, 1], got ${String(model.sigma)}`);
   if (typeof model.startLoss !== 'boolean') throw new UsageError(`${where}.startLoss must be true or false, got ${String(model.startLoss)}`);
+  const lost = model.startUpLost;
+  if (lost !== undefined && !(typeof lost === 'number' && Number.isFinite(lost) && lost >= 0)) throw new UsageError(`${where}.startUpLost must be a finite number of seconds >= 0, got ${String(lost)}`);
   return model;
+}
+
+/** Start-up lost time at the beginning of each green, s: the model's `startUpLost`, 0 when not given. */
+export function greenStartLoss(model: VehicleModel): number {
+  return model.startUpLost ?? 0;
 }
 
 /** Time lost departing from standstill onto a link of speed `v` (m/s): v / (2a) when the class has start losses, s. */

@@ -9,11 +9,13 @@
  *    and its approach as a whole at most one per 1 / (s x lanes) (links.ts); only
  *    while its signal shows green (or permissive green, in gaps of the opposing
  *    flow), and only when the exit link has storage left. Effective green equals
- *    displayed green: the HCM default start-up lost time (2 s) and yellow
- *    extension (2 s) cancel out, and no vehicle discharges on yellow or red.
- *    Discharge slots are centred in the green (the first queued vehicle leaves
- *    half a headway after green starts), so a green of g seconds serves s x g
- *    vehicles, as in the fluid (Webster) model.
+ *    displayed green minus the vehicle class's start-up lost time l (losses.ts;
+ *    SUMO's car 1.1 s, measured; 0 for the fluid model of Webster and HCM, where
+ *    start-up lost time and yellow extension cancel out); no vehicle discharges
+ *    on yellow or red.
+ *    Discharge slots are centred in the effective green (the first queued
+ *    vehicle leaves l + half a headway after green starts), so a green of g
+ *    seconds serves s x (g - l) vehicles, as in the fluid (Webster) model.
  *  - A movement whose exit link, or the lane group its head vehicle needs there
  *    (lane-groups.ts), is full is blocked until space is released there;
  *    blocked movements into a link are woken round-robin, so no approach is
@@ -37,7 +39,7 @@ import { SIGNAL_GREEN, SIGNAL_PERMISSIVE } from '../signals/controller.js';
 import { CMD_SERVICE, NONE as NO_VEHICLE } from './commands.js';
 import { buildConflicts, type ConflictTable } from './conflicts.js';
 import type { Links } from './links.js';
-import { haltWait, restartLoss, type VehicleModel } from './losses.js';
+import { greenStartLoss, haltWait, restartLoss, type VehicleModel } from './losses.js';
 import type { SimObserver } from './observer.js';
 import type { Scheduler } from './scheduler.js';
 import { VEHICLE_QUEUED, type Vehicles } from './vehicles.js';
@@ -85,6 +87,8 @@ export class Movements {
   readonly haltWait: Float64Array;
   /** Loss a halted vehicle pays on the exit link, per movement, s (losses.ts). */
   readonly restartLoss: Float64Array;
+  /** Start-up lost time of the vehicle class at the beginning of each green, s (losses.ts). */
+  readonly startUpLost: number;
   /** Who yields to whom, with critical gaps and follow-up headways. */
   readonly conflicts: ConflictTable;
 
@@ -114,6 +118,7 @@ export class Movements {
     this.lastStopLine = new Float64Array(k).fill(-Infinity);
     this.haltWait = new Float64Array(k);
     this.restartLoss = new Float64Array(k);
+    this.startUpLost = greenStartLoss(model);
     for (let e = 0; e < k; e++) {
       const a = net.movementFrom[e];
       const b = net.movementTo[e];
@@ -244,9 +249,10 @@ export class Movements {
       const st = signal[e];
       const open = st === GREEN || st === PERMISSIVE;
       if (open && shownOpen[e] === 0) {
-        // Service slots are centred in the green: the first vehicle leaves half a headway
-        // after green starts, so g seconds serve s x g vehicles as in the fluid model.
-        const first = now + 0.5 * headway[e];
+        // Service slots are centred in the effective green: the first vehicle leaves the
+        // start-up lost time plus half a headway after green starts, so g seconds serve
+        // s x (g - lost) vehicles as in the fluid model.
+        const first = now + this.startUpLost + 0.5 * headway[e];
         if (nextFree[e] < first) nextFree[e] = first;
       }
       shownOpen[e] = open ? 1 : 0;

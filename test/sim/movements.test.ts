@@ -4,12 +4,15 @@
  * approach's next free slot; blocking by a full exit link and the round-robin
  * wake when space is released; nothing on red; the first slot of a green
  * centred half a headway after it starts (fluid model: g seconds serve s x g
- * vehicles); stale service commands ignored.
+ * vehicles), later by the vehicle class's start-up lost time l (g seconds
+ * serve s x (g - l)); stale service commands ignored.
  */
 import { describe, expect, it } from 'vitest';
 import { SIGNAL_GREEN, SIGNAL_RED } from '../../engine/signals/index.js';
 import { CMD_SERVICE } from '../../engine/sim/commands.js';
 import { VEHICLE_MOVING, VEHICLE_QUEUED } from '../../engine/sim/vehicles.js';
+import { NO_LOSS_VEHICLE_MODEL, SUMO_VEHICLE_MODEL } from '../../engine/sim/losses.js';
+import { compile, RoadNetwork } from '../../engine/network/index.js';
 import { merge, mergeIds, run, subStates } from '../fixtures/kernel.js';
 
 /** Put vehicle `v` at the stop line of `from` at `now`, routed on to `to`, and queue it. */
@@ -85,5 +88,40 @@ describe('Movements', () => {
     expect(k.movements.nextFree[ab]).toBe(71);
     run(k, 71);
     expect(k.movements.queueLength[ab]).toBe(0);
+  });
+
+  it('starts a green\'s first slot the start-up lost time later: a saturated green of g s serves s x (g - l)', () => {
+    // A signal between a 200 m approach and a 600 m exit (storage 80: never binding here), one lane each.
+    const rn = new RoadNetwork();
+    rn.addJunction({ id: 'o', x: -200, y: 0 });
+    rn.addJunction({ id: 'J', x: 0, y: 0, control: 'signal' });
+    rn.addJunction({ id: 'd', x: 600, y: 0 });
+    rn.addLink({ id: 'A', from: 'o', to: 'J', speed: 10 });
+    rn.addLink({ id: 'B', from: 'J', to: 'd', speed: 10 });
+    rn.addMovement({ from: 'A', to: 'B' });
+    const signalNet = compile(rn);
+    const [a, b, J] = [signalNet.linkIndex('A'), signalNet.linkIndex('B'), signalNet.junctionIndex('J')];
+    const ab = signalNet.movementBetween(a, b);
+    const lost = 1.5;
+    const served = (model: typeof NO_LOSS_VEHICLE_MODEL, green: number): number => {
+      const k = subStates(signalNet, 8, model);
+      for (let v = 0; v < 8; v++) arrive(k, v, a, b, 10);
+      k.movements.signal[ab] = SIGNAL_GREEN;
+      k.movements.show(J, 20);
+      run(k, 20 + green - 1e-9);
+      k.movements.signal[ab] = SIGNAL_RED;
+      k.movements.show(J, 20 + green);
+      run(k, 100);
+      return 8 - k.movements.queueLength[ab];
+    };
+    // One lane, s = 0.5 veh/s: slots at 20 + l + 1, + 3, + 5, ... before the green ends.
+    expect(served(NO_LOSS_VEHICLE_MODEL, 6)).toBe(3); // slots at 21, 23, 25
+    expect(served({ ...NO_LOSS_VEHICLE_MODEL, startUpLost: lost }, 6)).toBe(2); // 22.5, 24.5 (26.5 is after the green)
+    expect(served({ ...NO_LOSS_VEHICLE_MODEL, startUpLost: lost }, 11)).toBe(5); // s x (11 - 1.5) = 4.75: 22.5 ... 30.5
+    const k = subStates(signalNet, 1, SUMO_VEHICLE_MODEL);
+    arrive(k, 0, a, b, 10);
+    k.movements.signal[ab] = SIGNAL_GREEN;
+    k.movements.show(J, 20);
+    expect(k.movements.nextFree[ab]).toBeCloseTo(20 + 1.1 + 1, 12); // SUMO's car: l = 1.1 s
   });
 });

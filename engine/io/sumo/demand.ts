@@ -106,17 +106,18 @@ export function jamSpacingOf(demand: SumoDemand): number | undefined {
 /**
  * The demand's vehicle class for start-up and stop losses (sim/losses.ts):
  * accel, decel and sigma averaged over the vehicles as `jamSpacingOf` does,
- * SUMO's defaults (2.6 m/s², 4.5 m/s², 0.5) where a type does not set them.
+ * SUMO's defaults (2.6 m/s², 4.5 m/s², 0.5) where a type does not set them;
+ * the start-up lost time is the one measured for SUMO's default car.
  * Undefined when no vType sets any of them (the run's default is SUMO's).
  */
 export function vehicleModelOf(demand: SumoDemand): VehicleModel | undefined {
   if (![...demand.vTypes.values()].some((t) => t.accel !== undefined || t.decel !== undefined || t.sigma !== undefined)) return undefined;
-  const { accel, decel, sigma } = SUMO_VEHICLE_MODEL;
+  const { accel, decel, sigma, startUpLost } = SUMO_VEHICLE_MODEL;
   const a = typeMean(demand, (t) => t?.accel ?? accel);
   const b = typeMean(demand, (t) => t?.decel ?? decel);
   const s = typeMean(demand, (t) => t?.sigma ?? sigma);
   if (a === undefined || b === undefined || s === undefined) return undefined;
-  return { accel: a, decel: b, sigma: s, startLoss: true };
+  return { accel: a, decel: b, sigma: s, startLoss: true, startUpLost };
 }
 
 function located(item: { file: string; line: number }): string {

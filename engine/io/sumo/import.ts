@@ -45,7 +45,7 @@ export interface SumoImportOptions {
   junctionCrossing?: boolean;
   /** Run this `programID` where a traffic light has several. Default: the last one read. */
   programId?: string;
-  /** Saturation flow per lane, veh/s. Default greenwave's 0.5 (1,800 veh/h). */
+  /** Saturation flow per lane, veh/s. Default SUMO's default car's measured 1,871 veh/h (network.ts). */
   saturationFlow?: number;
   /**
    * Jam spacing, m: a number, or `'vType'` (default) for the demand-weighted mean

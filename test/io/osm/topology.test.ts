@@ -15,6 +15,7 @@ import { roadClassPriority } from '../../../engine/network/labels.js';
 import { importOsm } from '../../../engine/io/osm/index.js';
 import type { ImportResult } from '../../../engine/io/types.js';
 import { compileProgram } from '../../../engine/signals/program.js';
+import { bayGroups } from '../../fixtures/bay.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/osm/${name}`, import.meta.url));
 
@@ -159,6 +160,19 @@ describe('importOsm: turn lanes (turn-lanes.osm)', () => {
     expect(lanes('w204#0')).toEqual([0]);
     expect(lanes('w202#0')).toEqual([1, 2]);
     expect(lanes('w203#0')).toEqual([2]);
+  });
+
+  it('keeps a turn bay (turn-bay.osm: a 2-lane way widening into 45 m of 3 lanes) as its own short link whose left lane is a lane group with the bay\'s storage', async () => {
+    const r = await importOsm(fixture('turn-bay.osm'), { drivingSide: 'right', components: 'all' });
+    // The widening node is not merged away (the lane count changes there): the bay stays a link.
+    expect(r.network.link('w302#0').lanes).toBe(3);
+    expect(r.network.link('w302#0').length).toBeGreaterThan(40);
+    expect(r.network.link('w302#0').length).toBeLessThan(50);
+    expect(r.network.movementsFrom('w301#0').map((m) => m.to)).toEqual(['w302#0']);
+    const g = bayGroups(r.network, 'w302#0', 'w304#0', 'w303#0');
+    expect(g.separate).toBe(true);
+    expect(g.turn).toEqual({ lanes: 1, storage: Math.floor(g.length / 7.5) }); // 5 places
+    expect(g.through.lanes).toBe(2);
   });
 
   it('ignores turn lanes that disagree with the tagged lane count, with a warning', async () => {

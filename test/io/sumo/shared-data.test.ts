@@ -123,14 +123,13 @@ describe.skipIf(!HAS_GRID)(`sumo-grid10 against SUMO 1.15 (needs ${GRID})`, asyn
     within('micro-webster', simulate(net, trips, { programs: replacePrograms(r.programs, add.programs) }, { end: 10800, seed: 1, vehicle: r.vehicle }).network);
   });
 
-  it('SUMO\'s actuated programs (net-actuated.net.xml) run as actuated: travel time within 5% and stops within 25% of SUMO (delay: see below)', async () => {
+  it('SUMO\'s actuated programs (net-actuated.net.xml) run as actuated: travel time within 5%, delay within 10% of SUMO\'s timeLoss, stops within 25%', async () => {
     const a = await importSumo({ net: path.join(GRID, 'net-actuated.net.xml'), routes: [path.join(GRID, 'routes.rou.xml')] });
     const aNet = compile(a.network);
     const aTrips = expandDemand(aNet, a.demand, createRandom(1).fork('demand'));
-    // NOT MET: the issue's 10% delay target (greenwave 38.1 s vs timeLoss 46.2 s when written,
-    // gap-outs on whole seconds as SUMO's): the rest is in the actuated detector model (per
-    // movement, not per lane). Checked here at 25% so a regression still shows.
-    within('micro-actuated', simulate(aNet, aTrips, { programs: a.programs }, { end: 10800, seed: 1, vehicle: a.vehicle }).network, 0.25);
+    // Mostly 5-6 s greens: SUMO's start-up lost time (1.1 s a green, sim/losses.ts) is what
+    // made greenwave's delay 17.5% short before it was modelled (38.1 s vs timeLoss 46.2 s).
+    within('micro-actuated', simulate(aNet, aTrips, { programs: a.programs }, { end: 10800, seed: 1, vehicle: a.vehicle }).network);
   });
 
   it.skipIf(!sumoOnPath())('SUMO runs the re-exported Webster plan to the same result as the original (mesoscopic, needs `sumo`)', async () => {

@@ -39,6 +39,8 @@ export interface SwapResult {
   switched: number;
   /** Trips whose route was slower than the fastest (the candidates). */
   candidates: number;
+  /** 1 for each trip that moved (`switched` of them), else 0. */
+  moved: Uint8Array;
 }
 
 /**
@@ -104,7 +106,7 @@ export function swapRoutes(
     links.set(from.links.subarray(a, b), offsets[i]);
     offsets[i + 1] = offsets[i] + (b - a);
   }
-  return { routes: { offsets, links }, switched, candidates };
+  return { routes: { offsets, links }, switched, candidates, moved: take };
 }
 
 /**

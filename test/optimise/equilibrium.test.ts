@@ -132,5 +132,7 @@ describe('equilibrate', () => {
     expect(() => equilibrate(net, trips, {}, sim, { gap: 1 })).toThrow(/equilibrium.gap/);
     expect(() => equilibrate(net, trips, {}, sim, { swap: 'logit' as never })).toThrow(/equilibrium.swap/);
     expect(() => equilibrate(net, trips, {}, sim, { step: 'fixed' as never })).toThrow(/equilibrium.step/);
+    expect(() => equilibrate(net, trips, {}, sim, { costSmoothing: 0 })).toThrow(/equilibrium.costSmoothing/);
+    expect(() => equilibrate(net, trips, {}, sim, { costSmoothing: 1.5 })).toThrow(/equilibrium.costSmoothing/);
   });
 });

@@ -19,7 +19,9 @@
  *      (MSWA) and self-regulated averaging schemes for solving stochastic user
  *      equilibrium problem", Networks and Spatial Economics 9(4); or MSA's
  *      1/(k+1)), damped for travellers who would gain less than the average
- *      (gap-weighted, after Lu, Mahmassani & Zhou 2009) or not (`uniform`). Go to 1.
+ *      (gap-weighted, after Lu, Mahmassani & Zhou 2009) or not (`uniform`).
+ *      Movers take the fastest route on costs smoothed across iterations
+ *      (`costSmoothing`, smoothing.ts), routed for them alone. Go to 1.
  *
  * Relative gap of iteration k (the dynamic form of the static gap; Chiu et al.
  * 2011, "Dynamic Traffic Assignment: A Primer", TRB Circular E-C153, sec. 3.4):
@@ -33,6 +35,16 @@
  * mean travel time of arrived trips and CityFlow's average travel time, which
  * counts unfinished trips up to the end. Departure delay (waiting to enter the
  * first link) is not a route cost: it is in the CityFlow figure, not the gap.
+ *
+ * How much of a gap is sampling noise: the movement times are means over the few
+ * vehicles of each movement and interval, and c*_i is a minimum over routes on
+ * them, so noise alone makes some route look faster than the one taken. When
+ * the iteration budget is reached, the last iteration also measures the gap on
+ * costs from every second vehicle only (`halfSampleGap`). Noise in a mean grows
+ * as the samples shrink, an algorithm's shortfall does not: a half-sample gap
+ * near twice the gap says the remaining gap is mostly noise (the variance of a
+ * mean doubles with half the samples), one near the gap says it is the
+ * assignment (measured: README, "Route choice that reacts").
  */
 import { UsageError } from '../../errors.js';
 import type { CompiledNetwork } from '../../network/compiled.js';
@@ -40,10 +52,12 @@ import type { TripTable } from '../../demand/demand.js';
 import { createRandom } from '../../demand/random.js';
 import { gapWeightedShares, swapRoutes, withRoutes, type RouteSet } from '../../demand/route-swap.js';
 import { createTimeDependentRouter, freeFlowCosts, traverse, type IntervalCosts } from '../../routing/time-dependent.js';
+import type { BatchRoutes } from '../../routing/types.js';
 import type { SignalSetup } from '../../signals/control.js';
 import { resolveSimOptions } from '../../sim/options.js';
 import { simulate, type SimulateOptions, type SimulationResult } from '../../sim/simulate.js';
 import { LinkTimeRecorder } from './link-times.js';
+import { retargetMovers, smoothCosts } from './smoothing.js';
 
 /** Options of {@link equilibrate}. */
 export interface EquilibriumOptions {
@@ -67,6 +81,14 @@ export interface EquilibriumOptions {
    * it fell; `msa` 1/(k+1).
    */
   step: 'self-regulated' | 'msa';
+  /**
+   * Least weight of the newest iteration's measured costs in the costs movers
+   * choose their new route on, (0, 1]: s_k = w_k c_k + (1 - w_k) s_(k-1) with
+   * w_k = max(costSmoothing, step of iteration k) (smoothing.ts), so the memory
+   * grows as the step shrinks. 1 = the newest costs only. Default 0.5. The gap
+   * is always measured on the newest costs.
+   */
+  costSmoothing: number;
   /** Warm start: routes of every trip (CSR; an empty route = free-flow fastest), e.g. an earlier equilibrium's `routes`. */
   initialRoutes?: RouteSet;
   /** Called after each iteration with its report. */
@@ -75,7 +97,7 @@ export interface EquilibriumOptions {
 
 /** Defaults of {@link EquilibriumOptions}. */
 export const DEFAULT_EQUILIBRIUM_OPTIONS: Readonly<Omit<EquilibriumOptions, 'initialRoutes' | 'onIteration'>> = {
-  maxIterations: 30, gap: 0.01, intervalS: 300, slotS: 60, swap: 'gap-weighted', step: 'self-regulated',
+  maxIterations: 30, gap: 0.01, intervalS: 300, slotS: 60, swap: 'gap-weighted', step: 'self-regulated', costSmoothing: 0.5,
 };
 
 /** Self-regulated averaging (Liu, He & He 2009): beta's growth after a gap that rose, and after one that fell (their suggested ranges: 1.5-2 and 0.01-0.5). */
@@ -104,9 +126,17 @@ export interface EquilibriumIteration {
   candidates: number;
   /** Travellers moved to the fastest route after this iteration (0 on the last). */
   switched: number;
+  /**
+   * Relative gap of the same routes measured on costs from every second vehicle
+   * only (see the module header), 0..1: set on the last iteration when the
+   * iteration budget ends the run, otherwise undefined.
+   */
+  halfSampleGap?: number;
   /** Wall-clock seconds spent simulating and routing (for cost reporting only). */
   simulateS: number;
   routeS: number;
+  /** Labels settled by this iteration's route searches (iteration 1: with the free-flow routes): routing work independent of the machine and its load. */
+  routeLabels: number;
 }
 
 /** What {@link equilibrate} returns. */
@@ -136,6 +166,7 @@ export function resolveEquilibriumOptions(options: Partial<EquilibriumOptions>):
   if (!(o.slotS > 0 && Number.isFinite(o.slotS))) throw new UsageError(`equilibrium.slotS must be a positive number of seconds, got ${String(o.slotS)}`);
   if (o.swap !== 'gap-weighted' && o.swap !== 'uniform') throw new UsageError(`equilibrium.swap must be "gap-weighted" or "uniform", got ${String(o.swap)}`);
   if (o.step !== 'self-regulated' && o.step !== 'msa') throw new UsageError(`equilibrium.step must be "self-regulated" or "msa", got ${String(o.step)}`);
+  if (!(o.costSmoothing > 0 && o.costSmoothing <= 1)) throw new UsageError(`equilibrium.costSmoothing must be within (0, 1], got ${String(o.costSmoothing)}`);
   return o;
 }
 
@@ -199,23 +230,15 @@ export function* equilibrateSteps(
   let t = performance.now();
   let routes = fillRoutes(eq.initialRoutes ?? givenRoutes(trips), router.routeBatch(trips, freeFlowCosts(net, start), eq.slotS));
   let routeS = (performance.now() - t) / 1000;
+  let routeLabels = router.settled;
   const iterations: EquilibriumIteration[] = [];
-  let beta = 1; // 1 / step of the self-regulated averaging
-  let previousGap = Infinity;
-  for (let k = 1; ; k++) {
-    t = performance.now();
-    const table = withRoutes(trips, routes);
-    const recorder = new LinkTimeRecorder(net, table, start, eq.intervalS, intervals);
-    const result = simulate(net, table, signals, {
-      ...kernel,
-      ...(interval !== undefined ? { interval } : {}),
-      ...(progress ? { progress } : {}),
-      attach: (sim) => { sim.observe(recorder); attach?.(sim); },
-    });
-    const simulateS = (performance.now() - t) / 1000;
-    t = performance.now();
-    const costs = recorder.costs();
-    const best = router.routeBatch(trips, costs, eq.slotS);
+  let smoothed: IntervalCosts | undefined;
+  // Every second vehicle, and the others: the half samples of the last iteration's noise check.
+  const halves = [0, 1].map((h) => Uint8Array.from({ length: count }, (_, i) => (i % 2 === h ? 1 : 0)));
+  /** Relative gap of `routes` on `on` (module header), with each trip's route time and the fastest routes. */
+  const measureGap = (on: IntervalCosts): { gap: number; total: number; current: Float64Array; best: BatchRoutes } => {
+    const best = router.routeBatch(trips, on, eq.slotS);
+    routeLabels += router.settled;
     const current = new Float64Array(count);
     let total = 0;
     let excess = 0;
@@ -223,22 +246,47 @@ export function* equilibrateSteps(
       const a = routes.offsets[i];
       const b = routes.offsets[i + 1];
       if (b === a) { current[i] = Infinity; continue; }
-      const c = traverse(net, costs, routes.links, a, b, trips.depart[i]);
+      const c = traverse(net, on, routes.links, a, b, trips.depart[i]);
       current[i] = c;
       if (inRun[i] === 0) continue;
       total += c;
       const cheapest = best.costs[i];
       if (cheapest < c) excess += c - cheapest;
     }
-    const gap = total > 0 ? excess / total : 0;
+    return { gap: total > 0 ? excess / total : 0, total, current, best };
+  };
+  let beta = 1; // 1 / step of the self-regulated averaging
+  let previousGap = Infinity;
+  for (let k = 1; ; k++) {
+    t = performance.now();
+    const table = withRoutes(trips, routes);
+    const recorder = new LinkTimeRecorder(net, table, start, eq.intervalS, intervals);
+    const halfRecorders = k === eq.maxIterations ? halves.map((h) => new LinkTimeRecorder(net, table, start, eq.intervalS, intervals, h)) : [];
+    const result = simulate(net, table, signals, {
+      ...kernel,
+      ...(interval !== undefined ? { interval } : {}),
+      ...(progress ? { progress } : {}),
+      attach: (sim) => { sim.observe(recorder); for (const r of halfRecorders) sim.observe(r); attach?.(sim); },
+    });
+    const simulateS = (performance.now() - t) / 1000;
+    t = performance.now();
+    const costs = recorder.costs();
+    const { gap, total, current, best } = measureGap(costs);
     const last = gap < eq.gap || k >= eq.maxIterations;
+    const halfSampleGap = halfRecorders.length > 0 ? halfRecorders.reduce((sum, r) => sum + measureGap(r.costs()).gap, 0) / halfRecorders.length : undefined;
     // Step: MSA's 1/(k+1), or self-regulated averaging (Liu, He & He 2009): 1/beta,
     // beta growing by SRA_UP when the gap rose and by SRA_DOWN when it fell.
     beta = eq.step === 'msa' ? k + 1 : beta + (gap >= previousGap ? SRA_UP : SRA_DOWN);
     previousGap = gap;
     const step = last ? 0 : 1 / beta;
+    // The filter's memory grows as the step shrinks: the newest costs weigh max(costSmoothing, step).
+    smoothed = smoothCosts(smoothed, costs, Math.max(eq.costSmoothing, step));
     const share = eq.swap === 'uniform' ? step : gapWeightedShares(current, best.costs, gap, step);
     const swap = swapRoutes(routes, current, best, best.costs, share, random.fork(`swap${k}`));
+    // Movers go to the fastest route on the smoothed costs (smoothing.ts).
+    // Their searches are batched by origin and measuring interval (their targets are not part of the gap, which keeps slotS).
+    const moved = smoothed === costs || swap.switched === 0 ? swap : retargetMovers(net, router, trips, routes, swap.moved, smoothed, Math.max(eq.slotS, eq.intervalS));
+    if (moved !== swap) routeLabels += router.settled;
     routeS += (performance.now() - t) / 1000;
     const n = result.network;
     const report: EquilibriumIteration = {
@@ -253,15 +301,18 @@ export function* equilibrateSteps(
       gridlock: result.gridlock !== undefined,
       routeTimeS: total,
       candidates: swap.candidates,
-      switched: swap.switched,
+      switched: moved.switched,
+      ...(halfSampleGap !== undefined ? { halfSampleGap } : {}),
       simulateS,
       routeS,
+      routeLabels,
     };
     routeS = 0;
+    routeLabels = 0;
     iterations.push(report);
     eq.onIteration?.(report);
     yield report;
     if (last) return { result, trips: table, routes, costs, iterations, converged: gap < eq.gap };
-    routes = swap.routes;
+    routes = moved.routes;
   }
 }

@@ -48,7 +48,11 @@ export class LinkTimeRecorder implements SimObserver {
    * unfinished vehicle was going), intervals of `width` s from `start`; times
    * after the last interval fall into it.
    */
-  constructor(private readonly net: CompiledNetwork, private readonly trips: TripTable, readonly start: number, readonly width: number, readonly intervals: number) {
+  constructor(
+    private readonly net: CompiledNetwork, private readonly trips: TripTable, readonly start: number, readonly width: number, readonly intervals: number,
+    /** Record only the vehicles marked 1 here (a sample of the travellers); default every vehicle. */
+    private readonly only?: Uint8Array,
+  ) {
     this.m = net.linkCount;
     this.M = net.movementCount;
     this.moveSum = new Float64Array(this.M * intervals);
@@ -63,16 +67,19 @@ export class LinkTimeRecorder implements SimObserver {
   }
 
   enter(vehicle: number, link: number, time: number): void {
+    if (this.only !== undefined && this.only[vehicle] === 0) return;
     this.enteredAt[vehicle] = time;
     this.onLink[vehicle] = link;
     this.entered[vehicle]++;
   }
 
   leave(vehicle: number, _link: number, movement: number, time: number): void {
+    if (this.only !== undefined && this.only[vehicle] === 0) return;
     this.sampleMovement(vehicle, movement, time);
   }
 
   arrive(vehicle: number, link: number, time: number): void {
+    if (this.only !== undefined && this.only[vehicle] === 0) return;
     this.sampleArrival(vehicle, link, time);
     this.onLink[vehicle] = -1;
   }

@@ -50,11 +50,13 @@ export async function reportCommand(dir: string, options: ReportCommandOptions):
   try {
     const info = await lstat(dir).catch(() => undefined);
     if (info !== undefined && !info.isDirectory() && !info.isSymbolicLink()) throw new UsageError(`${shownPath(dir)}: is not a directory (give the outputs directory of a run or an optimisation)`);
+    const unfit = (problems: string[]): UsageError =>
+      new UsageError(`${shownPath(dir)} does not hold the files of one finished run, so a report would mix or misstate them:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    // A run stopped while writing may have removed the earlier run's files before writing its own: its manifest says so first.
+    if ((await readManifest(dir))?.state === 'writing') throw unfit(await checkRunFiles(dir, [], {}));
     const data = await loadReportData(dir);
     const problems = await checkRunFiles(dir, REPORT_INPUT_FILES, provenanceOf(data));
-    if (problems.length > 0) {
-      throw new UsageError(`${shownPath(dir)} does not hold the files of one finished run, so a report would mix or misstate them:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-    }
+    if (problems.length > 0) throw unfit(problems);
     if (options.junction !== undefined) {
       const known = knownJunctions(data);
       const unknown = options.junction.filter((id) => !known?.has(id));

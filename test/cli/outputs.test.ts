@@ -121,6 +121,19 @@ describe('greenwave run: the output directory', () => {
     }
   }, 180_000);
 
+  it('a run stopped after removing the earlier files but before writing its own: report says it did not finish writing (not "holds no outputs")', () => {
+    const out = join(dir, 'stopped-early');
+    expect(greenwave('run', scenario('s/early.yaml', SCENARIO('early')), '--out', out).code).toBe(0);
+    // the state a SIGKILL leaves in that window: the manifest says writing, the earlier run's files are gone
+    const manifestPath = join(out, 'greenwave-manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { state: string };
+    for (const name of readdirSync(out)) if (name !== 'greenwave-manifest.json') rmSync(join(out, name), { recursive: true });
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, state: 'writing' }));
+    const report = greenwave('report', out, '-o', join(dir, 'stopped-early.html'));
+    expect(report.code).toBe(2);
+    expect(report.stderr).toMatch(/did not finish writing/); // before: "holds no greenwave outputs ... run greenwave run first"
+  }, 120_000);
+
   it('SIGKILL while writing never leaves a 0-byte or mixed summary.json; report refuses the half-written directory', async () => {
     const file = scenario('g/busy.yaml', SCENARIO('busy').replace('rows: 2, cols: 2', 'rows: 8, cols: 8').replace('vehPerHour: 300', 'vehPerHour: 1800').replace('endS: 900', 'endS: 3600').replace('endS: 1800', 'endS: 5400'));
     const out = join(dir, 'killed');

@@ -49,10 +49,11 @@ describe('greenwave run --route-choice equilibrium', () => {
     expect(summary.equilibrium.relativeGap).toBe(summary.equilibrium.convergence[3].gap);
     const csv = readFileSync(join(out, 'convergence.csv'), 'utf8').trim().split('\n');
     // a plain header row first (provenance is in metadata.json)
-    expect(csv[0]).toBe('iteration,relative_gap,mean_travel_time_s,mean_time_all_trips_s,trips,arrived,unfinished,unroutable,gridlock,slower_than_fastest,switched,simulate_s,route_s,route_labels,half_sample_gap');
+    expect(csv[0]).toBe('iteration,relative_gap,mean_travel_time_s,mean_time_all_trips_s,trips,arrived,unfinished,unroutable,gridlock,slower_than_fastest,switched,simulate_s,route_s,route_labels,half_sample_gap,cross_fit_gap');
     expect(csv).toHaveLength(1 + 4);
     // the noise check runs on the last iteration only, when the budget ends the run
     expect(csv.slice(1).map((row) => row.split(',')[14] === '')).toEqual([true, true, true, false]);
+    expect(csv.slice(1).map((row) => row.split(',')[15] === '')).toEqual([true, true, true, false]);
     expect(csv.slice(1).every((row) => Number(row.split(',')[13]) > 0)).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8'))).toMatchObject({ kind: 'run', scenario: 'eq', seed: 3 });
     const last = csv[4].split(',');

@@ -94,6 +94,15 @@ export interface EquilibriumOptions {
    * is always measured on the newest costs.
    */
   costSmoothing: number;
+  /**
+   * Costs the gap, who moves and where are judged on: `newest` (default) this
+   * iteration's measured costs, movers routed on the smoothed costs; `smoothed`
+   * all three on the smoothed costs (this iteration's entering with weight
+   * max(costSmoothing, previous step)), so the stopping criterion is the gap of
+   * the costs the travellers choose on (smoothing.ts). `newestGap` is reported
+   * either way.
+   */
+  gapCosts: 'newest' | 'smoothed';
   /** Warm start: routes of every trip (CSR; an empty route = free-flow fastest), e.g. an earlier equilibrium's `routes`. */
   initialRoutes?: RouteSet;
   /** Called after each iteration with its report. */
@@ -103,6 +112,7 @@ export interface EquilibriumOptions {
 /** Defaults of {@link EquilibriumOptions}. */
 export const DEFAULT_EQUILIBRIUM_OPTIONS: Readonly<Omit<EquilibriumOptions, 'initialRoutes' | 'onIteration'>> = {
   maxIterations: 30, gap: 0.01, intervalS: 300, slotS: 60, swap: 'gap-weighted', step: 'self-regulated', costSmoothing: 0.5,
+  gapCosts: 'newest',
 };
 
 /** Self-regulated averaging (Liu, He & He 2009): beta's growth after a gap that rose, and after one that fell (their suggested ranges: 1.5-2 and 0.01-0.5). */
@@ -113,8 +123,10 @@ const SRA_DOWN = 0.25;
 export interface EquilibriumIteration {
   /** 1-based. */
   iteration: number;
-  /** Relative gap (see the module header), 0..1. */
+  /** Relative gap (see the module header) on the costs `gapCosts` names, 0..1: the stopping criterion. */
   gap: number;
+  /** Relative gap on this iteration's own measured costs, 0..1 (= `gap` with `gapCosts: 'newest'`). */
+  newestGap: number;
   /** Mean travel time of arrived trips (insertion to arrival), s. */
   meanTravelTime: number;
   /** CityFlow's average travel time: every trip due before the end, unfinished ones counted to the end, s. */
@@ -179,6 +191,7 @@ export function resolveEquilibriumOptions(options: Partial<EquilibriumOptions>):
   if (!(o.slotS > 0 && Number.isFinite(o.slotS))) throw new UsageError(`equilibrium.slotS must be a positive number of seconds, got ${String(o.slotS)}`);
   if (o.swap !== 'gap-weighted' && o.swap !== 'uniform') throw new UsageError(`equilibrium.swap must be "gap-weighted" or "uniform", got ${String(o.swap)}`);
   if (o.step !== 'self-regulated' && o.step !== 'msa') throw new UsageError(`equilibrium.step must be "self-regulated" or "msa", got ${String(o.step)}`);
+  if (o.gapCosts !== 'newest' && o.gapCosts !== 'smoothed') throw new UsageError(`equilibrium.gapCosts must be "newest" or "smoothed", got ${String(o.gapCosts)}`);
   if (!(o.costSmoothing > 0 && o.costSmoothing <= 1)) throw new UsageError(`equilibrium.costSmoothing must be within (0, 1], got ${String(o.costSmoothing)}`);
   return o;
 }
@@ -284,7 +297,12 @@ export function* equilibrateSteps(
     const simulateS = (performance.now() - t) / 1000;
     t = performance.now();
     const costs = recorder.costs();
-    const { gap, total, current, best } = measureGap(costs);
+    const newest = measureGap(costs);
+    // Judged on the smoothed costs: this iteration's costs enter with the previous iteration's weight (1/beta before its update).
+    if (eq.gapCosts === 'smoothed') smoothed = smoothCosts(smoothed, costs, Math.max(eq.costSmoothing, 1 / beta));
+    const judged = eq.gapCosts === 'smoothed' && smoothed !== undefined && smoothed !== costs ? measureGap(smoothed) : newest;
+    const { gap, current, best } = judged;
+    const total = newest.total;
     const last = gap < eq.gap || k >= eq.maxIterations;
     const halfCosts = halfRecorders.map((r) => r.costs());
     const halfSampleGap = halfCosts.length > 0 ? halfCosts.reduce((sum, c) => sum + measureGap(c).gap, 0) / halfCosts.length : undefined;
@@ -300,18 +318,20 @@ export function* equilibrateSteps(
     previousGap = gap;
     const step = last ? 0 : 1 / beta;
     // The filter's memory grows as the step shrinks: the newest costs weigh max(costSmoothing, step).
-    smoothed = smoothCosts(smoothed, costs, Math.max(eq.costSmoothing, step));
+    if (eq.gapCosts === 'newest') smoothed = smoothCosts(smoothed, costs, Math.max(eq.costSmoothing, step));
     const share = eq.swap === 'uniform' ? step : gapWeightedShares(current, best.costs, gap, step);
     const swap = swapRoutes(routes, current, best, best.costs, share, random.fork(`swap${k}`));
-    // Movers go to the fastest route on the smoothed costs (smoothing.ts).
+    // Movers go to the fastest route on the smoothed costs (smoothing.ts); with gapCosts 'smoothed' `best` already is.
     // Their searches are batched by origin and measuring interval (their targets are not part of the gap, which keeps slotS).
-    const moved = smoothed === costs || swap.switched === 0 ? swap : retargetMovers(net, router, trips, routes, swap.moved, smoothed, Math.max(eq.slotS, eq.intervalS));
+    const moved = eq.gapCosts === 'smoothed' || smoothed === undefined || smoothed === costs || swap.switched === 0 ? swap
+      : retargetMovers(net, router, trips, routes, swap.moved, smoothed, Math.max(eq.slotS, eq.intervalS));
     if (moved !== swap) routeLabels += router.settled;
     routeS += (performance.now() - t) / 1000;
     const n = result.network;
     const report: EquilibriumIteration = {
       iteration: k,
       gap,
+      newestGap: newest.gap,
       meanTravelTime: n.meanTravelTime,
       meanTimeAllTrips: n.meanTravelTimeAllTrips,
       trips: n.trips,

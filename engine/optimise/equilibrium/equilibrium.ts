@@ -22,6 +22,11 @@
  *      (gap-weighted, after Lu, Mahmassani & Zhou 2009) or not (`uniform`).
  *      Movers take the fastest route on costs smoothed across iterations
  *      (`costSmoothing`, smoothing.ts), routed for them alone. Go to 1.
+ *      With `gapCosts: 'smoothed'` steps 4 and 5 are judged on the smoothed
+ *      costs instead (this iteration's entering with weight max(costSmoothing,
+ *      previous step)): the gap, who moves and where are then all measured on
+ *      the costs travellers choose on, and `newestGap` reports the gap on the
+ *      iteration's own costs beside it.
  *
  * Relative gap of iteration k (the dynamic form of the static gap; Chiu et al.
  * 2011, "Dynamic Traffic Assignment: A Primer", TRB Circular E-C153, sec. 3.4):

@@ -268,7 +268,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         },
       };
       stage.result = stage.method === 'local'
-        ? await localSearch(evaluator, stage.space, stage.start, { ...common, network: net })
+        ? await localSearch(evaluator, stage.space, stage.start, { ...common, network: net, starvation: stage.control !== 'fixed' })
         : await optimise(evaluator, stage.space, stage.start, {
           ...common, method: stage.method, checkpoint: stage.checkpoint, fingerprint: stage.fingerprint, ...(resume ? { resume } : {}),
           starvation: stage.control !== 'fixed',

@@ -7,9 +7,14 @@
  * movement keeps its green time and clearance and the safety check says the
  * same; the scenario can pin the order; the timing sheet lists the new order;
  * and on a small corridor with protected left turns, leading instead of
- * lagging lefts changes the delay the kernel measures.
+ * lagging lefts changes the delay the kernel measures. The scenario's
+ * `signals.pinPhaseOrder` names signalised junctions, located when it does not.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildScenario, loadScenario, ScenarioError } from '../../engine/scenario/index.js';
 import { corridorScenario } from '../fixtures/optimise-corridor.js';
 import { completePrograms, createSearchSpace } from '../../engine/optimise/space.js';
 import { cyclicOrder, cyclicOrderCount, cyclicOrderIndex, orderGeneOf, orderIndexOf, REORDER_AT } from '../../engine/optimise/phase-order.js';
@@ -150,4 +155,42 @@ describe('fixed-time space: reordering phases', () => {
     const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (d.length - 1));
     expect(Math.abs(mean)).toBeGreaterThan(2.571 * (sd / Math.sqrt(d.length)));
   }, 60_000);
+});
+
+describe('signals.pinPhaseOrder', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'greenwave-pin-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const scenario = (pins: unknown): string => JSON.stringify({
+    name: 'crossroads',
+    network: {
+      junctions: [{ id: 'C', xM: 0, yM: 0, control: 'signal' }, { id: 'N', xM: 0, yM: 200 }, { id: 'E', xM: 200, yM: 0 }, { id: 'S', xM: 0, yM: -200 }, { id: 'W', xM: -200, yM: 0 }],
+      links: ['N', 'E', 'S', 'W'].flatMap((a) => [{ id: `${a}C`, from: a, to: 'C', speedKmh: 50 }, { id: `C${a}`, from: 'C', to: a, speedKmh: 50 }]),
+    },
+    demand: { flows: [{ from: 'W', to: 'E', vehPerHour: 300 }] },
+    signals: { pinPhaseOrder: pins },
+    simulation: { endS: 600 },
+  }, null, 2);
+
+  it('is kept as given for signalised junctions, and refused, located, for others', async () => {
+    const good = join(dir, 'good.json');
+    writeFileSync(good, scenario(['C']));
+    expect(buildScenario(await loadScenario(good)).scenario.signals.pinPhaseOrder).toEqual(['C']);
+    const all = join(dir, 'all.json');
+    writeFileSync(all, scenario(true));
+    expect(buildScenario(await loadScenario(all)).scenario.signals.pinPhaseOrder).toBe(true);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, scenario(['Q', 'N']));
+    let error: unknown;
+    try {
+      buildScenario(await loadScenario(bad));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ScenarioError);
+    const problems = (error as ScenarioError).problems;
+    expect(problems.map((p) => p.path)).toEqual(['signals.pinPhaseOrder[0]', 'signals.pinPhaseOrder[1]']);
+    expect(problems[0].message).toMatch(/no such junction/);
+    expect(problems[1].message).toMatch(/signal-controlled/);
+    expect(problems[0].line).toBeGreaterThan(1);
+  });
 });

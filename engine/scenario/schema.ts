@@ -449,6 +449,11 @@ const SignalsSchema = z
         'pedestrian minimum (7 s walk + crossing width / 1.2 m/s), ITE yellow and all-red. Default true. Scenarios written by greenwave import ' +
         'say false: their programs run as the source (SUMO, CityFlow) defines them.',
     ),
+    pinPhaseOrder: z.union([z.boolean(), z.array(junctionId)]).optional().describe(
+      'Junctions whose phases must run in the order the program lists them (a lead-lag sequence drivers or pedestrians rely on): ' +
+        'true for every junction, or a list of junction ids. greenwave optimise searches the cyclic order of the phases of every other ' +
+        'program of 3 or more phases (each phase keeps its own yellow, all-red and minimum green). Default false.',
+    ),
   })
   .describe('Signal control.');
 

@@ -35,7 +35,7 @@ const keys21 = new Set<string>(["zones","zoneNames","vehPerHour","beginS","begin
 const keys22 = new Set<string>(["timeS","time","factor"]);
 const refinement23 = REFINEMENTS.timePairs([{"name":"time","required":true}]);
 const refinement24 = REFINEMENTS.odShape();
-const keys25 = new Set<string>(["default","programs","actuated","maxPressure","safety","safetyCheck"]);
+const keys25 = new Set<string>(["default","programs","actuated","maxPressure","safety","safetyCheck","pinPhaseOrder"]);
 const keys26 = new Set<string>(["junction","offsetS","cycleS","phases","actuated"]);
 const keys27 = new Set<string>(["green","permissive","greenS","yellowS","allRedS","minGreenS","maxGreenS"]);
 const pattern28 = /^.+>.+$/;
@@ -623,6 +623,25 @@ function check50(x: unknown): boolean {
   return true;
 }
 
+function check54(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  }
+  return true;
+}
+
+function check53(x: unknown): boolean {
+  const { members, colons } = state;
+  const defaults = state.defaults.length;
+  const drops = state.drops.length;
+  if (typeof x === 'boolean') return true;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
+  if (check54(x)) return true;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
+  return false;
+}
+
 function check37(x: unknown): boolean {
   const o = strict(x, keys25);
   if (o === undefined) return false;
@@ -633,10 +652,11 @@ function check37(x: unknown): boolean {
   v = o["maxPressure"]; if (v !== undefined && !(check48(v))) return false;
   v = o["safety"]; if (v !== undefined && !(check50(v))) return false;
   v = o["safetyCheck"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
+  v = o["pinPhaseOrder"]; if (v !== undefined && !(check53(v))) return false;
   return true;
 }
 
-function check54(x: unknown): boolean {
+function check56(x: unknown): boolean {
   const o = strict(x, keys36);
   if (o === undefined) return false;
   let v: unknown;
@@ -649,7 +669,7 @@ function check54(x: unknown): boolean {
   return true;
 }
 
-function check55(x: unknown): boolean {
+function check57(x: unknown): boolean {
   const o = strict(x, keys37);
   if (o === undefined) return false;
   let v: unknown;
@@ -661,7 +681,7 @@ function check55(x: unknown): boolean {
   return true;
 }
 
-function check53(x: unknown): boolean {
+function check55(x: unknown): boolean {
   const o = strict(x, keys35);
   if (o === undefined) return false;
   let v: unknown;
@@ -675,15 +695,15 @@ function check53(x: unknown): boolean {
   v = o["routingIntervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
   v = o["rerouteShare"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
   v = o["routeChoice"]; if (v !== undefined && !((v === "departure" || v === "equilibrium"))) return false;
-  v = o["equilibrium"]; if (v !== undefined && !(check54(v))) return false;
+  v = o["equilibrium"]; if (v !== undefined && !(check56(v))) return false;
   v = o["stopThresholdS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
-  v = o["vehicle"]; if (v !== undefined && !(check55(v))) return false;
+  v = o["vehicle"]; if (v !== undefined && !(check57(v))) return false;
   v = o["intervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
   state.failed = false; refinement38(o, sink); if (state.failed) return false;
   return true;
 }
 
-function check57(x: unknown): boolean {
+function check59(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i]; if (!((v === "summary.json" || v === "trips.csv" || v === "links.csv" || v === "junctions.csv" || v === "timeseries.csv" || v === "network.geojson" || v === "timing.csv" || v === "convergence.csv"))) return false;
@@ -691,12 +711,12 @@ function check57(x: unknown): boolean {
   return true;
 }
 
-function check56(x: unknown): boolean {
+function check58(x: unknown): boolean {
   const o = strict(x, keys39);
   if (o === undefined) return false;
   let v: unknown;
   v = o["dir"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["files"]; if (v !== undefined && !(check57(v))) return false;
+  v = o["files"]; if (v !== undefined && !(check59(v))) return false;
   return true;
 }
 
@@ -711,8 +731,8 @@ function check0(x: unknown): boolean {
   v = o["network"]; if (!(check1(v))) return false;
   v = o["demand"]; if (!(check23(v))) return false;
   v = o["signals"]; if (v !== undefined && !(check37(v))) return false;
-  v = o["simulation"]; if (!(check53(v))) return false;
-  v = o["outputs"]; if (v !== undefined && !(check56(v))) return false;
+  v = o["simulation"]; if (!(check55(v))) return false;
+  v = o["outputs"]; if (v !== undefined && !(check58(v))) return false;
   return true;
 }
 

@@ -72,7 +72,7 @@ import { DEFAULT_SUMO_CANDIDATES, pickInSumo, sumoCandidates, sumoChoiceLines, t
 import type { Verification } from './sumo-measure.js';
 import { DEFAULT_HELD_OUT_JITTER_S, HELD_OUT_SEED_OFFSET } from '../engine/optimise/perturb.js';
 import { selectionReport } from './selection-report.js';
-import { CONTROL_LABEL, START_LABEL, comparisonLines, describePlan, fmt } from './optimise-text.js';
+import { CONTROL_LABEL, START_LABEL, comparisonLines, describePlan, fmt, versusBest } from './optimise-text.js';
 import { inputDigest, parseOptions, readCheckpoint } from './optimise-inputs.js';
 import { buildStages, type Stage } from './optimise-stages.js';
 
@@ -393,7 +393,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         verifiedTable = (await import('./sumo-measure.js')).verificationTable(verified);
       }
       const honesty = selectionReport(comparison, chosenPlan, done, choice.rerank, extra.heldOutDemand);
-      files.push(await outputs.write('comparison.json', `${JSON.stringify({ ...comparison, ...honesty, ...(sumoChoice ? { sumoChoice } : {}) }, null, 2)}\n`));
+      files.push(await outputs.write('comparison.json', `${JSON.stringify({ ...comparison, versusBest: versusBest(comparison, sumoCandidateList.map((c) => c.label)) ?? null, ...honesty, ...(sumoChoice ? { sumoChoice } : {}) }, null, 2)}\n`));
       log(`training overstated the held-out ${objective} of the chosen plan by ${fmt(honesty.overstatement.objective)} s (training ${fmt(honesty.overstatement.training)}, held-out ${fmt(honesty.overstatement.heldOut)})`);
     }
     let equilibrium: import('./optimise-equilibrium.js').EquilibriumGain | undefined;

@@ -77,7 +77,7 @@ export interface ScenarioSimulation {
   /** Route choice: at departure (default) or dynamic user equilibrium. */
   routeChoice?: 'departure' | 'equilibrium';
   /** Equilibrium settings given (s, share). */
-  equilibrium?: { maxIterations?: number; gap?: number; intervalS?: number; slotS?: number };
+  equilibrium?: { maxIterations?: number; gap?: number; intervalS?: number; slotS?: number; gapCosts?: 'newest' | 'smoothed'; costSmoothing?: number };
 }
 
 /** A validated scenario in SI units, ready for `buildScenario`. */
@@ -254,6 +254,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     routeChoice: sim.routeChoice,
     equilibrium: sim.equilibrium === undefined ? undefined : defined({
       maxIterations: sim.equilibrium.maxIterations, gap: sim.equilibrium.relativeGap, intervalS: sim.equilibrium.intervalS, slotS: sim.equilibrium.slotS,
+      gapCosts: sim.equilibrium.gapCosts, costSmoothing: sim.equilibrium.costSmoothing,
     }),
   });
 

@@ -471,6 +471,10 @@ const SimulationSchema = withPairs(
       relativeGap: ranged(LIMITS.relativeGap, 'Stop once the relative gap (excess route time over the fastest, as a share of all route time) is below this. Default 0.01.').optional(),
       intervalS: ranged(LIMITS.intervalS, 'Width of the intervals link travel times are measured in, seconds. Default 300.').optional(),
       slotS: ranged(LIMITS.intervalS, 'Departure slot of the route search: trips from one origin in one slot share a search, seconds. Default 60.').optional(),
+      gapCosts: z.enum(['newest', 'smoothed']).optional().describe(
+        'Costs the relative gap, who moves and where are judged on: "newest" (default) each iteration\'s measured travel times (movers choose on the smoothed ones); "smoothed" the travel times smoothed across iterations, the ones travellers choose on (less sampling noise: stops sooner; the newest-cost gap is reported too).',
+      ),
+      costSmoothing: ranged(LIMITS.costSmoothing, 'Least weight of the newest iteration\'s travel times in the smoothed ones (the weight is the larger of this and the step, so the memory grows as the step shrinks). Default 0.5; 0.2 with gapCosts: smoothed reaches a 1% gap on the bundled grid at twice its demand.').optional(),
     }).optional().describe('Settings of routeChoice: equilibrium.'),
     stopThresholdS: ranged(LIMITS.stopThresholdS, 'A wait at a stop line longer than this counts as a stop, seconds. Default: a stop is a halt of the vehicle class (a wait of at least v_in / (2 decel) + v_out / (2 accel)).').optional(),
     vehicle: z.strictObject({

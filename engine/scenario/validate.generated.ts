@@ -46,7 +46,7 @@ const keys32 = new Set<string>(["intervalS","minGreenS","interGreen","pressure",
 const keys33 = new Set<string>(["walkSpeedMS","walkTimeS","junctions"]);
 const keys34 = new Set<string>(["crossingWidthM","walkSpeedMS","walkTimeS","pedestrians","approachSpeedKmh","gradePercent","clearWidthM"]);
 const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","routeChoice","equilibrium","stopThresholdS","vehicle","intervalS"]);
-const keys36 = new Set<string>(["maxIterations","relativeGap","intervalS","slotS"]);
+const keys36 = new Set<string>(["maxIterations","relativeGap","intervalS","slotS","gapCosts","costSmoothing"]);
 const keys37 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss","speedDev","startUpLostS"]);
 const refinement38 = REFINEMENTS.timePairs([{"name":"start","required":false},{"name":"end","required":true}]);
 const keys39 = new Set<string>(["dir","files"]);
@@ -644,6 +644,8 @@ function check54(x: unknown): boolean {
   v = o["relativeGap"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1)) return false;
   v = o["intervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
   v = o["slotS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
+  v = o["gapCosts"]; if (v !== undefined && !((v === "newest" || v === "smoothed"))) return false;
+  v = o["costSmoothing"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 1)) return false;
   return true;
 }
 

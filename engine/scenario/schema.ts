@@ -487,6 +487,7 @@ const SimulationSchema = withPairs(
       decelMS2: ranged(LIMITS.accelerationMS2, `Deceleration, m/s². Default ${DEFAULT_SIM_OPTIONS.vehicle.decel} (SUMO's).`).optional(),
       sigma: ranged(LIMITS.share, `Driver imperfection (SUMO's Krauss sigma): links take longer by sigma min(v, accel) / (2v - sigma min(v, accel)). Default ${DEFAULT_SIM_OPTIONS.vehicle.sigma}.`).optional(),
       startLoss: z.boolean().optional().describe('Whether a start from standstill (departure, restart after a halt) costs v / (2 accel) seconds. Default true.'),
+      speedDev: ranged(LIMITS.share, `Spread of the drivers' desired speeds (SUMO's vType speedDev): each vehicle drives at f x the link speed, f normal with mean 1 and this standard deviation, within [0.2, 2]; no overtaking on a link, so fast vehicles bunch behind slow ones. Default ${DEFAULT_SIM_OPTIONS.vehicle.speedDev ?? 0} (SUMO's car); 0: every vehicle at the link speed.`).optional(),
       startUpLostS: ranged(LIMITS.startUpLostS, `Start-up lost time at the beginning of each green, seconds: a green of g seconds serves (g - this) x saturation flow vehicles per lane. Default ${DEFAULT_SIM_OPTIONS.vehicle.startUpLost ?? 0} (SUMO's default car, measured); 0 for the fluid model of Webster and HCM.`).optional(),
     }).optional().describe('The vehicle class for start-up and stop losses. Default SUMO\'s passenger car; an imported network brings its source\'s (CityFlow: no losses).'),
     intervalS: ranged(LIMITS.intervalS, 'Interval of the metrics time series, seconds. Default 300.').optional(),

@@ -333,9 +333,10 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
           throw new UsageError(`search space: program of "${genes.junction}" has ${p.phases.length} phases, the base plan has ${genes.phases}${genes.skips.some((g) => g >= 0) ? ' (or another phase skipped)' : ''}${genes.order >= 0 ? '' : ' in its order'}`);
         }
         at.forEach((k, b) => { if (k < 0) x[genes.skips[b]] = 1; });
-        // its cyclic order (skipped phases after those it runs); the decoded program starts at the first phase of that order it runs
-        const running = at.map((k, b) => [k, b] as const).filter(([k]) => k >= 0).sort((a, b) => a[0] - b[0]).map(([, b]) => b);
-        const index = cyclicOrderIndex([...running, ...at.flatMap((k, b) => (k < 0 ? [b] : []))]);
+        // its cyclic order (a skipped phase right after the base phase before it); the decoded program starts at the first phase of that order it runs
+        const order = at.map((k, b) => [k, b] as const).filter(([k]) => k >= 0).sort((a, b) => a[0] - b[0]).map(([, b]) => b);
+        at.forEach((k, b) => { if (k < 0) order.splice(b === 0 ? 0 : order.indexOf(b - 1) + 1, 0, b); });
+        const index = cyclicOrderIndex(order);
         if (genes.order >= 0) x[genes.order] = orderGeneOf(index, genes.orders);
         const first = cyclicOrder(genes.phases, index).find((b) => at[b] >= 0) ?? 0;
         let lead = 0;
@@ -385,17 +386,22 @@ function phaseKey(ph: PhaseSpec): string {
  * they are not.
  */
 function matchPhases(basePhases: readonly PhaseSpec[], phases: readonly PhaseSpec[], anyOrder: boolean): number[] | undefined {
-  if (anyOrder) {
-    const keys = basePhases.map(phaseKey);
-    const at = basePhases.map(() => -1);
-    const found = phases.every((ph, k) => {
-      const key = phaseKey(ph);
-      const b = keys.findIndex((other, j) => other === key && at[j] < 0);
-      if (b >= 0) at[b] = k;
-      return b >= 0;
-    });
-    if (found) return at;
-  }
+  const inOrder = matchInOrder(basePhases, phases);
+  // in order first (of two phases showing the same movements the skips drop the first, as decode does)
+  if (!anyOrder || (inOrder !== undefined && (phases.length < basePhases.length || phases.every((ph, k) => phaseKey(ph) === phaseKey(basePhases[k]))))) return inOrder;
+  // any order: each phase the first unmatched base phase showing the same movements
+  const keys = basePhases.map(phaseKey);
+  const at = basePhases.map(() => -1);
+  const found = phases.every((ph, k) => {
+    const b = keys.findIndex((key, j) => key === phaseKey(ph) && at[j] < 0);
+    if (b >= 0) at[b] = k;
+    return b >= 0;
+  });
+  return found ? at : inOrder;
+}
+
+/** {@link matchPhases} in the base order: as many phases matched by position, fewer by their movements in order. */
+function matchInOrder(basePhases: readonly PhaseSpec[], phases: readonly PhaseSpec[]): number[] | undefined {
   const at: number[] = [];
   let k = 0;
   for (const b of basePhases) {

@@ -5,8 +5,9 @@
  * cycle is kept, every phase left keeps its yellow, all-red and minimum green);
  * of two phases that serve each other only the first is dropped, so every
  * movement keeps a green; encode reads a skipped phase back; the local search
- * sees the skip genes as the junction's; and a simulation runs the decoded
- * programs.
+ * sees the skip genes as the junction's; a skip in the program's order reads
+ * back as that order (order genes, phase-order.ts); and a simulation runs the
+ * decoded programs.
  */
 import { describe, expect, it } from 'vitest';
 import { corridorScenario } from '../fixtures/optimise-corridor.js';
@@ -67,6 +68,18 @@ describe('fixed-time space: skipping phases', () => {
     x[genes(0)[2]] = 1;
     const again = space.decode(x);
     expect(space.decode(space.encode(again))).toEqual(again);
+  });
+
+  it('with phase orders searched too, a plan that skips a phase in the program\'s order reads back as that order', () => {
+    const x = new Float64Array(space.dimension).fill(0.5);
+    for (const j of space.junctions) if (j.order >= 0) x[j.order] = 0;
+    x[genes(0)[2]] = 1; // junction 0 drops its third phase
+    const plans = space.decode(x);
+    expect(plans[0].phases).toHaveLength(2);
+    const y = space.encode(plans);
+    expect(space.junctions[0].order).toBeGreaterThanOrEqual(0);
+    expect(y[space.junctions[0].order]).toBe(0);
+    expect(space.decode(y)).toEqual(plans);
   });
 
   it('never drops both of two phases that serve each other: every movement keeps a green', () => {

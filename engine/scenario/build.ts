@@ -393,6 +393,16 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
     for (const id of loaded.imported.noCrossings) junctions[id] = { pedestrians: false, ...junctions[id] };
     loaded.signals.safety = { ...loaded.signals.safety, junctions };
   }
+  if (loaded.signals.safety.clearances === 'program') {
+    // clearances: program: the junctions whose program is read from the input (the scenario's, the import's) keep its yellow and all-red as their floor.
+    const junctions = { ...loaded.signals.safety.junctions };
+    for (const id of [...loaded.signals.programs.map((p) => p.junction), ...(loaded.imported?.programs ?? []).map((p) => p.junction)]) {
+      const j = typeof id === 'string' ? compiled.junctionIndex(id) : -1;
+      // (a program at an unknown or unsignalised junction is reported at the program, not here)
+      if (j >= 0 && compiled.junctionControl[j] === CONTROL_CODE.signal) junctions[id as string] = { ...junctions[id as string], clearances: 'program' };
+    }
+    loaded.signals.safety = { ...loaded.signals.safety, junctions };
+  }
   const programs = buildPrograms(loaded, compiled, problems);
   if (loaded.imported !== undefined) {
     // The source's own programs run where the scenario gives none.

@@ -85,7 +85,7 @@ export const FILE_CATALOGUE: Readonly<Record<string, { description: string; colu
     columns: {
       plan: 'which plan (current, optimised, ...)', junction: 'junction id', name: 'the streets that meet there', cycle_s: 'cycle length, s', offset_s: 'offset, s: when phase 1\'s green starts in each cycle, after the common reference time 0 (midnight of the simulated day; cycles repeat from there)',
       phase: 'phase number, 1 = first', movements: 'green movements: from-link > to-link; ...', permissive: 'permissive (yielding) movements', green_start_s: 'green start within the cycle, s after the offset',
-      green_s: 'green, s', yellow_s: 'yellow, s', all_red_s: 'all-red clearance, s', min_green_s: 'minimum green, s',
+      green_s: 'green, s', yellow_s: 'yellow, s', all_red_s: 'all-red clearance, s', min_green_s: 'minimum green, s', ite_yellow_s: 'ITE yellow of the phase (half seconds up; the default floor), s', ite_all_red_s: 'ITE all-red of the phase (half seconds up; the default floor), s',
     },
   },
   'convergence.csv': { description: 'optimise: every evaluation (evaluation, batch, elapsedS (s), objective, best, control); run with routeChoice equilibrium: every iteration (iteration, relative_gap, mean_travel_time_s over arrived trips, mean_time_all_trips_s with unfinished trips counted to the end, trips, arrived, unfinished, unroutable, gridlock, slower_than_fastest, switched, simulate_s, route_s, route_labels (labels settled by the route searches: routing work independent of the machine), half_sample_gap (on the last iteration when the iteration budget ended the run: the gap of the same routes on costs from every second vehicle; about twice relative_gap when the rest of the gap is sampling noise))' },

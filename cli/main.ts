@@ -144,6 +144,7 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
     .option('--min-cycle <s>', 'shortest cycle searched, s (10 to 600; default: the shortest the phases allow, yellow + all-red + minimum greens)', number('--min-cycle', 10, 600, 'seconds'))
     .option('--max-cycle <s>', 'longest cycle searched, s (10 to 600)', number('--max-cycle', 10, 600, 'seconds'))
     .option('--skip-phases', 'fixed time: also search dropping a phase whose movements another phase of the program shows too')
+    .option('--no-reorder-phases', 'fixed time: keep every program\'s phase order (by default the cyclic order of the phases of a program of 3 or more is searched, except where signals.pinPhaseOrder pins it)')
     .option('--resume', 'continue from the checkpoints in <out> (same scenario and options)')
     .option('--force', 'write into a directory holding another scenario\'s outputs, or files no manifest accounts for')
     .option('--redis <url>', 'evaluate on `greenwave worker` processes through Redis instead of local threads')

@@ -16,6 +16,8 @@ import type { BuiltScenario } from '../engine/scenario/index.js';
 import type { SignalProgram, SignalProgramSpec } from '../engine/signals/program.js';
 import { createSearchSpace, type CycleGrouping, type PlanSpace } from '../engine/optimise/space.js';
 import { createActuatedSpace } from '../engine/optimise/actuated-space.js';
+import { corridorGroups } from '../engine/optimise/corridors.js';
+import { movementFlows } from '../engine/signals/flows.js';
 import { actuatedDesign, initialDesign, maxPressureDesign } from '../engine/optimise/design.js';
 import { createMaxPressureSpace } from '../engine/optimise/max-pressure-space.js';
 import type { ObjectiveName, OptimiseResult } from '../engine/optimise/optimise.js';
@@ -52,6 +54,8 @@ export interface StageInputs {
   cyclesName: string;
   /** Fixed time: also search skipping phases whose movements other phases show. */
   skipPhases: boolean;
+  /** Fixed time: search the cyclic order of the phases (except where the scenario's signals.pinPhaseOrder pins it). */
+  reorderPhases: boolean;
   minCycle?: number;
   maxCycle?: number;
   /** Output directory (checkpoints). */
@@ -61,6 +65,20 @@ export interface StageInputs {
   trainSeeds: readonly number[];
   scales: readonly number[];
   objective: ObjectiveName;
+}
+
+/**
+ * The cycle groups of the fixed-time space for `--cycles`: corridors (one
+ * cycle per corridor found from the demand, engine/optimise/corridors.ts, the
+ * other signals their own, logged), or the mode itself.
+ */
+export function cycleGrouping(built: BuiltScenario, safe: readonly SignalProgram[], cycles: 'shared' | 'per-junction' | 'corridors', searched: boolean, log: (text: string) => void): CycleGrouping {
+  if (cycles !== 'corridors') return cycles;
+  if (!searched) return [];
+  const groups = corridorGroups(built.compiled, safe.map((p) => p.junction), movementFlows(built.compiled, built.trips));
+  const grouped = groups.reduce((n, g) => n + g.length, 0);
+  log(`cycle groups from the demand: ${groups.length} corridor${groups.length === 1 ? '' : 's'} (${groups.map((g) => g.length).join(', ') || 'none'} signals), ${safe.length - grouped} signal${safe.length - grouped === 1 ? '' : 's'} with a cycle of its own`);
+  return groups;
 }
 
 /** The searches, in the order of `controls`. */
@@ -74,7 +92,7 @@ export function buildStages(s: StageInputs): Stage[] {
   return s.controls.map((control, k): Stage => {
     const share = s.shares[k];
     const fingerprintOf = (method: string): string => createHash('sha256').update(JSON.stringify({
-      inputs: s.inputs, trainSeeds: s.trainSeeds, scales: s.scales, objective: s.objective, method, control, cycles: s.cyclesName, minCycle: s.minCycle, maxCycle: s.maxCycle, skipPhases: s.skipPhases, version: 6,
+      inputs: s.inputs, trainSeeds: s.trainSeeds, scales: s.scales, objective: s.objective, method, control, cycles: s.cyclesName, minCycle: s.minCycle, maxCycle: s.maxCycle, skipPhases: s.skipPhases, reorderPhases: s.reorderPhases, pinPhaseOrder: s.built.scenario.signals.pinPhaseOrder, version: 7,
     })).digest('hex');
     const checkpoint = path.join(s.out, `checkpoint-${control}.json`);
     const own = s.built.signals.control;
@@ -82,6 +100,8 @@ export function buildStages(s: StageInputs): Stage[] {
       const space = createSearchSpace(net, s.safe, {
         cycles: s.cycles,
         skipPhases: s.skipPhases,
+        reorderPhases: s.reorderPhases,
+        ...(s.built.scenario.signals.pinPhaseOrder === false ? {} : { pinnedOrder: s.built.scenario.signals.pinPhaseOrder }),
         ...(s.minCycle !== undefined ? { minCycle: s.minCycle } : {}),
         ...(s.maxCycle !== undefined ? { maxCycle: s.maxCycle } : {}),
       });

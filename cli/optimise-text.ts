@@ -2,7 +2,7 @@
  * What `greenwave optimise` prints: numbers, the held-out comparison as a
  * table, the labels of the kinds of plan and a one-line description of a plan.
  */
-import type { Comparison } from '../engine/report/compare.js';
+import { versusBestBaseline, type Comparison, type VersusBest } from '../engine/report/compare.js';
 import type { ScoredPlan } from '../engine/optimise/optimise.js';
 import type { PlanControl } from './optimise-budget.js';
 import type { CompiledNetwork } from '../engine/network/compiled.js';
@@ -71,7 +71,15 @@ export function comparisonLines(comparison: Comparison, demand: string, candidat
   const lines = [`held-out seeds ${seeds[0]}..${seeds[seeds.length - 1]} (${seeds.length}), ${demand}, mean ± 95% CI; Δ is paired per seed against Webster:`, comparisonTable(comparison)];
   const written = comparison.rows.find((r) => r.plan === 'optimised');
   if (written === undefined) return lines;
-  const beaten = comparison.rows.filter((r) => r.plan !== 'optimised' && !r.plan.startsWith('best ') && !candidates.includes(r.plan) && r.metrics.meanDelay.mean < written.metrics.meanDelay.mean);
+  const beaten = comparison.rows.filter((r) => baselineNames(comparison, candidates).includes(r.plan) && r.metrics.meanDelay.mean < written.metrics.meanDelay.mean);
+  const best = versusBest(comparison, candidates);
+  if (best !== undefined) {
+    const d = best.difference;
+    const unit = comparison.objective === 'vehicleHours' ? 'veh-h' : 's';
+    const how = d.n > 0 && !best.verdictReason.startsWith('gridlocked') ? `${comparison.objective} ${d.mean >= 0 ? '+' : ''}${fmt(d.mean)} ± ${fmt(d.halfWidth)} ${unit}` : best.verdictReason;
+    const what = best.verdict === 'better' ? `the written plan beats ${best.baseline}` : best.verdict === 'worse' ? `the written plan is worse than ${best.baseline}` : `the written plan is not shown to beat ${best.baseline}${Number.isFinite(d.halfWidth) ? ' (the interval includes 0)' : ''}`;
+    lines.push(`  against the best baseline (${best.baseline}), paired by seed: ${how}: ${what}`);
+  }
   if (beaten.length > 0) lines.push(`  note: on the held-out seeds ${beaten.map((r) => r.plan).join(', ')} had a lower mean delay than the written plan`);
   // Gridlock is a result: a written plan that gridlocked on a held-out seed is said first, whatever its mean.
   if (written.gridlockedSeeds.length > 0) {
@@ -105,4 +113,14 @@ export function clearanceLines(net: CompiledNetwork, safe: readonly SignalProgra
     lines.push(`  ${key}: ${list.slice(0, 12).join(', ')}${list.length > 12 ? ` and ${list.length - 12} more` : ''}`);
   }
   return lines;
+}
+
+/** The baselines among the compared rows: not the written plan ("optimised"), not the other kinds' "best ..." rows, not the SUMO `candidates`. */
+export function baselineNames(comparison: Pick<Comparison, 'rows'>, candidates: readonly string[]): string[] {
+  return comparison.rows.map((r) => r.plan).filter((p) => p !== 'optimised' && !p.startsWith('best ') && !candidates.includes(p));
+}
+
+/** The written plan ("optimised") against the best baseline, paired by seed (written to comparison.json as `versusBest`). */
+export function versusBest(comparison: Comparison, candidates: readonly string[]): VersusBest | undefined {
+  return versusBestBaseline(comparison, 'optimised', baselineNames(comparison, candidates));
 }

@@ -43,9 +43,7 @@ import { GreenwaveError, OutputError, UsageError } from '../engine/errors.js';
 import { buildScenario, loadScenario, type BuiltScenario } from '../engine/scenario/index.js';
 import { scaleDemand } from '../engine/demand/scale.js';
 import { programToSpec } from '../engine/signals/program.js';
-import { completePrograms, type CycleGrouping } from '../engine/optimise/space.js';
-import { corridorGroups } from '../engine/optimise/corridors.js';
-import { movementFlows } from '../engine/signals/flows.js';
+import { completePrograms } from '../engine/optimise/space.js';
 import { localSearch } from '../engine/optimise/local-search.js';
 import { DEFAULT_UNFINISHED_PENALTY, optimise, type OptimiseCheckpoint, type OptimiseProgress, type OptimiseResult, type ScoredPlan } from '../engine/optimise/optimise.js';
 import { isBetterScore } from '../engine/optimise/score.js';
@@ -72,9 +70,9 @@ import { DEFAULT_SUMO_CANDIDATES, pickInSumo, sumoCandidates, sumoChoiceLines, t
 import type { Verification } from './sumo-measure.js';
 import { DEFAULT_HELD_OUT_JITTER_S, HELD_OUT_SEED_OFFSET } from '../engine/optimise/perturb.js';
 import { selectionReport } from './selection-report.js';
-import { CONTROL_LABEL, START_LABEL, clearanceLines, comparisonLines, describePlan, fmt } from './optimise-text.js';
+import { CONTROL_LABEL, START_LABEL, clearanceLines, comparisonLines, describePlan, fmt, versusBest } from './optimise-text.js';
 import { inputDigest, parseOptions, readCheckpoint } from './optimise-inputs.js';
-import { buildStages, type Stage } from './optimise-stages.js';
+import { buildStages, cycleGrouping, type Stage } from './optimise-stages.js';
 
 /** Options of `greenwave optimise`. */
 export interface OptimiseCommandOptions {
@@ -94,6 +92,8 @@ export interface OptimiseCommandOptions {
   maxCycle?: number;
   /** Fixed time: also search skipping phases whose movements other phases show (engine/optimise/space.ts). */
   skipPhases?: boolean;
+  /** Fixed time: search the cyclic phase order of programs of 3 or more phases (default true; signals.pinPhaseOrder pins junctions). */
+  reorderPhases?: boolean;
   resume?: boolean;
   compare?: boolean;
   quiet?: boolean;
@@ -173,19 +173,12 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   for (const issue of checkPlanSafety(net, currentSpecs, safety)) log(`warning: the current plan of junction ${issue.junction}, phase ${issue.phase + 1}: ${issue.message}`);
   for (const line of clearanceLines(net, safeSpecs, safety)) log(line);
   const baselines = baselinePlans(built, safe);
-  // --cycles corridors: one cycle per corridor found from the demand (engine/optimise/corridors.ts), the other signals their own
-  let grouping: CycleGrouping = cycles === 'corridors' ? [] : cycles;
-  if (cycles === 'corridors' && controls.includes('fixed')) {
-    const groups = corridorGroups(net, safe.map((p) => p.junction), movementFlows(net, built.trips));
-    grouping = groups;
-    const grouped = groups.reduce((n, g) => n + g.length, 0);
-    log(`cycle groups from the demand: ${groups.length} corridor${groups.length === 1 ? '' : 's'} (${groups.map((g) => g.length).join(', ') || 'none'} signals), ${safe.length - grouped} signal${safe.length - grouped === 1 ? '' : 's'} with a cycle of its own`);
-  }
+  const grouping = cycleGrouping(built, safe, cycles, controls.includes('fixed'), log);
   let stages: Stage[];
   try {
     const inputs = await inputDigest(scenarioText, built);
     stages = buildStages({
-      built, safe, safeSpecs, webster: baselines.webster, controls, shares, method: parsed.method, cycles: grouping, cyclesName: cycles, skipPhases: options.skipPhases === true, out, inputs, trainSeeds, scales, objective,
+      built, safe, safeSpecs, webster: baselines.webster, controls, shares, method: parsed.method, cycles: grouping, cyclesName: cycles, skipPhases: options.skipPhases === true, reorderPhases: options.reorderPhases !== false, out, inputs, trainSeeds, scales, objective,
       ...(options.minCycle !== undefined ? { minCycle: options.minCycle } : {}), ...(options.maxCycle !== undefined ? { maxCycle: options.maxCycle } : {}),
     });
   } catch (error) {
@@ -276,7 +269,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         },
       };
       stage.result = stage.method === 'local'
-        ? await localSearch(evaluator, stage.space, stage.start, { ...common, network: net })
+        ? await localSearch(evaluator, stage.space, stage.start, { ...common, network: net, starvation: stage.control !== 'fixed' })
         : await optimise(evaluator, stage.space, stage.start, {
           ...common, method: stage.method, checkpoint: stage.checkpoint, fingerprint: stage.fingerprint, ...(resume ? { resume } : {}),
           starvation: stage.control !== 'fixed',
@@ -394,7 +387,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
         verifiedTable = (await import('./sumo-measure.js')).verificationTable(verified);
       }
       const honesty = selectionReport(comparison, chosenPlan, done, choice.rerank, extra.heldOutDemand);
-      files.push(await outputs.write('comparison.json', `${JSON.stringify({ ...comparison, ...honesty, ...(sumoChoice ? { sumoChoice } : {}) }, null, 2)}\n`));
+      files.push(await outputs.write('comparison.json', `${JSON.stringify({ ...comparison, versusBest: versusBest(comparison, sumoCandidateList.map((c) => c.label)) ?? null, ...honesty, ...(sumoChoice ? { sumoChoice } : {}) }, null, 2)}\n`));
       log(`training overstated the held-out ${objective} of the chosen plan by ${fmt(honesty.overstatement.objective)} s (training ${fmt(honesty.overstatement.training)}, held-out ${fmt(honesty.overstatement.heldOut)})`);
     }
     let equilibrium: import('./optimise-equilibrium.js').EquilibriumGain | undefined;

@@ -119,6 +119,8 @@ export const LIMITS = {
   equilibriumIterations: { min: 1, max: 1000, integer: true, whyMax: 'an equilibrium runs at most 1,000 simulations' },
   /** Relative gap that ends the equilibrium iterations. */
   relativeGap: { min: 0, max: 1, maxExclusive: true },
+  /** Least weight of the newest costs in the equilibrium's smoothed costs. */
+  costSmoothing: { min: 0, minExclusive: true, max: 1 },
   /** Junctions along one generated dimension (grid rows and columns, corridor and ring junctions). */
   generatorCount: { min: 1, max: 1000, integer: true, whyMax: 'a generated network has at most 1,000 junctions along any dimension' },
 } as const satisfies Record<string, Limit>;

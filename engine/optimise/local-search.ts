@@ -21,7 +21,8 @@
  *     stronger half of them.
  *  4. Acceptance on the whole-network objective: the best candidate of the
  *     round replaces the incumbent only if its objective (the same as
- *     optimise.ts's) is lower. A signal (or global gene) that found no
+ *     optimise.ts's) is lower, and (with `starvation`, the adaptive kinds) it
+ *     starves no more runs than the incumbent. A signal (or global gene) that found no
  *     improving move in a full sweep of its genes (both directions) halves its
  *     step; the search has converged when every step is below `minStep`.
  *
@@ -33,6 +34,13 @@
  * (which measures a run), then the initial design; the search starts from the
  * best of them. No checkpoint: a stopped local search is not resumed (its best
  * plan is returned and written).
+ *
+ * Starvation (`starvation: true`, as in optimise.ts; rule in starvation.ts):
+ * every candidate's runs are checked against the start plan's longest stalls
+ * on the same runs. A candidate that starves more runs than the incumbent
+ * credits none of its moves (the network-wide stall says the candidate
+ * starved, not which signal's move did), is never accepted, and ranks after
+ * clean plans in the best plan and the elite (score.ts).
  */
 import { UsageError } from '../errors.js';
 import type { CompiledNetwork } from '../network/compiled.js';
@@ -45,11 +53,12 @@ import { DEFAULT_REGION_RADIUS_S, disjointClasses, signalRegions } from './regio
 import { createBatchClock } from './batch-clock.js';
 import { createElite } from './elite.js';
 import { isBetterScore } from './score.js';
+import { starvedRuns } from './starvation.js';
 import type { PlanSpace } from './space.js';
 
 /** Options of {@link localSearch}: those of `optimise` that apply, and the decomposition's. */
 export interface LocalSearchOptions extends Pick<OptimiseOptions,
-  'seeds' | 'variants' | 'objective' | 'budget' | 'timeLimitS' | 'unfinishedPenalty' | 'initial' | 'signal' | 'onProgress'> {
+  'seeds' | 'variants' | 'objective' | 'budget' | 'timeLimitS' | 'unfinishedPenalty' | 'initial' | 'signal' | 'onProgress' | 'starvation'> {
   /** The network the evaluator simulates (for the regions). */
   network: CompiledNetwork;
   /** Region radius, s of free-flow travel. Default 30. */
@@ -65,6 +74,8 @@ interface Scored {
   values: number[];
   /** Runs of each candidate that gridlocked. */
   gridlockedRuns: number[];
+  /** Per candidate, the longest queue stall of each run (variant position x seeds + seed position), s; NaN when it failed. */
+  stalls: Float64Array[];
   delay: Float64Array[];
   vehicles: Float64Array[];
   aborted: boolean;
@@ -83,7 +94,10 @@ async function scoreWithJunctions(
   const delay = Array.from({ length: n }, () => new Float64Array(junctionCount));
   const vehicles = Array.from({ length: n }, () => new Float64Array(junctionCount));
   const gridlockedRuns = new Array<number>(n).fill(0);
+  const per = seeds.length * variants.length;
+  const stalls = Array.from({ length: n }, () => new Float64Array(per).fill(NaN));
   for (const r of batch.results) {
+    stalls[r.candidate][r.task - r.candidate * per] = r.metrics.network.longestStall;
     sums[r.candidate] += runObjective(r.metrics.network, objective, penalty);
     counts[r.candidate]++;
     if (r.metrics.gridlock !== undefined) gridlockedRuns[r.candidate]++;
@@ -97,7 +111,6 @@ async function scoreWithJunctions(
       if (passed > 0) d[j] += passed * junctions.controlDelay[j];
     }
   }
-  const per = seeds.length * variants.length;
   for (let c = 0; c < n; c++) {
     for (let j = 0; j < junctionCount; j++) {
       delay[c][j] /= per;
@@ -106,7 +119,7 @@ async function scoreWithJunctions(
   }
   const values = Array.from(sums, (s, c) => (counts[c] === per ? s / per : Infinity));
   const failures = batch.failures.map((f) => ({ candidate: f.candidate, seed: f.seed, message: `${f.error.name}: ${f.error.message}` }));
-  return { values, gridlockedRuns, delay, vehicles, aborted: batch.aborted, failures };
+  return { values, gridlockedRuns, stalls, delay, vehicles, aborted: batch.aborted, failures };
 }
 
 /** A move of one gene group (a signal, or a global gene): which gene, its step and sweep state. */
@@ -134,9 +147,9 @@ function asPlan(candidate: Candidate): CandidatePlan {
   return Array.isArray(candidate) ? { programs: candidate as CandidatePlan['programs'] } : (candidate as CandidatePlan);
 }
 
-function scored(plan: CandidatePlan, value: number, x: number[] | null, gridlockedRuns = 0): ScoredPlan {
+function scored(plan: CandidatePlan, value: number, x: number[] | null, gridlockedRuns = 0, starvedRuns = 0): ScoredPlan {
   const control = plan.control !== undefined && plan.control.kind !== 'fixed' ? { control: plan.control } : {};
-  return { programs: [...plan.programs], ...control, value, ...(gridlockedRuns > 0 ? { gridlockedRuns } : {}), x };
+  return { programs: [...plan.programs], ...control, value, ...(gridlockedRuns > 0 ? { gridlockedRuns } : {}), ...(starvedRuns > 0 ? { starvedRuns } : {}), x };
 }
 
 const clip = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
@@ -197,6 +210,9 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
   let startPlan: ScoredPlan = scored(start, NaN, null);
   let best: ScoredPlan = scored(start, Infinity, null);
   const elite = createElite();
+  // The start plan's longest stall per training run: the reference of starvation.
+  let referenceStalls: Float64Array | undefined;
+  const starvedOf = (stalls: Float64Array): number => (options.starvation === true && referenceStalls !== undefined ? starvedRuns(stalls, referenceStalls) : 0);
   const finish = (stopReason: OptimiseResult['stopReason']): OptimiseResult => {
     clearTimeout(timer);
     return { start: startPlan, best, history, evaluations, batches, elapsedS: elapsedS(), method: 'local', objective, stopReason, failures, elite: elite.plans(best) };
@@ -209,9 +225,9 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
   const clock = createBatchClock(seeds.length * variants.length, evaluator.concurrency, options.timeLimitS, elapsedS);
   const fits = (n: number): number => clock.fits(n);
   /** Score `xs` (plans `plans`), record history; undefined when aborted. */
-  const run = async (plans: readonly CandidatePlan[], xs: ReadonlyArray<Float64Array | null>): Promise<Scored | undefined> => {
+  const run = async (plans: readonly CandidatePlan[], xs: ReadonlyArray<Float64Array | null>): Promise<(Scored & { starved: number[] }) | undefined> => {
     const t0 = performance.now();
-    const result = await scoreWithJunctions(evaluator, plans, seeds, variants, objective, penalty, net.junctionCount, evalOptions);
+    const result = { ...await scoreWithJunctions(evaluator, plans, seeds, variants, objective, penalty, net.junctionCount, evalOptions), starved: plans.map(() => 0) };
     // Dropped when aborted, or when it ended after the time limit (before the limit's timer fired).
     const doneS = elapsedS();
     if (result.aborted || (options.timeLimitS !== undefined && doneS > options.timeLimitS)) return undefined;
@@ -222,12 +238,15 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
       evaluations++;
       const x = xs[k];
       const g = result.gridlockedRuns[k];
+      if (x === null) referenceStalls = result.stalls[k];
+      const h = starvedOf(result.stalls[k]);
+      result.starved[k] = h;
       if (x === null) startPlan = scored(plans[k], value, null, g); // the start plan, evaluated as given
-      const plan = x === null ? startPlan : scored(plans[k], value, Array.from(x), g);
+      const plan = x === null ? startPlan : scored(plans[k], value, Array.from(x), g, h);
       elite.remember(plan);
-      // Gridlock first (score.ts), then the objective; the start plan replaces an unscored best.
+      // Gridlock first, then starvation (score.ts), then the objective; the start plan replaces an unscored best.
       if (isBetterScore(plan, best) || (x === null && !(best.value <= value))) best = plan;
-      history.push({ evaluation: evaluations, batch: batches, elapsedS: doneS, objective: value, best: best.value, ...(g > 0 ? { gridlockedRuns: g } : {}) });
+      history.push({ evaluation: evaluations, batch: batches, elapsedS: doneS, objective: value, best: best.value, ...(g > 0 ? { gridlockedRuns: g } : {}), ...(h > 0 ? { starvedRuns: h } : {}) });
     });
     return result;
   };
@@ -246,8 +265,9 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
   let delayI = first.delay[0];
   let vehiclesI = first.vehicles[0];
   let valueI = first.values[0];
+  const starvedI = first.starved[0]; // 0: the start plan is the reference; no accepted plan starves more
   design?.values.forEach((v, k) => {
-    if (!(v < valueI)) return;
+    if (!(v < valueI) || design.starved[k] > starvedI) return;
     incumbent = Float64Array.from(initial[k]);
     delayI = design.delay[k];
     vehiclesI = design.vehicles[k];
@@ -299,7 +319,7 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
     // 2. Credit each signal's move by its region; global moves by the network objective.
     const bestMove = new Map<number, Move>();
     cutExplore.forEach((c, k) => {
-      if (!Number.isFinite(scoredExplore.values[k])) return;
+      if (!Number.isFinite(scoredExplore.values[k]) || scoredExplore.starved[k] > starvedI) return; // a starving candidate credits no move
       for (const i of c.members) {
         const group = groups[i];
         const gain = globals.includes(i)
@@ -326,11 +346,11 @@ export async function localSearch(evaluator: Evaluator, space: PlanSpace, startC
 
     // 4. Accept the round's best on the whole network; adapt the steps.
     let winner: { x: Float64Array; value: number; delay: Float64Array; vehicles: Float64Array } | undefined;
-    const consider = (x: Float64Array, value: number, delay: Float64Array, vehicles: Float64Array): void => {
-      if (value < valueI && (winner === undefined || value < winner.value)) winner = { x, value, delay, vehicles };
+    const consider = (x: Float64Array, value: number, starved: number, delay: Float64Array, vehicles: Float64Array): void => {
+      if (value < valueI && starved <= starvedI && (winner === undefined || value < winner.value)) winner = { x, value, delay, vehicles };
     };
-    cutExplore.forEach((c, k) => consider(c.x, scoredExplore.values[k], scoredExplore.delay[k], scoredExplore.vehicles[k]));
-    cutMerged.forEach((x, k) => scoredMerged && consider(x, scoredMerged.values[k], scoredMerged.delay[k], scoredMerged.vehicles[k]));
+    cutExplore.forEach((c, k) => consider(c.x, scoredExplore.values[k], scoredExplore.starved[k], scoredExplore.delay[k], scoredExplore.vehicles[k]));
+    cutMerged.forEach((x, k) => scoredMerged && consider(x, scoredMerged.values[k], scoredMerged.starved[k], scoredMerged.delay[k], scoredMerged.vehicles[k]));
     const accepted = winner;
     const tried = new Set(cutExplore.flatMap((c) => c.members));
     for (const i of tried) {

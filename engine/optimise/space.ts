@@ -25,15 +25,36 @@
  *     phase order, so every movement keeps a green). The phases left keep their
  *     own yellow and all-red, so every change of phase still has its clearance,
  *     and their minimum greens. SKIP_AT is the first step of the searches
- *     (0.2), so one step from a start plan (skip genes 0) tries the skip.
+ *     (0.2), so one step from a start plan (skip genes 0) tries the skip;
+ *   - with `reorderPhases` (default true), per junction of 3 or more phases
+ *     one order gene choosing the cyclic order its phases run in
+ *     (phase-order.ts: phase 0 stays first, orders that differ by rotation
+ *     are one cycle up to the offset, so (n - 1)! orders for n phases; gene
+ *     values below 0.2 keep the program's order). What the program allows:
+ *     a phase of a greenwave program is a green followed by its own yellow
+ *     and all-red, so a reordered phase takes its green, yellow, all-red,
+ *     minimum green and split gene with it: every change of phase keeps the
+ *     clearance of the green it closes, every movement keeps its green time,
+ *     and the safety check (per phase: conflicts, pedestrian minimum green,
+ *     ITE yellow and all-red) holds as before. Any cyclic order is allowed
+ *     where every phase has a clearance (yellow + all-red > 0): the programs
+ *     greenwave builds, and imported ones made of separate greens. A program
+ *     with a phase that ends without clearance keeps its order: such a phase
+ *     is a transition whose movements the next phase continues (SUMO
+ *     programs with a left-turn arrow ending into the through green, CityFlow
+ *     programs whose yellow is one phase of the cycle), and moved elsewhere
+ *     it would end a green without yellow. The scenario pins the order where
+ *     drivers or pedestrians rely on a fixed sequence (`pinnedOrder`, from
+ *     `signals.pinPhaseOrder`). Programs of more than 8 phases keep theirs.
  *
  * A cycle group shares one cycle (a coordinated group: offsets make a green wave
  * only if the cycles are equal). Greens are whole seconds, distributed by the
  * largest-remainder method so every junction of a group runs exactly the
- * group's cycle. The phase structure (movements, order, yellow, all-red, min and
- * max green) is the base program's and never changes, but for skipped phases.
- * Not done: reordering phases (a phase order is also what pedestrians and
- * drivers expect; the base order is kept).
+ * group's cycle. The phase structure (movements, yellow, all-red, min and
+ * max green) is the base program's and never changes, but for skipped phases;
+ * the order changes only through order genes. The offset is the start of the
+ * green of the first phase the program lists (phase 0 unless skipped), in
+ * every order.
  *
  * `encode` is the inverse of `decode` on plans the space can express (greens at
  * least the minimum, whole seconds, equal cycles within a group): a search that
@@ -43,6 +64,7 @@ import { UsageError } from '../errors.js';
 import type { CompiledNetwork } from '../network/compiled.js';
 import { programToSpec, type PhaseSpec, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
 import type { CandidatePlan } from './evaluator.js';
+import { cyclicOrder, cyclicOrderCount, cyclicOrderIndex, MAX_REORDERED_PHASES, orderGeneOf, orderIndexOf } from './phase-order.js';
 
 /** How junction cycles are tied together. */
 export type CycleGrouping = 'shared' | 'per-junction' | ReadonlyArray<readonly string[]>;
@@ -68,6 +90,10 @@ export interface SearchSpaceOptions {
   offsets?: boolean;
   /** Search skipping the phases whose movements other phases serve too (see the file header). Default false. */
   skipPhases?: boolean;
+  /** Search the cyclic order of the phases of programs with 3 or more phases (see the file header). Default true. */
+  reorderPhases?: boolean;
+  /** Junction ids whose phase order is pinned (no order gene), or true for every junction. Default none. */
+  pinnedOrder?: true | readonly string[];
 }
 
 /** A skip gene at or above this drops its phase from the cycle. */
@@ -84,6 +110,10 @@ export interface JunctionGenes {
   offset: number;
   /** Per phase, the index of its skip gene, or -1 (not skippable, or skips not searched). */
   skips: readonly number[];
+  /** Index of the order gene, or -1 (fewer than 3 phases, order pinned, or orders not searched). */
+  order: number;
+  /** Number of cyclic orders the order gene chooses among ((phases - 1)!; 1 without an order gene). */
+  orders: number;
   /** Lost time (yellow + all-red of every phase), s. */
   lostTime: number;
   /** Sum of the phases' minimum greens, s. */
@@ -176,6 +206,11 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
   }
   if (base.length === 0) throw new UsageError('search space: the network has no signalised junction, so there is no plan to optimise');
   const searchOffsets = options.offsets ?? true;
+  const pinned = options.pinnedOrder === true ? undefined : new Set(options.pinnedOrder ?? []);
+  // a program every phase of which closes its green with its own clearance (transition phases keep the order)
+  const reorders = (id: string, p: SignalProgram): boolean =>
+    (options.reorderPhases ?? true) && pinned !== undefined && !pinned.has(id) && p.phases.length >= 3 && p.phases.length <= MAX_REORDERED_PHASES &&
+    p.phases.every((ph) => ph.yellow + ph.allRed > 0);
   const ids = base.map((p) => net.junctionKey(p.junction));
   const index = new Map(ids.map((id, i) => [id, i]));
 
@@ -225,7 +260,9 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
       names.push(`skip[${ids[i]}][${k}]`);
       return names.length - 1;
     });
-    return { junction: ids[i], group: groupOf[i], splits, phases: p.phases.length, offset, skips, lostTime: lost[i], minGreens: mins[i] };
+    const order = reorders(ids[i], p) ? names.push(`order[${ids[i]}]`) - 1 : -1;
+    const orders = order >= 0 ? cyclicOrderCount(p.phases.length) : 1;
+    return { junction: ids[i], group: groupOf[i], splits, phases: p.phases.length, offset, skips, order, orders, lostTime: lost[i], minGreens: mins[i] };
   });
   /** Phases of junction i that run under x: skipped ones dropped, in phase order, while another kept phase serves them. */
   const kept = (x: ArrayLike<number>, i: number): boolean[] => {
@@ -254,7 +291,7 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
       genes: [
         ...(groups[g.group].junctions.length === 1 ? [groups[g.group].gene] : []),
         ...Array.from({ length: g.phases }, (_, k) => g.splits + k), ...(g.offset >= 0 ? [g.offset] : []),
-        ...g.skips.filter((gene) => gene >= 0),
+        ...g.skips.filter((gene) => gene >= 0), ...(g.order >= 0 ? [g.order] : []),
       ],
     })),
     plan: (x) => ({ programs: space.decode(x) }),
@@ -270,11 +307,13 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
         const genes = junctions[i];
         const cycle = cycleOf(x, genes.group);
         const on = kept(x, i);
-        const running = program.phases.filter((_, k) => on[k]);
-        const spare = Math.round(cycle - running.reduce((t, ph) => t + ph.yellow + ph.allRed + ph.minGreen, 0));
-        const weights = Array.from({ length: genes.phases }, (_, k) => clamp01(x[genes.splits + k])).filter((_, k) => on[k]);
+        // the phases that run, in the order the order gene chooses (each with its own times and split gene)
+        const order = genes.order >= 0 ? cyclicOrder(genes.phases, orderIndexOf(clamp01(x[genes.order]), genes.orders)) : program.phases.map((_, k) => k);
+        const running = order.filter((k) => on[k]);
+        const spare = Math.round(cycle - running.reduce((t, k) => t + program.phases[k].yellow + program.phases[k].allRed + program.phases[k].minGreen, 0));
+        const weights = running.map((k) => clamp01(x[genes.splits + k]));
         const extra = apportion(spare, weights.every((w) => w === 0) ? weights.map(() => 1) : weights);
-        const phases = running.map((ph, k) => ({ ...ph, duration: ph.minGreen + extra[k] }));
+        const phases = running.map((k, r) => ({ ...program.phases[k], duration: program.phases[k].minGreen + extra[r] }));
         const total = phases.reduce((s, ph) => s + ph.duration + ph.yellow + ph.allRed, 0);
         const offset = genes.offset >= 0 ? Math.round(clamp01(x[genes.offset]) * total) % total : ((program.offset % total) + total) % total;
         return programToSpec(net, { ...program, phases, cycle: total, offset });
@@ -288,12 +327,19 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
       junctions.forEach((genes, i) => {
         const p = byId.get(genes.junction);
         if (p === undefined) throw new UsageError(`search space: no program for signalised junction "${genes.junction}"`);
-        // a program with fewer phases: the base phases it runs, matched in order by their movements (the rest skipped)
-        const at = matchPhases(baseSpecs[i].phases, p.phases);
+        // a program with fewer phases: the base phases it runs, matched by their movements (the rest skipped)
+        const at = matchPhases(baseSpecs[i].phases, p.phases, genes.order >= 0);
         if (at === undefined || at.some((k, b) => k < 0 && genes.skips[b] < 0)) {
-          throw new UsageError(`search space: program of "${genes.junction}" has ${p.phases.length} phases, the base plan has ${genes.phases}${genes.skips.some((g) => g >= 0) ? ' (or another phase skipped)' : ''}`);
+          throw new UsageError(`search space: program of "${genes.junction}" has ${p.phases.length} phases, the base plan has ${genes.phases}${genes.skips.some((g) => g >= 0) ? ' (or another phase skipped)' : ''}${genes.order >= 0 ? '' : ' in its order'}`);
         }
         at.forEach((k, b) => { if (k < 0) x[genes.skips[b]] = 1; });
+        // its cyclic order (skipped phases after those it runs); the decoded program starts at the first phase of that order it runs
+        const running = at.map((k, b) => [k, b] as const).filter(([k]) => k >= 0).sort((a, b) => a[0] - b[0]).map(([, b]) => b);
+        const index = cyclicOrderIndex([...running, ...at.flatMap((k, b) => (k < 0 ? [b] : []))]);
+        if (genes.order >= 0) x[genes.order] = orderGeneOf(index, genes.orders);
+        const first = cyclicOrder(genes.phases, index).find((b) => at[b] >= 0) ?? 0;
+        let lead = 0;
+        for (let k = 0; k < at[first]; k++) lead += p.phases[k].duration + (p.phases[k].yellow ?? 3) + (p.phases[k].allRed ?? 2);
         const greens = at.map((k) => (k >= 0 ? p.phases[k].duration : base[i].phases[0].minGreen));
         const cycle = p.phases.reduce((s, ph) => s + ph.duration + (ph.yellow ?? 3) + (ph.allRed ?? 2), 0);
         cycleSums[genes.group] += cycle;
@@ -301,7 +347,7 @@ export function createSearchSpace(net: CompiledNetwork, base: readonly SignalPro
         const shares = greens.map((g, k) => (at[k] < 0 ? 0 : Math.max(0, g - base[i].phases[k].minGreen)));
         const top = Math.max(...shares);
         shares.forEach((s, k) => { x[genes.splits + k] = top > 0 ? s / top : 1; });
-        if (genes.offset >= 0) x[genes.offset] = ((((p.offset ?? 0) % cycle) + cycle) % cycle) / cycle;
+        if (genes.offset >= 0) x[genes.offset] = (((((p.offset ?? 0) + lead) % cycle) + cycle) % cycle) / cycle;
       });
       groups.forEach((g, k) => {
         const cycle = cycleSums[k] / cycleCounts[k];
@@ -333,9 +379,23 @@ function phaseKey(ph: PhaseSpec): string {
 /**
  * For each base phase, the index of the phase of `phases` that runs it, or -1
  * when it is skipped: `phases` must be the base phases in order with some left
- * out, matched by their movements; undefined when they are not.
+ * out, matched by their movements (as many phases as the base: matched in
+ * order, unless `anyOrder` and every phase's movements are a distinct base
+ * phase's in another order); with `anyOrder`, in any order. Undefined when
+ * they are not.
  */
-function matchPhases(basePhases: readonly PhaseSpec[], phases: readonly PhaseSpec[]): number[] | undefined {
+function matchPhases(basePhases: readonly PhaseSpec[], phases: readonly PhaseSpec[], anyOrder: boolean): number[] | undefined {
+  if (anyOrder) {
+    const keys = basePhases.map(phaseKey);
+    const at = basePhases.map(() => -1);
+    const found = phases.every((ph, k) => {
+      const key = phaseKey(ph);
+      const b = keys.findIndex((other, j) => other === key && at[j] < 0);
+      if (b >= 0) at[b] = k;
+      return b >= 0;
+    });
+    if (found) return at;
+  }
   const at: number[] = [];
   let k = 0;
   for (const b of basePhases) {

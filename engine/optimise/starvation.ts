@@ -29,8 +29,8 @@
  * run of three on Macau and on grid-4x4 without ever gridlocking, so that
  * reference would have ranked the defaults below worse tuned settings.
  * The decomposed local search (local-search.ts, fixed time and actuated on
- * cities) does not check starvation; its plans meet the check in the
- * re-ranking. Starved runs rank after gridlocked and stranded runs and
+ * cities) checks it too, against its start plan: a candidate starving more
+ * runs than the incumbent credits no move and is never accepted. Starved runs rank after gridlocked and stranded runs and
  * before the objective (score.ts). Fixed-time plans are never called starved:
  * their stalls follow their cycle, which the search sets on purpose.
  */

@@ -55,6 +55,12 @@ export interface ComparisonRow {
   junctions: Array<{ id: string; controlDelay: Summary; los: string; blockedSeeds: number }>;
   /** Runs that failed (message per seed). */
   failures: Array<{ seed: number; message: string }>;
+  /**
+   * The objective of each held-out run, in the order of `heldOutSeeds`; null where
+   * the run failed. Kept so that any two rows can be paired by seed afterwards
+   * ({@link pairedDifference}).
+   */
+  objectiveBySeed: Array<number | null>;
 }
 
 /** The comparison table (written as comparison.json). */
@@ -107,12 +113,17 @@ function metricsOf(m: NetworkMetrics, objective: ObjectiveName, penalty: number)
 export function judge(
   row: Pick<ComparisonRow, 'gridlockedSeeds' | 'difference'>, ref: Pick<ComparisonRow, 'plan' | 'gridlockedSeeds'>, seeds: number,
 ): { verdict: Verdict; verdictReason: string } {
-  const g = row.gridlockedSeeds.length;
+  return judgeObjective(row.gridlockedSeeds.length, row.difference?.objective, ref, seeds);
+}
+
+/** {@link judge} from the row's gridlocked seed count and its paired objective difference to `ref`. */
+function judgeObjective(
+  g: number, d: Summary | undefined, ref: Pick<ComparisonRow, 'plan' | 'gridlockedSeeds'>, seeds: number,
+): { verdict: Exclude<Verdict, 'reference'>; verdictReason: string } {
   const gr = ref.gridlockedSeeds.length;
   if (g !== gr) {
     return { verdict: g < gr ? 'better' : 'worse', verdictReason: `gridlocked on ${g} of ${seeds} seeds (${ref.plan}: ${gr})` };
   }
-  const d = row.difference?.objective;
   const gridlock = g > 0 ? `both gridlocked on ${g} of ${seeds} seeds; ` : '';
   if (d === undefined || !Number.isFinite(d.lower) || !Number.isFinite(d.upper)) {
     return { verdict: 'inconclusive', verdictReason: `${gridlock}no paired interval of the objective` };
@@ -181,7 +192,8 @@ export async function comparePlans(
     }
     const failures = batch.failures.filter((f) => f.candidate === c).map((f) => ({ seed: f.seed, message: `${f.error.name}: ${f.error.message}` }));
     const gridlockedSeeds = runs.filter((r) => r.metrics.gridlock !== undefined).map((r) => r.seed).sort((a, b) => a - b);
-    return { plan: plan.name, gridlockedSeeds, verdict: 'reference' as Verdict, verdictReason: '', metrics, difference, junctions, failures };
+    const objectiveBySeed = seeds.map((seed) => perSeed[c].get(seed)?.objective ?? null);
+    return { plan: plan.name, gridlockedSeeds, verdict: 'reference' as Verdict, verdictReason: '', metrics, difference, junctions, failures, objectiveBySeed };
   });
   const ref = rows[refIndex];
   for (const row of rows) {
@@ -189,4 +201,53 @@ export async function comparePlans(
     Object.assign(row, judge(row, ref, seeds.length));
   }
   return { scenario: options.scenario, objective, heldOutSeeds: [...seeds], level, reference, rows, aborted: batch.aborted };
+}
+
+/** The written plan against the best of the baselines, paired by seed ({@link versusBestBaseline}). */
+export interface VersusBest {
+  /** The plan judged (e.g. "optimised"). */
+  plan: string;
+  /** The baseline it is judged against: the one with the fewest gridlocked seeds, then the lowest mean objective. */
+  baseline: string;
+  /** Per-seed objective difference, plan minus baseline (negative: the plan is better). */
+  difference: Summary;
+  verdict: Exclude<Verdict, 'reference'>;
+  verdictReason: string;
+}
+
+/**
+ * Row `plan` minus row `other`, objective paired by held-out seed: the mean and
+ * Student-t interval of the per-seed differences (Law, *Simulation Modeling and
+ * Analysis*, 5th ed., §10.2.1, the paired-t interval; valid because both plans
+ * ran on the same seeds: common random numbers). Seeds where either run failed
+ * are left out.
+ */
+export function pairedDifference(plan: Pick<ComparisonRow, 'objectiveBySeed'>, other: Pick<ComparisonRow, 'objectiveBySeed'>, level: number): Summary {
+  const diffs: number[] = [];
+  const n = Math.min(plan.objectiveBySeed.length, other.objectiveBySeed.length);
+  for (let i = 0; i < n; i++) {
+    const a = plan.objectiveBySeed[i];
+    const b = other.objectiveBySeed[i];
+    if (a !== null && b !== null) diffs.push(a - b);
+  }
+  return summarise(diffs, level);
+}
+
+/**
+ * The row named `plan` judged against the best of the `baselines` rows (fewest
+ * gridlocked seeds, then lowest mean objective), with the same verdict rule as the
+ * table ({@link judge}). Undefined when the plan or every baseline is missing. A
+ * plan that beats Webster but only ties the best adaptive baseline reads
+ * "inconclusive" here, whatever the table's column against Webster says.
+ */
+export function versusBestBaseline(comparison: Pick<Comparison, 'rows' | 'heldOutSeeds' | 'level'>, plan: string, baselines: readonly string[]): VersusBest | undefined {
+  const row = comparison.rows.find((r) => r.plan === plan);
+  const candidates = comparison.rows.filter((r) => r.plan !== plan && baselines.includes(r.plan));
+  if (row === undefined || candidates.length === 0) return undefined;
+  const best = candidates.reduce((a, b) => {
+    if (a.gridlockedSeeds.length !== b.gridlockedSeeds.length) return a.gridlockedSeeds.length < b.gridlockedSeeds.length ? a : b;
+    return b.metrics.objective.mean < a.metrics.objective.mean ? b : a;
+  });
+  const difference = pairedDifference(row, best, comparison.level);
+  return { plan, baseline: best.plan, difference, ...judgeObjective(row.gridlockedSeeds.length, difference, best, comparison.heldOutSeeds.length) };
 }

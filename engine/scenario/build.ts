@@ -241,6 +241,14 @@ function buildPrograms(loaded: LoadedScenario, compiled: CompiledNetwork, proble
     if (j < 0) problems.add(path, `expected a junction id of the network, found ${JSON.stringify(id)} (no such junction)`);
     else if (compiled.junctionControl[j] !== CONTROL_CODE.signal) problems.add(path, `expected a signal-controlled junction (the safety check covers signals), found ${JSON.stringify(id)} with control ${compiled.control(j)}`);
   }
+  // signals.pinPhaseOrder names signal-controlled junctions of the network.
+  const pins = loaded.signals.pinPhaseOrder;
+  (Array.isArray(pins) ? pins : []).forEach((id, k) => {
+    const j = compiled.junctionIndex(id);
+    const path: PathSegment[] = ['signals', 'pinPhaseOrder', k];
+    if (j < 0) problems.add(path, `expected a junction id of the network, found ${JSON.stringify(id)} (no such junction)`);
+    else if (compiled.junctionControl[j] !== CONTROL_CODE.signal) problems.add(path, `expected a signal-controlled junction, found ${JSON.stringify(id)} with control ${compiled.control(j)}`);
+  });
   const programs: SignalProgram[] = [];
   const byJunction = new Map<string, number>();
   loaded.signals.programs.forEach((p, i) => {

@@ -77,7 +77,7 @@ export interface ScenarioSimulation {
   /** Route choice: at departure (default) or dynamic user equilibrium. */
   routeChoice?: 'departure' | 'equilibrium';
   /** Equilibrium settings given (s, share). */
-  equilibrium?: { maxIterations?: number; gap?: number; intervalS?: number; slotS?: number };
+  equilibrium?: { maxIterations?: number; gap?: number; intervalS?: number; slotS?: number; gapCosts?: 'newest' | 'smoothed'; costSmoothing?: number };
 }
 
 /** A validated scenario in SI units, ready for `buildScenario`. */
@@ -93,9 +93,10 @@ export interface LoadedScenario {
   /**
    * `safetyCheck`: false where the programs are not checked for safety (imported
    * documents); `safety`: the check's settings from `signals.safety`, in SI
-   * (m/s, m, grade as a fraction), keyed by junction id as written.
+   * (m/s, m, grade as a fraction), keyed by junction id as written;
+   * `pinPhaseOrder`: junctions whose phase order the optimiser keeps (true: all).
    */
-  signals: { default: (typeof SIGNAL_DEFAULTS)[number]; programs: ScenarioProgram[]; safetyCheck: boolean; safety: Partial<SafetyOptions> };
+  signals: { default: (typeof SIGNAL_DEFAULTS)[number]; programs: ScenarioProgram[]; safetyCheck: boolean; safety: Partial<SafetyOptions>; pinPhaseOrder: boolean | string[] };
   simulation: ScenarioSimulation;
   outputs: { dir: string; files: Array<(typeof OUTPUT_FILES)[number]> };
   /** The file as validated, in planners' units (schema defaults applied). */
@@ -249,11 +250,12 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     routingInterval: sim.routingIntervalS,
     rerouteShare: sim.rerouteShare,
     stopThreshold: sim.stopThresholdS,
-    vehicle: sim.vehicle === undefined ? undefined : defined({ accel: sim.vehicle.accelMS2, decel: sim.vehicle.decelMS2, sigma: sim.vehicle.sigma, startLoss: sim.vehicle.startLoss, startUpLost: sim.vehicle.startUpLostS }),
+    vehicle: sim.vehicle === undefined ? undefined : defined({ accel: sim.vehicle.accelMS2, decel: sim.vehicle.decelMS2, sigma: sim.vehicle.sigma, startLoss: sim.vehicle.startLoss, startUpLost: sim.vehicle.startUpLostS, speedDev: sim.vehicle.speedDev }),
     interval: sim.intervalS,
     routeChoice: sim.routeChoice,
     equilibrium: sim.equilibrium === undefined ? undefined : defined({
       maxIterations: sim.equilibrium.maxIterations, gap: sim.equilibrium.relativeGap, intervalS: sim.equilibrium.intervalS, slotS: sim.equilibrium.slotS,
+      gapCosts: sim.equilibrium.gapCosts, costSmoothing: sim.equilibrium.costSmoothing,
     }),
   });
 
@@ -296,7 +298,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     drivingSide,
     network,
     demand: scaleDemand(demand, s.demand.scale ?? 1),
-    signals: { default: s.signals?.default ?? 'fixed', programs, safetyCheck: s.signals?.safetyCheck ?? true, safety: safetyOptions(s.signals?.safety) },
+    signals: { default: s.signals?.default ?? 'fixed', programs, safetyCheck: s.signals?.safetyCheck ?? true, safety: safetyOptions(s.signals?.safety), pinPhaseOrder: s.signals?.pinPhaseOrder ?? false },
     simulation,
     outputs: { dir: s.outputs?.dir ?? `out/${s.name}`, files: s.outputs?.files ?? [...OUTPUT_FILES] },
     source: s,

@@ -455,6 +455,11 @@ const SignalsSchema = z
         'pedestrian minimum (7 s walk + crossing width / 1.2 m/s), ITE yellow and all-red. Default true. Scenarios written by greenwave import ' +
         'say false: their programs run as the source (SUMO, CityFlow) defines them.',
     ),
+    pinPhaseOrder: z.union([z.boolean(), z.array(junctionId)]).optional().describe(
+      'Junctions whose phases must run in the order the program lists them (a lead-lag sequence drivers or pedestrians rely on): ' +
+        'true for every junction, or a list of junction ids. greenwave optimise searches the cyclic order of the phases of every other ' +
+        'program of 3 or more phases (each phase keeps its own yellow, all-red and minimum green). Default false.',
+    ),
   })
   .describe('Signal control.');
 
@@ -477,6 +482,10 @@ const SimulationSchema = withPairs(
       relativeGap: ranged(LIMITS.relativeGap, 'Stop once the relative gap (excess route time over the fastest, as a share of all route time) is below this. Default 0.01.').optional(),
       intervalS: ranged(LIMITS.intervalS, 'Width of the intervals link travel times are measured in, seconds. Default 300.').optional(),
       slotS: ranged(LIMITS.intervalS, 'Departure slot of the route search: trips from one origin in one slot share a search, seconds. Default 60.').optional(),
+      gapCosts: z.enum(['newest', 'smoothed']).optional().describe(
+        'Costs the relative gap, who moves and where are judged on: "newest" (default) each iteration\'s measured travel times (movers choose on the smoothed ones); "smoothed" the travel times smoothed across iterations, the ones travellers choose on (less sampling noise: stops sooner; the newest-cost gap is reported too).',
+      ),
+      costSmoothing: ranged(LIMITS.costSmoothing, 'Least weight of the newest iteration\'s travel times in the smoothed ones (the weight is the larger of this and the step, so the memory grows as the step shrinks). Default 0.5; 0.2 with gapCosts: smoothed reaches a 1% gap on the bundled grid at twice its demand.').optional(),
     }).optional().describe('Settings of routeChoice: equilibrium.'),
     stopThresholdS: ranged(LIMITS.stopThresholdS, 'A wait at a stop line longer than this counts as a stop, seconds. Default: a stop is a halt of the vehicle class (a wait of at least v_in / (2 decel) + v_out / (2 accel)).').optional(),
     vehicle: z.strictObject({
@@ -484,6 +493,7 @@ const SimulationSchema = withPairs(
       decelMS2: ranged(LIMITS.accelerationMS2, `Deceleration, m/s². Default ${DEFAULT_SIM_OPTIONS.vehicle.decel} (SUMO's).`).optional(),
       sigma: ranged(LIMITS.share, `Driver imperfection (SUMO's Krauss sigma): links take longer by sigma min(v, accel) / (2v - sigma min(v, accel)). Default ${DEFAULT_SIM_OPTIONS.vehicle.sigma}.`).optional(),
       startLoss: z.boolean().optional().describe('Whether a start from standstill (departure, restart after a halt) costs v / (2 accel) seconds. Default true.'),
+      speedDev: ranged(LIMITS.share, `Spread of the drivers' desired speeds (SUMO's vType speedDev): each vehicle drives at f x the link speed, f normal with mean 1 and this standard deviation, within [0.2, 2]; no overtaking on a link, so fast vehicles bunch behind slow ones. Default ${DEFAULT_SIM_OPTIONS.vehicle.speedDev ?? 0} (SUMO's car); 0: every vehicle at the link speed.`).optional(),
       startUpLostS: ranged(LIMITS.startUpLostS, `Start-up lost time at the beginning of each green, seconds: a green of g seconds serves (g - this) x saturation flow vehicles per lane. Default ${DEFAULT_SIM_OPTIONS.vehicle.startUpLost ?? 0} (SUMO's default car, measured); 0 for the fluid model of Webster and HCM.`).optional(),
     }).optional().describe('The vehicle class for start-up and stop losses. Default SUMO\'s passenger car; an imported network brings its source\'s (CityFlow: no losses).'),
     intervalS: ranged(LIMITS.intervalS, 'Interval of the metrics time series, seconds. Default 300.').optional(),

@@ -35,7 +35,7 @@ const keys21 = new Set<string>(["zones","zoneNames","vehPerHour","beginS","begin
 const keys22 = new Set<string>(["timeS","time","factor"]);
 const refinement23 = REFINEMENTS.timePairs([{"name":"time","required":true}]);
 const refinement24 = REFINEMENTS.odShape();
-const keys25 = new Set<string>(["default","programs","actuated","maxPressure","safety","safetyCheck"]);
+const keys25 = new Set<string>(["default","programs","actuated","maxPressure","safety","safetyCheck","pinPhaseOrder"]);
 const keys26 = new Set<string>(["junction","offsetS","cycleS","phases","actuated"]);
 const keys27 = new Set<string>(["green","permissive","greenS","yellowS","allRedS","minGreenS","maxGreenS"]);
 const pattern28 = /^.+>.+$/;
@@ -46,8 +46,8 @@ const keys32 = new Set<string>(["intervalS","minGreenS","interGreen","pressure",
 const keys33 = new Set<string>(["walkSpeedMS","walkTimeS","junctions","clearances"]);
 const keys34 = new Set<string>(["crossingWidthM","walkSpeedMS","walkTimeS","pedestrians","approachSpeedKmh","gradePercent","clearWidthM"]);
 const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","routeChoice","equilibrium","stopThresholdS","vehicle","intervalS"]);
-const keys36 = new Set<string>(["maxIterations","relativeGap","intervalS","slotS"]);
-const keys37 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss","startUpLostS"]);
+const keys36 = new Set<string>(["maxIterations","relativeGap","intervalS","slotS","gapCosts","costSmoothing"]);
+const keys37 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss","speedDev","startUpLostS"]);
 const refinement38 = REFINEMENTS.timePairs([{"name":"start","required":false},{"name":"end","required":true}]);
 const keys39 = new Set<string>(["dir","files"]);
 
@@ -624,6 +624,25 @@ function check50(x: unknown): boolean {
   return true;
 }
 
+function check54(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  }
+  return true;
+}
+
+function check53(x: unknown): boolean {
+  const { members, colons } = state;
+  const defaults = state.defaults.length;
+  const drops = state.drops.length;
+  if (typeof x === 'boolean') return true;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
+  if (check54(x)) return true;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
+  return false;
+}
+
 function check37(x: unknown): boolean {
   const o = strict(x, keys25);
   if (o === undefined) return false;
@@ -634,10 +653,11 @@ function check37(x: unknown): boolean {
   v = o["maxPressure"]; if (v !== undefined && !(check48(v))) return false;
   v = o["safety"]; if (v !== undefined && !(check50(v))) return false;
   v = o["safetyCheck"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
+  v = o["pinPhaseOrder"]; if (v !== undefined && !(check53(v))) return false;
   return true;
 }
 
-function check54(x: unknown): boolean {
+function check56(x: unknown): boolean {
   const o = strict(x, keys36);
   if (o === undefined) return false;
   let v: unknown;
@@ -645,10 +665,12 @@ function check54(x: unknown): boolean {
   v = o["relativeGap"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1)) return false;
   v = o["intervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
   v = o["slotS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
+  v = o["gapCosts"]; if (v !== undefined && !((v === "newest" || v === "smoothed"))) return false;
+  v = o["costSmoothing"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 1)) return false;
   return true;
 }
 
-function check55(x: unknown): boolean {
+function check57(x: unknown): boolean {
   const o = strict(x, keys37);
   if (o === undefined) return false;
   let v: unknown;
@@ -656,11 +678,12 @@ function check55(x: unknown): boolean {
   v = o["decelMS2"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 50)) return false;
   v = o["sigma"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
   v = o["startLoss"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
+  v = o["speedDev"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
   v = o["startUpLostS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 10)) return false;
   return true;
 }
 
-function check53(x: unknown): boolean {
+function check55(x: unknown): boolean {
   const o = strict(x, keys35);
   if (o === undefined) return false;
   let v: unknown;
@@ -674,15 +697,15 @@ function check53(x: unknown): boolean {
   v = o["routingIntervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
   v = o["rerouteShare"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
   v = o["routeChoice"]; if (v !== undefined && !((v === "departure" || v === "equilibrium"))) return false;
-  v = o["equilibrium"]; if (v !== undefined && !(check54(v))) return false;
+  v = o["equilibrium"]; if (v !== undefined && !(check56(v))) return false;
   v = o["stopThresholdS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
-  v = o["vehicle"]; if (v !== undefined && !(check55(v))) return false;
+  v = o["vehicle"]; if (v !== undefined && !(check57(v))) return false;
   v = o["intervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
   state.failed = false; refinement38(o, sink); if (state.failed) return false;
   return true;
 }
 
-function check57(x: unknown): boolean {
+function check59(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i]; if (!((v === "summary.json" || v === "trips.csv" || v === "links.csv" || v === "junctions.csv" || v === "timeseries.csv" || v === "network.geojson" || v === "timing.csv" || v === "convergence.csv"))) return false;
@@ -690,12 +713,12 @@ function check57(x: unknown): boolean {
   return true;
 }
 
-function check56(x: unknown): boolean {
+function check58(x: unknown): boolean {
   const o = strict(x, keys39);
   if (o === undefined) return false;
   let v: unknown;
   v = o["dir"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["files"]; if (v !== undefined && !(check57(v))) return false;
+  v = o["files"]; if (v !== undefined && !(check59(v))) return false;
   return true;
 }
 
@@ -710,8 +733,8 @@ function check0(x: unknown): boolean {
   v = o["network"]; if (!(check1(v))) return false;
   v = o["demand"]; if (!(check23(v))) return false;
   v = o["signals"]; if (v !== undefined && !(check37(v))) return false;
-  v = o["simulation"]; if (!(check53(v))) return false;
-  v = o["outputs"]; if (v !== undefined && !(check56(v))) return false;
+  v = o["simulation"]; if (!(check55(v))) return false;
+  v = o["outputs"]; if (v !== undefined && !(check58(v))) return false;
   return true;
 }
 

@@ -229,7 +229,8 @@ export class Links {
     this.transitTail[l] = v;
     vehicles.lastMove = now;
     for (const o of this.observers) o.enter?.(v, l, now);
-    let reach = now + this.driveTime[l] + loss;
+    // Own desired speed only where nobody overtakes (one lane; losses.ts): a multi-lane FIFO link cannot let a fast vehicle pass.
+    let reach = now + (this.net.linkLanes[l] === 1 ? this.driveTime[l] / vehicles.speedFactor[v] : this.driveTime[l]) + loss;
     if (reach < this.lastStopLine[l]) reach = this.lastStopLine[l];
     this.lastStopLine[l] = reach;
     vehicles.stopLineTime[v] = reach;

@@ -82,6 +82,8 @@ export interface MetricsOptions {
   interval?: number;
   /** Wait that counts as a stop, s. Default: a halt of the vehicle class counts (the kernel says which waits were halts). */
   stopThreshold?: number;
+  /** Desired-speed factor per vehicle (the kernel's, losses.ts): free-flow time on a one-lane link is the link's divided by it. Default 1. */
+  speedFactor?: Float32Array;
 }
 
 /** Per-trip results (index = trip); NaN where not applicable (never inserted, unfinished). */
@@ -190,6 +192,7 @@ export class Metrics implements SimObserver {
   private readonly inserted: Float64Array;
   private readonly arrived: Float64Array;
   private readonly freeFlow: Float64Array;
+  private readonly speedFactor: Float32Array | undefined;
   private readonly length: Float64Array;
   private readonly waiting: Float64Array;
   private readonly stops: Int32Array;
@@ -240,6 +243,7 @@ export class Metrics implements SimObserver {
     this.inserted = new Float64Array(n).fill(NaN);
     this.arrived = new Float64Array(n).fill(NaN);
     this.freeFlow = new Float64Array(n);
+    this.speedFactor = options.speedFactor;
     this.length = new Float64Array(n);
     this.waiting = new Float64Array(n);
     this.stops = new Int32Array(n);
@@ -368,7 +372,7 @@ export class Metrics implements SimObserver {
   private completeLink(v: number, l: number, time: number): void {
     this.left[l]++;
     this.linkTime[l] += time - this.enteredAt[v];
-    this.freeFlow[v] += this.net.linkFreeFlowTime[l];
+    this.freeFlow[v] += this.speedFactor === undefined || this.net.linkLanes[l] !== 1 ? this.net.linkFreeFlowTime[l] : this.net.linkFreeFlowTime[l] / this.speedFactor[v];
     this.length[v] += this.net.linkLength[l];
     this.vehicleKm += this.net.linkLength[l] / 1000;
   }

@@ -4,7 +4,7 @@
  * constructor; the kernel does not re-validate). Times in seconds.
  */
 import { UsageError } from '../errors.js';
-import { checkVehicleModel, SUMO_VEHICLE_MODEL, type VehicleModel } from './losses.js';
+import { checkVehicleModel, DEFAULT_VEHICLE_MODEL, type VehicleModel } from './losses.js';
 
 /** Options of a simulation run (SI units). */
 export interface SimOptions {
@@ -38,7 +38,7 @@ export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = {
   stopThreshold: undefined,
   routingInterval: 300,
   rerouteShare: 0,
-  vehicle: SUMO_VEHICLE_MODEL,
+  vehicle: DEFAULT_VEHICLE_MODEL,
 };
 
 /**

@@ -46,7 +46,7 @@ export function* simulateSteps(
 ): Generator<number, SimulationResult, void> {
   const { interval, progress, attach, ...simOptions } = options;
   const sim = new Simulation(net, trips, signals, simOptions);
-  const metrics = new Metrics(net, trips, { start: sim.options.start, end: sim.options.end, interval, stopThreshold: sim.options.stopThreshold });
+  const metrics = new Metrics(net, trips, { start: sim.options.start, end: sim.options.end, interval, stopThreshold: sim.options.stopThreshold, speedFactor: sim.speedFactors });
   sim.observe(metrics);
   attach?.(sim);
   const { start, end } = sim.options;

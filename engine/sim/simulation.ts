@@ -33,6 +33,7 @@
 import { UsageError } from '../errors.js';
 import type { CompiledNetwork } from '../network/compiled.js';
 import type { TripTable } from '../demand/demand.js';
+import { createRandom } from '../demand/random.js';
 import type { SignalSetup } from '../signals/control.js';
 import {
   CMD_CHECK, CMD_DEPART, CMD_INSERT, CMD_RELEASE, CMD_ROUTING, CMD_SERVICE, CMD_SIGNAL, CMD_STOPLINE, NONE as NO_VEHICLE,
@@ -40,6 +41,7 @@ import {
 import { Controllers } from './controllers.js';
 import { GridlockWatch, type GridlockReport } from './gridlock.js';
 import { Links } from './links.js';
+import { drawSpeedFactors } from './losses.js';
 import { Movements } from './movements.js';
 import type { SimObserver } from './observer.js';
 import { resolveSimOptions, type SimOptions } from './options.js';
@@ -100,6 +102,8 @@ export class Simulation {
     const scheduler = new Scheduler(start, 1024 + 2 * (net.linkCount + net.movementCount));
     this.scheduler = scheduler;
     this.vehicles = new Vehicles(n, trips.routeLinks.length, start);
+    const speedRandom = createRandom(this.options.seed).fork('speed');
+    drawSpeedFactors(this.options.vehicle, this.vehicles.speedFactor, () => speedRandom.next());
     this.links = new Links(net, this.vehicles, scheduler, this.observers, this.options.vehicle);
     this.movements = new Movements(net, this.links, this.vehicles, scheduler, this.observers, this.options.vehicle);
     this.signal = this.movements.signal;
@@ -175,6 +179,11 @@ export class Simulation {
   /** Route of vehicle `v` as link indices (empty until it departs). */
   vehicleRoute(v: number): Int32Array {
     return this.vehicles.route(v);
+  }
+
+  /** Desired-speed factor of each vehicle (losses.ts), read by the metrics for free-flow times. */
+  get speedFactors(): Float32Array {
+    return this.vehicles.speedFactor;
   }
 
   /** Bytes of per-vehicle state held by the kernel (route storage included). */

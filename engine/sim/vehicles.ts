@@ -36,6 +36,8 @@ export class Vehicles {
   readonly stopLineTime: Float64Array;
   /** Next vehicle in the FIFO the vehicle is in, or -1. */
   readonly next: Int32Array;
+  /** Desired-speed factor of each vehicle (its free speed is the link speed times it; losses.ts), 1 by default. */
+  readonly speedFactor: Float32Array;
   /** Start of each vehicle's route in `routePool`. */
   readonly routeStart: Int32Array;
   /** End (exclusive) of each vehicle's route in `routePool`. */
@@ -67,6 +69,7 @@ export class Vehicles {
     this.enterTime = new Float64Array(count);
     this.stopLineTime = new Float64Array(count);
     this.next = new Int32Array(count).fill(NONE);
+    this.speedFactor = new Float32Array(count).fill(1);
     this.routeStart = new Int32Array(count);
     this.routeEnd = new Int32Array(count);
     this.routePos = new Int32Array(count);
@@ -96,7 +99,7 @@ export class Vehicles {
 
   /** Bytes of per-vehicle state: the arrays above plus the route links in use. */
   get byteLength(): number {
-    return this.state.byteLength + this.link.byteLength + this.enterTime.byteLength + this.stopLineTime.byteLength + this.next.byteLength
+    return this.state.byteLength + this.speedFactor.byteLength + this.link.byteLength + this.enterTime.byteLength + this.stopLineTime.byteLength + this.next.byteLength
       + this.routeStart.byteLength + this.routeEnd.byteLength + this.routePos.byteLength
       + this.routePoolLength * 4;
   }

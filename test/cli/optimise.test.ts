@@ -49,8 +49,18 @@ describe('greenwave optimise', () => {
     // the written plan is the one the re-ranking on fresh runs put first (README, optimise step 6), from the search of its kind
     const winner = summary.training.searches.find((s) => s.control === summary.control);
     if (winner === undefined) throw new Error(`no search of the written kind ${summary.control}`);
-    const written = JSON.parse(readFileSync(join(out, 'comparison.json'), 'utf8')) as { selection: { chosen: string; ranked: Array<{ label: string }> } };
+    const written = JSON.parse(readFileSync(join(out, 'comparison.json'), 'utf8')) as {
+      selection: { chosen: string; ranked: Array<{ label: string }> };
+      rows: Array<{ plan: string; metrics: { objective: { mean: number } }; objectiveBySeed: Array<number | null> }>;
+      versusBest: { plan: string; baseline: string; difference: { n: number; mean: number } };
+    };
     expect(written.selection.chosen).toBe(written.selection.ranked[0].label);
+    // the written plan against the best baseline (lowest held-out mean of current, Webster, actuated, max-pressure), paired by seed
+    const baselines = written.rows.filter((r) => ['current', 'webster', 'actuated', 'max-pressure'].includes(r.plan));
+    const bestBaseline = baselines.reduce((a, b) => (b.metrics.objective.mean < a.metrics.objective.mean ? b : a));
+    const optimisedRow = written.rows.find((r) => r.plan === 'optimised');
+    expect(written.versusBest).toMatchObject({ plan: 'optimised', baseline: bestBaseline.plan, difference: { n: 3 } });
+    expect(written.versusBest.difference.mean).toBeCloseTo((optimisedRow?.metrics.objective.mean ?? NaN) - bestBaseline.metrics.objective.mean, 9);
     expect(written.selection.chosen).toMatch(new RegExp(`^${label[summary.control].slice(5)} #`));
     expect(summary.training.best).toBeGreaterThanOrEqual(winner.best);
     // held-out seeds never overlap the training seeds

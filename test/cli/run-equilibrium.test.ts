@@ -49,10 +49,12 @@ describe('greenwave run --route-choice equilibrium', () => {
     expect(summary.equilibrium.relativeGap).toBe(summary.equilibrium.convergence[3].gap);
     const csv = readFileSync(join(out, 'convergence.csv'), 'utf8').trim().split('\n');
     // a plain header row first (provenance is in metadata.json)
-    expect(csv[0]).toBe('iteration,relative_gap,mean_travel_time_s,mean_time_all_trips_s,trips,arrived,unfinished,unroutable,gridlock,slower_than_fastest,switched,simulate_s,route_s,route_labels,half_sample_gap');
+    expect(csv[0]).toBe('iteration,relative_gap,mean_travel_time_s,mean_time_all_trips_s,trips,arrived,unfinished,unroutable,gridlock,slower_than_fastest,switched,simulate_s,route_s,route_labels,half_sample_gap,cross_fit_gap,newest_cost_gap');
     expect(csv).toHaveLength(1 + 4);
     // the noise check runs on the last iteration only, when the budget ends the run
     expect(csv.slice(1).map((row) => row.split(',')[14] === '')).toEqual([true, true, true, false]);
+    expect(csv.slice(1).map((row) => row.split(',')[15] === '')).toEqual([true, true, true, false]);
+    expect(csv.slice(1).every((row) => row.split(',')[16] === row.split(',')[1])).toBe(true); // gapCosts newest: the same gap
     expect(csv.slice(1).every((row) => Number(row.split(',')[13]) > 0)).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8'))).toMatchObject({ kind: 'run', scenario: 'eq', seed: 3 });
     const last = csv[4].split(',');
@@ -62,6 +64,17 @@ describe('greenwave run --route-choice equilibrium', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/route choice\s+equilibrium NOT reached: relative gap [\d.]+% after 4 iterations/);
     expect(table.stderr).toBe('');
+  });
+
+  it('judges the gap on the smoothed costs with gapCosts: smoothed, and reports the newest-cost gap beside it', () => {
+    const out = join(dir, 'out-smoothed');
+    const file = scenario('sm.yaml', 'simulation: { endS: 2400, seed: 3, routeChoice: equilibrium, equilibrium: { maxIterations: 4, relativeGap: 0, gapCosts: smoothed, costSmoothing: 0.2 } }');
+    const r = greenwave('run', file, '--out', out, '-q');
+    expect(r.code, r.stderr).toBe(0);
+    const rows = readFileSync(join(out, 'convergence.csv'), 'utf8').trim().split('\n').slice(1).map((row) => row.split(','));
+    expect(rows).toHaveLength(4);
+    expect(rows[0][16]).toBe(rows[0][1]); // nothing to smooth after the first simulation
+    expect(rows.slice(1).some((row) => row[16] !== row[1])).toBe(true);
   });
 
   it('refuses equilibrium settings without routeChoice: equilibrium, en-route re-routing with it, and a bad flag, located', () => {
@@ -75,6 +88,13 @@ describe('greenwave run --route-choice equilibrium', () => {
     const bad = greenwave('validate', scenario('bad.yaml', 'simulation: { endS: 1800, routeChoice: learnt }'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('routeChoice');
+    const costs = greenwave('validate', scenario('gc.yaml', 'simulation: { endS: 1800, routeChoice: equilibrium, equilibrium: { gapCosts: latest } }'));
+    expect(costs.code).toBe(2);
+    expect(costs.stderr).toMatch(/gc\.yaml:\d+:\d+/);
+    expect(costs.stderr).toContain('gapCosts');
+    const weight = greenwave('validate', scenario('cs.yaml', 'simulation: { endS: 1800, routeChoice: equilibrium, equilibrium: { costSmoothing: 0 } }'));
+    expect(weight.code).toBe(2);
+    expect(weight.stderr).toContain('costSmoothing');
     const flag = greenwave('run', scenario('ok.yaml', 'simulation: { endS: 1800 }'), '--route-choice', 'learnt', '--no-files');
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain('--route-choice must be "departure" or "equilibrium"');

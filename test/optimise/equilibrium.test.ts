@@ -134,5 +134,15 @@ describe('equilibrate', () => {
     expect(() => equilibrate(net, trips, {}, sim, { step: 'fixed' as never })).toThrow(/equilibrium.step/);
     expect(() => equilibrate(net, trips, {}, sim, { costSmoothing: 0 })).toThrow(/equilibrium.costSmoothing/);
     expect(() => equilibrate(net, trips, {}, sim, { costSmoothing: 1.5 })).toThrow(/equilibrium.costSmoothing/);
+    expect(() => equilibrate(net, trips, {}, sim, { gapCosts: 'mean' as never })).toThrow(/equilibrium.gapCosts/);
+  });
+
+  it('judges on the smoothed costs when asked: the first iteration (nothing to smooth yet) is the newest-cost gap, later ones differ, and the newest is reported', () => {
+    const newest = equilibrate(net, trips, {}, sim, { maxIterations: 4, gap: 0, intervalS: 60 });
+    const smoothed = equilibrate(net, trips, {}, sim, { maxIterations: 4, gap: 0, intervalS: 60, gapCosts: 'smoothed', costSmoothing: 0.2 });
+    expect(smoothed.iterations[0].gap).toBe(newest.iterations[0].gap);
+    expect(smoothed.iterations[0].newestGap).toBe(smoothed.iterations[0].gap);
+    expect(newest.iterations.every((it) => it.newestGap === it.gap)).toBe(true);
+    expect(smoothed.iterations.slice(1).some((it) => it.newestGap !== it.gap)).toBe(true);
   });
 });

@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { compile, RoadNetwork } from '../../engine/network/index.js';
 import type { BatchResult, EvaluationRequest, Evaluator } from '../../engine/optimise/evaluator.js';
 import type { NetworkMetrics } from '../../engine/sim/metrics.js';
-import { comparePlans, judge } from '../../engine/report/compare.js';
+import { comparePlans, judge, pairedDifference, versusBestBaseline, type ComparisonRow } from '../../engine/report/compare.js';
+import { summarise } from '../../engine/report/stats.js';
 
 const network = new RoadNetwork();
 network.addJunction({ id: 'w', x: 0, y: 0 });
@@ -109,5 +110,44 @@ describe('judge', () => {
     expect(judge({ gridlockedSeeds: [], difference: diff(-10, 5) }, ref, 10).verdict).toBe('better');
     expect(judge({ gridlockedSeeds: [], difference: diff(10, 5) }, ref, 10).verdict).toBe('worse');
     expect(judge({ gridlockedSeeds: [], difference: diff(-3, 5) }, ref, 10).verdict).toBe('inconclusive');
+  });
+});
+
+describe('versusBestBaseline (paired-t interval of per-seed differences: Law, Simulation Modeling and Analysis, 5th ed., §10.2.1)', () => {
+  // Two plans whose separate 95% intervals overlap widely (a common seed effect of ±10 s)
+  // but whose per-seed difference is a steady -2 s: only the pairing shows the difference.
+  const seedEffect = [10, -8, 3, -5, 7, -10, 0, 6, -3, 1];
+  const row = (plan: string, offset: number, gridlockedSeeds: number[] = []): ComparisonRow => {
+    const values = seedEffect.map((e, i) => 60 + offset + e + (i % 2 === 0 ? 0.3 : -0.3));
+    const s = summarise(values, 0.95);
+    const metrics = Object.fromEntries(['unfinished', 'objective', 'meanDelayAllTrips', 'meanTravelTimeAllTrips', 'meanDelay', 'meanTravelTime', 'meanStops', 'vehicleHours'].map((k) => [k, s])) as ComparisonRow['metrics'];
+    return { plan, gridlockedSeeds, verdict: 'reference', verdictReason: '', metrics, difference: null, junctions: [], failures: [], objectiveBySeed: values };
+  };
+  const comparison = (rows: ComparisonRow[]) => ({ rows, heldOutSeeds: seedEffect.map((_, i) => 100 + i), level: 0.95 });
+
+  it('pairs by seed: a steady 2 s gain is "better" although the two intervals overlap', () => {
+    const actuated = row('actuated', 0);
+    const optimised = row('optimised', -2);
+    expect(optimised.metrics.objective.upper).toBeGreaterThan(actuated.metrics.objective.lower); // separate intervals overlap
+    const d = pairedDifference(optimised, actuated, 0.95);
+    expect(d.mean).toBeCloseTo(-2, 9);
+    expect(d.halfWidth).toBeCloseTo(0, 9); // the same difference on every seed
+    const v = versusBestBaseline(comparison([row('webster', 30), actuated, row('max-pressure', 5), optimised]), 'optimised', ['webster', 'actuated', 'max-pressure']);
+    expect(v).toMatchObject({ plan: 'optimised', baseline: 'actuated', verdict: 'better' });
+  });
+
+  it('chooses the baseline with the fewest gridlocked seeds before the lowest mean, and calls a tie inconclusive', () => {
+    const rows = [row('actuated', 0, [3]), row('max-pressure', 1), row('optimised', 1)];
+    // actuated has the lower mean but gridlocked once: max-pressure is the best baseline, and the plan only ties it
+    const v = versusBestBaseline(comparison(rows), 'optimised', ['actuated', 'max-pressure']);
+    expect(v?.baseline).toBe('max-pressure');
+    expect(v?.verdict).toBe('inconclusive');
+  });
+
+  it('leaves out seeds where either run failed, and is undefined without baselines', () => {
+    const a = row('a', 0);
+    const b = { ...row('b', 1), objectiveBySeed: row('b', 1).objectiveBySeed.map((v, i) => (i < 3 ? null : v)) };
+    expect(pairedDifference(b, a, 0.95).n).toBe(7);
+    expect(versusBestBaseline(comparison([a]), 'a', ['x'])).toBeUndefined();
   });
 });

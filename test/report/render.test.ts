@@ -152,6 +152,27 @@ describe('renderReport on partial directories', () => {
     expect(page).toContain('120 evaluations');
   });
 
+  it('says whether the written plan beats the best baseline, paired by seed, and says nothing for files without it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'greenwave-versus-'));
+    dirs.push(dir);
+    await copyOptimiserFixture(dir);
+    expect(await renderReport(dir)).not.toContain('class="note versus-best"');
+    const comparison = JSON.parse(await readFile('test/fixtures/report/optimise/comparison.json', 'utf8'));
+    const difference = { n: 10, mean: -1.9, sd: 1.1, halfWidth: 0.8, lower: -2.7, upper: -1.1, level: 0.95 };
+    comparison.versusBest = { plan: 'optimised', baseline: 'actuated', difference, verdict: 'better', verdictReason: 'objective -1.9 ± 0.8, paired by seed' };
+    await writeFile(join(dir, 'comparison.json'), JSON.stringify(comparison));
+    const page = await renderReport(dir);
+    expect(page).toContain('data-verdict="better"');
+    expect(page).toContain('optimised beats actuated, the best baseline');
+    expect(page).toContain('-1.9 ± 0.8');
+    comparison.versusBest = { ...comparison.versusBest, difference: { ...difference, mean: -0.4, lower: -1.2, upper: 0.4 }, verdict: 'inconclusive' };
+    await writeFile(join(dir, 'comparison.json'), JSON.stringify(comparison));
+    expect(await renderReport(dir)).toContain('optimised is not shown to beat actuated');
+    comparison.versusBest.verdict = 'maybe';
+    await writeFile(join(dir, 'comparison.json'), JSON.stringify(comparison));
+    await expect(renderReport(dir)).rejects.toMatchObject({ name: 'InputError', path: 'comparison.json versusBest.verdict' });
+  });
+
   it('rejects a directory with no outputs with an InputError naming it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'greenwave-empty-'));
     dirs.push(dir);

@@ -15,7 +15,7 @@ import { compile, grid, RoadNetwork } from '../../engine/network/index.js';
 import { createRandom, expandDemand, type TripSpec } from '../../engine/demand/index.js';
 import { simulate } from '../../engine/sim/index.js';
 import { cityflowAverageTravelTime } from '../../engine/sim/cityflow-travel-time.js';
-import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
+import { NO_LOSS_VEHICLE_MODEL, SUMO_VEHICLE_MODEL } from '../../engine/sim/losses.js';
 
 function ring() {
   // A one-way square of 7.5 m links (one vehicle each): four vehicles that each want the next link gridlock at once.
@@ -76,7 +76,7 @@ describe('Metrics: all trips', () => {
     network.addDefaultMovements();
     const net = compile(network);
     const table = expandDemand(net, { trips: [{ depart: 0, route: ['ab'] }, { depart: 50, from: 'a', to: 'd' }] }, createRandom(1));
-    const r = simulate(net, table, {}, { end: 600 });
+    const r = simulate(net, table, {}, { end: 600, vehicle: { ...SUMO_VEHICLE_MODEL, speedDev: 0 } }); // at the link speed
     expect(r.network.unroutable).toBe(1);
     expect(r.network.dueTrips).toBe(2);
     // trip 0 drove ab (free flow 100 m / 10 m/s = 10 s); the unroutable trip counts 600 - 50 s, with no link completed (all delay)

@@ -17,7 +17,8 @@
  *   distribution becomes one flow per route, its rate split by probability.
  * - Vehicle types are not modelled per vehicle: `network.ts` sets jam spacing
  *   from their length + minGap (see `jamSpacingOf`), and their accel, decel and
- *   sigma make the run's vehicle class for start-up and stop losses (see
+ *   sigma (and speedDev, the spread of desired speeds) make the run's vehicle
+ *   class for start-up and stop losses (see
  *   `vehicleModelOf`); anything else they set (other car following, speed
  *   limits, classes) is reported.
  * - Vehicles on edges without lanes for the imported vehicle class, with
@@ -105,19 +106,20 @@ export function jamSpacingOf(demand: SumoDemand): number | undefined {
 
 /**
  * The demand's vehicle class for start-up and stop losses (sim/losses.ts):
- * accel, decel and sigma averaged over the vehicles as `jamSpacingOf` does,
- * SUMO's defaults (2.6 m/s², 4.5 m/s², 0.5) where a type does not set them;
- * the start-up lost time is the one measured for SUMO's default car.
- * Undefined when no vType sets any of them (the run's default is SUMO's).
+ * accel, decel, sigma and speedDev averaged over the vehicles as `jamSpacingOf`
+ * does, SUMO's defaults (2.6 m/s², 4.5 m/s², 0.5, 0.1) where a type does not set
+ * them; the start-up lost time is the one measured for SUMO's default car.
+ * Always SUMO's car at least (its speedDev 0.1 is not greenwave's default);
+ * undefined only when the demand has no vehicles to average over.
  */
 export function vehicleModelOf(demand: SumoDemand): VehicleModel | undefined {
-  if (![...demand.vTypes.values()].some((t) => t.accel !== undefined || t.decel !== undefined || t.sigma !== undefined)) return undefined;
-  const { accel, decel, sigma, startUpLost } = SUMO_VEHICLE_MODEL;
+  const { accel, decel, sigma, startUpLost, speedDev } = SUMO_VEHICLE_MODEL;
   const a = typeMean(demand, (t) => t?.accel ?? accel);
   const b = typeMean(demand, (t) => t?.decel ?? decel);
   const s = typeMean(demand, (t) => t?.sigma ?? sigma);
-  if (a === undefined || b === undefined || s === undefined) return undefined;
-  return { accel: a, decel: b, sigma: s, startLoss: true, startUpLost };
+  const dev = typeMean(demand, (t) => t?.speedDev ?? speedDev ?? 0);
+  if (a === undefined || b === undefined || s === undefined || dev === undefined) return undefined;
+  return { accel: a, decel: b, sigma: s, startLoss: true, startUpLost, speedDev: dev };
 }
 
 function located(item: { file: string; line: number }): string {

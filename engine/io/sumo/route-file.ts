@@ -36,7 +36,9 @@ export interface SumoVType extends Located {
   decel?: number;
   /** Krauss driver imperfection, if given (SUMO default 0.5): for dawdling. */
   sigma?: number;
-  /** Car-following attributes given that are not modelled (tau, speedDev ...). */
+  /** Spread of the desired-speed factor, if given (SUMO default 0.1 for cars): losses.ts. */
+  speedDev?: number;
+  /** Car-following attributes given that are not modelled (tau, speedFactor ...). */
   ignored: string[];
 }
 
@@ -99,7 +101,7 @@ export function parseSumoTime(text: string): number {
   return parts.reduce((s, p, i) => s + p * scale[i], 0);
 }
 
-const CAR_FOLLOWING = ['emergencyDecel', 'tau', 'speedFactor', 'speedDev', 'carFollowModel', 'laneChangeModel', 'actionStepLength'];
+const CAR_FOLLOWING = ['emergencyDecel', 'tau', 'speedFactor', 'carFollowModel', 'laneChangeModel', 'actionStepLength'];
 const SKIPPED = new Set(['person', 'personFlow', 'container', 'containerFlow']);
 
 function time(a: Attributes, name: string): number | undefined {
@@ -177,6 +179,10 @@ async function readRouteFile(file: string, demand: SumoDemand): Promise<void> {
           if (a.optional('sigma') !== undefined) {
             type.sigma = a.number('sigma', 0.5);
             if (!(type.sigma >= 0 && type.sigma <= 1)) throw a.error(`sigma must be within [0, 1], got ${type.sigma}`);
+          }
+          if (a.optional('speedDev') !== undefined) {
+            type.speedDev = a.number('speedDev', 0.1);
+            if (!(type.speedDev >= 0 && type.speedDev <= 1)) throw a.error(`speedDev must be within [0, 1], got ${type.speedDev}`);
           }
           demand.vTypes.set(id, type);
           typeDistribution?.push(id);

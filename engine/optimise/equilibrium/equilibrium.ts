@@ -22,6 +22,11 @@
  *      (gap-weighted, after Lu, Mahmassani & Zhou 2009) or not (`uniform`).
  *      Movers take the fastest route on costs smoothed across iterations
  *      (`costSmoothing`, smoothing.ts), routed for them alone. Go to 1.
+ *      With `gapCosts: 'smoothed'` steps 4 and 5 are judged on the smoothed
+ *      costs instead (this iteration's entering with weight max(costSmoothing,
+ *      previous step)): the gap, who moves and where are then all measured on
+ *      the costs travellers choose on, and `newestGap` reports the gap on the
+ *      iteration's own costs beside it.
  *
  * Relative gap of iteration k (the dynamic form of the static gap; Chiu et al.
  * 2011, "Dynamic Traffic Assignment: A Primer", TRB Circular E-C153, sec. 3.4):
@@ -44,7 +49,11 @@
  * as the samples shrink, an algorithm's shortfall does not: a half-sample gap
  * near twice the gap says the remaining gap is mostly noise (the variance of a
  * mean doubles with half the samples), one near the gap says it is the
- * assignment (measured: README, "Route choice that reacts").
+ * assignment. The same half samples also give the cross-fitted gap
+ * (`crossFitGap`, cross-fit.ts): routes chosen on one half and judged on the
+ * other, which removes the bias of taking a minimum over noisy routes and
+ * estimates the part of the gap an assignment could still remove (measured:
+ * README, "Route choice that reacts").
  */
 import { UsageError } from '../../errors.js';
 import type { CompiledNetwork } from '../../network/compiled.js';
@@ -56,6 +65,7 @@ import type { BatchRoutes } from '../../routing/types.js';
 import type { SignalSetup } from '../../signals/control.js';
 import { resolveSimOptions } from '../../sim/options.js';
 import { simulate, type SimulateOptions, type SimulationResult } from '../../sim/simulate.js';
+import { crossFitGap } from './cross-fit.js';
 import { LinkTimeRecorder } from './link-times.js';
 import { retargetMovers, smoothCosts } from './smoothing.js';
 
@@ -89,6 +99,15 @@ export interface EquilibriumOptions {
    * is always measured on the newest costs.
    */
   costSmoothing: number;
+  /**
+   * Costs the gap, who moves and where are judged on: `newest` (default) this
+   * iteration's measured costs, movers routed on the smoothed costs; `smoothed`
+   * all three on the smoothed costs (this iteration's entering with weight
+   * max(costSmoothing, previous step)), so the stopping criterion is the gap of
+   * the costs the travellers choose on (smoothing.ts). `newestGap` is reported
+   * either way.
+   */
+  gapCosts: 'newest' | 'smoothed';
   /** Warm start: routes of every trip (CSR; an empty route = free-flow fastest), e.g. an earlier equilibrium's `routes`. */
   initialRoutes?: RouteSet;
   /** Called after each iteration with its report. */
@@ -98,6 +117,7 @@ export interface EquilibriumOptions {
 /** Defaults of {@link EquilibriumOptions}. */
 export const DEFAULT_EQUILIBRIUM_OPTIONS: Readonly<Omit<EquilibriumOptions, 'initialRoutes' | 'onIteration'>> = {
   maxIterations: 30, gap: 0.01, intervalS: 300, slotS: 60, swap: 'gap-weighted', step: 'self-regulated', costSmoothing: 0.5,
+  gapCosts: 'newest',
 };
 
 /** Self-regulated averaging (Liu, He & He 2009): beta's growth after a gap that rose, and after one that fell (their suggested ranges: 1.5-2 and 0.01-0.5). */
@@ -108,8 +128,10 @@ const SRA_DOWN = 0.25;
 export interface EquilibriumIteration {
   /** 1-based. */
   iteration: number;
-  /** Relative gap (see the module header), 0..1. */
+  /** Relative gap (see the module header) on the costs `gapCosts` names, 0..1: the stopping criterion. */
   gap: number;
+  /** Relative gap on this iteration's own measured costs, 0..1 (= `gap` with `gapCosts: 'newest'`). */
+  newestGap: number;
   /** Mean travel time of arrived trips (insertion to arrival), s. */
   meanTravelTime: number;
   /** CityFlow's average travel time: every trip due before the end, unfinished ones counted to the end, s. */
@@ -132,6 +154,14 @@ export interface EquilibriumIteration {
    * iteration budget ends the run, otherwise undefined.
    */
   halfSampleGap?: number;
+  /**
+   * The part of the gap an assignment could still remove, estimated by sample
+   * splitting (cross-fit.ts): fastest routes chosen on the costs of one half of
+   * the vehicles, timed against the trips' own routes on the other half's,
+   * relative to the route time; can be negative (then no shortfall is
+   * detectable above the noise). Set when `halfSampleGap` is.
+   */
+  crossFitGap?: number;
   /** Wall-clock seconds spent simulating and routing (for cost reporting only). */
   simulateS: number;
   routeS: number;
@@ -166,6 +196,7 @@ export function resolveEquilibriumOptions(options: Partial<EquilibriumOptions>):
   if (!(o.slotS > 0 && Number.isFinite(o.slotS))) throw new UsageError(`equilibrium.slotS must be a positive number of seconds, got ${String(o.slotS)}`);
   if (o.swap !== 'gap-weighted' && o.swap !== 'uniform') throw new UsageError(`equilibrium.swap must be "gap-weighted" or "uniform", got ${String(o.swap)}`);
   if (o.step !== 'self-regulated' && o.step !== 'msa') throw new UsageError(`equilibrium.step must be "self-regulated" or "msa", got ${String(o.step)}`);
+  if (o.gapCosts !== 'newest' && o.gapCosts !== 'smoothed') throw new UsageError(`equilibrium.gapCosts must be "newest" or "smoothed", got ${String(o.gapCosts)}`);
   if (!(o.costSmoothing > 0 && o.costSmoothing <= 1)) throw new UsageError(`equilibrium.costSmoothing must be within (0, 1], got ${String(o.costSmoothing)}`);
   return o;
 }
@@ -271,27 +302,41 @@ export function* equilibrateSteps(
     const simulateS = (performance.now() - t) / 1000;
     t = performance.now();
     const costs = recorder.costs();
-    const { gap, total, current, best } = measureGap(costs);
+    const newest = measureGap(costs);
+    // Judged on the smoothed costs: this iteration's costs enter with the previous iteration's weight (1/beta before its update).
+    if (eq.gapCosts === 'smoothed') smoothed = smoothCosts(smoothed, costs, Math.max(eq.costSmoothing, 1 / beta));
+    const judged = eq.gapCosts === 'smoothed' && smoothed !== undefined && smoothed !== costs ? measureGap(smoothed) : newest;
+    const { gap, current, best } = judged;
+    const total = newest.total;
     const last = gap < eq.gap || k >= eq.maxIterations;
-    const halfSampleGap = halfRecorders.length > 0 ? halfRecorders.reduce((sum, r) => sum + measureGap(r.costs()).gap, 0) / halfRecorders.length : undefined;
+    const halfCosts = halfRecorders.map((r) => r.costs());
+    const halfSampleGap = halfCosts.length > 0 ? halfCosts.reduce((sum, c) => sum + measureGap(c).gap, 0) / halfCosts.length : undefined;
+    let crossFit: number | undefined;
+    if (halfCosts.length === 2) {
+      const fit = crossFitGap(net, router, trips, routes, inRun, halfCosts[0], halfCosts[1], total, eq.slotS);
+      crossFit = fit.gap;
+      routeLabels += fit.labels;
+    }
     // Step: MSA's 1/(k+1), or self-regulated averaging (Liu, He & He 2009): 1/beta,
     // beta growing by SRA_UP when the gap rose and by SRA_DOWN when it fell.
     beta = eq.step === 'msa' ? k + 1 : beta + (gap >= previousGap ? SRA_UP : SRA_DOWN);
     previousGap = gap;
     const step = last ? 0 : 1 / beta;
     // The filter's memory grows as the step shrinks: the newest costs weigh max(costSmoothing, step).
-    smoothed = smoothCosts(smoothed, costs, Math.max(eq.costSmoothing, step));
+    if (eq.gapCosts === 'newest') smoothed = smoothCosts(smoothed, costs, Math.max(eq.costSmoothing, step));
     const share = eq.swap === 'uniform' ? step : gapWeightedShares(current, best.costs, gap, step);
     const swap = swapRoutes(routes, current, best, best.costs, share, random.fork(`swap${k}`));
-    // Movers go to the fastest route on the smoothed costs (smoothing.ts).
+    // Movers go to the fastest route on the smoothed costs (smoothing.ts); with gapCosts 'smoothed' `best` already is.
     // Their searches are batched by origin and measuring interval (their targets are not part of the gap, which keeps slotS).
-    const moved = smoothed === costs || swap.switched === 0 ? swap : retargetMovers(net, router, trips, routes, swap.moved, smoothed, Math.max(eq.slotS, eq.intervalS));
+    const moved = eq.gapCosts === 'smoothed' || smoothed === undefined || smoothed === costs || swap.switched === 0 ? swap
+      : retargetMovers(net, router, trips, routes, swap.moved, smoothed, Math.max(eq.slotS, eq.intervalS));
     if (moved !== swap) routeLabels += router.settled;
     routeS += (performance.now() - t) / 1000;
     const n = result.network;
     const report: EquilibriumIteration = {
       iteration: k,
       gap,
+      newestGap: newest.gap,
       meanTravelTime: n.meanTravelTime,
       meanTimeAllTrips: n.meanTravelTimeAllTrips,
       trips: n.trips,
@@ -303,6 +348,7 @@ export function* equilibrateSteps(
       candidates: swap.candidates,
       switched: moved.switched,
       ...(halfSampleGap !== undefined ? { halfSampleGap } : {}),
+      ...(crossFit !== undefined ? { crossFitGap: crossFit } : {}),
       simulateS,
       routeS,
       routeLabels,

@@ -16,7 +16,8 @@
  * moves fast and old costs would mislead; as it shrinks the memory grows. Who
  * moves, and with what probability, is still
  * decided on the iteration's own costs, and the relative gap is measured on them
- * alone (equilibrium.ts): smoothing changes where movers go, not what is judged.
+ * alone (equilibrium.ts): smoothing changes where movers go, not what is judged,
+ * unless `gapCosts: 'smoothed'` judges all three on the smoothed costs.
  *
  * Only the movers are routed on the smoothed costs (one batch over their
  * origins and departure slots), and a mover stays on its route unless the

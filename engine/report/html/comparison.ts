@@ -153,6 +153,16 @@ function gridlockCell(row: Row, n: number): Html {
   return html`<td class="${g > 0 ? 'gridlock' : ''}" data-gridlocked="${g}"><span class="mean">${g} of ${n}</span>${g > 0 ? html`<br><span class="ci-range">seeds ${join(row.gridlockedSeeds.map(String), ', ')}</span>` : ''}</td>`;
 }
 
+/** The written plan against the best baseline, paired by seed: the sentence a planner reads before the table. */
+function versusBestNote(c: ComparisonFile): Html | '' {
+  const v = c.versusBest;
+  if (v === undefined || v === null) return '';
+  const d = v.difference;
+  const interval = finite(d.mean) && finite(d.halfWidth) ? `${signed(d.mean, 1)} ± ${num(d.halfWidth, 1)}` : 'no paired interval';
+  const what = v.verdict === 'better' ? `${v.plan} beats ${v.baseline}, the best baseline` : v.verdict === 'worse' ? `${v.plan} is worse than ${v.baseline}, the best baseline` : `${v.plan} is not shown to beat ${v.baseline}, the best baseline`;
+  return html`<p class="note versus-best" data-verdict="${v.verdict}"><strong>${what}</strong>: ${c.objective} ${interval} on the same seeds (${v.verdictReason.startsWith('gridlocked') ? v.verdictReason : 'per-seed differences, paired'}).</p>`;
+}
+
 /** The before/after section's content. */
 export function comparisonSection(c: ComparisonFile): Html {
   const ref = referenceOf(c);
@@ -181,6 +191,7 @@ export function comparisonSection(c: ComparisonFile): Html {
 ${paired
     ? `Δ is the plan minus ${ref} on the same seeds (common random numbers), ± the half-width of the interval of the per-seed differences: where that interval excludes 0 the plans differ at this level ("differs"); where it includes 0 this comparison does not show a difference ("inconclusive" — not evidence that they are equal).`
     : `Where a plan's interval and the ${ref} plan's do not overlap, the difference holds at least at this level; where they overlap, this table cannot tell the plans apart (it is not evidence that they are equal).`}</p>
+${versusBestNote(c)}
 ${failures.length > 0 ? html`<div class="warning">Runs that failed, left out of the figures: <ul>${failures}</ul></div>` : ''}
 <div class="table-wrap"><table class="comparison"><thead><tr><th>Plan</th>${hasGridlock ? html`<th>Gridlocked seeds</th>` : ''}${columns.map((m) => html`<th>${LABELS[m].label}${LABELS[m].unit ? ` (${LABELS[m].unit})` : ''}</th>`)}${hasVerdict ? html`<th>Verdict vs ${ref}</th>` : ''}</tr></thead><tbody>${rows}</tbody></table></div>
 ${forestPlot(c)}

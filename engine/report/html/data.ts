@@ -108,6 +108,11 @@ export const ComparisonSchema = z.object({
     junctions: z.array(z.object({ id: z.string(), controlDelay: SummaryStat, los: z.string(), blockedSeeds: z.number().optional() })).optional(),
     failures: z.array(z.object({ seed: z.number(), message: z.string() })).optional(),
   }).loose()).min(1),
+  /** The written plan against the best baseline, paired by seed (absent in files of older versions; null when there was none). */
+  versusBest: z.object({
+    plan: z.string(), baseline: z.string(), difference: SummaryStat,
+    verdict: z.enum(['better', 'worse', 'inconclusive']), verdictReason: z.string(),
+  }).nullable().optional(),
 }).loose();
 
 /** Schema of corridor.json (see `../recordings.ts`). */

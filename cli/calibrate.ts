@@ -151,7 +151,7 @@ async function reportFiles(loaded: LoadedScenario, trips: readonly TripSpec[], s
   const built = buildScenario({ ...loaded, demand: { trips: [...trips] }, simulation: { ...loaded.simulation, seed } });
   const result = simulate(built.compiled, built.trips, built.signals, built.options);
   const provenance = { scenario: `${built.scenario.name}-calibrated`, seed, version: VERSION };
-  const written = await writeOutputs(outDir, built.compiled, built.trips, result, provenance, undefined, undefined, undefined, undefined, runTimingRows(built.compiled, 'current', built.signals));
+  const written = await writeOutputs(outDir, built.compiled, built.trips, result, provenance, undefined, undefined, undefined, undefined, runTimingRows(built.compiled, 'current', built.signals, built.scenario.signals.safety));
   const { writeReport } = await import('../engine/report/html/write.js');
   return [...written, (await writeReport(outDir)).path];
 }

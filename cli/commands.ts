@@ -408,7 +408,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       out = await prepared.open();
       const extra = [...(wanted.includes('summary.json') ? ['summary.json'] : []), ...(recorders ? [...RECORDING_FILE_NAMES.filter((f) => f !== 'corridor.json' || options.corridor !== undefined), 'report.html'] : [])];
       // timing.csv: the plan the run ran (the scenario's programs, else Webster's or the default plan), as a timing sheet.
-      const timing = runTimingRows(built.compiled, 'current', built.signals);
+      const timing = runTimingRows(built.compiled, 'current', built.signals, built.scenario.signals.safety);
       const others = await writeOutputs(dir, built.compiled, firstRun.trips as TripTable, firstRun.result, provenance, wanted.filter((f) => f !== 'summary.json'), undefined, out, extra, timing);
       // An equilibrium run always records its convergence, whatever outputs.files lists.
       if (firstEquilibrium) others.push(await writeConvergence(out, provenance, firstEquilibrium.iterations));

@@ -42,6 +42,8 @@ export interface ImportCommandOptions {
   reference?: boolean;
   /** Write the network inline (default for sumo and cityflow). */
   inline?: boolean;
+  /** `program`: the source's programs keep their own yellow and all-red as the floor (signals.safety.clearances). */
+  clearances?: 'ite' | 'program';
   debug?: boolean;
 }
 
@@ -185,6 +187,7 @@ export async function importCommand(format: string, files: string[], options: Im
   const doc = scenarioDocument(result, {
     ...(options.name === undefined ? {} : { name: options.name }),
     ...(reference === undefined ? {} : { reference }),
+    ...(options.clearances === undefined ? {} : { clearances: options.clearances }),
   }) as { name?: unknown; simulation?: { startS?: number; endS?: number } };
   const text = `${JSON.stringify(doc, null, 2)}\n`;
   // Imported here, not at the top: other commands never load the scenario schema (zod).
@@ -229,6 +232,10 @@ export function registerImportCommand(cli: Command): void {
     .option('--gap-distance <m>', 'osm: join one-way dead ends and starts this close to another road (default 15; 0: none)', metres)
     .option('--reference', 'write network: { import, file, options }: the scenario re-imports the file when loaded (default for osm)')
     .option('--inline', 'write the network, its movements and signal programs out in full (default for sumo and cityflow)')
+    .option('--clearances <floor>', 'floor of yellow and all-red: ite (default, the ITE values at every signal) or program (the source\'s programs keep their own yellow and all-red; writes signals.safety.clearances: program)', (v: string): 'ite' | 'program' => {
+      if (v !== 'ite' && v !== 'program') throw new InvalidArgumentError(`--clearances must be "ite" or "program", got "${v}"`);
+      return v;
+    })
     .addHelpText('after', `
 Examples:
   greenwave import osm macau.osm.pbf -o macau.json --country MO

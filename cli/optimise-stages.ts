@@ -92,7 +92,7 @@ export function buildStages(s: StageInputs): Stage[] {
   return s.controls.map((control, k): Stage => {
     const share = s.shares[k];
     const fingerprintOf = (method: string): string => createHash('sha256').update(JSON.stringify({
-      inputs: s.inputs, trainSeeds: s.trainSeeds, scales: s.scales, objective: s.objective, method, control, cycles: s.cyclesName, minCycle: s.minCycle, maxCycle: s.maxCycle, skipPhases: s.skipPhases, reorderPhases: s.reorderPhases, pinPhaseOrder: s.built.scenario.signals.pinPhaseOrder, version: 6,
+      inputs: s.inputs, trainSeeds: s.trainSeeds, scales: s.scales, objective: s.objective, method, control, cycles: s.cyclesName, minCycle: s.minCycle, maxCycle: s.maxCycle, skipPhases: s.skipPhases, reorderPhases: s.reorderPhases, pinPhaseOrder: s.built.scenario.signals.pinPhaseOrder, version: 7,
     })).digest('hex');
     const checkpoint = path.join(s.out, `checkpoint-${control}.json`);
     const own = s.built.signals.control;

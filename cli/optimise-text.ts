@@ -5,6 +5,9 @@
 import { versusBestBaseline, type Comparison, type VersusBest } from '../engine/report/compare.js';
 import type { ScoredPlan } from '../engine/optimise/optimise.js';
 import type { PlanControl } from './optimise-budget.js';
+import type { CompiledNetwork } from '../engine/network/compiled.js';
+import type { SignalProgramSpec } from '../engine/signals/program.js';
+import { clearanceShortfalls, type SafetyOptions } from '../engine/signals/safety.js';
 
 /** `v` with `digits` decimals and thousands separators; "-" when not finite. */
 export function fmt(v: number, digits = 1): string {
@@ -82,6 +85,32 @@ export function comparisonLines(comparison: Comparison, demand: string, candidat
   if (written.gridlockedSeeds.length > 0) {
     const clean = comparison.rows.filter((r) => r.plan !== 'optimised' && r.gridlockedSeeds.length === 0).map((r) => r.plan);
     lines.push(`  WARNING: the written plan gridlocked on ${written.gridlockedSeeds.length} of ${seeds.length} held-out seeds (${written.gridlockedSeeds.join(', ')})${clean.length > 0 ? `; ${clean.join(', ')} did not` : ''}: the fresh runs that chose it did not gridlock; check it (greenwave run optimised.scenario.json --seed ${written.gridlockedSeeds[0]}) before deploying it`);
+  }
+  return lines;
+}
+
+/**
+ * Where the plans run below the ITE yellow and all-red (only under
+ * `signals.safety.clearances: program`, where the input programs keep their own):
+ * one line per distinct shortfall with its junctions, so the opt-in is never silent.
+ * Every plan the search writes keeps the phases' clearances of `safe`, so its
+ * shortfalls are these. Empty when no phase runs below ITE.
+ */
+export function clearanceLines(net: CompiledNetwork, safe: readonly SignalProgramSpec[], safety: Partial<SafetyOptions>): string[] {
+  const short = clearanceShortfalls(net, safe, safety);
+  if (short.length === 0) return [];
+  const groups = new Map<string, Set<string>>();
+  for (const s of short) {
+    const key = `yellow ${s.yellow.toFixed(1)} s (ITE ${s.iteYellow.toFixed(1)} s, ${Math.max(0, s.iteYellow - s.yellow).toFixed(1)} s short), all-red ${s.allRed.toFixed(1)} s (ITE ${s.iteAllRed.toFixed(1)} s, ${Math.max(0, s.iteAllRed - s.allRed).toFixed(1)} s short)`;
+    let set = groups.get(key);
+    if (set === undefined) groups.set(key, (set = new Set()));
+    set.add(s.junction);
+  }
+  const junctions = new Set(short.map((s) => s.junction));
+  const lines = [`clearances: program (signals.safety.clearances): ${junctions.size} junction${junctions.size === 1 ? '' : 's'} keep their input program's yellow and all-red below the ITE values (every phase in timing.csv, columns ite_yellow_s, ite_all_red_s):`];
+  for (const [key, ids] of groups) {
+    const list = [...ids];
+    lines.push(`  ${key}: ${list.slice(0, 12).join(', ')}${list.length > 12 ? ` and ${list.length - 12} more` : ''}`);
   }
   return lines;
 }

@@ -70,7 +70,7 @@ import { DEFAULT_SUMO_CANDIDATES, pickInSumo, sumoCandidates, sumoChoiceLines, t
 import type { Verification } from './sumo-measure.js';
 import { DEFAULT_HELD_OUT_JITTER_S, HELD_OUT_SEED_OFFSET } from '../engine/optimise/perturb.js';
 import { selectionReport } from './selection-report.js';
-import { CONTROL_LABEL, START_LABEL, comparisonLines, describePlan, fmt, versusBest } from './optimise-text.js';
+import { CONTROL_LABEL, START_LABEL, clearanceLines, comparisonLines, describePlan, fmt, versusBest } from './optimise-text.js';
 import { inputDigest, parseOptions, readCheckpoint } from './optimise-inputs.js';
 import { buildStages, cycleGrouping, type Stage } from './optimise-stages.js';
 
@@ -171,6 +171,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   const safe = completePrograms(net, safePrograms(net, currentSpecs, safety));
   const safeSpecs = safe.map((p) => programToSpec(net, p));
   for (const issue of checkPlanSafety(net, currentSpecs, safety)) log(`warning: the current plan of junction ${issue.junction}, phase ${issue.phase + 1}: ${issue.message}`);
+  for (const line of clearanceLines(net, safeSpecs, safety)) log(line);
   const baselines = baselinePlans(built, safe);
   const grouping = cycleGrouping(built, safe, cycles, controls.includes('fixed'), log);
   let stages: Stage[];
@@ -310,9 +311,9 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       for (const warning of w.warnings) log(`warning: ${warning}`);
       // The timing sheet, before and after: the current plan, Webster's and the optimised one.
       w.files.push(await outputs.write('timing.csv', timingCsv([
-        ...timingRows(net, 'current', currentSpecs, built.signals.control.kind),
-        ...timingRows(net, 'webster', baselines.webster, 'fixed'),
-        ...timingRows(net, 'optimised', chosenPlan.programs, chosenPlan.control?.kind ?? 'fixed'),
+        ...timingRows(net, 'current', currentSpecs, built.signals.control.kind, safety),
+        ...timingRows(net, 'webster', baselines.webster, 'fixed', safety),
+        ...timingRows(net, 'optimised', chosenPlan.programs, chosenPlan.control?.kind ?? 'fixed', safety),
       ])));
       files = [...w.files, ...files];
       commands = w.commands;

@@ -33,6 +33,12 @@ export interface ScenarioDocumentOptions {
    * (its signal programs then come from the importer too and are not written).
    */
   reference?: { file: string; options?: Record<string, unknown> };
+  /**
+   * `program`: write `signals.safety.clearances: program`, so the source's
+   * programs keep their own yellow and all-red as the floor instead of the ITE
+   * values (an explicit opt-in; default: nothing written, ITE).
+   */
+  clearances?: 'ite' | 'program';
 }
 
 /** Shape points are written to the centimetre: they are for drawing only. */
@@ -213,7 +219,7 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
     // With a reference the importer makes the same programs again when the scenario loads.
     // The source's programs run as it defines them (CityFlow's right turns are always green, its phases have no yellow): not refused by the safety check.
     // Junctions where the source models no pedestrian crossing get no pedestrian minimum green (ImportResult.noCrossings).
-    ...(result.programs.length > 0 && options.reference === undefined ? { signals: { programs: result.programs.map(programDocument), safetyCheck: false, ...noCrossingSafety(result) } } : {}),
+    ...signalsDocument(result, options),
     simulation: {
       startS: start,
       endS: end,
@@ -224,8 +230,17 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
   };
 }
 
-/** `signals.safety` marking the junctions without pedestrian crossings, or nothing. */
-function noCrossingSafety(result: ImportResult): { safety?: { junctions: Record<string, { pedestrians: false }> } } {
-  if (result.noCrossings === undefined || result.noCrossings.length === 0) return {};
-  return { safety: { junctions: Object.fromEntries(result.noCrossings.map((id) => [id, { pedestrians: false as const }])) } };
+/** `signals`: the source's programs (inline only), the junctions without pedestrian crossings, `clearances: program` when asked; or nothing. */
+function signalsDocument(result: ImportResult, options: ScenarioDocumentOptions): { signals?: Record<string, unknown> } {
+  const programs = result.programs.length > 0 && options.reference === undefined;
+  const clearances = options.clearances === 'program' && result.programs.length > 0 ? { clearances: 'program' as const } : {};
+  const noCrossings = programs && result.noCrossings !== undefined && result.noCrossings.length > 0
+    ? { junctions: Object.fromEntries(result.noCrossings.map((id) => [id, { pedestrians: false as const }])) }
+    : {};
+  const safety = { ...noCrossings, ...clearances };
+  const signals = {
+    ...(programs ? { programs: result.programs.map(programDocument), safetyCheck: false } : {}),
+    ...(Object.keys(safety).length > 0 ? { safety } : {}),
+  };
+  return Object.keys(signals).length > 0 ? { signals } : {};
 }

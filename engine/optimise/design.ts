@@ -12,6 +12,17 @@
  * (the signal with the smallest x + y, a corner of the network) along the
  * fastest route. A platoon leaving the reference on green then meets green
  * downstream, in the direction away from the reference.
+ *
+ * Progression cycles. Whether t_j mod C makes a green wave in both directions
+ * depends on C: with signals a travel time T apart, C = 2T is the alternate
+ * system (adjacent signals half a cycle apart, a platoon meets green both ways)
+ * and C = T the simultaneous one (Webster and Cobbe 1966; the Traffic Engineering
+ * Handbook's "ideal cycle" of a uniformly spaced arterial). The spread of
+ * cycles above is coarse (about 7 s steps on a 20-120 s range), and a search
+ * cannot walk its cycle from one progression to another (offsets are fractions
+ * of the cycle: a new cycle breaks the wave), so the first batch also tries
+ * C = T and C = 2T with progression offsets, T the median free-flow travel time
+ * of the links that join two signals of the space (when inside a group's range).
  */
 import type { CompiledNetwork } from '../network/compiled.js';
 import { createRouter } from '../routing/router.js';
@@ -34,26 +45,57 @@ export function progressionTimes(net: CompiledNetwork, space: SearchSpace): Floa
 }
 
 /**
+ * Median free-flow travel time (s) of the links joining two signals of `space`
+ * (the signal spacing in time), or undefined when no link joins two of them.
+ */
+export function signalSpacingTime(net: CompiledNetwork, space: SearchSpace): number | undefined {
+  const signals = new Set(space.junctions.map((g) => net.junctionIndex(g.junction)));
+  const times: number[] = [];
+  for (let l = 0; l < net.linkCount; l++) {
+    if (signals.has(net.linkFrom[l]) && signals.has(net.linkTo[l]) && net.linkFrom[l] !== net.linkTo[l]) times.push(net.linkFreeFlowTime[l]);
+  }
+  if (times.length === 0) return undefined;
+  times.sort((a, b) => a - b);
+  const mid = times.length >> 1;
+  return times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+}
+
+/**
  * Vectors of the first batch: `start` (encoded) with each group's cycle moved
- * to a spread of values, with the start's offsets and with progression offsets.
+ * to a spread of values, with the start's offsets and with progression offsets,
+ * then the progression cycles T and 2T (see the file header) with progression offsets.
  */
 export function initialDesign(net: CompiledNetwork, space: SearchSpace, start: readonly SignalProgramSpec[]): Float64Array[] {
   const x0 = space.encode(start);
   const times = progressionTimes(net, space);
   const out: Float64Array[] = [];
+  const push = (x: Float64Array): void => {
+    if (!out.some((y) => y.every((v, k) => v === x[k]))) out.push(x); // without offset genes the two variants coincide
+  };
+  /** x0 with every group's cycle gene at `geneOf(group)` and, with `progression`, progression offsets for the decoded cycle. */
+  const variant = (geneOf: (g: SearchSpace['groups'][number]) => number, progression: boolean): Float64Array => {
+    const x = Float64Array.from(x0);
+    for (const g of space.groups) x[g.gene] = geneOf(g);
+    if (progression) {
+      space.junctions.forEach((genes, i) => {
+        if (genes.offset < 0) return;
+        const group = space.groups[genes.group];
+        const cycle = Math.round(group.minCycle + x[group.gene] * (group.maxCycle - group.minCycle));
+        x[genes.offset] = (times[i] % cycle) / cycle;
+      });
+    }
+    return x;
+  };
   for (const step of CYCLE_STEPS) {
-    for (const progression of [false, true]) {
-      const x = Float64Array.from(x0);
-      for (const g of space.groups) x[g.gene] = step;
-      if (progression) {
-        space.junctions.forEach((genes, i) => {
-          if (genes.offset < 0) return;
-          const group = space.groups[genes.group];
-          const cycle = Math.round(group.minCycle + step * (group.maxCycle - group.minCycle));
-          x[genes.offset] = (times[i] % cycle) / cycle;
-        });
-      }
-      if (!out.some((y) => y.every((v, k) => v === x[k]))) out.push(x); // without offset genes the two variants coincide
+    for (const progression of [false, true]) push(variant(() => step, progression));
+  }
+  const spacing = signalSpacingTime(net, space);
+  if (spacing !== undefined) {
+    for (const multiple of [1, 2]) {
+      const cycle = Math.round(multiple * spacing);
+      const inRange = space.groups.filter((g) => cycle >= g.minCycle && cycle <= g.maxCycle && g.maxCycle > g.minCycle);
+      if (inRange.length === 0) continue;
+      push(variant((g) => (cycle >= g.minCycle && cycle <= g.maxCycle && g.maxCycle > g.minCycle ? (cycle - g.minCycle) / (g.maxCycle - g.minCycle) : x0[g.gene]), true));
     }
   }
   return out;

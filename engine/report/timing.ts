@@ -24,6 +24,7 @@ import { junctionName } from '../network/labels.js';
 import { PHASE_DEFAULTS, programToSpec, type MovementRef, type SignalProgram, type SignalProgramSpec } from '../signals/program.js';
 import type { SignalControl } from '../signals/control.js';
 import { completePrograms } from '../signals/complete.js';
+import { safePrograms, type SafetyOptions } from '../signals/safety.js';
 import { csv } from './csv.js';
 
 /** One phase of one junction's plan, as the timing sheet shows it (seconds). */
@@ -52,6 +53,10 @@ export interface TimingRow {
   allRedS: number;
   /** Minimum green, s (adaptive control; and the safety minimum a plan may not go under). */
   minGreenS: number;
+  /** ITE yellow of the phase (half seconds up), s: the default floor; a plan under `clearances: program` may run below it (absent in sheets written before these columns). */
+  iteYellowS?: number;
+  /** ITE all-red of the phase (half seconds up), s. */
+  iteAllRedS?: number;
 }
 
 /** A movement named by its streets (else its link ids) and its turn. */
@@ -71,9 +76,10 @@ export function movementLabel(net: CompiledNetwork, m: MovementRef): string {
  * program) runs as that controller when the run's control is fixed time, and
  * says so in its `control` column.
  */
-export function timingRows(net: CompiledNetwork, plan: string, programs: readonly SignalProgramSpec[], control = 'fixed'): TimingRow[] {
+export function timingRows(net: CompiledNetwork, plan: string, programs: readonly SignalProgramSpec[], control = 'fixed', safety: Partial<SafetyOptions> = {}): TimingRow[] {
   const rows: TimingRow[] = [];
   for (const p of programs) {
+    const ite = iteClearances(net, p, safety);
     const runs = p.control !== undefined && control === 'fixed' ? p.control.kind : control;
     const j = net.junctionIndex(p.junction);
     const name = j >= 0 ? junctionName(net, j) ?? '' : '';
@@ -88,6 +94,7 @@ export function timingRows(net: CompiledNetwork, plan: string, programs: readonl
         permissive: (ph.permissive ?? []).map((m) => movementLabel(net, m)),
         greenStartS: start, greenS: times[i].green, yellowS: times[i].yellow, allRedS: times[i].allRed,
         minGreenS: ph.minGreen ?? PHASE_DEFAULTS.minGreen,
+        iteYellowS: ite[i].yellow, iteAllRedS: ite[i].allRed,
       });
       start += times[i].green + times[i].yellow + times[i].allRed;
     });
@@ -98,14 +105,23 @@ export function timingRows(net: CompiledNetwork, plan: string, programs: readonl
 /** Columns of timing.csv, in order. */
 export const TIMING_COLUMNS = [
   'plan', 'junction', 'name', 'control', 'cycle_s', 'offset_s', 'phase', 'movements', 'permissive',
-  'green_start_s', 'green_s', 'yellow_s', 'all_red_s', 'min_green_s',
+  'green_start_s', 'green_s', 'yellow_s', 'all_red_s', 'min_green_s', 'ite_yellow_s', 'ite_all_red_s',
 ] as const;
+
+/** ITE yellow and all-red of each phase of `p`, half seconds up (signals/safety.ts), s. */
+function iteClearances(net: CompiledNetwork, p: SignalProgramSpec, safety: Partial<SafetyOptions>): Array<{ yellow: number; allRed: number }> {
+  if (net.junctionIndex(p.junction) < 0) return p.phases.map(() => ({ yellow: 0, allRed: 0 }));
+  const phases = p.phases.map((ph) => ({ ...ph, yellow: 0, allRed: 0 }));
+  // safePrograms raises a zero clearance to the ITE value: that value is the floor of each phase.
+  const floor = safePrograms(net, [{ ...p, phases }], { ...safety, junctions: { ...safety.junctions, [p.junction]: { ...safety.junctions?.[p.junction], clearances: 'ite' } } })[0];
+  return floor.phases.map((ph) => ({ yellow: ph.yellow ?? 0, allRed: ph.allRed ?? 0 }));
+}
 
 /** timing.csv: the rows of every plan (header first; movements joined by "; "). */
 export function timingCsv(rows: readonly TimingRow[]): string {
   return csv([...TIMING_COLUMNS], rows.map((r) => [
     r.plan, r.junction, r.name, r.control, r.cycleS, r.offsetS, r.phase, r.movements.join('; '), r.permissive.join('; '),
-    r.greenStartS, r.greenS, r.yellowS, r.allRedS, r.minGreenS,
+    r.greenStartS, r.greenS, r.yellowS, r.allRedS, r.minGreenS, r.iteYellowS ?? '', r.iteAllRedS ?? '',
   ]));
 }
 
@@ -115,7 +131,7 @@ export function timingCsv(rows: readonly TimingRow[]): string {
  * `signals.default: webster`, else the default plan), labelled with the
  * run's control kind.
  */
-export function runTimingRows(net: CompiledNetwork, plan: string, signals: { programs: ReadonlyArray<SignalProgram | SignalProgramSpec>; control?: SignalControl }): TimingRow[] {
+export function runTimingRows(net: CompiledNetwork, plan: string, signals: { programs: ReadonlyArray<SignalProgram | SignalProgramSpec>; control?: SignalControl }, safety: Partial<SafetyOptions> = {}): TimingRow[] {
   const specs = completePrograms(net, signals.programs).map((p) => programToSpec(net, p));
-  return timingRows(net, plan, specs, signals.control?.kind ?? 'fixed');
+  return timingRows(net, plan, specs, signals.control?.kind ?? 'fixed', safety);
 }

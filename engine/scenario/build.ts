@@ -32,6 +32,7 @@ import { movementFlows } from '../signals/flows.js';
 import { websterPrograms } from '../signals/webster.js';
 import type { SignalControl } from '../signals/control.js';
 import { DEFAULT_SIM_OPTIONS } from '../sim/options.js';
+import { greenStartLoss } from '../sim/losses.js';
 import type { SimulateOptions } from '../sim/simulate.js';
 import type { EquilibriumOptions } from '../optimise/equilibrium/equilibrium.js';
 import { parsePath, type PathSegment } from '../text/position.js';
@@ -299,8 +300,10 @@ function buildPrograms(loaded: LoadedScenario, compiled: CompiledNetwork, proble
  * Webster plans (SUMO tlsCycleAdaptation defaults) for the signalised junctions
  * without a program, on the default phase structure, from the busiest hour of
  * `trips` (the first replication's demand: one plan for every replication).
+ * `startUpLost` (s) is the kernel's start-up lost time of the scenario's vehicle
+ * class: Webster's lost time per phase is clearance + start-up lost time.
  */
-function websterForUnprogrammed(compiled: CompiledNetwork, trips: TripTable, programs: readonly SignalProgram[]): SignalProgram[] {
+function websterForUnprogrammed(compiled: CompiledNetwork, trips: TripTable, programs: readonly SignalProgram[], startUpLost: number): SignalProgram[] {
   const given = new Set(programs.map((p) => p.junction));
   const base: SignalProgram[] = [];
   for (let j = 0; j < compiled.junctionCount; j++) {
@@ -309,7 +312,7 @@ function websterForUnprogrammed(compiled: CompiledNetwork, trips: TripTable, pro
     }
   }
   if (base.length === 0) return [];
-  const specs = websterPrograms(compiled, base, movementFlows(compiled, trips));
+  const specs = websterPrograms(compiled, base, movementFlows(compiled, trips), { startUpLostTime: startUpLost });
   return specs.map((spec) => compileProgram(compiled, spec));
 }
 
@@ -398,6 +401,16 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
     for (const id of loaded.imported.noCrossings) junctions[id] = { pedestrians: false, ...junctions[id] };
     loaded.signals.safety = { ...loaded.signals.safety, junctions };
   }
+  if (loaded.signals.safety.clearances === 'program') {
+    // clearances: program: the junctions whose program is read from the input (the scenario's, the import's) keep its yellow and all-red as their floor.
+    const junctions = { ...loaded.signals.safety.junctions };
+    for (const id of [...loaded.signals.programs.map((p) => p.junction), ...(loaded.imported?.programs ?? []).map((p) => p.junction)]) {
+      const j = typeof id === 'string' ? compiled.junctionIndex(id) : -1;
+      // (a program at an unknown or unsignalised junction is reported at the program, not here)
+      if (j >= 0 && compiled.junctionControl[j] === CONTROL_CODE.signal) junctions[id as string] = { ...junctions[id as string], clearances: 'program' };
+    }
+    loaded.signals.safety = { ...loaded.signals.safety, junctions };
+  }
   const programs = buildPrograms(loaded, compiled, problems);
   if (loaded.imported !== undefined) {
     // The source's own programs run where the scenario gives none.
@@ -429,8 +442,6 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
   const sim = loaded.simulation;
   const trips = tripsFor(sim.seed);
   const kind = loaded.signals.default;
-  if (kind === 'webster') programs.push(...websterForUnprogrammed(compiled, trips, programs));
-  const control: SignalControl = kind === 'actuated' ? { kind, ...actuated } : kind === 'max-pressure' ? { kind, ...maxPressure } : { kind: 'fixed' };
   const options: SimulateOptions = { start: sim.start, end: sim.end, seed: sim.seed };
   if (sim.gridlockTimeout !== undefined) options.gridlockTimeout = sim.gridlockTimeout;
   if (sim.routingInterval !== undefined) options.routingInterval = sim.routingInterval;
@@ -440,6 +451,8 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
   const vehicle = loaded.imported?.vehicle;
   if (vehicle !== undefined || sim.vehicle !== undefined) options.vehicle = { ...DEFAULT_SIM_OPTIONS.vehicle, ...vehicle, ...sim.vehicle };
   if (sim.interval !== undefined) options.interval = sim.interval;
+  if (kind === 'webster') programs.push(...websterForUnprogrammed(compiled, trips, programs, greenStartLoss(options.vehicle ?? DEFAULT_SIM_OPTIONS.vehicle)));
+  const control: SignalControl = kind === 'actuated' ? { kind, ...actuated } : kind === 'max-pressure' ? { kind, ...maxPressure } : { kind: 'fixed' };
   return {
     scenario: loaded,
     network,

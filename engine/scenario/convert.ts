@@ -345,6 +345,7 @@ function safetyOptions(safety: NonNullable<ScenarioFile['signals']>['safety']): 
   return {
     ...(safety.walkSpeedMS === undefined ? {} : { walkSpeed: safety.walkSpeedMS }),
     ...(safety.walkTimeS === undefined ? {} : { walkTime: safety.walkTimeS }),
+    ...(safety.clearances === undefined ? {} : { clearances: safety.clearances }),
     junctions,
   };
 }

@@ -153,7 +153,7 @@ export async function runScenario(path: string, options: RunScenarioOptions = {}
   if (options.out !== undefined) {
     const dir = options.out === true ? built.outputs.dir : options.out;
     const trips = first.equilibrium?.trips ?? built.trips;
-    const timing = runTimingRows(built.compiled, 'current', built.signals);
+    const timing = runTimingRows(built.compiled, 'current', built.signals, built.scenario.signals.safety);
     outputs = await writeOutputs(dir, built.compiled, trips, first.result, provenance, built.outputs.files, summary as unknown as Record<string, unknown>, undefined, undefined, timing);
     // An equilibrium run always records its convergence, whatever outputs.files lists.
     if (first.equilibrium) outputs.push(await writeConvergence(directorySink(dir), provenance, first.equilibrium.iterations));

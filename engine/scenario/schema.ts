@@ -427,6 +427,12 @@ const SafetySchema = z
     walkSpeedMS: ranged(LIMITS.walkSpeedMS, 'Walking speed of the pedestrian minimum green, m/s. Default 1.2 (HCM).').optional(),
     walkTimeS: ranged(LIMITS.walkTimeS, 'Walk interval of the pedestrian minimum green, seconds. Default 7 (MUTCD 4E.06).').optional(),
     junctions: z.record(z.string(), JunctionSafetySchema).optional().describe('Per junction id: measured crossing widths, walking speeds, approach speeds and grades, widths to clear.'),
+    clearances: z.enum(['ite', 'program']).optional().describe(
+      'Floor of the yellow and all-red. "ite" (default): the ITE kinematic values (yellow t + v/(2a), all-red (W + L)/v) at every signal. ' +
+        '"program": a junction whose program is read from the input (signals.programs, or the SUMO/CityFlow import) keeps that program\'s own ' +
+        'yellow and all-red as its floor, ITE elsewhere: an explicit opt-in to reproduce the source\'s clearances (a SUMO study beside SUMO\'s own plans). ' +
+        'The ITE values are still computed and `optimise` says per junction where the plan runs below them and by how much.',
+    ),
   })
   .describe('Inputs of the signal safety check (pedestrian minimum greens, ITE yellow and all-red) where the defaults estimated from the network do not fit.');
 

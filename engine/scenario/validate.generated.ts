@@ -43,7 +43,7 @@ const keys29 = new Set<string>(["from","to"]);
 const keys30 = new Set<string>(["maxGapS","detectorGapS","passingTimeS"]);
 const keys31 = new Set<string>(["gapS","detectorGapS","detectorDistanceM"]);
 const keys32 = new Set<string>(["intervalS","minGreenS","interGreen","pressure","ties","eligiblePhases"]);
-const keys33 = new Set<string>(["walkSpeedMS","walkTimeS","junctions"]);
+const keys33 = new Set<string>(["walkSpeedMS","walkTimeS","junctions","clearances"]);
 const keys34 = new Set<string>(["crossingWidthM","walkSpeedMS","walkTimeS","pedestrians","approachSpeedKmh","gradePercent","clearWidthM"]);
 const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","routeChoice","equilibrium","stopThresholdS","vehicle","intervalS"]);
 const keys36 = new Set<string>(["maxIterations","relativeGap","intervalS","slotS","gapCosts","costSmoothing"]);
@@ -620,6 +620,7 @@ function check50(x: unknown): boolean {
   v = o["walkSpeedMS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0.3 && v <= 3)) return false;
   v = o["walkTimeS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
   v = o["junctions"]; if (v !== undefined && !(check51(v))) return false;
+  v = o["clearances"]; if (v !== undefined && !((v === "ite" || v === "program"))) return false;
   return true;
 }
 

@@ -19,5 +19,5 @@ export { movementFlows, movementTurnRatios, busiestHour } from './flows.js';
 export type { FlowWindow } from './flows.js';
 export { websterPrograms, websterPlan, websterTiming, criticalFlowRatios, DEFAULT_WEBSTER_OPTIONS } from './webster.js';
 export type { WebsterOptions, WebsterTiming, WebsterPlan } from './webster.js';
-export { checkPlanSafety, safePrograms, phaseMinima, movementConflict, iteYellow, iteAllRed, pedestrianMinGreen, DEFAULT_SAFETY } from './safety.js';
-export type { SafetyOptions, JunctionSafety, SafetyIssue } from './safety.js';
+export { checkPlanSafety, safePrograms, clearanceShortfalls, phaseMinima, movementConflict, iteYellow, iteAllRed, pedestrianMinGreen, DEFAULT_SAFETY } from './safety.js';
+export type { SafetyOptions, JunctionSafety, SafetyIssue, ClearanceFloor, ClearanceShortfall } from './safety.js';

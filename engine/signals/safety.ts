@@ -37,6 +37,15 @@
  * approach speed (a posted or 85th-percentile speed instead of the link's
  * free-flow speed), the approach grade G and the width W to clear (measured
  * from the drawing instead of estimated from lane counts).
+ *
+ * Clearance floor. By default (`clearances: 'ite'`) the ITE yellow and all-red
+ * are the floor of every plan. A junction whose program was read from the input
+ * (a SUMO tlLogic, a scenario program) may instead keep that program's own
+ * yellow and all-red as the floor (`clearances: 'program'`, set per junction by
+ * the scenario build from `signals.safety.clearances`): an explicit opt-in for
+ * users who must reproduce the source's clearances (a SUMO study compared with
+ * SUMO's own plans). The ITE values are still computed, and
+ * {@link clearanceShortfalls} says where a plan runs below them and by how much.
  */
 import type { CompiledNetwork } from '../network/compiled.js';
 import { PHASE_DEFAULTS, type MovementRef, type SignalProgramSpec } from './program.js';
@@ -57,7 +66,16 @@ export interface JunctionSafety {
   grade?: number;
   /** Width W a vehicle clears during the all-red, m (default: the widest road the phase's movements cross). */
   clearWidth?: number;
+  /**
+   * Floor of the yellow and all-red: `ite` (default) the ITE values; `program`
+   * the junction's input program's own (only for a junction whose program was
+   * read from the input; see the file header).
+   */
+  clearances?: ClearanceFloor;
 }
+
+/** Where the yellow and all-red floor comes from: the ITE formulas, or the input program's own intervals. */
+export type ClearanceFloor = 'ite' | 'program';
 
 /** Settings of the safety check (SI units). */
 export interface SafetyOptions {
@@ -77,6 +95,12 @@ export interface SafetyOptions {
   tolerance: number;
   /** Per junction id. */
   junctions: Readonly<Record<string, JunctionSafety>>;
+  /**
+   * The scenario's `signals.safety.clearances` as given (default `ite`). The
+   * checks read the per-junction `clearances`, which the scenario build sets
+   * from this for every junction with an input program.
+   */
+  clearances?: ClearanceFloor;
 }
 
 /** The documented defaults (see the file header for their sources). */
@@ -244,13 +268,15 @@ export function checkPlanSafety(net: CompiledNetwork, programs: readonly SignalP
           message: `green ${round1(ph.duration)} s is shorter than the pedestrian minimum ${round1(min.minGreen)} s (walk ${o.junctions[p.junction]?.walkTime ?? o.walkTime} s + crossing / ${o.junctions[p.junction]?.walkSpeed ?? o.walkSpeed} m/s)`,
         });
       }
-      if (yellow < min.yellow - o.tolerance - 1e-9) {
+      // Under clearances: program the input program's own yellow and all-red are the floor (clearanceShortfalls reports them).
+      const ownClearances = o.junctions[p.junction]?.clearances === 'program';
+      if (!ownClearances && yellow < min.yellow - o.tolerance - 1e-9) {
         issues.push({
           kind: 'yellow', junction: p.junction, program: pi, phase: k, at: `phases[${k}].yellow`, required: min.yellow, found: yellow,
           message: `yellow ${round1(yellow)} s is shorter than ITE's t + v/(2a + 2Gg) = ${round1(min.yellow)} s for the approach speed${o.junctions[p.junction]?.grade ? ' and grade' : ''} (less ${o.tolerance} s of rounding)`,
         });
       }
-      if (allRed < min.allRed - o.tolerance - 1e-9) {
+      if (!ownClearances && allRed < min.allRed - o.tolerance - 1e-9) {
         issues.push({
           kind: 'all-red', junction: p.junction, program: pi, phase: k, at: `phases[${k}].allRed`, required: min.allRed, found: allRed,
           message: `all-red ${round1(allRed)} s is shorter than ITE's (W + L)/v = ${round1(min.allRed)} s for the junction's width and approach speed (less ${o.tolerance} s of rounding)`,
@@ -271,7 +297,8 @@ function upToHalf(v: number): number {
  * needs a new phase, which only a person can design): each phase's minimum
  * green raised to the pedestrian minimum (whole seconds up), its green to at
  * least that minimum, its yellow and all-red to the ITE values (half seconds
- * up). The optimiser searches from and within these, so every plan it returns
+ * up; at a junction with `clearances: 'program'` they stay the program's own).
+ * The optimiser searches from and within these, so every plan it returns
  * meets the minima.
  */
 export function safePrograms(net: CompiledNetwork, programs: readonly SignalProgramSpec[], options: Partial<SafetyOptions> = {}): SignalProgramSpec[] {
@@ -279,6 +306,7 @@ export function safePrograms(net: CompiledNetwork, programs: readonly SignalProg
     ...p,
     cycle: undefined,
     phases: p.phases.map((ph) => {
+      const own = options.junctions?.[p.junction]?.clearances === 'program';
       const min = phaseMinima(net, p.junction, ph.green, options);
       const minGreen = Math.max(ph.minGreen ?? PHASE_DEFAULTS.minGreen, Math.ceil(min.minGreen - 1e-9));
       return {
@@ -286,9 +314,43 @@ export function safePrograms(net: CompiledNetwork, programs: readonly SignalProg
         minGreen,
         ...(ph.maxGreen !== undefined ? { maxGreen: Math.max(ph.maxGreen, minGreen) } : {}),
         duration: Math.max(ph.duration, minGreen),
-        yellow: Math.max(ph.yellow ?? PHASE_DEFAULTS.yellow, upToHalf(min.yellow)),
-        allRed: Math.max(ph.allRed ?? PHASE_DEFAULTS.allRed, upToHalf(min.allRed)),
+        yellow: own ? ph.yellow ?? PHASE_DEFAULTS.yellow : Math.max(ph.yellow ?? PHASE_DEFAULTS.yellow, upToHalf(min.yellow)),
+        allRed: own ? ph.allRed ?? PHASE_DEFAULTS.allRed : Math.max(ph.allRed ?? PHASE_DEFAULTS.allRed, upToHalf(min.allRed)),
       };
     }),
   })).map(({ cycle: _c, ...rest }) => rest);
+}
+
+/** A phase that runs a yellow or all-red shorter than the ITE value {@link safePrograms} would set (s). */
+export interface ClearanceShortfall {
+  junction: string;
+  /** Phase index, from 0. */
+  phase: number;
+  yellow: number;
+  /** ITE yellow rounded up to the half second, as safePrograms sets it. */
+  iteYellow: number;
+  allRed: number;
+  /** ITE all-red rounded up to the half second, as safePrograms sets it. */
+  iteAllRed: number;
+}
+
+/**
+ * Every phase of `programs` whose yellow or all-red is shorter than the ITE
+ * value (half seconds up) that the default clearance floor would impose: what a
+ * plan under `clearances: 'program'` gives up, per junction and phase.
+ */
+export function clearanceShortfalls(net: CompiledNetwork, programs: readonly SignalProgramSpec[], options: Partial<SafetyOptions> = {}): ClearanceShortfall[] {
+  const out: ClearanceShortfall[] = [];
+  for (const p of programs) {
+    if (net.junctionIndex(p.junction) < 0) continue;
+    p.phases.forEach((ph, k) => {
+      const min = phaseMinima(net, p.junction, ph.green, options);
+      const yellow = ph.yellow ?? PHASE_DEFAULTS.yellow;
+      const allRed = ph.allRed ?? PHASE_DEFAULTS.allRed;
+      const iteYellow = upToHalf(min.yellow);
+      const iteAllRed = upToHalf(min.allRed);
+      if (yellow < iteYellow - 1e-9 || allRed < iteAllRed - 1e-9) out.push({ junction: p.junction, phase: k, yellow, iteYellow, allRed, iteAllRed });
+    });
+  }
+  return out;
 }

@@ -23,11 +23,16 @@
  *   have equal lanes.
  * - Lost time L: SUMO uses a lost time per phase (-l, default 4 s) plus an
  *   all-red time per cycle (-a, default 0), with yellow (-y, default 4 s)
- *   replacing every yellow. In greenwave's kernel effective green equals displayed
- *   green (no vehicle moves on yellow or all-red; see sim/simulation.ts), so the
- *   lost time of a phase is its yellow + all-red, plus `startUpLostTime` (default
- *   0). With SUMO's defaults (yellow 4, all-red 0, lost time 4) both give L = 4 s
- *   per phase. Yellow and all-red are the base program's unless `yellow`/`allRed`
+ *   replacing every yellow. Webster (1958) and the HCM (ch. 19: start-up lost
+ *   time l1 plus clearance lost time l2) count as lost per phase the start-up
+ *   lost time plus the part of the intergreen no vehicle uses. In greenwave's
+ *   kernel no vehicle moves on yellow or all-red (see sim/simulation.ts) and each
+ *   green loses the vehicle class's start-up lost time (simulation.vehicle
+ *   .startUpLostS, 1.1 s by default), so the lost time of a phase is its yellow +
+ *   all-red + `startUpLostTime`; the scenario and optimiser callers pass the
+ *   scenario's start-up lost time (the option's own default is 0, the fluid model).
+ *   With SUMO's defaults (yellow 4, all-red 0, lost time 4) and no start-up lost
+ *   time both give L = 4 s per phase. Yellow and all-red are the base program's unless `yellow`/`allRed`
  *   are given. Where the network's yellows are not 4 s, the two part: SUMO
  *   shares C - 4 s per phase as greens (green = share - y + l, with its -y and -l
  *   both 4) but writes the network's own yellows back, so its displayed cycle is
@@ -70,7 +75,7 @@ export interface WebsterOptions {
   allRed?: number;
   /** Saturation flow of every approach lane, veh/s. Default: each link's own (network default 0.5 = 1,800 veh/h, SUMO's 2 s headway). */
   saturationFlow?: number;
-  /** Start-up lost time per phase added to yellow + all-red in L, s. Default 0 (the kernel loses no green at start-up). */
+  /** Start-up lost time per phase added to yellow + all-red in L, s (HCM l1). Default 0 (fluid model); pass the kernel's vehicle start-up lost time (simulation.vehicle.startUpLostS) to plan for greenwave's kernel. */
   startUpLostTime?: number;
   /** Impose this cycle instead of the optimum, s (SUMO -e). */
   cycle?: number;

@@ -81,7 +81,7 @@ describe('greenwave optimise', () => {
     else expect(readFileSync(join(out, 'plan.add.xml'), 'utf8')).toContain(`type="${summary.control === 'fixed' ? 'static' : 'actuated'}"`);
     // the timing sheet: header first, every phase of both signals under the current, Webster and optimised plans
     const timing = parse(readFileSync(join(out, 'timing.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
-    expect(readFileSync(join(out, 'timing.csv'), 'utf8').split('\n')[0]).toBe('plan,junction,name,control,cycle_s,offset_s,phase,movements,permissive,green_start_s,green_s,yellow_s,all_red_s,min_green_s');
+    expect(readFileSync(join(out, 'timing.csv'), 'utf8').split('\n')[0]).toBe('plan,junction,name,control,cycle_s,offset_s,phase,movements,permissive,green_start_s,green_s,yellow_s,all_red_s,min_green_s,ite_yellow_s,ite_all_red_s');
     expect([...new Set(timing.map((t) => t.plan))]).toEqual(['current', 'webster', 'optimised']);
     expect([...new Set(timing.map((t) => t.junction))].sort()).toEqual(['j0', 'j1']);
     for (const [plan, junction] of [['current', 'j0'], ['webster', 'j1'], ['optimised', 'j0'], ['optimised', 'j1']]) {

@@ -59,7 +59,7 @@ describe('greenwave run writes the timing sheet of the plan it ran', () => {
   it('corridor: timing.csv (header first) has every phase of every signal under the current plan, and report.html draws it', async () => {
     const dir = await runWithReport('corridor');
     const text = await readFile(join(dir, 'timing.csv'), 'utf8');
-    expect(text.split('\n')[0]).toBe('plan,junction,name,control,cycle_s,offset_s,phase,movements,permissive,green_start_s,green_s,yellow_s,all_red_s,min_green_s');
+    expect(text.split('\n')[0]).toBe('plan,junction,name,control,cycle_s,offset_s,phase,movements,permissive,green_start_s,green_s,yellow_s,all_red_s,min_green_s,ite_yellow_s,ite_all_red_s');
     const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
     const built = buildScenario(await loadScenario('scenarios/corridor/scenario.yaml'));
     const net = built.compiled;
@@ -67,6 +67,8 @@ describe('greenwave run writes the timing sheet of the plan it ran', () => {
     expect(signals.length).toBeGreaterThan(0);
     expect([...new Set(rows.map((r) => r.junction))].sort()).toEqual([...signals].sort());
     expect(new Set(rows.map((r) => r.plan))).toEqual(new Set(['current']));
+    // the ITE floor of every phase, half seconds up (signals/safety.ts): yellow 1 + v / (2 x 3.05) of a 36-60 km/h approach is 3-4 s
+    for (const r of rows) expect(Number(r.ite_yellow_s) * 2 % 1 === 0 && Number(r.ite_yellow_s) >= 3 && Number(r.ite_yellow_s) <= 4.5).toBe(true);
     for (const id of signals) {
       const phases = rows.filter((r) => r.junction === id);
       // the program the run ran: its phases' times, in order

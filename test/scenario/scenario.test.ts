@@ -72,6 +72,18 @@ describe('valid scenarios', () => {
     }
   });
 
+  it('buildScenario: signals.default webster counts the vehicle class\'s start-up lost time in L', () => {
+    // Webster 1958 / HCM ch. 19: lost time per phase = clearance + start-up lost time l (the kernel loses
+    // simulation.vehicle.startUpLostS at every green start). One phase, clearance 3 + 2 = 5 s, Y about 0.09:
+    // l = 5 s gives L = 10 s, C0 = (1.5 x 10 + 5) / (1 - Y) = 22 s, green = l + (C - L) = 17 s;
+    // l = 0 gives L = 5 s, C0 = 12.5 / (1 - Y) = 14 s, raised to the 20 s minimum cycle (green 15 s).
+    const withLost = (l: number) => build(variant('  endS: 1800\n', `  endS: 1800\n  vehicle: { startUpLostS: ${l} }\n`, `${BASE}signals:\n  default: webster\n`)).signals.programs[0];
+    expect(withLost(5).cycle).toBe(22);
+    expect(withLost(5).phases[0].duration).toBe(17);
+    expect(withLost(0).cycle).toBe(20);
+    expect(withLost(0).phases[0].duration).toBe(15);
+  });
+
   it('buildScenario: an inline network without movements gets every non-U-turn', () => {
     const built = build(BASE);
     expect(built.network.movementCount).toBe(2); // AB>BC and CB>BA at B; A and C are dead ends

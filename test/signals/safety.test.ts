@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile, RoadNetwork } from '../../engine/network/index.js';
 import {
-  checkPlanSafety, iteAllRed, iteYellow, movementConflict, pedestrianMinGreen, phaseMinima, safePrograms,
+  checkPlanSafety, clearanceShortfalls, iteAllRed, iteYellow, movementConflict, pedestrianMinGreen, phaseMinima, safePrograms,
 } from '../../engine/signals/safety.js';
 import { completePrograms, createSearchSpace } from '../../engine/optimise/space.js';
 import { buildScenario, loadScenario } from '../../engine/scenario/index.js';
@@ -126,6 +126,29 @@ describe('checkPlanSafety', () => {
   });
 });
 
+describe('clearances: program (the input program\'s yellow and all-red as the floor)', () => {
+  // Crossroads of 2 + 2 lane roads at 50 km/h: ITE yellow 3.28 s -> 3.5 s, all-red (14 + 6.1) / 13.9 = 1.45 s -> 1.5 s (half seconds up).
+  const plan = [{ junction: 'C', phases: [{ green: [{ from: 'NC', to: 'CS' }, { from: 'SC', to: 'CN' }], duration: 20, yellow: 2, allRed: 0 }] }];
+  it('safePrograms keeps the program\'s own yellow and all-red at such a junction, raises them to ITE by default', () => {
+    const net = crossroads('right', 2);
+    const ite = safePrograms(net, plan, { junctions: { C: { pedestrians: false } } })[0].phases[0];
+    expect([ite.yellow, ite.allRed]).toEqual([3.5, 1.5]);
+    const own = safePrograms(net, plan, { junctions: { C: { pedestrians: false, clearances: 'program' } } })[0].phases[0];
+    expect([own.yellow, own.allRed]).toEqual([2, 0]);
+    // the pedestrian minimum still applies under the opt-in: 7 + 14 / 1.2 = 18.7 s -> 19 s
+    expect(safePrograms(net, plan, { junctions: { C: { clearances: 'program' } } })[0].phases[0].minGreen).toBe(19);
+  });
+
+  it('checkPlanSafety does not refuse them; clearanceShortfalls says by how much they run below ITE', () => {
+    const net = crossroads('right', 2);
+    expect(checkPlanSafety(net, plan, { junctions: { C: { pedestrians: false } } }).map((i) => i.kind)).toEqual(['yellow', 'all-red']);
+    expect(checkPlanSafety(net, plan, { junctions: { C: { pedestrians: false, clearances: 'program' } } })).toEqual([]);
+    expect(clearanceShortfalls(net, plan, { junctions: { C: { clearances: 'program' } } })).toEqual([{ junction: 'C', phase: 0, yellow: 2, iteYellow: 3.5, allRed: 0, iteAllRed: 1.5 }]);
+    const atIte = safePrograms(net, plan, { junctions: { C: { pedestrians: false } } });
+    expect(clearanceShortfalls(net, atIte)).toEqual([]);
+  });
+});
+
 const dir = mkdtempSync(join(tmpdir(), 'greenwave-safety-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -193,6 +216,26 @@ describe('the scenario loader', () => {
     const slow = join(dir, 'slow.json');
     writeFileSync(slow, scenario(phases, { walkSpeedMS: 0.5 }));
     expect((await problemsOf(slow)).map((p) => p.path)).toEqual(['signals.programs[0].phases[0].greenS', 'signals.programs[0].phases[1].greenS']);
+  });
+
+  it('signals.safety.clearances: program accepts the program\'s short yellow and all-red and marks its junction; a bad value is refused, located', async () => {
+    const phases = '[{ "green": ["NC>CS", "SC>CN"], "greenS": 30, "yellowS": 2, "allRedS": 0 }, { "green": ["WC>CE", "EC>CW"], "greenS": 30, "yellowS": 2, "allRedS": 0 }]';
+    const ite = join(dir, 'clear-ite.json');
+    writeFileSync(ite, scenario(phases));
+    // 1-lane roads: ITE yellow 3.28 s, all-red (7 + 6.1) / 13.9 = 0.94 s; less 0.5 s of rounding, 2 s and 0 s are short
+    expect((await problemsOf(ite)).map((p) => p.path).sort()).toEqual([
+      'signals.programs[0].phases[0].allRedS', 'signals.programs[0].phases[0].yellowS', 'signals.programs[0].phases[1].allRedS', 'signals.programs[0].phases[1].yellowS',
+    ]);
+    const own = join(dir, 'clear-program.json');
+    writeFileSync(own, scenario(phases, { clearances: 'program' }));
+    const built = buildScenario(await loadScenario(own));
+    expect(built.scenario.signals.safety.clearances).toBe('program');
+    expect(built.scenario.signals.safety.junctions?.C?.clearances).toBe('program');
+    const bad = join(dir, 'clear-bad.json');
+    writeFileSync(bad, scenario(phases, { clearances: 'sumo' }));
+    const problems = await problemsOf(bad);
+    expect(problems.map((p) => p.path)).toEqual(['signals.safety.clearances']);
+    expect(problems[0].line).toBeGreaterThan(1);
   });
 
   it('refuses signals.safety for a junction that is not in the network or not a signal, and a grade out of range, located', async () => {

@@ -177,6 +177,8 @@ export async function loadReportData(dir: string): Promise<ReportData> {
       cycleS: r.number('cycle_s'), offsetS: r.number('offset_s'), phase: r.number('phase'),
       movements: list(r.get('movements')), permissive: list(r.get('permissive')),
       greenStartS: r.number('green_start_s'), greenS: r.number('green_s'), yellowS: r.number('yellow_s'), allRedS: r.number('all_red_s'), minGreenS: r.number('min_green_s'),
+      ...(r.get('ite_yellow_s') ? { iteYellowS: r.number('ite_yellow_s') } : {}),
+      ...(r.get('ite_all_red_s') ? { iteAllRedS: r.number('ite_all_red_s') } : {}),
     }));
   }
   const comparison = texts.get('comparison.json');

@@ -54,3 +54,23 @@ describe('SUMO import: junctions without pedestrian crossings', () => {
     expect(Math.max(...without.greens)).toBeLessThan(7); // under the 7 s walk interval alone
   });
 });
+
+describe('SUMO import --clearances program', () => {
+  it('writes signals.safety.clearances: program; the SUMO programs then keep their own yellow and all-red, ITE raises them otherwise', async () => {
+    const result = await importSumo(withoutCrossing());
+    const clearancesOf = (clearances?: 'program') => {
+      const doc = scenarioDocument(result, { name: 'c', ...(clearances ? { clearances } : {}) }) as { signals?: { safety?: { clearances?: string } } };
+      const built = buildScenario(parseScenario(JSON.stringify(doc), 'c.json'));
+      const specs = built.signals.programs.map((p) => programToSpec(built.compiled, p));
+      const own = specs.find((p) => p.junction === 'C')!.phases.map((ph) => [ph.yellow, ph.allRed]);
+      const safe = safePrograms(built.compiled, specs, built.scenario.signals.safety).find((p) => p.junction === 'C')!.phases.map((ph) => [ph.yellow, ph.allRed]);
+      return { written: doc.signals?.safety?.clearances, own, safe };
+    };
+    const ite = clearancesOf();
+    expect(ite.written).toBeUndefined();
+    expect(ite.safe).not.toEqual(ite.own); // ITE raises SUMO's short all-red (0 s)
+    const program = clearancesOf('program');
+    expect(program.written).toBe('program');
+    expect(program.safe).toEqual(program.own);
+  });
+});

@@ -71,7 +71,8 @@ export function comparisonLines(comparison: Comparison, demand: string, candidat
   const lines = [`held-out seeds ${seeds[0]}..${seeds[seeds.length - 1]} (${seeds.length}), ${demand}, mean ± 95% CI; Δ is paired per seed against Webster:`, comparisonTable(comparison)];
   const written = comparison.rows.find((r) => r.plan === 'optimised');
   if (written === undefined) return lines;
-  const beaten = comparison.rows.filter((r) => baselineNames(comparison, candidates).includes(r.plan) && r.metrics.meanDelay.mean < written.metrics.meanDelay.mean);
+  const baselines = baselineNames(comparison, candidates);
+  const beaten = comparison.rows.filter((r) => baselines.includes(r.plan) && r.metrics.meanDelay.mean < written.metrics.meanDelay.mean);
   const best = versusBest(comparison, candidates);
   if (best !== undefined) {
     const d = best.difference;

@@ -93,9 +93,9 @@ export function initialDesign(net: CompiledNetwork, space: SearchSpace, start: r
   if (spacing !== undefined) {
     for (const multiple of [1, 2]) {
       const cycle = Math.round(multiple * spacing);
-      const inRange = space.groups.filter((g) => cycle >= g.minCycle && cycle <= g.maxCycle && g.maxCycle > g.minCycle);
-      if (inRange.length === 0) continue;
-      push(variant((g) => (cycle >= g.minCycle && cycle <= g.maxCycle && g.maxCycle > g.minCycle ? (cycle - g.minCycle) / (g.maxCycle - g.minCycle) : x0[g.gene]), true));
+      const fits = (g: SearchSpace['groups'][number]): boolean => cycle >= g.minCycle && cycle <= g.maxCycle && g.maxCycle > g.minCycle;
+      if (!space.groups.some(fits)) continue;
+      push(variant((g) => (fits(g) ? (cycle - g.minCycle) / (g.maxCycle - g.minCycle) : x0[g.gene]), true));
     }
   }
   return out;

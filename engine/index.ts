@@ -33,10 +33,10 @@ export type { ArrivalProcess, DemandSpec, FlowSpec, OdMatrixSpec, Profile, Profi
 export {
   compileProgram, defaultProgram, programToSpec, createFixedTimeController, createActuatedController, createMaxPressureController,
   PhaseSequencer, END_GREEN, INTERVAL_GREEN, INTERVAL_YELLOW, INTERVAL_ALL_RED,
-  websterPrograms, SIGNAL_RED, SIGNAL_GREEN, SIGNAL_PERMISSIVE, SIGNAL_YELLOW,
+  websterPrograms, SIGNAL_RED, SIGNAL_GREEN, SIGNAL_PERMISSIVE, SIGNAL_YELLOW, MAX_QUEUE_SUM_COEFFICIENT,
 } from './signals/index.js';
 export type {
-  ActuatedOptions, ControllerCounts, ControllerView, IntervalKind, MaxPressureOptions, MovementRef, Phase, PhasePolicy, PhaseSpec, SequencerPosition,
+  ActuatedOptions, ControllerCounts, ControllerQueueSums, ControllerView, IntervalKind, MaxPressureOptions, MovementRef, Phase, PhasePolicy, PhaseSpec, SequencerPosition,
   SignalController, SignalProgram, SignalProgramSpec, SignalState, WebsterOptions,
 } from './signals/index.js';
 

@@ -64,7 +64,37 @@ export interface ControllerView {
    * brings those up to date before each `advance`). Read-only for controllers.
    */
   readonly counts?: ControllerCounts;
+  /**
+   * Sums of queue lengths the kernel keeps current as vehicles join and leave
+   * movement queues, for controllers that weigh the same queues at every
+   * decision (max-pressure). Optional: the kernel's view has it; controllers fall
+   * back to `queueLength` without it.
+   */
+  readonly queueSums?: ControllerQueueSums;
 }
+
+/**
+ * See `ControllerView.queueSums`: linear forms of the movements' queue lengths
+ * with integer coefficients, kept exact (every value is an integer below 2^53,
+ * so the order in which queues change cannot change a value).
+ */
+export interface ControllerQueueSums {
+  /**
+   * Register forms: form f is the sum over k in `[offsets[f], offsets[f + 1])` of
+   * `coefficients[k]` x the queue length of movement `movements[k]`. Coefficients
+   * must be integers of magnitude at most `MAX_QUEUE_SUM_COEFFICIENT`. Returns the
+   * index in `values` of the first form; the values start at the current queues.
+   */
+  add(offsets: Int32Array, movements: Int32Array, coefficients: Float64Array): number;
+  /** Current value of every registered form (read it again after an `add`: it may be replaced). */
+  readonly values: Float64Array;
+}
+
+/**
+ * Largest coefficient of a queue sum (2^36): a form stays exact (below 2^53)
+ * while the queues it weighs hold fewer than 2^17 = 131,072 vehicles in all.
+ */
+export const MAX_QUEUE_SUM_COEFFICIENT = 2 ** 36;
 
 /** See `ControllerView.counts`: read-only views of the kernel's own arrays. */
 export interface ControllerCounts {

@@ -4,8 +4,8 @@ export {
   PHASE_DEFAULTS, DEFAULT_PROGRAM_OPTIONS, CYCLE_TOLERANCE,
 } from './program.js';
 export type { MovementRef, PhaseSpec, SignalProgramSpec, Phase, SignalProgram, DefaultProgramOptions } from './program.js';
-export { SIGNAL_RED, SIGNAL_GREEN, SIGNAL_PERMISSIVE, SIGNAL_YELLOW } from './controller.js';
-export type { SignalController, ControllerCounts, ControllerView, SignalState } from './controller.js';
+export { SIGNAL_RED, SIGNAL_GREEN, SIGNAL_PERMISSIVE, SIGNAL_YELLOW, MAX_QUEUE_SUM_COEFFICIENT } from './controller.js';
+export type { SignalController, ControllerCounts, ControllerQueueSums, ControllerView, SignalState } from './controller.js';
 export { PhaseSequencer, INTERVAL_GREEN, INTERVAL_YELLOW, INTERVAL_ALL_RED, END_GREEN } from './sequencer.js';
 export type { PhasePolicy, SequencerPosition, IntervalKind } from './sequencer.js';
 export { createFixedTimeController } from './fixed-time.js';

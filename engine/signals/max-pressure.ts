@@ -34,11 +34,28 @@
  * (no storage left) contributes nothing, as it cannot discharge; and with
  * `useMaxGreen` a phase that has shown maxGreen yields to the best other phase.
  * The offset and the phase durations of the program are not used.
+ *
+ * Exact arithmetic: pressures are computed in integers, so that a tie is a tie
+ * and no order of summation can change a decision. c(l, m) is taken in whole
+ * veh/h (the saturation flow x lanes x 3600, rounded: exact for flows given in
+ * veh/h) and each turn ratio as a whole multiple of 1 / 720,720 (the least
+ * common multiple of 1 to 16, so equal shares over up to 16 movements are
+ * exact; demand ratios are rounded, by at most 7e-7); then
+ * 720,720 x 3600 x P(S) is an integer, exact in a float64. Ties are exact
+ * equality: the phase showing keeps the green when no phase has a strictly larger
+ * pressure, else the lowest index of the largest wins (`ties: 'keep'`).
+ * Varaiya's policy is any phase of maximal pressure, so the tie rule is a
+ * choice within it; his stability result holds for any turn ratios, and rounding
+ * the estimated ratios by 7e-7 is far below the error of their estimate.
+ *
+ * In the kernel the weights w are kept current as vehicles join and leave
+ * queues (`ControllerView.queueSums`): a decision then reads one integer per
+ * movement instead of re-reading its queue and the downstream queues.
  */
 import { UsageError } from '../errors.js';
 import type { CompiledNetwork } from '../network/compiled.js';
 import { laneCount } from '../network/lanes.js';
-import type { ControllerView, SignalController } from './controller.js';
+import { MAX_QUEUE_SUM_COEFFICIENT, type ControllerQueueSums, type ControllerView, type SignalController } from './controller.js';
 import type { Phase, SignalProgram } from './program.js';
 import { END_GREEN, INTERVAL_GREEN, PhaseSequencer, type PhasePolicy, type SequencerPosition } from './sequencer.js';
 
@@ -74,17 +91,22 @@ export const DEFAULT_MAX_PRESSURE_OPTIONS: Readonly<{ interval: number; useMaxGr
   interval: 5, useMaxGreen: false, interGreen: 'program', pressure: 'queues', ties: 'keep',
 };
 
-/** Tolerance of pressure and time comparisons. */
+/** Tolerance of time comparisons, s. */
 const EPS = 1e-9;
+/** Turn ratios are used as whole multiples of 1 / RATIO_UNITS (lcm of 1 to 16: equal shares over up to 16 movements are exact). */
+const RATIO_UNITS = 720720;
+/** Saturation flows are used in whole veh/h. */
+const PER_HOUR = 3600;
 
 /**
  * The max-pressure policy of one program: which phase has the largest pressure, decided every interval.
  *
- * Cost: each decision computes every movement's weight w once (a movement shown
- * in several phases is not recomputed), reading the kernel's arrays directly
- * when the view has them (`ControllerView.counts`), then sums each phase over
- * its movements in their order, so the floating-point sums are the same as
- * summing per phase from the view's methods. No allocation per decision.
+ * Cost: with the kernel's view, every distinct movement's c x w is a queue sum
+ * (`ControllerView.queueSums`) the kernel updates when one of its queues
+ * changes, so a decision reads one integer and one exit-link check per distinct
+ * movement, then sums each phase over its movements. Without queue sums (a view
+ * of your own) each w is computed from the queues at the decision, with the same
+ * integers. No allocation per decision.
  */
 class MaxPressurePolicy implements PhasePolicy {
   readonly name = 'max-pressure controller';
@@ -92,20 +114,27 @@ class MaxPressurePolicy implements PhasePolicy {
   private readonly phases: readonly Phase[];
   private readonly interval: number;
   private readonly useMaxGreen: boolean;
-  /** Distinct movements of the phases (first-seen order), their exit link, and downstream movements with ratios (CSR). */
+  /** Distinct movements of the phases (first-seen order) and their exit link. */
   private readonly moves: Int32Array;
   private readonly exit: Int32Array;
-  private readonly downOffsets: Int32Array;
-  private readonly downMovements: Int32Array;
-  private readonly downRatios: Float64Array;
-  /** Per distinct movement at the last decision: its w (see the file header), and 1 when its exit link is full (queues pressure: it counts nothing). */
+  /**
+   * Per distinct movement u (CSR over `termOffsets`): the terms of
+   * RATIO_UNITS x PER_HOUR x c x w as integer coefficients of queue lengths: its
+   * own queue first, then the downstream movements (see the file header).
+   */
+  private readonly termOffsets: Int32Array;
+  private readonly termMovements: Int32Array;
+  private readonly termCoefficients: Float64Array;
+  /** Per distinct movement at the last decision: RATIO_UNITS x PER_HOUR x c x w (or, for the lanes pressure, its w), and 1 when its exit link is full (queues pressure: it counts nothing). */
   private readonly w: Float64Array;
   private readonly full: Uint8Array;
-  /** Per phase (CSR over `phaseOffsets`): the index in `moves` of each of its movements, and its weight c (veh/s). */
+  /** Per phase (CSR over `phaseOffsets`): the index in `moves` of each of its movements. */
   private readonly phaseOffsets: Int32Array;
   private readonly phaseSlots: Int32Array;
-  private readonly weight: Float64Array;
   private readonly pressures: Float64Array;
+  /** The kernel's queue sums holding each distinct movement's c x w from index `sumBase`, once registered (`start`). */
+  private sums: ControllerQueueSums | undefined;
+  private sumBase = 0;
   private readonly lanes: boolean;
   private readonly keepTies: boolean;
   private readonly eligible: Uint8Array;
@@ -149,7 +178,6 @@ class MaxPressurePolicy implements PhasePolicy {
     const moves: number[] = [];
     const phaseOffsets = [0];
     const slots: number[] = [];
-    const weight: number[] = [];
     for (const p of program.phases) {
       for (const e of new Set([...p.green, ...p.permissive])) {
         let slot = slotOf.get(e);
@@ -159,7 +187,6 @@ class MaxPressurePolicy implements PhasePolicy {
           moves.push(e);
         }
         slots.push(slot);
-        weight.push(net.linkSaturationFlow[net.movementFrom[e]] * Math.max(1, laneCount(net.movementLaneMask[e])));
       }
       phaseOffsets.push(slots.length);
     }
@@ -167,34 +194,45 @@ class MaxPressurePolicy implements PhasePolicy {
     this.exit = Int32Array.from(moves, (e) => net.movementTo[e]);
     this.phaseOffsets = Int32Array.from(phaseOffsets);
     this.phaseSlots = Int32Array.from(slots);
-    this.weight = Float64Array.from(weight);
+    // c in whole veh/h; ratios in whole 1/RATIO_UNITS (fewer units only if a capacity is so large that the products would leave the exact range).
+    const capacity = moves.map((e) => Math.round(net.linkSaturationFlow[net.movementFrom[e]] * Math.max(1, laneCount(net.movementLaneMask[e])) * PER_HOUR));
+    const largest = Math.max(1, ...capacity);
+    if (largest > MAX_QUEUE_SUM_COEFFICIENT) throw new UsageError(`max-pressure controller: a movement of junction ${program.junction} has a saturation flow of ${largest} veh/h, more than the ${MAX_QUEUE_SUM_COEFFICIENT} veh/h exact pressures allow`);
+    const units = largest * RATIO_UNITS <= MAX_QUEUE_SUM_COEFFICIENT ? RATIO_UNITS : 2 ** Math.floor(Math.log2(MAX_QUEUE_SUM_COEFFICIENT / largest));
     const offsets = [0];
-    const down: number[] = [];
-    const r: number[] = [];
-    for (const e of moves) {
+    const terms: number[] = [];
+    const coefficients: number[] = [];
+    moves.forEach((e, u) => {
+      terms.push(e);
+      coefficients.push(capacity[u] * units);
       const b = net.movementTo[e];
       const first = net.movementOffsets[b];
       const last = net.movementOffsets[b + 1];
       let total = 0;
       if (ratios !== undefined) for (let f = first; f < last; f++) total += Math.max(0, ratios[f]);
       for (let f = first; f < last; f++) {
-        down.push(f);
-        r.push(total > 0 && ratios !== undefined ? Math.max(0, ratios[f]) / total : 1 / (last - first));
+        const r = total > 0 && ratios !== undefined ? Math.max(0, ratios[f]) / total : 1 / (last - first);
+        const share = Math.round(r * units);
+        if (share === 0) continue;
+        terms.push(f);
+        coefficients.push(-capacity[u] * share);
       }
-      offsets.push(down.length);
-    }
-    this.downOffsets = Int32Array.from(offsets);
-    this.downMovements = Int32Array.from(down);
-    this.downRatios = Float64Array.from(r);
+      offsets.push(terms.length);
+    });
+    this.termOffsets = Int32Array.from(offsets);
+    this.termMovements = Int32Array.from(terms);
+    this.termCoefficients = Float64Array.from(coefficients);
     this.w = new Float64Array(moves.length);
     this.full = new Uint8Array(moves.length);
     this.pressures = new Float64Array(program.phases.length);
   }
 
   /**
-   * Every distinct movement's w now: x(l, m) - sum of r(m, p) x(m, p), with `full`
-   * set when its exit link has no storage left (Varaiya 2013, see the file
-   * header); or, for the lanes pressure, vehicles bound for it minus vehicles on its exit.
+   * Every distinct movement's c x w now, as the integer RATIO_UNITS x PER_HOUR x
+   * c(l, m) x (x(l, m) - sum of r(m, p) x(m, p)), with `full` set when its exit
+   * link has no storage left (Varaiya 2013, see the file header): read from the
+   * kernel's queue sums, else computed from the queues; or, for the lanes
+   * pressure, vehicles bound for it minus vehicles on its exit.
    */
   private weigh(view: ControllerView): void {
     const { moves, exit, w, full } = this;
@@ -205,41 +243,38 @@ class MaxPressurePolicy implements PhasePolicy {
       for (let u = 0; u < moves.length; u++) w[u] = view.movementVehicles(moves[u]) - view.linkVehiclesPresent(exit[u]);
       return;
     }
-    const offsets = this.downOffsets;
-    const down = this.downMovements;
-    const r = this.downRatios;
     const counts = view.counts;
     if (counts !== undefined) {
-      const { queueLength, linkVehicles, linkStorage } = counts;
-      for (let u = 0; u < moves.length; u++) {
-        const b = exit[u];
-        if (linkVehicles[b] >= linkStorage[b]) {
-          full[u] = 1;
-          continue;
-        }
-        full[u] = 0;
-        let x = queueLength[moves[u]];
-        for (let q = offsets[u], end = offsets[u + 1]; q < end; q++) x -= r[q] * queueLength[down[q]];
-        w[u] = x;
-      }
+      const { linkVehicles, linkStorage } = counts;
+      for (let u = 0; u < moves.length; u++) full[u] = linkVehicles[exit[u]] >= linkStorage[exit[u]] ? 1 : 0;
+    } else {
+      for (let u = 0; u < moves.length; u++) full[u] = view.linkVehicles(exit[u]) >= view.linkStorage(exit[u]) ? 1 : 0;
+    }
+    const sums = this.sums;
+    if (sums !== undefined && view.queueSums === sums) {
+      const values = sums.values;
+      const base = this.sumBase;
+      for (let u = 0; u < moves.length; u++) w[u] = values[base + u];
       return;
     }
+    const offsets = this.termOffsets;
+    const terms = this.termMovements;
+    const coefficients = this.termCoefficients;
+    const queueLength = counts?.queueLength;
     for (let u = 0; u < moves.length; u++) {
-      const b = exit[u];
-      if (view.linkVehicles(b) >= view.linkStorage(b)) {
-        full[u] = 1;
-        continue;
-      }
-      full[u] = 0;
-      let x = view.queueLength(moves[u]);
-      for (let q = offsets[u], end = offsets[u + 1]; q < end; q++) x -= r[q] * view.queueLength(down[q]);
+      let x = 0;
+      for (let k = offsets[u], end = offsets[u + 1]; k < end; k++) x += coefficients[k] * (queueLength !== undefined ? queueLength[terms[k]] : view.queueLength(terms[k]));
       w[u] = x;
     }
   }
 
-  /** Pressure of phase `i` from the weights of the last `weigh` (veh²/s; or the lanes pressure, vehicles): sum over its movements in order. */
+  /**
+   * Pressure of phase `i` from the weights of the last `weigh`, an integer
+   * (RATIO_UNITS x PER_HOUR x veh²/s; or the lanes pressure, vehicles): the sum
+   * over its movements, exact in any order.
+   */
   private pressure(i: number): number {
-    const { phaseSlots, weight, w, full } = this;
+    const { phaseSlots, w, full } = this;
     let p = 0;
     if (this.lanes) {
       for (let k = this.phaseOffsets[i], end = this.phaseOffsets[i + 1]; k < end; k++) p += w[phaseSlots[k]];
@@ -247,12 +282,12 @@ class MaxPressurePolicy implements PhasePolicy {
     }
     for (let k = this.phaseOffsets[i], end = this.phaseOffsets[i + 1]; k < end; k++) {
       const u = phaseSlots[k];
-      if (full[u] === 0) p += weight[k] * w[u];
+      if (full[u] === 0) p += w[u];
     }
     return p;
   }
 
-  /** Phase of largest pressure; `keep` wins ties, then the lowest index. `exclude` is never chosen (-1: none). */
+  /** Phase of largest pressure (exact integers); `keep` wins ties, then the lowest index. `exclude` is never chosen (-1: none). */
   private best(view: ControllerView, keep: number, exclude: number): number {
     this.weigh(view);
     let best = -1;
@@ -261,16 +296,25 @@ class MaxPressurePolicy implements PhasePolicy {
       if (this.eligible[i] === 0) continue;
       const p = this.pressure(i);
       this.pressures[i] = p;
-      if (i !== exclude && p > top + EPS) {
+      if (i !== exclude && p > top) {
         top = p;
         best = i;
       }
     }
-    if (this.keepTies && keep >= 0 && keep !== exclude && this.eligible[keep] === 1 && this.pressures[keep] >= top - EPS) return keep;
+    if (this.keepTies && keep >= 0 && keep !== exclude && this.eligible[keep] === 1 && this.pressures[keep] >= top) return keep;
     return best >= 0 ? best : keep >= 0 ? keep : exclude; // no other eligible phase: stay
   }
 
+  /** Have the kernel keep every distinct movement's c x w current (queues pressure, a view with queue sums), once per view. */
+  private register(view: ControllerView): void {
+    const sums = view.queueSums;
+    if (this.lanes || sums === undefined || sums === this.sums) return;
+    this.sumBase = sums.add(this.termOffsets, this.termMovements, this.termCoefficients);
+    this.sums = sums;
+  }
+
   start(_now: number, view: ControllerView, at: SequencerPosition): void {
+    this.register(view);
     at.phase = this.best(view, -1, -1);
     at.kind = INTERVAL_GREEN;
   }

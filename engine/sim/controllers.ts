@@ -55,6 +55,7 @@ export class Controllers {
       movementVehicles: (movement: number) => this.movementVehicles(movement),
       linkVehiclesPresent: (link: number) => links.present[link],
       counts: { queueLength, linkVehicles: occupancy, linkStorage: storage },
+      queueSums: movements.queueSums,
     };
     this.list = createControllers(net, trips, setup);
     this.exitOffsets = new Int32Array(this.list.length + 1);

@@ -41,6 +41,7 @@ import { buildConflicts, type ConflictTable } from './conflicts.js';
 import type { Links } from './links.js';
 import { greenStartLoss, haltWait, restartLoss, type VehicleModel } from './losses.js';
 import type { SimObserver } from './observer.js';
+import { QueueSums } from './queue-sums.js';
 import type { Scheduler } from './scheduler.js';
 import { VEHICLE_QUEUED, type Vehicles } from './vehicles.js';
 
@@ -91,6 +92,8 @@ export class Movements {
   readonly startUpLost: number;
   /** Who yields to whom, with critical gaps and follow-up headways. */
   readonly conflicts: ConflictTable;
+  /** Sums of queue lengths kept current for the controllers (queue-sums.ts): updated at every queue change. */
+  readonly queueSums: QueueSums;
 
   private readonly net: CompiledNetwork;
   private readonly links: Links;
@@ -110,6 +113,7 @@ export class Movements {
     this.queueHead = new Int32Array(k).fill(NONE);
     this.queueTail = new Int32Array(k).fill(NONE);
     this.queueLength = new Int32Array(k);
+    this.queueSums = new QueueSums(this.queueLength);
     this.headway = new Float64Array(k);
     this.nextFree = new Float64Array(k).fill(-Infinity);
     this.serviceAt = new Float64Array(k).fill(NaN);
@@ -156,6 +160,7 @@ export class Movements {
     else vehicles.next[tail] = v;
     this.queueTail[e] = v;
     this.queueLength[e]++;
+    this.queueSums.change(e, 1);
     for (const o of this.observers) o.queue?.(v, e, now);
     this.serve(e, now);
   }
@@ -211,6 +216,7 @@ export class Movements {
     this.queueHead[e] = head;
     if (head === NONE) this.queueTail[e] = NONE;
     queueLength[e]--;
+    this.queueSums.change(e, -1);
     links.leave(v, a, now, links.movementGroup[e]); // its space on `a` is freed upstream later, by the release
     const halted = now - vehicles.stopLineTime[v] >= this.haltWait[e];
     for (const o of this.observers) o.leave?.(v, a, e, now, halted);

@@ -5,8 +5,10 @@
  * all-red (hand-driven timeline); in the kernel: never a green shorter than
  * minGreen (traced), beats an equal-split fixed plan under asymmetric demand,
  * conserves vehicles and is deterministic; without clearance times a microsecond
- * red pause separates the greens.
+ * red pause separates the greens; ties are exact (integer pressures), and the
+ * kernel's incremental queue sums give the same decisions as the queues alone.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../engine/errors.js';
 import { compile, RoadNetwork } from '../../engine/network/index.js';
@@ -14,6 +16,7 @@ import {
   compileProgram, createMaxPressureController, SIGNAL_GREEN as G, SIGNAL_RED as R, SIGNAL_YELLOW as Y, type ControllerView,
 } from '../../engine/signals/index.js';
 import { Simulation, simulate } from '../../engine/sim/index.js';
+import { QueueSums } from '../../engine/sim/queue-sums.js';
 import { demand, greens, isolatedJunction, pauseWithoutClearance, recordIntervals, twoPhase } from '../fixtures/signal-junction.js';
 
 const net = isolatedJunction();
@@ -156,6 +159,80 @@ describe('createMaxPressureController', () => {
     const weighted = createMaxPressureController(n2, program, { turnRatios: ratios });
     weighted.start(0, new Uint8Array(n2.movementCount), view);
     expect(weighted.phase).toBe(0);
+  });
+
+  /** W -> J1 (signal) -> M -> J2 -> {E1, E2, E3}, and S -> J1 -> N; phase 0 shows w->m, phase 1 s->n. */
+  function threeWaySplit() {
+    const rn = new RoadNetwork();
+    rn.addJunction({ id: 'W', x: -300, y: 0 });
+    rn.addJunction({ id: 'J1', x: 0, y: 0, control: 'signal' });
+    rn.addJunction({ id: 'J2', x: 300, y: 0 });
+    rn.addJunction({ id: 'S', x: 0, y: -300 });
+    rn.addJunction({ id: 'N', x: 0, y: 300 });
+    for (const [id, x, y] of [['E1', 600, 0], ['E2', 300, 300], ['E3', 300, -300]] as const) rn.addJunction({ id, x, y });
+    for (const [id, from, to] of [['w', 'W', 'J1'], ['m', 'J1', 'J2'], ['e1', 'J2', 'E1'], ['e2', 'J2', 'E2'], ['e3', 'J2', 'E3'], ['s', 'S', 'J1'], ['n', 'J1', 'N']] as const) {
+      rn.addLink({ id, from, to, speed: 10 });
+    }
+    for (const [from, to] of [['w', 'm'], ['m', 'e1'], ['m', 'e2'], ['m', 'e3'], ['s', 'n']] as const) rn.addMovement({ from, to });
+    const n3 = compile(rn);
+    const mv = (a: string, b: string) => n3.movementBetween(n3.linkIndex(a), n3.linkIndex(b));
+    const program = compileProgram(n3, {
+      junction: 'J1',
+      phases: [{ green: [{ from: 'w', to: 'm' }], duration: 20, minGreen: 5 }, { green: [{ from: 's', to: 'n' }], duration: 20, minGreen: 5 }],
+    });
+    return { n3, program, WM: mv('w', 'm'), SN3: mv('s', 'n'), down: [mv('m', 'e1'), mv('m', 'e2'), mv('m', 'e3')] };
+  }
+
+  it('ties are exact: 1 - 3 x 1/3 is no pressure, although the float sum 1 - 1/3 - 1/3 - 1/3 is 1.1e-16', () => {
+    const { n3, program, WM, SN3, down } = threeWaySplit();
+    expect(1 - 1 / 3 - 1 / 3 - 1 / 3).toBeGreaterThan(0); // what a float sum in this order would weigh
+    const { view, queue } = fakeView(n3.movementCount, n3.linkCount);
+    queue[SN3] = 2;
+    const c = createMaxPressureController(n3, program, { interval: 5 });
+    const states = new Uint8Array(n3.movementCount);
+    const t = c.start(0, states, view);
+    expect(c.phase).toBe(1);
+    // w(w->m) = 1 - (1 + 1 + 1) / 3 = 0, equal shares; s->n is empty: 0 against 0, the phase showing keeps the green.
+    queue[SN3] = 0;
+    queue[WM] = 1;
+    for (const e of down) queue[e] = 1;
+    c.advance(t, states, view);
+    expect(c.phase).toBe(1);
+    expect(states[SN3]).toBe(G);
+    // One more vehicle on w->m (w = 1 > 0): it wins.
+    queue[WM] = 2;
+    c.advance(t + 5, states, view);
+    expect(states[SN3]).toBe(Y);
+  });
+
+  it('decides the same with the kernel\'s queue sums as from the queues alone (demand turn ratios, random queues)', () => {
+    const { n3, program, WM, SN3, down } = threeWaySplit();
+    const ratios = new Float64Array(n3.movementCount);
+    [0.137, 0.5521, 0.3109].forEach((r, i) => { ratios[down[i]] = r; });
+    const watched = [WM, SN3, ...down];
+    fc.assert(fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 5, maxLength: 5 }), { minLength: 1, maxLength: 40 }), (steps) => {
+      const queue = new Int32Array(n3.movementCount);
+      const sums = new QueueSums(queue);
+      const plain = fakeView(n3.movementCount, n3.linkCount);
+      const withSums: ControllerView = { ...plain.view, get time() { return 0; }, queueLength: (e) => queue[e], queueSums: sums };
+      const a = createMaxPressureController(n3, program, { interval: 5, turnRatios: ratios });
+      const b = createMaxPressureController(n3, program, { interval: 5, turnRatios: ratios });
+      const sa = new Uint8Array(n3.movementCount);
+      const sb = new Uint8Array(n3.movementCount);
+      let ta = a.start(0, sa, withSums);
+      let tb = b.start(0, sb, plain.view);
+      for (const step of steps) {
+        watched.forEach((e, i) => {
+          sums.change(e, step[i] - queue[e]);
+          queue[e] = step[i];
+          plain.queue[e] = step[i];
+        });
+        expect(tb).toBe(ta);
+        ta = a.advance(ta, sa, withSums);
+        tb = b.advance(tb, sb, plain.view);
+        expect([b.phase, Array.from(sb)]).toEqual([a.phase, Array.from(sa)]);
+      }
+    }));
   });
 
   it('useMaxGreen ends a green at maxGreen even while it has the largest pressure', () => {

@@ -41,7 +41,8 @@
  * veh/h) and each turn ratio as a whole multiple of 1 / 720,720 (the least
  * common multiple of 1 to 16, so equal shares over up to 16 movements are
  * exact; demand ratios are rounded, by at most 7e-7); then
- * 720,720 x 3600 x P(S) is an integer, exact in a float64. Ties are exact
+ * 720,720 x 3600 x P(S) is an integer, exact in a float64 (below 2^53 unless
+ * about a million vehicles queue around one junction). Ties are exact
  * equality: the phase showing keeps the green when no phase has a strictly larger
  * pressure, else the lowest index of the largest wins (`ties: 'keep'`).
  * Varaiya's policy is any phase of maximal pressure, so the tie rule is a

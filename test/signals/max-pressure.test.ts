@@ -38,6 +38,35 @@ function fakeView(movements: number, links: number) {
   return { view, queue, vehicles };
 }
 
+/**
+ * Cross-free chain: W -> J1 (signal) -> M -> J2 -> {E1 ... E`exits`}, and side S -> J1 -> N;
+ * phase 0 shows w->m, phase 1 s->n (minGreen 5 s).
+ */
+function splitChain(exits: number) {
+  const rn = new RoadNetwork();
+  rn.addJunction({ id: 'W', x: -300, y: 0 });
+  rn.addJunction({ id: 'J1', x: 0, y: 0, control: 'signal' });
+  rn.addJunction({ id: 'J2', x: 300, y: 0 });
+  rn.addJunction({ id: 'S', x: 0, y: -300 });
+  rn.addJunction({ id: 'N', x: 0, y: 300 });
+  for (const [id, from, to] of [['w', 'W', 'J1'], ['m', 'J1', 'J2'], ['s', 'S', 'J1'], ['n', 'J1', 'N']] as const) rn.addLink({ id, from, to, speed: 10 });
+  rn.addMovement({ from: 'w', to: 'm' });
+  rn.addMovement({ from: 's', to: 'n' });
+  for (let k = 1; k <= exits; k++) {
+    const angle = Math.PI / 2 - (Math.PI * k) / (exits + 1); // fanned out ahead of J2
+    rn.addJunction({ id: `E${k}`, x: 300 + 300 * Math.cos(angle), y: 300 * Math.sin(angle) });
+    rn.addLink({ id: `e${k}`, from: 'J2', to: `E${k}`, speed: 10 });
+    rn.addMovement({ from: 'm', to: `e${k}` });
+  }
+  const n = compile(rn);
+  const mv = (a: string, b: string) => n.movementBetween(n.linkIndex(a), n.linkIndex(b));
+  const program = compileProgram(n, {
+    junction: 'J1',
+    phases: [{ green: [{ from: 'w', to: 'm' }], duration: 20, minGreen: 5 }, { green: [{ from: 's', to: 'n' }], duration: 20, minGreen: 5 }],
+  });
+  return { n, program, mv };
+}
+
 describe('createMaxPressureController: the CityFlow literature settings', () => {
   /** A view counting vehicles on lanes: bound for each movement (moving or queued) and present on each link. */
   function laneView() {
@@ -124,25 +153,7 @@ describe('createMaxPressureController', () => {
   });
 
   it('subtracts turn-ratio-weighted downstream queues (Varaiya w = x - sum r x_down)', () => {
-    // Cross-free chain: W -> J1 (signal) -> M -> J2 -> {E1, E2}, and side S -> J1 -> N.
-    const rn = new RoadNetwork();
-    rn.addJunction({ id: 'W', x: -300, y: 0 });
-    rn.addJunction({ id: 'J1', x: 0, y: 0, control: 'signal' });
-    rn.addJunction({ id: 'J2', x: 300, y: 0 });
-    rn.addJunction({ id: 'E1', x: 600, y: 0 });
-    rn.addJunction({ id: 'E2', x: 300, y: 300 });
-    rn.addJunction({ id: 'S', x: 0, y: -300 });
-    rn.addJunction({ id: 'N', x: 0, y: 300 });
-    for (const [id, from, to] of [['w', 'W', 'J1'], ['m', 'J1', 'J2'], ['e1', 'J2', 'E1'], ['e2', 'J2', 'E2'], ['s', 'S', 'J1'], ['n', 'J1', 'N']] as const) {
-      rn.addLink({ id, from, to, speed: 10 });
-    }
-    for (const [from, to] of [['w', 'm'], ['m', 'e1'], ['m', 'e2'], ['s', 'n']] as const) rn.addMovement({ from, to });
-    const n2 = compile(rn);
-    const mv = (a: string, b: string) => n2.movementBetween(n2.linkIndex(a), n2.linkIndex(b));
-    const program = compileProgram(n2, {
-      junction: 'J1',
-      phases: [{ green: [{ from: 'w', to: 'm' }], duration: 20 }, { green: [{ from: 's', to: 'n' }], duration: 20 }],
-    });
+    const { n: n2, program, mv } = splitChain(2);
     const { view, queue } = fakeView(n2.movementCount, n2.linkCount);
     queue[mv('w', 'm')] = 10;
     queue[mv('s', 'n')] = 8;
@@ -161,30 +172,9 @@ describe('createMaxPressureController', () => {
     expect(weighted.phase).toBe(0);
   });
 
-  /** W -> J1 (signal) -> M -> J2 -> {E1, E2, E3}, and S -> J1 -> N; phase 0 shows w->m, phase 1 s->n. */
-  function threeWaySplit() {
-    const rn = new RoadNetwork();
-    rn.addJunction({ id: 'W', x: -300, y: 0 });
-    rn.addJunction({ id: 'J1', x: 0, y: 0, control: 'signal' });
-    rn.addJunction({ id: 'J2', x: 300, y: 0 });
-    rn.addJunction({ id: 'S', x: 0, y: -300 });
-    rn.addJunction({ id: 'N', x: 0, y: 300 });
-    for (const [id, x, y] of [['E1', 600, 0], ['E2', 300, 300], ['E3', 300, -300]] as const) rn.addJunction({ id, x, y });
-    for (const [id, from, to] of [['w', 'W', 'J1'], ['m', 'J1', 'J2'], ['e1', 'J2', 'E1'], ['e2', 'J2', 'E2'], ['e3', 'J2', 'E3'], ['s', 'S', 'J1'], ['n', 'J1', 'N']] as const) {
-      rn.addLink({ id, from, to, speed: 10 });
-    }
-    for (const [from, to] of [['w', 'm'], ['m', 'e1'], ['m', 'e2'], ['m', 'e3'], ['s', 'n']] as const) rn.addMovement({ from, to });
-    const n3 = compile(rn);
-    const mv = (a: string, b: string) => n3.movementBetween(n3.linkIndex(a), n3.linkIndex(b));
-    const program = compileProgram(n3, {
-      junction: 'J1',
-      phases: [{ green: [{ from: 'w', to: 'm' }], duration: 20, minGreen: 5 }, { green: [{ from: 's', to: 'n' }], duration: 20, minGreen: 5 }],
-    });
-    return { n3, program, WM: mv('w', 'm'), SN3: mv('s', 'n'), down: [mv('m', 'e1'), mv('m', 'e2'), mv('m', 'e3')] };
-  }
-
   it('ties are exact: 1 - 3 x 1/3 is no pressure, although the float sum 1 - 1/3 - 1/3 - 1/3 is 1.1e-16', () => {
-    const { n3, program, WM, SN3, down } = threeWaySplit();
+    const { n: n3, program, mv } = splitChain(3);
+    const [WM, SN3, down] = [mv('w', 'm'), mv('s', 'n'), [mv('m', 'e1'), mv('m', 'e2'), mv('m', 'e3')]];
     expect(1 - 1 / 3 - 1 / 3 - 1 / 3).toBeGreaterThan(0); // what a float sum in this order would weigh
     const { view, queue } = fakeView(n3.movementCount, n3.linkCount);
     queue[SN3] = 2;
@@ -206,7 +196,8 @@ describe('createMaxPressureController', () => {
   });
 
   it('decides the same with the kernel\'s queue sums as from the queues alone (demand turn ratios, random queues)', () => {
-    const { n3, program, WM, SN3, down } = threeWaySplit();
+    const { n: n3, program, mv } = splitChain(3);
+    const [WM, SN3, down] = [mv('w', 'm'), mv('s', 'n'), [mv('m', 'e1'), mv('m', 'e2'), mv('m', 'e3')]];
     const ratios = new Float64Array(n3.movementCount);
     [0.137, 0.5521, 0.3109].forEach((r, i) => { ratios[down[i]] = r; });
     const watched = [WM, SN3, ...down];

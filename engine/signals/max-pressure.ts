@@ -40,14 +40,18 @@
  * veh/h (the saturation flow x lanes x 3600, rounded: exact for flows given in
  * veh/h) and each turn ratio as a whole multiple of 1 / 720,720 (the least
  * common multiple of 1 to 16, so equal shares over up to 16 movements are
- * exact; demand ratios are rounded, by at most 7e-7); then
+ * exact; demand ratios are rounded, by less than 1.4e-6, largest remainders
+ * first, so that the ratios of a link still sum to exactly 1); then
  * 720,720 x 3600 x P(S) is an integer, exact in a float64 (below 2^53 unless
  * about a million vehicles queue around one junction). Ties are exact
  * equality: the phase showing keeps the green when no phase has a strictly larger
  * pressure, else the lowest index of the largest wins (`ties: 'keep'`).
  * Varaiya's policy is any phase of maximal pressure, so the tie rule is a
  * choice within it; his stability result holds for any turn ratios, and rounding
- * the estimated ratios by 7e-7 is far below the error of their estimate.
+ * the estimated ratios by 1.4e-6 is far below the error of their estimate.
+ * (Earlier releases summed floats and called pressures within 1e-9 equal; the
+ * choices differ only where rounded demand ratios split a tie of the real
+ * ratios or the other way round, e.g. two equal ratios rounded one unit apart.)
  *
  * In the kernel the weights w are kept current as vehicles join and leave
  * queues (`ControllerView.queueSums`): a decision then reads one integer per
@@ -98,6 +102,21 @@ const EPS = 1e-9;
 const RATIO_UNITS = 720720;
 /** Saturation flows are used in whole veh/h. */
 const PER_HOUR = 3600;
+
+/**
+ * Turn ratios `ratio(0 .. n-1)` (summing to 1) as whole numbers of `units` that
+ * sum to exactly `units` (largest remainders get the units rounding down left
+ * over; equal remainders the lower index), so that equal downstream queues
+ * weigh exactly as much as one of them: x - sum r x is 0 when every queue is x.
+ */
+function wholeShares(n: number, units: number, ratio: (k: number) => number): number[] {
+  const raw = Array.from({ length: n }, (_, k) => ratio(k) * units);
+  const shares = raw.map(Math.floor);
+  const order = raw.map((r, k) => k).sort((a, b) => raw[b] - shares[b] - (raw[a] - shares[a]) || a - b);
+  let left = n > 0 ? units - shares.reduce((a, b) => a + b, 0) : 0;
+  for (let i = 0; left > 0 && i < n; i++, left--) shares[order[i]]++;
+  return shares;
+}
 
 /**
  * The max-pressure policy of one program: which phase has the largest pressure, decided every interval.
@@ -211,13 +230,12 @@ class MaxPressurePolicy implements PhasePolicy {
       const last = net.movementOffsets[b + 1];
       let total = 0;
       if (ratios !== undefined) for (let f = first; f < last; f++) total += Math.max(0, ratios[f]);
-      for (let f = first; f < last; f++) {
-        const r = total > 0 && ratios !== undefined ? Math.max(0, ratios[f]) / total : 1 / (last - first);
-        const share = Math.round(r * units);
-        if (share === 0) continue;
-        terms.push(f);
+      const shares = wholeShares(last - first, units, (k) => (total > 0 && ratios !== undefined ? Math.max(0, ratios[first + k]) / total : 1 / (last - first)));
+      shares.forEach((share, k) => {
+        if (share === 0) return;
+        terms.push(first + k);
         coefficients.push(-capacity[u] * share);
-      }
+      });
       offsets.push(terms.length);
     });
     this.termOffsets = Int32Array.from(offsets);

@@ -193,6 +193,20 @@ describe('createMaxPressureController', () => {
     queue[WM] = 2;
     c.advance(t + 5, states, view);
     expect(states[SN3]).toBe(Y);
+    // Uneven demand ratios still sum to exactly 1 once in whole 1/720,720: 1 - (r1 + r2 + r3) x 1 is no pressure either.
+    // (These are 100000.3, 300000.3 and 320719.4 units: each rounded to the nearest unit, they would sum to one unit short.)
+    const ratios = new Float64Array(n3.movementCount);
+    [100000.3, 300000.3, 320719.4].forEach((r, i) => { ratios[down[i]] = r; });
+    const uneven = createMaxPressureController(n3, program, { interval: 5, turnRatios: ratios });
+    queue[SN3] = 2;
+    queue[WM] = 0;
+    const u = uneven.start(0, states, view);
+    expect(uneven.phase).toBe(1);
+    queue[SN3] = 0;
+    queue[WM] = 1;
+    uneven.advance(u, states, view);
+    expect(uneven.phase).toBe(1);
+    expect(states[SN3]).toBe(G);
   });
 
   it('decides the same with the kernel\'s queue sums as from the queues alone (demand turn ratios, random queues)', () => {

@@ -40,8 +40,9 @@
  * veh/h (the saturation flow x lanes x 3600, rounded: exact for flows given in
  * veh/h) and each turn ratio as a whole multiple of 1 / 720,720 (the least
  * common multiple of 1 to 16, so equal shares over up to 16 movements are
- * exact; demand ratios are rounded, by less than 1.4e-6, largest remainders
- * first, so that the ratios of a link still sum to exactly 1); then
+ * exact; demand ratios are rounded, each by less than 1.4e-6, so that equal
+ * ratios stay equal and the ratios of a link still sum to exactly 1 wherever
+ * both can hold, see `wholeShares`); then
  * 720,720 x 3600 x P(S) is an integer, exact in a float64 (below 2^53 unless
  * about a million vehicles queue around one junction). Ties are exact
  * equality: the phase showing keeps the green when no phase has a strictly larger
@@ -50,8 +51,8 @@
  * choice within it; his stability result holds for any turn ratios, and rounding
  * the estimated ratios by 1.4e-6 is far below the error of their estimate.
  * (Earlier releases summed floats and called pressures within 1e-9 equal; the
- * choices differ only where rounded demand ratios split a tie of the real
- * ratios or the other way round, e.g. two equal ratios rounded one unit apart.)
+ * choices can differ only where the rounded demand ratios split a tie of the
+ * real ones or make one.)
  *
  * In the kernel the weights w are kept current as vehicles join and leave
  * queues (`ControllerView.queueSums`): a decision then reads one integer per
@@ -104,17 +105,42 @@ const RATIO_UNITS = 720720;
 const PER_HOUR = 3600;
 
 /**
- * Turn ratios `ratio(0 .. n-1)` (summing to 1) as whole numbers of `units` that
- * sum to exactly `units` (largest remainders get the units rounding down left
- * over; equal remainders the lower index), so that equal downstream queues
- * weigh exactly as much as one of them: x - sum r x is 0 when every queue is x.
+ * Turn ratios `ratio(0 .. n-1)` (summing to 1) as whole numbers of `units`:
+ * each rounded down, then the units left over go one each to the members of
+ * some groups of equal ratios (equal ratios keep equal shares), the groups
+ * whose sizes add up to exactly the units left over with the largest remainders
+ * in all (every share stays within one unit of its ratio). So the shares sum to
+ * exactly `units` whenever the groups allow it: equal downstream queues weigh
+ * exactly as much as one of them (x - sum r x is 0 when every queue is x), and
+ * swapping the queues of two equal ratios changes nothing.
  */
 function wholeShares(n: number, units: number, ratio: (k: number) => number): number[] {
   const raw = Array.from({ length: n }, (_, k) => ratio(k) * units);
   const shares = raw.map(Math.floor);
-  const order = raw.map((r, k) => k).sort((a, b) => raw[b] - shares[b] - (raw[a] - shares[a]) || a - b);
-  let left = n > 0 ? units - shares.reduce((a, b) => a + b, 0) : 0;
-  for (let i = 0; left > 0 && i < n; i++, left--) shares[order[i]]++;
+  const left = units - shares.reduce((a, b) => a + b, 0);
+  const groups: Array<{ members: number[]; remainder: number }> = [];
+  raw.forEach((r, k) => {
+    const same = groups.find((g) => raw[g.members[0]] === r);
+    if (same) same.members.push(k);
+    else groups.push({ members: [k], remainder: r - shares[k] });
+  });
+  if (left <= 0 || groups.length > 16) return shares;
+  let chosen = -1;
+  let most = -Infinity;
+  for (let set = 1; set < 1 << groups.length; set++) {
+    let size = 0;
+    let remainder = 0;
+    groups.forEach((g, i) => {
+      if ((set & (1 << i)) === 0) return;
+      size += g.members.length;
+      remainder += g.members.length * g.remainder;
+    });
+    if (size === left && remainder > most) {
+      most = remainder;
+      chosen = set;
+    }
+  }
+  groups.forEach((g, i) => { if ((chosen & (1 << i)) !== 0) for (const k of g.members) shares[k]++; });
   return shares;
 }
 

@@ -207,6 +207,20 @@ describe('createMaxPressureController', () => {
     uneven.advance(u, states, view);
     expect(uneven.phase).toBe(1);
     expect(states[SN3]).toBe(G);
+    // Two equal ratios keep equal shares: with ratios 194 : 138 : 138 (0.41277, 0.29362, 0.29362) and
+    // downstream queues 1, 0, 2, w = 1 - (r1 + 2 r3) = 0 exactly (rounding them apart would make it one unit).
+    const equal = new Float64Array(n3.movementCount);
+    [194, 138, 138].forEach((r, i) => { equal[down[i]] = r; });
+    const pair = createMaxPressureController(n3, program, { interval: 5, turnRatios: equal });
+    queue[SN3] = 2;
+    queue[WM] = 0;
+    const v = pair.start(0, states, view);
+    expect(pair.phase).toBe(1);
+    queue[SN3] = 0;
+    queue[WM] = 1;
+    [1, 0, 2].forEach((n, i) => { queue[down[i]] = n; });
+    pair.advance(v, states, view);
+    expect([pair.phase, states[SN3]]).toEqual([1, G]);
   });
 
   it('decides the same with the kernel\'s queue sums as from the queues alone (demand turn ratios, random queues)', () => {

@@ -495,7 +495,17 @@ const SimulationSchema = withPairs(
       startLoss: z.boolean().optional().describe('Whether a start from standstill (departure, restart after a halt) costs v / (2 accel) seconds. Default true.'),
       speedDev: ranged(LIMITS.share, `Spread of the drivers' desired speeds (SUMO's vType speedDev): each vehicle drives at f x the link speed, f normal with mean 1 and this standard deviation, within [0.2, 2]; no overtaking on a link, so fast vehicles bunch behind slow ones. Default ${DEFAULT_SIM_OPTIONS.vehicle.speedDev ?? 0} (SUMO's car); 0: every vehicle at the link speed.`).optional(),
       startUpLostS: ranged(LIMITS.startUpLostS, `Start-up lost time at the beginning of each green, seconds: a green of g seconds serves (g - this) x saturation flow vehicles per lane. Default ${DEFAULT_SIM_OPTIONS.vehicle.startUpLost ?? 0} (SUMO's default car, measured); 0 for the fluid model of Webster and HCM.`).optional(),
-    }).optional().describe('The vehicle class for start-up and stop losses. Default SUMO\'s passenger car; an imported network brings its source\'s (CityFlow: no losses).'),
+      gapAcceptance: z.discriminatedUnion('model', [
+        z.strictObject({ model: z.literal('hcm').describe('HCM 7th ed. base critical headways and follow-up headways by turn (minor straight 6.5 s / 4.0 s): greenwave\'s default.') }),
+        z.strictObject({
+          model: z.literal('sumo').describe('SUMO\'s rule: go when every foe arrives later than the own leaving time plus timegapMinorS and the foe ahead has left; leaving time (L + length) / mean of entry and exit speed, from standstill at accelMS2 or at the approach speed at a yield (SUMO imports bring it).'),
+          timegapMinorS: ranged(LIMITS.timegapS, 'Time a foe must arrive after the vehicle has left the junction (SUMO\'s jmTimegapMinor), seconds. Default 1.').optional(),
+          lengthM: ranged(LIMITS.vehicleLengthM, 'Vehicle length, metres. Default 5 (SUMO\'s car).').optional(),
+          laneWidthM: ranged(LIMITS.laneWidthM, 'Lane width for the junction crossing length L = lanes crossed x this + 2 x junctionRadiusM, metres. Default 3.2 (netconvert\'s).').optional(),
+          junctionRadiusM: ranged(LIMITS.junctionRadiusM, 'Junction corner radius for the crossing length, metres. Default 4 (netconvert\'s).').optional(),
+        }),
+      ]).optional().describe('Gap acceptance of minor movements at unsignalised priority junctions. Default HCM; SUMO imports bring SUMO\'s rule.'),
+    }).optional().describe('The vehicle class for start-up and stop losses and gap acceptance. Default SUMO\'s passenger car with HCM gap acceptance; an imported network brings its source\'s (CityFlow: no losses).'),
     intervalS: ranged(LIMITS.intervalS, 'Interval of the metrics time series, seconds. Default 300.').optional(),
   }),
   [{ name: 'start', required: false }, { name: 'end', required: true }],

@@ -21,8 +21,11 @@
  *    blocked movements into a link are woken round-robin, so no approach is
  *    starved.
  *  - Yielding movements (permissive at signals, minor at priority junctions) go
- *    only when the next conflicting vehicle is at least the critical gap away
- *    (conflicts.ts), at the follow-up headway.
+ *    only when the next conflicting vehicle is at least the critical lag away and
+ *    the last one has cleared the junction (conflicts.ts, gap-acceptance.ts: the
+ *    vehicle class's model), at the follow-up headway. A vehicle judged the moment
+ *    it reaches the stop line (no queue ahead) is moving and needs the class's
+ *    moving lag; once refused or queued it needs the lag of a stopped vehicle.
  *
  *  - A vehicle whose wait at the stop line reached the halt time of its class
  *    (v_in / (2b) + v_out / (2a), losses.ts) has halted: it is a stop, and it
@@ -91,6 +94,8 @@ export class Movements {
   readonly startUpLost: number;
   /** Who yields to whom, with critical gaps and follow-up headways. */
   readonly conflicts: ConflictTable;
+  /** Last time each movement discharged a vehicle, s (-Infinity: never): yielding foes wait until it has cleared the junction. */
+  readonly lastPass: Float64Array;
 
   private readonly net: CompiledNetwork;
   private readonly links: Links;
@@ -140,7 +145,8 @@ export class Movements {
     this.signalised = new Uint8Array(net.linkCount);
     for (let l = 0; l < net.linkCount; l++) this.signalised[l] = net.junctionControl[net.linkTo[l]] === CONTROL_CODE.signal ? 1 : 0;
     this.wakeCursor = new Int32Array(net.linkCount);
-    this.conflicts = buildConflicts(net);
+    this.conflicts = buildConflicts(net, model.gapAcceptance, model.accel);
+    this.lastPass = new Float64Array(k).fill(-Infinity);
   }
 
   /** Vehicle `v`, at the stop line of link `l` at `now` (s), queues for the movement to its next route link and is served if it can be. */
@@ -216,6 +222,7 @@ export class Movements {
     for (const o of this.observers) o.leave?.(v, a, e, now, halted);
     vehicles.routePos[v]++;
     links.enter(v, b, now, halted ? this.restartLoss[e] : 0, group);
+    this.lastPass[e] = now;
     nextFree[e] = now + (yields ? this.conflicts.followUp[e] : this.headway[e]);
     exitNextFree[a] = now + links.exitHeadway[a];
     if (queueLength[e] > 0) this.scheduleService(e, nextFree[e] > exitNextFree[a] ? nextFree[e] : exitNextFree[a]);
@@ -273,10 +280,13 @@ export class Movements {
   }
 
   /**
-   * Gap acceptance for a yielding movement: 0 (go now) when the next conflicting
-   * vehicle reaches the conflict no sooner than the critical gap from now, else the
-   * time to look again, s: the moment that vehicle passes (its stop-line event, or
-   * the discharge slot of a queued conflicting vehicle), so a gap is judged from its
+   * Gap acceptance for a yielding movement: 0 (go now) when the last conflicting
+   * vehicle has cleared the junction (its passing plus its movement's clear time)
+   * and the next one reaches the conflict no sooner than the critical lag from now
+   * (the moving lag when the head vehicle is judged on reaching the stop line),
+   * else the time to look again, s: when the junction clears, or the moment the
+   * next conflicting vehicle passes (its stop-line event, or the discharge slot of a
+   * queued conflicting vehicle), so a gap is judged from its
    * start, as the HCM potential-capacity model (HCM 6th ed., Eq. 20-38) assumes.
    * Retrying any later lengthens every accepted gap: the old retry 0.1 s after the
    * passing cost 4% of the minor capacity at 1,400 veh/h conflicting.
@@ -291,10 +301,14 @@ export class Movements {
     const transitHead = this.links.transitHead;
     const exitNextFree = this.links.exitNextFree;
     const stopLineTime = this.vehicles.stopLineTime;
+    const lastPass = this.lastPass;
     let nextConflict = Infinity;
+    let cleared = -Infinity;
     for (let i = c.conflictOffsets[e], end = c.conflictOffsets[e + 1]; i < end; i++) {
       const other = c.conflicts[i];
       const oa = net.movementFrom[other];
+      const clear = lastPass[other] + c.clearTime[other];
+      if (clear > cleared) cleared = clear;
       if (this.signalised[oa] === 1) {
         const st = this.signal[other];
         if (st !== GREEN && st !== PERMISSIVE) continue;
@@ -313,7 +327,9 @@ export class Movements {
         if (arrival < nextConflict) nextConflict = arrival;
       }
     }
-    if (nextConflict - now >= c.criticalGap[e]) return 0;
+    if (cleared > now) return cleared; // a conflicting vehicle is still on the junction
+    const lag = stopLineTime[this.queueHead[e]] === now ? c.movingGap[e] : c.criticalGap[e];
+    if (nextConflict - now >= lag) return 0;
     // A conflicting vehicle due this very instant (its discharge pending at `now`): look again just after it.
     return nextConflict > now ? nextConflict : now + MIN_RETRY;
   }

@@ -31,12 +31,24 @@ export interface ConflictTable {
   conflicts: Int32Array;
   /** Critical lag of a stopped (or refused) vehicle: least time to the next conflicting arrival it accepts, s (0 for movements that never yield). */
   criticalGap: Float64Array;
-  /** Critical lag of a vehicle judged the moment it reaches the stop line at speed (a yield), s; equal to `criticalGap` for stops and in the HCM model. */
-  movingGap: Float64Array;
+  /** Crossing length L of each yielding movement whose vehicles may go rolling (SUMO model, yields), m; 0: always the stopped lag. */
+  rollingCrossing: Float64Array;
+  /** Vehicle length l of the class (SUMO model), m. */
+  vehicleLength: number;
+  /** Acceleration a of the class, m/s². */
+  accel: number;
   /** Follow-up headway between successive yielding vehicles, s. */
   followUp: Float64Array;
   /** Time a vehicle of each movement occupies the junction after passing its stop line, s: a yielding foe waits it out (0 in the HCM model). */
   clearTime: Float64Array;
+  /** Time a vehicle of each movement needs to stop from its approach speed, v / (2b), s: one farther away than that can still brake for an impatient driver. */
+  stopTime: Float64Array;
+  /** The class's base impatience, 0..1 (0 in the HCM model). */
+  impatience: number;
+  /** Wait at the head of a minor queue after which impatience reaches 1, s (Infinity: never grows; the HCM model). */
+  timeToImpatience: number;
+  /** Time gap a minor vehicle keeps after leaving before a conflicting arrival (included in the lags), s (0 in the HCM model). */
+  timegap: number;
   /** 1 where the movement yields whatever its signal shows (priority junctions), 0 otherwise. */
   alwaysYields: Uint8Array;
 }
@@ -49,16 +61,17 @@ function isFarSide(turn: number, left: boolean): boolean {
 
 /**
  * Build the conflict table of `net` for a vehicle class accelerating at `accel`
- * (m/s²) with gap-acceptance model `gap` (default HCM).
+ * and braking at `decel` (m/s²) with gap-acceptance model `gap` (default HCM).
  */
-export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { model: 'hcm' }, accel = 2.6): ConflictTable {
+export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { model: 'hcm' }, accel = 2.6, decel = 4.5): ConflictTable {
   const k = net.movementCount;
   const left = net.drivingSide === 'left';
   const lists: number[][] = Array.from({ length: k }, () => []);
   const criticalGap = new Float64Array(k);
-  const movingGap = new Float64Array(k);
+  const rollingCrossing = new Float64Array(k);
   const followUp = new Float64Array(k);
   const clearTime = new Float64Array(k);
+  const stopTime = new Float64Array(k);
   const alwaysYields = new Uint8Array(k);
   const { junctionInOffsets, junctionInLinks, junctionOutOffsets, junctionOutLinks, linkFrom, linkTo, linkPriority, junctionX, junctionY, movementOffsets, movementTurn, movementRightOfWay } = net;
   const sumo = gap.model === 'sumo' ? sumoGapParameters(gap) : undefined;
@@ -113,7 +126,6 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
   const setMinor = (e: number, hcm: { criticalGap: number; followUp: number }): void => {
     if (sumo === undefined) {
       criticalGap[e] = hcm.criticalGap;
-      movingGap[e] = hcm.criticalGap;
       followUp[e] = hcm.followUp;
       return;
     }
@@ -121,7 +133,7 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
     const crossing = crossingLength(a, sumo.laneWidth, sumo.junctionRadius);
     const vMax = net.linkSpeed[net.movementTo[e]];
     criticalGap[e] = leaveTime(crossing, sumo.length, 0, vMax, accel) + sumo.timegapMinor;
-    movingGap[e] = movementRightOfWay[e] === RIGHT_OF_WAY_CODE.stop ? criticalGap[e] : leaveTime(crossing, sumo.length, net.linkSpeed[a], vMax, accel) + sumo.timegapMinor;
+    if (movementRightOfWay[e] !== RIGHT_OF_WAY_CODE.stop) rollingCrossing[e] = crossing;
     followUp[e] = 1 / (net.linkSaturationFlow[a] * laneCount(net.movementLaneMask[e]));
   };
 
@@ -136,7 +148,6 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
         const opp = opposite(a, approaches);
         for (const e of movementsOf(a)) {
           criticalGap[e] = HCM_GAPS.majorFarTurn.criticalGap;
-          movingGap[e] = HCM_GAPS.majorFarTurn.criticalGap;
           followUp[e] = HCM_GAPS.majorFarTurn.followUp;
           if (opp >= 0) lists[e].push(...priorityMovements(opp));
         }
@@ -193,11 +204,19 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
       const a = net.movementFrom[e];
       if (net.junctionControl[linkTo[a]] !== CONTROL_CODE.priority) continue;
       clearTime[e] = leaveTime(crossingLength(a, sumo.laneWidth, sumo.junctionRadius), sumo.length, net.linkSpeed[a], net.linkSpeed[net.movementTo[e]], accel);
+      stopTime[e] = net.linkSpeed[a] / (2 * decel);
     }
   }
   const conflictOffsets = new Int32Array(k + 1);
   for (let e = 0; e < k; e++) conflictOffsets[e + 1] = conflictOffsets[e] + lists[e].length;
   const conflicts = new Int32Array(conflictOffsets[k]);
   for (let e = 0; e < k; e++) conflicts.set(lists[e], conflictOffsets[e]);
-  return { conflictOffsets, conflicts, criticalGap, movingGap, followUp, clearTime, alwaysYields };
+  return {
+    conflictOffsets, conflicts, criticalGap, rollingCrossing, followUp, clearTime, stopTime, alwaysYields,
+    vehicleLength: sumo?.length ?? 0,
+    accel,
+    impatience: sumo?.impatience ?? 0,
+    timeToImpatience: sumo === undefined || sumo.timeToImpatience === 0 ? Infinity : sumo.timeToImpatience,
+    timegap: sumo?.timegapMinor ?? 0,
+  };
 }

@@ -23,11 +23,15 @@
  *    acceleration, v the approach speed and v_out the exit speed limit:
  *      - critical lag of a stopped vehicle
  *          t_c = (L + l) / (min(v_out, sqrt(2 a L)) / 2) + jmTimegapMinor;
- *      - critical lag of a vehicle arriving at speed at a yield (SUMO state 'm'),
- *        judged the moment it reaches the stop line without waiting
- *          t_m = (L + l) / ((v + min(v_out, sqrt(v² + 2 a L))) / 2) + jmTimegapMinor;
- *        a vehicle that must stop first (SUMO state 's', `rightOfWay: 'stop'`) and
- *        one that was refused at arrival use t_c;
+ *      - critical lag of a vehicle still rolling at a yield (SUMO state 'm'):
+ *          t_m(u) = (L + l) / ((u + min(v_out, sqrt(u² + 2 a L))) / 2) + jmTimegapMinor
+ *        at its entry speed u. A vehicle that has waited w at the stop line, less
+ *        than the kernel's halt wait H = v / (2b) + v_out / (2a) (losses.ts), has
+ *        only slowed down: braking from v to u at b and back at a loses
+ *        (v - u)² / v x (1/(2b) + 1/(2a)) = w, so u = v (1 - sqrt(w / H)) (exact
+ *        for v_out = v; u = v on arrival, 0 at a halt, where t_m = t_c). A vehicle
+ *        that must stop first (SUMO state 's', `rightOfWay: 'stop'`) and a halted
+ *        one use t_c;
  *      - follow-up headway: the minor queue's own discharge headway 1 / (s x lanes)
  *        (the next queued vehicle rolls up behind the first, as SUMO's do);
  *      - a conflicting vehicle occupies the junction for (L + l) / v after it
@@ -37,9 +41,15 @@
  *    crossed (their lanes x `laneWidth`, SUMO's default lane width 3.2 m) plus
  *    twice `junctionRadius` (netconvert's default corner radius, 4 m), which is
  *    the length of SUMO's straight internal lane on a crossing of one-lane roads
- *    (14.4 m). Not modelled: SUMO's impatience (vehicles waiting long accept
- *    shorter gaps and force majors to brake), and majors braking for a minor
- *    vehicle already on the junction.
+ *    (14.4 m).
+ *      - impatience (SUMO: MSBaseVehicle::getImpatience, MSLink::blockedByFoe): a
+ *        driver's impatience is min(1, impatience + w / timeToImpatience), w its
+ *        wait at the head of the queue (SUMO's waiting time, reset when it moves
+ *        up; SUMO's defaults 0 and 180 s); it takes a conflicting vehicle that can
+ *        still stop (at least v / (2b) away) to arrive impatience x 30 s later
+ *        (SUMO's braking arrival time for a vehicle able to stop is its arrival
+ *        plus 30 s), so long waiters force their way in, and the conflicting
+ *        vehicles then brake: none passes before the forcing vehicle has left.
  *
  * Permissive movements at signals keep HCM's major far-side values in both models.
  */
@@ -61,13 +71,17 @@ export interface SumoGapAcceptance {
   laneWidth?: number;
   /** Corner radius added on each side of the roads crossed (netconvert's `default.junctions.radius`), m. Default 4. */
   junctionRadius?: number;
+  /** Base impatience of the drivers, 0..1 (SUMO's vType `impatience`). Default 0. */
+  impatience?: number;
+  /** Wait after which impatience has grown by 1 (SUMO's `--time-to-impatience`; 0: it never grows), s. Default 180. */
+  timeToImpatience?: number;
 }
 
 /** A vehicle class's gap-acceptance model at priority junctions. */
 export type GapAcceptance = HcmGapAcceptance | SumoGapAcceptance;
 
 /** SUMO's defaults of {@link SumoGapAcceptance}. */
-export const SUMO_GAP_DEFAULTS: Readonly<Required<Omit<SumoGapAcceptance, 'model'>>> = { timegapMinor: 1, length: 5, laneWidth: 3.2, junctionRadius: 4 };
+export const SUMO_GAP_DEFAULTS: Readonly<Required<Omit<SumoGapAcceptance, 'model'>>> = { timegapMinor: 1, length: 5, laneWidth: 3.2, junctionRadius: 4, impatience: 0, timeToImpatience: 180 };
 
 /** HCM 7th ed. base critical headway and follow-up headway, s, by kind of yielding movement. */
 export const HCM_GAPS = {
@@ -114,5 +128,8 @@ export function checkGapAcceptance(gap: GapAcceptance, where: string): GapAccept
   check('length', true, 'metres');
   check('laneWidth', true, 'metres');
   check('junctionRadius', false, 'metres');
+  check('timeToImpatience', false, 'seconds');
+  check('impatience', false, 'units (0..1)');
+  if (gap.impatience !== undefined && gap.impatience > 1) throw new UsageError(`${where}.impatience must be within [0, 1], got ${gap.impatience}`);
   return gap;
 }

@@ -23,9 +23,8 @@
  *  - Yielding movements (permissive at signals, minor at priority junctions) go
  *    only when the next conflicting vehicle is at least the critical lag away and
  *    the last one has cleared the junction (conflicts.ts, gap-acceptance.ts: the
- *    vehicle class's model), at the follow-up headway. A vehicle judged the moment
- *    it reaches the stop line (no queue ahead) is moving and needs the class's
- *    moving lag; once refused or queued it needs the lag of a stopped vehicle.
+ *    vehicle class's model), at the follow-up headway. In the SUMO model a vehicle
+ *    that has not halted yet at a yield is still rolling and needs a shorter lag.
  *
  *  - A vehicle whose wait at the stop line reached the halt time of its class
  *    (v_in / (2b) + v_out / (2a), losses.ts) has halted: it is a stop, and it
@@ -41,6 +40,7 @@ import { laneCount } from '../network/lanes.js';
 import { SIGNAL_GREEN, SIGNAL_PERMISSIVE } from '../signals/controller.js';
 import { CMD_SERVICE, NONE as NO_VEHICLE } from './commands.js';
 import { buildConflicts, type ConflictTable } from './conflicts.js';
+import { leaveTime } from './gap-acceptance.js';
 import type { Links } from './links.js';
 import { greenStartLoss, haltWait, restartLoss, type VehicleModel } from './losses.js';
 import type { SimObserver } from './observer.js';
@@ -55,6 +55,8 @@ const QUEUED: number = VEHICLE_QUEUED;
 const SERVICE: number = CMD_SERVICE;
 /** Retry delay of a yielding movement whose conflicting vehicle is due at this very instant, s. */
 const MIN_RETRY = 0.01;
+/** How much later an impatient driver (impatience 1) takes a conflicting vehicle that could still stop to arrive, s (SUMO's arrival time when braking, MSVehicle: arrival + 30 s). */
+const IMPATIENCE_HORIZON = 30;
 
 /** Per-movement state of a run (struct of arrays). */
 export class Movements {
@@ -145,7 +147,7 @@ export class Movements {
     this.signalised = new Uint8Array(net.linkCount);
     for (let l = 0; l < net.linkCount; l++) this.signalised[l] = net.junctionControl[net.linkTo[l]] === CONTROL_CODE.signal ? 1 : 0;
     this.wakeCursor = new Int32Array(net.linkCount);
-    this.conflicts = buildConflicts(net, model.gapAcceptance, model.accel);
+    this.conflicts = buildConflicts(net, model.gapAcceptance, model.accel, model.decel);
     this.lastPass = new Float64Array(k).fill(-Infinity);
   }
 
@@ -282,14 +284,21 @@ export class Movements {
   /**
    * Gap acceptance for a yielding movement: 0 (go now) when the last conflicting
    * vehicle has cleared the junction (its passing plus its movement's clear time)
-   * and the next one reaches the conflict no sooner than the critical lag from now
-   * (the moving lag when the head vehicle is judged on reaching the stop line),
-   * else the time to look again, s: when the junction clears, or the moment the
-   * next conflicting vehicle passes (its stop-line event, or the discharge slot of a
-   * queued conflicting vehicle), so a gap is judged from its
-   * start, as the HCM potential-capacity model (HCM 6th ed., Eq. 20-38) assumes.
+   * and each next conflicting vehicle reaches the conflict no sooner than the
+   * critical lag from now, else the time to look again, s: when the junction
+   * clears, or the moment the next conflicting vehicle passes (its stop-line event,
+   * or the discharge slot of a queued conflicting vehicle), so a gap is judged from
+   * its start, as the HCM potential-capacity model (HCM 6th ed., Eq. 20-38) assumes.
    * Retrying any later lengthens every accepted gap: the old retry 0.1 s after the
    * passing cost 4% of the minor capacity at 1,400 veh/h conflicting.
+   *
+   * The lag is the stopped one once the head vehicle has halted (the kernel's halt
+   * rule, losses.ts); before that, at a yield in the SUMO model, the one for its
+   * rolling speed (gap-acceptance.ts). An impatient vehicle (SUMO model:
+   * impatience grows with its wait at the head of the queue) counts a conflicting
+   * vehicle that could still stop as arriving up to `IMPATIENCE_HORIZON` later, as
+   * SUMO does (gap-acceptance.ts); when it goes, the conflicting movements are held
+   * until it has left the junction (they brake for it).
    *
    * Same-time ordering: a stop-line event was scheduled when its vehicle entered the
    * link, before this retry, so at equal times it runs first and the retry sees the
@@ -302,8 +311,22 @@ export class Movements {
     const exitNextFree = this.links.exitNextFree;
     const stopLineTime = this.vehicles.stopLineTime;
     const lastPass = this.lastPass;
+    const reached = stopLineTime[this.queueHead[e]];
+    let lag = c.criticalGap[e];
+    const crossing = c.rollingCrossing[e];
+    if (crossing > 0 && now - reached < this.haltWait[e]) {
+      // Not halted: still rolling at u = v (1 - sqrt(w / halt wait)) after a wait w (gap-acceptance.ts).
+      const u = net.linkSpeed[net.movementFrom[e]] * (1 - Math.sqrt((now - reached) / this.haltWait[e]));
+      lag = leaveTime(crossing, c.vehicleLength, u, net.linkSpeed[net.movementTo[e]], c.accel) + c.timegap;
+    }
+    // Impatience (0 in the HCM model): the head's wait since it reached the stop line or the vehicle ahead left.
+    const waited = now - (reached > lastPass[e] ? reached : lastPass[e]);
+    let impatience = c.impatience + waited / c.timeToImpatience;
+    if (impatience > 1) impatience = 1;
+    const slack = impatience * IMPATIENCE_HORIZON;
     let nextConflict = Infinity;
     let cleared = -Infinity;
+    let accept = true;
     for (let i = c.conflictOffsets[e], end = c.conflictOffsets[e + 1]; i < end; i++) {
       const other = c.conflicts[i];
       const oa = net.movementFrom[other];
@@ -313,23 +336,32 @@ export class Movements {
         const st = this.signal[other];
         if (st !== GREEN && st !== PERMISSIVE) continue;
       }
+      let arrival = Infinity;
       if (this.queueLength[other] > 0) {
         // A queue held by a full exit link does not move: look again a follow-up headway later.
         if (this.blocked[other] === 1) return now + c.followUp[e];
         // Its head passes at its next discharge slot.
-        let slot = this.nextFree[other] > exitNextFree[oa] ? this.nextFree[other] : exitNextFree[oa];
-        if (slot < now) slot = now;
-        if (slot < nextConflict) nextConflict = slot;
+        arrival = this.nextFree[other] > exitNextFree[oa] ? this.nextFree[other] : exitNextFree[oa];
+        if (arrival < now) arrival = now;
       }
       const head = transitHead[oa];
-      if (head !== NONE) {
-        const arrival = stopLineTime[head];
-        if (arrival < nextConflict) nextConflict = arrival;
-      }
+      if (head !== NONE && stopLineTime[head] < arrival) arrival = stopLineTime[head];
+      if (arrival < nextConflict) nextConflict = arrival;
+      // A vehicle far enough to stop is taken as arriving `slack` later by an impatient driver.
+      if ((arrival - now >= c.stopTime[other] ? arrival + slack : arrival) - now < lag) accept = false;
     }
     if (cleared > now) return cleared; // a conflicting vehicle is still on the junction
-    const lag = stopLineTime[this.queueHead[e]] === now ? c.movingGap[e] : c.criticalGap[e];
-    if (nextConflict - now >= lag) return 0;
+    if (accept) {
+      if (slack > 0) {
+        // Conflicting vehicles brake for it: none passes before it has left the junction.
+        const leave = now + lag - c.timegap;
+        for (let i = c.conflictOffsets[e], end = c.conflictOffsets[e + 1]; i < end; i++) {
+          const other = c.conflicts[i];
+          if (this.nextFree[other] < leave) this.nextFree[other] = leave;
+        }
+      }
+      return 0;
+    }
     // A conflicting vehicle due this very instant (its discharge pending at `now`): look again just after it.
     return nextConflict > now ? nextConflict : now + MIN_RETRY;
   }

@@ -43,13 +43,20 @@
  *    the length of SUMO's straight internal lane on a crossing of one-lane roads
  *    (14.4 m).
  *      - impatience (SUMO: MSBaseVehicle::getImpatience, MSLink::blockedByFoe): a
- *        driver's impatience is min(1, impatience + w / timeToImpatience), w its
- *        wait at the head of the queue (SUMO's waiting time, reset when it moves
- *        up; SUMO's defaults 0 and 180 s); it takes a conflicting vehicle that can
- *        still stop (at least v / (2b) away) to arrive impatience x 30 s later
- *        (SUMO's braking arrival time for a vehicle able to stop is its arrival
- *        plus 30 s), so long waiters force their way in, and the conflicting
- *        vehicles then brake: none passes before the forcing vehicle has left.
+ *        driver's impatience is min(1, impatience + w / timeToImpatience) (SUMO's
+ *        defaults 0 and 180 s), w its waiting time; it takes a conflicting vehicle
+ *        that can still stop (at least v / (2b) away) to arrive impatience x 30 s
+ *        later (SUMO's braking arrival time for a vehicle able to stop is its
+ *        arrival plus 30 s), so impatient drivers force their way in, and the
+ *        conflicting vehicles then brake: none passes before the forcing vehicle
+ *        has left. SUMO's waiting time restarts whenever the vehicle moves; a head
+ *        vehicle at a yield starts whenever the junction clears (and stops again
+ *        when the next foe is seen), so w counts from the latest of: reaching the
+ *        stop line, the vehicle ahead leaving, the last conflicting vehicle
+ *        clearing the junction. Measured with SUMO 1.15 (evenly spaced major
+ *        stream, h = 5 s < the critical gap, saturated minor road): 0.083 minor
+ *        vehicles per gap with SUMO's default, 0.023 with --time-to-impatience 0;
+ *        a wait accumulating over the whole queue head time gave 0.33 here.
  *
  * Permissive movements at signals keep HCM's major far-side values in both models.
  */

@@ -295,10 +295,10 @@ export class Movements {
    * The lag is the stopped one once the head vehicle has halted (the kernel's halt
    * rule, losses.ts); before that, at a yield in the SUMO model, the one for its
    * rolling speed (gap-acceptance.ts). An impatient vehicle (SUMO model:
-   * impatience grows with its wait at the head of the queue) counts a conflicting
-   * vehicle that could still stop as arriving up to `IMPATIENCE_HORIZON` later, as
-   * SUMO does (gap-acceptance.ts); when it goes, the conflicting movements are held
-   * until it has left the junction (they brake for it).
+   * impatience grows with its waiting time) counts a conflicting vehicle that
+   * could still stop as arriving up to `IMPATIENCE_HORIZON` later, as SUMO does
+   * (gap-acceptance.ts); when it forces its way in, the conflicting movements are
+   * held until it has left the junction (they brake for it).
    *
    * Same-time ordering: a stop-line event was scheduled when its vehicle entered the
    * link, before this retry, so at equal times it runs first and the retry sees the
@@ -319,14 +319,9 @@ export class Movements {
       const u = net.linkSpeed[net.movementFrom[e]] * (1 - Math.sqrt((now - reached) / this.haltWait[e]));
       lag = leaveTime(crossing, c.vehicleLength, u, net.linkSpeed[net.movementTo[e]], c.accel) + c.timegap;
     }
-    // Impatience (0 in the HCM model): the head's wait since it reached the stop line or the vehicle ahead left.
-    const waited = now - (reached > lastPass[e] ? reached : lastPass[e]);
-    let impatience = c.impatience + waited / c.timeToImpatience;
-    if (impatience > 1) impatience = 1;
-    const slack = impatience * IMPATIENCE_HORIZON;
-    let nextConflict = Infinity;
+    let nextConflict = Infinity; // next conflicting arrival
+    let nextStoppable = Infinity; // next one still able to stop (at least its stop time away)
     let cleared = -Infinity;
-    let accept = true;
     for (let i = c.conflictOffsets[e], end = c.conflictOffsets[e + 1]; i < end; i++) {
       const other = c.conflicts[i];
       const oa = net.movementFrom[other];
@@ -346,22 +341,35 @@ export class Movements {
       }
       const head = transitHead[oa];
       if (head !== NONE && stopLineTime[head] < arrival) arrival = stopLineTime[head];
-      if (arrival < nextConflict) nextConflict = arrival;
-      // A vehicle far enough to stop is taken as arriving `slack` later by an impatient driver.
-      if ((arrival - now >= c.stopTime[other] ? arrival + slack : arrival) - now < lag) accept = false;
+      if (arrival - now >= c.stopTime[other]) {
+        if (arrival < nextStoppable) nextStoppable = arrival;
+      } else if (arrival < nextConflict) {
+        nextConflict = arrival;
+      }
     }
     if (cleared > now) return cleared; // a conflicting vehicle is still on the junction
-    if (accept) {
-      if (slack > 0) {
-        // Conflicting vehicles brake for it: none passes before it has left the junction.
-        const leave = now + lag - c.timegap;
-        for (let i = c.conflictOffsets[e], end = c.conflictOffsets[e + 1]; i < end; i++) {
-          const other = c.conflicts[i];
-          if (this.nextFree[other] < leave) this.nextFree[other] = leave;
+    if (nextConflict - now >= lag) {
+      // Impatience (0 in the HCM model) after the head's wait since it reached the stop line, the vehicle
+      // ahead left or the junction last cleared (SUMO's waiting time restarts whenever the vehicle moves).
+      let since = reached > lastPass[e] ? reached : lastPass[e];
+      if (cleared > since) since = cleared;
+      let impatience = c.impatience + (now - since) / c.timeToImpatience;
+      if (impatience > 1) impatience = 1;
+      // A conflicting vehicle far enough to stop is taken as arriving up to IMPATIENCE_HORIZON later.
+      const slack = impatience * IMPATIENCE_HORIZON;
+      if (nextStoppable + slack - now >= lag) {
+        if (nextStoppable - now < lag) {
+          // Forced in: the conflicting vehicles brake, none passes before it has left the junction.
+          const leave = now + lag - c.timegap;
+          for (let i = c.conflictOffsets[e], end = c.conflictOffsets[e + 1]; i < end; i++) {
+            const other = c.conflicts[i];
+            if (this.nextFree[other] < leave) this.nextFree[other] = leave;
+          }
         }
+        return 0;
       }
-      return 0;
     }
+    if (nextStoppable < nextConflict) nextConflict = nextStoppable;
     // A conflicting vehicle due this very instant (its discharge pending at `now`): look again just after it.
     return nextConflict > now ? nextConflict : now + MIN_RETRY;
   }

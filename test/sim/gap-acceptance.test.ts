@@ -180,7 +180,7 @@ describe('SUMO gap acceptance: a yield lets a vehicle arriving at speed go in a 
 });
 
 describe('SUMO gap acceptance: impatience', () => {
-  it('with h = 5 s < t_c\' nobody crosses without impatience; with SUMO\'s 180 s long waiters force their way in and the major vehicles brake for them', () => {
+  it('h = 5 s < t_c\': nobody crosses without impatience; impatient drivers (base impatience, or growing with the wait) force their way in and the major vehicles brake for them', () => {
     const net = crossing('minor');
     const SC = net.linkIndex('SC');
     const trips = expandDemand(net, {
@@ -189,21 +189,27 @@ describe('SUMO gap acceptance: impatience', () => {
         { id: 'sn', from: 'S', to: 'N', rate: 1800 / 3600, begin: 0, end: 3000, arrivals: 'uniform' }, // always queued after the first minutes
       ],
     }, createRandom(1));
-    const run = (timeToImpatience: number): { minor: number; majorDelay: number } => {
+    const run = (impatience: number, timeToImpatience: number): { minor: number; majorDelay: number } => {
       let minor = 0;
       const r = simulate(net, trips, {}, {
-        end: 3000, seed: 1, vehicle: { ...NO_LOSS_VEHICLE_MODEL, gapAcceptance: { model: 'sumo', timeToImpatience } },
+        end: 3000, seed: 1, vehicle: { ...NO_LOSS_VEHICLE_MODEL, gapAcceptance: { model: 'sumo', impatience, timeToImpatience } },
         attach: (sim) => sim.observe({ leave: (_v, a, _e, now) => { if (a === SC && now >= 600) minor++; } }),
       });
       let majorDelay = 0;
       for (let v = 0; v < trips.count; v++) if (trips.ids[v].startsWith('we') && !Number.isNaN(r.trips.delay[v])) majorDelay += r.trips.delay[v];
       return { minor, majorDelay };
     };
-    const patient = run(0);
+    const patient = run(0, 0);
     expect(patient.minor).toBe(0);
     expect(patient.majorDelay).toBeCloseTo(0, 6);
-    const impatient = run(180);
-    expect(impatient.minor).toBeGreaterThan(10);
-    expect(impatient.majorDelay).toBeGreaterThan(1);
+    // Lag left after a major vehicle clears: 5 - (L + l) / v = 3.6 s < t_c = 5.48 s; taking the next
+    // major 30 s x impatience later closes the 1.9 s shortfall from impatience 0.063 on.
+    for (const [impatience, timeToImpatience] of [[0.1, 0], [0, 10]] as const) {
+      const impatient = run(impatience, timeToImpatience);
+      expect(impatient.minor).toBeGreaterThan(10);
+      expect(impatient.majorDelay).toBeGreaterThan(1);
+    }
+    // SUMO's default growth (180 s) with the wait restarting whenever the junction clears stays below it here.
+    expect(run(0, 180).minor).toBe(0);
   });
 });

@@ -58,7 +58,8 @@
  *        vehicles per gap with SUMO's default, 0.023 with --time-to-impatience 0;
  *        a wait accumulating over the whole queue head time gave 0.33 here.
  *
- * Permissive movements at signals keep HCM's major far-side values in both models.
+ * Permissive movements at signals keep HCM's major far-side values in both models,
+ * without impatience.
  */
 import { UsageError } from '../errors.js';
 

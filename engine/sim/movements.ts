@@ -355,6 +355,7 @@ export class Movements {
       if (cleared > since) since = cleared;
       let impatience = c.impatience + (now - since) / c.timeToImpatience;
       if (impatience > 1) impatience = 1;
+      if (c.alwaysYields[e] === 0) impatience = 0; // permissive turns at signals: HCM's rule, no impatience
       // A conflicting vehicle far enough to stop is taken as arriving up to IMPATIENCE_HORIZON later.
       const slack = impatience * IMPATIENCE_HORIZON;
       if (nextStoppable + slack - now >= lag) {

@@ -77,8 +77,8 @@ const GENERIC_NAMES = new Set(['config', 'roadnet', 'flow', 'net', 'network', 'm
 function gapAcceptanceDoc(gap: GapAcceptance | undefined): { gapAcceptance?: object } {
   if (gap === undefined) return {};
   if (gap.model === 'hcm') return { gapAcceptance: { model: 'hcm' } };
-  const { timegapMinor, length, laneWidth, junctionRadius } = gap;
-  const fields = { timegapMinorS: timegapMinor, lengthM: length, laneWidthM: laneWidth, junctionRadiusM: junctionRadius };
+  const { timegapMinor, length, laneWidth, junctionRadius, impatience, timeToImpatience } = gap;
+  const fields = { timegapMinorS: timegapMinor, lengthM: length, laneWidthM: laneWidth, junctionRadiusM: junctionRadius, impatience, timeToImpatienceS: timeToImpatience };
   return { gapAcceptance: { model: 'sumo', ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) } };
 }
 

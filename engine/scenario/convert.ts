@@ -145,7 +145,7 @@ export function flowSpecs(flows: readonly ScenarioFlow[], start: number, end: nu
 /** A scenario's `simulation.vehicle.gapAcceptance` in the engine's units (unchanged: seconds and metres). */
 function gapAcceptanceOf(gap: NonNullable<NonNullable<ScenarioFile['simulation']['vehicle']>['gapAcceptance']> | undefined): GapAcceptance | undefined {
   if (gap === undefined || gap.model === 'hcm') return gap;
-  return defined({ model: 'sumo' as const, timegapMinor: gap.timegapMinorS, length: gap.lengthM, laneWidth: gap.laneWidthM, junctionRadius: gap.junctionRadiusM });
+  return defined({ model: 'sumo' as const, timegapMinor: gap.timegapMinorS, length: gap.lengthM, laneWidth: gap.laneWidthM, junctionRadius: gap.junctionRadiusM, impatience: gap.impatience, timeToImpatience: gap.timeToImpatienceS });
 }
 
 function defined<T extends object>(record: T): T {

@@ -503,6 +503,8 @@ const SimulationSchema = withPairs(
           lengthM: ranged(LIMITS.vehicleLengthM, 'Vehicle length, metres. Default 5 (SUMO\'s car).').optional(),
           laneWidthM: ranged(LIMITS.laneWidthM, 'Lane width for the junction crossing length L = lanes crossed x this + 2 x junctionRadiusM, metres. Default 3.2 (netconvert\'s).').optional(),
           junctionRadiusM: ranged(LIMITS.junctionRadiusM, 'Junction corner radius for the crossing length, metres. Default 4 (netconvert\'s).').optional(),
+          impatience: ranged(LIMITS.share, 'Base impatience of the drivers (SUMO\'s vType impatience): an impatient driver takes a conflicting vehicle that could still stop to arrive impatience x 30 s later. Default 0.').optional(),
+          timeToImpatienceS: ranged(LIMITS.timeToImpatienceS, 'Waiting time after which impatience has grown by 1 (SUMO\'s --time-to-impatience; 0: it never grows), seconds. Default 180.').optional(),
         }),
       ]).optional().describe('Gap acceptance of minor movements at unsignalised priority junctions. Default HCM; SUMO imports bring SUMO\'s rule.'),
     }).optional().describe('The vehicle class for start-up and stop losses and gap acceptance. Default SUMO\'s passenger car with HCM gap acceptance; an imported network brings its source\'s (CityFlow: no losses).'),

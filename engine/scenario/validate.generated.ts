@@ -49,7 +49,7 @@ const keys35 = new Set<string>(["startS","start","endS","end","seed","replicatio
 const keys36 = new Set<string>(["maxIterations","relativeGap","intervalS","slotS","gapCosts","costSmoothing"]);
 const keys37 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss","speedDev","startUpLostS","gapAcceptance"]);
 const keys38 = new Set<string>(["model"]);
-const keys39 = new Set<string>(["model","timegapMinorS","lengthM","laneWidthM","junctionRadiusM"]);
+const keys39 = new Set<string>(["model","timegapMinorS","lengthM","laneWidthM","junctionRadiusM","impatience","timeToImpatienceS"]);
 const refinement40 = REFINEMENTS.timePairs([{"name":"start","required":false},{"name":"end","required":true}]);
 const keys41 = new Set<string>(["dir","files"]);
 
@@ -689,6 +689,8 @@ function check60(x: unknown): boolean {
   v = o["lengthM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 30)) return false;
   v = o["laneWidthM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 10)) return false;
   v = o["junctionRadiusM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100)) return false;
+  v = o["impatience"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
+  v = o["timeToImpatienceS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 86400)) return false;
   return true;
 }
 

@@ -34,6 +34,7 @@ import { runTimingRows } from '../engine/report/timing.js';
 import { simulate } from '../engine/sim/simulate.js';
 import { interruptOnSigint } from './commands.js';
 import { VERSION } from './version.js';
+import { formatNumber } from '../engine/text/numbers.js';
 
 /** Options of `greenwave calibrate`. */
 export interface CalibrateCommandOptions {
@@ -55,7 +56,7 @@ export interface CalibrateCommandOptions {
 }
 
 const pct = (v: number): string => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '-');
-const num = (v: number, digits = 0): string => (Number.isFinite(v) ? v.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-');
+const num = (v: number, digits = 0): string => formatNumber(v, digits);
 
 /** calibration.csv: one row per count, a plain header. */
 export function calibrationCsv(result: CalibrationResult): string {

@@ -31,6 +31,7 @@ import type { EquilibriumResult } from '../engine/optimise/equilibrium/equilibri
 import { equilibriumSummary, writeConvergence } from '../engine/report/convergence.js';
 import { outputDirectory } from './outputs.js';
 import { loadAndBuild, userError, type LoadCommandOptions } from './validate.js';
+import { formatNumber } from '../engine/text/numbers.js';
 
 /** A progress bar on stderr (cli-progress, loaded only when a bar is shown). */
 async function progressBar(format: string): Promise<import('cli-progress').SingleBar> {
@@ -239,7 +240,7 @@ async function simulateOnPool(
   }
 }
 
-const fmt = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-');
+const fmt = (value: number, digits = 1): string => formatNumber(value, digits);
 
 function withInterval(field: keyof NetworkMetrics, first: NetworkMetrics, stats: MetricSummaries | undefined, digits = 1, scale = 1): string {
   if (!stats) return fmt(first[field] * scale, digits);

@@ -23,6 +23,7 @@ import { prepareOutputDir } from '../engine/report/output-dir.js';
 import { METADATA_FILE, outputMetadata } from '../engine/report/metadata.js';
 import { outputFailure } from './outputs.js';
 import { VERSION } from './version.js';
+import { formatNumber } from '../engine/text/numbers.js';
 
 /** Options of `greenwave compare`. */
 export interface CompareCommandOptions {
@@ -35,7 +36,7 @@ export interface CompareCommandOptions {
   debug?: boolean;
 }
 
-const fmt = (v: number, digits = 1): string => (Number.isFinite(v) ? v.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-');
+const fmt = (v: number, digits = 1): string => formatNumber(v, digits);
 
 /** `greenwave compare`; resolves to the exit code. */
 export async function compareCommand(baseFile: string, variantFiles: readonly string[], options: CompareCommandOptions): Promise<number> {

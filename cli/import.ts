@@ -20,6 +20,7 @@ import { checkImportRanges } from '../engine/io/ranges.js';
 import type { ImportFormat, ImportResult } from '../engine/io/types.js';
 import { LIMITS } from '../engine/limits.js';
 import { ensureDirectory, shownPath, writeFileAtomic } from '../engine/text/atomic-file.js';
+import { formatNumber } from '../engine/text/numbers.js';
 
 /** Options of `greenwave import`. */
 export interface ImportCommandOptions {
@@ -105,7 +106,7 @@ export function importSummary(result: ImportResult, out: string, doc: { name?: u
   const lines: string[] = [];
   lines.push(`imported ${IMPORT_FORMAT_NAMES[result.format]}: ${result.files.join(', ')}`);
   const width = Math.max(...result.counts.map((c) => c.label.length), 10);
-  for (const c of result.counts) lines.push(`  ${c.label.padEnd(width)}  ${c.count.toLocaleString('en')}`);
+  for (const c of result.counts) lines.push(`  ${c.label.padEnd(width)}  ${formatNumber(c.count)}`);
   if (result.warnings.length > 0) {
     lines.push('', `warnings (${result.warnings.length}):`);
     for (const w of result.warnings.slice(0, SHOWN_WARNINGS)) {

@@ -8,10 +8,11 @@ import type { PlanControl } from './optimise-budget.js';
 import type { CompiledNetwork } from '../engine/network/compiled.js';
 import type { SignalProgramSpec } from '../engine/signals/program.js';
 import { clearanceShortfalls, type SafetyOptions } from '../engine/signals/safety.js';
+import { formatNumber } from '../engine/text/numbers.js';
 
 /** `v` with `digits` decimals and thousands separators; "-" when not finite. */
 export function fmt(v: number, digits = 1): string {
-  return Number.isFinite(v) ? v.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';
+  return formatNumber(v, digits);
 }
 
 /** The comparison as an aligned text table (mean ± 95% CI per metric), with the junctions' HCM level of service per plan. */

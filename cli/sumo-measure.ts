@@ -28,6 +28,7 @@ import { writeFileAtomic } from '../engine/text/atomic-file.js';
 import type { SumoRunResult } from '../engine/io/sumo/run-sumo.js';
 import type { SumoTarget } from './sumo-target.js';
 import { planAdditionalXml } from './sumo-plan-files.js';
+import { formatNumber } from '../engine/text/numbers.js';
 
 /** A plan to measure: programs and control, or none for the network's own programs. */
 export interface MeasuredPlan {
@@ -145,8 +146,7 @@ export function verification(predicted: Comparison, measured: readonly PlanMeasu
 }
 
 function fmt(v: number | null | undefined, digits = 1): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '-';
-  return v.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return v === null || v === undefined ? '-' : formatNumber(v, digits);
 }
 
 /** The verification as a text table. */

@@ -8,6 +8,7 @@ import { GreenwaveError } from '../engine/errors.js';
 import { buildScenario, type BuiltScenario } from '../engine/scenario/build.js';
 import { loadScenario } from '../engine/scenario/load.js';
 import type { Stopwatch } from './timing.js';
+import { formatNumber } from '../engine/text/numbers.js';
 
 /** A user mistake (GreenwaveError): its message on stderr (and stack with --debug), exit code 2; anything else is rethrown. */
 export function userError(error: unknown, debug: boolean): number {
@@ -45,7 +46,7 @@ export async function validateCommand(file: string, options: LoadCommandOptions 
   try {
     const built = await loadAndBuild(file, options);
     const net = built.compiled;
-    process.stdout.write(`${file}: ok — "${built.scenario.name}": ${net.junctionCount} junctions, ${net.linkCount} links, ${net.movementCount} movements, ${built.trips.count.toLocaleString('en')} trips (seed ${built.seeds[0]})\n`);
+    process.stdout.write(`${file}: ok — "${built.scenario.name}": ${net.junctionCount} junctions, ${net.linkCount} links, ${net.movementCount} movements, ${formatNumber(built.trips.count)} trips (seed ${built.seeds[0]})\n`);
     return 0;
   } catch (error) {
     return userError(error, false);

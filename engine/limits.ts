@@ -111,6 +111,16 @@ export const LIMITS = {
   share: { min: 0, max: 1 },
   /** Start-up lost time at the beginning of a green, s. */
   startUpLostS: { min: 0, max: 10, whyMax: 'start-up lost times are a few seconds (HCM\'s default 2 s)' },
+  /** Time gap a minor vehicle keeps before a foe at a priority junction (SUMO's jmTimegapMinor), s. */
+  timegapS: { min: 0, max: 10, whyMax: 'a driver keeps a time gap of a second or two before a foe (SUMO\'s default 1 s)' },
+  /** Wait after which a driver's impatience has grown by 1 (SUMO's --time-to-impatience), s. */
+  timeToImpatienceS: { min: 0, max: DAY_S, whyMax: 'from 0 (never grows) to a day' },
+  /** Vehicle length, m. */
+  vehicleLengthM: { min: 0, minExclusive: true, max: 30, whyMax: 'a road vehicle is at most about 30 m long (a road train is longer, but not a class for a street network)' },
+  /** Width of one lane, m. */
+  laneWidthM: { min: 0, minExclusive: true, max: 10, whyMax: 'a lane is at most a few metres wide' },
+  /** Corner radius of a junction, m. */
+  junctionRadiusM: { min: 0, max: 100, whyMax: 'a junction corner radius is at most some tens of metres' },
   /** Wait that counts as a stop, s. */
   stopThresholdS: { min: 0, max: 3600, whyMax: 'a stop is counted after at most an hour of waiting' },
   /** Metrics time-series interval, s. */

@@ -20,6 +20,7 @@
 import type { DemandSpec } from '../demand/demand.js';
 import type { MovementRef, SignalProgramSpec } from '../signals/program.js';
 import { DEFAULT_JAM_SPACING, DEFAULT_SATURATION_FLOW } from '../network/types.js';
+import type { GapAcceptance } from '../sim/gap-acceptance.js';
 import type { ImportResult } from './types.js';
 
 /** Options of {@link scenarioDocument}. */
@@ -71,6 +72,15 @@ export function scenarioName(text: string): string {
 
 /** File names that say nothing about the place: the folder names the scenario instead. */
 const GENERIC_NAMES = new Set(['config', 'roadnet', 'flow', 'net', 'network', 'map', 'scenario', 'osm', 'routes']);
+
+/** The `gapAcceptance` entry of a scenario's vehicle class for an imported class's model (none when the import brings none). */
+function gapAcceptanceDoc(gap: GapAcceptance | undefined): { gapAcceptance?: object } {
+  if (gap === undefined) return {};
+  if (gap.model === 'hcm') return { gapAcceptance: { model: 'hcm' } };
+  const { timegapMinor, length, laneWidth, junctionRadius, impatience, timeToImpatience } = gap;
+  const fields = { timegapMinorS: timegapMinor, lengthM: length, laneWidthM: laneWidth, junctionRadiusM: junctionRadius, impatience, timeToImpatienceS: timeToImpatience };
+  return { gapAcceptance: { model: 'sumo', ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) } };
+}
 
 function defaultName(result: ImportResult): string {
   const first = result.files[0];
@@ -224,7 +234,7 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
       startS: start,
       endS: end,
       ...(result.vehicle === undefined || options.reference !== undefined ? {} : {
-        vehicle: { accelMS2: result.vehicle.accel, decelMS2: result.vehicle.decel, sigma: result.vehicle.sigma, startLoss: result.vehicle.startLoss, startUpLostS: result.vehicle.startUpLost, ...(result.vehicle.speedDev === undefined ? {} : { speedDev: result.vehicle.speedDev }) },
+        vehicle: { accelMS2: result.vehicle.accel, decelMS2: result.vehicle.decel, sigma: result.vehicle.sigma, startLoss: result.vehicle.startLoss, startUpLostS: result.vehicle.startUpLost, ...(result.vehicle.speedDev === undefined ? {} : { speedDev: result.vehicle.speedDev }), ...gapAcceptanceDoc(result.vehicle.gapAcceptance) },
       }),
     },
   };

@@ -44,7 +44,7 @@ const HEADER_INTS = 16;
 /** Numeric codes of junction control in `junctionControl`. */
 export const CONTROL_CODE: Readonly<Record<JunctionControl, number>> = { uncontrolled: 0, priority: 1, signal: 2 };
 /** Codes of `movementRightOfWay`: 0 when the source states none (derived from the major road). */
-export const RIGHT_OF_WAY_CODE: Readonly<Record<RightOfWay, number>> = { major: 1, minor: 2 };
+export const RIGHT_OF_WAY_CODE: Readonly<Record<RightOfWay, number>> = { major: 1, minor: 2, stop: 3 };
 /** Inverse of {@link CONTROL_CODE}. */
 export const CONTROL_KINDS: readonly JunctionControl[] = ['uncontrolled', 'priority', 'signal'];
 

@@ -218,8 +218,8 @@ export class RoadNetwork {
     const turn = classifyTurn(j1.x - j0.x, j1.y - j0.y, j2.x - j1.x, j2.y - j1.y, b.to === a.from);
     const movement: Movement = { from: a.id, to: b.id, lanes, turn };
     if (spec.rightOfWay !== undefined) {
-      if (spec.rightOfWay !== 'major' && spec.rightOfWay !== 'minor') {
-        throw new NetworkError('movement', key, 'rightOfWay', `must be "major" or "minor", got ${JSON.stringify(spec.rightOfWay)}`);
+      if (spec.rightOfWay !== 'major' && spec.rightOfWay !== 'minor' && spec.rightOfWay !== 'stop') {
+        throw new NetworkError('movement', key, 'rightOfWay', `must be "major", "minor" or "stop", got ${JSON.stringify(spec.rightOfWay)}`);
       }
       movement.rightOfWay = spec.rightOfWay;
     }

@@ -83,7 +83,8 @@ export interface MovementSpec {
   lanes?: readonly number[];
   /**
    * Right of way at an unsignalised priority junction, as the source states it (SUMO
-   * connection state `M` = major; `m`, `s` = minor): a minor movement yields to the
+   * connection state `M` = major; `m` = minor, a yield; `s` = stop, a minor movement
+   * whose vehicles must halt before they may go): a minor movement yields to the
    * major movements of the junction's other approaches. Default: derived from the
    * junction's major road (see {@link LinkSpec.priority}). Ignored at signals.
    */
@@ -91,7 +92,7 @@ export interface MovementSpec {
 }
 
 /** Explicit right of way of a movement at a priority junction. */
-export type RightOfWay = 'major' | 'minor';
+export type RightOfWay = 'major' | 'minor' | 'stop';
 
 /** A junction as stored, with defaults applied. */
 export interface Junction extends Required<Omit<JunctionSpec, 'lon' | 'lat'>> {

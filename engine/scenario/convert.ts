@@ -12,6 +12,7 @@ import type { MovementRef, ProgramControl } from '../signals/program.js';
 import type { JunctionSafety, SafetyOptions } from '../signals/safety.js';
 import type { NetworkChange } from './network-changes.js';
 import type { VehicleModel } from '../sim/losses.js';
+import type { GapAcceptance } from '../sim/gap-acceptance.js';
 import type { ImportResult } from '../io/types.js';
 import type { Locator, PathSegment } from '../text/position.js';
 import type { ScenarioProblem } from '../errors.js';
@@ -141,6 +142,12 @@ export function flowSpecs(flows: readonly ScenarioFlow[], start: number, end: nu
 }
 
 /** Copy of `record` without its undefined values. */
+/** A scenario's `simulation.vehicle.gapAcceptance` in the engine's units (unchanged: seconds and metres). */
+function gapAcceptanceOf(gap: NonNullable<NonNullable<ScenarioFile['simulation']['vehicle']>['gapAcceptance']> | undefined): GapAcceptance | undefined {
+  if (gap === undefined || gap.model === 'hcm') return gap;
+  return defined({ model: 'sumo' as const, timegapMinor: gap.timegapMinorS, length: gap.lengthM, laneWidth: gap.laneWidthM, junctionRadius: gap.junctionRadiusM, impatience: gap.impatience, timeToImpatience: gap.timeToImpatienceS });
+}
+
 function defined<T extends object>(record: T): T {
   const out: Record<string, unknown> = {};
   for (const key in record) if (record[key] !== undefined) out[key] = record[key];
@@ -250,7 +257,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     routingInterval: sim.routingIntervalS,
     rerouteShare: sim.rerouteShare,
     stopThreshold: sim.stopThresholdS,
-    vehicle: sim.vehicle === undefined ? undefined : defined({ accel: sim.vehicle.accelMS2, decel: sim.vehicle.decelMS2, sigma: sim.vehicle.sigma, startLoss: sim.vehicle.startLoss, startUpLost: sim.vehicle.startUpLostS, speedDev: sim.vehicle.speedDev }),
+    vehicle: sim.vehicle === undefined ? undefined : defined({ accel: sim.vehicle.accelMS2, decel: sim.vehicle.decelMS2, sigma: sim.vehicle.sigma, startLoss: sim.vehicle.startLoss, startUpLost: sim.vehicle.startUpLostS, speedDev: sim.vehicle.speedDev, gapAcceptance: gapAcceptanceOf(sim.vehicle.gapAcceptance) }),
     interval: sim.intervalS,
     routeChoice: sim.routeChoice,
     equilibrium: sim.equilibrium === undefined ? undefined : defined({

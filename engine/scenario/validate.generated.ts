@@ -47,9 +47,11 @@ const keys33 = new Set<string>(["walkSpeedMS","walkTimeS","junctions","clearance
 const keys34 = new Set<string>(["crossingWidthM","walkSpeedMS","walkTimeS","pedestrians","approachSpeedKmh","gradePercent","clearWidthM"]);
 const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","routeChoice","equilibrium","stopThresholdS","vehicle","intervalS"]);
 const keys36 = new Set<string>(["maxIterations","relativeGap","intervalS","slotS","gapCosts","costSmoothing"]);
-const keys37 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss","speedDev","startUpLostS"]);
-const refinement38 = REFINEMENTS.timePairs([{"name":"start","required":false},{"name":"end","required":true}]);
-const keys39 = new Set<string>(["dir","files"]);
+const keys37 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss","speedDev","startUpLostS","gapAcceptance"]);
+const keys38 = new Set<string>(["model"]);
+const keys39 = new Set<string>(["model","timegapMinorS","lengthM","laneWidthM","junctionRadiusM","impatience","timeToImpatienceS"]);
+const refinement40 = REFINEMENTS.timePairs([{"name":"start","required":false},{"name":"end","required":true}]);
+const keys41 = new Set<string>(["dir","files"]);
 
 function check4(x: unknown): boolean {
   const o = strict(x, keys3);
@@ -670,6 +672,39 @@ function check56(x: unknown): boolean {
   return true;
 }
 
+function check59(x: unknown): boolean {
+  const o = strict(x, keys38);
+  if (o === undefined) return false;
+  let v: unknown;
+  v = o["model"]; if (!((v === "hcm"))) return false;
+  return true;
+}
+
+function check60(x: unknown): boolean {
+  const o = strict(x, keys39);
+  if (o === undefined) return false;
+  let v: unknown;
+  v = o["model"]; if (!((v === "sumo"))) return false;
+  v = o["timegapMinorS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 10)) return false;
+  v = o["lengthM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 30)) return false;
+  v = o["laneWidthM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 10)) return false;
+  v = o["junctionRadiusM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100)) return false;
+  v = o["impatience"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
+  v = o["timeToImpatienceS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 86400)) return false;
+  return true;
+}
+
+function check58(x: unknown): boolean {
+  const { members, colons } = state;
+  const defaults = state.defaults.length;
+  const drops = state.drops.length;
+  if (check59(x)) return true;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
+  if (check60(x)) return true;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
+  return false;
+}
+
 function check57(x: unknown): boolean {
   const o = strict(x, keys37);
   if (o === undefined) return false;
@@ -680,6 +715,7 @@ function check57(x: unknown): boolean {
   v = o["startLoss"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   v = o["speedDev"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
   v = o["startUpLostS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 10)) return false;
+  v = o["gapAcceptance"]; if (v !== undefined && !(check58(v))) return false;
   return true;
 }
 
@@ -701,11 +737,11 @@ function check55(x: unknown): boolean {
   v = o["stopThresholdS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
   v = o["vehicle"]; if (v !== undefined && !(check57(v))) return false;
   v = o["intervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
-  state.failed = false; refinement38(o, sink); if (state.failed) return false;
+  state.failed = false; refinement40(o, sink); if (state.failed) return false;
   return true;
 }
 
-function check59(x: unknown): boolean {
+function check62(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i]; if (!((v === "summary.json" || v === "trips.csv" || v === "links.csv" || v === "junctions.csv" || v === "timeseries.csv" || v === "network.geojson" || v === "timing.csv" || v === "convergence.csv"))) return false;
@@ -713,12 +749,12 @@ function check59(x: unknown): boolean {
   return true;
 }
 
-function check58(x: unknown): boolean {
-  const o = strict(x, keys39);
+function check61(x: unknown): boolean {
+  const o = strict(x, keys41);
   if (o === undefined) return false;
   let v: unknown;
   v = o["dir"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["files"]; if (v !== undefined && !(check59(v))) return false;
+  v = o["files"]; if (v !== undefined && !(check62(v))) return false;
   return true;
 }
 
@@ -734,7 +770,7 @@ function check0(x: unknown): boolean {
   v = o["demand"]; if (!(check23(v))) return false;
   v = o["signals"]; if (v !== undefined && !(check37(v))) return false;
   v = o["simulation"]; if (!(check55(v))) return false;
-  v = o["outputs"]; if (v !== undefined && !(check58(v))) return false;
+  v = o["outputs"]; if (v !== undefined && !(check61(v))) return false;
   return true;
 }
 

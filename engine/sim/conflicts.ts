@@ -14,23 +14,41 @@
  *    movement yields to every movement of the major road's approaches.
  *  - Uncontrolled junctions: nobody yields (SUMO's "unregulated").
  *
- * Gap acceptance uses HCM 7th ed. (Exhibit 20-11/20-12) base critical headways
- * and follow-up headways for passenger cars: major far-side turn 4.1 s / 2.2 s;
- * minor near-side turn 6.2 s / 3.3 s; minor straight 6.5 s / 4.0 s; minor far-side
- * turn 7.1 s / 3.5 s. A permissive turn at a signal uses the major far-side values.
+ * Critical lags, follow-up headways and the time a passing vehicle occupies the
+ * junction come from the vehicle class's gap-acceptance model (gap-acceptance.ts:
+ * HCM 7th ed. by default, SUMO's rule for SUMO imports). A permissive turn at a
+ * signal uses HCM's major far-side values in both.
  */
 import { CONTROL_CODE, RIGHT_OF_WAY_CODE } from '../network/compiled.js';
 import type { CompiledNetwork } from '../network/compiled.js';
+import { laneCount } from '../network/lanes.js';
 import { TURN_CODE } from '../network/turns.js';
+import { HCM_GAPS, leaveTime, sumoGapParameters, type GapAcceptance } from './gap-acceptance.js';
 
 /** Conflict table: movement e yields to `conflicts[conflictOffsets[e] .. conflictOffsets[e+1])`. */
 export interface ConflictTable {
   conflictOffsets: Int32Array;
   conflicts: Int32Array;
-  /** Critical gap, s (0 for movements that never yield). */
+  /** Critical lag of a stopped (or refused) vehicle: least time to the next conflicting arrival it accepts, s (0 for movements that never yield). */
   criticalGap: Float64Array;
+  /** Crossing length L of each yielding movement whose vehicles may go rolling (SUMO model, yields), m; 0: always the stopped lag. */
+  rollingCrossing: Float64Array;
+  /** Vehicle length l of the class (SUMO model), m. */
+  vehicleLength: number;
+  /** Acceleration a of the class, m/s². */
+  accel: number;
   /** Follow-up headway between successive yielding vehicles, s. */
   followUp: Float64Array;
+  /** Time a vehicle of each movement occupies the junction after passing its stop line, s: a yielding foe waits it out (0 in the HCM model). */
+  clearTime: Float64Array;
+  /** Time a vehicle of each movement needs to stop from its approach speed, v / (2b), s: one farther away than that can still brake for an impatient driver. */
+  stopTime: Float64Array;
+  /** The class's base impatience, 0..1 (0 in the HCM model). */
+  impatience: number;
+  /** Wait at the head of a minor queue after which impatience reaches 1, s (Infinity: never grows; the HCM model). */
+  timeToImpatience: number;
+  /** Time gap a minor vehicle keeps after leaving before a conflicting arrival (included in the lags), s (0 in the HCM model). */
+  timegap: number;
   /** 1 where the movement yields whatever its signal shows (priority junctions), 0 otherwise. */
   alwaysYields: Uint8Array;
 }
@@ -41,15 +59,22 @@ function isFarSide(turn: number, left: boolean): boolean {
   return turn === TURN_CODE.uturn || (left ? turn === TURN_CODE.right : turn === TURN_CODE.left);
 }
 
-/** Build the conflict table of `net`. */
-export function buildConflicts(net: CompiledNetwork): ConflictTable {
+/**
+ * Build the conflict table of `net` for a vehicle class accelerating at `accel`
+ * and braking at `decel` (m/s²) with gap-acceptance model `gap` (default HCM).
+ */
+export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { model: 'hcm' }, accel = 2.6, decel = 4.5): ConflictTable {
   const k = net.movementCount;
   const left = net.drivingSide === 'left';
   const lists: number[][] = Array.from({ length: k }, () => []);
   const criticalGap = new Float64Array(k);
+  const rollingCrossing = new Float64Array(k);
   const followUp = new Float64Array(k);
+  const clearTime = new Float64Array(k);
+  const stopTime = new Float64Array(k);
   const alwaysYields = new Uint8Array(k);
-  const { junctionInOffsets, junctionInLinks, linkFrom, linkTo, linkPriority, junctionX, junctionY, movementOffsets, movementTurn, movementRightOfWay } = net;
+  const { junctionInOffsets, junctionInLinks, junctionOutOffsets, junctionOutLinks, linkFrom, linkTo, linkPriority, junctionX, junctionY, movementOffsets, movementTurn, movementRightOfWay } = net;
+  const sumo = gap.model === 'sumo' ? sumoGapParameters(gap) : undefined;
 
   const heading = (l: number): [number, number] => {
     const dx = junctionX[linkTo[l]] - junctionX[linkFrom[l]];
@@ -79,6 +104,38 @@ export function buildConflicts(net: CompiledNetwork): ConflictTable {
     return out;
   };
   const priorityMovements = (l: number): number[] => movementsOf(l).filter((e) => !isFarSide(movementTurn[e], left));
+  /**
+   * SUMO model: crossing length of the junction for vehicles from approach `a`, m:
+   * the lanes of the roads crossing its direction (in and out links more than 45
+   * degrees off it, halved: each road counted once from each side) x lane width,
+   * plus the corner radius on both sides.
+   */
+  const crossingLength = (a: number, laneWidth: number, radius: number): number => {
+    const j = linkTo[a];
+    const [ax, ay] = heading(a);
+    let lanes = 0;
+    const add = (l: number): void => {
+      const [bx, by] = heading(l);
+      if (Math.abs(ax * bx + ay * by) < Math.SQRT1_2) lanes += net.linkLanes[l];
+    };
+    for (let i = junctionInOffsets[j]; i < junctionInOffsets[j + 1]; i++) add(junctionInLinks[i]);
+    for (let i = junctionOutOffsets[j]; i < junctionOutOffsets[j + 1]; i++) add(junctionOutLinks[i]);
+    return (lanes / 2) * laneWidth + 2 * radius;
+  };
+  /** Gap parameters of a minor movement `e` at a priority junction: HCM's `hcm` pair, or SUMO's rule. */
+  const setMinor = (e: number, hcm: { criticalGap: number; followUp: number }): void => {
+    if (sumo === undefined) {
+      criticalGap[e] = hcm.criticalGap;
+      followUp[e] = hcm.followUp;
+      return;
+    }
+    const a = net.movementFrom[e];
+    const crossing = crossingLength(a, sumo.laneWidth, sumo.junctionRadius);
+    const vMax = net.linkSpeed[net.movementTo[e]];
+    criticalGap[e] = leaveTime(crossing, sumo.length, 0, vMax, accel) + sumo.timegapMinor;
+    if (movementRightOfWay[e] !== RIGHT_OF_WAY_CODE.stop) rollingCrossing[e] = crossing;
+    followUp[e] = 1 / (net.linkSaturationFlow[a] * laneCount(net.movementLaneMask[e]));
+  };
 
   for (let j = 0; j < net.junctionCount; j++) {
     const control = net.junctionControl[j];
@@ -90,8 +147,8 @@ export function buildConflicts(net: CompiledNetwork): ConflictTable {
       for (const a of approaches) {
         const opp = opposite(a, approaches);
         for (const e of movementsOf(a)) {
-          criticalGap[e] = 4.1;
-          followUp[e] = 2.2;
+          criticalGap[e] = HCM_GAPS.majorFarTurn.criticalGap;
+          followUp[e] = HCM_GAPS.majorFarTurn.followUp;
           if (opp >= 0) lists[e].push(...priorityMovements(opp));
         }
       }
@@ -119,7 +176,7 @@ export function buildConflicts(net: CompiledNetwork): ConflictTable {
     // road's straight and near-side movements, minor for everything else.
     const isMajor = (e: number): boolean => {
       const stated = movementRightOfWay[e];
-      if (stated !== 0) return stated === RIGHT_OF_WAY_CODE.major;
+      if (stated !== 0) return stated === RIGHT_OF_WAY_CODE.major; // minor and stop yield
       const a = net.movementFrom[e];
       return (a === majorA || a === majorB) && !isFarSide(movementTurn[e], left);
     };
@@ -131,29 +188,35 @@ export function buildConflicts(net: CompiledNetwork): ConflictTable {
         if (majorApproach.has(a)) {
           // A turn off the major road yields to the major movements of the other approaches.
           for (const b of approaches) if (b !== a) lists[e].push(...movementsOf(b).filter(isMajor));
-          criticalGap[e] = 4.1;
-          followUp[e] = 2.2;
+          setMinor(e, HCM_GAPS.majorFarTurn);
         } else {
           // A minor-road movement yields to every movement of the major road, its turns included.
           for (const b of majorApproach) lists[e].push(...movementsOf(b));
-          if (turn === TURN_CODE.straight) {
-            criticalGap[e] = 6.5;
-            followUp[e] = 4.0;
-          } else if (isFarSide(turn, left)) {
-            criticalGap[e] = 7.1;
-            followUp[e] = 3.5;
-          } else {
-            criticalGap[e] = 6.2;
-            followUp[e] = 3.3;
-          }
+          setMinor(e, turn === TURN_CODE.straight ? HCM_GAPS.minorStraight : isFarSide(turn, left) ? HCM_GAPS.minorFarTurn : HCM_GAPS.minorNearTurn);
         }
         if (lists[e].length > 0) alwaysYields[e] = 1;
       }
+    }
+  }
+  if (sumo !== undefined) {
+    // How long each vehicle occupies its junction after its stop line: (L + l) / v, SUMO's leaving time at the approach speed.
+    for (let e = 0; e < k; e++) {
+      const a = net.movementFrom[e];
+      if (net.junctionControl[linkTo[a]] !== CONTROL_CODE.priority) continue;
+      clearTime[e] = leaveTime(crossingLength(a, sumo.laneWidth, sumo.junctionRadius), sumo.length, net.linkSpeed[a], net.linkSpeed[net.movementTo[e]], accel);
+      stopTime[e] = net.linkSpeed[a] / (2 * decel);
     }
   }
   const conflictOffsets = new Int32Array(k + 1);
   for (let e = 0; e < k; e++) conflictOffsets[e + 1] = conflictOffsets[e] + lists[e].length;
   const conflicts = new Int32Array(conflictOffsets[k]);
   for (let e = 0; e < k; e++) conflicts.set(lists[e], conflictOffsets[e]);
-  return { conflictOffsets, conflicts, criticalGap, followUp, alwaysYields };
+  return {
+    conflictOffsets, conflicts, criticalGap, rollingCrossing, followUp, clearTime, stopTime, alwaysYields,
+    vehicleLength: sumo?.length ?? 0,
+    accel,
+    impatience: sumo?.impatience ?? 0,
+    timeToImpatience: sumo === undefined || sumo.timeToImpatience === 0 ? Infinity : sumo.timeToImpatience,
+    timegap: sumo?.timegapMinor ?? 0,
+  };
 }

@@ -60,6 +60,7 @@
  * import's saturation flow).
  */
 import { UsageError } from '../errors.js';
+import { checkGapAcceptance, type GapAcceptance } from './gap-acceptance.js';
 
 /** Car-following parameters of a vehicle class for the start-up and stop losses (SI units). */
 export interface VehicleModel {
@@ -75,6 +76,8 @@ export interface VehicleModel {
   startUpLost?: number;
   /** Standard deviation of the per-vehicle desired-speed factor (SUMO's vType `speedDev`, 0.1 for cars), dimensionless. Default 0: every vehicle at the link speed. */
   speedDev?: number;
+  /** Gap acceptance at unsignalised priority junctions (gap-acceptance.ts). Default HCM 7th ed.; SUMO imports bring SUMO's rule. */
+  gapAcceptance?: GapAcceptance;
 }
 
 /** Start-up lost time of SUMO's default car at a signal, s (measured with SUMO 1.15, see the file header). */
@@ -83,17 +86,18 @@ export const SUMO_START_UP_LOST = 1.1;
 /** SUMO's default `speedDev` of a passenger car (vType default `speedFactor` = normc(1, 0.1, 0.2, 2)). */
 export const SUMO_SPEED_DEV = 0.1;
 
-/** SUMO's default passenger car (vType DEFAULT_VEHTYPE, Krauss, speedDev 0.1): the class of SUMO imports. */
-export const SUMO_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0.5, startLoss: true, startUpLost: SUMO_START_UP_LOST, speedDev: SUMO_SPEED_DEV };
+/** SUMO's default passenger car (vType DEFAULT_VEHTYPE, Krauss, speedDev 0.1, SUMO's gap acceptance with its defaults): the class of SUMO imports. */
+export const SUMO_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0.5, startLoss: true, startUpLost: SUMO_START_UP_LOST, speedDev: SUMO_SPEED_DEV, gapAcceptance: { model: 'sumo' } };
 
 /**
  * greenwave's default class: SUMO's car with every driver at the link speed
  * (speedDev 0). The spread is SUMO's (imports bring it) but not yet the default:
  * with it the bundled macau-peninsula scenario (OSM, many one-lane links) moved
  * from 294.6 to 326.5 s mean travel time and 0.08 to 7.3 s departure delay,
- * which nothing has checked against a reference yet.
+ * which nothing has checked against a reference yet. Gap acceptance is HCM's
+ * (gap-acceptance.ts): the reference greenwave's priority junctions are verified against.
  */
-export const DEFAULT_VEHICLE_MODEL: Readonly<VehicleModel> = { ...SUMO_VEHICLE_MODEL, speedDev: 0 };
+export const DEFAULT_VEHICLE_MODEL: Readonly<VehicleModel> = { ...SUMO_VEHICLE_MODEL, speedDev: 0, gapAcceptance: { model: 'hcm' } };
 
 /**
  * SUMO's accelerations (for the halt rule) without any loss: the fluid model of
@@ -115,6 +119,7 @@ export function checkVehicleModel(model: VehicleModel, where: string): VehicleMo
   if (lost !== undefined && !(typeof lost === 'number' && Number.isFinite(lost) && lost >= 0)) throw new UsageError(`${where}.startUpLost must be a finite number of seconds >= 0, got ${String(lost)}`);
   const dev = model.speedDev;
   if (dev !== undefined && !(typeof dev === 'number' && dev >= 0 && dev <= 1)) throw new UsageError(`${where}.speedDev must be within [0, 1], got ${String(dev)}`);
+  if (model.gapAcceptance !== undefined) checkGapAcceptance(model.gapAcceptance, `${where}.gapAcceptance`);
   return model;
 }
 

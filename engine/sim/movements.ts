@@ -21,8 +21,10 @@
  *    blocked movements into a link are woken round-robin, so no approach is
  *    starved.
  *  - Yielding movements (permissive at signals, minor at priority junctions) go
- *    only when the next conflicting vehicle is at least the critical gap away
- *    (conflicts.ts), at the follow-up headway.
+ *    only when the next conflicting vehicle is at least the critical lag away and
+ *    the last one has cleared the junction (conflicts.ts, gap-acceptance.ts: the
+ *    vehicle class's model), at the follow-up headway. In the SUMO model a vehicle
+ *    that has not halted yet at a yield is still rolling and needs a shorter lag.
  *
  *  - A vehicle whose wait at the stop line reached the halt time of its class
  *    (v_in / (2b) + v_out / (2a), losses.ts) has halted: it is a stop, and it
@@ -38,6 +40,7 @@ import { laneCount } from '../network/lanes.js';
 import { SIGNAL_GREEN, SIGNAL_PERMISSIVE } from '../signals/controller.js';
 import { CMD_SERVICE, NONE as NO_VEHICLE } from './commands.js';
 import { buildConflicts, type ConflictTable } from './conflicts.js';
+import { leaveTime } from './gap-acceptance.js';
 import type { Links } from './links.js';
 import { greenStartLoss, haltWait, restartLoss, type VehicleModel } from './losses.js';
 import type { SimObserver } from './observer.js';
@@ -53,6 +56,8 @@ const QUEUED: number = VEHICLE_QUEUED;
 const SERVICE: number = CMD_SERVICE;
 /** Retry delay of a yielding movement whose conflicting vehicle is due at this very instant, s. */
 const MIN_RETRY = 0.01;
+/** How much later an impatient driver (impatience 1) takes a conflicting vehicle that could still stop to arrive, s (SUMO's arrival time when braking, MSVehicle: arrival + 30 s). */
+const IMPATIENCE_HORIZON = 30;
 
 /** Per-movement state of a run (struct of arrays). */
 export class Movements {
@@ -94,6 +99,8 @@ export class Movements {
   readonly conflicts: ConflictTable;
   /** Sums of queue lengths kept current for the controllers (queue-sums.ts): updated at every queue change. */
   readonly queueSums: QueueSums;
+  /** Last time each movement discharged a vehicle, s (-Infinity: never): yielding foes wait until it has cleared the junction. */
+  readonly lastPass: Float64Array;
 
   private readonly net: CompiledNetwork;
   private readonly links: Links;
@@ -144,7 +151,8 @@ export class Movements {
     this.signalised = new Uint8Array(net.linkCount);
     for (let l = 0; l < net.linkCount; l++) this.signalised[l] = net.junctionControl[net.linkTo[l]] === CONTROL_CODE.signal ? 1 : 0;
     this.wakeCursor = new Int32Array(net.linkCount);
-    this.conflicts = buildConflicts(net);
+    this.conflicts = buildConflicts(net, model.gapAcceptance, model.accel, model.decel);
+    this.lastPass = new Float64Array(k).fill(-Infinity);
   }
 
   /** Vehicle `v`, at the stop line of link `l` at `now` (s), queues for the movement to its next route link and is served if it can be. */
@@ -222,6 +230,7 @@ export class Movements {
     for (const o of this.observers) o.leave?.(v, a, e, now, halted);
     vehicles.routePos[v]++;
     links.enter(v, b, now, halted ? this.restartLoss[e] : 0, group);
+    this.lastPass[e] = now;
     nextFree[e] = now + (yields ? this.conflicts.followUp[e] : this.headway[e]);
     exitNextFree[a] = now + links.exitHeadway[a];
     if (queueLength[e] > 0) this.scheduleService(e, nextFree[e] > exitNextFree[a] ? nextFree[e] : exitNextFree[a]);
@@ -279,13 +288,23 @@ export class Movements {
   }
 
   /**
-   * Gap acceptance for a yielding movement: 0 (go now) when the next conflicting
-   * vehicle reaches the conflict no sooner than the critical gap from now, else the
-   * time to look again, s: the moment that vehicle passes (its stop-line event, or
-   * the discharge slot of a queued conflicting vehicle), so a gap is judged from its
-   * start, as the HCM potential-capacity model (HCM 6th ed., Eq. 20-38) assumes.
+   * Gap acceptance for a yielding movement: 0 (go now) when the last conflicting
+   * vehicle has cleared the junction (its passing plus its movement's clear time)
+   * and each next conflicting vehicle reaches the conflict no sooner than the
+   * critical lag from now, else the time to look again, s: when the junction
+   * clears, or the moment the next conflicting vehicle passes (its stop-line event,
+   * or the discharge slot of a queued conflicting vehicle), so a gap is judged from
+   * its start, as the HCM potential-capacity model (HCM 6th ed., Eq. 20-38) assumes.
    * Retrying any later lengthens every accepted gap: the old retry 0.1 s after the
    * passing cost 4% of the minor capacity at 1,400 veh/h conflicting.
+   *
+   * The lag is the stopped one once the head vehicle has halted (the kernel's halt
+   * rule, losses.ts); before that, at a yield in the SUMO model, the one for its
+   * rolling speed (gap-acceptance.ts). An impatient vehicle (SUMO model:
+   * impatience grows with its waiting time) counts a conflicting vehicle that
+   * could still stop as arriving up to `IMPATIENCE_HORIZON` later, as SUMO does
+   * (gap-acceptance.ts); when it forces its way in, the conflicting movements are
+   * held until it has left the junction (they brake for it).
    *
    * Same-time ordering: a stop-line event was scheduled when its vehicle entered the
    * link, before this retry, so at equal times it runs first and the retry sees the
@@ -297,29 +316,67 @@ export class Movements {
     const transitHead = this.links.transitHead;
     const exitNextFree = this.links.exitNextFree;
     const stopLineTime = this.vehicles.stopLineTime;
-    let nextConflict = Infinity;
+    const lastPass = this.lastPass;
+    const reached = stopLineTime[this.queueHead[e]];
+    let lag = c.criticalGap[e];
+    const crossing = c.rollingCrossing[e];
+    if (crossing > 0 && now - reached < this.haltWait[e]) {
+      // Not halted: still rolling at u = v (1 - sqrt(w / halt wait)) after a wait w (gap-acceptance.ts).
+      const u = net.linkSpeed[net.movementFrom[e]] * (1 - Math.sqrt((now - reached) / this.haltWait[e]));
+      lag = leaveTime(crossing, c.vehicleLength, u, net.linkSpeed[net.movementTo[e]], c.accel) + c.timegap;
+    }
+    let nextConflict = Infinity; // next conflicting arrival
+    let nextStoppable = Infinity; // next one still able to stop (at least its stop time away)
+    let cleared = -Infinity;
     for (let i = c.conflictOffsets[e], end = c.conflictOffsets[e + 1]; i < end; i++) {
       const other = c.conflicts[i];
       const oa = net.movementFrom[other];
+      const clear = lastPass[other] + c.clearTime[other];
+      if (clear > cleared) cleared = clear;
       if (this.signalised[oa] === 1) {
         const st = this.signal[other];
         if (st !== GREEN && st !== PERMISSIVE) continue;
       }
+      let arrival = Infinity;
       if (this.queueLength[other] > 0) {
         // A queue held by a full exit link does not move: look again a follow-up headway later.
         if (this.blocked[other] === 1) return now + c.followUp[e];
         // Its head passes at its next discharge slot.
-        let slot = this.nextFree[other] > exitNextFree[oa] ? this.nextFree[other] : exitNextFree[oa];
-        if (slot < now) slot = now;
-        if (slot < nextConflict) nextConflict = slot;
+        arrival = this.nextFree[other] > exitNextFree[oa] ? this.nextFree[other] : exitNextFree[oa];
+        if (arrival < now) arrival = now;
       }
       const head = transitHead[oa];
-      if (head !== NONE) {
-        const arrival = stopLineTime[head];
-        if (arrival < nextConflict) nextConflict = arrival;
+      if (head !== NONE && stopLineTime[head] < arrival) arrival = stopLineTime[head];
+      if (arrival - now >= c.stopTime[other]) {
+        if (arrival < nextStoppable) nextStoppable = arrival;
+      } else if (arrival < nextConflict) {
+        nextConflict = arrival;
       }
     }
-    if (nextConflict - now >= c.criticalGap[e]) return 0;
+    if (cleared > now) return cleared; // a conflicting vehicle is still on the junction
+    if (nextConflict - now >= lag) {
+      // Impatience (0 in the HCM model) after the head's wait since it reached the stop line, the vehicle
+      // ahead left or the junction last cleared (SUMO's waiting time restarts whenever the vehicle moves).
+      let since = reached > lastPass[e] ? reached : lastPass[e];
+      if (cleared > since) since = cleared;
+      let impatience = c.impatience + (now - since) / c.timeToImpatience;
+      if (impatience > 1) impatience = 1;
+      if (c.alwaysYields[e] === 0) impatience = 0; // permissive turns at signals: HCM's rule, no impatience
+      // A conflicting vehicle far enough to stop is taken as arriving up to IMPATIENCE_HORIZON later.
+      const slack = impatience * IMPATIENCE_HORIZON;
+      if (nextStoppable + slack - now >= lag) {
+        if (nextStoppable - now < lag) {
+          // Forced in: the conflicting vehicles brake, none passes before it has left the junction.
+          const leave = now + lag - c.timegap;
+          for (let i = c.conflictOffsets[e], end = c.conflictOffsets[e + 1]; i < end; i++) {
+            const other = c.conflicts[i];
+            if (this.nextFree[other] < leave) this.nextFree[other] = leave;
+          }
+        }
+        return 0;
+      }
+    }
+    if (nextStoppable < nextConflict) nextConflict = nextStoppable;
     // A conflicting vehicle due this very instant (its discharge pending at `now`): look again just after it.
     return nextConflict > now ? nextConflict : now + MIN_RETRY;
   }

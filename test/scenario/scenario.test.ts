@@ -84,6 +84,12 @@ describe('valid scenarios', () => {
     expect(withLost(0).phases[0].duration).toBe(15);
   });
 
+  it('buildScenario: simulation.vehicle.gapAcceptance reaches the run\'s vehicle class in SI units (SUMO\'s rule, fields named as in SUMO)', () => {
+    const built = build(variant('  endS: 1800\n', '  endS: 1800\n  vehicle: { gapAcceptance: { model: sumo, timegapMinorS: 1.5, lengthM: 7, timeToImpatienceS: 0 } }\n'));
+    expect(built.options.vehicle?.gapAcceptance).toEqual({ model: 'sumo', timegapMinor: 1.5, length: 7, timeToImpatience: 0 });
+    expect(build(variant('  endS: 1800\n', '  endS: 1800\n  vehicle: { gapAcceptance: { model: hcm } }\n')).options.vehicle?.gapAcceptance).toEqual({ model: 'hcm' });
+  });
+
   it('buildScenario: an inline network without movements gets every non-U-turn', () => {
     const built = build(BASE);
     expect(built.network.movementCount).toBe(2); // AB>BC and CB>BA at B; A and C are dead ends
@@ -151,6 +157,14 @@ describe('ScenarioError: broken scenarios', () => {
     const p = problemAt(problemsOf(() => load(text)), 'network.links[1].speedKmh');
     expect(p.message).toMatch(/missing required field/);
     expect(p).toMatchObject({ file: 'tiny.yaml', ...pos(text, '{ id: BC') }); // the link that lacks it
+  });
+
+  it('a bad gap-acceptance value: a negative timegapMinorS, and a SUMO field under the HCM model', () => {
+    const text = variant('  endS: 1800\n', '  endS: 1800\n  vehicle: { gapAcceptance: { model: sumo, timegapMinorS: -1 } }\n');
+    const p = problemAt(problemsOf(() => load(text)), 'simulation.vehicle.gapAcceptance.timegapMinorS');
+    expect(p).toMatchObject(pos(text, '-1'));
+    const hcm = variant('  endS: 1800\n', '  endS: 1800\n  vehicle: { gapAcceptance: { model: hcm, lengthM: 5 } }\n');
+    expect(problemsOf(() => load(hcm)).some((q) => q.path.startsWith('simulation.vehicle.gapAcceptance'))).toBe(true);
   });
 
   it('a wrong type: lanes: "two"', () => {

@@ -301,11 +301,11 @@ describe('permissive turns at signals', () => {
         { green: [{ from: 'NJ', to: 'JS' }, { from: 'SJ', to: 'JN' }], duration: 20, yellow: 3, allRed: 2 },
       ],
     }];
-    const turnerDelay = (opposingRate: number) => {
+    const turnerDelay = (opposingRate: number, vehicle = NO_LOSS_VEHICLE_MODEL) => {
       const flows = [{ id: 'turn', from: 'W', to: 'S', rate: 0.05, begin: 0, end: 3600, arrivals: 'poisson' as const }];
       if (opposingRate > 0) flows.push({ id: 'opp', from: 'E', to: 'W', rate: opposingRate, begin: 0, end: 3600, arrivals: 'poisson' as const });
       const trips = expandDemand(net, { flows }, createRandom(8));
-      const r = simulate(net, trips, { programs }, { end: 5400, seed: 8, vehicle: NO_LOSS_VEHICLE_MODEL });
+      const r = simulate(net, trips, { programs }, { end: 5400, seed: 8, vehicle });
       let sum = 0;
       let count = 0;
       for (let v = 0; v < trips.count; v++) if (trips.ids[v].startsWith('turn') && !Number.isNaN(r.trips.delay[v])) { sum += r.trips.delay[v]; count++; }
@@ -317,5 +317,7 @@ describe('permissive turns at signals', () => {
     // against 0.3 veh/s opposing, gaps of >= 4.1 s are scarce during green and delay grows.
     expect(alone).toBeLessThan(15);
     expect(opposed).toBeGreaterThan(alone + 5);
+    // A class with SUMO's gap acceptance, even fully impatient, turns permissively by HCM's rule (sim/gap-acceptance.ts).
+    expect(turnerDelay(0.3, { ...NO_LOSS_VEHICLE_MODEL, gapAcceptance: { model: 'sumo', impatience: 1 } })).toBe(opposed);
   });
 });

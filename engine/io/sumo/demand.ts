@@ -39,6 +39,7 @@ import { InputError } from '../../errors.js';
 import type { DemandSpec, FlowSpec, TripSpec } from '../../demand/demand.js';
 import { createRandom, type RandomStream } from '../../demand/random.js';
 import type { RoadNetwork } from '../../network/road-network.js';
+import { SUMO_GAP_DEFAULTS } from '../../sim/gap-acceptance.js';
 import { SUMO_VEHICLE_MODEL, type VehicleModel } from '../../sim/losses.js';
 import type { ImportCount, ImportWarning } from '../types.js';
 import type { SumoDemand, SumoDemandItem, SumoRoute, SumoVType } from './route-file.js';
@@ -70,10 +71,12 @@ export interface EdgeLookup {
   other: ReadonlySet<string>;
 }
 
-/** Mean of `value` over the demand's vehicle types, weighted by vehicle count (a flow by its expected count); `fallback` for SUMO's default type; undefined without demand. */
+/**
+ * Mean of `value` over the demand's vehicle types, weighted by vehicle count (a flow by its expected count);
+ * a vehicle without a type has SUMO's `DEFAULT_VEHTYPE` (as the file redefines it, if it does; else `value(undefined)`); undefined without demand.
+ */
 function typeMean(demand: SumoDemand, value: (t: SumoVType | undefined) => number): number | undefined {
-  const of = (type: string | undefined): number => {
-    if (type === undefined) return value(undefined);
+  const of = (type = 'DEFAULT_VEHTYPE'): number => {
     const t = demand.vTypes.get(type);
     if (t) return value(t);
     const members = demand.typeDistributions.get(type);
@@ -108,7 +111,9 @@ export function jamSpacingOf(demand: SumoDemand): number | undefined {
  * The demand's vehicle class for start-up and stop losses (sim/losses.ts):
  * accel, decel, sigma and speedDev averaged over the vehicles as `jamSpacingOf`
  * does, SUMO's defaults (2.6 m/s², 4.5 m/s², 0.5, 0.1) where a type does not set
- * them; the start-up lost time is the one measured for SUMO's default car.
+ * them; the start-up lost time is the one measured for SUMO's default car. Gap
+ * acceptance is SUMO's rule (sim/gap-acceptance.ts) with the mean vehicle length
+ * (default 5 m) and `jmTimegapMinor` (default 1 s).
  * Always SUMO's car at least (its speedDev 0.1 is not greenwave's default);
  * undefined only when the demand has no vehicles to average over.
  */
@@ -118,8 +123,10 @@ export function vehicleModelOf(demand: SumoDemand): VehicleModel | undefined {
   const b = typeMean(demand, (t) => t?.decel ?? decel);
   const s = typeMean(demand, (t) => t?.sigma ?? sigma);
   const dev = typeMean(demand, (t) => t?.speedDev ?? speedDev ?? 0);
-  if (a === undefined || b === undefined || s === undefined || dev === undefined) return undefined;
-  return { accel: a, decel: b, sigma: s, startLoss: true, startUpLost, speedDev: dev };
+  const length = typeMean(demand, (t) => t?.length ?? SUMO_GAP_DEFAULTS.length);
+  const timegapMinor = typeMean(demand, (t) => t?.jmTimegapMinor ?? SUMO_GAP_DEFAULTS.timegapMinor);
+  if (a === undefined || b === undefined || s === undefined || dev === undefined || length === undefined || timegapMinor === undefined) return undefined;
+  return { accel: a, decel: b, sigma: s, startLoss: true, startUpLost, speedDev: dev, gapAcceptance: { model: 'sumo', timegapMinor, length } };
 }
 
 function located(item: { file: string; line: number }): string {

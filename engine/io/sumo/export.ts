@@ -11,37 +11,9 @@
  *   Offsets are written modulo the cycle (SUMO and greenwave both take the
  *   offset as the time the first phase starts). Times are rounded to SUMO's
  *   millisecond resolution.
- * - With `options.control` `{ kind: 'actuated', gap?, detectorGap?, detectorDistance? }`
- *   it writes SUMO's gap-based actuated programs (SUMO docs, Simulation/Traffic_Lights,
- *   "Type 'actuated'"; behaviour read in MSActuatedTrafficLightLogic, checked in
- *   SUMO 1.15): `type="actuated"`; each green gets `minDur` = minGreen and `maxDur` =
- *   maxGreen (PHASE_DEFAULTS when absent) and `duration` clamped into them (SUMO uses
- *   it only for the first phase and the offset); yellow and all-red keep a fixed
- *   `duration`. `max-gap` = gap and `detector-gap` = detectorGap, greenwave's
- *   effective values (its defaults are SUMO's: 3 s and 2 s). SUMO bounds its own
- *   detector distance by `(min minDur / passing-time + 0.5) x 7.5 m`; greenwave has
- *   no such bound, so `passing-time` (which SUMO uses for nothing else but a warning)
- *   is lowered from SUMO's 1.9 s just enough that detectors stay at greenwave's
- *   min(detectorGap x speed, approach length). detectorDistance (metres, the same on
- *   every approach) has no per-tlLogic SUMO parameter: it becomes SUMO "custom
- *   detectors", an `inductionLoop` at max(0, lane length - distance) on every
- *   approach lane, named by `<param key="LANE" value="LOOP"/>` - exact, but only for
- *   networks `sumoNetXml` writes (lane ids `link_i`, same lengths); with a
- *   `signalIndex` (an imported SUMO network) it is refused. greenwave's actuated
- *   controller ignores the program offset and starts phase 0 when the run starts;
- *   SUMO 1.15 has no `offset="begin"`, so the offset is `options.begin` modulo the
- *   written cycle. Refused (`UsageError`): max-pressure (SUMO has no such tlLogic
- *   type) and `skipEmptyPhases` (NEMA skipping and rest-in-green, which SUMO would
- *   need `next` lists for). Where the two controllers still differ: SUMO has one
- *   detector per lane, used in a phase only if every link from that lane is green
- *   there (or a minor `g` under its rules), greenwave one per green or permissive
- *   movement; SUMO decides in whole time steps and, after a detection, extends by at
- *   least detector-gap minus the time since it (rounded up to whole seconds), while
- *   greenwave ends a green exactly `gap` after the last passage; on an approach
- *   shorter than the detector distance SUMO moves the detector onto a unique
- *   predecessor lane, greenwave puts it at the approach's upstream end (as SUMO
- *   does without a unique predecessor); `detector-gap` is still written with
- *   detectorDistance and then only sets SUMO's minimum extension.
+ * - With `options.control` `{ kind: 'actuated', ... }` it writes SUMO's gap-based
+ *   actuated programs: see export-actuated.ts for every mapping and where the
+ *   two controllers still differ.
  * - `sumoNetXml` writes a SUMO network without internal lanes (SUMO then moves
  *   vehicles across junctions in one step, as with `--no-internal-links`):
  *   straight lane shapes offset from the centre line on the driving side, one
@@ -56,13 +28,13 @@ import { UsageError } from '../../errors.js';
 import { compile } from '../../network/compile.js';
 import { CompiledNetwork, CONTROL_CODE } from '../../network/compiled.js';
 import type { RoadNetwork } from '../../network/road-network.js';
-import { TURN_KINDS } from '../../network/turns.js';
-import type { DrivingSide, JunctionControl, TurnKind } from '../../network/types.js';
+import type { JunctionControl, TurnKind } from '../../network/types.js';
 import type { ImportResult } from '../types.js';
 import { escapeXml } from '../xml.js';
-import { DEFAULT_ACTUATED_OPTIONS } from '../../signals/actuated.js';
 import { defaultProgram, PHASE_DEFAULTS, programToSpec, type SignalProgramSpec } from '../../signals/program.js';
 import type { SignalControl } from '../../signals/control.js';
+import { actuatedExport, actuatedParams, type ActuatedExport } from './export-actuated.js';
+import { approaches, sumoSeconds as seconds, viewOf } from './net-view.js';
 
 type SignalIndex = NonNullable<ImportResult['signalIndex']>;
 const Y = PHASE_DEFAULTS.yellow;
@@ -108,54 +80,6 @@ export interface SumoNetXmlOptions {
   laneWidth?: number;
 }
 
-/** A network, whichever layer it comes from, as plain lists in insertion order (shared with plain.ts). */
-export interface NetView {
-  side: DrivingSide;
-  junctions: { id: string; x: number; y: number; control: JunctionControl }[];
-  links: { id: string; from: string; to: string; lanes: number; length: number; speed: number; name?: string }[];
-  /** Per link index: its movements. */
-  movements: { to: string; lanes: number[]; turn: TurnKind }[][];
-}
-
-/** The network as a {@link NetView}. */
-export function viewOf(net: CompiledNetwork | RoadNetwork): NetView {
-  if (net instanceof CompiledNetwork) {
-    const junctions = Array.from({ length: net.junctionCount }, (_, j) => ({ id: net.junctionKey(j), x: net.junctionX[j], y: net.junctionY[j], control: net.control(j) }));
-    const links = Array.from({ length: net.linkCount }, (_, l) => ({
-      id: net.linkKey(l), from: net.junctionKey(net.linkFrom[l]), to: net.junctionKey(net.linkTo[l]), lanes: net.linkLanes[l], length: net.linkLength[l], speed: net.linkSpeed[l],
-      ...(net.linkName(l) === undefined ? {} : { name: net.linkName(l) as string }),
-    }));
-    const movements = links.map((_, l) => {
-      const list: NetView['movements'][number] = [];
-      for (let e = net.movementOffsets[l]; e < net.movementOffsets[l + 1]; e++) {
-        const lanes: number[] = [];
-        for (let b = 0; b < 32; b++) if ((net.movementLaneMask[e] >>> b) & 1) lanes.push(b);
-        list.push({ to: net.linkKey(net.movementTo[e]), lanes, turn: TURN_KINDS[net.movementTurn[e]] });
-      }
-      return list;
-    });
-    return { side: net.drivingSide, junctions, links, movements };
-  }
-  const links = net.links();
-  return {
-    side: net.drivingSide,
-    junctions: net.junctions().map((j) => ({ id: j.id, x: j.x, y: j.y, control: j.control })),
-    links: links.map((l) => ({ id: l.id, from: l.from, to: l.to, lanes: l.lanes, length: l.length, speed: l.speed, ...(l.name === undefined ? {} : { name: l.name }) })),
-    movements: links.map((l) => net.movementsFrom(l.id).map((m) => ({ to: m.to, lanes: [...m.lanes], turn: m.turn }))),
-  };
-}
-
-/** Approach links (indices into `view.links`) of each junction id, in link order. */
-export function approaches(view: NetView): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  view.links.forEach((l, i) => {
-    const list = out.get(l.to) ?? [];
-    list.push(i);
-    out.set(l.to, list);
-  });
-  return out;
-}
-
 /**
  * SUMO link indices for a network built in greenwave: each signalised junction
  * is its own traffic light (controller id = junction id), numbered over its
@@ -177,104 +101,6 @@ export function sumoSignalIndex(net: CompiledNetwork | RoadNetwork): SignalIndex
     index[j.id] = { controller: j.id, links };
   }
   return index;
-}
-
-/** Seconds at SUMO's millisecond resolution, without trailing zeros. */
-function seconds(t: number): string {
-  return String(Math.round(t * 1000) / 1000);
-}
-
-/** SUMO's vehicle length plus gap in its detector-placement bound, m (MSActuatedTrafficLightLogic DEFAULT_LENGTH_WITH_GAP). */
-const SUMO_LENGTH_WITH_GAP = 7.5;
-/** SUMO's default passing-time, s (MSActuatedTrafficLightLogic DEFAULT_PASSING_TIME). */
-const SUMO_PASSING_TIME = 1.9;
-
-/** What an actuated export needs: greenwave's effective controller settings and the network for the detectors. */
-interface ActuatedExport {
-  gap: number;
-  detectorGap: number;
-  /** m; with it every approach lane gets a custom induction loop. */
-  detectorDistance?: number;
-  /** SUMO run start, s. */
-  begin: number;
-  view: NetView;
-  into: Map<string, number[]>;
-}
-
-function positiveOption(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new UsageError(`tlLogicXml: options.control.${name} must be a finite number > 0, got ${String(value)}`);
-  }
-  return value;
-}
-
-/** The actuated settings of `control` (undefined for fixed time), refusing what SUMO cannot run. */
-function actuatedExport(control: SignalControl | undefined, begin: number | undefined, net: CompiledNetwork | RoadNetwork, imported: boolean): ActuatedExport | undefined {
-  if (control === undefined || control.kind === 'fixed') return undefined;
-  if (control.kind === 'max-pressure') {
-    throw new UsageError('tlLogicXml: max-pressure control cannot be written as a SUMO tlLogic (SUMO has no max-pressure type; its programs are static, actuated, delay_based, NEMA or off): export fixed-time or actuated control');
-  }
-  if (control.kind !== 'actuated') throw new UsageError(`tlLogicXml: options.control.kind must be "fixed", "actuated" or "max-pressure", got ${JSON.stringify((control as { kind: unknown }).kind)}`);
-  if (control.skipEmptyPhases === true) {
-    throw new UsageError('tlLogicXml: actuated control with skipEmptyPhases (NEMA phase skipping, rest in green) has no exact SUMO tlLogic equivalent here: export it without skipEmptyPhases');
-  }
-  const gap = positiveOption('gap', control.gap, DEFAULT_ACTUATED_OPTIONS.gap);
-  const detectorGap = positiveOption('detectorGap', control.detectorGap, DEFAULT_ACTUATED_OPTIONS.detectorGap);
-  const view = viewOf(net);
-  if (begin !== undefined && (typeof begin !== 'number' || !Number.isFinite(begin))) throw new UsageError(`tlLogicXml: options.begin must be a finite number of seconds, got ${String(begin)}`);
-  const out: ActuatedExport = { gap, detectorGap, view, into: approaches(view), begin: begin ?? 0 };
-  if (control.detectorDistance !== undefined) {
-    out.detectorDistance = positiveOption('detectorDistance', control.detectorDistance, 0);
-    if (imported) {
-      throw new UsageError(
-        'tlLogicXml: options.control.detectorDistance needs detectors at a distance in metres, written as SUMO induction loops on the approach lanes; ' +
-          'with a signalIndex (a network imported from SUMO) the SUMO lane ids and lengths are not known here: give detectorGap (seconds) instead',
-      );
-    }
-  }
-  return out;
-}
-
-/**
- * The `<param>`s of an actuated tlLogic for `junctions` (one SUMO traffic light)
- * and the custom induction loops it uses (with `detectorDistance`).
- * passing-time only bounds where SUMO places its own detectors
- * (`(minDur / passing-time + 0.5) x 7.5 m`) and when it warns that minDur is too
- * short to clear the vehicles between detector and stop line; greenwave has no
- * such bound, so it is lowered from SUMO's 1.9 s just enough that the bound
- * never moves a detector from greenwave's position (min(detectorGap x speed,
- * approach length)).
- */
-function actuatedParams(a: ActuatedExport, controller: string, programId: string, junctions: readonly string[], minMinDur: number): { params: string[]; loops: string[] } {
-  const params = [
-    `        <param key="max-gap" value="${seconds(a.gap)}"/>`,
-    `        <param key="detector-gap" value="${seconds(a.detectorGap)}"/>`,
-  ];
-  const loops: string[] = [];
-  let farthest = 0;
-  for (const j of junctions) {
-    for (const l of a.into.get(j) ?? []) {
-      const link = a.view.links[l];
-      if (a.view.movements[l].length === 0) continue;
-      const distance = Math.min(link.length, a.detectorDistance ?? a.detectorGap * link.speed);
-      farthest = Math.max(farthest, distance);
-      if (a.detectorDistance === undefined) continue;
-      // Same rounding as the lane length sumoNetXml writes, so the position lies on the lane.
-      const length = Number(link.length.toFixed(2));
-      const pos = Math.max(0, Math.floor((length - distance) * 100) / 100);
-      for (let i = 0; i < link.lanes; i++) {
-        const lane = `${link.id}_${i}`;
-        const id = `${controller}_${programId}_${lane}`;
-        loops.push(`    <inductionLoop id="${escapeXml(id)}" lane="${escapeXml(lane)}" pos="${pos.toFixed(2)}" period="3600" file="NUL"/>`);
-        params.push(`        <param key="${escapeXml(lane)}" value="${escapeXml(id)}"/>`);
-      }
-    }
-  }
-  const ratio = farthest / SUMO_LENGTH_WITH_GAP;
-  const passing = minMinDur > 0 && ratio > 0 ? Math.min(SUMO_PASSING_TIME, Math.floor((minMinDur / ratio) * 1000) / 1000) : SUMO_PASSING_TIME;
-  params.push(`        <param key="passing-time" value="${seconds(Math.max(passing, 0.001))}"/>`);
-  return { params, loops };
 }
 
 /**

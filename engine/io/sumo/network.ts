@@ -6,7 +6,7 @@
  *   `right_before_left`, `left_before_right`, `allway_stop`, `zipper` ->
  *   `priority` (greenwave has one priority rule: a major road, minor roads yield);
  *   SUMO's right of way is kept: each edge's `priority` becomes the link's rank, and
- *   at unsignalised junctions each connection's `state` (M major; m, s minor) the
+ *   at unsignalised junctions each connection's `state` (M major; m minor; s stop) the
  *   movement's `rightOfWay` (other states, such as `=` and `w`, leave greenwave's rule);
  *   everything else (`unregulated`, `dead_end`, rail, districts) -> `uncontrolled`.
  * - Each normal edge with at least one lane open to the chosen vehicle class
@@ -198,7 +198,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
   }
 
   // Connections: validate references, group lane pairs into movements.
-  interface Group { from: string; to: string; lanes: number; line: number; crossLength: number; crossTime: number; pairs: number; timed: boolean; dir?: string; major: number; minor: number }
+  interface Group { from: string; to: string; lanes: number; line: number; crossLength: number; crossTime: number; pairs: number; timed: boolean; dir?: string; major: number; minor: number; stop: number }
   const groups = new Map<string, Group>();
   const byEdge = new Map<string, Group[]>();
   const tlLinks = new Map<string, Map<number, TlLink[]>>();
@@ -226,7 +226,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     const key = `${c.from}>${c.to}`;
     let g = groups.get(key);
     if (!g) {
-      g = { from: c.from, to: c.to, lanes: 0, line: c.line, crossLength: 0, crossTime: 0, pairs: 0, timed: false, dir: c.dir, major: 0, minor: 0 };
+      g = { from: c.from, to: c.to, lanes: 0, line: c.line, crossLength: 0, crossTime: 0, pairs: 0, timed: false, dir: c.dir, major: 0, minor: 0, stop: 0 };
       groups.set(key, g);
       const list = byEdge.get(c.from) ?? [];
       list.push(g);
@@ -235,6 +235,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     g.lanes |= 1 << fromMap[c.fromLane];
     if (c.state === 'M') g.major++;
     else if (c.state === 'm' || c.state === 's') g.minor++;
+    if (c.state === 's') g.stop++;
     const [length, time] = crossing(net, c.via);
     g.crossLength += length;
     g.crossTime += time;
@@ -321,10 +322,11 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     const lanes: number[] = [];
     for (let b = 0; b < 32; b++) if ((g.lanes >>> b) & 1) lanes.push(b);
     // SUMO's right of way at unsignalised junctions (connection state): a movement is
-    // minor when any of its lane connections yields (m, s), major when all are M.
+    // minor when any of its lane connections yields (m, s), a stop when all of those
+    // are stops (s: halt first), major when all are M.
     const junction = edgeById.get(g.from)!.to;
-    const rightOfWay = tlJunctions.has(junction) ? undefined : g.minor > 0 ? 'minor' : g.major > 0 ? 'major' : undefined;
-    if (rightOfWay === 'minor' && g.major > 0) mixedRight++;
+    const rightOfWay = tlJunctions.has(junction) ? undefined : g.minor > 0 ? (g.stop === g.minor ? 'stop' : 'minor') : g.major > 0 ? 'major' : undefined;
+    if (rightOfWay !== undefined && rightOfWay !== 'major' && g.major > 0) mixedRight++;
     const movement = at(file, g.line, () => network.addMovement({ from: g.from, to: g.to, lanes, ...(rightOfWay ? { rightOfWay } : {}) }));
     const expected = g.dir === undefined ? undefined : SUMO_DIR[g.dir];
     if (expected !== undefined && expected !== movement.turn) {

@@ -36,7 +36,8 @@ import type { RoadNetwork } from '../../network/road-network.js';
 import type { DrivingSide } from '../../network/types.js';
 import { defaultProgram, programToSpec, type SignalProgramSpec } from '../../signals/program.js';
 import { escapeXml } from '../xml.js';
-import { approaches, sumoSignalIndex, tlLogicElements, viewOf } from './export.js';
+import { sumoSignalIndex, tlLogicElements } from './export.js';
+import { approaches, viewOf } from './net-view.js';
 
 /** The four plain-XML files of a network, as text. */
 export interface SumoPlainXml {

@@ -38,6 +38,8 @@ export interface SumoVType extends Located {
   sigma?: number;
   /** Spread of the desired-speed factor, if given (SUMO default 0.1 for cars): losses.ts. */
   speedDev?: number;
+  /** Junction-model time gap a minor vehicle keeps before a foe (`jmTimegapMinor`), s, if given (SUMO default 1): sim/gap-acceptance.ts. */
+  jmTimegapMinor?: number;
   /** Car-following attributes given that are not modelled (tau, speedFactor ...). */
   ignored: string[];
 }
@@ -183,6 +185,10 @@ async function readRouteFile(file: string, demand: SumoDemand): Promise<void> {
           if (a.optional('speedDev') !== undefined) {
             type.speedDev = a.number('speedDev', 0.1);
             if (!(type.speedDev >= 0 && type.speedDev <= 1)) throw a.error(`speedDev must be within [0, 1], got ${type.speedDev}`);
+          }
+          if (a.optional('jmTimegapMinor') !== undefined) {
+            type.jmTimegapMinor = a.number('jmTimegapMinor', 1);
+            if (!(type.jmTimegapMinor >= 0 && Number.isFinite(type.jmTimegapMinor))) throw a.error(`jmTimegapMinor must be a finite number of seconds >= 0, got ${type.jmTimegapMinor}`);
           }
           demand.vTypes.set(id, type);
           typeDistribution?.push(id);

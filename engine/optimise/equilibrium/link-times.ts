@@ -132,19 +132,20 @@ export class LinkTimeRecorder implements SimObserver {
   }
 
   private sampleMovement(vehicle: number, movement: number, time: number): void {
-    const first = this.intervalOf(this.enteredAt[vehicle]);
-    const c = first * this.M + movement;
-    this.moveSum[c] += time - this.enteredAt[vehicle];
-    this.moveCount[c]++;
-    this.span(this.moveSpan, this.M, movement, first, time);
+    this.sample(this.moveSum, this.moveCount, this.moveSpan, this.M, movement, vehicle, time);
   }
 
   private sampleArrival(vehicle: number, link: number, time: number): void {
+    this.sample(this.arriveSum, this.arriveCount, this.arriveSpan, this.m, link, vehicle, time);
+  }
+
+  /** One traversal of `id` (a movement or a link's arrivals; `per` ids an interval) by `vehicle`, ending at `time`: counted in the interval it entered. */
+  private sample(sums: Float64Array, counts: Float64Array, spans: Float64Array, per: number, id: number, vehicle: number, time: number): void {
     const first = this.intervalOf(this.enteredAt[vehicle]);
-    const c = first * this.m + link;
-    this.arriveSum[c] += time - this.enteredAt[vehicle];
-    this.arriveCount[c]++;
-    this.span(this.arriveSpan, this.m, link, first, time);
+    const c = first * per + id;
+    sums[c] += time - this.enteredAt[vehicle];
+    counts[c]++;
+    this.span(spans, per, id, first, time);
   }
 
   /** Intervals after `first` that started while the vehicle was on its link, up to `time`: it bounds what an entrant then would meet. */

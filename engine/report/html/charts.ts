@@ -14,6 +14,7 @@
 import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { html, type Html } from './escape.js';
 import type { CorridorFile } from './data.js';
+import { formatNumber } from '../../text/numbers.js';
 
 /** Seconds since midnight as h:mm (hours may pass 24). */
 export function clock(seconds: number): string {
@@ -32,19 +33,9 @@ export function timeTicks(domain: readonly [number, number], count = 7): number[
   return out;
 }
 
-/**
- * A number for a label: `digits` decimals, thousands grouped with commas; '–'
- * when not finite. (Hand-rolled: `toLocaleString` is ~50x slower, which counts
- * on a 10,000-link map.)
- */
+/** A number for a label: `digits` decimals, thousands grouped with commas; '–' when not finite. */
 export function num(value: number, digits = 1): string {
-  if (!Number.isFinite(value)) return '–';
-  const fixed = Math.abs(value).toFixed(digits);
-  const dot = fixed.indexOf('.');
-  const whole = dot < 0 ? fixed : fixed.slice(0, dot);
-  const grouped = whole.length > 3 ? whole.replace(/\B(?=(\d{3})+$)/g, ',') : whole;
-  const sign = value < 0 && Number(fixed) !== 0 ? '-' : '';
-  return sign + grouped + (dot < 0 ? '' : fixed.slice(dot));
+  return formatNumber(value, digits, '–');
 }
 
 const r = (v: number): number => Math.round(v * 10) / 10;

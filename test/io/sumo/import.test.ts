@@ -217,6 +217,19 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
     expect(r.vehicle!.sigma).toBeCloseTo((0.3 + 0.5 * 154) / 155, 12);
     expect(r.vehicle!.decel).toBe(4.5);
     expect(r.vehicle!.startLoss).toBe(true);
+    // Gap acceptance: SUMO's rule, with the mean vehicle length (car 4 m, bus 12 m, SUMO's 5 m for the other 153).
+    expect(r.vehicle!.gapAcceptance).toEqual({ model: 'sumo', timegapMinor: 1, length: expect.closeTo((4 + 12 + 5 * 153) / 155, 12) });
+  });
+
+  it('applies a redefined DEFAULT_VEHTYPE to vehicles without a type, jmTimegapMinor included', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'gw-vtype-'));
+    const rou = path.join(tmp, 'r.rou.xml');
+    const route = /<route id="r_ns" edges="([^"]+)"/.exec(readFileSync(fixture('cross.rou.xml'), 'utf8'))![1];
+    writeFileSync(rou, `<routes>\n  <vType id="DEFAULT_VEHTYPE" sigma="0" speedDev="0" length="4" jmTimegapMinor="2"/>\n  <vehicle id="a" depart="0"><route edges="${route}"/></vehicle>\n</routes>\n`);
+    const d = await importSumo({ net: fixture('cross.net.xml'), routes: [rou] });
+    expect(d.vehicle).toMatchObject({ sigma: 0, speedDev: 0, gapAcceptance: { model: 'sumo', timegapMinor: 2, length: 4 } });
+    writeFileSync(rou, `<routes>\n  <vType id="DEFAULT_VEHTYPE" jmTimegapMinor="-1"/>\n</routes>\n`);
+    await expect(importSumo({ net: fixture('cross.net.xml'), routes: [rou] })).rejects.toThrow(/r\.rou\.xml:2:.*jmTimegapMinor must be a finite number of seconds >= 0/);
   });
 
   it('draws distribution routes from a seeded stream: same seed same routes', async () => {

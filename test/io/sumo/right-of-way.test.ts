@@ -61,6 +61,24 @@ describe('importSumo: right of way at priority junctions', () => {
     expect(await yieldsOf(file, 'WC', 'CE')).toEqual([]);
   });
 
+  it('reads state "s" as a stop: a minor movement whose vehicles halt first (the stopped lag even on arrival in SUMO\'s gap model)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gw-row-'));
+    const file = path.join(dir, 'net.net.xml');
+    writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace(/(<connection from="SC"[^>]*?)state="m"/g, '$1state="s"'));
+    const r = await importSumo(file);
+    const rightOf = (from: string, to: string) => r.network.movementsFrom(from).find((m) => m.to === to)?.rightOfWay;
+    expect(rightOf('SC', 'CN')).toBe('stop');
+    expect(rightOf('NC', 'CS')).toBe('minor');
+    expect(await yieldsOf(file, 'SC', 'CN')).toEqual(['EC>CN', 'EC>CS', 'EC>CW', 'WC>CE', 'WC>CN', 'WC>CS']);
+    // SUMO's gap model: a yield may go rolling (its crossing length is kept), a stop never.
+    const net = compile(r.network);
+    const table = buildConflicts(net, { model: 'sumo' });
+    const e = (from: string, to: string) => net.movementBetween(net.linkIndex(from), net.linkIndex(to));
+    expect(table.rollingCrossing[e('SC', 'CN')]).toBe(0);
+    expect(table.rollingCrossing[e('NC', 'CS')]).toBeGreaterThan(0);
+    expect(table.criticalGap[e('SC', 'CN')]).toBe(table.criticalGap[e('NC', 'CS')]);
+  });
+
   it('without states or priorities falls back to greenwave\'s rule (lanes x speed, then link index)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gw-row-'));
     const file = path.join(dir, 'net.net.xml');

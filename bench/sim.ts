@@ -40,12 +40,13 @@ export const SIM_FLOORS = { grid10: 4, grid30: 5 };
 
 /**
  * CI floor of max-pressure against fixed time on the 10x10 case (fixed-time
- * time / max-pressure time): measured 0.60x on the 2-core development machine
- * (2026-12-06, load 3-5, the kernel keeping max-pressure's weights current as
- * queues change). Half of it, so load does not fail it: a max-pressure path
+ * time / max-pressure time): measured 0.54x in CI mode and 0.60x in-process on
+ * the 2-core development machine (2026-12-06, load 3-6), 0.45-0.49x once main's
+ * gap acceptance per vehicle class was merged (load 5-6, `npm test` running
+ * beside it). About half of it, so load does not fail it: a max-pressure path
  * twice as slow against fixed time does.
  */
-export const MAX_PRESSURE_FLOOR = 0.3;
+export const MAX_PRESSURE_FLOOR = 0.25;
 
 async function run(ctx: BenchContext): Promise<void> {
   const cases = [

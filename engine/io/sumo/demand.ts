@@ -138,6 +138,8 @@ export function resolveDemand(raw: SumoDemand, network: RoadNetwork, edges: Edge
   const warnings: ImportWarning[] = [];
   const skipped = new Map<string, number>(raw.skipped);
   const skip = (why: string, n = 1) => skipped.set(why, (skipped.get(why) ?? 0) + n);
+  /** Flows given as `probability` (SUMO: a Bernoulli draw each second), imported as Poisson flows of the same rate: kept, not skipped. */
+  let approximated = 0;
   const vClass = options.vClass ?? 'passenger';
   const begin = options.begin ?? 0;
   const end = options.end;
@@ -264,7 +266,7 @@ export function resolveDemand(raw: SumoDemand, network: RoadNetwork, edges: Edge
       skip('flows with no vehicles (number 0 or end <= begin)');
       continue;
     }
-    if (timing.approximated) skip('flows with probability (per-second Bernoulli read as Poisson)');
+    if (timing.approximated) approximated += 1;
     const windowed = windowFlow(timing.flow, begin, end);
     if (windowed.outside !== undefined) {
       skip(windowed.outside);
@@ -310,6 +312,7 @@ export function resolveDemand(raw: SumoDemand, network: RoadNetwork, edges: Edge
     { label: 'flows', count: flows.length },
   ];
   if (fromDistribution > 0) counts.push({ label: 'vehicles with a route drawn from a routeDistribution', count: fromDistribution });
+  if (approximated > 0) counts.push({ label: 'flows with probability, imported as Poisson flows of the same rate (SUMO draws each second)', count: approximated });
   for (const [why, count] of skipped) counts.push({ label: `skipped: ${why}`, count });
   for (const t of usedTypes) {
     const notes: string[] = [];

@@ -192,6 +192,9 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
     expect(byId.get('f_exp')).toMatchObject({ rate: 0.01, begin: 50, end: 150, arrivals: 'poisson' }); // begin/end from <interval>
     expect(byId.get('f_prob#0')).toMatchObject({ rate: 0.015, arrivals: 'poisson', route: ['WC', 'CE'] }); // distribution 3:1
     expect(byId.get('f_prob#1')).toMatchObject({ rate: 0.005, route: ['WC', 'CN'] });
+    // Kept (as Poisson), so counted as imported, not as skipped.
+    expect(all.counts).toContainEqual({ label: 'flows with probability, imported as Poisson flows of the same rate (SUMO draws each second)', count: 1 });
+    expect(all.counts.filter((c) => c.label.startsWith('skipped:') && c.label.includes('probability'))).toEqual([]);
     const table = expandDemand(compile(all.network), all.demand, createRandom(1));
     const departs = (prefix: string) => table.ids.flatMap((id, i) => (id.startsWith(prefix) ? [table.depart[i]] : [])).sort((a, b) => a - b);
     const vph = departs('f_vph.');

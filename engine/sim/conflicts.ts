@@ -17,13 +17,16 @@
  * Critical lags, follow-up headways and the time a passing vehicle occupies the
  * junction come from the vehicle class's gap-acceptance model (gap-acceptance.ts:
  * HCM 7th ed. by default, SUMO's rule for SUMO imports). A permissive turn at a
- * signal uses HCM's major far-side values in both.
+ * signal uses HCM's major far-side values in both. Permissive far-side turns at
+ * signals get a junction storage (junction-storage.ts): vehicles that wait inside
+ * the junction and leave when the permissive green ends.
  */
 import { CONTROL_CODE, RIGHT_OF_WAY_CODE } from '../network/compiled.js';
 import type { CompiledNetwork } from '../network/compiled.js';
 import { laneCount } from '../network/lanes.js';
 import { TURN_CODE } from '../network/turns.js';
 import { HCM_GAPS, leaveTime, sumoGapParameters, type GapAcceptance } from './gap-acceptance.js';
+import { HCM_SNEAKERS, sumoJunctionStorage } from './junction-storage.js';
 
 /** Conflict table: movement e yields to `conflicts[conflictOffsets[e] .. conflictOffsets[e+1])`. */
 export interface ConflictTable {
@@ -51,6 +54,8 @@ export interface ConflictTable {
   timegap: number;
   /** 1 where the movement yields whatever its signal shows (priority junctions), 0 otherwise. */
   alwaysYields: Uint8Array;
+  /** Junction storage of each far-side turn at a signal that yields when permissive, vehicles (all its lanes; junction-storage.ts); 0 elsewhere. */
+  storage: Uint8Array;
 }
 
 const OPPOSITE_COS = Math.cos((3 * Math.PI) / 4); // headings within 45 degrees of opposite
@@ -61,9 +66,11 @@ function isFarSide(turn: number, left: boolean): boolean {
 
 /**
  * Build the conflict table of `net` for a vehicle class accelerating at `accel`
- * and braking at `decel` (m/s²) with gap-acceptance model `gap` (default HCM).
+ * and braking at `decel` (m/s²) with gap-acceptance model `gap` (default HCM) and
+ * junction storage `storagePerLane` (vehicles per lane of a permissive far-side
+ * turn; default the model's: HCM's 2, SUMO's geometry estimate; junction-storage.ts).
  */
-export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { model: 'hcm' }, accel = 2.6, decel = 4.5): ConflictTable {
+export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { model: 'hcm' }, accel = 2.6, decel = 4.5, storagePerLane?: number): ConflictTable {
   const k = net.movementCount;
   const left = net.drivingSide === 'left';
   const lists: number[][] = Array.from({ length: k }, () => []);
@@ -73,6 +80,7 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
   const clearTime = new Float64Array(k);
   const stopTime = new Float64Array(k);
   const alwaysYields = new Uint8Array(k);
+  const storage = new Uint8Array(k);
   const { junctionInOffsets, junctionInLinks, junctionOutOffsets, junctionOutLinks, linkFrom, linkTo, linkPriority, junctionX, junctionY, movementOffsets, movementTurn, movementRightOfWay } = net;
   const sumo = gap.model === 'sumo' ? sumoGapParameters(gap) : undefined;
 
@@ -150,6 +158,10 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
           criticalGap[e] = HCM_GAPS.majorFarTurn.criticalGap;
           followUp[e] = HCM_GAPS.majorFarTurn.followUp;
           if (opp >= 0) lists[e].push(...priorityMovements(opp));
+          if (lists[e].length > 0 && isFarSide(movementTurn[e], left)) {
+            const perLane = storagePerLane ?? (sumo === undefined ? HCM_SNEAKERS : sumoJunctionStorage(crossingLength(a, sumo.laneWidth, sumo.junctionRadius), sumo.length));
+            storage[e] = Math.min(255, perLane * laneCount(net.movementLaneMask[e]));
+          }
         }
       }
       continue;
@@ -212,7 +224,7 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
   const conflicts = new Int32Array(conflictOffsets[k]);
   for (let e = 0; e < k; e++) conflicts.set(lists[e], conflictOffsets[e]);
   return {
-    conflictOffsets, conflicts, criticalGap, rollingCrossing, followUp, clearTime, stopTime, alwaysYields,
+    conflictOffsets, conflicts, criticalGap, rollingCrossing, followUp, clearTime, stopTime, alwaysYields, storage,
     vehicleLength: sumo?.length ?? 0,
     accel,
     impatience: sumo?.impatience ?? 0,

@@ -61,6 +61,7 @@
  */
 import { UsageError } from '../errors.js';
 import { checkGapAcceptance, type GapAcceptance } from './gap-acceptance.js';
+import { MAX_JUNCTION_STORAGE } from './junction-storage.js';
 
 /** Car-following parameters of a vehicle class for the start-up and stop losses (SI units). */
 export interface VehicleModel {
@@ -78,6 +79,8 @@ export interface VehicleModel {
   speedDev?: number;
   /** Gap acceptance at unsignalised priority junctions (gap-acceptance.ts). Default HCM 7th ed.; SUMO imports bring SUMO's rule. */
   gapAcceptance?: GapAcceptance;
+  /** Vehicles per lane of a permissive far-side turn at a signal that may wait inside the junction and leave when its green ends (junction-storage.ts). Default: HCM's 2 with HCM gap acceptance, SUMO's geometry estimate with SUMO's; 0: none. */
+  junctionStorage?: number;
 }
 
 /** Start-up lost time of SUMO's default car at a signal, s (measured with SUMO 1.15, see the file header). */
@@ -120,6 +123,10 @@ export function checkVehicleModel(model: VehicleModel, where: string): VehicleMo
   const dev = model.speedDev;
   if (dev !== undefined && !(typeof dev === 'number' && dev >= 0 && dev <= 1)) throw new UsageError(`${where}.speedDev must be within [0, 1], got ${String(dev)}`);
   if (model.gapAcceptance !== undefined) checkGapAcceptance(model.gapAcceptance, `${where}.gapAcceptance`);
+  const storage = model.junctionStorage;
+  if (storage !== undefined && !(Number.isInteger(storage) && storage >= 0 && storage <= MAX_JUNCTION_STORAGE)) {
+    throw new UsageError(`${where}.junctionStorage must be a whole number of vehicles per lane within [0, ${MAX_JUNCTION_STORAGE}], got ${String(storage)}`);
+  }
   return model;
 }
 

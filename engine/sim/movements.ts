@@ -25,6 +25,11 @@
  *    the last one has cleared the junction (conflicts.ts, gap-acceptance.ts: the
  *    vehicle class's model), at the follow-up headway. In the SUMO model a vehicle
  *    that has not halted yet at a yield is still rolling and needs a shorter lag.
+ *  - Junction storage ("sneakers", junction-storage.ts): when a permissive green
+ *    ends, up to S minus the vehicles that crossed in gaps during it of the
+ *    movement's queued vehicles still leave, once the opposing vehicles have
+ *    cleared, at the follow-up headway: a counter per movement (`sneakers`), set
+ *    to S when the green starts, counted down by each permissive discharge.
  *
  *  - A vehicle whose wait at the stop line reached the halt time of its class
  *    (v_in / (2b) + v_out / (2a), losses.ts) has halted: it is a stop, and it
@@ -77,8 +82,10 @@ export class Movements {
   readonly serviceAt: Float64Array;
   /** 1 while the movement waits for storage on its exit link. */
   readonly blocked: Uint8Array;
-  /** 1 while the movement's signal shows green or permissive, as last seen by the kernel. */
+  /** The movement's open signal state as last seen by the kernel: `SIGNAL_GREEN`, `SIGNAL_PERMISSIVE`, or 0 (closed). */
   readonly shownOpen: Uint8Array;
+  /** Vehicles the movement may still release from its junction storage (junction-storage.ts): S at the start of a green, less each permissive discharge; after a permissive green, the releases left. */
+  readonly sneakers: Uint8Array;
   /** Last time a vehicle reached the stop line to queue for the movement, s (for detectors of adaptive controllers). */
   readonly lastStopLine: Float64Array;
   /** Where each junction's movements start in `junctionMovements` (length junctions + 1). */
@@ -126,6 +133,7 @@ export class Movements {
     this.serviceAt = new Float64Array(k).fill(NaN);
     this.blocked = new Uint8Array(k);
     this.shownOpen = new Uint8Array(k);
+    this.sneakers = new Uint8Array(k);
     this.lastStopLine = new Float64Array(k).fill(-Infinity);
     this.haltWait = new Float64Array(k);
     this.restartLoss = new Float64Array(k);
@@ -151,7 +159,7 @@ export class Movements {
     this.signalised = new Uint8Array(net.linkCount);
     for (let l = 0; l < net.linkCount; l++) this.signalised[l] = net.junctionControl[net.linkTo[l]] === CONTROL_CODE.signal ? 1 : 0;
     this.wakeCursor = new Int32Array(net.linkCount);
-    this.conflicts = buildConflicts(net, model.gapAcceptance, model.accel, model.decel);
+    this.conflicts = buildConflicts(net, model.gapAcceptance, model.accel, model.decel, model.junctionStorage);
     this.lastPass = new Float64Array(k).fill(-Infinity);
   }
 
@@ -191,8 +199,9 @@ export class Movements {
     let yields = this.conflicts.alwaysYields[e] === 1;
     if (this.signalised[a] === 1) {
       const st = this.signal[e];
-      if (st !== GREEN && st !== PERMISSIVE) return; // woken by the next signal change
-      yields = st === PERMISSIVE;
+      // Closed: only releases from the junction storage after a permissive green, else woken by the next signal change.
+      if (st !== GREEN && st !== PERMISSIVE && this.sneakers[e] === 0) return;
+      yields = st !== GREEN;
     }
     const nextFree = this.nextFree;
     const exitNextFree = links.exitNextFree;
@@ -231,6 +240,7 @@ export class Movements {
     vehicles.routePos[v]++;
     links.enter(v, b, now, halted ? this.restartLoss[e] : 0, group);
     this.lastPass[e] = now;
+    if (yields && this.sneakers[e] > 0) this.sneakers[e]--;
     nextFree[e] = now + (yields ? this.conflicts.followUp[e] : this.headway[e]);
     exitNextFree[a] = now + links.exitHeadway[a];
     if (queueLength[e] > 0) this.scheduleService(e, nextFree[e] > exitNextFree[a] ? nextFree[e] : exitNextFree[a]);
@@ -258,12 +268,20 @@ export class Movements {
   /** Record which movements show green now, without serving (after the controllers' start). */
   showAll(): void {
     const signal = this.signal;
-    for (let e = 0; e < signal.length; e++) this.shownOpen[e] = signal[e] === GREEN || signal[e] === PERMISSIVE ? 1 : 0;
+    for (let e = 0; e < signal.length; e++) {
+      const open = signal[e] === GREEN || signal[e] === PERMISSIVE;
+      this.shownOpen[e] = open ? signal[e] : 0;
+      this.sneakers[e] = open ? this.conflicts.storage[e] : 0;
+    }
   }
 
-  /** The signal of junction `j` changed at `now` (s): centre the first slot of each new green, serve the queues. */
+  /**
+   * The signal of junction `j` changed at `now` (s): centre the first slot of each
+   * new green, arm the junction-storage release of each permissive green that
+   * ended (at most the vehicles queued now), serve the queues.
+   */
   show(j: number, now: number): void {
-    const { signal, shownOpen, nextFree, headway, queueLength, junctionMovements } = this;
+    const { signal, shownOpen, nextFree, headway, queueLength, junctionMovements, sneakers } = this;
     for (let p = this.junctionMovementOffsets[j], end = this.junctionMovementOffsets[j + 1]; p < end; p++) {
       const e = junctionMovements[p];
       const st = signal[e];
@@ -274,8 +292,13 @@ export class Movements {
         // s x (g - lost) vehicles as in the fluid model.
         const first = now + this.startUpLost + 0.5 * headway[e];
         if (nextFree[e] < first) nextFree[e] = first;
+        sneakers[e] = this.conflicts.storage[e];
+      } else if (!open && shownOpen[e] !== 0) {
+        // Green ended: after a permissive one, the vehicles queued now that the storage still holds leave (floor rule).
+        if (shownOpen[e] !== PERMISSIVE) sneakers[e] = 0;
+        else if (sneakers[e] > queueLength[e]) sneakers[e] = queueLength[e];
       }
-      shownOpen[e] = open ? 1 : 0;
+      shownOpen[e] = open ? st : 0;
       if (queueLength[e] > 0) this.serve(e, now);
     }
   }

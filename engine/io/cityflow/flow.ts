@@ -94,7 +94,7 @@ export function cityflowVehicleModel(entries: readonly CityflowFlowEntry[], dt: 
     decel += w * e.decel;
   }
   if (!(weight > 0 && accel > 0 && decel > 0)) return undefined;
-  return { accel: accel / weight, decel: decel / weight, sigma: 0, startLoss: false, startUpLost: 0, speedDev: 0 }; // CityFlow: every vehicle at its flow's maxSpeed
+  return { accel: accel / weight, decel: decel / weight, sigma: 0, startLoss: false, startUpLost: 0, speedDev: 0, junctionStorage: 0 }; // CityFlow: every vehicle at its flow's maxSpeed; no junction storage (not measured against CityFlow)
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * Known gap, recorded for the next session (issue 16): permissive left turns at
- * the end of their green ("sneakers"). Needs `sumo` and `netconvert`; skips with a
- * message otherwise.
+ * Permissive left turns at the end of their green ("sneakers", issue 16), greenwave
+ * against SUMO 1.15: the junction storage of engine/sim/junction-storage.ts. Needs
+ * `sumo` and `netconvert`; skips with a message otherwise.
  *
  * The case: a signalised crossroads of four two-way arms of 300 m at 13.89 m/s,
  * three lanes each way (lane 0 right + through, lane 1 through, lane 2 an
@@ -17,15 +17,11 @@
  * internal junction point (netconvert's internal lanes: 12.07 m here, room for
  * two vehicles), and those vehicles clear on yellow and red when the opposing
  * flow stops: measured 1.5 to 2.0 per cycle at Q >= 900 veh/h (the HCM's
- * "sneakers"). greenwave's kernel discharges a permissive movement only in gaps
- * and never on yellow or red, so its permissive left has a lower capacity at
- * high opposing flow. Measured (3 seeds) SUMO / greenwave: Q 900, L 200:
- * 164 / 146 veh/h; Q 1,200, L 200: 129 / 75 veh/h; Q 1,200, L 100: delay
- * 72 / 638 s. With netconvert --no-internal-links SUMO gives 124 and 79 veh/h.
- *
- * The expectations below are what the model should meet once it has an
- * end-of-green release; they fail today, so they are declared `it.fails`: remove
- * `.fails` when the mechanism lands.
+ * "sneakers"). Without a release at the end of the green (greenwave before the
+ * junction storage) greenwave measured (3 seeds) SUMO / greenwave: Q 1,200, L 200:
+ * 129 / 75 veh/h; Q 1,200, L 100: delay 72 / 638 s, as SUMO with netconvert
+ * --no-internal-links (82 and 79 veh/h). With the release (the SUMO import's
+ * storage estimate, 2 per lane here): 129 / 134 veh/h and 72 / 69 s.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -141,12 +137,12 @@ describe.skipIf(!HAS_SUMO)('permissive left turns at a fixed-time crossroads: gr
     expect(Math.abs(greenwave.delay / sumo.delay - 1)).toBeLessThan(0.3);
   });
 
-  it.fails('saturated permissive left (through 1,200, left 200 veh/h): throughput within 15% of SUMO\'s (sneakers clear at the end of the green) [known gap: fails today]', async () => {
+  it('saturated permissive left (through 1,200, left 200 veh/h): throughput within 15% of SUMO\'s (sneakers clear at the end of the green)', async () => {
     const { sumo, greenwave } = await measure(1200, 200);
     expect(Math.abs(greenwave.throughput / sumo.throughput - 1)).toBeLessThan(0.15);
   });
 
-  it.fails('heavy opposing flow, light left (through 1,200, left 100 veh/h): left delay within 50% of SUMO\'s [known gap: fails today]', async () => {
+  it('heavy opposing flow, light left (through 1,200, left 100 veh/h): left delay within 50% of SUMO\'s', async () => {
     const { sumo, greenwave } = await measure(1200, 100);
     expect(Math.abs(greenwave.delay / sumo.delay - 1)).toBeLessThan(0.5);
   });

@@ -90,6 +90,13 @@ describe('valid scenarios', () => {
     expect(build(variant('  endS: 1800\n', '  endS: 1800\n  vehicle: { gapAcceptance: { model: hcm } }\n')).options.vehicle?.gapAcceptance).toEqual({ model: 'hcm' });
   });
 
+  it('buildScenario: simulation.vehicle.junctionStorageVeh reaches the run\'s vehicle class; a fraction is a located error', () => {
+    expect(build(variant('  endS: 1800\n', '  endS: 1800\n  vehicle: { junctionStorageVeh: 0 }\n')).options.vehicle?.junctionStorage).toBe(0);
+    expect(build(variant('  endS: 1800\n', '  endS: 1800\n  vehicle: { junctionStorageVeh: 3 }\n')).options.vehicle?.junctionStorage).toBe(3);
+    const text = variant('  endS: 1800\n', '  endS: 1800\n  vehicle: { junctionStorageVeh: 2.5 }\n');
+    expect(problemAt(problemsOf(() => load(text)), 'simulation.vehicle.junctionStorageVeh')).toMatchObject(pos(text, '2.5'));
+  });
+
   it('buildScenario: an inline network without movements gets every non-U-turn', () => {
     const built = build(BASE);
     expect(built.network.movementCount).toBe(2); // AB>BC and CB>BA at B; A and C are dead ends

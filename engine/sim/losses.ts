@@ -60,8 +60,8 @@
  * import's saturation flow).
  */
 import { UsageError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import { checkGapAcceptance, type GapAcceptance } from './gap-acceptance.js';
-import { MAX_JUNCTION_STORAGE } from './junction-storage.js';
 
 /** Car-following parameters of a vehicle class for the start-up and stop losses (SI units). */
 export interface VehicleModel {
@@ -124,8 +124,9 @@ export function checkVehicleModel(model: VehicleModel, where: string): VehicleMo
   if (dev !== undefined && !(typeof dev === 'number' && dev >= 0 && dev <= 1)) throw new UsageError(`${where}.speedDev must be within [0, 1], got ${String(dev)}`);
   if (model.gapAcceptance !== undefined) checkGapAcceptance(model.gapAcceptance, `${where}.gapAcceptance`);
   const storage = model.junctionStorage;
-  if (storage !== undefined && !(Number.isInteger(storage) && storage >= 0 && storage <= MAX_JUNCTION_STORAGE)) {
-    throw new UsageError(`${where}.junctionStorage must be a whole number of vehicles per lane within [0, ${MAX_JUNCTION_STORAGE}], got ${String(storage)}`);
+  const maxStorage = LIMITS.junctionStorageVeh.max;
+  if (storage !== undefined && !(Number.isInteger(storage) && storage >= 0 && storage <= maxStorage)) {
+    throw new UsageError(`${where}.junctionStorage must be a whole number of vehicles per lane within [0, ${maxStorage}], got ${String(storage)}`);
   }
   return model;
 }

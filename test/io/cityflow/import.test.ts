@@ -213,7 +213,7 @@ describe('importCityflow: rules fixture', async () => {
   });
 
   it('brings a vehicle class without start-up or stop losses, with the vehicles\' usual accelerations for the halt rule', () => {
-    expect(result.vehicle).toEqual({ accel: 2, decel: 4.5, sigma: 0, startLoss: false, startUpLost: 0, speedDev: 0 });
+    expect(result.vehicle).toEqual({ accel: 2, decel: 4.5, sigma: 0, startLoss: false, startUpLost: 0, speedDev: 0, junctionStorage: 0 });
   });
 
   it('uses the mean vehicle spacing when vehicles differ, and lowers the saturation flow of roads too slow to discharge it', () => {

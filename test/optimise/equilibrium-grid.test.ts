@@ -57,16 +57,19 @@ describe('equilibrate on the bundled grid at twice its demand', () => {
 
   it('finds most of the gap with the cross-fitted gap while the assignment is still far off (4 iterations)', async () => {
     const early = (await gridAtTwiceDemand({ maxIterations: 4 })).iterations.at(-1)!;
-    expect(early.gap).toBeGreaterThan(0.1);
+    // Still far off: 9.1% (the end of 30 iterations: 1.7%); above 10% before permissive turns had junction storage.
+    expect(early.gap).toBeGreaterThan(0.05);
     expect(early.crossFitGap!).toBeGreaterThan(0.5 * early.gap);
     expect(early.crossFitGap!).toBeLessThanOrEqual(early.halfSampleGap!);
   }, 600_000);
 
-  it('on the newest costs: clears the free-flow gridlock, finishes every trip, lowers the gap below 2%, and shows the rest is sampling noise', async () => {
+  it('on the newest costs: from the free-flow routes\' queues, finishes every trip, lowers the gap below 2%, and shows the rest is sampling noise', async () => {
     const r = await gridAtTwiceDemand();
     const first = r.iterations[0];
     const last = r.iterations.at(-1)!;
-    expect(first.unfinished).toBeGreaterThan(0); // everyone on the free-flow fastest route: queues to the end
+    // Everyone on the free-flow fastest route: long queues, 239.8 s mean travel time against 163.8 s after 30 iterations.
+    // (Before permissive turns had junction storage, sim/junction-storage.ts, those routes gridlocked: 3,795 trips unfinished.)
+    expect(first.meanTravelTime).toBeGreaterThan(1.3 * last.meanTravelTime);
     expect(last.unfinished).toBe(0);
     expect(last.arrived).toBe(last.trips);
     expect(last.gap).toBeLessThan(0.02);

@@ -122,8 +122,9 @@ export class Controllers {
     if (queueLength[e] > 0 && (queueLength[e] * net.linkJamSpacing[a]) / lanes >= d) return now;
     const speed = net.linkSpeed[a];
     let last = lastStopLine[e] - d / speed;
-    // Vehicles still moving on the approach, in entry order: passage times ascend
-    // (d / speed before their stop-line time, which carries their losses).
+    // Vehicles still moving on the approach, in stop-line order: passage times ascend
+    // (d / speed before their stop-line time, which carries their losses; at the
+    // link speed, not their own, which keeps the order).
     const fromDetector = d / speed;
     const exit = net.movementTo[e];
     const routePool = this.vehicles.routePool;

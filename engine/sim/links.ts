@@ -24,8 +24,16 @@
  * ran. Results are bit for bit those of one command per release; the queue of
  * commands carries a release only where one can wake someone.
  *  - A vehicle entering link l reaches its stop line after the free-flow time
- *    length / speed, lengthened by dawdling and plus any start-up loss it carries
- *    (losses.ts); never before the vehicle ahead, so the transit list stays FIFO.
+ *    length / speed, lengthened by dawdling, divided by its desired-speed factor
+ *    f and plus any start-up loss it carries (losses.ts). On a one-lane link (or
+ *    when the class has no speed spread) never before the vehicle ahead: the
+ *    transit list is FIFO. On a link of several lanes, with a spread, faster
+ *    vehicles pass slower ones: each reaches the stop line at its own time and
+ *    enters the transit list in that order (`insertByArrival`, walking back from
+ *    the tail through `prev`, which exists only then: +4 bytes per vehicle). Either
+ *    way the list is in stop-line order, which its readers rely on (movements.ts
+ *    gap acceptance reads its head as the next arrival; controllers.ts scans it
+ *    for detector passages in ascending order).
  *  - The approach as a whole discharges at most one vehicle per 1 / (s x lanes)
  *    (`exitHeadway`, `exitNextFree`); trips enter their first link at the same
  *    rate (`insert`), while storage lasts.
@@ -70,7 +78,7 @@ export class Links {
   readonly exitHeadway: Float64Array;
   /** Earliest time the next vehicle may leave the link, s. */
   readonly exitNextFree: Float64Array;
-  /** First vehicle driving to the stop line (FIFO in entry order through `Vehicles.next`), or -1. */
+  /** First vehicle driving to the stop line (the list through `Vehicles.next` is in stop-line order: entry order where nobody overtakes), or -1. */
   readonly transitHead: Int32Array;
   /** Last vehicle driving to the stop line, or -1. */
   readonly transitTail: Int32Array;
@@ -118,8 +126,13 @@ export class Links {
   readonly driveTime: Float64Array;
   /** Start-up loss of a trip entering the link as its first, from standstill, s. */
   readonly departureLoss: Float64Array;
-  /** Latest stop-line time given to a vehicle on the link, s (keeps the transit list FIFO). */
+  /** Latest stop-line time given to a vehicle on the link, s (keeps the transit list FIFO where nobody overtakes). */
   readonly lastStopLine: Float64Array;
+
+  /** Whether vehicles pass slower ones on links of several lanes (the class spreads desired speeds: speedDev > 0). */
+  readonly overtake: boolean;
+  /** Per vehicle: the vehicle before it in its link's transit list, or -1 (only while `overtake`; empty otherwise). */
+  private readonly prev: Int32Array;
 
   private readonly vehicles: Vehicles;
   private readonly scheduler: Scheduler;
@@ -152,6 +165,8 @@ export class Links {
     this.driveTime = new Float64Array(m);
     this.departureLoss = new Float64Array(m);
     this.lastStopLine = new Float64Array(m).fill(-Infinity);
+    this.overtake = (model.speedDev ?? 0) > 0;
+    this.prev = new Int32Array(this.overtake ? vehicles.next.length : 0).fill(NONE);
     for (let l = 0; l < m; l++) {
       this.driveTime[l] = net.linkFreeFlowTime[l] * (1 + dawdleFactor(model, net.linkSpeed[l]));
       this.departureLoss[l] = departureLoss(model, net.linkSpeed[l]);
@@ -222,30 +237,61 @@ export class Links {
     vehicles.state[v] = MOVING;
     vehicles.link[v] = l;
     vehicles.enterTime[v] = now;
-    next[v] = NONE;
+    vehicles.lastMove = now;
+    for (const o of this.observers) o.enter?.(v, l, now);
     const tail = this.transitTail[l];
+    if (this.overtake && this.net.linkLanes[l] > 1) {
+      // Several lanes, desired speeds spread: each vehicle at its own speed, passing slower ones.
+      const reach = now + this.driveTime[l] / vehicles.speedFactor[v] + loss;
+      vehicles.stopLineTime[v] = reach;
+      if (reach > this.lastStopLine[l]) this.lastStopLine[l] = reach;
+      this.insertByArrival(v, l, reach, tail);
+      this.scheduler.schedule(reach, STOPLINE, v);
+      return;
+    }
+    next[v] = NONE;
+    if (this.overtake) this.prev[v] = tail;
     if (tail === NONE) this.transitHead[l] = v;
     else next[tail] = v;
     this.transitTail[l] = v;
-    vehicles.lastMove = now;
-    for (const o of this.observers) o.enter?.(v, l, now);
-    // Own desired speed only where nobody overtakes (one lane; losses.ts): a multi-lane FIFO link cannot let a fast vehicle pass.
-    let reach = now + (this.net.linkLanes[l] === 1 ? this.driveTime[l] / vehicles.speedFactor[v] : this.driveTime[l]) + loss;
+    // One lane (or no spread): nobody overtakes, never before the vehicle ahead (losses.ts).
+    let reach = now + this.driveTime[l] / vehicles.speedFactor[v] + loss;
     if (reach < this.lastStopLine[l]) reach = this.lastStopLine[l];
     this.lastStopLine[l] = reach;
     vehicles.stopLineTime[v] = reach;
     this.scheduler.schedule(reach, STOPLINE, v);
   }
 
+  /**
+   * Put vehicle `v`, reaching the stop line of link `l` at `reach` (s), into the
+   * link's transit list after every vehicle reaching it no later (ties keep entry
+   * order, as their stop-line commands do), walking back from `tail`.
+   */
+  private insertByArrival(v: number, l: number, reach: number, tail: number): void {
+    const next = this.vehicles.next;
+    const prev = this.prev;
+    const stopLineTime = this.vehicles.stopLineTime;
+    let after = tail;
+    while (after !== NONE && stopLineTime[after] > reach) after = prev[after];
+    prev[v] = after;
+    const before = after === NONE ? this.transitHead[l] : next[after];
+    next[v] = before;
+    if (after === NONE) this.transitHead[l] = v;
+    else next[after] = v;
+    if (before === NONE) this.transitTail[l] = v;
+    else prev[before] = v;
+  }
+
   /** Vehicle `v` reached the stop line of its link: take it off the transit list; returns the link. */
   reachStopLine(v: number): number {
     const next = this.vehicles.next;
     const l = this.vehicles.link[v];
-    // Same free-flow time for everyone on a link: arrivals at the stop line are FIFO.
+    // The transit list is in stop-line order (FIFO where nobody overtakes): its head arrives first.
     if (this.transitHead[l] !== v) throw new Error(`internal: vehicle ${v} reached the stop line of link ${l} out of order`);
     const head = next[v];
     this.transitHead[l] = head;
     if (head === NONE) this.transitTail[l] = NONE;
+    else if (this.overtake) this.prev[head] = NONE;
     next[v] = NONE;
     return l;
   }

@@ -42,11 +42,15 @@
  *    is the link's divided by f (delay counts from it, as SUMO's `timeLoss`).
  *    Nobody overtakes on a one-lane link, so a fast vehicle catches up with a
  *    slower one ahead and follows it: evenly spaced departures reach a junction
- *    bunched, in platoons with longer gaps between them. Only one-lane links
- *    apply f: on a link of several lanes SUMO's vehicles change lanes and keep
- *    their own speeds, which a FIFO link cannot represent without holding a fast
- *    vehicle behind every slow one (that doubled the grid10 Webster delay error,
- *    +5.6% -> +13%), so there every vehicle drives at the link speed. SUMO 1.15, one lane of
+ *    bunched, in platoons with longer gaps between them. On a link of several
+ *    lanes SUMO's vehicles change lanes and keep their own speeds, so there
+ *    each vehicle reaches the stop line at its own entry + free-flow time / f
+ *    (plus its losses), passing slower ones: the link's transit list is kept in
+ *    stop-line order, not entry order (links.ts). A FIFO there held fast
+ *    vehicles behind every slow one (grid10 Webster delay +13% vs SUMO). SUMO
+ *    1.15, two lanes of 800 m behind a signal: the travel times on the link
+ *    spread with a standard deviation of 6.3 s in SUMO and 6.6 s here (0.8 s
+ *    without the spread; test/io/sumo/platoons.test.ts). SUMO 1.15, one lane of
  *    500 m at 13.89 m/s, departures every 5.14 s, sigma 0: the headways at the
  *    junction have a standard deviation of 3.7 s (1 s to 22 s); greenwave without
  *    the spread keeps every headway at 5.14 s, which decides gap acceptance at

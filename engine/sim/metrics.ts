@@ -82,7 +82,7 @@ export interface MetricsOptions {
   interval?: number;
   /** Wait that counts as a stop, s. Default: a halt of the vehicle class counts (the kernel says which waits were halts). */
   stopThreshold?: number;
-  /** Desired-speed factor per vehicle (the kernel's, losses.ts): free-flow time on a one-lane link is the link's divided by it. Default 1. */
+  /** Desired-speed factor per vehicle (the kernel's, losses.ts): free-flow time on a link is the link's divided by it. Default 1. */
   speedFactor?: Float32Array;
 }
 
@@ -372,7 +372,7 @@ export class Metrics implements SimObserver {
   private completeLink(v: number, l: number, time: number): void {
     this.left[l]++;
     this.linkTime[l] += time - this.enteredAt[v];
-    this.freeFlow[v] += this.speedFactor === undefined || this.net.linkLanes[l] !== 1 ? this.net.linkFreeFlowTime[l] : this.net.linkFreeFlowTime[l] / this.speedFactor[v];
+    this.freeFlow[v] += this.speedFactor === undefined ? this.net.linkFreeFlowTime[l] : this.net.linkFreeFlowTime[l] / this.speedFactor[v];
     this.length[v] += this.net.linkLength[l];
     this.vehicleKm += this.net.linkLength[l] / 1000;
   }

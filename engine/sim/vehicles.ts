@@ -2,9 +2,9 @@
  * Vehicle sub-state of the kernel: per-vehicle arrays indexed by vehicle id (=
  * trip index), the pool of route links, and the run's vehicle tallies.
  *
- * A vehicle is in at most one FIFO at a time (its link's departure queue, its
- * link's transit list, or a movement's queue), so one `next` array links them
- * all; the FIFOs' heads and tails belong to links.ts and movements.ts. A route
+ * A vehicle is in at most one list at a time (its link's departure queue, its
+ * link's transit list in stop-line order, or a movement's queue), so one `next` array links them
+ * all; the lists' heads and tails belong to links.ts and movements.ts. A route
  * is a slice [routeStart, routeEnd) of `routePool`, `routePos` pointing at the
  * current link; a new route (departure or re-routing) is appended to the pool,
  * which grows by doubling (so read `routePool` afresh after `setRoute`).

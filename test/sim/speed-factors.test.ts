@@ -2,7 +2,9 @@
  * Desired-speed factors of a vehicle class (engine/sim/losses.ts, SUMO's
  * `speedFactor` = normc(1, speedDev, 0.2, 2)): the draws, and what the kernel does
  * with them: each vehicle drives a link in its free-flow time divided by its
- * factor, never overtaking (FIFO), and its delay counts from its own free-flow time.
+ * factor, never overtaking on a one-lane link (FIFO) and passing slower vehicles
+ * on a link of several lanes (stop-line order = arrival order), and its delay
+ * counts from its own free-flow time.
  */
 import { describe, expect, it } from 'vitest';
 import { compile, RoadNetwork } from '../../engine/network/index.js';
@@ -82,5 +84,70 @@ describe('kernel: vehicles at their own desired speed, no overtaking', () => {
     const times: number[] = [];
     simulate(net, trips, {}, { end: 2000, seed: 7, vehicle: { ...vehicle, speedDev: 0 }, attach: (sim) => sim.observe({ queue: (_v, _e, now) => { times.push(now); } }) });
     for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeCloseTo(5, 9);
+  });
+});
+
+describe('kernel: vehicles at their own desired speed, overtaking on two lanes', () => {
+  // The same road with two lanes each way: a faster vehicle passes a slower one.
+  const network = new RoadNetwork();
+  network.addJunction({ id: 'A', x: 0, y: 0 });
+  network.addJunction({ id: 'B', x: 1000, y: 0, control: 'uncontrolled' });
+  network.addJunction({ id: 'C', x: 1100, y: 0 });
+  network.addLink({ id: 'AB', from: 'A', to: 'B', speed: 13.89, lanes: 2 });
+  network.addLink({ id: 'BC', from: 'B', to: 'C', speed: 13.89, lanes: 2 });
+  network.addDefaultMovements();
+  const net = compile(network);
+  const vehicle = { ...NO_LOSS_VEHICLE_MODEL, speedDev: 0.1 };
+  const AB = net.linkIndex('AB');
+
+  /** Entry times on AB, stop-line arrivals on AB in the order they happen, speed factors and delays of one run. */
+  const run = (headway: number, seed: number, dev = 0.1) => {
+    const trips = expandDemand(net, { flows: [{ id: 'f', from: 'A', to: 'C', rate: 1 / headway, begin: 0, end: 1000, arrivals: 'uniform' }] }, createRandom(1));
+    const entered = new Float64Array(trips.count).fill(NaN);
+    const reached: Array<[number, number]> = [];
+    let factors: Float32Array = new Float32Array(0);
+    const r = simulate(net, trips, {}, {
+      end: 3000, seed, vehicle: { ...vehicle, speedDev: dev },
+      attach: (sim) => {
+        factors = sim.speedFactors;
+        sim.observe({
+          enter: (v, l, now) => { if (l === AB) entered[v] = now; },
+          queue: (v, e, now) => { if (net.movementFrom[e] === AB) reached.push([v, now]); },
+        });
+      },
+    });
+    return { trips, entered, reached, factors, r };
+  };
+
+  it('reaches the stop line at exactly entry + T / f, T the free-flow time, in order of those times (fast vehicles pass slow ones)', () => {
+    for (const headway of [5, 1.2]) {
+      const { trips, entered, reached, factors, r } = run(headway, 7);
+      expect(reached.length).toBe(trips.count);
+      const T = net.linkFreeFlowTime[AB];
+      let passed = 0;
+      for (let i = 0; i < reached.length; i++) {
+        const [v, t] = reached[i];
+        expect(t).toBeCloseTo(entered[v] + T / factors[v], 9);
+        if (i > 0) {
+          expect(t).toBeGreaterThanOrEqual(reached[i - 1][1]);
+          if (entered[v] < entered[reached[i - 1][0]]) passed++;
+        }
+        expect(r.trips.delay[v]).toBeGreaterThanOrEqual(-1e-9);
+      }
+      // Over 72 s of driving, factors 0.1 apart make 7 s: at 5 s headways some pass, at 1.2 s many.
+      expect(passed).toBeGreaterThan(headway > 2 ? 10 : trips.count / 4);
+    }
+  });
+
+  it('is deterministic for a seed, and with speedDev 0 nobody passes and every headway is kept', () => {
+    const a = run(1.2, 11);
+    const b = run(1.2, 11);
+    expect(b.reached).toEqual(a.reached);
+    expect(b.r.network).toEqual(a.r.network);
+    const flat = run(5, 11, 0);
+    for (let i = 1; i < flat.reached.length; i++) {
+      expect(flat.reached[i][1] - flat.reached[i - 1][1]).toBeCloseTo(5, 9);
+      expect(flat.reached[i][0]).toBeGreaterThan(flat.reached[i - 1][0]);
+    }
   });
 });

@@ -203,6 +203,11 @@ export class Links {
     this.ringCount = new Int32Array(m);
   }
 
+  /** Bytes of per-vehicle state held here: the transit list's back links (0 unless `overtake`). */
+  get vehicleBytes(): number {
+    return this.prev.byteLength;
+  }
+
   /** Lane group vehicle `v` takes on link `l` when its route position there is `pos`: its next movement's, or the link's exit group. */
   groupOf(v: number, l: number, pos: number): number {
     const vehicles = this.vehicles;

@@ -145,6 +145,9 @@ describe('kernel: vehicles at their own desired speed, overtaking on two lanes',
     expect(b.reached).toEqual(a.reached);
     expect(b.r.network).toEqual(a.r.network);
     const flat = run(5, 11, 0);
+    // The transit list's back links cost 4 bytes per vehicle, only with a spread.
+    expect(run(5, 11).r.bytesPerVehicle - flat.r.bytesPerVehicle).toBe(4);
+    expect(a.r.bytesPerVehicle).toBeLessThan(200);
     for (let i = 1; i < flat.reached.length; i++) {
       expect(flat.reached[i][1] - flat.reached[i - 1][1]).toBeCloseTo(5, 9);
       expect(flat.reached[i][0]).toBeGreaterThan(flat.reached[i - 1][0]);

@@ -16,13 +16,13 @@ import { describe, expect, it } from 'vitest';
 import { MAX_COMMAND_ID, Scheduler } from '../../engine/sim/scheduler.js';
 
 describe('Scheduler', () => {
-  it('pops commands by time, same-time commands in the order they were scheduled, across interleaved schedules and pops', () => {
+  it.each([['a plain heap', false], ['a calendar', true]])('pops commands by time, same-time commands in the order they were scheduled, across interleaved schedules and pops (%s)', (_name, calendar) => {
     const op = fc.oneof(
       fc.record({ pop: fc.constant(false), dt: fc.integer({ min: 0, max: 6 }), kind: fc.integer({ min: 0, max: 7 }), id: fc.integer({ min: 0, max: 1000 }) }),
       fc.record({ pop: fc.constant(true), dt: fc.constant(0), kind: fc.constant(0), id: fc.constant(0) }),
     );
     fc.assert(fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
-      const s = new Scheduler(0, 4); // small capacity: grows
+      const s = new Scheduler(0, 4, calendar ? 0 : undefined); // small capacity: grows
       // Reference: pending commands as [time, seq, kind, id], the earliest (time, seq) popped.
       const pending: Array<[number, number, number, number]> = [];
       let seq = 0;
@@ -66,8 +66,8 @@ describe('Scheduler', () => {
       fc.record({ pop: fc.constant(false), dt: fc.integer({ min: 0, max: 6 }), kind: fc.integer({ min: 0, max: 7 }), id: fc.integer({ min: 0, max: 1000 }) }),
       fc.record({ pop: fc.constant(true), dt: fc.constant(0), kind: fc.constant(0), id: fc.constant(0) }),
     );
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 40 }), fc.array(op, { maxLength: 5 }), fc.array(op, { maxLength: 200 }), (steps, before, after) => {
-      const s = new Scheduler(0, 4);
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 40 }), fc.array(op, { maxLength: 5 }), fc.array(op, { maxLength: 200 }), fc.boolean(), (steps, before, after, calendar) => {
+      const s = new Scheduler(0, 4, calendar ? 0 : undefined);
       const pending: Array<[number, number, number, number]> = [];
       let seq = 0;
       const apply = (o: { pop: boolean; dt: number; kind: number; id: number }): void => {
@@ -112,7 +112,7 @@ describe('Scheduler', () => {
       fc.record({ pop: fc.constant(true), dt: fc.constant(0), kind: fc.constant(0), id: fc.constant(0) }),
     );
     fc.assert(fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
-      const s = new Scheduler(0, 4);
+      const s = new Scheduler(0, 4, 0);
       const pending: Array<[number, number, number, number]> = [];
       let seq = 0;
       const popBoth = (): void => {
@@ -138,7 +138,7 @@ describe('Scheduler', () => {
   it('pops in (time, seq) order through width changes: bursts of equal times, then sparse commands', () => {
     // Reference: a binary heap on the same (time, seq) keys.
     const ref = new FastPriorityQueue<[number, number, number]>((a, b) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]));
-    const s = new Scheduler(100);
+    const s = new Scheduler(100); // a plain heap until 2,048 commands wait, then a calendar
     let seq = 0;
     let x = 12345;
     const random = (): number => {
@@ -176,7 +176,7 @@ describe('Scheduler', () => {
   });
 
   it('popUntil stops at its limit and leaves the command queued', () => {
-    const s = new Scheduler(0);
+    const s = new Scheduler(0, 16, 0);
     s.schedule(5, 2, 7);
     s.scheduleStream(0, Int32Array.of(0, 1), Float64Array.of(1, 9));
     expect(s.popUntil(4)).toBe(true);

@@ -4,10 +4,15 @@
  * multiplied by it; its exact integral gives expected vehicle counts, and the
  * inverse of that integral spaces vehicles evenly in expected count.
  *
- * Evaluation uses d3-scale's `scaleLinear` (clamped); the integral is computed in
- * closed form from the same points: trapezoids between points, rectangles beyond.
+ * Evaluation is d3-scale's clamped `scaleLinear`, written out (binary search for
+ * the segment, then r0 (1 - u) + r1 u with u = (t - t0) / (t1 - t0), as d3's
+ * piecewise scale and `interpolateNumber` compute it; test/demand/profile.test.ts
+ * holds the two equal bit for bit). It is written out because loading d3-scale
+ * and the six d3 modules it imports costs about 25 ms of CPU in every command that
+ * reads a scenario (`run`, `validate`, `import`), for one interpolation; the HTML
+ * report keeps d3-scale. The integral is computed in closed form from the same
+ * points: trapezoids between points, rectangles beyond.
  */
-import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { InputError } from '../errors.js';
 import { describeValue } from '../text/describe.js';
 import { describeRange, inRange } from '../text/numbers.js';
@@ -46,7 +51,6 @@ class PiecewiseLinearProfile implements Profile {
   readonly factors: Float64Array;
   /** cum[i] = ∫ factor from times[0] to times[i]. */
   private readonly cum: Float64Array;
-  private readonly scale: ScaleLinear<number, number>;
 
   constructor(times: Float64Array, factors: Float64Array) {
     this.times = times;
@@ -54,15 +58,16 @@ class PiecewiseLinearProfile implements Profile {
     const n = times.length;
     this.cum = new Float64Array(n);
     for (let i = 1; i < n; i++) this.cum[i] = this.cum[i - 1] + ((times[i] - times[i - 1]) * (factors[i - 1] + factors[i])) / 2;
-    // d3 needs two domain points; a one-point profile is a constant.
-    this.scale =
-      n === 1
-        ? scaleLinear().domain([times[0], times[0] + 1]).range([factors[0], factors[0]]).clamp(true)
-        : scaleLinear().domain(Array.from(times)).range(Array.from(factors)).clamp(true);
   }
 
   factor(t: number): number {
-    return this.scale(t);
+    const { times, factors } = this;
+    const last = times.length - 1;
+    if (!(t > times[0])) return Number.isNaN(t) ? NaN : factors[0];
+    if (t >= times[last]) return factors[last];
+    const i = this.segment(t);
+    const u = (t - times[i]) / (times[i + 1] - times[i]);
+    return factors[i] * (1 - u) + factors[i + 1] * u;
   }
 
   /** Index i of the segment [times[i], times[i+1]] holding t, for times[0] <= t < times[n-1]. */

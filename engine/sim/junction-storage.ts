@@ -14,7 +14,11 @@
  * So a permissive turn serves at least S vehicles per cycle when it has a queue,
  * its gap capacity when that is more: HCM 2000, Chapter 16, Appendix C, the minimum
  * left-turn adjustment f_min = 2 (1 + P_L) / g, i.e. two "sneakers" per cycle as a
- * floor on the permitted left-turn capacity, not added to the gaps. Measured with
+ * floor on the permitted left-turn capacity, not added to the gaps. HCM 6th and
+ * 7th editions keep the 2 sneakers per cycle (Chapter 31, Eq. 31-119: n_s = 2 in
+ * c = (g_u s_l + 3,600 n_s) / C) but add them to the unblocked-green capacity; the
+ * floor is kept here because SUMO's saturated rows (below) match the floor and
+ * the sum overshoots them. Measured with
  * SUMO 1.15 on an isolated crossroads (2 x 3 lanes each way, 60 s cycle, an
  * exclusive permissive left lane): at most 2 left-turners per lane wait inside the
  * junction, they leave on yellow/red, and the total is about max(gap capacity, 2

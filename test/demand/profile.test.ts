@@ -1,8 +1,10 @@
 /**
- * createProfile: piecewise-linear factor (d3 scaleLinear, clamped), its exact
+ * createProfile: piecewise-linear factor (d3-scale's clamped scaleLinear,
+ * written out: held equal to d3's bit for bit), its exact
  * integral (trapezoids; checked against a fine midpoint sum and closed forms),
  * the inverse of the cumulative integral, and validation with InputError paths.
  */
+import { scaleLinear } from 'd3-scale';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createProfile, type ProfilePoint } from '../../engine/demand/index.js';
@@ -43,6 +45,24 @@ describe('createProfile: factor', () => {
     expect(ramp.factor(0)).toBe(2);
     expect(ramp.factor(15)).toBeCloseTo(3, 12);
     expect(ramp.factor(30)).toBe(4);
+  });
+
+  it("equals d3-scale's clamped scaleLinear over the same points, bit for bit", () => {
+    fc.assert(
+      fc.property(points, fc.double({ min: -6000, max: 6000, noNaN: true }), fc.nat(7), (pts, t, k) => {
+        const profile = createProfile(pts);
+        // d3 needs two domain points; a one-point profile is the constant range.
+        const d3 =
+          pts.length === 1
+            ? scaleLinear().domain([pts[0].time, pts[0].time + 1]).range([pts[0].factor, pts[0].factor]).clamp(true)
+            : scaleLinear().domain(pts.map((p) => p.time)).range(pts.map((p) => p.factor)).clamp(true);
+        // Anywhere, and exactly on a point (where a segment search can be off by one).
+        const onPoint = pts[k % pts.length].time;
+        expect(Object.is(profile.factor(t), d3(t))).toBe(true);
+        expect(Object.is(profile.factor(onPoint), d3(onPoint))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('is constant for a single point', () => {

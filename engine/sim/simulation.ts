@@ -198,8 +198,7 @@ export class Simulation {
     const s = this.scheduler;
     const { links, movements } = this;
     for (;;) {
-    while (!this.ended && s.size > 0 && s.peekTime() <= limit) {
-      s.pop();
+    while (!this.ended && s.popUntil(limit)) {
       const now = s.now;
       const id = s.id;
       switch (s.kind) {

@@ -188,7 +188,7 @@ export class Simulation {
 
   /** Bytes of per-vehicle state held by the kernel (route storage included). */
   get vehicleStateBytes(): number {
-    return this.vehicles.byteLength + this.rerouting.chosen.byteLength + this.departures.byteLength;
+    return this.vehicles.byteLength + this.rerouting.chosen.byteLength + this.departures.byteLength + this.movements.lanes.lane.byteLength;
   }
 
   /** Run every command up to and including time `t` (s; clamped to the end time). Throws `UsageError` for a time before the clock. */

@@ -183,7 +183,7 @@ export class Movements {
     this.queueTail[e] = v;
     this.queueLength[e]++;
     this.queueSums.change(e, 1);
-    if (this.lanes.movementMask[e] !== 0) this.lanes.join(v, e, l);
+    if (this.lanes.movementMask[e] !== 0) this.lanes.join(v, e, l, now);
     for (const o of this.observers) o.queue?.(v, e, now);
     this.serve(e, now);
   }
@@ -407,6 +407,7 @@ export class Movements {
         if (this.blocked[other] === 1) return now + c.followUp[e];
         // Its head passes at its next discharge slot.
         arrival = this.nextFree[other] > exitNextFree[oa] ? this.nextFree[other] : exitNextFree[oa];
+        if (this.lanes.movementMask[other] !== 0 && this.lanes.laneReady[other] > arrival) arrival = this.lanes.laneReady[other]; // its lane's headway
         if (arrival < now) arrival = now;
       }
       const head = transitHead[oa];

@@ -13,10 +13,11 @@
  *    one movement: CityFlow roadnets, most bays) or without lane masks are not:
  *    their movements keep one stop-line queue each, exactly as before.
  *  - On a tracked link, a vehicle reaching the stop line takes one of its
- *    movement's lanes: the one with the fewest vehicles queued, ties to the lane
- *    serving the fewest movements, then the lowest index (rightmost in SUMO's
- *    numbering); it keeps its place in its movement's queue as well (controllers
- *    and queue sums read those).
+ *    movement's lanes: the one that would let it go first were nobody held (when
+ *    the lane is next free, plus a saturation headway per vehicle queued in it),
+ *    ties to the lane serving the fewest movements, then the lowest index
+ *    (rightmost in SUMO's numbering); it keeps its place in its movement's queue
+ *    as well (controllers and queue sums read those).
  *  - A movement discharges, among its queued vehicles that head their lane, the
  *    one whose lane is free first (ties: the earliest queued): a through movement
  *    on two lanes keeps serving its vehicles in the lane that is not blocked. Each
@@ -55,6 +56,8 @@ export class SharedLanes {
   readonly inJunction: Uint8Array;
   /** Per movement: 1 while none of its queued vehicles heads a lane (set by `pick`). */
   readonly laneBlocked: Uint8Array;
+  /** Per movement: when the lane of the vehicle `pick` last chose is free, s (-Infinity in the junction; yielding foes read it). */
+  readonly laneReady: Float64Array;
   /** Predecessor of the vehicle `pick` returned in its movement's queue, or -1 (it is the head). */
   pickedPrevious = NONE;
 
@@ -109,19 +112,24 @@ export class SharedLanes {
     this.ring = new Int32Array(this.ringOffsets[lanes]);
     this.inJunction = new Uint8Array(net.movementCount);
     this.laneBlocked = new Uint8Array(net.movementCount);
+    this.laneReady = new Float64Array(net.movementCount).fill(-Infinity);
   }
 
-  /** Vehicle `v`, queued for movement `e` on tracked link `l`, takes its lane (see the file header). */
-  join(v: number, e: number, l: number): void {
+  /** Vehicle `v`, queued for movement `e` on tracked link `l` at `now` (s), takes its lane (see the file header). */
+  join(v: number, e: number, l: number, now: number): void {
     const mask = this.movementMask[e];
     const first = this.laneOffset[l];
     let best = -1;
-    for (let i = 0; i < 32; i++) {
-      if (((mask >>> i) & 1) === 0) continue;
-      if (best < 0) { best = i; continue; }
-      const a = first + i;
-      const b = first + best;
-      if (this.ringCount[a] < this.ringCount[b] || (this.ringCount[a] === this.ringCount[b] && this.sharers[a] < this.sharers[b])) best = i;
+    let bestAt = Infinity;
+    for (let rest = mask; rest !== 0; rest = (rest & (rest - 1)) >>> 0) {
+      const i = 31 - Math.clz32(rest & -rest); // lowest lane left
+      const k = first + i;
+      // When the lane would let it go if nobody ahead were held: its free time plus a headway per vehicle queued in it.
+      const at = (this.laneNextFree[k] > now ? this.laneNextFree[k] : now) + this.ringCount[k] * this.laneHeadway[k];
+      if (at < bestAt || (at === bestAt && this.sharers[k] < this.sharers[first + best])) {
+        best = i;
+        bestAt = at;
+      }
     }
     const k = first + best;
     const base = this.ringOffsets[k];
@@ -137,8 +145,8 @@ export class SharedLanes {
   /**
    * The vehicle movement `e` (on tracked link `l`, queue starting at `head`)
    * may discharge next: in the junction, else heading its lane, the lane free
-   * first (ties: earliest queued); NONE when lane-blocked. Sets `pickedPrevious`
-   * and `laneBlocked[e]`.
+   * first (ties: earliest queued); NONE when lane-blocked. Sets `pickedPrevious`,
+   * `laneBlocked[e]` and `laneReady[e]`.
    */
   pick(e: number, l: number, head: number): number {
     const mask = this.movementMask[e];
@@ -151,7 +159,7 @@ export class SharedLanes {
     let bestFree = Infinity;
     for (let v = head; v !== NONE; previous = v, v = next[v]) {
       const i = this.lane[v];
-      if (i === IN_JUNCTION) { best = v; bestPrevious = previous; break; }
+      if (i === IN_JUNCTION) { best = v; bestPrevious = previous; bestFree = -Infinity; break; }
       const bit = (1 << i) >>> 0;
       if ((resolved & bit) !== 0) continue;
       resolved = (resolved | bit) >>> 0;
@@ -165,6 +173,7 @@ export class SharedLanes {
     }
     this.pickedPrevious = bestPrevious;
     this.laneBlocked[e] = best === NONE ? 1 : 0;
+    this.laneReady[e] = bestFree;
     return best;
   }
 

@@ -16,15 +16,15 @@
  * In SUMO a left-turner waiting for a gap at the head of lane 1 holds the through
  * vehicles behind it (HCM 7th ed., Ch. 31, Eq. 31-121/122: the shared permitted
  * left). Measured (3 seeds), delay through / left / right, s:
- *   Q 500, L 100, R 100: SUMO 26.9 / 318.5 / 21.5; greenwave 20.6 / 36.2 / 22.1
+ *   Q 500, L 100, R 100: SUMO 26.9 / 318.5 / 21.5; greenwave 20.5 / 34.7 / 21.8
  *     (without the shared-lane FIFO, each movement its own stop-line queue:
  *     18.9 / 33.0 / 22.4, through -30%).
  *   Q 800, L 100, R 100: SUMO 255.3 / 963.4 / 205.8 (it breaks down);
- *     greenwave 26.5 / 60.2 / 26.5 (before: 20.5 / 53.5 / 26.0).
+ *     greenwave 25.7 / 57.9 / 25.5 (before: 20.5 / 53.5 / 26.0).
  * NOT matched: the left turn. SUMO's permissive left from a shared lane serves
  * far fewer vehicles than greenwave's (or than SUMO's own from an exclusive lane,
  * permissive-sneakers.test.ts); with no junction storage (class junctionStorage 0)
- * greenwave gives 25.6 / 114.4 / 23.1 and 451.6 / 1,689.5 / 400.7 s: at Q 800
+ * greenwave gives 25.4 / 92.3 / 22.9 and 450.0 / 1,612.4 / 404.5 s: at Q 800
  * SUMO lies between the two settings, at Q 500 its left delay exceeds both. Only
  * the through and right delays are asserted.
  */

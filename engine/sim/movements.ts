@@ -36,10 +36,12 @@
  *    pays the restart loss v_out / (2a) on the exit link (its stop-line time
  *    there pushed back by it).
  *
- *  - Shared lanes (shared-lanes.ts): where a lane serves several movements, the
- *    vehicles in it leave in their order (head-of-line blocking); each movement
- *    still keeps its own stop-line queue, from which it discharges the vehicle
- *    heading a lane. Where every lane serves one movement, nothing changes.
+ *  - Shared lanes (shared-lanes.ts; option `sharedLanes`, off by default): where a
+ *    lane serves several movements, the vehicles in it leave in their order
+ *    (head-of-line blocking); each movement still keeps its own stop-line queue,
+ *    from which it discharges the vehicle heading a lane. Where every lane serves
+ *    one movement, nothing changes. Off, movements sharing a lane keep separate
+ *    queues and do not block each other.
  */
 import type { CompiledNetwork } from '../network/compiled.js';
 import { CONTROL_CODE } from '../network/compiled.js';
@@ -120,8 +122,8 @@ export class Movements {
   private readonly scheduler: Scheduler;
   private readonly observers: SimObserver[];
 
-  /** Movement state of `net`; `observers` is the run's list, shared by reference. */
-  constructor(net: CompiledNetwork, links: Links, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[], model: VehicleModel) {
+  /** Movement state of `net`; `observers` is the run's list, shared by reference; `sharedLanes`: head-of-line blocking in shared lanes (shared-lanes.ts). */
+  constructor(net: CompiledNetwork, links: Links, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[], model: VehicleModel, sharedLanes = false) {
     const k = net.movementCount;
     this.net = net;
     this.links = links;
@@ -166,7 +168,7 @@ export class Movements {
     this.wakeCursor = new Int32Array(net.linkCount);
     this.conflicts = buildConflicts(net, model.gapAcceptance, model.accel, model.decel, model.junctionStorage);
     this.lastPass = new Float64Array(k).fill(-Infinity);
-    this.lanes = new SharedLanes(net, links.storage, vehicles.next);
+    this.lanes = new SharedLanes(net, links.storage, vehicles.next, sharedLanes);
   }
 
   /** Vehicle `v`, at the stop line of link `l` at `now` (s), queues for the movement to its next route link and is served if it can be. */

@@ -7,7 +7,7 @@
  * SUMO, CityFlow and on the street (HCM 7th ed., Ch. 31, shared-lane permitted
  * left: Eq. 31-121/122, the probability P_L that the left lane holds a left-turner).
  *
- * Model:
+ * Model (with the simulation option `sharedLanes`; off by default):
  *  - A link is tracked when every one of its movements has a lane mask and some
  *    lane serves two movements or more. Links with exclusive lanes only (each lane
  *    one movement: CityFlow roadnets, most bays) or without lane masks are not:
@@ -69,15 +69,19 @@ export class SharedLanes {
   private readonly net: CompiledNetwork;
   private readonly next: Int32Array;
 
-  /** Shared lanes of `net` for `vehicles` vehicles linked through `next`; `storage` is each link's storage, vehicles. */
-  constructor(net: CompiledNetwork, storage: Int32Array, next: Int32Array) {
+  /**
+   * Shared lanes of `net` for the vehicles linked through `next`; `storage` is each
+   * link's storage, vehicles. With `enabled` false no link is tracked (every
+   * movement keeps its own stop-line queue, as before the option existed).
+   */
+  constructor(net: CompiledNetwork, storage: Int32Array, next: Int32Array, enabled: boolean) {
     this.net = net;
     this.next = next;
     const m = net.linkCount;
     this.movementMask = new Uint32Array(net.movementCount);
     this.laneOffset = new Int32Array(m).fill(-1);
     let lanes = 0;
-    for (let l = 0; l < m; l++) {
+    for (let l = 0; l < m && enabled; l++) {
       let seen = 0;
       let shared = 0;
       let masked = net.movementOffsets[l + 1] > net.movementOffsets[l];

@@ -5,39 +5,24 @@
  * Eq. 31-121/122: the shared permitted-left lane is blocked while a left-turner
  * waits at its head); a through movement on two lanes, one of them blocked,
  * discharges at one lane's saturation flow s; exclusive lanes behave as before.
+ * The simulation option `sharedLanes` turns it on (off by default).
  */
 import { describe, expect, it } from 'vitest';
-import { compile, RoadNetwork } from '../../engine/network/index.js';
+import type { compile } from '../../engine/network/index.js';
 import { createRandom, expandDemand } from '../../engine/demand/index.js';
 import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
 import { simulate } from '../../engine/sim/index.js';
+import { turnApproach } from '../fixtures/turn-approach.js';
 
-/**
- * Approach L (o -> J, 75 m, `lanes` lanes) from upstream link U (u -> o), junction J
- * (signal) with exits D (straight on) and X (left). `left` and `through` are the
- * lanes of L each turn uses.
- */
+/** The approach of the lane tests (fixtures/turn-approach.ts) with `lanes` lanes on U, L and D; `left` and `through` are the lanes of L each turn uses. */
 function approach(lanes: number, left: number[], through: number[]): ReturnType<typeof compile> {
-  const rn = new RoadNetwork();
-  rn.addJunction({ id: 'u', x: -575, y: 0 });
-  rn.addJunction({ id: 'o', x: -75, y: 0 });
-  rn.addJunction({ id: 'J', x: 0, y: 0, control: 'signal' });
-  rn.addJunction({ id: 'd', x: 500, y: 0 });
-  rn.addJunction({ id: 'x', x: 0, y: 500 });
-  rn.addLink({ id: 'U', from: 'u', to: 'o', lanes, speed: 10 });
-  rn.addLink({ id: 'L', from: 'o', to: 'J', lanes, speed: 10 });
-  rn.addLink({ id: 'D', from: 'J', to: 'd', lanes, speed: 10 });
-  rn.addLink({ id: 'X', from: 'J', to: 'x', speed: 10 });
-  rn.addMovement({ from: 'U', to: 'L' });
-  rn.addMovement({ from: 'L', to: 'X', lanes: left });
-  rn.addMovement({ from: 'L', to: 'D', lanes: through });
-  return compile(rn);
+  return turnApproach({ upstreamLanes: lanes, lanes, exitLanes: lanes, left, through });
 }
 /** The only phase: L -> D green; the left turn is red for ever. */
 const throughOnly = [{ junction: 'J', phases: [{ green: [{ from: 'L', to: 'D' }], duration: 60, yellow: 0, allRed: 0 }] }];
 
 /** One left-turner on U, then `n` through vehicles `gap` s apart; arrival times of the through vehicles (NaN: unfinished). */
-function run(net: ReturnType<typeof compile>, n: number, gap: number, start: 'U' | 'L'): number[] {
+function run(net: ReturnType<typeof compile>, n: number, gap: number, start: 'U' | 'L', sharedLanes = true): number[] {
   const first = start === 'U' ? ['U'] : [];
   const trips = expandDemand(net, {
     trips: [
@@ -45,7 +30,7 @@ function run(net: ReturnType<typeof compile>, n: number, gap: number, start: 'U'
       ...Array.from({ length: n }, (_, i) => ({ id: `through${i}`, depart: 1 + i * gap, route: [...first, 'L', 'D'] })),
     ],
   }, createRandom(1));
-  const r = simulate(net, trips, { programs: throughOnly }, { end: 900, vehicle: NO_LOSS_VEHICLE_MODEL });
+  const r = simulate(net, trips, { programs: throughOnly }, { end: 900, vehicle: NO_LOSS_VEHICLE_MODEL, sharedLanes });
   return Array.from({ length: n }, (_, i) => r.trips.arrived[i + 1]);
 }
 
@@ -56,6 +41,9 @@ describe('shared lanes: head-of-line blocking', () => {
     // The same turns on lanes of their own: nothing blocks the through vehicles.
     const exclusive = run(approach(2, [0], [1]), 5, 2, 'U');
     expect(exclusive.every((t) => t > 0)).toBe(true);
+    // Without the option (the default) movements sharing the lane keep separate queues: nothing blocks them either.
+    const separate = run(approach(1, [0], [0]), 5, 2, 'U', false);
+    expect(separate.every((t) => t > 0)).toBe(true);
   });
 
   it('a through movement on two lanes, one of them held by a left-turner, discharges at one lane\'s saturation flow', () => {

@@ -13,8 +13,8 @@
  * timeLoss + departDelay (tripinfo, unfinished written), greenwave's delay +
  * departure delay (unfinished: time in the network less free-flow time).
  *
- * In SUMO a left-turner waiting for a gap at the head of lane 1 holds the through
- * vehicles behind it (HCM 7th ed., Ch. 31, Eq. 31-121/122: the shared permitted
+ * greenwave runs with the simulation option `sharedLanes`. In SUMO a left-turner
+ * waiting for a gap at the head of lane 1 holds the through vehicles behind it (HCM 7th ed., Ch. 31, Eq. 31-121/122: the shared permitted
  * left). Measured (3 seeds), delay through / left / right, s:
  *   Q 500, L 100, R 100: SUMO 26.9 / 318.5 / 21.5; greenwave 20.5 / 34.7 / 21.8
  *     (without the shared-lane FIFO, each movement its own stop-line queue:
@@ -39,32 +39,21 @@ import { findSumo, sumoEnvironment } from '../../../engine/io/sumo/run-sumo.js';
 import { compile } from '../../../engine/network/index.js';
 import { simulate } from '../../../engine/sim/index.js';
 import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
+import { ARMS, CROSSROADS_NODES, crossroadsConnections, crossroadsEdges, TURNS } from '../../fixtures/sumo-crossroads.js';
 
 const HAS_SUMO = sumoOnPath() && spawnSync('netconvert', ['--version'], { stdio: 'ignore' }).status === 0;
 const SEEDS = [1, 2, 3];
 const FLOW_END = 3600;
 const END = 5400;
-const ARMS = ['N', 'S', 'E', 'W'] as const;
-/** Through, left and right destinations of each arm (driving on the right). */
-const TURNS: Record<(typeof ARMS)[number], { t: string; l: string; r: string }> = {
-  N: { t: 'S', l: 'E', r: 'W' },
-  S: { t: 'N', l: 'W', r: 'E' },
-  E: { t: 'W', l: 'S', r: 'N' },
-  W: { t: 'E', l: 'N', r: 'S' },
-};
-const NODES = '<nodes>\n  <node id="C" x="0" y="0" type="traffic_light"/>\n'
-  + [['N', 0, 300], ['S', 0, -300], ['E', 300, 0], ['W', -300, 0]].map(([id, x, y]) => `  <node id="${id}" x="${x}" y="${y}" type="priority"/>`).join('\n') + '\n</nodes>\n';
-const EDGES = '<edges>\n' + ARMS.flatMap((a) => [`  <edge id="${a}C" from="${a}" to="C" numLanes="2" speed="13.89"/>`, `  <edge id="C${a}" from="C" to="${a}" numLanes="2" speed="13.89"/>`]).join('\n') + '\n</edges>\n';
-const CONNECTIONS = '<connections>\n' + ARMS.flatMap((a) => {
-  const t = TURNS[a];
-  return [[`C${t.r}`, 0, 0], [`C${t.t}`, 0, 0], [`C${t.t}`, 1, 1], [`C${t.l}`, 1, 1]]
-    .map(([to, from, lane]) => `  <connection from="${a}C" to="${to}" fromLane="${from}" toLane="${lane}"/>`);
-}).join('\n') + '\n</connections>\n';
+const NODES = CROSSROADS_NODES;
+const EDGES = crossroadsEdges(2);
+const CONNECTIONS = crossroadsConnections({ right: [[0, 0]], through: [[0, 0], [1, 1]], left: [[1, 1]] });
 
 type Turn = 't' | 'l' | 'r';
+const TURN_NAME = { t: 'through', l: 'left', r: 'right' } as const;
 function routes(rates: Record<Turn, number>): string {
   const flow = (id: string, from: string, to: string, rate: number) => `  <flow id="${id}" begin="0" end="${FLOW_END}" from="${from}" to="${to}" probability="${(rate / 3600).toFixed(6)}" departSpeed="max" departLane="best"/>`;
-  return '<routes>\n' + ARMS.flatMap((a) => (['t', 'l', 'r'] as const).map((k) => flow(`${k}${a}`, `${a}C`, `C${TURNS[a][k]}`, rates[k]))).join('\n') + '\n</routes>\n';
+  return '<routes>\n' + ARMS.flatMap((a) => (['t', 'l', 'r'] as const).map((k) => flow(`${k}${a}`, `${a}C`, `C${TURNS[a][TURN_NAME[k]]}`, rates[k]))).join('\n') + '\n</routes>\n';
 }
 
 describe.skipIf(!HAS_SUMO)('a shared through-and-left lane at a fixed-time crossroads: greenwave vs SUMO 1.15 (needs sumo and netconvert)', () => {
@@ -105,7 +94,7 @@ describe.skipIf(!HAS_SUMO)('a shared through-and-left lane at a fixed-time cross
     const net = compile(r.network);
     for (const seed of SEEDS) {
       const trips = expandDemand(net, r.demand, createRandom(seed).fork('demand'));
-      const run = simulate(net, trips, { programs: r.programs }, { end: END, seed, vehicle: r.vehicle });
+      const run = simulate(net, trips, { programs: r.programs }, { end: END, seed, vehicle: r.vehicle, sharedLanes: true });
       for (let v = 0; v < trips.count; v++) {
         const arrived = run.trips.arrived[v];
         const freeFlow = run.trips.travelTime[v] - run.trips.delay[v];

@@ -36,8 +36,12 @@
  *    pays the restart loss v_out / (2a) on the exit link (its stop-line time
  *    there pushed back by it).
  *
- * Each movement keeps its own stop-line queue: movements sharing lanes do not
- * block each other at the stop line (no head-of-line blocking within a group).
+ *  - Shared lanes (shared-lanes.ts; option `sharedLanes`, off by default): where a
+ *    lane serves several movements, the vehicles in it leave in their order
+ *    (head-of-line blocking); each movement still keeps its own stop-line queue,
+ *    from which it discharges the vehicle heading a lane. Where every lane serves
+ *    one movement, nothing changes. Off, movements sharing a lane keep separate
+ *    queues and do not block each other.
  */
 import type { CompiledNetwork } from '../network/compiled.js';
 import { CONTROL_CODE } from '../network/compiled.js';
@@ -51,6 +55,7 @@ import { greenStartLoss, haltWait, restartLoss, type VehicleModel } from './loss
 import type { SimObserver } from './observer.js';
 import { QueueSums } from './queue-sums.js';
 import type { Scheduler } from './scheduler.js';
+import { SharedLanes } from './shared-lanes.js';
 import { VEHICLE_QUEUED, type Vehicles } from './vehicles.js';
 
 // Local copies: imported bindings are read through getters by some loaders, and these sit in hot paths.
@@ -108,6 +113,8 @@ export class Movements {
   readonly queueSums: QueueSums;
   /** Last time each movement discharged a vehicle, s (-Infinity: never): yielding foes wait until it has cleared the junction. */
   readonly lastPass: Float64Array;
+  /** Lanes serving several movements, with their order of vehicles (shared-lanes.ts). */
+  readonly lanes: SharedLanes;
 
   private readonly net: CompiledNetwork;
   private readonly links: Links;
@@ -115,8 +122,8 @@ export class Movements {
   private readonly scheduler: Scheduler;
   private readonly observers: SimObserver[];
 
-  /** Movement state of `net`; `observers` is the run's list, shared by reference. */
-  constructor(net: CompiledNetwork, links: Links, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[], model: VehicleModel) {
+  /** Movement state of `net`; `observers` is the run's list, shared by reference; `sharedLanes`: head-of-line blocking in shared lanes (shared-lanes.ts). */
+  constructor(net: CompiledNetwork, links: Links, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[], model: VehicleModel, sharedLanes = false) {
     const k = net.movementCount;
     this.net = net;
     this.links = links;
@@ -161,6 +168,7 @@ export class Movements {
     this.wakeCursor = new Int32Array(net.linkCount);
     this.conflicts = buildConflicts(net, model.gapAcceptance, model.accel, model.decel, model.junctionStorage);
     this.lastPass = new Float64Array(k).fill(-Infinity);
+    this.lanes = new SharedLanes(net, links.storage, vehicles.next, sharedLanes);
   }
 
   /** Vehicle `v`, at the stop line of link `l` at `now` (s), queues for the movement to its next route link and is served if it can be. */
@@ -177,6 +185,7 @@ export class Movements {
     this.queueTail[e] = v;
     this.queueLength[e]++;
     this.queueSums.change(e, 1);
+    if (this.lanes.movementMask[e] !== 0) this.lanes.join(v, e, l, now);
     for (const o of this.observers) o.queue?.(v, e, now);
     this.serve(e, now);
   }
@@ -197,21 +206,34 @@ export class Movements {
     const links = this.links;
     const a = net.movementFrom[e];
     let yields = this.conflicts.alwaysYields[e] === 1;
+    let permissive = false;
     if (this.signalised[a] === 1) {
       const st = this.signal[e];
       // Closed: only releases from the junction storage after a permissive green, else woken by the next signal change.
       if (st !== GREEN && st !== PERMISSIVE && this.sneakers[e] === 0) return;
       yields = st !== GREEN;
+      permissive = st === PERMISSIVE;
+    }
+    const lanes = this.lanes;
+    const shared = lanes.movementMask[e] !== 0;
+    let v = this.queueHead[e];
+    let previous = NONE;
+    let laneFree = -Infinity;
+    if (shared) {
+      v = lanes.pick(e, a, v);
+      if (v === NONE) return; // lane-blocked: served when a lane it waits in gets a head of its own
+      previous = lanes.pickedPrevious;
+      laneFree = lanes.freeAt(v, a);
     }
     const nextFree = this.nextFree;
     const exitNextFree = links.exitNextFree;
-    const ready = nextFree[e] > exitNextFree[a] ? nextFree[e] : exitNextFree[a];
+    let ready = nextFree[e] > exitNextFree[a] ? nextFree[e] : exitNextFree[a];
+    if (laneFree > ready) ready = laneFree;
     if (ready > now) {
       this.scheduleService(e, ready);
       return;
     }
     const b = net.movementTo[e];
-    const v = this.queueHead[e];
     const group = links.groupOf(v, b, this.vehicles.routePos[v] + 1); // the lane group it takes on b
     if (!links.hasRoom(b, group)) {
       if (this.blocked[e] === 0) {
@@ -222,19 +244,25 @@ export class Movements {
       return;
     }
     if (yields) {
-      const retry = this.gapWait(e, now);
+      const retry = this.gapWait(e, now, v);
       if (retry > now) {
+        if (shared && permissive) this.pullIn(e, a, now);
         this.scheduleService(e, retry);
         return;
       }
     }
     const vehicles = this.vehicles;
-    const head = vehicles.next[v];
-    this.queueHead[e] = head;
-    if (head === NONE) this.queueTail[e] = NONE;
+    const after = vehicles.next[v];
+    if (previous === NONE) this.queueHead[e] = after;
+    else vehicles.next[previous] = after;
+    if (this.queueTail[e] === v) this.queueTail[e] = previous;
     queueLength[e]--;
     this.queueSums.change(e, -1);
     links.leave(v, a, now, links.movementGroup[e]); // its space on `a` is freed upstream later, by the release
+    if (shared) {
+      const behind = lanes.leave(v, e, a, now);
+      if (behind !== NONE) this.scheduleService(behind, now);
+    }
     const halted = now - vehicles.stopLineTime[v] >= this.haltWait[e];
     for (const o of this.observers) o.leave?.(v, a, e, now, halted);
     vehicles.routePos[v]++;
@@ -303,6 +331,21 @@ export class Movements {
     }
   }
 
+  /**
+   * Permissive movement `e` on shared-lane link `a` found no gap at `now` (s): its
+   * vehicles heading a lane pull into the junction while its junction storage
+   * this green lasts (`sneakers`), freeing their lanes for the vehicles behind.
+   */
+  private pullIn(e: number, a: number, now: number): void {
+    const lanes = this.lanes;
+    const next = this.vehicles.next;
+    for (let u = this.queueHead[e]; u !== NONE && lanes.inJunction[e] < this.sneakers[e]; u = next[u]) {
+      if (!lanes.heads(u, e, a)) continue;
+      const behind = lanes.toJunction(u, e, a);
+      if (behind !== NONE) this.scheduleService(behind, now);
+    }
+  }
+
   private scheduleService(e: number, t: number): void {
     const pending = this.serviceAt[e];
     if (pending <= t) return; // an earlier or equal service is already pending (NaN compares false)
@@ -311,7 +354,7 @@ export class Movements {
   }
 
   /**
-   * Gap acceptance for a yielding movement: 0 (go now) when the last conflicting
+   * Gap acceptance for a yielding movement whose vehicle `head` is next: 0 (go now) when the last conflicting
    * vehicle has cleared the junction (its passing plus its movement's clear time)
    * and each next conflicting vehicle reaches the conflict no sooner than the
    * critical lag from now, else the time to look again, s: when the junction
@@ -333,14 +376,14 @@ export class Movements {
    * link, before this retry, so at equal times it runs first and the retry sees the
    * vehicle behind it.
    */
-  private gapWait(e: number, now: number): number {
+  private gapWait(e: number, now: number, head: number): number {
     const c = this.conflicts;
     const net = this.net;
     const transitHead = this.links.transitHead;
     const exitNextFree = this.links.exitNextFree;
     const stopLineTime = this.vehicles.stopLineTime;
     const lastPass = this.lastPass;
-    const reached = stopLineTime[this.queueHead[e]];
+    const reached = stopLineTime[head];
     let lag = c.criticalGap[e];
     const crossing = c.rollingCrossing[e];
     if (crossing > 0 && now - reached < this.haltWait[e]) {
@@ -361,11 +404,12 @@ export class Movements {
         if (st !== GREEN && st !== PERMISSIVE) continue;
       }
       let arrival = Infinity;
-      if (this.queueLength[other] > 0) {
+      if (this.queueLength[other] > 0 && this.lanes.laneBlocked[other] === 0) {
         // A queue held by a full exit link does not move: look again a follow-up headway later.
         if (this.blocked[other] === 1) return now + c.followUp[e];
         // Its head passes at its next discharge slot.
         arrival = this.nextFree[other] > exitNextFree[oa] ? this.nextFree[other] : exitNextFree[oa];
+        if (this.lanes.movementMask[other] !== 0 && this.lanes.laneReady[other] > arrival) arrival = this.lanes.laneReady[other]; // its lane's headway
         if (arrival < now) arrival = now;
       }
       const head = transitHead[oa];

@@ -27,6 +27,12 @@ export interface SimOptions {
   rerouteShare: number;
   /** Vehicle class for the start-up and stop losses (losses.ts). Default SUMO's passenger car: a 2.6 m/s², b 4.5 m/s², sigma 0.5, start losses. */
   vehicle: VehicleModel;
+  /**
+   * Head-of-line blocking in lanes shared by several movements (shared-lanes.ts):
+   * the vehicles in such a lane leave in their order. Default false: each movement
+   * keeps its own stop-line queue, movements sharing a lane do not block each other.
+   */
+  sharedLanes: boolean;
 }
 
 /** Defaults of {@link SimOptions}. */
@@ -39,13 +45,14 @@ export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = {
   routingInterval: 300,
   rerouteShare: 0,
   vehicle: DEFAULT_VEHICLE_MODEL,
+  sharedLanes: false,
 };
 
 /**
  * `options` over {@link DEFAULT_SIM_OPTIONS} (an option given as undefined takes its default), checked: finite start and end with
  * end after start, an integer seed, a positive finite gridlock timeout, a finite
  * stop threshold (or none), a vehicle model (losses.ts), a positive routing interval (finite or Infinity), a reroute
- * share within [0, 1]. Throws `UsageError` naming the option (`options.end ...`).
+ * share within [0, 1], a boolean `sharedLanes`. Throws `UsageError` naming the option (`options.end ...`).
  */
 export function resolveSimOptions(options: Partial<SimOptions>): SimOptions {
   // An option given as undefined takes its default.
@@ -65,5 +72,6 @@ export function resolveSimOptions(options: Partial<SimOptions>): SimOptions {
   checkVehicleModel(merged.vehicle, 'options.vehicle');
   if (merged.routingInterval !== Infinity) finite('routingInterval', merged.routingInterval, true);
   if (!(merged.rerouteShare >= 0 && merged.rerouteShare <= 1)) throw new UsageError(`options.rerouteShare must be within [0, 1], got ${String(merged.rerouteShare)}`);
+  if (typeof merged.sharedLanes !== 'boolean') throw new UsageError(`options.sharedLanes must be true or false, got ${String(merged.sharedLanes)}`);
   return merged;
 }

@@ -105,7 +105,7 @@ export class Simulation {
     const speedRandom = createRandom(this.options.seed).fork('speed');
     drawSpeedFactors(this.options.vehicle, this.vehicles.speedFactor, () => speedRandom.next());
     this.links = new Links(net, this.vehicles, scheduler, this.observers, this.options.vehicle);
-    this.movements = new Movements(net, this.links, this.vehicles, scheduler, this.observers, this.options.vehicle);
+    this.movements = new Movements(net, this.links, this.vehicles, scheduler, this.observers, this.options.vehicle, this.options.sharedLanes);
     this.signal = this.movements.signal;
     this.rerouting = new Rerouting(net, trips, this.options, this.links, this.vehicles, scheduler);
     this.controllers = new Controllers(net, trips, signals, this.links, this.movements, this.vehicles, scheduler, this.observers);
@@ -188,7 +188,7 @@ export class Simulation {
 
   /** Bytes of per-vehicle state held by the kernel (route storage included). */
   get vehicleStateBytes(): number {
-    return this.vehicles.byteLength + this.links.vehicleBytes + this.rerouting.chosen.byteLength + this.departures.byteLength;
+    return this.vehicles.byteLength + this.links.vehicleBytes + this.rerouting.chosen.byteLength + this.departures.byteLength + this.movements.lanes.lane.byteLength;
   }
 
   /** Run every command up to and including time `t` (s; clamped to the end time). Throws `UsageError` for a time before the clock. */

@@ -11,6 +11,7 @@ import { createRandom, expandDemand } from '../../engine/demand/index.js';
 import { buildLaneGroups } from '../../engine/sim/lane-groups.js';
 import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
 import { simulate } from '../../engine/sim/index.js';
+import { turnApproach } from '../fixtures/turn-approach.js';
 
 /**
  * Junction J (signal) with approach L (o -> J, 75 m, 2 lanes: lane 0 turns left
@@ -18,20 +19,7 @@ import { simulate } from '../../engine/sim/index.js';
  * only phase shows L -> D green: the left turn is red for ever.
  */
 function turnLane(): ReturnType<typeof compile> {
-  const rn = new RoadNetwork();
-  rn.addJunction({ id: 'u', x: -575, y: 0 });
-  rn.addJunction({ id: 'o', x: -75, y: 0 });
-  rn.addJunction({ id: 'J', x: 0, y: 0, control: 'signal' });
-  rn.addJunction({ id: 'd', x: 500, y: 0 });
-  rn.addJunction({ id: 'x', x: 0, y: 500 });
-  rn.addLink({ id: 'U', from: 'u', to: 'o', speed: 10 });
-  rn.addLink({ id: 'L', from: 'o', to: 'J', lanes: 2, speed: 10 });
-  rn.addLink({ id: 'D', from: 'J', to: 'd', speed: 10 });
-  rn.addLink({ id: 'X', from: 'J', to: 'x', speed: 10 });
-  rn.addMovement({ from: 'U', to: 'L' });
-  rn.addMovement({ from: 'L', to: 'X', lanes: [0] });
-  rn.addMovement({ from: 'L', to: 'D', lanes: [1] });
-  return compile(rn);
+  return turnApproach({ lanes: 2, left: [0], through: [1] });
 }
 const throughOnly = [{ junction: 'J', phases: [{ green: [{ from: 'L', to: 'D' }], duration: 60, yellow: 0, allRed: 0 }] }];
 

@@ -34,28 +34,16 @@ import { findSumo, sumoEnvironment } from '../../../engine/io/sumo/run-sumo.js';
 import { compile } from '../../../engine/network/index.js';
 import { simulate } from '../../../engine/sim/index.js';
 import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
+import { ARMS, CROSSROADS_NODES, crossroadsConnections, crossroadsEdges, TURNS } from '../../fixtures/sumo-crossroads.js';
 
 const HAS_SUMO = sumoOnPath() && spawnSync('netconvert', ['--version'], { stdio: 'ignore' }).status === 0;
 const SEEDS = [1, 2, 3];
 const FLOW_END = 3600;
 const END = 5400;
 const WINDOW: [number, number] = [600, 3600];
-const ARMS = ['N', 'S', 'E', 'W'] as const;
-/** Through and left destinations of each arm (driving on the right). */
-const TURNS: Record<(typeof ARMS)[number], { through: string; left: string; right: string }> = {
-  N: { through: 'S', left: 'E', right: 'W' },
-  S: { through: 'N', left: 'W', right: 'E' },
-  E: { through: 'W', left: 'S', right: 'N' },
-  W: { through: 'E', left: 'N', right: 'S' },
-};
-const NODES = '<nodes>\n  <node id="C" x="0" y="0" type="traffic_light"/>\n'
-  + [['N', 0, 300], ['S', 0, -300], ['E', 300, 0], ['W', -300, 0]].map(([id, x, y]) => `  <node id="${id}" x="${x}" y="${y}" type="priority"/>`).join('\n') + '\n</nodes>\n';
-const EDGES = '<edges>\n' + ARMS.flatMap((a) => [`  <edge id="${a}C" from="${a}" to="C" numLanes="3" speed="13.89"/>`, `  <edge id="C${a}" from="C" to="${a}" numLanes="3" speed="13.89"/>`]).join('\n') + '\n</edges>\n';
-const CONNECTIONS = '<connections>\n' + ARMS.flatMap((a) => {
-  const t = TURNS[a];
-  return [[`C${t.right}`, 0, 0], [`C${t.through}`, 0, 0], [`C${t.through}`, 1, 1], [`C${t.left}`, 2, 2]]
-    .map(([to, from, lane]) => `  <connection from="${a}C" to="${to}" fromLane="${from}" toLane="${lane}"/>`);
-}).join('\n') + '\n</connections>\n';
+const NODES = CROSSROADS_NODES;
+const EDGES = crossroadsEdges(3);
+const CONNECTIONS = crossroadsConnections({ right: [[0, 0]], through: [[0, 0], [1, 1]], left: [[2, 2]] });
 
 function routes(through: number, left: number): string {
   const flow = (id: string, from: string, to: string, rate: number) => `  <flow id="${id}" begin="0" end="${FLOW_END}" from="${from}" to="${to}" probability="${(rate / 3600).toFixed(6)}" departSpeed="max" departLane="best"/>`;

@@ -29,17 +29,14 @@
  * the through and right delays are asserted.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createRandom, expandDemand } from '../../../engine/demand/index.js';
 import { importSumo } from '../../../engine/io/sumo/index.js';
-import { findSumo, sumoEnvironment } from '../../../engine/io/sumo/run-sumo.js';
 import { compile } from '../../../engine/network/index.js';
 import { simulate } from '../../../engine/sim/index.js';
 import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
-import { ARMS, CROSSROADS_NODES, crossroadsConnections, crossroadsEdges, TURNS } from '../../fixtures/sumo-crossroads.js';
+import { ARMS, CROSSROADS_NODES, crossroadsConnections, crossroadsEdges, netconvertCrossroads, TURNS } from '../../fixtures/sumo-crossroads.js';
 
 const HAS_SUMO = sumoOnPath() && spawnSync('netconvert', ['--version'], { stdio: 'ignore' }).status === 0;
 const SEEDS = [1, 2, 3];
@@ -58,19 +55,7 @@ function routes(rates: Record<Turn, number>): string {
 
 describe.skipIf(!HAS_SUMO)('a shared through-and-left lane at a fixed-time crossroads: greenwave vs SUMO 1.15 (needs sumo and netconvert)', () => {
   if (!HAS_SUMO) return; // vitest still runs a skipped suite's body to collect its tests
-  const dir = mkdtempSync(path.join(tmpdir(), 'gw-shared-lane-'));
-  const file = (name: string) => path.join(dir, name);
-  writeFileSync(file('n.nod.xml'), NODES);
-  writeFileSync(file('n.edg.xml'), EDGES);
-  writeFileSync(file('n.con.xml'), CONNECTIONS);
-  const netconvert = (async () => {
-    const binary = (await findSumo())!;
-    const { env, args } = sumoEnvironment(binary);
-    execFileSync('netconvert', ['-n', file('n.nod.xml'), '-e', file('n.edg.xml'), '-x', file('n.con.xml'), '-o', file('n.net.xml'),
-      '--tls.default-type', 'static', '--tls.cycle.time', '60', '--tls.yellow.time', '3', '--tls.allred.time', '1', '--tls.left-green.time', '0',
-      '--no-turnarounds', 'true', ...args], { env, stdio: 'ignore' });
-    return { binary, env, args };
-  })();
+  const { file, netconvert } = netconvertCrossroads('gw-shared-lane-', { nodes: NODES, edges: EDGES, connections: CONNECTIONS });
 
   /** Mean delay per turn (s), SUMO and greenwave, flows per approach in veh/h. */
   const measure = async (rates: Record<Turn, number>): Promise<{ sumo: Record<Turn, number>; greenwave: Record<Turn, number> }> => {

@@ -87,6 +87,21 @@ describe('start-up and stop losses (sim/losses.ts)', () => {
     expect(r.trips.stops[0]).toBe(0);
   });
 
+  it('departure at speed v0 costs (v - v0)^2 / (2av) (0 -> v: v / (2a); SUMO departSpeed="max": none)', () => {
+    const net = twoLinks();
+    const vehicle = { ...NO_LOSS_VEHICLE_MODEL, startLoss: true };
+    const at = (departSpeed: number | 'max') =>
+      simulate(net, expandDemand(net, { trips: [{ id: 't', depart: 0, route: ['ab', 'bc'], departSpeed }] }, createRandom(1)), {}, { end: 1000, vehicle }).trips;
+    expect(at('max').travelTime[0]).toBeCloseTo(2468 / 12.5, 9);
+    expect(at('max').delay[0]).toBeCloseTo(0, 9);
+    expect(at(20).travelTime[0]).toBeCloseTo(2468 / 12.5, 9); // faster than the link: no loss, no gain
+    expect(at(12.5 / 2).travelTime[0]).toBeCloseTo(2468 / 12.5 + (12.5 / 2) ** 2 / (2 * 2.6 * 12.5), 9);
+    expect(at(0).travelTime[0]).toBeCloseTo(2468 / 12.5 + 12.5 / (2 * 2.6), 9);
+    // A class without start losses ignores it.
+    const none = simulate(net, expandDemand(net, { trips: [{ id: 't', depart: 0, route: ['ab', 'bc'], departSpeed: 3 }] }, createRandom(1)), {}, { end: 1000, vehicle: NO_LOSS_VEHICLE_MODEL });
+    expect(none.trips.travelTime[0]).toBeCloseTo(2468 / 12.5, 9);
+  });
+
   it('dawdling lengthens every link by the factor sigma a / (2v - sigma a) (Krauss: mean speed v - sigma a / 2 when v >= a)', () => {
     const net = twoLinks();
     const vehicle = { ...NO_LOSS_VEHICLE_MODEL, sigma: 0.5 };

@@ -28,6 +28,7 @@ export function shareTripTable(t: TripTable): TripTable {
     destinationLink: share(t.destinationLink),
     routeOffsets: share(t.routeOffsets),
     routeLinks: share(t.routeLinks),
+    ...(t.departSpeed === undefined ? {} : { departSpeed: share(t.departSpeed) }),
   };
 }
 

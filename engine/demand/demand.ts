@@ -30,6 +30,12 @@ export interface RouteFields {
   toLink?: string;
   /** Explicit route: link ids, each consecutive pair a permitted movement. */
   route?: string[];
+  /**
+   * Speed when entering the first link, m/s, or `'max'`: the first link's speed
+   * (SUMO's `departSpeed`). Default 0: from standstill, paying the departure's
+   * acceleration loss (see engine/sim/losses.ts).
+   */
+  departSpeed?: number | 'max';
 }
 
 /** One vehicle. */
@@ -111,6 +117,11 @@ export interface TripTable {
   destinationLink: Int32Array;
   /** Route of trip i: `routeLinks[routeOffsets[i] .. routeOffsets[i+1])`; empty = chosen at departure. */
   routeOffsets: Int32Array;
+  /**
+   * Speed of trip i when entering its first link, m/s (`Infinity`: the link's
+   * speed); absent when every trip departs from standstill.
+   */
+  departSpeed?: Float64Array;
   /** Link indices of every given route, concatenated. */
   routeLinks: Int32Array;
 }

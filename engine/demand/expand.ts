@@ -55,7 +55,7 @@ export function expandDemand(net: CompiledNetwork, spec: DemandSpec, random: Ran
         const rate = od.rates[o * n + d];
         // A rate times peak factor that underflows to 0 (both tiny, e.g. 1e-320 veh/h at factor 1e-300) generates no trip either.
         if (!(rate * peak > 0)) continue;
-        const endpoints: Endpoints = { origin: od.zones[o], destination: od.zones[d], originLink: -1, destinationLink: -1, route: null };
+        const endpoints: Endpoints = { origin: od.zones[o], destination: od.zones[d], originLink: -1, destinationLink: -1, route: null, departSpeed: 0 };
         const prefix = `od${m}.${o}-${d}.`;
         let k = 0;
         if (od.arrivals === 'uniform') {

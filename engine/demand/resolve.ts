@@ -24,6 +24,8 @@ export interface Endpoints {
   destinationLink: number;
   /** Explicit route (link indices), or null. */
   route: Int32Array | null;
+  /** Speed entering the first link, m/s (`Infinity`: the link's speed; 0: from standstill). */
+  departSpeed: number;
 }
 
 /** A flow checked against the network. */
@@ -139,6 +141,7 @@ function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: 
   const from = spec.from === undefined ? -1 : junctionOf(net, spec.from, `${path}.from`);
   const to = spec.to === undefined ? -1 : junctionOf(net, spec.to, `${path}.to`);
   const route = spec.route === undefined ? null : routeOf(net, spec.route, `${path}.route`);
+  const departSpeed = departSpeedOf(spec.departSpeed, `${path}.departSpeed`);
   const junction = (j: number) => describeValue(net.junctionKey(j));
 
   if (fromLink >= 0 && from >= 0 && net.linkFrom[fromLink] !== from) {
@@ -181,7 +184,16 @@ function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: 
     originLink: fromLink >= 0 ? fromLink : route ? route[0] : -1,
     destinationLink: toLink >= 0 ? toLink : route ? route[route.length - 1] : -1,
     route,
+    departSpeed,
   };
+}
+
+/** A trip's or flow's `departSpeed`: m/s >= 0, or "max" (Infinity: the first link's speed); 0 when absent. */
+function departSpeedOf(value: unknown, path: string): number {
+  if (value === undefined) return 0;
+  if (value === 'max') return Infinity;
+  if (!inRange(value, NON_NEGATIVE)) throw new InputError(path, `expected a speed in m/s (${describeRange(NON_NEGATIVE)}) or "max", found ${describeValue(value)}`);
+  return value;
 }
 
 function listOf(spec: Record<string, unknown>, key: string): unknown[] {

@@ -83,6 +83,11 @@ export function buildTable(columns: TripColumns): TripTable {
     routeTotal += row.route ? row.route.length : 0;
     table.routeOffsets[i + 1] = routeTotal;
   }
+  if (columns.rows.some((row) => row.departSpeed !== 0)) {
+    const speeds = new Float64Array(count);
+    for (let i = 0; i < count; i++) speeds[i] = columns.rows[order[i]].departSpeed;
+    table.departSpeed = speeds;
+  }
   table.routeLinks = new Int32Array(routeTotal);
   for (let i = 0; i < count; i++) {
     const route = columns.rows[order[i]].route;

@@ -17,7 +17,7 @@
  * as short decimals where that changes them by less than 1e-12 of themselves
  * (see `inUnit`).
  */
-import type { DemandSpec } from '../demand/demand.js';
+import type { DemandSpec, RouteFields } from '../demand/demand.js';
 import type { MovementRef, SignalProgramSpec } from '../signals/program.js';
 import { DEFAULT_JAM_SPACING, DEFAULT_SATURATION_FLOW } from '../network/types.js';
 import type { GapAcceptance } from '../sim/gap-acceptance.js';
@@ -127,13 +127,14 @@ function programDocument(p: SignalProgramSpec): object {
   };
 }
 
-function endpoints(r: { from?: string; to?: string; fromLink?: string; toLink?: string; route?: string[] }): object {
+function endpoints(r: RouteFields): object {
   return {
     ...(r.from === undefined ? {} : { from: r.from }),
     ...(r.to === undefined ? {} : { to: r.to }),
     ...(r.fromLink === undefined ? {} : { fromLink: r.fromLink }),
     ...(r.toLink === undefined ? {} : { toLink: r.toLink }),
     ...(r.route === undefined ? {} : { route: r.route }),
+    ...(r.departSpeed === undefined || r.departSpeed === 0 ? {} : { departSpeedKmh: r.departSpeed === 'max' ? 'max' : inUnit(r.departSpeed, 3.6) }),
   };
 }
 

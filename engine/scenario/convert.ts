@@ -133,12 +133,18 @@ export function flowSpecs(flows: readonly ScenarioFlow[], start: number, end: nu
       fromLink: f.fromLink,
       toLink: f.toLink,
       route: f.route,
+      departSpeed: f.departSpeedKmh === undefined ? undefined : departSpeedOf(f.departSpeedKmh),
       rate: f.vehPerHour / 3600,
       begin: timeOf(f, 'begin', start),
       end: timeOf(f, 'end', end),
       arrivals: f.arrivals,
     }),
   );
+}
+
+/** A scenario's `departSpeedKmh` in the engine's units: m/s, or "max". */
+function departSpeedOf(kmh: number | 'max'): number | 'max' {
+  return kmh === 'max' ? 'max' : kmh / 3.6;
 }
 
 /** Copy of `record` without its undefined values. */
@@ -278,6 +284,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
       if (t.fromLink !== undefined) spec.fromLink = t.fromLink;
       if (t.toLink !== undefined) spec.toLink = t.toLink;
       if (t.route !== undefined) spec.route = t.route;
+      if (t.departSpeedKmh !== undefined) spec.departSpeed = departSpeedOf(t.departSpeedKmh);
       return spec;
     });
   }

@@ -286,6 +286,9 @@ const endpoints = {
   fromLink: linkId.describe('First link driven (origin = its upstream junction).').optional(),
   toLink: linkId.describe('Last link driven (destination = its downstream junction).').optional(),
   route: z.array(linkId).min(1).optional().describe('Explicit route: link ids, each consecutive pair a permitted turn.'),
+  departSpeedKmh: z.union([z.literal('max'), ranged({ ...LIMITS.speedKmh, min: 0, minExclusive: false }, 'Speed entering the first link, km/h.')]).optional().describe(
+    'Speed entering the first link, km/h, or "max": the link\'s speed (SUMO\'s departSpeed). Default: from standstill, which costs the acceleration loss speed / (2 accel).',
+  ),
 };
 
 const TripSchema = withPairs(

@@ -25,11 +25,11 @@ const refinement11 = REFINEMENTS.corridorSpacing();
 const keys12 = new Set<string>(["generator","junctions","radiusM","spokeLengthM","sideLanes","sideSpeedKmh","speedKmh","lanes","saturationVehPerHourPerLane","jamSpacingM","signals","idPrefix","origin","geo","deadEndUTurns"]);
 const keys13 = new Set<string>(["import","file","options"]);
 const keys14 = new Set<string>(["trips","flows","od","scale"]);
-const keys15 = new Set<string>(["id","departS","depart","from","to","fromLink","toLink","route"]);
+const keys15 = new Set<string>(["id","departS","depart","from","to","fromLink","toLink","route","departSpeedKmh"]);
 const pattern16 = /^([0-9]{1,2}):([0-5][0-9])(?::([0-5][0-9](?:\.[0-9]+)?))?$/;
 const refinement17 = REFINEMENTS.endpoints();
 const refinement18 = REFINEMENTS.timePairs([{"name":"depart","required":true}]);
-const keys19 = new Set<string>(["id","from","to","fromLink","toLink","route","vehPerHour","beginS","begin","endS","end","arrivals"]);
+const keys19 = new Set<string>(["id","from","to","fromLink","toLink","route","departSpeedKmh","vehPerHour","beginS","begin","endS","end","arrivals"]);
 const refinement20 = REFINEMENTS.timePairs([{"name":"begin","required":false},{"name":"end","required":false}]);
 const keys21 = new Set<string>(["zones","zoneNames","vehPerHour","beginS","begin","endS","end","profile","arrivals"]);
 const keys22 = new Set<string>(["timeS","time","factor"]);
@@ -326,6 +326,17 @@ function check26(x: unknown): boolean {
   return true;
 }
 
+function check27(x: unknown): boolean {
+  const { members, colons } = state;
+  const defaults = state.defaults.length;
+  const drops = state.drops.length;
+  if ((x === "max")) return true;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
+  if (typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= 250) return true;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
+  return false;
+}
+
 function check25(x: unknown): boolean {
   const o = strict(x, keys15);
   if (o === undefined) return false;
@@ -338,6 +349,7 @@ function check25(x: unknown): boolean {
   v = o["fromLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["toLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["route"]; if (v !== undefined && !(check26(v))) return false;
+  v = o["departSpeedKmh"]; if (v !== undefined && !(check27(v))) return false;
   state.failed = false; refinement17(o, sink); if (state.failed) return false;
   state.failed = false; refinement18(o, sink); if (state.failed) return false;
   return true;
@@ -351,7 +363,7 @@ function check24(x: unknown): boolean {
   return true;
 }
 
-function check28(x: unknown): boolean {
+function check29(x: unknown): boolean {
   const o = strict(x, keys19);
   if (o === undefined) return false;
   let v: unknown;
@@ -361,6 +373,7 @@ function check28(x: unknown): boolean {
   v = o["fromLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["toLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["route"]; if (v !== undefined && !(check26(v))) return false;
+  v = o["departSpeedKmh"]; if (v !== undefined && !(check27(v))) return false;
   v = o["vehPerHour"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 115200)) return false;
   v = o["beginS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
   v = o["begin"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
@@ -372,15 +385,15 @@ function check28(x: unknown): boolean {
   return true;
 }
 
-function check27(x: unknown): boolean {
+function check28(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check28(v))) return false;
+    const v: unknown = x[i]; if (!(check29(v))) return false;
   }
   return true;
 }
 
-function check31(x: unknown): boolean {
+function check32(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
@@ -389,7 +402,7 @@ function check31(x: unknown): boolean {
   return true;
 }
 
-function check32(x: unknown): boolean {
+function check33(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i]; if (!(typeof v === 'string' && countColons(v))) return false;
@@ -397,7 +410,7 @@ function check32(x: unknown): boolean {
   return true;
 }
 
-function check34(x: unknown): boolean {
+function check35(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 115200)) return false;
@@ -405,15 +418,15 @@ function check34(x: unknown): boolean {
   return true;
 }
 
-function check33(x: unknown): boolean {
+function check34(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check34(v))) return false;
+    const v: unknown = x[i]; if (!(check35(v))) return false;
   }
   return true;
 }
 
-function check36(x: unknown): boolean {
+function check37(x: unknown): boolean {
   const o = strict(x, keys22);
   if (o === undefined) return false;
   let v: unknown;
@@ -424,37 +437,37 @@ function check36(x: unknown): boolean {
   return true;
 }
 
-function check35(x: unknown): boolean {
+function check36(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check36(v))) return false;
+    const v: unknown = x[i]; if (!(check37(v))) return false;
   }
   return true;
 }
 
-function check30(x: unknown): boolean {
+function check31(x: unknown): boolean {
   const o = strict(x, keys21);
   if (o === undefined) return false;
   let v: unknown;
-  v = o["zones"]; if (!(check31(v))) return false;
-  v = o["zoneNames"]; if (v !== undefined && !(check32(v))) return false;
-  v = o["vehPerHour"]; if (!(check33(v))) return false;
+  v = o["zones"]; if (!(check32(v))) return false;
+  v = o["zoneNames"]; if (v !== undefined && !(check33(v))) return false;
+  v = o["vehPerHour"]; if (!(check34(v))) return false;
   v = o["beginS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
   v = o["begin"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
   v = o["endS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
   v = o["end"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
-  v = o["profile"]; if (v !== undefined && !(check35(v))) return false;
+  v = o["profile"]; if (v !== undefined && !(check36(v))) return false;
   v = o["arrivals"]; if (v !== undefined && !((v === "uniform" || v === "poisson"))) return false;
   state.failed = false; refinement24(o, sink); if (state.failed) return false;
   state.failed = false; refinement20(o, sink); if (state.failed) return false;
   return true;
 }
 
-function check29(x: unknown): boolean {
+function check30(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check30(v))) return false;
+    const v: unknown = x[i]; if (!(check31(v))) return false;
   }
   return true;
 }
@@ -464,13 +477,13 @@ function check23(x: unknown): boolean {
   if (o === undefined) return false;
   let v: unknown;
   v = o["trips"]; if (v !== undefined && !(check24(v))) return false;
-  v = o["flows"]; if (v !== undefined && !(check27(v))) return false;
-  v = o["od"]; if (v !== undefined && !(check29(v))) return false;
+  v = o["flows"]; if (v !== undefined && !(check28(v))) return false;
+  v = o["od"]; if (v !== undefined && !(check30(v))) return false;
   v = o["scale"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100)) return false;
   return true;
 }
 
-function check44(x: unknown): boolean {
+function check45(x: unknown): boolean {
   const o = strict(x, keys29);
   if (o === undefined) return false;
   let v: unknown;
@@ -479,39 +492,39 @@ function check44(x: unknown): boolean {
   return true;
 }
 
-function check43(x: unknown): boolean {
+function check44(x: unknown): boolean {
   const { members, colons } = state;
   const defaults = state.defaults.length;
   const drops = state.drops.length;
   if (typeof x === 'string' && pattern28.test(x) && countColons(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
-  if (check44(x)) return true;
+  if (check45(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
   return false;
 }
 
+function check43(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(check44(v))) return false;
+  }
+  return true;
+}
+
+function check46(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(check44(v))) return false;
+  }
+  return true;
+}
+
 function check42(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check43(v))) return false;
-  }
-  return true;
-}
-
-function check45(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check43(v))) return false;
-  }
-  return true;
-}
-
-function check41(x: unknown): boolean {
   const o = strict(x, keys27);
   if (o === undefined) return false;
   let v: unknown;
-  v = o["green"]; if (!(check42(v))) return false;
-  v = o["permissive"]; if (v !== undefined && !(check45(v))) return false;
+  v = o["green"]; if (!(check43(v))) return false;
+  v = o["permissive"]; if (v !== undefined && !(check46(v))) return false;
   v = o["greenS"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 3600)) return false;
   v = o["yellowS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
   v = o["allRedS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
@@ -520,16 +533,16 @@ function check41(x: unknown): boolean {
   return true;
 }
 
-function check40(x: unknown): boolean {
+function check41(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check41(v))) return false;
+    const v: unknown = x[i]; if (!(check42(v))) return false;
   }
   return true;
 }
 
-function check46(x: unknown): boolean {
+function check47(x: unknown): boolean {
   const o = strict(x, keys30);
   if (o === undefined) return false;
   let v: unknown;
@@ -539,27 +552,27 @@ function check46(x: unknown): boolean {
   return true;
 }
 
-function check39(x: unknown): boolean {
+function check40(x: unknown): boolean {
   const o = strict(x, keys26);
   if (o === undefined) return false;
   let v: unknown;
   v = o["junction"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["offsetS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= -604800 && v <= 604800)) return false;
   v = o["cycleS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 14400)) return false;
-  v = o["phases"]; if (!(check40(v))) return false;
-  v = o["actuated"]; if (v !== undefined && !(check46(v))) return false;
+  v = o["phases"]; if (!(check41(v))) return false;
+  v = o["actuated"]; if (v !== undefined && !(check47(v))) return false;
   return true;
 }
 
-function check38(x: unknown): boolean {
+function check39(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check39(v))) return false;
+    const v: unknown = x[i]; if (!(check40(v))) return false;
   }
   return true;
 }
 
-function check47(x: unknown): boolean {
+function check48(x: unknown): boolean {
   const o = strict(x, keys31);
   if (o === undefined) return false;
   let v: unknown;
@@ -569,7 +582,7 @@ function check47(x: unknown): boolean {
   return true;
 }
 
-function check49(x: unknown): boolean {
+function check50(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
@@ -578,7 +591,7 @@ function check49(x: unknown): boolean {
   return true;
 }
 
-function check48(x: unknown): boolean {
+function check49(x: unknown): boolean {
   const o = strict(x, keys32);
   if (o === undefined) return false;
   let v: unknown;
@@ -587,11 +600,11 @@ function check48(x: unknown): boolean {
   v = o["interGreen"]; if (v !== undefined && !((v === "program" || v === "none"))) return false;
   v = o["pressure"]; if (v !== undefined && !((v === "queues" || v === "lanes"))) return false;
   v = o["ties"]; if (v !== undefined && !((v === "keep" || v === "lowest"))) return false;
-  v = o["eligiblePhases"]; if (v !== undefined && !(check49(v))) return false;
+  v = o["eligiblePhases"]; if (v !== undefined && !(check50(v))) return false;
   return true;
 }
 
-function check52(x: unknown): boolean {
+function check53(x: unknown): boolean {
   const o = strict(x, keys34);
   if (o === undefined) return false;
   let v: unknown;
@@ -605,28 +618,28 @@ function check52(x: unknown): boolean {
   return true;
 }
 
-function check51(x: unknown): boolean {
+function check52(x: unknown): boolean {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
   const o = x as Record<string, unknown>;
   for (const k in o) {
     const v: unknown = o[k]; state.members++; countColons(k);
-    if (k === '__proto__') { countAll(v); state.drops.push(o, k); } else if (!(check52(v))) return false;
+    if (k === '__proto__') { countAll(v); state.drops.push(o, k); } else if (!(check53(v))) return false;
   }
   return true;
 }
 
-function check50(x: unknown): boolean {
+function check51(x: unknown): boolean {
   const o = strict(x, keys33);
   if (o === undefined) return false;
   let v: unknown;
   v = o["walkSpeedMS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0.3 && v <= 3)) return false;
   v = o["walkTimeS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
-  v = o["junctions"]; if (v !== undefined && !(check51(v))) return false;
+  v = o["junctions"]; if (v !== undefined && !(check52(v))) return false;
   v = o["clearances"]; if (v !== undefined && !((v === "ite" || v === "program"))) return false;
   return true;
 }
 
-function check54(x: unknown): boolean {
+function check55(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
@@ -634,32 +647,32 @@ function check54(x: unknown): boolean {
   return true;
 }
 
-function check53(x: unknown): boolean {
+function check54(x: unknown): boolean {
   const { members, colons } = state;
   const defaults = state.defaults.length;
   const drops = state.drops.length;
   if (typeof x === 'boolean') return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
-  if (check54(x)) return true;
+  if (check55(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
   return false;
 }
 
-function check37(x: unknown): boolean {
+function check38(x: unknown): boolean {
   const o = strict(x, keys25);
   if (o === undefined) return false;
   let v: unknown;
   v = o["default"]; if (v === undefined) state.defaults.push(o, "default", "fixed"); else if (!((v === "fixed" || v === "webster" || v === "actuated" || v === "max-pressure"))) return false;
-  v = o["programs"]; if (v !== undefined && !(check38(v))) return false;
-  v = o["actuated"]; if (v !== undefined && !(check47(v))) return false;
-  v = o["maxPressure"]; if (v !== undefined && !(check48(v))) return false;
-  v = o["safety"]; if (v !== undefined && !(check50(v))) return false;
+  v = o["programs"]; if (v !== undefined && !(check39(v))) return false;
+  v = o["actuated"]; if (v !== undefined && !(check48(v))) return false;
+  v = o["maxPressure"]; if (v !== undefined && !(check49(v))) return false;
+  v = o["safety"]; if (v !== undefined && !(check51(v))) return false;
   v = o["safetyCheck"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
-  v = o["pinPhaseOrder"]; if (v !== undefined && !(check53(v))) return false;
+  v = o["pinPhaseOrder"]; if (v !== undefined && !(check54(v))) return false;
   return true;
 }
 
-function check56(x: unknown): boolean {
+function check57(x: unknown): boolean {
   const o = strict(x, keys36);
   if (o === undefined) return false;
   let v: unknown;
@@ -672,7 +685,7 @@ function check56(x: unknown): boolean {
   return true;
 }
 
-function check59(x: unknown): boolean {
+function check60(x: unknown): boolean {
   const o = strict(x, keys38);
   if (o === undefined) return false;
   let v: unknown;
@@ -680,7 +693,7 @@ function check59(x: unknown): boolean {
   return true;
 }
 
-function check60(x: unknown): boolean {
+function check61(x: unknown): boolean {
   const o = strict(x, keys39);
   if (o === undefined) return false;
   let v: unknown;
@@ -694,18 +707,18 @@ function check60(x: unknown): boolean {
   return true;
 }
 
-function check58(x: unknown): boolean {
+function check59(x: unknown): boolean {
   const { members, colons } = state;
   const defaults = state.defaults.length;
   const drops = state.drops.length;
-  if (check59(x)) return true;
-  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
   if (check60(x)) return true;
+  state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
+  if (check61(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
   return false;
 }
 
-function check57(x: unknown): boolean {
+function check58(x: unknown): boolean {
   const o = strict(x, keys37);
   if (o === undefined) return false;
   let v: unknown;
@@ -716,11 +729,11 @@ function check57(x: unknown): boolean {
   v = o["speedDev"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
   v = o["startUpLostS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 10)) return false;
   v = o["junctionStorageVeh"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 20)) return false;
-  v = o["gapAcceptance"]; if (v !== undefined && !(check58(v))) return false;
+  v = o["gapAcceptance"]; if (v !== undefined && !(check59(v))) return false;
   return true;
 }
 
-function check55(x: unknown): boolean {
+function check56(x: unknown): boolean {
   const o = strict(x, keys35);
   if (o === undefined) return false;
   let v: unknown;
@@ -734,15 +747,15 @@ function check55(x: unknown): boolean {
   v = o["routingIntervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
   v = o["rerouteShare"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
   v = o["routeChoice"]; if (v !== undefined && !((v === "departure" || v === "equilibrium"))) return false;
-  v = o["equilibrium"]; if (v !== undefined && !(check56(v))) return false;
+  v = o["equilibrium"]; if (v !== undefined && !(check57(v))) return false;
   v = o["stopThresholdS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
-  v = o["vehicle"]; if (v !== undefined && !(check57(v))) return false;
+  v = o["vehicle"]; if (v !== undefined && !(check58(v))) return false;
   v = o["intervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
   state.failed = false; refinement40(o, sink); if (state.failed) return false;
   return true;
 }
 
-function check62(x: unknown): boolean {
+function check63(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i]; if (!((v === "summary.json" || v === "trips.csv" || v === "links.csv" || v === "junctions.csv" || v === "timeseries.csv" || v === "network.geojson" || v === "timing.csv" || v === "convergence.csv"))) return false;
@@ -750,12 +763,12 @@ function check62(x: unknown): boolean {
   return true;
 }
 
-function check61(x: unknown): boolean {
+function check62(x: unknown): boolean {
   const o = strict(x, keys41);
   if (o === undefined) return false;
   let v: unknown;
   v = o["dir"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["files"]; if (v !== undefined && !(check62(v))) return false;
+  v = o["files"]; if (v !== undefined && !(check63(v))) return false;
   return true;
 }
 
@@ -769,9 +782,9 @@ function check0(x: unknown): boolean {
   v = o["drivingSide"]; if (v === undefined) state.defaults.push(o, "drivingSide", "right"); else if (!((v === "left" || v === "right"))) return false;
   v = o["network"]; if (!(check1(v))) return false;
   v = o["demand"]; if (!(check23(v))) return false;
-  v = o["signals"]; if (v !== undefined && !(check37(v))) return false;
-  v = o["simulation"]; if (!(check55(v))) return false;
-  v = o["outputs"]; if (v !== undefined && !(check61(v))) return false;
+  v = o["signals"]; if (v !== undefined && !(check38(v))) return false;
+  v = o["simulation"]; if (!(check56(v))) return false;
+  v = o["outputs"]; if (v !== undefined && !(check62(v))) return false;
   return true;
 }
 

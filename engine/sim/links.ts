@@ -53,7 +53,7 @@ import type { CompiledNetwork } from '../network/compiled.js';
 import { CMD_INSERT, CMD_RELEASE, CMD_STOPLINE, NONE as NO_VEHICLE } from './commands.js';
 import type { SimObserver } from './observer.js';
 import { buildLaneGroups } from './lane-groups.js';
-import { dawdleFactor, departureLoss, type VehicleModel } from './losses.js';
+import { dawdleFactor, departureLoss, departureLossAt, type VehicleModel } from './losses.js';
 import type { Scheduler } from './scheduler.js';
 import { VEHICLE_MOVING, type Vehicles } from './vehicles.js';
 
@@ -126,6 +126,12 @@ export class Links {
   readonly driveTime: Float64Array;
   /** Start-up loss of a trip entering the link as its first, from standstill, s. */
   readonly departureLoss: Float64Array;
+  /** Per trip: its speed entering its first link, m/s (`TripTable.departSpeed`); absent when every trip starts from standstill. */
+  private readonly departSpeed: Float64Array | undefined;
+  /** The vehicle class, for the departure loss of a trip that departs moving. */
+  private readonly model: VehicleModel;
+  /** Link speeds, m/s (the network's). */
+  private readonly speedOf: Float64Array;
   /** Latest stop-line time given to a vehicle on the link, s (keeps the transit list FIFO where nobody overtakes). */
   readonly lastStopLine: Float64Array;
 
@@ -144,8 +150,11 @@ export class Links {
    * (s >= speed / jamSpacing leaves no backward wave). `observers` is the run's
    * list, shared by reference.
    */
-  constructor(net: CompiledNetwork, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[], model: VehicleModel) {
+  constructor(net: CompiledNetwork, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[], model: VehicleModel, departSpeed?: Float64Array) {
     const m = net.linkCount;
+    this.model = model;
+    this.departSpeed = departSpeed;
+    this.speedOf = net.linkSpeed;
     this.vehicles = vehicles;
     this.scheduler = scheduler;
     this.observers = observers;
@@ -436,7 +445,8 @@ export class Links {
       vehicles.inNetwork++;
       this.lastInsert[l] = now;
       for (const o of this.observers) o.depart?.(v, l, now);
-      this.enter(v, l, now, this.departureLoss[l], g);
+      const loss = this.departSpeed === undefined ? this.departureLoss[l] : departureLossAt(this.model, this.speedOf[l], this.departSpeed[v]);
+      this.enter(v, l, now, loss, g);
     }
   }
 

@@ -145,6 +145,18 @@ export function departureLoss(model: VehicleModel, v: number): number {
   return model.startLoss ? v / (2 * model.accel) : 0;
 }
 
+/**
+ * Time lost departing at speed `v0` onto a link of speed `v` (m/s), s: accelerating
+ * from v0 to v takes (v - v0) / a and covers (v² - v0²) / (2a), which at v takes
+ * (v² - v0²) / (2av), so the loss is (v - v0)² / (2av); 0 when v0 >= v (SUMO's
+ * `departSpeed="max"`) or the class has no start losses, v / (2a) at v0 = 0.
+ */
+export function departureLossAt(model: VehicleModel, v: number, v0: number): number {
+  if (!model.startLoss || v0 >= v) return 0;
+  if (v0 <= 0) return departureLoss(model, v);
+  return (v - v0) * (v - v0) / (2 * model.accel * v);
+}
+
 /** Shortest stop-line wait that is a halt (a stop) between links of speeds `vIn` and `vOut` (m/s): vIn / (2b) + vOut / (2a), s. */
 export function haltWait(model: VehicleModel, vIn: number, vOut: number): number {
   return vIn / (2 * model.decel) + vOut / (2 * model.accel);

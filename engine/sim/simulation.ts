@@ -104,7 +104,7 @@ export class Simulation {
     this.vehicles = new Vehicles(n, trips.routeLinks.length, start);
     const speedRandom = createRandom(this.options.seed).fork('speed');
     drawSpeedFactors(this.options.vehicle, this.vehicles.speedFactor, () => speedRandom.next());
-    this.links = new Links(net, this.vehicles, scheduler, this.observers, this.options.vehicle);
+    this.links = new Links(net, this.vehicles, scheduler, this.observers, this.options.vehicle, trips.departSpeed);
     this.movements = new Movements(net, this.links, this.vehicles, scheduler, this.observers, this.options.vehicle, this.options.sharedLanes);
     this.signal = this.movements.signal;
     this.rerouting = new Rerouting(net, trips, this.options, this.links, this.vehicles, scheduler);

@@ -144,6 +144,13 @@ describe('expandDemand: flows', () => {
       expect([t.origin[i], t.destination[i]]).toEqual([J('D'), J('A')]);
     }
   });
+
+  it('carries departSpeed to every trip it applies to ("max" as Infinity), with no column when nobody departs moving', () => {
+    const t = expand({ trips: [{ id: 'a', depart: 50, from: 'A', to: 'C', departSpeed: 7.5 }, { id: 'b', depart: 0, from: 'A', to: 'C' }], flows: [{ id: 'f', from: 'A', to: 'C', rate: 0.02, begin: 0, end: 100, departSpeed: 'max' }] });
+    expect(t.ids).toEqual(['b', 'f.0', 'a', 'f.1']);
+    expect(Array.from(t.departSpeed!)).toEqual([0, Infinity, 7.5, Infinity]);
+    expect(expand({ trips: [{ depart: 0, from: 'A', to: 'C', departSpeed: 0 }] }).departSpeed).toBeUndefined();
+  });
 });
 
 describe('expandDemand: od', () => {
@@ -245,6 +252,8 @@ describe('expandDemand: validation', () => {
     ['a trip id clashing with OD ids', { trips: [{ id: 'od0.2-3.0', depart: 0, from: 'A', to: 'C' }], od: [{ ...busyOd, arrivals: 'uniform' }] }, 'od[0].trips[2][3]', /trips\[0\]\.id/],
     ['a default trip id given explicitly', { trips: [{ depart: 0, from: 'A', to: 'C' }, { id: 'trip0', depart: 0, from: 'A', to: 'C' }] }, 'trips[1].id', /"trip0"/],
     ['a trip that is not an object', { trips: [null] }, 'trips[0]'],
+    ['a negative departSpeed', { trips: [{ depart: 0, from: 'A', to: 'C', departSpeed: -1 }] }, 'trips[0].departSpeed', /speed in m\/s.*or "max", found -1/],
+    ['a departSpeed word other than max', { flows: [{ ...ok, departSpeed: 'desired' }] }, 'flows[0].departSpeed', /"desired"/],
     ['trips that are not an array', { trips: {} }, 'trips', /array/],
     ['a negative rate', { flows: [ok, ok, { ...ok, rate: -1 }] }, 'flows[2].rate', /-1/],
     ['a NaN rate', { flows: [{ ...ok, rate: NaN }] }, 'flows[0].rate', /NaN/],

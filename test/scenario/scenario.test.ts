@@ -143,6 +143,19 @@ simulation: { start: "06:30", end: "07:30:30" }
     expect(loaded.simulation).toMatchObject({ start: 6.5 * 3600, end: 7.5 * 3600 + 30, seed: 1, replications: 1 });
   });
 
+  it('parseScenario: departSpeedKmh becomes m/s ("max" stays), and a bad one is located', () => {
+    const text = variant('vehPerHour: 600 }', 'vehPerHour: 600, departSpeedKmh: max }\n  trips:\n    - { departS: 5, from: A, to: C, departSpeedKmh: 36 }');
+    const loaded = load(text);
+    expect(loaded.demand.flows![0].departSpeed).toBe('max');
+    expect(loaded.demand.trips![0].departSpeed).toBeCloseTo(10, 12);
+    const built = buildScenario(loaded);
+    expect(Array.from(built.tripsFor(1).departSpeed!).slice(0, 2)).toEqual([Infinity, 10]);
+    const bad = variant('departSpeedKmh: 36', 'departSpeedKmh: fast', text);
+    const p = problemAt(problemsOf(() => load(bad)), 'demand.trips[0].departSpeedKmh');
+    expect(p).toMatchObject(pos(bad, 'fast'));
+    expect(p.message).toMatch(/"max"/);
+  });
+
   it('parseClock / formatClock: clock strings are seconds since midnight', () => {
     expect(parseClock('07:30')).toBe(27_000);
     expect(parseClock('07:30:15.5')).toBe(27_015.5);

@@ -21,6 +21,10 @@
  *   class for start-up and stop losses (see
  *   `vehicleModelOf`); anything else they set (other car following, speed
  *   limits, classes) is reported.
+ * - `departSpeed`: a number (m/s) is kept; "max", "desired" and "speedLimit"
+ *   become "max" (the vehicle enters at the link's speed, with no departure
+ *   acceleration loss: losses.ts); "random", "avg" and "last" depend on SUMO's
+ *   traffic or draws and are imported departing from standstill, counted.
  * - Vehicles on edges without lanes for the imported vehicle class, with
  *   `depart="triggered"` and similar, or on traffic zones are skipped and counted.
  * - The simulated period [begin, end) of the configuration bounds the demand as
@@ -230,9 +234,12 @@ export function resolveDemand(raw: SumoDemand, network: RoadNetwork, edges: Edge
     return out;
   };
 
+  const standstill = new Map<string, number>(); // departSpeed values read as from standstill -> items
   for (const item of raw.items) {
     typeOf(item);
     const routes = routesOf(item);
+    const speed: Pick<TripSpec, 'departSpeed'> = item.departSpeed === undefined ? {} : { departSpeed: item.departSpeed };
+    if (item.departSpeedText !== undefined) standstill.set(item.departSpeedText, (standstill.get(item.departSpeedText) ?? 0) + 1);
     if (item.kind !== 'flow') {
       if (Number.isNaN(item.depart)) {
         skip(`vehicles with depart="${item.departText}"`);
@@ -254,10 +261,10 @@ export function resolveDemand(raw: SumoDemand, network: RoadNetwork, edges: Edge
           fromDistribution++;
         }
         const list = edgesOf(item, route);
-        if (list) trips.push({ id: item.id, depart, route: list });
+        if (list) trips.push({ id: item.id, depart, route: list, ...speed });
       } else {
         const ends = endpointsOf(item);
-        if (ends) trips.push({ id: item.id, depart, ...ends });
+        if (ends) trips.push({ id: item.id, depart, ...ends, ...speed });
       }
       continue;
     }
@@ -293,7 +300,7 @@ export function resolveDemand(raw: SumoDemand, network: RoadNetwork, edges: Edge
     };
     if (routes.length === 0) {
       const ends = endpointsOf(item);
-      if (ends) place(item.id, ends, timing.flow.rate, false);
+      if (ends) place(item.id, { ...ends, ...speed }, timing.flow.rate, false);
       continue;
     }
     const total = routes.reduce((s, r) => s + r.probability, 0);
@@ -302,7 +309,7 @@ export function resolveDemand(raw: SumoDemand, network: RoadNetwork, edges: Edge
       if (!list || route.probability === 0) return;
       const id = routes.length === 1 ? item.id : `${item.id}#${k}`;
       const share = routes.length === 1 ? 1 : route.probability / total;
-      place(id, { route: list }, timing.flow.rate * share, routes.length > 1);
+      place(id, { route: list, ...speed }, timing.flow.rate * share, routes.length > 1);
     });
   }
   renameDuplicates(trips, flows, warnings);
@@ -314,6 +321,7 @@ export function resolveDemand(raw: SumoDemand, network: RoadNetwork, edges: Edge
   if (fromDistribution > 0) counts.push({ label: 'vehicles with a route drawn from a routeDistribution', count: fromDistribution });
   if (approximated > 0) counts.push({ label: 'flows with probability, imported as Poisson flows of the same rate (SUMO draws each second)', count: approximated });
   for (const [why, count] of skipped) counts.push({ label: `skipped: ${why}`, count });
+  for (const [text, count] of standstill) counts.push({ label: `vehicles and flows with departSpeed="${text}", imported departing from standstill (greenwave draws no insertion speed)`, count });
   for (const t of usedTypes) {
     const notes: string[] = [];
     if (t.ignored.length > 0) notes.push(`${t.ignored.join(', ')} (car following is not modelled beyond accel, decel and sigma)`);

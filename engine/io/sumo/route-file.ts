@@ -61,6 +61,13 @@ export interface SumoDemandItem extends Located {
   /** s (vehicles, trips); `NaN` for an unsupported depart such as "triggered". */
   depart?: number;
   departText?: string;
+  /**
+   * `departSpeed`: m/s, or "max" for SUMO's "max", "desired" and "speedLimit"
+   * (the vehicle enters at the lane's speed in free flow); absent: from standstill.
+   */
+  departSpeed?: number | 'max';
+  /** A `departSpeed` greenwave cannot follow ("random", "avg", "last"), as written. */
+  departSpeedText?: string;
   /** Named route or route distribution id. */
   routeRef?: string;
   /** Embedded route or distribution (alternatives). */
@@ -233,6 +240,16 @@ async function readRouteFile(file: string, demand: SumoDemand): Promise<void> {
           }
           const route = a.optional('route');
           if (route !== undefined) it.routeRef = route;
+          const departSpeed = a.optional('departSpeed');
+          if (departSpeed === 'max' || departSpeed === 'desired' || departSpeed === 'speedLimit') it.departSpeed = 'max';
+          else if (departSpeed === 'random' || departSpeed === 'avg' || departSpeed === 'last') it.departSpeedText = departSpeed;
+          else if (departSpeed !== undefined) {
+            const value = Number(departSpeed);
+            if (departSpeed.trim() === '' || !(Number.isFinite(value) && value >= 0)) {
+              throw a.error(`departSpeed must be a speed in m/s >= 0 or one of max, desired, speedLimit, random, avg, last, got ${JSON.stringify(departSpeed)}`);
+            }
+            if (value > 0) it.departSpeed = value;
+          }
           const from = a.optional('from');
           const to = a.optional('to');
           if (from !== undefined) it.fromEdge = from;

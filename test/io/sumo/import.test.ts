@@ -235,6 +235,21 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
     await expect(importSumo({ net: fixture('cross.net.xml'), routes: [rou] })).rejects.toThrow(/r\.rou\.xml:2:.*jmTimegapMinor must be a finite number of seconds >= 0/);
   });
 
+  it('reads departSpeed: numbers kept, max/desired/speedLimit as "max", random/avg/last counted and read as standstill', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'gw-departspeed-'));
+    const rou = path.join(tmp, 'r.rou.xml');
+    const route = /<route id="r_ns" edges="([^"]+)"/.exec(readFileSync(fixture('cross.rou.xml'), 'utf8'))![1];
+    const vehicle = (id: string, speed?: string) => `  <vehicle id="${id}" depart="0"${speed === undefined ? '' : ` departSpeed="${speed}"`}><route edges="${route}"/></vehicle>`;
+    writeFileSync(rou, ['<routes>', vehicle('a', '7.5'), vehicle('b', 'max'), vehicle('c', 'desired'), vehicle('d', 'speedLimit'), vehicle('e', 'random'), vehicle('f', '0'), vehicle('g'),
+      `  <flow id="h" begin="0" end="100" number="2" departSpeed="max"><route edges="${route}"/></flow>`, '</routes>', ''].join('\n'));
+    const d = await importSumo({ net: fixture('cross.net.xml'), routes: [rou] });
+    expect(d.demand.trips!.map((t) => [t.id, t.departSpeed])).toEqual([['a', 7.5], ['b', 'max'], ['c', 'max'], ['d', 'max'], ['e', undefined], ['f', undefined], ['g', undefined], ['h.first', 'max']]);
+    expect(d.demand.flows!.map((f) => f.departSpeed)).toEqual(['max']); // the rest of flow h (its first vehicle, at SUMO's time, is the trip h.first)
+    expect(d.counts).toContainEqual({ label: expect.stringMatching(/departSpeed="random".*standstill/), count: 1 });
+    writeFileSync(rou, `<routes>\n${vehicle('a', 'fast')}\n</routes>\n`);
+    await expect(importSumo({ net: fixture('cross.net.xml'), routes: [rou] })).rejects.toThrow(/r\.rou\.xml:2:.*departSpeed must be a speed in m\/s >= 0 or one of max/);
+  });
+
   it('draws distribution routes from a seeded stream: same seed same routes', async () => {
     const again = await importSumo({ net: fixture('cross.net.xml'), routes: [fixture('cross.rou.xml')], additional: [fixture('cross.add.xml')] });
     expect(again.demand).toEqual(all.demand);

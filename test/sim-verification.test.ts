@@ -102,6 +102,23 @@ describe('start-up and stop losses (sim/losses.ts)', () => {
     expect(none.trips.travelTime[0]).toBeCloseTo(2468 / 12.5, 9);
   });
 
+  it('with SUMO\'s step dt every start loses dt/2 x (v - v0)/v less (SUMO counts each step at its end speed: sum of (1 - k a dt / v) dt = v / (2a) - dt/2)', () => {
+    const free = twoLinks();
+    const net = twoLinks('signal');
+    const vehicle = { ...NO_LOSS_VEHICLE_MODEL, startLoss: true, stepLength: 1 };
+    const trip = (departSpeed?: number, on = net) => expandDemand(on, { trips: [{ id: 't', depart: 0, route: ['ab', 'bc'], ...(departSpeed === undefined ? {} : { departSpeed }) }] }, createRandom(1));
+    expect(simulate(free, trip(undefined, free), {}, { end: 1000, vehicle }).trips.travelTime[0]).toBeCloseTo(2468 / 12.5 + 12.5 / (2 * 2.6) - 0.5, 9);
+    expect(simulate(free, trip(6.25, free), {}, { end: 1000, vehicle }).trips.travelTime[0]).toBeCloseTo(2468 / 12.5 + 6.25 ** 2 / (2 * 2.6 * 12.5) - 0.25, 9);
+    // The restart after a halt at a red too: the green start fixes the exit, then v / (2a) - dt/2 on bc.
+    const programs: SignalProgramSpec[] = [{ junction: 'b', offset: 0, phases: [
+      { green: [{ from: 'xb', to: 'bc' }], duration: 145, yellow: 3, allRed: 2 },
+      { green: [{ from: 'ab', to: 'bc' }], duration: 50, yellow: 3, allRed: 2 },
+    ] }];
+    const stepped = simulate(net, trip(), { programs }, { end: 1000, vehicle }).trips.travelTime[0];
+    const continuous = simulate(net, trip(), { programs }, { end: 1000, vehicle: { ...vehicle, stepLength: 0 } }).trips.travelTime[0];
+    expect(continuous - stepped).toBeCloseTo(0.5, 9);
+  });
+
   it('dawdling lengthens every link by the factor sigma a / (2v - sigma a) (Krauss: mean speed v - sigma a / 2 when v >= a)', () => {
     const net = twoLinks();
     const vehicle = { ...NO_LOSS_VEHICLE_MODEL, sigma: 0.5 };

@@ -23,11 +23,13 @@ export interface SumoConfig {
   begin?: number;
   /** s */
   end?: number;
+  /** `step-length`, s (SUMO's default 1). */
+  step?: number;
   /** Each file named (resolved path) -> where the configuration names it (`file:line`). */
   namedAt: Map<string, string>;
 }
 
-const KEYS: Readonly<Record<string, 'net' | 'routes' | 'additional' | 'begin' | 'end'>> = {
+const KEYS: Readonly<Record<string, 'net' | 'routes' | 'additional' | 'begin' | 'end' | 'step'>> = {
   'net-file': 'net',
   n: 'net',
   'route-files': 'routes',
@@ -38,6 +40,7 @@ const KEYS: Readonly<Record<string, 'net' | 'routes' | 'additional' | 'begin' | 
   b: 'begin',
   end: 'end',
   e: 'end',
+  'step-length': 'step',
 };
 
 /** Read a `.sumocfg`; file paths come back resolved against its directory. */
@@ -68,6 +71,7 @@ export async function readConfigFile(file: string): Promise<SumoConfig> {
       else {
         const t = parseSumoTime(value);
         if (!Number.isFinite(t)) throw new InputError(`${file}:${element.line}`, `${element.name}: expected a time in seconds, got ${JSON.stringify(value)}`);
+        if (key === 'step' && !(t > 0 && t <= 10)) throw new InputError(`${file}:${element.line}`, `${element.name}: expected a step of more than 0 and at most 10 s, got ${JSON.stringify(value)}`);
         config[key] = t;
       }
     },

@@ -55,6 +55,9 @@ const DEFAULT_FLOW_SPAN = 86400;
 /** SUMO default length + minGap, m. */
 const DEFAULT_SPACING = 7.5;
 
+/** SUMO's default simulation step (`step-length`), s. */
+export const SUMO_DEFAULT_STEP = 1;
+
 /** Options of {@link resolveDemand}. */
 export interface DemandOptions {
   /** Seed of route-distribution draws. Default 1. */
@@ -117,11 +120,13 @@ export function jamSpacingOf(demand: SumoDemand): number | undefined {
  * does, SUMO's defaults (2.6 m/s², 4.5 m/s², 0.5, 0.1) where a type does not set
  * them; the start-up lost time is the one measured for SUMO's default car. Gap
  * acceptance is SUMO's rule (sim/gap-acceptance.ts) with the mean vehicle length
- * (default 5 m) and `jmTimegapMinor` (default 1 s).
+ * (default 5 m) and `jmTimegapMinor` (default 1 s). `stepLength` is SUMO's step
+ * (the configuration's `step-length`, default 1 s): SUMO's start losses are half a
+ * step shorter than the continuous ones (losses.ts).
  * Always SUMO's car at least (its speedDev 0.1 is not greenwave's default);
  * undefined only when the demand has no vehicles to average over.
  */
-export function vehicleModelOf(demand: SumoDemand): VehicleModel | undefined {
+export function vehicleModelOf(demand: SumoDemand, stepLength = SUMO_DEFAULT_STEP): VehicleModel | undefined {
   const { accel, decel, sigma, startUpLost, speedDev } = SUMO_VEHICLE_MODEL;
   const a = typeMean(demand, (t) => t?.accel ?? accel);
   const b = typeMean(demand, (t) => t?.decel ?? decel);
@@ -130,7 +135,7 @@ export function vehicleModelOf(demand: SumoDemand): VehicleModel | undefined {
   const length = typeMean(demand, (t) => t?.length ?? SUMO_GAP_DEFAULTS.length);
   const timegapMinor = typeMean(demand, (t) => t?.jmTimegapMinor ?? SUMO_GAP_DEFAULTS.timegapMinor);
   if (a === undefined || b === undefined || s === undefined || dev === undefined || length === undefined || timegapMinor === undefined) return undefined;
-  return { accel: a, decel: b, sigma: s, startLoss: true, startUpLost, speedDev: dev, gapAcceptance: { model: 'sumo', timegapMinor, length } };
+  return { accel: a, decel: b, sigma: s, startLoss: true, startUpLost, speedDev: dev, gapAcceptance: { model: 'sumo', timegapMinor, length }, stepLength };
 }
 
 function located(item: { file: string; line: number }): string {

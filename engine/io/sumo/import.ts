@@ -16,7 +16,7 @@ import type { RoadNetwork } from '../../network/road-network.js';
 import { DEFAULT_JAM_SPACING } from '../../network/types.js';
 import type { ImportCount, ImportResult, ImportWarning } from '../types.js';
 import { namedBy, readAdditionalFile, readConfigFile, type SumoConfig } from './config-file.js';
-import { jamSpacingOf, resolveDemand, vehicleModelOf } from './demand.js';
+import { SUMO_DEFAULT_STEP, jamSpacingOf, resolveDemand, vehicleModelOf } from './demand.js';
 import { readNetFile, type SumoTlLogic } from './net-file.js';
 import { buildNetwork, type TlLink } from './network.js';
 import { convertProgram, selectPrograms } from './programs.js';
@@ -276,7 +276,7 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
     noCrossings: Object.keys(built.signalIndex).filter((j) => !net.crossingJunctions.has(j)),
   };
   if (simulation) result.simulation = simulation;
-  const vehicle = vehicleModelOf(raw);
+  const vehicle = vehicleModelOf(raw, config?.step ?? SUMO_DEFAULT_STEP);
   if (vehicle) result.vehicle = vehicle;
   checkImportRanges(result, (kind, id) => {
     switch (kind) {

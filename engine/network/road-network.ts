@@ -18,6 +18,7 @@ import {
   DEFAULT_SATURATION_FLOW,
   MAX_LANES,
   MAX_PRIORITY,
+  MAX_WAIT_POINT,
   type DrivingSide,
   type Junction,
   type JunctionSpec,
@@ -222,6 +223,11 @@ export class RoadNetwork {
         throw new NetworkError('movement', key, 'rightOfWay', `must be "major", "minor" or "stop", got ${JSON.stringify(spec.rightOfWay)}`);
       }
       movement.rightOfWay = spec.rightOfWay;
+    }
+    if (spec.waitPoint !== undefined) {
+      const range: NumberRange = { min: 0, max: MAX_WAIT_POINT };
+      if (!inRange(spec.waitPoint, range)) throw new NetworkError('movement', key, 'waitPoint', `must be ${describeRange(range)} m, got ${describeValue(spec.waitPoint)}`);
+      movement.waitPoint = spec.waitPoint;
     }
     list.push(movement);
     this.movementsByLink.set(a.id, list);

@@ -487,6 +487,10 @@ const SimulationSchema = withPairs(
       ),
       costSmoothing: ranged(LIMITS.costSmoothing, 'Least weight of the newest iteration\'s travel times in the smoothed ones (the weight is the larger of this and the step, so the memory grows as the step shrinks). Default 0.5; 0.2 with gapCosts: smoothed reaches a 1% gap on the bundled grid at twice its demand.').optional(),
     }).optional().describe('Settings of routeChoice: equilibrium.'),
+    sharedLanes: z.boolean().optional().describe(
+      'Head-of-line blocking in lanes that serve several movements (a through-and-left lane): the vehicles in such a lane leave in their order, so a left-turner waiting for a gap holds the through vehicles behind it. ' +
+        'Default: true for SUMO imports (their lanes and connections are the source\'s), false otherwise (each movement keeps its own stop-line queue).',
+    ),
     stopThresholdS: ranged(LIMITS.stopThresholdS, 'A wait at a stop line longer than this counts as a stop, seconds. Default: a stop is a halt of the vehicle class (a wait of at least v_in / (2 decel) + v_out / (2 accel)).').optional(),
     vehicle: z.strictObject({
       accelMS2: ranged(LIMITS.accelerationMS2, `Acceleration, m/s². Default ${DEFAULT_SIM_OPTIONS.vehicle.accel} (SUMO's).`).optional(),

@@ -10,6 +10,7 @@
  */
 import { MultiDirectedGraph } from 'graphology';
 import { NetworkError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import { describeValue } from '../text/describe.js';
 import { describeRange, inRange, type NumberRange } from '../text/numbers.js';
 import { classifyTurn } from './turns.js';
@@ -18,7 +19,6 @@ import {
   DEFAULT_SATURATION_FLOW,
   MAX_LANES,
   MAX_PRIORITY,
-  MAX_WAIT_POINT,
   type DrivingSide,
   type Junction,
   type JunctionSpec,
@@ -225,8 +225,7 @@ export class RoadNetwork {
       movement.rightOfWay = spec.rightOfWay;
     }
     if (spec.waitPoint !== undefined) {
-      const range: NumberRange = { min: 0, max: MAX_WAIT_POINT };
-      if (!inRange(spec.waitPoint, range)) throw new NetworkError('movement', key, 'waitPoint', `must be ${describeRange(range)} m, got ${describeValue(spec.waitPoint)}`);
+      if (!inRange(spec.waitPoint, LIMITS.waitPointM)) throw new NetworkError('movement', key, 'waitPoint', `must be ${describeRange(LIMITS.waitPointM)} m, got ${describeValue(spec.waitPoint)}`);
       movement.waitPoint = spec.waitPoint;
     }
     list.push(movement);

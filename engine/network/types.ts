@@ -138,7 +138,5 @@ export const DEFAULT_SATURATION_FLOW = 1800 / 3600;
 export const DEFAULT_JAM_SPACING = 7.5;
 /** Most lanes a link may have (movement lane sets are 32-bit masks when compiled). */
 export const MAX_LANES = 32;
-/** Largest `MovementSpec.waitPoint`, m: a point inside a junction, whose crossings span some tens of metres. */
-export const MAX_WAIT_POINT = 500;
 /** Largest magnitude of a link's right-of-way rank (`LinkSpec.priority`). */
 export const MAX_PRIORITY = 1_000_000;

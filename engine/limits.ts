@@ -123,6 +123,8 @@ export const LIMITS = {
   vehicleLengthM: { min: 0, minExclusive: true, max: 30, whyMax: 'a road vehicle is at most about 30 m long (a road train is longer, but not a class for a street network)' },
   /** Width of one lane, m. */
   laneWidthM: { min: 0, minExclusive: true, max: 10, whyMax: 'a lane is at most a few metres wide' },
+  /** Distance from a stop line to where a turn's vehicles wait for a gap inside the junction (MovementSpec.waitPoint), m. */
+  waitPointM: { min: 0, max: 500, whyMax: 'a point inside a junction, whose crossings span some tens of metres' },
   /** Corner radius of a junction, m. */
   junctionRadiusM: { min: 0, max: 100, whyMax: 'a junction corner radius is at most some tens of metres' },
   /** Wait that counts as a stop, s. */

@@ -215,7 +215,7 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
   }));
   const movements = network.movements().map((m) => {
     const all = m.lanes.length === network.link(m.from).lanes;
-    return { from: m.from, to: m.to, ...(all ? {} : { lanes: [...m.lanes] }) };
+    return { from: m.from, to: m.to, ...(all ? {} : { lanes: [...m.lanes] }), ...(m.waitPoint === undefined ? {} : { waitPointM: m.waitPoint }) };
   });
   const files = result.files.join(', ');
   const warned = result.warnings.length === 0 ? '' : `; ${result.warnings.length} import warning${result.warnings.length === 1 ? '' : 's'}`;
@@ -234,6 +234,7 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
     simulation: {
       startS: start,
       endS: end,
+      ...(result.sharedLanes === undefined || options.reference !== undefined ? {} : { sharedLanes: result.sharedLanes }),
       ...(result.vehicle === undefined || options.reference !== undefined ? {} : {
         vehicle: { accelMS2: result.vehicle.accel, decelMS2: result.vehicle.decel, sigma: result.vehicle.sigma, startLoss: result.vehicle.startLoss, startUpLostS: result.vehicle.startUpLost, ...(result.vehicle.speedDev === undefined ? {} : { speedDev: result.vehicle.speedDev }), ...gapAcceptanceDoc(result.vehicle.gapAcceptance), ...(result.vehicle.junctionStorage === undefined ? {} : { junctionStorageVeh: result.vehicle.junctionStorage }), ...(result.vehicle.stepLength === undefined ? {} : { stepLengthS: result.vehicle.stepLength }) },
       }),

@@ -46,6 +46,12 @@ export interface ImportResult {
   demand: DemandSpec;
   /** The source's vehicle class for start-up and stop losses (sim/losses.ts), when it has one (CityFlow: no losses). */
   vehicle?: VehicleModel;
+  /**
+   * Simulate head-of-line blocking in shared lanes (simulation option `sharedLanes`)
+   * unless the scenario says otherwise: true where the source's lanes and their
+   * connections are its own (SUMO); absent elsewhere (off).
+   */
+  sharedLanes?: boolean;
   /** Simulated period from the source's configuration (s), when it has one. */
   simulation?: { start?: number; end?: number };
   /** Counts for the import summary, in display order. */

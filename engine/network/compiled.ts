@@ -20,6 +20,7 @@
  *            shapeOffsets [m+1]                               (shape points of link l:
  *                                                              shapeXY[2*shapeOffsets[l] ..])
  *   Float64  shapeXY [2p]                                     (interior shape points x, y, m)
+ *            movementWaitPoint [k]                            (m; NaN when not stated)
  *   Uint32   movementLaneMask [k]                             (bit i = approach lane i serves it)
  *   Uint8    junctionControl [n], movementTurn [k], movementRightOfWay [k],
  *            keyBytes, labelBytes
@@ -38,7 +39,7 @@ import { TURN_KINDS } from './turns.js';
 /** "GWNC" in ASCII, little-endian. */
 export const COMPILED_MAGIC = 0x434e5747;
 /** Bumped whenever the layout changes. */
-export const COMPILED_VERSION = 3;
+export const COMPILED_VERSION = 4;
 const HEADER_INTS = 16;
 
 /** Numeric codes of junction control in `junctionControl`. */
@@ -48,7 +49,7 @@ export const RIGHT_OF_WAY_CODE: Readonly<Record<RightOfWay, number>> = { major: 
 /** Inverse of {@link CONTROL_CODE}. */
 export const CONTROL_KINDS: readonly JunctionControl[] = ['uncontrolled', 'priority', 'signal'];
 
-type F64Field = 'junctionX' | 'junctionY' | 'junctionLon' | 'junctionLat' | 'linkLength' | 'linkSpeed' | 'linkSaturationFlow' | 'linkJamSpacing' | 'linkFreeFlowTime' | 'shapeXY';
+type F64Field = 'junctionX' | 'junctionY' | 'junctionLon' | 'junctionLat' | 'linkLength' | 'linkSpeed' | 'linkSaturationFlow' | 'linkJamSpacing' | 'linkFreeFlowTime' | 'shapeXY' | 'movementWaitPoint';
 type I32Field =
   | 'junctionOutOffsets' | 'junctionOutLinks' | 'junctionInOffsets' | 'junctionInLinks'
   | 'linkFrom' | 'linkTo' | 'linkLanes' | 'linkPriority'
@@ -67,7 +68,7 @@ function layoutOf(n: number, m: number, k: number, keyBytes: number, labelBytes:
     ['linkFrom', 'i32', m], ['linkTo', 'i32', m], ['linkLanes', 'i32', m], ['linkPriority', 'i32', m],
     ['movementOffsets', 'i32', m + 1], ['movementFrom', 'i32', k], ['movementTo', 'i32', k],
     ['movementInOffsets', 'i32', m + 1], ['movementIn', 'i32', k], ['keyOffsets', 'i32', n + m + 1],
-    ['labelOffsets', 'i32', 3 * m + 1], ['shapeOffsets', 'i32', m + 1], ['shapeXY', 'f64', 2 * shapePoints],
+    ['labelOffsets', 'i32', 3 * m + 1], ['shapeOffsets', 'i32', m + 1], ['shapeXY', 'f64', 2 * shapePoints], ['movementWaitPoint', 'f64', k],
     ['movementLaneMask', 'u32', k],
     ['junctionControl', 'u8', n], ['movementTurn', 'u8', k], ['movementRightOfWay', 'u8', k], ['keyBytes', 'u8', keyBytes], ['labelBytes', 'u8', labelBytes],
   ];
@@ -147,6 +148,8 @@ export class CompiledNetwork {
   readonly movementTurn!: Uint8Array;
   /** Right of way the source states for each movement, see {@link RIGHT_OF_WAY_CODE} (0: derived). */
   readonly movementRightOfWay!: Uint8Array;
+  /** Distance from the stop line to where each movement's vehicles wait for a gap inside the junction, m (NaN: not stated; `MovementSpec.waitPoint`). */
+  readonly movementWaitPoint!: Float64Array;
   /** Movements entering link l: `movementIn[movementInOffsets[l] .. movementInOffsets[l+1])`. */
   readonly movementInOffsets!: Int32Array;
   readonly movementIn!: Int32Array;

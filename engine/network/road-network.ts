@@ -10,6 +10,7 @@
  */
 import { MultiDirectedGraph } from 'graphology';
 import { NetworkError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import { describeValue } from '../text/describe.js';
 import { describeRange, inRange, type NumberRange } from '../text/numbers.js';
 import { classifyTurn } from './turns.js';
@@ -222,6 +223,10 @@ export class RoadNetwork {
         throw new NetworkError('movement', key, 'rightOfWay', `must be "major", "minor" or "stop", got ${JSON.stringify(spec.rightOfWay)}`);
       }
       movement.rightOfWay = spec.rightOfWay;
+    }
+    if (spec.waitPoint !== undefined) {
+      if (!inRange(spec.waitPoint, LIMITS.waitPointM)) throw new NetworkError('movement', key, 'waitPoint', `must be ${describeRange(LIMITS.waitPointM)} m, got ${describeValue(spec.waitPoint)}`);
+      movement.waitPoint = spec.waitPoint;
     }
     list.push(movement);
     this.movementsByLink.set(a.id, list);

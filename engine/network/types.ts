@@ -89,6 +89,15 @@ export interface MovementSpec {
    * junction's major road (see {@link LinkSpec.priority}). Ignored at signals.
    */
   rightOfWay?: RightOfWay;
+  /**
+   * Distance from the stop line, along the turn, to the point inside the junction
+   * where its vehicles wait for a gap in a conflicting stream, m (SUMO: the length
+   * of the connection's first internal lane when an internal junction ends it; 0
+   * when its vehicles wait at the stop line). Sets how many vehicles of a permissive
+   * turn wait inside the junction (sim/junction-storage.ts). Default: estimated
+   * from the junction's size.
+   */
+  waitPoint?: number;
 }
 
 /** Explicit right of way of a movement at a priority junction. */
@@ -119,6 +128,8 @@ export interface Movement {
   turn: TurnKind;
   /** Right of way stated by the source, if any. */
   rightOfWay?: RightOfWay;
+  /** Distance from the stop line to where its vehicles wait for a gap inside the junction, if stated, m. */
+  waitPoint?: number;
 }
 
 /** Default saturation flow per lane: 1,800 veh/h = 0.5 veh/s. */

@@ -447,6 +447,8 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
   if (sim.routingInterval !== undefined) options.routingInterval = sim.routingInterval;
   if (sim.rerouteShare !== undefined) options.rerouteShare = sim.rerouteShare;
   if (sim.stopThreshold !== undefined) options.stopThreshold = sim.stopThreshold;
+  const sharedLanes = sim.sharedLanes ?? loaded.imported?.sharedLanes;
+  if (sharedLanes !== undefined) options.sharedLanes = sharedLanes;
   // The vehicle class: the scenario's fields over the imported source's class over SUMO's default.
   const vehicle = loaded.imported?.vehicle;
   if (vehicle !== undefined || sim.vehicle !== undefined) options.vehicle = { ...DEFAULT_SIM_OPTIONS.vehicle, ...vehicle, ...sim.vehicle };

@@ -71,6 +71,8 @@ export interface ScenarioSimulation {
   rerouteShare?: number;
   /** s */
   stopThreshold?: number;
+  /** Head-of-line blocking in shared lanes, when the file says (default: the import's, else off). */
+  sharedLanes?: boolean;
   /** Vehicle class fields given (m/s², 0..1), over the imported or default class. */
   vehicle?: Partial<VehicleModel>;
   /** Metrics time-series interval, s. */
@@ -242,7 +244,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
           shape: l.shapeM,
         }),
       ),
-      ...(n.movements === undefined ? {} : { movements: n.movements.map((m) => defined({ from: m.from, to: m.to, lanes: m.lanes })) }),
+      ...(n.movements === undefined ? {} : { movements: n.movements.map((m) => defined({ from: m.from, to: m.to, lanes: m.lanes, waitPoint: m.waitPointM })) }),
     };
   } else if ('generator' in n) {
     network = generatorSource(n, drivingSide);
@@ -263,6 +265,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     routingInterval: sim.routingIntervalS,
     rerouteShare: sim.rerouteShare,
     stopThreshold: sim.stopThresholdS,
+    sharedLanes: sim.sharedLanes,
     vehicle: sim.vehicle === undefined ? undefined : defined({ accel: sim.vehicle.accelMS2, decel: sim.vehicle.decelMS2, sigma: sim.vehicle.sigma, startLoss: sim.vehicle.startLoss, startUpLost: sim.vehicle.startUpLostS, speedDev: sim.vehicle.speedDev, gapAcceptance: gapAcceptanceOf(sim.vehicle.gapAcceptance), junctionStorage: sim.vehicle.junctionStorageVeh, stepLength: sim.vehicle.stepLengthS }),
     interval: sim.intervalS,
     routeChoice: sim.routeChoice,

@@ -187,6 +187,7 @@ const MovementSchema = z
     to: linkId.describe('Exit link id; it must start where the approach link ends.'),
     lanes: z.array(z.number().int().min(0).max(MAX_LANES - 1)).min(1).optional()
       .describe('Approach lanes serving this turn, 0 = kerb-side lane. Default: every lane.'),
+    waitPointM: ranged(LIMITS.waitPointM, 'Distance from the stop line, along the turn, to where its vehicles wait for a gap inside the junction, metres (greenwave import writes SUMO\'s: the turn\'s first internal lane up to its internal junction; 0: they wait at the stop line). With SUMO\'s gap acceptance it sets how many vehicles of a permissive turn wait inside the junction. Default: half the crossing length.').optional(),
   })
   .describe('A permitted turn from one link to the next.');
 
@@ -490,6 +491,10 @@ const SimulationSchema = withPairs(
       ),
       costSmoothing: ranged(LIMITS.costSmoothing, 'Least weight of the newest iteration\'s travel times in the smoothed ones (the weight is the larger of this and the step, so the memory grows as the step shrinks). Default 0.5; 0.2 with gapCosts: smoothed reaches a 1% gap on the bundled grid at twice its demand.').optional(),
     }).optional().describe('Settings of routeChoice: equilibrium.'),
+    sharedLanes: z.boolean().optional().describe(
+      'Head-of-line blocking in lanes that serve several movements (a through-and-left lane): the vehicles in such a lane leave in their order, so a left-turner waiting for a gap holds the through vehicles behind it. ' +
+        'Default: true for SUMO imports (their lanes and connections are the source\'s), false otherwise (each movement keeps its own stop-line queue).',
+    ),
     stopThresholdS: ranged(LIMITS.stopThresholdS, 'A wait at a stop line longer than this counts as a stop, seconds. Default: a stop is a halt of the vehicle class (a wait of at least v_in / (2 decel) + v_out / (2 accel)).').optional(),
     vehicle: z.strictObject({
       accelMS2: ranged(LIMITS.accelerationMS2, `Acceleration, m/s². Default ${DEFAULT_SIM_OPTIONS.vehicle.accel} (SUMO's).`).optional(),
@@ -499,7 +504,7 @@ const SimulationSchema = withPairs(
       speedDev: ranged(LIMITS.share, `Spread of the drivers' desired speeds (SUMO's vType speedDev): each vehicle drives at f x the link speed, f normal with mean 1 and this standard deviation, within [0.2, 2]; no overtaking on a link, so fast vehicles bunch behind slow ones. Default ${DEFAULT_SIM_OPTIONS.vehicle.speedDev ?? 0} (SUMO's car); 0: every vehicle at the link speed.`).optional(),
       startUpLostS: ranged(LIMITS.startUpLostS, `Start-up lost time at the beginning of each green, seconds: a green of g seconds serves (g - this) x saturation flow vehicles per lane. Default ${DEFAULT_SIM_OPTIONS.vehicle.startUpLost ?? 0} (SUMO's default car, measured); 0 for the fluid model of Webster and HCM.`).optional(),
       stepLengthS: ranged(LIMITS.stepLengthS, 'SUMO\'s simulation step, seconds, for a class that reproduces SUMO\'s figures: SUMO counts each step at its end speed, so every start from standstill loses this / 2 less than v / (2 accel). SUMO imports set it from the configuration\'s step-length (default 1). Default 0: continuous.').optional(),
-      junctionStorageVeh: ranged(LIMITS.junctionStorageVeh, 'Vehicles per lane of a permissive far-side turn at a signal (a left in right-hand traffic) that wait inside the junction and leave when its green ends: when a permissive green ends, up to this minus the vehicles that crossed in gaps during it still leave (HCM 2000\'s "sneakers", a floor per cycle). Default: 2 (HCM) with HCM gap acceptance; with SUMO\'s, ceil(half the crossing length / (lengthM + 2.5 m)); CityFlow imports bring 0; 0 disables it.').optional(),
+      junctionStorageVeh: ranged(LIMITS.junctionStorageVeh, 'Vehicles per lane of a permissive far-side turn at a signal (a left in right-hand traffic) that wait inside the junction and leave when its green ends: when a permissive green ends, up to this minus the vehicles that crossed in gaps during it still leave (HCM 2000\'s "sneakers", a floor per cycle). Default: 2 (HCM) with HCM gap acceptance; with SUMO\'s, read from a SUMO net\'s wait points (ceil((w - 0.1 m) / (lengthM + 2.5 m)), w the turn\'s first internal lane up to its internal junction), else ceil(half the crossing length / (lengthM + 2.5 m)); CityFlow imports bring 0; 0 disables it.').optional(),
       gapAcceptance: z.discriminatedUnion('model', [
         z.strictObject({ model: z.literal('hcm').describe('HCM 7th ed. base critical headways and follow-up headways by turn (minor straight 6.5 s / 4.0 s): greenwave\'s default.') }),
         z.strictObject({

@@ -16,7 +16,7 @@ const keys2 = new Set<string>(["junctions","links","movements"]);
 const keys3 = new Set<string>(["id","xM","yM","lon","lat","control"]);
 const refinement4 = REFINEMENTS.lonLat();
 const keys5 = new Set<string>(["id","from","to","lengthM","lanes","speedKmh","saturationVehPerHourPerLane","jamSpacingM","name","names","roadClass","shapeM"]);
-const keys6 = new Set<string>(["from","to","lanes"]);
+const keys6 = new Set<string>(["from","to","lanes","waitPointM"]);
 const keys7 = new Set<string>(["generator","rows","cols","spacingM","attachLengthM","speedKmh","lanes","saturationVehPerHourPerLane","jamSpacingM","signals","idPrefix","origin","geo","deadEndUTurns"]);
 const keys8 = new Set<string>(["xM","yM"]);
 const keys9 = new Set<string>(["lon","lat"]);
@@ -45,7 +45,7 @@ const keys31 = new Set<string>(["gapS","detectorGapS","detectorDistanceM"]);
 const keys32 = new Set<string>(["intervalS","minGreenS","interGreen","pressure","ties","eligiblePhases"]);
 const keys33 = new Set<string>(["walkSpeedMS","walkTimeS","junctions","clearances"]);
 const keys34 = new Set<string>(["crossingWidthM","walkSpeedMS","walkTimeS","pedestrians","approachSpeedKmh","gradePercent","clearWidthM"]);
-const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","routeChoice","equilibrium","stopThresholdS","vehicle","intervalS"]);
+const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","routeChoice","equilibrium","sharedLanes","stopThresholdS","vehicle","intervalS"]);
 const keys36 = new Set<string>(["maxIterations","relativeGap","intervalS","slotS","gapCosts","costSmoothing"]);
 const keys37 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss","speedDev","startUpLostS","stepLengthS","junctionStorageVeh","gapAcceptance"]);
 const keys38 = new Set<string>(["model"]);
@@ -146,6 +146,7 @@ function check11(x: unknown): boolean {
   v = o["from"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["to"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["lanes"]; if (v !== undefined && !(check12(v))) return false;
+  v = o["waitPointM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 500)) return false;
   return true;
 }
 
@@ -749,6 +750,7 @@ function check56(x: unknown): boolean {
   v = o["rerouteShare"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
   v = o["routeChoice"]; if (v !== undefined && !((v === "departure" || v === "equilibrium"))) return false;
   v = o["equilibrium"]; if (v !== undefined && !(check57(v))) return false;
+  v = o["sharedLanes"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   v = o["stopThresholdS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
   v = o["vehicle"]; if (v !== undefined && !(check58(v))) return false;
   v = o["intervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;

@@ -19,14 +19,15 @@
  * HCM 7th ed. by default, SUMO's rule for SUMO imports). A permissive turn at a
  * signal uses HCM's major far-side values in both. Permissive far-side turns at
  * signals get a junction storage (junction-storage.ts): vehicles that wait inside
- * the junction and leave when the permissive green ends.
+ * the junction and leave when the permissive green ends (SUMO imports: read from
+ * the movement's wait point in the net, else estimated from the crossing length).
  */
 import { CONTROL_CODE, RIGHT_OF_WAY_CODE } from '../network/compiled.js';
 import type { CompiledNetwork } from '../network/compiled.js';
 import { laneCount } from '../network/lanes.js';
 import { TURN_CODE } from '../network/turns.js';
 import { HCM_GAPS, leaveTime, sumoGapParameters, type GapAcceptance } from './gap-acceptance.js';
-import { HCM_SNEAKERS, sumoJunctionStorage } from './junction-storage.js';
+import { estimatedWaitPoint, HCM_SNEAKERS, sumoStorage } from './junction-storage.js';
 
 /** Conflict table: movement e yields to `conflicts[conflictOffsets[e] .. conflictOffsets[e+1])`. */
 export interface ConflictTable {
@@ -54,8 +55,10 @@ export interface ConflictTable {
   timegap: number;
   /** 1 where the movement yields whatever its signal shows (priority junctions), 0 otherwise. */
   alwaysYields: Uint8Array;
-  /** Junction storage of each far-side turn at a signal that yields when permissive, vehicles (all its lanes; junction-storage.ts); 0 elsewhere. */
+  /** Junction storage of each far-side turn at a signal that yields when permissive, vehicles (all its lanes; junction-storage.ts: S); 0 elsewhere. */
   storage: Uint8Array;
+  /** Of `storage`, the vehicles wholly inside the junction, which no longer hold their approach lane (junction-storage.ts: F; all of them in the HCM model). */
+  storageClear: Uint8Array;
 }
 
 const OPPOSITE_COS = Math.cos((3 * Math.PI) / 4); // headings within 45 degrees of opposite
@@ -68,7 +71,8 @@ function isFarSide(turn: number, left: boolean): boolean {
  * Build the conflict table of `net` for a vehicle class accelerating at `accel`
  * and braking at `decel` (m/s²) with gap-acceptance model `gap` (default HCM) and
  * junction storage `storagePerLane` (vehicles per lane of a permissive far-side
- * turn; default the model's: HCM's 2, SUMO's geometry estimate; junction-storage.ts).
+ * turn; default the model's: HCM's 2, SUMO's from the movement's wait point or a
+ * geometry estimate; junction-storage.ts).
  */
 export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { model: 'hcm' }, accel = 2.6, decel = 4.5, storagePerLane?: number): ConflictTable {
   const k = net.movementCount;
@@ -81,6 +85,7 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
   const stopTime = new Float64Array(k);
   const alwaysYields = new Uint8Array(k);
   const storage = new Uint8Array(k);
+  const storageClear = new Uint8Array(k);
   const { junctionInOffsets, junctionInLinks, junctionOutOffsets, junctionOutLinks, linkFrom, linkTo, linkPriority, junctionX, junctionY, movementOffsets, movementTurn, movementRightOfWay } = net;
   const sumo = gap.model === 'sumo' ? sumoGapParameters(gap) : undefined;
 
@@ -159,8 +164,12 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
           followUp[e] = HCM_GAPS.majorFarTurn.followUp;
           if (opp >= 0) lists[e].push(...priorityMovements(opp));
           if (lists[e].length > 0 && isFarSide(movementTurn[e], left)) {
-            const perLane = storagePerLane ?? (sumo === undefined ? HCM_SNEAKERS : sumoJunctionStorage(crossingLength(a, sumo.laneWidth, sumo.junctionRadius), sumo.length));
-            storage[e] = Math.min(255, perLane * laneCount(net.movementLaneMask[e]));
+            const stated = net.movementWaitPoint[e];
+            const geometry = sumo === undefined ? undefined : sumoStorage(Number.isNaN(stated) ? estimatedWaitPoint(crossingLength(a, sumo.laneWidth, sumo.junctionRadius)) : stated, sumo.length);
+            const perLane = storagePerLane ?? geometry?.stored ?? HCM_SNEAKERS;
+            const lanes = laneCount(net.movementLaneMask[e]);
+            storage[e] = Math.min(255, perLane * lanes);
+            storageClear[e] = Math.min(storage[e], geometry === undefined ? storage[e] : geometry.clear * lanes);
           }
         }
       }
@@ -224,7 +233,7 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
   const conflicts = new Int32Array(conflictOffsets[k]);
   for (let e = 0; e < k; e++) conflicts.set(lists[e], conflictOffsets[e]);
   return {
-    conflictOffsets, conflicts, criticalGap, rollingCrossing, followUp, clearTime, stopTime, alwaysYields, storage,
+    conflictOffsets, conflicts, criticalGap, rollingCrossing, followUp, clearTime, stopTime, alwaysYields, storage, storageClear,
     vehicleLength: sumo?.length ?? 0,
     accel,
     impatience: sumo?.impatience ?? 0,

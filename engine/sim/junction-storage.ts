@@ -26,16 +26,34 @@
  *
  * S, vehicles per lane of the movement (times its lanes):
  *  - greenwave's default class and OSM imports (HCM gap model): HCM's 2.
- *  - SUMO imports (SUMO gap model): the vehicles whose front fits on the internal
- *    lane before the left's wait point, ceil(L_w / (l + minGap)). L_w is not read
- *    from SUMO's internal lanes: it is estimated as half the crossing length of
- *    gap-acceptance.ts (the wait point is where the turn meets the opposing lanes,
- *    about the middle of the junction), l the class's vehicle length and minGap
- *    SUMO's default 2.5 m. On the crossroads above: L = 27.2 m, ceil(13.6 / 7.5) = 2
- *    (SUMO's internal lane to the wait point: 12.07 m, 2 vehicles measured).
+ *  - SUMO imports (SUMO gap model): read from the net's wait point w
+ *    (`MovementSpec.waitPoint`: the length of the turn's first internal lane, up to
+ *    the internal junction where it meets the opposing lanes). SUMO stops a vehicle
+ *    at a minor link POSITION_EPS = 0.1 m before it (MSVehicle::planMoveInternal,
+ *    `laneStopOffset = ... havePriority() ? DIST_TO_STOPLINE_EXPECT_PRIORITY :
+ *    POSITION_EPS`), and the ones behind stand l + minGap apart (car following), so
+ *    the k-th waiting vehicle (k = 0, 1, ...) has its front at p_k = w - 0.1 -
+ *    k (l + minGap). It is in the junction when p_k > 0, and fully in, its back
+ *    past the stop line, when p_k >= l:
+ *      S = ceil((w - 0.1) / (l + minGap)),  F = floor((w - 0.1 - l) / (l + minGap)) + 1 (0 if w - 0.1 < l),
+ *    l the class's vehicle length, minGap SUMO's default 2.5 m. A vehicle that is
+ *    in but not fully in still holds its approach lane: SUMO keeps it as a partial
+ *    occupant of the lane, and the vehicles behind it in that lane cannot pass.
+ *    Measured with SUMO 1.15 (vehicle positions, fcd output) on the crossroads
+ *    above: exclusive left lane, w = 12.07 m: fronts stop at 12.0 and 4.5 m, S = 2,
+ *    F = 1; left from a through-and-left lane (sumo-grid10's layout, 2 lanes), w =
+ *    5.01 m: the front stops at 4.9 m, S = 1, F = 0: one left-turner per green
+ *    enters the junction and the shared lane stays blocked behind it until it
+ *    leaves. With the simulation option `sharedLanes` the kernel lets only F
+ *    vehicles per lane free their lane (shared-lanes.ts); the release at the end
+ *    of the green counts S. Without a wait point (a net built without internal
+ *    lanes; the import warns) w is estimated as half the crossing length of
+ *    gap-acceptance.ts (about where the turn meets the opposing lanes): on the
+ *    crossroads above 13.6 m (27.2 / 2), S = 2.
  *  - CityFlow imports: 0. CityFlow was not measured for this; its imports keep the
  *    behaviour they had (no vehicle leaves after the green).
- * A vehicle class's `junctionStorage` overrides it (0 disables the release).
+ * A vehicle class's `junctionStorage` overrides S (0 disables the release); F is
+ * then at most S.
  */
 import { LIMITS } from '../limits.js';
 
@@ -48,11 +66,31 @@ export const SUMO_MIN_GAP = 2.5;
 /** Largest junction storage a class may set, vehicles per lane. */
 export const MAX_JUNCTION_STORAGE = LIMITS.junctionStorageVeh.max;
 
+/** SUMO's POSITION_EPS: how far before a minor link a yielding vehicle stops, m. */
+export const SUMO_POSITION_EPS = 0.1;
+
+/** Junction storage of a permissive turn in SUMO, vehicles per lane. */
+export interface SumoStorage {
+  /** S: vehicles whose front is past the stop line while they wait (released when the green ends). */
+  stored: number;
+  /** F: those of them fully past the stop line, no longer holding their approach lane (F <= S). */
+  clear: number;
+}
+
 /**
- * SUMO estimate of the junction storage of a permissive turn, vehicles per lane:
- * ceil((crossing / 2) / (length + minGap)) for a junction of crossing length
- * `crossing` (m) and vehicles of `length` (m).
+ * SUMO's junction storage of a permissive turn whose vehicles of `length` (m) wait
+ * `waitPoint` (m) past the stop line (see the file header: S and F).
  */
-export function sumoJunctionStorage(crossing: number, length: number): number {
-  return Math.min(MAX_JUNCTION_STORAGE, Math.ceil(crossing / 2 / (length + SUMO_MIN_GAP)));
+export function sumoStorage(waitPoint: number, length: number): SumoStorage {
+  const front = waitPoint - SUMO_POSITION_EPS;
+  const spacing = length + SUMO_MIN_GAP;
+  if (!(front > 0)) return { stored: 0, clear: 0 };
+  const stored = Math.min(MAX_JUNCTION_STORAGE, Math.ceil(front / spacing));
+  const clear = front < length ? 0 : Math.min(stored, Math.floor((front - length) / spacing) + 1);
+  return { stored, clear };
+}
+
+/** Wait point estimated for a junction of crossing length `crossing` (m) when the net states none: half of it, m. */
+export function estimatedWaitPoint(crossing: number): number {
+  return crossing / 2;
 }

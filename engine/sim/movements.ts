@@ -334,12 +334,12 @@ export class Movements {
   /**
    * Permissive movement `e` on shared-lane link `a` found no gap at `now` (s): its
    * vehicles heading a lane pull into the junction while its junction storage
-   * this green lasts (`sneakers`), freeing their lanes for the vehicles behind.
+   * this green lasts and they fit wholly in it, freeing their lanes for those behind.
    */
   private pullIn(e: number, a: number, now: number): void {
     const lanes = this.lanes;
     const next = this.vehicles.next;
-    for (let u = this.queueHead[e]; u !== NONE && lanes.inJunction[e] < this.sneakers[e]; u = next[u]) {
+    for (let u = this.queueHead[e], room = Math.min(this.sneakers[e], this.conflicts.storageClear[e]); u !== NONE && lanes.inJunction[e] < room; u = next[u]) {
       if (!lanes.heads(u, e, a)) continue;
       const behind = lanes.toJunction(u, e, a);
       if (behind !== NONE) this.scheduleService(behind, now);

@@ -15,12 +15,15 @@ import { createRandom, expandDemand, type FlowSpec } from '../../engine/demand/i
 import { compile, RoadNetwork } from '../../engine/network/index.js';
 import { buildConflicts } from '../../engine/sim/conflicts.js';
 import { NO_LOSS_VEHICLE_MODEL, type VehicleModel } from '../../engine/sim/losses.js';
-import { sumoJunctionStorage } from '../../engine/sim/junction-storage.js';
+import { sumoStorage } from '../../engine/sim/junction-storage.js';
 import { simulate } from '../../engine/sim/index.js';
 import { SIGNAL_PERMISSIVE } from '../../engine/signals/controller.js';
 
-/** Cross junction J in left-hand traffic: the right turn W -> J -> S is the far-side turn, permissive against E -> W. */
-function crossroads(lanes = 1) {
+/**
+ * Cross junction J in left-hand traffic: the right turn W -> J -> S is the far-side turn, permissive against E -> W.
+ * `waitPoint`: the turn's stated wait point (m), else none (estimated).
+ */
+function crossroads(lanes = 1, waitPoint?: number) {
   const network = new RoadNetwork({ drivingSide: 'left' });
   for (const [id, x, y, control] of [['W', -600, 0, 'uncontrolled'], ['E', 600, 0, 'uncontrolled'], ['N', 0, 600, 'uncontrolled'], ['S', 0, -600, 'uncontrolled'], ['J', 0, 0, 'signal']] as const) {
     network.addJunction({ id, x, y, control });
@@ -29,6 +32,7 @@ function crossroads(lanes = 1) {
     network.addLink({ id: `${arm}J`, from: arm, to: 'J', speed: 14, lanes });
     network.addLink({ id: `J${arm}`, from: 'J', to: arm, speed: 14, lanes });
   }
+  if (waitPoint !== undefined) network.addMovement({ from: 'WJ', to: 'JS', waitPoint });
   network.addDefaultMovements();
   return compile(network);
 }
@@ -108,7 +112,37 @@ describe('junction storage of permissive turns (floor rule)', () => {
       const crossing = ((4 * lanes) / 2) * 3.2 + 8;
       expect(buildConflicts(net, { model: 'sumo' }).storage[turn]).toBe(Math.ceil(crossing / 2 / 7.5) * turnLanes);
     }
-    // The probe crossroads of test/io/sumo/permissive-sneakers.test.ts: 3 lanes each way, L = 27.2 m -> 2 (SUMO measured 2).
-    expect(sumoJunctionStorage(27.2, 5)).toBe(2);
+  });
+
+  it('SUMO storage from the wait point w: fronts at w - 0.1 - k (l + 2.5 m); S counts those past the stop line, F those wholly past it', () => {
+    // SUMO 1.15, fcd output (junction-storage.ts): exclusive left lane, w = 12.07 m: fronts stop at 12.0 and 4.5 m.
+    expect(sumoStorage(12.07, 5)).toEqual({ stored: 2, clear: 1 });
+    // Left from a through-and-left lane (sumo-grid10's layout), w = 5.01 m: the front stops at 4.9 m, its back 0.1 m on the lane.
+    expect(sumoStorage(5.01, 5)).toEqual({ stored: 1, clear: 0 });
+    expect(sumoStorage(5.1, 5)).toEqual({ stored: 1, clear: 1 }); // back exactly at the stop line
+    expect(sumoStorage(0, 5)).toEqual({ stored: 0, clear: 0 }); // no internal junction: waits at the stop line
+    expect(sumoStorage(20, 5)).toEqual({ stored: 3, clear: 2 }); // 19.9, 12.4, 4.9 m
+    // The estimate (no wait point in the net): half the crossing, 27.2 / 2 m -> 2, as measured on that crossroads.
+    expect(sumoStorage(27.2 / 2, 5).stored).toBe(2);
+  });
+
+  it('a stated wait point replaces the estimate in SUMO\'s model; the HCM model keeps 2 and frees the lane for all of them', () => {
+    for (const lanes of [1, 2]) {
+      const estimated = crossroads(lanes);
+      const stated = crossroads(lanes, 5.01);
+      const turn = stated.movementBetween(stated.linkIndex('WJ'), stated.linkIndex('JS'));
+      const turnLanes = [...Array(8).keys()].filter((i) => (stated.movementLaneMask[turn] >> i) & 1).length;
+      const crossing = ((4 * lanes) / 2) * 3.2 + 8;
+      const guess = sumoStorage(crossing / 2, 5);
+      const e0 = estimated.movementBetween(estimated.linkIndex('WJ'), estimated.linkIndex('JS'));
+      expect(buildConflicts(estimated, { model: 'sumo' }).storage[e0]).toBe(guess.stored * turnLanes);
+      expect(buildConflicts(estimated, { model: 'sumo' }).storageClear[e0]).toBe(guess.clear * turnLanes);
+      expect(buildConflicts(stated, { model: 'sumo' }).storage[turn]).toBe(turnLanes);
+      expect(buildConflicts(stated, { model: 'sumo' }).storageClear[turn]).toBe(0);
+      expect(buildConflicts(stated).storage[turn]).toBe(2 * turnLanes);
+      expect(buildConflicts(stated).storageClear[turn]).toBe(2 * turnLanes);
+      // A class's junctionStorage overrides S; F stays at most S.
+      expect(buildConflicts(crossroads(lanes, 20), { model: 'sumo' }, 2.6, 4.5, 1).storageClear[turn]).toBe(turnLanes);
+    }
   });
 });

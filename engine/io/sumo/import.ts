@@ -274,6 +274,7 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
     warnings,
     signalIndex: built.signalIndex,
     noCrossings: Object.keys(built.signalIndex).filter((j) => !net.crossingJunctions.has(j)),
+    sharedLanes: true, // SUMO's connections say which lanes each movement uses; a shared lane blocks as in SUMO
   };
   if (simulation) result.simulation = simulation;
   const vehicle = vehicleModelOf(raw, config?.step ?? SUMO_DEFAULT_STEP);

@@ -23,6 +23,9 @@
  * - Each connection between open lanes of kept edges becomes part of the movement
  *   from-edge -> to-edge; the movement's lanes are the from-lanes of its
  *   connections. U-turn connections are movements too (SUMO routes use them).
+ *   Its `waitPoint` is where its vehicles wait for a gap inside the junction: the
+ *   length of the first internal lane when an internal junction ends it, else 0
+ *   (mean over its connections; none without internal lanes, with a warning).
  * - For every connection controlled by a traffic light, its `linkIndex` is
  *   recorded under the junction and movement (`signalIndex`), so programs can be
  *   read from state strings and written back to SUMO. Signalled connections
@@ -109,6 +112,20 @@ function controlOf(type: string): JunctionControl {
   if (SIGNAL_TYPES.has(type)) return 'signal';
   if (PRIORITY_TYPES.has(type)) return 'priority';
   return 'uncontrolled';
+}
+
+/**
+ * Where a connection's vehicles wait for a gap inside the junction: the length of
+ * its first internal lane `via` when an internal junction ends it (SUMO splits the
+ * crossing there; a yielding vehicle stops on it, its front POSITION_EPS = 0.1 m
+ * short of the internal junction), 0 when none does (it waits at the stop line), m;
+ * undefined without internal lanes.
+ */
+function waitPoint(net: SumoNet, via: string | undefined): number | undefined {
+  if (via === undefined) return undefined;
+  const row = net.internalLanes.get(via);
+  if (row === undefined) return undefined;
+  return net.internalNext.has(via) ? net.internalLength[row] : 0;
 }
 
 /** Length (m) and free-flow time (s) of the internal path starting on lane `via`. */
@@ -198,7 +215,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
   }
 
   // Connections: validate references, group lane pairs into movements.
-  interface Group { from: string; to: string; lanes: number; line: number; crossLength: number; crossTime: number; pairs: number; timed: boolean; dir?: string; major: number; minor: number; stop: number }
+  interface Group { from: string; to: string; lanes: number; line: number; crossLength: number; crossTime: number; pairs: number; wait: number; waitPairs: number; timed: boolean; dir?: string; major: number; minor: number; stop: number }
   const groups = new Map<string, Group>();
   const byEdge = new Map<string, Group[]>();
   const tlLinks = new Map<string, Map<number, TlLink[]>>();
@@ -226,7 +243,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     const key = `${c.from}>${c.to}`;
     let g = groups.get(key);
     if (!g) {
-      g = { from: c.from, to: c.to, lanes: 0, line: c.line, crossLength: 0, crossTime: 0, pairs: 0, timed: false, dir: c.dir, major: 0, minor: 0, stop: 0 };
+      g = { from: c.from, to: c.to, lanes: 0, line: c.line, crossLength: 0, crossTime: 0, pairs: 0, wait: 0, waitPairs: 0, timed: false, dir: c.dir, major: 0, minor: 0, stop: 0 };
       groups.set(key, g);
       const list = byEdge.get(c.from) ?? [];
       list.push(g);
@@ -240,6 +257,11 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     g.crossLength += length;
     g.crossTime += time;
     g.pairs++;
+    const wait = waitPoint(net, c.via);
+    if (wait !== undefined) {
+      g.wait += wait;
+      g.waitPairs++;
+    }
     if (c.tl !== undefined && c.linkIndex !== undefined) {
       g.timed = true;
       const junction = edgeById.get(c.from)!.to;
@@ -311,6 +333,10 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     warnings.push({ where: file, message: `${total} movement(s) at signals have no linkIndex; they show green in every phase` });
   }
 
+  if (signals > 0 && net.internalLanes.size === 0) {
+    warnings.push({ where: file, message: 'the net has no internal lanes (built with --no-internal-links?): how many left-turners wait inside a junction is estimated from its size, not read from SUMO\'s wait points' });
+  }
+
   if (slow > 0) {
     warnings.push({ where: file, message: `${slow} slow link(s): saturation flow lowered to 0.8 x speed / jam spacing (a triangular fundamental diagram cannot carry more)` });
   }
@@ -327,7 +353,8 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     const junction = edgeById.get(g.from)!.to;
     const rightOfWay = tlJunctions.has(junction) ? undefined : g.minor > 0 ? (g.stop === g.minor ? 'stop' : 'minor') : g.major > 0 ? 'major' : undefined;
     if (rightOfWay !== undefined && rightOfWay !== 'major' && g.major > 0) mixedRight++;
-    const movement = at(file, g.line, () => network.addMovement({ from: g.from, to: g.to, lanes, ...(rightOfWay ? { rightOfWay } : {}) }));
+    const wait = g.waitPairs > 0 ? g.wait / g.waitPairs : undefined;
+    const movement = at(file, g.line, () => network.addMovement({ from: g.from, to: g.to, lanes, ...(rightOfWay ? { rightOfWay } : {}), ...(wait === undefined ? {} : { waitPoint: wait }) }));
     const expected = g.dir === undefined ? undefined : SUMO_DIR[g.dir];
     if (expected !== undefined && expected !== movement.turn) {
       dirMismatch++;

@@ -14,19 +14,25 @@
  * departure delay (unfinished: time in the network less free-flow time).
  *
  * greenwave runs with the simulation option `sharedLanes`. In SUMO a left-turner
- * waiting for a gap at the head of lane 1 holds the through vehicles behind it (HCM 7th ed., Ch. 31, Eq. 31-121/122: the shared permitted
- * left). Measured (3 seeds), delay through / left / right, s:
- *   Q 500, L 100, R 100: SUMO 26.9 / 318.5 / 21.5; greenwave 20.5 / 34.7 / 21.8
- *     (without the shared-lane FIFO, each movement its own stop-line queue:
- *     18.9 / 33.0 / 22.4, through -30%).
+ * waiting for a gap at the head of lane 1 holds the through vehicles behind it
+ * (HCM 7th ed., Ch. 31, Eq. 31-121/122: the shared permitted left). Here its wait
+ * point is 5.01 m into the junction (the left's first internal lane), so SUMO lets
+ * one left-turner in per green, and that one, 5 m long and stopped 0.1 m short of
+ * the wait point, still reaches back over the stop line: lane 1 stays blocked
+ * until it leaves (junction-storage.ts: S = 1, F = 0; read from the net).
+ * Measured (3 seeds), delay through / left / right, s:
+ *   Q 500, L 100, R 100: SUMO 26.9 / 318.5 / 21.5; greenwave 23.8 / 63.6 / 22.1
+ *     (storage estimated as 2 vehicles that free the lane: 17.7 / 30.7 / 18.8;
+ *     without the shared-lane FIFO: 16.3 / 29.7 / 19.5).
  *   Q 800, L 100, R 100: SUMO 255.3 / 963.4 / 205.8 (it breaks down);
- *     greenwave 25.7 / 57.9 / 25.5 (before: 20.5 / 53.5 / 26.0).
- * NOT matched: the left turn. SUMO's permissive left from a shared lane serves
- * far fewer vehicles than greenwave's (or than SUMO's own from an exclusive lane,
- * permissive-sneakers.test.ts); with no junction storage (class junctionStorage 0)
- * greenwave gives 25.4 / 92.3 / 22.9 and 450.0 / 1,612.4 / 404.5 s: at Q 800
- * SUMO lies between the two settings, at Q 500 its left delay exceeds both. Only
- * the through and right delays are asserted.
+ *     greenwave 180.6 / 815.4 / 145.6 (it breaks down too; with the estimated
+ *     storage 23.6 / 57.8 / 23.2, no breakdown).
+ * NOT matched: the left at Q 500. SUMO serves 1.57 left-turners per approach and
+ * cycle there (fcd, seed 1, flows over 1,800 s: the one in the junction plus a
+ * gap now and then),
+ * just under the 1.67 that arrive, so its left queue grows through the hour;
+ * greenwave's gap acceptance serves the left a little more, under the demand, so
+ * its left delay stays low. At that margin the delay is too sensitive to assert.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -99,5 +105,10 @@ describe.skipIf(!HAS_SUMO)('a shared through-and-left lane at a fixed-time cross
     const { sumo, greenwave } = await measure({ t: 500, l: 100, r: 100 });
     expect(Math.abs(greenwave.t / sumo.t - 1)).toBeLessThan(0.25);
     expect(Math.abs(greenwave.r / sumo.r - 1)).toBeLessThan(0.25);
+  });
+
+  it('heavy opposing flow (through 800): the lane blocked by the left-turner breaks down as in SUMO: through, left and right delay within 35% of SUMO\'s', async () => {
+    const { sumo, greenwave } = await measure({ t: 800, l: 100, r: 100 });
+    for (const k of ['t', 'l', 'r'] as const) expect(Math.abs(greenwave[k] / sumo[k] - 1)).toBeLessThan(0.35);
   });
 });

@@ -1,0 +1,77 @@
+/**
+ * Wait points of turns in SUMO imports (engine/io/sumo/network.ts,
+ * engine/sim/junction-storage.ts): a connection whose first internal lane ends at
+ * an internal junction waits there, that lane's length past the stop line; one
+ * whose internal lane crosses in one piece waits at the stop line (0); without
+ * internal lanes nothing is read and the import says the storage is estimated.
+ * The wait point travels through the scenario file greenwave import writes.
+ *
+ * Fixture: test/fixtures/sumo/cross.net.xml (hand-written): the left NC -> CE
+ * crosses on :C_2_0 (8 m), split by the internal junction :C_10_0; NC's right and
+ * through cross on single internal lanes; EC's connections have none.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { importSumo } from '../../../engine/io/sumo/index.js';
+import { scenarioDocument } from '../../../engine/io/scenario-doc.js';
+import { compile } from '../../../engine/network/index.js';
+import { buildScenario, parseScenario } from '../../../engine/scenario/index.js';
+import { buildConflicts } from '../../../engine/sim/conflicts.js';
+import { sumoStorage } from '../../../engine/sim/junction-storage.js';
+
+const NET = path.resolve('test/fixtures/sumo/cross.net.xml');
+const dir = mkdtempSync(path.join(tmpdir(), 'greenwave-wait-point-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const NO_INTERNAL = /internal lanes/;
+
+describe('wait points of SUMO turns', () => {
+  it('read from the first internal lane when an internal junction ends it, 0 when none does, absent without internal lanes', async () => {
+    const r = await importSumo({ net: NET });
+    const wait = (from: string, to: string) => r.network.movementsFrom(from).find((m) => m.to === to)!.waitPoint;
+    expect(wait('NC', 'CE')).toBe(8);
+    expect(wait('NC', 'CS')).toBe(0);
+    expect(wait('NC', 'CW')).toBe(0);
+    expect(wait('EC', 'CS')).toBeUndefined();
+    expect(r.warnings.map((w) => w.message).filter((m) => NO_INTERNAL.test(m))).toEqual([]);
+    // SUMO's model: the storage of the left follows the wait point, not the crossing-length estimate.
+    const net = compile(r.network);
+    const left = net.movementBetween(net.linkIndex('NC'), net.linkIndex('CE'));
+    expect(net.movementWaitPoint[left]).toBe(8);
+    const conflicts = buildConflicts(net, { model: 'sumo' });
+    // One lane; fronts at 7.9 and 0.4 m: two in the junction, only the first wholly in.
+    expect([conflicts.storage[left], conflicts.storageClear[left]]).toEqual([2, 1]);
+    expect(sumoStorage(8, 5)).toEqual({ stored: 2, clear: 1 });
+  });
+
+  it('a net without internal lanes: no wait points, and a warning that the storage is estimated', async () => {
+    const text = readFileSync(NET, 'utf8')
+      .replace(/<edge id=":C_\d+" function="internal">[\s\S]*?<\/edge>\n/g, '')
+      .replace(/<junction id=":C_10_0"[^>]*\/>\n/, '')
+      .replace(/<connection from=":C_\d+"[^>]*\/>\n/g, '')
+      .replace(/ via=":C_\d+_0"/g, '')
+      .replace(/ intLanes="[^"]*"/, ' intLanes=""');
+    const file = path.join(dir, 'flat.net.xml');
+    writeFileSync(file, text);
+    const r = await importSumo({ net: file });
+    expect(r.network.movements().every((m) => m.waitPoint === undefined)).toBe(true);
+    // Estimated instead: the crossing length of gap-acceptance.ts (NC's left crosses EC/CE, 1 + 2 open lanes, WC/CW,
+    // 2 + 1: 6 / 2 x 3.2 m + 2 x 4 m = 17.6 m), half of it the wait point: 8.8 m -> fronts at 8.7 and 1.2 m.
+    const net = compile(r.network);
+    const left = net.movementBetween(net.linkIndex('NC'), net.linkIndex('CE'));
+    const conflicts = buildConflicts(net, { model: 'sumo' });
+    expect([conflicts.storage[left], conflicts.storageClear[left]]).toEqual([2, 1]);
+    expect(r.warnings.map((w) => w.message).filter((m) => NO_INTERNAL.test(m))).toHaveLength(1);
+  });
+
+  it('greenwave import\'s inline scenario keeps them (waitPointM), and the scenario builds the same network', async () => {
+    const r = await importSumo({ net: NET });
+    const doc = scenarioDocument(r, {}) as { network: { movements: Array<{ from: string; to: string; waitPointM?: number }> } };
+    expect(doc.network.movements.find((m) => m.from === 'NC' && m.to === 'CE')?.waitPointM).toBe(8);
+    expect(doc.network.movements.find((m) => m.from === 'EC' && m.to === 'CS')?.waitPointM).toBeUndefined();
+    const built = buildScenario(parseScenario(JSON.stringify(doc), 'cross.json'));
+    const direct = compile(r.network);
+    expect(Array.from(built.compiled.movementWaitPoint)).toEqual(Array.from(direct.movementWaitPoint));
+  });
+});

@@ -22,13 +22,15 @@
  * until it leaves (junction-storage.ts: S = 1, F = 0; read from the net).
  * Measured (3 seeds), delay through / left / right, s:
  *   Q 500, L 100, R 100: SUMO 26.9 / 318.5 / 21.5; greenwave 20.7 / 55.0 / 19.0
- *     (storage estimated as 2 vehicles that free the lane: 15.0 / 28.0 / 16.1;
- *     without the shared-lane FIFO: 13.6 / 27.0 / 16.8: each of these 2.67 s
- *     lower than measured before the import read departSpeed="max", which SUMO
- *     charges no departure loss for).
+ *     (measured before the import read departSpeed="max" and SUMO's step, which
+ *     charged every vehicle 2.67 s of departure loss SUMO does not count and each
+ *     restart 0.5 s more: 23.8 / 63.6 / 22.1; with the storage estimated as 2
+ *     vehicles that free the lane 17.7 / 30.7 / 18.8; without the shared-lane
+ *     FIFO 16.3 / 29.7 / 19.5).
  *   Q 800, L 100, R 100: SUMO 255.3 / 963.4 / 205.8 (it breaks down);
  *     greenwave 175.8 / 788.6 / 140.9 (it breaks down too; with the estimated
- *     storage 20.9 / 55.1 / 20.5, no breakdown).
+ *     storage, measured before departSpeed was read, 23.6 / 57.8 / 23.2: no
+ *     breakdown).
  * NOT matched: the left at Q 500. SUMO serves 1.57 left-turners per approach and
  * cycle there (fcd, seed 1, flows over 1,800 s: the one in the junction plus a
  * gap now and then),

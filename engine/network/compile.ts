@@ -118,6 +118,7 @@ export function compile(network: RoadNetwork, options: CompileOptions = {}): Com
       net.movementLaneMask[e] = mask >>> 0;
       net.movementTurn[e] = TURN_CODE[mv.turn];
       net.movementRightOfWay[e] = mv.rightOfWay === undefined ? 0 : RIGHT_OF_WAY_CODE[mv.rightOfWay];
+      net.movementTimeOffset[e] = mv.timeOffset ?? 0;
       e++;
     }
   }

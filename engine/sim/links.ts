@@ -24,7 +24,12 @@
  * ran. Results are bit for bit those of one command per release; the queue of
  * commands carries a release only where one can wake someone.
  *  - A vehicle entering link l reaches its stop line after the free-flow time
- *    length / speed, lengthened by dawdling, divided by its desired-speed factor
+ *    length / speed (plus the time offset of the movement its route takes next,
+ *    `CompiledNetwork.movementTimeOffset`: SUMO imports fold each link's mean
+ *    junction crossing into its length, and a left turn crosses slower than a
+ *    right; the sum is clamped at 0, which RoadNetwork's check keeps from
+ *    binding: free-flow time + offset >= 0, and for SUMO imports it is the
+ *    edge's own time plus the movement's own crossing), lengthened by dawdling, divided by its desired-speed factor
  *    f and plus any start-up loss it carries (losses.ts). On a one-lane link (or
  *    when the class has no speed spread) never before the vehicle ahead: the
  *    transit list is FIFO. On a link of several lanes, with a spread, faster
@@ -124,6 +129,12 @@ export class Links {
   readonly ttCount: Int32Array;
   /** Time to the stop line of a vehicle entering without loss: free-flow time x (1 + dawdling factor), s. */
   readonly driveTime: Float64Array;
+  /**
+   * Per movement, the drive time to the stop line of its approach for a vehicle
+   * taking it next: driveTime x max(0, free-flow time + time offset) / free-flow
+   * time, s; null when the network has no movement time offsets.
+   */
+  readonly moveDriveTime: Float64Array | null;
   /** Start-up loss of a trip entering the link as its first, from standstill, s. */
   readonly departureLoss: Float64Array;
   /** Latest stop-line time given to a vehicle on the link, s (keeps the transit list FIFO where nobody overtakes). */
@@ -183,6 +194,16 @@ export class Links {
       this.exitHeadway[l] = 1 / (s * net.linkLanes[l]);
     }
     this.net = net;
+    this.moveDriveTime = null;
+    if (net.hasTimeOffsets) {
+      const drive = new Float64Array(net.movementCount);
+      const { linkFreeFlowTime: free, movementFrom, movementTimeOffset } = net;
+      for (let e = 0; e < drive.length; e++) {
+        const a = movementFrom[e];
+        drive[e] = free[a] > 0 ? (this.driveTime[a] * Math.max(0, free[a] + movementTimeOffset[e])) / free[a] : this.driveTime[a];
+      }
+      this.moveDriveTime = drive;
+    }
     const groups = buildLaneGroups(net, this.storage);
     this.groupOffsets = groups.groupOffsets;
     this.movementGroup = groups.movementGroup;
@@ -210,10 +231,15 @@ export class Links {
 
   /** Lane group vehicle `v` takes on link `l` when its route position there is `pos`: its next movement's, or the link's exit group. */
   groupOf(v: number, l: number, pos: number): number {
-    const vehicles = this.vehicles;
-    if (pos + 1 >= vehicles.routeEnd[v]) return this.groupOffsets[l + 1] - 1;
-    const e = this.net.movementBetween(l, vehicles.routePool[pos + 1]);
+    const e = this.nextMovement(v, l, pos);
     return e < 0 ? this.groupOffsets[l + 1] - 1 : this.movementGroup[e];
+  }
+
+  /** Movement vehicle `v` takes to leave link `l` when its route position there is `pos`; -1 on its last link. */
+  nextMovement(v: number, l: number, pos: number): number {
+    const vehicles = this.vehicles;
+    if (pos + 1 >= vehicles.routeEnd[v]) return -1;
+    return this.net.movementBetween(l, vehicles.routePool[pos + 1]);
   }
 
   /** Whether link `l` has room for a vehicle of its lane group `group`: in the link and in the group (releases due applied first). */
@@ -245,9 +271,14 @@ export class Links {
     vehicles.lastMove = now;
     for (const o of this.observers) o.enter?.(v, l, now);
     const tail = this.transitTail[l];
+    let drive = this.driveTime[l];
+    if (this.moveDriveTime !== null) {
+      const e = this.nextMovement(v, l, vehicles.routePos[v]);
+      if (e >= 0) drive = this.moveDriveTime[e];
+    }
     if (this.overtake && this.net.linkLanes[l] > 1) {
       // Several lanes, desired speeds spread: each vehicle at its own speed, passing slower ones.
-      const reach = now + this.driveTime[l] / vehicles.speedFactor[v] + loss;
+      const reach = now + drive / vehicles.speedFactor[v] + loss;
       vehicles.stopLineTime[v] = reach;
       if (reach > this.lastStopLine[l]) this.lastStopLine[l] = reach;
       this.insertByArrival(v, l, reach, tail);
@@ -260,7 +291,7 @@ export class Links {
     else next[tail] = v;
     this.transitTail[l] = v;
     // One lane (or no spread): nobody overtakes, never before the vehicle ahead (losses.ts).
-    let reach = now + this.driveTime[l] / vehicles.speedFactor[v] + loss;
+    let reach = now + drive / vehicles.speedFactor[v] + loss;
     if (reach < this.lastStopLine[l]) reach = this.lastStopLine[l];
     this.lastStopLine[l] = reach;
     vehicles.stopLineTime[v] = reach;
@@ -303,9 +334,11 @@ export class Links {
 
   /**
    * Vehicle `v` leaves link `l` at its downstream end at `now` (s) from lane group
-   * `group`: its space is freed upstream after `releaseDelay`; its travel time is counted.
+   * `group` through `movement` (-1: none, its last link): its space is freed
+   * upstream after `releaseDelay`; its travel time is counted, without the
+   * movement's time offset (routing adds that per turn).
    */
-  leave(v: number, l: number, now: number, group: number): void {
+  leave(v: number, l: number, now: number, group: number, movement = -1): void {
     this.present[l]--;
     const ring = this.ringOffsets[l];
     let slot = this.ringHead[l] + this.ringCount[l]; // < 2 x size: wrap by one subtraction
@@ -316,7 +349,7 @@ export class Links {
     this.ringCount[l]++;
     this.pending++;
     if (this.armed[l] === 0 && (this.blockedInto[l] > 0 || this.waitingAt[l] > 0 || this.eager)) this.arm(l);
-    this.ttSum[l] += now - this.vehicles.enterTime[v];
+    this.ttSum[l] += movement >= 0 && this.moveDriveTime !== null ? now - this.vehicles.enterTime[v] - this.net.movementTimeOffset[movement] : now - this.vehicles.enterTime[v];
     this.ttCount[l]++;
   }
 

@@ -15,6 +15,7 @@ import { simulate } from '../../engine/sim/index.js';
 import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
 import { LinkTimeRecorder } from '../../engine/optimise/equilibrium/link-times.js';
 import { freeFlowCosts } from '../../engine/routing/time-dependent.js';
+import { JunctionSeries } from '../../engine/report/recorders/junction-series.js';
 
 /** W -> J (100 m at 10 m/s: 10 s), then left to N or right to S (100 m each); uncontrolled, no other traffic. */
 function tee(left: number, right: number): RoadNetwork {
@@ -31,8 +32,9 @@ function run(left: number, right: number) {
   // Far apart in time: each drives alone at free flow.
   const trips = expandDemand(net, { trips: [{ depart: 0, route: ['WJ', 'JN'] }, { depart: 100, route: ['WJ', 'JS'] }] }, createRandom(1));
   const recorder = new LinkTimeRecorder(net, trips, 0, 300, 1);
-  const result = simulate(net, trips, {}, { end: 600, seed: 1, vehicle: NO_LOSS_VEHICLE_MODEL, attach: (sim) => sim.observe(recorder) });
-  return { net, result, costs: recorder.costs() };
+  const series = new JunctionSeries(net, trips, { start: 0, end: 600, interval: 600 });
+  const result = simulate(net, trips, {}, { end: 600, seed: 1, vehicle: NO_LOSS_VEHICLE_MODEL, attach: (sim) => { sim.observe(recorder); sim.observe(series); } });
+  return { net, result, costs: recorder.costs(), series: series.result() };
 }
 
 describe('movement time offsets in the kernel', () => {
@@ -47,10 +49,13 @@ describe('movement time offsets in the kernel', () => {
   });
 
   it('counts the offset in the trip\'s free-flow time: no delay at free flow', () => {
-    const { net, result } = run(6, -4);
+    const { net, result, series } = run(6, -4);
     expect(result.trips.delay[0]).toBeCloseTo(0, 9);
     expect(result.trips.delay[1]).toBeCloseTo(0, 9);
-    expect(result.junctions.controlDelay[net.junctionIndex('J')]).toBeCloseTo(0, 9); // junction J: time on WJ minus its free-flow time through the turn taken
+    const j = net.junctionIndex('J');
+    expect(result.junctions.controlDelay[j]).toBeCloseTo(0, 9);
+    expect(series.vehicles[j]).toBe(2); // the report's per-interval control delay, same definition
+    expect(series.controlDelay[j]).toBeCloseTo(0, 9); // junction J: time on WJ minus its free-flow time through the turn taken
   });
 
   it('measures movement times with the offset once, as the free-flow interval costs give them', () => {

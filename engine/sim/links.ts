@@ -24,13 +24,9 @@
  * ran. Results are bit for bit those of one command per release; the queue of
  * commands carries a release only where one can wake someone.
  *  - A vehicle entering link l reaches its stop line after the free-flow time
- *    length / speed (plus the time offset of the movement its route takes next,
- *    `CompiledNetwork.movementTimeOffset`: SUMO imports fold each link's mean
- *    junction crossing into its length, and a left turn crosses slower than a
- *    right; the sum is clamped at 0, which RoadNetwork's check keeps from
- *    binding: free-flow time + offset >= 0, and for SUMO imports it is the
- *    edge's own time plus the movement's own crossing), lengthened by dawdling, divided by its desired-speed factor
- *    f and plus any start-up loss it carries (losses.ts). On a one-lane link (or
+ *    length / speed (with the time offset of the turn it takes next, turn-times.ts),
+ *    lengthened by dawdling, divided by its desired-speed factor f and plus any
+ *    start-up loss it carries (losses.ts). On a one-lane link (or
  *    when the class has no speed spread) never before the vehicle ahead: the
  *    transit list is FIFO. On a link of several lanes, with a spread, faster
  *    vehicles pass slower ones: each reaches the stop line at its own time and
@@ -59,6 +55,7 @@ import { CMD_INSERT, CMD_RELEASE, CMD_STOPLINE, NONE as NO_VEHICLE } from './com
 import type { SimObserver } from './observer.js';
 import { buildLaneGroups } from './lane-groups.js';
 import { dawdleFactor, departureLoss, type VehicleModel } from './losses.js';
+import { movementDriveTimes } from './turn-times.js';
 import type { Scheduler } from './scheduler.js';
 import { VEHICLE_MOVING, type Vehicles } from './vehicles.js';
 
@@ -129,11 +126,7 @@ export class Links {
   readonly ttCount: Int32Array;
   /** Time to the stop line of a vehicle entering without loss: free-flow time x (1 + dawdling factor), s. */
   readonly driveTime: Float64Array;
-  /**
-   * Per movement, the drive time to the stop line of its approach for a vehicle
-   * taking it next: driveTime x max(0, free-flow time + time offset) / free-flow
-   * time, s; null when the network has no movement time offsets.
-   */
+  /** Per movement, drive time to its approach's stop line for a vehicle taking it next, s; null without time offsets (turn-times.ts). */
   readonly moveDriveTime: Float64Array | null;
   /** Start-up loss of a trip entering the link as its first, from standstill, s. */
   readonly departureLoss: Float64Array;
@@ -194,16 +187,7 @@ export class Links {
       this.exitHeadway[l] = 1 / (s * net.linkLanes[l]);
     }
     this.net = net;
-    this.moveDriveTime = null;
-    if (net.hasTimeOffsets) {
-      const drive = new Float64Array(net.movementCount);
-      const { linkFreeFlowTime: free, movementFrom, movementTimeOffset } = net;
-      for (let e = 0; e < drive.length; e++) {
-        const a = movementFrom[e];
-        drive[e] = free[a] > 0 ? (this.driveTime[a] * Math.max(0, free[a] + movementTimeOffset[e])) / free[a] : this.driveTime[a];
-      }
-      this.moveDriveTime = drive;
-    }
+    this.moveDriveTime = movementDriveTimes(net, this.driveTime);
     const groups = buildLaneGroups(net, this.storage);
     this.groupOffsets = groups.groupOffsets;
     this.movementGroup = groups.movementGroup;
@@ -271,11 +255,8 @@ export class Links {
     vehicles.lastMove = now;
     for (const o of this.observers) o.enter?.(v, l, now);
     const tail = this.transitTail[l];
-    let drive = this.driveTime[l];
-    if (this.moveDriveTime !== null) {
-      const e = this.nextMovement(v, l, vehicles.routePos[v]);
-      if (e >= 0) drive = this.moveDriveTime[e];
-    }
+    const turn = this.moveDriveTime === null ? -1 : this.nextMovement(v, l, vehicles.routePos[v]);
+    const drive = turn >= 0 ? this.moveDriveTime![turn] : this.driveTime[l];
     if (this.overtake && this.net.linkLanes[l] > 1) {
       // Several lanes, desired speeds spread: each vehicle at its own speed, passing slower ones.
       const reach = now + drive / vehicles.speedFactor[v] + loss;
@@ -333,10 +314,10 @@ export class Links {
   }
 
   /**
-   * Vehicle `v` leaves link `l` at its downstream end at `now` (s) from lane group
-   * `group` through `movement` (-1: none, its last link): its space is freed
-   * upstream after `releaseDelay`; its travel time is counted, without the
-   * movement's time offset (routing adds that per turn).
+   * Vehicle `v` leaves link `l` at `now` (s) from lane group `group` through
+   * `movement` (-1: its last link): its space is freed upstream after
+   * `releaseDelay`; its travel time is counted less the movement's time offset
+   * (routing adds that per turn).
    */
   leave(v: number, l: number, now: number, group: number, movement = -1): void {
     this.present[l]--;
@@ -349,7 +330,8 @@ export class Links {
     this.ringCount[l]++;
     this.pending++;
     if (this.armed[l] === 0 && (this.blockedInto[l] > 0 || this.waitingAt[l] > 0 || this.eager)) this.arm(l);
-    this.ttSum[l] += movement >= 0 && this.moveDriveTime !== null ? now - this.vehicles.enterTime[v] - this.net.movementTimeOffset[movement] : now - this.vehicles.enterTime[v];
+    const time = now - this.vehicles.enterTime[v];
+    this.ttSum[l] += movement >= 0 && this.moveDriveTime !== null ? time - this.net.movementTimeOffset[movement] : time;
     this.ttCount[l]++;
   }
 

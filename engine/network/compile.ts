@@ -119,6 +119,7 @@ export function compile(network: RoadNetwork, options: CompileOptions = {}): Com
       net.movementTurn[e] = TURN_CODE[mv.turn];
       net.movementRightOfWay[e] = mv.rightOfWay === undefined ? 0 : RIGHT_OF_WAY_CODE[mv.rightOfWay];
       net.movementWaitPoint[e] = mv.waitPoint ?? NaN;
+      net.movementTimeOffset[e] = mv.timeOffset ?? 0;
       e++;
     }
   }

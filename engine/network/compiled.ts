@@ -21,6 +21,8 @@
  *                                                              shapeXY[2*shapeOffsets[l] ..])
  *   Float64  shapeXY [2p]                                     (interior shape points x, y, m)
  *            movementWaitPoint [k]                            (m; NaN when not stated)
+ *   Float64  movementTimeOffset [k]                           (s added to the approach link's free-flow
+ *                                                              time through this movement; 0 if none)
  *   Uint32   movementLaneMask [k]                             (bit i = approach lane i serves it)
  *   Uint8    junctionControl [n], movementTurn [k], movementRightOfWay [k],
  *            keyBytes, labelBytes
@@ -49,7 +51,7 @@ export const RIGHT_OF_WAY_CODE: Readonly<Record<RightOfWay, number>> = { major: 
 /** Inverse of {@link CONTROL_CODE}. */
 export const CONTROL_KINDS: readonly JunctionControl[] = ['uncontrolled', 'priority', 'signal'];
 
-type F64Field = 'junctionX' | 'junctionY' | 'junctionLon' | 'junctionLat' | 'linkLength' | 'linkSpeed' | 'linkSaturationFlow' | 'linkJamSpacing' | 'linkFreeFlowTime' | 'shapeXY' | 'movementWaitPoint';
+type F64Field = 'junctionX' | 'junctionY' | 'junctionLon' | 'junctionLat' | 'linkLength' | 'linkSpeed' | 'linkSaturationFlow' | 'linkJamSpacing' | 'linkFreeFlowTime' | 'shapeXY' | 'movementWaitPoint' | 'movementTimeOffset';
 type I32Field =
   | 'junctionOutOffsets' | 'junctionOutLinks' | 'junctionInOffsets' | 'junctionInLinks'
   | 'linkFrom' | 'linkTo' | 'linkLanes' | 'linkPriority'
@@ -69,7 +71,7 @@ function layoutOf(n: number, m: number, k: number, keyBytes: number, labelBytes:
     ['movementOffsets', 'i32', m + 1], ['movementFrom', 'i32', k], ['movementTo', 'i32', k],
     ['movementInOffsets', 'i32', m + 1], ['movementIn', 'i32', k], ['keyOffsets', 'i32', n + m + 1],
     ['labelOffsets', 'i32', 3 * m + 1], ['shapeOffsets', 'i32', m + 1], ['shapeXY', 'f64', 2 * shapePoints], ['movementWaitPoint', 'f64', k],
-    ['movementLaneMask', 'u32', k],
+    ['movementTimeOffset', 'f64', k], ['movementLaneMask', 'u32', k],
     ['junctionControl', 'u8', n], ['movementTurn', 'u8', k], ['movementRightOfWay', 'u8', k], ['keyBytes', 'u8', keyBytes], ['labelBytes', 'u8', labelBytes],
   ];
   const width = { f64: 8, i32: 4, u32: 4, u8: 1 } as const;
@@ -150,6 +152,12 @@ export class CompiledNetwork {
   readonly movementRightOfWay!: Uint8Array;
   /** Distance from the stop line to where each movement's vehicles wait for a gap inside the junction, m (NaN: not stated; `MovementSpec.waitPoint`). */
   readonly movementWaitPoint!: Float64Array;
+  /**
+   * Free-flow time each movement adds to its approach link's, s (`MovementSpec.timeOffset`;
+   * 0 for most networks): a vehicle leaving link l through movement x takes
+   * `max(0, linkFreeFlowTime[l] + movementTimeOffset[x])` to its stop line at free flow.
+   */
+  readonly movementTimeOffset!: Float64Array;
   /** Movements entering link l: `movementIn[movementInOffsets[l] .. movementInOffsets[l+1])`. */
   readonly movementInOffsets!: Int32Array;
   readonly movementIn!: Int32Array;
@@ -163,6 +171,7 @@ export class CompiledNetwork {
   private readonly labelOffsets!: Int32Array;
   private readonly labelBytes!: Uint8Array;
   private keys: string[] | undefined;
+  private offsetsGiven: boolean | undefined;
   private labels: string[] | undefined;
   private junctionIndexMap: Map<string, number> | undefined;
   private linkIndexMap: Map<string, number> | undefined;
@@ -347,6 +356,12 @@ export class CompiledNetwork {
       if (this.movementTo[e] === to) return e;
     }
     return -1;
+  }
+
+  /** Whether any movement has a non-zero `movementTimeOffset` (turns then cost differently; computed once). */
+  get hasTimeOffsets(): boolean {
+    if (this.offsetsGiven === undefined) this.offsetsGiven = this.movementTimeOffset.some((t) => t !== 0);
+    return this.offsetsGiven;
   }
 
   /** Storage capacity of link `l` in vehicles: lanes x length / jam spacing. */

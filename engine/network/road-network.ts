@@ -228,6 +228,14 @@ export class RoadNetwork {
       if (!inRange(spec.waitPoint, LIMITS.waitPointM)) throw new NetworkError('movement', key, 'waitPoint', `must be ${describeRange(LIMITS.waitPointM)} m, got ${describeValue(spec.waitPoint)}`);
       movement.waitPoint = spec.waitPoint;
     }
+    if (spec.timeOffset !== undefined && spec.timeOffset !== 0) {
+      const offset = spec.timeOffset;
+      const free = a.length / a.speed;
+      if (typeof offset !== 'number' || !Number.isFinite(offset) || free + offset < 0) {
+        throw new NetworkError('movement', key, 'timeOffset', `must be a finite number of seconds no less than minus the approach link's free-flow time (${free.toFixed(3)} s), got ${String(offset)}`);
+      }
+      movement.timeOffset = offset;
+    }
     list.push(movement);
     this.movementsByLink.set(a.id, list);
     this.movementTotal++;

@@ -98,6 +98,17 @@ export interface MovementSpec {
    * from the junction's size.
    */
   waitPoint?: number;
+  /**
+   * Free-flow time this turn adds to its approach link's, s (negative: takes
+   * off): a vehicle that leaves the approach through this movement reaches its
+   * stop line `timeOffset` later than the link's free-flow time says, and routes
+   * through it cost as much more. Importers set it where the source gives turns
+   * their own crossing paths (SUMO internal lanes: each movement's crossing time
+   * minus the mean its approach link's length already holds); link free-flow
+   * time plus offset must stay >= 0. Default 0. (OSM and generated networks
+   * could derive it from turn geometry; none does yet.)
+   */
+  timeOffset?: number;
 }
 
 /** Explicit right of way of a movement at a priority junction. */
@@ -130,6 +141,8 @@ export interface Movement {
   rightOfWay?: RightOfWay;
   /** Distance from the stop line to where its vehicles wait for a gap inside the junction, if stated, m. */
   waitPoint?: number;
+  /** Free-flow time added to the approach link's for vehicles taking this turn, s (see {@link MovementSpec.timeOffset}); absent = 0. */
+  timeOffset?: number;
 }
 
 /** Default saturation flow per lane: 1,800 veh/h = 0.5 veh/s. */

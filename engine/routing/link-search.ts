@@ -15,8 +15,12 @@
  * (Pohl 1971; Goldberg & Harrelson 2005). Trees and batches settle links and
  * report, per junction, the cheapest link that reaches it.
  *
- * Layout: each movement's exit-link cost is copied next to the movement (CSR
- * order) by `setCost`, so a relaxation reads sequential arrays. Labels are reset
+ * Turn costs (optional, per movement: SUMO junction crossings, see
+ * `CompiledNetwork.movementTimeOffset`) are added to the exit link's cost of
+ * each movement, the sum clamped at 0: a route's cost is then its links' costs
+ * plus its turns'. Layout: each movement's cost (exit link plus turn) is copied
+ * next to the movement (CSR order) by `setCost`, so a relaxation reads
+ * sequential arrays. Labels are reset
  * by epoch stamps.
  */
 import type { CompiledNetwork } from '../network/compiled.js';
@@ -59,17 +63,22 @@ export interface LinkSearch {
   writeChain(j: number, out: Int32Array, at: number): number;
 }
 
-/** Create the link-level search for `net` over link costs `cost` (see `setCost`). */
-export function createLinkSearch(net: CompiledNetwork, cost: Float64Array, heap: MinQueue, heapB: MinQueue): LinkSearch {
+/**
+ * Create the link-level search for `net` over link costs `cost` (see `setCost`).
+ * `turnCost` (one entry per movement, same unit as `cost`, may be negative):
+ * added to the exit link's cost of each movement, the sum clamped at 0; null: none.
+ */
+export function createLinkSearch(net: CompiledNetwork, cost: Float64Array, heap: MinQueue, heapB: MinQueue, turnCost: Float64Array | null = null): LinkSearch {
   const n = net.junctionCount;
   const m = net.linkCount;
   const k = net.movementCount;
   const { linkTo, movementOffsets, movementTo, movementInOffsets, movementIn, movementFrom } = net;
   const { junctionOutOffsets, junctionOutLinks, junctionInOffsets, junctionInLinks, junctionX, junctionY } = net;
   const linkCost = new Float64Array(m);
-  const moveCost = new Float64Array(k); // cost of the exit link of each movement
-  // Backward search: per entry of movementIn, the approach link.
+  const moveCost = new Float64Array(k); // cost of the exit link of each movement (plus its turn cost)
+  // Backward search: per entry of movementIn, the approach link and the movement's cost.
   const inFrom = new Int32Array(k);
+  const inCost = new Float64Array(k);
   for (let i = 0; i < k; i++) inFrom[i] = movementFrom[movementIn[i]];
 
   const dist = new Float64Array(m);
@@ -91,7 +100,15 @@ export function createLinkSearch(net: CompiledNetwork, cost: Float64Array, heap:
 
   function setCost(c: Float64Array): void {
     linkCost.set(c);
-    for (let e = 0; e < k; e++) moveCost[e] = c[movementTo[e]];
+    if (turnCost === null) {
+      for (let e = 0; e < k; e++) moveCost[e] = c[movementTo[e]];
+    } else {
+      for (let e = 0; e < k; e++) {
+        const x = c[movementTo[e]] + turnCost[e];
+        moveCost[e] = x > 0 ? x : 0;
+      }
+    }
+    for (let i = 0; i < k; i++) inCost[i] = moveCost[movementIn[i]];
   }
   setCost(cost);
 
@@ -221,9 +238,10 @@ export function createLinkSearch(net: CompiledNetwork, cost: Float64Array, heap:
         if (doneB[l] === ep) continue;
         doneB[l] = ep;
         settled++;
-        const d = distB[l] + linkCost[l]; // cost from the start of l to T
+        const dl = distB[l];
         for (let i = movementInOffsets[l], end = movementInOffsets[l + 1]; i < end; i++) {
           const prev = inFrom[i];
+          const d = dl + inCost[i]; // cost from the end of prev, through this movement, to T
           if (seenB[prev] !== ep || d < distB[prev]) {
             distB[prev] = d;
             succ[prev] = l;

@@ -7,7 +7,10 @@
  *  - link-level (link-search.ts), turn-aware, for every other network and for
  *    link-to-link queries.
  * A route's cost is the sum of the costs of every link on it, first and last
- * included.
+ * included, plus the cost of every turn it takes when the router has turn
+ * costs (`RouterOptions.turnCost`; by default a network's movement time
+ * offsets, which SUMO imports set from each turn's crossing): then every
+ * search is link-level, since junction labels cannot tell turns apart.
  *
  * One-to-one queries offer:
  *  - `astar`: A* with the heuristic h = k * straight-line distance to the
@@ -64,12 +67,13 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
   const searchOption = options.search ?? 'auto';
   if (searchOption !== 'auto' && searchOption !== 'links') throw new UsageError(`search must be "auto" or "links", got ${String(searchOption)}`);
 
+  const turnCost = checkTurnCost(options.turnCost);
   let cost: Float64Array = checkCost(options.cost ?? net.linkFreeFlowTime);
   let heuristicScale = scaleOf(cost);
   const heap: MinQueue = createQueue(heapKind, 1024);
   const heapB: MinQueue = createQueue(heapKind, 1024);
-  const links = createLinkSearch(net, cost, heap, heapB);
-  const junctionLevel = searchOption === 'auto' && isUnrestricted(net);
+  const links = createLinkSearch(net, cost, heap, heapB, turnCost);
+  const junctionLevel = searchOption === 'auto' && turnCost === null && isUnrestricted(net);
   const junctions: JunctionSearch | null = junctionLevel ? createJunctionSearch(net, cost, heap, heapB, options.buckets ?? true) : null;
   const batch = createBatchRouter(n);
   /** The search whose result `lastPath`/`lastSettled` report. */
@@ -88,7 +92,23 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
     return next;
   }
 
-  /** The A* heuristic's k: min over links of cost / straight-line span (0 if none has a span). */
+  function checkTurnCost(given: Float64Array | false | undefined): Float64Array | null {
+    if (given === false) return null;
+    if (given === undefined) return net.hasTimeOffsets ? net.movementTimeOffset : null;
+    if (!(given instanceof Float64Array) || given.length !== net.movementCount) {
+      throw new UsageError(`turnCost must be false or a Float64Array of length ${net.movementCount} (one entry per movement), got ${given instanceof Float64Array ? `length ${given.length}` : typeof given}`);
+    }
+    for (let e = 0; e < given.length; e++) {
+      if (!Number.isFinite(given[e])) throw new UsageError(`turnCost[${e}] must be finite, got ${given[e]}`);
+    }
+    return given;
+  }
+
+  /**
+   * The A* heuristic's k: min over links of (the least it costs to enter and
+   * drive the link: its cost, or through a turn its cost plus the turn's,
+   * clamped at 0) / straight-line span; 0 if no link has a span.
+   */
   function scaleOf(c: Float64Array): number {
     let scale = Infinity;
     for (let l = 0; l < m; l++) {
@@ -97,7 +117,14 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
       const dx = junctionX[b] - junctionX[a];
       const dy = junctionY[b] - junctionY[a];
       const span = Math.sqrt(dx * dx + dy * dy);
-      if (span > 0 && c[l] / span < scale) scale = c[l] / span;
+      let least = c[l];
+      if (turnCost !== null) {
+        for (let i = net.movementInOffsets[l], end = net.movementInOffsets[l + 1]; i < end; i++) {
+          const x = c[l] + turnCost[net.movementIn[i]];
+          if (x < least) least = x > 0 ? x : 0;
+        }
+      }
+      if (span > 0 && least / span < scale) scale = least / span;
     }
     return scale === Infinity ? 0 : scale;
   }
@@ -205,6 +232,7 @@ export function createRouter(net: CompiledNetwork, options: RouterOptions = {}):
   return {
     network: net,
     get cost() { return cost; },
+    turnCost,
     get lastSettled() { return last === 'junctions' ? junctions!.settled : last === 'links' ? links.settled : 0; },
     searchLevel: junctionLevel ? 'junctions' : 'links',
     get queue() { return junctions?.buckets === true ? 'buckets' : 'heap'; },

@@ -74,10 +74,14 @@ export interface TimeDependentRouter {
   readonly settled: number;
 }
 
-/** Interval costs equal to free-flow times (a movement: its approach link's), as one interval starting at `start`. */
+/**
+ * Interval costs equal to free-flow times (a movement: its approach link's plus
+ * the movement's time offset, clamped at 0, as the kernel drives it), as one
+ * interval starting at `start`.
+ */
 export function freeFlowCosts(net: CompiledNetwork, start = 0): IntervalCosts {
   const movement = new Float64Array(net.movementCount);
-  for (let x = 0; x < movement.length; x++) movement[x] = net.linkFreeFlowTime[net.movementFrom[x]];
+  for (let x = 0; x < movement.length; x++) movement[x] = Math.max(0, net.linkFreeFlowTime[net.movementFrom[x]] + net.movementTimeOffset[x]);
   return { start, width: 1, intervals: 1, movement, arrival: Float64Array.from(net.linkFreeFlowTime) };
 }
 

@@ -31,6 +31,15 @@ export interface RouterOptions {
    * link-level search.
    */
   search?: 'auto' | 'links';
+  /**
+   * Cost of each turn (one entry per movement, same unit as `cost`, may be
+   * negative), added to the exit link's cost of every movement, the sum clamped
+   * at 0. Default: the network's `movementTimeOffset` (s) when any is non-zero
+   * (SUMO imports: each turn's own junction crossing), so give costs in seconds
+   * or pass `false` for none. With turn costs every search is link-level: the
+   * junction graph cannot tell turns apart.
+   */
+  turnCost?: Float64Array | false;
 }
 
 /** A one-to-all shortest-path tree. Views on router memory: valid until the router's next query. */
@@ -58,6 +67,8 @@ export interface Router {
   readonly cost: Float64Array;
   /** Labels settled by the last query (a machine-independent measure of search effort). */
   readonly lastSettled: number;
+  /** Per-movement turn costs in use (see `RouterOptions.turnCost`), or null when none. */
+  readonly turnCost: Float64Array | null;
   /** Whether junction-to-junction queries search junctions (`junctions`) or links (`links`). */
   readonly searchLevel: 'junctions' | 'links';
   /** Queue of junction-level trees, batches and A* and Dijkstra searches under the current costs (`setCost` may change it); bidirectional and link-level searches always use the heap. */

@@ -24,8 +24,9 @@
  * ran. Results are bit for bit those of one command per release; the queue of
  * commands carries a release only where one can wake someone.
  *  - A vehicle entering link l reaches its stop line after the free-flow time
- *    length / speed, lengthened by dawdling, divided by its desired-speed factor
- *    f and plus any start-up loss it carries (losses.ts). On a one-lane link (or
+ *    length / speed (with the time offset of the turn it takes next, turn-times.ts),
+ *    lengthened by dawdling, divided by its desired-speed factor f and plus any
+ *    start-up loss it carries (losses.ts). On a one-lane link (or
  *    when the class has no speed spread) never before the vehicle ahead: the
  *    transit list is FIFO. On a link of several lanes, with a spread, faster
  *    vehicles pass slower ones: each reaches the stop line at its own time and
@@ -54,6 +55,7 @@ import { CMD_INSERT, CMD_RELEASE, CMD_STOPLINE, NONE as NO_VEHICLE } from './com
 import type { SimObserver } from './observer.js';
 import { buildLaneGroups } from './lane-groups.js';
 import { dawdleFactor, departureLoss, departureLossAt, type VehicleModel } from './losses.js';
+import { movementDriveTimes } from './turn-times.js';
 import type { Scheduler } from './scheduler.js';
 import { VEHICLE_MOVING, type Vehicles } from './vehicles.js';
 
@@ -124,6 +126,8 @@ export class Links {
   readonly ttCount: Int32Array;
   /** Time to the stop line of a vehicle entering without loss: free-flow time x (1 + dawdling factor), s. */
   readonly driveTime: Float64Array;
+  /** Per movement, drive time to its approach's stop line for a vehicle taking it next, s; null without time offsets (turn-times.ts). */
+  readonly moveDriveTime: Float64Array | null;
   /** Start-up loss of a trip entering the link as its first, from standstill, s. */
   readonly departureLoss: Float64Array;
   /** Per trip: its speed entering its first link, m/s (`TripTable.departSpeed`); absent when every trip starts from standstill. */
@@ -192,6 +196,7 @@ export class Links {
       this.exitHeadway[l] = 1 / (s * net.linkLanes[l]);
     }
     this.net = net;
+    this.moveDriveTime = movementDriveTimes(net, this.driveTime);
     const groups = buildLaneGroups(net, this.storage);
     this.groupOffsets = groups.groupOffsets;
     this.movementGroup = groups.movementGroup;
@@ -219,10 +224,15 @@ export class Links {
 
   /** Lane group vehicle `v` takes on link `l` when its route position there is `pos`: its next movement's, or the link's exit group. */
   groupOf(v: number, l: number, pos: number): number {
-    const vehicles = this.vehicles;
-    if (pos + 1 >= vehicles.routeEnd[v]) return this.groupOffsets[l + 1] - 1;
-    const e = this.net.movementBetween(l, vehicles.routePool[pos + 1]);
+    const e = this.nextMovement(v, l, pos);
     return e < 0 ? this.groupOffsets[l + 1] - 1 : this.movementGroup[e];
+  }
+
+  /** Movement vehicle `v` takes to leave link `l` when its route position there is `pos`; -1 on its last link. */
+  nextMovement(v: number, l: number, pos: number): number {
+    const vehicles = this.vehicles;
+    if (pos + 1 >= vehicles.routeEnd[v]) return -1;
+    return this.net.movementBetween(l, vehicles.routePool[pos + 1]);
   }
 
   /** Whether link `l` has room for a vehicle of its lane group `group`: in the link and in the group (releases due applied first). */
@@ -254,9 +264,11 @@ export class Links {
     vehicles.lastMove = now;
     for (const o of this.observers) o.enter?.(v, l, now);
     const tail = this.transitTail[l];
+    const turn = this.moveDriveTime === null ? -1 : this.nextMovement(v, l, vehicles.routePos[v]);
+    const drive = turn >= 0 ? this.moveDriveTime![turn] : this.driveTime[l];
     if (this.overtake && this.net.linkLanes[l] > 1) {
       // Several lanes, desired speeds spread: each vehicle at its own speed, passing slower ones.
-      const reach = now + this.driveTime[l] / vehicles.speedFactor[v] + loss;
+      const reach = now + drive / vehicles.speedFactor[v] + loss;
       vehicles.stopLineTime[v] = reach;
       if (reach > this.lastStopLine[l]) this.lastStopLine[l] = reach;
       this.insertByArrival(v, l, reach, tail);
@@ -269,7 +281,7 @@ export class Links {
     else next[tail] = v;
     this.transitTail[l] = v;
     // One lane (or no spread): nobody overtakes, never before the vehicle ahead (losses.ts).
-    let reach = now + this.driveTime[l] / vehicles.speedFactor[v] + loss;
+    let reach = now + drive / vehicles.speedFactor[v] + loss;
     if (reach < this.lastStopLine[l]) reach = this.lastStopLine[l];
     this.lastStopLine[l] = reach;
     vehicles.stopLineTime[v] = reach;
@@ -311,10 +323,12 @@ export class Links {
   }
 
   /**
-   * Vehicle `v` leaves link `l` at its downstream end at `now` (s) from lane group
-   * `group`: its space is freed upstream after `releaseDelay`; its travel time is counted.
+   * Vehicle `v` leaves link `l` at `now` (s) from lane group `group` through
+   * `movement` (-1: its last link): its space is freed upstream after
+   * `releaseDelay`; its travel time is counted less the movement's time offset
+   * (routing adds that per turn).
    */
-  leave(v: number, l: number, now: number, group: number): void {
+  leave(v: number, l: number, now: number, group: number, movement = -1): void {
     this.present[l]--;
     const ring = this.ringOffsets[l];
     let slot = this.ringHead[l] + this.ringCount[l]; // < 2 x size: wrap by one subtraction
@@ -325,7 +339,8 @@ export class Links {
     this.ringCount[l]++;
     this.pending++;
     if (this.armed[l] === 0 && (this.blockedInto[l] > 0 || this.waitingAt[l] > 0 || this.eager)) this.arm(l);
-    this.ttSum[l] += now - this.vehicles.enterTime[v];
+    const time = now - this.vehicles.enterTime[v];
+    this.ttSum[l] += movement >= 0 && this.moveDriveTime !== null ? time - this.net.movementTimeOffset[movement] : time;
     this.ttCount[l]++;
   }
 

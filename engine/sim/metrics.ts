@@ -6,6 +6,10 @@
  *  - travel time: arrival - insertion (entering the first link);
  *  - departure delay: insertion - planned departure;
  *  - delay (SUMO "timeLoss"): travel time - free-flow time of the links driven;
+ *    a link left through a movement with a time offset (SUMO imports: that
+ *    turn's own junction crossing, `CompiledNetwork.movementTimeOffset`) counts
+ *    max(0, its free-flow time + the offset), as the kernel drives it, so an
+ *    offset alone adds no delay;
  *  - queue stall (`longestStall`): the longest time a movement's stop-line
  *    queue went without a vehicle leaving through it;
  *  - waiting time: time spent queued at stop lines; a stop: one such wait that
@@ -14,7 +18,8 @@
  *  - link travel time: from entering a link to leaving it (through a movement or
  *    by arriving at its end); queue: vehicles queued at its stop line, mean over
  *    time and maximum;
- *  - junction control delay: time on the approach link minus its free-flow time,
+ *  - junction control delay: time on the approach link minus its free-flow time
+ *    (through the movement taken, offset included),
  *    averaged over vehicles passing the junction; level of service from HCM 7th
  *    ed. thresholds: signalised (Exhibit 19-8) A <= 10 s, B <= 20, C <= 35,
  *    D <= 55, E <= 80, else F; unsignalised (Exhibit 20-2) A <= 10, B <= 15,
@@ -192,6 +197,8 @@ export class Metrics implements SimObserver {
   private readonly inserted: Float64Array;
   private readonly arrived: Float64Array;
   private readonly freeFlow: Float64Array;
+  /** The network has movement time offsets (`CompiledNetwork.hasTimeOffsets`). */
+  private readonly offsets: boolean;
   private readonly speedFactor: Float32Array | undefined;
   private readonly length: Float64Array;
   private readonly waiting: Float64Array;
@@ -243,6 +250,7 @@ export class Metrics implements SimObserver {
     this.inserted = new Float64Array(n).fill(NaN);
     this.arrived = new Float64Array(n).fill(NaN);
     this.freeFlow = new Float64Array(n);
+    this.offsets = net.hasTimeOffsets;
     this.speedFactor = options.speedFactor;
     this.length = new Float64Array(n);
     this.waiting = new Float64Array(n);
@@ -334,10 +342,10 @@ export class Metrics implements SimObserver {
     this.queuedCount--;
     this.queueEnteredSum[l] -= this.enteredAt[v];
     this.setQueue(l, -1, time);
-    this.completeLink(v, l, time);
+    const free = this.completeLink(v, l, time, e);
     const j = this.net.linkTo[l];
     this.passed[j]++;
-    this.controlSum[j] += time - this.enteredAt[v] - this.net.linkFreeFlowTime[l];
+    this.controlSum[j] += time - this.enteredAt[v] - free;
   }
 
   arrive(v: number, l: number, time: number): void {
@@ -369,12 +377,19 @@ export class Metrics implements SimObserver {
     return longest;
   }
 
-  private completeLink(v: number, l: number, time: number): void {
+  /** Vehicle `v` left link `l` at `time` through movement `e` (-1: arrived at its end); returns the link's free-flow time through `e`, s. */
+  private completeLink(v: number, l: number, time: number, e = -1): number {
     this.left[l]++;
     this.linkTime[l] += time - this.enteredAt[v];
-    this.freeFlow[v] += this.speedFactor === undefined ? this.net.linkFreeFlowTime[l] : this.net.linkFreeFlowTime[l] / this.speedFactor[v];
+    let free = this.net.linkFreeFlowTime[l];
+    if (e >= 0 && this.offsets) {
+      free += this.net.movementTimeOffset[e];
+      if (free < 0) free = 0;
+    }
+    this.freeFlow[v] += this.speedFactor === undefined ? free : free / this.speedFactor[v];
     this.length[v] += this.net.linkLength[l];
     this.vehicleKm += this.net.linkLength[l] / 1000;
+    return free;
   }
 
   /**

@@ -258,7 +258,7 @@ export class Movements {
     if (this.queueTail[e] === v) this.queueTail[e] = previous;
     queueLength[e]--;
     this.queueSums.change(e, -1);
-    links.leave(v, a, now, links.movementGroup[e]); // its space on `a` is freed upstream later, by the release
+    links.leave(v, a, now, links.movementGroup[e], e); // its space on `a` is freed upstream later, by the release
     if (shared) {
       const behind = lanes.leave(v, e, a, now);
       if (behind !== NONE) this.scheduleService(behind, now);

@@ -19,7 +19,13 @@
  *   link is extended by the mean length of its connections' internal paths, and
  *   its speed set so that the free-flow time is the edge's plus the crossing's at
  *   the internal lanes' (lower, for turns) speed limits. Without internal lanes
- *   (`--no-internal-links` nets) nothing is added.
+ *   (`--no-internal-links` nets) nothing is added. Turns cross differently (a
+ *   right turn short, a left long and slow), and SUMO's routing counts each
+ *   connection's own internal lanes, so each movement keeps the difference as
+ *   its `timeOffset`: its connections' mean crossing time (internal lanes'
+ *   length / speed, averaged over its lane pairs) minus the link's mean. Link
+ *   free-flow time plus offset is then the edge's time plus the movement's own
+ *   crossing, exactly.
  * - Each connection between open lanes of kept edges becomes part of the movement
  *   from-edge -> to-edge; the movement's lanes are the from-lanes of its
  *   connections. U-turn connections are movements too (SUMO routes use them).
@@ -292,6 +298,8 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
   }
 
   let crossingAdded = 0;
+  // Per movement: its own mean crossing time minus the link's mean (already in the link's free-flow time), s.
+  const crossingOffset = new Map<Group, number>();
   for (const e of kept) {
     const lanes = e.lanes.filter((lane) => laneMaps.get(e.id)![lane.index] >= 0);
     let length = lanes.reduce((s, lane) => s + lane.length, 0) / lanes.length;
@@ -301,7 +309,9 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     if (addCrossing && pairs > 0) {
       const extra = out.reduce((s, g) => s + g.crossLength, 0) / pairs;
       if (extra > 0) {
-        const time = length / speed + out.reduce((s, g) => s + g.crossTime, 0) / pairs;
+        const mean = out.reduce((s, g) => s + g.crossTime, 0) / pairs;
+        const time = length / speed + mean;
+        for (const g of out) crossingOffset.set(g, g.crossTime / g.pairs - mean);
         length += extra;
         speed = length / time;
         crossingAdded++;
@@ -354,7 +364,10 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     const rightOfWay = tlJunctions.has(junction) ? undefined : g.minor > 0 ? (g.stop === g.minor ? 'stop' : 'minor') : g.major > 0 ? 'major' : undefined;
     if (rightOfWay !== undefined && rightOfWay !== 'major' && g.major > 0) mixedRight++;
     const wait = g.waitPairs > 0 ? g.wait / g.waitPairs : undefined;
-    const movement = at(file, g.line, () => network.addMovement({ from: g.from, to: g.to, lanes, ...(rightOfWay ? { rightOfWay } : {}), ...(wait === undefined ? {} : { waitPoint: wait }) }));
+    const timeOffset = crossingOffset.get(g) ?? 0;
+    const movement = at(file, g.line, () => network.addMovement({
+      from: g.from, to: g.to, lanes, ...(rightOfWay ? { rightOfWay } : {}), ...(wait === undefined ? {} : { waitPoint: wait }), ...(timeOffset !== 0 ? { timeOffset } : {}),
+    }));
     const expected = g.dir === undefined ? undefined : SUMO_DIR[g.dir];
     if (expected !== undefined && expected !== movement.turn) {
       dirMismatch++;

@@ -19,7 +19,15 @@
  *    waits in the same lanes as those that were taken; a turn with lanes of its
  *    own does not). So a turn blocked through a whole interval, or untried behind
  *    a jammed shared lane, keeps its cost instead of looking free.
- *  - Every cost is at least the approach link's free-flow time.
+ *  - Every cost is at least the free-flow time of the approach link through the
+ *    movement: the link's plus the movement's time offset (clamped at 0; SUMO
+ *    imports give each turn its own crossing time, see
+ *    `CompiledNetwork.movementTimeOffset`). The kernel drives a link in that
+ *    time for the movement taken next, so a measured movement time holds the
+ *    movement's own offset once, and route costs (sums of movement times) count
+ *    each turn's crossing once: nothing is added on top. An unsampled turn
+ *    borrowed from the movements sharing its lanes takes their times less their
+ *    offsets, plus its own.
  */
 import type { CompiledNetwork } from '../../network/compiled.js';
 import type { TripTable } from '../../demand/demand.js';
@@ -100,7 +108,7 @@ export class LinkTimeRecorder implements SimObserver {
   /** The measured costs (see the module header); new arrays each call. */
   costs(): IntervalCosts {
     const { m, M, intervals, moveSum, moveCount, arriveSum, arriveCount, moveSpan, arriveSpan } = this;
-    const { linkFreeFlowTime: free, movementOffsets, movementLaneMask: mask } = this.net;
+    const { linkFreeFlowTime: free, movementOffsets, movementLaneMask: mask, movementTimeOffset: offset } = this.net;
     const movement = new Float64Array(M * intervals);
     const arrival = new Float64Array(m * intervals);
     for (let i = 0; i < intervals; i++) {
@@ -109,17 +117,18 @@ export class LinkTimeRecorder implements SimObserver {
         arrival[c] = Math.max(free[l], arriveCount[c] > 0 ? arriveSum[c] / arriveCount[c] : arriveSpan[c]);
         for (let x = movementOffsets[l], end = movementOffsets[l + 1]; x < end; x++) {
           const cx = i * M + x;
+          const least = Math.max(0, free[l] + offset[x]);
           if (moveCount[cx] > 0) {
-            movement[cx] = Math.max(free[l], moveSum[cx] / moveCount[cx]);
+            movement[cx] = Math.max(least, moveSum[cx] / moveCount[cx]);
             continue;
           }
           // No sample: the movements sharing a lane with x in this interval, or what the vehicles on it then met.
           let sum = 0;
           let count = 0;
           for (let y = movementOffsets[l]; y < end; y++) {
-            if ((mask[y] & mask[x]) !== 0) { sum += moveSum[i * M + y]; count += moveCount[i * M + y]; }
+            if ((mask[y] & mask[x]) !== 0) { sum += moveSum[i * M + y] - moveCount[i * M + y] * offset[y]; count += moveCount[i * M + y]; }
           }
-          movement[cx] = Math.max(free[l], moveSpan[cx], count > 0 ? sum / count : 0);
+          movement[cx] = Math.max(least, moveSpan[cx], count > 0 ? sum / count + offset[x] : 0);
         }
       }
     }

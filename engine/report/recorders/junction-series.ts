@@ -188,12 +188,14 @@ export class JunctionSeries implements SimObserver {
     this.setQueue(this.net.linkTo[this.net.movementFrom[e]], 1, time);
   }
 
-  leave(v: number, l: number, _e: number, time: number): void {
+  leave(v: number, l: number, e: number, time: number): void {
     this.tick(time);
     const j = this.net.linkTo[l];
     this.setQueue(j, -1, time);
     this.passed[j]++;
-    this.delaySum[j] += time - this.enteredAt[v] - this.net.linkFreeFlowTime[l];
+    // Free-flow time through the movement taken (its time offset included, as sim/metrics.ts counts it).
+    const free = Math.max(0, this.net.linkFreeFlowTime[l] + this.net.movementTimeOffset[e]);
+    this.delaySum[j] += time - this.enteredAt[v] - free;
   }
 
   end(time: number): void {

@@ -3,7 +3,8 @@
  * (test/fixtures/sumo): every rule of the importer has a case here.
  *
  * - cross.net.xml: junction types, lanes closed to cars dropped and renumbered,
- *   internal lanes added to link length and free-flow time, connections grouped
+ *   internal lanes added to link length and free-flow time (each movement keeping
+ *   its own crossing as a time offset on the mean), connections grouped
  *   into movements with lane sets, signalIndex, and the tlLogic rules (G/g,
  *   yellow and all-red folded, a leading all-red phase wrapped, offset moved).
  * - lefthand.net.xml: driving side, junction types, turn kinds, no internal lanes.
@@ -69,6 +70,25 @@ describe('importSumo: network (cross.net.xml)', async () => {
     expect(nc.length / nc.speed).toBeCloseTo(time, 9);
     expect(net.link('SC').length).toBe(90); // no internal lanes on its connections
     return importSumo(fixture('cross.net.xml'), { junctionCrossing: false }).then((plain) => expect(plain.network.link('NC')).toMatchObject({ length: 90, speed: 13.89 }));
+  });
+
+  it('gives each movement its own crossing as a time offset on the link\'s mean: free-flow time through it = edge + its internal lanes', () => {
+    // NC: right :C_0_0 (10 m at 5 m/s: 2 s), straight :C_1_0 (20 m at 13.89), left :C_2_0 + :C_10_0 (8 + 7 m at 6 m/s: 2.5 s).
+    const own: Record<string, number> = { CW: 10 / 5, CS: 20 / 13.89, CE: 15 / 6 };
+    const mean = (own.CW + own.CS + own.CE) / 3;
+    const compiled = compile(net);
+    const nc = compiled.linkIndex('NC');
+    for (const m of net.movementsFrom('NC')) {
+      expect(m.timeOffset).toBeCloseTo(own[m.to] - mean, 9);
+      const e = compiled.movementBetween(nc, compiled.linkIndex(m.to));
+      expect(compiled.movementTimeOffset[e]).toBeCloseTo(own[m.to] - mean, 9);
+      expect(compiled.linkFreeFlowTime[nc] + compiled.movementTimeOffset[e]).toBeCloseTo(90 / 13.89 + own[m.to], 9);
+    }
+    // The left turn (long, slow internal lanes) costs more than the right, as SUMO routes them.
+    expect(net.movementsFrom('NC').find((m) => m.to === 'CE')!.timeOffset).toBeGreaterThan(net.movementsFrom('NC').find((m) => m.to === 'CW')!.timeOffset!);
+    // No internal lanes (SC), or no crossing added: no offsets.
+    expect(net.movementsFrom('SC').every((m) => m.timeOffset === undefined)).toBe(true);
+    return importSumo(fixture('cross.net.xml'), { junctionCrossing: false }).then((plain) => expect(compile(plain.network).hasTimeOffsets).toBe(false));
   });
 
   it('groups lane connections into movements with their approach lanes, U-turn-free here', () => {

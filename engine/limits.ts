@@ -125,6 +125,8 @@ export const LIMITS = {
   laneWidthM: { min: 0, minExclusive: true, max: 10, whyMax: 'a lane is at most a few metres wide' },
   /** Distance from a stop line to where a turn's vehicles wait for a gap inside the junction (MovementSpec.waitPoint), m. */
   waitPointM: { min: 0, max: 500, whyMax: 'a point inside a junction, whose crossings span some tens of metres' },
+  /** Free-flow time a turn adds to its approach link's (MovementSpec.timeOffset), s. */
+  turnTimeOffsetS: { min: -600, max: 600, whyMin: 'a turn\'s own crossing differs from its junction\'s mean by seconds, not minutes', whyMax: 'a turn\'s own crossing differs from its junction\'s mean by seconds, not minutes' },
   /** Corner radius of a junction, m. */
   junctionRadiusM: { min: 0, max: 100, whyMax: 'a junction corner radius is at most some tens of metres' },
   /** Wait that counts as a stop, s. */

@@ -244,7 +244,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
           shape: l.shapeM,
         }),
       ),
-      ...(n.movements === undefined ? {} : { movements: n.movements.map((m) => defined({ from: m.from, to: m.to, lanes: m.lanes, waitPoint: m.waitPointM })) }),
+      ...(n.movements === undefined ? {} : { movements: n.movements.map((m) => defined({ from: m.from, to: m.to, lanes: m.lanes, waitPoint: m.waitPointM, timeOffset: m.timeOffsetS })) }),
     };
   } else if ('generator' in n) {
     network = generatorSource(n, drivingSide);

@@ -187,6 +187,7 @@ const MovementSchema = z
     to: linkId.describe('Exit link id; it must start where the approach link ends.'),
     lanes: z.array(z.number().int().min(0).max(MAX_LANES - 1)).min(1).optional()
       .describe('Approach lanes serving this turn, 0 = kerb-side lane. Default: every lane.'),
+    timeOffsetS: ranged(LIMITS.turnTimeOffsetS, 'Free-flow time this turn adds to its approach link\'s, seconds (negative: takes off); routes through it cost as much more. greenwave import writes SUMO\'s: the turn\'s own crossing (internal lanes) minus the mean crossing the approach link\'s length already holds. The link\'s free-flow time plus this must stay >= 0. Default 0.').optional(),
     waitPointM: ranged(LIMITS.waitPointM, 'Distance from the stop line, along the turn, to where its vehicles wait for a gap inside the junction, metres (greenwave import writes SUMO\'s: the turn\'s first internal lane up to its internal junction; 0: they wait at the stop line). With SUMO\'s gap acceptance it sets how many vehicles of a permissive turn wait inside the junction. Default: half the crossing length.').optional(),
   })
   .describe('A permitted turn from one link to the next.');

@@ -73,5 +73,8 @@ describe('wait points of SUMO turns', () => {
     const built = buildScenario(parseScenario(JSON.stringify(doc), 'cross.json'));
     const direct = compile(r.network);
     expect(Array.from(built.compiled.movementWaitPoint)).toEqual(Array.from(direct.movementWaitPoint));
+    // The turns' own crossing times (movement time offsets) travel the same way (timeOffsetS).
+    expect(direct.hasTimeOffsets).toBe(true);
+    expect(Array.from(built.compiled.movementTimeOffset)).toEqual(Array.from(direct.movementTimeOffset));
   });
 });

@@ -83,6 +83,10 @@ export interface VehicleModel {
   speedDev?: number;
   /** Gap acceptance at unsignalised priority junctions (gap-acceptance.ts). Default HCM 7th ed.; SUMO imports bring SUMO's rule. */
   gapAcceptance?: GapAcceptance;
+  /** Deceleration with which a driver judges whether it can stop for a yellow, m/s² (yellow.ts). Default `decel`; Infinity: every driver stops (no vehicle crosses on yellow). */
+  yellowDecel?: number;
+  /** Time step of the braking distance of that judgement, s (yellow.ts): SUMO's Euler step (1 s by default) for SUMO's car; 0 (default): the continuous u² / (2b). */
+  brakeStep?: number;
   /** Vehicles per lane of a permissive far-side turn at a signal that may wait inside the junction and leave when its green ends (junction-storage.ts). Default: HCM's 2 with HCM gap acceptance, SUMO's geometry estimate with SUMO's; 0: none. */
   junctionStorage?: number;
 }
@@ -93,8 +97,20 @@ export const SUMO_START_UP_LOST = 1.1;
 /** SUMO's default `speedDev` of a passenger car (vType default `speedFactor` = normc(1, 0.1, 0.2, 2)). */
 export const SUMO_SPEED_DEV = 0.1;
 
-/** SUMO's default passenger car (vType DEFAULT_VEHTYPE, Krauss, speedDev 0.1, SUMO's gap acceptance with its defaults): the class of SUMO imports. */
-export const SUMO_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0.5, startLoss: true, startUpLost: SUMO_START_UP_LOST, speedDev: SUMO_SPEED_DEV, gapAcceptance: { model: 'sumo' } };
+/** SUMO's default time step (`--step-length`), s: the step of its braking distance (yellow.ts). */
+export const SUMO_STEP = 1;
+
+/** SUMO's default passenger car (vType DEFAULT_VEHTYPE, Krauss, speedDev 0.1, SUMO's gap acceptance with its defaults, its yellow decision with b = decel at SUMO's step): the class of SUMO imports. */
+export const SUMO_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0.5, startLoss: true, startUpLost: SUMO_START_UP_LOST, speedDev: SUMO_SPEED_DEV, gapAcceptance: { model: 'sumo' }, brakeStep: SUMO_STEP };
+
+/**
+ * Deceleration a driver accepts to stop for a yellow in greenwave's own class,
+ * m/s²: ITE's 10 ft/s² (Guidelines for Determining Traffic Signal Change and
+ * Clearance Intervals, ITE 2020, the kinematic change-interval equation
+ * y = t + v / (2a + 2Gg) with a = 10 ft/s²). AASHTO's comfortable braking for
+ * stopping sight distance (Green Book, 7th ed., 3.2.2) is 11.2 ft/s² (3.4 m/s²).
+ */
+export const ITE_YELLOW_DECEL = 3.048;
 
 /**
  * greenwave's default class: SUMO's car with every driver at the link speed
@@ -104,14 +120,16 @@ export const SUMO_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4
  * which nothing has checked against a reference yet. Gap acceptance is HCM's
  * (gap-acceptance.ts): the reference greenwave's priority junctions are verified against.
  */
-export const DEFAULT_VEHICLE_MODEL: Readonly<VehicleModel> = { ...SUMO_VEHICLE_MODEL, speedDev: 0, gapAcceptance: { model: 'hcm' } };
+export const DEFAULT_VEHICLE_MODEL: Readonly<VehicleModel> = { ...SUMO_VEHICLE_MODEL, speedDev: 0, gapAcceptance: { model: 'hcm' }, yellowDecel: ITE_YELLOW_DECEL, brakeStep: 0 };
 
 /**
  * SUMO's accelerations (for the halt rule) without any loss: the fluid model of
  * Webster and HCM, where a queued vehicle leaves at saturation flow and drives
- * on at the link speed. For verification against those formulas.
+ * on at the link speed, and the effective green is the displayed green (yellow
+ * used and lost time cancel: no vehicle crosses on yellow). For verification
+ * against those formulas.
  */
-export const NO_LOSS_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0, startLoss: false, startUpLost: 0 };
+export const NO_LOSS_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0, startLoss: false, startUpLost: 0, yellowDecel: Infinity };
 
 /** Check a vehicle model (`where` names it in messages, e.g. `options.vehicle`); throws `UsageError`. */
 export function checkVehicleModel(model: VehicleModel, where: string): VehicleModel {
@@ -126,6 +144,10 @@ export function checkVehicleModel(model: VehicleModel, where: string): VehicleMo
   if (lost !== undefined && !(typeof lost === 'number' && Number.isFinite(lost) && lost >= 0)) throw new UsageError(`${where}.startUpLost must be a finite number of seconds >= 0, got ${String(lost)}`);
   const dev = model.speedDev;
   if (dev !== undefined && !(typeof dev === 'number' && dev >= 0 && dev <= 1)) throw new UsageError(`${where}.speedDev must be within [0, 1], got ${String(dev)}`);
+  const yellowDecel = model.yellowDecel;
+  if (yellowDecel !== undefined && !(typeof yellowDecel === 'number' && yellowDecel > 0)) throw new UsageError(`${where}.yellowDecel must be a positive number of m/s² (Infinity allowed), got ${String(yellowDecel)}`);
+  const step = model.brakeStep;
+  if (step !== undefined && !(typeof step === 'number' && Number.isFinite(step) && step >= 0)) throw new UsageError(`${where}.brakeStep must be a finite number of seconds >= 0, got ${String(step)}`);
   if (model.gapAcceptance !== undefined) checkGapAcceptance(model.gapAcceptance, `${where}.gapAcceptance`);
   const storage = model.junctionStorage;
   const maxStorage = LIMITS.junctionStorageVeh.max;

@@ -113,12 +113,13 @@ export function jamSpacingOf(demand: SumoDemand): number | undefined {
  * does, SUMO's defaults (2.6 m/s², 4.5 m/s², 0.5, 0.1) where a type does not set
  * them; the start-up lost time is the one measured for SUMO's default car. Gap
  * acceptance is SUMO's rule (sim/gap-acceptance.ts) with the mean vehicle length
- * (default 5 m) and `jmTimegapMinor` (default 1 s).
+ * (default 5 m) and `jmTimegapMinor` (default 1 s); the yellow decision is
+ * SUMO's, with decel at SUMO's default step (sim/yellow.ts).
  * Always SUMO's car at least (its speedDev 0.1 is not greenwave's default);
  * undefined only when the demand has no vehicles to average over.
  */
 export function vehicleModelOf(demand: SumoDemand): VehicleModel | undefined {
-  const { accel, decel, sigma, startUpLost, speedDev } = SUMO_VEHICLE_MODEL;
+  const { accel, decel, sigma, startUpLost, speedDev, brakeStep } = SUMO_VEHICLE_MODEL;
   const a = typeMean(demand, (t) => t?.accel ?? accel);
   const b = typeMean(demand, (t) => t?.decel ?? decel);
   const s = typeMean(demand, (t) => t?.sigma ?? sigma);
@@ -126,7 +127,7 @@ export function vehicleModelOf(demand: SumoDemand): VehicleModel | undefined {
   const length = typeMean(demand, (t) => t?.length ?? SUMO_GAP_DEFAULTS.length);
   const timegapMinor = typeMean(demand, (t) => t?.jmTimegapMinor ?? SUMO_GAP_DEFAULTS.timegapMinor);
   if (a === undefined || b === undefined || s === undefined || dev === undefined || length === undefined || timegapMinor === undefined) return undefined;
-  return { accel: a, decel: b, sigma: s, startLoss: true, startUpLost, speedDev: dev, gapAcceptance: { model: 'sumo', timegapMinor, length } };
+  return { accel: a, decel: b, sigma: s, startLoss: true, startUpLost, speedDev: dev, gapAcceptance: { model: 'sumo', timegapMinor, length }, brakeStep };
 }
 
 function located(item: { file: string; line: number }): string {

@@ -11,8 +11,8 @@
  *    flow), and only when the exit link has storage left. Effective green equals
  *    displayed green minus the vehicle class's start-up lost time l (losses.ts;
  *    SUMO's car 1.1 s, measured; 0 for the fluid model of Webster and HCM, where
- *    start-up lost time and yellow extension cancel out). On yellow or red only
- *    a yellow runner discharges (below).
+ *    start-up lost time and yellow extension cancel out); on yellow or red only
+ *    a yellow runner.
  *    Discharge slots are centred in the effective green (the first queued
  *    vehicle leaves l + half a headway after green starts), so a green of g
  *    seconds serves s x (g - l) vehicles, as in the fluid (Webster) model.
@@ -31,15 +31,11 @@
  *    cleared, at the follow-up headway: a counter per movement (`sneakers`), set
  *    to S when the green starts, counted down by each permissive discharge.
  *
- *  - Yellow runners (yellow.ts): a vehicle that reaches the stop line while its
- *    protected green shows yellow, with no queue ahead of it on its movement,
- *    less than D(u) / u after the yellow began (D: its class's braking distance
- *    at its approach speed u, i.e. it was closer than D when the yellow began),
- *    cannot stop and crosses: as soon as the discharge headway and the exit link
- *    allow, while it has not halted (then it is queued and holds). One per
- *    movement at a time (`runner`); queued vehicles never cross on yellow. With
- *    no yellow (CityFlow's programs) or a class that always stops (yellowDecel
- *    Infinity: the fluid model) nothing crosses.
+ *  - Yellow runners (yellow.ts): a vehicle reaching the stop line on the yellow
+ *    after a protected green, nobody queued ahead, less than D(u) / u after the
+ *    yellow began (D: its class's braking distance at its approach speed u)
+ *    could not stop: it crosses as soon as headway and exit link allow, unless
+ *    it has halted by then. Queued vehicles never cross on yellow.
  *
  *  - A vehicle whose wait at the stop line reached the halt time of its class
  *    (v_in / (2b) + v_out / (2a), losses.ts) has halted: it is a stop, and it
@@ -61,13 +57,13 @@ import { CMD_SERVICE, NONE as NO_VEHICLE } from './commands.js';
 import { buildConflicts, type ConflictTable } from './conflicts.js';
 import { leaveTime } from './gap-acceptance.js';
 import type { Links } from './links.js';
-import { dawdleFactor, greenStartLoss, haltWait, restartLoss, type VehicleModel } from './losses.js';
+import { greenStartLoss, haltWait, restartLoss, type VehicleModel } from './losses.js';
 import type { SimObserver } from './observer.js';
 import { QueueSums } from './queue-sums.js';
 import type { Scheduler } from './scheduler.js';
 import { SharedLanes } from './shared-lanes.js';
 import { VEHICLE_QUEUED, type Vehicles } from './vehicles.js';
-import { yellowWindow } from './yellow.js';
+import { YellowRunners } from './yellow.js';
 
 // Local copies: imported bindings are read through getters by some loaders, and these sit in hot paths.
 const NONE: number = NO_VEHICLE;
@@ -103,12 +99,8 @@ export class Movements {
   readonly shownOpen: Uint8Array;
   /** Vehicles the movement may still release from its junction storage (junction-storage.ts): S at the start of a green, less each permissive discharge; after a permissive green, the releases left. */
   readonly sneakers: Uint8Array;
-  /** When the movement's protected green last turned yellow, s (-Infinity: never). */
-  readonly yellowStart: Float64Array;
-  /** The vehicle heading the movement's queue that crosses on this yellow (a yellow runner), or -1. */
-  readonly runner: Int32Array;
-  /** Mean approach speed at the stop line of each movement before the vehicle's speed factor, m/s: the link speed slowed by dawdling (losses.ts). */
-  readonly approachSpeed: Float64Array;
+  /** Yellow onsets and runners (yellow.ts). */
+  readonly yellow: YellowRunners;
   /** Last time a vehicle reached the stop line to queue for the movement, s (for detectors of adaptive controllers). */
   readonly lastStopLine: Float64Array;
   /** Where each junction's movements start in `junctionMovements` (length junctions + 1). */
@@ -139,9 +131,6 @@ export class Movements {
   private readonly vehicles: Vehicles;
   private readonly scheduler: Scheduler;
   private readonly observers: SimObserver[];
-  /** Deceleration of the yellow decision, m/s², and the step of its braking distance, s (yellow.ts). */
-  private readonly yellowDecel: number;
-  private readonly brakeStep: number;
 
   /** Movement state of `net`; `observers` is the run's list, shared by reference; `sharedLanes`: head-of-line blocking in shared lanes (shared-lanes.ts). */
   constructor(net: CompiledNetwork, links: Links, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[], model: VehicleModel, sharedLanes = false) {
@@ -163,11 +152,7 @@ export class Movements {
     this.shownOpen = new Uint8Array(k);
     this.sneakers = new Uint8Array(k);
     this.lastStopLine = new Float64Array(k).fill(-Infinity);
-    this.yellowStart = new Float64Array(k).fill(-Infinity);
-    this.runner = new Int32Array(k).fill(NONE);
-    this.approachSpeed = new Float64Array(k);
-    this.yellowDecel = model.yellowDecel ?? model.decel;
-    this.brakeStep = model.brakeStep ?? 0;
+    this.yellow = new YellowRunners(net, model);
     this.haltWait = new Float64Array(k);
     this.restartLoss = new Float64Array(k);
     this.startUpLost = greenStartLoss(model);
@@ -177,7 +162,6 @@ export class Movements {
       this.headway[e] = 1 / (net.linkSaturationFlow[a] * laneCount(net.movementLaneMask[e]));
       this.haltWait[e] = haltWait(model, net.linkSpeed[a], net.linkSpeed[b]);
       this.restartLoss[e] = restartLoss(model, net.linkSpeed[b]);
-      this.approachSpeed[e] = net.linkSpeed[a] / (1 + dawdleFactor(model, net.linkSpeed[a]));
     }
     this.junctionMovementOffsets = new Int32Array(net.junctionCount + 1);
     this.junctionMovements = new Int32Array(k);
@@ -207,8 +191,7 @@ export class Movements {
     vehicles.state[v] = QUEUED;
     this.lastStopLine[e] = now;
     // Reaching the line moving, nobody queued ahead, on yellow, too close to have stopped at its onset: a yellow runner.
-    if (this.queueLength[e] === 0 && this.signal[e] === YELLOW && this.signalised[l] === 1
-      && now - this.yellowStart[e] < yellowWindow(this.approachSpeed[e] * vehicles.speedFactor[v], this.yellowDecel, this.brakeStep)) this.runner[e] = v;
+    if (this.queueLength[e] === 0 && this.signal[e] === YELLOW && this.signalised[l] === 1) this.yellow.arrive(e, v, vehicles.speedFactor[v], now);
     const tail = this.queueTail[e];
     if (tail === NONE) this.queueHead[e] = v;
     else vehicles.next[tail] = v;
@@ -240,10 +223,7 @@ export class Movements {
     let runner = NONE;
     if (this.signalised[a] === 1) {
       const st = this.signal[e];
-      runner = this.runner[e];
-      if (runner !== NONE && (st === GREEN || st === PERMISSIVE || now - this.vehicles.stopLineTime[runner] >= this.haltWait[e])) {
-        this.runner[e] = runner = NONE; // green again, or it has halted: an ordinary queued vehicle
-      }
+      runner = this.yellow.current(e, now, st === GREEN || st === PERMISSIVE, this.vehicles.stopLineTime, this.haltWait[e]);
       // Closed: only a yellow runner, or releases from the junction storage after a permissive green; else woken by the next signal change.
       if (st !== GREEN && st !== PERMISSIVE && this.sneakers[e] === 0 && runner === NONE) return;
       yields = st !== GREEN && runner === NONE;
@@ -304,7 +284,7 @@ export class Movements {
     vehicles.routePos[v]++;
     links.enter(v, b, now, halted ? this.restartLoss[e] : 0, group);
     this.lastPass[e] = now;
-    if (runner !== NONE) this.runner[e] = NONE;
+    if (runner !== NONE) this.yellow.runner[e] = NONE;
     if (yields && this.sneakers[e] > 0) this.sneakers[e]--;
     nextFree[e] = now + (yields ? this.conflicts.followUp[e] : this.headway[e]);
     exitNextFree[a] = now + links.exitHeadway[a];
@@ -360,7 +340,7 @@ export class Movements {
         sneakers[e] = this.conflicts.storage[e];
       } else if (!open && shownOpen[e] !== 0) {
         // Green ended: after a permissive one, the vehicles queued now that the storage still holds leave (floor rule).
-        if (shownOpen[e] === GREEN && st === YELLOW) this.yellowStart[e] = now;
+        if (shownOpen[e] === GREEN && st === YELLOW) this.yellow.onset(e, now);
         if (shownOpen[e] !== PERMISSIVE) sneakers[e] = 0;
         else if (sneakers[e] > queueLength[e]) sneakers[e] = queueLength[e];
       }

@@ -30,6 +30,8 @@
  * crossings and 569 of 569 stops (test/io/sumo/yellow-crossing.test.ts compares
  * the count per cycle).
  */
+import type { CompiledNetwork } from '../network/compiled.js';
+import { dawdleFactor, type VehicleModel } from './losses.js';
 
 /** Braking distance from approach speed `u` (m/s) at deceleration `b` (m/s²), m: u² / (2b), or SUMO's Euler form with time step `dt` (s) when dt > 0. */
 export function brakeGap(u: number, b: number, dt: number): number {
@@ -44,4 +46,52 @@ export function brakeGap(u: number, b: number, dt: number): number {
 /** How long after yellow onset a vehicle reaching the stop line at speed `u` (m/s) still crosses, s: brakeGap(u, b, dt) / u (0 when it can always stop). */
 export function yellowWindow(u: number, b: number, dt: number): number {
   return u > 0 ? brakeGap(u, b, dt) / u : 0;
+}
+
+/** Yellow-runner state of a run's movements (struct of arrays, indexed by movement id); movements.ts reads and clears `runner`. */
+export class YellowRunners {
+  /** When each movement's protected green last turned yellow, s (-Infinity: never). */
+  readonly yellowStart: Float64Array;
+  /** The vehicle heading each movement's queue that crosses on this yellow, or -1. */
+  readonly runner: Int32Array;
+  /** Mean approach speed at each movement's stop line before the vehicle's speed factor, m/s: the link speed slowed by dawdling (losses.ts). */
+  readonly approachSpeed: Float64Array;
+  private readonly decel: number;
+  private readonly step: number;
+
+  /** State for the movements of `net` under vehicle class `model` (its `yellowDecel`, else `decel`, and `brakeStep`). */
+  constructor(net: CompiledNetwork, model: VehicleModel) {
+    const k = net.movementCount;
+    this.yellowStart = new Float64Array(k).fill(-Infinity);
+    this.runner = new Int32Array(k).fill(-1);
+    this.approachSpeed = new Float64Array(k);
+    for (let e = 0; e < k; e++) {
+      const u = net.linkSpeed[net.movementFrom[e]];
+      this.approachSpeed[e] = u / (1 + dawdleFactor(model, u));
+    }
+    this.decel = model.yellowDecel ?? model.decel;
+    this.step = model.brakeStep ?? 0;
+  }
+
+  /** Movement `e`'s protected green turned yellow at `now` (s). */
+  onset(e: number, now: number): void {
+    this.yellowStart[e] = now;
+  }
+
+  /** Vehicle `v` (speed factor `factor`) reached movement `e`'s stop line on its yellow at `now` (s), nobody queued ahead: it runs if it could not have stopped. */
+  arrive(e: number, v: number, factor: number, now: number): void {
+    if (now - this.yellowStart[e] < yellowWindow(this.approachSpeed[e] * factor, this.decel, this.step)) this.runner[e] = v;
+  }
+
+  /**
+   * The runner of movement `e` still crossing at `now` (s), or -1. It is dropped once the signal
+   * is open again (`open`) or it has waited `halt` s or more at the line (`stopLineTime`): then it
+   * has halted, an ordinary queued vehicle.
+   */
+  current(e: number, now: number, open: boolean, stopLineTime: Float64Array, halt: number): number {
+    const v = this.runner[e];
+    if (v < 0) return v;
+    if (open || now - stopLineTime[v] >= halt) return (this.runner[e] = -1);
+    return v;
+  }
 }

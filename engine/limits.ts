@@ -111,6 +111,7 @@ export const LIMITS = {
   share: { min: 0, max: 1 },
   /** Start-up lost time at the beginning of a green, s. */
   startUpLostS: { min: 0, max: 10, whyMax: 'start-up lost times are a few seconds (HCM\'s default 2 s)' },
+  brakeStepS: { min: 0, max: 10, whyMax: 'simulation steps are at most a few seconds (SUMO\'s default 1 s)' },
   /** Junction storage of a permissive turn at a signal, vehicles per lane. */
   junctionStorageVeh: { min: 0, max: 20, integer: true, whyMax: 'a lane inside a junction holds a few vehicles (SUMO measured 2 on a 2 x 3-lane crossroads)' },
   /** Time gap a minor vehicle keeps before a foe at a priority junction (SUMO's jmTimegapMinor), s. */

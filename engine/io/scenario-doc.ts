@@ -234,7 +234,8 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
       startS: start,
       endS: end,
       ...(result.vehicle === undefined || options.reference !== undefined ? {} : {
-        vehicle: { accelMS2: result.vehicle.accel, decelMS2: result.vehicle.decel, sigma: result.vehicle.sigma, startLoss: result.vehicle.startLoss, startUpLostS: result.vehicle.startUpLost, ...(result.vehicle.speedDev === undefined ? {} : { speedDev: result.vehicle.speedDev }), ...gapAcceptanceDoc(result.vehicle.gapAcceptance), ...(result.vehicle.junctionStorage === undefined ? {} : { junctionStorageVeh: result.vehicle.junctionStorage }) },
+        vehicle: { accelMS2: result.vehicle.accel, decelMS2: result.vehicle.decel, sigma: result.vehicle.sigma, startLoss: result.vehicle.startLoss, startUpLostS: result.vehicle.startUpLost, ...(result.vehicle.speedDev === undefined ? {} : { speedDev: result.vehicle.speedDev }), ...gapAcceptanceDoc(result.vehicle.gapAcceptance), ...(result.vehicle.junctionStorage === undefined ? {} : { junctionStorageVeh: result.vehicle.junctionStorage }),
+          yellowDecelMS2: result.vehicle.yellowDecel ?? result.vehicle.decel, brakeStepS: result.vehicle.brakeStep ?? 0 },
       }),
     },
   };

@@ -257,7 +257,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     routingInterval: sim.routingIntervalS,
     rerouteShare: sim.rerouteShare,
     stopThreshold: sim.stopThresholdS,
-    vehicle: sim.vehicle === undefined ? undefined : defined({ accel: sim.vehicle.accelMS2, decel: sim.vehicle.decelMS2, sigma: sim.vehicle.sigma, startLoss: sim.vehicle.startLoss, startUpLost: sim.vehicle.startUpLostS, speedDev: sim.vehicle.speedDev, gapAcceptance: gapAcceptanceOf(sim.vehicle.gapAcceptance), junctionStorage: sim.vehicle.junctionStorageVeh }),
+    vehicle: sim.vehicle === undefined ? undefined : defined({ accel: sim.vehicle.accelMS2, decel: sim.vehicle.decelMS2, sigma: sim.vehicle.sigma, startLoss: sim.vehicle.startLoss, startUpLost: sim.vehicle.startUpLostS, speedDev: sim.vehicle.speedDev, gapAcceptance: gapAcceptanceOf(sim.vehicle.gapAcceptance), junctionStorage: sim.vehicle.junctionStorageVeh, yellowDecel: sim.vehicle.yellowDecelMS2, brakeStep: sim.vehicle.brakeStepS }),
     interval: sim.intervalS,
     routeChoice: sim.routeChoice,
     equilibrium: sim.equilibrium === undefined ? undefined : defined({

@@ -65,6 +65,7 @@
  */
 import { UsageError } from '../errors.js';
 import { LIMITS } from '../limits.js';
+import { DEFAULT_SAFETY } from '../signals/safety.js';
 import { checkGapAcceptance, type GapAcceptance } from './gap-acceptance.js';
 
 /** Car-following parameters of a vehicle class for the start-up and stop losses (SI units). */
@@ -105,12 +106,13 @@ export const SUMO_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4
 
 /**
  * Deceleration a driver accepts to stop for a yellow in greenwave's own class,
- * m/s²: ITE's 10 ft/s² (Guidelines for Determining Traffic Signal Change and
- * Clearance Intervals, ITE 2020, the kinematic change-interval equation
- * y = t + v / (2a + 2Gg) with a = 10 ft/s²). AASHTO's comfortable braking for
- * stopping sight distance (Green Book, 7th ed., 3.2.2) is 11.2 ft/s² (3.4 m/s²).
+ * m/s²: ITE's 10 ft/s², 3.05 m/s² (Guidelines for Determining Traffic Signal
+ * Change and Clearance Intervals, ITE 2020, the kinematic change-interval
+ * equation y = t + v / (2a + 2Gg)), the one greenwave's ITE yellow uses
+ * (signals/safety.ts). AASHTO's comfortable braking for stopping sight distance
+ * (Green Book, 7th ed., 3.2.2) is 11.2 ft/s² (3.4 m/s²).
  */
-export const ITE_YELLOW_DECEL = 3.048;
+export const ITE_YELLOW_DECEL = DEFAULT_SAFETY.deceleration;
 
 /**
  * greenwave's default class: SUMO's car with every driver at the link speed

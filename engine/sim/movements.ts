@@ -190,15 +190,17 @@ export class Movements {
     if (e < 0) throw new Error(`internal: route of vehicle ${v} turns from link ${l} to ${nextLink} without a movement`);
     vehicles.state[v] = QUEUED;
     this.lastStopLine[e] = now;
-    // Reaching the line moving, nobody queued ahead, on yellow, too close to have stopped at its onset: a yellow runner.
-    if (this.queueLength[e] === 0 && this.signal[e] === YELLOW && this.signalised[l] === 1) this.yellow.arrive(e, v, vehicles.speedFactor[v], now);
+    const first = this.queueLength[e] === 0;
     const tail = this.queueTail[e];
     if (tail === NONE) this.queueHead[e] = v;
     else vehicles.next[tail] = v;
     this.queueTail[e] = v;
     this.queueLength[e]++;
     this.queueSums.change(e, 1);
-    if (this.lanes.movementMask[e] !== 0) this.lanes.join(v, e, l, now);
+    const shared = this.lanes.movementMask[e] !== 0;
+    if (shared) this.lanes.join(v, e, l, now);
+    // Reaching the line moving on yellow, nobody queued ahead on its movement (nor in its lane), too close to have stopped at its onset: a yellow runner.
+    if (first && this.signal[e] === YELLOW && this.signalised[l] === 1 && (!shared || this.lanes.heads(v, e, l))) this.yellow.arrive(e, v, vehicles.speedFactor[v], now);
     for (const o of this.observers) o.queue?.(v, e, now);
     this.serve(e, now);
   }

@@ -30,6 +30,10 @@
  *    within 2%: l = 1.1 s (with the SUMO import's 1,871 veh/h). It matters
  *    where greens are short (actuated control at its minimum green, Webster's
  *    short cycles): at a 5 s green the fluid model without it serves 25% more.
+ *  - Yellow: a vehicle reaching the stop line moving, nobody queued ahead, that
+ *    was closer than its braking distance when the yellow began crosses on it
+ *    (yellow.ts: b = `yellowDecel`, default `decel`; SUMO's Euler brake gap at
+ *    `brakeStep`).
  *  - Dawdling (SUMO's Krauss `dawdle`): each second a driver slows by
  *    sigma x min(v, a) x U(0, 1), on average d = sigma x min(v, a) / 2, so a link is
  *    driven at v - d: its free-flow time grows by the factor d / (v - d)
@@ -121,6 +125,7 @@ export const ITE_YELLOW_DECEL = DEFAULT_SAFETY.deceleration;
  * from 294.6 to 326.5 s mean travel time and 0.08 to 7.3 s departure delay,
  * which nothing has checked against a reference yet. Gap acceptance is HCM's
  * (gap-acceptance.ts): the reference greenwave's priority junctions are verified against.
+ * Its yellow decision is ITE's (yellow.ts, ITE_YELLOW_DECEL, continuous braking).
  */
 export const DEFAULT_VEHICLE_MODEL: Readonly<VehicleModel> = { ...SUMO_VEHICLE_MODEL, speedDev: 0, gapAcceptance: { model: 'hcm' }, yellowDecel: ITE_YELLOW_DECEL, brakeStep: 0 };
 

@@ -8,11 +8,10 @@
  * model) lets nobody through.
  */
 import { describe, expect, it } from 'vitest';
-import { compile, RoadNetwork } from '../../engine/network/index.js';
 import { SIGNAL_GREEN, SIGNAL_RED, SIGNAL_YELLOW } from '../../engine/signals/index.js';
 import { NO_LOSS_VEHICLE_MODEL, type VehicleModel } from '../../engine/sim/losses.js';
 import { brakeGap, yellowWindow } from '../../engine/sim/yellow.js';
-import { run, subStates } from '../fixtures/kernel.js';
+import { run, signalisedLine, subStates } from '../fixtures/kernel.js';
 
 describe('brakeGap and yellowWindow', () => {
   it('brakeGap is u² / (2b) in continuous time and SUMO\'s Euler sum at a step', () => {
@@ -28,16 +27,7 @@ describe('brakeGap and yellowWindow', () => {
 
 describe('Movements: who crosses on yellow', () => {
   // A signal between a 200 m approach and a 600 m exit, one lane each, 10 m/s.
-  const rn = new RoadNetwork();
-  rn.addJunction({ id: 'o', x: -200, y: 0 });
-  rn.addJunction({ id: 'J', x: 0, y: 0, control: 'signal' });
-  rn.addJunction({ id: 'd', x: 600, y: 0 });
-  rn.addLink({ id: 'A', from: 'o', to: 'J', speed: 10 });
-  rn.addLink({ id: 'B', from: 'J', to: 'd', speed: 10 });
-  rn.addMovement({ from: 'A', to: 'B' });
-  const net = compile(rn);
-  const [a, b, J] = [net.linkIndex('A'), net.linkIndex('B'), net.junctionIndex('J')];
-  const ab = net.movementBetween(a, b);
+  const { net, a, b, J, ab } = signalisedLine();
   /** b = 4.5 m/s², continuous braking distance, no dawdling: window u / (2b) = 10 / 9 s. */
   const model: VehicleModel = { ...NO_LOSS_VEHICLE_MODEL, yellowDecel: 4.5, brakeStep: 0 };
   const window = 10 / 9;

@@ -54,6 +54,7 @@ import {
 } from '../../engine/optimise/evaluator.js';
 import { WIRE_VERSION, decodeMetrics, encodeCandidate, encodeScenario, taskKey, type TaskReply } from './codec.js';
 import { RedisUnavailableError, openRedis, redisAdvice, withTimeout } from './client.js';
+import { finishedByPolling } from './finished.js';
 import { parseRedisUrl, type RedisConnection } from './connection.js';
 import {
   DEFAULT_ATTEMPTS, DEFAULT_PREFIX, DEFAULT_QUEUE, DEFAULT_RETENTION_S, REFUSED, bullJobId, isValidJobId, threadsOfWorker, type TaskData,
@@ -88,6 +89,12 @@ export interface QueueEvaluatorOptions {
   log?: (line: string) => void;
   /** Seconds the connection to Redis may be lost (while ioredis reconnects) before evaluation fails. Default 30. */
   connectionLossTimeoutS?: number;
+  /**
+   * Seconds between checks of a waited-for task's state in Redis, in case its
+   * finish event was missed (see finished.ts). Default 15: a missed event costs
+   * at most that long; each check is one Redis call per task in flight.
+   */
+  missedEventCheckS?: number;
 }
 
 /** Counters of a queue evaluator. */
@@ -174,6 +181,7 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
   const variantCount = scenario.variants.length;
 
   const lossTimeoutS = positive('connectionLossTimeoutS', options.connectionLossTimeoutS, 30, false);
+  const missedEventCheckMs = 1000 * positive('missedEventCheckS', options.missedEventCheckS, 15, false);
   let lastError = '';
   let lastLogged = 0;
   /** Connection errors, each distinct one once and a repeat at most every 10 s (ioredis reports every reconnection attempt). */
@@ -320,8 +328,12 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
   async function run(unit: Unit, stop: AbortSignal): Promise<TaskReply> {
     if (stop.aborted) throw new Error('aborted');
     let onAbort: (() => void) | undefined;
+    const done = new AbortController(); // ends the state checks when the wait ends
     const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(new Error('aborted'));
+      onAbort = () => {
+        done.abort();
+        reject(new Error('aborted'));
+      };
       stop.addEventListener('abort', onAbort, { once: true });
     });
     aborted.catch(() => {});
@@ -329,13 +341,16 @@ export async function createQueueEvaluator(scenario: EvaluationScenario, options
     try {
       const job = await Promise.race([enqueue(unit), aborted]);
       waited = job.waitUntilFinished(events) as Promise<TaskReply>;
-      return await Promise.race([waited, aborted]);
+      const polled = finishedByPolling<TaskReply>(queue, unit.id, missedEventCheckMs, done.signal);
+      polled.catch(() => {});
+      return await Promise.race([waited, polled, aborted]);
     } catch (error) {
       if (stop.aborted) throw new Error('aborted');
       failedHere.add(unit.id);
       const failed = await withTimeout(queue.getJob(unit.id), 2000, 'no answer').catch(() => undefined);
       throw new TaskFailed(error instanceof Error ? error.message : String(error), failed?.attemptsStarted ?? failed?.attemptsMade ?? 1);
     } finally {
+      done.abort();
       stop.removeEventListener('abort', onAbort!);
       waited?.catch(() => {});
     }

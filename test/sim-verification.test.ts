@@ -217,6 +217,10 @@ function websterFull(C: number, lambda: number, x: number, q: number): number {
 }
 
 describe('Webster delay at an isolated fixed-time signal', () => {
+  // Webster's effective green is the displayed green + yellow - lost time (Webster 1958; HCM 6th ed.,
+  // ch. 19: g = G + Y + R_c - l1 - l2); the fluid model (NO_LOSS_VEHICLE_MODEL: no start-up lost time,
+  // yellowDecel Infinity so no vehicle crosses on yellow) takes the yellow used as equal to the lost
+  // time, so its effective green is the displayed green.
   // g = 30 s effective green for A, C = 67 s (side green 27 s): lambda = 30/67. Saturation flow
   // 1,900 veh/h/lane (HCM base), two lanes: s = 1.0556 veh/s. With it q x C = x g s is not an
   // integer, so uniform arrivals do not repeat the same phase every cycle (that would bias the mean).

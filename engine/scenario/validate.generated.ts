@@ -47,7 +47,7 @@ const keys33 = new Set<string>(["walkSpeedMS","walkTimeS","junctions","clearance
 const keys34 = new Set<string>(["crossingWidthM","walkSpeedMS","walkTimeS","pedestrians","approachSpeedKmh","gradePercent","clearWidthM"]);
 const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","routeChoice","equilibrium","sharedLanes","stopThresholdS","vehicle","intervalS"]);
 const keys36 = new Set<string>(["maxIterations","relativeGap","intervalS","slotS","gapCosts","costSmoothing"]);
-const keys37 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss","speedDev","startUpLostS","stepLengthS","junctionStorageVeh","gapAcceptance"]);
+const keys37 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss","speedDev","startUpLostS","yellowDecelMS2","stepLengthS","junctionStorageVeh","gapAcceptance"]);
 const keys38 = new Set<string>(["model"]);
 const keys39 = new Set<string>(["model","timegapMinorS","lengthM","laneWidthM","junctionRadiusM","impatience","timeToImpatienceS"]);
 const refinement40 = REFINEMENTS.timePairs([{"name":"start","required":false},{"name":"end","required":true}]);
@@ -730,6 +730,7 @@ function check58(x: unknown): boolean {
   v = o["startLoss"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   v = o["speedDev"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
   v = o["startUpLostS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 10)) return false;
+  v = o["yellowDecelMS2"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 50)) return false;
   v = o["stepLengthS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 10)) return false;
   v = o["junctionStorageVeh"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 20)) return false;
   v = o["gapAcceptance"]; if (v !== undefined && !(check59(v))) return false;

@@ -13,7 +13,8 @@
  *    covers v² / (2a), which at speed v takes v / (2a): the loss is v / (2a) on
  *    the first link. Departing at speed v0 (a trip's `departSpeed`, SUMO's
  *    attribute): (v - v0)² / (2av), none at the link speed.
- *  - SUMO's step (`stepLength` Δt, SUMO imports only): SUMO advances in whole
+ *  - SUMO's step (`stepLength` Δt: SUMO's class and imports; greenwave's own
+ *    class is continuous): SUMO advances in whole
  *    steps and counts each step at its end speed, so from standstill it loses
  *    v / (2a) - Δt/2 (Σ_k (1 - k a Δt / v) Δt over the v / (aΔt) steps). SUMO 1.15,
  *    one free vehicle on 1 km at 13.89 m/s, a = 2.6: timeLoss 2.19 / 2.43 / 2.62 s
@@ -38,6 +39,10 @@
  *    within 2%: l = 1.1 s (with the SUMO import's 1,871 veh/h). It matters
  *    where greens are short (actuated control at its minimum green, Webster's
  *    short cycles): at a 5 s green the fluid model without it serves 25% more.
+ *  - Yellow: a vehicle reaching the stop line moving, nobody queued ahead, that
+ *    was closer than its braking distance when the yellow began crosses on it
+ *    (yellow.ts: b = `yellowDecel`, default `decel`; SUMO's Euler brake gap at
+ *    SUMO's step `stepLength`).
  *  - Dawdling (SUMO's Krauss `dawdle`): each second a driver slows by
  *    sigma x min(v, a) x U(0, 1), on average d = sigma x min(v, a) / 2, so a link is
  *    driven at v - d: its free-flow time grows by the factor d / (v - d)
@@ -73,6 +78,7 @@
  */
 import { UsageError } from '../errors.js';
 import { LIMITS } from '../limits.js';
+import { DEFAULT_SAFETY } from '../signals/safety.js';
 import { checkGapAcceptance, type GapAcceptance } from './gap-acceptance.js';
 
 /** Car-following parameters of a vehicle class for the start-up and stop losses (SI units). */
@@ -91,6 +97,8 @@ export interface VehicleModel {
   speedDev?: number;
   /** Gap acceptance at unsignalised priority junctions (gap-acceptance.ts). Default HCM 7th ed.; SUMO imports bring SUMO's rule. */
   gapAcceptance?: GapAcceptance;
+  /** Deceleration with which a driver judges whether it can stop for a yellow, m/s² (yellow.ts). Default `decel`; Infinity: every driver stops (no vehicle crosses on yellow). */
+  yellowDecel?: number;
   /** Vehicles per lane of a permissive far-side turn at a signal that may wait inside the junction and leave when its green ends (junction-storage.ts). Default: HCM's 2 with HCM gap acceptance, SUMO's geometry estimate with SUMO's; 0: none. */
   junctionStorage?: number;
   /**
@@ -98,7 +106,8 @@ export interface VehicleModel {
    * (SUMO imports: the configuration's `step-length`, default 1). SUMO moves and
    * counts in whole steps with each step's end speed, so an acceleration from v0 to
    * the link speed v loses Δt/2 x (v - v0)/v less than the continuous formulas
-   * above. Default 0: continuous.
+   * above, and it brakes in steps, which shortens the braking distance of the
+   * yellow decision (yellow.ts). Default 0: continuous.
    */
   stepLength?: number;
 }
@@ -109,8 +118,21 @@ export const SUMO_START_UP_LOST = 1.1;
 /** SUMO's default `speedDev` of a passenger car (vType default `speedFactor` = normc(1, 0.1, 0.2, 2)). */
 export const SUMO_SPEED_DEV = 0.1;
 
-/** SUMO's default passenger car (vType DEFAULT_VEHTYPE, Krauss, speedDev 0.1, SUMO's gap acceptance with its defaults): the class of SUMO imports. */
-export const SUMO_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0.5, startLoss: true, startUpLost: SUMO_START_UP_LOST, speedDev: SUMO_SPEED_DEV, gapAcceptance: { model: 'sumo' } };
+/** SUMO's default time step (`--step-length`), s: the step of its braking distance (yellow.ts). */
+export const SUMO_STEP = 1;
+
+/** SUMO's default passenger car (vType DEFAULT_VEHTYPE, Krauss, speedDev 0.1, SUMO's gap acceptance with its defaults, its yellow decision with b = decel at SUMO's step): the class of SUMO imports. */
+export const SUMO_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0.5, startLoss: true, startUpLost: SUMO_START_UP_LOST, speedDev: SUMO_SPEED_DEV, gapAcceptance: { model: 'sumo' }, stepLength: SUMO_STEP };
+
+/**
+ * Deceleration a driver accepts to stop for a yellow in greenwave's own class,
+ * m/s²: ITE's 10 ft/s², 3.05 m/s² (Guidelines for Determining Traffic Signal
+ * Change and Clearance Intervals, ITE 2020, the kinematic change-interval
+ * equation y = t + v / (2a + 2Gg)), the one greenwave's ITE yellow uses
+ * (signals/safety.ts). AASHTO's comfortable braking for stopping sight distance
+ * (Green Book, 7th ed., 3.2.2) is 11.2 ft/s² (3.4 m/s²).
+ */
+export const ITE_YELLOW_DECEL = DEFAULT_SAFETY.deceleration;
 
 /**
  * greenwave's default class: SUMO's car with every driver at the link speed
@@ -119,15 +141,18 @@ export const SUMO_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4
  * from 294.6 to 326.5 s mean travel time and 0.08 to 7.3 s departure delay,
  * which nothing has checked against a reference yet. Gap acceptance is HCM's
  * (gap-acceptance.ts): the reference greenwave's priority junctions are verified against.
+ * Its yellow decision is ITE's (yellow.ts, ITE_YELLOW_DECEL, continuous braking).
  */
-export const DEFAULT_VEHICLE_MODEL: Readonly<VehicleModel> = { ...SUMO_VEHICLE_MODEL, speedDev: 0, gapAcceptance: { model: 'hcm' } };
+export const DEFAULT_VEHICLE_MODEL: Readonly<VehicleModel> = { ...SUMO_VEHICLE_MODEL, speedDev: 0, gapAcceptance: { model: 'hcm' }, yellowDecel: ITE_YELLOW_DECEL, stepLength: 0 };
 
 /**
  * SUMO's accelerations (for the halt rule) without any loss: the fluid model of
  * Webster and HCM, where a queued vehicle leaves at saturation flow and drives
- * on at the link speed. For verification against those formulas.
+ * on at the link speed, and the effective green is the displayed green (yellow
+ * used and lost time cancel: no vehicle crosses on yellow). For verification
+ * against those formulas.
  */
-export const NO_LOSS_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0, startLoss: false, startUpLost: 0 };
+export const NO_LOSS_VEHICLE_MODEL: Readonly<VehicleModel> = { accel: 2.6, decel: 4.5, sigma: 0, startLoss: false, startUpLost: 0, yellowDecel: Infinity };
 
 /** Check a vehicle model (`where` names it in messages, e.g. `options.vehicle`); throws `UsageError`. */
 export function checkVehicleModel(model: VehicleModel, where: string): VehicleModel {
@@ -142,6 +167,8 @@ export function checkVehicleModel(model: VehicleModel, where: string): VehicleMo
   if (lost !== undefined && !(typeof lost === 'number' && Number.isFinite(lost) && lost >= 0)) throw new UsageError(`${where}.startUpLost must be a finite number of seconds >= 0, got ${String(lost)}`);
   const dev = model.speedDev;
   if (dev !== undefined && !(typeof dev === 'number' && dev >= 0 && dev <= 1)) throw new UsageError(`${where}.speedDev must be within [0, 1], got ${String(dev)}`);
+  const yellowDecel = model.yellowDecel;
+  if (yellowDecel !== undefined && !(typeof yellowDecel === 'number' && yellowDecel > 0)) throw new UsageError(`${where}.yellowDecel must be a positive number of m/s² (Infinity allowed), got ${String(yellowDecel)}`);
   if (model.gapAcceptance !== undefined) checkGapAcceptance(model.gapAcceptance, `${where}.gapAcceptance`);
   const step = model.stepLength;
   if (step !== undefined && !(typeof step === 'number' && Number.isFinite(step) && step >= 0 && step <= 10)) throw new UsageError(`${where}.stepLength must be a number of seconds within [0, 10], got ${String(step)}`);

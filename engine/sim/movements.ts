@@ -11,8 +11,8 @@
  *    flow), and only when the exit link has storage left. Effective green equals
  *    displayed green minus the vehicle class's start-up lost time l (losses.ts;
  *    SUMO's car 1.1 s, measured; 0 for the fluid model of Webster and HCM, where
- *    start-up lost time and yellow extension cancel out); no vehicle discharges
- *    on yellow or red.
+ *    start-up lost time and yellow extension cancel out); on yellow or red only
+ *    a yellow runner.
  *    Discharge slots are centred in the effective green (the first queued
  *    vehicle leaves l + half a headway after green starts), so a green of g
  *    seconds serves s x (g - l) vehicles, as in the fluid (Webster) model.
@@ -31,6 +31,12 @@
  *    cleared, at the follow-up headway: a counter per movement (`sneakers`), set
  *    to S when the green starts, counted down by each permissive discharge.
  *
+ *  - Yellow runners (yellow.ts): a vehicle reaching the stop line on the yellow
+ *    after a protected green, nobody queued ahead, less than D(u) / u after the
+ *    yellow began (D: its class's braking distance at its approach speed u)
+ *    could not stop: it crosses as soon as headway and exit link allow, unless
+ *    it has halted by then. Queued vehicles never cross on yellow.
+ *
  *  - A vehicle whose wait at the stop line reached the halt time of its class
  *    (v_in / (2b) + v_out / (2a), losses.ts) has halted: it is a stop, and it
  *    pays the restart loss v_out / (2a) on the exit link (its stop-line time
@@ -46,7 +52,7 @@
 import type { CompiledNetwork } from '../network/compiled.js';
 import { CONTROL_CODE } from '../network/compiled.js';
 import { laneCount } from '../network/lanes.js';
-import { SIGNAL_GREEN, SIGNAL_PERMISSIVE } from '../signals/controller.js';
+import { SIGNAL_GREEN, SIGNAL_PERMISSIVE, SIGNAL_YELLOW } from '../signals/controller.js';
 import { CMD_SERVICE, NONE as NO_VEHICLE } from './commands.js';
 import { buildConflicts, type ConflictTable } from './conflicts.js';
 import { leaveTime } from './gap-acceptance.js';
@@ -57,11 +63,13 @@ import { QueueSums } from './queue-sums.js';
 import type { Scheduler } from './scheduler.js';
 import { SharedLanes } from './shared-lanes.js';
 import { VEHICLE_QUEUED, type Vehicles } from './vehicles.js';
+import { YellowRunners } from './yellow.js';
 
 // Local copies: imported bindings are read through getters by some loaders, and these sit in hot paths.
 const NONE: number = NO_VEHICLE;
 const GREEN: number = SIGNAL_GREEN;
 const PERMISSIVE: number = SIGNAL_PERMISSIVE;
+const YELLOW: number = SIGNAL_YELLOW;
 const QUEUED: number = VEHICLE_QUEUED;
 const SERVICE: number = CMD_SERVICE;
 /** Retry delay of a yielding movement whose conflicting vehicle is due at this very instant, s. */
@@ -91,6 +99,8 @@ export class Movements {
   readonly shownOpen: Uint8Array;
   /** Vehicles the movement may still release from its junction storage (junction-storage.ts): S at the start of a green, less each permissive discharge; after a permissive green, the releases left. */
   readonly sneakers: Uint8Array;
+  /** Yellow onsets and runners (yellow.ts). */
+  readonly yellow: YellowRunners;
   /** Last time a vehicle reached the stop line to queue for the movement, s (for detectors of adaptive controllers). */
   readonly lastStopLine: Float64Array;
   /** Where each junction's movements start in `junctionMovements` (length junctions + 1). */
@@ -142,6 +152,7 @@ export class Movements {
     this.shownOpen = new Uint8Array(k);
     this.sneakers = new Uint8Array(k);
     this.lastStopLine = new Float64Array(k).fill(-Infinity);
+    this.yellow = new YellowRunners(net, model);
     this.haltWait = new Float64Array(k);
     this.restartLoss = new Float64Array(k);
     this.startUpLost = greenStartLoss(model);
@@ -179,13 +190,17 @@ export class Movements {
     if (e < 0) throw new Error(`internal: route of vehicle ${v} turns from link ${l} to ${nextLink} without a movement`);
     vehicles.state[v] = QUEUED;
     this.lastStopLine[e] = now;
+    const first = this.queueLength[e] === 0;
     const tail = this.queueTail[e];
     if (tail === NONE) this.queueHead[e] = v;
     else vehicles.next[tail] = v;
     this.queueTail[e] = v;
     this.queueLength[e]++;
     this.queueSums.change(e, 1);
-    if (this.lanes.movementMask[e] !== 0) this.lanes.join(v, e, l, now);
+    const shared = this.lanes.movementMask[e] !== 0;
+    if (shared) this.lanes.join(v, e, l, now);
+    // Reaching the line moving on yellow, nobody queued ahead on its movement (nor in its lane), too close to have stopped at its onset: a yellow runner.
+    if (first && this.signal[e] === YELLOW && this.signalised[l] === 1 && (!shared || this.lanes.heads(v, e, l))) this.yellow.arrive(e, v, vehicles.speedFactor[v], now);
     for (const o of this.observers) o.queue?.(v, e, now);
     this.serve(e, now);
   }
@@ -207,11 +222,13 @@ export class Movements {
     const a = net.movementFrom[e];
     let yields = this.conflicts.alwaysYields[e] === 1;
     let permissive = false;
+    let runner = NONE;
     if (this.signalised[a] === 1) {
       const st = this.signal[e];
-      // Closed: only releases from the junction storage after a permissive green, else woken by the next signal change.
-      if (st !== GREEN && st !== PERMISSIVE && this.sneakers[e] === 0) return;
-      yields = st !== GREEN;
+      runner = this.yellow.current(e, now, st === GREEN || st === PERMISSIVE, this.vehicles.stopLineTime, this.haltWait[e]);
+      // Closed: only a yellow runner, or releases from the junction storage after a permissive green; else woken by the next signal change.
+      if (st !== GREEN && st !== PERMISSIVE && this.sneakers[e] === 0 && runner === NONE) return;
+      yields = st !== GREEN && runner === NONE;
       permissive = st === PERMISSIVE;
     }
     const lanes = this.lanes;
@@ -222,6 +239,7 @@ export class Movements {
     if (shared) {
       v = lanes.pick(e, a, v);
       if (v === NONE) return; // lane-blocked: served when a lane it waits in gets a head of its own
+      if (runner !== NONE && v !== runner) return; // the runner is held in its lane: it holds
       previous = lanes.pickedPrevious;
       laneFree = lanes.freeAt(v, a);
     }
@@ -268,6 +286,7 @@ export class Movements {
     vehicles.routePos[v]++;
     links.enter(v, b, now, halted ? this.restartLoss[e] : 0, group);
     this.lastPass[e] = now;
+    if (runner !== NONE) this.yellow.runner[e] = NONE;
     if (yields && this.sneakers[e] > 0) this.sneakers[e]--;
     nextFree[e] = now + (yields ? this.conflicts.followUp[e] : this.headway[e]);
     exitNextFree[a] = now + links.exitHeadway[a];
@@ -323,6 +342,7 @@ export class Movements {
         sneakers[e] = this.conflicts.storage[e];
       } else if (!open && shownOpen[e] !== 0) {
         // Green ended: after a permissive one, the vehicles queued now that the storage still holds leave (floor rule).
+        if (shownOpen[e] === GREEN && st === YELLOW) this.yellow.onset(e, now);
         if (shownOpen[e] !== PERMISSIVE) sneakers[e] = 0;
         else if (sneakers[e] > queueLength[e]) sneakers[e] = queueLength[e];
       }

@@ -70,7 +70,7 @@ describe('scenarioDocument: CityFlow corridor round trip', async () => {
   it('writes planners\' units, the simulated period and a provenance description', () => {
     expect(doc.name).toBe('corridor'); // config.json says nothing: its folder names the scenario
     // CityFlow's vehicle class: its usual accelerations, no losses, no junction storage of permissive turns.
-    expect(doc.simulation).toEqual({ startS: 0, endS: 600, vehicle: { accelMS2: 2, decelMS2: 4.5, sigma: 0, startLoss: false, startUpLostS: 0, speedDev: 0, junctionStorageVeh: 0 } });
+    expect(doc.simulation).toEqual({ startS: 0, endS: 600, vehicle: { accelMS2: 2, decelMS2: 4.5, sigma: 0, startLoss: false, startUpLostS: 0, speedDev: 0, junctionStorageVeh: 0, yellowDecelMS2: 4.5, stepLengthS: 0 } }); // the source's class decides on yellow with its own decel, continuous (CityFlow's phases have no yellow anyway)
     expect(String(doc.description)).toMatch(/Imported from cityflow files .*config\.json.*4 import warnings/);
     const links = (doc.network as { links: Array<Record<string, unknown>> }).links;
     expect(links.find((l) => l.id === 'road_W_A')).toEqual({ id: 'road_W_A', from: 'int_W', to: 'int_A', lengthM: 300, lanes: 3, speedKmh: 50.004, jamSpacingM: 7, saturationVehPerHourPerLane: expect.closeTo(3600 / (1.5 + 7 / 13.89), 2) }); // CityFlow car following: 1 / (headwayTime + (length + minGap) / maxSpeed)

@@ -51,7 +51,9 @@ describe('equilibrate on the bundled grid at twice its demand', () => {
     const again = await gridAtTwiceDemand({ ...smoothedGap, gap: 0, maxIterations: r.iterations.length });
     expect(again.iterations.map((it) => it.gap)).toEqual(r.iterations.map((it) => it.gap));
     const end = again.iterations.at(-1)!;
-    expect(end.halfSampleGap!).toBeGreaterThan(1.5 * end.newestGap);
+    // A gap made of sampling noise grows with the noise's standard deviation: by sqrt(2) on half the sample.
+    // Measured: over 1.5 x before yellow runners (sim/yellow.ts), 1.49 x with them.
+    expect(end.halfSampleGap!).toBeGreaterThan(1.4 * end.newestGap);
     expect(end.crossFitGap!).toBeLessThan(0.25 * end.gap);
   }, 600_000);
 

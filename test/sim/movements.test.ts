@@ -12,8 +12,7 @@ import { SIGNAL_GREEN, SIGNAL_RED } from '../../engine/signals/index.js';
 import { CMD_RELEASE, CMD_SERVICE } from '../../engine/sim/commands.js';
 import { VEHICLE_MOVING, VEHICLE_QUEUED } from '../../engine/sim/vehicles.js';
 import { NO_LOSS_VEHICLE_MODEL, SUMO_VEHICLE_MODEL } from '../../engine/sim/losses.js';
-import { compile, RoadNetwork } from '../../engine/network/index.js';
-import { merge, mergeIds, run, subStates } from '../fixtures/kernel.js';
+import { merge, mergeIds, run, signalisedLine, subStates } from '../fixtures/kernel.js';
 
 /** Put vehicle `v` at the stop line of `from` at `now`, routed on to `to`, and queue it. */
 function arrive(k: ReturnType<typeof subStates>, v: number, from: number, to: number, now: number): void {
@@ -98,16 +97,7 @@ describe('Movements', () => {
 
   it('starts a green\'s first slot the start-up lost time later: a saturated green of g s serves s x (g - l)', () => {
     // A signal between a 200 m approach and a 600 m exit (storage 80: never binding here), one lane each.
-    const rn = new RoadNetwork();
-    rn.addJunction({ id: 'o', x: -200, y: 0 });
-    rn.addJunction({ id: 'J', x: 0, y: 0, control: 'signal' });
-    rn.addJunction({ id: 'd', x: 600, y: 0 });
-    rn.addLink({ id: 'A', from: 'o', to: 'J', speed: 10 });
-    rn.addLink({ id: 'B', from: 'J', to: 'd', speed: 10 });
-    rn.addMovement({ from: 'A', to: 'B' });
-    const signalNet = compile(rn);
-    const [a, b, J] = [signalNet.linkIndex('A'), signalNet.linkIndex('B'), signalNet.junctionIndex('J')];
-    const ab = signalNet.movementBetween(a, b);
+    const { net: signalNet, a, b, J, ab } = signalisedLine();
     const lost = 1.5;
     const served = (model: typeof NO_LOSS_VEHICLE_MODEL, green: number): number => {
       const k = subStates(signalNet, 8, model);

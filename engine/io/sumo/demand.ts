@@ -122,7 +122,8 @@ export function jamSpacingOf(demand: SumoDemand): number | undefined {
  * acceptance is SUMO's rule (sim/gap-acceptance.ts) with the mean vehicle length
  * (default 5 m) and `jmTimegapMinor` (default 1 s). `stepLength` is SUMO's step
  * (the configuration's `step-length`, default 1 s): SUMO's start losses are half a
- * step shorter than the continuous ones (losses.ts).
+ * step shorter than the continuous ones (losses.ts), and its yellow decision brakes in
+ * steps (sim/yellow.ts).
  * Always SUMO's car at least (its speedDev 0.1 is not greenwave's default);
  * undefined only when the demand has no vehicles to average over.
  */

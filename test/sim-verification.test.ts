@@ -154,7 +154,7 @@ describe('start-up and stop losses (sim/losses.ts)', () => {
       { green: [{ from: 'xb', to: 'bc' }], duration: redFor, yellow: 3, allRed: 2 },
       { green: [{ from: 'ab', to: 'bc' }], duration: 100, yellow: 3, allRed: 2 },
     ] }];
-    const vehicle = { ...SUMO_VEHICLE_MODEL, sigma: 0, startLoss: true, startUpLost: 0, speedDev: 0 }; // the halt rule alone
+    const vehicle = { ...SUMO_VEHICLE_MODEL, sigma: 0, startLoss: true, startUpLost: 0, speedDev: 0, stepLength: 0 }; // the halt rule alone, continuous (no SUMO step)
     const r = simulate(net, one(net), { programs }, { end: 1000, vehicle });
     const wait = r.trips.waitingTime[0];
     expect(wait).toBeGreaterThan(2.5);

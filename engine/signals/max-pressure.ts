@@ -115,32 +115,50 @@ const PER_HOUR = 3600;
  * swapping the queues of two equal ratios changes nothing.
  */
 function wholeShares(n: number, units: number, ratio: (k: number) => number): number[] {
-  const raw = Array.from({ length: n }, (_, k) => ratio(k) * units);
-  const shares = raw.map(Math.floor);
-  const left = units - shares.reduce((a, b) => a + b, 0);
-  const groups: Array<{ members: number[]; remainder: number }> = [];
-  raw.forEach((r, k) => {
-    const same = groups.find((g) => raw[g.members[0]] === r);
-    if (same) same.members.push(k);
-    else groups.push({ members: [k], remainder: r - shares[k] });
-  });
-  if (left <= 0 || groups.length > 16) return shares;
+  const raw = new Array<number>(n);
+  const shares = new Array<number>(n);
+  let left = units;
+  for (let k = 0; k < n; k++) {
+    raw[k] = ratio(k) * units;
+    shares[k] = Math.floor(raw[k]);
+    left -= shares[k];
+  }
+  if (left <= 0) return shares;
+  // Groups of equal ratios, in order of first appearance: group of each ratio, and per group its ratio (x units), size and remainder.
+  const groupOf = new Array<number>(n);
+  const value: number[] = [];
+  const size: number[] = [];
+  const remainder: number[] = [];
+  for (let k = 0; k < n; k++) {
+    let g = 0;
+    while (g < size.length && value[g] !== raw[k]) g++;
+    if (g === size.length) {
+      value.push(raw[k]);
+      size.push(0);
+      remainder.push(raw[k] - shares[k]);
+    }
+    size[g]++;
+    groupOf[k] = g;
+  }
+  const groups = size.length;
+  if (groups > 16) return shares;
   let chosen = -1;
   let most = -Infinity;
-  for (let set = 1; set < 1 << groups.length; set++) {
-    let size = 0;
-    let remainder = 0;
-    groups.forEach((g, i) => {
-      if ((set & (1 << i)) === 0) return;
-      size += g.members.length;
-      remainder += g.members.length * g.remainder;
-    });
-    if (size === left && remainder > most) {
-      most = remainder;
+  for (let set = 1; set < 1 << groups; set++) {
+    let count = 0;
+    let sum = 0;
+    for (let g = 0; g < groups; g++) {
+      if ((set & (1 << g)) === 0) continue;
+      count += size[g];
+      sum += size[g] * remainder[g];
+    }
+    if (count === left && sum > most) {
+      most = sum;
       chosen = set;
     }
   }
-  groups.forEach((g, i) => { if ((chosen & (1 << i)) !== 0) for (const k of g.members) shares[k]++; });
+  // (No set of the right size leaves `chosen` at -1, all of whose bits are set: every share then takes one more unit.)
+  for (let k = 0; k < n; k++) if ((chosen & (1 << groupOf[k])) !== 0) shares[k]++;
   return shares;
 }
 
@@ -248,22 +266,29 @@ class MaxPressurePolicy implements PhasePolicy {
     const offsets = [0];
     const terms: number[] = [];
     const coefficients: number[] = [];
-    moves.forEach((e, u) => {
+    // The shares of an exit link's movements depend on the link alone: computed once per link (several movements exit to each).
+    const sharesOf = new Map<number, number[]>();
+    for (let u = 0; u < moves.length; u++) {
+      const e = moves[u];
       terms.push(e);
       coefficients.push(capacity[u] * units);
       const b = net.movementTo[e];
       const first = net.movementOffsets[b];
       const last = net.movementOffsets[b + 1];
-      let total = 0;
-      if (ratios !== undefined) for (let f = first; f < last; f++) total += Math.max(0, ratios[f]);
-      const shares = wholeShares(last - first, units, (k) => (total > 0 && ratios !== undefined ? Math.max(0, ratios[first + k]) / total : 1 / (last - first)));
-      shares.forEach((share, k) => {
-        if (share === 0) return;
+      let shares = sharesOf.get(b);
+      if (shares === undefined) {
+        let total = 0;
+        if (ratios !== undefined) for (let f = first; f < last; f++) total += Math.max(0, ratios[f]);
+        shares = wholeShares(last - first, units, (k) => (total > 0 && ratios !== undefined ? Math.max(0, ratios[first + k]) / total : 1 / (last - first)));
+        sharesOf.set(b, shares);
+      }
+      for (let k = 0; k < shares.length; k++) {
+        if (shares[k] === 0) continue;
         terms.push(first + k);
-        coefficients.push(-capacity[u] * share);
-      });
+        coefficients.push(-capacity[u] * shares[k]);
+      }
       offsets.push(terms.length);
-    });
+    }
     this.termOffsets = Int32Array.from(offsets);
     this.termMovements = Int32Array.from(terms);
     this.termCoefficients = Float64Array.from(coefficients);

@@ -359,20 +359,52 @@ class MaxPressurePolicy implements PhasePolicy {
 
   /** Phase of largest pressure (exact integers); `keep` wins ties, then the lowest index. `exclude` is never chosen (-1: none). */
   private best(view: ControllerView, keep: number, exclude: number): number {
-    this.weigh(view);
+    const pressures = this.pressures;
+    if (!this.sumPressures(view)) {
+      this.weigh(view);
+      for (let i = 0; i < pressures.length; i++) if (this.eligible[i] === 1) pressures[i] = this.pressure(i);
+    }
     let best = -1;
     let top = -Infinity;
-    for (let i = 0; i < this.phases.length; i++) {
+    for (let i = 0; i < pressures.length; i++) {
       if (this.eligible[i] === 0) continue;
-      const p = this.pressure(i);
-      this.pressures[i] = p;
+      const p = pressures[i];
       if (i !== exclude && p > top) {
         top = p;
         best = i;
       }
     }
-    if (this.keepTies && keep >= 0 && keep !== exclude && this.eligible[keep] === 1 && this.pressures[keep] >= top) return keep;
+    if (this.keepTies && keep >= 0 && keep !== exclude && this.eligible[keep] === 1 && pressures[keep] >= top) return keep;
     return best >= 0 ? best : keep >= 0 ? keep : exclude; // no other eligible phase: stay
+  }
+
+  /**
+   * The kernel's path of `weigh` and `pressure` in one pass (queues pressure, a
+   * view with the queue sums registered and the live counts): each eligible
+   * phase's pressure, the sum over its movements whose exit link has storage
+   * left of their queue sums, in the same order and with the same integers as
+   * `pressure` (so exactly the same value), reading no queue and writing
+   * nothing but `pressures`. False, doing nothing, for any other view.
+   */
+  private sumPressures(view: ControllerView): boolean {
+    const sums = this.sums;
+    const counts = view.counts;
+    if (sums === undefined || counts === undefined || view.queueSums !== sums) return false;
+    const values = sums.values;
+    const base = this.sumBase;
+    const { linkVehicles, linkStorage } = counts;
+    const { phaseOffsets, phaseSlots, exit, eligible, pressures } = this;
+    for (let i = 0; i < pressures.length; i++) {
+      if (eligible[i] === 0) continue;
+      let p = 0;
+      for (let k = phaseOffsets[i], end = phaseOffsets[i + 1]; k < end; k++) {
+        const u = phaseSlots[k];
+        const x = exit[u];
+        if (linkVehicles[x] < linkStorage[x]) p += values[base + u];
+      }
+      pressures[i] = p;
+    }
+    return true;
   }
 
   /** Have the kernel keep every distinct movement's c x w current (queues pressure, a view with queue sums), once per view. */

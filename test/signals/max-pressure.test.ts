@@ -14,7 +14,6 @@ import { UsageError } from '../../engine/errors.js';
 import type { TripTable } from '../../engine/demand/index.js';
 import { compile, RoadNetwork } from '../../engine/network/index.js';
 import { grid } from '../../engine/network/generators/index.js';
-import { createRouter } from '../../engine/routing/index.js';
 import {
   compileProgram, createMaxPressureController, defaultProgram, movementFlows, movementTurnRatios, SIGNAL_GREEN as G, SIGNAL_RED as R, SIGNAL_YELLOW as Y,
   type ControllerView, type SignalController,
@@ -337,29 +336,21 @@ describe('max-pressure in the kernel: incremental pressures against a from-scrat
     // Varaiya's pressure (see max-pressure.ts) read from sums the kernel updates at each queue change must equal,
     // to the last bit, the same integers summed from the queues and exit occupancies at the decision.
     const g = compile(grid(4, 4, { spacing: 200, lanes: 2, speed: 13.89, signals: 'all' }));
-    let state = 4242;
-    const rnd = (): number => {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      return state / 4294967296;
-    };
+    // Trips between spread-out junction pairs over 20 minutes, without routes: the kernel routes them at departure.
     const count = 1500;
-    const origin = new Int32Array(count);
-    const destination = new Int32Array(count);
-    for (let i = 0; i < count; i++) {
-      origin[i] = Math.floor(rnd() * g.junctionCount);
-      do destination[i] = Math.floor(rnd() * g.junctionCount); while (destination[i] === origin[i]);
-    }
-    const routes = createRouter(g).routeBatch(origin, destination);
+    const n = g.junctionCount;
+    const origin = Int32Array.from({ length: count }, (_, i) => (i * 7) % n);
+    const destination = Int32Array.from({ length: count }, (_, i) => (((i * 7) % n) + 1 + ((i * 5) % (n - 1))) % n);
     const trips: TripTable = {
       count,
       ids: Array.from({ length: count }, (_, i) => `t${i}`),
       depart: Float64Array.from({ length: count }, (_, i) => (i * 1200) / count),
       origin,
       destination,
-      originLink: Int32Array.from(routes.offsets.subarray(0, count), (o) => routes.links[o]),
-      destinationLink: Int32Array.from(routes.offsets.subarray(1), (o) => routes.links[o - 1]),
-      routeOffsets: routes.offsets,
-      routeLinks: routes.links,
+      originLink: new Int32Array(count).fill(-1),
+      destinationLink: new Int32Array(count).fill(-1),
+      routeOffsets: new Int32Array(count + 1),
+      routeLinks: new Int32Array(0),
     };
     const ratios = movementTurnRatios(g, movementFlows(g, trips));
     type Inner = SignalController & { policy: { pressures: Float64Array } };

@@ -86,7 +86,7 @@ export interface ControllerQueueSums {
    * index in `values` of the first form; the values start at the current queues.
    */
   add(offsets: Int32Array, movements: Int32Array, coefficients: Float64Array): number;
-  /** Current value of every registered form (read it again after an `add`: it may be replaced). */
+  /** Current value of every registered form, at the index `add` returned (read it again after an `add`: it may be replaced; entries past the last form are unused). */
   readonly values: Float64Array;
 }
 

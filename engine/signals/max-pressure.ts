@@ -115,32 +115,50 @@ const PER_HOUR = 3600;
  * swapping the queues of two equal ratios changes nothing.
  */
 function wholeShares(n: number, units: number, ratio: (k: number) => number): number[] {
-  const raw = Array.from({ length: n }, (_, k) => ratio(k) * units);
-  const shares = raw.map(Math.floor);
-  const left = units - shares.reduce((a, b) => a + b, 0);
-  const groups: Array<{ members: number[]; remainder: number }> = [];
-  raw.forEach((r, k) => {
-    const same = groups.find((g) => raw[g.members[0]] === r);
-    if (same) same.members.push(k);
-    else groups.push({ members: [k], remainder: r - shares[k] });
-  });
-  if (left <= 0 || groups.length > 16) return shares;
+  const raw = new Array<number>(n);
+  const shares = new Array<number>(n);
+  let left = units;
+  for (let k = 0; k < n; k++) {
+    raw[k] = ratio(k) * units;
+    shares[k] = Math.floor(raw[k]);
+    left -= shares[k];
+  }
+  if (left <= 0) return shares;
+  // Groups of equal ratios, in order of first appearance: group of each ratio, and per group its ratio (x units), size and remainder.
+  const groupOf = new Array<number>(n);
+  const value: number[] = [];
+  const size: number[] = [];
+  const remainder: number[] = [];
+  for (let k = 0; k < n; k++) {
+    let g = 0;
+    while (g < size.length && value[g] !== raw[k]) g++;
+    if (g === size.length) {
+      value.push(raw[k]);
+      size.push(0);
+      remainder.push(raw[k] - shares[k]);
+    }
+    size[g]++;
+    groupOf[k] = g;
+  }
+  const groups = size.length;
+  if (groups > 16) return shares;
   let chosen = -1;
   let most = -Infinity;
-  for (let set = 1; set < 1 << groups.length; set++) {
-    let size = 0;
-    let remainder = 0;
-    groups.forEach((g, i) => {
-      if ((set & (1 << i)) === 0) return;
-      size += g.members.length;
-      remainder += g.members.length * g.remainder;
-    });
-    if (size === left && remainder > most) {
-      most = remainder;
+  for (let set = 1; set < 1 << groups; set++) {
+    let count = 0;
+    let sum = 0;
+    for (let g = 0; g < groups; g++) {
+      if ((set & (1 << g)) === 0) continue;
+      count += size[g];
+      sum += size[g] * remainder[g];
+    }
+    if (count === left && sum > most) {
+      most = sum;
       chosen = set;
     }
   }
-  groups.forEach((g, i) => { if ((chosen & (1 << i)) !== 0) for (const k of g.members) shares[k]++; });
+  // (No set of the right size leaves `chosen` at -1, all of whose bits are set: every share then takes one more unit.)
+  for (let k = 0; k < n; k++) if ((chosen & (1 << groupOf[k])) !== 0) shares[k]++;
   return shares;
 }
 
@@ -248,22 +266,29 @@ class MaxPressurePolicy implements PhasePolicy {
     const offsets = [0];
     const terms: number[] = [];
     const coefficients: number[] = [];
-    moves.forEach((e, u) => {
+    // The shares of an exit link's movements depend on the link alone: computed once per link (several movements exit to each).
+    const sharesOf = new Map<number, number[]>();
+    for (let u = 0; u < moves.length; u++) {
+      const e = moves[u];
       terms.push(e);
       coefficients.push(capacity[u] * units);
       const b = net.movementTo[e];
       const first = net.movementOffsets[b];
       const last = net.movementOffsets[b + 1];
-      let total = 0;
-      if (ratios !== undefined) for (let f = first; f < last; f++) total += Math.max(0, ratios[f]);
-      const shares = wholeShares(last - first, units, (k) => (total > 0 && ratios !== undefined ? Math.max(0, ratios[first + k]) / total : 1 / (last - first)));
-      shares.forEach((share, k) => {
-        if (share === 0) return;
+      let shares = sharesOf.get(b);
+      if (shares === undefined) {
+        let total = 0;
+        if (ratios !== undefined) for (let f = first; f < last; f++) total += Math.max(0, ratios[f]);
+        shares = wholeShares(last - first, units, (k) => (total > 0 && ratios !== undefined ? Math.max(0, ratios[first + k]) / total : 1 / (last - first)));
+        sharesOf.set(b, shares);
+      }
+      for (let k = 0; k < shares.length; k++) {
+        if (shares[k] === 0) continue;
         terms.push(first + k);
-        coefficients.push(-capacity[u] * share);
-      });
+        coefficients.push(-capacity[u] * shares[k]);
+      }
       offsets.push(terms.length);
-    });
+    }
     this.termOffsets = Int32Array.from(offsets);
     this.termMovements = Int32Array.from(terms);
     this.termCoefficients = Float64Array.from(coefficients);
@@ -334,20 +359,52 @@ class MaxPressurePolicy implements PhasePolicy {
 
   /** Phase of largest pressure (exact integers); `keep` wins ties, then the lowest index. `exclude` is never chosen (-1: none). */
   private best(view: ControllerView, keep: number, exclude: number): number {
-    this.weigh(view);
+    const pressures = this.pressures;
+    if (!this.sumPressures(view)) {
+      this.weigh(view);
+      for (let i = 0; i < pressures.length; i++) if (this.eligible[i] === 1) pressures[i] = this.pressure(i);
+    }
     let best = -1;
     let top = -Infinity;
-    for (let i = 0; i < this.phases.length; i++) {
+    for (let i = 0; i < pressures.length; i++) {
       if (this.eligible[i] === 0) continue;
-      const p = this.pressure(i);
-      this.pressures[i] = p;
+      const p = pressures[i];
       if (i !== exclude && p > top) {
         top = p;
         best = i;
       }
     }
-    if (this.keepTies && keep >= 0 && keep !== exclude && this.eligible[keep] === 1 && this.pressures[keep] >= top) return keep;
+    if (this.keepTies && keep >= 0 && keep !== exclude && this.eligible[keep] === 1 && pressures[keep] >= top) return keep;
     return best >= 0 ? best : keep >= 0 ? keep : exclude; // no other eligible phase: stay
+  }
+
+  /**
+   * The kernel's path of `weigh` and `pressure` in one pass (queues pressure, a
+   * view with the queue sums registered and the live counts): each eligible
+   * phase's pressure, the sum over its movements whose exit link has storage
+   * left of their queue sums, in the same order and with the same integers as
+   * `pressure` (so exactly the same value), reading no queue and writing
+   * nothing but `pressures`. False, doing nothing, for any other view.
+   */
+  private sumPressures(view: ControllerView): boolean {
+    const sums = this.sums;
+    const counts = view.counts;
+    if (sums === undefined || counts === undefined || view.queueSums !== sums) return false;
+    const values = sums.values;
+    const base = this.sumBase;
+    const { linkVehicles, linkStorage } = counts;
+    const { phaseOffsets, phaseSlots, exit, eligible, pressures } = this;
+    for (let i = 0; i < pressures.length; i++) {
+      if (eligible[i] === 0) continue;
+      let p = 0;
+      for (let k = phaseOffsets[i], end = phaseOffsets[i + 1]; k < end; k++) {
+        const u = phaseSlots[k];
+        const x = exit[u];
+        if (linkVehicles[x] < linkStorage[x]) p += values[base + u];
+      }
+      pressures[i] = p;
+    }
+    return true;
   }
 
   /** Have the kernel keep every distinct movement's c x w current (queues pressure, a view with queue sums), once per view. */

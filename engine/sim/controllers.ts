@@ -10,7 +10,7 @@ import type { CompiledNetwork } from '../network/compiled.js';
 import { laneCount } from '../network/lanes.js';
 import type { TripTable } from '../demand/demand.js';
 import { createControllers, type SignalSetup } from '../signals/control.js';
-import type { ControllerView, SignalController } from '../signals/controller.js';
+import type { ControllerCounts, ControllerQueueSums, ControllerView, SignalController } from '../signals/controller.js';
 import { CMD_SIGNAL, NONE } from './commands.js';
 import type { Links } from './links.js';
 import type { Movements } from './movements.js';
@@ -43,20 +43,7 @@ export class Controllers {
     this.vehicles = vehicles;
     this.scheduler = scheduler;
     this.observers = observers;
-    const queueLength = movements.queueLength;
-    const occupancy = links.occupancy;
-    const storage = links.storage;
-    this.view = {
-      get time() { return scheduler.now; },
-      queueLength: (movement: number) => queueLength[movement],
-      lastArrival: (movement: number, distance: number) => this.lastArrival(movement, distance),
-      linkVehicles: (link: number) => { links.settle(link); return occupancy[link]; },
-      linkStorage: (link: number) => storage[link],
-      movementVehicles: (movement: number) => this.movementVehicles(movement),
-      linkVehiclesPresent: (link: number) => links.present[link],
-      counts: { queueLength, linkVehicles: occupancy, linkStorage: storage },
-      queueSums: movements.queueSums,
-    };
+    this.view = new KernelView(this, scheduler, links, movements);
     this.list = createControllers(net, trips, setup);
     this.exitOffsets = new Int32Array(this.list.length + 1);
     const exits: number[] = [];
@@ -96,7 +83,7 @@ export class Controllers {
   }
 
   /** See `ControllerView.movementVehicles`: its queue plus the vehicles driving on its approach whose next link is its exit (a scan of the transit list). */
-  private movementVehicles(e: number): number {
+  movementVehicles(e: number): number {
     const net = this.net;
     const { next, routePos, routeEnd } = this.vehicles;
     const routePool = this.vehicles.routePool;
@@ -110,7 +97,7 @@ export class Controllers {
   }
 
   /** See `ControllerView.lastArrival`: computed on demand from the transit list of the approach. */
-  private lastArrival(e: number, distance: number): number {
+  lastArrival(e: number, distance: number): number {
     const net = this.net;
     const { queueLength, lastStopLine } = this.movements;
     const { stopLineTime, next, routePos, routeEnd } = this.vehicles;
@@ -135,5 +122,57 @@ export class Controllers {
       if (pos + 1 < routeEnd[v] && routePool[pos + 1] === exit && passed > last) last = passed;
     }
     return last;
+  }
+}
+
+/**
+ * The kernel's `ControllerView`: a class, so that its fields have a fixed shape
+ * (an object literal with a getter is a dictionary, each read of `counts` or
+ * `queueSums` a hash lookup: a third of a max-pressure decision).
+ */
+class KernelView implements ControllerView {
+  readonly counts: ControllerCounts;
+  readonly queueSums: ControllerQueueSums;
+  private readonly owner: Controllers;
+  private readonly scheduler: Scheduler;
+  private readonly links: Links;
+  private readonly queues: Int32Array;
+
+  constructor(owner: Controllers, scheduler: Scheduler, links: Links, movements: Movements) {
+    this.owner = owner;
+    this.scheduler = scheduler;
+    this.links = links;
+    this.queues = movements.queueLength;
+    this.counts = { queueLength: movements.queueLength, linkVehicles: links.occupancy, linkStorage: links.storage };
+    this.queueSums = movements.queueSums;
+  }
+
+  get time(): number {
+    return this.scheduler.now;
+  }
+
+  queueLength(movement: number): number {
+    return this.queues[movement];
+  }
+
+  lastArrival(movement: number, distance: number): number {
+    return this.owner.lastArrival(movement, distance);
+  }
+
+  linkVehicles(link: number): number {
+    this.links.settle(link);
+    return this.links.occupancy[link];
+  }
+
+  linkStorage(link: number): number {
+    return this.links.storage[link];
+  }
+
+  movementVehicles(movement: number): number {
+    return this.owner.movementVehicles(movement);
+  }
+
+  linkVehiclesPresent(link: number): number {
+    return this.links.present[link];
   }
 }

@@ -14,13 +14,17 @@
  *
  * Cost: a queue change adds its coefficient to each form that weighs its
  * movement (a CSR row per movement); a run without registered forms pays an
- * empty row per change.
+ * empty row per change. Registering is linear in the terms: the rows are laid
+ * out again once, at the first queue change after any number of `add`s (every
+ * controller of a run registers at its start, before the first change), not
+ * at each `add` (which made a run's registrations quadratic in its
+ * controllers: 22% of building a 10x10 grid's max-pressure simulation).
  */
 import { MAX_QUEUE_SUM_COEFFICIENT, type ControllerQueueSums } from '../signals/controller.js';
 
 /** The kernel's queue sums over one run's movements. */
 export class QueueSums implements ControllerQueueSums {
-  /** Current value of every registered form. */
+  /** Current value of every registered form (its length may exceed the forms registered: room to grow). */
   values = new Float64Array(0);
 
   /** Per movement (CSR over `rowOffsets`, length movements + 1): the forms weighing it and its coefficient in each. */
@@ -29,6 +33,10 @@ export class QueueSums implements ControllerQueueSums {
   private rowCoefficients: Float64Array = new Float64Array(0);
 
   private readonly queueLength: Int32Array;
+  /** Forms registered (the first `forms` entries of `values`). */
+  private forms = 0;
+  /** The rows do not hold the terms of the last `add`s yet (laid out at the next change). */
+  private stale = false;
   /** Every registered term: form, movement, coefficient. */
   private readonly termForms: number[] = [];
   private readonly termMovements: number[] = [];
@@ -46,20 +54,30 @@ export class QueueSums implements ControllerQueueSums {
     if (forms < 0 || offsets[0] !== 0 || offsets[forms] !== movements.length || coefficients.length !== movements.length) {
       throw new RangeError(`queue sums: offsets must run from 0 to the number of terms (${movements.length}), one coefficient per term`);
     }
-    const base = this.values.length;
-    const values = new Float64Array(base + forms);
-    values.set(this.values);
     const q = this.queueLength;
+    // Check every form before keeping any term, so a refused batch leaves nothing behind.
     for (let f = 0; f < forms; f++) {
       if (!(offsets[f + 1] >= offsets[f])) throw new RangeError(`queue sums: offsets must not decrease (form ${f})`);
+    }
+    for (let k = 0; k < movements.length; k++) {
+      const e = movements[k];
+      const c = coefficients[k];
+      if (!(e >= 0 && e < q.length)) throw new RangeError(`queue sums: movement ${e} out of range (0-${q.length - 1})`);
+      if (!Number.isInteger(c) || Math.abs(c) > MAX_QUEUE_SUM_COEFFICIENT) {
+        throw new RangeError(`queue sums: coefficients must be integers of magnitude at most ${MAX_QUEUE_SUM_COEFFICIENT}, got ${c}`);
+      }
+    }
+    const base = this.forms;
+    let values = this.values;
+    if (base + forms > values.length) {
+      values = new Float64Array(Math.max(base + forms, 2 * values.length));
+      values.set(this.values.subarray(0, base));
+    }
+    for (let f = 0; f < forms; f++) {
       let value = 0;
       for (let k = offsets[f]; k < offsets[f + 1]; k++) {
         const e = movements[k];
         const c = coefficients[k];
-        if (!(e >= 0 && e < q.length)) throw new RangeError(`queue sums: movement ${e} out of range (0-${q.length - 1})`);
-        if (!Number.isInteger(c) || Math.abs(c) > MAX_QUEUE_SUM_COEFFICIENT) {
-          throw new RangeError(`queue sums: coefficients must be integers of magnitude at most ${MAX_QUEUE_SUM_COEFFICIENT}, got ${c}`);
-        }
         value += c * q[e];
         this.termForms.push(base + f);
         this.termMovements.push(e);
@@ -68,12 +86,14 @@ export class QueueSums implements ControllerQueueSums {
       values[base + f] = value;
     }
     this.values = values;
-    this.rebuildRows();
+    this.forms = base + forms;
+    if (forms > 0) this.stale = true;
     return base;
   }
 
   /** The queue of movement `e` changed by `delta` vehicles: update every form weighing it. */
   change(e: number, delta: number): void {
+    if (this.stale) this.rebuildRows();
     const values = this.values;
     const forms = this.rowForms;
     const coefficients = this.rowCoefficients;
@@ -97,5 +117,6 @@ export class QueueSums implements ControllerQueueSums {
     this.rowOffsets = offsets;
     this.rowForms = rowForms;
     this.rowCoefficients = rowCoefficients;
+    this.stale = false;
   }
 }

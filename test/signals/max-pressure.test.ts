@@ -11,9 +11,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../engine/errors.js';
+import type { TripTable } from '../../engine/demand/index.js';
 import { compile, RoadNetwork } from '../../engine/network/index.js';
+import { grid } from '../../engine/network/generators/index.js';
 import {
-  compileProgram, createMaxPressureController, SIGNAL_GREEN as G, SIGNAL_RED as R, SIGNAL_YELLOW as Y, type ControllerView,
+  compileProgram, createMaxPressureController, defaultProgram, movementFlows, movementTurnRatios, SIGNAL_GREEN as G, SIGNAL_RED as R, SIGNAL_YELLOW as Y,
+  type ControllerView, type SignalController,
 } from '../../engine/signals/index.js';
 import { Simulation, simulate } from '../../engine/sim/index.js';
 import { QueueSums } from '../../engine/sim/queue-sums.js';
@@ -325,5 +328,75 @@ describe('createMaxPressureController', () => {
     expect(() => createMaxPressureController(net, program, { turnRatios: [1, 2, 3] })).toThrow(UsageError);
     expect(() => simulate(net, demand(net, 0.1, 0, 60), { control: { kind: 'max-pressure', turnRatios: 'learned' as never } })).toThrow(UsageError);
     expect(() => simulate(net, demand(net, 0.1, 0, 60), { control: { kind: 'scoot' } as never })).toThrow(UsageError);
+  });
+});
+
+describe('max-pressure in the kernel: incremental pressures against a from-scratch computation', () => {
+  it('at every decision of a 4x4 grid run, the pressures from the kernel\'s queue sums equal those recomputed from the queues, and so do the decisions', () => {
+    // Varaiya's pressure (see max-pressure.ts) read from sums the kernel updates at each queue change must equal,
+    // to the last bit, the same integers summed from the queues and exit occupancies at the decision.
+    const g = compile(grid(4, 4, { spacing: 200, lanes: 2, speed: 13.89, signals: 'all' }));
+    // Trips between spread-out junction pairs over 20 minutes, without routes: the kernel routes them at departure.
+    const count = 1500;
+    const n = g.junctionCount;
+    const origin = Int32Array.from({ length: count }, (_, i) => (i * 7) % n);
+    const destination = Int32Array.from({ length: count }, (_, i) => (((i * 7) % n) + 1 + ((i * 5) % (n - 1))) % n);
+    const trips: TripTable = {
+      count,
+      ids: Array.from({ length: count }, (_, i) => `t${i}`),
+      depart: Float64Array.from({ length: count }, (_, i) => (i * 1200) / count),
+      origin,
+      destination,
+      originLink: new Int32Array(count).fill(-1),
+      destinationLink: new Int32Array(count).fill(-1),
+      routeOffsets: new Int32Array(count + 1),
+      routeLinks: new Int32Array(0),
+    };
+    const ratios = movementTurnRatios(g, movementFlows(g, trips));
+    type Inner = SignalController & { policy: { pressures: Float64Array } };
+    let decisions = 0;
+    let switches = 0;
+    let loaded = 0;
+    const controllers: SignalController[] = [];
+    for (let j = 0; j < g.junctionCount; j++) {
+      if (g.junctionInOffsets[j + 1] === g.junctionInOffsets[j]) continue;
+      const program = defaultProgram(g, j, { green: 30, yellow: 3, allRed: 0 });
+      const kernel = createMaxPressureController(g, program, { turnRatios: ratios }) as Inner;
+      const scratch = createMaxPressureController(g, program, { turnRatios: ratios }) as Inner;
+      const twinStates = new Uint8Array(g.movementCount);
+      // The twin sees only the view's queries (no queue sums, no live arrays): it computes every pressure from the queues.
+      const plain = (view: ControllerView): ControllerView => ({
+        time: view.time,
+        queueLength: (e) => view.queueLength(e),
+        lastArrival: (e, d) => view.lastArrival(e, d),
+        linkVehicles: (l) => view.linkVehicles(l),
+        linkStorage: (l) => view.linkStorage(l),
+      });
+      controllers.push({
+        junction: j,
+        get phase() { return kernel.phase; },
+        start(now, states, view) {
+          const a = kernel.start(now, states, view);
+          expect(scratch.start(now, twinStates, plain(view))).toBe(a);
+          return a;
+        },
+        advance(now, states, view) {
+          const before = kernel.phase;
+          const a = kernel.advance(now, states, view);
+          expect(scratch.advance(now, twinStates, plain(view))).toBe(a);
+          expect(Array.from(scratch.policy.pressures)).toEqual(Array.from(kernel.policy.pressures));
+          expect(scratch.phase).toBe(kernel.phase);
+          decisions++;
+          if (kernel.phase !== before) switches++;
+          if (kernel.policy.pressures.some((p) => p !== 0)) loaded++;
+          return a;
+        },
+      });
+    }
+    const result = simulate(g, trips, { controllers }, { end: 2400, seed: 5 });
+    expect(result.network.arrived).toBe(count);
+    expect(decisions).toBeGreaterThan(2000);
+    expect(switches).toBeGreaterThan(200); // decisions that changed the phase, not only keeps
+    expect(loaded).toBeGreaterThan(1000); // pressures compared with vehicles queued, not only empty junctions
   });
 });

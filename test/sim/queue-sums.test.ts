@@ -66,6 +66,20 @@ describe('QueueSums', () => {
     expect(sums.values).toHaveLength(0);
   });
 
+  it('add: a refused batch keeps no term (a later change and add see only the forms accepted)', () => {
+    const queue = Int32Array.of(2, 0, 5);
+    const sums = new QueueSums(queue);
+    expect(sums.add(Int32Array.of(0, 2), Int32Array.of(0, 2), Float64Array.of(3, -1))).toBe(0);
+    // The first form of this batch is fine, its second term is not: nothing of it stays.
+    expect(() => sums.add(Int32Array.of(0, 1, 2), Int32Array.of(1, 0), Float64Array.of(4, 0.5))).toThrow(/integers/);
+    expect(sums.add(Int32Array.of(0, 1), Int32Array.of(1), Float64Array.of(7))).toBe(1);
+    queue[1]++;
+    sums.change(1, 1); // would also move the refused form's kept term, had it stayed (as form 1)
+    queue[0]++;
+    sums.change(0, 1);
+    expect([sums.values[0], sums.values[1]]).toEqual([3 * 3 - 5, 7]);
+  });
+
   it('in the kernel: a controller sees its forms equal to the sums over the queues at every change', () => {
     const net = isolatedJunction();
     const AB = net.movementBetween(net.linkIndex('A'), net.linkIndex('B'));

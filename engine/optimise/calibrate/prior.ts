@@ -43,13 +43,15 @@ export class RouteCapture implements SimObserver {
   }
 }
 
-/** Trip specs of an expanded table: explicit routes kept, else its first and last links or junctions. */
+/** Trip specs of an expanded table: explicit routes kept, else its first and last links or junctions; departure speeds kept. */
 export function tableSpecs(net: CompiledNetwork, table: TripTable): TripSpec[] {
   const specs: TripSpec[] = [];
   for (let v = 0; v < table.count; v++) {
     const a = table.routeOffsets[v];
     const b = table.routeOffsets[v + 1];
     const spec: TripSpec = { id: table.ids[v], depart: table.depart[v] };
+    const speed = table.departSpeed?.[v] ?? 0;
+    if (speed > 0) spec.departSpeed = speed === Infinity ? 'max' : speed;
     if (b > a) spec.route = Array.from(table.routeLinks.subarray(a, b), (l) => net.linkKey(l));
     else {
       if (table.originLink[v] >= 0) spec.fromLink = net.linkKey(table.originLink[v]);

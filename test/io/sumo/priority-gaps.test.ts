@@ -10,11 +10,11 @@
  * Poisson) or evenly spaced (`vehsPerHour`). Figure: mean timeLoss + departDelay of
  * the minor vehicles (SUMO's tripinfo; greenwave's delay + departure delay), 4 seeds
  * each side. Non-saturated rows (SUMO's minor delay below 30 s):
- *  - random arrivals: greenwave within 30% of SUMO (measured -15% to +10%), and
+ *  - random arrivals: greenwave within 30% of SUMO (measured -16% to +9%), and
  *    nearer than with HCM's gaps in every row;
- *  - evenly spaced: within a factor of 2.5 (measured 0.79 to 1.72 x SUMO's), and
+ *  - evenly spaced: within a factor of 2.5 (measured 0.79 to 1.79 x SUMO's), and
  *    nearer than with HCM's gaps over the three rows together (absolute errors
- *    summed: 20.8 s against 162 s). Row by row HCM's is nearer at 300/100
+ *    summed: 22.0 s against 163.0 s). Row by row HCM's is nearer at 300/100
  *    (SUMO 8.6 s, greenwave 6.8 s, HCM gaps 9.8 s): greenwave's minor vehicles lose
  *    less than SUMO's where almost no one waits, a gap of 1.8 s not explained yet.
  *    Until SUMO's departSpeed="max" was read (losses.ts) every vehicle here paid a

@@ -67,10 +67,27 @@ import { resolveSimOptions } from '../../sim/options.js';
 import { simulate, type SimulateOptions, type SimulationResult } from '../../sim/simulate.js';
 import { crossFitGap } from './cross-fit.js';
 import { LinkTimeRecorder } from './link-times.js';
+import { DUAITERATE_GAWRON } from './gawron.js';
+import { RouteSets } from './route-sets.js';
 import { retargetMovers, smoothCosts } from './smoothing.js';
 
 /** Options of {@link equilibrate}. */
 export interface EquilibriumOptions {
+  /**
+   * How travellers change route between iterations: `swap` (default) the
+   * vehicle-based successive averages of step 5 in the module header; `gawron`
+   * Gawron's route sets as SUMO's duaIterate.py runs them (route-sets.ts,
+   * gawron.ts): each traveller keeps up to `maxAlternatives` routes with
+   * remembered costs and probabilities and draws its next route from them.
+   * `swap`, `step`, `costSmoothing` and `gapCosts` belong to `swap` only.
+   */
+  method: 'swap' | 'gawron';
+  /** Gawron: weight of a route's newly measured cost when it was not driven, (0, 1]. Default 0.9 (duaIterate's). */
+  gawronBeta: number;
+  /** Gawron: sensitivity of the probabilities to relative cost differences, >= 0. Default 0.5 (duaIterate's). */
+  gawronA: number;
+  /** Gawron: most routes a traveller keeps, 1..50. Default 5 (SUMO's max-alternatives). */
+  maxAlternatives: number;
   /** Most simulations (iterations) to run, >= 1. Default 30. */
   maxIterations: number;
   /** Stop once the relative gap is below this (0..1). Default 0.01 (1%). */
@@ -116,8 +133,8 @@ export interface EquilibriumOptions {
 
 /** Defaults of {@link EquilibriumOptions}. */
 export const DEFAULT_EQUILIBRIUM_OPTIONS: Readonly<Omit<EquilibriumOptions, 'initialRoutes' | 'onIteration'>> = {
-  maxIterations: 30, gap: 0.01, intervalS: 300, slotS: 60, swap: 'gap-weighted', step: 'self-regulated', costSmoothing: 0.5,
-  gapCosts: 'newest',
+  method: 'swap', maxIterations: 30, gap: 0.01, intervalS: 300, slotS: 60, swap: 'gap-weighted', step: 'self-regulated', costSmoothing: 0.5,
+  gapCosts: 'newest', gawronBeta: DUAITERATE_GAWRON.beta, gawronA: DUAITERATE_GAWRON.a, maxAlternatives: 5,
 };
 
 /** Self-regulated averaging (Liu, He & He 2009): beta's growth after a gap that rose, and after one that fell (their suggested ranges: 1.5-2 and 0.01-0.5). */
@@ -146,8 +163,10 @@ export interface EquilibriumIteration {
   routeTimeS: number;
   /** Travellers whose route was slower than the fastest. */
   candidates: number;
-  /** Travellers moved to the fastest route after this iteration (0 on the last). */
+  /** Travellers moved to another route after this iteration (0 on the last); with `gawron`, travellers whose drawn route differs from the one they drove. */
   switched: number;
+  /** Gawron: mean routes per traveller's set after this iteration's update (undefined with `swap` and on the last iteration). */
+  meanAlternatives?: number;
   /**
    * Relative gap of the same routes measured on costs from every second vehicle
    * only (see the module header), 0..1: set on the last iteration when the
@@ -198,6 +217,17 @@ export function resolveEquilibriumOptions(options: Partial<EquilibriumOptions>):
   if (o.step !== 'self-regulated' && o.step !== 'msa') throw new UsageError(`equilibrium.step must be "self-regulated" or "msa", got ${String(o.step)}`);
   if (o.gapCosts !== 'newest' && o.gapCosts !== 'smoothed') throw new UsageError(`equilibrium.gapCosts must be "newest" or "smoothed", got ${String(o.gapCosts)}`);
   if (!(o.costSmoothing > 0 && o.costSmoothing <= 1)) throw new UsageError(`equilibrium.costSmoothing must be within (0, 1], got ${String(o.costSmoothing)}`);
+  if (o.method !== 'swap' && o.method !== 'gawron') throw new UsageError(`equilibrium.method must be "swap" or "gawron", got ${String(o.method)}`);
+  if (!(o.gawronBeta > 0 && o.gawronBeta <= 1)) throw new UsageError(`equilibrium.gawronBeta must be within (0, 1], got ${String(o.gawronBeta)}`);
+  if (!(o.gawronA >= 0 && Number.isFinite(o.gawronA))) throw new UsageError(`equilibrium.gawronA must be a number >= 0, got ${String(o.gawronA)}`);
+  if (!(Number.isInteger(o.maxAlternatives) && o.maxAlternatives >= 1 && o.maxAlternatives <= 50)) {
+    throw new UsageError(`equilibrium.maxAlternatives must be an integer in 1..50, got ${String(o.maxAlternatives)}`);
+  }
+  if (o.method === 'gawron') {
+    for (const key of ['swap', 'step', 'costSmoothing', 'gapCosts'] as const) {
+      if (given[key] !== undefined) throw new UsageError(`equilibrium.${key} applies to method "swap" only; method "gawron" keeps its own route costs (gawronBeta)`);
+    }
+  }
   return o;
 }
 
@@ -262,6 +292,11 @@ export function* equilibrateSteps(
   let routes = fillRoutes(eq.initialRoutes ?? givenRoutes(trips), router.routeBatch(trips, freeFlowCosts(net, start), eq.slotS));
   let routeS = (performance.now() - t) / 1000;
   let routeLabels = router.settled;
+  // Gawron: every traveller's route set, starting from its first route at its free-flow cost.
+  const start0 = freeFlowCosts(net, start);
+  const sets = eq.method === 'gawron'
+    ? new RouteSets(routes, Float64Array.from({ length: count }, (_, i) => traverse(net, start0, routes.links, routes.offsets[i], routes.offsets[i + 1], trips.depart[i])), eq.maxAlternatives)
+    : undefined;
   const iterations: EquilibriumIteration[] = [];
   let smoothed: IntervalCosts | undefined;
   // Every second vehicle, and the others: the half samples of the last iteration's noise check.
@@ -323,14 +358,22 @@ export function* equilibrateSteps(
     previousGap = gap;
     const step = last ? 0 : 1 / beta;
     // The filter's memory grows as the step shrinks: the newest costs weigh max(costSmoothing, step).
-    if (eq.gapCosts === 'newest') smoothed = smoothCosts(smoothed, costs, Math.max(eq.costSmoothing, step));
-    const share = eq.swap === 'uniform' ? step : gapWeightedShares(current, best.costs, gap, step);
-    const swap = swapRoutes(routes, current, best, best.costs, share, random.fork(`swap${k}`));
-    // Movers go to the fastest route on the smoothed costs (smoothing.ts); with gapCosts 'smoothed' `best` already is.
-    // Their searches are batched by origin and measuring interval (their targets are not part of the gap, which keeps slotS).
-    const moved = eq.gapCosts === 'smoothed' || smoothed === undefined || smoothed === costs || swap.switched === 0 ? swap
-      : retargetMovers(net, router, trips, routes, swap.moved, smoothed, Math.max(eq.slotS, eq.intervalS));
-    if (moved !== swap) routeLabels += router.settled;
+    if (eq.gapCosts === 'newest' && sets === undefined) smoothed = smoothCosts(smoothed, costs, Math.max(eq.costSmoothing, step));
+    let moved: { routes: RouteSet; switched: number; meanAlternatives?: number };
+    let candidates = 0;
+    if (sets !== undefined) {
+      for (let i = 0; i < count; i++) if (inRun[i] === 1 && best.costs[i] < current[i] - 1e-6) candidates++;
+      moved = last ? { routes, switched: 0 } : sets.step(net, costs, best, trips.depart, inRun, { beta: eq.gawronBeta, a: eq.gawronA }, random.fork(`gawron${k}`));
+    } else {
+      const share = eq.swap === 'uniform' ? step : gapWeightedShares(current, best.costs, gap, step);
+      const swap = swapRoutes(routes, current, best, best.costs, share, random.fork(`swap${k}`));
+      candidates = swap.candidates;
+      // Movers go to the fastest route on the smoothed costs (smoothing.ts); with gapCosts 'smoothed' `best` already is.
+      // Their searches are batched by origin and measuring interval (their targets are not part of the gap, which keeps slotS).
+      moved = eq.gapCosts === 'smoothed' || smoothed === undefined || smoothed === costs || swap.switched === 0 ? swap
+        : retargetMovers(net, router, trips, routes, swap.moved, smoothed, Math.max(eq.slotS, eq.intervalS));
+      if (moved !== swap) routeLabels += router.settled;
+    }
     routeS += (performance.now() - t) / 1000;
     const n = result.network;
     const report: EquilibriumIteration = {
@@ -345,8 +388,9 @@ export function* equilibrateSteps(
       unroutable: n.unroutable,
       gridlock: result.gridlock !== undefined,
       routeTimeS: total,
-      candidates: swap.candidates,
+      candidates,
       switched: moved.switched,
+      ...(moved.meanAlternatives !== undefined ? { meanAlternatives: moved.meanAlternatives } : {}),
       ...(halfSampleGap !== undefined ? { halfSampleGap } : {}),
       ...(crossFit !== undefined ? { crossFitGap: crossFit } : {}),
       simulateS,

@@ -137,6 +137,12 @@ export const LIMITS = {
   equilibriumIterations: { min: 1, max: 1000, integer: true, whyMax: 'an equilibrium runs at most 1,000 simulations' },
   /** Relative gap that ends the equilibrium iterations. */
   relativeGap: { min: 0, max: 1, maxExclusive: true },
+  /** Gawron's weight of a route's newly measured cost (equilibrium method gawron). */
+  gawronBeta: { min: 0, minExclusive: true, max: 1 },
+  /** Gawron's sensitivity to relative route cost differences. */
+  gawronA: { min: 0, max: 100, whyMax: 'beyond 100 the update is all-or-nothing already' },
+  /** Routes a traveller keeps (equilibrium method gawron). */
+  maxAlternatives: { min: 1, max: 50, integer: true, whyMax: 'a traveller keeps at most 50 routes' },
   /** Least weight of the newest costs in the equilibrium's smoothed costs. */
   costSmoothing: { min: 0, minExclusive: true, max: 1 },
   /** Junctions along one generated dimension (grid rows and columns, corridor and ring junctions). */

@@ -11,10 +11,10 @@ import type { OutputSink, Provenance } from './outputs.js';
 export function convergenceCsv(provenance: Provenance, iterations: readonly EquilibriumIteration[]): string {
   void provenance; // CSV files carry a plain header; provenance is in metadata.json and summary.json
   return csv(
-    ['iteration', 'relative_gap', 'mean_travel_time_s', 'mean_time_all_trips_s', 'trips', 'arrived', 'unfinished', 'unroutable', 'gridlock', 'slower_than_fastest', 'switched', 'simulate_s', 'route_s', 'route_labels', 'half_sample_gap', 'cross_fit_gap', 'newest_cost_gap'],
+    ['iteration', 'relative_gap', 'mean_travel_time_s', 'mean_time_all_trips_s', 'trips', 'arrived', 'unfinished', 'unroutable', 'gridlock', 'slower_than_fastest', 'switched', 'simulate_s', 'route_s', 'route_labels', 'half_sample_gap', 'cross_fit_gap', 'newest_cost_gap', 'mean_alternatives'],
     iterations.map((it) => [
       it.iteration, it.gap, it.meanTravelTime, it.meanTimeAllTrips, it.trips, it.arrived, it.unfinished, it.unroutable, it.gridlock ? 1 : 0, it.candidates, it.switched, it.simulateS, it.routeS,
-      it.routeLabels, it.halfSampleGap ?? NaN, it.crossFitGap ?? NaN, it.newestGap,
+      it.routeLabels, it.halfSampleGap ?? NaN, it.crossFitGap ?? NaN, it.newestGap, it.meanAlternatives ?? NaN,
     ]),
   );
 }

@@ -489,5 +489,15 @@ function equilibriumOptions(loaded: LoadedScenario, problems: Problems): Partial
     );
     return {};
   }
+  if (given.method === 'gawron') {
+    for (const key of ['gapCosts', 'costSmoothing'] as const) {
+      if (given[key] !== undefined) {
+        problems.add(
+          ['simulation', 'equilibrium', key],
+          `simulation.equilibrium.${key} applies to method: swap only (method: gawron keeps each route's time with gawronBeta): remove ${key} or use method: swap`,
+        );
+      }
+    }
+  }
   return { ...given };
 }

@@ -80,7 +80,10 @@ export interface ScenarioSimulation {
   /** Route choice: at departure (default) or dynamic user equilibrium. */
   routeChoice?: 'departure' | 'equilibrium';
   /** Equilibrium settings given (s, share). */
-  equilibrium?: { maxIterations?: number; gap?: number; intervalS?: number; slotS?: number; gapCosts?: 'newest' | 'smoothed'; costSmoothing?: number };
+  equilibrium?: {
+    method?: 'swap' | 'gawron'; maxIterations?: number; gap?: number; intervalS?: number; slotS?: number; gapCosts?: 'newest' | 'smoothed'; costSmoothing?: number;
+    gawronBeta?: number; gawronA?: number; maxAlternatives?: number;
+  };
 }
 
 /** A validated scenario in SI units, ready for `buildScenario`. */
@@ -272,6 +275,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     equilibrium: sim.equilibrium === undefined ? undefined : defined({
       maxIterations: sim.equilibrium.maxIterations, gap: sim.equilibrium.relativeGap, intervalS: sim.equilibrium.intervalS, slotS: sim.equilibrium.slotS,
       gapCosts: sim.equilibrium.gapCosts, costSmoothing: sim.equilibrium.costSmoothing,
+      method: sim.equilibrium.method, gawronBeta: sim.equilibrium.gawronBeta, gawronA: sim.equilibrium.gawronA, maxAlternatives: sim.equilibrium.maxAlternatives,
     }),
   });
 

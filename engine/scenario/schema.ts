@@ -483,6 +483,12 @@ const SimulationSchema = withPairs(
       'How drivers choose routes. "departure" (default): a trip\'s given route, or the fastest at departure on the experienced link times. "equilibrium": drivers who have learnt: the run repeats, moving drivers onto faster routes, until no driver can gain (dynamic user equilibrium, see simulation.equilibrium).',
     ),
     equilibrium: z.strictObject({
+      method: z.enum(['swap', 'gawron']).optional().describe(
+        'How drivers change route between iterations: "swap" (default) a shrinking share of those on a slower route moves to the fastest (successive averages); "gawron" each driver keeps up to maxAlternatives routes with remembered times and probabilities, updated by Gawron\'s formula and drawn from, as SUMO\'s duaIterate.py does (gapCosts and costSmoothing belong to "swap").',
+      ),
+      gawronBeta: ranged(LIMITS.gawronBeta, 'Gawron: weight of a route\'s newly measured travel time when the driver did not drive it (the driven route takes the measurement). Default 0.9, as duaIterate.py.').optional(),
+      gawronA: ranged(LIMITS.gawronA, 'Gawron: how strongly probabilities follow relative differences in route time. Default 0.5, as duaIterate.py.').optional(),
+      maxAlternatives: ranged(LIMITS.maxAlternatives, 'Gawron: most routes a driver keeps. Default 5, as SUMO.').optional(),
       maxIterations: ranged(LIMITS.equilibriumIterations, 'Most simulations to run. Default 30.').optional(),
       relativeGap: ranged(LIMITS.relativeGap, 'Stop once the relative gap (excess route time over the fastest, as a share of all route time) is below this. Default 0.01.').optional(),
       intervalS: ranged(LIMITS.intervalS, 'Width of the intervals link travel times are measured in, seconds. Default 300.').optional(),

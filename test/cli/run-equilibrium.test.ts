@@ -49,7 +49,7 @@ describe('greenwave run --route-choice equilibrium', () => {
     expect(summary.equilibrium.relativeGap).toBe(summary.equilibrium.convergence[3].gap);
     const csv = readFileSync(join(out, 'convergence.csv'), 'utf8').trim().split('\n');
     // a plain header row first (provenance is in metadata.json)
-    expect(csv[0]).toBe('iteration,relative_gap,mean_travel_time_s,mean_time_all_trips_s,trips,arrived,unfinished,unroutable,gridlock,slower_than_fastest,switched,simulate_s,route_s,route_labels,half_sample_gap,cross_fit_gap,newest_cost_gap');
+    expect(csv[0]).toBe('iteration,relative_gap,mean_travel_time_s,mean_time_all_trips_s,trips,arrived,unfinished,unroutable,gridlock,slower_than_fastest,switched,simulate_s,route_s,route_labels,half_sample_gap,cross_fit_gap,newest_cost_gap,mean_alternatives');
     expect(csv).toHaveLength(1 + 4);
     // the noise check runs on the last iteration only, when the budget ends the run
     expect(csv.slice(1).map((row) => row.split(',')[14] === '')).toEqual([true, true, true, false]);
@@ -75,6 +75,27 @@ describe('greenwave run --route-choice equilibrium', () => {
     expect(rows).toHaveLength(4);
     expect(rows[0][16]).toBe(rows[0][1]); // nothing to smooth after the first simulation
     expect(rows.slice(1).some((row) => row[16] !== row[1])).toBe(true);
+  });
+
+  it('runs Gawron\'s route choice with method: gawron: route sets grow, convergence.csv says how large, deterministic by seed', () => {
+    const out = join(dir, 'out-gawron');
+    const file = scenario('gw.yaml', 'simulation: { endS: 2400, seed: 3, routeChoice: equilibrium, equilibrium: { method: gawron, maxIterations: 4, relativeGap: 0, maxAlternatives: 3 } }');
+    const r = greenwave('run', file, '--out', out, '-q');
+    expect(r.code, r.stderr).toBe(0);
+    const rows = readFileSync(join(out, 'convergence.csv'), 'utf8').trim().split('\n').slice(1).map((row) => row.split(','));
+    expect(rows).toHaveLength(4);
+    const alternatives = rows.slice(0, 3).map((row) => Number(row[17]));
+    expect(alternatives.every((a) => a >= 1 && a <= 3)).toBe(true); // at most maxAlternatives routes per driver
+    expect(alternatives[2]).toBeGreaterThan(1); // the fastest routes on the measured times joined the sets
+    expect(rows[3][17]).toBe(''); // no update after the last iteration
+    const again = greenwave('run', file, '--out', join(dir, 'out-gawron-2'), '-q');
+    expect(again.code, again.stderr).toBe(0);
+    const strip = (text: string): string[] => text.trim().split('\n').map((row) => row.split(',').filter((_, c) => c < 11 || c > 13).join(','));
+    expect(strip(readFileSync(join(dir, 'out-gawron-2', 'convergence.csv'), 'utf8'))).toEqual(strip(readFileSync(join(out, 'convergence.csv'), 'utf8')));
+    const mixed = greenwave('validate', scenario('gm.yaml', 'simulation: { endS: 1800, routeChoice: equilibrium, equilibrium: { method: gawron, gapCosts: smoothed } }'));
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/gm\.yaml:\d+:\d+/);
+    expect(mixed.stderr).toContain('simulation.equilibrium.gapCosts applies to method: swap only');
   });
 
   it('refuses equilibrium settings without routeChoice: equilibrium, en-route re-routing with it, and a bad flag, located', () => {

@@ -86,6 +86,13 @@ export interface EquilibriumOptions {
   gawronBeta: number;
   /** Gawron: sensitivity of the probabilities to relative cost differences, >= 0. Default 0.5 (duaIterate's). */
   gawronA: number;
+  /**
+   * Travel times route choice sees: `movement` (default) each turn's own
+   * measured time; `link` each link's mean over its turns plus the turn's
+   * free-flow time offset, as SUMO's duaIterate.py measures edges
+   * (link-times.ts). The gap is measured on the same costs.
+   */
+  costsBy: 'movement' | 'link';
   /** Gawron: most routes a traveller keeps, 1..50. Default 5 (SUMO's max-alternatives). */
   maxAlternatives: number;
   /** Most simulations (iterations) to run, >= 1. Default 30. */
@@ -135,6 +142,7 @@ export interface EquilibriumOptions {
 export const DEFAULT_EQUILIBRIUM_OPTIONS: Readonly<Omit<EquilibriumOptions, 'initialRoutes' | 'onIteration'>> = {
   method: 'swap', maxIterations: 30, gap: 0.01, intervalS: 300, slotS: 60, swap: 'gap-weighted', step: 'self-regulated', costSmoothing: 0.5,
   gapCosts: 'newest', gawronBeta: DUAITERATE_GAWRON.beta, gawronA: DUAITERATE_GAWRON.a, maxAlternatives: 5,
+  costsBy: 'movement',
 };
 
 /** Self-regulated averaging (Liu, He & He 2009): beta's growth after a gap that rose, and after one that fell (their suggested ranges: 1.5-2 and 0.01-0.5). */
@@ -223,6 +231,7 @@ export function resolveEquilibriumOptions(options: Partial<EquilibriumOptions>):
   if (!(Number.isInteger(o.maxAlternatives) && o.maxAlternatives >= 1 && o.maxAlternatives <= 50)) {
     throw new UsageError(`equilibrium.maxAlternatives must be an integer in 1..50, got ${String(o.maxAlternatives)}`);
   }
+  if (o.costsBy !== 'movement' && o.costsBy !== 'link') throw new UsageError(`equilibrium.costsBy must be "movement" or "link", got ${String(o.costsBy)}`);
   if (o.method === 'gawron') {
     for (const key of ['swap', 'step', 'costSmoothing', 'gapCosts'] as const) {
       if (given[key] !== undefined) throw new UsageError(`equilibrium.${key} applies to method "swap" only; method "gawron" keeps its own route costs (gawronBeta)`);
@@ -336,7 +345,7 @@ export function* equilibrateSteps(
     });
     const simulateS = (performance.now() - t) / 1000;
     t = performance.now();
-    const costs = recorder.costs();
+    const costs = recorder.costs(eq.costsBy);
     const newest = measureGap(costs);
     // Judged on the smoothed costs: this iteration's costs enter with the previous iteration's weight (1/beta before its update).
     if (eq.gapCosts === 'smoothed') smoothed = smoothCosts(smoothed, costs, Math.max(eq.costSmoothing, 1 / beta));
@@ -344,7 +353,7 @@ export function* equilibrateSteps(
     const { gap, current, best } = judged;
     const total = newest.total;
     const last = gap < eq.gap || k >= eq.maxIterations;
-    const halfCosts = halfRecorders.map((r) => r.costs());
+    const halfCosts = halfRecorders.map((r) => r.costs(eq.costsBy));
     const halfSampleGap = halfCosts.length > 0 ? halfCosts.reduce((sum, c) => sum + measureGap(c).gap, 0) / halfCosts.length : undefined;
     let crossFit: number | undefined;
     if (halfCosts.length === 2) {

@@ -105,8 +105,15 @@ export class LinkTimeRecorder implements SimObserver {
     }
   }
 
-  /** The measured costs (see the module header); new arrays each call. */
-  costs(): IntervalCosts {
+  /**
+   * The measured costs (see the module header); new arrays each call. With
+   * `by: 'link'` every sampled movement of a link in an interval takes the
+   * link's mean over all its movements' samples (each less its turn's time
+   * offset) plus its own offset: the turn-blind edge travel times SUMO's
+   * duaIterate.py routes on (edgeData per edge; the turns differ by their
+   * free-flow crossing times only).
+   */
+  costs(by: 'movement' | 'link' = 'movement'): IntervalCosts {
     const { m, M, intervals, moveSum, moveCount, arriveSum, arriveCount, moveSpan, arriveSpan } = this;
     const { linkFreeFlowTime: free, movementOffsets, movementLaneMask: mask, movementTimeOffset: offset } = this.net;
     const movement = new Float64Array(M * intervals);
@@ -118,6 +125,13 @@ export class LinkTimeRecorder implements SimObserver {
         for (let x = movementOffsets[l], end = movementOffsets[l + 1]; x < end; x++) {
           const cx = i * M + x;
           const least = Math.max(0, free[l] + offset[x]);
+          if (by === 'link' && moveCount[cx] > 0) {
+            let sum = 0;
+            let count = 0;
+            for (let y = movementOffsets[l]; y < end; y++) { sum += moveSum[i * M + y] - moveCount[i * M + y] * offset[y]; count += moveCount[i * M + y]; }
+            movement[cx] = Math.max(least, sum / count + offset[x]);
+            continue;
+          }
           if (moveCount[cx] > 0) {
             movement[cx] = Math.max(least, moveSum[cx] / moveCount[cx]);
             continue;

@@ -82,7 +82,7 @@ export interface ScenarioSimulation {
   /** Equilibrium settings given (s, share). */
   equilibrium?: {
     method?: 'swap' | 'gawron'; maxIterations?: number; gap?: number; intervalS?: number; slotS?: number; gapCosts?: 'newest' | 'smoothed'; costSmoothing?: number;
-    gawronBeta?: number; gawronA?: number; maxAlternatives?: number;
+    gawronBeta?: number; gawronA?: number; maxAlternatives?: number; costsBy?: 'movement' | 'link';
   };
 }
 
@@ -276,6 +276,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
       maxIterations: sim.equilibrium.maxIterations, gap: sim.equilibrium.relativeGap, intervalS: sim.equilibrium.intervalS, slotS: sim.equilibrium.slotS,
       gapCosts: sim.equilibrium.gapCosts, costSmoothing: sim.equilibrium.costSmoothing,
       method: sim.equilibrium.method, gawronBeta: sim.equilibrium.gawronBeta, gawronA: sim.equilibrium.gawronA, maxAlternatives: sim.equilibrium.maxAlternatives,
+      costsBy: sim.equilibrium.costsBy,
     }),
   });
 

@@ -489,6 +489,9 @@ const SimulationSchema = withPairs(
       gawronBeta: ranged(LIMITS.gawronBeta, 'Gawron: weight of a route\'s newly measured travel time when the driver did not drive it (the driven route takes the measurement). Default 0.9, as duaIterate.py.').optional(),
       gawronA: ranged(LIMITS.gawronA, 'Gawron: how strongly probabilities follow relative differences in route time. Default 0.5, as duaIterate.py.').optional(),
       maxAlternatives: ranged(LIMITS.maxAlternatives, 'Gawron: most routes a driver keeps. Default 5, as SUMO.').optional(),
+      costsBy: z.enum(['movement', 'link']).optional().describe(
+        'Travel times drivers choose on: "movement" (default) each turn\'s own measured time; "link" each road\'s mean over its turns plus the turn\'s free-flow crossing time, as SUMO\'s duaIterate.py measures edges (closer to SUMO\'s route pattern).',
+      ),
       maxIterations: ranged(LIMITS.equilibriumIterations, 'Most simulations to run. Default 30.').optional(),
       relativeGap: ranged(LIMITS.relativeGap, 'Stop once the relative gap (excess route time over the fastest, as a share of all route time) is below this. Default 0.01.').optional(),
       intervalS: ranged(LIMITS.intervalS, 'Width of the intervals link travel times are measured in, seconds. Default 300.').optional(),

@@ -79,7 +79,7 @@ describe('greenwave run --route-choice equilibrium', () => {
 
   it('runs Gawron\'s route choice with method: gawron: route sets grow, convergence.csv says how large, deterministic by seed', () => {
     const out = join(dir, 'out-gawron');
-    const file = scenario('gw.yaml', 'simulation: { endS: 2400, seed: 3, routeChoice: equilibrium, equilibrium: { method: gawron, maxIterations: 4, relativeGap: 0, maxAlternatives: 3 } }');
+    const file = scenario('gw.yaml', 'simulation: { endS: 2400, seed: 3, routeChoice: equilibrium, equilibrium: { method: gawron, costsBy: link, maxIterations: 4, relativeGap: 0, maxAlternatives: 3 } }');
     const r = greenwave('run', file, '--out', out, '-q');
     expect(r.code, r.stderr).toBe(0);
     const rows = readFileSync(join(out, 'convergence.csv'), 'utf8').trim().split('\n').slice(1).map((row) => row.split(','));

@@ -19,6 +19,7 @@ import { equilibrate } from '../../engine/optimise/equilibrium/equilibrium.js';
 import { DUAITERATE_GAWRON, gawronCost, gawronProbabilities } from '../../engine/optimise/equilibrium/gawron.js';
 import { RouteSets } from '../../engine/optimise/equilibrium/route-sets.js';
 import { RoutePool } from '../../engine/optimise/equilibrium/route-pool.js';
+import { LinkTimeRecorder } from '../../engine/optimise/equilibrium/link-times.js';
 
 /** O -> A, then A-B-D (short) or A-C-D (long), D -> E; 10 m/s, uncontrolled. */
 function twoRoutes(): CompiledNetwork {
@@ -152,6 +153,23 @@ describe('RouteSets.step', () => {
     expect(sets.size[0]).toBe(1);
     expect(step.added).toBe(0);
     expect(Array.from(step.routes.links)).toEqual(Array.from(short));
+  });
+});
+
+describe('LinkTimeRecorder.costs by link', () => {
+  it('gives every sampled turn of a link the link\'s mean (SUMO\'s edge times), each turn its own with by movement', () => {
+    const net = twoRoutes();
+    const trips = expandDemand(net, { flows: [{ from: 'O', to: 'E', rate: 0.01, begin: 0, end: 200, arrivals: 'uniform' }] }, createRandom(1));
+    const rec = new LinkTimeRecorder(net, trips, 0, 600, 1);
+    const oa = net.linkIndex('OA');
+    const toB = net.movementBetween(oa, net.linkIndex('AB'));
+    const toC = net.movementBetween(oa, net.linkIndex('AC'));
+    rec.enter(0, oa, 0); rec.leave(0, oa, toB, 130); // 130 s through the turn to B
+    rec.enter(1, oa, 10); rec.leave(1, oa, toC, 160); // 150 s through the turn to C
+    const byMovement = rec.costs();
+    expect([byMovement.movement[toB], byMovement.movement[toC]]).toEqual([130, 150]);
+    const byLink = rec.costs('link');
+    expect([byLink.movement[toB], byLink.movement[toC]]).toEqual([140, 140]); // (130 + 150) / 2, no turn offsets here
   });
 });
 

@@ -8,9 +8,6 @@
  * one route-set step worked by hand; the route pool; determinism by seed.
  */
 import { describe, expect, it } from 'vitest';
-import { RoadNetwork } from '../../engine/network/road-network.js';
-import { compile } from '../../engine/network/compile.js';
-import type { CompiledNetwork } from '../../engine/network/compiled.js';
 import { expandDemand } from '../../engine/demand/expand.js';
 import { createRandom, type RandomStream } from '../../engine/demand/random.js';
 import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
@@ -20,30 +17,7 @@ import { DUAITERATE_GAWRON, gawronCost, gawronProbabilities } from '../../engine
 import { RouteSets } from '../../engine/optimise/equilibrium/route-sets.js';
 import { RoutePool } from '../../engine/optimise/equilibrium/route-pool.js';
 import { LinkTimeRecorder } from '../../engine/optimise/equilibrium/link-times.js';
-
-/** O -> A, then A-B-D (short) or A-C-D (long), D -> E; 10 m/s, uncontrolled. */
-function twoRoutes(): CompiledNetwork {
-  const n = new RoadNetwork();
-  n.addJunction({ id: 'O', x: -1000, y: 0 });
-  n.addJunction({ id: 'A', x: 0, y: 0 });
-  n.addJunction({ id: 'B', x: 400, y: 300 });
-  n.addJunction({ id: 'C', x: 400, y: -300 });
-  n.addJunction({ id: 'D', x: 800, y: 0 });
-  n.addJunction({ id: 'E', x: 1000, y: 0 });
-  n.addLink({ id: 'OA', from: 'O', to: 'A', length: 1000, speed: 10, lanes: 4 });
-  n.addLink({ id: 'AB', from: 'A', to: 'B', length: 500, speed: 10, lanes: 1 });
-  n.addLink({ id: 'BD', from: 'B', to: 'D', length: 500, speed: 10, lanes: 2 });
-  n.addLink({ id: 'AC', from: 'A', to: 'C', length: 800, speed: 10, lanes: 2 });
-  n.addLink({ id: 'CD', from: 'C', to: 'D', length: 800, speed: 10, lanes: 2 });
-  n.addLink({ id: 'DE', from: 'D', to: 'E', length: 200, speed: 10, lanes: 4 });
-  n.addMovement({ from: 'OA', to: 'AB', lanes: [0, 1] });
-  n.addMovement({ from: 'OA', to: 'AC', lanes: [2, 3] });
-  n.addMovement({ from: 'AB', to: 'BD' });
-  n.addMovement({ from: 'AC', to: 'CD' });
-  n.addMovement({ from: 'BD', to: 'DE' });
-  n.addMovement({ from: 'CD', to: 'DE' });
-  return compile(n);
-}
+import { twoRoutes } from '../fixtures/two-routes.js';
 
 /** A stream that returns `values` in turn (the draws of a route choice). */
 function draws(...values: number[]): RandomStream {

@@ -3,8 +3,6 @@
  * user equilibrium, determinism, warm starts, and the counting of unfinished trips.
  */
 import { describe, expect, it } from 'vitest';
-import { RoadNetwork } from '../../engine/network/road-network.js';
-import { compile } from '../../engine/network/compile.js';
 import type { CompiledNetwork } from '../../engine/network/compiled.js';
 import { expandDemand } from '../../engine/demand/expand.js';
 import { createRandom } from '../../engine/demand/random.js';
@@ -14,36 +12,7 @@ import { simulate } from '../../engine/sim/simulate.js';
 import { withRoutes } from '../../engine/demand/route-swap.js';
 import type { TripTable } from '../../engine/demand/demand.js';
 import { UsageError } from '../../engine/errors.js';
-
-/**
- * Two parallel routes from O to D behind a shared, ample entry link:
- *   route 1  O-A, A-B (1 lane, 500 m), B-D (500 m), D-E: the bottleneck is entering
- *            one-lane A-B (0.5 veh/s); its queue waits on O-A, in lanes of its own
- *   route 2  O-A, A-C (2 lanes, 800 m), C-D (800 m), D-E: 60 s longer at free flow, never congested
- * Uncontrolled junctions, 10 m/s everywhere, no start or stop losses (the fluid model).
- */
-function twoRoutes(): CompiledNetwork {
-  const n = new RoadNetwork();
-  n.addJunction({ id: 'O', x: -1000, y: 0 });
-  n.addJunction({ id: 'A', x: 0, y: 0 });
-  n.addJunction({ id: 'B', x: 400, y: 300 });
-  n.addJunction({ id: 'C', x: 400, y: -300 });
-  n.addJunction({ id: 'D', x: 800, y: 0 });
-  n.addJunction({ id: 'E', x: 1000, y: 0 });
-  n.addLink({ id: 'OA', from: 'O', to: 'A', length: 1000, speed: 10, lanes: 4 });
-  n.addLink({ id: 'AB', from: 'A', to: 'B', length: 500, speed: 10, lanes: 1 });
-  n.addLink({ id: 'BD', from: 'B', to: 'D', length: 500, speed: 10, lanes: 2 });
-  n.addLink({ id: 'AC', from: 'A', to: 'C', length: 800, speed: 10, lanes: 2 });
-  n.addLink({ id: 'CD', from: 'C', to: 'D', length: 800, speed: 10, lanes: 2 });
-  n.addLink({ id: 'DE', from: 'D', to: 'E', length: 200, speed: 10, lanes: 4 });
-  n.addMovement({ from: 'OA', to: 'AB', lanes: [0, 1] });
-  n.addMovement({ from: 'OA', to: 'AC', lanes: [2, 3] });
-  n.addMovement({ from: 'AB', to: 'BD' });
-  n.addMovement({ from: 'AC', to: 'CD' });
-  n.addMovement({ from: 'BD', to: 'DE' });
-  n.addMovement({ from: 'CD', to: 'DE' });
-  return compile(n);
-}
+import { twoRoutes } from '../fixtures/two-routes.js';
 
 /** Every trip on `route` (link ids). */
 function allOn(net: CompiledNetwork, trips: TripTable, route: string[]): TripTable {

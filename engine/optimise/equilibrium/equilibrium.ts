@@ -27,6 +27,15 @@
  *      previous step)): the gap, who moves and where are then all measured on
  *      the costs travellers choose on, and `newestGap` reports the gap on the
  *      iteration's own costs beside it.
+ *   5'. Or, with `method: 'gawron'`, Gawron's route choice as SUMO's
+ *      duaIterate.py runs it (route-sets.ts, gawron.ts): every traveller keeps
+ *      up to `maxAlternatives` routes with remembered costs and probabilities;
+ *      the fastest route of step 3 joins its set, the set's costs and
+ *      probabilities are updated by Gawron's formula, and the traveller draws
+ *      its next route from them. Go to 1.
+ *   With `costsBy: 'link'` steps 2-5 see each link's mean time over its turns
+ *   (plus each turn's free-flow offset) instead of each turn's own: the
+ *   turn-blind edge times duaIterate.py routes on (link-times.ts).
  *
  * Relative gap of iteration k (the dynamic form of the static gap; Chiu et al.
  * 2011, "Dynamic Traffic Assignment: A Primer", TRB Circular E-C153, sec. 3.4):
@@ -298,13 +307,13 @@ export function* equilibrateSteps(
   for (let i = 0; i < count; i++) inRun[i] = trips.depart[i] >= start && trips.depart[i] < end ? 1 : 0;
 
   let t = performance.now();
-  let routes = fillRoutes(eq.initialRoutes ?? givenRoutes(trips), router.routeBatch(trips, freeFlowCosts(net, start), eq.slotS));
+  const free = freeFlowCosts(net, start);
+  let routes = fillRoutes(eq.initialRoutes ?? givenRoutes(trips), router.routeBatch(trips, free, eq.slotS));
   let routeS = (performance.now() - t) / 1000;
   let routeLabels = router.settled;
   // Gawron: every traveller's route set, starting from its first route at its free-flow cost.
-  const start0 = freeFlowCosts(net, start);
   const sets = eq.method === 'gawron'
-    ? new RouteSets(routes, Float64Array.from({ length: count }, (_, i) => traverse(net, start0, routes.links, routes.offsets[i], routes.offsets[i + 1], trips.depart[i])), eq.maxAlternatives)
+    ? new RouteSets(routes, Float64Array.from({ length: count }, (_, i) => traverse(net, free, routes.links, routes.offsets[i], routes.offsets[i + 1], trips.depart[i])), eq.maxAlternatives)
     : undefined;
   const iterations: EquilibriumIteration[] = [];
   let smoothed: IntervalCosts | undefined;

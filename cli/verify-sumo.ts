@@ -11,7 +11,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GreenwaveError, UsageError } from '../engine/errors.js';
+import { GreenwaveError, ScenarioError, UsageError } from '../engine/errors.js';
+import { createJsonLocator } from '../engine/text/json.js';
+import { parsePath } from '../engine/text/position.js';
 import type { BuiltScenario } from '../engine/scenario/index.js';
 import { programToSpec } from '../engine/signals/program.js';
 import type { SignalControl } from '../engine/signals/control.js';
@@ -97,20 +99,49 @@ export async function checkVerifiable(target: SumoTarget | undefined, compare: b
   if ((await findSumo()) === undefined) throw new UsageError(`--verify-sumo needs SUMO, which is not installed here: ${SUMO_INSTALL_HINT}`);
 }
 
-/** The programs and control of an optimise `plan.json` (`{ signals: { default, actuated, programs } }`), read through the scenario schema. */
-async function planFromFile(built: BuiltScenario, file: string): Promise<MeasuredPlan> {
+/**
+ * The programs and control of an optimise `plan.json` (`{ signals: { default,
+ * actuated, programs } }`), read through the scenario schema and checked as the
+ * scenario's own plan would be: the plan replaces the scenario's programs and
+ * control, and keeps its `signals.safety` (a `clearances: program` opt-in, the
+ * junctions without pedestrian crossings, measured widths and speeds). The check
+ * runs even where the scenario says `safetyCheck: false` (an import's own
+ * programs run unchecked; a plan is greenwave's and is checked). Throws
+ * `InputError` with the plan file's positions when the plan breaks it.
+ */
+export async function readPlanFile(built: BuiltScenario, file: string): Promise<MeasuredPlan> {
   let plan: { signals?: unknown };
+  let text: string;
   try {
-    plan = JSON.parse(await readFile(file, 'utf8')) as { signals?: unknown };
+    text = await readFile(file, 'utf8');
+    plan = JSON.parse(text) as { signals?: unknown };
   } catch (error) {
     throw new UsageError(`--plan ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; expected the plan.json greenwave optimise writes`);
   }
-  if (plan === null || typeof plan !== 'object' || plan.signals === undefined) throw new UsageError(`--plan ${file}: no "signals" object; expected the plan.json greenwave optimise writes`);
+  if (plan === null || typeof plan !== 'object' || plan.signals === undefined || plan.signals === null || typeof plan.signals !== 'object') {
+    throw new UsageError(`--plan ${file}: no "signals" object; expected the plan.json greenwave optimise writes`);
+  }
   const { parseScenario, buildScenario } = await import('../engine/scenario/index.js');
-  const source = { ...(built.scenario.source as unknown as Record<string, unknown>), signals: plan.signals };
-  const loaded = parseScenario(JSON.stringify(source), file);
-  if (built.scenario.imported) loaded.imported = built.scenario.imported;
-  const withPlan = buildScenario(loaded);
+  const source = built.scenario.source as unknown as Record<string, unknown>;
+  // Settings of the scenario's signals that are not the plan: safety, pinPhaseOrder (the plan brings programs, default, actuated, maxPressure).
+  const { programs: _p, default: _d, actuated: _a, maxPressure: _m, safetyCheck: _c, ...settings } = (source.signals ?? {}) as Record<string, unknown>;
+  void [_p, _d, _a, _m, _c];
+  let withPlan: BuiltScenario;
+  try {
+    const loaded = parseScenario(JSON.stringify({ ...source, signals: { ...settings, ...plan.signals } }), file);
+    if (built.scenario.imported) loaded.imported = built.scenario.imported;
+    withPlan = buildScenario(loaded);
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    // Positions were found in the merged document: locate each problem in the plan file itself.
+    const locate = createJsonLocator(text);
+    throw new ScenarioError(error.problems.map((p) => {
+      const { line: _l, column: _c, ...rest } = p;
+      void [_l, _c];
+      const at = p.path === 'signals' || p.path.startsWith('signals.') ? locate(parsePath(p.path)) : undefined;
+      return { ...rest, file, ...(at ? { line: at.line, column: at.column } : {}) };
+    }));
+  }
   return { name: 'optimised', programs: withPlan.signals.programs.map((p) => programToSpec(withPlan.compiled, p)), control: withPlan.signals.control };
 }
 
@@ -159,7 +190,7 @@ export async function verifySumoCommand(file: string, options: VerifySumoCommand
       { name: 'webster', candidate: baselines.webster },
     ];
     if (options.plan !== undefined) {
-      const optimised = await planFromFile(built, options.plan);
+      const optimised = await readPlanFile(built, options.plan);
       plans.push(optimised);
       candidates.push({ name: 'optimised', candidate: optimised.control ? { programs: optimised.programs!, control: optimised.control } : { programs: optimised.programs! } });
     }

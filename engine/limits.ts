@@ -29,6 +29,8 @@ const WEEK_S = 7 * DAY_S;
 const MAX_LANES = 32;
 /** Saturation flow no lane exceeds: one vehicle per second. */
 const MAX_LANE_FLOW_VPH = 3600;
+/** Largest right-of-way rank of a link, either sign (network/types.ts MAX_PRIORITY: the builder checks the same). */
+const MAX_PRIORITY = 1_000_000;
 
 /** Ranges of the scenario file's numbers, by the quantity they measure. */
 export const LIMITS = {
@@ -127,6 +129,8 @@ export const LIMITS = {
   waitPointM: { min: 0, max: 500, whyMax: 'a point inside a junction, whose crossings span some tens of metres' },
   /** Free-flow time a turn adds to its approach link's (MovementSpec.timeOffset), s. */
   turnTimeOffsetS: { min: -600, max: 600, whyMin: 'a turn\'s own crossing differs from its junction\'s mean by seconds, not minutes', whyMax: 'a turn\'s own crossing differs from its junction\'s mean by seconds, not minutes' },
+  /** Right-of-way rank of a link at unsignalised priority junctions (LinkSpec.priority; SUMO's edge priority). */
+  linkPriority: { min: -MAX_PRIORITY, max: MAX_PRIORITY, integer: true, whyMin: 'a rank, compared only with the other approaches of a junction', whyMax: 'a rank, compared only with the other approaches of a junction' },
   /** Corner radius of a junction, m. */
   junctionRadiusM: { min: 0, max: 100, whyMax: 'a junction corner radius is at most some tens of metres' },
   /** Wait that counts as a stop, s. */

@@ -211,11 +211,12 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
     ...(l.name === undefined ? {} : { name: l.name }),
     ...(l.names === undefined ? {} : { names: l.names }),
     ...(l.roadClass === undefined ? {} : { roadClass: l.roadClass }),
+    ...(l.priority === undefined ? {} : { priority: l.priority }),
     ...(l.shape === undefined ? {} : { shapeM: l.shape.map(([x, y]) => [roundCm(x), roundCm(y)]) }),
   }));
   const movements = network.movements().map((m) => {
     const all = m.lanes.length === network.link(m.from).lanes;
-    return { from: m.from, to: m.to, ...(all ? {} : { lanes: [...m.lanes] }), ...(m.waitPoint === undefined ? {} : { waitPointM: m.waitPoint }), ...(m.timeOffset === undefined || m.timeOffset === 0 ? {} : { timeOffsetS: m.timeOffset }) };
+    return { from: m.from, to: m.to, ...(all ? {} : { lanes: [...m.lanes] }), ...(m.rightOfWay === undefined ? {} : { rightOfWay: m.rightOfWay }), ...(m.waitPoint === undefined ? {} : { waitPointM: m.waitPoint }), ...(m.timeOffset === undefined || m.timeOffset === 0 ? {} : { timeOffsetS: m.timeOffset }) };
   });
   const files = result.files.join(', ');
   const warned = result.warnings.length === 0 ? '' : `; ${result.warnings.length} import warning${result.warnings.length === 1 ? '' : 's'}`;

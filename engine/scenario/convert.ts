@@ -244,10 +244,11 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
           name: l.name,
           names: l.names,
           roadClass: l.roadClass,
+          priority: l.priority,
           shape: l.shapeM,
         }),
       ),
-      ...(n.movements === undefined ? {} : { movements: n.movements.map((m) => defined({ from: m.from, to: m.to, lanes: m.lanes, waitPoint: m.waitPointM, timeOffset: m.timeOffsetS })) }),
+      ...(n.movements === undefined ? {} : { movements: n.movements.map((m) => defined({ from: m.from, to: m.to, lanes: m.lanes, rightOfWay: m.rightOfWay, waitPoint: m.waitPointM, timeOffset: m.timeOffsetS })) }),
     };
   } else if ('generator' in n) {
     network = generatorSource(n, drivingSide);

@@ -176,6 +176,7 @@ const LinkSchema = z
     name: z.string().optional().describe('Street name, for reports.'),
     names: z.record(z.string(), z.string()).optional().describe('Street names in other languages by language code (for example pt, zh), for reports.'),
     roadClass: z.string().optional().describe('Road class (an OpenStreetMap highway value such as primary or residential), for reports.'),
+    priority: ranged(LIMITS.linkPriority, 'Right-of-way rank at unsignalised priority junctions, an integer: the pair of opposite approaches with the highest rank is the major road (greenwave import writes SUMO\'s edge priority, and a rank from the OpenStreetMap highway class). Equal ranks fall back to lanes x speed. Default 0.').optional(),
     shapeM: z.array(z.tuple([coordinate('Easting, metres.'), coordinate('Northing, metres.')])).optional()
       .describe('Shape points between the two junctions, [xM, yM] in metres, in the direction of travel: where the link is drawn (lengthM is what is simulated).'),
   })
@@ -188,6 +189,8 @@ const MovementSchema = z
     lanes: z.array(z.number().int().min(0).max(MAX_LANES - 1)).min(1).optional()
       .describe('Approach lanes serving this turn, 0 = kerb-side lane. Default: every lane.'),
     timeOffsetS: ranged(LIMITS.turnTimeOffsetS, 'Free-flow time this turn adds to its approach link\'s, seconds (negative: takes off); routes through it cost as much more. greenwave import writes SUMO\'s: the turn\'s own crossing (internal lanes) minus the mean crossing the approach link\'s length already holds. The link\'s free-flow time plus this must stay >= 0. Default 0.').optional(),
+    rightOfWay: z.enum(['major', 'minor', 'stop']).optional()
+      .describe('Right of way of this turn at an unsignalised priority junction, as the source states it: "major", "minor" (yields to the major movements of the other approaches) or "stop" (halts, then yields). greenwave import writes SUMO\'s connection states (M, m, s). Default: from the junction\'s major road (the links\' priority). Ignored at signals.'),
     waitPointM: ranged(LIMITS.waitPointM, 'Distance from the stop line, along the turn, to where its vehicles wait for a gap inside the junction, metres (greenwave import writes SUMO\'s: the turn\'s first internal lane up to its internal junction; 0: they wait at the stop line). With SUMO\'s gap acceptance it sets how many vehicles of a permissive turn wait inside the junction. Default: half the crossing length.').optional(),
   })
   .describe('A permitted turn from one link to the next.');

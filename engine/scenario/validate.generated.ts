@@ -15,8 +15,8 @@ const pattern1 = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const keys2 = new Set<string>(["junctions","links","movements"]);
 const keys3 = new Set<string>(["id","xM","yM","lon","lat","control"]);
 const refinement4 = REFINEMENTS.lonLat();
-const keys5 = new Set<string>(["id","from","to","lengthM","lanes","speedKmh","saturationVehPerHourPerLane","jamSpacingM","name","names","roadClass","shapeM"]);
-const keys6 = new Set<string>(["from","to","lanes","timeOffsetS","waitPointM"]);
+const keys5 = new Set<string>(["id","from","to","lengthM","lanes","speedKmh","saturationVehPerHourPerLane","jamSpacingM","name","names","roadClass","priority","shapeM"]);
+const keys6 = new Set<string>(["from","to","lanes","timeOffsetS","rightOfWay","waitPointM"]);
 const keys7 = new Set<string>(["generator","rows","cols","spacingM","attachLengthM","speedKmh","lanes","saturationVehPerHourPerLane","jamSpacingM","signals","idPrefix","origin","geo","deadEndUTurns"]);
 const keys8 = new Set<string>(["xM","yM"]);
 const keys9 = new Set<string>(["lon","lat"]);
@@ -117,6 +117,7 @@ function check6(x: unknown): boolean {
   v = o["name"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
   v = o["names"]; if (v !== undefined && !(check7(v))) return false;
   v = o["roadClass"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
+  v = o["priority"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -1000000 && v <= 1000000)) return false;
   v = o["shapeM"]; if (v !== undefined && !(check8(v))) return false;
   return true;
 }
@@ -147,6 +148,7 @@ function check11(x: unknown): boolean {
   v = o["to"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["lanes"]; if (v !== undefined && !(check12(v))) return false;
   v = o["timeOffsetS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= -600 && v <= 600)) return false;
+  v = o["rightOfWay"]; if (v !== undefined && !((v === "major" || v === "minor" || v === "stop"))) return false;
   v = o["waitPointM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 500)) return false;
   return true;
 }

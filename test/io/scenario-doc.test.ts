@@ -88,11 +88,11 @@ describe('scenarioDocument: any ImportResult', () => {
     network.addJunction({ id: 'b', x: 200, y: 0, lon: 113.542, lat: 22.19, control: 'signal' });
     network.addJunction({ id: 'c', x: 400, y: 0, lon: 113.544, lat: 22.19, control: 'priority' });
     network.addLink({ id: 'a>b', from: 'a', to: 'b', speed: 50 / 3.6, lanes: 2, saturationFlow: 1900 / 3600, name: 'Rua A' });
-    network.addLink({ id: 'b>c', from: 'b', to: 'c', speed: 40 / 3.6, length: 210.5, jamSpacing: 8 });
+    network.addLink({ id: 'b>c', from: 'b', to: 'c', speed: 40 / 3.6, length: 210.5, jamSpacing: 8, priority: 7 });
     network.addLink({ id: 'c>b', from: 'c', to: 'b', speed: 40 / 3.6 });
     network.addLink({ id: 'b>a', from: 'b', to: 'a', speed: 50 / 3.6 });
     network.addMovement({ from: 'a>b', to: 'b>c', lanes: [1] });
-    network.addMovement({ from: 'c>b', to: 'b>a' });
+    network.addMovement({ from: 'c>b', to: 'b>a', rightOfWay: 'stop' });
     return {
       format: 'osm',
       files: ['maps/macau centre.osm.pbf'],
@@ -125,7 +125,8 @@ describe('scenarioDocument: any ImportResult', () => {
     expect(built.network.junction('a')).toMatchObject({ lon: 113.54, lat: 22.19 });
     expect(built.network.junction('c').control).toBe('priority');
     expect(built.network.link('a>b')).toMatchObject({ saturationFlow: 1900 / 3600, name: 'Rua A', lanes: 2 });
-    expect(built.network.link('b>c')).toMatchObject({ length: 210.5, jamSpacing: 8 });
+    expect(built.network.link('b>c')).toMatchObject({ length: 210.5, jamSpacing: 8, priority: 7 });
+    expect(built.network.movementsFrom('c>b')[0].rightOfWay).toBe('stop');
     expect(built.network.movements()).toEqual(result.network.movements());
     expect(built.signals.programs[0].offset).toBe(12);
     const direct = expandDemand(compile(result.network), result.demand, createRandom(built.seeds[0]).fork('demand'));

@@ -14,6 +14,8 @@ import { compile } from '../../../engine/network/index.js';
 import { RIGHT_OF_WAY_CODE } from '../../../engine/network/compiled.js';
 import { buildConflicts } from '../../../engine/sim/conflicts.js';
 import { importSumo } from '../../../engine/io/sumo/index.js';
+import { scenarioDocument } from '../../../engine/io/index.js';
+import { buildScenario, parseScenario } from '../../../engine/scenario/index.js';
 
 const FIXTURE = path.join(import.meta.dirname, '..', '..', 'fixtures', 'sumo', 'priority.net.xml');
 
@@ -87,5 +89,25 @@ describe('importSumo: right of way at priority junctions', () => {
     // higher than W-E's by rounding only (13.5833 vs 13.5832 m/s), so N-S becomes major.
     expect(await yieldsOf(file, 'WC', 'CE')).not.toEqual([]);
     expect(await yieldsOf(file, 'SC', 'CN')).toEqual([]);
+  });
+
+  it('survives the scenario file greenwave import writes: the same ranks, states and conflicts after reading it back', async () => {
+    // With priorities gone, greenwave's own rule would make N-S major (the test above):
+    // a scenario file that dropped them would silently swap the major road.
+    const dir = mkdtempSync(path.join(tmpdir(), 'gw-row-'));
+    const file = path.join(dir, 'net.net.xml');
+    writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace(/(<connection from="SC"[^>]*?)state="m"/g, '$1state="s"'));
+    const r = await importSumo(file);
+    const text = JSON.stringify(scenarioDocument(r, { name: 'priority' }));
+    const built = buildScenario(parseScenario(text, 'priority.json'));
+    expect(built.network.link('WC').priority).toBe(3);
+    expect(built.network.link('SC').priority).toBe(1);
+    expect(built.network.movements()).toEqual(r.network.movements());
+    const direct = compile(r.network);
+    expect(Array.from(built.compiled.movementRightOfWay)).toEqual(Array.from(direct.movementRightOfWay));
+    const a = buildConflicts(direct, { model: 'sumo' });
+    const b = buildConflicts(built.compiled, { model: 'sumo' });
+    expect(Array.from(b.conflicts)).toEqual(Array.from(a.conflicts));
+    expect(Array.from(b.rollingCrossing)).toEqual(Array.from(a.rollingCrossing));
   });
 });

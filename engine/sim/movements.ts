@@ -287,7 +287,7 @@ export class Movements {
       if (behind !== NONE) this.scheduleService(behind, now);
     }
     const halted = now - vehicles.stopLineTime[v] >= this.haltWait[e];
-    const moveUps = this.moves.discharge(v, e, now, this.lastPass[e], this.haltWait[e]);
+    const moveUps = this.moves.discharge(v, e, now, vehicles.stopLineTime[v], this.lastPass[e], this.haltWait[e]);
     for (const o of this.observers) o.leave?.(v, a, e, now, halted, moveUps);
     vehicles.routePos[v]++;
     links.enter(v, b, now, halted ? this.restartLoss[e] : 0, group);

@@ -41,12 +41,17 @@
  * hop between two halts on one link is 6 m (README, "Move-ups in a queue").
  */
 
+/** Restart times kept per movement (a power of 2). */
+const RING = 4;
+
 /** Per-movement queue restarts and per-vehicle counts at joining (struct of arrays). */
 export class QueueMoves {
   /** Queue restarts of each movement so far. */
   readonly restarts: Int32Array;
   /** Start of each movement's current (or last) green, s (-Infinity: none yet). */
   readonly greenAt: Float64Array;
+  /** Times of each movement's last `RING` restarts, s: restart r of movement e at [e x RING + r mod RING]. */
+  readonly restartAt: Float64Array;
   /** Restarts of its movement when each vehicle joined its current queue. */
   readonly joined: Int32Array;
 
@@ -54,6 +59,7 @@ export class QueueMoves {
   constructor(movements: number, vehicles: number) {
     this.restarts = new Int32Array(movements);
     this.greenAt = new Float64Array(movements).fill(-Infinity);
+    this.restartAt = new Float64Array(movements * RING).fill(-Infinity);
     this.joined = new Int32Array(vehicles);
   }
 
@@ -69,19 +75,27 @@ export class QueueMoves {
 
   /** A green of movement `e` starts at `now` (s): its queue moves up. */
   green(e: number, now: number): void {
-    this.restarts[e]++;
+    this.restart(e, now);
     this.greenAt[e] = now;
   }
 
   /**
-   * Vehicle `v` is discharged by movement `e` at `now` (s); `lastPass`: the
-   * movement's previous discharge, s (-Infinity: none yet); `haltWait`: its halt
-   * time, s. Returns the vehicle's extra halts in the queue.
+   * Vehicle `v`, which reached the stop line at `reached` (s), is discharged by
+   * movement `e` at `now` (s); `lastPass`: the movement's previous discharge, s
+   * (-Infinity: none yet); `haltWait`: its halt time, s. Returns the vehicle's
+   * extra halts in the queue.
    */
-  discharge(v: number, e: number, now: number, lastPass: number, haltWait: number): number {
+  discharge(v: number, e: number, now: number, reached: number, lastPass: number, haltWait: number): number {
     const green = this.greenAt[e];
-    if (now - (lastPass > green ? lastPass : green) >= haltWait) this.restarts[e]++;
-    const seen = this.restarts[e] - this.joined[v] - 1;
+    if (now - (lastPass > green ? lastPass : green) >= haltWait) this.restart(e, now);
+    const first = this.joined[v] + 1; // the first restart after it joined
+    let seen = this.restarts[e] - first;
+    if (seen > 0 && seen < RING && this.restartAt[e * RING + (first & (RING - 1))] - reached < haltWait) seen--;
     return seen > 0 ? seen : 0;
+  }
+
+  private restart(e: number, now: number): void {
+    const r = ++this.restarts[e];
+    this.restartAt[e * RING + (r & (RING - 1))] = now;
   }
 }

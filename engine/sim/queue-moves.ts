@@ -11,9 +11,7 @@
  * movement stops again (its green ends, a cycle failure, or its exit link fills
  * again: stop-and-go behind a spillback) halts again where it got to. SUMO
  * counts each such halt (`waitingCount`: each time the speed drops below
- * 0.1 m/s), and so do the stops of HCM's queue accumulation polygon for a
- * vehicle served only after an overflow (HCM 7th ed., Eq. 31-150, the multiple
- * stops of queued vehicles in oversaturated cycles).
+ * 0.1 m/s).
  *
  * Rule: each movement counts its queue restarts R: the start of each green
  * (the queue moves up; at a permissive turn its head pulls forward to where it

@@ -1,8 +1,7 @@
 /**
  * Move-ups in a queue (sim/queue-moves.ts): a queued vehicle that a restart of
  * its queue moves up without taking it over the stop line halts again (SUMO's
- * `waitingCount`; HCM 7th ed., Eq. 31-150: the multiple stops of vehicles
- * queued through an overflow). A restart is a green start, or a discharge at
+ * `waitingCount`: each time its speed drops below 0.1 m/s). A restart is a green start, or a discharge at
  * least the halt time after the later of the previous discharge and the green
  * start.
  */

@@ -6,11 +6,10 @@
  * start.
  */
 import { describe, expect, it } from 'vitest';
-import { createRandom, expandDemand } from '../../engine/demand/index.js';
-import { compile, RoadNetwork } from '../../engine/network/index.js';
 import { simulate, type SimObserver } from '../../engine/sim/index.js';
 import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
 import { QueueMoves } from '../../engine/sim/queue-moves.js';
+import { demand, isolatedJunction, twoPhase } from '../fixtures/signal-junction.js';
 
 describe('QueueMoves', () => {
   const halt = 4;
@@ -59,30 +58,12 @@ describe('QueueMoves', () => {
 
 describe('stops of an oversaturated fixed-time approach', () => {
   it('a vehicle served in the k-th green after it queued records k stops (one halt, then one per green that passed it over, once it had halted)', () => {
-    // o -> J (signal) -> d, one lane, s = 0.5 veh/s; the approach's green is [65 n, 65 n + 30) (C = 65 s),
-    // the side road's green follows after 3 s yellow and 2 s all-red. Demand 0.4 veh/s against a capacity of
-    // 0.5 x 30/65 = 0.23 veh/s: the queue grows every cycle, so later vehicles wait through several greens.
-    const network = new RoadNetwork();
-    network.addJunction({ id: 'o', x: -3000, y: 0 });
-    network.addJunction({ id: 'J', x: 0, y: 0, control: 'signal' });
-    network.addJunction({ id: 'd', x: 500, y: 0 });
-    network.addJunction({ id: 's', x: 0, y: -500 });
-    network.addJunction({ id: 'n', x: 0, y: 500 });
-    network.addLink({ id: 'A', from: 'o', to: 'J', speed: 15, saturationFlow: 0.5 });
-    network.addLink({ id: 'B', from: 'J', to: 'd', speed: 15 });
-    network.addLink({ id: 'S', from: 's', to: 'J', speed: 15 });
-    network.addLink({ id: 'N', from: 'J', to: 'n', speed: 15 });
-    network.addMovement({ from: 'A', to: 'B' });
-    network.addMovement({ from: 'S', to: 'N' });
-    const net = compile(network);
-    const program = {
-      junction: 'J',
-      phases: [
-        { green: [{ from: 'A', to: 'B' }], duration: 30, yellow: 3, allRed: 2 },
-        { green: [{ from: 'S', to: 'N' }], duration: 25, yellow: 3, allRed: 2 },
-      ],
-    };
-    const trips = expandDemand(net, { flows: [{ from: 'o', to: 'd', rate: 0.4, begin: 0, end: 300, arrivals: 'uniform' }] }, createRandom(1));
+    // The fixture's junction: A (2 lanes, 0.5 veh/s each) green during [65 n, 65 n + 30) (C = 65 s), the side
+    // road's after 3 s yellow and 2 s all-red. Demand 0.8 veh/s for 300 s against a capacity of 1 x 30/65 =
+    // 0.46 veh/s: the queue grows every cycle, so later vehicles wait through several greens.
+    const net = isolatedJunction();
+    const trips = demand(net, 0.8, 0, 300, 'uniform');
+    const program = twoPhase(net, [30, 25]);
     const A = net.linkIndex('A');
     const queued = new Float64Array(trips.count);
     const served = new Float64Array(trips.count);

@@ -28,8 +28,9 @@
  * standing again. A vehicle that reaches an empty movement, and a queue that
  * keeps discharging at its headway, add none. Restarts are at least the halt
  * time apart, so at most one falls within a vehicle's first halt time; the
- * times of each movement's last four restarts are kept (a vehicle passed over
- * more often than that counts the first restart too). O(1) per vehicle (a
+ * times of each movement's last 16 restarts are kept (a vehicle moved up more
+ * often than that counts the first restart too: at most one halt in 16 too
+ * many). O(1) per vehicle (a
  * counter read on joining and on leaving); no event is added.
  *
  * Time: the move-ups add halts, not time. When a queued vehicle crosses the
@@ -47,7 +48,7 @@
  */
 
 /** Restart times kept per movement (a power of 2). */
-const RING = 4;
+const RING = 16;
 
 /** Per-movement queue restarts and per-vehicle counts at joining (struct of arrays). */
 export class QueueMoves {

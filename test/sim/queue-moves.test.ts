@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { simulate, type SimObserver } from '../../engine/sim/index.js';
 import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
 import { QueueMoves } from '../../engine/sim/queue-moves.js';
+import { createRandom, expandDemand } from '../../engine/demand/index.js';
+import { merge, mergeIds } from '../fixtures/kernel.js';
 import { demand, isolatedJunction, twoPhase } from '../fixtures/signal-junction.js';
 
 describe('QueueMoves', () => {
@@ -88,5 +90,40 @@ describe('stops of an oversaturated fixed-time approach', () => {
       if (expected > 1) passedOver++;
     }
     expect(passedOver).toBeGreaterThan(20); // the case does test cycle failures
+  });
+});
+
+describe('stops behind a full exit link', () => {
+  it('a queue held by a full exit link moves up each time it restarts after standing the halt time: every such restart a vehicle saw before its own is one more stop', () => {
+    // The merge fixture, uncontrolled: approaches A and S share the 15 m exit B (storage 2), which space
+    // frees only after its backward wave: both queues stand between discharges and creep up.
+    const net = merge('uncontrolled');
+    const { A, S } = mergeIds(net);
+    const trips = expandDemand(net, { flows: [{ from: 'o', to: 'd', rate: 0.4, begin: 0, end: 200, arrivals: 'uniform' }, { from: 's', to: 'd', rate: 0.4, begin: 0, end: 200, arrivals: 'uniform' }] }, createRandom(1));
+    const queued = new Float64Array(trips.count);
+    const served = new Float64Array(trips.count);
+    const from = new Int32Array(trips.count);
+    const passes: number[][] = [[], []]; // discharge times of A -> B and S -> B
+    const observer: SimObserver = {
+      queue: (v, _e, t) => { queued[v] = t; },
+      leave: (v, l, _e, t) => { served[v] = t; from[v] = l; passes[l === A ? 0 : 1].push(t); },
+    };
+    const result = simulate(net, trips, {}, { end: 2000, vehicle: NO_LOSS_VEHICLE_MODEL, attach: (sim) => sim.observe(observer) });
+    expect(result.network.arrived).toBe(trips.count);
+    const halt = 10 / (2 * NO_LOSS_VEHICLE_MODEL.decel) + 10 / (2 * NO_LOSS_VEHICLE_MODEL.accel);
+    // Restarts of each approach: discharges at least the halt time after the one before (no signal: no greens).
+    const restarts = passes.map((times) => times.filter((t, i) => i === 0 || t - times[i - 1] >= halt));
+    let extra = 0;
+    for (let v = 0; v < trips.count; v++) {
+      expect([A, S]).toContain(from[v]);
+      const seen = restarts[from[v] === A ? 0 : 1].filter((r) => r > queued[v] && r <= served[v]);
+      let moveUps = seen.length - 1;
+      // Still rolling up at the first one (checked while the movement's last 16 restart times hold it).
+      if (moveUps > 0 && moveUps < 16 && seen[0] - queued[v] < halt) moveUps--;
+      const halted = served[v] - queued[v] >= halt;
+      expect(result.trips.stops[v], `vehicle ${v} queued at ${queued[v].toFixed(2)} s, served at ${served[v].toFixed(2)} s`).toBe(halted ? 1 + Math.max(0, moveUps) : 0);
+      extra += halted ? Math.max(0, moveUps) : 0;
+    }
+    expect(extra).toBeGreaterThan(20); // the queues did creep
   });
 });

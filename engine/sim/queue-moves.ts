@@ -42,7 +42,7 @@
  * its loss t(d) - d / v lies inside that wait. Charging it on top would count
  * the same seconds twice (the restart after the last halt is charged once, by
  * losses.ts, after the line). SUMO 1.15 on sumo-grid10 at twice its demand:
- * 1.45 halts a trip besides one per link, against 1.00 move-ups here; the
+ * 1.45 halts a trip besides one per link, against 0.99 move-ups here; the
  * median hop between two halts on one link is 6 m (README, "Move-ups in a
  * queue").
  */

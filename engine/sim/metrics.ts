@@ -330,7 +330,7 @@ export class Metrics implements SimObserver {
     this.setQueue(l, 1, time);
   }
 
-  leave(v: number, l: number, e: number, time: number, halted: boolean): void {
+  leave(v: number, l: number, e: number, time: number, halted: boolean, moveUps: number): void {
     this.tick(time);
     const stall = time - this.stalledSince[e];
     if (stall > this.longestStall) this.longestStall = stall;
@@ -338,7 +338,7 @@ export class Metrics implements SimObserver {
     this.movementQueued[e]--;
     const wait = time - this.queuedAt[v];
     this.waiting[v] += wait;
-    if (this.stopThreshold === undefined ? halted : wait > this.stopThreshold) this.stops[v]++;
+    if (this.stopThreshold === undefined ? halted : wait > this.stopThreshold) this.stops[v] += 1 + moveUps;
     this.queuedCount--;
     this.queueEnteredSum[l] -= this.enteredAt[v];
     this.setQueue(l, -1, time);

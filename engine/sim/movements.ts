@@ -59,6 +59,7 @@ import { leaveTime } from './gap-acceptance.js';
 import type { Links } from './links.js';
 import { greenStartLoss, haltWait, restartLoss, type VehicleModel } from './losses.js';
 import type { SimObserver } from './observer.js';
+import { QueueMoves } from './queue-moves.js';
 import { QueueSums } from './queue-sums.js';
 import type { Scheduler } from './scheduler.js';
 import { SharedLanes } from './shared-lanes.js';
@@ -125,6 +126,8 @@ export class Movements {
   readonly lastPass: Float64Array;
   /** Lanes serving several movements, with their order of vehicles (shared-lanes.ts). */
   readonly lanes: SharedLanes;
+  /** Queue restarts and the extra halts of queued vehicles moved up without being served (queue-moves.ts). */
+  readonly moves: QueueMoves;
 
   private readonly net: CompiledNetwork;
   private readonly links: Links;
@@ -180,6 +183,7 @@ export class Movements {
     this.conflicts = buildConflicts(net, model.gapAcceptance, model.accel, model.decel, model.junctionStorage);
     this.lastPass = new Float64Array(k).fill(-Infinity);
     this.lanes = new SharedLanes(net, links.storage, vehicles.next, sharedLanes);
+    this.moves = new QueueMoves(k, vehicles.state.length);
   }
 
   /** Vehicle `v`, at the stop line of link `l` at `now` (s), queues for the movement to its next route link and is served if it can be. */
@@ -190,6 +194,7 @@ export class Movements {
     if (e < 0) throw new Error(`internal: route of vehicle ${v} turns from link ${l} to ${nextLink} without a movement`);
     vehicles.state[v] = QUEUED;
     this.lastStopLine[e] = now;
+    this.moves.join(v, e);
     const first = this.queueLength[e] === 0;
     const tail = this.queueTail[e];
     if (tail === NONE) this.queueHead[e] = v;
@@ -282,7 +287,8 @@ export class Movements {
       if (behind !== NONE) this.scheduleService(behind, now);
     }
     const halted = now - vehicles.stopLineTime[v] >= this.haltWait[e];
-    for (const o of this.observers) o.leave?.(v, a, e, now, halted);
+    const moveUps = this.moves.discharge(v, e, now, vehicles.stopLineTime[v], this.lastPass[e], this.haltWait[e]);
+    for (const o of this.observers) o.leave?.(v, a, e, now, halted, moveUps);
     vehicles.routePos[v]++;
     links.enter(v, b, now, halted ? this.restartLoss[e] : 0, group);
     this.lastPass[e] = now;
@@ -340,6 +346,7 @@ export class Movements {
         const first = now + this.startUpLost + 0.5 * headway[e];
         if (nextFree[e] < first) nextFree[e] = first;
         sneakers[e] = this.conflicts.storage[e];
+        this.moves.green(e, now);
       } else if (!open && shownOpen[e] !== 0) {
         // Green ended: after a permissive one, the vehicles queued now that the storage still holds leave (floor rule).
         if (shownOpen[e] === GREEN && st === YELLOW) this.yellow.onset(e, now);

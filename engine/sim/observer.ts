@@ -14,9 +14,11 @@ export interface SimObserver {
   /**
    * Vehicle left `link` through `movement` (it enters the movement's exit link at
    * the same time); `halted`: its wait at the stop line was a halt of its vehicle
-   * class (a stop, see sim/losses.ts).
+   * class (a stop, see sim/losses.ts); `moveUps`: the further halts it made in
+   * the queue, moved up by restarts that did not take it over the line
+   * (sim/queue-moves.ts).
    */
-  leave?(vehicle: number, link: number, movement: number, time: number, halted: boolean): void;
+  leave?(vehicle: number, link: number, movement: number, time: number, halted: boolean, moveUps: number): void;
   /** Vehicle reached the end of its last link, `link`: the trip is complete. */
   arrive?(vehicle: number, link: number, time: number): void;
   /** No route exists for the vehicle's trip; it never enters the network. */

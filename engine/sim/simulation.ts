@@ -188,7 +188,7 @@ export class Simulation {
 
   /** Bytes of per-vehicle state held by the kernel (route storage included). */
   get vehicleStateBytes(): number {
-    return this.vehicles.byteLength + this.links.vehicleBytes + this.rerouting.chosen.byteLength + this.departures.byteLength + this.movements.lanes.lane.byteLength;
+    return this.vehicles.byteLength + this.links.vehicleBytes + this.rerouting.chosen.byteLength + this.departures.byteLength + this.movements.lanes.lane.byteLength + this.movements.moves.vehicleBytes;
   }
 
   /** Run every command up to and including time `t` (s; clamped to the end time). Throws `UsageError` for a time before the clock. */

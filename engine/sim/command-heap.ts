@@ -45,21 +45,26 @@ export class CommandHeap {
     cmds[i] = cmd;
   }
 
-  /** Remove the earliest triple (read it first at index 0); the heap must not be empty. */
+  /**
+   * Remove the earliest triple (read it first at index 0); the heap must not be
+   * empty. Bottom-up (Floyd's variant): the hole left at the root moves down to a
+   * leaf along the smaller children, then the last triple rises from there. The
+   * last triple nearly always belongs near the bottom, so this skips the compare
+   * with it at every level that a plain sift-down makes (about a fifth of the
+   * compares; a pop was a fifth of the kernel's instructions on the 10x10
+   * benchmark grid). Same heap order, so the same pops.
+   */
   removeTop(): void {
     const times = this.times;
     const seqs = this.seqs;
     const cmds = this.cmds;
     const last = --this.length;
     if (last === 0) return;
-    const t = times[last];
-    const s = seqs[last];
-    const d = cmds[last];
     let i = 0;
     for (;;) {
       const first = 4 * i + 1;
       if (first >= last) break;
-      // The smallest of up to four children.
+      // The smallest of up to four children moves up into the hole.
       let c = first;
       let ct = times[first];
       const end = first + 4 < last ? first + 4 : last;
@@ -70,11 +75,23 @@ export class CommandHeap {
           ct = kt;
         }
       }
-      if (ct > t || (ct === t && seqs[c] > s)) break;
       times[i] = ct;
       seqs[i] = seqs[c];
       cmds[i] = cmds[c];
       i = c;
+    }
+    // The last triple rises from the hole to its place.
+    const t = times[last];
+    const s = seqs[last];
+    const d = cmds[last];
+    while (i > 0) {
+      const p = (i - 1) >> 2;
+      const pt = times[p];
+      if (pt < t || (pt === t && seqs[p] < s)) break;
+      times[i] = pt;
+      seqs[i] = seqs[p];
+      cmds[i] = cmds[p];
+      i = p;
     }
     times[i] = t;
     seqs[i] = s;

@@ -64,15 +64,23 @@ export class CommandHeap {
     for (;;) {
       const first = 4 * i + 1;
       if (first >= last) break;
-      // The smallest of up to four children moves up into the hole.
+      // The smallest of up to four children moves up into the hole (unrolled for a full set of four).
       let c = first;
       let ct = times[first];
-      const end = first + 4 < last ? first + 4 : last;
-      for (let k = first + 1; k < end; k++) {
-        const kt = times[k];
-        if (kt < ct || (kt === ct && seqs[k] < seqs[c])) {
-          c = k;
-          ct = kt;
+      if (first + 4 <= last) {
+        let kt = times[first + 1];
+        if (kt < ct || (kt === ct && seqs[first + 1] < seqs[c])) { c = first + 1; ct = kt; }
+        kt = times[first + 2];
+        if (kt < ct || (kt === ct && seqs[first + 2] < seqs[c])) { c = first + 2; ct = kt; }
+        kt = times[first + 3];
+        if (kt < ct || (kt === ct && seqs[first + 3] < seqs[c])) { c = first + 3; ct = kt; }
+      } else {
+        for (let k = first + 1; k < last; k++) {
+          const kt = times[k];
+          if (kt < ct || (kt === ct && seqs[k] < seqs[c])) {
+            c = k;
+            ct = kt;
+          }
         }
       }
       times[i] = ct;

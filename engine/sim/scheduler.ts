@@ -38,12 +38,20 @@ const RING_MASK = RING_SIZE - 1;
 const MAX_BUCKET = 2 ** 30;
 /**
  * The queue starts as a plain heap (the near heap, every command in it) and
- * becomes a calendar once this many commands wait: below it a heap is shallow,
- * and a short run in a fresh process does not pay to compile the calendar (on
- * CityFlow's hangzhou_4x4, ~300 commands waiting, the calendar cost ~50 ms of
- * JIT work in a 250 ms simulate(), and gained nothing measurable once warm).
+ * becomes a calendar once this many commands wait. Once warm the calendar is
+ * the faster of the two even at a few hundred commands (replayed commands of
+ * the 10x10 benchmark grid, ~425 waiting: ~1.6x less time in the queue; the
+ * whole warm run ~1.1x, interleaved), although it executes ~12% more
+ * instructions there (callgrind): what the heap loses is not instructions, most
+ * likely its unpredictable compares. But switching costs JIT work
+ * (the calendar's paths are compiled, and code that inlined the heap-only path
+ * is recompiled): a short run in a fresh process pays more than it gains
+ * (CityFlow's hangzhou_4x4, at most ~390 waiting: simulate() in a fresh
+ * process took 13-19% more CPU with the calendar from 0 or 256 commands). 512
+ * keeps such runs on the heap and lets queues of a 10x10 grid and larger
+ * switch early in the run; a heuristic, measured on these two cases only.
  */
-const CALENDAR_FROM = 2048;
+const CALENDAR_FROM = 512;
 /** Initial bucket width, s. */
 const INITIAL_WIDTH = 1 / 64;
 /** Narrowest and widest bucket, s. */

@@ -27,22 +27,7 @@ export class CommandHeap {
   /** Add (time, s, cmd). */
   push(time: number, s: number, cmd: number): void {
     if (this.length === this.times.length) this.grow();
-    const times = this.times;
-    const seqs = this.seqs;
-    const cmds = this.cmds;
-    let i = this.length++;
-    while (i > 0) {
-      const p = (i - 1) >> 2;
-      const pt = times[p];
-      if (pt < time || (pt === time && seqs[p] < s)) break;
-      times[i] = pt;
-      seqs[i] = seqs[p];
-      cmds[i] = cmds[p];
-      i = p;
-    }
-    times[i] = time;
-    seqs[i] = s;
-    cmds[i] = cmd;
+    this.rise(this.length++, time, s, cmd);
   }
 
   /**
@@ -89,21 +74,26 @@ export class CommandHeap {
       i = c;
     }
     // The last triple rises from the hole to its place.
-    const t = times[last];
-    const s = seqs[last];
-    const d = cmds[last];
+    this.rise(i, times[last], seqs[last], cmds[last]);
+  }
+
+  /** Put (time, s, cmd) into the hole at index `i`, or above it: parents later than it move down. */
+  private rise(i: number, time: number, s: number, cmd: number): void {
+    const times = this.times;
+    const seqs = this.seqs;
+    const cmds = this.cmds;
     while (i > 0) {
       const p = (i - 1) >> 2;
       const pt = times[p];
-      if (pt < t || (pt === t && seqs[p] < s)) break;
+      if (pt < time || (pt === time && seqs[p] < s)) break;
       times[i] = pt;
       seqs[i] = seqs[p];
       cmds[i] = cmds[p];
       i = p;
     }
-    times[i] = t;
+    times[i] = time;
     seqs[i] = s;
-    cmds[i] = d;
+    cmds[i] = cmd;
   }
 
   /** Bytes held by the heap's arrays. */

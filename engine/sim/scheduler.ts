@@ -39,19 +39,18 @@ const MAX_BUCKET = 2 ** 30;
 /**
  * The queue starts as a plain heap (the near heap, every command in it) and
  * becomes a calendar once this many commands wait. Once warm the calendar is
- * the faster of the two even at a few hundred commands (replayed commands of
- * the 10x10 benchmark grid, ~425 waiting: ~1.6x less time in the queue; the
- * whole warm run ~1.1x, interleaved), although it executes ~12% more
- * instructions there (callgrind): what the heap loses is not instructions, most
- * likely its unpredictable compares. But switching costs JIT work
- * (the calendar's paths are compiled, and code that inlined the heap-only path
- * is recompiled): a short run in a fresh process pays more than it gains
- * (CityFlow's hangzhou_4x4, at most ~390 waiting: simulate() in a fresh
- * process took 13-19% more CPU with the calendar from 0 or 256 commands). 512
- * keeps such runs on the heap and lets queues of a 10x10 grid and larger
- * switch early in the run; a heuristic, measured on these two cases only.
+ * the faster of the two even at a few hundred commands (the 10x10 benchmark
+ * grid, ~425 waiting: ~1.1x on the whole warm run, interleaved), although it
+ * executes ~12% more instructions there (callgrind): what the heap loses is
+ * not instructions, most likely its unpredictable compares. But JIT work is
+ * the larger cost of a short run: switching in mid-run deoptimises and
+ * recompiles the code that inlined the heap-only path (from 512 commands the
+ * first 10x10 simulate() in a fresh process took ~20% more CPU, +316 M
+ * instructions), and a calendar from the start cost ~6% more instructions in a
+ * fresh hangzhou_4x4 run (CityFlow's, at most ~390 waiting). So the switch
+ * waits for queues deep enough that the run is long (the 30x30 grid, ~6,600).
  */
-const CALENDAR_FROM = 512;
+const CALENDAR_FROM = 2048;
 /** Initial bucket width, s. */
 const INITIAL_WIDTH = 1 / 64;
 /** Narrowest and widest bucket, s. */

@@ -201,7 +201,7 @@ export class Movements {
     if (shared) this.lanes.join(v, e, l, now);
     // Reaching the line moving on yellow, nobody queued ahead on its movement (nor in its lane), too close to have stopped at its onset: a yellow runner.
     if (first && this.signal[e] === YELLOW && this.signalised[l] === 1 && (!shared || this.lanes.heads(v, e, l))) this.yellow.arrive(e, v, vehicles.speedFactor[v], now);
-    for (let i = 0, observers = this.observers; i < observers.length; i++) observers[i].queue?.(v, e, now);
+    for (const o of this.observers) o.queue?.(v, e, now);
     this.serve(e, now);
   }
 
@@ -282,7 +282,7 @@ export class Movements {
       if (behind !== NONE) this.scheduleService(behind, now);
     }
     const halted = now - vehicles.stopLineTime[v] >= this.haltWait[e];
-    for (let i = 0, observers = this.observers; i < observers.length; i++) observers[i].leave?.(v, a, e, now, halted);
+    for (const o of this.observers) o.leave?.(v, a, e, now, halted);
     vehicles.routePos[v]++;
     links.enter(v, b, now, halted ? this.restartLoss[e] : 0, group);
     this.lastPass[e] = now;

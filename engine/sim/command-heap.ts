@@ -27,10 +27,61 @@ export class CommandHeap {
   /** Add (time, s, cmd). */
   push(time: number, s: number, cmd: number): void {
     if (this.length === this.times.length) this.grow();
+    this.rise(this.length++, time, s, cmd);
+  }
+
+  /**
+   * Remove the earliest triple (read it first at index 0); the heap must not be
+   * empty. Bottom-up (Floyd's variant): the hole left at the root moves down to a
+   * leaf along the smaller children, then the last triple rises from there. The
+   * last triple nearly always belongs near the bottom, so this skips the compare
+   * with it at every level that a plain sift-down makes (about a fifth of the
+   * compares; a pop was a fifth of the kernel's instructions on the 10x10
+   * benchmark grid). Same heap order, so the same pops.
+   */
+  removeTop(): void {
     const times = this.times;
     const seqs = this.seqs;
     const cmds = this.cmds;
-    let i = this.length++;
+    const last = --this.length;
+    if (last === 0) return;
+    let i = 0;
+    for (;;) {
+      const first = 4 * i + 1;
+      if (first >= last) break;
+      // The smallest of up to four children moves up into the hole (unrolled for a full set of four).
+      let c = first;
+      let ct = times[first];
+      if (first + 4 <= last) {
+        let kt = times[first + 1];
+        if (kt < ct || (kt === ct && seqs[first + 1] < seqs[c])) { c = first + 1; ct = kt; }
+        kt = times[first + 2];
+        if (kt < ct || (kt === ct && seqs[first + 2] < seqs[c])) { c = first + 2; ct = kt; }
+        kt = times[first + 3];
+        if (kt < ct || (kt === ct && seqs[first + 3] < seqs[c])) { c = first + 3; ct = kt; }
+      } else {
+        for (let k = first + 1; k < last; k++) {
+          const kt = times[k];
+          if (kt < ct || (kt === ct && seqs[k] < seqs[c])) {
+            c = k;
+            ct = kt;
+          }
+        }
+      }
+      times[i] = ct;
+      seqs[i] = seqs[c];
+      cmds[i] = cmds[c];
+      i = c;
+    }
+    // The last triple rises from the hole to its place.
+    this.rise(i, times[last], seqs[last], cmds[last]);
+  }
+
+  /** Put (time, s, cmd) into the hole at index `i`, or above it: parents later than it move down. */
+  private rise(i: number, time: number, s: number, cmd: number): void {
+    const times = this.times;
+    const seqs = this.seqs;
+    const cmds = this.cmds;
     while (i > 0) {
       const p = (i - 1) >> 2;
       const pt = times[p];
@@ -43,42 +94,6 @@ export class CommandHeap {
     times[i] = time;
     seqs[i] = s;
     cmds[i] = cmd;
-  }
-
-  /** Remove the earliest triple (read it first at index 0); the heap must not be empty. */
-  removeTop(): void {
-    const times = this.times;
-    const seqs = this.seqs;
-    const cmds = this.cmds;
-    const last = --this.length;
-    if (last === 0) return;
-    const t = times[last];
-    const s = seqs[last];
-    const d = cmds[last];
-    let i = 0;
-    for (;;) {
-      const first = 4 * i + 1;
-      if (first >= last) break;
-      // The smallest of up to four children.
-      let c = first;
-      let ct = times[first];
-      const end = first + 4 < last ? first + 4 : last;
-      for (let k = first + 1; k < end; k++) {
-        const kt = times[k];
-        if (kt < ct || (kt === ct && seqs[k] < seqs[c])) {
-          c = k;
-          ct = kt;
-        }
-      }
-      if (ct > t || (ct === t && seqs[c] > s)) break;
-      times[i] = ct;
-      seqs[i] = seqs[c];
-      cmds[i] = cmds[c];
-      i = c;
-    }
-    times[i] = t;
-    seqs[i] = s;
-    cmds[i] = d;
   }
 
   /** Bytes held by the heap's arrays. */

@@ -78,7 +78,7 @@ export class Controllers {
       if (!(nextChange > now)) throw new Error(`internal: controller of junction ${c.junction} returned next change ${nextChange} at ${now}`);
       this.scheduler.schedule(nextChange, CMD_SIGNAL, i);
     }
-    for (const o of this.observers) o.signal?.(c.junction, now);
+    for (let i = 0, observers = this.observers; i < observers.length; i++) observers[i].signal?.(c.junction, now);
     this.movements.show(c.junction, now);
   }
 

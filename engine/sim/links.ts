@@ -262,7 +262,7 @@ export class Links {
     vehicles.link[v] = l;
     vehicles.enterTime[v] = now;
     vehicles.lastMove = now;
-    for (const o of this.observers) o.enter?.(v, l, now);
+    for (let i = 0, observers = this.observers; i < observers.length; i++) observers[i].enter?.(v, l, now);
     const tail = this.transitTail[l];
     const turn = this.moveDriveTime === null ? -1 : this.nextMovement(v, l, vehicles.routePos[v]);
     const drive = turn >= 0 ? this.moveDriveTime![turn] : this.driveTime[l];
@@ -459,7 +459,7 @@ export class Links {
       vehicles.waiting--;
       vehicles.inNetwork++;
       this.lastInsert[l] = now;
-      for (const o of this.observers) o.depart?.(v, l, now);
+      for (let i = 0, observers = this.observers; i < observers.length; i++) observers[i].depart?.(v, l, now);
       const loss = this.departSpeed === undefined ? this.departureLoss[l] : departureLossAt(this.model, this.speedOf[l], this.departSpeed[v]);
       this.enter(v, l, now, loss, g);
     }

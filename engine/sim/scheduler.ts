@@ -38,10 +38,17 @@ const RING_MASK = RING_SIZE - 1;
 const MAX_BUCKET = 2 ** 30;
 /**
  * The queue starts as a plain heap (the near heap, every command in it) and
- * becomes a calendar once this many commands wait: below it a heap is shallow,
- * and a short run in a fresh process does not pay to compile the calendar (on
- * CityFlow's hangzhou_4x4, ~300 commands waiting, the calendar cost ~50 ms of
- * JIT work in a 250 ms simulate(), and gained nothing measurable once warm).
+ * becomes a calendar once this many commands wait. Once warm the calendar is
+ * the faster of the two even at a few hundred commands (the 10x10 benchmark
+ * grid, ~425 waiting: ~1.1x on the whole warm run, interleaved), although it
+ * executes ~12% more instructions there (callgrind): what the heap loses is
+ * not instructions, most likely its unpredictable compares. But JIT work is
+ * the larger cost of a short run: switching in mid-run deoptimises and
+ * recompiles the code that inlined the heap-only path (from 512 commands the
+ * first 10x10 simulate() in a fresh process took ~20% more CPU, +316 M
+ * instructions), and a calendar from the start cost ~6% more instructions in a
+ * fresh hangzhou_4x4 run (CityFlow's, at most ~390 waiting). So the switch
+ * waits for queues deep enough that the run is long (the 30x30 grid, ~6,600).
  */
 const CALENDAR_FROM = 2048;
 /** Initial bucket width, s. */

@@ -249,7 +249,7 @@ export class Simulation {
     if (!this.rerouting.routeAtDeparture(v)) {
       vehicles.state[v] = VEHICLE_UNROUTABLE;
       vehicles.unroutable++;
-      for (const o of this.observers) o.unroutable?.(v, now);
+      for (let i = 0, observers = this.observers; i < observers.length; i++) observers[i].unroutable?.(v, now);
       if (vehicles.finished + vehicles.unroutable === vehicles.scheduled) this.finish(now);
       return;
     }
@@ -275,7 +275,7 @@ export class Simulation {
     vehicles.finished++;
     vehicles.lastMove = now;
     this.links.leave(v, l, now, this.links.groupOffsets[l + 1] - 1); // from the exit group
-    for (const o of this.observers) o.arrive?.(v, l, now);
+    for (let i = 0, observers = this.observers; i < observers.length; i++) observers[i].arrive?.(v, l, now);
     if (vehicles.finished + vehicles.unroutable === vehicles.scheduled) this.finish(now);
   }
 
@@ -287,7 +287,7 @@ export class Simulation {
   private finish(now: number): void {
     this.ended = true;
     if (this.scheduler.now < now) this.scheduler.settle(now);
-    for (const o of this.observers) o.end?.(now);
+    for (let i = 0, observers = this.observers; i < observers.length; i++) observers[i].end?.(now);
   }
 }
 

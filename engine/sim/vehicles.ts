@@ -85,7 +85,9 @@ export class Vehicles {
       grown.set(this.routePool.subarray(0, this.routePoolLength));
       this.routePool = grown;
     }
-    this.routePool.set(links.subarray(start, end), this.routePoolLength);
+    // A plain copy: a subarray view per departure was an allocation per vehicle (2.4% of a 10x10 benchmark run).
+    const pool = this.routePool;
+    for (let i = start, at = this.routePoolLength; i < end; i++, at++) pool[at] = links[i];
     this.routeStart[v] = this.routePoolLength;
     this.routeEnd[v] = this.routePoolLength + length;
     this.routePos[v] = this.routePoolLength;

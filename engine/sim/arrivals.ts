@@ -41,7 +41,7 @@ const NONE: number = NO_VEHICLE;
 /** Pending arrivals at the stop line, per lane group (struct of arrays). */
 export class Arrivals {
   /** Vehicles discharged from each lane group so far. */
-  readonly discharged: Float64Array;
+  readonly discharged: Int32Array;
   /** First vehicle waiting to arrive in each lane group (FIFO through `Vehicles.next`), or -1. */
   readonly head: Int32Array;
   /** Last vehicle waiting to arrive in each lane group, or -1. */
@@ -49,7 +49,7 @@ export class Arrivals {
   /** Latest arrival time given in each lane group, s. */
   readonly lastArrival: Float64Array;
   /** Per vehicle: the group's discharge count at which the vehicles ahead of it have left. */
-  readonly target: Float64Array;
+  readonly target: Int32Array;
   /** Per link: the shortest wait at the line that is a halt, v / (2b), s (losses.ts). */
   private readonly halt: Float64Array;
   /** Per link: lane saturation headway 1 / s, s. */
@@ -69,11 +69,11 @@ export class Arrivals {
     this.vehicles = vehicles;
     this.scheduler = scheduler;
     this.queueLength = queueLength;
-    this.discharged = new Float64Array(groups);
+    this.discharged = new Int32Array(groups);
     this.head = new Int32Array(groups).fill(NONE);
     this.tail = new Int32Array(groups).fill(NONE);
     this.lastArrival = new Float64Array(groups).fill(-Infinity);
-    this.target = new Float64Array(vehicles.state.length);
+    this.target = new Int32Array(vehicles.state.length);
     this.halt = new Float64Array(net.linkCount);
     this.laneHeadway = new Float64Array(net.linkCount);
     for (let l = 0; l < net.linkCount; l++) {

@@ -236,6 +236,7 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
       startS: start,
       endS: end,
       ...(result.sharedLanes === undefined || options.reference !== undefined ? {} : { sharedLanes: result.sharedLanes }),
+      ...(result.arriveAtStopLine === undefined || options.reference !== undefined ? {} : { arriveAtStopLine: result.arriveAtStopLine }),
       ...(result.vehicle === undefined || options.reference !== undefined ? {} : {
         vehicle: { accelMS2: result.vehicle.accel, decelMS2: result.vehicle.decel, sigma: result.vehicle.sigma, startLoss: result.vehicle.startLoss, startUpLostS: result.vehicle.startUpLost, ...(result.vehicle.speedDev === undefined ? {} : { speedDev: result.vehicle.speedDev }), ...gapAcceptanceDoc(result.vehicle.gapAcceptance), ...(result.vehicle.junctionStorage === undefined ? {} : { junctionStorageVeh: result.vehicle.junctionStorage }),
           yellowDecelMS2: result.vehicle.yellowDecel ?? result.vehicle.decel, stepLengthS: result.vehicle.stepLength ?? 0 },

@@ -52,6 +52,13 @@ export interface ImportResult {
    * connections are its own (SUMO); absent elsewhere (off).
    */
   sharedLanes?: boolean;
+  /**
+   * Trips end at the downstream end of their last link, behind the queue there
+   * (simulation option `arriveAtStopLine`), unless the scenario says otherwise:
+   * true for SUMO (its default arrivalPos "max", the end of the last lane);
+   * absent elsewhere (off: CityFlow's vehicles leave at the end of their last road).
+   */
+  arriveAtStopLine?: boolean;
   /** Simulated period from the source's configuration (s), when it has one. */
   simulation?: { start?: number; end?: number };
   /** Counts for the import summary, in display order. */

@@ -449,6 +449,8 @@ export function buildScenario(loaded: LoadedScenario, limits: BuildOptions = {})
   if (sim.stopThreshold !== undefined) options.stopThreshold = sim.stopThreshold;
   const sharedLanes = sim.sharedLanes ?? loaded.imported?.sharedLanes;
   if (sharedLanes !== undefined) options.sharedLanes = sharedLanes;
+  const arriveAtStopLine = sim.arriveAtStopLine ?? loaded.imported?.arriveAtStopLine;
+  if (arriveAtStopLine !== undefined) options.arriveAtStopLine = arriveAtStopLine;
   // The vehicle class: the scenario's fields over the imported source's class over SUMO's default.
   const vehicle = loaded.imported?.vehicle;
   if (vehicle !== undefined || sim.vehicle !== undefined) options.vehicle = { ...DEFAULT_SIM_OPTIONS.vehicle, ...vehicle, ...sim.vehicle };

@@ -73,6 +73,8 @@ export interface ScenarioSimulation {
   stopThreshold?: number;
   /** Head-of-line blocking in shared lanes, when the file says (default: the import's, else off). */
   sharedLanes?: boolean;
+  /** Trips end behind the queue at their last link's end (sim/arrivals.ts), when the file says (default: the import's, else off). */
+  arriveAtStopLine?: boolean;
   /** Vehicle class fields given (m/s², 0..1), over the imported or default class. */
   vehicle?: Partial<VehicleModel>;
   /** Metrics time-series interval, s. */
@@ -270,6 +272,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     rerouteShare: sim.rerouteShare,
     stopThreshold: sim.stopThresholdS,
     sharedLanes: sim.sharedLanes,
+    arriveAtStopLine: sim.arriveAtStopLine,
     vehicle: sim.vehicle === undefined ? undefined : defined({ accel: sim.vehicle.accelMS2, decel: sim.vehicle.decelMS2, sigma: sim.vehicle.sigma, startLoss: sim.vehicle.startLoss, startUpLost: sim.vehicle.startUpLostS, speedDev: sim.vehicle.speedDev, gapAcceptance: gapAcceptanceOf(sim.vehicle.gapAcceptance), junctionStorage: sim.vehicle.junctionStorageVeh, yellowDecel: sim.vehicle.yellowDecelMS2, stepLength: sim.vehicle.stepLengthS }),
     interval: sim.intervalS,
     routeChoice: sim.routeChoice,

@@ -508,6 +508,10 @@ const SimulationSchema = withPairs(
       'Head-of-line blocking in lanes that serve several movements (a through-and-left lane): the vehicles in such a lane leave in their order, so a left-turner waiting for a gap holds the through vehicles behind it. ' +
         'Default: true for SUMO imports (their lanes and connections are the source\'s), false otherwise (each movement keeps its own stop-line queue).',
     ),
+    arriveAtStopLine: z.boolean().optional().describe(
+      'Trips end at the downstream end of their last link, behind the vehicles queued there in the lane they pick (SUMO\'s default arrival position "max"): they wait for the queue ahead to leave, not for green. ' +
+        'Default: true for SUMO imports, false otherwise (a trip ends when it reaches its last link\'s end at free flow, as CityFlow\'s vehicles leave at the end of their last road).',
+    ),
     stopThresholdS: ranged(LIMITS.stopThresholdS, 'A wait at a stop line longer than this counts as a stop, seconds. Default: a stop is a halt of the vehicle class (a wait of at least v_in / (2 decel) + v_out / (2 accel)).').optional(),
     vehicle: z.strictObject({
       accelMS2: ranged(LIMITS.accelerationMS2, `Acceleration, m/s². Default ${DEFAULT_SIM_OPTIONS.vehicle.accel} (SUMO's).`).optional(),

@@ -45,7 +45,7 @@ const keys31 = new Set<string>(["gapS","detectorGapS","detectorDistanceM"]);
 const keys32 = new Set<string>(["intervalS","minGreenS","interGreen","pressure","ties","eligiblePhases"]);
 const keys33 = new Set<string>(["walkSpeedMS","walkTimeS","junctions","clearances"]);
 const keys34 = new Set<string>(["crossingWidthM","walkSpeedMS","walkTimeS","pedestrians","approachSpeedKmh","gradePercent","clearWidthM"]);
-const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","routeChoice","equilibrium","sharedLanes","stopThresholdS","vehicle","intervalS"]);
+const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","routeChoice","equilibrium","sharedLanes","arriveAtStopLine","stopThresholdS","vehicle","intervalS"]);
 const keys36 = new Set<string>(["method","gawronBeta","gawronA","maxAlternatives","costsBy","maxIterations","relativeGap","intervalS","slotS","gapCosts","costSmoothing"]);
 const keys37 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss","speedDev","startUpLostS","yellowDecelMS2","stepLengthS","junctionStorageVeh","gapAcceptance"]);
 const keys38 = new Set<string>(["model"]);
@@ -760,6 +760,7 @@ function check56(x: unknown): boolean {
   v = o["routeChoice"]; if (v !== undefined && !((v === "departure" || v === "equilibrium"))) return false;
   v = o["equilibrium"]; if (v !== undefined && !(check57(v))) return false;
   v = o["sharedLanes"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
+  v = o["arriveAtStopLine"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   v = o["stopThresholdS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
   v = o["vehicle"]; if (v !== undefined && !(check58(v))) return false;
   v = o["intervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;

@@ -2,7 +2,7 @@
 export { Simulation } from './simulation.js';
 export { DEFAULT_SIM_OPTIONS } from './options.js';
 export type { SimOptions } from './options.js';
-export { VEHICLE_PENDING, VEHICLE_WAITING, VEHICLE_MOVING, VEHICLE_QUEUED, VEHICLE_ARRIVED, VEHICLE_UNROUTABLE } from './vehicles.js';
+export { VEHICLE_PENDING, VEHICLE_WAITING, VEHICLE_MOVING, VEHICLE_QUEUED, VEHICLE_ARRIVED, VEHICLE_UNROUTABLE, VEHICLE_AT_END } from './vehicles.js';
 export type { GridlockReport } from './gridlock.js';
 /** The signal set-up a `Simulation` takes; defined with the controllers in signals/control.ts. */
 export type { SignalSetup, SignalControl } from '../signals/control.js';

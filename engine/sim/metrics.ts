@@ -348,8 +348,13 @@ export class Metrics implements SimObserver {
     this.controlSum[j] += time - this.enteredAt[v] - free;
   }
 
-  arrive(v: number, l: number, time: number): void {
+  arrive(v: number, l: number, time: number, wait = 0, halted = false): void {
     this.tick(time);
+    if (wait > 0) {
+      // Waited at the end of its last link behind the queue there (sim/arrivals.ts).
+      this.waiting[v] += wait;
+      if (this.stopThreshold === undefined ? halted : wait > this.stopThreshold) this.stops[v] += 1;
+    }
     this.completeLink(v, l, time);
     this.arrived[v] = time;
     this.arrivedCount++;

@@ -56,6 +56,7 @@ import { SIGNAL_GREEN, SIGNAL_PERMISSIVE, SIGNAL_YELLOW } from '../signals/contr
 import { CMD_SERVICE, NONE as NO_VEHICLE } from './commands.js';
 import { buildConflicts, type ConflictTable } from './conflicts.js';
 import { leaveTime } from './gap-acceptance.js';
+import type { Arrivals } from './arrivals.js';
 import type { Links } from './links.js';
 import { greenStartLoss, haltWait, restartLoss, type VehicleModel } from './losses.js';
 import type { SimObserver } from './observer.js';
@@ -128,6 +129,8 @@ export class Movements {
   readonly lanes: SharedLanes;
   /** Queue restarts and the extra halts of queued vehicles moved up without being served (queue-moves.ts). */
   readonly moves: QueueMoves;
+  /** Trips waiting at the end of their last link for the queue ahead (arrivals.ts; option `arriveAtStopLine`), or null. */
+  arrivals: Arrivals | null = null;
 
   private readonly net: CompiledNetwork;
   private readonly links: Links;
@@ -282,6 +285,7 @@ export class Movements {
     queueLength[e]--;
     this.queueSums.change(e, -1);
     links.leave(v, a, now, links.movementGroup[e], e); // its space on `a` is freed upstream later, by the release
+    if (this.arrivals !== null) this.arrivals.discharge(links.movementGroup[e], a, now);
     if (shared) {
       const behind = lanes.leave(v, e, a, now);
       if (behind !== NONE) this.scheduleService(behind, now);

@@ -19,8 +19,13 @@ export interface SimObserver {
    * (sim/queue-moves.ts).
    */
   leave?(vehicle: number, link: number, movement: number, time: number, halted: boolean, moveUps: number): void;
-  /** Vehicle reached the end of its last link, `link`: the trip is complete. */
-  arrive?(vehicle: number, link: number, time: number): void;
+  /**
+   * Vehicle reached the end of its last link, `link`: the trip is complete.
+   * `wait`: how long it waited at the link's end for the vehicles queued ahead of
+   * it, s (option `arriveAtStopLine`, sim/arrivals.ts; 0 otherwise); `halted`:
+   * that wait was a halt of its vehicle class (a stop).
+   */
+  arrive?(vehicle: number, link: number, time: number, wait: number, halted: boolean): void;
   /** No route exists for the vehicle's trip; it never enters the network. */
   unroutable?(vehicle: number, time: number): void;
   /** The signal of `junction` changed state. */

@@ -33,6 +33,13 @@ export interface SimOptions {
    * keeps its own stop-line queue, movements sharing a lane do not block each other.
    */
   sharedLanes: boolean;
+  /**
+   * Trips end at the downstream end of their last link, behind the vehicles queued
+   * there in the lane group they pick (arrivals.ts), as SUMO's default arrival
+   * position "max" does. Default false: a trip ends when it reaches its last
+   * link's end at free flow, free of the queue there (CityFlow's exit roads).
+   */
+  arriveAtStopLine: boolean;
 }
 
 /** Defaults of {@link SimOptions}. */
@@ -46,13 +53,14 @@ export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = {
   rerouteShare: 0,
   vehicle: DEFAULT_VEHICLE_MODEL,
   sharedLanes: false,
+  arriveAtStopLine: false,
 };
 
 /**
  * `options` over {@link DEFAULT_SIM_OPTIONS} (an option given as undefined takes its default), checked: finite start and end with
  * end after start, an integer seed, a positive finite gridlock timeout, a finite
  * stop threshold (or none), a vehicle model (losses.ts), a positive routing interval (finite or Infinity), a reroute
- * share within [0, 1], a boolean `sharedLanes`. Throws `UsageError` naming the option (`options.end ...`).
+ * share within [0, 1], booleans `sharedLanes` and `arriveAtStopLine`. Throws `UsageError` naming the option (`options.end ...`).
  */
 export function resolveSimOptions(options: Partial<SimOptions>): SimOptions {
   // An option given as undefined takes its default.
@@ -73,5 +81,6 @@ export function resolveSimOptions(options: Partial<SimOptions>): SimOptions {
   if (merged.routingInterval !== Infinity) finite('routingInterval', merged.routingInterval, true);
   if (!(merged.rerouteShare >= 0 && merged.rerouteShare <= 1)) throw new UsageError(`options.rerouteShare must be within [0, 1], got ${String(merged.rerouteShare)}`);
   if (typeof merged.sharedLanes !== 'boolean') throw new UsageError(`options.sharedLanes must be true or false, got ${String(merged.sharedLanes)}`);
+  if (typeof merged.arriveAtStopLine !== 'boolean') throw new UsageError(`options.arriveAtStopLine must be true or false, got ${String(merged.arriveAtStopLine)}`);
   return merged;
 }

@@ -38,6 +38,7 @@ import type { SignalSetup } from '../signals/control.js';
 import {
   CMD_CHECK, CMD_DEPART, CMD_INSERT, CMD_RELEASE, CMD_ROUTING, CMD_SERVICE, CMD_SIGNAL, CMD_STOPLINE, NONE as NO_VEHICLE,
 } from './commands.js';
+import { Arrivals } from './arrivals.js';
 import { Controllers } from './controllers.js';
 import { GridlockWatch, type GridlockReport } from './gridlock.js';
 import { Links } from './links.js';
@@ -47,7 +48,7 @@ import type { SimObserver } from './observer.js';
 import { resolveSimOptions, type SimOptions } from './options.js';
 import { Rerouting } from './rerouting.js';
 import { MAX_COMMAND_ID, Scheduler } from './scheduler.js';
-import { VEHICLE_ARRIVED, VEHICLE_UNROUTABLE, VEHICLE_WAITING, Vehicles } from './vehicles.js';
+import { VEHICLE_ARRIVED, VEHICLE_AT_END, VEHICLE_UNROUTABLE, VEHICLE_WAITING, Vehicles } from './vehicles.js';
 
 // Local copies: imported bindings are read through getters by some loaders, and these sit in hot paths.
 const DEPART: number = CMD_DEPART;
@@ -107,6 +108,7 @@ export class Simulation {
     this.links = new Links(net, this.vehicles, scheduler, this.observers, this.options.vehicle, trips.departSpeed);
     this.movements = new Movements(net, this.links, this.vehicles, scheduler, this.observers, this.options.vehicle, this.options.sharedLanes);
     this.signal = this.movements.signal;
+    if (this.options.arriveAtStopLine) this.movements.arrivals = new Arrivals(net, this.links, this.vehicles, scheduler, this.movements.queueLength, this.options.vehicle);
     this.rerouting = new Rerouting(net, trips, this.options, this.links, this.vehicles, scheduler);
     this.controllers = new Controllers(net, trips, signals, this.links, this.movements, this.vehicles, scheduler, this.observers);
     this.gridlockWatch = new GridlockWatch(net, this.movements, this.vehicles, scheduler, this.options.gridlockTimeout);
@@ -188,7 +190,7 @@ export class Simulation {
 
   /** Bytes of per-vehicle state held by the kernel (route storage included). */
   get vehicleStateBytes(): number {
-    return this.vehicles.byteLength + this.links.vehicleBytes + this.rerouting.chosen.byteLength + this.departures.byteLength + this.movements.lanes.lane.byteLength + this.movements.moves.vehicleBytes;
+    return this.vehicles.byteLength + this.links.vehicleBytes + this.rerouting.chosen.byteLength + this.departures.byteLength + this.movements.lanes.lane.byteLength + this.movements.moves.vehicleBytes + (this.movements.arrivals?.vehicleBytes ?? 0);
   }
 
   /** Run every command up to and including time `t` (s; clamped to the end time). Throws `UsageError` for a time before the clock. */
@@ -264,10 +266,22 @@ export class Simulation {
   /** Vehicle `v` reaches the stop line of its link at `now` (s): it arrives at the end of its route, or queues for its next turn. */
   private reachStopLine(v: number, now: number): void {
     const vehicles = this.vehicles;
-    const l = this.links.reachStopLine(v);
-    if (vehicles.routePos[v] + 1 < vehicles.routeEnd[v]) {
-      this.movements.join(v, l, now);
-      return;
+    const arrivals = this.movements.arrivals;
+    let wait = 0;
+    let halted = false;
+    let l: number;
+    if (arrivals !== null && vehicles.state[v] === VEHICLE_AT_END) {
+      // Waited at the end of its last link for the queue ahead (arrivals.ts): it arrives now.
+      l = vehicles.link[v];
+      wait = now - vehicles.stopLineTime[v];
+      halted = arrivals.halted(l, vehicles.stopLineTime[v], now);
+    } else {
+      l = this.links.reachStopLine(v);
+      if (vehicles.routePos[v] + 1 < vehicles.routeEnd[v]) {
+        this.movements.join(v, l, now);
+        return;
+      }
+      if (arrivals !== null && !arrivals.reach(v, l, now)) return; // waits behind the queue at the line
     }
     // End of the last link: the trip is complete.
     vehicles.state[v] = VEHICLE_ARRIVED;
@@ -275,7 +289,7 @@ export class Simulation {
     vehicles.finished++;
     vehicles.lastMove = now;
     this.links.leave(v, l, now, this.links.groupOffsets[l + 1] - 1); // from the exit group
-    for (let i = 0, observers = this.observers; i < observers.length; i++) observers[i].arrive?.(v, l, now);
+    for (let i = 0, observers = this.observers; i < observers.length; i++) observers[i].arrive?.(v, l, now, wait, halted);
     if (vehicles.finished + vehicles.unroutable === vehicles.scheduled) this.finish(now);
   }
 

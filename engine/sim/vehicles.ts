@@ -23,6 +23,8 @@ export const VEHICLE_QUEUED = 3;
 export const VEHICLE_ARRIVED = 4;
 /** Vehicle state: no route exists for its trip; it never entered the network. */
 export const VEHICLE_UNROUTABLE = 5;
+/** Vehicle state: at the end of its last link, waiting for the vehicles queued ahead of it to leave (option `arriveAtStopLine`, arrivals.ts). */
+export const VEHICLE_AT_END = 6;
 
 /** Per-vehicle state of a run (struct of arrays) and its tallies. */
 export class Vehicles {

@@ -275,6 +275,7 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
     signalIndex: built.signalIndex,
     noCrossings: Object.keys(built.signalIndex).filter((j) => !net.crossingJunctions.has(j)),
     sharedLanes: true, // SUMO's connections say which lanes each movement uses; a shared lane blocks as in SUMO
+    arriveAtStopLine: true, // SUMO's default arrivalPos "max": a vehicle drives to the end of its last lane, behind the queue there
   };
   if (simulation) result.simulation = simulation;
   const vehicle = vehicleModelOf(raw, config?.step ?? SUMO_DEFAULT_STEP);

@@ -15,7 +15,9 @@
  *   phases exactly, and (with `sumo` on PATH) SUMO runs the re-exported Webster
  *   plan to the same result as the original file.
  * greenwave runs with the import's `sharedLanes` (on: head-of-line blocking in
- * SUMO's through-and-left lanes), as a scenario of the import does.
+ * SUMO's through-and-left lanes) and `arriveAtStopLine` (on: trips end behind the
+ * queue at their last link's end, SUMO's arrivalPos "max"), as a scenario of the
+ * import does.
  * RESCO grid4x4: imports from its .sumocfg and runs to the end with every vehicle
  * accounted for (arrived + unfinished = trips).
  */
@@ -80,10 +82,10 @@ describe.skipIf(!HAS_GRID)(`sumo-grid10 against SUMO 1.15 (needs ${GRID})`, asyn
   });
 
   it('simulates SUMO\'s default programs within 15% of SUMO\'s mean travel time, and Webster\'s re-timing gains as in SUMO', async () => {
-    const base = simulate(net, trips, { programs: r.programs }, { end: 7200, seed: 1, vehicle: r.vehicle, sharedLanes: r.sharedLanes }).network;
+    const base = simulate(net, trips, { programs: r.programs }, { end: 7200, seed: 1, vehicle: r.vehicle, sharedLanes: r.sharedLanes, arriveAtStopLine: r.arriveAtStopLine }).network;
     const add = await importSumoAdditional(path.join(GRID, 'webster.add.xml'), r);
     expect(add.programs).toHaveLength(100);
-    const webster = simulate(net, trips, { programs: replacePrograms(r.programs, add.programs) }, { end: 7200, seed: 1, vehicle: r.vehicle, sharedLanes: r.sharedLanes }).network;
+    const webster = simulate(net, trips, { programs: replacePrograms(r.programs, add.programs) }, { end: 7200, seed: 1, vehicle: r.vehicle, sharedLanes: r.sharedLanes, arriveAtStopLine: r.arriveAtStopLine }).network;
     const sumoDefault = reference('micro-default').meanDuration;
     const sumoWebster = reference('micro-webster').meanDuration;
     console.info(`sumo-grid10 mean travel time: default ${base.meanTravelTime.toFixed(1)} s (SUMO ${sumoDefault}), webster ${webster.meanTravelTime.toFixed(1)} s (SUMO ${sumoWebster}); ratio ${(webster.meanTravelTime / base.meanTravelTime).toFixed(3)} (SUMO ${(sumoWebster / sumoDefault).toFixed(3)})`);
@@ -117,12 +119,12 @@ describe.skipIf(!HAS_GRID)(`sumo-grid10 against SUMO 1.15 (needs ${GRID})`, asyn
   };
 
   it('default programs: travel time within 5%, delay within 10% of SUMO\'s timeLoss, stops within 25%', () => {
-    within('micro-default', simulate(net, trips, { programs: r.programs }, { end: 10800, seed: 1, vehicle: r.vehicle, sharedLanes: r.sharedLanes }).network);
+    within('micro-default', simulate(net, trips, { programs: r.programs }, { end: 10800, seed: 1, vehicle: r.vehicle, sharedLanes: r.sharedLanes, arriveAtStopLine: r.arriveAtStopLine }).network);
   });
 
   it('Webster\'s plan (webster.add.xml): travel time within 5%, delay within 10% of SUMO\'s timeLoss, stops within 25%', async () => {
     const add = await importSumoAdditional(path.join(GRID, 'webster.add.xml'), r);
-    within('micro-webster', simulate(net, trips, { programs: replacePrograms(r.programs, add.programs) }, { end: 10800, seed: 1, vehicle: r.vehicle, sharedLanes: r.sharedLanes }).network);
+    within('micro-webster', simulate(net, trips, { programs: replacePrograms(r.programs, add.programs) }, { end: 10800, seed: 1, vehicle: r.vehicle, sharedLanes: r.sharedLanes, arriveAtStopLine: r.arriveAtStopLine }).network);
   });
 
   it('SUMO\'s actuated programs (net-actuated.net.xml) run as actuated: travel time within 5%, delay within 10% of SUMO\'s timeLoss, stops within 25%', async () => {
@@ -131,7 +133,7 @@ describe.skipIf(!HAS_GRID)(`sumo-grid10 against SUMO 1.15 (needs ${GRID})`, asyn
     const aTrips = expandDemand(aNet, a.demand, createRandom(1).fork('demand'));
     // Mostly 5-6 s greens: SUMO's start-up lost time (1.1 s a green, sim/losses.ts) is what
     // made greenwave's delay 17.5% short before it was modelled (38.1 s vs timeLoss 46.2 s).
-    within('micro-actuated', simulate(aNet, aTrips, { programs: a.programs }, { end: 10800, seed: 1, vehicle: a.vehicle, sharedLanes: a.sharedLanes }).network);
+    within('micro-actuated', simulate(aNet, aTrips, { programs: a.programs }, { end: 10800, seed: 1, vehicle: a.vehicle, sharedLanes: a.sharedLanes, arriveAtStopLine: a.arriveAtStopLine }).network);
   });
 
   it.skipIf(!sumoOnPath())('SUMO runs the re-exported Webster plan to the same result as the original (mesoscopic, needs `sumo`)', async () => {

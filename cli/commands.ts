@@ -276,7 +276,9 @@ function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undef
   if (worst.length > 0) row('worst junctions', worst.map(([j, d]) => `${net.junctionKey(j)} ${fmt(d)} s (${first.junctions.levelOfService[j]})`).join(', '));
   if (equilibrium) {
     const last = equilibrium.iterations[equilibrium.iterations.length - 1];
-    row('route choice', `equilibrium ${equilibrium.converged ? 'reached' : 'NOT reached'}: relative gap ${fmt(100 * last.gap, 2)}% after ${equilibrium.iterations.length} iterations${equilibrium.converged ? '' : ' (the iteration budget ran out)'}`);
+    const { method, costsBy, intervalS } = equilibrium.settings;
+    const how = `${method === 'gawron' ? 'Gawron\'s route sets' : 'route swaps'} on ${costsBy === 'link' ? 'link' : 'turn'} times over ${intervalS} s`;
+    row('route choice', `equilibrium (${how}) ${equilibrium.converged ? 'reached' : 'NOT reached'}: relative gap ${fmt(100 * last.gap, 2)}% after ${equilibrium.iterations.length} iterations${equilibrium.converged ? '' : ' (the iteration budget ran out)'}`);
   }
   if (files.length > 0) {
     lines.push('', `outputs${runs.length > 1 ? ' (first replication; summary.json has every replication)' : ''}:`);

@@ -218,6 +218,8 @@ export interface EquilibriumResult {
   iterations: EquilibriumIteration[];
   /** True when the gap fell below the threshold; false when the iteration budget ran out. */
   converged: boolean;
+  /** How drivers chose, as run (the options with their defaults): for reports. */
+  settings: Pick<EquilibriumOptions, 'method' | 'costsBy' | 'intervalS'>;
 }
 
 /** `options` over the defaults, checked; throws UsageError naming the option. */
@@ -420,7 +422,7 @@ export function* equilibrateSteps(
     iterations.push(report);
     eq.onIteration?.(report);
     yield report;
-    if (last) return { result, trips: table, routes, costs, iterations, converged: gap < eq.gap };
+    if (last) return { result, trips: table, routes, costs, iterations, converged: gap < eq.gap, settings: { method: eq.method, costsBy: eq.costsBy, intervalS: eq.intervalS } };
     routes = moved.routes;
   }
 }

@@ -23,6 +23,19 @@
  * one); the search then returns a route that is fastest among those it labelled,
  * as SUMO's duarouter does on the same aggregated weights.
  *
+ * Goal direction (A*, Hart, Nilsson & Raphael 1968): a group whose trips end at
+ * a few junctions (`GOAL_TARGETS` at most) is searched in order of entry time
+ * plus a lower bound of the time still to go, h(a) = w(a) + G(to(a)), where
+ * w(a) is the least time any interval gives for leaving link a (through any of
+ * its movements, or arriving at its end) and G(j) the least sum of w over links
+ * from junction j to the target (a reverse Dijkstra on junctions, once per
+ * target and batch). For a movement a -> b, w(a) <= its time and
+ * G(to(a)) <= w(b) + G(to(b)), so h is consistent: labels settle final, as in
+ * Dijkstra, and the routes and their times are the same up to ties between
+ * equally fast routes, while far fewer labels settle when the times are near
+ * their least (the search leaves the corridor towards the target only as far as
+ * congestion makes it pay). Groups with more targets search without it.
+ *
  * Batch routing: trips are grouped by start (origin link when given, otherwise
  * origin junction) and departure slot of `slotS` seconds; each group gets ONE
  * search from the mean departure time of its trips that stops once every
@@ -129,48 +142,138 @@ export function traverse(net: CompiledNetwork, costs: IntervalCosts, links: Int3
   return t - depart;
 }
 
-/** Create a time-dependent router over `net` (about 50 bytes per link and 30 per junction of working memory). */
-export function createTimeDependentRouter(net: CompiledNetwork): TimeDependentRouter {
+/** Options of {@link createTimeDependentRouter}. */
+export interface TimeDependentRouterOptions {
+  /** Search groups with at most a few targets by A* on least-time bounds (module header). Default true; false: plain Dijkstra (same routes up to ties between equally fast ones). */
+  goalDirected?: boolean;
+}
+
+/** Most distinct target junctions of a group searched with goal direction (the bound is a minimum over them, taken at every label). */
+const GOAL_TARGETS = 4;
+/** Most lower-bound entries (8 bytes each) kept per batch; past it the cache is emptied and bounds are recomputed as needed. */
+const GOAL_CACHE_ENTRIES = 1 << 22;
+
+/** Create a time-dependent router over `net` (about 60 bytes per link and 30 per junction of working memory, plus up to 32 MB of goal bounds). */
+export function createTimeDependentRouter(net: CompiledNetwork, options: TimeDependentRouterOptions = {}): TimeDependentRouter {
+  const goalDirected = options.goalDirected ?? true;
   const n = net.junctionCount;
   const m = net.linkCount;
   const M = net.movementCount;
-  const { linkTo, movementOffsets, movementTo, junctionOutOffsets, junctionOutLinks } = net;
+  const { linkTo, linkFrom, movementOffsets, movementTo, junctionOutOffsets, junctionOutLinks, junctionInOffsets, junctionInLinks } = net;
   // Labels: links [0, m), junction sinks [m, m + n), link sinks [m + n, 2m + n). A label is a time, s.
   const size = 2 * m + n;
   const label = new Float64Array(size);
   const pred = new Int32Array(size); // the link before (a link sink's and a junction sink's: the last link)
-  const seen = new Int32Array(size);
-  const done = new Int32Array(size);
+  const state = new Int32Array(size); // 2e: labelled in search e, 2e + 1: settled in search e
   const needJunction = new Int32Array(n); // mark: a trip of the group ends at this junction (any last link)
   const needLink = new Int32Array(m); // mark: a trip of the group ends on this link
   const heap = new TypedHeap(1024);
+  const h = new Float64Array(size); // lower bound of the time still to go, set when a label is first seen
+  // Goal direction: w[a] the least time of leaving link a, bounds[slot * n + j] = G(j) of the target in that slot.
+  const w = new Float64Array(m);
+  const slotOf = new Int32Array(n).fill(-1);
+  const slotCapacity = Math.max(GOAL_TARGETS, Math.min(n, Math.floor(GOAL_CACHE_ENTRIES / Math.max(1, n))));
+  let bounds = new Float64Array(0);
+  let slotsUsed = 0;
+  const boundHeap = new TypedHeap(64);
+  const targets = new Int32Array(GOAL_TARGETS);
+  const targetRows = new Int32Array(GOAL_TARGETS);
+  let targetCount = 0;
   let epoch = 0;
   let mark = 0;
   let settledTotal = 0;
   let scratch = new Int32Array(64);
 
-  /** One search from `startLink` (>= 0) or junction `origin`, departing at `t0`, until `remaining` marked sinks are settled. */
+  /** w of `costs`: for each link the least time over intervals of leaving it through any movement or arriving at its end. */
+  function leastLeaveTimes(costs: IntervalCosts): void {
+    const { intervals, movement, arrival } = costs;
+    for (let a = 0; a < m; a++) {
+      let least = Infinity;
+      for (let i = 0; i < intervals; i++) {
+        const row = i * M;
+        const arrive = arrival[i * m + a];
+        if (arrive < least) least = arrive;
+        for (let x = movementOffsets[a], end = movementOffsets[a + 1]; x < end; x++) if (movement[row + x] < least) least = movement[row + x];
+      }
+      w[a] = least;
+    }
+    slotOf.fill(-1);
+    slotsUsed = 0;
+  }
+
+  /** Row (offset into `bounds`) of target junction d's G, computed by a reverse Dijkstra on junctions when not cached. */
+  function boundRow(d: number): number {
+    if (slotOf[d] >= 0) return slotOf[d] * n;
+    if (bounds.length < (slotsUsed + 1) * n) {
+      const grown = new Float64Array(Math.min(slotCapacity, Math.max(8, 2 * (slotsUsed + 1))) * n);
+      grown.set(bounds.subarray(0, slotsUsed * n));
+      bounds = grown;
+    }
+    const slot = slotsUsed++;
+    slotOf[d] = slot;
+    const row = slot * n;
+    const g = bounds.subarray(row, row + n);
+    g.fill(Infinity);
+    g[d] = 0;
+    boundHeap.clear();
+    boundHeap.push(0, d);
+    while (boundHeap.size > 0) {
+      const k = boundHeap.pop();
+      const gk = boundHeap.poppedKey;
+      if (gk > g[k]) continue;
+      for (let q = junctionInOffsets[k], end = junctionInOffsets[k + 1]; q < end; q++) {
+        const b = junctionInLinks[q];
+        const j = linkFrom[b];
+        const t = gk + w[b];
+        if (t < g[j]) { g[j] = t; boundHeap.push(t, j); }
+      }
+    }
+    return row;
+  }
+
+  /** Lower bound of the time still to go from entering link a (the least over the group's targets; 0 without goal direction). */
+  function boundOf(a: number): number {
+    if (targetCount === 0) return 0;
+    const j = linkTo[a];
+    if (targetCount === 1) return w[a] + bounds[targetRows[0] + j];
+    let least = bounds[targetRows[0] + j];
+    for (let k = 1; k < targetCount; k++) { const b = bounds[targetRows[k] + j]; if (b < least) least = b; }
+    return w[a] + least;
+  }
+
+  /**
+   * One search from `startLink` (>= 0) or junction `origin`, departing at `t0`,
+   * until `remaining` marked sinks are settled; ordered by entry time plus
+   * `boundOf` (A*) when the group has targets set.
+   */
   function search(costs: IntervalCosts, startLink: number, origin: number, t0: number, remaining: number): void {
+    if (epoch === 0x3ffffffe) { state.fill(0); epoch = 0; }
     const e = ++epoch;
+    const seen = 2 * e;
+    const settled = seen + 1;
     const { start, width, intervals, movement, arrival } = costs;
     const last = intervals - 1;
     heap.clear();
     const relax = (id: number, t: number, from: number): void => {
-      if (done[id] === e) return;
-      if (seen[id] !== e || t < label[id]) {
-        seen[id] = e;
-        label[id] = t;
-        pred[id] = from;
-        heap.push(t, id);
-      }
+      const st = state[id];
+      if (st === settled) return;
+      if (st !== seen) {
+        const bound = id < m ? boundOf(id) : 0;
+        if (bound === Infinity) return; // no target is reachable through it
+        state[id] = seen;
+        h[id] = bound;
+      } else if (t >= label[id]) return;
+      label[id] = t;
+      pred[id] = from;
+      heap.push(t + h[id], id);
     };
     if (startLink >= 0) relax(startLink, t0, -1);
     else for (let k = junctionOutOffsets[origin], end = junctionOutOffsets[origin + 1]; k < end; k++) relax(junctionOutLinks[k], t0, -1);
     while (heap.size > 0 && remaining > 0) {
       const a = heap.pop();
-      const key = heap.poppedKey;
-      if (done[a] === e || key > label[a]) continue;
-      done[a] = e;
+      if (state[a] === settled || heap.poppedKey > label[a] + h[a]) continue;
+      const key = label[a];
+      state[a] = settled;
       settledTotal++;
       if (a >= m) { remaining--; continue; } // a sink: that destination's fastest arrival is final
       let i = Math.floor((key - start) / width);
@@ -199,6 +302,7 @@ export function createTimeDependentRouter(net: CompiledNetwork): TimeDependentRo
   function routeBatch(trips: TimedTrips, costs: IntervalCosts, slotS: number): BatchRoutes {
     if (!(slotS > 0 && Number.isFinite(slotS))) throw new UsageError(`slotS must be a positive finite number of seconds, got ${slotS}`);
     checkIntervalCosts(net, costs);
+    if (goalDirected) leastLeaveTimes(costs);
     const count = trips.count;
     const { origin, destination, originLink, destinationLink, depart } = trips;
     settledTotal = 0;
@@ -237,6 +341,22 @@ export function createTimeDependentRouter(net: CompiledNetwork): TimeDependentRo
           if (needJunction[d] !== m0) { needJunction[d] = m0; remaining++; }
         }
       }
+      targetCount = 0;
+      if (goalDirected && remaining <= GOAL_TARGETS) {
+        for (let g = g0; g < g1; g++) {
+          const i = order[g];
+          const dl = destinationLink[i];
+          const d = dl >= 0 ? linkTo[dl] : destination[i];
+          if (dl < 0 && startLink < 0 && d === from) continue;
+          let known = false;
+          for (let k = 0; k < targetCount; k++) if (targets[k] === d) known = true;
+          if (!known) targets[targetCount++] = d;
+        }
+        let uncached = 0;
+        for (let k = 0; k < targetCount; k++) if (slotOf[targets[k]] < 0) uncached++;
+        if (slotsUsed + uncached > slotCapacity) { slotOf.fill(-1); slotsUsed = 0; } // full: start again (rows of this group stay valid)
+        for (let k = 0; k < targetCount; k++) targetRows[k] = boundRow(targets[k]);
+      }
       if (remaining > 0) search(costs, startLink, from, departSum / (g1 - g0), remaining);
       const e = epoch;
       let lastSink = -1;
@@ -246,7 +366,7 @@ export function createTimeDependentRouter(net: CompiledNetwork): TimeDependentRo
         const dl = destinationLink[i];
         if (dl < 0 && startLink < 0 && destination[i] === from) { tripCost[i] = 0; parts[i] = empty; continue; } // no links
         const sink = dl >= 0 ? m + n + dl : m + destination[i];
-        if (done[sink] !== e) { tripCost[i] = Infinity; parts[i] = empty; continue; } // unreachable
+        if (state[sink] !== 2 * e + 1) { tripCost[i] = Infinity; parts[i] = empty; continue; } // unreachable
         if (sink !== lastSink) {
           const len = chainTo(sink);
           lastRoute = scratch.slice(0, len);

@@ -5,7 +5,11 @@
  *    with random turn bans (fast-check);
  *  - with costs that change over time it must pick the route that is fastest for
  *    each departure time (worked by hand below), and respect end links;
- *  - `traverse` times a route movement by movement, as the header defines.
+ *  - `traverse` times a route movement by movement, as the header defines;
+ *  - goal direction (A* on least-time bounds) must give every trip the time plain
+ *    Dijkstra gives on FIFO costs (A* with a consistent lower bound is exact:
+ *    Hart, Nilsson & Raphael 1968), with end links and several targets per group,
+ *    and settle fewer labels.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -134,5 +138,63 @@ describe('createTimeDependentRouter', () => {
     negative[0] = -1;
     expect(() => router.routeBatch(t, { ...good, arrival: negative }, 60)).toThrow(/costs.arrival of link "SA"/);
     expect(() => router.routeBatch(t, good, 0)).toThrow(/slotS/);
+  });
+
+  it('goal direction gives the times plain Dijkstra gives on FIFO costs, and settles fewer labels', () => {
+    fc.assert(fc.property(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 2, max: 6 }), fc.array(fc.nat(), { maxLength: 10 }), fc.integer({ min: 1, max: 4 }), fc.nat(),
+      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 1200 }), fc.boolean()), { minLength: 1, maxLength: 40 }),
+      (rows, cols, bans, intervals, seed, pairs) => {
+        const net = compile(withBans(grid(rows, cols, { spacing: 200, attachLength: 100 }), bans));
+        const n = net.junctionCount;
+        const M = net.movementCount;
+        const m = net.linkCount;
+        // Costs that never fall from one interval to the next (so FIFO, where both searches are exact), above free flow by random factors.
+        let state = seed + 1;
+        const rnd = (): number => { state = (state * 1103515245 + 12345) % 2147483648; return state / 2147483648; };
+        const movement = new Float64Array(intervals * M);
+        const arrival = new Float64Array(intervals * m);
+        for (let x = 0; x < M; x++) {
+          let c = net.linkFreeFlowTime[net.movementFrom[x]] * (1 + 3 * rnd());
+          for (let i = 0; i < intervals; i++) { movement[i * M + x] = c; c += 40 * rnd(); }
+        }
+        for (let l = 0; l < m; l++) {
+          let c = net.linkFreeFlowTime[l] * (1 + 2 * rnd());
+          for (let i = 0; i < intervals; i++) { arrival[i * m + l] = c; c += 30 * rnd(); }
+        }
+        const costs: IntervalCosts = { start: 0, width: 300, intervals, movement, arrival };
+        // Some trips end on a given link (the last link entering their destination).
+        const destinationLink = pairs.map((p) => {
+          const d = p[1] % n;
+          const into = net.junctionInOffsets[d + 1] - net.junctionInOffsets[d];
+          return p[3] && into > 0 ? net.junctionInLinks[net.junctionInOffsets[d] + (p[0] % into)] : -1;
+        });
+        const t = trips(pairs.map((p) => p[0] % n), pairs.map((p) => p[1] % n), pairs.map((p) => p[2]), undefined, destinationLink);
+        const goal = createTimeDependentRouter(net);
+        const plain = createTimeDependentRouter(net, { goalDirected: false });
+        for (const slot of [60, 1200]) { // one trip a search, and groups of up to 40 trips with many targets
+          const a = goal.routeBatch(t, costs, slot);
+          const b = plain.routeBatch(t, costs, slot);
+          expect(goal.settled).toBeLessThanOrEqual(plain.settled);
+          for (let i = 0; i < t.count; i++) {
+            expect(a.costs[i]).toBeCloseTo(b.costs[i], 6);
+            const route = a.links.subarray(a.offsets[i], a.offsets[i + 1]);
+            if (Number.isFinite(a.costs[i]) && route.length > 0) {
+              expect(traverse(net, costs, route, 0, route.length, t.depart[i])).toBeCloseTo(a.costs[i], 6);
+              if (destinationLink[i] >= 0) expect(route[route.length - 1]).toBe(destinationLink[i]);
+            }
+          }
+        }
+      }), { numRuns: 60 });
+  });
+
+  it('goal direction settles far fewer labels for one far target on near-least times', () => {
+    const net = compile(grid(12, 12, { spacing: 200 }));
+    const costs = freeFlowCosts(net);
+    const t = trips([net.junctionIndex('r0c0')], [net.junctionIndex('r0c11')], [0]);
+    const goal = createTimeDependentRouter(net);
+    const plain = createTimeDependentRouter(net, { goalDirected: false });
+    expect(goal.routeBatch(t, costs, 60).costs[0]).toBeCloseTo(plain.routeBatch(t, costs, 60).costs[0], 9);
+    // Along one edge of the grid: A* settles about the links of the straight corridor, Dijkstra a half-disc around the origin.
+    expect(goal.settled * 4).toBeLessThan(plain.settled);
   });
 });

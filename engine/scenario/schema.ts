@@ -497,7 +497,7 @@ const SimulationSchema = withPairs(
       ),
       maxIterations: ranged(LIMITS.equilibriumIterations, 'Most simulations to run. Default 30.').optional(),
       relativeGap: ranged(LIMITS.relativeGap, 'Stop once the relative gap (excess route time over the fastest, as a share of all route time) is below this. Default 0.01.').optional(),
-      intervalS: ranged(LIMITS.intervalS, 'Width of the intervals link travel times are measured in, seconds. Default 300.').optional(),
+      intervalS: ranged(LIMITS.intervalS, 'Width of the intervals link travel times are measured in, seconds. Default 900 (15 minutes, as SUMO duaIterate.py aggregates).').optional(),
       slotS: ranged(LIMITS.intervalS, 'Departure slot of the route search: trips from one origin in one slot share a search, seconds. Default 60.').optional(),
       gapCosts: z.enum(['newest', 'smoothed']).optional().describe(
         'Costs the relative gap, who moves and where are judged on: "newest" (default) each iteration\'s measured travel times (movers choose on the smoothed ones); "smoothed" the travel times smoothed across iterations, the ones travellers choose on (less sampling noise: stops sooner; the newest-cost gap is reported too).',

@@ -62,7 +62,7 @@ describe('greenwave run --route-choice equilibrium', () => {
     expect(Number(last[2])).toBeCloseTo(summary.totals.meanTravelTime, 2); // the reported run is the last iteration's
     const table = greenwave('run', file, '--route-choice', 'equilibrium', '--no-files', '-q');
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/route choice\s+equilibrium \(route swaps on turn times over 300 s\) NOT reached: relative gap [\d.]+% after 4 iterations/);
+    expect(table.stdout).toMatch(/route choice\s+equilibrium \(route swaps on turn times over 900 s\) NOT reached: relative gap [\d.]+% after 4 iterations/);
     expect(table.stderr).toBe('');
   });
 
@@ -90,7 +90,7 @@ describe('greenwave run --route-choice equilibrium', () => {
     expect(rows[3][17]).toBe(''); // no update after the last iteration
     const again = greenwave('run', file, '--out', join(dir, 'out-gawron-2'));
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/route choice\s+equilibrium \(Gawron's route sets on link times over 300 s\) NOT reached/);
+    expect(again.stdout).toMatch(/route choice\s+equilibrium \(Gawron's route sets on link times over 900 s\) NOT reached/);
     const strip = (text: string): string[] => text.trim().split('\n').map((row) => row.split(',').filter((_, c) => c < 11 || c > 13).join(','));
     expect(strip(readFileSync(join(dir, 'out-gawron-2', 'convergence.csv'), 'utf8'))).toEqual(strip(readFileSync(join(out, 'convergence.csv'), 'utf8')));
     const mixed = greenwave('validate', scenario('gm.yaml', 'simulation: { endS: 1800, routeChoice: equilibrium, equilibrium: { method: gawron, gapCosts: smoothed } }'));

@@ -108,7 +108,7 @@ export interface EquilibriumOptions {
   maxIterations: number;
   /** Stop once the relative gap is below this (0..1). Default 0.01 (1%). */
   gap: number;
-  /** Width of the intervals travel times are measured in, s. Default 300. */
+  /** Width of the intervals travel times are measured in, s. Default 900 (15 minutes, as SUMO's duaIterate.py; shorter intervals follow congestion more closely but average fewer vehicles, so their noise keeps the gap up: README, "How low the gap can go"). */
   intervalS: number;
   /** Departure slot of batch routing (trips of one origin and slot share a search), s. Default 60. */
   slotS: number;
@@ -149,7 +149,7 @@ export interface EquilibriumOptions {
 
 /** Defaults of {@link EquilibriumOptions}. */
 export const DEFAULT_EQUILIBRIUM_OPTIONS: Readonly<Omit<EquilibriumOptions, 'initialRoutes' | 'onIteration'>> = {
-  method: 'swap', maxIterations: 30, gap: 0.01, intervalS: 300, slotS: 60, swap: 'gap-weighted', step: 'self-regulated', costSmoothing: 0.5,
+  method: 'swap', maxIterations: 30, gap: 0.01, intervalS: 900, slotS: 60, swap: 'gap-weighted', step: 'self-regulated', costSmoothing: 0.5,
   gapCosts: 'newest', gawronBeta: DUAITERATE_GAWRON.beta, gawronA: DUAITERATE_GAWRON.a, maxAlternatives: 5,
   costsBy: 'movement',
 };

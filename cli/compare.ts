@@ -12,11 +12,23 @@
  *
  * A variant is a whole scenario file or a `changes:` overlay of one (a base
  * and a list of changes: engine/scenario/overlay.ts), loaded like any scenario.
+ *
+ * Route choice: as the scenarios say (`simulation.routeChoice`), or every one as
+ * `--route-choice` says. With `equilibrium` every scenario and seed runs to a
+ * dynamic user equilibrium (engine/optimise/equilibrium) before it is compared:
+ * drivers who have learnt the changed roads, so a gain that traffic moving to
+ * the improved route would fill, or a loss moved elsewhere, shows. Each
+ * equilibrium starts from the free-flow routes of its own network. Scenarios
+ * that choose routes differently are refused (at departure against at
+ * equilibrium is not a what-if of the roads). what-if.json adds, per scenario
+ * and seed, the iterations, the final relative gap and whether it converged;
+ * the text names the seeds that did not.
  */
 import path from 'node:path';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
 import { buildScenario, loadScenario, type BuiltScenario } from '../engine/scenario/index.js';
 import { simulate } from '../engine/sim/simulate.js';
+import type { EquilibriumResult } from '../engine/optimise/equilibrium/equilibrium.js';
 import { compareScenarios, type ScenarioRuns, type WhatIfComparison } from '../engine/report/what-if.js';
 import { renderReportHtml } from '../engine/report/html/render.js';
 import { prepareOutputDir } from '../engine/report/output-dir.js';
@@ -30,6 +42,8 @@ export interface CompareCommandOptions {
   out?: string;
   /** Seeds per scenario (replications), default 10. */
   seeds?: number;
+  /** Route choice of every scenario, over their `simulation.routeChoice`. */
+  routeChoice?: 'departure' | 'equilibrium';
   json?: boolean;
   quiet?: boolean;
   force?: boolean;
@@ -37,6 +51,17 @@ export interface CompareCommandOptions {
 }
 
 const fmt = (v: number, digits = 1): string => formatNumber(v, digits);
+
+/** How one scenario's equilibrium ended on one seed (what-if.json `equilibria`). */
+export interface CompareEquilibrium {
+  seed: number;
+  iterations: number;
+  /** Relative gap of the last iteration, 0..1. */
+  relativeGap: number;
+  converged: boolean;
+  /** Mean travel time of the arrived trips at the last iteration, s. */
+  meanTravelTime: number;
+}
 
 /** `greenwave compare`; resolves to the exit code. */
 export async function compareCommand(baseFile: string, variantFiles: readonly string[], options: CompareCommandOptions): Promise<number> {
@@ -49,10 +74,18 @@ export async function compareCommand(baseFile: string, variantFiles: readonly st
     const n = options.seeds ?? 10;
     if (!Number.isInteger(n) || n < 2 || n > 1000) throw new UsageError(`--seeds must be an integer from 2 to 1,000 (an interval needs two), got ${n}`);
     built = [];
-    for (const file of [baseFile, ...variantFiles]) built.push(buildScenario(await loadScenario(file)));
+    for (const file of [baseFile, ...variantFiles]) {
+      const loaded = await loadScenario(file);
+      if (options.routeChoice !== undefined) loaded.simulation.routeChoice = options.routeChoice;
+      built.push(buildScenario(loaded));
+    }
     const names = built.map((b) => b.scenario.name);
     const dup = names.find((name, i) => names.indexOf(name) !== i);
     if (dup !== undefined) throw new UsageError(`compare: two scenarios are named "${dup}"; give each variant its own name`);
+    if (built.some((b) => b.routeChoice !== built[0].routeChoice)) {
+      throw new UsageError(`compare: the scenarios choose routes differently (${built.map((b) => `${b.scenario.name}: ${b.routeChoice}`).join(', ')}), which is not a what-if of the roads; `
+        + 'give --route-choice departure or --route-choice equilibrium to run them all the same way');
+    }
     seeds = Array.from({ length: n }, (_, i) => built[0].seeds[0] + i);
     out = options.out ?? path.join(path.dirname(baseFile), 'out', `compare-${built[0].scenario.name}`);
   } catch (error) {
@@ -61,15 +94,36 @@ export async function compareCommand(baseFile: string, variantFiles: readonly st
     if (options.debug) process.stderr.write(`${error.stack}\n`);
     return 2;
   }
+  const atEquilibrium = built[0].routeChoice === 'equilibrium';
+  const equilibria: Record<string, CompareEquilibrium[]> = {};
+  let settings: EquilibriumResult['settings'] | undefined;
   let comparison: WhatIfComparison;
   try {
+    const equilibrate = atEquilibrium ? (await import('../engine/optimise/equilibrium/equilibrium.js')).equilibrateSteps : undefined;
     const runs: ScenarioRuns[] = built.map((b) => {
       const map = new Map<number, { trips: ReturnType<BuiltScenario['tripsFor']>; result: ReturnType<typeof simulate> }>();
+      const ends: CompareEquilibrium[] = [];
       for (const seed of seeds) {
         log(`  ${b.scenario.name}: seed ${seed}`);
         const trips = seed === b.seeds[0] ? b.trips : b.tripsFor(seed);
-        map.set(seed, { trips, result: simulate(b.compiled, trips, b.signals, { ...b.options, seed }) });
+        if (equilibrate === undefined) {
+          map.set(seed, { trips, result: simulate(b.compiled, trips, b.signals, { ...b.options, seed }) });
+          continue;
+        }
+        const steps = equilibrate(b.compiled, trips, b.signals, { ...b.options, seed }, b.equilibrium);
+        let next = steps.next();
+        while (next.done !== true) {
+          const it = next.value;
+          log(`    iteration ${it.iteration}: relative gap ${fmt(100 * it.gap, 2)}%, mean travel time ${fmt(it.meanTravelTime)} s, unfinished ${it.unfinished}${it.gridlock ? ' (GRIDLOCK)' : ''}`);
+          next = steps.next();
+        }
+        const eq = next.value;
+        settings = eq.settings;
+        const last = eq.iterations[eq.iterations.length - 1];
+        ends.push({ seed, iterations: eq.iterations.length, relativeGap: last.gap, converged: eq.converged, meanTravelTime: last.meanTravelTime });
+        map.set(seed, { trips: eq.trips, result: eq.result });
       }
+      if (equilibrate !== undefined) equilibria[b.scenario.name] = ends;
       return { name: b.scenario.name, net: b.compiled, runs: map };
     });
     comparison = compareScenarios(runs[0], runs.slice(1), seeds);
@@ -82,7 +136,8 @@ export async function compareCommand(baseFile: string, variantFiles: readonly st
   try {
     const prepared = await prepareOutputDir(out, { kind: 'run', scenario: `compare ${built[0].scenario.name}`, scenarioFile: baseFile, seed: seeds[0], version: VERSION }, { names: ['what-if.json', 'report.html', METADATA_FILE], force: options.force === true });
     const dir = await prepared.open();
-    files.push(await dir.write('what-if.json', `${JSON.stringify(comparison, null, 2)}\n`));
+    const written = atEquilibrium ? { ...comparison, routeChoice: 'equilibrium', equilibrium: settings, equilibria } : { ...comparison, routeChoice: 'departure' };
+    files.push(await dir.write('what-if.json', `${JSON.stringify(written, null, 2)}\n`));
     const page = renderReportHtml({ provenance: {}, geographic: comparison.geometry.geographic, whatIf: comparison }, { title: `greenwave compare — ${[built[0].scenario.name, ...built.slice(1).map((b) => b.scenario.name)].join(' vs ')}` });
     files.push(await dir.write('report.html', page));
     files.push(await dir.write(METADATA_FILE, `${JSON.stringify(outputMetadata(built[0].compiled, { scenario: built[0].scenario.name, seed: seeds[0], version: VERSION }, 'compare', ['what-if.json', 'report.html']), null, 2)}\n`));
@@ -91,9 +146,19 @@ export async function compareCommand(baseFile: string, variantFiles: readonly st
     return outputFailure(error, options.debug === true);
   }
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ greenwave: VERSION, base: comparison.base, seeds, variants: comparison.variants.map(({ junctions: _j, links: _l, ...v }) => v), outputs: files }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({
+      greenwave: VERSION, base: comparison.base, seeds, variants: comparison.variants.map(({ junctions: _j, links: _l, ...v }) => v),
+      routeChoice: atEquilibrium ? 'equilibrium' : 'departure', ...(atEquilibrium ? { equilibrium: settings, equilibria } : {}), outputs: files,
+    }, null, 2)}\n`);
   } else {
-    const lines = [`greenwave ${VERSION} — compare on seeds ${seeds[0]}..${seeds[seeds.length - 1]} (${seeds.length}), variant minus ${comparison.base.name}, 95% paired intervals:`];
+    const how = settings === undefined ? '' : `, drivers at equilibrium (${settings.method === 'gawron' ? 'Gawron\'s route sets' : 'route swaps'} on ${settings.costsBy === 'link' ? 'link' : 'turn'} times over ${settings.intervalS} s)`;
+    const lines = [`greenwave ${VERSION} — compare on seeds ${seeds[0]}..${seeds[seeds.length - 1]} (${seeds.length})${how}, variant minus ${comparison.base.name}, 95% paired intervals:`];
+    for (const [name, ends] of Object.entries(equilibria)) {
+      const missed = ends.filter((e) => !e.converged);
+      const worst = Math.max(...ends.map((e) => e.relativeGap));
+      lines.push(`  ${name}: equilibrium ${missed.length === 0 ? 'reached on every seed' : `NOT reached on seed${missed.length > 1 ? 's' : ''} ${missed.map((e) => e.seed).join(', ')}`} `
+        + `(largest relative gap ${fmt(100 * worst, 2)}%, ${Math.min(...ends.map((e) => e.iterations))}-${Math.max(...ends.map((e) => e.iterations))} iterations)`);
+    }
     for (const v of comparison.variants) {
       const d = v.difference;
       lines.push(`  ${v.name}: ${v.verdict} (${v.verdictReason}); gridlocked ${v.gridlockedSeeds.length} of ${seeds.length}; unfinished ${fmt(d.unfinished.mean, 0)} ± ${fmt(d.unfinished.halfWidth, 0)}; no route ${fmt(d.unroutable.mean, 0)} ± ${fmt(d.unroutable.halfWidth, 0)}; mean delay all trips ${fmt(d.meanDelayAllTrips.mean)} ± ${fmt(d.meanDelayAllTrips.halfWidth)} s`);

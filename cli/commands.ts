@@ -27,7 +27,7 @@ import { peakRssMiB, Stopwatch } from './timing.js';
 import { RECORDING_FILE_NAMES } from '../engine/report/recordings.js';
 import { prepareOutputDir, type OutputDir, type PreparedOutputDir } from '../engine/report/output-dir.js';
 import { VERSION } from './version.js';
-import type { EquilibriumResult } from '../engine/optimise/equilibrium/equilibrium.js';
+import type { EquilibriumEnd } from '../engine/optimise/evaluator.js';
 import { equilibriumSummary, writeConvergence } from '../engine/report/convergence.js';
 import { outputDirectory } from './outputs.js';
 import { loadAndBuild, userError, type LoadCommandOptions } from './validate.js';
@@ -205,11 +205,8 @@ async function simulateOnPool(
     bar?.update(++done, { workers });
     if (lines) finishedLine(done, seeds.length, e.outcome.seed, e.outcome.ok);
   };
-  const { programToSpec } = await import('../engine/signals/program.js');
-  const programs = built.signals.programs.map((p) => programToSpec(built.compiled, p));
   // the programs under the scenario's own control (actuated, max-pressure), as in-process runs them
-  const control = built.signals.control;
-  const plan = control !== undefined && control.kind !== 'fixed' ? { programs, control } : programs;
+  const plan = (await import('./scenario-plan.js')).scenarioPlan(built);
   try {
     const [first, rest] = await Promise.all([
       evaluator.evaluate({ candidates: [plan], seeds: [seeds[0]], detail: 'all' }, { signal, onProgress }),
@@ -248,7 +245,7 @@ function withInterval(field: keyof NetworkMetrics, first: NetworkMetrics, stats:
   return `${fmt(s.mean * scale, digits)} ± ${fmt(s.halfWidth * scale, digits)}`;
 }
 
-function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undefined, files: string[], equilibrium?: EquilibriumResult): string {
+function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undefined, files: string[], equilibrium?: EquilibriumEnd): string {
   const { compiled: net } = built;
   const first = runs[0].result;
   const n = first.network;
@@ -348,15 +345,15 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
   const workers = recorders ? 1 : Math.min(options.workers ?? os.availableParallelism(), built.seeds.length);
   const interrupt = interruptOnSigint();
   let outcome: Runs;
-  let equilibria: Map<number, EquilibriumResult> | undefined;
+  let equilibria: Map<number, EquilibriumEnd> | undefined;
   try {
     if (built.routeChoice === 'equilibrium') {
-      // Iterations run one after another in this thread (see run-equilibrium.ts).
+      // The first seed's iterations run in this thread, the other seeds' on a pool of workers - 1 threads (see run-equilibrium.ts).
       const { runEquilibria } = await import('./run-equilibrium.js');
-      const eq = await runEquilibria(built, options.quiet === true, interrupt.signal, recorders);
+      const eq = await runEquilibria(built, options.quiet === true, interrupt.signal, recorders, workers);
       equilibria = new Map(eq.runs.map((r) => [r.seed, r.equilibrium]));
       if (lines) eq.runs.forEach((r, i) => finishedLine(i + 1, built.seeds.length, r.seed));
-      outcome = { runs: eq.runs, notRun: eq.notRun, failed: [], interrupted: eq.interrupted, workers: 1 };
+      outcome = { runs: eq.runs, notRun: eq.notRun, failed: eq.failed, interrupted: eq.interrupted, workers: eq.workers };
     } else outcome = options.redis !== undefined
       ? await simulateOnPool(built, workers, showBar, lines, interrupt.signal, { redis: options.redis, ...(options.jobId !== undefined ? { jobId: options.jobId } : {}) })
       : workers > 1

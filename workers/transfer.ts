@@ -44,5 +44,6 @@ export function unpack(reply: Extract<WorkerReply, { kind: 'ok' }>, net: Compile
     metrics.junctions = { vehicles, controlDelay, levelOfService: junctionLevels(net, controlDelay, blocked), stuck, blocked };
   }
   if (reply.result !== undefined) metrics.result = reply.result;
+  if (reply.equilibrium !== undefined) metrics.equilibrium = reply.equilibrium;
   return metrics;
 }

@@ -23,7 +23,7 @@ import { CompiledNetwork } from '../engine/network/compiled.js';
 import type { DemandSpec, TripTable } from '../engine/demand/demand.js';
 import {
   NETWORK_METRIC_FIELDS, createTripCache, describeError, runCandidate,
-  type Candidate, type EvaluationDetail, type TaskError, type VariantOptions,
+  type Candidate, type EquilibriumEnd, type EvaluationDetail, type TaskError, type VariantOptions,
 } from '../engine/optimise/evaluator.js';
 import type { GridlockReport } from '../engine/sim/gridlock.js';
 import type { SimulationResult } from '../engine/sim/simulate.js';
@@ -94,6 +94,8 @@ export type WorkerReply =
     junctions?: { vehicles: Int32Array; controlDelay: Float64Array; stuck: Int32Array; blocked: Uint8Array };
     /** With `detail: 'all'`: the whole result (its typed arrays moved too). */
     result?: SimulationResult;
+    /** With `equilibrium` in the task's options: how it ended. */
+    equilibrium?: EquilibriumEnd;
     elapsedMs: number;
     threadId: number;
   }
@@ -188,6 +190,7 @@ export default function runTask(task: WorkerTask): WorkerReply | ReturnType<type
       reply.junctions = { vehicles: m.junctions.vehicles, controlDelay: m.junctions.controlDelay, stuck: m.junctions.stuck, blocked: m.junctions.blocked };
     }
     if (m.result !== undefined) reply.result = m.result;
+    if (m.equilibrium !== undefined) reply.equilibrium = m.equilibrium;
     const buffers = new Set<ArrayBuffer>();
     const arrays = [packed, ...Object.values(reply.links ?? {}), ...Object.values(reply.junctions ?? {}), ...Object.values(m.result?.trips ?? {})];
     for (const a of arrays) {

@@ -30,7 +30,8 @@ import type { SignalProgramSpec } from '../signals/program.js';
 import { simulateSteps, type SimulateOptions, type SimulationResult } from '../sim/simulate.js';
 import type { JunctionMetrics, LinkMetrics, NetworkMetrics } from '../sim/metrics.js';
 import type { GridlockReport } from '../sim/gridlock.js';
-import type { SignalControl } from '../signals/control.js';
+import type { SignalControl, SignalSetup } from '../signals/control.js';
+import { equilibrateSteps, type EquilibriumOptions, type EquilibriumResult } from './equilibrium/equilibrium.js';
 
 /** Every field of {@link NetworkMetrics}, in the fixed order used to pack them into a `Float64Array`. */
 export const NETWORK_METRIC_FIELDS = [
@@ -45,7 +46,24 @@ const everyFieldListed: [MissingField] extends [never] ? true : MissingField = t
 void everyFieldListed;
 
 /** Simulation options of a variant: everything of `simulate()`'s but the seed, which each task supplies. */
-export type VariantOptions = Omit<SimulateOptions, 'seed'>;
+export type VariantOptions = Omit<SimulateOptions, 'seed'> & {
+  /**
+   * Run each task to a dynamic user equilibrium with these settings
+   * (engine/optimise/equilibrium) instead of one simulation on the trips' own
+   * routes: the metrics are the last iteration's, and `equilibrium` in them says
+   * how it ended. Trips start from their given routes or the free-flow fastest.
+   */
+  equilibrium?: EquilibriumSettings;
+};
+
+/** Equilibrium settings a task can carry (plain data: no warm start, no callback). */
+export type EquilibriumSettings = Partial<Omit<EquilibriumOptions, 'initialRoutes' | 'onIteration'>>;
+
+/** How a task's equilibrium ended: every iteration's report, whether the gap fell below the threshold, the settings it ran with. */
+export type EquilibriumEnd = Pick<EquilibriumResult, 'converged' | 'iterations' | 'settings'>;
+
+/** A task's simulation result, with how its equilibrium ended when it ran to one. */
+export type CandidateResult = SimulationResult & { equilibrium?: EquilibriumEnd };
 
 /** A scenario variant: the demand and run options a candidate plan is evaluated under. */
 export interface ScenarioVariant {
@@ -127,6 +145,8 @@ export interface EvaluationMetrics {
   junctions?: JunctionMetrics;
   /** With `detail: 'all'`: everything the run produced. */
   result?: SimulationResult;
+  /** With `equilibrium` in the variant's options: how the equilibrium ended (the metrics are its last iteration's). */
+  equilibrium?: EquilibriumEnd;
 }
 
 /** A task that finished. */
@@ -232,14 +252,15 @@ export function variantTrips(net: CompiledNetwork, demand: DemandSpec | TripTabl
 export function createTripCache(net: CompiledNetwork, limit = 16): (key: string, demand: DemandSpec | TripTable, seed: number, options?: VariantOptions) => TripTable {
   const cache = new Map<string, TripTable>();
   return (key, demand, seed, options) => {
-    const window = options === undefined ? '' : `${options.start ?? ''},${options.end ?? ''},${options.routingInterval ?? ''}`;
+    const window = options === undefined ? '' : `${options.start ?? ''},${options.end ?? ''},${options.routingInterval ?? ''},${options.equilibrium === undefined ? '' : 'eq'}`;
     const id = `${key}\u0000${seed}\u0000${window}`;
     let trips = cache.get(id);
     if (trips !== undefined) {
       cache.delete(id);
     } else {
       trips = variantTrips(net, demand, seed);
-      if (options !== undefined) trips = withFixedRoutes(net, trips, options);
+      // An equilibrium starts from the free-flow routes of its own router (equilibrium.ts): none filled here.
+      if (options !== undefined && options.equilibrium === undefined) trips = withFixedRoutes(net, trips, options);
       if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
     }
     cache.set(id, trips);
@@ -258,22 +279,45 @@ export function runCandidate(
   }
 }
 
-/** One task as `simulateSteps` (steps of `stepS` simulated seconds): a caller can stop between steps. */
+/**
+ * One task as `simulateSteps` (steps of `stepS` simulated seconds): a caller can
+ * stop between steps. With `options.equilibrium` the steps are the
+ * equilibrium's iterations (each a whole simulation).
+ */
 export function candidateSteps(
   net: CompiledNetwork, trips: TripTable, programs: Candidate, seed: number, options: VariantOptions, stepS: number,
-): Generator<number, SimulationResult, void> {
+): Generator<number, CandidateResult, void> {
   const plan = candidatePlan(programs);
-  return simulateSteps(net, trips, { programs: plan.programs, ...(plan.control ? { control: plan.control } : {}) }, { ...options, seed }, stepS);
+  const signals = { programs: plan.programs, ...(plan.control ? { control: plan.control } : {}) };
+  const { equilibrium, ...simOptions } = options;
+  if (equilibrium !== undefined) return equilibriumSteps(net, trips, signals, { ...simOptions, seed }, equilibrium);
+  return simulateSteps(net, trips, signals, { ...simOptions, seed }, stepS);
+}
+
+function* equilibriumSteps(
+  net: CompiledNetwork, trips: TripTable, signals: SignalSetup, options: SimulateOptions, settings: EquilibriumSettings,
+): Generator<number, CandidateResult, void> {
+  const steps = equilibrateSteps(net, trips, signals, options, settings);
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) {
+      const { result, converged, iterations, settings: ran } = next.value;
+      return { ...result, equilibrium: { converged, iterations, settings: ran } };
+    }
+    yield next.value.iteration;
+  }
 }
 
 /** The metrics an evaluator returns of a run, at `detail`. */
-export function metricsOf(result: SimulationResult, detail: EvaluationDetail): EvaluationMetrics {
+export function metricsOf(result: CandidateResult, detail: EvaluationDetail): EvaluationMetrics {
+  const { equilibrium, ...run } = result;
   return {
-    network: result.network,
-    endTime: result.endTime,
-    ...(result.gridlock ? { gridlock: result.gridlock } : {}),
-    ...(detail !== 'network' ? { links: result.links, junctions: result.junctions } : {}),
-    ...(detail === 'all' ? { result } : {}),
+    network: run.network,
+    endTime: run.endTime,
+    ...(run.gridlock ? { gridlock: run.gridlock } : {}),
+    ...(detail !== 'network' ? { links: run.links, junctions: run.junctions } : {}),
+    ...(detail === 'all' ? { result: run } : {}),
+    ...(equilibrium !== undefined ? { equilibrium } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import { withRoutes } from '../../engine/demand/route-swap.js';
 import type { TripTable } from '../../engine/demand/demand.js';
 import { UsageError } from '../../engine/errors.js';
 import { twoRoutes } from '../fixtures/two-routes.js';
+import { createInProcessEvaluator } from '../../engine/optimise/evaluator.js';
 
 /** Every trip on `route` (link ids). */
 function allOn(net: CompiledNetwork, trips: TripTable, route: string[]): TripTable {
@@ -113,5 +114,31 @@ describe('equilibrate', () => {
     expect(smoothed.iterations[0].newestGap).toBe(smoothed.iterations[0].gap);
     expect(newest.iterations.every((it) => it.newestGap === it.gap)).toBe(true);
     expect(smoothed.iterations.slice(1).some((it) => it.newestGap !== it.gap)).toBe(true);
+  });
+});
+
+describe('evaluators with equilibrium in the variant options', () => {
+  it('run each task to the equilibrium equilibrate finds (same seed, same demand), and say how it ended', async () => {
+    const net = twoRoutes();
+    const demand = { flows: [{ from: 'O', to: 'E', rate: 0.75, begin: 0, end: 1800, arrivals: 'uniform' as const }] };
+    const options = { end: 3600, vehicle: NO_LOSS_VEHICLE_MODEL };
+    const settings = { maxIterations: 6, gap: 0 };
+    const evaluator = createInProcessEvaluator({ network: net, variants: [{ demand, options: { ...options, equilibrium: settings } }] });
+    const batch = await evaluator.evaluate({ candidates: [[]], seeds: [1, 2] });
+    await evaluator.close();
+    expect(batch.results).toHaveLength(2);
+    for (const r of batch.results) {
+      const direct = equilibrate(net, expandDemand(net, demand, createRandom(r.seed).fork('demand')), {}, { ...options, seed: r.seed }, settings);
+      expect(r.metrics.network).toEqual(direct.result.network);
+      expect(r.metrics.equilibrium?.iterations.map((it) => it.gap)).toEqual(direct.iterations.map((it) => it.gap));
+      expect(r.metrics.equilibrium?.converged).toBe(false);
+      expect(r.metrics.equilibrium?.settings.intervalS).toBe(900);
+    }
+    // and not the single simulation on the free-flow routes: everyone on the short route queues far longer
+    const once = createInProcessEvaluator({ network: net, variants: [{ demand, options }] });
+    const plain = await once.evaluate({ candidates: [[]], seeds: [1] });
+    await once.close();
+    expect(plain.results[0].metrics.equilibrium).toBeUndefined();
+    expect(batch.results[0].metrics.network.meanTravelTime).toBeLessThan(plain.results[0].metrics.network.meanTravelTime);
   });
 });

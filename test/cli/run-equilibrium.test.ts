@@ -5,7 +5,7 @@
  * refusals of settings that do not fit.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -140,5 +140,32 @@ describe('greenwave run --route-choice equilibrium', () => {
     expect(a).toEqual(b);
     expect(new Set(a.map((r) => r.totals.meanTravelTime)).size).toBe(3); // seeds differ, so this compares something
     expect(a.every((r) => r.equilibrium.iterations === 5 && r.equilibrium.relativeGap > 0)).toBe(true);
+  }, 600_000);
+
+  it('shows the convergence to equilibrium in report.html, from run --report and from greenwave report (summary.json or convergence.csv)', () => {
+    const file = scenario('eq-report.yaml', 'simulation: { endS: 2400, seed: 3, routeChoice: equilibrium, equilibrium: { maxIterations: 4, relativeGap: 0 } }');
+    const out = join(dir, 'eq-report');
+    const r = greenwave('run', file, '--report', '--out', out, '-q');
+    expect(r.code, r.stderr).toBe(0);
+    const dots = (page: string): number => (/data-series="relative gap" d="([^"]*)"/.exec(page)?.[1].match(/M/g) ?? []).length;
+    const page = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(page).toMatch(/<h2>Route choice: convergence to equilibrium<\/h2>/);
+    expect(page).toMatch(/NOT converged\. Relative gap [\d.]+% after 4 iterations/);
+    expect(dots(page)).toBe(4); // one point per iteration
+    // greenwave report reads it back (the run's convergence.csv is not the optimiser's, and must not be read as one)
+    const again = greenwave('report', out, '-o', join(dir, 'again.html'));
+    expect(again.code, again.stderr).toBe(0);
+    expect(dots(readFileSync(join(dir, 'again.html'), 'utf8'))).toBe(4);
+    // without summary.json (not among the scenario's output files) the iterations come from convergence.csv
+    const lean = scenario('eq-lean.yaml', 'simulation: { endS: 2400, seed: 3, routeChoice: equilibrium, equilibrium: { maxIterations: 4, relativeGap: 0 } }\noutputs: { files: [links.csv] }');
+    const leanOut = join(dir, 'eq-lean');
+    const run = greenwave('run', lean, '--out', leanOut, '-q');
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(join(leanOut, 'summary.json'))).toBe(false);
+    const csvOnly = greenwave('report', leanOut, '-o', join(dir, 'csv-only.html'));
+    expect(csvOnly.code, csvOnly.stderr).toBe(0);
+    const fromCsv = readFileSync(join(dir, 'csv-only.html'), 'utf8');
+    expect(fromCsv).toMatch(/Relative gap [\d.]+% after 4 iterations/);
+    expect(dots(fromCsv)).toBe(4);
   }, 600_000);
 });

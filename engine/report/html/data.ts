@@ -26,6 +26,11 @@ export const REPORT_INPUT_FILES = [
 
 const finiteOrNull = z.number().nullable();
 
+/** One iteration of an equilibrium run, as summary.json's `equilibrium.convergence` holds it (fields the report uses). */
+const EquilibriumIterationSchema = z.object({
+  iteration: z.number(), gap: z.number(), meanTravelTime: finiteOrNull, unfinished: z.number(), switched: z.number(),
+}).loose();
+
 /** Schema of summary.json (fields the report uses; others are kept). */
 export const SummarySchema = z.object({
   greenwave: z.string().optional(),
@@ -38,6 +43,8 @@ export const SummarySchema = z.object({
   gridlock: z.object({ time: z.number(), junctions: z.array(z.string()), vehicles: z.number() }).nullable().optional(),
   replications: z.array(z.object({ seed: z.number() }).loose()).optional(),
   confidence: z.record(z.string(), z.object({ n: z.number(), mean: finiteOrNull, halfWidth: finiteOrNull, lower: finiteOrNull, upper: finiteOrNull, level: z.number() }).loose()).optional(),
+  /** Route choice at equilibrium: how the first replication's equilibrium went. */
+  equilibrium: z.object({ converged: z.boolean(), iterations: z.number(), relativeGap: finiteOrNull, convergence: z.array(EquilibriumIterationSchema) }).loose().optional(),
 }).loose();
 
 const position = z.array(z.number()).min(2);
@@ -207,6 +214,18 @@ export interface ConvergencePoint {
   best: number;
 }
 
+/** One iteration of an equilibrium run (summary.json's `equilibrium.convergence`, or the run's convergence.csv). */
+export interface EquilibriumPoint {
+  iteration: number;
+  /** Relative gap, 0..1. */
+  gap: number;
+  /** Mean travel time of the arrived trips, s (null when none arrived). */
+  meanTravelTime: number | null;
+  unfinished: number;
+  /** Drivers moved to another route after this iteration. */
+  switched: number;
+}
+
 /** summary.json as the report reads it. */
 export type ReportSummary = z.infer<typeof SummarySchema>;
 /** comparison.json as the report reads it. */
@@ -234,8 +253,10 @@ export interface ReportData {
   junctionSeries?: Map<string, ReportJunctionSeries>;
   /** corridor.json. */
   corridor?: CorridorFile;
-  /** convergence.csv. */
+  /** convergence.csv of `greenwave optimise`. */
   convergence?: ConvergencePoint[];
+  /** convergence.csv of a run with route choice at equilibrium (used when summary.json does not hold the iterations). */
+  equilibrium?: EquilibriumPoint[];
   /** comparison.json. */
   comparison?: ComparisonFile;
   /** timing.csv: the timing sheet of each plan. */

@@ -165,9 +165,19 @@ export async function loadReportData(dir: string): Promise<ReportData> {
   const corridor = texts.get('corridor.json');
   if (corridor !== undefined) data.corridor = parseJson('corridor.json', corridor, CorridorSchema);
 
-  const conv = csvOf('convergence.csv', ['evaluation', 'batch', 'elapsedS', 'objective', 'best']);
-  if (conv) {
-    data.convergence = conv.map((r) => ({ evaluation: r.number('evaluation'), batch: r.number('batch'), elapsedS: r.number('elapsedS'), objective: r.number('objective'), best: r.number('best') }));
+  // convergence.csv is the optimiser's (one row per evaluation) or, in a run with route choice at equilibrium, one row per iteration.
+  const convergenceHeader = texts.get('convergence.csv')?.split('\n').find((line) => line !== '' && !line.startsWith('#'));
+  if (convergenceHeader?.startsWith('iteration,') === true) {
+    const rows = csvOf('convergence.csv', ['iteration', 'relative_gap', 'mean_travel_time_s', 'unfinished', 'switched']) ?? [];
+    data.equilibrium = rows.map((r) => {
+      const mean = r.number('mean_travel_time_s');
+      return { iteration: r.number('iteration'), gap: r.number('relative_gap'), meanTravelTime: Number.isFinite(mean) ? mean : null, unfinished: r.number('unfinished'), switched: r.number('switched') };
+    });
+  } else {
+    const conv = csvOf('convergence.csv', ['evaluation', 'batch', 'elapsedS', 'objective', 'best']);
+    if (conv) {
+      data.convergence = conv.map((r) => ({ evaluation: r.number('evaluation'), batch: r.number('batch'), elapsedS: r.number('elapsedS'), objective: r.number('objective'), best: r.number('best') }));
+    }
   }
   const timing = csvOf('timing.csv', ['plan', 'junction', 'cycle_s', 'offset_s', 'phase', 'movements', 'green_start_s', 'green_s', 'yellow_s', 'all_red_s', 'min_green_s']);
   if (timing) {

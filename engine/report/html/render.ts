@@ -295,6 +295,29 @@ function convergenceSection(data: ReportData): Html {
 ${chart}</section>`;
 }
 
+/** Route choice at equilibrium: the relative gap and the mean travel time of each iteration, and how it ended. */
+function equilibriumSection(data: ReportData): Html {
+  const eq = data.summary?.equilibrium;
+  const points = eq?.convergence ?? data.equilibrium;
+  if (!points || points.length === 0) return html``;
+  const last = points[points.length - 1];
+  const converged = eq?.converged;
+  const gap = lineChart({
+    title: 'Relative gap of each iteration (%): excess route time over the fastest routes, as a share of all route time', xLabel: 'iteration', yLabel: 'relative gap (%)', width: 520, height: 260,
+    series: [{ name: 'relative gap', colour: '#2c7bb6', points: points.map((p) => [p.iteration, 100 * p.gap] as const), dots: true }],
+    yFormat: (v) => num(v, 1),
+  });
+  const travel = lineChart({
+    title: 'Mean travel time of the arrived trips (s)', xLabel: 'iteration', yLabel: 'mean travel time (s)', width: 520, height: 260,
+    series: [{ name: 'mean travel time', colour: '#d7191c', points: points.map((p) => [p.iteration, p.meanTravelTime ?? NaN] as const) }],
+  });
+  const ended = converged === undefined ? '' : converged ? 'The gap fell below the threshold: converged. ' : 'The iteration budget ran out before the gap fell below the threshold: NOT converged. ';
+  const unfinished = last.unfinished > 0 ? html` <b>${num(last.unfinished, 0)} trips unfinished</b> at the last iteration.` : ' Every trip finished at the last iteration.';
+  return html`<section id="equilibrium"><h2>Route choice: convergence to equilibrium</h2>
+<p class="note">${ended}Relative gap ${num(100 * last.gap, 2)}% after ${points.length} iterations; mean travel time ${num(points[0].meanTravelTime ?? NaN, 1)} s at the first, ${num(last.meanTravelTime ?? NaN, 1)} s at the last.${unfinished} The map and figures above are the last iteration's (the first replication's).</p>
+<div class="charts-2">${gap}${travel}</div></section>`;
+}
+
 /**
  * The report page for `data` (pure: same data and options, same string).
  * Every text from the data is escaped.
@@ -320,6 +343,7 @@ ${data.calibration ? calibrationSection(data.calibration, data.links, { geograph
 ${networkSeries(data)}
 ${data.links || data.junctionSeries ? junctionSection(data, options) : ''}
 ${data.links || data.corridor ? corridorSection(data, options) : ''}
+${equilibriumSection(data)}
 ${convergenceSection(data)}
 <footer>Made by greenwave${Object.keys(data.provenance).length > 0 || data.summary ? html` from ${join(Object.keys(data.provenance).concat(data.summary ? ['summary.json'] : []).sort(), ', ')}` : ''}. Times are clock times of the simulated day; delays in seconds. Map colours: d3-scale with ColorBrewer RdYlGn; LOS thresholds: HCM 7th edition (Exhibits 19-8 and 20-2). This file is self-contained and works offline.</footer>`;
   const hash = createHash('sha256').update(SCRIPT).digest('base64');

@@ -2,7 +2,9 @@
  * `greenwave compare <base> <variant>...`: test changes to the roads before
  * touching the street. Each scenario file (the base as it is today; each variant
  * a copy with a lane closed, a link added, a signal re-timed, more demand ...)
- * runs on the same seeds (the base's seed and the next ones), in this process;
+ * runs on the same seeds (the base's seed and the next ones), the seeds of each
+ * scenario at once on a pool of --workers threads (1: one after another in this
+ * process; the figures are the same either way);
  * the variants are compared with the base by paired differences with 95%
  * intervals (engine/report/what-if.ts) for network, junction and link figures.
  *
@@ -24,11 +26,15 @@
  * and seed, the iterations, the final relative gap and whether it converged;
  * the text names the seeds that did not.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
 import { buildScenario, loadScenario, type BuiltScenario } from '../engine/scenario/index.js';
 import { simulate } from '../engine/sim/simulate.js';
 import type { EquilibriumResult } from '../engine/optimise/equilibrium/equilibrium.js';
+import type { EquilibriumEnd } from '../engine/optimise/evaluator.js';
+import type { SimulationResult } from '../engine/sim/simulate.js';
+import type { TripTable } from '../engine/demand/demand.js';
 import { compareScenarios, type ScenarioRuns, type WhatIfComparison } from '../engine/report/what-if.js';
 import { renderReportHtml } from '../engine/report/html/render.js';
 import { prepareOutputDir } from '../engine/report/output-dir.js';
@@ -42,6 +48,8 @@ export interface CompareCommandOptions {
   out?: string;
   /** Seeds per scenario (replications), default 10. */
   seeds?: number;
+  /** Worker threads running each scenario's seeds; default: available parallelism (at most the seeds); 1 runs them in this process. */
+  workers?: number;
   /** Route choice of every scenario, over their `simulation.routeChoice`. */
   routeChoice?: 'departure' | 'equilibrium';
   json?: boolean;
@@ -97,35 +105,23 @@ export async function compareCommand(baseFile: string, variantFiles: readonly st
   const atEquilibrium = built[0].routeChoice === 'equilibrium';
   const equilibria: Record<string, CompareEquilibrium[]> = {};
   let settings: EquilibriumResult['settings'] | undefined;
+  const workers = Math.min(options.workers ?? os.availableParallelism(), seeds.length);
   let comparison: WhatIfComparison;
   try {
-    const equilibrate = atEquilibrium ? (await import('../engine/optimise/equilibrium/equilibrium.js')).equilibrateSteps : undefined;
-    const runs: ScenarioRuns[] = built.map((b) => {
-      const map = new Map<number, { trips: ReturnType<BuiltScenario['tripsFor']>; result: ReturnType<typeof simulate> }>();
+    const runs: ScenarioRuns[] = [];
+    for (const b of built) {
+      const done = workers > 1 ? await onPool(b, seeds, workers, atEquilibrium, log) : await inProcess(b, seeds, atEquilibrium, log);
       const ends: CompareEquilibrium[] = [];
       for (const seed of seeds) {
-        log(`  ${b.scenario.name}: seed ${seed}`);
-        const trips = seed === b.seeds[0] ? b.trips : b.tripsFor(seed);
-        if (equilibrate === undefined) {
-          map.set(seed, { trips, result: simulate(b.compiled, trips, b.signals, { ...b.options, seed }) });
-          continue;
-        }
-        const steps = equilibrate(b.compiled, trips, b.signals, { ...b.options, seed }, b.equilibrium);
-        let next = steps.next();
-        while (next.done !== true) {
-          const it = next.value;
-          log(`    iteration ${it.iteration}: relative gap ${fmt(100 * it.gap, 2)}%, mean travel time ${fmt(it.meanTravelTime)} s, unfinished ${it.unfinished}${it.gridlock ? ' (GRIDLOCK)' : ''}`);
-          next = steps.next();
-        }
-        const eq = next.value;
-        settings = eq.settings;
-        const last = eq.iterations[eq.iterations.length - 1];
-        ends.push({ seed, iterations: eq.iterations.length, relativeGap: last.gap, converged: eq.converged, meanTravelTime: last.meanTravelTime });
-        map.set(seed, { trips: eq.trips, result: eq.result });
+        const end = done.get(seed)?.equilibrium;
+        if (end === undefined) continue;
+        settings = end.settings;
+        const last = end.iterations[end.iterations.length - 1];
+        ends.push({ seed, iterations: end.iterations.length, relativeGap: last.gap, converged: end.converged, meanTravelTime: last.meanTravelTime });
       }
-      if (equilibrate !== undefined) equilibria[b.scenario.name] = ends;
-      return { name: b.scenario.name, net: b.compiled, runs: map };
-    });
+      if (atEquilibrium) equilibria[b.scenario.name] = ends;
+      runs.push({ name: b.scenario.name, net: b.compiled, runs: done });
+    }
     comparison = compareScenarios(runs[0], runs.slice(1), seeds);
   } catch (error) {
     if (!(error instanceof GreenwaveError)) throw error;
@@ -167,4 +163,66 @@ export async function compareCommand(baseFile: string, variantFiles: readonly st
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return 0;
+}
+
+/** One seed's run of a scenario: the trips (where they come back), the result, how its equilibrium ended (at equilibrium). */
+interface SeedRun {
+  trips: TripTable | undefined;
+  result: SimulationResult;
+  equilibrium?: EquilibriumEnd;
+}
+
+/** Every seed of `b` in this process, one after another (a line per seed, and per iteration at equilibrium). */
+async function inProcess(b: BuiltScenario, seeds: readonly number[], atEquilibrium: boolean, log: (text: string) => void): Promise<Map<number, SeedRun>> {
+  const equilibrate = atEquilibrium ? (await import('../engine/optimise/equilibrium/equilibrium.js')).equilibrateSteps : undefined;
+  const map = new Map<number, SeedRun>();
+  for (const seed of seeds) {
+    log(`  ${b.scenario.name}: seed ${seed}`);
+    const trips = seed === b.seeds[0] ? b.trips : b.tripsFor(seed);
+    if (equilibrate === undefined) {
+      map.set(seed, { trips, result: simulate(b.compiled, trips, b.signals, { ...b.options, seed }) });
+      continue;
+    }
+    const steps = equilibrate(b.compiled, trips, b.signals, { ...b.options, seed }, b.equilibrium);
+    let next = steps.next();
+    while (next.done !== true) {
+      const it = next.value;
+      log(`    iteration ${it.iteration}: relative gap ${fmt(100 * it.gap, 2)}%, mean travel time ${fmt(it.meanTravelTime)} s, unfinished ${it.unfinished}${it.gridlock ? ' (GRIDLOCK)' : ''}`);
+      next = steps.next();
+    }
+    const { trips: learnt, result, converged, iterations, settings } = next.value;
+    map.set(seed, { trips: learnt, result, equilibrium: { converged, iterations, settings } });
+  }
+  return map;
+}
+
+/** Every seed of `b` on a pool of `workers` threads (each seed whole in one thread: the figures of `inProcess`), a line as each ends. */
+async function onPool(b: BuiltScenario, seeds: readonly number[], workers: number, atEquilibrium: boolean, log: (text: string) => void): Promise<Map<number, SeedRun>> {
+  const { createPoolEvaluator } = await import('../workers/index.js');
+  const { scenarioPlan } = await import('./scenario-plan.js');
+  const { seed: _seed, ...options } = b.options;
+  void _seed;
+  const evaluator = createPoolEvaluator({ network: b.compiled, variants: [{ demand: b.scenario.demand, options: { ...options, ...(atEquilibrium ? { equilibrium: b.equilibrium } : {}) } }] }, { threads: workers });
+  try {
+    const batch = await evaluator.evaluate({ candidates: [scenarioPlan(b)], seeds: [...seeds], detail: 'full' }, {
+      onProgress: (e) => {
+        const o = e.outcome;
+        if (!o.ok) return;
+        const eq = o.metrics.equilibrium;
+        const last = eq?.iterations[eq.iterations.length - 1];
+        log(`  ${b.scenario.name}: seed ${o.seed}${eq && last ? `: equilibrium ${eq.converged ? 'reached' : 'NOT reached'} after ${eq.iterations.length} iterations, relative gap ${fmt(100 * last.gap, 2)}%` : ''}`);
+      },
+    });
+    const failure = batch.failures[0];
+    if (failure !== undefined) throw new GreenwaveError(`${b.scenario.name}: seed ${failure.seed} failed: ${failure.error.name}: ${failure.error.message}`);
+    const map = new Map<number, SeedRun>();
+    for (const r of batch.results) {
+      const m = r.metrics;
+      const result = { network: m.network, endTime: m.endTime, links: m.links, junctions: m.junctions, ...(m.gridlock ? { gridlock: m.gridlock } : {}) } as SimulationResult;
+      map.set(r.seed, { trips: undefined, result, ...(m.equilibrium ? { equilibrium: m.equilibrium } : {}) });
+    }
+    return map;
+  } finally {
+    await evaluator.close();
+  }
 }

@@ -198,6 +198,7 @@ Examples:
     .argument('<variants...>', 'scenario files of the changed roads, signals or demand (each with its own name)')
     .option('-o, --out <dir>', 'output directory (default: out/compare-<base name> beside the base scenario)')
     .option('--seeds <n>', 'seeds each scenario runs: the base\'s seed and the next ones (2 to 1,000)', integer('--seeds', 2, 1000), 10)
+    .option('-w, --workers <n>', `worker threads running the seeds of each scenario (default: available parallelism, ${os.availableParallelism()} here; 1: in this process)`, integer('--workers', 1, MAX_WORKERS))
     .option('--route-choice <kind>', 'departure or equilibrium for every scenario (over their simulation.routeChoice): equilibrium runs each scenario and seed until drivers have learnt its roads', (v: string) => {
       if (v !== 'departure' && v !== 'equilibrium') throw new InvalidArgumentError(`--route-choice must be "departure" or "equilibrium", got "${v}"`);
       return v;
@@ -210,7 +211,7 @@ Examples:
   greenwave compare today.yaml lane-closed.yaml      paired differences on 10 seeds, out/compare-today/report.html
   greenwave compare today.yaml plus10.yaml retimed.yaml --seeds 20 -o what-if
   greenwave compare today.yaml lane-closed.yaml --route-choice equilibrium   with drivers who have learnt each network`)
-    .action(async (base: string, variants: string[], options: { out?: string; seeds?: number; routeChoice?: 'departure' | 'equilibrium'; json?: boolean; quiet?: boolean; force?: boolean }) => {
+    .action(async (base: string, variants: string[], options: { out?: string; seeds?: number; workers?: number; routeChoice?: 'departure' | 'equilibrium'; json?: boolean; quiet?: boolean; force?: boolean }) => {
       const { compareCommand } = await import('./compare.js');
       process.exitCode = await compareCommand(base, variants, { ...options, debug: cli.opts().debug === true });
     });

@@ -29,7 +29,7 @@ export type WhatIfMetric = (typeof WHAT_IF_METRICS)[number];
 export interface ScenarioRuns {
   name: string;
   net: CompiledNetwork;
-  runs: ReadonlyMap<number, { trips: TripTable; result: SimulationResult }>;
+  runs: ReadonlyMap<number, { trips?: TripTable | undefined; result: SimulationResult }>;
 }
 
 /** A junction or link compared: the base's mean, the variant's, and the paired difference. */

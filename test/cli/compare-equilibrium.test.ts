@@ -32,9 +32,9 @@ describe('greenwave compare with route choice at equilibrium', () => {
     // The middle row's eastbound road closed: flow a must go round, and at equilibrium shares the detour with b's drivers who adapt.
     writeFileSync(join(dir, 'closed.yaml'), 'name: closed\nbase: today.yaml\nchanges:\n  - closeLink: r1c1>r1c2\n');
     const out = join(dir, 'what-if');
-    const r = greenwave(['compare', join(dir, 'today.yaml'), join(dir, 'closed.yaml'), '--seeds', '2', '--route-choice', 'equilibrium', '--out', out], 600_000);
+    const r = greenwave(['compare', join(dir, 'today.yaml'), join(dir, 'closed.yaml'), '--seeds', '2', '--workers', '1', '--route-choice', 'equilibrium', '--out', out], 600_000);
     expect(r.code, r.stderr).toBe(0);
-    // a line per iteration of each scenario and seed: 2 scenarios x 2 seeds x 4 iterations
+    // in this process (--workers 1), a line per iteration of each scenario and seed: 2 scenarios x 2 seeds x 4 iterations
     expect(r.stderr.match(/iteration \d+: relative gap/g)).toHaveLength(16);
     expect(r.stdout).toMatch(/drivers at equilibrium \(route swaps on turn times over 900 s\)/);
     expect(r.stdout).toMatch(/today: equilibrium NOT reached on seeds 3, 4 \(largest relative gap [\d.]+%, 4-4 iterations\)/);
@@ -74,5 +74,27 @@ describe('greenwave compare with route choice at equilibrium', () => {
     expect(both.code, both.stderr).toBe(0);
     expect((JSON.parse(both.stdout) as { routeChoice: string; equilibria?: unknown }).routeChoice).toBe('departure');
     expect((JSON.parse(both.stdout) as { equilibria?: unknown }).equilibria).toBeUndefined();
+  }, 600_000);
+
+  it('gives the same comparison with the seeds on a pool of workers as one after another in its process, at departure and at equilibrium', () => {
+    // at departure the base may not carry equilibrium settings: its own copy without them
+    writeFileSync(join(dir, 'today.yaml'), today);
+    writeFileSync(join(dir, 'today-departure.yaml'), today.replace(', equilibrium: { maxIterations: 4, relativeGap: 0 }', ''));
+    for (const base of ['today', 'today-departure']) writeFileSync(join(dir, `closed-${base}.yaml`), `name: closed\nbase: ${base}.yaml\nchanges:\n  - closeLink: r1c1>r1c2\n`);
+    const whatIf = (workers: string, routeChoice: string): string => {
+      const out = join(dir, `w${workers}-${routeChoice}`);
+      const base = routeChoice === 'equilibrium' ? 'today' : 'today-departure';
+      const r = greenwave(['compare', join(dir, `${base}.yaml`), join(dir, `closed-${base}.yaml`), '--seeds', '3', '--workers', workers, '--route-choice', routeChoice, '--out', out, '-q'], 600_000);
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(join(out, 'what-if.json'), 'utf8');
+    };
+    for (const routeChoice of ['departure', 'equilibrium']) {
+      const pooled = whatIf('2', routeChoice);
+      expect(pooled).toBe(whatIf('1', routeChoice));
+      const json = JSON.parse(pooled) as { variants: Array<{ junctions: unknown[]; links: unknown[] }>; equilibria?: Record<string, Ended[]> };
+      expect(json.variants[0].links.length).toBeGreaterThan(0); // per-link and per-junction figures come back from the pool too
+      expect(json.variants[0].junctions.length).toBeGreaterThan(0);
+      if (routeChoice === 'equilibrium') expect(json.equilibria?.closed.map((e) => e.iterations)).toEqual([4, 4, 4]);
+    }
   }, 600_000);
 });

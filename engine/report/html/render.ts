@@ -303,8 +303,8 @@ function equilibriumSection(data: ReportData): Html {
   const last = points[points.length - 1];
   const converged = eq?.converged;
   const gap = lineChart({
-    title: 'Relative gap of each iteration (%): excess route time over the fastest routes, as a share of all route time', xLabel: 'iteration', yLabel: 'relative gap (%)', width: 520, height: 260,
-    series: [{ name: 'relative gap', colour: '#2c7bb6', points: points.map((p) => [p.iteration, 100 * p.gap] as const), dots: true }],
+    title: 'Relative gap of each iteration (%)', xLabel: 'iteration', yLabel: 'relative gap (%)', width: 520, height: 260,
+    series: [{ name: 'relative gap', colour: '#2c7bb6', points: points.map((p) => [p.iteration, 100 * p.gap] as const) }],
     yFormat: (v) => num(v, 1),
   });
   const travel = lineChart({
@@ -314,7 +314,7 @@ function equilibriumSection(data: ReportData): Html {
   const ended = converged === undefined ? '' : converged ? 'The gap fell below the threshold: converged. ' : 'The iteration budget ran out before the gap fell below the threshold: NOT converged. ';
   const unfinished = last.unfinished > 0 ? html` <b>${num(last.unfinished, 0)} trips unfinished</b> at the last iteration.` : ' Every trip finished at the last iteration.';
   return html`<section id="equilibrium"><h2>Route choice: convergence to equilibrium</h2>
-<p class="note">${ended}Relative gap ${num(100 * last.gap, 2)}% after ${points.length} iterations; mean travel time ${num(points[0].meanTravelTime ?? NaN, 1)} s at the first, ${num(last.meanTravelTime ?? NaN, 1)} s at the last.${unfinished} The map and figures above are the last iteration's (the first replication's).</p>
+<p class="note">${ended}Relative gap (the time drivers lose on their routes against the fastest ones, as a share of all route time) ${num(100 * last.gap, 2)}% after ${points.length} iterations; mean travel time ${num(points[0].meanTravelTime ?? NaN, 1)} s at the first, ${num(last.meanTravelTime ?? NaN, 1)} s at the last.${unfinished} The map and figures above are the last iteration's (the first replication's).</p>
 <div class="charts-2">${gap}${travel}</div></section>`;
 }
 

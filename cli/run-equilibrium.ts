@@ -53,6 +53,7 @@ export async function runEquilibria(built: BuiltScenario, quiet: boolean, signal
   const failed: EquilibriumRuns['failed'] = [];
   const poolSeeds = workers > 1 ? built.seeds.slice(1) : [];
   const pooled = poolSeeds.length > 0 ? onPool(built, poolSeeds, Math.min(workers - 1, poolSeeds.length), quiet, signal) : undefined;
+  pooled?.catch(() => undefined); // awaited (and its error thrown) after this thread's seed; not an unhandled rejection meanwhile
   for (const [i, seed] of built.seeds.entries()) {
     if (i > 0 && pooled !== undefined) break;
     await new Promise<void>((resolve) => setImmediate(resolve)); // let Ctrl-C through

@@ -165,6 +165,9 @@ interface Unit {
 export async function createQueueEvaluator(scenario: EvaluationScenario, options: QueueEvaluatorOptions): Promise<QueueEvaluator> {
   checkScenario(scenario, 'createQueueEvaluator');
   if (options === null || typeof options !== 'object') throw new UsageError('createQueueEvaluator: options must be an object with a redis URL');
+  // Remote workers reply with packed metrics only: how an equilibrium ended would be lost on the way back.
+  const atEquilibrium = scenario.variants.findIndex((v) => v.options?.equilibrium !== undefined);
+  if (atEquilibrium >= 0) throw new UsageError(`createQueueEvaluator: variants[${atEquilibrium}].options.equilibrium: equilibria run on a local pool (createPoolEvaluator) or in-process, not on a queue`);
   const conn: RedisConnection = parseRedisUrl(options.redis, { source: 'options.redis', ...(options.tls !== undefined ? { tls: options.tls } : {}) });
   const jobId = options.jobId ?? randomUUID();
   if (!isValidJobId(jobId)) throw new UsageError(`options.jobId must be 1-100 letters, digits, "-", "_" or ".", got ${JSON.stringify(String(jobId).slice(0, 120))}`);

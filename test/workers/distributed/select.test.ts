@@ -36,4 +36,9 @@ describe('evaluatorFor', () => {
     await expect(evaluatorFor(scenario, { inProcess: true, workers: 2 })).rejects.toMatchObject({ name: 'UsageError' });
     await expect(evaluatorFor(scenario, { inProcess: true, redis: 'redis://127.0.0.1:1' })).rejects.toMatchObject({ name: 'UsageError' });
   });
+
+  it('refuses equilibrium tasks on a queue (remote replies would lose how each ended), before connecting', async () => {
+    const atEquilibrium: EvaluationScenario = { ...scenario, variants: [{ ...scenario.variants[0], options: { ...scenario.variants[0].options, equilibrium: {} } }] };
+    await expect(evaluatorFor(atEquilibrium, { redis: 'redis://127.0.0.1:1' })).rejects.toThrow(/variants\[0\]\.options\.equilibrium: equilibria run on a local pool/);
+  });
 });

@@ -4,8 +4,9 @@
  * detector passage once arrivals stop; max-out while arrivals keep coming closer
  * than the gap; lower delay than a long fixed cycle at low demand; phase skipping;
  * vehicle conservation and determinism; the ControllerView detector it reads;
- * as a policy of the phase sequencer, hand-driven: gap-out, extension and
- * max-out times, and the microsecond red pause when a phase has no clearance.
+ * as a policy of the phase sequencer, hand-driven: gap-out, extension (SUMO's
+ * look detector-gap after a detection) and max-out times, and the microsecond
+ * red pause when a phase has no clearance.
  */
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../engine/errors.js';
@@ -205,11 +206,32 @@ describe('createActuatedController', () => {
       times.push(t);
       t = c.advance(t, states, view);
     }
-    // Decisions at minGreen, then last passage + gap rounded up to a whole second of the
-    // green (4.5 + 3 -> 8, 7.5 + 3 -> 11), then the cap at maxGreen 12.
-    expect(times).toEqual([0, 5, 8, 11, 12]);
+    // Decisions at minGreen, then detector-gap (2 s) after the passage each look saw, rounded
+    // up to a whole second of the green (4.5 + 2 -> 7, 6.5 + 2 -> 9, 8.5 + 2 -> 11), then the
+    // cap at maxGreen 12 (SUMO MSActuatedTrafficLightLogic::duration).
+    expect(times).toEqual([0, 5, 7, 9, 11, 12]);
     expect(states[AB]).toBe(SIGNAL_YELLOW);
     expect(t).toBe(15);
+  });
+
+  it('as a policy of the sequencer: after a detection, holds the green detectorGap s so the vehicle reaches the stop line, even when the gap is shorter (hand-driven)', () => {
+    // One passage at 4.5 s, detectors 5 s upstream, gap 3 s: the look at minGreen (5 s) sees
+    // a gap of 0.5 s and extends by 5 - 0.5 = 4.5 s, to the whole second 10 s; then the gap
+    // (5.5 s) exceeds 3 s and the green ends. Ending at 4.5 + 3 s would strand the vehicle.
+    const program = twoPhase(net, [30, 30], { minGreen: 5, maxGreen: 40 });
+    const c = createActuatedController(net, program, { gap: 3, detectorGap: 5 });
+    let clock = 0;
+    const view = { get time() { return clock; }, queueLength: () => 0, lastArrival: (e: number) => (e === AB ? 4.5 : -Infinity), linkVehicles: () => 0, linkStorage: () => 1 };
+    const states = new Uint8Array(net.movementCount);
+    const times = [0];
+    let t = c.start(0, states, view);
+    while (states[AB] === SIGNAL_GREEN) {
+      clock = t;
+      times.push(t);
+      t = c.advance(t, states, view);
+    }
+    expect(times).toEqual([0, 5, 10]);
+    expect(states[AB]).toBe(SIGNAL_YELLOW);
   });
 
   it('as a policy of the sequencer: without yellow or all-red, a red pause of a microsecond separates the greens', () => {

@@ -21,10 +21,10 @@
  *
  * When the green is extended, SUMO's rule (MSActuatedTrafficLightLogic::duration,
  * checked in SUMO 1.15): the controller looks at minGreen; if some detector of the
- * phase saw a vehicle less than `gap` ago (the gap is 0 while a queue covers it),
- * it looks again `detectorGap` after that detection ("let the last detected
- * vehicle pass the intersection"), but at least at the next whole second of the
- * green; else the green ends. So with `gap` shorter than `detectorGap` a detected
+ * phase saw a vehicle's rear leave less than `gap` ago (the gap is 0 while a
+ * vehicle is on it or a queue covers it), it looks again `detectorGap` after
+ * that detection ("let the last detected vehicle pass the intersection"), but
+ * at least at the next whole second of the green; else the green ends. So with `gap` shorter than `detectorGap` a detected
  * vehicle still gets detectorGap of green to reach the stop line, and every
  * green lasts a whole number of seconds (SUMO looks at its detectors once per
  * 1 s step). Event-driven: one look per extension, no per-second poll; while
@@ -34,8 +34,9 @@
  * at min(detector-gap x speed, (minDur / passing-time + 0.5) x 7.5 m) from the
  * stop line. Differences from SUMO left as they are: detectors are per movement
  * (SUMO: per lane, and a lane's loop serves a phase only if all its links are
- * green); a passage is the free-flow time of the vehicle's front (SUMO measures
- * the gap from its rear leaving the loop, a few tenths of a second later).
+ * green); a vehicle's rear leaves a detector `vehicleLength` / approach speed
+ * after its front passed (SUMO measures the gap from the rear leaving, at the
+ * vehicle's own speed, which is lower in a moving queue).
  *
  * The offset and the phase durations of the program are not used; a green lasts
  * at least max(minGreen, 1 s) so every decision lies after the previous one.
@@ -62,6 +63,12 @@ export interface ActuatedOptions {
    * Default: no such bound.
    */
   passingTime?: number;
+  /**
+   * Vehicle length, m: a gap counts from a vehicle's rear leaving the detector,
+   * length / approach speed after its front passed (SUMO's induction loop:
+   * MSInductLoop::getTimeSinceLastDetection). Default 5 (SUMO's passenger car).
+   */
+  vehicleLength?: number;
   /** Skip phases without calls and rest in green without conflicting calls (NEMA, no recall). Default false (SUMO). */
   skipEmptyPhases?: boolean;
   /** Look-again interval while resting in green (skipEmptyPhases), s. Default 1. */
@@ -69,9 +76,10 @@ export interface ActuatedOptions {
 }
 
 /** Defaults of {@link ActuatedOptions}. */
-export const DEFAULT_ACTUATED_OPTIONS: Readonly<{ gap: number; detectorGap: number; skipEmptyPhases: boolean; pollInterval: number }> = {
+export const DEFAULT_ACTUATED_OPTIONS: Readonly<{ gap: number; detectorGap: number; vehicleLength: number; skipEmptyPhases: boolean; pollInterval: number }> = {
   gap: 3,
   detectorGap: 2,
+  vehicleLength: 5,
   skipEmptyPhases: false,
   pollInterval: 1,
 };
@@ -100,6 +108,8 @@ class ActuatedPolicy implements PhasePolicy {
   /** Detector movements of each phase (green and permissive) and their distances, m. */
   private readonly detectors: Int32Array[];
   private readonly distances: Float64Array[];
+  /** Per detector: time from a vehicle's front passing it to its rear leaving it, s. */
+  private readonly occupancy: Float64Array[];
   private readonly gap: number;
   private readonly skip: boolean;
   private readonly poll: number;
@@ -128,6 +138,8 @@ class ActuatedPolicy implements PhasePolicy {
       if (passingTime !== undefined && fixedDistance === undefined) d = Math.min(d, (minDur.get(e)! / passingTime + 0.5) * SUMO_LENGTH_WITH_GAP);
       return Math.min(net.linkLength[a], d);
     }));
+    const length = checkNumber('vehicleLength', o.vehicleLength, false);
+    this.occupancy = this.detectors.map((ids) => Float64Array.from(ids, (e) => length / net.linkSpeed[net.movementFrom[e]]));
     this.greenEnd = new Float64Array(program.phases.length).fill(-Infinity);
   }
 
@@ -154,10 +166,13 @@ class ActuatedPolicy implements PhasePolicy {
     const maxEnd = this.greenStart + Math.max(p.maxGreen, p.minGreen, MIN_GREEN_FLOOR);
     const ids = this.detectors[i];
     const dist = this.distances[i];
+    const occupancy = this.occupancy[i];
+    // Last time a vehicle's rear left a detector of the phase (now while one is on it or a queue covers it).
     let last = -Infinity;
     for (let k = 0; k < ids.length; k++) {
       const t = view.lastArrival(ids[k], dist[k]);
-      if (t > last) last = t;
+      const left = t >= now ? now : t + occupancy[k];
+      if (left > last) last = left;
     }
     const conflicting = !this.skip || this.otherCalls(i, view);
     if (!conflicting) return now + this.poll; // NEMA rest in green: nothing else is waiting.

@@ -19,19 +19,24 @@
  * green (maxGreen is then counted from its start, so it ends at once when a call
  * arrives after maxGreen).
  *
- * Event-driven, no per-second poll: after minGreen the controller looks at the
- * last detector passage and wakes up exactly when the gap would expire (a new
- * passage in between just moves the next look later). Only while a queue covers a
- * detector (its passages are not individually visible in the mesoscopic model), or
- * while resting in green, it looks every `pollInterval` (1 s, SUMO's default
- * step), so gap-out may come up to that much early after a queue clears.
+ * When the green is extended, SUMO's rule (MSActuatedTrafficLightLogic::duration,
+ * checked in SUMO 1.15): the controller looks at minGreen; if some detector of the
+ * phase saw a vehicle's rear leave less than `gap` ago (the gap is 0 while a
+ * vehicle is on it or a queue covers it), it looks again `detectorGap` after
+ * that detection ("let the last detected vehicle pass the intersection"), but
+ * at least at the next whole second of the green; else the green ends. So with `gap` shorter than `detectorGap` a detected
+ * vehicle still gets detectorGap of green to reach the stop line, and every
+ * green lasts a whole number of seconds (SUMO looks at its detectors once per
+ * 1 s step). Event-driven: one look per extension, no per-second poll; while
+ * resting in green (skipEmptyPhases) it looks every `pollInterval` (1 s).
  *
  * SUMO's detector rule with `passingTime` (MSActuatedTrafficLightLogic): a loop
  * at min(detector-gap x speed, (minDur / passing-time + 0.5) x 7.5 m) from the
- * stop line. As in SUMO, a gap-out falls on a whole second of the green (SUMO
- * looks at its detectors once per 1 s step). Difference from SUMO left as it is:
- * detectors are per movement (SUMO: per lane, and a lane's loop serves a phase
- * only if all its links are green).
+ * stop line. Differences from SUMO left as they are: detectors are per movement
+ * (SUMO: per lane, and a lane's loop serves a phase only if all its links are
+ * green); a vehicle's rear leaves a detector `vehicleLength` / approach speed
+ * after its front passed (SUMO measures the gap from the rear leaving, at the
+ * vehicle's own speed, which is lower in a moving queue).
  *
  * The offset and the phase durations of the program are not used; a green lasts
  * at least max(minGreen, 1 s) so every decision lies after the previous one.
@@ -58,16 +63,23 @@ export interface ActuatedOptions {
    * Default: no such bound.
    */
   passingTime?: number;
+  /**
+   * Vehicle length, m: a gap counts from a vehicle's rear leaving the detector,
+   * length / approach speed after its front passed (SUMO's induction loop:
+   * MSInductLoop::getTimeSinceLastDetection). Default 5 (SUMO's passenger car).
+   */
+  vehicleLength?: number;
   /** Skip phases without calls and rest in green without conflicting calls (NEMA, no recall). Default false (SUMO). */
   skipEmptyPhases?: boolean;
-  /** Look-again interval while a queue covers a detector or while resting in green, s. Default 1. */
+  /** Look-again interval while resting in green (skipEmptyPhases), s. Default 1. */
   pollInterval?: number;
 }
 
 /** Defaults of {@link ActuatedOptions}. */
-export const DEFAULT_ACTUATED_OPTIONS: Readonly<{ gap: number; detectorGap: number; skipEmptyPhases: boolean; pollInterval: number }> = {
+export const DEFAULT_ACTUATED_OPTIONS: Readonly<{ gap: number; detectorGap: number; vehicleLength: number; skipEmptyPhases: boolean; pollInterval: number }> = {
   gap: 3,
   detectorGap: 2,
+  vehicleLength: 5,
   skipEmptyPhases: false,
   pollInterval: 1,
 };
@@ -76,6 +88,8 @@ export const DEFAULT_ACTUATED_OPTIONS: Readonly<{ gap: number; detectorGap: numb
 const SUMO_LENGTH_WITH_GAP = 7.5;
 /** Shortest green, s, so decisions always lie after the green started. */
 const MIN_GREEN_FLOOR = 1;
+/** Shortest look-ahead after a detection, s (SUMO: one millisecond, rounded up to the next whole second of the green). */
+const NEXT_STEP = 1e-3;
 /** Tolerance of time comparisons, s. */
 const EPS = 1e-9;
 
@@ -94,12 +108,13 @@ class ActuatedPolicy implements PhasePolicy {
   /** Detector movements of each phase (green and permissive) and their distances, m. */
   private readonly detectors: Int32Array[];
   private readonly distances: Float64Array[];
+  /** Per detector: time from a vehicle's front passing it to its rear leaving it, s. */
+  private readonly occupancy: Float64Array[];
   private readonly gap: number;
   private readonly skip: boolean;
   private readonly poll: number;
+  private readonly detectorGap: number;
   private greenStart = 0;
-  /** Last time a queue was seen over a detector of the current phase, s. */
-  private lastOccupied = -Infinity;
   /** When each phase's green last ended, s. */
   private readonly greenEnd: Float64Array;
 
@@ -107,6 +122,7 @@ class ActuatedPolicy implements PhasePolicy {
     const o = { ...DEFAULT_ACTUATED_OPTIONS, ...options };
     this.gap = checkNumber('gap', o.gap, false);
     const detectorGap = checkNumber('detectorGap', o.detectorGap, false);
+    this.detectorGap = detectorGap;
     const fixedDistance = o.detectorDistance === undefined ? undefined : checkNumber('detectorDistance', o.detectorDistance, false);
     this.poll = checkNumber('pollInterval', o.pollInterval, true);
     const passingTime = o.passingTime === undefined ? undefined : checkNumber('passingTime', o.passingTime, true);
@@ -122,6 +138,8 @@ class ActuatedPolicy implements PhasePolicy {
       if (passingTime !== undefined && fixedDistance === undefined) d = Math.min(d, (minDur.get(e)! / passingTime + 0.5) * SUMO_LENGTH_WITH_GAP);
       return Math.min(net.linkLength[a], d);
     }));
+    const length = checkNumber('vehicleLength', o.vehicleLength, false);
+    this.occupancy = this.detectors.map((ids) => Float64Array.from(ids, (e) => length / net.linkSpeed[net.movementFrom[e]]));
     this.greenEnd = new Float64Array(program.phases.length).fill(-Infinity);
   }
 
@@ -133,36 +151,41 @@ class ActuatedPolicy implements PhasePolicy {
 
   greenStarted(i: number, now: number): number {
     this.greenStart = now;
-    this.lastOccupied = -Infinity;
     return now + Math.max(this.phases[i].minGreen, MIN_GREEN_FLOOR);
   }
 
-  /** Green decision point: extend, gap out or max out. */
+  /**
+   * Green decision point: extend, gap out or max out, by SUMO's rule
+   * (MSActuatedTrafficLightLogic gapControl and duration): the green goes on while
+   * some detector of the phase saw a vehicle less than `gap` ago (0 while a queue
+   * covers it); the next look is then `detectorGap` after that detection (so the
+   * vehicle can reach the stop line), at least the next whole second of the green.
+   */
   decide(i: number, now: number, view: ControllerView): number {
     const p = this.phases[i];
     const maxEnd = this.greenStart + Math.max(p.maxGreen, p.minGreen, MIN_GREEN_FLOOR);
     const ids = this.detectors[i];
     const dist = this.distances[i];
-    let last = this.lastOccupied;
-    let occupied = false;
+    const occupancy = this.occupancy[i];
+    // Last time a vehicle's rear left a detector of the phase (now while one is on it or a queue covers it).
+    let last = -Infinity;
     for (let k = 0; k < ids.length; k++) {
       const t = view.lastArrival(ids[k], dist[k]);
-      if (t >= now) occupied = true;
-      else if (t > last) last = t;
+      const left = t >= now ? now : t + occupancy[k];
+      if (left > last) last = left;
     }
-    if (occupied) this.lastOccupied = last = now;
     const conflicting = !this.skip || this.otherCalls(i, view);
     if (!conflicting) return now + this.poll; // NEMA rest in green: nothing else is waiting.
     if (now >= maxEnd - EPS) return this.endGreen(i, now);
-    if (occupied) return Math.min(now + this.poll, maxEnd);
-    if (now - last >= this.gap - EPS) return this.endGreen(i, now);
-    return Math.min(this.wholeSeconds(last + this.gap), maxEnd);
+    const sinceDetection = last >= now ? 0 : now - last;
+    if (!(sinceDetection < this.gap - EPS)) return this.endGreen(i, now);
+    return Math.min(this.wholeSeconds(now + Math.max(this.detectorGap - sinceDetection, NEXT_STEP)), maxEnd);
   }
 
   /**
    * The first time at or after `t` (s) at which the green has lasted a whole number
-   * of seconds: SUMO decides at its 1 s steps, so a gap that expires between steps
-   * is noticed at the next one (on average half a second more green per gap-out).
+   * of seconds: SUMO decides at its 1 s steps and keeps every phase a whole number
+   * of seconds long.
    */
   private wholeSeconds(t: number): number {
     return this.greenStart + Math.ceil(t - this.greenStart - EPS);

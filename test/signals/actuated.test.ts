@@ -4,8 +4,9 @@
  * detector passage once arrivals stop; max-out while arrivals keep coming closer
  * than the gap; lower delay than a long fixed cycle at low demand; phase skipping;
  * vehicle conservation and determinism; the ControllerView detector it reads;
- * as a policy of the phase sequencer, hand-driven: gap-out, extension and
- * max-out times, and the microsecond red pause when a phase has no clearance.
+ * as a policy of the phase sequencer, hand-driven: gap-out, extension (SUMO's
+ * look detector-gap after a detection, gaps from the rear leaving) and max-out
+ * times, and the microsecond red pause when a phase has no clearance.
  */
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../engine/errors.js';
@@ -56,7 +57,7 @@ describe('createActuatedController', () => {
     }
   });
 
-  it('gaps out at the first whole second of the green at least `gap` s after the last detector passage when arrivals stop (SUMO decides per 1 s step)', () => {
+  it('gaps out at the first whole second of the green at least `gap` s after the last vehicle left the detector when arrivals stop (SUMO decides per 1 s step)', () => {
     // Uniform arrivals every 2.5 s (< gap 3 s) until 900 s; no side demand; maxGreen large.
     const program = twoPhase(net, [30, 30], { minGreen: 5, maxGreen: 10_000 });
     const trips = demand(net, 0.4, 0, 900, 'uniform');
@@ -64,12 +65,13 @@ describe('createActuatedController', () => {
     const main = recordIntervals(sim, AB);
     sim.run();
     main.close();
-    const lastPassage = trips.depart[trips.count - 1] + TO_DETECTOR;
-    const g = greens(main.intervals).find((iv) => iv.start <= lastPassage && iv.end > lastPassage);
+    // The gap counts from the last vehicle's rear leaving the detector: 5 m (default length) at 15 m/s after its front passed.
+    const lastLeave = trips.depart[trips.count - 1] + TO_DETECTOR + 5 / 15;
+    const g = greens(main.intervals).find((iv) => iv.start <= lastLeave && iv.end > lastLeave);
     expect(g, 'a green of A contains the last passage').toBeDefined();
-    expect(g!.end).toBeCloseTo(g!.start + Math.ceil(lastPassage + 3 - g!.start - 1e-9), 6);
-    expect(g!.end - (lastPassage + 3)).toBeGreaterThanOrEqual(-1e-9);
-    expect(g!.end - (lastPassage + 3)).toBeLessThan(1);
+    expect(g!.end).toBeCloseTo(g!.start + Math.ceil(lastLeave + 3 - g!.start - 1e-9), 6);
+    expect(g!.end - (lastLeave + 3)).toBeGreaterThanOrEqual(-1e-9);
+    expect(g!.end - (lastLeave + 3)).toBeLessThan(1);
     // It started long before: arrivals 2.5 s apart kept extending it.
     expect(g!.end - g!.start).toBeGreaterThan(300);
     // Before the first vehicle reached the detector, greens gapped out at minGreen.
@@ -205,11 +207,57 @@ describe('createActuatedController', () => {
       times.push(t);
       t = c.advance(t, states, view);
     }
-    // Decisions at minGreen, then last passage + gap rounded up to a whole second of the
-    // green (4.5 + 3 -> 8, 7.5 + 3 -> 11), then the cap at maxGreen 12.
-    expect(times).toEqual([0, 5, 8, 11, 12]);
+    // Decisions at minGreen, then detector-gap (2 s) after the passage each look saw, rounded
+    // up to a whole second of the green (4.5 + 2 -> 7, 6.5 + 2 -> 9, 8.5 + 2 -> 11), then the
+    // cap at maxGreen 12 (SUMO MSActuatedTrafficLightLogic::duration).
+    expect(times).toEqual([0, 5, 7, 9, 11, 12]);
     expect(states[AB]).toBe(SIGNAL_YELLOW);
     expect(t).toBe(15);
+  });
+
+  it('as a policy of the sequencer: after a detection, holds the green detectorGap s so the vehicle reaches the stop line, even when the gap is shorter (hand-driven)', () => {
+    // One passage at 4.5 s, detectors 5 s upstream, gap 3 s: the look at minGreen (5 s) sees
+    // a gap of 0.5 s and extends by 5 - 0.5 = 4.5 s, to the whole second 10 s; then the gap
+    // (5.5 s) exceeds 3 s and the green ends. Ending at 4.5 + 3 s would strand the vehicle.
+    const program = twoPhase(net, [30, 30], { minGreen: 5, maxGreen: 40 });
+    const c = createActuatedController(net, program, { gap: 3, detectorGap: 5 });
+    let clock = 0;
+    const view = { get time() { return clock; }, queueLength: () => 0, lastArrival: (e: number) => (e === AB ? 4.5 : -Infinity), linkVehicles: () => 0, linkStorage: () => 1 };
+    const states = new Uint8Array(net.movementCount);
+    const times = [0];
+    let t = c.start(0, states, view);
+    while (states[AB] === SIGNAL_GREEN) {
+      clock = t;
+      times.push(t);
+      t = c.advance(t, states, view);
+    }
+    expect(times).toEqual([0, 5, 10]);
+    expect(states[AB]).toBe(SIGNAL_YELLOW);
+  });
+
+  it('as a policy of the sequencer: counts the gap from the rear leaving the detector, vehicleLength / approach speed after the front passed (hand-driven)', () => {
+    // Front passed at 1.8 s; at minGreen (5 s) that is 3.2 s ago, more than the 3 s gap. Its rear (5 m at
+    // 15 m/s) left at 2.13 s, 2.87 s ago: SUMO's loop extends, to the next whole second (6 s), then the
+    // gap (3.87 s) ends the green. A zero-length vehicle ends it at minGreen.
+    const program = twoPhase(net, [30, 30], { minGreen: 5, maxGreen: 40 });
+    const ends = (options: Parameters<typeof createActuatedController>[2]): number[] => {
+      const c = createActuatedController(net, program, options);
+      let clock = 0;
+      const view = { get time() { return clock; }, queueLength: () => 0, lastArrival: (e: number) => (e === AB ? 1.8 : -Infinity), linkVehicles: () => 0, linkStorage: () => 1 };
+      const states = new Uint8Array(net.movementCount);
+      const times = [0];
+      let t = c.start(0, states, view);
+      while (states[AB] === SIGNAL_GREEN) {
+        clock = t;
+        times.push(t);
+        t = c.advance(t, states, view);
+      }
+      return times;
+    };
+    expect(net.linkSpeed[net.movementFrom[AB]]).toBe(15);
+    expect(ends({})).toEqual([0, 5, 6]);
+    expect(ends({ vehicleLength: 0 })).toEqual([0, 5]);
+    expect(() => createActuatedController(net, program, { vehicleLength: -1 })).toThrow(UsageError);
   });
 
   it('as a policy of the sequencer: without yellow or all-red, a red pause of a microsecond separates the greens', () => {

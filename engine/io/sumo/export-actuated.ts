@@ -26,9 +26,8 @@
  * need `next` lists for). Where the two controllers still differ: SUMO has one
  * detector per lane, used in a phase only if every link from that lane is green
  * there (or a minor `g` under its rules), greenwave one per green or permissive
- * movement; SUMO decides in whole time steps and, after a detection, extends by at
- * least detector-gap minus the time since it (rounded up to whole seconds), while
- * greenwave ends a green exactly `gap` after the last passage; on an approach
+ * movement (both extend a green as SUMO does: detector-gap after a detection, in
+ * whole seconds, see signals/actuated.ts); on an approach
  * shorter than the detector distance SUMO moves the detector onto a unique
  * predecessor lane, greenwave puts it at the approach's upstream end (as SUMO
  * does without a unique predecessor); `detector-gap` is still written with

@@ -15,7 +15,8 @@
  *    against a plain page with the same 10,200 links as bare SVG paths and no
  *    script, loaded in the same browser, interleaved: plain / report, wall time
  *    inside the page; floor about half the measured ratio;
- *  - `renderReportHtml` in Node against the reference workload (CPU time);
+ *  - `renderReportHtml` in Node against building ten bare-SVG pages of the same
+ *    links (CPU time: string building against string building);
  *  - the recorders' cost: simulate() without / with them (CPU time).
  * The issue's absolute target (paint within 2 s) is reported beside the load
  * average, not gated. Chromium is Debian's (`apt-get install chromium`, or
@@ -32,12 +33,18 @@ import { createRandom, expandDemand, type TripTable } from '../engine/demand/ind
 import { simulate } from '../engine/sim/index.js';
 import { loadReportData, renderReportHtml, reportRecorders, writeOutputs } from '../engine/report/index.js';
 import { findChromium } from './chromium.js';
-import { ms, referenceWorkload, runIfMain, type BenchContext, type Benchmark } from './harness.js';
+import { ms, runIfMain, type BenchContext, type Benchmark } from './harness.js';
 
 /** The issue's targets and the gates. */
 export const REPORT_TARGETS = { maxBytes: 5 * 1024 * 1024, renderMs: 2000 };
-/** Floors: about half the ratios measured on the 2-core development machine. */
-export const REPORT_FLOORS = { chromium: 0.25, nodeRender: 0.08, recorders: 0.45 };
+/**
+ * Floors: about half the ratios measured on the 2-core development machine; the
+ * render gate's at about 0.7 of its 0.41-0.45x (quiet, AMD EPYC, 2026-12-07),
+ * between them and the 0.26x (0.21-0.30x) a deliberate 2x slower render measured.
+ */
+export const REPORT_FLOORS = { chromium: 0.25, nodeRender: 0.3, recorders: 0.45 };
+/** Bare map pages built per run of the render gate's peer (one takes a few ms: ten make its time comparable). */
+const PLAIN_REPEATS = 10;
 
 const SIM = { end: 2700, seed: 3, interval: 300 };
 
@@ -115,10 +122,14 @@ async function run(ctx: BenchContext): Promise<void> {
     const bytes = Buffer.byteLength(page);
     ctx.limit('report size', bytes / 1024 / 1024, 'MB', { max: REPORT_TARGETS.maxBytes / 1024 / 1024, target: '< 5 MB' });
 
-    const render = await ctx.compare('renderReportHtml', { name: 'greenwave renderReportHtml', run: () => renderReportHtml(data).length }, referenceWorkload(), {
+    // The peer builds pages too (strings of the same links), so the ratio does not move with how a CPU favours
+    // string building over graph search, as it did against the reference workload (0.16x on the Intel machine
+    // the floor was set on, 0.07x on an AMD EPYC one, on the same code).
+    const bare = { name: `bare SVG map page x ${PLAIN_REPEATS} (same links)`, run: () => { let n = 0; for (let k = 0; k < PLAIN_REPEATS; k++) n += plainMapPage(net).length; return n; } };
+    const render = await ctx.compare('renderReportHtml', { name: 'greenwave renderReportHtml', run: () => renderReportHtml(data).length }, bare, {
       minPairs: 5, maxPairs: ctx.ci ? 8 : 12, budgetMs: ctx.ci ? 30_000 : 60_000,
     });
-    ctx.ratio('render in Node: reference / renderReportHtml', render, { floor: REPORT_FLOORS.nodeRender, detail: `renderReportHtml ${ms(render.subject.medianCpuMs)} CPU` });
+    ctx.ratio(`render in Node: bare map x ${PLAIN_REPEATS} / renderReportHtml`, render, { floor: REPORT_FLOORS.nodeRender, detail: `renderReportHtml ${ms(render.subject.medianCpuMs)} CPU` });
 
     const recorded = await ctx.compare('the recorders\' cost', {
       name: 'simulate() with the report recorders',

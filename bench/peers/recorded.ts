@@ -32,18 +32,28 @@ export const RECORDED_PEERS: {
   reference: { name: string; version: number };
   peers: Record<'sumoMesoGrid10' | 'sumoMesoGrid30' | 'duarouter60k', RecordedPeer>;
 } = {
-  "date": "2026-12-06",
-  "machine": "Intel(R) Xeon(R) Processor, 2 cores, linux x64, Node v20.20.2",
+  "date": "2026-12-07",
+  "machine": "AMD EPYC, 2 cores, linux x64, Node v20.20.2",
   "loadavg": [
     [
-      14.8,
-      8.54,
-      8.86
+      1.93,
+      3.91,
+      4.04
     ],
     [
-      15.79,
-      17.62,
-      16.94
+      1.85,
+      3.87,
+      4.02
+    ],
+    [
+      1.13,
+      2.42,
+      3.4
+    ],
+    [
+      1,
+      1.65,
+      2.86
     ]
   ],
   "reference": {
@@ -54,44 +64,44 @@ export const RECORDED_PEERS: {
     "sumoMesoGrid10": {
       "what": "SUMO mesoscopic (Eclipse SUMO sumo Version 1.15.0), 10x10 grid, 9,000 routed vehicles, 10800 s",
       "command": "sumo --mesosim true --meso-junction-control true -n sumoMesoGrid10.net.xml --no-step-log true --no-warnings true --begin 0 --duration-log.disable true -r sumoMesoGrid10.rou.xml --end 10800",
-      "perReference": 31.62,
+      "perReference": 25.85,
       "interval": [
-        25.43,
-        40.06
+        20.39,
+        29.32
       ],
       "pairs": 5,
-      "peerCpuMs": 850,
+      "peerCpuMs": 460,
       "emptyCpuMs": 100,
-      "peerWallMs": 3164,
-      "referenceCpuMs": 22.11
+      "peerWallMs": 478,
+      "referenceCpuMs": 12.41
     },
     "sumoMesoGrid30": {
       "what": "SUMO mesoscopic (Eclipse SUMO sumo Version 1.15.0), 30x30 grid, 60,000 routed vehicles, 10800 s",
       "command": "sumo --mesosim true --meso-junction-control true -n sumoMesoGrid30.net.xml --no-step-log true --no-warnings true --begin 0 --duration-log.disable true -r sumoMesoGrid30.rou.xml --end 10800",
-      "perReference": 993.53,
+      "perReference": 1047.08,
       "interval": [
-        965.4,
-        1101.77
+        701.17,
+        1749.02
       ],
       "pairs": 5,
-      "peerCpuMs": 23940,
+      "peerCpuMs": 16700,
       "emptyCpuMs": 560,
-      "peerWallMs": 222785,
-      "referenceCpuMs": 22.38
+      "peerWallMs": 16722,
+      "referenceCpuMs": 15.23
     },
     "duarouter60k": {
       "what": "SUMO duarouter (Eclipse SUMO duarouter Version 1.15.0), 60,000 junction-to-junction trips, 30x30 grid",
       "command": "duarouter -n batch.net.xml --junction-taz true --no-step-log true --no-warnings true --ignore-errors false --route-files batch.trips.xml -o batch.rou.xml",
-      "perReference": 1295.83,
+      "perReference": 1202.65,
       "interval": [
-        1159.31,
-        1379.85
+        838.58,
+        1326.23
       ],
       "pairs": 5,
-      "peerCpuMs": 28870,
-      "emptyCpuMs": 380,
-      "peerWallMs": 89559,
-      "referenceCpuMs": 22.05
+      "peerCpuMs": 18670,
+      "emptyCpuMs": 400,
+      "peerWallMs": 18742,
+      "referenceCpuMs": 15.3
     }
   }
 };

@@ -2,11 +2,11 @@
  * `greenwave run` with `routeChoice: equilibrium` (or `--route-choice
  * equilibrium`): each replication iterates simulation and route choice
  * (engine/optimise/equilibrium) until the relative gap is under the threshold or
- * the iteration budget is spent. The first seed runs in this thread, one line
- * per iteration on stderr (gap, mean travel time, unfinished trips) unless
- * --quiet; with more seeds and more than one worker the others run at the same
- * time on a pool of `workers - 1` threads (each seed's equilibrium whole in one
- * thread: the same figures as in this thread), a line as each ends. Ctrl-C
+ * the iteration budget is spent. With one worker (or one seed) the seeds run
+ * one after another in this thread, one line per iteration on stderr (gap, mean
+ * travel time, unfinished trips) unless --quiet; with more, every seed runs on a
+ * pool of that many threads (each seed's equilibrium whole in one thread: the
+ * same figures as in this thread), a line as each ends. Ctrl-C
  * stops between iterations, and a replication cut short is not reported. With
  * --report the recorders observe one more simulation of the learnt routes (same
  * routes and seed as the last iteration, so the same figures).
@@ -25,9 +25,14 @@ const fmt = (value: number, digits = 1): string => (Number.isFinite(value) ? val
 /** One replication of an equilibrium run. */
 export interface EquilibriumRun {
   seed: number;
-  /** The trips with their learnt routes (the seeds run in this thread; those of the pool do not come back). */
+  /**
+   * The trips: with their learnt routes for the seeds run in this thread; the
+   * first seed's as built for one run on the pool (the routes stay there; ids,
+   * departures and ends, what the output files read, are the same); none for
+   * the pool's other seeds.
+   */
   trips: TripTable | undefined;
-  /** Whole for the seeds run in this thread; network totals (and end time, gridlock) for those of the pool. */
+  /** Whole for the first seed and the seeds run in this thread; network totals (and end time, gridlock) for the pool's others. */
   result: SimulationResult;
   equilibrium: EquilibriumEnd;
 }
@@ -38,24 +43,22 @@ export interface EquilibriumRuns {
   notRun: number[];
   failed: Array<{ seed: number; message: string }>;
   interrupted: boolean;
-  /** Threads that ran equilibria (this one and the pool's). */
+  /** Threads that ran equilibria. */
   workers: number;
 }
 
 /**
- * Run every replication of `built` to equilibrium: the first seed (and, with
- * `workers` 1, every seed) in this thread, the others on a pool of `workers - 1`
- * threads meanwhile. Runs come back in seed order.
+ * Run every replication of `built` to equilibrium: one after another in this
+ * thread with `workers` 1, a single seed or `recorders` (they observe the first
+ * seed here); otherwise all on a pool of `workers` threads (at most one per
+ * seed). Runs come back in seed order.
  */
 export async function runEquilibria(built: BuiltScenario, quiet: boolean, signal: AbortSignal, recorders?: ReportRecorders, workers = 1): Promise<EquilibriumRuns> {
+  const threads = Math.min(workers, built.seeds.length);
+  if (threads > 1 && recorders === undefined) return { ...await onPool(built, threads, quiet, signal), interrupted: signal.aborted, workers: threads };
   const runs: EquilibriumRun[] = [];
   const notRun: number[] = [];
-  const failed: EquilibriumRuns['failed'] = [];
-  const poolSeeds = workers > 1 ? built.seeds.slice(1) : [];
-  const pooled = poolSeeds.length > 0 ? onPool(built, poolSeeds, Math.min(workers - 1, poolSeeds.length), quiet, signal) : undefined;
-  pooled?.catch(() => undefined); // awaited (and its error thrown) after this thread's seed; not an unhandled rejection meanwhile
   for (const [i, seed] of built.seeds.entries()) {
-    if (i > 0 && pooled !== undefined) break;
     await new Promise<void>((resolve) => setImmediate(resolve)); // let Ctrl-C through
     if (signal.aborted) {
       notRun.push(seed);
@@ -83,18 +86,15 @@ export async function runEquilibria(built: BuiltScenario, quiet: boolean, signal
     if (i === 0 && recorders) result = simulate(built.compiled, equilibrium.trips, built.signals, { ...built.options, seed, attach: recorders.attach });
     runs.push({ seed, trips: equilibrium.trips, result, equilibrium });
   }
-  if (pooled !== undefined) {
-    const done = await pooled;
-    runs.push(...done.runs);
-    notRun.push(...done.notRun);
-    failed.push(...done.failed);
-  }
-  runs.sort((a, b) => built.seeds.indexOf(a.seed) - built.seeds.indexOf(b.seed));
-  return { runs, notRun, failed, interrupted: signal.aborted, workers: 1 + (pooled === undefined ? 0 : Math.min(workers - 1, poolSeeds.length)) };
+  return { runs, notRun, failed: [], interrupted: signal.aborted, workers: 1 };
 }
 
-/** `seeds` to equilibrium on a pool of `threads` threads, a line on stderr as each ends (unless `quiet`). */
-async function onPool(built: BuiltScenario, seeds: number[], threads: number, quiet: boolean, signal: AbortSignal): Promise<Pick<EquilibriumRuns, 'runs' | 'notRun' | 'failed'>> {
+/**
+ * Every seed of `built` to equilibrium on a pool of `threads` threads (the first
+ * seed's whole result comes back, the others' network totals), a line on stderr
+ * as each ends (unless `quiet`).
+ */
+async function onPool(built: BuiltScenario, threads: number, quiet: boolean, signal: AbortSignal): Promise<Pick<EquilibriumRuns, 'runs' | 'notRun' | 'failed'>> {
   const { createPoolEvaluator } = await import('../workers/index.js');
   const { scenarioPlan } = await import('./scenario-plan.js');
   const { seed: _seed, ...options } = built.options;
@@ -106,21 +106,28 @@ async function onPool(built: BuiltScenario, seeds: number[], threads: number, qu
     if (!o.ok || o.metrics.equilibrium === undefined) return;
     const { converged, iterations } = o.metrics.equilibrium;
     const last = iterations[iterations.length - 1];
-    process.stderr.write(`equilibrium seed ${o.seed} (on the pool): ${converged ? 'reached' : 'NOT reached'} after ${iterations.length} iterations, relative gap ${fmt(100 * last.gap, 2)}%, `
+    process.stderr.write(`equilibrium seed ${o.seed}: ${converged ? 'reached' : 'NOT reached'} after ${iterations.length} iterations, relative gap ${fmt(100 * last.gap, 2)}%, `
       + `mean travel time ${fmt(last.meanTravelTime)} s, arrived ${last.arrived}/${last.trips}, unfinished ${last.unfinished}${last.gridlock ? ' (GRIDLOCK)' : ''}\n`);
   };
+  const [first, ...others] = built.seeds;
+  const plan = scenarioPlan(built);
   try {
-    const batch = await evaluator.evaluate({ candidates: [scenarioPlan(built)], seeds }, { signal, onProgress });
-    const runs: EquilibriumRun[] = batch.results.map((r) => ({
+    // The first seed with its whole result (the output files are written from it), the others with their totals: at once.
+    const batches = await Promise.all([
+      evaluator.evaluate({ candidates: [plan], seeds: [first], detail: 'all' }, { signal, onProgress }),
+      evaluator.evaluate({ candidates: [plan], seeds: others }, { signal, onProgress }),
+    ]);
+    const runs: EquilibriumRun[] = batches.flatMap((b) => b.results).map((r) => ({
       seed: r.seed,
-      trips: undefined,
-      result: { network: r.metrics.network, endTime: r.metrics.endTime, ...(r.metrics.gridlock ? { gridlock: r.metrics.gridlock } : {}) } as SimulationResult,
+      trips: r.seed === first ? built.trips : undefined,
+      result: r.metrics.result ?? { network: r.metrics.network, endTime: r.metrics.endTime, ...(r.metrics.gridlock ? { gridlock: r.metrics.gridlock } : {}) } as SimulationResult,
       equilibrium: r.metrics.equilibrium as EquilibriumEnd,
     }));
+    runs.sort((a, b) => built.seeds.indexOf(a.seed) - built.seeds.indexOf(b.seed));
     return {
       runs,
-      notRun: batch.notRun.map((t) => t.seed),
-      failed: batch.failures.map((f) => ({ seed: f.seed, message: `${f.error.name}: ${f.error.message}` })),
+      notRun: batches.flatMap((b) => b.notRun).map((t) => t.seed),
+      failed: batches.flatMap((b) => b.failures).map((f) => ({ seed: f.seed, message: `${f.error.name}: ${f.error.message}` })),
     };
   } finally {
     await evaluator.close();

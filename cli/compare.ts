@@ -134,7 +134,7 @@ export async function compareCommand(baseFile: string, variantFiles: readonly st
     const dir = await prepared.open();
     const written = atEquilibrium ? { ...comparison, routeChoice: 'equilibrium', equilibrium: settings, equilibria } : { ...comparison, routeChoice: 'departure' };
     files.push(await dir.write('what-if.json', `${JSON.stringify(written, null, 2)}\n`));
-    const page = renderReportHtml({ provenance: {}, geographic: comparison.geometry.geographic, whatIf: comparison }, { title: `greenwave compare — ${[built[0].scenario.name, ...built.slice(1).map((b) => b.scenario.name)].join(' vs ')}` });
+    const page = renderReportHtml({ provenance: {}, geographic: comparison.geometry.geographic, whatIf: comparison }, { title: `greenwave compare — ${[built[0].scenario.name, ...built.slice(1).map((b) => b.scenario.name)].join(' vs ')}${atEquilibrium ? ' (drivers at equilibrium)' : ''}` });
     files.push(await dir.write('report.html', page));
     files.push(await dir.write(METADATA_FILE, `${JSON.stringify(outputMetadata(built[0].compiled, { scenario: built[0].scenario.name, seed: seeds[0], version: VERSION }, 'compare', ['what-if.json', 'report.html']), null, 2)}\n`));
     await dir.commit('complete');

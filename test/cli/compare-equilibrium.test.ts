@@ -43,6 +43,7 @@ describe('greenwave compare with route choice at equilibrium', () => {
       base: { metrics: Record<string, { mean: number; n: number }> };
     };
     expect(json.routeChoice).toBe('equilibrium');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<title>greenwave compare — today vs closed \(drivers at equilibrium\)<\/title>/);
     expect(json.equilibrium).toMatchObject({ method: 'swap', costsBy: 'movement', intervalS: 900 });
     expect(Object.keys(json.equilibria)).toEqual(['today', 'closed']);
     for (const ends of Object.values(json.equilibria)) {

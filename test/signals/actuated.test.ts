@@ -193,12 +193,10 @@ describe('createActuatedController', () => {
     expect(t).toBe(25);
   });
 
-  it('as a policy of the sequencer: extends a green while passages come closer than the gap, ends it at maxGreen (hand-driven)', () => {
-    const program = twoPhase(net, [30, 30], { minGreen: 5, maxGreen: 12 });
-    const c = createActuatedController(net, program);
+  /** Start `c` at 0 and advance it while AB is green, AB's detector last passed at `passage(clock)`, nothing queued: the change times, the states after and the next change. */
+  const driveGreen = (c: ReturnType<typeof createActuatedController>, passage: (clock: number) => number): { times: number[]; states: Uint8Array; next: number } => {
     let clock = 0;
-    // A vehicle passed A's detector half a second before every look.
-    const view = { get time() { return clock; }, queueLength: () => 0, lastArrival: (e: number) => (e === AB ? clock - 0.5 : -Infinity), linkVehicles: () => 0, linkStorage: () => 1 };
+    const view = { get time() { return clock; }, queueLength: () => 0, lastArrival: (e: number) => (e === AB ? passage(clock) : -Infinity), linkVehicles: () => 0, linkStorage: () => 1 };
     const states = new Uint8Array(net.movementCount);
     const times = [0];
     let t = c.start(0, states, view);
@@ -207,6 +205,13 @@ describe('createActuatedController', () => {
       times.push(t);
       t = c.advance(t, states, view);
     }
+    return { times, states, next: t };
+  };
+
+  it('as a policy of the sequencer: extends a green while passages come closer than the gap, ends it at maxGreen (hand-driven)', () => {
+    const program = twoPhase(net, [30, 30], { minGreen: 5, maxGreen: 12 });
+    // A vehicle passed A's detector half a second before every look.
+    const { times, states, next: t } = driveGreen(createActuatedController(net, program), (clock) => clock - 0.5);
     // Decisions at minGreen, then detector-gap (2 s) after the passage each look saw, rounded
     // up to a whole second of the green (4.5 + 2 -> 7, 6.5 + 2 -> 9, 8.5 + 2 -> 11), then the
     // cap at maxGreen 12 (SUMO MSActuatedTrafficLightLogic::duration).
@@ -215,27 +220,12 @@ describe('createActuatedController', () => {
     expect(t).toBe(15);
   });
 
-  /** Start `c` at 0 with one passage over AB's detector at `passage` s and nothing queued; the change times while AB is green, and the states after. */
-  const driveGreen = (c: ReturnType<typeof createActuatedController>, passage: number): { times: number[]; states: Uint8Array } => {
-    let clock = 0;
-    const view = { get time() { return clock; }, queueLength: () => 0, lastArrival: (e: number) => (e === AB ? passage : -Infinity), linkVehicles: () => 0, linkStorage: () => 1 };
-    const states = new Uint8Array(net.movementCount);
-    const times = [0];
-    let t = c.start(0, states, view);
-    while (states[AB] === SIGNAL_GREEN) {
-      clock = t;
-      times.push(t);
-      t = c.advance(t, states, view);
-    }
-    return { times, states };
-  };
-
   it('as a policy of the sequencer: after a detection, holds the green detectorGap s so the vehicle reaches the stop line, even when the gap is shorter (hand-driven)', () => {
     // One passage at 4.5 s, detectors 5 s upstream, gap 3 s: the look at minGreen (5 s) sees
     // a gap of 0.5 s and extends by 5 - 0.5 = 4.5 s, to the whole second 10 s; then the gap
     // (5.5 s) exceeds 3 s and the green ends. Ending at 4.5 + 3 s would strand the vehicle.
     const program = twoPhase(net, [30, 30], { minGreen: 5, maxGreen: 40 });
-    const { times, states } = driveGreen(createActuatedController(net, program, { gap: 3, detectorGap: 5 }), 4.5);
+    const { times, states } = driveGreen(createActuatedController(net, program, { gap: 3, detectorGap: 5 }), () => 4.5);
     expect(times).toEqual([0, 5, 10]);
     expect(states[AB]).toBe(SIGNAL_YELLOW);
   });
@@ -245,7 +235,7 @@ describe('createActuatedController', () => {
     // 15 m/s) left at 2.13 s, 2.87 s ago: SUMO's loop extends, to the next whole second (6 s), then the
     // gap (3.87 s) ends the green. A zero-length vehicle ends it at minGreen.
     const program = twoPhase(net, [30, 30], { minGreen: 5, maxGreen: 40 });
-    const ends = (options: Parameters<typeof createActuatedController>[2]): number[] => driveGreen(createActuatedController(net, program, options), 1.8).times;
+    const ends = (options: Parameters<typeof createActuatedController>[2]): number[] => driveGreen(createActuatedController(net, program, options), () => 1.8).times;
     expect(net.linkSpeed[net.movementFrom[AB]]).toBe(15);
     expect(ends({})).toEqual([0, 5, 6]);
     expect(ends({ vehicleLength: 0 })).toEqual([0, 5]);

@@ -123,8 +123,8 @@ async function run(ctx: BenchContext): Promise<void> {
     ctx.limit('report size', bytes / 1024 / 1024, 'MB', { max: REPORT_TARGETS.maxBytes / 1024 / 1024, target: '< 5 MB' });
 
     // The peer builds pages too (strings of the same links), so the ratio does not move with how a CPU favours
-    // string building over graph search, as it did against the reference workload (0.16x on the Intel machine
-    // the floor was set on, 0.07x on an AMD EPYC one, on the same code).
+    // string building over graph search, as it did against the reference workload (its floor of 0.08x was half
+    // the ratio measured on the Intel machine it was set on; an AMD EPYC one read 0.07x on the same code).
     const bare = { name: `bare SVG map page x ${PLAIN_REPEATS} (same links)`, run: () => { let n = 0; for (let k = 0; k < PLAIN_REPEATS; k++) n += plainMapPage(net).length; return n; } };
     const render = await ctx.compare('renderReportHtml', { name: 'greenwave renderReportHtml', run: () => renderReportHtml(data).length }, bare, {
       minPairs: 5, maxPairs: ctx.ci ? 8 : 12, budgetMs: ctx.ci ? 30_000 : 60_000,

@@ -15,6 +15,8 @@ export default defineConfig({
     // machine runs the files one by one): most files wait on child processes.
     maxWorkers: Math.max(availableParallelism(), 1),
     globalSetup: ['test/fixtures/global-setup.ts'],
+    // Removes the temporary folders each test file made (test/fixtures/temp-dir.ts).
+    setupFiles: ['test/fixtures/temp-cleanup.ts'],
     testTimeout: 600_000,
     hookTimeout: 600_000,
     reporters: process.stdout.isTTY ? ['default'] : ['verbose'],

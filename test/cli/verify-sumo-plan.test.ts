@@ -10,8 +10,7 @@
  * - Without the opt-in the same plan is refused, and each problem is located in
  *   the plan file (line and column of the value), not in the merged document.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../engine/errors.js';
@@ -21,6 +20,7 @@ import { buildScenario, parseScenario } from '../../engine/scenario/index.js';
 import { programToSpec } from '../../engine/signals/program.js';
 import { readPlanFile } from '../../cli/verify-sumo.js';
 import { scenarioPrograms } from '../../cli/plan-files.js';
+import { tempDir } from '../fixtures/temp-dir.js';
 
 const FIX = path.join(import.meta.dirname, '..', 'fixtures', 'sumo');
 
@@ -35,7 +35,7 @@ async function imported(clearances: 'ite' | 'program') {
 function planFile(built: Awaited<ReturnType<typeof imported>>): string {
   const specs = built.signals.programs.map((p) => programToSpec(built.compiled, p));
   const programs = specs.map((p) => ({ ...p, phases: p.phases.map((ph) => ({ ...ph, allRed: 0 })) }));
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'gw-plan-')), 'plan.json');
+  const file = path.join(tempDir('gw-plan-'), 'plan.json');
   writeFileSync(file, `${JSON.stringify({ signals: { default: 'fixed', programs: scenarioPrograms(programs) } }, null, 2)}\n`);
   return file;
 }

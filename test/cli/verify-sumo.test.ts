@@ -19,15 +19,15 @@
  *   exactly the time loss recorded for it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI_ARGS, greenwave } from '../fixtures/cli.js';
 import { sumoOnPath } from '../fixtures/sumo-on-path.js';
+import { tempDir } from '../fixtures/temp-dir.js';
 
 const HAS_SUMO = sumoOnPath();
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'gw-verify-sumo-'));
+const tmp = () => tempDir('gw-verify-sumo-');
 
 /** A 3x3 SUMO grid with traffic lights and 240 vehicles on explicit routes, imported as a scenario. */
 function sumoCase(): { dir: string; net: string; routes: string; scenario: string } {

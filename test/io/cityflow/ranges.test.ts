@@ -4,18 +4,18 @@
  * mutated number, refused with an InputError at the file, line and JSON path
  * that holds it, with the range.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../engine/errors.js';
 import { importCityflow } from '../../../engine/io/cityflow/index.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const TINY = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'cityflow', 'tiny');
 
 /** The tiny fixture in a fresh directory, its roadnet and flow documents changed by `change`. */
 function mutated(change: (roadnet: any, flow: any) => void): { roadnet: string; flow: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'greenwave-cityflow-ranges-'));
+  const dir = tempDir('greenwave-cityflow-ranges-');
   const roadnet = JSON.parse(readFileSync(path.join(TINY, 'roadnet.json'), 'utf8'));
   const flow = JSON.parse(readFileSync(path.join(TINY, 'flow.json'), 'utf8'));
   change(roadnet, flow);

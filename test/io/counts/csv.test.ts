@@ -2,14 +2,14 @@
  * parseCountsCsv / readCountsCsv / readCounts: the CSV counts format and its
  * located errors (file, line, column name, what was expected and found).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CountsError } from '../../../engine/demand/counts.js';
 import { parseCountsCsv, readCounts, readCountsCsv } from '../../../engine/io/counts/index.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'greenwave-counts-csv-'));
+const dir = tempDir('greenwave-counts-csv-');
 
 function problems(text: string): CountsError {
   try {

@@ -3,15 +3,15 @@
  * routeSampler-style `count` attributes, edgeRelation turn counts, and located
  * errors for bad XML and bad values.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CountsError } from '../../../engine/demand/counts.js';
 import { readSumoCounts } from '../../../engine/io/counts/index.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'greenwave-counts-xml-'));
+const dir = tempDir('greenwave-counts-xml-');
 function file(name: string, text: string): string {
   const f = path.join(dir, name);
   writeFileSync(f, name.endsWith('.gz') ? gzipSync(text) : text);

@@ -3,12 +3,12 @@
  * ranges): the fuzzer's findings, a node moved to the other side of the world,
  * refused with an InputError naming the file, the OSM element and the range.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../engine/errors.js';
 import { importOsm } from '../../../engine/io/osm/index.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const FIX = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'osm');
 
@@ -16,7 +16,7 @@ const FIX = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'osm');
 function mutated(name: string, from: string, to: string): string {
   const text = readFileSync(path.join(FIX, name), 'utf8');
   expect(text).toContain(from);
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'greenwave-osm-ranges-')), name);
+  const file = path.join(tempDir('greenwave-osm-ranges-'), name);
   writeFileSync(file, text.replace(from, to));
   return file;
 }

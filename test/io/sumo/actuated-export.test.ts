@@ -16,8 +16,7 @@
  * actuates them rather than running them fixed).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../engine/errors.js';
@@ -27,9 +26,10 @@ import { sumoNetXml, tlLogicXml } from '../../../engine/io/sumo/index.js';
 import { buildScenario, loadScenario } from '../../../engine/scenario/index.js';
 import { defaultProgram, PHASE_DEFAULTS, programToSpec, type SignalProgramSpec } from '../../../engine/signals/index.js';
 import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const root = PROJECT_ROOT;
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'gw-sumo-actuated-'));
+const tmp = () => tempDir('gw-sumo-actuated-');
 
 const HAS_SUMO = sumoOnPath();
 

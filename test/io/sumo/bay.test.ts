@@ -8,19 +8,19 @@
  * (test/sim/lane-groups.test.ts shows that effect).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importSumo } from '../../../engine/io/sumo/index.js';
 import { bayGroups } from '../../fixtures/bay.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const HAS_NETCONVERT = spawnSync('netconvert', ['--version'], { stdio: 'ignore' }).status === 0;
 
 describe.skipIf(!HAS_NETCONVERT)('a SUMO left-turn bay (edge split where a third lane starts; needs netconvert)', () => {
   if (!HAS_NETCONVERT) return; // vitest still runs a skipped suite's body to collect its tests
   it('imports as a short link after the 2-lane road, its left lane a group of bay length / jam spacing', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gw-sumo-bay-'));
+    const dir = tempDir('gw-sumo-bay-');
     const file = (name: string) => path.join(dir, name);
     writeFileSync(file('n.nod.xml'), `<nodes>
   <node id="a" x="-400" y="0" type="priority"/>

@@ -15,8 +15,7 @@
  * 2.67 s to every one of them.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRandom, expandDemand } from '../../../engine/demand/index.js';
@@ -25,12 +24,13 @@ import { findSumo, sumoEnvironment } from '../../../engine/io/sumo/run-sumo.js';
 import { compile } from '../../../engine/network/index.js';
 import { simulate } from '../../../engine/sim/index.js';
 import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const HAS_SUMO = sumoOnPath() && spawnSync('netconvert', ['--version'], { stdio: 'ignore' }).status === 0;
 
 describe.skipIf(!HAS_SUMO)('departure loss of a free vehicle by departSpeed and SUMO step: greenwave vs SUMO 1.15 (needs sumo and netconvert)', () => {
   if (!HAS_SUMO) return; // vitest still runs a skipped suite's body to collect its tests
-  const dir = mkdtempSync(path.join(tmpdir(), 'gw-departure-loss-'));
+  const dir = tempDir('gw-departure-loss-');
   const file = (name: string) => path.join(dir, name);
   writeFileSync(file('n.nod.xml'), '<nodes>\n  <node id="a" x="0" y="0"/>\n  <node id="b" x="500" y="0" type="priority"/>\n  <node id="c" x="1000" y="0"/>\n</nodes>\n');
   writeFileSync(file('n.edg.xml'), '<edges>\n  <edge id="ab" from="a" to="b" numLanes="1" speed="13.89"/>\n  <edge id="bc" from="b" to="c" numLanes="1" speed="13.89"/>\n</edges>\n');

@@ -18,8 +18,7 @@
  * hides a fraction of a vehicle either way.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRandom, expandDemand } from '../../../engine/demand/index.js';
@@ -28,6 +27,7 @@ import { findSumo, sumoEnvironment } from '../../../engine/io/sumo/run-sumo.js';
 import { compile } from '../../../engine/network/index.js';
 import { simulate } from '../../../engine/sim/index.js';
 import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const HAS_SUMO = sumoOnPath() && spawnSync('netconvert', ['--version'], { stdio: 'ignore' }).status === 0;
 const YELLOW = 3;
@@ -49,7 +49,7 @@ function perGreen(times: number[], cycle: number): number {
 
 describe.skipIf(!HAS_SUMO)('vehicles served per green of a saturated approach: greenwave vs SUMO 1.15 (needs sumo and netconvert)', () => {
   if (!HAS_SUMO) return; // vitest still runs a skipped suite's body to collect its tests
-  const dir = mkdtempSync(path.join(tmpdir(), 'gw-discharge-'));
+  const dir = tempDir('gw-discharge-');
   const file = (name: string) => path.join(dir, name);
   writeFileSync(file('n.nod.xml'), '<nodes>\n  <node id="a" x="0" y="0" type="priority"/>\n  <node id="b" x="500" y="0" type="traffic_light"/>\n  <node id="c" x="1000" y="0" type="priority"/>\n</nodes>\n');
   writeFileSync(file('n.edg.xml'), '<edges>\n  <edge id="ab" from="a" to="b" numLanes="2" speed="13.89"/>\n  <edge id="bc" from="b" to="c" numLanes="2" speed="13.89"/>\n</edges>\n');

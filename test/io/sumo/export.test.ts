@@ -12,8 +12,7 @@
  * fixed-time controller, offsets included.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../engine/errors.js';
@@ -23,9 +22,10 @@ import { defaultProgram, programToSpec, SIGNAL_GREEN, SIGNAL_PERMISSIVE, SIGNAL_
 import { Simulation } from '../../../engine/sim/index.js';
 import { importSumo, importSumoAdditional, movementOfKey, sumoNetXml, sumoSignalIndex, tlLogicXml } from '../../../engine/io/sumo/index.js';
 import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const fixture = (name: string) => path.join(import.meta.dirname, '..', '..', 'fixtures', 'sumo', name);
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'gw-sumo-export-'));
+const tmp = () => tempDir('gw-sumo-export-');
 
 const HAS_SUMO = sumoOnPath();
 

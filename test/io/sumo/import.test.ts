@@ -13,8 +13,7 @@
  * - Bad files: malformed XML, DOCTYPE entities (internal and external), dangling
  *   references in network and routes, unknown signal state: InputError at file:line.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +23,7 @@ import { createRandom, expandDemand } from '../../../engine/demand/index.js';
 import { compileProgram } from '../../../engine/signals/index.js';
 import { importSumo, importSumoAdditional, replacePrograms } from '../../../engine/io/sumo/index.js';
 import { isUnsafeDoctype, readXml } from '../../../engine/io/xml.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const dir = path.join(import.meta.dirname, '..', '..', 'fixtures', 'sumo');
 const fixture = (name: string) => path.join(dir, name);
@@ -122,7 +122,7 @@ describe('importSumo: network (cross.net.xml)', async () => {
   });
 
   it('reads gzip-compressed networks', async () => {
-    const tmp = mkdtempSync(path.join(tmpdir(), 'gw-sumo-'));
+    const tmp = tempDir('gw-sumo-');
     const file = path.join(tmp, 'cross.net.xml.gz');
     writeFileSync(file, gzipSync(readFileSync(fixture('cross.net.xml'))));
     const z = await importSumo(file);
@@ -245,7 +245,7 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
   });
 
   it('applies a redefined DEFAULT_VEHTYPE to vehicles without a type, jmTimegapMinor included', async () => {
-    const tmp = mkdtempSync(path.join(tmpdir(), 'gw-vtype-'));
+    const tmp = tempDir('gw-vtype-');
     const rou = path.join(tmp, 'r.rou.xml');
     const route = /<route id="r_ns" edges="([^"]+)"/.exec(readFileSync(fixture('cross.rou.xml'), 'utf8'))![1];
     writeFileSync(rou, `<routes>\n  <vType id="DEFAULT_VEHTYPE" sigma="0" speedDev="0" length="4" jmTimegapMinor="2"/>\n  <vehicle id="a" depart="0"><route edges="${route}"/></vehicle>\n</routes>\n`);
@@ -256,7 +256,7 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
   });
 
   it('reads departSpeed: numbers kept, max/desired/speedLimit as "max", random/avg/last counted and read as standstill', async () => {
-    const tmp = mkdtempSync(path.join(tmpdir(), 'gw-departspeed-'));
+    const tmp = tempDir('gw-departspeed-');
     const rou = path.join(tmp, 'r.rou.xml');
     const route = /<route id="r_ns" edges="([^"]+)"/.exec(readFileSync(fixture('cross.rou.xml'), 'utf8'))![1];
     const vehicle = (id: string, speed?: string) => `  <vehicle id="${id}" depart="0"${speed === undefined ? '' : ` departSpeed="${speed}"`}><route edges="${route}"/></vehicle>`;
@@ -307,7 +307,7 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
   it('runs delay_based as actuated with a warning, and NEMA and other types as fixed time with a warning', async () => {
     const base = await importSumo({ net: fixture('cross.net.xml') });
     const text = readFileSync(fixture('actuated.add.xml'), 'utf8');
-    const dir = mkdtempSync(path.join(tmpdir(), 'gw-sumo-act-'));
+    const dir = tempDir('gw-sumo-act-');
     const write = (type: string) => {
       const file = path.join(dir, `${type}.add.xml`);
       writeFileSync(file, text.replace('type="actuated"', `type="${type}"`).replace(/\s*<param [^>]*\/>/g, ''));
@@ -349,7 +349,7 @@ describe('importSumo: bad files are InputErrors at file:line naming the element'
   });
 
   it('accepts a plain DOCTYPE without declarations', async () => {
-    const tmp = mkdtempSync(path.join(tmpdir(), 'gw-sumo-'));
+    const tmp = tempDir('gw-sumo-');
     const file = path.join(tmp, 'plain.net.xml');
     writeFileSync(file, readFileSync(fixture('lefthand.net.xml'), 'utf8').replace('<net ', '<!DOCTYPE net>\n<net '));
     expect((await importSumo(file)).network.linkCount).toBe(8);
@@ -402,7 +402,7 @@ describe('importSumo: bad files are InputErrors at file:line naming the element'
 
 describe('readXml', () => {
   it('reports tags with the line they start on and their ancestors', async () => {
-    const tmp = mkdtempSync(path.join(tmpdir(), 'gw-xml-'));
+    const tmp = tempDir('gw-xml-');
     const file = path.join(tmp, 'a.xml');
     writeFileSync(file, '<a>\n  <b x="1 &amp; 2"\n     y="3">\n    <c/>\n  </b>\n</a>\n');
     const seen: string[] = [];

@@ -8,8 +8,7 @@
  * On sumo-grid10 (no crossings) the minima had raised every green to 19 s, so
  * Webster's plan and the fixed-time search ran 34-35 s cycles against SUMO's 18 s.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importSumo } from '../../../engine/io/sumo/index.js';
@@ -17,6 +16,7 @@ import { scenarioDocument } from '../../../engine/io/scenario-doc.js';
 import { buildScenario, parseScenario } from '../../../engine/scenario/index.js';
 import { programToSpec } from '../../../engine/signals/program.js';
 import { safePrograms } from '../../../engine/signals/safety.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const cross = path.join(import.meta.dirname, '..', '..', 'fixtures', 'sumo', 'cross.net.xml');
 
@@ -24,7 +24,7 @@ const cross = path.join(import.meta.dirname, '..', '..', 'fixtures', 'sumo', 'cr
 function withoutCrossing(): string {
   const text = readFileSync(cross, 'utf8');
   expect(text).toContain('function="crossing"');
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'gw-no-crossing-')), 'nocross.net.xml');
+  const file = path.join(tempDir('gw-no-crossing-'), 'nocross.net.xml');
   writeFileSync(file, text.replaceAll('function="crossing"', 'function="walkingarea"'));
   return file;
 }

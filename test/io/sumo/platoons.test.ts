@@ -29,8 +29,7 @@
  * the spread and never without it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRandom, expandDemand } from '../../../engine/demand/index.js';
@@ -39,6 +38,7 @@ import { findSumo, sumoEnvironment } from '../../../engine/io/sumo/run-sumo.js';
 import { compile } from '../../../engine/network/index.js';
 import { simulate } from '../../../engine/sim/index.js';
 import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const HAS_SUMO = sumoOnPath() && spawnSync('netconvert', ['--version'], { stdio: 'ignore' }).status === 0;
 const FROM = 600;
@@ -55,7 +55,7 @@ function headways(t: number[]): { sd: number; platooned: number } {
 
 describe.skipIf(!HAS_SUMO)('platoons from evenly spaced departures on one lane: greenwave vs SUMO 1.15 (needs sumo and netconvert)', () => {
   if (!HAS_SUMO) return; // vitest still runs a skipped suite's body to collect its tests
-  const dir = mkdtempSync(path.join(tmpdir(), 'gw-platoons-'));
+  const dir = tempDir('gw-platoons-');
   const file = (name: string) => path.join(dir, name);
   writeFileSync(file('n.nod.xml'), '<nodes>\n  <node id="a" x="0" y="0" type="priority"/>\n  <node id="b" x="500" y="0" type="priority"/>\n  <node id="c" x="1000" y="0" type="priority"/>\n</nodes>\n');
   writeFileSync(file('n.edg.xml'), '<edges>\n  <edge id="ab" from="a" to="b" numLanes="1" speed="13.89"/>\n  <edge id="bc" from="b" to="c" numLanes="1" speed="13.89"/>\n</edges>\n');
@@ -110,7 +110,7 @@ function dispersion(up: number[], down: number[]): { sd: number; passed: number 
 
 describe.skipIf(!HAS_SUMO)('platoons spreading on two lanes behind a signal: greenwave vs SUMO 1.15 (needs sumo and netconvert)', () => {
   if (!HAS_SUMO) return; // vitest still runs a skipped suite's body to collect its tests
-  const dir = mkdtempSync(path.join(tmpdir(), 'gw-dispersion-'));
+  const dir = tempDir('gw-dispersion-');
   const file = (name: string) => path.join(dir, name);
   writeFileSync(file('n.nod.xml'), ['<nodes>', '  <node id="a" x="0" y="0" type="priority"/>', '  <node id="b" x="200" y="0" type="traffic_light"/>',
     '  <node id="n" x="200" y="100" type="priority"/>', '  <node id="s" x="200" y="-100" type="priority"/>', '  <node id="c" x="1000" y="0" type="priority"/>',

@@ -27,8 +27,7 @@
  *    gap, greenwave 3; sim/gap-acceptance.ts), which is not modelled;
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRandom, expandDemand } from '../../../engine/demand/index.js';
@@ -37,6 +36,7 @@ import { findSumo, sumoEnvironment } from '../../../engine/io/sumo/run-sumo.js';
 import { compile } from '../../../engine/network/index.js';
 import { simulate } from '../../../engine/sim/index.js';
 import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const HAS_SUMO = sumoOnPath() && spawnSync('netconvert', ['--version'], { stdio: 'ignore' }).status === 0;
 const SEEDS = [1, 2, 3, 4];
@@ -54,7 +54,7 @@ describe.skipIf(!HAS_SUMO)('minor-road delay at a priority crossing: greenwave (
   /** Absolute errors of the evenly spaced rows against SUMO: greenwave's and with HCM's gaps (summed over the rows in the last test). */
   const evenly = { greenwave: 0, hcm: 0, rows: 0 };
   if (!HAS_SUMO) return; // vitest still runs a skipped suite's body to collect its tests
-  const dir = mkdtempSync(path.join(tmpdir(), 'gw-priority-gaps-'));
+  const dir = tempDir('gw-priority-gaps-');
   const file = (name: string) => path.join(dir, name);
   writeFileSync(file('n.nod.xml'), NODES);
   writeFileSync(file('n.edg.xml'), EDGES);

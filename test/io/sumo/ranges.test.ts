@@ -5,8 +5,7 @@
  * the range; and the normalisations (a maxDur above an hour) giving a scenario
  * that loads.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../engine/errors.js';
@@ -14,12 +13,13 @@ import { scenarioDocument } from '../../../engine/io/scenario-doc.js';
 import { importSumo } from '../../../engine/io/sumo/index.js';
 import { buildScenario } from '../../../engine/scenario/build.js';
 import { parseScenario } from '../../../engine/scenario/parse.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'sumo');
 
 /** The cross fixture in a fresh directory with `file`'s text `from` replaced by `to`. */
 function mutated(file: string, from: string, to: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'greenwave-sumo-ranges-'));
+  const dir = tempDir('greenwave-sumo-ranges-');
   for (const f of ['cross.sumocfg', 'cross.net.xml', 'cross.rou.xml', 'cross.add.xml']) cpSync(path.join(FIXTURES, f), path.join(dir, f));
   const text = readFileSync(path.join(dir, file), 'utf8');
   expect(text).toContain(from);

@@ -6,8 +6,7 @@
  * m on its left turns and on every N-S connection). greenwave's own rule (lanes x
  * speed) would have made N-S major here, by a rounding difference in speed.
  */
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../engine/network/index.js';
@@ -16,6 +15,7 @@ import { buildConflicts } from '../../../engine/sim/conflicts.js';
 import { importSumo } from '../../../engine/io/sumo/index.js';
 import { scenarioDocument } from '../../../engine/io/index.js';
 import { buildScenario, parseScenario } from '../../../engine/scenario/index.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const FIXTURE = path.join(import.meta.dirname, '..', '..', 'fixtures', 'sumo', 'priority.net.xml');
 
@@ -55,7 +55,7 @@ describe('importSumo: right of way at priority junctions', () => {
   });
 
   it('follows the connection states alone when the edges give no priority', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gw-row-'));
+    const dir = tempDir('gw-row-');
     const file = path.join(dir, 'net.net.xml');
     writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace(/ priority="\d+"/g, ''));
     expect((await importSumo(file)).network.link('WC').priority).toBeUndefined();
@@ -64,7 +64,7 @@ describe('importSumo: right of way at priority junctions', () => {
   });
 
   it('reads state "s" as a stop: a minor movement whose vehicles halt first (the stopped lag even on arrival in SUMO\'s gap model)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gw-row-'));
+    const dir = tempDir('gw-row-');
     const file = path.join(dir, 'net.net.xml');
     writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace(/(<connection from="SC"[^>]*?)state="m"/g, '$1state="s"'));
     const r = await importSumo(file);
@@ -82,7 +82,7 @@ describe('importSumo: right of way at priority junctions', () => {
   });
 
   it('without states or priorities falls back to greenwave\'s rule (lanes x speed, then link index)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gw-row-'));
+    const dir = tempDir('gw-row-');
     const file = path.join(dir, 'net.net.xml');
     writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace(/ priority="\d+"/g, '').replace(/ state="[Mm]"/g, ''));
     // lanes x speed decides: the N-S arms' imported speed (edge plus junction crossing) is
@@ -94,7 +94,7 @@ describe('importSumo: right of way at priority junctions', () => {
   it('survives the scenario file greenwave import writes: the same ranks, states and conflicts after reading it back', async () => {
     // With priorities gone, greenwave's own rule would make N-S major (the test above):
     // a scenario file that dropped them would silently swap the major road.
-    const dir = mkdtempSync(path.join(tmpdir(), 'gw-row-'));
+    const dir = tempDir('gw-row-');
     const file = path.join(dir, 'net.net.xml');
     writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace(/(<connection from="SC"[^>]*?)state="m"/g, '$1state="s"'));
     const r = await importSumo(file);

@@ -18,8 +18,7 @@
  * no warning, no teleport and no collision.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../engine/errors.js';
@@ -30,12 +29,13 @@ import { importSumo, netconvertCommand, plainSignalIndex, readTlLinkCounts, sumo
 import { sumoEnvironment } from '../../../engine/io/sumo/run-sumo.js';
 import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
 import { SHARED_DATA } from '../../fixtures/shared-data.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const GRID10 = path.join(SHARED_DATA, 'sumo-grid10');
 const HAS_GRID10 = existsSync(path.join(GRID10, 'net.net.xml'));
 
 const fixture = (name: string) => path.join(import.meta.dirname, '..', '..', 'fixtures', 'sumo', name);
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'gw-sumo-trip-'));
+const tmp = () => tempDir('gw-sumo-trip-');
 const HAS_SUMO = sumoOnPath();
 
 /** SUMO's error and warning lines, less the one about an unset SUMO_HOME (a property of the machine, not of the files). */

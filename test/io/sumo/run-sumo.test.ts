@@ -4,14 +4,14 @@
  * `$SUMO_HOME/data/xsd` and, with SUMO_HOME unset, fetches them from the web, which
  * fails on a machine without network: https://sumo.dlr.de/docs/XMLValidation.html).
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sumoEnvironment } from '../../../engine/io/sumo/run-sumo.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const installation = (layout: 'debian' | 'source' | 'none'): string => {
-  const prefix = mkdtempSync(path.join(tmpdir(), 'gw-sumo-home-'));
+  const prefix = tempDir('gw-sumo-home-');
   if (layout === 'debian') mkdirSync(path.join(prefix, 'share', 'sumo', 'data', 'xsd'), { recursive: true });
   if (layout === 'source') mkdirSync(path.join(prefix, 'data', 'xsd'), { recursive: true });
   mkdirSync(path.join(prefix, 'bin'), { recursive: true });

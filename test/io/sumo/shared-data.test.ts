@@ -22,8 +22,7 @@
  * accounted for (arrived + unfinished = trips).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../engine/network/index.js';
@@ -32,6 +31,7 @@ import { createRandom, expandDemand } from '../../../engine/demand/index.js';
 import { simulate } from '../../../engine/sim/index.js';
 import { importSumo, importSumoAdditional, replacePrograms, tlLogicXml } from '../../../engine/io/sumo/index.js';
 import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const DATA = SHARED_DATA;
 const GRID = path.join(DATA, 'sumo-grid10');
@@ -138,7 +138,7 @@ describe.skipIf(!HAS_GRID)(`sumo-grid10 against SUMO 1.15 (needs ${GRID})`, asyn
 
   it.skipIf(!sumoOnPath())('SUMO runs the re-exported Webster plan to the same result as the original (mesoscopic, needs `sumo`)', async () => {
     const add = await importSumoAdditional(path.join(GRID, 'webster.add.xml'), r);
-    const dir = mkdtempSync(path.join(tmpdir(), 'gw-grid10-'));
+    const dir = tempDir('gw-grid10-');
     writeFileSync(path.join(dir, 'plan.add.xml'), tlLogicXml(add.programs, r.network, r.signalIndex, { programId: 'a' }));
     const run = (plan: string) => {
       const out = execFileSync('sumo', ['-n', path.join(GRID, 'net.net.xml'), '-r', path.join(GRID, 'routes.rou.xml'), '-a', plan, '--mesosim', '--meso-junction-control', '--xml-validation', 'never', '--no-step-log', '--duration-log.statistics', '--end', '7200'], { encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'pipe'] });

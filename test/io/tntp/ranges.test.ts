@@ -4,20 +4,20 @@
  * line 601 gives 503 km/h) is capped to the scenario's 250 km/h with a warning,
  * and the scenario written loads.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scenarioDocument } from '../../../engine/io/scenario-doc.js';
 import { importTntp } from '../../../engine/io/tntp/index.js';
 import { buildScenario } from '../../../engine/scenario/build.js';
 import { parseScenario } from '../../../engine/scenario/parse.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const SQUARE = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'tntp', 'square');
 
 describe('importTntp: speeds above the scenario range', () => {
   it('caps a link of 1 mile in 0.1 min (965 km/h) to 250 km/h with a warning at its line; the scenario loads', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'greenwave-tntp-ranges-'));
+    const dir = tempDir('greenwave-tntp-ranges-');
     cpSync(SQUARE, dir, { recursive: true });
     const net = path.join(dir, 'Square_net.tntp');
     const row = '\t3\t4\t3600\t1\t1\t';

@@ -30,7 +30,7 @@ import { VERSION } from './version.js';
 import type { EquilibriumEnd } from '../engine/optimise/evaluator.js';
 import { equilibriumSummary, writeConvergence } from '../engine/report/convergence.js';
 import { outputDirectory } from './outputs.js';
-import { loadAndBuild, userError, type LoadCommandOptions } from './validate.js';
+import { loadAndBuild, overrideRouteChoice, userError, type LoadCommandOptions } from './validate.js';
 import { formatNumber } from '../engine/text/numbers.js';
 
 /** A progress bar on stderr (cli-progress, loaded only when a bar is shown). */
@@ -317,7 +317,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       if (demandScale !== undefined) loaded.demand = scaleDemand(loaded.demand, demandScale);
       if (options.seed !== undefined) loaded.simulation.seed = options.seed;
       if (options.replications !== undefined) loaded.simulation.replications = options.replications;
-      if (options.routeChoice !== undefined) loaded.simulation.routeChoice = options.routeChoice;
+      overrideRouteChoice(loaded, options.routeChoice);
     });
     if (built.routeChoice === 'equilibrium' && options.redis !== undefined) {
       throw new UsageError('route choice equilibrium iterates simulations in this process: leave out --redis');

@@ -41,6 +41,7 @@ import { prepareOutputDir } from '../engine/report/output-dir.js';
 import { METADATA_FILE, outputMetadata } from '../engine/report/metadata.js';
 import { outputFailure } from './outputs.js';
 import { VERSION } from './version.js';
+import { overrideRouteChoice } from './validate.js';
 import { formatNumber } from '../engine/text/numbers.js';
 
 /** Options of `greenwave compare`. */
@@ -84,7 +85,7 @@ export async function compareCommand(baseFile: string, variantFiles: readonly st
     built = [];
     for (const file of [baseFile, ...variantFiles]) {
       const loaded = await loadScenario(file);
-      if (options.routeChoice !== undefined) loaded.simulation.routeChoice = options.routeChoice;
+      overrideRouteChoice(loaded, options.routeChoice);
       built.push(buildScenario(loaded));
     }
     const names = built.map((b) => b.scenario.name);

@@ -89,7 +89,7 @@ The scenario format is described by scenarios/schema.json and in the README.`);
     .option('--corridor <from:to>', 'corridor of the report\'s time-space diagram, as two junction ids (default: busiest origin-destination route)')
     .option('--max-memory <MiB>', LIMIT_HELP.memory, mebibytes('--max-memory'))
     .option('--max-input <MiB>', LIMIT_HELP.input, mebibytes('--max-input'))
-    .option('--route-choice <kind>', 'departure (routes fixed at departure, the default) or equilibrium (drivers who have learnt: iterate until no one gains by changing route; overrides simulation.routeChoice)', (v: string) => {
+    .option('--route-choice <kind>', 'departure (routes fixed at departure, the default) or equilibrium (drivers who have learnt: iterate until no one gains by changing route; overrides simulation.routeChoice, and departure sets simulation.equilibrium aside)', (v: string) => {
       if (v !== 'departure' && v !== 'equilibrium') throw new InvalidArgumentError(`--route-choice must be "departure" or "equilibrium", got "${v}"`);
       return v;
     })
@@ -199,7 +199,7 @@ Examples:
     .option('-o, --out <dir>', 'output directory (default: out/compare-<base name> beside the base scenario)')
     .option('--seeds <n>', 'seeds each scenario runs: the base\'s seed and the next ones (2 to 1,000)', integer('--seeds', 2, 1000), 10)
     .option('-w, --workers <n>', `worker threads running the seeds of each scenario (default: available parallelism, ${os.availableParallelism()} here; 1: in this process)`, integer('--workers', 1, MAX_WORKERS))
-    .option('--route-choice <kind>', 'departure or equilibrium for every scenario (over their simulation.routeChoice): equilibrium runs each scenario and seed until drivers have learnt its roads', (v: string) => {
+    .option('--route-choice <kind>', 'departure or equilibrium for every scenario (over their simulation.routeChoice): equilibrium runs each scenario and seed until drivers have learnt its roads; departure sets their simulation.equilibrium aside', (v: string) => {
       if (v !== 'departure' && v !== 'equilibrium') throw new InvalidArgumentError(`--route-choice must be "departure" or "equilibrium", got "${v}"`);
       return v;
     })

@@ -27,6 +27,18 @@ export interface LoadCommandOptions {
 }
 
 /** Load and build `file` with the command's limits. */
+/**
+ * `--route-choice` over a loaded scenario's `simulation.routeChoice`. At
+ * departure the scenario's `simulation.equilibrium` settings have nothing to
+ * apply to and are set aside, so the flag runs an equilibrium scenario with
+ * fixed routes instead of refusing it.
+ */
+export function overrideRouteChoice(loaded: Awaited<ReturnType<typeof loadScenario>>, routeChoice: 'departure' | 'equilibrium' | undefined): void {
+  if (routeChoice === undefined) return;
+  loaded.simulation.routeChoice = routeChoice;
+  if (routeChoice === 'departure') delete loaded.simulation.equilibrium;
+}
+
 export async function loadAndBuild(file: string, options: LoadCommandOptions, stopwatch?: Stopwatch, adjust?: (loaded: Awaited<ReturnType<typeof loadScenario>>) => void): Promise<BuiltScenario> {
   const loaded = await loadScenario(file, {
     ...(options.maxInputMiB !== undefined ? { maxInputBytes: options.maxInputMiB * 1024 * 1024 } : {}),

@@ -64,6 +64,11 @@ describe('greenwave run --route-choice equilibrium', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/route choice\s+equilibrium \(route swaps on turn times over 900 s\) NOT reached: relative gap [\d.]+% after 4 iterations/);
     expect(table.stderr).toBe('');
+    // --route-choice departure sets the equilibrium settings aside: one run with routes fixed at departure, no iterations
+    const fixed = greenwave('run', file, '--route-choice', 'departure', '--no-files', '--json', '-q');
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect((JSON.parse(fixed.stdout) as { equilibrium?: unknown }).equilibrium).toBeUndefined();
+    expect(fixed.stderr).not.toMatch(/iteration \d+: relative gap/);
   });
 
   it('judges the gap on the smoothed costs with gapCosts: smoothed, and reports the newest-cost gap beside it', () => {

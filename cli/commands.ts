@@ -28,7 +28,7 @@ import { RECORDING_FILE_NAMES } from '../engine/report/recordings.js';
 import { prepareOutputDir, type OutputDir, type PreparedOutputDir } from '../engine/report/output-dir.js';
 import { VERSION } from './version.js';
 import type { EquilibriumEnd } from '../engine/optimise/evaluator.js';
-import { equilibriumSummary, writeConvergence } from '../engine/report/convergence.js';
+import { equilibriumEnding, equilibriumSummary, writeConvergence } from '../engine/report/convergence.js';
 import { outputDirectory } from './outputs.js';
 import { loadAndBuild, overrideRouteChoice, userError, type LoadCommandOptions } from './validate.js';
 import { formatNumber } from '../engine/text/numbers.js';
@@ -275,7 +275,7 @@ function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undef
     const last = equilibrium.iterations[equilibrium.iterations.length - 1];
     const { method, costsBy, intervalS } = equilibrium.settings;
     const how = `${method === 'gawron' ? 'Gawron\'s route sets' : 'route swaps'} on ${costsBy === 'link' ? 'link' : 'turn'} times over ${intervalS} s`;
-    row('route choice', `equilibrium (${how}) ${equilibrium.converged ? 'reached' : 'NOT reached'}: relative gap ${fmt(100 * last.gap, 2)}% after ${equilibrium.iterations.length} iterations${equilibrium.converged ? '' : ' (the iteration budget ran out)'}`);
+    row('route choice', `equilibrium (${how}) ${equilibrium.converged ? 'reached' : 'NOT reached'}: relative gap ${fmt(100 * last.gap, 2)}% after ${equilibrium.iterations.length} iterations${equilibriumEnding(equilibrium)}`);
   }
   if (files.length > 0) {
     lines.push('', `outputs${runs.length > 1 ? ' (first replication; summary.json has every replication)' : ''}:`);
@@ -391,7 +391,7 @@ export async function runCommand(file: string, options: RunOptions): Promise<num
       const eq = equilibria?.get(r.seed);
       return {
         seed: r.seed, totals: r.result.network, gridlock: r.result.gridlock ?? null,
-        ...(eq ? { equilibrium: { converged: eq.converged, iterations: eq.iterations.length, relativeGap: eq.iterations.at(-1)?.gap ?? NaN } } : {}),
+        ...(eq ? { equilibrium: { converged: eq.converged, stopped: eq.stopped, iterations: eq.iterations.length, relativeGap: eq.iterations.at(-1)?.gap ?? NaN } } : {}),
       };
     }),
     ...(stats ? { confidence: stats } : {}),

@@ -31,7 +31,8 @@ import path from 'node:path';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
 import { buildScenario, loadScenario, type BuiltScenario } from '../engine/scenario/index.js';
 import { simulate } from '../engine/sim/simulate.js';
-import type { EquilibriumResult } from '../engine/optimise/equilibrium/equilibrium.js';
+import type { EquilibriumResult, EquilibriumStop } from '../engine/optimise/equilibrium/equilibrium.js';
+import { equilibriumEnding } from '../engine/report/convergence.js';
 import type { EquilibriumEnd } from '../engine/optimise/evaluator.js';
 import type { SimulationResult } from '../engine/sim/simulate.js';
 import type { TripTable } from '../engine/demand/demand.js';
@@ -68,6 +69,8 @@ export interface CompareEquilibrium {
   /** Relative gap of the last iteration, 0..1. */
   relativeGap: number;
   converged: boolean;
+  /** What ended it: `gap` (converged), `noise` (the remaining gap is sampling noise), `budget` (maxIterations ran out). */
+  stopped: EquilibriumStop;
   /** Mean travel time of the arrived trips at the last iteration, s. */
   meanTravelTime: number;
 }
@@ -118,7 +121,7 @@ export async function compareCommand(baseFile: string, variantFiles: readonly st
         if (end === undefined) continue;
         settings = end.settings;
         const last = end.iterations[end.iterations.length - 1];
-        ends.push({ seed, iterations: end.iterations.length, relativeGap: last.gap, converged: end.converged, meanTravelTime: last.meanTravelTime });
+        ends.push({ seed, iterations: end.iterations.length, relativeGap: last.gap, converged: end.converged, stopped: end.stopped, meanTravelTime: last.meanTravelTime });
       }
       if (atEquilibrium) equilibria[b.scenario.name] = ends;
       runs.push({ name: b.scenario.name, net: b.compiled, runs: done });
@@ -152,9 +155,11 @@ export async function compareCommand(baseFile: string, variantFiles: readonly st
     const lines = [`greenwave ${VERSION} — compare on seeds ${seeds[0]}..${seeds[seeds.length - 1]} (${seeds.length})${how}, variant minus ${comparison.base.name}, 95% paired intervals:`];
     for (const [name, ends] of Object.entries(equilibria)) {
       const missed = ends.filter((e) => !e.converged);
+      const noise = ends.filter((e) => e.stopped === 'noise').map((e) => e.seed);
       const worst = Math.max(...ends.map((e) => e.relativeGap));
       lines.push(`  ${name}: equilibrium ${missed.length === 0 ? 'reached on every seed' : `NOT reached on seed${missed.length > 1 ? 's' : ''} ${missed.map((e) => e.seed).join(', ')}`} `
-        + `(largest relative gap ${fmt(100 * worst, 2)}%, ${Math.min(...ends.map((e) => e.iterations))}-${Math.max(...ends.map((e) => e.iterations))} iterations)`);
+        + `(largest relative gap ${fmt(100 * worst, 2)}%, ${Math.min(...ends.map((e) => e.iterations))}-${Math.max(...ends.map((e) => e.iterations))} iterations`
+        + `${noise.length > 0 ? `; on seed${noise.length > 1 ? 's' : ''} ${noise.join(', ')} what remains is sampling noise` : ''})`);
     }
     for (const v of comparison.variants) {
       const d = v.difference;
@@ -191,8 +196,8 @@ async function inProcess(b: BuiltScenario, seeds: readonly number[], atEquilibri
       log(`    iteration ${it.iteration}: relative gap ${fmt(100 * it.gap, 2)}%, mean travel time ${fmt(it.meanTravelTime)} s, unfinished ${it.unfinished}${it.gridlock ? ' (GRIDLOCK)' : ''}`);
       next = steps.next();
     }
-    const { trips: learnt, result, converged, iterations, settings } = next.value;
-    map.set(seed, { trips: learnt, result, equilibrium: { converged, iterations, settings } });
+    const { trips: learnt, result, converged, stopped, iterations, settings } = next.value;
+    map.set(seed, { trips: learnt, result, equilibrium: { converged, stopped, iterations, settings } });
   }
   return map;
 }
@@ -211,7 +216,7 @@ async function onPool(b: BuiltScenario, seeds: readonly number[], workers: numbe
         if (!o.ok) return;
         const eq = o.metrics.equilibrium;
         const last = eq?.iterations[eq.iterations.length - 1];
-        log(`  ${b.scenario.name}: seed ${o.seed}${eq && last ? `: equilibrium ${eq.converged ? 'reached' : 'NOT reached'} after ${eq.iterations.length} iterations, relative gap ${fmt(100 * last.gap, 2)}%` : ''}`);
+        log(`  ${b.scenario.name}: seed ${o.seed}${eq && last ? `: equilibrium ${eq.converged ? 'reached' : 'NOT reached'} after ${eq.iterations.length} iterations, relative gap ${fmt(100 * last.gap, 2)}%${equilibriumEnding(eq)}` : ''}`);
       },
     });
     const failure = batch.failures[0];

@@ -14,7 +14,7 @@
 import type { BuiltScenario } from '../engine/scenario/build.js';
 import type { Candidate } from '../engine/optimise/evaluator.js';
 import { candidatePlan } from '../engine/optimise/evaluator.js';
-import { equilibrateSteps, type EquilibriumResult } from '../engine/optimise/equilibrium/equilibrium.js';
+import { equilibrateSteps, type EquilibriumResult, type EquilibriumStop } from '../engine/optimise/equilibrium/equilibrium.js';
 import type { NetworkMetrics } from '../engine/sim/metrics.js';
 import { simulate } from '../engine/sim/simulate.js';
 import type { SignalSetup } from '../engine/signals/control.js';
@@ -25,6 +25,8 @@ export interface PlanUnderEquilibrium {
   departure: NetworkMetrics;
   equilibrium: NetworkMetrics;
   converged: boolean;
+  /** What ended the equilibrium: `gap`, `noise` (the remaining gap is sampling noise) or `budget`. */
+  stopped: EquilibriumStop;
   iterations: number;
   relativeGap: number;
 }
@@ -68,7 +70,7 @@ export async function equilibriumGain(
     }
     const eq = next.value;
     warm ??= eq;
-    plans.push({ name, departure, equilibrium: eq.result.network, converged: eq.converged, iterations: eq.iterations.length, relativeGap: eq.iterations.at(-1)?.gap ?? NaN });
+    plans.push({ name, departure, equilibrium: eq.result.network, converged: eq.converged, stopped: eq.stopped, iterations: eq.iterations.length, relativeGap: eq.iterations.at(-1)?.gap ?? NaN });
   }
   const [w, o] = plans;
   // All-trips means: a plan that strands trips must not look better for it.
@@ -80,7 +82,7 @@ export function equilibriumGainLines(g: EquilibriumGain): string[] {
   const f = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : '-');
   const lines = [`with drivers at equilibrium (seed ${g.seed}; mean delay over all trips due, unfinished ones counted to the end, s; unfinished trips):`];
   for (const p of g.plans) {
-    lines.push(`  ${p.name.padEnd(10)} routes at departure ${f(p.departure.meanDelayAllTrips)} (${p.departure.unfinished} unfinished)   at equilibrium ${f(p.equilibrium.meanDelayAllTrips)} (${p.equilibrium.unfinished} unfinished; gap ${(100 * p.relativeGap).toFixed(2)}% after ${p.iterations} iterations${p.converged ? '' : ', NOT converged'})`);
+    lines.push(`  ${p.name.padEnd(10)} routes at departure ${f(p.departure.meanDelayAllTrips)} (${p.departure.unfinished} unfinished)   at equilibrium ${f(p.equilibrium.meanDelayAllTrips)} (${p.equilibrium.unfinished} unfinished; gap ${(100 * p.relativeGap).toFixed(2)}% after ${p.iterations} iterations${p.converged ? '' : p.stopped === 'noise' ? ', NOT converged: what remains is sampling noise' : ', NOT converged'})`);
   }
   const change = g.gainEquilibrium - g.gainDeparture;
   lines.push(`  gain of the optimised plan over Webster: ${f(g.gainDeparture)} s with routes at departure, ${f(g.gainEquilibrium)} s at equilibrium (${change >= 0 ? '+' : ''}${f(change)} s)`);

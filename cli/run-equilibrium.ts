@@ -18,6 +18,7 @@ import { equilibrateSteps } from '../engine/optimise/equilibrium/equilibrium.js'
 import type { EquilibriumEnd, EvaluationResult } from '../engine/optimise/evaluator.js';
 import type { ReportRecorders } from '../engine/report/index.js';
 import type { BuiltScenario } from '../engine/scenario/build.js';
+import { equilibriumEnding } from '../engine/report/convergence.js';
 import { simulate, type SimulationResult } from '../engine/sim/simulate.js';
 
 const fmt = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
@@ -106,7 +107,7 @@ async function onPool(built: BuiltScenario, threads: number, quiet: boolean, sig
     if (!o.ok || o.metrics.equilibrium === undefined) return;
     const { converged, iterations } = o.metrics.equilibrium;
     const last = iterations[iterations.length - 1];
-    process.stderr.write(`equilibrium seed ${o.seed}: ${converged ? 'reached' : 'NOT reached'} after ${iterations.length} iterations, relative gap ${fmt(100 * last.gap, 2)}%, `
+    process.stderr.write(`equilibrium seed ${o.seed}: ${converged ? 'reached' : 'NOT reached'} after ${iterations.length} iterations, relative gap ${fmt(100 * last.gap, 2)}%${equilibriumEnding(o.metrics.equilibrium)}, `
       + `mean travel time ${fmt(last.meanTravelTime)} s, arrived ${last.arrived}/${last.trips}, unfinished ${last.unfinished}${last.gridlock ? ' (GRIDLOCK)' : ''}\n`);
   };
   const [first, ...others] = built.seeds;

@@ -141,6 +141,8 @@ export const LIMITS = {
   equilibriumIterations: { min: 1, max: 1000, integer: true, whyMax: 'an equilibrium runs at most 1,000 simulations' },
   /** Relative gap that ends the equilibrium iterations. */
   relativeGap: { min: 0, max: 1, maxExclusive: true },
+  /** Iterations between two checks of whether the equilibrium's remaining gap is sampling noise (0: never). */
+  noiseCheckEvery: { min: 0, max: 1000, integer: true, whyMax: 'an equilibrium runs at most 1,000 simulations' },
   /** Gawron's weight of a route's newly measured cost (equilibrium method gawron). */
   gawronBeta: { min: 0, minExclusive: true, max: 1 },
   /** Gawron's sensitivity to relative route cost differences. */

@@ -60,7 +60,7 @@ export type VariantOptions = Omit<SimulateOptions, 'seed'> & {
 export type EquilibriumSettings = Partial<Omit<EquilibriumOptions, 'initialRoutes' | 'onIteration'>>;
 
 /** How a task's equilibrium ended: every iteration's report, whether the gap fell below the threshold, the settings it ran with. */
-export type EquilibriumEnd = Pick<EquilibriumResult, 'converged' | 'iterations' | 'settings'>;
+export type EquilibriumEnd = Pick<EquilibriumResult, 'converged' | 'stopped' | 'iterations' | 'settings'>;
 
 /** A task's simulation result, with how its equilibrium ended when it ran to one. */
 export type CandidateResult = SimulationResult & { equilibrium?: EquilibriumEnd };
@@ -301,8 +301,8 @@ function* equilibriumSteps(
   for (;;) {
     const next = steps.next();
     if (next.done === true) {
-      const { result, converged, iterations, settings: ran } = next.value;
-      return { ...result, equilibrium: { converged, iterations, settings: ran } };
+      const { result, converged, stopped, iterations, settings: ran } = next.value;
+      return { ...result, equilibrium: { converged, stopped, iterations, settings: ran } };
     }
     yield next.value.iteration;
   }

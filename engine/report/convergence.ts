@@ -3,7 +3,8 @@
  * equilibrium), and the block summary.json carries about it. Unfinished and
  * unroutable trips are columns of every row, beside the means.
  */
-import type { EquilibriumIteration, EquilibriumResult } from '../optimise/equilibrium/equilibrium.js';
+import type { EquilibriumIteration, EquilibriumResult, EquilibriumStop } from '../optimise/equilibrium/equilibrium.js';
+import { formatNumber } from '../text/numbers.js';
 import { csv } from './csv.js';
 import type { OutputSink, Provenance } from './outputs.js';
 
@@ -24,16 +25,31 @@ export function writeConvergence(sink: OutputSink, provenance: Provenance, itera
   return sink.write('convergence.csv', convergenceCsv(provenance, iterations));
 }
 
-/** What summary.json says of an equilibrium run: whether it converged, the last gap, and every iteration. */
+/**
+ * How an equilibrium run ended, in words after "reached"/"NOT reached" and its
+ * gap: '' when the gap fell below the threshold; otherwise why it stopped
+ * (the iteration budget, or a remaining gap that is sampling noise, with the
+ * cross-fitted gap that showed it).
+ */
+export function equilibriumEnding(end: { stopped: EquilibriumStop; iterations: readonly EquilibriumIteration[] }): string {
+  if (end.stopped === 'gap') return '';
+  if (end.stopped === 'budget') return ' (the iteration budget ran out)';
+  const fit = end.iterations[end.iterations.length - 1]?.crossFitGap ?? NaN;
+  return ` (stopped: what remains is sampling noise, cross-fitted gap ${formatNumber(100 * fit, 2)}%)`;
+}
+
+/** What summary.json says of an equilibrium run: whether it converged, what stopped it, the last gap, and every iteration. */
 export interface EquilibriumSummary {
   converged: boolean;
+  /** `gap` (converged), `noise` (the remaining gap is sampling noise) or `budget` (maxIterations ran out). */
+  stopped: EquilibriumStop;
   iterations: number;
   relativeGap: number;
   convergence: EquilibriumIteration[];
 }
 
 /** The summary.json block of an equilibrium run. */
-export function equilibriumSummary(result: Pick<EquilibriumResult, 'converged' | 'iterations'>): EquilibriumSummary {
+export function equilibriumSummary(result: Pick<EquilibriumResult, 'converged' | 'stopped' | 'iterations'>): EquilibriumSummary {
   const last = result.iterations[result.iterations.length - 1];
-  return { converged: result.converged, iterations: result.iterations.length, relativeGap: last?.gap ?? NaN, convergence: [...result.iterations] };
+  return { converged: result.converged, stopped: result.stopped, iterations: result.iterations.length, relativeGap: last?.gap ?? NaN, convergence: [...result.iterations] };
 }

@@ -83,7 +83,7 @@ export interface ScenarioSimulation {
   routeChoice?: 'departure' | 'equilibrium';
   /** Equilibrium settings given (s, share). */
   equilibrium?: {
-    method?: 'swap' | 'gawron'; maxIterations?: number; gap?: number; intervalS?: number; slotS?: number; gapCosts?: 'newest' | 'smoothed'; costSmoothing?: number;
+    method?: 'swap' | 'gawron'; maxIterations?: number; gap?: number; noiseCheckEvery?: number; intervalS?: number; slotS?: number; gapCosts?: 'newest' | 'smoothed'; costSmoothing?: number;
     gawronBeta?: number; gawronA?: number; maxAlternatives?: number; costsBy?: 'movement' | 'link';
   };
 }
@@ -277,7 +277,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     interval: sim.intervalS,
     routeChoice: sim.routeChoice,
     equilibrium: sim.equilibrium === undefined ? undefined : defined({
-      maxIterations: sim.equilibrium.maxIterations, gap: sim.equilibrium.relativeGap, intervalS: sim.equilibrium.intervalS, slotS: sim.equilibrium.slotS,
+      maxIterations: sim.equilibrium.maxIterations, gap: sim.equilibrium.relativeGap, noiseCheckEvery: sim.equilibrium.noiseCheckEvery, intervalS: sim.equilibrium.intervalS, slotS: sim.equilibrium.slotS,
       gapCosts: sim.equilibrium.gapCosts, costSmoothing: sim.equilibrium.costSmoothing,
       method: sim.equilibrium.method, gawronBeta: sim.equilibrium.gawronBeta, gawronA: sim.equilibrium.gawronA, maxAlternatives: sim.equilibrium.maxAlternatives,
       costsBy: sim.equilibrium.costsBy,

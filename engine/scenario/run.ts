@@ -22,7 +22,7 @@ import { runTimingRows } from '../report/timing.js';
 import type { NetworkMetrics } from '../sim/metrics.js';
 import type { GridlockReport } from '../sim/gridlock.js';
 import { VERSION } from '../version.js';
-import { equilibrate, type EquilibriumResult } from '../optimise/equilibrium/equilibrium.js';
+import { equilibrate, type EquilibriumResult, type EquilibriumStop } from '../optimise/equilibrium/equilibrium.js';
 import { directorySink } from '../report/outputs.js';
 import { equilibriumSummary, writeConvergence, type EquilibriumSummary } from '../report/convergence.js';
 import { buildScenario, type BuiltScenario } from './build.js';
@@ -66,8 +66,8 @@ export interface RunSummary {
   gridlock: GridlockReport | null;
   replications: Array<{
     seed: number; totals: NetworkMetrics; gridlock: GridlockReport | null;
-    /** With `routeChoice: equilibrium`: whether it converged, after how many iterations, at which relative gap. */
-    equilibrium?: { converged: boolean; iterations: number; relativeGap: number };
+    /** With `routeChoice: equilibrium`: whether it converged, what stopped it (EquilibriumResult.stopped), after how many iterations, at which relative gap. */
+    equilibrium?: { converged: boolean; stopped: EquilibriumStop; iterations: number; relativeGap: number };
   }>;
   /** With more than one replication: mean, sd and 95% confidence interval of every network metric. */
   confidence?: MetricSummaries;
@@ -143,7 +143,7 @@ export async function runScenario(path: string, options: RunScenarioOptions = {}
     scenarioFile: path,
     replications: replications.map((r) => ({
       seed: r.seed, totals: r.result.network, gridlock: r.result.gridlock ?? null,
-      ...(r.equilibrium ? { equilibrium: { converged: r.equilibrium.converged, iterations: r.equilibrium.iterations.length, relativeGap: r.equilibrium.iterations.at(-1)?.gap ?? NaN } } : {}),
+      ...(r.equilibrium ? { equilibrium: { converged: r.equilibrium.converged, stopped: r.equilibrium.stopped, iterations: r.equilibrium.iterations.length, relativeGap: r.equilibrium.iterations.at(-1)?.gap ?? NaN } } : {}),
     })),
     ...(stats ? { confidence: stats } : {}),
     ...(first.equilibrium ? { equilibrium: equilibriumSummary(first.equilibrium) } : {}),

@@ -71,6 +71,26 @@ describe('greenwave run --route-choice equilibrium', () => {
     expect(fixed.stderr).not.toMatch(/iteration \d+: relative gap/);
   });
 
+  it('says when it stopped because what remains of the gap is sampling noise, in the table, summary.json and report.html', () => {
+    // The bundled grid at twice its demand over 5-minute intervals: the gap stalls near 1.4% and the noise check stops the run (test/optimise/equilibrium-grid.test.ts).
+    const grid = readFileSync('scenarios/grid-4x4/scenario.yaml', 'utf8').replace(/^simulation:/m, 'simulation:\n  routeChoice: equilibrium\n  equilibrium: { intervalS: 300 }');
+    const file = join(dir, 'grid-noise.yaml');
+    writeFileSync(file, grid);
+    const out = join(dir, 'out-noise');
+    const r = greenwave('run', file, '--demand-scale', '2', '--out', out, '--report', '-q');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/route choice\s+equilibrium \(route swaps on turn times over 300 s\) NOT reached: relative gap [\d.]+% after (5|10|15|20|25) iterations \(stopped: what remains is sampling noise, cross-fitted gap -[\d.]+%\)/);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { equilibrium: { converged: boolean; stopped: string; iterations: number; convergence: Array<{ crossFitGap?: number }> } };
+    expect(summary.equilibrium).toMatchObject({ converged: false, stopped: 'noise' });
+    expect(summary.equilibrium.convergence.at(-1)!.crossFitGap).toBeLessThanOrEqual(0);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('NOT converged, but what remains of the gap is sampling noise (cross-fitted gap -');
+    // noiseCheckEvery: 0 runs to the budget
+    writeFileSync(join(dir, 'grid-budget.yaml'), grid.replace('equilibrium: { intervalS: 300 }', 'equilibrium: { intervalS: 300, noiseCheckEvery: 0, maxIterations: 25 }'));
+    const ran = greenwave('run', join(dir, 'grid-budget.yaml'), '--demand-scale', '2', '--no-files', '-q');
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/NOT reached: relative gap [\d.]+% after 25 iterations \(the iteration budget ran out\)/);
+  });
+
   it('judges the gap on the smoothed costs with gapCosts: smoothed, and reports the newest-cost gap beside it', () => {
     const out = join(dir, 'out-smoothed');
     const file = scenario('sm.yaml', 'simulation: { endS: 2400, seed: 3, routeChoice: equilibrium, equilibrium: { maxIterations: 4, relativeGap: 0, gapCosts: smoothed, costSmoothing: 0.2 } }');

@@ -35,8 +35,8 @@ async function gridAtTwiceDemand(options: Partial<EquilibriumOptions> = {}): Pro
   runs.set(key, run);
   return run;
 }
-/** 5-minute intervals: the default until 15-minute ones, and where the noise shows. */
-const five: Partial<EquilibriumOptions> = { intervalS: 300 };
+/** 5-minute intervals: the default until 15-minute ones, and where the noise shows; run to the budget (no noise check) unless a test says otherwise. */
+const five: Partial<EquilibriumOptions> = { intervalS: 300, noiseCheckEvery: 0 };
 const smoothedGap: Partial<EquilibriumOptions> = { ...five, gapCosts: 'smoothed', costSmoothing: 0.2 };
 
 describe('equilibrate on the bundled grid at twice its demand', () => {
@@ -45,6 +45,7 @@ describe('equilibrate on the bundled grid at twice its demand', () => {
     const first = r.iterations[0];
     const last = r.iterations.at(-1)!;
     expect(r.converged).toBe(true);
+    expect(r.stopped).toBe('gap');
     expect(last.gap).toBeLessThan(0.01);
     expect(last.newestGap).toBe(last.gap);
     expect(r.iterations.length).toBeLessThanOrEqual(30);
@@ -67,7 +68,7 @@ describe('equilibrate on the bundled grid at twice its demand', () => {
     expect(last.newestGap).toBeGreaterThan(last.gap);
     // The same run stopped by the budget at that iteration: identical (deterministic), and the split-sample checks
     // say the rest of the newest-cost gap is noise: the cross-fitted gap (what an assignment could still remove) is nil.
-    const again = await gridAtTwiceDemand({ ...smoothedGap, gap: 0, maxIterations: r.iterations.length });
+    const again = await gridAtTwiceDemand({ ...smoothedGap, gap: 0, maxIterations: r.iterations.length, noiseCheckEvery: 0 });
     expect(again.iterations.map((it) => it.gap)).toEqual(r.iterations.map((it) => it.gap));
     const end = again.iterations.at(-1)!;
     // A gap made of sampling noise grows with the noise's standard deviation: by sqrt(2) on half the sample.
@@ -106,9 +107,33 @@ describe('equilibrate on the bundled grid at twice its demand', () => {
     expect(r.iterations.slice(0, -1).every((it) => it.halfSampleGap === undefined)).toBe(true);
   }, 600_000);
 
+  it('over 5-minute intervals with the noise check (the default, every 5 iterations) stops once the gap has stalled and the cross-fitted gap finds nothing left to gain, where the budget would run on', async () => {
+    const checked = await gridAtTwiceDemand({ intervalS: 300 });
+    const budget = await gridAtTwiceDemand(five);
+    const k = checked.iterations.length;
+    const end = checked.iterations.at(-1)!;
+    expect(checked.stopped).toBe('noise');
+    expect(checked.converged).toBe(false);
+    expect(k % 5).toBe(0);
+    expect(k).toBeLessThan(30); // measured: 20
+    expect(end.gap).toBeGreaterThanOrEqual(0.01); // not converged: the gap is reported as it is
+    expect(end.gap).toBeGreaterThanOrEqual(Math.min(...checked.iterations.slice(0, -1).map((it) => it.gap))); // it had stopped falling
+    expect(end.crossFitGap!).toBeLessThanOrEqual(0);
+    expect(end.halfSampleGap).toBeUndefined(); // the check measures the cross-fitted gap only
+    // The checks that did not stop the run measured a positive cross-fitted gap, or did not run (gap still falling); no other iteration measured one.
+    for (const it of checked.iterations.slice(0, -1)) {
+      if (it.iteration % 5 !== 0) expect(it.crossFitGap).toBeUndefined();
+      else if (it.crossFitGap !== undefined) expect(it.crossFitGap).toBeGreaterThan(0);
+    }
+    // The check only measures: up to where it stopped, the run is the one the budget ends (same gaps), which then runs 30 iterations.
+    expect(budget.iterations.slice(0, k).map((it) => it.gap)).toEqual(checked.iterations.map((it) => it.gap));
+    expect(budget.stopped).toBe('budget');
+    expect(budget.iterations).toHaveLength(30);
+  }, 600_000);
+
   it('ends with a gap lower by at least a fifth when movement times are measured over 10-minute instead of 5-minute intervals (twice the samples per mean)', async () => {
     const fiveMin = (await gridAtTwiceDemand(five)).iterations.at(-1)!;
-    const tenMin = (await gridAtTwiceDemand({ intervalS: 600 })).iterations.at(-1)!;
+    const tenMin = (await gridAtTwiceDemand({ intervalS: 600, noiseCheckEvery: 0 })).iterations.at(-1)!;
     expect(tenMin.unfinished).toBe(0);
     expect(tenMin.gap).toBeLessThan(0.8 * fiveMin.gap);
     expect(tenMin.gap).toBeLessThan(0.015);

@@ -28,7 +28,7 @@ const finiteOrNull = z.number().nullable();
 
 /** One iteration of an equilibrium run, as summary.json's `equilibrium.convergence` holds it (fields the report uses). */
 const EquilibriumIterationSchema = z.object({
-  iteration: z.number(), gap: z.number(), meanTravelTime: finiteOrNull, unfinished: z.number(), switched: z.number(),
+  iteration: z.number(), gap: z.number(), meanTravelTime: finiteOrNull, unfinished: z.number(), switched: z.number(), crossFitGap: finiteOrNull.optional(),
 }).loose();
 
 /** Schema of summary.json (fields the report uses; others are kept). */
@@ -44,7 +44,7 @@ export const SummarySchema = z.object({
   replications: z.array(z.object({ seed: z.number() }).loose()).optional(),
   confidence: z.record(z.string(), z.object({ n: z.number(), mean: finiteOrNull, halfWidth: finiteOrNull, lower: finiteOrNull, upper: finiteOrNull, level: z.number() }).loose()).optional(),
   /** Route choice at equilibrium: how the first replication's equilibrium went. */
-  equilibrium: z.object({ converged: z.boolean(), iterations: z.number(), relativeGap: finiteOrNull, convergence: z.array(EquilibriumIterationSchema) }).loose().optional(),
+  equilibrium: z.object({ converged: z.boolean(), stopped: z.enum(['gap', 'noise', 'budget']).optional(), iterations: z.number(), relativeGap: finiteOrNull, convergence: z.array(EquilibriumIterationSchema) }).loose().optional(),
 }).loose();
 
 const position = z.array(z.number()).min(2);
@@ -224,6 +224,8 @@ export interface EquilibriumPoint {
   unfinished: number;
   /** Drivers moved to another route after this iteration. */
   switched: number;
+  /** Cross-fitted gap, 0..1 (can be negative), on the iterations that measured it (the noise check, the budget's end). */
+  crossFitGap?: number | null;
 }
 
 /** summary.json as the report reads it. */

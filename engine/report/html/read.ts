@@ -171,7 +171,11 @@ export async function loadReportData(dir: string): Promise<ReportData> {
     const rows = csvOf('convergence.csv', ['iteration', 'relative_gap', 'mean_travel_time_s', 'unfinished', 'switched']) ?? [];
     data.equilibrium = rows.map((r) => {
       const mean = r.number('mean_travel_time_s');
-      return { iteration: r.number('iteration'), gap: r.number('relative_gap'), meanTravelTime: Number.isFinite(mean) ? mean : null, unfinished: r.number('unfinished'), switched: r.number('switched') };
+      const fit = r.get('cross_fit_gap') ? r.number('cross_fit_gap') : NaN;
+      return {
+        iteration: r.number('iteration'), gap: r.number('relative_gap'), meanTravelTime: Number.isFinite(mean) ? mean : null, unfinished: r.number('unfinished'), switched: r.number('switched'),
+        ...(Number.isFinite(fit) ? { crossFitGap: fit } : {}),
+      };
     });
   } else {
     const conv = csvOf('convergence.csv', ['evaluation', 'batch', 'elapsedS', 'objective', 'best']);

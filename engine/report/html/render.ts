@@ -302,6 +302,7 @@ function equilibriumSection(data: ReportData): Html {
   if (!points || points.length === 0) return html``;
   const last = points[points.length - 1];
   const converged = eq?.converged;
+  const noise = eq?.stopped === 'noise';
   const gap = lineChart({
     title: 'Relative gap of each iteration (%)', xLabel: 'iteration', yLabel: 'relative gap (%)', width: 520, height: 260,
     series: [{ name: 'relative gap', colour: '#2c7bb6', points: points.map((p) => [p.iteration, 100 * p.gap] as const) }],
@@ -311,7 +312,9 @@ function equilibriumSection(data: ReportData): Html {
     title: 'Mean travel time of the arrived trips (s)', xLabel: 'iteration', yLabel: 'mean travel time (s)', width: 520, height: 260,
     series: [{ name: 'mean travel time', colour: '#d7191c', points: points.map((p) => [p.iteration, p.meanTravelTime ?? NaN] as const) }],
   });
-  const ended = converged === undefined ? '' : converged ? 'The gap fell below the threshold: converged. ' : 'The iteration budget ran out before the gap fell below the threshold: NOT converged. ';
+  const ended = converged === undefined ? '' : converged ? 'The gap fell below the threshold: converged. '
+    : noise ? `Stopped before the gap fell below the threshold: NOT converged, but what remains of the gap is sampling noise (cross-fitted gap ${num(100 * (last.crossFitGap ?? NaN), 2)}%: routes chosen on half of the vehicles' times are no faster on the other half's). `
+      : 'The iteration budget ran out before the gap fell below the threshold: NOT converged. ';
   const unfinished = last.unfinished > 0 ? html` <b>${num(last.unfinished, 0)} trips unfinished</b> at the last iteration.` : ' Every trip finished at the last iteration.';
   return html`<section id="equilibrium"><h2>Route choice: convergence to equilibrium</h2>
 <p class="note">${ended}Relative gap (the time drivers lose on their routes against the fastest ones, as a share of all route time) ${num(100 * last.gap, 2)}% after ${points.length} iterations; mean travel time ${num(points[0].meanTravelTime ?? NaN, 1)} s at the first, ${num(last.meanTravelTime ?? NaN, 1)} s at the last.${unfinished} The map and figures above are the last iteration's (the first replication's).</p>

@@ -497,7 +497,7 @@ const SimulationSchema = withPairs(
       ),
       maxIterations: ranged(LIMITS.equilibriumIterations, 'Most simulations to run. Default 30.').optional(),
       relativeGap: ranged(LIMITS.relativeGap, 'Stop once the relative gap (excess route time over the fastest, as a share of all route time) is below this. Default 0.01.').optional(),
-      noiseCheckEvery: ranged(LIMITS.noiseCheckEvery, 'Every this many iterations while the gap is above relativeGap, check whether what remains of it is sampling noise (routes chosen on half of the vehicles\' times are no faster on the other half\'s: cross-fitted gap at most 0) and stop if so; each check costs two more route searches. 0: never. Default 5.').optional(),
+      noiseCheckEvery: ranged(LIMITS.noiseCheckEvery, 'Every this many iterations while the gap is above relativeGap, check whether what remains of it is sampling noise (routes chosen on half of the vehicles\' times are slower on the other half\'s by more than relativeGap: cross-fitted gap below -relativeGap) and stop if so; each check costs two more route searches. 0: never. Default 5.').optional(),
       intervalS: ranged(LIMITS.intervalS, 'Width of the intervals link travel times are measured in, seconds. Default 900 (15 minutes, as SUMO duaIterate.py aggregates).').optional(),
       slotS: ranged(LIMITS.intervalS, 'Departure slot of the route search: trips from one origin in one slot share a search, seconds. Default 60.').optional(),
       gapCosts: z.enum(['newest', 'smoothed']).optional().describe(

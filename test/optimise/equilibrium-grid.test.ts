@@ -118,12 +118,12 @@ describe('equilibrate on the bundled grid at twice its demand', () => {
     expect(k).toBeLessThan(30); // measured: 20
     expect(end.gap).toBeGreaterThanOrEqual(0.01); // not converged: the gap is reported as it is
     expect(end.gap).toBeGreaterThanOrEqual(Math.min(...checked.iterations.slice(0, -1).map((it) => it.gap))); // it had stopped falling
-    expect(end.crossFitGap!).toBeLessThanOrEqual(0);
+    expect(end.crossFitGap!).toBeLessThan(-0.01); // below -relativeGap: moving drivers onto the routes the noisy times point to would lose more than the tolerance
     expect(end.halfSampleGap).toBeUndefined(); // the check measures the cross-fitted gap only
     // The checks that did not stop the run measured a positive cross-fitted gap, or did not run (gap still falling); no other iteration measured one.
     for (const it of checked.iterations.slice(0, -1)) {
       if (it.iteration % 5 !== 0) expect(it.crossFitGap).toBeUndefined();
-      else if (it.crossFitGap !== undefined) expect(it.crossFitGap).toBeGreaterThan(0);
+      else if (it.crossFitGap !== undefined) expect(it.crossFitGap).toBeGreaterThanOrEqual(-0.01);
     }
     // The check only measures: up to where it stopped, the run is the one the budget ends (same gaps), which then runs 30 iterations.
     expect(budget.iterations.slice(0, k).map((it) => it.gap)).toEqual(checked.iterations.map((it) => it.gap));

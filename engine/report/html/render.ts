@@ -313,7 +313,7 @@ function equilibriumSection(data: ReportData): Html {
     series: [{ name: 'mean travel time', colour: '#d7191c', points: points.map((p) => [p.iteration, p.meanTravelTime ?? NaN] as const) }],
   });
   const ended = converged === undefined ? '' : converged ? 'The gap fell below the threshold: converged. '
-    : noise ? `Stopped before the gap fell below the threshold: NOT converged, but what remains of the gap is sampling noise (cross-fitted gap ${num(100 * (last.crossFitGap ?? NaN), 2)}%: routes chosen on half of the vehicles' times are no faster on the other half's). `
+    : noise ? `Stopped before the gap fell below the threshold: NOT converged, but what remains of the gap is sampling noise (cross-fitted gap ${num(100 * (last.crossFitGap ?? NaN), 2)}%: routes chosen on half of the vehicles' times are slower on the other half's by more than the threshold). `
       : 'The iteration budget ran out before the gap fell below the threshold: NOT converged. ';
   const unfinished = last.unfinished > 0 ? html` <b>${num(last.unfinished, 0)} trips unfinished</b> at the last iteration.` : ' Every trip finished at the last iteration.';
   return html`<section id="equilibrium"><h2>Route choice: convergence to equilibrium</h2>

@@ -36,6 +36,7 @@ import { equilibriumEnding } from '../engine/report/convergence.js';
 import type { EquilibriumEnd } from '../engine/optimise/evaluator.js';
 import type { SimulationResult } from '../engine/sim/simulate.js';
 import type { TripTable } from '../engine/demand/demand.js';
+import type { RouteSet } from '../engine/demand/route-swap.js';
 import { compareScenarios, type ScenarioRuns, type WhatIfComparison } from '../engine/report/what-if.js';
 import { renderReportHtml } from '../engine/report/html/render.js';
 import { prepareOutputDir } from '../engine/report/output-dir.js';
@@ -73,6 +74,18 @@ export interface CompareEquilibrium {
   stopped: EquilibriumStop;
   /** Mean travel time of the arrived trips at the last iteration, s. */
   meanTravelTime: number;
+  /** A variant's warm start: of its `trips`, `onBaseRoutes` started on the route they had at the base's equilibrium (same seed); the others on the free-flow fastest. */
+  warmStart?: { onBaseRoutes: number; trips: number };
+}
+
+/** How a variant's equilibria started, for its line of the table ('' for the base). */
+function startedFrom(ends: readonly CompareEquilibrium[]): string {
+  if (ends.length === 0) return '';
+  const warm = ends.flatMap((e) => (e.warmStart === undefined ? [] : [e.warmStart]));
+  if (warm.length === 0) return '';
+  const share = (w: { onBaseRoutes: number; trips: number }): number => (w.trips > 0 ? w.onBaseRoutes / w.trips : 1);
+  const least = Math.min(...warm.map(share));
+  return `; started from the base's equilibrium routes, ${least === 1 ? 'every trip' : `at least ${fmt(100 * least, 0)}% of trips`}${warm.length < ends.length ? ` on ${warm.length} of ${ends.length} seeds (other demand on the rest)` : ''}`;
 }
 
 /** `greenwave compare`; resolves to the exit code. */
@@ -113,16 +126,25 @@ export async function compareCommand(baseFile: string, variantFiles: readonly st
   let comparison: WhatIfComparison;
   try {
     const runs: ScenarioRuns[] = [];
-    for (const b of built) {
-      const done = workers > 1 ? await onPool(b, seeds, workers, atEquilibrium, log) : await inProcess(b, seeds, atEquilibrium, log);
+    // At equilibrium each variant starts, seed by seed, from the routes its trips had at the base's equilibrium (warm-start.ts).
+    let baseRoutes: Map<number, RouteSet> | undefined;
+    for (const [i, b] of built.entries()) {
+      const warm = atEquilibrium && i > 0 && baseRoutes !== undefined ? await carriedRoutes(built[0], baseRoutes, b, seeds) : undefined;
+      const done = workers > 1 ? await onPool(b, seeds, workers, atEquilibrium, log, warm?.routes, i === 0) : await inProcess(b, seeds, atEquilibrium, log, warm?.routes);
       const ends: CompareEquilibrium[] = [];
       for (const seed of seeds) {
         const end = done.get(seed)?.equilibrium;
         if (end === undefined) continue;
         settings = end.settings;
         const last = end.iterations[end.iterations.length - 1];
-        ends.push({ seed, iterations: end.iterations.length, relativeGap: last.gap, converged: end.converged, stopped: end.stopped, meanTravelTime: last.meanTravelTime });
+        const kept = warm?.kept.get(seed);
+        const trips = warm?.trips.get(seed);
+        ends.push({
+          seed, iterations: end.iterations.length, relativeGap: last.gap, converged: end.converged, stopped: end.stopped, meanTravelTime: last.meanTravelTime,
+          ...(kept !== undefined && trips !== undefined ? { warmStart: { onBaseRoutes: kept, trips } } : {}),
+        });
       }
+      if (i === 0 && atEquilibrium) baseRoutes = new Map(seeds.flatMap((seed) => { const r = done.get(seed)?.equilibrium?.routes; return r === undefined ? [] : [[seed, r] as const]; }));
       if (atEquilibrium) equilibria[b.scenario.name] = ends;
       runs.push({ name: b.scenario.name, net: b.compiled, runs: done });
     }
@@ -159,7 +181,7 @@ export async function compareCommand(baseFile: string, variantFiles: readonly st
       const worst = Math.max(...ends.map((e) => e.relativeGap));
       lines.push(`  ${name}: equilibrium ${missed.length === 0 ? 'reached on every seed' : `NOT reached on seed${missed.length > 1 ? 's' : ''} ${missed.map((e) => e.seed).join(', ')}`} `
         + `(largest relative gap ${fmt(100 * worst, 2)}%, ${Math.min(...ends.map((e) => e.iterations))}-${Math.max(...ends.map((e) => e.iterations))} iterations`
-        + `${noise.length > 0 ? `; on seed${noise.length > 1 ? 's' : ''} ${noise.join(', ')} what remains is sampling noise` : ''})`);
+        + `${noise.length > 0 ? `; on seed${noise.length > 1 ? 's' : ''} ${noise.join(', ')} what remains is sampling noise` : ''}${startedFrom(ends)})`);
     }
     for (const v of comparison.variants) {
       const d = v.difference;
@@ -178,8 +200,31 @@ interface SeedRun {
   equilibrium?: EquilibriumEnd;
 }
 
-/** Every seed of `b` in this process, one after another (a line per seed, and per iteration at equilibrium). */
-async function inProcess(b: BuiltScenario, seeds: readonly number[], atEquilibrium: boolean, log: (text: string) => void): Promise<Map<number, SeedRun>> {
+/**
+ * The base's equilibrium routes carried onto variant `b`, per seed, and how
+ * many trips kept theirs; seeds whose trip tables differ from the base's (a
+ * variant with other demand) are left out and start cold.
+ */
+async function carriedRoutes(base: BuiltScenario, routes: ReadonlyMap<number, RouteSet>, b: BuiltScenario, seeds: readonly number[]): Promise<{ routes: Map<number, RouteSet>; kept: Map<number, number>; trips: Map<number, number> }> {
+  const { carryRoutes } = await import('../engine/optimise/equilibrium/warm-start.js');
+  const carried = new Map<number, RouteSet>();
+  const kept = new Map<number, number>();
+  const trips = new Map<number, number>();
+  for (const seed of seeds) {
+    const learnt = routes.get(seed);
+    if (learnt === undefined) continue;
+    const tripsOf = (s: BuiltScenario): TripTable => (seed === s.seeds[0] ? s.trips : s.tripsFor(seed));
+    const c = carryRoutes(base.compiled, tripsOf(base), learnt, b.compiled, tripsOf(b));
+    if (c === undefined) continue;
+    carried.set(seed, c.routes);
+    kept.set(seed, c.kept);
+    trips.set(seed, c.routes.offsets.length - 1);
+  }
+  return { routes: carried, kept, trips };
+}
+
+/** Every seed of `b` in this process, one after another (a line per seed, and per iteration at equilibrium), from `warm`'s routes where it has the seed's. */
+async function inProcess(b: BuiltScenario, seeds: readonly number[], atEquilibrium: boolean, log: (text: string) => void, warm?: ReadonlyMap<number, RouteSet>): Promise<Map<number, SeedRun>> {
   const equilibrate = atEquilibrium ? (await import('../engine/optimise/equilibrium/equilibrium.js')).equilibrateSteps : undefined;
   const map = new Map<number, SeedRun>();
   for (const seed of seeds) {
@@ -189,26 +234,33 @@ async function inProcess(b: BuiltScenario, seeds: readonly number[], atEquilibri
       map.set(seed, { trips, result: simulate(b.compiled, trips, b.signals, { ...b.options, seed }) });
       continue;
     }
-    const steps = equilibrate(b.compiled, trips, b.signals, { ...b.options, seed }, b.equilibrium);
+    const initialRoutes = warm?.get(seed);
+    const steps = equilibrate(b.compiled, trips, b.signals, { ...b.options, seed }, initialRoutes === undefined ? b.equilibrium : { ...b.equilibrium, initialRoutes });
     let next = steps.next();
     while (next.done !== true) {
       const it = next.value;
       log(`    iteration ${it.iteration}: relative gap ${fmt(100 * it.gap, 2)}%, mean travel time ${fmt(it.meanTravelTime)} s, unfinished ${it.unfinished}${it.gridlock ? ' (GRIDLOCK)' : ''}`);
       next = steps.next();
     }
-    const { trips: learnt, result, converged, stopped, iterations, settings } = next.value;
-    map.set(seed, { trips: learnt, result, equilibrium: { converged, stopped, iterations, settings } });
+    const { trips: learnt, result, converged, stopped, iterations, settings, routes } = next.value;
+    map.set(seed, { trips: learnt, result, equilibrium: { converged, stopped, iterations, settings, routes } });
   }
   return map;
 }
 
-/** Every seed of `b` on a pool of `workers` threads (each seed whole in one thread: the figures of `inProcess`), a line as each ends. */
-async function onPool(b: BuiltScenario, seeds: readonly number[], workers: number, atEquilibrium: boolean, log: (text: string) => void): Promise<Map<number, SeedRun>> {
+/**
+ * Every seed of `b` on a pool of `workers` threads (each seed whole in one
+ * thread: the figures of `inProcess`, warm starts included), a line as each
+ * ends; with `returnRoutes` the equilibria's routes come back.
+ */
+async function onPool(
+  b: BuiltScenario, seeds: readonly number[], workers: number, atEquilibrium: boolean, log: (text: string) => void, warm: ReadonlyMap<number, RouteSet> | undefined, returnRoutes: boolean,
+): Promise<Map<number, SeedRun>> {
   const { createPoolEvaluator } = await import('../workers/index.js');
   const { scenarioPlan } = await import('./scenario-plan.js');
   const { seed: _seed, ...options } = b.options;
   void _seed;
-  const evaluator = createPoolEvaluator({ network: b.compiled, variants: [{ demand: b.scenario.demand, options: { ...options, ...(atEquilibrium ? { equilibrium: b.equilibrium } : {}) } }] }, { threads: workers });
+  const evaluator = createPoolEvaluator({ network: b.compiled, variants: [{ demand: b.scenario.demand, options: { ...options, ...(atEquilibrium ? { equilibrium: { ...b.equilibrium, ...(warm ? { warmStart: warm } : {}), returnRoutes } } : {}) } }] }, { threads: workers });
   try {
     const batch = await evaluator.evaluate({ candidates: [scenarioPlan(b)], seeds: [...seeds], detail: 'full' }, {
       onProgress: (e) => {

@@ -24,6 +24,7 @@ import { UsageError } from '../errors.js';
 import { CompiledNetwork } from '../network/compiled.js';
 import { createRandom } from '../demand/random.js';
 import type { DemandSpec, TripTable } from '../demand/demand.js';
+import type { RouteSet } from '../demand/route-swap.js';
 import { expandDemand } from '../demand/expand.js';
 import { withFixedRoutes } from './routes.js';
 import type { SignalProgramSpec } from '../signals/program.js';
@@ -51,16 +52,25 @@ export type VariantOptions = Omit<SimulateOptions, 'seed'> & {
    * Run each task to a dynamic user equilibrium with these settings
    * (engine/optimise/equilibrium) instead of one simulation on the trips' own
    * routes: the metrics are the last iteration's, and `equilibrium` in them says
-   * how it ended. Trips start from their given routes or the free-flow fastest.
+   * how it ended. Trips start from their given routes or the free-flow fastest,
+   * or from `warmStart`'s routes for the task's seed.
    */
-  equilibrium?: EquilibriumSettings;
+  equilibrium?: EquilibriumSettings & EquilibriumTaskRoutes;
 };
 
-/** Equilibrium settings a task can carry (plain data: no warm start, no callback). */
+/** Equilibrium settings a task can carry (plain data: no callback; warm starts per seed in {@link EquilibriumTaskRoutes}). */
 export type EquilibriumSettings = Partial<Omit<EquilibriumOptions, 'initialRoutes' | 'onIteration'>>;
 
-/** How a task's equilibrium ended: every iteration's report, whether the gap fell below the threshold, the settings it ran with. */
-export type EquilibriumEnd = Pick<EquilibriumResult, 'converged' | 'stopped' | 'iterations' | 'settings'>;
+/** Routes in and out of a task's equilibrium (plain data: they cross to pool threads and back). */
+export interface EquilibriumTaskRoutes {
+  /** Initial routes per seed (`EquilibriumOptions.initialRoutes` of the task with that seed); seeds without an entry start cold. */
+  warmStart?: ReadonlyMap<number, RouteSet>;
+  /** Return the routes learnt (`EquilibriumEnd.routes`), e.g. to warm-start another network's equilibrium. */
+  returnRoutes?: boolean;
+}
+
+/** How a task's equilibrium ended: every iteration's report, whether the gap fell below the threshold, the settings it ran with; the routes learnt when asked (`returnRoutes`). */
+export type EquilibriumEnd = Pick<EquilibriumResult, 'converged' | 'stopped' | 'iterations' | 'settings'> & { routes?: RouteSet };
 
 /** A task's simulation result, with how its equilibrium ended when it ran to one. */
 export type CandidateResult = SimulationResult & { equilibrium?: EquilibriumEnd };
@@ -290,19 +300,24 @@ export function candidateSteps(
   const plan = candidatePlan(programs);
   const signals = { programs: plan.programs, ...(plan.control ? { control: plan.control } : {}) };
   const { equilibrium, ...simOptions } = options;
-  if (equilibrium !== undefined) return equilibriumSteps(net, trips, signals, { ...simOptions, seed }, equilibrium);
+  if (equilibrium !== undefined) {
+    const { warmStart, returnRoutes, ...settings } = equilibrium;
+    const initialRoutes = warmStart?.get(seed);
+    return equilibriumSteps(net, trips, signals, { ...simOptions, seed }, settings, initialRoutes, returnRoutes === true);
+  }
   return simulateSteps(net, trips, signals, { ...simOptions, seed }, stepS);
 }
 
 function* equilibriumSteps(
   net: CompiledNetwork, trips: TripTable, signals: SignalSetup, options: SimulateOptions, settings: EquilibriumSettings,
+  initialRoutes: RouteSet | undefined, returnRoutes: boolean,
 ): Generator<number, CandidateResult, void> {
-  const steps = equilibrateSteps(net, trips, signals, options, settings);
+  const steps = equilibrateSteps(net, trips, signals, options, initialRoutes === undefined ? settings : { ...settings, initialRoutes });
   for (;;) {
     const next = steps.next();
     if (next.done === true) {
-      const { result, converged, stopped, iterations, settings: ran } = next.value;
-      return { ...result, equilibrium: { converged, stopped, iterations, settings: ran } };
+      const { result, converged, stopped, iterations, settings: ran, routes } = next.value;
+      return { ...result, equilibrium: { converged, stopped, iterations, settings: ran, ...(returnRoutes ? { routes } : {}) } };
     }
     yield next.value.iteration;
   }

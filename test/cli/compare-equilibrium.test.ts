@@ -24,7 +24,7 @@ demand:
 simulation: { endS: 2400, seed: 3, equilibrium: { maxIterations: 4, relativeGap: 0 } }
 `;
 
-interface Ended { seed: number; iterations: number; relativeGap: number; converged: boolean; meanTravelTime: number }
+interface Ended { seed: number; iterations: number; relativeGap: number; converged: boolean; meanTravelTime: number; warmStart?: { onBaseRoutes: number; trips: number } }
 
 describe('greenwave compare with route choice at equilibrium', () => {
   it('runs each scenario and seed to equilibrium (the equilibrium run finds), and says how each ended', () => {
@@ -50,6 +50,14 @@ describe('greenwave compare with route choice at equilibrium', () => {
       expect(ends.map((e) => e.seed)).toEqual([3, 4]);
       expect(ends.every((e) => e.iterations === 4 && !e.converged && e.relativeGap >= 0)).toBe(true);
     }
+    // The variant starts from the base's equilibrium routes, seed by seed: all but the trips whose route used the closed road.
+    expect(json.equilibria.today.every((e) => e.warmStart === undefined)).toBe(true);
+    for (const e of json.equilibria.closed) {
+      expect(e.warmStart!.trips).toBeGreaterThan(0);
+      expect(e.warmStart!.onBaseRoutes).toBeGreaterThan(0);
+      expect(e.warmStart!.onBaseRoutes).toBeLessThan(e.warmStart!.trips);
+    }
+    expect(r.stdout).toMatch(/closed: equilibrium .*started from the base's equilibrium routes, at least \d+% of trips\)/);
     // The base's seed-3 equilibrium is the one `greenwave run --route-choice equilibrium` finds on seed 3 (same scenario, same seed).
     const run = greenwave(['run', join(dir, 'today.yaml'), '--route-choice', 'equilibrium', '--no-files', '--json', '-q'], 600_000);
     expect(run.code, run.stderr).toBe(0);

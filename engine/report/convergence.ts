@@ -38,6 +38,14 @@ export function equilibriumEnding(end: { stopped: EquilibriumStop; iterations: r
   return ` (stopped: what remains is sampling noise, cross-fitted gap ${formatNumber(100 * fit, 2)}%)`;
 }
 
+/** An iteration's split-sample figures for its progress line (the noise check's, or the budget's end), or ''. */
+export function noiseFigures(it: Pick<EquilibriumIteration, 'crossFitGap' | 'halfSampleGap'>): string {
+  const parts: string[] = [];
+  if (it.halfSampleGap !== undefined) parts.push(`half-sample gap ${formatNumber(100 * it.halfSampleGap, 2)}%`);
+  if (it.crossFitGap !== undefined) parts.push(`cross-fitted gap ${formatNumber(100 * it.crossFitGap, 2)}%`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
 /** What summary.json says of an equilibrium run: whether it converged, what stopped it, the last gap, and every iteration. */
 export interface EquilibriumSummary {
   converged: boolean;

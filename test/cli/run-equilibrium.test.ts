@@ -42,6 +42,9 @@ describe('greenwave run --route-choice equilibrium', () => {
     const r = greenwave('run', file, '--route-choice', 'equilibrium', '--out', out, '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr.match(/equilibrium seed 3 iteration \d+: relative gap/g)).toHaveLength(4);
+    // the budget's end measures the split-sample figures, and its line gives them
+    expect(r.stderr).toMatch(/iteration 4: relative gap [\d.]+% \(half-sample gap [\d.]+%, cross-fitted gap -?[\d.]+%\),/);
+    expect(r.stderr).not.toMatch(/iteration [1-3]: relative gap [\d.]+% \(/);
     const summary = JSON.parse(r.stdout) as { equilibrium: { converged: boolean; iterations: number; relativeGap: number; convergence: Array<{ iteration: number; gap: number; unfinished: number }> }; totals: { meanTravelTime: number } };
     expect(summary.equilibrium.iterations).toBe(4); // relativeGap 0: the budget ends it
     expect(summary.equilibrium.converged).toBe(false);

@@ -158,6 +158,7 @@ Ctrl-C stops replications early: what finished is reported (and written); a seco
       if (v !== 'departure' && v !== 'equilibrium') throw new InvalidArgumentError(`--route-choice must be "departure" or "equilibrium", got "${v}"`);
       return v;
     })
+    .option('--equilibrium-top <n>', 'with route choice at equilibrium: judge there the n best plans of the re-ranking, the written one first, and say which is best (1 to 10, default 1)', integer('--equilibrium-top', 1, 10))
     .option('--report', 'also write report.html (convergence, before/after table) in the output directory')
     .option('--json', 'print the result as JSON on stdout')
     .option('-q, --quiet', 'no progress output')

@@ -116,6 +116,8 @@ export interface OptimiseCommandOptions {
   sumoCandidates?: number;
   /** `equilibrium`: judge Webster's and the optimised plan again with drivers at equilibrium (optimise-equilibrium.ts). */
   routeChoice?: 'departure' | 'equilibrium';
+  /** With route choice at equilibrium: plans judged there, the written one and the next best of the re-ranking (default 1). */
+  equilibriumTop?: number;
 }
 
 /** Files `greenwave optimise` writes besides its checkpoints. */
@@ -136,6 +138,10 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     const loaded = await loadScenario(file);
     built = buildScenario(loaded);
     scenarioText = await readFile(file, 'utf8');
+    const atEquilibrium = options.routeChoice === 'equilibrium' || (options.routeChoice === undefined && built.routeChoice === 'equilibrium');
+    if (options.equilibriumTop !== undefined && !atEquilibrium) {
+      throw new UsageError('--equilibrium-top judges plans with drivers at equilibrium: give --route-choice equilibrium too (or routeChoice: equilibrium in the scenario)');
+    }
     sumoTarget = await sumoTargetOf(built, options.sumo);
     if (options.verifySumo === true) await (await import('./verify-sumo.js')).checkVerifiable(sumoTarget, options.compare !== false);
     out = await outputDirectory(file, built.outputs.dir, options.out, 'optimise');
@@ -394,7 +400,9 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     if (options.routeChoice === 'equilibrium' || (options.routeChoice === undefined && built.routeChoice === 'equilibrium')) {
       const { equilibriumGain } = await import('./optimise-equilibrium.js');
       log(`judging Webster's and the optimised plan with drivers at equilibrium (seed ${heldOutSeeds[0]}) ...`);
-      equilibrium = await equilibriumGain(built, baselines.webster, planOf(chosenPlan), heldOutSeeds[0], log, interrupt.signal);
+      // The written plan, then the next best of the re-ranking (other plans than the written one), up to --equilibrium-top.
+      const next = (choice.ranked ?? []).filter((r) => r.plan !== chosenPlan).slice(0, Math.max(0, (options.equilibriumTop ?? 1) - 1));
+      equilibrium = await equilibriumGain(built, baselines.webster, [{ name: 'optimised', candidate: planOf(chosenPlan) }, ...next.map((r) => ({ name: r.label, candidate: planOf(r.plan) }))], heldOutSeeds[0], log, interrupt.signal);
       if (equilibrium.aborted !== true) files.push(await outputs.write('equilibrium.json', `${JSON.stringify(equilibrium, null, 2)}\n`));
     }
     // The sidecar: provenance, units, coordinates and the columns of every file (the CSVs start with their header row).

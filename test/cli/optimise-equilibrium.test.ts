@@ -54,5 +54,27 @@ describe('greenwave optimise --route-choice equilibrium', () => {
     const direct = simulate(built.compiled, built.tripsFor(gain.seed), built.signals, { ...built.options, seed: gain.seed }).network;
     expect(optimised.departure.meanDelayAllTrips).toBeCloseTo(direct.meanDelayAllTrips, 9);
     expect(optimised.departure.unfinished).toBe(direct.unfinished);
+    expect(gain.bestAtEquilibrium).toBe('optimised'); // the only plan judged besides Webster's
+  });
+
+  it('with --equilibrium-top judges the next best plans of the re-ranking too, and names the best at equilibrium', () => {
+    const file = join(dir, 'two-signals.yaml');
+    writeFileSync(file, twoSignalsYaml());
+    const out = join(dir, 'out-top');
+    const r = spawnSync(process.execPath, [...greenwaveArgs(), 'optimise', file, '--control', 'fixed', '--budget', '6', '--seeds', '1', '--demand-scales', '1', '--held-out', '2',
+      '--workers', '1', '--route-choice', 'equilibrium', '--equilibrium-top', '3', '--out', out], { encoding: 'utf8', timeout: 600_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const gain = JSON.parse(readFileSync(join(out, 'equilibrium.json'), 'utf8')) as Gain & { bestAtEquilibrium: string };
+    expect(gain.plans).toHaveLength(4); // Webster's, the written plan, the next two of the re-ranking
+    expect(gain.plans.slice(0, 2).map((p) => p.name)).toEqual(['webster', 'optimised']);
+    expect(gain.plans.slice(2).every((p) => /^fixed-time (#\d+|start)$/.test(p.name))).toBe(true);
+    const others = gain.plans.slice(1);
+    const least = Math.min(...others.map((p) => p.equilibrium.meanDelayAllTrips));
+    expect(gain.plans.find((p) => p.name === gain.bestAtEquilibrium)!.equilibrium.meanDelayAllTrips).toBe(least);
+    expect(r.stdout).toMatch(gain.bestAtEquilibrium === 'optimised' ? /the written plan stays the best of the 3 judged/ : /beats the written plan/);
+    // refused without route choice at equilibrium, before anything runs
+    const refused = spawnSync(process.execPath, [...greenwaveArgs(), 'optimise', file, '--equilibrium-top', '2', '--out', join(dir, 'refused')], { encoding: 'utf8', timeout: 600_000 });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('--equilibrium-top judges plans with drivers at equilibrium: give --route-choice equilibrium too');
   });
 });

@@ -26,6 +26,7 @@ interface Gain {
   plans: Array<{ name: string; departure: Figures; equilibrium: Figures; converged: boolean; iterations: number; relativeGap: number }>;
   gainDeparture: number;
   gainEquilibrium: number;
+  bestAtEquilibrium: string;
 }
 
 describe('greenwave optimise --route-choice equilibrium', () => {
@@ -64,7 +65,7 @@ describe('greenwave optimise --route-choice equilibrium', () => {
     const r = spawnSync(process.execPath, [...greenwaveArgs(), 'optimise', file, '--control', 'fixed', '--budget', '6', '--seeds', '1', '--demand-scales', '1', '--held-out', '2',
       '--workers', '1', '--route-choice', 'equilibrium', '--equilibrium-top', '3', '--out', out], { encoding: 'utf8', timeout: 600_000 });
     expect(r.status, r.stderr).toBe(0);
-    const gain = JSON.parse(readFileSync(join(out, 'equilibrium.json'), 'utf8')) as Gain & { bestAtEquilibrium: string };
+    const gain = JSON.parse(readFileSync(join(out, 'equilibrium.json'), 'utf8')) as Gain;
     expect(gain.plans).toHaveLength(4); // Webster's, the written plan, the next two of the re-ranking
     expect(gain.plans.slice(0, 2).map((p) => p.name)).toEqual(['webster', 'optimised']);
     expect(gain.plans.slice(2).every((p) => /^fixed-time (#\d+|start)$/.test(p.name))).toBe(true);

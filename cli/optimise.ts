@@ -132,13 +132,14 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   let out: string;
   let prepared: PreparedOutputDir;
   let sumoTarget: SumoTarget | undefined;
+  let atEquilibrium: boolean;
   try {
     parsed = parseOptions(options);
     if (options.redis !== undefined) parseRedisUrl(options.redis); // a bad URL is a usage error before anything is loaded
     const loaded = await loadScenario(file);
     built = buildScenario(loaded);
     scenarioText = await readFile(file, 'utf8');
-    const atEquilibrium = options.routeChoice === 'equilibrium' || (options.routeChoice === undefined && built.routeChoice === 'equilibrium');
+    atEquilibrium = options.routeChoice === 'equilibrium' || (options.routeChoice === undefined && built.routeChoice === 'equilibrium');
     if (options.equilibriumTop !== undefined && !atEquilibrium) {
       throw new UsageError('--equilibrium-top judges plans with drivers at equilibrium: give --route-choice equilibrium too (or routeChoice: equilibrium in the scenario)');
     }
@@ -397,7 +398,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
       log(`training overstated the held-out ${objective} of the chosen plan by ${fmt(honesty.overstatement.objective)} s (training ${fmt(honesty.overstatement.training)}, held-out ${fmt(honesty.overstatement.heldOut)})`);
     }
     let equilibrium: import('./optimise-equilibrium.js').EquilibriumGain | undefined;
-    if (options.routeChoice === 'equilibrium' || (options.routeChoice === undefined && built.routeChoice === 'equilibrium')) {
+    if (atEquilibrium) {
       const { equilibriumGain } = await import('./optimise-equilibrium.js');
       log(`judging Webster's and the optimised plan with drivers at equilibrium (seed ${heldOutSeeds[0]}) ...`);
       // The written plan, then the next best of the re-ranking (other plans than the written one), up to --equilibrium-top.

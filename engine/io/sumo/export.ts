@@ -8,6 +8,12 @@
  *   was green for `yellow`, then all `r` for `allRed` (zero-length parts are
  *   left out). State strings follow SUMO's linkIndex order from `signalIndex`
  *   (from `importSumo`), or from {@link sumoSignalIndex} for networks built here.
+ *   No link switches from green straight to red: after a phase with neither
+ *   yellow nor all-red (SUMO programs that end one movement's green with a
+ *   yellow while others stay green import that way), the links the next phase
+ *   drops show `y` for the program's yellow (its longest phase yellow, else 3 s)
+ *   at the start of that phase, as the input program wrote them; greenwave runs
+ *   them red then (no vehicle discharges on yellow in either model).
  *   Offsets are written modulo the cycle (SUMO and greenwave both take the
  *   offset as the time the first phase starts). Times are rounded to SUMO's
  *   millisecond resolution.
@@ -136,11 +142,8 @@ export function tlLogicElements(programs: readonly SignalProgramSpec[], signalIn
       for (const indices of Object.values(entry.links)) for (const i of indices) size = Math.max(size, i + 1);
     }
     size = Math.max(size, linkCounts?.get(controller) ?? 0);
-    const phases: string[] = [];
-    let cycle = 0;
-    let minMinDur = Infinity;
-    let actuatedCycle = 0;
-    first.phases.forEach((_, k) => {
+    // Per greenwave phase, the state of every link during its green.
+    const states = first.phases.map((_, k) => {
       const green = new Array<string>(size).fill('r');
       for (const p of list) {
         const links = signalIndex[p.junction].links;
@@ -148,19 +151,41 @@ export function tlLogicElements(programs: readonly SignalProgramSpec[], signalIn
         for (const m of phase.green) for (const i of links[`${m.from}>${m.to}`] ?? []) green[i] = 'G';
         for (const m of phase.permissive ?? []) for (const i of links[`${m.from}>${m.to}`] ?? []) green[i] = 'g';
       }
+      return green;
+    });
+    const count = first.phases.length;
+    const clearance = (k: number): number => (list[0].phases[k].yellow ?? Y) + (list[0].phases[k].allRed ?? R);
+    // A phase without yellow or all-red whose successor drops some of its links would switch them from green
+    // straight to red (SUMO: "Missing yellow phase"): those links show yellow for the program's yellow at the start
+    // of the next phase, as SUMO programs write it (one movement's yellow while the others stay green).
+    const programYellow = Math.max(0, ...list[0].phases.map((ph) => ph.yellow ?? Y)) || Y;
+    const phases: string[] = [];
+    let cycle = 0;
+    let minMinDur = Infinity;
+    let actuatedCycle = 0;
+    first.phases.forEach((_, k) => {
+      const green = states[k];
+      const before = states[(k + count - 1) % count];
+      const ending = count > 1 && clearance((k + count - 1) % count) === 0 ? green.map((c, i) => c === 'r' && before[i] !== 'r') : [];
+      const lead = ending.includes(true) ? green.map((c, i) => (ending[i] ? 'y' : c)).join('') : undefined;
       const { duration } = list[0].phases[k];
       const yellow = list[0].phases[k].yellow ?? Y;
       const allRed = list[0].phases[k].allRed ?? R;
       cycle += duration + yellow + allRed;
       if (actuated === undefined) {
-        phases.push(`        <phase duration="${seconds(duration)}" state="${green.join('')}"/>`);
+        const y = lead === undefined ? 0 : Math.min(programYellow, duration);
+        if (y > 0) phases.push(`        <phase duration="${seconds(y)}" state="${lead}"/>`);
+        if (duration - y > 0 || y === 0) phases.push(`        <phase duration="${seconds(duration - y)}" state="${green.join('')}"/>`);
       } else {
         const minDur = list[0].phases[k].minGreen ?? MIN;
         const maxDur = list[0].phases[k].maxGreen ?? MAX;
         if (minDur < maxDur) minMinDur = Math.min(minMinDur, minDur);
         const initial = Math.min(Math.max(duration, minDur), maxDur);
         actuatedCycle += initial + yellow + allRed;
-        phases.push(`        <phase duration="${seconds(initial)}" minDur="${seconds(minDur)}" maxDur="${seconds(maxDur)}" state="${green.join('')}"/>`);
+        // The yellow lead is a fixed part (no minDur/maxDur); the actuated rest keeps the green's end times.
+        const y = lead === undefined ? 0 : Math.min(programYellow, minDur);
+        if (y > 0) phases.push(`        <phase duration="${seconds(y)}" state="${lead}"/>`);
+        phases.push(`        <phase duration="${seconds(initial - y)}" minDur="${seconds(minDur - y)}" maxDur="${seconds(maxDur - y)}" state="${green.join('')}"/>`);
       }
       if (yellow > 0) phases.push(`        <phase duration="${seconds(yellow)}" state="${green.map((c) => (c === 'r' ? 'r' : 'y')).join('')}"/>`);
       if (allRed > 0) phases.push(`        <phase duration="${seconds(allRed)}" state="${'r'.repeat(size)}"/>`);

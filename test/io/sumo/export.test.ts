@@ -11,7 +11,7 @@
  * shows, second by second, the same signal at every linkIndex as greenwave's
  * fixed-time controller, offsets included.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +65,39 @@ describe('tlLogicXml', () => {
     writeFileSync(file, tlLogicXml(r.programs, r.network, r.signalIndex));
     const back = await importSumoAdditional(file, r);
     expect(back.programs).toEqual(r.programs.map((p) => ({ ...p, offset: 12 })));
+  });
+
+  it('never switches a link from green straight to red: a green without clearance of its own gets the program\'s yellow at the start of the next phase, as the input wrote it', async () => {
+    // RESCO-style: a SUMO phase where some movements turn yellow while others stay green imports as a phase of
+    // its own after a green with no yellow (import.test.ts). Writing that phase plainly switched the links that
+    // end from G to r (SUMO: "Missing yellow phase in tlLogic ..."), in the plan.add.xml a user would deploy.
+    const base = await importSumo({ net: fixture('cross.net.xml') });
+    const [program] = (await importSumoAdditional(fixture('partial-yellow.add.xml'), base)).programs;
+    const states = (xml: string) => [...xml.matchAll(/<phase duration="([\d.]+)"(?: minDur="([\d.]+)" maxDur="([\d.]+)")? state="([^"]+)"\/>/g)].map((m) => [Number(m[1]), m[2] === undefined ? null : Number(m[2]), m[3] === undefined ? null : Number(m[3]), m[4]]);
+    const noGreenToRed = (rows: (string | number | null)[][]) => {
+      rows.forEach((row, k) => {
+        const now = row[3] as string;
+        const next = rows[(k + 1) % rows.length][3] as string;
+        for (let i = 0; i < now.length; i++) expect(`${k}:${i} ${now[i]}${next[i]}`).not.toMatch(/[Gg]r$/);
+      });
+    };
+    // Static: exactly the input's states ("s" and "o" are permissive green "g", "u" red).
+    const fixed = states(tlLogicXml([program], base.network, base.signalIndex));
+    expect(fixed.map(([d, , , s]) => [d, s])).toEqual([
+      [10, 'GGggrrGGggrrrr'],
+      [3, 'yyyyrryyyyrrrr'],
+      [10, 'rrrGGgrrrGGGgr'],
+      [3, 'rrrGGyrrrGGGyr'],
+      [3, 'rrryyrrrryyyrr'],
+    ]);
+    noGreenToRed(fixed);
+    // A longer next phase: the yellow lead, then the rest of its green.
+    const longer = { ...program, phases: program.phases.map((ph, k) => (k === 2 ? { ...ph, duration: 8 } : ph)) };
+    expect(states(tlLogicXml([longer], base.network, base.signalIndex)).slice(3, 5).map(([d, , , s]) => [d, s])).toEqual([[3, 'rrrGGyrrrGGGyr'], [5, 'rrrGGrrrrGGGrr']]);
+    // Actuated: the lead is a fixed part (no minDur/maxDur); the actuated rest keeps the green's minimum and maximum end times.
+    const actuated = states(tlLogicXml([program], base.network, base.signalIndex, { control: { kind: 'actuated' } }));
+    expect(actuated.slice(3, 5)).toEqual([[3, null, null, 'rrrGGyrrrGGGyr'], [2, 2, 57, 'rrrGGrrrrGGGrr']]);
+    noGreenToRed(actuated);
   });
 
   it('rejects a junction without a traffic light, and junctions of one traffic light with different times', async () => {
@@ -147,6 +180,19 @@ describe.skipIf(!HAS_SUMO)('SUMO runs what greenwave writes (needs `sumo` on PAT
 
   it('`sumo -n net.net.xml -a plan.add.xml --end 10` runs', () => {
     expect(() => sumo(['-n', 'net.net.xml', '-a', 'plan.add.xml', '--end', '10'])).not.toThrow();
+  });
+
+  it('runs a program where one movement\'s green ends while others stay green (no clearance between) without a warning', () => {
+    // As RESCO's programs do: phase 0 has no yellow or all-red of its own and phase 1 keeps only part of its movements.
+    const [first, ...others] = programs;
+    const [green] = first.phases;
+    const partial = { ...first, phases: [{ ...green, yellow: 0, allRed: 0 }, { ...green, green: green.green.slice(1), duration: 6, yellow: 3, allRed: 2 }, ...first.phases.slice(1)] };
+    for (const control of [undefined, { kind: 'actuated' as const }]) {
+      writeFileSync(path.join(dir, 'partial.add.xml'), tlLogicXml([partial, ...others], net, undefined, control ? { control } : {}));
+      const run = spawnSync('sumo', ['--xml-validation', 'never', '--no-step-log', '-n', 'net.net.xml', '-a', 'partial.add.xml', '--end', '200'], { cwd: dir, encoding: 'utf8', timeout: 600_000 });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr).not.toMatch(/Warning|Error/); // before: "Missing yellow phase in tlLogic ..., program 'greenwave' for tl-index 0 when switching to phase 1"
+    }
   });
 
   it('shows the same signal as greenwave at every linkIndex, second by second, offsets included', () => {

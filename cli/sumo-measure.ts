@@ -77,7 +77,7 @@ export async function measureInSumo(built: BuiltScenario, target: SumoTarget, pl
           tripinfo: path.join(dir, 'tripinfo.xml'), ...(options.signal ? { signal: options.signal } : {}),
         });
         runs.push(run);
-        options.log?.(`  SUMO ${plan.name}, seed ${seed}: time loss ${run.meanTimeLoss.toFixed(1)} s, travel time ${run.meanTravelTime.toFixed(1)} s, ${run.arrived} arrived, ${run.unfinished} unfinished, ${run.teleports} teleports, ${run.collisions} collisions (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+        options.log?.(`  SUMO ${plan.name}, seed ${seed}: time loss ${run.meanTimeLoss.toFixed(1)} s (every vehicle due, unfinished to the end: ${run.meanTimeLossAll.toFixed(1)} s), travel time ${run.meanTravelTime.toFixed(1)} s, ${run.arrived} arrived, ${run.unfinished} unfinished, ${run.teleports} teleports, ${run.collisions} collisions (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       }
       out.push({ plan: plan.name, seeds: [...options.seeds], runs });
     }
@@ -93,9 +93,11 @@ export interface VerificationRow {
   predicted: { meanDelay: number; meanTravelTime: number; unfinished: number; gain: number | null };
   measured: {
     meanTimeLoss: Summary; meanTravelTime: Summary; meanWaitingTime: Summary;
+    /** Time lost by every vehicle due, unfinished ones counted to the end (`SumoRunResult.meanTimeLossAll`), s. */
+    meanTimeLossAll: Summary;
     arrived: number; unfinished: number; teleports: number; collisions: number; warnings: number;
     gain: Summary | null;
-    perSeed: Array<{ seed: number; meanTimeLoss: number; meanTravelTime: number; arrived: number; unfinished: number; teleports: number; collisions: number }>;
+    perSeed: Array<{ seed: number; meanTimeLoss: number; meanTimeLossAll: number; meanTravelTime: number; arrived: number; unfinished: number; teleports: number; collisions: number }>;
   };
   /** Same sign and |predicted - measured| <= 25% of |measured| (null for the reference). */
   agreement: { sign: boolean; withinQuarter: boolean } | null;
@@ -131,13 +133,14 @@ export function verification(predicted: Comparison, measured: readonly PlanMeasu
         meanTimeLoss: summarise(m.runs.map((r) => r.meanTimeLoss)),
         meanTravelTime: summarise(m.runs.map((r) => r.meanTravelTime)),
         meanWaitingTime: summarise(m.runs.map((r) => r.meanWaitingTime)),
+        meanTimeLossAll: summarise(m.runs.map((r) => r.meanTimeLossAll)),
         arrived: sum('arrived') / m.runs.length,
         unfinished: sum('unfinished') / m.runs.length,
         teleports: sum('teleports'),
         collisions: sum('collisions'),
         warnings: m.runs.reduce((s, r) => s + r.messages.length, 0),
         gain,
-        perSeed: m.runs.map((r, i) => ({ seed: m.seeds[i], meanTimeLoss: r.meanTimeLoss, meanTravelTime: r.meanTravelTime, arrived: r.arrived, unfinished: r.unfinished, teleports: r.teleports, collisions: r.collisions })),
+        perSeed: m.runs.map((r, i) => ({ seed: m.seeds[i], meanTimeLoss: r.meanTimeLoss, meanTimeLossAll: r.meanTimeLossAll, meanTravelTime: r.meanTravelTime, arrived: r.arrived, unfinished: r.unfinished, teleports: r.teleports, collisions: r.collisions })),
       },
       agreement,
     };

@@ -1,9 +1,9 @@
 /**
  * The SUMO-verified choice (cli/sumo-choice.ts) on made-up measurements:
  * which candidates go to SUMO (the best of every runnable kind, then the next
- * best-ranked, never max-pressure) and which one is written (fewest unfinished
- * vehicles, then lowest SUMO time loss, then greenwave's order), with gains
- * against Webster paired per seed.
+ * best-ranked, never max-pressure) and which one is written (the lowest SUMO
+ * time lost per vehicle due, unfinished ones counted to the end, then
+ * greenwave's order), with gains against Webster paired per seed.
  */
 import { describe, expect, it } from 'vitest';
 import { pickInSumo, sumoCandidates, sumoChoiceLines } from '../../cli/sumo-choice.js';
@@ -18,15 +18,15 @@ const searches = new Map<Kind, { control: Kind; result: OptimiseResult }>(
 );
 const plan = (kind: Kind, k: number): RankedPlan<Kind> => ({ search: searches.get(kind)!, label: `${kind} #${k}`, plan: { value: k } as unknown as ScoredPlan });
 
-/** A verification row with SUMO time losses per seed and mean unfinished vehicles. */
-function row(name: string, losses: number[], unfinished = 0, predicted = 30): VerificationRow {
+/** A verification row with SUMO time losses per seed (arrived vehicles; `all`: every vehicle due, default the same) and mean unfinished vehicles. */
+function row(name: string, losses: number[], unfinished = 0, predicted = 30, all = losses): VerificationRow {
   return {
     plan: name,
     predicted: { meanDelay: predicted, meanTravelTime: NaN, unfinished: 0, gain: null },
     measured: {
-      meanTimeLoss: summarise(losses), meanTravelTime: summarise(losses), meanWaitingTime: summarise(losses),
+      meanTimeLoss: summarise(losses), meanTravelTime: summarise(losses), meanWaitingTime: summarise(losses), meanTimeLossAll: summarise(all),
       arrived: 100, unfinished, teleports: 0, collisions: 0, warnings: 0, gain: null,
-      perSeed: losses.map((l, i) => ({ seed: i + 1, meanTimeLoss: l, meanTravelTime: l, arrived: 100, unfinished, teleports: 0, collisions: 0 })),
+      perSeed: losses.map((l, i) => ({ seed: i + 1, meanTimeLoss: l, meanTimeLossAll: all[i], meanTravelTime: l, arrived: 100, unfinished, teleports: 0, collisions: 0 })),
     },
     agreement: null,
   };
@@ -69,11 +69,21 @@ describe('pickInSumo', () => {
     expect(sumoChoiceLines(report).filter((l) => l.includes('*'))).toHaveLength(2); // the starred candidate and the legend
   });
 
-  it('fewer unfinished vehicles win before time loss; ties keep greenwave\'s order', () => {
-    const v = verification([row('fixed #1', [30, 30], 5), row('fixed #2', [50, 50], 0), row('actuated #1', [50, 50], 0)]);
+  it('counts every vehicle due: stranded vehicles, counted to the end, outweigh a low delay of the arrived', () => {
+    // fixed #1: low delay among the arrived, but 5 vehicles held until the end raise the time lost per vehicle due to 60 s.
+    const v = verification([row('fixed #1', [30, 30], 5, 30, [60, 60]), row('fixed #2', [50, 50], 0), row('actuated #1', [50, 50], 0)]);
     const { pick, report } = pickInSumo(v, candidates, (c) => c.search.control);
     expect(pick.label).toBe('fixed #2');
+    expect(report.candidates[0].measured.meanTimeLossAll).toBe(60);
     expect(report.candidates[0].measured.gainVsWebster).toBeNull(); // no Webster row measured
+  });
+
+  it('two late departures still on the road at the end do not outweigh everyone\'s delay (RESCO grid4x4: the old rule wrote a plan 4.4 s worse)', () => {
+    const v = verification([row('fixed #1', [74.2, 74.1], 25, 30, [74.2, 74.1]), row('fixed #2', [74.7, 74.1], 25), row('actuated #1', [69.3, 70.0], 27, 30, [69.4, 70.1])]);
+    const { pick, report } = pickInSumo(v, candidates, (c) => c.search.control);
+    expect(pick.label).toBe('actuated #1');
+    expect(report.reason).toMatch(/SUMO measured actuated #1 best \(69\.8 s lost per vehicle due, 27 unfinished\)/);
+    expect(sumoChoiceLines(report).find((l) => l.startsWith('  * '))).toMatch(/actuated #1 .*all 69\.8 s, 27 unfinished/);
   });
 
   it('greenwave\'s choice stays when SUMO agrees, and the reason says so', () => {

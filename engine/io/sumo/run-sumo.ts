@@ -4,7 +4,10 @@
  * (https://sumo.dlr.de/docs/Simulation/Output/TripInfo.html: per vehicle
  * `duration` = travel time, `timeLoss` = time lost against driving at the
  * desired speed, both s; with `--tripinfo-output.write-unfinished` vehicles still
- * on the road at the end have `arrival="-1"`), and the warnings SUMO printed
+ * on the road at the end have `arrival="-1"`, and with
+ * `--tripinfo-output.write-undeparted` vehicles SUMO never inserted are written
+ * too, with `depart="-1"` and `departDelay` = end - their departure time), and
+ * the warnings SUMO printed
  * (teleports, collisions, anything else), counted, never hidden.
  *
  * `findSumo()` looks for the binary in `$SUMO_HOME/bin` and on `PATH`. SUMO is an
@@ -30,10 +33,19 @@ import { readXml } from '../xml.js';
 export interface SumoRunResult {
   /** Vehicles that arrived. */
   arrived: number;
-  /** Vehicles still driving (or waiting to depart) at the end. */
+  /** Vehicles still driving, or still waiting to be inserted, at the end (due before it). */
   unfinished: number;
+  /** Of `unfinished`: vehicles SUMO never inserted (the entry was full until the end). */
+  notInserted: number;
   /** Mean `timeLoss` of arrived vehicles, s. */
   meanTimeLoss: number;
+  /**
+   * Mean time every vehicle due lost, s: `timeLoss + departDelay` over the
+   * arrived and the unfinished (counted to the end; a vehicle never inserted
+   * lost its whole wait). Nothing unfinished is left out, so a plan that
+   * strands vehicles pays for each in proportion to how long it held it.
+   */
+  meanTimeLossAll: number;
   /** Mean `duration` (travel time) of arrived vehicles, s. */
   meanTravelTime: number;
   /** Mean `waitingTime` of arrived vehicles, s. */
@@ -106,35 +118,50 @@ export function sumoArguments(spec: Omit<SumoRunSpec, 'sumo' | 'signal'>): strin
     '--end', String(spec.end),
     '--tripinfo-output', spec.tripinfo,
     '--tripinfo-output.write-unfinished', 'true',
+    '--tripinfo-output.write-undeparted', 'true',
     '--no-step-log', 'true',
     '--duration-log.disable', 'true',
   ];
 }
 
 /** Mean time loss, travel time and counts of a tripinfo file. */
-export async function readTripinfo(file: string): Promise<Pick<SumoRunResult, 'arrived' | 'unfinished' | 'meanTimeLoss' | 'meanTravelTime' | 'meanWaitingTime'>> {
+export async function readTripinfo(file: string): Promise<Pick<SumoRunResult, 'arrived' | 'unfinished' | 'notInserted' | 'meanTimeLoss' | 'meanTimeLossAll' | 'meanTravelTime' | 'meanWaitingTime'>> {
   let arrived = 0;
   let unfinished = 0;
+  let notInserted = 0;
   let loss = 0;
+  let lossAll = 0;
   let duration = 0;
   let waiting = 0;
   await readXml(file, {
     open(element) {
       if (element.name !== 'tripinfo') return;
       const a = element.attributes;
-      if (Number(a.arrival) < 0) {
+      const number = (name: string): number => {
+        const v = Number(a[name]);
+        if (a[name] === undefined || !Number.isFinite(v)) throw new InputError(`${file}:${element.line}`, `tripinfo "${a.id}": ${name} must be a number, got ${JSON.stringify(a[name] ?? null)}`);
+        return v;
+      };
+      const departDelay = a.departDelay === undefined ? 0 : number('departDelay');
+      if (number('arrival') < 0) {
+        if (number('depart') < 0) {
+          if (departDelay < 0) return; // loaded ahead of a departure after the end: not due
+          notInserted++;
+        }
         unfinished++;
+        lossAll += number('timeLoss') + departDelay;
         return;
       }
-      const values = [Number(a.timeLoss), Number(a.duration), Number(a.waitingTime)];
-      if (values.some((v) => !Number.isFinite(v))) throw new InputError(`${file}:${element.line}`, `tripinfo "${a.id}": timeLoss, duration and waitingTime must be numbers`);
+      const timeLoss = number('timeLoss');
       arrived++;
-      loss += values[0];
-      duration += values[1];
-      waiting += values[2];
+      loss += timeLoss;
+      lossAll += timeLoss + departDelay;
+      duration += number('duration');
+      waiting += number('waitingTime');
     },
   });
-  return { arrived, unfinished, meanTimeLoss: arrived > 0 ? loss / arrived : NaN, meanTravelTime: arrived > 0 ? duration / arrived : NaN, meanWaitingTime: arrived > 0 ? waiting / arrived : NaN };
+  const due = arrived + unfinished;
+  return { arrived, unfinished, notInserted, meanTimeLoss: arrived > 0 ? loss / arrived : NaN, meanTimeLossAll: due > 0 ? lossAll / due : NaN, meanTravelTime: arrived > 0 ? duration / arrived : NaN, meanWaitingTime: arrived > 0 ? waiting / arrived : NaN };
 }
 
 /**

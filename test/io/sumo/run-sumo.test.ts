@@ -3,11 +3,15 @@
  * installation a binary belongs to (SUMO validates files that name a schema against
  * `$SUMO_HOME/data/xsd` and, with SUMO_HOME unset, fetches them from the web, which
  * fails on a machine without network: https://sumo.dlr.de/docs/XMLValidation.html).
+ * `readTripinfo()` reads SUMO's tripinfo with the unfinished and undeparted
+ * vehicles written (`--tripinfo-output.write-unfinished`, `.write-undeparted`:
+ * https://sumo.dlr.de/docs/Simulation/Output/TripInfo.html), attributes as SUMO
+ * 1.15 writes them.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sumoEnvironment } from '../../../engine/io/sumo/run-sumo.js';
+import { readTripinfo, sumoArguments, sumoEnvironment } from '../../../engine/io/sumo/run-sumo.js';
 import { tempDir } from '../../fixtures/temp-dir.js';
 
 const installation = (layout: 'debian' | 'source' | 'none'): string => {
@@ -43,5 +47,38 @@ describe('sumoEnvironment', () => {
     const prefix = installation('none');
     const r = sumoEnvironment(path.join(prefix, 'bin', 'sumo'), { SUMO_HOME: path.join(prefix, 'nothing') });
     expect(r.args).toEqual(['--xml-validation', 'never', '--xml-validation.routes', 'never']);
+  });
+});
+
+describe('readTripinfo', () => {
+  const file = (rows: string[]): string => {
+    const f = path.join(tempDir('gw-tripinfo-'), 'tripinfo.xml');
+    writeFileSync(f, ['<tripinfos>', ...rows, '</tripinfos>', ''].join('\n'));
+    return f;
+  };
+
+  it('counts every vehicle due: arrived, still driving (to the end) and never inserted (its whole wait), with departure delays', async () => {
+    const r = await readTripinfo(file([
+      '<tripinfo id="a" depart="10.00" departDelay="2.00" arrival="110.00" duration="100.00" waitingTime="4.00" timeLoss="10.00"/>',
+      '<tripinfo id="b" depart="20.00" departDelay="0.00" arrival="130.00" duration="110.00" waitingTime="6.00" timeLoss="20.00"/>',
+      '<tripinfo id="c" depart="3500.00" departDelay="1.00" arrival="-1.00" duration="100.00" waitingTime="0.00" timeLoss="5.00" vaporized="end"/>',
+      '<tripinfo id="d" depart="-1" departDelay="30.00" arrival="-1.00" duration="0.00" waitingTime="0.00" timeLoss="0.00" vaporized="end"/>',
+      '<tripinfo id="e" depart="-1" departDelay="-5.00" arrival="-1.00" duration="0.00" waitingTime="0.00" timeLoss="0.00" vaporized="end"/>',
+    ]));
+    expect(r).toEqual({
+      arrived: 2, unfinished: 2, notInserted: 1,
+      meanTimeLoss: 15, meanTravelTime: 105, meanWaitingTime: 5,
+      meanTimeLossAll: (12 + 20 + 6 + 30) / 4, // e departs after the end: not due
+    });
+  });
+
+  it('refuses a tripinfo without a number where one is needed, at its line', async () => {
+    await expect(readTripinfo(file(['<tripinfo id="x" depart="1" arrival="-1" timeLoss="abc"/>']))).rejects.toThrow(/tripinfo\.xml:2.*tripinfo "x": timeLoss must be a number, got "abc"/);
+  });
+
+  it('asks SUMO for the unfinished and the undeparted vehicles', () => {
+    const args = sumoArguments({ net: 'n.net.xml', routes: [], additional: [], seed: 1, begin: 0, end: 100, tripinfo: 't.xml' }).join(' ');
+    expect(args).toContain('--tripinfo-output.write-unfinished true');
+    expect(args).toContain('--tripinfo-output.write-undeparted true');
   });
 });

@@ -31,6 +31,8 @@ export interface SumoTarget {
   signalIndex: NonNullable<ImportResult['signalIndex']>;
   /** Links per SUMO traffic light of the network (state-string length). */
   linkCounts: Map<string, number>;
+  /** Per SUMO traffic light, the links its programs show "green after stopping" (`s`) and never `g`: written `s` where a plan shows them permissive. */
+  stopLinks: Map<string, Set<number>>;
 }
 
 /** Files by kind, read from their root elements; a configuration adds the files it names that are not given. */
@@ -84,7 +86,11 @@ function checkSameNetwork(built: BuiltScenario, imported: ImportResult, net: str
  * scenario's own SUMO import; undefined when neither says (a network not from SUMO).
  */
 export async function sumoTargetOf(built: BuiltScenario, files: readonly string[] | undefined): Promise<SumoTarget | undefined> {
-  const { readTlLinkCounts } = await import('../engine/io/sumo/tl-sizes.js');
+  const { readTlLinks } = await import('../engine/io/sumo/tl-sizes.js');
+  const links = async (net: string) => {
+    const { counts, stopLinks } = await readTlLinks(net);
+    return { linkCounts: counts, stopLinks };
+  };
   const imported = built.scenario.imported;
   if (files !== undefined && files.length > 0) {
     const given = await classified(files);
@@ -92,12 +98,12 @@ export async function sumoTargetOf(built: BuiltScenario, files: readonly string[
     const { importSumo } = await import('../engine/io/sumo/import.js');
     const network = await importSumo({ net: given.net });
     checkSameNetwork(built, network, given.net);
-    return { ...given, net: given.net, signalIndex: network.signalIndex ?? {}, linkCounts: await readTlLinkCounts(given.net) };
+    return { ...given, net: given.net, signalIndex: network.signalIndex ?? {}, ...(await links(given.net)) };
   }
   if (imported?.format !== 'sumo' || imported.signalIndex === undefined) return undefined;
   const given = await classified(imported.files.map((f) => path.resolve(f)));
   if (given.net === undefined) return undefined;
-  return { ...given, net: given.net, signalIndex: imported.signalIndex, linkCounts: await readTlLinkCounts(given.net) };
+  return { ...given, net: given.net, signalIndex: imported.signalIndex, ...(await links(given.net)) };
 }
 
 /** True when the scenario says it was imported from SUMO files but names no SUMO network to write onto. */

@@ -4,7 +4,7 @@
  *
  * - `tlLogicXml` writes an additional file of static `tlLogic` programs. Each
  *   greenwave phase becomes up to three SUMO phases: green (`G` protected, `g`
- *   permissive, `r` elsewhere) for `duration`, then `y` for every movement that
+ *   permissive, or `s` for the links `stopLinks` names, `r` elsewhere) for `duration`, then `y` for every movement that
  *   was green for `yellow`, then all `r` for `allRed` (zero-length parts are
  *   left out). State strings follow SUMO's linkIndex order from `signalIndex`
  *   (from `importSumo`), or from {@link sumoSignalIndex} for networks built here.
@@ -74,6 +74,13 @@ export interface TlLogicXmlOptions {
    * those links are written red (`r`). Default: the largest index in the signal index + 1.
    */
   linkCounts?: ReadonlyMap<string, number>;
+  /**
+   * Per SUMO traffic light, links written `s` ("green after stopping", right
+   * turn on red) instead of `g` where the plan shows them permissive: the links
+   * the target network's own programs show `s` and never `g`
+   * (`readTlLinks(net.net.xml).stopLinks`). Default: none.
+   */
+  stopLinks?: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
 /** Options of {@link sumoNetXml}. */
@@ -114,7 +121,7 @@ export function sumoSignalIndex(net: CompiledNetwork | RoadNetwork): SignalIndex
  * light of `signalIndex`, preceded by any detector elements actuated programs
  * need; see {@link tlLogicXml}. Shared with plain.ts.
  */
-export function tlLogicElements(programs: readonly SignalProgramSpec[], signalIndex: SignalIndex, programId: string, actuated?: ActuatedExport, linkCounts?: ReadonlyMap<string, number>): string[] {
+export function tlLogicElements(programs: readonly SignalProgramSpec[], signalIndex: SignalIndex, programId: string, actuated?: ActuatedExport, linkCounts?: ReadonlyMap<string, number>, stopLinks?: ReadonlyMap<string, ReadonlySet<number>>): string[] {
   const byController = new Map<string, SignalProgramSpec[]>();
   for (const p of programs) {
     const entry = signalIndex[p.junction];
@@ -151,6 +158,7 @@ export function tlLogicElements(programs: readonly SignalProgramSpec[], signalIn
         for (const m of phase.green) for (const i of links[`${m.from}>${m.to}`] ?? []) green[i] = 'G';
         for (const m of phase.permissive ?? []) for (const i of links[`${m.from}>${m.to}`] ?? []) green[i] = 'g';
       }
+      for (const i of stopLinks?.get(controller) ?? []) if (green[i] === 'g') green[i] = 's';
       return green;
     });
     const count = first.phases.length;
@@ -221,7 +229,7 @@ export function tlLogicElements(programs: readonly SignalProgramSpec[], signalIn
 export function tlLogicXml(programs: readonly SignalProgramSpec[], net: CompiledNetwork | RoadNetwork, signalIndex?: ImportResult['signalIndex'], options: TlLogicXmlOptions = {}): string {
   const index = signalIndex ?? sumoSignalIndex(net);
   const actuated = actuatedExport(options.control, options.begin, net, signalIndex !== undefined);
-  const lines = tlLogicElements(programs, index, options.programId ?? 'greenwave', actuated, options.linkCounts);
+  const lines = tlLogicElements(programs, index, options.programId ?? 'greenwave', actuated, options.linkCounts, options.stopLinks);
   return ['<?xml version="1.0" encoding="UTF-8"?>', '<!-- signal programs written by greenwave -->', '<additional>', ...lines, '</additional>', ''].join('\n');
 }
 

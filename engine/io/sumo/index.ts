@@ -12,4 +12,5 @@ export { sumoPlainXml, netconvertCommand, plainSignalIndex, sumoIds } from './pl
 export type { SumoPlainXml, SumoPlainXmlOptions } from './plain.js';
 export { sumoFileKind } from './classify.js';
 export type { SumoFileKind } from './classify.js';
-export { readTlLinkCounts } from './tl-sizes.js';
+export { readTlLinkCounts, readTlLinks } from './tl-sizes.js';
+export type { TlLinks } from './tl-sizes.js';

@@ -100,6 +100,15 @@ describe('tlLogicXml', () => {
     noGreenToRed(actuated);
   });
 
+  it('writes "s" (green after stopping) where the target network\'s programs did, wherever the plan shows those links permissive', async () => {
+    const r = await importSumo(fixture('cross.net.xml'));
+    const xml = tlLogicXml(r.programs, r.network, r.signalIndex, { stopLinks: new Map([['C', new Set([2, 3])]]) });
+    const phases = [...xml.matchAll(/<phase duration="[\d.]+" state="([^"]+)"\/>/g)].map((m) => m[1]);
+    expect(phases[0]).toBe('GGsrrrGGgrrrrr'); // 2 is permissive there: s; 8 is not a stop link: g
+    expect(phases[1]).toBe('yyyrrryyyrrrrr'); // its yellow as before
+    expect(phases[3]).toBe('rrrGGgrrrGGGgr'); // 3 is protected there: G stays G
+  });
+
   it('rejects a junction without a traffic light, and junctions of one traffic light with different times', async () => {
     const r = await importSumo(fixture('cross.net.xml'));
     expect(() => tlLogicXml([{ ...r.programs[0], junction: 'N' }], r.network, r.signalIndex)).toThrow(UsageError);

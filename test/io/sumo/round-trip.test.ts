@@ -25,7 +25,7 @@ import { InputError } from '../../../engine/errors.js';
 import { grid, compile } from '../../../engine/network/index.js';
 import { defaultProgram, programToSpec, type SignalProgramSpec } from '../../../engine/signals/index.js';
 import { importNetwork } from '../../../engine/io/import-network.js';
-import { importSumo, netconvertCommand, plainSignalIndex, readTlLinkCounts, sumoFileKind, sumoPlainXml, tlLogicXml } from '../../../engine/io/sumo/index.js';
+import { importSumo, netconvertCommand, plainSignalIndex, readTlLinkCounts, readTlLinks, sumoFileKind, sumoPlainXml, tlLogicXml } from '../../../engine/io/sumo/index.js';
 import { sumoEnvironment } from '../../../engine/io/sumo/run-sumo.js';
 import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
 import { SHARED_DATA } from '../../fixtures/shared-data.js';
@@ -109,6 +109,21 @@ describe('plans onto the original network', () => {
       expect(s).toHaveLength(padded.get('C')!);
       expect(s.slice(-3)).toBe('rrr');
     }
+  });
+
+  it('reads the links the network\'s programs show "s" (green after stopping) and never "g", per traffic light', async () => {
+    const file = path.join(tmp(), 'stops.net.xml');
+    writeFileSync(file, ['<net>',
+      '  <tlLogic id="A" type="static" programID="0" offset="0"><phase duration="10" state="GsgrG"/><phase duration="10" state="sGsGr"/></tlLogic>',
+      '  <tlLogic id="A" type="static" programID="1" offset="0"><phase duration="10" state="rrrrs"/></tlLogic>',
+      '  <tlLogic id="B" type="static" programID="0" offset="0"><phase duration="10" state="GG"/></tlLogic>',
+      '  <connection from="a" to="b" fromLane="0" toLane="0" tl="A" linkIndex="4"/>',
+      '  <connection from="c" to="d" fromLane="0" toLane="0" tl="B" linkIndex="1"/>',
+      '</net>', ''].join('\n'));
+    const { counts, stopLinks } = await readTlLinks(file);
+    expect(counts).toEqual(new Map([['A', 5], ['B', 2]]));
+    // 0: s and G; 1: s and G; 2: g and s (a plain permissive green too: not a stop link); 4: s in another program of A.
+    expect(stopLinks).toEqual(new Map([['A', new Set([0, 1, 4])]]));
   });
 
   it('plain XML names greenwave\'s from>to links with ids SUMO accepts, and the plan uses the same traffic-light ids', () => {

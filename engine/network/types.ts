@@ -86,7 +86,10 @@ export interface MovementSpec {
    * connection state `M` = major; `m` = minor, a yield; `s` = stop, a minor movement
    * whose vehicles must halt before they may go): a minor movement yields to the
    * major movements of the junction's other approaches. Default: derived from the
-   * junction's major road (see {@link LinkSpec.priority}). Ignored at signals.
+   * junction's major road (see {@link LinkSpec.priority}). At a signal only
+   * `stop` counts: the movement's permissive green is a green after stopping
+   * (SUMO's `s`, a right turn on red): its vehicles halt, then yield to the
+   * movements of the other approaches entering its exit (sim/conflicts.ts).
    */
   rightOfWay?: RightOfWay;
   /**

@@ -3,7 +3,16 @@
  *
  *  - Signalised junctions: a movement shown PERMISSIVE (SUMO's 'g') yields to the
  *    straight and near-side movements of the opposing approach (the approach whose
- *    heading is most nearly opposite, within 45 degrees of it).
+ *    heading is most nearly opposite, within 45 degrees of it). A movement whose
+ *    source states it a stop (`rightOfWay: 'stop'`: SUMO's 's', green after
+ *    stopping, a right turn on red) is, when shown PERMISSIVE, a stop as at a
+ *    priority junction: it yields to every movement of the other approaches into
+ *    its exit link (and, a far-side turn, to the opposing approach), with a minor
+ *    movement's critical lag for its turn; every vehicle halts at the line first
+ *    (braking time v / (2b), then the restart loss), and the next moves up from a
+ *    halt to a halt (SUMO model: follow-up sqrt(2 (l + minGap)(1/a + 1/b)), 3.0 s
+ *    for SUMO's car; HCM: its stop-controlled follow-up); the signal decides
+ *    which of the conflicting movements move.
  *  - Priority junctions: a movement's right of way is the one its source states
  *    (`MovementSpec.rightOfWay`, from SUMO's connection state); otherwise the major
  *    road is the pair of most nearly opposite approaches with the highest link
@@ -27,7 +36,7 @@ import type { CompiledNetwork } from '../network/compiled.js';
 import { laneCount } from '../network/lanes.js';
 import { TURN_CODE } from '../network/turns.js';
 import { HCM_GAPS, leaveTime, sumoGapParameters, type GapAcceptance } from './gap-acceptance.js';
-import { estimatedWaitPoint, HCM_SNEAKERS, sumoStorage } from './junction-storage.js';
+import { estimatedWaitPoint, HCM_SNEAKERS, SUMO_MIN_GAP, sumoStorage } from './junction-storage.js';
 
 /** Conflict table: movement e yields to `conflicts[conflictOffsets[e] .. conflictOffsets[e+1])`. */
 export interface ConflictTable {
@@ -55,6 +64,13 @@ export interface ConflictTable {
   timegap: number;
   /** 1 where the movement yields whatever its signal shows (priority junctions), 0 otherwise. */
   alwaysYields: Uint8Array;
+  /**
+   * Green after stopping (a stop at a signal, see the file header): the time a
+   * vehicle arriving at speed needs to brake to a halt at the stop line, v / (2b),
+   * before it may go when the movement yields; it has then halted (restart loss,
+   * a stop in the metrics). 0: no halt needed.
+   */
+  haltTime: Float64Array;
   /** Junction storage of each far-side turn at a signal that yields when permissive, vehicles (all its lanes; junction-storage.ts: S); 0 elsewhere. */
   storage: Uint8Array;
   /** Of `storage`, the vehicles wholly inside the junction, which no longer hold their approach lane (junction-storage.ts: F; all of them in the HCM model). */
@@ -84,6 +100,7 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
   const clearTime = new Float64Array(k);
   const stopTime = new Float64Array(k);
   const alwaysYields = new Uint8Array(k);
+  const haltTime = new Float64Array(k);
   const storage = new Uint8Array(k);
   const storageClear = new Uint8Array(k);
   const { junctionInOffsets, junctionInLinks, junctionOutOffsets, junctionOutLinks, linkFrom, linkTo, linkPriority, junctionX, junctionY, movementOffsets, movementTurn, movementRightOfWay } = net;
@@ -160,6 +177,23 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
       for (const a of approaches) {
         const opp = opposite(a, approaches);
         for (const e of movementsOf(a)) {
+          if (movementRightOfWay[e] === RIGHT_OF_WAY_CODE.stop) {
+            // Green after stopping (SUMO's 's', a right turn on red): when shown permissive it is a stop, as at a
+            // priority junction: it gives way to every movement of the other approaches that enters its exit
+            // (merging into the stream it joins) and, a far-side turn, to the opposing approach as below; the
+            // signal decides which of them move.
+            const exit = net.movementTo[e];
+            for (const b of approaches) if (b !== a) lists[e].push(...movementsOf(b).filter((m) => net.movementTo[m] === exit && !lists[e].includes(m)));
+            if (opp >= 0 && isFarSide(movementTurn[e], left)) for (const m of priorityMovements(opp)) if (!lists[e].includes(m)) lists[e].push(m);
+            const turn = movementTurn[e];
+            setMinor(e, turn === TURN_CODE.straight ? HCM_GAPS.minorStraight : isFarSide(turn, left) ? HCM_GAPS.minorFarTurn : HCM_GAPS.minorNearTurn);
+            // Every vehicle halts at the line. SUMO model: the next one moves up from a halt to a halt over
+            // d = l + minGap, at best in sqrt(2 d (1/a + 1/b)) (accelerate, then brake); HCM's follow-up
+            // headways are for stop-controlled approaches already.
+            if (sumo !== undefined) followUp[e] = Math.sqrt(2 * (sumo.length + SUMO_MIN_GAP) * (1 / accel + 1 / decel));
+            haltTime[e] = net.linkSpeed[a] / (2 * decel);
+            continue;
+          }
           criticalGap[e] = HCM_GAPS.majorFarTurn.criticalGap;
           followUp[e] = HCM_GAPS.majorFarTurn.followUp;
           if (opp >= 0) lists[e].push(...priorityMovements(opp));
@@ -233,7 +267,7 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
   const conflicts = new Int32Array(conflictOffsets[k]);
   for (let e = 0; e < k; e++) conflicts.set(lists[e], conflictOffsets[e]);
   return {
-    conflictOffsets, conflicts, criticalGap, rollingCrossing, followUp, clearTime, stopTime, alwaysYields, storage, storageClear,
+    conflictOffsets, conflicts, criticalGap, rollingCrossing, followUp, clearTime, stopTime, alwaysYields, haltTime, storage, storageClear,
     vehicleLength: sumo?.length ?? 0,
     accel,
     impatience: sumo?.impatience ?? 0,

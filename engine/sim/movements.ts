@@ -290,7 +290,7 @@ export class Movements {
       const behind = lanes.leave(v, e, a, now);
       if (behind !== NONE) this.scheduleService(behind, now);
     }
-    const halted = now - vehicles.stopLineTime[v] >= this.haltWait[e];
+    const halted = now - vehicles.stopLineTime[v] >= this.haltWait[e] || (yields && this.conflicts.haltTime[e] > 0); // green after stopping: it halted
     const moveUps = this.moves.discharge(v, e, now, vehicles.stopLineTime[v], this.lastPass[e], this.haltWait[e]);
     for (const o of this.observers) o.leave?.(v, a, e, now, halted, moveUps);
     vehicles.routePos[v]++;
@@ -415,6 +415,8 @@ export class Movements {
     const stopLineTime = this.vehicles.stopLineTime;
     const lastPass = this.lastPass;
     const reached = stopLineTime[head];
+    // Green after stopping: a vehicle that arrived at speed first brakes to a halt at the line.
+    if (reached + c.haltTime[e] > now) return reached + c.haltTime[e];
     let lag = c.criticalGap[e];
     const crossing = c.rollingCrossing[e];
     if (crossing > 0 && now - reached < this.haltWait[e]) {

@@ -201,6 +201,21 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
 
   const used = new Set<string>();
   for (const e of kept) used.add(e.from).add(e.to);
+  // Per traffic light, the link indices its programs show "green after stopping" (s: right turn on red) and never
+  // plain permissive green (g): their movements are stops at the signal (rightOfWay: 'stop', below).
+  const stopLinks = new Map<string, Set<number>>();
+  {
+    const shows = (tl: string, c: string): Set<number> => {
+      const set = new Set<number>();
+      for (const logic of net.tlLogics) if (logic.id === tl) for (const ph of logic.phases) for (let i = 0; i < ph.state.length; i++) if (ph.state[i] === c) set.add(i);
+      return set;
+    };
+    for (const tl of new Set(net.tlLogics.map((l) => l.id))) {
+      const permissive = shows(tl, 'g');
+      const stops = [...shows(tl, 's')].filter((i) => !permissive.has(i));
+      if (stops.length > 0) stopLinks.set(tl, new Set(stops));
+    }
+  }
   // A junction with a traffic-light-controlled connection is a signal whatever its type says.
   const tlJunctions = new Set<string>();
   for (const c of net.connections) {
@@ -221,7 +236,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
   }
 
   // Connections: validate references, group lane pairs into movements.
-  interface Group { from: string; to: string; lanes: number; line: number; crossLength: number; crossTime: number; pairs: number; wait: number; waitPairs: number; timed: boolean; dir?: string; major: number; minor: number; stop: number }
+  interface Group { from: string; to: string; lanes: number; line: number; crossLength: number; crossTime: number; pairs: number; wait: number; waitPairs: number; timed: boolean; dir?: string; major: number; minor: number; stop: number; signalled: number; stopSignals: number }
   const groups = new Map<string, Group>();
   const byEdge = new Map<string, Group[]>();
   const tlLinks = new Map<string, Map<number, TlLink[]>>();
@@ -249,7 +264,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     const key = `${c.from}>${c.to}`;
     let g = groups.get(key);
     if (!g) {
-      g = { from: c.from, to: c.to, lanes: 0, line: c.line, crossLength: 0, crossTime: 0, pairs: 0, wait: 0, waitPairs: 0, timed: false, dir: c.dir, major: 0, minor: 0, stop: 0 };
+      g = { from: c.from, to: c.to, lanes: 0, line: c.line, crossLength: 0, crossTime: 0, pairs: 0, wait: 0, waitPairs: 0, timed: false, dir: c.dir, major: 0, minor: 0, stop: 0, signalled: 0, stopSignals: 0 };
       groups.set(key, g);
       const list = byEdge.get(c.from) ?? [];
       list.push(g);
@@ -270,6 +285,8 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     }
     if (c.tl !== undefined && c.linkIndex !== undefined) {
       g.timed = true;
+      g.signalled++;
+      if (stopLinks.get(c.tl)?.has(c.linkIndex) === true) g.stopSignals++;
       const junction = edgeById.get(c.from)!.to;
       let perTl = tlLinks.get(c.tl);
       if (!perTl) tlLinks.set(c.tl, (perTl = new Map()));
@@ -361,7 +378,11 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     // minor when any of its lane connections yields (m, s), a stop when all of those
     // are stops (s: halt first), major when all are M.
     const junction = edgeById.get(g.from)!.to;
-    const rightOfWay = tlJunctions.has(junction) ? undefined : g.minor > 0 ? (g.stop === g.minor ? 'stop' : 'minor') : g.major > 0 ? 'major' : undefined;
+    // At a signal, a movement whose every signalled lane is a stop link (above) is a stop: its permissive green is
+    // SUMO's "green after stopping" (right turn on red); greenwave's other rules apply to the rest.
+    const rightOfWay = tlJunctions.has(junction)
+      ? (g.signalled > 0 && g.stopSignals === g.signalled ? 'stop' : undefined)
+      : g.minor > 0 ? (g.stop === g.minor ? 'stop' : 'minor') : g.major > 0 ? 'major' : undefined;
     if (rightOfWay !== undefined && rightOfWay !== 'major' && g.major > 0) mixedRight++;
     const wait = g.waitPairs > 0 ? g.wait / g.waitPairs : undefined;
     const timeOffset = crossingOffset.get(g) ?? 0;

@@ -171,7 +171,7 @@ export function convertProgram(
   if (mixedLanes > 0) {
     warnings.push({ where, element: logic.id, message: `${mixedLanes} time(s) a movement's lanes show green and not green in one phase; the movement is green on all its lanes then` });
   }
-  if (stopArrows > 0) warnings.push({ where, element: logic.id, message: `state "s" (green after stopping) read as permissive green (yield)` });
+  if (stopArrows > 0) warnings.push({ where, element: logic.id, message: `state "s" (green after stopping) read as permissive green; a movement shown "s" and never "g" halts first, then yields to the movements entering its exit (a right turn on red)` });
   const control = actuatedControl(logic, warnings);
   const actuated = control !== undefined;
 

@@ -111,3 +111,21 @@ describe('importSumo: right of way at priority junctions', () => {
     expect(Array.from(b.rollingCrossing)).toEqual(Array.from(a.rollingCrossing));
   });
 });
+
+describe('importSumo: green after stopping at signals', () => {
+  it('makes a signalled movement its programs show "s" and never "g" a stop; one also shown "g" keeps the permissive rule', async () => {
+    // cross.net.xml's second green shows the right turns NC>CW (0) and SC>CE (6) "s" here, and the left turn
+    // SC>CW (8) "s" in one phase and "g" in the other.
+    const text = readFileSync(path.join(path.dirname(FIXTURE), 'cross.net.xml'), 'utf8').replace('state="rrrGGgrrrGGGgr"', 'state="srrGGgsrsGGGgr"');
+    const file = path.join(tempDir('gw-sumo-rtor-'), 'cross-rtor.net.xml');
+    writeFileSync(file, text);
+    const r = await importSumo(file);
+    const rightOf = (from: string, to: string) => r.network.movementsFrom(from).find((m) => m.to === to)?.rightOfWay;
+    expect(rightOf('NC', 'CW')).toBe('stop'); // G in the first green, s in the second
+    expect(rightOf('SC', 'CE')).toBe('stop');
+    expect(rightOf('SC', 'CW')).toBeUndefined(); // g in the first green: a plain permissive turn there
+    expect(rightOf('NC', 'CS')).toBeUndefined();
+    // A stop yields to the movements entering its exit (conflicts.ts): into CW come EC>CW and SC>CW.
+    expect(await yieldsOf(file, 'NC', 'CW')).toEqual(['EC>CW', 'SC>CW']);
+  });
+});

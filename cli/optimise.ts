@@ -400,9 +400,10 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
     let equilibrium: import('./optimise-equilibrium.js').EquilibriumGain | undefined;
     if (atEquilibrium) {
       const { equilibriumGain } = await import('./optimise-equilibrium.js');
-      log(`judging Webster's and the optimised plan with drivers at equilibrium (seed ${heldOutSeeds[0]}) ...`);
       // The written plan, then the next best of the re-ranking (other plans than the written one), up to --equilibrium-top.
       const next = (choice.ranked ?? []).filter((r) => r.plan !== chosenPlan).slice(0, Math.max(0, (options.equilibriumTop ?? 1) - 1));
+      const others = next.length === 0 ? '' : `, ${next.map((r) => r.label).join(', ')}`;
+      log(`judging Webster's plan, the optimised plan${others} with drivers at equilibrium (seed ${heldOutSeeds[0]}) ...`);
       equilibrium = await equilibriumGain(built, baselines.webster, [{ name: 'optimised', candidate: planOf(chosenPlan) }, ...next.map((r) => ({ name: r.label, candidate: planOf(r.plan) }))], heldOutSeeds[0], log, interrupt.signal);
       if (equilibrium.aborted !== true) files.push(await outputs.write('equilibrium.json', `${JSON.stringify(equilibrium, null, 2)}\n`));
     }

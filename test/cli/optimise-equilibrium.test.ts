@@ -73,6 +73,8 @@ describe('greenwave optimise --route-choice equilibrium', () => {
     const least = Math.min(...others.map((p) => p.equilibrium.meanDelayAllTrips));
     expect(gain.plans.find((p) => p.name === gain.bestAtEquilibrium)!.equilibrium.meanDelayAllTrips).toBe(least);
     expect(r.stdout).toMatch(gain.bestAtEquilibrium === 'optimised' ? /the written plan stays the best of the 3 judged/ : /beats the written plan/);
+    // The progress line names every plan it judges.
+    expect(r.stdout + r.stderr).toContain(`judging Webster's plan, the optimised plan, ${gain.plans.slice(2).map((p) => p.name).join(', ')} with drivers at equilibrium`);
     // refused without route choice at equilibrium, before anything runs
     const refused = spawnSync(process.execPath, [...greenwaveArgs(), 'optimise', file, '--equilibrium-top', '2', '--out', join(dir, 'refused')], { encoding: 'utf8', timeout: 600_000 });
     expect(refused.status).toBe(2);

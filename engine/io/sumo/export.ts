@@ -190,10 +190,14 @@ export function tlLogicElements(programs: readonly SignalProgramSpec[], signalIn
         if (minDur < maxDur) minMinDur = Math.min(minMinDur, minDur);
         const initial = Math.min(Math.max(duration, minDur), maxDur);
         actuatedCycle += initial + yellow + allRed;
-        // The yellow lead is a fixed part (no minDur/maxDur); the actuated rest keeps the green's end times.
+        // The yellow lead is a fixed part (no minDur/maxDur); the actuated rest keeps the green's end times. A rest
+        // that could only be zero long is left out; one whose initial length would be zero starts at up to 1 s
+        // (SUMO refuses a zero duration).
         const y = lead === undefined ? 0 : Math.min(programYellow, minDur);
         if (y > 0) phases.push(`        <phase duration="${seconds(y)}" state="${lead}"/>`);
-        phases.push(`        <phase duration="${seconds(initial - y)}" minDur="${seconds(minDur - y)}" maxDur="${seconds(maxDur - y)}" state="${green.join('')}"/>`);
+        if (y === 0 || maxDur - y > 0) {
+          phases.push(`        <phase duration="${seconds(Math.max(initial - y, Math.min(1, maxDur - y)))}" minDur="${seconds(minDur - y)}" maxDur="${seconds(maxDur - y)}" state="${green.join('')}"/>`);
+        }
       }
       if (yellow > 0) phases.push(`        <phase duration="${seconds(yellow)}" state="${green.map((c) => (c === 'r' ? 'r' : 'y')).join('')}"/>`);
       if (allRed > 0) phases.push(`        <phase duration="${seconds(allRed)}" state="${'r'.repeat(size)}"/>`);

@@ -98,6 +98,11 @@ describe('tlLogicXml', () => {
     const actuated = states(tlLogicXml([program], base.network, base.signalIndex, { control: { kind: 'actuated' } }));
     expect(actuated.slice(3, 5)).toEqual([[3, null, null, 'rrrGGyrrrGGGyr'], [2, 2, 57, 'rrrGGrrrrGGGrr']]);
     noGreenToRed(actuated);
+    // A minimum green no longer than the yellow: the rest keeps a positive length (SUMO refuses zero), or is left out when it has none.
+    const short = (minGreen: number, maxGreen: number) => states(tlLogicXml([{ ...program, phases: program.phases.map((ph, k) => (k === 2 ? { ...ph, duration: minGreen, minGreen, maxGreen } : ph)) }], base.network, base.signalIndex, { control: { kind: 'actuated' } })).slice(3, 5);
+    expect(short(3, 20)).toEqual([[3, null, null, 'rrrGGyrrrGGGyr'], [1, 0, 17, 'rrrGGrrrrGGGrr']]);
+    expect(short(3, 3)[0]).toEqual([3, null, null, 'rrrGGyrrrGGGyr']);
+    expect(short(3, 3)[1][3]).toBe('rrryyrrrryyyrr'); // straight on to the yellow
   });
 
   it('writes "s" (green after stopping) where the target network\'s programs did, wherever the plan shows those links permissive', async () => {

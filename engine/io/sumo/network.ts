@@ -45,6 +45,7 @@ import { DEFAULT_JAM_SPACING, type JunctionControl, type TurnKind } from '../../
 import type { MovementRef } from '../../signals/program.js';
 import type { ImportCount, ImportResult, ImportWarning } from '../types.js';
 import type { SumoEdge, SumoLane, SumoNet } from './net-file.js';
+import { stopLinksOf } from './tl-sizes.js';
 
 /** SUMO junction types greenwave treats as signals. */
 const SIGNAL_TYPES = new Set(['traffic_light', 'traffic_light_right_on_red', 'traffic_light_unregulated']);
@@ -203,19 +204,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
   for (const e of kept) used.add(e.from).add(e.to);
   // Per traffic light, the link indices its programs show "green after stopping" (s: right turn on red) and never
   // plain permissive green (g): their movements are stops at the signal (rightOfWay: 'stop', below).
-  const stopLinks = new Map<string, Set<number>>();
-  {
-    const shows = (tl: string, c: string): Set<number> => {
-      const set = new Set<number>();
-      for (const logic of net.tlLogics) if (logic.id === tl) for (const ph of logic.phases) for (let i = 0; i < ph.state.length; i++) if (ph.state[i] === c) set.add(i);
-      return set;
-    };
-    for (const tl of new Set(net.tlLogics.map((l) => l.id))) {
-      const permissive = shows(tl, 'g');
-      const stops = [...shows(tl, 's')].filter((i) => !permissive.has(i));
-      if (stops.length > 0) stopLinks.set(tl, new Set(stops));
-    }
-  }
+  const stopLinks = stopLinksOf(net.tlLogics.map((l) => ({ id: l.id, states: l.phases.map((p) => p.state) })));
   // A junction with a traffic-light-controlled connection is a signal whatever its type says.
   const tlJunctions = new Set<string>();
   for (const c of net.connections) {

@@ -27,15 +27,41 @@ export interface TlLinks {
 }
 
 /**
+ * Per traffic light, the link indices some phase of its programs (`logics`: id
+ * and the phases' state strings, several programs of one id together) shows `s`
+ * and none shows `g`: the links a plan writes `s` where it shows them permissive,
+ * and the movements the importer makes stops at the signal (network.ts).
+ */
+export function stopLinksOf(logics: Iterable<{ id: string; states: readonly string[] }>): Map<string, Set<number>> {
+  const stops = new Map<string, Set<number>>();
+  const permissive = new Map<string, Set<number>>();
+  for (const { id, states } of logics) {
+    for (const state of states) {
+      for (let i = 0; i < state.length; i++) {
+        const into = state[i] === 's' ? stops : state[i] === 'g' ? permissive : undefined;
+        if (into === undefined) continue;
+        const set = into.get(id) ?? new Set<number>();
+        set.add(i);
+        into.set(id, set);
+      }
+    }
+  }
+  const out = new Map<string, Set<number>>();
+  for (const [id, set] of stops) {
+    const never = [...set].filter((i) => !(permissive.get(id)?.has(i) ?? false));
+    if (never.length > 0) out.set(id, new Set(never));
+  }
+  return out;
+}
+
+/**
  * The traffic lights' link counts and stop-then-go links of a SUMO network, in
  * one pass. Rejects with `InputError` for a file whose root is not `<net>`,
  * malformed XML or a link index that is not a whole number >= 0.
  */
 export async function readTlLinks(netFile: string): Promise<TlLinks> {
   const counts = new Map<string, number>();
-  const stops = new Map<string, Set<number>>();
-  const permissive = new Map<string, Set<number>>();
-  let tl: string | undefined;
+  const logics: Array<{ id: string; states: string[] }> = [];
   await readXml(netFile, {
     open(element) {
       if (element.parents.length === 0) {
@@ -43,18 +69,11 @@ export async function readTlLinks(netFile: string): Promise<TlLinks> {
         return;
       }
       if (element.name === 'tlLogic' && element.parents.length === 1) {
-        tl = element.attributes.id;
+        logics.push({ id: element.attributes.id ?? '', states: [] });
         return;
       }
-      if (element.name === 'phase' && element.parents.length === 2 && tl !== undefined) {
-        const state = element.attributes.state ?? '';
-        for (let i = 0; i < state.length; i++) {
-          const into = state[i] === 's' ? stops : state[i] === 'g' ? permissive : undefined;
-          if (into === undefined) continue;
-          const set = into.get(tl) ?? new Set<number>();
-          set.add(i);
-          into.set(tl, set);
-        }
+      if (element.name === 'phase' && element.parents.length === 2 && logics.length > 0) {
+        logics[logics.length - 1].states.push(element.attributes.state ?? '');
         return;
       }
       if (element.name !== 'connection' || element.parents.length !== 1) return;
@@ -69,12 +88,7 @@ export async function readTlLinks(netFile: string): Promise<TlLinks> {
       }
     },
   });
-  const stopLinks = new Map<string, Set<number>>();
-  for (const [light, set] of stops) {
-    const never = [...set].filter((i) => !(permissive.get(light)?.has(i) ?? false));
-    if (never.length > 0) stopLinks.set(light, new Set(never));
-  }
-  return { counts, stopLinks };
+  return { counts, stopLinks: stopLinksOf(logics) };
 }
 
 /** Per traffic-light id, 1 + the largest link index any connection of the network gives it (see {@link readTlLinks}). */

@@ -7,7 +7,7 @@ import type { ScoredPlan } from '../engine/optimise/optimise.js';
 import type { PlanControl } from './optimise-budget.js';
 import type { CompiledNetwork } from '../engine/network/compiled.js';
 import type { SignalProgramSpec } from '../engine/signals/program.js';
-import { clearanceShortfalls, type SafetyOptions } from '../engine/signals/safety.js';
+import { clearanceShortfalls, type SafetyIssue, type SafetyOptions } from '../engine/signals/safety.js';
 import { formatNumber } from '../engine/text/numbers.js';
 
 /** `v` with `digits` decimals and thousands separators; "-" when not finite. */
@@ -113,6 +113,48 @@ export function clearanceLines(net: CompiledNetwork, safe: readonly SignalProgra
   for (const [key, ids] of groups) {
     const list = [...ids];
     lines.push(`  ${key}: ${list.slice(0, 12).join(', ')}${list.length > 12 ? ` and ${list.length - 12} more` : ''}`);
+  }
+  return lines;
+}
+
+/**
+ * The safety check's findings on the current plan, one line per distinct
+ * finding and set of phases, with the junctions it holds for (an imported city
+ * repeats the same short clearance at every junction: a line, not hundreds);
+ * the first 12 junctions are named, then how many more. Phases are 1-based,
+ * runs written as ranges.
+ */
+export function currentPlanWarnings(issues: readonly SafetyIssue[]): string[] {
+  const byMessage = new Map<string, Map<string, number[]>>();
+  for (const issue of issues) {
+    let at = byMessage.get(issue.message);
+    if (at === undefined) byMessage.set(issue.message, (at = new Map()));
+    const phases = at.get(issue.junction) ?? [];
+    if (!phases.includes(issue.phase + 1)) phases.push(issue.phase + 1);
+    at.set(issue.junction, phases);
+  }
+  const ranges = (phases: number[]): string => {
+    const sorted = [...phases].sort((a, b) => a - b);
+    const parts: string[] = [];
+    for (let i = 0; i < sorted.length;) {
+      let j = i;
+      while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+      parts.push(j > i + 1 ? `${sorted[i]}-${sorted[j]}` : sorted.slice(i, j + 1).join(', '));
+      i = j + 1;
+    }
+    return `phase${sorted.length === 1 ? '' : 's'} ${parts.join(', ')}`;
+  };
+  const lines: string[] = [];
+  for (const [message, at] of byMessage) {
+    const byPhases = new Map<string, string[]>();
+    for (const [junction, phases] of at) {
+      const key = ranges(phases);
+      byPhases.set(key, [...(byPhases.get(key) ?? []), junction]);
+    }
+    for (const [phases, junctions] of byPhases) {
+      const where = `${junctions.slice(0, 12).join(', ')}${junctions.length > 12 ? ` and ${junctions.length - 12} more` : ''}`;
+      lines.push(`warning: the current plan, ${phases} at ${junctions.length === 1 ? 'junction' : `${junctions.length} junctions,`} ${where}: ${message}`);
+    }
   }
   return lines;
 }

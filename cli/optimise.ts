@@ -70,7 +70,7 @@ import { DEFAULT_SUMO_CANDIDATES, pickInSumo, sumoCandidates, sumoChoiceLines, t
 import type { Verification } from './sumo-measure.js';
 import { DEFAULT_HELD_OUT_JITTER_S, HELD_OUT_SEED_OFFSET } from '../engine/optimise/perturb.js';
 import { selectionReport } from './selection-report.js';
-import { CONTROL_LABEL, START_LABEL, clearanceLines, comparisonLines, describePlan, fmt, versusBest } from './optimise-text.js';
+import { CONTROL_LABEL, START_LABEL, clearanceLines, comparisonLines, currentPlanWarnings, describePlan, fmt, versusBest } from './optimise-text.js';
 import { inputDigest, parseOptions, readCheckpoint } from './optimise-inputs.js';
 import { buildStages, cycleGrouping, type Stage } from './optimise-stages.js';
 
@@ -177,7 +177,7 @@ export async function optimiseCommand(file: string, options: OptimiseCommandOpti
   const safety = built.scenario.signals.safety;
   const safe = completePrograms(net, safePrograms(net, currentSpecs, safety));
   const safeSpecs = safe.map((p) => programToSpec(net, p));
-  for (const issue of checkPlanSafety(net, currentSpecs, safety)) log(`warning: the current plan of junction ${issue.junction}, phase ${issue.phase + 1}: ${issue.message}`);
+  for (const line of currentPlanWarnings(checkPlanSafety(net, currentSpecs, safety))) log(line);
   for (const line of clearanceLines(net, safeSpecs, safety)) log(line);
   const baselines = baselinePlans(built, safe);
   const grouping = cycleGrouping(built, safe, cycles, controls.includes('fixed'), log);

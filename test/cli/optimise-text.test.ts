@@ -6,7 +6,8 @@
  * test/report/compare.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { comparisonLines, versusBest } from '../../cli/optimise-text.js';
+import { comparisonLines, currentPlanWarnings, versusBest } from '../../cli/optimise-text.js';
+import type { SafetyIssue } from '../../engine/signals/safety.js';
 import type { Comparison, ComparisonRow } from '../../engine/report/compare.js';
 import { summarise } from '../../engine/report/stats.js';
 
@@ -42,5 +43,22 @@ describe('comparisonLines: the written plan against the best baseline', () => {
   it('leaves SUMO candidates out of the baselines', () => {
     const c = comparison([row('webster', (e) => 90 + e), row('fixed #2', (e) => 50 + e), row('optimised', (e) => 60 + e)]);
     expect(versusBest(c, ['fixed #2'])?.baseline).toBe('webster');
+  });
+});
+
+describe('currentPlanWarnings: the current plan\'s safety findings, grouped', () => {
+  const issue = (junction: string, phase: number, message: string): SafetyIssue => ({ kind: 'yellow', junction, program: 0, phase, at: `phases[${phase}].yellow`, message });
+  it('one line per distinct finding and set of phases (1-based, runs as ranges), naming the junctions, the first 12 and how many more', () => {
+    const yellow = 'yellow 0.0 s is shorter than ITE\'s t + v/(2a + 2Gg) = 3.2 s';
+    const allRed = 'all-red 0.0 s is shorter than ITE\'s (W + L)/v = 2.0 s';
+    const issues = [issue('A0', 1, yellow), issue('A0', 2, yellow), issue('B1', 1, yellow), issue('B1', 2, yellow), issue('C2', 4, yellow), issue('A0', 0, allRed)];
+    expect(currentPlanWarnings(issues)).toEqual([
+      `warning: the current plan, phases 2, 3 at 2 junctions, A0, B1: ${yellow}`,
+      `warning: the current plan, phase 5 at junction C2: ${yellow}`,
+      `warning: the current plan, phase 1 at junction A0: ${allRed}`,
+    ]);
+    const many = Array.from({ length: 16 }, (_, j) => [0, 1, 2, 3, 5].map((k) => issue(`J${j}`, k, allRed))).flat();
+    expect(currentPlanWarnings(many)).toEqual([`warning: the current plan, phases 1-4, 6 at 16 junctions, ${Array.from({ length: 12 }, (_, j) => `J${j}`).join(', ')} and 4 more: ${allRed}`]);
+    expect(currentPlanWarnings([])).toEqual([]);
   });
 });

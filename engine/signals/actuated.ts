@@ -32,7 +32,10 @@
  *
  * SUMO's detector rule with `passingTime` (MSActuatedTrafficLightLogic): a loop
  * at min(detector-gap x speed, (minDur / passing-time + 0.5) x 7.5 m) from the
- * stop line. Differences from SUMO left as they are: detectors are per movement
+ * stop line. A movement shown permissive that is a stop at the signal (green
+ * after stopping, SUMO's `s`, a right turn on red) has no detector in that
+ * phase: `s` is not a green state to SUMO's actuated logic, which counts `G`,
+ * and `g` under conditions. Differences from SUMO left as they are: detectors are per movement
  * (SUMO: per lane, and a lane's loop serves a phase only if all its links are
  * green); a vehicle's rear leaves a detector `vehicleLength` / approach speed
  * after its front passed (SUMO measures the gap from the rear leaving, at the
@@ -42,7 +45,7 @@
  * at least max(minGreen, 1 s) so every decision lies after the previous one.
  */
 import { UsageError } from '../errors.js';
-import type { CompiledNetwork } from '../network/compiled.js';
+import { RIGHT_OF_WAY_CODE, type CompiledNetwork } from '../network/compiled.js';
 import type { ControllerView, SignalController } from './controller.js';
 import type { Phase, SignalProgram } from './program.js';
 import { END_GREEN, INTERVAL_GREEN, PhaseSequencer, type PhasePolicy, type SequencerPosition } from './sequencer.js';
@@ -128,7 +131,10 @@ class ActuatedPolicy implements PhasePolicy {
     const passingTime = o.passingTime === undefined ? undefined : checkNumber('passingTime', o.passingTime, true);
     this.skip = o.skipEmptyPhases === true;
     this.phases = program.phases;
-    this.detectors = program.phases.map((p) => Int32Array.from(new Set([...p.green, ...p.permissive])));
+    // A permissive movement that is a stop at the signal (green after stopping, SUMO's 's') is not green to SUMO's
+    // actuated logic (MSActuatedTrafficLightLogic::init counts G, and g under conditions, never s): it extends no phase.
+    const stop = (e: number): boolean => net.movementRightOfWay[e] === RIGHT_OF_WAY_CODE.stop;
+    this.detectors = program.phases.map((p) => Int32Array.from(new Set([...p.green, ...Array.from(p.permissive).filter((e) => !stop(e))])));
     // Shortest minGreen of the phases showing each movement (for SUMO's passing-time bound).
     const minDur = new Map<number, number>();
     for (const p of program.phases) for (const e of [...p.green, ...p.permissive]) minDur.set(e, Math.min(minDur.get(e) ?? Infinity, p.minGreen));

@@ -6,7 +6,8 @@
  * vehicle conservation and determinism; the ControllerView detector it reads;
  * as a policy of the phase sequencer, hand-driven: gap-out, extension (SUMO's
  * look detector-gap after a detection, gaps from the rear leaving) and max-out
- * times, and the microsecond red pause when a phase has no clearance.
+ * times, a right turn on red (SUMO's 's') extending nothing, and the
+ * microsecond red pause when a phase has no clearance.
  */
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../engine/errors.js';
@@ -14,6 +15,8 @@ import { createActuatedController, SIGNAL_GREEN, SIGNAL_RED, SIGNAL_YELLOW } fro
 import { Simulation, simulate } from '../../engine/sim/index.js';
 import { demand, greens, isolatedJunction, pauseWithoutClearance, recordIntervals, twoPhase } from '../fixtures/signal-junction.js';
 import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
+import { compile, RoadNetwork } from '../../engine/network/index.js';
+import { compileProgram } from '../../engine/signals/program.js';
 
 const net = isolatedJunction();
 const AB = net.movementBetween(net.linkIndex('A'), net.linkIndex('B'));
@@ -228,6 +231,33 @@ describe('createActuatedController', () => {
     const { times, states } = driveGreen(createActuatedController(net, program, { gap: 3, detectorGap: 5 }), () => 4.5);
     expect(times).toEqual([0, 5, 10]);
     expect(states[AB]).toBe(SIGNAL_YELLOW);
+  });
+
+  it('as a policy of the sequencer: a right turn on red (a stop at the signal, SUMO\'s "s") extends no phase it is permissive in (hand-driven)', () => {
+    // J with A -> B, S -> N and the right turn S -> B, a stop when permissive; phase 0 shows A -> B and S -> B permissive.
+    const road = new RoadNetwork();
+    for (const [id, x, y, control] of [['o', -2000, 0, undefined], ['J', 0, 0, 'signal'], ['d', 500, 0, undefined], ['s', 0, -500, undefined], ['n', 0, 500, undefined]] as const) road.addJunction({ id, x, y, ...(control ? { control } : {}) });
+    for (const [id, from, to] of [['A', 'o', 'J'], ['B', 'J', 'd'], ['S', 's', 'J'], ['N', 'J', 'n']] as const) road.addLink({ id, from, to, speed: 15 });
+    road.addMovement({ from: 'A', to: 'B' });
+    road.addMovement({ from: 'S', to: 'N' });
+    road.addMovement({ from: 'S', to: 'B', rightOfWay: 'stop' });
+    const rtor = compile(road);
+    const ab = rtor.movementBetween(rtor.linkIndex('A'), rtor.linkIndex('B'));
+    const sb = rtor.movementBetween(rtor.linkIndex('S'), rtor.linkIndex('B'));
+    const program = compileProgram(rtor, { junction: 'J', phases: [
+      { green: [{ from: 'A', to: 'B' }], permissive: [{ from: 'S', to: 'B' }], duration: 30, minGreen: 5, maxGreen: 40, yellow: 3, allRed: 2 },
+      { green: [{ from: 'S', to: 'N' }, { from: 'S', to: 'B' }], duration: 30, minGreen: 5, maxGreen: 40, yellow: 3, allRed: 2 },
+    ] });
+    // Right-turners pass S's detector half a second before every look; nothing on A.
+    const c = createActuatedController(rtor, program);
+    let clock = 0;
+    const view = { get time() { return clock; }, queueLength: () => 0, lastArrival: (e: number) => (e === sb ? clock - 0.5 : -Infinity), linkVehicles: () => 0, linkStorage: () => 1 };
+    const states = new Uint8Array(rtor.movementCount);
+    let t = c.start(0, states, view);
+    clock = t;
+    t = c.advance(t, states, view);
+    expect(clock).toBe(5); // the first look, at minGreen
+    expect(states[ab]).toBe(SIGNAL_YELLOW); // gapped out: the right turners' detections do not hold phase 0
   });
 
   it('as a policy of the sequencer: counts the gap from the rear leaving the detector, vehicleLength / approach speed after the front passed (hand-driven)', () => {

@@ -77,7 +77,7 @@ export async function measureInSumo(built: BuiltScenario, target: SumoTarget, pl
           tripinfo: path.join(dir, 'tripinfo.xml'), ...(options.signal ? { signal: options.signal } : {}),
         });
         runs.push(run);
-        options.log?.(`  SUMO ${plan.name}, seed ${seed}: time loss ${run.meanTimeLoss.toFixed(1)} s (every vehicle due, unfinished to the end: ${run.meanTimeLossAll.toFixed(1)} s), travel time ${run.meanTravelTime.toFixed(1)} s, ${run.arrived} arrived, ${run.unfinished} unfinished, ${run.teleports} teleports, ${run.collisions} collisions (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+        options.log?.(`  SUMO ${plan.name}, seed ${seed}: time loss ${run.meanTimeLoss.toFixed(1)} s (every vehicle due, unfinished to the end: ${run.meanTimeLossAll.toFixed(1)} s), travel time ${run.meanTravelTime.toFixed(1)} s, ${run.arrived} arrived, ${run.unfinished} unfinished${run.notInserted > 0 ? ` (${run.notInserted} never inserted)` : ''}, ${run.teleports} teleports, ${run.collisions} collisions (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       }
       out.push({ plan: plan.name, seeds: [...options.seeds], runs });
     }

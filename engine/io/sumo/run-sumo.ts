@@ -107,8 +107,33 @@ export function sumoEnvironment(binary: string, env: NodeJS.ProcessEnv = process
 /** How to install SUMO, for messages. */
 export const SUMO_INSTALL_HINT = 'install Eclipse SUMO (Debian/Ubuntu: `sudo apt-get install sumo sumo-tools`; others: https://sumo.dlr.de/docs/Installing/) and put `sumo` on PATH or set SUMO_HOME';
 
-/** The arguments of a run. */
-export function sumoArguments(spec: Omit<SumoRunSpec, 'sumo' | 'signal'>): string[] {
+/**
+ * Whether `binary` knows `--tripinfo-output.write-undeparted` (SUMO 1.15 does;
+ * older releases, such as some distributions ship, may not, and refuse an
+ * unknown option): read once per binary from `sumo --help`.
+ */
+const undepartedSupport = new Map<string, Promise<boolean>>();
+function writesUndeparted(binary: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  let known = undepartedSupport.get(binary);
+  if (known === undefined) {
+    known = new Promise<boolean>((resolve) => {
+      const child = spawn(binary, ['--help'], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => { text += chunk.toString('utf8'); });
+      child.on('error', () => resolve(false));
+      child.on('close', () => resolve(text.includes('--tripinfo-output.write-undeparted')));
+    });
+    undepartedSupport.set(binary, known);
+  }
+  return known;
+}
+
+/**
+ * The arguments of a run. `undeparted` (default true) asks SUMO for the vehicles
+ * it never inserted too; without it they are missing from the tripinfo, so
+ * from `unfinished` and the time lost per vehicle due.
+ */
+export function sumoArguments(spec: Omit<SumoRunSpec, 'sumo' | 'signal'> & { undeparted?: boolean }): string[] {
   return [
     '-n', spec.net,
     ...(spec.routes.length > 0 ? ['-r', spec.routes.join(',')] : []),
@@ -118,7 +143,7 @@ export function sumoArguments(spec: Omit<SumoRunSpec, 'sumo' | 'signal'>): strin
     '--end', String(spec.end),
     '--tripinfo-output', spec.tripinfo,
     '--tripinfo-output.write-unfinished', 'true',
-    '--tripinfo-output.write-undeparted', 'true',
+    ...(spec.undeparted === false ? [] : ['--tripinfo-output.write-undeparted', 'true']),
     '--no-step-log', 'true',
     '--duration-log.disable', 'true',
   ];
@@ -172,7 +197,7 @@ export async function readTripinfo(file: string): Promise<Pick<SumoRunResult, 'a
 export async function runSumo(spec: SumoRunSpec): Promise<SumoRunResult> {
   const { sumo, signal, ...rest } = spec;
   const setting = sumoEnvironment(sumo);
-  const args = [...sumoArguments(rest), ...setting.args];
+  const args = [...sumoArguments({ ...rest, undeparted: await writesUndeparted(sumo, setting.env) }), ...setting.args];
   const output = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
     const child = spawn(sumo, args, { env: setting.env, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
     let text = '';

@@ -76,9 +76,11 @@ describe('readTripinfo', () => {
     await expect(readTripinfo(file(['<tripinfo id="x" depart="1" arrival="-1" timeLoss="abc"/>']))).rejects.toThrow(/tripinfo\.xml:2.*tripinfo "x": timeLoss must be a number, got "abc"/);
   });
 
-  it('asks SUMO for the unfinished and the undeparted vehicles', () => {
+  it('asks SUMO for the unfinished and the undeparted vehicles (the latter where SUMO knows the option)', () => {
     const args = sumoArguments({ net: 'n.net.xml', routes: [], additional: [], seed: 1, begin: 0, end: 100, tripinfo: 't.xml' }).join(' ');
     expect(args).toContain('--tripinfo-output.write-unfinished true');
     expect(args).toContain('--tripinfo-output.write-undeparted true');
+    // A SUMO without the option (older releases) is not given it: it would refuse the run.
+    expect(sumoArguments({ net: 'n.net.xml', routes: [], additional: [], seed: 1, begin: 0, end: 100, tripinfo: 't.xml', undeparted: false }).join(' ')).not.toContain('write-undeparted');
   });
 });

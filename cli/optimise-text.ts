@@ -112,9 +112,14 @@ export function clearanceLines(net: CompiledNetwork, safe: readonly SignalProgra
   const lines = [`clearances: program (signals.safety.clearances): ${junctions.size} junction${junctions.size === 1 ? '' : 's'} keep their input program's yellow and all-red below the ITE values (every phase in timing.csv, columns ite_yellow_s, ite_all_red_s):`];
   for (const [key, ids] of groups) {
     const list = [...ids];
-    lines.push(`  ${key}: ${list.slice(0, 12).join(', ')}${list.length > 12 ? ` and ${list.length - 12} more` : ''}`);
+    lines.push(`  ${key}: ${firstNames(list)}`);
   }
   return lines;
+}
+
+/** The first 12 of `names`, then how many more: "A0, A1, ... and 4 more". */
+function firstNames(names: readonly string[]): string {
+  return `${names.slice(0, 12).join(', ')}${names.length > 12 ? ` and ${names.length - 12} more` : ''}`;
 }
 
 /**
@@ -152,7 +157,7 @@ export function currentPlanWarnings(issues: readonly SafetyIssue[]): string[] {
       byPhases.set(key, [...(byPhases.get(key) ?? []), junction]);
     }
     for (const [phases, junctions] of byPhases) {
-      const where = `${junctions.slice(0, 12).join(', ')}${junctions.length > 12 ? ` and ${junctions.length - 12} more` : ''}`;
+      const where = firstNames(junctions);
       lines.push(`warning: the current plan, ${phases} at ${junctions.length === 1 ? 'junction' : `${junctions.length} junctions,`} ${where}: ${message}`);
     }
   }

@@ -183,7 +183,7 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
             // (merging into the stream it joins) and, a far-side turn, to the opposing approach as below; the
             // signal decides which of them move.
             const exit = net.movementTo[e];
-            for (const b of approaches) if (b !== a) lists[e].push(...movementsOf(b).filter((m) => net.movementTo[m] === exit && !lists[e].includes(m)));
+            for (const b of approaches) if (b !== a) lists[e].push(...movementsOf(b).filter((m) => net.movementTo[m] === exit));
             if (opp >= 0 && isFarSide(movementTurn[e], left)) for (const m of priorityMovements(opp)) if (!lists[e].includes(m)) lists[e].push(m);
             const turn = movementTurn[e];
             setMinor(e, turn === TURN_CODE.straight ? HCM_GAPS.minorStraight : isFarSide(turn, left) ? HCM_GAPS.minorFarTurn : HCM_GAPS.minorNearTurn);

@@ -9,11 +9,12 @@
  * lane). A vehicle entering l counts in the group of its next movement (the lane
  * it takes at the upstream junction); a vehicle ending its trip on l counts in
  * the link's exit group, which has no storage of its own. A group stores
- * floor(lanes of the group x length / jam spacing) vehicles, at least 1; the
- * link's own storage (all lanes) still bounds the sum. Space a vehicle frees is
- * returned to its group when it is returned to the link (after the backward wave,
- * links.ts): releases of one link happen in the order they were scheduled (same
- * delay), so each link keeps a ring of the groups it will free, no event more.
+ * floor(lanes of the group x length / jam spacing) vehicles, at least one per
+ * lane (links.ts); the link's own storage (all lanes) still bounds the sum.
+ * Space a vehicle frees is returned to its group when it is returned to the link
+ * (after the backward wave, links.ts): releases of one link happen in the order
+ * they were scheduled (same delay), so each link keeps a ring of the groups it
+ * will free, no event more.
  *
  * Group ids: link l has groups `groupOffsets[l] .. groupOffsets[l + 1] - 1`; the
  * last of them is its exit group.
@@ -64,7 +65,7 @@ export function buildLaneGroups(net: CompiledNetwork, linkStorage: Int32Array): 
       const n = laneCount(mask);
       link.push(l);
       lanes.push(n);
-      storage.push(Math.max(1, Math.floor((n * net.linkLength[l]) / net.linkJamSpacing[l])));
+      storage.push(Math.max(n, Math.floor((n * net.linkLength[l]) / net.linkJamSpacing[l])));
     }
     for (let e = first; e < last; e++) {
       const mask = (net.movementLaneMask[e] >>> 0) || all;

@@ -5,7 +5,9 @@
  * the experienced travel times routing reads.
  *
  * Model (see ARCHITECTURE.md, "The traffic model"):
- *  - Storage of a link: floor(lanes x length / jam spacing) vehicles, at least 1.
+ *  - Storage of a link: floor(lanes x length / jam spacing) vehicles, at least
+ *    one per lane (a car stands in each lane of a link shorter than itself, its
+ *    rear over the junction behind, as SUMO's do on its 0.2 m edges).
  *    A vehicle occupies it from entering until the space it freed at the
  *    downstream end has travelled back to the upstream end.
  *  - Space freed at the downstream end reaches the upstream end after length / w,
@@ -68,7 +70,7 @@ const INSERT: number = CMD_INSERT;
 
 /** Per-link state of a run (struct of arrays). */
 export class Links {
-  /** Storage, vehicles: floor(lanes x length / jam spacing), at least 1. */
+  /** Storage, vehicles: floor(lanes x length / jam spacing), at least one per lane. */
   readonly storage: Int32Array;
   /** Vehicles on the link plus space not yet freed at its upstream end. */
   readonly occupancy: Int32Array;
@@ -192,7 +194,7 @@ export class Links {
       }
       const w = s / denominator;
       this.releaseDelay[l] = net.linkLength[l] / w;
-      this.storage[l] = Math.max(1, Math.floor(net.storage(l)));
+      this.storage[l] = Math.max(net.linkLanes[l], Math.floor(net.storage(l)));
       this.exitHeadway[l] = 1 / (s * net.linkLanes[l]);
     }
     this.net = net;

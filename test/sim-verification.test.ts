@@ -119,6 +119,89 @@ describe('start-up and stop losses (sim/losses.ts)', () => {
     expect(continuous - stepped).toBeCloseTo(0.5, 9);
   });
 
+  /** a -> b (signal) -> c -> d: ab and cd 1,234 m, bc `short` m, all at 12.5 m/s; ab -> bc red until 150 s. */
+  function shortLinkAfterSignal(short: number): { net: CompiledNetwork; programs: SignalProgramSpec[] } {
+    const network = new RoadNetwork();
+    network.addJunction({ id: 'a', x: 0, y: 0 });
+    network.addJunction({ id: 'b', x: 1234, y: 0, control: 'signal' });
+    network.addJunction({ id: 'c', x: 1234 + short, y: 0 });
+    network.addJunction({ id: 'd', x: 2468 + short, y: 0 });
+    network.addLink({ id: 'ab', from: 'a', to: 'b', speed: 12.5 });
+    network.addLink({ id: 'xb', from: 'a', to: 'b', speed: 12.5, length: 1300 });
+    network.addLink({ id: 'bc', from: 'b', to: 'c', speed: 12.5 });
+    network.addLink({ id: 'cd', from: 'c', to: 'd', speed: 12.5 });
+    network.addMovement({ from: 'ab', to: 'bc' });
+    network.addMovement({ from: 'xb', to: 'bc' });
+    network.addMovement({ from: 'bc', to: 'cd' });
+    const programs: SignalProgramSpec[] = [{ junction: 'b', offset: 0, phases: [
+      { green: [{ from: 'xb', to: 'bc' }], duration: 145, yellow: 3, allRed: 2 },
+      { green: [{ from: 'ab', to: 'bc' }], duration: 50, yellow: 3, allRed: 2 },
+    ] }];
+    return { net: compile(network), programs };
+  }
+
+  it('a restart\'s v / (2a) falls on the link where the vehicle reaches speed: a link shorter than v^2 / (2a) is crossed at free flow, the next carries the whole loss', () => {
+    // v^2 / (2a) = 12.5^2 / 5.2 = 30.0 m: a 6 m link is left while still accelerating.
+    const { net, programs } = shortLinkAfterSignal(6);
+    const vehicle = { ...NO_LOSS_VEHICLE_MODEL, startLoss: true };
+    const trips = expandDemand(net, { trips: [{ id: 't', depart: 0, route: ['ab', 'bc', 'cd'] }] }, createRandom(1));
+    const entered = new Map<string, number>();
+    const r = simulate(net, trips, { programs }, { end: 1000, vehicle, attach: (sim) => sim.observe({ enter: (_v, l, t) => entered.set(net.linkKey(l), t) }) });
+    const onBc = entered.get('cd')! - entered.get('bc')!;
+    expect(onBc).toBeCloseTo(6 / 12.5, 9); // free flow on the short link
+    const onCd = r.trips.arrived[0] - entered.get('cd')!;
+    expect(onCd).toBeCloseTo(1234 / 12.5 + 12.5 / (2 * 2.6), 9); // the whole restart loss where it reaches speed
+    expect(r.trips.stops[0]).toBe(1);
+  });
+
+  it('a trip ending on a link shorter than v^2 / (2a) after a halt spends sqrt(2d / a) on it (kinematics from standstill: d = a t^2 / 2)', () => {
+    const { net, programs } = shortLinkAfterSignal(6);
+    const vehicle = { ...NO_LOSS_VEHICLE_MODEL, startLoss: true };
+    const trips = expandDemand(net, { trips: [{ id: 't', depart: 0, route: ['ab', 'bc'] }] }, createRandom(1));
+    let enteredBc = NaN;
+    const bc = net.linkIndex('bc');
+    const r = simulate(net, trips, { programs }, { end: 1000, vehicle, attach: (sim) => sim.observe({ enter: (_v, l, t) => { if (l === bc) enteredBc = t; } }) });
+    expect(r.trips.arrived[0] - enteredBc).toBeCloseTo(Math.sqrt((2 * 6) / 2.6), 9);
+  });
+
+  it('a queue discharging across a link shorter than v^2 / (2a) keeps the approach\'s saturation flow s x lanes x (g - l) / C (within 2%)', () => {
+    // The approach of isolatedSignal discharges into a 7 m, 2-lane link (storage 2) and then its exit. Had the
+    // restart loss (2.4 s) been charged on the 7 m link, each of its 2 places would serve one vehicle per
+    // 0.5 s drive + 2.4 s loss + 1.8 s back-wave: 0.43 veh/s, not the approach's 1 veh/s.
+    const network = new RoadNetwork();
+    network.addJunction({ id: 'o', x: -2000, y: 0 });
+    network.addJunction({ id: 'J', x: 0, y: 0, control: 'signal' });
+    network.addJunction({ id: 'K', x: 7, y: 0 });
+    network.addJunction({ id: 'd', x: 507, y: 0 });
+    network.addJunction({ id: 's', x: 0, y: -500 });
+    network.addJunction({ id: 'n', x: 0, y: 500 });
+    network.addLink({ id: 'A', from: 'o', to: 'J', lanes: 2, speed: 15, saturationFlow: 0.5 });
+    network.addLink({ id: 'C', from: 'J', to: 'K', lanes: 2, speed: 15 });
+    network.addLink({ id: 'B', from: 'K', to: 'd', lanes: 2, speed: 15 });
+    network.addLink({ id: 'S', from: 's', to: 'J', speed: 15 });
+    network.addLink({ id: 'N', from: 'J', to: 'n', speed: 15 });
+    network.addMovement({ from: 'A', to: 'C' });
+    network.addMovement({ from: 'C', to: 'B' });
+    network.addMovement({ from: 'S', to: 'N' });
+    const net = compile(network);
+    expect(net.storage(net.linkIndex('C'))).toBeLessThan(3);
+    const trips = expandDemand(net, { flows: [{ id: 'main', from: 'o', to: 'd', rate: 0.8, begin: 0, end: 4000, arrivals: 'uniform' }] }, createRandom(1));
+    const programs: SignalProgramSpec[] = [{ junction: 'J', phases: [
+      { green: [{ from: 'A', to: 'C' }], duration: 30, yellow: 3, allRed: 2 },
+      { green: [{ from: 'S', to: 'N' }], duration: 25, yellow: 3, allRed: 2 },
+    ] }];
+    const sim = new Simulation(net, trips, { programs }, { end: 4000 });
+    const A = net.linkIndex('A');
+    let discharged = 0;
+    const from = 650;
+    const to = from + 40 * 65;
+    sim.observe({ leave: (_v, link, _e, t) => { if (link === A && t >= from && t < to) discharged++; } });
+    sim.run();
+    const rate = discharged / (to - from);
+    const expected = (0.5 * 2 * (30 - SUMO_START_UP_LOST)) / 65;
+    expect(Math.abs(rate - expected) / expected).toBeLessThan(0.02);
+  });
+
   it('dawdling lengthens every link by the factor sigma a / (2v - sigma a) (Krauss: mean speed v - sigma a / 2 when v >= a)', () => {
     const net = twoLinks();
     const vehicle = { ...NO_LOSS_VEHICLE_MODEL, sigma: 0.5 };

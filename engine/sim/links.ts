@@ -56,7 +56,7 @@ import type { CompiledNetwork } from '../network/compiled.js';
 import { CMD_INSERT, CMD_RELEASE, CMD_STOPLINE, NONE as NO_VEHICLE } from './commands.js';
 import type { SimObserver } from './observer.js';
 import { buildLaneGroups } from './lane-groups.js';
-import { dawdleFactor, departureLoss, departureLossAt, type VehicleModel } from './losses.js';
+import { accelerationDistance, accelerationLossWithin, dawdleFactor, departureLoss, departureLossAt, type VehicleModel } from './losses.js';
 import { movementDriveTimes } from './turn-times.js';
 import type { Scheduler } from './scheduler.js';
 import { VEHICLE_MOVING, type Vehicles } from './vehicles.js';
@@ -130,8 +130,10 @@ export class Links {
   readonly driveTime: Float64Array;
   /** Per movement, drive time to its approach's stop line for a vehicle taking it next, s; null without time offsets (turn-times.ts). */
   readonly moveDriveTime: Float64Array | null;
-  /** Start-up loss of a trip entering the link as its first, from standstill, s. */
+  /** Loss of a start from standstill onto the link, s: a trip entering it as its first, a vehicle restarting after a halt (losses.ts). */
   readonly departureLoss: Float64Array;
+  /** Distance a start from standstill takes to reach the link's speed, m (0 without start losses). */
+  private readonly accelReach: Float64Array;
   /** Per trip: its speed entering its first link, m/s (`TripTable.departSpeed`); absent when every trip starts from standstill. */
   private readonly departSpeed: Float64Array | undefined;
   /** The vehicle class, for the departure loss of a trip that departs moving. */
@@ -179,12 +181,14 @@ export class Links {
     this.ttCount = new Int32Array(m);
     this.driveTime = new Float64Array(m);
     this.departureLoss = new Float64Array(m);
+    this.accelReach = new Float64Array(m);
     this.lastStopLine = new Float64Array(m).fill(-Infinity);
     this.overtake = (model.speedDev ?? 0) > 0;
     this.prev = new Int32Array(this.overtake ? vehicles.next.length : 0).fill(NONE);
     for (let l = 0; l < m; l++) {
       this.driveTime[l] = net.linkFreeFlowTime[l] * (1 + dawdleFactor(model, net.linkSpeed[l]));
       this.departureLoss[l] = departureLoss(model, net.linkSpeed[l]);
+      this.accelReach[l] = accelerationDistance(model, net.linkSpeed[l]);
       const s = net.linkSaturationFlow[l];
       const jam = net.linkJamSpacing[l];
       const v = net.linkSpeed[l];
@@ -252,10 +256,26 @@ export class Links {
   /**
    * Vehicle `v` enters link `l` at `now` (s) in lane group `group` (default: the
    * one its route gives, `groupOf`): it takes storage and reaches the stop line
-   * after the drive time plus `loss` (s), not before the vehicle ahead.
+   * after the drive time plus `loss` (s), plus the loss of its last start from
+   * standstill if it reaches its speed on `l` or ends its trip there
+   * (`Vehicles.accelFrom`, losses.ts), not before the vehicle ahead.
    */
   enter(v: number, l: number, now: number, loss: number, group = this.groupOf(v, l, this.vehicles.routePos[v])): void {
     const vehicles = this.vehicles;
+    const from = vehicles.accelFrom[v];
+    if (from !== Infinity) {
+      // Still accelerating from a standstill (losses.ts): the start's loss falls on the link where it reaches speed, or the trip's last.
+      const d = this.net.linkLength[l];
+      if (from + d >= this.accelReach[l]) {
+        loss += this.departureLoss[l];
+        vehicles.accelFrom[v] = Infinity;
+      } else if (vehicles.routePos[v] + 1 >= vehicles.routeEnd[v]) {
+        loss += accelerationLossWithin(this.departureLoss[l], this.speedOf[l], this.model.accel, from + d);
+        vehicles.accelFrom[v] = Infinity;
+      } else {
+        vehicles.accelFrom[v] = from + d;
+      }
+    }
     const next = vehicles.next;
     this.occupancy[l]++;
     this.present[l]++;
@@ -462,8 +482,10 @@ export class Links {
       vehicles.inNetwork++;
       this.lastInsert[l] = now;
       for (let i = 0, observers = this.observers; i < observers.length; i++) observers[i].depart?.(v, l, now);
-      const loss = this.departSpeed === undefined ? this.departureLoss[l] : departureLossAt(this.model, this.speedOf[l], this.departSpeed[v]);
-      this.enter(v, l, now, loss, g);
+      // From standstill the start's loss falls on the link where it reaches speed (enter); a trip departing moving pays its smaller loss here.
+      const moving = this.departSpeed !== undefined && this.departSpeed[v] > 0;
+      if (!moving) vehicles.accelFrom[v] = 0;
+      this.enter(v, l, now, moving ? departureLossAt(this.model, this.speedOf[l], this.departSpeed![v]) : 0, g);
     }
   }
 

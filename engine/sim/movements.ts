@@ -39,8 +39,8 @@
  *
  *  - A vehicle whose wait at the stop line reached the halt time of its class
  *    (v_in / (2b) + v_out / (2a), losses.ts) has halted: it is a stop, and it
- *    pays the restart loss v_out / (2a) on the exit link (its stop-line time
- *    there pushed back by it).
+ *    pays the restart loss v_out / (2a) on the link where it is back at speed
+ *    (its stop-line time there pushed back by it; links.ts `enter`).
  *
  *  - Shared lanes (shared-lanes.ts; option `sharedLanes`, off by default): where a
  *    lane serves several movements, the vehicles in it leave in their order
@@ -58,7 +58,7 @@ import { buildConflicts, type ConflictTable } from './conflicts.js';
 import { leaveTime } from './gap-acceptance.js';
 import type { Arrivals } from './arrivals.js';
 import type { Links } from './links.js';
-import { greenStartLoss, haltWait, restartLoss, type VehicleModel } from './losses.js';
+import { greenStartLoss, haltWait, type VehicleModel } from './losses.js';
 import type { SimObserver } from './observer.js';
 import { QueueMoves } from './queue-moves.js';
 import { QueueSums } from './queue-sums.js';
@@ -115,8 +115,6 @@ export class Movements {
   readonly wakeCursor: Int32Array;
   /** Shortest stop-line wait that is a halt, per movement, s (losses.ts). */
   readonly haltWait: Float64Array;
-  /** Loss a halted vehicle pays on the exit link, per movement, s (losses.ts). */
-  readonly restartLoss: Float64Array;
   /** Start-up lost time of the vehicle class at the beginning of each green, s (losses.ts). */
   readonly startUpLost: number;
   /** Who yields to whom, with critical gaps and follow-up headways. */
@@ -160,14 +158,12 @@ export class Movements {
     this.lastStopLine = new Float64Array(k).fill(-Infinity);
     this.yellow = new YellowRunners(net, model);
     this.haltWait = new Float64Array(k);
-    this.restartLoss = new Float64Array(k);
     this.startUpLost = greenStartLoss(model);
     for (let e = 0; e < k; e++) {
       const a = net.movementFrom[e];
       const b = net.movementTo[e];
       this.headway[e] = 1 / (net.linkSaturationFlow[a] * laneCount(net.movementLaneMask[e]));
       this.haltWait[e] = haltWait(model, net.linkSpeed[a], net.linkSpeed[b]);
-      this.restartLoss[e] = restartLoss(model, net.linkSpeed[b]);
     }
     this.junctionMovementOffsets = new Int32Array(net.junctionCount + 1);
     this.junctionMovements = new Int32Array(k);
@@ -294,7 +290,8 @@ export class Movements {
     const moveUps = this.moves.discharge(v, e, now, vehicles.stopLineTime[v], this.lastPass[e], this.haltWait[e]);
     for (const o of this.observers) o.leave?.(v, a, e, now, halted, moveUps);
     vehicles.routePos[v]++;
-    links.enter(v, b, now, halted ? this.restartLoss[e] : 0, group);
+    if (halted) vehicles.accelFrom[v] = 0; // it restarts from standstill: the loss falls on the link where it is back at speed (links.enter)
+    links.enter(v, b, now, 0, group);
     this.lastPass[e] = now;
     if (runner !== NONE) this.yellow.runner[e] = NONE;
     if (yields && this.sneakers[e] > 0) this.sneakers[e]--;

@@ -40,6 +40,12 @@ export class Vehicles {
   readonly next: Int32Array;
   /** Desired-speed factor of each vehicle (its free speed is the link speed times it; losses.ts), 1 by default. */
   readonly speedFactor: Float32Array;
+  /**
+   * Metres each vehicle has covered since it last started from standstill, while
+   * it is still accelerating (losses.ts: the start's loss is charged on the link
+   * where it reaches speed); Infinity once at speed.
+   */
+  readonly accelFrom: Float32Array;
   /** Start of each vehicle's route in `routePool`. */
   readonly routeStart: Int32Array;
   /** End (exclusive) of each vehicle's route in `routePool`. */
@@ -72,6 +78,7 @@ export class Vehicles {
     this.stopLineTime = new Float64Array(count);
     this.next = new Int32Array(count).fill(NONE);
     this.speedFactor = new Float32Array(count).fill(1);
+    this.accelFrom = new Float32Array(count).fill(Infinity);
     this.routeStart = new Int32Array(count);
     this.routeEnd = new Int32Array(count);
     this.routePos = new Int32Array(count);
@@ -103,7 +110,7 @@ export class Vehicles {
 
   /** Bytes of per-vehicle state: the arrays above plus the route links in use. */
   get byteLength(): number {
-    return this.state.byteLength + this.speedFactor.byteLength + this.link.byteLength + this.enterTime.byteLength + this.stopLineTime.byteLength + this.next.byteLength
+    return this.state.byteLength + this.speedFactor.byteLength + this.accelFrom.byteLength + this.link.byteLength + this.enterTime.byteLength + this.stopLineTime.byteLength + this.next.byteLength
       + this.routeStart.byteLength + this.routeEnd.byteLength + this.routePos.byteLength
       + this.routePoolLength * 4;
   }

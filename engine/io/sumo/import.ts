@@ -18,7 +18,7 @@ import type { ImportCount, ImportResult, ImportWarning } from '../types.js';
 import { namedBy, readAdditionalFile, readConfigFile, type SumoConfig } from './config-file.js';
 import { SUMO_DEFAULT_STEP, jamSpacingOf, resolveDemand, vehicleModelOf } from './demand.js';
 import { readNetFile, type SumoTlLogic } from './net-file.js';
-import { buildNetwork, type TlLink } from './network.js';
+import { buildNetwork, sumoSaturationFlow, type TlLink } from './network.js';
 import { convertProgram, selectPrograms } from './programs.js';
 import { readRouteFiles, type SumoDemand } from './route-file.js';
 import { LIMITS, limitProblem, type Limit } from '../../limits.js';
@@ -45,7 +45,7 @@ export interface SumoImportOptions {
   junctionCrossing?: boolean;
   /** Run this `programID` where a traffic light has several. Default: the last one read. */
   programId?: string;
-  /** Saturation flow per lane, veh/s. Default SUMO's default car's measured 1,871 veh/h (network.ts). */
+  /** Saturation flow per lane, veh/s. Default SUMO's queue discharge for the demand's cars (`sumoSaturationFlow`: 1,871 veh/h for its default car). */
   saturationFlow?: number;
   /**
    * Jam spacing, m: a number, or `'vType'` (default) for the demand-weighted mean
@@ -227,15 +227,22 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
 
   const warnings: ImportWarning[] = [];
   let jamSpacing = typeof options.jamSpacing === 'number' ? options.jamSpacing : undefined;
+  const fromTypes = jamSpacingOf(raw);
   if (options.jamSpacing === undefined || options.jamSpacing === 'vType') {
-    const fromTypes = jamSpacingOf(raw);
     if (fromTypes !== undefined) checkJamSpacing(fromTypes, raw);
     if (fromTypes !== undefined && Math.abs(fromTypes - DEFAULT_JAM_SPACING) > 1e-9) {
       jamSpacing = fromTypes;
       warnings.push({ message: `jam spacing set to ${fromTypes.toFixed(2)} m, the mean length + minGap of the vehicle types in the demand` });
     }
   }
-  const built = buildNetwork(net, { vClass: options.vClass, junctionCrossing: options.junctionCrossing, saturationFlow: options.saturationFlow, jamSpacing });
+  // SUMO's discharge headway follows the cars' length + minGap (network.ts): the demand's cars set the saturation flow unless it is given.
+  let saturationFlow = options.saturationFlow;
+  if (saturationFlow === undefined && fromTypes !== undefined && Math.abs(fromTypes - DEFAULT_JAM_SPACING) > 1e-9) {
+    checkJamSpacing(fromTypes, raw);
+    saturationFlow = sumoSaturationFlow(fromTypes);
+    warnings.push({ message: `saturation flow set to ${Math.round(saturationFlow * 3600)} veh/h per lane, SUMO's queue discharge for cars of ${fromTypes.toFixed(2)} m length + minGap (1,871 veh/h at the default 7.5 m)` });
+  }
+  const built = buildNetwork(net, { vClass: options.vClass, junctionCrossing: options.junctionCrossing, saturationFlow, jamSpacing });
   warnings.push(...built.warnings);
   if (built.network.linkCount === 0) {
     const dropped = built.dropped.size;

@@ -22,7 +22,8 @@
  *    starved.
  *  - Yielding movements (permissive at signals, minor at priority junctions) go
  *    only when the next conflicting vehicle is at least the critical lag away and
- *    the last one has cleared the junction (conflicts.ts, gap-acceptance.ts: the
+ *    the last one has cleared the junction; a conflicting queue held by its full
+ *    exit link is no foe while it is held (conflicts.ts, gap-acceptance.ts: the
  *    vehicle class's model), at the follow-up headway. In the SUMO model a vehicle
  *    that has not halted yet at a yield is still rolling and needs a shorter lag.
  *  - Junction storage ("sneakers", junction-storage.ts): when a permissive green
@@ -435,8 +436,10 @@ export class Movements {
       }
       let arrival = Infinity;
       if (this.queueLength[other] > 0 && this.lanes.laneBlocked[other] === 0) {
-        // A queue held by a full exit link does not move: look again a follow-up headway later.
-        if (this.blocked[other] === 1) return now + c.followUp[e];
+        // A queue held by a full exit link does not move: its head will not pass, so it is no foe now (SUMO:
+        // a foe that will not pass, `willPass` false, never blocks; MSLink::blockedByFoe). Waiting for it
+        // starved the yielding movement for as long as the spillback lasted, and closed gridlocks SUMO flows through.
+        if (this.blocked[other] === 1) continue;
         // Its head passes at its next discharge slot.
         arrival = this.nextFree[other] > exitNextFree[oa] ? this.nextFree[other] : exitNextFree[oa];
         if (this.lanes.movementMask[other] !== 0 && this.lanes.laneReady[other] > arrival) arrival = this.lanes.laneReady[other]; // its lane's headway

@@ -25,6 +25,7 @@ import { compile, RoadNetwork, type CompiledNetwork, type RightOfWay } from '../
 import { checkGapAcceptance, leaveTime } from '../../engine/sim/gap-acceptance.js';
 import { simulate } from '../../engine/sim/index.js';
 import { NO_LOSS_VEHICLE_MODEL, type VehicleModel } from '../../engine/sim/losses.js';
+import type { SignalProgramSpec } from '../../engine/signals/index.js';
 import { UsageError } from '../../engine/errors.js';
 
 const V = 13.89;
@@ -213,3 +214,53 @@ describe('SUMO gap acceptance: impatience', () => {
     expect(run(0, 180).minor).toBe(0);
   });
 });
+
+describe('a major queue held by its full exit link is no foe (SUMO: a foe that will not pass never blocks, MSLink::blockedByFoe)', () => {
+  /** The crossing with the major exit CE ending at a signal E that holds it red until 1,000 s: CE (30 m) fills and the W -> E queue stands. */
+  function heldMajor(): { net: CompiledNetwork; programs: SignalProgramSpec[] } {
+    const network = new RoadNetwork();
+    for (const [id, x, y] of [['W', -500, 0], ['N', 0, 500], ['S', 0, -500], ['X', 530, 0], ['Y', 30, 500]] as const) network.addJunction({ id, x, y });
+    network.addJunction({ id: 'C', x: 0, y: 0, control: 'priority' });
+    network.addJunction({ id: 'E', x: 30, y: 0, control: 'signal' });
+    network.addLink({ id: 'WC', from: 'W', to: 'C', speed: V });
+    network.addLink({ id: 'CE', from: 'C', to: 'E', speed: V });
+    network.addLink({ id: 'EX', from: 'E', to: 'X', speed: V });
+    network.addLink({ id: 'YE', from: 'Y', to: 'E', speed: V });
+    network.addLink({ id: 'SC', from: 'S', to: 'C', speed: V });
+    network.addLink({ id: 'CN', from: 'C', to: 'N', speed: V });
+    network.addMovement({ from: 'WC', to: 'CE', rightOfWay: 'major' });
+    network.addMovement({ from: 'SC', to: 'CN', rightOfWay: 'minor' });
+    network.addMovement({ from: 'CE', to: 'EX' });
+    network.addMovement({ from: 'YE', to: 'EX' });
+    const programs: SignalProgramSpec[] = [{ junction: 'E', offset: 0, phases: [
+      { green: [{ from: 'YE', to: 'EX' }], duration: 1000, yellow: 3, allRed: 2 },
+      { green: [{ from: 'CE', to: 'EX' }], duration: 1000, yellow: 3, allRed: 2 },
+    ] }];
+    return { net: compile(network), programs };
+  }
+
+  it('the minor stream crosses while the major queue stands (waiting for it, none of 60 crossed in 600 s)', () => {
+    const { net, programs } = heldMajor();
+    const trips = expandDemand(net, { flows: [
+      { id: 'major', from: 'W', to: 'X', rate: 0.2, begin: 0, end: 900, arrivals: 'uniform' },
+      { id: 'minor', from: 'S', to: 'N', rate: 0.1, begin: 0, end: 900, arrivals: 'uniform' },
+    ] }, createRandom(1));
+    const SC = net.linkIndex('SC');
+    const WC = net.linkIndex('WC');
+    let minorServed = 0;
+    let majorServed = 0;
+    const r = simulate(net, trips, { programs }, {
+      end: 3000, vehicle: SUMO_CLASS,
+      attach: (sim) => sim.observe({ leave: (_v, l, _e, t) => {
+        if (t >= 300 && t < 900 && l === SC) minorServed++;
+        if (t >= 300 && t < 900 && l === WC) majorServed++;
+      } }),
+    });
+    // CE (30 m, storage 5) fills within the first minute; from then on W -> E stands until 1,000 s.
+    expect(majorServed).toBe(0);
+    // Every minor vehicle arriving in [300, 900) s crosses (0.1 veh/s x 600 s), none waits for the standing queue.
+    expect(minorServed).toBeGreaterThanOrEqual(59);
+    expect(r.network.arrived).toBe(trips.count);
+  });
+});
+

@@ -237,8 +237,7 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
   }
   // SUMO's discharge headway follows the cars' length + minGap (network.ts): the demand's cars set the saturation flow unless it is given.
   let saturationFlow = options.saturationFlow;
-  if (saturationFlow === undefined && fromTypes !== undefined && Math.abs(fromTypes - DEFAULT_JAM_SPACING) > 1e-9) {
-    checkJamSpacing(fromTypes, raw);
+  if (saturationFlow === undefined && fromTypes !== undefined && Math.abs(fromTypes - DEFAULT_JAM_SPACING) > 1e-9 && limitProblem(fromTypes, LIMITS.jamSpacingM) === undefined) {
     saturationFlow = sumoSaturationFlow(fromTypes);
     warnings.push({ message: `saturation flow set to ${Math.round(saturationFlow * 3600)} veh/h per lane, SUMO's queue discharge for cars of ${fromTypes.toFixed(2)} m length + minGap (1,871 veh/h at the default 7.5 m)` });
   }

@@ -234,6 +234,13 @@ describe('importSumo: configuration, routes and additional programs (cross.sumoc
     ]);
   });
 
+  it('sets the saturation flow from the same mean length + minGap: SUMO\'s discharge headway, 1,871 veh/h at 7.5 m, 0.091 s per metre more', () => {
+    const expected = (6 + 15 + 7.5 * (5 + 148)) / 155;
+    const headway = 3600 / 1871 + 0.0908 * (expected - 7.5); // io/sumo/network.ts, measured with SUMO 1.15 (test/io/sumo/discharge.test.ts)
+    expect(r.network.link('NC').saturationFlow! * 3600).toBeCloseTo(3600 / headway, 6);
+    expect(r.warnings.map((w) => w.message)).toContainEqual(`saturation flow set to ${Math.round(3600 / headway)} veh/h per lane, SUMO's queue discharge for cars of ${expected.toFixed(2)} m length + minGap (1,871 veh/h at the default 7.5 m)`);
+  });
+
   it('makes the run\'s vehicle class from the vTypes\' accel, decel and sigma, weighted like the jam spacing, SUMO\'s defaults elsewhere', () => {
     // car (1 vehicle) sets accel 2 and sigma 0.3; the other 154 vehicles have SUMO's 2.6 and 0.5.
     expect(r.vehicle!.accel).toBeCloseTo((2 + 2.6 * 154) / 155, 12);

@@ -14,17 +14,27 @@ import { NO_LOSS_VEHICLE_MODEL, SUMO_START_UP_LOST, SUMO_VEHICLE_MODEL } from '.
  * An isolated signalised junction J: approach A (o -> J, 2 lanes) and exit B
  * (J -> d), plus a side approach S (s -> J) and exit N (J -> n) so the signal has
  * a second phase. Saturation flow per lane `satFlow` veh/s (default 0.5): A
- * discharges at s = 2 x satFlow.
+ * discharges at s = 2 x satFlow. With `shortExit` (m), B is that short, two
+ * lanes, and leads on to d by a link D of 500 m.
  */
-function isolatedSignal(lengthA = 2000, satFlow = 0.5): CompiledNetwork {
+function isolatedSignal(lengthA = 2000, satFlow = 0.5, shortExit?: number): CompiledNetwork {
+  const exit = shortExit ?? 500;
   const net = new RoadNetwork();
   net.addJunction({ id: 'o', x: -lengthA, y: 0 });
   net.addJunction({ id: 'J', x: 0, y: 0, control: 'signal' });
-  net.addJunction({ id: 'd', x: 500, y: 0 });
   net.addJunction({ id: 's', x: 0, y: -500 });
   net.addJunction({ id: 'n', x: 0, y: 500 });
+  if (shortExit === undefined) {
+    net.addJunction({ id: 'd', x: exit, y: 0 });
+    net.addLink({ id: 'B', from: 'J', to: 'd', lanes: 2, speed: 15 });
+  } else {
+    net.addJunction({ id: 'K', x: exit, y: 0 });
+    net.addJunction({ id: 'd', x: exit + 500, y: 0 });
+    net.addLink({ id: 'B', from: 'J', to: 'K', lanes: 2, speed: 15 });
+    net.addLink({ id: 'D', from: 'K', to: 'd', lanes: 2, speed: 15 });
+    net.addMovement({ from: 'B', to: 'D' });
+  }
   net.addLink({ id: 'A', from: 'o', to: 'J', lanes: 2, speed: 15, saturationFlow: satFlow });
-  net.addLink({ id: 'B', from: 'J', to: 'd', lanes: 2, speed: 15 });
   net.addLink({ id: 'S', from: 's', to: 'J', speed: 15 });
   net.addLink({ id: 'N', from: 'J', to: 'n', speed: 15 });
   net.addMovement({ from: 'A', to: 'B' });
@@ -46,6 +56,25 @@ function program(g: number, gSide: number): SignalProgramSpec {
 function flows(net: CompiledNetwork, rate: number, end: number, arrivals: 'uniform' | 'poisson', seed = 1) {
   const spec: DemandSpec = { flows: [{ id: 'main', from: 'o', to: 'd', rate, begin: 0, end, arrivals }] };
   return expandDemand(net, spec, createRandom(seed));
+}
+
+const SATURATED_FROM = 650;
+const SATURATED_TO = SATURATED_FROM + 40 * 65;
+
+/**
+ * Vehicles approach A of `net` discharges under `program(30, 25)` (C = 65 s) with
+ * 0.8 veh/s offered (far above capacity: the queue never empties), counted over
+ * 40 whole cycles after 10 of warm-up (650 to 3,250 s).
+ */
+function saturatedDischarge(net: CompiledNetwork): number {
+  const trips = flows(net, 0.8, 4000, 'uniform');
+  const sim = new Simulation(net, trips, { programs: [program(30, 25)] }, { end: 4000 });
+  const A = net.linkIndex('A');
+  let discharged = 0;
+  const counter: SimObserver = { leave: (_v, link, _e, t) => { if (link === A && t >= SATURATED_FROM && t < SATURATED_TO) discharged++; } };
+  sim.observe(counter);
+  sim.run();
+  return discharged;
 }
 
 describe('free flow', () => {
@@ -168,36 +197,9 @@ describe('start-up and stop losses (sim/losses.ts)', () => {
     // The approach of isolatedSignal discharges into a 7 m, 2-lane link (storage 2) and then its exit. Had the
     // restart loss (2.4 s) been charged on the 7 m link, each of its 2 places would serve one vehicle per
     // 0.5 s drive + 2.4 s loss + 1.8 s back-wave: 0.43 veh/s, not the approach's 1 veh/s.
-    const network = new RoadNetwork();
-    network.addJunction({ id: 'o', x: -2000, y: 0 });
-    network.addJunction({ id: 'J', x: 0, y: 0, control: 'signal' });
-    network.addJunction({ id: 'K', x: 7, y: 0 });
-    network.addJunction({ id: 'd', x: 507, y: 0 });
-    network.addJunction({ id: 's', x: 0, y: -500 });
-    network.addJunction({ id: 'n', x: 0, y: 500 });
-    network.addLink({ id: 'A', from: 'o', to: 'J', lanes: 2, speed: 15, saturationFlow: 0.5 });
-    network.addLink({ id: 'C', from: 'J', to: 'K', lanes: 2, speed: 15 });
-    network.addLink({ id: 'B', from: 'K', to: 'd', lanes: 2, speed: 15 });
-    network.addLink({ id: 'S', from: 's', to: 'J', speed: 15 });
-    network.addLink({ id: 'N', from: 'J', to: 'n', speed: 15 });
-    network.addMovement({ from: 'A', to: 'C' });
-    network.addMovement({ from: 'C', to: 'B' });
-    network.addMovement({ from: 'S', to: 'N' });
-    const net = compile(network);
-    expect(net.storage(net.linkIndex('C'))).toBeLessThan(3);
-    const trips = expandDemand(net, { flows: [{ id: 'main', from: 'o', to: 'd', rate: 0.8, begin: 0, end: 4000, arrivals: 'uniform' }] }, createRandom(1));
-    const programs: SignalProgramSpec[] = [{ junction: 'J', phases: [
-      { green: [{ from: 'A', to: 'C' }], duration: 30, yellow: 3, allRed: 2 },
-      { green: [{ from: 'S', to: 'N' }], duration: 25, yellow: 3, allRed: 2 },
-    ] }];
-    const sim = new Simulation(net, trips, { programs }, { end: 4000 });
-    const A = net.linkIndex('A');
-    let discharged = 0;
-    const from = 650;
-    const to = from + 40 * 65;
-    sim.observe({ leave: (_v, link, _e, t) => { if (link === A && t >= from && t < to) discharged++; } });
-    sim.run();
-    const rate = discharged / (to - from);
+    const net = isolatedSignal(2000, 0.5, 7);
+    expect(net.storage(net.linkIndex('B'))).toBeLessThan(3);
+    const rate = saturatedDischarge(net) / (SATURATED_TO - SATURATED_FROM);
     const expected = (0.5 * 2 * (30 - SUMO_START_UP_LOST)) / 65;
     expect(Math.abs(rate - expected) / expected).toBeLessThan(0.02);
   });
@@ -252,17 +254,7 @@ describe('capacity of a signalised approach', () => {
     // s x lanes = 0.5 x 2 = 1 veh/s; g = 30 s, C = 30 + 25 + 10 = 65 s; the default vehicle class
     // (SUMO's car) loses l = 1.1 s at the start of each green (sim/losses.ts): effective green
     // 28.9 s, capacity 28.9/65 = 0.4446 veh/s (HCM: effective green = displayed - lost time).
-    const net = isolatedSignal();
-    const trips = flows(net, 0.8, 4000, 'uniform'); // demand 1.7x capacity
-    const sim = new Simulation(net, trips, { programs: [program(30, 25)] }, { end: 4000 });
-    const A = net.linkIndex('A');
-    let discharged = 0;
-    const from = 650; // 10 whole cycles of warm-up, then 40 cycles measured
-    const to = from + 40 * 65;
-    const counter: SimObserver = { leave: (_v, link, _e, t) => { if (link === A && t >= from && t < to) discharged++; } };
-    sim.observe(counter);
-    sim.run();
-    const rate = discharged / (to - from);
+    const rate = saturatedDischarge(isolatedSignal()) / (SATURATED_TO - SATURATED_FROM); // demand 1.7x capacity
     const expected = (0.5 * 2 * (30 - SUMO_START_UP_LOST)) / 65;
     expect(Math.abs(rate - expected) / expected).toBeLessThan(0.02);
   });
@@ -274,16 +266,7 @@ describe('saturation flow of an imported CityFlow link', () => {
     // (Vehicle::getCarFollowSpeed): h = 2 + 7.5 / 11.111 = 2.675 s per lane for the data sets' vehicle.
     const vehicle = { index: 0, route: [], interval: 5, startTime: 0, endTime: -1, spacing: 7.5, maxSpeed: 11.111, headwayTime: 2, accel: 2, decel: 4.5 };
     const satFlow = cityflowSaturationFlow([vehicle], 1, 3600)!;
-    const net = isolatedSignal(2000, satFlow);
-    const trips = flows(net, 0.8, 4000, 'uniform'); // far above capacity: the queue never empties
-    const sim = new Simulation(net, trips, { programs: [program(30, 25)] }, { end: 4000 });
-    const A = net.linkIndex('A');
-    let discharged = 0;
-    const from = 650;
-    const to = from + 40 * 65;
-    sim.observe({ leave: (_v, link, _e, t) => { if (link === A && t >= from && t < to) discharged++; } });
-    sim.run();
-    const perLanePerGreenSecond = discharged / (40 * 30) / 2;
+    const perLanePerGreenSecond = saturatedDischarge(isolatedSignal(2000, satFlow)) / (40 * 30) / 2;
     const expected = 1 / (2 + 7.5 / 11.111);
     expect(Math.abs(perLanePerGreenSecond - expected) / expected).toBeLessThan(0.02);
   });

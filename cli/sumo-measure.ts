@@ -154,7 +154,7 @@ function fmt(v: number | null | undefined, digits = 1): string {
 
 /** The verification as a text table. */
 export function verificationTable(v: Verification): string {
-  const head = ['plan', 'greenwave delay s', 'SUMO time loss s', 'greenwave travel s', 'SUMO travel s', `gain vs ${v.reference}: greenwave`, 'SUMO', 'agree', 'unfinished', 'teleports', 'collisions'];
+  const head = ['plan', 'greenwave delay s', 'SUMO time loss s', 'greenwave travel s', 'SUMO travel s', `gain vs ${v.reference}: greenwave`, 'SUMO', 'agree', 'unfinished', 'teleports', 'collisions', 'warnings'];
   const signed = (x: number | null): string => (x === null ? '-' : `${x > 0 ? '+' : ''}${fmt(x)}`);
   const rows = v.rows.map((r) => [
     r.plan,
@@ -168,11 +168,12 @@ export function verificationTable(v: Verification): string {
     fmt(r.measured.unfinished, 0),
     String(r.measured.teleports),
     String(r.measured.collisions),
+    String(r.measured.warnings),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`;
   return [
-    `SUMO micro on ${v.sumo.net}, seeds ${v.sumo.seeds.join(', ')}, ${v.sumo.begin}..${v.sumo.end} s (means over arrived vehicles, ± 95% CI over seeds; gains paired per seed, negative = less delay);`,
+    `SUMO micro on ${v.sumo.net}, seeds ${v.sumo.seeds.join(', ')}, ${v.sumo.begin}..${v.sumo.end} s (means over arrived vehicles, ± 95% CI over seeds; gains paired per seed, negative = less delay; teleports, collisions and SUMO's warning lines summed over seeds);`,
     `greenwave: held-out seeds ${v.predictedSeeds[0]}..${v.predictedSeeds[v.predictedSeeds.length - 1]}; "agree": same sign and within 25% of SUMO's gain.`,
     line(head),
     ...rows.map(line),

@@ -27,9 +27,9 @@ export const SUMO_PLAN_FILE_NAMES = ['plan.add.xml', 'network.nod.xml', 'network
 export async function planAdditionalXml(built: BuiltScenario, programs: readonly SignalProgramSpec[], control: SignalControl | undefined, target: SumoTarget | undefined): Promise<string> {
   const { tlLogicXml } = await import('../engine/io/sumo/export.js');
   const options = { programId: PLAN_PROGRAM_ID, ...(control ? { control, begin: built.options.start } : {}) };
-  if (target !== undefined) return tlLogicXml(programs, built.compiled, target.signalIndex, { ...options, linkCounts: target.linkCounts, stopLinks: target.stopLinks });
-  const { plainSignalIndex } = await import('../engine/io/sumo/plain.js');
-  return tlLogicXml(programs, built.compiled, plainSignalIndex(built.compiled), options);
+  if (target !== undefined) return tlLogicXml(programs, built.compiled, target.signalIndex, { ...options, linkCounts: target.linkCounts, stopLinks: target.stopLinks, topology: target.topology });
+  const { plainSignalIndex, plainTopology } = await import('../engine/io/sumo/plain.js');
+  return tlLogicXml(programs, built.compiled, plainSignalIndex(built.compiled), { ...options, topology: plainTopology(built.compiled) });
 }
 
 /**

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { UsageError } from '../engine/errors.js';
 import type { BuiltScenario } from '../engine/scenario/index.js';
 import type { ImportResult } from '../engine/io/types.js';
+import type { TlTopology } from '../engine/io/sumo/detector-check.js';
 
 /** The SUMO files of a scenario and what a plan needs to be written onto them. */
 export interface SumoTarget {
@@ -33,6 +34,8 @@ export interface SumoTarget {
   linkCounts: Map<string, number>;
   /** Per SUMO traffic light, the links its programs show "green after stopping" (`s`) and never `g`: written `s` where a plan shows them permissive. */
   stopLinks: Map<string, Set<number>>;
+  /** Per SUMO traffic light, the lanes of its links: where SUMO's actuated programs put their loops. */
+  topology: Map<string, TlTopology>;
 }
 
 /** Files by kind, read from their root elements; a configuration adds the files it names that are not given. */
@@ -88,8 +91,8 @@ function checkSameNetwork(built: BuiltScenario, imported: ImportResult, net: str
 export async function sumoTargetOf(built: BuiltScenario, files: readonly string[] | undefined): Promise<SumoTarget | undefined> {
   const { readTlLinks } = await import('../engine/io/sumo/tl-sizes.js');
   const links = async (net: string) => {
-    const { counts, stopLinks } = await readTlLinks(net);
-    return { linkCounts: counts, stopLinks };
+    const { counts, stopLinks, topology } = await readTlLinks(net);
+    return { linkCounts: counts, stopLinks, topology };
   };
   const imported = built.scenario.imported;
   if (files !== undefined && files.length > 0) {

@@ -35,9 +35,13 @@
  * stop line. A movement shown permissive that is a stop at the signal (green
  * after stopping, SUMO's `s`, a right turn on red) has no detector in that
  * phase: `s` is not a green state to SUMO's actuated logic, which counts `G`,
- * and `g` under conditions. Differences from SUMO left as they are: detectors are per movement
- * (SUMO: per lane, and a lane's loop serves a phase only if all its links are
- * green); a vehicle's rear leaves a detector `vehicleLength` / approach speed
+ * and `g` under conditions. A detector extends a phase only where SUMO's loop
+ * would (detector-rule.ts: a lane's loop serves a phase only if every link from
+ * the lane may drive in it), so a phase SUMO finds no controlling detector for
+ * ends at its minGreen in both; every detector of a phase still places calls
+ * (skipEmptyPhases). Differences from SUMO left as they are: detectors are per
+ * movement (SUMO: per lane; a movement counts where one of its lanes is usable);
+ * a vehicle's rear leaves a detector `vehicleLength` / approach speed
  * after its front passed (SUMO measures the gap from the rear leaving, at the
  * vehicle's own speed, which is lower in a moving queue).
  *
@@ -47,6 +51,7 @@
 import { UsageError } from '../errors.js';
 import { RIGHT_OF_WAY_CODE, type CompiledNetwork } from '../network/compiled.js';
 import type { ControllerView, SignalController } from './controller.js';
+import { extendingDetectors } from './detector-rule.js';
 import type { Phase, SignalProgram } from './program.js';
 import { END_GREEN, INTERVAL_GREEN, PhaseSequencer, type PhasePolicy, type SequencerPosition } from './sequencer.js';
 
@@ -110,6 +115,8 @@ class ActuatedPolicy implements PhasePolicy {
   private readonly phases: readonly Phase[];
   /** Detector movements of each phase (green and permissive) and their distances, m. */
   private readonly detectors: Int32Array[];
+  /** Per phase and detector: 1 when it may extend the phase's green (SUMO's lane rule, detector-rule.ts), else it only places calls. */
+  private readonly extends: Uint8Array[];
   private readonly distances: Float64Array[];
   /** Per detector: time from a vehicle's front passing it to its rear leaving it, s. */
   private readonly occupancy: Float64Array[];
@@ -135,6 +142,9 @@ class ActuatedPolicy implements PhasePolicy {
     // actuated logic (MSActuatedTrafficLightLogic::init counts G, and g under conditions, never s): it extends no phase.
     const stop = (e: number): boolean => net.movementRightOfWay[e] === RIGHT_OF_WAY_CODE.stop;
     this.detectors = program.phases.map((p) => Int32Array.from(new Set([...p.green, ...Array.from(p.permissive).filter((e) => !stop(e))])));
+    // Which of them may extend the green: SUMO's lane rule (detector-rule.ts); a phase with none ends at its minGreen.
+    const extending = extendingDetectors(net, program.phases).map((ids) => new Set(ids));
+    this.extends = this.detectors.map((ids, i) => Uint8Array.from(ids, (e) => (extending[i].has(e) ? 1 : 0)));
     // Shortest minGreen of the phases showing each movement (for SUMO's passing-time bound).
     const minDur = new Map<number, number>();
     for (const p of program.phases) for (const e of [...p.green, ...p.permissive]) minDur.set(e, Math.min(minDur.get(e) ?? Infinity, p.minGreen));
@@ -173,9 +183,11 @@ class ActuatedPolicy implements PhasePolicy {
     const ids = this.detectors[i];
     const dist = this.distances[i];
     const occupancy = this.occupancy[i];
+    const extend = this.extends[i];
     // Last time a vehicle's rear left a detector of the phase (now while one is on it or a queue covers it).
     let last = -Infinity;
     for (let k = 0; k < ids.length; k++) {
+      if (extend[k] === 0) continue;
       const t = view.lastArrival(ids[k], dist[k]);
       const left = t >= now ? now : t + occupancy[k];
       if (left > last) last = left;

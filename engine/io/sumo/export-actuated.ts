@@ -23,11 +23,14 @@
  * SUMO 1.15 has no `offset="begin"`, so the offset is `options.begin` modulo the
  * written cycle. Refused (`UsageError`): max-pressure (SUMO has no such tlLogic
  * type) and `skipEmptyPhases` (NEMA skipping and rest-in-green, which SUMO would
- * need `next` lists for). Where the two controllers still differ: SUMO has one
- * detector per lane, used in a phase only if every link from that lane is green
- * there (or a minor `g` under its rules), greenwave one per green or permissive
- * movement (both extend a green as SUMO does: detector-gap after a detection, in
- * whole seconds, see signals/actuated.ts); on an approach
+ * need `next` lists for). Both use a detector in a phase only where SUMO's lane
+ * rule allows (every link from the lane green there, or a minor `g` under its
+ * rules: signals/detector-rule.ts), and with the target's lanes
+ * (`options.topology`) a phase no SUMO loop would serve is written fixed at its
+ * minGreen (detector-check.ts). Where the two controllers still differ: SUMO has
+ * one detector per lane, greenwave one per green or permissive movement (both
+ * extend a green as SUMO does: detector-gap after a detection, in whole seconds,
+ * see signals/actuated.ts); on an approach
  * shorter than the detector distance SUMO moves the detector onto a unique
  * predecessor lane, greenwave puts it at the approach's upstream end (as SUMO
  * does without a unique predecessor); `detector-gap` is still written with

@@ -39,6 +39,7 @@ import type { ImportResult } from '../types.js';
 import { escapeXml } from '../xml.js';
 import { defaultProgram, PHASE_DEFAULTS, programToSpec, type SignalProgramSpec } from '../../signals/program.js';
 import type { SignalControl } from '../../signals/control.js';
+import { checkLoops, type LoopCheck, type TlTopology } from './detector-check.js';
 import { actuatedExport, actuatedParams, type ActuatedExport } from './export-actuated.js';
 import { approaches, sumoSeconds as seconds, viewOf } from './net-view.js';
 
@@ -81,6 +82,17 @@ export interface TlLogicXmlOptions {
    * (`readTlLinks(net.net.xml).stopLinks`). Default: none.
    */
   stopLinks?: ReadonlyMap<string, ReadonlySet<number>>;
+  /**
+   * Per SUMO traffic light, the lanes of its links (`readTlLinks(net.net.xml).topology`),
+   * for actuated programs: SUMO's loop rule is run on each program
+   * (detector-check.ts). An actuated phase no loop would serve is written with
+   * minDur = maxDur = its minGreen (SUMO ends such a phase at its minDur anyway,
+   * and warns that it has no controlling detector; greenwave's model ends it
+   * there too, signals/detector-rule.ts), and a lane whose loop would serve no
+   * phase gets SUMO's `NO_DETECTOR` parameter (no loop, no warning; its
+   * vehicles extend no green either way). Default: none (programs as they are).
+   */
+  topology?: ReadonlyMap<string, TlTopology>;
 }
 
 /** Options of {@link sumoNetXml}. */
@@ -116,12 +128,37 @@ export function sumoSignalIndex(net: CompiledNetwork | RoadNetwork): SignalIndex
   return index;
 }
 
+/** A phase of an actuated program as written: fixed when it has no minDur. */
+interface WrittenPhase {
+  duration: number;
+  minDur?: number;
+  maxDur?: number;
+  state: string;
+}
+
+/**
+ * SUMO's loop rule on an actuated program about to be written (see
+ * `TlLogicXmlOptions.topology`): actuated phases no loop would serve become
+ * fixed at their minDur (in place); returns the lanes to mark `NO_DETECTOR`.
+ * Without a topology nothing changes.
+ */
+function applyLoopRule(written: WrittenPhase[], topology: TlTopology | undefined): string[] {
+  if (topology === undefined) return [];
+  const check = (): LoopCheck => checkLoops(written.map((w) => ({ state: w.state, actuated: w.minDur !== undefined && w.minDur < w.maxDur! })), topology);
+  for (const k of check().uncontrolledPhases) {
+    const w = written[k];
+    w.maxDur = w.minDur;
+    w.duration = w.minDur!;
+  }
+  return check().uncontrolledLanes;
+}
+
 /**
  * The `tlLogic` elements (indented lines) of `programs`, one per SUMO traffic
  * light of `signalIndex`, preceded by any detector elements actuated programs
  * need; see {@link tlLogicXml}. Shared with plain.ts.
  */
-export function tlLogicElements(programs: readonly SignalProgramSpec[], signalIndex: SignalIndex, programId: string, actuated?: ActuatedExport, linkCounts?: ReadonlyMap<string, number>, stopLinks?: ReadonlyMap<string, ReadonlySet<number>>): string[] {
+export function tlLogicElements(programs: readonly SignalProgramSpec[], signalIndex: SignalIndex, programId: string, actuated?: ActuatedExport, linkCounts?: ReadonlyMap<string, number>, stopLinks?: ReadonlyMap<string, ReadonlySet<number>>, topology?: ReadonlyMap<string, TlTopology>): string[] {
   const byController = new Map<string, SignalProgramSpec[]>();
   for (const p of programs) {
     const entry = signalIndex[p.junction];
@@ -168,8 +205,9 @@ export function tlLogicElements(programs: readonly SignalProgramSpec[], signalIn
     // of the next phase, as SUMO programs write it (one movement's yellow while the others stay green).
     const programYellow = Math.max(0, ...list[0].phases.map((ph) => ph.yellow ?? Y)) || Y;
     const phases: string[] = [];
+    /** Actuated programs: the written phases, turned into lines once SUMO's loop rule has been applied. */
+    const written: WrittenPhase[] = [];
     let cycle = 0;
-    let minMinDur = Infinity;
     let actuatedCycle = 0;
     first.phases.forEach((_, k) => {
       const green = states[k];
@@ -187,20 +225,21 @@ export function tlLogicElements(programs: readonly SignalProgramSpec[], signalIn
       } else {
         const minDur = list[0].phases[k].minGreen ?? MIN;
         const maxDur = list[0].phases[k].maxGreen ?? MAX;
-        if (minDur < maxDur) minMinDur = Math.min(minMinDur, minDur);
         const initial = Math.min(Math.max(duration, minDur), maxDur);
         actuatedCycle += initial + yellow + allRed;
         // The yellow lead is a fixed part (no minDur/maxDur); the actuated rest keeps the green's end times. A rest
         // that could only be zero long is left out; one whose initial length would be zero starts at up to 1 s
         // (SUMO refuses a zero duration).
         const y = lead === undefined ? 0 : Math.min(programYellow, minDur);
-        if (y > 0) phases.push(`        <phase duration="${seconds(y)}" state="${lead}"/>`);
-        if (y === 0 || maxDur - y > 0) {
-          phases.push(`        <phase duration="${seconds(Math.max(initial - y, Math.min(1, maxDur - y)))}" minDur="${seconds(minDur - y)}" maxDur="${seconds(maxDur - y)}" state="${green.join('')}"/>`);
-        }
+        if (y > 0) written.push({ duration: y, state: lead! });
+        if (y === 0 || maxDur - y > 0) written.push({ duration: Math.max(initial - y, Math.min(1, maxDur - y)), minDur: minDur - y, maxDur: maxDur - y, state: green.join('') });
       }
-      if (yellow > 0) phases.push(`        <phase duration="${seconds(yellow)}" state="${green.map((c) => (c === 'r' ? 'r' : 'y')).join('')}"/>`);
-      if (allRed > 0) phases.push(`        <phase duration="${seconds(allRed)}" state="${'r'.repeat(size)}"/>`);
+      const clear = (duration: number, state: string): void => {
+        if (actuated === undefined) phases.push(`        <phase duration="${seconds(duration)}" state="${state}"/>`);
+        else written.push({ duration, state });
+      };
+      if (yellow > 0) clear(yellow, green.map((c) => (c === 'r' ? 'r' : 'y')).join(''));
+      if (allRed > 0) clear(allRed, 'r'.repeat(size));
     });
     if (actuated === undefined) {
       const offset = cycle > 0 ? (((first.offset ?? 0) % cycle) + cycle) % cycle : 0;
@@ -209,9 +248,16 @@ export function tlLogicElements(programs: readonly SignalProgramSpec[], signalIn
       // greenwave's actuated controller ignores the program offset and starts phase 0 when the run starts. SUMO starts
       // a program at begin in the phase that (begin - offset) mod (sum of durations) falls in: offset = begin mod that sum.
       const offset = actuatedCycle > 0 ? ((actuated.begin % actuatedCycle) + actuatedCycle) % actuatedCycle : 0;
+      const noDetector = applyLoopRule(written, topology?.get(controller));
+      let minMinDur = Infinity;
+      for (const w of written) if (w.minDur !== undefined && w.minDur < w.maxDur!) minMinDur = Math.min(minMinDur, w.minDur);
       const { params, loops } = actuatedParams(actuated, controller, programId, list.map((p) => p.junction), minMinDur);
+      for (const lane of noDetector) params.push(`        <param key="${escapeXml(lane)}" value="NO_DETECTOR"/>`);
       loops.forEach((l) => detectors.push(l));
-      out.push(`    <tlLogic id="${escapeXml(controller)}" type="actuated" programID="${escapeXml(programId)}" offset="${seconds(offset)}">`, ...params, ...phases, '    </tlLogic>');
+      const lines = written.map((w) => w.minDur === undefined
+        ? `        <phase duration="${seconds(w.duration)}" state="${w.state}"/>`
+        : `        <phase duration="${seconds(w.duration)}" minDur="${seconds(w.minDur)}" maxDur="${seconds(w.maxDur!)}" state="${w.state}"/>`);
+      out.push(`    <tlLogic id="${escapeXml(controller)}" type="actuated" programID="${escapeXml(programId)}" offset="${seconds(offset)}">`, ...params, ...lines, '    </tlLogic>');
     }
   }
   return [...detectors, ...out];
@@ -233,7 +279,7 @@ export function tlLogicElements(programs: readonly SignalProgramSpec[], signalIn
 export function tlLogicXml(programs: readonly SignalProgramSpec[], net: CompiledNetwork | RoadNetwork, signalIndex?: ImportResult['signalIndex'], options: TlLogicXmlOptions = {}): string {
   const index = signalIndex ?? sumoSignalIndex(net);
   const actuated = actuatedExport(options.control, options.begin, net, signalIndex !== undefined);
-  const lines = tlLogicElements(programs, index, options.programId ?? 'greenwave', actuated, options.linkCounts, options.stopLinks);
+  const lines = tlLogicElements(programs, index, options.programId ?? 'greenwave', actuated, options.linkCounts, options.stopLinks, options.topology);
   return ['<?xml version="1.0" encoding="UTF-8"?>', '<!-- signal programs written by greenwave -->', '<additional>', ...lines, '</additional>', ''].join('\n');
 }
 

@@ -8,9 +8,10 @@ export type { SumoFiles, SumoImportOptions, SumoAdditionalResult } from './impor
 export { tlLogicXml, sumoNetXml, sumoSignalIndex } from './export.js';
 export type { TlLogicXmlOptions, SumoNetXmlOptions } from './export.js';
 export { parseSumoTime } from './route-file.js';
-export { sumoPlainXml, netconvertCommand, plainSignalIndex, sumoIds } from './plain.js';
+export { plainTopology, sumoPlainXml, netconvertCommand, plainSignalIndex, sumoIds } from './plain.js';
 export type { SumoPlainXml, SumoPlainXmlOptions } from './plain.js';
 export { sumoFileKind } from './classify.js';
 export type { SumoFileKind } from './classify.js';
 export { readTlLinkCounts, readTlLinks } from './tl-sizes.js';
+export { checkLoops, type CheckedPhase, type LoopCheck, type TlLink, type TlTopology } from './detector-check.js';
 export type { TlLinks } from './tl-sizes.js';

@@ -36,6 +36,7 @@ import type { RoadNetwork } from '../../network/road-network.js';
 import type { DrivingSide } from '../../network/types.js';
 import { defaultProgram, programToSpec, type SignalProgramSpec } from '../../signals/program.js';
 import { escapeXml } from '../xml.js';
+import type { TlLink, TlTopology } from './detector-check.js';
 import { sumoSignalIndex, tlLogicElements } from './export.js';
 import { approaches, viewOf } from './net-view.js';
 
@@ -94,6 +95,46 @@ export function plainSignalIndex(net: RoadNetwork | CompiledNetwork): ReturnType
   const index = sumoSignalIndex(net);
   for (const [junction, entry] of Object.entries(index)) entry.controller = ids.junctions.get(junction) ?? junction;
   return index;
+}
+
+/**
+ * The lanes of each traffic light's links in the network netconvert builds from
+ * {@link sumoPlainXml} (the connections it writes, lane to lane, and the link
+ * indices of {@link plainSignalIndex}), for `tlLogicXml`'s `topology`: so an
+ * actuated plan written for that network follows SUMO's loop rule too. Every
+ * lane there is a motorised vehicle lane.
+ */
+export function plainTopology(net: RoadNetwork | CompiledNetwork): Map<string, TlTopology> {
+  const view = viewOf(net);
+  const ids = sumoIds(net);
+  const into = approaches(view);
+  const signalIndex = plainSignalIndex(net);
+  const lanesOf = new Map(view.links.map((l) => [l.id, l.lanes]));
+  const out = new Map<string, TlTopology>();
+  const lanes = new Set<string>();
+  for (const l of view.links) for (let i = 0; i < l.lanes; i++) lanes.add(`${ids.links.get(l.id) ?? l.id}_${i}`);
+  for (const j of view.junctions) {
+    const entry = signalIndex[j.id];
+    if (entry === undefined) continue;
+    const links: TlLink[] = [];
+    for (const l of into.get(j.id) ?? []) {
+      const from = view.links[l].id;
+      for (const m of view.movements[l]) {
+        const indices = entry.links[`${from}>${m.to}`] ?? [];
+        const toLanes = lanesOf.get(m.to) ?? 1;
+        m.lanes.forEach((lane, k) => {
+          links[indices[k]] = {
+            from: [`${ids.links.get(from) ?? from}_${lane}`],
+            to: [`${ids.links.get(m.to) ?? m.to}_${Math.min(lane, toLanes - 1)}`],
+            turnaround: m.turn === 'uturn',
+            oneLane: view.links[l].lanes === 1,
+          };
+        });
+      }
+    }
+    out.set(entry.controller, { links, vehicleLanes: lanes, motorisedLanes: lanes });
+  }
+  return out;
 }
 
 /** The netconvert command that builds `<base>.net.xml` from the files {@link sumoPlainXml} writes as `<base>.nod.xml` etc. */

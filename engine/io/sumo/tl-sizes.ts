@@ -17,6 +17,7 @@
 import { InputError } from '../../errors.js';
 import { shortName } from '../files.js';
 import { readXml } from '../xml.js';
+import type { TlLink, TlTopology } from './detector-check.js';
 
 /** What {@link readTlLinks} reads: per traffic-light id, its link count and its stop-then-go links. */
 export interface TlLinks {
@@ -24,6 +25,25 @@ export interface TlLinks {
   counts: Map<string, number>;
   /** Link indices some phase of the traffic light's programs shows `s` and none shows `g`. */
   stopLinks: Map<string, Set<number>>;
+  /** Per traffic light, the lanes of its links: where SUMO puts an actuated program's loops (detector-check.ts). */
+  topology: Map<string, TlTopology>;
+}
+
+/** SUMO 1.15's vehicle classes (SVCAll), for lane permissions given as `disallow`. */
+const VEHICLE_CLASSES = [
+  'private', 'emergency', 'authority', 'army', 'vip', 'pedestrian', 'passenger', 'hov', 'taxi', 'bus', 'coach', 'delivery', 'truck', 'trailer',
+  'motorcycle', 'moped', 'bicycle', 'evehicle', 'tram', 'rail_urban', 'rail', 'rail_electric', 'rail_fast', 'ship', 'custom1', 'custom2',
+];
+
+/** The classes a lane's `allow` / `disallow` admit (SUMO: both absent admit every class). */
+function permitted(allow: string | undefined, disallow: string | undefined): Set<string> {
+  const words = (text: string): string[] => text.split(/\s+/).filter((w) => w !== '');
+  if (allow !== undefined) {
+    const given = words(allow);
+    return new Set(given.includes('all') ? VEHICLE_CLASSES : given);
+  }
+  const banned = new Set(words(disallow ?? ''));
+  return new Set(banned.has('all') ? [] : VEHICLE_CLASSES.filter((c) => !banned.has(c)));
 }
 
 /**
@@ -62,10 +82,33 @@ export function stopLinksOf(logics: Iterable<{ id: string; states: readonly stri
 export async function readTlLinks(netFile: string): Promise<TlLinks> {
   const counts = new Map<string, number>();
   const logics: Array<{ id: string; states: string[] }> = [];
+  const vehicleLanes = new Set<string>();
+  const motorisedLanes = new Set<string>();
+  /** Motorised lanes per edge. */
+  const motorised = new Map<string, number>();
+  const edgeOfLane = new Map<string, string>();
+  const connections = new Map<string, Array<{ index: number; from: string; to: string; turnaround: boolean }>>();
+  let edge = '';
   await readXml(netFile, {
     open(element) {
       if (element.parents.length === 0) {
         if (element.name !== 'net') throw new InputError(`${shortName(netFile)}:${element.line}`, `not a SUMO network: the root element is <${element.name}>, expected <net>`);
+        return;
+      }
+      if (element.name === 'edge' && element.parents.length === 1) {
+        edge = element.attributes.id ?? '';
+        return;
+      }
+      if (element.name === 'lane' && element.parents.length === 2 && element.parents[1] === 'edge') {
+        const id = element.attributes.id ?? '';
+        const classes = permitted(element.attributes.allow, element.attributes.disallow);
+        // SUMO's noVehicles: a lane nothing may use, or a sidewalk (pedestrians only).
+        if (classes.size > 0 && !(classes.size === 1 && classes.has('pedestrian'))) vehicleLanes.add(id);
+        if ([...classes].some((c) => c !== 'pedestrian' && c !== 'bicycle')) {
+          motorisedLanes.add(id);
+          motorised.set(edge, (motorised.get(edge) ?? 0) + 1);
+        }
+        edgeOfLane.set(id, edge);
         return;
       }
       if (element.name === 'tlLogic' && element.parents.length === 1) {
@@ -85,10 +128,28 @@ export async function readTlLinks(netFile: string): Promise<TlLinks> {
         const index = Number(text);
         if (!Number.isInteger(index) || index < -1) throw new InputError(`${shortName(netFile)}:${element.line}`, `connection of traffic light "${light}": ${key} must be a whole number >= 0, got ${JSON.stringify(text)}`);
         counts.set(light, Math.max(counts.get(light) ?? 0, index + 1));
+        if (index < 0) continue;
+        const { from, fromLane, to, toLane, dir } = element.attributes;
+        const list = connections.get(light) ?? [];
+        list.push({ index, from: `${from}_${fromLane}`, to: `${to}_${toLane}`, turnaround: dir === 't' });
+        connections.set(light, list);
       }
     },
   });
-  return { counts, stopLinks: stopLinksOf(logics) };
+  const topology = new Map<string, TlTopology>();
+  for (const [light, list] of connections) {
+    const links: TlLink[] = Array.from({ length: counts.get(light) ?? 0 }, () => ({ from: [], to: [], turnaround: true, oneLane: false }));
+    for (const c of list) {
+      const link = links[c.index];
+      if (!link.from.includes(c.from)) link.from.push(c.from);
+      if (!link.to.includes(c.to)) link.to.push(c.to);
+      link.turnaround &&= c.turnaround;
+      link.oneLane ||= motorised.get(edgeOfLane.get(c.from) ?? '') === 1;
+    }
+    for (const link of links) if (link.from.length === 0) link.turnaround = false;
+    topology.set(light, { links, vehicleLanes, motorisedLanes });
+  }
+  return { counts, stopLinks: stopLinksOf(logics), topology };
 }
 
 /** Per traffic-light id, 1 + the largest link index any connection of the network gives it (see {@link readTlLinks}). */

@@ -8,7 +8,7 @@ import { createRandom, expandDemand, type DemandSpec } from '../engine/demand/in
 import { Simulation, simulate, type SimObserver } from '../engine/sim/index.js';
 import type { SignalProgramSpec } from '../engine/signals/index.js';
 import { cityflowSaturationFlow } from '../engine/io/cityflow/flow.js';
-import { NO_LOSS_VEHICLE_MODEL, SUMO_START_UP_LOST, SUMO_VEHICLE_MODEL } from '../engine/sim/losses.js';
+import { NO_LOSS_VEHICLE_MODEL, SUMO_START_UP_LOST, SUMO_VEHICLE_MODEL, sumoInsertionHeadway, type VehicleModel } from '../engine/sim/losses.js';
 
 /**
  * An isolated signalised junction J: approach A (o -> J, 2 lanes) and exit B
@@ -246,6 +246,53 @@ describe('start-up and stop losses (sim/losses.ts)', () => {
     expect(wait).toBeLessThan(halt);
     expect(r.trips.stops[0]).toBe(0);
     expect(r.trips.travelTime[0]).toBeCloseTo(2468 / 12.5 + 12.5 / (2 * 2.6) + wait, 6); // departure loss + wait, no restart loss
+  });
+});
+
+describe('insertion onto a first link (links.ts insert)', () => {
+  /** o -> d: 3 lanes, 2,000 m at 15 m/s (storage for 800 vehicles), then d -> e. */
+  function threeLanes(): CompiledNetwork {
+    const network = new RoadNetwork();
+    network.addJunction({ id: 'o', x: 0, y: 0 });
+    network.addJunction({ id: 'd', x: 2000, y: 0 });
+    network.addJunction({ id: 'e', x: 2500, y: 0 });
+    network.addLink({ id: 'od', from: 'o', to: 'd', lanes: 3, speed: 15, saturationFlow: 0.5 });
+    network.addLink({ id: 'de', from: 'd', to: 'e', lanes: 3, speed: 15, saturationFlow: 0.5 });
+    network.addMovement({ from: 'od', to: 'de' });
+    return compile(network);
+  }
+  /** Insertion times of 120 trips all asking to depart at 0, sorted. */
+  function insertions(vehicle: Partial<VehicleModel>, departSpeed?: number | 'max'): number[] {
+    const net = threeLanes();
+    const trips = Array.from({ length: 120 }, (_, i) => ({ id: `t${i}`, depart: 0, route: ['od', 'de'], ...(departSpeed === undefined ? {} : { departSpeed }) }));
+    const r = simulate(net, expandDemand(net, { trips }, createRandom(1)), {}, { end: 2000, vehicle: { ...SUMO_VEHICLE_MODEL, ...vehicle } });
+    const times = Array.from(r.trips.inserted).sort((a, b) => a - b);
+    expect(times.every(Number.isFinite)).toBe(true); // every trip entered (so the gaps below are all there)
+    return times;
+  }
+  const gaps = (times: number[]): number[] => times.slice(1).map((t, i) => t - times[i]);
+
+  it('by default trips enter at the saturation headway over all lanes, 1 / (s x lanes)', () => {
+    for (const g of gaps(insertions({}))) expect(g).toBeCloseTo(1 / (0.5 * 3), 9);
+  });
+
+  it('from standstill on one lane (SUMO\'s default departLane "first"), one per insertion headway; spread over three lanes, three', () => {
+    for (const g of gaps(insertions({ departLane: 'first', insertionHeadway: 3 }))) expect(g).toBeCloseTo(3, 9);
+    for (const g of gaps(insertions({ departLane: 'all', insertionHeadway: 3 }))) expect(g).toBeCloseTo(1, 9);
+    // Never faster than the saturation headway of the lanes used.
+    for (const g of gaps(insertions({ departLane: 'first', insertionHeadway: 0.5 }))) expect(g).toBeCloseTo(2, 9);
+  });
+
+  it('trips departing at speed are not held by the standstill headway: one lane at 1 / s', () => {
+    for (const g of gaps(insertions({ departLane: 'first', insertionHeadway: 3 }, 'max'))) expect(g).toBeCloseTo(2, 9);
+  });
+
+  it('SUMO\'s insertion headway from standstill: 3.0 s for its default car, sqrt(spacing / (a (1 - sigma / 2))) otherwise, within 5% of SUMO 1.15', () => {
+    // Measured with SUMO 1.15: a three-lane edge asked for 5,000 veh/h, departLane first, 600 s (sigma 0.5 unless given).
+    const measured: Array<[spacing: number, accel: number, sigma: number, headway: number]> = [
+      [7.5, 2.6, 0.5, 3.0], [5.8, 2.6, 0.5, 2.75], [12.5, 2.6, 0.5, 3.73], [7.5, 1.5, 0.5, 3.92], [7.5, 4, 0.5, 2.39], [7.5, 1, 0.5, 4.65], [7.5, 2.6, 0, 2.5],
+    ];
+    for (const [spacing, accel, sigma, headway] of measured) expect(Math.abs(sumoInsertionHeadway(spacing, accel, sigma) / headway - 1)).toBeLessThan(0.05);
   });
 });
 

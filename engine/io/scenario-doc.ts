@@ -239,7 +239,9 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
       ...(result.arriveAtStopLine === undefined || options.reference !== undefined ? {} : { arriveAtStopLine: result.arriveAtStopLine }),
       ...(result.vehicle === undefined || options.reference !== undefined ? {} : {
         vehicle: { accelMS2: result.vehicle.accel, decelMS2: result.vehicle.decel, sigma: result.vehicle.sigma, startLoss: result.vehicle.startLoss, startUpLostS: result.vehicle.startUpLost, ...(result.vehicle.speedDev === undefined ? {} : { speedDev: result.vehicle.speedDev }), ...gapAcceptanceDoc(result.vehicle.gapAcceptance), ...(result.vehicle.junctionStorage === undefined ? {} : { junctionStorageVeh: result.vehicle.junctionStorage }),
-          yellowDecelMS2: result.vehicle.yellowDecel ?? result.vehicle.decel, stepLengthS: result.vehicle.stepLength ?? 0 },
+          yellowDecelMS2: result.vehicle.yellowDecel ?? result.vehicle.decel, stepLengthS: result.vehicle.stepLength ?? 0,
+          ...(result.vehicle.departLane === undefined ? {} : { departLane: result.vehicle.departLane }),
+          ...(result.vehicle.insertionHeadway === undefined ? {} : { insertionHeadwayS: Math.round(result.vehicle.insertionHeadway * 1000) / 1000 }) },
       }),
     },
   };

@@ -273,7 +273,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     stopThreshold: sim.stopThresholdS,
     sharedLanes: sim.sharedLanes,
     arriveAtStopLine: sim.arriveAtStopLine,
-    vehicle: sim.vehicle === undefined ? undefined : defined({ accel: sim.vehicle.accelMS2, decel: sim.vehicle.decelMS2, sigma: sim.vehicle.sigma, startLoss: sim.vehicle.startLoss, startUpLost: sim.vehicle.startUpLostS, speedDev: sim.vehicle.speedDev, gapAcceptance: gapAcceptanceOf(sim.vehicle.gapAcceptance), junctionStorage: sim.vehicle.junctionStorageVeh, yellowDecel: sim.vehicle.yellowDecelMS2, stepLength: sim.vehicle.stepLengthS }),
+    vehicle: sim.vehicle === undefined ? undefined : defined({ accel: sim.vehicle.accelMS2, decel: sim.vehicle.decelMS2, sigma: sim.vehicle.sigma, startLoss: sim.vehicle.startLoss, startUpLost: sim.vehicle.startUpLostS, speedDev: sim.vehicle.speedDev, gapAcceptance: gapAcceptanceOf(sim.vehicle.gapAcceptance), junctionStorage: sim.vehicle.junctionStorageVeh, yellowDecel: sim.vehicle.yellowDecelMS2, stepLength: sim.vehicle.stepLengthS, departLane: sim.vehicle.departLane, insertionHeadway: sim.vehicle.insertionHeadwayS }),
     interval: sim.intervalS,
     routeChoice: sim.routeChoice,
     equilibrium: sim.equilibrium === undefined ? undefined : defined({

@@ -47,7 +47,7 @@ const keys33 = new Set<string>(["walkSpeedMS","walkTimeS","junctions","clearance
 const keys34 = new Set<string>(["crossingWidthM","walkSpeedMS","walkTimeS","pedestrians","approachSpeedKmh","gradePercent","clearWidthM"]);
 const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","routeChoice","equilibrium","sharedLanes","arriveAtStopLine","stopThresholdS","vehicle","intervalS"]);
 const keys36 = new Set<string>(["method","gawronBeta","gawronA","maxAlternatives","costsBy","maxIterations","relativeGap","noiseCheckEvery","intervalS","slotS","gapCosts","costSmoothing"]);
-const keys37 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss","speedDev","startUpLostS","yellowDecelMS2","stepLengthS","junctionStorageVeh","gapAcceptance"]);
+const keys37 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss","speedDev","startUpLostS","yellowDecelMS2","stepLengthS","departLane","insertionHeadwayS","junctionStorageVeh","gapAcceptance"]);
 const keys38 = new Set<string>(["model"]);
 const keys39 = new Set<string>(["model","timegapMinorS","lengthM","laneWidthM","junctionRadiusM","impatience","timeToImpatienceS"]);
 const refinement40 = REFINEMENTS.timePairs([{"name":"start","required":false},{"name":"end","required":true}]);
@@ -740,6 +740,8 @@ function check58(x: unknown): boolean {
   v = o["startUpLostS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 10)) return false;
   v = o["yellowDecelMS2"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 50)) return false;
   v = o["stepLengthS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 10)) return false;
+  v = o["departLane"]; if (v !== undefined && !((v === "first" || v === "all"))) return false;
+  v = o["insertionHeadwayS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
   v = o["junctionStorageVeh"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 20)) return false;
   v = o["gapAcceptance"]; if (v !== undefined && !(check59(v))) return false;
   return true;

@@ -39,7 +39,9 @@
  *    for detector passages in ascending order).
  *  - The approach as a whole discharges at most one vehicle per 1 / (s x lanes)
  *    (`exitHeadway`, `exitNextFree`); trips enter their first link at the same
- *    rate (`insert`), while storage lasts.
+ *    rate (`insert`), while storage lasts, unless the vehicle class inserts as
+ *    SUMO does (losses.ts `departLane`, `insertionHeadway`): on one lane, and
+ *    from standstill no faster than its insertion headway per lane.
  *
  *  - Lane groups (lane-groups.ts): a vehicle on a link counts in the group of
  *    its next movement (its exit group on its last link); a group's storage and
@@ -118,6 +120,9 @@ export class Links {
   private readonly ringHead: Int32Array;
   private readonly ringCount: Int32Array;
   private readonly net: CompiledNetwork;
+  /** Shortest time between two trips entering link `l` as their first link, moving and from standstill, s (`insert`). */
+  private readonly insertHeadway: Float64Array;
+  private readonly standstillInsertHeadway: Float64Array;
   /** Pending insertion retry time, s (-Infinity: none). */
   readonly insertAt: Float64Array;
   /** Last time a waiting trip entered the link, s. */
@@ -171,6 +176,8 @@ export class Links {
     this.present = new Int32Array(m);
     this.releaseDelay = new Float64Array(m);
     this.exitHeadway = new Float64Array(m);
+    this.insertHeadway = new Float64Array(m);
+    this.standstillInsertHeadway = new Float64Array(m);
     this.exitNextFree = new Float64Array(m).fill(-Infinity);
     this.transitHead = new Int32Array(m).fill(NONE);
     this.transitTail = new Int32Array(m).fill(NONE);
@@ -200,6 +207,10 @@ export class Links {
       this.releaseDelay[l] = net.linkLength[l] / w;
       this.storage[l] = Math.max(net.linkLanes[l], Math.floor(net.storage(l)));
       this.exitHeadway[l] = 1 / (s * net.linkLanes[l]);
+      // Insertion: per lane no faster than the saturation headway (from standstill, the class's insertion headway), over one lane or all.
+      const lanes = model.departLane === 'first' ? 1 : net.linkLanes[l];
+      this.insertHeadway[l] = 1 / (s * lanes);
+      this.standstillInsertHeadway[l] = Math.max(1 / s, model.insertionHeadway ?? 0) / lanes;
     }
     this.net = net;
     this.moveDriveTime = movementDriveTimes(net, this.driveTime);
@@ -450,6 +461,8 @@ export class Links {
    * Move trips from the departure queues of link `l` onto it at `now` (s): at most
    * one per headway 1 / (s x lanes), while the link has storage; each time the
    * earliest-departed first trip of a lane group with room (FIFO within a group).
+   * With the class's `departLane` "first", over one lane (1 / s); a trip from
+   * standstill at least the class's `insertionHeadway` per lane after the last.
    */
   insert(l: number, now: number): void {
     const vehicles = this.vehicles;
@@ -458,12 +471,6 @@ export class Links {
     while (this.waitingAt[l] > 0) {
       if (this.occupancy[l] >= this.storage[l]) return; // woken by the next release
       if (this.insertAt[l] > now) return; // a retry is already scheduled
-      const readyAt = this.lastInsert[l] + this.exitHeadway[l];
-      if (readyAt > now) {
-        this.insertAt[l] = readyAt;
-        this.scheduler.schedule(readyAt, INSERT, l);
-        return;
-      }
       let g = NONE;
       for (let q = this.groupOffsets[l], end = this.groupOffsets[l + 1]; q < end; q++) {
         const head = this.departHead[q];
@@ -474,6 +481,13 @@ export class Links {
       }
       if (g === NONE) return; // every waiting group is full: woken by the next release
       const v = this.departHead[g];
+      const moving = this.departSpeed !== undefined && this.departSpeed[v] > 0;
+      const readyAt = this.lastInsert[l] + (moving ? this.insertHeadway[l] : this.standstillInsertHeadway[l]);
+      if (readyAt > now) {
+        this.insertAt[l] = readyAt;
+        this.scheduler.schedule(readyAt, INSERT, l);
+        return;
+      }
       const head = vehicles.next[v];
       this.departHead[g] = head;
       if (head === NONE) this.departTail[g] = NONE;
@@ -483,7 +497,6 @@ export class Links {
       this.lastInsert[l] = now;
       for (let i = 0, observers = this.observers; i < observers.length; i++) observers[i].depart?.(v, l, now);
       // From standstill the start's loss falls on the link where it reaches speed (enter); a trip departing moving pays its smaller loss here.
-      const moving = this.departSpeed !== undefined && this.departSpeed[v] > 0;
       if (!moving) vehicles.accelFrom[v] = 0;
       this.enter(v, l, now, moving ? departureLossAt(this.model, this.speedOf[l], this.departSpeed![v]) : 0, g);
     }

@@ -44,7 +44,7 @@ import type { DemandSpec, FlowSpec, TripSpec } from '../../demand/demand.js';
 import { createRandom, type RandomStream } from '../../demand/random.js';
 import type { RoadNetwork } from '../../network/road-network.js';
 import { SUMO_GAP_DEFAULTS } from '../../sim/gap-acceptance.js';
-import { SUMO_VEHICLE_MODEL, type VehicleModel } from '../../sim/losses.js';
+import { SUMO_VEHICLE_MODEL, sumoInsertionHeadway, type VehicleModel } from '../../sim/losses.js';
 import type { ImportCount, ImportWarning } from '../types.js';
 import type { SumoDemand, SumoDemandItem, SumoRoute, SumoVType } from './route-file.js';
 
@@ -90,6 +90,11 @@ function typeMean(demand: SumoDemand, value: (t: SumoVType | undefined) => numbe
     if (members && members.length > 0) return members.reduce((s, m) => s + of(m), 0) / members.length;
     return value(undefined);
   };
+  return itemMean(demand, (item) => of(item.type));
+}
+
+/** Mean of `value` over the demand's items, weighted by vehicle count (a flow by its expected count); undefined without demand. */
+function itemMean(demand: SumoDemand, value: (item: SumoDemand['items'][number]) => number): number | undefined {
   let weight = 0;
   let sum = 0;
   for (const item of demand.items) {
@@ -100,9 +105,19 @@ function typeMean(demand: SumoDemand, value: (t: SumoVType | undefined) => numbe
       w = item.number ?? Math.max(0, rate * span);
     }
     weight += w;
-    sum += w * of(item.type);
+    sum += w * value(item);
   }
   return weight > 0 ? sum / weight : undefined;
+}
+
+/**
+ * Share of the demand (weighted as `jamSpacingOf`) SUMO inserts on one lane:
+ * `departLane` absent (SUMO's default, "first"), "first" or a lane index; the
+ * others ("best", "free", "random", "allowed", ...) spread over the lanes.
+ * Undefined without demand.
+ */
+export function oneLaneDepartShare(demand: SumoDemand): number | undefined {
+  return itemMean(demand, (item) => (item.departLane === undefined || item.departLane === 'first' || /^\d+$/.test(item.departLane.trim()) ? 1 : 0));
 }
 
 /**
@@ -123,7 +138,10 @@ export function jamSpacingOf(demand: SumoDemand): number | undefined {
  * (default 5 m) and `jmTimegapMinor` (default 1 s). `stepLength` is SUMO's step
  * (the configuration's `step-length`, default 1 s): SUMO's start losses are half a
  * step shorter than the continuous ones (losses.ts), and its yellow decision brakes in
- * steps (sim/yellow.ts).
+ * steps (sim/yellow.ts). Insertion as SUMO's: from standstill one vehicle per
+ * `sumoInsertionHeadway` of the demand's mean spacing, accel and sigma per lane,
+ * on one lane (`departLane` "first") when most of the demand departs on one
+ * lane as SUMO's default does, else on all.
  * Always SUMO's car at least (its speedDev 0.1 is not greenwave's default);
  * undefined only when the demand has no vehicles to average over.
  */
@@ -135,8 +153,13 @@ export function vehicleModelOf(demand: SumoDemand, stepLength = SUMO_DEFAULT_STE
   const dev = typeMean(demand, (t) => t?.speedDev ?? speedDev ?? 0);
   const length = typeMean(demand, (t) => t?.length ?? SUMO_GAP_DEFAULTS.length);
   const timegapMinor = typeMean(demand, (t) => t?.jmTimegapMinor ?? SUMO_GAP_DEFAULTS.timegapMinor);
-  if (a === undefined || b === undefined || s === undefined || dev === undefined || length === undefined || timegapMinor === undefined) return undefined;
-  return { accel: a, decel: b, sigma: s, startLoss: true, startUpLost, speedDev: dev, gapAcceptance: { model: 'sumo', timegapMinor, length }, stepLength };
+  const spacing = jamSpacingOf(demand);
+  const oneLane = oneLaneDepartShare(demand);
+  if (a === undefined || b === undefined || s === undefined || dev === undefined || length === undefined || timegapMinor === undefined || spacing === undefined || oneLane === undefined) return undefined;
+  return {
+    accel: a, decel: b, sigma: s, startLoss: true, startUpLost, speedDev: dev, gapAcceptance: { model: 'sumo', timegapMinor, length }, stepLength,
+    departLane: oneLane >= 0.5 ? 'first' : 'all', insertionHeadway: sumoInsertionHeadway(spacing, a, s),
+  };
 }
 
 function located(item: { file: string; line: number }): string {
@@ -328,6 +351,11 @@ export function resolveDemand(raw: SumoDemand, network: RoadNetwork, edges: Edge
   if (approximated > 0) counts.push({ label: 'flows with probability, imported as Poisson flows of the same rate (SUMO draws each second)', count: approximated });
   for (const [why, count] of skipped) counts.push({ label: `skipped: ${why}`, count });
   for (const [text, count] of standstill) counts.push({ label: `vehicles and flows with departSpeed="${text}", imported departing from standstill (greenwave draws no insertion speed)`, count });
+  // The class inserts on one lane or all (vehicleModelOf): the records whose departLane says otherwise follow the majority.
+  const oneLane = raw.items.map((item) => item.departLane === undefined || item.departLane === 'first' || /^\d+$/.test(item.departLane.trim()));
+  const first = (oneLaneDepartShare(raw) ?? 1) >= 0.5;
+  const against = oneLane.filter((x) => x !== first).length;
+  if (against > 0) counts.push({ label: `vehicles and flows whose departLane is ${first ? 'spread over the lanes' : 'one lane'}, inserted on ${first ? 'one lane' : 'all lanes'} as most of the demand`, count: against });
   for (const t of usedTypes) {
     const notes: string[] = [];
     if (t.ignored.length > 0) notes.push(`${t.ignored.join(', ')} (car following is not modelled beyond accel, decel and sigma)`);

@@ -68,6 +68,8 @@ export interface SumoDemandItem extends Located {
   departSpeed?: number | 'max';
   /** A `departSpeed` greenwave cannot follow ("random", "avg", "last"), as written. */
   departSpeedText?: string;
+  /** `departLane` as written (absent: SUMO's default, "first"). */
+  departLane?: string;
   /** Named route or route distribution id. */
   routeRef?: string;
   /** Embedded route or distribution (alternatives). */
@@ -240,6 +242,8 @@ async function readRouteFile(file: string, demand: SumoDemand): Promise<void> {
           }
           const route = a.optional('route');
           if (route !== undefined) it.routeRef = route;
+          const departLane = a.optional('departLane');
+          if (departLane !== undefined) it.departLane = departLane;
           const departSpeed = a.optional('departSpeed');
           if (departSpeed === 'max' || departSpeed === 'desired' || departSpeed === 'speedLimit') it.departSpeed = 'max';
           else if (departSpeed === 'random' || departSpeed === 'avg' || departSpeed === 'last') it.departSpeedText = departSpeed;

@@ -19,17 +19,15 @@
  * SUMO's "no controlling detector" warnings when written as it is, and none when
  * written with the topology.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, grid } from '../../../engine/network/index.js';
 import { checkLoops } from '../../../engine/io/sumo/detector-check.js';
 import { importSumo, plainTopology, readTlLinks, sumoPlainXml, tlLogicXml } from '../../../engine/io/sumo/index.js';
-import { sumoEnvironment } from '../../../engine/io/sumo/run-sumo.js';
 import { extendingDetectors } from '../../../engine/signals/detector-rule.js';
 import { compileProgram, type SignalProgramSpec } from '../../../engine/signals/index.js';
-import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
+import { runSumoTool, sumoOnPath } from '../../fixtures/sumo-on-path.js';
 import { tempDir } from '../../fixtures/temp-dir.js';
 
 const CROSS = path.join(import.meta.dirname, '..', '..', 'fixtures', 'sumo', 'cross.net.xml');
@@ -147,15 +145,7 @@ describe('plainTopology: the same lanes for a network greenwave writes as plain 
   });
 });
 
-/** The first `cmd` on PATH (the command name itself when there is none). */
-const which = (cmd: string): string => (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, cmd)).find((f) => existsSync(f)) ?? cmd;
-
-function run(cmd: string, args: string[], cwd: string): string {
-  const setting = sumoEnvironment(which(cmd));
-  const out = spawnSync(cmd, [...args, ...setting.args], { cwd, encoding: 'utf8', env: setting.env });
-  if (out.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${out.stdout}\n${out.stderr}`);
-  return `${out.stdout}\n${out.stderr}`;
-}
+const run = runSumoTool;
 
 describe.skipIf(!HAS_SUMO)('in SUMO (skipped: sumo is not on PATH)', () => {
   it('protected lefts on shared lanes: SUMO warns about the plan as it was written, not about the plan written with the topology', async () => {

@@ -17,7 +17,7 @@
  * (the command of `netconvertCommand`) and runs its plan in SUMO with no error,
  * no warning, no teleport and no collision.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,8 +26,7 @@ import { grid, compile } from '../../../engine/network/index.js';
 import { defaultProgram, programToSpec, type SignalProgramSpec } from '../../../engine/signals/index.js';
 import { importNetwork } from '../../../engine/io/import-network.js';
 import { importSumo, netconvertCommand, plainSignalIndex, readTlLinkCounts, readTlLinks, sumoFileKind, sumoPlainXml, tlLogicXml } from '../../../engine/io/sumo/index.js';
-import { sumoEnvironment } from '../../../engine/io/sumo/run-sumo.js';
-import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
+import { runSumoTool, sumoOnPath } from '../../fixtures/sumo-on-path.js';
 import { SHARED_DATA } from '../../fixtures/shared-data.js';
 import { tempDir } from '../../fixtures/temp-dir.js';
 
@@ -43,16 +42,7 @@ function problems(output: string): string[] {
   return output.split('\n').filter((l) => /^(Error|Warning):/.test(l) && !/SUMO_HOME/.test(l));
 }
 
-/** The first `cmd` on PATH (the command name itself when there is none: the run then fails with its own message). */
-const which = (cmd: string): string => (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, cmd)).find((f) => existsSync(f)) ?? cmd;
-
-/** Run a SUMO tool as greenwave does (SUMO_HOME from the installation, so files naming a schema validate offline). */
-function run(cmd: string, args: string[], cwd: string): string {
-  const setting = sumoEnvironment(which(cmd));
-  const r = spawnSync(cmd, [...args, ...setting.args], { cwd, encoding: 'utf8', env: setting.env });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-  return `${r.stdout}\n${r.stderr}`;
-}
+const run = runSumoTool;
 
 describe('SUMO files are classified by their root element', () => {
   it('net, routes, additional and configuration, whatever their names', async () => {

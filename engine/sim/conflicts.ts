@@ -46,10 +46,16 @@ export interface ConflictTable {
   criticalGap: Float64Array;
   /** Crossing length L of each yielding movement whose vehicles may go rolling (SUMO model, yields), m; 0: always the stopped lag. */
   rollingCrossing: Float64Array;
+  /** Crossing length L of each minor movement in the SUMO model (its leave speed when merging), m; 0 elsewhere. */
+  crossing: Float64Array;
+  /** Per entry of `conflicts`: 1 where the conflicting movement enters the same exit link (a merge: SUMO's same target lane), 0 for a crossing. */
+  merge: Uint8Array;
   /** Vehicle length l of the class (SUMO model), m. */
   vehicleLength: number;
   /** Acceleration a of the class, m/s². */
   accel: number;
+  /** Deceleration b of the class, m/s². */
+  decel: number;
   /** Follow-up headway between successive yielding vehicles, s. */
   followUp: Float64Array;
   /** Time a vehicle of each movement occupies the junction after passing its stop line, s: a yielding foe waits it out (0 in the HCM model). */
@@ -96,6 +102,7 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
   const lists: number[][] = Array.from({ length: k }, () => []);
   const criticalGap = new Float64Array(k);
   const rollingCrossing = new Float64Array(k);
+  const crossingOf = new Float64Array(k);
   const followUp = new Float64Array(k);
   const clearTime = new Float64Array(k);
   const stopTime = new Float64Array(k);
@@ -163,6 +170,7 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
     const crossing = crossingLength(a, sumo.laneWidth, sumo.junctionRadius);
     const vMax = net.linkSpeed[net.movementTo[e]];
     criticalGap[e] = leaveTime(crossing, sumo.length, 0, vMax, accel) + sumo.timegapMinor;
+    crossingOf[e] = crossing;
     if (movementRightOfWay[e] !== RIGHT_OF_WAY_CODE.stop) rollingCrossing[e] = crossing;
     followUp[e] = 1 / (net.linkSaturationFlow[a] * laneCount(net.movementLaneMask[e]));
   };
@@ -266,10 +274,15 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
   for (let e = 0; e < k; e++) conflictOffsets[e + 1] = conflictOffsets[e] + lists[e].length;
   const conflicts = new Int32Array(conflictOffsets[k]);
   for (let e = 0; e < k; e++) conflicts.set(lists[e], conflictOffsets[e]);
+  const merge = new Uint8Array(conflicts.length);
+  for (let e = 0; e < k; e++) {
+    for (let i = conflictOffsets[e]; i < conflictOffsets[e + 1]; i++) merge[i] = net.movementTo[conflicts[i]] === net.movementTo[e] ? 1 : 0;
+  }
   return {
-    conflictOffsets, conflicts, criticalGap, rollingCrossing, followUp, clearTime, stopTime, alwaysYields, haltTime, storage, storageClear,
+    conflictOffsets, conflicts, merge, crossing: crossingOf, criticalGap, rollingCrossing, followUp, clearTime, stopTime, alwaysYields, haltTime, storage, storageClear,
     vehicleLength: sumo?.length ?? 0,
     accel,
+    decel,
     impatience: sumo?.impatience ?? 0,
     timeToImpatience: sumo === undefined || sumo.timeToImpatience === 0 ? Infinity : sumo.timeToImpatience,
     timegap: sumo?.timegapMinor ?? 0,

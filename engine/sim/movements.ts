@@ -465,6 +465,10 @@ export class Movements {
       // A conflicting vehicle far enough to stop is taken as arriving up to IMPATIENCE_HORIZON later.
       const slack = impatience * IMPATIENCE_HORIZON;
       if (nextStoppable + slack - now >= lag) {
+        if (c.crossing[e] > 0 && c.alwaysYields[e] === 1) {
+          const merging = this.mergeWait(e, now, head, lag);
+          if (merging > now) return merging;
+        }
         if (nextStoppable - now < lag) {
           // Forced in: the conflicting vehicles brake, none passes before it has left the junction.
           const leave = now + lag - c.timegap;
@@ -479,5 +483,81 @@ export class Movements {
     if (nextStoppable < nextConflict) nextConflict = nextStoppable;
     // A conflicting vehicle due this very instant (its discharge pending at `now`): look again just after it.
     return nextConflict > now ? nextConflict : now + MIN_RETRY;
+  }
+
+  /**
+   * SUMO model, a merge (the conflicting movement enters the same exit link): an
+   * impatient driver (impatience I > 0) judges a conflicting vehicle by the speed
+   * it would still have on arrival if it braked at I x b (MSLink::blockedByFoe with
+   * computeFoeArrivalTimeBraking, SUMO 1.15): one at speed v and distance d that
+   * cannot stop so (v² > 2 I b d) arrives at sqrt(v² - 2 I b d), and the merge is
+   * unsafe (MSLink::unsafeMergeSpeeds, equal decelerations) while that is at least
+   * the speed the waiting vehicle leaves the junction with, however long the lag.
+   * Impatience grows with SUMO's waiting time, the time at standstill: from when
+   * the vehicle has braked to a halt at the line (its halt wait after reaching
+   * it) or, moving up behind one that left, a follow-up headway after that one
+   * passed; before that it is 0 and the plain lag rule holds (SUMO's followers
+   * roll up and go on the plain rule). Returns 0 when no such vehicle blocks the merge, else the time
+   * to look again: when the growing impatience first lets it go, or when the
+   * blocking vehicle passes. Only the vehicle driving up next on each merging
+   * approach is judged (as SUMO's nearest registered foe), and only if it takes
+   * the same exit; lanes of the exit link are not told apart (every vehicle
+   * entering it counts), nor are vehicles beyond the approach link seen.
+   */
+  private mergeWait(e: number, now: number, head: number, lag: number): number {
+    const c = this.conflicts;
+    const net = this.net;
+    const transitHead = this.links.transitHead;
+    const stopLineTime = this.vehicles.stopLineTime;
+    const { speedFactor, routePool, routePos } = this.vehicles;
+    const b = c.decel;
+    const reached = stopLineTime[head];
+    const wait = now - reached;
+    // SUMO's waiting time counts at standstill only: from when a vehicle arriving at the line has braked to a
+    // halt, or a follower has moved up to it (the previous one left a follow-up headway ago); moving resets it.
+    let standing = reached + this.haltWait[e];
+    const movedUp = this.lastPass[e] + c.followUp[e];
+    if (movedUp > standing) standing = movedUp;
+    let impatience = c.impatience + (now > standing ? (now - standing) / c.timeToImpatience : 0);
+    if (impatience > 1) impatience = 1;
+    if (impatience <= 0) return 0;
+    // Leave speed: accelerating over the crossing from the speed it still has (0 once halted), at most the exit speed.
+    const vIn = net.linkSpeed[net.movementFrom[e]];
+    const u = c.rollingCrossing[e] > 0 && wait < this.haltWait[e] ? vIn * (1 - Math.sqrt(wait / this.haltWait[e])) : 0;
+    const exitSpeed = net.linkSpeed[net.movementTo[e]];
+    let vLeave = Math.sqrt(u * u + 2 * c.accel * c.crossing[e]);
+    if (vLeave > exitSpeed) vLeave = exitSpeed;
+    let retry = 0;
+    for (let i = c.conflictOffsets[e], end = c.conflictOffsets[e + 1]; i < end; i++) {
+      if (c.merge[i] === 0) continue;
+      const other = c.conflicts[i];
+      const oa = net.movementFrom[other];
+      if (this.signalised[oa] === 1) {
+        const st = this.signal[other];
+        if (st !== GREEN && st !== PERMISSIVE) continue;
+      }
+      const h = transitHead[oa];
+      if (h === NONE) continue; // only vehicles driving up count: a queued one stands
+      if (routePool[routePos[h] + 1] !== net.movementTo[other]) continue; // the vehicle driving up next on that link goes elsewhere
+      const t = stopLineTime[h] - now;
+      if (t <= 0) continue;
+      const v = net.linkSpeed[oa] * speedFactor[h];
+      // Blocked while v² - 2 I b v t >= vLeave²; impatience grows as I + s / T_i over the next s seconds, the lag shrinks as t - s.
+      const k = (v * v - vLeave * vLeave) / (2 * b * v);
+      if (k <= 0 || impatience * t > k) continue;
+      let free = stopLineTime[h]; // it has passed: look again then
+      const ti = c.timeToImpatience;
+      if (Number.isFinite(ti)) {
+        // Earliest s with (I + s / T_i)(t - s) >= k (impatience capped at 1 is no earlier than this root).
+        const bq = t / ti - impatience;
+        const disc = bq * bq + (4 * (impatience * t - k)) / ti;
+        if (disc >= 0) {
+          const s = ((bq - Math.sqrt(disc)) * ti) / 2;
+          if (s > 0 && t - s >= lag) free = now + s;
+        }
+      }
+      if (free > retry) retry = free;
+    }
+    return retry;
   }
 }

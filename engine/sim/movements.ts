@@ -447,6 +447,7 @@ export class Movements {
       }
       const head = transitHead[oa];
       if (head !== NONE && stopLineTime[head] < arrival) arrival = stopLineTime[head];
+      if (arrival === Infinity && head === NONE) arrival = this.upstreamArrival(other, now);
       if (arrival - now >= c.stopTime[other]) {
         if (arrival < nextStoppable) nextStoppable = arrival;
       } else if (arrival < nextConflict) {
@@ -486,6 +487,56 @@ export class Movements {
   }
 
   /**
+   * When no vehicle is on the approach link of conflicting movement `other`: the
+   * earliest time a vehicle one link further back reaches `other`'s stop line,
+   * at free flow over the approach link (Infinity: none coming). A vehicle
+   * driving up to that link's stop line and going on to the approach link counts
+   * (the one heading its transit list only), and the head of the queue turning
+   * into it at its next discharge slot; behind a signal that is not open, none
+   * (it stops there). SUMO's vehicles announce themselves at every junction
+   * within their look-ahead, across short links, which the short edges of a
+   * SUMO network (clusters, split roads of 5-20 m) otherwise hide: a vehicle
+   * was seen less than a second before it arrived.
+   */
+  private upstreamArrival(other: number, now: number): number {
+    const net = this.net;
+    const oa = net.movementFrom[other];
+    const exitNext = net.movementTo[other];
+    const { transitHead, exitNextFree } = this.links;
+    const stopLineTime = this.vehicles.stopLineTime;
+    const drive = Math.max(0, net.linkFreeFlowTime[oa] + net.movementTimeOffset[other]);
+    let best = Infinity;
+    for (let i = net.movementInOffsets[oa], end = net.movementInOffsets[oa + 1]; i < end; i++) {
+      const m = net.movementIn[i];
+      const u = net.movementFrom[m];
+      if (this.signalised[u] === 1) {
+        const st = this.signal[m];
+        if (st !== GREEN && st !== PERMISSIVE) continue;
+      }
+      if (this.queueLength[m] > 0) {
+        if (this.blocked[m] === 1) continue;
+        const q = this.queueHead[m];
+        if (this.routeLink(q, 2) === exitNext) {
+          let slot = this.nextFree[m] > exitNextFree[u] ? this.nextFree[m] : exitNextFree[u];
+          if (slot < now) slot = now;
+          if (slot + drive < best) best = slot + drive;
+        }
+        continue; // those driving up are behind it
+      }
+      const h = transitHead[u];
+      if (h !== NONE && this.routeLink(h, 1) === oa && this.routeLink(h, 2) === exitNext && stopLineTime[h] + drive < best) best = stopLineTime[h] + drive;
+    }
+    return best;
+  }
+
+  /** The link `ahead` links after vehicle `v`'s current one on its route, or -1 past its end. */
+  private routeLink(v: number, ahead: number): number {
+    const vehicles = this.vehicles;
+    const at = vehicles.routePos[v] + ahead;
+    return at < vehicles.routeEnd[v] ? vehicles.routePool[at] : -1;
+  }
+
+  /**
    * SUMO model, a merge (the conflicting movement enters the same exit link): an
    * impatient driver (impatience I > 0) judges a conflicting vehicle by the speed
    * it would still have on arrival if it braked at I x b (MSLink::blockedByFoe with
@@ -509,7 +560,7 @@ export class Movements {
     const net = this.net;
     const transitHead = this.links.transitHead;
     const stopLineTime = this.vehicles.stopLineTime;
-    const { speedFactor, routePool, routePos } = this.vehicles;
+    const speedFactor = this.vehicles.speedFactor;
     const b = c.decel;
     const reached = stopLineTime[head];
     const wait = now - reached;
@@ -537,15 +588,23 @@ export class Movements {
         if (st !== GREEN && st !== PERMISSIVE) continue;
       }
       const h = transitHead[oa];
-      if (h === NONE) continue; // only vehicles driving up count: a queued one stands
-      if (routePool[routePos[h] + 1] !== net.movementTo[other]) continue; // the vehicle driving up next on that link goes elsewhere
-      const t = stopLineTime[h] - now;
-      if (t <= 0) continue;
-      const v = net.linkSpeed[oa] * speedFactor[h];
+      let arrival: number;
+      let v = net.linkSpeed[oa];
+      if (h !== NONE) {
+        if (this.routeLink(h, 1) !== net.movementTo[other]) continue; // the vehicle driving up next on that link goes elsewhere (or ends there)
+        arrival = stopLineTime[h];
+        v *= speedFactor[h];
+      } else if (this.queueLength[other] > 0) {
+        continue; // only vehicles driving up count: a queued one stands
+      } else {
+        arrival = this.upstreamArrival(other, now); // the approach link is empty: the next one driving up from further back
+      }
+      const t = arrival - now;
+      if (t <= 0 || t === Infinity) continue;
       // Blocked while v² - 2 I b v t >= vLeave²; impatience grows as I + s / T_i over the next s seconds, the lag shrinks as t - s.
       const k = (v * v - vLeave * vLeave) / (2 * b * v);
       if (k <= 0 || impatience * t > k) continue;
-      let free = stopLineTime[h]; // it has passed: look again then
+      let free = arrival; // it has passed: look again then
       const ti = c.timeToImpatience;
       if (Number.isFinite(ti)) {
         // Earliest s with (I + s / T_i)(t - s) >= k (impatience capped at 1 is no earlier than this root).

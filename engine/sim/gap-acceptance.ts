@@ -57,6 +57,12 @@
  *        stream, h = 5 s < the critical gap, saturated minor road): 0.083 minor
  *        vehicles per gap with SUMO's default, 0.023 with --time-to-impatience 0;
  *        a wait accumulating over the whole queue head time gave 0.33 here.
+ *      - merges (movements.ts `mergeWait`): where the conflicting movement enters
+ *        the same exit link, an impatient driver judges a major vehicle at speed v
+ *        and distance d by its speed braking at impatience x b, sqrt(v² - 2 I b d),
+ *        and does not merge while that is at least its own leave speed
+ *        (MSLink::computeFoeArrivalTimeBraking, MSLink::unsafeMergeSpeeds), with
+ *        impatience from the time at standstill at the line (SUMO's waiting time).
  *
  * Permissive movements at signals keep HCM's major far-side values in both models,
  * without impatience.

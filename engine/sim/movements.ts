@@ -491,10 +491,11 @@ export class Movements {
    * earliest time a vehicle one link further back reaches `other`'s stop line,
    * at free flow over the approach link (Infinity: none coming). A vehicle
    * driving up to that link's stop line and going on to the approach link counts
-   * (the one heading its transit list only), and the head of the queue turning
-   * into it at its next discharge slot; behind a signal that is not open, none
-   * (it stops there). SUMO's vehicles announce themselves at every junction
-   * within their look-ahead, across short links, which the short edges of a
+   * (the one heading its transit list only, and only while nobody is queued
+   * there); behind a signal that is not open, none (it stops there). Queue heads
+   * do not count: a yielding or held head may not go, and waiting for one closed
+   * waiting cycles into gridlock on OSM Monaco (HCM gaps). SUMO's vehicles
+   * announce themselves at every junction within their look-ahead, across short links, which the short edges of a
    * SUMO network (clusters, split roads of 5-20 m) otherwise hide: a vehicle
    * was seen less than a second before it arrived.
    */
@@ -502,7 +503,7 @@ export class Movements {
     const net = this.net;
     const oa = net.movementFrom[other];
     const exitNext = net.movementTo[other];
-    const { transitHead, exitNextFree } = this.links;
+    const transitHead = this.links.transitHead;
     const stopLineTime = this.vehicles.stopLineTime;
     const drive = Math.max(0, net.linkFreeFlowTime[oa] + net.movementTimeOffset[other]);
     let best = Infinity;
@@ -513,16 +514,7 @@ export class Movements {
         const st = this.signal[m];
         if (st !== GREEN && st !== PERMISSIVE) continue;
       }
-      if (this.queueLength[m] > 0) {
-        if (this.blocked[m] === 1) continue;
-        const q = this.queueHead[m];
-        if (this.routeLink(q, 2) === exitNext) {
-          let slot = this.nextFree[m] > exitNextFree[u] ? this.nextFree[m] : exitNextFree[u];
-          if (slot < now) slot = now;
-          if (slot + drive < best) best = slot + drive;
-        }
-        continue; // those driving up are behind it
-      }
+      if (this.queueLength[m] > 0) continue; // a queue stands there: those driving up are behind it, and a standing vehicle announces no near arrival
       const h = transitHead[u];
       if (h !== NONE && this.routeLink(h, 1) === oa && this.routeLink(h, 2) === exitNext && stopLineTime[h] + drive < best) best = stopLineTime[h] + drive;
     }

@@ -117,7 +117,12 @@ function itemMean(demand: SumoDemand, value: (item: SumoDemand['items'][number])
  * Undefined without demand.
  */
 export function oneLaneDepartShare(demand: SumoDemand): number | undefined {
-  return itemMean(demand, (item) => (item.departLane === undefined || item.departLane === 'first' || /^\d+$/.test(item.departLane.trim()) ? 1 : 0));
+  return itemMean(demand, (item) => (departsOnOneLane(item) ? 1 : 0));
+}
+
+/** Whether SUMO inserts `item`'s vehicles on one lane: `departLane` absent (its default, "first"), "first" or a lane index. */
+function departsOnOneLane(item: SumoDemand['items'][number]): boolean {
+  return item.departLane === undefined || item.departLane === 'first' || /^\d+$/.test(item.departLane.trim());
 }
 
 /**
@@ -352,9 +357,8 @@ export function resolveDemand(raw: SumoDemand, network: RoadNetwork, edges: Edge
   for (const [why, count] of skipped) counts.push({ label: `skipped: ${why}`, count });
   for (const [text, count] of standstill) counts.push({ label: `vehicles and flows with departSpeed="${text}", imported departing from standstill (greenwave draws no insertion speed)`, count });
   // The class inserts on one lane or all (vehicleModelOf): the records whose departLane says otherwise follow the majority.
-  const oneLane = raw.items.map((item) => item.departLane === undefined || item.departLane === 'first' || /^\d+$/.test(item.departLane.trim()));
   const first = (oneLaneDepartShare(raw) ?? 1) >= 0.5;
-  const against = oneLane.filter((x) => x !== first).length;
+  const against = raw.items.filter((item) => departsOnOneLane(item) !== first).length;
   if (against > 0) counts.push({ label: `vehicles and flows whose departLane is ${first ? 'spread over the lanes' : 'one lane'}, inserted on ${first ? 'one lane' : 'all lanes'} as most of the demand`, count: against });
   for (const t of usedTypes) {
     const notes: string[] = [];

@@ -11,7 +11,9 @@
  * (5,600 veh/h here). The vehicles inserted in 600 s must agree within 6%.
  *
  * The case is built here from plain XML: a 500 m road of three lanes and on, a
- * flow of 5,000 veh/h for 600 s.
+ * flow of 5,000 veh/h for 600 s. Without SUMO: the import's choice of one lane
+ * or all from the trips' `departLane`, and its count of the trips that say
+ * otherwise.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -22,11 +24,36 @@ import { importSumo } from '../../../engine/io/sumo/index.js';
 import { findSumo, sumoEnvironment } from '../../../engine/io/sumo/run-sumo.js';
 import { compile } from '../../../engine/network/index.js';
 import { simulate } from '../../../engine/sim/index.js';
+import { sumoInsertionHeadway } from '../../../engine/sim/losses.js';
 import { sumoOnPath } from '../../fixtures/sumo-on-path.js';
 import { tempDir } from '../../fixtures/temp-dir.js';
 
 const HAS_SUMO = sumoOnPath() && spawnSync('netconvert', ['--version'], { stdio: 'ignore' }).status === 0;
 const END = 600;
+const CROSS = path.join(import.meta.dirname, '..', '..', 'fixtures', 'sumo', 'cross.net.xml');
+
+describe('the SUMO import\'s insertion settings (no SUMO needed)', () => {
+  /** Routes on the hand-written cross: `lanes` gives each trip's departLane attribute ('' for none). */
+  const importWith = async (lanes: string[]) => {
+    const file = path.join(tempDir('gw-insertion-import-'), 'r.rou.xml');
+    const trips = lanes.map((lane, i) => `  <trip id="t${i}" depart="${i}" from="WC" to="CE"${lane === '' ? '' : ` departLane="${lane}"`}/>`);
+    writeFileSync(file, `<routes>\n  <vType id="DEFAULT_VEHTYPE" length="4.3" minGap="1.5"/>\n${trips.join('\n')}\n</routes>\n`);
+    return importSumo({ net: CROSS, routes: [file] });
+  };
+
+  it('most trips without departLane (or "first", or a lane index): one lane, and the trips that say otherwise are counted', async () => {
+    const r = await importWith(['', 'first', '1', 'best']);
+    expect(r.vehicle?.departLane).toBe('first');
+    expect(r.vehicle?.insertionHeadway).toBeCloseTo(sumoInsertionHeadway(5.8, 2.6, 0.5), 9);
+    expect(r.counts.find((c) => /departLane is spread over the lanes/.test(c.label))?.count).toBe(1);
+  });
+
+  it('most trips spread over the lanes ("best", "free", "random"): every lane', async () => {
+    const r = await importWith(['best', 'free', 'random', '']);
+    expect(r.vehicle?.departLane).toBe('all');
+    expect(r.counts.find((c) => /departLane is one lane/.test(c.label))?.count).toBe(1);
+  });
+});
 
 describe.skipIf(!HAS_SUMO)('vehicles inserted on a saturated entry road: greenwave vs SUMO 1.15 (needs sumo and netconvert)', () => {
   if (!HAS_SUMO) return; // vitest still runs a skipped suite's body to collect its tests

@@ -375,6 +375,13 @@ export class Movements {
     }
   }
 
+  /** Movement `e` from link `a` waits at a signal that shows it neither green nor permissive now. */
+  private closedAt(a: number, e: number): boolean {
+    if (this.signalised[a] !== 1) return false;
+    const st = this.signal[e];
+    return st !== GREEN && st !== PERMISSIVE;
+  }
+
   private scheduleService(e: number, t: number): void {
     const pending = this.serviceAt[e];
     if (pending <= t) return; // an earlier or equal service is already pending (NaN compares false)
@@ -430,10 +437,7 @@ export class Movements {
       const oa = net.movementFrom[other];
       const clear = lastPass[other] + c.clearTime[other];
       if (clear > cleared) cleared = clear;
-      if (this.signalised[oa] === 1) {
-        const st = this.signal[other];
-        if (st !== GREEN && st !== PERMISSIVE) continue;
-      }
+      if (this.closedAt(oa, other)) continue;
       let arrival = Infinity;
       if (this.queueLength[other] > 0 && this.lanes.laneBlocked[other] === 0) {
         // A queue held by a full exit link does not move: its head will not pass, so it is no foe now (SUMO:
@@ -510,10 +514,7 @@ export class Movements {
     for (let i = net.movementInOffsets[oa], end = net.movementInOffsets[oa + 1]; i < end; i++) {
       const m = net.movementIn[i];
       const u = net.movementFrom[m];
-      if (this.signalised[u] === 1) {
-        const st = this.signal[m];
-        if (st !== GREEN && st !== PERMISSIVE) continue;
-      }
+      if (this.closedAt(u, m)) continue;
       if (this.queueLength[m] > 0) continue; // a queue stands there: those driving up are behind it, and a standing vehicle announces no near arrival
       const h = transitHead[u];
       if (h !== NONE && this.routeLink(h, 1) === oa && this.routeLink(h, 2) === exitNext && stopLineTime[h] + drive < best) best = stopLineTime[h] + drive;
@@ -575,10 +576,7 @@ export class Movements {
       if (c.merge[i] === 0) continue;
       const other = c.conflicts[i];
       const oa = net.movementFrom[other];
-      if (this.signalised[oa] === 1) {
-        const st = this.signal[other];
-        if (st !== GREEN && st !== PERMISSIVE) continue;
-      }
+      if (this.closedAt(oa, other)) continue;
       const h = transitHead[oa];
       let arrival: number;
       let v = net.linkSpeed[oa];

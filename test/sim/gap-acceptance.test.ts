@@ -72,30 +72,38 @@ describe('SUMO gap acceptance: the class parameters', () => {
   });
 });
 
+/**
+ * Minor vehicles that leave in `periods` periods of an evenly spaced major stream
+ * W -> E (one vehicle every `h` s) beside a saturated minor stream S -> `minorTo`
+ * (1,800 veh/h: always queued, every head has halted), counted from the first
+ * major vehicle leaving `majorLink` after 600 s.
+ */
+function minorServed(net: CompiledNetwork, majorLink: string, minorTo: string, h: number, periods: number, vehicle: VehicleModel): number {
+  const SC = net.linkIndex('SC');
+  const major = net.linkIndex(majorLink);
+  const t0 = 600;
+  const end = t0 + periods * h + 600;
+  const trips = expandDemand(net, { flows: [
+    { id: 'we', from: 'W', to: 'E', rate: 1 / h, begin: 0, end, arrivals: 'uniform' },
+    { id: 'minor', from: 'S', to: minorTo, rate: 1800 / 3600, begin: 0, end, arrivals: 'uniform' },
+  ] }, createRandom(1));
+  const passing: number[] = [];
+  const minor: number[] = [];
+  simulate(net, trips, {}, {
+    end, seed: 1, vehicle,
+    attach: (sim) => sim.observe({ leave: (_v, a, _e, now) => { if (a === SC) minor.push(now); else if (a === major) passing.push(now); } }),
+  });
+  const start = passing.find((t) => t >= t0)!;
+  return minor.filter((t) => t >= start && t < start + periods * h).length;
+}
+
 describe('SUMO gap acceptance: evenly spaced major stream (closed form g(h))', () => {
   const net = crossing('minor');
-  const SC = net.linkIndex('SC');
-  const WC = net.linkIndex('WC');
   const perGap = (h: number): number => (h >= GAP ? Math.floor((h - GAP) / TF) + 1 : 0);
   for (const h of [5, 6.5, 7.5, 9, 11, 14]) {
     it(`h = ${h} s: ${perGap(h)} minor vehicles per gap, floor((h - t_c') / t_f) + 1 with t_c' = ${GAP.toFixed(2)} s, t_f = ${TF} s (HCM's values: ${h >= 6.5 ? Math.floor((h - 6.5) / 4) + 1 : 0})`, () => {
       const periods = 200;
-      const t0 = 600;
-      const t1 = t0 + periods * h;
-      const trips = expandDemand(net, {
-        flows: [
-          { id: 'we', from: 'W', to: 'E', rate: 1 / h, begin: 0, end: t1 + 600, arrivals: 'uniform' },
-          { id: 'sn', from: 'S', to: 'N', rate: 1800 / 3600, begin: 0, end: t1 + 600, arrivals: 'uniform' }, // always queued: every head has halted
-        ],
-      }, createRandom(1));
-      const passing: number[] = [];
-      const minor: number[] = [];
-      simulate(net, trips, {}, {
-        end: t1 + 600, seed: 1, vehicle: SUMO_CLASS,
-        attach: (sim) => sim.observe({ leave: (_v, a, _e, now) => { if (a === SC) minor.push(now); else if (a === WC) passing.push(now); } }),
-      });
-      const start = passing.find((t) => t >= t0)!;
-      const served = minor.filter((t) => t >= start && t < start + periods * h).length;
+      const served = minorServed(net, 'WC', 'N', h, periods, SUMO_CLASS);
       expect(served).toBe(periods * perGap(h));
     });
   }
@@ -297,24 +305,8 @@ describe('SUMO gap acceptance: an impatient driver merging waits until the major
   const perGap = (wait: number): number => Math.floor((H - CLEAR - wait) / TF) + 1;
 
   const served = (to: 'E' | 'N', impatience: number): number => {
-    const net = merge();
-    const SC = net.linkIndex('SC');
-    const WC = net.linkIndex('WC');
     const periods = 100;
-    const t0 = 600;
-    const end = t0 + periods * H + 600;
-    const trips = expandDemand(net, { flows: [
-      { id: 'we', from: 'W', to: 'E', rate: 1 / H, begin: 0, end, arrivals: 'uniform' },
-      { id: 'minor', from: 'S', to, rate: 1800 / 3600, begin: 0, end, arrivals: 'uniform' }, // always queued
-    ] }, createRandom(1));
-    const passing: number[] = [];
-    const minor: number[] = [];
-    simulate(net, trips, {}, {
-      end, seed: 1, vehicle: { ...NO_LOSS_VEHICLE_MODEL, gapAcceptance: { model: 'sumo', impatience, timeToImpatience: 0 } },
-      attach: (sim) => sim.observe({ leave: (_v, a, _e, now) => { if (a === SC) minor.push(now); else if (a === WC) passing.push(now); } }),
-    });
-    const start = passing.find((t) => t >= t0)!;
-    return minor.filter((t) => t >= start && t < start + periods * H).length / periods;
+    return minorServed(merge(), 'WC', to, H, periods, { ...NO_LOSS_VEHICLE_MODEL, gapAcceptance: { model: 'sumo', impatience, timeToImpatience: 0 } }) / periods;
   };
 
   it(`impatience 0.1: t* = ${((V * V - V_LEAVE * V_LEAVE) / (2 * B * V * 0.1)).toFixed(2)} s > t_c, so ${perGap((V * V - V_LEAVE * V_LEAVE) / (2 * B * V * 0.1))} merge per gap; without impatience ${perGap(TC)} (t_c = ${TC.toFixed(2)} s)`, () => {
@@ -352,24 +344,8 @@ describe('SUMO gap acceptance: a major vehicle is seen across a short last link'
   const perGap = (h: number): number => (h >= GAP ? Math.floor((h - GAP) / TF) + 1 : 0);
   for (const h of [6.5, 9, 11]) {
     it(`h = ${h} s, last major link 10 m: ${perGap(h)} minor vehicles per gap, as with one long link`, () => {
-      const net = splitCrossing(10);
-      const SC = net.linkIndex('SC');
-      const MC = net.linkIndex('MC');
       const periods = 200;
-      const t0 = 600;
-      const end = t0 + periods * h + 600;
-      const trips = expandDemand(net, { flows: [
-        { id: 'we', from: 'W', to: 'E', rate: 1 / h, begin: 0, end, arrivals: 'uniform' },
-        { id: 'sn', from: 'S', to: 'N', rate: 1800 / 3600, begin: 0, end, arrivals: 'uniform' },
-      ] }, createRandom(1));
-      const passing: number[] = [];
-      const minor: number[] = [];
-      simulate(net, trips, {}, {
-        end, seed: 1, vehicle: SUMO_CLASS,
-        attach: (sim) => sim.observe({ leave: (_v, a, _e, now) => { if (a === SC) minor.push(now); else if (a === MC) passing.push(now); } }),
-      });
-      const start = passing.find((t) => t >= t0)!;
-      expect(minor.filter((t) => t >= start && t < start + periods * h).length).toBe(periods * perGap(h));
+      expect(minorServed(splitCrossing(10), 'MC', 'N', h, periods, SUMO_CLASS)).toBe(periods * perGap(h));
     });
   }
 });

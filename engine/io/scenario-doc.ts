@@ -216,7 +216,7 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
   }));
   const movements = network.movements().map((m) => {
     const all = m.lanes.length === network.link(m.from).lanes;
-    return { from: m.from, to: m.to, ...(all ? {} : { lanes: [...m.lanes] }), ...(m.rightOfWay === undefined ? {} : { rightOfWay: m.rightOfWay }), ...(m.waitPoint === undefined ? {} : { waitPointM: m.waitPoint }), ...(m.timeOffset === undefined || m.timeOffset === 0 ? {} : { timeOffsetS: m.timeOffset }) };
+    return { from: m.from, to: m.to, ...(all ? {} : { lanes: [...m.lanes] }), ...(m.rightOfWay === undefined ? {} : { rightOfWay: m.rightOfWay }), ...(m.waitPoint === undefined ? {} : { waitPointM: m.waitPoint }), ...(m.timeOffset === undefined || m.timeOffset === 0 ? {} : { timeOffsetS: m.timeOffset }), ...(m.crossingSpeed === undefined ? {} : { crossingSpeedKmh: m.crossingSpeed * 3.6 }) };
   });
   const files = result.files.join(', ');
   const warned = result.warnings.length === 0 ? '' : `; ${result.warnings.length} import warning${result.warnings.length === 1 ? '' : 's'}`;

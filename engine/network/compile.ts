@@ -120,6 +120,7 @@ export function compile(network: RoadNetwork, options: CompileOptions = {}): Com
       net.movementRightOfWay[e] = mv.rightOfWay === undefined ? 0 : RIGHT_OF_WAY_CODE[mv.rightOfWay];
       net.movementWaitPoint[e] = mv.waitPoint ?? NaN;
       net.movementTimeOffset[e] = mv.timeOffset ?? 0;
+      net.movementCrossingSpeed[e] = mv.crossingSpeed ?? NaN;
       e++;
     }
   }

@@ -23,6 +23,7 @@
  *            movementWaitPoint [k]                            (m; NaN when not stated)
  *   Float64  movementTimeOffset [k]                           (s added to the approach link's free-flow
  *                                                              time through this movement; 0 if none)
+ *   Float64  movementCrossingSpeed [k]                        (m/s; NaN when not stated)
  *   Uint32   movementLaneMask [k]                             (bit i = approach lane i serves it)
  *   Uint8    junctionControl [n], movementTurn [k], movementRightOfWay [k],
  *            keyBytes, labelBytes
@@ -41,7 +42,7 @@ import { TURN_KINDS } from './turns.js';
 /** "GWNC" in ASCII, little-endian. */
 export const COMPILED_MAGIC = 0x434e5747;
 /** Bumped whenever the layout changes. */
-export const COMPILED_VERSION = 4;
+export const COMPILED_VERSION = 5;
 const HEADER_INTS = 16;
 
 /** Numeric codes of junction control in `junctionControl`. */
@@ -51,7 +52,7 @@ export const RIGHT_OF_WAY_CODE: Readonly<Record<RightOfWay, number>> = { major: 
 /** Inverse of {@link CONTROL_CODE}. */
 export const CONTROL_KINDS: readonly JunctionControl[] = ['uncontrolled', 'priority', 'signal'];
 
-type F64Field = 'junctionX' | 'junctionY' | 'junctionLon' | 'junctionLat' | 'linkLength' | 'linkSpeed' | 'linkSaturationFlow' | 'linkJamSpacing' | 'linkFreeFlowTime' | 'shapeXY' | 'movementWaitPoint' | 'movementTimeOffset';
+type F64Field = 'junctionX' | 'junctionY' | 'junctionLon' | 'junctionLat' | 'linkLength' | 'linkSpeed' | 'linkSaturationFlow' | 'linkJamSpacing' | 'linkFreeFlowTime' | 'shapeXY' | 'movementWaitPoint' | 'movementTimeOffset' | 'movementCrossingSpeed';
 type I32Field =
   | 'junctionOutOffsets' | 'junctionOutLinks' | 'junctionInOffsets' | 'junctionInLinks'
   | 'linkFrom' | 'linkTo' | 'linkLanes' | 'linkPriority'
@@ -71,7 +72,7 @@ function layoutOf(n: number, m: number, k: number, keyBytes: number, labelBytes:
     ['movementOffsets', 'i32', m + 1], ['movementFrom', 'i32', k], ['movementTo', 'i32', k],
     ['movementInOffsets', 'i32', m + 1], ['movementIn', 'i32', k], ['keyOffsets', 'i32', n + m + 1],
     ['labelOffsets', 'i32', 3 * m + 1], ['shapeOffsets', 'i32', m + 1], ['shapeXY', 'f64', 2 * shapePoints], ['movementWaitPoint', 'f64', k],
-    ['movementTimeOffset', 'f64', k], ['movementLaneMask', 'u32', k],
+    ['movementTimeOffset', 'f64', k], ['movementCrossingSpeed', 'f64', k], ['movementLaneMask', 'u32', k],
     ['junctionControl', 'u8', n], ['movementTurn', 'u8', k], ['movementRightOfWay', 'u8', k], ['keyBytes', 'u8', keyBytes], ['labelBytes', 'u8', labelBytes],
   ];
   const width = { f64: 8, i32: 4, u32: 4, u8: 1 } as const;
@@ -158,6 +159,8 @@ export class CompiledNetwork {
    * `max(0, linkFreeFlowTime[l] + movementTimeOffset[x])` to its stop line at free flow.
    */
   readonly movementTimeOffset!: Float64Array;
+  /** Speed limit of each movement's path at the stop line, m/s (NaN: not stated; `MovementSpec.crossingSpeed`). */
+  readonly movementCrossingSpeed!: Float64Array;
   /** Movements entering link l: `movementIn[movementInOffsets[l] .. movementInOffsets[l+1])`. */
   readonly movementInOffsets!: Int32Array;
   readonly movementIn!: Int32Array;

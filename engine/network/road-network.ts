@@ -236,6 +236,10 @@ export class RoadNetwork {
       }
       movement.timeOffset = offset;
     }
+    if (spec.crossingSpeed !== undefined) {
+      if (!inRange(spec.crossingSpeed * 3.6, LIMITS.speedKmh)) throw new NetworkError('movement', key, 'crossingSpeed', `must be ${describeRange(LIMITS.speedKmh)} km/h (as m/s), got ${describeValue(spec.crossingSpeed)}`);
+      movement.crossingSpeed = spec.crossingSpeed;
+    }
     list.push(movement);
     this.movementsByLink.set(a.id, list);
     this.movementTotal++;

@@ -112,6 +112,14 @@ export interface MovementSpec {
    * could derive it from turn geometry; none does yet.)
    */
   timeOffset?: number;
+  /**
+   * Speed limit of the turn's path where it crosses the stop line, m/s (SUMO: the
+   * speed of the connection's first internal lane, which its vehicles slow down
+   * to). With SUMO's car it sets what the cautious approach to a minor link costs
+   * (sim/minor-approach.ts). Default: not stated (the approach and exit links'
+   * speeds).
+   */
+  crossingSpeed?: number;
 }
 
 /** Explicit right of way of a movement at a priority junction. */
@@ -146,6 +154,8 @@ export interface Movement {
   waitPoint?: number;
   /** Free-flow time added to the approach link's for vehicles taking this turn, s (see {@link MovementSpec.timeOffset}); absent = 0. */
   timeOffset?: number;
+  /** Speed limit of the turn's path at the stop line, if stated, m/s (see {@link MovementSpec.crossingSpeed}). */
+  crossingSpeed?: number;
 }
 
 /** Default saturation flow per lane: 1,800 veh/h = 0.5 veh/s. */

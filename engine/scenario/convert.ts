@@ -250,7 +250,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
           shape: l.shapeM,
         }),
       ),
-      ...(n.movements === undefined ? {} : { movements: n.movements.map((m) => defined({ from: m.from, to: m.to, lanes: m.lanes, rightOfWay: m.rightOfWay, waitPoint: m.waitPointM, timeOffset: m.timeOffsetS })) }),
+      ...(n.movements === undefined ? {} : { movements: n.movements.map((m) => defined({ from: m.from, to: m.to, lanes: m.lanes, rightOfWay: m.rightOfWay, waitPoint: m.waitPointM, timeOffset: m.timeOffsetS, crossingSpeed: m.crossingSpeedKmh === undefined ? undefined : m.crossingSpeedKmh / 3.6 })) }),
     };
   } else if ('generator' in n) {
     network = generatorSource(n, drivingSide);

@@ -192,6 +192,7 @@ const MovementSchema = z
     rightOfWay: z.enum(['major', 'minor', 'stop']).optional()
       .describe('Right of way of this turn at an unsignalised priority junction, as the source states it: "major", "minor" (yields to the major movements of the other approaches) or "stop" (halts, then yields). greenwave import writes SUMO\'s connection states (M, m, s). Default: from the junction\'s major road (the links\' priority). At a signal only "stop" counts: the turn\'s permissive green is a green after stopping (SUMO\'s "s", a right turn on red): it halts, then yields to the movements entering its exit; greenwave import writes it for movements SUMO\'s programs show "s" and never "g".'),
     waitPointM: ranged(LIMITS.waitPointM, 'Distance from the stop line, along the turn, to where its vehicles wait for a gap inside the junction, metres (greenwave import writes SUMO\'s: the turn\'s first internal lane up to its internal junction; 0: they wait at the stop line). With SUMO\'s gap acceptance it sets how many vehicles of a permissive turn wait inside the junction. Default: half the crossing length.').optional(),
+    crossingSpeedKmh: ranged(LIMITS.speedKmh, 'Speed limit of the turn\'s path where it crosses the stop line, km/h (greenwave import writes SUMO\'s: the speed of the connection\'s first internal lane). With SUMO\'s car it sets what slowing down before a minor link costs. Default: the approach and exit links\' speeds.').optional(),
   })
   .describe('A permitted turn from one link to the next.');
 

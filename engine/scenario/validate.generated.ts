@@ -16,7 +16,7 @@ const keys2 = new Set<string>(["junctions","links","movements"]);
 const keys3 = new Set<string>(["id","xM","yM","lon","lat","control"]);
 const refinement4 = REFINEMENTS.lonLat();
 const keys5 = new Set<string>(["id","from","to","lengthM","lanes","speedKmh","saturationVehPerHourPerLane","jamSpacingM","name","names","roadClass","priority","shapeM"]);
-const keys6 = new Set<string>(["from","to","lanes","timeOffsetS","rightOfWay","waitPointM"]);
+const keys6 = new Set<string>(["from","to","lanes","timeOffsetS","rightOfWay","waitPointM","crossingSpeedKmh"]);
 const keys7 = new Set<string>(["generator","rows","cols","spacingM","attachLengthM","speedKmh","lanes","saturationVehPerHourPerLane","jamSpacingM","signals","idPrefix","origin","geo","deadEndUTurns"]);
 const keys8 = new Set<string>(["xM","yM"]);
 const keys9 = new Set<string>(["lon","lat"]);
@@ -150,6 +150,7 @@ function check11(x: unknown): boolean {
   v = o["timeOffsetS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= -600 && v <= 600)) return false;
   v = o["rightOfWay"]; if (v !== undefined && !((v === "major" || v === "minor" || v === "stop"))) return false;
   v = o["waitPointM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 500)) return false;
+  v = o["crossingSpeedKmh"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
   return true;
 }
 

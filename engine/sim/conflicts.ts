@@ -37,6 +37,18 @@ import { laneCount } from '../network/lanes.js';
 import { TURN_CODE } from '../network/turns.js';
 import { HCM_GAPS, leaveTime, sumoGapParameters, type GapAcceptance } from './gap-acceptance.js';
 import { estimatedWaitPoint, HCM_SNEAKERS, SUMO_MIN_GAP, sumoStorage } from './junction-storage.js';
+import { SUMO_STEP } from './losses.js';
+import { minorApproachLoss, SUMO_FOE_VISIBILITY, SUMO_TAU } from './minor-approach.js';
+
+/** What SUMO's cautious approach to minor links needs of the class besides a and b: Krauss sigma, SUMO's step (s; 0: SUMO's 1 s), and whether the class pays losses (`startLoss`; without, none). */
+export interface MinorCar {
+  sigma: number;
+  step: number;
+  losses: boolean;
+}
+
+/** SUMO's default car for {@link buildConflicts}: sigma 0.5, 1 s steps, losses. */
+const SUMO_MINOR_CAR: MinorCar = { sigma: 0.5, step: SUMO_STEP, losses: true };
 
 /** Conflict table: movement e yields to `conflicts[conflictOffsets[e] .. conflictOffsets[e+1])`. */
 export interface ConflictTable {
@@ -58,6 +70,8 @@ export interface ConflictTable {
   decel: number;
   /** Follow-up headway between successive yielding vehicles, s. */
   followUp: Float64Array;
+  /** Time a vehicle crossing each minor movement without halting loses to SUMO's cautious approach (minor-approach.ts), less what it waited at the line, s (0 elsewhere and in the HCM model). */
+  minorLoss: Float64Array;
   /** Time a vehicle of each movement occupies the junction after passing its stop line, s: a yielding foe waits it out (0 in the HCM model). */
   clearTime: Float64Array;
   /** Time a vehicle of each movement needs to stop from its approach speed, v / (2b), s: one farther away than that can still brake for an impatient driver. */
@@ -94,9 +108,10 @@ function isFarSide(turn: number, left: boolean): boolean {
  * and braking at `decel` (m/s²) with gap-acceptance model `gap` (default HCM) and
  * junction storage `storagePerLane` (vehicles per lane of a permissive far-side
  * turn; default the model's: HCM's 2, SUMO's from the movement's wait point or a
- * geometry estimate; junction-storage.ts).
+ * geometry estimate; junction-storage.ts). In the SUMO model, `car` (sigma and
+ * step) sets the cost of the cautious approach to minor links (minor-approach.ts).
  */
-export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { model: 'hcm' }, accel = 2.6, decel = 4.5, storagePerLane?: number): ConflictTable {
+export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { model: 'hcm' }, accel = 2.6, decel = 4.5, storagePerLane?: number, car: MinorCar = SUMO_MINOR_CAR): ConflictTable {
   const k = net.movementCount;
   const left = net.drivingSide === 'left';
   const lists: number[][] = Array.from({ length: k }, () => []);
@@ -104,6 +119,7 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
   const rollingCrossing = new Float64Array(k);
   const crossingOf = new Float64Array(k);
   const followUp = new Float64Array(k);
+  const minorLoss = new Float64Array(k);
   const clearTime = new Float64Array(k);
   const stopTime = new Float64Array(k);
   const alwaysYields = new Uint8Array(k);
@@ -171,8 +187,17 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
     const vMax = net.linkSpeed[net.movementTo[e]];
     criticalGap[e] = leaveTime(crossing, sumo.length, 0, vMax, accel) + sumo.timegapMinor;
     crossingOf[e] = crossing;
-    if (movementRightOfWay[e] !== RIGHT_OF_WAY_CODE.stop) rollingCrossing[e] = crossing;
     followUp[e] = 1 / (net.linkSaturationFlow[a] * laneCount(net.movementLaneMask[e]));
+    if (movementRightOfWay[e] === RIGHT_OF_WAY_CODE.stop) return;
+    rollingCrossing[e] = crossing;
+    // SUMO's cautious approach to a link without right of way (one with foes): what slowing down to be able to stop costs a vehicle.
+    if (car.losses && lists[e].length > 0) {
+      const pass = net.movementCrossingSpeed[e]; // SUMO's vehicles reach the line no faster than the turn's internal lane allows
+      minorLoss[e] = minorApproachLoss({
+        speed: Math.min(net.linkSpeed[a], vMax, Number.isNaN(pass) ? Infinity : pass), accel, decel, sigma: car.sigma, length: sumo.length, spacing: net.linkJamSpacing[a],
+        visibility: SUMO_FOE_VISIBILITY, step: car.step > 0 ? car.step : SUMO_STEP, tau: SUMO_TAU,
+      });
+    }
   };
 
   for (let j = 0; j < net.junctionCount; j++) {
@@ -279,7 +304,7 @@ export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { mode
     for (let i = conflictOffsets[e]; i < conflictOffsets[e + 1]; i++) merge[i] = net.movementTo[conflicts[i]] === net.movementTo[e] ? 1 : 0;
   }
   return {
-    conflictOffsets, conflicts, merge, crossing: crossingOf, criticalGap, rollingCrossing, followUp, clearTime, stopTime, alwaysYields, haltTime, storage, storageClear,
+    conflictOffsets, conflicts, merge, crossing: crossingOf, criticalGap, rollingCrossing, followUp, minorLoss, clearTime, stopTime, alwaysYields, haltTime, storage, storageClear,
     vehicleLength: sumo?.length ?? 0,
     accel,
     decel,

@@ -41,7 +41,10 @@
  *  - A vehicle whose wait at the stop line reached the halt time of its class
  *    (v_in / (2b) + v_out / (2a), losses.ts) has halted: it is a stop, and it
  *    pays the restart loss v_out / (2a) on the link where it is back at speed
- *    (its stop-line time there pushed back by it; links.ts `enter`).
+ *    (its stop-line time there pushed back by it; links.ts `enter`). One that
+ *    crosses a minor movement of the SUMO class without having halted pays what
+ *    SUMO's cautious approach to a minor link costs (minor-approach.ts), less
+ *    what it waited at the line, on the link it enters.
  *
  *  - Shared lanes (shared-lanes.ts; option `sharedLanes`, off by default): where a
  *    lane serves several movements, the vehicles in it leave in their order
@@ -180,7 +183,7 @@ export class Movements {
     this.signalised = new Uint8Array(net.linkCount);
     for (let l = 0; l < net.linkCount; l++) this.signalised[l] = net.junctionControl[net.linkTo[l]] === CONTROL_CODE.signal ? 1 : 0;
     this.wakeCursor = new Int32Array(net.linkCount);
-    this.conflicts = buildConflicts(net, model.gapAcceptance, model.accel, model.decel, model.junctionStorage);
+    this.conflicts = buildConflicts(net, model.gapAcceptance, model.accel, model.decel, model.junctionStorage, { sigma: model.sigma, step: model.stepLength ?? 0, losses: model.startLoss });
     this.lastPass = new Float64Array(k).fill(-Infinity);
     this.lanes = new SharedLanes(net, links.storage, vehicles.next, sharedLanes);
     this.moves = new QueueMoves(k, vehicles.state.length);
@@ -292,7 +295,9 @@ export class Movements {
     for (const o of this.observers) o.leave?.(v, a, e, now, halted, moveUps);
     vehicles.routePos[v]++;
     if (halted) vehicles.accelFrom[v] = 0; // it restarts from standstill: the loss falls on the link where it is back at speed (links.enter)
-    links.enter(v, b, now, 0, group);
+    // SUMO's cautious approach to a minor link (minor-approach.ts): what slowing down cost beyond the wait at the line.
+    const minorLoss = halted ? 0 : this.conflicts.minorLoss[e] - (now - vehicles.stopLineTime[v]);
+    links.enter(v, b, now, minorLoss > 0 ? minorLoss : 0, group);
     this.lastPass[e] = now;
     if (runner !== NONE) this.yellow.runner[e] = NONE;
     if (yields && this.sneakers[e] > 0) this.sneakers[e]--;

@@ -156,6 +156,13 @@ function waitPoint(net: SumoNet, via: string | undefined): number | undefined {
   return net.internalNext.has(via) ? net.internalLength[row] : 0;
 }
 
+/** Speed limit of a connection's first internal lane `via` (SUMO's link-pass speed: its vehicles reach the stop line no faster), m/s; undefined without internal lanes. */
+function passSpeed(net: SumoNet, via: string | undefined): number | undefined {
+  if (via === undefined) return undefined;
+  const row = net.internalLanes.get(via);
+  return row === undefined ? undefined : net.internalSpeed[row];
+}
+
 /** Length (m) and free-flow time (s) of the internal path starting on lane `via`. */
 function crossing(net: SumoNet, via: string | undefined): [number, number] {
   let length = 0;
@@ -246,7 +253,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
   }
 
   // Connections: validate references, group lane pairs into movements.
-  interface Group { from: string; to: string; lanes: number; line: number; crossLength: number; crossTime: number; pairs: number; wait: number; waitPairs: number; timed: boolean; dir?: string; major: number; minor: number; stop: number; signalled: number; stopSignals: number }
+  interface Group { from: string; to: string; lanes: number; line: number; crossLength: number; crossTime: number; pairs: number; passSpeed: number; passPairs: number; wait: number; waitPairs: number; timed: boolean; dir?: string; major: number; minor: number; stop: number; signalled: number; stopSignals: number }
   const groups = new Map<string, Group>();
   const byEdge = new Map<string, Group[]>();
   const tlLinks = new Map<string, Map<number, TlLink[]>>();
@@ -274,7 +281,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     const key = `${c.from}>${c.to}`;
     let g = groups.get(key);
     if (!g) {
-      g = { from: c.from, to: c.to, lanes: 0, line: c.line, crossLength: 0, crossTime: 0, pairs: 0, wait: 0, waitPairs: 0, timed: false, dir: c.dir, major: 0, minor: 0, stop: 0, signalled: 0, stopSignals: 0 };
+      g = { from: c.from, to: c.to, lanes: 0, line: c.line, crossLength: 0, crossTime: 0, pairs: 0, passSpeed: 0, passPairs: 0, wait: 0, waitPairs: 0, timed: false, dir: c.dir, major: 0, minor: 0, stop: 0, signalled: 0, stopSignals: 0 };
       groups.set(key, g);
       const list = byEdge.get(c.from) ?? [];
       list.push(g);
@@ -288,6 +295,11 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     g.crossLength += length;
     g.crossTime += time;
     g.pairs++;
+    const pass = passSpeed(net, c.via);
+    if (pass !== undefined) {
+      g.passSpeed += pass;
+      g.passPairs++;
+    }
     const wait = waitPoint(net, c.via);
     if (wait !== undefined) {
       g.wait += wait;
@@ -396,8 +408,10 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     if (rightOfWay !== undefined && rightOfWay !== 'major' && g.major > 0) mixedRight++;
     const wait = g.waitPairs > 0 ? g.wait / g.waitPairs : undefined;
     const timeOffset = crossingOffset.get(g) ?? 0;
+    const crossingSpeed = g.passPairs > 0 ? g.passSpeed / g.passPairs : undefined;
     const movement = at(file, g.line, () => network.addMovement({
       from: g.from, to: g.to, lanes, ...(rightOfWay ? { rightOfWay } : {}), ...(wait === undefined ? {} : { waitPoint: wait }), ...(timeOffset !== 0 ? { timeOffset } : {}),
+      ...(crossingSpeed === undefined ? {} : { crossingSpeed }),
     }));
     const expected = g.dir === undefined ? undefined : SUMO_DIR[g.dir];
     if (expected !== undefined && expected !== movement.turn) {

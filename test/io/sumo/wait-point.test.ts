@@ -6,9 +6,13 @@
  * internal lanes nothing is read and the import says the storage is estimated.
  * The wait point travels through the scenario file greenwave import writes.
  *
+ * So does each turn's crossing speed: the speed of its first internal lane, which
+ * SUMO's vehicles reach the stop line no faster than (sim/minor-approach.ts).
+ *
  * Fixture: test/fixtures/sumo/cross.net.xml (hand-written): the left NC -> CE
- * crosses on :C_2_0 (8 m), split by the internal junction :C_10_0; NC's right and
- * through cross on single internal lanes; EC's connections have none.
+ * crosses on :C_2_0 (8 m at 6 m/s), split by the internal junction :C_10_0; NC's
+ * right (:C_0_0, 5 m/s) and through (:C_1_0, 13.89 m/s) cross on single internal
+ * lanes; EC's connections have none.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +38,8 @@ describe('wait points of SUMO turns', () => {
     expect(wait('NC', 'CS')).toBe(0);
     expect(wait('NC', 'CW')).toBe(0);
     expect(wait('EC', 'CS')).toBeUndefined();
+    const pass = (from: string, to: string) => r.network.movementsFrom(from).find((m) => m.to === to)!.crossingSpeed;
+    expect([pass('NC', 'CE'), pass('NC', 'CW'), pass('NC', 'CS'), pass('EC', 'CS')]).toEqual([6, 5, 13.89, undefined]);
     expect(r.warnings.map((w) => w.message).filter((m) => NO_INTERNAL.test(m))).toEqual([]);
     // SUMO's model: the storage of the left follows the wait point, not the crossing-length estimate.
     const net = compile(r.network);
@@ -55,7 +61,7 @@ describe('wait points of SUMO turns', () => {
     const file = path.join(dir, 'flat.net.xml');
     writeFileSync(file, text);
     const r = await importSumo({ net: file });
-    expect(r.network.movements().every((m) => m.waitPoint === undefined)).toBe(true);
+    expect(r.network.movements().every((m) => m.waitPoint === undefined && m.crossingSpeed === undefined)).toBe(true);
     // Estimated instead: the crossing length of gap-acceptance.ts (NC's left crosses EC/CE, 1 + 2 open lanes, WC/CW,
     // 2 + 1: 6 / 2 x 3.2 m + 2 x 4 m = 17.6 m), half of it the wait point: 8.8 m -> fronts at 8.7 and 1.2 m.
     const net = compile(r.network);
@@ -65,7 +71,7 @@ describe('wait points of SUMO turns', () => {
     expect(r.warnings.map((w) => w.message).filter((m) => NO_INTERNAL.test(m))).toHaveLength(1);
   });
 
-  it('greenwave import\'s inline scenario keeps them (waitPointM), and the scenario builds the same network', async () => {
+  it('greenwave import\'s inline scenario keeps them (waitPointM, crossingSpeedKmh), and the scenario builds the same network', async () => {
     const r = await importSumo({ net: NET });
     const doc = scenarioDocument(r, {}) as { network: { movements: Array<{ from: string; to: string; waitPointM?: number }> } };
     expect(doc.network.movements.find((m) => m.from === 'NC' && m.to === 'CE')?.waitPointM).toBe(8);
@@ -73,6 +79,10 @@ describe('wait points of SUMO turns', () => {
     const built = buildScenario(parseScenario(JSON.stringify(doc), 'cross.json'));
     const direct = compile(r.network);
     expect(Array.from(built.compiled.movementWaitPoint)).toEqual(Array.from(direct.movementWaitPoint));
+    expect((doc.network.movements as Array<{ from: string; to: string; crossingSpeedKmh?: number }>).find((m) => m.from === 'NC' && m.to === 'CE')?.crossingSpeedKmh).toBeCloseTo(21.6, 9);
+    const speeds = (net: { movementCrossingSpeed: Float64Array }) => Array.from(net.movementCrossingSpeed, (x) => (Number.isNaN(x) ? 'none' : x.toFixed(9)));
+    expect(speeds(built.compiled)).toEqual(speeds(direct));
+    expect(speeds(direct).filter((x) => x !== 'none')).toHaveLength(3);
     // The turns' own crossing times (movement time offsets) travel the same way (timeOffsetS).
     expect(direct.hasTimeOffsets).toBe(true);
     expect(Array.from(built.compiled.movementTimeOffset)).toEqual(Array.from(direct.movementTimeOffset));

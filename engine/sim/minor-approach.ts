@@ -36,7 +36,7 @@
  * for a free vehicle at the road's speed (averaged over its position at the step
  * boundaries, or over dawdling draws) and for a standing queue. Against the
  * table: free losses 0.22 / 1.22 / 2.65 s without dawdling (8.33 / 13.89 / 19.44
- * m/s) and 1.49 / 3.45 s at sigma 0.5; queues 2.000 s at every speed, 1.612 /
+ * m/s) and 1.54 / 3.49 s at sigma 0.5; queues 2.000 s at every speed, 1.612 /
  * 1.551 s at visibility 20 / 40 m, 1.898 s with right of way at 8.33 m/s, and
  * 2.50 s at sigma 0.5 (test/sim/minor-approach.test.ts).
  *
@@ -57,6 +57,8 @@
  * from 27.2 to 36.5 s against 27.7 s (random). It needs the rolling followers
  * first. `queueHeadway` stays as the check that the rules here are SUMO's.
  */
+
+import { createRandom } from '../demand/random.js';
 
 /** Parameters of SUMO's car and the minor link, SI units. */
 export interface MinorApproachParams {
@@ -116,16 +118,10 @@ export function minorApproachLoss(p: MinorApproachParams): number {
   return hit;
 }
 
-/** A small deterministic uniform stream in [0, 1) (mulberry32) for the dawdling draws. */
-function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** A deterministic uniform stream in [0, 1) for the dawdling draws of run `run` of `what`. */
+function uniform(what: string, run: number): () => number {
+  const stream = createRandom(run).fork(what);
+  return () => stream.next();
 }
 
 /** SUMO's Euler stopping speed for a gap `gap` (m) with reaction time `t` (MSCFModel::maximumSafeStopSpeedEuler), m/s. */
@@ -176,7 +172,7 @@ export function queueHeadway(p: MinorApproachParams, minor: boolean): number {
   const vNew = new Float64Array(QUEUE);
   const crossed = new Float64Array(QUEUE);
   for (let run = 0; run < runs; run++) {
-    const draw = uniform(0x9e3779b9 ^ (run * 7919 + (minor ? 1 : 0)));
+    const draw = uniform(minor ? 'minor-queue' : 'major-queue', run);
     for (let i = 0; i < QUEUE; i++) {
       x[i] = -POSITION_EPS - i * p.spacing; // front positions, the line at 0
       v[i] = 0;
@@ -216,7 +212,7 @@ function freeLoss(p: MinorApproachParams): number {
 
 /** Time for a vehicle starting `APPROACH` m before the line (less `phase` of a step's drive) at the road's speed to be `BEYOND` m past it, s. */
 function freeTime(p: MinorApproachParams, minor: boolean, phase: number, run: number): number {
-  const draw = uniform(0x85ebca6b ^ (run * 104_729));
+  const draw = uniform('free-vehicle', run);
   let x = -APPROACH - phase * p.speed * p.step;
   let v = p.speed;
   let t = 0;

@@ -14,11 +14,11 @@
  *    nearer than with HCM's gaps in every row;
  *  - evenly spaced: within a factor of 2.5 (measured 0.90 to 1.80 x SUMO's), and
  *    nearer than with HCM's gaps over the three rows together (absolute errors
- *    summed: 21.9 s against 163.0 s). At 300/100, where almost no one waits,
+ *    summed: 22.0 s against 163.0 s). At 300/100, where almost no one waits,
  *    greenwave's minor vehicles lost 6.8 s against SUMO's 8.6 s (HCM gaps 9.8 s)
  *    until SUMO's cautious approach to a minor link was modelled
  *    (sim/minor-approach.ts: a vehicle slows down to be able to stop at the
- *    line, foe or not); now 7.7 s.
+ *    line, foe or not); now 7.6 s.
  *    Until SUMO's departSpeed="max" was read (losses.ts) every vehicle here paid a
  *    2.67 s departure loss SUMO does not charge, which had put greenwave at
  *    1.1 to 2.0 x SUMO's and nearer than HCM in each row. The

@@ -2,7 +2,8 @@
  * The signal controllers of a run as the kernel drives them: built from the
  * run's `SignalSetup` (signals/control.ts), started at the start time, advanced
  * exactly at the change times they announce (`CMD_SIGNAL`, one command per
- * interval, no polling), and the `ControllerView` adaptive controllers read:
+ * interval, no polling; the changes due at one instant share one command,
+ * signal-batches.ts), and the `ControllerView` adaptive controllers read:
  * queue lengths, detector passages, link occupancy and storage, all computed
  * when asked from the other sub-states.
  */
@@ -11,16 +12,17 @@ import { laneCount } from '../network/lanes.js';
 import type { TripTable } from '../demand/demand.js';
 import { createControllers, type SignalSetup } from '../signals/control.js';
 import type { ControllerCounts, ControllerQueueSums, ControllerView, SignalController } from '../signals/controller.js';
-import { CMD_SIGNAL, NONE } from './commands.js';
+import { NONE } from './commands.js';
 import type { Links } from './links.js';
 import type { Movements } from './movements.js';
 import type { SimObserver } from './observer.js';
 import type { Scheduler } from './scheduler.js';
+import { SignalBatches } from './signal-batches.js';
 import type { Vehicles } from './vehicles.js';
 
 /** The controllers of a run and the view they read. */
 export class Controllers {
-  /** One controller per signalised junction with approaches, indexed by the id of their `CMD_SIGNAL` commands. */
+  /** One controller per signalised junction with approaches, in the order their changes are scheduled at the start. */
   readonly list: SignalController[];
   /** What the controllers may read from the simulation. */
   readonly view: ControllerView;
@@ -34,6 +36,8 @@ export class Controllers {
   /** Per controller (CSR): the distinct links its junction's movements exit to, brought up to date before each decision. */
   private readonly exitOffsets: Int32Array;
   private readonly exitLinks: Int32Array;
+  /** The pending changes, one `CMD_SIGNAL` command per instant. */
+  private readonly batches: SignalBatches;
 
   /** Controllers of `setup` on `net` (see `createControllers` for the rules and errors); `observers` is the run's list, shared by reference. */
   constructor(net: CompiledNetwork, trips: TripTable, setup: SignalSetup, links: Links, movements: Movements, vehicles: Vehicles, scheduler: Scheduler, observers: SimObserver[]) {
@@ -56,6 +60,7 @@ export class Controllers {
       this.exitOffsets[i + 1] = exits.length;
     });
     this.exitLinks = Int32Array.from(exits);
+    this.batches = new SignalBatches(this.list.length, scheduler);
   }
 
   /** Start every controller at `now` (s) on the movements' signal array and schedule its first change. */
@@ -63,20 +68,26 @@ export class Controllers {
     const signal = this.movements.signal;
     this.list.forEach((c, i) => {
       const nextChange = c.start(now, signal, this.view);
-      if (nextChange < Infinity) this.scheduler.schedule(nextChange, CMD_SIGNAL, i);
+      if (nextChange < Infinity) this.batches.schedule(i, nextChange);
     });
     this.movements.showAll();
   }
 
-  /** `CMD_SIGNAL` for controller `i` at `now` (s): advance it, schedule its next change, let the movements react. */
-  change(i: number, now: number): void {
+  /** `CMD_SIGNAL` for batch `b` at `now` (s): each controller of the batch changes, in the order their changes were scheduled. */
+  change(b: number, now: number): void {
+    const batches = this.batches;
+    for (let i = batches.begin(b); i !== NONE; i = batches.next(b, now)) this.changeOne(i, now);
+  }
+
+  /** Controller `i` changes at `now` (s): advance it, schedule its next change, let the movements react. */
+  private changeOne(i: number, now: number): void {
     const c = this.list[i];
     // Releases are applied when read (links.ts): bring the junction's exits up to date for `counts.linkVehicles`.
     for (let p = this.exitOffsets[i], end = this.exitOffsets[i + 1]; p < end; p++) this.links.settle(this.exitLinks[p]);
     const nextChange = c.advance(now, this.movements.signal, this.view);
     if (nextChange < Infinity) {
       if (!(nextChange > now)) throw new Error(`internal: controller of junction ${c.junction} returned next change ${nextChange} at ${now}`);
-      this.scheduler.schedule(nextChange, CMD_SIGNAL, i);
+      this.batches.schedule(i, nextChange);
     }
     for (let i = 0, observers = this.observers; i < observers.length; i++) observers[i].signal?.(c.junction, now);
     this.movements.show(c.junction, now);

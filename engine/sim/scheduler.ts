@@ -170,6 +170,29 @@ export class Scheduler {
     this.insert(time, seq, (kind << 28) | id);
   }
 
+  /**
+   * Run on at the clock's time as the command with sequence number `seq`, taken
+   * from `reserve` and never pushed (a signal change of a batch after the one
+   * popped, controllers.ts): what is scheduled or settled from here sees the
+   * point of the run that command would have. `seq` must be after the current
+   * point, with nothing queued before it (`queuedBefore`).
+   */
+  resume(seq: number): void {
+    if (!(seq > this.seqNow)) throw new Error(`internal: resume at seq ${seq}, not after the clock's ${this.seqNow} at ${this.now}`);
+    this.seqNow = seq;
+  }
+
+  /** Whether a queued command (or the stream's next) comes before (time, seq). */
+  queuedBefore(time: number, seq: number): boolean {
+    const st = this.streamNext;
+    if (st < time || (st === time && this.streamSeq + this.streamPos < seq)) return true;
+    const from = this.find();
+    if (from === NONE) return false;
+    const heap = from === FROM_NEAR ? this.near : this.far;
+    const t = heap.times[0];
+    return t < time || (t === time && heap.seqs[0] < seq);
+  }
+
   /** The clock moved to `now` (s) past every command at or before it (the end of an `advanceTo`). */
   settle(now: number): void {
     this.now = now;
@@ -203,11 +226,13 @@ export class Scheduler {
     this.streamNext = ids.length > 0 ? times[ids[0]] : Infinity;
   }
 
-  /** Schedule command (kind, id) at `time` (>= now); kind 0 to 7, id 0 to `MAX_COMMAND_ID`. */
-  schedule(time: number, kind: number, id: number): void {
+  /** Schedule command (kind, id) at `time` (>= now); kind 0 to 7, id 0 to `MAX_COMMAND_ID`. Returns the sequence number it took. */
+  schedule(time: number, kind: number, id: number): number {
     if (!(time >= this.now)) throw new Error(`internal: command ${kind}/${id} scheduled at ${time}, before the clock ${this.now}`);
     if ((id & ~ID_MASK) !== 0 || (kind & ~7) !== 0) throw new Error(`internal: command ${kind}/${id} out of range (kind 0-7, id 0-${MAX_COMMAND_ID})`);
-    this.insert(time, this.seq++, (kind << 28) | id);
+    const s = this.seq++;
+    this.insert(time, s, (kind << 28) | id);
+    return s;
   }
 
   /** Pop the earliest command into (now, kind, id). Returns false when empty. */

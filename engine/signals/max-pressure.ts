@@ -54,9 +54,11 @@
  * choices can differ only where the rounded demand ratios split a tie of the
  * real ones or make one.)
  *
- * In the kernel the weights w are kept current as vehicles join and leave
- * queues (`ControllerView.queueSums`): a decision then reads one integer per
- * movement instead of re-reading its queue and the downstream queues.
+ * In the kernel each phase's pressure is kept current as vehicles join and
+ * leave queues (`ControllerView.queueSums`, the sum of its movements' c x w
+ * as one form): a decision then checks the junction's exit links for storage
+ * and reads one integer per phase, instead of re-reading every movement's
+ * queue and the downstream queues.
  */
 import { UsageError } from '../errors.js';
 import type { CompiledNetwork } from '../network/compiled.js';
@@ -165,12 +167,19 @@ function wholeShares(n: number, units: number, ratio: (k: number) => number): nu
 /**
  * The max-pressure policy of one program: which phase has the largest pressure, decided every interval.
  *
- * Cost: with the kernel's view, every distinct movement's c x w is a queue sum
- * (`ControllerView.queueSums`) the kernel updates when one of its queues
- * changes, so a decision reads one integer and one exit-link check per distinct
- * movement, then sums each phase over its movements. Without queue sums (a view
- * of your own) each w is computed from the queues at the decision, with the same
- * integers. No allocation per decision.
+ * Cost: with the kernel's view, every eligible phase's pressure over all its
+ * movements is a queue sum (`ControllerView.queueSums`) the kernel updates when
+ * one of its queues changes, so a decision checks the distinct exit links of
+ * the movements for storage (4 at a grid junction) and, when none is full
+ * (every decision of the bench grid and the bundled scenarios), reads one
+ * integer per phase: the same integer as the sum over the movements, which is
+ * exact in any order. (Queue sums per movement, summed per phase at each
+ * decision, read twelve movements and their exits at a grid junction: one
+ * sum per phase instead made a max-pressure run of the 10x10 bench grid 2-3%
+ * faster, 30 interleaved pairs; the queue changes update as many forms as
+ * before where each movement shows in one phase.) With a full
+ * exit, or without queue sums (a view of your own), each w is computed from the
+ * queues at the decision, with the same integers. No allocation per decision.
  */
 class MaxPressurePolicy implements PhasePolicy {
   readonly name = 'max-pressure controller';
@@ -196,7 +205,9 @@ class MaxPressurePolicy implements PhasePolicy {
   private readonly phaseOffsets: Int32Array;
   private readonly phaseSlots: Int32Array;
   private readonly pressures: Float64Array;
-  /** The kernel's queue sums holding each distinct movement's c x w from index `sumBase`, once registered (`start`). */
+  /** Distinct exit links of the movements: a phase sum counts only while none is full. */
+  private readonly exits: Int32Array;
+  /** The kernel's queue sums holding each phase's pressure (its movements' c x w, none left out; 0 for a phase not eligible) from index `sumBase`, once registered (`start`). */
   private sums: ControllerQueueSums | undefined;
   private sumBase = 0;
   private readonly lanes: boolean;
@@ -258,6 +269,7 @@ class MaxPressurePolicy implements PhasePolicy {
     this.exit = Int32Array.from(moves, (e) => net.movementTo[e]);
     this.phaseOffsets = Int32Array.from(phaseOffsets);
     this.phaseSlots = Int32Array.from(slots);
+    this.exits = Int32Array.from(new Set(this.exit));
     // c in whole veh/h; ratios in whole 1/RATIO_UNITS (fewer units only if a capacity is so large that the products would leave the exact range).
     const capacity = moves.map((e) => Math.round(net.linkSaturationFlow[net.movementFrom[e]] * Math.max(1, laneCount(net.movementLaneMask[e])) * PER_HOUR));
     const largest = Math.max(1, ...capacity);
@@ -300,9 +312,9 @@ class MaxPressurePolicy implements PhasePolicy {
   /**
    * Every distinct movement's c x w now, as the integer RATIO_UNITS x PER_HOUR x
    * c(l, m) x (x(l, m) - sum of r(m, p) x(m, p)), with `full` set when its exit
-   * link has no storage left (Varaiya 2013, see the file header): read from the
-   * kernel's queue sums, else computed from the queues; or, for the lanes
-   * pressure, vehicles bound for it minus vehicles on its exit.
+   * link has no storage left (Varaiya 2013, see the file header), computed from
+   * the queues; or, for the lanes pressure, vehicles bound for it minus vehicles
+   * on its exit.
    */
   private weigh(view: ControllerView): void {
     const { moves, exit, w, full } = this;
@@ -319,13 +331,6 @@ class MaxPressurePolicy implements PhasePolicy {
       for (let u = 0; u < moves.length; u++) full[u] = linkVehicles[exit[u]] >= linkStorage[exit[u]] ? 1 : 0;
     } else {
       for (let u = 0; u < moves.length; u++) full[u] = view.linkVehicles(exit[u]) >= view.linkStorage(exit[u]) ? 1 : 0;
-    }
-    const sums = this.sums;
-    if (sums !== undefined && view.queueSums === sums) {
-      const values = sums.values;
-      const base = this.sumBase;
-      for (let u = 0; u < moves.length; u++) w[u] = values[base + u];
-      return;
     }
     const offsets = this.termOffsets;
     const terms = this.termMovements;
@@ -379,39 +384,59 @@ class MaxPressurePolicy implements PhasePolicy {
   }
 
   /**
-   * The kernel's path of `weigh` and `pressure` in one pass (queues pressure, a
-   * view with the queue sums registered and the live counts): each eligible
-   * phase's pressure, the sum over its movements whose exit link has storage
-   * left of their queue sums, in the same order and with the same integers as
-   * `pressure` (so exactly the same value), reading no queue and writing
-   * nothing but `pressures`. False, doing nothing, for any other view.
+   * The kernel's path of `weigh` and `pressure` (queues pressure, a view with
+   * the phase sums registered): when every exit link of the movements has
+   * storage left, each eligible phase's pressure is its queue sum, the same
+   * integer as `pressure` gives (exact in any order). False, doing nothing, for
+   * any other view or when an exit is full (then `weigh` computes the movements
+   * from the queues, leaving out those whose exit is full).
    */
   private sumPressures(view: ControllerView): boolean {
     const sums = this.sums;
+    if (sums === undefined || view.queueSums !== sums) return false;
+    const exits = this.exits;
     const counts = view.counts;
-    if (sums === undefined || counts === undefined || view.queueSums !== sums) return false;
+    if (counts !== undefined) {
+      const { linkVehicles, linkStorage } = counts;
+      for (let k = 0; k < exits.length; k++) if (linkVehicles[exits[k]] >= linkStorage[exits[k]]) return false;
+    } else {
+      for (let k = 0; k < exits.length; k++) if (view.linkVehicles(exits[k]) >= view.linkStorage(exits[k])) return false;
+    }
     const values = sums.values;
     const base = this.sumBase;
-    const { linkVehicles, linkStorage } = counts;
-    const { phaseOffsets, phaseSlots, exit, eligible, pressures } = this;
-    for (let i = 0; i < pressures.length; i++) {
-      if (eligible[i] === 0) continue;
-      let p = 0;
-      for (let k = phaseOffsets[i], end = phaseOffsets[i + 1]; k < end; k++) {
-        const u = phaseSlots[k];
-        const x = exit[u];
-        if (linkVehicles[x] < linkStorage[x]) p += values[base + u];
-      }
-      pressures[i] = p;
-    }
+    const { eligible, pressures } = this;
+    for (let i = 0; i < pressures.length; i++) if (eligible[i] === 1) pressures[i] = values[base + i];
     return true;
   }
 
-  /** Have the kernel keep every distinct movement's c x w current (queues pressure, a view with queue sums), once per view. */
+  /** Have the kernel keep every eligible phase's pressure current (queues pressure, a view with queue sums), once per view: one form per phase, the terms of its movements' c x w. */
   private register(view: ControllerView): void {
     const sums = view.queueSums;
     if (this.lanes || sums === undefined || sums === this.sums) return;
-    this.sumBase = sums.add(this.termOffsets, this.termMovements, this.termCoefficients);
+    const { phaseOffsets, phaseSlots, termOffsets, termMovements, termCoefficients, eligible } = this;
+    const phases = phaseOffsets.length - 1;
+    let terms = 0;
+    for (let i = 0; i < phases; i++) {
+      if (eligible[i] === 0) continue;
+      for (let k = phaseOffsets[i]; k < phaseOffsets[i + 1]; k++) terms += termOffsets[phaseSlots[k] + 1] - termOffsets[phaseSlots[k]];
+    }
+    const offsets = new Int32Array(phases + 1);
+    const movements = new Int32Array(terms);
+    const coefficients = new Float64Array(terms);
+    let at = 0;
+    for (let i = 0; i < phases; i++) {
+      if (eligible[i] === 1) {
+        for (let k = phaseOffsets[i]; k < phaseOffsets[i + 1]; k++) {
+          for (let t = termOffsets[phaseSlots[k]], end = termOffsets[phaseSlots[k] + 1]; t < end; t++) {
+            movements[at] = termMovements[t];
+            coefficients[at] = termCoefficients[t];
+            at++;
+          }
+        }
+      }
+      offsets[i + 1] = at;
+    }
+    this.sumBase = sums.add(offsets, movements, coefficients);
     this.sums = sums;
   }
 

@@ -219,13 +219,16 @@ describe('createMaxPressureController', () => {
     expect(keepsOnTie([194, 138, 138], [1, 0, 2])).toBe(true);
   });
 
-  it('decides the same with the kernel\'s queue sums as from the queues alone (demand turn ratios, random queues)', () => {
+  it('decides the same with the kernel\'s queue sums as from the queues alone (demand turn ratios, random queues, exit links full at times)', () => {
     const { n: n3, program, mv } = splitChain(3);
     const [WM, SN3, down] = [mv('w', 'm'), mv('s', 'n'), [mv('m', 'e1'), mv('m', 'e2'), mv('m', 'e3')]];
     const ratios = new Float64Array(n3.movementCount);
     [0.137, 0.5521, 0.3109].forEach((r, i) => { ratios[down[i]] = r; });
     const watched = [WM, SN3, ...down];
-    fc.assert(fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 5, maxLength: 5 }), { minLength: 1, maxLength: 40 }), (steps) => {
+    const exits = [n3.linkIndex('m'), n3.linkIndex('n')];
+    const occupancy = fc.integer({ min: 98, max: 100 }); // storage 100: full a third of the time
+    const step = fc.tuple(fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 5, maxLength: 5 }), occupancy, occupancy);
+    fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
       const queue = new Int32Array(n3.movementCount);
       const sums = new QueueSums(queue);
       const plain = fakeView(n3.movementCount, n3.linkCount);
@@ -236,12 +239,14 @@ describe('createMaxPressureController', () => {
       const sb = new Uint8Array(n3.movementCount);
       let ta = a.start(0, sa, withSums);
       let tb = b.start(0, sb, plain.view);
-      for (const step of steps) {
+      for (const [queues, m, n] of steps) {
         watched.forEach((e, i) => {
-          sums.change(e, step[i] - queue[e]);
-          queue[e] = step[i];
-          plain.queue[e] = step[i];
+          sums.change(e, queues[i] - queue[e]);
+          queue[e] = queues[i];
+          plain.queue[e] = queues[i];
         });
+        plain.vehicles[exits[0]] = m;
+        plain.vehicles[exits[1]] = n;
         expect(tb).toBe(ta);
         ta = a.advance(ta, sa, withSums);
         tb = b.advance(tb, sb, plain.view);

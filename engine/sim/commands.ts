@@ -10,7 +10,7 @@ export const CMD_DEPART = 0;
 export const CMD_STOPLINE = 1;
 /** Movement `id` may discharge its next vehicle (lazily cancelled: valid only if still its pending service time). */
 export const CMD_SERVICE = 2;
-/** Controller `id` changes its signal. */
+/** The controllers of batch `id` change their signals, in the order they scheduled the changes (signal-batches.ts). */
 export const CMD_SIGNAL = 3;
 /** Space freed at the downstream end of link `id` reaches its upstream end. */
 export const CMD_RELEASE = 4;

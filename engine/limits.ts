@@ -113,6 +113,8 @@ export const LIMITS = {
   share: { min: 0, max: 1 },
   /** Start-up lost time at the beginning of a green, s. */
   startUpLostS: { min: 0, max: 10, whyMax: 'start-up lost times are a few seconds (HCM\'s default 2 s)' },
+  /** Start-up lost time of one link (LinkSpec.startUpLost), s: below 0 the first vehicles of a green leave at its start (SUMO's on slow roads, by the discharge headway's measure). */
+  linkStartUpLostS: { min: -10, max: 10, whyMin: 'a queue cannot gain more than seconds on its discharge headway', whyMax: 'start-up lost times are a few seconds (HCM\'s default 2 s)' },
   insertionHeadwayS: { min: 0, max: 60, whyMax: 'a vehicle starting from standstill clears its own length in a few seconds (SUMO\'s car: 3 s)' },
   /** SUMO's simulation step a vehicle class reproduces (`stepLength`), s. */
   stepLengthS: { min: 0, max: 10, whyMax: 'SUMO runs with steps of 1 s or less (its default 1 s)' },

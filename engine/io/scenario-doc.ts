@@ -208,6 +208,7 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
     speedKmh: inUnit(l.speed, 3.6),
     ...(l.saturationFlow === DEFAULT_SATURATION_FLOW ? {} : { saturationVehPerHourPerLane: inUnit(l.saturationFlow, 3600) }),
     ...(l.jamSpacing === DEFAULT_JAM_SPACING ? {} : { jamSpacingM: l.jamSpacing }),
+    ...(l.startUpLost === undefined ? {} : { startUpLostS: l.startUpLost }),
     ...(l.name === undefined ? {} : { name: l.name }),
     ...(l.names === undefined ? {} : { names: l.names }),
     ...(l.roadClass === undefined ? {} : { roadClass: l.roadClass }),

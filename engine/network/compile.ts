@@ -101,6 +101,7 @@ export function compile(network: RoadNetwork, options: CompileOptions = {}): Com
     net.linkSpeed[i] = l.speed;
     net.linkSaturationFlow[i] = l.saturationFlow;
     net.linkJamSpacing[i] = l.jamSpacing;
+    net.linkStartUpLost[i] = l.startUpLost ?? NaN;
     net.linkFreeFlowTime[i] = l.length / l.speed;
   });
   fillCsr(net.linkFrom, n, net.junctionOutOffsets, net.junctionOutLinks);

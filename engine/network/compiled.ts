@@ -42,7 +42,7 @@ import { TURN_KINDS } from './turns.js';
 /** "GWNC" in ASCII, little-endian. */
 export const COMPILED_MAGIC = 0x434e5747;
 /** Bumped whenever the layout changes. */
-export const COMPILED_VERSION = 5;
+export const COMPILED_VERSION = 6;
 const HEADER_INTS = 16;
 
 /** Numeric codes of junction control in `junctionControl`. */
@@ -52,7 +52,7 @@ export const RIGHT_OF_WAY_CODE: Readonly<Record<RightOfWay, number>> = { major: 
 /** Inverse of {@link CONTROL_CODE}. */
 export const CONTROL_KINDS: readonly JunctionControl[] = ['uncontrolled', 'priority', 'signal'];
 
-type F64Field = 'junctionX' | 'junctionY' | 'junctionLon' | 'junctionLat' | 'linkLength' | 'linkSpeed' | 'linkSaturationFlow' | 'linkJamSpacing' | 'linkFreeFlowTime' | 'shapeXY' | 'movementWaitPoint' | 'movementTimeOffset' | 'movementCrossingSpeed';
+type F64Field = 'junctionX' | 'junctionY' | 'junctionLon' | 'junctionLat' | 'linkLength' | 'linkSpeed' | 'linkSaturationFlow' | 'linkJamSpacing' | 'linkFreeFlowTime' | 'linkStartUpLost' | 'shapeXY' | 'movementWaitPoint' | 'movementTimeOffset' | 'movementCrossingSpeed';
 type I32Field =
   | 'junctionOutOffsets' | 'junctionOutLinks' | 'junctionInOffsets' | 'junctionInLinks'
   | 'linkFrom' | 'linkTo' | 'linkLanes' | 'linkPriority'
@@ -66,7 +66,7 @@ interface Section { name: string; kind: 'f64' | 'i32' | 'u32' | 'u8'; length: nu
 function layoutOf(n: number, m: number, k: number, keyBytes: number, labelBytes: number, shapePoints: number): { sections: Section[]; byteLength: number } {
   const spec: Array<[string, Section['kind'], number]> = [
     ['junctionX', 'f64', n], ['junctionY', 'f64', n], ['junctionLon', 'f64', n], ['junctionLat', 'f64', n],
-    ['linkLength', 'f64', m], ['linkSpeed', 'f64', m], ['linkSaturationFlow', 'f64', m], ['linkJamSpacing', 'f64', m], ['linkFreeFlowTime', 'f64', m],
+    ['linkLength', 'f64', m], ['linkSpeed', 'f64', m], ['linkSaturationFlow', 'f64', m], ['linkJamSpacing', 'f64', m], ['linkFreeFlowTime', 'f64', m], ['linkStartUpLost', 'f64', m],
     ['junctionOutOffsets', 'i32', n + 1], ['junctionOutLinks', 'i32', m], ['junctionInOffsets', 'i32', n + 1], ['junctionInLinks', 'i32', m],
     ['linkFrom', 'i32', m], ['linkTo', 'i32', m], ['linkLanes', 'i32', m], ['linkPriority', 'i32', m],
     ['movementOffsets', 'i32', m + 1], ['movementFrom', 'i32', k], ['movementTo', 'i32', k],
@@ -137,6 +137,8 @@ export class CompiledNetwork {
   readonly linkSpeed!: Float64Array;
   readonly linkSaturationFlow!: Float64Array;
   readonly linkJamSpacing!: Float64Array;
+  /** Start-up lost time of each link's queues at the start of a green, s (NaN: the vehicle class's; `LinkSpec.startUpLost`). */
+  readonly linkStartUpLost!: Float64Array;
   /** length / speed, s: the default routing cost. */
   readonly linkFreeFlowTime!: Float64Array;
 

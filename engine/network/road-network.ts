@@ -168,6 +168,7 @@ export class RoadNetwork {
     }
     if (spec.roadClass !== undefined) link.roadClass = String(spec.roadClass);
     if (spec.priority !== undefined) link.priority = checkNumber('link', id, 'priority', spec.priority, { min: -MAX_PRIORITY, max: MAX_PRIORITY, integer: true });
+    if (spec.startUpLost !== undefined) link.startUpLost = checkNumber('link', id, 'startUpLost', spec.startUpLost, { min: LIMITS.linkStartUpLostS.min, max: LIMITS.linkStartUpLostS.max });
     if (spec.shape !== undefined) {
       if (!Array.isArray(spec.shape)) throw new NetworkError('link', id, 'shape', `must be an array of [x, y] points, got ${JSON.stringify(spec.shape)}`);
       spec.shape.forEach((p, i) => {

@@ -49,6 +49,15 @@ export interface LinkSpec {
   saturationFlow?: number;
   /** Jam spacing (space one stopped vehicle takes), m. Default 7.5. */
   jamSpacing?: number;
+  /**
+   * Start-up lost time of a queue at the beginning of each green on this link, s
+   * (a green of g s serves (g - this) x saturation flow per lane; below 0 the first
+   * vehicles leave at the start of green). Default: the vehicle class's
+   * (sim/losses.ts); a class without start-up lost time ignores it. The SUMO
+   * import sets it by lane speed: SUMO's queues reach their discharge headway
+   * sooner on slower roads.
+   */
+  startUpLost?: number;
   /** Optional street name, for reports. */
   name?: string;
   /** Names in other languages by language code (OSM `name:pt`, `name:zh`), for reports. */
@@ -116,7 +125,7 @@ export interface MovementSpec {
    * Speed limit of the turn's path where it crosses the stop line, m/s (SUMO: the
    * speed of the connection's first internal lane, which its vehicles slow down
    * to). With SUMO's car it sets what the cautious approach to a minor link costs
-   * (sim/minor-approach.ts). Default: not stated (the approach and exit links'
+   * (sim/sumo-lane.ts). Default: not stated (the approach and exit links'
    * speeds).
    */
   crossingSpeed?: number;
@@ -132,9 +141,10 @@ export interface Junction extends Required<Omit<JunctionSpec, 'lon' | 'lat'>> {
 }
 
 /** A link as stored, with defaults applied. */
-export interface Link extends Required<Omit<LinkSpec, 'name' | 'names' | 'roadClass' | 'shape' | 'priority'>> {
+export interface Link extends Required<Omit<LinkSpec, 'name' | 'names' | 'roadClass' | 'shape' | 'priority' | 'startUpLost'>> {
   name?: string;
   priority?: number;
+  startUpLost?: number;
   names?: Readonly<Record<string, string>>;
   roadClass?: string;
   shape?: ReadonlyArray<readonly [number, number]>;

@@ -243,6 +243,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
           speed: l.speedKmh / 3.6,
           saturationFlow: perHour(l.saturationVehPerHourPerLane),
           jamSpacing: l.jamSpacingM,
+          startUpLost: l.startUpLostS,
           name: l.name,
           names: l.names,
           roadClass: l.roadClass,

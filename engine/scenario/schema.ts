@@ -173,6 +173,7 @@ const LinkSchema = z
     speedKmh: speed('Free-flow speed, km/h.'),
     saturationVehPerHourPerLane: saturation(`Saturation flow per lane, vehicles per hour. Default ${DEFAULT_SATURATION_VPH}.`).optional(),
     jamSpacingM: jamSpacing(`Space one stopped vehicle takes in a queue, metres. Default ${DEFAULT_JAM_SPACING}.`).optional(),
+    startUpLostS: ranged(LIMITS.linkStartUpLostS, 'Start-up lost time of this link\'s queues at the beginning of each green, seconds: a green of g seconds serves (g - this) x the saturation flow per lane; below 0 the first vehicles leave at the start of green (greenwave import writes SUMO\'s by lane speed: on slower roads its queues reach their discharge headway sooner, and their first vehicles leave sooner than that headway says). A vehicle class without start-up lost time ignores it. Default: the vehicle class\'s.').optional(),
     name: z.string().optional().describe('Street name, for reports.'),
     names: z.record(z.string(), z.string()).optional().describe('Street names in other languages by language code (for example pt, zh), for reports.'),
     roadClass: z.string().optional().describe('Road class (an OpenStreetMap highway value such as primary or residential), for reports.'),

@@ -15,7 +15,7 @@ const pattern1 = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const keys2 = new Set<string>(["junctions","links","movements"]);
 const keys3 = new Set<string>(["id","xM","yM","lon","lat","control"]);
 const refinement4 = REFINEMENTS.lonLat();
-const keys5 = new Set<string>(["id","from","to","lengthM","lanes","speedKmh","saturationVehPerHourPerLane","jamSpacingM","name","names","roadClass","priority","shapeM"]);
+const keys5 = new Set<string>(["id","from","to","lengthM","lanes","speedKmh","saturationVehPerHourPerLane","jamSpacingM","startUpLostS","name","names","roadClass","priority","shapeM"]);
 const keys6 = new Set<string>(["from","to","lanes","timeOffsetS","rightOfWay","waitPointM","crossingSpeedKmh"]);
 const keys7 = new Set<string>(["generator","rows","cols","spacingM","attachLengthM","speedKmh","lanes","saturationVehPerHourPerLane","jamSpacingM","signals","idPrefix","origin","geo","deadEndUTurns"]);
 const keys8 = new Set<string>(["xM","yM"]);
@@ -114,6 +114,7 @@ function check6(x: unknown): boolean {
   v = o["speedKmh"]; if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
   v = o["saturationVehPerHourPerLane"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 3600)) return false;
   v = o["jamSpacingM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
+  v = o["startUpLostS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= -10 && v <= 10)) return false;
   v = o["name"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
   v = o["names"]; if (v !== undefined && !(check7(v))) return false;
   v = o["roadClass"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;

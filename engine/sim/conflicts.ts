@@ -38,7 +38,7 @@ import { TURN_CODE } from '../network/turns.js';
 import { HCM_GAPS, leaveTime, sumoGapParameters, type GapAcceptance } from './gap-acceptance.js';
 import { estimatedWaitPoint, HCM_SNEAKERS, SUMO_MIN_GAP, sumoStorage } from './junction-storage.js';
 import { SUMO_STEP } from './losses.js';
-import { minorApproachLoss, SUMO_FOE_VISIBILITY, SUMO_TAU } from './minor-approach.js';
+import { minorApproachLoss, SUMO_FOE_VISIBILITY, SUMO_TAU } from './sumo-lane.js';
 
 /** What SUMO's cautious approach to minor links needs of the class besides a and b: Krauss sigma, SUMO's step (s; 0: SUMO's 1 s), and whether the class pays losses (`startLoss`; without, none). */
 export interface MinorCar {
@@ -70,7 +70,7 @@ export interface ConflictTable {
   decel: number;
   /** Follow-up headway between successive yielding vehicles, s. */
   followUp: Float64Array;
-  /** Time a vehicle crossing each minor movement without halting loses to SUMO's cautious approach (minor-approach.ts), less what it waited at the line, s (0 elsewhere and in the HCM model). */
+  /** Time a vehicle crossing each minor movement without halting loses to SUMO's cautious approach (sumo-lane.ts), less what it waited at the line, s (0 elsewhere and in the HCM model). */
   minorLoss: Float64Array;
   /** Time a vehicle of each movement occupies the junction after passing its stop line, s: a yielding foe waits it out (0 in the HCM model). */
   clearTime: Float64Array;
@@ -109,7 +109,7 @@ function isFarSide(turn: number, left: boolean): boolean {
  * junction storage `storagePerLane` (vehicles per lane of a permissive far-side
  * turn; default the model's: HCM's 2, SUMO's from the movement's wait point or a
  * geometry estimate; junction-storage.ts). In the SUMO model, `car` (sigma and
- * step) sets the cost of the cautious approach to minor links (minor-approach.ts).
+ * step) sets the cost of the cautious approach to minor links (sumo-lane.ts).
  */
 export function buildConflicts(net: CompiledNetwork, gap: GapAcceptance = { model: 'hcm' }, accel = 2.6, decel = 4.5, storagePerLane?: number, car: MinorCar = SUMO_MINOR_CAR): ConflictTable {
   const k = net.movementCount;

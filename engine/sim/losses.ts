@@ -309,7 +309,7 @@ const SPEED_FACTOR_MAX = 2;
  * standard deviation `model.speedDev` (Box-Muller on `next`, uniform in [0, 1)),
  * redrawn outside [0.2, 2]; all 1 when the class has no spread.
  */
-export function drawSpeedFactors(model: VehicleModel, out: Float32Array, next: () => number): void {
+export function drawSpeedFactors(model: Pick<VehicleModel, 'speedDev'>, out: Float32Array, next: () => number): void {
   const dev = model.speedDev ?? 0;
   if (dev === 0) {
     out.fill(1);

@@ -43,7 +43,7 @@
  *    pays the restart loss v_out / (2a) on the link where it is back at speed
  *    (its stop-line time there pushed back by it; links.ts `enter`). One that
  *    crosses a minor movement of the SUMO class without having halted pays what
- *    SUMO's cautious approach to a minor link costs (minor-approach.ts), less
+ *    SUMO's cautious approach to a minor link costs (sumo-lane.ts), less
  *    what it waited at the line, on the link it enters.
  *
  *  - Shared lanes (shared-lanes.ts; option `sharedLanes`, off by default): where a
@@ -119,8 +119,8 @@ export class Movements {
   readonly wakeCursor: Int32Array;
   /** Shortest stop-line wait that is a halt, per movement, s (losses.ts). */
   readonly haltWait: Float64Array;
-  /** Start-up lost time of the vehicle class at the beginning of each green, s (losses.ts). */
-  readonly startUpLost: number;
+  /** Start-up lost time at the beginning of each green, per movement, s: its approach link's where the network states one (SUMO imports, by lane speed), else the vehicle class's (losses.ts); none for a class without. */
+  readonly startUpLost: Float64Array;
   /** Who yields to whom, with critical gaps and follow-up headways. */
   readonly conflicts: ConflictTable;
   /** Sums of queue lengths kept current for the controllers (queue-sums.ts): updated at every queue change. */
@@ -162,12 +162,15 @@ export class Movements {
     this.lastStopLine = new Float64Array(k).fill(-Infinity);
     this.yellow = new YellowRunners(net, model);
     this.haltWait = new Float64Array(k);
-    this.startUpLost = greenStartLoss(model);
+    this.startUpLost = new Float64Array(k);
+    const classLost = greenStartLoss(model);
     for (let e = 0; e < k; e++) {
       const a = net.movementFrom[e];
       const b = net.movementTo[e];
       this.headway[e] = 1 / (net.linkSaturationFlow[a] * laneCount(net.movementLaneMask[e]));
       this.haltWait[e] = haltWait(model, net.linkSpeed[a], net.linkSpeed[b]);
+      const stated = net.linkStartUpLost[a];
+      this.startUpLost[e] = classLost > 0 && !Number.isNaN(stated) ? stated : classLost;
     }
     this.junctionMovementOffsets = new Int32Array(net.junctionCount + 1);
     this.junctionMovements = new Int32Array(k);
@@ -295,7 +298,7 @@ export class Movements {
     for (const o of this.observers) o.leave?.(v, a, e, now, halted, moveUps);
     vehicles.routePos[v]++;
     if (halted) vehicles.accelFrom[v] = 0; // it restarts from standstill: the loss falls on the link where it is back at speed (links.enter)
-    // SUMO's cautious approach to a minor link (minor-approach.ts): what slowing down cost beyond the wait at the line.
+    // SUMO's cautious approach to a minor link (sumo-lane.ts): what slowing down cost beyond the wait at the line.
     const minorLoss = halted ? 0 : this.conflicts.minorLoss[e] - (now - vehicles.stopLineTime[v]);
     links.enter(v, b, now, minorLoss > 0 ? minorLoss : 0, group);
     this.lastPass[e] = now;
@@ -350,7 +353,7 @@ export class Movements {
         // Service slots are centred in the effective green: the first vehicle leaves the
         // start-up lost time plus half a headway after green starts, so g seconds serve
         // s x (g - lost) vehicles as in the fluid model.
-        const first = now + this.startUpLost + 0.5 * headway[e];
+        const first = now + this.startUpLost[e] + 0.5 * headway[e];
         if (nextFree[e] < first) nextFree[e] = first;
         sneakers[e] = this.conflicts.storage[e];
         this.moves.green(e, now);

@@ -18,7 +18,7 @@ import type { ImportCount, ImportResult, ImportWarning } from '../types.js';
 import { namedBy, readAdditionalFile, readConfigFile, type SumoConfig } from './config-file.js';
 import { SUMO_DEFAULT_STEP, jamSpacingOf, resolveDemand, vehicleModelOf } from './demand.js';
 import { readNetFile, type SumoTlLogic } from './net-file.js';
-import { buildNetwork, sumoSaturationFlow, type TlLink } from './network.js';
+import { buildNetwork, sumoDischarge, sumoSaturationFlow, type TlLink } from './network.js';
 import { convertProgram, selectPrograms } from './programs.js';
 import { readRouteFiles, type SumoDemand } from './route-file.js';
 import { LIMITS, limitProblem, type Limit } from '../../limits.js';
@@ -241,7 +241,10 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
     saturationFlow = sumoSaturationFlow(fromTypes);
     warnings.push({ message: `saturation flow set to ${Math.round(saturationFlow * 3600)} veh/h per lane, SUMO's queue discharge for cars of ${fromTypes.toFixed(2)} m length + minGap (1,871 veh/h at the default 7.5 m)` });
   }
-  const built = buildNetwork(net, { vClass: options.vClass, junctionCrossing: options.junctionCrossing, saturationFlow, jamSpacing });
+  // SUMO's queues leave slower on slower roads (a follower keeps its speed x tau): the saturation flow, SUMO's at 50 km/h, and
+  // the start-up lost time follow lane speed, from SUMO's car-following run for the demand's cars (sim/sumo-lane.ts), unless given.
+  const discharge = options.saturationFlow === undefined ? sumoDischarge(vehicleModelOf(raw, config?.step ?? SUMO_DEFAULT_STEP), jamSpacing ?? DEFAULT_JAM_SPACING) : undefined;
+  const built = buildNetwork(net, { vClass: options.vClass, junctionCrossing: options.junctionCrossing, saturationFlow, jamSpacing, discharge });
   warnings.push(...built.warnings);
   if (built.network.linkCount === 0) {
     const dropped = built.dropped.size;

@@ -1,13 +1,13 @@
 /**
  * Verification against SUMO itself (needs `sumo` and `netconvert`; skips with a
  * message otherwise): SUMO's cautious approach to a minor link
- * (sim/minor-approach.ts). A crossing of two one-lane roads of 500 m at 50 km/h
+ * (sim/sumo-lane.ts). A crossing of two one-lane roads of 500 m at 50 km/h
  * built by netconvert, nobody on the major road; the minor road's straight
  * movement is SUMO's 'm' (its road has the lower priority) or, the priorities
  * swapped, 'M'. SUMO 1.15 and greenwave run the same files (60 veh/h on the
  * minor road, `departSpeed="max"`, 1,800 s): the mean time loss on 'm' less
  * that on 'M', SUMO 1.76 s, greenwave 1.54 s; before the cautious approach
- * greenwave charged nothing. (Not modelled, see minor-approach.ts: a saturated
+ * greenwave charged nothing. (Not modelled, see sumo-lane.ts: a saturated
  * minor road here discharges one vehicle every 2.50 s in SUMO through 'm' and
  * 2.13 s in greenwave.)
  */

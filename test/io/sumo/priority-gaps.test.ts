@@ -17,7 +17,7 @@
  *    summed: 22.0 s against 163.0 s). At 300/100, where almost no one waits,
  *    greenwave's minor vehicles lost 6.8 s against SUMO's 8.6 s (HCM gaps 9.8 s)
  *    until SUMO's cautious approach to a minor link was modelled
- *    (sim/minor-approach.ts: a vehicle slows down to be able to stop at the
+ *    (sim/sumo-lane.ts: a vehicle slows down to be able to stop at the
  *    line, foe or not); now 7.6 s.
  *    Until SUMO's departSpeed="max" was read (losses.ts) every vehicle here paid a
  *    2.67 s departure loss SUMO does not charge, which had put greenwave at

@@ -7,7 +7,7 @@
  * The wait point travels through the scenario file greenwave import writes.
  *
  * So does each turn's crossing speed: the speed of its first internal lane, which
- * SUMO's vehicles reach the stop line no faster than (sim/minor-approach.ts).
+ * SUMO's vehicles reach the stop line no faster than (sim/sumo-lane.ts).
  *
  * Fixture: test/fixtures/sumo/cross.net.xml (hand-written): the left NC -> CE
  * crosses on :C_2_0 (8 m at 6 m/s), split by the internal junction :C_10_0; NC's
@@ -83,6 +83,10 @@ describe('wait points of SUMO turns', () => {
     const speeds = (net: { movementCrossingSpeed: Float64Array }) => Array.from(net.movementCrossingSpeed, (x) => (Number.isNaN(x) ? 'none' : x.toFixed(9)));
     expect(speeds(built.compiled)).toEqual(speeds(direct));
     expect(speeds(direct).filter((x) => x !== 'none')).toHaveLength(3);
+    // So do the links' start-up lost times the import sets by lane speed (io/sumo/network.ts sumoDischarge).
+    expect(Array.from(direct.linkStartUpLost).every((x) => Number.isFinite(x))).toBe(true);
+    expect(Array.from(built.compiled.linkStartUpLost)).toEqual(Array.from(direct.linkStartUpLost));
+    expect(Array.from(built.compiled.linkSaturationFlow)).toEqual(Array.from(direct.linkSaturationFlow));
     // The turns' own crossing times (movement time offsets) travel the same way (timeOffsetS).
     expect(direct.hasTimeOffsets).toBe(true);
     expect(Array.from(built.compiled.movementTimeOffset)).toEqual(Array.from(direct.movementTimeOffset));

@@ -1,6 +1,32 @@
 /**
- * SUMO's cautious approach to a minor link (the SUMO class only): what it costs a
- * vehicle to cross a link without right of way, with no foe in sight.
+ * SUMO's car on one lane (the SUMO class only): SUMO 1.15's Krauss model with
+ * the Euler update run for one lane, where a figure of SUMO's depends on its
+ * steps and its drivers in ways no closed form follows. Two uses:
+ *
+ *  - the queue discharge by road speed (`discharge`), which the SUMO import sets
+ *    each link's saturation flow and start-up lost time from (io/sumo/network.ts);
+ *  - the cost of the cautious approach to a minor link (`minorApproachLoss`).
+ *
+ * Queue discharge by road speed. A standing queue released through a link with
+ * right of way, vehicles 11 to 60 (SUMO 1.15, default car with its speedDev 0.1,
+ * sigma 0.5, one lane, seeds 1 and 2): one vehicle every 3.47 s at 20 km/h
+ * (5.56 m/s), 2.65 s at 30 km/h, 2.245 s at 40 km/h, 2.01 s at 50 km/h and
+ * 1.77 s at 70 km/h. A follower keeps a gap of its speed x tau, so the slower
+ * the road the longer the headway: 1.73 times as long at 20 km/h as at 50.
+ * Here, with each driver's desired speed drawn as SUMO's (speedFactor normal,
+ * mean 1, deviation speedDev, redrawn outside [0.2, 2]): 3.37 / 2.58 / 2.19 /
+ * 1.98 / 1.74 s, relative to 50 km/h 1.70 / 1.30 / 1.10 / 1 / 0.88 against
+ * SUMO's 1.73 / 1.32 / 1.12 / 1 / 0.88. The first vehicles of a queue leave
+ * alike at every speed from 30 km/h up (1.0, 4.0, 6.6, 8.8, 10.8 s after the
+ * release here): they are still accelerating. So what a green serves follows
+ * the speed less than the headway far down the queue: fitted over a green's
+ * worth of queue (its first 20 vehicles, t_k = l + (k + 1/2) h), h is 3.19 /
+ * 2.48 / 2.14 / 1.98 / 1.85 s and the start-up lost time l -1.14 / 0.01 / 0.85
+ * / 1.46 / 2.04 s (20 / 30 / 40 / 50 / 70 km/h): on slow roads the first
+ * vehicles leave sooner than the headway says, on fast ones later.
+ *
+ * The cautious approach to a minor link: what it costs a vehicle to cross a
+ * link without right of way, with no foe in sight.
  *
  * SUMO 1.15 (MSVehicle::processLinkApproaches; its documentation of the junction
  * model calls the distance the foe visibility distance, a connection's
@@ -26,7 +52,7 @@
  * | 13.89 m/s, speedDev 0.1 | 0.5 | 2.408, 2.571, 2.449 / 2.000, 2.020, 1.959 | |
  * | 13.89 m/s, visibility 10 / 20 / 40 m | 0 | 2.000 / 1.592 / 1.531 | |
  *
- * No closed form reproduces it: SUMO's steps quantise the approach (without
+ * No closed form reproduces it either: SUMO's steps quantise the approach (without
  * dawdling the queue settles where a vehicle 10.6 m from the line, at 7.5 m/s,
  * is just able to stop there, and crosses two steps later; a closed-form
  * brake-and-accelerate loss through the speed at 4.5 m gives 0.86-1.11 s at
@@ -38,7 +64,7 @@
  * table: free losses 0.22 / 1.22 / 2.65 s without dawdling (8.33 / 13.89 / 19.44
  * m/s) and 1.54 / 3.49 s at sigma 0.5; queues 2.000 s at every speed, 1.612 /
  * 1.551 s at visibility 20 / 40 m, 1.898 s with right of way at 8.33 m/s, and
- * 2.50 s at sigma 0.5 (test/sim/minor-approach.test.ts).
+ * 2.50 s at sigma 0.5 (test/sim/sumo-lane.test.ts).
  *
  * What the kernel takes from it (conflicts.ts, movements.ts): a vehicle crossing
  * a minor movement of a priority junction without having halted pays the free
@@ -59,6 +85,7 @@
  */
 
 import { createRandom } from '../demand/random.js';
+import { drawSpeedFactors } from './losses.js';
 
 /** Parameters of SUMO's car and the minor link, SI units. */
 export interface MinorApproachParams {
@@ -80,6 +107,8 @@ export interface MinorApproachParams {
   step: number;
   /** Reaction time tau, s (SUMO's default 1). */
   tau: number;
+  /** Deviation of the drivers' desired-speed factor (SUMO's speedDev; 0.1 for cars), dimensionless. Default 0: every driver at the road's speed. */
+  speedDev?: number;
 }
 
 /** SUMO's foe visibility distance of a connection without `visibility`, m (NLHandler's default). */
@@ -93,6 +122,8 @@ const POSITION_EPS = 0.1;
 /** Queue length simulated; the headway is measured from the 11th to the 60th vehicle (past the start-up). */
 const QUEUE = 60;
 const FIRST_MEASURED = 10;
+/** Vehicles of a queue the green-time fit uses (a green's worth: 40 s at 2 s). */
+const GREEN_QUEUE = 20;
 /** Draws averaged where sigma > 0: queues, free vehicles (paired with and without the rule). */
 const QUEUE_RUNS = 24;
 const FREE_RUNS = 120;
@@ -100,6 +131,7 @@ const FREE_RUNS = 120;
 const FREE_PHASES = 20;
 
 const cache = new Map<string, number>();
+const dischargeCache = new Map<string, { headway: number; greenHeadway: number; lost: number }>();
 
 /**
  * Extra time a vehicle arriving at the road's speed loses on a minor link with
@@ -114,6 +146,21 @@ export function minorApproachLoss(p: MinorApproachParams): number {
   if (hit === undefined) {
     hit = freeLoss(q);
     cache.set(key, hit);
+  }
+  return hit;
+}
+
+/**
+ * Discharge of a standing queue through a link with right of way on a road of
+ * speed `p.speed` (one lane; see the file header and {@link queueDischarge}):
+ * cached by value, some tens of milliseconds per new parameter set.
+ */
+export function discharge(p: MinorApproachParams): { headway: number; greenHeadway: number; lost: number } {
+  const key = `${p.speed}|${p.accel}|${p.decel}|${p.sigma}|${p.length}|${p.spacing}|${p.step}|${p.tau}|${p.speedDev ?? 0}`;
+  let hit = dischargeCache.get(key);
+  if (hit === undefined) {
+    hit = queueDischarge(p, false);
+    dischargeCache.set(key, hit);
   }
   return hit;
 }
@@ -146,10 +193,11 @@ function brakeGap(p: MinorApproachParams, v: number): number {
  * One step of a vehicle at distance `seen` (m) before the line (negative: past
  * it) at speed `v`, with `vFollow` the car-following bound (Infinity: no
  * leader), `minor` whether the rule holds, `draw` a uniform number for
- * dawdling: its speed for the step, m/s.
+ * dawdling, `limit` its desired speed (default the road's): its speed for the
+ * step, m/s.
  */
-function nextSpeed(p: MinorApproachParams, seen: number, v: number, vFollow: number, minor: boolean, draw: number): number {
-  const vMaxStep = Math.min(v + p.accel * p.step, p.speed);
+function nextSpeed(p: MinorApproachParams, seen: number, v: number, vFollow: number, minor: boolean, draw: number, limit = p.speed): number {
+  const vMaxStep = Math.min(v + p.accel * p.step, limit);
   let vSafe = Math.min(vMaxStep, vFollow);
   const approaching = minor && seen > 0;
   if (approaching && seen > p.visibility) vSafe = Math.min(vSafe, safeStop(p, Math.max(0, seen - POSITION_EPS), p.step)); // able to stop at the line
@@ -165,24 +213,43 @@ function nextSpeed(p: MinorApproachParams, seen: number, v: number, vFollow: num
 
 /** Mean discharge headway of a standing queue through the link (`minor`: with the rule; without, a link with right of way), s per vehicle. */
 export function queueHeadway(p: MinorApproachParams, minor: boolean): number {
-  const runs = p.sigma > 0 ? QUEUE_RUNS : 1;
+  return queueDischarge(p, minor).headway;
+}
+
+/**
+ * Mean discharge of a standing queue released at time 0 through the link
+ * (`minor`: with the rule): its headway far down the queue (vehicles 11 to 60),
+ * s per vehicle; and over a green's worth of queue, the k-th vehicle (from 0)
+ * crossing at t_k for k < 20, the least-squares line t_k = l + (k + 1/2) h: its
+ * headway h (`greenHeadway`) and start-up lost time l (`lost`), s, so that a
+ * green of g seconds serves (g - l) / h (greenwave's slots, sim/movements.ts).
+ */
+export function queueDischarge(p: MinorApproachParams, minor: boolean): { headway: number; greenHeadway: number; lost: number } {
+  const dev = p.speedDev ?? 0;
+  const runs = p.sigma > 0 || dev > 0 ? QUEUE_RUNS : 1;
   let sum = 0;
+  const early = new Float64Array(GREEN_QUEUE);
   const x = new Float64Array(QUEUE);
   const v = new Float64Array(QUEUE);
   const vNew = new Float64Array(QUEUE);
   const crossed = new Float64Array(QUEUE);
+  const vMax = new Float64Array(QUEUE);
+  const factors = new Float32Array(QUEUE);
   for (let run = 0; run < runs; run++) {
     const draw = uniform(minor ? 'minor-queue' : 'major-queue', run);
+    const drivers = createRandom(run).fork('desired-speed');
+    drawSpeedFactors({ speedDev: dev }, factors, () => drivers.next());
     for (let i = 0; i < QUEUE; i++) {
       x[i] = -POSITION_EPS - i * p.spacing; // front positions, the line at 0
       v[i] = 0;
       crossed[i] = NaN;
+      vMax[i] = p.speed * factors[i];
     }
     let left = QUEUE;
     for (let t = 0; left > 0 && t < 10_000 * p.step; t += p.step) {
       for (let i = 0; i < QUEUE; i++) {
         const vFollow = i === 0 ? Infinity : safeStop(p, x[i - 1] - p.length - x[i] - (p.spacing - p.length) + brakeGap(p, v[i - 1]), p.tau);
-        vNew[i] = nextSpeed(p, -x[i], v[i], vFollow, minor, draw());
+        vNew[i] = nextSpeed(p, -x[i], v[i], vFollow, minor, draw(), vMax[i]);
       }
       for (let i = 0; i < QUEUE; i++) {
         const before = x[i];
@@ -195,8 +262,22 @@ export function queueHeadway(p: MinorApproachParams, minor: boolean): number {
       }
     }
     sum += (crossed[QUEUE - 1] - crossed[FIRST_MEASURED]) / (QUEUE - 1 - FIRST_MEASURED);
+    for (let k = 0; k < GREEN_QUEUE; k++) early[k] += crossed[k] / runs;
   }
-  return sum / runs;
+  // A green's worth of queue: t_k = l + (k + 1/2) h fitted by least squares over its first vehicles.
+  let sk = 0;
+  let st = 0;
+  let skk = 0;
+  let skt = 0;
+  for (let k = 0; k < GREEN_QUEUE; k++) {
+    const x = k + 0.5;
+    sk += x;
+    st += early[k];
+    skk += x * x;
+    skt += x * early[k];
+  }
+  const slope = (GREEN_QUEUE * skt - sk * st) / (GREEN_QUEUE * skk - sk * sk);
+  return { headway: sum / runs, greenHeadway: slope, lost: (st - slope * sk) / GREEN_QUEUE };
 }
 
 /** Extra time a free vehicle at the road's speed loses crossing the link with the rule, s (paired runs, same draws). */

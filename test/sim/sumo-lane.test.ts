@@ -1,12 +1,12 @@
 /**
- * SUMO's cautious approach to a minor link (sim/minor-approach.ts): SUMO's rules
+ * SUMO's cautious approach to a minor link (sim/sumo-lane.ts): SUMO's rules
  * for one lane, checked against SUMO 1.15 itself. Reference values measured with
  * SUMO 1.15 on a crossing of two one-lane roads built by netconvert, the major
  * road empty, default car (5 m + 2.5 m minGap, a 2.6, b 4.5, tau 1, 1 s steps,
  * speedDev 0): a queue of 150 vehicles held at the line until 300 s, headway of
  * its 11th to 60th vehicle crossing; and a vehicle alone at the road's speed,
  * its time loss on the minor link less that on the same road given right of way
- * (the file header of minor-approach.ts has the table). And in the kernel: a
+ * (the file header of sumo-lane.ts has the table). And in the kernel: a
  * lone vehicle on a minor movement of the SUMO class pays that loss; on the same
  * movement with right of way it does not.
  */
@@ -15,7 +15,8 @@ import { createRandom, expandDemand, type DemandSpec } from '../../engine/demand
 import { compile, RoadNetwork, type CompiledNetwork, type RightOfWay } from '../../engine/network/index.js';
 import { simulate } from '../../engine/sim/index.js';
 import { SUMO_VEHICLE_MODEL, type VehicleModel } from '../../engine/sim/losses.js';
-import { minorApproachLoss, queueHeadway, SUMO_FOE_VISIBILITY, type MinorApproachParams } from '../../engine/sim/minor-approach.js';
+import { discharge, minorApproachLoss, queueHeadway, SUMO_FOE_VISIBILITY, type MinorApproachParams } from '../../engine/sim/sumo-lane.js';
+import { sumoDischarge } from '../../engine/io/sumo/network.js';
 
 const CAR: MinorApproachParams = { speed: 13.89, accel: 2.6, decel: 4.5, sigma: 0, length: 5, spacing: 7.5, visibility: SUMO_FOE_VISIBILITY, step: 1, tau: 1 };
 
@@ -36,6 +37,28 @@ describe('a standing queue through a minor link, against SUMO 1.15', () => {
     expect(Math.abs(queueHeadway({ ...CAR, sigma: 0.5 }, true) - 2.5)).toBeLessThan(0.06);
     expect(Math.abs(queueHeadway({ ...CAR, sigma: 0.5 }, false) - 1.806)).toBeLessThan(0.04);
     expect(Math.abs(queueHeadway({ ...CAR, sigma: 0.5, speed: 8.33 }, true) - 2.531)).toBeLessThan(0.06);
+  });
+});
+
+describe('queue discharge by road speed, against SUMO 1.15 (default car, speedDev 0.1)', () => {
+  const SPEEDS = [5.56, 8.33, 11.11, 13.89, 19.44];
+  it('far down a standing queue: 3.47 / 2.65 / 2.245 / 2.01 / 1.77 s at 20 / 30 / 40 / 50 / 70 km/h (SUMO, seeds 1-2), within 4%', () => {
+    const sumo = [3.47, 2.65, 2.245, 2.01, 1.77];
+    SPEEDS.forEach((speed, i) => expect(Math.abs(discharge({ ...CAR, sigma: 0.5, speedDev: 0.1, speed }).headway - sumo[i]) / sumo[i]).toBeLessThan(0.04));
+  });
+
+  it('per 30 s green and lane as the import sets it (1,871 veh/h and 1.1 s at 50 km/h): SUMO 9.89 / 12.43 / 13.95 / 15.05 / 16.19 vehicles, within 4%', () => {
+    // SUMO 1.15, two saturated lanes into a signal, 30 s green, 3 s yellow, 20 s red (test/io/sumo/discharge.test.ts), halved; 40 km/h is 11 m/s there.
+    const sumo = [9.89, 12.43, 13.95, 15.05, 16.19];
+    const bySpeed = sumoDischarge(undefined, 7.5);
+    SPEEDS.forEach((speed, i) => {
+      const { scale, startUpLost } = bySpeed(speed);
+      const h = 3600 / (1871 * scale);
+      const served = (30 - Math.max(startUpLost, -h / 2)) / h; // slots start no sooner than the green (sim/movements.ts)
+      expect(Math.abs(served - sumo[i]) / sumo[i]).toBeLessThan(0.04);
+    });
+    expect(bySpeed(13.89).scale).toBeCloseTo(1, 9);
+    expect(bySpeed(13.89).startUpLost).toBeCloseTo(1.1, 9);
   });
 });
 

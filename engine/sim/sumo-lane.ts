@@ -87,8 +87,8 @@
 import { createRandom } from '../demand/random.js';
 import { drawSpeedFactors } from './losses.js';
 
-/** Parameters of SUMO's car and the minor link, SI units. */
-export interface MinorApproachParams {
+/** SUMO's car on its road (and, for a minor link, the link's foe visibility), SI units. */
+export interface SumoLaneParams {
   /** Road speed before and after the link, m/s. */
   speed: number;
   /** Acceleration a, m/s². */
@@ -139,7 +139,7 @@ const dischargeCache = new Map<string, { headway: number; greenHeadway: number; 
  * link speeds fold in each junction's crossing, so nearly every link has its
  * own): cached by value, about a millisecond per new parameter set.
  */
-export function minorApproachLoss(p: MinorApproachParams): number {
+export function minorApproachLoss(p: SumoLaneParams): number {
   const q = { ...p, speed: Math.round(p.speed * 10) / 10 };
   const key = `${q.speed}|${q.accel}|${q.decel}|${q.sigma}|${q.length}|${q.spacing.toFixed(3)}|${q.visibility}|${q.step}|${q.tau}`;
   let hit = cache.get(key);
@@ -155,7 +155,7 @@ export function minorApproachLoss(p: MinorApproachParams): number {
  * speed `p.speed` (one lane; see the file header and {@link queueDischarge}):
  * cached by value, some tens of milliseconds per new parameter set.
  */
-export function discharge(p: MinorApproachParams): { headway: number; greenHeadway: number; lost: number } {
+export function discharge(p: SumoLaneParams): { headway: number; greenHeadway: number; lost: number } {
   const key = `${p.speed}|${p.accel}|${p.decel}|${p.sigma}|${p.length}|${p.spacing}|${p.step}|${p.tau}|${p.speedDev ?? 0}`;
   let hit = dischargeCache.get(key);
   if (hit === undefined) {
@@ -172,7 +172,7 @@ function uniform(what: string, run: number): () => number {
 }
 
 /** SUMO's Euler stopping speed for a gap `gap` (m) with reaction time `t` (MSCFModel::maximumSafeStopSpeedEuler), m/s. */
-function safeStop(p: MinorApproachParams, gap: number, t: number): number {
+function safeStop(p: SumoLaneParams, gap: number, t: number): number {
   const g = gap - NUMERICAL_EPS;
   if (g <= 0) return 0;
   const b = p.decel * p.step;
@@ -183,7 +183,7 @@ function safeStop(p: MinorApproachParams, gap: number, t: number): number {
 }
 
 /** SUMO's Euler braking distance from `v` (m/s), no reaction time (MSCFModel::brakeGap), m. */
-function brakeGap(p: MinorApproachParams, v: number): number {
+function brakeGap(p: SumoLaneParams, v: number): number {
   const r = p.decel * p.step;
   const n = Math.floor(v / r);
   return p.step * (n * v - (r * n * (n + 1)) / 2);
@@ -196,7 +196,7 @@ function brakeGap(p: MinorApproachParams, v: number): number {
  * dawdling, `limit` its desired speed (default the road's): its speed for the
  * step, m/s.
  */
-function nextSpeed(p: MinorApproachParams, seen: number, v: number, vFollow: number, minor: boolean, draw: number, limit = p.speed): number {
+function nextSpeed(p: SumoLaneParams, seen: number, v: number, vFollow: number, minor: boolean, draw: number, limit = p.speed): number {
   const vMaxStep = Math.min(v + p.accel * p.step, limit);
   let vSafe = Math.min(vMaxStep, vFollow);
   const approaching = minor && seen > 0;
@@ -212,7 +212,7 @@ function nextSpeed(p: MinorApproachParams, seen: number, v: number, vFollow: num
 }
 
 /** Mean discharge headway of a standing queue through the link (`minor`: with the rule; without, a link with right of way), s per vehicle. */
-export function queueHeadway(p: MinorApproachParams, minor: boolean): number {
+export function queueHeadway(p: SumoLaneParams, minor: boolean): number {
   return queueDischarge(p, minor).headway;
 }
 
@@ -224,7 +224,7 @@ export function queueHeadway(p: MinorApproachParams, minor: boolean): number {
  * headway h (`greenHeadway`) and start-up lost time l (`lost`), s, so that a
  * green of g seconds serves (g - l) / h (greenwave's slots, sim/movements.ts).
  */
-export function queueDischarge(p: MinorApproachParams, minor: boolean): { headway: number; greenHeadway: number; lost: number } {
+export function queueDischarge(p: SumoLaneParams, minor: boolean): { headway: number; greenHeadway: number; lost: number } {
   const dev = p.speedDev ?? 0;
   const runs = p.sigma > 0 || dev > 0 ? QUEUE_RUNS : 1;
   let sum = 0;
@@ -281,7 +281,7 @@ export function queueDischarge(p: MinorApproachParams, minor: boolean): { headwa
 }
 
 /** Extra time a free vehicle at the road's speed loses crossing the link with the rule, s (paired runs, same draws). */
-function freeLoss(p: MinorApproachParams): number {
+function freeLoss(p: SumoLaneParams): number {
   const runs = p.sigma > 0 ? FREE_RUNS : FREE_PHASES;
   let sum = 0;
   for (let run = 0; run < runs; run++) {
@@ -292,7 +292,7 @@ function freeLoss(p: MinorApproachParams): number {
 }
 
 /** Time for a vehicle starting `APPROACH` m before the line (less `phase` of a step's drive) at the road's speed to be `BEYOND` m past it, s. */
-function freeTime(p: MinorApproachParams, minor: boolean, phase: number, run: number): number {
+function freeTime(p: SumoLaneParams, minor: boolean, phase: number, run: number): number {
   const draw = uniform('free-vehicle', run);
   let x = -APPROACH - phase * p.speed * p.step;
   let v = p.speed;

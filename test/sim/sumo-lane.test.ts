@@ -15,10 +15,10 @@ import { createRandom, expandDemand, type DemandSpec } from '../../engine/demand
 import { compile, RoadNetwork, type CompiledNetwork, type RightOfWay } from '../../engine/network/index.js';
 import { simulate } from '../../engine/sim/index.js';
 import { SUMO_VEHICLE_MODEL, type VehicleModel } from '../../engine/sim/losses.js';
-import { discharge, minorApproachLoss, queueHeadway, SUMO_FOE_VISIBILITY, type MinorApproachParams } from '../../engine/sim/sumo-lane.js';
+import { discharge, minorApproachLoss, queueHeadway, SUMO_FOE_VISIBILITY, type SumoLaneParams } from '../../engine/sim/sumo-lane.js';
 import { sumoDischarge } from '../../engine/io/sumo/network.js';
 
-const CAR: MinorApproachParams = { speed: 13.89, accel: 2.6, decel: 4.5, sigma: 0, length: 5, spacing: 7.5, visibility: SUMO_FOE_VISIBILITY, step: 1, tau: 1 };
+const CAR: SumoLaneParams = { speed: 13.89, accel: 2.6, decel: 4.5, sigma: 0, length: 5, spacing: 7.5, visibility: SUMO_FOE_VISIBILITY, step: 1, tau: 1 };
 
 describe('a standing queue through a minor link, against SUMO 1.15', () => {
   it('without dawdling: one vehicle every 2.000 s at 30, 50 and 70 km/h, as SUMO (right of way: 1.898 s at 30 km/h, SUMO 1.898 s)', () => {

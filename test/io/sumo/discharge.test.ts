@@ -75,8 +75,14 @@ describe.skipIf(!HAS_SUMO)('vehicles served per green of a saturated approach: g
     return name;
   };
 
-  /** The net (n.net.xml, or for a road speed other than 50 km/h its own file), built by netconvert. */
-  const netFile = async (speed: number): Promise<string> => {
+  /** The net (n.net.xml, or for a road speed other than 50 km/h its own file), built by netconvert once per speed. */
+  const built = new Map<number, Promise<string>>();
+  const netFile = (speed: number): Promise<string> => {
+    let net = built.get(speed);
+    if (net === undefined) built.set(speed, (net = buildNet(speed)));
+    return net;
+  };
+  const buildNet = async (speed: number): Promise<string> => {
     const name = speed === 13.89 ? 'n' : `n${speed}`;
     if (speed !== 13.89) writeFileSync(file(`${name}.edg.xml`), readFileSync(file('n.edg.xml'), 'utf8').replaceAll('speed="13.89"', `speed="${speed}"`));
     const binary = (await findSumo())!;

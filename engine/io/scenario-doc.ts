@@ -216,8 +216,10 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
     ...(l.shape === undefined ? {} : { shapeM: l.shape.map(([x, y]) => [roundCm(x), roundCm(y)]) }),
   }));
   const movements = network.movements().map((m) => {
-    const all = m.lanes.length === network.link(m.from).lanes;
-    return { from: m.from, to: m.to, ...(all ? {} : { lanes: [...m.lanes] }), ...(m.rightOfWay === undefined ? {} : { rightOfWay: m.rightOfWay }), ...(m.waitPoint === undefined ? {} : { waitPointM: m.waitPoint }), ...(m.timeOffset === undefined || m.timeOffset === 0 ? {} : { timeOffsetS: m.timeOffset }), ...(m.crossingSpeed === undefined ? {} : { crossingSpeedKmh: m.crossingSpeed * 3.6 }) };
+    // Lanes are written where they differ from their default: every lane, or with lane links the pairs' approach lanes.
+    const implied = m.laneLinks === undefined ? network.link(m.from).lanes : new Set(m.laneLinks.map((p) => p[0])).size;
+    const all = m.lanes.length === implied;
+    return { from: m.from, to: m.to, ...(all ? {} : { lanes: [...m.lanes] }), ...(m.rightOfWay === undefined ? {} : { rightOfWay: m.rightOfWay }), ...(m.waitPoint === undefined ? {} : { waitPointM: m.waitPoint }), ...(m.timeOffset === undefined || m.timeOffset === 0 ? {} : { timeOffsetS: m.timeOffset }), ...(m.crossingSpeed === undefined ? {} : { crossingSpeedKmh: m.crossingSpeed * 3.6 }), ...(m.laneLinks === undefined ? {} : { laneLinks: m.laneLinks.map(([from, to]) => [from, to]) }) };
   });
   const files = result.files.join(', ');
   const warned = result.warnings.length === 0 ? '' : `; ${result.warnings.length} import warning${result.warnings.length === 1 ? '' : 's'}`;

@@ -45,7 +45,9 @@ export function compile(network: RoadNetwork, options: CompileOptions = {}): Com
   const labelSizes = labels.map((t) => Buffer.byteLength(t, 'utf8'));
   const labelBytes = labelSizes.reduce((sum, b) => sum + b, 0);
 
-  const net = CompiledNetwork.allocate({ junctions: n, links: m, movements: k, keyBytes, labelBytes, shapePoints, drivingSide: network.drivingSide }, options.shared ?? true);
+  let laneLinks = 0;
+  for (const l of links) for (const mv of network.movementsFrom(l.id)) laneLinks += mv.laneLinks?.length ?? 0;
+  const net = CompiledNetwork.allocate({ junctions: n, links: m, movements: k, keyBytes, labelBytes, shapePoints, laneLinks, drivingSide: network.drivingSide }, options.shared ?? true);
   const keyOffsets = net.rawKeyOffsets;
   let at = 0;
   for (let i = 0; i < ids.length; i++) {
@@ -109,6 +111,7 @@ export function compile(network: RoadNetwork, options: CompileOptions = {}): Com
 
   // Movements are numbered grouped by approach link, in link order then insertion order.
   let e = 0;
+  let pair = 0;
   for (let l = 0; l < m; l++) {
     net.movementOffsets[l] = e;
     for (const mv of network.movementsFrom(links[l].id)) {
@@ -122,10 +125,13 @@ export function compile(network: RoadNetwork, options: CompileOptions = {}): Com
       net.movementWaitPoint[e] = mv.waitPoint ?? NaN;
       net.movementTimeOffset[e] = mv.timeOffset ?? 0;
       net.movementCrossingSpeed[e] = mv.crossingSpeed ?? NaN;
+      net.movementLaneLinkOffsets[e] = pair;
+      for (const [from, to] of mv.laneLinks ?? []) net.movementLaneLinks[pair++] = from * 32 + to;
       e++;
     }
   }
   net.movementOffsets[m] = e;
+  net.movementLaneLinkOffsets[k] = pair;
   fillCsr(net.movementTo, m, net.movementInOffsets, net.movementIn);
   return net;
 }

@@ -25,6 +25,8 @@
  *                                                              time through this movement; 0 if none)
  *   Float64  movementCrossingSpeed [k]                        (m/s; NaN when not stated)
  *   Uint32   movementLaneMask [k]                             (bit i = approach lane i serves it)
+ *   Int32    movementLaneLinkOffsets [k+1], movementLaneLinks  (CSR of each movement's stated lane-level
+ *                                                              connections, approach lane x 32 + exit lane)
  *   Uint8    junctionControl [n], movementTurn [k], movementRightOfWay [k],
  *            keyBytes, labelBytes
  *
@@ -42,7 +44,7 @@ import { TURN_KINDS } from './turns.js';
 /** "GWNC" in ASCII, little-endian. */
 export const COMPILED_MAGIC = 0x434e5747;
 /** Bumped whenever the layout changes. */
-export const COMPILED_VERSION = 6;
+export const COMPILED_VERSION = 7;
 const HEADER_INTS = 16;
 
 /** Numeric codes of junction control in `junctionControl`. */
@@ -56,14 +58,15 @@ type F64Field = 'junctionX' | 'junctionY' | 'junctionLon' | 'junctionLat' | 'lin
 type I32Field =
   | 'junctionOutOffsets' | 'junctionOutLinks' | 'junctionInOffsets' | 'junctionInLinks'
   | 'linkFrom' | 'linkTo' | 'linkLanes' | 'linkPriority'
-  | 'movementOffsets' | 'movementFrom' | 'movementTo' | 'movementInOffsets' | 'movementIn' | 'keyOffsets' | 'labelOffsets' | 'shapeOffsets';
+  | 'movementOffsets' | 'movementFrom' | 'movementTo' | 'movementInOffsets' | 'movementIn' | 'keyOffsets' | 'labelOffsets' | 'shapeOffsets'
+  | 'movementLaneLinkOffsets' | 'movementLaneLinks';
 type U32Field = 'movementLaneMask';
 type U8Field = 'junctionControl' | 'movementTurn' | 'movementRightOfWay' | 'keyBytes' | 'labelBytes';
 
 interface Section { name: string; kind: 'f64' | 'i32' | 'u32' | 'u8'; length: number; offset: number }
 
 /** Byte offsets of every section for the given counts. */
-function layoutOf(n: number, m: number, k: number, keyBytes: number, labelBytes: number, shapePoints: number): { sections: Section[]; byteLength: number } {
+function layoutOf(n: number, m: number, k: number, keyBytes: number, labelBytes: number, shapePoints: number, laneLinks: number): { sections: Section[]; byteLength: number } {
   const spec: Array<[string, Section['kind'], number]> = [
     ['junctionX', 'f64', n], ['junctionY', 'f64', n], ['junctionLon', 'f64', n], ['junctionLat', 'f64', n],
     ['linkLength', 'f64', m], ['linkSpeed', 'f64', m], ['linkSaturationFlow', 'f64', m], ['linkJamSpacing', 'f64', m], ['linkFreeFlowTime', 'f64', m], ['linkStartUpLost', 'f64', m],
@@ -73,6 +76,7 @@ function layoutOf(n: number, m: number, k: number, keyBytes: number, labelBytes:
     ['movementInOffsets', 'i32', m + 1], ['movementIn', 'i32', k], ['keyOffsets', 'i32', n + m + 1],
     ['labelOffsets', 'i32', 3 * m + 1], ['shapeOffsets', 'i32', m + 1], ['shapeXY', 'f64', 2 * shapePoints], ['movementWaitPoint', 'f64', k],
     ['movementTimeOffset', 'f64', k], ['movementCrossingSpeed', 'f64', k], ['movementLaneMask', 'u32', k],
+    ['movementLaneLinkOffsets', 'i32', k + 1], ['movementLaneLinks', 'i32', laneLinks],
     ['junctionControl', 'u8', n], ['movementTurn', 'u8', k], ['movementRightOfWay', 'u8', k], ['keyBytes', 'u8', keyBytes], ['labelBytes', 'u8', labelBytes],
   ];
   const width = { f64: 8, i32: 4, u32: 4, u8: 1 } as const;
@@ -95,6 +99,8 @@ export interface CompiledCounts {
   labelBytes?: number;
   /** Interior shape points of all links. Default 0. */
   shapePoints?: number;
+  /** Lane-level connections stated for all movements (`MovementSpec.laneLinks`). Default 0. */
+  laneLinks?: number;
   drivingSide: DrivingSide;
 }
 
@@ -149,6 +155,12 @@ export class CompiledNetwork {
   readonly movementTo!: Int32Array;
   /** Approach lanes serving each movement as a bit mask (bit 0 = kerb-side lane). */
   readonly movementLaneMask!: Uint32Array;
+  /**
+   * Stated lane-level connections of movement x (`MovementSpec.laneLinks`):
+   * `movementLaneLinks[movementLaneLinkOffsets[x] .. [x + 1])`, each approach lane x 32 + exit lane; none when not stated.
+   */
+  readonly movementLaneLinkOffsets!: Int32Array;
+  readonly movementLaneLinks!: Int32Array;
   /** Turn kind code of each movement, see `TURN_CODE`. */
   readonly movementTurn!: Uint8Array;
   /** Right of way the source states for each movement, see {@link RIGHT_OF_WAY_CODE} (0: derived). */
@@ -189,12 +201,12 @@ export class CompiledNetwork {
     if (header[1] !== COMPILED_VERSION) {
       throw new NetworkError('buffer', '', 'version', `is ${header[1]}, but this greenwave reads version ${COMPILED_VERSION}: recompile the network`);
     }
-    const [n, m, k, side, keyBytes, labelBytes, shapePoints] = [header[2], header[3], header[4], header[5], header[6], header[7], header[8]];
-    for (const [field, count] of [['junctions', n], ['links', m], ['movements', k], ['keyBytes', keyBytes], ['labelBytes', labelBytes], ['shapePoints', shapePoints]] as const) {
+    const [n, m, k, side, keyBytes, labelBytes, shapePoints, laneLinks] = [header[2], header[3], header[4], header[5], header[6], header[7], header[8], header[9]];
+    for (const [field, count] of [['junctions', n], ['links', m], ['movements', k], ['keyBytes', keyBytes], ['labelBytes', labelBytes], ['shapePoints', shapePoints], ['laneLinks', laneLinks]] as const) {
       if (count < 0) throw new NetworkError('buffer', '', field, `count is ${count} in the header: the buffer is corrupt`);
     }
     if (side !== 0 && side !== 1) throw new NetworkError('buffer', '', 'drivingSide', `code is ${side} in the header: the buffer is corrupt`);
-    const { sections, byteLength: expected } = layoutOf(n, m, k, keyBytes, labelBytes, shapePoints);
+    const { sections, byteLength: expected } = layoutOf(n, m, k, keyBytes, labelBytes, shapePoints, laneLinks);
     if (byteLength !== expected) throw new NetworkError('buffer', '', 'byteLength', `is ${byteLength}, but its header describes ${expected} bytes`);
     this.buffer = buffer;
     this.junctionCount = n;
@@ -216,7 +228,7 @@ export class CompiledNetwork {
    * and importers that fill the arrays themselves). Shared memory by default.
    */
   static allocate(counts: CompiledCounts, shared = true): CompiledNetwork {
-    const { byteLength } = layoutOf(counts.junctions, counts.links, counts.movements, counts.keyBytes, counts.labelBytes ?? 0, counts.shapePoints ?? 0);
+    const { byteLength } = layoutOf(counts.junctions, counts.links, counts.movements, counts.keyBytes, counts.labelBytes ?? 0, counts.shapePoints ?? 0, counts.laneLinks ?? 0);
     const buffer = shared ? new SharedArrayBuffer(byteLength) : new ArrayBuffer(byteLength);
     const header = new Int32Array(buffer, 0, HEADER_INTS);
     header[0] = COMPILED_MAGIC;
@@ -228,6 +240,7 @@ export class CompiledNetwork {
     header[6] = counts.keyBytes;
     header[7] = counts.labelBytes ?? 0;
     header[8] = counts.shapePoints ?? 0;
+    header[9] = counts.laneLinks ?? 0;
     return new CompiledNetwork(buffer);
   }
 

@@ -200,9 +200,27 @@ export class RoadNetwork {
     }
     const list = this.movementsByLink.get(a.id) ?? [];
     if (list.some((m) => m.to === b.id)) throw new NetworkError('movement', key, '', 'is a duplicate movement');
+    let laneLinks: Array<readonly [number, number]> | undefined;
+    if (spec.laneLinks !== undefined) {
+      if (!Array.isArray(spec.laneLinks) || spec.laneLinks.length === 0) {
+        throw new NetworkError('movement', key, 'laneLinks', 'must be a non-empty array of [approach lane, exit lane] pairs');
+      }
+      const seen = new Set<number>();
+      laneLinks = [];
+      for (const pair of spec.laneLinks) {
+        const [from, to] = Array.isArray(pair) && pair.length === 2 ? pair : [NaN, NaN];
+        if (!Number.isInteger(from) || from < 0 || from >= a.lanes || !Number.isInteger(to) || to < 0 || to >= b.lanes) {
+          throw new NetworkError('movement', key, 'laneLinks', `holds ${JSON.stringify(pair)}: each must be [approach lane 0 to ${a.lanes - 1} of link "${a.id}", exit lane 0 to ${b.lanes - 1} of link "${b.id}"]`);
+        }
+        if (seen.has(from * 64 + to)) continue;
+        seen.add(from * 64 + to);
+        laneLinks.push([from, to]);
+      }
+      laneLinks.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+    }
     let lanes: number[];
     if (spec.lanes === undefined) {
-      lanes = Array.from({ length: a.lanes }, (_, i) => i);
+      lanes = laneLinks === undefined ? Array.from({ length: a.lanes }, (_, i) => i) : [...new Set(laneLinks.map((p) => p[0]))];
     } else {
       if (!Array.isArray(spec.lanes) || spec.lanes.length === 0) {
         throw new NetworkError('movement', key, 'lanes', 'must be a non-empty array of lane indices');
@@ -213,6 +231,10 @@ export class RoadNetwork {
           throw new NetworkError('movement', key, 'lanes', `holds ${String(lane)}, but link "${a.id}" has lanes 0 to ${a.lanes - 1}`);
         }
       }
+    }
+    if (laneLinks !== undefined && spec.lanes !== undefined) {
+      const stray = laneLinks.find((p) => !lanes.includes(p[0]));
+      if (stray) throw new NetworkError('movement', key, 'laneLinks', `holds [${stray[0]}, ${stray[1]}], but approach lane ${stray[0]} is not among the movement's lanes (${lanes.join(', ')})`);
     }
     const j0 = this.graph.getNodeAttributes(a.from);
     const j1 = this.graph.getNodeAttributes(a.to);
@@ -241,6 +263,7 @@ export class RoadNetwork {
       if (!inRange(spec.crossingSpeed * 3.6, LIMITS.speedKmh)) throw new NetworkError('movement', key, 'crossingSpeed', `must be ${describeRange(LIMITS.speedKmh)} km/h (as m/s), got ${describeValue(spec.crossingSpeed)}`);
       movement.crossingSpeed = spec.crossingSpeed;
     }
+    if (laneLinks !== undefined) movement.laneLinks = laneLinks;
     list.push(movement);
     this.movementsByLink.set(a.id, list);
     this.movementTotal++;

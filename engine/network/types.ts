@@ -129,6 +129,17 @@ export interface MovementSpec {
    * speeds).
    */
   crossingSpeed?: number;
+  /**
+   * Lane-level connections of the turn: each pair is an approach lane (0 = the
+   * kerb-side lane) and the exit link's lane it leads to (SUMO connections'
+   * `fromLane`/`toLane`). A vehicle of this movement drives in the approach lanes
+   * that lead to the exit lanes its next turn uses, so one that waits for a full
+   * lane group of the exit link holds only those lanes: the movement's vehicles in
+   * other lanes still go (sim/lane-groups.ts). Approach lanes default to the pairs'
+   * (when `lanes` is given, the pairs must lie in it). Default: not stated (a
+   * vehicle waiting for a full group of the exit holds the whole movement).
+   */
+  laneLinks?: readonly (readonly [number, number])[];
 }
 
 /** Explicit right of way of a movement at a priority junction. */
@@ -166,6 +177,8 @@ export interface Movement {
   timeOffset?: number;
   /** Speed limit of the turn's path at the stop line, if stated, m/s (see {@link MovementSpec.crossingSpeed}). */
   crossingSpeed?: number;
+  /** Lane-level connections as [approach lane, exit lane] pairs, if stated (see {@link MovementSpec.laneLinks}). */
+  laneLinks?: readonly (readonly [number, number])[];
 }
 
 /** Default saturation flow per lane: 1,800 veh/h = 0.5 veh/s. */

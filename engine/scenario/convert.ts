@@ -251,7 +251,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
           shape: l.shapeM,
         }),
       ),
-      ...(n.movements === undefined ? {} : { movements: n.movements.map((m) => defined({ from: m.from, to: m.to, lanes: m.lanes, rightOfWay: m.rightOfWay, waitPoint: m.waitPointM, timeOffset: m.timeOffsetS, crossingSpeed: m.crossingSpeedKmh === undefined ? undefined : m.crossingSpeedKmh / 3.6 })) }),
+      ...(n.movements === undefined ? {} : { movements: n.movements.map((m) => defined({ from: m.from, to: m.to, lanes: m.lanes, rightOfWay: m.rightOfWay, waitPoint: m.waitPointM, timeOffset: m.timeOffsetS, crossingSpeed: m.crossingSpeedKmh === undefined ? undefined : m.crossingSpeedKmh / 3.6, laneLinks: m.laneLinks })) }),
     };
   } else if ('generator' in n) {
     network = generatorSource(n, drivingSide);

@@ -16,7 +16,7 @@ const keys2 = new Set<string>(["junctions","links","movements"]);
 const keys3 = new Set<string>(["id","xM","yM","lon","lat","control"]);
 const refinement4 = REFINEMENTS.lonLat();
 const keys5 = new Set<string>(["id","from","to","lengthM","lanes","speedKmh","saturationVehPerHourPerLane","jamSpacingM","startUpLostS","name","names","roadClass","priority","shapeM"]);
-const keys6 = new Set<string>(["from","to","lanes","timeOffsetS","rightOfWay","waitPointM","crossingSpeedKmh"]);
+const keys6 = new Set<string>(["from","to","lanes","timeOffsetS","rightOfWay","waitPointM","crossingSpeedKmh","laneLinks"]);
 const keys7 = new Set<string>(["generator","rows","cols","spacingM","attachLengthM","speedKmh","lanes","saturationVehPerHourPerLane","jamSpacingM","signals","idPrefix","origin","geo","deadEndUTurns"]);
 const keys8 = new Set<string>(["xM","yM"]);
 const keys9 = new Set<string>(["lon","lat"]);
@@ -141,6 +141,23 @@ function check12(x: unknown): boolean {
   return true;
 }
 
+function check14(x: unknown): boolean {
+  if (!Array.isArray(x) || x.length !== 2) return false;
+  let v: unknown;
+  v = x[0]; if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 31)) return false;
+  v = x[1]; if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 31)) return false;
+  return true;
+}
+
+function check13(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  if (!(x.length >= 1)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(check14(v))) return false;
+  }
+  return true;
+}
+
 function check11(x: unknown): boolean {
   const o = strict(x, keys6);
   if (o === undefined) return false;
@@ -152,6 +169,7 @@ function check11(x: unknown): boolean {
   v = o["rightOfWay"]; if (v !== undefined && !((v === "major" || v === "minor" || v === "stop"))) return false;
   v = o["waitPointM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 500)) return false;
   v = o["crossingSpeedKmh"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 250)) return false;
+  v = o["laneLinks"]; if (v !== undefined && !(check13(v))) return false;
   return true;
 }
 
@@ -173,7 +191,7 @@ function check2(x: unknown): boolean {
   return true;
 }
 
-function check15(x: unknown): boolean {
+function check17(x: unknown): boolean {
   const o = strict(x, keys8);
   if (o === undefined) return false;
   let v: unknown;
@@ -182,7 +200,7 @@ function check15(x: unknown): boolean {
   return true;
 }
 
-function check16(x: unknown): boolean {
+function check18(x: unknown): boolean {
   const o = strict(x, keys9);
   if (o === undefined) return false;
   let v: unknown;
@@ -191,7 +209,7 @@ function check16(x: unknown): boolean {
   return true;
 }
 
-function check14(x: unknown): boolean {
+function check16(x: unknown): boolean {
   const o = strict(x, keys7);
   if (o === undefined) return false;
   let v: unknown;
@@ -206,13 +224,13 @@ function check14(x: unknown): boolean {
   v = o["jamSpacingM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
   v = o["signals"]; if (v !== undefined && !((v === "intersections" || v === "all" || v === "priority" || v === "none"))) return false;
   v = o["idPrefix"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
-  v = o["origin"]; if (v !== undefined && !(check15(v))) return false;
-  v = o["geo"]; if (v !== undefined && !(check16(v))) return false;
+  v = o["origin"]; if (v !== undefined && !(check17(v))) return false;
+  v = o["geo"]; if (v !== undefined && !(check18(v))) return false;
   v = o["deadEndUTurns"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   return true;
 }
 
-function check19(x: unknown): boolean {
+function check21(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i]; if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
@@ -220,24 +238,24 @@ function check19(x: unknown): boolean {
   return true;
 }
 
-function check18(x: unknown): boolean {
+function check20(x: unknown): boolean {
   const { members, colons } = state;
   const defaults = state.defaults.length;
   const drops = state.drops.length;
   if (typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= 100000) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
-  if (check19(x)) return true;
+  if (check21(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
   return false;
 }
 
-function check17(x: unknown): boolean {
+function check19(x: unknown): boolean {
   const o = strict(x, keys10);
   if (o === undefined) return false;
   let v: unknown;
   v = o["generator"]; if (!((v === "corridor"))) return false;
   v = o["junctions"]; if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 1000)) return false;
-  v = o["spacingM"]; if (!(check18(v))) return false;
+  v = o["spacingM"]; if (!(check20(v))) return false;
   v = o["endLengthM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
   v = o["sideLengthM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100000)) return false;
   v = o["sideLanes"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 32)) return false;
@@ -248,14 +266,14 @@ function check17(x: unknown): boolean {
   v = o["jamSpacingM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
   v = o["signals"]; if (v !== undefined && !((v === "intersections" || v === "all" || v === "priority" || v === "none"))) return false;
   v = o["idPrefix"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
-  v = o["origin"]; if (v !== undefined && !(check15(v))) return false;
-  v = o["geo"]; if (v !== undefined && !(check16(v))) return false;
+  v = o["origin"]; if (v !== undefined && !(check17(v))) return false;
+  v = o["geo"]; if (v !== undefined && !(check18(v))) return false;
   v = o["deadEndUTurns"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   state.failed = false; refinement11(o, sink); if (state.failed) return false;
   return true;
 }
 
-function check20(x: unknown): boolean {
+function check22(x: unknown): boolean {
   const o = strict(x, keys12);
   if (o === undefined) return false;
   let v: unknown;
@@ -271,26 +289,26 @@ function check20(x: unknown): boolean {
   v = o["jamSpacingM"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 2 && v <= 50)) return false;
   v = o["signals"]; if (v !== undefined && !((v === "intersections" || v === "all" || v === "priority" || v === "none"))) return false;
   v = o["idPrefix"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
-  v = o["origin"]; if (v !== undefined && !(check15(v))) return false;
-  v = o["geo"]; if (v !== undefined && !(check16(v))) return false;
+  v = o["origin"]; if (v !== undefined && !(check17(v))) return false;
+  v = o["geo"]; if (v !== undefined && !(check18(v))) return false;
   v = o["deadEndUTurns"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   return true;
 }
 
-function check13(x: unknown): boolean {
+function check15(x: unknown): boolean {
   const { members, colons } = state;
   const defaults = state.defaults.length;
   const drops = state.drops.length;
-  if (check14(x)) return true;
+  if (check16(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
-  if (check17(x)) return true;
+  if (check19(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
-  if (check20(x)) return true;
+  if (check22(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
   return false;
 }
 
-function check22(x: unknown): boolean {
+function check24(x: unknown): boolean {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
   const o = x as Record<string, unknown>;
   for (const k in o) {
@@ -300,13 +318,13 @@ function check22(x: unknown): boolean {
   return true;
 }
 
-function check21(x: unknown): boolean {
+function check23(x: unknown): boolean {
   const o = strict(x, keys13);
   if (o === undefined) return false;
   let v: unknown;
   v = o["import"]; if (!((v === "sumo" || v === "cityflow" || v === "osm" || v === "tntp"))) return false;
   v = o["file"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["options"]; if (v !== undefined && !(check22(v))) return false;
+  v = o["options"]; if (v !== undefined && !(check24(v))) return false;
   return true;
 }
 
@@ -316,14 +334,14 @@ function check1(x: unknown): boolean {
   const drops = state.drops.length;
   if (check2(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
-  if (check13(x)) return true;
+  if (check15(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
-  if (check21(x)) return true;
+  if (check23(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
   return false;
 }
 
-function check26(x: unknown): boolean {
+function check28(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
@@ -332,7 +350,7 @@ function check26(x: unknown): boolean {
   return true;
 }
 
-function check27(x: unknown): boolean {
+function check29(x: unknown): boolean {
   const { members, colons } = state;
   const defaults = state.defaults.length;
   const drops = state.drops.length;
@@ -343,7 +361,7 @@ function check27(x: unknown): boolean {
   return false;
 }
 
-function check25(x: unknown): boolean {
+function check27(x: unknown): boolean {
   const o = strict(x, keys15);
   if (o === undefined) return false;
   let v: unknown;
@@ -354,22 +372,22 @@ function check25(x: unknown): boolean {
   v = o["to"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["fromLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["toLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["route"]; if (v !== undefined && !(check26(v))) return false;
-  v = o["departSpeedKmh"]; if (v !== undefined && !(check27(v))) return false;
+  v = o["route"]; if (v !== undefined && !(check28(v))) return false;
+  v = o["departSpeedKmh"]; if (v !== undefined && !(check29(v))) return false;
   state.failed = false; refinement17(o, sink); if (state.failed) return false;
   state.failed = false; refinement18(o, sink); if (state.failed) return false;
   return true;
 }
 
-function check24(x: unknown): boolean {
+function check26(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check25(v))) return false;
+    const v: unknown = x[i]; if (!(check27(v))) return false;
   }
   return true;
 }
 
-function check29(x: unknown): boolean {
+function check31(x: unknown): boolean {
   const o = strict(x, keys19);
   if (o === undefined) return false;
   let v: unknown;
@@ -378,8 +396,8 @@ function check29(x: unknown): boolean {
   v = o["to"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["fromLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["toLink"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["route"]; if (v !== undefined && !(check26(v))) return false;
-  v = o["departSpeedKmh"]; if (v !== undefined && !(check27(v))) return false;
+  v = o["route"]; if (v !== undefined && !(check28(v))) return false;
+  v = o["departSpeedKmh"]; if (v !== undefined && !(check29(v))) return false;
   v = o["vehPerHour"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 115200)) return false;
   v = o["beginS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
   v = o["begin"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
@@ -387,85 +405,6 @@ function check29(x: unknown): boolean {
   v = o["end"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
   v = o["arrivals"]; if (v !== undefined && !((v === "uniform" || v === "poisson"))) return false;
   state.failed = false; refinement17(o, sink); if (state.failed) return false;
-  state.failed = false; refinement20(o, sink); if (state.failed) return false;
-  return true;
-}
-
-function check28(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check29(v))) return false;
-  }
-  return true;
-}
-
-function check32(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  if (!(x.length >= 1)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  }
-  return true;
-}
-
-function check33(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(typeof v === 'string' && countColons(v))) return false;
-  }
-  return true;
-}
-
-function check35(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 115200)) return false;
-  }
-  return true;
-}
-
-function check34(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check35(v))) return false;
-  }
-  return true;
-}
-
-function check37(x: unknown): boolean {
-  const o = strict(x, keys22);
-  if (o === undefined) return false;
-  let v: unknown;
-  v = o["timeS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
-  v = o["time"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
-  v = o["factor"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100)) return false;
-  state.failed = false; refinement23(o, sink); if (state.failed) return false;
-  return true;
-}
-
-function check36(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  if (!(x.length >= 1)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check37(v))) return false;
-  }
-  return true;
-}
-
-function check31(x: unknown): boolean {
-  const o = strict(x, keys21);
-  if (o === undefined) return false;
-  let v: unknown;
-  v = o["zones"]; if (!(check32(v))) return false;
-  v = o["zoneNames"]; if (v !== undefined && !(check33(v))) return false;
-  v = o["vehPerHour"]; if (!(check34(v))) return false;
-  v = o["beginS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
-  v = o["begin"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
-  v = o["endS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
-  v = o["end"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
-  v = o["profile"]; if (v !== undefined && !(check36(v))) return false;
-  v = o["arrivals"]; if (v !== undefined && !((v === "uniform" || v === "poisson"))) return false;
-  state.failed = false; refinement24(o, sink); if (state.failed) return false;
   state.failed = false; refinement20(o, sink); if (state.failed) return false;
   return true;
 }
@@ -478,18 +417,97 @@ function check30(x: unknown): boolean {
   return true;
 }
 
-function check23(x: unknown): boolean {
+function check34(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  if (!(x.length >= 1)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
+  }
+  return true;
+}
+
+function check35(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(typeof v === 'string' && countColons(v))) return false;
+  }
+  return true;
+}
+
+function check37(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 115200)) return false;
+  }
+  return true;
+}
+
+function check36(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(check37(v))) return false;
+  }
+  return true;
+}
+
+function check39(x: unknown): boolean {
+  const o = strict(x, keys22);
+  if (o === undefined) return false;
+  let v: unknown;
+  v = o["timeS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
+  v = o["time"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
+  v = o["factor"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100)) return false;
+  state.failed = false; refinement23(o, sink); if (state.failed) return false;
+  return true;
+}
+
+function check38(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  if (!(x.length >= 1)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(check39(v))) return false;
+  }
+  return true;
+}
+
+function check33(x: unknown): boolean {
+  const o = strict(x, keys21);
+  if (o === undefined) return false;
+  let v: unknown;
+  v = o["zones"]; if (!(check34(v))) return false;
+  v = o["zoneNames"]; if (v !== undefined && !(check35(v))) return false;
+  v = o["vehPerHour"]; if (!(check36(v))) return false;
+  v = o["beginS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
+  v = o["begin"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
+  v = o["endS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800)) return false;
+  v = o["end"]; if (v !== undefined && !(typeof v === 'string' && pattern16.test(v) && countColons(v))) return false;
+  v = o["profile"]; if (v !== undefined && !(check38(v))) return false;
+  v = o["arrivals"]; if (v !== undefined && !((v === "uniform" || v === "poisson"))) return false;
+  state.failed = false; refinement24(o, sink); if (state.failed) return false;
+  state.failed = false; refinement20(o, sink); if (state.failed) return false;
+  return true;
+}
+
+function check32(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    const v: unknown = x[i]; if (!(check33(v))) return false;
+  }
+  return true;
+}
+
+function check25(x: unknown): boolean {
   const o = strict(x, keys14);
   if (o === undefined) return false;
   let v: unknown;
-  v = o["trips"]; if (v !== undefined && !(check24(v))) return false;
-  v = o["flows"]; if (v !== undefined && !(check28(v))) return false;
-  v = o["od"]; if (v !== undefined && !(check30(v))) return false;
+  v = o["trips"]; if (v !== undefined && !(check26(v))) return false;
+  v = o["flows"]; if (v !== undefined && !(check30(v))) return false;
+  v = o["od"]; if (v !== undefined && !(check32(v))) return false;
   v = o["scale"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 100)) return false;
   return true;
 }
 
-function check45(x: unknown): boolean {
+function check47(x: unknown): boolean {
   const o = strict(x, keys29);
   if (o === undefined) return false;
   let v: unknown;
@@ -498,39 +516,39 @@ function check45(x: unknown): boolean {
   return true;
 }
 
-function check44(x: unknown): boolean {
+function check46(x: unknown): boolean {
   const { members, colons } = state;
   const defaults = state.defaults.length;
   const drops = state.drops.length;
   if (typeof x === 'string' && pattern28.test(x) && countColons(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
-  if (check45(x)) return true;
+  if (check47(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
   return false;
 }
 
-function check43(x: unknown): boolean {
+function check45(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check44(v))) return false;
+    const v: unknown = x[i]; if (!(check46(v))) return false;
   }
   return true;
 }
 
-function check46(x: unknown): boolean {
+function check48(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check44(v))) return false;
+    const v: unknown = x[i]; if (!(check46(v))) return false;
   }
   return true;
 }
 
-function check42(x: unknown): boolean {
+function check44(x: unknown): boolean {
   const o = strict(x, keys27);
   if (o === undefined) return false;
   let v: unknown;
-  v = o["green"]; if (!(check43(v))) return false;
-  v = o["permissive"]; if (v !== undefined && !(check46(v))) return false;
+  v = o["green"]; if (!(check45(v))) return false;
+  v = o["permissive"]; if (v !== undefined && !(check48(v))) return false;
   v = o["greenS"]; if (!(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 3600)) return false;
   v = o["yellowS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
   v = o["allRedS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
@@ -539,16 +557,16 @@ function check42(x: unknown): boolean {
   return true;
 }
 
-function check41(x: unknown): boolean {
+function check43(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check42(v))) return false;
+    const v: unknown = x[i]; if (!(check44(v))) return false;
   }
   return true;
 }
 
-function check47(x: unknown): boolean {
+function check49(x: unknown): boolean {
   const o = strict(x, keys30);
   if (o === undefined) return false;
   let v: unknown;
@@ -558,27 +576,27 @@ function check47(x: unknown): boolean {
   return true;
 }
 
-function check40(x: unknown): boolean {
+function check42(x: unknown): boolean {
   const o = strict(x, keys26);
   if (o === undefined) return false;
   let v: unknown;
   v = o["junction"]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
   v = o["offsetS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= -604800 && v <= 604800)) return false;
   v = o["cycleS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 14400)) return false;
-  v = o["phases"]; if (!(check41(v))) return false;
-  v = o["actuated"]; if (v !== undefined && !(check47(v))) return false;
+  v = o["phases"]; if (!(check43(v))) return false;
+  v = o["actuated"]; if (v !== undefined && !(check49(v))) return false;
   return true;
 }
 
-function check39(x: unknown): boolean {
+function check41(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    const v: unknown = x[i]; if (!(check40(v))) return false;
+    const v: unknown = x[i]; if (!(check42(v))) return false;
   }
   return true;
 }
 
-function check48(x: unknown): boolean {
+function check50(x: unknown): boolean {
   const o = strict(x, keys31);
   if (o === undefined) return false;
   let v: unknown;
@@ -588,7 +606,7 @@ function check48(x: unknown): boolean {
   return true;
 }
 
-function check50(x: unknown): boolean {
+function check52(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   if (!(x.length >= 1)) return false;
   for (let i = 0; i < x.length; i++) {
@@ -597,7 +615,7 @@ function check50(x: unknown): boolean {
   return true;
 }
 
-function check49(x: unknown): boolean {
+function check51(x: unknown): boolean {
   const o = strict(x, keys32);
   if (o === undefined) return false;
   let v: unknown;
@@ -606,11 +624,11 @@ function check49(x: unknown): boolean {
   v = o["interGreen"]; if (v !== undefined && !((v === "program" || v === "none"))) return false;
   v = o["pressure"]; if (v !== undefined && !((v === "queues" || v === "lanes"))) return false;
   v = o["ties"]; if (v !== undefined && !((v === "keep" || v === "lowest"))) return false;
-  v = o["eligiblePhases"]; if (v !== undefined && !(check50(v))) return false;
+  v = o["eligiblePhases"]; if (v !== undefined && !(check52(v))) return false;
   return true;
 }
 
-function check53(x: unknown): boolean {
+function check55(x: unknown): boolean {
   const o = strict(x, keys34);
   if (o === undefined) return false;
   let v: unknown;
@@ -624,28 +642,28 @@ function check53(x: unknown): boolean {
   return true;
 }
 
-function check52(x: unknown): boolean {
+function check54(x: unknown): boolean {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
   const o = x as Record<string, unknown>;
   for (const k in o) {
     const v: unknown = o[k]; state.members++; countColons(k);
-    if (k === '__proto__') { countAll(v); state.drops.push(o, k); } else if (!(check53(v))) return false;
+    if (k === '__proto__') { countAll(v); state.drops.push(o, k); } else if (!(check55(v))) return false;
   }
   return true;
 }
 
-function check51(x: unknown): boolean {
+function check53(x: unknown): boolean {
   const o = strict(x, keys33);
   if (o === undefined) return false;
   let v: unknown;
   v = o["walkSpeedMS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0.3 && v <= 3)) return false;
   v = o["walkTimeS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
-  v = o["junctions"]; if (v !== undefined && !(check52(v))) return false;
+  v = o["junctions"]; if (v !== undefined && !(check54(v))) return false;
   v = o["clearances"]; if (v !== undefined && !((v === "ite" || v === "program"))) return false;
   return true;
 }
 
-function check55(x: unknown): boolean {
+function check57(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i]; if (!(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
@@ -653,32 +671,32 @@ function check55(x: unknown): boolean {
   return true;
 }
 
-function check54(x: unknown): boolean {
+function check56(x: unknown): boolean {
   const { members, colons } = state;
   const defaults = state.defaults.length;
   const drops = state.drops.length;
   if (typeof x === 'boolean') return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
-  if (check55(x)) return true;
+  if (check57(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
   return false;
 }
 
-function check38(x: unknown): boolean {
+function check40(x: unknown): boolean {
   const o = strict(x, keys25);
   if (o === undefined) return false;
   let v: unknown;
   v = o["default"]; if (v === undefined) state.defaults.push(o, "default", "fixed"); else if (!((v === "fixed" || v === "webster" || v === "actuated" || v === "max-pressure"))) return false;
-  v = o["programs"]; if (v !== undefined && !(check39(v))) return false;
-  v = o["actuated"]; if (v !== undefined && !(check48(v))) return false;
-  v = o["maxPressure"]; if (v !== undefined && !(check49(v))) return false;
-  v = o["safety"]; if (v !== undefined && !(check51(v))) return false;
+  v = o["programs"]; if (v !== undefined && !(check41(v))) return false;
+  v = o["actuated"]; if (v !== undefined && !(check50(v))) return false;
+  v = o["maxPressure"]; if (v !== undefined && !(check51(v))) return false;
+  v = o["safety"]; if (v !== undefined && !(check53(v))) return false;
   v = o["safetyCheck"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
-  v = o["pinPhaseOrder"]; if (v !== undefined && !(check54(v))) return false;
+  v = o["pinPhaseOrder"]; if (v !== undefined && !(check56(v))) return false;
   return true;
 }
 
-function check57(x: unknown): boolean {
+function check59(x: unknown): boolean {
   const o = strict(x, keys36);
   if (o === undefined) return false;
   let v: unknown;
@@ -697,7 +715,7 @@ function check57(x: unknown): boolean {
   return true;
 }
 
-function check60(x: unknown): boolean {
+function check62(x: unknown): boolean {
   const o = strict(x, keys38);
   if (o === undefined) return false;
   let v: unknown;
@@ -705,7 +723,7 @@ function check60(x: unknown): boolean {
   return true;
 }
 
-function check61(x: unknown): boolean {
+function check63(x: unknown): boolean {
   const o = strict(x, keys39);
   if (o === undefined) return false;
   let v: unknown;
@@ -719,18 +737,18 @@ function check61(x: unknown): boolean {
   return true;
 }
 
-function check59(x: unknown): boolean {
+function check61(x: unknown): boolean {
   const { members, colons } = state;
   const defaults = state.defaults.length;
   const drops = state.drops.length;
-  if (check60(x)) return true;
+  if (check62(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
-  if (check61(x)) return true;
+  if (check63(x)) return true;
   state.members = members; state.colons = colons; state.defaults.length = defaults; state.drops.length = drops;
   return false;
 }
 
-function check58(x: unknown): boolean {
+function check60(x: unknown): boolean {
   const o = strict(x, keys37);
   if (o === undefined) return false;
   let v: unknown;
@@ -745,11 +763,11 @@ function check58(x: unknown): boolean {
   v = o["departLane"]; if (v !== undefined && !((v === "first" || v === "all"))) return false;
   v = o["insertionHeadwayS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60)) return false;
   v = o["junctionStorageVeh"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 20)) return false;
-  v = o["gapAcceptance"]; if (v !== undefined && !(check59(v))) return false;
+  v = o["gapAcceptance"]; if (v !== undefined && !(check61(v))) return false;
   return true;
 }
 
-function check56(x: unknown): boolean {
+function check58(x: unknown): boolean {
   const o = strict(x, keys35);
   if (o === undefined) return false;
   let v: unknown;
@@ -763,17 +781,17 @@ function check56(x: unknown): boolean {
   v = o["routingIntervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
   v = o["rerouteShare"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
   v = o["routeChoice"]; if (v !== undefined && !((v === "departure" || v === "equilibrium"))) return false;
-  v = o["equilibrium"]; if (v !== undefined && !(check57(v))) return false;
+  v = o["equilibrium"]; if (v !== undefined && !(check59(v))) return false;
   v = o["sharedLanes"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   v = o["arriveAtStopLine"]; if (v !== undefined && !(typeof v === 'boolean')) return false;
   v = o["stopThresholdS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600)) return false;
-  v = o["vehicle"]; if (v !== undefined && !(check58(v))) return false;
+  v = o["vehicle"]; if (v !== undefined && !(check60(v))) return false;
   v = o["intervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
   state.failed = false; refinement40(o, sink); if (state.failed) return false;
   return true;
 }
 
-function check63(x: unknown): boolean {
+function check65(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const v: unknown = x[i]; if (!((v === "summary.json" || v === "trips.csv" || v === "links.csv" || v === "junctions.csv" || v === "timeseries.csv" || v === "network.geojson" || v === "timing.csv" || v === "convergence.csv"))) return false;
@@ -781,12 +799,12 @@ function check63(x: unknown): boolean {
   return true;
 }
 
-function check62(x: unknown): boolean {
+function check64(x: unknown): boolean {
   const o = strict(x, keys41);
   if (o === undefined) return false;
   let v: unknown;
   v = o["dir"]; if (v !== undefined && !(typeof v === 'string' && v.length >= 1 && countColons(v))) return false;
-  v = o["files"]; if (v !== undefined && !(check63(v))) return false;
+  v = o["files"]; if (v !== undefined && !(check65(v))) return false;
   return true;
 }
 
@@ -799,10 +817,10 @@ function check0(x: unknown): boolean {
   v = o["description"]; if (v !== undefined && !(typeof v === 'string' && countColons(v))) return false;
   v = o["drivingSide"]; if (v === undefined) state.defaults.push(o, "drivingSide", "right"); else if (!((v === "left" || v === "right"))) return false;
   v = o["network"]; if (!(check1(v))) return false;
-  v = o["demand"]; if (!(check23(v))) return false;
-  v = o["signals"]; if (v !== undefined && !(check38(v))) return false;
-  v = o["simulation"]; if (!(check56(v))) return false;
-  v = o["outputs"]; if (v !== undefined && !(check62(v))) return false;
+  v = o["demand"]; if (!(check25(v))) return false;
+  v = o["signals"]; if (v !== undefined && !(check40(v))) return false;
+  v = o["simulation"]; if (!(check58(v))) return false;
+  v = o["outputs"]; if (v !== undefined && !(check64(v))) return false;
   return true;
 }
 

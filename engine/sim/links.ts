@@ -100,6 +100,10 @@ export class Links {
   readonly movementGroup: Int32Array;
   /** Storage of each lane group, vehicles. */
   readonly groupStorage: Int32Array;
+  /** Per movement: where its lane feeds start in `feed` (lane-groups.ts). */
+  readonly feedBase: Int32Array;
+  /** Approach lanes of each movement leading to each lane group of its exit link (0: not stated; lane-groups.ts). */
+  readonly feed: Uint32Array;
   /** Vehicles counted in each lane group, plus space not yet returned to it. */
   readonly groupOccupancy: Int32Array;
   /** Per link: groups whose space is on its way back (a ring in `releaseRing[ringOffsets[l] ..]`, FIFO like the releases). */
@@ -218,6 +222,8 @@ export class Links {
     this.groupOffsets = groups.groupOffsets;
     this.movementGroup = groups.movementGroup;
     this.groupStorage = groups.groupStorage;
+    this.feedBase = groups.feedBase;
+    this.feed = groups.feed;
     const g = groups.groupLink.length;
     this.groupOccupancy = new Int32Array(g);
     this.departHead = new Int32Array(g).fill(NONE);
@@ -250,6 +256,16 @@ export class Links {
     const vehicles = this.vehicles;
     if (pos + 1 >= vehicles.routeEnd[v]) return -1;
     return this.net.movementBetween(l, vehicles.routePool[pos + 1]);
+  }
+
+  /**
+   * Approach lanes a vehicle of movement `e` drives in to reach lane group
+   * `group` of the movement's exit link (bit i = lane i; lane-groups.ts): the
+   * movement's every lane where its lane-level connections are not stated.
+   */
+  feedLanes(e: number, group: number): number {
+    const lanes = this.feed[this.feedBase[e] + group - this.groupOffsets[this.net.movementTo[e]]];
+    return lanes !== 0 ? lanes : this.net.movementLaneMask[e] >>> 0 || 0xffffffff;
   }
 
   /** Whether link `l` has room for a vehicle of its lane group `group`: in the link and in the group (releases due applied first). */

@@ -67,7 +67,7 @@ import type { SimObserver } from './observer.js';
 import { QueueMoves } from './queue-moves.js';
 import { QueueSums } from './queue-sums.js';
 import type { Scheduler } from './scheduler.js';
-import { SharedLanes } from './shared-lanes.js';
+import { IN_JUNCTION, SharedLanes } from './shared-lanes.js';
 import { VEHICLE_QUEUED, type Vehicles } from './vehicles.js';
 import { YellowRunners } from './yellow.js';
 
@@ -82,6 +82,8 @@ const SERVICE: number = CMD_SERVICE;
 const MIN_RETRY = 0.01;
 /** How much later an impatient driver (impatience 1) takes a conflicting vehicle that could still stop to arrive, s (SUMO's arrival time when braking, MSVehicle: arrival + 30 s). */
 const IMPATIENCE_HORIZON = 30;
+/** Vehicles behind a head waiting for a full lane group that `passFull` looks at for one in other lanes. */
+const PASS_SCAN = 16;
 
 /** Per-movement state of a run (struct of arrays). */
 export class Movements {
@@ -133,6 +135,9 @@ export class Movements {
   readonly moves: QueueMoves;
   /** Trips waiting at the end of their last link for the queue ahead (arrivals.ts; option `arriveAtStopLine`), or null. */
   arrivals: Arrivals | null = null;
+  /** Set by `passFull` / `pickPastFull`: the predecessor in its movement's queue and the exit lane group of the vehicle returned. */
+  private passPrevious = NONE;
+  private passGroup = 0;
 
   private readonly net: CompiledNetwork;
   private readonly links: Links;
@@ -263,7 +268,23 @@ export class Movements {
       return;
     }
     const b = net.movementTo[e];
-    const group = links.groupOf(v, b, this.vehicles.routePos[v] + 1); // the lane group it takes on b
+    let group = links.groupOf(v, b, this.vehicles.routePos[v] + 1); // the lane group it takes on b
+    if (!links.hasRoom(b, group) && runner === NONE && links.occupancy[b] < links.storage[b]) {
+      // Its group is full, not the link: a vehicle of this movement in other lanes may go (lane-groups.ts, lane feeds).
+      const other = shared ? this.pickPastFull(e, a, b, v) : this.passFull(e, b, v, group);
+      if (other !== NONE) {
+        v = other;
+        previous = this.passPrevious;
+        group = this.passGroup;
+        if (shared) {
+          laneFree = lanes.freeAt(v, a);
+          if (laneFree > now) {
+            this.scheduleService(e, laneFree);
+            return;
+          }
+        }
+      }
+    }
     if (!links.hasRoom(b, group)) {
       if (this.blocked[e] === 0) {
         this.blocked[e] = 1; // woken by a release on b
@@ -307,6 +328,61 @@ export class Movements {
     nextFree[e] = now + (yields ? this.conflicts.followUp[e] : this.headway[e]);
     exitNextFree[a] = now + links.exitHeadway[a];
     if (queueLength[e] > 0) this.scheduleService(e, nextFree[e] > exitNextFree[a] ? nextFree[e] : exitNextFree[a]);
+  }
+
+  /**
+   * Movement `e` (not on shared lanes) into `b`: its head `head` waits for a full
+   * lane group there. The first vehicle behind it that no lane can hold behind a
+   * vehicle ahead of it still waiting (the lanes leading to each one's group on
+   * `b` counted as held; lane-groups.ts) and whose own group has room; NONE when
+   * none within `PASS_SCAN` vehicles. Sets `passPrevious` and `passGroup`.
+   */
+  private passFull(e: number, b: number, head: number, group: number): number {
+    const links = this.links;
+    const vehicles = this.vehicles;
+    const every = this.net.movementLaneMask[e] >>> 0 || 0xffffffff;
+    let held = links.feedLanes(e, group);
+    let previous = head;
+    for (let u = vehicles.next[head], k = 0; u !== NONE && k < PASS_SCAN && held !== every; previous = u, u = vehicles.next[u], k++) {
+      const g = links.groupOf(u, b, vehicles.routePos[u] + 1);
+      const lanes = links.feedLanes(e, g);
+      if ((lanes & held) === 0 && links.hasRoom(b, g)) {
+        this.passPrevious = previous;
+        this.passGroup = g;
+        return u;
+      }
+      held = (held | lanes) >>> 0;
+    }
+    return NONE;
+  }
+
+  /**
+   * Movement `e` on shared-lane link `a` into `b`: the vehicle `first` picked waits
+   * for a full lane group there. The vehicle heading another of the movement's
+   * lanes that `pick` would take next, whose group has room; NONE when none (the
+   * lane state is left as the first pick set it). Sets `passPrevious` and `passGroup`.
+   */
+  private pickPastFull(e: number, a: number, b: number, first: number): number {
+    const lanes = this.lanes;
+    const links = this.links;
+    const vehicles = this.vehicles;
+    if (lanes.lane[first] === IN_JUNCTION) return NONE;
+    const ready = lanes.laneReady[e];
+    let skip = (1 << lanes.lane[first]) >>> 0;
+    for (let tries = 0; tries < 32; tries++) {
+      const u = lanes.pick(e, a, this.queueHead[e], skip);
+      if (u === NONE || lanes.lane[u] === IN_JUNCTION) break;
+      const g = links.groupOf(u, b, vehicles.routePos[u] + 1);
+      if (links.hasRoom(b, g)) {
+        this.passPrevious = lanes.pickedPrevious;
+        this.passGroup = g;
+        return u;
+      }
+      skip = (skip | (1 << lanes.lane[u])) >>> 0;
+    }
+    lanes.laneBlocked[e] = 0; // restore the first pick's state: it headed a lane
+    lanes.laneReady[e] = ready;
+    return NONE;
   }
 
   /** Space was freed on link `l` at `now` (s): wake its blocked entry movements round-robin while storage lasts. */

@@ -149,14 +149,21 @@ export class SharedLanes {
   /**
    * The vehicle movement `e` (on tracked link `l`, queue starting at `head`)
    * may discharge next: in the junction, else heading its lane, the lane free
-   * first (ties: earliest queued); NONE when lane-blocked. Sets `pickedPrevious`,
+   * first (ties: earliest queued); NONE when lane-blocked. Lanes in `skip` are
+   * passed over (their heads wait for a full exit). Sets `pickedPrevious`,
    * `laneBlocked[e]` and `laneReady[e]`.
    */
-  pick(e: number, l: number, head: number): number {
+  pick(e: number, l: number, head: number, skip = 0): number {
     const mask = this.movementMask[e];
     const first = this.laneOffset[l];
     const next = this.next;
-    let resolved = 0;
+    let resolved = (skip & mask) >>> 0;
+    if (resolved === mask) {
+      this.pickedPrevious = NONE;
+      this.laneBlocked[e] = 1;
+      this.laneReady[e] = Infinity;
+      return NONE;
+    }
     let previous = NONE;
     let best = NONE;
     let bestPrevious = NONE;

@@ -5,6 +5,7 @@
  * classification in both driving sides.
  */
 import { describe, expect, it } from 'vitest';
+import { compile } from '../../engine/network/compile.js';
 import { NetworkError, type NetworkElementKind } from '../../engine/errors.js';
 import { RoadNetwork } from '../../engine/network/road-network.js';
 import { isFarSideTurn, isNearSideTurn } from '../../engine/network/turns.js';
@@ -216,6 +217,37 @@ describe('RoadNetwork.addMovement', () => {
     const net = base();
     net.addLink({ id: 'BA', from: 'B', to: 'A', speed: 10 });
     expectNetworkError(net, () => net.addMovement({ from: 'AB', to: 'BA', lanes }), 'movement', 'AB -> BA', 'lanes');
+  });
+
+  it('keeps lane-level connections (laneLinks) sorted and de-duplicated; approach lanes default to theirs; compiled as a CSR of lane x 32 + lane', () => {
+    const net = base();
+    net.addLink({ id: 'BA', from: 'B', to: 'A', speed: 10, lanes: 2 });
+    const mv = net.addMovement({ from: 'AB', to: 'BA', laneLinks: [[1, 1], [0, 0], [1, 0], [1, 1]] });
+    expect(mv.laneLinks).toEqual([[0, 0], [1, 0], [1, 1]]);
+    expect(mv.lanes).toEqual([0, 1]);
+    net.addLink({ id: 'CB', from: 'C', to: 'B', speed: 10, lanes: 2 });
+    expect(net.addMovement({ from: 'CB', to: 'BA', laneLinks: [[1, 0]] }).lanes).toEqual([1]);
+    const compiled = compile(net);
+    const e = compiled.movementBetween(compiled.linkIndex('AB'), compiled.linkIndex('BA'));
+    const offsets = compiled.movementLaneLinkOffsets;
+    expect(Array.from(compiled.movementLaneLinks.subarray(offsets[e], offsets[e + 1]))).toEqual([0, 32, 33]);
+    const first = compiled.movementBetween(compiled.linkIndex('AB'), compiled.linkIndex('BC'));
+    expect(offsets[first + 1] - offsets[first]).toBe(0); // not stated
+    expect(offsets[compiled.movementCount]).toBe(4);
+  });
+
+  it.each([
+    [[[2, 0]]], [[[0, 2]]], [[[0.5, 0]]], [[[0]]], [[]],
+  ])('rejects laneLinks %j (approach lanes 0-1, exit lanes 0-1)', (laneLinks) => {
+    const net = base();
+    net.addLink({ id: 'BA', from: 'B', to: 'A', speed: 10, lanes: 2 });
+    expectNetworkError(net, () => net.addMovement({ from: 'AB', to: 'BA', laneLinks: laneLinks as unknown as Array<[number, number]> }), 'movement', 'AB -> BA', 'laneLinks');
+  });
+
+  it('rejects laneLinks from an approach lane the stated lanes leave out', () => {
+    const net = base();
+    net.addLink({ id: 'BA', from: 'B', to: 'A', speed: 10, lanes: 2 });
+    expectNetworkError(net, () => net.addMovement({ from: 'AB', to: 'BA', lanes: [0], laneLinks: [[0, 0], [1, 1]] }), 'movement', 'AB -> BA', 'laneLinks');
   });
 
   it('defaults lanes to every approach lane and sorts, de-duplicates given lanes', () => {

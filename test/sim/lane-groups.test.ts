@@ -79,6 +79,70 @@ describe('lane groups', () => {
     for (let v = 0; v < trips.count; v++) if (trips.ids[v].startsWith('through')) expect(Number.isNaN(r.trips.arrived[v])).toBe(true); // ... and the through vehicles behind it too
   });
 
+  describe('lane feeds: with lane-level connections stated, a vehicle waiting for a full group holds only the lanes that lead to it', () => {
+    /** 12 left-turners then 5 through vehicles from U into L (lane 0 turns left, red for ever; lane 1 through); U has 2 lanes. */
+    function run(upstreamLaneLinks: Array<[number, number]> | undefined, sharedLanes = false) {
+      const net = turnApproach({ upstreamLanes: 2, lanes: 2, left: [0], through: [1], upstreamLaneLinks });
+      const trips = expandDemand(net, {
+        trips: [
+          ...Array.from({ length: 12 }, (_, i) => ({ id: `left${i}`, depart: i * 2, route: ['U', 'L', 'X'] })),
+          ...Array.from({ length: 5 }, (_, i) => ({ id: `through${i}`, depart: 30 + i * 2, route: ['U', 'L', 'D'] })),
+        ],
+      }, createRandom(1));
+      const r = simulate(net, trips, { programs: throughOnly }, { end: 600, vehicle: NO_LOSS_VEHICLE_MODEL, sharedLanes });
+      let through = 0;
+      for (let v = 0; v < trips.count; v++) if (trips.ids[v].startsWith('through') && r.trips.arrived[v] >= 0) through++;
+      return { through, enteredL: r.links.entered[net.linkIndex('L')] };
+    }
+
+    it('lane for lane (U lane 0 -> L lane 0, U lane 1 -> L lane 1): the through vehicles pass the left-turner waiting in the other lane', () => {
+      // SUMO: the left-turners keep to U's lane 0, the only one leading to the left lane; a through vehicle in lane 1 is not behind them.
+      expect(run([[0, 0], [1, 1]])).toEqual({ through: 5, enteredL: 15 }); // 10 left-turners fill lane 0 of L (75 m / 7.5 m), then the 5 through
+    });
+
+    it('a lane leading to both (U lane 0 -> L lanes 0 and 1): a through vehicle may be behind the left-turner, so it waits', () => {
+      expect(run([[0, 0], [0, 1], [1, 1]])).toEqual({ through: 0, enteredL: 10 });
+    });
+
+    it('not stated: the waiting left-turner holds the whole movement, as before', () => {
+      expect(run(undefined)).toEqual({ through: 0, enteredL: 10 });
+    });
+  });
+
+  it('on shared lanes a vehicle heading another lane goes past one whose group ahead is full (its lane is known)', () => {
+    // U (2 lanes): U -> L on both lanes, U -> Z (a side road) on lane 1, so U's lane 1 is shared and tracked (sharedLanes).
+    const rn = new RoadNetwork();
+    for (const [id, x, y, control] of [['u', -575, 0], ['o', -75, 0], ['J', 0, 0, 'signal'], ['d', 500, 0], ['x', 0, 500], ['z', -75, -500]] as const) rn.addJunction({ id, x, y, ...(control ? { control } : {}) });
+    rn.addLink({ id: 'U', from: 'u', to: 'o', lanes: 2, speed: 10 });
+    rn.addLink({ id: 'L', from: 'o', to: 'J', lanes: 2, speed: 10 });
+    rn.addLink({ id: 'Z', from: 'o', to: 'z', speed: 10 });
+    rn.addLink({ id: 'D', from: 'J', to: 'd', speed: 10 });
+    rn.addLink({ id: 'X', from: 'J', to: 'x', speed: 10 });
+    rn.addMovement({ from: 'U', to: 'L', lanes: [0, 1] });
+    rn.addMovement({ from: 'U', to: 'Z', lanes: [1] });
+    rn.addMovement({ from: 'L', to: 'X', lanes: [0] });
+    rn.addMovement({ from: 'L', to: 'D', lanes: [1] });
+    const net = compile(rn);
+    // 10 left-turners start on L and fill its left lane (75 m / 7.5 m); then one comes down U, then 5 through vehicles.
+    const run = (sharedLanes: boolean) => {
+      const trips = expandDemand(net, {
+        trips: [
+          ...Array.from({ length: 10 }, (_, i) => ({ id: `fill${i}`, depart: i, route: ['L', 'X'] })),
+          { id: 'left', depart: 20, route: ['U', 'L', 'X'] },
+          ...Array.from({ length: 5 }, (_, i) => ({ id: `through${i}`, depart: 30 + i * 2, route: ['U', 'L', 'D'] })),
+        ],
+      }, createRandom(1));
+      const r = simulate(net, trips, { programs: throughOnly }, { end: 600, vehicle: NO_LOSS_VEHICLE_MODEL, sharedLanes });
+      let through = 0;
+      for (let v = 0; v < trips.count; v++) if (trips.ids[v].startsWith('through') && r.trips.arrived[v] >= 0) through++;
+      return through;
+    };
+    // The left-turner waits at the head of one lane of U; the through vehicles queue in the other (the lane that
+    // lets them go first, shared-lanes.ts) and pass it. Without shared lanes (no lanes known, none stated) they wait.
+    expect(run(true)).toBe(5);
+    expect(run(false)).toBe(0);
+  });
+
   describe('turn bays: a bay is the short link after the lane count grows, its turn lane a lane group of its own', () => {
     /**
      * Upstream road U (u -> m, 2 lanes) widens at m into the bay section B (m -> J,

@@ -294,7 +294,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
   }
 
   // Connections: validate references, group lane pairs into movements.
-  interface Group { from: string; to: string; lanes: number; line: number; crossLength: number; crossTime: number; pairs: number; passSpeed: number; passPairs: number; wait: number; waitPairs: number; timed: boolean; dir?: string; major: number; minor: number; stop: number; signalled: number; stopSignals: number }
+  interface Group { from: string; to: string; lanes: number; laneLinks: Array<[number, number]>; line: number; crossLength: number; crossTime: number; pairs: number; passSpeed: number; passPairs: number; wait: number; waitPairs: number; timed: boolean; dir?: string; major: number; minor: number; stop: number; signalled: number; stopSignals: number }
   const groups = new Map<string, Group>();
   const byEdge = new Map<string, Group[]>();
   const tlLinks = new Map<string, Map<number, TlLink[]>>();
@@ -322,13 +322,14 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     const key = `${c.from}>${c.to}`;
     let g = groups.get(key);
     if (!g) {
-      g = { from: c.from, to: c.to, lanes: 0, line: c.line, crossLength: 0, crossTime: 0, pairs: 0, passSpeed: 0, passPairs: 0, wait: 0, waitPairs: 0, timed: false, dir: c.dir, major: 0, minor: 0, stop: 0, signalled: 0, stopSignals: 0 };
+      g = { from: c.from, to: c.to, lanes: 0, laneLinks: [], line: c.line, crossLength: 0, crossTime: 0, pairs: 0, passSpeed: 0, passPairs: 0, wait: 0, waitPairs: 0, timed: false, dir: c.dir, major: 0, minor: 0, stop: 0, signalled: 0, stopSignals: 0 };
       groups.set(key, g);
       const list = byEdge.get(c.from) ?? [];
       list.push(g);
       byEdge.set(c.from, list);
     }
     g.lanes |= 1 << fromMap[c.fromLane];
+    g.laneLinks.push([fromMap[c.fromLane], toMap[c.toLane]]);
     if (c.state === 'M') g.major++;
     else if (c.state === 'm' || c.state === 's') g.minor++;
     if (c.state === 's') g.stop++;
@@ -454,7 +455,7 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     const crossingSpeed = g.passPairs > 0 ? g.passSpeed / g.passPairs : undefined;
     const movement = at(file, g.line, () => network.addMovement({
       from: g.from, to: g.to, lanes, ...(rightOfWay ? { rightOfWay } : {}), ...(wait === undefined ? {} : { waitPoint: wait }), ...(timeOffset !== 0 ? { timeOffset } : {}),
-      ...(crossingSpeed === undefined ? {} : { crossingSpeed }),
+      ...(crossingSpeed === undefined ? {} : { crossingSpeed }), laneLinks: g.laneLinks,
     }));
     const expected = g.dir === undefined ? undefined : SUMO_DIR[g.dir];
     if (expected !== undefined && expected !== movement.turn) {

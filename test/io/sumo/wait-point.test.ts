@@ -87,6 +87,11 @@ describe('wait points of SUMO turns', () => {
     expect(Array.from(direct.linkStartUpLost).every((x) => Number.isFinite(x))).toBe(true);
     expect(Array.from(built.compiled.linkStartUpLost)).toEqual(Array.from(direct.linkStartUpLost));
     expect(Array.from(built.compiled.linkSaturationFlow)).toEqual(Array.from(direct.linkSaturationFlow));
+    // So do the turns' lane-level connections (laneLinks: SUMO's fromLane / toLane, lanes counted among the car lanes).
+    const laneLinks = (net: { movementLaneLinkOffsets: Int32Array; movementLaneLinks: Int32Array }) => [Array.from(net.movementLaneLinkOffsets), Array.from(net.movementLaneLinks)];
+    expect(laneLinks(built.compiled)).toEqual(laneLinks(direct));
+    expect(direct.movementLaneLinkOffsets[direct.movementCount]).toBe(r.network.movements().reduce((n, m) => n + (m.laneLinks?.length ?? 0), 0));
+    expect(r.network.movements().every((m) => m.laneLinks !== undefined && m.laneLinks.every(([from]) => m.lanes.includes(from)))).toBe(true);
     // The turns' own crossing times (movement time offsets) travel the same way (timeOffsetS).
     expect(direct.hasTimeOffsets).toBe(true);
     expect(Array.from(built.compiled.movementTimeOffset)).toEqual(Array.from(direct.movementTimeOffset));

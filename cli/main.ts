@@ -15,7 +15,7 @@
 import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { GreenwaveError, UsageError } from '../engine/errors.js';
-import { registerImportCommand } from './import.js';
+import { registerImportCommand } from './import-command.js';
 import { registerCalibrateCommand } from './calibrate-command.js';
 import { VERSION } from './version.js';
 import { registerWorkerCommand } from './worker.js';

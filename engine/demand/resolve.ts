@@ -3,6 +3,10 @@
  * and OD matrix is validated and its junction and link ids resolved to indices
  * before anything is generated. Every problem is an `InputError` whose path
  * points into the `DemandSpec` (`flows[2].rate`, `od[0].trips[1][3]`).
+ *
+ * A city's demand is thousands of trips of several links each: the path of a
+ * field (`trips[812].route[3]`) is written out only when that field is wrong,
+ * so the checks take the element's path and the field's name apart.
  */
 import { InputError } from '../errors.js';
 import { describeValue } from '../text/describe.js';
@@ -67,6 +71,11 @@ function finite(value: unknown, path: string, what: string): number {
   return value;
 }
 
+/** Field `key` of the element at `path` (`trips[3]`, `depart`): a finite number of seconds. */
+function finiteField(value: unknown, path: string, key: string, what: string): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : finite(value, `${path}.${key}`, what);
+}
+
 const NON_NEGATIVE: NumberRange = { min: 0 };
 
 function nonNegative(value: unknown, path: string, what: string): number {
@@ -87,9 +96,10 @@ function arrivalsOf(value: unknown, path: string, fallback: ArrivalProcess): Arr
   return value;
 }
 
-function idOf(value: unknown, path: string, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value.length === 0) throw new InputError(path, `expected a non-empty string id, found ${describeValue(value)}`);
+/** The `id` of the element at `path`, or the element's default id (`trip3`: `fallback` and its index). */
+function idOf(value: unknown, path: string, fallback: string, index: number): string {
+  if (value === undefined) return `${fallback}${index}`;
+  if (typeof value !== 'string' || value.length === 0) throw new InputError(`${path}.id`, `expected a non-empty string id, found ${describeValue(value)}`);
   return value;
 }
 
@@ -107,31 +117,44 @@ function linkOf(net: CompiledNetwork, value: unknown, path: string): number {
   return l;
 }
 
-function routeOf(net: CompiledNetwork, value: unknown, path: string): Int32Array {
-  if (!Array.isArray(value)) throw new InputError(path, `expected an array of link ids, found ${describeValue(value)}`);
-  if (value.length === 0) throw new InputError(path, 'expected at least one link id, found an empty array');
+/** The `route` of the element at `owner` (`trips[3]`): link indices, each link leaving where the one before ends, by a permitted movement. */
+function routeOf(net: CompiledNetwork, value: unknown, owner: string): Int32Array {
+  if (!Array.isArray(value)) throw new InputError(`${owner}.route`, `expected an array of link ids, found ${describeValue(value)}`);
+  if (value.length === 0) throw new InputError(`${owner}.route`, 'expected at least one link id, found an empty array');
   const route = new Int32Array(value.length);
+  const { linkFrom, linkTo } = net;
   for (let i = 0; i < value.length; i++) {
-    const l = linkOf(net, value[i], `${path}[${i}]`);
+    const id: unknown = value[i];
+    let l = typeof id === 'string' ? net.linkIndex(id) : -1;
+    if (l < 0) l = linkOf(net, id, `${owner}.route[${i}]`); // throws, at the link's path
     if (i > 0) {
       const prev = route[i - 1];
-      if (net.linkTo[prev] !== net.linkFrom[l]) {
-        throw new InputError(
-          `${path}[${i}]`,
-          `expected a link leaving junction ${describeValue(net.junctionKey(net.linkTo[prev]))} where link ${describeValue(value[i - 1])} ends, ` +
-            `found link ${describeValue(value[i])} which starts at junction ${describeValue(net.junctionKey(net.linkFrom[l]))}`,
-        );
-      }
-      if (net.movementBetween(prev, l) < 0) {
-        throw new InputError(
-          `${path}[${i}]`,
-          `expected a permitted movement from link ${describeValue(value[i - 1])} to link ${describeValue(value[i])} at junction ${describeValue(net.junctionKey(net.linkFrom[l]))}, found none`,
-        );
-      }
+      if (linkTo[prev] !== linkFrom[l] || net.movementBetween(prev, l) < 0) routeStepError(net, value, owner, i, prev, l);
     }
     route[i] = l;
   }
   return route;
+}
+
+/** The problem of step `i` of a route (`value`, at `owner`) from link `prev` to link `l`: they do not meet, or no movement joins them. */
+function routeStepError(net: CompiledNetwork, value: unknown[], owner: string, i: number, prev: number, l: number): never {
+  const at = `${owner}.route[${i}]`;
+  if (net.linkTo[prev] !== net.linkFrom[l]) {
+    throw new InputError(
+      at,
+      `expected a link leaving junction ${describeValue(net.junctionKey(net.linkTo[prev]))} where link ${describeValue(value[i - 1])} ends, ` +
+        `found link ${describeValue(value[i])} which starts at junction ${describeValue(net.junctionKey(net.linkFrom[l]))}`,
+    );
+  }
+  throw new InputError(
+    at,
+    `expected a permitted movement from link ${describeValue(value[i - 1])} to link ${describeValue(value[i])} at junction ${describeValue(net.junctionKey(net.linkFrom[l]))}, found none`,
+  );
+}
+
+/** Junction `j` as a message names it. */
+function junctionName(net: CompiledNetwork, j: number): string {
+  return describeValue(net.junctionKey(j));
 }
 
 /** Resolve and cross-check from/to/fromLink/toLink/route of a trip or flow at `path`. */
@@ -140,15 +163,14 @@ function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: 
   const toLink = spec.toLink === undefined ? -1 : linkOf(net, spec.toLink, `${path}.toLink`);
   const from = spec.from === undefined ? -1 : junctionOf(net, spec.from, `${path}.from`);
   const to = spec.to === undefined ? -1 : junctionOf(net, spec.to, `${path}.to`);
-  const route = spec.route === undefined ? null : routeOf(net, spec.route, `${path}.route`);
-  const departSpeed = departSpeedOf(spec.departSpeed, `${path}.departSpeed`);
-  const junction = (j: number) => describeValue(net.junctionKey(j));
+  const route = spec.route === undefined ? null : routeOf(net, spec.route, path);
+  const departSpeed = spec.departSpeed === undefined ? 0 : departSpeedOf(spec.departSpeed, `${path}.departSpeed`);
 
   if (fromLink >= 0 && from >= 0 && net.linkFrom[fromLink] !== from) {
-    throw new InputError(`${path}.fromLink`, `expected a link starting at from junction ${junction(from)}, found link ${describeValue(spec.fromLink)} which starts at ${junction(net.linkFrom[fromLink])}`);
+    throw new InputError(`${path}.fromLink`, `expected a link starting at from junction ${junctionName(net, from)}, found link ${describeValue(spec.fromLink)} which starts at ${junctionName(net, net.linkFrom[fromLink])}`);
   }
   if (toLink >= 0 && to >= 0 && net.linkTo[toLink] !== to) {
-    throw new InputError(`${path}.toLink`, `expected a link ending at to junction ${junction(to)}, found link ${describeValue(spec.toLink)} which ends at ${junction(net.linkTo[toLink])}`);
+    throw new InputError(`${path}.toLink`, `expected a link ending at to junction ${junctionName(net, to)}, found link ${describeValue(spec.toLink)} which ends at ${junctionName(net, net.linkTo[toLink])}`);
   }
   const origin = fromLink >= 0 ? net.linkFrom[fromLink] : from >= 0 ? from : route ? net.linkFrom[route[0]] : -1;
   const destination = toLink >= 0 ? net.linkTo[toLink] : to >= 0 ? to : route ? net.linkTo[route[route.length - 1]] : -1;
@@ -164,7 +186,7 @@ function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: 
         `${path}.route[0]`,
         fromLink >= 0
           ? `expected fromLink ${describeValue(spec.fromLink)} as the first link, found ${describeValue(ids[0])}`
-          : `expected a first link starting at origin junction ${junction(origin)}, found link ${describeValue(ids[0])} which starts at ${junction(net.linkFrom[first])}`,
+          : `expected a first link starting at origin junction ${junctionName(net, origin)}, found link ${describeValue(ids[0])} which starts at ${junctionName(net, net.linkFrom[first])}`,
       );
     }
     if (toLink >= 0 ? last !== toLink : net.linkTo[last] !== destination) {
@@ -172,11 +194,11 @@ function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: 
         `${path}.route[${route.length - 1}]`,
         toLink >= 0
           ? `expected toLink ${describeValue(spec.toLink)} as the last link, found ${describeValue(ids[route.length - 1])}`
-          : `expected a last link ending at destination junction ${junction(destination)}, found link ${describeValue(ids[route.length - 1])} which ends at ${junction(net.linkTo[last])}`,
+          : `expected a last link ending at destination junction ${junctionName(net, destination)}, found link ${describeValue(ids[route.length - 1])} which ends at ${junctionName(net, net.linkTo[last])}`,
       );
     }
   } else if (fromLink < 0 && toLink < 0 && origin === destination) {
-    throw new InputError(`${path}.to`, `expected a destination other than the origin junction, found ${junction(destination)} for both`);
+    throw new InputError(`${path}.to`, `expected a destination other than the origin junction, found ${junctionName(net, destination)} for both`);
   }
   return {
     origin,
@@ -258,15 +280,15 @@ export function resolveDemand(net: CompiledNetwork, spec: DemandSpec): ResolvedD
   const trips = listOf(spec, 'trips').map((raw, i) => {
     const path = `trips[${i}]`;
     if (!isRecord(raw)) throw new InputError(path, `expected a trip object, found ${describeValue(raw)}`);
-    const id = idOf(raw.id, `${path}.id`, `trip${i}`);
-    const depart = finite(raw.depart, `${path}.depart`, 'a finite departure time in seconds');
+    const id = idOf(raw.id, path, 'trip', i);
+    const depart = finiteField(raw.depart, path, 'depart', 'a finite departure time in seconds');
     return { id, depart, endpoints: endpointsOf(net, raw, path) };
   });
   const flowIds = new Map<string, number>();
   const flows = listOf(spec, 'flows').map((raw, i): ResolvedFlow => {
     const path = `flows[${i}]`;
     if (!isRecord(raw)) throw new InputError(path, `expected a flow object, found ${describeValue(raw)}`);
-    const id = idOf(raw.id, `${path}.id`, `flow${i}`);
+    const id = idOf(raw.id, path, 'flow', i);
     const before = flowIds.get(id);
     if (before !== undefined) throw new InputError(`${path}.id`, `expected a unique flow id, found ${describeValue(id)} already used by flows[${before}]`);
     flowIds.set(id, i);

@@ -59,7 +59,10 @@ export function buildTable(columns: TripColumns): TripTable {
   const order = new Int32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
   const depart = columns.depart;
-  order.sort((a, b) => depart[a] - depart[b] || a - b);
+  // Explicit trips are usually written in departure order: then the order is already sorted (and stable).
+  let sorted = true;
+  for (let i = 1; i < count && sorted; i++) sorted = depart[i - 1] <= depart[i];
+  if (!sorted) order.sort((a, b) => depart[a] - depart[b] || a - b);
   const table: TripTable = {
     count,
     ids: new Array<string>(count),

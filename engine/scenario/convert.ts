@@ -290,7 +290,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
   if (d.trips !== undefined) {
     // Field by field (not through `defined`): a city's trips are the bulk of a scenario.
     demand.trips = d.trips.map((t): TripSpec => {
-      const spec: TripSpec = { depart: timeOf(t, 'depart', 0) };
+      const spec: TripSpec = { depart: typeof t.departS === 'number' ? t.departS : timeOf(t, 'depart', 0) };
       if (t.id !== undefined) spec.id = t.id;
       if (t.from !== undefined) spec.from = t.from;
       if (t.to !== undefined) spec.to = t.to;

@@ -26,8 +26,7 @@ export function expandDemand(net: CompiledNetwork, spec: DemandSpec, random: Ran
   if (!(random instanceof RandomStream)) throw new UsageError('expandDemand(net, spec, random): random must be a RandomStream (see createRandom)');
   const { trips, flows, ods } = resolveDemand(net, spec);
 
-  const columns = new TripColumns();
-  for (const t of trips) columns.add(t.id, t.depart, t.endpoints);
+  const columns = new TripColumns(trips);
 
   flows.forEach((f, i) => {
     if (f.rate === 0) return;
@@ -77,7 +76,7 @@ export function expandDemand(net: CompiledNetwork, spec: DemandSpec, random: Ran
       }
     }
   });
-  checkTripIds(trips.map((t) => t.id), columns);
+  checkTripIds(trips.ids, columns);
   return buildTable(columns);
 }
 

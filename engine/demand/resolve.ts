@@ -117,23 +117,42 @@ function linkOf(net: CompiledNetwork, value: unknown, path: string): number {
   return l;
 }
 
-/** The `route` of the element at `owner` (`trips[3]`): link indices, each link leaving where the one before ends, by a permitted movement. */
-function routeOf(net: CompiledNetwork, value: unknown, owner: string): Int32Array {
+/** Link indices of routes, appended one after another (trips' routes share one array). */
+class RoutePool {
+  links: Int32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.links = new Int32Array(Math.max(capacity, 16));
+  }
+
+  push(l: number): void {
+    if (this.length === this.links.length) {
+      const grown = new Int32Array(this.links.length * 2);
+      grown.set(this.links);
+      this.links = grown;
+    }
+    this.links[this.length++] = l;
+  }
+}
+
+/**
+ * Check the `route` of the element at `owner` (`trips[3]`) and append its link
+ * indices to `pool`: each link leaves where the one before ends, by a permitted movement.
+ */
+function routeOf(net: CompiledNetwork, value: unknown, owner: string, pool: RoutePool): void {
   if (!Array.isArray(value)) throw new InputError(`${owner}.route`, `expected an array of link ids, found ${describeValue(value)}`);
   if (value.length === 0) throw new InputError(`${owner}.route`, 'expected at least one link id, found an empty array');
-  const route = new Int32Array(value.length);
   const { linkFrom, linkTo } = net;
+  let prev = -1;
   for (let i = 0; i < value.length; i++) {
     const id: unknown = value[i];
     let l = typeof id === 'string' ? net.linkIndex(id) : -1;
     if (l < 0) l = linkOf(net, id, `${owner}.route[${i}]`); // throws, at the link's path
-    if (i > 0) {
-      const prev = route[i - 1];
-      if (linkTo[prev] !== linkFrom[l] || net.movementBetween(prev, l) < 0) routeStepError(net, value, owner, i, prev, l);
-    }
-    route[i] = l;
+    if (i > 0 && (linkTo[prev] !== linkFrom[l] || net.movementBetween(prev, l) < 0)) routeStepError(net, value, owner, i, prev, l);
+    pool.push(l);
+    prev = l;
   }
-  return route;
 }
 
 /** The problem of step `i` of a route (`value`, at `owner`) from link `prev` to link `l`: they do not meet, or no movement joins them. */
@@ -157,13 +176,22 @@ function junctionName(net: CompiledNetwork, j: number): string {
   return describeValue(net.junctionKey(j));
 }
 
-/** Resolve and cross-check from/to/fromLink/toLink/route of a trip or flow at `path`. */
-function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: string): Endpoints {
+/**
+ * Resolve and cross-check from/to/fromLink/toLink/route of a trip or flow at
+ * `path` into `out` (its `route` is left as it is): the route's links are
+ * appended to `pool`, from `pool.length` on entry to `pool.length` on return.
+ */
+function resolveEndpoints(net: CompiledNetwork, spec: Record<string, unknown>, path: string, pool: RoutePool, out: Endpoints): void {
   const fromLink = spec.fromLink === undefined ? -1 : linkOf(net, spec.fromLink, `${path}.fromLink`);
   const toLink = spec.toLink === undefined ? -1 : linkOf(net, spec.toLink, `${path}.toLink`);
   const from = spec.from === undefined ? -1 : junctionOf(net, spec.from, `${path}.from`);
   const to = spec.to === undefined ? -1 : junctionOf(net, spec.to, `${path}.to`);
-  const route = spec.route === undefined ? null : routeOf(net, spec.route, path);
+  const start = pool.length;
+  const hasRoute = spec.route !== undefined;
+  if (hasRoute) routeOf(net, spec.route, path, pool);
+  const first = hasRoute ? pool.links[start] : -1;
+  const last = hasRoute ? pool.links[pool.length - 1] : -1;
+  const count = pool.length - start;
   const departSpeed = spec.departSpeed === undefined ? 0 : departSpeedOf(spec.departSpeed, `${path}.departSpeed`);
 
   if (fromLink >= 0 && from >= 0 && net.linkFrom[fromLink] !== from) {
@@ -172,14 +200,12 @@ function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: 
   if (toLink >= 0 && to >= 0 && net.linkTo[toLink] !== to) {
     throw new InputError(`${path}.toLink`, `expected a link ending at to junction ${junctionName(net, to)}, found link ${describeValue(spec.toLink)} which ends at ${junctionName(net, net.linkTo[toLink])}`);
   }
-  const origin = fromLink >= 0 ? net.linkFrom[fromLink] : from >= 0 ? from : route ? net.linkFrom[route[0]] : -1;
-  const destination = toLink >= 0 ? net.linkTo[toLink] : to >= 0 ? to : route ? net.linkTo[route[route.length - 1]] : -1;
+  const origin = fromLink >= 0 ? net.linkFrom[fromLink] : from >= 0 ? from : hasRoute ? net.linkFrom[first] : -1;
+  const destination = toLink >= 0 ? net.linkTo[toLink] : to >= 0 ? to : hasRoute ? net.linkTo[last] : -1;
   if (origin < 0) throw new InputError(`${path}.from`, 'expected an origin: a junction id (from), a link id (fromLink) or a route, found none');
   if (destination < 0) throw new InputError(`${path}.to`, 'expected a destination: a junction id (to), a link id (toLink) or a route, found none');
 
-  if (route) {
-    const first = route[0];
-    const last = route[route.length - 1];
+  if (hasRoute) {
     const ids = spec.route as unknown[];
     if (fromLink >= 0 ? first !== fromLink : net.linkFrom[first] !== origin) {
       throw new InputError(
@@ -191,24 +217,32 @@ function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: 
     }
     if (toLink >= 0 ? last !== toLink : net.linkTo[last] !== destination) {
       throw new InputError(
-        `${path}.route[${route.length - 1}]`,
+        `${path}.route[${count - 1}]`,
         toLink >= 0
-          ? `expected toLink ${describeValue(spec.toLink)} as the last link, found ${describeValue(ids[route.length - 1])}`
-          : `expected a last link ending at destination junction ${junctionName(net, destination)}, found link ${describeValue(ids[route.length - 1])} which ends at ${junctionName(net, net.linkTo[last])}`,
+          ? `expected toLink ${describeValue(spec.toLink)} as the last link, found ${describeValue(ids[count - 1])}`
+          : `expected a last link ending at destination junction ${junctionName(net, destination)}, found link ${describeValue(ids[count - 1])} which ends at ${junctionName(net, net.linkTo[last])}`,
       );
     }
   } else if (fromLink < 0 && toLink < 0 && origin === destination) {
     throw new InputError(`${path}.to`, `expected a destination other than the origin junction, found ${junctionName(net, destination)} for both`);
   }
-  return {
-    origin,
-    destination,
-    originLink: fromLink >= 0 ? fromLink : route ? route[0] : -1,
-    destinationLink: toLink >= 0 ? toLink : route ? route[route.length - 1] : -1,
-    route,
-    departSpeed,
-  };
+  out.origin = origin;
+  out.destination = destination;
+  out.originLink = fromLink >= 0 ? fromLink : first;
+  out.destinationLink = toLink >= 0 ? toLink : last;
+  out.departSpeed = departSpeed;
 }
+
+/** Resolve and cross-check from/to/fromLink/toLink/route of a flow at `path`. */
+function endpointsOf(net: CompiledNetwork, spec: Record<string, unknown>, path: string): Endpoints {
+  const pool = new RoutePool(Array.isArray(spec.route) ? spec.route.length : 0);
+  const out: Endpoints = { origin: -1, destination: -1, originLink: -1, destinationLink: -1, route: null, departSpeed: 0 };
+  resolveEndpoints(net, spec, path, pool, out);
+  if (spec.route !== undefined) out.route = pool.links.slice(0, pool.length);
+  return out;
+}
+
+
 
 /** A trip's or flow's `departSpeed`: m/s >= 0, or "max" (Infinity: the first link's speed); 0 when absent. */
 function departSpeedOf(value: unknown, path: string): number {
@@ -260,10 +294,73 @@ function resolveOd(net: CompiledNetwork, raw: unknown, path: string): ResolvedOd
   return { zones, zoneIds: zoneIds as string[], rates, begin, end, profile, arrivals: arrivalsOf(raw.arrivals, `${path}.arrivals`, 'poisson') };
 }
 
+/**
+ * Explicit trips checked against a network, as columns in spec order (a city
+ * lists thousands of trips: no object or route array per trip). Fields as in
+ * `TripTable` (demand.ts).
+ */
+export interface ResolvedTrips {
+  count: number;
+  ids: string[];
+  /** s */
+  depart: Float64Array;
+  origin: Int32Array;
+  destination: Int32Array;
+  /** -1: the router chooses. */
+  originLink: Int32Array;
+  /** -1: the router chooses. */
+  destinationLink: Int32Array;
+  /** m/s (see `Endpoints.departSpeed`); undefined when every trip departs from standstill. */
+  departSpeed: Float64Array | undefined;
+  /** Route of trip i: `routeLinks[routeOffsets[i] .. routeOffsets[i + 1])`; empty: chosen at departure. */
+  routeOffsets: Int32Array;
+  routeLinks: Int32Array;
+}
+
+/** Check the explicit trips of a spec (`raws`, at `trips[i]`) against `net`, into columns. */
+function resolveTrips(net: CompiledNetwork, raws: readonly unknown[]): ResolvedTrips {
+  const count = raws.length;
+  let routeLength = 0;
+  for (const raw of raws) {
+    const route = isRecord(raw) ? raw.route : undefined;
+    if (Array.isArray(route)) routeLength += route.length;
+  }
+  const pool = new RoutePool(routeLength);
+  const trips: ResolvedTrips = {
+    count,
+    ids: new Array<string>(count),
+    depart: new Float64Array(count),
+    origin: new Int32Array(count),
+    destination: new Int32Array(count),
+    originLink: new Int32Array(count),
+    destinationLink: new Int32Array(count),
+    departSpeed: undefined,
+    routeOffsets: new Int32Array(count + 1),
+    routeLinks: pool.links,
+  };
+  const endpoints: Endpoints = { origin: -1, destination: -1, originLink: -1, destinationLink: -1, route: null, departSpeed: 0 };
+  for (let i = 0; i < count; i++) {
+    const raw = raws[i];
+    const path = `trips[${i}]`;
+    if (!isRecord(raw)) throw new InputError(path, `expected a trip object, found ${describeValue(raw)}`);
+    trips.ids[i] = idOf(raw.id, path, 'trip', i);
+    trips.depart[i] = finiteField(raw.depart, path, 'depart', 'a finite departure time in seconds');
+    resolveEndpoints(net, raw, path, pool, endpoints);
+    trips.origin[i] = endpoints.origin;
+    trips.destination[i] = endpoints.destination;
+    trips.originLink[i] = endpoints.originLink;
+    trips.destinationLink[i] = endpoints.destinationLink;
+    trips.routeOffsets[i + 1] = pool.length;
+    if (endpoints.departSpeed !== 0) (trips.departSpeed ??= new Float64Array(count))[i] = endpoints.departSpeed;
+  }
+  trips.routeLinks = pool.links.length === pool.length ? pool.links : pool.links.slice(0, pool.length);
+  return trips;
+}
+
 /** A demand spec checked against a network: everything `expandDemand` generates from, in index space. */
 export interface ResolvedDemand {
   /** Explicit trips, in spec order. */
-  trips: Array<{ id: string; depart: number; endpoints: Endpoints }>;
+  trips: ResolvedTrips;
   /** Flows, in spec order. */
   flows: ResolvedFlow[];
   /** OD matrices, in spec order. */
@@ -277,13 +374,7 @@ export interface ResolvedDemand {
  */
 export function resolveDemand(net: CompiledNetwork, spec: DemandSpec): ResolvedDemand {
   if (!isRecord(spec)) throw new InputError('demand', `expected an object with trips, flows and od, found ${describeValue(spec)}`);
-  const trips = listOf(spec, 'trips').map((raw, i) => {
-    const path = `trips[${i}]`;
-    if (!isRecord(raw)) throw new InputError(path, `expected a trip object, found ${describeValue(raw)}`);
-    const id = idOf(raw.id, path, 'trip', i);
-    const depart = finiteField(raw.depart, path, 'depart', 'a finite departure time in seconds');
-    return { id, depart, endpoints: endpointsOf(net, raw, path) };
-  });
+  const trips = resolveTrips(net, listOf(spec, 'trips'));
   const flowIds = new Map<string, number>();
   const flows = listOf(spec, 'flows').map((raw, i): ResolvedFlow => {
     const path = `flows[${i}]`;

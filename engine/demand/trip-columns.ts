@@ -1,21 +1,29 @@
 /**
- * Building a `TripTable`: generated rows collected in growable columns, trip ids
+ * Building a `TripTable`: the explicit trips (already columns, from
+ * `resolveDemand`) and the rows generated from flows and OD matrices, trip ids
  * checked for uniqueness (explicit ones against each other and against the ids
  * flows and OD cells generate), then sorted by departure and packed into typed
- * arrays.
+ * arrays. Explicit trips alone, in departure order, are the table as they are.
  */
 import { InputError } from '../errors.js';
 import type { TripTable } from './demand.js';
 import { describeValue } from '../text/describe.js';
-import type { Endpoints } from './resolve.js';
+import type { Endpoints, ResolvedTrips } from './resolve.js';
 
-/** Growable columns, in generation order, before sorting. */
+/** The explicit trips, then growable columns of generated rows, in generation order, before sorting. */
 export class TripColumns {
+  /** The explicit trips: rows 0 .. listed.count - 1, before the generated ones. */
+  readonly listed: ResolvedTrips;
+  /** Generated rows (row `listed.count + k` is `ids[k]`, `depart[k]`, `rows[k]`). */
   readonly ids: string[] = [];
   readonly depart: number[] = [];
   readonly rows: Endpoints[] = [];
   /** Generated ids are `${prefix}.${k}` for k < count: prefix -> count and the path that owns it. */
   readonly generated = new Map<string, { count: number; owner: string }>();
+
+  constructor(listed: ResolvedTrips) {
+    this.listed = listed;
+  }
 
   add(id: string, depart: number, endpoints: Endpoints): void {
     this.ids.push(id);
@@ -53,16 +61,28 @@ export function checkTripIds(ids: readonly string[], columns: TripColumns): void
   });
 }
 
-/** Sort the generated rows by departure (stable) and pack them into typed arrays. */
+/** Whether `depart` never decreases. */
+function inOrder(depart: ArrayLike<number>): boolean {
+  for (let i = 1; i < depart.length; i++) if (!(depart[i - 1] <= depart[i])) return false;
+  return true;
+}
+
+/** Sort the rows by departure (stable: explicit trips first, then generated rows, in generation order) and pack them into typed arrays. */
 export function buildTable(columns: TripColumns): TripTable {
-  const count = columns.ids.length;
+  const { listed, rows } = columns;
+  if (rows.length === 0 && inOrder(listed.depart)) {
+    // Explicit trips alone, already in departure order (the usual way they are listed): their columns are the table.
+    const { count, ids, depart, origin, destination, originLink, destinationLink, routeOffsets, routeLinks, departSpeed } = listed;
+    return { count, ids, depart, origin, destination, originLink, destinationLink, routeOffsets, routeLinks, ...(departSpeed === undefined ? {} : { departSpeed }) };
+  }
+  const n = listed.count;
+  const count = n + rows.length;
+  const depart = new Float64Array(count);
+  depart.set(listed.depart);
+  for (let k = 0; k < rows.length; k++) depart[n + k] = columns.depart[k];
   const order = new Int32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
-  const depart = columns.depart;
-  // Explicit trips are usually written in departure order: then the order is already sorted (and stable).
-  let sorted = true;
-  for (let i = 1; i < count && sorted; i++) sorted = depart[i - 1] <= depart[i];
-  if (!sorted) order.sort((a, b) => depart[a] - depart[b] || a - b);
+  if (!inOrder(depart)) order.sort((a, b) => depart[a] - depart[b] || a - b);
   const table: TripTable = {
     count,
     ids: new Array<string>(count),
@@ -76,25 +96,43 @@ export function buildTable(columns: TripColumns): TripTable {
   };
   let routeTotal = 0;
   for (let i = 0; i < count; i++) {
-    const row = columns.rows[order[i]];
-    table.ids[i] = columns.ids[order[i]];
-    table.depart[i] = depart[order[i]];
-    table.origin[i] = row.origin;
-    table.destination[i] = row.destination;
-    table.originLink[i] = row.originLink;
-    table.destinationLink[i] = row.destinationLink;
-    routeTotal += row.route ? row.route.length : 0;
+    const r = order[i];
+    table.depart[i] = depart[r];
+    if (r < n) {
+      table.ids[i] = listed.ids[r];
+      table.origin[i] = listed.origin[r];
+      table.destination[i] = listed.destination[r];
+      table.originLink[i] = listed.originLink[r];
+      table.destinationLink[i] = listed.destinationLink[r];
+      routeTotal += listed.routeOffsets[r + 1] - listed.routeOffsets[r];
+    } else {
+      const row = rows[r - n];
+      table.ids[i] = columns.ids[r - n];
+      table.origin[i] = row.origin;
+      table.destination[i] = row.destination;
+      table.originLink[i] = row.originLink;
+      table.destinationLink[i] = row.destinationLink;
+      routeTotal += row.route ? row.route.length : 0;
+    }
     table.routeOffsets[i + 1] = routeTotal;
   }
-  if (columns.rows.some((row) => row.departSpeed !== 0)) {
+  if (listed.departSpeed !== undefined || rows.some((row) => row.departSpeed !== 0)) {
     const speeds = new Float64Array(count);
-    for (let i = 0; i < count; i++) speeds[i] = columns.rows[order[i]].departSpeed;
+    for (let i = 0; i < count; i++) {
+      const r = order[i];
+      speeds[i] = r < n ? (listed.departSpeed?.[r] ?? 0) : rows[r - n].departSpeed;
+    }
     table.departSpeed = speeds;
   }
   table.routeLinks = new Int32Array(routeTotal);
   for (let i = 0; i < count; i++) {
-    const route = columns.rows[order[i]].route;
-    if (route) table.routeLinks.set(route, table.routeOffsets[i]);
+    const r = order[i];
+    if (r < n) {
+      for (let k = listed.routeOffsets[r], to = table.routeOffsets[i]; k < listed.routeOffsets[r + 1]; k++, to++) table.routeLinks[to] = listed.routeLinks[k];
+    } else {
+      const route = rows[r - n].route;
+      if (route) table.routeLinks.set(route, table.routeOffsets[i]);
+    }
   }
   return table;
 }

@@ -2,10 +2,11 @@
  * `greenwave validate <scenario>`, and the loading it shares with `run`: read,
  * check and build a scenario under the command's limits. Kept apart from the
  * run command (commands.ts) so that validating loads neither the simulation
- * kernel nor the output writers.
+ * kernel nor the output writers; the build loads only the parts its scenario
+ * needs (`buildParts`: the network generators, Webster's method and the router).
  */
 import { GreenwaveError } from '../engine/errors.js';
-import { buildScenario, type BuiltScenario } from '../engine/scenario/build.js';
+import { buildParts, buildScenarioWith, type BuiltScenario } from '../engine/scenario/builder.js';
 import { loadScenario } from '../engine/scenario/load.js';
 import type { Stopwatch } from './timing.js';
 import { formatNumber } from '../engine/text/numbers.js';
@@ -26,7 +27,6 @@ export interface LoadCommandOptions {
   maxMemoryMiB?: number;
 }
 
-/** Load and build `file` with the command's limits. */
 /**
  * `--route-choice` over a loaded scenario's `simulation.routeChoice`. At
  * departure the scenario's `simulation.equilibrium` settings have nothing to
@@ -39,6 +39,7 @@ export function overrideRouteChoice(loaded: Awaited<ReturnType<typeof loadScenar
   if (routeChoice === 'departure') delete loaded.simulation.equilibrium;
 }
 
+/** Load and build `file` with the command's limits (`adjust` changes the loaded scenario before it is built). */
 export async function loadAndBuild(file: string, options: LoadCommandOptions, stopwatch?: Stopwatch, adjust?: (loaded: Awaited<ReturnType<typeof loadScenario>>) => void): Promise<BuiltScenario> {
   const loaded = await loadScenario(file, {
     ...(options.maxInputMiB !== undefined ? { maxInputBytes: options.maxInputMiB * 1024 * 1024 } : {}),
@@ -46,10 +47,10 @@ export async function loadAndBuild(file: string, options: LoadCommandOptions, st
   });
   adjust?.(loaded);
   stopwatch?.lap('loadS');
-  const built = buildScenario(loaded, {
+  const built = buildScenarioWith(loaded, {
     ...(options.maxMemoryMiB !== undefined ? { maxMemoryMiB: options.maxMemoryMiB } : {}),
     raiseMemoryWith: '--max-memory <MiB>',
-  });
+  }, await buildParts(loaded));
   return built;
 }
 

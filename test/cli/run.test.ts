@@ -134,7 +134,7 @@ describe('greenwave run: start-up and timing', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/: ok — "plain"/);
     const loaded = readFileSync(log, 'utf8').split('\n').filter((line) => line !== '');
-    for (const needed of ['engine/scenario/load.ts', 'engine/scenario/build.ts', 'cli/validate.ts']) {
+    for (const needed of ['engine/scenario/load.ts', 'engine/scenario/builder.ts', 'engine/network/generators/grid.ts', 'cli/validate.ts']) {
       expect(loaded.some((m) => m.includes(needed)), needed).toBe(true);
     }
     // The builder takes the simulation's defaults and the vehicle class (engine/sim/options.ts, losses.ts and the class's
@@ -142,11 +142,28 @@ describe('greenwave run: start-up and timing', () => {
     const classFiles = ['engine/sim/options.ts', 'engine/sim/losses.ts', 'engine/sim/gap-acceptance.ts'];
     const kernel = loaded.filter((m) => m.includes('engine/sim/') && !classFiles.some((f) => m.includes(f)));
     expect(kernel, 'engine/sim/ beyond options.ts, losses.ts and gap-acceptance.ts').toEqual([]);
-    // Nor the import command's code (its options are registered by import-command.ts), with its atomic writer and node:crypto.
+    // Nor the import command's code (its options are registered by import-command.ts), with its atomic writer and node:crypto;
+    // nor, with fixed plans, Webster's method and the router its flows need (builder.ts, buildParts).
     for (const name of ['engine/report/outputs.ts', 'engine/report/output-dir.ts', 'engine/report/stats.ts', 'engine/report/html/', 'engine/optimise/', 'cli/commands.ts', 'cli/calibrate.ts', 'node_modules/zod/', 'workers/',
-      'cli/import.ts', 'engine/io/scenario-doc.ts', 'engine/io/ranges.ts', 'engine/text/atomic-file.ts', 'node:crypto']) {
+      'cli/import.ts', 'engine/io/scenario-doc.ts', 'engine/io/ranges.ts', 'engine/text/atomic-file.ts', 'node:crypto',
+      'engine/scenario/build.ts', 'engine/scenario/webster-plans.ts', 'engine/signals/webster.ts', 'engine/signals/flows.ts', 'engine/routing/']) {
       expect(loaded.filter((m) => m.includes(name)), name).toEqual([]);
     }
+    // An inline network does not load the generators; signals.default: webster loads Webster's method.
+    const inline = scenario('inline-validate.json', JSON.stringify({
+      name: 'inline',
+      network: { junctions: [{ id: 'a', xM: 0, yM: 0 }, { id: 'b', xM: 300, yM: 0 }, { id: 'c', xM: 600, yM: 0, control: 'signal' }, { id: 'd', xM: 600, yM: 300 }],
+        links: [{ id: 'ab', from: 'a', to: 'b', speedKmh: 50 }, { id: 'bc', from: 'b', to: 'c', speedKmh: 50 }, { id: 'cd', from: 'c', to: 'd', speedKmh: 50 }] },
+      demand: { trips: [{ departS: 0, route: ['ab', 'bc', 'cd'] }] }, signals: { default: 'webster' }, simulation: { endS: 600 },
+    }));
+    const inlineLog = join(dir, 'modules-validate-inline.txt');
+    const r2 = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/fixtures/record-modules.mjs', 'cli/main.ts', 'validate', inline], {
+      encoding: 'utf8', timeout: 60_000, env: { ...process.env, MODULE_LOG: inlineLog },
+    });
+    expect(r2.status, r2.stderr).toBe(0);
+    const inlineLoaded = readFileSync(inlineLog, 'utf8').split('\n').filter((line) => line !== '');
+    expect(inlineLoaded.filter((m) => m.includes('engine/network/generators/')), 'generators').toEqual([]);
+    expect(inlineLoaded.some((m) => m.includes('engine/scenario/webster-plans.ts')), 'webster-plans').toBe(true);
   });
 
   it('--json and summary.json say where the time went and the peak memory', () => {

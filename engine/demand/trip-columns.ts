@@ -80,7 +80,9 @@ export function buildTable(columns: TripColumns): TripTable {
   const depart = new Float64Array(count);
   depart.set(listed.depart);
   for (let k = 0; k < rows.length; k++) depart[n + k] = columns.depart[k];
-  const order = new Int32Array(count);
+  // A plain array, sorted by Array.prototype.sort: V8's TimSort merges the runs already in
+  // departure order (each flow's, and listed trips mostly), where TypedArray sort compares n log n times.
+  const order = new Array<number>(count);
   for (let i = 0; i < count; i++) order[i] = i;
   if (!inOrder(depart)) order.sort((a, b) => depart[a] - depart[b] || a - b);
   const table: TripTable = {

@@ -6,7 +6,8 @@
  *
  * A city's demand is thousands of trips of several links each: the path of a
  * field (`trips[812].route[3]`) is written out only when that field is wrong,
- * so the checks take the element's path and the field's name apart.
+ * so the checks take the element's path and the field's name apart, and a
+ * trip's own path is an {@link ElementPath} that template literals write out.
  */
 import { InputError } from '../errors.js';
 import { describeValue } from '../text/describe.js';
@@ -66,13 +67,27 @@ export interface ResolvedOd {
 
 const CONSTANT_ONE: ProfilePoint[] = [{ time: 0, factor: 1 }];
 
+/** The path of element `index` of `list` (`trips[812]`): one object moved along the list, written out (`${path}.route`) only for a problem. */
+class ElementPath {
+  index = 0;
+
+  constructor(private readonly list: string) {}
+
+  toString(): string {
+    return `${this.list}[${this.index}]`;
+  }
+}
+
+/** Where a value of the spec is: its path, or its element's path. */
+type SpecPath = string | ElementPath;
+
 function finite(value: unknown, path: string, what: string): number {
   if (!inRange(value, {})) throw new InputError(path, `expected ${what}, found ${describeValue(value)}`);
   return value;
 }
 
 /** Field `key` of the element at `path` (`trips[3]`, `depart`): a finite number of seconds. */
-function finiteField(value: unknown, path: string, key: string, what: string): number {
+function finiteField(value: unknown, path: SpecPath, key: string, what: string): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : finite(value, `${path}.${key}`, what);
 }
 
@@ -97,7 +112,7 @@ function arrivalsOf(value: unknown, path: string, fallback: ArrivalProcess): Arr
 }
 
 /** The `id` of the element at `path`, or the element's default id (`trip3`: `fallback` and its index). */
-function idOf(value: unknown, path: string, fallback: string, index: number): string {
+function idOf(value: unknown, path: SpecPath, fallback: string, index: number): string {
   if (value === undefined) return `${fallback}${index}`;
   if (typeof value !== 'string' || value.length === 0) throw new InputError(`${path}.id`, `expected a non-empty string id, found ${describeValue(value)}`);
   return value;
@@ -140,7 +155,7 @@ class RoutePool {
  * Check the `route` of the element at `owner` (`trips[3]`) and append its link
  * indices to `pool`: each link leaves where the one before ends, by a permitted movement.
  */
-function routeOf(net: CompiledNetwork, value: unknown, owner: string, pool: RoutePool): void {
+function routeOf(net: CompiledNetwork, value: unknown, owner: SpecPath, pool: RoutePool): void {
   if (!Array.isArray(value)) throw new InputError(`${owner}.route`, `expected an array of link ids, found ${describeValue(value)}`);
   if (value.length === 0) throw new InputError(`${owner}.route`, 'expected at least one link id, found an empty array');
   const { linkFrom, linkTo } = net;
@@ -156,7 +171,7 @@ function routeOf(net: CompiledNetwork, value: unknown, owner: string, pool: Rout
 }
 
 /** The problem of step `i` of a route (`value`, at `owner`) from link `prev` to link `l`: they do not meet, or no movement joins them. */
-function routeStepError(net: CompiledNetwork, value: unknown[], owner: string, i: number, prev: number, l: number): never {
+function routeStepError(net: CompiledNetwork, value: unknown[], owner: SpecPath, i: number, prev: number, l: number): never {
   const at = `${owner}.route[${i}]`;
   if (net.linkTo[prev] !== net.linkFrom[l]) {
     throw new InputError(
@@ -181,7 +196,7 @@ function junctionName(net: CompiledNetwork, j: number): string {
  * `path` into `out` (its `route` is left as it is): the route's links are
  * appended to `pool`, from `pool.length` on entry to `pool.length` on return.
  */
-function resolveEndpoints(net: CompiledNetwork, spec: Record<string, unknown>, path: string, pool: RoutePool, out: Endpoints): void {
+function resolveEndpoints(net: CompiledNetwork, spec: Record<string, unknown>, path: SpecPath, pool: RoutePool, out: Endpoints): void {
   const fromLink = spec.fromLink === undefined ? -1 : linkOf(net, spec.fromLink, `${path}.fromLink`);
   const toLink = spec.toLink === undefined ? -1 : linkOf(net, spec.toLink, `${path}.toLink`);
   const from = spec.from === undefined ? -1 : junctionOf(net, spec.from, `${path}.from`);
@@ -339,10 +354,11 @@ function resolveTrips(net: CompiledNetwork, raws: readonly unknown[]): ResolvedT
     routeLinks: pool.links,
   };
   const endpoints: Endpoints = { origin: -1, destination: -1, originLink: -1, destinationLink: -1, route: null, departSpeed: 0 };
+  const path = new ElementPath('trips');
   for (let i = 0; i < count; i++) {
     const raw = raws[i];
-    const path = `trips[${i}]`;
-    if (!isRecord(raw)) throw new InputError(path, `expected a trip object, found ${describeValue(raw)}`);
+    path.index = i;
+    if (!isRecord(raw)) throw new InputError(`${path}`, `expected a trip object, found ${describeValue(raw)}`);
     trips.ids[i] = idOf(raw.id, path, 'trip', i);
     trips.depart[i] = finiteField(raw.depart, path, 'depart', 'a finite departure time in seconds');
     resolveEndpoints(net, raw, path, pool, endpoints);

@@ -10,7 +10,7 @@ import { LIMITS } from '../limits.js';
 import type { CompiledNetwork } from '../network/compiled.js';
 import { formatPath, type PathSegment } from '../text/position.js';
 import type { LoadedScenario } from './convert.js';
-import { suggest } from './issues.js';
+import { suggest } from './suggest.js';
 
 /** Collects located problems for one scenario. */
 export class Problems {

@@ -146,7 +146,8 @@ describe('greenwave run: start-up and timing', () => {
     // nor, with fixed plans, Webster's method and the router its flows need (builder.ts, buildParts).
     for (const name of ['engine/report/outputs.ts', 'engine/report/output-dir.ts', 'engine/report/stats.ts', 'engine/report/html/', 'engine/optimise/', 'cli/commands.ts', 'cli/calibrate.ts', 'node_modules/zod/', 'workers/',
       'cli/import.ts', 'engine/io/scenario-doc.ts', 'engine/io/ranges.ts', 'engine/text/atomic-file.ts', 'node:crypto',
-      'engine/scenario/build.ts', 'engine/scenario/webster-plans.ts', 'engine/signals/webster.ts', 'engine/signals/flows.ts', 'engine/routing/']) {
+      'engine/scenario/build.ts', 'engine/scenario/webster-plans.ts', 'engine/signals/webster.ts', 'engine/signals/flows.ts', 'engine/routing/',
+      'engine/scenario/issues.ts']) {
       expect(loaded.filter((m) => m.includes(name)), name).toEqual([]);
     }
     // An inline network does not load the generators; signals.default: webster loads Webster's method.

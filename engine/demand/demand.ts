@@ -125,3 +125,18 @@ export interface TripTable {
   /** Link indices of every given route, concatenated. */
   routeLinks: Int32Array;
 }
+
+/** A trip table of `count` rows with its columns allocated (zeros, no route links yet), for a builder to fill. */
+export function emptyTripTable(count: number): TripTable {
+  return {
+    count,
+    ids: new Array<string>(count),
+    depart: new Float64Array(count),
+    origin: new Int32Array(count),
+    destination: new Int32Array(count),
+    originLink: new Int32Array(count),
+    destinationLink: new Int32Array(count),
+    routeOffsets: new Int32Array(count + 1),
+    routeLinks: new Int32Array(0),
+  };
+}

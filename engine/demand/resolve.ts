@@ -15,7 +15,7 @@ import { describeRange, inRange, type NumberRange } from '../text/numbers.js';
 import { isRecord } from '../text/record.js';
 import type { CompiledNetwork } from '../network/compiled.js';
 import { createProfile, type Profile, type ProfilePoint } from './profile.js';
-import type { ArrivalProcess, DemandSpec } from './demand.js';
+import { emptyTripTable, type ArrivalProcess, type DemandSpec, type TripTable } from './demand.js';
 
 /** Where a trip or flow starts and ends, in index space (-1: the router chooses). */
 export interface Endpoints {
@@ -314,22 +314,9 @@ function resolveOd(net: CompiledNetwork, raw: unknown, path: string): ResolvedOd
  * lists thousands of trips: no object or route array per trip). Fields as in
  * `TripTable` (demand.ts).
  */
-export interface ResolvedTrips {
-  count: number;
-  ids: string[];
-  /** s */
-  depart: Float64Array;
-  origin: Int32Array;
-  destination: Int32Array;
-  /** -1: the router chooses. */
-  originLink: Int32Array;
-  /** -1: the router chooses. */
-  destinationLink: Int32Array;
+export interface ResolvedTrips extends TripTable {
   /** m/s (see `Endpoints.departSpeed`); undefined when every trip departs from standstill. */
   departSpeed: Float64Array | undefined;
-  /** Route of trip i: `routeLinks[routeOffsets[i] .. routeOffsets[i + 1])`; empty: chosen at departure. */
-  routeOffsets: Int32Array;
-  routeLinks: Int32Array;
 }
 
 /** Check the explicit trips of a spec (`raws`, at `trips[i]`) against `net`, into columns. */
@@ -341,18 +328,7 @@ function resolveTrips(net: CompiledNetwork, raws: readonly unknown[]): ResolvedT
     if (Array.isArray(route)) routeLength += route.length;
   }
   const pool = new RoutePool(routeLength);
-  const trips: ResolvedTrips = {
-    count,
-    ids: new Array<string>(count),
-    depart: new Float64Array(count),
-    origin: new Int32Array(count),
-    destination: new Int32Array(count),
-    originLink: new Int32Array(count),
-    destinationLink: new Int32Array(count),
-    departSpeed: undefined,
-    routeOffsets: new Int32Array(count + 1),
-    routeLinks: pool.links,
-  };
+  const trips: ResolvedTrips = { ...emptyTripTable(count), departSpeed: undefined, routeLinks: pool.links };
   const endpoints: Endpoints = { origin: -1, destination: -1, originLink: -1, destinationLink: -1, route: null, departSpeed: 0 };
   const path = new ElementPath('trips');
   for (let i = 0; i < count; i++) {

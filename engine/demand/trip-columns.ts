@@ -6,7 +6,7 @@
  * arrays. Explicit trips alone, in departure order, are the table as they are.
  */
 import { InputError } from '../errors.js';
-import type { TripTable } from './demand.js';
+import { emptyTripTable, type TripTable } from './demand.js';
 import { describeValue } from '../text/describe.js';
 import type { Endpoints, ResolvedTrips } from './resolve.js';
 
@@ -85,17 +85,7 @@ export function buildTable(columns: TripColumns): TripTable {
   const order = new Array<number>(count);
   for (let i = 0; i < count; i++) order[i] = i;
   if (!inOrder(depart)) order.sort((a, b) => depart[a] - depart[b] || a - b);
-  const table: TripTable = {
-    count,
-    ids: new Array<string>(count),
-    depart: new Float64Array(count),
-    origin: new Int32Array(count),
-    destination: new Int32Array(count),
-    originLink: new Int32Array(count),
-    destinationLink: new Int32Array(count),
-    routeOffsets: new Int32Array(count + 1),
-    routeLinks: new Int32Array(0),
-  };
+  const table = emptyTripTable(count);
   let routeTotal = 0;
   for (let i = 0; i < count; i++) {
     const r = order[i];

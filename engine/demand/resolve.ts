@@ -141,13 +141,12 @@ class RoutePool {
     this.links = new Int32Array(Math.max(capacity, 16));
   }
 
-  push(l: number): void {
-    if (this.length === this.links.length) {
-      const grown = new Int32Array(this.links.length * 2);
-      grown.set(this.links);
-      this.links = grown;
-    }
-    this.links[this.length++] = l;
+  /** Room for `n` more links. */
+  reserve(n: number): void {
+    if (this.length + n <= this.links.length) return;
+    const grown = new Int32Array(Math.max(this.links.length * 2, this.length + n));
+    grown.set(this.links);
+    this.links = grown;
   }
 }
 
@@ -158,16 +157,27 @@ class RoutePool {
 function routeOf(net: CompiledNetwork, value: unknown, owner: SpecPath, pool: RoutePool): void {
   if (!Array.isArray(value)) throw new InputError(`${owner}.route`, `expected an array of link ids, found ${describeValue(value)}`);
   if (value.length === 0) throw new InputError(`${owner}.route`, 'expected at least one link id, found an empty array');
-  const { linkFrom, linkTo } = net;
+  // This loop runs for every link of every route: no call per link (each small function it called was compiled on its own).
+  const { linkFrom, linkTo, movementOffsets, movementTo } = net;
+  const linkIndexes = net.linkIndexes();
+  pool.reserve(value.length);
+  const links = pool.links;
+  let length = pool.length;
   let prev = -1;
   for (let i = 0; i < value.length; i++) {
     const id: unknown = value[i];
-    let l = typeof id === 'string' ? net.linkIndex(id) : -1;
+    let l = typeof id === 'string' ? (linkIndexes.get(id) ?? -1) : -1;
     if (l < 0) l = linkOf(net, id, `${owner}.route[${i}]`); // throws, at the link's path
-    if (i > 0 && (linkTo[prev] !== linkFrom[l] || net.movementBetween(prev, l) < 0)) routeStepError(net, value, owner, i, prev, l);
-    pool.push(l);
+    if (i > 0) {
+      let e = movementOffsets[prev]; // the movement from prev to l (CompiledNetwork.movementBetween)
+      const end = movementOffsets[prev + 1];
+      while (e < end && movementTo[e] !== l) e++;
+      if (linkTo[prev] !== linkFrom[l] || e === end) routeStepError(net, value, owner, i, prev, l);
+    }
+    links[length++] = l;
     prev = l;
   }
+  pool.length = length;
 }
 
 /** The problem of step `i` of a route (`value`, at `owner`) from link `prev` to link `l`: they do not meet, or no movement joins them. */

@@ -350,12 +350,17 @@ export class CompiledNetwork {
 
   /** Index of link `id`, or -1 if there is none. */
   linkIndex(id: string): number {
+    return this.linkIndexes().get(id) ?? -1;
+  }
+
+  /** Link ids to indices (built on first use), for a loop that looks up many ids without a call for each. */
+  linkIndexes(): ReadonlyMap<string, number> {
     if (this.linkIndexMap === undefined) {
       const keys = this.decodeKeys();
       this.linkIndexMap = new Map();
       for (let l = 0; l < this.linkCount; l++) this.linkIndexMap.set(keys[this.junctionCount + l], l);
     }
-    return this.linkIndexMap.get(id) ?? -1;
+    return this.linkIndexMap;
   }
 
   /** Control of junction `j`. */

@@ -28,7 +28,7 @@ import { RECORDING_FILE_NAMES } from '../engine/report/recordings.js';
 import { prepareOutputDir, type OutputDir, type PreparedOutputDir } from '../engine/report/output-dir.js';
 import { VERSION } from './version.js';
 import type { EquilibriumEnd } from '../engine/optimise/evaluator.js';
-import { equilibriumEnding, equilibriumSummary, writeConvergence } from '../engine/report/convergence.js';
+import { equilibriumEnding, equilibriumSummary, routeChoiceText, writeConvergence } from '../engine/report/convergence.js';
 import { outputDirectory } from './outputs.js';
 import { loadAndBuild, overrideRouteChoice, userError, type LoadCommandOptions } from './validate.js';
 import { formatNumber } from '../engine/text/numbers.js';
@@ -273,8 +273,7 @@ function table(built: BuiltScenario, runs: Run[], stats: MetricSummaries | undef
   if (worst.length > 0) row('worst junctions', worst.map(([j, d]) => `${net.junctionKey(j)} ${fmt(d)} s (${first.junctions.levelOfService[j]})`).join(', '));
   if (equilibrium) {
     const last = equilibrium.iterations[equilibrium.iterations.length - 1];
-    const { method, costsBy, intervalS } = equilibrium.settings;
-    const how = `${method === 'gawron' ? 'Gawron\'s route sets' : 'route swaps'} on ${costsBy === 'link' ? 'link' : 'turn'} times over ${intervalS} s`;
+    const how = routeChoiceText(equilibrium.settings);
     row('route choice', `equilibrium (${how}) ${equilibrium.converged ? 'reached' : 'NOT reached'}: relative gap ${fmt(100 * last.gap, 2)}% after ${equilibrium.iterations.length} iterations${equilibriumEnding(equilibrium)}`);
   }
   if (files.length > 0) {

@@ -32,7 +32,7 @@ import { GreenwaveError, UsageError } from '../engine/errors.js';
 import { buildScenario, loadScenario, type BuiltScenario } from '../engine/scenario/index.js';
 import { simulate } from '../engine/sim/simulate.js';
 import type { EquilibriumResult, EquilibriumStop } from '../engine/optimise/equilibrium/equilibrium.js';
-import { equilibriumEnding, noiseFigures } from '../engine/report/convergence.js';
+import { equilibriumEnding, noiseFigures, routeChoiceText } from '../engine/report/convergence.js';
 import type { EquilibriumEnd } from '../engine/optimise/evaluator.js';
 import type { SimulationResult } from '../engine/sim/simulate.js';
 import type { TripTable } from '../engine/demand/demand.js';
@@ -173,7 +173,7 @@ export async function compareCommand(baseFile: string, variantFiles: readonly st
       routeChoice: atEquilibrium ? 'equilibrium' : 'departure', ...(atEquilibrium ? { equilibrium: settings, equilibria } : {}), outputs: files,
     }, null, 2)}\n`);
   } else {
-    const how = settings === undefined ? '' : `, drivers at equilibrium (${settings.method === 'gawron' ? 'Gawron\'s route sets' : 'route swaps'} on ${settings.costsBy === 'link' ? 'link' : 'turn'} times over ${settings.intervalS} s)`;
+    const how = settings === undefined ? '' : `, drivers at equilibrium (${routeChoiceText(settings)})`;
     const lines = [`greenwave ${VERSION} — compare on seeds ${seeds[0]}..${seeds[seeds.length - 1]} (${seeds.length})${how}, variant minus ${comparison.base.name}, 95% paired intervals:`];
     for (const [name, ends] of Object.entries(equilibria)) {
       const missed = ends.filter((e) => !e.converged);

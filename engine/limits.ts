@@ -152,6 +152,8 @@ export const LIMITS = {
   gawronA: { min: 0, max: 100, whyMax: 'beyond 100 the update is all-or-nothing already' },
   /** Routes a traveller keeps (equilibrium method gawron). */
   maxAlternatives: { min: 1, max: 50, integer: true, whyMax: 'a traveller keeps at most 50 routes' },
+  /** Route cost added to a yielding turn in the equilibrium, s. */
+  minorPenaltyS: { min: 0, max: 600, whyMax: 'a turn that costs ten minutes more is closed, not penalised' },
   /** Least weight of the newest costs in the equilibrium's smoothed costs. */
   costSmoothing: { min: 0, minExclusive: true, max: 1 },
   /** Junctions along one generated dimension (grid rows and columns, corridor and ring junctions). */

@@ -38,6 +38,13 @@ export function equilibriumEnding(end: { stopped: EquilibriumStop; iterations: r
   return ` (stopped: what remains is sampling noise, cross-fitted gap ${formatNumber(100 * fit, 2)}%)`;
 }
 
+/** How drivers chose, for a table line: "Gawron's route sets on link times over 900 s, yielding turns +1.5 s". */
+export function routeChoiceText(settings: EquilibriumResult['settings']): string {
+  const { method, costsBy, intervalS, minorPenaltyS } = settings;
+  const penalty = minorPenaltyS > 0 ? `, yielding turns +${formatNumber(minorPenaltyS, 1)} s` : '';
+  return `${method === 'gawron' ? 'Gawron\'s route sets' : 'route swaps'} on ${costsBy === 'link' ? 'link' : 'turn'} times over ${intervalS} s${penalty}`;
+}
+
 /** An iteration's split-sample figures for its progress line (the noise check's, or the budget's end), or ''. */
 export function noiseFigures(it: Pick<EquilibriumIteration, 'crossFitGap' | 'halfSampleGap'>): string {
   const parts: string[] = [];

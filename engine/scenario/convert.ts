@@ -84,7 +84,7 @@ export interface ScenarioSimulation {
   /** Equilibrium settings given (s, share). */
   equilibrium?: {
     method?: 'swap' | 'gawron'; maxIterations?: number; gap?: number; noiseCheckEvery?: number; intervalS?: number; slotS?: number; gapCosts?: 'newest' | 'smoothed'; costSmoothing?: number;
-    gawronBeta?: number; gawronA?: number; maxAlternatives?: number; costsBy?: 'movement' | 'link';
+    gawronBeta?: number; gawronA?: number; maxAlternatives?: number; costsBy?: 'movement' | 'link'; minorPenaltyS?: number;
   };
 }
 
@@ -305,7 +305,7 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
       maxIterations: sim.equilibrium.maxIterations, gap: sim.equilibrium.relativeGap, noiseCheckEvery: sim.equilibrium.noiseCheckEvery, intervalS: sim.equilibrium.intervalS, slotS: sim.equilibrium.slotS,
       gapCosts: sim.equilibrium.gapCosts, costSmoothing: sim.equilibrium.costSmoothing,
       method: sim.equilibrium.method, gawronBeta: sim.equilibrium.gawronBeta, gawronA: sim.equilibrium.gawronA, maxAlternatives: sim.equilibrium.maxAlternatives,
-      costsBy: sim.equilibrium.costsBy,
+      costsBy: sim.equilibrium.costsBy, minorPenaltyS: sim.equilibrium.minorPenaltyS,
     }),
   });
 

@@ -499,6 +499,7 @@ const SimulationSchema = withPairs(
       costsBy: z.enum(['movement', 'link']).optional().describe(
         'Travel times drivers choose on: "movement" (default) each turn\'s own measured time; "link" each road\'s mean over its turns plus the turn\'s free-flow crossing time, as SUMO\'s duaIterate.py measures edges (closer to SUMO\'s route pattern).',
       ),
+      minorPenaltyS: ranged(LIMITS.minorPenaltyS, 'Seconds added to the route cost of every turn that yields (left turns across opposing traffic, U-turns, minor movements at priority junctions), in every cost routes are chosen and judged on: SUMO duarouter\'s --weights.minor-penalty. Default 1.5 (SUMO\'s) with costsBy "link", 0 with costsBy "movement" (measured turn times already hold the wait).').optional(),
       maxIterations: ranged(LIMITS.equilibriumIterations, 'Most simulations to run. Default 30.').optional(),
       relativeGap: ranged(LIMITS.relativeGap, 'Stop once the relative gap (excess route time over the fastest, as a share of all route time) is below this. Default 0.01.').optional(),
       noiseCheckEvery: ranged(LIMITS.noiseCheckEvery, 'Every this many iterations while the gap is above relativeGap, check whether what remains of it is sampling noise (routes chosen on half of the vehicles\' times are slower on the other half\'s by more than relativeGap: cross-fitted gap below -relativeGap) and stop if so; each check costs two more route searches. 0: never. Default 5.').optional(),

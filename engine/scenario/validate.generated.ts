@@ -46,7 +46,7 @@ const keys32 = new Set<string>(["intervalS","minGreenS","interGreen","pressure",
 const keys33 = new Set<string>(["walkSpeedMS","walkTimeS","junctions","clearances"]);
 const keys34 = new Set<string>(["crossingWidthM","walkSpeedMS","walkTimeS","pedestrians","approachSpeedKmh","gradePercent","clearWidthM"]);
 const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","routeChoice","equilibrium","sharedLanes","arriveAtStopLine","stopThresholdS","vehicle","intervalS"]);
-const keys36 = new Set<string>(["method","gawronBeta","gawronA","maxAlternatives","costsBy","maxIterations","relativeGap","noiseCheckEvery","intervalS","slotS","gapCosts","costSmoothing"]);
+const keys36 = new Set<string>(["method","gawronBeta","gawronA","maxAlternatives","costsBy","minorPenaltyS","maxIterations","relativeGap","noiseCheckEvery","intervalS","slotS","gapCosts","costSmoothing"]);
 const keys37 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss","speedDev","startUpLostS","yellowDecelMS2","stepLengthS","departLane","insertionHeadwayS","junctionStorageVeh","gapAcceptance"]);
 const keys38 = new Set<string>(["model"]);
 const keys39 = new Set<string>(["model","timegapMinorS","lengthM","laneWidthM","junctionRadiusM","impatience","timeToImpatienceS"]);
@@ -705,6 +705,7 @@ function check59(x: unknown): boolean {
   v = o["gawronA"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100)) return false;
   v = o["maxAlternatives"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 50)) return false;
   v = o["costsBy"]; if (v !== undefined && !((v === "movement" || v === "link"))) return false;
+  v = o["minorPenaltyS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 600)) return false;
   v = o["maxIterations"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 1000)) return false;
   v = o["relativeGap"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1)) return false;
   v = o["noiseCheckEvery"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 1000)) return false;

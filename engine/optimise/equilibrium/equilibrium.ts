@@ -36,7 +36,10 @@
  *      its next route from them. Go to 1.
  *   With `costsBy: 'link'` steps 2-5 see each link's mean time over its turns
  *   (plus each turn's free-flow offset) instead of each turn's own: the
- *   turn-blind edge times duaIterate.py routes on (link-times.ts).
+ *   turn-blind edge times duaIterate.py routes on (link-times.ts), and every
+ *   turn that yields costs `minorPenaltyS` more, as duarouter charges it
+ *   (minor-penalty.ts; 1.5 s by default with link costs, none with movement
+ *   costs), from the free-flow routes of step 0 on.
  *
  * Relative gap of iteration k (the dynamic form of the static gap; Chiu et al.
  * 2011, "Dynamic Traffic Assignment: A Primer", TRB Circular E-C153, sec. 3.4):
@@ -97,6 +100,7 @@ import { resolveSimOptions } from '../../sim/options.js';
 import { simulate, type SimulateOptions, type SimulationResult } from '../../sim/simulate.js';
 import { crossFitGap } from './cross-fit.js';
 import { LinkTimeRecorder } from './link-times.js';
+import { SUMO_MINOR_PENALTY_S, withYieldPenalty, yieldingMovements } from './minor-penalty.js';
 import { DUAITERATE_GAWRON } from './gawron.js';
 import { RouteSets } from './route-sets.js';
 import { retargetMovers, smoothCosts } from './smoothing.js';
@@ -126,6 +130,17 @@ export interface EquilibriumOptions {
    * (link-times.ts). The gap is measured on the same costs.
    */
   costsBy: 'movement' | 'link';
+  /**
+   * Seconds added to the route cost of every turn whose vehicles yield (left
+   * turns across opposing traffic, U-turns, minor movements at priority
+   * junctions: minor-penalty.ts), in every cost route choice and the gap see,
+   * the free-flow costs of the first routes included: SUMO's duarouter
+   * `--weights.minor-penalty`. Default: 1.5 (SUMO's default) with `costsBy:
+   * link`, whose turn-blind link times do not tell a yielding turn from the
+   * one beside it; 0 with `costsBy: movement`, whose measured turn times
+   * already hold the wait for a gap.
+   */
+  minorPenaltyS: number;
   /** Gawron: most routes a traveller keeps, 1..50. Default 5 (SUMO's max-alternatives). */
   maxAlternatives: number;
   /** Most simulations (iterations) to run, >= 1. Default 30. */
@@ -180,11 +195,16 @@ export interface EquilibriumOptions {
 }
 
 /** Defaults of {@link EquilibriumOptions}. */
-export const DEFAULT_EQUILIBRIUM_OPTIONS: Readonly<Omit<EquilibriumOptions, 'initialRoutes' | 'onIteration'>> = {
+export const DEFAULT_EQUILIBRIUM_OPTIONS: Readonly<Omit<EquilibriumOptions, 'initialRoutes' | 'onIteration' | 'minorPenaltyS'>> = {
   method: 'swap', maxIterations: 30, gap: 0.01, noiseCheckEvery: 5, intervalS: 900, slotS: 60, swap: 'gap-weighted', step: 'self-regulated', costSmoothing: 0.5,
   gapCosts: 'newest', gawronBeta: DUAITERATE_GAWRON.beta, gawronA: DUAITERATE_GAWRON.a, maxAlternatives: 5,
   costsBy: 'movement',
 };
+
+/** Default `minorPenaltyS` for costs by `costsBy` (see the option). */
+export function minorPenaltyDefault(costsBy: EquilibriumOptions['costsBy']): number {
+  return costsBy === 'link' ? SUMO_MINOR_PENALTY_S : 0;
+}
 
 /** Self-regulated averaging (Liu, He & He 2009): beta's growth after a gap that rose, and after one that fell (their suggested ranges: 1.5-2 and 0.01-0.5). */
 const SRA_UP = 1.5;
@@ -259,13 +279,13 @@ export interface EquilibriumResult {
    */
   stopped: EquilibriumStop;
   /** How drivers chose, as run (the options with their defaults): for reports. */
-  settings: Pick<EquilibriumOptions, 'method' | 'costsBy' | 'intervalS'>;
+  settings: Pick<EquilibriumOptions, 'method' | 'costsBy' | 'intervalS' | 'minorPenaltyS'>;
 }
 
 /** `options` over the defaults, checked; throws UsageError naming the option. */
 export function resolveEquilibriumOptions(options: Partial<EquilibriumOptions>): EquilibriumOptions {
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<EquilibriumOptions>;
-  const o: EquilibriumOptions = { ...DEFAULT_EQUILIBRIUM_OPTIONS, ...given };
+  const o: EquilibriumOptions = { ...DEFAULT_EQUILIBRIUM_OPTIONS, minorPenaltyS: minorPenaltyDefault(given.costsBy ?? DEFAULT_EQUILIBRIUM_OPTIONS.costsBy), ...given };
   if (!(Number.isInteger(o.maxIterations) && o.maxIterations >= 1 && o.maxIterations <= 1000)) {
     throw new UsageError(`equilibrium.maxIterations must be an integer in 1..1000, got ${String(o.maxIterations)}`);
   }
@@ -286,6 +306,7 @@ export function resolveEquilibriumOptions(options: Partial<EquilibriumOptions>):
     throw new UsageError(`equilibrium.maxAlternatives must be an integer in 1..50, got ${String(o.maxAlternatives)}`);
   }
   if (o.costsBy !== 'movement' && o.costsBy !== 'link') throw new UsageError(`equilibrium.costsBy must be "movement" or "link", got ${String(o.costsBy)}`);
+  if (!(o.minorPenaltyS >= 0 && o.minorPenaltyS <= 600)) throw new UsageError(`equilibrium.minorPenaltyS must be a number of seconds in 0..600, got ${String(o.minorPenaltyS)}`);
   if (o.method === 'gawron') {
     for (const key of ['swap', 'step', 'costSmoothing', 'gapCosts'] as const) {
       if (given[key] !== undefined) throw new UsageError(`equilibrium.${key} applies to method "swap" only; method "gawron" keeps its own route costs (gawronBeta)`);
@@ -352,7 +373,10 @@ export function* equilibrateSteps(
   for (let i = 0; i < count; i++) inRun[i] = trips.depart[i] >= start && trips.depart[i] < end ? 1 : 0;
 
   let t = performance.now();
-  const free = freeFlowCosts(net, start);
+  // Yielding turns cost minorPenaltyS more in every cost routes are chosen and judged on (minor-penalty.ts).
+  const yields = eq.minorPenaltyS > 0 ? yieldingMovements(net) : new Uint8Array(0);
+  const penalised = (c: IntervalCosts): IntervalCosts => withYieldPenalty(c, yields, eq.minorPenaltyS);
+  const free = penalised(freeFlowCosts(net, start));
   let routes = fillRoutes(eq.initialRoutes ?? givenRoutes(trips), router.routeBatch(trips, free, eq.slotS));
   let routeS = (performance.now() - t) / 1000;
   let routeLabels = router.settled;
@@ -403,7 +427,7 @@ export function* equilibrateSteps(
     });
     const simulateS = (performance.now() - t) / 1000;
     t = performance.now();
-    const costs = recorder.costs(eq.costsBy);
+    const costs = penalised(recorder.costs(eq.costsBy));
     const newest = measureGap(costs);
     // Judged on the smoothed costs: this iteration's costs enter with the previous iteration's weight (1/beta before its update).
     if (eq.gapCosts === 'smoothed') smoothed = smoothCosts(smoothed, costs, Math.max(eq.costSmoothing, 1 / beta));
@@ -414,7 +438,7 @@ export function* equilibrateSteps(
     // The noise check runs on a gap that has stopped falling, and measures the cross-fitted gap only; the budget's end measures both figures.
     const noiseCheck = checkDue && !converged && gap >= lowestGap;
     lowestGap = Math.min(lowestGap, gap);
-    const halfCosts = budgetEnds || noiseCheck ? halfRecorders.map((r) => r.costs(eq.costsBy)) : [];
+    const halfCosts = budgetEnds || noiseCheck ? halfRecorders.map((r) => penalised(r.costs(eq.costsBy))) : [];
     const halfSampleGap = budgetEnds ? halfCosts.reduce((sum, c) => sum + measureGap(c).gap, 0) / halfCosts.length : undefined;
     let crossFit: number | undefined;
     if (halfCosts.length === 2) {
@@ -474,7 +498,7 @@ export function* equilibrateSteps(
     iterations.push(report);
     eq.onIteration?.(report);
     yield report;
-    if (stopped !== undefined) return { result, trips: table, routes, costs, iterations, converged, stopped, settings: { method: eq.method, costsBy: eq.costsBy, intervalS: eq.intervalS } };
+    if (stopped !== undefined) return { result, trips: table, routes, costs, iterations, converged, stopped, settings: { method: eq.method, costsBy: eq.costsBy, intervalS: eq.intervalS, minorPenaltyS: eq.minorPenaltyS } };
     routes = moved.routes;
   }
 }

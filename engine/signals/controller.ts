@@ -116,4 +116,10 @@ export interface SignalController {
   advance(now: number, states: Uint8Array, view: ControllerView): number;
   /** Index of the phase showing now (during its yellow and all-red too), for metrics and reports; -1 before `start`. */
   readonly phase: number;
+  /**
+   * Optional: false when the last `advance` wrote no state (an adaptive
+   * controller that decided to keep its green), so the kernel has nothing to
+   * react to. Absent or true: the kernel reads the junction's states again.
+   */
+  readonly changed?: boolean;
 }

@@ -106,6 +106,7 @@ export class PhaseSequencer implements SignalController {
   private current = -1;
   private kind: IntervalKind = INTERVAL_GREEN;
   private next = NaN;
+  private painted = true;
 
   /** Sequence `program` under `policy`. Throws `UsageError` for a program without phases. */
   constructor(program: SignalProgram, policy: PhasePolicy) {
@@ -119,6 +120,11 @@ export class PhaseSequencer implements SignalController {
   /** Index of the phase showing (during its yellow and all-red too); -1 before `start`. */
   get phase(): number {
     return this.current;
+  }
+
+  /** Whether the last `advance` painted any state: false after decisions that only kept the green. */
+  get changed(): boolean {
+    return this.painted;
   }
 
   /** Interval of the current phase showing now (`INTERVAL_*`). */
@@ -164,6 +170,7 @@ export class PhaseSequencer implements SignalController {
           : `${this.policy.name} of junction ${this.junction}: advance(${now}) but the next change is at ${this.next}`,
       );
     }
+    this.painted = false;
     do this.step(now, states, view);
     while (this.next <= now);
     return this.next;
@@ -176,9 +183,10 @@ export class PhaseSequencer implements SignalController {
     if (this.kind === INTERVAL_GREEN) {
       const t = this.policy.decide(i, now, view);
       if (t > now) {
-        this.next = t;
+        this.next = t; // the green goes on: nothing painted
         return;
       }
+      this.painted = true;
       if (p.yellow > 0) {
         this.kind = INTERVAL_YELLOW;
         paint(states, p.green, YELLOW);
@@ -187,6 +195,7 @@ export class PhaseSequencer implements SignalController {
         return;
       }
     }
+    this.painted = true;
     if (this.kind !== INTERVAL_ALL_RED) {
       // End of the green (no yellow) or of the yellow: red, then all-red if any.
       paint(states, p.green, RED);

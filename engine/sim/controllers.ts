@@ -89,6 +89,7 @@ export class Controllers {
       if (!(nextChange > now)) throw new Error(`internal: controller of junction ${c.junction} returned next change ${nextChange} at ${now}`);
       this.batches.schedule(i, nextChange);
     }
+    if (c.changed === false) return; // a kept green: no state to react to
     for (let i = 0, observers = this.observers; i < observers.length; i++) observers[i].signal?.(c.junction, now);
     this.movements.show(c.junction, now);
   }

@@ -282,12 +282,14 @@ Examples:
     .option('--end <s>', 'end of the SUMO runs, s (default: the configuration\'s, else the scenario\'s)', number('--end', 1, 7 * 86_400, 'seconds'))
     .option('-o, --out <dir>', 'where verify-sumo.json goes (default: <outputs.dir>/verify-sumo)')
     .option('-w, --workers <n>', 'worker threads for greenwave\'s prediction', integer('--workers', 1, MAX_WORKERS))
+    .option('--links', 'also compare link by link: SUMO\'s edgeData beside greenwave\'s per-link means, links-<plan>.csv and the links where they part most')
     .option('--json', 'print the result as JSON')
     .option('-q, --quiet', 'no progress output')
     .addHelpText('after', `
 Examples:
   greenwave verify-sumo grid.json --sumo net.net.xml routes.rou.xml --plan out/grid/optimise/plan.json
   greenwave verify-sumo grid.json --sumo grid.sumocfg --seeds 5 --end 10800
+  greenwave verify-sumo grid.json --sumo grid.sumocfg --links                   where greenwave and SUMO part, street by street
 Without SUMO installed it says how to install it and exits with 2.`)
     .action(async (file: string, options) => {
       const { verifySumoCommand } = await import('./verify-sumo.js');

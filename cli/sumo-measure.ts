@@ -26,9 +26,11 @@ import type { Comparison } from '../engine/report/compare.js';
 import { summarise, type Summary } from '../engine/report/stats.js';
 import { writeFileAtomic } from '../engine/text/atomic-file.js';
 import type { SumoRunResult } from '../engine/io/sumo/run-sumo.js';
+import type { SumoEdgeTotals } from '../engine/io/sumo/edge-data.js';
 import type { SumoTarget } from './sumo-target.js';
 import { planAdditionalXml } from './sumo-plan-files.js';
 import { formatNumber } from '../engine/text/numbers.js';
+import { csv } from '../engine/report/csv.js';
 
 /** A plan to measure: programs and control, or none for the network's own programs. */
 export interface MeasuredPlan {
@@ -42,6 +44,8 @@ export interface PlanMeasurement {
   plan: string;
   seeds: number[];
   runs: SumoRunResult[];
+  /** With `MeasureOptions.links`: per SUMO edge (its internal edges included), the means over the seeds of SUMO's vehicles and time lost. */
+  links?: Map<string, SumoEdgeTotals>;
 }
 
 /** Options of {@link measureInSumo}. */
@@ -54,6 +58,8 @@ export interface MeasureOptions {
   end: number;
   log?: (line: string) => void;
   signal?: AbortSignal;
+  /** Also have SUMO write per-edge data and keep it per plan (`PlanMeasurement.links`). */
+  links?: boolean;
 }
 
 /** Run every plan on every seed in SUMO, one run at a time (each run is a whole simulation). */
@@ -62,6 +68,14 @@ export async function measureInSumo(built: BuiltScenario, target: SumoTarget, pl
   const dir = await mkdtemp(path.join(os.tmpdir(), 'greenwave-sumo-'));
   try {
     const out: PlanMeasurement[] = [];
+    let edgeData: { additional: string; output: string; approaches: Map<string, string> } | undefined;
+    if (options.links === true) {
+      const [{ readNetFile }, { edgeDataAdditional, internalApproaches }] = await Promise.all([import('../engine/io/sumo/net-file.js'), import('../engine/io/sumo/edge-data.js')]);
+      const output = path.join(dir, 'edgedata.xml');
+      const additional = path.join(dir, 'edgedata.add.xml');
+      await writeFileAtomic(additional, edgeDataAdditional(output));
+      edgeData = { additional, output, approaches: internalApproaches(await readNetFile(target.net)) };
+    }
     for (const plan of plans) {
       const additional = [...target.additional];
       if (plan.programs !== undefined) {
@@ -70,16 +84,26 @@ export async function measureInSumo(built: BuiltScenario, target: SumoTarget, pl
         additional.push(file);
       }
       const runs: SumoRunResult[] = [];
+      const links = edgeData === undefined ? undefined : new Map<string, SumoEdgeTotals>();
       for (const seed of options.seeds) {
         const started = Date.now();
         const run = await runSumo({
-          sumo: options.sumo, net: target.net, routes: target.routes, additional, seed, begin: options.begin, end: options.end,
+          sumo: options.sumo, net: target.net, routes: target.routes, additional: edgeData === undefined ? additional : [edgeData.additional, ...additional], seed, begin: options.begin, end: options.end,
           tripinfo: path.join(dir, 'tripinfo.xml'), ...(options.signal ? { signal: options.signal } : {}),
         });
         runs.push(run);
+        if (edgeData !== undefined && links !== undefined) {
+          const { readEdgeData, linkTotals } = await import('../engine/io/sumo/edge-data.js');
+          for (const [id, t] of linkTotals(await readEdgeData(edgeData.output), edgeData.approaches)) {
+            const sum = links.get(id) ?? { vehicles: 0, timeLoss: 0 };
+            sum.vehicles += t.vehicles / options.seeds.length;
+            sum.timeLoss += t.timeLoss / options.seeds.length;
+            links.set(id, sum);
+          }
+        }
         options.log?.(`  SUMO ${plan.name}, seed ${seed}: time loss ${run.meanTimeLoss.toFixed(1)} s (every vehicle due, unfinished to the end: ${run.meanTimeLossAll.toFixed(1)} s), travel time ${run.meanTravelTime.toFixed(1)} s, ${run.arrived} arrived, ${run.unfinished} unfinished${run.notInserted > 0 ? ` (${run.notInserted} never inserted)` : ''}, ${run.teleports} teleports, ${run.collisions} collisions (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       }
-      out.push({ plan: plan.name, seeds: [...options.seeds], runs });
+      out.push({ plan: plan.name, seeds: [...options.seeds], runs, ...(links !== undefined ? { links } : {}) });
     }
     return out;
   } finally {
@@ -101,6 +125,88 @@ export interface VerificationRow {
   };
   /** Same sign and |predicted - measured| <= 25% of |measured| (null for the reference). */
   agreement: { sign: boolean; withinQuarter: boolean } | null;
+  /** With `--links`: link by link, greenwave's prediction beside SUMO's measurement (summary; the rows go to links-<plan>.csv). */
+  links?: LinkComparisonSummary;
+}
+
+/** One link of a plan, predicted and measured (means over seeds). */
+export interface LinkComparisonRow {
+  id: string;
+  /** Street name, when the network has one. */
+  name?: string;
+  sumo: { vehicles: number; timeLossPerVehicle: number };
+  greenwave: { vehicles: number; timeLossPerVehicle: number };
+  /** greenwave's time lost on the link minus SUMO's, s summed over vehicles (per run). */
+  lossDifference: number;
+}
+
+/** What `--links` found for a plan. */
+export interface LinkComparisonSummary {
+  /** Links compared: those of the scenario SUMO reports an edge for, or greenwave saw a vehicle on. */
+  links: number;
+  /** r² of the vehicles per link, greenwave against SUMO. */
+  vehiclesR2: number;
+  /** Time lost on all links, vehicle-hours per run. */
+  sumoLossVehH: number;
+  greenwaveLossVehH: number;
+  /** The links where the two part most (largest |lossDifference|), at most 10. */
+  largest: LinkComparisonRow[];
+}
+
+/** Link by link (`predicted`: ComparisonRow.links; `measured`: PlanMeasurement.links), sorted by |lossDifference|, largest first. */
+export function compareLinks(built: BuiltScenario, predicted: { vehicles: number[]; timeLoss: number[] }, measured: ReadonlyMap<string, { vehicles: number; timeLoss: number }>): LinkComparisonRow[] {
+  const net = built.compiled;
+  const rows: LinkComparisonRow[] = [];
+  for (let l = 0; l < net.linkCount; l++) {
+    const id = net.linkKey(l);
+    const m = measured.get(id);
+    const gv = predicted.vehicles[l];
+    if (m === undefined && !(gv > 0)) continue;
+    const sv = m?.vehicles ?? 0;
+    const sl = m?.timeLoss ?? 0;
+    const gl = predicted.timeLoss[l];
+    const name = net.linkName(l);
+    rows.push({
+      id, ...(name !== undefined ? { name } : {}),
+      sumo: { vehicles: sv, timeLossPerVehicle: sv > 0 ? sl / sv : 0 },
+      greenwave: { vehicles: gv, timeLossPerVehicle: gv > 0 ? gl / gv : 0 },
+      lossDifference: gl - sl,
+    });
+  }
+  return rows.sort((a, b) => Math.abs(b.lossDifference) - Math.abs(a.lossDifference));
+}
+
+/** Summary of {@link compareLinks}' rows. */
+export function linkSummary(rows: readonly LinkComparisonRow[]): LinkComparisonSummary {
+  const x = rows.map((r) => r.sumo.vehicles);
+  const y = rows.map((r) => r.greenwave.vehicles);
+  const n = rows.length;
+  const mx = x.reduce((a, b) => a + b, 0) / n;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  }
+  const loss = (pick: (r: LinkComparisonRow) => { vehicles: number; timeLossPerVehicle: number }): number => rows.reduce((s, r) => s + pick(r).vehicles * pick(r).timeLossPerVehicle, 0) / 3600;
+  return {
+    links: n,
+    vehiclesR2: sxx > 0 && syy > 0 ? (sxy * sxy) / (sxx * syy) : NaN,
+    sumoLossVehH: loss((r) => r.sumo),
+    greenwaveLossVehH: loss((r) => r.greenwave),
+    largest: rows.slice(0, 10),
+  };
+}
+
+/** The rows as links-<plan>.csv. */
+export function linkComparisonCsv(rows: readonly LinkComparisonRow[]): string {
+  return csv(
+    ['link', 'name', 'sumo_vehicles', 'sumo_time_loss_per_vehicle_s', 'greenwave_vehicles', 'greenwave_time_loss_per_vehicle_s', 'time_loss_difference_veh_s'],
+    rows.map((r) => [r.id, r.name ?? '', r.sumo.vehicles, r.sumo.timeLossPerVehicle, r.greenwave.vehicles, r.greenwave.timeLossPerVehicle, r.lossDifference]),
+  );
 }
 
 /** The verification written as verify-sumo.json. */
@@ -177,5 +283,16 @@ export function verificationTable(v: Verification): string {
     `greenwave: held-out seeds ${v.predictedSeeds[0]}..${v.predictedSeeds[v.predictedSeeds.length - 1]}; "agree": same sign and within 25% of SUMO's gain.`,
     line(head),
     ...rows.map(line),
+    ...v.rows.flatMap((r) => (r.links === undefined ? [] : linkLines(r.plan, r.links))),
   ].join('\n');
+}
+
+/** The link-by-link summary of one plan as text lines. */
+function linkLines(plan: string, s: LinkComparisonSummary): string[] {
+  const place = (r: LinkComparisonRow): string => (r.name !== undefined && r.name !== r.id ? `${r.name} (${r.id})` : r.id);
+  return [
+    '',
+    `links, ${plan}: vehicles per link r² ${fmt(s.vehiclesR2, 3)} over ${s.links} links; time lost on them ${fmt(s.greenwaveLossVehH)} veh·h in greenwave, ${fmt(s.sumoLossVehH)} in SUMO (per run); where they part most (links-${plan}.csv has every link):`,
+    ...s.largest.slice(0, 5).map((r) => `  ${place(r)}: greenwave ${fmt(r.greenwave.timeLossPerVehicle)} s lost per vehicle (${fmt(r.greenwave.vehicles, 0)} vehicles), SUMO ${fmt(r.sumo.timeLossPerVehicle)} s (${fmt(r.sumo.vehicles, 0)})`),
+  ];
 }

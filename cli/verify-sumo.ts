@@ -22,7 +22,7 @@ import type { Candidate } from '../engine/optimise/evaluator.js';
 import { ensureDirectory, writeFileAtomic } from '../engine/text/atomic-file.js';
 import { baselinePlans } from './baselines.js';
 import { sumoTargetOf, type SumoTarget } from './sumo-target.js';
-import { measureInSumo, verification, verificationTable, type MeasuredPlan, type Verification } from './sumo-measure.js';
+import { compareLinks, linkComparisonCsv, linkSummary, measureInSumo, verification, verificationTable, type LinkComparisonRow, type MeasuredPlan, type Verification } from './sumo-measure.js';
 
 /** Options of `greenwave verify-sumo`. */
 export interface VerifySumoCommandOptions {
@@ -35,6 +35,8 @@ export interface VerifySumoCommandOptions {
   json?: boolean;
   quiet?: boolean;
   debug?: boolean;
+  /** Also compare link by link (links-<plan>.csv). */
+  links?: boolean;
 }
 
 /** Default SUMO seeds per plan. */
@@ -46,8 +48,8 @@ export const DEFAULT_SUMO_SEEDS = 3;
  */
 export async function verifyInSumo(
   built: BuiltScenario, target: SumoTarget, plans: readonly MeasuredPlan[], predicted: Comparison,
-  options: { seeds: number; end?: number; reference?: string; log?: (line: string) => void; signal?: AbortSignal },
-): Promise<Verification> {
+  options: { seeds: number; end?: number; reference?: string; log?: (line: string) => void; signal?: AbortSignal; links?: boolean },
+): Promise<Verification & { linkRows?: Map<string, LinkComparisonRow[]> }> {
   const { findSumo, SUMO_INSTALL_HINT } = await import('../engine/io/sumo/run-sumo.js');
   const sumo = await findSumo();
   if (sumo === undefined) throw new UsageError(`SUMO is not installed (no sumo in $SUMO_HOME/bin or on PATH): ${SUMO_INSTALL_HINT}`);
@@ -55,8 +57,23 @@ export async function verifyInSumo(
   const end = options.end ?? target.end ?? built.options.end ?? begin + 3600;
   const seeds = Array.from({ length: options.seeds }, (_, i) => built.seeds[0] + i);
   options.log?.(`running ${plans.length} plans x ${seeds.length} seeds in SUMO (${sumo}), ${begin}..${end} s ...`);
-  const measured = await measureInSumo(built, target, plans, { sumo, seeds, begin, end, ...(options.log ? { log: options.log } : {}), ...(options.signal ? { signal: options.signal } : {}) });
-  return verification(predicted, measured, options.reference ?? 'current', { binary: sumo, net: target.net, routes: target.routes, additional: target.additional, seeds, begin, end });
+  const measured = await measureInSumo(built, target, plans, {
+    sumo, seeds, begin, end, ...(options.log ? { log: options.log } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.links === true ? { links: true } : {}),
+  });
+  const result: Verification & { linkRows?: Map<string, LinkComparisonRow[]> } = verification(predicted, measured, options.reference ?? 'current', { binary: sumo, net: target.net, routes: target.routes, additional: target.additional, seeds, begin, end });
+  if (options.links === true) {
+    // Link by link: greenwave's per-link means beside SUMO's edgeData of the same plan.
+    result.linkRows = new Map();
+    for (const row of result.rows) {
+      const sumoLinks = measured.find((m) => m.plan === row.plan)?.links;
+      const greenwaveLinks = predicted.rows.find((r) => r.plan === row.plan)?.links;
+      if (sumoLinks === undefined || greenwaveLinks === undefined) continue;
+      const rows = compareLinks(built, greenwaveLinks, sumoLinks);
+      row.links = linkSummary(rows);
+      result.linkRows.set(row.plan, rows);
+    }
+  }
+  return result;
 }
 
 /**
@@ -146,7 +163,7 @@ export async function readPlanFile(built: BuiltScenario, file: string): Promise<
 }
 
 /** greenwave's prediction of `plans` on `seeds` held-out seeds at nominal demand. */
-async function predict(built: BuiltScenario, candidates: ReadonlyArray<{ name: string; candidate: Candidate }>, seeds: number, workers: number | undefined): Promise<Comparison> {
+async function predict(built: BuiltScenario, candidates: ReadonlyArray<{ name: string; candidate: Candidate }>, seeds: number, workers: number | undefined, links: boolean): Promise<Comparison> {
   const { evaluatorFor } = await import('../workers/distributed/select.js');
   const { comparePlans } = await import('../engine/report/compare.js');
   const { HELD_OUT_SEED_OFFSET } = await import('../engine/optimise/perturb.js');
@@ -155,7 +172,7 @@ async function predict(built: BuiltScenario, candidates: ReadonlyArray<{ name: s
   const evaluator = await evaluatorFor({ network: built.compiled, variants: [{ name: 'demand x1', demand: built.scenario.demand, options }] }, workers !== undefined && workers > 1 ? { workers } : { inProcess: true });
   try {
     const heldOut = Array.from({ length: seeds }, (_, i) => built.seeds[0] + HELD_OUT_SEED_OFFSET + i);
-    const { aborted: _a, ...comparison } = await comparePlans(evaluator, built.compiled, candidates, { scenario: built.scenario.name, seeds: heldOut, reference: 'current' });
+    const { aborted: _a, ...comparison } = await comparePlans(evaluator, built.compiled, candidates, { scenario: built.scenario.name, seeds: heldOut, reference: 'current', links });
     void _a;
     return comparison;
   } finally {
@@ -196,13 +213,19 @@ export async function verifySumoCommand(file: string, options: VerifySumoCommand
     }
     const seeds = options.seeds ?? DEFAULT_SUMO_SEEDS;
     log(`greenwave: predicting ${plans.length} plans on ${seeds} held-out seeds ...`);
-    const predicted = await predict(built, candidates, seeds, options.workers);
-    const result = await verifyInSumo(built, target, plans, predicted, { seeds, ...(options.end !== undefined ? { end: options.end } : {}), log });
+    const links = options.links === true;
+    const predicted = await predict(built, candidates, seeds, options.workers, links);
+    const { linkRows, ...result } = await verifyInSumo(built, target, plans, predicted, { seeds, ...(options.end !== undefined ? { end: options.end } : {}), log, links });
     const out = options.out ?? path.join(built.outputs.dir, 'verify-sumo');
     await ensureDirectory(out);
-    const written = path.join(out, 'verify-sumo.json');
-    await writeFileAtomic(written, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${verificationTable(result)}\n\nwrote ${written}\n`);
+    const written = [path.join(out, 'verify-sumo.json')];
+    await writeFileAtomic(written[0], `${JSON.stringify(result, null, 2)}\n`);
+    for (const [plan, rows] of linkRows ?? []) {
+      const file = path.join(out, `links-${plan.replace(/[^A-Za-z0-9._-]/g, '_')}.csv`);
+      await writeFileAtomic(file, linkComparisonCsv(rows));
+      written.push(file);
+    }
+    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${verificationTable(result)}\n\n${written.map((f) => `wrote ${f}`).join('\n')}\n`);
     return 0;
   } catch (error) {
     if (!(error instanceof GreenwaveError)) throw error;

@@ -56,6 +56,13 @@ export interface ComparisonRow {
   /** Runs that failed (message per seed). */
   failures: Array<{ seed: number; message: string }>;
   /**
+   * With `CompareOptions.links`: per link (index), means over the seeds of the
+   * vehicles that entered it and of the time they lost on it, s summed over
+   * vehicles (those that left it: left x (mean travel time - free-flow time), at
+   * least 0).
+   */
+  links?: { vehicles: number[]; timeLoss: number[] };
+  /**
    * The objective of each held-out run, in the order of `heldOutSeeds`; null where
    * the run failed. Kept so that any two rows can be paired by seed afterwards
    * ({@link pairedDifference}).
@@ -91,6 +98,24 @@ export interface CompareOptions extends EvaluateOptions {
    * engine/optimise/perturb.ts). Default: every seed on `variant`.
    */
   pairedVariants?: readonly number[];
+  /** Also give each row its per-link means (`ComparisonRow.links`). Default false. */
+  links?: boolean;
+}
+
+/** Per-link means over `runs` (see `ComparisonRow.links`). */
+function linkMeans(net: CompiledNetwork, runs: readonly EvaluationResult[]): { vehicles: number[]; timeLoss: number[] } {
+  const vehicles = new Array<number>(net.linkCount).fill(0);
+  const timeLoss = new Array<number>(net.linkCount).fill(0);
+  const withLinks = runs.filter((r) => r.metrics.links !== undefined);
+  for (const r of withLinks) {
+    const { entered, left, meanTravelTime } = r.metrics.links!;
+    for (let l = 0; l < net.linkCount; l++) {
+      vehicles[l] += entered[l] / withLinks.length;
+      const lost = meanTravelTime[l] - net.linkFreeFlowTime[l];
+      if (left[l] > 0 && lost > 0) timeLoss[l] += (left[l] * lost) / withLinks.length;
+    }
+  }
+  return { vehicles, timeLoss };
 }
 
 function metricsOf(m: NetworkMetrics, objective: ObjectiveName, penalty: number): Record<ComparedMetric, number> {
@@ -193,7 +218,10 @@ export async function comparePlans(
     const failures = batch.failures.filter((f) => f.candidate === c).map((f) => ({ seed: f.seed, message: `${f.error.name}: ${f.error.message}` }));
     const gridlockedSeeds = runs.filter((r) => r.metrics.gridlock !== undefined).map((r) => r.seed).sort((a, b) => a - b);
     const objectiveBySeed = seeds.map((seed) => perSeed[c].get(seed)?.objective ?? null);
-    return { plan: plan.name, gridlockedSeeds, verdict: 'reference' as Verdict, verdictReason: '', metrics, difference, junctions, failures, objectiveBySeed };
+    return {
+      plan: plan.name, gridlockedSeeds, verdict: 'reference' as Verdict, verdictReason: '', metrics, difference, junctions, failures, objectiveBySeed,
+      ...(options.links === true ? { links: linkMeans(net, runs) } : {}),
+    };
   });
   const ref = rows[refIndex];
   for (const row of rows) {

@@ -93,6 +93,38 @@ describe.skipIf(!HAS_SUMO)('verify-sumo in SUMO (skipped: sumo is not on PATH)',
   });
 });
 
+describe.skipIf(!HAS_SUMO)('verify-sumo --links (skipped: sumo is not on PATH)', () => {
+  it('puts SUMO\'s edgeData beside greenwave\'s per-link means: the routes\' vehicles on every link in both, the time lost summed as SUMO\'s trips lose it', () => {
+    const c = sumoCase();
+    const out = path.join(c.dir, 'links');
+    const r = greenwave(['verify-sumo', c.scenario, '--sumo', c.net, c.routes, '--seeds', '2', '--out', out, '--workers', '1', '--links'], 300_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^links, current: vehicles per link r² 1\.000 over \d+ links; time lost on them [\d.]+ veh·h in greenwave, [\d.]+ in SUMO/m);
+    expect(r.stdout).toMatch(/^links, webster: /m);
+    expect(r.stdout).toMatch(/wrote .*links-current\.csv/);
+    const rows = readFileSync(path.join(out, 'links-current.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    expect(rows[0]).toEqual(['link', 'name', 'sumo_vehicles', 'sumo_time_loss_per_vehicle_s', 'greenwave_vehicles', 'greenwave_time_loss_per_vehicle_s', 'time_loss_difference_veh_s']);
+    const byId = new Map(rows.slice(1).map((row) => [row[0], row]));
+    // A1B1 starts routes 0 and 4 of the 7 the 240 vehicles take in turn: 35 + 34 vehicles, inserted on it (SUMO's departed).
+    expect(Number(byId.get('A1B1')![2])).toBe(69);
+    expect(Number(byId.get('A1B1')![4])).toBe(69);
+    // B1C1 carries route 0 only, after the junction B1: 35 vehicles that entered it.
+    expect(Number(byId.get('B1C1')![2])).toBe(35);
+    expect(Number(byId.get('B1C1')![4])).toBe(35);
+    // SUMO's time lost on the links, internal lanes included, is about what its trips lose (tripinfo timeLoss; the two
+    // definitions differ by a few per cent: 6% more on the links on sumo-grid10). Which internal lane goes to which
+    // link is checked in test/io/sumo/edge-data.test.ts.
+    const v = JSON.parse(readFileSync(path.join(out, 'verify-sumo.json'), 'utf8'));
+    const current = v.rows[0];
+    const linkLoss = rows.slice(1).reduce((s, row) => s + Number(row[2]) * Number(row[3]), 0);
+    const tripLoss = current.measured.meanTimeLoss.mean * current.measured.arrived;
+    expect(linkLoss / tripLoss).toBeGreaterThan(0.85);
+    expect(linkLoss / tripLoss).toBeLessThan(1.15);
+    expect(current.links.links).toBe(rows.length - 1);
+    expect(current.links.largest.length).toBeGreaterThan(0);
+  });
+});
+
 describe.skipIf(!HAS_SUMO)('optimise --verify-sumo writes the candidate SUMO measures best (skipped: sumo is not on PATH)', () => {
   it('measures the best fixed-time and actuated candidates in SUMO and writes the best of them, as a plain sumo run of plan.add.xml confirms', () => {
     const c = sumoCase();

@@ -13,7 +13,7 @@
  * spent on the edge beyond what it would have needed at its desired speed.
  */
 import { escapeXml, readXml } from '../xml.js';
-import type { SumoNet } from './net-file.js';
+import type { SumoConnection } from './net-file.js';
 
 /** SUMO's totals for one edge over a run. */
 export interface SumoEdgeTotals {
@@ -53,7 +53,7 @@ export async function readEdgeData(file: string): Promise<Map<string, SumoEdgeTo
 }
 
 /** Internal edge id -> the normal edge whose connections run through it (a lane id without its `_<index>`). */
-export function internalApproaches(net: Pick<SumoNet, 'connections' | 'internalNext'>): Map<string, string> {
+export function internalApproaches(net: { connections: ReadonlyArray<Pick<SumoConnection, 'from' | 'via'>>; internalNext: ReadonlyMap<string, string> }): Map<string, string> {
   const edgeOf = (lane: string): string => lane.slice(0, lane.lastIndexOf('_'));
   const out = new Map<string, string>();
   for (const c of net.connections) {

@@ -125,6 +125,25 @@ describe('PhaseSequencer', () => {
     expect(policy.log).toContain('next after 0 at 17'); // the next phase is asked for when the clearance is over
   });
 
+  it('says whether an advance painted a state: not for a decision that keeps the green, yes for every interval change', () => {
+    // The kernel reacts (serves the junction, tells the observers) only when `changed` is not false.
+    const c = new PhaseSequencer(TWO(3, 2), new Scripted(0, [12, 6], 4));
+    const states = new Uint8Array(net.movementCount);
+    let t = c.start(0, states, view);
+    const seen: Array<[number, IntervalKind, boolean]> = [];
+    for (let i = 0; i < 7; i++) {
+      const now = t;
+      const before = Array.from(states);
+      t = c.advance(now, states, view);
+      expect(c.changed).toBe(Array.from(states).some((x, k) => x !== before[k])); // true exactly when a state changed
+      seen.push([now, c.interval, c.changed!]);
+    }
+    expect(seen).toEqual([
+      [4, INTERVAL_GREEN, false], [8, INTERVAL_GREEN, false], [12, INTERVAL_YELLOW, true], [15, INTERVAL_ALL_RED, true],
+      [17, INTERVAL_GREEN, true], [21, INTERVAL_GREEN, false], [23, INTERVAL_YELLOW, true],
+    ]);
+  });
+
   it('skips a zero yellow (green -> all-red) and a zero all-red (yellow -> next green)', () => {
     const noYellow = trace(new PhaseSequencer(TWO(0, 2), new Scripted(0, [20, 10])), 3).rows;
     expect(noYellow).toEqual([

@@ -23,6 +23,7 @@ import { importTntp, readTntpFlows } from '../engine/io/index.js';
 import { compile, type CompiledNetwork } from '../engine/network/index.js';
 import { createRouter } from '../engine/routing/index.js';
 import { simulate } from '../engine/sim/index.js';
+import { pearson } from '../engine/report/stats.js';
 import { writeJson } from './harness.js';
 
 /** The phases of the pipeline, in order. */
@@ -97,24 +98,6 @@ export function chicagoFolder(): string | undefined {
   return chicagoCandidates().find((folder) => existsSync(path.join(folder, 'ChicagoSketch_net.tntp')));
 }
 
-/** Pearson's correlation coefficient of two equally long series. */
-export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 /** Give each trip its batch-routed links (free-flow times, one search per origin). */
 function routeTrips(net: CompiledNetwork, trips: TripTable): void {

@@ -23,7 +23,7 @@ import type { BuiltScenario } from '../engine/scenario/index.js';
 import type { SignalControl } from '../engine/signals/control.js';
 import type { SignalProgramSpec } from '../engine/signals/program.js';
 import type { Comparison } from '../engine/report/compare.js';
-import { summarise, type Summary } from '../engine/report/stats.js';
+import { pearson, summarise, type Summary } from '../engine/report/stats.js';
 import { writeFileAtomic } from '../engine/text/atomic-file.js';
 import type { SumoRunResult } from '../engine/io/sumo/run-sumo.js';
 import type { SumoEdgeTotals } from '../engine/io/sumo/edge-data.js';
@@ -178,23 +178,10 @@ export function compareLinks(built: BuiltScenario, predicted: { vehicles: number
 
 /** Summary of {@link compareLinks}' rows. */
 export function linkSummary(rows: readonly LinkComparisonRow[]): LinkComparisonSummary {
-  const x = rows.map((r) => r.sumo.vehicles);
-  const y = rows.map((r) => r.greenwave.vehicles);
-  const n = rows.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
   const loss = (pick: (r: LinkComparisonRow) => { vehicles: number; timeLossPerVehicle: number }): number => rows.reduce((s, r) => s + pick(r).vehicles * pick(r).timeLossPerVehicle, 0) / 3600;
   return {
-    links: n,
-    vehiclesR2: sxx > 0 && syy > 0 ? (sxy * sxy) / (sxx * syy) : NaN,
+    links: rows.length,
+    vehiclesR2: pearson(rows.map((r) => r.sumo.vehicles), rows.map((r) => r.greenwave.vehicles)) ** 2,
     sumoLossVehH: loss((r) => r.sumo),
     greenwaveLossVehH: loss((r) => r.greenwave),
     largest: rows.slice(0, 10),

@@ -125,3 +125,22 @@ export function summariseMetrics(runs: readonly NetworkMetrics[], level = 0.95):
   for (const field of NETWORK_METRIC_FIELDS) out[field] = summarise(runs.map((r) => r[field]), level);
   return out;
 }
+
+/** Pearson's correlation coefficient of two equally long series (NaN when either is constant). */
+export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = x.length;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  }
+  return sxy / Math.sqrt(sxx * syy);
+}

@@ -12,7 +12,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { exitCode, runBenchmark } from '../../bench/harness.js';
 import { BENCHMARK_NAMES } from '../../bench/index.js';
 import { cityBenchmark } from '../../bench/city.js';
-import { chicagoFolder, pearson } from '../../bench/city-case.js';
+import { chicagoFolder } from '../../bench/city-case.js';
+import { pearson } from '../../engine/report/stats.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'greenwave-city-bench-'));
 const saved = process.env.GREENWAVE_SHARED_DATA;

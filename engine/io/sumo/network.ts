@@ -281,13 +281,21 @@ export function buildNetwork(net: SumoNet, options: SumoNetworkOptions = {}): Bu
     if (c.tl !== undefined && from) tlJunctions.add(from.to);
   }
   const approximated = new Map<string, number>();
+  const unsignalled: string[] = [];
   let signals = 0;
   for (const j of net.junctions) {
     if (!used.has(j.id)) continue;
-    const control = tlJunctions.has(j.id) ? 'signal' : controlOf(j.type);
+    // A traffic-light junction none of whose connections a traffic light controls (a cluster whose program was
+    // removed or joined elsewhere) runs in SUMO by its connections' right of way (M, m): a priority junction.
+    const unsignalledLight = !tlJunctions.has(j.id) && SIGNAL_TYPES.has(j.type);
+    if (unsignalledLight) unsignalled.push(j.id);
+    const control = tlJunctions.has(j.id) ? 'signal' : unsignalledLight ? 'priority' : controlOf(j.type);
     if (control === 'signal') signals++;
     if (!EXACT_TYPES.has(j.type) && control !== 'signal') approximated.set(j.type, (approximated.get(j.type) ?? 0) + 1);
     at(file, j.line, () => network.addJunction({ id: j.id, x: j.x, y: j.y, control }));
+  }
+  if (unsignalled.length > 0) {
+    warnings.push({ where: file, message: `${unsignalled.length} junction(s) of a traffic_light type with no connection a traffic light controls imported as priority junctions, as SUMO runs them by their connections' right of way: ${unsignalled.slice(0, 5).map((id) => `"${id}"`).join(', ')}${unsignalled.length > 5 ? ', ...' : ''}` });
   }
   for (const [type, count] of approximated) {
     warnings.push({ where: file, message: `${count} junction(s) of type "${type}" imported as ${controlOf(type)} (greenwave's ${controlOf(type)} rule approximates SUMO's)` });

@@ -46,6 +46,19 @@ describe('importSumo: right of way at priority junctions', () => {
     expect(net.movementRightOfWay[net.movementBetween(net.linkIndex('EC'), net.linkIndex('CW'))]).toBe(RIGHT_OF_WAY_CODE.major);
   });
 
+  it('imports a traffic_light junction that no traffic light controls (no connection names one) as the priority junction SUMO runs, with a warning', async () => {
+    // As in ingolstadt21 (RESCO): junctions of type traffic_light whose connections carry M and m and no tl. Before, they
+    // imported as signals and ran greenwave's default program where SUMO has none.
+    const file = path.join(tempDir('gw-unsignalled-light-'), 'light.net.xml');
+    writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace('<junction id="C" type="priority"', '<junction id="C" type="traffic_light"'));
+    const r = await importSumo(file);
+    const net = compile(r.network);
+    expect(net.control(net.junctionIndex('C'))).toBe('priority');
+    expect(r.warnings.map((w) => w.message).join('\n')).toMatch(/1 junction\(s\) of a traffic_light type with no connection a traffic light controls imported as priority junctions.*"C"/);
+    expect(await yieldsOf(file, 'SC', 'CN')).toEqual(await yieldsOf(FIXTURE, 'SC', 'CN')); // the same right of way as the priority junction
+    expect(r.programs ?? []).toEqual([]);
+  });
+
   it('makes the minor road yield to the major road SUMO names, not to the one greenwave\'s tie-break would pick', async () => {
     // Minor through: yields to every movement of both major approaches.
     expect(await yieldsOf(FIXTURE, 'SC', 'CN')).toEqual(['EC>CN', 'EC>CS', 'EC>CW', 'WC>CE', 'WC>CN', 'WC>CS']);

@@ -240,6 +240,9 @@ export function scenarioDocument(result: ImportResult, options: ScenarioDocument
       endS: end,
       ...(result.sharedLanes === undefined || options.reference !== undefined ? {} : { sharedLanes: result.sharedLanes }),
       ...(result.arriveAtStopLine === undefined || options.reference !== undefined ? {} : { arriveAtStopLine: result.arriveAtStopLine }),
+      ...(result.routing === undefined || options.reference !== undefined ? {} : {
+        routingCosts: result.routing.costs, routingIntervalS: result.routing.interval, routingWindowS: result.routing.window, minorPenaltyS: result.routing.minorPenalty,
+      }),
       ...(result.vehicle === undefined || options.reference !== undefined ? {} : {
         vehicle: { accelMS2: result.vehicle.accel, decelMS2: result.vehicle.decel, sigma: result.vehicle.sigma, startLoss: result.vehicle.startLoss, startUpLostS: result.vehicle.startUpLost, ...(result.vehicle.speedDev === undefined ? {} : { speedDev: result.vehicle.speedDev }), ...gapAcceptanceDoc(result.vehicle.gapAcceptance), ...(result.vehicle.junctionStorage === undefined ? {} : { junctionStorageVeh: result.vehicle.junctionStorage }),
           yellowDecelMS2: result.vehicle.yellowDecel ?? result.vehicle.decel, stepLengthS: result.vehicle.stepLength ?? 0,

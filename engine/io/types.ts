@@ -59,6 +59,13 @@ export interface ImportResult {
    * absent elsewhere (off: CityFlow's vehicles leave at the end of their last road).
    */
   arriveAtStopLine?: boolean;
+  /**
+   * How trips without a route are routed at departure, unless the scenario says
+   * otherwise (simulation options `routingCosts`, `routingIntervalS`,
+   * `routingWindowS`, `minorPenaltyS`): SUMO's rerouting device (edge speeds
+   * averaged over 180 s, its minor penalty of 1.5 s); absent elsewhere.
+   */
+  routing?: { costs: 'travel-times' | 'speeds'; interval: number; window: number; minorPenalty: number };
   /** Simulated period from the source's configuration (s), when it has one. */
   simulation?: { start?: number; end?: number };
   /** Counts for the import summary, in display order. */

@@ -262,7 +262,7 @@ export function variantTrips(net: CompiledNetwork, demand: DemandSpec | TripTabl
 export function createTripCache(net: CompiledNetwork, limit = 16): (key: string, demand: DemandSpec | TripTable, seed: number, options?: VariantOptions) => TripTable {
   const cache = new Map<string, TripTable>();
   return (key, demand, seed, options) => {
-    const window = options === undefined ? '' : `${options.start ?? ''},${options.end ?? ''},${options.routingInterval ?? ''},${options.equilibrium === undefined ? '' : 'eq'}`;
+    const window = options === undefined ? '' : `${options.start ?? ''},${options.end ?? ''},${options.routingInterval ?? ''},${options.minorPenalty ?? ''},${options.equilibrium === undefined ? '' : 'eq'}`;
     const id = `${key}\u0000${seed}\u0000${window}`;
     let trips = cache.get(id);
     if (trips !== undefined) {

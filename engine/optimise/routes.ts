@@ -16,20 +16,20 @@
  */
 import type { CompiledNetwork } from '../network/compiled.js';
 import type { TripTable } from '../demand/demand.js';
-import { createRouter } from '../routing/router.js';
+import { departureRouter } from '../sim/rerouting.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../sim/options.js';
 
 /**
  * `trips` with the routes of the trips departing in [start, start +
  * routingInterval) filled in (those without a given route), on free-flow
- * times. `trips` itself is not changed; the result shares its other columns.
+ * times with the run's turn costs (`minorPenalty`: `departureRouter`). `trips` itself is not changed; the result shares its other columns.
  */
-export function withFixedRoutes(net: CompiledNetwork, trips: TripTable, options: Partial<Pick<SimOptions, 'start' | 'end' | 'routingInterval'>> = {}): TripTable {
+export function withFixedRoutes(net: CompiledNetwork, trips: TripTable, options: Partial<Pick<SimOptions, 'start' | 'end' | 'routingInterval' | 'minorPenalty'>> = {}): TripTable {
   const start = options.start ?? DEFAULT_SIM_OPTIONS.start;
   const end = options.end ?? DEFAULT_SIM_OPTIONS.end;
   const until = Math.min(end, start + (options.routingInterval ?? DEFAULT_SIM_OPTIONS.routingInterval));
   const { count, depart, originLink, destinationLink, origin, destination, routeOffsets, routeLinks } = trips;
-  const router = createRouter(net, { cost: Float64Array.from(net.linkFreeFlowTime) });
+  const router = departureRouter(net, Float64Array.from(net.linkFreeFlowTime), options.minorPenalty ?? DEFAULT_SIM_OPTIONS.minorPenalty);
   const offsets = new Int32Array(count + 1);
   const parts: Int32Array[] = [];
   let total = 0;

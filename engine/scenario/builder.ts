@@ -462,7 +462,16 @@ export function buildScenarioWith(loaded: LoadedScenario, limits: BuildOptions, 
   const kind = loaded.signals.default;
   const options: SimulateOptions = { start: sim.start, end: sim.end, seed: sim.seed };
   if (sim.gridlockTimeout !== undefined) options.gridlockTimeout = sim.gridlockTimeout;
-  if (sim.routingInterval !== undefined) options.routingInterval = sim.routingInterval;
+  // Routing at departure: the scenario's settings over the imported source's (SUMO: its rerouting device's speeds and minor penalty).
+  const routing = loaded.imported?.routing;
+  const routingInterval = sim.routingInterval ?? routing?.interval;
+  if (routingInterval !== undefined) options.routingInterval = routingInterval;
+  const routingCosts = sim.routingCosts ?? routing?.costs;
+  if (routingCosts !== undefined) options.routingCosts = routingCosts;
+  const routingWindow = sim.routingWindow ?? routing?.window;
+  if (routingWindow !== undefined) options.routingWindow = routingWindow;
+  const minorPenalty = sim.minorPenalty ?? routing?.minorPenalty;
+  if (minorPenalty !== undefined) options.minorPenalty = minorPenalty;
   if (sim.rerouteShare !== undefined) options.rerouteShare = sim.rerouteShare;
   if (sim.stopThreshold !== undefined) options.stopThreshold = sim.stopThreshold;
   const sharedLanes = sim.sharedLanes ?? loaded.imported?.sharedLanes;

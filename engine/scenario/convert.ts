@@ -68,6 +68,12 @@ export interface ScenarioSimulation {
   gridlockTimeout?: number;
   /** s */
   routingInterval?: number;
+  /** Link costs of routing at departure, when the file says (default: the import's, else travel times). */
+  routingCosts?: 'travel-times' | 'speeds';
+  /** s */
+  routingWindow?: number;
+  /** s, when the file says (default: the import's, else 0). */
+  minorPenalty?: number;
   rerouteShare?: number;
   /** s */
   stopThreshold?: number;
@@ -294,6 +300,9 @@ export function convertScenario(s: ScenarioFile, file: string, networkFile: stri
     replications: sim.replications,
     gridlockTimeout: sim.gridlockTimeoutS,
     routingInterval: sim.routingIntervalS,
+    routingCosts: sim.routingCosts,
+    routingWindow: sim.routingWindowS,
+    minorPenalty: sim.minorPenaltyS,
     rerouteShare: sim.rerouteShare,
     stopThreshold: sim.stopThresholdS,
     sharedLanes: sim.sharedLanes,

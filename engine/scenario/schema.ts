@@ -485,6 +485,11 @@ const SimulationSchema = withPairs(
     replications: ranged(LIMITS.replications, 'Independent runs, with seeds seed, seed + 1, ...').default(1),
     gridlockTimeoutS: ranged(LIMITS.gridlockTimeoutS, `End the run with a gridlock report when nothing has moved for this long, seconds. Default ${DEFAULT_SIM_OPTIONS.gridlockTimeout}.`).optional(),
     routingIntervalS: ranged(LIMITS.routingIntervalS, `How often experienced link times are refreshed for routing, seconds. Default ${DEFAULT_SIM_OPTIONS.routingInterval}.`).optional(),
+    routingCosts: z.enum(['travel-times', 'speeds']).optional().describe(
+      'Link costs trips are routed on at departure (and en route), refreshed every routingIntervalS: "travel-times" (default) the mean travel time of the vehicles that left each link since the last refresh; "speeds" the link\'s length over the mean speed of the vehicles on it (queued ones at 0), sampled every routingIntervalS and averaged over routingWindowS, as SUMO\'s rerouting device routes trips at insertion (SUMO imports). Never below free flow.',
+    ),
+    routingWindowS: ranged(LIMITS.routingIntervalS, `With routingCosts "speeds": the window sampled speeds are averaged over, seconds. Default ${DEFAULT_SIM_OPTIONS.routingWindow} (SUMO's).`).optional(),
+    minorPenaltyS: ranged(LIMITS.minorPenaltyS, 'Seconds added to the route cost of every turn that yields (left turns across opposing traffic, U-turns, minor movements at priority junctions) when trips are routed at departure and en route: SUMO\'s --weights.minor-penalty. Default 0; SUMO imports 1.5, SUMO\'s default.').optional(),
     rerouteShare: ranged(LIMITS.share, `Share of vehicles that re-route en route every routing interval. Default ${DEFAULT_SIM_OPTIONS.rerouteShare}.`).optional(),
     routeChoice: z.enum(['departure', 'equilibrium']).optional().describe(
       'How drivers choose routes. "departure" (default): a trip\'s given route, or the fastest at departure on the experienced link times. "equilibrium": drivers who have learnt: the run repeats, moving drivers onto faster routes, until no driver can gain (dynamic user equilibrium, see simulation.equilibrium).',

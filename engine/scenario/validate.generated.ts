@@ -45,7 +45,7 @@ const keys31 = new Set<string>(["gapS","detectorGapS","detectorDistanceM"]);
 const keys32 = new Set<string>(["intervalS","minGreenS","interGreen","pressure","ties","eligiblePhases"]);
 const keys33 = new Set<string>(["walkSpeedMS","walkTimeS","junctions","clearances"]);
 const keys34 = new Set<string>(["crossingWidthM","walkSpeedMS","walkTimeS","pedestrians","approachSpeedKmh","gradePercent","clearWidthM"]);
-const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","rerouteShare","routeChoice","equilibrium","sharedLanes","arriveAtStopLine","stopThresholdS","vehicle","intervalS"]);
+const keys35 = new Set<string>(["startS","start","endS","end","seed","replications","gridlockTimeoutS","routingIntervalS","routingCosts","routingWindowS","minorPenaltyS","rerouteShare","routeChoice","equilibrium","sharedLanes","arriveAtStopLine","stopThresholdS","vehicle","intervalS"]);
 const keys36 = new Set<string>(["method","gawronBeta","gawronA","maxAlternatives","costsBy","minorPenaltyS","maxIterations","relativeGap","noiseCheckEvery","intervalS","slotS","gapCosts","costSmoothing"]);
 const keys37 = new Set<string>(["accelMS2","decelMS2","sigma","startLoss","speedDev","startUpLostS","yellowDecelMS2","stepLengthS","departLane","insertionHeadwayS","junctionStorageVeh","gapAcceptance"]);
 const keys38 = new Set<string>(["model"]);
@@ -780,6 +780,9 @@ function check58(x: unknown): boolean {
   v = o["replications"]; if (v === undefined) state.defaults.push(o, "replications", 1); else if (!(typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 1000)) return false;
   v = o["gridlockTimeoutS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
   v = o["routingIntervalS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
+  v = o["routingCosts"]; if (v !== undefined && !((v === "travel-times" || v === "speeds"))) return false;
+  v = o["routingWindowS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 86400)) return false;
+  v = o["minorPenaltyS"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 600)) return false;
   v = o["rerouteShare"]; if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1)) return false;
   v = o["routeChoice"]; if (v !== undefined && !((v === "departure" || v === "equilibrium"))) return false;
   v = o["equilibrium"]; if (v !== undefined && !(check59(v))) return false;

@@ -21,8 +21,27 @@ export interface SimOptions {
    * a stop is a halt of the vehicle model, a wait of at least v_in / (2b) + v_out / (2a) (losses.ts).
    */
   stopThreshold: number | undefined;
-  /** How often experienced link times are refreshed for routing, s (Infinity: never). Default 300. */
+  /** How often experienced link times are refreshed for routing (with `routingCosts: 'speeds'`, how often speeds are sampled), s (Infinity: never). Default 300. */
   routingInterval: number;
+  /**
+   * The link costs routing at departure (and en route) sees, refreshed every
+   * `routingInterval`: `travel-times` (default) the mean travel time of the
+   * vehicles that left each link since the last refresh; `speeds` the link's
+   * length over the mean speed of the vehicles on it (queued ones at 0, an empty
+   * link at its speed limit), averaged over the samples of the last
+   * `routingWindow` seconds, as SUMO's rerouting device estimates edge times
+   * (and gives trips without a route at insertion). Never below free flow.
+   */
+  routingCosts: 'travel-times' | 'speeds';
+  /** With `routingCosts: 'speeds'`: the window the sampled speeds are averaged over, s. Default 180 (SUMO's device.rerouting.adaptation-steps 180 x adaptation-interval 1 s). */
+  routingWindow: number;
+  /**
+   * Seconds added to the route cost of every turn that yields (left turns across
+   * opposing traffic, U-turns, minor movements at priority junctions:
+   * yielding-turns.ts) when trips are routed at departure and en route: SUMO's
+   * `--weights.minor-penalty`. Default 0; SUMO imports 1.5, SUMO's default.
+   */
+  minorPenalty: number;
   /** Share of vehicles (0..1) that re-route en route every routing interval. Default 0. */
   rerouteShare: number;
   /** Vehicle class for the start-up and stop losses (losses.ts). Default SUMO's passenger car: a 2.6 m/s², b 4.5 m/s², sigma 0.5, start losses. */
@@ -50,6 +69,9 @@ export const DEFAULT_SIM_OPTIONS: Readonly<SimOptions> = {
   gridlockTimeout: 600,
   stopThreshold: undefined,
   routingInterval: 300,
+  routingCosts: 'travel-times',
+  routingWindow: 180,
+  minorPenalty: 0,
   rerouteShare: 0,
   vehicle: DEFAULT_VEHICLE_MODEL,
   sharedLanes: false,
@@ -79,6 +101,9 @@ export function resolveSimOptions(options: Partial<SimOptions>): SimOptions {
   if (merged.stopThreshold !== undefined) finite('stopThreshold', merged.stopThreshold, false);
   checkVehicleModel(merged.vehicle, 'options.vehicle');
   if (merged.routingInterval !== Infinity) finite('routingInterval', merged.routingInterval, true);
+  if (merged.routingCosts !== 'travel-times' && merged.routingCosts !== 'speeds') throw new UsageError(`options.routingCosts must be "travel-times" or "speeds", got ${String(merged.routingCosts)}`);
+  finite('routingWindow', merged.routingWindow, true);
+  if (!(merged.minorPenalty >= 0 && merged.minorPenalty <= 600)) throw new UsageError(`options.minorPenalty must be a number of seconds in 0..600, got ${String(merged.minorPenalty)}`);
   if (!(merged.rerouteShare >= 0 && merged.rerouteShare <= 1)) throw new UsageError(`options.rerouteShare must be within [0, 1], got ${String(merged.rerouteShare)}`);
   if (typeof merged.sharedLanes !== 'boolean') throw new UsageError(`options.sharedLanes must be true or false, got ${String(merged.sharedLanes)}`);
   if (typeof merged.arriveAtStopLine !== 'boolean') throw new UsageError(`options.arriveAtStopLine must be true or false, got ${String(merged.arriveAtStopLine)}`);

@@ -10,6 +10,16 @@
  *    of the vehicles that left it since the last refresh (none left: half-way
  *    back from the previous cost to the free-flow time), raised to how long the
  *    oldest vehicle still on it has been there, and never below free flow.
+ *    With `routingCosts: 'speeds'` each refresh instead samples the mean speed
+ *    of the vehicles on each link (queued ones at 0, moving ones at the link's
+ *    speed, an empty link at its speed), and the cost is the link's length over
+ *    the mean of its samples over the last `routingWindow` s, never below free
+ *    flow: SUMO's rerouting device, which routes trips without a route at
+ *    insertion on edge speeds sampled every second and averaged over 180 s
+ *    (MSRoutingEngine, device.rerouting.adaptation-steps).
+ *  - Every turn that yields costs `minorPenalty` s more (yielding-turns.ts), as
+ *    SUMO's routers charge `--weights.minor-penalty`; each turn also costs its
+ *    own crossing time (`movementTimeOffset`), as the router's default.
  *  - A vehicle is chosen for re-routing at departure with probability
  *    `rerouteShare` (its own random stream, 'reroute'); chosen vehicles that are
  *    driving on a link (not yet queued for a turn) get a new route from that
@@ -24,6 +34,24 @@ import type { Links } from './links.js';
 import type { SimOptions } from './options.js';
 import type { Scheduler } from './scheduler.js';
 import { VEHICLE_MOVING, type Vehicles } from './vehicles.js';
+import { yieldingMovements } from './yielding-turns.js';
+
+/**
+ * The router trips are routed with at departure on link costs `cost` (shared,
+ * updated through `setCost`): each turn costs its crossing time
+ * (`movementTimeOffset`, the router's default) plus `minorPenalty` s when it
+ * yields (yielding-turns.ts). Also used to route ahead of a run what the run
+ * would route the same way (optimise/routes.ts).
+ */
+export function departureRouter(net: CompiledNetwork, cost: Float64Array, minorPenalty: number): Router {
+  if (!(minorPenalty > 0)) return createRouter(net, { cost });
+  const yields = yieldingMovements(net);
+  const turnCost = Float64Array.from(net.movementTimeOffset, (offset, x) => offset + (yields[x] === 1 ? minorPenalty : 0));
+  return createRouter(net, { cost, turnCost });
+}
+
+/** Floor of a link's averaged speed for its cost, m/s: a link whose vehicles stood through the whole window costs its length at this speed. */
+const MIN_SPEED = 0.1;
 
 /** Routing state of a run: link costs, the router on them, and who re-routes. */
 export class Rerouting {
@@ -42,6 +70,10 @@ export class Rerouting {
   private readonly links: Links;
   private readonly vehicles: Vehicles;
   private readonly scheduler: Scheduler;
+  /** With `routingCosts: 'speeds'`: per link (CSR of `window` entries) its last sampled mean speeds, m/s, and where the next sample goes. */
+  private readonly speeds: Float64Array | undefined;
+  private readonly window: number;
+  private sample = 0;
 
   /** Routing state for `trips` on `net` under checked `options` (seed, routingInterval, rerouteShare, end). */
   constructor(net: CompiledNetwork, trips: TripTable, options: Readonly<SimOptions>, links: Links, vehicles: Vehicles, scheduler: Scheduler) {
@@ -56,7 +88,12 @@ export class Rerouting {
     this.cost = Float64Array.from(net.linkFreeFlowTime);
     this.chosen = new Uint8Array(trips.count);
     this.random = createRandom(options.seed).fork('reroute');
-    this.router = createRouter(net, { cost: this.cost });
+    this.window = options.routingCosts === 'speeds' && options.routingInterval < Infinity ? Math.max(1, Math.round(options.routingWindow / options.routingInterval)) : 0;
+    if (this.window > 0) {
+      this.speeds = new Float64Array(net.linkCount * this.window);
+      for (let l = 0; l < net.linkCount; l++) this.speeds.fill(net.linkSpeed[l], l * this.window, (l + 1) * this.window);
+    }
+    this.router = departureRouter(net, this.cost, options.minorPenalty);
   }
 
   /** Schedule the first refresh, one interval after `start` (s), unless the interval is Infinity. */
@@ -91,6 +128,39 @@ export class Rerouting {
 
   /** `CMD_ROUTING` at `now` (s): refresh link costs from experienced times, re-route, schedule the next refresh before the end. */
   refresh(now: number): void {
+    if (this.speeds !== undefined) this.sampleSpeeds(this.speeds);
+    else this.averageTravelTimes(now);
+    this.router.setCost(this.cost);
+    if (this.share > 0) this.reroute();
+    const nextTime = now + this.interval;
+    if (nextTime < this.end) this.scheduler.schedule(nextTime, CMD_ROUTING, 0);
+  }
+
+  /** `routingCosts: 'speeds'`: sample every link's mean speed into `speeds`, cost = length / mean of its samples (at least free flow). */
+  private sampleSpeeds(speeds: Float64Array): void {
+    const net = this.net;
+    const { present, transitHead } = this.links;
+    const next = this.vehicles.next;
+    const w = this.window;
+    const k = this.sample;
+    this.sample = (k + 1) % w;
+    for (let l = 0; l < net.linkCount; l++) {
+      let speed = net.linkSpeed[l];
+      if (present[l] > 0) {
+        let moving = 0; // the transit list holds the vehicles driving to the stop line; the others stand in its queues
+        for (let u = transitHead[l]; u !== NONE; u = next[u]) moving++;
+        speed = (net.linkSpeed[l] * moving) / present[l];
+      }
+      speeds[l * w + k] = speed;
+      let sum = 0;
+      for (let j = l * w, end = j + w; j < end; j++) sum += speeds[j];
+      const c = net.linkLength[l] / Math.max(sum / w, MIN_SPEED);
+      this.cost[l] = c > net.linkFreeFlowTime[l] ? c : net.linkFreeFlowTime[l];
+    }
+  }
+
+  /** `routingCosts: 'travel-times'`: the mean travel time of the vehicles that left each link since the last refresh (see the file header). */
+  private averageTravelTimes(now: number): void {
     const m = this.net.linkCount;
     const fft = this.net.linkFreeFlowTime;
     const cost = this.cost;
@@ -104,10 +174,6 @@ export class Rerouting {
       ttSum[l] = 0;
       ttCount[l] = 0;
     }
-    this.router.setCost(cost);
-    if (this.share > 0) this.reroute();
-    const nextTime = now + this.interval;
-    if (nextTime < this.end) this.scheduler.schedule(nextTime, CMD_ROUTING, 0);
   }
 
   /** Re-route vehicles chosen for it that are moving on a link (not yet queued for a turn). */

@@ -1,5 +1,5 @@
 /**
- * The equilibrium's penalty for yielding turns (engine/optimise/equilibrium/
+ * The equilibrium's penalty for yielding turns (engine/sim/yielding-turns.ts and engine/optimise/equilibrium/
  * minor-penalty.ts): which movements yield, and that route choice pays for them
  * as SUMO's duarouter does (`--weights.minor-penalty`, default 1.5 s, added to
  * every internal lane that continues a connection in state m, =, s or w:
@@ -15,7 +15,8 @@ import { importSumo } from '../../engine/io/sumo/index.js';
 import { compile, grid, RoadNetwork } from '../../engine/network/index.js';
 import type { CompiledNetwork } from '../../engine/network/compiled.js';
 import { equilibrate } from '../../engine/optimise/equilibrium/equilibrium.js';
-import { SUMO_MINOR_PENALTY_S, withYieldPenalty, yieldingMovements } from '../../engine/optimise/equilibrium/minor-penalty.js';
+import { withYieldPenalty } from '../../engine/optimise/equilibrium/minor-penalty.js';
+import { SUMO_MINOR_PENALTY_S, yieldingMovements } from '../../engine/sim/yielding-turns.js';
 import { freeFlowCosts } from '../../engine/routing/time-dependent.js';
 import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
 import { ARMS, CROSSROADS_NODES, crossroadsConnections, crossroadsEdges, netconvertCrossroads } from '../fixtures/sumo-crossroads.js';

@@ -3,7 +3,8 @@
  * kernel would choose at departure before its first routing refresh, so a run
  * on the filled table gives the same metrics as a run on the bare one, under
  * fixed time and max-pressure (whose turn ratios read routes), with en-route
- * re-routing too; later trips are left to the kernel.
+ * re-routing too, and with the SUMO imports' routing (speeds, the penalty for
+ * yielding turns); later trips are left to the kernel.
  */
 import { describe, expect, it } from 'vitest';
 import { gridScenario } from '../fixtures/optimise-grid.js';
@@ -42,6 +43,9 @@ describe('withFixedRoutes', () => {
       { options: { end: 1800, routingInterval: Infinity }, control: undefined },
       { options: { end: 1800, routingInterval: 120, rerouteShare: 0.3 }, control: undefined },
       { options: { end: 1800 }, control: { kind: 'max-pressure' as const } },
+      // SUMO imports' routing: yielding turns cost 1.5 s more, speeds sampled every 10 s (the first refresh comes early).
+      { options: { end: 1800, routingInterval: 10, routingCosts: 'speeds' as const, minorPenalty: 1.5 }, control: undefined },
+      { options: { end: 1800, routingInterval: Infinity, minorPenalty: 1.5 }, control: undefined },
     ];
     for (const { options, control } of cases) {
       const candidate = { programs, ...(control ? { control } : {}) };

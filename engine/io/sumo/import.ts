@@ -24,6 +24,15 @@ import { readRouteFiles, type SumoDemand } from './route-file.js';
 import { LIMITS, limitProblem, type Limit } from '../../limits.js';
 import { shortName } from '../files.js';
 import { checkImportRanges } from '../ranges.js';
+import { SUMO_MINOR_PENALTY_S } from '../../sim/yielding-turns.js';
+
+/**
+ * How often greenwave samples edge speeds for SUMO's rerouting device, s (SUMO
+ * samples every second: device.rerouting.adaptation-interval). On cologne8 and
+ * ingolstadt21 (RESCO) every 10 s gives link volumes at r² 0.98-0.995 against
+ * SUMO's; a sample costs one pass over the links.
+ */
+const SUMO_SPEED_SAMPLE_S = 10;
 
 /** The files of a SUMO scenario. */
 export interface SumoFiles {
@@ -285,6 +294,9 @@ export async function importSumo(files: SumoFiles | string, options: SumoImportO
     noCrossings: Object.keys(built.signalIndex).filter((j) => !net.crossingJunctions.has(j)),
     sharedLanes: true, // SUMO's connections say which lanes each movement uses; a shared lane blocks as in SUMO
     arriveAtStopLine: true, // SUMO's default arrivalPos "max": a vehicle drives to the end of its last lane, behind the queue there
+    // Trips without a route get SUMO's rerouting device at insertion: edge speeds averaged over 180 s (sampled here every
+    // SUMO_SPEED_SAMPLE_S, SUMO every second) and its 1.5 s minor penalty (sim/rerouting.ts, sim/yielding-turns.ts).
+    routing: { costs: 'speeds', interval: SUMO_SPEED_SAMPLE_S, window: 180, minorPenalty: SUMO_MINOR_PENALTY_S },
   };
   if (simulation) result.simulation = simulation;
   const vehicle = vehicleModelOf(raw, config?.step ?? SUMO_DEFAULT_STEP);

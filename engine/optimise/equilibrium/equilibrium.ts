@@ -38,7 +38,7 @@
  *   (plus each turn's free-flow offset) instead of each turn's own: the
  *   turn-blind edge times duaIterate.py routes on (link-times.ts), and every
  *   turn that yields costs `minorPenaltyS` more, as duarouter charges it
- *   (minor-penalty.ts; 1.5 s by default with link costs, none with movement
+ *   (sim/yielding-turns.ts; 1.5 s by default with link costs, none with movement
  *   costs), from the free-flow routes of step 0 on.
  *
  * Relative gap of iteration k (the dynamic form of the static gap; Chiu et al.
@@ -100,7 +100,8 @@ import { resolveSimOptions } from '../../sim/options.js';
 import { simulate, type SimulateOptions, type SimulationResult } from '../../sim/simulate.js';
 import { crossFitGap } from './cross-fit.js';
 import { LinkTimeRecorder } from './link-times.js';
-import { SUMO_MINOR_PENALTY_S, withYieldPenalty, yieldingMovements } from './minor-penalty.js';
+import { withYieldPenalty } from './minor-penalty.js';
+import { SUMO_MINOR_PENALTY_S, yieldingMovements } from '../../sim/yielding-turns.js';
 import { DUAITERATE_GAWRON } from './gawron.js';
 import { RouteSets } from './route-sets.js';
 import { retargetMovers, smoothCosts } from './smoothing.js';
@@ -133,7 +134,7 @@ export interface EquilibriumOptions {
   /**
    * Seconds added to the route cost of every turn whose vehicles yield (left
    * turns across opposing traffic, U-turns, minor movements at priority
-   * junctions: minor-penalty.ts), in every cost route choice and the gap see,
+   * junctions: sim/yielding-turns.ts), in every cost route choice and the gap see,
    * the free-flow costs of the first routes included: SUMO's duarouter
    * `--weights.minor-penalty`. Default: 1.5 (SUMO's default) with `costsBy:
    * link`, whose turn-blind link times do not tell a yielding turn from the
@@ -373,7 +374,7 @@ export function* equilibrateSteps(
   for (let i = 0; i < count; i++) inRun[i] = trips.depart[i] >= start && trips.depart[i] < end ? 1 : 0;
 
   let t = performance.now();
-  // Yielding turns cost minorPenaltyS more in every cost routes are chosen and judged on (minor-penalty.ts).
+  // Yielding turns cost minorPenaltyS more in every cost routes are chosen and judged on (sim/yielding-turns.ts).
   const yields = eq.minorPenaltyS > 0 ? yieldingMovements(net) : new Uint8Array(0);
   const penalised = (c: IntervalCosts): IntervalCosts => withYieldPenalty(c, yields, eq.minorPenaltyS);
   const free = penalised(freeFlowCosts(net, start));

@@ -9,8 +9,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../../engine/demand/random.js';
-import { expandDemand } from '../../engine/demand/expand.js';
 import { importSumo } from '../../engine/io/sumo/index.js';
 import { compile, grid, RoadNetwork } from '../../engine/network/index.js';
 import type { CompiledNetwork } from '../../engine/network/compiled.js';
@@ -21,6 +19,7 @@ import { freeFlowCosts } from '../../engine/routing/time-dependent.js';
 import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
 import { ARMS, CROSSROADS_NODES, crossroadsConnections, crossroadsEdges, netconvertCrossroads } from '../fixtures/sumo-crossroads.js';
 import { sumoOnPath } from '../fixtures/sumo-on-path.js';
+import { yieldingRoutes } from '../fixtures/yielding-routes.js';
 
 /** Movement keys "from>to" of `net` marked in `marks`. */
 function marked(net: CompiledNetwork, marks: Uint8Array): string[] {
@@ -115,25 +114,7 @@ describe('withYieldPenalty', () => {
 });
 
 describe('equilibrium route choice with the penalty', () => {
-  // Two routes from O to E that differ only at D, where route 1 (via B, 1 s shorter at free flow)
-  // turns with a wait point inside the junction (it yields) and route 2 (via C) goes through as
-  // the major movement. Uncontrolled junctions, 10 m/s, 40 trips in 20 minutes: no queues.
-  const n = new RoadNetwork();
-  for (const [id, x, y] of [['O', -400, 0], ['A', 0, 0], ['B', 300, 300], ['C', 300, -300], ['D', 600, 0], ['E', 900, 0]] as const) n.addJunction({ id, x, y });
-  n.addLink({ id: 'OA', from: 'O', to: 'A', length: 400, speed: 10, lanes: 2 });
-  n.addLink({ id: 'AB', from: 'A', to: 'B', length: 420, speed: 10 });
-  n.addLink({ id: 'BD', from: 'B', to: 'D', length: 420, speed: 10 });
-  n.addLink({ id: 'AC', from: 'A', to: 'C', length: 425, speed: 10 });
-  n.addLink({ id: 'CD', from: 'C', to: 'D', length: 425, speed: 10 });
-  n.addLink({ id: 'DE', from: 'D', to: 'E', length: 300, speed: 10, lanes: 2 });
-  n.addMovement({ from: 'OA', to: 'AB', lanes: [0] });
-  n.addMovement({ from: 'OA', to: 'AC', lanes: [1] });
-  n.addMovement({ from: 'AB', to: 'BD' });
-  n.addMovement({ from: 'AC', to: 'CD' });
-  n.addMovement({ from: 'BD', to: 'DE', waitPoint: 4, lanes: [0] });
-  n.addMovement({ from: 'CD', to: 'DE', rightOfWay: 'major', lanes: [0] });
-  const net = compile(n);
-  const trips = expandDemand(net, { flows: [{ from: 'O', to: 'E', rate: 40 / 1200, begin: 0, end: 1200, arrivals: 'uniform' }] }, createRandom(1));
+  const { net, trips } = yieldingRoutes(); // via B 1 s shorter, through a yielding turn; via C the major movement
   const sim = { end: 3600, seed: 1, vehicle: NO_LOSS_VEHICLE_MODEL };
   const viaB = (options: Parameters<typeof equilibrate>[4]): number => equilibrate(net, trips, {}, sim, { maxIterations: 1, ...options }).result.links.entered[net.linkIndex('AB')];
 

@@ -16,6 +16,7 @@ import { compile, RoadNetwork } from '../../engine/network/index.js';
 import { NO_LOSS_VEHICLE_MODEL } from '../../engine/sim/losses.js';
 import { simulate } from '../../engine/sim/simulate.js';
 import { UsageError } from '../../engine/errors.js';
+import { yieldingRoutes } from '../fixtures/yielding-routes.js';
 
 /**
  * Two routes from O to E: via B (800 m) and via C (850 m). B is a signal that
@@ -89,24 +90,7 @@ describe('routing at departure: link costs', () => {
 });
 
 describe('routing at departure: SUMO\'s penalty for yielding turns', () => {
-  // Two routes that differ only at D: via B 1 s shorter at free flow but ending in a turn that waits inside the junction
-  // (it yields), via C the major movement. Few trips: no queues.
-  const n = new RoadNetwork();
-  for (const [id, x, y] of [['O', -400, 0], ['A', 0, 0], ['B', 300, 300], ['C', 300, -300], ['D', 600, 0], ['E', 900, 0]] as const) n.addJunction({ id, x, y });
-  n.addLink({ id: 'OA', from: 'O', to: 'A', length: 400, speed: 10, lanes: 2 });
-  n.addLink({ id: 'AB', from: 'A', to: 'B', length: 420, speed: 10 });
-  n.addLink({ id: 'BD', from: 'B', to: 'D', length: 420, speed: 10 });
-  n.addLink({ id: 'AC', from: 'A', to: 'C', length: 425, speed: 10 });
-  n.addLink({ id: 'CD', from: 'C', to: 'D', length: 425, speed: 10 });
-  n.addLink({ id: 'DE', from: 'D', to: 'E', length: 300, speed: 10, lanes: 2 });
-  n.addMovement({ from: 'OA', to: 'AB', lanes: [0] });
-  n.addMovement({ from: 'OA', to: 'AC', lanes: [1] });
-  n.addMovement({ from: 'AB', to: 'BD' });
-  n.addMovement({ from: 'AC', to: 'CD' });
-  n.addMovement({ from: 'BD', to: 'DE', waitPoint: 4, lanes: [0] });
-  n.addMovement({ from: 'CD', to: 'DE', rightOfWay: 'major', lanes: [0] });
-  const net = compile(n);
-  const trips = expandDemand(net, { flows: [{ from: 'O', to: 'E', rate: 40 / 1200, begin: 0, end: 1200, arrivals: 'uniform' }] }, createRandom(1));
+  const { net, trips } = yieldingRoutes(); // via B 1 s shorter, through a yielding turn; via C the major movement
   const viaB = (minorPenalty: number) => simulate(net, trips, {}, { end: 3600, seed: 1, vehicle: NO_LOSS_VEHICLE_MODEL, routingInterval: Infinity, minorPenalty }).links.entered[net.linkIndex('AB')];
 
   it('pays 1.5 s for the yielding turn: the route 1 s longer without it is taken; without the penalty (default) the shorter', () => {

@@ -70,8 +70,9 @@ export class Rerouting {
   private readonly links: Links;
   private readonly vehicles: Vehicles;
   private readonly scheduler: Scheduler;
-  /** With `routingCosts: 'speeds'`: per link (CSR of `window` entries) its last sampled mean speeds, m/s, and where the next sample goes. */
+  /** With `routingCosts: 'speeds'`: per link (CSR of `window` entries) its last sampled mean speeds, m/s, their sum per link, and where the next sample goes. */
   private readonly speeds: Float64Array | undefined;
+  private readonly speedSum: Float64Array | undefined;
   private readonly window: number;
   private sample = 0;
 
@@ -91,7 +92,11 @@ export class Rerouting {
     this.window = options.routingCosts === 'speeds' && options.routingInterval < Infinity ? Math.max(1, Math.round(options.routingWindow / options.routingInterval)) : 0;
     if (this.window > 0) {
       this.speeds = new Float64Array(net.linkCount * this.window);
-      for (let l = 0; l < net.linkCount; l++) this.speeds.fill(net.linkSpeed[l], l * this.window, (l + 1) * this.window);
+      this.speedSum = new Float64Array(net.linkCount);
+      for (let l = 0; l < net.linkCount; l++) {
+        this.speeds.fill(net.linkSpeed[l], l * this.window, (l + 1) * this.window);
+        this.speedSum[l] = net.linkSpeed[l] * this.window;
+      }
     }
     this.router = departureRouter(net, this.cost, options.minorPenalty);
   }
@@ -128,7 +133,7 @@ export class Rerouting {
 
   /** `CMD_ROUTING` at `now` (s): refresh link costs from experienced times, re-route, schedule the next refresh before the end. */
   refresh(now: number): void {
-    if (this.speeds !== undefined) this.sampleSpeeds(this.speeds);
+    if (this.speeds !== undefined && this.speedSum !== undefined) this.sampleSpeeds(this.speeds, this.speedSum);
     else this.averageTravelTimes(now);
     this.router.setCost(this.cost);
     if (this.share > 0) this.reroute();
@@ -136,8 +141,8 @@ export class Rerouting {
     if (nextTime < this.end) this.scheduler.schedule(nextTime, CMD_ROUTING, 0);
   }
 
-  /** `routingCosts: 'speeds'`: sample every link's mean speed into `speeds`, cost = length / mean of its samples (at least free flow). */
-  private sampleSpeeds(speeds: Float64Array): void {
+  /** `routingCosts: 'speeds'`: sample every link's mean speed into `speeds` (replacing the oldest; `sums` kept with them), cost = length / mean of its samples (at least free flow). */
+  private sampleSpeeds(speeds: Float64Array, sums: Float64Array): void {
     const net = this.net;
     const { present, transitHead } = this.links;
     const next = this.vehicles.next;
@@ -151,10 +156,9 @@ export class Rerouting {
         for (let u = transitHead[l]; u !== NONE; u = next[u]) moving++;
         speed = (net.linkSpeed[l] * moving) / present[l];
       }
+      sums[l] += speed - speeds[l * w + k];
       speeds[l * w + k] = speed;
-      let sum = 0;
-      for (let j = l * w, end = j + w; j < end; j++) sum += speeds[j];
-      const c = net.linkLength[l] / Math.max(sum / w, MIN_SPEED);
+      const c = net.linkLength[l] / Math.max(sums[l] / w, MIN_SPEED);
       this.cost[l] = c > net.linkFreeFlowTime[l] ? c : net.linkFreeFlowTime[l];
     }
   }

@@ -43,9 +43,9 @@ import { yieldingMovements } from './yielding-turns.js';
  * yields (yielding-turns.ts). Also used to route ahead of a run what the run
  * would route the same way (optimise/routes.ts).
  */
-export function departureRouter(net: CompiledNetwork, cost: Float64Array, minorPenalty: number): Router {
+export function departureRouter(net: CompiledNetwork, cost: Float64Array, minorPenalty: number, alwaysYields?: Uint8Array): Router {
   if (!(minorPenalty > 0)) return createRouter(net, { cost });
-  const yields = yieldingMovements(net);
+  const yields = yieldingMovements(net, alwaysYields);
   const turnCost = Float64Array.from(net.movementTimeOffset, (offset, x) => offset + (yields[x] === 1 ? minorPenalty : 0));
   return createRouter(net, { cost, turnCost });
 }
@@ -76,8 +76,11 @@ export class Rerouting {
   private readonly window: number;
   private sample = 0;
 
-  /** Routing state for `trips` on `net` under checked `options` (seed, routingInterval, rerouteShare, end). */
-  constructor(net: CompiledNetwork, trips: TripTable, options: Readonly<SimOptions>, links: Links, vehicles: Vehicles, scheduler: Scheduler) {
+  /**
+   * Routing state for `trips` on `net` under checked `options` (seed, routingInterval, rerouteShare, end);
+   * `alwaysYields`: the run's conflict table's (which turns yield, yielding-turns.ts), not built twice.
+   */
+  constructor(net: CompiledNetwork, trips: TripTable, options: Readonly<SimOptions>, links: Links, vehicles: Vehicles, scheduler: Scheduler, alwaysYields?: Uint8Array) {
     this.net = net;
     this.trips = trips;
     this.links = links;
@@ -98,7 +101,7 @@ export class Rerouting {
         this.speedSum[l] = net.linkSpeed[l] * this.window;
       }
     }
-    this.router = departureRouter(net, this.cost, options.minorPenalty);
+    this.router = departureRouter(net, this.cost, options.minorPenalty, alwaysYields);
   }
 
   /** Schedule the first refresh, one interval after `start` (s), unless the interval is Infinity. */

@@ -39,12 +39,16 @@ import { buildConflicts } from './conflicts.js';
 /** SUMO's default `--weights.minor-penalty`, s (duarouter, sumo; SUMO 1.4 and later). */
 export const SUMO_MINOR_PENALTY_S = 1.5;
 
-/** 1 for each movement of `net` whose vehicles yield (see the module header), else 0. */
-export function yieldingMovements(net: CompiledNetwork): Uint8Array {
+/**
+ * 1 for each movement of `net` whose vehicles yield (see the module header),
+ * else 0. `alwaysYields`: the run's conflict table's, when one is built already
+ * (else built here when an unsignalised junction needs it).
+ */
+export function yieldingMovements(net: CompiledNetwork, alwaysYields?: Uint8Array): Uint8Array {
   const k = net.movementCount;
   const yields = new Uint8Array(k);
   const { movementWaitPoint: wait, movementRightOfWay: right, movementFrom, linkTo, junctionControl } = net;
-  let derived: Uint8Array | undefined;
+  let derived: Uint8Array | undefined = alwaysYields;
   const permissive = new Map<number, Set<number>>();
   for (let x = 0; x < k; x++) {
     if (wait[x] > 0) { yields[x] = 1; continue; }

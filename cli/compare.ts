@@ -32,7 +32,7 @@ import { GreenwaveError, UsageError } from '../engine/errors.js';
 import { buildScenario, loadScenario, type BuiltScenario } from '../engine/scenario/index.js';
 import { simulate } from '../engine/sim/simulate.js';
 import type { EquilibriumResult, EquilibriumStop } from '../engine/optimise/equilibrium/equilibrium.js';
-import { equilibriumEnding, noiseFigures, routeChoiceText } from '../engine/report/convergence.js';
+import { equilibriumEnding, iterationFigures, routeChoiceText } from '../engine/report/convergence.js';
 import type { EquilibriumEnd } from '../engine/optimise/evaluator.js';
 import type { SimulationResult } from '../engine/sim/simulate.js';
 import type { TripTable } from '../engine/demand/demand.js';
@@ -239,7 +239,7 @@ async function inProcess(b: BuiltScenario, seeds: readonly number[], atEquilibri
     let next = steps.next();
     while (next.done !== true) {
       const it = next.value;
-      log(`    iteration ${it.iteration}: relative gap ${fmt(100 * it.gap, 2)}%${noiseFigures(it)}, mean travel time ${fmt(it.meanTravelTime)} s, unfinished ${it.unfinished}${it.gridlock ? ' (GRIDLOCK)' : ''}`);
+      log(`    iteration ${it.iteration}: relative gap ${fmt(100 * it.gap, 2)}%${iterationFigures(it)}, mean travel time ${fmt(it.meanTravelTime)} s, unfinished ${it.unfinished}${it.gridlock ? ' (GRIDLOCK)' : ''}`);
       next = steps.next();
     }
     const { trips: learnt, result, converged, stopped, iterations, settings, routes } = next.value;

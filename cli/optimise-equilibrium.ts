@@ -17,7 +17,7 @@ import type { BuiltScenario } from '../engine/scenario/build.js';
 import type { Candidate } from '../engine/optimise/evaluator.js';
 import { candidatePlan } from '../engine/optimise/evaluator.js';
 import { equilibrateSteps, type EquilibriumResult, type EquilibriumStop } from '../engine/optimise/equilibrium/equilibrium.js';
-import { noiseFigures } from '../engine/report/convergence.js';
+import { iterationFigures } from '../engine/report/convergence.js';
 import type { NetworkMetrics } from '../engine/sim/metrics.js';
 import { simulate } from '../engine/sim/simulate.js';
 import type { SignalSetup } from '../engine/signals/control.js';
@@ -71,7 +71,7 @@ export async function equilibriumGain(
     let next = steps.next();
     while (next.done !== true) {
       const it = next.value;
-      log(`  equilibrium under the ${name} plan, iteration ${it.iteration}: relative gap ${(100 * it.gap).toFixed(2)}%${noiseFigures(it)}, mean travel time ${it.meanTravelTime.toFixed(1)} s, unfinished ${it.unfinished}`);
+      log(`  equilibrium under the ${name} plan, iteration ${it.iteration}: relative gap ${(100 * it.gap).toFixed(2)}%${iterationFigures(it)}, mean travel time ${it.meanTravelTime.toFixed(1)} s, unfinished ${it.unfinished}`);
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (signal.aborted) return { seed, plans, bestAtEquilibrium: '', gainDeparture: NaN, gainEquilibrium: NaN, aborted: true };
       next = steps.next();

@@ -18,7 +18,7 @@ import { equilibrateSteps } from '../engine/optimise/equilibrium/equilibrium.js'
 import type { EquilibriumEnd, EvaluationResult } from '../engine/optimise/evaluator.js';
 import type { ReportRecorders } from '../engine/report/index.js';
 import type { BuiltScenario } from '../engine/scenario/build.js';
-import { equilibriumEnding, noiseFigures } from '../engine/report/convergence.js';
+import { equilibriumEnding, iterationFigures } from '../engine/report/convergence.js';
 import { simulate, type SimulationResult } from '../engine/sim/simulate.js';
 
 const fmt = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
@@ -71,7 +71,7 @@ export async function runEquilibria(built: BuiltScenario, quiet: boolean, signal
     while (next.done !== true) {
       const it = next.value;
       if (!quiet) {
-        process.stderr.write(`equilibrium seed ${seed} iteration ${it.iteration}: relative gap ${fmt(100 * it.gap, 2)}%${noiseFigures(it)}, mean travel time ${fmt(it.meanTravelTime)} s, `
+        process.stderr.write(`equilibrium seed ${seed} iteration ${it.iteration}: relative gap ${fmt(100 * it.gap, 2)}%${iterationFigures(it)}, mean travel time ${fmt(it.meanTravelTime)} s, `
           + `arrived ${it.arrived}/${it.trips}, unfinished ${it.unfinished}${it.gridlock ? ' (GRIDLOCK)' : ''}, moved ${it.switched}\n`);
       }
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -12,10 +12,10 @@ import type { OutputSink, Provenance } from './outputs.js';
 export function convergenceCsv(provenance: Provenance, iterations: readonly EquilibriumIteration[]): string {
   void provenance; // CSV files carry a plain header; provenance is in metadata.json and summary.json
   return csv(
-    ['iteration', 'relative_gap', 'mean_travel_time_s', 'mean_time_all_trips_s', 'trips', 'arrived', 'unfinished', 'unroutable', 'gridlock', 'slower_than_fastest', 'switched', 'simulate_s', 'route_s', 'route_labels', 'half_sample_gap', 'cross_fit_gap', 'newest_cost_gap', 'mean_alternatives'],
+    ['iteration', 'relative_gap', 'mean_travel_time_s', 'mean_time_all_trips_s', 'trips', 'arrived', 'unfinished', 'unroutable', 'gridlock', 'slower_than_fastest', 'switched', 'simulate_s', 'route_s', 'route_labels', 'half_sample_gap', 'cross_fit_gap', 'newest_cost_gap', 'mean_alternatives', 'rejected'],
     iterations.map((it) => [
       it.iteration, it.gap, it.meanTravelTime, it.meanTimeAllTrips, it.trips, it.arrived, it.unfinished, it.unroutable, it.gridlock ? 1 : 0, it.candidates, it.switched, it.simulateS, it.routeS,
-      it.routeLabels, it.halfSampleGap ?? NaN, it.crossFitGap ?? NaN, it.newestGap, it.meanAlternatives ?? NaN,
+      it.routeLabels, it.halfSampleGap ?? NaN, it.crossFitGap ?? NaN, it.newestGap, it.meanAlternatives ?? NaN, it.rejected === true ? 1 : 0,
     ]),
   );
 }
@@ -45,11 +45,16 @@ export function routeChoiceText(settings: EquilibriumResult['settings']): string
   return `${method === 'gawron' ? 'Gawron\'s route sets' : 'route swaps'} on ${costsBy === 'link' ? 'link' : 'turn'} times over ${intervalS} s${penalty}`;
 }
 
-/** An iteration's split-sample figures for its progress line (the noise check's, or the budget's end), or ''. */
-export function noiseFigures(it: Pick<EquilibriumIteration, 'crossFitGap' | 'halfSampleGap'>): string {
+/**
+ * An iteration's figures for its progress line beyond gap and means, or '': its
+ * split-sample figures (the noise check's, or the budget's end), and whether its
+ * routes were rejected (an overshooting move, taken back: equilibrium.ts).
+ */
+export function iterationFigures(it: Pick<EquilibriumIteration, 'crossFitGap' | 'halfSampleGap' | 'rejected'>): string {
   const parts: string[] = [];
   if (it.halfSampleGap !== undefined) parts.push(`half-sample gap ${formatNumber(100 * it.halfSampleGap, 2)}%`);
   if (it.crossFitGap !== undefined) parts.push(`cross-fitted gap ${formatNumber(100 * it.crossFitGap, 2)}%`);
+  if (it.rejected === true) parts.push('rejected: the move overshot, drawn again from the last accepted routes with a smaller step');
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 

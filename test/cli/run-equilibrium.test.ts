@@ -33,6 +33,22 @@ ${simulation}
 }
 
 describe('greenwave run --route-choice equilibrium', () => {
+  it('takes back a move that overshoots: the iteration is marked rejected on its line and in convergence.csv, and the next is drawn from the accepted routes', () => {
+    const out = join(dir, 'out-rejected');
+    const file = scenario('eq-rejected.yaml', 'simulation: { endS: 2400, seed: 3, equilibrium: { maxIterations: 6, relativeGap: 0 } }');
+    const r = greenwave('run', file, '--route-choice', 'equilibrium', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = readFileSync(join(out, 'convergence.csv'), 'utf8').trim().split('\n').slice(1).map((row) => row.split(','));
+    // measured: 64.7, 39.3, 17.3, then 30.1% (rejected: above 17.3% + the threshold 0), 4.4% from the redrawn move, 5.0% (the budget's last)
+    const rejected = rows.filter((row) => row[18] === '1').map((row) => Number(row[0]));
+    expect(rejected).toEqual([4]);
+    expect(Number(rows[3][1])).toBeGreaterThan(Number(rows[2][1]));
+    expect(Number(rows[4][1])).toBeLessThan(Number(rows[2][1])); // the redrawn, smaller move (rows[3][10] movers, fewer than iteration 3's) does not overshoot
+    expect(Number(rows[3][10])).toBeLessThan(Number(rows[2][10]));
+    expect(r.stderr).toMatch(/iteration 4: relative gap [\d.]+% \(rejected: the move overshot, drawn again from the last accepted routes with a smaller step\)/);
+    expect(r.stderr.match(/rejected: the move overshot/g)).toHaveLength(1);
+  });
+
   it('iterates, prints a line per iteration, and writes convergence.csv and the summary block', () => {
     const out = join(dir, 'out');
     const file = scenario('eq.yaml', 'simulation: { endS: 2400, seed: 3, equilibrium: { maxIterations: 4, relativeGap: 0 } }');
@@ -52,13 +68,22 @@ describe('greenwave run --route-choice equilibrium', () => {
     expect(summary.equilibrium.relativeGap).toBe(summary.equilibrium.convergence[3].gap);
     const csv = readFileSync(join(out, 'convergence.csv'), 'utf8').trim().split('\n');
     // a plain header row first (provenance is in metadata.json)
-    expect(csv[0]).toBe('iteration,relative_gap,mean_travel_time_s,mean_time_all_trips_s,trips,arrived,unfinished,unroutable,gridlock,slower_than_fastest,switched,simulate_s,route_s,route_labels,half_sample_gap,cross_fit_gap,newest_cost_gap,mean_alternatives');
+    expect(csv[0]).toBe('iteration,relative_gap,mean_travel_time_s,mean_time_all_trips_s,trips,arrived,unfinished,unroutable,gridlock,slower_than_fastest,switched,simulate_s,route_s,route_labels,half_sample_gap,cross_fit_gap,newest_cost_gap,mean_alternatives,rejected');
     expect(csv).toHaveLength(1 + 4);
     // the noise check runs on the last iteration only, when the budget ends the run
     expect(csv.slice(1).map((row) => row.split(',')[14] === '')).toEqual([true, true, true, false]);
     expect(csv.slice(1).map((row) => row.split(',')[15] === '')).toEqual([true, true, true, false]);
     expect(csv.slice(1).every((row) => row.split(',')[16] === row.split(',')[1])).toBe(true); // gapCosts newest: the same gap
     expect(csv.slice(1).every((row) => Number(row.split(',')[13]) > 0)).toBe(true);
+    // rejected: 1 exactly where the gap rose above the last accepted one's by more than the threshold (0 here),
+    // except on the budget's last iteration, which is the result; the progress line says so
+    let accepted = Number(csv[1].split(',')[1]);
+    for (const row of csv.slice(2)) {
+      const [k, gap, rejected] = [Number(row.split(',')[0]), Number(row.split(',')[1]), row.split(',')[18]];
+      expect(rejected).toBe(k < 4 && gap > accepted ? '1' : '0');
+      if (rejected === '0') accepted = gap;
+      expect(r.stderr.includes(`iteration ${k}: relative gap`) && new RegExp(`iteration ${k}: [^\\n]*rejected: the move overshot`).test(r.stderr)).toBe(rejected === '1');
+    }
     expect(JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8'))).toMatchObject({ kind: 'run', scenario: 'eq', seed: 3 });
     const last = csv[4].split(',');
     expect(Number(last[0])).toBe(4);

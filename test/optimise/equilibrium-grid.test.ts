@@ -110,7 +110,7 @@ describe('equilibrate on the bundled grid at twice its demand', () => {
     expect(r.iterations.slice(0, -1).every((it) => it.halfSampleGap === undefined)).toBe(true);
   }, 600_000);
 
-  it('over 5-minute intervals with the noise check (the default, every 5 iterations) stops once the gap has stalled and the cross-fitted gap finds nothing left to gain, where the budget would run on', async () => {
+  it('over 5-minute intervals with the noise check (the default, every 5 iterations) stops once the cross-fitted gap finds nothing left to gain, where the budget would run on', async () => {
     const checked = await gridAtTwiceDemand({ intervalS: 300 });
     const budget = await gridAtTwiceDemand(five);
     const k = checked.iterations.length;
@@ -118,15 +118,16 @@ describe('equilibrate on the bundled grid at twice its demand', () => {
     expect(checked.stopped).toBe('noise');
     expect(checked.converged).toBe(false);
     expect(k % 5).toBe(0);
-    expect(k).toBeLessThan(30); // measured: 20
+    expect(k).toBeLessThan(30); // measured: 10 (25 while the check waited for the gap to stop falling)
     expect(end.gap).toBeGreaterThanOrEqual(0.01); // not converged: the gap is reported as it is
-    expect(end.gap).toBeGreaterThanOrEqual(Math.min(...checked.iterations.slice(0, -1).map((it) => it.gap))); // it had stopped falling
     expect(end.crossFitGap!).toBeLessThan(-0.01); // below -relativeGap: moving drivers onto the routes the noisy times point to would lose more than the tolerance
     expect(end.halfSampleGap).toBeUndefined(); // the check measures the cross-fitted gap only
-    // The checks that did not stop the run measured a positive cross-fitted gap, or did not run (gap still falling); no other iteration measured one.
+    // Every 5th iteration measured the cross-fitted gap (none was rejected, none converged), and those that did not stop
+    // the run found more than -relativeGap (measured: +0.6% at iteration 5, a real shortfall); no other iteration measured one.
     for (const it of checked.iterations.slice(0, -1)) {
+      expect(it.rejected).toBeUndefined();
       if (it.iteration % 5 !== 0) expect(it.crossFitGap).toBeUndefined();
-      else if (it.crossFitGap !== undefined) expect(it.crossFitGap).toBeGreaterThanOrEqual(-0.01);
+      else expect(it.crossFitGap!).toBeGreaterThanOrEqual(-0.01);
     }
     // The check only measures: up to where it stopped, the run is the one the budget ends (same gaps), which then runs 30 iterations.
     expect(budget.iterations.slice(0, k).map((it) => it.gap)).toEqual(checked.iterations.map((it) => it.gap));

@@ -23,6 +23,22 @@
  *      (gap-weighted, after Lu, Mahmassani & Zhou 2009) or not (`uniform`).
  *      Movers take the fastest route on costs smoothed across iterations
  *      (`costSmoothing`, smoothing.ts), routed for them alone. Go to 1.
+ *      Backtracking: a move that overshoots is taken back. When an iteration's
+ *      gap exceeds the last accepted iteration's by more than the threshold
+ *      `gap` (more than a noisy measurement of the same state explains), its
+ *      routes are rejected: the next move starts again from the accepted
+ *      routes, their costs and fastest routes, with the step the observed
+ *      overshoot points to. Were the gap linear in the step,
+ *      g(s) = g_a |1 - s / s*| with s* the step that clears it, then a move of
+ *      step s that ended at gap g > g_a overshot by g / g_a = s / s* - 1, so
+ *      s* = s g_a / (g_a + g); the next move takes that step (at most half of
+ *      s, since g > g_a). The backtracking line search of nonlinear
+ *      optimisation (Nocedal & Wright 2006, "Numerical Optimization", sec. 3.1,
+ *      3.5) on the relative gap as merit function: a large first step is kept
+ *      where it works (the step of a congested network is not known in
+ *      advance), and costs one simulation and one routing where it does not.
+ *      When the budget ends on a rejected iteration, the accepted routes and
+ *      their simulation are the result.
  *      With `gapCosts: 'smoothed'` steps 4 and 5 are judged on the smoothed
  *      costs instead (this iteration's entering with weight max(costSmoothing,
  *      previous step)): the gap, who moves and where are then all measured on
@@ -69,9 +85,9 @@
  * README, "Route choice that reacts").
  *
  * The noise check: every `noiseCheckEvery` iterations, when the gap is above
- * `gap` and has stopped falling (it is no lower than at an earlier iteration),
- * the iteration also measures its cross-fitted gap (two more routings, on costs
- * recorded from each half of the vehicles). When that is below -`gap`, the
+ * `gap` (and the iteration was not rejected), the iteration also measures its
+ * cross-fitted gap (two more routings, on costs recorded from each half of
+ * the vehicles). When that is below -`gap`, the
  * routes the measured times point to are slower than the drivers' own, on
  * independent times, by more than the tolerance: no shortfall of the
  * assignment is detectable above the sampling noise, and further moves would
@@ -79,14 +95,17 @@
  * the gap is still above the threshold, and is reported as it is). Between
  * -`gap` and 0 moves gain nothing but the shrinking step still lowers the gap,
  * and runs there converge later: on `sumo-grid10` with every trip twice
- * (link times, 900 s) seed 3 has a gap of 1.10% and a cross-fitted gap of
- * -0.08% at iteration 30 and converges at 37. A gap still falling is left to
- * fall too (on the bundled grid at twice its demand, seed 1 has a gap of 1.05%
- * and a cross-fitted gap of -0.6% at iteration 10, and converges at 11).
- * What the check cannot see it does not count: on a 30x30 grid with 60,000
- * trips it stops at iteration 5 (gap 7.9%, cross-fitted -4.2%) with a mean
- * travel time 2% above the one 30 iterations reach (README, "How low the gap
- * can go").
+ * (link times, 900 s) seed 1 has a gap of 1.06% and a cross-fitted gap of
+ * -0.39% at iteration 20 and converges at 28; on the bundled grid at twice its
+ * demand the checks at iteration 5 find +0.9 to +2.5% (a real shortfall) and
+ * the runs converge at 9-10. The check does not wait for the gap to stop
+ * falling: a gap that falls at the pace of a small step through noise (the
+ * 30x30 grid below: 7.3% to 5.1% over 27 iterations, its cross-fitted gap
+ * -5.0% at the end) would otherwise never be checked. What the check cannot
+ * see it does not count: on a 30x30 grid with 60,000 trips it stops at
+ * iteration 5 (gap 6.8-8.0%, cross-fitted -1.9 to -4.2%) with a mean travel
+ * time 2-3% above the one 30 iterations reach (README, "How low the gap can
+ * go").
  */
 import { UsageError } from '../../errors.js';
 import type { CompiledNetwork } from '../../network/compiled.js';
@@ -149,8 +168,8 @@ export interface EquilibriumOptions {
   /** Stop once the relative gap is below this (0..1). Default 0.01 (1%). */
   gap: number;
   /**
-   * Every this many iterations, when the gap is above `gap` and has stopped
-   * falling, check whether what remains of it is sampling noise (the
+   * Every this many iterations, when the gap is above `gap`, check whether
+   * what remains of it is sampling noise (the
    * cross-fitted gap below -`gap`: module header) and stop if it is. Each check
    * costs two more routings. 0: never (the gap or the budget ends the run).
    * Default 5.
@@ -235,6 +254,14 @@ export interface EquilibriumIteration {
   candidates: number;
   /** Travellers moved to another route after this iteration (0 on the last); with `gawron`, travellers whose drawn route differs from the one they drove. */
   switched: number;
+  /**
+   * `swap` only: this iteration's routes were rejected, because their gap rose
+   * above the last accepted iteration's by more than the threshold (the move
+   * that produced them overshot: the backtracking of step 5 in the module
+   * header). The next routes are drawn again from the accepted iteration's,
+   * with a smaller step; `switched` counts that redrawn move.
+   */
+  rejected?: boolean;
   /** Gawron: mean routes per traveller's set after this iteration's update (undefined with `swap` and on the last iteration). */
   meanAlternatives?: number;
   /**
@@ -410,8 +437,9 @@ export function* equilibrateSteps(
     return { gap: total > 0 ? excess / total : 0, total, current, best };
   };
   let beta = 1; // 1 / step of the self-regulated averaging
-  let previousGap = Infinity;
-  let lowestGap = Infinity; // of the iterations so far
+  let previousGap = Infinity; // of the last accepted iteration
+  // Backtracking (swap): the last accepted iteration, from which the move after a rejected one is drawn again, and the step drawn from it.
+  let accepted: { routes: RouteSet; current: Float64Array; best: BatchRoutes; gap: number; costs: IntervalCosts; smoothed: IntervalCosts | undefined; step: number } | undefined;
   for (let k = 1; ; k++) {
     t = performance.now();
     const table = withRoutes(trips, routes);
@@ -435,10 +463,11 @@ export function* equilibrateSteps(
     const judged = eq.gapCosts === 'smoothed' && smoothed !== undefined && smoothed !== costs ? measureGap(smoothed) : newest;
     const { gap, current, best } = judged;
     const total = newest.total;
+    // The move that led here overshot: its gap rose above the accepted one's by more than the threshold (module header, step 5).
+    const rejected = sets === undefined && !budgetEnds && accepted !== undefined && gap > accepted.gap + eq.gap;
     const converged = gap < eq.gap;
-    // The noise check runs on a gap that has stopped falling, and measures the cross-fitted gap only; the budget's end measures both figures.
-    const noiseCheck = checkDue && !converged && gap >= lowestGap;
-    lowestGap = Math.min(lowestGap, gap);
+    // The noise check measures the cross-fitted gap only; the budget's end measures both figures.
+    const noiseCheck = checkDue && !rejected && !converged;
     const halfCosts = budgetEnds || noiseCheck ? halfRecorders.map((r) => penalised(r.costs(eq.costsBy))) : [];
     const halfSampleGap = budgetEnds ? halfCosts.reduce((sum, c) => sum + measureGap(c).gap, 0) / halfCosts.length : undefined;
     let crossFit: number | undefined;
@@ -450,25 +479,38 @@ export function* equilibrateSteps(
     const stopped: EquilibriumStop | undefined = converged ? 'gap' : noiseCheck && crossFit !== undefined && crossFit < -eq.gap ? 'noise' : budgetEnds ? 'budget' : undefined;
     const last = stopped !== undefined;
     // Step: MSA's 1/(k+1), or self-regulated averaging (Liu, He & He 2009): 1/beta,
-    // beta growing by SRA_UP when the gap rose and by SRA_DOWN when it fell.
-    beta = eq.step === 'msa' ? k + 1 : beta + (gap >= previousGap ? SRA_UP : SRA_DOWN);
-    previousGap = gap;
+    // beta growing by SRA_UP when the gap rose and by SRA_DOWN when it fell;
+    // after a rejected move, the step its overshoot points to (module header).
+    if (rejected && accepted !== undefined) {
+      beta = (accepted.gap + gap) / (accepted.step * accepted.gap);
+      smoothed = accepted.smoothed; // what the rejected routes met is not what the accepted ones will
+    } else {
+      beta = eq.step === 'msa' ? Math.max(k + 1, beta) : beta + (gap >= previousGap ? SRA_UP : SRA_DOWN);
+      previousGap = gap;
+    }
     const step = last ? 0 : 1 / beta;
     // The filter's memory grows as the step shrinks: the newest costs weigh max(costSmoothing, step).
-    if (eq.gapCosts === 'newest' && sets === undefined) smoothed = smoothCosts(smoothed, costs, Math.max(eq.costSmoothing, step));
+    if (eq.gapCosts === 'newest' && sets === undefined && !rejected) smoothed = smoothCosts(smoothed, costs, Math.max(eq.costSmoothing, step));
+    // The move starts from this iteration's routes, or after a rejection from the accepted iteration's again.
+    const from = rejected && accepted !== undefined ? { ...accepted, step } : { routes, current, best, gap, costs, smoothed, step };
+    if (sets === undefined) accepted = from;
     let moved: { routes: RouteSet; switched: number; meanAlternatives?: number };
     let candidates = 0;
     if (sets !== undefined) {
       for (let i = 0; i < count; i++) if (inRun[i] === 1 && best.costs[i] < current[i] - 1e-6) candidates++;
       moved = last ? { routes, switched: 0 } : sets.step(net, costs, best, trips.depart, inRun, { beta: eq.gawronBeta, a: eq.gawronA }, random.fork(`gawron${k}`));
     } else {
-      const share = eq.swap === 'uniform' ? step : gapWeightedShares(current, best.costs, gap, step);
-      const swap = swapRoutes(routes, current, best, best.costs, share, random.fork(`swap${k}`));
+      const share = eq.swap === 'uniform' ? step : gapWeightedShares(from.current, from.best.costs, from.gap, step);
+      const swap = swapRoutes(from.routes, from.current, from.best, from.best.costs, share, random.fork(`swap${k}`));
       candidates = swap.candidates;
+      if (rejected) { // this iteration's own travellers slower than the fastest, not the accepted iteration's
+        candidates = 0;
+        for (let i = 0; i < count; i++) if (inRun[i] === 1 && best.costs[i] < current[i] - 1e-6) candidates++;
+      }
       // Movers go to the fastest route on the smoothed costs (smoothing.ts); with gapCosts 'smoothed' `best` already is.
       // Their searches are batched by origin and measuring interval (their targets are not part of the gap, which keeps slotS).
-      moved = eq.gapCosts === 'smoothed' || smoothed === undefined || smoothed === costs || swap.switched === 0 ? swap
-        : retargetMovers(net, router, trips, routes, swap.moved, smoothed, Math.max(eq.slotS, eq.intervalS));
+      moved = eq.gapCosts === 'smoothed' || from.smoothed === undefined || from.smoothed === from.costs || swap.switched === 0 ? swap
+        : retargetMovers(net, router, trips, from.routes, swap.moved, from.smoothed, Math.max(eq.slotS, eq.intervalS));
       if (moved !== swap) routeLabels += router.settled;
     }
     routeS += (performance.now() - t) / 1000;
@@ -487,6 +529,7 @@ export function* equilibrateSteps(
       routeTimeS: total,
       candidates,
       switched: moved.switched,
+      ...(rejected ? { rejected } : {}),
       ...(moved.meanAlternatives !== undefined ? { meanAlternatives: moved.meanAlternatives } : {}),
       ...(halfSampleGap !== undefined ? { halfSampleGap } : {}),
       ...(crossFit !== undefined ? { crossFitGap: crossFit } : {}),

@@ -110,7 +110,7 @@ describe('equilibrate on the bundled grid at twice its demand', () => {
     expect(r.iterations.slice(0, -1).every((it) => it.halfSampleGap === undefined)).toBe(true);
   }, 600_000);
 
-  it('over 5-minute intervals with the noise check (the default, every 5 iterations) stops once the cross-fitted gap finds nothing left to gain, where the budget would run on', async () => {
+  it('over 5-minute intervals with the noise check (the default, every 5 iterations) stops once the cross-fitted gap finds nothing left to gain, unless the gap is about to converge, where the budget would run on', async () => {
     const checked = await gridAtTwiceDemand({ intervalS: 300 });
     const budget = await gridAtTwiceDemand(five);
     const k = checked.iterations.length;
@@ -118,15 +118,19 @@ describe('equilibrate on the bundled grid at twice its demand', () => {
     expect(checked.stopped).toBe('noise');
     expect(checked.converged).toBe(false);
     expect(k % 5).toBe(0);
-    expect(k).toBeLessThan(30); // measured: 10 (25 while the check waited for the gap to stop falling)
+    expect(k).toBeLessThan(30); // measured: 20 (25 while the check waited for the gap to stop falling)
     expect(end.gap).toBeGreaterThanOrEqual(0.01); // not converged: the gap is reported as it is
+    /** The gap of iteration `it` falling 5 more iterations at its latest pace: under 1%, the check leaves the run to converge. */
+    const projected = (it: { iteration: number; gap: number }): number => it.gap - 5 * (checked.iterations[it.iteration - 2].gap - it.gap);
+    expect(projected(end)).toBeGreaterThanOrEqual(0.01);
     expect(end.crossFitGap!).toBeLessThan(-0.01); // below -relativeGap: moving drivers onto the routes the noisy times point to would lose more than the tolerance
     expect(end.halfSampleGap).toBeUndefined(); // the check measures the cross-fitted gap only
-    // Every 5th iteration measured the cross-fitted gap (none was rejected, none converged), and those that did not stop
-    // the run found more than -relativeGap (measured: +0.6% at iteration 5, a real shortfall); no other iteration measured one.
+    // Every 5th iteration whose gap was not about to converge measured the cross-fitted gap (none was rejected, none
+    // converged), and those that did not stop the run found more than -relativeGap (measured: at 5, 10 and 15 the gap
+    // fell fast enough to be left alone, 3.98%, 1.91% and 1.40% after 6.16%, 2.35% and 1.50%); no other iteration measured one.
     for (const it of checked.iterations.slice(0, -1)) {
       expect(it.rejected).toBeUndefined();
-      if (it.iteration % 5 !== 0) expect(it.crossFitGap).toBeUndefined();
+      if (it.iteration % 5 !== 0 || projected(it) < 0.01) expect(it.crossFitGap).toBeUndefined();
       else expect(it.crossFitGap!).toBeGreaterThanOrEqual(-0.01);
     }
     // The check only measures: up to where it stopped, the run is the one the budget ends (same gaps), which then runs 30 iterations.

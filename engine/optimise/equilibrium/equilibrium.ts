@@ -85,9 +85,11 @@
  * README, "Route choice that reacts").
  *
  * The noise check: every `noiseCheckEvery` iterations, when the gap is above
- * `gap` (and the iteration was not rejected), the iteration also measures its
- * cross-fitted gap (two more routings, on costs recorded from each half of
- * the vehicles). When that is below -`gap`, the
+ * `gap` and would still be above it by the next check were it to keep falling
+ * at its latest pace (g_k - noiseCheckEvery (g_(k-1) - g_k) >= gap: a run about
+ * to converge is left to converge), and the iteration was not rejected, the
+ * iteration also measures its cross-fitted gap (two more routings, on costs
+ * recorded from each half of the vehicles). When that is below -`gap`, the
  * routes the measured times point to are slower than the drivers' own, on
  * independent times, by more than the tolerance: no shortfall of the
  * assignment is detectable above the sampling noise, and further moves would
@@ -96,12 +98,11 @@
  * -`gap` and 0 moves gain nothing but the shrinking step still lowers the gap,
  * and runs there converge later: on `sumo-grid10` with every trip twice
  * (link times, 900 s) seed 1 has a gap of 1.06% and a cross-fitted gap of
- * -0.39% at iteration 20 and converges at 28; on the bundled grid at twice its
- * demand the checks at iteration 5 find +0.9 to +2.5% (a real shortfall) and
- * the runs converge at 9-10. The check does not wait for the gap to stop
- * falling: a gap that falls at the pace of a small step through noise (the
- * 30x30 grid below: 7.3% to 5.1% over 27 iterations, its cross-fitted gap
- * -5.0% at the end) would otherwise never be checked. What the check cannot
+ * -0.39% at iteration 20 and converges at 28. The check does not wait for the
+ * gap to stop falling (as it did until 2026-12-08): a gap that falls at the
+ * pace of a small step through noise (the 30x30 grid below: 7.3% to 5.1% over
+ * 27 iterations, its cross-fitted gap -5.0% at the end) was never checked, and
+ * ran to the budget. What the check cannot
  * see it does not count: on a 30x30 grid with 60,000 trips it stops at
  * iteration 5 (gap 6.8-8.0%, cross-fitted -1.9 to -4.2%) with a mean travel
  * time 2-3% above the one 30 iterations reach (README, "How low the gap can
@@ -168,8 +169,9 @@ export interface EquilibriumOptions {
   /** Stop once the relative gap is below this (0..1). Default 0.01 (1%). */
   gap: number;
   /**
-   * Every this many iterations, when the gap is above `gap`, check whether
-   * what remains of it is sampling noise (the
+   * Every this many iterations, when the gap is above `gap` and not about to
+   * fall under it (module header), check whether what remains of it is
+   * sampling noise (the
    * cross-fitted gap below -`gap`: module header) and stop if it is. Each check
    * costs two more routings. 0: never (the gap or the budget ends the run).
    * Default 5.
@@ -466,8 +468,9 @@ export function* equilibrateSteps(
     // The move that led here overshot: its gap rose above the accepted one's by more than the threshold (module header, step 5).
     const rejected = sets === undefined && !budgetEnds && accepted !== undefined && gap > accepted.gap + eq.gap;
     const converged = gap < eq.gap;
-    // The noise check measures the cross-fitted gap only; the budget's end measures both figures.
-    const noiseCheck = checkDue && !rejected && !converged;
+    // The noise check runs unless the gap, falling at its latest pace, would be under the threshold by the next check
+    // (a run about to converge is left to converge); it measures the cross-fitted gap only, the budget's end both figures.
+    const noiseCheck = checkDue && !rejected && !converged && gap - eq.noiseCheckEvery * (previousGap - gap) >= eq.gap;
     const halfCosts = budgetEnds || noiseCheck ? halfRecorders.map((r) => penalised(r.costs(eq.costsBy))) : [];
     const halfSampleGap = budgetEnds ? halfCosts.reduce((sum, c) => sum + measureGap(c).gap, 0) / halfCosts.length : undefined;
     let crossFit: number | undefined;

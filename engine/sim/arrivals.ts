@@ -59,16 +59,14 @@ export class Arrivals {
   private readonly links: Links;
   private readonly vehicles: Vehicles;
   private readonly scheduler: Scheduler;
-  private readonly queueLength: Int32Array;
 
-  /** Arrival state for `net`; `queueLength`: the movements' stop-line queue lengths (movements.ts). */
-  constructor(net: CompiledNetwork, links: Links, vehicles: Vehicles, scheduler: Scheduler, queueLength: Int32Array, model: VehicleModel) {
+  /** Arrival state for `net` (the queues per lane group are the links' `groupQueued`). */
+  constructor(net: CompiledNetwork, links: Links, vehicles: Vehicles, scheduler: Scheduler, model: VehicleModel) {
     const groups = links.groupOffsets[net.linkCount];
     this.net = net;
     this.links = links;
     this.vehicles = vehicles;
     this.scheduler = scheduler;
-    this.queueLength = queueLength;
     this.discharged = new Int32Array(groups);
     this.head = new Int32Array(groups).fill(NONE);
     this.tail = new Int32Array(groups).fill(NONE);
@@ -88,15 +86,11 @@ export class Arrivals {
    * in state `VEHICLE_AT_END`, and its stop-line command comes again when it arrives.
    */
   reach(v: number, l: number, now: number): boolean {
-    const net = this.net;
-    const movementGroup = this.links.movementGroup;
-    const first = net.movementOffsets[l];
-    const last = net.movementOffsets[l + 1];
+    const groupQueued = this.links.groupQueued;
     let best = NONE;
     let bestQueued = 0;
     for (let g = this.links.groupOffsets[l], end = this.links.groupOffsets[l + 1] - 1; g < end; g++) {
-      let queued = 0;
-      for (let e = first; e < last; e++) if (movementGroup[e] === g) queued += this.queueLength[e];
+      const queued = groupQueued[g];
       if (best === NONE || queued < bestQueued) {
         best = g;
         bestQueued = queued;

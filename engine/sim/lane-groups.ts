@@ -4,11 +4,22 @@
  * vehicles that need it and not the others (spillback inside a link).
  *
  * Model (as SUMO and CityFlow behave without lane changing): the groups of link l
- * are the connected components of its movements' lane sets (two movements
- * sharing a lane are in one group; a movement with an empty lane mask uses every
- * lane). A vehicle entering l counts in the group of its next movement (the lane
- * it takes at the upstream junction); a vehicle ending its trip on l counts in
- * the link's exit group, which has no storage of its own. A group stores
+ * are its lane classes, the lanes used by the same set of movements (a movement
+ * with an empty lane mask uses every lane): a through movement on two lanes, the
+ * kerb lane shared with the right turn and the other with the left, has two
+ * groups, and its vehicles in the left one wait behind a left-turner that the
+ * others pass, as in SUMO, where a vehicle is in one lane. A vehicle entering l
+ * takes one of the groups of its next movement (the lane it takes at the
+ * upstream junction): among those that its lanes on the link it comes from lead
+ * to (lane feeds, below) and from which the movement after can be reached, the
+ * one with the shorter queue (fewest vehicles queued at the stop line per lane;
+ * then the most room); a vehicle ending its trip on l counts in the
+ * link's exit group, which has no storage of its own. Before 2026-12-08 a
+ * link's groups were the connected components of its movements' lane sets (two
+ * movements sharing a lane in one group), so such a through movement pooled
+ * both lanes with both turns: on SUMO's cologne3, left-turners waiting on a
+ * 9.7 m link shared with the through lane held no lane upstream, where SUMO's
+ * queue grows back in their lane. A group stores
  * floor(lanes of the group x length / jam spacing) vehicles, at least one per
  * lane (links.ts); the link's own storage (all lanes) still bounds the sum.
  * Space a vehicle frees is returned to its group when it is returned to the link
@@ -34,8 +45,12 @@ import { laneCount } from '../network/lanes.js';
 export interface LaneGroupTable {
   /** Per link (length links + 1): first group id of each link. */
   groupOffsets: Int32Array;
-  /** Group of each movement on its approach link. */
+  /** First group of each movement on its approach link (`movementGroups` has them all). */
   movementGroup: Int32Array;
+  /** Per movement (CSR, length movements + 1): where its groups start in `movementGroups`. */
+  movementGroupOffsets: Int32Array;
+  /** The lane groups each movement's vehicles may take on its approach link (lane classes inside its lanes), ascending. */
+  movementGroups: Int32Array;
   /** Link of each group. */
   groupLink: Int32Array;
   /** Storage of each group, vehicles (exit groups: the link's storage). */
@@ -54,6 +69,8 @@ export interface LaneGroupTable {
 export function buildLaneGroups(net: CompiledNetwork, linkStorage: Int32Array): LaneGroupTable {
   const m = net.linkCount;
   const movementGroup = new Int32Array(net.movementCount);
+  const movementGroupOffsets = new Int32Array(net.movementCount + 1);
+  const perMovement: number[] = [];
   const groupOffsets = new Int32Array(m + 1);
   const link: number[] = [];
   const storage: number[] = [];
@@ -62,20 +79,18 @@ export function buildLaneGroups(net: CompiledNetwork, linkStorage: Int32Array): 
   for (let l = 0; l < m; l++) {
     groupOffsets[l] = link.length;
     const all = net.linkLanes[l] >= 32 ? 0xffffffff : (1 << net.linkLanes[l]) - 1;
-    // Union of lane masks into components: each component is a mask; a movement joins every component it touches.
-    const masks: number[] = [];
+    // Lane classes: lanes used by the same movements form one group (a movement with no lane mask uses every lane).
     const first = net.movementOffsets[l];
     const last = net.movementOffsets[l + 1];
+    const lanesHere = Math.min(32, net.linkLanes[l]);
+    const signature: string[] = new Array<string>(lanesHere).fill('');
     for (let e = first; e < last; e++) {
-      let mask = (net.movementLaneMask[e] >>> 0) || all;
-      for (let c = masks.length - 1; c >= 0; c--) {
-        if ((masks[c] & mask) !== 0) {
-          mask = (mask | masks[c]) >>> 0;
-          masks.splice(c, 1);
-        }
-      }
-      masks.push(mask);
+      const mask = (net.movementLaneMask[e] >>> 0) || all;
+      for (let i = 0; i < lanesHere; i++) if (((mask >>> i) & 1) === 1) signature[i] += `${e - first},`;
     }
+    const classes = new Map<string, number>();
+    for (let i = 0; i < lanesHere; i++) if (signature[i] !== '') classes.set(signature[i], ((classes.get(signature[i]) ?? 0) | (1 << i)) >>> 0);
+    const masks = [...classes.values()];
     for (const mask of masks) {
       const n = laneCount(mask);
       link.push(l);
@@ -85,8 +100,17 @@ export function buildLaneGroups(net: CompiledNetwork, linkStorage: Int32Array): 
     }
     for (let e = first; e < last; e++) {
       const mask = (net.movementLaneMask[e] >>> 0) || all;
-      const c = masks.findIndex((x) => (x & mask) !== 0);
-      movementGroup[e] = groupOffsets[l] + c;
+      movementGroup[e] = -1;
+      for (let c = 0; c < masks.length; c++) {
+        if ((masks[c] & mask) === 0) continue;
+        if (movementGroup[e] < 0) movementGroup[e] = groupOffsets[l] + c;
+        perMovement.push(groupOffsets[l] + c);
+      }
+      if (movementGroup[e] < 0) { // lanes past the 32nd only: the first group
+        movementGroup[e] = groupOffsets[l];
+        perMovement.push(groupOffsets[l]);
+      }
+      movementGroupOffsets[e + 1] = perMovement.length;
     }
     link.push(l); // the exit group
     lanes.push(net.linkLanes[l]);
@@ -98,6 +122,8 @@ export function buildLaneGroups(net: CompiledNetwork, linkStorage: Int32Array): 
   return {
     groupOffsets,
     movementGroup,
+    movementGroupOffsets,
+    movementGroups: Int32Array.from(perMovement),
     groupLink: Int32Array.from(link),
     groupStorage: Int32Array.from(storage),
     groupLanes: Int32Array.from(lanes),

@@ -43,12 +43,15 @@
  *    SUMO does (losses.ts `departLane`, `insertionHeadway`): on one lane, and
  *    from standstill no faster than its insertion headway per lane.
  *
- *  - Lane groups (lane-groups.ts): a vehicle on a link counts in the group of
- *    its next movement (its exit group on its last link); a group's storage and
- *    the link's both bound entry, so a full turn lane blocks only the vehicles
- *    that need it (movements.ts checks `hasRoom`). Trips wait to enter their
- *    first link per group: one whose group is full does not hold up the others
- *    (CityFlow and SUMO insert per lane).
+ *  - Lane groups (lane-groups.ts): a vehicle on a link counts in one lane group
+ *    of its next movement, chosen as it enters (`groupOf`: where the movement
+ *    has several, one its lanes upstream lead to, with the shorter queue) and
+ *    kept while it is on the link (`Vehicles.group`; its exit group on its last
+ *    link); a group's storage and the link's both bound entry, so a full turn
+ *    lane blocks only the vehicles that need it (movements.ts checks
+ *    `hasRoom`). Trips wait to enter their first link per group: one whose
+ *    group is full does not hold up the others (CityFlow and SUMO insert per
+ *    lane: SUMO remembers the lanes that refused a vehicle in a step).
  *
  * Not modelled: short turn bays (a pocket shorter than its link that fills and
  * then blocks the shared part); SUMO networks bring bays as separate short edges.
@@ -98,6 +101,15 @@ export class Links {
   readonly groupOffsets: Int32Array;
   /** Lane group of each movement on its approach. */
   readonly movementGroup: Int32Array;
+  /** Per movement (CSR): the lane groups its vehicles may take on its approach link (lane-groups.ts). */
+  readonly movementGroupOffsets: Int32Array;
+  readonly movementGroups: Int32Array;
+  /** Lanes of each lane group on its link (bit i = lane i). */
+  readonly groupMask: Uint32Array;
+  /** Lane count of each lane group. */
+  readonly groupLanes: Int32Array;
+  /** Per lane group: vehicles of the group queued at its link's stop line. */
+  readonly groupQueued: Int32Array;
   /** Storage of each lane group, vehicles. */
   readonly groupStorage: Int32Array;
   /** Per movement: where its lane feeds start in `feed` (lane-groups.ts). */
@@ -221,6 +233,11 @@ export class Links {
     const groups = buildLaneGroups(net, this.storage);
     this.groupOffsets = groups.groupOffsets;
     this.movementGroup = groups.movementGroup;
+    this.movementGroupOffsets = groups.movementGroupOffsets;
+    this.movementGroups = groups.movementGroups;
+    this.groupQueued = new Int32Array(groups.groupStorage.length);
+    this.groupMask = groups.groupMask;
+    this.groupLanes = groups.groupLanes;
     this.groupStorage = groups.groupStorage;
     this.feedBase = groups.feedBase;
     this.feed = groups.feed;
@@ -245,10 +262,61 @@ export class Links {
     return this.prev.byteLength;
   }
 
-  /** Lane group vehicle `v` takes on link `l` when its route position there is `pos`: its next movement's, or the link's exit group. */
-  groupOf(v: number, l: number, pos: number): number {
+  /**
+   * Lane group vehicle `v` takes on link `l` when its route position there is
+   * `pos`: one of its next movement's (lane-groups.ts: where several serve it,
+   * one its lanes on the link it comes from lead to, through movement `via`
+   * from its lane group `from` there (-1: unknown), and from which its movement after can
+   * be reached, the one with the fewest vehicles queued at the stop line per
+   * lane, then the most room), or the link's exit group.
+   */
+  groupOf(v: number, l: number, pos: number, via = -1, from = -1): number {
     const e = this.nextMovement(v, l, pos);
-    return e < 0 ? this.groupOffsets[l + 1] - 1 : this.movementGroup[e];
+    if (e < 0) return this.groupOffsets[l + 1] - 1;
+    const g0 = this.movementGroupOffsets[e];
+    const g1 = this.movementGroupOffsets[e + 1];
+    if (g1 - g0 === 1) return this.movementGroups[g0];
+    // The lanes it holds upstream: its group's, within the movement it comes through (all of them when unknown).
+    const held = via < 0 || from < 0 ? 0 : (this.groupMask[from] & (this.net.movementLaneMask[via] >>> 0 || 0xffffffff)) >>> 0;
+    // Several lane classes serve its next movement: keep those its lanes upstream lead to (`via`, `held`) and from
+    // which the movement after can be reached, and take the one with the shorter queue.
+    if (this.ringCount[l] > 0) this.settle(l);
+    const vehicles = this.vehicles;
+    const f = pos + 2 < vehicles.routeEnd[v] ? this.net.movementBetween(vehicles.routePool[pos + 1], vehicles.routePool[pos + 2]) : -1;
+    let best = -1;
+    let bestRank = 0;
+    let bestQueued = Infinity;
+    let bestRoom = -Infinity;
+    for (let k = g0; k < g1; k++) {
+      const g = this.movementGroups[k];
+      // Rank 2: reachable from the lanes it holds and leads on to its next turn; 1: one of the two; 0: neither.
+      let rank = 0;
+      if (via < 0 || held === 0 || (this.feedLanes(via, g) & held) !== 0) rank++;
+      if (f < 0 || this.leadsTo(e, f, this.groupMask[g])) rank++;
+      // The shorter queue: vehicles queued at the stop line per lane; then the most room, then the lowest group.
+      const queued = this.groupQueued[g] / this.groupLanes[g];
+      const room = this.groupStorage[g] - this.groupOccupancy[g];
+      if (best < 0 || rank > bestRank || (rank === bestRank && (queued < bestQueued || (queued === bestQueued && room > bestRoom)))) {
+        best = g;
+        bestRank = rank;
+        bestQueued = queued;
+        bestRoom = room;
+      }
+    }
+    return best;
+  }
+
+  /** Whether a vehicle of movement `e` in the lanes `mask` of its approach can reach a lane group of movement `f` on the exit link (lane feeds). */
+  private leadsTo(e: number, f: number, mask: number): boolean {
+    for (let k = this.movementGroupOffsets[f], end = this.movementGroupOffsets[f + 1]; k < end; k++) {
+      if ((this.feedLanes(e, this.movementGroups[k]) & mask) !== 0) return true;
+    }
+    return false;
+  }
+
+  /** Lane group vehicle `v` is in on its current link (or its departure queue). */
+  vehicleGroup(v: number): number {
+    return this.groupOffsets[this.vehicles.link[v]] + this.vehicles.group[v];
   }
 
   /** Movement vehicle `v` takes to leave link `l` when its route position there is `pos`; -1 on its last link. */
@@ -289,6 +357,7 @@ export class Links {
    */
   enter(v: number, l: number, now: number, loss: number, group = this.groupOf(v, l, this.vehicles.routePos[v])): void {
     const vehicles = this.vehicles;
+    vehicles.group[v] = group - this.groupOffsets[l];
     const from = vehicles.accelFrom[v];
     if (from !== Infinity) {
       // Still accelerating from a standstill (losses.ts): the start's loss falls on the link where it reaches speed, or the trip's last.
@@ -464,6 +533,7 @@ export class Links {
     const next = this.vehicles.next;
     this.vehicles.enterTime[v] = now; // its place in the departure order until it enters
     const g = this.groupOf(v, l, this.vehicles.routePos[v]);
+    this.vehicles.group[v] = g - this.groupOffsets[l];
     const tail = this.departTail[g];
     if (tail === NONE) this.departHead[g] = v;
     else next[tail] = v;

@@ -213,8 +213,9 @@ export class Movements {
     this.queueTail[e] = v;
     this.queueLength[e]++;
     this.queueSums.change(e, 1);
+    this.links.groupQueued[this.links.vehicleGroup(v)]++;
     const shared = this.lanes.movementMask[e] !== 0;
-    if (shared) this.lanes.join(v, e, l, now);
+    if (shared) this.lanes.join(v, e, l, now, this.links.groupMask[this.links.vehicleGroup(v)]);
     // Reaching the line moving on yellow, nobody queued ahead on its movement (nor in its lane), too close to have stopped at its onset: a yellow runner.
     if (first && this.signal[e] === YELLOW && this.signalised[l] === 1 && (!shared || this.lanes.heads(v, e, l))) this.yellow.arrive(e, v, vehicles.speedFactor[v], now);
     for (const o of this.observers) o.queue?.(v, e, now);
@@ -268,7 +269,7 @@ export class Movements {
       return;
     }
     const b = net.movementTo[e];
-    let group = links.groupOf(v, b, this.vehicles.routePos[v] + 1); // the lane group it takes on b
+    let group = links.groupOf(v, b, this.vehicles.routePos[v] + 1, e, links.vehicleGroup(v)); // the lane group it takes on b
     if (!links.hasRoom(b, group) && runner === NONE && links.occupancy[b] < links.storage[b]) {
       // Its group is full, not the link: a vehicle of this movement in other lanes may go (lane-groups.ts, lane feeds).
       const other = shared ? this.pickPastFull(e, a, b, v) : this.passFull(e, b, v, group);
@@ -308,8 +309,10 @@ export class Movements {
     if (this.queueTail[e] === v) this.queueTail[e] = previous;
     queueLength[e]--;
     this.queueSums.change(e, -1);
-    links.leave(v, a, now, links.movementGroup[e], e); // its space on `a` is freed upstream later, by the release
-    if (this.arrivals !== null) this.arrivals.discharge(links.movementGroup[e], a, now);
+    const from = links.vehicleGroup(v);
+    links.groupQueued[from]--;
+    links.leave(v, a, now, from, e); // its space on `a` is freed upstream later, by the release
+    if (this.arrivals !== null) this.arrivals.discharge(from, a, now);
     if (shared) {
       const behind = lanes.leave(v, e, a, now);
       if (behind !== NONE) this.scheduleService(behind, now);
@@ -330,6 +333,13 @@ export class Movements {
     if (queueLength[e] > 0) this.scheduleService(e, nextFree[e] > exitNextFree[a] ? nextFree[e] : exitNextFree[a]);
   }
 
+  /** Lanes of its approach that vehicle `v`, queued for movement `e`, may be in: its lane group's, within the movement's. */
+  private heldLanes(v: number, e: number): number {
+    const every = this.net.movementLaneMask[e] >>> 0 || 0xffffffff;
+    const within = (this.links.groupMask[this.links.vehicleGroup(v)] & every) >>> 0;
+    return within !== 0 ? within : every;
+  }
+
   /**
    * Movement `e` (not on shared lanes) into `b`: its head `head` waits for a full
    * lane group there. The first vehicle behind it that no lane can hold behind a
@@ -341,11 +351,12 @@ export class Movements {
     const links = this.links;
     const vehicles = this.vehicles;
     const every = this.net.movementLaneMask[e] >>> 0 || 0xffffffff;
-    let held = links.feedLanes(e, group);
+    let held = (links.feedLanes(e, group) & this.heldLanes(head, e)) >>> 0;
     let previous = head;
     for (let u = vehicles.next[head], k = 0; u !== NONE && k < PASS_SCAN && held !== every; previous = u, u = vehicles.next[u], k++) {
-      const g = links.groupOf(u, b, vehicles.routePos[u] + 1);
-      const lanes = links.feedLanes(e, g);
+      const own = this.heldLanes(u, e);
+      const g = links.groupOf(u, b, vehicles.routePos[u] + 1, e, links.vehicleGroup(u));
+      const lanes = (links.feedLanes(e, g) & own) >>> 0;
       if ((lanes & held) === 0 && links.hasRoom(b, g)) {
         this.passPrevious = previous;
         this.passGroup = g;
@@ -372,7 +383,7 @@ export class Movements {
     for (let tries = 0; tries < 32; tries++) {
       const u = lanes.pick(e, a, this.queueHead[e], skip);
       if (u === NONE || lanes.lane[u] === IN_JUNCTION) break;
-      const g = links.groupOf(u, b, vehicles.routePos[u] + 1);
+      const g = links.groupOf(u, b, vehicles.routePos[u] + 1, e, links.vehicleGroup(u));
       if (links.hasRoom(b, g)) {
         this.passPrevious = lanes.pickedPrevious;
         this.passGroup = g;

@@ -195,10 +195,17 @@ export class Rerouting {
       const cost = dl >= 0 ? this.router.routeLinks(l, dl) : this.router.routeFromLink(l, trips.destination[v]);
       if (cost === Infinity) continue;
       const path = this.router.lastPath();
-      const before = this.links.groupOf(v, l, this.vehicles.routePos[v]);
+      const links = this.links;
+      const before = links.vehicleGroup(v);
       this.vehicles.setRoute(v, path, 0, path.length);
-      const after = this.links.groupOf(v, l, this.vehicles.routePos[v]);
-      if (after !== before) this.links.regroup(before, after); // it changes lanes for its new turn
+      // It keeps its lanes when they serve its new turn, else changes lanes for it.
+      const e = links.nextMovement(v, l, this.vehicles.routePos[v]);
+      let keeps = e < 0 ? before === links.groupOffsets[l + 1] - 1 : false;
+      for (let k = e < 0 ? 0 : links.movementGroupOffsets[e], end = e < 0 ? 0 : links.movementGroupOffsets[e + 1]; k < end; k++) if (links.movementGroups[k] === before) keeps = true;
+      if (keeps) continue;
+      const after = links.groupOf(v, l, this.vehicles.routePos[v]);
+      links.regroup(before, after);
+      this.vehicles.group[v] = after - links.groupOffsets[l];
     }
   }
 }

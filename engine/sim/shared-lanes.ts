@@ -119,9 +119,9 @@ export class SharedLanes {
     this.laneReady = new Float64Array(net.movementCount).fill(-Infinity);
   }
 
-  /** Vehicle `v`, queued for movement `e` on tracked link `l` at `now` (s), takes its lane (see the file header). */
-  join(v: number, e: number, l: number, now: number): void {
-    const mask = this.movementMask[e];
+  /** Vehicle `v`, queued for movement `e` on tracked link `l` at `now` (s), takes its lane (see the file header), among the lanes `within` of its lane group. */
+  join(v: number, e: number, l: number, now: number, within = 0xffffffff): void {
+    const mask = (this.movementMask[e] & within) >>> 0 || this.movementMask[e];
     const first = this.laneOffset[l];
     let best = -1;
     let bestAt = Infinity;

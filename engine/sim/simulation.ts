@@ -108,7 +108,7 @@ export class Simulation {
     this.links = new Links(net, this.vehicles, scheduler, this.observers, this.options.vehicle, trips.departSpeed);
     this.movements = new Movements(net, this.links, this.vehicles, scheduler, this.observers, this.options.vehicle, this.options.sharedLanes);
     this.signal = this.movements.signal;
-    if (this.options.arriveAtStopLine) this.movements.arrivals = new Arrivals(net, this.links, this.vehicles, scheduler, this.movements.queueLength, this.options.vehicle);
+    if (this.options.arriveAtStopLine) this.movements.arrivals = new Arrivals(net, this.links, this.vehicles, scheduler, this.options.vehicle);
     this.rerouting = new Rerouting(net, trips, this.options, this.links, this.vehicles, scheduler, this.movements.conflicts.alwaysYields);
     this.controllers = new Controllers(net, trips, signals, this.links, this.movements, this.vehicles, scheduler, this.observers);
     this.gridlockWatch = new GridlockWatch(net, this.movements, this.vehicles, scheduler, this.options.gridlockTimeout);

@@ -46,6 +46,8 @@ export class Vehicles {
    * where it reaches speed); Infinity once at speed.
    */
   readonly accelFrom: Float32Array;
+  /** Lane group of each vehicle on its current link (or in its departure queue), as an index among the link's groups (lane-groups.ts). */
+  readonly group: Uint8Array;
   /** Start of each vehicle's route in `routePool`. */
   readonly routeStart: Int32Array;
   /** End (exclusive) of each vehicle's route in `routePool`. */
@@ -79,6 +81,7 @@ export class Vehicles {
     this.next = new Int32Array(count).fill(NONE);
     this.speedFactor = new Float32Array(count).fill(1);
     this.accelFrom = new Float32Array(count).fill(Infinity);
+    this.group = new Uint8Array(count);
     this.routeStart = new Int32Array(count);
     this.routeEnd = new Int32Array(count);
     this.routePos = new Int32Array(count);
@@ -110,7 +113,7 @@ export class Vehicles {
 
   /** Bytes of per-vehicle state: the arrays above plus the route links in use. */
   get byteLength(): number {
-    return this.state.byteLength + this.speedFactor.byteLength + this.accelFrom.byteLength + this.link.byteLength + this.enterTime.byteLength + this.stopLineTime.byteLength + this.next.byteLength
+    return this.state.byteLength + this.group.byteLength + this.speedFactor.byteLength + this.accelFrom.byteLength + this.link.byteLength + this.enterTime.byteLength + this.stopLineTime.byteLength + this.next.byteLength
       + this.routeStart.byteLength + this.routeEnd.byteLength + this.routePos.byteLength
       + this.routePoolLength * 4;
   }

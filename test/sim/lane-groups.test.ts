@@ -1,7 +1,8 @@
 /**
- * Lane groups (sim/lane-groups.ts): a link's lanes split into the connected
- * components of its movements' lane sets, each with storage floor(lanes x length
- * / jam spacing); a full group blocks only the vehicles that need it, at entry
+ * Lane groups (sim/lane-groups.ts): a link's lanes split into lane classes (the
+ * lanes used by the same movements), each with storage floor(lanes x length /
+ * jam spacing); a movement on several classes lets each vehicle take one (the
+ * shorter queue); a full group blocks only the vehicles that need it, at entry
  * from upstream and at insertion (as SUMO and CityFlow, where a vehicle keeps
  * to the lane of its next turn); space returns to the group it came from.
  */
@@ -24,25 +25,39 @@ function turnLane(): ReturnType<typeof compile> {
 const throughOnly = [{ junction: 'J', phases: [{ green: [{ from: 'L', to: 'D' }], duration: 60, yellow: 0, allRed: 0 }] }];
 
 describe('lane groups', () => {
-  it('are the components of the movements\' lane sets, with storage floor(lanes x length / jam spacing), plus an exit group per link', () => {
+  it('are the lane classes of the link (lanes used by the same movements), with storage floor(lanes x length / jam spacing), plus an exit group per link', () => {
     const rn = new RoadNetwork();
     for (const [id, x, y] of [['a', -100, 0], ['b', 0, 0], ['c', 100, 0], ['d', 0, 100], ['e', 0, -100]] as const) rn.addJunction({ id, x, y });
     rn.addLink({ id: 'ab', from: 'a', to: 'b', lanes: 4, speed: 10 }); // 100 m
     for (const to of ['c', 'd', 'e']) rn.addLink({ id: `b${to}`, from: 'b', to, speed: 10 });
     rn.addMovement({ from: 'ab', to: 'bd', lanes: [0] });
     rn.addMovement({ from: 'ab', to: 'bc', lanes: [1, 2] });
-    rn.addMovement({ from: 'ab', to: 'be', lanes: [2, 3] }); // shares lane 2 with ab -> bc: one group
+    rn.addMovement({ from: 'ab', to: 'be', lanes: [2, 3] }); // shares lane 2 with ab -> bc: lanes {1}, {2}, {3} are three classes
     const net = compile(rn);
     const storage = Int32Array.from({ length: net.linkCount }, (_, l) => Math.floor(net.storage(l)));
     const g = buildLaneGroups(net, storage);
     const ab = net.linkIndex('ab');
     const m = (to: string) => net.movementBetween(ab, net.linkIndex(to));
-    expect(g.groupOffsets[ab + 1] - g.groupOffsets[ab]).toBe(3); // {0}, {1, 2, 3}, exit
-    expect(g.movementGroup[m('bc')]).toBe(g.movementGroup[m('be')]);
-    expect(g.movementGroup[m('bd')]).not.toBe(g.movementGroup[m('bc')]);
-    expect(g.groupStorage[g.movementGroup[m('bd')]]).toBe(Math.floor(100 / 7.5)); // 13
-    expect(g.groupStorage[g.movementGroup[m('bc')]]).toBe(Math.floor((3 * 100) / 7.5)); // 40
+    expect(g.groupOffsets[ab + 1] - g.groupOffsets[ab]).toBe(5); // {0}, {1}, {2}, {3}, exit
+    const groups = (to: string) => [...g.movementGroups.subarray(g.movementGroupOffsets[m(to)], g.movementGroupOffsets[m(to) + 1])].map((x) => x - g.groupOffsets[ab]);
+    expect(groups('bd')).toEqual([0]);
+    expect(groups('bc')).toEqual([1, 2]);
+    expect(groups('be')).toEqual([2, 3]); // lane 2 is in both movements' groups
+    expect([0, 1, 2, 3].map((k) => g.groupMask[g.groupOffsets[ab] + k])).toEqual([1, 2, 4, 8]);
+    for (let k = 0; k < 4; k++) expect(g.groupStorage[g.groupOffsets[ab] + k]).toBe(Math.floor(100 / 7.5)); // 13 each
     expect(g.groupStorage[g.groupOffsets[ab + 1] - 1]).toBe(storage[ab]);
+    // Two lanes used by the same movements are one class.
+    const rn2 = new RoadNetwork();
+    for (const [id, x, y] of [['a', -100, 0], ['b', 0, 0], ['c', 100, 0], ['d', 0, 100]] as const) rn2.addJunction({ id, x, y });
+    rn2.addLink({ id: 'ab', from: 'a', to: 'b', lanes: 3, speed: 10 });
+    for (const to of ['c', 'd']) rn2.addLink({ id: `b${to}`, from: 'b', to, speed: 10 });
+    rn2.addMovement({ from: 'ab', to: 'bd', lanes: [0] });
+    rn2.addMovement({ from: 'ab', to: 'bc', lanes: [1, 2] });
+    const net2 = compile(rn2);
+    const g2 = buildLaneGroups(net2, Int32Array.from({ length: net2.linkCount }, (_, l) => Math.floor(net2.storage(l))));
+    const ab2 = net2.linkIndex('ab');
+    expect(g2.groupOffsets[ab2 + 1] - g2.groupOffsets[ab2]).toBe(3); // {0}, {1, 2}, exit
+    expect(g2.groupStorage[g2.movementGroup[net2.movementBetween(ab2, net2.linkIndex('bc'))]]).toBe(Math.floor((2 * 100) / 7.5)); // 26
   });
 
   it('a full left-turn lane holds its own trips back at insertion, not the through trips behind them', () => {
@@ -109,6 +124,25 @@ describe('lane groups', () => {
     });
   });
 
+  it('a through movement on both lanes, the left turn sharing one of them (SUMO\'s cologne3 at 200818108#0): the left-turners fill their lane and queue back upstream in the lane that leads to it, while the through vehicles take the other lane and pass', () => {
+    // L: lane 0 through, lane 1 through and left (two lane classes: {0} and {1}); U lane for lane to L; the left turn is red for ever.
+    const net = turnApproach({ upstreamLanes: 2, lanes: 2, left: [1], through: [0, 1], upstreamLaneLinks: [[0, 0], [1, 1]] });
+    const trips = expandDemand(net, {
+      trips: [
+        ...Array.from({ length: 25 }, (_, i) => ({ id: `left${i}`, depart: i * 2, route: ['U', 'L', 'X'] })),
+        ...Array.from({ length: 5 }, (_, i) => ({ id: `through${i}`, depart: 60 + i * 2, route: ['U', 'L', 'D'] })),
+      ],
+    }, createRandom(1));
+    const r = simulate(net, trips, { programs: throughOnly }, { end: 600, vehicle: NO_LOSS_VEHICLE_MODEL, sharedLanes: true });
+    let through = 0;
+    for (let v = 0; v < trips.count; v++) if (trips.ids[v].startsWith('through') && r.trips.arrived[v] >= 0) through++;
+    // 10 left-turners fill L's lane 1 (75 m / 7.5 m), 15 wait on U in its lane 1; the 5 through vehicles enter L's lane 0.
+    // (With the lanes of L pooled in one group, as before lane classes, 20 left-turners filled both lanes and the
+    // through vehicles waited behind them: 0 arrived.)
+    expect(through).toBe(5);
+    expect(r.links.entered[net.linkIndex('L')]).toBe(15);
+  });
+
   it('on shared lanes a vehicle heading another lane goes past one whose group ahead is full (its lane is known)', () => {
     // U (2 lanes): U -> L on both lanes, U -> Z (a side road) on lane 1, so U's lane 1 is shared and tracked (sharedLanes).
     const rn = new RoadNetwork();
@@ -123,13 +157,14 @@ describe('lane groups', () => {
     rn.addMovement({ from: 'L', to: 'X', lanes: [0] });
     rn.addMovement({ from: 'L', to: 'D', lanes: [1] });
     const net = compile(rn);
-    // 10 left-turners start on L and fill its left lane (75 m / 7.5 m); then one comes down U, then 5 through vehicles.
+    // 10 left-turners start on L and fill its left lane (75 m / 7.5 m); then one comes down U (at its stop line at
+    // 70 s), then 5 through vehicles, which enter U once it waits there.
     const run = (sharedLanes: boolean) => {
       const trips = expandDemand(net, {
         trips: [
           ...Array.from({ length: 10 }, (_, i) => ({ id: `fill${i}`, depart: i, route: ['L', 'X'] })),
           { id: 'left', depart: 20, route: ['U', 'L', 'X'] },
-          ...Array.from({ length: 5 }, (_, i) => ({ id: `through${i}`, depart: 30 + i * 2, route: ['U', 'L', 'D'] })),
+          ...Array.from({ length: 5 }, (_, i) => ({ id: `through${i}`, depart: 80 + i * 2, route: ['U', 'L', 'D'] })),
         ],
       }, createRandom(1));
       const r = simulate(net, trips, { programs: throughOnly }, { end: 600, vehicle: NO_LOSS_VEHICLE_MODEL, sharedLanes });
@@ -137,10 +172,11 @@ describe('lane groups', () => {
       for (let v = 0; v < trips.count; v++) if (trips.ids[v].startsWith('through') && r.trips.arrived[v] >= 0) through++;
       return through;
     };
-    // The left-turner waits at the head of one lane of U; the through vehicles queue in the other (the lane that
-    // lets them go first, shared-lanes.ts) and pass it. Without shared lanes (no lanes known, none stated) they wait.
+    // The left-turner waits at the head of one lane of U; the through vehicles queue in the other (the shorter
+    // queue of their movement's lane groups: U's lane 0 goes to L only, lane 1 to L and Z) and pass it, with or
+    // without the shared-lane FIFO (before U's lanes were classes, one group: without shared lanes they waited).
     expect(run(true)).toBe(5);
-    expect(run(false)).toBe(0);
+    expect(run(false)).toBe(5);
   });
 
   describe('turn bays: a bay is the short link after the lane count grows, its turn lane a lane group of its own', () => {

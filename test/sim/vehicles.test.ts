@@ -44,10 +44,10 @@ describe('Vehicles', () => {
     expect(v.routePoolLength).toBe(6100);
   });
 
-  it('counts 45 bytes per vehicle plus 4 per route link in use', () => {
+  it('counts 46 bytes per vehicle plus 4 per route link in use', () => {
     const v = new Vehicles(10, 0, 0);
-    expect(v.byteLength).toBe(10 * (1 + 4 + 4 + 4 + 8 + 8 + 4 + 3 * 4)); // speed factor and acceleration distance: Float32
+    expect(v.byteLength).toBe(10 * (1 + 1 + 4 + 4 + 4 + 8 + 8 + 4 + 3 * 4)); // state and lane group: a byte each; speed factor and acceleration distance: Float32
     v.setRoute(0, Int32Array.of(1, 2, 3), 0, 3);
-    expect(v.byteLength).toBe(450 + 12);
+    expect(v.byteLength).toBe(460 + 12);
   });
 });

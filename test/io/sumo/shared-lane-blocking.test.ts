@@ -21,15 +21,19 @@
  * the wait point, still reaches back over the stop line: lane 1 stays blocked
  * until it leaves (junction-storage.ts: S = 1, F = 0; read from the net).
  * Measured (3 seeds), delay through / left / right, s:
- *   Q 500, L 100, R 100: SUMO 26.9 / 318.5 / 21.5; greenwave 19.8 / 52.0 / 18.4
- *     (through -26%: asserted within 30%; the left's gap, below, holds it back)
+ *   Q 500, L 100, R 100: SUMO 26.9 / 318.5 / 21.5; greenwave 25.3 / 70.3 / 19.0
+ *     with lane classes (lane-groups.ts: the through vehicles in lane 1 wait
+ *     in its queue behind the left-turner; 19.8 / 52.0 / 18.4 before, when both
+ *     lanes were one group: through -26%; asserted within 30%; the left's gap,
+ *     below, holds it back)
  *     (measured before the import read departSpeed="max" and SUMO's step, which
  *     charged every vehicle 2.67 s of departure loss SUMO does not count and each
  *     restart 0.5 s more: 23.8 / 63.6 / 22.1; with the storage estimated as 2
  *     vehicles that free the lane 17.7 / 30.7 / 18.8; without the shared-lane
  *     FIFO 16.3 / 29.7 / 19.5).
  *   Q 800, L 100, R 100: SUMO 255.3 / 963.4 / 205.8 (it breaks down);
- *     greenwave 173.9 / 788.9 / 138.9 (it breaks down too; with the estimated
+ *     greenwave 177.2 / 821.0 / 146.1 (173.9 / 788.9 / 138.9 before lane
+ *     classes; it breaks down too; with the estimated
  *     storage, measured before departSpeed was read, 23.6 / 57.8 / 23.2: no
  *     breakdown).
  * NOT matched: the left at Q 500. SUMO serves 1.57 left-turners per approach and

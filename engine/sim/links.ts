@@ -99,7 +99,7 @@ export class Links {
   readonly departTail: Int32Array;
   /** Per link: its first lane group id (length links + 1; lane-groups.ts). */
   readonly groupOffsets: Int32Array;
-  /** Lane group of each movement on its approach. */
+  /** First lane group of each movement on its approach (`movementGroups` has them all). */
   readonly movementGroup: Int32Array;
   /** Per movement (CSR): the lane groups its vehicles may take on its approach link (lane-groups.ts). */
   readonly movementGroupOffsets: Int32Array;
@@ -266,9 +266,9 @@ export class Links {
    * Lane group vehicle `v` takes on link `l` when its route position there is
    * `pos`: one of its next movement's (lane-groups.ts: where several serve it,
    * one its lanes on the link it comes from lead to, through movement `via`
-   * from its lane group `from` there (-1: unknown), and from which its movement after can
-   * be reached, the one with the fewest vehicles queued at the stop line per
-   * lane, then the most room), or the link's exit group.
+   * from its lane group `from` there (-1: unknown), and from which its
+   * movement after can be reached, the one with the fewest vehicles queued at
+   * the stop line per lane, then the most room), or the link's exit group.
    */
   groupOf(v: number, l: number, pos: number, via = -1, from = -1): number {
     const e = this.nextMovement(v, l, pos);
@@ -311,6 +311,14 @@ export class Links {
     for (let k = this.movementGroupOffsets[f], end = this.movementGroupOffsets[f + 1]; k < end; k++) {
       if ((this.feedLanes(e, this.movementGroups[k]) & mask) !== 0) return true;
     }
+    return false;
+  }
+
+  /** Whether lane group `g` of link `l` serves vehicle `v` there at route position `pos`: one of its next movement's groups, or the exit group on its last link. */
+  serves(v: number, l: number, pos: number, g: number): boolean {
+    const e = this.nextMovement(v, l, pos);
+    if (e < 0) return g === this.groupOffsets[l + 1] - 1;
+    for (let k = this.movementGroupOffsets[e], end = this.movementGroupOffsets[e + 1]; k < end; k++) if (this.movementGroups[k] === g) return true;
     return false;
   }
 

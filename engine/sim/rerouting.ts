@@ -199,10 +199,7 @@ export class Rerouting {
       const before = links.vehicleGroup(v);
       this.vehicles.setRoute(v, path, 0, path.length);
       // It keeps its lanes when they serve its new turn, else changes lanes for it.
-      const e = links.nextMovement(v, l, this.vehicles.routePos[v]);
-      let keeps = e < 0 ? before === links.groupOffsets[l + 1] - 1 : false;
-      for (let k = e < 0 ? 0 : links.movementGroupOffsets[e], end = e < 0 ? 0 : links.movementGroupOffsets[e + 1]; k < end; k++) if (links.movementGroups[k] === before) keeps = true;
-      if (keeps) continue;
+      if (links.serves(v, l, this.vehicles.routePos[v], before)) continue;
       const after = links.groupOf(v, l, this.vehicles.routePos[v]);
       links.regroup(before, after);
       this.vehicles.group[v] = after - links.groupOffsets[l];

@@ -99,8 +99,6 @@ export class Links {
   readonly departTail: Int32Array;
   /** Per link: its first lane group id (length links + 1; lane-groups.ts). */
   readonly groupOffsets: Int32Array;
-  /** First lane group of each movement on its approach (`movementGroups` has them all). */
-  readonly movementGroup: Int32Array;
   /** Per movement (CSR): the lane groups its vehicles may take on its approach link (lane-groups.ts). */
   readonly movementGroupOffsets: Int32Array;
   readonly movementGroups: Int32Array;
@@ -232,7 +230,6 @@ export class Links {
     this.moveDriveTime = movementDriveTimes(net, this.driveTime);
     const groups = buildLaneGroups(net, this.storage);
     this.groupOffsets = groups.groupOffsets;
-    this.movementGroup = groups.movementGroup;
     this.movementGroupOffsets = groups.movementGroupOffsets;
     this.movementGroups = groups.movementGroups;
     this.groupQueued = new Int32Array(groups.groupStorage.length);
